@@ -1,0 +1,220 @@
+package event
+
+import (
+	"bytes"
+	"encoding/json"
+	"errors"
+	"fmt"
+	"strconv"
+	"time"
+)
+
+// Errors returned by [Parse]. They are sentinels for use with [errors.Is];
+// the returned error may wrap them with detail.
+var (
+	// ErrInvalidJSON means the body is not a syntactically valid JSON object.
+	ErrInvalidJSON = errors.New("event: body is not a valid JSON object")
+	// ErrMissingName means the body has no string "event" member.
+	ErrMissingName = errors.New("event: body has no \"event\" name")
+	// ErrFieldType marks a non-fatal problem: a field had a JSON type its Go
+	// field cannot hold, so that field was left at its zero value. It is only
+	// ever found in [Event.Problem], never returned by [Parse].
+	ErrFieldType = errors.New("event: field has an unexpected JSON type")
+)
+
+// Transport names how an event reached this process.
+type Transport string
+
+// The transports of this module.
+const (
+	TransportWebhook   Transport = "webhook"
+	TransportWebSocket Transport = "websocket"
+)
+
+// Delivery describes one delivery of an event. Transports fill it in; Parse
+// leaves it zero.
+type Delivery struct {
+	// Transport is how the event arrived.
+	Transport Transport
+	// RequestID is Zoom's id for the delivery (the x-zm-request-id or
+	// x-zm-trackingid header of a webhook), empty when Zoom sent none.
+	RequestID string
+	// ReceivedAt is when this process received the event.
+	ReceivedAt time.Time
+}
+
+// Event is one Zoom event: the envelope, the typed payload when its name is
+// registered, and the exact bytes received.
+//
+// An Event and its Payload may be retained after a handler returns; nothing
+// in them is reused by the transports.
+type Event struct {
+	// Name is the event name, such as "meeting.started".
+	Name string
+	// Time is when the event happened (event_ts, milliseconds since the Unix
+	// epoch, in UTC). It is zero when event_ts is absent.
+	Time time.Time
+	// AccountID, Operator and OperatorID are the payload's account_id,
+	// operator and operator_id, when the event carries them as strings.
+	AccountID  string
+	Operator   string
+	OperatorID string
+	// DownloadToken is the top-level download_token that recording events
+	// carry, needed to download recording files.
+	DownloadToken string
+	// Payload is a pointer to the struct registered for Name (for example
+	// *MeetingStarted), or nil when Name has no registered struct; then use
+	// Raw or [Event.RawPayload].
+	Payload Payload
+	// Raw is the exact JSON of the event as received (for a webhook, the
+	// request body; for WebSocket, the frame's content).
+	Raw []byte
+	// Delivery describes how this copy of the event arrived.
+	Delivery Delivery
+	// Problem is nil when every field decoded cleanly. Otherwise it wraps
+	// [ErrFieldType] and names the first field that could not be decoded; the
+	// other fields are still set.
+	Problem error
+}
+
+// Typed reports whether the event was decoded into a registered struct.
+func (e *Event) Typed() bool { return e.Payload != nil }
+
+// RawPayload returns the raw JSON of the event's "payload" member, or nil if
+// there is none. It decodes Raw again, so call it only when needed.
+func (e *Event) RawPayload() json.RawMessage {
+	var w struct {
+		Payload json.RawMessage `json:"payload"`
+	}
+	if json.Unmarshal(e.Raw, &w) != nil {
+		return nil
+	}
+	return w.Payload
+}
+
+// Object returns the raw JSON of payload.object, or nil if there is none.
+func (e *Event) Object() json.RawMessage { return e.payloadMember().Object }
+
+// OldObject returns the raw JSON of payload.old_object (the changed fields'
+// previous values, on *.updated events), or nil if there is none.
+func (e *Event) OldObject() json.RawMessage { return e.payloadMember().OldObject }
+
+type payloadMembers struct {
+	Object    json.RawMessage `json:"object"`
+	OldObject json.RawMessage `json:"old_object"`
+}
+
+func (e *Event) payloadMember() payloadMembers {
+	var w struct {
+		Payload payloadMembers `json:"payload"`
+	}
+	_ = json.Unmarshal(e.Raw, &w) // best effort: missing members stay nil
+	return w.Payload
+}
+
+// String returns a short description, safe to log: the name, time and
+// account, never payload contents.
+func (e *Event) String() string {
+	return fmt.Sprintf("%s at %s (account %s)", e.Name, e.Time.Format(time.RFC3339Nano), e.AccountID)
+}
+
+// wire is the one struct the whole body is decoded into. Payload is preset
+// to the registered payload pointer, so encoding/json decodes into it
+// directly: one pass over the bytes.
+type wire struct {
+	EventTS       timestamp `json:"event_ts"`
+	Payload       any       `json:"payload"`
+	DownloadToken string    `json:"download_token"`
+}
+
+// rawPayload captures the shared fields of an event with no registered
+// struct.
+type rawPayload struct {
+	Common
+}
+
+// Parse decodes one event body. The event name is found first, then the
+// body is decoded once into the payload struct registered for that name, or
+// only its envelope when none is registered.
+//
+// Parse returns an error wrapping [ErrInvalidJSON] or [ErrMissingName] when
+// the body cannot be an event. Fields of an unexpected type are not errors:
+// see [Event.Problem]. Parse does not copy data: the returned Event's Raw is
+// data itself.
+func Parse(data []byte) (*Event, error) {
+	name, err := eventName(data)
+	if err != nil {
+		return nil, err
+	}
+	ev := &Event{Name: name, Raw: data}
+	var payload any
+	if p := newPayload(name); p != nil {
+		ev.Payload = p
+		payload = p
+	} else {
+		payload = &rawPayload{}
+	}
+	w := wire{Payload: payload}
+	if err := json.Unmarshal(data, &w); err != nil {
+		var typeErr *json.UnmarshalTypeError
+		if !errors.As(err, &typeErr) {
+			return nil, fmt.Errorf("%w: %v", ErrInvalidJSON, err)
+		}
+		ev.Problem = fieldProblem(typeErr)
+	}
+	if w.EventTS.invalid != "" && ev.Problem == nil {
+		ev.Problem = fmt.Errorf("%w: event_ts: %s", ErrFieldType, w.EventTS.invalid)
+	}
+	ev.Time = w.EventTS.t
+	ev.DownloadToken = w.DownloadToken
+	if c, ok := payload.(commoner); ok {
+		cm := c.common()
+		ev.AccountID, ev.Operator, ev.OperatorID = cm.AccountID, cm.Operator, cm.OperatorID
+	}
+	return ev, nil
+}
+
+func fieldProblem(e *json.UnmarshalTypeError) error {
+	field := e.Field
+	if field == "" {
+		field = "(top level)"
+	}
+	return fmt.Errorf("%w: %s is JSON %s, want %s", ErrFieldType, field, e.Value, e.Type)
+}
+
+// timestamp decodes event_ts leniently: milliseconds as a JSON number or a
+// string of digits, or an RFC 3339 string. Anything else leaves it zero and
+// records why in invalid.
+type timestamp struct {
+	t       time.Time
+	invalid string
+}
+
+func (ts *timestamp) UnmarshalJSON(b []byte) error {
+	if len(b) > 0 && b[0] == '"' {
+		var s string
+		if err := json.Unmarshal(b, &s); err != nil {
+			ts.invalid = "malformed string"
+			return nil
+		}
+		b = []byte(s)
+		if t, err := time.Parse(time.RFC3339Nano, s); err == nil {
+			ts.t = t.UTC()
+			return nil
+		}
+	}
+	if bytes.Equal(b, []byte("null")) || len(b) == 0 {
+		return nil
+	}
+	ms, err := strconv.ParseInt(string(b), 10, 64)
+	if err != nil {
+		f, ferr := strconv.ParseFloat(string(b), 64)
+		if ferr != nil {
+			ts.invalid = "not milliseconds or RFC 3339"
+			return nil
+		}
+		ms = int64(f)
+	}
+	ts.t = time.UnixMilli(ms).UTC()
+	return nil
+}

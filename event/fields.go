@@ -1,0 +1,71 @@
+package event
+
+import (
+	"bytes"
+	"encoding/json"
+	"time"
+)
+
+// Common holds the payload fields that most Zoom events share. Generated
+// payload types embed it, so Parse can fill [Event.AccountID],
+// [Event.Operator] and [Event.OperatorID] without knowing the type. A
+// user's own payload type may embed it for the same effect.
+type Common struct {
+	// AccountID is the Zoom account the event belongs to.
+	AccountID string `json:"account_id"`
+	// Operator is who caused the event (usually an e-mail address), on
+	// events that name one.
+	Operator string `json:"operator"`
+	// OperatorID is the operator's user id, on events that name one.
+	OperatorID string `json:"operator_id"`
+}
+
+func (c *Common) common() *Common { return c }
+
+type commoner interface{ common() *Common }
+
+// ID is an identifier that Zoom sends sometimes as a JSON number and
+// sometimes as a string (meeting ids above all). It decodes from either,
+// keeping the digits exactly, and encodes as a JSON string. null decodes to
+// "". Any other JSON value is kept as its JSON text, so nothing is lost.
+type ID string
+
+// UnmarshalJSON implements [json.Unmarshaler].
+func (id *ID) UnmarshalJSON(b []byte) error {
+	switch {
+	case len(b) == 0 || bytes.Equal(b, []byte("null")):
+		*id = ""
+	case b[0] == '"':
+		if bytes.IndexByte(b, '\\') < 0 {
+			*id = ID(b[1 : len(b)-1])
+			return nil
+		}
+		var s string
+		if err := json.Unmarshal(b, &s); err != nil {
+			return err
+		}
+		*id = ID(s)
+	default:
+		*id = ID(b)
+	}
+	return nil
+}
+
+// String returns the id as text.
+func (id ID) String() string { return string(id) }
+
+// DateTime is a date-time string as Zoom sent it (usually RFC 3339, such as
+// "2024-07-11T14:12:55Z"). It is kept as text so that an unusual format
+// never fails a decode; [DateTime.Time] parses it.
+type DateTime string
+
+// Time parses the date-time as RFC 3339, with or without fractional
+// seconds. It returns the zero time when the text is empty or in another
+// format.
+func (d DateTime) Time() time.Time {
+	t, err := time.Parse(time.RFC3339Nano, string(d))
+	if err != nil {
+		return time.Time{}
+	}
+	return t
+}

@@ -1,0 +1,110 @@
+package event
+
+import (
+	"context"
+	"errors"
+	"fmt"
+	"sync"
+)
+
+// Handler handles events. Both transports deliver to a Handler: a
+// webhook answers Zoom 200 when HandleEvent returns nil and 500 (so Zoom
+// retries) when it returns an error.
+type Handler interface {
+	HandleEvent(ctx context.Context, ev *Event) error
+}
+
+// HandlerFunc adapts a function to [Handler].
+type HandlerFunc func(ctx context.Context, ev *Event) error
+
+// HandleEvent calls f(ctx, ev).
+func (f HandlerFunc) HandleEvent(ctx context.Context, ev *Event) error { return f(ctx, ev) }
+
+// ErrPayloadType is returned by a handler registered with [On] when the
+// event's payload is not the type the handler takes (for example after
+// [Register] replaced the type for that name).
+var ErrPayloadType = errors.New("event: payload is not the handler's type")
+
+// Mux routes events to handlers by event name. Events with no handler go
+// to the fallback, or are ignored (nil error) when there is none. A Mux is
+// safe for concurrent use; register handlers before delivering events.
+type Mux struct {
+	mu       sync.RWMutex
+	routes   map[string]Handler
+	fallback Handler
+}
+
+// NewMux returns an empty Mux.
+func NewMux() *Mux { return &Mux{routes: map[string]Handler{}} }
+
+// Handle registers h for events named name. It panics if name is empty or
+// already has a handler: both are programming errors, caught at start-up.
+func (m *Mux) Handle(name string, h Handler) {
+	if name == "" || h == nil {
+		panic("event: Mux.Handle needs a name and a handler")
+	}
+	m.mu.Lock()
+	defer m.mu.Unlock()
+	if _, dup := m.routes[name]; dup {
+		panic("event: Mux already has a handler for " + name)
+	}
+	m.routes[name] = h
+}
+
+// HandleFunc registers f for events named name, like [Mux.Handle].
+func (m *Mux) HandleFunc(name string, f func(ctx context.Context, ev *Event) error) {
+	m.Handle(name, HandlerFunc(f))
+}
+
+// Fallback sets the handler for events that have no handler of their own,
+// typed or not. Calling it again replaces the fallback.
+func (m *Mux) Fallback(f func(ctx context.Context, ev *Event) error) {
+	m.mu.Lock()
+	defer m.mu.Unlock()
+	m.fallback = HandlerFunc(f)
+}
+
+// HandleEvent dispatches ev to the handler registered for its name.
+func (m *Mux) HandleEvent(ctx context.Context, ev *Event) error {
+	m.mu.RLock()
+	h, ok := m.routes[ev.Name]
+	if !ok {
+		h = m.fallback
+	}
+	m.mu.RUnlock()
+	if h == nil {
+		return nil
+	}
+	return h.HandleEvent(ctx, ev)
+}
+
+// On registers a typed handler: f receives the decoded payload of every
+// event named P's EventName. The whole [Event] (time, raw bytes, delivery)
+// is available inside f through [FromContext].
+//
+//	event.On(mux, func(ctx context.Context, p *event.MeetingStarted) error { ... })
+func On[P Payload](m *Mux, f func(ctx context.Context, p P) error) {
+	var zero P
+	name := zero.EventName()
+	m.Handle(name, HandlerFunc(func(ctx context.Context, ev *Event) error {
+		p, ok := ev.Payload.(P)
+		if !ok {
+			return fmt.Errorf("%w: %s carries %T, handler takes %T", ErrPayloadType, ev.Name, ev.Payload, zero)
+		}
+		return f(NewContext(ctx, ev), p)
+	}))
+}
+
+type ctxKey struct{}
+
+// NewContext returns a copy of ctx that carries ev, for [FromContext].
+func NewContext(ctx context.Context, ev *Event) context.Context {
+	return context.WithValue(ctx, ctxKey{}, ev)
+}
+
+// FromContext returns the event that ctx carries, or nil. Inside a handler
+// registered with [On], it returns the event being handled.
+func FromContext(ctx context.Context) *Event {
+	ev, _ := ctx.Value(ctxKey{}).(*Event)
+	return ev
+}
