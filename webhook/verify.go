@@ -1,0 +1,199 @@
+package webhook
+
+import (
+	"encoding/hex"
+	"errors"
+	"net/http"
+	"strconv"
+	"time"
+
+	"github.com/zoomevents/zoomevents/internal/signature"
+)
+
+// Header names Zoom sends with every webhook (Go canonical form).
+const (
+	HeaderSignature  = "X-Zm-Signature"
+	HeaderTimestamp  = "X-Zm-Request-Timestamp"
+	HeaderRequestID  = "X-Zm-Request-Id"
+	HeaderTrackingID = "X-Zm-Trackingid"
+)
+
+// Errors of verification and of the handler. Use [errors.Is]; returned
+// errors may wrap them with detail that is safe to log (never a secret or
+// a MAC).
+var (
+	// ErrEmptySecret: a Verifier or Handler was built with an empty secret.
+	ErrEmptySecret = errors.New("webhook: empty secret token")
+	// ErrMissingSignature: no x-zm-signature header.
+	ErrMissingSignature = errors.New("webhook: missing x-zm-signature header")
+	// ErrMissingTimestamp: no x-zm-request-timestamp header.
+	ErrMissingTimestamp = errors.New("webhook: missing x-zm-request-timestamp header")
+	// ErrBadTimestamp: the timestamp header is not a Unix time in seconds.
+	ErrBadTimestamp = errors.New("webhook: malformed x-zm-request-timestamp header")
+	// ErrStaleTimestamp: the timestamp is outside the accepted window.
+	ErrStaleTimestamp = errors.New("webhook: request timestamp outside the accepted window")
+	// ErrBadSignature: the signature is malformed or matches no secret.
+	ErrBadSignature = errors.New("webhook: signature does not match")
+)
+
+// Default timestamp window. Zoom does not document one, nor whether its
+// retries (5, 20 and 60 minutes after one another, so up to about 85
+// minutes after the first try) carry a fresh timestamp. A 5-minute window,
+// usual elsewhere, could therefore reject Zoom's own retries; the default
+// accepts timestamps up to 2 hours old. A replay of an identical request
+// inside that window is stopped by [event.Dedup]. Timestamps from the future
+// are accepted only within 5 minutes of clock skew.
+const (
+	DefaultMaxAge       = 2 * time.Hour
+	DefaultMaxClockSkew = 5 * time.Minute
+)
+
+// Verifier checks Zoom webhook signatures over raw bytes. It holds no
+// per-request state and is safe for concurrent use. Verifying allocates
+// nothing: each secret keeps a pool of pre-keyed HMAC states.
+type Verifier struct {
+	signers   []*signature.Signer
+	maxAge    time.Duration
+	maxSkew   time.Duration
+	checkTime bool
+	now       func() time.Time
+}
+
+// NewVerifier returns a Verifier for secret (the app's Secret Token, not its
+// OAuth client secret). Of the options, [WithSecrets], [WithTimestampWindow],
+// [WithoutTimestampCheck] and [WithClock] apply; the others are ignored. It
+// returns an error wrapping [ErrEmptySecret] when any secret is empty.
+func NewVerifier(secret string, opts ...Option) (*Verifier, error) {
+	c := newConfig(opts)
+	return c.verifier(secret)
+}
+
+func (c *config) verifier(secret string) (*Verifier, error) {
+	secrets := append([]string{secret}, c.secrets...)
+	v := &Verifier{maxAge: c.maxAge, maxSkew: c.maxSkew, checkTime: c.checkTime, now: c.now}
+	for _, s := range secrets {
+		if s == "" {
+			return nil, ErrEmptySecret
+		}
+		v.signers = append(v.signers, signature.NewSigner(s))
+	}
+	return v, nil
+}
+
+// Verify checks the x-zm-signature and x-zm-request-timestamp headers
+// against body, the exact bytes received. It returns nil when the signature
+// matches one of the secrets and the timestamp is inside the window.
+func (v *Verifier) Verify(h http.Header, body []byte) error {
+	_, err := v.verify(headerValue(h, HeaderSignature), headerValue(h, HeaderTimestamp), body)
+	return err
+}
+
+// VerifySignature is Verify for a signature and timestamp obtained some
+// other way (for example from a WebSocket frame's header).
+func (v *Verifier) VerifySignature(sig, timestamp string, body []byte) error {
+	_, err := v.verify(sig, timestamp, body)
+	return err
+}
+
+// headerValue reads a canonical header key without allocating, falling
+// back to Get for non-canonical maps built by hand.
+func headerValue(h http.Header, key string) string {
+	if vs := h[key]; len(vs) > 0 {
+		return vs[0]
+	}
+	return h.Get(key)
+}
+
+// verify returns the index of the secret that matched.
+func (v *Verifier) verify(sig, timestamp string, body []byte) (int, error) {
+	if sig == "" {
+		return -1, ErrMissingSignature
+	}
+	if timestamp == "" {
+		return -1, ErrMissingTimestamp
+	}
+	if err := v.checkTimestamp(timestamp); err != nil {
+		return -1, err
+	}
+	if len(sig) != len(signature.Prefix)+2*signature.Size || sig[:len(signature.Prefix)] != signature.Prefix {
+		return -1, ErrBadSignature
+	}
+	var got, want [signature.Size]byte
+	if !decodeHex(got[:], sig[len(signature.Prefix):]) {
+		return -1, ErrBadSignature
+	}
+	for i, s := range v.signers {
+		s.Message(&want, timestamp, body)
+		if signature.Equal(got[:], want[:]) {
+			return i, nil
+		}
+	}
+	return -1, ErrBadSignature
+}
+
+func (v *Verifier) checkTimestamp(timestamp string) error {
+	if len(timestamp) > 19 {
+		return ErrBadTimestamp
+	}
+	for i := 0; i < len(timestamp); i++ {
+		if c := timestamp[i]; c < '0' || c > '9' {
+			return ErrBadTimestamp
+		}
+	}
+	if !v.checkTime {
+		return nil
+	}
+	n, err := strconv.ParseInt(timestamp, 10, 64)
+	if err != nil {
+		return ErrBadTimestamp
+	}
+	var t time.Time
+	if n >= 1e12 { // milliseconds, although Zoom documents seconds
+		t = time.UnixMilli(n)
+	} else {
+		t = time.Unix(n, 0)
+	}
+	age := v.now().Sub(t)
+	if age > v.maxAge || -age > v.maxSkew {
+		return ErrStaleTimestamp
+	}
+	return nil
+}
+
+// EncryptToken returns the encryptedToken that answers a URL validation
+// challenge for plainToken with the Verifier's first secret.
+func (v *Verifier) EncryptToken(plainToken string) string {
+	return v.encryptToken(0, plainToken)
+}
+
+func (v *Verifier) encryptToken(secret int, plainToken string) string {
+	var sum [signature.Size]byte
+	v.signers[secret].Token(&sum, plainToken)
+	return hex.EncodeToString(sum[:])
+}
+
+// decodeHex decodes s (lower or upper case) into dst, which must be
+// len(s)/2 long, without the allocation of converting s to []byte.
+func decodeHex(dst []byte, s string) bool {
+	for i := range dst {
+		hi, ok1 := fromHex(s[2*i])
+		lo, ok2 := fromHex(s[2*i+1])
+		if !ok1 || !ok2 {
+			return false
+		}
+		dst[i] = hi<<4 | lo
+	}
+	return true
+}
+
+func fromHex(c byte) (byte, bool) {
+	switch {
+	case '0' <= c && c <= '9':
+		return c - '0', true
+	case 'a' <= c && c <= 'f':
+		return c - 'a' + 10, true
+	case 'A' <= c && c <= 'F':
+		return c - 'A' + 10, true
+	}
+	return 0, false
+}
