@@ -137,6 +137,9 @@ type rawPayload struct {
 // body is decoded once into the payload struct registered for that name, or
 // only its envelope when none is registered.
 //
+// When the body has several top-level "event" members, the first names the
+// event.
+//
 // Parse returns an error wrapping [ErrInvalidJSON] or [ErrMissingName] when
 // the body cannot be an event. Fields of an unexpected type are not errors:
 // see [Event.Problem]. Parse does not copy data: the returned Event's Raw is

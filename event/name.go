@@ -3,6 +3,7 @@ package event
 import (
 	"encoding/json"
 	"fmt"
+	"unicode/utf8"
 )
 
 // eventName finds the top-level "event" member of a JSON object without
@@ -79,7 +80,7 @@ func nameValue(data []byte, i int) (string, error) {
 		return "", ErrInvalidJSON
 	}
 	var name string
-	if escaped {
+	if escaped || !utf8.Valid(data[i+1:end-1]) { // decode as encoding/json would
 		name = unquote(data[i:end])
 	} else {
 		name = string(data[i+1 : end-1])

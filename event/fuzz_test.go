@@ -1,0 +1,68 @@
+package event_test
+
+import (
+	"bytes"
+	"encoding/json"
+	"os"
+	"testing"
+
+	"github.com/zoomevents/zoomevents/event"
+	"github.com/zoomevents/zoomevents/internal/sharedtest"
+)
+
+// FuzzParse checks that Parse never panics, and that whenever it accepts
+// a body, encoding/json agrees that the body is a JSON object whose "event"
+// member is the name Parse found (the first, if there are several).
+func FuzzParse(f *testing.F) {
+	for _, path := range sharedtest.Samples(f) {
+		raw, err := os.ReadFile(path)
+		if err != nil {
+			f.Fatal(err)
+		}
+		f.Add(raw)
+	}
+	f.Add([]byte(`{"event":"meeting.started","payload":{"object":{"id":"1"}}}`))
+	f.Add([]byte(`{"payload":{"event":"x"},"event":"y"}`))
+	f.Add([]byte(`{"\u0065vent":"a\"b"}`))
+	f.Add([]byte(`{"event":"meeting.started","event_ts":"x","payload":{"object":{"id":{}}}}`))
+	f.Fuzz(func(t *testing.T, data []byte) {
+		ev, err := event.Parse(data)
+		if err != nil {
+			return
+		}
+		if !json.Valid(data) {
+			t.Fatalf("Parse accepted invalid JSON %q", data)
+		}
+		if name := firstEventMember(data); name != ev.Name {
+			t.Fatalf("Parse found name %q, encoding/json %q", ev.Name, name)
+		}
+	})
+}
+
+// firstEventMember is the oracle: the first top-level "event" member, as
+// encoding/json decodes it. (With duplicate keys, Parse documents that the
+// first one names the event.)
+func firstEventMember(data []byte) string {
+	dec := json.NewDecoder(bytes.NewReader(data))
+	if tok, err := dec.Token(); err != nil || tok != json.Delim('{') {
+		return "<not an object>"
+	}
+	for dec.More() {
+		key, err := dec.Token()
+		if err != nil {
+			return "<bad key>"
+		}
+		var value json.RawMessage
+		if err := dec.Decode(&value); err != nil {
+			return "<bad value>"
+		}
+		if key == "event" {
+			var name string
+			if json.Unmarshal(value, &name) != nil {
+				return "<not a string>"
+			}
+			return name
+		}
+	}
+	return "<none>"
+}
