@@ -58,8 +58,11 @@ func Register[T any, P interface {
 	custom.Store(&next)
 }
 
-// newPayload returns a new zero payload for name, or nil when name has no
-// registered struct.
+// NewPayload returns a new zero payload for events named name (a pointer
+// to the registered struct), or nil when name has no struct. Parse uses the
+// same constructor; tools use it to build or describe events.
+func NewPayload(name string) Payload { return newPayload(name) }
+
 func newPayload(name string) Payload {
 	if m := custom.Load(); m != nil {
 		if f, ok := (*m)[name]; ok {

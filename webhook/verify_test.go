@@ -158,4 +158,3 @@ func TestEmptySecretRejected(t *testing.T) {
 	_, err = webhook.NewVerifier("ok", webhook.WithSecrets(""))
 	assert.ErrorIs(t, err, webhook.ErrEmptySecret)
 }
-
