@@ -6,7 +6,8 @@ import "encoding/json"
 
 // Payloads of the "accounts" product's events.
 
-// AccountCreated is the payload of the "account.created" event (product "accounts").
+// AccountCreated is the payload of the "account.created" event (product
+// "accounts").
 type AccountCreated struct {
 	Common
 	Object AccountCreatedObject `json:"object,omitempty"`
@@ -15,7 +16,8 @@ type AccountCreated struct {
 // EventName returns "account.created".
 func (*AccountCreated) EventName() string { return "account.created" }
 
-// AccountDisassociated is the payload of the "account.disassociated" event (product "accounts").
+// AccountDisassociated is the payload of the "account.disassociated" event
+// (product "accounts").
 type AccountDisassociated struct {
 	Common
 	Object AccountDisassociatedObject `json:"object,omitempty"`
@@ -24,7 +26,8 @@ type AccountDisassociated struct {
 // EventName returns "account.disassociated".
 func (*AccountDisassociated) EventName() string { return "account.disassociated" }
 
-// AccountLockSettingsUpdated is the payload of the "account.lock_settings_updated" event (product "accounts").
+// AccountLockSettingsUpdated is the payload of the
+// "account.lock_settings_updated" event (product "accounts").
 type AccountLockSettingsUpdated struct {
 	Common
 	Object    AccountLockSettingsUpdatedObject    `json:"object,omitempty"`
@@ -35,7 +38,8 @@ type AccountLockSettingsUpdated struct {
 // EventName returns "account.lock_settings_updated".
 func (*AccountLockSettingsUpdated) EventName() string { return "account.lock_settings_updated" }
 
-// AccountSettingsUpdated is the payload of the "account.settings_updated" event (product "accounts").
+// AccountSettingsUpdated is the payload of the "account.settings_updated" event
+// (product "accounts").
 type AccountSettingsUpdated struct {
 	Common
 	Object    AccountSettingsUpdatedObject    `json:"object,omitempty"`
@@ -46,7 +50,8 @@ type AccountSettingsUpdated struct {
 // EventName returns "account.settings_updated".
 func (*AccountSettingsUpdated) EventName() string { return "account.settings_updated" }
 
-// AccountUpdated is the payload of the "account.updated" event (product "accounts").
+// AccountUpdated is the payload of the "account.updated" event (product
+// "accounts").
 type AccountUpdated struct {
 	Common
 	Operation string                  `json:"operation,omitempty"` // one of "apply_vanity_url", "managed_domains_added", "managed_domains_deleted", "managed_domains_verifying"
@@ -57,7 +62,8 @@ type AccountUpdated struct {
 // EventName returns "account.updated".
 func (*AccountUpdated) EventName() string { return "account.updated" }
 
-// AccountVanityURLApproved is the payload of the "account.vanity_url_approved" event (product "accounts").
+// AccountVanityURLApproved is the payload of the "account.vanity_url_approved"
+// event (product "accounts").
 type AccountVanityURLApproved struct {
 	Common
 	Object AccountObject `json:"object"` // required
@@ -66,7 +72,8 @@ type AccountVanityURLApproved struct {
 // EventName returns "account.vanity_url_approved".
 func (*AccountVanityURLApproved) EventName() string { return "account.vanity_url_approved" }
 
-// AccountVanityURLRejected is the payload of the "account.vanity_url_rejected" event (product "accounts").
+// AccountVanityURLRejected is the payload of the "account.vanity_url_rejected"
+// event (product "accounts").
 type AccountVanityURLRejected struct {
 	Common
 	Object AccountObject `json:"object"` // required
@@ -75,7 +82,8 @@ type AccountVanityURLRejected struct {
 // EventName returns "account.vanity_url_rejected".
 func (*AccountVanityURLRejected) EventName() string { return "account.vanity_url_rejected" }
 
-// InformationBarriersPolicyCreated is the payload of the "information_barriers.policy_created" event (product "accounts").
+// InformationBarriersPolicyCreated is the payload of the
+// "information_barriers.policy_created" event (product "accounts").
 type InformationBarriersPolicyCreated struct {
 	Common
 	Object InformationBarriersObject `json:"object"` // required
@@ -86,7 +94,8 @@ func (*InformationBarriersPolicyCreated) EventName() string {
 	return "information_barriers.policy_created"
 }
 
-// InformationBarriersPolicyDeleted is the payload of the "information_barriers.policy_deleted" event (product "accounts").
+// InformationBarriersPolicyDeleted is the payload of the
+// "information_barriers.policy_deleted" event (product "accounts").
 type InformationBarriersPolicyDeleted struct {
 	Common
 	Object InformationBarriersObject `json:"object"` // required
@@ -97,7 +106,8 @@ func (*InformationBarriersPolicyDeleted) EventName() string {
 	return "information_barriers.policy_deleted"
 }
 
-// InformationBarriersPolicyUpdated is the payload of the "information_barriers.policy_updated" event (product "accounts").
+// InformationBarriersPolicyUpdated is the payload of the
+// "information_barriers.policy_updated" event (product "accounts").
 type InformationBarriersPolicyUpdated struct {
 	Common
 	Object InformationBarriersPolicyUpdatedObject `json:"object"` // required
@@ -108,25 +118,32 @@ func (*InformationBarriersPolicyUpdated) EventName() string {
 	return "information_barriers.policy_updated"
 }
 
-// AccountAICompose is the object at object.settings.chat.ai_compose in the "account.settings_updated" event.
+// AccountAICompose is the object at object.settings.chat.ai_compose in the
+// "account.settings_updated" event.
 type AccountAICompose struct {
 	Enable          bool `json:"enable,omitempty"`
 	ShownInTeamChat bool `json:"shown_in_team_chat,omitempty"`
 }
 
-// AccountAllowDeleteMessage is the object at object.settings.chat.allow_delete_message in the "account.settings_updated" event.
+// AccountAllowDeleteMessage is the object at
+// object.settings.chat.allow_delete_message in the "account.settings_updated"
+// event.
 type AccountAllowDeleteMessage struct {
 	Enable bool `json:"enable,omitempty"`
 	Time   int  `json:"time,omitempty"` // one of 0, 5, 30, 60, 1440, 10080
 }
 
-// AccountApplyLocalStorageToPersonalChannel is the object at object.settings.chat.apply_local_storage_to_personal_channel in the "account.settings_updated" event.
+// AccountApplyLocalStorageToPersonalChannel is the object at
+// object.settings.chat.apply_local_storage_to_personal_channel in the
+// "account.settings_updated" event.
 type AccountApplyLocalStorageToPersonalChannel struct {
 	Enable          bool   `json:"enable,omitempty"`
 	RetentionPeriod string `json:"retention_period,omitempty"`
 }
 
-// AccountApprovedOrDeniedCountriesOrRegions is the object at object.settings.session_security.approved_or_denied_countries_or_regions in the "account.settings_updated" event.
+// AccountApprovedOrDeniedCountriesOrRegions is the object at
+// object.settings.session_security.approved_or_denied_countries_or_regions in
+// the "account.settings_updated" event.
 type AccountApprovedOrDeniedCountriesOrRegions struct {
 	ApprovedList []string `json:"approved_list,omitempty"`
 	DeniedList   []string `json:"denied_list,omitempty"`
@@ -134,14 +151,16 @@ type AccountApprovedOrDeniedCountriesOrRegions struct {
 	Method       string   `json:"method,omitempty"` // one of "approve", "deny"
 }
 
-// AccountArchive is the object at object.settings.recording.archive in the "account.settings_updated" event.
+// AccountArchive is the object at object.settings.recording.archive in the
+// "account.settings_updated" event.
 type AccountArchive struct {
 	Enable   bool            `json:"enable,omitempty"`
 	Type     int             `json:"type,omitempty"` // one of 1, 2, 3
 	Settings AccountSettings `json:"settings,omitempty"`
 }
 
-// AccountChat is the object at object.settings.chat in the "account.lock_settings_updated" event.
+// AccountChat is the object at object.settings.chat in the
+// "account.lock_settings_updated" event.
 type AccountChat struct {
 	ShareFiles                           bool `json:"share_files,omitempty"`
 	ChatEmojis                           bool `json:"chat_emojis,omitempty"`
@@ -178,14 +197,18 @@ type AccountChat struct {
 	SurveyPoll                           bool `json:"survey_poll,omitempty"`
 }
 
-// AccountChatEmailAddress is the object at object.settings.chat.chat_email_address in the "account.settings_updated" event.
+// AccountChatEmailAddress is the object at
+// object.settings.chat.chat_email_address in the "account.settings_updated"
+// event.
 type AccountChatEmailAddress struct {
 	Enable                   bool     `json:"enable,omitempty"`
 	OnlyAllowSpecificDomains bool     `json:"only_allow_specific_domains,omitempty"`
 	SpecificDomains          []string `json:"specific_domains,omitempty"`
 }
 
-// AccountChatEtiquetteTool is the object at object.settings.chat.chat_etiquette_tool in the "account.settings_updated" event.
+// AccountChatEtiquetteTool is the object at
+// object.settings.chat.chat_etiquette_tool in the "account.settings_updated"
+// event.
 type AccountChatEtiquetteTool struct {
 	Enable         bool            `json:"enable,omitempty"`
 	Policies       []AccountPolicy `json:"policies,omitempty"`
@@ -199,21 +222,26 @@ type AccountCreatedObject struct {
 	Email   string `json:"email,omitempty"`
 }
 
-// AccountDisassociatedObject is the object at object in the "account.disassociated" event.
+// AccountDisassociatedObject is the object at object in the
+// "account.disassociated" event.
 type AccountDisassociatedObject struct {
 	ID         ID     `json:"id,omitempty"`
 	OwnerID    string `json:"owner_id,omitempty"`
 	OwnerEmail string `json:"owner_email,omitempty"`
 }
 
-// AccountExternalCollabRestrict is the object at object.settings.chat.external_collab_restrict in the "account.settings_updated" event.
+// AccountExternalCollabRestrict is the object at
+// object.settings.chat.external_collab_restrict in the
+// "account.settings_updated" event.
 type AccountExternalCollabRestrict struct {
 	Enable       bool   `json:"enable,omitempty"`
 	ExternalChat string `json:"external_chat,omitempty"` // one of "allowed", "not_allowed"
 	GroupID      string `json:"group_id,omitempty"`
 }
 
-// AccountExternalInviteApprove is the object at object.settings.chat.external_invite_approve in the "account.settings_updated" event.
+// AccountExternalInviteApprove is the object at
+// object.settings.chat.external_invite_approve in the
+// "account.settings_updated" event.
 type AccountExternalInviteApprove struct {
 	Enable          bool   `json:"enable,omitempty"`
 	SelectedOption  int    `json:"selected_option,omitempty"` // one of 1, 2
@@ -221,49 +249,62 @@ type AccountExternalInviteApprove struct {
 	ExternalAccount bool   `json:"external_account,omitempty"`
 }
 
-// AccountExternalMemberJoin is the object at object.settings.chat.external_member_join in the "account.settings_updated" event.
+// AccountExternalMemberJoin is the object at
+// object.settings.chat.external_member_join in the "account.settings_updated"
+// event.
 type AccountExternalMemberJoin struct {
 	Enable          bool `json:"enable,omitempty"`
 	ExternalAccount bool `json:"external_account,omitempty"`
 }
 
-// AccountExternalUserControl is the object at object.settings.chat.external_user_control in the "account.settings_updated" event.
+// AccountExternalUserControl is the object at
+// object.settings.chat.external_user_control in the "account.settings_updated"
+// event.
 type AccountExternalUserControl struct {
 	Enable          bool `json:"enable,omitempty"`
 	SelectedOption  int  `json:"selected_option,omitempty"` // one of 1, 2, 3
 	ExternalAccount bool `json:"external_account,omitempty"`
 }
 
-// AccountFeature is the object at object.settings.feature in the "account.settings_updated" event.
+// AccountFeature is the object at object.settings.feature in the
+// "account.settings_updated" event.
 type AccountFeature struct {
 	MeetingCapacity int `json:"meeting_capacity,omitempty"`
 }
 
-// AccountGeneralSetting is the object at object.settings.general_setting in the "account.settings_updated" event.
+// AccountGeneralSetting is the object at object.settings.general_setting in the
+// "account.settings_updated" event.
 type AccountGeneralSetting struct {
 	AutoZoomRoomProximityConnect bool `json:"auto_zoom_room_proximity_connect,omitempty"`
 	ShowZoomRoomFeature          bool `json:"show_zoom_room_feature,omitempty"`
 }
 
-// AccountGlobalDialInCountries is the object at object.settings.audio_conferencing.global_dial_in_countries in the "account.settings_updated" event.
+// AccountGlobalDialInCountries is the object at
+// object.settings.audio_conferencing.global_dial_in_countries in the
+// "account.settings_updated" event.
 type AccountGlobalDialInCountries struct {
 	SelectedCountries []AccountSelectedCountry `json:"selected_countries,omitempty"`
 	IncludeTollFree   bool                     `json:"include_toll_free,omitempty"`
 }
 
-// AccountHideMeetingDescription is the object at object.settings.schedule_meeting.hide_meeting_description in the "account.settings_updated" event.
+// AccountHideMeetingDescription is the object at
+// object.settings.schedule_meeting.hide_meeting_description in the
+// "account.settings_updated" event.
 type AccountHideMeetingDescription struct {
 	Enable                              bool `json:"enable,omitempty"`
 	HideDescriptionForScheduledMeetings bool `json:"hide_description_for_scheduled_meetings,omitempty"`
 }
 
-// AccountHideWebinarDescription is the object at object.settings.schedule_meeting.hide_webinar_description in the "account.settings_updated" event.
+// AccountHideWebinarDescription is the object at
+// object.settings.schedule_meeting.hide_webinar_description in the
+// "account.settings_updated" event.
 type AccountHideWebinarDescription struct {
 	Enable                              bool `json:"enable,omitempty"`
 	HideDescriptionForScheduledWebinars bool `json:"hide_description_for_scheduled_webinars,omitempty"`
 }
 
-// AccountInMeeting is the object at object.settings.in_meeting in the "account.lock_settings_updated" event.
+// AccountInMeeting is the object at object.settings.in_meeting in the
+// "account.lock_settings_updated" event.
 type AccountInMeeting struct {
 	AlertGuestJoin                          bool `json:"alert_guest_join,omitempty"`
 	AllowUsersToDeleteMessagesInMeetingChat bool `json:"allow_users_to_delete_messages_in_meeting_chat,omitempty"`
@@ -322,7 +363,8 @@ type AccountInMeeting struct {
 	Whiteboard                              bool `json:"whiteboard,omitempty"`
 }
 
-// AccountInSession is the object at object.settings.in_session in the "account.settings_updated" event.
+// AccountInSession is the object at object.settings.in_session in the
+// "account.settings_updated" event.
 type AccountInSession struct {
 	CustomDataCenterRegions bool     `json:"custom_data_center_regions,omitempty"`
 	DataCenterRegions       []string `json:"data_center_regions,omitempty"` // one of "AU", "LA", "CA", "CN", "DE", "HK", "IN", "IE", ... (13 values)
@@ -336,7 +378,8 @@ type AccountInSession struct {
 	Subsession              bool     `json:"subsession,omitempty"`
 }
 
-// AccountIntegration is the object at object.settings.integration in the "account.settings_updated" event.
+// AccountIntegration is the object at object.settings.integration in the
+// "account.settings_updated" event.
 type AccountIntegration struct {
 	GoogleCalendar    bool `json:"google_calendar,omitempty"`
 	GoogleDrive       bool `json:"google_drive,omitempty"`
@@ -346,7 +389,9 @@ type AccountIntegration struct {
 	Kubi              bool `json:"kubi,omitempty"`
 }
 
-// AccountLanguageInterpretation is the object at object.settings.in_meeting.language_interpretation in the "account.settings_updated" event.
+// AccountLanguageInterpretation is the object at
+// object.settings.in_meeting.language_interpretation in the
+// "account.settings_updated" event.
 type AccountLanguageInterpretation struct {
 	Enable                                           bool     `json:"enable,omitempty"`
 	EnableLanguageInterpretationByDefault            bool     `json:"enable_language_interpretation_by_default,omitempty"`
@@ -356,19 +401,22 @@ type AccountLanguageInterpretation struct {
 	CustomLanguages                                  []string `json:"custom_languages,omitempty"`
 }
 
-// AccountLockSettingsUpdatedObject is the object at object in the "account.lock_settings_updated" event.
+// AccountLockSettingsUpdatedObject is the object at object in the
+// "account.lock_settings_updated" event.
 type AccountLockSettingsUpdatedObject struct {
 	ID       ID                                 `json:"id,omitempty"`
 	Settings AccountLockSettingsUpdatedSettings `json:"settings,omitempty"`
 }
 
-// AccountLockSettingsUpdatedOldObject is the object at old_object in the "account.lock_settings_updated" event.
+// AccountLockSettingsUpdatedOldObject is the object at old_object in the
+// "account.lock_settings_updated" event.
 type AccountLockSettingsUpdatedOldObject struct {
 	ID       ID                                          `json:"id,omitempty"`
 	Settings AccountLockSettingsUpdatedOldObjectSettings `json:"settings,omitempty"`
 }
 
-// AccountLockSettingsUpdatedOldObjectSettings is the object at old_object.settings in the "account.lock_settings_updated" event.
+// AccountLockSettingsUpdatedOldObjectSettings is the object at
+// old_object.settings in the "account.lock_settings_updated" event.
 type AccountLockSettingsUpdatedOldObjectSettings struct {
 	ScheduleMeeting   AccountScheduleMeeting   `json:"schedule_meeting,omitempty"`
 	InMeeting         AccountInMeeting         `json:"in_meeting,omitempty"`
@@ -382,7 +430,8 @@ type AccountLockSettingsUpdatedOldObjectSettings struct {
 	TSP               AccountTSP               `json:"tsp,omitempty"`
 }
 
-// AccountLockSettingsUpdatedSettings is the object at object.settings in the "account.lock_settings_updated" event.
+// AccountLockSettingsUpdatedSettings is the object at object.settings in the
+// "account.lock_settings_updated" event.
 type AccountLockSettingsUpdatedSettings struct {
 	ScheduleMeeting   AccountScheduleMeeting   `json:"schedule_meeting,omitempty"`
 	InMeeting         AccountInMeeting         `json:"in_meeting,omitempty"`
@@ -396,14 +445,17 @@ type AccountLockSettingsUpdatedSettings struct {
 	MeetingSecurity   AccountMeetingSecurity   `json:"meeting_security,omitempty"`
 }
 
-// AccountMailCalendar is the object at object.settings.mail_calendar in the "account.settings_updated" event.
+// AccountMailCalendar is the object at object.settings.mail_calendar in the
+// "account.settings_updated" event.
 type AccountMailCalendar struct {
 	EmailCalendarManagement bool `json:"email_calendar_management,omitempty"`
 	EmailManagement         bool `json:"email_management,omitempty"`
 	ZoomEmailProvider       bool `json:"zoom_email_provider,omitempty"`
 }
 
-// AccountMeetingPolling is the object at object.settings.in_meeting.meeting_polling in the "account.settings_updated" event.
+// AccountMeetingPolling is the object at
+// object.settings.in_meeting.meeting_polling in the "account.settings_updated"
+// event.
 type AccountMeetingPolling struct {
 	Enable                        bool `json:"enable,omitempty"`
 	AdvancedPolls                 bool `json:"advanced_polls,omitempty"`
@@ -413,7 +465,8 @@ type AccountMeetingPolling struct {
 	AllowHostToUploadImage        bool `json:"allow_host_to_upload_image,omitempty"`
 }
 
-// AccountMeetingSecurity is the object at object.settings.meeting_security in the "account.lock_settings_updated" event.
+// AccountMeetingSecurity is the object at object.settings.meeting_security in
+// the "account.lock_settings_updated" event.
 type AccountMeetingSecurity struct {
 	ApprovedOrDeniedCountriesOrRegions    bool `json:"approved_or_denied_countries_or_regions,omitempty"`
 	AutoSecurity                          bool `json:"auto_security,omitempty"`
@@ -430,19 +483,24 @@ type AccountMeetingSecurity struct {
 	WebinarPassword                       bool `json:"webinar_password,omitempty"`
 }
 
-// AccountObject is an object shared by 2 events, such as "account.vanity_url_approved" and "account.vanity_url_rejected" (at object in "account.vanity_url_approved").
+// AccountObject is an object shared by 2 events: "account.vanity_url_approved"
+// and "account.vanity_url_rejected" (at object in
+// "account.vanity_url_approved").
 type AccountObject struct {
 	ID        ID     `json:"id"`         // required
 	VanityURL string `json:"vanity_url"` // required
 }
 
-// AccountOtherOptions is the object at object.settings.other_options in the "account.lock_settings_updated" event.
+// AccountOtherOptions is the object at object.settings.other_options in the
+// "account.lock_settings_updated" event.
 type AccountOtherOptions struct {
 	BlurSnapshot               bool `json:"blur_snapshot,omitempty"`
 	WebinarRegistrationOptions bool `json:"webinar_registration_options,omitempty"`
 }
 
-// AccountPasswordRequirement is the object at object.settings.security.password_requirement in the "account.settings_updated" event.
+// AccountPasswordRequirement is the object at
+// object.settings.security.password_requirement in the
+// "account.settings_updated" event.
 type AccountPasswordRequirement struct {
 	MinimumPasswordLength       int  `json:"minimum_password_length,omitempty"`
 	HaveSpecialCharacter        bool `json:"have_special_character,omitempty"`
@@ -450,13 +508,15 @@ type AccountPasswordRequirement struct {
 	WeakEnhanceDetection        bool `json:"weak_enhance_detection,omitempty"`
 }
 
-// AccountReadReceipts is the object at object.settings.chat.read_receipts in the "account.settings_updated" event.
+// AccountReadReceipts is the object at object.settings.chat.read_receipts in
+// the "account.settings_updated" event.
 type AccountReadReceipts struct {
 	Enable           bool `json:"enable,omitempty"`
 	AllowUsersOptOut bool `json:"allow_users_opt_out,omitempty"`
 }
 
-// AccountRecording is the object at object.settings.recording in the "account.lock_settings_updated" event.
+// AccountRecording is the object at object.settings.recording in the
+// "account.lock_settings_updated" event.
 type AccountRecording struct {
 	AccountUserAccessRecording bool            `json:"account_user_access_recording,omitempty"`
 	AutoDeleteCmr              bool            `json:"auto_delete_cmr,omitempty"`
@@ -470,7 +530,9 @@ type AccountRecording struct {
 	Archive                    bool            `json:"archive,omitempty"`
 }
 
-// AccountRestrictions is the object at object.settings.chat.share_files.restrictions in the "account.settings_updated" event.
+// AccountRestrictions is the object at
+// object.settings.chat.share_files.restrictions in the
+// "account.settings_updated" event.
 type AccountRestrictions struct {
 	OnlyAllowSpecificFileTypes      bool     `json:"only_allow_specific_file_types,omitempty"`
 	FileTypeRestrictions            []string `json:"file_type_restrictions,omitempty"`              // one of ".gz", ".rar", ".zip", ".xls", ".xlsx", ".json", ".png", ".pptx", ... (16 values)
@@ -481,7 +543,8 @@ type AccountRestrictions struct {
 	FileRestrictionsApplyTo         string   `json:"file_restrictions_apply_to,omitempty"`          // one of "sharing_and_viewing", "sharing"
 }
 
-// AccountScheduleMeeting is the object at object.settings.schedule_meeting in the "account.lock_settings_updated" event.
+// AccountScheduleMeeting is the object at object.settings.schedule_meeting in
+// the "account.lock_settings_updated" event.
 type AccountScheduleMeeting struct {
 	AudioType                               bool `json:"audio_type,omitempty"`
 	EmbedPasswordInJoinLink                 bool `json:"embed_password_in_join_link,omitempty"`
@@ -501,13 +564,16 @@ type AccountScheduleMeeting struct {
 	MeetingTemplate                         bool `json:"meeting_template,omitempty"`
 }
 
-// AccountSearchAndSendAnimatedGifImages is the object at object.settings.chat.search_and_send_animated_gif_images in the "account.settings_updated" event.
+// AccountSearchAndSendAnimatedGifImages is the object at
+// object.settings.chat.search_and_send_animated_gif_images in the
+// "account.settings_updated" event.
 type AccountSearchAndSendAnimatedGifImages struct {
 	Enable             bool `json:"enable,omitempty"`
 	GiphyContentRating int  `json:"giphy_content_rating,omitempty"` // one of 1, 2, 3, 4
 }
 
-// AccountSecurity is the object at object.settings.security in the "account.settings_updated" event.
+// AccountSecurity is the object at object.settings.security in the
+// "account.settings_updated" event.
 type AccountSecurity struct {
 	AdminChangeNamePic      bool                       `json:"admin_change_name_pic,omitempty"`
 	ImportPhotosFromDevices bool                       `json:"import_photos_from_devices,omitempty"`
@@ -516,7 +582,9 @@ type AccountSecurity struct {
 	SigninWithSSO           AccountSigninWithSSO       `json:"signin_with_sso,omitempty"`
 }
 
-// AccountSendDataToThirdPartyArchivingService is the object at object.settings.chat.send_data_to_third_party_archiving_service in the "account.settings_updated" event.
+// AccountSendDataToThirdPartyArchivingService is the object at
+// object.settings.chat.send_data_to_third_party_archiving_service in the
+// "account.settings_updated" event.
 type AccountSendDataToThirdPartyArchivingService struct {
 	Enable                 bool   `json:"enable,omitempty"`
 	Type                   string `json:"type,omitempty"` // one of "global_relay", "smarsh"
@@ -526,19 +594,23 @@ type AccountSendDataToThirdPartyArchivingService struct {
 	AuthorizedChannelToken string `json:"authorized_channel_token,omitempty"`
 }
 
-// AccountSessionSecurity is the object at object.settings.session_security in the "account.settings_updated" event.
+// AccountSessionSecurity is the object at object.settings.session_security in
+// the "account.settings_updated" event.
 type AccountSessionSecurity struct {
 	ApprovedOrDeniedCountriesOrRegions AccountApprovedOrDeniedCountriesOrRegions `json:"approved_or_denied_countries_or_regions,omitempty"`
 }
 
-// AccountSetRetentionPeriodInCloud is the object at object.settings.chat.set_retention_period_in_cloud in the "account.settings_updated" event.
+// AccountSetRetentionPeriodInCloud is the object at
+// object.settings.chat.set_retention_period_in_cloud in the
+// "account.settings_updated" event.
 type AccountSetRetentionPeriodInCloud struct {
 	Enable                                              bool   `json:"enable,omitempty"`
 	RetentionPeriodOfDirectMessagesAndGroupConversation string `json:"retention_period_of_direct_messages_and_group_conversation,omitempty"`
 	RetentionPeriodOfChannels                           string `json:"retention_period_of_channels,omitempty"`
 }
 
-// AccountSettings is the object at object.settings.recording.archive.settings in the "account.settings_updated" event.
+// AccountSettings is the object at object.settings.recording.archive.settings
+// in the "account.settings_updated" event.
 type AccountSettings struct {
 	ChatFile                           bool            `json:"chat_file,omitempty"`
 	ChatWithSenderEmail                bool            `json:"chat_with_sender_email,omitempty"`
@@ -552,7 +624,8 @@ type AccountSettings struct {
 	PlayVoicePromptWhenArchivingStarts string          `json:"play_voice_prompt_when_archiving_starts,omitempty"` // one of "participants", "guest", "none"
 }
 
-// AccountSettingsUpdatedAudioConferencing is the object at object.settings.audio_conferencing in the "account.settings_updated" event.
+// AccountSettingsUpdatedAudioConferencing is the object at
+// object.settings.audio_conferencing in the "account.settings_updated" event.
 type AccountSettingsUpdatedAudioConferencing struct {
 	TollFreeAndFeeBasedTollCall AccountTollFreeAndFeeBasedTollCall `json:"toll_free_and_fee_based_toll_call,omitempty"`
 	TollCall                    AccountTollCall                    `json:"toll_call,omitempty"`
@@ -562,7 +635,8 @@ type AccountSettingsUpdatedAudioConferencing struct {
 	GlobalDialInCountries       AccountGlobalDialInCountries       `json:"global_dial_in_countries,omitempty"`
 }
 
-// AccountSettingsUpdatedChat is the object at object.settings.chat in the "account.settings_updated" event.
+// AccountSettingsUpdatedChat is the object at object.settings.chat in the
+// "account.settings_updated" event.
 type AccountSettingsUpdatedChat struct {
 	AllowBotsChat                        bool                                        `json:"allow_bots_chat,omitempty"`
 	ShareFiles                           AccountShareFiles                           `json:"share_files,omitempty"`
@@ -618,13 +692,16 @@ type AccountSettingsUpdatedChat struct {
 	SurveyPoll                           bool                                        `json:"survey_poll,omitempty"`
 }
 
-// AccountSettingsUpdatedChatEtiquetteTool is the object at object.settings.meeting_security.chat_etiquette_tool in the "account.settings_updated" event.
+// AccountSettingsUpdatedChatEtiquetteTool is the object at
+// object.settings.meeting_security.chat_etiquette_tool in the
+// "account.settings_updated" event.
 type AccountSettingsUpdatedChatEtiquetteTool struct {
 	Enable   bool                           `json:"enable,omitempty"`
 	Policies []AccountSettingsUpdatedPolicy `json:"policies,omitempty"`
 }
 
-// AccountSettingsUpdatedEmailNotification is the object at object.settings.email_notification in the "account.settings_updated" event.
+// AccountSettingsUpdatedEmailNotification is the object at
+// object.settings.email_notification in the "account.settings_updated" event.
 type AccountSettingsUpdatedEmailNotification struct {
 	CloudRecordingAvailableReminder            bool `json:"cloud_recording_available_reminder,omitempty"`
 	RecordingAvailableReminderSchedulers       bool `json:"recording_available_reminder_schedulers,omitempty"`
@@ -636,7 +713,8 @@ type AccountSettingsUpdatedEmailNotification struct {
 	ScheduleForReminder                        bool `json:"schedule_for_reminder,omitempty"`
 }
 
-// AccountSettingsUpdatedInMeeting is the object at object.settings.in_meeting in the "account.settings_updated" event.
+// AccountSettingsUpdatedInMeeting is the object at object.settings.in_meeting
+// in the "account.settings_updated" event.
 type AccountSettingsUpdatedInMeeting struct {
 	E2eEncryption                           bool                              `json:"e2e_encryption,omitempty"`
 	Chat                                    bool                              `json:"chat,omitempty"`
@@ -717,7 +795,8 @@ type AccountSettingsUpdatedInMeeting struct {
 	ParticipantsShareSimultaneously         string                            `json:"participants_share_simultaneously,omitempty"`            // one of "multiple", "one"
 }
 
-// AccountSettingsUpdatedMeetingSecurity is the object at object.settings.meeting_security in the "account.settings_updated" event.
+// AccountSettingsUpdatedMeetingSecurity is the object at
+// object.settings.meeting_security in the "account.settings_updated" event.
 type AccountSettingsUpdatedMeetingSecurity struct {
 	AutoSecurity                          bool                                    `json:"auto_security,omitempty"`
 	WaitingRoom                           bool                                    `json:"waiting_room,omitempty"`
@@ -738,7 +817,9 @@ type AccountSettingsUpdatedMeetingSecurity struct {
 	ChatEtiquetteTool                     AccountSettingsUpdatedChatEtiquetteTool `json:"chat_etiquette_tool,omitempty"`
 }
 
-// AccountSettingsUpdatedNumber is the object at object.settings.audio_conferencing.toll_free_and_fee_based_toll_call.numbers[] in the "account.settings_updated" event.
+// AccountSettingsUpdatedNumber is the object at
+// object.settings.audio_conferencing.toll_free_and_fee_based_toll_call.numbers[]
+// in the "account.settings_updated" event.
 type AccountSettingsUpdatedNumber struct {
 	Code          string `json:"code,omitempty"`
 	CountryCode   string `json:"country_code,omitempty"`
@@ -747,19 +828,22 @@ type AccountSettingsUpdatedNumber struct {
 	DisplayNumber string `json:"display_number,omitempty"`
 }
 
-// AccountSettingsUpdatedObject is the object at object in the "account.settings_updated" event.
+// AccountSettingsUpdatedObject is the object at object in the
+// "account.settings_updated" event.
 type AccountSettingsUpdatedObject struct {
 	ID       ID                             `json:"id,omitempty"`
 	Settings AccountSettingsUpdatedSettings `json:"settings,omitempty"`
 }
 
-// AccountSettingsUpdatedOldObject is the object at old_object in the "account.settings_updated" event.
+// AccountSettingsUpdatedOldObject is the object at old_object in the
+// "account.settings_updated" event.
 type AccountSettingsUpdatedOldObject struct {
 	ID       ID                                      `json:"id,omitempty"`
 	Settings AccountSettingsUpdatedOldObjectSettings `json:"settings,omitempty"`
 }
 
-// AccountSettingsUpdatedOldObjectSettings is the object at old_object.settings in the "account.settings_updated" event.
+// AccountSettingsUpdatedOldObjectSettings is the object at old_object.settings
+// in the "account.settings_updated" event.
 type AccountSettingsUpdatedOldObjectSettings struct {
 	ScheduleMeeting   AccountSettingsUpdatedScheduleMeeting                    `json:"schedule_meeting,omitempty"`
 	InMeeting         AccountSettingsUpdatedInMeeting                          `json:"in_meeting,omitempty"`
@@ -781,7 +865,9 @@ type AccountSettingsUpdatedOldObjectSettings struct {
 	GeneralSetting    AccountGeneralSetting                                    `json:"general_setting,omitempty"`
 }
 
-// AccountSettingsUpdatedOldObjectSettingsAudioConferencing is the object at old_object.settings.audio_conferencing in the "account.settings_updated" event.
+// AccountSettingsUpdatedOldObjectSettingsAudioConferencing is the object at
+// old_object.settings.audio_conferencing in the "account.settings_updated"
+// event.
 type AccountSettingsUpdatedOldObjectSettingsAudioConferencing struct {
 	TollFreeAndFeeBasedTollCall AccountSettingsUpdatedTollFreeAndFeeBasedTollCall `json:"toll_free_and_fee_based_toll_call,omitempty"`
 	TollCall                    AccountTollCall                                   `json:"toll_call,omitempty"`
@@ -791,7 +877,8 @@ type AccountSettingsUpdatedOldObjectSettingsAudioConferencing struct {
 	GlobalDialInCountries       AccountGlobalDialInCountries                      `json:"global_dial_in_countries,omitempty"`
 }
 
-// AccountSettingsUpdatedOtherOptions is the object at object.settings.other_options in the "account.settings_updated" event.
+// AccountSettingsUpdatedOtherOptions is the object at
+// object.settings.other_options in the "account.settings_updated" event.
 type AccountSettingsUpdatedOtherOptions struct {
 	AllowAutoActiveUsers              bool                              `json:"allow_auto_active_users,omitempty"`
 	BlurSnapshot                      bool                              `json:"blur_snapshot,omitempty"`
@@ -804,7 +891,9 @@ type AccountSettingsUpdatedOtherOptions struct {
 	WebinarRegistrationOptions        AccountWebinarRegistrationOptions `json:"webinar_registration_options,omitempty"`
 }
 
-// AccountSettingsUpdatedPolicy is the object at object.settings.meeting_security.chat_etiquette_tool.policies[] in the "account.settings_updated" event.
+// AccountSettingsUpdatedPolicy is the object at
+// object.settings.meeting_security.chat_etiquette_tool.policies[] in the
+// "account.settings_updated" event.
 type AccountSettingsUpdatedPolicy struct {
 	ID                ID       `json:"id,omitempty"`
 	Name              string   `json:"name,omitempty"`
@@ -816,7 +905,8 @@ type AccountSettingsUpdatedPolicy struct {
 	IsLocked          bool     `json:"is_locked,omitempty"`
 }
 
-// AccountSettingsUpdatedRecording is the object at object.settings.recording in the "account.settings_updated" event.
+// AccountSettingsUpdatedRecording is the object at object.settings.recording in
+// the "account.settings_updated" event.
 type AccountSettingsUpdatedRecording struct {
 	LocalRecording                          bool                                `json:"local_recording,omitempty"`
 	CloudRecording                          bool                                `json:"cloud_recording,omitempty"`
@@ -854,7 +944,8 @@ type AccountSettingsUpdatedRecording struct {
 	Archive                                 AccountArchive                      `json:"archive,omitempty"`
 }
 
-// AccountSettingsUpdatedScheduleMeeting is the object at object.settings.schedule_meeting in the "account.settings_updated" event.
+// AccountSettingsUpdatedScheduleMeeting is the object at
+// object.settings.schedule_meeting in the "account.settings_updated" event.
 type AccountSettingsUpdatedScheduleMeeting struct {
 	HostVideo                               bool                                   `json:"host_video,omitempty"`
 	ParticipantVideo                        bool                                   `json:"participant_video,omitempty"`
@@ -882,7 +973,8 @@ type AccountSettingsUpdatedScheduleMeeting struct {
 	HideWebinarDescription                  AccountHideWebinarDescription          `json:"hide_webinar_description,omitempty"`
 }
 
-// AccountSettingsUpdatedSettings is the object at object.settings in the "account.settings_updated" event.
+// AccountSettingsUpdatedSettings is the object at object.settings in the
+// "account.settings_updated" event.
 type AccountSettingsUpdatedSettings struct {
 	ScheduleMeeting   AccountSettingsUpdatedScheduleMeeting   `json:"schedule_meeting,omitempty"`
 	InMeeting         AccountSettingsUpdatedInMeeting         `json:"in_meeting,omitempty"`
@@ -904,7 +996,8 @@ type AccountSettingsUpdatedSettings struct {
 	GeneralSetting    AccountGeneralSetting                   `json:"general_setting,omitempty"`
 }
 
-// AccountSettingsUpdatedTSP is the object at object.settings.tsp in the "account.settings_updated" event.
+// AccountSettingsUpdatedTSP is the object at object.settings.tsp in the
+// "account.settings_updated" event.
 type AccountSettingsUpdatedTSP struct {
 	CallOut                           bool                    `json:"call_out,omitempty"`
 	CallOutCountries                  []string                `json:"call_out_countries,omitempty"`
@@ -915,21 +1008,25 @@ type AccountSettingsUpdatedTSP struct {
 	GlobalDialInCountries             AccountCallOutCountries `json:"global_dial_in_countries,omitempty"`
 }
 
-// AccountSettingsUpdatedTelephony is the object at object.settings.telephony in the "account.settings_updated" event.
+// AccountSettingsUpdatedTelephony is the object at object.settings.telephony in
+// the "account.settings_updated" event.
 type AccountSettingsUpdatedTelephony struct {
 	ThirdPartyAudio     bool                    `json:"third_party_audio,omitempty"`
 	AudioConferenceInfo string                  `json:"audio_conference_info,omitempty"`
 	TelephonyRegions    AccountTelephonyRegions `json:"telephony_regions,omitempty"`
 }
 
-// AccountSettingsUpdatedTollFreeAndFeeBasedTollCall is the object at old_object.settings.audio_conferencing.toll_free_and_fee_based_toll_call in the "account.settings_updated" event.
+// AccountSettingsUpdatedTollFreeAndFeeBasedTollCall is the object at
+// old_object.settings.audio_conferencing.toll_free_and_fee_based_toll_call in
+// the "account.settings_updated" event.
 type AccountSettingsUpdatedTollFreeAndFeeBasedTollCall struct {
 	AllowWebinarAttendeesDial bool                           `json:"allow_webinar_attendees_dial,omitempty"`
 	Enable                    bool                           `json:"enable,omitempty"`
 	Numbers                   []AccountSettingsUpdatedNumber `json:"numbers,omitempty"`
 }
 
-// AccountShareFiles is the object at object.settings.chat.share_files in the "account.settings_updated" event.
+// AccountShareFiles is the object at object.settings.chat.share_files in the
+// "account.settings_updated" event.
 type AccountShareFiles struct {
 	Enable       bool                `json:"enable,omitempty"`
 	ShareOption  string              `json:"share_option,omitempty"` // one of "disable", "anyone", "account", "organization"
@@ -937,7 +1034,9 @@ type AccountShareFiles struct {
 	Restrictions AccountRestrictions `json:"restrictions,omitempty"`
 }
 
-// AccountSigninWithSSO is the object at object.settings.security.signin_with_sso in the "account.settings_updated" event.
+// AccountSigninWithSSO is the object at
+// object.settings.security.signin_with_sso in the "account.settings_updated"
+// event.
 type AccountSigninWithSSO struct {
 	Enable               bool                   `json:"enable,omitempty"`
 	RequireSSOForDomains bool                   `json:"require_sso_for_domains,omitempty"`
@@ -945,13 +1044,16 @@ type AccountSigninWithSSO struct {
 	SSOBypassUsers       []AccountSSOBypassUser `json:"sso_bypass_users,omitempty"`
 }
 
-// AccountTSP is the object at object.settings.tsp in the "account.lock_settings_updated" event.
+// AccountTSP is the object at object.settings.tsp in the
+// "account.lock_settings_updated" event.
 type AccountTSP struct {
 	CallOut                      bool `json:"call_out,omitempty"`
 	ShowInternationalNumbersLink bool `json:"show_international_numbers_link,omitempty"`
 }
 
-// AccountTollFreeAndFeeBasedTollCall is the object at object.settings.audio_conferencing.toll_free_and_fee_based_toll_call in the "account.settings_updated" event.
+// AccountTollFreeAndFeeBasedTollCall is the object at
+// object.settings.audio_conferencing.toll_free_and_fee_based_toll_call in the
+// "account.settings_updated" event.
 type AccountTollFreeAndFeeBasedTollCall struct {
 	Enable                    bool                           `json:"enable,omitempty"`
 	Numbers                   []AccountSettingsUpdatedNumber `json:"numbers,omitempty"`
@@ -968,12 +1070,14 @@ type AccountUpdatedObject struct {
 	ManagedDomains      []string `json:"managed_domains,omitempty"`
 }
 
-// AccountUpdatedOldObject is the object at old_object in the "account.updated" event.
+// AccountUpdatedOldObject is the object at old_object in the "account.updated"
+// event.
 type AccountUpdatedOldObject struct {
 	ChangedFieldName string `json:"$changed_field_name,omitempty"`
 }
 
-// AccountZoomRooms is the object at object.settings.zoom_rooms in the "account.settings_updated" event.
+// AccountZoomRooms is the object at object.settings.zoom_rooms in the
+// "account.settings_updated" event.
 type AccountZoomRooms struct {
 	UpcomingMeetingAlert           bool `json:"upcoming_meeting_alert,omitempty"`
 	StartAirplayManually           bool `json:"start_airplay_manually,omitempty"`
@@ -987,7 +1091,10 @@ type AccountZoomRooms struct {
 	AutoStartStopScheduledMeetings bool `json:"auto_start_stop_scheduled_meetings,omitempty"`
 }
 
-// InformationBarriersObject is an object shared by 2 events, such as "information_barriers.policy_created" and "information_barriers.policy_deleted" (at object in "information_barriers.policy_created").
+// InformationBarriersObject is an object shared by 2 events:
+// "information_barriers.policy_created" and
+// "information_barriers.policy_deleted" (at object in
+// "information_barriers.policy_created").
 type InformationBarriersObject struct {
 	AssignedGroupID string                      `json:"assigned_group_id"` // required
 	ID              ID                          `json:"id"`                // required
@@ -998,7 +1105,8 @@ type InformationBarriersObject struct {
 	Type            int                         `json:"type"`              // required; one of 0, 1, 2, 3
 }
 
-// InformationBarriersPolicyUpdatedObject is the object at object in the "information_barriers.policy_updated" event.
+// InformationBarriersPolicyUpdatedObject is the object at object in the
+// "information_barriers.policy_updated" event.
 type InformationBarriersPolicyUpdatedObject struct {
 	AssignedGroupID string                      `json:"assigned_group_id"` // required
 	PolicyName      string                      `json:"policy_name"`       // required
@@ -1008,7 +1116,10 @@ type InformationBarriersPolicyUpdatedObject struct {
 	Type            int                         `json:"type"`              // required; one of 0, 1, 2, 3
 }
 
-// InformationBarriersSettings is an object shared by 3 events, such as "information_barriers.policy_created", "information_barriers.policy_deleted" and "information_barriers.policy_updated" (at object.settings in "information_barriers.policy_created").
+// InformationBarriersSettings is an object shared by 3 events:
+// "information_barriers.policy_created", "information_barriers.policy_deleted"
+// and "information_barriers.policy_updated" (at object.settings in
+// "information_barriers.policy_created").
 type InformationBarriersSettings struct {
 	CompletePhoneCalls bool `json:"complete_phone_calls"` // required
 	FileTransfer       bool `json:"file_transfer"`        // required

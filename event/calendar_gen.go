@@ -4,7 +4,8 @@ package event
 
 // Payloads of the "calendar" product's events.
 
-// CalendarACLCreate is the payload of the "calendar.acl_create" event (product "calendar").
+// CalendarACLCreate is the payload of the "calendar.acl_create" event (product
+// "calendar").
 type CalendarACLCreate struct {
 	Common
 	Object CalendarObject `json:"object,omitempty"`
@@ -13,7 +14,8 @@ type CalendarACLCreate struct {
 // EventName returns "calendar.acl_create".
 func (*CalendarACLCreate) EventName() string { return "calendar.acl_create" }
 
-// CalendarACLDelete is the payload of the "calendar.acl_delete" event (product "calendar").
+// CalendarACLDelete is the payload of the "calendar.acl_delete" event (product
+// "calendar").
 type CalendarACLDelete struct {
 	Common
 	Object CalendarObject `json:"object,omitempty"`
@@ -22,7 +24,8 @@ type CalendarACLDelete struct {
 // EventName returns "calendar.acl_delete".
 func (*CalendarACLDelete) EventName() string { return "calendar.acl_delete" }
 
-// CalendarACLUpdate is the payload of the "calendar.acl_update" event (product "calendar").
+// CalendarACLUpdate is the payload of the "calendar.acl_update" event (product
+// "calendar").
 type CalendarACLUpdate struct {
 	Common
 	Object CalendarObject `json:"object,omitempty"`
@@ -31,7 +34,8 @@ type CalendarACLUpdate struct {
 // EventName returns "calendar.acl_update".
 func (*CalendarACLUpdate) EventName() string { return "calendar.acl_update" }
 
-// CalendarCalendarlistCreate is the payload of the "calendar.calendarlist_create" event (product "calendar").
+// CalendarCalendarlistCreate is the payload of the
+// "calendar.calendarlist_create" event (product "calendar").
 type CalendarCalendarlistCreate struct {
 	Common
 	Object CalendarCalendarlistObject `json:"object,omitempty"`
@@ -40,7 +44,8 @@ type CalendarCalendarlistCreate struct {
 // EventName returns "calendar.calendarlist_create".
 func (*CalendarCalendarlistCreate) EventName() string { return "calendar.calendarlist_create" }
 
-// CalendarCalendarlistDelete is the payload of the "calendar.calendarlist_delete" event (product "calendar").
+// CalendarCalendarlistDelete is the payload of the
+// "calendar.calendarlist_delete" event (product "calendar").
 type CalendarCalendarlistDelete struct {
 	Common
 	Object CalendarCalendarlistObject `json:"object,omitempty"`
@@ -49,7 +54,8 @@ type CalendarCalendarlistDelete struct {
 // EventName returns "calendar.calendarlist_delete".
 func (*CalendarCalendarlistDelete) EventName() string { return "calendar.calendarlist_delete" }
 
-// CalendarCalendarlistUpdate is the payload of the "calendar.calendarlist_update" event (product "calendar").
+// CalendarCalendarlistUpdate is the payload of the
+// "calendar.calendarlist_update" event (product "calendar").
 type CalendarCalendarlistUpdate struct {
 	Common
 	Object CalendarCalendarlistObject `json:"object,omitempty"`
@@ -58,7 +64,8 @@ type CalendarCalendarlistUpdate struct {
 // EventName returns "calendar.calendarlist_update".
 func (*CalendarCalendarlistUpdate) EventName() string { return "calendar.calendarlist_update" }
 
-// CalendarEventCreate is the payload of the "calendar.event_create" event (product "calendar").
+// CalendarEventCreate is the payload of the "calendar.event_create" event
+// (product "calendar").
 type CalendarEventCreate struct {
 	Common
 	Object CalendarEventObject `json:"object,omitempty"`
@@ -67,7 +74,8 @@ type CalendarEventCreate struct {
 // EventName returns "calendar.event_create".
 func (*CalendarEventCreate) EventName() string { return "calendar.event_create" }
 
-// CalendarEventDelete is the payload of the "calendar.event_delete" event (product "calendar").
+// CalendarEventDelete is the payload of the "calendar.event_delete" event
+// (product "calendar").
 type CalendarEventDelete struct {
 	Common
 	Object CalendarEventObject `json:"object,omitempty"`
@@ -76,7 +84,8 @@ type CalendarEventDelete struct {
 // EventName returns "calendar.event_delete".
 func (*CalendarEventDelete) EventName() string { return "calendar.event_delete" }
 
-// CalendarEventUpdate is the payload of the "calendar.event_update" event (product "calendar").
+// CalendarEventUpdate is the payload of the "calendar.event_update" event
+// (product "calendar").
 type CalendarEventUpdate struct {
 	Common
 	Object CalendarEventObject `json:"object,omitempty"`
@@ -85,7 +94,8 @@ type CalendarEventUpdate struct {
 // EventName returns "calendar.event_update".
 func (*CalendarEventUpdate) EventName() string { return "calendar.event_update" }
 
-// CalendarSettingCreate is the payload of the "calendar.setting_create" event (product "calendar").
+// CalendarSettingCreate is the payload of the "calendar.setting_create" event
+// (product "calendar").
 type CalendarSettingCreate struct {
 	Common
 	Object CalendarSettingObject `json:"object,omitempty"`
@@ -94,7 +104,8 @@ type CalendarSettingCreate struct {
 // EventName returns "calendar.setting_create".
 func (*CalendarSettingCreate) EventName() string { return "calendar.setting_create" }
 
-// CalendarSettingUpdate is the payload of the "calendar.setting_update" event (product "calendar").
+// CalendarSettingUpdate is the payload of the "calendar.setting_update" event
+// (product "calendar").
 type CalendarSettingUpdate struct {
 	Common
 	Object CalendarSettingObject `json:"object,omitempty"`
@@ -103,25 +114,33 @@ type CalendarSettingUpdate struct {
 // EventName returns "calendar.setting_update".
 func (*CalendarSettingUpdate) EventName() string { return "calendar.setting_update" }
 
-// CalendarCalendarlistObject is an object shared by 3 events, such as "calendar.calendarlist_create", "calendar.calendarlist_delete" and "calendar.calendarlist_update" (at object in "calendar.calendarlist_create").
+// CalendarCalendarlistObject is an object shared by 3 events:
+// "calendar.calendarlist_create", "calendar.calendarlist_delete" and
+// "calendar.calendarlist_update" (at object in "calendar.calendarlist_create").
 type CalendarCalendarlistObject struct {
 	ResourceID           string `json:"resource_id,omitempty"`
 	SubscribedCalendarID string `json:"subscribed_calendar_id,omitempty"`
 }
 
-// CalendarEventObject is an object shared by 3 events, such as "calendar.event_create", "calendar.event_delete" and "calendar.event_update" (at object in "calendar.event_create").
+// CalendarEventObject is an object shared by 3 events: "calendar.event_create",
+// "calendar.event_delete" and "calendar.event_update" (at object in
+// "calendar.event_create").
 type CalendarEventObject struct {
 	ResourceID string `json:"resource_id,omitempty"`
 	EventID    string `json:"event_id,omitempty"`
 }
 
-// CalendarObject is an object shared by 3 events, such as "calendar.acl_create", "calendar.acl_delete" and "calendar.acl_update" (at object in "calendar.acl_create").
+// CalendarObject is an object shared by 3 events: "calendar.acl_create",
+// "calendar.acl_delete" and "calendar.acl_update" (at object in
+// "calendar.acl_create").
 type CalendarObject struct {
 	ResourceID string `json:"resource_id,omitempty"`
 	ACLID      string `json:"acl_id,omitempty"`
 }
 
-// CalendarSettingObject is an object shared by 2 events, such as "calendar.setting_create" and "calendar.setting_update" (at object in "calendar.setting_create").
+// CalendarSettingObject is an object shared by 2 events:
+// "calendar.setting_create" and "calendar.setting_update" (at object in
+// "calendar.setting_create").
 type CalendarSettingObject struct {
 	ResourceID string `json:"resource_id,omitempty"`
 	SettingID  string `json:"setting_id,omitempty"`

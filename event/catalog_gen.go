@@ -1569,11 +1569,17 @@ func builtinPayload(name string) Payload {
 // "event", "event_ts" and "payload". Each field names the events whose
 // schema declares it.
 type Envelope struct {
-	// CallbackToken is "callback_token", on "interactive_message_actions", "interactive_message_editable" and "interactive_message_fields_editable".
+	// CallbackToken is "callback_token", on "interactive_message_actions",
+	// "interactive_message_editable" and "interactive_message_fields_editable".
 	CallbackToken string `json:"callback_token,omitempty"`
-	// CallbackURL is "callback_url", on "interactive_message_actions", "interactive_message_editable" and "interactive_message_fields_editable".
+	// CallbackURL is "callback_url", on "interactive_message_actions",
+	// "interactive_message_editable" and "interactive_message_fields_editable".
 	CallbackURL string `json:"callback_url,omitempty"`
-	// DownloadToken is "download_token", on "recording.archive_files_completed", "recording.completed", "recording.recovered", "recording.transcript_completed", "recording.trashed", "session.recording_completed", "session.recording_summary_completed" and "session.recording_transcript_completed".
+	// DownloadToken is "download_token", on "recording.archive_files_completed",
+	// "recording.completed", "recording.recovered",
+	// "recording.transcript_completed", "recording.trashed",
+	// "session.recording_completed", "session.recording_summary_completed" and
+	// "session.recording_transcript_completed".
 	DownloadToken string `json:"download_token,omitempty"`
 	// EventID is "event_id", on "commerce.account_status_changed".
 	EventID string `json:"event_id,omitempty"`

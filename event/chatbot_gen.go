@@ -8,7 +8,6 @@ import "encoding/json"
 
 // BotInstalled is the payload of the "bot_installed" event (product "chatbot").
 type BotInstalled struct {
-	Common
 	AccountID string `json:"accountId,omitempty"`
 	RobotJID  string `json:"robotJid,omitempty"`
 	Timestamp Int    `json:"timestamp,omitempty"`
@@ -17,12 +16,15 @@ type BotInstalled struct {
 	UserName  string `json:"userName,omitempty"`
 }
 
+// common lets [Parse] set [Event.AccountID] from AccountID.
+func (p *BotInstalled) common() *Common { return &Common{AccountID: p.AccountID} }
+
 // EventName returns "bot_installed".
 func (*BotInstalled) EventName() string { return "bot_installed" }
 
-// BotNotification is the payload of the "bot_notification" event (product "chatbot").
+// BotNotification is the payload of the "bot_notification" event (product
+// "chatbot").
 type BotNotification struct {
-	Common
 	AccountID   string `json:"accountId,omitempty"`
 	ChannelName string `json:"channelName,omitempty"`
 	Cmd         string `json:"cmd,omitempty"`
@@ -35,13 +37,16 @@ type BotNotification struct {
 	UserName    string `json:"userName,omitempty"`
 }
 
+// common lets [Parse] set [Event.AccountID] from AccountID.
+func (p *BotNotification) common() *Common { return &Common{AccountID: p.AccountID} }
+
 // EventName returns "bot_notification".
 func (*BotNotification) EventName() string { return "bot_notification" }
 
-// InteractiveMessageActions is the payload of the "interactive_message_actions" event (product "chatbot").
-// The body also carries "callback_url" and "callback_token" beside the payload: see [Event.Envelope].
+// InteractiveMessageActions is the payload of the "interactive_message_actions"
+// event (product "chatbot"). The body also carries "callback_url" and
+// "callback_token" beside the payload: see [Event.Envelope].
 type InteractiveMessageActions struct {
-	Common
 	AccountID   string                              `json:"accountId,omitempty"`
 	ActionItem  InteractiveMessageActionsActionItem `json:"actionItem,omitempty"`
 	ChannelName string                              `json:"channelName,omitempty"`
@@ -55,13 +60,17 @@ type InteractiveMessageActions struct {
 	UserName    string                              `json:"userName,omitempty"`
 }
 
+// common lets [Parse] set [Event.AccountID] from AccountID.
+func (p *InteractiveMessageActions) common() *Common { return &Common{AccountID: p.AccountID} }
+
 // EventName returns "interactive_message_actions".
 func (*InteractiveMessageActions) EventName() string { return "interactive_message_actions" }
 
-// InteractiveMessageEditable is the payload of the "interactive_message_editable" event (product "chatbot").
-// The body also carries "callback_url" and "callback_token" beside the payload: see [Event.Envelope].
+// InteractiveMessageEditable is the payload of the
+// "interactive_message_editable" event (product "chatbot"). The body also
+// carries "callback_url" and "callback_token" beside the payload: see
+// [Event.Envelope].
 type InteractiveMessageEditable struct {
-	Common
 	AccountID   string                             `json:"accountId,omitempty"`
 	ChannelName string                             `json:"channelName,omitempty"`
 	EditItem    InteractiveMessageEditableEditItem `json:"editItem,omitempty"`
@@ -75,13 +84,17 @@ type InteractiveMessageEditable struct {
 	UserName    string                             `json:"userName,omitempty"`
 }
 
+// common lets [Parse] set [Event.AccountID] from AccountID.
+func (p *InteractiveMessageEditable) common() *Common { return &Common{AccountID: p.AccountID} }
+
 // EventName returns "interactive_message_editable".
 func (*InteractiveMessageEditable) EventName() string { return "interactive_message_editable" }
 
-// InteractiveMessageFieldsEditable is the payload of the "interactive_message_fields_editable" event (product "chatbot").
-// The body also carries "callback_url" and "callback_token" beside the payload: see [Event.Envelope].
+// InteractiveMessageFieldsEditable is the payload of the
+// "interactive_message_fields_editable" event (product "chatbot"). The body
+// also carries "callback_url" and "callback_token" beside the payload: see
+// [Event.Envelope].
 type InteractiveMessageFieldsEditable struct {
-	Common
 	AccountID     string                                        `json:"accountId,omitempty"`
 	ChannelName   string                                        `json:"channelName,omitempty"`
 	FieldEditItem InteractiveMessageFieldsEditableFieldEditItem `json:"fieldEditItem,omitempty"`
@@ -95,14 +108,17 @@ type InteractiveMessageFieldsEditable struct {
 	UserName      string                                        `json:"userName,omitempty"`
 }
 
+// common lets [Parse] set [Event.AccountID] from AccountID.
+func (p *InteractiveMessageFieldsEditable) common() *Common { return &Common{AccountID: p.AccountID} }
+
 // EventName returns "interactive_message_fields_editable".
 func (*InteractiveMessageFieldsEditable) EventName() string {
 	return "interactive_message_fields_editable"
 }
 
-// InteractiveMessageSelect is the payload of the "interactive_message_select" event (product "chatbot").
+// InteractiveMessageSelect is the payload of the "interactive_message_select"
+// event (product "chatbot").
 type InteractiveMessageSelect struct {
-	Common
 	AccountID     string                                 `json:"accountId,omitempty"`
 	ChannelName   string                                 `json:"channelName,omitempty"`
 	MessageID     string                                 `json:"messageId,omitempty"`
@@ -116,10 +132,14 @@ type InteractiveMessageSelect struct {
 	UserName      string                                 `json:"userName,omitempty"`
 }
 
+// common lets [Parse] set [Event.AccountID] from AccountID.
+func (p *InteractiveMessageSelect) common() *Common { return &Common{AccountID: p.AccountID} }
+
 // EventName returns "interactive_message_select".
 func (*InteractiveMessageSelect) EventName() string { return "interactive_message_select" }
 
-// TeamChatAppMention is the payload of the "team_chat.app_mention" event (product "chatbot").
+// TeamChatAppMention is the payload of the "team_chat.app_mention" event
+// (product "chatbot").
 type TeamChatAppMention struct {
 	Common
 	OperatorMemberID string                   `json:"operator_member_id"` // required
@@ -130,8 +150,9 @@ type TeamChatAppMention struct {
 // EventName returns "team_chat.app_mention".
 func (*TeamChatAppMention) EventName() string { return "team_chat.app_mention" }
 
-// TeamChatLinkShared is the payload of the "team_chat.link_shared" event (product "chatbot").
-// The body also carries "response_url" beside the payload: see [Event.Envelope].
+// TeamChatLinkShared is the payload of the "team_chat.link_shared" event
+// (product "chatbot"). The body also carries "response_url" beside the payload:
+// see [Event.Envelope].
 type TeamChatLinkShared struct {
 	Common
 	OperatorMemberID string                   `json:"operator_member_id"` // required
@@ -142,99 +163,120 @@ type TeamChatLinkShared struct {
 // EventName returns "team_chat.link_shared".
 func (*TeamChatLinkShared) EventName() string { return "team_chat.link_shared" }
 
-// InteractiveMessageActionsActionItem is an object shared by 2 events, such as "interactive_message_actions" and "interactive_message_select" (at actionItem in "interactive_message_actions").
+// InteractiveMessageActionsActionItem is an object shared by 2 events:
+// "interactive_message_actions" and "interactive_message_select" (at actionItem
+// in "interactive_message_actions").
 type InteractiveMessageActionsActionItem struct {
 	Text  string `json:"text,omitempty"`
 	Value string `json:"value,omitempty"`
 }
 
-// InteractiveMessageActionsBody is the object at original.body[] in the "interactive_message_actions" event.
+// InteractiveMessageActionsBody is the object at original.body[] in the
+// "interactive_message_actions" event.
 type InteractiveMessageActionsBody struct {
 	Type  string                          `json:"type,omitempty"`
 	Items []InteractiveMessageActionsItem `json:"items,omitempty"`
 }
 
-// InteractiveMessageActionsHead is an object shared by 4 events, such as "interactive_message_actions", "interactive_message_editable" and "interactive_message_fields_editable" and 1 more (at original.head in "interactive_message_actions").
+// InteractiveMessageActionsHead is an object shared by 4 events:
+// "interactive_message_actions", "interactive_message_editable",
+// "interactive_message_fields_editable" and 1 more (at original.head in
+// "interactive_message_actions").
 type InteractiveMessageActionsHead struct {
 	SubHead InteractiveMessageActionsSubHead `json:"sub_head,omitempty"`
 	Text    string                           `json:"text,omitempty"`
 }
 
-// InteractiveMessageActionsItem is the object at original.body[].items[] in the "interactive_message_actions" event.
+// InteractiveMessageActionsItem is the object at original.body[].items[] in the
+// "interactive_message_actions" event.
 type InteractiveMessageActionsItem struct {
 	Style string `json:"style,omitempty"`
 	Text  string `json:"text,omitempty"`
 	Value string `json:"value,omitempty"`
 }
 
-// InteractiveMessageActionsOriginal is the object at original in the "interactive_message_actions" event.
+// InteractiveMessageActionsOriginal is the object at original in the
+// "interactive_message_actions" event.
 type InteractiveMessageActionsOriginal struct {
 	Head InteractiveMessageActionsHead   `json:"head,omitempty"`
 	Body []InteractiveMessageActionsBody `json:"body,omitempty"`
 }
 
-// InteractiveMessageActionsSubHead is an object shared by 4 events, such as "interactive_message_actions", "interactive_message_editable" and "interactive_message_fields_editable" and 1 more (at original.head.sub_head in "interactive_message_actions").
+// InteractiveMessageActionsSubHead is an object shared by 4 events:
+// "interactive_message_actions", "interactive_message_editable",
+// "interactive_message_fields_editable" and 1 more (at original.head.sub_head
+// in "interactive_message_actions").
 type InteractiveMessageActionsSubHead struct {
 	Text string `json:"text,omitempty"`
 }
 
-// InteractiveMessageEditableEditItem is the object at editItem in the "interactive_message_editable" event.
+// InteractiveMessageEditableEditItem is the object at editItem in the
+// "interactive_message_editable" event.
 type InteractiveMessageEditableEditItem struct {
 	Origin string `json:"origin,omitempty"`
 	Target string `json:"target,omitempty"`
 }
 
-// InteractiveMessageEditableOriginal is the object at original in the "interactive_message_editable" event.
+// InteractiveMessageEditableOriginal is the object at original in the
+// "interactive_message_editable" event.
 type InteractiveMessageEditableOriginal struct {
 	Head InteractiveMessageActionsHead `json:"head,omitempty"`
 	Body []json.RawMessage             `json:"body,omitempty"`
 }
 
-// InteractiveMessageFieldsEditableBody is the object at original.body[] in the "interactive_message_fields_editable" event.
+// InteractiveMessageFieldsEditableBody is the object at original.body[] in the
+// "interactive_message_fields_editable" event.
 type InteractiveMessageFieldsEditableBody struct {
 	Type  string                                 `json:"type,omitempty"`
 	Items []InteractiveMessageFieldsEditableItem `json:"items,omitempty"`
 }
 
-// InteractiveMessageFieldsEditableFieldEditItem is the object at fieldEditItem in the "interactive_message_fields_editable" event.
+// InteractiveMessageFieldsEditableFieldEditItem is the object at fieldEditItem
+// in the "interactive_message_fields_editable" event.
 type InteractiveMessageFieldsEditableFieldEditItem struct {
 	CurrentValue string `json:"currentValue,omitempty"`
 	Key          string `json:"key,omitempty"`
 	NewValue     string `json:"newValue,omitempty"`
 }
 
-// InteractiveMessageFieldsEditableItem is the object at original.body[].items[] in the "interactive_message_fields_editable" event.
+// InteractiveMessageFieldsEditableItem is the object at original.body[].items[]
+// in the "interactive_message_fields_editable" event.
 type InteractiveMessageFieldsEditableItem struct {
 	Editable json.RawMessage `json:"editable,omitempty"`
 	Value    string          `json:"value,omitempty"`
 	Key      string          `json:"key,omitempty"`
 }
 
-// InteractiveMessageFieldsEditableOriginal is the object at original in the "interactive_message_fields_editable" event.
+// InteractiveMessageFieldsEditableOriginal is the object at original in the
+// "interactive_message_fields_editable" event.
 type InteractiveMessageFieldsEditableOriginal struct {
 	Head InteractiveMessageActionsHead          `json:"head,omitempty"`
 	Body []InteractiveMessageFieldsEditableBody `json:"body,omitempty"`
 }
 
-// InteractiveMessageSelectBody is the object at original.body[] in the "interactive_message_select" event.
+// InteractiveMessageSelectBody is the object at original.body[] in the
+// "interactive_message_select" event.
 type InteractiveMessageSelectBody struct {
 	SelectItems []InteractiveMessageActionsActionItem `json:"select_items,omitempty"`
 	Text        string                                `json:"text,omitempty"`
 	Type        string                                `json:"type,omitempty"`
 }
 
-// InteractiveMessageSelectOriginal is the object at original in the "interactive_message_select" event.
+// InteractiveMessageSelectOriginal is the object at original in the
+// "interactive_message_select" event.
 type InteractiveMessageSelectOriginal struct {
 	Head InteractiveMessageActionsHead  `json:"head,omitempty"`
 	Body []InteractiveMessageSelectBody `json:"body,omitempty"`
 }
 
-// InteractiveMessageSelectSelectedItem is the object at selectedItems[] in the "interactive_message_select" event.
+// InteractiveMessageSelectSelectedItem is the object at selectedItems[] in the
+// "interactive_message_select" event.
 type InteractiveMessageSelectSelectedItem struct {
 	Value string `json:"value,omitempty"`
 }
 
-// TeamChatAppMentionObject is the object at object in the "team_chat.app_mention" event.
+// TeamChatAppMentionObject is the object at object in the
+// "team_chat.app_mention" event.
 type TeamChatAppMentionObject struct {
 	MessageID   string             `json:"message_id"` // required
 	Type        string             `json:"type"`       // required; one of "to_channel"
@@ -245,7 +287,8 @@ type TeamChatAppMentionObject struct {
 	RichText    []TeamChatRichText `json:"rich_text,omitempty"`
 }
 
-// TeamChatLinkSharedObject is the object at object in the "team_chat.link_shared" event.
+// TeamChatLinkSharedObject is the object at object in the
+// "team_chat.link_shared" event.
 type TeamChatLinkSharedObject struct {
 	MessageID          string   `json:"message_id,omitempty"`
 	Type               string   `json:"type"` // required; one of "to_contact", "to_channel"

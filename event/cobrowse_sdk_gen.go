@@ -4,7 +4,8 @@ package event
 
 // Payloads of the "cobrowse-sdk" product's events.
 
-// CobrowseSessionEnded is the payload of the "cobrowse.session_ended" event (product "cobrowse-sdk").
+// CobrowseSessionEnded is the payload of the "cobrowse.session_ended" event
+// (product "cobrowse-sdk").
 type CobrowseSessionEnded struct {
 	Common
 	Object CobrowseObject `json:"object"` // required
@@ -13,7 +14,8 @@ type CobrowseSessionEnded struct {
 // EventName returns "cobrowse.session_ended".
 func (*CobrowseSessionEnded) EventName() string { return "cobrowse.session_ended" }
 
-// CobrowseSessionStarted is the payload of the "cobrowse.session_started" event (product "cobrowse-sdk").
+// CobrowseSessionStarted is the payload of the "cobrowse.session_started" event
+// (product "cobrowse-sdk").
 type CobrowseSessionStarted struct {
 	Common
 	Object CobrowseSessionStartedObject `json:"object"` // required
@@ -22,7 +24,8 @@ type CobrowseSessionStarted struct {
 // EventName returns "cobrowse.session_started".
 func (*CobrowseSessionStarted) EventName() string { return "cobrowse.session_started" }
 
-// CobrowseSessionUserJoined is the payload of the "cobrowse.session_user_joined" event (product "cobrowse-sdk").
+// CobrowseSessionUserJoined is the payload of the
+// "cobrowse.session_user_joined" event (product "cobrowse-sdk").
 type CobrowseSessionUserJoined struct {
 	Common
 	Object CobrowseSessionUserJoinedObject `json:"object"` // required
@@ -31,7 +34,8 @@ type CobrowseSessionUserJoined struct {
 // EventName returns "cobrowse.session_user_joined".
 func (*CobrowseSessionUserJoined) EventName() string { return "cobrowse.session_user_joined" }
 
-// CobrowseSessionUserLeft is the payload of the "cobrowse.session_user_left" event (product "cobrowse-sdk").
+// CobrowseSessionUserLeft is the payload of the "cobrowse.session_user_left"
+// event (product "cobrowse-sdk").
 type CobrowseSessionUserLeft struct {
 	Common
 	Object CobrowseSessionUserLeftObject `json:"object"` // required
@@ -52,7 +56,8 @@ type CobrowseObject struct {
 	EndReason  string   `json:"end_reason,omitempty"` // one of "The session ended", "Network connection error", "Unknown reason"
 }
 
-// CobrowseSessionStartedObject is the object at object in the "cobrowse.session_started" event.
+// CobrowseSessionStartedObject is the object at object in the
+// "cobrowse.session_started" event.
 type CobrowseSessionStartedObject struct {
 	SessionID ID       `json:"session_id"` // required
 	StartURL  string   `json:"start_url,omitempty"`
@@ -62,7 +67,8 @@ type CobrowseSessionStartedObject struct {
 	StartTime DateTime `json:"start_time"`          // required
 }
 
-// CobrowseSessionUserJoinedObject is the object at object in the "cobrowse.session_user_joined" event.
+// CobrowseSessionUserJoinedObject is the object at object in the
+// "cobrowse.session_user_joined" event.
 type CobrowseSessionUserJoinedObject struct {
 	SessionID        ID       `json:"session_id"`         // required
 	UserConnectionID string   `json:"user_connection_id"` // required
@@ -72,7 +78,8 @@ type CobrowseSessionUserJoinedObject struct {
 	JoinTime         DateTime `json:"join_time"`           // required
 }
 
-// CobrowseSessionUserLeftObject is the object at object in the "cobrowse.session_user_left" event.
+// CobrowseSessionUserLeftObject is the object at object in the
+// "cobrowse.session_user_left" event.
 type CobrowseSessionUserLeftObject struct {
 	SessionID        ID       `json:"session_id"`         // required
 	UserConnectionID string   `json:"user_connection_id"` // required

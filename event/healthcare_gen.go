@@ -4,7 +4,8 @@ package event
 
 // Payloads of the "healthcare" product's events.
 
-// ClinicalNotesNoteCreated is the payload of the "clinical_notes.note_created" event (product "healthcare").
+// ClinicalNotesNoteCreated is the payload of the "clinical_notes.note_created"
+// event (product "healthcare").
 type ClinicalNotesNoteCreated struct {
 	Common
 	Object ClinicalNotesObject `json:"object"` // required
@@ -13,7 +14,8 @@ type ClinicalNotesNoteCreated struct {
 // EventName returns "clinical_notes.note_created".
 func (*ClinicalNotesNoteCreated) EventName() string { return "clinical_notes.note_created" }
 
-// ClinicalNotesObject is the object at object in the "clinical_notes.note_created" event.
+// ClinicalNotesObject is the object at object in the
+// "clinical_notes.note_created" event.
 type ClinicalNotesObject struct {
 	MeetingID           string   `json:"meeting_id"`            // required
 	MeetingNumber       string   `json:"meeting_number"`        // required

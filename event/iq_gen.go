@@ -4,7 +4,8 @@ package event
 
 // Payloads of the "iq" product's events.
 
-// RevenueAcceleratorConversationAnalysisCompleted is the payload of the "revenue_accelerator.conversation_analysis_completed" event (product "iq").
+// RevenueAcceleratorConversationAnalysisCompleted is the payload of the
+// "revenue_accelerator.conversation_analysis_completed" event (product "iq").
 type RevenueAcceleratorConversationAnalysisCompleted struct {
 	Common
 	Object RevenueAcceleratorConversationAnalysisCompletedObject `json:"object"` // required
@@ -15,7 +16,8 @@ func (*RevenueAcceleratorConversationAnalysisCompleted) EventName() string {
 	return "revenue_accelerator.conversation_analysis_completed"
 }
 
-// RevenueAcceleratorPlaylistAddMoment is the payload of the "revenue_accelerator.playlist_add_moment" event (product "iq").
+// RevenueAcceleratorPlaylistAddMoment is the payload of the
+// "revenue_accelerator.playlist_add_moment" event (product "iq").
 type RevenueAcceleratorPlaylistAddMoment struct {
 	Common
 	Object RevenueAcceleratorObject `json:"object"` // required
@@ -26,7 +28,8 @@ func (*RevenueAcceleratorPlaylistAddMoment) EventName() string {
 	return "revenue_accelerator.playlist_add_moment"
 }
 
-// RevenueAcceleratorPlaylistCreate is the payload of the "revenue_accelerator.playlist_create" event (product "iq").
+// RevenueAcceleratorPlaylistCreate is the payload of the
+// "revenue_accelerator.playlist_create" event (product "iq").
 type RevenueAcceleratorPlaylistCreate struct {
 	Common
 	Object RevenueAcceleratorPlaylistCreateObject `json:"object"` // required
@@ -37,7 +40,8 @@ func (*RevenueAcceleratorPlaylistCreate) EventName() string {
 	return "revenue_accelerator.playlist_create"
 }
 
-// RevenueAcceleratorPlaylistDelete is the payload of the "revenue_accelerator.playlist_delete" event (product "iq").
+// RevenueAcceleratorPlaylistDelete is the payload of the
+// "revenue_accelerator.playlist_delete" event (product "iq").
 type RevenueAcceleratorPlaylistDelete struct {
 	Common
 	Object RevenueAcceleratorPlaylistDeleteObject `json:"object"` // required
@@ -48,7 +52,8 @@ func (*RevenueAcceleratorPlaylistDelete) EventName() string {
 	return "revenue_accelerator.playlist_delete"
 }
 
-// RevenueAcceleratorPlaylistRemoveMoment is the payload of the "revenue_accelerator.playlist_remove_moment" event (product "iq").
+// RevenueAcceleratorPlaylistRemoveMoment is the payload of the
+// "revenue_accelerator.playlist_remove_moment" event (product "iq").
 type RevenueAcceleratorPlaylistRemoveMoment struct {
 	Common
 	Object RevenueAcceleratorObject `json:"object"` // required
@@ -59,7 +64,8 @@ func (*RevenueAcceleratorPlaylistRemoveMoment) EventName() string {
 	return "revenue_accelerator.playlist_remove_moment"
 }
 
-// RevenueAcceleratorPostCommentCompleted is the payload of the "revenue_accelerator.post_comment_completed" event (product "iq").
+// RevenueAcceleratorPostCommentCompleted is the payload of the
+// "revenue_accelerator.post_comment_completed" event (product "iq").
 type RevenueAcceleratorPostCommentCompleted struct {
 	Common
 	Object RevenueAcceleratorPostCommentCompletedObject `json:"object"` // required
@@ -70,7 +76,8 @@ func (*RevenueAcceleratorPostCommentCompleted) EventName() string {
 	return "revenue_accelerator.post_comment_completed"
 }
 
-// RevenueAcceleratorConversationAnalysisCompletedObject is the object at object in the "revenue_accelerator.conversation_analysis_completed" event.
+// RevenueAcceleratorConversationAnalysisCompletedObject is the object at object
+// in the "revenue_accelerator.conversation_analysis_completed" event.
 type RevenueAcceleratorConversationAnalysisCompletedObject struct {
 	ConversationID string `json:"conversation_id"`  // required
 	Source         string `json:"source,omitempty"` // one of "ZOOM_MEETING", "ZOOM_PHONE", "ZOOM_CONTACT_CENTER", "MICROSOFT_TEAMS", "GOOGLE_MEET", "OTHERS"
@@ -78,7 +85,10 @@ type RevenueAcceleratorConversationAnalysisCompletedObject struct {
 	EngagementID   string `json:"engagement_id,omitempty"`
 }
 
-// RevenueAcceleratorObject is an object shared by 2 events, such as "revenue_accelerator.playlist_add_moment" and "revenue_accelerator.playlist_remove_moment" (at object in "revenue_accelerator.playlist_add_moment").
+// RevenueAcceleratorObject is an object shared by 2 events:
+// "revenue_accelerator.playlist_add_moment" and
+// "revenue_accelerator.playlist_remove_moment" (at object in
+// "revenue_accelerator.playlist_add_moment").
 type RevenueAcceleratorObject struct {
 	PlaylistID       string `json:"playlist_id"` // required
 	PlaylistName     string `json:"playlist_name,omitempty"`
@@ -88,7 +98,8 @@ type RevenueAcceleratorObject struct {
 	UpdateTime       int    `json:"update_time,omitempty"`
 }
 
-// RevenueAcceleratorPlaylistCreateObject is the object at object in the "revenue_accelerator.playlist_create" event.
+// RevenueAcceleratorPlaylistCreateObject is the object at object in the
+// "revenue_accelerator.playlist_create" event.
 type RevenueAcceleratorPlaylistCreateObject struct {
 	PlaylistID   string `json:"playlist_id"`   // required
 	PlaylistType string `json:"playlist_type"` // required; one of "BASIC", "SMART"
@@ -96,14 +107,16 @@ type RevenueAcceleratorPlaylistCreateObject struct {
 	CreateTime   int    `json:"create_time,omitempty"`
 }
 
-// RevenueAcceleratorPlaylistDeleteObject is the object at object in the "revenue_accelerator.playlist_delete" event.
+// RevenueAcceleratorPlaylistDeleteObject is the object at object in the
+// "revenue_accelerator.playlist_delete" event.
 type RevenueAcceleratorPlaylistDeleteObject struct {
 	PlaylistID   string `json:"playlist_id"` // required
 	PlaylistName string `json:"playlist_name,omitempty"`
 	DeleteTime   int    `json:"delete_time,omitempty"`
 }
 
-// RevenueAcceleratorPostCommentCompletedObject is the object at object in the "revenue_accelerator.post_comment_completed" event.
+// RevenueAcceleratorPostCommentCompletedObject is the object at object in the
+// "revenue_accelerator.post_comment_completed" event.
 type RevenueAcceleratorPostCommentCompletedObject struct {
 	CommentID      string `json:"comment_id"`      // required
 	ConversationID string `json:"conversation_id"` // required

@@ -4,7 +4,8 @@ package event
 
 // Payloads of the "mail" product's events.
 
-// MailHistoryEvent is the payload of the "mail.history_event" event (product "mail").
+// MailHistoryEvent is the payload of the "mail.history_event" event (product
+// "mail").
 type MailHistoryEvent struct {
 	Common
 	Object MailObject `json:"object"` // required

@@ -6,7 +6,8 @@ import "encoding/json"
 
 // Payloads of the "marketplace" product's events.
 
-// AppAuthorizationRequestCreated is the payload of the "app.authorization_request_created" event (product "marketplace").
+// AppAuthorizationRequestCreated is the payload of the
+// "app.authorization_request_created" event (product "marketplace").
 type AppAuthorizationRequestCreated struct {
 	Common
 	AppName        string  `json:"app_name,omitempty"`
@@ -19,7 +20,8 @@ type AppAuthorizationRequestCreated struct {
 // EventName returns "app.authorization_request_created".
 func (*AppAuthorizationRequestCreated) EventName() string { return "app.authorization_request_created" }
 
-// AppDeauthorized is the payload of the "app_deauthorized" event (product "marketplace").
+// AppDeauthorized is the payload of the "app_deauthorized" event (product
+// "marketplace").
 type AppDeauthorized struct {
 	Common
 	UserID              string          `json:"user_id,omitempty"`
@@ -32,7 +34,8 @@ type AppDeauthorized struct {
 // EventName returns "app_deauthorized".
 func (*AppDeauthorized) EventName() string { return "app_deauthorized" }
 
-// AppLink is the object at app_link in the "app.authorization_request_created" event.
+// AppLink is the object at app_link in the "app.authorization_request_created"
+// event.
 type AppLink struct {
 	DeveloperDocumentation string `json:"developer_documentation,omitempty"`
 	DeveloperPrivacyPolicy string `json:"developer_privacy_policy,omitempty"`

@@ -4,7 +4,8 @@ package event
 
 // Payloads of the "meetings" product's events.
 
-// MeetingAICompanionAssetsDeleted is the payload of the "meeting.ai_companion_assets_deleted" event (product "meetings").
+// MeetingAICompanionAssetsDeleted is the payload of the
+// "meeting.ai_companion_assets_deleted" event (product "meetings").
 type MeetingAICompanionAssetsDeleted struct {
 	Common
 	Object MeetingAICompanionAssetsDeletedObject `json:"object"` // required
@@ -15,7 +16,8 @@ func (*MeetingAICompanionAssetsDeleted) EventName() string {
 	return "meeting.ai_companion_assets_deleted"
 }
 
-// MeetingAICompanionStarted is the payload of the "meeting.ai_companion_started" event (product "meetings").
+// MeetingAICompanionStarted is the payload of the
+// "meeting.ai_companion_started" event (product "meetings").
 type MeetingAICompanionStarted struct {
 	Common
 	Object MeetingAICompanionObject `json:"object"` // required
@@ -24,7 +26,8 @@ type MeetingAICompanionStarted struct {
 // EventName returns "meeting.ai_companion_started".
 func (*MeetingAICompanionStarted) EventName() string { return "meeting.ai_companion_started" }
 
-// MeetingAICompanionStopped is the payload of the "meeting.ai_companion_stopped" event (product "meetings").
+// MeetingAICompanionStopped is the payload of the
+// "meeting.ai_companion_stopped" event (product "meetings").
 type MeetingAICompanionStopped struct {
 	Common
 	Object MeetingAICompanionObject `json:"object"` // required
@@ -33,7 +36,8 @@ type MeetingAICompanionStopped struct {
 // EventName returns "meeting.ai_companion_stopped".
 func (*MeetingAICompanionStopped) EventName() string { return "meeting.ai_companion_stopped" }
 
-// MeetingAicTranscriptCompleted is the payload of the "meeting.aic_transcript_completed" event (product "meetings").
+// MeetingAicTranscriptCompleted is the payload of the
+// "meeting.aic_transcript_completed" event (product "meetings").
 type MeetingAicTranscriptCompleted struct {
 	Common
 	Object MeetingAicTranscriptCompletedObject `json:"object"` // required
@@ -42,7 +46,8 @@ type MeetingAicTranscriptCompleted struct {
 // EventName returns "meeting.aic_transcript_completed".
 func (*MeetingAicTranscriptCompleted) EventName() string { return "meeting.aic_transcript_completed" }
 
-// MeetingAlert is the payload of the "meeting.alert" event (product "meetings").
+// MeetingAlert is the payload of the "meeting.alert" event (product
+// "meetings").
 type MeetingAlert struct {
 	Common
 	Object MeetingAlertObject `json:"object"` // required
@@ -51,7 +56,8 @@ type MeetingAlert struct {
 // EventName returns "meeting.alert".
 func (*MeetingAlert) EventName() string { return "meeting.alert" }
 
-// MeetingBreakoutRoomSharingEnded is the payload of the "meeting.breakout_room_sharing_ended" event (product "meetings").
+// MeetingBreakoutRoomSharingEnded is the payload of the
+// "meeting.breakout_room_sharing_ended" event (product "meetings").
 type MeetingBreakoutRoomSharingEnded struct {
 	Common
 	Object MeetingBreakoutRoomSharingObject `json:"object"` // required
@@ -62,7 +68,8 @@ func (*MeetingBreakoutRoomSharingEnded) EventName() string {
 	return "meeting.breakout_room_sharing_ended"
 }
 
-// MeetingBreakoutRoomSharingStarted is the payload of the "meeting.breakout_room_sharing_started" event (product "meetings").
+// MeetingBreakoutRoomSharingStarted is the payload of the
+// "meeting.breakout_room_sharing_started" event (product "meetings").
 type MeetingBreakoutRoomSharingStarted struct {
 	Common
 	Object MeetingBreakoutRoomSharingObject `json:"object"` // required
@@ -73,7 +80,8 @@ func (*MeetingBreakoutRoomSharingStarted) EventName() string {
 	return "meeting.breakout_room_sharing_started"
 }
 
-// MeetingChatMessageFileDownloaded is the payload of the "meeting.chat_message_file_downloaded" event (product "meetings").
+// MeetingChatMessageFileDownloaded is the payload of the
+// "meeting.chat_message_file_downloaded" event (product "meetings").
 type MeetingChatMessageFileDownloaded struct {
 	Common
 	Object MeetingChatMessageFileDownloadedObject `json:"object"` // required
@@ -84,7 +92,8 @@ func (*MeetingChatMessageFileDownloaded) EventName() string {
 	return "meeting.chat_message_file_downloaded"
 }
 
-// MeetingChatMessageFileSent is the payload of the "meeting.chat_message_file_sent" event (product "meetings").
+// MeetingChatMessageFileSent is the payload of the
+// "meeting.chat_message_file_sent" event (product "meetings").
 type MeetingChatMessageFileSent struct {
 	Common
 	Object MeetingChatMessageFileSentObject `json:"object"` // required
@@ -93,7 +102,8 @@ type MeetingChatMessageFileSent struct {
 // EventName returns "meeting.chat_message_file_sent".
 func (*MeetingChatMessageFileSent) EventName() string { return "meeting.chat_message_file_sent" }
 
-// MeetingChatMessageSent is the payload of the "meeting.chat_message_sent" event (product "meetings").
+// MeetingChatMessageSent is the payload of the "meeting.chat_message_sent"
+// event (product "meetings").
 type MeetingChatMessageSent struct {
 	Common
 	Object MeetingChatMessageSentObject `json:"object"` // required
@@ -102,7 +112,8 @@ type MeetingChatMessageSent struct {
 // EventName returns "meeting.chat_message_sent".
 func (*MeetingChatMessageSent) EventName() string { return "meeting.chat_message_sent" }
 
-// MeetingConvertedToWebinar is the payload of the "meeting.converted_to_webinar" event (product "meetings").
+// MeetingConvertedToWebinar is the payload of the
+// "meeting.converted_to_webinar" event (product "meetings").
 type MeetingConvertedToWebinar struct {
 	Common
 	Object MeetingConvertedToWebinarObject `json:"object"` // required
@@ -111,7 +122,8 @@ type MeetingConvertedToWebinar struct {
 // EventName returns "meeting.converted_to_webinar".
 func (*MeetingConvertedToWebinar) EventName() string { return "meeting.converted_to_webinar" }
 
-// MeetingCreated is the payload of the "meeting.created" event (product "meetings").
+// MeetingCreated is the payload of the "meeting.created" event (product
+// "meetings").
 type MeetingCreated struct {
 	Common
 	Operation string               `json:"operation,omitempty"` // one of "all", "single", "range"
@@ -121,7 +133,8 @@ type MeetingCreated struct {
 // EventName returns "meeting.created".
 func (*MeetingCreated) EventName() string { return "meeting.created" }
 
-// MeetingDeleted is the payload of the "meeting.deleted" event (product "meetings").
+// MeetingDeleted is the payload of the "meeting.deleted" event (product
+// "meetings").
 type MeetingDeleted struct {
 	Common
 	Operation string               `json:"operation,omitempty"` // one of "all", "single", "range"
@@ -131,7 +144,8 @@ type MeetingDeleted struct {
 // EventName returns "meeting.deleted".
 func (*MeetingDeleted) EventName() string { return "meeting.deleted" }
 
-// MeetingDeviceTested is the payload of the "meeting.device_tested" event (product "meetings").
+// MeetingDeviceTested is the payload of the "meeting.device_tested" event
+// (product "meetings").
 type MeetingDeviceTested struct {
 	Common
 	Object MeetingDeviceTestedObject `json:"object"` // required
@@ -140,7 +154,8 @@ type MeetingDeviceTested struct {
 // EventName returns "meeting.device_tested".
 func (*MeetingDeviceTested) EventName() string { return "meeting.device_tested" }
 
-// MeetingEnded is the payload of the "meeting.ended" event (product "meetings").
+// MeetingEnded is the payload of the "meeting.ended" event (product
+// "meetings").
 type MeetingEnded struct {
 	Common
 	Object MeetingEndedObject `json:"object"` // required
@@ -149,7 +164,8 @@ type MeetingEnded struct {
 // EventName returns "meeting.ended".
 func (*MeetingEnded) EventName() string { return "meeting.ended" }
 
-// MeetingInvitationAccepted is the payload of the "meeting.invitation_accepted" event (product "meetings").
+// MeetingInvitationAccepted is the payload of the "meeting.invitation_accepted"
+// event (product "meetings").
 type MeetingInvitationAccepted struct {
 	Common
 	Object MeetingInvitationObject `json:"object"` // required
@@ -158,7 +174,8 @@ type MeetingInvitationAccepted struct {
 // EventName returns "meeting.invitation_accepted".
 func (*MeetingInvitationAccepted) EventName() string { return "meeting.invitation_accepted" }
 
-// MeetingInvitationDispatched is the payload of the "meeting.invitation_dispatched" event (product "meetings").
+// MeetingInvitationDispatched is the payload of the
+// "meeting.invitation_dispatched" event (product "meetings").
 type MeetingInvitationDispatched struct {
 	Common
 	Object MeetingInvitationObject `json:"object"` // required
@@ -167,7 +184,8 @@ type MeetingInvitationDispatched struct {
 // EventName returns "meeting.invitation_dispatched".
 func (*MeetingInvitationDispatched) EventName() string { return "meeting.invitation_dispatched" }
 
-// MeetingInvitationRejected is the payload of the "meeting.invitation_rejected" event (product "meetings").
+// MeetingInvitationRejected is the payload of the "meeting.invitation_rejected"
+// event (product "meetings").
 type MeetingInvitationRejected struct {
 	Common
 	Object MeetingInvitationObject `json:"object"` // required
@@ -176,7 +194,8 @@ type MeetingInvitationRejected struct {
 // EventName returns "meeting.invitation_rejected".
 func (*MeetingInvitationRejected) EventName() string { return "meeting.invitation_rejected" }
 
-// MeetingInvitationTimeout is the payload of the "meeting.invitation_timeout" event (product "meetings").
+// MeetingInvitationTimeout is the payload of the "meeting.invitation_timeout"
+// event (product "meetings").
 type MeetingInvitationTimeout struct {
 	Common
 	Object MeetingInvitationObject `json:"object"` // required
@@ -185,7 +204,8 @@ type MeetingInvitationTimeout struct {
 // EventName returns "meeting.invitation_timeout".
 func (*MeetingInvitationTimeout) EventName() string { return "meeting.invitation_timeout" }
 
-// MeetingLiveStreamingStarted is the payload of the "meeting.live_streaming_started" event (product "meetings").
+// MeetingLiveStreamingStarted is the payload of the
+// "meeting.live_streaming_started" event (product "meetings").
 type MeetingLiveStreamingStarted struct {
 	Common
 	Object MeetingLiveStreamingObject `json:"object"` // required
@@ -194,7 +214,8 @@ type MeetingLiveStreamingStarted struct {
 // EventName returns "meeting.live_streaming_started".
 func (*MeetingLiveStreamingStarted) EventName() string { return "meeting.live_streaming_started" }
 
-// MeetingLiveStreamingStopped is the payload of the "meeting.live_streaming_stopped" event (product "meetings").
+// MeetingLiveStreamingStopped is the payload of the
+// "meeting.live_streaming_stopped" event (product "meetings").
 type MeetingLiveStreamingStopped struct {
 	Common
 	Object MeetingLiveStreamingObject `json:"object"` // required
@@ -203,7 +224,8 @@ type MeetingLiveStreamingStopped struct {
 // EventName returns "meeting.live_streaming_stopped".
 func (*MeetingLiveStreamingStopped) EventName() string { return "meeting.live_streaming_stopped" }
 
-// MeetingParticipantAdmitted is the payload of the "meeting.participant_admitted" event (product "meetings").
+// MeetingParticipantAdmitted is the payload of the
+// "meeting.participant_admitted" event (product "meetings").
 type MeetingParticipantAdmitted struct {
 	Common
 	Object MeetingParticipantAdmittedObject `json:"object"` // required
@@ -212,7 +234,8 @@ type MeetingParticipantAdmitted struct {
 // EventName returns "meeting.participant_admitted".
 func (*MeetingParticipantAdmitted) EventName() string { return "meeting.participant_admitted" }
 
-// MeetingParticipantBind is the payload of the "meeting.participant_bind" event (product "meetings").
+// MeetingParticipantBind is the payload of the "meeting.participant_bind" event
+// (product "meetings").
 type MeetingParticipantBind struct {
 	Common
 	Object MeetingParticipantBindObject `json:"object"` // required
@@ -221,7 +244,8 @@ type MeetingParticipantBind struct {
 // EventName returns "meeting.participant_bind".
 func (*MeetingParticipantBind) EventName() string { return "meeting.participant_bind" }
 
-// MeetingParticipantFeedback is the payload of the "meeting.participant_feedback" event (product "meetings").
+// MeetingParticipantFeedback is the payload of the
+// "meeting.participant_feedback" event (product "meetings").
 type MeetingParticipantFeedback struct {
 	Common
 	Object MeetingParticipantFeedbackObject `json:"object"` // required
@@ -230,7 +254,8 @@ type MeetingParticipantFeedback struct {
 // EventName returns "meeting.participant_feedback".
 func (*MeetingParticipantFeedback) EventName() string { return "meeting.participant_feedback" }
 
-// MeetingParticipantJbhJoined is the payload of the "meeting.participant_jbh_joined" event (product "meetings").
+// MeetingParticipantJbhJoined is the payload of the
+// "meeting.participant_jbh_joined" event (product "meetings").
 type MeetingParticipantJbhJoined struct {
 	Common
 	Object MeetingParticipantJbhJoinedObject `json:"object"` // required
@@ -239,7 +264,8 @@ type MeetingParticipantJbhJoined struct {
 // EventName returns "meeting.participant_jbh_joined".
 func (*MeetingParticipantJbhJoined) EventName() string { return "meeting.participant_jbh_joined" }
 
-// MeetingParticipantJbhWaiting is the payload of the "meeting.participant_jbh_waiting" event (product "meetings").
+// MeetingParticipantJbhWaiting is the payload of the
+// "meeting.participant_jbh_waiting" event (product "meetings").
 type MeetingParticipantJbhWaiting struct {
 	Common
 	Object MeetingParticipantJbhWaitingObject `json:"object"` // required
@@ -248,7 +274,8 @@ type MeetingParticipantJbhWaiting struct {
 // EventName returns "meeting.participant_jbh_waiting".
 func (*MeetingParticipantJbhWaiting) EventName() string { return "meeting.participant_jbh_waiting" }
 
-// MeetingParticipantJbhWaitingLeft is the payload of the "meeting.participant_jbh_waiting_left" event (product "meetings").
+// MeetingParticipantJbhWaitingLeft is the payload of the
+// "meeting.participant_jbh_waiting_left" event (product "meetings").
 type MeetingParticipantJbhWaitingLeft struct {
 	Common
 	Object MeetingParticipantJbhWaitingLeftObject `json:"object"` // required
@@ -259,7 +286,8 @@ func (*MeetingParticipantJbhWaitingLeft) EventName() string {
 	return "meeting.participant_jbh_waiting_left"
 }
 
-// MeetingParticipantJoined is the payload of the "meeting.participant_joined" event (product "meetings").
+// MeetingParticipantJoined is the payload of the "meeting.participant_joined"
+// event (product "meetings").
 type MeetingParticipantJoined struct {
 	Common
 	Object MeetingParticipantObject `json:"object"` // required
@@ -268,7 +296,8 @@ type MeetingParticipantJoined struct {
 // EventName returns "meeting.participant_joined".
 func (*MeetingParticipantJoined) EventName() string { return "meeting.participant_joined" }
 
-// MeetingParticipantJoinedBreakoutRoom is the payload of the "meeting.participant_joined_breakout_room" event (product "meetings").
+// MeetingParticipantJoinedBreakoutRoom is the payload of the
+// "meeting.participant_joined_breakout_room" event (product "meetings").
 type MeetingParticipantJoinedBreakoutRoom struct {
 	Common
 	Object MeetingParticipantJoinedBreakoutRoomObject `json:"object"` // required
@@ -279,7 +308,8 @@ func (*MeetingParticipantJoinedBreakoutRoom) EventName() string {
 	return "meeting.participant_joined_breakout_room"
 }
 
-// MeetingParticipantJoinedWaitingRoom is the payload of the "meeting.participant_joined_waiting_room" event (product "meetings").
+// MeetingParticipantJoinedWaitingRoom is the payload of the
+// "meeting.participant_joined_waiting_room" event (product "meetings").
 type MeetingParticipantJoinedWaitingRoom struct {
 	Common
 	Object MeetingParticipantJoinedWaitingRoomObject `json:"object"` // required
@@ -290,7 +320,8 @@ func (*MeetingParticipantJoinedWaitingRoom) EventName() string {
 	return "meeting.participant_joined_waiting_room"
 }
 
-// MeetingParticipantLeft is the payload of the "meeting.participant_left" event (product "meetings").
+// MeetingParticipantLeft is the payload of the "meeting.participant_left" event
+// (product "meetings").
 type MeetingParticipantLeft struct {
 	Common
 	Object MeetingParticipantLeftObject `json:"object"` // required
@@ -299,7 +330,8 @@ type MeetingParticipantLeft struct {
 // EventName returns "meeting.participant_left".
 func (*MeetingParticipantLeft) EventName() string { return "meeting.participant_left" }
 
-// MeetingParticipantLeftBreakoutRoom is the payload of the "meeting.participant_left_breakout_room" event (product "meetings").
+// MeetingParticipantLeftBreakoutRoom is the payload of the
+// "meeting.participant_left_breakout_room" event (product "meetings").
 type MeetingParticipantLeftBreakoutRoom struct {
 	Common
 	Object MeetingParticipantLeftBreakoutRoomObject `json:"object"` // required
@@ -310,7 +342,8 @@ func (*MeetingParticipantLeftBreakoutRoom) EventName() string {
 	return "meeting.participant_left_breakout_room"
 }
 
-// MeetingParticipantLeftWaitingRoom is the payload of the "meeting.participant_left_waiting_room" event (product "meetings").
+// MeetingParticipantLeftWaitingRoom is the payload of the
+// "meeting.participant_left_waiting_room" event (product "meetings").
 type MeetingParticipantLeftWaitingRoom struct {
 	Common
 	Object MeetingParticipantJoinedWaitingRoomObject `json:"object"` // required
@@ -321,7 +354,8 @@ func (*MeetingParticipantLeftWaitingRoom) EventName() string {
 	return "meeting.participant_left_waiting_room"
 }
 
-// MeetingParticipantPhoneCalloutAccepted is the payload of the "meeting.participant_phone_callout_accepted" event (product "meetings").
+// MeetingParticipantPhoneCalloutAccepted is the payload of the
+// "meeting.participant_phone_callout_accepted" event (product "meetings").
 type MeetingParticipantPhoneCalloutAccepted struct {
 	Common
 	Object MeetingParticipantPhoneCalloutObject `json:"object"` // required
@@ -332,7 +366,8 @@ func (*MeetingParticipantPhoneCalloutAccepted) EventName() string {
 	return "meeting.participant_phone_callout_accepted"
 }
 
-// MeetingParticipantPhoneCalloutMissed is the payload of the "meeting.participant_phone_callout_missed" event (product "meetings").
+// MeetingParticipantPhoneCalloutMissed is the payload of the
+// "meeting.participant_phone_callout_missed" event (product "meetings").
 type MeetingParticipantPhoneCalloutMissed struct {
 	Common
 	Object MeetingParticipantPhoneCalloutObject `json:"object"` // required
@@ -343,7 +378,8 @@ func (*MeetingParticipantPhoneCalloutMissed) EventName() string {
 	return "meeting.participant_phone_callout_missed"
 }
 
-// MeetingParticipantPhoneCalloutRejected is the payload of the "meeting.participant_phone_callout_rejected" event (product "meetings").
+// MeetingParticipantPhoneCalloutRejected is the payload of the
+// "meeting.participant_phone_callout_rejected" event (product "meetings").
 type MeetingParticipantPhoneCalloutRejected struct {
 	Common
 	Object MeetingParticipantPhoneCalloutObject `json:"object"` // required
@@ -354,7 +390,8 @@ func (*MeetingParticipantPhoneCalloutRejected) EventName() string {
 	return "meeting.participant_phone_callout_rejected"
 }
 
-// MeetingParticipantPhoneCalloutRinging is the payload of the "meeting.participant_phone_callout_ringing" event (product "meetings").
+// MeetingParticipantPhoneCalloutRinging is the payload of the
+// "meeting.participant_phone_callout_ringing" event (product "meetings").
 type MeetingParticipantPhoneCalloutRinging struct {
 	Common
 	Object MeetingParticipantPhoneCalloutObject `json:"object"` // required
@@ -365,7 +402,8 @@ func (*MeetingParticipantPhoneCalloutRinging) EventName() string {
 	return "meeting.participant_phone_callout_ringing"
 }
 
-// MeetingParticipantPutInWaitingRoom is the payload of the "meeting.participant_put_in_waiting_room" event (product "meetings").
+// MeetingParticipantPutInWaitingRoom is the payload of the
+// "meeting.participant_put_in_waiting_room" event (product "meetings").
 type MeetingParticipantPutInWaitingRoom struct {
 	Common
 	Object MeetingParticipantJoinedWaitingRoomObject `json:"object"` // required
@@ -376,7 +414,8 @@ func (*MeetingParticipantPutInWaitingRoom) EventName() string {
 	return "meeting.participant_put_in_waiting_room"
 }
 
-// MeetingParticipantRoleChanged is the payload of the "meeting.participant_role_changed" event (product "meetings").
+// MeetingParticipantRoleChanged is the payload of the
+// "meeting.participant_role_changed" event (product "meetings").
 type MeetingParticipantRoleChanged struct {
 	Common
 	Object MeetingParticipantRoleChangedObject `json:"object"` // required
@@ -385,7 +424,9 @@ type MeetingParticipantRoleChanged struct {
 // EventName returns "meeting.participant_role_changed".
 func (*MeetingParticipantRoleChanged) EventName() string { return "meeting.participant_role_changed" }
 
-// MeetingParticipantRoomSystemCalloutAccepted is the payload of the "meeting.participant_room_system_callout_accepted" event (product "meetings").
+// MeetingParticipantRoomSystemCalloutAccepted is the payload of the
+// "meeting.participant_room_system_callout_accepted" event (product
+// "meetings").
 type MeetingParticipantRoomSystemCalloutAccepted struct {
 	Common
 	Object MeetingParticipantRoomSystemCalloutObject `json:"object"` // required
@@ -396,7 +437,8 @@ func (*MeetingParticipantRoomSystemCalloutAccepted) EventName() string {
 	return "meeting.participant_room_system_callout_accepted"
 }
 
-// MeetingParticipantRoomSystemCalloutFailed is the payload of the "meeting.participant_room_system_callout_failed" event (product "meetings").
+// MeetingParticipantRoomSystemCalloutFailed is the payload of the
+// "meeting.participant_room_system_callout_failed" event (product "meetings").
 type MeetingParticipantRoomSystemCalloutFailed struct {
 	Common
 	Object MeetingParticipantRoomSystemCalloutFailedObject `json:"object"` // required
@@ -407,7 +449,8 @@ func (*MeetingParticipantRoomSystemCalloutFailed) EventName() string {
 	return "meeting.participant_room_system_callout_failed"
 }
 
-// MeetingParticipantRoomSystemCalloutMissed is the payload of the "meeting.participant_room_system_callout_missed" event (product "meetings").
+// MeetingParticipantRoomSystemCalloutMissed is the payload of the
+// "meeting.participant_room_system_callout_missed" event (product "meetings").
 type MeetingParticipantRoomSystemCalloutMissed struct {
 	Common
 	Object MeetingParticipantRoomSystemCalloutObject `json:"object"` // required
@@ -418,7 +461,9 @@ func (*MeetingParticipantRoomSystemCalloutMissed) EventName() string {
 	return "meeting.participant_room_system_callout_missed"
 }
 
-// MeetingParticipantRoomSystemCalloutRejected is the payload of the "meeting.participant_room_system_callout_rejected" event (product "meetings").
+// MeetingParticipantRoomSystemCalloutRejected is the payload of the
+// "meeting.participant_room_system_callout_rejected" event (product
+// "meetings").
 type MeetingParticipantRoomSystemCalloutRejected struct {
 	Common
 	Object MeetingParticipantRoomSystemCalloutObject `json:"object"` // required
@@ -429,7 +474,8 @@ func (*MeetingParticipantRoomSystemCalloutRejected) EventName() string {
 	return "meeting.participant_room_system_callout_rejected"
 }
 
-// MeetingParticipantRoomSystemCalloutRinging is the payload of the "meeting.participant_room_system_callout_ringing" event (product "meetings").
+// MeetingParticipantRoomSystemCalloutRinging is the payload of the
+// "meeting.participant_room_system_callout_ringing" event (product "meetings").
 type MeetingParticipantRoomSystemCalloutRinging struct {
 	Common
 	Object MeetingParticipantRoomSystemCalloutObject `json:"object"` // required
@@ -440,7 +486,8 @@ func (*MeetingParticipantRoomSystemCalloutRinging) EventName() string {
 	return "meeting.participant_room_system_callout_ringing"
 }
 
-// MeetingPermanentlyDeleted is the payload of the "meeting.permanently_deleted" event (product "meetings").
+// MeetingPermanentlyDeleted is the payload of the "meeting.permanently_deleted"
+// event (product "meetings").
 type MeetingPermanentlyDeleted struct {
 	Common
 	Operation string                          `json:"operation,omitempty"` // one of "all", "single"
@@ -450,7 +497,8 @@ type MeetingPermanentlyDeleted struct {
 // EventName returns "meeting.permanently_deleted".
 func (*MeetingPermanentlyDeleted) EventName() string { return "meeting.permanently_deleted" }
 
-// MeetingRecovered is the payload of the "meeting.recovered" event (product "meetings").
+// MeetingRecovered is the payload of the "meeting.recovered" event (product
+// "meetings").
 type MeetingRecovered struct {
 	Common
 	Operation string                          `json:"operation,omitempty"` // one of "all", "single"
@@ -460,7 +508,8 @@ type MeetingRecovered struct {
 // EventName returns "meeting.recovered".
 func (*MeetingRecovered) EventName() string { return "meeting.recovered" }
 
-// MeetingRegistrationApproved is the payload of the "meeting.registration_approved" event (product "meetings").
+// MeetingRegistrationApproved is the payload of the
+// "meeting.registration_approved" event (product "meetings").
 type MeetingRegistrationApproved struct {
 	Common
 	Object MeetingRegistrationApprovedObject `json:"object"` // required
@@ -469,7 +518,8 @@ type MeetingRegistrationApproved struct {
 // EventName returns "meeting.registration_approved".
 func (*MeetingRegistrationApproved) EventName() string { return "meeting.registration_approved" }
 
-// MeetingRegistrationCancelled is the payload of the "meeting.registration_cancelled" event (product "meetings").
+// MeetingRegistrationCancelled is the payload of the
+// "meeting.registration_cancelled" event (product "meetings").
 type MeetingRegistrationCancelled struct {
 	Common
 	Object MeetingRegistrationObject `json:"object"` // required
@@ -478,7 +528,8 @@ type MeetingRegistrationCancelled struct {
 // EventName returns "meeting.registration_cancelled".
 func (*MeetingRegistrationCancelled) EventName() string { return "meeting.registration_cancelled" }
 
-// MeetingRegistrationCreated is the payload of the "meeting.registration_created" event (product "meetings").
+// MeetingRegistrationCreated is the payload of the
+// "meeting.registration_created" event (product "meetings").
 type MeetingRegistrationCreated struct {
 	Common
 	Object MeetingRegistrationCreatedObject `json:"object"` // required
@@ -487,7 +538,8 @@ type MeetingRegistrationCreated struct {
 // EventName returns "meeting.registration_created".
 func (*MeetingRegistrationCreated) EventName() string { return "meeting.registration_created" }
 
-// MeetingRegistrationDenied is the payload of the "meeting.registration_denied" event (product "meetings").
+// MeetingRegistrationDenied is the payload of the "meeting.registration_denied"
+// event (product "meetings").
 type MeetingRegistrationDenied struct {
 	Common
 	Object MeetingRegistrationObject `json:"object"` // required
@@ -496,7 +548,8 @@ type MeetingRegistrationDenied struct {
 // EventName returns "meeting.registration_denied".
 func (*MeetingRegistrationDenied) EventName() string { return "meeting.registration_denied" }
 
-// MeetingRiskAlert is the payload of the "meeting.risk_alert" event (product "meetings").
+// MeetingRiskAlert is the payload of the "meeting.risk_alert" event (product
+// "meetings").
 type MeetingRiskAlert struct {
 	Common
 	Object MeetingRiskAlertObject `json:"object"` // required
@@ -505,7 +558,8 @@ type MeetingRiskAlert struct {
 // EventName returns "meeting.risk_alert".
 func (*MeetingRiskAlert) EventName() string { return "meeting.risk_alert" }
 
-// MeetingSharingEnded is the payload of the "meeting.sharing_ended" event (product "meetings").
+// MeetingSharingEnded is the payload of the "meeting.sharing_ended" event
+// (product "meetings").
 type MeetingSharingEnded struct {
 	Common
 	Object MeetingSharingObject `json:"object"` // required
@@ -514,7 +568,8 @@ type MeetingSharingEnded struct {
 // EventName returns "meeting.sharing_ended".
 func (*MeetingSharingEnded) EventName() string { return "meeting.sharing_ended" }
 
-// MeetingSharingStarted is the payload of the "meeting.sharing_started" event (product "meetings").
+// MeetingSharingStarted is the payload of the "meeting.sharing_started" event
+// (product "meetings").
 type MeetingSharingStarted struct {
 	Common
 	Object MeetingSharingObject `json:"object"` // required
@@ -523,7 +578,8 @@ type MeetingSharingStarted struct {
 // EventName returns "meeting.sharing_started".
 func (*MeetingSharingStarted) EventName() string { return "meeting.sharing_started" }
 
-// MeetingStarted is the payload of the "meeting.started" event (product "meetings").
+// MeetingStarted is the payload of the "meeting.started" event (product
+// "meetings").
 type MeetingStarted struct {
 	Common
 	Object MeetingObject `json:"object"` // required
@@ -532,7 +588,8 @@ type MeetingStarted struct {
 // EventName returns "meeting.started".
 func (*MeetingStarted) EventName() string { return "meeting.started" }
 
-// MeetingSummaryCompleted is the payload of the "meeting.summary_completed" event (product "meetings").
+// MeetingSummaryCompleted is the payload of the "meeting.summary_completed"
+// event (product "meetings").
 type MeetingSummaryCompleted struct {
 	Common
 	Object MeetingSummaryCompletedObject `json:"object"` // required
@@ -541,7 +598,8 @@ type MeetingSummaryCompleted struct {
 // EventName returns "meeting.summary_completed".
 func (*MeetingSummaryCompleted) EventName() string { return "meeting.summary_completed" }
 
-// MeetingSummaryDeleted is the payload of the "meeting.summary_deleted" event (product "meetings").
+// MeetingSummaryDeleted is the payload of the "meeting.summary_deleted" event
+// (product "meetings").
 type MeetingSummaryDeleted struct {
 	Common
 	Object MeetingSummaryObject `json:"object"` // required
@@ -550,7 +608,8 @@ type MeetingSummaryDeleted struct {
 // EventName returns "meeting.summary_deleted".
 func (*MeetingSummaryDeleted) EventName() string { return "meeting.summary_deleted" }
 
-// MeetingSummaryRecovered is the payload of the "meeting.summary_recovered" event (product "meetings").
+// MeetingSummaryRecovered is the payload of the "meeting.summary_recovered"
+// event (product "meetings").
 type MeetingSummaryRecovered struct {
 	Common
 	Object MeetingSummaryObject `json:"object"` // required
@@ -559,7 +618,8 @@ type MeetingSummaryRecovered struct {
 // EventName returns "meeting.summary_recovered".
 func (*MeetingSummaryRecovered) EventName() string { return "meeting.summary_recovered" }
 
-// MeetingSummaryShared is the payload of the "meeting.summary_shared" event (product "meetings").
+// MeetingSummaryShared is the payload of the "meeting.summary_shared" event
+// (product "meetings").
 type MeetingSummaryShared struct {
 	Common
 	Object MeetingSummarySharedObject `json:"object"` // required
@@ -568,7 +628,8 @@ type MeetingSummaryShared struct {
 // EventName returns "meeting.summary_shared".
 func (*MeetingSummaryShared) EventName() string { return "meeting.summary_shared" }
 
-// MeetingSummaryTrashed is the payload of the "meeting.summary_trashed" event (product "meetings").
+// MeetingSummaryTrashed is the payload of the "meeting.summary_trashed" event
+// (product "meetings").
 type MeetingSummaryTrashed struct {
 	Common
 	Object MeetingSummaryObject `json:"object"` // required
@@ -577,7 +638,8 @@ type MeetingSummaryTrashed struct {
 // EventName returns "meeting.summary_trashed".
 func (*MeetingSummaryTrashed) EventName() string { return "meeting.summary_trashed" }
 
-// MeetingSummaryUpdated is the payload of the "meeting.summary_updated" event (product "meetings").
+// MeetingSummaryUpdated is the payload of the "meeting.summary_updated" event
+// (product "meetings").
 type MeetingSummaryUpdated struct {
 	Common
 	Object MeetingSummaryUpdatedObject `json:"object"` // required
@@ -586,7 +648,8 @@ type MeetingSummaryUpdated struct {
 // EventName returns "meeting.summary_updated".
 func (*MeetingSummaryUpdated) EventName() string { return "meeting.summary_updated" }
 
-// MeetingUpdated is the payload of the "meeting.updated" event (product "meetings").
+// MeetingUpdated is the payload of the "meeting.updated" event (product
+// "meetings").
 type MeetingUpdated struct {
 	Common
 	Scope     string               `json:"scope,omitempty"` // one of "single", "all", "range"
@@ -598,8 +661,9 @@ type MeetingUpdated struct {
 // EventName returns "meeting.updated".
 func (*MeetingUpdated) EventName() string { return "meeting.updated" }
 
-// RecordingArchiveFilesCompleted is the payload of the "recording.archive_files_completed" event (product "meetings").
-// The body also carries "download_token" beside the payload: see [Event.Envelope].
+// RecordingArchiveFilesCompleted is the payload of the
+// "recording.archive_files_completed" event (product "meetings"). The body also
+// carries "download_token" beside the payload: see [Event.Envelope].
 type RecordingArchiveFilesCompleted struct {
 	Common
 	Object RecordingArchiveFilesCompletedObject `json:"object,omitempty"`
@@ -608,7 +672,8 @@ type RecordingArchiveFilesCompleted struct {
 // EventName returns "recording.archive_files_completed".
 func (*RecordingArchiveFilesCompleted) EventName() string { return "recording.archive_files_completed" }
 
-// RecordingBatchDeleted is the payload of the "recording.batch_deleted" event (product "meetings").
+// RecordingBatchDeleted is the payload of the "recording.batch_deleted" event
+// (product "meetings").
 type RecordingBatchDeleted struct {
 	Common
 	Object RecordingBatchObject `json:"object,omitempty"`
@@ -617,7 +682,8 @@ type RecordingBatchDeleted struct {
 // EventName returns "recording.batch_deleted".
 func (*RecordingBatchDeleted) EventName() string { return "recording.batch_deleted" }
 
-// RecordingBatchRecovered is the payload of the "recording.batch_recovered" event (product "meetings").
+// RecordingBatchRecovered is the payload of the "recording.batch_recovered"
+// event (product "meetings").
 type RecordingBatchRecovered struct {
 	Common
 	Object RecordingBatchObject `json:"object,omitempty"`
@@ -626,7 +692,8 @@ type RecordingBatchRecovered struct {
 // EventName returns "recording.batch_recovered".
 func (*RecordingBatchRecovered) EventName() string { return "recording.batch_recovered" }
 
-// RecordingBatchTrashed is the payload of the "recording.batch_trashed" event (product "meetings").
+// RecordingBatchTrashed is the payload of the "recording.batch_trashed" event
+// (product "meetings").
 type RecordingBatchTrashed struct {
 	Common
 	Operation string                      `json:"operation"` // required; one of "trash_user_recordings", "trash_account_recordings"
@@ -636,7 +703,8 @@ type RecordingBatchTrashed struct {
 // EventName returns "recording.batch_trashed".
 func (*RecordingBatchTrashed) EventName() string { return "recording.batch_trashed" }
 
-// RecordingCloudStorageUsageUpdated is the payload of the "recording.cloud_storage_usage_updated" event (product "meetings").
+// RecordingCloudStorageUsageUpdated is the payload of the
+// "recording.cloud_storage_usage_updated" event (product "meetings").
 type RecordingCloudStorageUsageUpdated struct {
 	Common
 	Object RecordingCloudStorageUsageUpdatedObject `json:"object"` // required
@@ -647,8 +715,9 @@ func (*RecordingCloudStorageUsageUpdated) EventName() string {
 	return "recording.cloud_storage_usage_updated"
 }
 
-// RecordingCompleted is the payload of the "recording.completed" event (product "meetings").
-// The body also carries "download_token" beside the payload: see [Event.Envelope].
+// RecordingCompleted is the payload of the "recording.completed" event (product
+// "meetings"). The body also carries "download_token" beside the payload: see
+// [Event.Envelope].
 type RecordingCompleted struct {
 	Common
 	Object RecordingObject `json:"object"` // required
@@ -657,7 +726,8 @@ type RecordingCompleted struct {
 // EventName returns "recording.completed".
 func (*RecordingCompleted) EventName() string { return "recording.completed" }
 
-// RecordingDeleted is the payload of the "recording.deleted" event (product "meetings").
+// RecordingDeleted is the payload of the "recording.deleted" event (product
+// "meetings").
 type RecordingDeleted struct {
 	Common
 	Object RecordingDeletedObject `json:"object"` // required
@@ -666,7 +736,8 @@ type RecordingDeleted struct {
 // EventName returns "recording.deleted".
 func (*RecordingDeleted) EventName() string { return "recording.deleted" }
 
-// RecordingPaused is the payload of the "recording.paused" event (product "meetings").
+// RecordingPaused is the payload of the "recording.paused" event (product
+// "meetings").
 type RecordingPaused struct {
 	Common
 	Object RecordingPausedObject `json:"object"` // required
@@ -675,8 +746,9 @@ type RecordingPaused struct {
 // EventName returns "recording.paused".
 func (*RecordingPaused) EventName() string { return "recording.paused" }
 
-// RecordingRecovered is the payload of the "recording.recovered" event (product "meetings").
-// The body also carries "download_token" beside the payload: see [Event.Envelope].
+// RecordingRecovered is the payload of the "recording.recovered" event (product
+// "meetings"). The body also carries "download_token" beside the payload: see
+// [Event.Envelope].
 type RecordingRecovered struct {
 	Common
 	Object RecordingRecoveredObject `json:"object"` // required
@@ -685,7 +757,8 @@ type RecordingRecovered struct {
 // EventName returns "recording.recovered".
 func (*RecordingRecovered) EventName() string { return "recording.recovered" }
 
-// RecordingRegistrationApproved is the payload of the "recording.registration_approved" event (product "meetings").
+// RecordingRegistrationApproved is the payload of the
+// "recording.registration_approved" event (product "meetings").
 type RecordingRegistrationApproved struct {
 	Common
 	Object RecordingRegistrationObject `json:"object"` // required
@@ -694,7 +767,8 @@ type RecordingRegistrationApproved struct {
 // EventName returns "recording.registration_approved".
 func (*RecordingRegistrationApproved) EventName() string { return "recording.registration_approved" }
 
-// RecordingRegistrationCreated is the payload of the "recording.registration_created" event (product "meetings").
+// RecordingRegistrationCreated is the payload of the
+// "recording.registration_created" event (product "meetings").
 type RecordingRegistrationCreated struct {
 	Common
 	Object RecordingRegistrationCreatedObject `json:"object"` // required
@@ -703,7 +777,8 @@ type RecordingRegistrationCreated struct {
 // EventName returns "recording.registration_created".
 func (*RecordingRegistrationCreated) EventName() string { return "recording.registration_created" }
 
-// RecordingRegistrationDenied is the payload of the "recording.registration_denied" event (product "meetings").
+// RecordingRegistrationDenied is the payload of the
+// "recording.registration_denied" event (product "meetings").
 type RecordingRegistrationDenied struct {
 	Common
 	Object RecordingRegistrationObject `json:"object"` // required
@@ -712,7 +787,8 @@ type RecordingRegistrationDenied struct {
 // EventName returns "recording.registration_denied".
 func (*RecordingRegistrationDenied) EventName() string { return "recording.registration_denied" }
 
-// RecordingRenamed is the payload of the "recording.renamed" event (product "meetings").
+// RecordingRenamed is the payload of the "recording.renamed" event (product
+// "meetings").
 type RecordingRenamed struct {
 	Common
 	TimeStamp Int                    `json:"time_stamp"` // required
@@ -723,7 +799,8 @@ type RecordingRenamed struct {
 // EventName returns "recording.renamed".
 func (*RecordingRenamed) EventName() string { return "recording.renamed" }
 
-// RecordingResumed is the payload of the "recording.resumed" event (product "meetings").
+// RecordingResumed is the payload of the "recording.resumed" event (product
+// "meetings").
 type RecordingResumed struct {
 	Common
 	Object RecordingPausedObject `json:"object"` // required
@@ -732,7 +809,8 @@ type RecordingResumed struct {
 // EventName returns "recording.resumed".
 func (*RecordingResumed) EventName() string { return "recording.resumed" }
 
-// RecordingStarted is the payload of the "recording.started" event (product "meetings").
+// RecordingStarted is the payload of the "recording.started" event (product
+// "meetings").
 type RecordingStarted struct {
 	Common
 	Object RecordingPausedObject `json:"object"` // required
@@ -741,7 +819,8 @@ type RecordingStarted struct {
 // EventName returns "recording.started".
 func (*RecordingStarted) EventName() string { return "recording.started" }
 
-// RecordingStopped is the payload of the "recording.stopped" event (product "meetings").
+// RecordingStopped is the payload of the "recording.stopped" event (product
+// "meetings").
 type RecordingStopped struct {
 	Common
 	Object RecordingPausedObject `json:"object"` // required
@@ -750,8 +829,9 @@ type RecordingStopped struct {
 // EventName returns "recording.stopped".
 func (*RecordingStopped) EventName() string { return "recording.stopped" }
 
-// RecordingTranscriptCompleted is the payload of the "recording.transcript_completed" event (product "meetings").
-// The body also carries "download_token" beside the payload: see [Event.Envelope].
+// RecordingTranscriptCompleted is the payload of the
+// "recording.transcript_completed" event (product "meetings"). The body also
+// carries "download_token" beside the payload: see [Event.Envelope].
 type RecordingTranscriptCompleted struct {
 	Common
 	Object RecordingTranscriptCompletedObject `json:"object"` // required
@@ -760,8 +840,9 @@ type RecordingTranscriptCompleted struct {
 // EventName returns "recording.transcript_completed".
 func (*RecordingTranscriptCompleted) EventName() string { return "recording.transcript_completed" }
 
-// RecordingTrashed is the payload of the "recording.trashed" event (product "meetings").
-// The body also carries "download_token" beside the payload: see [Event.Envelope].
+// RecordingTrashed is the payload of the "recording.trashed" event (product
+// "meetings"). The body also carries "download_token" beside the payload: see
+// [Event.Envelope].
 type RecordingTrashed struct {
 	Common
 	Object RecordingTrashedObject `json:"object"` // required
@@ -770,7 +851,8 @@ type RecordingTrashed struct {
 // EventName returns "recording.trashed".
 func (*RecordingTrashed) EventName() string { return "recording.trashed" }
 
-// UserTSPCreated is the payload of the "user.tsp_created" event (product "meetings").
+// UserTSPCreated is the payload of the "user.tsp_created" event (product
+// "meetings").
 type UserTSPCreated struct {
 	Common
 	Object UserTSPObject `json:"object,omitempty"`
@@ -779,7 +861,8 @@ type UserTSPCreated struct {
 // EventName returns "user.tsp_created".
 func (*UserTSPCreated) EventName() string { return "user.tsp_created" }
 
-// UserTSPDeleted is the payload of the "user.tsp_deleted" event (product "meetings").
+// UserTSPDeleted is the payload of the "user.tsp_deleted" event (product
+// "meetings").
 type UserTSPDeleted struct {
 	Common
 	Object UserTSPObject `json:"object,omitempty"`
@@ -788,7 +871,8 @@ type UserTSPDeleted struct {
 // EventName returns "user.tsp_deleted".
 func (*UserTSPDeleted) EventName() string { return "user.tsp_deleted" }
 
-// UserTSPUpdated is the payload of the "user.tsp_updated" event (product "meetings").
+// UserTSPUpdated is the payload of the "user.tsp_updated" event (product
+// "meetings").
 type UserTSPUpdated struct {
 	Common
 	Object    UserTSPObject      `json:"object,omitempty"`
@@ -798,7 +882,8 @@ type UserTSPUpdated struct {
 // EventName returns "user.tsp_updated".
 func (*UserTSPUpdated) EventName() string { return "user.tsp_updated" }
 
-// WebinarAlert is the payload of the "webinar.alert" event (product "meetings").
+// WebinarAlert is the payload of the "webinar.alert" event (product
+// "meetings").
 type WebinarAlert struct {
 	Common
 	Object WebinarAlertObject `json:"object"` // required
@@ -807,7 +892,8 @@ type WebinarAlert struct {
 // EventName returns "webinar.alert".
 func (*WebinarAlert) EventName() string { return "webinar.alert" }
 
-// WebinarChatMessageFileDownloaded is the payload of the "webinar.chat_message_file_downloaded" event (product "meetings").
+// WebinarChatMessageFileDownloaded is the payload of the
+// "webinar.chat_message_file_downloaded" event (product "meetings").
 type WebinarChatMessageFileDownloaded struct {
 	Common
 	Object MeetingChatMessageFileDownloadedObject `json:"object"` // required
@@ -818,7 +904,8 @@ func (*WebinarChatMessageFileDownloaded) EventName() string {
 	return "webinar.chat_message_file_downloaded"
 }
 
-// WebinarChatMessageFileSent is the payload of the "webinar.chat_message_file_sent" event (product "meetings").
+// WebinarChatMessageFileSent is the payload of the
+// "webinar.chat_message_file_sent" event (product "meetings").
 type WebinarChatMessageFileSent struct {
 	Common
 	Object WebinarChatMessageFileSentObject `json:"object"` // required
@@ -827,7 +914,8 @@ type WebinarChatMessageFileSent struct {
 // EventName returns "webinar.chat_message_file_sent".
 func (*WebinarChatMessageFileSent) EventName() string { return "webinar.chat_message_file_sent" }
 
-// WebinarChatMessageSent is the payload of the "webinar.chat_message_sent" event (product "meetings").
+// WebinarChatMessageSent is the payload of the "webinar.chat_message_sent"
+// event (product "meetings").
 type WebinarChatMessageSent struct {
 	Common
 	Object WebinarChatMessageSentObject `json:"object"` // required
@@ -836,7 +924,8 @@ type WebinarChatMessageSent struct {
 // EventName returns "webinar.chat_message_sent".
 func (*WebinarChatMessageSent) EventName() string { return "webinar.chat_message_sent" }
 
-// WebinarConvertedToMeeting is the payload of the "webinar.converted_to_meeting" event (product "meetings").
+// WebinarConvertedToMeeting is the payload of the
+// "webinar.converted_to_meeting" event (product "meetings").
 type WebinarConvertedToMeeting struct {
 	Common
 	Object WebinarConvertedToMeetingObject `json:"object"` // required
@@ -845,7 +934,8 @@ type WebinarConvertedToMeeting struct {
 // EventName returns "webinar.converted_to_meeting".
 func (*WebinarConvertedToMeeting) EventName() string { return "webinar.converted_to_meeting" }
 
-// WebinarCreated is the payload of the "webinar.created" event (product "meetings").
+// WebinarCreated is the payload of the "webinar.created" event (product
+// "meetings").
 type WebinarCreated struct {
 	Common
 	Operation string               `json:"operation,omitempty"` // one of "all", "single"
@@ -855,7 +945,8 @@ type WebinarCreated struct {
 // EventName returns "webinar.created".
 func (*WebinarCreated) EventName() string { return "webinar.created" }
 
-// WebinarDeleted is the payload of the "webinar.deleted" event (product "meetings").
+// WebinarDeleted is the payload of the "webinar.deleted" event (product
+// "meetings").
 type WebinarDeleted struct {
 	Common
 	Operation string               `json:"operation,omitempty"` // one of "all", "single"
@@ -865,7 +956,8 @@ type WebinarDeleted struct {
 // EventName returns "webinar.deleted".
 func (*WebinarDeleted) EventName() string { return "webinar.deleted" }
 
-// WebinarEnded is the payload of the "webinar.ended" event (product "meetings").
+// WebinarEnded is the payload of the "webinar.ended" event (product
+// "meetings").
 type WebinarEnded struct {
 	Common
 	Object WebinarEndedObject `json:"object"` // required
@@ -874,7 +966,8 @@ type WebinarEnded struct {
 // EventName returns "webinar.ended".
 func (*WebinarEnded) EventName() string { return "webinar.ended" }
 
-// WebinarParticipantBind is the payload of the "webinar.participant_bind" event (product "meetings").
+// WebinarParticipantBind is the payload of the "webinar.participant_bind" event
+// (product "meetings").
 type WebinarParticipantBind struct {
 	Common
 	Object WebinarParticipantBindObject `json:"object"` // required
@@ -883,7 +976,8 @@ type WebinarParticipantBind struct {
 // EventName returns "webinar.participant_bind".
 func (*WebinarParticipantBind) EventName() string { return "webinar.participant_bind" }
 
-// WebinarParticipantFeedback is the payload of the "webinar.participant_feedback" event (product "meetings").
+// WebinarParticipantFeedback is the payload of the
+// "webinar.participant_feedback" event (product "meetings").
 type WebinarParticipantFeedback struct {
 	Common
 	Object WebinarParticipantFeedbackObject `json:"object"` // required
@@ -892,7 +986,8 @@ type WebinarParticipantFeedback struct {
 // EventName returns "webinar.participant_feedback".
 func (*WebinarParticipantFeedback) EventName() string { return "webinar.participant_feedback" }
 
-// WebinarParticipantJoined is the payload of the "webinar.participant_joined" event (product "meetings").
+// WebinarParticipantJoined is the payload of the "webinar.participant_joined"
+// event (product "meetings").
 type WebinarParticipantJoined struct {
 	Common
 	Object WebinarParticipantJoinedObject `json:"object"` // required
@@ -901,7 +996,8 @@ type WebinarParticipantJoined struct {
 // EventName returns "webinar.participant_joined".
 func (*WebinarParticipantJoined) EventName() string { return "webinar.participant_joined" }
 
-// WebinarParticipantLeft is the payload of the "webinar.participant_left" event (product "meetings").
+// WebinarParticipantLeft is the payload of the "webinar.participant_left" event
+// (product "meetings").
 type WebinarParticipantLeft struct {
 	Common
 	Object WebinarParticipantLeftObject `json:"object"` // required
@@ -910,7 +1006,8 @@ type WebinarParticipantLeft struct {
 // EventName returns "webinar.participant_left".
 func (*WebinarParticipantLeft) EventName() string { return "webinar.participant_left" }
 
-// WebinarParticipantRoleChanged is the payload of the "webinar.participant_role_changed" event (product "meetings").
+// WebinarParticipantRoleChanged is the payload of the
+// "webinar.participant_role_changed" event (product "meetings").
 type WebinarParticipantRoleChanged struct {
 	Common
 	Object WebinarParticipantRoleChangedObject `json:"object"` // required
@@ -919,7 +1016,8 @@ type WebinarParticipantRoleChanged struct {
 // EventName returns "webinar.participant_role_changed".
 func (*WebinarParticipantRoleChanged) EventName() string { return "webinar.participant_role_changed" }
 
-// WebinarPermanentlyDeleted is the payload of the "webinar.permanently_deleted" event (product "meetings").
+// WebinarPermanentlyDeleted is the payload of the "webinar.permanently_deleted"
+// event (product "meetings").
 type WebinarPermanentlyDeleted struct {
 	Common
 	Operation string        `json:"operation,omitempty"` // one of "all", "single"
@@ -929,7 +1027,8 @@ type WebinarPermanentlyDeleted struct {
 // EventName returns "webinar.permanently_deleted".
 func (*WebinarPermanentlyDeleted) EventName() string { return "webinar.permanently_deleted" }
 
-// WebinarRecovered is the payload of the "webinar.recovered" event (product "meetings").
+// WebinarRecovered is the payload of the "webinar.recovered" event (product
+// "meetings").
 type WebinarRecovered struct {
 	Common
 	Operation string        `json:"operation,omitempty"` // one of "all", "single"
@@ -939,7 +1038,8 @@ type WebinarRecovered struct {
 // EventName returns "webinar.recovered".
 func (*WebinarRecovered) EventName() string { return "webinar.recovered" }
 
-// WebinarRegistrationApproved is the payload of the "webinar.registration_approved" event (product "meetings").
+// WebinarRegistrationApproved is the payload of the
+// "webinar.registration_approved" event (product "meetings").
 type WebinarRegistrationApproved struct {
 	Common
 	Object WebinarRegistrationApprovedObject `json:"object"` // required
@@ -948,7 +1048,8 @@ type WebinarRegistrationApproved struct {
 // EventName returns "webinar.registration_approved".
 func (*WebinarRegistrationApproved) EventName() string { return "webinar.registration_approved" }
 
-// WebinarRegistrationCancelled is the payload of the "webinar.registration_cancelled" event (product "meetings").
+// WebinarRegistrationCancelled is the payload of the
+// "webinar.registration_cancelled" event (product "meetings").
 type WebinarRegistrationCancelled struct {
 	Common
 	Object WebinarRegistrationObject `json:"object"` // required
@@ -957,7 +1058,8 @@ type WebinarRegistrationCancelled struct {
 // EventName returns "webinar.registration_cancelled".
 func (*WebinarRegistrationCancelled) EventName() string { return "webinar.registration_cancelled" }
 
-// WebinarRegistrationCreated is the payload of the "webinar.registration_created" event (product "meetings").
+// WebinarRegistrationCreated is the payload of the
+// "webinar.registration_created" event (product "meetings").
 type WebinarRegistrationCreated struct {
 	Common
 	Object WebinarRegistrationCreatedObject `json:"object"` // required
@@ -966,7 +1068,8 @@ type WebinarRegistrationCreated struct {
 // EventName returns "webinar.registration_created".
 func (*WebinarRegistrationCreated) EventName() string { return "webinar.registration_created" }
 
-// WebinarRegistrationDenied is the payload of the "webinar.registration_denied" event (product "meetings").
+// WebinarRegistrationDenied is the payload of the "webinar.registration_denied"
+// event (product "meetings").
 type WebinarRegistrationDenied struct {
 	Common
 	Object WebinarRegistrationObject `json:"object"` // required
@@ -975,7 +1078,8 @@ type WebinarRegistrationDenied struct {
 // EventName returns "webinar.registration_denied".
 func (*WebinarRegistrationDenied) EventName() string { return "webinar.registration_denied" }
 
-// WebinarSharingEnded is the payload of the "webinar.sharing_ended" event (product "meetings").
+// WebinarSharingEnded is the payload of the "webinar.sharing_ended" event
+// (product "meetings").
 type WebinarSharingEnded struct {
 	Common
 	Object WebinarSharingObject `json:"object"` // required
@@ -984,7 +1088,8 @@ type WebinarSharingEnded struct {
 // EventName returns "webinar.sharing_ended".
 func (*WebinarSharingEnded) EventName() string { return "webinar.sharing_ended" }
 
-// WebinarSharingStarted is the payload of the "webinar.sharing_started" event (product "meetings").
+// WebinarSharingStarted is the payload of the "webinar.sharing_started" event
+// (product "meetings").
 type WebinarSharingStarted struct {
 	Common
 	Object WebinarSharingObject `json:"object"` // required
@@ -993,7 +1098,8 @@ type WebinarSharingStarted struct {
 // EventName returns "webinar.sharing_started".
 func (*WebinarSharingStarted) EventName() string { return "webinar.sharing_started" }
 
-// WebinarStarted is the payload of the "webinar.started" event (product "meetings").
+// WebinarStarted is the payload of the "webinar.started" event (product
+// "meetings").
 type WebinarStarted struct {
 	Common
 	Object WebinarStartedObject `json:"object"` // required
@@ -1002,7 +1108,8 @@ type WebinarStarted struct {
 // EventName returns "webinar.started".
 func (*WebinarStarted) EventName() string { return "webinar.started" }
 
-// WebinarUpdated is the payload of the "webinar.updated" event (product "meetings").
+// WebinarUpdated is the payload of the "webinar.updated" event (product
+// "meetings").
 type WebinarUpdated struct {
 	Common
 	Scope     string               `json:"scope,omitempty"` // one of "single", "all"
@@ -1014,18 +1121,22 @@ type WebinarUpdated struct {
 // EventName returns "webinar.updated".
 func (*WebinarUpdated) EventName() string { return "webinar.updated" }
 
-// MeetingAICompanion is an object shared by 2 events, such as "meeting.ai_companion_started" and "meeting.ai_companion_stopped" (at object.ai_companion in "meeting.ai_companion_started").
+// MeetingAICompanion is an object shared by 2 events:
+// "meeting.ai_companion_started" and "meeting.ai_companion_stopped" (at
+// object.ai_companion in "meeting.ai_companion_started").
 type MeetingAICompanion struct {
 	Questions bool `json:"questions,omitempty"`
 	Summary   bool `json:"summary,omitempty"`
 }
 
-// MeetingAICompanionAssetsDeletedAICompanion is the object at object.ai_companion in the "meeting.ai_companion_assets_deleted" event.
+// MeetingAICompanionAssetsDeletedAICompanion is the object at
+// object.ai_companion in the "meeting.ai_companion_assets_deleted" event.
 type MeetingAICompanionAssetsDeletedAICompanion struct {
 	DeletedAssets []string `json:"deleted_assets"` // required; one of "transcripts", "summaries"
 }
 
-// MeetingAICompanionAssetsDeletedObject is the object at object in the "meeting.ai_companion_assets_deleted" event.
+// MeetingAICompanionAssetsDeletedObject is the object at object in the
+// "meeting.ai_companion_assets_deleted" event.
 type MeetingAICompanionAssetsDeletedObject struct {
 	MeetingNumber int64                                      `json:"meeting_number"` // required
 	MeetingUUID   string                                     `json:"meeting_uuid"`   // required
@@ -1033,7 +1144,9 @@ type MeetingAICompanionAssetsDeletedObject struct {
 	AICompanion   MeetingAICompanionAssetsDeletedAICompanion `json:"ai_companion"`   // required
 }
 
-// MeetingAICompanionObject is an object shared by 2 events, such as "meeting.ai_companion_started" and "meeting.ai_companion_stopped" (at object in "meeting.ai_companion_started").
+// MeetingAICompanionObject is an object shared by 2 events:
+// "meeting.ai_companion_started" and "meeting.ai_companion_stopped" (at object
+// in "meeting.ai_companion_started").
 type MeetingAICompanionObject struct {
 	MeetingNumber int64              `json:"meeting_number"` // required
 	MeetingUUID   string             `json:"meeting_uuid"`   // required
@@ -1041,7 +1154,8 @@ type MeetingAICompanionObject struct {
 	AICompanion   MeetingAICompanion `json:"ai_companion"`   // required
 }
 
-// MeetingAicTranscriptCompletedObject is the object at object in the "meeting.aic_transcript_completed" event.
+// MeetingAicTranscriptCompletedObject is the object at object in the
+// "meeting.aic_transcript_completed" event.
 type MeetingAicTranscriptCompletedObject struct {
 	HostID           string   `json:"host_id"`            // required
 	MeetingUUID      string   `json:"meeting_uuid"`       // required
@@ -1065,7 +1179,8 @@ type MeetingAlertObject struct {
 	Issues    []string `json:"issues"`   // required; one of "Unstable audio quality", "Unstable video quality", "Unstable screen share quality", "High CPU occupation", "Call Reconnection"
 }
 
-// MeetingArmnDetails is the object at object.armn_details in the "meeting.risk_alert" event.
+// MeetingArmnDetails is the object at object.armn_details in the
+// "meeting.risk_alert" event.
 type MeetingArmnDetails struct {
 	PostPlatform               string   `json:"post_platform,omitempty"`
 	SocialLink                 string   `json:"social_link,omitempty"`
@@ -1076,7 +1191,10 @@ type MeetingArmnDetails struct {
 	RecommendedDisableSettings []string `json:"recommended_disable_settings,omitempty"` // one of "enableAnnotation", "enableMeetingChat", "enableScreenShare", "enableMultipleShare"
 }
 
-// MeetingBreakoutRoomSharingObject is an object shared by 2 events, such as "meeting.breakout_room_sharing_ended" and "meeting.breakout_room_sharing_started" (at object in "meeting.breakout_room_sharing_ended").
+// MeetingBreakoutRoomSharingObject is an object shared by 2 events:
+// "meeting.breakout_room_sharing_ended" and
+// "meeting.breakout_room_sharing_started" (at object in
+// "meeting.breakout_room_sharing_ended").
 type MeetingBreakoutRoomSharingObject struct {
 	ID               ID                                    `json:"id"`                 // required
 	UUID             string                                `json:"uuid"`               // required
@@ -1090,7 +1208,10 @@ type MeetingBreakoutRoomSharingObject struct {
 	Participant      MeetingBreakoutRoomSharingParticipant `json:"participant"` // required
 }
 
-// MeetingBreakoutRoomSharingParticipant is an object shared by 2 events, such as "meeting.breakout_room_sharing_ended" and "meeting.breakout_room_sharing_started" (at object.participant in "meeting.breakout_room_sharing_ended").
+// MeetingBreakoutRoomSharingParticipant is an object shared by 2 events:
+// "meeting.breakout_room_sharing_ended" and
+// "meeting.breakout_room_sharing_started" (at object.participant in
+// "meeting.breakout_room_sharing_ended").
 type MeetingBreakoutRoomSharingParticipant struct {
 	UserID         string                `json:"user_id"` // required
 	ParentUserID   string                `json:"parent_user_id,omitempty"`
@@ -1099,7 +1220,8 @@ type MeetingBreakoutRoomSharingParticipant struct {
 	SharingDetails MeetingSharingDetails `json:"sharing_details"` // required
 }
 
-// MeetingChatMessage is the object at object.chat_message in the "meeting.chat_message_sent" event.
+// MeetingChatMessage is the object at object.chat_message in the
+// "meeting.chat_message_sent" event.
 type MeetingChatMessage struct {
 	DateTime           DateTime `json:"date_time"`         // required
 	SenderSessionID    string   `json:"sender_session_id"` // required
@@ -1117,7 +1239,10 @@ type MeetingChatMessage struct {
 	FileIDs            []string `json:"file_ids,omitempty"`
 }
 
-// MeetingChatMessageFile is an object shared by 2 events, such as "meeting.chat_message_file_downloaded" and "webinar.chat_message_file_downloaded" (at object.chat_message_file in "meeting.chat_message_file_downloaded").
+// MeetingChatMessageFile is an object shared by 2 events:
+// "meeting.chat_message_file_downloaded" and
+// "webinar.chat_message_file_downloaded" (at object.chat_message_file in
+// "meeting.chat_message_file_downloaded").
 type MeetingChatMessageFile struct {
 	FileID      string `json:"file_id"`   // required
 	FileName    string `json:"file_name"` // required
@@ -1126,7 +1251,10 @@ type MeetingChatMessageFile struct {
 	FileOwnerID string `json:"file_owner_id,omitempty"`
 }
 
-// MeetingChatMessageFileDownloadedObject is an object shared by 2 events, such as "meeting.chat_message_file_downloaded" and "webinar.chat_message_file_downloaded" (at object in "meeting.chat_message_file_downloaded").
+// MeetingChatMessageFileDownloadedObject is an object shared by 2 events:
+// "meeting.chat_message_file_downloaded" and
+// "webinar.chat_message_file_downloaded" (at object in
+// "meeting.chat_message_file_downloaded").
 type MeetingChatMessageFileDownloadedObject struct {
 	ID              ID                     `json:"id"`                // required
 	UUID            string                 `json:"uuid"`              // required
@@ -1134,7 +1262,8 @@ type MeetingChatMessageFileDownloadedObject struct {
 	ChatMessageFile MeetingChatMessageFile `json:"chat_message_file"` // required
 }
 
-// MeetingChatMessageFileSentChatMessageFile is the object at object.chat_message_file in the "meeting.chat_message_file_sent" event.
+// MeetingChatMessageFileSentChatMessageFile is the object at
+// object.chat_message_file in the "meeting.chat_message_file_sent" event.
 type MeetingChatMessageFileSentChatMessageFile struct {
 	DateTime           DateTime `json:"date_time"`         // required
 	SenderSessionID    string   `json:"sender_session_id"` // required
@@ -1155,7 +1284,8 @@ type MeetingChatMessageFileSentChatMessageFile struct {
 	DownloadURL        string   `json:"download_url"`      // required
 }
 
-// MeetingChatMessageFileSentObject is the object at object in the "meeting.chat_message_file_sent" event.
+// MeetingChatMessageFileSentObject is the object at object in the
+// "meeting.chat_message_file_sent" event.
 type MeetingChatMessageFileSentObject struct {
 	MeetingID        ID                                        `json:"meeting_id"`   // required
 	MeetingUUID      string                                    `json:"meeting_uuid"` // required
@@ -1163,7 +1293,8 @@ type MeetingChatMessageFileSentObject struct {
 	ChatMessageFile  MeetingChatMessageFileSentChatMessageFile `json:"chat_message_file"` // required
 }
 
-// MeetingChatMessageSentObject is the object at object in the "meeting.chat_message_sent" event.
+// MeetingChatMessageSentObject is the object at object in the
+// "meeting.chat_message_sent" event.
 type MeetingChatMessageSentObject struct {
 	ID               ID                 `json:"id"`   // required
 	UUID             string             `json:"uuid"` // required
@@ -1171,7 +1302,8 @@ type MeetingChatMessageSentObject struct {
 	ChatMessage      MeetingChatMessage `json:"chat_message"` // required
 }
 
-// MeetingContinuousMeetingChat is the object at object.settings.continuous_meeting_chat in the "meeting.updated" event.
+// MeetingContinuousMeetingChat is the object at
+// object.settings.continuous_meeting_chat in the "meeting.updated" event.
 type MeetingContinuousMeetingChat struct {
 	Enable                      bool   `json:"enable,omitempty"`
 	AutoAddInvitedExternalUsers bool   `json:"auto_add_invited_external_users,omitempty"`
@@ -1179,7 +1311,8 @@ type MeetingContinuousMeetingChat struct {
 	ChannelID                   string `json:"channel_id,omitempty"`
 }
 
-// MeetingConvertedToWebinarObject is the object at object in the "meeting.converted_to_webinar" event.
+// MeetingConvertedToWebinarObject is the object at object in the
+// "meeting.converted_to_webinar" event.
 type MeetingConvertedToWebinarObject struct {
 	UUID      string   `json:"uuid"`    // required
 	ID        ID       `json:"id"`      // required
@@ -1212,7 +1345,9 @@ type MeetingCreatedObject struct {
 	TrackingFields    []MeetingCreatedTrackingField `json:"tracking_fields,omitempty"`
 }
 
-// MeetingCreatedOccurrence is an object shared by 4 events, such as "meeting.created", "meeting.updated" and "webinar.created" and 1 more (at object.occurrences[] in "meeting.created").
+// MeetingCreatedOccurrence is an object shared by 4 events: "meeting.created",
+// "meeting.updated", "webinar.created" and 1 more (at object.occurrences[] in
+// "meeting.created").
 type MeetingCreatedOccurrence struct {
 	OccurrenceID string   `json:"occurrence_id"` // required
 	StartTime    DateTime `json:"start_time"`    // required
@@ -1220,7 +1355,8 @@ type MeetingCreatedOccurrence struct {
 	Status       string   `json:"status,omitempty"` // one of "available", "deleted"
 }
 
-// MeetingCreatedSettings is the object at object.settings in the "meeting.created" event.
+// MeetingCreatedSettings is the object at object.settings in the
+// "meeting.created" event.
 type MeetingCreatedSettings struct {
 	UsePmi           bool             `json:"use_pmi"`           // required
 	AlternativeHosts string           `json:"alternative_hosts"` // required
@@ -1229,14 +1365,17 @@ type MeetingCreatedSettings struct {
 	JbhTime          int              `json:"jbh_time,omitempty"` // one of 0, 5, 10, 15
 }
 
-// MeetingCreatedTrackingField is the object at object.tracking_fields[] in the "meeting.created" event.
+// MeetingCreatedTrackingField is the object at object.tracking_fields[] in the
+// "meeting.created" event.
 type MeetingCreatedTrackingField struct {
 	Field   string `json:"field,omitempty"`
 	Value   string `json:"value,omitempty"`
 	Visible bool   `json:"visible,omitempty"`
 }
 
-// MeetingCustomQuestion is an object shared by 2 events, such as "meeting.registration_created" and "webinar.registration_created" (at object.registrant.custom_questions[] in "meeting.registration_created").
+// MeetingCustomQuestion is an object shared by 2 events:
+// "meeting.registration_created" and "webinar.registration_created" (at
+// object.registrant.custom_questions[] in "meeting.registration_created").
 type MeetingCustomQuestion struct {
 	Title string `json:"title"` // required
 	Value string `json:"value"` // required
@@ -1256,14 +1395,16 @@ type MeetingDeletedObject struct {
 	Occurrences       []MeetingOccurrence `json:"occurrences,omitempty"`
 }
 
-// MeetingDeviceTestedObject is the object at object in the "meeting.device_tested" event.
+// MeetingDeviceTestedObject is the object at object in the
+// "meeting.device_tested" event.
 type MeetingDeviceTestedObject struct {
 	ID         ID                `json:"id"`          // required
 	UUID       string            `json:"uuid"`        // required
 	TestResult MeetingTestResult `json:"test_result"` // required
 }
 
-// MeetingEditedSummary is the object at object.edited_summary in the "meeting.summary_updated" event.
+// MeetingEditedSummary is the object at object.edited_summary in the
+// "meeting.summary_updated" event.
 type MeetingEditedSummary struct {
 	SummaryOverview string   `json:"summary_overview,omitempty"`
 	SummaryDetails  string   `json:"summary_details,omitempty"`
@@ -1284,7 +1425,8 @@ type MeetingEndedObject struct {
 	EndTime   DateTime `json:"end_time"` // required
 }
 
-// MeetingFeedback is the object at object.participant.feedback in the "meeting.participant_feedback" event.
+// MeetingFeedback is the object at object.participant.feedback in the
+// "meeting.participant_feedback" event.
 type MeetingFeedback struct {
 	Satisfied       bool                 `json:"satisfied"`      // required
 	RatingQuality   MeetingRatingQuality `json:"rating_quality"` // required
@@ -1292,13 +1434,19 @@ type MeetingFeedback struct {
 	Comments        string               `json:"comments,omitempty"`
 }
 
-// MeetingInterpreter is an object shared by 2 events, such as "meeting.updated" and "webinar.updated" (at object.settings.sign_language_interpretation.interpreters[] in "meeting.updated").
+// MeetingInterpreter is an object shared by 2 events: "meeting.updated" and
+// "webinar.updated" (at
+// object.settings.sign_language_interpretation.interpreters[] in
+// "meeting.updated").
 type MeetingInterpreter struct {
 	Email        string `json:"email,omitempty"`
 	SignLanguage string `json:"sign_language,omitempty"`
 }
 
-// MeetingInvitationObject is an object shared by 4 events, such as "meeting.invitation_accepted", "meeting.invitation_dispatched" and "meeting.invitation_rejected" and 1 more (at object in "meeting.invitation_accepted").
+// MeetingInvitationObject is an object shared by 4 events:
+// "meeting.invitation_accepted", "meeting.invitation_dispatched",
+// "meeting.invitation_rejected" and 1 more (at object in
+// "meeting.invitation_accepted").
 type MeetingInvitationObject struct {
 	ID          ID                           `json:"id"`          // required
 	UUID        string                       `json:"uuid"`        // required
@@ -1307,31 +1455,41 @@ type MeetingInvitationObject struct {
 	Participant MeetingInvitationParticipant `json:"participant"` // required
 }
 
-// MeetingInvitationParticipant is an object shared by 4 events, such as "meeting.invitation_accepted", "meeting.invitation_dispatched" and "meeting.invitation_rejected" and 1 more (at object.participant in "meeting.invitation_accepted").
+// MeetingInvitationParticipant is an object shared by 4 events:
+// "meeting.invitation_accepted", "meeting.invitation_dispatched",
+// "meeting.invitation_rejected" and 1 more (at object.participant in
+// "meeting.invitation_accepted").
 type MeetingInvitationParticipant struct {
 	ParticipantUserID string `json:"participant_user_id"` // required
 	Email             string `json:"email"`               // required
 }
 
-// MeetingInvitee is an object shared by 2 events, such as "meeting.created" and "meeting.updated" (at object.settings.meeting_invitees[] in "meeting.created").
+// MeetingInvitee is an object shared by 2 events: "meeting.created" and
+// "meeting.updated" (at object.settings.meeting_invitees[] in
+// "meeting.created").
 type MeetingInvitee struct {
 	Email string `json:"email,omitempty"`
 }
 
-// MeetingLanguageInterpretation is the object at object.settings.language_interpretation in the "meeting.updated" event.
+// MeetingLanguageInterpretation is the object at
+// object.settings.language_interpretation in the "meeting.updated" event.
 type MeetingLanguageInterpretation struct {
 	Enable       bool                        `json:"enable"` // required
 	Interpreters []MeetingUpdatedInterpreter `json:"interpreters,omitempty"`
 }
 
-// MeetingLiveStreaming is an object shared by 2 events, such as "meeting.live_streaming_started" and "meeting.live_streaming_stopped" (at object.live_streaming in "meeting.live_streaming_started").
+// MeetingLiveStreaming is an object shared by 2 events:
+// "meeting.live_streaming_started" and "meeting.live_streaming_stopped" (at
+// object.live_streaming in "meeting.live_streaming_started").
 type MeetingLiveStreaming struct {
 	Service                     string                             `json:"service"` // required; one of "Facebook", "Workplace_by_Facebook", "YouTube", "Twitch", "Custom_Live_Streaming_Service"
 	CustomLiveStreamingSettings MeetingCustomLiveStreamingSettings `json:"custom_live_streaming_settings,omitempty"`
 	DateTime                    DateTime                           `json:"date_time"` // required
 }
 
-// MeetingLiveStreamingObject is an object shared by 2 events, such as "meeting.live_streaming_started" and "meeting.live_streaming_stopped" (at object in "meeting.live_streaming_started").
+// MeetingLiveStreamingObject is an object shared by 2 events:
+// "meeting.live_streaming_started" and "meeting.live_streaming_stopped" (at
+// object in "meeting.live_streaming_started").
 type MeetingLiveStreamingObject struct {
 	ID            ID                   `json:"id"`         // required
 	UUID          string               `json:"uuid"`       // required
@@ -1357,13 +1515,16 @@ type MeetingObject struct {
 	Duration  int      `json:"duration"` // required
 }
 
-// MeetingOccurrence is an object shared by 14 events, such as "meeting.deleted", "meeting.permanently_deleted" and "meeting.recovered" and 11 more (at object.occurrences[] in "meeting.deleted").
+// MeetingOccurrence is an object shared by 14 events: "meeting.deleted",
+// "meeting.permanently_deleted", "meeting.recovered" and 11 more (at
+// object.occurrences[] in "meeting.deleted").
 type MeetingOccurrence struct {
 	OccurrenceID string   `json:"occurrence_id"` // required
 	StartTime    DateTime `json:"start_time"`    // required
 }
 
-// MeetingParticipantAdmittedObject is the object at object in the "meeting.participant_admitted" event.
+// MeetingParticipantAdmittedObject is the object at object in the
+// "meeting.participant_admitted" event.
 type MeetingParticipantAdmittedObject struct {
 	ID          ID                                    `json:"id"`         // required
 	UUID        string                                `json:"uuid"`       // required
@@ -1376,7 +1537,8 @@ type MeetingParticipantAdmittedObject struct {
 	Participant MeetingParticipantAdmittedParticipant `json:"participant"` // required
 }
 
-// MeetingParticipantAdmittedParticipant is the object at object.participant in the "meeting.participant_admitted" event.
+// MeetingParticipantAdmittedParticipant is the object at object.participant in
+// the "meeting.participant_admitted" event.
 type MeetingParticipantAdmittedParticipant struct {
 	UserID            string   `json:"user_id"` // required
 	UserName          string   `json:"user_name,omitempty"`
@@ -1390,7 +1552,8 @@ type MeetingParticipantAdmittedParticipant struct {
 	RegistrantID      string   `json:"registrant_id,omitempty"`
 }
 
-// MeetingParticipantBindObject is the object at object in the "meeting.participant_bind" event.
+// MeetingParticipantBindObject is the object at object in the
+// "meeting.participant_bind" event.
 type MeetingParticipantBindObject struct {
 	ID          ID                                `json:"id,omitempty"`
 	UUID        string                            `json:"uuid"`    // required
@@ -1403,7 +1566,8 @@ type MeetingParticipantBindObject struct {
 	Participant MeetingParticipantBindParticipant `json:"participant"` // required
 }
 
-// MeetingParticipantBindParticipant is the object at object.participant in the "meeting.participant_bind" event.
+// MeetingParticipantBindParticipant is the object at object.participant in the
+// "meeting.participant_bind" event.
 type MeetingParticipantBindParticipant struct {
 	UserID              string   `json:"user_id"`      // required
 	BindUserID          string   `json:"bind_user_id"` // required
@@ -1418,14 +1582,16 @@ type MeetingParticipantBindParticipant struct {
 	PhoneNumber         string   `json:"phone_number"` // required
 }
 
-// MeetingParticipantFeedbackObject is the object at object in the "meeting.participant_feedback" event.
+// MeetingParticipantFeedbackObject is the object at object in the
+// "meeting.participant_feedback" event.
 type MeetingParticipantFeedbackObject struct {
 	ID          ID                                    `json:"id"`          // required
 	UUID        string                                `json:"uuid"`        // required
 	Participant MeetingParticipantFeedbackParticipant `json:"participant"` // required
 }
 
-// MeetingParticipantFeedbackParticipant is the object at object.participant in the "meeting.participant_feedback" event.
+// MeetingParticipantFeedbackParticipant is the object at object.participant in
+// the "meeting.participant_feedback" event.
 type MeetingParticipantFeedbackParticipant struct {
 	ParticipantUUID     string          `json:"participant_uuid"`    // required
 	ParticipantUserID   string          `json:"participant_user_id"` // required
@@ -1436,7 +1602,8 @@ type MeetingParticipantFeedbackParticipant struct {
 	ZoomRoomSenderEmail string          `json:"zoom_room_sender_email,omitempty"`
 }
 
-// MeetingParticipantJbhJoinedObject is the object at object in the "meeting.participant_jbh_joined" event.
+// MeetingParticipantJbhJoinedObject is the object at object in the
+// "meeting.participant_jbh_joined" event.
 type MeetingParticipantJbhJoinedObject struct {
 	ID          ID                                     `json:"id"`      // required
 	UUID        string                                 `json:"uuid"`    // required
@@ -1449,7 +1616,8 @@ type MeetingParticipantJbhJoinedObject struct {
 	Participant MeetingParticipantJbhJoinedParticipant `json:"participant"` // required
 }
 
-// MeetingParticipantJbhJoinedParticipant is the object at object.participant in the "meeting.participant_jbh_joined" event.
+// MeetingParticipantJbhJoinedParticipant is the object at object.participant in
+// the "meeting.participant_jbh_joined" event.
 type MeetingParticipantJbhJoinedParticipant struct {
 	ID           ID     `json:"id,omitempty"`
 	UserName     string `json:"user_name,omitempty"`
@@ -1457,7 +1625,8 @@ type MeetingParticipantJbhJoinedParticipant struct {
 	RegistrantID string `json:"registrant_id,omitempty"`
 }
 
-// MeetingParticipantJbhWaitingLeftObject is the object at object in the "meeting.participant_jbh_waiting_left" event.
+// MeetingParticipantJbhWaitingLeftObject is the object at object in the
+// "meeting.participant_jbh_waiting_left" event.
 type MeetingParticipantJbhWaitingLeftObject struct {
 	ID          ID                                          `json:"id"`         // required
 	UUID        string                                      `json:"uuid"`       // required
@@ -1470,7 +1639,8 @@ type MeetingParticipantJbhWaitingLeftObject struct {
 	Participant MeetingParticipantJbhWaitingLeftParticipant `json:"participant"` // required
 }
 
-// MeetingParticipantJbhWaitingLeftParticipant is the object at object.participant in the "meeting.participant_jbh_waiting_left" event.
+// MeetingParticipantJbhWaitingLeftParticipant is the object at
+// object.participant in the "meeting.participant_jbh_waiting_left" event.
 type MeetingParticipantJbhWaitingLeftParticipant struct {
 	ID           ID     `json:"id,omitempty"`
 	UserName     string `json:"user_name"` // required
@@ -1478,7 +1648,8 @@ type MeetingParticipantJbhWaitingLeftParticipant struct {
 	RegistrantID string `json:"registrant_id,omitempty"`
 }
 
-// MeetingParticipantJbhWaitingObject is the object at object in the "meeting.participant_jbh_waiting" event.
+// MeetingParticipantJbhWaitingObject is the object at object in the
+// "meeting.participant_jbh_waiting" event.
 type MeetingParticipantJbhWaitingObject struct {
 	ID          ID                                      `json:"id"`      // required
 	UUID        string                                  `json:"uuid"`    // required
@@ -1491,14 +1662,16 @@ type MeetingParticipantJbhWaitingObject struct {
 	Participant MeetingParticipantJbhWaitingParticipant `json:"participant"` // required
 }
 
-// MeetingParticipantJbhWaitingParticipant is the object at object.participant in the "meeting.participant_jbh_waiting" event.
+// MeetingParticipantJbhWaitingParticipant is the object at object.participant
+// in the "meeting.participant_jbh_waiting" event.
 type MeetingParticipantJbhWaitingParticipant struct {
 	ID          ID     `json:"id,omitempty"`
 	UserName    string `json:"user_name"` // required
 	CustomerKey string `json:"customer_key,omitempty"`
 }
 
-// MeetingParticipantJoinedBreakoutRoomObject is the object at object in the "meeting.participant_joined_breakout_room" event.
+// MeetingParticipantJoinedBreakoutRoomObject is the object at object in the
+// "meeting.participant_joined_breakout_room" event.
 type MeetingParticipantJoinedBreakoutRoomObject struct {
 	ID               ID                                              `json:"id"`                 // required
 	UUID             string                                          `json:"uuid"`               // required
@@ -1512,7 +1685,8 @@ type MeetingParticipantJoinedBreakoutRoomObject struct {
 	Participant      MeetingParticipantJoinedBreakoutRoomParticipant `json:"participant"` // required
 }
 
-// MeetingParticipantJoinedBreakoutRoomParticipant is the object at object.participant in the "meeting.participant_joined_breakout_room" event.
+// MeetingParticipantJoinedBreakoutRoomParticipant is the object at
+// object.participant in the "meeting.participant_joined_breakout_room" event.
 type MeetingParticipantJoinedBreakoutRoomParticipant struct {
 	UserID            string   `json:"user_id"` // required
 	ParentUserID      string   `json:"parent_user_id,omitempty"`
@@ -1527,7 +1701,11 @@ type MeetingParticipantJoinedBreakoutRoomParticipant struct {
 	CustomerKey       string   `json:"customer_key,omitempty"`
 }
 
-// MeetingParticipantJoinedWaitingRoomObject is an object shared by 3 events, such as "meeting.participant_joined_waiting_room", "meeting.participant_left_waiting_room" and "meeting.participant_put_in_waiting_room" (at object in "meeting.participant_joined_waiting_room").
+// MeetingParticipantJoinedWaitingRoomObject is an object shared by 3 events:
+// "meeting.participant_joined_waiting_room",
+// "meeting.participant_left_waiting_room" and
+// "meeting.participant_put_in_waiting_room" (at object in
+// "meeting.participant_joined_waiting_room").
 type MeetingParticipantJoinedWaitingRoomObject struct {
 	ID          ID                                             `json:"id"`         // required
 	UUID        string                                         `json:"uuid"`       // required
@@ -1540,7 +1718,11 @@ type MeetingParticipantJoinedWaitingRoomObject struct {
 	Participant MeetingParticipantJoinedWaitingRoomParticipant `json:"participant"` // required
 }
 
-// MeetingParticipantJoinedWaitingRoomParticipant is an object shared by 3 events, such as "meeting.participant_joined_waiting_room", "meeting.participant_left_waiting_room" and "meeting.participant_put_in_waiting_room" (at object.participant in "meeting.participant_joined_waiting_room").
+// MeetingParticipantJoinedWaitingRoomParticipant is an object shared by 3
+// events: "meeting.participant_joined_waiting_room",
+// "meeting.participant_left_waiting_room" and
+// "meeting.participant_put_in_waiting_room" (at object.participant in
+// "meeting.participant_joined_waiting_room").
 type MeetingParticipantJoinedWaitingRoomParticipant struct {
 	UserID            string   `json:"user_id"` // required
 	UserName          string   `json:"user_name,omitempty"`
@@ -1554,7 +1736,8 @@ type MeetingParticipantJoinedWaitingRoomParticipant struct {
 	RegistrantID      string   `json:"registrant_id,omitempty"`
 }
 
-// MeetingParticipantLeftBreakoutRoomObject is the object at object in the "meeting.participant_left_breakout_room" event.
+// MeetingParticipantLeftBreakoutRoomObject is the object at object in the
+// "meeting.participant_left_breakout_room" event.
 type MeetingParticipantLeftBreakoutRoomObject struct {
 	ID               ID                                            `json:"id"`                 // required
 	UUID             string                                        `json:"uuid"`               // required
@@ -1568,7 +1751,8 @@ type MeetingParticipantLeftBreakoutRoomObject struct {
 	Participant      MeetingParticipantLeftBreakoutRoomParticipant `json:"participant"` // required
 }
 
-// MeetingParticipantLeftBreakoutRoomParticipant is the object at object.participant in the "meeting.participant_left_breakout_room" event.
+// MeetingParticipantLeftBreakoutRoomParticipant is the object at
+// object.participant in the "meeting.participant_left_breakout_room" event.
 type MeetingParticipantLeftBreakoutRoomParticipant struct {
 	UserID            string   `json:"user_id"` // required
 	ParentUserID      string   `json:"parent_user_id,omitempty"`
@@ -1584,7 +1768,8 @@ type MeetingParticipantLeftBreakoutRoomParticipant struct {
 	CustomerKey       string   `json:"customer_key,omitempty"`
 }
 
-// MeetingParticipantLeftObject is the object at object in the "meeting.participant_left" event.
+// MeetingParticipantLeftObject is the object at object in the
+// "meeting.participant_left" event.
 type MeetingParticipantLeftObject struct {
 	ID          ID                                `json:"id"`         // required
 	UUID        string                            `json:"uuid"`       // required
@@ -1597,7 +1782,8 @@ type MeetingParticipantLeftObject struct {
 	Participant MeetingParticipantLeftParticipant `json:"participant"` // required
 }
 
-// MeetingParticipantLeftParticipant is the object at object.participant in the "meeting.participant_left" event.
+// MeetingParticipantLeftParticipant is the object at object.participant in the
+// "meeting.participant_left" event.
 type MeetingParticipantLeftParticipant struct {
 	UserID            string   `json:"user_id"` // required
 	UserName          string   `json:"user_name,omitempty"`
@@ -1612,7 +1798,8 @@ type MeetingParticipantLeftParticipant struct {
 	PhoneNumber       string   `json:"phone_number,omitempty"`
 }
 
-// MeetingParticipantObject is the object at object in the "meeting.participant_joined" event.
+// MeetingParticipantObject is the object at object in the
+// "meeting.participant_joined" event.
 type MeetingParticipantObject struct {
 	ID          ID          `json:"id,omitempty"`
 	UUID        string      `json:"uuid"`    // required
@@ -1625,7 +1812,11 @@ type MeetingParticipantObject struct {
 	Participant Participant `json:"participant"` // required
 }
 
-// MeetingParticipantPhoneCalloutObject is an object shared by 4 events, such as "meeting.participant_phone_callout_accepted", "meeting.participant_phone_callout_missed" and "meeting.participant_phone_callout_rejected" and 1 more (at object in "meeting.participant_phone_callout_accepted").
+// MeetingParticipantPhoneCalloutObject is an object shared by 4 events:
+// "meeting.participant_phone_callout_accepted",
+// "meeting.participant_phone_callout_missed",
+// "meeting.participant_phone_callout_rejected" and 1 more (at object in
+// "meeting.participant_phone_callout_accepted").
 type MeetingParticipantPhoneCalloutObject struct {
 	ID          ID                                        `json:"id"`          // required
 	UUID        string                                    `json:"uuid"`        // required
@@ -1633,13 +1824,18 @@ type MeetingParticipantPhoneCalloutObject struct {
 	Participant MeetingParticipantPhoneCalloutParticipant `json:"participant"` // required
 }
 
-// MeetingParticipantPhoneCalloutParticipant is an object shared by 4 events, such as "meeting.participant_phone_callout_accepted", "meeting.participant_phone_callout_missed" and "meeting.participant_phone_callout_rejected" and 1 more (at object.participant in "meeting.participant_phone_callout_accepted").
+// MeetingParticipantPhoneCalloutParticipant is an object shared by 4 events:
+// "meeting.participant_phone_callout_accepted",
+// "meeting.participant_phone_callout_missed",
+// "meeting.participant_phone_callout_rejected" and 1 more (at
+// object.participant in "meeting.participant_phone_callout_accepted").
 type MeetingParticipantPhoneCalloutParticipant struct {
 	InviteeName string `json:"invitee_name"` // required
 	PhoneNumber int64  `json:"phone_number"` // required
 }
 
-// MeetingParticipantRoleChangedObject is the object at object in the "meeting.participant_role_changed" event.
+// MeetingParticipantRoleChangedObject is the object at object in the
+// "meeting.participant_role_changed" event.
 type MeetingParticipantRoleChangedObject struct {
 	ID          ID                                       `json:"id,omitempty"`
 	UUID        string                                   `json:"uuid"`    // required
@@ -1652,7 +1848,9 @@ type MeetingParticipantRoleChangedObject struct {
 	Participant MeetingParticipantRoleChangedParticipant `json:"participant"` // required
 }
 
-// MeetingParticipantRoleChangedParticipant is an object shared by 2 events, such as "meeting.participant_role_changed" and "webinar.participant_role_changed" (at object.participant in "meeting.participant_role_changed").
+// MeetingParticipantRoleChangedParticipant is an object shared by 2 events:
+// "meeting.participant_role_changed" and "webinar.participant_role_changed" (at
+// object.participant in "meeting.participant_role_changed").
 type MeetingParticipantRoleChangedParticipant struct {
 	UserID            string   `json:"user_id"`   // required
 	UserName          string   `json:"user_name"` // required
@@ -1665,7 +1863,8 @@ type MeetingParticipantRoleChangedParticipant struct {
 	NewRole           string   `json:"new_role"`  // required; one of "host", "co-host", "attendee"
 }
 
-// MeetingParticipantRoomSystemCalloutFailedObject is the object at object in the "meeting.participant_room_system_callout_failed" event.
+// MeetingParticipantRoomSystemCalloutFailedObject is the object at object in
+// the "meeting.participant_room_system_callout_failed" event.
 type MeetingParticipantRoomSystemCalloutFailedObject struct {
 	ID          ID                 `json:"id"`           // required
 	UUID        string             `json:"uuid"`         // required
@@ -1676,7 +1875,11 @@ type MeetingParticipantRoomSystemCalloutFailedObject struct {
 	Participant MeetingParticipant `json:"participant"`  // required
 }
 
-// MeetingParticipantRoomSystemCalloutObject is an object shared by 4 events, such as "meeting.participant_room_system_callout_accepted", "meeting.participant_room_system_callout_missed" and "meeting.participant_room_system_callout_rejected" and 1 more (at object in "meeting.participant_room_system_callout_accepted").
+// MeetingParticipantRoomSystemCalloutObject is an object shared by 4 events:
+// "meeting.participant_room_system_callout_accepted",
+// "meeting.participant_room_system_callout_missed",
+// "meeting.participant_room_system_callout_rejected" and 1 more (at object in
+// "meeting.participant_room_system_callout_accepted").
 type MeetingParticipantRoomSystemCalloutObject struct {
 	ID          ID                 `json:"id"`           // required
 	UUID        string             `json:"uuid"`         // required
@@ -1686,7 +1889,9 @@ type MeetingParticipantRoomSystemCalloutObject struct {
 	Participant MeetingParticipant `json:"participant"`  // required
 }
 
-// MeetingPermanentlyDeletedObject is an object shared by 2 events, such as "meeting.permanently_deleted" and "meeting.recovered" (at object in "meeting.permanently_deleted").
+// MeetingPermanentlyDeletedObject is an object shared by 2 events:
+// "meeting.permanently_deleted" and "meeting.recovered" (at object in
+// "meeting.permanently_deleted").
 type MeetingPermanentlyDeletedObject struct {
 	UUID        string              `json:"uuid"`       // required
 	ID          ID                  `json:"id"`         // required
@@ -1699,13 +1904,17 @@ type MeetingPermanentlyDeletedObject struct {
 	Occurrences []MeetingOccurrence `json:"occurrences,omitempty"`
 }
 
-// MeetingRatingQuality is the object at object.participant.feedback.rating_quality in the "meeting.participant_feedback" event.
+// MeetingRatingQuality is the object at
+// object.participant.feedback.rating_quality in the
+// "meeting.participant_feedback" event.
 type MeetingRatingQuality struct {
 	Type    string `json:"type,omitempty"`    // one of "2-point"
 	Quality string `json:"quality,omitempty"` // one of "GOOD", "NOT GOOD"
 }
 
-// MeetingRecurrence is an object shared by 3 events, such as "meeting.created", "webinar.created" and "webinar.updated" (at object.recurrence in "meeting.created").
+// MeetingRecurrence is an object shared by 3 events: "meeting.created",
+// "webinar.created" and "webinar.updated" (at object.recurrence in
+// "meeting.created").
 type MeetingRecurrence struct {
 	Type           int      `json:"type,omitempty"` // one of 1, 2, 3
 	RepeatInterval int      `json:"repeat_interval,omitempty"`
@@ -1717,7 +1926,9 @@ type MeetingRecurrence struct {
 	MonthlyWeek    int      `json:"monthly_week,omitempty"` // one of -1, 1, 2, 3, 4
 }
 
-// MeetingRegistrant is an object shared by 2 events, such as "meeting.registration_cancelled" and "meeting.registration_denied" (at object.registrant in "meeting.registration_cancelled").
+// MeetingRegistrant is an object shared by 2 events:
+// "meeting.registration_cancelled" and "meeting.registration_denied" (at
+// object.registrant in "meeting.registration_cancelled").
 type MeetingRegistrant struct {
 	ID        ID     `json:"id"`         // required
 	FirstName string `json:"first_name"` // required
@@ -1725,7 +1936,8 @@ type MeetingRegistrant struct {
 	Email     string `json:"email"` // required
 }
 
-// MeetingRegistrationApprovedObject is the object at object in the "meeting.registration_approved" event.
+// MeetingRegistrationApprovedObject is the object at object in the
+// "meeting.registration_approved" event.
 type MeetingRegistrationApprovedObject struct {
 	UUID        string                                `json:"uuid"`       // required
 	ID          ID                                    `json:"id"`         // required
@@ -1739,7 +1951,8 @@ type MeetingRegistrationApprovedObject struct {
 	Registrant  MeetingRegistrationApprovedRegistrant `json:"registrant"` // required
 }
 
-// MeetingRegistrationApprovedRegistrant is the object at object.registrant in the "meeting.registration_approved" event.
+// MeetingRegistrationApprovedRegistrant is the object at object.registrant in
+// the "meeting.registration_approved" event.
 type MeetingRegistrationApprovedRegistrant struct {
 	ID                 ID     `json:"id"`         // required
 	FirstName          string `json:"first_name"` // required
@@ -1749,7 +1962,8 @@ type MeetingRegistrationApprovedRegistrant struct {
 	ParticipantPinCode int64  `json:"participant_pin_code,omitempty"`
 }
 
-// MeetingRegistrationCreatedObject is the object at object in the "meeting.registration_created" event.
+// MeetingRegistrationCreatedObject is the object at object in the
+// "meeting.registration_created" event.
 type MeetingRegistrationCreatedObject struct {
 	UUID        string                               `json:"uuid"`       // required
 	ID          ID                                   `json:"id"`         // required
@@ -1763,7 +1977,8 @@ type MeetingRegistrationCreatedObject struct {
 	Registrant  MeetingRegistrationCreatedRegistrant `json:"registrant"` // required
 }
 
-// MeetingRegistrationCreatedRegistrant is the object at object.registrant in the "meeting.registration_created" event.
+// MeetingRegistrationCreatedRegistrant is the object at object.registrant in
+// the "meeting.registration_created" event.
 type MeetingRegistrationCreatedRegistrant struct {
 	ID                    ID                      `json:"id"`         // required
 	FirstName             string                  `json:"first_name"` // required
@@ -1788,7 +2003,9 @@ type MeetingRegistrationCreatedRegistrant struct {
 	ParticipantPinCode    int64                   `json:"participant_pin_code,omitempty"`
 }
 
-// MeetingRegistrationObject is an object shared by 2 events, such as "meeting.registration_cancelled" and "meeting.registration_denied" (at object in "meeting.registration_cancelled").
+// MeetingRegistrationObject is an object shared by 2 events:
+// "meeting.registration_cancelled" and "meeting.registration_denied" (at object
+// in "meeting.registration_cancelled").
 type MeetingRegistrationObject struct {
 	UUID        string              `json:"uuid"`       // required
 	ID          ID                  `json:"id"`         // required
@@ -1802,7 +2019,8 @@ type MeetingRegistrationObject struct {
 	Registrant  MeetingRegistrant   `json:"registrant"` // required
 }
 
-// MeetingRiskAlertObject is the object at object in the "meeting.risk_alert" event.
+// MeetingRiskAlertObject is the object at object in the "meeting.risk_alert"
+// event.
 type MeetingRiskAlertObject struct {
 	ID          ID                 `json:"id"`         // required
 	UUID        string             `json:"uuid"`       // required
@@ -1815,7 +2033,8 @@ type MeetingRiskAlertObject struct {
 	ArmnDetails MeetingArmnDetails `json:"armn_details"` // required
 }
 
-// MeetingSettings is the object at object.settings in the "meeting.updated" event.
+// MeetingSettings is the object at object.settings in the "meeting.updated"
+// event.
 type MeetingSettings struct {
 	HostVideo                            bool                              `json:"host_video,omitempty"`
 	ParticipantVideo                     bool                              `json:"participant_video,omitempty"`
@@ -1849,12 +2068,17 @@ type MeetingSettings struct {
 	EmailInAttendeeReport                bool                              `json:"email_in_attendee_report,omitempty"`
 }
 
-// MeetingShareWithUser is the object at object.share_with_users[] in the "meeting.summary_shared" event.
+// MeetingShareWithUser is the object at object.share_with_users[] in the
+// "meeting.summary_shared" event.
 type MeetingShareWithUser struct {
 	UserEmail string `json:"user_email"` // required
 }
 
-// MeetingSharingDetails is an object shared by 6 events, such as "meeting.breakout_room_sharing_ended", "meeting.breakout_room_sharing_started" and "meeting.sharing_ended" and 3 more (at object.participant.sharing_details in "meeting.breakout_room_sharing_ended").
+// MeetingSharingDetails is an object shared by 6 events:
+// "meeting.breakout_room_sharing_ended",
+// "meeting.breakout_room_sharing_started", "meeting.sharing_ended" and 3 more
+// (at object.participant.sharing_details in
+// "meeting.breakout_room_sharing_ended").
 type MeetingSharingDetails struct {
 	Content    string   `json:"content"`     // required; one of "application", "whiteboard", "desktop", "airplay", "camera", "unknown"
 	LinkSource string   `json:"link_source"` // required; one of "", "deep_link", "in_meeting"
@@ -1863,7 +2087,9 @@ type MeetingSharingDetails struct {
 	Source     string   `json:"source"`      // required; one of "", "dropbox"
 }
 
-// MeetingSharingEndedParticipant is an object shared by 4 events, such as "meeting.sharing_ended", "meeting.sharing_started" and "webinar.sharing_ended" and 1 more (at object.participant in "meeting.sharing_ended").
+// MeetingSharingEndedParticipant is an object shared by 4 events:
+// "meeting.sharing_ended", "meeting.sharing_started", "webinar.sharing_ended"
+// and 1 more (at object.participant in "meeting.sharing_ended").
 type MeetingSharingEndedParticipant struct {
 	UserID         string                `json:"user_id"` // required
 	UserName       string                `json:"user_name,omitempty"`
@@ -1871,7 +2097,8 @@ type MeetingSharingEndedParticipant struct {
 	SharingDetails MeetingSharingDetails `json:"sharing_details"` // required
 }
 
-// MeetingSharingObject is an object shared by 2 events, such as "meeting.sharing_ended" and "meeting.sharing_started" (at object in "meeting.sharing_ended").
+// MeetingSharingObject is an object shared by 2 events: "meeting.sharing_ended"
+// and "meeting.sharing_started" (at object in "meeting.sharing_ended").
 type MeetingSharingObject struct {
 	ID          ID                             `json:"id"`         // required
 	UUID        string                         `json:"uuid"`       // required
@@ -1884,13 +2111,15 @@ type MeetingSharingObject struct {
 	Participant MeetingSharingEndedParticipant `json:"participant"` // required
 }
 
-// MeetingSignLanguageInterpretation is the object at object.settings.sign_language_interpretation in the "meeting.updated" event.
+// MeetingSignLanguageInterpretation is the object at
+// object.settings.sign_language_interpretation in the "meeting.updated" event.
 type MeetingSignLanguageInterpretation struct {
 	Enable       bool                 `json:"enable"` // required
 	Interpreters []MeetingInterpreter `json:"interpreters,omitempty"`
 }
 
-// MeetingSummaryCompletedObject is the object at object in the "meeting.summary_completed" event.
+// MeetingSummaryCompletedObject is the object at object in the
+// "meeting.summary_completed" event.
 type MeetingSummaryCompletedObject struct {
 	MeetingHostID           string                 `json:"meeting_host_id"`            // required
 	MeetingHostEmail        string                 `json:"meeting_host_email"`         // required
@@ -1911,13 +2140,17 @@ type MeetingSummaryCompletedObject struct {
 	SummaryDocURL           string                 `json:"summary_doc_url,omitempty"`
 }
 
-// MeetingSummaryDetail is an object shared by 2 events, such as "meeting.summary_completed" and "meeting.summary_updated" (at object.summary_details[] in "meeting.summary_completed").
+// MeetingSummaryDetail is an object shared by 2 events:
+// "meeting.summary_completed" and "meeting.summary_updated" (at
+// object.summary_details[] in "meeting.summary_completed").
 type MeetingSummaryDetail struct {
 	Label   string `json:"label"`   // required
 	Summary string `json:"summary"` // required
 }
 
-// MeetingSummaryObject is an object shared by 3 events, such as "meeting.summary_deleted", "meeting.summary_recovered" and "meeting.summary_trashed" (at object in "meeting.summary_deleted").
+// MeetingSummaryObject is an object shared by 3 events:
+// "meeting.summary_deleted", "meeting.summary_recovered" and
+// "meeting.summary_trashed" (at object in "meeting.summary_deleted").
 type MeetingSummaryObject struct {
 	MeetingHostID           string   `json:"meeting_host_id"`            // required
 	MeetingHostEmail        string   `json:"meeting_host_email"`         // required
@@ -1933,7 +2166,8 @@ type MeetingSummaryObject struct {
 	SummaryTitle            string   `json:"summary_title"`              // required
 }
 
-// MeetingSummarySharedObject is the object at object in the "meeting.summary_shared" event.
+// MeetingSummarySharedObject is the object at object in the
+// "meeting.summary_shared" event.
 type MeetingSummarySharedObject struct {
 	MeetingHostID           string                 `json:"meeting_host_id"`            // required
 	MeetingHostEmail        string                 `json:"meeting_host_email"`         // required
@@ -1950,7 +2184,8 @@ type MeetingSummarySharedObject struct {
 	ShareWithUsers          []MeetingShareWithUser `json:"share_with_users"`           // required
 }
 
-// MeetingSummaryUpdatedObject is the object at object in the "meeting.summary_updated" event.
+// MeetingSummaryUpdatedObject is the object at object in the
+// "meeting.summary_updated" event.
 type MeetingSummaryUpdatedObject struct {
 	MeetingHostID                string                 `json:"meeting_host_id"`                  // required
 	MeetingHostEmail             string                 `json:"meeting_host_email"`               // required
@@ -1974,7 +2209,8 @@ type MeetingSummaryUpdatedObject struct {
 	SummaryDocURL                string                 `json:"summary_doc_url,omitempty"`
 }
 
-// MeetingTestResult is the object at object.test_result in the "meeting.device_tested" event.
+// MeetingTestResult is the object at object.test_result in the
+// "meeting.device_tested" event.
 type MeetingTestResult struct {
 	UserID           string `json:"user_id"`           // required
 	UserName         string `json:"user_name"`         // required
@@ -1984,13 +2220,16 @@ type MeetingTestResult struct {
 	OS               string `json:"os,omitempty"`
 }
 
-// MeetingTrackingField is the object at object.tracking_fields[] in the "meeting.updated" event.
+// MeetingTrackingField is the object at object.tracking_fields[] in the
+// "meeting.updated" event.
 type MeetingTrackingField struct {
 	Field string `json:"field,omitempty"`
 	Value string `json:"value,omitempty"`
 }
 
-// MeetingUpdatedInterpreter is the object at object.settings.language_interpretation.interpreters[] in the "meeting.updated" event.
+// MeetingUpdatedInterpreter is the object at
+// object.settings.language_interpretation.interpreters[] in the
+// "meeting.updated" event.
 type MeetingUpdatedInterpreter struct {
 	Email                string `json:"email,omitempty"`
 	Languages            string `json:"languages,omitempty"`
@@ -2018,7 +2257,8 @@ type MeetingUpdatedObject struct {
 	TrackingFields    []MeetingTrackingField     `json:"tracking_fields,omitempty"`
 }
 
-// MeetingUpdatedRecurrence is the object at object.recurrence in the "meeting.updated" event.
+// MeetingUpdatedRecurrence is the object at object.recurrence in the
+// "meeting.updated" event.
 type MeetingUpdatedRecurrence struct {
 	Type           int      `json:"type,omitempty"` // one of 1, 2, 3
 	RepeatInterval int      `json:"repeat_interval,omitempty"`
@@ -2030,7 +2270,8 @@ type MeetingUpdatedRecurrence struct {
 	MonthlyWeek    int      `json:"monthly_week,omitempty"` // one of -1, 1, 2, 3, 4
 }
 
-// Participant is the object at object.participant in the "meeting.participant_joined" event.
+// Participant is the object at object.participant in the
+// "meeting.participant_joined" event.
 type Participant struct {
 	UserID            string   `json:"user_id"`   // required
 	UserName          string   `json:"user_name"` // required
@@ -2044,7 +2285,8 @@ type Participant struct {
 	PhoneNumber       string   `json:"phone_number,omitempty"`
 }
 
-// RecordingArchiveFile is the object at object.archive_files[] in the "recording.archive_files_completed" event.
+// RecordingArchiveFile is the object at object.archive_files[] in the
+// "recording.archive_files_completed" event.
 type RecordingArchiveFile struct {
 	ID                    ID       `json:"id,omitempty"`
 	FileType              string   `json:"file_type,omitempty"` // one of "MP4", "M4A", "TRANSCRIPT", "CHAT", "CC", "CHAT_MESSAGE"
@@ -2063,7 +2305,8 @@ type RecordingArchiveFile struct {
 	StorageLocation       string   `json:"storage_location,omitempty"` // one of "US", "AU", "BR", "CA", "EU", "IN", "JP", "SG", ... (9 values)
 }
 
-// RecordingArchiveFilesCompletedObject is the object at object in the "recording.archive_files_completed" event.
+// RecordingArchiveFilesCompletedObject is the object at object in the
+// "recording.archive_files_completed" event.
 type RecordingArchiveFilesCompletedObject struct {
 	UUID             string                 `json:"uuid,omitempty"`
 	ID               ID                     `json:"id,omitempty"`
@@ -2086,17 +2329,21 @@ type RecordingArchiveFilesCompletedObject struct {
 	GroupID          string                 `json:"group_id,omitempty"`
 }
 
-// RecordingBatchObject is an object shared by 2 events, such as "recording.batch_deleted" and "recording.batch_recovered" (at object in "recording.batch_deleted").
+// RecordingBatchObject is an object shared by 2 events:
+// "recording.batch_deleted" and "recording.batch_recovered" (at object in
+// "recording.batch_deleted").
 type RecordingBatchObject struct {
 	Meetings []RecordingMeeting `json:"meetings"` // required
 }
 
-// RecordingBatchTrashedObject is the object at object in the "recording.batch_trashed" event.
+// RecordingBatchTrashedObject is the object at object in the
+// "recording.batch_trashed" event.
 type RecordingBatchTrashedObject struct {
 	MeetingUuids []string `json:"meeting_uuids"` // required
 }
 
-// RecordingCloudStorageUsageUpdatedObject is the object at object in the "recording.cloud_storage_usage_updated" event.
+// RecordingCloudStorageUsageUpdatedObject is the object at object in the
+// "recording.cloud_storage_usage_updated" event.
 type RecordingCloudStorageUsageUpdatedObject struct {
 	FreeStorage           string  `json:"free_storage"`            // required
 	PlanStorage           string  `json:"plan_storage"`            // required
@@ -2107,13 +2354,15 @@ type RecordingCloudStorageUsageUpdatedObject struct {
 	MaxExceedDate         string  `json:"max_exceed_date,omitempty"`
 }
 
-// RecordingCustomQuestion is the object at object.registrant.custom_questions[] in the "recording.registration_created" event.
+// RecordingCustomQuestion is the object at object.registrant.custom_questions[]
+// in the "recording.registration_created" event.
 type RecordingCustomQuestion struct {
 	Title string `json:"title,omitempty"`
 	Value string `json:"value,omitempty"`
 }
 
-// RecordingDeletedObject is the object at object in the "recording.deleted" event.
+// RecordingDeletedObject is the object at object in the "recording.deleted"
+// event.
 type RecordingDeletedObject struct {
 	ID                    ID                              `json:"id"`         // required
 	UUID                  string                          `json:"uuid"`       // required
@@ -2131,7 +2380,9 @@ type RecordingDeletedObject struct {
 	ParticipantAudioFiles []RecordingParticipantAudioFile `json:"participant_audio_files,omitempty"`
 }
 
-// RecordingDeletedRecordingFile is an object shared by 2 events, such as "recording.deleted" and "recording.recovered" (at object.recording_files[] in "recording.deleted").
+// RecordingDeletedRecordingFile is an object shared by 2 events:
+// "recording.deleted" and "recording.recovered" (at object.recording_files[] in
+// "recording.deleted").
 type RecordingDeletedRecordingFile struct {
 	ID             ID       `json:"id"`              // required
 	MeetingID      string   `json:"meeting_id"`      // required
@@ -2147,7 +2398,8 @@ type RecordingDeletedRecordingFile struct {
 	RecordingType  string   `json:"recording_type"` // required; one of "shared_screen_with_speaker_view(CC)", "shared_screen_with_speaker_view", "shared_screen_with_gallery_view", "gallery_view", "shared_screen", "audio_only", "audio_transcript", "chat_file", ... (22 values)
 }
 
-// RecordingFile is the object at object.recording_files[] in the "recording.completed" event.
+// RecordingFile is the object at object.recording_files[] in the
+// "recording.completed" event.
 type RecordingFile struct {
 	ID             ID       `json:"id"`              // required
 	MeetingID      string   `json:"meeting_id"`      // required
@@ -2164,7 +2416,9 @@ type RecordingFile struct {
 	RecordingType  string   `json:"recording_type"` // required; one of "shared_screen_with_speaker_view(CC)", "shared_screen_with_speaker_view", "shared_screen_with_gallery_view", "gallery_view", "shared_screen", "audio_only", "chat_file", "active_speaker", ... (21 values)
 }
 
-// RecordingMeeting is an object shared by 2 events, such as "recording.batch_deleted" and "recording.batch_recovered" (at object.meetings[] in "recording.batch_deleted").
+// RecordingMeeting is an object shared by 2 events: "recording.batch_deleted"
+// and "recording.batch_recovered" (at object.meetings[] in
+// "recording.batch_deleted").
 type RecordingMeeting struct {
 	MeetingUUID      string   `json:"meeting_uuid,omitempty"`
 	RecordingFileIDs []string `json:"recording_file_ids,omitempty"`
@@ -2194,7 +2448,9 @@ type RecordingObject struct {
 	ParticipantAudioFiles []RecordingParticipantAudioFile `json:"participant_audio_files,omitempty"`
 }
 
-// RecordingParticipantAudioFile is an object shared by 4 events, such as "recording.completed", "recording.deleted" and "recording.recovered" and 1 more (at object.participant_audio_files[] in "recording.completed").
+// RecordingParticipantAudioFile is an object shared by 4 events:
+// "recording.completed", "recording.deleted", "recording.recovered" and 1 more
+// (at object.participant_audio_files[] in "recording.completed").
 type RecordingParticipantAudioFile struct {
 	ID             ID       `json:"id"`              // required
 	RecordingStart DateTime `json:"recording_start"` // required
@@ -2209,7 +2465,9 @@ type RecordingParticipantAudioFile struct {
 	Status         string   `json:"status"` // required; one of "completed", "processing"
 }
 
-// RecordingPausedObject is an object shared by 4 events, such as "recording.paused", "recording.resumed" and "recording.started" and 1 more (at object in "recording.paused").
+// RecordingPausedObject is an object shared by 4 events: "recording.paused",
+// "recording.resumed", "recording.started" and 1 more (at object in
+// "recording.paused").
 type RecordingPausedObject struct {
 	ID            ID                     `json:"id"`         // required
 	UUID          string                 `json:"uuid"`       // required
@@ -2222,13 +2480,16 @@ type RecordingPausedObject struct {
 	RecordingFile RecordingRecordingFile `json:"recording_file"` // required
 }
 
-// RecordingRecordingFile is an object shared by 4 events, such as "recording.paused", "recording.resumed" and "recording.started" and 1 more (at object.recording_file in "recording.paused").
+// RecordingRecordingFile is an object shared by 4 events: "recording.paused",
+// "recording.resumed", "recording.started" and 1 more (at object.recording_file
+// in "recording.paused").
 type RecordingRecordingFile struct {
 	RecordingStart DateTime `json:"recording_start"` // required
 	RecordingEnd   DateTime `json:"recording_end"`   // required
 }
 
-// RecordingRecoveredObject is the object at object in the "recording.recovered" event.
+// RecordingRecoveredObject is the object at object in the "recording.recovered"
+// event.
 type RecordingRecoveredObject struct {
 	ID                    ID                              `json:"id"`         // required
 	UUID                  string                          `json:"uuid"`       // required
@@ -2246,7 +2507,9 @@ type RecordingRecoveredObject struct {
 	ParticipantAudioFiles []RecordingParticipantAudioFile `json:"participant_audio_files,omitempty"`
 }
 
-// RecordingRegistrant is an object shared by 2 events, such as "recording.registration_approved" and "recording.registration_denied" (at object.registrant in "recording.registration_approved").
+// RecordingRegistrant is an object shared by 2 events:
+// "recording.registration_approved" and "recording.registration_denied" (at
+// object.registrant in "recording.registration_approved").
 type RecordingRegistrant struct {
 	ID        ID     `json:"id,omitempty"`
 	Email     string `json:"email"`      // required
@@ -2254,7 +2517,8 @@ type RecordingRegistrant struct {
 	LastName  string `json:"last_name"`  // required
 }
 
-// RecordingRegistrationCreatedObject is the object at object in the "recording.registration_created" event.
+// RecordingRegistrationCreatedObject is the object at object in the
+// "recording.registration_created" event.
 type RecordingRegistrationCreatedObject struct {
 	ID         ID                                     `json:"id"`         // required
 	UUID       string                                 `json:"uuid"`       // required
@@ -2267,7 +2531,8 @@ type RecordingRegistrationCreatedObject struct {
 	Registrant RecordingRegistrationCreatedRegistrant `json:"registrant"` // required
 }
 
-// RecordingRegistrationCreatedRegistrant is the object at object.registrant in the "recording.registration_created" event.
+// RecordingRegistrationCreatedRegistrant is the object at object.registrant in
+// the "recording.registration_created" event.
 type RecordingRegistrationCreatedRegistrant struct {
 	ID                    ID                        `json:"id,omitempty"`
 	Email                 string                    `json:"email"`                    // required
@@ -2290,7 +2555,9 @@ type RecordingRegistrationCreatedRegistrant struct {
 	CustomQuestions       []RecordingCustomQuestion `json:"custom_questions,omitempty"`
 }
 
-// RecordingRegistrationObject is an object shared by 2 events, such as "recording.registration_approved" and "recording.registration_denied" (at object in "recording.registration_approved").
+// RecordingRegistrationObject is an object shared by 2 events:
+// "recording.registration_approved" and "recording.registration_denied" (at
+// object in "recording.registration_approved").
 type RecordingRegistrationObject struct {
 	ID         ID                  `json:"id"`         // required
 	UUID       string              `json:"uuid"`       // required
@@ -2303,7 +2570,8 @@ type RecordingRegistrationObject struct {
 	Registrant RecordingRegistrant `json:"registrant"` // required
 }
 
-// RecordingRenamedObject is the object at object in the "recording.renamed" event.
+// RecordingRenamedObject is the object at object in the "recording.renamed"
+// event.
 type RecordingRenamedObject struct {
 	UUID   string `json:"uuid"`    // required
 	ID     ID     `json:"id"`      // required
@@ -2312,7 +2580,8 @@ type RecordingRenamedObject struct {
 	HostID string `json:"host_id"` // required
 }
 
-// RecordingTranscriptCompletedObject is the object at object in the "recording.transcript_completed" event.
+// RecordingTranscriptCompletedObject is the object at object in the
+// "recording.transcript_completed" event.
 type RecordingTranscriptCompletedObject struct {
 	ID             ID                                          `json:"id"`         // required
 	UUID           string                                      `json:"uuid"`       // required
@@ -2331,7 +2600,8 @@ type RecordingTranscriptCompletedObject struct {
 	RecordingFiles []RecordingTranscriptCompletedRecordingFile `json:"recording_files"` // required
 }
 
-// RecordingTranscriptCompletedRecordingFile is the object at object.recording_files[] in the "recording.transcript_completed" event.
+// RecordingTranscriptCompletedRecordingFile is the object at
+// object.recording_files[] in the "recording.transcript_completed" event.
 type RecordingTranscriptCompletedRecordingFile struct {
 	ID             ID       `json:"id"`              // required
 	MeetingID      string   `json:"meeting_id"`      // required
@@ -2348,7 +2618,8 @@ type RecordingTranscriptCompletedRecordingFile struct {
 	RecordingType  string   `json:"recording_type"` // required; one of "shared_screen_with_speaker_view(CC)", "shared_screen_with_speaker_view", "shared_screen_with_gallery_view", "gallery_view", "shared_screen", "audio_only", "audio_transcript", "chat_file", ... (16 values)
 }
 
-// RecordingTrashedObject is the object at object in the "recording.trashed" event.
+// RecordingTrashedObject is the object at object in the "recording.trashed"
+// event.
 type RecordingTrashedObject struct {
 	ID                    ID                              `json:"id"`         // required
 	UUID                  string                          `json:"uuid"`       // required
@@ -2366,7 +2637,8 @@ type RecordingTrashedObject struct {
 	ParticipantAudioFiles []RecordingParticipantAudioFile `json:"participant_audio_files,omitempty"`
 }
 
-// RecordingTrashedRecordingFile is the object at object.recording_files[] in the "recording.trashed" event.
+// RecordingTrashedRecordingFile is the object at object.recording_files[] in
+// the "recording.trashed" event.
 type RecordingTrashedRecordingFile struct {
 	ID             ID       `json:"id"`              // required
 	MeetingID      string   `json:"meeting_id"`      // required
@@ -2382,7 +2654,9 @@ type RecordingTrashedRecordingFile struct {
 	RecordingType  string   `json:"recording_type"` // required; one of "shared_screen_with_speaker_view(CC)", "shared_screen_with_speaker_view", "shared_screen_with_gallery_view", "gallery_view", "shared_screen", "audio_only", "audio_transcript", "chat_file", ... (21 values)
 }
 
-// UserDialInNumber is an object shared by 3 events, such as "user.tsp_created", "user.tsp_deleted" and "user.tsp_updated" (at object.tsp_credentials.dial_in_numbers[] in "user.tsp_created").
+// UserDialInNumber is an object shared by 3 events: "user.tsp_created",
+// "user.tsp_deleted" and "user.tsp_updated" (at
+// object.tsp_credentials.dial_in_numbers[] in "user.tsp_created").
 type UserDialInNumber struct {
 	Code         string `json:"code,omitempty"`
 	Number       string `json:"number,omitempty"`
@@ -2390,7 +2664,9 @@ type UserDialInNumber struct {
 	CountryLabel string `json:"country_label,omitempty"` // one of "US_TSP_TB", "EU_TSP_TB"
 }
 
-// UserTSPCredentials is an object shared by 3 events, such as "user.tsp_created", "user.tsp_deleted" and "user.tsp_updated" (at object.tsp_credentials in "user.tsp_created").
+// UserTSPCredentials is an object shared by 3 events: "user.tsp_created",
+// "user.tsp_deleted" and "user.tsp_updated" (at object.tsp_credentials in
+// "user.tsp_created").
 type UserTSPCredentials struct {
 	ConferenceCode string             `json:"conference_code,omitempty"`
 	LeaderPin      string             `json:"leader_pin,omitempty"`
@@ -2398,7 +2674,8 @@ type UserTSPCredentials struct {
 	DialInNumbers  []UserDialInNumber `json:"dial_in_numbers,omitempty"`
 }
 
-// UserTSPObject is an object shared by 3 events, such as "user.tsp_created", "user.tsp_deleted" and "user.tsp_updated" (at object in "user.tsp_created").
+// UserTSPObject is an object shared by 3 events: "user.tsp_created",
+// "user.tsp_deleted" and "user.tsp_updated" (at object in "user.tsp_created").
 type UserTSPObject struct {
 	ID             ID                 `json:"id,omitempty"`
 	Email          string             `json:"email,omitempty"`
@@ -2418,7 +2695,8 @@ type WebinarAlertObject struct {
 	Issues    []string `json:"issues"`     // required; one of "Unstable audio quality", "Unstable video quality", "Unstable screen share quality", "High CPU occupation", "Call Reconnection"
 }
 
-// WebinarChatMessage is the object at object.chat_message in the "webinar.chat_message_sent" event.
+// WebinarChatMessage is the object at object.chat_message in the
+// "webinar.chat_message_sent" event.
 type WebinarChatMessage struct {
 	DateTime           DateTime `json:"date_time"`         // required
 	SenderSessionID    string   `json:"sender_session_id"` // required
@@ -2436,7 +2714,8 @@ type WebinarChatMessage struct {
 	FileIDs            []string `json:"file_ids,omitempty"`
 }
 
-// WebinarChatMessageFile is the object at object.chat_message_file in the "webinar.chat_message_file_sent" event.
+// WebinarChatMessageFile is the object at object.chat_message_file in the
+// "webinar.chat_message_file_sent" event.
 type WebinarChatMessageFile struct {
 	DateTime           DateTime `json:"date_time"`         // required
 	SenderSessionID    string   `json:"sender_session_id"` // required
@@ -2457,7 +2736,8 @@ type WebinarChatMessageFile struct {
 	DownloadURL        string   `json:"download_url"`      // required
 }
 
-// WebinarChatMessageFileSentObject is the object at object in the "webinar.chat_message_file_sent" event.
+// WebinarChatMessageFileSentObject is the object at object in the
+// "webinar.chat_message_file_sent" event.
 type WebinarChatMessageFileSentObject struct {
 	WebinarID        ID                     `json:"webinar_id"`   // required
 	WebinarUUID      string                 `json:"webinar_uuid"` // required
@@ -2465,7 +2745,8 @@ type WebinarChatMessageFileSentObject struct {
 	ChatMessageFile  WebinarChatMessageFile `json:"chat_message_file"` // required
 }
 
-// WebinarChatMessageSentObject is the object at object in the "webinar.chat_message_sent" event.
+// WebinarChatMessageSentObject is the object at object in the
+// "webinar.chat_message_sent" event.
 type WebinarChatMessageSentObject struct {
 	ID               ID                 `json:"id"`   // required
 	UUID             string             `json:"uuid"` // required
@@ -2473,7 +2754,8 @@ type WebinarChatMessageSentObject struct {
 	ChatMessage      WebinarChatMessage `json:"chat_message"` // required
 }
 
-// WebinarConvertedToMeetingObject is the object at object in the "webinar.converted_to_meeting" event.
+// WebinarConvertedToMeetingObject is the object at object in the
+// "webinar.converted_to_meeting" event.
 type WebinarConvertedToMeetingObject struct {
 	UUID      string   `json:"uuid"`    // required
 	ID        ID       `json:"id"`      // required
@@ -2503,7 +2785,8 @@ type WebinarCreatedObject struct {
 	Recurrence     MeetingRecurrence          `json:"recurrence,omitempty"`
 }
 
-// WebinarCreatedSettings is the object at object.settings in the "webinar.created" event.
+// WebinarCreatedSettings is the object at object.settings in the
+// "webinar.created" event.
 type WebinarCreatedSettings struct {
 	UsePmi           bool   `json:"use_pmi"`           // required
 	AlternativeHosts string `json:"alternative_hosts"` // required
@@ -2537,26 +2820,31 @@ type WebinarEndedObject struct {
 	PracticeSession bool     `json:"practice_session,omitempty"`
 }
 
-// WebinarFeedback is the object at object.participant.feedback in the "webinar.participant_feedback" event.
+// WebinarFeedback is the object at object.participant.feedback in the
+// "webinar.participant_feedback" event.
 type WebinarFeedback struct {
 	Satisfied       bool          `json:"satisfied"` // required
 	FeedbackDetails []GroupObject `json:"feedback_details,omitempty"`
 	Comments        string        `json:"comments,omitempty"`
 }
 
-// WebinarInterpreter is the object at object.settings.language_interpretation.interpreters[] in the "webinar.updated" event.
+// WebinarInterpreter is the object at
+// object.settings.language_interpretation.interpreters[] in the
+// "webinar.updated" event.
 type WebinarInterpreter struct {
 	Email                string `json:"email,omitempty"`
 	InterpreterLanguages string `json:"interpreter_languages,omitempty"`
 }
 
-// WebinarLanguageInterpretation is the object at object.settings.language_interpretation in the "webinar.updated" event.
+// WebinarLanguageInterpretation is the object at
+// object.settings.language_interpretation in the "webinar.updated" event.
 type WebinarLanguageInterpretation struct {
 	Enable       bool                 `json:"enable,omitempty"`
 	Interpreters []WebinarInterpreter `json:"interpreters,omitempty"`
 }
 
-// WebinarObject is an object shared by 2 events, such as "webinar.permanently_deleted" and "webinar.recovered" (at object in "webinar.permanently_deleted").
+// WebinarObject is an object shared by 2 events: "webinar.permanently_deleted"
+// and "webinar.recovered" (at object in "webinar.permanently_deleted").
 type WebinarObject struct {
 	UUID        string              `json:"uuid"`       // required
 	ID          ID                  `json:"id"`         // required
@@ -2569,7 +2857,8 @@ type WebinarObject struct {
 	Occurrences []MeetingOccurrence `json:"occurrences,omitempty"`
 }
 
-// WebinarParticipant is the object at object.participant in the "webinar.participant_bind" event.
+// WebinarParticipant is the object at object.participant in the
+// "webinar.participant_bind" event.
 type WebinarParticipant struct {
 	UserID              string   `json:"user_id"`      // required
 	BindUserID          string   `json:"bind_user_id"` // required
@@ -2582,7 +2871,8 @@ type WebinarParticipant struct {
 	PhoneNumber         string   `json:"phone_number"` // required
 }
 
-// WebinarParticipantBindObject is the object at object in the "webinar.participant_bind" event.
+// WebinarParticipantBindObject is the object at object in the
+// "webinar.participant_bind" event.
 type WebinarParticipantBindObject struct {
 	ID          ID                 `json:"id,omitempty"`
 	UUID        string             `json:"uuid"`    // required
@@ -2595,14 +2885,16 @@ type WebinarParticipantBindObject struct {
 	Participant WebinarParticipant `json:"participant"` // required
 }
 
-// WebinarParticipantFeedbackObject is the object at object in the "webinar.participant_feedback" event.
+// WebinarParticipantFeedbackObject is the object at object in the
+// "webinar.participant_feedback" event.
 type WebinarParticipantFeedbackObject struct {
 	ID          ID                                    `json:"id"`          // required
 	UUID        string                                `json:"uuid"`        // required
 	Participant WebinarParticipantFeedbackParticipant `json:"participant"` // required
 }
 
-// WebinarParticipantFeedbackParticipant is the object at object.participant in the "webinar.participant_feedback" event.
+// WebinarParticipantFeedbackParticipant is the object at object.participant in
+// the "webinar.participant_feedback" event.
 type WebinarParticipantFeedbackParticipant struct {
 	ParticipantUUID   string          `json:"participant_uuid"`    // required
 	ParticipantUserID string          `json:"participant_user_id"` // required
@@ -2610,7 +2902,8 @@ type WebinarParticipantFeedbackParticipant struct {
 	Feedback          WebinarFeedback `json:"feedback"`            // required
 }
 
-// WebinarParticipantJoinedObject is the object at object in the "webinar.participant_joined" event.
+// WebinarParticipantJoinedObject is the object at object in the
+// "webinar.participant_joined" event.
 type WebinarParticipantJoinedObject struct {
 	ID          ID                                  `json:"id"`          // required
 	UUID        string                              `json:"uuid"`        // required
@@ -2623,7 +2916,8 @@ type WebinarParticipantJoinedObject struct {
 	Participant WebinarParticipantJoinedParticipant `json:"participant"` // required
 }
 
-// WebinarParticipantJoinedParticipant is the object at object.participant in the "webinar.participant_joined" event.
+// WebinarParticipantJoinedParticipant is the object at object.participant in
+// the "webinar.participant_joined" event.
 type WebinarParticipantJoinedParticipant struct {
 	UserID            string   `json:"user_id"`   // required
 	UserName          string   `json:"user_name"` // required
@@ -2637,7 +2931,8 @@ type WebinarParticipantJoinedParticipant struct {
 	PhoneNumber       string   `json:"phone_number,omitempty"`
 }
 
-// WebinarParticipantLeftObject is the object at object in the "webinar.participant_left" event.
+// WebinarParticipantLeftObject is the object at object in the
+// "webinar.participant_left" event.
 type WebinarParticipantLeftObject struct {
 	ID          ID                                `json:"id"`          // required
 	UUID        string                            `json:"uuid"`        // required
@@ -2650,7 +2945,8 @@ type WebinarParticipantLeftObject struct {
 	Participant WebinarParticipantLeftParticipant `json:"participant"` // required
 }
 
-// WebinarParticipantLeftParticipant is the object at object.participant in the "webinar.participant_left" event.
+// WebinarParticipantLeftParticipant is the object at object.participant in the
+// "webinar.participant_left" event.
 type WebinarParticipantLeftParticipant struct {
 	UserID            string   `json:"user_id"` // required
 	UserName          string   `json:"user_name,omitempty"`
@@ -2665,7 +2961,8 @@ type WebinarParticipantLeftParticipant struct {
 	PhoneNumber       string   `json:"phone_number,omitempty"`
 }
 
-// WebinarParticipantRoleChangedObject is the object at object in the "webinar.participant_role_changed" event.
+// WebinarParticipantRoleChangedObject is the object at object in the
+// "webinar.participant_role_changed" event.
 type WebinarParticipantRoleChangedObject struct {
 	ID          ID                                       `json:"id"`          // required
 	UUID        string                                   `json:"uuid"`        // required
@@ -2678,7 +2975,9 @@ type WebinarParticipantRoleChangedObject struct {
 	Participant MeetingParticipantRoleChangedParticipant `json:"participant"` // required
 }
 
-// WebinarRegistrant is an object shared by 2 events, such as "webinar.registration_cancelled" and "webinar.registration_denied" (at object.registrant in "webinar.registration_cancelled").
+// WebinarRegistrant is an object shared by 2 events:
+// "webinar.registration_cancelled" and "webinar.registration_denied" (at
+// object.registrant in "webinar.registration_cancelled").
 type WebinarRegistrant struct {
 	ID             ID                    `json:"id"`         // required
 	FirstName      string                `json:"first_name"` // required
@@ -2687,7 +2986,8 @@ type WebinarRegistrant struct {
 	TrackingSource WebinarTrackingSource `json:"tracking_source,omitempty"`
 }
 
-// WebinarRegistrationApprovedObject is the object at object in the "webinar.registration_approved" event.
+// WebinarRegistrationApprovedObject is the object at object in the
+// "webinar.registration_approved" event.
 type WebinarRegistrationApprovedObject struct {
 	UUID        string                                `json:"uuid"`       // required
 	ID          ID                                    `json:"id"`         // required
@@ -2701,7 +3001,8 @@ type WebinarRegistrationApprovedObject struct {
 	Registrant  WebinarRegistrationApprovedRegistrant `json:"registrant"` // required
 }
 
-// WebinarRegistrationApprovedRegistrant is the object at object.registrant in the "webinar.registration_approved" event.
+// WebinarRegistrationApprovedRegistrant is the object at object.registrant in
+// the "webinar.registration_approved" event.
 type WebinarRegistrationApprovedRegistrant struct {
 	ID             ID                    `json:"id"`         // required
 	FirstName      string                `json:"first_name"` // required
@@ -2711,7 +3012,8 @@ type WebinarRegistrationApprovedRegistrant struct {
 	TrackingSource WebinarTrackingSource `json:"tracking_source,omitempty"`
 }
 
-// WebinarRegistrationCreatedObject is the object at object in the "webinar.registration_created" event.
+// WebinarRegistrationCreatedObject is the object at object in the
+// "webinar.registration_created" event.
 type WebinarRegistrationCreatedObject struct {
 	UUID        string                               `json:"uuid"`       // required
 	ID          ID                                   `json:"id"`         // required
@@ -2725,7 +3027,8 @@ type WebinarRegistrationCreatedObject struct {
 	Registrant  WebinarRegistrationCreatedRegistrant `json:"registrant"` // required
 }
 
-// WebinarRegistrationCreatedRegistrant is the object at object.registrant in the "webinar.registration_created" event.
+// WebinarRegistrationCreatedRegistrant is the object at object.registrant in
+// the "webinar.registration_created" event.
 type WebinarRegistrationCreatedRegistrant struct {
 	ID                    ID                      `json:"id"`         // required
 	FirstName             string                  `json:"first_name"` // required
@@ -2750,7 +3053,9 @@ type WebinarRegistrationCreatedRegistrant struct {
 	TrackingSource        WebinarTrackingSource   `json:"tracking_source,omitempty"`
 }
 
-// WebinarRegistrationObject is an object shared by 2 events, such as "webinar.registration_cancelled" and "webinar.registration_denied" (at object in "webinar.registration_cancelled").
+// WebinarRegistrationObject is an object shared by 2 events:
+// "webinar.registration_cancelled" and "webinar.registration_denied" (at object
+// in "webinar.registration_cancelled").
 type WebinarRegistrationObject struct {
 	UUID        string              `json:"uuid"`       // required
 	ID          ID                  `json:"id"`         // required
@@ -2764,7 +3069,8 @@ type WebinarRegistrationObject struct {
 	Registrant  WebinarRegistrant   `json:"registrant"` // required
 }
 
-// WebinarSettings is the object at object.settings in the "webinar.updated" event.
+// WebinarSettings is the object at object.settings in the "webinar.updated"
+// event.
 type WebinarSettings struct {
 	HostVideo                            bool                              `json:"host_video,omitempty"`
 	PanelistsVideo                       bool                              `json:"panelists_video,omitempty"`
@@ -2784,7 +3090,8 @@ type WebinarSettings struct {
 	EmailInAttendeeReport                bool                              `json:"email_in_attendee_report,omitempty"`
 }
 
-// WebinarSharingObject is an object shared by 2 events, such as "webinar.sharing_ended" and "webinar.sharing_started" (at object in "webinar.sharing_ended").
+// WebinarSharingObject is an object shared by 2 events: "webinar.sharing_ended"
+// and "webinar.sharing_started" (at object in "webinar.sharing_ended").
 type WebinarSharingObject struct {
 	ID          ID                             `json:"id"`         // required
 	UUID        string                         `json:"uuid"`       // required
@@ -2797,7 +3104,8 @@ type WebinarSharingObject struct {
 	Participant MeetingSharingEndedParticipant `json:"participant"` // required
 }
 
-// WebinarSignLanguageInterpretation is the object at object.settings.sign_language_interpretation in the "webinar.updated" event.
+// WebinarSignLanguageInterpretation is the object at
+// object.settings.sign_language_interpretation in the "webinar.updated" event.
 type WebinarSignLanguageInterpretation struct {
 	Enable       bool                 `json:"enable,omitempty"`
 	Interpreters []MeetingInterpreter `json:"interpreters,omitempty"`
@@ -2816,7 +3124,10 @@ type WebinarStartedObject struct {
 	Duration  int      `json:"duration"`   // required
 }
 
-// WebinarTrackingSource is an object shared by 4 events, such as "webinar.registration_approved", "webinar.registration_cancelled" and "webinar.registration_created" and 1 more (at object.registrant.tracking_source in "webinar.registration_approved").
+// WebinarTrackingSource is an object shared by 4 events:
+// "webinar.registration_approved", "webinar.registration_cancelled",
+// "webinar.registration_created" and 1 more (at
+// object.registrant.tracking_source in "webinar.registration_approved").
 type WebinarTrackingSource struct {
 	ID          ID     `json:"id"`           // required
 	SourceName  string `json:"source_name"`  // required

@@ -2,8 +2,6 @@
 
 package event
 
-import "encoding/json"
-
 // Payloads of the "node" product's events.
 
 // NodeMcStat is the payload of the "node.mc_stat" event (product "node").
@@ -15,7 +13,8 @@ type NodeMcStat struct {
 // EventName returns "node.mc_stat".
 func (*NodeMcStat) EventName() string { return "node.mc_stat" }
 
-// NodeMcStatAlert is the payload of the "node.mc_stat_alert" event (product "node").
+// NodeMcStatAlert is the payload of the "node.mc_stat_alert" event (product
+// "node").
 type NodeMcStatAlert struct {
 	Common
 	Object NodeMcStatAlertObject `json:"object"` // required
@@ -24,7 +23,8 @@ type NodeMcStatAlert struct {
 // EventName returns "node.mc_stat_alert".
 func (*NodeMcStatAlert) EventName() string { return "node.mc_stat_alert" }
 
-// NodeMcZoneStatAlert is the payload of the "node.mc_zone_stat_alert" event (product "node").
+// NodeMcZoneStatAlert is the payload of the "node.mc_zone_stat_alert" event
+// (product "node").
 type NodeMcZoneStatAlert struct {
 	Common
 	Object NodeMcZoneStatAlertObject `json:"object"` // required
@@ -51,7 +51,8 @@ type NodeRcStat struct {
 // EventName returns "node.rc_stat".
 func (*NodeRcStat) EventName() string { return "node.rc_stat" }
 
-// NodeRcStatAlert is the payload of the "node.rc_stat_alert" event (product "node").
+// NodeRcStatAlert is the payload of the "node.rc_stat_alert" event (product
+// "node").
 type NodeRcStatAlert struct {
 	Common
 	Object NodeRcStatAlertObject `json:"object"` // required
@@ -60,7 +61,8 @@ type NodeRcStatAlert struct {
 // EventName returns "node.rc_stat_alert".
 func (*NodeRcStatAlert) EventName() string { return "node.rc_stat_alert" }
 
-// NodeServerBandwidthAlert is the payload of the "node.server_bandwidth_alert" event (product "node").
+// NodeServerBandwidthAlert is the payload of the "node.server_bandwidth_alert"
+// event (product "node").
 type NodeServerBandwidthAlert struct {
 	Common
 	Object NodeServerBandwidthAlertObject `json:"object"` // required
@@ -69,7 +71,8 @@ type NodeServerBandwidthAlert struct {
 // EventName returns "node.server_bandwidth_alert".
 func (*NodeServerBandwidthAlert) EventName() string { return "node.server_bandwidth_alert" }
 
-// NodeServerConfirmed is the payload of the "node.server_confirmed" event (product "node").
+// NodeServerConfirmed is the payload of the "node.server_confirmed" event
+// (product "node").
 type NodeServerConfirmed struct {
 	Common
 	Object NodeServerConfirmedObject `json:"object"` // required
@@ -78,7 +81,8 @@ type NodeServerConfirmed struct {
 // EventName returns "node.server_confirmed".
 func (*NodeServerConfirmed) EventName() string { return "node.server_confirmed" }
 
-// NodeServerCPUAlert is the payload of the "node.server_cpu_alert" event (product "node").
+// NodeServerCPUAlert is the payload of the "node.server_cpu_alert" event
+// (product "node").
 type NodeServerCPUAlert struct {
 	Common
 	Object NodeServerCPUAlertObject `json:"object"` // required
@@ -87,7 +91,8 @@ type NodeServerCPUAlert struct {
 // EventName returns "node.server_cpu_alert".
 func (*NodeServerCPUAlert) EventName() string { return "node.server_cpu_alert" }
 
-// NodeServerDeleted is the payload of the "node.server_deleted" event (product "node").
+// NodeServerDeleted is the payload of the "node.server_deleted" event (product
+// "node").
 type NodeServerDeleted struct {
 	Common
 	Object NodeObject `json:"object"` // required
@@ -96,7 +101,8 @@ type NodeServerDeleted struct {
 // EventName returns "node.server_deleted".
 func (*NodeServerDeleted) EventName() string { return "node.server_deleted" }
 
-// NodeServerDiskAlert is the payload of the "node.server_disk_alert" event (product "node").
+// NodeServerDiskAlert is the payload of the "node.server_disk_alert" event
+// (product "node").
 type NodeServerDiskAlert struct {
 	Common
 	Object NodeServerDiskAlertObject `json:"object"` // required
@@ -105,7 +111,8 @@ type NodeServerDiskAlert struct {
 // EventName returns "node.server_disk_alert".
 func (*NodeServerDiskAlert) EventName() string { return "node.server_disk_alert" }
 
-// NodeServerMemoryAlert is the payload of the "node.server_memory_alert" event (product "node").
+// NodeServerMemoryAlert is the payload of the "node.server_memory_alert" event
+// (product "node").
 type NodeServerMemoryAlert struct {
 	Common
 	Object NodeServerMemoryAlertObject `json:"object"` // required
@@ -114,7 +121,8 @@ type NodeServerMemoryAlert struct {
 // EventName returns "node.server_memory_alert".
 func (*NodeServerMemoryAlert) EventName() string { return "node.server_memory_alert" }
 
-// NodeServerOffline is the payload of the "node.server_offline" event (product "node").
+// NodeServerOffline is the payload of the "node.server_offline" event (product
+// "node").
 type NodeServerOffline struct {
 	Common
 	Object NodeServerOfflineObject `json:"object"` // required
@@ -123,7 +131,8 @@ type NodeServerOffline struct {
 // EventName returns "node.server_offline".
 func (*NodeServerOffline) EventName() string { return "node.server_offline" }
 
-// NodeServerOnline is the payload of the "node.server_online" event (product "node").
+// NodeServerOnline is the payload of the "node.server_online" event (product
+// "node").
 type NodeServerOnline struct {
 	Common
 	Object NodeServerOnlineObject `json:"object"` // required
@@ -132,7 +141,8 @@ type NodeServerOnline struct {
 // EventName returns "node.server_online".
 func (*NodeServerOnline) EventName() string { return "node.server_online" }
 
-// NodeServerRebooted is the payload of the "node.server_rebooted" event (product "node").
+// NodeServerRebooted is the payload of the "node.server_rebooted" event
+// (product "node").
 type NodeServerRebooted struct {
 	Common
 	Object NodeObject `json:"object"` // required
@@ -141,7 +151,8 @@ type NodeServerRebooted struct {
 // EventName returns "node.server_rebooted".
 func (*NodeServerRebooted) EventName() string { return "node.server_rebooted" }
 
-// NodeServerRegistered is the payload of the "node.server_registered" event (product "node").
+// NodeServerRegistered is the payload of the "node.server_registered" event
+// (product "node").
 type NodeServerRegistered struct {
 	Common
 	Object NodeServerRegisteredObject `json:"object"` // required
@@ -150,7 +161,8 @@ type NodeServerRegistered struct {
 // EventName returns "node.server_registered".
 func (*NodeServerRegistered) EventName() string { return "node.server_registered" }
 
-// NodeServerShutdown is the payload of the "node.server_shutdown" event (product "node").
+// NodeServerShutdown is the payload of the "node.server_shutdown" event
+// (product "node").
 type NodeServerShutdown struct {
 	Common
 	Object NodeObject `json:"object"` // required
@@ -159,7 +171,8 @@ type NodeServerShutdown struct {
 // EventName returns "node.server_shutdown".
 func (*NodeServerShutdown) EventName() string { return "node.server_shutdown" }
 
-// NodeServerStat is the payload of the "node.server_stat" event (product "node").
+// NodeServerStat is the payload of the "node.server_stat" event (product
+// "node").
 type NodeServerStat struct {
 	Common
 	Object NodeServerStatObject `json:"object"` // required
@@ -168,7 +181,8 @@ type NodeServerStat struct {
 // EventName returns "node.server_stat".
 func (*NodeServerStat) EventName() string { return "node.server_stat" }
 
-// NodeServerUpdateAvailable is the payload of the "node.server_update_available" event (product "node").
+// NodeServerUpdateAvailable is the payload of the
+// "node.server_update_available" event (product "node").
 type NodeServerUpdateAvailable struct {
 	Common
 	Object NodeServerUpdateAvailableObject `json:"object"` // required
@@ -177,7 +191,8 @@ type NodeServerUpdateAvailable struct {
 // EventName returns "node.server_update_available".
 func (*NodeServerUpdateAvailable) EventName() string { return "node.server_update_available" }
 
-// NodeServerUpdateFailed is the payload of the "node.server_update_failed" event (product "node").
+// NodeServerUpdateFailed is the payload of the "node.server_update_failed"
+// event (product "node").
 type NodeServerUpdateFailed struct {
 	Common
 	Object NodeObject `json:"object"` // required
@@ -186,7 +201,8 @@ type NodeServerUpdateFailed struct {
 // EventName returns "node.server_update_failed".
 func (*NodeServerUpdateFailed) EventName() string { return "node.server_update_failed" }
 
-// NodeServerUpdateStarted is the payload of the "node.server_update_started" event (product "node").
+// NodeServerUpdateStarted is the payload of the "node.server_update_started"
+// event (product "node").
 type NodeServerUpdateStarted struct {
 	Common
 	Object NodeObject `json:"object"` // required
@@ -195,7 +211,8 @@ type NodeServerUpdateStarted struct {
 // EventName returns "node.server_update_started".
 func (*NodeServerUpdateStarted) EventName() string { return "node.server_update_started" }
 
-// NodeServerUpdateSuccess is the payload of the "node.server_update_success" event (product "node").
+// NodeServerUpdateSuccess is the payload of the "node.server_update_success"
+// event (product "node").
 type NodeServerUpdateSuccess struct {
 	Common
 	Object NodeObject `json:"object"` // required
@@ -204,7 +221,8 @@ type NodeServerUpdateSuccess struct {
 // EventName returns "node.server_update_success".
 func (*NodeServerUpdateSuccess) EventName() string { return "node.server_update_success" }
 
-// NodeServiceAbnormalStatus is the payload of the "node.service_abnormal_status" event (product "node").
+// NodeServiceAbnormalStatus is the payload of the
+// "node.service_abnormal_status" event (product "node").
 type NodeServiceAbnormalStatus struct {
 	Common
 	Object NodeServiceAbnormalStatusObject `json:"object"` // required
@@ -213,7 +231,8 @@ type NodeServiceAbnormalStatus struct {
 // EventName returns "node.service_abnormal_status".
 func (*NodeServiceAbnormalStatus) EventName() string { return "node.service_abnormal_status" }
 
-// NodeServiceCPUAlert is the payload of the "node.service_cpu_alert" event (product "node").
+// NodeServiceCPUAlert is the payload of the "node.service_cpu_alert" event
+// (product "node").
 type NodeServiceCPUAlert struct {
 	Common
 	Object NodeServiceCPUAlertObject `json:"object"` // required
@@ -222,7 +241,8 @@ type NodeServiceCPUAlert struct {
 // EventName returns "node.service_cpu_alert".
 func (*NodeServiceCPUAlert) EventName() string { return "node.service_cpu_alert" }
 
-// NodeServiceDeleted is the payload of the "node.service_deleted" event (product "node").
+// NodeServiceDeleted is the payload of the "node.service_deleted" event
+// (product "node").
 type NodeServiceDeleted struct {
 	Common
 	Object NodeServiceObject `json:"object"` // required
@@ -231,7 +251,8 @@ type NodeServiceDeleted struct {
 // EventName returns "node.service_deleted".
 func (*NodeServiceDeleted) EventName() string { return "node.service_deleted" }
 
-// NodeServiceMemoryAlert is the payload of the "node.service_memory_alert" event (product "node").
+// NodeServiceMemoryAlert is the payload of the "node.service_memory_alert"
+// event (product "node").
 type NodeServiceMemoryAlert struct {
 	Common
 	Object NodeServiceMemoryAlertObject `json:"object"` // required
@@ -240,7 +261,8 @@ type NodeServiceMemoryAlert struct {
 // EventName returns "node.service_memory_alert".
 func (*NodeServiceMemoryAlert) EventName() string { return "node.service_memory_alert" }
 
-// NodeServiceStarted is the payload of the "node.service_started" event (product "node").
+// NodeServiceStarted is the payload of the "node.service_started" event
+// (product "node").
 type NodeServiceStarted struct {
 	Common
 	Object NodeServiceObject `json:"object"` // required
@@ -249,7 +271,8 @@ type NodeServiceStarted struct {
 // EventName returns "node.service_started".
 func (*NodeServiceStarted) EventName() string { return "node.service_started" }
 
-// NodeServiceStat is the payload of the "node.service_stat" event (product "node").
+// NodeServiceStat is the payload of the "node.service_stat" event (product
+// "node").
 type NodeServiceStat struct {
 	Common
 	Object NodeServiceStatObject `json:"object"` // required
@@ -258,7 +281,8 @@ type NodeServiceStat struct {
 // EventName returns "node.service_stat".
 func (*NodeServiceStat) EventName() string { return "node.service_stat" }
 
-// NodeServiceStopped is the payload of the "node.service_stopped" event (product "node").
+// NodeServiceStopped is the payload of the "node.service_stopped" event
+// (product "node").
 type NodeServiceStopped struct {
 	Common
 	Object NodeServiceObject `json:"object"` // required
@@ -267,7 +291,8 @@ type NodeServiceStopped struct {
 // EventName returns "node.service_stopped".
 func (*NodeServiceStopped) EventName() string { return "node.service_stopped" }
 
-// NodeServiceUpdateAvailable is the payload of the "node.service_update_available" event (product "node").
+// NodeServiceUpdateAvailable is the payload of the
+// "node.service_update_available" event (product "node").
 type NodeServiceUpdateAvailable struct {
 	Common
 	Object NodeServiceUpdateAvailableObject `json:"object"` // required
@@ -276,7 +301,8 @@ type NodeServiceUpdateAvailable struct {
 // EventName returns "node.service_update_available".
 func (*NodeServiceUpdateAvailable) EventName() string { return "node.service_update_available" }
 
-// NodeServiceUpdateFailed is the payload of the "node.service_update_failed" event (product "node").
+// NodeServiceUpdateFailed is the payload of the "node.service_update_failed"
+// event (product "node").
 type NodeServiceUpdateFailed struct {
 	Common
 	Object NodeServiceUpdateFailedObject `json:"object"` // required
@@ -285,7 +311,8 @@ type NodeServiceUpdateFailed struct {
 // EventName returns "node.service_update_failed".
 func (*NodeServiceUpdateFailed) EventName() string { return "node.service_update_failed" }
 
-// NodeServiceUpdateStarted is the payload of the "node.service_update_started" event (product "node").
+// NodeServiceUpdateStarted is the payload of the "node.service_update_started"
+// event (product "node").
 type NodeServiceUpdateStarted struct {
 	Common
 	Object NodeServiceUpdateObject `json:"object"` // required
@@ -294,7 +321,8 @@ type NodeServiceUpdateStarted struct {
 // EventName returns "node.service_update_started".
 func (*NodeServiceUpdateStarted) EventName() string { return "node.service_update_started" }
 
-// NodeServiceUpdateSuccess is the payload of the "node.service_update_success" event (product "node").
+// NodeServiceUpdateSuccess is the payload of the "node.service_update_success"
+// event (product "node").
 type NodeServiceUpdateSuccess struct {
 	Common
 	Object NodeServiceUpdateObject `json:"object"` // required
@@ -312,7 +340,8 @@ type NodeZhmStat struct {
 // EventName returns "node.zhm_stat".
 func (*NodeZhmStat) EventName() string { return "node.zhm_stat" }
 
-// NodeZhmStatAlert is the payload of the "node.zhm_stat_alert" event (product "node").
+// NodeZhmStatAlert is the payload of the "node.zhm_stat_alert" event (product
+// "node").
 type NodeZhmStatAlert struct {
 	Common
 	Object NodeZhmStatAlertObject `json:"object"` // required
@@ -321,7 +350,8 @@ type NodeZhmStatAlert struct {
 // EventName returns "node.zhm_stat_alert".
 func (*NodeZhmStatAlert) EventName() string { return "node.zhm_stat_alert" }
 
-// NodeZhmZoneStatAlert is the payload of the "node.zhm_zone_stat_alert" event (product "node").
+// NodeZhmZoneStatAlert is the payload of the "node.zhm_zone_stat_alert" event
+// (product "node").
 type NodeZhmZoneStatAlert struct {
 	Common
 	Object NodeZhmZoneStatAlertObject `json:"object"` // required
@@ -339,7 +369,8 @@ type NodeZoneAdded struct {
 // EventName returns "node.zone_added".
 func (*NodeZoneAdded) EventName() string { return "node.zone_added" }
 
-// NodeZoneDeleted is the payload of the "node.zone_deleted" event (product "node").
+// NodeZoneDeleted is the payload of the "node.zone_deleted" event (product
+// "node").
 type NodeZoneDeleted struct {
 	Common
 	Object NodeZoneObject `json:"object"` // required
@@ -348,14 +379,16 @@ type NodeZoneDeleted struct {
 // EventName returns "node.zone_deleted".
 func (*NodeZoneDeleted) EventName() string { return "node.zone_deleted" }
 
-// NodeAbnormalStatus is the object at object.abnormal_statuses[] in the "node.service_abnormal_status" event.
+// NodeAbnormalStatus is the object at object.abnormal_statuses[] in the
+// "node.service_abnormal_status" event.
 type NodeAbnormalStatus struct {
 	Code    string `json:"code"`    // required
 	Message string `json:"message"` // required
 	Level   string `json:"level"`   // required; one of "error", "warn", "info"
 }
 
-// NodeMcStatAlertObject is the object at object in the "node.mc_stat_alert" event.
+// NodeMcStatAlertObject is the object at object in the "node.mc_stat_alert"
+// event.
 type NodeMcStatAlertObject struct {
 	Server    NodeServer  `json:"server"`    // required
 	Service   NodeService `json:"service"`   // required
@@ -373,7 +406,8 @@ type NodeMcStatObject struct {
 	ZcStats  []NodeZcStat  `json:"zc_stats"`  // required
 }
 
-// NodeMcZoneStatAlertObject is the object at object in the "node.mc_zone_stat_alert" event.
+// NodeMcZoneStatAlertObject is the object at object in the
+// "node.mc_zone_stat_alert" event.
 type NodeMcZoneStatAlertObject struct {
 	Metric    string  `json:"metric"`    // required; one of "meeting_stat_per_zone"
 	Field     string  `json:"field"`     // required; one of "meeting_count", "attendees_count", "mmr_count"
@@ -386,12 +420,12 @@ type NodeMcZoneStatAlertObject struct {
 
 // NodeMmrStat is the object at object.mmr_stats[] in the "node.mc_stat" event.
 type NodeMmrStat struct {
-	MmrServiceID          string          `json:"mmr_service_id"`   // required
-	MmrServiceName        string          `json:"mmr_service_name"` // required
-	MeetingZone           string          `json:"meeting_zone"`     // required
-	TotalParticipantCount int             `json:"total_participant_count,omitempty"`
-	TotalMeetingCount     int             `json:"total_meeting_count,omitempty"`
-	Timestamp             json.RawMessage `json:"timestamp,omitempty"`
+	MmrServiceID          string `json:"mmr_service_id"`   // required
+	MmrServiceName        string `json:"mmr_service_name"` // required
+	MeetingZone           string `json:"meeting_zone"`     // required
+	TotalParticipantCount int    `json:"total_participant_count,omitempty"`
+	TotalMeetingCount     int    `json:"total_meeting_count,omitempty"`
+	Timestamp             string `json:"timestamp,omitempty"`
 }
 
 // NodeNfs is the object at object.nfs in the "node.nfs_alert" event.
@@ -413,12 +447,15 @@ type NodeNfsAlertObject struct {
 	Level     string     `json:"level"`     // required; one of "warn", "error", "fatal"
 }
 
-// NodeObject is an object shared by 6 events, such as "node.server_deleted", "node.server_rebooted" and "node.server_shutdown" and 3 more (at object in "node.server_deleted").
+// NodeObject is an object shared by 6 events: "node.server_deleted",
+// "node.server_rebooted", "node.server_shutdown" and 3 more (at object in
+// "node.server_deleted").
 type NodeObject struct {
 	Server NodeServer `json:"server"` // required
 }
 
-// NodeRcStatAlertObject is the object at object in the "node.rc_stat_alert" event.
+// NodeRcStatAlertObject is the object at object in the "node.rc_stat_alert"
+// event.
 type NodeRcStatAlertObject struct {
 	Server    NodeServer  `json:"server"`    // required
 	Service   NodeService `json:"service"`   // required
@@ -435,18 +472,21 @@ type NodeRcStatObject struct {
 	RcStats []NodeRcStatRcStat `json:"rc_stats"` // required
 }
 
-// NodeRcStatRcStat is the object at object.rc_stats[] in the "node.rc_stat" event.
+// NodeRcStatRcStat is the object at object.rc_stats[] in the "node.rc_stat"
+// event.
 type NodeRcStatRcStat struct {
-	RcServiceID             string          `json:"rc_service_id"`   // required
-	RcServiceName           string          `json:"rc_service_name"` // required
-	RecordingZone           string          `json:"recording_zone"`  // required
-	CurrentRecordingCount   float64         `json:"current_recording_count,omitempty"`
-	CurrentTranscodingCount float64         `json:"current_transcoding_count,omitempty"`
-	TranscodingQueueDepth   float64         `json:"transcoding_queue_depth,omitempty"`
-	Timestamp               json.RawMessage `json:"timestamp,omitempty"`
+	RcServiceID             string  `json:"rc_service_id"`   // required
+	RcServiceName           string  `json:"rc_service_name"` // required
+	RecordingZone           string  `json:"recording_zone"`  // required
+	CurrentRecordingCount   float64 `json:"current_recording_count,omitempty"`
+	CurrentTranscodingCount float64 `json:"current_transcoding_count,omitempty"`
+	TranscodingQueueDepth   float64 `json:"transcoding_queue_depth,omitempty"`
+	Timestamp               string  `json:"timestamp,omitempty"`
 }
 
-// NodeServer is an object shared by 25 events, such as "node.mc_stat_alert", "node.nfs_alert" and "node.rc_stat_alert" and 22 more (at object.server in "node.mc_stat_alert").
+// NodeServer is an object shared by 25 events: "node.mc_stat_alert",
+// "node.nfs_alert", "node.rc_stat_alert" and 22 more (at object.server in
+// "node.mc_stat_alert").
 type NodeServer struct {
 	ID       ID     `json:"id"`       // required
 	Udid     string `json:"udid"`     // required
@@ -458,7 +498,8 @@ type NodeServer struct {
 	Module   string `json:"module"`   // required; one of "hybrid", "phone", "chat", "mc", "zurm", "lss"
 }
 
-// NodeServerBandwidthAlertObject is the object at object in the "node.server_bandwidth_alert" event.
+// NodeServerBandwidthAlertObject is the object at object in the
+// "node.server_bandwidth_alert" event.
 type NodeServerBandwidthAlertObject struct {
 	Server    NodeServer `json:"server"`    // required
 	Metric    string     `json:"metric"`    // required; one of "node_bandwidth"
@@ -469,7 +510,8 @@ type NodeServerBandwidthAlertObject struct {
 	Level     string     `json:"level"`     // required; one of "warn", "error", "fatal"
 }
 
-// NodeServerCPUAlertObject is the object at object in the "node.server_cpu_alert" event.
+// NodeServerCPUAlertObject is the object at object in the
+// "node.server_cpu_alert" event.
 type NodeServerCPUAlertObject struct {
 	Server    NodeServer `json:"server"`    // required
 	Metric    string     `json:"metric"`    // required; one of "node_cpu"
@@ -480,12 +522,14 @@ type NodeServerCPUAlertObject struct {
 	Level     string     `json:"level"`     // required; one of "warn", "error", "fatal"
 }
 
-// NodeServerConfirmedObject is the object at object in the "node.server_confirmed" event.
+// NodeServerConfirmedObject is the object at object in the
+// "node.server_confirmed" event.
 type NodeServerConfirmedObject struct {
 	Server NodeServerConfirmedServer `json:"server"` // required
 }
 
-// NodeServerConfirmedServer is the object at object.server in the "node.server_confirmed" event.
+// NodeServerConfirmedServer is the object at object.server in the
+// "node.server_confirmed" event.
 type NodeServerConfirmedServer struct {
 	ID       ID     `json:"id"`       // required
 	Udid     string `json:"udid"`     // required
@@ -496,7 +540,8 @@ type NodeServerConfirmedServer struct {
 	Module   string `json:"module"`   // required; one of "hybrid", "phone", "chat", "mc", "zurm", "lss"
 }
 
-// NodeServerDiskAlertObject is the object at object in the "node.server_disk_alert" event.
+// NodeServerDiskAlertObject is the object at object in the
+// "node.server_disk_alert" event.
 type NodeServerDiskAlertObject struct {
 	Server    NodeServer `json:"server"`    // required
 	Metric    string     `json:"metric"`    // required; one of "node_disk"
@@ -507,7 +552,8 @@ type NodeServerDiskAlertObject struct {
 	Level     string     `json:"level"`     // required; one of "warn", "error", "fatal"
 }
 
-// NodeServerMemoryAlertObject is the object at object in the "node.server_memory_alert" event.
+// NodeServerMemoryAlertObject is the object at object in the
+// "node.server_memory_alert" event.
 type NodeServerMemoryAlertObject struct {
 	Server    NodeServer `json:"server"`    // required
 	Metric    string     `json:"metric"`    // required; one of "node_memory"
@@ -518,12 +564,14 @@ type NodeServerMemoryAlertObject struct {
 	Level     string     `json:"level"`     // required; one of "warn", "error", "fatal"
 }
 
-// NodeServerOfflineObject is the object at object in the "node.server_offline" event.
+// NodeServerOfflineObject is the object at object in the "node.server_offline"
+// event.
 type NodeServerOfflineObject struct {
 	Server NodeServerOfflineServer `json:"server"` // required
 }
 
-// NodeServerOfflineServer is the object at object.server in the "node.server_offline" event.
+// NodeServerOfflineServer is the object at object.server in the
+// "node.server_offline" event.
 type NodeServerOfflineServer struct {
 	ID       ID     `json:"id"`       // required
 	Udid     string `json:"udid"`     // required
@@ -535,12 +583,14 @@ type NodeServerOfflineServer struct {
 	Module   string `json:"module"`   // required; one of "hybrid", "phone", "chat", "mc", "zurm", "lss"
 }
 
-// NodeServerOnlineObject is the object at object in the "node.server_online" event.
+// NodeServerOnlineObject is the object at object in the "node.server_online"
+// event.
 type NodeServerOnlineObject struct {
 	Server NodeServerOnlineServer `json:"server"` // required
 }
 
-// NodeServerOnlineServer is the object at object.server in the "node.server_online" event.
+// NodeServerOnlineServer is the object at object.server in the
+// "node.server_online" event.
 type NodeServerOnlineServer struct {
 	ID       ID     `json:"id"`       // required
 	Udid     string `json:"udid"`     // required
@@ -552,12 +602,14 @@ type NodeServerOnlineServer struct {
 	Module   string `json:"module"`   // required; one of "hybrid", "phone", "chat", "mc", "zurm", "lss"
 }
 
-// NodeServerRegisteredObject is the object at object in the "node.server_registered" event.
+// NodeServerRegisteredObject is the object at object in the
+// "node.server_registered" event.
 type NodeServerRegisteredObject struct {
 	Server NodeServerRegisteredServer `json:"server"` // required
 }
 
-// NodeServerRegisteredServer is the object at object.server in the "node.server_registered" event.
+// NodeServerRegisteredServer is the object at object.server in the
+// "node.server_registered" event.
 type NodeServerRegisteredServer struct {
 	ID      ID     `json:"id"`       // required
 	Udid    string `json:"udid"`     // required
@@ -572,7 +624,8 @@ type NodeServerStatObject struct {
 	Stats []NodeStat `json:"stats"` // required
 }
 
-// NodeServerStatServer is the object at object.stats[].server in the "node.server_stat" event.
+// NodeServerStatServer is the object at object.stats[].server in the
+// "node.server_stat" event.
 type NodeServerStatServer struct {
 	ID       ID     `json:"id"`       // required
 	Udid     string `json:"udid"`     // required
@@ -584,13 +637,16 @@ type NodeServerStatServer struct {
 	Module   string `json:"module"` // required; one of "hybrid", "phone", "chat", "mc", "zurm", "lss"
 }
 
-// NodeServerUpdateAvailableObject is the object at object in the "node.server_update_available" event.
+// NodeServerUpdateAvailableObject is the object at object in the
+// "node.server_update_available" event.
 type NodeServerUpdateAvailableObject struct {
 	Server   NodeServer `json:"server"`   // required
 	Severity string     `json:"severity"` // required; one of "Low", "Medium", "High", "Mandatory"
 }
 
-// NodeService is an object shared by 14 events, such as "node.mc_stat_alert", "node.rc_stat_alert" and "node.service_abnormal_status" and 11 more (at object.service in "node.mc_stat_alert").
+// NodeService is an object shared by 14 events: "node.mc_stat_alert",
+// "node.rc_stat_alert", "node.service_abnormal_status" and 11 more (at
+// object.service in "node.mc_stat_alert").
 type NodeService struct {
 	ID      ID     `json:"id"`      // required
 	Name    string `json:"name"`    // required
@@ -600,14 +656,16 @@ type NodeService struct {
 	Status  string `json:"status"` // required; one of "downloading", "installed", "install_failed", "pending", "stopped", "running", "suspend"
 }
 
-// NodeServiceAbnormalStatusObject is the object at object in the "node.service_abnormal_status" event.
+// NodeServiceAbnormalStatusObject is the object at object in the
+// "node.service_abnormal_status" event.
 type NodeServiceAbnormalStatusObject struct {
 	Server           NodeServer           `json:"server"`            // required
 	Service          NodeService          `json:"service"`           // required
 	AbnormalStatuses []NodeAbnormalStatus `json:"abnormal_statuses"` // required
 }
 
-// NodeServiceCPUAlertObject is the object at object in the "node.service_cpu_alert" event.
+// NodeServiceCPUAlertObject is the object at object in the
+// "node.service_cpu_alert" event.
 type NodeServiceCPUAlertObject struct {
 	Server    NodeServer  `json:"server"` // required
 	Service   NodeService `json:"service,omitempty"`
@@ -619,7 +677,8 @@ type NodeServiceCPUAlertObject struct {
 	Level     string      `json:"level"`     // required; one of "warn", "error", "fatal"
 }
 
-// NodeServiceMemoryAlertObject is the object at object in the "node.service_memory_alert" event.
+// NodeServiceMemoryAlertObject is the object at object in the
+// "node.service_memory_alert" event.
 type NodeServiceMemoryAlertObject struct {
 	Server    NodeServer  `json:"server"` // required
 	Service   NodeService `json:"service,omitempty"`
@@ -632,18 +691,22 @@ type NodeServiceMemoryAlertObject struct {
 	Container string      `json:"container,omitempty"`
 }
 
-// NodeServiceObject is an object shared by 3 events, such as "node.service_deleted", "node.service_started" and "node.service_stopped" (at object in "node.service_deleted").
+// NodeServiceObject is an object shared by 3 events: "node.service_deleted",
+// "node.service_started" and "node.service_stopped" (at object in
+// "node.service_deleted").
 type NodeServiceObject struct {
 	Server  NodeServer  `json:"server"`  // required
 	Service NodeService `json:"service"` // required
 }
 
-// NodeServiceStatObject is the object at object in the "node.service_stat" event.
+// NodeServiceStatObject is the object at object in the "node.service_stat"
+// event.
 type NodeServiceStatObject struct {
 	Stats []NodeServiceStatStat `json:"stats"` // required
 }
 
-// NodeServiceStatServer is the object at object.stats[].server in the "node.service_stat" event.
+// NodeServiceStatServer is the object at object.stats[].server in the
+// "node.service_stat" event.
 type NodeServiceStatServer struct {
 	ID       ID     `json:"id"`       // required
 	Udid     string `json:"udid"`     // required
@@ -655,7 +718,8 @@ type NodeServiceStatServer struct {
 	Group    string `json:"group,omitempty"`
 }
 
-// NodeServiceStatStat is the object at object.stats[] in the "node.service_stat" event.
+// NodeServiceStatStat is the object at object.stats[] in the
+// "node.service_stat" event.
 type NodeServiceStatStat struct {
 	Server         NodeServiceStatServer `json:"server"`  // required
 	Service        NodeService           `json:"service"` // required
@@ -663,7 +727,8 @@ type NodeServiceStatStat struct {
 	MemoryUsed     float64               `json:"memory_used,omitempty"`
 }
 
-// NodeServiceUpdateAvailableObject is the object at object in the "node.service_update_available" event.
+// NodeServiceUpdateAvailableObject is the object at object in the
+// "node.service_update_available" event.
 type NodeServiceUpdateAvailableObject struct {
 	Server           NodeServer  `json:"server"`            // required
 	Service          NodeService `json:"service"`           // required
@@ -674,7 +739,8 @@ type NodeServiceUpdateAvailableObject struct {
 	ReleaseNote      string      `json:"release_note"`      // required
 }
 
-// NodeServiceUpdateFailedObject is the object at object in the "node.service_update_failed" event.
+// NodeServiceUpdateFailedObject is the object at object in the
+// "node.service_update_failed" event.
 type NodeServiceUpdateFailedObject struct {
 	Server        NodeServer  `json:"server"`         // required
 	Service       NodeService `json:"service"`        // required
@@ -682,7 +748,9 @@ type NodeServiceUpdateFailedObject struct {
 	Error         string      `json:"error"`          // required
 }
 
-// NodeServiceUpdateObject is an object shared by 2 events, such as "node.service_update_started" and "node.service_update_success" (at object in "node.service_update_started").
+// NodeServiceUpdateObject is an object shared by 2 events:
+// "node.service_update_started" and "node.service_update_success" (at object in
+// "node.service_update_started").
 type NodeServiceUpdateObject struct {
 	Server        NodeServer  `json:"server"`         // required
 	Service       NodeService `json:"service"`        // required
@@ -702,14 +770,16 @@ type NodeStat struct {
 	DiskTotalTs      string               `json:"disk_total_ts,omitempty"`
 }
 
-// NodeZcStat is an object shared by 2 events, such as "node.mc_stat" and "node.zhm_stat" (at object.zc_stats[] in "node.mc_stat").
+// NodeZcStat is an object shared by 2 events: "node.mc_stat" and
+// "node.zhm_stat" (at object.zc_stats[] in "node.mc_stat").
 type NodeZcStat struct {
 	ZcServiceID   string `json:"zc_service_id"`   // required
 	ZcServiceName string `json:"zc_service_name"` // required
 	MeetingZone   string `json:"meeting_zone"`    // required
 }
 
-// NodeZhmStatAlertObject is the object at object in the "node.zhm_stat_alert" event.
+// NodeZhmStatAlertObject is the object at object in the "node.zhm_stat_alert"
+// event.
 type NodeZhmStatAlertObject struct {
 	Server    NodeServer  `json:"server"`    // required
 	Service   NodeService `json:"service"`   // required
@@ -721,18 +791,19 @@ type NodeZhmStatAlertObject struct {
 	Level     string      `json:"level"`     // required; one of "warn", "error", "fatal"
 }
 
-// NodeZhmStatMmrStat is the object at object.mmr_stats[] in the "node.zhm_stat" event.
+// NodeZhmStatMmrStat is the object at object.mmr_stats[] in the "node.zhm_stat"
+// event.
 type NodeZhmStatMmrStat struct {
-	MmrServiceID                string          `json:"mmr_service_id"`   // required
-	MmrServiceName              string          `json:"mmr_service_name"` // required
-	MeetingZone                 string          `json:"meeting_zone"`     // required
-	SfuModeParticipantCount     int             `json:"sfu_mode_participant_count,omitempty"`
-	PrivateModeParticipantCount int             `json:"private_mode_participant_count,omitempty"`
-	TotalParticipantCount       int             `json:"total_participant_count,omitempty"`
-	SfuModeMeetingCount         int             `json:"sfu_mode_meeting_count,omitempty"`
-	PrivateModeMeetingCount     int             `json:"private_mode_meeting_count,omitempty"`
-	TotalMeetingCount           int             `json:"total_meeting_count,omitempty"`
-	Timestamp                   json.RawMessage `json:"timestamp,omitempty"`
+	MmrServiceID                string `json:"mmr_service_id"`   // required
+	MmrServiceName              string `json:"mmr_service_name"` // required
+	MeetingZone                 string `json:"meeting_zone"`     // required
+	SfuModeParticipantCount     int    `json:"sfu_mode_participant_count,omitempty"`
+	PrivateModeParticipantCount int    `json:"private_mode_participant_count,omitempty"`
+	TotalParticipantCount       int    `json:"total_participant_count,omitempty"`
+	SfuModeMeetingCount         int    `json:"sfu_mode_meeting_count,omitempty"`
+	PrivateModeMeetingCount     int    `json:"private_mode_meeting_count,omitempty"`
+	TotalMeetingCount           int    `json:"total_meeting_count,omitempty"`
+	Timestamp                   string `json:"timestamp,omitempty"`
 }
 
 // NodeZhmStatObject is the object at object in the "node.zhm_stat" event.
@@ -741,7 +812,8 @@ type NodeZhmStatObject struct {
 	ZcStats  []NodeZcStat         `json:"zc_stats"`  // required
 }
 
-// NodeZhmZoneStatAlertObject is the object at object in the "node.zhm_zone_stat_alert" event.
+// NodeZhmZoneStatAlertObject is the object at object in the
+// "node.zhm_zone_stat_alert" event.
 type NodeZhmZoneStatAlertObject struct {
 	Metric    string  `json:"metric"`    // required; one of "meeting_stat_per_zone"
 	Field     string  `json:"field"`     // required; one of "meeting_count", "p2p_meeting_count", "client_count", "p2p_client_count", "sfu_meeting_count", "private_meeting_count", "sfu_client_count", "private_client_count", ... (9 values)
@@ -752,7 +824,8 @@ type NodeZhmZoneStatAlertObject struct {
 	Zone      string  `json:"zone"`      // required
 }
 
-// NodeZoneObject is an object shared by 2 events, such as "node.zone_added" and "node.zone_deleted" (at object in "node.zone_added").
+// NodeZoneObject is an object shared by 2 events: "node.zone_added" and
+// "node.zone_deleted" (at object in "node.zone_added").
 type NodeZoneObject struct {
 	Zone   string `json:"zone"`   // required
 	Module string `json:"module"` // required; one of "hybrid", "phone", "chat", "mc", "zurm", "lss"

@@ -4,7 +4,9 @@ package event
 
 // Payloads of the "number-management" product's events.
 
-// NumberManagementPeeringNumberCnamUpdated is the payload of the "number_management.peering_number_cnam_updated" event (product "number-management").
+// NumberManagementPeeringNumberCnamUpdated is the payload of the
+// "number_management.peering_number_cnam_updated" event (product
+// "number-management").
 type NumberManagementPeeringNumberCnamUpdated struct {
 	Common
 	Object NumberManagementObject `json:"object"` // required
@@ -15,7 +17,9 @@ func (*NumberManagementPeeringNumberCnamUpdated) EventName() string {
 	return "number_management.peering_number_cnam_updated"
 }
 
-// NumberManagementPeeringNumberEmergencyAddressUpdated is the payload of the "number_management.peering_number_emergency_address_updated" event (product "number-management").
+// NumberManagementPeeringNumberEmergencyAddressUpdated is the payload of the
+// "number_management.peering_number_emergency_address_updated" event (product
+// "number-management").
 type NumberManagementPeeringNumberEmergencyAddressUpdated struct {
 	Common
 	Object NumberManagementPeeringNumberEmergencyAddressUpdatedObject `json:"object"` // required

@@ -2,11 +2,10 @@
 
 package event
 
-import "encoding/json"
-
 // Payloads of the "phone" product's events.
 
-// PhoneAccountSettingsUpdated is the payload of the "phone.account_settings_updated" event (product "phone").
+// PhoneAccountSettingsUpdated is the payload of the
+// "phone.account_settings_updated" event (product "phone").
 type PhoneAccountSettingsUpdated struct {
 	Common
 	Object    PhoneAccountSettingsUpdatedObject `json:"object"`     // required
@@ -16,7 +15,8 @@ type PhoneAccountSettingsUpdated struct {
 // EventName returns "phone.account_settings_updated".
 func (*PhoneAccountSettingsUpdated) EventName() string { return "phone.account_settings_updated" }
 
-// PhoneAICallSummaryChanged is the payload of the "phone.ai_call_summary_changed" event (product "phone").
+// PhoneAICallSummaryChanged is the payload of the
+// "phone.ai_call_summary_changed" event (product "phone").
 type PhoneAICallSummaryChanged struct {
 	Common
 	Object PhoneAICallSummaryChangedObject `json:"object"` // required
@@ -25,7 +25,8 @@ type PhoneAICallSummaryChanged struct {
 // EventName returns "phone.ai_call_summary_changed".
 func (*PhoneAICallSummaryChanged) EventName() string { return "phone.ai_call_summary_changed" }
 
-// PhoneBlindTransferInitiated is the payload of the "phone.blind_transfer_initiated" event (product "phone").
+// PhoneBlindTransferInitiated is the payload of the
+// "phone.blind_transfer_initiated" event (product "phone").
 type PhoneBlindTransferInitiated struct {
 	Common
 	Object PhoneBlindTransferInitiatedObject `json:"object"` // required
@@ -34,7 +35,8 @@ type PhoneBlindTransferInitiated struct {
 // EventName returns "phone.blind_transfer_initiated".
 func (*PhoneBlindTransferInitiated) EventName() string { return "phone.blind_transfer_initiated" }
 
-// PhoneCallElementDeleted is the payload of the "phone.call_element_deleted" event (product "phone").
+// PhoneCallElementDeleted is the payload of the "phone.call_element_deleted"
+// event (product "phone").
 type PhoneCallElementDeleted struct {
 	Common
 	Object PhoneCallElementDeletedObject `json:"object"` // required
@@ -43,7 +45,8 @@ type PhoneCallElementDeleted struct {
 // EventName returns "phone.call_element_deleted".
 func (*PhoneCallElementDeleted) EventName() string { return "phone.call_element_deleted" }
 
-// PhoneCallHistoryDeleted is the payload of the "phone.call_history_deleted" event (product "phone").
+// PhoneCallHistoryDeleted is the payload of the "phone.call_history_deleted"
+// event (product "phone").
 type PhoneCallHistoryDeleted struct {
 	Common
 	Object PhoneCallHistoryDeletedObject `json:"object"` // required
@@ -52,7 +55,8 @@ type PhoneCallHistoryDeleted struct {
 // EventName returns "phone.call_history_deleted".
 func (*PhoneCallHistoryDeleted) EventName() string { return "phone.call_history_deleted" }
 
-// PhoneCallLogDeleted is the payload of the "phone.call_log_deleted" event (product "phone").
+// PhoneCallLogDeleted is the payload of the "phone.call_log_deleted" event
+// (product "phone").
 type PhoneCallLogDeleted struct {
 	Common
 	Object PhoneCallLogObject `json:"object"` // required
@@ -61,7 +65,8 @@ type PhoneCallLogDeleted struct {
 // EventName returns "phone.call_log_deleted".
 func (*PhoneCallLogDeleted) EventName() string { return "phone.call_log_deleted" }
 
-// PhoneCallLogPermanentlyDeleted is the payload of the "phone.call_log_permanently_deleted" event (product "phone").
+// PhoneCallLogPermanentlyDeleted is the payload of the
+// "phone.call_log_permanently_deleted" event (product "phone").
 type PhoneCallLogPermanentlyDeleted struct {
 	Common
 	Object PhoneCallLogObject `json:"object"` // required
@@ -72,7 +77,8 @@ func (*PhoneCallLogPermanentlyDeleted) EventName() string {
 	return "phone.call_log_permanently_deleted"
 }
 
-// PhoneCalleeAnswered is the payload of the "phone.callee_answered" event (product "phone").
+// PhoneCalleeAnswered is the payload of the "phone.callee_answered" event
+// (product "phone").
 type PhoneCalleeAnswered struct {
 	Common
 	Object PhoneCalleeAnsweredObject `json:"object"` // required
@@ -81,7 +87,8 @@ type PhoneCalleeAnswered struct {
 // EventName returns "phone.callee_answered".
 func (*PhoneCalleeAnswered) EventName() string { return "phone.callee_answered" }
 
-// PhoneCalleeCallElementCompleted is the payload of the "phone.callee_call_element_completed" event (product "phone").
+// PhoneCalleeCallElementCompleted is the payload of the
+// "phone.callee_call_element_completed" event (product "phone").
 type PhoneCalleeCallElementCompleted struct {
 	Common
 	Object PhoneCalleeCallElementCompletedObject `json:"object"` // required
@@ -92,7 +99,8 @@ func (*PhoneCalleeCallElementCompleted) EventName() string {
 	return "phone.callee_call_element_completed"
 }
 
-// PhoneCalleeCallHistoryCompleted is the payload of the "phone.callee_call_history_completed" event (product "phone").
+// PhoneCalleeCallHistoryCompleted is the payload of the
+// "phone.callee_call_history_completed" event (product "phone").
 type PhoneCalleeCallHistoryCompleted struct {
 	Common
 	Object PhoneCalleeCallHistoryCompletedObject `json:"object"` // required
@@ -103,7 +111,8 @@ func (*PhoneCalleeCallHistoryCompleted) EventName() string {
 	return "phone.callee_call_history_completed"
 }
 
-// PhoneCalleeCallLogCompleted is the payload of the "phone.callee_call_log_completed" event (product "phone").
+// PhoneCalleeCallLogCompleted is the payload of the
+// "phone.callee_call_log_completed" event (product "phone").
 type PhoneCalleeCallLogCompleted struct {
 	Common
 	Object PhoneCalleeCallLogCompletedObject `json:"object"` // required
@@ -112,7 +121,8 @@ type PhoneCalleeCallLogCompleted struct {
 // EventName returns "phone.callee_call_log_completed".
 func (*PhoneCalleeCallLogCompleted) EventName() string { return "phone.callee_call_log_completed" }
 
-// PhoneCalleeEnded is the payload of the "phone.callee_ended" event (product "phone").
+// PhoneCalleeEnded is the payload of the "phone.callee_ended" event (product
+// "phone").
 type PhoneCalleeEnded struct {
 	Common
 	Object PhoneCalleeEndedObject `json:"object"` // required
@@ -121,7 +131,8 @@ type PhoneCalleeEnded struct {
 // EventName returns "phone.callee_ended".
 func (*PhoneCalleeEnded) EventName() string { return "phone.callee_ended" }
 
-// PhoneCalleeHold is the payload of the "phone.callee_hold" event (product "phone").
+// PhoneCalleeHold is the payload of the "phone.callee_hold" event (product
+// "phone").
 type PhoneCalleeHold struct {
 	Common
 	Object PhoneCalleeObject `json:"object"` // required
@@ -130,7 +141,8 @@ type PhoneCalleeHold struct {
 // EventName returns "phone.callee_hold".
 func (*PhoneCalleeHold) EventName() string { return "phone.callee_hold" }
 
-// PhoneCalleeMeetingInviting is the payload of the "phone.callee_meeting_inviting" event (product "phone").
+// PhoneCalleeMeetingInviting is the payload of the
+// "phone.callee_meeting_inviting" event (product "phone").
 type PhoneCalleeMeetingInviting struct {
 	Common
 	Object PhoneCalleeMeetingInvitingObject `json:"object"` // required
@@ -139,7 +151,8 @@ type PhoneCalleeMeetingInviting struct {
 // EventName returns "phone.callee_meeting_inviting".
 func (*PhoneCalleeMeetingInviting) EventName() string { return "phone.callee_meeting_inviting" }
 
-// PhoneCalleeMissed is the payload of the "phone.callee_missed" event (product "phone").
+// PhoneCalleeMissed is the payload of the "phone.callee_missed" event (product
+// "phone").
 type PhoneCalleeMissed struct {
 	Common
 	Object PhoneCalleeMissedObject `json:"object"` // required
@@ -148,7 +161,8 @@ type PhoneCalleeMissed struct {
 // EventName returns "phone.callee_missed".
 func (*PhoneCalleeMissed) EventName() string { return "phone.callee_missed" }
 
-// PhoneCalleeMute is the payload of the "phone.callee_mute" event (product "phone").
+// PhoneCalleeMute is the payload of the "phone.callee_mute" event (product
+// "phone").
 type PhoneCalleeMute struct {
 	Common
 	Object PhoneCalleeMuteObject `json:"object"` // required
@@ -157,7 +171,8 @@ type PhoneCalleeMute struct {
 // EventName returns "phone.callee_mute".
 func (*PhoneCalleeMute) EventName() string { return "phone.callee_mute" }
 
-// PhoneCalleeParked is the payload of the "phone.callee_parked" event (product "phone").
+// PhoneCalleeParked is the payload of the "phone.callee_parked" event (product
+// "phone").
 type PhoneCalleeParked struct {
 	Common
 	Object PhoneCalleeParkedObject `json:"object"` // required
@@ -166,7 +181,8 @@ type PhoneCalleeParked struct {
 // EventName returns "phone.callee_parked".
 func (*PhoneCalleeParked) EventName() string { return "phone.callee_parked" }
 
-// PhoneCalleeRejected is the payload of the "phone.callee_rejected" event (product "phone").
+// PhoneCalleeRejected is the payload of the "phone.callee_rejected" event
+// (product "phone").
 type PhoneCalleeRejected struct {
 	Common
 	Object PhoneCalleeRejectedObject `json:"object"` // required
@@ -175,7 +191,8 @@ type PhoneCalleeRejected struct {
 // EventName returns "phone.callee_rejected".
 func (*PhoneCalleeRejected) EventName() string { return "phone.callee_rejected" }
 
-// PhoneCalleeRinging is the payload of the "phone.callee_ringing" event (product "phone").
+// PhoneCalleeRinging is the payload of the "phone.callee_ringing" event
+// (product "phone").
 type PhoneCalleeRinging struct {
 	Common
 	Object PhoneCalleeRingingObject `json:"object"` // required
@@ -184,7 +201,8 @@ type PhoneCalleeRinging struct {
 // EventName returns "phone.callee_ringing".
 func (*PhoneCalleeRinging) EventName() string { return "phone.callee_ringing" }
 
-// PhoneCalleeUnhold is the payload of the "phone.callee_unhold" event (product "phone").
+// PhoneCalleeUnhold is the payload of the "phone.callee_unhold" event (product
+// "phone").
 type PhoneCalleeUnhold struct {
 	Common
 	Object PhoneCalleeUnholdObject `json:"object"` // required
@@ -193,7 +211,8 @@ type PhoneCalleeUnhold struct {
 // EventName returns "phone.callee_unhold".
 func (*PhoneCalleeUnhold) EventName() string { return "phone.callee_unhold" }
 
-// PhoneCalleeUnmute is the payload of the "phone.callee_unmute" event (product "phone").
+// PhoneCalleeUnmute is the payload of the "phone.callee_unmute" event (product
+// "phone").
 type PhoneCalleeUnmute struct {
 	Common
 	Object PhoneCalleeObject `json:"object"` // required
@@ -202,7 +221,8 @@ type PhoneCalleeUnmute struct {
 // EventName returns "phone.callee_unmute".
 func (*PhoneCalleeUnmute) EventName() string { return "phone.callee_unmute" }
 
-// PhoneCallerCallElementCompleted is the payload of the "phone.caller_call_element_completed" event (product "phone").
+// PhoneCallerCallElementCompleted is the payload of the
+// "phone.caller_call_element_completed" event (product "phone").
 type PhoneCallerCallElementCompleted struct {
 	Common
 	Object PhoneCalleeCallElementCompletedObject `json:"object"` // required
@@ -213,7 +233,8 @@ func (*PhoneCallerCallElementCompleted) EventName() string {
 	return "phone.caller_call_element_completed"
 }
 
-// PhoneCallerCallHistoryCompleted is the payload of the "phone.caller_call_history_completed" event (product "phone").
+// PhoneCallerCallHistoryCompleted is the payload of the
+// "phone.caller_call_history_completed" event (product "phone").
 type PhoneCallerCallHistoryCompleted struct {
 	Common
 	Object PhoneCalleeCallHistoryCompletedObject `json:"object"` // required
@@ -224,7 +245,8 @@ func (*PhoneCallerCallHistoryCompleted) EventName() string {
 	return "phone.caller_call_history_completed"
 }
 
-// PhoneCallerCallLogCompleted is the payload of the "phone.caller_call_log_completed" event (product "phone").
+// PhoneCallerCallLogCompleted is the payload of the
+// "phone.caller_call_log_completed" event (product "phone").
 type PhoneCallerCallLogCompleted struct {
 	Common
 	Object PhoneCallerCallLogCompletedObject `json:"object"` // required
@@ -233,7 +255,8 @@ type PhoneCallerCallLogCompleted struct {
 // EventName returns "phone.caller_call_log_completed".
 func (*PhoneCallerCallLogCompleted) EventName() string { return "phone.caller_call_log_completed" }
 
-// PhoneCallerConnected is the payload of the "phone.caller_connected" event (product "phone").
+// PhoneCallerConnected is the payload of the "phone.caller_connected" event
+// (product "phone").
 type PhoneCallerConnected struct {
 	Common
 	Object PhoneCallerConnectedObject `json:"object"` // required
@@ -242,7 +265,8 @@ type PhoneCallerConnected struct {
 // EventName returns "phone.caller_connected".
 func (*PhoneCallerConnected) EventName() string { return "phone.caller_connected" }
 
-// PhoneCallerEnded is the payload of the "phone.caller_ended" event (product "phone").
+// PhoneCallerEnded is the payload of the "phone.caller_ended" event (product
+// "phone").
 type PhoneCallerEnded struct {
 	Common
 	Object PhoneCallerEndedObject `json:"object"` // required
@@ -251,7 +275,8 @@ type PhoneCallerEnded struct {
 // EventName returns "phone.caller_ended".
 func (*PhoneCallerEnded) EventName() string { return "phone.caller_ended" }
 
-// PhoneCallerHold is the payload of the "phone.caller_hold" event (product "phone").
+// PhoneCallerHold is the payload of the "phone.caller_hold" event (product
+// "phone").
 type PhoneCallerHold struct {
 	Common
 	Object PhoneCallerObject `json:"object"` // required
@@ -260,7 +285,8 @@ type PhoneCallerHold struct {
 // EventName returns "phone.caller_hold".
 func (*PhoneCallerHold) EventName() string { return "phone.caller_hold" }
 
-// PhoneCallerMeetingInviting is the payload of the "phone.caller_meeting_inviting" event (product "phone").
+// PhoneCallerMeetingInviting is the payload of the
+// "phone.caller_meeting_inviting" event (product "phone").
 type PhoneCallerMeetingInviting struct {
 	Common
 	Object PhoneCallerMeetingInvitingObject `json:"object"` // required
@@ -269,7 +295,8 @@ type PhoneCallerMeetingInviting struct {
 // EventName returns "phone.caller_meeting_inviting".
 func (*PhoneCallerMeetingInviting) EventName() string { return "phone.caller_meeting_inviting" }
 
-// PhoneCallerMute is the payload of the "phone.caller_mute" event (product "phone").
+// PhoneCallerMute is the payload of the "phone.caller_mute" event (product
+// "phone").
 type PhoneCallerMute struct {
 	Common
 	Object PhoneCallerMuteObject `json:"object"` // required
@@ -278,7 +305,8 @@ type PhoneCallerMute struct {
 // EventName returns "phone.caller_mute".
 func (*PhoneCallerMute) EventName() string { return "phone.caller_mute" }
 
-// PhoneCallerRinging is the payload of the "phone.caller_ringing" event (product "phone").
+// PhoneCallerRinging is the payload of the "phone.caller_ringing" event
+// (product "phone").
 type PhoneCallerRinging struct {
 	Common
 	Object PhoneCallerRingingObject `json:"object"` // required
@@ -287,7 +315,8 @@ type PhoneCallerRinging struct {
 // EventName returns "phone.caller_ringing".
 func (*PhoneCallerRinging) EventName() string { return "phone.caller_ringing" }
 
-// PhoneCallerUnhold is the payload of the "phone.caller_unhold" event (product "phone").
+// PhoneCallerUnhold is the payload of the "phone.caller_unhold" event (product
+// "phone").
 type PhoneCallerUnhold struct {
 	Common
 	Object PhoneCallerObject `json:"object"` // required
@@ -296,7 +325,8 @@ type PhoneCallerUnhold struct {
 // EventName returns "phone.caller_unhold".
 func (*PhoneCallerUnhold) EventName() string { return "phone.caller_unhold" }
 
-// PhoneCallerUnmute is the payload of the "phone.caller_unmute" event (product "phone").
+// PhoneCallerUnmute is the payload of the "phone.caller_unmute" event (product
+// "phone").
 type PhoneCallerUnmute struct {
 	Common
 	Object PhoneCallerMuteObject `json:"object"` // required
@@ -305,7 +335,8 @@ type PhoneCallerUnmute struct {
 // EventName returns "phone.caller_unmute".
 func (*PhoneCallerUnmute) EventName() string { return "phone.caller_unmute" }
 
-// PhoneConferenceStarted is the payload of the "phone.conference_started" event (product "phone").
+// PhoneConferenceStarted is the payload of the "phone.conference_started" event
+// (product "phone").
 type PhoneConferenceStarted struct {
 	Common
 	Object PhoneConferenceStartedObject `json:"object"` // required
@@ -314,7 +345,8 @@ type PhoneConferenceStarted struct {
 // EventName returns "phone.conference_started".
 func (*PhoneConferenceStarted) EventName() string { return "phone.conference_started" }
 
-// PhoneDeviceRegistration is the payload of the "phone.device_registration" event (product "phone").
+// PhoneDeviceRegistration is the payload of the "phone.device_registration"
+// event (product "phone").
 type PhoneDeviceRegistration struct {
 	Common
 	Object PhoneDeviceRegistrationObject `json:"object"` // required
@@ -323,7 +355,8 @@ type PhoneDeviceRegistration struct {
 // EventName returns "phone.device_registration".
 func (*PhoneDeviceRegistration) EventName() string { return "phone.device_registration" }
 
-// PhoneEmergencyAlert is the payload of the "phone.emergency_alert" event (product "phone").
+// PhoneEmergencyAlert is the payload of the "phone.emergency_alert" event
+// (product "phone").
 type PhoneEmergencyAlert struct {
 	Common
 	Object PhoneEmergencyAlertObject `json:"object"` // required
@@ -332,7 +365,8 @@ type PhoneEmergencyAlert struct {
 // EventName returns "phone.emergency_alert".
 func (*PhoneEmergencyAlert) EventName() string { return "phone.emergency_alert" }
 
-// PhoneFaxLogDeleted is the payload of the "phone.fax_log_deleted" event (product "phone").
+// PhoneFaxLogDeleted is the payload of the "phone.fax_log_deleted" event
+// (product "phone").
 type PhoneFaxLogDeleted struct {
 	Common
 	Object PhoneFaxLogObject `json:"object"` // required
@@ -341,7 +375,8 @@ type PhoneFaxLogDeleted struct {
 // EventName returns "phone.fax_log_deleted".
 func (*PhoneFaxLogDeleted) EventName() string { return "phone.fax_log_deleted" }
 
-// PhoneFaxLogPermanentlyDeleted is the payload of the "phone.fax_log_permanently_deleted" event (product "phone").
+// PhoneFaxLogPermanentlyDeleted is the payload of the
+// "phone.fax_log_permanently_deleted" event (product "phone").
 type PhoneFaxLogPermanentlyDeleted struct {
 	Common
 	Object PhoneFaxLogObject `json:"object"` // required
@@ -350,7 +385,8 @@ type PhoneFaxLogPermanentlyDeleted struct {
 // EventName returns "phone.fax_log_permanently_deleted".
 func (*PhoneFaxLogPermanentlyDeleted) EventName() string { return "phone.fax_log_permanently_deleted" }
 
-// PhoneFaxReceived is the payload of the "phone.fax_received" event (product "phone").
+// PhoneFaxReceived is the payload of the "phone.fax_received" event (product
+// "phone").
 type PhoneFaxReceived struct {
 	Common
 	Object PhoneFaxObject `json:"object"` // required
@@ -368,7 +404,8 @@ type PhoneFaxSent struct {
 // EventName returns "phone.fax_sent".
 func (*PhoneFaxSent) EventName() string { return "phone.fax_sent" }
 
-// PhoneGenericDeviceProvision is the payload of the "phone.generic_device_provision" event (product "phone").
+// PhoneGenericDeviceProvision is the payload of the
+// "phone.generic_device_provision" event (product "phone").
 type PhoneGenericDeviceProvision struct {
 	Common
 	Object PhoneGenericDeviceProvisionObject `json:"object"` // required
@@ -377,7 +414,8 @@ type PhoneGenericDeviceProvision struct {
 // EventName returns "phone.generic_device_provision".
 func (*PhoneGenericDeviceProvision) EventName() string { return "phone.generic_device_provision" }
 
-// PhoneGroupSettingsUpdated is the payload of the "phone.group_settings_updated" event (product "phone").
+// PhoneGroupSettingsUpdated is the payload of the
+// "phone.group_settings_updated" event (product "phone").
 type PhoneGroupSettingsUpdated struct {
 	Common
 	Object    PhoneGroupSettingsUpdatedObject `json:"object"`     // required
@@ -387,7 +425,8 @@ type PhoneGroupSettingsUpdated struct {
 // EventName returns "phone.group_settings_updated".
 func (*PhoneGroupSettingsUpdated) EventName() string { return "phone.group_settings_updated" }
 
-// PhonePeeringNumberCnamUpdated is the payload of the "phone.peering_number_cnam_updated" event (product "phone").
+// PhonePeeringNumberCnamUpdated is the payload of the
+// "phone.peering_number_cnam_updated" event (product "phone").
 type PhonePeeringNumberCnamUpdated struct {
 	Common
 	Object NumberManagementObject `json:"object"` // required
@@ -396,7 +435,8 @@ type PhonePeeringNumberCnamUpdated struct {
 // EventName returns "phone.peering_number_cnam_updated".
 func (*PhonePeeringNumberCnamUpdated) EventName() string { return "phone.peering_number_cnam_updated" }
 
-// PhonePeeringNumberEmergencyAddressUpdated is the payload of the "phone.peering_number_emergency_address_updated" event (product "phone").
+// PhonePeeringNumberEmergencyAddressUpdated is the payload of the
+// "phone.peering_number_emergency_address_updated" event (product "phone").
 type PhonePeeringNumberEmergencyAddressUpdated struct {
 	Common
 	Object NumberManagementPeeringNumberEmergencyAddressUpdatedObject `json:"object"` // required
@@ -407,7 +447,8 @@ func (*PhonePeeringNumberEmergencyAddressUpdated) EventName() string {
 	return "phone.peering_number_emergency_address_updated"
 }
 
-// PhoneRecordingCompleted is the payload of the "phone.recording_completed" event (product "phone").
+// PhoneRecordingCompleted is the payload of the "phone.recording_completed"
+// event (product "phone").
 type PhoneRecordingCompleted struct {
 	Common
 	Object PhoneRecordingCompletedObject `json:"object"` // required
@@ -416,7 +457,8 @@ type PhoneRecordingCompleted struct {
 // EventName returns "phone.recording_completed".
 func (*PhoneRecordingCompleted) EventName() string { return "phone.recording_completed" }
 
-// PhoneRecordingCompletedForAccessMember is the payload of the "phone.recording_completed_for_access_member" event (product "phone").
+// PhoneRecordingCompletedForAccessMember is the payload of the
+// "phone.recording_completed_for_access_member" event (product "phone").
 type PhoneRecordingCompletedForAccessMember struct {
 	Common
 	Object PhoneRecordingCompletedObject `json:"object"` // required
@@ -427,7 +469,8 @@ func (*PhoneRecordingCompletedForAccessMember) EventName() string {
 	return "phone.recording_completed_for_access_member"
 }
 
-// PhoneRecordingDeleted is the payload of the "phone.recording_deleted" event (product "phone").
+// PhoneRecordingDeleted is the payload of the "phone.recording_deleted" event
+// (product "phone").
 type PhoneRecordingDeleted struct {
 	Common
 	Object PhoneRecordingObject `json:"object"` // required
@@ -436,7 +479,8 @@ type PhoneRecordingDeleted struct {
 // EventName returns "phone.recording_deleted".
 func (*PhoneRecordingDeleted) EventName() string { return "phone.recording_deleted" }
 
-// PhoneRecordingFailed is the payload of the "phone.recording_failed" event (product "phone").
+// PhoneRecordingFailed is the payload of the "phone.recording_failed" event
+// (product "phone").
 type PhoneRecordingFailed struct {
 	Common
 	Object PhoneObject `json:"object"` // required
@@ -445,7 +489,8 @@ type PhoneRecordingFailed struct {
 // EventName returns "phone.recording_failed".
 func (*PhoneRecordingFailed) EventName() string { return "phone.recording_failed" }
 
-// PhoneRecordingPaused is the payload of the "phone.recording_paused" event (product "phone").
+// PhoneRecordingPaused is the payload of the "phone.recording_paused" event
+// (product "phone").
 type PhoneRecordingPaused struct {
 	Common
 	Object PhoneRecordingPausedObject `json:"object"` // required
@@ -454,7 +499,8 @@ type PhoneRecordingPaused struct {
 // EventName returns "phone.recording_paused".
 func (*PhoneRecordingPaused) EventName() string { return "phone.recording_paused" }
 
-// PhoneRecordingPermanentlyDeleted is the payload of the "phone.recording_permanently_deleted" event (product "phone").
+// PhoneRecordingPermanentlyDeleted is the payload of the
+// "phone.recording_permanently_deleted" event (product "phone").
 type PhoneRecordingPermanentlyDeleted struct {
 	Common
 	Object PhoneRecordingObject `json:"object"` // required
@@ -465,7 +511,8 @@ func (*PhoneRecordingPermanentlyDeleted) EventName() string {
 	return "phone.recording_permanently_deleted"
 }
 
-// PhoneRecordingResumed is the payload of the "phone.recording_resumed" event (product "phone").
+// PhoneRecordingResumed is the payload of the "phone.recording_resumed" event
+// (product "phone").
 type PhoneRecordingResumed struct {
 	Common
 	Object PhoneRecordingResumedObject `json:"object"` // required
@@ -474,7 +521,8 @@ type PhoneRecordingResumed struct {
 // EventName returns "phone.recording_resumed".
 func (*PhoneRecordingResumed) EventName() string { return "phone.recording_resumed" }
 
-// PhoneRecordingStarted is the payload of the "phone.recording_started" event (product "phone").
+// PhoneRecordingStarted is the payload of the "phone.recording_started" event
+// (product "phone").
 type PhoneRecordingStarted struct {
 	Common
 	Object PhoneObject `json:"object"` // required
@@ -483,7 +531,8 @@ type PhoneRecordingStarted struct {
 // EventName returns "phone.recording_started".
 func (*PhoneRecordingStarted) EventName() string { return "phone.recording_started" }
 
-// PhoneRecordingStopped is the payload of the "phone.recording_stopped" event (product "phone").
+// PhoneRecordingStopped is the payload of the "phone.recording_stopped" event
+// (product "phone").
 type PhoneRecordingStopped struct {
 	Common
 	Object PhoneObject `json:"object"` // required
@@ -492,7 +541,8 @@ type PhoneRecordingStopped struct {
 // EventName returns "phone.recording_stopped".
 func (*PhoneRecordingStopped) EventName() string { return "phone.recording_stopped" }
 
-// PhoneRecordingTranscriptCompleted is the payload of the "phone.recording_transcript_completed" event (product "phone").
+// PhoneRecordingTranscriptCompleted is the payload of the
+// "phone.recording_transcript_completed" event (product "phone").
 type PhoneRecordingTranscriptCompleted struct {
 	Common
 	Object PhoneRecordingTranscriptCompletedObject `json:"object"` // required
@@ -503,7 +553,8 @@ func (*PhoneRecordingTranscriptCompleted) EventName() string {
 	return "phone.recording_transcript_completed"
 }
 
-// PhoneRouteGroupStatusChanged is the payload of the "phone.route_group_status_changed" event (product "phone").
+// PhoneRouteGroupStatusChanged is the payload of the
+// "phone.route_group_status_changed" event (product "phone").
 type PhoneRouteGroupStatusChanged struct {
 	Common
 	Object PhoneRouteGroupStatusChangedObject `json:"object"` // required
@@ -512,7 +563,8 @@ type PhoneRouteGroupStatusChanged struct {
 // EventName returns "phone.route_group_status_changed".
 func (*PhoneRouteGroupStatusChanged) EventName() string { return "phone.route_group_status_changed" }
 
-// PhoneSMSCampaignNumberOptIn is the payload of the "phone.sms_campaign_number_opt_in" event (product "phone").
+// PhoneSMSCampaignNumberOptIn is the payload of the
+// "phone.sms_campaign_number_opt_in" event (product "phone").
 type PhoneSMSCampaignNumberOptIn struct {
 	Common
 	Object PhoneSMSCampaignNumberOptObject `json:"object"` // required
@@ -521,7 +573,8 @@ type PhoneSMSCampaignNumberOptIn struct {
 // EventName returns "phone.sms_campaign_number_opt_in".
 func (*PhoneSMSCampaignNumberOptIn) EventName() string { return "phone.sms_campaign_number_opt_in" }
 
-// PhoneSMSCampaignNumberOptOut is the payload of the "phone.sms_campaign_number_opt_out" event (product "phone").
+// PhoneSMSCampaignNumberOptOut is the payload of the
+// "phone.sms_campaign_number_opt_out" event (product "phone").
 type PhoneSMSCampaignNumberOptOut struct {
 	Common
 	Object PhoneSMSCampaignNumberOptObject `json:"object"` // required
@@ -530,7 +583,8 @@ type PhoneSMSCampaignNumberOptOut struct {
 // EventName returns "phone.sms_campaign_number_opt_out".
 func (*PhoneSMSCampaignNumberOptOut) EventName() string { return "phone.sms_campaign_number_opt_out" }
 
-// PhoneSMSEtiquetteBlock is the payload of the "phone.sms_etiquette_block" event (product "phone").
+// PhoneSMSEtiquetteBlock is the payload of the "phone.sms_etiquette_block"
+// event (product "phone").
 type PhoneSMSEtiquetteBlock struct {
 	Common
 	Object PhoneSMSEtiquetteObject `json:"object"` // required
@@ -539,7 +593,8 @@ type PhoneSMSEtiquetteBlock struct {
 // EventName returns "phone.sms_etiquette_block".
 func (*PhoneSMSEtiquetteBlock) EventName() string { return "phone.sms_etiquette_block" }
 
-// PhoneSMSEtiquetteWarn is the payload of the "phone.sms_etiquette_warn" event (product "phone").
+// PhoneSMSEtiquetteWarn is the payload of the "phone.sms_etiquette_warn" event
+// (product "phone").
 type PhoneSMSEtiquetteWarn struct {
 	Common
 	Object PhoneSMSEtiquetteObject `json:"object"` // required
@@ -548,7 +603,8 @@ type PhoneSMSEtiquetteWarn struct {
 // EventName returns "phone.sms_etiquette_warn".
 func (*PhoneSMSEtiquetteWarn) EventName() string { return "phone.sms_etiquette_warn" }
 
-// PhoneSMSReceived is the payload of the "phone.sms_received" event (product "phone").
+// PhoneSMSReceived is the payload of the "phone.sms_received" event (product
+// "phone").
 type PhoneSMSReceived struct {
 	Common
 	Object PhoneSMSReceivedObject `json:"object"` // required
@@ -566,7 +622,8 @@ type PhoneSMSSent struct {
 // EventName returns "phone.sms_sent".
 func (*PhoneSMSSent) EventName() string { return "phone.sms_sent" }
 
-// PhoneSMSSentFailed is the payload of the "phone.sms_sent_failed" event (product "phone").
+// PhoneSMSSentFailed is the payload of the "phone.sms_sent_failed" event
+// (product "phone").
 type PhoneSMSSentFailed struct {
 	Common
 	Object PhoneSMSSentFailedObject `json:"object"` // required
@@ -575,7 +632,8 @@ type PhoneSMSSentFailed struct {
 // EventName returns "phone.sms_sent_failed".
 func (*PhoneSMSSentFailed) EventName() string { return "phone.sms_sent_failed" }
 
-// PhoneTransferCallToVoicemailInitiated is the payload of the "phone.transfer_call_to_voicemail_initiated" event (product "phone").
+// PhoneTransferCallToVoicemailInitiated is the payload of the
+// "phone.transfer_call_to_voicemail_initiated" event (product "phone").
 type PhoneTransferCallToVoicemailInitiated struct {
 	Common
 	Object PhoneTransferCallToVoicemailInitiatedObject `json:"object"` // required
@@ -586,7 +644,8 @@ func (*PhoneTransferCallToVoicemailInitiated) EventName() string {
 	return "phone.transfer_call_to_voicemail_initiated"
 }
 
-// PhoneTransferRecipientUpdated is the payload of the "phone.transfer_recipient_updated" event (product "phone").
+// PhoneTransferRecipientUpdated is the payload of the
+// "phone.transfer_recipient_updated" event (product "phone").
 type PhoneTransferRecipientUpdated struct {
 	Common
 	Object PhoneTransferRecipientUpdatedObject `json:"object"` // required
@@ -595,7 +654,8 @@ type PhoneTransferRecipientUpdated struct {
 // EventName returns "phone.transfer_recipient_updated".
 func (*PhoneTransferRecipientUpdated) EventName() string { return "phone.transfer_recipient_updated" }
 
-// PhoneVoicemailDeleted is the payload of the "phone.voicemail_deleted" event (product "phone").
+// PhoneVoicemailDeleted is the payload of the "phone.voicemail_deleted" event
+// (product "phone").
 type PhoneVoicemailDeleted struct {
 	Common
 	Object PhoneVoicemailObject `json:"object"` // required
@@ -604,7 +664,8 @@ type PhoneVoicemailDeleted struct {
 // EventName returns "phone.voicemail_deleted".
 func (*PhoneVoicemailDeleted) EventName() string { return "phone.voicemail_deleted" }
 
-// PhoneVoicemailPermanentlyDeleted is the payload of the "phone.voicemail_permanently_deleted" event (product "phone").
+// PhoneVoicemailPermanentlyDeleted is the payload of the
+// "phone.voicemail_permanently_deleted" event (product "phone").
 type PhoneVoicemailPermanentlyDeleted struct {
 	Common
 	Object PhoneVoicemailObject `json:"object"` // required
@@ -615,7 +676,8 @@ func (*PhoneVoicemailPermanentlyDeleted) EventName() string {
 	return "phone.voicemail_permanently_deleted"
 }
 
-// PhoneVoicemailReceived is the payload of the "phone.voicemail_received" event (product "phone").
+// PhoneVoicemailReceived is the payload of the "phone.voicemail_received" event
+// (product "phone").
 type PhoneVoicemailReceived struct {
 	Common
 	Object PhoneVoicemailReceivedObject `json:"object"` // required
@@ -624,7 +686,8 @@ type PhoneVoicemailReceived struct {
 // EventName returns "phone.voicemail_received".
 func (*PhoneVoicemailReceived) EventName() string { return "phone.voicemail_received" }
 
-// PhoneVoicemailReceivedForAccessMember is the payload of the "phone.voicemail_received_for_access_member" event (product "phone").
+// PhoneVoicemailReceivedForAccessMember is the payload of the
+// "phone.voicemail_received_for_access_member" event (product "phone").
 type PhoneVoicemailReceivedForAccessMember struct {
 	Common
 	Object PhoneVoicemailReceivedForAccessMemberObject `json:"object"` // required
@@ -635,7 +698,8 @@ func (*PhoneVoicemailReceivedForAccessMember) EventName() string {
 	return "phone.voicemail_received_for_access_member"
 }
 
-// PhoneVoicemailTranscriptCompleted is the payload of the "phone.voicemail_transcript_completed" event (product "phone").
+// PhoneVoicemailTranscriptCompleted is the payload of the
+// "phone.voicemail_transcript_completed" event (product "phone").
 type PhoneVoicemailTranscriptCompleted struct {
 	Common
 	Object PhoneVoicemailTranscriptCompletedObject `json:"object"` // required
@@ -646,7 +710,8 @@ func (*PhoneVoicemailTranscriptCompleted) EventName() string {
 	return "phone.voicemail_transcript_completed"
 }
 
-// PhoneWarmTransferCancelled is the payload of the "phone.warm_transfer_cancelled" event (product "phone").
+// PhoneWarmTransferCancelled is the payload of the
+// "phone.warm_transfer_cancelled" event (product "phone").
 type PhoneWarmTransferCancelled struct {
 	Common
 	Object PhoneWarmTransferCancelledObject `json:"object"` // required
@@ -655,7 +720,8 @@ type PhoneWarmTransferCancelled struct {
 // EventName returns "phone.warm_transfer_cancelled".
 func (*PhoneWarmTransferCancelled) EventName() string { return "phone.warm_transfer_cancelled" }
 
-// PhoneWarmTransferCompleted is the payload of the "phone.warm_transfer_completed" event (product "phone").
+// PhoneWarmTransferCompleted is the payload of the
+// "phone.warm_transfer_completed" event (product "phone").
 type PhoneWarmTransferCompleted struct {
 	Common
 	Object PhoneWarmTransferCompletedObject `json:"object"` // required
@@ -664,7 +730,8 @@ type PhoneWarmTransferCompleted struct {
 // EventName returns "phone.warm_transfer_completed".
 func (*PhoneWarmTransferCompleted) EventName() string { return "phone.warm_transfer_completed" }
 
-// PhoneWarmTransferInitiated is the payload of the "phone.warm_transfer_initiated" event (product "phone").
+// PhoneWarmTransferInitiated is the payload of the
+// "phone.warm_transfer_initiated" event (product "phone").
 type PhoneWarmTransferInitiated struct {
 	Common
 	Object PhoneWarmTransferInitiatedObject `json:"object"` // required
@@ -673,7 +740,8 @@ type PhoneWarmTransferInitiated struct {
 // EventName returns "phone.warm_transfer_initiated".
 func (*PhoneWarmTransferInitiated) EventName() string { return "phone.warm_transfer_initiated" }
 
-// PhoneAICallSummaryChangedObject is the object at object in the "phone.ai_call_summary_changed" event.
+// PhoneAICallSummaryChangedObject is the object at object in the
+// "phone.ai_call_summary_changed" event.
 type PhoneAICallSummaryChangedObject struct {
 	Edited          bool     `json:"edited,omitempty"`
 	Deleted         bool     `json:"deleted,omitempty"`
@@ -685,19 +753,25 @@ type PhoneAICallSummaryChangedObject struct {
 	ModifiedTime    DateTime `json:"modified_time,omitempty"`
 }
 
-// PhoneAcceptedBy is an object shared by 3 events, such as "phone.recording_completed", "phone.recording_completed_for_access_member" and "phone.recording_transcript_completed" (at object.recordings[].accepted_by in "phone.recording_completed").
+// PhoneAcceptedBy is an object shared by 3 events: "phone.recording_completed",
+// "phone.recording_completed_for_access_member" and
+// "phone.recording_transcript_completed" (at object.recordings[].accepted_by in
+// "phone.recording_completed").
 type PhoneAcceptedBy struct {
 	Name            string `json:"name,omitempty"`
 	ExtensionNumber ID     `json:"extension_number,omitempty"`
 }
 
-// PhoneAccountSettingsUpdatedObject is the object at object in the "phone.account_settings_updated" event.
+// PhoneAccountSettingsUpdatedObject is the object at object in the
+// "phone.account_settings_updated" event.
 type PhoneAccountSettingsUpdatedObject struct {
 	ID       ID            `json:"id"`       // required
 	Settings PhoneSettings `json:"settings"` // required
 }
 
-// PhoneAdHocCallRecording is the object at object.settings.ad_hoc_call_recording in the "phone.account_settings_updated" event.
+// PhoneAdHocCallRecording is the object at
+// object.settings.ad_hoc_call_recording in the "phone.account_settings_updated"
+// event.
 type PhoneAdHocCallRecording struct {
 	Enable                   bool                       `json:"enable,omitempty"`
 	Locked                   bool                       `json:"locked,omitempty"`
@@ -710,7 +784,8 @@ type PhoneAdHocCallRecording struct {
 	PlayRecordingBeepTone    PhonePlayRecordingBeepTone `json:"play_recording_beep_tone,omitempty"`
 }
 
-// PhoneAdvancedEncryption is the object at object.settings.advanced_encryption in the "phone.account_settings_updated" event.
+// PhoneAdvancedEncryption is the object at object.settings.advanced_encryption
+// in the "phone.account_settings_updated" event.
 type PhoneAdvancedEncryption struct {
 	Enable                              bool   `json:"enable,omitempty"`
 	Locked                              bool   `json:"locked,omitempty"`
@@ -718,7 +793,9 @@ type PhoneAdvancedEncryption struct {
 	DisableIncomingUnencryptedVoicemail bool   `json:"disable_incoming_unencrypted_voicemail,omitempty"`
 }
 
-// PhoneAllowEmergencyCalls is the object at object.settings.allow_emergency_calls in the "phone.account_settings_updated" event.
+// PhoneAllowEmergencyCalls is the object at
+// object.settings.allow_emergency_calls in the "phone.account_settings_updated"
+// event.
 type PhoneAllowEmergencyCalls struct {
 	Enable                            bool   `json:"enable,omitempty"`
 	Locked                            bool   `json:"locked,omitempty"`
@@ -727,14 +804,18 @@ type PhoneAllowEmergencyCalls struct {
 	AllowEmergencyCallsFromDeskphones bool   `json:"allow_emergency_calls_from_deskphones,omitempty"`
 }
 
-// PhoneAllowEndUserEditCallHandling is the object at object.settings.allow_end_user_edit_call_handling in the "phone.account_settings_updated" event.
+// PhoneAllowEndUserEditCallHandling is the object at
+// object.settings.allow_end_user_edit_call_handling in the
+// "phone.account_settings_updated" event.
 type PhoneAllowEndUserEditCallHandling struct {
 	Enable   bool   `json:"enable,omitempty"`
 	Locked   bool   `json:"locked,omitempty"`
 	LockedBy string `json:"locked_by,omitempty"` // one of "invalid", "account"
 }
 
-// PhoneAllowedCallLocations is the object at object.settings.allowed_call_locations in the "phone.account_settings_updated" event.
+// PhoneAllowedCallLocations is the object at
+// object.settings.allowed_call_locations in the
+// "phone.account_settings_updated" event.
 type PhoneAllowedCallLocations struct {
 	Enable             bool   `json:"enable,omitempty"`
 	Locked             bool   `json:"locked,omitempty"`
@@ -743,7 +824,9 @@ type PhoneAllowedCallLocations struct {
 	AllowInternalCalls bool   `json:"allow_internal_calls,omitempty"`
 }
 
-// PhoneAllowedDeviceLocations is the object at object.settings.allowed_device_locations in the "phone.account_settings_updated" event.
+// PhoneAllowedDeviceLocations is the object at
+// object.settings.allowed_device_locations in the
+// "phone.account_settings_updated" event.
 type PhoneAllowedDeviceLocations struct {
 	Enable           bool   `json:"enable,omitempty"`
 	Locked           bool   `json:"locked,omitempty"`
@@ -751,7 +834,9 @@ type PhoneAllowedDeviceLocations struct {
 	BlockDevicesType string `json:"block_devices_type,omitempty"` // one of "network_change_detected", "outside_allowed_location"
 }
 
-// PhoneAttachment is an object shared by 3 events, such as "phone.sms_received", "phone.sms_sent" and "phone.sms_sent_failed" (at object.attachments[] in "phone.sms_received").
+// PhoneAttachment is an object shared by 3 events: "phone.sms_received",
+// "phone.sms_sent" and "phone.sms_sent_failed" (at object.attachments[] in
+// "phone.sms_received").
 type PhoneAttachment struct {
 	ID          ID     `json:"id"`           // required
 	Size        int    `json:"size"`         // required
@@ -760,7 +845,8 @@ type PhoneAttachment struct {
 	DownloadURL string `json:"download_url"` // required
 }
 
-// PhoneAutoCallRecording is the object at object.settings.auto_call_recording in the "phone.account_settings_updated" event.
+// PhoneAutoCallRecording is the object at object.settings.auto_call_recording
+// in the "phone.account_settings_updated" event.
 type PhoneAutoCallRecording struct {
 	Enable                       bool                       `json:"enable,omitempty"`
 	Locked                       bool                       `json:"locked,omitempty"`
@@ -775,7 +861,9 @@ type PhoneAutoCallRecording struct {
 	PlayRecordingBeepTone        PhonePlayRecordingBeepTone `json:"play_recording_beep_tone,omitempty"`
 }
 
-// PhoneAutoDeleteDataAfterRetentionDuration is the object at object.settings.auto_delete_data_after_retention_duration in the "phone.account_settings_updated" event.
+// PhoneAutoDeleteDataAfterRetentionDuration is the object at
+// object.settings.auto_delete_data_after_retention_duration in the
+// "phone.account_settings_updated" event.
 type PhoneAutoDeleteDataAfterRetentionDuration struct {
 	Enable                     bool        `json:"enable,omitempty"`
 	Locked                     bool        `json:"locked,omitempty"`
@@ -785,7 +873,9 @@ type PhoneAutoDeleteDataAfterRetentionDuration struct {
 	PermanentlyDeleteAfterDays int         `json:"permanently_delete_after_days,omitempty"`
 }
 
-// PhoneAutoOptOutInCallQueue is the object at object.settings.auto_opt_out_in_call_queue in the "phone.account_settings_updated" event.
+// PhoneAutoOptOutInCallQueue is the object at
+// object.settings.auto_opt_out_in_call_queue in the
+// "phone.account_settings_updated" event.
 type PhoneAutoOptOutInCallQueue struct {
 	Enable                      bool   `json:"enable,omitempty"`
 	Locked                      bool   `json:"locked,omitempty"`
@@ -793,7 +883,8 @@ type PhoneAutoOptOutInCallQueue struct {
 	PromptBeforeOptOutCallQueue bool   `json:"prompt_before_opt_out_call_queue,omitempty"`
 }
 
-// PhoneBlindTransferInitiatedObject is the object at object in the "phone.blind_transfer_initiated" event.
+// PhoneBlindTransferInitiatedObject is the object at object in the
+// "phone.blind_transfer_initiated" event.
 type PhoneBlindTransferInitiatedObject struct {
 	FailureReason       string     `json:"failure_reason,omitempty"`
 	CallID              string     `json:"call_id"`               // required
@@ -803,7 +894,8 @@ type PhoneBlindTransferInitiatedObject struct {
 	DateTime            DateTime   `json:"date_time"` // required
 }
 
-// PhoneBlockExternalCalls is the object at object.settings.block_external_calls in the "phone.account_settings_updated" event.
+// PhoneBlockExternalCalls is the object at object.settings.block_external_calls
+// in the "phone.account_settings_updated" event.
 type PhoneBlockExternalCalls struct {
 	Enable             bool   `json:"enable,omitempty"`
 	Locked             bool   `json:"locked,omitempty"`
@@ -814,7 +906,10 @@ type PhoneBlockExternalCalls struct {
 	BlockCallAction    int    `json:"block_call_action,omitempty"` // one of 0, 9
 }
 
-// PhoneCallElement is an object shared by 2 events, such as "phone.callee_call_element_completed" and "phone.caller_call_element_completed" (at object.call_elements[] in "phone.callee_call_element_completed").
+// PhoneCallElement is an object shared by 2 events:
+// "phone.callee_call_element_completed" and
+// "phone.caller_call_element_completed" (at object.call_elements[] in
+// "phone.callee_call_element_completed").
 type PhoneCallElement struct {
 	CallElementID         string   `json:"call_element_id"`   // required
 	CallHistoryUUID       string   `json:"call_history_uuid"` // required
@@ -875,7 +970,8 @@ type PhoneCallElement struct {
 	WaitTime              int      `json:"wait_time,omitempty"`
 }
 
-// PhoneCallElementDeletedObject is the object at object in the "phone.call_element_deleted" event.
+// PhoneCallElementDeletedObject is the object at object in the
+// "phone.call_element_deleted" event.
 type PhoneCallElementDeletedObject struct {
 	UserID         string   `json:"user_id"` // required
 	MoveToTrash    bool     `json:"move_to_trash,omitempty"`
@@ -884,7 +980,9 @@ type PhoneCallElementDeletedObject struct {
 	CallElementIDs []string `json:"call_element_ids,omitempty"`
 }
 
-// PhoneCallHandlingForwardingToOtherUsers is the object at object.settings.call_handling_forwarding_to_other_users in the "phone.account_settings_updated" event.
+// PhoneCallHandlingForwardingToOtherUsers is the object at
+// object.settings.call_handling_forwarding_to_other_users in the
+// "phone.account_settings_updated" event.
 type PhoneCallHandlingForwardingToOtherUsers struct {
 	Enable             bool   `json:"enable,omitempty"`
 	Locked             bool   `json:"locked,omitempty"`
@@ -892,7 +990,8 @@ type PhoneCallHandlingForwardingToOtherUsers struct {
 	CallForwardingType int    `json:"call_forwarding_type,omitempty"` // one of 1, 2, 3, 4
 }
 
-// PhoneCallHistoryDeletedObject is the object at object in the "phone.call_history_deleted" event.
+// PhoneCallHistoryDeletedObject is the object at object in the
+// "phone.call_history_deleted" event.
 type PhoneCallHistoryDeletedObject struct {
 	UserID      string   `json:"user_id"` // required
 	MoveToTrash bool     `json:"move_to_trash,omitempty"`
@@ -901,7 +1000,9 @@ type PhoneCallHistoryDeletedObject struct {
 	CallLogIDs  []string `json:"call_log_ids,omitempty"`
 }
 
-// PhoneCallLiveTranscription is the object at object.settings.call_live_transcription in the "phone.account_settings_updated" event.
+// PhoneCallLiveTranscription is the object at
+// object.settings.call_live_transcription in the
+// "phone.account_settings_updated" event.
 type PhoneCallLiveTranscription struct {
 	Enable                   bool                          `json:"enable,omitempty"`
 	Locked                   bool                          `json:"locked,omitempty"`
@@ -909,19 +1010,24 @@ type PhoneCallLiveTranscription struct {
 	TranscriptionStartPrompt PhoneTranscriptionStartPrompt `json:"transcription_start_prompt,omitempty"`
 }
 
-// PhoneCallLog is an object shared by 4 events, such as "phone.call_log_deleted", "phone.call_log_permanently_deleted" and "phone.recording_deleted" and 1 more (at object.call_logs[] in "phone.call_log_deleted").
+// PhoneCallLog is an object shared by 4 events: "phone.call_log_deleted",
+// "phone.call_log_permanently_deleted", "phone.recording_deleted" and 1 more
+// (at object.call_logs[] in "phone.call_log_deleted").
 type PhoneCallLog struct {
 	ID     ID     `json:"id"`      // required
 	CallID string `json:"call_id"` // required
 }
 
-// PhoneCallLogObject is an object shared by 2 events, such as "phone.call_log_deleted" and "phone.call_log_permanently_deleted" (at object in "phone.call_log_deleted").
+// PhoneCallLogObject is an object shared by 2 events: "phone.call_log_deleted"
+// and "phone.call_log_permanently_deleted" (at object in
+// "phone.call_log_deleted").
 type PhoneCallLogObject struct {
 	UserID   string         `json:"user_id"`   // required
 	CallLogs []PhoneCallLog `json:"call_logs"` // required
 }
 
-// PhoneCallOverflow is the object at object.settings.call_overflow in the "phone.account_settings_updated" event.
+// PhoneCallOverflow is the object at object.settings.call_overflow in the
+// "phone.account_settings_updated" event.
 type PhoneCallOverflow struct {
 	Enable           bool   `json:"enable,omitempty"`
 	Locked           bool   `json:"locked,omitempty"`
@@ -929,7 +1035,8 @@ type PhoneCallOverflow struct {
 	CallOverflowType int    `json:"call_overflow_type,omitempty"` // one of 1, 2, 3, 4
 }
 
-// PhoneCallPark is the object at object.settings.call_park in the "phone.account_settings_updated" event.
+// PhoneCallPark is the object at object.settings.call_park in the
+// "phone.account_settings_updated" event.
 type PhoneCallPark struct {
 	Enable                bool             `json:"enable,omitempty"`
 	Locked                bool             `json:"locked,omitempty"`
@@ -941,7 +1048,9 @@ type PhoneCallPark struct {
 	MusicOnPark           PhoneMusicOnPark `json:"music_on_park,omitempty"`
 }
 
-// PhoneCallQueueOptOutReason is the object at object.settings.call_queue_opt_out_reason in the "phone.account_settings_updated" event.
+// PhoneCallQueueOptOutReason is the object at
+// object.settings.call_queue_opt_out_reason in the
+// "phone.account_settings_updated" event.
 type PhoneCallQueueOptOutReason struct {
 	Enable                     bool                              `json:"enable,omitempty"`
 	Locked                     bool                              `json:"locked,omitempty"`
@@ -949,14 +1058,17 @@ type PhoneCallQueueOptOutReason struct {
 	CallQueueOptOutReasonsList []PhoneCallQueueOptOutReasonsList `json:"call_queue_opt_out_reasons_list,omitempty"`
 }
 
-// PhoneCallQueueOptOutReasonsList is the object at object.settings.call_queue_opt_out_reason.call_queue_opt_out_reasons_list[] in the "phone.account_settings_updated" event.
+// PhoneCallQueueOptOutReasonsList is the object at
+// object.settings.call_queue_opt_out_reason.call_queue_opt_out_reasons_list[]
+// in the "phone.account_settings_updated" event.
 type PhoneCallQueueOptOutReasonsList struct {
 	Code   string `json:"code,omitempty"`
 	System bool   `json:"system,omitempty"`
 	Enable bool   `json:"enable,omitempty"`
 }
 
-// PhoneCallScreening is the object at object.settings.call_screening in the "phone.account_settings_updated" event.
+// PhoneCallScreening is the object at object.settings.call_screening in the
+// "phone.account_settings_updated" event.
 type PhoneCallScreening struct {
 	Enable                     bool   `json:"enable,omitempty"`
 	Locked                     bool   `json:"locked,omitempty"`
@@ -964,7 +1076,8 @@ type PhoneCallScreening struct {
 	ExcludeUserCompanyContacts bool   `json:"exclude_user_company_contacts,omitempty"`
 }
 
-// PhoneCallTransferring is the object at object.settings.call_transferring in the "phone.account_settings_updated" event.
+// PhoneCallTransferring is the object at object.settings.call_transferring in
+// the "phone.account_settings_updated" event.
 type PhoneCallTransferring struct {
 	Enable               bool   `json:"enable,omitempty"`
 	Locked               bool   `json:"locked,omitempty"`
@@ -972,7 +1085,9 @@ type PhoneCallTransferring struct {
 	CallTransferringType int    `json:"call_transferring_type,omitempty"` // one of 1, 2, 3, 4
 }
 
-// PhoneCallee is an object shared by 4 events, such as "phone.callee_hold", "phone.callee_missed" and "phone.callee_rejected" and 1 more (at object.callee in "phone.callee_hold").
+// PhoneCallee is an object shared by 4 events: "phone.callee_hold",
+// "phone.callee_missed", "phone.callee_rejected" and 1 more (at object.callee
+// in "phone.callee_hold").
 type PhoneCallee struct {
 	ExtensionID     string `json:"extension_id,omitempty"`
 	ExtensionType   string `json:"extension_type,omitempty"` // one of "user", "callQueue", "autoReceptionist", "commonArea", "commonAreaPhone", "sharedLineGroup", "zoomRoom", "ciscoRoom/PolycomRoom", ... (12 values)
@@ -985,7 +1100,8 @@ type PhoneCallee struct {
 	ConnectionType  string `json:"connection_type,omitempty"` // one of "pstn_off_net", "voip", "pstn_on_net", "contact_center", "byop"
 }
 
-// PhoneCalleeAnsweredCallee is the object at object.callee in the "phone.callee_answered" event.
+// PhoneCalleeAnsweredCallee is the object at object.callee in the
+// "phone.callee_answered" event.
 type PhoneCalleeAnsweredCallee struct {
 	ExtensionID     string `json:"extension_id,omitempty"`
 	ExtensionType   string `json:"extension_type,omitempty"` // one of "user", "callQueue", "autoReceptionist", "commonArea", "commonAreaPhone", "sharedLineGroup", "zoomRoom", "ciscoRoom/PolycomRoom", ... (12 values)
@@ -1000,7 +1116,8 @@ type PhoneCalleeAnsweredCallee struct {
 	ConnectionType  string `json:"connection_type,omitempty"` // one of "pstn_off_net", "voip", "pstn_on_net", "contact_center", "byop"
 }
 
-// PhoneCalleeAnsweredCaller is the object at object.caller in the "phone.callee_answered" event.
+// PhoneCalleeAnsweredCaller is the object at object.caller in the
+// "phone.callee_answered" event.
 type PhoneCalleeAnsweredCaller struct {
 	ExtensionID     string `json:"extension_id,omitempty"`
 	ExtensionType   string `json:"extension_type,omitempty"` // one of "user", "callQueue", "autoReceptionist", "commonArea", "commonAreaPhone", "sharedLineGroup", "zoomRoom", "ciscoRoom/PolycomRoom", ... (12 values)
@@ -1010,7 +1127,8 @@ type PhoneCalleeAnsweredCaller struct {
 	ConnectionType  string `json:"connection_type,omitempty"` // one of "pstn_off_net", "voip", "pstn_on_net", "contact_center", "byop"
 }
 
-// PhoneCalleeAnsweredObject is the object at object in the "phone.callee_answered" event.
+// PhoneCalleeAnsweredObject is the object at object in the
+// "phone.callee_answered" event.
 type PhoneCalleeAnsweredObject struct {
 	CallID              string                    `json:"call_id"`            // required
 	Callee              PhoneCalleeAnsweredCallee `json:"callee"`             // required
@@ -1021,13 +1139,19 @@ type PhoneCalleeAnsweredObject struct {
 	RedirectForwardedBy PhoneRedirectForwardedBy  `json:"redirect_forwarded_by,omitempty"`
 }
 
-// PhoneCalleeCallElementCompletedObject is an object shared by 2 events, such as "phone.callee_call_element_completed" and "phone.caller_call_element_completed" (at object in "phone.callee_call_element_completed").
+// PhoneCalleeCallElementCompletedObject is an object shared by 2 events:
+// "phone.callee_call_element_completed" and
+// "phone.caller_call_element_completed" (at object in
+// "phone.callee_call_element_completed").
 type PhoneCalleeCallElementCompletedObject struct {
 	UserID       string             `json:"user_id"`       // required
 	CallElements []PhoneCallElement `json:"call_elements"` // required
 }
 
-// PhoneCalleeCallHistoryCompletedCallLog is an object shared by 2 events, such as "phone.callee_call_history_completed" and "phone.caller_call_history_completed" (at object.call_logs[] in "phone.callee_call_history_completed").
+// PhoneCalleeCallHistoryCompletedCallLog is an object shared by 2 events:
+// "phone.callee_call_history_completed" and
+// "phone.caller_call_history_completed" (at object.call_logs[] in
+// "phone.callee_call_history_completed").
 type PhoneCalleeCallHistoryCompletedCallLog struct {
 	ID                    ID       `json:"id"`           // required
 	CallPathID            string   `json:"call_path_id"` // required
@@ -1090,13 +1214,17 @@ type PhoneCalleeCallHistoryCompletedCallLog struct {
 	WaitTime              int      `json:"wait_time,omitempty"`
 }
 
-// PhoneCalleeCallHistoryCompletedObject is an object shared by 2 events, such as "phone.callee_call_history_completed" and "phone.caller_call_history_completed" (at object in "phone.callee_call_history_completed").
+// PhoneCalleeCallHistoryCompletedObject is an object shared by 2 events:
+// "phone.callee_call_history_completed" and
+// "phone.caller_call_history_completed" (at object in
+// "phone.callee_call_history_completed").
 type PhoneCalleeCallHistoryCompletedObject struct {
 	UserID   string                                   `json:"user_id"`   // required
 	CallLogs []PhoneCalleeCallHistoryCompletedCallLog `json:"call_logs"` // required
 }
 
-// PhoneCalleeCallLogCompletedCallLog is the object at object.call_logs[] in the "phone.callee_call_log_completed" event.
+// PhoneCalleeCallLogCompletedCallLog is the object at object.call_logs[] in the
+// "phone.callee_call_log_completed" event.
 type PhoneCalleeCallLogCompletedCallLog struct {
 	ID                   ID                                     `json:"id"` // required
 	CallerUserID         string                                 `json:"caller_user_id,omitempty"`
@@ -1140,7 +1268,9 @@ type PhoneCalleeCallLogCompletedCallLog struct {
 	CostCenter           string                                 `json:"cost_center,omitempty"`
 }
 
-// PhoneCalleeCallLogCompletedForwardedBy is an object shared by 2 events, such as "phone.callee_call_log_completed" and "phone.caller_call_log_completed" (at object.call_logs[].forwarded_by in "phone.callee_call_log_completed").
+// PhoneCalleeCallLogCompletedForwardedBy is an object shared by 2 events:
+// "phone.callee_call_log_completed" and "phone.caller_call_log_completed" (at
+// object.call_logs[].forwarded_by in "phone.callee_call_log_completed").
 type PhoneCalleeCallLogCompletedForwardedBy struct {
 	ExtensionNumber ID     `json:"extension_number,omitempty"`
 	ExtensionType   string `json:"extension_type,omitempty"` // one of "user", "callQueue", "autoReceptionist", "sharedLineGroup"
@@ -1150,13 +1280,16 @@ type PhoneCalleeCallLogCompletedForwardedBy struct {
 	PhoneNumber     string `json:"phone_number,omitempty"`
 }
 
-// PhoneCalleeCallLogCompletedObject is the object at object in the "phone.callee_call_log_completed" event.
+// PhoneCalleeCallLogCompletedObject is the object at object in the
+// "phone.callee_call_log_completed" event.
 type PhoneCalleeCallLogCompletedObject struct {
 	UserID   string                               `json:"user_id"`   // required
 	CallLogs []PhoneCalleeCallLogCompletedCallLog `json:"call_logs"` // required
 }
 
-// PhoneCalleeCaller is an object shared by 2 events, such as "phone.callee_meeting_inviting" and "phone.callee_parked" (at object.caller in "phone.callee_meeting_inviting").
+// PhoneCalleeCaller is an object shared by 2 events:
+// "phone.callee_meeting_inviting" and "phone.callee_parked" (at object.caller
+// in "phone.callee_meeting_inviting").
 type PhoneCalleeCaller struct {
 	ExtensionID     string `json:"extension_id,omitempty"`
 	ExtensionType   string `json:"extension_type,omitempty"` // one of "user", "callQueue", "autoReceptionist", "commonArea", "commonAreaPhone", "sharedLineGroup", "zoomRoom", "ciscoRoom/PolycomRoom", ... (12 values)
@@ -1167,7 +1300,8 @@ type PhoneCalleeCaller struct {
 	ConnectionType  string `json:"connection_type,omitempty"` // one of "pstn_off_net", "voip", "pstn_on_net", "contact_center", "byop"
 }
 
-// PhoneCalleeEndedCallee is the object at object.callee in the "phone.callee_ended" event.
+// PhoneCalleeEndedCallee is the object at object.callee in the
+// "phone.callee_ended" event.
 type PhoneCalleeEndedCallee struct {
 	ExtensionID     string `json:"extension_id,omitempty"`
 	ExtensionType   string `json:"extension_type,omitempty"` // one of "user", "callQueue", "autoReceptionist", "commonArea", "commonAreaPhone", "sharedLineGroup", "zoomRoom", "ciscoRoom/PolycomRoom", ... (12 values)
@@ -1181,7 +1315,8 @@ type PhoneCalleeEndedCallee struct {
 	ConnectionType  string `json:"connection_type,omitempty"` // one of "pstn_off_net", "voip", "pstn_on_net", "contact_center", "byop"
 }
 
-// PhoneCalleeEndedCaller is the object at object.caller in the "phone.callee_ended" event.
+// PhoneCalleeEndedCaller is the object at object.caller in the
+// "phone.callee_ended" event.
 type PhoneCalleeEndedCaller struct {
 	ExtensionID     string `json:"extension_id,omitempty"`
 	ExtensionType   string `json:"extension_type,omitempty"` // one of "user", "callQueue", "autoReceptionist", "commonArea", "commonAreaPhone", "sharedLineGroup", "zoomRoom", "ciscoRoom/PolycomRoom", ... (12 values)
@@ -1192,7 +1327,8 @@ type PhoneCalleeEndedCaller struct {
 	ConnectionType  string `json:"connection_type,omitempty"` // one of "pstn_off_net", "voip", "pstn_on_net", "contact_center", "byop"
 }
 
-// PhoneCalleeEndedObject is the object at object in the "phone.callee_ended" event.
+// PhoneCalleeEndedObject is the object at object in the "phone.callee_ended"
+// event.
 type PhoneCalleeEndedObject struct {
 	CallID              string                   `json:"call_id"`            // required
 	Callee              PhoneCalleeEndedCallee   `json:"callee"`             // required
@@ -1204,7 +1340,9 @@ type PhoneCalleeEndedObject struct {
 	RedirectForwardedBy PhoneRedirectForwardedBy `json:"redirect_forwarded_by,omitempty"`
 }
 
-// PhoneCalleeMeetingInvitingCallee is an object shared by 2 events, such as "phone.callee_meeting_inviting" and "phone.callee_parked" (at object.callee in "phone.callee_meeting_inviting").
+// PhoneCalleeMeetingInvitingCallee is an object shared by 2 events:
+// "phone.callee_meeting_inviting" and "phone.callee_parked" (at object.callee
+// in "phone.callee_meeting_inviting").
 type PhoneCalleeMeetingInvitingCallee struct {
 	ExtensionID     string `json:"extension_id,omitempty"`
 	ExtensionType   string `json:"extension_type,omitempty"` // one of "user", "callQueue", "autoReceptionist", "commonArea", "commonAreaPhone", "sharedLineGroup", "zoomRoom", "ciscoRoom/PolycomRoom", ... (12 values)
@@ -1216,7 +1354,8 @@ type PhoneCalleeMeetingInvitingCallee struct {
 	ConnectionType  string `json:"connection_type,omitempty"` // one of "pstn_off_net", "voip", "pstn_on_net", "contact_center", "byop"
 }
 
-// PhoneCalleeMeetingInvitingObject is the object at object in the "phone.callee_meeting_inviting" event.
+// PhoneCalleeMeetingInvitingObject is the object at object in the
+// "phone.callee_meeting_inviting" event.
 type PhoneCalleeMeetingInvitingObject struct {
 	CallID    string                           `json:"call_id"` // required
 	Callee    PhoneCalleeMeetingInvitingCallee `json:"callee"`  // required
@@ -1225,19 +1364,21 @@ type PhoneCalleeMeetingInvitingObject struct {
 	DateTime  DateTime                         `json:"date_time"` // required
 }
 
-// PhoneCalleeMissedObject is the object at object in the "phone.callee_missed" event.
+// PhoneCalleeMissedObject is the object at object in the "phone.callee_missed"
+// event.
 type PhoneCalleeMissedObject struct {
-	CallID              string           `json:"call_id"`            // required
-	Callee              PhoneCallee      `json:"callee"`             // required
-	Caller              PhoneCaller      `json:"caller"`             // required
-	RingingStartTime    DateTime         `json:"ringing_start_time"` // required
-	CallEndTime         DateTime         `json:"call_end_time"`      // required
-	ForwardedBy         PhoneForwardedBy `json:"forwarded_by,omitempty"`
-	RedirectForwardedBy json.RawMessage  `json:"redirect_forwarded_by,omitempty"`
-	HandupResult        string           `json:"handup_result,omitempty"`
+	CallID              string                   `json:"call_id"`            // required
+	Callee              PhoneCallee              `json:"callee"`             // required
+	Caller              PhoneCaller              `json:"caller"`             // required
+	RingingStartTime    DateTime                 `json:"ringing_start_time"` // required
+	CallEndTime         DateTime                 `json:"call_end_time"`      // required
+	ForwardedBy         PhoneForwardedBy         `json:"forwarded_by,omitempty"`
+	RedirectForwardedBy PhoneRedirectForwardedBy `json:"redirect_forwarded_by,omitempty"`
+	HandupResult        string                   `json:"handup_result,omitempty"`
 }
 
-// PhoneCalleeMuteCallee is the object at object.callee in the "phone.callee_mute" event.
+// PhoneCalleeMuteCallee is the object at object.callee in the
+// "phone.callee_mute" event.
 type PhoneCalleeMuteCallee struct {
 	ExtensionID     string `json:"extension_id,omitempty"`
 	ExtensionType   string `json:"extension_type,omitempty"` // one of "user", "callQueue", "autoReceptionist", "commonArea", "commonAreaPhone", "sharedLineGroup", "zoomRoom", "ciscoRoom/PolycomRoom", ... (9 values)
@@ -1250,7 +1391,8 @@ type PhoneCalleeMuteCallee struct {
 	ConnectionType  string `json:"connection_type,omitempty"` // one of "pstn_off_net", "voip", "pstn_on_net", "contact_center", "byop"
 }
 
-// PhoneCalleeMuteObject is the object at object in the "phone.callee_mute" event.
+// PhoneCalleeMuteObject is the object at object in the "phone.callee_mute"
+// event.
 type PhoneCalleeMuteObject struct {
 	CallID   string                `json:"call_id"`   // required
 	Callee   PhoneCalleeMuteCallee `json:"callee"`    // required
@@ -1258,7 +1400,8 @@ type PhoneCalleeMuteObject struct {
 	DateTime DateTime              `json:"date_time"` // required
 }
 
-// PhoneCalleeObject is an object shared by 2 events, such as "phone.callee_hold" and "phone.callee_unmute" (at object in "phone.callee_hold").
+// PhoneCalleeObject is an object shared by 2 events: "phone.callee_hold" and
+// "phone.callee_unmute" (at object in "phone.callee_hold").
 type PhoneCalleeObject struct {
 	CallID   string      `json:"call_id"`   // required
 	Callee   PhoneCallee `json:"callee"`    // required
@@ -1266,7 +1409,8 @@ type PhoneCalleeObject struct {
 	DateTime DateTime    `json:"date_time"` // required
 }
 
-// PhoneCalleeParkedObject is the object at object in the "phone.callee_parked" event.
+// PhoneCalleeParkedObject is the object at object in the "phone.callee_parked"
+// event.
 type PhoneCalleeParkedObject struct {
 	CallID            string                           `json:"call_id"` // required
 	Callee            PhoneCalleeMeetingInvitingCallee `json:"callee"`  // required
@@ -1276,7 +1420,8 @@ type PhoneCalleeParkedObject struct {
 	DateTime          DateTime                         `json:"date_time"` // required
 }
 
-// PhoneCalleeRejectedObject is the object at object in the "phone.callee_rejected" event.
+// PhoneCalleeRejectedObject is the object at object in the
+// "phone.callee_rejected" event.
 type PhoneCalleeRejectedObject struct {
 	CallID           string      `json:"call_id"`            // required
 	Callee           PhoneCallee `json:"callee"`             // required
@@ -1286,7 +1431,9 @@ type PhoneCalleeRejectedObject struct {
 	HandupResult     string      `json:"handup_result,omitempty"`
 }
 
-// PhoneCalleeRingingCallee is an object shared by 2 events, such as "phone.callee_ringing" and "phone.caller_ringing" (at object.callee in "phone.callee_ringing").
+// PhoneCalleeRingingCallee is an object shared by 2 events:
+// "phone.callee_ringing" and "phone.caller_ringing" (at object.callee in
+// "phone.callee_ringing").
 type PhoneCalleeRingingCallee struct {
 	ExtensionID     string `json:"extension_id,omitempty"`
 	ExtensionType   string `json:"extension_type,omitempty"` // one of "user", "callQueue", "autoReceptionist", "commonArea", "commonAreaPhone", "sharedLineGroup", "zoomRoom", "ciscoRoom/PolycomRoom", ... (12 values)
@@ -1302,7 +1449,9 @@ type PhoneCalleeRingingCallee struct {
 	ConnectionType  string `json:"connection_type,omitempty"` // one of "pstn_off_net", "voip", "pstn_on_net", "contact_center", "byop"
 }
 
-// PhoneCalleeRingingCaller is an object shared by 3 events, such as "phone.callee_ringing", "phone.caller_connected" and "phone.caller_ringing" (at object.caller in "phone.callee_ringing").
+// PhoneCalleeRingingCaller is an object shared by 3 events:
+// "phone.callee_ringing", "phone.caller_connected" and "phone.caller_ringing"
+// (at object.caller in "phone.callee_ringing").
 type PhoneCalleeRingingCaller struct {
 	ExtensionID     string `json:"extension_id,omitempty"`
 	ExtensionType   string `json:"extension_type,omitempty"` // one of "user", "callQueue", "autoReceptionist", "commonArea", "commonAreaPhone", "sharedLineGroup", "zoomRoom", "ciscoRoom/PolycomRoom", ... (12 values)
@@ -1313,7 +1462,8 @@ type PhoneCalleeRingingCaller struct {
 	ConnectionType  string `json:"connection_type,omitempty"` // one of "pstn_off_net", "voip", "pstn_on_net", "contact_center", "byop"
 }
 
-// PhoneCalleeRingingObject is the object at object in the "phone.callee_ringing" event.
+// PhoneCalleeRingingObject is the object at object in the
+// "phone.callee_ringing" event.
 type PhoneCalleeRingingObject struct {
 	CallID              string                   `json:"call_id"`            // required
 	Callee              PhoneCalleeRingingCallee `json:"callee"`             // required
@@ -1323,7 +1473,8 @@ type PhoneCalleeRingingObject struct {
 	RedirectForwardedBy PhoneRedirectForwardedBy `json:"redirect_forwarded_by,omitempty"`
 }
 
-// PhoneCalleeUnholdCallee is the object at object.callee in the "phone.callee_unhold" event.
+// PhoneCalleeUnholdCallee is the object at object.callee in the
+// "phone.callee_unhold" event.
 type PhoneCalleeUnholdCallee struct {
 	ExtensionID     string `json:"extension_id,omitempty"`
 	ExtensionType   string `json:"extension_type,omitempty"` // one of "user", "callQueue", "autoReceptionist", "commonArea", "commonAreaPhone", "sharedLineGroup", "zoomRoom", "ciscoRoom/PolycomRoom", ... (13 values)
@@ -1336,7 +1487,8 @@ type PhoneCalleeUnholdCallee struct {
 	ConnectionType  string `json:"connection_type,omitempty"` // one of "pstn_off_net", "voip", "pstn_on_net", "contact_center", "byop"
 }
 
-// PhoneCalleeUnholdCaller is the object at object.caller in the "phone.callee_unhold" event.
+// PhoneCalleeUnholdCaller is the object at object.caller in the
+// "phone.callee_unhold" event.
 type PhoneCalleeUnholdCaller struct {
 	ExtensionID     string `json:"extension_id,omitempty"`
 	ExtensionType   string `json:"extension_type,omitempty"` // one of "user", "callQueue", "autoReceptionist", "commonArea", "commonAreaPhone", "sharedLineGroup", "zoomRoom", "ciscoRoom/PolycomRoom", ... (13 values)
@@ -1348,7 +1500,8 @@ type PhoneCalleeUnholdCaller struct {
 	ConnectionType  string `json:"connection_type,omitempty"` // one of "pstn_off_net", "voip", "pstn_on_net", "contact_center", "byop"
 }
 
-// PhoneCalleeUnholdObject is the object at object in the "phone.callee_unhold" event.
+// PhoneCalleeUnholdObject is the object at object in the "phone.callee_unhold"
+// event.
 type PhoneCalleeUnholdObject struct {
 	CallID   string                  `json:"call_id"`   // required
 	Callee   PhoneCalleeUnholdCallee `json:"callee"`    // required
@@ -1356,7 +1509,9 @@ type PhoneCalleeUnholdObject struct {
 	DateTime DateTime                `json:"date_time"` // required
 }
 
-// PhoneCaller is an object shared by 5 events, such as "phone.callee_hold", "phone.callee_missed" and "phone.callee_mute" and 2 more (at object.caller in "phone.callee_hold").
+// PhoneCaller is an object shared by 5 events: "phone.callee_hold",
+// "phone.callee_missed", "phone.callee_mute" and 2 more (at object.caller in
+// "phone.callee_hold").
 type PhoneCaller struct {
 	ExtensionID     string `json:"extension_id,omitempty"`
 	ExtensionType   string `json:"extension_type,omitempty"` // one of "user", "callQueue", "autoReceptionist", "commonArea", "commonAreaPhone", "sharedLineGroup", "zoomRoom", "ciscoRoom/PolycomRoom", ... (12 values)
@@ -1368,7 +1523,8 @@ type PhoneCaller struct {
 	ConnectionType  string `json:"connection_type,omitempty"` // one of "pstn_off_net", "voip", "pstn_on_net", "contact_center", "byop"
 }
 
-// PhoneCallerCallLogCompletedCallLog is the object at object.call_logs[] in the "phone.caller_call_log_completed" event.
+// PhoneCallerCallLogCompletedCallLog is the object at object.call_logs[] in the
+// "phone.caller_call_log_completed" event.
 type PhoneCallerCallLogCompletedCallLog struct {
 	ID                   ID                                     `json:"id"`                             // required
 	CallerNumber         string                                 `json:"caller_number"`                  // required
@@ -1408,13 +1564,16 @@ type PhoneCallerCallLogCompletedCallLog struct {
 	CostCenter           string                                 `json:"cost_center,omitempty"`
 }
 
-// PhoneCallerCallLogCompletedObject is the object at object in the "phone.caller_call_log_completed" event.
+// PhoneCallerCallLogCompletedObject is the object at object in the
+// "phone.caller_call_log_completed" event.
 type PhoneCallerCallLogCompletedObject struct {
 	UserID   string                               `json:"user_id"`   // required
 	CallLogs []PhoneCallerCallLogCompletedCallLog `json:"call_logs"` // required
 }
 
-// PhoneCallerCallee is an object shared by 3 events, such as "phone.caller_ended", "phone.caller_hold" and "phone.caller_unhold" (at object.callee in "phone.caller_ended").
+// PhoneCallerCallee is an object shared by 3 events: "phone.caller_ended",
+// "phone.caller_hold" and "phone.caller_unhold" (at object.callee in
+// "phone.caller_ended").
 type PhoneCallerCallee struct {
 	ExtensionID     string `json:"extension_id,omitempty"`
 	ExtensionType   string `json:"extension_type,omitempty"` // one of "user", "callQueue", "autoReceptionist", "commonArea", "commonAreaPhone", "sharedLineGroup", "zoomRoom", "ciscoRoom/PolycomRoom", ... (12 values)
@@ -1426,7 +1585,8 @@ type PhoneCallerCallee struct {
 	ConnectionType  string `json:"connection_type,omitempty"` // one of "pstn_off_net", "voip", "pstn_on_net", "contact_center", "byop"
 }
 
-// PhoneCallerConnectedCaller is the object at object.caller in the "phone.caller_connected" event.
+// PhoneCallerConnectedCaller is the object at object.caller in the
+// "phone.caller_connected" event.
 type PhoneCallerConnectedCaller struct {
 	ExtensionID     string `json:"extension_id,omitempty"`
 	ExtensionType   string `json:"extension_type,omitempty"` // one of "user", "callQueue", "autoReceptionist", "commonArea", "commonAreaPhone", "sharedLineGroup", "zoomRoom", "ciscoRoom/PolycomRoom", ... (12 values)
@@ -1441,7 +1601,8 @@ type PhoneCallerConnectedCaller struct {
 	ConnectionType  string `json:"connection_type,omitempty"` // one of "pstn_off_net", "voip", "pstn_on_net", "contact_center", "byop"
 }
 
-// PhoneCallerConnectedObject is the object at object in the "phone.caller_connected" event.
+// PhoneCallerConnectedObject is the object at object in the
+// "phone.caller_connected" event.
 type PhoneCallerConnectedObject struct {
 	CallID             string                     `json:"call_id"`              // required
 	Caller             PhoneCallerConnectedCaller `json:"caller"`               // required
@@ -1450,7 +1611,9 @@ type PhoneCallerConnectedObject struct {
 	ConnectedStartTime DateTime                   `json:"connected_start_time"` // required
 }
 
-// PhoneCallerEndedCaller is an object shared by 3 events, such as "phone.caller_ended", "phone.caller_mute" and "phone.caller_unmute" (at object.caller in "phone.caller_ended").
+// PhoneCallerEndedCaller is an object shared by 3 events: "phone.caller_ended",
+// "phone.caller_mute" and "phone.caller_unmute" (at object.caller in
+// "phone.caller_ended").
 type PhoneCallerEndedCaller struct {
 	ExtensionID     string `json:"extension_id,omitempty"`
 	ExtensionType   string `json:"extension_type,omitempty"` // one of "user", "callQueue", "autoReceptionist", "commonArea", "commonAreaPhone", "sharedLineGroup", "zoomRoom", "ciscoRoom/PolycomRoom", ... (12 values)
@@ -1463,7 +1626,8 @@ type PhoneCallerEndedCaller struct {
 	ConnectionType  string `json:"connection_type,omitempty"` // one of "pstn_off_net", "voip", "pstn_on_net", "contact_center", "byop"
 }
 
-// PhoneCallerEndedObject is the object at object in the "phone.caller_ended" event.
+// PhoneCallerEndedObject is the object at object in the "phone.caller_ended"
+// event.
 type PhoneCallerEndedObject struct {
 	CallID           string                 `json:"call_id"`            // required
 	Callee           PhoneCallerCallee      `json:"callee"`             // required
@@ -1474,7 +1638,8 @@ type PhoneCallerEndedObject struct {
 	HandupResult     string                 `json:"handup_result,omitempty"`
 }
 
-// PhoneCallerHoldCaller is an object shared by 2 events, such as "phone.caller_hold" and "phone.caller_unhold" (at object.caller in "phone.caller_hold").
+// PhoneCallerHoldCaller is an object shared by 2 events: "phone.caller_hold"
+// and "phone.caller_unhold" (at object.caller in "phone.caller_hold").
 type PhoneCallerHoldCaller struct {
 	ExtensionID     string `json:"extension_id,omitempty"`
 	ExtensionType   string `json:"extension_type,omitempty"` // one of "user", "callQueue", "autoReceptionist", "commonArea", "commonAreaPhone", "sharedLineGroup", "zoomRoom", "ciscoRoom/PolycomRoom", ... (12 values)
@@ -1487,7 +1652,8 @@ type PhoneCallerHoldCaller struct {
 	ConnectionType  string `json:"connection_type,omitempty"` // one of "pstn_off_net", "voip", "pstn_on_net", "contact_center", "byop"
 }
 
-// PhoneCallerMeetingInvitingCallee is the object at object.callee in the "phone.caller_meeting_inviting" event.
+// PhoneCallerMeetingInvitingCallee is the object at object.callee in the
+// "phone.caller_meeting_inviting" event.
 type PhoneCallerMeetingInvitingCallee struct {
 	ExtensionID     string `json:"extension_id,omitempty"`
 	ExtensionType   string `json:"extension_type,omitempty"` // one of "user", "callQueue", "autoReceptionist", "commonArea", "commonAreaPhone", "sharedLineGroup", "zoomRoom", "ciscoRoom/PolycomRoom", ... (12 values)
@@ -1498,7 +1664,8 @@ type PhoneCallerMeetingInvitingCallee struct {
 	ConnectionType  string `json:"connection_type,omitempty"` // one of "pstn_off_net", "voip", "pstn_on_net", "contact_center", "byop"
 }
 
-// PhoneCallerMeetingInvitingCaller is the object at object.caller in the "phone.caller_meeting_inviting" event.
+// PhoneCallerMeetingInvitingCaller is the object at object.caller in the
+// "phone.caller_meeting_inviting" event.
 type PhoneCallerMeetingInvitingCaller struct {
 	ExtensionID     string `json:"extension_id,omitempty"`
 	ExtensionType   string `json:"extension_type,omitempty"` // one of "user", "callQueue", "autoReceptionist", "commonArea", "commonAreaPhone", "sharedLineGroup", "zoomRoom", "ciscoRoom/PolycomRoom", ... (12 values)
@@ -1510,7 +1677,8 @@ type PhoneCallerMeetingInvitingCaller struct {
 	ConnectionType  string `json:"connection_type,omitempty"` // one of "pstn_off_net", "voip", "pstn_on_net", "contact_center", "byop"
 }
 
-// PhoneCallerMeetingInvitingObject is the object at object in the "phone.caller_meeting_inviting" event.
+// PhoneCallerMeetingInvitingObject is the object at object in the
+// "phone.caller_meeting_inviting" event.
 type PhoneCallerMeetingInvitingObject struct {
 	CallID    string                           `json:"call_id"` // required
 	Callee    PhoneCallerMeetingInvitingCallee `json:"callee"`  // required
@@ -1519,7 +1687,8 @@ type PhoneCallerMeetingInvitingObject struct {
 	DateTime  DateTime                         `json:"date_time"` // required
 }
 
-// PhoneCallerMuteCallee is an object shared by 2 events, such as "phone.caller_mute" and "phone.caller_unmute" (at object.callee in "phone.caller_mute").
+// PhoneCallerMuteCallee is an object shared by 2 events: "phone.caller_mute"
+// and "phone.caller_unmute" (at object.callee in "phone.caller_mute").
 type PhoneCallerMuteCallee struct {
 	ExtensionID     string `json:"extension_id,omitempty"`
 	ExtensionType   string `json:"extension_type,omitempty"` // one of "user", "callQueue", "autoReceptionist", "commonArea", "commonAreaPhone", "sharedLineGroup", "zoomRoom", "ciscoRoom/PolycomRoom", ... (12 values)
@@ -1531,7 +1700,8 @@ type PhoneCallerMuteCallee struct {
 	ConnectionType  string `json:"connection_type,omitempty"` // one of "pstn_off_net", "voip", "pstn_on_net", "contact_center", "byop"
 }
 
-// PhoneCallerMuteObject is an object shared by 2 events, such as "phone.caller_mute" and "phone.caller_unmute" (at object in "phone.caller_mute").
+// PhoneCallerMuteObject is an object shared by 2 events: "phone.caller_mute"
+// and "phone.caller_unmute" (at object in "phone.caller_mute").
 type PhoneCallerMuteObject struct {
 	CallID   string                 `json:"call_id"`   // required
 	Callee   PhoneCallerMuteCallee  `json:"callee"`    // required
@@ -1539,7 +1709,8 @@ type PhoneCallerMuteObject struct {
 	DateTime DateTime               `json:"date_time"` // required
 }
 
-// PhoneCallerObject is an object shared by 2 events, such as "phone.caller_hold" and "phone.caller_unhold" (at object in "phone.caller_hold").
+// PhoneCallerObject is an object shared by 2 events: "phone.caller_hold" and
+// "phone.caller_unhold" (at object in "phone.caller_hold").
 type PhoneCallerObject struct {
 	CallID   string                `json:"call_id"`   // required
 	Callee   PhoneCallerCallee     `json:"callee"`    // required
@@ -1547,7 +1718,8 @@ type PhoneCallerObject struct {
 	DateTime DateTime              `json:"date_time"` // required
 }
 
-// PhoneCallerRingingObject is the object at object in the "phone.caller_ringing" event.
+// PhoneCallerRingingObject is the object at object in the
+// "phone.caller_ringing" event.
 type PhoneCallerRingingObject struct {
 	CallID           string                   `json:"call_id"`            // required
 	Caller           PhoneCalleeRingingCallee `json:"caller"`             // required
@@ -1555,7 +1727,8 @@ type PhoneCallerRingingObject struct {
 	RingingStartTime DateTime                 `json:"ringing_start_time"` // required
 }
 
-// PhoneConferenceStartedObject is the object at object in the "phone.conference_started" event.
+// PhoneConferenceStartedObject is the object at object in the
+// "phone.conference_started" event.
 type PhoneConferenceStartedObject struct {
 	FailureReason                 string     `json:"failure_reason,omitempty"`
 	EnableMultiplePartyConference bool       `json:"enable_multiple_party_conference,omitempty"`
@@ -1565,14 +1738,18 @@ type PhoneConferenceStartedObject struct {
 	DateTime                      DateTime   `json:"date_time"` // required
 }
 
-// PhoneCustomDisclaimerList is an object shared by 2 events, such as "phone.account_settings_updated" and "phone.group_settings_updated" (at object.settings.show_custom_disclaimer_when_using_zoom_phone.custom_disclaimer_list[] in "phone.account_settings_updated").
+// PhoneCustomDisclaimerList is an object shared by 2 events:
+// "phone.account_settings_updated" and "phone.group_settings_updated" (at
+// object.settings.show_custom_disclaimer_when_using_zoom_phone.custom_disclaimer_list[]
+// in "phone.account_settings_updated").
 type PhoneCustomDisclaimerList struct {
 	Language string `json:"language,omitempty"`
 	Title    string `json:"title,omitempty"`
 	Body     string `json:"body,omitempty"`
 }
 
-// PhoneCustomizeLineName is the object at object.settings.customize_line_name in the "phone.account_settings_updated" event.
+// PhoneCustomizeLineName is the object at object.settings.customize_line_name
+// in the "phone.account_settings_updated" event.
 type PhoneCustomizeLineName struct {
 	Enable             bool   `json:"enable,omitempty"`
 	Locked             bool   `json:"locked,omitempty"`
@@ -1581,14 +1758,17 @@ type PhoneCustomizeLineName struct {
 	CommonAreaLineName string `json:"common_area_line_name,omitempty"` // one of "phoneNumber", "extensionNumber", "displayName", "displayName;extensionNumber"
 }
 
-// PhoneDeviceRegistrationObject is the object at object in the "phone.device_registration" event.
+// PhoneDeviceRegistrationObject is the object at object in the
+// "phone.device_registration" event.
 type PhoneDeviceRegistrationObject struct {
 	DeviceID   string `json:"device_id"`   // required
 	DeviceName string `json:"device_name"` // required
 	MacAddress string `json:"mac_address"` // required
 }
 
-// PhoneDisplayCallFeedbackSurvey is the object at object.settings.display_call_feedback_survey in the "phone.account_settings_updated" event.
+// PhoneDisplayCallFeedbackSurvey is the object at
+// object.settings.display_call_feedback_survey in the
+// "phone.account_settings_updated" event.
 type PhoneDisplayCallFeedbackSurvey struct {
 	Enable           bool                  `json:"enable,omitempty"`
 	Locked           bool                  `json:"locked,omitempty"`
@@ -1598,7 +1778,8 @@ type PhoneDisplayCallFeedbackSurvey struct {
 	FeedbackDuration PhoneFeedbackDuration `json:"feedback_duration,omitempty"`
 }
 
-// PhoneEmergencyAddress is the object at object.emergency_address in the "phone.emergency_alert" event.
+// PhoneEmergencyAddress is the object at object.emergency_address in the
+// "phone.emergency_alert" event.
 type PhoneEmergencyAddress struct {
 	Country      string `json:"country,omitempty"`
 	AddressLine1 string `json:"address_line1,omitempty"`
@@ -1608,12 +1789,14 @@ type PhoneEmergencyAddress struct {
 	StateCode    string `json:"state_code,omitempty"`
 }
 
-// PhoneEmergencyAlertCallee is the object at object.callee in the "phone.emergency_alert" event.
+// PhoneEmergencyAlertCallee is the object at object.callee in the
+// "phone.emergency_alert" event.
 type PhoneEmergencyAlertCallee struct {
 	PhoneNumber string `json:"phone_number,omitempty"`
 }
 
-// PhoneEmergencyAlertCaller is the object at object.caller in the "phone.emergency_alert" event.
+// PhoneEmergencyAlertCaller is the object at object.caller in the
+// "phone.emergency_alert" event.
 type PhoneEmergencyAlertCaller struct {
 	ID              ID     `json:"id"` // required
 	PhoneNumber     string `json:"phone_number,omitempty"`
@@ -1625,7 +1808,8 @@ type PhoneEmergencyAlertCaller struct {
 	SiteName        string `json:"site_name,omitempty"`
 }
 
-// PhoneEmergencyAlertObject is the object at object in the "phone.emergency_alert" event.
+// PhoneEmergencyAlertObject is the object at object in the
+// "phone.emergency_alert" event.
 type PhoneEmergencyAlertObject struct {
 	CallID           string                    `json:"call_id"`            // required
 	Caller           PhoneEmergencyAlertCaller `json:"caller"`             // required
@@ -1637,17 +1821,22 @@ type PhoneEmergencyAlertObject struct {
 	EmergencyAddress PhoneEmergencyAddress     `json:"emergency_address,omitempty"`
 }
 
-// PhoneFaxLog is an object shared by 2 events, such as "phone.fax_log_deleted" and "phone.fax_log_permanently_deleted" (at object.fax_logs[] in "phone.fax_log_deleted").
+// PhoneFaxLog is an object shared by 2 events: "phone.fax_log_deleted" and
+// "phone.fax_log_permanently_deleted" (at object.fax_logs[] in
+// "phone.fax_log_deleted").
 type PhoneFaxLog struct {
 	FaxLogID string `json:"fax_log_id"` // required
 }
 
-// PhoneFaxLogObject is an object shared by 2 events, such as "phone.fax_log_deleted" and "phone.fax_log_permanently_deleted" (at object in "phone.fax_log_deleted").
+// PhoneFaxLogObject is an object shared by 2 events: "phone.fax_log_deleted"
+// and "phone.fax_log_permanently_deleted" (at object in
+// "phone.fax_log_deleted").
 type PhoneFaxLogObject struct {
 	FaxLogs []PhoneFaxLog `json:"fax_logs"` // required
 }
 
-// PhoneFaxObject is an object shared by 2 events, such as "phone.fax_received" and "phone.fax_sent" (at object in "phone.fax_received").
+// PhoneFaxObject is an object shared by 2 events: "phone.fax_received" and
+// "phone.fax_sent" (at object in "phone.fax_received").
 type PhoneFaxObject struct {
 	FaxLogID                string   `json:"fax_log_id"`              // required
 	FaxID                   string   `json:"fax_id"`                  // required
@@ -1676,21 +1865,29 @@ type PhoneFaxObject struct {
 	CreateTime              DateTime `json:"create_time"`      // required
 }
 
-// PhoneFeedbackDuration is an object shared by 2 events, such as "phone.account_settings_updated" and "phone.group_settings_updated" (at object.settings.display_call_feedback_survey.feedback_duration in "phone.account_settings_updated").
+// PhoneFeedbackDuration is an object shared by 2 events:
+// "phone.account_settings_updated" and "phone.group_settings_updated" (at
+// object.settings.display_call_feedback_survey.feedback_duration in
+// "phone.account_settings_updated").
 type PhoneFeedbackDuration struct {
 	Enable bool `json:"enable,omitempty"`
 	Min    int  `json:"min,omitempty"`
 	Max    int  `json:"max,omitempty"`
 }
 
-// PhoneFeedbackMos is an object shared by 2 events, such as "phone.account_settings_updated" and "phone.group_settings_updated" (at object.settings.display_call_feedback_survey.feedback_mos in "phone.account_settings_updated").
+// PhoneFeedbackMos is an object shared by 2 events:
+// "phone.account_settings_updated" and "phone.group_settings_updated" (at
+// object.settings.display_call_feedback_survey.feedback_mos in
+// "phone.account_settings_updated").
 type PhoneFeedbackMos struct {
 	Enable bool   `json:"enable,omitempty"`
 	Min    string `json:"min,omitempty"`
 	Max    string `json:"max,omitempty"`
 }
 
-// PhoneForwardTo is an object shared by 2 events, such as "phone.account_settings_updated" and "phone.group_settings_updated" (at object.settings.call_park.forward_to in "phone.account_settings_updated").
+// PhoneForwardTo is an object shared by 2 events:
+// "phone.account_settings_updated" and "phone.group_settings_updated" (at
+// object.settings.call_park.forward_to in "phone.account_settings_updated").
 type PhoneForwardTo struct {
 	DisplayName     string `json:"display_name,omitempty"`
 	ExtensionID     string `json:"extension_id,omitempty"`
@@ -1699,14 +1896,17 @@ type PhoneForwardTo struct {
 	ID              ID     `json:"id,omitempty"`
 }
 
-// PhoneForwardedBy is an object shared by 4 events, such as "phone.callee_answered", "phone.callee_ended" and "phone.callee_missed" and 1 more (at object.forwarded_by in "phone.callee_answered").
+// PhoneForwardedBy is an object shared by 4 events: "phone.callee_answered",
+// "phone.callee_ended", "phone.callee_missed" and 1 more (at
+// object.forwarded_by in "phone.callee_answered").
 type PhoneForwardedBy struct {
 	Name            string `json:"name,omitempty"`
 	ExtensionNumber ID     `json:"extension_number,omitempty"`
 	ExtensionType   string `json:"extension_type,omitempty"`
 }
 
-// PhoneForwardedTo is the object at object.call_logs[].forwarded_to in the "phone.caller_call_log_completed" event.
+// PhoneForwardedTo is the object at object.call_logs[].forwarded_to in the
+// "phone.caller_call_log_completed" event.
 type PhoneForwardedTo struct {
 	ExtensionNumber ID     `json:"extension_number,omitempty"`
 	ExtensionType   string `json:"extension_type,omitempty"` // one of "user", "callQueue", "autoReceptionist", "sharedLineGroup", "pstn"
@@ -1716,7 +1916,8 @@ type PhoneForwardedTo struct {
 	PhoneNumber     string `json:"phone_number,omitempty"`
 }
 
-// PhoneGenericDeviceProvisionObject is the object at object in the "phone.generic_device_provision" event.
+// PhoneGenericDeviceProvisionObject is the object at object in the
+// "phone.generic_device_provision" event.
 type PhoneGenericDeviceProvisionObject struct {
 	ID          ID             `json:"id"`           // required
 	DisplayName string         `json:"display_name"` // required
@@ -1726,7 +1927,9 @@ type PhoneGenericDeviceProvisionObject struct {
 	Provision   PhoneProvision `json:"provision,omitempty"`
 }
 
-// PhoneGroupSettingsUpdatedAdHocCallRecording is the object at object.settings.ad_hoc_call_recording in the "phone.group_settings_updated" event.
+// PhoneGroupSettingsUpdatedAdHocCallRecording is the object at
+// object.settings.ad_hoc_call_recording in the "phone.group_settings_updated"
+// event.
 type PhoneGroupSettingsUpdatedAdHocCallRecording struct {
 	Enable                   bool                                           `json:"enable,omitempty"`
 	Locked                   bool                                           `json:"locked,omitempty"`
@@ -1740,7 +1943,9 @@ type PhoneGroupSettingsUpdatedAdHocCallRecording struct {
 	PlayRecordingBeepTone    PhoneGroupSettingsUpdatedPlayRecordingBeepTone `json:"play_recording_beep_tone,omitempty"`
 }
 
-// PhoneGroupSettingsUpdatedAdvancedEncryption is the object at object.settings.advanced_encryption in the "phone.group_settings_updated" event.
+// PhoneGroupSettingsUpdatedAdvancedEncryption is the object at
+// object.settings.advanced_encryption in the "phone.group_settings_updated"
+// event.
 type PhoneGroupSettingsUpdatedAdvancedEncryption struct {
 	Enable                              bool   `json:"enable,omitempty"`
 	Locked                              bool   `json:"locked,omitempty"`
@@ -1749,7 +1954,9 @@ type PhoneGroupSettingsUpdatedAdvancedEncryption struct {
 	DisableIncomingUnencryptedVoicemail bool   `json:"disable_incoming_unencrypted_voicemail,omitempty"`
 }
 
-// PhoneGroupSettingsUpdatedAllowEmergencyCalls is the object at object.settings.allow_emergency_calls in the "phone.group_settings_updated" event.
+// PhoneGroupSettingsUpdatedAllowEmergencyCalls is the object at
+// object.settings.allow_emergency_calls in the "phone.group_settings_updated"
+// event.
 type PhoneGroupSettingsUpdatedAllowEmergencyCalls struct {
 	Enable                            bool   `json:"enable,omitempty"`
 	Locked                            bool   `json:"locked,omitempty"`
@@ -1759,7 +1966,9 @@ type PhoneGroupSettingsUpdatedAllowEmergencyCalls struct {
 	AllowEmergencyCallsFromDeskphones bool   `json:"allow_emergency_calls_from_deskphones,omitempty"`
 }
 
-// PhoneGroupSettingsUpdatedAllowEndUserEditCallHandling is the object at object.settings.allow_end_user_edit_call_handling in the "phone.group_settings_updated" event.
+// PhoneGroupSettingsUpdatedAllowEndUserEditCallHandling is the object at
+// object.settings.allow_end_user_edit_call_handling in the
+// "phone.group_settings_updated" event.
 type PhoneGroupSettingsUpdatedAllowEndUserEditCallHandling struct {
 	Enable   bool   `json:"enable,omitempty"`
 	Locked   bool   `json:"locked,omitempty"`
@@ -1767,7 +1976,9 @@ type PhoneGroupSettingsUpdatedAllowEndUserEditCallHandling struct {
 	Modified bool   `json:"modified,omitempty"`
 }
 
-// PhoneGroupSettingsUpdatedAllowedCallLocations is the object at object.settings.allowed_call_locations in the "phone.group_settings_updated" event.
+// PhoneGroupSettingsUpdatedAllowedCallLocations is the object at
+// object.settings.allowed_call_locations in the "phone.group_settings_updated"
+// event.
 type PhoneGroupSettingsUpdatedAllowedCallLocations struct {
 	Enable             bool   `json:"enable,omitempty"`
 	Locked             bool   `json:"locked,omitempty"`
@@ -1777,7 +1988,9 @@ type PhoneGroupSettingsUpdatedAllowedCallLocations struct {
 	AllowInternalCalls bool   `json:"allow_internal_calls,omitempty"`
 }
 
-// PhoneGroupSettingsUpdatedAllowedDeviceLocations is the object at object.settings.allowed_device_locations in the "phone.group_settings_updated" event.
+// PhoneGroupSettingsUpdatedAllowedDeviceLocations is the object at
+// object.settings.allowed_device_locations in the
+// "phone.group_settings_updated" event.
 type PhoneGroupSettingsUpdatedAllowedDeviceLocations struct {
 	Enable           bool   `json:"enable,omitempty"`
 	Locked           bool   `json:"locked,omitempty"`
@@ -1786,7 +1999,9 @@ type PhoneGroupSettingsUpdatedAllowedDeviceLocations struct {
 	BlockDevicesType string `json:"block_devices_type,omitempty"` // one of "network_change_detected", "outside_allowed_location"
 }
 
-// PhoneGroupSettingsUpdatedAutoCallRecording is the object at object.settings.auto_call_recording in the "phone.group_settings_updated" event.
+// PhoneGroupSettingsUpdatedAutoCallRecording is the object at
+// object.settings.auto_call_recording in the "phone.group_settings_updated"
+// event.
 type PhoneGroupSettingsUpdatedAutoCallRecording struct {
 	Enable                       bool                                           `json:"enable,omitempty"`
 	Locked                       bool                                           `json:"locked,omitempty"`
@@ -1801,7 +2016,9 @@ type PhoneGroupSettingsUpdatedAutoCallRecording struct {
 	PlayRecordingBeepTone        PhoneGroupSettingsUpdatedPlayRecordingBeepTone `json:"play_recording_beep_tone,omitempty"`
 }
 
-// PhoneGroupSettingsUpdatedAutoDeleteDataAfterRetentionDuration is the object at object.settings.auto_delete_data_after_retention_duration in the "phone.group_settings_updated" event.
+// PhoneGroupSettingsUpdatedAutoDeleteDataAfterRetentionDuration is the object
+// at object.settings.auto_delete_data_after_retention_duration in the
+// "phone.group_settings_updated" event.
 type PhoneGroupSettingsUpdatedAutoDeleteDataAfterRetentionDuration struct {
 	Enable                     bool        `json:"enable,omitempty"`
 	Locked                     bool        `json:"locked,omitempty"`
@@ -1812,7 +2029,9 @@ type PhoneGroupSettingsUpdatedAutoDeleteDataAfterRetentionDuration struct {
 	PermanentlyDeleteAfterDays int         `json:"permanently_delete_after_days,omitempty"`
 }
 
-// PhoneGroupSettingsUpdatedAutoOptOutInCallQueue is the object at object.settings.auto_opt_out_in_call_queue in the "phone.group_settings_updated" event.
+// PhoneGroupSettingsUpdatedAutoOptOutInCallQueue is the object at
+// object.settings.auto_opt_out_in_call_queue in the
+// "phone.group_settings_updated" event.
 type PhoneGroupSettingsUpdatedAutoOptOutInCallQueue struct {
 	Enable                      bool   `json:"enable,omitempty"`
 	Locked                      bool   `json:"locked,omitempty"`
@@ -1821,7 +2040,9 @@ type PhoneGroupSettingsUpdatedAutoOptOutInCallQueue struct {
 	PromptBeforeOptOutCallQueue bool   `json:"prompt_before_opt_out_call_queue,omitempty"`
 }
 
-// PhoneGroupSettingsUpdatedBlockExternalCalls is the object at object.settings.block_external_calls in the "phone.group_settings_updated" event.
+// PhoneGroupSettingsUpdatedBlockExternalCalls is the object at
+// object.settings.block_external_calls in the "phone.group_settings_updated"
+// event.
 type PhoneGroupSettingsUpdatedBlockExternalCalls struct {
 	Enable             bool   `json:"enable,omitempty"`
 	Locked             bool   `json:"locked,omitempty"`
@@ -1833,7 +2054,9 @@ type PhoneGroupSettingsUpdatedBlockExternalCalls struct {
 	BlockCallAction    int    `json:"block_call_action,omitempty"` // one of 0, 9
 }
 
-// PhoneGroupSettingsUpdatedCallHandlingForwardingToOtherUsers is the object at object.settings.call_handling_forwarding_to_other_users in the "phone.group_settings_updated" event.
+// PhoneGroupSettingsUpdatedCallHandlingForwardingToOtherUsers is the object at
+// object.settings.call_handling_forwarding_to_other_users in the
+// "phone.group_settings_updated" event.
 type PhoneGroupSettingsUpdatedCallHandlingForwardingToOtherUsers struct {
 	Enable             bool   `json:"enable,omitempty"`
 	Locked             bool   `json:"locked,omitempty"`
@@ -1842,7 +2065,9 @@ type PhoneGroupSettingsUpdatedCallHandlingForwardingToOtherUsers struct {
 	CallForwardingType int    `json:"call_forwarding_type,omitempty"` // one of 1, 2, 3, 4
 }
 
-// PhoneGroupSettingsUpdatedCallLiveTranscription is the object at object.settings.call_live_transcription in the "phone.group_settings_updated" event.
+// PhoneGroupSettingsUpdatedCallLiveTranscription is the object at
+// object.settings.call_live_transcription in the "phone.group_settings_updated"
+// event.
 type PhoneGroupSettingsUpdatedCallLiveTranscription struct {
 	Enable                   bool                          `json:"enable,omitempty"`
 	Locked                   bool                          `json:"locked,omitempty"`
@@ -1851,7 +2076,8 @@ type PhoneGroupSettingsUpdatedCallLiveTranscription struct {
 	TranscriptionStartPrompt PhoneTranscriptionStartPrompt `json:"transcription_start_prompt,omitempty"`
 }
 
-// PhoneGroupSettingsUpdatedCallOverflow is the object at object.settings.call_overflow in the "phone.group_settings_updated" event.
+// PhoneGroupSettingsUpdatedCallOverflow is the object at
+// object.settings.call_overflow in the "phone.group_settings_updated" event.
 type PhoneGroupSettingsUpdatedCallOverflow struct {
 	Enable           bool   `json:"enable,omitempty"`
 	Locked           bool   `json:"locked,omitempty"`
@@ -1860,7 +2086,8 @@ type PhoneGroupSettingsUpdatedCallOverflow struct {
 	CallOverflowType int    `json:"call_overflow_type,omitempty"` // one of 1, 2, 3, 4
 }
 
-// PhoneGroupSettingsUpdatedCallPark is the object at object.settings.call_park in the "phone.group_settings_updated" event.
+// PhoneGroupSettingsUpdatedCallPark is the object at object.settings.call_park
+// in the "phone.group_settings_updated" event.
 type PhoneGroupSettingsUpdatedCallPark struct {
 	Enable                bool             `json:"enable,omitempty"`
 	ExpirationPeriod      int              `json:"expiration_period,omitempty"` // one of 1, 2, 3, 4, 5, 6, 7, 8, ... (20 values)
@@ -1873,7 +2100,8 @@ type PhoneGroupSettingsUpdatedCallPark struct {
 	Modified              bool             `json:"modified,omitempty"`
 }
 
-// PhoneGroupSettingsUpdatedCallScreening is the object at object.settings.call_screening in the "phone.group_settings_updated" event.
+// PhoneGroupSettingsUpdatedCallScreening is the object at
+// object.settings.call_screening in the "phone.group_settings_updated" event.
 type PhoneGroupSettingsUpdatedCallScreening struct {
 	Enable                     bool   `json:"enable,omitempty"`
 	Locked                     bool   `json:"locked,omitempty"`
@@ -1882,7 +2110,9 @@ type PhoneGroupSettingsUpdatedCallScreening struct {
 	ExcludeUserCompanyContacts bool   `json:"exclude_user_company_contacts,omitempty"`
 }
 
-// PhoneGroupSettingsUpdatedCallTransferring is the object at object.settings.call_transferring in the "phone.group_settings_updated" event.
+// PhoneGroupSettingsUpdatedCallTransferring is the object at
+// object.settings.call_transferring in the "phone.group_settings_updated"
+// event.
 type PhoneGroupSettingsUpdatedCallTransferring struct {
 	Enable               bool   `json:"enable,omitempty"`
 	Locked               bool   `json:"locked,omitempty"`
@@ -1891,7 +2121,9 @@ type PhoneGroupSettingsUpdatedCallTransferring struct {
 	CallTransferringType int    `json:"call_transferring_type,omitempty"` // one of 1, 2, 3, 4
 }
 
-// PhoneGroupSettingsUpdatedDisplayCallFeedbackSurvey is the object at object.settings.display_call_feedback_survey in the "phone.group_settings_updated" event.
+// PhoneGroupSettingsUpdatedDisplayCallFeedbackSurvey is the object at
+// object.settings.display_call_feedback_survey in the
+// "phone.group_settings_updated" event.
 type PhoneGroupSettingsUpdatedDisplayCallFeedbackSurvey struct {
 	Enable           bool                  `json:"enable,omitempty"`
 	Locked           bool                  `json:"locked,omitempty"`
@@ -1902,13 +2134,15 @@ type PhoneGroupSettingsUpdatedDisplayCallFeedbackSurvey struct {
 	FeedbackDuration PhoneFeedbackDuration `json:"feedback_duration,omitempty"`
 }
 
-// PhoneGroupSettingsUpdatedObject is the object at object in the "phone.group_settings_updated" event.
+// PhoneGroupSettingsUpdatedObject is the object at object in the
+// "phone.group_settings_updated" event.
 type PhoneGroupSettingsUpdatedObject struct {
 	GroupID  string                            `json:"group_id"` // required
 	Settings PhoneGroupSettingsUpdatedSettings `json:"settings"` // required
 }
 
-// PhoneGroupSettingsUpdatedOnlineFax is the object at object.settings.online_fax in the "phone.group_settings_updated" event.
+// PhoneGroupSettingsUpdatedOnlineFax is the object at
+// object.settings.online_fax in the "phone.group_settings_updated" event.
 type PhoneGroupSettingsUpdatedOnlineFax struct {
 	Enable                         bool   `json:"enable,omitempty"`
 	Locked                         bool   `json:"locked,omitempty"`
@@ -1918,7 +2152,9 @@ type PhoneGroupSettingsUpdatedOnlineFax struct {
 	IncludeFaxAsAttachment         bool   `json:"include_fax_as_attachment,omitempty"`
 }
 
-// PhoneGroupSettingsUpdatedPersonalAudioLibrary is the object at object.settings.personal_audio_library in the "phone.group_settings_updated" event.
+// PhoneGroupSettingsUpdatedPersonalAudioLibrary is the object at
+// object.settings.personal_audio_library in the "phone.group_settings_updated"
+// event.
 type PhoneGroupSettingsUpdatedPersonalAudioLibrary struct {
 	Enable                                        bool   `json:"enable,omitempty"`
 	Locked                                        bool   `json:"locked,omitempty"`
@@ -1928,7 +2164,9 @@ type PhoneGroupSettingsUpdatedPersonalAudioLibrary struct {
 	AllowVoicemailAndMessageGreetingCustomization bool   `json:"allow_voicemail_and_message_greeting_customization,omitempty"`
 }
 
-// PhoneGroupSettingsUpdatedPlayRecordingBeepTone is the object at object.settings.ad_hoc_call_recording.play_recording_beep_tone in the "phone.group_settings_updated" event.
+// PhoneGroupSettingsUpdatedPlayRecordingBeepTone is the object at
+// object.settings.ad_hoc_call_recording.play_recording_beep_tone in the
+// "phone.group_settings_updated" event.
 type PhoneGroupSettingsUpdatedPlayRecordingBeepTone struct {
 	Enable               bool   `json:"enable,omitempty"`
 	PlayBeepVolume       int    `json:"play_beep_volume,omitempty"`        // one of 0, 20, 40, 60, 80, 100
@@ -1936,7 +2174,9 @@ type PhoneGroupSettingsUpdatedPlayRecordingBeepTone struct {
 	PlayBeepMember       string `json:"play_beep_member,omitempty"`        // one of "allMember", "recordingSide"
 }
 
-// PhoneGroupSettingsUpdatedRestrictedCallHours is the object at object.settings.restricted_call_hours in the "phone.group_settings_updated" event.
+// PhoneGroupSettingsUpdatedRestrictedCallHours is the object at
+// object.settings.restricted_call_hours in the "phone.group_settings_updated"
+// event.
 type PhoneGroupSettingsUpdatedRestrictedCallHours struct {
 	Enable                        bool          `json:"enable,omitempty"`
 	Locked                        bool          `json:"locked,omitempty"`
@@ -1948,7 +2188,8 @@ type PhoneGroupSettingsUpdatedRestrictedCallHours struct {
 	AllowInternalCalls            bool          `json:"allow_internal_calls,omitempty"`
 }
 
-// PhoneGroupSettingsUpdatedSMS is the object at object.settings.sms in the "phone.group_settings_updated" event.
+// PhoneGroupSettingsUpdatedSMS is the object at object.settings.sms in the
+// "phone.group_settings_updated" event.
 type PhoneGroupSettingsUpdatedSMS struct {
 	Enable           bool   `json:"enable,omitempty"`
 	InternationalSMS bool   `json:"international_sms,omitempty"`
@@ -1957,14 +2198,17 @@ type PhoneGroupSettingsUpdatedSMS struct {
 	Modified         bool   `json:"modified,omitempty"`
 }
 
-// PhoneGroupSettingsUpdatedSMSEtiquetteTool is the object at object.settings.sms_etiquette_tool in the "phone.group_settings_updated" event.
+// PhoneGroupSettingsUpdatedSMSEtiquetteTool is the object at
+// object.settings.sms_etiquette_tool in the "phone.group_settings_updated"
+// event.
 type PhoneGroupSettingsUpdatedSMSEtiquetteTool struct {
 	Enable             bool                      `json:"enable,omitempty"`
 	Modified           bool                      `json:"modified,omitempty"`
 	SMSEtiquettePolicy []PhoneSMSEtiquettePolicy `json:"sms_etiquette_policy,omitempty"`
 }
 
-// PhoneGroupSettingsUpdatedSMSTemplate is the object at object.settings.sms_template in the "phone.group_settings_updated" event.
+// PhoneGroupSettingsUpdatedSMSTemplate is the object at
+// object.settings.sms_template in the "phone.group_settings_updated" event.
 type PhoneGroupSettingsUpdatedSMSTemplate struct {
 	Enable          bool                   `json:"enable,omitempty"`
 	Locked          bool                   `json:"locked,omitempty"`
@@ -1973,7 +2217,9 @@ type PhoneGroupSettingsUpdatedSMSTemplate struct {
 	SMSTemplateList []PhoneSMSTemplateList `json:"sms_template_list,omitempty"`
 }
 
-// PhoneGroupSettingsUpdatedSelectOutboundCallerID is the object at object.settings.select_outbound_caller_id in the "phone.group_settings_updated" event.
+// PhoneGroupSettingsUpdatedSelectOutboundCallerID is the object at
+// object.settings.select_outbound_caller_id in the
+// "phone.group_settings_updated" event.
 type PhoneGroupSettingsUpdatedSelectOutboundCallerID struct {
 	Enable                    bool   `json:"enable,omitempty"`
 	Locked                    bool   `json:"locked,omitempty"`
@@ -1982,7 +2228,8 @@ type PhoneGroupSettingsUpdatedSelectOutboundCallerID struct {
 	AllowHideOutboundCallerID bool   `json:"allow_hide_outbound_caller_id,omitempty"`
 }
 
-// PhoneGroupSettingsUpdatedSettings is the object at object.settings in the "phone.group_settings_updated" event.
+// PhoneGroupSettingsUpdatedSettings is the object at object.settings in the
+// "phone.group_settings_updated" event.
 type PhoneGroupSettingsUpdatedSettings struct {
 	CallLiveTranscription                       PhoneGroupSettingsUpdatedCallLiveTranscription                  `json:"call_live_transcription,omitempty"`
 	LocalSurvivabilityMode                      PhoneGroupSettingsUpdatedAllowEndUserEditCallHandling           `json:"local_survivability_mode,omitempty"`
@@ -2043,7 +2290,9 @@ type PhoneGroupSettingsUpdatedSettings struct {
 	ShowCustomDisclaimerWhenUsingZoomPhone      PhoneGroupSettingsUpdatedShowCustomDisclaimerWhenUsingZoomPhone `json:"show_custom_disclaimer_when_using_zoom_phone,omitempty"`
 }
 
-// PhoneGroupSettingsUpdatedShowCustomDisclaimerWhenUsingZoomPhone is the object at object.settings.show_custom_disclaimer_when_using_zoom_phone in the "phone.group_settings_updated" event.
+// PhoneGroupSettingsUpdatedShowCustomDisclaimerWhenUsingZoomPhone is the object
+// at object.settings.show_custom_disclaimer_when_using_zoom_phone in the
+// "phone.group_settings_updated" event.
 type PhoneGroupSettingsUpdatedShowCustomDisclaimerWhenUsingZoomPhone struct {
 	Enable               bool                        `json:"enable,omitempty"`
 	Locked               bool                        `json:"locked,omitempty"`
@@ -2053,7 +2302,8 @@ type PhoneGroupSettingsUpdatedShowCustomDisclaimerWhenUsingZoomPhone struct {
 	CustomDisclaimerList []PhoneCustomDisclaimerList `json:"custom_disclaimer_list,omitempty"`
 }
 
-// PhoneGroupSettingsUpdatedVoicemail is the object at object.settings.voicemail in the "phone.group_settings_updated" event.
+// PhoneGroupSettingsUpdatedVoicemail is the object at object.settings.voicemail
+// in the "phone.group_settings_updated" event.
 type PhoneGroupSettingsUpdatedVoicemail struct {
 	Enable                 bool   `json:"enable,omitempty"`
 	Locked                 bool   `json:"locked,omitempty"`
@@ -2066,7 +2316,9 @@ type PhoneGroupSettingsUpdatedVoicemail struct {
 	AllowVirtualBackground bool   `json:"allow_virtual_background,omitempty"`
 }
 
-// PhoneGroupSettingsUpdatedVoicemailNotificationByEmail is the object at object.settings.voicemail_notification_by_email in the "phone.group_settings_updated" event.
+// PhoneGroupSettingsUpdatedVoicemailNotificationByEmail is the object at
+// object.settings.voicemail_notification_by_email in the
+// "phone.group_settings_updated" event.
 type PhoneGroupSettingsUpdatedVoicemailNotificationByEmail struct {
 	IncludeVoicemailFile          bool   `json:"include_voicemail_file,omitempty"`
 	IncludeVoicemailTranscription bool   `json:"include_voicemail_transcription,omitempty"`
@@ -2077,7 +2329,9 @@ type PhoneGroupSettingsUpdatedVoicemailNotificationByEmail struct {
 	Modified                      bool   `json:"modified,omitempty"`
 }
 
-// PhoneGroupSettingsUpdatedZoomPhoneOnDesktop is the object at object.settings.zoom_phone_on_desktop in the "phone.group_settings_updated" event.
+// PhoneGroupSettingsUpdatedZoomPhoneOnDesktop is the object at
+// object.settings.zoom_phone_on_desktop in the "phone.group_settings_updated"
+// event.
 type PhoneGroupSettingsUpdatedZoomPhoneOnDesktop struct {
 	Enable              bool     `json:"enable,omitempty"`
 	Locked              bool     `json:"locked,omitempty"`
@@ -2086,7 +2340,9 @@ type PhoneGroupSettingsUpdatedZoomPhoneOnDesktop struct {
 	AllowSMSMMSClients  []string `json:"allow_sms_mms_clients,omitempty"` // one of "mac_os", "windows", "vdi_client", "linux"
 }
 
-// PhoneGroupSettingsUpdatedZoomPhoneOnMobile is the object at object.settings.zoom_phone_on_mobile in the "phone.group_settings_updated" event.
+// PhoneGroupSettingsUpdatedZoomPhoneOnMobile is the object at
+// object.settings.zoom_phone_on_mobile in the "phone.group_settings_updated"
+// event.
 type PhoneGroupSettingsUpdatedZoomPhoneOnMobile struct {
 	Enable             bool   `json:"enable,omitempty"`
 	Locked             bool   `json:"locked,omitempty"`
@@ -2095,34 +2351,44 @@ type PhoneGroupSettingsUpdatedZoomPhoneOnMobile struct {
 	AllowCallingSMSMMS bool   `json:"allow_calling_sms_mms,omitempty"`
 }
 
-// PhoneItem is an object shared by 2 events, such as "phone.account_settings_updated" and "phone.group_settings_updated" (at object.settings.auto_delete_data_after_retention_duration.items[] in "phone.account_settings_updated").
+// PhoneItem is an object shared by 2 events: "phone.account_settings_updated"
+// and "phone.group_settings_updated" (at
+// object.settings.auto_delete_data_after_retention_duration.items[] in
+// "phone.account_settings_updated").
 type PhoneItem struct {
 	Type     string `json:"type,omitempty"` // one of "callLog", "onDemandRecording", "automaticRecording", "voicemail", "videomail", "sms", "fax"
 	Duration int    `json:"duration,omitempty"`
 	TimeUnit string `json:"time_unit,omitempty"` // one of "year", "month", "day"
 }
 
-// PhoneLineSubscription is the object at object.provision.sip_accounts[].shared_line.line_subscription in the "phone.generic_device_provision" event.
+// PhoneLineSubscription is the object at
+// object.provision.sip_accounts[].shared_line.line_subscription in the
+// "phone.generic_device_provision" event.
 type PhoneLineSubscription struct {
 	PhoneNumber     string `json:"phone_number,omitempty"`
 	ExtensionNumber ID     `json:"extension_number,omitempty"`
 	DisplayName     string `json:"display_name,omitempty"`
 }
 
-// PhoneLocation is the object at object.location in the "phone.emergency_alert" event.
+// PhoneLocation is the object at object.location in the "phone.emergency_alert"
+// event.
 type PhoneLocation struct {
 	Gps   []string `json:"gps,omitempty"`
 	IP    []string `json:"ip,omitempty"`
 	Bssid []string `json:"bssid,omitempty"`
 }
 
-// PhoneMusicOnPark is an object shared by 2 events, such as "phone.account_settings_updated" and "phone.group_settings_updated" (at object.settings.call_park.music_on_park in "phone.account_settings_updated").
+// PhoneMusicOnPark is an object shared by 2 events:
+// "phone.account_settings_updated" and "phone.group_settings_updated" (at
+// object.settings.call_park.music_on_park in "phone.account_settings_updated").
 type PhoneMusicOnPark struct {
 	AudioID   string `json:"audio_id,omitempty"`
 	AudioName string `json:"audio_name,omitempty"`
 }
 
-// PhoneNumberCampaignOptStatus is an object shared by 3 events, such as "phone.sms_received", "phone.sms_sent" and "phone.sms_sent_failed" (at object.phone_number_campaign_opt_statuses[] in "phone.sms_received").
+// PhoneNumberCampaignOptStatus is an object shared by 3 events:
+// "phone.sms_received", "phone.sms_sent" and "phone.sms_sent_failed" (at
+// object.phone_number_campaign_opt_statuses[] in "phone.sms_received").
 type PhoneNumberCampaignOptStatus struct {
 	ConsumerPhoneNumber string `json:"consumer_phone_number"`   // required
 	ZoomPhoneUserNumber string `json:"zoom_phone_user_number"`  // required
@@ -2131,7 +2397,9 @@ type PhoneNumberCampaignOptStatus struct {
 	OptInMessage        string `json:"opt_in_message,omitempty"`
 }
 
-// PhoneObject is an object shared by 3 events, such as "phone.recording_failed", "phone.recording_started" and "phone.recording_stopped" (at object in "phone.recording_failed").
+// PhoneObject is an object shared by 3 events: "phone.recording_failed",
+// "phone.recording_started" and "phone.recording_stopped" (at object in
+// "phone.recording_failed").
 type PhoneObject struct {
 	ID                ID                  `json:"id"`      // required
 	UserID            string              `json:"user_id"` // required
@@ -2148,7 +2416,8 @@ type PhoneObject struct {
 	Owner             PhoneRecordingOwner `json:"owner"`          // required
 }
 
-// PhoneOnlineFax is the object at object.settings.online_fax in the "phone.account_settings_updated" event.
+// PhoneOnlineFax is the object at object.settings.online_fax in the
+// "phone.account_settings_updated" event.
 type PhoneOnlineFax struct {
 	Enable                         bool   `json:"enable,omitempty"`
 	Locked                         bool   `json:"locked,omitempty"`
@@ -2157,7 +2426,9 @@ type PhoneOnlineFax struct {
 	IncludeFaxAsAttachment         bool   `json:"include_fax_as_attachment,omitempty"`
 }
 
-// PhoneOverrideDefaultPort is the object at object.settings.override_default_port in the "phone.account_settings_updated" event.
+// PhoneOverrideDefaultPort is the object at
+// object.settings.override_default_port in the "phone.account_settings_updated"
+// event.
 type PhoneOverrideDefaultPort struct {
 	Enable   bool   `json:"enable,omitempty"`
 	Locked   bool   `json:"locked,omitempty"`
@@ -2166,7 +2437,9 @@ type PhoneOverrideDefaultPort struct {
 	MaxPort  int    `json:"max_port,omitempty"`
 }
 
-// PhoneOwner is an object shared by 6 events, such as "phone.blind_transfer_initiated", "phone.conference_started" and "phone.transfer_call_to_voicemail_initiated" and 3 more (at object.owner in "phone.blind_transfer_initiated").
+// PhoneOwner is an object shared by 6 events: "phone.blind_transfer_initiated",
+// "phone.conference_started", "phone.transfer_call_to_voicemail_initiated" and
+// 3 more (at object.owner in "phone.blind_transfer_initiated").
 type PhoneOwner struct {
 	ExtensionNumber ID     `json:"extension_number,omitempty"`
 	ID              ID     `json:"id,omitempty"`
@@ -2174,7 +2447,9 @@ type PhoneOwner struct {
 	Type            string `json:"type,omitempty"` // one of "user", "callQueue", "autoReceptionist", "commonAreaPhone", "sharedLineGroup"
 }
 
-// PhonePersonalAudioLibrary is the object at object.settings.personal_audio_library in the "phone.account_settings_updated" event.
+// PhonePersonalAudioLibrary is the object at
+// object.settings.personal_audio_library in the
+// "phone.account_settings_updated" event.
 type PhonePersonalAudioLibrary struct {
 	Enable                                        bool   `json:"enable,omitempty"`
 	Locked                                        bool   `json:"locked,omitempty"`
@@ -2183,7 +2458,9 @@ type PhonePersonalAudioLibrary struct {
 	AllowVoicemailAndMessageGreetingCustomization bool   `json:"allow_voicemail_and_message_greeting_customization,omitempty"`
 }
 
-// PhonePlayRecordingBeepTone is the object at object.settings.ad_hoc_call_recording.play_recording_beep_tone in the "phone.account_settings_updated" event.
+// PhonePlayRecordingBeepTone is the object at
+// object.settings.ad_hoc_call_recording.play_recording_beep_tone in the
+// "phone.account_settings_updated" event.
 type PhonePlayRecordingBeepTone struct {
 	Enable               bool   `json:"enable,omitempty"`
 	PlayBeepMember       string `json:"play_beep_member,omitempty"`        // one of "allMembers", "recordingUser"
@@ -2191,13 +2468,15 @@ type PhonePlayRecordingBeepTone struct {
 	PlayBeepTimeInterval int    `json:"play_beep_time_interval,omitempty"` // one of 5, 10, 15, 20, 25, 30, 60, 120
 }
 
-// PhoneProvision is the object at object.provision in the "phone.generic_device_provision" event.
+// PhoneProvision is the object at object.provision in the
+// "phone.generic_device_provision" event.
 type PhoneProvision struct {
 	Type        string            `json:"type"` // required; one of "manual"
 	SIPAccounts []PhoneSIPAccount `json:"sip_accounts,omitempty"`
 }
 
-// PhoneRecipient is the object at object.recipient in the "phone.transfer_recipient_updated" event.
+// PhoneRecipient is the object at object.recipient in the
+// "phone.transfer_recipient_updated" event.
 type PhoneRecipient struct {
 	ExtensionNumber ID     `json:"extension_number,omitempty"`
 	PhoneNumber     string `json:"phone_number,omitempty"`
@@ -2205,7 +2484,9 @@ type PhoneRecipient struct {
 	ConnectionType  string `json:"connection_type,omitempty"` // one of "pstn_off_net", "voip", "pstn_on_net", "contact_center", "byop"
 }
 
-// PhoneRecording is an object shared by 2 events, such as "phone.recording_completed" and "phone.recording_completed_for_access_member" (at object.recordings[] in "phone.recording_completed").
+// PhoneRecording is an object shared by 2 events: "phone.recording_completed"
+// and "phone.recording_completed_for_access_member" (at object.recordings[] in
+// "phone.recording_completed").
 type PhoneRecording struct {
 	ID                ID                           `json:"id"` // required
 	CallerAccountCode string                       `json:"caller_account_code,omitempty"`
@@ -2235,12 +2516,16 @@ type PhoneRecording struct {
 	AcceptedBy        PhoneAcceptedBy              `json:"accepted_by,omitempty"`
 }
 
-// PhoneRecordingCompletedObject is an object shared by 2 events, such as "phone.recording_completed" and "phone.recording_completed_for_access_member" (at object in "phone.recording_completed").
+// PhoneRecordingCompletedObject is an object shared by 2 events:
+// "phone.recording_completed" and "phone.recording_completed_for_access_member"
+// (at object in "phone.recording_completed").
 type PhoneRecordingCompletedObject struct {
 	Recordings []PhoneRecording `json:"recordings"` // required
 }
 
-// PhoneRecordingCompletedOwner is an object shared by 2 events, such as "phone.recording_completed" and "phone.recording_completed_for_access_member" (at object.recordings[].owner in "phone.recording_completed").
+// PhoneRecordingCompletedOwner is an object shared by 2 events:
+// "phone.recording_completed" and "phone.recording_completed_for_access_member"
+// (at object.recordings[].owner in "phone.recording_completed").
 type PhoneRecordingCompletedOwner struct {
 	Type                string `json:"type"` // required
 	ID                  ID     `json:"id"`   // required
@@ -2249,12 +2534,16 @@ type PhoneRecordingCompletedOwner struct {
 	HasAccessPermission bool   `json:"has_access_permission,omitempty"`
 }
 
-// PhoneRecordingObject is an object shared by 2 events, such as "phone.recording_deleted" and "phone.recording_permanently_deleted" (at object in "phone.recording_deleted").
+// PhoneRecordingObject is an object shared by 2 events:
+// "phone.recording_deleted" and "phone.recording_permanently_deleted" (at
+// object in "phone.recording_deleted").
 type PhoneRecordingObject struct {
 	Recordings []PhoneCallLog `json:"recordings"` // required
 }
 
-// PhoneRecordingOwner is an object shared by 4 events, such as "phone.recording_failed", "phone.recording_paused" and "phone.recording_started" and 1 more (at object.owner in "phone.recording_failed").
+// PhoneRecordingOwner is an object shared by 4 events:
+// "phone.recording_failed", "phone.recording_paused", "phone.recording_started"
+// and 1 more (at object.owner in "phone.recording_failed").
 type PhoneRecordingOwner struct {
 	Type            string `json:"type"` // required; one of "user", "callQueue", "commonArea"
 	ID              ID     `json:"id"`   // required
@@ -2262,7 +2551,8 @@ type PhoneRecordingOwner struct {
 	ExtensionNumber ID     `json:"extension_number,omitempty"`
 }
 
-// PhoneRecordingPausedObject is the object at object in the "phone.recording_paused" event.
+// PhoneRecordingPausedObject is the object at object in the
+// "phone.recording_paused" event.
 type PhoneRecordingPausedObject struct {
 	ID                ID                  `json:"id"`      // required
 	UserID            string              `json:"user_id"` // required
@@ -2277,7 +2567,8 @@ type PhoneRecordingPausedObject struct {
 	Owner             PhoneRecordingOwner `json:"owner"`          // required
 }
 
-// PhoneRecordingResumedObject is the object at object in the "phone.recording_resumed" event.
+// PhoneRecordingResumedObject is the object at object in the
+// "phone.recording_resumed" event.
 type PhoneRecordingResumedObject struct {
 	ID                ID                         `json:"id"`      // required
 	UserID            string                     `json:"user_id"` // required
@@ -2292,7 +2583,8 @@ type PhoneRecordingResumedObject struct {
 	Owner             PhoneRecordingResumedOwner `json:"owner"`          // required
 }
 
-// PhoneRecordingResumedOwner is the object at object.owner in the "phone.recording_resumed" event.
+// PhoneRecordingResumedOwner is the object at object.owner in the
+// "phone.recording_resumed" event.
 type PhoneRecordingResumedOwner struct {
 	Type            string `json:"type"`             // required; one of "user", "callQueue", "commonArea"
 	ID              ID     `json:"id"`               // required
@@ -2300,12 +2592,15 @@ type PhoneRecordingResumedOwner struct {
 	ExtensionNumber ID     `json:"extension_number"` // required
 }
 
-// PhoneRecordingTranscriptCompletedObject is the object at object in the "phone.recording_transcript_completed" event.
+// PhoneRecordingTranscriptCompletedObject is the object at object in the
+// "phone.recording_transcript_completed" event.
 type PhoneRecordingTranscriptCompletedObject struct {
 	Recordings []PhoneRecordingTranscriptCompletedRecording `json:"recordings"` // required
 }
 
-// PhoneRecordingTranscriptCompletedOwner is the object at object.recordings[].owner in the "phone.recording_transcript_completed" event.
+// PhoneRecordingTranscriptCompletedOwner is the object at
+// object.recordings[].owner in the "phone.recording_transcript_completed"
+// event.
 type PhoneRecordingTranscriptCompletedOwner struct {
 	Type            string `json:"type"` // required
 	ID              ID     `json:"id"`   // required
@@ -2313,7 +2608,8 @@ type PhoneRecordingTranscriptCompletedOwner struct {
 	ExtensionNumber ID     `json:"extension_number,omitempty"`
 }
 
-// PhoneRecordingTranscriptCompletedRecording is the object at object.recordings[] in the "phone.recording_transcript_completed" event.
+// PhoneRecordingTranscriptCompletedRecording is the object at
+// object.recordings[] in the "phone.recording_transcript_completed" event.
 type PhoneRecordingTranscriptCompletedRecording struct {
 	ID                    ID                                     `json:"id"` // required
 	CallerAccountCode     string                                 `json:"caller_account_code,omitempty"`
@@ -2339,12 +2635,17 @@ type PhoneRecordingTranscriptCompletedRecording struct {
 	AcceptedBy            PhoneAcceptedBy                        `json:"accepted_by,omitempty"`
 }
 
-// PhoneRecordingTranscriptCompletedSite is an object shared by 3 events, such as "phone.recording_transcript_completed", "phone.voicemail_deleted" and "phone.voicemail_permanently_deleted" (at object.recordings[].site in "phone.recording_transcript_completed").
+// PhoneRecordingTranscriptCompletedSite is an object shared by 3 events:
+// "phone.recording_transcript_completed", "phone.voicemail_deleted" and
+// "phone.voicemail_permanently_deleted" (at object.recordings[].site in
+// "phone.recording_transcript_completed").
 type PhoneRecordingTranscriptCompletedSite struct {
 	ID ID `json:"id"` // required
 }
 
-// PhoneRedirectForwardedBy is an object shared by 3 events, such as "phone.callee_answered", "phone.callee_ended" and "phone.callee_ringing" (at object.redirect_forwarded_by in "phone.callee_answered").
+// PhoneRedirectForwardedBy is an object shared by 4 events:
+// "phone.callee_answered", "phone.callee_ended", "phone.callee_missed" and 1
+// more (at object.redirect_forwarded_by in "phone.callee_answered").
 type PhoneRedirectForwardedBy struct {
 	Name            string `json:"name,omitempty"`
 	ExtensionNumber ID     `json:"extension_number,omitempty"`
@@ -2352,7 +2653,9 @@ type PhoneRedirectForwardedBy struct {
 	ExtensionType   string `json:"extension_type,omitempty"`
 }
 
-// PhoneRestrictedCallHours is the object at object.settings.restricted_call_hours in the "phone.account_settings_updated" event.
+// PhoneRestrictedCallHours is the object at
+// object.settings.restricted_call_hours in the "phone.account_settings_updated"
+// event.
 type PhoneRestrictedCallHours struct {
 	Enable                        bool          `json:"enable,omitempty"`
 	Locked                        bool          `json:"locked,omitempty"`
@@ -2363,14 +2666,16 @@ type PhoneRestrictedCallHours struct {
 	AllowInternalCalls            bool          `json:"allow_internal_calls,omitempty"`
 }
 
-// PhoneRouteGroup is the object at object.route_groups[] in the "phone.route_group_status_changed" event.
+// PhoneRouteGroup is the object at object.route_groups[] in the
+// "phone.route_group_status_changed" event.
 type PhoneRouteGroup struct {
 	ID     ID     `json:"id"`     // required
 	Name   string `json:"name"`   // required
 	Region string `json:"region"` // required
 }
 
-// PhoneRouteGroupStatusChangedObject is the object at object in the "phone.route_group_status_changed" event.
+// PhoneRouteGroupStatusChangedObject is the object at object in the
+// "phone.route_group_status_changed" event.
 type PhoneRouteGroupStatusChangedObject struct {
 	Name         string            `json:"name"`   // required
 	Module       string            `json:"module"` // required
@@ -2381,13 +2686,15 @@ type PhoneRouteGroupStatusChangedObject struct {
 	RouteGroups  []PhoneRouteGroup `json:"route_groups,omitempty"`
 }
 
-// PhoneRule is the object at object.rule in the "phone.route_group_status_changed" event.
+// PhoneRule is the object at object.rule in the
+// "phone.route_group_status_changed" event.
 type PhoneRule struct {
 	Type     int    `json:"type,omitempty"`
 	Severity string `json:"severity,omitempty"`
 }
 
-// PhoneSIPAccount is the object at object.provision.sip_accounts[] in the "phone.generic_device_provision" event.
+// PhoneSIPAccount is the object at object.provision.sip_accounts[] in the
+// "phone.generic_device_provision" event.
 type PhoneSIPAccount struct {
 	SIPDomain              string          `json:"sip_domain,omitempty"`
 	OutboundProxy          string          `json:"outbound_proxy"` // required
@@ -2398,7 +2705,8 @@ type PhoneSIPAccount struct {
 	SharedLine             PhoneSharedLine `json:"shared_line,omitempty"`
 }
 
-// PhoneSMS is the object at object.settings.sms in the "phone.account_settings_updated" event.
+// PhoneSMS is the object at object.settings.sms in the
+// "phone.account_settings_updated" event.
 type PhoneSMS struct {
 	Enable           bool   `json:"enable,omitempty"`
 	Locked           bool   `json:"locked,omitempty"`
@@ -2406,19 +2714,27 @@ type PhoneSMS struct {
 	InternationalSMS bool   `json:"international_sms,omitempty"`
 }
 
-// PhoneSMSCampaignNumberOptObject is an object shared by 2 events, such as "phone.sms_campaign_number_opt_in" and "phone.sms_campaign_number_opt_out" (at object in "phone.sms_campaign_number_opt_in").
+// PhoneSMSCampaignNumberOptObject is an object shared by 2 events:
+// "phone.sms_campaign_number_opt_in" and "phone.sms_campaign_number_opt_out"
+// (at object in "phone.sms_campaign_number_opt_in").
 type PhoneSMSCampaignNumberOptObject struct {
 	PhoneNumberCampaignOptStatuses []PhoneSMSCampaignNumberOptPhoneNumberCampaignOptStatus `json:"phone_number_campaign_opt_statuses"` // required
 	DateTime                       DateTime                                                `json:"date_time"`                          // required
 }
 
-// PhoneSMSCampaignNumberOptPhoneNumberCampaignOptStatus is an object shared by 2 events, such as "phone.sms_campaign_number_opt_in" and "phone.sms_campaign_number_opt_out" (at object.phone_number_campaign_opt_statuses[] in "phone.sms_campaign_number_opt_in").
+// PhoneSMSCampaignNumberOptPhoneNumberCampaignOptStatus is an object shared by
+// 2 events: "phone.sms_campaign_number_opt_in" and
+// "phone.sms_campaign_number_opt_out" (at
+// object.phone_number_campaign_opt_statuses[] in
+// "phone.sms_campaign_number_opt_in").
 type PhoneSMSCampaignNumberOptPhoneNumberCampaignOptStatus struct {
 	ConsumerPhoneNumber string `json:"consumer_phone_number"`  // required
 	ZoomPhoneUserNumber string `json:"zoom_phone_user_number"` // required
 }
 
-// PhoneSMSEtiquetteObject is an object shared by 2 events, such as "phone.sms_etiquette_block" and "phone.sms_etiquette_warn" (at object in "phone.sms_etiquette_block").
+// PhoneSMSEtiquetteObject is an object shared by 2 events:
+// "phone.sms_etiquette_block" and "phone.sms_etiquette_warn" (at object in
+// "phone.sms_etiquette_block").
 type PhoneSMSEtiquetteObject struct {
 	Email      string   `json:"email"`       // required
 	Message    string   `json:"message"`     // required
@@ -2426,7 +2742,10 @@ type PhoneSMSEtiquetteObject struct {
 	DateTime   DateTime `json:"date_time"`   // required
 }
 
-// PhoneSMSEtiquettePolicy is an object shared by 2 events, such as "phone.account_settings_updated" and "phone.group_settings_updated" (at object.settings.sms_etiquette_tool.sms_etiquette_policy[] in "phone.account_settings_updated").
+// PhoneSMSEtiquettePolicy is an object shared by 2 events:
+// "phone.account_settings_updated" and "phone.group_settings_updated" (at
+// object.settings.sms_etiquette_tool.sms_etiquette_policy[] in
+// "phone.account_settings_updated").
 type PhoneSMSEtiquettePolicy struct {
 	ID          ID     `json:"id,omitempty"`
 	Name        string `json:"name,omitempty"`
@@ -2437,7 +2756,8 @@ type PhoneSMSEtiquettePolicy struct {
 	Active      bool   `json:"active,omitempty"`
 }
 
-// PhoneSMSEtiquetteTool is the object at object.settings.sms_etiquette_tool in the "phone.account_settings_updated" event.
+// PhoneSMSEtiquetteTool is the object at object.settings.sms_etiquette_tool in
+// the "phone.account_settings_updated" event.
 type PhoneSMSEtiquetteTool struct {
 	Enable             bool                      `json:"enable,omitempty"`
 	Locked             bool                      `json:"locked,omitempty"`
@@ -2445,7 +2765,8 @@ type PhoneSMSEtiquetteTool struct {
 	SMSEtiquettePolicy []PhoneSMSEtiquettePolicy `json:"sms_etiquette_policy,omitempty"`
 }
 
-// PhoneSMSReceivedObject is the object at object in the "phone.sms_received" event.
+// PhoneSMSReceivedObject is the object at object in the "phone.sms_received"
+// event.
 type PhoneSMSReceivedObject struct {
 	Sender                         PhoneSMSReceivedSender         `json:"sender"`       // required
 	ToMembers                      []PhoneToMember                `json:"to_members"`   // required
@@ -2459,14 +2780,16 @@ type PhoneSMSReceivedObject struct {
 	PhoneNumberCampaignOptStatuses []PhoneNumberCampaignOptStatus `json:"phone_number_campaign_opt_statuses,omitempty"`
 }
 
-// PhoneSMSReceivedOwner is the object at object.owner in the "phone.sms_received" event.
+// PhoneSMSReceivedOwner is the object at object.owner in the
+// "phone.sms_received" event.
 type PhoneSMSReceivedOwner struct {
 	Type   string `json:"type,omitempty"` // one of "user", "callQueue", "autoReceptionist"
 	ID     ID     `json:"id,omitempty"`
 	TeamID string `json:"team_id,omitempty"`
 }
 
-// PhoneSMSReceivedSender is the object at object.sender in the "phone.sms_received" event.
+// PhoneSMSReceivedSender is the object at object.sender in the
+// "phone.sms_received" event.
 type PhoneSMSReceivedSender struct {
 	PhoneNumber string `json:"phone_number"` // required
 	ID          ID     `json:"id,omitempty"`
@@ -2474,7 +2797,8 @@ type PhoneSMSReceivedSender struct {
 	DisplayName string `json:"display_name,omitempty"`
 }
 
-// PhoneSMSSentFailedObject is the object at object in the "phone.sms_sent_failed" event.
+// PhoneSMSSentFailedObject is the object at object in the
+// "phone.sms_sent_failed" event.
 type PhoneSMSSentFailedObject struct {
 	FailureReason                  string                         `json:"failure_reason,omitempty"`
 	Sender                         PhoneSender                    `json:"sender"`       // required
@@ -2489,7 +2813,8 @@ type PhoneSMSSentFailedObject struct {
 	PhoneNumberCampaignOptStatuses []PhoneNumberCampaignOptStatus `json:"phone_number_campaign_opt_statuses,omitempty"`
 }
 
-// PhoneSMSSentFailedToMember is the object at object.to_members[] in the "phone.sms_sent_failed" event.
+// PhoneSMSSentFailedToMember is the object at object.to_members[] in the
+// "phone.sms_sent_failed" event.
 type PhoneSMSSentFailedToMember struct {
 	ID             ID     `json:"id,omitempty"`
 	DisplayName    string `json:"display_name,omitempty"`
@@ -2512,14 +2837,16 @@ type PhoneSMSSentObject struct {
 	PhoneNumberCampaignOptStatuses []PhoneNumberCampaignOptStatus `json:"phone_number_campaign_opt_statuses,omitempty"`
 }
 
-// PhoneSMSSentOwner is an object shared by 2 events, such as "phone.sms_sent" and "phone.sms_sent_failed" (at object.owner in "phone.sms_sent").
+// PhoneSMSSentOwner is an object shared by 2 events: "phone.sms_sent" and
+// "phone.sms_sent_failed" (at object.owner in "phone.sms_sent").
 type PhoneSMSSentOwner struct {
 	Type            string `json:"type,omitempty"` // one of "user", "callQueue", "autoReceptionist"
 	ID              ID     `json:"id,omitempty"`
 	SMSSenderUserID string `json:"sms_sender_user_id,omitempty"`
 }
 
-// PhoneSMSSentToMember is the object at object.to_members[] in the "phone.sms_sent" event.
+// PhoneSMSSentToMember is the object at object.to_members[] in the
+// "phone.sms_sent" event.
 type PhoneSMSSentToMember struct {
 	ID          ID     `json:"id,omitempty"`
 	Type        string `json:"type,omitempty"` // one of "user", "callQueue", "autoReceptionist"
@@ -2527,7 +2854,8 @@ type PhoneSMSSentToMember struct {
 	PhoneNumber string `json:"phone_number"` // required
 }
 
-// PhoneSMSTemplate is the object at object.settings.sms_template in the "phone.account_settings_updated" event.
+// PhoneSMSTemplate is the object at object.settings.sms_template in the
+// "phone.account_settings_updated" event.
 type PhoneSMSTemplate struct {
 	Enable          bool                   `json:"enable,omitempty"`
 	Locked          bool                   `json:"locked,omitempty"`
@@ -2535,7 +2863,10 @@ type PhoneSMSTemplate struct {
 	SMSTemplateList []PhoneSMSTemplateList `json:"sms_template_list,omitempty"`
 }
 
-// PhoneSMSTemplateList is an object shared by 2 events, such as "phone.account_settings_updated" and "phone.group_settings_updated" (at object.settings.sms_template.sms_template_list[] in "phone.account_settings_updated").
+// PhoneSMSTemplateList is an object shared by 2 events:
+// "phone.account_settings_updated" and "phone.group_settings_updated" (at
+// object.settings.sms_template.sms_template_list[] in
+// "phone.account_settings_updated").
 type PhoneSMSTemplateList struct {
 	SMSTemplateID string `json:"sms_template_id,omitempty"`
 	Name          string `json:"name,omitempty"`
@@ -2544,7 +2875,9 @@ type PhoneSMSTemplateList struct {
 	Active        bool   `json:"active,omitempty"`
 }
 
-// PhoneSelectOutboundCallerID is the object at object.settings.select_outbound_caller_id in the "phone.account_settings_updated" event.
+// PhoneSelectOutboundCallerID is the object at
+// object.settings.select_outbound_caller_id in the
+// "phone.account_settings_updated" event.
 type PhoneSelectOutboundCallerID struct {
 	Enable                    bool   `json:"enable,omitempty"`
 	Locked                    bool   `json:"locked,omitempty"`
@@ -2552,7 +2885,8 @@ type PhoneSelectOutboundCallerID struct {
 	AllowHideOutboundCallerID bool   `json:"allow_hide_outbound_caller_id,omitempty"`
 }
 
-// PhoneSender is an object shared by 2 events, such as "phone.sms_sent" and "phone.sms_sent_failed" (at object.sender in "phone.sms_sent").
+// PhoneSender is an object shared by 2 events: "phone.sms_sent" and
+// "phone.sms_sent_failed" (at object.sender in "phone.sms_sent").
 type PhoneSender struct {
 	PhoneNumber string `json:"phone_number"` // required
 	ID          ID     `json:"id,omitempty"`
@@ -2560,7 +2894,8 @@ type PhoneSender struct {
 	DisplayName string `json:"display_name,omitempty"`
 }
 
-// PhoneSettings is the object at object.settings in the "phone.account_settings_updated" event.
+// PhoneSettings is the object at object.settings in the
+// "phone.account_settings_updated" event.
 type PhoneSettings struct {
 	CallLiveTranscription                       PhoneCallLiveTranscription                  `json:"call_live_transcription,omitempty"`
 	LocalSurvivabilityMode                      PhoneAllowEndUserEditCallHandling           `json:"local_survivability_mode,omitempty"`
@@ -2630,14 +2965,17 @@ type PhoneSettings struct {
 	ShowCustomDisclaimerWhenUsingZoomPhone      PhoneShowCustomDisclaimerWhenUsingZoomPhone `json:"show_custom_disclaimer_when_using_zoom_phone,omitempty"`
 }
 
-// PhoneSharedLine is the object at object.provision.sip_accounts[].shared_line in the "phone.generic_device_provision" event.
+// PhoneSharedLine is the object at object.provision.sip_accounts[].shared_line
+// in the "phone.generic_device_provision" event.
 type PhoneSharedLine struct {
 	LineSubscription PhoneLineSubscription `json:"line_subscription"` // required
 	Alias            string                `json:"alias,omitempty"`
 	OutboundCallerID string                `json:"outbound_caller_id,omitempty"`
 }
 
-// PhoneShowCustomDisclaimerWhenUsingZoomPhone is the object at object.settings.show_custom_disclaimer_when_using_zoom_phone in the "phone.account_settings_updated" event.
+// PhoneShowCustomDisclaimerWhenUsingZoomPhone is the object at
+// object.settings.show_custom_disclaimer_when_using_zoom_phone in the
+// "phone.account_settings_updated" event.
 type PhoneShowCustomDisclaimerWhenUsingZoomPhone struct {
 	Enable               bool                        `json:"enable,omitempty"`
 	Locked               bool                        `json:"locked,omitempty"`
@@ -2646,23 +2984,30 @@ type PhoneShowCustomDisclaimerWhenUsingZoomPhone struct {
 	CustomDisclaimerList []PhoneCustomDisclaimerList `json:"custom_disclaimer_list,omitempty"`
 }
 
-// PhoneSite is an object shared by 4 events, such as "phone.callee_call_log_completed", "phone.caller_call_log_completed" and "phone.recording_completed" and 1 more (at object.call_logs[].site in "phone.callee_call_log_completed").
+// PhoneSite is an object shared by 4 events: "phone.callee_call_log_completed",
+// "phone.caller_call_log_completed", "phone.recording_completed" and 1 more (at
+// object.call_logs[].site in "phone.callee_call_log_completed").
 type PhoneSite struct {
 	ID ID `json:"id,omitempty"`
 }
 
-// PhoneTarget is the object at object.target in the "phone.route_group_status_changed" event.
+// PhoneTarget is the object at object.target in the
+// "phone.route_group_status_changed" event.
 type PhoneTarget struct {
 	Type int `json:"type,omitempty"`
 }
 
-// PhoneTimeZone is an object shared by 2 events, such as "phone.account_settings_updated" and "phone.group_settings_updated" (at object.settings.restricted_call_hours.time_zone in "phone.account_settings_updated").
+// PhoneTimeZone is an object shared by 2 events:
+// "phone.account_settings_updated" and "phone.group_settings_updated" (at
+// object.settings.restricted_call_hours.time_zone in
+// "phone.account_settings_updated").
 type PhoneTimeZone struct {
 	ID   ID     `json:"id,omitempty"`
 	Name string `json:"name,omitempty"`
 }
 
-// PhoneToMember is the object at object.to_members[] in the "phone.sms_received" event.
+// PhoneToMember is the object at object.to_members[] in the
+// "phone.sms_received" event.
 type PhoneToMember struct {
 	ID             ID     `json:"id,omitempty"`
 	Type           string `json:"type,omitempty"` // one of "user"
@@ -2671,20 +3016,25 @@ type PhoneToMember struct {
 	IsMessageOwner bool   `json:"is_message_owner,omitempty"`
 }
 
-// PhoneTranscription is the object at object.transcription in the "phone.voicemail_transcript_completed" event.
+// PhoneTranscription is the object at object.transcription in the
+// "phone.voicemail_transcript_completed" event.
 type PhoneTranscription struct {
 	Status  int    `json:"status"`  // required; one of 0, 1, 2, 4, 5, 9, 11, 12, ... (18 values)
 	Content string `json:"content"` // required
 }
 
-// PhoneTranscriptionStartPrompt is an object shared by 2 events, such as "phone.account_settings_updated" and "phone.group_settings_updated" (at object.settings.call_live_transcription.transcription_start_prompt in "phone.account_settings_updated").
+// PhoneTranscriptionStartPrompt is an object shared by 2 events:
+// "phone.account_settings_updated" and "phone.group_settings_updated" (at
+// object.settings.call_live_transcription.transcription_start_prompt in
+// "phone.account_settings_updated").
 type PhoneTranscriptionStartPrompt struct {
 	Enable    bool   `json:"enable,omitempty"`
 	AudioID   string `json:"audio_id,omitempty"`
 	AudioName string `json:"audio_name,omitempty"`
 }
 
-// PhoneTransferCallToVoicemailInitiatedObject is the object at object in the "phone.transfer_call_to_voicemail_initiated" event.
+// PhoneTransferCallToVoicemailInitiatedObject is the object at object in the
+// "phone.transfer_call_to_voicemail_initiated" event.
 type PhoneTransferCallToVoicemailInitiatedObject struct {
 	FailureReason       string     `json:"failure_reason,omitempty"`
 	CallID              string     `json:"call_id"` // required
@@ -2694,7 +3044,8 @@ type PhoneTransferCallToVoicemailInitiatedObject struct {
 	DateTime            DateTime   `json:"date_time"` // required
 }
 
-// PhoneTransferRecipientUpdatedObject is the object at object in the "phone.transfer_recipient_updated" event.
+// PhoneTransferRecipientUpdatedObject is the object at object in the
+// "phone.transfer_recipient_updated" event.
 type PhoneTransferRecipientUpdatedObject struct {
 	FailureReason string                             `json:"failure_reason,omitempty"`
 	CallID        string                             `json:"call_id"` // required
@@ -2703,7 +3054,8 @@ type PhoneTransferRecipientUpdatedObject struct {
 	DateTime      DateTime                           `json:"date_time"` // required
 }
 
-// PhoneTransferRecipientUpdatedOwner is the object at object.owner in the "phone.transfer_recipient_updated" event.
+// PhoneTransferRecipientUpdatedOwner is the object at object.owner in the
+// "phone.transfer_recipient_updated" event.
 type PhoneTransferRecipientUpdatedOwner struct {
 	ExtensionNumber ID     `json:"extension_number,omitempty"`
 	ID              ID     `json:"id,omitempty"`
@@ -2711,7 +3063,8 @@ type PhoneTransferRecipientUpdatedOwner struct {
 	Type            string `json:"type,omitempty"` // one of "user", "callQueue", "autoReceptionist", "commonArea", "sharedLineGroup", "zoomRoom", "ciscoRoom/PolycomRoom", "contactCenter", ... (11 values)
 }
 
-// PhoneVoicemail is the object at object.settings.voicemail in the "phone.account_settings_updated" event.
+// PhoneVoicemail is the object at object.settings.voicemail in the
+// "phone.account_settings_updated" event.
 type PhoneVoicemail struct {
 	Enable                 bool   `json:"enable,omitempty"`
 	Locked                 bool   `json:"locked,omitempty"`
@@ -2723,7 +3076,9 @@ type PhoneVoicemail struct {
 	AllowVirtualBackground bool   `json:"allow_virtual_background,omitempty"`
 }
 
-// PhoneVoicemailNotificationByEmail is the object at object.settings.voicemail_notification_by_email in the "phone.account_settings_updated" event.
+// PhoneVoicemailNotificationByEmail is the object at
+// object.settings.voicemail_notification_by_email in the
+// "phone.account_settings_updated" event.
 type PhoneVoicemailNotificationByEmail struct {
 	Enable                        bool   `json:"enable,omitempty"`
 	Locked                        bool   `json:"locked,omitempty"`
@@ -2733,12 +3088,15 @@ type PhoneVoicemailNotificationByEmail struct {
 	ForwardVoicemailToEmail       bool   `json:"forward_voicemail_to_email,omitempty"`
 }
 
-// PhoneVoicemailObject is an object shared by 2 events, such as "phone.voicemail_deleted" and "phone.voicemail_permanently_deleted" (at object in "phone.voicemail_deleted").
+// PhoneVoicemailObject is an object shared by 2 events:
+// "phone.voicemail_deleted" and "phone.voicemail_permanently_deleted" (at
+// object in "phone.voicemail_deleted").
 type PhoneVoicemailObject struct {
 	VoiceMails []PhoneRecordingTranscriptCompletedSite `json:"voice_mails"` // required
 }
 
-// PhoneVoicemailReceivedForAccessMemberObject is the object at object in the "phone.voicemail_received_for_access_member" event.
+// PhoneVoicemailReceivedForAccessMemberObject is the object at object in the
+// "phone.voicemail_received_for_access_member" event.
 type PhoneVoicemailReceivedForAccessMemberObject struct {
 	ID                        ID       `json:"id"`           // required
 	DateTime                  DateTime `json:"date_time"`    // required
@@ -2765,7 +3123,8 @@ type PhoneVoicemailReceivedForAccessMemberObject struct {
 	AccessMemberExtensionType string   `json:"access_member_extension_type,omitempty"` // one of "user", "commonAreaPhone"
 }
 
-// PhoneVoicemailReceivedObject is the object at object in the "phone.voicemail_received" event.
+// PhoneVoicemailReceivedObject is the object at object in the
+// "phone.voicemail_received" event.
 type PhoneVoicemailReceivedObject struct {
 	ID                  ID       `json:"id"`           // required
 	DateTime            DateTime `json:"date_time"`    // required
@@ -2791,7 +3150,8 @@ type PhoneVoicemailReceivedObject struct {
 	CallID              string   `json:"call_id,omitempty"`
 }
 
-// PhoneVoicemailTranscriptCompletedObject is the object at object in the "phone.voicemail_transcript_completed" event.
+// PhoneVoicemailTranscriptCompletedObject is the object at object in the
+// "phone.voicemail_transcript_completed" event.
 type PhoneVoicemailTranscriptCompletedObject struct {
 	ID                  ID                 `json:"id"`        // required
 	DateTime            DateTime           `json:"date_time"` // required
@@ -2813,7 +3173,8 @@ type PhoneVoicemailTranscriptCompletedObject struct {
 	Transcription       PhoneTranscription `json:"transcription"` // required
 }
 
-// PhoneWarmTransferCancelledObject is the object at object in the "phone.warm_transfer_cancelled" event.
+// PhoneWarmTransferCancelledObject is the object at object in the
+// "phone.warm_transfer_cancelled" event.
 type PhoneWarmTransferCancelledObject struct {
 	FailureReason       string     `json:"failure_reason,omitempty"`
 	CallID              string     `json:"call_id"` // required
@@ -2823,7 +3184,8 @@ type PhoneWarmTransferCancelledObject struct {
 	DateTime            DateTime   `json:"date_time"` // required
 }
 
-// PhoneWarmTransferCompletedObject is the object at object in the "phone.warm_transfer_completed" event.
+// PhoneWarmTransferCompletedObject is the object at object in the
+// "phone.warm_transfer_completed" event.
 type PhoneWarmTransferCompletedObject struct {
 	FailureReason       string     `json:"failure_reason,omitempty"`
 	CallID              string     `json:"call_id"` // required
@@ -2833,7 +3195,8 @@ type PhoneWarmTransferCompletedObject struct {
 	DateTime            DateTime   `json:"date_time"` // required
 }
 
-// PhoneWarmTransferInitiatedObject is the object at object in the "phone.warm_transfer_initiated" event.
+// PhoneWarmTransferInitiatedObject is the object at object in the
+// "phone.warm_transfer_initiated" event.
 type PhoneWarmTransferInitiatedObject struct {
 	FailureReason       string     `json:"failure_reason,omitempty"`
 	Owner               PhoneOwner `json:"owner,omitempty"`
@@ -2844,7 +3207,9 @@ type PhoneWarmTransferInitiatedObject struct {
 	DateTime            DateTime   `json:"date_time"` // required
 }
 
-// PhoneZoomPhoneOnDesktop is the object at object.settings.zoom_phone_on_desktop in the "phone.account_settings_updated" event.
+// PhoneZoomPhoneOnDesktop is the object at
+// object.settings.zoom_phone_on_desktop in the "phone.account_settings_updated"
+// event.
 type PhoneZoomPhoneOnDesktop struct {
 	Enable              bool     `json:"enable,omitempty"`
 	Locked              bool     `json:"locked,omitempty"`
@@ -2853,7 +3218,8 @@ type PhoneZoomPhoneOnDesktop struct {
 	AllowSMSMMSClients  []string `json:"allow_sms_mms_clients,omitempty"` // one of "mac_os", "windows", "vdi_client", "linux"
 }
 
-// PhoneZoomPhoneOnMobile is the object at object.settings.zoom_phone_on_mobile in the "phone.account_settings_updated" event.
+// PhoneZoomPhoneOnMobile is the object at object.settings.zoom_phone_on_mobile
+// in the "phone.account_settings_updated" event.
 type PhoneZoomPhoneOnMobile struct {
 	Enable              bool     `json:"enable,omitempty"`
 	Locked              bool     `json:"locked,omitempty"`

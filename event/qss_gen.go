@@ -6,7 +6,8 @@ import "encoding/json"
 
 // Payloads of the "qss" product's events.
 
-// MeetingParticipantData is the payload of the "meeting.participant_data" event (product "qss").
+// MeetingParticipantData is the payload of the "meeting.participant_data" event
+// (product "qss").
 type MeetingParticipantData struct {
 	Common
 	Object MeetingParticipantDataObject `json:"object"` // required
@@ -15,7 +16,8 @@ type MeetingParticipantData struct {
 // EventName returns "meeting.participant_data".
 func (*MeetingParticipantData) EventName() string { return "meeting.participant_data" }
 
-// MeetingParticipantDataSummary is the payload of the "meeting.participant_data_summary" event (product "qss").
+// MeetingParticipantDataSummary is the payload of the
+// "meeting.participant_data_summary" event (product "qss").
 type MeetingParticipantDataSummary struct {
 	Common
 	Object MeetingParticipantDataSummaryObject `json:"object"` // required
@@ -24,7 +26,8 @@ type MeetingParticipantDataSummary struct {
 // EventName returns "meeting.participant_data_summary".
 func (*MeetingParticipantDataSummary) EventName() string { return "meeting.participant_data_summary" }
 
-// MeetingParticipantQos is the payload of the "meeting.participant_qos" event (product "qss").
+// MeetingParticipantQos is the payload of the "meeting.participant_qos" event
+// (product "qss").
 type MeetingParticipantQos struct {
 	Common
 	Object MeetingParticipantQosObject `json:"object"` // required
@@ -33,7 +36,8 @@ type MeetingParticipantQos struct {
 // EventName returns "meeting.participant_qos".
 func (*MeetingParticipantQos) EventName() string { return "meeting.participant_qos" }
 
-// MeetingParticipantQosSummary is the payload of the "meeting.participant_qos_summary" event (product "qss").
+// MeetingParticipantQosSummary is the payload of the
+// "meeting.participant_qos_summary" event (product "qss").
 type MeetingParticipantQosSummary struct {
 	Common
 	Object MeetingParticipantQosSummaryObject `json:"object"` // required
@@ -51,7 +55,8 @@ type PhoneCallQos struct {
 // EventName returns "phone.call_qos".
 func (*PhoneCallQos) EventName() string { return "phone.call_qos" }
 
-// PhoneCallQosSummary is the payload of the "phone.call_qos_summary" event (product "qss").
+// PhoneCallQosSummary is the payload of the "phone.call_qos_summary" event
+// (product "qss").
 type PhoneCallQosSummary struct {
 	Common
 	Object PhoneCallQosSummaryObject `json:"object"` // required
@@ -60,7 +65,8 @@ type PhoneCallQosSummary struct {
 // EventName returns "phone.call_qos_summary".
 func (*PhoneCallQosSummary) EventName() string { return "phone.call_qos_summary" }
 
-// SessionUserData is the payload of the "session.user_data" event (product "qss").
+// SessionUserData is the payload of the "session.user_data" event (product
+// "qss").
 type SessionUserData struct {
 	Common
 	Object SessionUserDataObject `json:"object"` // required
@@ -69,7 +75,8 @@ type SessionUserData struct {
 // EventName returns "session.user_data".
 func (*SessionUserData) EventName() string { return "session.user_data" }
 
-// SessionUserDataSummary is the payload of the "session.user_data_summary" event (product "qss").
+// SessionUserDataSummary is the payload of the "session.user_data_summary"
+// event (product "qss").
 type SessionUserDataSummary struct {
 	Common
 	Object SessionUserDataSummaryObject `json:"object"` // required
@@ -78,7 +85,8 @@ type SessionUserDataSummary struct {
 // EventName returns "session.user_data_summary".
 func (*SessionUserDataSummary) EventName() string { return "session.user_data_summary" }
 
-// SessionUserQos is the payload of the "session.user_qos" event (product "qss").
+// SessionUserQos is the payload of the "session.user_qos" event (product
+// "qss").
 type SessionUserQos struct {
 	Common
 	Object SessionUserQosObject `json:"object"` // required
@@ -87,7 +95,8 @@ type SessionUserQos struct {
 // EventName returns "session.user_qos".
 func (*SessionUserQos) EventName() string { return "session.user_qos" }
 
-// SessionUserQosSummary is the payload of the "session.user_qos_summary" event (product "qss").
+// SessionUserQosSummary is the payload of the "session.user_qos_summary" event
+// (product "qss").
 type SessionUserQosSummary struct {
 	Common
 	Object SessionUserQosSummaryObject `json:"object"` // required
@@ -96,7 +105,8 @@ type SessionUserQosSummary struct {
 // EventName returns "session.user_qos_summary".
 func (*SessionUserQosSummary) EventName() string { return "session.user_qos_summary" }
 
-// WebinarParticipantData is the payload of the "webinar.participant_data" event (product "qss").
+// WebinarParticipantData is the payload of the "webinar.participant_data" event
+// (product "qss").
 type WebinarParticipantData struct {
 	Common
 	Object WebinarParticipantDataObject `json:"object"` // required
@@ -105,7 +115,8 @@ type WebinarParticipantData struct {
 // EventName returns "webinar.participant_data".
 func (*WebinarParticipantData) EventName() string { return "webinar.participant_data" }
 
-// WebinarParticipantDataSummary is the payload of the "webinar.participant_data_summary" event (product "qss").
+// WebinarParticipantDataSummary is the payload of the
+// "webinar.participant_data_summary" event (product "qss").
 type WebinarParticipantDataSummary struct {
 	Common
 	Object WebinarParticipantDataSummaryObject `json:"object"` // required
@@ -114,7 +125,8 @@ type WebinarParticipantDataSummary struct {
 // EventName returns "webinar.participant_data_summary".
 func (*WebinarParticipantDataSummary) EventName() string { return "webinar.participant_data_summary" }
 
-// WebinarParticipantQos is the payload of the "webinar.participant_qos" event (product "qss").
+// WebinarParticipantQos is the payload of the "webinar.participant_qos" event
+// (product "qss").
 type WebinarParticipantQos struct {
 	Common
 	Object WebinarParticipantQosObject `json:"object"` // required
@@ -123,7 +135,8 @@ type WebinarParticipantQos struct {
 // EventName returns "webinar.participant_qos".
 func (*WebinarParticipantQos) EventName() string { return "webinar.participant_qos" }
 
-// WebinarParticipantQosSummary is the payload of the "webinar.participant_qos_summary" event (product "qss").
+// WebinarParticipantQosSummary is the payload of the
+// "webinar.participant_qos_summary" event (product "qss").
 type WebinarParticipantQosSummary struct {
 	Common
 	Object MeetingParticipantQosSummaryObject `json:"object"` // required
@@ -132,7 +145,9 @@ type WebinarParticipantQosSummary struct {
 // EventName returns "webinar.participant_qos_summary".
 func (*WebinarParticipantQosSummary) EventName() string { return "webinar.participant_qos_summary" }
 
-// MeetingData is an object shared by 2 events, such as "meeting.participant_data_summary" and "session.user_data_summary" (at object.participant.data[] in "meeting.participant_data_summary").
+// MeetingData is an object shared by 2 events:
+// "meeting.participant_data_summary" and "session.user_data_summary" (at
+// object.participant.data[] in "meeting.participant_data_summary").
 type MeetingData struct {
 	Device                     string `json:"device"`                        // required; one of "Phone", "H.323/SIP", "Windows", "Mac", "iOS", "Android"
 	Location                   string `json:"location"`                      // required
@@ -162,7 +177,10 @@ type MeetingData struct {
 	Client                     string `json:"client,omitempty"`
 }
 
-// MeetingDetails is an object shared by 3 events, such as "meeting.participant_qos_summary", "session.user_qos_summary" and "webinar.participant_qos_summary" (at object.participant.qos[].details in "meeting.participant_qos_summary").
+// MeetingDetails is an object shared by 3 events:
+// "meeting.participant_qos_summary", "session.user_qos_summary" and
+// "webinar.participant_qos_summary" (at object.participant.qos[].details in
+// "meeting.participant_qos_summary").
 type MeetingDetails struct {
 	MinBitrate                string `json:"min_bitrate,omitempty"`
 	AvgBitrate                string `json:"avg_bitrate,omitempty"`
@@ -195,7 +213,8 @@ type MeetingDetails struct {
 	RssiUnit                  string `json:"rssi_unit,omitempty"`
 }
 
-// MeetingParticipantDataData is the object at object.participant.data[] in the "meeting.participant_data" event.
+// MeetingParticipantDataData is the object at object.participant.data[] in the
+// "meeting.participant_data" event.
 type MeetingParticipantDataData struct {
 	Device                     string `json:"device,omitempty"` // one of "Phone", "H.323/SIP", "Windows", "Mac", "iOS", "Android"
 	Location                   string `json:"location,omitempty"`
@@ -224,13 +243,15 @@ type MeetingParticipantDataData struct {
 	DestinationIPPort          string `json:"destination_ip_port,omitempty"`
 }
 
-// MeetingParticipantDataObject is the object at object in the "meeting.participant_data" event.
+// MeetingParticipantDataObject is the object at object in the
+// "meeting.participant_data" event.
 type MeetingParticipantDataObject struct {
 	UUID        string                            `json:"uuid"`        // required
 	Participant MeetingParticipantDataParticipant `json:"participant"` // required
 }
 
-// MeetingParticipantDataParticipant is the object at object.participant in the "meeting.participant_data" event.
+// MeetingParticipantDataParticipant is the object at object.participant in the
+// "meeting.participant_data" event.
 type MeetingParticipantDataParticipant struct {
 	ParticipantID     string                       `json:"participant_id"` // required
 	ParticipantUserID string                       `json:"participant_user_id,omitempty"`
@@ -238,14 +259,16 @@ type MeetingParticipantDataParticipant struct {
 	Data              []MeetingParticipantDataData `json:"data"` // required
 }
 
-// MeetingParticipantDataSummaryObject is the object at object in the "meeting.participant_data_summary" event.
+// MeetingParticipantDataSummaryObject is the object at object in the
+// "meeting.participant_data_summary" event.
 type MeetingParticipantDataSummaryObject struct {
 	UUID        string                                   `json:"uuid"` // required
 	ID          ID                                       `json:"id,omitempty"`
 	Participant MeetingParticipantDataSummaryParticipant `json:"participant"` // required
 }
 
-// MeetingParticipantDataSummaryParticipant is the object at object.participant in the "meeting.participant_data_summary" event.
+// MeetingParticipantDataSummaryParticipant is the object at object.participant
+// in the "meeting.participant_data_summary" event.
 type MeetingParticipantDataSummaryParticipant struct {
 	ParticipantID     string        `json:"participant_id"` // required
 	ParticipantUserID string        `json:"participant_user_id,omitempty"`
@@ -253,7 +276,9 @@ type MeetingParticipantDataSummaryParticipant struct {
 	Data              []MeetingData `json:"data"` // required
 }
 
-// MeetingParticipantQosDetails is an object shared by 2 events, such as "meeting.participant_qos" and "session.user_qos" (at object.participant.qos[].details in "meeting.participant_qos").
+// MeetingParticipantQosDetails is an object shared by 2 events:
+// "meeting.participant_qos" and "session.user_qos" (at
+// object.participant.qos[].details in "meeting.participant_qos").
 type MeetingParticipantQosDetails struct {
 	Bitrate                   string `json:"bitrate,omitempty"`
 	Latency                   string `json:"latency,omitempty"`
@@ -278,13 +303,15 @@ type MeetingParticipantQosDetails struct {
 	NetworkNotification       string `json:"network_notification,omitempty"` // one of "network bandwidth low", "internet connection unstable"
 }
 
-// MeetingParticipantQosObject is the object at object in the "meeting.participant_qos" event.
+// MeetingParticipantQosObject is the object at object in the
+// "meeting.participant_qos" event.
 type MeetingParticipantQosObject struct {
 	UUID        string                           `json:"uuid"`        // required
 	Participant MeetingParticipantQosParticipant `json:"participant"` // required
 }
 
-// MeetingParticipantQosParticipant is the object at object.participant in the "meeting.participant_qos" event.
+// MeetingParticipantQosParticipant is the object at object.participant in the
+// "meeting.participant_qos" event.
 type MeetingParticipantQosParticipant struct {
 	UserID            string                    `json:"user_id"` // required
 	ParticipantUserID string                    `json:"participant_user_id,omitempty"`
@@ -292,21 +319,27 @@ type MeetingParticipantQosParticipant struct {
 	Qos               []MeetingParticipantQosQo `json:"qos"` // required
 }
 
-// MeetingParticipantQosQo is an object shared by 2 events, such as "meeting.participant_qos" and "session.user_qos" (at object.participant.qos[] in "meeting.participant_qos").
+// MeetingParticipantQosQo is an object shared by 2 events:
+// "meeting.participant_qos" and "session.user_qos" (at object.participant.qos[]
+// in "meeting.participant_qos").
 type MeetingParticipantQosQo struct {
 	DateTime DateTime                     `json:"date_time"` // required
 	Type     string                       `json:"type"`      // required; one of "audio_input", "audio_output", "video_input", "video_output", "as_input", "as_output", "cpu_usage", "audio_device_from_crc", ... (24 values)
 	Details  MeetingParticipantQosDetails `json:"details"`   // required
 }
 
-// MeetingParticipantQosSummaryObject is an object shared by 2 events, such as "meeting.participant_qos_summary" and "webinar.participant_qos_summary" (at object in "meeting.participant_qos_summary").
+// MeetingParticipantQosSummaryObject is an object shared by 2 events:
+// "meeting.participant_qos_summary" and "webinar.participant_qos_summary" (at
+// object in "meeting.participant_qos_summary").
 type MeetingParticipantQosSummaryObject struct {
 	UUID        string                                  `json:"uuid"`        // required
 	ID          ID                                      `json:"id"`          // required
 	Participant MeetingParticipantQosSummaryParticipant `json:"participant"` // required
 }
 
-// MeetingParticipantQosSummaryParticipant is an object shared by 2 events, such as "meeting.participant_qos_summary" and "webinar.participant_qos_summary" (at object.participant in "meeting.participant_qos_summary").
+// MeetingParticipantQosSummaryParticipant is an object shared by 2 events:
+// "meeting.participant_qos_summary" and "webinar.participant_qos_summary" (at
+// object.participant in "meeting.participant_qos_summary").
 type MeetingParticipantQosSummaryParticipant struct {
 	ParticipantID string      `json:"participant_id"` // required
 	UserName      string      `json:"user_name"`      // required
@@ -315,13 +348,16 @@ type MeetingParticipantQosSummaryParticipant struct {
 	Qos           []MeetingQo `json:"qos"`            // required
 }
 
-// MeetingQo is an object shared by 3 events, such as "meeting.participant_qos_summary", "session.user_qos_summary" and "webinar.participant_qos_summary" (at object.participant.qos[] in "meeting.participant_qos_summary").
+// MeetingQo is an object shared by 3 events: "meeting.participant_qos_summary",
+// "session.user_qos_summary" and "webinar.participant_qos_summary" (at
+// object.participant.qos[] in "meeting.participant_qos_summary").
 type MeetingQo struct {
 	Type    string         `json:"type"`    // required; one of "audio_input", "audio_output", "video_input", "video_output", "as_input", "as_output", "cpu_usage", "audio_device_from_crc", ... (23 values)
 	Details MeetingDetails `json:"details"` // required
 }
 
-// PhoneCallQo is the object at object.call_qos[] in the "phone.call_qos_summary" event.
+// PhoneCallQo is the object at object.call_qos[] in the
+// "phone.call_qos_summary" event.
 type PhoneCallQo struct {
 	Type      string     `json:"type"`    // required
 	UserID    string     `json:"user_id"` // required
@@ -329,7 +365,8 @@ type PhoneCallQo struct {
 	Qos       []PhoneQos `json:"qos"` // required
 }
 
-// PhoneCallQosCallQos is the object at object.call_qos in the "phone.call_qos" event.
+// PhoneCallQosCallQos is the object at object.call_qos in the "phone.call_qos"
+// event.
 type PhoneCallQosCallQos struct {
 	Type      string   `json:"type"` // required
 	ID        ID       `json:"id"`   // required
@@ -345,7 +382,8 @@ type PhoneCallQosObject struct {
 	CallQos       PhoneCallQosCallQos `json:"call_qos"` // required
 }
 
-// PhoneCallQosSummaryObject is the object at object in the "phone.call_qos_summary" event.
+// PhoneCallQosSummaryObject is the object at object in the
+// "phone.call_qos_summary" event.
 type PhoneCallQosSummaryObject struct {
 	CallID        string        `json:"call_id"`         // required
 	CallStartTime DateTime      `json:"call_start_time"` // required
@@ -353,7 +391,9 @@ type PhoneCallQosSummaryObject struct {
 	CallQos       []PhoneCallQo `json:"call_qos"`        // required
 }
 
-// PhoneDetails is an object shared by 2 events, such as "phone.call_qos" and "phone.call_qos_summary" (at object.call_qos.qos.details in "phone.call_qos").
+// PhoneDetails is an object shared by 2 events: "phone.call_qos" and
+// "phone.call_qos_summary" (at object.call_qos.qos.details in
+// "phone.call_qos").
 type PhoneDetails struct {
 	Bitrate      string `json:"bitrate"`       // required
 	AvgLoss      string `json:"avg_loss"`      // required
@@ -364,14 +404,16 @@ type PhoneDetails struct {
 	Network      string `json:"network,omitempty"`
 }
 
-// PhoneQos is an object shared by 2 events, such as "phone.call_qos" and "phone.call_qos_summary" (at object.call_qos.qos in "phone.call_qos").
+// PhoneQos is an object shared by 2 events: "phone.call_qos" and
+// "phone.call_qos_summary" (at object.call_qos.qos in "phone.call_qos").
 type PhoneQos struct {
 	DateTime DateTime     `json:"date_time"` // required
 	Type     string       `json:"type"`      // required
 	Details  PhoneDetails `json:"details"`   // required
 }
 
-// SessionData is the object at object.user.data[] in the "session.user_data" event.
+// SessionData is the object at object.user.data[] in the "session.user_data"
+// event.
 type SessionData struct {
 	Device                     string `json:"device,omitempty"` // one of "Phone", "H.323/SIP", "Windows", "Mac", "iOS", "Android"
 	Location                   string `json:"location,omitempty"`
@@ -399,7 +441,8 @@ type SessionData struct {
 	DestinationIPPort          string `json:"destination_ip_port,omitempty"`
 }
 
-// SessionUserDataObject is the object at object in the "session.user_data" event.
+// SessionUserDataObject is the object at object in the "session.user_data"
+// event.
 type SessionUserDataObject struct {
 	SessionID   ID                  `json:"session_id"`   // required
 	SessionName string              `json:"session_name"` // required
@@ -407,7 +450,8 @@ type SessionUserDataObject struct {
 	User        SessionUserDataUser `json:"user"` // required
 }
 
-// SessionUserDataSummaryObject is the object at object in the "session.user_data_summary" event.
+// SessionUserDataSummaryObject is the object at object in the
+// "session.user_data_summary" event.
 type SessionUserDataSummaryObject struct {
 	SessionID   ID                         `json:"session_id"`   // required
 	SessionName string                     `json:"session_name"` // required
@@ -415,7 +459,8 @@ type SessionUserDataSummaryObject struct {
 	User        SessionUserDataSummaryUser `json:"user"` // required
 }
 
-// SessionUserDataSummaryUser is the object at object.user in the "session.user_data_summary" event.
+// SessionUserDataSummaryUser is the object at object.user in the
+// "session.user_data_summary" event.
 type SessionUserDataSummaryUser struct {
 	ID             ID            `json:"id"` // required
 	Name           string        `json:"name,omitempty"`
@@ -424,7 +469,8 @@ type SessionUserDataSummaryUser struct {
 	Data           []MeetingData `json:"data"`             // required
 }
 
-// SessionUserDataUser is the object at object.user in the "session.user_data" event.
+// SessionUserDataUser is the object at object.user in the "session.user_data"
+// event.
 type SessionUserDataUser struct {
 	ID             ID            `json:"id"` // required
 	Name           string        `json:"name,omitempty"`
@@ -441,7 +487,8 @@ type SessionUserQosObject struct {
 	User        SessionUserQosUser `json:"user"` // required
 }
 
-// SessionUserQosSummaryObject is the object at object in the "session.user_qos_summary" event.
+// SessionUserQosSummaryObject is the object at object in the
+// "session.user_qos_summary" event.
 type SessionUserQosSummaryObject struct {
 	SessionID   ID                        `json:"session_id"`   // required
 	SessionName string                    `json:"session_name"` // required
@@ -449,7 +496,8 @@ type SessionUserQosSummaryObject struct {
 	User        SessionUserQosSummaryUser `json:"user"` // required
 }
 
-// SessionUserQosSummaryUser is the object at object.user in the "session.user_qos_summary" event.
+// SessionUserQosSummaryUser is the object at object.user in the
+// "session.user_qos_summary" event.
 type SessionUserQosSummaryUser struct {
 	ID             ID          `json:"id"`   // required
 	Name           string      `json:"name"` // required
@@ -458,7 +506,8 @@ type SessionUserQosSummaryUser struct {
 	Qos            []MeetingQo `json:"qos"`              // required
 }
 
-// SessionUserQosUser is the object at object.user in the "session.user_qos" event.
+// SessionUserQosUser is the object at object.user in the "session.user_qos"
+// event.
 type SessionUserQosUser struct {
 	ID             ID                        `json:"id"`   // required
 	Name           string                    `json:"name"` // required
@@ -467,7 +516,8 @@ type SessionUserQosUser struct {
 	Qos            []MeetingParticipantQosQo `json:"qos"`              // required
 }
 
-// WebinarData is the object at object.participant.data[] in the "webinar.participant_data" event.
+// WebinarData is the object at object.participant.data[] in the
+// "webinar.participant_data" event.
 type WebinarData struct {
 	Device                     string `json:"device,omitempty"`
 	Location                   string `json:"location,omitempty"`
@@ -495,7 +545,8 @@ type WebinarData struct {
 	DestinationIPPort          string `json:"destination_ip_port,omitempty"`
 }
 
-// WebinarDetails is the object at object.participant.qos[].details in the "webinar.participant_qos" event.
+// WebinarDetails is the object at object.participant.qos[].details in the
+// "webinar.participant_qos" event.
 type WebinarDetails struct {
 	Bitrate                   string          `json:"bitrate,omitempty"`
 	Latency                   string          `json:"latency,omitempty"`
@@ -520,13 +571,15 @@ type WebinarDetails struct {
 	NetworkNotification       string          `json:"network_notification,omitempty"` // one of "network bandwidth low", "internet connection unstable"
 }
 
-// WebinarParticipantDataObject is the object at object in the "webinar.participant_data" event.
+// WebinarParticipantDataObject is the object at object in the
+// "webinar.participant_data" event.
 type WebinarParticipantDataObject struct {
 	UUID        string                            `json:"uuid"`        // required
 	Participant WebinarParticipantDataParticipant `json:"participant"` // required
 }
 
-// WebinarParticipantDataParticipant is the object at object.participant in the "webinar.participant_data" event.
+// WebinarParticipantDataParticipant is the object at object.participant in the
+// "webinar.participant_data" event.
 type WebinarParticipantDataParticipant struct {
 	ParticipantID     string        `json:"participant_id"` // required
 	ParticipantUserID string        `json:"participant_user_id,omitempty"`
@@ -534,7 +587,8 @@ type WebinarParticipantDataParticipant struct {
 	Data              []WebinarData `json:"data"` // required
 }
 
-// WebinarParticipantDataSummaryData is the object at object.participant.data[] in the "webinar.participant_data_summary" event.
+// WebinarParticipantDataSummaryData is the object at object.participant.data[]
+// in the "webinar.participant_data_summary" event.
 type WebinarParticipantDataSummaryData struct {
 	Device                     string `json:"device"`                        // required; one of "Windows", "Mac", "Phone"
 	Location                   string `json:"location"`                      // required
@@ -562,13 +616,15 @@ type WebinarParticipantDataSummaryData struct {
 	DestinationIPPort          string `json:"destination_ip_port"`           // required
 }
 
-// WebinarParticipantDataSummaryObject is the object at object in the "webinar.participant_data_summary" event.
+// WebinarParticipantDataSummaryObject is the object at object in the
+// "webinar.participant_data_summary" event.
 type WebinarParticipantDataSummaryObject struct {
 	UUID        string                                   `json:"uuid"`        // required
 	Participant WebinarParticipantDataSummaryParticipant `json:"participant"` // required
 }
 
-// WebinarParticipantDataSummaryParticipant is the object at object.participant in the "webinar.participant_data_summary" event.
+// WebinarParticipantDataSummaryParticipant is the object at object.participant
+// in the "webinar.participant_data_summary" event.
 type WebinarParticipantDataSummaryParticipant struct {
 	ParticipantID     string                              `json:"participant_id"` // required
 	ParticipantUserID string                              `json:"participant_user_id,omitempty"`
@@ -576,13 +632,15 @@ type WebinarParticipantDataSummaryParticipant struct {
 	Data              []WebinarParticipantDataSummaryData `json:"data"` // required
 }
 
-// WebinarParticipantQosObject is the object at object in the "webinar.participant_qos" event.
+// WebinarParticipantQosObject is the object at object in the
+// "webinar.participant_qos" event.
 type WebinarParticipantQosObject struct {
 	UUID        string                           `json:"uuid"`        // required
 	Participant WebinarParticipantQosParticipant `json:"participant"` // required
 }
 
-// WebinarParticipantQosParticipant is the object at object.participant in the "webinar.participant_qos" event.
+// WebinarParticipantQosParticipant is the object at object.participant in the
+// "webinar.participant_qos" event.
 type WebinarParticipantQosParticipant struct {
 	UserID            string      `json:"user_id"` // required
 	ParticipantUserID string      `json:"participant_user_id,omitempty"`
@@ -590,7 +648,8 @@ type WebinarParticipantQosParticipant struct {
 	Qos               []WebinarQo `json:"qos"` // required
 }
 
-// WebinarQo is the object at object.participant.qos[] in the "webinar.participant_qos" event.
+// WebinarQo is the object at object.participant.qos[] in the
+// "webinar.participant_qos" event.
 type WebinarQo struct {
 	DateTime DateTime       `json:"date_time"` // required
 	Type     string         `json:"type"`      // required; one of "audio_input", "audio_output", "video_input", "video_output", "as_input", "as_output", "cpu_usage", "audio_device_from_crc", ... (24 values)

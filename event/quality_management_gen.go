@@ -4,7 +4,9 @@ package event
 
 // Payloads of the "quality-management" product's events.
 
-// QualityManagementEvaluationCompleted is the payload of the "quality_management.evaluation_completed" event (product "quality-management").
+// QualityManagementEvaluationCompleted is the payload of the
+// "quality_management.evaluation_completed" event (product
+// "quality-management").
 type QualityManagementEvaluationCompleted struct {
 	Common
 	Object QualityManagementObject `json:"object"` // required
@@ -15,7 +17,9 @@ func (*QualityManagementEvaluationCompleted) EventName() string {
 	return "quality_management.evaluation_completed"
 }
 
-// QualityManagementInteractionAnalysisCompleted is the payload of the "quality_management.interaction_analysis_completed" event (product "quality-management").
+// QualityManagementInteractionAnalysisCompleted is the payload of the
+// "quality_management.interaction_analysis_completed" event (product
+// "quality-management").
 type QualityManagementInteractionAnalysisCompleted struct {
 	Common
 	Object QualityManagementInteractionAnalysisCompletedObject `json:"object"` // required
@@ -26,19 +30,22 @@ func (*QualityManagementInteractionAnalysisCompleted) EventName() string {
 	return "quality_management.interaction_analysis_completed"
 }
 
-// QualityManagementAgentInfo is the object at object.agent_info in the "quality_management.evaluation_completed" event.
+// QualityManagementAgentInfo is the object at object.agent_info in the
+// "quality_management.evaluation_completed" event.
 type QualityManagementAgentInfo struct {
 	AgentUserID string `json:"agent_user_id,omitempty"`
 	DisplayName string `json:"display_name,omitempty"`
 }
 
-// QualityManagementEvaluatorsInfo is the object at object.evaluators_info[] in the "quality_management.evaluation_completed" event.
+// QualityManagementEvaluatorsInfo is the object at object.evaluators_info[] in
+// the "quality_management.evaluation_completed" event.
 type QualityManagementEvaluatorsInfo struct {
 	EvaluatorUserID string `json:"evaluator_user_id,omitempty"`
 	DisplayName     string `json:"display_name,omitempty"`
 }
 
-// QualityManagementInteractionAnalysisCompletedObject is the object at object in the "quality_management.interaction_analysis_completed" event.
+// QualityManagementInteractionAnalysisCompletedObject is the object at object
+// in the "quality_management.interaction_analysis_completed" event.
 type QualityManagementInteractionAnalysisCompletedObject struct {
 	StartTime           DateTime                         `json:"start_time,omitempty"`
 	Duration            int                              `json:"duration,omitempty"`
@@ -55,7 +62,8 @@ type QualityManagementInteractionAnalysisCompletedObject struct {
 	Summary             QualityManagementSummary         `json:"summary,omitempty"`
 }
 
-// QualityManagementInteractionInfo is the object at object.interaction_info in the "quality_management.interaction_analysis_completed" event.
+// QualityManagementInteractionInfo is the object at object.interaction_info in
+// the "quality_management.interaction_analysis_completed" event.
 type QualityManagementInteractionInfo struct {
 	From          string   `json:"from,omitempty"`
 	To            string   `json:"to,omitempty"`
@@ -66,7 +74,8 @@ type QualityManagementInteractionInfo struct {
 	AssociatedIDs []string `json:"associated_ids,omitempty"`
 }
 
-// QualityManagementObject is the object at object in the "quality_management.evaluation_completed" event.
+// QualityManagementObject is the object at object in the
+// "quality_management.evaluation_completed" event.
 type QualityManagementObject struct {
 	InteractionID        string                            `json:"interaction_id,omitempty"`
 	AgentUserID          string                            `json:"agent_user_id,omitempty"`
@@ -82,7 +91,8 @@ type QualityManagementObject struct {
 	EvaluationType       string                            `json:"evaluation_type,omitempty"` // one of "MANUAL", "AUTOMATED"
 }
 
-// QualityManagementSummary is the object at object.summary in the "quality_management.interaction_analysis_completed" event.
+// QualityManagementSummary is the object at object.summary in the
+// "quality_management.interaction_analysis_completed" event.
 type QualityManagementSummary struct {
 	EvaluationScore float64 `json:"evaluation_score,omitempty"`
 	SentimentScore  float64 `json:"sentiment_score,omitempty"`

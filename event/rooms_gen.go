@@ -4,7 +4,8 @@ package event
 
 // Payloads of the "rooms" product's events.
 
-// VisitorManagementCheckedIn is the payload of the "visitor_management.checked_in" event (product "rooms").
+// VisitorManagementCheckedIn is the payload of the
+// "visitor_management.checked_in" event (product "rooms").
 type VisitorManagementCheckedIn struct {
 	Common
 	Object VisitorManagementObject `json:"object"` // required
@@ -13,7 +14,8 @@ type VisitorManagementCheckedIn struct {
 // EventName returns "visitor_management.checked_in".
 func (*VisitorManagementCheckedIn) EventName() string { return "visitor_management.checked_in" }
 
-// VisitorManagementCheckedOut is the payload of the "visitor_management.checked_out" event (product "rooms").
+// VisitorManagementCheckedOut is the payload of the
+// "visitor_management.checked_out" event (product "rooms").
 type VisitorManagementCheckedOut struct {
 	Common
 	Object VisitorManagementObject `json:"object"` // required
@@ -22,7 +24,8 @@ type VisitorManagementCheckedOut struct {
 // EventName returns "visitor_management.checked_out".
 func (*VisitorManagementCheckedOut) EventName() string { return "visitor_management.checked_out" }
 
-// VisitorManagementInvitationCreated is the payload of the "visitor_management.invitation_created" event (product "rooms").
+// VisitorManagementInvitationCreated is the payload of the
+// "visitor_management.invitation_created" event (product "rooms").
 type VisitorManagementInvitationCreated struct {
 	Common
 	Object VisitorManagementInvitationObject `json:"object"` // required
@@ -33,7 +36,8 @@ func (*VisitorManagementInvitationCreated) EventName() string {
 	return "visitor_management.invitation_created"
 }
 
-// VisitorManagementInvitationDeleted is the payload of the "visitor_management.invitation_deleted" event (product "rooms").
+// VisitorManagementInvitationDeleted is the payload of the
+// "visitor_management.invitation_deleted" event (product "rooms").
 type VisitorManagementInvitationDeleted struct {
 	Common
 	Object VisitorManagementInvitationDeletedObject `json:"object"` // required
@@ -44,7 +48,8 @@ func (*VisitorManagementInvitationDeleted) EventName() string {
 	return "visitor_management.invitation_deleted"
 }
 
-// VisitorManagementInvitationUpdated is the payload of the "visitor_management.invitation_updated" event (product "rooms").
+// VisitorManagementInvitationUpdated is the payload of the
+// "visitor_management.invitation_updated" event (product "rooms").
 type VisitorManagementInvitationUpdated struct {
 	Common
 	Object VisitorManagementInvitationObject `json:"object"` // required
@@ -55,7 +60,8 @@ func (*VisitorManagementInvitationUpdated) EventName() string {
 	return "visitor_management.invitation_updated"
 }
 
-// WorkspaceCreated is the payload of the "workspace.created" event (product "rooms").
+// WorkspaceCreated is the payload of the "workspace.created" event (product
+// "rooms").
 type WorkspaceCreated struct {
 	Common
 	Object WorkspaceCreatedObject `json:"object"` // required
@@ -64,7 +70,8 @@ type WorkspaceCreated struct {
 // EventName returns "workspace.created".
 func (*WorkspaceCreated) EventName() string { return "workspace.created" }
 
-// WorkspaceDeleted is the payload of the "workspace.deleted" event (product "rooms").
+// WorkspaceDeleted is the payload of the "workspace.deleted" event (product
+// "rooms").
 type WorkspaceDeleted struct {
 	Common
 	Object WorkspaceCreatedObject `json:"object"` // required
@@ -73,7 +80,9 @@ type WorkspaceDeleted struct {
 // EventName returns "workspace.deleted".
 func (*WorkspaceDeleted) EventName() string { return "workspace.deleted" }
 
-// WorkspacePreCheckInQuestionnaireResponseCreated is the payload of the "workspace.pre_check_in_questionnaire_response_created" event (product "rooms").
+// WorkspacePreCheckInQuestionnaireResponseCreated is the payload of the
+// "workspace.pre_check_in_questionnaire_response_created" event (product
+// "rooms").
 type WorkspacePreCheckInQuestionnaireResponseCreated struct {
 	Common
 	Object WorkspacePreCheckInQuestionnaireResponseCreatedObject `json:"object"` // required
@@ -84,7 +93,8 @@ func (*WorkspacePreCheckInQuestionnaireResponseCreated) EventName() string {
 	return "workspace.pre_check_in_questionnaire_response_created"
 }
 
-// WorkspaceReservationCheckedIn is the payload of the "workspace.reservation_checked_in" event (product "rooms").
+// WorkspaceReservationCheckedIn is the payload of the
+// "workspace.reservation_checked_in" event (product "rooms").
 type WorkspaceReservationCheckedIn struct {
 	Common
 	Object WorkspaceObject `json:"object"` // required
@@ -93,7 +103,8 @@ type WorkspaceReservationCheckedIn struct {
 // EventName returns "workspace.reservation_checked_in".
 func (*WorkspaceReservationCheckedIn) EventName() string { return "workspace.reservation_checked_in" }
 
-// WorkspaceReservationCheckedOut is the payload of the "workspace.reservation_checked_out" event (product "rooms").
+// WorkspaceReservationCheckedOut is the payload of the
+// "workspace.reservation_checked_out" event (product "rooms").
 type WorkspaceReservationCheckedOut struct {
 	Common
 	Object WorkspaceObject `json:"object"` // required
@@ -102,7 +113,8 @@ type WorkspaceReservationCheckedOut struct {
 // EventName returns "workspace.reservation_checked_out".
 func (*WorkspaceReservationCheckedOut) EventName() string { return "workspace.reservation_checked_out" }
 
-// WorkspaceReservationCreated is the payload of the "workspace.reservation_created" event (product "rooms").
+// WorkspaceReservationCreated is the payload of the
+// "workspace.reservation_created" event (product "rooms").
 type WorkspaceReservationCreated struct {
 	Common
 	Object WorkspaceReservationCreatedObject `json:"object"` // required
@@ -111,7 +123,8 @@ type WorkspaceReservationCreated struct {
 // EventName returns "workspace.reservation_created".
 func (*WorkspaceReservationCreated) EventName() string { return "workspace.reservation_created" }
 
-// WorkspaceReservationDeleted is the payload of the "workspace.reservation_deleted" event (product "rooms").
+// WorkspaceReservationDeleted is the payload of the
+// "workspace.reservation_deleted" event (product "rooms").
 type WorkspaceReservationDeleted struct {
 	Common
 	Object WorkspaceObject `json:"object"` // required
@@ -120,7 +133,9 @@ type WorkspaceReservationDeleted struct {
 // EventName returns "workspace.reservation_deleted".
 func (*WorkspaceReservationDeleted) EventName() string { return "workspace.reservation_deleted" }
 
-// WorkspaceReservationQuestionnaireResponseCreated is the payload of the "workspace.reservation_questionnaire_response_created" event (product "rooms").
+// WorkspaceReservationQuestionnaireResponseCreated is the payload of the
+// "workspace.reservation_questionnaire_response_created" event (product
+// "rooms").
 type WorkspaceReservationQuestionnaireResponseCreated struct {
 	Common
 	Object WorkspacePreCheckInQuestionnaireResponseCreatedObject `json:"object"` // required
@@ -131,7 +146,9 @@ func (*WorkspaceReservationQuestionnaireResponseCreated) EventName() string {
 	return "workspace.reservation_questionnaire_response_created"
 }
 
-// WorkspaceReservationQuestionnaireResponseUpdated is the payload of the "workspace.reservation_questionnaire_response_updated" event (product "rooms").
+// WorkspaceReservationQuestionnaireResponseUpdated is the payload of the
+// "workspace.reservation_questionnaire_response_updated" event (product
+// "rooms").
 type WorkspaceReservationQuestionnaireResponseUpdated struct {
 	Common
 	Object WorkspacePreCheckInQuestionnaireResponseCreatedObject `json:"object"` // required
@@ -142,7 +159,8 @@ func (*WorkspaceReservationQuestionnaireResponseUpdated) EventName() string {
 	return "workspace.reservation_questionnaire_response_updated"
 }
 
-// WorkspaceReservationUpdate is the payload of the "workspace.reservation_update" event (product "rooms").
+// WorkspaceReservationUpdate is the payload of the
+// "workspace.reservation_update" event (product "rooms").
 type WorkspaceReservationUpdate struct {
 	Common
 	Object WorkspaceObject `json:"object"` // required
@@ -151,7 +169,8 @@ type WorkspaceReservationUpdate struct {
 // EventName returns "workspace.reservation_update".
 func (*WorkspaceReservationUpdate) EventName() string { return "workspace.reservation_update" }
 
-// WorkspaceUpdated is the payload of the "workspace.updated" event (product "rooms").
+// WorkspaceUpdated is the payload of the "workspace.updated" event (product
+// "rooms").
 type WorkspaceUpdated struct {
 	Common
 	Object WorkspaceCreatedObject `json:"object"` // required
@@ -160,7 +179,8 @@ type WorkspaceUpdated struct {
 // EventName returns "workspace.updated".
 func (*WorkspaceUpdated) EventName() string { return "workspace.updated" }
 
-// WorkspaceUserAssigned is the payload of the "workspace.user_assigned" event (product "rooms").
+// WorkspaceUserAssigned is the payload of the "workspace.user_assigned" event
+// (product "rooms").
 type WorkspaceUserAssigned struct {
 	Common
 	Object WorkspaceUserAssignedObject `json:"object"` // required
@@ -169,7 +189,8 @@ type WorkspaceUserAssigned struct {
 // EventName returns "workspace.user_assigned".
 func (*WorkspaceUserAssigned) EventName() string { return "workspace.user_assigned" }
 
-// WorkspaceUserUnassigned is the payload of the "workspace.user_unassigned" event (product "rooms").
+// WorkspaceUserUnassigned is the payload of the "workspace.user_unassigned"
+// event (product "rooms").
 type WorkspaceUserUnassigned struct {
 	Common
 	Object WorkspaceUserUnassignedObject `json:"object"` // required
@@ -187,7 +208,8 @@ type ZoomroomAlert struct {
 // EventName returns "zoomroom.alert".
 func (*ZoomroomAlert) EventName() string { return "zoomroom.alert" }
 
-// ZoomroomCheckedIn is the payload of the "zoomroom.checked_in" event (product "rooms").
+// ZoomroomCheckedIn is the payload of the "zoomroom.checked_in" event (product
+// "rooms").
 type ZoomroomCheckedIn struct {
 	Common
 	Object ZoomroomCheckedObject `json:"object"` // required
@@ -196,7 +218,8 @@ type ZoomroomCheckedIn struct {
 // EventName returns "zoomroom.checked_in".
 func (*ZoomroomCheckedIn) EventName() string { return "zoomroom.checked_in" }
 
-// ZoomroomCheckedOut is the payload of the "zoomroom.checked_out" event (product "rooms").
+// ZoomroomCheckedOut is the payload of the "zoomroom.checked_out" event
+// (product "rooms").
 type ZoomroomCheckedOut struct {
 	Common
 	Object ZoomroomCheckedObject `json:"object"` // required
@@ -205,7 +228,8 @@ type ZoomroomCheckedOut struct {
 // EventName returns "zoomroom.checked_out".
 func (*ZoomroomCheckedOut) EventName() string { return "zoomroom.checked_out" }
 
-// ZoomroomCreated is the payload of the "zoomroom.created" event (product "rooms").
+// ZoomroomCreated is the payload of the "zoomroom.created" event (product
+// "rooms").
 type ZoomroomCreated struct {
 	Common
 	Object ZoomroomObject `json:"object"` // required
@@ -214,7 +238,8 @@ type ZoomroomCreated struct {
 // EventName returns "zoomroom.created".
 func (*ZoomroomCreated) EventName() string { return "zoomroom.created" }
 
-// ZoomroomDelayedAlert is the payload of the "zoomroom.delayed_alert" event (product "rooms").
+// ZoomroomDelayedAlert is the payload of the "zoomroom.delayed_alert" event
+// (product "rooms").
 type ZoomroomDelayedAlert struct {
 	Common
 	Object ZoomroomAlertObject `json:"object"` // required
@@ -223,7 +248,8 @@ type ZoomroomDelayedAlert struct {
 // EventName returns "zoomroom.delayed_alert".
 func (*ZoomroomDelayedAlert) EventName() string { return "zoomroom.delayed_alert" }
 
-// ZoomroomDeleted is the payload of the "zoomroom.deleted" event (product "rooms").
+// ZoomroomDeleted is the payload of the "zoomroom.deleted" event (product
+// "rooms").
 type ZoomroomDeleted struct {
 	Common
 	Object ZoomroomObject `json:"object"` // required
@@ -232,7 +258,8 @@ type ZoomroomDeleted struct {
 // EventName returns "zoomroom.deleted".
 func (*ZoomroomDeleted) EventName() string { return "zoomroom.deleted" }
 
-// ZoomroomDigitalSignageAppEnded is the payload of the "zoomroom.digital_signage_app_ended" event (product "rooms").
+// ZoomroomDigitalSignageAppEnded is the payload of the
+// "zoomroom.digital_signage_app_ended" event (product "rooms").
 type ZoomroomDigitalSignageAppEnded struct {
 	Common
 	Object ZoomroomDigitalSignageAppEndedObject `json:"object"` // required
@@ -243,7 +270,8 @@ func (*ZoomroomDigitalSignageAppEnded) EventName() string {
 	return "zoomroom.digital_signage_app_ended"
 }
 
-// ZoomroomDigitalSignageAppStarted is the payload of the "zoomroom.digital_signage_app_started" event (product "rooms").
+// ZoomroomDigitalSignageAppStarted is the payload of the
+// "zoomroom.digital_signage_app_started" event (product "rooms").
 type ZoomroomDigitalSignageAppStarted struct {
 	Common
 	Object ZoomroomDigitalSignageAppStartedObject `json:"object"` // required
@@ -254,7 +282,8 @@ func (*ZoomroomDigitalSignageAppStarted) EventName() string {
 	return "zoomroom.digital_signage_app_started"
 }
 
-// ZoomroomLocationCreated is the payload of the "zoomroom.location_created" event (product "rooms").
+// ZoomroomLocationCreated is the payload of the "zoomroom.location_created"
+// event (product "rooms").
 type ZoomroomLocationCreated struct {
 	Common
 	Object ZoomroomLocationObject `json:"object"` // required
@@ -263,7 +292,8 @@ type ZoomroomLocationCreated struct {
 // EventName returns "zoomroom.location_created".
 func (*ZoomroomLocationCreated) EventName() string { return "zoomroom.location_created" }
 
-// ZoomroomLocationDeleted is the payload of the "zoomroom.location_deleted" event (product "rooms").
+// ZoomroomLocationDeleted is the payload of the "zoomroom.location_deleted"
+// event (product "rooms").
 type ZoomroomLocationDeleted struct {
 	Common
 	Object ZoomroomLocationObject `json:"object"` // required
@@ -272,7 +302,8 @@ type ZoomroomLocationDeleted struct {
 // EventName returns "zoomroom.location_deleted".
 func (*ZoomroomLocationDeleted) EventName() string { return "zoomroom.location_deleted" }
 
-// ZoomroomLocationUpdated is the payload of the "zoomroom.location_updated" event (product "rooms").
+// ZoomroomLocationUpdated is the payload of the "zoomroom.location_updated"
+// event (product "rooms").
 type ZoomroomLocationUpdated struct {
 	Common
 	Object ZoomroomLocationObject `json:"object"` // required
@@ -281,7 +312,8 @@ type ZoomroomLocationUpdated struct {
 // EventName returns "zoomroom.location_updated".
 func (*ZoomroomLocationUpdated) EventName() string { return "zoomroom.location_updated" }
 
-// ZoomroomSensorData is the payload of the "zoomroom.sensor_data" event (product "rooms").
+// ZoomroomSensorData is the payload of the "zoomroom.sensor_data" event
+// (product "rooms").
 type ZoomroomSensorData struct {
 	Common
 	Object ZoomroomSensorDataObject `json:"object"` // required
@@ -290,7 +322,8 @@ type ZoomroomSensorData struct {
 // EventName returns "zoomroom.sensor_data".
 func (*ZoomroomSensorData) EventName() string { return "zoomroom.sensor_data" }
 
-// ZoomroomThirdpartyMeetingAttempted is the payload of the "zoomroom.thirdparty_meeting_attempted" event (product "rooms").
+// ZoomroomThirdpartyMeetingAttempted is the payload of the
+// "zoomroom.thirdparty_meeting_attempted" event (product "rooms").
 type ZoomroomThirdpartyMeetingAttempted struct {
 	Common
 	Object ZoomroomThirdpartyMeetingAttemptedObject `json:"object"` // required
@@ -301,7 +334,8 @@ func (*ZoomroomThirdpartyMeetingAttempted) EventName() string {
 	return "zoomroom.thirdparty_meeting_attempted"
 }
 
-// ZoomroomUpdated is the payload of the "zoomroom.updated" event (product "rooms").
+// ZoomroomUpdated is the payload of the "zoomroom.updated" event (product
+// "rooms").
 type ZoomroomUpdated struct {
 	Common
 	Object ZoomroomObject `json:"object"` // required
@@ -310,7 +344,8 @@ type ZoomroomUpdated struct {
 // EventName returns "zoomroom.updated".
 func (*ZoomroomUpdated) EventName() string { return "zoomroom.updated" }
 
-// VisitorManagementInvitationDeletedObject is the object at object in the "visitor_management.invitation_deleted" event.
+// VisitorManagementInvitationDeletedObject is the object at object in the
+// "visitor_management.invitation_deleted" event.
 type VisitorManagementInvitationDeletedObject struct {
 	VisitorEmail     string `json:"visitor_email"`      // required
 	VisitorName      string `json:"visitor_name"`       // required
@@ -320,7 +355,10 @@ type VisitorManagementInvitationDeletedObject struct {
 	HostEmail        string `json:"host_email"`         // required
 }
 
-// VisitorManagementInvitationObject is an object shared by 2 events, such as "visitor_management.invitation_created" and "visitor_management.invitation_updated" (at object in "visitor_management.invitation_created").
+// VisitorManagementInvitationObject is an object shared by 2 events:
+// "visitor_management.invitation_created" and
+// "visitor_management.invitation_updated" (at object in
+// "visitor_management.invitation_created").
 type VisitorManagementInvitationObject struct {
 	InvitationID     string `json:"invitation_id"`      // required
 	VisitorEmail     string `json:"visitor_email"`      // required
@@ -333,7 +371,9 @@ type VisitorManagementInvitationObject struct {
 	HostEmail        string `json:"host_email"`         // required
 }
 
-// VisitorManagementObject is an object shared by 2 events, such as "visitor_management.checked_in" and "visitor_management.checked_out" (at object in "visitor_management.checked_in").
+// VisitorManagementObject is an object shared by 2 events:
+// "visitor_management.checked_in" and "visitor_management.checked_out" (at
+// object in "visitor_management.checked_in").
 type VisitorManagementObject struct {
 	VisitorEmail     string `json:"visitor_email"`      // required
 	VisitorName      string `json:"visitor_name"`       // required
@@ -345,13 +385,20 @@ type VisitorManagementObject struct {
 	HostEmail        string `json:"host_email"`         // required
 }
 
-// WorkspaceCreatedObject is an object shared by 3 events, such as "workspace.created", "workspace.deleted" and "workspace.updated" (at object in "workspace.created").
+// WorkspaceCreatedObject is an object shared by 3 events: "workspace.created",
+// "workspace.deleted" and "workspace.updated" (at object in
+// "workspace.created").
 type WorkspaceCreatedObject struct {
 	ID            ID     `json:"id"`             // required
 	WorkspaceName string `json:"workspace_name"` // required
 }
 
-// WorkspaceList is an object shared by 3 events, such as "workspace.pre_check_in_questionnaire_response_created", "workspace.reservation_questionnaire_response_created" and "workspace.reservation_questionnaire_response_updated" (at object.questionnaire_response[].list[] in "workspace.pre_check_in_questionnaire_response_created").
+// WorkspaceList is an object shared by 3 events:
+// "workspace.pre_check_in_questionnaire_response_created",
+// "workspace.reservation_questionnaire_response_created" and
+// "workspace.reservation_questionnaire_response_updated" (at
+// object.questionnaire_response[].list[] in
+// "workspace.pre_check_in_questionnaire_response_created").
 type WorkspaceList struct {
 	QuestionID string            `json:"question_id"` // required
 	Title      string            `json:"title"`       // required
@@ -360,7 +407,10 @@ type WorkspaceList struct {
 	Options    []WorkspaceOption `json:"options"`     // required
 }
 
-// WorkspaceObject is an object shared by 4 events, such as "workspace.reservation_checked_in", "workspace.reservation_checked_out" and "workspace.reservation_deleted" and 1 more (at object in "workspace.reservation_checked_in").
+// WorkspaceObject is an object shared by 4 events:
+// "workspace.reservation_checked_in", "workspace.reservation_checked_out",
+// "workspace.reservation_deleted" and 1 more (at object in
+// "workspace.reservation_checked_in").
 type WorkspaceObject struct {
 	ID          ID       `json:"id"`           // required
 	WorkspaceID string   `json:"workspace_id"` // required
@@ -370,13 +420,22 @@ type WorkspaceObject struct {
 	ReserveFor  string   `json:"reserve_for,omitempty"`
 }
 
-// WorkspaceOption is an object shared by 3 events, such as "workspace.pre_check_in_questionnaire_response_created", "workspace.reservation_questionnaire_response_created" and "workspace.reservation_questionnaire_response_updated" (at object.questionnaire_response[].list[].options[] in "workspace.pre_check_in_questionnaire_response_created").
+// WorkspaceOption is an object shared by 3 events:
+// "workspace.pre_check_in_questionnaire_response_created",
+// "workspace.reservation_questionnaire_response_created" and
+// "workspace.reservation_questionnaire_response_updated" (at
+// object.questionnaire_response[].list[].options[] in
+// "workspace.pre_check_in_questionnaire_response_created").
 type WorkspaceOption struct {
 	OptionID string `json:"option_id"` // required
 	Text     string `json:"text"`      // required
 }
 
-// WorkspacePreCheckInQuestionnaireResponseCreatedObject is an object shared by 3 events, such as "workspace.pre_check_in_questionnaire_response_created", "workspace.reservation_questionnaire_response_created" and "workspace.reservation_questionnaire_response_updated" (at object in "workspace.pre_check_in_questionnaire_response_created").
+// WorkspacePreCheckInQuestionnaireResponseCreatedObject is an object shared by
+// 3 events: "workspace.pre_check_in_questionnaire_response_created",
+// "workspace.reservation_questionnaire_response_created" and
+// "workspace.reservation_questionnaire_response_updated" (at object in
+// "workspace.pre_check_in_questionnaire_response_created").
 type WorkspacePreCheckInQuestionnaireResponseCreatedObject struct {
 	StartTime             DateTime                         `json:"start_time"`             // required
 	EventID               string                           `json:"event_id"`               // required
@@ -387,7 +446,12 @@ type WorkspacePreCheckInQuestionnaireResponseCreatedObject struct {
 	QuestionnaireResponse []WorkspaceQuestionnaireResponse `json:"questionnaire_response"` // required
 }
 
-// WorkspaceQuestionnaireResponse is an object shared by 3 events, such as "workspace.pre_check_in_questionnaire_response_created", "workspace.reservation_questionnaire_response_created" and "workspace.reservation_questionnaire_response_updated" (at object.questionnaire_response[] in "workspace.pre_check_in_questionnaire_response_created").
+// WorkspaceQuestionnaireResponse is an object shared by 3 events:
+// "workspace.pre_check_in_questionnaire_response_created",
+// "workspace.reservation_questionnaire_response_created" and
+// "workspace.reservation_questionnaire_response_updated" (at
+// object.questionnaire_response[] in
+// "workspace.pre_check_in_questionnaire_response_created").
 type WorkspaceQuestionnaireResponse struct {
 	ID      ID              `json:"id"`      // required
 	Title   string          `json:"title"`   // required
@@ -395,7 +459,8 @@ type WorkspaceQuestionnaireResponse struct {
 	List    []WorkspaceList `json:"list"`    // required
 }
 
-// WorkspaceReservationCreatedObject is the object at object in the "workspace.reservation_created" event.
+// WorkspaceReservationCreatedObject is the object at object in the
+// "workspace.reservation_created" event.
 type WorkspaceReservationCreatedObject struct {
 	ID                ID       `json:"id"`           // required
 	WorkspaceID       string   `json:"workspace_id"` // required
@@ -406,7 +471,8 @@ type WorkspaceReservationCreatedObject struct {
 	AssignmentCheckin bool     `json:"assignment_checkin,omitempty"`
 }
 
-// WorkspaceUserAssignedObject is the object at object in the "workspace.user_assigned" event.
+// WorkspaceUserAssignedObject is the object at object in the
+// "workspace.user_assigned" event.
 type WorkspaceUserAssignedObject struct {
 	WorkspaceID   string `json:"workspace_id"`   // required
 	WorkspaceName string `json:"workspace_name"` // required
@@ -416,7 +482,8 @@ type WorkspaceUserAssignedObject struct {
 	UserEmail     string `json:"user_email"`     // required
 }
 
-// WorkspaceUserUnassignedObject is the object at object in the "workspace.user_unassigned" event.
+// WorkspaceUserUnassignedObject is the object at object in the
+// "workspace.user_unassigned" event.
 type WorkspaceUserUnassignedObject struct {
 	WorkspaceID   string `json:"workspace_id"`   // required
 	WorkspaceName string `json:"workspace_name"` // required
@@ -425,7 +492,8 @@ type WorkspaceUserUnassignedObject struct {
 	AssignType    string `json:"assign_type"`    // required; one of "permanent"
 }
 
-// ZoomroomAlertObject is an object shared by 2 events, such as "zoomroom.alert" and "zoomroom.delayed_alert" (at object in "zoomroom.alert").
+// ZoomroomAlertObject is an object shared by 2 events: "zoomroom.alert" and
+// "zoomroom.delayed_alert" (at object in "zoomroom.alert").
 type ZoomroomAlertObject struct {
 	ID           ID     `json:"id"`            // required
 	RoomName     string `json:"room_name"`     // required
@@ -438,7 +506,8 @@ type ZoomroomAlertObject struct {
 	AlertKind    int    `json:"alert_kind"`    // required; one of 1, 2, 3, 4
 }
 
-// ZoomroomCheckedObject is an object shared by 2 events, such as "zoomroom.checked_in" and "zoomroom.checked_out" (at object in "zoomroom.checked_in").
+// ZoomroomCheckedObject is an object shared by 2 events: "zoomroom.checked_in"
+// and "zoomroom.checked_out" (at object in "zoomroom.checked_in").
 type ZoomroomCheckedObject struct {
 	ID            ID     `json:"id"`             // required
 	RoomName      string `json:"room_name"`      // required
@@ -452,7 +521,8 @@ type ZoomroomCheckedObject struct {
 	APIType       string `json:"api_type"`       // required; one of "0", "1", ""
 }
 
-// ZoomroomDigitalSignageAppEndedObject is the object at object in the "zoomroom.digital_signage_app_ended" event.
+// ZoomroomDigitalSignageAppEndedObject is the object at object in the
+// "zoomroom.digital_signage_app_ended" event.
 type ZoomroomDigitalSignageAppEndedObject struct {
 	RoomID    string   `json:"room_id"`    // required
 	AppName   string   `json:"app_name"`   // required
@@ -461,7 +531,8 @@ type ZoomroomDigitalSignageAppEndedObject struct {
 	EndTime   DateTime `json:"end_time"`   // required
 }
 
-// ZoomroomDigitalSignageAppStartedObject is the object at object in the "zoomroom.digital_signage_app_started" event.
+// ZoomroomDigitalSignageAppStartedObject is the object at object in the
+// "zoomroom.digital_signage_app_started" event.
 type ZoomroomDigitalSignageAppStartedObject struct {
 	RoomID    string   `json:"room_id"`    // required
 	AppName   string   `json:"app_name"`   // required
@@ -469,7 +540,9 @@ type ZoomroomDigitalSignageAppStartedObject struct {
 	StartTime DateTime `json:"start_time"` // required
 }
 
-// ZoomroomLocationObject is an object shared by 3 events, such as "zoomroom.location_created", "zoomroom.location_deleted" and "zoomroom.location_updated" (at object in "zoomroom.location_created").
+// ZoomroomLocationObject is an object shared by 3 events:
+// "zoomroom.location_created", "zoomroom.location_deleted" and
+// "zoomroom.location_updated" (at object in "zoomroom.location_created").
 type ZoomroomLocationObject struct {
 	ID               ID     `json:"id"`                 // required
 	Name             string `json:"name"`               // required
@@ -477,13 +550,15 @@ type ZoomroomLocationObject struct {
 	Type             string `json:"type"`               // required
 }
 
-// ZoomroomObject is an object shared by 3 events, such as "zoomroom.created", "zoomroom.deleted" and "zoomroom.updated" (at object in "zoomroom.created").
+// ZoomroomObject is an object shared by 3 events: "zoomroom.created",
+// "zoomroom.deleted" and "zoomroom.updated" (at object in "zoomroom.created").
 type ZoomroomObject struct {
 	ID       ID     `json:"id"`        // required
 	RoomName string `json:"room_name"` // required
 }
 
-// ZoomroomSensorDataObject is the object at object in the "zoomroom.sensor_data" event.
+// ZoomroomSensorDataObject is the object at object in the
+// "zoomroom.sensor_data" event.
 type ZoomroomSensorDataObject struct {
 	ID         ID                             `json:"id"`          // required
 	RoomName   string                         `json:"room_name"`   // required
@@ -491,14 +566,16 @@ type ZoomroomSensorDataObject struct {
 	SensorData []ZoomroomSensorDataSensorData `json:"sensor_data"` // required
 }
 
-// ZoomroomSensorDataSensorData is the object at object.sensor_data[] in the "zoomroom.sensor_data" event.
+// ZoomroomSensorDataSensorData is the object at object.sensor_data[] in the
+// "zoomroom.sensor_data" event.
 type ZoomroomSensorDataSensorData struct {
 	DateTime    DateTime `json:"date_time"`    // required
 	SensorType  string   `json:"sensor_type"`  // required; one of "CO2", "TEMPERATURE", "REAL_TIME_PEOPLE_COUNT", "HUMIDITY", "VOC", "AQI", "PM25", "PM10", ... (9 values)
 	SensorValue string   `json:"sensor_value"` // required
 }
 
-// ZoomroomThirdpartyMeetingAttemptedObject is the object at object in the "zoomroom.thirdparty_meeting_attempted" event.
+// ZoomroomThirdpartyMeetingAttemptedObject is the object at object in the
+// "zoomroom.thirdparty_meeting_attempted" event.
 type ZoomroomThirdpartyMeetingAttemptedObject struct {
 	RoomID              string   `json:"room_id"` // required
 	JoinURL             string   `json:"join_url,omitempty"`

@@ -4,7 +4,8 @@ package event
 
 // Payloads of the "rtms" product's events.
 
-// MeetingRTMSInterrupted is the payload of the "meeting.rtms_interrupted" event (product "rtms").
+// MeetingRTMSInterrupted is the payload of the "meeting.rtms_interrupted" event
+// (product "rtms").
 type MeetingRTMSInterrupted struct {
 	Common
 	MeetingUUID  string `json:"meeting_uuid"`   // required
@@ -14,7 +15,8 @@ type MeetingRTMSInterrupted struct {
 // EventName returns "meeting.rtms_interrupted".
 func (*MeetingRTMSInterrupted) EventName() string { return "meeting.rtms_interrupted" }
 
-// MeetingRTMSStarted is the payload of the "meeting.rtms_started" event (product "rtms").
+// MeetingRTMSStarted is the payload of the "meeting.rtms_started" event
+// (product "rtms").
 type MeetingRTMSStarted struct {
 	Common
 	MeetingUUID  string `json:"meeting_uuid"`   // required
@@ -25,7 +27,8 @@ type MeetingRTMSStarted struct {
 // EventName returns "meeting.rtms_started".
 func (*MeetingRTMSStarted) EventName() string { return "meeting.rtms_started" }
 
-// MeetingRTMSStopped is the payload of the "meeting.rtms_stopped" event (product "rtms").
+// MeetingRTMSStopped is the payload of the "meeting.rtms_stopped" event
+// (product "rtms").
 type MeetingRTMSStopped struct {
 	Common
 	MeetingUUID  string `json:"meeting_uuid"`   // required
@@ -36,7 +39,8 @@ type MeetingRTMSStopped struct {
 // EventName returns "meeting.rtms_stopped".
 func (*MeetingRTMSStopped) EventName() string { return "meeting.rtms_stopped" }
 
-// RTMSConcurrencyLimited is the payload of the "rtms.concurrency_limited" event (product "rtms").
+// RTMSConcurrencyLimited is the payload of the "rtms.concurrency_limited" event
+// (product "rtms").
 type RTMSConcurrencyLimited struct {
 	Common
 	ConcurrencyNumber int         `json:"concurrency_number"` // required
@@ -46,7 +50,8 @@ type RTMSConcurrencyLimited struct {
 // EventName returns "rtms.concurrency_limited".
 func (*RTMSConcurrencyLimited) EventName() string { return "rtms.concurrency_limited" }
 
-// RTMSConcurrencyNearLimit is the payload of the "rtms.concurrency_near_limit" event (product "rtms").
+// RTMSConcurrencyNearLimit is the payload of the "rtms.concurrency_near_limit"
+// event (product "rtms").
 type RTMSConcurrencyNearLimit struct {
 	Common
 	ConcurrencyLimit  int `json:"concurrency_limit"`  // required
@@ -57,7 +62,8 @@ type RTMSConcurrencyNearLimit struct {
 // EventName returns "rtms.concurrency_near_limit".
 func (*RTMSConcurrencyNearLimit) EventName() string { return "rtms.concurrency_near_limit" }
 
-// SessionRTMSInterrupted is the payload of the "session.rtms_interrupted" event (product "rtms").
+// SessionRTMSInterrupted is the payload of the "session.rtms_interrupted" event
+// (product "rtms").
 type SessionRTMSInterrupted struct {
 	Common
 	SessionID    ID     `json:"session_id"`     // required
@@ -68,7 +74,8 @@ type SessionRTMSInterrupted struct {
 // EventName returns "session.rtms_interrupted".
 func (*SessionRTMSInterrupted) EventName() string { return "session.rtms_interrupted" }
 
-// SessionRTMSStarted is the payload of the "session.rtms_started" event (product "rtms").
+// SessionRTMSStarted is the payload of the "session.rtms_started" event
+// (product "rtms").
 type SessionRTMSStarted struct {
 	Common
 	SessionID    ID     `json:"session_id"`     // required
@@ -80,7 +87,8 @@ type SessionRTMSStarted struct {
 // EventName returns "session.rtms_started".
 func (*SessionRTMSStarted) EventName() string { return "session.rtms_started" }
 
-// SessionRTMSStopped is the payload of the "session.rtms_stopped" event (product "rtms").
+// SessionRTMSStopped is the payload of the "session.rtms_stopped" event
+// (product "rtms").
 type SessionRTMSStopped struct {
 	Common
 	SessionID    ID     `json:"session_id"`     // required
@@ -92,7 +100,8 @@ type SessionRTMSStopped struct {
 // EventName returns "session.rtms_stopped".
 func (*SessionRTMSStopped) EventName() string { return "session.rtms_stopped" }
 
-// WebinarRTMSInterrupted is the payload of the "webinar.rtms_interrupted" event (product "rtms").
+// WebinarRTMSInterrupted is the payload of the "webinar.rtms_interrupted" event
+// (product "rtms").
 type WebinarRTMSInterrupted struct {
 	Common
 	WebinarUUID  string `json:"webinar_uuid"`   // required
@@ -102,7 +111,8 @@ type WebinarRTMSInterrupted struct {
 // EventName returns "webinar.rtms_interrupted".
 func (*WebinarRTMSInterrupted) EventName() string { return "webinar.rtms_interrupted" }
 
-// WebinarRTMSStarted is the payload of the "webinar.rtms_started" event (product "rtms").
+// WebinarRTMSStarted is the payload of the "webinar.rtms_started" event
+// (product "rtms").
 type WebinarRTMSStarted struct {
 	Common
 	WebinarUUID  string `json:"webinar_uuid"`   // required
@@ -113,7 +123,8 @@ type WebinarRTMSStarted struct {
 // EventName returns "webinar.rtms_started".
 func (*WebinarRTMSStarted) EventName() string { return "webinar.rtms_started" }
 
-// WebinarRTMSStopped is the payload of the "webinar.rtms_stopped" event (product "rtms").
+// WebinarRTMSStopped is the payload of the "webinar.rtms_stopped" event
+// (product "rtms").
 type WebinarRTMSStopped struct {
 	Common
 	WebinarUUID  string `json:"webinar_uuid"`   // required
@@ -124,7 +135,8 @@ type WebinarRTMSStopped struct {
 // EventName returns "webinar.rtms_stopped".
 func (*WebinarRTMSStopped) EventName() string { return "webinar.rtms_stopped" }
 
-// RTMSIDField is the object at id_field in the "rtms.concurrency_limited" event.
+// RTMSIDField is the object at id_field in the "rtms.concurrency_limited"
+// event.
 type RTMSIDField struct {
 	MeetingUUID string `json:"meeting_uuid,omitempty"`
 	WebinarUUID string `json:"webinar_uuid,omitempty"`

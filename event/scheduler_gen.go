@@ -2,11 +2,10 @@
 
 package event
 
-import "encoding/json"
-
 // Payloads of the "scheduler" product's events.
 
-// SchedulerScheduledEventCanceled is the payload of the "scheduler.scheduled_event_canceled" event (product "scheduler").
+// SchedulerScheduledEventCanceled is the payload of the
+// "scheduler.scheduled_event_canceled" event (product "scheduler").
 type SchedulerScheduledEventCanceled struct {
 	Common
 	UserID string          `json:"user_id,omitempty"`
@@ -18,7 +17,8 @@ func (*SchedulerScheduledEventCanceled) EventName() string {
 	return "scheduler.scheduled_event_canceled"
 }
 
-// SchedulerScheduledEventCreated is the payload of the "scheduler.scheduled_event_created" event (product "scheduler").
+// SchedulerScheduledEventCreated is the payload of the
+// "scheduler.scheduled_event_created" event (product "scheduler").
 type SchedulerScheduledEventCreated struct {
 	Common
 	UserID string                               `json:"user_id,omitempty"`
@@ -28,13 +28,17 @@ type SchedulerScheduledEventCreated struct {
 // EventName returns "scheduler.scheduled_event_created".
 func (*SchedulerScheduledEventCreated) EventName() string { return "scheduler.scheduled_event_created" }
 
-// SchedulerAttendee is an object shared by 2 events, such as "scheduler.scheduled_event_canceled" and "scheduler.scheduled_event_created" (at object.scheduled_event.attendees[] in "scheduler.scheduled_event_canceled").
+// SchedulerAttendee is an object shared by 2 events:
+// "scheduler.scheduled_event_canceled" and "scheduler.scheduled_event_created"
+// (at object.scheduled_event.attendees[] in
+// "scheduler.scheduled_event_canceled").
 type SchedulerAttendee struct {
 	DisplayName string `json:"display_name,omitempty"`
 	Email       string `json:"email,omitempty"`
 }
 
-// SchedulerCancellation is the object at object.cancellation in the "scheduler.scheduled_event_canceled" event.
+// SchedulerCancellation is the object at object.cancellation in the
+// "scheduler.scheduled_event_canceled" event.
 type SchedulerCancellation struct {
 	CanceledBy   string `json:"canceled_by,omitempty"`
 	CancelerType string `json:"canceler_type,omitempty"` // one of "host", "invitee"
@@ -42,7 +46,10 @@ type SchedulerCancellation struct {
 	Reason       string `json:"reason,omitempty"`
 }
 
-// SchedulerExternalLocation is an object shared by 2 events, such as "scheduler.scheduled_event_canceled" and "scheduler.scheduled_event_created" (at object.scheduled_event.external_location in "scheduler.scheduled_event_canceled").
+// SchedulerExternalLocation is an object shared by 2 events:
+// "scheduler.scheduled_event_canceled" and "scheduler.scheduled_event_created"
+// (at object.scheduled_event.external_location in
+// "scheduler.scheduled_event_canceled").
 type SchedulerExternalLocation struct {
 	Kind               string `json:"kind,omitempty"` // one of "zoom", "google_meet", "microsoft_teams"
 	MeetingID          string `json:"meeting_id,omitempty"`
@@ -52,14 +59,19 @@ type SchedulerExternalLocation struct {
 	MeetingJoinURL     string `json:"meeting_join_url,omitempty"`
 }
 
-// SchedulerInviteeCounters is an object shared by 2 events, such as "scheduler.scheduled_event_canceled" and "scheduler.scheduled_event_created" (at object.scheduled_event.invitee_counters in "scheduler.scheduled_event_canceled").
+// SchedulerInviteeCounters is an object shared by 2 events:
+// "scheduler.scheduled_event_canceled" and "scheduler.scheduled_event_created"
+// (at object.scheduled_event.invitee_counters in
+// "scheduler.scheduled_event_canceled").
 type SchedulerInviteeCounters struct {
 	Total  int64 `json:"total,omitempty"`
 	Active int64 `json:"active,omitempty"`
 	Limit  int64 `json:"limit,omitempty"`
 }
 
-// SchedulerLocation is an object shared by 2 events, such as "scheduler.scheduled_event_canceled" and "scheduler.scheduled_event_created" (at object.scheduled_event.location in "scheduler.scheduled_event_canceled").
+// SchedulerLocation is an object shared by 2 events:
+// "scheduler.scheduled_event_canceled" and "scheduler.scheduled_event_created"
+// (at object.scheduled_event.location in "scheduler.scheduled_event_canceled").
 type SchedulerLocation struct {
 	ZoomJoinURL       string                   `json:"zoom_join_url,omitempty"`
 	LocationType      string                   `json:"location_type,omitempty"` // one of "zoom"
@@ -69,7 +81,8 @@ type SchedulerLocation struct {
 	AdditionalInfo    string                   `json:"additional_info,omitempty"`
 }
 
-// SchedulerObject is the object at object in the "scheduler.scheduled_event_canceled" event.
+// SchedulerObject is the object at object in the
+// "scheduler.scheduled_event_canceled" event.
 type SchedulerObject struct {
 	InviteeEmail        string                        `json:"invitee_email,omitempty"`
 	InviteeFirstName    string                        `json:"invitee_first_name,omitempty"`
@@ -85,14 +98,26 @@ type SchedulerObject struct {
 	TextPhoneNumber     string                        `json:"text_phone_number,omitempty"`
 }
 
-// SchedulerQuestionsAndAnswer is an object shared by 2 events, such as "scheduler.scheduled_event_canceled" and "scheduler.scheduled_event_created" (at object.questions_and_answers[] in "scheduler.scheduled_event_canceled").
+// SchedulerQuestionsAndAnswer is an object shared by 2 events:
+// "scheduler.scheduled_event_canceled" and "scheduler.scheduled_event_created"
+// (at object.questions_and_answers[] in "scheduler.scheduled_event_canceled").
 type SchedulerQuestionsAndAnswer struct {
 	Question string   `json:"question"` // required
 	Position int      `json:"position"` // required
 	Answer   []string `json:"answer"`   // required
 }
 
-// SchedulerScheduledEvent is an object shared by 2 events, such as "scheduler.scheduled_event_canceled" and "scheduler.scheduled_event_created" (at object.scheduled_event in "scheduler.scheduled_event_canceled").
+// SchedulerSalesforceID is an object shared by 2 events:
+// "scheduler.scheduled_event_canceled" and "scheduler.scheduled_event_created"
+// (at object.tracking.salesforce_ids[] in
+// "scheduler.scheduled_event_canceled").
+type SchedulerSalesforceID struct {
+	Property string `json:"property,omitempty"`
+}
+
+// SchedulerScheduledEvent is an object shared by 2 events:
+// "scheduler.scheduled_event_canceled" and "scheduler.scheduled_event_created"
+// (at object.scheduled_event in "scheduler.scheduled_event_canceled").
 type SchedulerScheduledEvent struct {
 	EventID          string                    `json:"event_id,omitempty"`
 	Attendees        []SchedulerAttendee       `json:"attendees,omitempty"`
@@ -110,7 +135,8 @@ type SchedulerScheduledEvent struct {
 	MeetingNotes     string                    `json:"meeting_notes,omitempty"`
 }
 
-// SchedulerScheduledEventCreatedObject is the object at object in the "scheduler.scheduled_event_created" event.
+// SchedulerScheduledEventCreatedObject is the object at object in the
+// "scheduler.scheduled_event_created" event.
 type SchedulerScheduledEventCreatedObject struct {
 	InviteeEmail        string                        `json:"invitee_email,omitempty"`
 	InviteeFirstName    string                        `json:"invitee_first_name,omitempty"`
@@ -125,17 +151,22 @@ type SchedulerScheduledEventCreatedObject struct {
 	TextPhoneNumber     string                        `json:"text_phone_number,omitempty"`
 }
 
-// SchedulerTracking is an object shared by 2 events, such as "scheduler.scheduled_event_canceled" and "scheduler.scheduled_event_created" (at object.tracking in "scheduler.scheduled_event_canceled").
+// SchedulerTracking is an object shared by 2 events:
+// "scheduler.scheduled_event_canceled" and "scheduler.scheduled_event_created"
+// (at object.tracking in "scheduler.scheduled_event_canceled").
 type SchedulerTracking struct {
-	UTMSource     string            `json:"utm_source,omitempty"`
-	UTMMedium     string            `json:"utm_medium,omitempty"`
-	UTMCampaign   string            `json:"utm_campaign,omitempty"`
-	UTMContent    string            `json:"utm_content,omitempty"`
-	UTMTerm       string            `json:"utm_term,omitempty"`
-	SalesforceIDs []json.RawMessage `json:"salesforce_ids,omitempty"`
+	UTMSource     string                  `json:"utm_source,omitempty"`
+	UTMMedium     string                  `json:"utm_medium,omitempty"`
+	UTMCampaign   string                  `json:"utm_campaign,omitempty"`
+	UTMContent    string                  `json:"utm_content,omitempty"`
+	UTMTerm       string                  `json:"utm_term,omitempty"`
+	SalesforceIDs []SchedulerSalesforceID `json:"salesforce_ids,omitempty"`
 }
 
-// SchedulerZoomMeetingData is an object shared by 2 events, such as "scheduler.scheduled_event_canceled" and "scheduler.scheduled_event_created" (at object.scheduled_event.location.zoom_meeting_data in "scheduler.scheduled_event_canceled").
+// SchedulerZoomMeetingData is an object shared by 2 events:
+// "scheduler.scheduled_event_canceled" and "scheduler.scheduled_event_created"
+// (at object.scheduled_event.location.zoom_meeting_data in
+// "scheduler.scheduled_event_canceled").
 type SchedulerZoomMeetingData struct {
 	ZoomMeetingID         string `json:"zoom_meeting_id,omitempty"`
 	ZoomMeetingPasscode   string `json:"zoom_meeting_passcode,omitempty"`

@@ -6,26 +6,37 @@ import "encoding/json"
 
 // Nested objects found in the payloads of more than one product.
 
-// AccountAllowUsersToAddContacts is an object shared by 2 events, such as "account.settings_updated" and "group.settings_updated" (at object.settings.chat.allow_users_to_add_contacts in "account.settings_updated").
+// AccountAllowUsersToAddContacts is an object shared by 2 events:
+// "account.settings_updated" and "group.settings_updated" (at
+// object.settings.chat.allow_users_to_add_contacts in
+// "account.settings_updated").
 type AccountAllowUsersToAddContacts struct {
 	Enable             bool   `json:"enable,omitempty"`
 	SelectedOption     int    `json:"selected_option,omitempty"` // one of 1, 2, 3, 4
 	UserEmailAddresses string `json:"user_email_addresses,omitempty"`
 }
 
-// AccountAlwaysDisplayZoomMeetingAsTopic is an object shared by 2 events, such as "account.settings_updated" and "group.settings_updated" (at object.settings.schedule_meeting.always_display_zoom_meeting_as_topic in "account.settings_updated").
+// AccountAlwaysDisplayZoomMeetingAsTopic is an object shared by 2 events:
+// "account.settings_updated" and "group.settings_updated" (at
+// object.settings.schedule_meeting.always_display_zoom_meeting_as_topic in
+// "account.settings_updated").
 type AccountAlwaysDisplayZoomMeetingAsTopic struct {
 	Enable                           bool `json:"enable,omitempty"`
 	DisplayTopicForScheduledMeetings bool `json:"display_topic_for_scheduled_meetings,omitempty"`
 }
 
-// AccountAlwaysDisplayZoomWebinarAsTopic is an object shared by 2 events, such as "account.settings_updated" and "group.settings_updated" (at object.settings.schedule_meeting.always_display_zoom_webinar_as_topic in "account.settings_updated").
+// AccountAlwaysDisplayZoomWebinarAsTopic is an object shared by 2 events:
+// "account.settings_updated" and "group.settings_updated" (at
+// object.settings.schedule_meeting.always_display_zoom_webinar_as_topic in
+// "account.settings_updated").
 type AccountAlwaysDisplayZoomWebinarAsTopic struct {
 	Enable                           bool `json:"enable,omitempty"`
 	DisplayTopicForScheduledWebinars bool `json:"display_topic_for_scheduled_webinars,omitempty"`
 }
 
-// AccountAudioConferencing is an object shared by 2 events, such as "account.lock_settings_updated" and "group.lock_settings_updated" (at object.settings.audio_conferencing in "account.lock_settings_updated").
+// AccountAudioConferencing is an object shared by 2 events:
+// "account.lock_settings_updated" and "group.lock_settings_updated" (at
+// object.settings.audio_conferencing in "account.lock_settings_updated").
 type AccountAudioConferencing struct {
 	TollFreeAndFeeBasedTollCall bool `json:"toll_free_and_fee_based_toll_call,omitempty"`
 	TollCall                    bool `json:"toll_call,omitempty"`
@@ -34,7 +45,10 @@ type AccountAudioConferencing struct {
 	ParticipantPhoneMasking     bool `json:"participant_phone_masking,omitempty"`
 }
 
-// AccountCallMeAndInviteByPhone is an object shared by 2 events, such as "account.settings_updated" and "group.settings_updated" (at object.settings.audio_conferencing.call_me_and_invite_by_phone in "account.settings_updated").
+// AccountCallMeAndInviteByPhone is an object shared by 2 events:
+// "account.settings_updated" and "group.settings_updated" (at
+// object.settings.audio_conferencing.call_me_and_invite_by_phone in
+// "account.settings_updated").
 type AccountCallMeAndInviteByPhone struct {
 	Enable                      bool                    `json:"enable,omitempty"`
 	RequirePress1ForCallMe      string                  `json:"require_press_1_for_call_me,omitempty"` // one of "auto", "always", "never"
@@ -42,18 +56,26 @@ type AccountCallMeAndInviteByPhone struct {
 	AllowWebinarAttendeesCallMe bool                    `json:"allow_webinar_attendees_call_me,omitempty"`
 }
 
-// AccountCallOutCountries is an object shared by 3 events, such as "account.settings_updated", "group.settings_updated" and "user.settings_updated" (at object.settings.audio_conferencing.call_me_and_invite_by_phone.call_out_countries in "account.settings_updated").
+// AccountCallOutCountries is an object shared by 3 events:
+// "account.settings_updated", "group.settings_updated" and
+// "user.settings_updated" (at
+// object.settings.audio_conferencing.call_me_and_invite_by_phone.call_out_countries
+// in "account.settings_updated").
 type AccountCallOutCountries struct {
 	SelectedCountries []AccountSelectedCountry `json:"selected_countries,omitempty"`
 }
 
-// AccountChatEmojis is an object shared by 2 events, such as "account.settings_updated" and "group.settings_updated" (at object.settings.chat.chat_emojis in "account.settings_updated").
+// AccountChatEmojis is an object shared by 2 events: "account.settings_updated"
+// and "group.settings_updated" (at object.settings.chat.chat_emojis in
+// "account.settings_updated").
 type AccountChatEmojis struct {
 	Enable       bool   `json:"enable,omitempty"`
 	EmojisOption string `json:"emojis_option,omitempty"` // one of "all", "selected"
 }
 
-// AccountClosedCaptioning is an object shared by 2 events, such as "account.settings_updated" and "user.settings_updated" (at object.settings.in_meeting.closed_captioning in "account.settings_updated").
+// AccountClosedCaptioning is an object shared by 2 events:
+// "account.settings_updated" and "user.settings_updated" (at
+// object.settings.in_meeting.closed_captioning in "account.settings_updated").
 type AccountClosedCaptioning struct {
 	Enable                      bool `json:"enable,omitempty"`
 	ThirdPartyCaptioningService bool `json:"third_party_captioning_service,omitempty"`
@@ -62,7 +84,9 @@ type AccountClosedCaptioning struct {
 	SaveCaption                 bool `json:"save_caption,omitempty"`
 }
 
-// AccountEmailNotification is an object shared by 2 events, such as "account.lock_settings_updated" and "group.lock_settings_updated" (at object.settings.email_notification in "account.lock_settings_updated").
+// AccountEmailNotification is an object shared by 2 events:
+// "account.lock_settings_updated" and "group.lock_settings_updated" (at
+// object.settings.email_notification in "account.lock_settings_updated").
 type AccountEmailNotification struct {
 	AlternativeHostReminder         bool `json:"alternative_host_reminder,omitempty"`
 	CancelMeetingReminder           bool `json:"cancel_meeting_reminder,omitempty"`
@@ -71,13 +95,20 @@ type AccountEmailNotification struct {
 	ScheduleForReminder             bool `json:"schedule_for_reminder,omitempty"`
 }
 
-// AccountIPAddressAccessControl is an object shared by 3 events, such as "account.settings_updated", "group.settings_updated" and "user.settings_updated" (at object.settings.recording.ip_address_access_control in "account.settings_updated").
+// AccountIPAddressAccessControl is an object shared by 3 events:
+// "account.settings_updated", "group.settings_updated" and
+// "user.settings_updated" (at
+// object.settings.recording.ip_address_access_control in
+// "account.settings_updated").
 type AccountIPAddressAccessControl struct {
 	Enable              bool   `json:"enable,omitempty"`
 	IPAddressesOrRanges string `json:"ip_addresses_or_ranges,omitempty"`
 }
 
-// AccountMeetingPasswordRequirement is an object shared by 2 events, such as "account.settings_updated" and "user.settings_updated" (at object.settings.meeting_security.meeting_password_requirement in "account.settings_updated").
+// AccountMeetingPasswordRequirement is an object shared by 2 events:
+// "account.settings_updated" and "user.settings_updated" (at
+// object.settings.meeting_security.meeting_password_requirement in
+// "account.settings_updated").
 type AccountMeetingPasswordRequirement struct {
 	Length                      int  `json:"length,omitempty"`
 	HaveLetter                  bool `json:"have_letter,omitempty"`
@@ -89,7 +120,10 @@ type AccountMeetingPasswordRequirement struct {
 	WeakEnhanceDetection        bool `json:"weak_enhance_detection,omitempty"`
 }
 
-// AccountNumber is an object shared by 2 events, such as "account.settings_updated" and "group.settings_updated" (at object.settings.audio_conferencing.toll_call.numbers[] in "account.settings_updated").
+// AccountNumber is an object shared by 2 events: "account.settings_updated" and
+// "group.settings_updated" (at
+// object.settings.audio_conferencing.toll_call.numbers[] in
+// "account.settings_updated").
 type AccountNumber struct {
 	Code          string `json:"code,omitempty"`
 	CountryCode   string `json:"country_code,omitempty"`
@@ -98,13 +132,20 @@ type AccountNumber struct {
 	Number        string `json:"number,omitempty"`
 }
 
-// AccountParticipantPhoneMasking is an object shared by 3 events, such as "account.settings_updated", "group.settings_updated" and "user.settings_updated" (at object.settings.audio_conferencing.participant_phone_masking in "account.settings_updated").
+// AccountParticipantPhoneMasking is an object shared by 3 events:
+// "account.settings_updated", "group.settings_updated" and
+// "user.settings_updated" (at
+// object.settings.audio_conferencing.participant_phone_masking in
+// "account.settings_updated").
 type AccountParticipantPhoneMasking struct {
 	Enable      bool   `json:"enable,omitempty"`
 	MaskingType string `json:"masking_type,omitempty"` // one of "mask_default", "mask_first_5", "mask_except_last_4"
 }
 
-// AccountPolicy is an object shared by 2 events, such as "account.settings_updated" and "group.settings_updated" (at object.settings.chat.chat_etiquette_tool.policies[] in "account.settings_updated").
+// AccountPolicy is an object shared by 2 events: "account.settings_updated" and
+// "group.settings_updated" (at
+// object.settings.chat.chat_etiquette_tool.policies[] in
+// "account.settings_updated").
 type AccountPolicy struct {
 	Description       string   `json:"description,omitempty"`
 	ID                ID       `json:"id,omitempty"`
@@ -116,14 +157,20 @@ type AccountPolicy struct {
 	TriggerAction     int      `json:"trigger_action,omitempty"` // one of 1, 2
 }
 
-// AccountRecordFilesSeparately is an object shared by 3 events, such as "account.settings_updated", "group.settings_updated" and "user.settings_updated" (at object.settings.recording.record_files_separately in "account.settings_updated").
+// AccountRecordFilesSeparately is an object shared by 3 events:
+// "account.settings_updated", "group.settings_updated" and
+// "user.settings_updated" (at object.settings.recording.record_files_separately
+// in "account.settings_updated").
 type AccountRecordFilesSeparately struct {
 	ActiveSpeaker bool `json:"active_speaker,omitempty"`
 	GalleryView   bool `json:"gallery_view,omitempty"`
 	SharedScreen  bool `json:"shared_screen,omitempty"`
 }
 
-// AccountRecordingPasswordRequirement is an object shared by 2 events, such as "account.settings_updated" and "user.settings_updated" (at object.settings.recording.recording_password_requirement in "account.settings_updated").
+// AccountRecordingPasswordRequirement is an object shared by 2 events:
+// "account.settings_updated" and "user.settings_updated" (at
+// object.settings.recording.recording_password_requirement in
+// "account.settings_updated").
 type AccountRecordingPasswordRequirement struct {
 	Length               int  `json:"length,omitempty"`
 	HaveLetter           bool `json:"have_letter,omitempty"`
@@ -132,19 +179,30 @@ type AccountRecordingPasswordRequirement struct {
 	OnlyAllowNumeric     bool `json:"only_allow_numeric,omitempty"`
 }
 
-// AccountSSOBypassUser is an object shared by 5 events, such as "account.settings_updated", "group.admin_added" and "group.admin_deleted" and 2 more (at object.settings.security.signin_with_sso.sso_bypass_users[] in "account.settings_updated").
+// AccountSSOBypassUser is an object shared by 5 events:
+// "account.settings_updated", "group.admin_added", "group.admin_deleted" and 2
+// more (at object.settings.security.signin_with_sso.sso_bypass_users[] in
+// "account.settings_updated").
 type AccountSSOBypassUser struct {
 	ID    ID     `json:"id,omitempty"`
 	Email string `json:"email,omitempty"`
 }
 
-// AccountSelectedCountry is an object shared by 3 events, such as "account.settings_updated", "group.settings_updated" and "user.settings_updated" (at object.settings.audio_conferencing.call_me_and_invite_by_phone.call_out_countries.selected_countries[] in "account.settings_updated").
+// AccountSelectedCountry is an object shared by 3 events:
+// "account.settings_updated", "group.settings_updated" and
+// "user.settings_updated" (at
+// object.settings.audio_conferencing.call_me_and_invite_by_phone.call_out_countries.selected_countries[]
+// in "account.settings_updated").
 type AccountSelectedCountry struct {
 	Code string `json:"code,omitempty"`
 	Name string `json:"name,omitempty"`
 }
 
-// AccountSignLanguageInterpretation is an object shared by 3 events, such as "account.settings_updated", "group.settings_updated" and "user.settings_updated" (at object.settings.in_meeting.sign_language_interpretation in "account.settings_updated").
+// AccountSignLanguageInterpretation is an object shared by 3 events:
+// "account.settings_updated", "group.settings_updated" and
+// "user.settings_updated" (at
+// object.settings.in_meeting.sign_language_interpretation in
+// "account.settings_updated").
 type AccountSignLanguageInterpretation struct {
 	Enable                                    bool     `json:"enable,omitempty"`
 	EnableSignLanguageInterpretationByDefault bool     `json:"enable_sign_language_interpretation_by_default,omitempty"`
@@ -152,39 +210,52 @@ type AccountSignLanguageInterpretation struct {
 	CustomLanguages                           []string `json:"custom_languages,omitempty"`
 }
 
-// AccountSmartRecording is an object shared by 2 events, such as "account.settings_updated" and "group.settings_updated" (at object.settings.recording.smart_recording in "account.settings_updated").
+// AccountSmartRecording is an object shared by 2 events:
+// "account.settings_updated" and "group.settings_updated" (at
+// object.settings.recording.smart_recording in "account.settings_updated").
 type AccountSmartRecording struct {
 	CreateRecordingHighlights bool `json:"create_recording_highlights,omitempty"`
 	CreateSmartChapters       bool `json:"create_smart_chapters,omitempty"`
 	CreateNextSteps           bool `json:"create_next_steps,omitempty"`
 }
 
-// AccountTelephony is an object shared by 2 events, such as "account.lock_settings_updated" and "group.lock_settings_updated" (at object.settings.telephony in "account.lock_settings_updated").
+// AccountTelephony is an object shared by 2 events:
+// "account.lock_settings_updated" and "group.lock_settings_updated" (at
+// object.settings.telephony in "account.lock_settings_updated").
 type AccountTelephony struct {
 	TelephonyRegions bool `json:"telephony_regions,omitempty"`
 	ThirdPartyAudio  bool `json:"third_party_audio,omitempty"`
 }
 
-// AccountTelephonyRegions is an object shared by 2 events, such as "account.settings_updated" and "user.settings_updated" (at object.settings.telephony.telephony_regions in "account.settings_updated").
+// AccountTelephonyRegions is an object shared by 2 events:
+// "account.settings_updated" and "user.settings_updated" (at
+// object.settings.telephony.telephony_regions in "account.settings_updated").
 type AccountTelephonyRegions struct {
 	AllowedValues   []string `json:"allowed_values,omitempty"`
 	SelectionValues string   `json:"selection_values,omitempty"`
 }
 
-// AccountTollCall is an object shared by 2 events, such as "account.settings_updated" and "group.settings_updated" (at object.settings.audio_conferencing.toll_call in "account.settings_updated").
+// AccountTollCall is an object shared by 2 events: "account.settings_updated"
+// and "group.settings_updated" (at object.settings.audio_conferencing.toll_call
+// in "account.settings_updated").
 type AccountTollCall struct {
 	Enable  bool            `json:"enable,omitempty"`
 	Numbers []AccountNumber `json:"numbers,omitempty"`
 }
 
-// AccountWaitingRoomSettings is an object shared by 2 events, such as "account.settings_updated" and "user.settings_updated" (at object.settings.meeting_security.waiting_room_settings in "account.settings_updated").
+// AccountWaitingRoomSettings is an object shared by 2 events:
+// "account.settings_updated" and "user.settings_updated" (at
+// object.settings.meeting_security.waiting_room_settings in
+// "account.settings_updated").
 type AccountWaitingRoomSettings struct {
 	ParticipantsToPlaceInWaitingRoom            int    `json:"participants_to_place_in_waiting_room,omitempty"` // one of 0, 1, 2
 	WhitelistedDomainsForWaitingRoom            string `json:"whitelisted_domains_for_waiting_room,omitempty"`
 	UsersWhoCanAdmitParticipantsFromWaitingRoom int    `json:"users_who_can_admit_participants_from_waiting_room,omitempty"` // one of 0, 1
 }
 
-// AccountWebinarChat is an object shared by 2 events, such as "account.settings_updated" and "user.settings_updated" (at object.settings.in_meeting.webinar_chat in "account.settings_updated").
+// AccountWebinarChat is an object shared by 2 events:
+// "account.settings_updated" and "user.settings_updated" (at
+// object.settings.in_meeting.webinar_chat in "account.settings_updated").
 type AccountWebinarChat struct {
 	Enable                          bool `json:"enable,omitempty"`
 	AllowPanelistsChatWith          int  `json:"allow_panelists_chat_with,omitempty"`   // one of 1, 2
@@ -195,7 +266,10 @@ type AccountWebinarChat struct {
 	AllowAutoSaveLocalChatFile      bool `json:"allow_auto_save_local_chat_file,omitempty"`
 }
 
-// AccountWebinarLiveStreaming is an object shared by 2 events, such as "account.settings_updated" and "user.settings_updated" (at object.settings.in_meeting.webinar_live_streaming in "account.settings_updated").
+// AccountWebinarLiveStreaming is an object shared by 2 events:
+// "account.settings_updated" and "user.settings_updated" (at
+// object.settings.in_meeting.webinar_live_streaming in
+// "account.settings_updated").
 type AccountWebinarLiveStreaming struct {
 	Enable                    bool     `json:"enable,omitempty"`
 	LiveStreamingService      []string `json:"live_streaming_service,omitempty"` // one of "facebook", "workplace_by_facebook", "youtube", "custom_live_streaming_service"
@@ -203,18 +277,26 @@ type AccountWebinarLiveStreaming struct {
 	LiveStreamingReminder     bool     `json:"live_streaming_reminder,omitempty"`
 }
 
-// AccountWebinarRegistrationOptions is an object shared by 2 events, such as "account.settings_updated" and "group.settings_updated" (at object.settings.other_options.webinar_registration_options in "account.settings_updated").
+// AccountWebinarRegistrationOptions is an object shared by 2 events:
+// "account.settings_updated" and "group.settings_updated" (at
+// object.settings.other_options.webinar_registration_options in
+// "account.settings_updated").
 type AccountWebinarRegistrationOptions struct {
 	AllowHostToEnableSocialShareButtons bool `json:"allow_host_to_enable_social_share_buttons,omitempty"`
 }
 
-// GroupObject is an object shared by 6 events, such as "group.created", "group.deleted" and "group.updated" and 3 more (at object in "group.created").
+// GroupObject is an object shared by 6 events: "group.created",
+// "group.deleted", "group.updated" and 3 more (at object in "group.created").
 type GroupObject struct {
 	ID   ID     `json:"id"`   // required
 	Name string `json:"name"` // required
 }
 
-// MeetingCustomLiveStreamingSettings is an object shared by 4 events, such as "meeting.live_streaming_started", "meeting.live_streaming_stopped" and "session.live_streaming_started" and 1 more (at object.live_streaming.custom_live_streaming_settings in "meeting.live_streaming_started").
+// MeetingCustomLiveStreamingSettings is an object shared by 4 events:
+// "meeting.live_streaming_started", "meeting.live_streaming_stopped",
+// "session.live_streaming_started" and 1 more (at
+// object.live_streaming.custom_live_streaming_settings in
+// "meeting.live_streaming_started").
 type MeetingCustomLiveStreamingSettings struct {
 	StreamURL  string `json:"stream_url"` // required
 	StreamKey  string `json:"stream_key"` // required
@@ -222,13 +304,20 @@ type MeetingCustomLiveStreamingSettings struct {
 	Resolution string `json:"resolution,omitempty"`
 }
 
-// MeetingParticipant is an object shared by 10 events, such as "meeting.participant_room_system_callout_accepted", "meeting.participant_room_system_callout_failed" and "meeting.participant_room_system_callout_missed" and 7 more (at object.participant in "meeting.participant_room_system_callout_accepted").
+// MeetingParticipant is an object shared by 10 events:
+// "meeting.participant_room_system_callout_accepted",
+// "meeting.participant_room_system_callout_failed",
+// "meeting.participant_room_system_callout_missed" and 7 more (at
+// object.participant in "meeting.participant_room_system_callout_accepted").
 type MeetingParticipant struct {
 	CallType string `json:"call_type"` // required
 	DeviceIP string `json:"device_ip"` // required
 }
 
-// NumberManagementEmergencyAddress is an object shared by 2 events, such as "number_management.peering_number_emergency_address_updated" and "phone.peering_number_emergency_address_updated" (at object.emergency_address in "number_management.peering_number_emergency_address_updated").
+// NumberManagementEmergencyAddress is an object shared by 2 events:
+// "number_management.peering_number_emergency_address_updated" and
+// "phone.peering_number_emergency_address_updated" (at object.emergency_address
+// in "number_management.peering_number_emergency_address_updated").
 type NumberManagementEmergencyAddress struct {
 	Country      string `json:"country,omitempty"`
 	AddressLine1 string `json:"address_line1"` // required
@@ -238,21 +327,30 @@ type NumberManagementEmergencyAddress struct {
 	StateCode    string `json:"state_code,omitempty"`
 }
 
-// NumberManagementObject is an object shared by 2 events, such as "number_management.peering_number_cnam_updated" and "phone.peering_number_cnam_updated" (at object in "number_management.peering_number_cnam_updated").
+// NumberManagementObject is an object shared by 2 events:
+// "number_management.peering_number_cnam_updated" and
+// "phone.peering_number_cnam_updated" (at object in
+// "number_management.peering_number_cnam_updated").
 type NumberManagementObject struct {
 	Cnam         string            `json:"cnam,omitempty"`
 	CarrierCode  int               `json:"carrier_code"`  // required
 	PhoneNumbers []json.RawMessage `json:"phone_numbers"` // required
 }
 
-// NumberManagementPeeringNumberEmergencyAddressUpdatedObject is an object shared by 2 events, such as "number_management.peering_number_emergency_address_updated" and "phone.peering_number_emergency_address_updated" (at object in "number_management.peering_number_emergency_address_updated").
+// NumberManagementPeeringNumberEmergencyAddressUpdatedObject is an object
+// shared by 2 events:
+// "number_management.peering_number_emergency_address_updated" and
+// "phone.peering_number_emergency_address_updated" (at object in
+// "number_management.peering_number_emergency_address_updated").
 type NumberManagementPeeringNumberEmergencyAddressUpdatedObject struct {
 	EmergencyAddress NumberManagementEmergencyAddress `json:"emergency_address,omitempty"`
 	CarrierCode      int                              `json:"carrier_code"`  // required
 	PhoneNumbers     []json.RawMessage                `json:"phone_numbers"` // required
 }
 
-// TeamChatFile is an object shared by 9 events, such as "team_chat.app_mention", "team_chat.bookmark_added" and "team_chat.bookmark_removed" and 6 more (at object.files[] in "team_chat.app_mention").
+// TeamChatFile is an object shared by 9 events: "team_chat.app_mention",
+// "team_chat.bookmark_added", "team_chat.bookmark_removed" and 6 more (at
+// object.files[] in "team_chat.app_mention").
 type TeamChatFile struct {
 	OSFileType      string `json:"OS_file_type"`      // required
 	FileID          string `json:"file_id"`           // required
@@ -261,7 +359,9 @@ type TeamChatFile struct {
 	FileSize        int    `json:"file_size"`         // required
 }
 
-// TeamChatRichText is an object shared by 9 events, such as "team_chat.app_mention", "team_chat.bookmark_added" and "team_chat.bookmark_removed" and 6 more (at object.rich_text[] in "team_chat.app_mention").
+// TeamChatRichText is an object shared by 9 events: "team_chat.app_mention",
+// "team_chat.bookmark_added", "team_chat.bookmark_removed" and 6 more (at
+// object.rich_text[] in "team_chat.app_mention").
 type TeamChatRichText struct {
 	StartPosition int    `json:"start_position"` // required
 	EndPosition   int    `json:"end_position"`   // required

@@ -4,7 +4,8 @@ package event
 
 // Payloads of the "tasks" product's events.
 
-// TaskAssigneeUpdated is the payload of the "task.assignee_updated" event (product "tasks").
+// TaskAssigneeUpdated is the payload of the "task.assignee_updated" event
+// (product "tasks").
 type TaskAssigneeUpdated struct {
 	Common
 	OperationType int        `json:"operation_type"` // required; one of 0, 1
@@ -14,7 +15,8 @@ type TaskAssigneeUpdated struct {
 // EventName returns "task.assignee_updated".
 func (*TaskAssigneeUpdated) EventName() string { return "task.assignee_updated" }
 
-// TaskCollaboratorUpdated is the payload of the "task.collaborator_updated" event (product "tasks").
+// TaskCollaboratorUpdated is the payload of the "task.collaborator_updated"
+// event (product "tasks").
 type TaskCollaboratorUpdated struct {
 	Common
 	OperationType int                           `json:"operation_type"` // required; one of 0, 1
@@ -24,7 +26,8 @@ type TaskCollaboratorUpdated struct {
 // EventName returns "task.collaborator_updated".
 func (*TaskCollaboratorUpdated) EventName() string { return "task.collaborator_updated" }
 
-// TaskCommentUpdated is the payload of the "task.comment_updated" event (product "tasks").
+// TaskCommentUpdated is the payload of the "task.comment_updated" event
+// (product "tasks").
 type TaskCommentUpdated struct {
 	Common
 	OperationType int                      `json:"operation_type"` // required; one of 0, 1, 2
@@ -81,7 +84,9 @@ type TaskUpdated struct {
 // EventName returns "task.updated".
 func (*TaskUpdated) EventName() string { return "task.updated" }
 
-// TaskAssignee is an object shared by 2 events, such as "task.assignee_updated" and "task.collaborator_updated" (at object.assignees[] in "task.assignee_updated").
+// TaskAssignee is an object shared by 2 events: "task.assignee_updated" and
+// "task.collaborator_updated" (at object.assignees[] in
+// "task.assignee_updated").
 type TaskAssignee struct {
 	UserID      string `json:"user_id"`      // required
 	DisplayName string `json:"display_name"` // required
@@ -89,19 +94,22 @@ type TaskAssignee struct {
 	Avatar      string `json:"avatar,omitempty"`
 }
 
-// TaskCollaboratorUpdatedObject is the object at object in the "task.collaborator_updated" event.
+// TaskCollaboratorUpdatedObject is the object at object in the
+// "task.collaborator_updated" event.
 type TaskCollaboratorUpdatedObject struct {
 	TaskID        string         `json:"task_id"`       // required
 	Collaborators []TaskAssignee `json:"collaborators"` // required
 }
 
-// TaskComment is the object at object.comment in the "task.comment_updated" event.
+// TaskComment is the object at object.comment in the "task.comment_updated"
+// event.
 type TaskComment struct {
 	ContentText string `json:"content_text"` // required
 	CommentID   string `json:"comment_id"`   // required
 }
 
-// TaskCommentUpdatedObject is the object at object in the "task.comment_updated" event.
+// TaskCommentUpdatedObject is the object at object in the
+// "task.comment_updated" event.
 type TaskCommentUpdatedObject struct {
 	TaskID  string      `json:"task_id"` // required
 	Comment TaskComment `json:"comment"` // required
@@ -113,7 +121,8 @@ type TaskCompletedObject struct {
 	Status string `json:"status"`  // required; one of "To do", "In progress", "Done", "Blocked", "Recommended"
 }
 
-// TaskCreatedAssignee is the object at object.assignees[] in the "task.created" event.
+// TaskCreatedAssignee is the object at object.assignees[] in the "task.created"
+// event.
 type TaskCreatedAssignee struct {
 	UserID string `json:"user_id"` // required
 	Email  string `json:"email"`   // required

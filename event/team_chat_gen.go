@@ -2,11 +2,10 @@
 
 package event
 
-import "encoding/json"
-
 // Payloads of the "team-chat" product's events.
 
-// ChatChannelCreated is the payload of the "chat_channel.created" event (product "team-chat").
+// ChatChannelCreated is the payload of the "chat_channel.created" event
+// (product "team-chat").
 type ChatChannelCreated struct {
 	Common
 	Object ChatChannelCreatedObject `json:"object"` // required
@@ -15,7 +14,8 @@ type ChatChannelCreated struct {
 // EventName returns "chat_channel.created".
 func (*ChatChannelCreated) EventName() string { return "chat_channel.created" }
 
-// ChatChannelDeleted is the payload of the "chat_channel.deleted" event (product "team-chat").
+// ChatChannelDeleted is the payload of the "chat_channel.deleted" event
+// (product "team-chat").
 type ChatChannelDeleted struct {
 	Common
 	Object ChatChannelObject `json:"object"` // required
@@ -24,7 +24,8 @@ type ChatChannelDeleted struct {
 // EventName returns "chat_channel.deleted".
 func (*ChatChannelDeleted) EventName() string { return "chat_channel.deleted" }
 
-// ChatChannelMemberInvited is the payload of the "chat_channel.member_invited" event (product "team-chat").
+// ChatChannelMemberInvited is the payload of the "chat_channel.member_invited"
+// event (product "team-chat").
 type ChatChannelMemberInvited struct {
 	Common
 	Object ChatChannelCreatedObject `json:"object"` // required
@@ -33,7 +34,8 @@ type ChatChannelMemberInvited struct {
 // EventName returns "chat_channel.member_invited".
 func (*ChatChannelMemberInvited) EventName() string { return "chat_channel.member_invited" }
 
-// ChatChannelMemberJoined is the payload of the "chat_channel.member_joined" event (product "team-chat").
+// ChatChannelMemberJoined is the payload of the "chat_channel.member_joined"
+// event (product "team-chat").
 type ChatChannelMemberJoined struct {
 	Common
 	Object ChatChannelObject `json:"object"` // required
@@ -42,7 +44,8 @@ type ChatChannelMemberJoined struct {
 // EventName returns "chat_channel.member_joined".
 func (*ChatChannelMemberJoined) EventName() string { return "chat_channel.member_joined" }
 
-// ChatChannelMemberLeft is the payload of the "chat_channel.member_left" event (product "team-chat").
+// ChatChannelMemberLeft is the payload of the "chat_channel.member_left" event
+// (product "team-chat").
 type ChatChannelMemberLeft struct {
 	Common
 	Object ChatChannelObject `json:"object"` // required
@@ -51,7 +54,8 @@ type ChatChannelMemberLeft struct {
 // EventName returns "chat_channel.member_left".
 func (*ChatChannelMemberLeft) EventName() string { return "chat_channel.member_left" }
 
-// ChatChannelMemberRemoved is the payload of the "chat_channel.member_removed" event (product "team-chat").
+// ChatChannelMemberRemoved is the payload of the "chat_channel.member_removed"
+// event (product "team-chat").
 type ChatChannelMemberRemoved struct {
 	Common
 	Object ChatChannelMemberRemovedObject `json:"object"` // required
@@ -60,7 +64,8 @@ type ChatChannelMemberRemoved struct {
 // EventName returns "chat_channel.member_removed".
 func (*ChatChannelMemberRemoved) EventName() string { return "chat_channel.member_removed" }
 
-// ChatChannelUpdated is the payload of the "chat_channel.updated" event (product "team-chat").
+// ChatChannelUpdated is the payload of the "chat_channel.updated" event
+// (product "team-chat").
 type ChatChannelUpdated struct {
 	Common
 	Object ChatChannelObject `json:"object"` // required
@@ -69,7 +74,8 @@ type ChatChannelUpdated struct {
 // EventName returns "chat_channel.updated".
 func (*ChatChannelUpdated) EventName() string { return "chat_channel.updated" }
 
-// ChatMessageDeleted is the payload of the "chat_message.deleted" event (product "team-chat").
+// ChatMessageDeleted is the payload of the "chat_message.deleted" event
+// (product "team-chat").
 type ChatMessageDeleted struct {
 	Common
 	Object ChatMessageObject `json:"object"` // required
@@ -78,7 +84,8 @@ type ChatMessageDeleted struct {
 // EventName returns "chat_message.deleted".
 func (*ChatMessageDeleted) EventName() string { return "chat_message.deleted" }
 
-// ChatMessageReplied is the payload of the "chat_message.replied" event (product "team-chat").
+// ChatMessageReplied is the payload of the "chat_message.replied" event
+// (product "team-chat").
 type ChatMessageReplied struct {
 	Common
 	Object ChatMessageRepliedObject `json:"object"` // required
@@ -87,7 +94,8 @@ type ChatMessageReplied struct {
 // EventName returns "chat_message.replied".
 func (*ChatMessageReplied) EventName() string { return "chat_message.replied" }
 
-// ChatMessageSent is the payload of the "chat_message.sent" event (product "team-chat").
+// ChatMessageSent is the payload of the "chat_message.sent" event (product
+// "team-chat").
 type ChatMessageSent struct {
 	Common
 	Object ChatMessageObject `json:"object"` // required
@@ -96,7 +104,8 @@ type ChatMessageSent struct {
 // EventName returns "chat_message.sent".
 func (*ChatMessageSent) EventName() string { return "chat_message.sent" }
 
-// ChatMessageUpdated is the payload of the "chat_message.updated" event (product "team-chat").
+// ChatMessageUpdated is the payload of the "chat_message.updated" event
+// (product "team-chat").
 type ChatMessageUpdated struct {
 	Common
 	Object ChatMessageObject `json:"object"` // required
@@ -105,7 +114,8 @@ type ChatMessageUpdated struct {
 // EventName returns "chat_message.updated".
 func (*ChatMessageUpdated) EventName() string { return "chat_message.updated" }
 
-// TeamChatBookmarkAdded is the payload of the "team_chat.bookmark_added" event (product "team-chat").
+// TeamChatBookmarkAdded is the payload of the "team_chat.bookmark_added" event
+// (product "team-chat").
 type TeamChatBookmarkAdded struct {
 	Common
 	OperatorMemberID string                 `json:"operator_member_id"` // required
@@ -115,7 +125,8 @@ type TeamChatBookmarkAdded struct {
 // EventName returns "team_chat.bookmark_added".
 func (*TeamChatBookmarkAdded) EventName() string { return "team_chat.bookmark_added" }
 
-// TeamChatBookmarkRemoved is the payload of the "team_chat.bookmark_removed" event (product "team-chat").
+// TeamChatBookmarkRemoved is the payload of the "team_chat.bookmark_removed"
+// event (product "team-chat").
 type TeamChatBookmarkRemoved struct {
 	Common
 	OperatorMemberID string                 `json:"operator_member_id"` // required
@@ -125,7 +136,8 @@ type TeamChatBookmarkRemoved struct {
 // EventName returns "team_chat.bookmark_removed".
 func (*TeamChatBookmarkRemoved) EventName() string { return "team_chat.bookmark_removed" }
 
-// TeamChatChannelAppAdded is the payload of the "team_chat.channel_app_added" event (product "team-chat").
+// TeamChatChannelAppAdded is the payload of the "team_chat.channel_app_added"
+// event (product "team-chat").
 type TeamChatChannelAppAdded struct {
 	Common
 	OperatorMemberID string                   `json:"operator_member_id"` // required
@@ -136,7 +148,8 @@ type TeamChatChannelAppAdded struct {
 // EventName returns "team_chat.channel_app_added".
 func (*TeamChatChannelAppAdded) EventName() string { return "team_chat.channel_app_added" }
 
-// TeamChatChannelAppRemoved is the payload of the "team_chat.channel_app_removed" event (product "team-chat").
+// TeamChatChannelAppRemoved is the payload of the
+// "team_chat.channel_app_removed" event (product "team-chat").
 type TeamChatChannelAppRemoved struct {
 	Common
 	OperatorMemberID string                   `json:"operator_member_id"` // required
@@ -147,7 +160,8 @@ type TeamChatChannelAppRemoved struct {
 // EventName returns "team_chat.channel_app_removed".
 func (*TeamChatChannelAppRemoved) EventName() string { return "team_chat.channel_app_removed" }
 
-// TeamChatChannelArchived is the payload of the "team_chat.channel_archived" event (product "team-chat").
+// TeamChatChannelArchived is the payload of the "team_chat.channel_archived"
+// event (product "team-chat").
 type TeamChatChannelArchived struct {
 	Common
 	OperatorMemberID string            `json:"operator_member_id"` // required
@@ -158,7 +172,8 @@ type TeamChatChannelArchived struct {
 // EventName returns "team_chat.channel_archived".
 func (*TeamChatChannelArchived) EventName() string { return "team_chat.channel_archived" }
 
-// TeamChatChannelInvitationAccepted is the payload of the "team_chat.channel_invitation_accepted" event (product "team-chat").
+// TeamChatChannelInvitationAccepted is the payload of the
+// "team_chat.channel_invitation_accepted" event (product "team-chat").
 type TeamChatChannelInvitationAccepted struct {
 	Common
 	OperatorMemberID string                          `json:"operator_member_id"` // required
@@ -170,7 +185,9 @@ func (*TeamChatChannelInvitationAccepted) EventName() string {
 	return "team_chat.channel_invitation_accepted"
 }
 
-// TeamChatChannelInvitationApprovalRequested is the payload of the "team_chat.channel_invitation_approval_requested" event (product "team-chat").
+// TeamChatChannelInvitationApprovalRequested is the payload of the
+// "team_chat.channel_invitation_approval_requested" event (product
+// "team-chat").
 type TeamChatChannelInvitationApprovalRequested struct {
 	Common
 	Object TeamChatChannelInvitationApprovalRequestedObject `json:"object"` // required
@@ -181,7 +198,8 @@ func (*TeamChatChannelInvitationApprovalRequested) EventName() string {
 	return "team_chat.channel_invitation_approval_requested"
 }
 
-// TeamChatChannelInvitationApproved is the payload of the "team_chat.channel_invitation_approved" event (product "team-chat").
+// TeamChatChannelInvitationApproved is the payload of the
+// "team_chat.channel_invitation_approved" event (product "team-chat").
 type TeamChatChannelInvitationApproved struct {
 	Common
 	OperatorMemberID string                                  `json:"operator_member_id"` // required
@@ -194,7 +212,8 @@ func (*TeamChatChannelInvitationApproved) EventName() string {
 	return "team_chat.channel_invitation_approved"
 }
 
-// TeamChatChannelInvitationCreated is the payload of the "team_chat.channel_invitation_created" event (product "team-chat").
+// TeamChatChannelInvitationCreated is the payload of the
+// "team_chat.channel_invitation_created" event (product "team-chat").
 type TeamChatChannelInvitationCreated struct {
 	Common
 	OperatorMemberID string                                 `json:"operator_member_id"` // required
@@ -207,7 +226,8 @@ func (*TeamChatChannelInvitationCreated) EventName() string {
 	return "team_chat.channel_invitation_created"
 }
 
-// TeamChatChannelInvitationDeclined is the payload of the "team_chat.channel_invitation_declined" event (product "team-chat").
+// TeamChatChannelInvitationDeclined is the payload of the
+// "team_chat.channel_invitation_declined" event (product "team-chat").
 type TeamChatChannelInvitationDeclined struct {
 	Common
 	OperatorMemberID string                                  `json:"operator_member_id"` // required
@@ -219,7 +239,8 @@ func (*TeamChatChannelInvitationDeclined) EventName() string {
 	return "team_chat.channel_invitation_declined"
 }
 
-// TeamChatChannelInvitationRejected is the payload of the "team_chat.channel_invitation_rejected" event (product "team-chat").
+// TeamChatChannelInvitationRejected is the payload of the
+// "team_chat.channel_invitation_rejected" event (product "team-chat").
 type TeamChatChannelInvitationRejected struct {
 	Common
 	OperatorMemberID string                                  `json:"operator_member_id"` // required
@@ -232,7 +253,8 @@ func (*TeamChatChannelInvitationRejected) EventName() string {
 	return "team_chat.channel_invitation_rejected"
 }
 
-// TeamChatChannelInvitationRemoved is the payload of the "team_chat.channel_invitation_removed" event (product "team-chat").
+// TeamChatChannelInvitationRemoved is the payload of the
+// "team_chat.channel_invitation_removed" event (product "team-chat").
 type TeamChatChannelInvitationRemoved struct {
 	Common
 	OperatorMemberID string                          `json:"operator_member_id"` // required
@@ -244,7 +266,8 @@ func (*TeamChatChannelInvitationRemoved) EventName() string {
 	return "team_chat.channel_invitation_removed"
 }
 
-// TeamChatChannelJoinApprovalRequested is the payload of the "team_chat.channel_join_approval_requested" event (product "team-chat").
+// TeamChatChannelJoinApprovalRequested is the payload of the
+// "team_chat.channel_join_approval_requested" event (product "team-chat").
 type TeamChatChannelJoinApprovalRequested struct {
 	Common
 	Object TeamChatChannelJoinApprovalRequestedObject `json:"object"` // required
@@ -255,7 +278,8 @@ func (*TeamChatChannelJoinApprovalRequested) EventName() string {
 	return "team_chat.channel_join_approval_requested"
 }
 
-// TeamChatChannelJoinApproved is the payload of the "team_chat.channel_join_approved" event (product "team-chat").
+// TeamChatChannelJoinApproved is the payload of the
+// "team_chat.channel_join_approved" event (product "team-chat").
 type TeamChatChannelJoinApproved struct {
 	Common
 	OperatorMemberID string                    `json:"operator_member_id"` // required
@@ -265,7 +289,8 @@ type TeamChatChannelJoinApproved struct {
 // EventName returns "team_chat.channel_join_approved".
 func (*TeamChatChannelJoinApproved) EventName() string { return "team_chat.channel_join_approved" }
 
-// TeamChatChannelJoinDeclined is the payload of the "team_chat.channel_join_declined" event (product "team-chat").
+// TeamChatChannelJoinDeclined is the payload of the
+// "team_chat.channel_join_declined" event (product "team-chat").
 type TeamChatChannelJoinDeclined struct {
 	Common
 	OperatorMemberID string                    `json:"operator_member_id"` // required
@@ -275,7 +300,8 @@ type TeamChatChannelJoinDeclined struct {
 // EventName returns "team_chat.channel_join_declined".
 func (*TeamChatChannelJoinDeclined) EventName() string { return "team_chat.channel_join_declined" }
 
-// TeamChatChannelJoinRequested is the payload of the "team_chat.channel_join_requested" event (product "team-chat").
+// TeamChatChannelJoinRequested is the payload of the
+// "team_chat.channel_join_requested" event (product "team-chat").
 type TeamChatChannelJoinRequested struct {
 	Common
 	OperatorMemberID string                             `json:"operator_member_id"` // required
@@ -286,7 +312,8 @@ type TeamChatChannelJoinRequested struct {
 // EventName returns "team_chat.channel_join_requested".
 func (*TeamChatChannelJoinRequested) EventName() string { return "team_chat.channel_join_requested" }
 
-// TeamChatChannelMessageDeleted is the payload of the "team_chat.channel_message_deleted" event (product "team-chat").
+// TeamChatChannelMessageDeleted is the payload of the
+// "team_chat.channel_message_deleted" event (product "team-chat").
 type TeamChatChannelMessageDeleted struct {
 	Common
 	OperatorMemberID string                              `json:"operator_member_id"` // required
@@ -297,7 +324,8 @@ type TeamChatChannelMessageDeleted struct {
 // EventName returns "team_chat.channel_message_deleted".
 func (*TeamChatChannelMessageDeleted) EventName() string { return "team_chat.channel_message_deleted" }
 
-// TeamChatChannelMessagePosted is the payload of the "team_chat.channel_message_posted" event (product "team-chat").
+// TeamChatChannelMessagePosted is the payload of the
+// "team_chat.channel_message_posted" event (product "team-chat").
 type TeamChatChannelMessagePosted struct {
 	Common
 	OperatorMemberID string                       `json:"operator_member_id"` // required
@@ -308,7 +336,8 @@ type TeamChatChannelMessagePosted struct {
 // EventName returns "team_chat.channel_message_posted".
 func (*TeamChatChannelMessagePosted) EventName() string { return "team_chat.channel_message_posted" }
 
-// TeamChatChannelMessageUpdated is the payload of the "team_chat.channel_message_updated" event (product "team-chat").
+// TeamChatChannelMessageUpdated is the payload of the
+// "team_chat.channel_message_updated" event (product "team-chat").
 type TeamChatChannelMessageUpdated struct {
 	Common
 	OperatorMemberID string                       `json:"operator_member_id"` // required
@@ -319,7 +348,8 @@ type TeamChatChannelMessageUpdated struct {
 // EventName returns "team_chat.channel_message_updated".
 func (*TeamChatChannelMessageUpdated) EventName() string { return "team_chat.channel_message_updated" }
 
-// TeamChatChannelPinAdded is the payload of the "team_chat.channel_pin_added" event (product "team-chat").
+// TeamChatChannelPinAdded is the payload of the "team_chat.channel_pin_added"
+// event (product "team-chat").
 type TeamChatChannelPinAdded struct {
 	Common
 	OperatorMemberID string                   `json:"operator_member_id"` // required
@@ -330,7 +360,8 @@ type TeamChatChannelPinAdded struct {
 // EventName returns "team_chat.channel_pin_added".
 func (*TeamChatChannelPinAdded) EventName() string { return "team_chat.channel_pin_added" }
 
-// TeamChatChannelPinRemoved is the payload of the "team_chat.channel_pin_removed" event (product "team-chat").
+// TeamChatChannelPinRemoved is the payload of the
+// "team_chat.channel_pin_removed" event (product "team-chat").
 type TeamChatChannelPinRemoved struct {
 	Common
 	OperatorMemberID string                   `json:"operator_member_id"` // required
@@ -341,7 +372,8 @@ type TeamChatChannelPinRemoved struct {
 // EventName returns "team_chat.channel_pin_removed".
 func (*TeamChatChannelPinRemoved) EventName() string { return "team_chat.channel_pin_removed" }
 
-// TeamChatChannelReactionAdded is the payload of the "team_chat.channel_reaction_added" event (product "team-chat").
+// TeamChatChannelReactionAdded is the payload of the
+// "team_chat.channel_reaction_added" event (product "team-chat").
 type TeamChatChannelReactionAdded struct {
 	Common
 	OperatorMemberID string                        `json:"operator_member_id"` // required
@@ -352,7 +384,8 @@ type TeamChatChannelReactionAdded struct {
 // EventName returns "team_chat.channel_reaction_added".
 func (*TeamChatChannelReactionAdded) EventName() string { return "team_chat.channel_reaction_added" }
 
-// TeamChatChannelReactionRemoved is the payload of the "team_chat.channel_reaction_removed" event (product "team-chat").
+// TeamChatChannelReactionRemoved is the payload of the
+// "team_chat.channel_reaction_removed" event (product "team-chat").
 type TeamChatChannelReactionRemoved struct {
 	Common
 	OperatorMemberID string                        `json:"operator_member_id"` // required
@@ -365,7 +398,8 @@ func (*TeamChatChannelReactionRemoved) EventName() string {
 	return "team_chat.channel_reaction_removed"
 }
 
-// TeamChatChannelUnarchived is the payload of the "team_chat.channel_unarchived" event (product "team-chat").
+// TeamChatChannelUnarchived is the payload of the
+// "team_chat.channel_unarchived" event (product "team-chat").
 type TeamChatChannelUnarchived struct {
 	Common
 	OperatorMemberID string            `json:"operator_member_id"` // required
@@ -376,7 +410,8 @@ type TeamChatChannelUnarchived struct {
 // EventName returns "team_chat.channel_unarchived".
 func (*TeamChatChannelUnarchived) EventName() string { return "team_chat.channel_unarchived" }
 
-// TeamChatDmMessageDeleted is the payload of the "team_chat.dm_message_deleted" event (product "team-chat").
+// TeamChatDmMessageDeleted is the payload of the "team_chat.dm_message_deleted"
+// event (product "team-chat").
 type TeamChatDmMessageDeleted struct {
 	Common
 	OperatorMemberID string                         `json:"operator_member_id"` // required
@@ -387,7 +422,8 @@ type TeamChatDmMessageDeleted struct {
 // EventName returns "team_chat.dm_message_deleted".
 func (*TeamChatDmMessageDeleted) EventName() string { return "team_chat.dm_message_deleted" }
 
-// TeamChatDmMessagePosted is the payload of the "team_chat.dm_message_posted" event (product "team-chat").
+// TeamChatDmMessagePosted is the payload of the "team_chat.dm_message_posted"
+// event (product "team-chat").
 type TeamChatDmMessagePosted struct {
 	Common
 	OperatorMemberID string                  `json:"operator_member_id"` // required
@@ -398,7 +434,8 @@ type TeamChatDmMessagePosted struct {
 // EventName returns "team_chat.dm_message_posted".
 func (*TeamChatDmMessagePosted) EventName() string { return "team_chat.dm_message_posted" }
 
-// TeamChatDmMessageUpdated is the payload of the "team_chat.dm_message_updated" event (product "team-chat").
+// TeamChatDmMessageUpdated is the payload of the "team_chat.dm_message_updated"
+// event (product "team-chat").
 type TeamChatDmMessageUpdated struct {
 	Common
 	OperatorMemberID string                  `json:"operator_member_id"` // required
@@ -409,7 +446,8 @@ type TeamChatDmMessageUpdated struct {
 // EventName returns "team_chat.dm_message_updated".
 func (*TeamChatDmMessageUpdated) EventName() string { return "team_chat.dm_message_updated" }
 
-// TeamChatDmReactionAdded is the payload of the "team_chat.dm_reaction_added" event (product "team-chat").
+// TeamChatDmReactionAdded is the payload of the "team_chat.dm_reaction_added"
+// event (product "team-chat").
 type TeamChatDmReactionAdded struct {
 	Common
 	OperatorMemberID string                   `json:"operator_member_id"` // required
@@ -420,7 +458,8 @@ type TeamChatDmReactionAdded struct {
 // EventName returns "team_chat.dm_reaction_added".
 func (*TeamChatDmReactionAdded) EventName() string { return "team_chat.dm_reaction_added" }
 
-// TeamChatDmReactionRemoved is the payload of the "team_chat.dm_reaction_removed" event (product "team-chat").
+// TeamChatDmReactionRemoved is the payload of the
+// "team_chat.dm_reaction_removed" event (product "team-chat").
 type TeamChatDmReactionRemoved struct {
 	Common
 	OperatorMemberID string                   `json:"operator_member_id"` // required
@@ -431,7 +470,8 @@ type TeamChatDmReactionRemoved struct {
 // EventName returns "team_chat.dm_reaction_removed".
 func (*TeamChatDmReactionRemoved) EventName() string { return "team_chat.dm_reaction_removed" }
 
-// TeamChatEmojiAdded is the payload of the "team_chat.emoji_added" event (product "team-chat").
+// TeamChatEmojiAdded is the payload of the "team_chat.emoji_added" event
+// (product "team-chat").
 type TeamChatEmojiAdded struct {
 	Common
 	OperatorMemberID string              `json:"operator_member_id"` // required
@@ -441,7 +481,8 @@ type TeamChatEmojiAdded struct {
 // EventName returns "team_chat.emoji_added".
 func (*TeamChatEmojiAdded) EventName() string { return "team_chat.emoji_added" }
 
-// TeamChatEmojiRemoved is the payload of the "team_chat.emoji_removed" event (product "team-chat").
+// TeamChatEmojiRemoved is the payload of the "team_chat.emoji_removed" event
+// (product "team-chat").
 type TeamChatEmojiRemoved struct {
 	Common
 	OperatorMemberID string              `json:"operator_member_id"` // required
@@ -451,7 +492,8 @@ type TeamChatEmojiRemoved struct {
 // EventName returns "team_chat.emoji_removed".
 func (*TeamChatEmojiRemoved) EventName() string { return "team_chat.emoji_removed" }
 
-// TeamChatFileChanged is the payload of the "team_chat.file_changed" event (product "team-chat").
+// TeamChatFileChanged is the payload of the "team_chat.file_changed" event
+// (product "team-chat").
 type TeamChatFileChanged struct {
 	Common
 	OperatorMemberID string         `json:"operator_member_id"` // required
@@ -461,7 +503,8 @@ type TeamChatFileChanged struct {
 // EventName returns "team_chat.file_changed".
 func (*TeamChatFileChanged) EventName() string { return "team_chat.file_changed" }
 
-// TeamChatFileDeleted is the payload of the "team_chat.file_deleted" event (product "team-chat").
+// TeamChatFileDeleted is the payload of the "team_chat.file_deleted" event
+// (product "team-chat").
 type TeamChatFileDeleted struct {
 	Common
 	OperatorMemberID string         `json:"operator_member_id"` // required
@@ -471,7 +514,8 @@ type TeamChatFileDeleted struct {
 // EventName returns "team_chat.file_deleted".
 func (*TeamChatFileDeleted) EventName() string { return "team_chat.file_deleted" }
 
-// TeamChatFileDownloaded is the payload of the "team_chat.file_downloaded" event (product "team-chat").
+// TeamChatFileDownloaded is the payload of the "team_chat.file_downloaded"
+// event (product "team-chat").
 type TeamChatFileDownloaded struct {
 	Common
 	OperatorMemberID string                       `json:"operator_member_id"` // required
@@ -481,7 +525,8 @@ type TeamChatFileDownloaded struct {
 // EventName returns "team_chat.file_downloaded".
 func (*TeamChatFileDownloaded) EventName() string { return "team_chat.file_downloaded" }
 
-// TeamChatFileShared is the payload of the "team_chat.file_shared" event (product "team-chat").
+// TeamChatFileShared is the payload of the "team_chat.file_shared" event
+// (product "team-chat").
 type TeamChatFileShared struct {
 	Common
 	OperatorMemberID string             `json:"operator_member_id"` // required
@@ -492,7 +537,8 @@ type TeamChatFileShared struct {
 // EventName returns "team_chat.file_shared".
 func (*TeamChatFileShared) EventName() string { return "team_chat.file_shared" }
 
-// TeamChatFileUnshared is the payload of the "team_chat.file_unshared" event (product "team-chat").
+// TeamChatFileUnshared is the payload of the "team_chat.file_unshared" event
+// (product "team-chat").
 type TeamChatFileUnshared struct {
 	Common
 	OperatorMemberID string             `json:"operator_member_id"` // required
@@ -503,7 +549,8 @@ type TeamChatFileUnshared struct {
 // EventName returns "team_chat.file_unshared".
 func (*TeamChatFileUnshared) EventName() string { return "team_chat.file_unshared" }
 
-// TeamChatFileUploaded is the payload of the "team_chat.file_uploaded" event (product "team-chat").
+// TeamChatFileUploaded is the payload of the "team_chat.file_uploaded" event
+// (product "team-chat").
 type TeamChatFileUploaded struct {
 	Common
 	OperatorMemberID string         `json:"operator_member_id"` // required
@@ -513,7 +560,8 @@ type TeamChatFileUploaded struct {
 // EventName returns "team_chat.file_uploaded".
 func (*TeamChatFileUploaded) EventName() string { return "team_chat.file_uploaded" }
 
-// TeamChatSharedSpacesEdited is the payload of the "team_chat.shared_spaces_edited" event (product "team-chat").
+// TeamChatSharedSpacesEdited is the payload of the
+// "team_chat.shared_spaces_edited" event (product "team-chat").
 type TeamChatSharedSpacesEdited struct {
 	Common
 	OperatorMemberID string                           `json:"operator_member_id"` // required
@@ -523,7 +571,8 @@ type TeamChatSharedSpacesEdited struct {
 // EventName returns "team_chat.shared_spaces_edited".
 func (*TeamChatSharedSpacesEdited) EventName() string { return "team_chat.shared_spaces_edited" }
 
-// TeamChatSharedSpacesMemberInvited is the payload of the "team_chat.shared_spaces_member_invited" event (product "team-chat").
+// TeamChatSharedSpacesMemberInvited is the payload of the
+// "team_chat.shared_spaces_member_invited" event (product "team-chat").
 type TeamChatSharedSpacesMemberInvited struct {
 	Common
 	OperatorMemberID string                                  `json:"operator_member_id"` // required
@@ -535,7 +584,8 @@ func (*TeamChatSharedSpacesMemberInvited) EventName() string {
 	return "team_chat.shared_spaces_member_invited"
 }
 
-// TeamChatSharedSpacesMemberLeft is the payload of the "team_chat.shared_spaces_member_left" event (product "team-chat").
+// TeamChatSharedSpacesMemberLeft is the payload of the
+// "team_chat.shared_spaces_member_left" event (product "team-chat").
 type TeamChatSharedSpacesMemberLeft struct {
 	Common
 	OperatorMemberID string                               `json:"operator_member_id"` // required
@@ -547,7 +597,8 @@ func (*TeamChatSharedSpacesMemberLeft) EventName() string {
 	return "team_chat.shared_spaces_member_left"
 }
 
-// TeamChatSharedSpacesMemberRemoved is the payload of the "team_chat.shared_spaces_member_removed" event (product "team-chat").
+// TeamChatSharedSpacesMemberRemoved is the payload of the
+// "team_chat.shared_spaces_member_removed" event (product "team-chat").
 type TeamChatSharedSpacesMemberRemoved struct {
 	Common
 	OperatorMemberID string                                  `json:"operator_member_id"` // required
@@ -559,7 +610,8 @@ func (*TeamChatSharedSpacesMemberRemoved) EventName() string {
 	return "team_chat.shared_spaces_member_removed"
 }
 
-// TeamChatStarred is the payload of the "team_chat.starred" event (product "team-chat").
+// TeamChatStarred is the payload of the "team_chat.starred" event (product
+// "team-chat").
 type TeamChatStarred struct {
 	Common
 	OperatorMemberID string                `json:"operator_member_id"` // required
@@ -569,7 +621,8 @@ type TeamChatStarred struct {
 // EventName returns "team_chat.starred".
 func (*TeamChatStarred) EventName() string { return "team_chat.starred" }
 
-// TeamChatUnstarred is the payload of the "team_chat.unstarred" event (product "team-chat").
+// TeamChatUnstarred is the payload of the "team_chat.unstarred" event (product
+// "team-chat").
 type TeamChatUnstarred struct {
 	Common
 	OperatorMemberID string                `json:"operator_member_id"` // required
@@ -579,7 +632,9 @@ type TeamChatUnstarred struct {
 // EventName returns "team_chat.unstarred".
 func (*TeamChatUnstarred) EventName() string { return "team_chat.unstarred" }
 
-// ChatChannelCreatedObject is an object shared by 2 events, such as "chat_channel.created" and "chat_channel.member_invited" (at object in "chat_channel.created").
+// ChatChannelCreatedObject is an object shared by 2 events:
+// "chat_channel.created" and "chat_channel.member_invited" (at object in
+// "chat_channel.created").
 type ChatChannelCreatedObject struct {
 	Name      string              `json:"name"`      // required
 	ID        ID                  `json:"id"`        // required
@@ -589,13 +644,16 @@ type ChatChannelCreatedObject struct {
 	Members   []ChatChannelMember `json:"members"`   // required
 }
 
-// ChatChannelMember is an object shared by 5 events, such as "chat_channel.created", "chat_channel.member_invited" and "chat_channel.member_removed" and 2 more (at object.members[] in "chat_channel.created").
+// ChatChannelMember is an object shared by 5 events: "chat_channel.created",
+// "chat_channel.member_invited", "chat_channel.member_removed" and 2 more (at
+// object.members[] in "chat_channel.created").
 type ChatChannelMember struct {
 	ID          ID     `json:"id"`           // required
 	DisplayName string `json:"display_name"` // required
 }
 
-// ChatChannelMemberRemovedObject is the object at object in the "chat_channel.member_removed" event.
+// ChatChannelMemberRemovedObject is the object at object in the
+// "chat_channel.member_removed" event.
 type ChatChannelMemberRemovedObject struct {
 	ID        ID                  `json:"id"`        // required
 	Name      string              `json:"name"`      // required
@@ -605,7 +663,9 @@ type ChatChannelMemberRemovedObject struct {
 	Members   []ChatChannelMember `json:"members"`   // required
 }
 
-// ChatChannelObject is an object shared by 6 events, such as "chat_channel.deleted", "chat_channel.member_joined" and "chat_channel.member_left" and 3 more (at object in "chat_channel.deleted").
+// ChatChannelObject is an object shared by 6 events: "chat_channel.deleted",
+// "chat_channel.member_joined", "chat_channel.member_left" and 3 more (at
+// object in "chat_channel.deleted").
 type ChatChannelObject struct {
 	Name      string   `json:"name"`      // required
 	ID        ID       `json:"id"`        // required
@@ -614,7 +674,9 @@ type ChatChannelObject struct {
 	Timestamp Int      `json:"timestamp"` // required
 }
 
-// ChatMessageObject is an object shared by 3 events, such as "chat_message.deleted", "chat_message.sent" and "chat_message.updated" (at object in "chat_message.deleted").
+// ChatMessageObject is an object shared by 3 events: "chat_message.deleted",
+// "chat_message.sent" and "chat_message.updated" (at object in
+// "chat_message.deleted").
 type ChatMessageObject struct {
 	ID           ID       `json:"id"`            // required
 	Type         string   `json:"type"`          // required; one of "to_contact", "to_channel"
@@ -628,7 +690,8 @@ type ChatMessageObject struct {
 	Message      string   `json:"message"`       // required
 }
 
-// ChatMessageRepliedObject is the object at object in the "chat_message.replied" event.
+// ChatMessageRepliedObject is the object at object in the
+// "chat_message.replied" event.
 type ChatMessageRepliedObject struct {
 	ID           ID       `json:"id"`            // required
 	Type         string   `json:"type"`          // required; one of "to_contact", "to_channel"
@@ -643,7 +706,9 @@ type ChatMessageRepliedObject struct {
 	ParentMsgID  string   `json:"parent_msg_id"` // required
 }
 
-// TeamChatAtItem is an object shared by 2 events, such as "team_chat.channel_message_posted" and "team_chat.channel_message_updated" (at object.at_items[] in "team_chat.channel_message_posted").
+// TeamChatAtItem is an object shared by 2 events:
+// "team_chat.channel_message_posted" and "team_chat.channel_message_updated"
+// (at object.at_items[] in "team_chat.channel_message_posted").
 type TeamChatAtItem struct {
 	AtContact         string `json:"at_contact,omitempty"`
 	AtContactUserID   string `json:"at_contact_user_id,omitempty"`
@@ -653,7 +718,9 @@ type TeamChatAtItem struct {
 	StartPosition     int    `json:"start_position"` // required
 }
 
-// TeamChatBookmarkObject is an object shared by 2 events, such as "team_chat.bookmark_added" and "team_chat.bookmark_removed" (at object in "team_chat.bookmark_added").
+// TeamChatBookmarkObject is an object shared by 2 events:
+// "team_chat.bookmark_added" and "team_chat.bookmark_removed" (at object in
+// "team_chat.bookmark_added").
 type TeamChatBookmarkObject struct {
 	Type             string             `json:"type"` // required; one of "to_contact", "to_channel"
 	ChannelID        string             `json:"channel_id,omitempty"`
@@ -670,14 +737,20 @@ type TeamChatBookmarkObject struct {
 	RichText         []TeamChatRichText `json:"rich_text,omitempty"`
 }
 
-// TeamChatChannel is an object shared by 11 events, such as "team_chat.channel_invitation_accepted", "team_chat.channel_invitation_approval_requested" and "team_chat.channel_invitation_approved" and 8 more (at object.channel in "team_chat.channel_invitation_accepted").
+// TeamChatChannel is an object shared by 11 events:
+// "team_chat.channel_invitation_accepted",
+// "team_chat.channel_invitation_approval_requested",
+// "team_chat.channel_invitation_approved" and 8 more (at object.channel in
+// "team_chat.channel_invitation_accepted").
 type TeamChatChannel struct {
 	ChannelID   string `json:"channel_id"`   // required
 	ChannelName string `json:"channel_name"` // required
 	Type        int    `json:"type"`         // required; one of 1, 2, 3, 4, 5
 }
 
-// TeamChatChannelAppObject is an object shared by 2 events, such as "team_chat.channel_app_added" and "team_chat.channel_app_removed" (at object in "team_chat.channel_app_added").
+// TeamChatChannelAppObject is an object shared by 2 events:
+// "team_chat.channel_app_added" and "team_chat.channel_app_removed" (at object
+// in "team_chat.channel_app_added").
 type TeamChatChannelAppObject struct {
 	ChannelName string              `json:"channel_name"` // required
 	ChannelID   string              `json:"channel_id"`   // required
@@ -687,7 +760,9 @@ type TeamChatChannelAppObject struct {
 	AppMembers  []ChatChannelMember `json:"app_members,omitempty"`
 }
 
-// TeamChatChannelInvitationApprovalRequestedInvitee is the object at object.invitee in the "team_chat.channel_invitation_approval_requested" event.
+// TeamChatChannelInvitationApprovalRequestedInvitee is the object at
+// object.invitee in the "team_chat.channel_invitation_approval_requested"
+// event.
 type TeamChatChannelInvitationApprovalRequestedInvitee struct {
 	UserID      string `json:"user_id"` // required
 	DisplayName string `json:"display_name,omitempty"`
@@ -695,7 +770,8 @@ type TeamChatChannelInvitationApprovalRequestedInvitee struct {
 	MemberID    string `json:"member_id,omitempty"`
 }
 
-// TeamChatChannelInvitationApprovalRequestedObject is the object at object in the "team_chat.channel_invitation_approval_requested" event.
+// TeamChatChannelInvitationApprovalRequestedObject is the object at object in
+// the "team_chat.channel_invitation_approval_requested" event.
 type TeamChatChannelInvitationApprovalRequestedObject struct {
 	Organization TeamChatOrganization                              `json:"organization,omitempty"`
 	Channel      TeamChatChannel                                   `json:"channel,omitempty"`
@@ -706,7 +782,8 @@ type TeamChatChannelInvitationApprovalRequestedObject struct {
 	Type         string                                            `json:"type"`      // required; one of "to_channel_account_admin", "to_invitee_account_admin", "to_invitee"
 }
 
-// TeamChatChannelInvitationApprovedObject is the object at object in the "team_chat.channel_invitation_approved" event.
+// TeamChatChannelInvitationApprovedObject is the object at object in the
+// "team_chat.channel_invitation_approved" event.
 type TeamChatChannelInvitationApprovedObject struct {
 	Organization TeamChatOrganization `json:"organization,omitempty"`
 	Channel      TeamChatChannel      `json:"channel,omitempty"`
@@ -717,7 +794,8 @@ type TeamChatChannelInvitationApprovedObject struct {
 	Type         string               `json:"type"`      // required; one of "by_channel_owner_account_admin", "by_invitee_account_admin"
 }
 
-// TeamChatChannelInvitationCreatedInviter is the object at object.inviters[] in the "team_chat.channel_invitation_created" event.
+// TeamChatChannelInvitationCreatedInviter is the object at object.inviters[] in
+// the "team_chat.channel_invitation_created" event.
 type TeamChatChannelInvitationCreatedInviter struct {
 	UserID      string   `json:"user_id"`      // required
 	DisplayName string   `json:"display_name"` // required
@@ -726,7 +804,8 @@ type TeamChatChannelInvitationCreatedInviter struct {
 	DateCreated DateTime `json:"date_created"` // required
 }
 
-// TeamChatChannelInvitationCreatedObject is the object at object in the "team_chat.channel_invitation_created" event.
+// TeamChatChannelInvitationCreatedObject is the object at object in the
+// "team_chat.channel_invitation_created" event.
 type TeamChatChannelInvitationCreatedObject struct {
 	Organization TeamChatOrganization                      `json:"organization,omitempty"`
 	Channel      TeamChatChannel                           `json:"channel,omitempty"`
@@ -736,7 +815,8 @@ type TeamChatChannelInvitationCreatedObject struct {
 	Timestamp    Int                                       `json:"timestamp"` // required
 }
 
-// TeamChatChannelInvitationDeclinedObject is the object at object in the "team_chat.channel_invitation_declined" event.
+// TeamChatChannelInvitationDeclinedObject is the object at object in the
+// "team_chat.channel_invitation_declined" event.
 type TeamChatChannelInvitationDeclinedObject struct {
 	Organization TeamChatOrganization `json:"organization,omitempty"`
 	Channel      TeamChatChannel      `json:"channel,omitempty"`
@@ -747,7 +827,10 @@ type TeamChatChannelInvitationDeclinedObject struct {
 	Type         string               `json:"type,omitempty"` // one of "by_channel_owner_account_admin", "by_invitee_account_admin"
 }
 
-// TeamChatChannelInvitationObject is an object shared by 2 events, such as "team_chat.channel_invitation_accepted" and "team_chat.channel_invitation_removed" (at object in "team_chat.channel_invitation_accepted").
+// TeamChatChannelInvitationObject is an object shared by 2 events:
+// "team_chat.channel_invitation_accepted" and
+// "team_chat.channel_invitation_removed" (at object in
+// "team_chat.channel_invitation_accepted").
 type TeamChatChannelInvitationObject struct {
 	Organization TeamChatOrganization `json:"organization,omitempty"`
 	Channel      TeamChatChannel      `json:"channel,omitempty"`
@@ -757,7 +840,8 @@ type TeamChatChannelInvitationObject struct {
 	Timestamp    Int                  `json:"timestamp"` // required
 }
 
-// TeamChatChannelInvitationRejectedInviter is the object at object.inviters[] in the "team_chat.channel_invitation_rejected" event.
+// TeamChatChannelInvitationRejectedInviter is the object at object.inviters[]
+// in the "team_chat.channel_invitation_rejected" event.
 type TeamChatChannelInvitationRejectedInviter struct {
 	ID          ID       `json:"id,omitempty"`
 	DisplayName string   `json:"display_name"` // required
@@ -766,7 +850,8 @@ type TeamChatChannelInvitationRejectedInviter struct {
 	DateCreated DateTime `json:"date_created"` // required
 }
 
-// TeamChatChannelInvitationRejectedObject is the object at object in the "team_chat.channel_invitation_rejected" event.
+// TeamChatChannelInvitationRejectedObject is the object at object in the
+// "team_chat.channel_invitation_rejected" event.
 type TeamChatChannelInvitationRejectedObject struct {
 	Organization TeamChatOrganization                       `json:"organization,omitempty"`
 	Channel      TeamChatChannel                            `json:"channel,omitempty"`
@@ -776,7 +861,8 @@ type TeamChatChannelInvitationRejectedObject struct {
 	Timestamp    Int                                        `json:"timestamp"` // required
 }
 
-// TeamChatChannelJoinApprovalRequestedObject is the object at object in the "team_chat.channel_join_approval_requested" event.
+// TeamChatChannelJoinApprovalRequestedObject is the object at object in the
+// "team_chat.channel_join_approval_requested" event.
 type TeamChatChannelJoinApprovalRequestedObject struct {
 	Organization TeamChatOrganization `json:"organization,omitempty"`
 	Channel      TeamChatChannel      `json:"channel,omitempty"`
@@ -786,7 +872,9 @@ type TeamChatChannelJoinApprovalRequestedObject struct {
 	Type         string               `json:"type"`      // required; one of "to_channel_account_admin", "to_requester_account_admin", "to_channel_owner"
 }
 
-// TeamChatChannelJoinObject is an object shared by 2 events, such as "team_chat.channel_join_approved" and "team_chat.channel_join_declined" (at object in "team_chat.channel_join_approved").
+// TeamChatChannelJoinObject is an object shared by 2 events:
+// "team_chat.channel_join_approved" and "team_chat.channel_join_declined" (at
+// object in "team_chat.channel_join_approved").
 type TeamChatChannelJoinObject struct {
 	Organization TeamChatOrganization `json:"organization,omitempty"`
 	Channel      TeamChatChannel      `json:"channel,omitempty"`
@@ -796,7 +884,8 @@ type TeamChatChannelJoinObject struct {
 	Type         string               `json:"type,omitempty"` // one of "by_channel_owner_account_admin", "by_requester_account_admin", "by_channel_owner"
 }
 
-// TeamChatChannelJoinRequestedObject is the object at object in the "team_chat.channel_join_requested" event.
+// TeamChatChannelJoinRequestedObject is the object at object in the
+// "team_chat.channel_join_requested" event.
 type TeamChatChannelJoinRequestedObject struct {
 	Organization TeamChatOrganization `json:"organization,omitempty"`
 	Channel      TeamChatChannel      `json:"channel,omitempty"`
@@ -805,7 +894,8 @@ type TeamChatChannelJoinRequestedObject struct {
 	Timestamp    Int                  `json:"timestamp"` // required
 }
 
-// TeamChatChannelMessageDeletedObject is the object at object in the "team_chat.channel_message_deleted" event.
+// TeamChatChannelMessageDeletedObject is the object at object in the
+// "team_chat.channel_message_deleted" event.
 type TeamChatChannelMessageDeletedObject struct {
 	MessageID             string   `json:"message_id"`               // required
 	DateTime              DateTime `json:"date_time"`                // required
@@ -816,7 +906,9 @@ type TeamChatChannelMessageDeletedObject struct {
 	ReplyMainMessageID    string   `json:"reply_main_message_id,omitempty"`
 }
 
-// TeamChatChannelMessageObject is an object shared by 2 events, such as "team_chat.channel_message_posted" and "team_chat.channel_message_updated" (at object in "team_chat.channel_message_posted").
+// TeamChatChannelMessageObject is an object shared by 2 events:
+// "team_chat.channel_message_posted" and "team_chat.channel_message_updated"
+// (at object in "team_chat.channel_message_posted").
 type TeamChatChannelMessageObject struct {
 	MessageID             string             `json:"message_id"` // required
 	ReplyMainMessageID    string             `json:"reply_main_message_id,omitempty"`
@@ -832,7 +924,9 @@ type TeamChatChannelMessageObject struct {
 	AtItems               []TeamChatAtItem   `json:"at_items,omitempty"`
 }
 
-// TeamChatChannelPinObject is an object shared by 2 events, such as "team_chat.channel_pin_added" and "team_chat.channel_pin_removed" (at object in "team_chat.channel_pin_added").
+// TeamChatChannelPinObject is an object shared by 2 events:
+// "team_chat.channel_pin_added" and "team_chat.channel_pin_removed" (at object
+// in "team_chat.channel_pin_added").
 type TeamChatChannelPinObject struct {
 	ChannelName      string             `json:"channel_name"`      // required
 	ChannelID        string             `json:"channel_id"`        // required
@@ -846,17 +940,20 @@ type TeamChatChannelPinObject struct {
 	RichText         []TeamChatRichText `json:"rich_text,omitempty"`
 }
 
-// TeamChatChannelReactionObject is an object shared by 2 events, such as "team_chat.channel_reaction_added" and "team_chat.channel_reaction_removed" (at object in "team_chat.channel_reaction_added").
+// TeamChatChannelReactionObject is an object shared by 2 events:
+// "team_chat.channel_reaction_added" and "team_chat.channel_reaction_removed"
+// (at object in "team_chat.channel_reaction_added").
 type TeamChatChannelReactionObject struct {
-	MsgID     string          `json:"msg_id"`     // required
-	MsgTime   DateTime        `json:"msg_time"`   // required
-	EmojiTime json.RawMessage `json:"emoji_time"` // required
-	Emoji     string          `json:"emoji"`      // required
-	Timestamp Int             `json:"timestamp"`  // required
-	ChannelID string          `json:"channel_id"` // required
+	MsgID     string   `json:"msg_id"`     // required
+	MsgTime   DateTime `json:"msg_time"`   // required
+	EmojiTime DateTime `json:"emoji_time"` // required
+	Emoji     string   `json:"emoji"`      // required
+	Timestamp Int      `json:"timestamp"`  // required
+	ChannelID string   `json:"channel_id"` // required
 }
 
-// TeamChatDmMessageDeletedObject is the object at object in the "team_chat.dm_message_deleted" event.
+// TeamChatDmMessageDeletedObject is the object at object in the
+// "team_chat.dm_message_deleted" event.
 type TeamChatDmMessageDeletedObject struct {
 	MessageID          string   `json:"message_id"`         // required
 	DateTime           DateTime `json:"date_time"`          // required
@@ -868,7 +965,9 @@ type TeamChatDmMessageDeletedObject struct {
 	ReplyMainMessageID string   `json:"reply_main_message_id,omitempty"`
 }
 
-// TeamChatDmMessageObject is an object shared by 2 events, such as "team_chat.dm_message_posted" and "team_chat.dm_message_updated" (at object in "team_chat.dm_message_posted").
+// TeamChatDmMessageObject is an object shared by 2 events:
+// "team_chat.dm_message_posted" and "team_chat.dm_message_updated" (at object
+// in "team_chat.dm_message_posted").
 type TeamChatDmMessageObject struct {
 	MessageID          string             `json:"message_id"` // required
 	ReplyMainMessageID string             `json:"reply_main_message_id,omitempty"`
@@ -884,7 +983,9 @@ type TeamChatDmMessageObject struct {
 	RichText           []TeamChatRichText `json:"rich_text,omitempty"`
 }
 
-// TeamChatDmReactionObject is an object shared by 2 events, such as "team_chat.dm_reaction_added" and "team_chat.dm_reaction_removed" (at object in "team_chat.dm_reaction_added").
+// TeamChatDmReactionObject is an object shared by 2 events:
+// "team_chat.dm_reaction_added" and "team_chat.dm_reaction_removed" (at object
+// in "team_chat.dm_reaction_added").
 type TeamChatDmReactionObject struct {
 	MsgID           string   `json:"msg_id"`            // required
 	MsgTime         DateTime `json:"msg_time"`          // required
@@ -896,13 +997,16 @@ type TeamChatDmReactionObject struct {
 	ContactMemberID string   `json:"contact_member_id"` // required
 }
 
-// TeamChatEmojiObject is an object shared by 2 events, such as "team_chat.emoji_added" and "team_chat.emoji_removed" (at object in "team_chat.emoji_added").
+// TeamChatEmojiObject is an object shared by 2 events: "team_chat.emoji_added"
+// and "team_chat.emoji_removed" (at object in "team_chat.emoji_added").
 type TeamChatEmojiObject struct {
 	Name   string `json:"name"`    // required
 	FileID string `json:"file_id"` // required
 }
 
-// TeamChatFileChangedFile is an object shared by 5 events, such as "team_chat.file_changed", "team_chat.file_deleted" and "team_chat.file_shared" and 2 more (at object.files[] in "team_chat.file_changed").
+// TeamChatFileChangedFile is an object shared by 5 events:
+// "team_chat.file_changed", "team_chat.file_deleted", "team_chat.file_shared"
+// and 2 more (at object.files[] in "team_chat.file_changed").
 type TeamChatFileChangedFile struct {
 	FileID     string `json:"file_id"`      // required
 	FileName   string `json:"file_name"`    // required
@@ -910,7 +1014,8 @@ type TeamChatFileChangedFile struct {
 	OSFileType string `json:"OS_file_type"` // required
 }
 
-// TeamChatFileDownloadedFile is the object at object.file in the "team_chat.file_downloaded" event.
+// TeamChatFileDownloadedFile is the object at object.file in the
+// "team_chat.file_downloaded" event.
 type TeamChatFileDownloadedFile struct {
 	FileID            string `json:"file_id"`   // required
 	FileName          string `json:"file_name"` // required
@@ -920,7 +1025,8 @@ type TeamChatFileDownloadedFile struct {
 	FileOwnerMemberID string `json:"file_owner_member_id"` // required
 }
 
-// TeamChatFileDownloadedObject is the object at object in the "team_chat.file_downloaded" event.
+// TeamChatFileDownloadedObject is the object at object in the
+// "team_chat.file_downloaded" event.
 type TeamChatFileDownloadedObject struct {
 	ContactEmail    string                     `json:"contact_email,omitempty"`
 	ContactID       string                     `json:"contact_id,omitempty"`
@@ -930,7 +1036,8 @@ type TeamChatFileDownloadedObject struct {
 	File            TeamChatFileDownloadedFile `json:"file"`      // required
 }
 
-// TeamChatFileObject is an object shared by 2 events, such as "team_chat.file_shared" and "team_chat.file_unshared" (at object in "team_chat.file_shared").
+// TeamChatFileObject is an object shared by 2 events: "team_chat.file_shared"
+// and "team_chat.file_unshared" (at object in "team_chat.file_shared").
 type TeamChatFileObject struct {
 	Type            string                    `json:"type"` // required; one of "to_contact", "to_channel"
 	ChannelID       string                    `json:"channel_id,omitempty"`
@@ -941,14 +1048,22 @@ type TeamChatFileObject struct {
 	Files           []TeamChatFileChangedFile `json:"files"` // required
 }
 
-// TeamChatInvitee is an object shared by 6 events, such as "team_chat.channel_invitation_accepted", "team_chat.channel_invitation_approved" and "team_chat.channel_invitation_created" and 3 more (at object.invitee in "team_chat.channel_invitation_accepted").
+// TeamChatInvitee is an object shared by 6 events:
+// "team_chat.channel_invitation_accepted",
+// "team_chat.channel_invitation_approved",
+// "team_chat.channel_invitation_created" and 3 more (at object.invitee in
+// "team_chat.channel_invitation_accepted").
 type TeamChatInvitee struct {
 	DisplayName string `json:"display_name"` // required
 	UserEmail   string `json:"user_email,omitempty"`
 	MemberID    string `json:"member_id,omitempty"`
 }
 
-// TeamChatInviter is an object shared by 5 events, such as "team_chat.channel_invitation_accepted", "team_chat.channel_invitation_approval_requested" and "team_chat.channel_invitation_approved" and 2 more (at object.inviters[] in "team_chat.channel_invitation_accepted").
+// TeamChatInviter is an object shared by 5 events:
+// "team_chat.channel_invitation_accepted",
+// "team_chat.channel_invitation_approval_requested",
+// "team_chat.channel_invitation_approved" and 2 more (at object.inviters[] in
+// "team_chat.channel_invitation_accepted").
 type TeamChatInviter struct {
 	UserID      string   `json:"user_id"`      // required
 	DisplayName string   `json:"display_name"` // required
@@ -957,7 +1072,8 @@ type TeamChatInviter struct {
 	DateCreated DateTime `json:"date_created"` // required
 }
 
-// TeamChatItem is an object shared by 2 events, such as "team_chat.starred" and "team_chat.unstarred" (at object.items[] in "team_chat.starred").
+// TeamChatItem is an object shared by 2 events: "team_chat.starred" and
+// "team_chat.unstarred" (at object.items[] in "team_chat.starred").
 type TeamChatItem struct {
 	Type            string `json:"type"` // required; one of "contact", "channel"
 	ChannelID       string `json:"channel_id,omitempty"`
@@ -967,7 +1083,8 @@ type TeamChatItem struct {
 	IsExternalUser  bool   `json:"is_external_user,omitempty"`
 }
 
-// TeamChatMember is the object at object.members[] in the "team_chat.shared_spaces_member_invited" event.
+// TeamChatMember is the object at object.members[] in the
+// "team_chat.shared_spaces_member_invited" event.
 type TeamChatMember struct {
 	UserID      string `json:"user_id"`    // required
 	UserEmail   string `json:"user_email"` // required
@@ -976,19 +1093,23 @@ type TeamChatMember struct {
 	MemberID    string `json:"member_id"` // required
 }
 
-// TeamChatNewSettings is the object at object.new_settings in the "team_chat.shared_spaces_edited" event.
+// TeamChatNewSettings is the object at object.new_settings in the
+// "team_chat.shared_spaces_edited" event.
 type TeamChatNewSettings struct {
 	Name   string         `json:"name"`   // required
 	Desc   string         `json:"desc"`   // required
 	Option TeamChatOption `json:"option"` // required
 }
 
-// TeamChatObject is an object shared by 3 events, such as "team_chat.file_changed", "team_chat.file_deleted" and "team_chat.file_uploaded" (at object in "team_chat.file_changed").
+// TeamChatObject is an object shared by 3 events: "team_chat.file_changed",
+// "team_chat.file_deleted" and "team_chat.file_uploaded" (at object in
+// "team_chat.file_changed").
 type TeamChatObject struct {
 	Files []TeamChatFileChangedFile `json:"files"` // required
 }
 
-// TeamChatOption is the object at object.new_settings.option in the "team_chat.shared_spaces_edited" event.
+// TeamChatOption is the object at object.new_settings.option in the
+// "team_chat.shared_spaces_edited" event.
 type TeamChatOption struct {
 	IsPublic         bool   `json:"is_public"`          // required
 	AddNewMembers    string `json:"add_new_members"`    // required; one of "by_owner_and_admins", "by_any_member"
@@ -996,13 +1117,20 @@ type TeamChatOption struct {
 	AddExternalUsers string `json:"add_external_users"` // required; one of "disabled", "by_same_org", "by_owner_and_admins", "by_any_member"
 }
 
-// TeamChatOrganization is an object shared by 11 events, such as "team_chat.channel_invitation_accepted", "team_chat.channel_invitation_approval_requested" and "team_chat.channel_invitation_approved" and 8 more (at object.organization in "team_chat.channel_invitation_accepted").
+// TeamChatOrganization is an object shared by 11 events:
+// "team_chat.channel_invitation_accepted",
+// "team_chat.channel_invitation_approval_requested",
+// "team_chat.channel_invitation_approved" and 8 more (at object.organization in
+// "team_chat.channel_invitation_accepted").
 type TeamChatOrganization struct {
 	OrgID   string `json:"org_id"`   // required
 	OrgName string `json:"org_name"` // required
 }
 
-// TeamChatRequester is an object shared by 4 events, such as "team_chat.channel_join_approval_requested", "team_chat.channel_join_approved" and "team_chat.channel_join_declined" and 1 more (at object.requester in "team_chat.channel_join_approval_requested").
+// TeamChatRequester is an object shared by 4 events:
+// "team_chat.channel_join_approval_requested",
+// "team_chat.channel_join_approved", "team_chat.channel_join_declined" and 1
+// more (at object.requester in "team_chat.channel_join_approval_requested").
 type TeamChatRequester struct {
 	UserID      string `json:"user_id"`      // required
 	DisplayName string `json:"display_name"` // required
@@ -1010,7 +1138,8 @@ type TeamChatRequester struct {
 	MemberID    string `json:"member_id"`    // required
 }
 
-// TeamChatSharedSpacesEditedObject is the object at object in the "team_chat.shared_spaces_edited" event.
+// TeamChatSharedSpacesEditedObject is the object at object in the
+// "team_chat.shared_spaces_edited" event.
 type TeamChatSharedSpacesEditedObject struct {
 	SpaceID     string              `json:"space_id"`     // required
 	NewSettings TeamChatNewSettings `json:"new_settings"` // required
@@ -1018,7 +1147,8 @@ type TeamChatSharedSpacesEditedObject struct {
 	Timestamp   Int                 `json:"timestamp,omitempty"`
 }
 
-// TeamChatSharedSpacesMemberInvitedObject is the object at object in the "team_chat.shared_spaces_member_invited" event.
+// TeamChatSharedSpacesMemberInvitedObject is the object at object in the
+// "team_chat.shared_spaces_member_invited" event.
 type TeamChatSharedSpacesMemberInvitedObject struct {
 	SpaceID   string           `json:"space_id"`   // required
 	SpaceName string           `json:"space_name"` // required
@@ -1026,14 +1156,16 @@ type TeamChatSharedSpacesMemberInvitedObject struct {
 	Timestamp Int              `json:"timestamp"`  // required
 }
 
-// TeamChatSharedSpacesMemberLeftObject is the object at object in the "team_chat.shared_spaces_member_left" event.
+// TeamChatSharedSpacesMemberLeftObject is the object at object in the
+// "team_chat.shared_spaces_member_left" event.
 type TeamChatSharedSpacesMemberLeftObject struct {
 	SpaceID   string `json:"space_id"`   // required
 	SpaceName string `json:"space_name"` // required
 	Timestamp Int    `json:"timestamp"`  // required
 }
 
-// TeamChatSharedSpacesMemberRemovedMember is the object at object.members[] in the "team_chat.shared_spaces_member_removed" event.
+// TeamChatSharedSpacesMemberRemovedMember is the object at object.members[] in
+// the "team_chat.shared_spaces_member_removed" event.
 type TeamChatSharedSpacesMemberRemovedMember struct {
 	UserID      string `json:"user_id"`      // required
 	UserEmail   string `json:"user_email"`   // required
@@ -1041,7 +1173,8 @@ type TeamChatSharedSpacesMemberRemovedMember struct {
 	MemberID    string `json:"member_id"`    // required
 }
 
-// TeamChatSharedSpacesMemberRemovedObject is the object at object in the "team_chat.shared_spaces_member_removed" event.
+// TeamChatSharedSpacesMemberRemovedObject is the object at object in the
+// "team_chat.shared_spaces_member_removed" event.
 type TeamChatSharedSpacesMemberRemovedObject struct {
 	SpaceID   string                                    `json:"space_id"`   // required
 	SpaceName string                                    `json:"space_name"` // required
@@ -1049,7 +1182,8 @@ type TeamChatSharedSpacesMemberRemovedObject struct {
 	Timestamp Int                                       `json:"timestamp"`  // required
 }
 
-// TeamChatStarredObject is an object shared by 2 events, such as "team_chat.starred" and "team_chat.unstarred" (at object in "team_chat.starred").
+// TeamChatStarredObject is an object shared by 2 events: "team_chat.starred"
+// and "team_chat.unstarred" (at object in "team_chat.starred").
 type TeamChatStarredObject struct {
 	Items     []TeamChatItem `json:"items"`     // required
 	DateTime  DateTime       `json:"date_time"` // required

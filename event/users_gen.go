@@ -4,7 +4,8 @@ package event
 
 // Payloads of the "users" product's events.
 
-// GroupAdminAdded is the payload of the "group.admin_added" event (product "users").
+// GroupAdminAdded is the payload of the "group.admin_added" event (product
+// "users").
 type GroupAdminAdded struct {
 	Common
 	TimeStamp Int              `json:"time_stamp,omitempty"`
@@ -14,7 +15,8 @@ type GroupAdminAdded struct {
 // EventName returns "group.admin_added".
 func (*GroupAdminAdded) EventName() string { return "group.admin_added" }
 
-// GroupAdminDeleted is the payload of the "group.admin_deleted" event (product "users").
+// GroupAdminDeleted is the payload of the "group.admin_deleted" event (product
+// "users").
 type GroupAdminDeleted struct {
 	Common
 	TimeStamp Int              `json:"time_stamp,omitempty"`
@@ -44,7 +46,8 @@ type GroupDeleted struct {
 // EventName returns "group.deleted".
 func (*GroupDeleted) EventName() string { return "group.deleted" }
 
-// GroupLockSettingsUpdated is the payload of the "group.lock_settings_updated" event (product "users").
+// GroupLockSettingsUpdated is the payload of the "group.lock_settings_updated"
+// event (product "users").
 type GroupLockSettingsUpdated struct {
 	Common
 	Object    GroupLockSettingsUpdatedObject `json:"object"` // required
@@ -55,7 +58,8 @@ type GroupLockSettingsUpdated struct {
 // EventName returns "group.lock_settings_updated".
 func (*GroupLockSettingsUpdated) EventName() string { return "group.lock_settings_updated" }
 
-// GroupMemberAdded is the payload of the "group.member_added" event (product "users").
+// GroupMemberAdded is the payload of the "group.member_added" event (product
+// "users").
 type GroupMemberAdded struct {
 	Common
 	TimeStamp Int               `json:"time_stamp,omitempty"`
@@ -65,7 +69,8 @@ type GroupMemberAdded struct {
 // EventName returns "group.member_added".
 func (*GroupMemberAdded) EventName() string { return "group.member_added" }
 
-// GroupMemberDeleted is the payload of the "group.member_deleted" event (product "users").
+// GroupMemberDeleted is the payload of the "group.member_deleted" event
+// (product "users").
 type GroupMemberDeleted struct {
 	Common
 	TimeStamp Int               `json:"time_stamp,omitempty"`
@@ -75,7 +80,8 @@ type GroupMemberDeleted struct {
 // EventName returns "group.member_deleted".
 func (*GroupMemberDeleted) EventName() string { return "group.member_deleted" }
 
-// GroupSettingsUpdated is the payload of the "group.settings_updated" event (product "users").
+// GroupSettingsUpdated is the payload of the "group.settings_updated" event
+// (product "users").
 type GroupSettingsUpdated struct {
 	Common
 	Object    GroupSettingsUpdatedObject `json:"object"` // required
@@ -116,7 +122,8 @@ type UserCreated struct {
 // EventName returns "user.created".
 func (*UserCreated) EventName() string { return "user.created" }
 
-// UserDeactivated is the payload of the "user.deactivated" event (product "users").
+// UserDeactivated is the payload of the "user.deactivated" event (product
+// "users").
 type UserDeactivated struct {
 	Common
 	Object UserActivatedObject `json:"object"` // required
@@ -134,7 +141,8 @@ type UserDeleted struct {
 // EventName returns "user.deleted".
 func (*UserDeleted) EventName() string { return "user.deleted" }
 
-// UserDisassociated is the payload of the "user.disassociated" event (product "users").
+// UserDisassociated is the payload of the "user.disassociated" event (product
+// "users").
 type UserDisassociated struct {
 	Common
 	Object UserActivatedObject `json:"object"` // required
@@ -143,7 +151,8 @@ type UserDisassociated struct {
 // EventName returns "user.disassociated".
 func (*UserDisassociated) EventName() string { return "user.disassociated" }
 
-// UserInvitationAccepted is the payload of the "user.invitation_accepted" event (product "users").
+// UserInvitationAccepted is the payload of the "user.invitation_accepted" event
+// (product "users").
 type UserInvitationAccepted struct {
 	Common
 	Object UserDeletedObject `json:"object"` // required
@@ -152,7 +161,8 @@ type UserInvitationAccepted struct {
 // EventName returns "user.invitation_accepted".
 func (*UserInvitationAccepted) EventName() string { return "user.invitation_accepted" }
 
-// UserPersonalNotesUpdated is the payload of the "user.personal_notes_updated" event (product "users").
+// UserPersonalNotesUpdated is the payload of the "user.personal_notes_updated"
+// event (product "users").
 type UserPersonalNotesUpdated struct {
 	Common
 	Object    UserPersonalNotesUpdatedObject    `json:"object"`     // required
@@ -162,7 +172,8 @@ type UserPersonalNotesUpdated struct {
 // EventName returns "user.personal_notes_updated".
 func (*UserPersonalNotesUpdated) EventName() string { return "user.personal_notes_updated" }
 
-// UserPresenceStatusUpdated is the payload of the "user.presence_status_updated" event (product "users").
+// UserPresenceStatusUpdated is the payload of the
+// "user.presence_status_updated" event (product "users").
 type UserPresenceStatusUpdated struct {
 	Common
 	Object UserPresenceStatusUpdatedObject `json:"object"` // required
@@ -171,8 +182,9 @@ type UserPresenceStatusUpdated struct {
 // EventName returns "user.presence_status_updated".
 func (*UserPresenceStatusUpdated) EventName() string { return "user.presence_status_updated" }
 
-// UserSettingsUpdated is the payload of the "user.settings_updated" event (product "users").
-// The body also carries "operator", "operator_id" and "time_stamp" beside the payload: see [Event.Envelope].
+// UserSettingsUpdated is the payload of the "user.settings_updated" event
+// (product "users"). The body also carries "operator", "operator_id" and
+// "time_stamp" beside the payload: see [Event.Envelope].
 type UserSettingsUpdated struct {
 	Common
 	TimeStamp Int                          `json:"time_stamp,omitempty"`
@@ -192,7 +204,8 @@ type UserSignedIn struct {
 // EventName returns "user.signed_in".
 func (*UserSignedIn) EventName() string { return "user.signed_in" }
 
-// UserSignedOut is the payload of the "user.signed_out" event (product "users").
+// UserSignedOut is the payload of the "user.signed_out" event (product
+// "users").
 type UserSignedOut struct {
 	Common
 	Object UserSignedObject `json:"object"` // required
@@ -213,20 +226,23 @@ type UserUpdated struct {
 // EventName returns "user.updated".
 func (*UserUpdated) EventName() string { return "user.updated" }
 
-// GroupAdminObject is an object shared by 2 events, such as "group.admin_added" and "group.admin_deleted" (at object in "group.admin_added").
+// GroupAdminObject is an object shared by 2 events: "group.admin_added" and
+// "group.admin_deleted" (at object in "group.admin_added").
 type GroupAdminObject struct {
 	ID     ID                     `json:"id"`     // required
 	Admins []AccountSSOBypassUser `json:"admins"` // required
 }
 
-// GroupArchive is the object at object.settings.recording.archive in the "group.settings_updated" event.
+// GroupArchive is the object at object.settings.recording.archive in the
+// "group.settings_updated" event.
 type GroupArchive struct {
 	Enable   bool                                                       `json:"enable,omitempty"`
 	Settings GroupSettingsUpdatedObjectSettingsRecordingArchiveSettings `json:"settings,omitempty"`
 	Type     int                                                        `json:"type,omitempty"` // one of 1, 2, 3
 }
 
-// GroupAudioConferencing is the object at object.settings.audio_conferencing in the "group.settings_updated" event.
+// GroupAudioConferencing is the object at object.settings.audio_conferencing in
+// the "group.settings_updated" event.
 type GroupAudioConferencing struct {
 	TollFreeAndFeeBasedTollCall GroupTollFreeAndFeeBasedTollCall `json:"toll_free_and_fee_based_toll_call,omitempty"`
 	TollCall                    AccountTollCall                  `json:"toll_call,omitempty"`
@@ -235,7 +251,8 @@ type GroupAudioConferencing struct {
 	ParticipantPhoneMasking     AccountParticipantPhoneMasking   `json:"participant_phone_masking,omitempty"`
 }
 
-// GroupChat is the object at object.settings.chat in the "group.settings_updated" event.
+// GroupChat is the object at object.settings.chat in the
+// "group.settings_updated" event.
 type GroupChat struct {
 	ShareFiles                           GroupShareFiles                           `json:"share_files,omitempty"`
 	ChatEmojis                           AccountChatEmojis                         `json:"chat_emojis,omitempty"`
@@ -253,13 +270,17 @@ type GroupChat struct {
 	SendDataToThirdPartyArchivingService GroupSendDataToThirdPartyArchivingService `json:"send_data_to_third_party_archiving_service,omitempty"`
 }
 
-// GroupChatEtiquetteTool is the object at object.settings.chat.chat_etiquette_tool in the "group.settings_updated" event.
+// GroupChatEtiquetteTool is the object at
+// object.settings.chat.chat_etiquette_tool in the "group.settings_updated"
+// event.
 type GroupChatEtiquetteTool struct {
 	Enable   bool          `json:"enable,omitempty"`
 	Policies []GroupPolicy `json:"policies,omitempty"`
 }
 
-// GroupClosedCaptioning is the object at object.settings.in_meeting.closed_captioning in the "group.settings_updated" event.
+// GroupClosedCaptioning is the object at
+// object.settings.in_meeting.closed_captioning in the "group.settings_updated"
+// event.
 type GroupClosedCaptioning struct {
 	AutoTranscribing            bool `json:"auto_transcribing,omitempty"`
 	Enable                      bool `json:"enable,omitempty"`
@@ -268,7 +289,8 @@ type GroupClosedCaptioning struct {
 	ViewFullTranscript          bool `json:"view_full_transcript,omitempty"`
 }
 
-// GroupEmailNotification is the object at object.settings.email_notification in the "group.settings_updated" event.
+// GroupEmailNotification is the object at object.settings.email_notification in
+// the "group.settings_updated" event.
 type GroupEmailNotification struct {
 	AlternativeHostReminder                    bool `json:"alternative_host_reminder,omitempty"`
 	CancelMeetingReminder                      bool `json:"cancel_meeting_reminder,omitempty"`
@@ -279,7 +301,9 @@ type GroupEmailNotification struct {
 	ScheduleForReminder                        bool `json:"schedule_for_reminder,omitempty"`
 }
 
-// GroupFile is the object at object.settings.in_meeting.virtual_background_settings.files[] in the "group.settings_updated" event.
+// GroupFile is the object at
+// object.settings.in_meeting.virtual_background_settings.files[] in the
+// "group.settings_updated" event.
 type GroupFile struct {
 	ID        ID     `json:"id,omitempty"`
 	IsDefault bool   `json:"is_default,omitempty"`
@@ -288,7 +312,8 @@ type GroupFile struct {
 	Type      string `json:"type,omitempty"`
 }
 
-// GroupInMeeting is the object at object.settings.in_meeting in the "group.lock_settings_updated" event.
+// GroupInMeeting is the object at object.settings.in_meeting in the
+// "group.lock_settings_updated" event.
 type GroupInMeeting struct {
 	AlertGuestJoin                          bool `json:"alert_guest_join,omitempty"`
 	AllowUsersToDeleteMessagesInMeetingChat bool `json:"allow_users_to_delete_messages_in_meeting_chat,omitempty"`
@@ -347,7 +372,9 @@ type GroupInMeeting struct {
 	Whiteboard                              bool `json:"whiteboard,omitempty"`
 }
 
-// GroupLanguageInterpretation is the object at object.settings.in_meeting.language_interpretation in the "group.settings_updated" event.
+// GroupLanguageInterpretation is the object at
+// object.settings.in_meeting.language_interpretation in the
+// "group.settings_updated" event.
 type GroupLanguageInterpretation struct {
 	CustomLanguages                                  []string `json:"custom_languages,omitempty"`
 	EnableLanguageInterpretationByDefault            bool     `json:"enable_language_interpretation_by_default,omitempty"`
@@ -357,13 +384,16 @@ type GroupLanguageInterpretation struct {
 	Languages                                        []string `json:"languages,omitempty"` // one of "English", "Chinese", "Japanese", "German", "French", "Russian", "Portuguese", "Spanish", ... (9 values)
 }
 
-// GroupLockSettingsUpdatedObject is the object at object in the "group.lock_settings_updated" event.
+// GroupLockSettingsUpdatedObject is the object at object in the
+// "group.lock_settings_updated" event.
 type GroupLockSettingsUpdatedObject struct {
 	ID       ID            `json:"id"`       // required
 	Settings GroupSettings `json:"settings"` // required
 }
 
-// GroupManualCaptioning is the object at object.settings.in_meeting.manual_captioning in the "group.settings_updated" event.
+// GroupManualCaptioning is the object at
+// object.settings.in_meeting.manual_captioning in the "group.settings_updated"
+// event.
 type GroupManualCaptioning struct {
 	AllowToType                 bool `json:"allow_to_type,omitempty"`
 	AutoGeneratedCaptions       bool `json:"auto_generated_captions,omitempty"`
@@ -373,7 +403,9 @@ type GroupManualCaptioning struct {
 	ThirdPartyCaptioningService bool `json:"third_party_captioning_service,omitempty"`
 }
 
-// GroupMeetingPasswordRequirement is the object at object.settings.meeting_security.meeting_password_requirement in the "group.settings_updated" event.
+// GroupMeetingPasswordRequirement is the object at
+// object.settings.meeting_security.meeting_password_requirement in the
+// "group.settings_updated" event.
 type GroupMeetingPasswordRequirement struct {
 	ConsecutiveCharactersLength int  `json:"consecutive_characters_length,omitempty"` // one of 0, 4, 5, 6, 7, 8
 	HaveLetter                  bool `json:"have_letter,omitempty"`
@@ -385,7 +417,9 @@ type GroupMeetingPasswordRequirement struct {
 	WeakEnhanceDetection        bool `json:"weak_enhance_detection,omitempty"`
 }
 
-// GroupMeetingPolling is the object at object.settings.in_meeting.meeting_polling in the "group.settings_updated" event.
+// GroupMeetingPolling is the object at
+// object.settings.in_meeting.meeting_polling in the "group.settings_updated"
+// event.
 type GroupMeetingPolling struct {
 	AdvancedPolls                 bool `json:"advanced_polls,omitempty"`
 	RequireAnswersToBeAnonymous   bool `json:"require_answers_to_be_anonymous,omitempty"`
@@ -395,7 +429,8 @@ type GroupMeetingPolling struct {
 	Enable                        bool `json:"enable,omitempty"`
 }
 
-// GroupMeetingSecurity is the object at object.settings.meeting_security in the "group.lock_settings_updated" event.
+// GroupMeetingSecurity is the object at object.settings.meeting_security in the
+// "group.lock_settings_updated" event.
 type GroupMeetingSecurity struct {
 	ApprovedOrDeniedCountriesOrRegions    bool   `json:"approved_or_denied_countries_or_regions,omitempty"`
 	AutoSecurity                          bool   `json:"auto_security,omitempty"`
@@ -411,29 +446,35 @@ type GroupMeetingSecurity struct {
 	WebinarPassword                       bool   `json:"webinar_password,omitempty"`
 }
 
-// GroupMemberObject is an object shared by 2 events, such as "group.member_added" and "group.member_deleted" (at object in "group.member_added").
+// GroupMemberObject is an object shared by 2 events: "group.member_added" and
+// "group.member_deleted" (at object in "group.member_added").
 type GroupMemberObject struct {
 	ID      ID                     `json:"id"`      // required
 	Members []AccountSSOBypassUser `json:"members"` // required
 }
 
-// GroupOtherOptions is the object at object.settings.other_options in the "group.lock_settings_updated" event.
+// GroupOtherOptions is the object at object.settings.other_options in the
+// "group.lock_settings_updated" event.
 type GroupOtherOptions struct {
 	BlurSnapshot bool `json:"blur_snapshot,omitempty"`
 }
 
-// GroupPolicy is the object at object.settings.chat.chat_etiquette_tool.policies[] in the "group.settings_updated" event.
+// GroupPolicy is the object at
+// object.settings.chat.chat_etiquette_tool.policies[] in the
+// "group.settings_updated" event.
 type GroupPolicy struct {
 	ID     ID     `json:"id,omitempty"`
 	Status string `json:"status,omitempty"` // one of "activated", "deactivated"
 }
 
-// GroupProfile is the object at object.settings.profile in the "group.settings_updated" event.
+// GroupProfile is the object at object.settings.profile in the
+// "group.settings_updated" event.
 type GroupProfile struct {
 	RecordingStorageLocation GroupRecordingStorageLocation `json:"recording_storage_location,omitempty"`
 }
 
-// GroupRecording is the object at object.settings.recording in the "group.lock_settings_updated" event.
+// GroupRecording is the object at object.settings.recording in the
+// "group.lock_settings_updated" event.
 type GroupRecording struct {
 	AccountUserAccessRecording bool `json:"account_user_access_recording,omitempty"`
 	AutoDeleteCmr              bool `json:"auto_delete_cmr,omitempty"`
@@ -448,13 +489,16 @@ type GroupRecording struct {
 	Archive                    bool `json:"archive,omitempty"`
 }
 
-// GroupRecordingStorageLocation is the object at object.settings.profile.recording_storage_location in the "group.settings_updated" event.
+// GroupRecordingStorageLocation is the object at
+// object.settings.profile.recording_storage_location in the
+// "group.settings_updated" event.
 type GroupRecordingStorageLocation struct {
 	AllowedValues []string `json:"allowed_values,omitempty"`
 	Value         string   `json:"value,omitempty"`
 }
 
-// GroupScheduleMeeting is the object at object.settings.schedule_meeting in the "group.lock_settings_updated" event.
+// GroupScheduleMeeting is the object at object.settings.schedule_meeting in the
+// "group.lock_settings_updated" event.
 type GroupScheduleMeeting struct {
 	AudioType                               bool `json:"audio_type,omitempty"`
 	EmbedPasswordInJoinLink                 bool `json:"embed_password_in_join_link,omitempty"`
@@ -471,12 +515,15 @@ type GroupScheduleMeeting struct {
 	UpcomingMeetingReminder                 bool `json:"upcoming_meeting_reminder,omitempty"`
 }
 
-// GroupSendDataToThirdPartyArchivingService is the object at object.settings.chat.send_data_to_third_party_archiving_service in the "group.settings_updated" event.
+// GroupSendDataToThirdPartyArchivingService is the object at
+// object.settings.chat.send_data_to_third_party_archiving_service in the
+// "group.settings_updated" event.
 type GroupSendDataToThirdPartyArchivingService struct {
 	Enable bool `json:"enable,omitempty"`
 }
 
-// GroupSettings is the object at object.settings in the "group.lock_settings_updated" event.
+// GroupSettings is the object at object.settings in the
+// "group.lock_settings_updated" event.
 type GroupSettings struct {
 	AudioConferencing AccountAudioConferencing `json:"audio_conferencing,omitempty"`
 	EmailNotification AccountEmailNotification `json:"email_notification,omitempty"`
@@ -488,13 +535,16 @@ type GroupSettings struct {
 	MeetingSecurity   GroupMeetingSecurity     `json:"meeting_security,omitempty"`
 }
 
-// GroupSettingsUpdatedChatEtiquetteTool is the object at object.settings.meeting_security.chat_etiquette_tool in the "group.settings_updated" event.
+// GroupSettingsUpdatedChatEtiquetteTool is the object at
+// object.settings.meeting_security.chat_etiquette_tool in the
+// "group.settings_updated" event.
 type GroupSettingsUpdatedChatEtiquetteTool struct {
 	Enable   bool            `json:"enable,omitempty"`
 	Policies []AccountPolicy `json:"policies,omitempty"`
 }
 
-// GroupSettingsUpdatedInMeeting is the object at object.settings.in_meeting in the "group.settings_updated" event.
+// GroupSettingsUpdatedInMeeting is the object at object.settings.in_meeting in
+// the "group.settings_updated" event.
 type GroupSettingsUpdatedInMeeting struct {
 	AlertGuestJoin                          bool                              `json:"alert_guest_join,omitempty"`
 	AllowUsersToDeleteMessagesInMeetingChat bool                              `json:"allow_users_to_delete_messages_in_meeting_chat,omitempty"`
@@ -571,7 +621,8 @@ type GroupSettingsUpdatedInMeeting struct {
 	WorkplaceByFacebook                     bool                              `json:"workplace_by_facebook,omitempty"`
 }
 
-// GroupSettingsUpdatedMeetingSecurity is the object at object.settings.meeting_security in the "group.settings_updated" event.
+// GroupSettingsUpdatedMeetingSecurity is the object at
+// object.settings.meeting_security in the "group.settings_updated" event.
 type GroupSettingsUpdatedMeetingSecurity struct {
 	AutoSecurity                          bool                                  `json:"auto_security,omitempty"`
 	BlockUserDomain                       bool                                  `json:"block_user_domain,omitempty"`
@@ -592,13 +643,16 @@ type GroupSettingsUpdatedMeetingSecurity struct {
 	WebinarPassword                       bool                                  `json:"webinar_password,omitempty"`
 }
 
-// GroupSettingsUpdatedObject is the object at object in the "group.settings_updated" event.
+// GroupSettingsUpdatedObject is the object at object in the
+// "group.settings_updated" event.
 type GroupSettingsUpdatedObject struct {
 	ID       ID                           `json:"id"`       // required
 	Settings GroupSettingsUpdatedSettings `json:"settings"` // required
 }
 
-// GroupSettingsUpdatedObjectSettingsRecordingArchiveSettings is the object at object.settings.recording.archive.settings in the "group.settings_updated" event.
+// GroupSettingsUpdatedObjectSettingsRecordingArchiveSettings is the object at
+// object.settings.recording.archive.settings in the "group.settings_updated"
+// event.
 type GroupSettingsUpdatedObjectSettingsRecordingArchiveSettings struct {
 	AudioFile           bool `json:"audio_file,omitempty"`
 	CcTranscriptFile    bool `json:"cc_transcript_file,omitempty"`
@@ -607,14 +661,16 @@ type GroupSettingsUpdatedObjectSettingsRecordingArchiveSettings struct {
 	VideoFile           bool `json:"video_file,omitempty"`
 }
 
-// GroupSettingsUpdatedOtherOptions is the object at object.settings.other_options in the "group.settings_updated" event.
+// GroupSettingsUpdatedOtherOptions is the object at
+// object.settings.other_options in the "group.settings_updated" event.
 type GroupSettingsUpdatedOtherOptions struct {
 	AllowUsersContactSupportViaChat bool                              `json:"allow_users_contact_support_via_chat,omitempty"`
 	BlurSnapshot                    bool                              `json:"blur_snapshot,omitempty"`
 	WebinarRegistrationOptions      AccountWebinarRegistrationOptions `json:"webinar_registration_options,omitempty"`
 }
 
-// GroupSettingsUpdatedRecording is the object at object.settings.recording in the "group.settings_updated" event.
+// GroupSettingsUpdatedRecording is the object at object.settings.recording in
+// the "group.settings_updated" event.
 type GroupSettingsUpdatedRecording struct {
 	AccountUserAccessRecording              bool                          `json:"account_user_access_recording,omitempty"`
 	Archive                                 GroupArchive                  `json:"archive,omitempty"`
@@ -644,7 +700,8 @@ type GroupSettingsUpdatedRecording struct {
 	ShowTimestamp                           bool                          `json:"show_timestamp,omitempty"`
 }
 
-// GroupSettingsUpdatedScheduleMeeting is the object at object.settings.schedule_meeting in the "group.settings_updated" event.
+// GroupSettingsUpdatedScheduleMeeting is the object at
+// object.settings.schedule_meeting in the "group.settings_updated" event.
 type GroupSettingsUpdatedScheduleMeeting struct {
 	AudioType                               bool                                   `json:"audio_type,omitempty"`
 	EmbedPasswordInJoinLink                 bool                                   `json:"embed_password_in_join_link,omitempty"`
@@ -666,7 +723,8 @@ type GroupSettingsUpdatedScheduleMeeting struct {
 	AlwaysDisplayZoomWebinarAsTopic         AccountAlwaysDisplayZoomWebinarAsTopic `json:"always_display_zoom_webinar_as_topic,omitempty"`
 }
 
-// GroupSettingsUpdatedSettings is the object at object.settings in the "group.settings_updated" event.
+// GroupSettingsUpdatedSettings is the object at object.settings in the
+// "group.settings_updated" event.
 type GroupSettingsUpdatedSettings struct {
 	AudioConferencing GroupAudioConferencing              `json:"audio_conferencing,omitempty"`
 	EmailNotification GroupEmailNotification              `json:"email_notification,omitempty"`
@@ -680,25 +738,31 @@ type GroupSettingsUpdatedSettings struct {
 	Chat              GroupChat                           `json:"chat,omitempty"`
 }
 
-// GroupShareFiles is the object at object.settings.chat.share_files in the "group.settings_updated" event.
+// GroupShareFiles is the object at object.settings.chat.share_files in the
+// "group.settings_updated" event.
 type GroupShareFiles struct {
 	Enable      bool   `json:"enable,omitempty"`
 	ShareOption string `json:"share_option,omitempty"` // one of "anyone", "account", "organization"
 }
 
-// GroupTelephony is the object at object.settings.telephony in the "group.settings_updated" event.
+// GroupTelephony is the object at object.settings.telephony in the
+// "group.settings_updated" event.
 type GroupTelephony struct {
 	AudioConferenceInfo string                `json:"audio_conference_info,omitempty"`
 	TelephonyRegions    GroupTelephonyRegions `json:"telephony_regions,omitempty"`
 	ThirdPartyAudio     bool                  `json:"third_party_audio,omitempty"`
 }
 
-// GroupTelephonyRegions is the object at object.settings.telephony.telephony_regions in the "group.settings_updated" event.
+// GroupTelephonyRegions is the object at
+// object.settings.telephony.telephony_regions in the "group.settings_updated"
+// event.
 type GroupTelephonyRegions struct {
 	SelectionValues string `json:"selection_values,omitempty"`
 }
 
-// GroupTollFreeAndFeeBasedTollCall is the object at object.settings.audio_conferencing.toll_free_and_fee_based_toll_call in the "group.settings_updated" event.
+// GroupTollFreeAndFeeBasedTollCall is the object at
+// object.settings.audio_conferencing.toll_free_and_fee_based_toll_call in the
+// "group.settings_updated" event.
 type GroupTollFreeAndFeeBasedTollCall struct {
 	AllowWebinarAttendeesDial bool            `json:"allow_webinar_attendees_dial,omitempty"`
 	Enable                    bool            `json:"enable,omitempty"`
@@ -711,7 +775,9 @@ type GroupUpdatedObject struct {
 	Name string `json:"name,omitempty"`
 }
 
-// GroupVirtualBackgroundSettings is the object at object.settings.in_meeting.virtual_background_settings in the "group.settings_updated" event.
+// GroupVirtualBackgroundSettings is the object at
+// object.settings.in_meeting.virtual_background_settings in the
+// "group.settings_updated" event.
 type GroupVirtualBackgroundSettings struct {
 	AllowUploadCustom bool        `json:"allow_upload_custom,omitempty"`
 	AllowVideos       bool        `json:"allow_videos,omitempty"`
@@ -719,14 +785,17 @@ type GroupVirtualBackgroundSettings struct {
 	Files             []GroupFile `json:"files,omitempty"`
 }
 
-// GroupWaitingRoomSettings is the object at object.settings.meeting_security.waiting_room_settings in the "group.settings_updated" event.
+// GroupWaitingRoomSettings is the object at
+// object.settings.meeting_security.waiting_room_settings in the
+// "group.settings_updated" event.
 type GroupWaitingRoomSettings struct {
 	ParticipantsToPlaceInWaitingRoom            int    `json:"participants_to_place_in_waiting_room,omitempty"`              // one of 0, 1, 2
 	UsersWhoCanAdmitParticipantsFromWaitingRoom int    `json:"users_who_can_admit_participants_from_waiting_room,omitempty"` // one of 0, 1
 	WhitelistedDomainsForWaitingRoom            string `json:"whitelisted_domains_for_waiting_room,omitempty"`
 }
 
-// GroupWebinarChat is the object at object.settings.in_meeting.webinar_chat in the "group.settings_updated" event.
+// GroupWebinarChat is the object at object.settings.in_meeting.webinar_chat in
+// the "group.settings_updated" event.
 type GroupWebinarChat struct {
 	AllowAttendeesChatWith          int  `json:"allow_attendees_chat_with,omitempty"` // one of 1, 2, 3
 	AllowAutoSaveLocalChatFile      bool `json:"allow_auto_save_local_chat_file,omitempty"`
@@ -737,7 +806,9 @@ type GroupWebinarChat struct {
 	Enable                          bool `json:"enable,omitempty"`
 }
 
-// GroupWebinarLiveStreaming is the object at object.settings.in_meeting.webinar_live_streaming in the "group.settings_updated" event.
+// GroupWebinarLiveStreaming is the object at
+// object.settings.in_meeting.webinar_live_streaming in the
+// "group.settings_updated" event.
 type GroupWebinarLiveStreaming struct {
 	CustomServiceInstructions string   `json:"custom_service_instructions,omitempty"`
 	Enable                    bool     `json:"enable,omitempty"`
@@ -745,7 +816,8 @@ type GroupWebinarLiveStreaming struct {
 	LiveStreamingService      []string `json:"live_streaming_service,omitempty"` // one of "facebook", "workplace_by_facebook", "youtube", "custom_live_streaming_service"
 }
 
-// UserActivatedObject is an object shared by 3 events, such as "user.activated", "user.deactivated" and "user.disassociated" (at object in "user.activated").
+// UserActivatedObject is an object shared by 3 events: "user.activated",
+// "user.deactivated" and "user.disassociated" (at object in "user.activated").
 type UserActivatedObject struct {
 	ID        ID     `json:"id"`         // required
 	FirstName string `json:"first_name"` // required
@@ -754,25 +826,29 @@ type UserActivatedObject struct {
 	Type      int    `json:"type"`       // required; one of 1, 2
 }
 
-// UserApp is the object at object.app in the "user.presence_status_updated" event.
+// UserApp is the object at object.app in the "user.presence_status_updated"
+// event.
 type UserApp struct {
 	Type           string `json:"type"`            // required; one of "desktop", "mobile", "pad", "pzr"
 	PresenceStatus string `json:"presence_status"` // required; one of "Available", "Away", "Do_Not_Disturb", "In_Meeting", "Presenting", "On_Phone_Call", "In_Calendar_Event", "Offline", ... (9 values)
 }
 
-// UserAudioConferencing is the object at object.settings.audio_conferencing in the "user.settings_updated" event.
+// UserAudioConferencing is the object at object.settings.audio_conferencing in
+// the "user.settings_updated" event.
 type UserAudioConferencing struct {
 	ParticipantPhoneMasking AccountParticipantPhoneMasking `json:"participant_phone_masking,omitempty"`
 }
 
-// UserCustomAttribute is the object at object.custom_attributes[] in the "user.updated" event.
+// UserCustomAttribute is the object at object.custom_attributes[] in the
+// "user.updated" event.
 type UserCustomAttribute struct {
 	Key   string `json:"key"`   // required
 	Name  string `json:"name"`  // required
 	Value int    `json:"value"` // required
 }
 
-// UserDeletedObject is an object shared by 2 events, such as "user.deleted" and "user.invitation_accepted" (at object in "user.deleted").
+// UserDeletedObject is an object shared by 2 events: "user.deleted" and
+// "user.invitation_accepted" (at object in "user.deleted").
 type UserDeletedObject struct {
 	ID        ID     `json:"id"` // required
 	FirstName string `json:"first_name,omitempty"`
@@ -781,7 +857,8 @@ type UserDeletedObject struct {
 	Type      int    `json:"type"`  // required; one of 1, 2
 }
 
-// UserEmailNotification is the object at object.settings.email_notification in the "user.settings_updated" event.
+// UserEmailNotification is the object at object.settings.email_notification in
+// the "user.settings_updated" event.
 type UserEmailNotification struct {
 	CloudRecordingAvailableReminder            bool `json:"cloud_recording_available_reminder,omitempty"`
 	RecordingAvailableReminderSchedulers       bool `json:"recording_available_reminder_schedulers,omitempty"`
@@ -792,7 +869,8 @@ type UserEmailNotification struct {
 	ScheduleForReminder                        bool `json:"schedule_for_reminder,omitempty"`
 }
 
-// UserFeature is the object at object.settings.feature in the "user.settings_updated" event.
+// UserFeature is the object at object.settings.feature in the
+// "user.settings_updated" event.
 type UserFeature struct {
 	MeetingCapacity      int    `json:"meeting_capacity,omitempty"`
 	LargeMeeting         bool   `json:"large_meeting,omitempty"`
@@ -807,7 +885,9 @@ type UserFeature struct {
 	ConcurrentMeeting    string `json:"concurrent_meeting,omitempty"` // one of "Basic", "Plus", "None"
 }
 
-// UserFile is the object at object.settings.in_meeting.virtual_background_settings.files[] in the "user.settings_updated" event.
+// UserFile is the object at
+// object.settings.in_meeting.virtual_background_settings.files[] in the
+// "user.settings_updated" event.
 type UserFile struct {
 	ID        ID     `json:"id,omitempty"`
 	Name      string `json:"name,omitempty"`
@@ -816,7 +896,8 @@ type UserFile struct {
 	Size      int    `json:"size,omitempty"`
 }
 
-// UserInMeeting is the object at object.settings.in_meeting in the "user.settings_updated" event.
+// UserInMeeting is the object at object.settings.in_meeting in the
+// "user.settings_updated" event.
 type UserInMeeting struct {
 	E2eEncryption                           bool                              `json:"e2e_encryption,omitempty"`
 	Chat                                    bool                              `json:"chat,omitempty"`
@@ -885,14 +966,18 @@ type UserInMeeting struct {
 	AllowShowZoomWindows                    bool                              `json:"allow_show_zoom_windows,omitempty"`
 }
 
-// UserLanguageInterpretation is the object at object.settings.in_meeting.language_interpretation in the "user.settings_updated" event.
+// UserLanguageInterpretation is the object at
+// object.settings.in_meeting.language_interpretation in the
+// "user.settings_updated" event.
 type UserLanguageInterpretation struct {
 	Enable          bool     `json:"enable,omitempty"`
 	Languages       []string `json:"languages,omitempty"` // one of "English", "Chinese", "Japanese", "German", "French", "Russian", "Portuguese", "Spanish", ... (9 values)
 	CustomLanguages []string `json:"custom_languages,omitempty"`
 }
 
-// UserMeetingPolling is the object at object.settings.in_meeting.meeting_polling in the "user.settings_updated" event.
+// UserMeetingPolling is the object at
+// object.settings.in_meeting.meeting_polling in the "user.settings_updated"
+// event.
 type UserMeetingPolling struct {
 	Enable                        bool `json:"enable,omitempty"`
 	AdvancedPolls                 bool `json:"advanced_polls,omitempty"`
@@ -901,7 +986,8 @@ type UserMeetingPolling struct {
 	AllowHostToUploadImage        bool `json:"allow_host_to_upload_image,omitempty"`
 }
 
-// UserMeetingSecurity is the object at object.settings.meeting_security in the "user.settings_updated" event.
+// UserMeetingSecurity is the object at object.settings.meeting_security in the
+// "user.settings_updated" event.
 type UserMeetingSecurity struct {
 	AutoSecurity                          bool                              `json:"auto_security,omitempty"`
 	WaitingRoom                           bool                              `json:"waiting_room,omitempty"`
@@ -931,7 +1017,8 @@ type UserObject struct {
 	Type        int    `json:"type"`  // required; one of 1, 2
 }
 
-// UserPersonalNotesUpdatedObject is the object at object in the "user.personal_notes_updated" event.
+// UserPersonalNotesUpdatedObject is the object at object in the
+// "user.personal_notes_updated" event.
 type UserPersonalNotesUpdatedObject struct {
 	DateTime      DateTime `json:"date_time"`      // required
 	Email         string   `json:"email"`          // required
@@ -939,12 +1026,14 @@ type UserPersonalNotesUpdatedObject struct {
 	PersonalNotes string   `json:"personal_notes"` // required
 }
 
-// UserPersonalNotesUpdatedOldObject is the object at old_object in the "user.personal_notes_updated" event.
+// UserPersonalNotesUpdatedOldObject is the object at old_object in the
+// "user.personal_notes_updated" event.
 type UserPersonalNotesUpdatedOldObject struct {
 	PersonalNotes string `json:"personal_notes"` // required
 }
 
-// UserPresenceStatusUpdatedObject is the object at object in the "user.presence_status_updated" event.
+// UserPresenceStatusUpdatedObject is the object at object in the
+// "user.presence_status_updated" event.
 type UserPresenceStatusUpdatedObject struct {
 	DateTime       DateTime `json:"date_time"`       // required
 	Email          string   `json:"email"`           // required
@@ -953,7 +1042,8 @@ type UserPresenceStatusUpdatedObject struct {
 	App            UserApp  `json:"app,omitempty"`
 }
 
-// UserRecording is the object at object.settings.recording in the "user.settings_updated" event.
+// UserRecording is the object at object.settings.recording in the
+// "user.settings_updated" event.
 type UserRecording struct {
 	LocalRecording                          bool                                `json:"local_recording,omitempty"`
 	CloudRecording                          bool                                `json:"cloud_recording,omitempty"`
@@ -983,7 +1073,8 @@ type UserRecording struct {
 	IPAddressAccessControl                  AccountIPAddressAccessControl       `json:"ip_address_access_control,omitempty"`
 }
 
-// UserScheduleMeeting is the object at object.settings.schedule_meeting in the "user.settings_updated" event.
+// UserScheduleMeeting is the object at object.settings.schedule_meeting in the
+// "user.settings_updated" event.
 type UserScheduleMeeting struct {
 	HostVideo                               bool   `json:"host_video,omitempty"`
 	ParticipantsVideo                       bool   `json:"participants_video,omitempty"`
@@ -1005,7 +1096,8 @@ type UserScheduleMeeting struct {
 	UpcomingMeetingReminder                 bool   `json:"upcoming_meeting_reminder,omitempty"`
 }
 
-// UserSettings is the object at object.settings in the "user.settings_updated" event.
+// UserSettings is the object at object.settings in the "user.settings_updated"
+// event.
 type UserSettings struct {
 	AudioConferencing UserAudioConferencing `json:"audio_conferencing,omitempty"`
 	ScheduleMeeting   UserScheduleMeeting   `json:"schedule_meeting,omitempty"`
@@ -1018,19 +1110,22 @@ type UserSettings struct {
 	TSP               UserTSP               `json:"tsp,omitempty"`
 }
 
-// UserSettingsUpdatedObject is the object at object in the "user.settings_updated" event.
+// UserSettingsUpdatedObject is the object at object in the
+// "user.settings_updated" event.
 type UserSettingsUpdatedObject struct {
 	ID       ID           `json:"id"`       // required
 	Settings UserSettings `json:"settings"` // required
 }
 
-// UserSettingsUpdatedOldObject is the object at old_object in the "user.settings_updated" event.
+// UserSettingsUpdatedOldObject is the object at old_object in the
+// "user.settings_updated" event.
 type UserSettingsUpdatedOldObject struct {
 	ID       ID           `json:"id,omitempty"`
 	Settings UserSettings `json:"settings,omitempty"`
 }
 
-// UserSignedObject is an object shared by 2 events, such as "user.signed_in" and "user.signed_out" (at object in "user.signed_in").
+// UserSignedObject is an object shared by 2 events: "user.signed_in" and
+// "user.signed_out" (at object in "user.signed_in").
 type UserSignedObject struct {
 	ID         ID       `json:"id"`          // required
 	ClientType string   `json:"client_type"` // required; one of "browser", "mac", "win", "iphone", "android", "ipad", "chromeos", "linux"
@@ -1040,7 +1135,8 @@ type UserSignedObject struct {
 	LoginType  Int      `json:"login_type"`  // required; one of 0, 1, 100, 101
 }
 
-// UserTSP is the object at object.settings.tsp in the "user.settings_updated" event.
+// UserTSP is the object at object.settings.tsp in the "user.settings_updated"
+// event.
 type UserTSP struct {
 	CallOut                      bool                    `json:"call_out,omitempty"`
 	CallOutCountries             []string                `json:"call_out_countries,omitempty"`
@@ -1049,7 +1145,8 @@ type UserTSP struct {
 	GlobalDialInCountries        AccountCallOutCountries `json:"global_dial_in_countries,omitempty"`
 }
 
-// UserTelephony is the object at object.settings.telephony in the "user.settings_updated" event.
+// UserTelephony is the object at object.settings.telephony in the
+// "user.settings_updated" event.
 type UserTelephony struct {
 	ThirdPartyAudio              bool                    `json:"third_party_audio,omitempty"`
 	AudioConferenceInfo          string                  `json:"audio_conference_info,omitempty"`
@@ -1057,7 +1154,8 @@ type UserTelephony struct {
 	TelephonyRegions             AccountTelephonyRegions `json:"telephony_regions,omitempty"`
 }
 
-// UserUpdatedFeature is the object at object.settings.feature in the "user.updated" event.
+// UserUpdatedFeature is the object at object.settings.feature in the
+// "user.updated" event.
 type UserUpdatedFeature struct {
 	LargeMeetingCapacity int  `json:"large_meeting_capacity,omitempty"`
 	Webinar              bool `json:"webinar,omitempty"`
@@ -1089,14 +1187,17 @@ type UserUpdatedObject struct {
 	PrimaryGroupID   string                `json:"primary_group_id,omitempty"`
 }
 
-// UserUpdatedSettings is the object at object.settings in the "user.updated" event.
+// UserUpdatedSettings is the object at object.settings in the "user.updated"
+// event.
 type UserUpdatedSettings struct {
 	Feature         UserUpdatedFeature `json:"feature,omitempty"`
 	MeetingCapacity int                `json:"meeting_capacity,omitempty"`
 	LargeMeeting    string             `json:"large_meeting,omitempty"`
 }
 
-// UserVirtualBackgroundSettings is the object at object.settings.in_meeting.virtual_background_settings in the "user.settings_updated" event.
+// UserVirtualBackgroundSettings is the object at
+// object.settings.in_meeting.virtual_background_settings in the
+// "user.settings_updated" event.
 type UserVirtualBackgroundSettings struct {
 	Enable            bool       `json:"enable,omitempty"`
 	AllowVideos       bool       `json:"allow_videos,omitempty"`

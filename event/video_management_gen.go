@@ -4,7 +4,8 @@ package event
 
 // Payloads of the "video-management" product's events.
 
-// VideoManagementChannelPublished is the payload of the "video_management.channel_published" event (product "video-management").
+// VideoManagementChannelPublished is the payload of the
+// "video_management.channel_published" event (product "video-management").
 type VideoManagementChannelPublished struct {
 	Common
 	Object VideoManagementObject `json:"object"` // required
@@ -15,7 +16,8 @@ func (*VideoManagementChannelPublished) EventName() string {
 	return "video_management.channel_published"
 }
 
-// VideoManagementChannelUnpublished is the payload of the "video_management.channel_unpublished" event (product "video-management").
+// VideoManagementChannelUnpublished is the payload of the
+// "video_management.channel_unpublished" event (product "video-management").
 type VideoManagementChannelUnpublished struct {
 	Common
 	Object VideoManagementObject `json:"object"` // required
@@ -26,7 +28,8 @@ func (*VideoManagementChannelUnpublished) EventName() string {
 	return "video_management.channel_unpublished"
 }
 
-// VideoManagementChannelVideoAdded is the payload of the "video_management.channel_video_added" event (product "video-management").
+// VideoManagementChannelVideoAdded is the payload of the
+// "video_management.channel_video_added" event (product "video-management").
 type VideoManagementChannelVideoAdded struct {
 	Common
 	Object VideoManagementChannelVideoObject `json:"object"` // required
@@ -37,7 +40,8 @@ func (*VideoManagementChannelVideoAdded) EventName() string {
 	return "video_management.channel_video_added"
 }
 
-// VideoManagementChannelVideoRemoved is the payload of the "video_management.channel_video_removed" event (product "video-management").
+// VideoManagementChannelVideoRemoved is the payload of the
+// "video_management.channel_video_removed" event (product "video-management").
 type VideoManagementChannelVideoRemoved struct {
 	Common
 	Object VideoManagementChannelVideoObject `json:"object"` // required
@@ -48,14 +52,20 @@ func (*VideoManagementChannelVideoRemoved) EventName() string {
 	return "video_management.channel_video_removed"
 }
 
-// VideoManagementChannelVideoObject is an object shared by 2 events, such as "video_management.channel_video_added" and "video_management.channel_video_removed" (at object in "video_management.channel_video_added").
+// VideoManagementChannelVideoObject is an object shared by 2 events:
+// "video_management.channel_video_added" and
+// "video_management.channel_video_removed" (at object in
+// "video_management.channel_video_added").
 type VideoManagementChannelVideoObject struct {
 	ChannelID string `json:"channel_id"` // required
 	VideoID   string `json:"video_id"`   // required
 	MeetingID string `json:"meeting_id,omitempty"`
 }
 
-// VideoManagementObject is an object shared by 2 events, such as "video_management.channel_published" and "video_management.channel_unpublished" (at object in "video_management.channel_published").
+// VideoManagementObject is an object shared by 2 events:
+// "video_management.channel_published" and
+// "video_management.channel_unpublished" (at object in
+// "video_management.channel_published").
 type VideoManagementObject struct {
 	ChannelID   string `json:"channel_id"` // required
 	Name        string `json:"name"`       // required

@@ -6,7 +6,8 @@ import "encoding/json"
 
 // Payloads of the "video-sdk" product's events.
 
-// SessionAlert is the payload of the "session.alert" event (product "video-sdk").
+// SessionAlert is the payload of the "session.alert" event (product
+// "video-sdk").
 type SessionAlert struct {
 	Common
 	Object SessionAlertObject `json:"object"` // required
@@ -15,7 +16,8 @@ type SessionAlert struct {
 // EventName returns "session.alert".
 func (*SessionAlert) EventName() string { return "session.alert" }
 
-// SessionEnded is the payload of the "session.ended" event (product "video-sdk").
+// SessionEnded is the payload of the "session.ended" event (product
+// "video-sdk").
 type SessionEnded struct {
 	Common
 	Object SessionEndedObject `json:"object"` // required
@@ -24,7 +26,8 @@ type SessionEnded struct {
 // EventName returns "session.ended".
 func (*SessionEnded) EventName() string { return "session.ended" }
 
-// SessionLiveStreamingStarted is the payload of the "session.live_streaming_started" event (product "video-sdk").
+// SessionLiveStreamingStarted is the payload of the
+// "session.live_streaming_started" event (product "video-sdk").
 type SessionLiveStreamingStarted struct {
 	Common
 	Object SessionLiveStreamingObject `json:"object"` // required
@@ -33,7 +36,8 @@ type SessionLiveStreamingStarted struct {
 // EventName returns "session.live_streaming_started".
 func (*SessionLiveStreamingStarted) EventName() string { return "session.live_streaming_started" }
 
-// SessionLiveStreamingStopped is the payload of the "session.live_streaming_stopped" event (product "video-sdk").
+// SessionLiveStreamingStopped is the payload of the
+// "session.live_streaming_stopped" event (product "video-sdk").
 type SessionLiveStreamingStopped struct {
 	Common
 	Object SessionLiveStreamingObject `json:"object"` // required
@@ -42,8 +46,9 @@ type SessionLiveStreamingStopped struct {
 // EventName returns "session.live_streaming_stopped".
 func (*SessionLiveStreamingStopped) EventName() string { return "session.live_streaming_stopped" }
 
-// SessionRecordingCompleted is the payload of the "session.recording_completed" event (product "video-sdk").
-// The body also carries "download_token" beside the payload: see [Event.Envelope].
+// SessionRecordingCompleted is the payload of the "session.recording_completed"
+// event (product "video-sdk"). The body also carries "download_token" beside
+// the payload: see [Event.Envelope].
 type SessionRecordingCompleted struct {
 	Common
 	Object SessionRecordingCompletedObject `json:"object"` // required
@@ -52,7 +57,8 @@ type SessionRecordingCompleted struct {
 // EventName returns "session.recording_completed".
 func (*SessionRecordingCompleted) EventName() string { return "session.recording_completed" }
 
-// SessionRecordingDeleted is the payload of the "session.recording_deleted" event (product "video-sdk").
+// SessionRecordingDeleted is the payload of the "session.recording_deleted"
+// event (product "video-sdk").
 type SessionRecordingDeleted struct {
 	Common
 	Object SessionRecordingObject `json:"object"` // required
@@ -61,7 +67,8 @@ type SessionRecordingDeleted struct {
 // EventName returns "session.recording_deleted".
 func (*SessionRecordingDeleted) EventName() string { return "session.recording_deleted" }
 
-// SessionRecordingPaused is the payload of the "session.recording_paused" event (product "video-sdk").
+// SessionRecordingPaused is the payload of the "session.recording_paused" event
+// (product "video-sdk").
 type SessionRecordingPaused struct {
 	Common
 	Object SessionRecordingPausedObject `json:"object"` // required
@@ -70,7 +77,8 @@ type SessionRecordingPaused struct {
 // EventName returns "session.recording_paused".
 func (*SessionRecordingPaused) EventName() string { return "session.recording_paused" }
 
-// SessionRecordingRecovered is the payload of the "session.recording_recovered" event (product "video-sdk").
+// SessionRecordingRecovered is the payload of the "session.recording_recovered"
+// event (product "video-sdk").
 type SessionRecordingRecovered struct {
 	Common
 	Object SessionRecordingObject `json:"object"` // required
@@ -79,7 +87,8 @@ type SessionRecordingRecovered struct {
 // EventName returns "session.recording_recovered".
 func (*SessionRecordingRecovered) EventName() string { return "session.recording_recovered" }
 
-// SessionRecordingResumed is the payload of the "session.recording_resumed" event (product "video-sdk").
+// SessionRecordingResumed is the payload of the "session.recording_resumed"
+// event (product "video-sdk").
 type SessionRecordingResumed struct {
 	Common
 	Object SessionRecordingPausedObject `json:"object"` // required
@@ -88,7 +97,8 @@ type SessionRecordingResumed struct {
 // EventName returns "session.recording_resumed".
 func (*SessionRecordingResumed) EventName() string { return "session.recording_resumed" }
 
-// SessionRecordingStarted is the payload of the "session.recording_started" event (product "video-sdk").
+// SessionRecordingStarted is the payload of the "session.recording_started"
+// event (product "video-sdk").
 type SessionRecordingStarted struct {
 	Common
 	Object SessionRecordingPausedObject `json:"object"` // required
@@ -97,7 +107,8 @@ type SessionRecordingStarted struct {
 // EventName returns "session.recording_started".
 func (*SessionRecordingStarted) EventName() string { return "session.recording_started" }
 
-// SessionRecordingStopped is the payload of the "session.recording_stopped" event (product "video-sdk").
+// SessionRecordingStopped is the payload of the "session.recording_stopped"
+// event (product "video-sdk").
 type SessionRecordingStopped struct {
 	Common
 	Object SessionRecordingPausedObject `json:"object"` // required
@@ -106,8 +117,9 @@ type SessionRecordingStopped struct {
 // EventName returns "session.recording_stopped".
 func (*SessionRecordingStopped) EventName() string { return "session.recording_stopped" }
 
-// SessionRecordingSummaryCompleted is the payload of the "session.recording_summary_completed" event (product "video-sdk").
-// The body also carries "download_token" beside the payload: see [Event.Envelope].
+// SessionRecordingSummaryCompleted is the payload of the
+// "session.recording_summary_completed" event (product "video-sdk"). The body
+// also carries "download_token" beside the payload: see [Event.Envelope].
 type SessionRecordingSummaryCompleted struct {
 	Common
 	Object SessionRecordingSummaryCompletedObject `json:"object"` // required
@@ -118,8 +130,9 @@ func (*SessionRecordingSummaryCompleted) EventName() string {
 	return "session.recording_summary_completed"
 }
 
-// SessionRecordingTranscriptCompleted is the payload of the "session.recording_transcript_completed" event (product "video-sdk").
-// The body also carries "download_token" beside the payload: see [Event.Envelope].
+// SessionRecordingTranscriptCompleted is the payload of the
+// "session.recording_transcript_completed" event (product "video-sdk"). The
+// body also carries "download_token" beside the payload: see [Event.Envelope].
 type SessionRecordingTranscriptCompleted struct {
 	Common
 	Object SessionRecordingTranscriptCompletedObject `json:"object"` // required
@@ -130,7 +143,8 @@ func (*SessionRecordingTranscriptCompleted) EventName() string {
 	return "session.recording_transcript_completed"
 }
 
-// SessionRecordingTranscriptFailed is the payload of the "session.recording_transcript_failed" event (product "video-sdk").
+// SessionRecordingTranscriptFailed is the payload of the
+// "session.recording_transcript_failed" event (product "video-sdk").
 type SessionRecordingTranscriptFailed struct {
 	Common
 	Object SessionRecordingObject `json:"object"` // required
@@ -141,7 +155,8 @@ func (*SessionRecordingTranscriptFailed) EventName() string {
 	return "session.recording_transcript_failed"
 }
 
-// SessionRecordingTrashed is the payload of the "session.recording_trashed" event (product "video-sdk").
+// SessionRecordingTrashed is the payload of the "session.recording_trashed"
+// event (product "video-sdk").
 type SessionRecordingTrashed struct {
 	Common
 	Object SessionRecordingObject `json:"object"` // required
@@ -150,7 +165,8 @@ type SessionRecordingTrashed struct {
 // EventName returns "session.recording_trashed".
 func (*SessionRecordingTrashed) EventName() string { return "session.recording_trashed" }
 
-// SessionSharingEnded is the payload of the "session.sharing_ended" event (product "video-sdk").
+// SessionSharingEnded is the payload of the "session.sharing_ended" event
+// (product "video-sdk").
 type SessionSharingEnded struct {
 	Common
 	Object SessionSharingObject `json:"object"` // required
@@ -159,7 +175,8 @@ type SessionSharingEnded struct {
 // EventName returns "session.sharing_ended".
 func (*SessionSharingEnded) EventName() string { return "session.sharing_ended" }
 
-// SessionSharingStarted is the payload of the "session.sharing_started" event (product "video-sdk").
+// SessionSharingStarted is the payload of the "session.sharing_started" event
+// (product "video-sdk").
 type SessionSharingStarted struct {
 	Common
 	Object SessionSharingObject `json:"object"` // required
@@ -168,7 +185,8 @@ type SessionSharingStarted struct {
 // EventName returns "session.sharing_started".
 func (*SessionSharingStarted) EventName() string { return "session.sharing_started" }
 
-// SessionStarted is the payload of the "session.started" event (product "video-sdk").
+// SessionStarted is the payload of the "session.started" event (product
+// "video-sdk").
 type SessionStarted struct {
 	Common
 	Object SessionStartedObject `json:"object"` // required
@@ -177,7 +195,8 @@ type SessionStarted struct {
 // EventName returns "session.started".
 func (*SessionStarted) EventName() string { return "session.started" }
 
-// SessionStreamIngestionConnected is the payload of the "session.stream_ingestion_connected" event (product "video-sdk").
+// SessionStreamIngestionConnected is the payload of the
+// "session.stream_ingestion_connected" event (product "video-sdk").
 type SessionStreamIngestionConnected struct {
 	Common
 	Object SessionObject `json:"object"` // required
@@ -188,7 +207,8 @@ func (*SessionStreamIngestionConnected) EventName() string {
 	return "session.stream_ingestion_connected"
 }
 
-// SessionStreamIngestionDisconnected is the payload of the "session.stream_ingestion_disconnected" event (product "video-sdk").
+// SessionStreamIngestionDisconnected is the payload of the
+// "session.stream_ingestion_disconnected" event (product "video-sdk").
 type SessionStreamIngestionDisconnected struct {
 	Common
 	Object SessionObject `json:"object"` // required
@@ -199,7 +219,8 @@ func (*SessionStreamIngestionDisconnected) EventName() string {
 	return "session.stream_ingestion_disconnected"
 }
 
-// SessionStreamIngestionStarted is the payload of the "session.stream_ingestion_started" event (product "video-sdk").
+// SessionStreamIngestionStarted is the payload of the
+// "session.stream_ingestion_started" event (product "video-sdk").
 type SessionStreamIngestionStarted struct {
 	Common
 	Object SessionObject `json:"object"` // required
@@ -208,7 +229,8 @@ type SessionStreamIngestionStarted struct {
 // EventName returns "session.stream_ingestion_started".
 func (*SessionStreamIngestionStarted) EventName() string { return "session.stream_ingestion_started" }
 
-// SessionStreamIngestionStopped is the payload of the "session.stream_ingestion_stopped" event (product "video-sdk").
+// SessionStreamIngestionStopped is the payload of the
+// "session.stream_ingestion_stopped" event (product "video-sdk").
 type SessionStreamIngestionStopped struct {
 	Common
 	Object SessionObject `json:"object"` // required
@@ -217,7 +239,8 @@ type SessionStreamIngestionStopped struct {
 // EventName returns "session.stream_ingestion_stopped".
 func (*SessionStreamIngestionStopped) EventName() string { return "session.stream_ingestion_stopped" }
 
-// SessionStreamIngestionUnbind is the payload of the "session.stream_ingestion_unbind" event (product "video-sdk").
+// SessionStreamIngestionUnbind is the payload of the
+// "session.stream_ingestion_unbind" event (product "video-sdk").
 type SessionStreamIngestionUnbind struct {
 	Common
 	Object SessionObject `json:"object"` // required
@@ -226,7 +249,8 @@ type SessionStreamIngestionUnbind struct {
 // EventName returns "session.stream_ingestion_unbind".
 func (*SessionStreamIngestionUnbind) EventName() string { return "session.stream_ingestion_unbind" }
 
-// SessionUserJoined is the payload of the "session.user_joined" event (product "video-sdk").
+// SessionUserJoined is the payload of the "session.user_joined" event (product
+// "video-sdk").
 type SessionUserJoined struct {
 	Common
 	Object SessionUserJoinedObject `json:"object"` // required
@@ -235,7 +259,8 @@ type SessionUserJoined struct {
 // EventName returns "session.user_joined".
 func (*SessionUserJoined) EventName() string { return "session.user_joined" }
 
-// SessionUserLeft is the payload of the "session.user_left" event (product "video-sdk").
+// SessionUserLeft is the payload of the "session.user_left" event (product
+// "video-sdk").
 type SessionUserLeft struct {
 	Common
 	Object SessionUserLeftObject `json:"object"` // required
@@ -244,7 +269,8 @@ type SessionUserLeft struct {
 // EventName returns "session.user_left".
 func (*SessionUserLeft) EventName() string { return "session.user_left" }
 
-// SessionUserPhoneCalloutAccepted is the payload of the "session.user_phone_callout_accepted" event (product "video-sdk").
+// SessionUserPhoneCalloutAccepted is the payload of the
+// "session.user_phone_callout_accepted" event (product "video-sdk").
 type SessionUserPhoneCalloutAccepted struct {
 	Common
 	Object SessionUserPhoneCalloutObject `json:"object"` // required
@@ -255,7 +281,8 @@ func (*SessionUserPhoneCalloutAccepted) EventName() string {
 	return "session.user_phone_callout_accepted"
 }
 
-// SessionUserPhoneCalloutCanceled is the payload of the "session.user_phone_callout_canceled" event (product "video-sdk").
+// SessionUserPhoneCalloutCanceled is the payload of the
+// "session.user_phone_callout_canceled" event (product "video-sdk").
 type SessionUserPhoneCalloutCanceled struct {
 	Common
 	Object SessionUserPhoneCalloutCanceledObject `json:"object"` // required
@@ -266,7 +293,8 @@ func (*SessionUserPhoneCalloutCanceled) EventName() string {
 	return "session.user_phone_callout_canceled"
 }
 
-// SessionUserPhoneCalloutMissed is the payload of the "session.user_phone_callout_missed" event (product "video-sdk").
+// SessionUserPhoneCalloutMissed is the payload of the
+// "session.user_phone_callout_missed" event (product "video-sdk").
 type SessionUserPhoneCalloutMissed struct {
 	Common
 	Object SessionUserPhoneCalloutObject `json:"object"` // required
@@ -275,7 +303,8 @@ type SessionUserPhoneCalloutMissed struct {
 // EventName returns "session.user_phone_callout_missed".
 func (*SessionUserPhoneCalloutMissed) EventName() string { return "session.user_phone_callout_missed" }
 
-// SessionUserPhoneCalloutRejected is the payload of the "session.user_phone_callout_rejected" event (product "video-sdk").
+// SessionUserPhoneCalloutRejected is the payload of the
+// "session.user_phone_callout_rejected" event (product "video-sdk").
 type SessionUserPhoneCalloutRejected struct {
 	Common
 	Object SessionUserPhoneCalloutObject `json:"object"` // required
@@ -286,7 +315,8 @@ func (*SessionUserPhoneCalloutRejected) EventName() string {
 	return "session.user_phone_callout_rejected"
 }
 
-// SessionUserPhoneCalloutRinging is the payload of the "session.user_phone_callout_ringing" event (product "video-sdk").
+// SessionUserPhoneCalloutRinging is the payload of the
+// "session.user_phone_callout_ringing" event (product "video-sdk").
 type SessionUserPhoneCalloutRinging struct {
 	Common
 	Object SessionUserPhoneCalloutObject `json:"object"` // required
@@ -297,7 +327,8 @@ func (*SessionUserPhoneCalloutRinging) EventName() string {
 	return "session.user_phone_callout_ringing"
 }
 
-// SessionUserRoomSystemCalloutAccepted is the payload of the "session.user_room_system_callout_accepted" event (product "video-sdk").
+// SessionUserRoomSystemCalloutAccepted is the payload of the
+// "session.user_room_system_callout_accepted" event (product "video-sdk").
 type SessionUserRoomSystemCalloutAccepted struct {
 	Common
 	Object SessionUserRoomSystemCalloutObject `json:"object"` // required
@@ -308,7 +339,8 @@ func (*SessionUserRoomSystemCalloutAccepted) EventName() string {
 	return "session.user_room_system_callout_accepted"
 }
 
-// SessionUserRoomSystemCalloutFailed is the payload of the "session.user_room_system_callout_failed" event (product "video-sdk").
+// SessionUserRoomSystemCalloutFailed is the payload of the
+// "session.user_room_system_callout_failed" event (product "video-sdk").
 type SessionUserRoomSystemCalloutFailed struct {
 	Common
 	Object SessionUserRoomSystemCalloutFailedObject `json:"object"` // required
@@ -319,7 +351,8 @@ func (*SessionUserRoomSystemCalloutFailed) EventName() string {
 	return "session.user_room_system_callout_failed"
 }
 
-// SessionUserRoomSystemCalloutMissed is the payload of the "session.user_room_system_callout_missed" event (product "video-sdk").
+// SessionUserRoomSystemCalloutMissed is the payload of the
+// "session.user_room_system_callout_missed" event (product "video-sdk").
 type SessionUserRoomSystemCalloutMissed struct {
 	Common
 	Object SessionUserRoomSystemCalloutObject `json:"object"` // required
@@ -330,7 +363,8 @@ func (*SessionUserRoomSystemCalloutMissed) EventName() string {
 	return "session.user_room_system_callout_missed"
 }
 
-// SessionUserRoomSystemCalloutRejected is the payload of the "session.user_room_system_callout_rejected" event (product "video-sdk").
+// SessionUserRoomSystemCalloutRejected is the payload of the
+// "session.user_room_system_callout_rejected" event (product "video-sdk").
 type SessionUserRoomSystemCalloutRejected struct {
 	Common
 	Object SessionUserRoomSystemCalloutObject `json:"object"` // required
@@ -341,7 +375,8 @@ func (*SessionUserRoomSystemCalloutRejected) EventName() string {
 	return "session.user_room_system_callout_rejected"
 }
 
-// SessionUserRoomSystemCalloutRinging is the payload of the "session.user_room_system_callout_ringing" event (product "video-sdk").
+// SessionUserRoomSystemCalloutRinging is the payload of the
+// "session.user_room_system_callout_ringing" event (product "video-sdk").
 type SessionUserRoomSystemCalloutRinging struct {
 	Common
 	Object SessionUserRoomSystemCalloutObject `json:"object"` // required
@@ -371,14 +406,18 @@ type SessionEndedObject struct {
 	EndTime     DateTime `json:"end_time"`   // required
 }
 
-// SessionLiveStreaming is an object shared by 2 events, such as "session.live_streaming_started" and "session.live_streaming_stopped" (at object.live_streaming in "session.live_streaming_started").
+// SessionLiveStreaming is an object shared by 2 events:
+// "session.live_streaming_started" and "session.live_streaming_stopped" (at
+// object.live_streaming in "session.live_streaming_started").
 type SessionLiveStreaming struct {
 	Service                     string                             `json:"service"`                        // required; one of "Facebook", "Workplace_by_Facebook", "YouTube", "Custom_Live_Streaming_Service"
 	CustomLiveStreamingSettings MeetingCustomLiveStreamingSettings `json:"custom_live_streaming_settings"` // required
 	DateTime                    DateTime                           `json:"date_time"`                      // required
 }
 
-// SessionLiveStreamingObject is an object shared by 2 events, such as "session.live_streaming_started" and "session.live_streaming_stopped" (at object in "session.live_streaming_started").
+// SessionLiveStreamingObject is an object shared by 2 events:
+// "session.live_streaming_started" and "session.live_streaming_stopped" (at
+// object in "session.live_streaming_started").
 type SessionLiveStreamingObject struct {
 	ID            ID                   `json:"id"`           // required
 	SessionID     ID                   `json:"session_id"`   // required
@@ -388,7 +427,10 @@ type SessionLiveStreamingObject struct {
 	LiveStreaming SessionLiveStreaming `json:"live_streaming"` // required
 }
 
-// SessionObject is an object shared by 5 events, such as "session.stream_ingestion_connected", "session.stream_ingestion_disconnected" and "session.stream_ingestion_started" and 2 more (at object in "session.stream_ingestion_connected").
+// SessionObject is an object shared by 5 events:
+// "session.stream_ingestion_connected",
+// "session.stream_ingestion_disconnected", "session.stream_ingestion_started"
+// and 2 more (at object in "session.stream_ingestion_connected").
 type SessionObject struct {
 	SessionID       ID                     `json:"session_id"`   // required
 	SessionName     string                 `json:"session_name"` // required
@@ -396,14 +438,18 @@ type SessionObject struct {
 	StreamIngestion SessionStreamIngestion `json:"stream_ingestion"` // required
 }
 
-// SessionParticipant is an object shared by 5 events, such as "session.user_phone_callout_accepted", "session.user_phone_callout_canceled" and "session.user_phone_callout_missed" and 2 more (at object.participant in "session.user_phone_callout_accepted").
+// SessionParticipant is an object shared by 5 events:
+// "session.user_phone_callout_accepted", "session.user_phone_callout_canceled",
+// "session.user_phone_callout_missed" and 2 more (at object.participant in
+// "session.user_phone_callout_accepted").
 type SessionParticipant struct {
 	InviteeName string `json:"invitee_name"` // required
 	PhoneNumber int64  `json:"phone_number"` // required
 	FromNumber  int64  `json:"from_number"`  // required
 }
 
-// SessionParticipantAudioFile is the object at object.participant_audio_files[] in the "session.recording_completed" event.
+// SessionParticipantAudioFile is the object at object.participant_audio_files[]
+// in the "session.recording_completed" event.
 type SessionParticipantAudioFile struct {
 	ID             ID      `json:"id,omitempty"`
 	RecordingStart string  `json:"recording_start,omitempty"`
@@ -420,7 +466,8 @@ type SessionParticipantAudioFile struct {
 	UserKey        string  `json:"user_key,omitempty"`
 }
 
-// SessionParticipantVideoFile is the object at object.participant_video_files[] in the "session.recording_completed" event.
+// SessionParticipantVideoFile is the object at object.participant_video_files[]
+// in the "session.recording_completed" event.
 type SessionParticipantVideoFile struct {
 	ID             ID      `json:"id,omitempty"`
 	RecordingStart string  `json:"recording_start,omitempty"`
@@ -437,7 +484,8 @@ type SessionParticipantVideoFile struct {
 	UserKey        string  `json:"user_key,omitempty"`
 }
 
-// SessionRecordingCompletedObject is the object at object in the "session.recording_completed" event.
+// SessionRecordingCompletedObject is the object at object in the
+// "session.recording_completed" event.
 type SessionRecordingCompletedObject struct {
 	SessionID             ID                                       `json:"session_id"`      // required
 	SessionName           string                                   `json:"session_name"`    // required
@@ -449,7 +497,8 @@ type SessionRecordingCompletedObject struct {
 	ParticipantVideoFiles []SessionParticipantVideoFile            `json:"participant_video_files,omitempty"`
 }
 
-// SessionRecordingCompletedRecordingFile is the object at object.recording_files[] in the "session.recording_completed" event.
+// SessionRecordingCompletedRecordingFile is the object at
+// object.recording_files[] in the "session.recording_completed" event.
 type SessionRecordingCompletedRecordingFile struct {
 	ID             ID      `json:"id,omitempty"`
 	RecordingStart string  `json:"recording_start,omitempty"`
@@ -464,13 +513,19 @@ type SessionRecordingCompletedRecordingFile struct {
 	RecordingType  string  `json:"recording_type,omitempty"` // one of "shared_screen_with_speaker_view(CC)", "shared_screen_with_speaker_view", "shared_screen_with_gallery_view", "gallery_view", "shared_screen", "audio_only", "audio_transcript", "chat_file", ... (17 values)
 }
 
-// SessionRecordingFile is an object shared by 4 events, such as "session.recording_paused", "session.recording_resumed" and "session.recording_started" and 1 more (at object.recording_file in "session.recording_paused").
+// SessionRecordingFile is an object shared by 4 events:
+// "session.recording_paused", "session.recording_resumed",
+// "session.recording_started" and 1 more (at object.recording_file in
+// "session.recording_paused").
 type SessionRecordingFile struct {
 	RecordingStart string `json:"recording_start,omitempty"`
 	RecordingEnd   string `json:"recording_end,omitempty"`
 }
 
-// SessionRecordingObject is an object shared by 4 events, such as "session.recording_deleted", "session.recording_recovered" and "session.recording_transcript_failed" and 1 more (at object in "session.recording_deleted").
+// SessionRecordingObject is an object shared by 4 events:
+// "session.recording_deleted", "session.recording_recovered",
+// "session.recording_transcript_failed" and 1 more (at object in
+// "session.recording_deleted").
 type SessionRecordingObject struct {
 	SessionID   ID       `json:"session_id"`   // required
 	SessionName string   `json:"session_name"` // required
@@ -479,7 +534,10 @@ type SessionRecordingObject struct {
 	Timezone    string   `json:"timezone"`     // required
 }
 
-// SessionRecordingPausedObject is an object shared by 4 events, such as "session.recording_paused", "session.recording_resumed" and "session.recording_started" and 1 more (at object in "session.recording_paused").
+// SessionRecordingPausedObject is an object shared by 4 events:
+// "session.recording_paused", "session.recording_resumed",
+// "session.recording_started" and 1 more (at object in
+// "session.recording_paused").
 type SessionRecordingPausedObject struct {
 	SessionID     ID                   `json:"session_id"`     // required
 	SessionName   string               `json:"session_name"`   // required
@@ -489,7 +547,8 @@ type SessionRecordingPausedObject struct {
 	RecordingFile SessionRecordingFile `json:"recording_file"` // required
 }
 
-// SessionRecordingSummaryCompletedObject is the object at object in the "session.recording_summary_completed" event.
+// SessionRecordingSummaryCompletedObject is the object at object in the
+// "session.recording_summary_completed" event.
 type SessionRecordingSummaryCompletedObject struct {
 	SessionID      ID                                              `json:"session_id"`      // required
 	SessionName    string                                          `json:"session_name"`    // required
@@ -499,7 +558,8 @@ type SessionRecordingSummaryCompletedObject struct {
 	RecordingFiles []SessionRecordingSummaryCompletedRecordingFile `json:"recording_files"` // required
 }
 
-// SessionRecordingSummaryCompletedRecordingFile is the object at object.recording_files[] in the "session.recording_summary_completed" event.
+// SessionRecordingSummaryCompletedRecordingFile is the object at
+// object.recording_files[] in the "session.recording_summary_completed" event.
 type SessionRecordingSummaryCompletedRecordingFile struct {
 	ID             ID      `json:"id,omitempty"`
 	RecordingStart string  `json:"recording_start,omitempty"`
@@ -514,7 +574,8 @@ type SessionRecordingSummaryCompletedRecordingFile struct {
 	RecordingType  string  `json:"recording_type,omitempty"` // one of "summary"
 }
 
-// SessionRecordingTranscriptCompletedObject is the object at object in the "session.recording_transcript_completed" event.
+// SessionRecordingTranscriptCompletedObject is the object at object in the
+// "session.recording_transcript_completed" event.
 type SessionRecordingTranscriptCompletedObject struct {
 	SessionID      ID                                                 `json:"session_id"`      // required
 	SessionName    string                                             `json:"session_name"`    // required
@@ -524,7 +585,9 @@ type SessionRecordingTranscriptCompletedObject struct {
 	RecordingFiles []SessionRecordingTranscriptCompletedRecordingFile `json:"recording_files"` // required
 }
 
-// SessionRecordingTranscriptCompletedRecordingFile is the object at object.recording_files[] in the "session.recording_transcript_completed" event.
+// SessionRecordingTranscriptCompletedRecordingFile is the object at
+// object.recording_files[] in the "session.recording_transcript_completed"
+// event.
 type SessionRecordingTranscriptCompletedRecordingFile struct {
 	ID             ID      `json:"id,omitempty"`
 	RecordingStart string  `json:"recording_start,omitempty"`
@@ -539,13 +602,16 @@ type SessionRecordingTranscriptCompletedRecordingFile struct {
 	RecordingType  string  `json:"recording_type,omitempty"` // one of "shared_screen_with_speaker_view(CC)", "shared_screen_with_speaker_view", "shared_screen_with_gallery_view", "gallery_view", "shared_screen", "audio_only", "audio_transcript", "chat_file", ... (17 values)
 }
 
-// SessionSharingDetails is an object shared by 2 events, such as "session.sharing_ended" and "session.sharing_started" (at object.user.sharing_details in "session.sharing_ended").
+// SessionSharingDetails is an object shared by 2 events:
+// "session.sharing_ended" and "session.sharing_started" (at
+// object.user.sharing_details in "session.sharing_ended").
 type SessionSharingDetails struct {
 	Content  string   `json:"content"`   // required; one of "application", "whiteboard", "desktop", "unknown"
 	DateTime DateTime `json:"date_time"` // required
 }
 
-// SessionSharingObject is an object shared by 2 events, such as "session.sharing_ended" and "session.sharing_started" (at object in "session.sharing_ended").
+// SessionSharingObject is an object shared by 2 events: "session.sharing_ended"
+// and "session.sharing_started" (at object in "session.sharing_ended").
 type SessionSharingObject struct {
 	ID          ID          `json:"id"`           // required
 	SessionID   ID          `json:"session_id"`   // required
@@ -563,7 +629,11 @@ type SessionStartedObject struct {
 	StartTime   DateTime `json:"start_time"` // required
 }
 
-// SessionStreamIngestion is an object shared by 5 events, such as "session.stream_ingestion_connected", "session.stream_ingestion_disconnected" and "session.stream_ingestion_started" and 2 more (at object.stream_ingestion in "session.stream_ingestion_connected").
+// SessionStreamIngestion is an object shared by 5 events:
+// "session.stream_ingestion_connected",
+// "session.stream_ingestion_disconnected", "session.stream_ingestion_started"
+// and 2 more (at object.stream_ingestion in
+// "session.stream_ingestion_connected").
 type SessionStreamIngestion struct {
 	StreamID          string `json:"stream_id"`   // required
 	StreamName        string `json:"stream_name"` // required
@@ -573,7 +643,8 @@ type SessionStreamIngestion struct {
 	BackupStreamURL   string `json:"backup_stream_url"` // required
 }
 
-// SessionUser is an object shared by 2 events, such as "session.sharing_ended" and "session.sharing_started" (at object.user in "session.sharing_ended").
+// SessionUser is an object shared by 2 events: "session.sharing_ended" and
+// "session.sharing_started" (at object.user in "session.sharing_ended").
 type SessionUser struct {
 	ID             ID                    `json:"id"`   // required
 	Name           string                `json:"name"` // required
@@ -581,7 +652,8 @@ type SessionUser struct {
 	SharingDetails SessionSharingDetails `json:"sharing_details"` // required
 }
 
-// SessionUserJoinedObject is the object at object in the "session.user_joined" event.
+// SessionUserJoinedObject is the object at object in the "session.user_joined"
+// event.
 type SessionUserJoinedObject struct {
 	ID          ID                    `json:"id"`           // required
 	SessionID   ID                    `json:"session_id"`   // required
@@ -590,7 +662,8 @@ type SessionUserJoinedObject struct {
 	User        SessionUserJoinedUser `json:"user"` // required
 }
 
-// SessionUserJoinedUser is the object at object.user in the "session.user_joined" event.
+// SessionUserJoinedUser is the object at object.user in the
+// "session.user_joined" event.
 type SessionUserJoinedUser struct {
 	ID              ID       `json:"id"`        // required
 	Name            string   `json:"name"`      // required
@@ -600,7 +673,8 @@ type SessionUserJoinedUser struct {
 	ParticipantUUID string   `json:"participant_uuid"` // required
 }
 
-// SessionUserLeftObject is the object at object in the "session.user_left" event.
+// SessionUserLeftObject is the object at object in the "session.user_left"
+// event.
 type SessionUserLeftObject struct {
 	ID          ID                  `json:"id"`           // required
 	SessionID   ID                  `json:"session_id"`   // required
@@ -609,7 +683,8 @@ type SessionUserLeftObject struct {
 	User        SessionUserLeftUser `json:"user"` // required
 }
 
-// SessionUserLeftUser is the object at object.user in the "session.user_left" event.
+// SessionUserLeftUser is the object at object.user in the "session.user_left"
+// event.
 type SessionUserLeftUser struct {
 	ID              ID       `json:"id"`         // required
 	Name            string   `json:"name"`       // required
@@ -620,7 +695,8 @@ type SessionUserLeftUser struct {
 	ParticipantUUID string   `json:"participant_uuid"` // required
 }
 
-// SessionUserPhoneCalloutCanceledObject is the object at object in the "session.user_phone_callout_canceled" event.
+// SessionUserPhoneCalloutCanceledObject is the object at object in the
+// "session.user_phone_callout_canceled" event.
 type SessionUserPhoneCalloutCanceledObject struct {
 	SessionID   ID                 `json:"session_id"`   // required
 	SessionName string             `json:"session_name"` // required
@@ -629,7 +705,10 @@ type SessionUserPhoneCalloutCanceledObject struct {
 	Participant SessionParticipant `json:"participant"`  // required
 }
 
-// SessionUserPhoneCalloutObject is an object shared by 4 events, such as "session.user_phone_callout_accepted", "session.user_phone_callout_missed" and "session.user_phone_callout_rejected" and 1 more (at object in "session.user_phone_callout_accepted").
+// SessionUserPhoneCalloutObject is an object shared by 4 events:
+// "session.user_phone_callout_accepted", "session.user_phone_callout_missed",
+// "session.user_phone_callout_rejected" and 1 more (at object in
+// "session.user_phone_callout_accepted").
 type SessionUserPhoneCalloutObject struct {
 	ID          ID                 `json:"id,omitempty"`
 	UUID        string             `json:"uuid,omitempty"`
@@ -641,7 +720,8 @@ type SessionUserPhoneCalloutObject struct {
 	Participant SessionParticipant `json:"participant"`  // required
 }
 
-// SessionUserRoomSystemCalloutFailedObject is the object at object in the "session.user_room_system_callout_failed" event.
+// SessionUserRoomSystemCalloutFailedObject is the object at object in the
+// "session.user_room_system_callout_failed" event.
 type SessionUserRoomSystemCalloutFailedObject struct {
 	ID          ID                 `json:"id,omitempty"`
 	UUID        string             `json:"uuid,omitempty"`
@@ -654,7 +734,11 @@ type SessionUserRoomSystemCalloutFailedObject struct {
 	Participant MeetingParticipant `json:"participant"`  // required
 }
 
-// SessionUserRoomSystemCalloutObject is an object shared by 4 events, such as "session.user_room_system_callout_accepted", "session.user_room_system_callout_missed" and "session.user_room_system_callout_rejected" and 1 more (at object in "session.user_room_system_callout_accepted").
+// SessionUserRoomSystemCalloutObject is an object shared by 4 events:
+// "session.user_room_system_callout_accepted",
+// "session.user_room_system_callout_missed",
+// "session.user_room_system_callout_rejected" and 1 more (at object in
+// "session.user_room_system_callout_accepted").
 type SessionUserRoomSystemCalloutObject struct {
 	ID          ID                 `json:"id,omitempty"`
 	UUID        string             `json:"uuid,omitempty"`

@@ -4,7 +4,8 @@ package event
 
 // Payloads of the "whiteboard" product's events.
 
-// WhiteboardArchiveAvailable is the payload of the "whiteboard.archive_available" event (product "whiteboard").
+// WhiteboardArchiveAvailable is the payload of the
+// "whiteboard.archive_available" event (product "whiteboard").
 type WhiteboardArchiveAvailable struct {
 	Common
 	Object WhiteboardObject `json:"object"` // required
@@ -13,7 +14,8 @@ type WhiteboardArchiveAvailable struct {
 // EventName returns "whiteboard.archive_available".
 func (*WhiteboardArchiveAvailable) EventName() string { return "whiteboard.archive_available" }
 
-// WhiteboardCreated is the payload of the "whiteboard.created" event (product "whiteboard").
+// WhiteboardCreated is the payload of the "whiteboard.created" event (product
+// "whiteboard").
 type WhiteboardCreated struct {
 	Common
 	Object WhiteboardCreatedObject `json:"object"` // required
@@ -22,7 +24,8 @@ type WhiteboardCreated struct {
 // EventName returns "whiteboard.created".
 func (*WhiteboardCreated) EventName() string { return "whiteboard.created" }
 
-// WhiteboardDeleted is the payload of the "whiteboard.deleted" event (product "whiteboard").
+// WhiteboardDeleted is the payload of the "whiteboard.deleted" event (product
+// "whiteboard").
 type WhiteboardDeleted struct {
 	Common
 	Object WhiteboardDeletedObject `json:"object"` // required
@@ -31,7 +34,8 @@ type WhiteboardDeleted struct {
 // EventName returns "whiteboard.deleted".
 func (*WhiteboardDeleted) EventName() string { return "whiteboard.deleted" }
 
-// WhiteboardFileAdded is the payload of the "whiteboard.file_added" event (product "whiteboard").
+// WhiteboardFileAdded is the payload of the "whiteboard.file_added" event
+// (product "whiteboard").
 type WhiteboardFileAdded struct {
 	Common
 	OperatorCollaboratorID string                    `json:"operator_collaborator_id"` // required
@@ -42,7 +46,8 @@ type WhiteboardFileAdded struct {
 // EventName returns "whiteboard.file_added".
 func (*WhiteboardFileAdded) EventName() string { return "whiteboard.file_added" }
 
-// WhiteboardOpened is the payload of the "whiteboard.opened" event (product "whiteboard").
+// WhiteboardOpened is the payload of the "whiteboard.opened" event (product
+// "whiteboard").
 type WhiteboardOpened struct {
 	Common
 	OperatorCollaboratorID string                 `json:"operator_collaborator_id"` // required
@@ -52,7 +57,8 @@ type WhiteboardOpened struct {
 // EventName returns "whiteboard.opened".
 func (*WhiteboardOpened) EventName() string { return "whiteboard.opened" }
 
-// WhiteboardShareSettingsUpdated is the payload of the "whiteboard.share_settings_updated" event (product "whiteboard").
+// WhiteboardShareSettingsUpdated is the payload of the
+// "whiteboard.share_settings_updated" event (product "whiteboard").
 type WhiteboardShareSettingsUpdated struct {
 	Common
 	Object WhiteboardShareSettingsUpdatedObject `json:"object"` // required
@@ -61,7 +67,8 @@ type WhiteboardShareSettingsUpdated struct {
 // EventName returns "whiteboard.share_settings_updated".
 func (*WhiteboardShareSettingsUpdated) EventName() string { return "whiteboard.share_settings_updated" }
 
-// WhiteboardShared is the payload of the "whiteboard.shared" event (product "whiteboard").
+// WhiteboardShared is the payload of the "whiteboard.shared" event (product
+// "whiteboard").
 type WhiteboardShared struct {
 	Common
 	OperatorCollaboratorID string                 `json:"operator_collaborator_id"` // required
@@ -71,7 +78,8 @@ type WhiteboardShared struct {
 // EventName returns "whiteboard.shared".
 func (*WhiteboardShared) EventName() string { return "whiteboard.shared" }
 
-// WhiteboardSharingUpdated is the payload of the "whiteboard.sharing_updated" event (product "whiteboard").
+// WhiteboardSharingUpdated is the payload of the "whiteboard.sharing_updated"
+// event (product "whiteboard").
 type WhiteboardSharingUpdated struct {
 	Common
 	OperatorCollaboratorID string                         `json:"operator_collaborator_id"` // required
@@ -82,14 +90,18 @@ type WhiteboardSharingUpdated struct {
 // EventName returns "whiteboard.sharing_updated".
 func (*WhiteboardSharingUpdated) EventName() string { return "whiteboard.sharing_updated" }
 
-// WhiteboardAdvancedShareSetting is the object at object.settings.advanced_share_setting in the "whiteboard.share_settings_updated" event.
+// WhiteboardAdvancedShareSetting is the object at
+// object.settings.advanced_share_setting in the
+// "whiteboard.share_settings_updated" event.
 type WhiteboardAdvancedShareSetting struct {
 	CanShare         bool `json:"can_share,omitempty"`
 	ShareToExternal  bool `json:"share_to_external,omitempty"`
 	ExternalCanShare bool `json:"external_can_share,omitempty"`
 }
 
-// WhiteboardCollaborator is an object shared by 2 events, such as "whiteboard.shared" and "whiteboard.sharing_updated" (at object.collaborators[] in "whiteboard.shared").
+// WhiteboardCollaborator is an object shared by 2 events: "whiteboard.shared"
+// and "whiteboard.sharing_updated" (at object.collaborators[] in
+// "whiteboard.shared").
 type WhiteboardCollaborator struct {
 	CollaboratorID   string `json:"collaborator_id"` // required
 	CollaboratorName string `json:"collaborator_name,omitempty"`
@@ -100,7 +112,8 @@ type WhiteboardCollaborator struct {
 	Role             int    `json:"role"`              // required; one of 0, 1, 2, 3, 4
 }
 
-// WhiteboardCreatedObject is the object at object in the "whiteboard.created" event.
+// WhiteboardCreatedObject is the object at object in the "whiteboard.created"
+// event.
 type WhiteboardCreatedObject struct {
 	WhiteboardID   string `json:"whiteboard_id"`   // required
 	WhiteboardName string `json:"whiteboard_name"` // required
@@ -110,7 +123,8 @@ type WhiteboardCreatedObject struct {
 	MeetingUUID    string `json:"meeting_uuid,omitempty"`
 }
 
-// WhiteboardDeletedObject is the object at object in the "whiteboard.deleted" event.
+// WhiteboardDeletedObject is the object at object in the "whiteboard.deleted"
+// event.
 type WhiteboardDeletedObject struct {
 	WhiteboardID   string `json:"whiteboard_id"`   // required
 	WhiteboardName string `json:"whiteboard_name"` // required
@@ -118,7 +132,8 @@ type WhiteboardDeletedObject struct {
 	NonCloud       bool   `json:"non_cloud"`       // required
 }
 
-// WhiteboardFile is the object at object.whiteboard_file in the "whiteboard.file_added" event.
+// WhiteboardFile is the object at object.whiteboard_file in the
+// "whiteboard.file_added" event.
 type WhiteboardFile struct {
 	FileID     string `json:"file_id"`     // required
 	FileName   string `json:"file_name"`   // required
@@ -127,7 +142,8 @@ type WhiteboardFile struct {
 	UploadedTs int64  `json:"uploaded_ts"` // required
 }
 
-// WhiteboardFileAddedObject is the object at object in the "whiteboard.file_added" event.
+// WhiteboardFileAddedObject is the object at object in the
+// "whiteboard.file_added" event.
 type WhiteboardFileAddedObject struct {
 	WhiteboardID        string         `json:"whiteboard_id"`         // required
 	WhiteboardName      string         `json:"whiteboard_name"`       // required
@@ -135,7 +151,8 @@ type WhiteboardFileAddedObject struct {
 	WhiteboardFile      WhiteboardFile `json:"whiteboard_file"`       // required
 }
 
-// WhiteboardObject is the object at object in the "whiteboard.archive_available" event.
+// WhiteboardObject is the object at object in the
+// "whiteboard.archive_available" event.
 type WhiteboardObject struct {
 	SessionID      ID       `json:"session_id"`      // required
 	StartTime      DateTime `json:"start_time"`      // required
@@ -145,7 +162,8 @@ type WhiteboardObject struct {
 	ExpireTime     DateTime `json:"expire_time"`     // required
 }
 
-// WhiteboardOpenedObject is the object at object in the "whiteboard.opened" event.
+// WhiteboardOpenedObject is the object at object in the "whiteboard.opened"
+// event.
 type WhiteboardOpenedObject struct {
 	WhiteboardID   string `json:"whiteboard_id"`   // required
 	WhiteboardName string `json:"whiteboard_name"` // required
@@ -153,25 +171,30 @@ type WhiteboardOpenedObject struct {
 	MeetingUUID    string `json:"meeting_uuid,omitempty"`
 }
 
-// WhiteboardSettings is the object at object.settings in the "whiteboard.share_settings_updated" event.
+// WhiteboardSettings is the object at object.settings in the
+// "whiteboard.share_settings_updated" event.
 type WhiteboardSettings struct {
 	ShareLinkSetting     WhiteboardShareLinkSetting     `json:"share_link_setting,omitempty"`
 	AdvancedShareSetting WhiteboardAdvancedShareSetting `json:"advanced_share_setting,omitempty"`
 }
 
-// WhiteboardShareLinkSetting is the object at object.settings.share_link_setting in the "whiteboard.share_settings_updated" event.
+// WhiteboardShareLinkSetting is the object at
+// object.settings.share_link_setting in the "whiteboard.share_settings_updated"
+// event.
 type WhiteboardShareLinkSetting struct {
 	ShareScope int `json:"share_scope,omitempty"` // one of 0, 1, 2
 	ShareRole  int `json:"share_role,omitempty"`  // one of 1, 2, 3, 4
 }
 
-// WhiteboardShareSettingsUpdatedObject is the object at object in the "whiteboard.share_settings_updated" event.
+// WhiteboardShareSettingsUpdatedObject is the object at object in the
+// "whiteboard.share_settings_updated" event.
 type WhiteboardShareSettingsUpdatedObject struct {
 	WhiteboardID string             `json:"whiteboard_id"` // required
 	Settings     WhiteboardSettings `json:"settings"`      // required
 }
 
-// WhiteboardSharedObject is the object at object in the "whiteboard.shared" event.
+// WhiteboardSharedObject is the object at object in the "whiteboard.shared"
+// event.
 type WhiteboardSharedObject struct {
 	WhiteboardID  string                   `json:"whiteboard_id"` // required
 	MeetingID     string                   `json:"meeting_id,omitempty"`
@@ -179,7 +202,8 @@ type WhiteboardSharedObject struct {
 	Collaborators []WhiteboardCollaborator `json:"collaborators"` // required
 }
 
-// WhiteboardSharingUpdatedObject is the object at object in the "whiteboard.sharing_updated" event.
+// WhiteboardSharingUpdatedObject is the object at object in the
+// "whiteboard.sharing_updated" event.
 type WhiteboardSharingUpdatedObject struct {
 	WhiteboardID  string                   `json:"whiteboard_id"` // required
 	Collaborators []WhiteboardCollaborator `json:"collaborators"` // required

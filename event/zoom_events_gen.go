@@ -4,7 +4,8 @@ package event
 
 // Payloads of the "zoom-events" product's events.
 
-// ZoomEventsEventCancelled is the payload of the "zoom_events.event_cancelled" event (product "zoom-events").
+// ZoomEventsEventCancelled is the payload of the "zoom_events.event_cancelled"
+// event (product "zoom-events").
 type ZoomEventsEventCancelled struct {
 	Common
 	Object ZoomEventsObject `json:"object"` // required
@@ -13,7 +14,8 @@ type ZoomEventsEventCancelled struct {
 // EventName returns "zoom_events.event_cancelled".
 func (*ZoomEventsEventCancelled) EventName() string { return "zoom_events.event_cancelled" }
 
-// ZoomEventsEventDuplicated is the payload of the "zoom_events.event_duplicated" event (product "zoom-events").
+// ZoomEventsEventDuplicated is the payload of the
+// "zoom_events.event_duplicated" event (product "zoom-events").
 type ZoomEventsEventDuplicated struct {
 	Common
 	Object ZoomEventsEventDuplicatedObject `json:"object"` // required
@@ -22,7 +24,8 @@ type ZoomEventsEventDuplicated struct {
 // EventName returns "zoom_events.event_duplicated".
 func (*ZoomEventsEventDuplicated) EventName() string { return "zoom_events.event_duplicated" }
 
-// ZoomEventsEventPublished is the payload of the "zoom_events.event_published" event (product "zoom-events").
+// ZoomEventsEventPublished is the payload of the "zoom_events.event_published"
+// event (product "zoom-events").
 type ZoomEventsEventPublished struct {
 	Common
 	Object ZoomEventsObject `json:"object"` // required
@@ -31,7 +34,8 @@ type ZoomEventsEventPublished struct {
 // EventName returns "zoom_events.event_published".
 func (*ZoomEventsEventPublished) EventName() string { return "zoom_events.event_published" }
 
-// ZoomEventsEventUpdated is the payload of the "zoom_events.event_updated" event (product "zoom-events").
+// ZoomEventsEventUpdated is the payload of the "zoom_events.event_updated"
+// event (product "zoom-events").
 type ZoomEventsEventUpdated struct {
 	Common
 	Object ZoomEventsObject `json:"object"` // required
@@ -40,7 +44,8 @@ type ZoomEventsEventUpdated struct {
 // EventName returns "zoom_events.event_updated".
 func (*ZoomEventsEventUpdated) EventName() string { return "zoom_events.event_updated" }
 
-// ZoomEventsExhibitorCreated is the payload of the "zoom_events.exhibitor_created" event (product "zoom-events").
+// ZoomEventsExhibitorCreated is the payload of the
+// "zoom_events.exhibitor_created" event (product "zoom-events").
 type ZoomEventsExhibitorCreated struct {
 	Common
 	Object ZoomEventsExhibitorObject `json:"object"` // required
@@ -49,7 +54,8 @@ type ZoomEventsExhibitorCreated struct {
 // EventName returns "zoom_events.exhibitor_created".
 func (*ZoomEventsExhibitorCreated) EventName() string { return "zoom_events.exhibitor_created" }
 
-// ZoomEventsExhibitorDeleted is the payload of the "zoom_events.exhibitor_deleted" event (product "zoom-events").
+// ZoomEventsExhibitorDeleted is the payload of the
+// "zoom_events.exhibitor_deleted" event (product "zoom-events").
 type ZoomEventsExhibitorDeleted struct {
 	Common
 	Object ZoomEventsExhibitorObject `json:"object"` // required
@@ -58,7 +64,8 @@ type ZoomEventsExhibitorDeleted struct {
 // EventName returns "zoom_events.exhibitor_deleted".
 func (*ZoomEventsExhibitorDeleted) EventName() string { return "zoom_events.exhibitor_deleted" }
 
-// ZoomEventsExhibitorUpdated is the payload of the "zoom_events.exhibitor_updated" event (product "zoom-events").
+// ZoomEventsExhibitorUpdated is the payload of the
+// "zoom_events.exhibitor_updated" event (product "zoom-events").
 type ZoomEventsExhibitorUpdated struct {
 	Common
 	Object ZoomEventsExhibitorObject `json:"object"` // required
@@ -67,7 +74,8 @@ type ZoomEventsExhibitorUpdated struct {
 // EventName returns "zoom_events.exhibitor_updated".
 func (*ZoomEventsExhibitorUpdated) EventName() string { return "zoom_events.exhibitor_updated" }
 
-// ZoomEventsSessionCreated is the payload of the "zoom_events.session_created" event (product "zoom-events").
+// ZoomEventsSessionCreated is the payload of the "zoom_events.session_created"
+// event (product "zoom-events").
 type ZoomEventsSessionCreated struct {
 	Common
 	Object ZoomEventsSessionObject `json:"object"` // required
@@ -76,7 +84,8 @@ type ZoomEventsSessionCreated struct {
 // EventName returns "zoom_events.session_created".
 func (*ZoomEventsSessionCreated) EventName() string { return "zoom_events.session_created" }
 
-// ZoomEventsSessionDeleted is the payload of the "zoom_events.session_deleted" event (product "zoom-events").
+// ZoomEventsSessionDeleted is the payload of the "zoom_events.session_deleted"
+// event (product "zoom-events").
 type ZoomEventsSessionDeleted struct {
 	Common
 	Object ZoomEventsSessionObject `json:"object"` // required
@@ -85,7 +94,8 @@ type ZoomEventsSessionDeleted struct {
 // EventName returns "zoom_events.session_deleted".
 func (*ZoomEventsSessionDeleted) EventName() string { return "zoom_events.session_deleted" }
 
-// ZoomEventsSessionEnded is the payload of the "zoom_events.session_ended" event (product "zoom-events").
+// ZoomEventsSessionEnded is the payload of the "zoom_events.session_ended"
+// event (product "zoom-events").
 type ZoomEventsSessionEnded struct {
 	Common
 	Object ZoomEventsSessionEndedObject `json:"object"` // required
@@ -94,7 +104,8 @@ type ZoomEventsSessionEnded struct {
 // EventName returns "zoom_events.session_ended".
 func (*ZoomEventsSessionEnded) EventName() string { return "zoom_events.session_ended" }
 
-// ZoomEventsSessionUpdated is the payload of the "zoom_events.session_updated" event (product "zoom-events").
+// ZoomEventsSessionUpdated is the payload of the "zoom_events.session_updated"
+// event (product "zoom-events").
 type ZoomEventsSessionUpdated struct {
 	Common
 	Object ZoomEventsSessionObject `json:"object"` // required
@@ -103,7 +114,8 @@ type ZoomEventsSessionUpdated struct {
 // EventName returns "zoom_events.session_updated".
 func (*ZoomEventsSessionUpdated) EventName() string { return "zoom_events.session_updated" }
 
-// ZoomEventsSpeakerCreated is the payload of the "zoom_events.speaker_created" event (product "zoom-events").
+// ZoomEventsSpeakerCreated is the payload of the "zoom_events.speaker_created"
+// event (product "zoom-events").
 type ZoomEventsSpeakerCreated struct {
 	Common
 	Object ZoomEventsSpeakerObject `json:"object"` // required
@@ -112,7 +124,8 @@ type ZoomEventsSpeakerCreated struct {
 // EventName returns "zoom_events.speaker_created".
 func (*ZoomEventsSpeakerCreated) EventName() string { return "zoom_events.speaker_created" }
 
-// ZoomEventsSpeakerDeleted is the payload of the "zoom_events.speaker_deleted" event (product "zoom-events").
+// ZoomEventsSpeakerDeleted is the payload of the "zoom_events.speaker_deleted"
+// event (product "zoom-events").
 type ZoomEventsSpeakerDeleted struct {
 	Common
 	Object ZoomEventsSpeakerObject `json:"object"` // required
@@ -121,7 +134,8 @@ type ZoomEventsSpeakerDeleted struct {
 // EventName returns "zoom_events.speaker_deleted".
 func (*ZoomEventsSpeakerDeleted) EventName() string { return "zoom_events.speaker_deleted" }
 
-// ZoomEventsSpeakerUpdated is the payload of the "zoom_events.speaker_updated" event (product "zoom-events").
+// ZoomEventsSpeakerUpdated is the payload of the "zoom_events.speaker_updated"
+// event (product "zoom-events").
 type ZoomEventsSpeakerUpdated struct {
 	Common
 	Object ZoomEventsSpeakerObject `json:"object"` // required
@@ -130,7 +144,8 @@ type ZoomEventsSpeakerUpdated struct {
 // EventName returns "zoom_events.speaker_updated".
 func (*ZoomEventsSpeakerUpdated) EventName() string { return "zoom_events.speaker_updated" }
 
-// ZoomEventsTicketCreated is the payload of the "zoom_events.ticket_created" event (product "zoom-events").
+// ZoomEventsTicketCreated is the payload of the "zoom_events.ticket_created"
+// event (product "zoom-events").
 type ZoomEventsTicketCreated struct {
 	Common
 	Object ZoomEventsTicketCreatedObject `json:"object"` // required
@@ -139,7 +154,8 @@ type ZoomEventsTicketCreated struct {
 // EventName returns "zoom_events.ticket_created".
 func (*ZoomEventsTicketCreated) EventName() string { return "zoom_events.ticket_created" }
 
-// ZoomEventsTicketDeleted is the payload of the "zoom_events.ticket_deleted" event (product "zoom-events").
+// ZoomEventsTicketDeleted is the payload of the "zoom_events.ticket_deleted"
+// event (product "zoom-events").
 type ZoomEventsTicketDeleted struct {
 	Common
 	Object ZoomEventsTicketDeletedObject `json:"object"` // required
@@ -148,7 +164,8 @@ type ZoomEventsTicketDeleted struct {
 // EventName returns "zoom_events.ticket_deleted".
 func (*ZoomEventsTicketDeleted) EventName() string { return "zoom_events.ticket_deleted" }
 
-// ZoomEventsTicketTypeCreated is the payload of the "zoom_events.ticket_type_created" event (product "zoom-events").
+// ZoomEventsTicketTypeCreated is the payload of the
+// "zoom_events.ticket_type_created" event (product "zoom-events").
 type ZoomEventsTicketTypeCreated struct {
 	Common
 	Object ZoomEventsTicketTypeObject `json:"object"` // required
@@ -157,7 +174,8 @@ type ZoomEventsTicketTypeCreated struct {
 // EventName returns "zoom_events.ticket_type_created".
 func (*ZoomEventsTicketTypeCreated) EventName() string { return "zoom_events.ticket_type_created" }
 
-// ZoomEventsTicketTypeDeleted is the payload of the "zoom_events.ticket_type_deleted" event (product "zoom-events").
+// ZoomEventsTicketTypeDeleted is the payload of the
+// "zoom_events.ticket_type_deleted" event (product "zoom-events").
 type ZoomEventsTicketTypeDeleted struct {
 	Common
 	Object ZoomEventsTicketTypeObject `json:"object"` // required
@@ -166,7 +184,8 @@ type ZoomEventsTicketTypeDeleted struct {
 // EventName returns "zoom_events.ticket_type_deleted".
 func (*ZoomEventsTicketTypeDeleted) EventName() string { return "zoom_events.ticket_type_deleted" }
 
-// ZoomEventsTicketTypeUpdated is the payload of the "zoom_events.ticket_type_updated" event (product "zoom-events").
+// ZoomEventsTicketTypeUpdated is the payload of the
+// "zoom_events.ticket_type_updated" event (product "zoom-events").
 type ZoomEventsTicketTypeUpdated struct {
 	Common
 	Object ZoomEventsTicketTypeObject `json:"object"` // required
@@ -175,7 +194,8 @@ type ZoomEventsTicketTypeUpdated struct {
 // EventName returns "zoom_events.ticket_type_updated".
 func (*ZoomEventsTicketTypeUpdated) EventName() string { return "zoom_events.ticket_type_updated" }
 
-// ZoomEventsTicketUpdated is the payload of the "zoom_events.ticket_updated" event (product "zoom-events").
+// ZoomEventsTicketUpdated is the payload of the "zoom_events.ticket_updated"
+// event (product "zoom-events").
 type ZoomEventsTicketUpdated struct {
 	Common
 	Object ZoomEventsTicketUpdatedObject `json:"object"` // required
@@ -184,7 +204,8 @@ type ZoomEventsTicketUpdated struct {
 // EventName returns "zoom_events.ticket_updated".
 func (*ZoomEventsTicketUpdated) EventName() string { return "zoom_events.ticket_updated" }
 
-// ZoomEventsVODRegistrationCreated is the payload of the "zoom_events.vod_registration_created" event (product "zoom-events").
+// ZoomEventsVODRegistrationCreated is the payload of the
+// "zoom_events.vod_registration_created" event (product "zoom-events").
 type ZoomEventsVODRegistrationCreated struct {
 	Common
 	Object ZoomEventsVODRegistrationCreatedObject `json:"object"` // required
@@ -195,13 +216,15 @@ func (*ZoomEventsVODRegistrationCreated) EventName() string {
 	return "zoom_events.vod_registration_created"
 }
 
-// ZoomEventsCustomQuestion is the object at object.custom_questions[] in the "zoom_events.vod_registration_created" event.
+// ZoomEventsCustomQuestion is the object at object.custom_questions[] in the
+// "zoom_events.vod_registration_created" event.
 type ZoomEventsCustomQuestion struct {
 	Title  string `json:"title,omitempty"`
 	Answer string `json:"answer,omitempty"`
 }
 
-// ZoomEventsEventDuplicatedObject is the object at object in the "zoom_events.event_duplicated" event.
+// ZoomEventsEventDuplicatedObject is the object at object in the
+// "zoom_events.event_duplicated" event.
 type ZoomEventsEventDuplicatedObject struct {
 	HubID          string   `json:"hub_id,omitempty"`
 	EventID        string   `json:"event_id"` // required
@@ -217,7 +240,10 @@ type ZoomEventsEventDuplicatedObject struct {
 	Timezone       string   `json:"timezone"`                  // required
 }
 
-// ZoomEventsExhibitorObject is an object shared by 3 events, such as "zoom_events.exhibitor_created", "zoom_events.exhibitor_deleted" and "zoom_events.exhibitor_updated" (at object in "zoom_events.exhibitor_created").
+// ZoomEventsExhibitorObject is an object shared by 3 events:
+// "zoom_events.exhibitor_created", "zoom_events.exhibitor_deleted" and
+// "zoom_events.exhibitor_updated" (at object in
+// "zoom_events.exhibitor_created").
 type ZoomEventsExhibitorObject struct {
 	EventID      string `json:"event_id"`     // required
 	HostID       string `json:"host_id"`      // required
@@ -230,7 +256,9 @@ type ZoomEventsExhibitorObject struct {
 	ContactEmail string `json:"contact_email"` // required
 }
 
-// ZoomEventsObject is an object shared by 3 events, such as "zoom_events.event_cancelled", "zoom_events.event_published" and "zoom_events.event_updated" (at object in "zoom_events.event_cancelled").
+// ZoomEventsObject is an object shared by 3 events:
+// "zoom_events.event_cancelled", "zoom_events.event_published" and
+// "zoom_events.event_updated" (at object in "zoom_events.event_cancelled").
 type ZoomEventsObject struct {
 	HubID          string   `json:"hub_id,omitempty"`
 	EventID        string   `json:"event_id"` // required
@@ -245,7 +273,8 @@ type ZoomEventsObject struct {
 	Timezone       string   `json:"timezone"`                  // required
 }
 
-// ZoomEventsSessionEndedObject is the object at object in the "zoom_events.session_ended" event.
+// ZoomEventsSessionEndedObject is the object at object in the
+// "zoom_events.session_ended" event.
 type ZoomEventsSessionEndedObject struct {
 	EventID   string   `json:"event_id"`   // required
 	HostID    string   `json:"host_id"`    // required
@@ -257,7 +286,9 @@ type ZoomEventsSessionEndedObject struct {
 	Timezone  string   `json:"timezone"`   // required
 }
 
-// ZoomEventsSessionObject is an object shared by 3 events, such as "zoom_events.session_created", "zoom_events.session_deleted" and "zoom_events.session_updated" (at object in "zoom_events.session_created").
+// ZoomEventsSessionObject is an object shared by 3 events:
+// "zoom_events.session_created", "zoom_events.session_deleted" and
+// "zoom_events.session_updated" (at object in "zoom_events.session_created").
 type ZoomEventsSessionObject struct {
 	EventID        string   `json:"event_id"`                  // required
 	HostID         string   `json:"host_id"`                   // required
@@ -270,7 +301,9 @@ type ZoomEventsSessionObject struct {
 	Timezone       string   `json:"timezone"`                  // required
 }
 
-// ZoomEventsSpeakerObject is an object shared by 3 events, such as "zoom_events.speaker_created", "zoom_events.speaker_deleted" and "zoom_events.speaker_updated" (at object in "zoom_events.speaker_created").
+// ZoomEventsSpeakerObject is an object shared by 3 events:
+// "zoom_events.speaker_created", "zoom_events.speaker_deleted" and
+// "zoom_events.speaker_updated" (at object in "zoom_events.speaker_created").
 type ZoomEventsSpeakerObject struct {
 	EventID   string `json:"event_id"`   // required
 	HostID    string `json:"host_id"`    // required
@@ -279,7 +312,8 @@ type ZoomEventsSpeakerObject struct {
 	Email     string `json:"email,omitempty"`
 }
 
-// ZoomEventsTicketCreatedObject is the object at object in the "zoom_events.ticket_created" event.
+// ZoomEventsTicketCreatedObject is the object at object in the
+// "zoom_events.ticket_created" event.
 type ZoomEventsTicketCreatedObject struct {
 	EventID              string `json:"event_id"`  // required
 	TicketID             string `json:"ticket_id"` // required
@@ -291,7 +325,8 @@ type ZoomEventsTicketCreatedObject struct {
 	AuthenticationMethod string `json:"authentication_method,omitempty"` // one of "zoom_account", "zoom_account_otp", "corporate_idp", "no_auth"
 }
 
-// ZoomEventsTicketDeletedObject is the object at object in the "zoom_events.ticket_deleted" event.
+// ZoomEventsTicketDeletedObject is the object at object in the
+// "zoom_events.ticket_deleted" event.
 type ZoomEventsTicketDeletedObject struct {
 	EventID              string `json:"event_id"`  // required
 	HostID               string `json:"host_id"`   // required
@@ -303,7 +338,10 @@ type ZoomEventsTicketDeletedObject struct {
 	AuthenticationMethod string `json:"authentication_method,omitempty"` // one of "zoom_account", "zoom_account_otp", "corporate_idp", "no_auth"
 }
 
-// ZoomEventsTicketTypeObject is an object shared by 3 events, such as "zoom_events.ticket_type_created", "zoom_events.ticket_type_deleted" and "zoom_events.ticket_type_updated" (at object in "zoom_events.ticket_type_created").
+// ZoomEventsTicketTypeObject is an object shared by 3 events:
+// "zoom_events.ticket_type_created", "zoom_events.ticket_type_deleted" and
+// "zoom_events.ticket_type_updated" (at object in
+// "zoom_events.ticket_type_created").
 type ZoomEventsTicketTypeObject struct {
 	EventID        string   `json:"event_id"`       // required
 	HostID         string   `json:"host_id"`        // required
@@ -315,7 +353,8 @@ type ZoomEventsTicketTypeObject struct {
 	EndTime        DateTime `json:"end_time"`                  // required
 }
 
-// ZoomEventsTicketUpdatedObject is the object at object in the "zoom_events.ticket_updated" event.
+// ZoomEventsTicketUpdatedObject is the object at object in the
+// "zoom_events.ticket_updated" event.
 type ZoomEventsTicketUpdatedObject struct {
 	EventID              string `json:"event_id"`  // required
 	HostID               string `json:"host_id"`   // required
@@ -327,7 +366,8 @@ type ZoomEventsTicketUpdatedObject struct {
 	AuthenticationMethod string `json:"authentication_method,omitempty"` // one of "zoom_account", "zoom_account_otp", "corporate_idp", "no_auth"
 }
 
-// ZoomEventsVODRegistrationCreatedObject is the object at object in the "zoom_events.vod_registration_created" event.
+// ZoomEventsVODRegistrationCreatedObject is the object at object in the
+// "zoom_events.vod_registration_created" event.
 type ZoomEventsVODRegistrationCreatedObject struct {
 	ChannelID            string                     `json:"channel_id"`      // required
 	HubID                string                     `json:"hub_id"`          // required

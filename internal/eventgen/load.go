@@ -114,6 +114,7 @@ type eventDef struct {
 	name, product, typeName string
 	fields                  []*field
 	common                  bool
+	accountFrom             string // Go field holding the account id, when Common is not embedded
 	envelope                []string
 }
 
@@ -296,11 +297,23 @@ func (g *gen) addEvent(doc *node, product, name string, schema, example *node) {
 	c := ctx{ev, "payload"}
 	fields := g.buildFields(doc, payload, exs, c)
 	ev.common = true
+	snake := false
 	for _, f := range fields {
 		switch f.json {
 		case "account_id", "operator", "operator_id":
+			snake = true
 			if f.t.k != kString {
 				ev.common = false
+			}
+		}
+	}
+	if !snake {
+		// Chatbot payloads are camelCase: no Common (its Go names would
+		// clash), but Parse still learns the account from accountId.
+		for _, f := range fields {
+			if f.json == "accountId" && f.t.k == kString {
+				ev.common = false
+				ev.accountFrom = f.goName
 			}
 		}
 	}
@@ -423,7 +436,11 @@ func properties(doc, s *node) ([]string, []*node) {
 		if s == nil || depth > 8 {
 			return
 		}
-		ks, vs := s.get("properties").members()
+		props := s.get("properties")
+		if props == nil && depth == 0 {
+			props = strayProperties(s)
+		}
+		ks, vs := props.members()
 		for i, k := range ks {
 			if k == "" || seen[k] || vs[i].kind != 'o' {
 				continue
@@ -438,6 +455,38 @@ func properties(doc, s *node) ([]string, []*node) {
 	}
 	add(s, 0)
 	return keys, vals
+}
+
+// schemaKeywords are the JSON Schema keywords found in Zoom's specs.
+var schemaKeywords = map[string]bool{
+	"type": true, "description": true, "properties": true, "required": true, "example": true,
+	"additionalProperties": true, "enum": true, "format": true, "items": true, "item": true,
+	"x-enum-descriptions": true, "deprecated": true, "title": true, "$schema": true, "maxLength": true,
+	"anyOf": true, "oneOf": true, "allOf": true, "default": true, "additionalItems": true, "$ref": true,
+	"maxItems": true, "pattern": true, "maximum": true, "minimum": true, "minLength": true,
+	"readOnly": true, "x-enum": true, "require": true, "components": true, "uniqueItems": true,
+}
+
+// strayProperties recovers the members of an object schema that lists
+// them beside its keywords instead of under "properties" (a defect of a
+// few phone schemas). It returns nil unless s is such a schema.
+func strayProperties(s *node) *node {
+	if s.getStr("type") != "object" {
+		return nil
+	}
+	var out *node
+	keys, vals := s.members()
+	for i, k := range keys {
+		if schemaKeywords[k] || vals[i].kind != 'o' || vals[i].getStr("type") == "" {
+			continue
+		}
+		if out == nil {
+			out = &node{kind: 'o'}
+		}
+		out.keys = append(out.keys, k)
+		out.vals = append(out.vals, vals[i])
+	}
+	return out
 }
 
 // requiredSet returns the required members of an object schema; "require"
@@ -494,8 +543,10 @@ func enumValues(doc, s *node) []string {
 // payloads and strings in others (zoom-events.md §4).
 var idNames = map[string]bool{"id": true, "session_id": true, "extension_number": true}
 
-// intNames decode as Int: integers Zoom sends as numbers in some payloads
-// and strings of digits in others (zoom-events.md §4).
+// intNames decode as Int where the schema says integer or number: counts
+// and times Zoom sends as numbers in some payloads and strings of digits in
+// others (zoom-events.md §4). Where the schema says string but Zoom's
+// example has a number, they become Int too (other names become ID).
 var intNames = map[string]bool{"login_type": true, "emoji_time": true, "time_stamp": true, "timestamp": true}
 
 func isDateFormat(f string) bool {
@@ -548,8 +599,6 @@ func (g *gen) fieldType(doc *node, name string, s *node, exs []*node, c ctx) *gt
 		switch {
 		case idNames[name]:
 			gt = &gtype{k: kID}
-		case intNames[name]:
-			gt = &gtype{k: kInt}
 		case isDateFormat(format) || name == "date_time" || strings.HasSuffix(name, "_time"):
 			gt = &gtype{k: kDateTime}
 		default:
@@ -579,12 +628,27 @@ func (g *gen) fieldType(doc *node, name string, s *node, exs []*node, c ctx) *gt
 	default:
 		return &gtype{k: kRaw}
 	}
+	// Where Zoom's own example disagrees with the schema, widen the type
+	// so that the example still decodes without loss.
+	for _, ex := range exs {
+		if compatible(gt.k, ex) {
+			continue
+		}
+		switch {
+		case (gt.k == kIntGo || gt.k == kInt64) && ex.kind == 's' && isInteger(ex.str):
+			gt = &gtype{k: kInt}
+		case (gt.k == kString || gt.k == kDateTime) && ex.kind == 'n' && isInteger(ex.str):
+			if intNames[name] {
+				gt = &gtype{k: kInt}
+			} else {
+				gt = &gtype{k: kID}
+			}
+		default:
+			return &gtype{k: kRaw}
+		}
+	}
 	for _, ex := range exs {
 		if !compatible(gt.k, ex) {
-			if (gt.k == kIntGo || gt.k == kInt64) && ex.kind == 's' && isInteger(ex.str) {
-				gt = &gtype{k: kInt}
-				continue
-			}
 			return &gtype{k: kRaw}
 		}
 	}

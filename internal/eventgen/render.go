@@ -290,19 +290,24 @@ func addFile(files map[string][]byte, name, body string) error {
 }
 
 func (g *gen) writeEvent(b *strings.Builder, e *eventDef) {
-	fmt.Fprintf(b, "// %s is the payload of the %q event (product %q).\n", e.typeName, e.name, e.product)
+	doc := fmt.Sprintf("%s is the payload of the %q event (product %q).", e.typeName, e.name, e.product)
 	if len(e.envelope) > 0 {
-		fmt.Fprintf(b, "// The body also carries %s beside the payload: see [Event.Envelope].\n", quoteList(e.envelope))
+		doc += fmt.Sprintf(" The body also carries %s beside the payload: see [Event.Envelope].", quoteList(e.envelope))
 	}
 	if len(e.fields) == 0 {
-		b.WriteString("// Its schema declares no payload members besides those of [Common].\n")
+		doc += " Its schema declares no payload members besides those of [Common]."
 	}
+	writeComment(b, "", doc)
 	fmt.Fprintf(b, "type %s struct {\n", e.typeName)
 	if e.common {
 		b.WriteString("\tCommon\n")
 	}
 	writeFields(b, e.fields)
 	b.WriteString("}\n\n")
+	if e.accountFrom != "" {
+		fmt.Fprintf(b, "// common lets [Parse] set [Event.AccountID] from %s.\n", e.accountFrom)
+		fmt.Fprintf(b, "func (p *%s) common() *Common { return &Common{AccountID: p.%s} }\n\n", e.typeName, e.accountFrom)
+	}
 	fmt.Fprintf(b, "// EventName returns %q.\n", e.name)
 	fmt.Fprintf(b, "func (*%s) EventName() string { return %q }\n\n", e.typeName, e.name)
 }
@@ -319,16 +324,14 @@ func writeShape(b *strings.Builder, sh *shape) {
 	u := sh.uses[0]
 	where := strings.TrimPrefix(u.path, "payload.")
 	if len(events) == 1 {
-		fmt.Fprintf(b, "// %s is the object at %s in the %q event.\n", sh.name, where, events[0])
+		writeComment(b, "", fmt.Sprintf("%s is the object at %s in the %q event.", sh.name, where, events[0]))
 	} else {
-		more := ""
-		shown := events
-		if len(shown) > 3 {
-			shown = shown[:3]
-			more = fmt.Sprintf(" and %d more", len(events)-3)
+		list := quoteList(events)
+		if len(events) > 3 {
+			list = strings.Join(quoteAll(events[:3]), ", ") + fmt.Sprintf(" and %d more", len(events)-3)
 		}
-		fmt.Fprintf(b, "// %s is an object shared by %d events, such as %s%s (at %s in %q).\n",
-			sh.name, len(events), quoteList(shown), more, where, u.event)
+		writeComment(b, "", fmt.Sprintf("%s is an object shared by %d events: %s (at %s in %q).",
+			sh.name, len(events), list, where, u.event))
 	}
 	fmt.Fprintf(b, "type %s struct {\n", sh.name)
 	writeFields(b, sh.fields)
@@ -362,11 +365,29 @@ func writeFields(b *strings.Builder, fields []*field) {
 	}
 }
 
-func quoteList(s []string) string {
+// writeComment writes text as a // comment wrapped at 80 columns.
+func writeComment(b *strings.Builder, indent, text string) {
+	line := indent + "//"
+	for _, w := range strings.Fields(text) {
+		if len(line)+1+len(w) > 80 && len(line) > len(indent)+2 {
+			b.WriteString(line + "\n")
+			line = indent + "//"
+		}
+		line += " " + w
+	}
+	b.WriteString(line + "\n")
+}
+
+func quoteAll(s []string) []string {
 	q := make([]string, len(s))
 	for i, x := range s {
 		q[i] = strconv.Quote(x)
 	}
+	return q
+}
+
+func quoteList(s []string) string {
+	q := quoteAll(s)
 	switch len(q) {
 	case 1:
 		return q[0]
@@ -419,7 +440,7 @@ func (g *gen) catalog() string {
 		ef := g.envelope[k]
 		evs := append([]string(nil), ef.events...)
 		sort.Strings(evs)
-		fmt.Fprintf(&b, "\t// %s is %q, on %s.\n", camel(k), k, quoteList(evs))
+		writeComment(&b, "\t", fmt.Sprintf("%s is %q, on %s.", camel(k), k, quoteList(evs)))
 		fmt.Fprintf(&b, "\t%s %s `json:\"%s,omitempty\"`\n", camel(k), ef.t.goString(), k)
 	}
 	b.WriteString("}\n\n")
