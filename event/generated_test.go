@@ -122,6 +122,10 @@ func TestGeneratedRoundTrip(t *testing.T) {
 		t.Errorf("got %d valid spec examples, want 460 (471 minus the 11 calendar ones)", len(examples))
 	}
 	bodies := append(examples, genSamples(t)...)
+	declared := genDeclaredPaths(t)
+	if len(declared) < 471 {
+		t.Errorf("index declares fields for %d events", len(declared))
+	}
 	typed := 0
 	renamed := 0
 	for _, b := range bodies {
@@ -171,7 +175,7 @@ func TestGeneratedRoundTrip(t *testing.T) {
 		if err := genDecode(enc, &out); err != nil {
 			t.Fatal(err)
 		}
-		for _, m := range genCompare("payload", reflect.TypeOf(ev.Payload).Elem(), in.Payload, out, true) {
+		for _, m := range genCompareDeclared("payload", "payload", declared[b.name], reflect.TypeOf(ev.Payload).Elem(), in.Payload, out, true) {
 			t.Errorf("%s: %s", b.origin, m)
 		}
 	}
@@ -182,6 +186,37 @@ func TestGeneratedRoundTrip(t *testing.T) {
 	if typed < 500 {
 		t.Errorf("only %d typed bodies checked", typed)
 	}
+}
+
+// genDeclaredPaths returns, per event, the member paths its schema
+// declares, read from the shared index (index/events-index.json, built from
+// the specs independently of the generator).
+func genDeclaredPaths(t testing.TB) map[string]map[string]bool {
+	t.Helper()
+	b, err := os.ReadFile(filepath.Join(genSharedDir(t), "index", "events-index.json"))
+	if err != nil {
+		t.Fatal(err)
+	}
+	var idx map[string]struct {
+		Fields []struct {
+			Path string `json:"path"`
+		} `json:"fields"`
+	}
+	if err := json.Unmarshal(b, &idx); err != nil {
+		t.Fatal(err)
+	}
+	out := map[string]map[string]bool{}
+	for name, e := range idx {
+		if len(e.Fields) == 0 {
+			continue
+		}
+		m := map[string]bool{}
+		for _, f := range e.Fields {
+			m[f.Path] = true
+		}
+		out[name] = m
+	}
+	return out
 }
 
 // genFixName returns the body with its "event" member set to b.name, and
@@ -241,6 +276,14 @@ func genField(typ reflect.Type, name string) (reflect.Type, bool) {
 // present tells whether out has the member at all (omitempty may drop
 // zero values).
 func genCompare(path string, typ reflect.Type, in, out any, present bool) []string {
+	return genCompareDeclared(path, path, nil, typ, in, out, present)
+}
+
+// genCompareDeclared is genCompare that also reports a member that the
+// schema declares (declared holds the event's schema paths, from the
+// shared index, with [] for array elements; spath is the schema path of
+// in) but the Go type lacks.
+func genCompareDeclared(path, spath string, declared map[string]bool, typ reflect.Type, in, out any, present bool) []string {
 	if typ == genRawType {
 		if !present && in == nil {
 			return nil
@@ -274,10 +317,13 @@ func genCompare(path string, typ reflect.Type, in, out any, present bool) []stri
 		for _, k := range keys {
 			ft, ok := genField(typ, k)
 			if !ok {
+				if declared[spath+"."+k] {
+					msgs = append(msgs, fmt.Sprintf("%s.%s: declared by the schema but not in %s", path, k, typ))
+				}
 				continue // not declared by the schema
 			}
 			ov, has := om[k]
-			msgs = append(msgs, genCompare(path+"."+k, ft, im[k], ov, has)...)
+			msgs = append(msgs, genCompareDeclared(path+"."+k, spath+"."+k, declared, ft, im[k], ov, has)...)
 		}
 		return msgs
 	case reflect.Slice:
@@ -291,7 +337,7 @@ func genCompare(path string, typ reflect.Type, in, out any, present bool) []stri
 		}
 		var msgs []string
 		for i := range ia {
-			msgs = append(msgs, genCompare(fmt.Sprintf("%s[%d]", path, i), typ.Elem(), ia[i], oa[i], true)...)
+			msgs = append(msgs, genCompareDeclared(fmt.Sprintf("%s[%d]", path, i), spath+"[]", declared, typ.Elem(), ia[i], oa[i], true)...)
 		}
 		return msgs
 	}
@@ -556,4 +602,79 @@ func TestGeneratedCompareDetects(t *testing.T) {
 	if len(msgs) != 2 || !strings.HasPrefix(msgs[0], "payload.object.duration:") || !strings.HasPrefix(msgs[1], "payload.object.topic:") {
 		t.Errorf("genCompare = %q", msgs)
 	}
+	// A member the schema declares but the struct lacks is reported too.
+	msgs = genCompareDeclared("payload", "payload", map[string]bool{"payload.extra": true}, typ, in, out, true)
+	if len(msgs) != 3 || !strings.Contains(msgs[0], "payload.extra: declared by the schema") {
+		t.Errorf("genCompareDeclared = %q", msgs)
+	}
+	declared := genDeclaredPaths(t)
+	if !declared["meeting.started"]["payload.object.topic"] || !declared["recording.completed"]["payload.object.recording_files[].download_url"] {
+		t.Error("index paths are not in the expected form")
+	}
+}
+
+// TestGeneratedNeverAborts mutates every spec example (all strings become
+// numbers, all numbers strings, all bools objects) and checks that Parse
+// still returns the event typed: a wrong type is a Problem, never an error,
+// so no generated type may fail the whole decode.
+func TestGeneratedNeverAborts(t *testing.T) {
+	mutations := []func(any) any{
+		func(v any) any {
+			if _, ok := v.(string); ok {
+				return json.Number("1")
+			}
+			return v
+		},
+		func(v any) any {
+			if _, ok := v.(json.Number); ok {
+				return "n"
+			}
+			return v
+		},
+		func(v any) any {
+			if _, ok := v.(bool); ok {
+				return map[string]any{"k": []any{1}}
+			}
+			return v
+		},
+	}
+	for _, b := range genSpecExamples(t) {
+		var root map[string]any
+		if err := genDecode(b.data, &root); err != nil {
+			t.Fatal(err)
+		}
+		for i, mut := range mutations {
+			body, err := json.Marshal(map[string]any{"event": b.name, "payload": genMap(root["payload"], mut)})
+			if err != nil {
+				t.Fatal(err)
+			}
+			ev, err := event.Parse(body)
+			if err != nil || !ev.Typed() {
+				t.Errorf("%s, mutation %d: Parse = %v, %v", b.name, i, ev, err)
+				continue
+			}
+			if ev.Problem != nil && !errors.Is(ev.Problem, event.ErrFieldType) {
+				t.Errorf("%s, mutation %d: Problem %v", b.name, i, ev.Problem)
+			}
+		}
+	}
+}
+
+// genMap applies f to every scalar of a decoded JSON tree.
+func genMap(v any, f func(any) any) any {
+	switch v := v.(type) {
+	case map[string]any:
+		out := make(map[string]any, len(v))
+		for k, x := range v {
+			out[k] = genMap(x, f)
+		}
+		return out
+	case []any:
+		out := make([]any, len(v))
+		for i, x := range v {
+			out[i] = genMap(x, f)
+		}
+		return out
+	}
+	return f(v)
 }
