@@ -569,7 +569,8 @@ func TestGeneratedFoundationCompat(t *testing.T) {
 	files = append(files, rc.Object.RecordingFiles...)
 	for _, f := range files {
 		strs = append(strs, f.DownloadURL, f.FileType, f.Status, f.RecordingType, f.FileExtension, f.PlayURL, f.MeetingID)
-		_ = f.FileSize + 1
+		var size int64 = f.FileSize
+		_ = size
 		_ = f.RecordingStart.Time()
 	}
 	_ = ms.Object.StartTime.Time()
@@ -577,7 +578,8 @@ func TestGeneratedFoundationCompat(t *testing.T) {
 	_ = pl.Object.Participant.LeaveTime.Time()
 	_ = ms.Object.Duration + ms.Object.Type + mu.Object.Duration
 	_ = mu.TimeStamp
-	_ = rc.Object.TotalSize + 1
+	var total int64 = rc.Object.TotalSize
+	_ = total
 	_ = rc.Object.RecordingCount + 1
 	_ = uc.Object.Type + 1
 	_ = uc.Object.ID

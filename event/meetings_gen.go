@@ -1246,7 +1246,7 @@ type MeetingChatMessage struct {
 type MeetingChatMessageFile struct {
 	FileID      string `json:"file_id"`   // required
 	FileName    string `json:"file_name"` // required
-	FileSize    int    `json:"file_size"` // required
+	FileSize    int64  `json:"file_size"` // required
 	FileType    string `json:"file_type"` // required
 	FileOwnerID string `json:"file_owner_id,omitempty"`
 }
@@ -1279,7 +1279,7 @@ type MeetingChatMessageFileSentChatMessageFile struct {
 	MessageID          string   `json:"message_id"`        // required
 	FileID             string   `json:"file_id"`           // required
 	FileName           string   `json:"file_name"`         // required
-	FileSize           int      `json:"file_size"`         // required
+	FileSize           int64    `json:"file_size"`         // required
 	FileType           string   `json:"file_type"`         // required
 	DownloadURL        string   `json:"download_url"`      // required
 }
@@ -2292,7 +2292,7 @@ type RecordingArchiveFile struct {
 	FileType              string   `json:"file_type,omitempty"` // one of "MP4", "M4A", "TRANSCRIPT", "CHAT", "CC", "CHAT_MESSAGE"
 	FileExtension         string   `json:"file_extension,omitempty"`
 	FileName              string   `json:"file_name,omitempty"`
-	FileSize              int      `json:"file_size,omitempty"`
+	FileSize              int64    `json:"file_size,omitempty"`
 	DownloadURL           string   `json:"download_url,omitempty"`
 	Status                string   `json:"status,omitempty"`         // one of "completed", "processing", "failed"
 	RecordingType         string   `json:"recording_type,omitempty"` // one of "shared_screen_with_speaker_view", "audio_only", "chat_file", "closed_caption", "chat_message"
@@ -2317,7 +2317,7 @@ type RecordingArchiveFilesCompletedObject struct {
 	Timezone         string                 `json:"timezone,omitempty"`
 	Duration         int                    `json:"duration,omitempty"`
 	DurationInSecond int                    `json:"duration_in_second,omitempty"`
-	TotalSize        int                    `json:"total_size,omitempty"`
+	TotalSize        int64                  `json:"total_size,omitempty"`
 	RecordingCount   int                    `json:"recording_count,omitempty"`
 	MeetingType      string                 `json:"meeting_type,omitempty"` // one of "internal", "external"
 	AccountName      string                 `json:"account_name,omitempty"`
@@ -2374,7 +2374,7 @@ type RecordingDeletedObject struct {
 	Timezone              string                          `json:"timezone,omitempty"`
 	Duration              int                             `json:"duration"`        // required
 	ShareURL              string                          `json:"share_url"`       // required
-	TotalSize             int                             `json:"total_size"`      // required
+	TotalSize             int64                           `json:"total_size"`      // required
 	RecordingCount        int                             `json:"recording_count"` // required
 	RecordingFiles        []RecordingDeletedRecordingFile `json:"recording_files"` // required
 	ParticipantAudioFiles []RecordingParticipantAudioFile `json:"participant_audio_files,omitempty"`
@@ -2389,7 +2389,7 @@ type RecordingDeletedRecordingFile struct {
 	RecordingStart DateTime `json:"recording_start"` // required
 	RecordingEnd   DateTime `json:"recording_end"`   // required
 	FileType       string   `json:"file_type"`       // required; one of "MP4", "M4A", "CHAT", "TRANSCRIPT", "CSV", "TB", "CC", "CHAT_MESSAGE", ... (10 values)
-	FileSize       int      `json:"file_size"`       // required
+	FileSize       int64    `json:"file_size"`       // required
 	FileExtension  string   `json:"file_extension"`  // required; one of "MP4", "M4A", "TXT", "VTT", "CSV", "JSON", "JPG"
 	FileName       string   `json:"file_name,omitempty"`
 	PlayURL        string   `json:"play_url,omitempty"`
@@ -2406,7 +2406,7 @@ type RecordingFile struct {
 	RecordingStart DateTime `json:"recording_start"` // required
 	RecordingEnd   DateTime `json:"recording_end"`   // required
 	FileType       string   `json:"file_type"`       // required; one of "MP4", "M4A", "CHAT", "TRANSCRIPT", "CSV", "TB", "CC", "CHAT_MESSAGE", ... (10 values)
-	FileSize       int      `json:"file_size"`       // required
+	FileSize       int64    `json:"file_size"`       // required
 	FileExtension  string   `json:"file_extension"`  // required; one of "MP4", "M4A", "TXT", "VTT", "CSV", "JSON", "JPG"
 	FileName       string   `json:"file_name,omitempty"`
 	PlayURL        string   `json:"play_url,omitempty"`
@@ -2438,7 +2438,7 @@ type RecordingObject struct {
 	HostEmail             string                          `json:"host_email"`      // required
 	Duration              int                             `json:"duration"`        // required
 	ShareURL              string                          `json:"share_url"`       // required
-	TotalSize             int                             `json:"total_size"`      // required
+	TotalSize             int64                           `json:"total_size"`      // required
 	RecordingCount        int                             `json:"recording_count"` // required
 	OnPrem                bool                            `json:"on_prem,omitempty"`
 	RecordingPlayPasscode string                          `json:"recording_play_passcode,omitempty"`
@@ -2457,7 +2457,7 @@ type RecordingParticipantAudioFile struct {
 	RecordingEnd   DateTime `json:"recording_end"`   // required
 	FileType       string   `json:"file_type"`       // required
 	FileName       string   `json:"file_name"`       // required
-	FileSize       int      `json:"file_size"`       // required
+	FileSize       int64    `json:"file_size"`       // required
 	FileExtension  string   `json:"file_extension"`  // required
 	PlayURL        string   `json:"play_url,omitempty"`
 	DownloadURL    string   `json:"download_url"` // required
@@ -2501,7 +2501,7 @@ type RecordingRecoveredObject struct {
 	Timezone              string                          `json:"timezone,omitempty"`
 	Duration              int                             `json:"duration"`        // required
 	ShareURL              string                          `json:"share_url"`       // required
-	TotalSize             int                             `json:"total_size"`      // required
+	TotalSize             int64                           `json:"total_size"`      // required
 	RecordingCount        int                             `json:"recording_count"` // required
 	RecordingFiles        []RecordingDeletedRecordingFile `json:"recording_files"` // required
 	ParticipantAudioFiles []RecordingParticipantAudioFile `json:"participant_audio_files,omitempty"`
@@ -2595,7 +2595,7 @@ type RecordingTranscriptCompletedObject struct {
 	Duration       int                                         `json:"duration"`   // required
 	Password       string                                      `json:"password,omitempty"`
 	ShareURL       string                                      `json:"share_url"`       // required
-	TotalSize      int                                         `json:"total_size"`      // required
+	TotalSize      int64                                       `json:"total_size"`      // required
 	RecordingCount int                                         `json:"recording_count"` // required
 	RecordingFiles []RecordingTranscriptCompletedRecordingFile `json:"recording_files"` // required
 }
@@ -2608,7 +2608,7 @@ type RecordingTranscriptCompletedRecordingFile struct {
 	RecordingStart DateTime `json:"recording_start"` // required
 	RecordingEnd   DateTime `json:"recording_end"`   // required
 	FileType       string   `json:"file_type"`       // required
-	FileSize       int      `json:"file_size"`       // required
+	FileSize       int64    `json:"file_size"`       // required
 	FileExtension  string   `json:"file_extension"`  // required
 	FileName       string   `json:"file_name,omitempty"`
 	PlayURL        string   `json:"play_url,omitempty"`
@@ -2630,7 +2630,7 @@ type RecordingTrashedObject struct {
 	Timezone              string                          `json:"timezone,omitempty"`
 	Duration              int                             `json:"duration"`        // required
 	ShareURL              string                          `json:"share_url"`       // required
-	TotalSize             int                             `json:"total_size"`      // required
+	TotalSize             int64                           `json:"total_size"`      // required
 	RecordingCount        int                             `json:"recording_count"` // required
 	AccountID             string                          `json:"account_id"`      // required
 	RecordingFiles        []RecordingTrashedRecordingFile `json:"recording_files,omitempty"`
@@ -2647,7 +2647,7 @@ type RecordingTrashedRecordingFile struct {
 	FileType       string   `json:"file_type"`       // required; one of "MP4", "M4A", "CHAT", "TRANSCRIPT", "CSV", "TB", "CC", "CHAT_MESSAGE", ... (10 values)
 	FileExtension  string   `json:"file_extension"`  // required; one of "MP4", "M4A", "TXT", "VTT", "CSV", "JSON", "JPG"
 	FileName       string   `json:"file_name,omitempty"`
-	FileSize       int      `json:"file_size"` // required
+	FileSize       int64    `json:"file_size"` // required
 	PlayURL        string   `json:"play_url,omitempty"`
 	DownloadURL    string   `json:"download_url"`   // required
 	Status         string   `json:"status"`         // required; one of "completed", "processing"
@@ -2731,7 +2731,7 @@ type WebinarChatMessageFile struct {
 	MessageID          string   `json:"message_id"`        // required
 	FileID             string   `json:"file_id"`           // required
 	FileName           string   `json:"file_name"`         // required
-	FileSize           int      `json:"file_size"`         // required
+	FileSize           int64    `json:"file_size"`         // required
 	FileType           string   `json:"file_type"`         // required
 	DownloadURL        string   `json:"download_url"`      // required
 }

@@ -839,7 +839,7 @@ type PhoneAllowedDeviceLocations struct {
 // "phone.sms_received").
 type PhoneAttachment struct {
 	ID          ID     `json:"id"`           // required
-	Size        int    `json:"size"`         // required
+	Size        int64  `json:"size"`         // required
 	Name        string `json:"name"`         // required
 	Type        string `json:"type"`         // required
 	DownloadURL string `json:"download_url"` // required

@@ -356,7 +356,7 @@ type TeamChatFile struct {
 	FileID          string `json:"file_id"`           // required
 	FileMessageType string `json:"file_message_type"` // required; one of "file", "image", "audio", "audio v2", "code snippet", "screen shot"
 	FileName        string `json:"file_name"`         // required
-	FileSize        int    `json:"file_size"`         // required
+	FileSize        int64  `json:"file_size"`         // required
 }
 
 // TeamChatRichText is an object shared by 9 events: "team_chat.app_mention",

@@ -171,7 +171,7 @@ type TaskFileChange struct {
 	FileID                 string `json:"file_id"`   // required
 	FileName               string `json:"file_name"` // required
 	FileType               string `json:"file_type,omitempty"`
-	FileSize               int    `json:"file_size,omitempty"`
+	FileSize               int64  `json:"file_size,omitempty"`
 	FileDownloadLink       string `json:"file_download_link,omitempty"`
 	DownloadLinkExpireTime int    `json:"download_link_expire_time,omitempty"`
 	OperationType          string `json:"operation_type"` // required; one of "added", "removed"

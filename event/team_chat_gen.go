@@ -1010,7 +1010,7 @@ type TeamChatEmojiObject struct {
 type TeamChatFileChangedFile struct {
 	FileID     string `json:"file_id"`      // required
 	FileName   string `json:"file_name"`    // required
-	FileSize   int    `json:"file_size"`    // required
+	FileSize   int64  `json:"file_size"`    // required
 	OSFileType string `json:"OS_file_type"` // required
 }
 
@@ -1019,7 +1019,7 @@ type TeamChatFileChangedFile struct {
 type TeamChatFileDownloadedFile struct {
 	FileID            string `json:"file_id"`   // required
 	FileName          string `json:"file_name"` // required
-	FileSize          int    `json:"file_size"` // required
+	FileSize          int64  `json:"file_size"` // required
 	FileType          string `json:"file_type"` // required
 	FileOwnerID       string `json:"file_owner_id,omitempty"`
 	FileOwnerMemberID string `json:"file_owner_member_id"` // required

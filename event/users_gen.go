@@ -308,7 +308,7 @@ type GroupFile struct {
 	ID        ID     `json:"id,omitempty"`
 	IsDefault bool   `json:"is_default,omitempty"`
 	Name      string `json:"name,omitempty"`
-	Size      int    `json:"size,omitempty"`
+	Size      int64  `json:"size,omitempty"`
 	Type      string `json:"type,omitempty"`
 }
 
@@ -893,7 +893,7 @@ type UserFile struct {
 	Name      string `json:"name,omitempty"`
 	Type      string `json:"type,omitempty"`
 	IsDefault bool   `json:"is_default,omitempty"`
-	Size      int    `json:"size,omitempty"`
+	Size      int64  `json:"size,omitempty"`
 }
 
 // UserInMeeting is the object at object.settings.in_meeting in the

@@ -137,7 +137,7 @@ type WhiteboardDeletedObject struct {
 type WhiteboardFile struct {
 	FileID     string `json:"file_id"`     // required
 	FileName   string `json:"file_name"`   // required
-	FileSize   int    `json:"file_size"`   // required
+	FileSize   int64  `json:"file_size"`   // required
 	FileType   string `json:"file_type"`   // required
 	UploadedTs int64  `json:"uploaded_ts"` // required
 }

@@ -549,6 +549,18 @@ var idNames = map[string]bool{"id": true, "session_id": true, "extension_number"
 // example has a number, they become Int too (other names become ID).
 var intNames = map[string]bool{"login_type": true, "emoji_time": true, "time_stamp": true, "timestamp": true}
 
+// isLarge reports whether an integer member holds sizes in bytes or
+// millisecond times, which need 64 bits even where the schema gives no
+// format (a recording's file_size exceeds 2 GiB on 32-bit platforms).
+func isLarge(name string) bool {
+	for _, suffix := range []string{"size", "_bytes", "_ts", "_timestamp"} {
+		if strings.HasSuffix(name, suffix) {
+			return true
+		}
+	}
+	return false
+}
+
 func isDateFormat(f string) bool {
 	switch f {
 	case "date-time", "datetime", "date_time":
@@ -610,7 +622,7 @@ func (g *gen) fieldType(doc *node, name string, s *node, exs []*node, c ctx) *gt
 			gt = &gtype{k: kID}
 		case intNames[name]:
 			gt = &gtype{k: kInt}
-		case format == "int64":
+		case format == "int64" || isLarge(name):
 			gt = &gtype{k: kInt64}
 		default:
 			gt = &gtype{k: kIntGo}
