@@ -413,7 +413,7 @@ func TestGeneratedWrongTypedField(t *testing.T) {
 	if !errors.Is(ev.Problem, event.ErrFieldType) {
 		t.Fatalf("Problem = %v, want it to wrap ErrFieldType", ev.Problem)
 	}
-	if !strings.Contains(ev.Problem.Error(), "type") {
+	if !strings.Contains(ev.Problem.Error(), "payload.object.type") {
 		t.Errorf("Problem %q does not name the field", ev.Problem)
 	}
 	p, ok := ev.Payload.(*event.MeetingParticipantJoined)

@@ -4,6 +4,7 @@ import (
 	"bytes"
 	"os"
 	"path/filepath"
+	"strings"
 	"testing"
 )
 
@@ -144,5 +145,21 @@ func TestGenerateDeterministic(t *testing.T) {
 	}
 	if len(stale) > 0 {
 		t.Errorf("committed files are stale (run go generate ./event/...): %v", stale)
+	}
+}
+
+func TestEventNameCollisions(t *testing.T) {
+	g := &gen{reserved: map[string]bool{"Parse": true}}
+	for _, n := range []string{"a.b_c", "a_b.c", "parse", "a.b.c"} {
+		g.events = append(g.events, &eventDef{name: n, typeName: camel(n)})
+	}
+	g.nameEvents()
+	var got []string
+	for _, e := range g.events {
+		got = append(got, e.name+"="+e.typeName)
+	}
+	want := "a.b.c=ABC a.b_c=ABCEvent a_b.c=ABCEventEvent parse=ParseEvent"
+	if strings.Join(got, " ") != want {
+		t.Errorf("got %v, want %s", got, want)
 	}
 }

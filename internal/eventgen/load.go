@@ -190,8 +190,22 @@ func load(specDir, ccDir, outDir string) (*gen, error) {
 			g.envelope[x.name] = &envField{json: x.name, t: &gtype{k: kString}, events: []string{x.event}}
 		}
 	}
-	sort.Slice(g.events, func(i, j int) bool { return g.events[i].name < g.events[j].name })
+	g.nameEvents()
 	return g, nil
+}
+
+// nameEvents sorts the events by name and makes their type names unique:
+// two event names that camel-case alike, or one that a hand-written
+// declaration already uses, get "Event" appended, in name order.
+func (g *gen) nameEvents() {
+	sort.Slice(g.events, func(i, j int) bool { return g.events[i].name < g.events[j].name })
+	seen := map[string]bool{}
+	for _, e := range g.events {
+		for seen[e.typeName] || g.reserved[e.typeName] {
+			e.typeName += "Event"
+		}
+		seen[e.typeName] = true
+	}
 }
 
 // reserveExisting records the top-level names declared by the hand-written
