@@ -3,6 +3,7 @@ package event
 import (
 	"bytes"
 	"encoding/json"
+	"strconv"
 	"time"
 )
 
@@ -12,12 +13,12 @@ import (
 // user's own payload type may embed it for the same effect.
 type Common struct {
 	// AccountID is the Zoom account the event belongs to.
-	AccountID string `json:"account_id"`
+	AccountID string `json:"account_id,omitempty"`
 	// Operator is who caused the event (usually an e-mail address), on
 	// events that name one.
-	Operator string `json:"operator"`
+	Operator string `json:"operator,omitempty"`
 	// OperatorID is the operator's user id, on events that name one.
-	OperatorID string `json:"operator_id"`
+	OperatorID string `json:"operator_id,omitempty"`
 }
 
 func (c *Common) common() *Common { return c }
@@ -68,4 +69,29 @@ func (d DateTime) Time() time.Time {
 		return time.Time{}
 	}
 	return t
+}
+
+// Int is an integer that Zoom sends sometimes as a JSON number and
+// sometimes as a string of digits (login_type, emoji_time, time_stamp and
+// similar fields). It decodes from either and encodes as a JSON number. A
+// number with a fraction is truncated. Any other JSON value (a string that
+// is not a number, a bool, an object, null) decodes as 0: decoding an Int
+// never fails, so it can never abort the decoding of an event.
+type Int int64
+
+// UnmarshalJSON implements [json.Unmarshaler].
+func (n *Int) UnmarshalJSON(b []byte) error {
+	if len(b) >= 2 && b[0] == '"' {
+		b = b[1 : len(b)-1]
+	}
+	if v, err := strconv.ParseInt(string(b), 10, 64); err == nil {
+		*n = Int(v)
+		return nil
+	}
+	if f, err := strconv.ParseFloat(string(b), 64); err == nil {
+		*n = Int(f)
+		return nil
+	}
+	*n = 0
+	return nil
 }
