@@ -1,0 +1,60 @@
+package wsclient
+
+import (
+	"encoding/json"
+	"testing"
+
+	"github.com/stretchr/testify/assert"
+	"github.com/stretchr/testify/require"
+)
+
+func TestUnquoteMatchesEncodingJSON(t *testing.T) {
+	for _, s := range []string{
+		``, `plain`, `{"event":"x","payload":{"a":"b\\c"}}`, "tab\tnl\ncr\rbs\bff\f",
+		`slash / and \/`, "ünïcode 🎉 \u2028", "\x00\x1f control", `"quoted"`,
+	} {
+		lit, err := json.Marshal(s)
+		require.NoError(t, err)
+		assert.Equal(t, s, string(unquoteJSON(lit[1:len(lit)-1])), "%s", lit)
+	}
+	for lit, want := range map[string]string{
+		`"\ud83c\udf89"`: "🎉", `"\u00fc\/"`: "ü/", `"\ud83c"`: "\uFFFD", `"\ud83cx"`: "\uFFFDx", `"\uDC00\u0041"`: "\uFFFDA",
+	} {
+		var ref string
+		require.NoError(t, json.Unmarshal([]byte(lit), &ref))
+		assert.Equal(t, want, ref)
+		assert.Equal(t, ref, string(unquoteJSON([]byte(lit[1:len(lit)-1]))), lit)
+	}
+}
+
+func FuzzUnquote(f *testing.F) {
+	f.Add(`{"event":"a\"b","x":"\u00e9\ud83d\ude00\\n"}`)
+	f.Fuzz(func(t *testing.T, s string) {
+		lit, err := json.Marshal(s)
+		if err != nil {
+			return
+		}
+		var want string
+		require.NoError(t, json.Unmarshal(lit, &want))
+		var c frameContent
+		require.NoError(t, json.Unmarshal(lit, &c))
+		assert.Equal(t, want, string(c))
+	})
+}
+
+func TestFrameDecoding(t *testing.T) {
+	var f frame
+	require.NoError(t, json.Unmarshal([]byte(`{"module":"message","content":"{\"event\":\"e\"}","header":{"x-zm-trackingid":"tr"}}`), &f))
+	assert.False(t, f.failed())
+	assert.Equal(t, `{"event":"e"}`, string(f.Content))
+	assert.Equal(t, "tr", f.Header.TrackingID)
+	require.NoError(t, json.Unmarshal([]byte(`{"module":"build_connection","success":false,"content":"token is empty","header":{}}`), &f))
+	assert.True(t, f.failed())
+	assert.True(t, tokenRejection(f.Content))
+	for _, s := range []string{"Token is invalid", "Invalid Token", "invalid_token", "token is empty", " TOKEN EXPIRED "} {
+		assert.True(t, tokenRejection([]byte(s)), s)
+	}
+	for _, s := range []string{"live", "", "token accepted", "invalid subscription"} {
+		assert.False(t, tokenRejection([]byte(s)), s)
+	}
+}
