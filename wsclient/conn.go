@@ -2,7 +2,6 @@ package wsclient
 
 import (
 	"context"
-	"encoding/json"
 	"errors"
 	"fmt"
 	"net/http"
@@ -177,7 +176,7 @@ func (s *session) read(ctx context.Context, queue chan<- *event.Event, done chan
 			continue
 		}
 		var f frame
-		if err := json.Unmarshal(data, &f); err != nil {
+		if err := decodeFrame(data, &f); err != nil {
 			c.decodeErrors.Add(1)
 			c.log.Warn("wsclient: ignored a frame that is not JSON", "bytes", len(data), "err", err)
 			continue

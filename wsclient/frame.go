@@ -140,3 +140,12 @@ func tokenRejection(text []byte) bool {
 	return strings.Contains(t, "invalid") || strings.Contains(t, "empty") ||
 		strings.Contains(t, "expired") || strings.Contains(t, "missing")
 }
+
+// decodeRune decodes one UTF-8 sequence, returning -1 for invalid input.
+func decodeRune(b []byte) (rune, int) {
+	r, size := utf8.DecodeRune(b)
+	if r == utf8.RuneError && size <= 1 {
+		return -1, 1
+	}
+	return r, size
+}

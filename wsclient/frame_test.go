@@ -58,3 +58,49 @@ func TestFrameDecoding(t *testing.T) {
 		assert.False(t, tokenRejection([]byte(s)), s)
 	}
 }
+
+func TestScanFrameMatchesEncodingJSON(t *testing.T) {
+	for _, in := range []string{
+		`{"module":"message","success":true,"content":"{\"event\":\"a\\\"b\"}","header":{}}`,
+		`{"module":"heartbeat","success":true,"content":"live","header":{}}`,
+		` { "module" : "build_connection" , "success" : false , "content" : "token is empty" , "header" : { } } `,
+		`{"module":"message","content":{"event":"x","payload":{"a":[1,2,{"b":"}"}]}},"header":{"x-zm-request-id":"r1","other":5}}`,
+		`{"module":"message","content":null,"extra":[1,"2",{}],"n":-1.5e3}`,
+		`{"Module":"heartbeat"}`, `{}`, `{"content":"\ud83c\udf89 \u00e9"}`,
+		`{"module":"x","success":"yes"}`, `{"module":"m\u0041"}`, `{"content":"bad \x escape"}`,
+		`{"module":"a",}`, `{"module":"a"} x`, `not json`, `{"module":"a" "b"}`, `{"n":tru}`,
+	} {
+		var fast frame
+		ok := scanFrame([]byte(in), &fast)
+		var ref frame
+		err := json.Unmarshal([]byte(in), &ref)
+		if ok {
+			require.NoError(t, err, in)
+			assert.Equal(t, ref, fast, in)
+		}
+		var got frame
+		gotErr := decodeFrame([]byte(in), &got)
+		assert.Equal(t, err == nil, gotErr == nil, in)
+		if err == nil {
+			assert.Equal(t, ref, got, in)
+		}
+	}
+}
+
+func FuzzScanFrame(f *testing.F) {
+	f.Add([]byte(`{"module":"message","success":true,"content":"{\"event\":\"e\"}","header":{"x-zm-trackingid":"t"}}`))
+	f.Add([]byte(`{"module":"heartbeat","success":true,"content":"live","header":{}}`))
+	f.Add([]byte(`{"content":{"event":"e"},"x":[1,{"y":"]"}]}`))
+	f.Fuzz(func(t *testing.T, data []byte) {
+		var fast frame
+		if !scanFrame(data, &fast) {
+			return
+		}
+		var ref frame
+		if err := json.Unmarshal(data, &ref); err != nil {
+			// Leniency is allowed only inside values validated later.
+			return
+		}
+		assert.Equal(t, ref, fast)
+	})
+}
