@@ -4,10 +4,12 @@ import (
 	"context"
 	"encoding/base64"
 	"errors"
+	"fmt"
 	"net"
 	"net/http"
 	"strings"
 	"sync"
+	"sync/atomic"
 	"testing"
 	"time"
 
@@ -243,45 +245,53 @@ func TestTransientTokenFailuresAreRetried(t *testing.T) {
 }
 
 func TestSlowHandlerDoesNotLookDead(t *testing.T) {
-	srv := wstest.NewServer()
-	defer srv.Close()
-	release := make(chan struct{})
-	started := make(chan struct{}, 1)
-	handled := make(chan struct{})
-	first := true
-	h := event.HandlerFunc(func(ctx context.Context, ev *event.Event) error {
-		if first { // the first event blocks the handler
-			first = false
-			started <- struct{}{}
-			<-release
-			close(handled)
-		}
-		return nil
-	})
-	cfg := testConfig(srv, nil)
-	cfg.HeartbeatInterval = 10 * time.Millisecond
-	cfg.LivenessTimeout = 250 * time.Millisecond
-	cfg.QueueSize = 4
-	r := start(t, cfg, h)
-	ctx := waitCtx(t)
-	require.NoError(t, srv.WaitConnections(ctx, 1))
-	require.NoError(t, srv.Emit(meetingStarted(0)))
-	<-started
-	for i := 1; i <= 10; i++ { // more than the queue holds
-		require.NoError(t, srv.Emit(meetingStarted(i)))
+	for _, policy := range []wsclient.OverflowPolicy{wsclient.DropNewest, wsclient.Block} {
+		t.Run(fmt.Sprint(policy), func(t *testing.T) {
+			srv := wstest.NewServer()
+			defer srv.Close()
+			release := make(chan struct{})
+			started := make(chan struct{}, 1)
+			var handled atomic.Int64
+			h := event.HandlerFunc(func(ctx context.Context, ev *event.Event) error {
+				if handled.Add(1) == 1 { // the first event blocks the handler
+					started <- struct{}{}
+					<-release
+				}
+				return nil
+			})
+			cfg := testConfig(srv, nil)
+			cfg.HeartbeatInterval = 10 * time.Millisecond
+			cfg.LivenessTimeout = 250 * time.Millisecond
+			cfg.QueueSize = 4
+			cfg.Overflow = policy
+			r := start(t, cfg, h)
+			ctx := waitCtx(t)
+			require.NoError(t, srv.WaitConnections(ctx, 1))
+			require.NoError(t, srv.Emit(meetingStarted(0)))
+			<-started
+			for i := 1; i <= 10; i++ { // more than the queue holds
+				require.NoError(t, srv.Emit(meetingStarted(i)))
+			}
+			if policy == wsclient.DropNewest {
+				require.NoError(t, srv.Wait(ctx, func(wstest.Stats) bool { return r.client.Stats().Dropped == 6 }))
+			}
+			// While the handler is stuck, let many liveness deadlines pass,
+			// counted in heartbeats the server received (no sleeping).
+			require.NoError(t, srv.Wait(ctx, func(st wstest.Stats) bool { return st.Heartbeats >= 150 }))
+			assert.Equal(t, 1, srv.Stats().Connections, "a slow handler made the connection look dead")
+			close(release)
+			want := int64(11)
+			if policy == wsclient.DropNewest {
+				want = 5 // 1 handled + 4 queued; 6 dropped
+			}
+			require.NoError(t, srv.Wait(ctx, func(wstest.Stats) bool { return handled.Load() == want }))
+			r.stop()
+			cst := r.client.Stats()
+			assert.Zero(t, cst.Reconnects)
+			assert.EqualValues(t, 11-want, cst.Dropped)
+			assert.EqualValues(t, want, cst.Events)
+		})
 	}
-	// While the handler is stuck, let many liveness deadlines pass, counted
-	// in heartbeats the server received (no sleeping).
-	require.NoError(t, srv.Wait(ctx, func(st wstest.Stats) bool { return st.Heartbeats >= 150 }))
-	st := srv.Stats()
-	assert.Equal(t, 1, st.Connections, "a slow handler made the connection look dead")
-	require.NoError(t, srv.Wait(ctx, func(wstest.Stats) bool { return r.client.Stats().Dropped == 6 }))
-	close(release)
-	<-handled
-	r.stop()
-	cst := r.client.Stats()
-	assert.Zero(t, cst.Reconnects)
-	assert.EqualValues(t, 6, cst.Dropped, "1 handled + 4 queued + 6 dropped = 11 emitted")
 }
 
 func TestBlockPolicyKeepsEveryEvent(t *testing.T) {

@@ -61,6 +61,17 @@ const (
 	Block
 )
 
+// String returns "drop-newest" or "block".
+func (p OverflowPolicy) String() string {
+	switch p {
+	case DropNewest:
+		return "drop-newest"
+	case Block:
+		return "block"
+	}
+	return fmt.Sprintf("OverflowPolicy(%d)", int(p))
+}
+
 // GrantType is the OAuth grant used to fetch access tokens.
 type GrantType string
 

@@ -19,6 +19,10 @@ var errTokenRefused = errors.New("wsclient: access token refused")
 
 var heartbeatFrame = []byte(`{"module":"heartbeat"}`)
 
+// maxHeartbeatWrite bounds a heartbeat write; it also bounds how long a
+// cancelled Run can wait for a write stuck on a peer that stopped reading.
+const maxHeartbeatWrite = 5 * time.Second
+
 // dial fetches a token and opens a socket. It returns the token used even
 // on failure, so that a refused token can be invalidated.
 func (c *Client) dial(ctx context.Context) (*session, string, error) {
@@ -58,7 +62,8 @@ type session struct {
 	conn  *websocket.Conn
 	token string
 
-	lastFrame atomic.Int64 // unix nanoseconds of the last frame read
+	start     time.Time    // when the socket opened (monotonic base)
+	lastFrame atomic.Int64 // nanoseconds since start of the last frame read
 	blocked   atomic.Bool  // the reader is waiting on a full queue (Block)
 	replies   atomic.Int64 // heartbeat replies on this socket
 	accepted  atomic.Bool  // the server showed it accepted the token
@@ -83,7 +88,7 @@ func (s *session) run(ctx context.Context, queue chan<- *event.Event) sessionRes
 	readCtx, cancelRead := context.WithCancel(context.Background())
 	defer cancelRead()
 	readerDone := make(chan struct{})
-	s.lastFrame.Store(time.Now().UnixNano())
+	s.start = time.Now()
 	go s.read(readCtx, queue, readerDone)
 
 	heartbeat := time.NewTicker(cfg.HeartbeatInterval)
@@ -104,19 +109,20 @@ loop:
 		case <-heartbeat.C:
 			// Not derived from ctx: a write cut short by cancellation would
 			// close the socket without a close frame.
-			wctx, cancel := context.WithTimeout(context.Background(), cfg.HeartbeatInterval)
+			// A write blocked this long means the peer stopped reading.
+			wctx, cancel := context.WithTimeout(context.Background(), min(cfg.HeartbeatInterval, maxHeartbeatWrite))
 			werr := s.conn.Write(wctx, websocket.MessageText, heartbeatFrame)
 			cancel()
 			if werr != nil {
 				err = redactErr(nil, "wsclient: heartbeat", werr, s.token)
 				break loop
 			}
-		case now := <-liveness.C:
-			last := time.Unix(0, s.lastFrame.Load())
+		case <-liveness.C:
+			idle := time.Since(s.start) - time.Duration(s.lastFrame.Load())
 			if s.blocked.Load() {
-				last = now
+				idle = 0
 			}
-			if idle := now.Sub(last); idle < cfg.LivenessTimeout {
+			if idle < cfg.LivenessTimeout {
 				liveness.Reset(cfg.LivenessTimeout - idle)
 				continue
 			}
@@ -169,7 +175,7 @@ func (s *session) read(ctx context.Context, queue chan<- *event.Event, done chan
 			return
 		}
 		now := time.Now()
-		s.lastFrame.Store(now.UnixNano())
+		s.lastFrame.Store(int64(now.Sub(s.start)))
 		if typ != websocket.MessageText {
 			c.decodeErrors.Add(1)
 			c.log.Warn("wsclient: ignored a binary frame", "bytes", len(data))
@@ -235,7 +241,7 @@ func (s *session) enqueue(ctx context.Context, queue chan<- *event.Event, ev *ev
 	}
 	s.blocked.Store(true)
 	defer func() {
-		s.lastFrame.Store(time.Now().UnixNano())
+		s.lastFrame.Store(int64(time.Since(s.start)))
 		s.blocked.Store(false)
 	}()
 	select {

@@ -4,6 +4,7 @@ import (
 	"bytes"
 	"context"
 	"encoding/json"
+	"errors"
 	"fmt"
 	"io"
 	"net/http"
@@ -68,7 +69,13 @@ type S2STokenSource struct {
 	mu       sync.Mutex
 	token    string
 	refresh  time.Time     // when the cached token must be replaced
-	inflight chan struct{} // closed when the request in flight ends
+	inflight *flight // the request in flight, if any
+}
+
+// flight is one token request; waiters share its outcome.
+type flight struct {
+	done chan struct{} // closed when the request ends
+	err  error         // set before done is closed
 }
 
 // NewS2STokenSource validates cfg and returns a token source. It sends
@@ -130,29 +137,35 @@ func (s *S2STokenSource) Token(ctx context.Context) (string, error) {
 			s.mu.Unlock()
 			return tok, nil
 		}
-		if wait := s.inflight; wait != nil {
+		if fl := s.inflight; fl != nil {
 			s.mu.Unlock()
 			select {
-			case <-wait:
-				continue // the leader finished: use its token or lead a retry
+			case <-fl.done:
+				// Share the leader's failure, unless it was only the
+				// leader's context ending: then retry, perhaps as leader.
+				if fl.err != nil && !errors.Is(fl.err, context.Canceled) && !errors.Is(fl.err, context.DeadlineExceeded) {
+					return "", fl.err
+				}
+				continue
 			case <-ctx.Done():
 				return "", ctx.Err()
 			}
 		}
-		done := make(chan struct{})
-		s.inflight = done
+		fl := &flight{done: make(chan struct{})}
+		s.inflight = fl
 		s.mu.Unlock()
 
 		tok, ttl, err := s.fetch(ctx)
 
 		s.mu.Lock()
 		s.inflight = nil
+		fl.err = err
 		if err == nil {
 			s.token = tok
 			s.refresh = s.now().Add(ttl - s.refreshBefore(ttl))
 		}
 		s.mu.Unlock()
-		close(done)
+		close(fl.done)
 		return tok, err
 	}
 }
