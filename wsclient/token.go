@@ -68,8 +68,8 @@ type S2STokenSource struct {
 
 	mu       sync.Mutex
 	token    string
-	refresh  time.Time     // when the cached token must be replaced
-	inflight *flight // the request in flight, if any
+	refresh  time.Time // when the cached token must be replaced
+	inflight *flight   // the request in flight, if any
 }
 
 // flight is one token request; waiters share its outcome.
