@@ -425,8 +425,13 @@ func (s *Server) closeAsync(sc *serverConn, code websocket.StatusCode, reason st
 	s.mu.Lock()
 	delete(s.conns, sc) // no longer live for Emit
 	s.notifyLocked()
-	s.mu.Unlock()
+	if s.closed {
+		s.mu.Unlock()
+		_ = sc.c.CloseNow()
+		return
+	}
 	s.wg.Add(1)
+	s.mu.Unlock()
 	go func() {
 		defer s.wg.Done()
 		_ = sc.c.Close(code, reason)
@@ -513,10 +518,7 @@ func (s *Server) serveWS(w http.ResponseWriter, r *http.Request) {
 		return
 	}
 	c.SetReadLimit(1 << 20)
-	s.wg.Add(1)
-	defer s.wg.Done()
 	ctx := context.Background()
-
 	tok := q.Get("access_token")
 	s.mu.Lock()
 	if s.closed {
@@ -524,6 +526,8 @@ func (s *Server) serveWS(w http.ResponseWriter, r *http.Request) {
 		_ = c.CloseNow()
 		return
 	}
+	s.wg.Add(1) // under mu, so never concurrent with Close's Wait
+	defer s.wg.Done()
 	reason := ""
 	switch exp, known := s.tokens[tok]; {
 	case tok == "":
@@ -541,7 +545,20 @@ func (s *Server) serveWS(w http.ResponseWriter, r *http.Request) {
 		_ = c.Close(websocket.StatusPolicyViolation, "invalid_token")
 		return
 	}
+	s.mu.Unlock()
+	// build_connection goes first, so nothing sent through Emit can
+	// precede it.
+	if c.Write(ctx, websocket.MessageText, []byte(`{"module":"build_connection","success":true,"content":"","header":{}}`)) != nil {
+		_ = c.CloseNow()
+		return
+	}
 	sc := &serverConn{c: c, sub: sub}
+	s.mu.Lock()
+	if s.closed {
+		s.mu.Unlock()
+		_ = c.CloseNow()
+		return
+	}
 	var kicked []*serverConn
 	for old := range s.conns {
 		if old.sub == sub {
@@ -563,9 +580,6 @@ func (s *Server) serveWS(w http.ResponseWriter, r *http.Request) {
 		_ = c.CloseNow()
 	}()
 
-	if c.Write(ctx, websocket.MessageText, []byte(`{"module":"build_connection","success":true,"content":"","header":{}}`)) != nil {
-		return
-	}
 	for {
 		typ, data, err := c.Read(ctx)
 		if err != nil {
