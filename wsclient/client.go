@@ -243,13 +243,7 @@ func (c *Client) handle(ctx context.Context, ev *event.Event) {
 // supervise owns the connection loop: at most one session at a time, each
 // fully closed (reader exited) before the next dial.
 func (c *Client) supervise(ctx context.Context, queue chan<- *event.Event) error {
-	b := backoff.NewExponentialBackOff(
-		backoff.WithInitialInterval(c.cfg.InitialBackoff),
-		backoff.WithMaxInterval(c.cfg.MaxBackoff),
-		backoff.WithMultiplier(2),
-		backoff.WithRandomizationFactor(0.5),
-		backoff.WithMaxElapsedTime(0),
-	)
+	b := newBackoff(&c.cfg)
 	rejected := 0 // tokens refused in a row
 	for {
 		if err := ctx.Err(); err != nil {
@@ -320,6 +314,17 @@ func (c *Client) supervise(ctx context.Context, queue chan<- *event.Event) error
 			}
 		}
 	}
+}
+
+// newBackoff is exponential backoff with ±50 % jitter that never gives up.
+func newBackoff(cfg *Config) *backoff.ExponentialBackOff {
+	return backoff.NewExponentialBackOff(
+		backoff.WithInitialInterval(cfg.InitialBackoff),
+		backoff.WithMaxInterval(cfg.MaxBackoff),
+		backoff.WithMultiplier(2),
+		backoff.WithRandomizationFactor(0.5),
+		backoff.WithMaxElapsedTime(0),
+	)
 }
 
 func sleep(ctx context.Context, d time.Duration) error {

@@ -5,8 +5,10 @@ import (
 	"encoding/base64"
 	"errors"
 	"fmt"
+	"log/slog"
 	"net"
 	"net/http"
+	"net/http/httptest"
 	"strings"
 	"sync"
 	"sync/atomic"
@@ -547,4 +549,43 @@ func assertNoSecretsIn(t *testing.T, secrets []string, text ...string) {
 			t.Errorf("secret %.12q... appears in errors or logs", s)
 		}
 	}
+}
+
+// countingSource is a TokenSource that hands out numbered tokens.
+type countingSource struct {
+	mu          sync.Mutex
+	n           int
+	invalidated []string
+}
+
+func (s *countingSource) Token(context.Context) (string, error) {
+	s.mu.Lock()
+	defer s.mu.Unlock()
+	s.n++
+	return fmt.Sprintf("custom-token-%d", s.n), nil
+}
+
+func (s *countingSource) Invalidate(tok string) {
+	s.mu.Lock()
+	defer s.mu.Unlock()
+	s.invalidated = append(s.invalidated, tok)
+}
+
+func TestHandshake401IsATokenRejection(t *testing.T) {
+	ws := httptest.NewServer(http.HandlerFunc(func(w http.ResponseWriter, r *http.Request) {
+		http.Error(w, "unauthorized", http.StatusUnauthorized)
+	}))
+	defer ws.Close()
+	src := &countingSource{}
+	logs := &syncBuffer{}
+	err := wsclient.Subscribe(waitCtx(t), wsclient.Config{
+		TokenSource:    src,
+		Endpoint:       "ws" + strings.TrimPrefix(ws.URL, "http") + "/ws?subscriptionId=s",
+		HTTPClient:     &http.Client{Transport: &http.Transport{DisableKeepAlives: true}},
+		InitialBackoff: time.Millisecond,
+		Logger:         slog.New(slog.NewTextHandler(logs, &slog.HandlerOptions{Level: slog.LevelDebug})),
+	}, newCollector())
+	require.ErrorIs(t, err, wsclient.ErrTokenRejected)
+	assert.Equal(t, []string{"custom-token-1", "custom-token-2", "custom-token-3"}, src.invalidated)
+	assertNoSecretsIn(t, src.invalidated, err.Error(), logs.String())
 }
