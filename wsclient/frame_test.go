@@ -69,11 +69,13 @@ func TestScanFrameMatchesEncodingJSON(t *testing.T) {
 		`{"Module":"heartbeat"}`, `{}`, `{"content":"\ud83c\udf89 \u00e9"}`,
 		`{"module":"x","success":"yes"}`, `{"module":"m\u0041"}`, `{"content":"bad \x escape"}`,
 		`{"module":"a",}`, `{"module":"a"} x`, `not json`, `{"module":"a" "b"}`, `{"n":tru}`,
+		`{"module":"message","content":"{\"event\":\"e\"}","header":{"x-zm-request-id":5,"x-zm-trackingid":"t"}}`,
+		`{"module":7,"success":"false","content":"c"}`,
 	} {
 		var fast frame
 		ok := scanFrame([]byte(in), &fast)
 		var ref frame
-		err := json.Unmarshal([]byte(in), &ref)
+		err := lenientUnmarshal([]byte(in), &ref)
 		if ok {
 			require.NoError(t, err, in)
 			assert.Equal(t, ref, fast, in)
@@ -103,4 +105,13 @@ func FuzzScanFrame(f *testing.F) {
 		}
 		assert.Equal(t, ref, fast)
 	})
+}
+
+func TestDecodeFrameIsLenientAboutTypes(t *testing.T) {
+	var f frame
+	require.NoError(t, decodeFrame([]byte(`{"module":"message","content":"{\"event\":\"e\"}","header":{"x-zm-request-id":5,"x-zm-trackingid":"t"}}`), &f))
+	assert.Equal(t, "message", f.Module)
+	assert.Equal(t, `{"event":"e"}`, string(f.Content))
+	assert.Equal(t, "t", f.Header.TrackingID)
+	assert.Error(t, decodeFrame([]byte(`{"module":`), &f))
 }

@@ -3,18 +3,33 @@ package wsclient
 import (
 	"bytes"
 	"encoding/json"
+	"errors"
 )
 
 // decodeFrame decodes a frame. A fast path handles the frames Zoom sends
 // (a flat object of module, success, content and header) without
 // reflection; anything it does not fully understand goes through
 // encoding/json, which also produces the error for invalid JSON.
+//
+// A member of an unexpected JSON type (a numeric header id, say) is left
+// zero rather than failing the frame, so that it cannot cost an event.
 func decodeFrame(data []byte, f *frame) error {
 	if scanFrame(data, f) {
 		return nil
 	}
 	*f = frame{}
-	return json.Unmarshal(data, f)
+	return lenientUnmarshal(data, f)
+}
+
+// lenientUnmarshal is json.Unmarshal ignoring type mismatches: encoding/json
+// decodes every other member before reporting one.
+func lenientUnmarshal(data []byte, f *frame) error {
+	err := json.Unmarshal(data, f)
+	var typeErr *json.UnmarshalTypeError
+	if errors.As(err, &typeErr) {
+		return nil
+	}
+	return err
 }
 
 // scanFrame is the fast path: it returns false, leaving f partly filled,
