@@ -188,7 +188,8 @@ func (c *Client) setState(to State) {
 // [ErrAlreadyRunning] when called while already running. It returns only
 // after the socket is closed (with a normal-closure frame when stopping on
 // ctx, bounded by Config.CloseTimeout) and every goroutine it started has
-// exited. Events still queued when it stops are counted as dropped.
+// exited, including a handler call in progress (which sees ctx done).
+// Events still queued when it stops are counted as dropped.
 func (c *Client) Run(ctx context.Context) error {
 	if !c.running.CompareAndSwap(false, true) {
 		return ErrAlreadyRunning
