@@ -37,6 +37,8 @@ type command struct {
 }
 
 var commands = []command{
+	{"demo", "see the SDK work end to end, with a built-in fake Zoom (no account needed)", runDemo},
+	{"listen", "subscribe to a Zoom WebSocket subscription; print or forward each event", runListen},
 	{"serve", "receive Zoom webhooks; print each verified event as one JSON line", runServe},
 	{"trigger", "send one signed, plausible event to a webhook endpoint", runTrigger},
 	{"events", "list every known event name, its product and whether it is typed", runEvents},
