@@ -157,14 +157,15 @@ func TestListenEndsCleanlyOnSIGINT(t *testing.T) {
 	}
 	args := listenArgs(zoom)
 	cmd, _, stdout := startUntil(t, env, regexp.MustCompile(`state=connected`), args[0:]...)
+	ctx, cancel := context.WithTimeout(context.Background(), 30*time.Second)
+	defer cancel()
+	require.NoError(t, zoom.WaitConnections(ctx, 1))
 	require.NoError(t, zoom.Emit([]byte(listenEvents[0])))
 	require.NoError(t, cmd.Process.Signal(syscall.SIGINT))
 	require.NoError(t, cmd.Wait(), "exit status 0 after SIGINT")
 	if out := stdout.String(); out != "" {
 		assert.Equal(t, listenEvents[0]+"\n", out, "whole lines only")
 	}
-	ctx, cancel := context.WithTimeout(context.Background(), 30*time.Second)
-	defer cancel()
 	require.NoError(t, zoom.Wait(ctx, func(s wstest.Stats) bool { return s.Live == 0 }), "socket closed")
 }
 
