@@ -30,27 +30,10 @@ func main() {
 }
 
 func run(addr, secret string, logger *slog.Logger) error {
-	mux := event.NewMux()
-	event.On(mux, func(ctx context.Context, p *event.MeetingStarted) error {
-		logger.Info("meeting started", "id", p.Object.ID, "topic", p.Object.Topic)
-		return nil
-	})
-	event.On(mux, func(ctx context.Context, p *event.RecordingCompleted) error {
-		ev := event.FromContext(ctx)
-		logger.Info("recording completed", "files", len(p.Object.RecordingFiles), "has_download_token", ev.DownloadToken != "")
-		return nil
-	})
-	mux.Fallback(func(ctx context.Context, ev *event.Event) error {
-		logger.Info("event", "name", ev.Name, "typed", ev.Typed())
-		return nil
-	})
-
-	hook, err := webhook.NewHandler(secret, event.Dedup(mux), webhook.WithLogger(logger))
+	routes, err := newRoutes(secret, logger)
 	if err != nil {
 		return err // an empty secret is refused here, not at the first request
 	}
-	routes := http.NewServeMux()
-	routes.Handle("POST /zoom/webhook", hook)
 	srv := &http.Server{Addr: addr, Handler: routes, ReadHeaderTimeout: 5 * time.Second}
 
 	ctx, stop := signal.NotifyContext(context.Background(), os.Interrupt, syscall.SIGTERM)
@@ -72,4 +55,30 @@ func run(addr, secret string, logger *slog.Logger) error {
 		return err
 	}
 	return nil
+}
+
+// newRoutes builds the application's routes with the Zoom webhook mounted.
+func newRoutes(secret string, logger *slog.Logger) (http.Handler, error) {
+	mux := event.NewMux()
+	event.On(mux, func(ctx context.Context, p *event.MeetingStarted) error {
+		logger.Info("meeting started", "id", p.Object.ID, "topic", p.Object.Topic)
+		return nil
+	})
+	event.On(mux, func(ctx context.Context, p *event.RecordingCompleted) error {
+		ev := event.FromContext(ctx)
+		logger.Info("recording completed", "files", len(p.Object.RecordingFiles), "has_download_token", ev.DownloadToken != "")
+		return nil
+	})
+	mux.Fallback(func(ctx context.Context, ev *event.Event) error {
+		logger.Info("event", "name", ev.Name, "typed", ev.Typed())
+		return nil
+	})
+
+	hook, err := webhook.NewHandler(secret, event.Dedup(mux), webhook.WithLogger(logger))
+	if err != nil {
+		return nil, err
+	}
+	routes := http.NewServeMux()
+	routes.Handle("POST /zoom/webhook", hook)
+	return routes, nil
 }

@@ -1,0 +1,59 @@
+// Package attendance is a small application handler, here to show how a
+// user of zoomevents tests their own code: through the webhook with
+// webhook/webhooktest, and through the WebSocket with wsclient/wstest,
+// using the same handlers for both.
+package attendance
+
+import (
+	"context"
+	"sort"
+	"sync"
+
+	"github.com/zoomevents/zoomevents/event"
+)
+
+// Tracker records who is in which meeting, from participant events.
+type Tracker struct {
+	mu      sync.Mutex
+	present map[event.ID]map[string]bool
+}
+
+// NewTracker returns an empty Tracker.
+func NewTracker() *Tracker { return &Tracker{present: map[event.ID]map[string]bool{}} }
+
+// Register adds the tracker's handlers to mux.
+func (t *Tracker) Register(mux *event.Mux) {
+	event.On(mux, func(ctx context.Context, p *event.MeetingParticipantJoined) error {
+		t.set(p.Object.ID, p.Object.Participant.UserName, true)
+		return nil
+	})
+	event.On(mux, func(ctx context.Context, p *event.MeetingParticipantLeft) error {
+		t.set(p.Object.ID, p.Object.Participant.UserName, false)
+		return nil
+	})
+}
+
+func (t *Tracker) set(meeting event.ID, name string, in bool) {
+	t.mu.Lock()
+	defer t.mu.Unlock()
+	if t.present[meeting] == nil {
+		t.present[meeting] = map[string]bool{}
+	}
+	if in {
+		t.present[meeting][name] = true
+	} else {
+		delete(t.present[meeting], name)
+	}
+}
+
+// Present returns who is in a meeting, sorted.
+func (t *Tracker) Present(meeting event.ID) []string {
+	t.mu.Lock()
+	defer t.mu.Unlock()
+	names := make([]string, 0, len(t.present[meeting]))
+	for n := range t.present[meeting] {
+		names = append(names, n)
+	}
+	sort.Strings(names)
+	return names
+}
