@@ -9,6 +9,7 @@ import (
 	"testing"
 
 	"github.com/zoomevents/zoomevents/event"
+	"github.com/zoomevents/zoomevents/internal/sharedtest"
 )
 
 // TestCatalogCounts checks the catalog against the data it is generated
@@ -43,7 +44,7 @@ func TestCatalogCounts(t *testing.T) {
 	}
 
 	// Every Contact Center name from the data file is known and untyped.
-	b, err := os.ReadFile(filepath.Join(genSharedDir(t), "contact-center", "contact_center.events.json"))
+	b, err := os.ReadFile(filepath.Join(sharedtest.Dir(t), "contact-center", "contact_center.events.json"))
 	if err != nil {
 		t.Fatal(err)
 	}
@@ -67,7 +68,7 @@ func TestCatalogCounts(t *testing.T) {
 // TestCatalogSpecNames checks that every event of every spec file is typed,
 // under its spec file's product, and that its payload names it.
 func TestCatalogSpecNames(t *testing.T) {
-	files, err := filepath.Glob(filepath.Join(genSharedDir(t), "specs", "*.webhooks.json"))
+	files, err := filepath.Glob(filepath.Join(sharedtest.Dir(t), "specs", "*.webhooks.json"))
 	if err != nil || len(files) != 24 {
 		t.Fatalf("spec files: %d, %v", len(files), err)
 	}

@@ -13,29 +13,8 @@ import (
 	"testing"
 
 	"github.com/zoomevents/zoomevents/event"
+	"github.com/zoomevents/zoomevents/internal/sharedtest"
 )
-
-// genSharedDir returns the shared/zoom-events data directory, found by
-// walking up from the working directory (CI puts shared/ beside the
-// repository clone). The data is required: the test fails without it.
-func genSharedDir(t testing.TB) string {
-	t.Helper()
-	dir, err := os.Getwd()
-	if err != nil {
-		t.Fatal(err)
-	}
-	for {
-		cand := filepath.Join(dir, "shared", "zoom-events")
-		if fi, err := os.Stat(filepath.Join(cand, "specs")); err == nil && fi.IsDir() {
-			return cand
-		}
-		parent := filepath.Dir(dir)
-		if parent == dir {
-			t.Fatal("shared/zoom-events not found in any parent of the working directory")
-		}
-		dir = parent
-	}
-}
 
 // genBody is one event body to check, with where it came from.
 type genBody struct {
@@ -48,7 +27,7 @@ type genBody struct {
 // invalid ones must all be calendar events (a known defect of Zoom's spec).
 func genSpecExamples(t testing.TB) []genBody {
 	t.Helper()
-	files, err := filepath.Glob(filepath.Join(genSharedDir(t), "specs", "*.webhooks.json"))
+	files, err := filepath.Glob(filepath.Join(sharedtest.Dir(t), "specs", "*.webhooks.json"))
 	if err != nil || len(files) == 0 {
 		t.Fatalf("no spec files: %v", err)
 	}
@@ -91,7 +70,7 @@ func genSpecExamples(t testing.TB) []genBody {
 
 func genSamples(t testing.TB) []genBody {
 	t.Helper()
-	files, err := filepath.Glob(filepath.Join(genSharedDir(t), "samples", "*.json"))
+	files, err := filepath.Glob(filepath.Join(sharedtest.Dir(t), "samples", "*.json"))
 	if err != nil || len(files) == 0 {
 		t.Fatalf("no samples: %v", err)
 	}
@@ -193,7 +172,7 @@ func TestGeneratedRoundTrip(t *testing.T) {
 // the specs independently of the generator).
 func genDeclaredPaths(t testing.TB) map[string]map[string]bool {
 	t.Helper()
-	b, err := os.ReadFile(filepath.Join(genSharedDir(t), "index", "events-index.json"))
+	b, err := os.ReadFile(filepath.Join(sharedtest.Dir(t), "index", "events-index.json"))
 	if err != nil {
 		t.Fatal(err)
 	}

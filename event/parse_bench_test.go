@@ -1,13 +1,11 @@
 package event_test
 
 import (
-	"bytes"
 	"encoding/json"
-	"os"
-	"path/filepath"
 	"testing"
 
 	"github.com/zoomevents/zoomevents/event"
+	"github.com/zoomevents/zoomevents/internal/sharedtest"
 )
 
 // benchEnvelope is the floor's decoding target: the members Parse decodes
@@ -26,18 +24,7 @@ type benchEnvelope[P any] struct {
 // recording_files repeated to about 256 KiB.
 func benchBodies(b *testing.B) (small, medium, large []byte) {
 	b.Helper()
-	dir := filepath.Join(genSharedDir(b), "samples")
-	read := func(name string) []byte {
-		raw, err := os.ReadFile(filepath.Join(dir, name))
-		if err != nil {
-			b.Fatal(err)
-		}
-		var buf bytes.Buffer
-		if err := json.Compact(&buf, raw); err != nil {
-			b.Fatal(err)
-		}
-		return buf.Bytes()
-	}
+	read := func(name string) []byte { return sharedtest.Sample(b, name) }
 	small = read("meeting.started.docs.json")
 	medium = read("meeting.updated.docs.json")
 
