@@ -26,11 +26,13 @@ func benchFrame(b *testing.B) []byte {
 	return f
 }
 
-// produce sends n frames from the fake server.
-func produce(b *testing.B, srv *wstest.Server, frame []byte, n int) {
+// produce sends n frames from the fake server; on failure it calls fail,
+// which must unblock the consumer.
+func produce(b *testing.B, srv *wstest.Server, frame []byte, n int, fail func()) {
 	for i := 0; i < n; i++ {
 		if srv.SendText(frame) != 1 {
 			b.Error("frame not sent")
+			fail()
 			return
 		}
 	}
@@ -66,8 +68,12 @@ func BenchmarkSubscribe(b *testing.B) {
 	b.ResetTimer()
 	start := time.Now()
 	target.Store(int64(b.N))
-	go produce(b, srv, frame, b.N)
-	<-done
+	failed := make(chan struct{})
+	go produce(b, srv, frame, b.N, func() { close(failed) })
+	select {
+	case <-done:
+	case <-failed:
+	}
 	b.ReportMetric(float64(b.N)/time.Since(start).Seconds(), "events/s")
 	b.StopTimer()
 	cancel()
@@ -95,7 +101,7 @@ func BenchmarkFloor(b *testing.B) {
 	b.ReportAllocs()
 	b.ResetTimer()
 	start := time.Now()
-	go produce(b, srv, frame, b.N)
+	go produce(b, srv, frame, b.N, func() { _ = c.CloseNow() })
 	for i := 0; i < b.N; i++ {
 		_, data, err := c.Read(ctx)
 		if err != nil {

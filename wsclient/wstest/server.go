@@ -138,6 +138,7 @@ type serverConn struct {
 	c      *websocket.Conn
 	sub    string
 	silent bool
+	ready  chan struct{} // closed once build_connection was sent
 }
 
 // NewServer starts a fake Zoom on loopback.
@@ -261,7 +262,8 @@ func (s *Server) Wait(ctx context.Context, cond func(Stats) bool) error {
 }
 
 // WaitConnections blocks until n connections have been accepted in total
-// and one is live, or ctx is done.
+// and one is live, or ctx is done. A connection is live (Emit reaches it)
+// from before its build_connection frame is sent until it closes.
 func (s *Server) WaitConnections(ctx context.Context, n int) error {
 	return s.Wait(ctx, func(st Stats) bool { return st.Connections >= n && st.Live > 0 })
 }
@@ -376,6 +378,7 @@ func (s *Server) SendBinary(data []byte) int { return s.send(websocket.MessageBi
 func (s *Server) send(typ websocket.MessageType, data []byte) int {
 	n := 0
 	for _, sc := range s.live(s.subscriptionID) {
+		<-sc.ready
 		ctx, cancel := context.WithTimeout(context.Background(), 10*time.Second)
 		if sc.c.Write(ctx, typ, data) == nil {
 			n++
@@ -545,20 +548,7 @@ func (s *Server) serveWS(w http.ResponseWriter, r *http.Request) {
 		_ = c.Close(websocket.StatusPolicyViolation, "invalid_token")
 		return
 	}
-	s.mu.Unlock()
-	// build_connection goes first, so nothing sent through Emit can
-	// precede it.
-	if c.Write(ctx, websocket.MessageText, []byte(`{"module":"build_connection","success":true,"content":"","header":{}}`)) != nil {
-		_ = c.CloseNow()
-		return
-	}
-	sc := &serverConn{c: c, sub: sub}
-	s.mu.Lock()
-	if s.closed {
-		s.mu.Unlock()
-		_ = c.CloseNow()
-		return
-	}
+	sc := &serverConn{c: c, sub: sub, ready: make(chan struct{})}
 	var kicked []*serverConn
 	for old := range s.conns {
 		if old.sub == sub {
@@ -569,9 +559,6 @@ func (s *Server) serveWS(w http.ResponseWriter, r *http.Request) {
 	s.stats.Connections++
 	s.notifyLocked()
 	s.mu.Unlock()
-	for _, old := range kicked {
-		s.closeAsync(old, websocket.StatusPolicyViolation, "another connection opened for this subscription")
-	}
 	defer func() {
 		s.mu.Lock()
 		delete(s.conns, sc)
@@ -579,7 +566,15 @@ func (s *Server) serveWS(w http.ResponseWriter, r *http.Request) {
 		s.mu.Unlock()
 		_ = c.CloseNow()
 	}()
-
+	for _, old := range kicked {
+		s.closeAsync(old, websocket.StatusPolicyViolation, "another connection opened for this subscription")
+	}
+	// Sends wait for ready, so nothing can precede build_connection.
+	err = c.Write(ctx, websocket.MessageText, []byte(`{"module":"build_connection","success":true,"content":"","header":{}}`))
+	close(sc.ready)
+	if err != nil {
+		return
+	}
 	for {
 		typ, data, err := c.Read(ctx)
 		if err != nil {
