@@ -5,12 +5,14 @@ go 1.26
 replace github.com/zoomevents/zoomevents => ..
 
 require (
+	github.com/coder/websocket v1.8.15
 	github.com/google/go-github/v84 v84.0.0
 	github.com/slack-go/slack v0.35.0
 	github.com/standard-webhooks/standard-webhooks/libraries v0.0.1
 	github.com/stripe/stripe-go/v82 v82.5.1
 	github.com/svix/svix-webhooks v1.44.0
 	github.com/zoomevents/zoomevents v0.0.0-00010101000000-000000000000
+	go.uber.org/goleak v1.3.0
 )
 
 require (
