@@ -3,6 +3,8 @@ module github.com/zoomevents/zoomevents
 go 1.23
 
 require (
+	github.com/cenkalti/backoff/v4 v4.3.0
+	github.com/coder/websocket v1.8.15
 	github.com/stretchr/testify v1.10.0
 	go.uber.org/goleak v1.3.0
 )

@@ -1,0 +1,334 @@
+package wsclient
+
+import (
+	"context"
+	"errors"
+	"fmt"
+	"log/slog"
+	"net/http"
+	"net/url"
+	"sync/atomic"
+	"time"
+
+	"github.com/cenkalti/backoff/v4"
+
+	"github.com/zoomevents/zoomevents/event"
+)
+
+// State is where a [Client] is in its life.
+type State int32
+
+const (
+	// StateIdle: Run has not been called or has returned.
+	StateIdle State = iota
+	// StateConnecting: fetching a token and dialing.
+	StateConnecting
+	// StateConnected: a socket is open and being read.
+	StateConnected
+	// StateWaiting: waiting (backoff) before the next attempt.
+	StateWaiting
+	// StateStopping: closing the socket and waiting for goroutines.
+	StateStopping
+)
+
+// String returns the state's name, such as "connected".
+func (s State) String() string {
+	switch s {
+	case StateIdle:
+		return "idle"
+	case StateConnecting:
+		return "connecting"
+	case StateConnected:
+		return "connected"
+	case StateWaiting:
+		return "waiting"
+	case StateStopping:
+		return "stopping"
+	}
+	return fmt.Sprintf("State(%d)", int32(s))
+}
+
+// Stats is a snapshot of a client's counters, cumulative over its life.
+type Stats struct {
+	// State is the current state.
+	State State
+	// Connects counts sockets opened; Reconnects counts those after the
+	// first.
+	Connects   uint64
+	Reconnects uint64
+	// Events counts events handed to the handler (whatever it returned).
+	Events uint64
+	// Dropped counts decoded events never handed to the handler: the queue
+	// was full (DropNewest) or Run was stopping.
+	Dropped uint64
+	// DecodeErrors counts frames that were not valid JSON, binary frames,
+	// and message frames whose content was not an event.
+	DecodeErrors uint64
+	// HandlerErrors and HandlerPanics count handler calls that returned an
+	// error or panicked.
+	HandlerErrors uint64
+	HandlerPanics uint64
+	// TokenRejections counts tokens the WebSocket server refused.
+	TokenRejections uint64
+	// Heartbeats counts heartbeat replies received.
+	Heartbeats uint64
+	// LastEvent is when the last event was received, zero if none.
+	LastEvent time.Time
+}
+
+// Client keeps one WebSocket connection to Zoom open and delivers its
+// events to a handler. Create it with [New] and start it with [Client.Run].
+// Stats and State may be called from any goroutine.
+type Client struct {
+	cfg      Config
+	handler  event.Handler
+	tokens   TokenSource
+	endpoint *url.URL
+	log      *slog.Logger
+	// ownTransport is closed when Run returns, when the client made it.
+	ownTransport *http.Transport
+
+	running atomic.Bool
+	state   atomic.Int32
+
+	connects, reconnects, events, dropped, decodeErrors  atomic.Uint64
+	handlerErrors, handlerPanics, rejections, heartbeats atomic.Uint64
+	lastEvent                                            atomic.Int64
+}
+
+// Subscribe connects with cfg and delivers events to h until ctx is done or
+// a permanent error occurs. It is New followed by Run; see [Client.Run] for
+// what it returns.
+func Subscribe(ctx context.Context, cfg Config, h event.Handler) error {
+	c, err := New(cfg, h)
+	if err != nil {
+		return err
+	}
+	return c.Run(ctx)
+}
+
+// New checks cfg, applies defaults and returns a client that is not yet
+// connected. Errors wrap [ErrConfig].
+func New(cfg Config, h event.Handler) (*Client, error) {
+	if h == nil {
+		return nil, fmt.Errorf("%w: nil handler", ErrConfig)
+	}
+	cfg, err := cfg.withDefaults()
+	if err != nil {
+		return nil, err
+	}
+	endpoint, err := cfg.endpointURL()
+	if err != nil {
+		return nil, err
+	}
+	c := &Client{cfg: cfg, handler: h, endpoint: endpoint, log: cfg.Logger}
+	if cfg.HTTPClient == nil {
+		c.ownTransport = http.DefaultTransport.(*http.Transport).Clone()
+		c.cfg.HTTPClient = &http.Client{Transport: c.ownTransport}
+	}
+	c.tokens = cfg.TokenSource
+	if c.tokens == nil {
+		c.tokens, err = NewS2STokenSource(OAuthConfig{
+			AccountID:     cfg.AccountID,
+			ClientID:      cfg.ClientID,
+			ClientSecret:  cfg.ClientSecret,
+			GrantType:     cfg.GrantType,
+			TokenURL:      cfg.TokenURL,
+			HTTPClient:    c.cfg.HTTPClient,
+			AllowInsecure: cfg.AllowInsecure,
+		})
+		if err != nil {
+			return nil, err
+		}
+	}
+	return c, nil
+}
+
+// State returns the current state.
+func (c *Client) State() State { return State(c.state.Load()) }
+
+// Stats returns a snapshot of the counters.
+func (c *Client) Stats() Stats {
+	s := Stats{
+		State:           c.State(),
+		Connects:        c.connects.Load(),
+		Reconnects:      c.reconnects.Load(),
+		Events:          c.events.Load(),
+		Dropped:         c.dropped.Load(),
+		DecodeErrors:    c.decodeErrors.Load(),
+		HandlerErrors:   c.handlerErrors.Load(),
+		HandlerPanics:   c.handlerPanics.Load(),
+		TokenRejections: c.rejections.Load(),
+		Heartbeats:      c.heartbeats.Load(),
+	}
+	if ns := c.lastEvent.Load(); ns != 0 {
+		s.LastEvent = time.Unix(0, ns)
+	}
+	return s
+}
+
+func (c *Client) setState(to State) {
+	from := State(c.state.Swap(int32(to)))
+	if from != to && c.cfg.OnStateChange != nil {
+		c.cfg.OnStateChange(from, to)
+	}
+}
+
+// Run connects and delivers events to the handler until ctx is done or a
+// permanent error occurs, reconnecting after every other failure.
+//
+// Events are delivered one at a time, in the order received, on one
+// goroutine, with ctx as their context. Events that Zoom emits while no
+// connection is open are lost: Zoom does not queue them.
+//
+// Run returns ctx.Err() after ctx is done; an error wrapping
+// [ErrBadCredentials] when the token endpoint refuses the credentials; one
+// wrapping [ErrTokenRejected] when the WebSocket server keeps refusing fresh
+// tokens; one wrapping [ErrGateClosed] when Config.BeforeDial fails; and
+// [ErrAlreadyRunning] when called while already running. It returns only
+// after the socket is closed (with a normal-closure frame when stopping on
+// ctx, bounded by Config.CloseTimeout) and every goroutine it started has
+// exited. Events still queued when it stops are counted as dropped.
+func (c *Client) Run(ctx context.Context) error {
+	if !c.running.CompareAndSwap(false, true) {
+		return ErrAlreadyRunning
+	}
+	defer c.running.Store(false)
+	if c.ownTransport != nil {
+		defer c.ownTransport.CloseIdleConnections()
+	}
+	defer c.setState(StateIdle)
+
+	queue := make(chan *event.Event, c.cfg.QueueSize)
+	delivered := make(chan struct{})
+	go c.deliver(ctx, queue, delivered)
+
+	err := c.supervise(ctx, queue)
+
+	c.setState(StateStopping)
+	close(queue) // every sender (a reader goroutine) has exited
+	<-delivered
+	if err != nil && ctx.Err() == nil {
+		c.log.Error("wsclient: stopped", "err", err)
+	}
+	return err
+}
+
+// deliver runs the handler for each queued event, in order.
+func (c *Client) deliver(ctx context.Context, queue <-chan *event.Event, done chan<- struct{}) {
+	defer close(done)
+	for ev := range queue {
+		if ctx.Err() != nil {
+			c.dropped.Add(1)
+			continue
+		}
+		c.handle(ctx, ev)
+	}
+}
+
+func (c *Client) handle(ctx context.Context, ev *event.Event) {
+	defer func() {
+		if p := recover(); p != nil {
+			c.handlerPanics.Add(1)
+			c.log.Error("wsclient: handler panicked", "event", ev.Name, "panic", fmt.Sprint(p))
+		}
+	}()
+	c.events.Add(1)
+	if err := c.handler.HandleEvent(ctx, ev); err != nil {
+		c.handlerErrors.Add(1)
+		c.log.Warn("wsclient: handler failed", "event", ev.Name, "err", err)
+	}
+}
+
+// supervise owns the connection loop: at most one session at a time, each
+// fully closed (reader exited) before the next dial.
+func (c *Client) supervise(ctx context.Context, queue chan<- *event.Event) error {
+	b := backoff.NewExponentialBackOff(
+		backoff.WithInitialInterval(c.cfg.InitialBackoff),
+		backoff.WithMaxInterval(c.cfg.MaxBackoff),
+		backoff.WithMultiplier(2),
+		backoff.WithRandomizationFactor(0.5),
+		backoff.WithMaxElapsedTime(0),
+	)
+	rejected := 0 // tokens refused in a row
+	for {
+		if err := ctx.Err(); err != nil {
+			return err
+		}
+		if c.cfg.BeforeDial != nil {
+			if err := c.cfg.BeforeDial(ctx); err != nil {
+				if ctx.Err() != nil {
+					return ctx.Err()
+				}
+				return fmt.Errorf("%w: %w", ErrGateClosed, err)
+			}
+		}
+		c.setState(StateConnecting)
+		s, tok, err := c.dial(ctx)
+		var wait time.Duration
+		switch {
+		case err == nil:
+			c.setState(StateConnected)
+			if c.connects.Add(1) > 1 {
+				c.reconnects.Add(1)
+			}
+			c.log.Info("wsclient: connected")
+			res := s.run(ctx, queue)
+			if ctx.Err() != nil {
+				return ctx.Err()
+			}
+			if res.healthy {
+				b.Reset()
+			}
+			if res.accepted {
+				rejected = 0
+			}
+			if !res.tokenRejected {
+				c.log.Warn("wsclient: connection lost", "err", res.err, "healthy", res.healthy)
+				wait = b.NextBackOff()
+				break
+			}
+			err = res.err
+			fallthrough
+		case errors.Is(err, errTokenRefused):
+			c.rejections.Add(1)
+			c.tokens.Invalidate(tok)
+			rejected++
+			c.log.Warn("wsclient: access token rejected", "err", err, "in_a_row", rejected)
+			if rejected >= c.cfg.MaxTokenRejections {
+				return fmt.Errorf("%w: %d times in a row: %v", ErrTokenRejected, rejected, err)
+			}
+			if rejected > 1 {
+				wait = b.NextBackOff()
+			} // the first rejection may be a stale token: retry at once
+		case ctx.Err() != nil:
+			return ctx.Err()
+		case errors.Is(err, ErrBadCredentials):
+			return err
+		default:
+			wait = b.NextBackOff()
+			var oe *OAuthError
+			if errors.As(err, &oe) && oe.RetryAfter > wait {
+				wait = min(oe.RetryAfter, 10*c.cfg.MaxBackoff)
+			}
+			c.log.Warn("wsclient: connect failed", "err", err, "retry_in", wait)
+		}
+		if wait > 0 {
+			c.setState(StateWaiting)
+			if err := sleep(ctx, wait); err != nil {
+				return err
+			}
+		}
+	}
+}
+
+func sleep(ctx context.Context, d time.Duration) error {
+	t := time.NewTimer(d)
+	defer t.Stop()
+	select {
+	case <-t.C:
+		return nil
+	case <-ctx.Done():
+		return ctx.Err()
+	}
+}
