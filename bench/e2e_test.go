@@ -37,7 +37,7 @@ func BenchmarkE2E(b *testing.B) {
 		b.Run("transport="+impl.name, func(b *testing.B) {
 			b.ReportAllocs()
 			srv := newWSServer(b, frame, off, b.N, true)
-			rec := newRecorder(b.N, srv)
+			rec := newRecorder(b.N, srv.Next)
 			impl.run(b, srv, rec)
 			b.StopTimer()
 			if err := srv.Close(); err != nil {

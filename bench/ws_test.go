@@ -43,7 +43,7 @@ func BenchmarkWS(b *testing.B) {
 				b.ReportAllocs()
 				b.SetBytes(int64(len(frame)))
 				srv := newWSServer(b, frame, off, b.N, mode.lockstep)
-				rec := newRecorder(b.N, srv)
+				rec := newRecorder(b.N, srv.Next)
 				impl.run(b, srv, rec)
 				b.StopTimer()
 				if err := srv.Close(); err != nil {

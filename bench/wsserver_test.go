@@ -204,11 +204,11 @@ func (s *wsServer) serve(w http.ResponseWriter, r *http.Request) {
 type recorder struct {
 	lat  []int64
 	done chan struct{}
-	srv  *wsServer
+	next func() // lets a lock-step sender send the next frame
 }
 
-func newRecorder(n int, srv *wsServer) *recorder {
-	return &recorder{lat: make([]int64, 0, n), done: make(chan struct{}), srv: srv}
+func newRecorder(n int, next func()) *recorder {
+	return &recorder{lat: make([]int64, 0, n), done: make(chan struct{}), next: next}
 }
 
 // record is called once per event by the receiver with the sender's
@@ -219,7 +219,7 @@ func (r *recorder) record(sent int64) bool {
 		close(r.done)
 		return true
 	}
-	r.srv.Next()
+	r.next()
 	return false
 }
 
