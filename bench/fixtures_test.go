@@ -12,10 +12,8 @@ import (
 	"net/http"
 	"os"
 	"path/filepath"
-	"strconv"
 	"sync"
 	"testing"
-	"time"
 
 	"github.com/zoomevents/zoomevents/event"
 )
@@ -282,16 +280,6 @@ func headerValue(h http.Header, key string) string {
 		return vs[0]
 	}
 	return ""
-}
-
-// zoomHeaders signs body at now with the hand-made signer.
-func zoomHeaders(body []byte) http.Header {
-	ts := strconv.FormatInt(time.Now().Unix(), 10)
-	h := http.Header{}
-	h.Set("Content-Type", "application/json; charset=utf-8")
-	h.Set("X-Zm-Request-Timestamp", ts)
-	h.Set("X-Zm-Signature", zoomSign(ts, body))
-	return h
 }
 
 // whsecSecret is secret in the whsec_<base64> form svix and
