@@ -16,6 +16,7 @@ import (
 	"testing"
 
 	"github.com/zoomevents/zoomevents/event"
+	"github.com/zoomevents/zoomevents/internal/sharedtest"
 )
 
 // secret is the shared signing secret of every peer (svix and
@@ -31,28 +32,6 @@ type size struct {
 
 var sizes = []size{{"1KiB", 1 << 10}, {"16KiB", 16 << 10}, {"256KiB", 256 << 10}}
 
-// sharedDir finds shared/zoom-events by walking up from the working
-// directory, as the SDK's internal/sharedtest does (internal packages of the
-// SDK cannot be imported from this module).
-func sharedDir(tb testing.TB) string {
-	tb.Helper()
-	dir, err := os.Getwd()
-	if err != nil {
-		tb.Fatal(err)
-	}
-	for {
-		candidate := filepath.Join(dir, "shared", "zoom-events")
-		if st, err := os.Stat(candidate); err == nil && st.IsDir() {
-			return candidate
-		}
-		parent := filepath.Dir(dir)
-		if parent == dir {
-			tb.Fatal("bench: no shared/zoom-events directory above the working directory")
-		}
-		dir = parent
-	}
-}
-
 var (
 	bodiesOnce sync.Once
 	bodies     map[string][]byte
@@ -66,7 +45,7 @@ var (
 func zoomBody(tb testing.TB, s size) []byte {
 	tb.Helper()
 	bodiesOnce.Do(func() {
-		raw, err := os.ReadFile(filepath.Join(sharedDir(tb), "samples", "recording.completed.docs.json"))
+		raw, err := os.ReadFile(filepath.Join(sharedtest.Dir(tb), "samples", "recording.completed.docs.json"))
 		if err != nil {
 			bodiesErr = err
 			return
