@@ -65,7 +65,10 @@ type dedup struct {
 //
 // When next fails, the key is released, so Zoom's retry of that event is
 // handled again. When the store itself fails, the event is handled anyway:
-// a possible duplicate is better than a lost event.
+// a possible duplicate is better than a lost event. A copy that arrives
+// while the first is still being handled is skipped too; if the first then
+// fails, only Zoom's next retry brings the event back (Zoom's retries are
+// minutes apart, so this needs two subscriptions delivering at once).
 func Dedup(next Handler, opts ...DedupOption) Handler {
 	d := &dedup{next: next, ttl: DefaultDedupTTL, key: ContentKey}
 	for _, o := range opts {
