@@ -187,6 +187,7 @@ type custom struct {
 func (*custom) EventName() string { return "custom_test.painted" }
 
 func TestRegisterCustomType(t *testing.T) {
+	t.Cleanup(event.ResetRegistered)
 	assert.False(t, event.IsTyped("custom_test.painted"))
 	event.Register[custom]()
 	assert.True(t, event.IsTyped("custom_test.painted"))
