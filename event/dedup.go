@@ -63,8 +63,9 @@ type dedup struct {
 // whose key was already claimed within the TTL is skipped with a nil error,
 // so the webhook still answers Zoom 200 and Zoom stops retrying.
 //
-// When next fails, the key is released, so Zoom's retry of that event is
-// handled again. When the store itself fails, the event is handled anyway:
+// When next fails or panics, the key is released, so Zoom's retry of that
+// event is handled again; a panic is then passed on unchanged, for the
+// transport to recover and answer (a webhook answers 500). When the store itself fails, the event is handled anyway:
 // a possible duplicate is better than a lost event. A copy that arrives
 // while the first is still being handled is skipped too; if the first then
 // fails, only Zoom's next retry brings the event back (Zoom's retries are
@@ -99,11 +100,18 @@ func (d *dedup) HandleEvent(ctx context.Context, ev *Event) error {
 		}
 		return nil
 	}
-	if err := d.next.HandleEvent(ctx, ev); err != nil {
-		_ = d.store.Release(context.WithoutCancel(ctx), key)
-		return err
-	}
-	return nil
+	// The key is released unless the handler returned nil, also when it
+	// panics (or calls runtime.Goexit): Zoom's retry must find the key
+	// free. The panic itself goes on to the transport's recovery.
+	succeeded := false
+	defer func() {
+		if !succeeded {
+			_ = d.store.Release(context.WithoutCancel(ctx), key)
+		}
+	}()
+	err = d.next.HandleEvent(ctx, ev)
+	succeeded = err == nil
+	return err
 }
 
 // MemoryStore is an in-process [Store] bounded in entries: when full, the

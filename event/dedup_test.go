@@ -91,7 +91,36 @@ func TestMemoryStoreBounded(t *testing.T) {
 	assert.False(t, ok, "newest kept")
 	ok, _ = store.Claim(ctx, "0", time.Hour)
 	assert.True(t, ok, "oldest evicted")
-	assert.Equal(t, 1, event.NewMemoryStore(0).Len()+1, "a zero bound is raised to one")
+}
+
+func TestMemoryStoreRaisesBoundToOne(t *testing.T) {
+	ctx := context.Background()
+	for _, bound := range []int{0, -5} {
+		store := event.NewMemoryStore(bound)
+		ok, err := store.Claim(ctx, "a", time.Hour)
+		require.NoError(t, err)
+		assert.True(t, ok, "bound %d: the first claim is recorded", bound)
+		ok, _ = store.Claim(ctx, "a", time.Hour)
+		assert.False(t, ok, "bound %d: one key is remembered", bound)
+		ok, _ = store.Claim(ctx, "b", time.Hour)
+		assert.True(t, ok)
+		assert.Equal(t, 1, store.Len(), "bound %d: holds exactly one key", bound)
+	}
+}
+
+func TestMemoryStoreSweepsExpiredKeys(t *testing.T) {
+	clock := &fakeClock{now: time.Unix(1_800_000_000, 0)}
+	store := event.NewMemoryStoreWithClock(100, clock.Now)
+	ctx := context.Background()
+	for _, k := range []string{"a", "b", "c"} {
+		_, err := store.Claim(ctx, k, time.Minute)
+		require.NoError(t, err)
+	}
+	require.Equal(t, 3, store.Len())
+	clock.Advance(2 * time.Minute)
+	_, err := store.Claim(ctx, "d", time.Minute)
+	require.NoError(t, err)
+	assert.Equal(t, 1, store.Len(), "a claim drops every expired key, not only its own")
 }
 
 type failingStore struct{}
@@ -127,4 +156,26 @@ func TestDedupCustomKeyAndConcurrency(t *testing.T) {
 	}
 	wg.Wait()
 	assert.EqualValues(t, 1, calls.Load())
+}
+
+func TestDedupReleasesOnPanic(t *testing.T) {
+	var calls atomic.Int32
+	h := event.Dedup(event.HandlerFunc(func(context.Context, *event.Event) error {
+		if calls.Add(1) == 1 {
+			panic("handler bug")
+		}
+		return nil
+	}))
+	ev := mustParse(t, `{"event":"meeting.started","event_ts":1}`)
+	func() {
+		defer func() {
+			assert.Equal(t, "handler bug", recover(), "the panic reaches the transport unchanged")
+		}()
+		_ = h.HandleEvent(context.Background(), ev)
+		t.Error("HandleEvent returned instead of panicking")
+	}()
+	require.NoError(t, h.HandleEvent(context.Background(), ev), "Zoom's retry after the panic")
+	assert.EqualValues(t, 2, calls.Load(), "the retry ran the handler again")
+	require.NoError(t, h.HandleEvent(context.Background(), ev))
+	assert.EqualValues(t, 2, calls.Load(), "once handled, the event is a duplicate")
 }
