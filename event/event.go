@@ -52,7 +52,9 @@ type Event struct {
 	// Name is the event name, such as "meeting.started".
 	Name string
 	// Time is when the event happened (event_ts, milliseconds since the Unix
-	// epoch, in UTC). It is zero when event_ts is absent.
+	// epoch, in UTC). It is zero when event_ts is absent, and zero with
+	// [Event.Problem] set when event_ts is not a time (not a number or
+	// RFC 3339 text, negative, or after the year 9999).
 	Time time.Time
 	// AccountID, Operator and OperatorID are the payload's account_id,
 	// operator and operator_id, when the event carries them as strings.
@@ -212,12 +214,28 @@ func (ts *timestamp) UnmarshalJSON(b []byte) error {
 	ms, err := strconv.ParseInt(string(b), 10, 64)
 	if err != nil {
 		f, ferr := strconv.ParseFloat(string(b), 64)
-		if ferr != nil {
+		if ferr != nil && !errors.Is(ferr, strconv.ErrRange) {
 			ts.invalid = "not milliseconds or RFC 3339"
+			return nil
+		}
+		// A float out of int64's range (1e300, or a ParseFloat range error)
+		// would convert to an arbitrary int64: refuse it before converting.
+		if ferr != nil || !(f >= 0 && f <= maxEventMillis) {
+			ts.invalid = "out of range"
 			return nil
 		}
 		ms = int64(f)
 	}
+	if ms < 0 || ms > maxEventMillis {
+		ts.invalid = "out of range"
+		return nil
+	}
 	ts.t = time.UnixMilli(ms).UTC()
 	return nil
 }
+
+// maxEventMillis is the last millisecond of the year 9999, the largest time
+// RFC 3339 can write. event_ts outside [0, maxEventMillis] is not a time
+// Zoom could have meant, so it is reported in [Event.Problem] and Time is
+// left zero.
+const maxEventMillis = 253402300799999

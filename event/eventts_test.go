@@ -1,0 +1,40 @@
+package event_test
+
+import (
+	"testing"
+	"time"
+
+	"github.com/stretchr/testify/assert"
+	"github.com/stretchr/testify/require"
+
+	"github.com/zoomevents/zoomevents/event"
+)
+
+func TestParseEventTSOutOfRange(t *testing.T) {
+	for _, ts := range []string{
+		`1e300`, `-1e300`, `"1e300"`, `1e309`, // beyond float64 too
+		`9223372036854775807`, `"9223372036854775808"`, // int64 max, and one past it
+		`253402300800000`, // 10000-01-01T00:00:00Z
+		`-1`, `-1720707175904`,
+	} {
+		ev, err := event.Parse([]byte(`{"event":"x.y","event_ts":` + ts + `}`))
+		require.NoError(t, err, ts)
+		assert.ErrorIs(t, ev.Problem, event.ErrFieldType, "event_ts %s", ts)
+		assert.True(t, ev.Time.IsZero(), "event_ts %s gave %v", ts, ev.Time)
+	}
+}
+
+func TestParseEventTSRangeEdges(t *testing.T) {
+	for ts, want := range map[string]time.Time{
+		`0`:                      time.Unix(0, 0).UTC(),
+		`253402300799999`:        time.Date(9999, 12, 31, 23, 59, 59, 999e6, time.UTC),
+		`1.720707175904e12`:      time.UnixMilli(1720707175904).UTC(),
+		`"1720707175904.9"`:      time.UnixMilli(1720707175904).UTC(),
+		`"9999-12-31T23:59:59Z"`: time.Date(9999, 12, 31, 23, 59, 59, 0, time.UTC),
+	} {
+		ev, err := event.Parse([]byte(`{"event":"x.y","event_ts":` + ts + `}`))
+		require.NoError(t, err, ts)
+		assert.NoError(t, ev.Problem, ts)
+		assert.True(t, want.Equal(ev.Time), "event_ts %s gave %v, want %v", ts, ev.Time, want)
+	}
+}
