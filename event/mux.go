@@ -37,9 +37,30 @@ type Mux struct {
 // NewMux returns an empty Mux.
 func NewMux() *Mux { return &Mux{routes: map[string]Handler{}} }
 
-// Handle registers h for events named name. It panics if name is empty or
-// already has a handler: both are programming errors, caught at start-up.
+// Handle registers h for events named name. It panics if name is empty,
+// already has a handler, or is not a known event name (see [Lookup]): each
+// is a programming error, caught at start-up rather than by a handler that
+// is silently never called. A typo such as "meeting.startd" is the usual
+// cause; for an event Zoom added after this module's catalog was made, use
+// [Mux.HandleUnlisted], or [Register] a type for it first.
 func (m *Mux) Handle(name string, h Handler) {
+	if _, known := Lookup(name); !known && name != "" {
+		panic(fmt.Sprintf("event: Mux.Handle: %q is not a known event name (a typo? for an event newer than this module, use Mux.HandleUnlisted)", name))
+	}
+	m.handle(name, h)
+}
+
+// HandleFunc registers f for events named name, like [Mux.Handle].
+func (m *Mux) HandleFunc(name string, f func(ctx context.Context, ev *Event) error) {
+	m.Handle(name, HandlerFunc(f))
+}
+
+// HandleUnlisted registers h for events named name without checking that
+// the name is known, for events Zoom publishes that this module's catalog
+// does not list yet. It panics if name is empty or already has a handler.
+func (m *Mux) HandleUnlisted(name string, h Handler) { m.handle(name, h) }
+
+func (m *Mux) handle(name string, h Handler) {
 	if name == "" || h == nil {
 		panic("event: Mux.Handle needs a name and a handler")
 	}
@@ -49,11 +70,6 @@ func (m *Mux) Handle(name string, h Handler) {
 		panic("event: Mux already has a handler for " + name)
 	}
 	m.routes[name] = h
-}
-
-// HandleFunc registers f for events named name, like [Mux.Handle].
-func (m *Mux) HandleFunc(name string, f func(ctx context.Context, ev *Event) error) {
-	m.Handle(name, HandlerFunc(f))
 }
 
 // Fallback sets the handler for events that have no handler of their own,
@@ -86,7 +102,9 @@ func (m *Mux) HandleEvent(ctx context.Context, ev *Event) error {
 func On[P Payload](m *Mux, f func(ctx context.Context, p P) error) {
 	var zero P
 	name := zero.EventName()
-	m.Handle(name, HandlerFunc(func(ctx context.Context, ev *Event) error {
+	// The payload type names the event, so no name check: a type of the
+	// user's own is routed as soon as it is registered.
+	m.handle(name, HandlerFunc(func(ctx context.Context, ev *Event) error {
 		p, ok := ev.Payload.(P)
 		if !ok {
 			return fmt.Errorf("%w: %s carries %T, handler takes %T", ErrPayloadType, ev.Name, ev.Payload, zero)
