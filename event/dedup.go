@@ -1,48 +1,86 @@
 package event
 
 import (
-	"container/list"
 	"context"
+	"crypto/rand"
 	"crypto/sha256"
 	"encoding/hex"
+	"errors"
 	"sync"
 	"time"
 )
 
-// DefaultDedupTTL is how long [Dedup] remembers an event by default: longer
-// than Zoom's retry schedule (5, 20 and 60 minutes after one another, so the
-// last retry comes about 85 minutes after the first try).
+// DefaultDedupTTL is how long [Dedup] remembers a handled event by default:
+// longer than Zoom's retry schedule (5, 20 and 60 minutes after one
+// another, so the last retry comes about 85 minutes after the first try).
 const DefaultDedupTTL = 2 * time.Hour
+
+// DefaultClaimLease is how long a claim stays "in progress" without being
+// extended, by default. A replica that dies mid-handler stops extending
+// its claim, so the key is free again a lease later: well before Zoom's
+// first retry, five minutes after the failed delivery.
+const DefaultClaimLease = time.Minute
 
 // DefaultDedupEntries bounds the default in-memory store.
 const DefaultDedupEntries = 100_000
 
-// Store remembers which events were handled. It is small enough to back
-// with Redis (SET NX PX and DEL) or a SQL table, so that replicas behind a
-// load balancer share one memory.
+// ErrClaimLost is returned by a [Store] when a claim's token no longer
+// holds its key: its lease ended and another run claimed the key, or the
+// key is already done.
+var ErrClaimLost = errors.New("event: dedup claim no longer held")
+
+// Store remembers which events were handled. Backed by Redis or a SQL
+// table, it lets replicas behind a load balancer share one memory (see the
+// store modules of this repository).
+//
+// A key is free, in progress (claimed by one run of the handler, which
+// holds the claim's token, for a short lease) or done (for a long TTL).
+// Implementations are safe for concurrent use.
 type Store interface {
-	// Claim records key for ttl. It reports true if this call recorded it,
-	// false if key was already recorded and has not expired.
-	Claim(ctx context.Context, key string, ttl time.Duration) (bool, error)
-	// Release forgets key, so that the next delivery of the same event is
-	// handled again. Dedup calls it when the handler fails.
-	Release(ctx context.Context, key string) error
+	// Claim takes a free key for one run of the handler: it returns a new,
+	// unguessable, non-empty token and true. It returns false and no token
+	// when the key is done, or in progress under another token whose lease
+	// has not ended. A claim that is neither completed nor released frees
+	// the key when its lease ends, so that an event whose handler died with
+	// its replica is handled on Zoom's retry.
+	Claim(ctx context.Context, key string, lease time.Duration) (token string, ok bool, err error)
+	// Extend renews the claim for another lease from now, while a slow
+	// handler runs. It returns ErrClaimLost when token no longer holds key.
+	Extend(ctx context.Context, key, token string, lease time.Duration) error
+	// Complete marks key done for ttl. It succeeds when token still holds
+	// the claim, or when the key is free (the lease ran out and nobody took
+	// it). It returns ErrClaimLost and changes nothing when another token
+	// holds the key or the key is already done.
+	Complete(ctx context.Context, key, token string, ttl time.Duration) error
+	// Release frees key when token still holds its claim, so that the next
+	// delivery of the event is handled again. It returns ErrClaimLost and
+	// changes nothing when token does not hold key.
+	Release(ctx context.Context, key, token string) error
 }
 
 // DedupOption configures [Dedup].
 type DedupOption func(*dedup)
 
 // WithStore sets where handled events are remembered. The default is a
-// [MemoryStore] of [DefaultDedupEntries] entries.
+// [MemoryStore] of [DefaultDedupEntries] entries, which only deduplicates
+// within one process.
 func WithStore(s Store) DedupOption { return func(d *dedup) { d.store = s } }
 
 // WithTTL sets how long a handled event is remembered (default
-// [DefaultDedupTTL]).
-func WithTTL(ttl time.Duration) DedupOption { return func(d *dedup) { d.ttl = ttl } }
+// [DefaultDedupTTL]). Values below one second are raised to one second.
+func WithTTL(ttl time.Duration) DedupOption { return func(d *dedup) { d.ttl = max(ttl, time.Second) } }
 
-// WithKey sets how an event is identified. The default is the SHA-256 of
-// its raw bytes: Zoom's retries resend the same body, and the same event
-// reaching two subscriptions arrives with the same body.
+// WithClaimLease sets how long a claim stays in progress without being
+// extended (default [DefaultClaimLease]). Dedup extends it every half
+// lease while the handler runs, so the lease bounds only how long a key
+// stays claimed after its replica died. Values below one second are raised
+// to one second.
+func WithClaimLease(lease time.Duration) DedupOption {
+	return func(d *dedup) { d.lease = max(lease, time.Second) }
+}
+
+// WithKey sets how an event is identified. The default is [EventKey];
+// [ContentKey] is the exact-bytes alternative.
 func WithKey(key func(*Event) string) DedupOption { return func(d *dedup) { d.key = key } }
 
 // WithDuplicateHook sets a function called with every event skipped as a
@@ -51,27 +89,41 @@ func WithDuplicateHook(f func(ctx context.Context, ev *Event)) DedupOption {
 	return func(d *dedup) { d.onDuplicate = f }
 }
 
+// WithStoreErrorHook sets a function called with every error of the store,
+// for logs or metrics. Dedup never fails an event because of its store:
+// when Claim fails the event is handled anyway (a possible duplicate is
+// better than a lost event), and when Extend, Complete or Release fails the
+// event may be handled again later. The error wraps [ErrClaimLost] when
+// another run took over the key.
+func WithStoreErrorHook(f func(ctx context.Context, ev *Event, err error)) DedupOption {
+	return func(d *dedup) { d.onStoreError = f }
+}
+
 type dedup struct {
-	next        Handler
-	store       Store
-	ttl         time.Duration
-	key         func(*Event) string
-	onDuplicate func(context.Context, *Event)
+	next         Handler
+	store        Store
+	ttl          time.Duration
+	lease        time.Duration
+	key          func(*Event) string
+	onDuplicate  func(context.Context, *Event)
+	onStoreError func(context.Context, *Event, error)
 }
 
 // Dedup returns a Handler that passes each event to next once: a delivery
-// whose key was already claimed within the TTL is skipped with a nil error,
-// so the webhook still answers Zoom 200 and Zoom stops retrying.
+// whose key is done, or in progress in another run, is skipped with a nil
+// error, so that a webhook still answers Zoom 200 and Zoom stops retrying.
 //
-// When next fails or panics, the key is released, so Zoom's retry of that
-// event is handled again; a panic is then passed on unchanged, for the
-// transport to recover and answer (a webhook answers 500). When the store itself fails, the event is handled anyway:
-// a possible duplicate is better than a lost event. A copy that arrives
-// while the first is still being handled is skipped too; if the first then
-// fails, only Zoom's next retry brings the event back (Zoom's retries are
-// minutes apart, so this needs two subscriptions delivering at once).
+// A key is claimed before next runs and marked done for the TTL only when
+// next returns nil. When next fails or panics, the key is released, so
+// Zoom's retry of that event is handled again; a panic then goes on
+// unchanged, for the transport to recover and answer (a webhook answers
+// 500). When the process dies mid-handler, the claim's lease runs out and
+// Zoom's retry is handled by whichever replica gets it.
+//
+// A copy that arrives while the first is still being handled is skipped; if
+// the first then fails, Zoom's retry of the first brings the event back.
 func Dedup(next Handler, opts ...DedupOption) Handler {
-	d := &dedup{next: next, ttl: DefaultDedupTTL, key: ContentKey}
+	d := &dedup{next: next, ttl: DefaultDedupTTL, lease: DefaultClaimLease, key: EventKey}
 	for _, o := range opts {
 		o(d)
 	}
@@ -81,8 +133,7 @@ func Dedup(next Handler, opts ...DedupOption) Handler {
 	return d
 }
 
-// ContentKey identifies an event by the hex SHA-256 of its raw bytes. It
-// is the default key of [Dedup].
+// ContentKey identifies an event by the hex SHA-256 of its raw bytes.
 func ContentKey(ev *Event) string {
 	sum := sha256.Sum256(ev.Raw)
 	return hex.EncodeToString(sum[:])
@@ -90,8 +141,9 @@ func ContentKey(ev *Event) string {
 
 func (d *dedup) HandleEvent(ctx context.Context, ev *Event) error {
 	key := d.key(ev)
-	claimed, err := d.store.Claim(ctx, key, d.ttl)
+	token, claimed, err := d.store.Claim(ctx, key, d.lease)
 	if err != nil {
+		d.storeError(ctx, ev, err)
 		return d.next.HandleEvent(ctx, ev)
 	}
 	if !claimed {
@@ -100,13 +152,22 @@ func (d *dedup) HandleEvent(ctx context.Context, ev *Event) error {
 		}
 		return nil
 	}
+	stop := d.keepClaimed(ctx, ev, key, token)
 	// The key is released unless the handler returned nil, also when it
 	// panics (or calls runtime.Goexit): Zoom's retry must find the key
 	// free. The panic itself goes on to the transport's recovery.
 	succeeded := false
 	defer func() {
-		if !succeeded {
-			_ = d.store.Release(context.WithoutCancel(ctx), key)
+		stop()
+		bg := context.WithoutCancel(ctx)
+		var storeErr error
+		if succeeded {
+			storeErr = d.store.Complete(bg, key, token, d.ttl)
+		} else {
+			storeErr = d.store.Release(bg, key, token)
+		}
+		if storeErr != nil {
+			d.storeError(ctx, ev, storeErr)
 		}
 	}()
 	err = d.next.HandleEvent(ctx, ev)
@@ -114,87 +175,56 @@ func (d *dedup) HandleEvent(ctx context.Context, ev *Event) error {
 	return err
 }
 
-// MemoryStore is an in-process [Store] bounded in entries: when full, the
-// oldest entry is forgotten first. Entries also expire after their TTL.
-// It is safe for concurrent use.
-type MemoryStore struct {
-	mu      sync.Mutex
-	max     int
-	now     func() time.Time
-	entries map[string]*list.Element
-	order   list.List // front: oldest claim
-}
-
-type memoryEntry struct {
-	key     string
-	expires time.Time
-}
-
-// NewMemoryStore returns a MemoryStore that holds at most maxEntries keys
-// (at least 1).
-func NewMemoryStore(maxEntries int) *MemoryStore {
-	return NewMemoryStoreWithClock(maxEntries, time.Now)
-}
-
-// NewMemoryStoreWithClock is [NewMemoryStore] with the clock used for
-// expiry, for tests.
-func NewMemoryStoreWithClock(maxEntries int, now func() time.Time) *MemoryStore {
-	if maxEntries < 1 {
-		maxEntries = 1
-	}
-	return &MemoryStore{max: maxEntries, now: now, entries: map[string]*list.Element{}}
-}
-
-// Claim implements [Store].
-func (s *MemoryStore) Claim(_ context.Context, key string, ttl time.Duration) (bool, error) {
-	now := s.now()
-	s.mu.Lock()
-	defer s.mu.Unlock()
-	s.expire(now)
-	if el, ok := s.entries[key]; ok {
-		if now.Before(el.Value.(*memoryEntry).expires) {
-			return false, nil
-		}
-		s.remove(el)
-	}
-	for len(s.entries) >= s.max {
-		s.remove(s.order.Front())
-	}
-	s.entries[key] = s.order.PushBack(&memoryEntry{key: key, expires: now.Add(ttl)})
-	return true, nil
-}
-
-// Release implements [Store].
-func (s *MemoryStore) Release(_ context.Context, key string) error {
-	s.mu.Lock()
-	defer s.mu.Unlock()
-	if el, ok := s.entries[key]; ok {
-		s.remove(el)
-	}
-	return nil
-}
-
-// Len returns how many keys the store holds, expired ones included until
-// the next Claim.
-func (s *MemoryStore) Len() int {
-	s.mu.Lock()
-	defer s.mu.Unlock()
-	return len(s.entries)
-}
-
-// expire drops expired entries from the front. Entries are in claim order;
-// with one TTL that is also expiry order, and with mixed TTLs a longer-lived
-// entry only delays the sweep of those behind it until it expires.
-func (s *MemoryStore) expire(now time.Time) {
-	for el := s.order.Front(); el != nil; el = s.order.Front() {
-		if now.Before(el.Value.(*memoryEntry).expires) {
+// keepClaimed extends the claim every half lease until the returned stop is
+// called. stop waits for an extension in flight, so no call outlives the
+// handler.
+func (d *dedup) keepClaimed(ctx context.Context, ev *Event, key, token string) (stop func()) {
+	var (
+		mu      sync.Mutex
+		stopped bool
+		running sync.WaitGroup
+		timer   *time.Timer
+	)
+	every := d.lease / 2
+	extend := func() {
+		mu.Lock()
+		if stopped {
+			mu.Unlock()
 			return
 		}
-		s.remove(el)
+		running.Add(1)
+		mu.Unlock()
+		defer running.Done()
+		if err := d.store.Extend(context.WithoutCancel(ctx), key, token, d.lease); err != nil {
+			d.storeError(ctx, ev, err)
+		}
+		mu.Lock()
+		if !stopped {
+			timer.Reset(every)
+		}
+		mu.Unlock()
+	}
+	mu.Lock()
+	timer = time.AfterFunc(every, extend)
+	mu.Unlock()
+	return func() {
+		mu.Lock()
+		stopped = true
+		timer.Stop()
+		mu.Unlock()
+		running.Wait()
 	}
 }
 
-func (s *MemoryStore) remove(el *list.Element) {
-	delete(s.entries, el.Value.(*memoryEntry).key)
-	s.order.Remove(el)
+func (d *dedup) storeError(ctx context.Context, ev *Event, err error) {
+	if d.onStoreError != nil {
+		d.onStoreError(ctx, ev, err)
+	}
+}
+
+// newClaimToken returns 128 random bits in hex.
+func newClaimToken() string {
+	var b [16]byte
+	_, _ = rand.Read(b[:]) // crypto/rand.Read never fails on supported platforms
+	return hex.EncodeToString(b[:])
 }

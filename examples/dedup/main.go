@@ -43,7 +43,8 @@ func run() error {
 
 	// In one process the default in-memory store is enough. Behind a load
 	// balancer, pass event.WithStore with a store shared by every replica
-	// (Claim = Redis SET NX PX, Release = DEL).
+	// (the Redis and PostgreSQL stores in store/), so that Zoom's retry
+	// landing on another replica is still recognised.
 	store := event.NewMemoryStore(10_000)
 	h, err := webhook.NewHandler(secret, event.Dedup(mux,
 		event.WithStore(store),
