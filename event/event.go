@@ -41,6 +41,14 @@ type Delivery struct {
 	RequestID string
 	// ReceivedAt is when this process received the event.
 	ReceivedAt time.Time
+	// Queue names the durable queue the event came through, such as
+	// "jetstream:ZOOM_EVENTS", and is empty when the event came straight
+	// from Zoom. For a queued event, Transport, RequestID and ReceivedAt
+	// describe Zoom's delivery that was queued.
+	Queue string
+	// Attempt counts the queue's deliveries of this event to a handler: 1
+	// for the first, more after redeliveries. It is 0 when Queue is empty.
+	Attempt int
 }
 
 // Event is one Zoom event: the envelope, the typed payload when its name is
