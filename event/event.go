@@ -41,6 +41,10 @@ type Delivery struct {
 	RequestID string
 	// ReceivedAt is when this process received the event.
 	ReceivedAt time.Time
+	// TraceParent is the W3C traceparent that came with the event (a
+	// webhook's traceparent header), empty when there was none. It lets a
+	// handler or a queue continue Zoom's trace.
+	TraceParent string
 	// Queue names the durable queue the event came through, such as
 	// "jetstream:ZOOM_EVENTS", and is empty when the event came straight
 	// from Zoom. For a queued event, Transport, RequestID and ReceivedAt
