@@ -7,6 +7,8 @@ import (
 	"log/slog"
 	"net/http"
 	"net/url"
+	"strconv"
+	"strings"
 	"sync/atomic"
 	"time"
 
@@ -68,7 +70,8 @@ type Stats struct {
 	// error or panicked.
 	HandlerErrors uint64
 	HandlerPanics uint64
-	// TokenRejections counts tokens the WebSocket server refused.
+	// TokenRejections counts tokens the WebSocket server refused (each one
+	// invalidated): see ErrTokenRejected for what counts as a refusal.
 	TokenRejections uint64
 	// Heartbeats counts heartbeat replies received.
 	Heartbeats uint64
@@ -87,6 +90,10 @@ type Client struct {
 	log      *slog.Logger
 	// ownTransport is closed when Run returns, when the client made it.
 	ownTransport *http.Transport
+	// wsHTTP is cfg.HTTPClient with redirects refused, for the handshake.
+	wsHTTP *http.Client
+	// sleep waits between attempts; tests replace it.
+	sleep func(ctx context.Context, d time.Duration) error
 
 	running atomic.Bool
 	state   atomic.Int32
@@ -121,11 +128,12 @@ func New(cfg Config, h event.Handler) (*Client, error) {
 	if err != nil {
 		return nil, err
 	}
-	c := &Client{cfg: cfg, handler: h, endpoint: endpoint, log: cfg.Logger}
+	c := &Client{cfg: cfg, handler: h, endpoint: endpoint, log: cfg.Logger, sleep: sleep}
 	if cfg.HTTPClient == nil {
 		c.ownTransport = http.DefaultTransport.(*http.Transport).Clone()
 		c.cfg.HTTPClient = &http.Client{Transport: c.ownTransport}
 	}
+	c.wsHTTP = noRedirects(c.cfg.HTTPClient)
 	c.tokens = cfg.TokenSource
 	if c.tokens == nil {
 		c.tokens, err = NewS2STokenSource(OAuthConfig{
@@ -259,7 +267,7 @@ func (c *Client) supervise(ctx context.Context, queue chan<- *event.Event) error
 			}
 		}
 		c.setState(StateConnecting)
-		s, tok, err := c.dial(ctx)
+		s, tok, retryAfter, err := c.dial(ctx)
 		var wait time.Duration
 		switch {
 		case err == nil:
@@ -291,7 +299,7 @@ func (c *Client) supervise(ctx context.Context, queue chan<- *event.Event) error
 			rejected++
 			c.log.Warn("wsclient: access token rejected", "err", err, "in_a_row", rejected)
 			if rejected >= c.cfg.MaxTokenRejections {
-				return fmt.Errorf("%w: %d times in a row: %v", ErrTokenRejected, rejected, err)
+				return fmt.Errorf("%w: %d times in a row: %w", ErrTokenRejected, rejected, err)
 			}
 			if rejected > 1 {
 				wait = b.NextBackOff()
@@ -301,16 +309,16 @@ func (c *Client) supervise(ctx context.Context, queue chan<- *event.Event) error
 		case errors.Is(err, ErrBadCredentials):
 			return err
 		default:
-			wait = b.NextBackOff()
 			var oe *OAuthError
-			if errors.As(err, &oe) && oe.RetryAfter > wait {
-				wait = min(oe.RetryAfter, 10*c.cfg.MaxBackoff)
+			if errors.As(err, &oe) {
+				retryAfter = oe.RetryAfter
 			}
+			wait = honourRetryAfter(b.NextBackOff(), retryAfter)
 			c.log.Warn("wsclient: connect failed", "err", err, "retry_in", wait)
 		}
 		if wait > 0 {
 			c.setState(StateWaiting)
-			if err := sleep(ctx, wait); err != nil {
+			if err := c.sleep(ctx, wait); err != nil {
 				return err
 			}
 		}
@@ -326,6 +334,47 @@ func newBackoff(cfg *Config) *backoff.ExponentialBackOff {
 		backoff.WithRandomizationFactor(0.5),
 		backoff.WithMaxElapsedTime(0),
 	)
+}
+
+// MaxRetryAfter bounds how long a server's Retry-After hint (from the
+// token endpoint, or on a 429 or 503 answer to the WebSocket upgrade) can
+// delay the next attempt.
+const MaxRetryAfter = 5 * time.Minute
+
+// honourRetryAfter is the wait before the next attempt: the backoff, or
+// the server's hint bounded by MaxRetryAfter when that is longer.
+func honourRetryAfter(backoff, retryAfter time.Duration) time.Duration {
+	return max(backoff, min(retryAfter, MaxRetryAfter))
+}
+
+// parseRetryAfter reads a Retry-After header, delay-seconds or an HTTP
+// date, as a duration from now; zero when absent, unreadable or past.
+func parseRetryAfter(v string, now time.Time) time.Duration {
+	v = strings.TrimSpace(v)
+	if v == "" {
+		return 0
+	}
+	if strings.Trim(v, "0123456789") == "" { // delay-seconds
+		secs, err := strconv.ParseInt(v, 10, 64)
+		if err != nil || secs > int64(MaxRetryAfter/time.Second) {
+			return MaxRetryAfter // out of range: as long as allowed
+		}
+		return time.Duration(secs) * time.Second
+	}
+	if t, err := http.ParseTime(v); err == nil && t.After(now) {
+		return t.Sub(now)
+	}
+	return 0
+}
+
+// noRedirects returns a copy of hc that does not follow redirects: the
+// redirect answer itself is returned. Both the token request (Basic
+// credentials) and the upgrade (the access token, which Go would also put
+// in the Referer header) must reach only the configured host.
+func noRedirects(hc *http.Client) *http.Client {
+	cp := *hc
+	cp.CheckRedirect = func(*http.Request, []*http.Request) error { return http.ErrUseLastResponse }
+	return &cp
 }
 
 func sleep(ctx context.Context, d time.Duration) error {

@@ -143,7 +143,9 @@ type Config struct {
 	// InitialBackoff and MaxBackoff shape the exponential backoff (factor
 	// 2, ±50 % jitter, no overall time limit) between attempts. The
 	// backoff resets once a connection has completed two heartbeat round
-	// trips. Defaults: DefaultInitialBackoff, DefaultMaxBackoff.
+	// trips. A server's Retry-After hint (token endpoint; 429 or 503 on the
+	// upgrade) lengthens a wait, up to MaxRetryAfter. Defaults:
+	// DefaultInitialBackoff, DefaultMaxBackoff.
 	InitialBackoff time.Duration
 	MaxBackoff     time.Duration
 	// MaxTokenRejections is how many tokens in a row the WebSocket server
@@ -151,8 +153,10 @@ type Config struct {
 	// fresh) before Run returns ErrTokenRejected. Defaults to
 	// DefaultMaxTokenRejections.
 	MaxTokenRejections int
-	// CloseTimeout bounds the close handshake when Run stops. Defaults to
-	// DefaultCloseTimeout.
+	// CloseTimeout bounds the close handshake when Run stops, and how long
+	// a connection that received a failure frame is read on for the
+	// server's close (whose reason may say the token was refused).
+	// Defaults to DefaultCloseTimeout.
 	CloseTimeout time.Duration
 
 	// BeforeDial, when set, is called before every connection attempt: a

@@ -1,10 +1,12 @@
 package wsclient
 
 import (
+	"bytes"
 	"context"
 	"errors"
 	"fmt"
 	"net/http"
+	"strings"
 	"sync/atomic"
 	"time"
 
@@ -24,34 +26,48 @@ var heartbeatFrame = []byte(`{"module":"heartbeat"}`)
 const maxHeartbeatWrite = 5 * time.Second
 
 // dial fetches a token and opens a socket. It returns the token used even
-// on failure, so that a refused token can be invalidated.
-func (c *Client) dial(ctx context.Context) (*session, string, error) {
+// on failure, so that a refused token can be invalidated, and the server's
+// Retry-After hint when the upgrade was answered 429 or 503.
+func (c *Client) dial(ctx context.Context) (*session, string, time.Duration, error) {
 	ctx, cancel := context.WithTimeout(ctx, c.cfg.DialTimeout)
 	defer cancel()
 	tok, err := c.tokens.Token(ctx)
 	if err != nil {
-		if errors.Is(err, ErrBadCredentials) {
-			return nil, "", err
+		if errors.Is(err, ErrBadCredentials) || errors.Is(err, ErrTokenUnavailable) {
+			return nil, "", 0, err
 		}
-		if errors.Is(err, ErrTokenUnavailable) {
-			return nil, "", err
-		}
-		return nil, "", redactErr(ErrTokenUnavailable, "wsclient: token", err, c.cfg.ClientSecret)
+		return nil, "", 0, redactErr(ErrTokenUnavailable, "wsclient: token", err, c.secrets()...)
 	}
 	u := *c.endpoint
 	q := u.Query()
 	q.Set("access_token", tok)
 	u.RawQuery = q.Encode()
-	conn, resp, err := websocket.Dial(ctx, u.String(), &websocket.DialOptions{HTTPClient: c.cfg.HTTPClient})
+	conn, resp, err := websocket.Dial(ctx, u.String(), &websocket.DialOptions{HTTPClient: c.wsHTTP})
 	if err != nil {
 		kind := error(nil)
-		if resp != nil && (resp.StatusCode == http.StatusUnauthorized || resp.StatusCode == http.StatusForbidden) {
-			kind = errTokenRefused
+		var retryAfter time.Duration
+		if resp != nil {
+			switch resp.StatusCode {
+			case http.StatusUnauthorized, http.StatusForbidden:
+				kind = errTokenRefused
+			case http.StatusTooManyRequests, http.StatusServiceUnavailable:
+				retryAfter = parseRetryAfter(resp.Header.Get("Retry-After"), time.Now())
+			}
 		}
-		return nil, tok, redactErr(kind, "wsclient: dial", err, tok, c.cfg.ClientSecret)
+		return nil, tok, retryAfter, redactErr(kind, "wsclient: dial", err, c.secrets(tok)...)
 	}
 	conn.SetReadLimit(c.cfg.ReadLimit)
-	return &session{c: c, conn: conn, token: tok}, tok, nil
+	return &session{c: c, conn: conn, token: tok}, tok, 0, nil
+}
+
+// secrets lists the exact values to redact from text the client logs or
+// returns: the client secret, its Basic credentials and the given tokens.
+func (c *Client) secrets(tokens ...string) []string {
+	out := tokens
+	if c.cfg.ClientSecret != "" {
+		out = append(out, c.cfg.ClientSecret, basicAuth(c.cfg.ClientID, c.cfg.ClientSecret))
+	}
+	return out
 }
 
 // session is one open socket: a reader goroutine plus the keeper (the
@@ -69,8 +85,47 @@ type session struct {
 	accepted  atomic.Bool  // the server showed it accepted the token
 
 	// Set by the reader before it exits.
-	readErr       error
-	tokenRejected bool
+	readErr error
+	seen    evidence
+}
+
+// evidence is what a session saw that tells why it ended. It is classified
+// once, when the session is over (session.result), so that a failure frame
+// and the close that follows it are judged together. Text is redacted and
+// clipped when recorded.
+type evidence struct {
+	refused       bool   // a frame's content refused the token
+	refusalModule string // that frame's module
+	refusalText   string // and content
+	failed        bool   // a failure frame (success false) not about the token
+	failModule    string // the first one's module
+	failText      string // and content
+	closed        bool   // the server's close frame arrived
+	closeCode     websocket.StatusCode
+	closeReason   string
+}
+
+// tokenRefused reports whether anything seen says the token was refused: a
+// frame's content in any module, or the close reason (tokenRefusal). The
+// close code alone is not evidence: 1008 is also used for other policy
+// closes.
+func (e *evidence) tokenRefused() bool {
+	return e.refused || (e.closed && tokenRefusal(e.closeReason))
+}
+
+// describe lists what was seen, for the session's error.
+func (e *evidence) describe() string {
+	var parts []string
+	if e.refused {
+		parts = append(parts, fmt.Sprintf("%s frame %q", e.refusalModule, e.refusalText))
+	}
+	if e.failed {
+		parts = append(parts, fmt.Sprintf("%s failure frame %q", e.failModule, e.failText))
+	}
+	if e.closed {
+		parts = append(parts, fmt.Sprintf("closed with status %d %q", int(e.closeCode), e.closeReason))
+	}
+	return strings.Join(parts, "; ")
 }
 
 type sessionResult struct {
@@ -79,6 +134,10 @@ type sessionResult struct {
 	accepted      bool // build_connection success, a heartbeat reply or an event arrived
 	tokenRejected bool
 }
+
+// maxServerText bounds frame content and close reasons kept for errors
+// and logs.
+const maxServerText = 200
 
 // run reads the socket until it fails, the liveness deadline passes, the
 // token is refused or ctx is done. It returns only after the socket is
@@ -114,7 +173,7 @@ loop:
 			werr := s.conn.Write(wctx, websocket.MessageText, heartbeatFrame)
 			cancel()
 			if werr != nil {
-				err = redactErr(nil, "wsclient: heartbeat", werr, s.token)
+				err = redactErr(nil, "wsclient: heartbeat", werr, s.c.secrets(s.token)...)
 				break loop
 			}
 		case <-liveness.C:
@@ -136,12 +195,25 @@ loop:
 	if err == nil {
 		err = s.readErr
 	}
-	return sessionResult{
-		err:           err,
-		healthy:       s.replies.Load() >= 2,
-		accepted:      s.accepted.Load(),
-		tokenRejected: s.tokenRejected || errors.Is(err, errTokenRefused),
+	return s.result(err)
+}
+
+// result classifies the session from everything it saw; err is how it
+// ended (a read, heartbeat or liveness error).
+func (s *session) result(err error) sessionResult {
+	res := sessionResult{
+		err:      err,
+		healthy:  s.replies.Load() >= 2,
+		accepted: s.accepted.Load(),
 	}
+	switch seen := &s.seen; {
+	case seen.tokenRefused():
+		res.tokenRejected = true
+		res.err = &redactedError{kind: errTokenRefused, msg: "wsclient: access token refused: " + seen.describe()}
+	case seen.failed:
+		res.err = &redactedError{msg: "wsclient: server reported failure: " + seen.describe()}
+	}
+	return res
 }
 
 // closeGracefully sends a normal-closure frame and waits for the close
@@ -184,24 +256,39 @@ func (s *session) read(ctx context.Context, queue chan<- *event.Event, done chan
 		var f frame
 		if err := decodeFrame(data, &f); err != nil {
 			c.decodeErrors.Add(1)
-			c.log.Warn("wsclient: ignored a frame that is not JSON", "bytes", len(data), "err", err)
+			c.log.Warn("wsclient: ignored a frame that is not JSON", "bytes", len(data), "err", s.redact(err.Error()))
 			continue
 		}
-		if f.Module != "message" && tokenRejection(f.Content) {
-			s.tokenRejected = true
-			s.readErr = fmt.Errorf("%w: %s frame: %q", errTokenRefused, f.Module, string(f.Content))
-			return
+		// A frame whose content refuses the token ends the session,
+		// whatever its module and success flag: Zoom's docs do not say
+		// which module carries it (it is not an event either way).
+		if len(f.Content) <= maxRefusalText && mentionsToken(f.Content) {
+			if text := s.redact(string(f.Content)); tokenRefusal(text) {
+				s.seen.refused = true
+				s.seen.refusalModule = clip(s.redact(f.Module), 64)
+				s.seen.refusalText = text
+				return
+			}
 		}
 		if f.failed() {
-			s.readErr = fmt.Errorf("wsclient: server reported failure: module %q: %q", f.Module, truncate(f.Content, 200))
-			return
+			// Not conclusive: read on, briefly, for the close that usually
+			// follows and may say more (a reason such as "invalid_token").
+			if !s.seen.failed {
+				s.seen.failed = true
+				s.seen.failModule = clip(s.redact(f.Module), 64)
+				s.seen.failText = clip(s.redact(string(f.Content)), maxServerText)
+				var cancel context.CancelFunc
+				ctx, cancel = context.WithTimeout(ctx, c.cfg.CloseTimeout)
+				defer cancel()
+			}
+			continue
 		}
 		switch f.Module {
 		case "message":
 			ev, err := event.Parse(f.Content)
 			if err != nil {
 				c.decodeErrors.Add(1)
-				c.log.Warn("wsclient: ignored a message that is not an event", "bytes", len(f.Content), "err", err)
+				c.log.Warn("wsclient: ignored a message that is not an event", "bytes", len(f.Content), "err", s.redact(err.Error()))
 				continue
 			}
 			ev.Delivery = event.Delivery{Transport: event.TransportWebSocket, ReceivedAt: now, RequestID: f.Header.RequestID}
@@ -221,7 +308,7 @@ func (s *session) read(ctx context.Context, queue chan<- *event.Event, done chan
 			s.accepted.Store(true)
 			c.log.Debug("wsclient: build_connection succeeded")
 		default:
-			c.log.Warn("wsclient: ignored a frame of unknown module", "module", truncate([]byte(f.Module), 64))
+			c.log.Warn("wsclient: ignored a frame of unknown module", "module", clip(s.redact(f.Module), 64))
 		}
 	}
 }
@@ -253,20 +340,29 @@ func (s *session) enqueue(ctx context.Context, queue chan<- *event.Event, ev *ev
 	}
 }
 
-// closeError turns a read error into the session's error, recognising a
-// close reason about the token.
+// closeError records the server's close frame, if err carries one, and
+// returns err redacted.
 func (s *session) closeError(err error) error {
 	var ce websocket.CloseError
-	if errors.As(err, &ce) && tokenRejection([]byte(ce.Reason)) {
-		s.tokenRejected = true
-		return fmt.Errorf("%w: closed with status %d %q", errTokenRefused, int(ce.Code), ce.Reason)
+	if errors.As(err, &ce) {
+		s.seen.closed = true
+		s.seen.closeCode = ce.Code
+		s.seen.closeReason = clip(s.redact(ce.Reason), maxServerText)
 	}
-	return redactErr(nil, "wsclient: read", err, s.token)
+	return redactErr(nil, "wsclient: read", err, s.c.secrets(s.token)...)
 }
 
-func truncate(b []byte, n int) string {
-	if len(b) > n {
-		return string(b[:n]) + "..."
+// redact removes the session's token and the client's credentials from
+// server-provided text.
+func (s *session) redact(text string) string { return redact(text, s.c.secrets(s.token)...) }
+
+// mentionsToken reports whether b contains "token" in any case: a cheap
+// filter before the token-refusal rule, which needs redacted text.
+func mentionsToken(b []byte) bool {
+	for i := 0; i+5 <= len(b); i++ {
+		if bytes.EqualFold(b[i:i+5], []byte("token")) {
+			return true
+		}
 	}
-	return string(b)
+	return false
 }

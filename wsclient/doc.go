@@ -20,14 +20,21 @@
 // the query string only; Zoom ignores an Authorization header).
 //
 // Every frame is a JSON text frame {"module","success","content","header"}.
-// A frame with success false ends the connection; when its content (or any
-// non-message frame's content, or the close reason) says the token is
-// empty, invalid or expired, the token is invalidated and the next dial
-// uses a fresh one. "message" frames carry the event JSON as a string in
-// content, decoded with [event.Parse]; heartbeat replies and
-// build_connection frames are noted; unknown modules are logged and
-// ignored; invalid JSON and binary frames are counted in
-// Stats.DecodeErrors, logged, and do not end the connection. The
+// A frame whose content says the token was refused ("token is empty",
+// "Token is invalid", "Invalid Token", in any module: Zoom does not
+// document which) ends the connection at once. A frame with success false
+// ends it too, after waiting up to Config.CloseTimeout for the server's
+// close. The outcome is decided from everything the connection saw, the
+// frames and the close status and reason together: when a frame's content
+// or the close reason (such as "invalid_token") refuses the token, the
+// token is invalidated, counted in Stats.TokenRejections, and the next dial
+// uses a fresh one; otherwise the token is kept and the client backs off.
+// The close code alone (1008) is not taken as a refusal. "message" frames
+// carry the event JSON as a string in content, decoded with
+// [event.Parse]; heartbeat replies and build_connection frames are noted;
+// unknown modules are logged and ignored; invalid JSON and binary frames
+// are counted in Stats.DecodeErrors, logged, and do not end the
+// connection. The
 // connection counts as up once the handshake succeeds: whether Zoom always
 // sends a build_connection success frame is not documented.
 //
@@ -43,7 +50,10 @@
 // After a failure the client waits with exponential backoff
 // (cenkalti/backoff: Config.InitialBackoff 0.5 s, factor 2, ±50 % jitter,
 // capped at Config.MaxBackoff 60 s, never giving up on transient errors)
-// and tries again. The backoff resets only after a connection completed
+// and tries again. A 429 or 503 answer to the upgrade, like one from the
+// token endpoint, delays the next attempt by its Retry-After (seconds or an
+// HTTP date) when that is longer, bounded by [MaxRetryAfter]. The backoff
+// resets only after a connection completed
 // two heartbeat round trips, so a connection that dies right after the
 // handshake cannot cause a reconnect storm, and the first redial after a
 // healthy connection drops comes within about a second. A token refused by
@@ -71,9 +81,22 @@
 // # Security
 //
 // Access tokens, the client secret and the Authorization header never
-// appear in returned errors or log lines: URLs in errors from net/http and
-// the WebSocket dialer are redacted. Plain ws:// and http:// URLs are
-// refused except to loopback addresses unless Config.AllowInsecure is set.
+// appear in returned errors or log lines. Redaction is structural: the
+// values of query, form and JSON parameters named *token, *secret,
+// *password or *signature, credentials after Basic or Bearer, and the exact
+// access token and client secret when at least 8 bytes long (shorter
+// values would garble text, and are not plausible secrets). It applies to
+// frame content, close reasons, OAuth answers and errors from net/http and
+// the WebSocket dialer. Returned errors keep their cause reachable with
+// errors.Is and errors.As (a *net.DNSError, a *url.Error whose URL is
+// redacted), dropping only the wrappers whose text held a secret; log the
+// returned error itself.
+//
+// Neither the token request (which carries the Basic credentials) nor the
+// upgrade (whose URL carries the token, which Go would repeat in a Referer
+// header) follows redirects: a redirect answer is an error. Plain ws://
+// and http:// URLs are refused except to loopback addresses unless
+// Config.AllowInsecure is set.
 //
 // Package [github.com/zoomevents/zoomevents/wsclient/wstest] is a fake Zoom
 // for tests.

@@ -34,9 +34,11 @@ var (
 	ErrTokenUnavailable = errors.New("wsclient: token endpoint unavailable")
 
 	// ErrTokenRejected means the WebSocket server rejected freshly fetched
-	// access tokens Config.MaxTokenRejections times in a row ("token is
-	// empty", "Token is invalid", "Invalid Token", close reason
-	// "invalid_token"). [Client.Run] returns an error wrapping it.
+	// access tokens Config.MaxTokenRejections times in a row: an HTTP 401
+	// or 403 answer to the upgrade, a frame of any module whose content
+	// refuses the token ("token is empty", "Token is invalid", "Invalid
+	// Token"), or a close reason that does ("invalid_token"). [Client.Run]
+	// returns an error wrapping it.
 	ErrTokenRejected = errors.New("wsclient: access token rejected by the WebSocket server")
 
 	// ErrGateClosed wraps the error returned by Config.BeforeDial; it ends
@@ -59,14 +61,17 @@ type OAuthError struct {
 	// Code is the OAuth "error" member, such as "invalid_client".
 	Code string
 	// Reason is Zoom's "reason" (or "error_description") member, such as
-	// "Invalid client_id or client_secret".
+	// "Invalid client_id or client_secret", redacted and clipped to 200
+	// bytes. For a redirect (3xx, never followed) it names the target's
+	// scheme, host and path.
 	Reason string
 	// RetryAfter is the server's Retry-After hint, zero when absent.
 	RetryAfter time.Duration
 }
 
 // Permanent reports whether retrying with the same credentials cannot help:
-// any 4xx answer except 408 (timeout) and 429 (rate limited).
+// any 4xx answer except 408 (timeout) and 429 (rate limited). A redirect
+// is not permanent: it is retried with backoff, and logged each time.
 func (e *OAuthError) Permanent() bool {
 	return e.StatusCode >= 400 && e.StatusCode < 500 &&
 		e.StatusCode != 408 && e.StatusCode != 429

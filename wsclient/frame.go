@@ -2,6 +2,7 @@ package wsclient
 
 import (
 	"bytes"
+	"slices"
 	"strings"
 	"unicode/utf16"
 	"unicode/utf8"
@@ -125,20 +126,68 @@ func hex4(s []byte, i int) (rune, bool) {
 	return r, true
 }
 
-// tokenRejection reports whether text (a frame's content or a close
-// reason) says the access token was refused: "token is empty", "Token is
-// invalid", "Invalid Token", "invalid_token", or any short text about an
-// expired or invalid token.
-func tokenRejection(text []byte) bool {
-	if len(text) == 0 || len(text) > 128 {
+// maxRefusalText bounds the text tested by tokenRefusal; Zoom's are about
+// 20 bytes.
+const maxRefusalText = 128
+
+// refusalWords are the only words a token refusal may contain; at least
+// one must be "token" and one a verdict (refusalVerdicts).
+var refusalWords = map[string]bool{
+	"token": true, "access": true, "the": true, "your": true, "this": true,
+	"is": true, "has": true, "been": true, "was": true,
+	"invalid": true, "expired": true, "empty": true, "missing": true, "revoked": true,
+	redactedWord: true, // the server may echo the token, which is redacted first
+}
+
+var refusalVerdicts = []string{"invalid", "expired", "empty", "missing", "revoked"}
+
+// redactedWord is the word redacted text leaves where a secret was.
+var redactedWord = strings.ToLower(redacted)
+
+// tokenRefusal reports whether text, a frame's content or a close reason
+// with secrets already redacted, says the access token was refused. The
+// rule is explicit so that it cannot match an event or prose: text of at
+// most maxRefusalText bytes, made of letters, digits, spaces and the
+// punctuation _ - . , : ! ' only, whose words (runs of letters) are all in
+// refusalWords, with "token" and a verdict among them. So "token is empty",
+// "Token is invalid", "Invalid Token", "invalid_token", "Access token has
+// expired." and "Token is invalid: <token>" match; "invalid subscription",
+// "cannot refresh the invalid token cache" and any JSON do not.
+func tokenRefusal(text string) bool {
+	if len(text) == 0 || len(text) > maxRefusalText {
 		return false
 	}
-	t := strings.ToLower(strings.TrimSpace(string(text)))
-	if !strings.Contains(t, "token") {
-		return false
+	var words []string
+	start := -1
+	for i := 0; i <= len(text); i++ {
+		var c byte
+		if i < len(text) {
+			c = text[i]
+		}
+		letter := 'a' <= c && c <= 'z' || 'A' <= c && c <= 'Z'
+		if letter {
+			if start < 0 {
+				start = i
+			}
+			continue
+		}
+		if start >= 0 {
+			words = append(words, strings.ToLower(text[start:i]))
+			start = -1
+		}
+		if i < len(text) && !('0' <= c && c <= '9') && !strings.ContainsRune(" \t_-.,:!'", rune(c)) {
+			return false
+		}
 	}
-	return strings.Contains(t, "invalid") || strings.Contains(t, "empty") ||
-		strings.Contains(t, "expired") || strings.Contains(t, "missing")
+	hasToken, hasVerdict := false, false
+	for _, w := range words {
+		if !refusalWords[w] {
+			return false
+		}
+		hasToken = hasToken || w == "token"
+		hasVerdict = hasVerdict || slices.Contains(refusalVerdicts, w)
+	}
+	return hasToken && hasVerdict
 }
 
 // decodeRune decodes one UTF-8 sequence, returning -1 for invalid input.

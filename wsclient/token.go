@@ -116,6 +116,7 @@ func NewS2STokenSource(cfg OAuthConfig) (*S2STokenSource, error) {
 	if cfg.HTTPClient == nil {
 		cfg.HTTPClient = http.DefaultClient
 	}
+	cfg.HTTPClient = noRedirects(cfg.HTTPClient)
 	return &S2STokenSource{
 		cfg:      cfg,
 		tokenURL: u.String(),
@@ -250,11 +251,13 @@ func (s *S2STokenSource) oauthError(resp *http.Response, body []byte) error {
 		Code:       s.clean(eb.Error),
 		Reason:     s.clean(reason),
 	}
-	if ra := resp.Header.Get("Retry-After"); ra != "" {
-		if secs, err := strconv.Atoi(ra); err == nil && secs > 0 {
-			e.RetryAfter = time.Duration(secs) * time.Second
-		} else if t, err := http.ParseTime(ra); err == nil {
-			e.RetryAfter = time.Until(t)
+	e.RetryAfter = parseRetryAfter(resp.Header.Get("Retry-After"), time.Now())
+	if resp.StatusCode >= 300 && resp.StatusCode < 400 {
+		e.Code = ""
+		e.Reason = "redirect not followed"
+		if loc, err := resp.Location(); err == nil {
+			// Scheme, host and path only: a query may hold anything.
+			e.Reason = "redirect to " + s.clean(loc.Scheme+"://"+loc.Host+loc.EscapedPath()) + " not followed (the token request is never redirected; set TokenURL to the final URL)"
 		}
 	}
 	return e
@@ -262,10 +265,7 @@ func (s *S2STokenSource) oauthError(resp *http.Response, body []byte) error {
 
 // clean bounds server-provided text and removes credentials from it.
 func (s *S2STokenSource) clean(text string) string {
-	if len(text) > 200 {
-		text = text[:200]
-	}
-	return redact(text, s.cfg.ClientSecret, s.auth, strings.TrimPrefix(s.auth, "Basic "))
+	return clip(redact(text, s.cfg.ClientSecret, strings.TrimPrefix(s.auth, "Basic ")), 200)
 }
 
 func (s *S2STokenSource) redactErr(kind, err error) error {

@@ -26,6 +26,11 @@
 //     {"module":"heartbeat","success":true,"content":"live","header":{}}.
 //   - Events are sent as {"module":"message","success":true,"content":"<event JSON>","header":{}}.
 //
+// Faults can be scripted: token requests that fail ([Server.FailTokenRequests])
+// or redirect ([Server.RedirectTokenRequests]), upgrades answered with an
+// HTTP status and Retry-After ([Server.FailUpgrades]), and connections
+// answered with any failure frame and close ([Server.FailConnections]).
+//
 // Every method is safe for concurrent use.
 package wstest
 
@@ -41,6 +46,7 @@ import (
 	"net/http/httptest"
 	"net/url"
 	"strconv"
+	"strings"
 	"sync"
 	"time"
 
@@ -104,6 +110,14 @@ type Stats struct {
 	// at once.
 	OpenSockets    int
 	MaxOpenSockets int
+	// Dials counts requests to the WebSocket endpoint, whatever their
+	// outcome; DialTimes holds when the first 1000 of them arrived.
+	Dials     int
+	DialTimes []time.Time
+	// Scripted counts connections answered by a [Server.FailConnections]
+	// script, and FailedUpgrades upgrades refused by [Server.FailUpgrades].
+	Scripted       int
+	FailedUpgrades int
 	// Heartbeats counts heartbeat frames received; Events counts events
 	// sent.
 	Heartbeats int
@@ -130,6 +144,13 @@ type Server struct {
 	failN      int
 	failStatus int
 	rejectAll  bool
+	redirectN  int
+	redirectTo string
+	upgradeN   int
+	upgradeSt  int
+	upgradeRA  string
+	scriptN    int
+	script     ConnFailure
 	conns      map[*serverConn]struct{}
 	stats      Stats
 }
@@ -240,6 +261,7 @@ func (s *Server) Stats() Stats {
 	defer s.mu.Unlock()
 	st := s.stats
 	st.CloseCodes = append([]websocket.StatusCode(nil), st.CloseCodes...)
+	st.DialTimes = append([]time.Time(nil), st.DialTimes...)
 	st.Live = len(s.conns)
 	return st
 }
@@ -316,6 +338,49 @@ func (s *Server) Tokens() []string {
 func (s *Server) FailTokenRequests(n, status int) {
 	s.mu.Lock()
 	s.failN, s.failStatus = n, status
+	s.mu.Unlock()
+}
+
+// RedirectTokenRequests makes the next n token requests (every one when n
+// is negative) answer 307 Temporary Redirect to location, before any
+// credential check.
+func (s *Server) RedirectTokenRequests(n int, location string) {
+	s.mu.Lock()
+	s.redirectN, s.redirectTo = n, location
+	s.mu.Unlock()
+}
+
+// FailUpgrades makes the next n requests to the WebSocket endpoint (every
+// one when n is negative; 0 resets) answer the upgrade with HTTP status
+// (for example 429 or 503) and, when retryAfter is not empty, a
+// Retry-After header with that value.
+func (s *Server) FailUpgrades(n, status int, retryAfter string) {
+	s.mu.Lock()
+	s.upgradeN, s.upgradeSt, s.upgradeRA = n, status, retryAfter
+	s.mu.Unlock()
+}
+
+// TokenPlaceholder in a [ConnFailure]'s Frame or CloseReason is replaced
+// by the access token the client dialed with, so tests can check that it
+// is redacted.
+const TokenPlaceholder = "{{access_token}}"
+
+// ConnFailure scripts how the WebSocket endpoint answers a connection
+// instead of accepting it: it upgrades, sends Frame (when not nil) as a
+// text frame, then closes with CloseCode and CloseReason (when CloseCode
+// is not zero) or drops the TCP connection (when it is zero).
+type ConnFailure struct {
+	Frame       []byte
+	CloseCode   websocket.StatusCode
+	CloseReason string
+}
+
+// FailConnections makes the next n connections (every one when n is
+// negative; 0 resets) follow f, whatever their token. They count in
+// Stats.Scripted, not in Connections or Rejected.
+func (s *Server) FailConnections(n int, f ConnFailure) {
+	s.mu.Lock()
+	s.scriptN, s.script = n, f
 	s.mu.Unlock()
 }
 
@@ -469,6 +534,14 @@ func (s *Server) serveToken(w http.ResponseWriter, r *http.Request) {
 	defer s.mu.Unlock()
 	s.stats.TokenRequests++
 	s.notifyLocked()
+	if s.redirectN != 0 {
+		if s.redirectN > 0 {
+			s.redirectN--
+		}
+		w.Header().Set("Location", s.redirectTo)
+		w.WriteHeader(http.StatusTemporaryRedirect)
+		return
+	}
 	if s.failN > 0 {
 		s.failN--
 		writeJSON(w, s.failStatus, map[string]string{"reason": "Internal Error", "error": "server_error"})
@@ -499,6 +572,29 @@ func (s *Server) serveToken(w http.ResponseWriter, r *http.Request) {
 	})
 }
 
+// runScript answers one connection as f says.
+func (s *Server) runScript(c *websocket.Conn, tok string, f *ConnFailure) {
+	s.mu.Lock()
+	if s.closed {
+		s.mu.Unlock()
+		_ = c.CloseNow()
+		return
+	}
+	s.wg.Add(1)
+	s.mu.Unlock()
+	defer s.wg.Done()
+	ctx, cancel := context.WithTimeout(context.Background(), 10*time.Second)
+	defer cancel()
+	if f.Frame != nil {
+		_ = c.Write(ctx, websocket.MessageText, []byte(strings.ReplaceAll(string(f.Frame), TokenPlaceholder, tok)))
+	}
+	if f.CloseCode == 0 {
+		_ = c.CloseNow()
+		return
+	}
+	_ = c.Close(f.CloseCode, strings.ReplaceAll(f.CloseReason, TokenPlaceholder, tok))
+}
+
 func writeJSON(w http.ResponseWriter, status int, v any) {
 	w.Header().Set("Content-Type", "application/json")
 	w.WriteHeader(status)
@@ -512,12 +608,48 @@ func (s *Server) serveWS(w http.ResponseWriter, r *http.Request) {
 	}
 	q := r.URL.Query()
 	sub := q.Get("subscriptionId")
+	s.mu.Lock()
+	s.stats.Dials++
+	if len(s.stats.DialTimes) < 1000 {
+		s.stats.DialTimes = append(s.stats.DialTimes, time.Now())
+	}
+	s.notifyLocked()
+	var status int
+	var retryAfter string
+	if s.upgradeN != 0 {
+		if s.upgradeN > 0 {
+			s.upgradeN--
+		}
+		status, retryAfter = s.upgradeSt, s.upgradeRA
+		s.stats.FailedUpgrades++
+	}
+	var script *ConnFailure
+	if status == 0 && s.scriptN != 0 {
+		if s.scriptN > 0 {
+			s.scriptN--
+		}
+		f := s.script
+		script = &f
+		s.stats.Scripted++
+	}
+	s.mu.Unlock()
+	if status != 0 {
+		if retryAfter != "" {
+			w.Header().Set("Retry-After", retryAfter)
+		}
+		http.Error(w, `{"reason":"try again later"}`, status)
+		return
+	}
 	if sub != s.subscriptionID {
 		http.Error(w, `{"reason":"subscription not found"}`, http.StatusNotFound)
 		return
 	}
 	c, err := websocket.Accept(w, r, nil)
 	if err != nil {
+		return
+	}
+	if script != nil {
+		s.runScript(c, q.Get("access_token"), script)
 		return
 	}
 	c.SetReadLimit(1 << 20)

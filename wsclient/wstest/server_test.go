@@ -133,3 +133,54 @@ func TestWebSocketRejectsTokens(t *testing.T) {
 	assert.Equal(t, 3, srv.Stats().Rejected)
 	assert.Zero(t, srv.Stats().Connections)
 }
+
+func TestScriptedFaults(t *testing.T) {
+	srv := wstest.NewServer()
+	defer srv.Close()
+
+	// The upgrade answered with a status and Retry-After, once.
+	srv.FailUpgrades(1, http.StatusTooManyRequests, "3")
+	_, resp, err := websocket.Dial(ctx(t), srv.Endpoint()+"&access_token=x", &websocket.DialOptions{HTTPClient: srv.HTTPClient()})
+	require.Error(t, err)
+	require.NotNil(t, resp)
+	assert.Equal(t, http.StatusTooManyRequests, resp.StatusCode)
+	assert.Equal(t, "3", resp.Header.Get("Retry-After"))
+
+	// A scripted failure frame (token echoed) and close, once.
+	srv.FailConnections(1, wstest.ConnFailure{
+		Frame:     []byte(`{"module":"message","success":false,"content":"bad ` + wstest.TokenPlaceholder + `"}`),
+		CloseCode: websocket.StatusPolicyViolation, CloseReason: "invalid_token " + wstest.TokenPlaceholder,
+	})
+	tok := srv.IssueToken()
+	c := dial(t, srv, tok)
+	assert.JSONEq(t, `{"module":"message","success":false,"content":"bad `+tok+`"}`, read(t, c))
+	_, _, err = c.Read(ctx(t))
+	var ce websocket.CloseError
+	require.ErrorAs(t, err, &ce)
+	assert.Equal(t, websocket.StatusPolicyViolation, ce.Code)
+	assert.Equal(t, "invalid_token "+tok, ce.Reason)
+	c.CloseNow()
+
+	// Then connections are accepted again.
+	c = dial(t, srv, tok)
+	assert.JSONEq(t, `{"module":"build_connection","success":true,"content":"","header":{}}`, read(t, c))
+	c.CloseNow()
+
+	st := srv.Stats()
+	assert.Equal(t, 3, st.Dials)
+	assert.Len(t, st.DialTimes, 3)
+	assert.Equal(t, 1, st.FailedUpgrades)
+	assert.Equal(t, 1, st.Scripted)
+	assert.Equal(t, 1, st.Connections)
+
+	// The token endpoint redirects, without checking anything.
+	srv.RedirectTokenRequests(1, "http://127.0.0.1:1/elsewhere")
+	noFollow := &http.Client{CheckRedirect: func(*http.Request, []*http.Request) error { return http.ErrUseLastResponse }}
+	resp, err = noFollow.Post(srv.TokenURL(), "application/x-www-form-urlencoded", nil)
+	require.NoError(t, err)
+	resp.Body.Close()
+	assert.Equal(t, http.StatusTemporaryRedirect, resp.StatusCode)
+	assert.Equal(t, "http://127.0.0.1:1/elsewhere", resp.Header.Get("Location"))
+	status, _ := tokenRequest(t, srv, wstest.DefaultClientID, wstest.DefaultClientSecret, "?grant_type=client_credentials", "")
+	assert.Equal(t, http.StatusOK, status, "only once")
+}
