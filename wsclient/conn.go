@@ -25,6 +25,10 @@ var heartbeatFrame = []byte(`{"module":"heartbeat"}`)
 // cancelled Run can wait for a write stuck on a peer that stopped reading.
 const maxHeartbeatWrite = 5 * time.Second
 
+// minHeartbeatWrite keeps a very short heartbeat interval from turning a
+// write delayed by a busy machine into a reconnect.
+const minHeartbeatWrite = time.Second
+
 // dial fetches a token and opens a socket. It returns the token used even
 // on failure, so that a refused token can be invalidated, and the server's
 // Retry-After hint when the upgrade was answered 429 or 503.
@@ -169,7 +173,7 @@ loop:
 			// Not derived from ctx: a write cut short by cancellation would
 			// close the socket without a close frame.
 			// A write blocked this long means the peer stopped reading.
-			wctx, cancel := context.WithTimeout(context.Background(), min(cfg.HeartbeatInterval, maxHeartbeatWrite))
+			wctx, cancel := context.WithTimeout(context.Background(), max(min(cfg.HeartbeatInterval, maxHeartbeatWrite), minHeartbeatWrite))
 			werr := s.conn.Write(wctx, websocket.MessageText, heartbeatFrame)
 			cancel()
 			if werr != nil {
