@@ -31,6 +31,9 @@ const (
 	StateWaiting
 	// StateStopping: closing the socket and waiting for goroutines.
 	StateStopping
+	// StateStandby: waiting to acquire Config.Lease, which another replica
+	// holds.
+	StateStandby
 )
 
 // String returns the state's name, such as "connected".
@@ -46,6 +49,8 @@ func (s State) String() string {
 		return "waiting"
 	case StateStopping:
 		return "stopping"
+	case StateStandby:
+		return "standby"
 	}
 	return fmt.Sprintf("State(%d)", int32(s))
 }
@@ -75,6 +80,10 @@ type Stats struct {
 	TokenRejections uint64
 	// Heartbeats counts heartbeat replies received.
 	Heartbeats uint64
+	// LeaseAcquisitions counts times Config.Lease was acquired, and
+	// LeaseLosses times it was lost while held (the socket was then closed).
+	LeaseAcquisitions uint64
+	LeaseLosses       uint64
 	// LastEvent is when the last event was received, zero if none.
 	LastEvent time.Time
 }
@@ -100,6 +109,7 @@ type Client struct {
 
 	connects, reconnects, events, dropped, decodeErrors  atomic.Uint64
 	handlerErrors, handlerPanics, rejections, heartbeats atomic.Uint64
+	leaseAcquisitions, leaseLosses                       atomic.Uint64
 	lastEvent                                            atomic.Int64
 }
 
@@ -158,16 +168,18 @@ func (c *Client) State() State { return State(c.state.Load()) }
 // Stats returns a snapshot of the counters.
 func (c *Client) Stats() Stats {
 	s := Stats{
-		State:           c.State(),
-		Connects:        c.connects.Load(),
-		Reconnects:      c.reconnects.Load(),
-		Events:          c.events.Load(),
-		Dropped:         c.dropped.Load(),
-		DecodeErrors:    c.decodeErrors.Load(),
-		HandlerErrors:   c.handlerErrors.Load(),
-		HandlerPanics:   c.handlerPanics.Load(),
-		TokenRejections: c.rejections.Load(),
-		Heartbeats:      c.heartbeats.Load(),
+		State:             c.State(),
+		Connects:          c.connects.Load(),
+		Reconnects:        c.reconnects.Load(),
+		Events:            c.events.Load(),
+		Dropped:           c.dropped.Load(),
+		DecodeErrors:      c.decodeErrors.Load(),
+		HandlerErrors:     c.handlerErrors.Load(),
+		HandlerPanics:     c.handlerPanics.Load(),
+		TokenRejections:   c.rejections.Load(),
+		LeaseAcquisitions: c.leaseAcquisitions.Load(),
+		LeaseLosses:       c.leaseLosses.Load(),
+		Heartbeats:        c.heartbeats.Load(),
 	}
 	if ns := c.lastEvent.Load(); ns != 0 {
 		s.LastEvent = time.Unix(0, ns)
@@ -254,12 +266,23 @@ func (c *Client) handle(ctx context.Context, ev *event.Event) {
 func (c *Client) supervise(ctx context.Context, queue chan<- *event.Event) error {
 	b := newBackoff(&c.cfg)
 	rejected := 0 // tokens refused in a row
+	lease := &leaseHolder{c: c}
+	defer lease.drop()
 	for {
 		if err := ctx.Err(); err != nil {
 			return err
 		}
+		// Everything below runs under held: when the lease is lost, the
+		// dial, the session or the wait in progress ends at once.
+		held, err := lease.hold(ctx, b)
+		if err != nil {
+			return err
+		}
 		if c.cfg.BeforeDial != nil {
-			if err := c.cfg.BeforeDial(ctx); err != nil {
+			if err := c.cfg.BeforeDial(held); err != nil {
+				if lease.lost(ctx) {
+					continue
+				}
 				if ctx.Err() != nil {
 					return ctx.Err()
 				}
@@ -267,7 +290,7 @@ func (c *Client) supervise(ctx context.Context, queue chan<- *event.Event) error
 			}
 		}
 		c.setState(StateConnecting)
-		s, tok, retryAfter, err := c.dial(ctx)
+		s, tok, retryAfter, err := c.dial(held)
 		var wait time.Duration
 		switch {
 		case err == nil:
@@ -276,9 +299,12 @@ func (c *Client) supervise(ctx context.Context, queue chan<- *event.Event) error
 				c.reconnects.Add(1)
 			}
 			c.log.Info("wsclient: connected")
-			res := s.run(ctx, queue)
+			res := s.run(held, queue)
 			if ctx.Err() != nil {
 				return ctx.Err()
+			}
+			if lease.lost(ctx) {
+				continue // the socket is closed; wait for the lease again
 			}
 			if res.healthy {
 				b.Reset()
@@ -306,6 +332,8 @@ func (c *Client) supervise(ctx context.Context, queue chan<- *event.Event) error
 			} // the first rejection may be a stale token: retry at once
 		case ctx.Err() != nil:
 			return ctx.Err()
+		case lease.lost(ctx):
+			continue
 		case errors.Is(err, ErrBadCredentials):
 			return err
 		default:
@@ -318,7 +346,10 @@ func (c *Client) supervise(ctx context.Context, queue chan<- *event.Event) error
 		}
 		if wait > 0 {
 			c.setState(StateWaiting)
-			if err := c.sleep(ctx, wait); err != nil {
+			if err := c.sleep(held, wait); err != nil {
+				if lease.lost(ctx) {
+					continue
+				}
 				return err
 			}
 		}

@@ -159,11 +159,18 @@ type Config struct {
 	// Defaults to DefaultCloseTimeout.
 	CloseTimeout time.Duration
 
-	// BeforeDial, when set, is called before every connection attempt: a
-	// gate for deployments in which several replicas share one
-	// subscription and only the holder of a lease may connect. It may block
-	// until connecting is allowed; it must return when ctx is done. A
-	// non-nil error ends Run with an error wrapping ErrGateClosed and it.
+	// Lease, when set, lets several replicas share one subscription: only
+	// the replica holding the lease connects, the others wait in
+	// StateStandby. The client acquires it before its first dial and keeps
+	// it across reconnects; when the lease is lost, the socket is closed at
+	// once and the client waits to acquire it again. Run releases it when
+	// it returns. See [Lease] and the store modules of this repository for
+	// Redis and PostgreSQL leases.
+	Lease Lease
+	// BeforeDial, when set, is called before every connection attempt,
+	// after the lease (if any) is held: a gate that may block until
+	// connecting is allowed; it must return when ctx is done. A non-nil
+	// error ends Run with an error wrapping ErrGateClosed and it.
 	BeforeDial func(ctx context.Context) error
 	// OnStateChange, when set, is called synchronously on every state
 	// change, from the goroutine running Run. It must return quickly and
