@@ -10,13 +10,11 @@ import (
 	"fmt"
 	"hash"
 	"net/http"
-	"os"
-	"path/filepath"
 	"sync"
 	"testing"
 
 	"github.com/zoomevents/zoomevents/event"
-	"github.com/zoomevents/zoomevents/internal/sharedtest"
+	"github.com/zoomevents/zoomevents/internal/eventgen/snapshot"
 )
 
 // secret is the shared signing secret of every peer (svix and
@@ -38,14 +36,16 @@ var (
 	bodiesErr  error
 )
 
-// zoomBody returns recording.completed from Zoom's docs, compacted, with
-// participant_audio_files emptied and recording_files repeated (at least
-// once) to the count that comes closest to s.target bytes. The bytes are
-// identical for every library and every tier.
+// zoomBody returns recording.completed synthesized from the repository's
+// snapshot of Zoom's specs (every declared member present; see
+// internal/eventgen/snapshot; one participant audio file), with
+// recording_files repeated (at least once) to the count that comes closest
+// to s.target bytes. The bytes are identical for every library and every
+// tier.
 func zoomBody(tb testing.TB, s size) []byte {
 	tb.Helper()
 	bodiesOnce.Do(func() {
-		raw, err := os.ReadFile(filepath.Join(sharedtest.Dir(tb), "samples", "recording.completed.docs.json"))
+		raw, err := snapshot.BodyOf("recording.completed")
 		if err != nil {
 			bodiesErr = err
 			return
@@ -74,8 +74,7 @@ func buildZoomBody(raw []byte, target int) ([]byte, error) {
 	var doc struct {
 		Payload struct {
 			Object struct {
-				RecordingFiles        []json.RawMessage `json:"recording_files"`
-				ParticipantAudioFiles []json.RawMessage `json:"participant_audio_files"`
+				RecordingFiles []json.RawMessage `json:"recording_files"`
 			} `json:"object"`
 		} `json:"payload"`
 	}
@@ -96,9 +95,7 @@ func buildZoomBody(raw []byte, target int) ([]byte, error) {
 		}
 		return append(out, ']')
 	}
-	base := bytes.Replace(compact.Bytes(),
-		[]byte(`"participant_audio_files":`+string(array(obj.ParticipantAudioFiles))),
-		[]byte(`"participant_audio_files":[]`), 1)
+	base := compact.Bytes()
 	oldFiles := []byte(`"recording_files":` + string(array(obj.RecordingFiles)))
 	if !bytes.Contains(base, oldFiles) {
 		return nil, fmt.Errorf("bench: cannot find recording_files in the compacted sample")

@@ -1,19 +1,16 @@
 package event_test
 
 import (
-	"encoding/json"
-	"os"
-	"path/filepath"
 	"sort"
 	"strings"
 	"testing"
 
 	"github.com/zoomevents/zoomevents/event"
-	"github.com/zoomevents/zoomevents/internal/sharedtest"
+	"github.com/zoomevents/zoomevents/internal/eventgen/snapshot"
 )
 
-// TestCatalogCounts checks the catalog against the data it is generated
-// from: 471 typed spec events, the 124 Contact Center names (untyped) and
+// TestCatalogCounts checks the catalog against the snapshot it is
+// generated from: 471 typed spec events, the 124 Contact Center names (untyped) and
 // the 9 other names known without a schema.
 func TestCatalogCounts(t *testing.T) {
 	cat := event.Catalog()
@@ -43,21 +40,15 @@ func TestCatalogCounts(t *testing.T) {
 		t.Errorf("typed events per product: %v", products)
 	}
 
-	// Every Contact Center name from the data file is known and untyped.
-	b, err := os.ReadFile(filepath.Join(sharedtest.Dir(t), "contact-center", "contact_center.events.json"))
+	// Every Contact Center name of the snapshot is known and untyped.
+	snap, err := snapshot.Load()
 	if err != nil {
 		t.Fatal(err)
 	}
-	var list struct {
-		Events []string `json:"events"`
+	if len(snap.ContactCenter) != 124 {
+		t.Fatalf("the snapshot lists %d contact center names", len(snap.ContactCenter))
 	}
-	if err := json.Unmarshal(b, &list); err != nil {
-		t.Fatal(err)
-	}
-	if len(list.Events) != 124 {
-		t.Fatalf("contact center list has %d names", len(list.Events))
-	}
-	for _, n := range list.Events {
+	for _, n := range snap.ContactCenter {
 		info, ok := event.Lookup(n)
 		if !ok || info.Typed || info.Product != "contact-center" || event.IsTyped(n) {
 			t.Errorf("Lookup(%q) = %+v, %v", n, info, ok)
@@ -65,41 +56,37 @@ func TestCatalogCounts(t *testing.T) {
 	}
 }
 
-// TestCatalogSpecNames checks that every event of every spec file is typed,
-// under its spec file's product, and that its payload names it.
+// TestCatalogSpecNames checks that every event of the snapshot of Zoom's
+// specs is typed, under its spec's product, and that its payload names
+// it; and that the catalog types no other event.
 func TestCatalogSpecNames(t *testing.T) {
-	files, err := filepath.Glob(filepath.Join(sharedtest.Dir(t), "specs", "*.webhooks.json"))
-	if err != nil || len(files) != 24 {
-		t.Fatalf("spec files: %d, %v", len(files), err)
+	snap, err := snapshot.Load()
+	if err != nil {
+		t.Fatal(err)
 	}
-	n := 0
-	for _, f := range files {
-		product := strings.TrimSuffix(filepath.Base(f), ".webhooks.json")
-		b, err := os.ReadFile(f)
-		if err != nil {
-			t.Fatal(err)
+	if len(snap.Products) != 24 {
+		t.Errorf("%d products in the snapshot, want 24", len(snap.Products))
+	}
+	inSnapshot := map[string]bool{}
+	for _, e := range snap.Events {
+		inSnapshot[e.Name] = true
+		info, ok := event.Lookup(e.Name)
+		if !ok || !info.Typed || info.Product != e.Product || !event.IsTyped(e.Name) {
+			t.Errorf("Lookup(%q) = %+v, %v; want typed, product %q", e.Name, info, ok, e.Product)
+			continue
 		}
-		var doc struct {
-			Webhooks map[string]json.RawMessage `json:"webhooks"`
-		}
-		if err := json.Unmarshal(b, &doc); err != nil {
-			t.Fatal(err)
-		}
-		for name := range doc.Webhooks {
-			n++
-			info, ok := event.Lookup(name)
-			if !ok || !info.Typed || info.Product != product || !event.IsTyped(name) {
-				t.Errorf("Lookup(%q) = %+v, %v; want typed, product %q", name, info, ok, product)
-				continue
-			}
-			ev, err := event.Parse([]byte(`{"event":"` + name + `","payload":{}}`))
-			if err != nil || ev.Payload == nil || ev.Payload.EventName() != name {
-				t.Errorf("Parse(%q) = %+v, %v", name, ev, err)
-			}
+		ev, err := event.Parse([]byte(`{"event":"` + e.Name + `","payload":{}}`))
+		if err != nil || ev.Payload == nil || ev.Payload.EventName() != e.Name {
+			t.Errorf("Parse(%q) = %+v, %v", e.Name, ev, err)
 		}
 	}
-	if n != 471 {
-		t.Errorf("%d spec events, want 471", n)
+	if len(inSnapshot) != 471 {
+		t.Errorf("%d spec events, want 471", len(inSnapshot))
+	}
+	for _, info := range event.Catalog() {
+		if info.Typed && !inSnapshot[info.Name] {
+			t.Errorf("%q is typed but not in the snapshot", info.Name)
+		}
 	}
 }
 

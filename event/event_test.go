@@ -13,7 +13,7 @@ import (
 	"go.uber.org/goleak"
 
 	"github.com/zoomevents/zoomevents/event"
-	"github.com/zoomevents/zoomevents/internal/sharedtest"
+	"github.com/zoomevents/zoomevents/internal/eventgen/snapshot"
 )
 
 func TestMain(m *testing.M) { goleak.VerifyTestMain(m) }
@@ -25,8 +25,13 @@ var foundationTyped = []string{
 	"webinar.started", "webinar.ended", "user.created",
 }
 
+// TestEverySampleParses parses every recorded body in testdata/bodies and a
+// synthesized body of every typed event.
 func TestEverySampleParses(t *testing.T) {
-	for _, path := range sharedtest.Samples(t) {
+	paths, err := filepath.Glob(filepath.Join("testdata", "bodies", "*.json"))
+	require.NoError(t, err)
+	require.Len(t, paths, 6, "testdata/bodies: see testdata/SOURCES")
+	for _, path := range paths {
 		t.Run(filepath.Base(path), func(t *testing.T) {
 			raw, err := os.ReadFile(path)
 			require.NoError(t, err)
@@ -40,13 +45,34 @@ func TestEverySampleParses(t *testing.T) {
 			}
 		})
 	}
+	snap, err := snapshot.Load()
+	require.NoError(t, err)
+	for _, e := range snap.Events {
+		raw := snapshot.Body(e)
+		ev, err := event.Parse(raw)
+		require.NoError(t, err, e.Name)
+		assert.Equal(t, e.Name, ev.Name)
+		assert.Equal(t, raw, ev.Raw)
+		assert.NoError(t, ev.Problem, e.Name)
+		assert.Equal(t, time.UnixMilli(snapshot.SynthTS).UTC(), ev.Time, e.Name)
+		if assert.True(t, ev.Typed(), e.Name) {
+			assert.Equal(t, e.Name, ev.Payload.EventName())
+		}
+	}
 	for _, name := range foundationTyped {
 		assert.True(t, event.IsTyped(name), name)
 	}
 }
 
+func readBody(t *testing.T, name string) []byte {
+	t.Helper()
+	raw, err := os.ReadFile(filepath.Join("testdata", "bodies", name))
+	require.NoError(t, err)
+	return raw
+}
+
 func TestParseRealMeetingStarted(t *testing.T) {
-	raw := sharedtest.Sample(t, "meeting.started.real.json")
+	raw := readBody(t, "meeting.started.real.json")
 	ev, err := event.Parse(raw)
 	require.NoError(t, err)
 	require.NoError(t, ev.Problem)
@@ -60,12 +86,15 @@ func TestParseRealMeetingStarted(t *testing.T) {
 }
 
 func TestParseRecordingCompletedDownloadToken(t *testing.T) {
-	ev, err := event.Parse(sharedtest.Sample(t, "recording.completed.docs.json"))
+	body, err := snapshot.BodyOf("recording.completed")
 	require.NoError(t, err)
-	assert.NotEmpty(t, ev.DownloadToken)
+	ev, err := event.Parse(body)
+	require.NoError(t, err)
+	assert.Equal(t, "download_token-1", ev.DownloadToken)
 	p := ev.Payload.(*event.RecordingCompleted)
-	require.NotEmpty(t, p.Object.RecordingFiles)
-	assert.NotEmpty(t, p.Object.RecordingFiles[0].DownloadURL)
+	require.Len(t, p.Object.RecordingFiles, 1)
+	assert.Equal(t, "https://example.com/download_url", p.Object.RecordingFiles[0].DownloadURL)
+	assert.Equal(t, event.ID("1720707175904"), p.Object.ID)
 }
 
 func TestParseIDNumberOrString(t *testing.T) {

@@ -4,22 +4,35 @@ import (
 	"bytes"
 	"encoding/json"
 	"os"
+	"path/filepath"
 	"testing"
 
 	"github.com/zoomevents/zoomevents/event"
-	"github.com/zoomevents/zoomevents/internal/sharedtest"
+	"github.com/zoomevents/zoomevents/internal/eventgen/snapshot"
 )
 
 // FuzzParse checks that Parse never panics, and that whenever it accepts
 // a body, encoding/json agrees that the body is a JSON object whose "event"
 // member is the name Parse found (the first, if there are several).
 func FuzzParse(f *testing.F) {
-	for _, path := range sharedtest.Samples(f) {
+	paths, err := filepath.Glob(filepath.Join("testdata", "bodies", "*.json"))
+	if err != nil || len(paths) == 0 {
+		f.Fatalf("no seed bodies in testdata/bodies: %v", err)
+	}
+	for _, path := range paths {
 		raw, err := os.ReadFile(path)
 		if err != nil {
 			f.Fatal(err)
 		}
 		f.Add(raw)
+	}
+	for _, name := range []string{"meeting.started", "meeting.participant_joined", "recording.completed",
+		"bot_notification", "interactive_message_actions", "phone.callee_ringing", "user.settings_updated"} {
+		body, err := snapshot.BodyOf(name)
+		if err != nil {
+			f.Fatal(err)
+		}
+		f.Add(body)
 	}
 	f.Add([]byte(`{"event":"meeting.started","payload":{"object":{"id":"1"}}}`))
 	f.Add([]byte(`{"payload":{"event":"x"},"event":"y"}`))

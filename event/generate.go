@@ -1,6 +1,7 @@
 package event
 
-// The typed payloads (*_gen.go) are generated from Zoom's webhook
-// specifications, which live outside the repository in ../shared (see
-// internal/eventgen). Run "go generate ./event/..." from the repository root.
-//go:generate go run ../internal/eventgen -specs ../../shared/zoom-events/specs -contact-center ../../shared/zoom-events/contact-center -out .
+// The typed payloads (*_gen.go) are generated from the committed snapshot
+// of Zoom's webhook specifications (internal/eventgen/snapshot), so the
+// repository generates on its own. Run "go generate ./event/..." from the
+// repository root; internal/eventgen's import mode refreshes the snapshot.
+//go:generate go run ../internal/eventgen -snapshot ../internal/eventgen/snapshot/zoom-webhooks.json -out .

@@ -13,7 +13,7 @@ import (
 	"testing"
 
 	"github.com/zoomevents/zoomevents/event"
-	"github.com/zoomevents/zoomevents/internal/sharedtest"
+	"github.com/zoomevents/zoomevents/internal/eventgen/snapshot"
 )
 
 // genBody is one event body to check, with where it came from.
@@ -23,56 +23,29 @@ type genBody struct {
 	data   []byte
 }
 
-// genSpecExamples returns every spec example that is valid JSON. The
-// invalid ones must all be calendar events (a known defect of Zoom's spec).
-func genSpecExamples(t testing.TB) []genBody {
+// genSynthBodies returns a body synthesized from the committed snapshot of
+// Zoom's specs for every typed event in it: every declared member filled
+// with a value of its type (see snapshot.Body).
+func genSynthBodies(t testing.TB) []genBody {
 	t.Helper()
-	files, err := filepath.Glob(filepath.Join(sharedtest.Dir(t), "specs", "*.webhooks.json"))
-	if err != nil || len(files) == 0 {
-		t.Fatalf("no spec files: %v", err)
+	s, err := snapshot.Load()
+	if err != nil {
+		t.Fatal(err)
 	}
 	var out []genBody
-	for _, f := range files {
-		b, err := os.ReadFile(f)
-		if err != nil {
-			t.Fatal(err)
-		}
-		var doc struct {
-			Webhooks map[string]struct {
-				Post struct {
-					RequestBody struct {
-						Content map[string]struct {
-							Examples map[string]struct {
-								Value string `json:"value"`
-							} `json:"examples"`
-						} `json:"content"`
-					} `json:"requestBody"`
-				} `json:"post"`
-			} `json:"webhooks"`
-		}
-		if err := json.Unmarshal(b, &doc); err != nil {
-			t.Fatalf("%s: %v", f, err)
-		}
-		for name, hook := range doc.Webhooks {
-			ex := hook.Post.RequestBody.Content["application/json"].Examples["json-example"].Value
-			if !json.Valid([]byte(ex)) {
-				if !strings.HasPrefix(name, "calendar.") {
-					t.Errorf("%s: example of %s is not valid JSON", filepath.Base(f), name)
-				}
-				continue
-			}
-			out = append(out, genBody{origin: filepath.Base(f) + " example", name: name, data: []byte(ex)})
-		}
+	for _, e := range s.Events {
+		out = append(out, genBody{origin: "synthesized " + e.Name, name: e.Name, data: snapshot.Body(e)})
 	}
-	sort.Slice(out, func(i, j int) bool { return out[i].name < out[j].name })
 	return out
 }
 
-func genSamples(t testing.TB) []genBody {
+// genTestdataBodies returns the recorded bodies in testdata/bodies (see
+// testdata/SOURCES), named <event>.<origin>.json.
+func genTestdataBodies(t testing.TB) []genBody {
 	t.Helper()
-	files, err := filepath.Glob(filepath.Join(sharedtest.Dir(t), "samples", "*.json"))
+	files, err := filepath.Glob(filepath.Join("testdata", "bodies", "*.json"))
 	if err != nil || len(files) == 0 {
-		t.Fatalf("no samples: %v", err)
+		t.Fatalf("no bodies in testdata/bodies: %v", err)
 	}
 	var out []genBody
 	for _, f := range files {
@@ -83,38 +56,29 @@ func genSamples(t testing.TB) []genBody {
 		if !json.Valid(b) {
 			t.Fatalf("%s: not valid JSON", f)
 		}
-		// Samples are named <event>.<origin>.json.
 		name := strings.TrimSuffix(filepath.Base(f), ".json")
 		name = name[:strings.LastIndexByte(name, '.')]
-		out = append(out, genBody{origin: "samples/" + filepath.Base(f), name: name, data: b})
+		out = append(out, genBody{origin: f, name: name, data: b})
 	}
 	return out
 }
 
-// TestGeneratedRoundTrip decodes every valid spec example and every sample
-// and checks that re-encoding the typed payload keeps every member the
-// schema declares (that is, that the generated struct has) with the value
-// the input had.
+// TestGeneratedRoundTrip decodes a synthesized body of every typed event
+// and every recorded body, and checks that re-encoding the typed payload
+// keeps every member the schema declares (that is, that the generated
+// struct has) with the value the input had.
 func TestGeneratedRoundTrip(t *testing.T) {
-	examples := genSpecExamples(t)
-	if len(examples) != 460 {
-		t.Errorf("got %d valid spec examples, want 460 (471 minus the 11 calendar ones)", len(examples))
+	synth := genSynthBodies(t)
+	if len(synth) != 471 {
+		t.Errorf("got %d synthesized bodies, want one per typed event (471)", len(synth))
 	}
-	bodies := append(examples, genSamples(t)...)
+	bodies := append(synth, genTestdataBodies(t)...)
 	declared := genDeclaredPaths(t)
-	if len(declared) < 471 {
-		t.Errorf("index declares fields for %d events", len(declared))
+	if len(declared) < 450 {
+		t.Errorf("the snapshot declares payload members for only %d events", len(declared))
 	}
 	typed := 0
-	renamed := 0
 	for _, b := range bodies {
-		if fixed, ok := genFixName(t, b); ok {
-			// Zoom's example (or the sample copied from it) names another
-			// event: a copy-and-paste defect of the spec. Decode it as the
-			// event it documents.
-			renamed++
-			b.data = fixed
-		}
 		ev, err := event.Parse(b.data)
 		if err != nil {
 			t.Errorf("%s: Parse: %v", b.origin, err)
@@ -158,65 +122,79 @@ func TestGeneratedRoundTrip(t *testing.T) {
 			t.Errorf("%s: %s", b.origin, m)
 		}
 	}
-	t.Logf("%d bodies, %d typed; %d carried another event's name and were checked under their own", len(bodies), typed, renamed)
-	if renamed > 12 {
-		t.Errorf("%d bodies carry another event's name; expected at most 12 (known spec defects)", renamed)
-	}
-	if typed < 500 {
-		t.Errorf("only %d typed bodies checked", typed)
+	t.Logf("%d bodies, %d typed", len(bodies), typed)
+	if typed < 473 {
+		t.Errorf("only %d typed bodies checked, want 471 synthesized and 2 recorded", typed)
 	}
 }
 
-// genDeclaredPaths returns, per event, the member paths its schema
-// declares, read from the shared index (index/events-index.json, built from
-// the specs independently of the generator).
-func genDeclaredPaths(t testing.TB) map[string]map[string]bool {
-	t.Helper()
-	b, err := os.ReadFile(filepath.Join(sharedtest.Dir(t), "index", "events-index.json"))
+// TestGeneratedEnvelopeMembers checks that every envelope member the
+// snapshot declares (download_token, callback_url, ...) reaches
+// [event.Event.Envelope] from a synthesized body.
+func TestGeneratedEnvelopeMembers(t *testing.T) {
+	s, err := snapshot.Load()
 	if err != nil {
 		t.Fatal(err)
 	}
-	var idx map[string]struct {
-		Fields []struct {
-			Path string `json:"path"`
-		} `json:"fields"`
+	n := 0
+	for _, e := range s.Events {
+		if len(e.Envelope) == 0 {
+			continue
+		}
+		ev, err := event.Parse(snapshot.Body(e))
+		if err != nil {
+			t.Fatal(err)
+		}
+		enc, err := json.Marshal(ev.Envelope())
+		if err != nil {
+			t.Fatal(err)
+		}
+		var got map[string]any
+		if err := json.Unmarshal(enc, &got); err != nil {
+			t.Fatal(err)
+		}
+		for _, m := range e.Envelope {
+			n++
+			if genIsZero(got[m.Name]) {
+				t.Errorf("%s: envelope member %q lost: Envelope() = %s", e.Name, m.Name, enc)
+			}
+		}
 	}
-	if err := json.Unmarshal(b, &idx); err != nil {
+	if n < 10 {
+		t.Errorf("only %d envelope members checked", n)
+	}
+}
+
+// genDeclaredPaths returns, per event, the payload member paths its schema
+// declares, read from the snapshot (not from the generated code), with []
+// for array elements.
+func genDeclaredPaths(t testing.TB) map[string]map[string]bool {
+	t.Helper()
+	s, err := snapshot.Load()
+	if err != nil {
 		t.Fatal(err)
 	}
 	out := map[string]map[string]bool{}
-	for name, e := range idx {
-		if len(e.Fields) == 0 {
+	var walk func(m map[string]bool, path string, n *snapshot.Node)
+	walk = func(m map[string]bool, path string, n *snapshot.Node) {
+		for _, c := range n.Members {
+			p := path + "." + c.Name
+			m[p] = true
+			walk(m, p, c)
+		}
+		if n.Items != nil {
+			walk(m, path+"[]", n.Items)
+		}
+	}
+	for _, e := range s.Events {
+		if e.Payload == nil || len(e.Payload.Members) == 0 {
 			continue
 		}
 		m := map[string]bool{}
-		for _, f := range e.Fields {
-			m[f.Path] = true
-		}
-		out[name] = m
+		walk(m, "payload", e.Payload)
+		out[e.Name] = m
 	}
 	return out
-}
-
-// genFixName returns the body with its "event" member set to b.name, and
-// whether that changed anything.
-func genFixName(t testing.TB, b genBody) ([]byte, bool) {
-	t.Helper()
-	var m map[string]json.RawMessage
-	if err := json.Unmarshal(b.data, &m); err != nil {
-		t.Fatalf("%s: %v", b.origin, err)
-	}
-	var name string
-	_ = json.Unmarshal(m["event"], &name)
-	if name == b.name {
-		return nil, false
-	}
-	m["event"], _ = json.Marshal(b.name)
-	fixed, err := json.Marshal(m)
-	if err != nil {
-		t.Fatal(err)
-	}
-	return fixed, true
 }
 
 func genDecode(b []byte, v any) error {
@@ -594,10 +572,11 @@ func TestGeneratedCompareDetects(t *testing.T) {
 	}
 }
 
-// TestGeneratedNeverAborts mutates every spec example (all strings become
-// numbers, all numbers strings, all bools objects) and checks that Parse
-// still returns the event typed: a wrong type is a Problem, never an error,
-// so no generated type may fail the whole decode.
+// TestGeneratedNeverAborts mutates a synthesized body of every typed
+// event (all strings become numbers, all numbers strings, all bools
+// objects) and checks that Parse still returns the event typed: a wrong
+// type is a Problem, never an error, so no generated type may fail the
+// whole decode.
 func TestGeneratedNeverAborts(t *testing.T) {
 	mutations := []func(any) any{
 		func(v any) any {
@@ -619,7 +598,7 @@ func TestGeneratedNeverAborts(t *testing.T) {
 			return v
 		},
 	}
-	for _, b := range genSpecExamples(t) {
+	for _, b := range genSynthBodies(t) {
 		var root map[string]any
 		if err := genDecode(b.data, &root); err != nil {
 			t.Fatal(err)

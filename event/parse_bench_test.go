@@ -5,7 +5,7 @@ import (
 	"testing"
 
 	"github.com/zoomevents/zoomevents/event"
-	"github.com/zoomevents/zoomevents/internal/sharedtest"
+	"github.com/zoomevents/zoomevents/internal/eventgen/snapshot"
 )
 
 // benchEnvelope is the floor's decoding target: the members Parse decodes
@@ -18,18 +18,25 @@ type benchEnvelope[P any] struct {
 	DownloadToken string `json:"download_token"`
 }
 
-// benchBodies returns the small, medium and large bodies: meeting.started
-// (compacted docs example), meeting.updated (compacted docs example, with
-// nested settings and old_object) and recording.completed with its
-// recording_files repeated to about 256 KiB.
+// benchBodies returns the small, medium and large bodies, synthesized from
+// the snapshot of Zoom's specs (every declared member present):
+// meeting.started (292 B), meeting.updated (4.1 KiB, with nested settings
+// and old_object) and recording.completed with its recording_files
+// repeated to about 256 KiB.
 func benchBodies(b *testing.B) (small, medium, large []byte) {
 	b.Helper()
-	read := func(name string) []byte { return sharedtest.Sample(b, name) }
-	small = read("meeting.started.docs.json")
-	medium = read("meeting.updated.docs.json")
+	read := func(name string) []byte {
+		body, err := snapshot.BodyOf(name)
+		if err != nil {
+			b.Fatal(err)
+		}
+		return body
+	}
+	small = read("meeting.started")
+	medium = read("meeting.updated")
 
 	var rec map[string]any
-	if err := json.Unmarshal(read("recording.completed.docs.json"), &rec); err != nil {
+	if err := json.Unmarshal(read("recording.completed"), &rec); err != nil {
 		b.Fatal(err)
 	}
 	obj := rec["payload"].(map[string]any)["object"].(map[string]any)

@@ -20,7 +20,6 @@ import (
 	"go.uber.org/goleak"
 
 	"github.com/zoomevents/zoomevents/event"
-	"github.com/zoomevents/zoomevents/internal/sharedtest"
 	"github.com/zoomevents/zoomevents/webhook"
 	"github.com/zoomevents/zoomevents/webhook/webhooktest"
 )
@@ -115,7 +114,7 @@ func TestEvents(t *testing.T) {
 }
 
 func TestParse(t *testing.T) {
-	path := filepath.Join(sharedtest.Dir(t), "samples", "meeting.started.real.json")
+	path := filepath.Join("..", "..", "event", "testdata", "bodies", "meeting.started.real.json")
 	te := newTestEnv(nil, "")
 	require.Equal(t, 0, runCLI(t, te, "parse", "--json", path))
 	var got struct {

@@ -2,10 +2,13 @@ package main
 
 import (
 	"bytes"
+	"encoding/json"
 	"os"
 	"path/filepath"
 	"strings"
 	"testing"
+
+	"github.com/zoomevents/zoomevents/internal/eventgen/snapshot"
 )
 
 func TestCamel(t *testing.T) {
@@ -66,7 +69,7 @@ func TestFieldTypes(t *testing.T) {
 	g := &gen{shapes: map[string]*shape{}, envelope: map[string]*envField{}, reserved: map[string]bool{}}
 	schema := deref(doc, doc.get("webhooks").get("x.y").get("post").get("requestBody").get("content").get("application/json").get("schema"))
 	example, _ := parseJSON([]byte(`{"event":"x.y","payload":{"object":{"id":"5","flag":"cloud","count":"12","session_id":77}}}`))
-	g.addEvent(doc, "p", "x.y", schema, example)
+	g.addEvent(importEvent(doc, "p", "x.y", schema, example))
 	obj := g.events[0].fields[0].t.shape
 	want := map[string]string{
 		"id": "ID", "session_id": "ID", "host_id": "ID", "login_type": "Int", "count": "Int",
@@ -101,26 +104,23 @@ func TestFieldTypes(t *testing.T) {
 	}
 }
 
-// TestGenerateDeterministic generates twice from the real specs and
-// compares the output with itself and with the committed files.
+// committedSnapshot is the snapshot file, relative to this package.
+const committedSnapshot = "snapshot/zoom-webhooks.json"
+
+// TestGenerateDeterministic generates twice from the committed snapshot
+// and compares the output with itself and with the committed files.
 func TestGenerateDeterministic(t *testing.T) {
-	dir, err := os.Getwd()
+	data, err := os.ReadFile(committedSnapshot)
 	if err != nil {
 		t.Fatal(err)
 	}
-	var shared string
-	for d := dir; ; d = filepath.Dir(d) {
-		if fi, err := os.Stat(filepath.Join(d, "shared", "zoom-events", "specs")); err == nil && fi.IsDir() {
-			shared = filepath.Join(d, "shared", "zoom-events")
-			break
-		}
-		if filepath.Dir(d) == d {
-			t.Fatal("shared/zoom-events not found in any parent of the working directory")
-		}
-	}
 	out := filepath.Join("..", "..", "event")
 	run := func() map[string][]byte {
-		g, err := load(filepath.Join(shared, "specs"), filepath.Join(shared, "contact-center"), out)
+		s, err := snapshot.Decode(data)
+		if err != nil {
+			t.Fatal(err)
+		}
+		g, err := load(s, out)
 		if err != nil {
 			t.Fatal(err)
 		}
@@ -131,8 +131,8 @@ func TestGenerateDeterministic(t *testing.T) {
 		return files
 	}
 	a, b := run(), run()
-	if len(a) != len(b) {
-		t.Fatalf("%d files, then %d", len(a), len(b))
+	if len(a) != len(b) || len(a) != 26 {
+		t.Fatalf("%d files, then %d; want 26", len(a), len(b))
 	}
 	for name, content := range a {
 		if !bytes.Equal(content, b[name]) {
@@ -145,6 +145,119 @@ func TestGenerateDeterministic(t *testing.T) {
 	}
 	if len(stale) > 0 {
 		t.Errorf("committed files are stale (run go generate ./event/...): %v", stale)
+	}
+}
+
+// TestSnapshotCanonical checks that the committed snapshot is in the form
+// the import writes (so a hand edit or a reformatting shows up), and small.
+func TestSnapshotCanonical(t *testing.T) {
+	data, err := os.ReadFile(committedSnapshot)
+	if err != nil {
+		t.Fatal(err)
+	}
+	if len(data) > 1500<<10 {
+		t.Errorf("snapshot is %d bytes; keep it under 1.5 MB", len(data))
+	}
+	s, err := snapshot.Decode(data)
+	if err != nil {
+		t.Fatal(err)
+	}
+	again, err := snapshot.Encode(s)
+	if err != nil {
+		t.Fatal(err)
+	}
+	if !bytes.Equal(again, data) {
+		t.Error("the committed snapshot is not in canonical form: re-run the import")
+	}
+	for i := 1; i < len(s.Events); i++ {
+		a, b := s.Events[i-1], s.Events[i]
+		if a.Product == b.Product && a.Name >= b.Name {
+			t.Errorf("events out of order: %q before %q", a.Name, b.Name)
+		}
+	}
+}
+
+// TestGenerateIgnoresEscapes checks that the generated code depends on
+// the snapshot's facts, not on how its file escapes them: the same enum
+// written as "\u003c" or as "<" gives the same comment.
+func TestGenerateIgnoresEscapes(t *testing.T) {
+	gen := func(lit string) string {
+		g := &gen{shapes: map[string]*shape{}, envelope: map[string]*envField{}, reserved: map[string]bool{}}
+		g.addEvent(&snapshot.Event{Name: "x.y", Product: "p", Payload: &snapshot.Node{Members: []*snapshot.Node{
+			{Name: "op", Type: "string", Enum: []json.RawMessage{json.RawMessage(lit), json.RawMessage("1.50")}},
+		}}})
+		return strings.Join(g.events[0].fields[0].enum, " ")
+	}
+	a, b := gen(`"\u003c"`), gen(`"<"`)
+	if a != b || a != `"\u003c" 1.50` {
+		t.Errorf("enum literals %s and %s", a, b)
+	}
+}
+
+// TestImportFactsOnly imports a small spec directory twice and checks
+// that the snapshot is the same both times, keeps the facts, and holds no
+// description, summary or example text.
+func TestImportFactsOnly(t *testing.T) {
+	dir := t.TempDir()
+	spec := `{"openapi":"3.1.0","info":{"title":"PROSE-TITLE","description":"PROSE-INFO"},"webhooks":{
+		"b.second":{"post":{"summary":"PROSE-SUMMARY","requestBody":{"description":"PROSE-BODY","content":{"application/json":{
+			"schema":{"type":"object","required":["event","payload"],"properties":{
+				"event":{"type":"string"},"event_ts":{"type":"integer","format":"int64"},
+				"download_token":{"type":"string","description":"PROSE-TOKEN"},
+				"payload":{"type":"object","required":["object"],"properties":{
+					"account_id":{"type":"string","description":"PROSE-ACCOUNT","example":"EXAMPLE-ACCOUNT"},
+					"object":{"type":"object","properties":{
+						"id":{"type":"integer","x-enum-descriptions":["PROSE-ENUM"]},
+						"status":{"type":"string","enum":["on","off"],"default":"on"},
+						"files":{"type":"array","items":{"$ref":"#/components/schemas/File"}}}}}}}},
+			"examples":{"json-example":{"value":"{\"event\":\"b.second\",\"payload\":{\"account_id\":\"EXAMPLE-VALUE\",\"object\":{\"id\":\"123\",\"files\":[{\"size\":1.5}]}}}"}}}}}}},
+		"a.first":{"post":{"requestBody":{"content":{"application/json":{"schema":{"type":"object","properties":{"payload":{"type":"object"}}}}}}}}},
+		"components":{"schemas":{"File":{"type":"object","description":"PROSE-FILE","properties":{"size":{"type":"number"}}}}}}`
+	for name, content := range map[string]string{
+		"specs/zeta.webhooks.json":                  spec,
+		"specs/alpha.webhooks.json":                 `{"webhooks":{"c.third":{"post":{"requestBody":{"content":{"application/json":{"schema":{"type":"object"}}}}}}}}`,
+		"specs/README.md":                           "PROSE-README",
+		"contact-center/contact_center.events.json": `{"description":"PROSE-CC","events":["contact_center.one","contact_center.two"]}`,
+	} {
+		path := filepath.Join(dir, name)
+		if err := os.MkdirAll(filepath.Dir(path), 0o755); err != nil {
+			t.Fatal(err)
+		}
+		if err := os.WriteFile(path, []byte(content), 0o644); err != nil {
+			t.Fatal(err)
+		}
+	}
+	encode := func() []byte {
+		s, err := importSpecs(filepath.Join(dir, "specs"), filepath.Join(dir, "contact-center"))
+		if err != nil {
+			t.Fatal(err)
+		}
+		b, err := snapshot.Encode(s)
+		if err != nil {
+			t.Fatal(err)
+		}
+		return b
+	}
+	a := encode()
+	if b := encode(); !bytes.Equal(a, b) {
+		t.Fatal("two imports of the same files differ")
+	}
+	for _, prose := range []string{"PROSE", "EXAMPLE"} {
+		if bytes.Contains(a, []byte(prose)) {
+			t.Errorf("snapshot holds %s text:\n%s", prose, a)
+		}
+	}
+	want := `{"version":1,
+"products":["alpha","zeta"],
+"contact_center":["contact_center.one","contact_center.two"],
+"events":[
+{"name":"c.third","product":"alpha"},
+{"name":"a.first","product":"zeta","payload":{}},
+{"name":"b.second","product":"zeta","envelope":[{"n":"download_token","t":"string"}],"payload":{"m":[{"n":"account_id","t":"string","x":"s"},{"n":"object","t":"object","r":true,"m":[{"n":"id","t":"integer","x":"S"},{"n":"status","t":"string","e":["on","off"]},{"n":"files","t":"array","i":{"t":"object","m":[{"n":"size","t":"number","x":"n"}],"x":"o"},"x":"a"}],"x":"o"}]}}
+]}
+`
+	if string(a) != want {
+		t.Errorf("snapshot:\n%s\nwant:\n%s", a, want)
 	}
 }
 

@@ -1,6 +1,7 @@
 package main
 
 import (
+	"bytes"
 	"crypto/sha256"
 	"encoding/hex"
 	"encoding/json"
@@ -13,10 +14,12 @@ import (
 	"sort"
 	"strconv"
 	"strings"
+
+	"github.com/zoomevents/zoomevents/internal/eventgen/snapshot"
 )
 
 // nameOnly lists events known by name from sources other than the spec
-// files (see ../shared/docs/zoom-events.md §3 and §6). They are registered
+// files (the project's research notes, zoom-events.md §3 and §6). They are registered
 // untyped: delivered raw. endpoint.url_validation is answered by the
 // webhook package before any handler sees it.
 var nameOnly = []struct{ name, product string }{
@@ -142,38 +145,16 @@ type ctx struct {
 
 func (c ctx) child(name string) ctx { return ctx{c.ev, c.path + "." + name} }
 
-func load(specDir, ccDir, outDir string) (*gen, error) {
+func load(snap *snapshot.Snapshot, outDir string) (*gen, error) {
 	g := &gen{shapes: map[string]*shape{}, envelope: map[string]*envField{}, reserved: map[string]bool{}}
 	if err := g.reserveExisting(outDir); err != nil {
 		return nil, err
 	}
-	files, err := filepath.Glob(filepath.Join(specDir, "*.webhooks.json"))
-	if err != nil {
-		return nil, err
+	g.products = append(g.products, snap.Products...)
+	for _, e := range snap.Events {
+		g.addEvent(e)
 	}
-	if len(files) == 0 {
-		return nil, fmt.Errorf("no *.webhooks.json in %s", specDir)
-	}
-	sort.Strings(files)
-	for _, f := range files {
-		if err := g.loadSpec(f); err != nil {
-			return nil, fmt.Errorf("%s: %v", f, err)
-		}
-	}
-	b, err := os.ReadFile(filepath.Join(ccDir, "contact_center.events.json"))
-	if err != nil {
-		return nil, err
-	}
-	var cc struct {
-		Events []string `json:"events"`
-	}
-	if err := json.Unmarshal(b, &cc); err != nil {
-		return nil, fmt.Errorf("contact center names: %v", err)
-	}
-	if len(cc.Events) == 0 {
-		return nil, fmt.Errorf("contact center names: empty list")
-	}
-	for _, n := range cc.Events {
+	for _, n := range snap.ContactCenter {
 		g.untyped = append(g.untyped, struct{ name, product string }{n, "contact-center"})
 	}
 	typed := map[string]bool{}
@@ -249,67 +230,25 @@ func (g *gen) reserveExisting(dir string) error {
 	return nil
 }
 
-func (g *gen) loadSpec(path string) error {
-	product := strings.TrimSuffix(filepath.Base(path), ".webhooks.json")
-	b, err := os.ReadFile(path)
-	if err != nil {
-		return err
-	}
-	doc, err := parseJSON(b)
-	if err != nil {
-		return err
-	}
-	hooks := doc.get("webhooks")
-	if hooks == nil || hooks.kind != 'o' {
-		return fmt.Errorf("no webhooks object")
-	}
-	g.products = append(g.products, product)
-	names, ops := hooks.members()
-	for i, name := range names {
-		body := ops[i].get("post").get("requestBody").get("content").get("application/json")
-		schema := deref(doc, body.get("schema"))
-		if schema == nil {
-			return fmt.Errorf("%s: no schema", name)
-		}
-		var example *node
-		if v := body.get("examples").get("json-example").get("value"); v != nil && v.kind == 's' {
-			example, _ = parseJSON([]byte(v.str)) // invalid examples (calendar) are ignored
-		}
-		g.addEvent(doc, product, name, schema, example)
-	}
-	return nil
-}
-
-func (g *gen) addEvent(doc *node, product, name string, schema, example *node) {
-	ev := &eventDef{name: name, product: product, typeName: camel(name)}
-	keys, vals := properties(doc, schema)
-	for i, k := range keys {
-		switch k {
-		case "event", "event_ts", "payload":
-			continue
-		}
-		ev.envelope = append(ev.envelope, k)
-		var exs []*node
-		if v := example.get(k); v != nil {
-			exs = append(exs, v)
-		}
-		t := g.fieldType(doc, k, deref(doc, vals[i]), exs, ctx{ev, k})
-		ef := g.envelope[k]
+func (g *gen) addEvent(e *snapshot.Event) {
+	ev := &eventDef{name: e.Name, product: e.Product, typeName: camel(e.Name)}
+	for _, m := range e.Envelope {
+		ev.envelope = append(ev.envelope, m.Name)
+		t := g.fieldType(m.Name, m, ctx{ev, m.Name})
+		ef := g.envelope[m.Name]
 		if ef == nil {
-			ef = &envField{json: k, t: t}
-			g.envelope[k] = ef
+			ef = &envField{json: m.Name, t: t}
+			g.envelope[m.Name] = ef
 		} else if ef.t.key() != t.key() {
 			ef.t = &gtype{k: kRaw}
 		}
-		ef.events = append(ef.events, name)
+		ef.events = append(ef.events, e.Name)
 	}
-	payload := deref(doc, schema.get("properties").get("payload"))
-	var exs []*node
-	if v := example.get("payload"); v != nil && v.kind == 'o' {
-		exs = append(exs, v)
+	var members []*snapshot.Node
+	if e.Payload != nil {
+		members = e.Payload.Members
 	}
-	c := ctx{ev, "payload"}
-	fields := g.buildFields(doc, payload, exs, c)
+	fields := g.buildFields(members, ctx{ev, "payload"})
 	ev.common = true
 	snake := false
 	for _, f := range fields {
@@ -344,215 +283,6 @@ func (g *gen) addEvent(doc *node, product, name string, schema, example *node) {
 	g.events = append(g.events, ev)
 }
 
-// deref follows $ref pointers. Zoom's pointers name the "paths" form of
-// the document ("#/paths/<event>/post/..."), which the files keep as
-// "webhooks".
-func deref(doc, s *node) *node {
-	for i := 0; i < 16 && s != nil; i++ {
-		ref := s.getStr("$ref")
-		if ref == "" {
-			return s
-		}
-		s = pointer(doc, ref)
-	}
-	return s
-}
-
-func pointer(doc *node, ref string) *node {
-	if !strings.HasPrefix(ref, "#/") {
-		return nil
-	}
-	cur := doc
-	for i, p := range strings.Split(ref[2:], "/") {
-		p = strings.ReplaceAll(strings.ReplaceAll(p, "~1", "/"), "~0", "~")
-		if i == 0 && p == "paths" && doc.get("paths") == nil {
-			p = "webhooks"
-		}
-		if cur != nil && cur.kind == 'a' {
-			n, err := strconv.Atoi(p)
-			if err != nil || n < 0 || n >= len(cur.arr) {
-				return nil
-			}
-			cur = cur.arr[n]
-			continue
-		}
-		cur = cur.get(p)
-		if cur == nil {
-			return nil
-		}
-	}
-	return cur
-}
-
-// alternatives returns the schemas of allOf, anyOf and oneOf.
-func alternatives(doc, s *node) []*node {
-	var out []*node
-	for _, k := range []string{"allOf", "anyOf", "oneOf"} {
-		if a := s.get(k); a != nil && a.kind == 'a' {
-			for _, x := range a.arr {
-				if x = deref(doc, x); x != nil && x.kind == 'o' {
-					out = append(out, x)
-				}
-			}
-		}
-	}
-	return out
-}
-
-// schemaType returns the JSON Schema type of s, inferring it when absent.
-func schemaType(doc, s *node) string {
-	if t := s.get("type"); t != nil {
-		switch t.kind {
-		case 's':
-			return t.str
-		case 'a':
-			for _, x := range t.arr {
-				if x.kind == 's' && x.str != "null" {
-					return x.str
-				}
-			}
-		}
-	}
-	if s.get("properties") != nil {
-		return "object"
-	}
-	if s.get("items") != nil || s.get("item") != nil {
-		return "array"
-	}
-	for _, a := range alternatives(doc, s) {
-		if t := schemaType(doc, a); t != "" {
-			return t
-		}
-	}
-	return ""
-}
-
-func schemaFormat(doc, s *node) string {
-	if f := s.getStr("format"); f != "" {
-		return f
-	}
-	for _, a := range alternatives(doc, s) {
-		if f := schemaFormat(doc, a); f != "" {
-			return f
-		}
-	}
-	return ""
-}
-
-// properties returns the declared members of an object schema in order,
-// merging those of its allOf/anyOf/oneOf alternatives (first wins).
-func properties(doc, s *node) ([]string, []*node) {
-	var keys []string
-	var vals []*node
-	seen := map[string]bool{}
-	var add func(s *node, depth int)
-	add = func(s *node, depth int) {
-		if s == nil || depth > 8 {
-			return
-		}
-		props := s.get("properties")
-		if props == nil && depth == 0 {
-			props = strayProperties(s)
-		}
-		ks, vs := props.members()
-		for i, k := range ks {
-			if k == "" || seen[k] || vs[i].kind != 'o' {
-				continue
-			}
-			seen[k] = true
-			keys = append(keys, k)
-			vals = append(vals, vs[i])
-		}
-		for _, a := range alternatives(doc, s) {
-			add(a, depth+1)
-		}
-	}
-	add(s, 0)
-	return keys, vals
-}
-
-// schemaKeywords are the JSON Schema keywords found in Zoom's specs.
-var schemaKeywords = map[string]bool{
-	"type": true, "description": true, "properties": true, "required": true, "example": true,
-	"additionalProperties": true, "enum": true, "format": true, "items": true, "item": true,
-	"x-enum-descriptions": true, "deprecated": true, "title": true, "$schema": true, "maxLength": true,
-	"anyOf": true, "oneOf": true, "allOf": true, "default": true, "additionalItems": true, "$ref": true,
-	"maxItems": true, "pattern": true, "maximum": true, "minimum": true, "minLength": true,
-	"readOnly": true, "x-enum": true, "require": true, "components": true, "uniqueItems": true,
-}
-
-// strayProperties recovers the members of an object schema that lists
-// them beside its keywords instead of under "properties" (a defect of a
-// few phone schemas). It returns nil unless s is such a schema.
-func strayProperties(s *node) *node {
-	if s.getStr("type") != "object" {
-		return nil
-	}
-	var out *node
-	keys, vals := s.members()
-	for i, k := range keys {
-		if schemaKeywords[k] || vals[i].kind != 'o' || vals[i].getStr("type") == "" {
-			continue
-		}
-		if out == nil {
-			out = &node{kind: 'o'}
-		}
-		out.keys = append(out.keys, k)
-		out.vals = append(out.vals, vals[i])
-	}
-	return out
-}
-
-// requiredSet returns the required members of an object schema; "require"
-// is a misspelling found in the QSS specs.
-func requiredSet(doc, s *node) map[string]bool {
-	req := map[string]bool{}
-	addFrom := func(s *node) {
-		for _, k := range []string{"required", "require"} {
-			if r := s.get(k); r != nil && r.kind == 'a' {
-				for _, x := range r.arr {
-					if x.kind == 's' {
-						req[x.str] = true
-					}
-				}
-			}
-		}
-	}
-	addFrom(s)
-	if a := s.get("allOf"); a != nil && a.kind == 'a' {
-		for _, x := range a.arr {
-			addFrom(deref(doc, x))
-		}
-	}
-	for _, k := range []string{"anyOf", "oneOf"} {
-		if a := s.get(k); a != nil && a.kind == 'a' && len(a.arr) == 1 {
-			addFrom(deref(doc, a.arr[0]))
-		}
-	}
-	return req
-}
-
-func enumValues(doc, s *node) []string {
-	e := s.get("enum")
-	if e == nil && schemaType(doc, s) == "array" {
-		items := s.get("items")
-		if items == nil {
-			items = s.get("item")
-		}
-		e = deref(doc, items).get("enum")
-	}
-	if e == nil || e.kind != 'a' {
-		return nil
-	}
-	var out []string
-	for _, x := range e.arr {
-		if l := x.literal(); l != "" {
-			out = append(out, l)
-		}
-	}
-	return out
-}
-
 // idNames always decode as ID: identifiers Zoom sends as numbers in some
 // payloads and strings in others (zoom-events.md §4).
 var idNames = map[string]bool{"id": true, "session_id": true, "extension_number": true}
@@ -583,43 +313,27 @@ func isDateFormat(f string) bool {
 	return false
 }
 
-// fieldType returns the Go type for the member name with schema s; exs are
-// the values the spec's own example has there, used to catch drift between
+// fieldType returns the Go type for the member name with schema s. The
+// kinds of the values in Zoom's own example (s.Seen) catch drift between
 // Zoom's schema and example.
-func (g *gen) fieldType(doc *node, name string, s *node, exs []*node, c ctx) *gtype {
-	if s == nil {
-		return &gtype{k: kRaw}
-	}
-	t := schemaType(doc, s)
-	switch t {
+func (g *gen) fieldType(name string, s *snapshot.Node, c ctx) *gtype {
+	switch s.Type {
 	case "object":
-		if !examplesAre(exs, 'o') {
+		if !seenOnly(s.Seen, 'o') || len(s.Members) == 0 {
 			return &gtype{k: kRaw}
 		}
-		if keys, _ := properties(doc, s); len(keys) == 0 {
-			return &gtype{k: kRaw}
-		}
-		return g.structType(doc, s, exs, c)
+		return g.structType(s.Members, c)
 	case "array":
-		if !examplesAre(exs, 'a') {
+		if !seenOnly(s.Seen, 'a') {
 			return &gtype{k: kRaw}
 		}
-		items := s.get("items")
-		if items == nil {
-			items = s.get("item")
-		}
-		items = deref(doc, items)
-		if items == nil || items.kind != 'o' {
+		if s.Items == nil {
 			return &gtype{k: kSlice, elem: &gtype{k: kRaw}}
 		}
-		var elems []*node
-		for _, ex := range exs {
-			elems = append(elems, ex.arr...)
-		}
-		return &gtype{k: kSlice, elem: g.fieldType(doc, singular(name), items, elems, ctx{c.ev, c.path + "[]"})}
+		return &gtype{k: kSlice, elem: g.fieldType(singular(name), s.Items, ctx{c.ev, c.path + "[]"})}
 	}
 	var gt *gtype
-	format := schemaFormat(doc, s)
+	t, format := s.Type, s.Format
 	switch {
 	case t == "string" || strings.HasPrefix(t, "enum"):
 		switch {
@@ -656,14 +370,14 @@ func (g *gen) fieldType(doc *node, name string, s *node, exs []*node, c ctx) *gt
 	}
 	// Where Zoom's own example disagrees with the schema, widen the type
 	// so that the example still decodes without loss.
-	for _, ex := range exs {
-		if compatible(gt.k, ex) {
+	for _, seen := range []byte(s.Seen) {
+		if compatible(gt.k, seen) {
 			continue
 		}
 		switch {
-		case (gt.k == kIntGo || gt.k == kInt64) && ex.kind == 's' && isInteger(ex.str):
+		case (gt.k == kIntGo || gt.k == kInt64) && seen == 'S':
 			gt = &gtype{k: kInt}
-		case (gt.k == kString || gt.k == kDateTime) && ex.kind == 'n' && isInteger(ex.str):
+		case (gt.k == kString || gt.k == kDateTime) && seen == 'N':
 			if intNames[name] {
 				gt = &gtype{k: kInt}
 			} else {
@@ -673,73 +387,55 @@ func (g *gen) fieldType(doc *node, name string, s *node, exs []*node, c ctx) *gt
 			return &gtype{k: kRaw}
 		}
 	}
-	for _, ex := range exs {
-		if !compatible(gt.k, ex) {
+	for _, seen := range []byte(s.Seen) {
+		if !compatible(gt.k, seen) {
 			return &gtype{k: kRaw}
 		}
 	}
 	return gt
 }
 
-func examplesAre(exs []*node, k byte) bool {
-	for _, ex := range exs {
-		if ex.kind != k && ex.kind != 'z' {
+// seenOnly reports whether every example value seen was of kind k.
+func seenOnly(seen string, k byte) bool {
+	for i := 0; i < len(seen); i++ {
+		if seen[i] != k {
 			return false
 		}
 	}
 	return true
 }
 
-func isInteger(s string) bool {
-	_, err := strconv.ParseInt(s, 10, 64)
-	return err == nil
-}
-
-// compatible reports whether a JSON value decodes into k without loss.
-func compatible(k kind, ex *node) bool {
-	if ex == nil || ex.kind == 'z' {
-		return true
-	}
+// compatible reports whether an example value of the kind seen (see
+// [snapshot.Node.Seen]) decodes into k without loss.
+func compatible(k kind, seen byte) bool {
 	switch k {
 	case kString, kDateTime:
-		return ex.kind == 's'
+		return seen == 's' || seen == 'S'
 	case kID:
-		return ex.kind == 's' || ex.kind == 'n'
+		return seen == 's' || seen == 'S' || seen == 'n' || seen == 'N'
 	case kInt:
-		return (ex.kind == 'n' || ex.kind == 's') && isInteger(ex.str)
+		return seen == 'S' || seen == 'N'
 	case kIntGo, kInt64:
-		return ex.kind == 'n' && isInteger(ex.str)
+		return seen == 'N'
 	case kFloat:
-		return ex.kind == 'n'
+		return seen == 'n' || seen == 'N'
 	case kBool:
-		return ex.kind == 'b'
+		return seen == 'b'
 	}
 	return true
 }
 
-func (g *gen) buildFields(doc, s *node, exs []*node, c ctx) []*field {
-	if s == nil {
-		return nil
-	}
-	keys, vals := properties(doc, s)
-	req := requiredSet(doc, s)
+func (g *gen) buildFields(members []*snapshot.Node, c ctx) []*field {
 	used := map[string]bool{}
 	var fields []*field
-	for i, k := range keys {
-		ps := deref(doc, vals[i])
-		var child []*node
-		for _, ex := range exs {
-			if v := ex.get(k); v != nil {
-				child = append(child, v)
-			}
+	for _, m := range members {
+		f := &field{json: m.Name, required: m.Required, t: g.fieldType(m.Name, m, c.child(m.Name))}
+		for _, e := range m.Enum {
+			f.enum = append(f.enum, enumLiteral(e))
 		}
-		f := &field{json: k, required: req[k], t: g.fieldType(doc, k, ps, child, c.child(k))}
-		if ps != nil {
-			f.enum = enumValues(doc, ps)
-		}
-		f.goName = camel(k)
+		f.goName = camel(m.Name)
 		for n := 2; used[f.goName]; n++ {
-			f.goName = camel(k) + strconv.Itoa(n)
+			f.goName = camel(m.Name) + strconv.Itoa(n)
 		}
 		used[f.goName] = true
 		fields = append(fields, f)
@@ -747,8 +443,8 @@ func (g *gen) buildFields(doc, s *node, exs []*node, c ctx) []*field {
 	return fields
 }
 
-func (g *gen) structType(doc, s *node, exs []*node, c ctx) *gtype {
-	fields := g.buildFields(doc, s, exs, c)
+func (g *gen) structType(members []*snapshot.Node, c ctx) *gtype {
+	fields := g.buildFields(members, c)
 	var b strings.Builder
 	for _, f := range fields {
 		fmt.Fprintf(&b, "%s|%s|%s|%v|%s\n", f.json, f.goName, f.t.key(), f.required, strings.Join(f.enum, ","))
@@ -764,4 +460,16 @@ func (g *gen) structType(doc, s *node, exs []*node, c ctx) *gtype {
 	sh.uses = append(sh.uses, use{c.ev.name, c.path})
 	sh.products[c.ev.product] = true
 	return &gtype{k: kStruct, shape: sh}
+}
+
+// enumLiteral renders an enum value as the generated comments show it: a
+// string as encoding/json quotes it, any other value as its JSON text. It
+// does not depend on how the snapshot file escapes the value.
+func enumLiteral(raw json.RawMessage) string {
+	var s string
+	if json.Unmarshal(raw, &s) == nil {
+		b, _ := json.Marshal(s)
+		return string(b)
+	}
+	return string(bytes.TrimSpace(raw))
 }

@@ -1,17 +1,37 @@
-// Command eventgen generates the typed payloads of package event from Zoom's
-// webhook OpenAPI documents.
+// Command eventgen generates the typed payloads of package event from the
+// committed snapshot of Zoom's webhook specifications, and writes that
+// snapshot from Zoom's documents in its import mode.
 //
-// It reads every <product>.webhooks.json in the -specs directory and the
-// Contact Center name list in the -contact-center directory, and writes one
-// <product>_gen.go per product, shared_gen.go (nested types used by several
-// products) and catalog_gen.go (the catalog, the payload switch and
-// [event.Envelope]) into the -out directory. With -check it writes nothing
-// and exits with status 1, naming the files, if the files in -out differ
-// from what it would write.
+// Generate (what "go generate ./event/..." runs):
 //
-// The output depends only on the input files: running it twice changes
-// nothing. Zoom's prose descriptions are never copied; doc comments are built
-// from facts (names, types, enums, required-ness).
+//	go run ./internal/eventgen -snapshot internal/eventgen/snapshot/zoom-webhooks.json -out event
+//
+// reads the snapshot and writes one <product>_gen.go per product,
+// shared_gen.go (nested types used by several products) and catalog_gen.go
+// (the catalog, the payload switch and [event.Envelope]) into the -out
+// directory. It reads nothing else but the hand-written files of -out
+// (whose names it must not reuse).
+//
+// Import (run by a maintainer when Zoom's documents change):
+//
+//	go run ./internal/eventgen -import \
+//		-specs ../shared/zoom-events/specs \
+//		-contact-center ../shared/zoom-events/contact-center \
+//		-snapshot internal/eventgen/snapshot/zoom-webhooks.json
+//
+// reads every <product>.webhooks.json (Zoom's webhook OpenAPI documents)
+// in -specs and contact_center.events.json (a list of names) in
+// -contact-center, and writes the snapshot: event names, products, member
+// names, types, formats, enums, required-ness and the JSON kinds of the
+// values in Zoom's examples. Zoom's descriptions, summaries and example
+// values are never copied (see snapshot/README.md).
+//
+// With -check either mode writes nothing and exits with status 1, naming
+// the files, if the files it would write differ from those on disk.
+//
+// The output depends only on the input files: running either mode twice
+// changes nothing. Doc comments in the generated code are built from facts
+// (names, types, enums, required-ness).
 package main
 
 import (
@@ -22,33 +42,51 @@ import (
 	"path/filepath"
 	"sort"
 	"strings"
+
+	"github.com/zoomevents/zoomevents/internal/eventgen/snapshot"
 )
 
 func main() {
-	specs := flag.String("specs", "../shared/zoom-events/specs", "directory of Zoom's <product>.webhooks.json files")
-	cc := flag.String("contact-center", "../shared/zoom-events/contact-center", "directory of contact_center.events.json (names only)")
+	imp := flag.Bool("import", false, "write the snapshot from Zoom's spec files (-specs, -contact-center) instead of generating code")
+	specs := flag.String("specs", "", "with -import: directory of Zoom's <product>.webhooks.json files")
+	cc := flag.String("contact-center", "", "with -import: directory of contact_center.events.json (names only)")
+	snap := flag.String("snapshot", "internal/eventgen/snapshot/zoom-webhooks.json", "the snapshot file: read to generate, written by -import")
 	out := flag.String("out", "event", "directory of package event")
-	check := flag.Bool("check", false, "write nothing; exit 1 if the generated files in -out are not up to date")
+	check := flag.Bool("check", false, "write nothing; exit 1 if the files that would be written are not up to date")
 	verbose := flag.Bool("v", false, "print statistics to standard error")
 	flag.Parse()
-
-	g, err := load(*specs, *cc, *out)
+	if flag.NArg() > 0 {
+		fail(fmt.Errorf("unexpected arguments %q", flag.Args()))
+	}
+	if *imp {
+		if *specs == "" || *cc == "" {
+			fail(fmt.Errorf("-import needs -specs and -contact-center"))
+		}
+		runImport(*specs, *cc, *snap, *check)
+		return
+	}
+	data, err := os.ReadFile(*snap)
 	if err != nil {
-		fmt.Fprintln(os.Stderr, "eventgen:", err)
-		os.Exit(2)
+		fail(err)
+	}
+	s, err := snapshot.Decode(data)
+	if err != nil {
+		fail(fmt.Errorf("%s: %w", *snap, err))
+	}
+	g, err := load(s, *out)
+	if err != nil {
+		fail(err)
 	}
 	files, err := g.render()
 	if err != nil {
-		fmt.Fprintln(os.Stderr, "eventgen:", err)
-		os.Exit(2)
+		fail(err)
 	}
 	if *verbose {
 		g.printStats(os.Stderr, files)
 	}
 	stale, err := compare(*out, files)
 	if err != nil {
-		fmt.Fprintln(os.Stderr, "eventgen:", err)
-		os.Exit(2)
+		fail(err)
 	}
 	if *check {
 		if len(stale) > 0 {
@@ -65,16 +103,46 @@ func main() {
 		content, ok := files[f]
 		if !ok {
 			if err := os.Remove(path); err != nil {
-				fmt.Fprintln(os.Stderr, "eventgen:", err)
-				os.Exit(2)
+				fail(err)
 			}
 			continue
 		}
 		if err := os.WriteFile(path, content, 0o644); err != nil {
-			fmt.Fprintln(os.Stderr, "eventgen:", err)
-			os.Exit(2)
+			fail(err)
 		}
 	}
+}
+
+// runImport writes (or, with check, compares) the snapshot of the spec
+// files.
+func runImport(specs, cc, path string, check bool) {
+	s, err := importSpecs(specs, cc)
+	if err != nil {
+		fail(err)
+	}
+	data, err := snapshot.Encode(s)
+	if err != nil {
+		fail(err)
+	}
+	old, err := os.ReadFile(path)
+	if err != nil && !os.IsNotExist(err) {
+		fail(err)
+	}
+	if bytes.Equal(old, data) {
+		return
+	}
+	if check {
+		fmt.Fprintf(os.Stderr, "eventgen: %s differs from the snapshot of %s and %s; run the import and commit\n", path, specs, cc)
+		os.Exit(1)
+	}
+	if err := os.WriteFile(path, data, 0o644); err != nil {
+		fail(err)
+	}
+}
+
+func fail(err error) {
+	fmt.Fprintln(os.Stderr, "eventgen:", err)
+	os.Exit(2)
 }
 
 // generatedHeader starts every file eventgen writes; files in -out that
