@@ -89,7 +89,7 @@ func (p *demoPrinter) mux() *event.Mux {
 func runDemo(ctx context.Context, e *env, args []string) error {
 	fs := newFlags(e, "demo", "", "Runs a fake Zoom on this machine and sends a handful of events through both transports,\n"+
 		"a signed webhook and a WebSocket subscription, into one set of typed handlers. No account needed.")
-	if rest, err := parseFlags(fs, args); err != nil || len(rest) > 0 {
+	if rest, err := fs.parse(args); err != nil || len(rest) > 0 {
 		if err == nil {
 			err = usageError("demo takes no arguments")
 		}

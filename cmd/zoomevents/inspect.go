@@ -13,9 +13,9 @@ import (
 )
 
 func runEvents(_ context.Context, e *env, args []string) error {
-	fs := newFlags(e, "events", "[--json]", "Lists every known event name with its product and whether it decodes typed or raw.")
+	fs := newFlags(e, "events", "", "Lists every known event name with its product and whether it decodes typed or raw.")
 	asJSON := fs.Bool("json", false, "print a JSON array")
-	rest, err := parseFlags(fs, args)
+	rest, err := fs.parse(args)
 	if err != nil {
 		return err
 	}
@@ -56,11 +56,11 @@ func runEvents(_ context.Context, e *env, args []string) error {
 }
 
 func runParse(_ context.Context, e *env, args []string) error {
-	fs := newFlags(e, "parse", "[FILE|-] [--json]",
+	fs := newFlags(e, "parse", "[FILE|-]",
 		"Reads one event body (as a webhook delivers it) from FILE or stdin, prints the Go type it decodes\n"+
 			"into and the typed payload re-encoded as indented JSON. Decode problems go to stderr.")
 	asJSON := fs.Bool("json", false, `print one object {"event","go_type","payload","problems"}`)
-	rest, err := parseFlags(fs, args)
+	rest, err := fs.parse(args)
 	if err != nil {
 		return err
 	}

@@ -3,27 +3,29 @@ package main
 import (
 	"context"
 	"errors"
+	"log/slog"
 	"net/url"
-	"time"
 
 	"github.com/zoomevents/zoomevents/event"
 	"github.com/zoomevents/zoomevents/wsclient"
 )
 
 func runListen(ctx context.Context, e *env, args []string) error {
-	fs := newFlags(e, "listen", "[flags]",
+	fs := newFlags(e, "listen", "",
 		"Subscribes to a Zoom WebSocket event subscription and writes each event to stdout as one line of JSON,\n"+
 			"exactly as Zoom delivered it, or POSTs it, signed, to a local webhook endpoint (--forward-to).\n"+
 			"Credentials from ZOOM_ACCOUNT_ID, ZOOM_CLIENT_ID and ZOOM_CLIENT_SECRET; the subscription from\n"+
 			"ZOOM_SUBSCRIPTION_ID or --endpoint. Connection state and errors go to stderr.")
-	endpoint := fs.String("endpoint", "", "the subscription's endpoint URL as Zoom shows it (wss://ws.zoom.us/ws?subscriptionId=...)")
-	oauthURL := fs.String("oauth-url", "", "token endpoint (default "+wsclient.DefaultTokenURL+")")
+	endpoint := fs.String("endpoint", "", "the subscription's endpoint `URL` as Zoom shows it (wss://ws.zoom.us/ws?subscriptionId=...)")
+	oauthURL := fs.String("oauth-url", "", "token endpoint `URL` (default "+wsclient.DefaultTokenURL+")")
 	heartbeat := fs.Duration("heartbeat", wsclient.DefaultHeartbeatInterval, "heartbeat interval")
-	forwardTo := fs.String("forward-to", "", "POST each event to this webhook URL, signed with ZOOM_WEBHOOK_SECRET_TOKEN, instead of printing it")
+	forwardTo := fs.String("forward-to", "", "POST each event to this webhook `URL`, signed with ZOOM_WEBHOOK_SECRET_TOKEN, instead of printing it")
+	forwardTimeout := fs.Duration("forward-timeout", defaultForwardTimeout, "with --forward-to: how long one attempt may take (Zoom waits 3s)")
+	forwardRetry := fs.Duration("forward-retry", defaultForwardRetry, "with --forward-to: how long to retry one event before giving up on it")
 	clientCredentials := fs.Bool("client-credentials", false, "get tokens with grant_type=client_credentials instead of account_credentials")
 	insecure := fs.Bool("allow-insecure", false, "allow ws:// and http:// to hosts other than loopback")
 	verbose := fs.Bool("v", false, "verbose: debug logging on stderr")
-	rest, err := parseFlags(fs, args)
+	rest, err := fs.parse(args)
 	if err != nil {
 		return err
 	}
@@ -46,21 +48,42 @@ func runListen(ctx context.Context, e *env, args []string) error {
 	if *clientCredentials {
 		cfg.GrantType = wsclient.GrantClientCredentials
 	}
-	for name, v := range map[string]string{"ZOOM_CLIENT_ID": cfg.ClientID, "ZOOM_CLIENT_SECRET": cfg.ClientSecret} {
-		if v == "" {
-			return usageError("environment variable %s is not set", name)
-		}
+	if *forwardTimeout <= 0 || *forwardRetry < 0 {
+		return usageError("--forward-timeout must be positive and --forward-retry not negative")
 	}
+	var missing []string
 	if cfg.AccountID == "" && !*clientCredentials {
-		return usageError("environment variable ZOOM_ACCOUNT_ID is not set")
+		missing = append(missing, "ZOOM_ACCOUNT_ID")
+	}
+	if cfg.ClientID == "" {
+		missing = append(missing, "ZOOM_CLIENT_ID")
+	}
+	if cfg.ClientSecret == "" {
+		missing = append(missing, "ZOOM_CLIENT_SECRET")
 	}
 	if cfg.Endpoint == "" && cfg.SubscriptionID == "" {
-		return usageError("set ZOOM_SUBSCRIPTION_ID or --endpoint")
+		missing = append(missing, "ZOOM_SUBSCRIPTION_ID (or --endpoint)")
+	}
+	if *forwardTo != "" && e.getenv("ZOOM_WEBHOOK_SECRET_TOKEN") == "" {
+		missing = append(missing, "ZOOM_WEBHOOK_SECRET_TOKEN (for --forward-to)")
+	}
+	if err := missingError(missing); err != nil {
+		return err
 	}
 	logger := newLogger(e, *verbose)
-	cfg.Logger = logger
+	// One line per connect: the CLI logs "connected" itself, every other
+	// state change at debug level, and hears only wsclient's warnings and
+	// errors (its own "connected" line is info) unless verbose.
+	cfg.Logger = newLoggerAt(e, slog.LevelWarn)
+	if *verbose {
+		cfg.Logger = logger
+	}
 	cfg.OnStateChange = func(from, to wsclient.State) {
-		logger.Info("zoom websocket", "state", to.String())
+		level := slog.LevelDebug
+		if to == wsclient.StateConnected {
+			level = slog.LevelInfo
+		}
+		logger.Log(ctx, level, "zoom websocket", "state", to.String())
 	}
 
 	var out event.Handler = newLineWriter(e.stdout)
@@ -69,11 +92,13 @@ func runListen(ctx context.Context, e *env, args []string) error {
 		if err != nil || (u.Scheme != "http" && u.Scheme != "https") || u.Host == "" {
 			return usageError("--forward-to must be an http or https URL")
 		}
-		secret, err := requireEnv(e, "ZOOM_WEBHOOK_SECRET_TOKEN")
-		if err != nil {
-			return err
+		out = &forwarder{
+			url:            *forwardTo,
+			secret:         e.getenv("ZOOM_WEBHOOK_SECRET_TOKEN"),
+			logger:         logger,
+			attemptTimeout: *forwardTimeout,
+			maxElapsed:     *forwardRetry,
 		}
-		out = &forwarder{url: *forwardTo, secret: secret, logger: logger, maxElapsed: 2 * time.Minute}
 	}
 	err = wsclient.Subscribe(ctx, cfg, out)
 	if ctx.Err() != nil && (err == nil || errors.Is(err, context.Canceled)) {

@@ -84,7 +84,7 @@ func TestUsageAndExitCodes(t *testing.T) {
 	for _, c := range commands {
 		te := newTestEnv(nil, "")
 		assert.Equal(t, 0, runCLI(t, te, c.name, "-h"), c.name)
-		assert.Contains(t, te.err.String(), "usage: zoomevents "+c.name, c.name)
+		assert.Contains(t, te.out.String(), "usage: zoomevents "+c.name, c.name)
 	}
 	te = newTestEnv(nil, "")
 	assert.Equal(t, 2, runCLI(t, te, "events", "--bogus"))

@@ -13,24 +13,24 @@ import (
 )
 
 func runServe(ctx context.Context, e *env, args []string) error {
-	fs := newFlags(e, "serve", "[flags]",
+	fs := newFlags(e, "serve", "",
 		"Receives Zoom webhooks and writes each verified event to stdout as one line of JSON, exactly as Zoom\n"+
 			"sent it. Answers URL validation challenges (never printed). Secret from ZOOM_WEBHOOK_SECRET_TOKEN.")
-	addr := fs.String("addr", "127.0.0.1:8080", "listen address")
-	path := fs.String("path", "/zoom/webhook", "URL path of the webhook endpoint")
+	addr := fs.String("addr", "127.0.0.1:8080", "`address` to listen on (host:port)")
+	path := fs.String("path", "/zoom/webhook", "URL `path` of the webhook endpoint")
 	noDedup := fs.Bool("no-dedup", false, "print identical redeliveries too (Zoom retries)")
 	verbose := fs.Bool("v", false, "verbose: debug logging on stderr")
-	rest, err := parseFlags(fs, args)
+	rest, err := fs.parse(args)
 	if err != nil {
 		return err
 	}
 	if len(rest) > 0 {
 		return usageError("unexpected argument %q", rest[0])
 	}
-	secret, err := requireEnv(e, "ZOOM_WEBHOOK_SECRET_TOKEN")
-	if err != nil {
+	if err := missingEnv(e, "ZOOM_WEBHOOK_SECRET_TOKEN"); err != nil {
 		return err
 	}
+	secret := e.getenv("ZOOM_WEBHOOK_SECRET_TOKEN")
 	logger := newLogger(e, *verbose)
 
 	var out event.Handler = newLineWriter(e.stdout)
@@ -50,7 +50,49 @@ func runServe(ctx context.Context, e *env, args []string) error {
 	routes := http.NewServeMux()
 	routes.Handle(*path, h)
 	logger.Info("receiving Zoom webhooks", "url", "http://"+ln.Addr().String()+*path)
-	return serveUntilDone(ctx, &http.Server{Handler: routes, ReadHeaderTimeout: 5 * time.Second}, ln)
+	limits := defaultLimits
+	if e.limits != nil {
+		limits = *e.limits
+	}
+	return serveUntilDone(ctx, newServer(routes, limits, logger), ln)
+}
+
+// httpLimits bound what one client can hold of serve's HTTP server.
+type httpLimits struct {
+	readHeader     time.Duration // from the connection (or the request's first byte) to the end of its headers
+	read           time.Duration // from the same start to the end of the body
+	write          time.Duration // from the end of the headers to the end of the answer: the handler's time
+	idle           time.Duration // a keep-alive connection waiting for its next request
+	maxHeaderBytes int
+}
+
+// defaultLimits: Zoom expects an answer within 3 seconds (zoom-protocol.md
+// §1.5) and treats a slower one as a failed delivery to retry, so a request
+// still being read or answered after 10 seconds is not Zoom's, or is a
+// delivery Zoom has already given up on. Zoom's requests carry a dozen
+// short headers (§1.2), far below 64 KiB. Idle keep-alive connections are
+// kept 30 seconds: long enough to reuse a connection within a burst of
+// events, short enough that idle sockets cannot pile up.
+var defaultLimits = httpLimits{
+	readHeader:     5 * time.Second,
+	read:           10 * time.Second,
+	write:          10 * time.Second,
+	idle:           30 * time.Second,
+	maxHeaderBytes: 64 << 10,
+}
+
+// newServer returns serve's HTTP server: every timeout set, and the
+// server's own error log (which can quote client input) through logger.
+func newServer(h http.Handler, l httpLimits, logger *slog.Logger) *http.Server {
+	return &http.Server{
+		Handler:           h,
+		ReadHeaderTimeout: l.readHeader,
+		ReadTimeout:       l.read,
+		WriteTimeout:      l.write,
+		IdleTimeout:       l.idle,
+		MaxHeaderBytes:    l.maxHeaderBytes,
+		ErrorLog:          slog.NewLogLogger(logger.Handler(), slog.LevelWarn),
+	}
 }
 
 // serveUntilDone serves on ln until ctx ends, then shuts down, giving
@@ -72,14 +114,4 @@ func serveUntilDone(ctx context.Context, srv *http.Server, ln net.Listener) erro
 		return err
 	}
 	return nil
-}
-
-// newLogger logs state changes and errors to stderr, and debug detail
-// with verbose.
-func newLogger(e *env, verbose bool) *slog.Logger {
-	level := slog.LevelInfo
-	if verbose {
-		level = slog.LevelDebug
-	}
-	return slog.New(slog.NewTextHandler(e.stderr, &slog.HandlerOptions{Level: level}))
 }

@@ -2,6 +2,7 @@ package main
 
 import (
 	"context"
+	"encoding/json"
 	"fmt"
 	"io"
 	"net/http"
@@ -13,36 +14,47 @@ import (
 )
 
 func runTrigger(ctx context.Context, e *env, args []string) error {
-	fs := newFlags(e, "trigger", "EVENT --to URL [flags]",
-		"Sends one signed, plausible event named EVENT to a webhook endpoint, signed as Zoom signs it with\n"+
-			"ZOOM_WEBHOOK_SECRET_TOKEN, and prints the response status.")
-	to := fs.String("to", "", "webhook endpoint URL (required)")
-	file := fs.String("body", "", "send this file's bytes instead of a generated event")
+	fs := newFlags(e, "trigger", "[EVENT]",
+		"Sends one event to a webhook endpoint, signed as Zoom signs it with ZOOM_WEBHOOK_SECRET_TOKEN, and\n"+
+			"prints the response status. The event is a plausible one generated for EVENT, or with --body the\n"+
+			"file's bytes, sent unchanged; EVENT may then be left out, and if given must match the body's \"event\".")
+	to := fs.String("to", "", "webhook endpoint `URL` (required)")
+	file := fs.String("body", "", "send this `file`'s bytes (- for stdin), a JSON event body, instead of a generated event")
 	timeout := fs.Duration("timeout", 10*time.Second, "request timeout")
-	rest, err := parseFlags(fs, args)
+	fs.required = map[string]bool{"to": true}
+	rest, err := fs.parse(args)
 	if err != nil {
 		return err
 	}
-	if len(rest) != 1 {
-		return usageError("need exactly one EVENT name (see 'zoomevents events')")
+	if len(rest) > 1 || (len(rest) == 0 && *file == "") {
+		return usageError("need exactly one EVENT name (see 'zoomevents events'), or --body FILE")
 	}
-	name := rest[0]
+	name := ""
+	if len(rest) == 1 {
+		name = rest[0]
+	}
 	if *to == "" {
 		return usageError("--to URL is required")
 	}
 	if u, err := url.Parse(*to); err != nil || (u.Scheme != "http" && u.Scheme != "https") || u.Host == "" {
 		return usageError("--to must be an http or https URL")
 	}
-	if _, known := event.Lookup(name); !known && *file == "" {
-		fmt.Fprintf(e.stderr, "zoomevents trigger: %q is not a known event; sending a minimal payload\n", name)
-	}
-	secret, err := requireEnv(e, "ZOOM_WEBHOOK_SECRET_TOKEN")
-	if err != nil {
+	if err := missingEnv(e, "ZOOM_WEBHOOK_SECRET_TOKEN"); err != nil {
 		return err
 	}
-	body, err := triggerBody(name, *file)
-	if err != nil {
-		return err
+	secret := e.getenv("ZOOM_WEBHOOK_SECRET_TOKEN")
+	var body []byte
+	if *file != "" {
+		if body, err = bodyFromFile(*file, e.stdin, name); err != nil {
+			return err
+		}
+	} else {
+		if _, known := event.Lookup(name); !known {
+			fmt.Fprintf(e.stderr, "zoomevents trigger: %q is not a known event; sending a minimal payload\n", name)
+		}
+		if body, err = sampleEvent(name, time.Now()); err != nil {
+			return err
+		}
 	}
 	ctx, cancel := context.WithTimeout(ctx, *timeout)
 	defer cancel()
@@ -63,9 +75,24 @@ func runTrigger(ctx context.Context, e *env, args []string) error {
 	return nil
 }
 
-func triggerBody(name, file string) ([]byte, error) {
-	if file != "" {
-		return readInput(file, nil)
+// bodyFromFile reads an event body to send unchanged. It must be a JSON
+// object with a string "event"; when name is not empty, that event.
+func bodyFromFile(path string, stdin io.Reader, name string) ([]byte, error) {
+	body, err := readInput(path, stdin)
+	if err != nil {
+		return nil, err
 	}
-	return sampleEvent(name, time.Now())
+	var head struct {
+		Event *string `json:"event"`
+	}
+	if err := json.Unmarshal(body, &head); err != nil {
+		return nil, usageError("--body %s is not a JSON event body: %v", path, err)
+	}
+	switch {
+	case head.Event == nil || *head.Event == "":
+		return nil, usageError("--body %s has no \"event\" name", path)
+	case name != "" && *head.Event != name:
+		return nil, usageError("EVENT %q disagrees with the body's event %q (leave EVENT out to send the body as it is)", name, clip(*head.Event, 64))
+	}
+	return body, nil
 }
