@@ -82,7 +82,9 @@ func TestParseRealMeetingStarted(t *testing.T) {
 	p := ev.Payload.(*event.MeetingStarted)
 	assert.Equal(t, event.ID("86431910364"), p.Object.ID)
 	assert.Equal(t, "Jiří Example's Zoom Meeting", p.Object.Topic)
-	assert.Equal(t, time.Date(2022, 3, 23, 12, 33, 26, 0, time.UTC), p.Object.StartTime.Time())
+	start, err := p.Object.StartTime.Time()
+	require.NoError(t, err)
+	assert.Equal(t, time.Date(2022, 3, 23, 12, 33, 26, 0, time.UTC), start)
 }
 
 func TestParseRecordingCompletedDownloadToken(t *testing.T) {

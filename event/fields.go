@@ -3,8 +3,11 @@ package event
 import (
 	"bytes"
 	"encoding/json"
+	"errors"
+	"fmt"
 	"strconv"
 	"time"
+	"unicode/utf8"
 )
 
 // Common holds the payload fields that most Zoom events share. Generated
@@ -61,14 +64,29 @@ func (id ID) String() string { return string(id) }
 type DateTime string
 
 // Time parses the date-time as RFC 3339, with or without fractional
-// seconds. It returns the zero time when the text is empty or in another
-// format.
-func (d DateTime) Time() time.Time {
+// seconds. It returns an error wrapping [ErrDateTime] when the text is
+// empty or in another format.
+func (d DateTime) Time() (time.Time, error) {
 	t, err := time.Parse(time.RFC3339Nano, string(d))
 	if err != nil {
-		return time.Time{}
+		return time.Time{}, fmt.Errorf("%w: %q", ErrDateTime, clipText(string(d), 64))
 	}
-	return t
+	return t, nil
+}
+
+// ErrDateTime is returned by [DateTime.Time] for text that is not an
+// RFC 3339 date-time.
+var ErrDateTime = errors.New("event: not an RFC 3339 date-time")
+
+// clipText cuts s to at most n bytes, on a rune boundary, for messages.
+func clipText(s string, n int) string {
+	if len(s) <= n {
+		return s
+	}
+	for n > 0 && !utf8.RuneStart(s[n]) {
+		n--
+	}
+	return s[:n] + "..."
 }
 
 // Int is an integer that Zoom sends sometimes as a JSON number and

@@ -63,7 +63,7 @@ func (p *demoPrinter) mux() *event.Mux {
 		return nil
 	})
 	event.On(mux, func(ctx context.Context, m *event.MeetingParticipantJoined) error {
-		p.line(ctx, "meeting.participant_joined", "%s joined at %s", m.Object.Participant.UserName, m.Object.Participant.JoinTime.Time().Format("15:04:05"))
+		p.line(ctx, "meeting.participant_joined", "%s joined at %s", m.Object.Participant.UserName, joinedAt(m.Object.Participant.JoinTime))
 		return nil
 	})
 	event.On(mux, func(ctx context.Context, m *event.MeetingEnded) error {
@@ -204,4 +204,13 @@ func post(ctx context.Context, secret, url string, body []byte) (int, string, er
 	defer resp.Body.Close()
 	answer, err := io.ReadAll(io.LimitReader(resp.Body, 1<<20))
 	return resp.StatusCode, string(answer), err
+}
+
+// joinedAt formats a join time for the demo's output, or says it is unknown.
+func joinedAt(d event.DateTime) string {
+	t, err := d.Time()
+	if err != nil {
+		return "an unknown time"
+	}
+	return t.Format("15:04:05")
 }
