@@ -191,7 +191,11 @@ func readBytes(rd io.Reader, size int64, exact bool) ([]byte, error) {
 				}
 				return nil, ErrBodyTooLarge
 			}
-			grown := make([]byte, len(body), min(2*int64(cap(body)), size, math.MaxInt))
+			next := min(2*int64(cap(body)), size, math.MaxInt)
+			if next == int64(cap(body)) { // at math.MaxInt (32-bit)
+				return nil, ErrBodyTooLarge
+			}
+			grown := make([]byte, len(body), next)
 			copy(grown, body)
 			body = grown
 		}
