@@ -7,10 +7,12 @@ import (
 	"fmt"
 	"io"
 	"log/slog"
+	"math"
 	"net/http"
 	"runtime/debug"
 
 	"github.com/zoomevents/zoomevents/event"
+	"github.com/zoomevents/zoomevents/internal/signature"
 )
 
 // URLValidationEvent is the event name of Zoom's endpoint validation
@@ -85,22 +87,29 @@ func (h *Handler) ServeHTTP(w http.ResponseWriter, r *http.Request) {
 		h.reject(w, r, http.StatusForbidden, ErrSourceNotAllowed)
 		return
 	}
-	body, err := h.readBody(w, r)
-	if err != nil {
-		if errors.Is(err, ErrBodyTooLarge) {
-			h.reject(w, r, http.StatusRequestEntityTooLarge, err)
-		} else {
-			h.reject(w, r, http.StatusBadRequest, fmt.Errorf("%w: reading body: %v", ErrInvalidEvent, err))
-		}
-		return
-	}
 	for _, check := range h.checks {
 		if !check(r.Header) {
 			h.reject(w, r, http.StatusUnauthorized, ErrUnauthorized)
 			return
 		}
 	}
-	secret, err := h.verifier.verify(headerValue(r.Header, HeaderSignature), headerValue(r.Header, HeaderTimestamp), body)
+	// Everything that needs no body is checked before a byte of it is read.
+	var sig [signature.Size]byte
+	timestamp := headerValue(r.Header, HeaderTimestamp)
+	if err := h.verifier.precheck(headerValue(r.Header, HeaderSignature), timestamp, &sig); err != nil {
+		h.reject(w, r, http.StatusUnauthorized, err)
+		return
+	}
+	body, err := h.readBody(w, r)
+	if err != nil {
+		if errors.Is(err, ErrBodyTooLarge) {
+			h.reject(w, r, http.StatusRequestEntityTooLarge, err)
+		} else {
+			h.reject(w, r, http.StatusBadRequest, fmt.Errorf("%w: reading body: %w", ErrInvalidEvent, err))
+		}
+		return
+	}
+	secret, err := h.verifier.match(&sig, timestamp, body)
 	if err != nil {
 		h.reject(w, r, http.StatusUnauthorized, err)
 		return
@@ -133,9 +142,16 @@ func requestID(h http.Header) string {
 	return headerValue(h, HeaderTrackingID)
 }
 
-// readBody reads the whole body into one buffer sized from Content-Length
-// (no growth, no copy), or through a size limit when the length is
-// unknown.
+// firstBodyAlloc bounds the first allocation for a body: a body that
+// claims more (in Content-Length) gets a buffer that grows only as its
+// bytes arrive, so memory follows the bytes received, not the bytes claimed.
+// Most Zoom events are a few KiB and fit in one allocation.
+const firstBodyAlloc = 8 << 10
+
+// readBody reads the whole body. A Content-Length over the limit is
+// answered at once, unread. A known length is read exactly; an unknown one
+// through a size limit. Either way the buffer starts at firstBodyAlloc at
+// most and grows only as bytes arrive.
 func (h *Handler) readBody(w http.ResponseWriter, r *http.Request) ([]byte, error) {
 	if r.ContentLength > h.maxBody {
 		return nil, ErrBodyTooLarge
@@ -144,18 +160,57 @@ func (h *Handler) readBody(w http.ResponseWriter, r *http.Request) ([]byte, erro
 		return nil, nil
 	}
 	if r.ContentLength >= 0 {
-		body := make([]byte, r.ContentLength)
-		if _, err := io.ReadFull(r.Body, body); err != nil {
-			return nil, err
-		}
-		return body, nil
+		return readBytes(r.Body, r.ContentLength, true)
 	}
-	body, err := io.ReadAll(http.MaxBytesReader(w, r.Body, h.maxBody))
+	// One byte past the limit shows the body is over it.
+	size := h.maxBody
+	if size < math.MaxInt64 {
+		size++
+	}
+	body, err := readBytes(http.MaxBytesReader(w, r.Body, h.maxBody), size, false)
 	var tooLarge *http.MaxBytesError
 	if errors.As(err, &tooLarge) {
 		return nil, ErrBodyTooLarge
 	}
 	return body, err
+}
+
+// readBytes reads size bytes from rd when exact (fewer is
+// io.ErrUnexpectedEOF), or else everything up to EOF, which must come
+// before size bytes (or it is ErrBodyTooLarge). Its buffer is size bytes
+// when that is at most firstBodyAlloc (one allocation, no copy); otherwise
+// it starts at firstBodyAlloc and doubles, up to size, only when the bytes
+// received have filled it.
+func readBytes(rd io.Reader, size int64, exact bool) ([]byte, error) {
+	body := make([]byte, 0, min(size, firstBodyAlloc))
+	for {
+		if len(body) == cap(body) {
+			if int64(len(body)) == size {
+				if exact {
+					return body, nil
+				}
+				return nil, ErrBodyTooLarge
+			}
+			next := min(2*int64(cap(body)), size, math.MaxInt)
+			if next == int64(cap(body)) { // at math.MaxInt (32-bit)
+				return nil, ErrBodyTooLarge
+			}
+			grown := make([]byte, len(body), next)
+			copy(grown, body)
+			body = grown
+		}
+		n, err := rd.Read(body[len(body):cap(body)])
+		body = body[:len(body)+n]
+		if err == io.EOF {
+			if exact && int64(len(body)) < size {
+				return nil, io.ErrUnexpectedEOF
+			}
+			return body, nil
+		}
+		if err != nil {
+			return nil, err
+		}
+	}
 }
 
 type challenge struct {

@@ -43,7 +43,7 @@ func (r *recorder) HandleEvent(_ context.Context, ev *event.Event) error {
 	return r.err
 }
 
-func newHandler(t *testing.T, next event.Handler, opts ...webhook.Option) *webhook.Handler {
+func newHandler(t testing.TB, next event.Handler, opts ...webhook.Option) *webhook.Handler {
 	t.Helper()
 	h, err := webhook.NewHandler(secret, next, opts...)
 	require.NoError(t, err)

@@ -105,22 +105,40 @@ func headerValue(h http.Header, key string) string {
 
 // verify returns the index of the secret that matched.
 func (v *Verifier) verify(sig, timestamp string, body []byte) (int, error) {
-	if sig == "" {
-		return -1, ErrMissingSignature
-	}
-	if timestamp == "" {
-		return -1, ErrMissingTimestamp
-	}
-	if err := v.checkTimestamp(timestamp); err != nil {
+	var got [signature.Size]byte
+	if err := v.precheck(sig, timestamp, &got); err != nil {
 		return -1, err
 	}
+	return v.match(&got, timestamp, body)
+}
+
+// precheck runs every check that needs no body: the signature and the
+// timestamp are present, the timestamp is well formed and inside the
+// window, and the signature is well formed; it decodes the signature into
+// got. The Handler runs it before reading the body.
+func (v *Verifier) precheck(sig, timestamp string, got *[signature.Size]byte) error {
+	if sig == "" {
+		return ErrMissingSignature
+	}
+	if timestamp == "" {
+		return ErrMissingTimestamp
+	}
+	if err := v.checkTimestamp(timestamp); err != nil {
+		return err
+	}
 	if len(sig) != len(signature.Prefix)+2*signature.Size || sig[:len(signature.Prefix)] != signature.Prefix {
-		return -1, ErrBadSignature
+		return ErrBadSignature
 	}
-	var got, want [signature.Size]byte
 	if !decodeHex(got[:], sig[len(signature.Prefix):]) {
-		return -1, ErrBadSignature
+		return ErrBadSignature
 	}
+	return nil
+}
+
+// match returns the index of the secret whose HMAC of timestamp and body is
+// got, the signature precheck decoded.
+func (v *Verifier) match(got *[signature.Size]byte, timestamp string, body []byte) (int, error) {
+	var want [signature.Size]byte
 	for i, s := range v.signers {
 		s.Message(&want, timestamp, body)
 		if signature.Equal(got[:], want[:]) {
