@@ -124,15 +124,35 @@ func (h *Handler) ServeHTTP(w http.ResponseWriter, r *http.Request) {
 		return
 	}
 	ev.Delivery = event.Delivery{
-		Transport:  event.TransportWebhook,
-		RequestID:  requestID(r.Header),
-		ReceivedAt: h.verifier.now(),
+		Transport:   event.TransportWebhook,
+		RequestID:   requestID(r.Header),
+		ReceivedAt:  h.verifier.now(),
+		TraceParent: traceParent(r.Header),
 	}
 	if err := h.dispatch(r.Context(), ev); err != nil {
 		h.reject(w, r, http.StatusInternalServerError, err)
 		return
 	}
 	w.WriteHeader(http.StatusOK)
+}
+
+// traceParent returns the request's W3C traceparent header when it has the
+// form version-traceid-parentid-flags (55 characters, lowercase hex), and
+// "" otherwise, so that nothing else is passed on as one.
+func traceParent(h http.Header) string {
+	v := h.Get("Traceparent")
+	if len(v) != 55 || v[2] != '-' || v[35] != '-' || v[52] != '-' || v[:2] == "ff" {
+		return ""
+	}
+	for i := 0; i < len(v); i++ {
+		if i == 2 || i == 35 || i == 52 {
+			continue
+		}
+		if c := v[i]; !('0' <= c && c <= '9' || 'a' <= c && c <= 'f') {
+			return ""
+		}
+	}
+	return v
 }
 
 func requestID(h http.Header) string {
