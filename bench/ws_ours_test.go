@@ -51,8 +51,8 @@ func runOurs(b *testing.B, srv *wsServer, rec *recorder) {
 		Endpoint:          srv.URL() + "?subscriptionId=bench",
 		Overflow:          wsclient.Block,
 		HeartbeatInterval: time.Minute,
-		OnStateChange: func(_, to wsclient.State) {
-			if to == wsclient.StateConnected {
+		OnStateChange: func(ch wsclient.StateChange) {
+			if ch.To == wsclient.StateConnected {
 				once.Do(func() { close(connected) })
 			}
 		},

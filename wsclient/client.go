@@ -27,7 +27,8 @@ const (
 	StateConnecting
 	// StateConnected: a socket is open and being read.
 	StateConnected
-	// StateWaiting: waiting (backoff) before the next attempt.
+	// StateWaiting: a connection or an attempt ended; waiting (backoff)
+	// before the next attempt, possibly for no time at all.
 	StateWaiting
 	// StateStopping: closing the socket and waiting for goroutines.
 	StateStopping
@@ -187,11 +188,33 @@ func (c *Client) Stats() Stats {
 	return s
 }
 
-func (c *Client) setState(to State) {
-	from := State(c.state.Swap(int32(to)))
-	if from != to && c.cfg.OnStateChange != nil {
-		c.cfg.OnStateChange(from, to)
+// setState moves to ch.To and reports the change, with its cause, to
+// Config.OnStateChange. A change to StateWaiting is reported even from
+// StateWaiting, since each one has its own cause.
+func (c *Client) setState(ch StateChange) {
+	ch.From = State(c.state.Swap(int32(ch.To)))
+	if (ch.From != ch.To || ch.To == StateWaiting) && c.cfg.OnStateChange != nil {
+		c.cfg.OnStateChange(ch)
 	}
+}
+
+// StateChange describes one change of a [Client]'s state, for
+// Config.OnStateChange.
+type StateChange struct {
+	From, To State
+	// Err is why the client is in the new state, when that is a failure:
+	// what ended the connection or failed the attempt (StateWaiting), or
+	// what Run is about to return (StateStopping). It is nil otherwise,
+	// also for a wait that follows a clean close.
+	Err error
+	// Attempt counts connection attempts since the last healthy connection:
+	// 1 for the first (StateConnecting, StateConnected), and the attempt
+	// that just ended for StateWaiting. It rises while Zoom cannot be
+	// reached, so it is the number to alert on.
+	Attempt int
+	// Wait is how long the client waits before its next dial (StateWaiting;
+	// zero when it redials at once).
+	Wait time.Duration
 }
 
 // Run connects and delivers events to the handler until ctx is done or a
@@ -218,7 +241,7 @@ func (c *Client) Run(ctx context.Context) error {
 	if c.ownTransport != nil {
 		defer c.ownTransport.CloseIdleConnections()
 	}
-	defer c.setState(StateIdle)
+	defer c.setState(StateChange{To: StateIdle})
 
 	queue := make(chan *event.Event, c.cfg.QueueSize)
 	delivered := make(chan struct{})
@@ -226,7 +249,11 @@ func (c *Client) Run(ctx context.Context) error {
 
 	err := c.supervise(ctx, queue)
 
-	c.setState(StateStopping)
+	stopErr := err
+	if ctx.Err() != nil {
+		stopErr = nil // stopped as asked
+	}
+	c.setState(StateChange{To: StateStopping, Err: stopErr})
 	close(queue) // every sender (a reader goroutine) has exited
 	<-delivered
 	if err != nil && ctx.Err() == nil {
@@ -261,11 +288,80 @@ func (c *Client) handle(ctx context.Context, ev *event.Event) {
 	}
 }
 
+// attemptKind is what one connection attempt came to.
+type attemptKind int
+
+const (
+	attemptStopped      attemptKind = iota // ctx is done
+	attemptLeaseLost                       // the lease ended: wait for it again
+	attemptLost                            // a connection that was up ended
+	attemptTokenRefused                    // the WebSocket server refused the token
+	attemptBadCredentials                  // the token endpoint refused the credentials
+	attemptFailed                          // the dial failed for another reason
+)
+
+// attempt is what one connection attempt saw, classified.
+type attempt struct {
+	kind       attemptKind
+	err        error
+	token      string        // the token used, to invalidate when refused
+	retryAfter time.Duration // the server's hint, on a failed dial
+	healthy    bool          // the connection completed heartbeat round trips
+	accepted   bool          // the server accepted the token
+}
+
+// connect dials under held, runs the session until it ends, and says
+// what happened; it decides nothing.
+func (c *Client) connect(ctx, held context.Context, lease *leaseHolder, queue chan<- *event.Event, n int) attempt {
+	c.setState(StateChange{To: StateConnecting, Attempt: n})
+	s, tok, retryAfter, err := c.dial(held)
+	a := attempt{err: err, token: tok, retryAfter: retryAfter}
+	if err == nil {
+		c.setState(StateChange{To: StateConnected, Attempt: n})
+		if c.connects.Add(1) > 1 {
+			c.reconnects.Add(1)
+		}
+		c.log.Info("wsclient: connected")
+		res := s.run(held, queue)
+		a.err, a.healthy, a.accepted = res.err, res.healthy, res.accepted
+		switch {
+		case ctx.Err() != nil:
+			a.kind = attemptStopped
+		case lease.lost(ctx):
+			a.kind = attemptLeaseLost
+		case res.tokenRejected:
+			a.kind = attemptTokenRefused
+		default:
+			a.kind = attemptLost
+		}
+		return a
+	}
+	switch {
+	case ctx.Err() != nil:
+		a.kind = attemptStopped
+	case lease.lost(ctx):
+		a.kind = attemptLeaseLost
+	case errors.Is(err, errTokenRefused):
+		a.kind = attemptTokenRefused
+	case errors.Is(err, ErrBadCredentials):
+		a.kind = attemptBadCredentials
+	default:
+		a.kind = attemptFailed
+		var oe *OAuthError
+		if errors.As(err, &oe) {
+			a.retryAfter = oe.RetryAfter
+		}
+	}
+	return a
+}
+
 // supervise owns the connection loop: at most one session at a time, each
-// fully closed (reader exited) before the next dial.
+// fully closed (reader exited) before the next dial. connect classifies
+// each attempt; supervise decides what follows.
 func (c *Client) supervise(ctx context.Context, queue chan<- *event.Event) error {
 	b := newBackoff(&c.cfg)
 	rejected := 0 // tokens refused in a row
+	n := 0        // attempts since the last healthy connection
 	lease := &leaseHolder{c: c}
 	defer lease.drop()
 	for {
@@ -289,63 +385,43 @@ func (c *Client) supervise(ctx context.Context, queue chan<- *event.Event) error
 				return fmt.Errorf("%w: %w", ErrGateClosed, err)
 			}
 		}
-		c.setState(StateConnecting)
-		s, tok, retryAfter, err := c.dial(held)
+		n++
+		a := c.connect(ctx, held, lease, queue, n)
+		if a.healthy {
+			b.Reset()
+			n = 0
+		}
+		if a.accepted {
+			rejected = 0
+		}
 		var wait time.Duration
-		switch {
-		case err == nil:
-			c.setState(StateConnected)
-			if c.connects.Add(1) > 1 {
-				c.reconnects.Add(1)
-			}
-			c.log.Info("wsclient: connected")
-			res := s.run(held, queue)
-			if ctx.Err() != nil {
-				return ctx.Err()
-			}
-			if lease.lost(ctx) {
-				continue // the socket is closed; wait for the lease again
-			}
-			if res.healthy {
-				b.Reset()
-			}
-			if res.accepted {
-				rejected = 0
-			}
-			if !res.tokenRejected {
-				c.log.Warn("wsclient: connection lost", "err", res.err, "healthy", res.healthy)
-				wait = b.NextBackOff()
-				break
-			}
-			err = res.err
-			fallthrough
-		case errors.Is(err, errTokenRefused):
+		switch a.kind {
+		case attemptStopped:
+			return ctx.Err()
+		case attemptLeaseLost:
+			continue // the socket is closed; wait for the lease again
+		case attemptBadCredentials:
+			return a.err
+		case attemptLost:
+			wait = b.NextBackOff()
+			c.log.Warn("wsclient: connection lost", "err", a.err, "healthy", a.healthy, "retry_in", wait)
+		case attemptTokenRefused:
 			c.rejections.Add(1)
-			c.tokens.Invalidate(tok)
+			c.tokens.Invalidate(a.token)
 			rejected++
-			c.log.Warn("wsclient: access token rejected", "err", err, "in_a_row", rejected)
+			c.log.Warn("wsclient: access token rejected", "err", a.err, "in_a_row", rejected)
 			if rejected >= c.cfg.MaxTokenRejections {
-				return fmt.Errorf("%w: %d times in a row: %w", ErrTokenRejected, rejected, err)
+				return fmt.Errorf("%w: %d times in a row: %w", ErrTokenRejected, rejected, a.err)
 			}
 			if rejected > 1 {
 				wait = b.NextBackOff()
 			} // the first rejection may be a stale token: retry at once
-		case ctx.Err() != nil:
-			return ctx.Err()
-		case lease.lost(ctx):
-			continue
-		case errors.Is(err, ErrBadCredentials):
-			return err
-		default:
-			var oe *OAuthError
-			if errors.As(err, &oe) {
-				retryAfter = oe.RetryAfter
-			}
-			wait = honourRetryAfter(b.NextBackOff(), retryAfter)
-			c.log.Warn("wsclient: connect failed", "err", err, "retry_in", wait)
+		case attemptFailed:
+			wait = honourRetryAfter(b.NextBackOff(), a.retryAfter)
+			c.log.Warn("wsclient: connect failed", "err", a.err, "retry_in", wait)
 		}
+		c.setState(StateChange{To: StateWaiting, Err: a.err, Attempt: n, Wait: wait})
 		if wait > 0 {
-			c.setState(StateWaiting)
 			if err := c.sleep(held, wait); err != nil {
 				if lease.lost(ctx) {
 					continue

@@ -388,9 +388,9 @@ func TestCancelClosesNormallyAndLeavesNoGoroutine(t *testing.T) {
 	var mu sync.Mutex
 	var states []wsclient.State
 	cfg := testConfig(srv, nil)
-	cfg.OnStateChange = func(from, to wsclient.State) {
+	cfg.OnStateChange = func(ch wsclient.StateChange) {
 		mu.Lock()
-		states = append(states, to)
+		states = append(states, ch.To)
 		mu.Unlock()
 	}
 	r := start(t, cfg, newCollector())
@@ -451,8 +451,8 @@ func TestDialErrorsAreRedacted(t *testing.T) {
 	cfg := testConfig(srv, logs)
 	cfg.Endpoint = "ws://" + addr + "/ws?subscriptionId=x"
 	waits := make(chan struct{}, 100)
-	cfg.OnStateChange = func(_, to wsclient.State) {
-		if to == wsclient.StateWaiting {
+	cfg.OnStateChange = func(ch wsclient.StateChange) {
+		if ch.To == wsclient.StateWaiting {
 			select {
 			case waits <- struct{}{}:
 			default:

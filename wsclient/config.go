@@ -173,9 +173,9 @@ type Config struct {
 	// error ends Run with an error wrapping ErrGateClosed and it.
 	BeforeDial func(ctx context.Context) error
 	// OnStateChange, when set, is called synchronously on every state
-	// change, from the goroutine running Run. It must return quickly and
-	// must not call Run.
-	OnStateChange func(from, to State)
+	// change, with its cause, from the goroutine running Run. It must
+	// return quickly and must not call Run.
+	OnStateChange func(StateChange)
 	// Logger receives the client's logs. Defaults to discarding them. No
 	// log line contains a token, secret or event payload.
 	Logger *slog.Logger

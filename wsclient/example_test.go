@@ -62,7 +62,7 @@ func ExampleClient_Stats() {
 	defer srv.Close()
 
 	cfg := srv.Config()
-	cfg.OnStateChange = func(from, to wsclient.State) { fmt.Println(from, "->", to) }
+	cfg.OnStateChange = func(ch wsclient.StateChange) { fmt.Println(ch.From, "->", ch.To) }
 	handled := make(chan struct{})
 	c, err := wsclient.New(cfg, event.HandlerFunc(func(ctx context.Context, ev *event.Event) error {
 		close(handled)

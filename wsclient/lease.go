@@ -46,7 +46,7 @@ func (h *leaseHolder) hold(ctx context.Context, b backoff.BackOff) (context.Cont
 	}
 	h.drop()
 	for {
-		h.c.setState(StateStandby)
+		h.c.setState(StateChange{To: StateStandby})
 		held, release, err := l.Acquire(ctx)
 		if ctx.Err() != nil {
 			if release != nil {

@@ -78,12 +78,17 @@ func runListen(ctx context.Context, e *env, args []string) error {
 	if *verbose {
 		cfg.Logger = logger
 	}
-	cfg.OnStateChange = func(from, to wsclient.State) {
+	cfg.OnStateChange = func(ch wsclient.StateChange) {
 		level := slog.LevelDebug
-		if to == wsclient.StateConnected {
+		attrs := []any{"state", ch.To.String()}
+		switch {
+		case ch.To == wsclient.StateConnected:
 			level = slog.LevelInfo
+		case ch.To == wsclient.StateWaiting && ch.Err != nil:
+			level = slog.LevelWarn
+			attrs = append(attrs, "attempt", ch.Attempt, "retry_in", ch.Wait.String(), "err", ch.Err)
 		}
-		logger.Log(ctx, level, "zoom websocket", "state", to.String())
+		logger.Log(ctx, level, "zoom websocket", attrs...)
 	}
 
 	var out event.Handler = newLineWriter(e.stdout)

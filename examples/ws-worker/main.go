@@ -51,7 +51,13 @@ func run(ctx context.Context, cfg wsclient.Config, logger *slog.Logger, every ti
 	})
 
 	cfg.Logger = logger.With("component", "wsclient")
-	cfg.OnStateChange = func(from, to wsclient.State) { logger.Info("connection", "from", from.String(), "to", to.String()) }
+	cfg.OnStateChange = func(ch wsclient.StateChange) {
+		if ch.Err != nil { // why the connection dropped, and when it is retried
+			logger.Warn("connection", "to", ch.To.String(), "attempt", ch.Attempt, "retry_in", ch.Wait, "err", ch.Err)
+			return
+		}
+		logger.Info("connection", "from", ch.From.String(), "to", ch.To.String())
+	}
 	client, err := wsclient.New(cfg, event.Dedup(mux))
 	if err != nil {
 		return err
