@@ -19,8 +19,15 @@ import (
 const DefaultLeaseTTL = 10 * time.Second
 
 // ErrLeaseLost is the cause ([context.Cause]) of a held context cancelled
-// because the lease could not be renewed in time, or was found taken.
+// because the lease could not be renewed in time, or was found taken (test
+// with errors.Is: the cause wraps it with which of the two happened).
 var ErrLeaseLost = errors.New("pgstore: lease lost")
+
+// The two ways a lease is lost, both [ErrLeaseLost].
+var (
+	errNotRenewed = fmt.Errorf("%w: not renewed in time", ErrLeaseLost)
+	errTaken      = fmt.Errorf("%w: another holder has it, or it expired", ErrLeaseLost)
+)
 
 // ErrLeaseReleased is the cause ([context.Cause]) of a held context
 // cancelled by its release function.
@@ -174,7 +181,7 @@ func (l *Lease) Acquire(ctx context.Context) (held context.Context, release func
 	held, cancel := context.WithCancelCause(context.WithValue(ctx, fenceKey{}, fence))
 	// The lease is lost at this local deadline unless a renewal succeeds:
 	// the database's expiry is at least TTL after the statement was sent.
-	lost := time.AfterFunc(time.Until(sent.Add(l.ttl-l.margin)), func() { cancel(ErrLeaseLost) })
+	lost := time.AfterFunc(time.Until(sent.Add(l.ttl-l.margin)), func() { cancel(errNotRenewed) })
 	run, stop := context.WithCancel(held)
 	done := make(chan struct{})
 	go func() {
@@ -225,7 +232,7 @@ func (l *Lease) keep(run context.Context, cancel context.CancelCauseFunc, lost *
 		case err == nil:
 			// Our row has expired or another holder took it.
 			lost.Stop()
-			cancel(ErrLeaseLost)
+			cancel(errTaken)
 			return
 		default:
 			next.Reset(min(jitter(l.poll), l.renew))

@@ -234,8 +234,8 @@ func TestLeaseHolderCutOff(t *testing.T) {
 	if !got.heldADone {
 		t.Fatal("B acquired the lease while A's held context was still live")
 	}
-	if !errors.Is(context.Cause(heldA), pgstore.ErrLeaseLost) {
-		t.Fatalf("A's cause: %v, want ErrLeaseLost", context.Cause(heldA))
+	if cause := context.Cause(heldA); !errors.Is(cause, pgstore.ErrLeaseLost) || cause != pgstore.ErrLeaseNotRenewed {
+		t.Fatalf("A's cause: %v, want ErrLeaseLost for want of a renewal", cause)
 	}
 	if got.fence <= fenceA {
 		t.Fatalf("B's fence %d not above A's %d", got.fence, fenceA)
@@ -279,9 +279,9 @@ func TestLeaseRenewalFindsItTaken(t *testing.T) {
 	// Someone else's token (an operator, or a holder after a clock jump).
 	_, err = pool.Exec(ctx, "UPDATE "+n.lease+" SET token = 'other' WHERE name = 'sub'")
 	mustNil(t, err)
-	<-held.Done() // the next renewal (1 s) notices
-	if !errors.Is(context.Cause(held), pgstore.ErrLeaseLost) {
-		t.Fatalf("cause %v, want ErrLeaseLost", context.Cause(held))
+	<-held.Done() // the next renewal (1 s) notices, before the deadline
+	if cause := context.Cause(held); !errors.Is(cause, pgstore.ErrLeaseLost) || cause != pgstore.ErrLeaseTaken {
+		t.Fatalf("cause %v, want ErrLeaseLost because the renewal found the lease taken", cause)
 	}
 	release()
 	var token string
