@@ -32,9 +32,16 @@ func newInbox(t *testing.T) *inboxFixture {
 	_, err := pool.Exec(ctx, "CREATE TABLE "+f.effects+" (key text NOT NULL)")
 	mustNil(t, err)
 	t.Cleanup(func() { _, _ = pool.Exec(context.Background(), "DROP TABLE IF EXISTS "+f.effects) })
-	f.ev, err = event.Parse([]byte(`{"event":"meeting.started","event_ts":1700000000000,"payload":{"account_id":"a","object":{"id":"` + randHex(4) + `","uuid":"u"}}}`))
-	mustNil(t, err)
+	f.ev = newEvent(t)
 	return f
+}
+
+// newEvent returns a meeting.started event of its own.
+func newEvent(t *testing.T) *event.Event {
+	t.Helper()
+	ev, err := event.Parse([]byte(`{"event":"meeting.started","event_ts":1700000000000,"payload":{"account_id":"a","object":{"id":"` + randHex(4) + `","uuid":"u"}}}`))
+	mustNil(t, err)
+	return ev
 }
 
 // write is the handler's own effect: one row in the effects table.

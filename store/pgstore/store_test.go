@@ -186,10 +186,15 @@ func TestSlowReplicaLosesClaim(t *testing.T) {
 
 func TestConcurrentClaimsOneWins(t *testing.T) {
 	t.Parallel()
-	s, _, _ := newStore(t)
+	s, pool, n := newStore(t)
 	ctx := context.Background()
-	for round := range 5 {
+	for round := range 6 {
 		key := "k" + string(rune('a'+round))
+		if round%2 == 1 {
+			// Odd rounds race for an expired row rather than no row.
+			_, err := pool.Exec(ctx, "INSERT INTO "+n.dedup+" (key, token, state, expires_at) VALUES ($1, 'dead', 'claimed', now() - interval '1 second')", key)
+			mustNil(t, err)
+		}
 		var (
 			wins  atomic.Int32
 			wg    sync.WaitGroup
