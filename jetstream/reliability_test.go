@@ -51,7 +51,7 @@ func TestKilledConsumerEventIsRedelivered(t *testing.T) {
 	require.NoError(t, err)
 	require.NoError(t, pub.HandleEvent(testCtx(t), ev))
 	<-started
-	nc1.Close() // the kill: nothing more reaches the server from instance 1
+	nc1.Close()       // the kill: nothing more reaches the server from instance 1
 	_ = first.stop(t) // nil or the closed connection, whichever Run saw first
 
 	// Instance 2 receives the event again.
