@@ -273,7 +273,7 @@ func TestPerObjectOrder(t *testing.T) {
 	s := runServer(t)
 	_, js := connect(t, s)
 	ensure(t, js)
-	const objects, perObject = 8, 25
+	const objects, perObject = 5, 40 // 5 objects over 4 workers: round-robin would split each object
 	var mu sync.Mutex
 	seen := map[string][]int{}
 	busy := map[string]bool{}
@@ -289,7 +289,7 @@ func TestPerObjectOrder(t *testing.T) {
 			}
 			busy[key] = true
 			mu.Unlock()
-			time.Sleep(time.Millisecond) // let other workers interleave
+			time.Sleep(time.Duration(ev.Time.UnixMilli()%3) * time.Millisecond) // uneven, so workers interleave
 			mu.Lock()
 			busy[key] = false
 			seen[key] = append(seen[key], int(ev.Time.UnixMilli()-1700000000000))
