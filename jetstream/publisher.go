@@ -29,6 +29,8 @@ const (
 	// first try), so two hours covers every retry of one event, as
 	// [event.DefaultDedupTTL] does.
 	DefaultDuplicateWindow = 2 * time.Hour
+	// DefaultMaxAge is how long the streams keep events by default.
+	DefaultMaxAge = 7 * 24 * time.Hour
 	// DefaultPublishTimeout bounds one publish, acknowledgement included.
 	// It is under Zoom's 3 seconds, so that a webhook whose publish is stuck
 	// answers 500 (and Zoom retries) before Zoom gives up on it.
@@ -172,10 +174,10 @@ type StreamConfig struct {
 	// DuplicateWindow is how long a Nats-Msg-Id is remembered (default
 	// [DefaultDuplicateWindow], which covers Zoom's retry schedule).
 	DuplicateWindow time.Duration
-	// MaxAge, when positive, discards events older than this. It must be
-	// at least DuplicateWindow. Zero keeps events until they are deleted
-	// by other limits (the stream is a work queue for nobody: consumers
-	// ack, the stream keeps; set MaxAge or use a limit suited to you).
+	// MaxAge is how long events are kept (default [DefaultMaxAge]). The
+	// stream keeps acknowledged events too (it is not a work queue: other
+	// consumers may replay it), so this bounds its size. It must be at
+	// least DuplicateWindow.
 	MaxAge time.Duration
 	// Storage defaults to file storage.
 	Storage jetstream.StorageType
@@ -198,6 +200,9 @@ func (c StreamConfig) withDefaults() (StreamConfig, error) {
 	if c.DuplicateWindow <= 0 {
 		c.DuplicateWindow = DefaultDuplicateWindow
 	}
+	if c.MaxAge <= 0 {
+		c.MaxAge = DefaultMaxAge
+	}
 	if c.DeadLetterSubject == "" {
 		c.DeadLetterSubject = DefaultDeadLetterSubject
 	}
@@ -210,7 +215,7 @@ func (c StreamConfig) withDefaults() (StreamConfig, error) {
 	if err := checkSubject("dead-letter subject", c.DeadLetterSubject); err != nil {
 		return c, err
 	}
-	if c.MaxAge > 0 && c.MaxAge < c.DuplicateWindow {
+	if c.MaxAge < c.DuplicateWindow {
 		return c, fmt.Errorf("zjetstream: MaxAge %s is shorter than the duplicate window %s", c.MaxAge, c.DuplicateWindow)
 	}
 	return c, nil
@@ -244,6 +249,7 @@ func EnsureStream(ctx context.Context, js jetstream.JetStream, cfg StreamConfig)
 			Description: "Zoom events that consumers gave up on",
 			Subjects:    []string{cfg.DeadLetterSubject, cfg.DeadLetterSubject + ".>"},
 			Duplicates:  cfg.DuplicateWindow,
+			MaxAge:      cfg.MaxAge,
 			Storage:     cfg.Storage,
 			Replicas:    cfg.Replicas,
 		}); err != nil {

@@ -321,3 +321,33 @@ func TestPerObjectOrder(t *testing.T) {
 		}
 	}
 }
+
+// An event delivered more than MaxDeliver times without an answer (its
+// workers crashed) is dead-lettered without running the handler again.
+func TestDeliveriesBeyondMaxDeliverAreDeadLettered(t *testing.T) {
+	t.Parallel()
+	s := runServer(t)
+	_, js := connect(t, s)
+	ensure(t, js)
+	cfg := zjetstream.ConsumerConfig{AckWait: time.Second, MaxDeliver: 1}
+	nc1, js1 := connect(t, s)
+	started := make(chan struct{})
+	first := startConsumer(t, js1, cfg, event.HandlerFunc(func(ctx context.Context, ev *event.Event) error {
+		close(started)
+		<-ctx.Done()
+		return ctx.Err()
+	}))
+	_, err := js.Publish(testCtx(t), "zoom.events.meeting.started", meetingStarted(1))
+	require.NoError(t, err)
+	<-started
+	nc1.Close() // crash on the only allowed delivery
+	_ = first.stop(t)
+
+	rec := newRecorder()
+	startConsumer(t, js, cfg, rec)
+	dl := deadLetters(t, js, 1)
+	assert.Equal(t, zjetstream.ReasonMaxDeliveries, dl[0].Headers().Get(zjetstream.HeaderDeadReason))
+	assert.Equal(t, "2", dl[0].Headers().Get(zjetstream.HeaderDeadAttempts))
+	require.Eventually(t, func() bool { return consumerInfo(t, js).NumAckPending == 0 }, 30*time.Second, 20*time.Millisecond)
+	assert.Equal(t, 0, rec.count(), "the handler does not run beyond MaxDeliver")
+}

@@ -91,6 +91,7 @@ type options struct {
 	natsURL         string
 	stream, prefix  string
 	dupWindow       time.Duration
+	maxAge          time.Duration
 	publishTimeout  time.Duration
 	shutdownTimeout time.Duration
 	noEnsure        bool
@@ -112,6 +113,7 @@ func parse(e env, args []string) (*options, error) {
 	fs.StringVar(&o.stream, "stream", zjetstream.DefaultStream, "JetStream stream name")
 	fs.StringVar(&o.prefix, "subject-prefix", zjetstream.DefaultSubjectPrefix, "subject prefix; events go to PREFIX.<event name>")
 	fs.DurationVar(&o.dupWindow, "duplicate-window", zjetstream.DefaultDuplicateWindow, "stream duplicate window (covers Zoom's retries)")
+	fs.DurationVar(&o.maxAge, "max-age", zjetstream.DefaultMaxAge, "how long the stream keeps events")
 	fs.DurationVar(&o.publishTimeout, "publish-timeout", zjetstream.DefaultPublishTimeout, "bound on one publish and its acknowledgement")
 	fs.DurationVar(&o.shutdownTimeout, "shutdown-timeout", 10*time.Second, "how long requests in flight may finish on shutdown")
 	fs.BoolVar(&o.noEnsure, "no-ensure-stream", false, "do not create or update the stream (it is managed elsewhere)")
@@ -182,7 +184,7 @@ func run(ctx context.Context, e env, args []string) error {
 	}
 	if !o.noEnsure {
 		if _, err := zjetstream.EnsureStream(ctx, js, zjetstream.StreamConfig{
-			Name: o.stream, SubjectPrefix: o.prefix, DuplicateWindow: o.dupWindow,
+			Name: o.stream, SubjectPrefix: o.prefix, DuplicateWindow: o.dupWindow, MaxAge: o.maxAge,
 		}); err != nil {
 			return err
 		}
