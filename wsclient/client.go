@@ -292,12 +292,12 @@ func (c *Client) handle(ctx context.Context, ev *event.Event) {
 type attemptKind int
 
 const (
-	attemptStopped      attemptKind = iota // ctx is done
-	attemptLeaseLost                       // the lease ended: wait for it again
-	attemptLost                            // a connection that was up ended
-	attemptTokenRefused                    // the WebSocket server refused the token
-	attemptBadCredentials                  // the token endpoint refused the credentials
-	attemptFailed                          // the dial failed for another reason
+	attemptStopped        attemptKind = iota // ctx is done
+	attemptLeaseLost                         // the lease ended: wait for it again
+	attemptLost                              // a connection that was up ended
+	attemptTokenRefused                      // the WebSocket server refused the token
+	attemptBadCredentials                    // the token endpoint refused the credentials
+	attemptFailed                            // the dial failed for another reason
 )
 
 // attempt is what one connection attempt saw, classified.
