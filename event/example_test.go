@@ -11,8 +11,8 @@ import (
 // Route events to typed handlers, by name, and to a fallback for the rest.
 func ExampleMux() {
 	mux := event.NewMux()
-	event.On(mux, func(ctx context.Context, p *event.MeetingStarted) error {
-		ev := event.FromContext(ctx) // the envelope: time, raw bytes, delivery
+	event.On(mux, func(ctx context.Context, ev *event.Event, p *event.MeetingStarted) error {
+		// ev is the envelope (time, account, raw bytes, delivery); p its payload.
 		fmt.Printf("%s: meeting %s %q\n", ev.Name, p.Object.ID, p.Object.Topic)
 		return nil
 	})

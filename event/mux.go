@@ -94,12 +94,17 @@ func (m *Mux) HandleEvent(ctx context.Context, ev *Event) error {
 	return h.HandleEvent(ctx, ev)
 }
 
-// On registers a typed handler: f receives the decoded payload of every
-// event named P's EventName. The whole [Event] (time, raw bytes, delivery)
-// is available inside f through [FromContext].
+// On registers a typed handler: f receives every event named P's
+// EventName, as the whole [Event] (time, account, download token, raw
+// bytes, delivery) and its decoded payload, which is ev.Payload typed.
+// A handler can be called directly in a test, with values built by hand.
 //
-//	event.On(mux, func(ctx context.Context, p *event.MeetingStarted) error { ... })
-func On[P Payload](m *Mux, f func(ctx context.Context, p P) error) {
+//	event.On(mux, func(ctx context.Context, ev *event.Event, p *event.MeetingStarted) error { ... })
+//
+// When an event carries another payload type (for example after
+// [Register] replaced the type for that name), the handler is not called
+// and the error wraps [ErrPayloadType].
+func On[P Payload](m *Mux, f func(ctx context.Context, ev *Event, p P) error) {
 	var zero P
 	name := zero.EventName()
 	// The payload type names the event, so no name check: a type of the
@@ -109,20 +114,6 @@ func On[P Payload](m *Mux, f func(ctx context.Context, p P) error) {
 		if !ok {
 			return fmt.Errorf("%w: %s carries %T, handler takes %T", ErrPayloadType, ev.Name, ev.Payload, zero)
 		}
-		return f(NewContext(ctx, ev), p)
+		return f(ctx, ev, p)
 	}))
-}
-
-type ctxKey struct{}
-
-// NewContext returns a copy of ctx that carries ev, for [FromContext].
-func NewContext(ctx context.Context, ev *Event) context.Context {
-	return context.WithValue(ctx, ctxKey{}, ev)
-}
-
-// FromContext returns the event that ctx carries, or nil. Inside a handler
-// registered with [On], it returns the event being handled.
-func FromContext(ctx context.Context) *Event {
-	ev, _ := ctx.Value(ctxKey{}).(*Event)
-	return ev
 }

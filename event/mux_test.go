@@ -4,6 +4,7 @@ import (
 	"context"
 	"errors"
 	"testing"
+	"time"
 
 	"github.com/stretchr/testify/assert"
 	"github.com/stretchr/testify/require"
@@ -21,9 +22,8 @@ func mustParse(t *testing.T, body string) *event.Event {
 func TestMuxRoutes(t *testing.T) {
 	mux := event.NewMux()
 	var got []string
-	event.On(mux, func(ctx context.Context, p *event.MeetingStarted) error {
-		ev := event.FromContext(ctx)
-		require.NotNil(t, ev)
+	event.On(mux, func(ctx context.Context, ev *event.Event, p *event.MeetingStarted) error {
+		require.Same(t, ev.Payload, p)
 		got = append(got, "typed:"+p.Object.Topic+":"+ev.Name)
 		return nil
 	})
@@ -46,19 +46,18 @@ func TestMuxRoutes(t *testing.T) {
 func TestMuxWithoutFallbackIgnores(t *testing.T) {
 	mux := event.NewMux()
 	assert.NoError(t, mux.HandleEvent(context.Background(), mustParse(t, `{"event":"a.b"}`)))
-	assert.Nil(t, event.FromContext(context.Background()))
 }
 
 func TestMuxHandlerErrorReturned(t *testing.T) {
 	mux := event.NewMux()
 	boom := errors.New("boom")
-	event.On(mux, func(context.Context, *event.UserCreated) error { return boom })
+	event.On(mux, func(context.Context, *event.Event, *event.UserCreated) error { return boom })
 	assert.ErrorIs(t, mux.HandleEvent(context.Background(), mustParse(t, `{"event":"user.created","payload":{}}`)), boom)
 }
 
 func TestOnPayloadMismatch(t *testing.T) {
 	mux := event.NewMux()
-	event.On(mux, func(context.Context, *event.MeetingEnded) error { return nil })
+	event.On(mux, func(context.Context, *event.Event, *event.MeetingEnded) error { return nil })
 	// An event carrying the name but not the payload (built by hand).
 	err := mux.HandleEvent(context.Background(), &event.Event{Name: "meeting.ended"})
 	assert.ErrorIs(t, err, event.ErrPayloadType)
@@ -69,6 +68,26 @@ func TestMuxRegistrationMistakesPanic(t *testing.T) {
 	mux.HandleFunc("meeting.started", func(context.Context, *event.Event) error { return nil })
 	assert.Panics(t, func() { mux.HandleFunc("meeting.started", func(context.Context, *event.Event) error { return nil }) })
 	assert.Panics(t, func() { mux.Handle("", event.HandlerFunc(nil)) })
-	event.On(mux, func(context.Context, *event.WebinarEnded) error { return nil })
-	assert.Panics(t, func() { event.On(mux, func(context.Context, *event.WebinarEnded) error { return nil }) })
+	event.On(mux, func(context.Context, *event.Event, *event.WebinarEnded) error { return nil })
+	assert.Panics(t, func() { event.On(mux, func(context.Context, *event.Event, *event.WebinarEnded) error { return nil }) })
+}
+
+// A typed handler is a plain function: it can be called in a test with
+// values built by hand, no context set up.
+func TestTypedHandlerCalledDirectly(t *testing.T) {
+	var seen []string
+	onStarted := func(_ context.Context, ev *event.Event, p *event.MeetingStarted) error {
+		seen = append(seen, ev.Name+" "+ev.Time.Format("2006-01-02")+" "+ev.AccountID+" "+p.Object.Topic)
+		return nil
+	}
+	ev := &event.Event{Name: "meeting.started", Time: time.Date(2024, 7, 11, 0, 0, 0, 0, time.UTC), AccountID: "acct"}
+	p := &event.MeetingStarted{}
+	p.Object.Topic = "Standup"
+	require.NoError(t, onStarted(context.Background(), ev, p))
+
+	mux := event.NewMux()
+	event.On(mux, onStarted) // the same function, registered
+	require.NoError(t, mux.HandleEvent(context.Background(),
+		mustParse(t, `{"event":"meeting.started","event_ts":1720656000000,"payload":{"account_id":"acct","object":{"topic":"Retro"}}}`)))
+	assert.Equal(t, []string{"meeting.started 2024-07-11 acct Standup", "meeting.started 2024-07-11 acct Retro"}, seen)
 }

@@ -25,8 +25,8 @@ func TestWebhookThroughJetStreamToTypedHandler(t *testing.T) {
 	got := make(chan *event.MeetingStarted, 1)
 	deliveries := make(chan event.Delivery, 1)
 	mux := event.NewMux()
-	event.On(mux, func(ctx context.Context, p *event.MeetingStarted) error {
-		deliveries <- event.FromContext(ctx).Delivery
+	event.On(mux, func(ctx context.Context, ev *event.Event, p *event.MeetingStarted) error {
+		deliveries <- ev.Delivery
 		got <- p
 		return nil
 	})

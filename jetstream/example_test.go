@@ -57,8 +57,8 @@ func ExampleConsumer() {
 		log.Fatal(err)
 	}
 	mux := event.NewMux()
-	event.On(mux, func(ctx context.Context, p *event.MeetingStarted) error {
-		d := event.FromContext(ctx).Delivery
+	event.On(mux, func(ctx context.Context, ev *event.Event, p *event.MeetingStarted) error {
+		d := ev.Delivery
 		log.Printf("meeting %s started (attempt %d via %s)", p.Object.UUID, d.Attempt, d.Queue)
 		return nil // an error naks the event: it comes back after a backoff
 	})

@@ -16,7 +16,7 @@ import (
 // in any router that takes an http.Handler.
 func ExampleNewHandler() {
 	mux := event.NewMux()
-	event.On(mux, func(ctx context.Context, p *event.MeetingStarted) error {
+	event.On(mux, func(ctx context.Context, ev *event.Event, p *event.MeetingStarted) error {
 		fmt.Printf("meeting %s started: %s\n", p.Object.ID, p.Object.Topic)
 		return nil
 	})

@@ -20,7 +20,7 @@ func ExampleSubscribe() {
 
 	ctx, cancel := context.WithCancel(context.Background())
 	mux := event.NewMux()
-	event.On(mux, func(ctx context.Context, p *event.MeetingStarted) error {
+	event.On(mux, func(ctx context.Context, ev *event.Event, p *event.MeetingStarted) error {
 		fmt.Println("meeting started:", p.Object.Topic)
 		cancel() // stop after one event
 		return nil

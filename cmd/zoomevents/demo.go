@@ -44,13 +44,10 @@ type demoPrinter struct {
 	count   int
 }
 
-func (p *demoPrinter) line(ctx context.Context, name, format string, args ...any) {
+func (p *demoPrinter) line(ev *event.Event, format string, args ...any) {
 	p.mu.Lock()
 	defer p.mu.Unlock()
-	via := "?"
-	if ev := event.FromContext(ctx); ev != nil {
-		via = string(ev.Delivery.Transport)
-	}
+	via, name := string(ev.Delivery.Transport), ev.Name
 	fmt.Fprintf(p.w, "  %-9s  %-32s  %s\n", via, name, fmt.Sprintf(format, args...))
 	p.count++
 	p.handled <- struct{}{}
@@ -58,29 +55,29 @@ func (p *demoPrinter) line(ctx context.Context, name, format string, args ...any
 
 func (p *demoPrinter) mux() *event.Mux {
 	mux := event.NewMux()
-	event.On(mux, func(ctx context.Context, m *event.MeetingStarted) error {
-		p.line(ctx, "meeting.started", "%q (meeting %s) started, %d min planned", m.Object.Topic, m.Object.ID, m.Object.Duration)
+	event.On(mux, func(ctx context.Context, ev *event.Event, m *event.MeetingStarted) error {
+		p.line(ev, "%q (meeting %s) started, %d min planned", m.Object.Topic, m.Object.ID, m.Object.Duration)
 		return nil
 	})
-	event.On(mux, func(ctx context.Context, m *event.MeetingParticipantJoined) error {
-		p.line(ctx, "meeting.participant_joined", "%s joined at %s", m.Object.Participant.UserName, joinedAt(m.Object.Participant.JoinTime))
+	event.On(mux, func(ctx context.Context, ev *event.Event, m *event.MeetingParticipantJoined) error {
+		p.line(ev, "%s joined at %s", m.Object.Participant.UserName, joinedAt(m.Object.Participant.JoinTime))
 		return nil
 	})
-	event.On(mux, func(ctx context.Context, m *event.MeetingEnded) error {
-		p.line(ctx, "meeting.ended", "%q ended (meeting id %s arrived as a string, typed as event.ID all the same)", m.Object.Topic, m.Object.ID)
+	event.On(mux, func(ctx context.Context, ev *event.Event, m *event.MeetingEnded) error {
+		p.line(ev, "%q ended (meeting id %s arrived as a string, typed as event.ID all the same)", m.Object.Topic, m.Object.ID)
 		return nil
 	})
-	event.On(mux, func(ctx context.Context, m *event.RecordingCompleted) error {
+	event.On(mux, func(ctx context.Context, ev *event.Event, m *event.RecordingCompleted) error {
 		var size int64
 		for _, f := range m.Object.RecordingFiles {
 			size += f.FileSize
 		}
-		tok := event.FromContext(ctx).DownloadToken != ""
-		p.line(ctx, "recording.completed", "%d files, %.0f MiB, download token present: %v", len(m.Object.RecordingFiles), float64(size)/(1<<20), tok)
+		tok := ev.DownloadToken != ""
+		p.line(ev, "%d files, %.0f MiB, download token present: %v", len(m.Object.RecordingFiles), float64(size)/(1<<20), tok)
 		return nil
 	})
 	mux.Fallback(func(ctx context.Context, ev *event.Event) error {
-		p.line(event.NewContext(ctx, ev), ev.Name, "no struct for it: delivered raw (%d bytes), not an error", len(ev.Raw))
+		p.line(ev, "no struct for it: delivered raw (%d bytes), not an error", len(ev.Raw))
 		return nil
 	})
 	return mux
@@ -103,7 +100,7 @@ func runDemo(ctx context.Context, e *env, args []string) error {
 	duplicates := 0
 	handler := event.Dedup(printer.mux(), event.WithDuplicateHook(func(ctx context.Context, ev *event.Event) {
 		duplicates++
-		printer.line(event.NewContext(ctx, ev), ev.Name, "same body again: skipped by event.Dedup, Zoom still gets 200")
+		printer.line(ev, "same body again: skipped by event.Dedup, Zoom still gets 200")
 	}))
 
 	// The webhook side: a real HTTP server on loopback with the SDK's handler.

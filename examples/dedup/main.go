@@ -32,7 +32,7 @@ func run() error {
 	failOnce := true
 	handled := 0
 	mux := event.NewMux()
-	event.On(mux, func(ctx context.Context, p *event.MeetingEnded) error {
+	event.On(mux, func(ctx context.Context, ev *event.Event, p *event.MeetingEnded) error {
 		if failOnce { // the first attempt fails: Zoom will retry
 			failOnce = false
 			return errors.New("database unavailable")

@@ -23,11 +23,11 @@ func NewTracker() *Tracker { return &Tracker{present: map[event.ID]map[string]bo
 
 // Register adds the tracker's handlers to mux.
 func (t *Tracker) Register(mux *event.Mux) {
-	event.On(mux, func(ctx context.Context, p *event.MeetingParticipantJoined) error {
+	event.On(mux, func(ctx context.Context, ev *event.Event, p *event.MeetingParticipantJoined) error {
 		t.set(p.Object.ID, p.Object.Participant.UserName, true)
 		return nil
 	})
-	event.On(mux, func(ctx context.Context, p *event.MeetingParticipantLeft) error {
+	event.On(mux, func(ctx context.Context, ev *event.Event, p *event.MeetingParticipantLeft) error {
 		t.set(p.Object.ID, p.Object.Participant.UserName, false)
 		return nil
 	})

@@ -23,7 +23,7 @@ import (
 
 func newRouter(secret string, logger *slog.Logger) (http.Handler, error) {
 	mux := event.NewMux()
-	event.On(mux, func(ctx context.Context, p *event.MeetingParticipantJoined) error {
+	event.On(mux, func(ctx context.Context, ev *event.Event, p *event.MeetingParticipantJoined) error {
 		logger.Info("participant joined", "meeting", p.Object.ID, "name", p.Object.Participant.UserName)
 		return nil
 	})

@@ -208,8 +208,8 @@ func TestWebSocketRelayToConsumer(t *testing.T) {
 	const n = 20
 	got := make(chan *event.Event, n)
 	mux := event.NewMux()
-	event.On(mux, func(ctx context.Context, p *event.MeetingStarted) error {
-		got <- event.FromContext(ctx)
+	event.On(mux, func(ctx context.Context, ev *event.Event, p *event.MeetingStarted) error {
+		got <- ev
 		return nil
 	})
 	c, err := zjetstream.NewConsumer(ctx, js, zjetstream.ConsumerConfig{}, mux)
