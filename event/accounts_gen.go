@@ -4,89 +4,105 @@ package event
 
 import "encoding/json"
 
-// Payloads of the "accounts" product's events.
+// Payloads of the events of Zoom's "accounts" product.
 
-// AccountCreated is the payload of the "account.created" event (product
-// "accounts").
+// AccountCreated is the payload of the account.created event of Zoom's
+// "accounts" product.
+//
+// Zoom's reference: https://developers.zoom.us/docs/api/accounts/events/#tag/account/POSTaccount.created
 type AccountCreated struct {
 	Common
-	Object AccountCreatedObject `json:"object,omitempty"`
+	Object AccountCreatedObject `json:"object"`
 }
 
 // EventName returns "account.created".
 func (*AccountCreated) EventName() string { return "account.created" }
 
-// AccountDisassociated is the payload of the "account.disassociated" event
-// (product "accounts").
+// AccountDisassociated is the payload of the account.disassociated event of
+// Zoom's "accounts" product.
+//
+// Zoom's reference: https://developers.zoom.us/docs/api/accounts/events/#tag/account/POSTaccount.disassociated
 type AccountDisassociated struct {
 	Common
-	Object AccountDisassociatedObject `json:"object,omitempty"`
+	Object AccountDisassociatedObject `json:"object"`
 }
 
 // EventName returns "account.disassociated".
 func (*AccountDisassociated) EventName() string { return "account.disassociated" }
 
 // AccountLockSettingsUpdated is the payload of the
-// "account.lock_settings_updated" event (product "accounts").
+// account.lock_settings_updated event of Zoom's "accounts" product.
+//
+// Zoom's reference: https://developers.zoom.us/docs/api/accounts/events/#tag/account/POSTaccount.lock_settings_updated
 type AccountLockSettingsUpdated struct {
 	Common
-	Object    AccountLockSettingsUpdatedObject    `json:"object,omitempty"`
+	Object    AccountLockSettingsUpdatedObject    `json:"object"`
 	TimeStamp Int                                 `json:"time_stamp,omitempty"`
-	OldObject AccountLockSettingsUpdatedOldObject `json:"old_object,omitempty"`
+	OldObject AccountLockSettingsUpdatedOldObject `json:"old_object"`
 }
 
 // EventName returns "account.lock_settings_updated".
 func (*AccountLockSettingsUpdated) EventName() string { return "account.lock_settings_updated" }
 
-// AccountSettingsUpdated is the payload of the "account.settings_updated" event
-// (product "accounts").
+// AccountSettingsUpdated is the payload of the account.settings_updated event
+// of Zoom's "accounts" product.
+//
+// Zoom's reference: https://developers.zoom.us/docs/api/accounts/events/#tag/account/POSTaccount.settings_updated
 type AccountSettingsUpdated struct {
 	Common
-	Object    AccountSettingsUpdatedObject    `json:"object,omitempty"`
+	Object    AccountSettingsUpdatedObject    `json:"object"`
 	TimeStamp Int                             `json:"time_stamp,omitempty"`
-	OldObject AccountSettingsUpdatedOldObject `json:"old_object,omitempty"`
+	OldObject AccountSettingsUpdatedOldObject `json:"old_object"`
 }
 
 // EventName returns "account.settings_updated".
 func (*AccountSettingsUpdated) EventName() string { return "account.settings_updated" }
 
-// AccountUpdated is the payload of the "account.updated" event (product
-// "accounts").
+// AccountUpdated is the payload of the account.updated event of Zoom's
+// "accounts" product.
+//
+// Zoom's reference: https://developers.zoom.us/docs/api/accounts/events/#tag/account/POSTaccount.updated
 type AccountUpdated struct {
 	Common
-	Operation string                  `json:"operation,omitempty"` // one of "apply_vanity_url", "managed_domains_added", "managed_domains_deleted", "managed_domains_verifying"
-	Object    AccountUpdatedObject    `json:"object,omitempty"`
-	OldObject AccountUpdatedOldObject `json:"old_object,omitempty"`
+	Operation AccountUpdatedOperation `json:"operation,omitempty"`
+	Object    AccountUpdatedObject    `json:"object"`
+	OldObject AccountUpdatedOldObject `json:"old_object"`
 }
 
 // EventName returns "account.updated".
 func (*AccountUpdated) EventName() string { return "account.updated" }
 
-// AccountVanityURLApproved is the payload of the "account.vanity_url_approved"
-// event (product "accounts").
+// AccountVanityURLApproved is the payload of the account.vanity_url_approved
+// event of Zoom's "accounts" product.
+//
+// Zoom's reference: https://developers.zoom.us/docs/api/accounts/events/#tag/account/POSTaccount.vanity_url_approved
 type AccountVanityURLApproved struct {
 	Common
-	Object AccountObject `json:"object"` // required
+	Object AccountVanityURLObject `json:"object"` // required
 }
 
 // EventName returns "account.vanity_url_approved".
 func (*AccountVanityURLApproved) EventName() string { return "account.vanity_url_approved" }
 
-// AccountVanityURLRejected is the payload of the "account.vanity_url_rejected"
-// event (product "accounts").
+// AccountVanityURLRejected is the payload of the account.vanity_url_rejected
+// event of Zoom's "accounts" product.
+//
+// Zoom's reference: https://developers.zoom.us/docs/api/accounts/events/#tag/account/POSTaccount.vanity_url_rejected
 type AccountVanityURLRejected struct {
 	Common
-	Object AccountObject `json:"object"` // required
+	Object AccountVanityURLObject `json:"object"` // required
 }
 
 // EventName returns "account.vanity_url_rejected".
 func (*AccountVanityURLRejected) EventName() string { return "account.vanity_url_rejected" }
 
 // InformationBarriersPolicyCreated is the payload of the
-// "information_barriers.policy_created" event (product "accounts").
+// information_barriers.policy_created event of Zoom's "accounts" product.
+//
+// Zoom's reference: https://developers.zoom.us/docs/api/accounts/events/#tag/information_barriers/POSTinformation_barriers.policy_created
 type InformationBarriersPolicyCreated struct {
 	Common
-	Object InformationBarriersObject `json:"object"` // required
+	Object InformationBarriersPolicyObject `json:"object"` // required
 }
 
 // EventName returns "information_barriers.policy_created".
@@ -95,10 +111,12 @@ func (*InformationBarriersPolicyCreated) EventName() string {
 }
 
 // InformationBarriersPolicyDeleted is the payload of the
-// "information_barriers.policy_deleted" event (product "accounts").
+// information_barriers.policy_deleted event of Zoom's "accounts" product.
+//
+// Zoom's reference: https://developers.zoom.us/docs/api/accounts/events/#tag/information_barriers/POSTinformation_barriers.policy_deleted
 type InformationBarriersPolicyDeleted struct {
 	Common
-	Object InformationBarriersObject `json:"object"` // required
+	Object InformationBarriersPolicyObject `json:"object"` // required
 }
 
 // EventName returns "information_barriers.policy_deleted".
@@ -107,7 +125,9 @@ func (*InformationBarriersPolicyDeleted) EventName() string {
 }
 
 // InformationBarriersPolicyUpdated is the payload of the
-// "information_barriers.policy_updated" event (product "accounts").
+// information_barriers.policy_updated event of Zoom's "accounts" product.
+//
+// Zoom's reference: https://developers.zoom.us/docs/api/accounts/events/#tag/information_barriers/POSTinformation_barriers.policy_updated
 type InformationBarriersPolicyUpdated struct {
 	Common
 	Object InformationBarriersPolicyUpdatedObject `json:"object"` // required
@@ -118,50 +138,26 @@ func (*InformationBarriersPolicyUpdated) EventName() string {
 	return "information_barriers.policy_updated"
 }
 
-// AccountAICompose is the object at object.settings.chat.ai_compose in the
-// "account.settings_updated" event.
-type AccountAICompose struct {
-	Enable          bool `json:"enable,omitempty"`
-	ShownInTeamChat bool `json:"shown_in_team_chat,omitempty"`
+// AccountCreatedObject is the "object" object in the account.created payload
+// (at object).
+type AccountCreatedObject struct {
+	ID      ID     `json:"id,omitempty"`
+	OwnerID string `json:"owner_id,omitempty"`
+	Email   string `json:"email,omitempty"`
 }
 
-// AccountAllowDeleteMessage is the object at
-// object.settings.chat.allow_delete_message in the "account.settings_updated"
-// event.
-type AccountAllowDeleteMessage struct {
-	Enable bool `json:"enable,omitempty"`
-	Time   int  `json:"time,omitempty"` // one of 0, 5, 30, 60, 1440, 10080
+// AccountDisassociatedObject is the "object" object in the
+// account.disassociated payload (at object).
+type AccountDisassociatedObject struct {
+	ID         ID     `json:"id,omitempty"`
+	OwnerID    string `json:"owner_id,omitempty"`
+	OwnerEmail string `json:"owner_email,omitempty"`
 }
 
-// AccountApplyLocalStorageToPersonalChannel is the object at
-// object.settings.chat.apply_local_storage_to_personal_channel in the
-// "account.settings_updated" event.
-type AccountApplyLocalStorageToPersonalChannel struct {
-	Enable          bool   `json:"enable,omitempty"`
-	RetentionPeriod string `json:"retention_period,omitempty"`
-}
-
-// AccountApprovedOrDeniedCountriesOrRegions is the object at
-// object.settings.session_security.approved_or_denied_countries_or_regions in
-// the "account.settings_updated" event.
-type AccountApprovedOrDeniedCountriesOrRegions struct {
-	ApprovedList []string `json:"approved_list,omitempty"`
-	DeniedList   []string `json:"denied_list,omitempty"`
-	Enable       bool     `json:"enable,omitempty"`
-	Method       string   `json:"method,omitempty"` // one of "approve", "deny"
-}
-
-// AccountArchive is the object at object.settings.recording.archive in the
-// "account.settings_updated" event.
-type AccountArchive struct {
-	Enable   bool            `json:"enable,omitempty"`
-	Type     int             `json:"type,omitempty"` // one of 1, 2, 3
-	Settings AccountSettings `json:"settings,omitempty"`
-}
-
-// AccountChat is the object at object.settings.chat in the
-// "account.lock_settings_updated" event.
-type AccountChat struct {
+// AccountLockSettingsUpdatedChat is the "chat" object in the
+// account.lock_settings_updated payload (at object.settings.chat in
+// account.lock_settings_updated, and elsewhere).
+type AccountLockSettingsUpdatedChat struct {
 	ShareFiles                           bool `json:"share_files,omitempty"`
 	ChatEmojis                           bool `json:"chat_emojis,omitempty"`
 	RecordVoiceMessages                  bool `json:"record_voice_messages,omitempty"`
@@ -174,7 +170,7 @@ type AccountChat struct {
 	ChatEtiquetteTool                    bool `json:"chat_etiquette_tool,omitempty"`
 	SendDataToThirdPartyArchivingService bool `json:"send_data_to_third_party_archiving_service,omitempty"`
 	TranslateMessages                    bool `json:"translate_messages,omitempty"`
-	SearchAndSendAnimatedGifImages       bool `json:"search_and_send_animated_gif_images,omitempty"`
+	SearchAndSendAnimatedGIFImages       bool `json:"search_and_send_animated_gif_images,omitempty"`
 	SetRetentionPeriodInCloud            bool `json:"set_retention_period_in_cloud,omitempty"`
 	SetRetentionPeriodInLocal            bool `json:"set_retention_period_in_local,omitempty"`
 	SharedSpaces                         bool `json:"shared_spaces,omitempty"`
@@ -197,115 +193,10 @@ type AccountChat struct {
 	SurveyPoll                           bool `json:"survey_poll,omitempty"`
 }
 
-// AccountChatEmailAddress is the object at
-// object.settings.chat.chat_email_address in the "account.settings_updated"
-// event.
-type AccountChatEmailAddress struct {
-	Enable                   bool     `json:"enable,omitempty"`
-	OnlyAllowSpecificDomains bool     `json:"only_allow_specific_domains,omitempty"`
-	SpecificDomains          []string `json:"specific_domains,omitempty"`
-}
-
-// AccountChatEtiquetteTool is the object at
-// object.settings.chat.chat_etiquette_tool in the "account.settings_updated"
-// event.
-type AccountChatEtiquetteTool struct {
-	Enable         bool            `json:"enable,omitempty"`
-	Policies       []AccountPolicy `json:"policies,omitempty"`
-	PolicyMaxCount int             `json:"policy_max_count,omitempty"`
-}
-
-// AccountCreatedObject is the object at object in the "account.created" event.
-type AccountCreatedObject struct {
-	ID      ID     `json:"id,omitempty"`
-	OwnerID string `json:"owner_id,omitempty"`
-	Email   string `json:"email,omitempty"`
-}
-
-// AccountDisassociatedObject is the object at object in the
-// "account.disassociated" event.
-type AccountDisassociatedObject struct {
-	ID         ID     `json:"id,omitempty"`
-	OwnerID    string `json:"owner_id,omitempty"`
-	OwnerEmail string `json:"owner_email,omitempty"`
-}
-
-// AccountExternalCollabRestrict is the object at
-// object.settings.chat.external_collab_restrict in the
-// "account.settings_updated" event.
-type AccountExternalCollabRestrict struct {
-	Enable       bool   `json:"enable,omitempty"`
-	ExternalChat string `json:"external_chat,omitempty"` // one of "allowed", "not_allowed"
-	GroupID      string `json:"group_id,omitempty"`
-}
-
-// AccountExternalInviteApprove is the object at
-// object.settings.chat.external_invite_approve in the
-// "account.settings_updated" event.
-type AccountExternalInviteApprove struct {
-	Enable          bool   `json:"enable,omitempty"`
-	SelectedOption  int    `json:"selected_option,omitempty"` // one of 1, 2
-	ChannelID       string `json:"channel_id,omitempty"`
-	ExternalAccount bool   `json:"external_account,omitempty"`
-}
-
-// AccountExternalMemberJoin is the object at
-// object.settings.chat.external_member_join in the "account.settings_updated"
-// event.
-type AccountExternalMemberJoin struct {
-	Enable          bool `json:"enable,omitempty"`
-	ExternalAccount bool `json:"external_account,omitempty"`
-}
-
-// AccountExternalUserControl is the object at
-// object.settings.chat.external_user_control in the "account.settings_updated"
-// event.
-type AccountExternalUserControl struct {
-	Enable          bool `json:"enable,omitempty"`
-	SelectedOption  int  `json:"selected_option,omitempty"` // one of 1, 2, 3
-	ExternalAccount bool `json:"external_account,omitempty"`
-}
-
-// AccountFeature is the object at object.settings.feature in the
-// "account.settings_updated" event.
-type AccountFeature struct {
-	MeetingCapacity int `json:"meeting_capacity,omitempty"`
-}
-
-// AccountGeneralSetting is the object at object.settings.general_setting in the
-// "account.settings_updated" event.
-type AccountGeneralSetting struct {
-	AutoZoomRoomProximityConnect bool `json:"auto_zoom_room_proximity_connect,omitempty"`
-	ShowZoomRoomFeature          bool `json:"show_zoom_room_feature,omitempty"`
-}
-
-// AccountGlobalDialInCountries is the object at
-// object.settings.audio_conferencing.global_dial_in_countries in the
-// "account.settings_updated" event.
-type AccountGlobalDialInCountries struct {
-	SelectedCountries []AccountSelectedCountry `json:"selected_countries,omitempty"`
-	IncludeTollFree   bool                     `json:"include_toll_free,omitempty"`
-}
-
-// AccountHideMeetingDescription is the object at
-// object.settings.schedule_meeting.hide_meeting_description in the
-// "account.settings_updated" event.
-type AccountHideMeetingDescription struct {
-	Enable                              bool `json:"enable,omitempty"`
-	HideDescriptionForScheduledMeetings bool `json:"hide_description_for_scheduled_meetings,omitempty"`
-}
-
-// AccountHideWebinarDescription is the object at
-// object.settings.schedule_meeting.hide_webinar_description in the
-// "account.settings_updated" event.
-type AccountHideWebinarDescription struct {
-	Enable                              bool `json:"enable,omitempty"`
-	HideDescriptionForScheduledWebinars bool `json:"hide_description_for_scheduled_webinars,omitempty"`
-}
-
-// AccountInMeeting is the object at object.settings.in_meeting in the
-// "account.lock_settings_updated" event.
-type AccountInMeeting struct {
+// AccountLockSettingsUpdatedInMeeting is the "in_meeting" object in the
+// account.lock_settings_updated payload (at object.settings.in_meeting in
+// account.lock_settings_updated, and elsewhere).
+type AccountLockSettingsUpdatedInMeeting struct {
 	AlertGuestJoin                          bool `json:"alert_guest_join,omitempty"`
 	AllowUsersToDeleteMessagesInMeetingChat bool `json:"allow_users_to_delete_messages_in_meeting_chat,omitempty"`
 	AllowLiveStreaming                      bool `json:"allow_live_streaming,omitempty"`
@@ -324,13 +215,13 @@ type AccountInMeeting struct {
 	CustomDataCenterRegions                 bool `json:"custom_data_center_regions,omitempty"`
 	DisableScreenSharingForHostMeetings     bool `json:"disable_screen_sharing_for_host_meetings,omitempty"`
 	DisableScreenSharingForInMeetingGuests  bool `json:"disable_screen_sharing_for_in_meeting_guests,omitempty"`
-	DscpMarking                             bool `json:"dscp_marking,omitempty"`
-	E2eEncryption                           bool `json:"e2e_encryption,omitempty"`
+	DSCPMarking                             bool `json:"dscp_marking,omitempty"`
+	E2EEncryption                           bool `json:"e2e_encryption,omitempty"`
 	FarEndCameraControl                     bool `json:"far_end_camera_control,omitempty"`
 	Feedback                                bool `json:"feedback,omitempty"`
 	FileTransfer                            bool `json:"file_transfer,omitempty"`
 	FullTranscript                          bool `json:"full_transcript,omitempty"`
-	GroupHd                                 bool `json:"group_hd,omitempty"`
+	GroupHD                                 bool `json:"group_hd,omitempty"`
 	LanguageInterpretation                  bool `json:"language_interpretation,omitempty"`
 	SignLanguageInterpretation              bool `json:"sign_language_interpretation,omitempty"`
 	ManualCaptions                          bool `json:"manual_captions,omitempty"`
@@ -363,111 +254,11 @@ type AccountInMeeting struct {
 	Whiteboard                              bool `json:"whiteboard,omitempty"`
 }
 
-// AccountInSession is the object at object.settings.in_session in the
-// "account.settings_updated" event.
-type AccountInSession struct {
-	CustomDataCenterRegions bool     `json:"custom_data_center_regions,omitempty"`
-	DataCenterRegions       []string `json:"data_center_regions,omitempty"` // one of "AU", "LA", "CA", "CN", "DE", "HK", "IN", "IE", ... (13 values)
-	P2pConnetion            bool     `json:"p2p_connetion,omitempty"`
-	P2pPorts                bool     `json:"p2p_ports,omitempty"`
-	PortsRange              string   `json:"ports_range,omitempty"`
-	DscpAudio               int      `json:"dscp_audio,omitempty"`
-	DscpMarking             bool     `json:"dscp_marking,omitempty"`
-	DscpVideo               int      `json:"dscp_video,omitempty"`
-	DscpDual                bool     `json:"dscp_dual,omitempty"`
-	Subsession              bool     `json:"subsession,omitempty"`
-}
-
-// AccountIntegration is the object at object.settings.integration in the
-// "account.settings_updated" event.
-type AccountIntegration struct {
-	GoogleCalendar    bool `json:"google_calendar,omitempty"`
-	GoogleDrive       bool `json:"google_drive,omitempty"`
-	Dropbox           bool `json:"dropbox,omitempty"`
-	Box               bool `json:"box,omitempty"`
-	MicrosoftOneDrive bool `json:"microsoft_one_drive,omitempty"`
-	Kubi              bool `json:"kubi,omitempty"`
-}
-
-// AccountLanguageInterpretation is the object at
-// object.settings.in_meeting.language_interpretation in the
-// "account.settings_updated" event.
-type AccountLanguageInterpretation struct {
-	Enable                                           bool     `json:"enable,omitempty"`
-	EnableLanguageInterpretationByDefault            bool     `json:"enable_language_interpretation_by_default,omitempty"`
-	AllowParticipantsToSpeakInListeningChannel       bool     `json:"allow_participants_to_speak_in_listening_channel,omitempty"`
-	AllowUpTo25CustomLanguagesWhenSchedulingMeetings bool     `json:"allow_up_to_25_custom_languages_when_scheduling_meetings,omitempty"`
-	Languages                                        []string `json:"languages,omitempty"` // one of "English", "Chinese", "Japanese", "German", "French", "Russian", "Portuguese", "Spanish", ... (9 values)
-	CustomLanguages                                  []string `json:"custom_languages,omitempty"`
-}
-
-// AccountLockSettingsUpdatedObject is the object at object in the
-// "account.lock_settings_updated" event.
-type AccountLockSettingsUpdatedObject struct {
-	ID       ID                                 `json:"id,omitempty"`
-	Settings AccountLockSettingsUpdatedSettings `json:"settings,omitempty"`
-}
-
-// AccountLockSettingsUpdatedOldObject is the object at old_object in the
-// "account.lock_settings_updated" event.
-type AccountLockSettingsUpdatedOldObject struct {
-	ID       ID                                          `json:"id,omitempty"`
-	Settings AccountLockSettingsUpdatedOldObjectSettings `json:"settings,omitempty"`
-}
-
-// AccountLockSettingsUpdatedOldObjectSettings is the object at
-// old_object.settings in the "account.lock_settings_updated" event.
-type AccountLockSettingsUpdatedOldObjectSettings struct {
-	ScheduleMeeting   AccountScheduleMeeting   `json:"schedule_meeting,omitempty"`
-	InMeeting         AccountInMeeting         `json:"in_meeting,omitempty"`
-	EmailNotification AccountEmailNotification `json:"email_notification,omitempty"`
-	Recording         AccountRecording         `json:"recording,omitempty"`
-	Telephony         AccountTelephony         `json:"telephony,omitempty"`
-	OtherOptions      AccountOtherOptions      `json:"other_options,omitempty"`
-	AudioConferencing AccountAudioConferencing `json:"audio_conferencing,omitempty"`
-	Chat              AccountChat              `json:"chat,omitempty"`
-	MeetingSecurity   AccountMeetingSecurity   `json:"meeting_security,omitempty"`
-	TSP               AccountTSP               `json:"tsp,omitempty"`
-}
-
-// AccountLockSettingsUpdatedSettings is the object at object.settings in the
-// "account.lock_settings_updated" event.
-type AccountLockSettingsUpdatedSettings struct {
-	ScheduleMeeting   AccountScheduleMeeting   `json:"schedule_meeting,omitempty"`
-	InMeeting         AccountInMeeting         `json:"in_meeting,omitempty"`
-	EmailNotification AccountEmailNotification `json:"email_notification,omitempty"`
-	Recording         AccountRecording         `json:"recording,omitempty"`
-	Telephony         AccountTelephony         `json:"telephony,omitempty"`
-	AudioConferencing AccountAudioConferencing `json:"audio_conferencing,omitempty"`
-	Chat              AccountChat              `json:"chat,omitempty"`
-	OtherOptions      AccountOtherOptions      `json:"other_options,omitempty"`
-	TSP               AccountTSP               `json:"tsp,omitempty"`
-	MeetingSecurity   AccountMeetingSecurity   `json:"meeting_security,omitempty"`
-}
-
-// AccountMailCalendar is the object at object.settings.mail_calendar in the
-// "account.settings_updated" event.
-type AccountMailCalendar struct {
-	EmailCalendarManagement bool `json:"email_calendar_management,omitempty"`
-	EmailManagement         bool `json:"email_management,omitempty"`
-	ZoomEmailProvider       bool `json:"zoom_email_provider,omitempty"`
-}
-
-// AccountMeetingPolling is the object at
-// object.settings.in_meeting.meeting_polling in the "account.settings_updated"
-// event.
-type AccountMeetingPolling struct {
-	Enable                        bool `json:"enable,omitempty"`
-	AdvancedPolls                 bool `json:"advanced_polls,omitempty"`
-	RequireAnswersToBeAnonymous   bool `json:"require_answers_to_be_anonymous,omitempty"`
-	AllowAlternativeHostToAddEdit bool `json:"allow_alternative_host_to_add_edit,omitempty"`
-	ManageSavedPollsAndQuizzes    bool `json:"manage_saved_polls_and_quizzes,omitempty"`
-	AllowHostToUploadImage        bool `json:"allow_host_to_upload_image,omitempty"`
-}
-
-// AccountMeetingSecurity is the object at object.settings.meeting_security in
-// the "account.lock_settings_updated" event.
-type AccountMeetingSecurity struct {
+// AccountLockSettingsUpdatedMeetingSecurity is the "meeting_security" object in
+// the account.lock_settings_updated payload (at
+// object.settings.meeting_security in account.lock_settings_updated, and
+// elsewhere).
+type AccountLockSettingsUpdatedMeetingSecurity struct {
 	ApprovedOrDeniedCountriesOrRegions    bool `json:"approved_or_denied_countries_or_regions,omitempty"`
 	AutoSecurity                          bool `json:"auto_security,omitempty"`
 	BlockUserDomain                       bool `json:"block_user_domain,omitempty"`
@@ -478,48 +269,39 @@ type AccountMeetingSecurity struct {
 	MeetingPassword                       bool `json:"meeting_password,omitempty"`
 	OnlyAuthenticatedCanJoinFromWebclient bool `json:"only_authenticated_can_join_from_webclient,omitempty"`
 	PhonePassword                         bool `json:"phone_password,omitempty"`
-	PmiPassword                           bool `json:"pmi_password,omitempty"`
+	PMIPassword                           bool `json:"pmi_password,omitempty"`
 	WaitingRoom                           bool `json:"waiting_room,omitempty"`
 	WebinarPassword                       bool `json:"webinar_password,omitempty"`
 }
 
-// AccountObject is an object shared by 2 events: "account.vanity_url_approved"
-// and "account.vanity_url_rejected" (at object in
-// "account.vanity_url_approved").
-type AccountObject struct {
-	ID        ID     `json:"id"`         // required
-	VanityURL string `json:"vanity_url"` // required
+// AccountLockSettingsUpdatedObject is the "object" object in the
+// account.lock_settings_updated payload (at object).
+type AccountLockSettingsUpdatedObject struct {
+	ID       ID                         `json:"id,omitempty"`
+	Settings AccountLockUpdatedSettings `json:"settings"`
 }
 
-// AccountOtherOptions is the object at object.settings.other_options in the
-// "account.lock_settings_updated" event.
-type AccountOtherOptions struct {
+// AccountLockSettingsUpdatedOldObject is the "old_object" object in the
+// account.lock_settings_updated payload (at old_object).
+type AccountLockSettingsUpdatedOldObject struct {
+	ID       ID                               `json:"id,omitempty"`
+	Settings AccountLockUpdatedObjectSettings `json:"settings"`
+}
+
+// AccountLockSettingsUpdatedOtherOptions is the "other_options" object in the
+// account.lock_settings_updated payload (at object.settings.other_options in
+// account.lock_settings_updated, and elsewhere).
+type AccountLockSettingsUpdatedOtherOptions struct {
 	BlurSnapshot               bool `json:"blur_snapshot,omitempty"`
 	WebinarRegistrationOptions bool `json:"webinar_registration_options,omitempty"`
 }
 
-// AccountPasswordRequirement is the object at
-// object.settings.security.password_requirement in the
-// "account.settings_updated" event.
-type AccountPasswordRequirement struct {
-	MinimumPasswordLength       int  `json:"minimum_password_length,omitempty"`
-	HaveSpecialCharacter        bool `json:"have_special_character,omitempty"`
-	ConsecutiveCharactersLength int  `json:"consecutive_characters_length,omitempty"`
-	WeakEnhanceDetection        bool `json:"weak_enhance_detection,omitempty"`
-}
-
-// AccountReadReceipts is the object at object.settings.chat.read_receipts in
-// the "account.settings_updated" event.
-type AccountReadReceipts struct {
-	Enable           bool `json:"enable,omitempty"`
-	AllowUsersOptOut bool `json:"allow_users_opt_out,omitempty"`
-}
-
-// AccountRecording is the object at object.settings.recording in the
-// "account.lock_settings_updated" event.
-type AccountRecording struct {
+// AccountLockSettingsUpdatedRecording is the "recording" object in the
+// account.lock_settings_updated payload (at object.settings.recording in
+// account.lock_settings_updated, and elsewhere).
+type AccountLockSettingsUpdatedRecording struct {
 	AccountUserAccessRecording bool            `json:"account_user_access_recording,omitempty"`
-	AutoDeleteCmr              bool            `json:"auto_delete_cmr,omitempty"`
+	AutoDeleteCMR              bool            `json:"auto_delete_cmr,omitempty"`
 	AutoRecording              json.RawMessage `json:"auto_recording,omitempty"`
 	CloudRecording             bool            `json:"cloud_recording,omitempty"`
 	CloudRecordingDownload     bool            `json:"cloud_recording_download,omitempty"`
@@ -530,22 +312,11 @@ type AccountRecording struct {
 	Archive                    bool            `json:"archive,omitempty"`
 }
 
-// AccountRestrictions is the object at
-// object.settings.chat.share_files.restrictions in the
-// "account.settings_updated" event.
-type AccountRestrictions struct {
-	OnlyAllowSpecificFileTypes      bool     `json:"only_allow_specific_file_types,omitempty"`
-	FileTypeRestrictions            []string `json:"file_type_restrictions,omitempty"`              // one of ".gz", ".rar", ".zip", ".xls", ".xlsx", ".json", ".png", ".pptx", ... (16 values)
-	FileTypeRestrictionsForExternal []string `json:"file_type_restrictions_for_external,omitempty"` // one of ".gz", ".rar", ".zip", ".xls", ".xlsx", ".json", ".png", ".pptx", ... (16 values)
-	MaximumFileSize                 bool     `json:"maximum_file_size,omitempty"`
-	FileSizeRestrictions            int      `json:"file_size_restrictions,omitempty"`              // one of 50, 100, 200, 300, 400, 500
-	FileSizeRestrictionsForExternal int      `json:"file_size_restrictions_for_external,omitempty"` // one of 50, 100, 200, 300, 400, 500
-	FileRestrictionsApplyTo         string   `json:"file_restrictions_apply_to,omitempty"`          // one of "sharing_and_viewing", "sharing"
-}
-
-// AccountScheduleMeeting is the object at object.settings.schedule_meeting in
-// the "account.lock_settings_updated" event.
-type AccountScheduleMeeting struct {
+// AccountLockSettingsUpdatedScheduleMeeting is the "schedule_meeting" object in
+// the account.lock_settings_updated payload (at
+// object.settings.schedule_meeting in account.lock_settings_updated, and
+// elsewhere).
+type AccountLockSettingsUpdatedScheduleMeeting struct {
 	AudioType                               bool `json:"audio_type,omitempty"`
 	EmbedPasswordInJoinLink                 bool `json:"embed_password_in_join_link,omitempty"`
 	EnforceLogin                            bool `json:"enforce_login,omitempty"`
@@ -556,511 +327,916 @@ type AccountScheduleMeeting struct {
 	NotStoreMeetingTopic                    bool `json:"not_store_meeting_topic,omitempty"`
 	ParticipantVideo                        bool `json:"participant_video,omitempty"`
 	RequirePasswordForInstantMeetings       bool `json:"require_password_for_instant_meetings,omitempty"`
-	RequirePasswordForPmiMeetings           bool `json:"require_password_for_pmi_meetings,omitempty"`
+	RequirePasswordForPMIMeetings           bool `json:"require_password_for_pmi_meetings,omitempty"`
 	RequirePasswordForSchedulingNewMeetings bool `json:"require_password_for_scheduling_new_meetings,omitempty"`
-	UsePmiForInstantMeetings                bool `json:"use_pmi_for_instant_meetings,omitempty"`
-	UsePmiForScheduledMeetings              bool `json:"use_pmi_for_scheduled_meetings,omitempty"`
+	UsePMIForInstantMeetings                bool `json:"use_pmi_for_instant_meetings,omitempty"`
+	UsePMIForScheduledMeetings              bool `json:"use_pmi_for_scheduled_meetings,omitempty"`
 	AlwaysDisplayZoomWebinarAsTopic         bool `json:"always_display_zoom_webinar_as_topic,omitempty"`
 	MeetingTemplate                         bool `json:"meeting_template,omitempty"`
 }
 
-// AccountSearchAndSendAnimatedGifImages is the object at
-// object.settings.chat.search_and_send_animated_gif_images in the
-// "account.settings_updated" event.
-type AccountSearchAndSendAnimatedGifImages struct {
-	Enable             bool `json:"enable,omitempty"`
-	GiphyContentRating int  `json:"giphy_content_rating,omitempty"` // one of 1, 2, 3, 4
+// AccountLockSettingsUpdatedTSP is the "tsp" object in the
+// account.lock_settings_updated payload (at object.settings.tsp in
+// account.lock_settings_updated, and elsewhere).
+type AccountLockSettingsUpdatedTSP struct {
+	CallOut                      bool `json:"call_out,omitempty"`
+	ShowInternationalNumbersLink bool `json:"show_international_numbers_link,omitempty"`
 }
 
-// AccountSecurity is the object at object.settings.security in the
-// "account.settings_updated" event.
-type AccountSecurity struct {
-	AdminChangeNamePic      bool                       `json:"admin_change_name_pic,omitempty"`
-	ImportPhotosFromDevices bool                       `json:"import_photos_from_devices,omitempty"`
-	HideBillingInfo         bool                       `json:"hide_billing_info,omitempty"`
-	PasswordRequirement     AccountPasswordRequirement `json:"password_requirement,omitempty"`
-	SigninWithSSO           AccountSigninWithSSO       `json:"signin_with_sso,omitempty"`
+// AccountLockUpdatedObjectSettings is the "settings" object in the
+// account.lock_settings_updated payload (at old_object.settings).
+type AccountLockUpdatedObjectSettings struct {
+	ScheduleMeeting   AccountLockSettingsUpdatedScheduleMeeting `json:"schedule_meeting"`
+	InMeeting         AccountLockSettingsUpdatedInMeeting       `json:"in_meeting"`
+	EmailNotification LockSettingsUpdatedEmailNotification      `json:"email_notification"`
+	Recording         AccountLockSettingsUpdatedRecording       `json:"recording"`
+	Telephony         LockSettingsUpdatedTelephony              `json:"telephony"`
+	OtherOptions      AccountLockSettingsUpdatedOtherOptions    `json:"other_options"`
+	AudioConferencing LockSettingsUpdatedAudioConferencing      `json:"audio_conferencing"`
+	Chat              AccountLockSettingsUpdatedChat            `json:"chat"`
+	MeetingSecurity   AccountLockSettingsUpdatedMeetingSecurity `json:"meeting_security"`
+	TSP               AccountLockSettingsUpdatedTSP             `json:"tsp"`
 }
 
-// AccountSendDataToThirdPartyArchivingService is the object at
-// object.settings.chat.send_data_to_third_party_archiving_service in the
-// "account.settings_updated" event.
-type AccountSendDataToThirdPartyArchivingService struct {
-	Enable                 bool   `json:"enable,omitempty"`
-	Type                   string `json:"type,omitempty"` // one of "global_relay", "smarsh"
-	SmtpDeliveryAddress    string `json:"smtp_delivery_address,omitempty"`
-	UserName               string `json:"user_name,omitempty"`
-	Passcode               string `json:"passcode,omitempty"`
-	AuthorizedChannelToken string `json:"authorized_channel_token,omitempty"`
+// AccountLockUpdatedSettings is the "settings" object in the
+// account.lock_settings_updated payload (at object.settings).
+type AccountLockUpdatedSettings struct {
+	ScheduleMeeting   AccountLockSettingsUpdatedScheduleMeeting `json:"schedule_meeting"`
+	InMeeting         AccountLockSettingsUpdatedInMeeting       `json:"in_meeting"`
+	EmailNotification LockSettingsUpdatedEmailNotification      `json:"email_notification"`
+	Recording         AccountLockSettingsUpdatedRecording       `json:"recording"`
+	Telephony         LockSettingsUpdatedTelephony              `json:"telephony"`
+	AudioConferencing LockSettingsUpdatedAudioConferencing      `json:"audio_conferencing"`
+	Chat              AccountLockSettingsUpdatedChat            `json:"chat"`
+	OtherOptions      AccountLockSettingsUpdatedOtherOptions    `json:"other_options"`
+	TSP               AccountLockSettingsUpdatedTSP             `json:"tsp"`
+	MeetingSecurity   AccountLockSettingsUpdatedMeetingSecurity `json:"meeting_security"`
 }
 
-// AccountSessionSecurity is the object at object.settings.session_security in
-// the "account.settings_updated" event.
-type AccountSessionSecurity struct {
-	ApprovedOrDeniedCountriesOrRegions AccountApprovedOrDeniedCountriesOrRegions `json:"approved_or_denied_countries_or_regions,omitempty"`
+// AccountSettingsUpdatedAICompose is the "ai_compose" object in the
+// account.settings_updated payload (at object.settings.chat.ai_compose in
+// account.settings_updated, and elsewhere).
+type AccountSettingsUpdatedAICompose struct {
+	Enable          bool `json:"enable,omitempty"`
+	ShownInTeamChat bool `json:"shown_in_team_chat,omitempty"`
 }
 
-// AccountSetRetentionPeriodInCloud is the object at
-// object.settings.chat.set_retention_period_in_cloud in the
-// "account.settings_updated" event.
-type AccountSetRetentionPeriodInCloud struct {
-	Enable                                              bool   `json:"enable,omitempty"`
-	RetentionPeriodOfDirectMessagesAndGroupConversation string `json:"retention_period_of_direct_messages_and_group_conversation,omitempty"`
-	RetentionPeriodOfChannels                           string `json:"retention_period_of_channels,omitempty"`
+// AccountSettingsUpdatedAllowDeleteMessage is the "allow_delete_message" object
+// in the account.settings_updated payload (at
+// object.settings.chat.allow_delete_message in account.settings_updated, and
+// elsewhere).
+type AccountSettingsUpdatedAllowDeleteMessage struct {
+	Enable bool `json:"enable,omitempty"`
+	Time   int  `json:"time,omitempty"` // one of 0, 5, 30, 60, 1440, 10080
 }
 
-// AccountSettings is the object at object.settings.recording.archive.settings
-// in the "account.settings_updated" event.
-type AccountSettings struct {
-	ChatFile                           bool            `json:"chat_file,omitempty"`
-	ChatWithSenderEmail                bool            `json:"chat_with_sender_email,omitempty"`
-	AudioFile                          bool            `json:"audio_file,omitempty"`
-	VideoFile                          bool            `json:"video_file,omitempty"`
-	CcTranscriptFile                   bool            `json:"cc_transcript_file,omitempty"`
-	ChatWithDirectMessage              json.RawMessage `json:"chat_with_direct_message,omitempty"`
-	ArchiveRetention                   int             `json:"archive_retention,omitempty"`                       // one of 1, 2, 3, 4, 5, 6, 7, 8, ... (30 values)
-	ActionWhenArchiveFailed            int             `json:"action_when_archive_failed,omitempty"`              // one of 1, 2
-	NotificationWhenArchivingStarts    string          `json:"notification_when_archiving_starts,omitempty"`      // one of "participants", "guest"
-	PlayVoicePromptWhenArchivingStarts string          `json:"play_voice_prompt_when_archiving_starts,omitempty"` // one of "participants", "guest", "none"
+// AccountSettingsUpdatedApplyLocalStorageToPersonalChannel is the
+// "apply_local_storage_to_personal_channel" object in the
+// account.settings_updated payload (at
+// object.settings.chat.apply_local_storage_to_personal_channel in
+// account.settings_updated, and elsewhere).
+type AccountSettingsUpdatedApplyLocalStorageToPersonalChannel struct {
+	Enable          bool   `json:"enable,omitempty"`
+	RetentionPeriod string `json:"retention_period,omitempty"`
 }
 
-// AccountSettingsUpdatedAudioConferencing is the object at
-// object.settings.audio_conferencing in the "account.settings_updated" event.
+// AccountSettingsUpdatedApprovedOrDeniedCountriesOrRegions is the
+// "approved_or_denied_countries_or_regions" object in the
+// account.settings_updated payload (at
+// object.settings.session_security.approved_or_denied_countries_or_regions in
+// account.settings_updated, and elsewhere).
+type AccountSettingsUpdatedApprovedOrDeniedCountriesOrRegions struct {
+	ApprovedList []string                     `json:"approved_list,omitempty"`
+	DeniedList   []string                     `json:"denied_list,omitempty"`
+	Enable       bool                         `json:"enable,omitempty"`
+	Method       AccountSettingsUpdatedMethod `json:"method,omitempty"`
+}
+
+// AccountSettingsUpdatedArchive is the "archive" object in the
+// account.settings_updated payload (at object.settings.recording.archive in
+// account.settings_updated, and elsewhere).
+type AccountSettingsUpdatedArchive struct {
+	Enable   bool                          `json:"enable,omitempty"`
+	Type     int                           `json:"type,omitempty"` // one of 1, 2, 3
+	Settings AccountUpdatedArchiveSettings `json:"settings"`
+}
+
+// AccountSettingsUpdatedAudioConferencing is the "audio_conferencing" object in
+// the account.settings_updated payload (at object.settings.audio_conferencing).
 type AccountSettingsUpdatedAudioConferencing struct {
-	TollFreeAndFeeBasedTollCall AccountTollFreeAndFeeBasedTollCall `json:"toll_free_and_fee_based_toll_call,omitempty"`
-	TollCall                    AccountTollCall                    `json:"toll_call,omitempty"`
-	CallMeAndInviteByPhone      AccountCallMeAndInviteByPhone      `json:"call_me_and_invite_by_phone,omitempty"`
-	PersonalAudioConference     bool                               `json:"personal_audio_conference,omitempty"`
-	ParticipantPhoneMasking     AccountParticipantPhoneMasking     `json:"participant_phone_masking,omitempty"`
-	GlobalDialInCountries       AccountGlobalDialInCountries       `json:"global_dial_in_countries,omitempty"`
+	TollFreeAndFeeBasedTollCall AccountSettingsUpdatedTollFreeAndFeeBasedTollCall `json:"toll_free_and_fee_based_toll_call"`
+	TollCall                    SettingsUpdatedTollCall                           `json:"toll_call"`
+	CallMeAndInviteByPhone      SettingsUpdatedCallMeAndInviteByPhone             `json:"call_me_and_invite_by_phone"`
+	PersonalAudioConference     bool                                              `json:"personal_audio_conference,omitempty"`
+	ParticipantPhoneMasking     SettingsUpdatedParticipantPhoneMasking            `json:"participant_phone_masking"`
+	GlobalDialInCountries       AccountSettingsUpdatedGlobalDialInCountries       `json:"global_dial_in_countries"`
 }
 
-// AccountSettingsUpdatedChat is the object at object.settings.chat in the
-// "account.settings_updated" event.
+// AccountSettingsUpdatedAudioConferencingTollFreeAndFeeBasedTollCall is the
+// "toll_free_and_fee_based_toll_call" object in the account.settings_updated
+// payload (at
+// old_object.settings.audio_conferencing.toll_free_and_fee_based_toll_call).
+type AccountSettingsUpdatedAudioConferencingTollFreeAndFeeBasedTollCall struct {
+	AllowWebinarAttendeesDial bool                           `json:"allow_webinar_attendees_dial,omitempty"`
+	Enable                    bool                           `json:"enable,omitempty"`
+	Numbers                   []AccountSettingsUpdatedNumber `json:"numbers,omitempty"`
+}
+
+// AccountSettingsUpdatedChat is the "chat" object in the
+// account.settings_updated payload (at object.settings.chat in
+// account.settings_updated, and elsewhere).
 type AccountSettingsUpdatedChat struct {
-	AllowBotsChat                        bool                                        `json:"allow_bots_chat,omitempty"`
-	ShareFiles                           AccountShareFiles                           `json:"share_files,omitempty"`
-	ChatEmojis                           AccountChatEmojis                           `json:"chat_emojis,omitempty"`
-	RecordVoiceMessages                  bool                                        `json:"record_voice_messages,omitempty"`
-	RecordVideoMessages                  bool                                        `json:"record_video_messages,omitempty"`
-	ScreenCapture                        bool                                        `json:"screen_capture,omitempty"`
-	CreatePublicChannels                 bool                                        `json:"create_public_channels,omitempty"`
-	CreatePrivateChannels                bool                                        `json:"create_private_channels,omitempty"`
-	CreateGroupChat                      bool                                        `json:"create_group_chat,omitempty"`
-	ShareLinksInChat                     bool                                        `json:"share_links_in_chat,omitempty"`
-	ScheduleMeetingsInChat               bool                                        `json:"schedule_meetings_in_chat,omitempty"`
-	SetRetentionPeriodInCloud            AccountSetRetentionPeriodInCloud            `json:"set_retention_period_in_cloud,omitempty"`
-	SetRetentionPeriodInLocal            AccountSetRetentionPeriodInCloud            `json:"set_retention_period_in_local,omitempty"`
-	AllowUsersToAddContacts              AccountAllowUsersToAddContacts              `json:"allow_users_to_add_contacts,omitempty"`
-	AllowUsersToChatWithOthers           AccountAllowUsersToAddContacts              `json:"allow_users_to_chat_with_others,omitempty"`
-	ChatEtiquetteTool                    AccountChatEtiquetteTool                    `json:"chat_etiquette_tool,omitempty"`
-	SendDataToThirdPartyArchivingService AccountSendDataToThirdPartyArchivingService `json:"send_data_to_third_party_archiving_service,omitempty"`
-	ApplyLocalStorageToPersonalChannel   AccountApplyLocalStorageToPersonalChannel   `json:"apply_local_storage_to_personal_channel,omitempty"`
-	TranslateMessages                    bool                                        `json:"translate_messages,omitempty"`
-	SearchAndSendAnimatedGifImages       AccountSearchAndSendAnimatedGifImages       `json:"search_and_send_animated_gif_images,omitempty"`
-	ExternalCollabRestrict               AccountExternalCollabRestrict               `json:"external_collab_restrict,omitempty"`
-	ExternalUserControl                  AccountExternalUserControl                  `json:"external_user_control,omitempty"`
-	ExternalInviteApprove                AccountExternalInviteApprove                `json:"external_invite_approve,omitempty"`
-	ExternalMemberJoin                   AccountExternalMemberJoin                   `json:"external_member_join,omitempty"`
-	ExternalJoinApprove                  AccountExternalInviteApprove                `json:"external_join_approve,omitempty"`
-	DownloadFile                         bool                                        `json:"download_file,omitempty"`
-	ShareScreenInChat                    bool                                        `json:"share_screen_in_chat,omitempty"`
-	CodeSnippet                          bool                                        `json:"code_snippet,omitempty"`
-	PersonalChannel                      bool                                        `json:"personal_channel,omitempty"`
-	StoreReviseChat                      bool                                        `json:"store_revise_chat,omitempty"`
-	SetChatAsDefaultTab                  bool                                        `json:"set_chat_as_default_tab,omitempty"`
-	HyperLink                            bool                                        `json:"hyper_link,omitempty"`
-	SuppressRemovalNotification          bool                                        `json:"suppress_removal_notification,omitempty"`
-	SuppressUserGroupNotification        bool                                        `json:"suppress_user_group_notification,omitempty"`
-	AllowRemoveMsgByOwnerAndAdmins       bool                                        `json:"allow_remove_msg_by_owner_and_admins,omitempty"`
-	AllowHuddlesFromChannels             bool                                        `json:"allow_huddles_from_channels,omitempty"`
-	SharedSpaces                         bool                                        `json:"shared_spaces,omitempty"`
-	ChatEmailAddress                     AccountChatEmailAddress                     `json:"chat_email_address,omitempty"`
-	ReadReceipts                         AccountReadReceipts                         `json:"read_receipts,omitempty"`
-	AllowDeleteMessage                   AccountAllowDeleteMessage                   `json:"allow_delete_message,omitempty"`
-	AllowEditMessage                     AccountAllowDeleteMessage                   `json:"allow_edit_message,omitempty"`
-	ShowStatusToInternalContact          bool                                        `json:"show_status_to_internal_contact,omitempty"`
-	PresenceOnMeeting                    bool                                        `json:"presence_on_meeting,omitempty"`
-	PresenceAwayWhenScreenSaver          bool                                        `json:"presence_away_when_screen_saver,omitempty"`
-	ShowH323ContactTab                   bool                                        `json:"show_h323_contact_tab,omitempty"`
-	AISummary                            AccountAICompose                            `json:"ai_summary,omitempty"`
-	AICompose                            AccountAICompose                            `json:"ai_compose,omitempty"`
-	AIRecommend                          bool                                        `json:"ai_recommend,omitempty"`
-	AIQuickReply                         bool                                        `json:"ai_quick_reply,omitempty"`
-	AISentenceCompletion                 bool                                        `json:"ai_sentence_completion,omitempty"`
-	AIQuickSchedule                      bool                                        `json:"ai_quick_schedule,omitempty"`
-	SurveyPoll                           bool                                        `json:"survey_poll,omitempty"`
+	AllowBotsChat                        bool                                                       `json:"allow_bots_chat,omitempty"`
+	ShareFiles                           AccountSettingsUpdatedShareFiles                           `json:"share_files"`
+	ChatEmojis                           SettingsUpdatedChatEmojis                                  `json:"chat_emojis"`
+	RecordVoiceMessages                  bool                                                       `json:"record_voice_messages,omitempty"`
+	RecordVideoMessages                  bool                                                       `json:"record_video_messages,omitempty"`
+	ScreenCapture                        bool                                                       `json:"screen_capture,omitempty"`
+	CreatePublicChannels                 bool                                                       `json:"create_public_channels,omitempty"`
+	CreatePrivateChannels                bool                                                       `json:"create_private_channels,omitempty"`
+	CreateGroupChat                      bool                                                       `json:"create_group_chat,omitempty"`
+	ShareLinksInChat                     bool                                                       `json:"share_links_in_chat,omitempty"`
+	ScheduleMeetingsInChat               bool                                                       `json:"schedule_meetings_in_chat,omitempty"`
+	SetRetentionPeriodInCloud            AccountSettingsUpdatedSetRetentionPeriodInCloud            `json:"set_retention_period_in_cloud"`
+	SetRetentionPeriodInLocal            AccountSettingsUpdatedSetRetentionPeriodInCloud            `json:"set_retention_period_in_local"`
+	AllowUsersToAddContacts              SettingsUpdatedAllowUsersToAddContacts                     `json:"allow_users_to_add_contacts"`
+	AllowUsersToChatWithOthers           SettingsUpdatedAllowUsersToAddContacts                     `json:"allow_users_to_chat_with_others"`
+	ChatEtiquetteTool                    AccountSettingsUpdatedChatEtiquetteTool                    `json:"chat_etiquette_tool"`
+	SendDataToThirdPartyArchivingService AccountSettingsUpdatedSendDataToThirdPartyArchivingService `json:"send_data_to_third_party_archiving_service"`
+	ApplyLocalStorageToPersonalChannel   AccountSettingsUpdatedApplyLocalStorageToPersonalChannel   `json:"apply_local_storage_to_personal_channel"`
+	TranslateMessages                    bool                                                       `json:"translate_messages,omitempty"`
+	SearchAndSendAnimatedGIFImages       AccountSettingsUpdatedSearchAndSendAnimatedGIFImages       `json:"search_and_send_animated_gif_images"`
+	ExternalCollabRestrict               AccountSettingsUpdatedExternalCollabRestrict               `json:"external_collab_restrict"`
+	ExternalUserControl                  AccountSettingsUpdatedExternalUserControl                  `json:"external_user_control"`
+	ExternalInviteApprove                AccountSettingsUpdatedExternalInviteApprove                `json:"external_invite_approve"`
+	ExternalMemberJoin                   AccountSettingsUpdatedExternalMemberJoin                   `json:"external_member_join"`
+	ExternalJoinApprove                  AccountSettingsUpdatedExternalInviteApprove                `json:"external_join_approve"`
+	DownloadFile                         bool                                                       `json:"download_file,omitempty"`
+	ShareScreenInChat                    bool                                                       `json:"share_screen_in_chat,omitempty"`
+	CodeSnippet                          bool                                                       `json:"code_snippet,omitempty"`
+	PersonalChannel                      bool                                                       `json:"personal_channel,omitempty"`
+	StoreReviseChat                      bool                                                       `json:"store_revise_chat,omitempty"`
+	SetChatAsDefaultTab                  bool                                                       `json:"set_chat_as_default_tab,omitempty"`
+	HyperLink                            bool                                                       `json:"hyper_link,omitempty"`
+	SuppressRemovalNotification          bool                                                       `json:"suppress_removal_notification,omitempty"`
+	SuppressUserGroupNotification        bool                                                       `json:"suppress_user_group_notification,omitempty"`
+	AllowRemoveMsgByOwnerAndAdmins       bool                                                       `json:"allow_remove_msg_by_owner_and_admins,omitempty"`
+	AllowHuddlesFromChannels             bool                                                       `json:"allow_huddles_from_channels,omitempty"`
+	SharedSpaces                         bool                                                       `json:"shared_spaces,omitempty"`
+	ChatEmailAddress                     AccountSettingsUpdatedChatEmailAddress                     `json:"chat_email_address"`
+	ReadReceipts                         AccountSettingsUpdatedReadReceipts                         `json:"read_receipts"`
+	AllowDeleteMessage                   AccountSettingsUpdatedAllowDeleteMessage                   `json:"allow_delete_message"`
+	AllowEditMessage                     AccountSettingsUpdatedAllowDeleteMessage                   `json:"allow_edit_message"`
+	ShowStatusToInternalContact          bool                                                       `json:"show_status_to_internal_contact,omitempty"`
+	PresenceOnMeeting                    bool                                                       `json:"presence_on_meeting,omitempty"`
+	PresenceAwayWhenScreenSaver          bool                                                       `json:"presence_away_when_screen_saver,omitempty"`
+	ShowH323ContactTab                   bool                                                       `json:"show_h323_contact_tab,omitempty"`
+	AISummary                            AccountSettingsUpdatedAICompose                            `json:"ai_summary"`
+	AICompose                            AccountSettingsUpdatedAICompose                            `json:"ai_compose"`
+	AIRecommend                          bool                                                       `json:"ai_recommend,omitempty"`
+	AIQuickReply                         bool                                                       `json:"ai_quick_reply,omitempty"`
+	AISentenceCompletion                 bool                                                       `json:"ai_sentence_completion,omitempty"`
+	AIQuickSchedule                      bool                                                       `json:"ai_quick_schedule,omitempty"`
+	SurveyPoll                           bool                                                       `json:"survey_poll,omitempty"`
 }
 
-// AccountSettingsUpdatedChatEtiquetteTool is the object at
-// object.settings.meeting_security.chat_etiquette_tool in the
-// "account.settings_updated" event.
+// AccountSettingsUpdatedChatEmailAddress is the "chat_email_address" object in
+// the account.settings_updated payload (at
+// object.settings.chat.chat_email_address in account.settings_updated, and
+// elsewhere).
+type AccountSettingsUpdatedChatEmailAddress struct {
+	Enable                   bool     `json:"enable,omitempty"`
+	OnlyAllowSpecificDomains bool     `json:"only_allow_specific_domains,omitempty"`
+	SpecificDomains          []string `json:"specific_domains,omitempty"`
+}
+
+// AccountSettingsUpdatedChatEtiquetteTool is the "chat_etiquette_tool" object
+// in the account.settings_updated payload (at
+// object.settings.chat.chat_etiquette_tool in account.settings_updated, and
+// elsewhere).
 type AccountSettingsUpdatedChatEtiquetteTool struct {
-	Enable   bool                           `json:"enable,omitempty"`
-	Policies []AccountSettingsUpdatedPolicy `json:"policies,omitempty"`
+	Enable         bool                    `json:"enable,omitempty"`
+	Policies       []SettingsUpdatedPolicy `json:"policies,omitempty"`
+	PolicyMaxCount int                     `json:"policy_max_count,omitempty"`
 }
 
-// AccountSettingsUpdatedEmailNotification is the object at
-// object.settings.email_notification in the "account.settings_updated" event.
+// AccountSettingsUpdatedEmailNotification is the "email_notification" object in
+// the account.settings_updated payload (at object.settings.email_notification
+// in account.settings_updated, and elsewhere).
 type AccountSettingsUpdatedEmailNotification struct {
 	CloudRecordingAvailableReminder            bool `json:"cloud_recording_available_reminder,omitempty"`
 	RecordingAvailableReminderSchedulers       bool `json:"recording_available_reminder_schedulers,omitempty"`
 	RecordingAvailableReminderAlternativeHosts bool `json:"recording_available_reminder_alternative_hosts,omitempty"`
-	JbhReminder                                bool `json:"jbh_reminder,omitempty"`
+	JBHReminder                                bool `json:"jbh_reminder,omitempty"`
 	CancelMeetingReminder                      bool `json:"cancel_meeting_reminder,omitempty"`
 	LowHostCountReminder                       bool `json:"low_host_count_reminder,omitempty"`
 	AlternativeHostReminder                    bool `json:"alternative_host_reminder,omitempty"`
 	ScheduleForReminder                        bool `json:"schedule_for_reminder,omitempty"`
 }
 
-// AccountSettingsUpdatedInMeeting is the object at object.settings.in_meeting
-// in the "account.settings_updated" event.
+// AccountSettingsUpdatedExternalChat is the value of the "external_chat" member
+// in the account.settings_updated payload (at
+// object.settings.chat.external_collab_restrict in account.settings_updated,
+// and elsewhere). Zoom's schema lists the values below; a value it does not
+// list still decodes, as it is.
+type AccountSettingsUpdatedExternalChat string
+
+// The values of AccountSettingsUpdatedExternalChat that Zoom's schema lists.
+const (
+	AccountSettingsUpdatedExternalChatAllowed    AccountSettingsUpdatedExternalChat = "allowed"
+	AccountSettingsUpdatedExternalChatNotAllowed AccountSettingsUpdatedExternalChat = "not_allowed"
+)
+
+// String returns the value as Zoom sent it.
+func (v AccountSettingsUpdatedExternalChat) String() string { return string(v) }
+
+// AccountSettingsUpdatedExternalCollabRestrict is the
+// "external_collab_restrict" object in the account.settings_updated payload (at
+// object.settings.chat.external_collab_restrict in account.settings_updated,
+// and elsewhere).
+type AccountSettingsUpdatedExternalCollabRestrict struct {
+	Enable       bool                               `json:"enable,omitempty"`
+	ExternalChat AccountSettingsUpdatedExternalChat `json:"external_chat,omitempty"`
+	GroupID      string                             `json:"group_id,omitempty"`
+}
+
+// AccountSettingsUpdatedExternalInviteApprove is the "external_invite_approve"
+// object in the account.settings_updated payload (at
+// object.settings.chat.external_invite_approve in account.settings_updated, and
+// elsewhere).
+type AccountSettingsUpdatedExternalInviteApprove struct {
+	Enable          bool   `json:"enable,omitempty"`
+	SelectedOption  int    `json:"selected_option,omitempty"` // one of 1, 2
+	ChannelID       string `json:"channel_id,omitempty"`
+	ExternalAccount bool   `json:"external_account,omitempty"`
+}
+
+// AccountSettingsUpdatedExternalMemberJoin is the "external_member_join" object
+// in the account.settings_updated payload (at
+// object.settings.chat.external_member_join in account.settings_updated, and
+// elsewhere).
+type AccountSettingsUpdatedExternalMemberJoin struct {
+	Enable          bool `json:"enable,omitempty"`
+	ExternalAccount bool `json:"external_account,omitempty"`
+}
+
+// AccountSettingsUpdatedExternalUserControl is the "external_user_control"
+// object in the account.settings_updated payload (at
+// object.settings.chat.external_user_control in account.settings_updated, and
+// elsewhere).
+type AccountSettingsUpdatedExternalUserControl struct {
+	Enable          bool `json:"enable,omitempty"`
+	SelectedOption  int  `json:"selected_option,omitempty"` // one of 1, 2, 3
+	ExternalAccount bool `json:"external_account,omitempty"`
+}
+
+// AccountSettingsUpdatedFeature is the "feature" object in the
+// account.settings_updated payload (at object.settings.feature in
+// account.settings_updated, and elsewhere).
+type AccountSettingsUpdatedFeature struct {
+	MeetingCapacity int `json:"meeting_capacity,omitempty"`
+}
+
+// AccountSettingsUpdatedFileRestrictionsApplyTo is the value of the
+// "file_restrictions_apply_to" member in the account.settings_updated payload
+// (at object.settings.chat.share_files.restrictions in
+// account.settings_updated, and elsewhere). Zoom's schema lists the values
+// below; a value it does not list still decodes, as it is.
+type AccountSettingsUpdatedFileRestrictionsApplyTo string
+
+// The values of AccountSettingsUpdatedFileRestrictionsApplyTo that Zoom's schema lists.
+const (
+	AccountSettingsUpdatedFileRestrictionsApplyToSharingAndViewing AccountSettingsUpdatedFileRestrictionsApplyTo = "sharing_and_viewing"
+	AccountSettingsUpdatedFileRestrictionsApplyToSharing           AccountSettingsUpdatedFileRestrictionsApplyTo = "sharing"
+)
+
+// String returns the value as Zoom sent it.
+func (v AccountSettingsUpdatedFileRestrictionsApplyTo) String() string { return string(v) }
+
+// AccountSettingsUpdatedGeneralSetting is the "general_setting" object in the
+// account.settings_updated payload (at object.settings.general_setting in
+// account.settings_updated, and elsewhere).
+type AccountSettingsUpdatedGeneralSetting struct {
+	AutoZoomRoomProximityConnect bool `json:"auto_zoom_room_proximity_connect,omitempty"`
+	ShowZoomRoomFeature          bool `json:"show_zoom_room_feature,omitempty"`
+}
+
+// AccountSettingsUpdatedGlobalDialInCountries is the "global_dial_in_countries"
+// object in the account.settings_updated payload (at
+// object.settings.audio_conferencing.global_dial_in_countries in
+// account.settings_updated, and elsewhere).
+type AccountSettingsUpdatedGlobalDialInCountries struct {
+	SelectedCountries []SettingsUpdatedSelectedCountry `json:"selected_countries,omitempty"`
+	IncludeTollFree   bool                             `json:"include_toll_free,omitempty"`
+}
+
+// AccountSettingsUpdatedHideMeetingDescription is the
+// "hide_meeting_description" object in the account.settings_updated payload (at
+// object.settings.schedule_meeting.hide_meeting_description in
+// account.settings_updated, and elsewhere).
+type AccountSettingsUpdatedHideMeetingDescription struct {
+	Enable                              bool `json:"enable,omitempty"`
+	HideDescriptionForScheduledMeetings bool `json:"hide_description_for_scheduled_meetings,omitempty"`
+}
+
+// AccountSettingsUpdatedHideWebinarDescription is the
+// "hide_webinar_description" object in the account.settings_updated payload (at
+// object.settings.schedule_meeting.hide_webinar_description in
+// account.settings_updated, and elsewhere).
+type AccountSettingsUpdatedHideWebinarDescription struct {
+	Enable                              bool `json:"enable,omitempty"`
+	HideDescriptionForScheduledWebinars bool `json:"hide_description_for_scheduled_webinars,omitempty"`
+}
+
+// AccountSettingsUpdatedInMeeting is the "in_meeting" object in the
+// account.settings_updated payload (at object.settings.in_meeting in
+// account.settings_updated, and elsewhere).
 type AccountSettingsUpdatedInMeeting struct {
-	E2eEncryption                           bool                              `json:"e2e_encryption,omitempty"`
-	Chat                                    bool                              `json:"chat,omitempty"`
-	AllowUsersToDeleteMessagesInMeetingChat bool                              `json:"allow_users_to_delete_messages_in_meeting_chat,omitempty"`
-	AllowParticipantsChatWith               int                               `json:"allow_participants_chat_with,omitempty"` // one of 1, 2, 3, 4
-	AllowUsersSaveChats                     int                               `json:"allow_users_save_chats,omitempty"`       // one of 1, 2, 3
-	PrivateChat                             bool                              `json:"private_chat,omitempty"`
-	AutoSavingChat                          bool                              `json:"auto_saving_chat,omitempty"`
-	FileTransfer                            bool                              `json:"file_transfer,omitempty"`
-	Feedback                                bool                              `json:"feedback,omitempty"`
-	PostMeetingFeedback                     bool                              `json:"post_meeting_feedback,omitempty"`
-	CoHost                                  bool                              `json:"co_host,omitempty"`
-	Polling                                 bool                              `json:"polling,omitempty"`
-	MeetingPolling                          AccountMeetingPolling             `json:"meeting_polling,omitempty"`
-	AttendeeOnHold                          bool                              `json:"attendee_on_hold,omitempty"`
-	ShowMeetingControlToolbar               bool                              `json:"show_meeting_control_toolbar,omitempty"`
-	AllowShowZoomWindows                    bool                              `json:"allow_show_zoom_windows,omitempty"`
-	Annotation                              bool                              `json:"annotation,omitempty"`
-	Whiteboard                              bool                              `json:"whiteboard,omitempty"`
-	WebinarQuestionAnswer                   bool                              `json:"webinar_question_answer,omitempty"`
-	MeetingQuestionAnswer                   bool                              `json:"meeting_question_answer,omitempty"`
-	AnonymousQuestionAnswer                 bool                              `json:"anonymous_question_answer,omitempty"`
-	BreakoutRoom                            bool                              `json:"breakout_room,omitempty"`
-	BreakoutRoomSchedule                    bool                              `json:"breakout_room_schedule,omitempty"`
-	ClosedCaption                           bool                              `json:"closed_caption,omitempty"`
-	FarEndCameraControl                     bool                              `json:"far_end_camera_control,omitempty"`
-	GroupHd                                 bool                              `json:"group_hd,omitempty"`
-	VirtualBackground                       bool                              `json:"virtual_background,omitempty"`
-	Watermark                               bool                              `json:"watermark,omitempty"`
-	WatermarkByDefault                      bool                              `json:"watermark_by_default,omitempty"`
-	AudioWatermarkByDefault                 bool                              `json:"audio_watermark_by_default,omitempty"`
-	AttentionModeFocusMode                  bool                              `json:"attention_mode_focus_mode,omitempty"`
-	AllowHostToEnableFocusMode              bool                              `json:"allow_host_to_enable_focus_mode,omitempty"`
-	AlertGuestJoin                          bool                              `json:"alert_guest_join,omitempty"`
-	AutoAnswer                              bool                              `json:"auto_answer,omitempty"`
-	P2pConnetion                            bool                              `json:"p2p_connetion,omitempty"`
-	P2pPorts                                bool                              `json:"p2p_ports,omitempty"`
-	PortsRange                              string                            `json:"ports_range,omitempty"`
-	SendingDefaultEmailInvites              bool                              `json:"sending_default_email_invites,omitempty"`
-	UseHTMLFormatEmail                      bool                              `json:"use_html_format_email,omitempty"`
-	DscpMarking                             bool                              `json:"dscp_marking,omitempty"`
-	DscpAudio                               int                               `json:"dscp_audio,omitempty"`
-	DscpVideo                               int                               `json:"dscp_video,omitempty"`
-	StereoAudio                             bool                              `json:"stereo_audio,omitempty"`
-	OriginalAudio                           bool                              `json:"original_audio,omitempty"`
-	ScreenSharing                           bool                              `json:"screen_sharing,omitempty"`
-	RemoteControl                           bool                              `json:"remote_control,omitempty"`
-	NonVerbalFeedback                       bool                              `json:"non_verbal_feedback,omitempty"`
-	RemoteSupport                           bool                              `json:"remote_support,omitempty"`
-	CustomDataCenterRegions                 bool                              `json:"custom_data_center_regions,omitempty"`
-	DataCenterRegions                       []string                          `json:"data_center_regions,omitempty"` // one of "AU", "LA", "CA", "CN", "DE", "HK", "IN", "IE", ... (13 values)
-	LanguageInterpretation                  AccountLanguageInterpretation     `json:"language_interpretation,omitempty"`
-	SignLanguageInterpretation              AccountSignLanguageInterpretation `json:"sign_language_interpretation,omitempty"`
-	MeetingReactions                        bool                              `json:"meeting_reactions,omitempty"`
-	MeetingReactionsEmojis                  string                            `json:"meeting_reactions_emojis,omitempty"` // one of "all", "selected"
-	AllowHostPanelistsToUseAudibleClap      bool                              `json:"allow_host_panelists_to_use_audible_clap,omitempty"`
-	WebinarReactions                        bool                              `json:"webinar_reactions,omitempty"`
-	ShowAJoinFromYourBrowserLink            bool                              `json:"show_a_join_from_your_browser_link,omitempty"`
-	JoinFromMobile                          bool                              `json:"join_from_mobile,omitempty"`
-	JoinFromDesktop                         bool                              `json:"join_from_desktop,omitempty"`
-	AllowLiveStreaming                      bool                              `json:"allow_live_streaming,omitempty"`
-	LiveStreamingFacebook                   bool                              `json:"live_streaming_facebook,omitempty"`
-	WorkplaceByFacebook                     bool                              `json:"workplace_by_facebook,omitempty"`
-	LiveStreamingYoutube                    bool                              `json:"live_streaming_youtube,omitempty"`
-	CustomLiveStreamingService              bool                              `json:"custom_live_streaming_service,omitempty"`
-	CustomServiceInstructions               string                            `json:"custom_service_instructions,omitempty"`
-	WebinarLiveStreaming                    AccountWebinarLiveStreaming       `json:"webinar_live_streaming,omitempty"`
-	WebinarChat                             AccountWebinarChat                `json:"webinar_chat,omitempty"`
-	ClosedCaptioning                        AccountClosedCaptioning           `json:"closed_captioning,omitempty"`
-	SlideControl                            bool                              `json:"slide_control,omitempty"`
-	MeetingSurvey                           bool                              `json:"meeting_survey,omitempty"`
-	WebinarPolling                          AccountMeetingPolling             `json:"webinar_polling,omitempty"`
-	WebinarSurvey                           bool                              `json:"webinar_survey,omitempty"`
-	DisableScreenSharingForHostMeetings     bool                              `json:"disable_screen_sharing_for_host_meetings,omitempty"`
-	DisableScreenSharingForInMeetingGuests  bool                              `json:"disable_screen_sharing_for_in_meeting_guests,omitempty"`
-	WhoCanShareScreen                       string                            `json:"who_can_share_screen,omitempty"`                         // one of "host", "all"
-	WhoCanShareScreenWhenSomeoneIsSharing   string                            `json:"who_can_share_screen_when_someone_is_sharing,omitempty"` // one of "host", "all"
-	ParticipantsShareSimultaneously         string                            `json:"participants_share_simultaneously,omitempty"`            // one of "multiple", "one"
+	E2EEncryption                           bool                                                 `json:"e2e_encryption,omitempty"`
+	Chat                                    bool                                                 `json:"chat,omitempty"`
+	AllowUsersToDeleteMessagesInMeetingChat bool                                                 `json:"allow_users_to_delete_messages_in_meeting_chat,omitempty"`
+	AllowParticipantsChatWith               int                                                  `json:"allow_participants_chat_with,omitempty"` // one of 1, 2, 3, 4
+	AllowUsersSaveChats                     int                                                  `json:"allow_users_save_chats,omitempty"`       // one of 1, 2, 3
+	PrivateChat                             bool                                                 `json:"private_chat,omitempty"`
+	AutoSavingChat                          bool                                                 `json:"auto_saving_chat,omitempty"`
+	FileTransfer                            bool                                                 `json:"file_transfer,omitempty"`
+	Feedback                                bool                                                 `json:"feedback,omitempty"`
+	PostMeetingFeedback                     bool                                                 `json:"post_meeting_feedback,omitempty"`
+	CoHost                                  bool                                                 `json:"co_host,omitempty"`
+	Polling                                 bool                                                 `json:"polling,omitempty"`
+	MeetingPolling                          AccountSettingsUpdatedMeetingPolling                 `json:"meeting_polling"`
+	AttendeeOnHold                          bool                                                 `json:"attendee_on_hold,omitempty"`
+	ShowMeetingControlToolbar               bool                                                 `json:"show_meeting_control_toolbar,omitempty"`
+	AllowShowZoomWindows                    bool                                                 `json:"allow_show_zoom_windows,omitempty"`
+	Annotation                              bool                                                 `json:"annotation,omitempty"`
+	Whiteboard                              bool                                                 `json:"whiteboard,omitempty"`
+	WebinarQuestionAnswer                   bool                                                 `json:"webinar_question_answer,omitempty"`
+	MeetingQuestionAnswer                   bool                                                 `json:"meeting_question_answer,omitempty"`
+	AnonymousQuestionAnswer                 bool                                                 `json:"anonymous_question_answer,omitempty"`
+	BreakoutRoom                            bool                                                 `json:"breakout_room,omitempty"`
+	BreakoutRoomSchedule                    bool                                                 `json:"breakout_room_schedule,omitempty"`
+	ClosedCaption                           bool                                                 `json:"closed_caption,omitempty"`
+	FarEndCameraControl                     bool                                                 `json:"far_end_camera_control,omitempty"`
+	GroupHD                                 bool                                                 `json:"group_hd,omitempty"`
+	VirtualBackground                       bool                                                 `json:"virtual_background,omitempty"`
+	Watermark                               bool                                                 `json:"watermark,omitempty"`
+	WatermarkByDefault                      bool                                                 `json:"watermark_by_default,omitempty"`
+	AudioWatermarkByDefault                 bool                                                 `json:"audio_watermark_by_default,omitempty"`
+	AttentionModeFocusMode                  bool                                                 `json:"attention_mode_focus_mode,omitempty"`
+	AllowHostToEnableFocusMode              bool                                                 `json:"allow_host_to_enable_focus_mode,omitempty"`
+	AlertGuestJoin                          bool                                                 `json:"alert_guest_join,omitempty"`
+	AutoAnswer                              bool                                                 `json:"auto_answer,omitempty"`
+	P2PConnetion                            bool                                                 `json:"p2p_connetion,omitempty"`
+	P2PPorts                                bool                                                 `json:"p2p_ports,omitempty"`
+	PortsRange                              string                                               `json:"ports_range,omitempty"`
+	SendingDefaultEmailInvites              bool                                                 `json:"sending_default_email_invites,omitempty"`
+	UseHTMLFormatEmail                      bool                                                 `json:"use_html_format_email,omitempty"`
+	DSCPMarking                             bool                                                 `json:"dscp_marking,omitempty"`
+	DSCPAudio                               int                                                  `json:"dscp_audio,omitempty"`
+	DSCPVideo                               int                                                  `json:"dscp_video,omitempty"`
+	StereoAudio                             bool                                                 `json:"stereo_audio,omitempty"`
+	OriginalAudio                           bool                                                 `json:"original_audio,omitempty"`
+	ScreenSharing                           bool                                                 `json:"screen_sharing,omitempty"`
+	RemoteControl                           bool                                                 `json:"remote_control,omitempty"`
+	NonVerbalFeedback                       bool                                                 `json:"non_verbal_feedback,omitempty"`
+	RemoteSupport                           bool                                                 `json:"remote_support,omitempty"`
+	CustomDataCenterRegions                 bool                                                 `json:"custom_data_center_regions,omitempty"`
+	DataCenterRegions                       []string                                             `json:"data_center_regions,omitempty"` // one of "AU", "LA", "CA", "CN", "DE", "HK", "IN", "IE", ... (13 values)
+	LanguageInterpretation                  AccountSettingsUpdatedLanguageInterpretation         `json:"language_interpretation"`
+	SignLanguageInterpretation              SettingsUpdatedSignLanguageInterpretation            `json:"sign_language_interpretation"`
+	MeetingReactions                        bool                                                 `json:"meeting_reactions,omitempty"`
+	MeetingReactionsEmojis                  SettingsUpdatedMeetingReactionsEmojis                `json:"meeting_reactions_emojis,omitempty"`
+	AllowHostPanelistsToUseAudibleClap      bool                                                 `json:"allow_host_panelists_to_use_audible_clap,omitempty"`
+	WebinarReactions                        bool                                                 `json:"webinar_reactions,omitempty"`
+	ShowAJoinFromYourBrowserLink            bool                                                 `json:"show_a_join_from_your_browser_link,omitempty"`
+	JoinFromMobile                          bool                                                 `json:"join_from_mobile,omitempty"`
+	JoinFromDesktop                         bool                                                 `json:"join_from_desktop,omitempty"`
+	AllowLiveStreaming                      bool                                                 `json:"allow_live_streaming,omitempty"`
+	LiveStreamingFacebook                   bool                                                 `json:"live_streaming_facebook,omitempty"`
+	WorkplaceByFacebook                     bool                                                 `json:"workplace_by_facebook,omitempty"`
+	LiveStreamingYoutube                    bool                                                 `json:"live_streaming_youtube,omitempty"`
+	CustomLiveStreamingService              bool                                                 `json:"custom_live_streaming_service,omitempty"`
+	CustomServiceInstructions               string                                               `json:"custom_service_instructions,omitempty"`
+	WebinarLiveStreaming                    SettingsUpdatedWebinarLiveStreaming                  `json:"webinar_live_streaming"`
+	WebinarChat                             SettingsUpdatedWebinarChat                           `json:"webinar_chat"`
+	ClosedCaptioning                        SettingsUpdatedClosedCaptioning                      `json:"closed_captioning"`
+	SlideControl                            bool                                                 `json:"slide_control,omitempty"`
+	MeetingSurvey                           bool                                                 `json:"meeting_survey,omitempty"`
+	WebinarPolling                          AccountSettingsUpdatedMeetingPolling                 `json:"webinar_polling"`
+	WebinarSurvey                           bool                                                 `json:"webinar_survey,omitempty"`
+	DisableScreenSharingForHostMeetings     bool                                                 `json:"disable_screen_sharing_for_host_meetings,omitempty"`
+	DisableScreenSharingForInMeetingGuests  bool                                                 `json:"disable_screen_sharing_for_in_meeting_guests,omitempty"`
+	WhoCanShareScreen                       SettingsUpdatedWhoCanShareScreen                     `json:"who_can_share_screen,omitempty"`
+	WhoCanShareScreenWhenSomeoneIsSharing   SettingsUpdatedWhoCanShareScreenWhenSomeoneIsSharing `json:"who_can_share_screen_when_someone_is_sharing,omitempty"`
+	ParticipantsShareSimultaneously         SettingsUpdatedParticipantsShareSimultaneously       `json:"participants_share_simultaneously,omitempty"`
 }
 
-// AccountSettingsUpdatedMeetingSecurity is the object at
-// object.settings.meeting_security in the "account.settings_updated" event.
+// AccountSettingsUpdatedInSession is the "in_session" object in the
+// account.settings_updated payload (at object.settings.in_session in
+// account.settings_updated, and elsewhere).
+type AccountSettingsUpdatedInSession struct {
+	CustomDataCenterRegions bool     `json:"custom_data_center_regions,omitempty"`
+	DataCenterRegions       []string `json:"data_center_regions,omitempty"` // one of "AU", "LA", "CA", "CN", "DE", "HK", "IN", "IE", ... (13 values)
+	P2PConnetion            bool     `json:"p2p_connetion,omitempty"`
+	P2PPorts                bool     `json:"p2p_ports,omitempty"`
+	PortsRange              string   `json:"ports_range,omitempty"`
+	DSCPAudio               int      `json:"dscp_audio,omitempty"`
+	DSCPMarking             bool     `json:"dscp_marking,omitempty"`
+	DSCPVideo               int      `json:"dscp_video,omitempty"`
+	DSCPDual                bool     `json:"dscp_dual,omitempty"`
+	Subsession              bool     `json:"subsession,omitempty"`
+}
+
+// AccountSettingsUpdatedIntegration is the "integration" object in the
+// account.settings_updated payload (at object.settings.integration in
+// account.settings_updated, and elsewhere).
+type AccountSettingsUpdatedIntegration struct {
+	GoogleCalendar    bool `json:"google_calendar,omitempty"`
+	GoogleDrive       bool `json:"google_drive,omitempty"`
+	Dropbox           bool `json:"dropbox,omitempty"`
+	Box               bool `json:"box,omitempty"`
+	MicrosoftOneDrive bool `json:"microsoft_one_drive,omitempty"`
+	Kubi              bool `json:"kubi,omitempty"`
+}
+
+// AccountSettingsUpdatedLanguageInterpretation is the "language_interpretation"
+// object in the account.settings_updated payload (at
+// object.settings.in_meeting.language_interpretation in
+// account.settings_updated, and elsewhere).
+type AccountSettingsUpdatedLanguageInterpretation struct {
+	Enable                                           bool     `json:"enable,omitempty"`
+	EnableLanguageInterpretationByDefault            bool     `json:"enable_language_interpretation_by_default,omitempty"`
+	AllowParticipantsToSpeakInListeningChannel       bool     `json:"allow_participants_to_speak_in_listening_channel,omitempty"`
+	AllowUpTo25CustomLanguagesWhenSchedulingMeetings bool     `json:"allow_up_to_25_custom_languages_when_scheduling_meetings,omitempty"`
+	Languages                                        []string `json:"languages,omitempty"` // one of "English", "Chinese", "Japanese", "German", "French", "Russian", "Portuguese", "Spanish", ... (9 values)
+	CustomLanguages                                  []string `json:"custom_languages,omitempty"`
+}
+
+// AccountSettingsUpdatedMailCalendar is the "mail_calendar" object in the
+// account.settings_updated payload (at object.settings.mail_calendar in
+// account.settings_updated, and elsewhere).
+type AccountSettingsUpdatedMailCalendar struct {
+	EmailCalendarManagement bool `json:"email_calendar_management,omitempty"`
+	EmailManagement         bool `json:"email_management,omitempty"`
+	ZoomEmailProvider       bool `json:"zoom_email_provider,omitempty"`
+}
+
+// AccountSettingsUpdatedMeetingPolling is the "meeting_polling" object in the
+// account.settings_updated payload (at
+// object.settings.in_meeting.meeting_polling in account.settings_updated, and
+// elsewhere).
+type AccountSettingsUpdatedMeetingPolling struct {
+	Enable                        bool `json:"enable,omitempty"`
+	AdvancedPolls                 bool `json:"advanced_polls,omitempty"`
+	RequireAnswersToBeAnonymous   bool `json:"require_answers_to_be_anonymous,omitempty"`
+	AllowAlternativeHostToAddEdit bool `json:"allow_alternative_host_to_add_edit,omitempty"`
+	ManageSavedPollsAndQuizzes    bool `json:"manage_saved_polls_and_quizzes,omitempty"`
+	AllowHostToUploadImage        bool `json:"allow_host_to_upload_image,omitempty"`
+}
+
+// AccountSettingsUpdatedMeetingSecurity is the "meeting_security" object in the
+// account.settings_updated payload (at object.settings.meeting_security in
+// account.settings_updated, and elsewhere).
 type AccountSettingsUpdatedMeetingSecurity struct {
-	AutoSecurity                          bool                                    `json:"auto_security,omitempty"`
-	WaitingRoom                           bool                                    `json:"waiting_room,omitempty"`
-	WaitingRoomSettings                   AccountWaitingRoomSettings              `json:"waiting_room_settings,omitempty"`
-	MeetingPassword                       bool                                    `json:"meeting_password,omitempty"`
-	RequirePasswordForScheduledMeeting    bool                                    `json:"require_password_for_scheduled_meeting,omitempty"`
-	PmiPassword                           bool                                    `json:"pmi_password,omitempty"`
-	PhonePassword                         bool                                    `json:"phone_password,omitempty"`
-	WebinarPassword                       bool                                    `json:"webinar_password,omitempty"`
-	RequirePasswordForScheduledWebinar    bool                                    `json:"require_password_for_scheduled_webinar,omitempty"`
-	MeetingPasswordRequirement            AccountMeetingPasswordRequirement       `json:"meeting_password_requirement,omitempty"`
-	EmbedPasswordInJoinLink               bool                                    `json:"embed_password_in_join_link,omitempty"`
-	EndToEndEncryptedMeetings             bool                                    `json:"end_to_end_encrypted_meetings,omitempty"`
-	EncryptionType                        string                                  `json:"encryption_type,omitempty"` // one of "enhanced_encryption", "e2ee"
-	BlockUserDomain                       bool                                    `json:"block_user_domain,omitempty"`
-	BlockUserDomainList                   []string                                `json:"block_user_domain_list,omitempty"`
-	OnlyAuthenticatedCanJoinFromWebclient bool                                    `json:"only_authenticated_can_join_from_webclient,omitempty"`
-	ChatEtiquetteTool                     AccountSettingsUpdatedChatEtiquetteTool `json:"chat_etiquette_tool,omitempty"`
+	AutoSecurity                          bool                                                   `json:"auto_security,omitempty"`
+	WaitingRoom                           bool                                                   `json:"waiting_room,omitempty"`
+	WaitingRoomSettings                   UpdatedWaitingRoomSettings                             `json:"waiting_room_settings"`
+	MeetingPassword                       bool                                                   `json:"meeting_password,omitempty"`
+	RequirePasswordForScheduledMeeting    bool                                                   `json:"require_password_for_scheduled_meeting,omitempty"`
+	PMIPassword                           bool                                                   `json:"pmi_password,omitempty"`
+	PhonePassword                         bool                                                   `json:"phone_password,omitempty"`
+	WebinarPassword                       bool                                                   `json:"webinar_password,omitempty"`
+	RequirePasswordForScheduledWebinar    bool                                                   `json:"require_password_for_scheduled_webinar,omitempty"`
+	MeetingPasswordRequirement            SettingsUpdatedMeetingPasswordRequirement              `json:"meeting_password_requirement"`
+	EmbedPasswordInJoinLink               bool                                                   `json:"embed_password_in_join_link,omitempty"`
+	EndToEndEncryptedMeetings             bool                                                   `json:"end_to_end_encrypted_meetings,omitempty"`
+	EncryptionType                        SettingsUpdatedEncryptionType                          `json:"encryption_type,omitempty"`
+	BlockUserDomain                       bool                                                   `json:"block_user_domain,omitempty"`
+	BlockUserDomainList                   []string                                               `json:"block_user_domain_list,omitempty"`
+	OnlyAuthenticatedCanJoinFromWebclient bool                                                   `json:"only_authenticated_can_join_from_webclient,omitempty"`
+	ChatEtiquetteTool                     AccountSettingsUpdatedMeetingSecurityChatEtiquetteTool `json:"chat_etiquette_tool"`
 }
 
-// AccountSettingsUpdatedNumber is the object at
+// AccountSettingsUpdatedMeetingSecurityChatEtiquetteTool is the
+// "chat_etiquette_tool" object in the account.settings_updated payload (at
+// object.settings.meeting_security.chat_etiquette_tool in
+// account.settings_updated, and elsewhere).
+type AccountSettingsUpdatedMeetingSecurityChatEtiquetteTool struct {
+	Enable   bool                           `json:"enable,omitempty"`
+	Policies []AccountSettingsUpdatedPolicy `json:"policies,omitempty"`
+}
+
+// AccountSettingsUpdatedMethod is the value of the "method" member in the
+// account.settings_updated payload (at
+// object.settings.session_security.approved_or_denied_countries_or_regions in
+// account.settings_updated, and elsewhere). Zoom's schema lists the values
+// below; a value it does not list still decodes, as it is.
+type AccountSettingsUpdatedMethod string
+
+// The values of AccountSettingsUpdatedMethod that Zoom's schema lists.
+const (
+	AccountSettingsUpdatedMethodApprove AccountSettingsUpdatedMethod = "approve"
+	AccountSettingsUpdatedMethodDeny    AccountSettingsUpdatedMethod = "deny"
+)
+
+// String returns the value as Zoom sent it.
+func (v AccountSettingsUpdatedMethod) String() string { return string(v) }
+
+// AccountSettingsUpdatedNotificationWhenArchivingStarts is the value of the
+// "notification_when_archiving_starts" member in the account.settings_updated
+// payload (at object.settings.recording.archive.settings in
+// account.settings_updated, and elsewhere). Zoom's schema lists the values
+// below; a value it does not list still decodes, as it is.
+type AccountSettingsUpdatedNotificationWhenArchivingStarts string
+
+// The values of AccountSettingsUpdatedNotificationWhenArchivingStarts that Zoom's schema lists.
+const (
+	AccountSettingsUpdatedNotificationWhenArchivingStartsParticipants AccountSettingsUpdatedNotificationWhenArchivingStarts = "participants"
+	AccountSettingsUpdatedNotificationWhenArchivingStartsGuest        AccountSettingsUpdatedNotificationWhenArchivingStarts = "guest"
+)
+
+// String returns the value as Zoom sent it.
+func (v AccountSettingsUpdatedNotificationWhenArchivingStarts) String() string { return string(v) }
+
+// AccountSettingsUpdatedNumber is an element of the "numbers" array in the
+// account.settings_updated payload (at
 // object.settings.audio_conferencing.toll_free_and_fee_based_toll_call.numbers[]
-// in the "account.settings_updated" event.
+// in account.settings_updated, and elsewhere).
 type AccountSettingsUpdatedNumber struct {
 	Code          string `json:"code,omitempty"`
 	CountryCode   string `json:"country_code,omitempty"`
 	CountryName   string `json:"country_name,omitempty"`
-	Number        string `json:"number,omitempty"`
-	DisplayNumber string `json:"display_number,omitempty"`
+	Number        ID     `json:"number,omitempty"`
+	DisplayNumber ID     `json:"display_number,omitempty"`
 }
 
-// AccountSettingsUpdatedObject is the object at object in the
-// "account.settings_updated" event.
+// AccountSettingsUpdatedObject is the "object" object in the
+// account.settings_updated payload (at object).
 type AccountSettingsUpdatedObject struct {
-	ID       ID                             `json:"id,omitempty"`
-	Settings AccountSettingsUpdatedSettings `json:"settings,omitempty"`
+	ID       ID                     `json:"id,omitempty"`
+	Settings AccountUpdatedSettings `json:"settings"`
 }
 
-// AccountSettingsUpdatedOldObject is the object at old_object in the
-// "account.settings_updated" event.
+// AccountSettingsUpdatedOldObject is the "old_object" object in the
+// account.settings_updated payload (at old_object).
 type AccountSettingsUpdatedOldObject struct {
-	ID       ID                                      `json:"id,omitempty"`
-	Settings AccountSettingsUpdatedOldObjectSettings `json:"settings,omitempty"`
+	ID       ID                           `json:"id,omitempty"`
+	Settings AccountUpdatedObjectSettings `json:"settings"`
 }
 
-// AccountSettingsUpdatedOldObjectSettings is the object at old_object.settings
-// in the "account.settings_updated" event.
-type AccountSettingsUpdatedOldObjectSettings struct {
-	ScheduleMeeting   AccountSettingsUpdatedScheduleMeeting                    `json:"schedule_meeting,omitempty"`
-	InMeeting         AccountSettingsUpdatedInMeeting                          `json:"in_meeting,omitempty"`
-	EmailNotification AccountSettingsUpdatedEmailNotification                  `json:"email_notification,omitempty"`
-	ZoomRooms         AccountZoomRooms                                         `json:"zoom_rooms,omitempty"`
-	Security          AccountSecurity                                          `json:"security,omitempty"`
-	Recording         AccountSettingsUpdatedRecording                          `json:"recording,omitempty"`
-	Telephony         AccountSettingsUpdatedTelephony                          `json:"telephony,omitempty"`
-	TSP               AccountSettingsUpdatedTSP                                `json:"tsp,omitempty"`
-	Integration       AccountIntegration                                       `json:"integration,omitempty"`
-	Feature           AccountFeature                                           `json:"feature,omitempty"`
-	OtherOptions      AccountSettingsUpdatedOtherOptions                       `json:"other_options,omitempty"`
-	AudioConferencing AccountSettingsUpdatedOldObjectSettingsAudioConferencing `json:"audio_conferencing,omitempty"`
-	Chat              AccountSettingsUpdatedChat                               `json:"chat,omitempty"`
-	MeetingSecurity   AccountSettingsUpdatedMeetingSecurity                    `json:"meeting_security,omitempty"`
-	InSession         AccountInSession                                         `json:"in_session,omitempty"`
-	SessionSecurity   AccountSessionSecurity                                   `json:"session_security,omitempty"`
-	MailCalendar      AccountMailCalendar                                      `json:"mail_calendar,omitempty"`
-	GeneralSetting    AccountGeneralSetting                                    `json:"general_setting,omitempty"`
-}
-
-// AccountSettingsUpdatedOldObjectSettingsAudioConferencing is the object at
-// old_object.settings.audio_conferencing in the "account.settings_updated"
-// event.
-type AccountSettingsUpdatedOldObjectSettingsAudioConferencing struct {
-	TollFreeAndFeeBasedTollCall AccountSettingsUpdatedTollFreeAndFeeBasedTollCall `json:"toll_free_and_fee_based_toll_call,omitempty"`
-	TollCall                    AccountTollCall                                   `json:"toll_call,omitempty"`
-	CallMeAndInviteByPhone      AccountCallMeAndInviteByPhone                     `json:"call_me_and_invite_by_phone,omitempty"`
-	PersonalAudioConference     bool                                              `json:"personal_audio_conference,omitempty"`
-	ParticipantPhoneMasking     AccountParticipantPhoneMasking                    `json:"participant_phone_masking,omitempty"`
-	GlobalDialInCountries       AccountGlobalDialInCountries                      `json:"global_dial_in_countries,omitempty"`
-}
-
-// AccountSettingsUpdatedOtherOptions is the object at
-// object.settings.other_options in the "account.settings_updated" event.
+// AccountSettingsUpdatedOtherOptions is the "other_options" object in the
+// account.settings_updated payload (at object.settings.other_options in
+// account.settings_updated, and elsewhere).
 type AccountSettingsUpdatedOtherOptions struct {
-	AllowAutoActiveUsers              bool                              `json:"allow_auto_active_users,omitempty"`
-	BlurSnapshot                      bool                              `json:"blur_snapshot,omitempty"`
-	DisplayMeetingsScheduledForOthers bool                              `json:"display_meetings_scheduled_for_others,omitempty"`
-	UseCdn                            string                            `json:"use_cdn,omitempty"` // one of "none", "default", "wangsu"
-	AllowUsersContactSupportViaChat   bool                              `json:"allow_users_contact_support_via_chat,omitempty"`
-	ShowOneUserMeetingOnDashboard     bool                              `json:"show_one_user_meeting_on_dashboard,omitempty"`
-	MeetingQosAndMos                  int                               `json:"meeting_qos_and_mos,omitempty"` // one of 0, 1, 2, 3
-	AllowUsersEnterAndSharePronouns   bool                              `json:"allow_users_enter_and_share_pronouns,omitempty"`
-	WebinarRegistrationOptions        AccountWebinarRegistrationOptions `json:"webinar_registration_options,omitempty"`
+	AllowAutoActiveUsers              bool                                      `json:"allow_auto_active_users,omitempty"`
+	BlurSnapshot                      bool                                      `json:"blur_snapshot,omitempty"`
+	DisplayMeetingsScheduledForOthers bool                                      `json:"display_meetings_scheduled_for_others,omitempty"`
+	UseCDN                            AccountSettingsUpdatedUseCDN              `json:"use_cdn,omitempty"`
+	AllowUsersContactSupportViaChat   bool                                      `json:"allow_users_contact_support_via_chat,omitempty"`
+	ShowOneUserMeetingOnDashboard     bool                                      `json:"show_one_user_meeting_on_dashboard,omitempty"`
+	MeetingQoSAndMOS                  int                                       `json:"meeting_qos_and_mos,omitempty"` // one of 0, 1, 2, 3
+	AllowUsersEnterAndSharePronouns   bool                                      `json:"allow_users_enter_and_share_pronouns,omitempty"`
+	WebinarRegistrationOptions        SettingsUpdatedWebinarRegistrationOptions `json:"webinar_registration_options"`
 }
 
-// AccountSettingsUpdatedPolicy is the object at
-// object.settings.meeting_security.chat_etiquette_tool.policies[] in the
-// "account.settings_updated" event.
+// AccountSettingsUpdatedPasswordRequirement is the "password_requirement"
+// object in the account.settings_updated payload (at
+// object.settings.security.password_requirement in account.settings_updated,
+// and elsewhere).
+type AccountSettingsUpdatedPasswordRequirement struct {
+	MinimumPasswordLength       int  `json:"minimum_password_length,omitempty"`
+	HaveSpecialCharacter        bool `json:"have_special_character,omitempty"`
+	ConsecutiveCharactersLength int  `json:"consecutive_characters_length,omitempty"`
+	WeakEnhanceDetection        bool `json:"weak_enhance_detection,omitempty"`
+}
+
+// AccountSettingsUpdatedPlayVoicePromptWhenArchivingStarts is the value of the
+// "play_voice_prompt_when_archiving_starts" member in the
+// account.settings_updated payload (at
+// object.settings.recording.archive.settings in account.settings_updated, and
+// elsewhere). Zoom's schema lists the values below; a value it does not list
+// still decodes, as it is.
+type AccountSettingsUpdatedPlayVoicePromptWhenArchivingStarts string
+
+// The values of AccountSettingsUpdatedPlayVoicePromptWhenArchivingStarts that Zoom's schema lists.
+const (
+	AccountSettingsUpdatedPlayVoicePromptWhenArchivingStartsParticipants AccountSettingsUpdatedPlayVoicePromptWhenArchivingStarts = "participants"
+	AccountSettingsUpdatedPlayVoicePromptWhenArchivingStartsGuest        AccountSettingsUpdatedPlayVoicePromptWhenArchivingStarts = "guest"
+	AccountSettingsUpdatedPlayVoicePromptWhenArchivingStartsNone         AccountSettingsUpdatedPlayVoicePromptWhenArchivingStarts = "none"
+)
+
+// String returns the value as Zoom sent it.
+func (v AccountSettingsUpdatedPlayVoicePromptWhenArchivingStarts) String() string { return string(v) }
+
+// AccountSettingsUpdatedPolicy is an element of the "policies" array in the
+// account.settings_updated payload (at
+// object.settings.meeting_security.chat_etiquette_tool.policies[] in
+// account.settings_updated, and elsewhere).
 type AccountSettingsUpdatedPolicy struct {
-	ID                ID       `json:"id,omitempty"`
-	Name              string   `json:"name,omitempty"`
-	Description       string   `json:"description,omitempty"`
-	TriggerAction     int      `json:"trigger_action,omitempty"` // one of 1, 2
-	Keywords          []string `json:"keywords,omitempty"`
-	RegularExpression string   `json:"regular_expression,omitempty"`
-	Status            string   `json:"status,omitempty"` // one of "activated", "deactivated"
-	IsLocked          bool     `json:"is_locked,omitempty"`
+	ID                ID                    `json:"id,omitempty"`
+	Name              string                `json:"name,omitempty"`
+	Description       string                `json:"description,omitempty"`
+	TriggerAction     int                   `json:"trigger_action,omitempty"` // one of 1, 2
+	Keywords          []string              `json:"keywords,omitempty"`
+	RegularExpression string                `json:"regular_expression,omitempty"`
+	Status            SettingsUpdatedStatus `json:"status,omitempty"`
+	IsLocked          bool                  `json:"is_locked,omitempty"`
 }
 
-// AccountSettingsUpdatedRecording is the object at object.settings.recording in
-// the "account.settings_updated" event.
+// AccountSettingsUpdatedReadReceipts is the "read_receipts" object in the
+// account.settings_updated payload (at object.settings.chat.read_receipts in
+// account.settings_updated, and elsewhere).
+type AccountSettingsUpdatedReadReceipts struct {
+	Enable           bool `json:"enable,omitempty"`
+	AllowUsersOptOut bool `json:"allow_users_opt_out,omitempty"`
+}
+
+// AccountSettingsUpdatedRecording is the "recording" object in the
+// account.settings_updated payload (at object.settings.recording in
+// account.settings_updated, and elsewhere).
 type AccountSettingsUpdatedRecording struct {
-	LocalRecording                          bool                                `json:"local_recording,omitempty"`
-	CloudRecording                          bool                                `json:"cloud_recording,omitempty"`
-	RecordSpeakerView                       bool                                `json:"record_speaker_view,omitempty"`
-	RecordGalleryView                       bool                                `json:"record_gallery_view,omitempty"`
-	RecordAudioFile                         bool                                `json:"record_audio_file,omitempty"`
-	SaveChatText                            bool                                `json:"save_chat_text,omitempty"`
-	ShowTimestamp                           bool                                `json:"show_timestamp,omitempty"`
-	RecordingAudioTranscript                bool                                `json:"recording_audio_transcript,omitempty"`
-	AutoRecording                           string                              `json:"auto_recording,omitempty"`
-	CloudRecordingDownload                  bool                                `json:"cloud_recording_download,omitempty"`
-	CloudRecordingDownloadHost              bool                                `json:"cloud_recording_download_host,omitempty"`
-	AccountUserAccessRecording              bool                                `json:"account_user_access_recording,omitempty"`
-	AutoDeleteCmr                           bool                                `json:"auto_delete_cmr,omitempty"`
-	AutoDeleteCmrDays                       int                                 `json:"auto_delete_cmr_days,omitempty"` // one of 30, 60, 90, 120
-	RecordFilesSeparately                   AccountRecordFilesSeparately        `json:"record_files_separately,omitempty"`
-	DisplayParticipantName                  bool                                `json:"display_participant_name,omitempty"`
-	RecordingThumbnails                     bool                                `json:"recording_thumbnails,omitempty"`
-	OptimizeRecordingFor3rdPartyVideoEditor bool                                `json:"optimize_recording_for_3rd_party_video_editor,omitempty"`
-	RecordingHighlight                      bool                                `json:"recording_highlight,omitempty"`
-	SmartRecording                          AccountSmartRecording               `json:"smart_recording,omitempty"`
-	SavePanelistChat                        bool                                `json:"save_panelist_chat,omitempty"`
-	SavePollResults                         bool                                `json:"save_poll_results,omitempty"`
-	SaveCloseCaption                        bool                                `json:"save_close_caption,omitempty"`
-	RecordAudioFileEachParticipant          bool                                `json:"record_audio_file_each_participant,omitempty"`
-	HostPauseStopRecording                  bool                                `json:"host_pause_stop_recording,omitempty"`
-	RecordingDisclaimer                     bool                                `json:"recording_disclaimer,omitempty"`
-	AskParticipantsToConsentDisclaimer      bool                                `json:"ask_participants_to_consent_disclaimer,omitempty"`
-	AskHostToConfirmDisclaimer              bool                                `json:"ask_host_to_confirm_disclaimer,omitempty"`
-	RecordingPasswordRequirement            AccountRecordingPasswordRequirement `json:"recording_password_requirement,omitempty"`
-	IPAddressAccessControl                  AccountIPAddressAccessControl       `json:"ip_address_access_control,omitempty"`
-	PreventHostAccessRecording              bool                                `json:"prevent_host_access_recording,omitempty"`
-	HostDeleteCloudRecording                bool                                `json:"host_delete_cloud_recording,omitempty"`
-	AllowRecoveryDeletedCloudRecordings     bool                                `json:"allow_recovery_deleted_cloud_recordings,omitempty"`
-	Archive                                 AccountArchive                      `json:"archive,omitempty"`
+	LocalRecording                          bool                                        `json:"local_recording,omitempty"`
+	CloudRecording                          bool                                        `json:"cloud_recording,omitempty"`
+	RecordSpeakerView                       bool                                        `json:"record_speaker_view,omitempty"`
+	RecordGalleryView                       bool                                        `json:"record_gallery_view,omitempty"`
+	RecordAudioFile                         bool                                        `json:"record_audio_file,omitempty"`
+	SaveChatText                            bool                                        `json:"save_chat_text,omitempty"`
+	ShowTimestamp                           bool                                        `json:"show_timestamp,omitempty"`
+	RecordingAudioTranscript                bool                                        `json:"recording_audio_transcript,omitempty"`
+	AutoRecording                           string                                      `json:"auto_recording,omitempty"`
+	CloudRecordingDownload                  bool                                        `json:"cloud_recording_download,omitempty"`
+	CloudRecordingDownloadHost              bool                                        `json:"cloud_recording_download_host,omitempty"`
+	AccountUserAccessRecording              bool                                        `json:"account_user_access_recording,omitempty"`
+	AutoDeleteCMR                           bool                                        `json:"auto_delete_cmr,omitempty"`
+	AutoDeleteCMRDays                       int                                         `json:"auto_delete_cmr_days,omitempty"` // one of 30, 60, 90, 120
+	RecordFilesSeparately                   SettingsUpdatedRecordFilesSeparately        `json:"record_files_separately"`
+	DisplayParticipantName                  bool                                        `json:"display_participant_name,omitempty"`
+	RecordingThumbnails                     bool                                        `json:"recording_thumbnails,omitempty"`
+	OptimizeRecordingFor3rdPartyVideoEditor bool                                        `json:"optimize_recording_for_3rd_party_video_editor,omitempty"`
+	RecordingHighlight                      bool                                        `json:"recording_highlight,omitempty"`
+	SmartRecording                          SettingsUpdatedSmartRecording               `json:"smart_recording"`
+	SavePanelistChat                        bool                                        `json:"save_panelist_chat,omitempty"`
+	SavePollResults                         bool                                        `json:"save_poll_results,omitempty"`
+	SaveCloseCaption                        bool                                        `json:"save_close_caption,omitempty"`
+	RecordAudioFileEachParticipant          bool                                        `json:"record_audio_file_each_participant,omitempty"`
+	HostPauseStopRecording                  bool                                        `json:"host_pause_stop_recording,omitempty"`
+	RecordingDisclaimer                     bool                                        `json:"recording_disclaimer,omitempty"`
+	AskParticipantsToConsentDisclaimer      bool                                        `json:"ask_participants_to_consent_disclaimer,omitempty"`
+	AskHostToConfirmDisclaimer              bool                                        `json:"ask_host_to_confirm_disclaimer,omitempty"`
+	RecordingPasswordRequirement            SettingsUpdatedRecordingPasswordRequirement `json:"recording_password_requirement"`
+	IPAddressAccessControl                  SettingsUpdatedIPAddressAccessControl       `json:"ip_address_access_control"`
+	PreventHostAccessRecording              bool                                        `json:"prevent_host_access_recording,omitempty"`
+	HostDeleteCloudRecording                bool                                        `json:"host_delete_cloud_recording,omitempty"`
+	AllowRecoveryDeletedCloudRecordings     bool                                        `json:"allow_recovery_deleted_cloud_recordings,omitempty"`
+	Archive                                 AccountSettingsUpdatedArchive               `json:"archive"`
 }
 
-// AccountSettingsUpdatedScheduleMeeting is the object at
-// object.settings.schedule_meeting in the "account.settings_updated" event.
+// AccountSettingsUpdatedRestrictions is the "restrictions" object in the
+// account.settings_updated payload (at
+// object.settings.chat.share_files.restrictions in account.settings_updated,
+// and elsewhere).
+type AccountSettingsUpdatedRestrictions struct {
+	OnlyAllowSpecificFileTypes      bool                                          `json:"only_allow_specific_file_types,omitempty"`
+	FileTypeRestrictions            []string                                      `json:"file_type_restrictions,omitempty"`              // one of ".gz", ".rar", ".zip", ".xls", ".xlsx", ".json", ".png", ".pptx", ... (16 values)
+	FileTypeRestrictionsForExternal []string                                      `json:"file_type_restrictions_for_external,omitempty"` // one of ".gz", ".rar", ".zip", ".xls", ".xlsx", ".json", ".png", ".pptx", ... (16 values)
+	MaximumFileSize                 bool                                          `json:"maximum_file_size,omitempty"`
+	FileSizeRestrictions            int                                           `json:"file_size_restrictions,omitempty"`              // one of 50, 100, 200, 300, 400, 500
+	FileSizeRestrictionsForExternal int                                           `json:"file_size_restrictions_for_external,omitempty"` // one of 50, 100, 200, 300, 400, 500
+	FileRestrictionsApplyTo         AccountSettingsUpdatedFileRestrictionsApplyTo `json:"file_restrictions_apply_to,omitempty"`
+}
+
+// AccountSettingsUpdatedScheduleMeeting is the "schedule_meeting" object in the
+// account.settings_updated payload (at object.settings.schedule_meeting in
+// account.settings_updated, and elsewhere).
 type AccountSettingsUpdatedScheduleMeeting struct {
-	HostVideo                               bool                                   `json:"host_video,omitempty"`
-	ParticipantVideo                        bool                                   `json:"participant_video,omitempty"`
-	AudioType                               string                                 `json:"audio_type,omitempty"`
-	JoinBeforeHost                          bool                                   `json:"join_before_host,omitempty"`
-	EnforceLogin                            bool                                   `json:"enforce_login,omitempty"`
-	EnforceLoginWithDomains                 bool                                   `json:"enforce_login_with_domains,omitempty"`
-	EnforceLoginDomains                     string                                 `json:"enforce_login_domains,omitempty"`
-	NotStoreMeetingTopic                    bool                                   `json:"not_store_meeting_topic,omitempty"`
-	ForcePmiJbhPassword                     bool                                   `json:"force_pmi_jbh_password,omitempty"`
-	UsePmiForScheduledMeetings              bool                                   `json:"use_pmi_for_scheduled_meetings,omitempty"`
-	PSTNPasswordProtected                   string                                 `json:"pstn_password_protected,omitempty"`
-	JbhTime                                 int                                    `json:"jbh_time,omitempty"` // one of 0, 5, 10, 15
-	PersonalMeeting                         bool                                   `json:"personal_meeting,omitempty"`
-	RequirePasswordForInstantMeetings       bool                                   `json:"require_password_for_instant_meetings,omitempty"`
-	MuteUponEntry                           bool                                   `json:"mute_upon_entry,omitempty"`
-	RequirePasswordForPmiMeetings           string                                 `json:"require_password_for_pmi_meetings,omitempty"` // one of "jbh_only", "all", "none"
-	UsePmiForInstantMeetings                bool                                   `json:"use_pmi_for_instant_meetings,omitempty"`
-	RequirePasswordForSchedulingNewMeetings bool                                   `json:"require_password_for_scheduling_new_meetings,omitempty"`
-	PmiPassword                             string                                 `json:"pmi_password,omitempty"`
-	UpcomingMeetingReminder                 bool                                   `json:"upcoming_meeting_reminder,omitempty"`
-	AlwaysDisplayZoomMeetingAsTopic         AccountAlwaysDisplayZoomMeetingAsTopic `json:"always_display_zoom_meeting_as_topic,omitempty"`
-	HideMeetingDescription                  AccountHideMeetingDescription          `json:"hide_meeting_description,omitempty"`
-	AlwaysDisplayZoomWebinarAsTopic         AccountAlwaysDisplayZoomWebinarAsTopic `json:"always_display_zoom_webinar_as_topic,omitempty"`
-	HideWebinarDescription                  AccountHideWebinarDescription          `json:"hide_webinar_description,omitempty"`
+	HostVideo                               bool                                           `json:"host_video,omitempty"`
+	ParticipantVideo                        bool                                           `json:"participant_video,omitempty"`
+	AudioType                               string                                         `json:"audio_type,omitempty"`
+	JoinBeforeHost                          bool                                           `json:"join_before_host,omitempty"`
+	EnforceLogin                            bool                                           `json:"enforce_login,omitempty"`
+	EnforceLoginWithDomains                 bool                                           `json:"enforce_login_with_domains,omitempty"`
+	EnforceLoginDomains                     string                                         `json:"enforce_login_domains,omitempty"`
+	NotStoreMeetingTopic                    bool                                           `json:"not_store_meeting_topic,omitempty"`
+	ForcePMIJBHPassword                     bool                                           `json:"force_pmi_jbh_password,omitempty"`
+	UsePMIForScheduledMeetings              bool                                           `json:"use_pmi_for_scheduled_meetings,omitempty"`
+	PSTNPasswordProtected                   string                                         `json:"pstn_password_protected,omitempty"`
+	JBHTime                                 int                                            `json:"jbh_time,omitempty"` // one of 0, 5, 10, 15
+	PersonalMeeting                         bool                                           `json:"personal_meeting,omitempty"`
+	RequirePasswordForInstantMeetings       bool                                           `json:"require_password_for_instant_meetings,omitempty"`
+	MuteUponEntry                           bool                                           `json:"mute_upon_entry,omitempty"`
+	RequirePasswordForPMIMeetings           SettingsUpdatedRequirePasswordForPMIMeetings   `json:"require_password_for_pmi_meetings,omitempty"`
+	UsePMIForInstantMeetings                bool                                           `json:"use_pmi_for_instant_meetings,omitempty"`
+	RequirePasswordForSchedulingNewMeetings bool                                           `json:"require_password_for_scheduling_new_meetings,omitempty"`
+	PMIPassword                             string                                         `json:"pmi_password,omitempty"`
+	UpcomingMeetingReminder                 bool                                           `json:"upcoming_meeting_reminder,omitempty"`
+	AlwaysDisplayZoomMeetingAsTopic         SettingsUpdatedAlwaysDisplayZoomMeetingAsTopic `json:"always_display_zoom_meeting_as_topic"`
+	HideMeetingDescription                  AccountSettingsUpdatedHideMeetingDescription   `json:"hide_meeting_description"`
+	AlwaysDisplayZoomWebinarAsTopic         SettingsUpdatedAlwaysDisplayZoomWebinarAsTopic `json:"always_display_zoom_webinar_as_topic"`
+	HideWebinarDescription                  AccountSettingsUpdatedHideWebinarDescription   `json:"hide_webinar_description"`
 }
 
-// AccountSettingsUpdatedSettings is the object at object.settings in the
-// "account.settings_updated" event.
-type AccountSettingsUpdatedSettings struct {
-	ScheduleMeeting   AccountSettingsUpdatedScheduleMeeting   `json:"schedule_meeting,omitempty"`
-	InMeeting         AccountSettingsUpdatedInMeeting         `json:"in_meeting,omitempty"`
-	EmailNotification AccountSettingsUpdatedEmailNotification `json:"email_notification,omitempty"`
-	ZoomRooms         AccountZoomRooms                        `json:"zoom_rooms,omitempty"`
-	Security          AccountSecurity                         `json:"security,omitempty"`
-	Recording         AccountSettingsUpdatedRecording         `json:"recording,omitempty"`
-	Telephony         AccountSettingsUpdatedTelephony         `json:"telephony,omitempty"`
-	TSP               AccountSettingsUpdatedTSP               `json:"tsp,omitempty"`
-	Integration       AccountIntegration                      `json:"integration,omitempty"`
-	Feature           AccountFeature                          `json:"feature,omitempty"`
-	OtherOptions      AccountSettingsUpdatedOtherOptions      `json:"other_options,omitempty"`
-	AudioConferencing AccountSettingsUpdatedAudioConferencing `json:"audio_conferencing,omitempty"`
-	Chat              AccountSettingsUpdatedChat              `json:"chat,omitempty"`
-	MeetingSecurity   AccountSettingsUpdatedMeetingSecurity   `json:"meeting_security,omitempty"`
-	InSession         AccountInSession                        `json:"in_session,omitempty"`
-	SessionSecurity   AccountSessionSecurity                  `json:"session_security,omitempty"`
-	MailCalendar      AccountMailCalendar                     `json:"mail_calendar,omitempty"`
-	GeneralSetting    AccountGeneralSetting                   `json:"general_setting,omitempty"`
+// AccountSettingsUpdatedSearchAndSendAnimatedGIFImages is the
+// "search_and_send_animated_gif_images" object in the account.settings_updated
+// payload (at object.settings.chat.search_and_send_animated_gif_images in
+// account.settings_updated, and elsewhere).
+type AccountSettingsUpdatedSearchAndSendAnimatedGIFImages struct {
+	Enable             bool `json:"enable,omitempty"`
+	GiphyContentRating int  `json:"giphy_content_rating,omitempty"` // one of 1, 2, 3, 4
 }
 
-// AccountSettingsUpdatedTSP is the object at object.settings.tsp in the
-// "account.settings_updated" event.
+// AccountSettingsUpdatedSecurity is the "security" object in the
+// account.settings_updated payload (at object.settings.security in
+// account.settings_updated, and elsewhere).
+type AccountSettingsUpdatedSecurity struct {
+	AdminChangeNamePic      bool                                      `json:"admin_change_name_pic,omitempty"`
+	ImportPhotosFromDevices bool                                      `json:"import_photos_from_devices,omitempty"`
+	HideBillingInfo         bool                                      `json:"hide_billing_info,omitempty"`
+	PasswordRequirement     AccountSettingsUpdatedPasswordRequirement `json:"password_requirement"`
+	SigninWithSSO           AccountSettingsUpdatedSigninWithSSO       `json:"signin_with_sso"`
+}
+
+// AccountSettingsUpdatedSendDataToThirdPartyArchivingService is the
+// "send_data_to_third_party_archiving_service" object in the
+// account.settings_updated payload (at
+// object.settings.chat.send_data_to_third_party_archiving_service in
+// account.settings_updated, and elsewhere).
+type AccountSettingsUpdatedSendDataToThirdPartyArchivingService struct {
+	Enable                 bool                       `json:"enable,omitempty"`
+	Type                   AccountSettingsUpdatedType `json:"type,omitempty"`
+	SMTPDeliveryAddress    string                     `json:"smtp_delivery_address,omitempty"`
+	UserName               string                     `json:"user_name,omitempty"`
+	Passcode               string                     `json:"passcode,omitempty"`
+	AuthorizedChannelToken string                     `json:"authorized_channel_token,omitempty"`
+}
+
+// AccountSettingsUpdatedSessionSecurity is the "session_security" object in the
+// account.settings_updated payload (at object.settings.session_security in
+// account.settings_updated, and elsewhere).
+type AccountSettingsUpdatedSessionSecurity struct {
+	ApprovedOrDeniedCountriesOrRegions AccountSettingsUpdatedApprovedOrDeniedCountriesOrRegions `json:"approved_or_denied_countries_or_regions"`
+}
+
+// AccountSettingsUpdatedSetRetentionPeriodInCloud is the
+// "set_retention_period_in_cloud" object in the account.settings_updated
+// payload (at object.settings.chat.set_retention_period_in_cloud in
+// account.settings_updated, and elsewhere).
+type AccountSettingsUpdatedSetRetentionPeriodInCloud struct {
+	Enable                                              bool   `json:"enable,omitempty"`
+	RetentionPeriodOfDirectMessagesAndGroupConversation string `json:"retention_period_of_direct_messages_and_group_conversation,omitempty"`
+	RetentionPeriodOfChannels                           string `json:"retention_period_of_channels,omitempty"`
+}
+
+// AccountSettingsUpdatedShareFiles is the "share_files" object in the
+// account.settings_updated payload (at object.settings.chat.share_files in
+// account.settings_updated, and elsewhere).
+type AccountSettingsUpdatedShareFiles struct {
+	Enable       bool                               `json:"enable,omitempty"`
+	ShareOption  AccountSettingsUpdatedShareOption  `json:"share_option,omitempty"`
+	ViewOption   AccountSettingsUpdatedViewOption   `json:"view_option,omitempty"`
+	Restrictions AccountSettingsUpdatedRestrictions `json:"restrictions"`
+}
+
+// AccountSettingsUpdatedShareOption is the value of the "share_option" member
+// in the account.settings_updated payload (at object.settings.chat.share_files
+// in account.settings_updated, and elsewhere). Zoom's schema lists the values
+// below; a value it does not list still decodes, as it is.
+type AccountSettingsUpdatedShareOption string
+
+// The values of AccountSettingsUpdatedShareOption that Zoom's schema lists.
+const (
+	AccountSettingsUpdatedShareOptionDisable      AccountSettingsUpdatedShareOption = "disable"
+	AccountSettingsUpdatedShareOptionAnyone       AccountSettingsUpdatedShareOption = "anyone"
+	AccountSettingsUpdatedShareOptionAccount      AccountSettingsUpdatedShareOption = "account"
+	AccountSettingsUpdatedShareOptionOrganization AccountSettingsUpdatedShareOption = "organization"
+)
+
+// String returns the value as Zoom sent it.
+func (v AccountSettingsUpdatedShareOption) String() string { return string(v) }
+
+// AccountSettingsUpdatedSigninWithSSO is the "signin_with_sso" object in the
+// account.settings_updated payload (at object.settings.security.signin_with_sso
+// in account.settings_updated, and elsewhere).
+type AccountSettingsUpdatedSigninWithSSO struct {
+	Enable               bool            `json:"enable,omitempty"`
+	RequireSSOForDomains bool            `json:"require_sso_for_domains,omitempty"`
+	Domains              []string        `json:"domains,omitempty"`
+	SSOBypassUsers       []SSOBypassUser `json:"sso_bypass_users,omitempty"`
+}
+
+// AccountSettingsUpdatedTSP is the "tsp" object in the account.settings_updated
+// payload (at object.settings.tsp in account.settings_updated, and elsewhere).
 type AccountSettingsUpdatedTSP struct {
-	CallOut                           bool                    `json:"call_out,omitempty"`
-	CallOutCountries                  []string                `json:"call_out_countries,omitempty"`
-	AllowWebinarAttendeesCallMe       bool                    `json:"allow_webinar_attendees_call_me,omitempty"`
-	DisplayTollFreeNumbers            bool                    `json:"display_toll_free_numbers,omitempty"`
-	AllowWebinarAttendeesTollFreeDial bool                    `json:"allow_webinar_attendees_toll_free_dial,omitempty"`
-	ShowInternationalNumbersLink      bool                    `json:"show_international_numbers_link,omitempty"`
-	GlobalDialInCountries             AccountCallOutCountries `json:"global_dial_in_countries,omitempty"`
+	CallOut                           bool                            `json:"call_out,omitempty"`
+	CallOutCountries                  []string                        `json:"call_out_countries,omitempty"`
+	AllowWebinarAttendeesCallMe       bool                            `json:"allow_webinar_attendees_call_me,omitempty"`
+	DisplayTollFreeNumbers            bool                            `json:"display_toll_free_numbers,omitempty"`
+	AllowWebinarAttendeesTollFreeDial bool                            `json:"allow_webinar_attendees_toll_free_dial,omitempty"`
+	ShowInternationalNumbersLink      bool                            `json:"show_international_numbers_link,omitempty"`
+	GlobalDialInCountries             SettingsUpdatedCallOutCountries `json:"global_dial_in_countries"`
 }
 
-// AccountSettingsUpdatedTelephony is the object at object.settings.telephony in
-// the "account.settings_updated" event.
+// AccountSettingsUpdatedTelephony is the "telephony" object in the
+// account.settings_updated payload (at object.settings.telephony in
+// account.settings_updated, and elsewhere).
 type AccountSettingsUpdatedTelephony struct {
-	ThirdPartyAudio     bool                    `json:"third_party_audio,omitempty"`
-	AudioConferenceInfo string                  `json:"audio_conference_info,omitempty"`
-	TelephonyRegions    AccountTelephonyRegions `json:"telephony_regions,omitempty"`
+	ThirdPartyAudio     bool                            `json:"third_party_audio,omitempty"`
+	AudioConferenceInfo string                          `json:"audio_conference_info,omitempty"`
+	TelephonyRegions    SettingsUpdatedTelephonyRegions `json:"telephony_regions"`
 }
 
-// AccountSettingsUpdatedTollFreeAndFeeBasedTollCall is the object at
-// old_object.settings.audio_conferencing.toll_free_and_fee_based_toll_call in
-// the "account.settings_updated" event.
+// AccountSettingsUpdatedTollFreeAndFeeBasedTollCall is the
+// "toll_free_and_fee_based_toll_call" object in the account.settings_updated
+// payload (at
+// object.settings.audio_conferencing.toll_free_and_fee_based_toll_call).
 type AccountSettingsUpdatedTollFreeAndFeeBasedTollCall struct {
-	AllowWebinarAttendeesDial bool                           `json:"allow_webinar_attendees_dial,omitempty"`
-	Enable                    bool                           `json:"enable,omitempty"`
-	Numbers                   []AccountSettingsUpdatedNumber `json:"numbers,omitempty"`
-}
-
-// AccountShareFiles is the object at object.settings.chat.share_files in the
-// "account.settings_updated" event.
-type AccountShareFiles struct {
-	Enable       bool                `json:"enable,omitempty"`
-	ShareOption  string              `json:"share_option,omitempty"` // one of "disable", "anyone", "account", "organization"
-	ViewOption   string              `json:"view_option,omitempty"`  // one of "anyone", "account", "organization"
-	Restrictions AccountRestrictions `json:"restrictions,omitempty"`
-}
-
-// AccountSigninWithSSO is the object at
-// object.settings.security.signin_with_sso in the "account.settings_updated"
-// event.
-type AccountSigninWithSSO struct {
-	Enable               bool                   `json:"enable,omitempty"`
-	RequireSSOForDomains bool                   `json:"require_sso_for_domains,omitempty"`
-	Domains              []string               `json:"domains,omitempty"`
-	SSOBypassUsers       []AccountSSOBypassUser `json:"sso_bypass_users,omitempty"`
-}
-
-// AccountTSP is the object at object.settings.tsp in the
-// "account.lock_settings_updated" event.
-type AccountTSP struct {
-	CallOut                      bool `json:"call_out,omitempty"`
-	ShowInternationalNumbersLink bool `json:"show_international_numbers_link,omitempty"`
-}
-
-// AccountTollFreeAndFeeBasedTollCall is the object at
-// object.settings.audio_conferencing.toll_free_and_fee_based_toll_call in the
-// "account.settings_updated" event.
-type AccountTollFreeAndFeeBasedTollCall struct {
 	Enable                    bool                           `json:"enable,omitempty"`
 	Numbers                   []AccountSettingsUpdatedNumber `json:"numbers,omitempty"`
 	AllowWebinarAttendeesDial bool                           `json:"allow_webinar_attendees_dial,omitempty"`
 }
 
-// AccountUpdatedObject is the object at object in the "account.updated" event.
+// AccountSettingsUpdatedType is the value of the "type" member in the
+// account.settings_updated payload (at
+// object.settings.chat.send_data_to_third_party_archiving_service in
+// account.settings_updated, and elsewhere). Zoom's schema lists the values
+// below; a value it does not list still decodes, as it is.
+type AccountSettingsUpdatedType string
+
+// The values of AccountSettingsUpdatedType that Zoom's schema lists.
+const (
+	AccountSettingsUpdatedTypeGlobalRelay AccountSettingsUpdatedType = "global_relay"
+	AccountSettingsUpdatedTypeSmarsh      AccountSettingsUpdatedType = "smarsh"
+)
+
+// String returns the value as Zoom sent it.
+func (v AccountSettingsUpdatedType) String() string { return string(v) }
+
+// AccountSettingsUpdatedUseCDN is the value of the "use_cdn" member in the
+// account.settings_updated payload (at object.settings.other_options in
+// account.settings_updated, and elsewhere). Zoom's schema lists the values
+// below; a value it does not list still decodes, as it is.
+type AccountSettingsUpdatedUseCDN string
+
+// The values of AccountSettingsUpdatedUseCDN that Zoom's schema lists.
+const (
+	AccountSettingsUpdatedUseCDNNone    AccountSettingsUpdatedUseCDN = "none"
+	AccountSettingsUpdatedUseCDNDefault AccountSettingsUpdatedUseCDN = "default"
+	AccountSettingsUpdatedUseCDNWangsu  AccountSettingsUpdatedUseCDN = "wangsu"
+)
+
+// String returns the value as Zoom sent it.
+func (v AccountSettingsUpdatedUseCDN) String() string { return string(v) }
+
+// AccountSettingsUpdatedViewOption is the value of the "view_option" member in
+// the account.settings_updated payload (at object.settings.chat.share_files in
+// account.settings_updated, and elsewhere). Zoom's schema lists the values
+// below; a value it does not list still decodes, as it is.
+type AccountSettingsUpdatedViewOption string
+
+// The values of AccountSettingsUpdatedViewOption that Zoom's schema lists.
+const (
+	AccountSettingsUpdatedViewOptionAnyone       AccountSettingsUpdatedViewOption = "anyone"
+	AccountSettingsUpdatedViewOptionAccount      AccountSettingsUpdatedViewOption = "account"
+	AccountSettingsUpdatedViewOptionOrganization AccountSettingsUpdatedViewOption = "organization"
+)
+
+// String returns the value as Zoom sent it.
+func (v AccountSettingsUpdatedViewOption) String() string { return string(v) }
+
+// AccountSettingsUpdatedZoomRooms is the "zoom_rooms" object in the
+// account.settings_updated payload (at object.settings.zoom_rooms in
+// account.settings_updated, and elsewhere).
+type AccountSettingsUpdatedZoomRooms struct {
+	UpcomingMeetingAlert           bool `json:"upcoming_meeting_alert,omitempty"`
+	StartAirplayManually           bool `json:"start_airplay_manually,omitempty"`
+	WeeklySystemRestart            bool `json:"weekly_system_restart,omitempty"`
+	ListMeetingsWithCalendar       bool `json:"list_meetings_with_calendar,omitempty"`
+	ZRPostMeetingFeedback          bool `json:"zr_post_meeting_feedback,omitempty"`
+	Ultrasonic                     bool `json:"ultrasonic,omitempty"`
+	ForcePrivateMeeting            bool `json:"force_private_meeting,omitempty"`
+	HideHostInformation            bool `json:"hide_host_information,omitempty"`
+	CMRForInstantMeeting           bool `json:"cmr_for_instant_meeting,omitempty"`
+	AutoStartStopScheduledMeetings bool `json:"auto_start_stop_scheduled_meetings,omitempty"`
+}
+
+// AccountUpdatedArchiveSettings is the "settings" object in the
+// account.settings_updated payload (at
+// object.settings.recording.archive.settings in account.settings_updated, and
+// elsewhere).
+type AccountUpdatedArchiveSettings struct {
+	ChatFile                           bool                                                     `json:"chat_file,omitempty"`
+	ChatWithSenderEmail                bool                                                     `json:"chat_with_sender_email,omitempty"`
+	AudioFile                          bool                                                     `json:"audio_file,omitempty"`
+	VideoFile                          bool                                                     `json:"video_file,omitempty"`
+	CcTranscriptFile                   bool                                                     `json:"cc_transcript_file,omitempty"`
+	ChatWithDirectMessage              json.RawMessage                                          `json:"chat_with_direct_message,omitempty"`
+	ArchiveRetention                   int                                                      `json:"archive_retention,omitempty"`          // one of 1, 2, 3, 4, 5, 6, 7, 8, ... (30 values)
+	ActionWhenArchiveFailed            int                                                      `json:"action_when_archive_failed,omitempty"` // one of 1, 2
+	NotificationWhenArchivingStarts    AccountSettingsUpdatedNotificationWhenArchivingStarts    `json:"notification_when_archiving_starts,omitempty"`
+	PlayVoicePromptWhenArchivingStarts AccountSettingsUpdatedPlayVoicePromptWhenArchivingStarts `json:"play_voice_prompt_when_archiving_starts,omitempty"`
+}
+
+// AccountUpdatedObject is the "object" object in the account.updated payload
+// (at object).
 type AccountUpdatedObject struct {
 	ID                  ID       `json:"id,omitempty"`
 	AccountName         string   `json:"account_name,omitempty"`
@@ -1070,63 +1246,127 @@ type AccountUpdatedObject struct {
 	ManagedDomains      []string `json:"managed_domains,omitempty"`
 }
 
-// AccountUpdatedOldObject is the object at old_object in the "account.updated"
-// event.
+// AccountUpdatedObjectSettings is the "settings" object in the
+// account.settings_updated payload (at old_object.settings).
+type AccountUpdatedObjectSettings struct {
+	ScheduleMeeting   AccountSettingsUpdatedScheduleMeeting   `json:"schedule_meeting"`
+	InMeeting         AccountSettingsUpdatedInMeeting         `json:"in_meeting"`
+	EmailNotification AccountSettingsUpdatedEmailNotification `json:"email_notification"`
+	ZoomRooms         AccountSettingsUpdatedZoomRooms         `json:"zoom_rooms"`
+	Security          AccountSettingsUpdatedSecurity          `json:"security"`
+	Recording         AccountSettingsUpdatedRecording         `json:"recording"`
+	Telephony         AccountSettingsUpdatedTelephony         `json:"telephony"`
+	TSP               AccountSettingsUpdatedTSP               `json:"tsp"`
+	Integration       AccountSettingsUpdatedIntegration       `json:"integration"`
+	Feature           AccountSettingsUpdatedFeature           `json:"feature"`
+	OtherOptions      AccountSettingsUpdatedOtherOptions      `json:"other_options"`
+	AudioConferencing AccountUpdatedSettingsAudioConferencing `json:"audio_conferencing"`
+	Chat              AccountSettingsUpdatedChat              `json:"chat"`
+	MeetingSecurity   AccountSettingsUpdatedMeetingSecurity   `json:"meeting_security"`
+	InSession         AccountSettingsUpdatedInSession         `json:"in_session"`
+	SessionSecurity   AccountSettingsUpdatedSessionSecurity   `json:"session_security"`
+	MailCalendar      AccountSettingsUpdatedMailCalendar      `json:"mail_calendar"`
+	GeneralSetting    AccountSettingsUpdatedGeneralSetting    `json:"general_setting"`
+}
+
+// AccountUpdatedOldObject is the "old_object" object in the account.updated
+// payload (at old_object).
 type AccountUpdatedOldObject struct {
 	ChangedFieldName string `json:"$changed_field_name,omitempty"`
 }
 
-// AccountZoomRooms is the object at object.settings.zoom_rooms in the
-// "account.settings_updated" event.
-type AccountZoomRooms struct {
-	UpcomingMeetingAlert           bool `json:"upcoming_meeting_alert,omitempty"`
-	StartAirplayManually           bool `json:"start_airplay_manually,omitempty"`
-	WeeklySystemRestart            bool `json:"weekly_system_restart,omitempty"`
-	ListMeetingsWithCalendar       bool `json:"list_meetings_with_calendar,omitempty"`
-	ZrPostMeetingFeedback          bool `json:"zr_post_meeting_feedback,omitempty"`
-	Ultrasonic                     bool `json:"ultrasonic,omitempty"`
-	ForcePrivateMeeting            bool `json:"force_private_meeting,omitempty"`
-	HideHostInformation            bool `json:"hide_host_information,omitempty"`
-	CmrForInstantMeeting           bool `json:"cmr_for_instant_meeting,omitempty"`
-	AutoStartStopScheduledMeetings bool `json:"auto_start_stop_scheduled_meetings,omitempty"`
+// AccountUpdatedOperation is the value of the "operation" member in the
+// account.updated payload. Zoom's schema lists the values below; a value it
+// does not list still decodes, as it is.
+type AccountUpdatedOperation string
+
+// The values of AccountUpdatedOperation that Zoom's schema lists.
+const (
+	AccountUpdatedOperationApplyVanityURL          AccountUpdatedOperation = "apply_vanity_url"
+	AccountUpdatedOperationManagedDomainsAdded     AccountUpdatedOperation = "managed_domains_added"
+	AccountUpdatedOperationManagedDomainsDeleted   AccountUpdatedOperation = "managed_domains_deleted"
+	AccountUpdatedOperationManagedDomainsVerifying AccountUpdatedOperation = "managed_domains_verifying"
+)
+
+// String returns the value as Zoom sent it.
+func (v AccountUpdatedOperation) String() string { return string(v) }
+
+// AccountUpdatedSettings is the "settings" object in the
+// account.settings_updated payload (at object.settings).
+type AccountUpdatedSettings struct {
+	ScheduleMeeting   AccountSettingsUpdatedScheduleMeeting   `json:"schedule_meeting"`
+	InMeeting         AccountSettingsUpdatedInMeeting         `json:"in_meeting"`
+	EmailNotification AccountSettingsUpdatedEmailNotification `json:"email_notification"`
+	ZoomRooms         AccountSettingsUpdatedZoomRooms         `json:"zoom_rooms"`
+	Security          AccountSettingsUpdatedSecurity          `json:"security"`
+	Recording         AccountSettingsUpdatedRecording         `json:"recording"`
+	Telephony         AccountSettingsUpdatedTelephony         `json:"telephony"`
+	TSP               AccountSettingsUpdatedTSP               `json:"tsp"`
+	Integration       AccountSettingsUpdatedIntegration       `json:"integration"`
+	Feature           AccountSettingsUpdatedFeature           `json:"feature"`
+	OtherOptions      AccountSettingsUpdatedOtherOptions      `json:"other_options"`
+	AudioConferencing AccountSettingsUpdatedAudioConferencing `json:"audio_conferencing"`
+	Chat              AccountSettingsUpdatedChat              `json:"chat"`
+	MeetingSecurity   AccountSettingsUpdatedMeetingSecurity   `json:"meeting_security"`
+	InSession         AccountSettingsUpdatedInSession         `json:"in_session"`
+	SessionSecurity   AccountSettingsUpdatedSessionSecurity   `json:"session_security"`
+	MailCalendar      AccountSettingsUpdatedMailCalendar      `json:"mail_calendar"`
+	GeneralSetting    AccountSettingsUpdatedGeneralSetting    `json:"general_setting"`
 }
 
-// InformationBarriersObject is an object shared by 2 events:
-// "information_barriers.policy_created" and
-// "information_barriers.policy_deleted" (at object in
-// "information_barriers.policy_created").
-type InformationBarriersObject struct {
-	AssignedGroupID string                      `json:"assigned_group_id"` // required
-	ID              ID                          `json:"id"`                // required
-	PolicyName      string                      `json:"policy_name"`       // required
-	Settings        InformationBarriersSettings `json:"settings"`          // required
-	Status          int                         `json:"status"`            // required; one of 0, 1
-	ToGroupID       string                      `json:"to_group_id"`       // required
-	Type            int                         `json:"type"`              // required; one of 0, 1, 2, 3
+// AccountUpdatedSettingsAudioConferencing is the "audio_conferencing" object in
+// the account.settings_updated payload (at
+// old_object.settings.audio_conferencing).
+type AccountUpdatedSettingsAudioConferencing struct {
+	TollFreeAndFeeBasedTollCall AccountSettingsUpdatedAudioConferencingTollFreeAndFeeBasedTollCall `json:"toll_free_and_fee_based_toll_call"`
+	TollCall                    SettingsUpdatedTollCall                                            `json:"toll_call"`
+	CallMeAndInviteByPhone      SettingsUpdatedCallMeAndInviteByPhone                              `json:"call_me_and_invite_by_phone"`
+	PersonalAudioConference     bool                                                               `json:"personal_audio_conference,omitempty"`
+	ParticipantPhoneMasking     SettingsUpdatedParticipantPhoneMasking                             `json:"participant_phone_masking"`
+	GlobalDialInCountries       AccountSettingsUpdatedGlobalDialInCountries                        `json:"global_dial_in_countries"`
 }
 
-// InformationBarriersPolicyUpdatedObject is the object at object in the
-// "information_barriers.policy_updated" event.
-type InformationBarriersPolicyUpdatedObject struct {
-	AssignedGroupID string                      `json:"assigned_group_id"` // required
-	PolicyName      string                      `json:"policy_name"`       // required
-	Settings        InformationBarriersSettings `json:"settings"`          // required
-	Status          int                         `json:"status"`            // required; one of 0, 1
-	ToGroupID       string                      `json:"to_group_id"`       // required
-	Type            int                         `json:"type"`              // required; one of 0, 1, 2, 3
+// AccountVanityURLObject is the "object" object in the payloads of
+// account.vanity_url_approved and account.vanity_url_rejected (at object).
+type AccountVanityURLObject struct {
+	ID        ID     `json:"id"`         // required
+	VanityURL string `json:"vanity_url"` // required
 }
 
-// InformationBarriersSettings is an object shared by 3 events:
-// "information_barriers.policy_created", "information_barriers.policy_deleted"
-// and "information_barriers.policy_updated" (at object.settings in
-// "information_barriers.policy_created").
-type InformationBarriersSettings struct {
+// InformationBarriersPolicyObject is the "object" object in the payloads of
+// information_barriers.policy_created and information_barriers.policy_deleted
+// (at object).
+type InformationBarriersPolicyObject struct {
+	AssignedGroupID string                            `json:"assigned_group_id"` // required
+	ID              ID                                `json:"id"`                // required
+	PolicyName      string                            `json:"policy_name"`       // required
+	Settings        InformationBarriersPolicySettings `json:"settings"`          // required
+	Status          int                               `json:"status"`            // required; one of 0, 1
+	ToGroupID       string                            `json:"to_group_id"`       // required
+	Type            int                               `json:"type"`              // required; one of 0, 1, 2, 3
+}
+
+// InformationBarriersPolicySettings is the "settings" object in the payloads of
+// information_barriers.policy_created, information_barriers.policy_deleted and
+// information_barriers.policy_updated (at object.settings).
+type InformationBarriersPolicySettings struct {
 	CompletePhoneCalls bool `json:"complete_phone_calls"` // required
 	FileTransfer       bool `json:"file_transfer"`        // required
-	Im                 bool `json:"im"`                   // required
+	IM                 bool `json:"im"`                   // required
 	InMeetingChat      bool `json:"in_meeting_chat"`      // required
 	Meeting            bool `json:"meeting"`              // required
 	MessageViaSMS      bool `json:"message_via_sms"`      // required
 	Recording          bool `json:"recording"`            // required
 	ScreenShare        bool `json:"screen_share"`         // required
+}
+
+// InformationBarriersPolicyUpdatedObject is the "object" object in the
+// information_barriers.policy_updated payload (at object).
+type InformationBarriersPolicyUpdatedObject struct {
+	AssignedGroupID string                            `json:"assigned_group_id"` // required
+	PolicyName      string                            `json:"policy_name"`       // required
+	Settings        InformationBarriersPolicySettings `json:"settings"`          // required
+	Status          int                               `json:"status"`            // required; one of 0, 1
+	ToGroupID       string                            `json:"to_group_id"`       // required
+	Type            int                               `json:"type"`              // required; one of 0, 1, 2, 3
 }

@@ -2,145 +2,165 @@
 
 package event
 
-// Payloads of the "calendar" product's events.
+// Payloads of the events of Zoom's "calendar" product.
 
-// CalendarACLCreate is the payload of the "calendar.acl_create" event (product
-// "calendar").
+// CalendarACLCreate is the payload of the calendar.acl_create event of Zoom's
+// "calendar" product.
+//
+// Zoom's reference: https://developers.zoom.us/docs/api/calendar/events/#tag/calendar/POSTcalendar.acl_create
 type CalendarACLCreate struct {
 	Common
-	Object CalendarObject `json:"object,omitempty"`
+	Object CalendarACLObject `json:"object"`
 }
 
 // EventName returns "calendar.acl_create".
 func (*CalendarACLCreate) EventName() string { return "calendar.acl_create" }
 
-// CalendarACLDelete is the payload of the "calendar.acl_delete" event (product
-// "calendar").
+// CalendarACLDelete is the payload of the calendar.acl_delete event of Zoom's
+// "calendar" product.
+//
+// Zoom's reference: https://developers.zoom.us/docs/api/calendar/events/#tag/calendar/POSTcalendar.acl_delete
 type CalendarACLDelete struct {
 	Common
-	Object CalendarObject `json:"object,omitempty"`
+	Object CalendarACLObject `json:"object"`
 }
 
 // EventName returns "calendar.acl_delete".
 func (*CalendarACLDelete) EventName() string { return "calendar.acl_delete" }
 
-// CalendarACLUpdate is the payload of the "calendar.acl_update" event (product
-// "calendar").
+// CalendarACLUpdate is the payload of the calendar.acl_update event of Zoom's
+// "calendar" product.
+//
+// Zoom's reference: https://developers.zoom.us/docs/api/calendar/events/#tag/calendar/POSTcalendar.acl_update
 type CalendarACLUpdate struct {
 	Common
-	Object CalendarObject `json:"object,omitempty"`
+	Object CalendarACLObject `json:"object"`
 }
 
 // EventName returns "calendar.acl_update".
 func (*CalendarACLUpdate) EventName() string { return "calendar.acl_update" }
 
-// CalendarCalendarlistCreate is the payload of the
-// "calendar.calendarlist_create" event (product "calendar").
+// CalendarCalendarlistCreate is the payload of the calendar.calendarlist_create
+// event of Zoom's "calendar" product.
+//
+// Zoom's reference: https://developers.zoom.us/docs/api/calendar/events/#tag/calendar/POSTcalendar.calendarlist_create
 type CalendarCalendarlistCreate struct {
 	Common
-	Object CalendarCalendarlistObject `json:"object,omitempty"`
+	Object CalendarCalendarlistObject `json:"object"`
 }
 
 // EventName returns "calendar.calendarlist_create".
 func (*CalendarCalendarlistCreate) EventName() string { return "calendar.calendarlist_create" }
 
-// CalendarCalendarlistDelete is the payload of the
-// "calendar.calendarlist_delete" event (product "calendar").
+// CalendarCalendarlistDelete is the payload of the calendar.calendarlist_delete
+// event of Zoom's "calendar" product.
+//
+// Zoom's reference: https://developers.zoom.us/docs/api/calendar/events/#tag/calendar/POSTcalendar.calendarlist_delete
 type CalendarCalendarlistDelete struct {
 	Common
-	Object CalendarCalendarlistObject `json:"object,omitempty"`
+	Object CalendarCalendarlistObject `json:"object"`
 }
 
 // EventName returns "calendar.calendarlist_delete".
 func (*CalendarCalendarlistDelete) EventName() string { return "calendar.calendarlist_delete" }
 
-// CalendarCalendarlistUpdate is the payload of the
-// "calendar.calendarlist_update" event (product "calendar").
+// CalendarCalendarlistUpdate is the payload of the calendar.calendarlist_update
+// event of Zoom's "calendar" product.
+//
+// Zoom's reference: https://developers.zoom.us/docs/api/calendar/events/#tag/calendar/POSTcalendar.calendarlist_update
 type CalendarCalendarlistUpdate struct {
 	Common
-	Object CalendarCalendarlistObject `json:"object,omitempty"`
+	Object CalendarCalendarlistObject `json:"object"`
 }
 
 // EventName returns "calendar.calendarlist_update".
 func (*CalendarCalendarlistUpdate) EventName() string { return "calendar.calendarlist_update" }
 
-// CalendarEventCreate is the payload of the "calendar.event_create" event
-// (product "calendar").
+// CalendarEventCreate is the payload of the calendar.event_create event of
+// Zoom's "calendar" product.
+//
+// Zoom's reference: https://developers.zoom.us/docs/api/calendar/events/#tag/calendar/POSTcalendar.event_create
 type CalendarEventCreate struct {
 	Common
-	Object CalendarEventObject `json:"object,omitempty"`
+	Object CalendarEventObject `json:"object"`
 }
 
 // EventName returns "calendar.event_create".
 func (*CalendarEventCreate) EventName() string { return "calendar.event_create" }
 
-// CalendarEventDelete is the payload of the "calendar.event_delete" event
-// (product "calendar").
+// CalendarEventDelete is the payload of the calendar.event_delete event of
+// Zoom's "calendar" product.
+//
+// Zoom's reference: https://developers.zoom.us/docs/api/calendar/events/#tag/calendar/POSTcalendar.event_delete
 type CalendarEventDelete struct {
 	Common
-	Object CalendarEventObject `json:"object,omitempty"`
+	Object CalendarEventObject `json:"object"`
 }
 
 // EventName returns "calendar.event_delete".
 func (*CalendarEventDelete) EventName() string { return "calendar.event_delete" }
 
-// CalendarEventUpdate is the payload of the "calendar.event_update" event
-// (product "calendar").
+// CalendarEventUpdate is the payload of the calendar.event_update event of
+// Zoom's "calendar" product.
+//
+// Zoom's reference: https://developers.zoom.us/docs/api/calendar/events/#tag/calendar/POSTcalendar.event_update
 type CalendarEventUpdate struct {
 	Common
-	Object CalendarEventObject `json:"object,omitempty"`
+	Object CalendarEventObject `json:"object"`
 }
 
 // EventName returns "calendar.event_update".
 func (*CalendarEventUpdate) EventName() string { return "calendar.event_update" }
 
-// CalendarSettingCreate is the payload of the "calendar.setting_create" event
-// (product "calendar").
+// CalendarSettingCreate is the payload of the calendar.setting_create event of
+// Zoom's "calendar" product.
+//
+// Zoom's reference: https://developers.zoom.us/docs/api/calendar/events/#tag/calendar/POSTcalendar.setting_create
 type CalendarSettingCreate struct {
 	Common
-	Object CalendarSettingObject `json:"object,omitempty"`
+	Object CalendarSettingObject `json:"object"`
 }
 
 // EventName returns "calendar.setting_create".
 func (*CalendarSettingCreate) EventName() string { return "calendar.setting_create" }
 
-// CalendarSettingUpdate is the payload of the "calendar.setting_update" event
-// (product "calendar").
+// CalendarSettingUpdate is the payload of the calendar.setting_update event of
+// Zoom's "calendar" product.
+//
+// Zoom's reference: https://developers.zoom.us/docs/api/calendar/events/#tag/calendar/POSTcalendar.setting_update
 type CalendarSettingUpdate struct {
 	Common
-	Object CalendarSettingObject `json:"object,omitempty"`
+	Object CalendarSettingObject `json:"object"`
 }
 
 // EventName returns "calendar.setting_update".
 func (*CalendarSettingUpdate) EventName() string { return "calendar.setting_update" }
 
-// CalendarCalendarlistObject is an object shared by 3 events:
-// "calendar.calendarlist_create", "calendar.calendarlist_delete" and
-// "calendar.calendarlist_update" (at object in "calendar.calendarlist_create").
+// CalendarACLObject is the "object" object in the payloads of
+// calendar.acl_create, calendar.acl_delete and calendar.acl_update (at object).
+type CalendarACLObject struct {
+	ResourceID string `json:"resource_id,omitempty"`
+	ACLID      string `json:"acl_id,omitempty"`
+}
+
+// CalendarCalendarlistObject is the "object" object in the payloads of
+// calendar.calendarlist_create, calendar.calendarlist_delete and
+// calendar.calendarlist_update (at object).
 type CalendarCalendarlistObject struct {
 	ResourceID           string `json:"resource_id,omitempty"`
 	SubscribedCalendarID string `json:"subscribed_calendar_id,omitempty"`
 }
 
-// CalendarEventObject is an object shared by 3 events: "calendar.event_create",
-// "calendar.event_delete" and "calendar.event_update" (at object in
-// "calendar.event_create").
+// CalendarEventObject is the "object" object in the payloads of
+// calendar.event_create, calendar.event_delete and calendar.event_update (at
+// object).
 type CalendarEventObject struct {
 	ResourceID string `json:"resource_id,omitempty"`
 	EventID    string `json:"event_id,omitempty"`
 }
 
-// CalendarObject is an object shared by 3 events: "calendar.acl_create",
-// "calendar.acl_delete" and "calendar.acl_update" (at object in
-// "calendar.acl_create").
-type CalendarObject struct {
-	ResourceID string `json:"resource_id,omitempty"`
-	ACLID      string `json:"acl_id,omitempty"`
-}
-
-// CalendarSettingObject is an object shared by 2 events:
-// "calendar.setting_create" and "calendar.setting_update" (at object in
-// "calendar.setting_create").
+// CalendarSettingObject is the "object" object in the payloads of
+// calendar.setting_create and calendar.setting_update (at object).
 type CalendarSettingObject struct {
 	ResourceID string `json:"resource_id,omitempty"`
 	SettingID  string `json:"setting_id,omitempty"`

@@ -736,7 +736,7 @@ func builtinPayload(name string) Payload {
 	case "meeting.ai_companion_stopped":
 		return new(MeetingAICompanionStopped)
 	case "meeting.aic_transcript_completed":
-		return new(MeetingAicTranscriptCompleted)
+		return new(MeetingAICTranscriptCompleted)
 	case "meeting.alert":
 		return new(MeetingAlert)
 	case "meeting.breakout_room_sharing_ended":
@@ -782,11 +782,11 @@ func builtinPayload(name string) Payload {
 	case "meeting.participant_feedback":
 		return new(MeetingParticipantFeedback)
 	case "meeting.participant_jbh_joined":
-		return new(MeetingParticipantJbhJoined)
+		return new(MeetingParticipantJBHJoined)
 	case "meeting.participant_jbh_waiting":
-		return new(MeetingParticipantJbhWaiting)
+		return new(MeetingParticipantJBHWaiting)
 	case "meeting.participant_jbh_waiting_left":
-		return new(MeetingParticipantJbhWaitingLeft)
+		return new(MeetingParticipantJBHWaitingLeft)
 	case "meeting.participant_joined":
 		return new(MeetingParticipantJoined)
 	case "meeting.participant_joined_breakout_room":
@@ -810,9 +810,9 @@ func builtinPayload(name string) Payload {
 	case "meeting.participant_put_in_waiting_room":
 		return new(MeetingParticipantPutInWaitingRoom)
 	case "meeting.participant_qos":
-		return new(MeetingParticipantQos)
+		return new(MeetingParticipantQoS)
 	case "meeting.participant_qos_summary":
-		return new(MeetingParticipantQosSummary)
+		return new(MeetingParticipantQoSSummary)
 	case "meeting.participant_role_changed":
 		return new(MeetingParticipantRoleChanged)
 	case "meeting.participant_room_system_callout_accepted":
@@ -874,9 +874,9 @@ func builtinPayload(name string) Payload {
 	case "node.nfs_alert":
 		return new(NodeNfsAlert)
 	case "node.rc_stat":
-		return new(NodeRcStat)
+		return new(NodeRCStat)
 	case "node.rc_stat_alert":
-		return new(NodeRcStatAlert)
+		return new(NodeRCStatAlert)
 	case "node.server_bandwidth_alert":
 		return new(NodeServerBandwidthAlert)
 	case "node.server_confirmed":
@@ -942,7 +942,7 @@ func builtinPayload(name string) Payload {
 	case "node.zone_deleted":
 		return new(NodeZoneDeleted)
 	case "number_management.peering_number_cnam_updated":
-		return new(NumberManagementPeeringNumberCnamUpdated)
+		return new(NumberManagementPeeringNumberCNAMUpdated)
 	case "number_management.peering_number_emergency_address_updated":
 		return new(NumberManagementPeeringNumberEmergencyAddressUpdated)
 	case "phone.account_settings_updated":
@@ -960,9 +960,9 @@ func builtinPayload(name string) Payload {
 	case "phone.call_log_permanently_deleted":
 		return new(PhoneCallLogPermanentlyDeleted)
 	case "phone.call_qos":
-		return new(PhoneCallQos)
+		return new(PhoneCallQoS)
 	case "phone.call_qos_summary":
-		return new(PhoneCallQosSummary)
+		return new(PhoneCallQoSSummary)
 	case "phone.callee_answered":
 		return new(PhoneCalleeAnswered)
 	case "phone.callee_call_element_completed":
@@ -1032,7 +1032,7 @@ func builtinPayload(name string) Payload {
 	case "phone.group_settings_updated":
 		return new(PhoneGroupSettingsUpdated)
 	case "phone.peering_number_cnam_updated":
-		return new(PhonePeeringNumberCnamUpdated)
+		return new(PhonePeeringNumberCNAMUpdated)
 	case "phone.peering_number_emergency_address_updated":
 		return new(PhonePeeringNumberEmergencyAddressUpdated)
 	case "phone.recording_completed":
@@ -1222,9 +1222,9 @@ func builtinPayload(name string) Payload {
 	case "session.user_phone_callout_ringing":
 		return new(SessionUserPhoneCalloutRinging)
 	case "session.user_qos":
-		return new(SessionUserQos)
+		return new(SessionUserQoS)
 	case "session.user_qos_summary":
-		return new(SessionUserQosSummary)
+		return new(SessionUserQoSSummary)
 	case "session.user_room_system_callout_accepted":
 		return new(SessionUserRoomSystemCalloutAccepted)
 	case "session.user_room_system_callout_failed":
@@ -1302,15 +1302,15 @@ func builtinPayload(name string) Payload {
 	case "team_chat.channel_unarchived":
 		return new(TeamChatChannelUnarchived)
 	case "team_chat.dm_message_deleted":
-		return new(TeamChatDmMessageDeleted)
+		return new(TeamChatDMMessageDeleted)
 	case "team_chat.dm_message_posted":
-		return new(TeamChatDmMessagePosted)
+		return new(TeamChatDMMessagePosted)
 	case "team_chat.dm_message_updated":
-		return new(TeamChatDmMessageUpdated)
+		return new(TeamChatDMMessageUpdated)
 	case "team_chat.dm_reaction_added":
-		return new(TeamChatDmReactionAdded)
+		return new(TeamChatDMReactionAdded)
 	case "team_chat.dm_reaction_removed":
-		return new(TeamChatDmReactionRemoved)
+		return new(TeamChatDMReactionRemoved)
 	case "team_chat.emoji_added":
 		return new(TeamChatEmojiAdded)
 	case "team_chat.emoji_removed":
@@ -1418,9 +1418,9 @@ func builtinPayload(name string) Payload {
 	case "webinar.participant_left":
 		return new(WebinarParticipantLeft)
 	case "webinar.participant_qos":
-		return new(WebinarParticipantQos)
+		return new(WebinarParticipantQoS)
 	case "webinar.participant_qos_summary":
-		return new(WebinarParticipantQosSummary)
+		return new(WebinarParticipantQoSSummary)
 	case "webinar.participant_role_changed":
 		return new(WebinarParticipantRoleChanged)
 	case "webinar.permanently_deleted":

@@ -4,9 +4,12 @@ package event
 
 import "encoding/json"
 
-// Payloads of the "chatbot" product's events.
+// Payloads of the events of Zoom's "chatbot" product.
 
-// BotInstalled is the payload of the "bot_installed" event (product "chatbot").
+// BotInstalled is the payload of the bot_installed event of Zoom's "chatbot"
+// product.
+//
+// Zoom's reference: https://developers.zoom.us/docs/api/chatbot/events/#tag/bot_installed/POSTbot_installed
 type BotInstalled struct {
 	AccountID string `json:"accountId,omitempty"`
 	RobotJID  string `json:"robotJid,omitempty"`
@@ -22,8 +25,10 @@ func (p *BotInstalled) common() *Common { return &Common{AccountID: p.AccountID}
 // EventName returns "bot_installed".
 func (*BotInstalled) EventName() string { return "bot_installed" }
 
-// BotNotification is the payload of the "bot_notification" event (product
-// "chatbot").
+// BotNotification is the payload of the bot_notification event of Zoom's
+// "chatbot" product.
+//
+// Zoom's reference: https://developers.zoom.us/docs/api/chatbot/events/#tag/bot_notification/POSTbot_notification
 type BotNotification struct {
 	AccountID   string `json:"accountId,omitempty"`
 	ChannelName string `json:"channelName,omitempty"`
@@ -43,21 +48,23 @@ func (p *BotNotification) common() *Common { return &Common{AccountID: p.Account
 // EventName returns "bot_notification".
 func (*BotNotification) EventName() string { return "bot_notification" }
 
-// InteractiveMessageActions is the payload of the "interactive_message_actions"
-// event (product "chatbot"). The body also carries "callback_url" and
+// InteractiveMessageActions is the payload of the interactive_message_actions
+// event of Zoom's "chatbot" product. Its body also carries "callback_url" and
 // "callback_token" beside the payload: see [Event.Envelope].
+//
+// Zoom's reference: https://developers.zoom.us/docs/api/chatbot/events/#tag/interactive_message_actions/POSTinteractive_message_actions
 type InteractiveMessageActions struct {
-	AccountID   string                              `json:"accountId,omitempty"`
-	ActionItem  InteractiveMessageActionsActionItem `json:"actionItem,omitempty"`
-	ChannelName string                              `json:"channelName,omitempty"`
-	MessageID   string                              `json:"messageId,omitempty"`
-	Original    InteractiveMessageActionsOriginal   `json:"original,omitempty"`
-	RobotJID    string                              `json:"robotJid,omitempty"`
-	Timestamp   Int                                 `json:"timestamp,omitempty"`
-	ToJID       string                              `json:"toJid,omitempty"`
-	UserID      string                              `json:"userId,omitempty"`
-	UserJID     string                              `json:"userJid,omitempty"`
-	UserName    string                              `json:"userName,omitempty"`
+	AccountID   string                            `json:"accountId,omitempty"`
+	ActionItem  InteractiveMessageActionItem      `json:"actionItem"`
+	ChannelName string                            `json:"channelName,omitempty"`
+	MessageID   string                            `json:"messageId,omitempty"`
+	Original    InteractiveMessageActionsOriginal `json:"original"`
+	RobotJID    string                            `json:"robotJid,omitempty"`
+	Timestamp   Int                               `json:"timestamp,omitempty"`
+	ToJID       string                            `json:"toJid,omitempty"`
+	UserID      string                            `json:"userId,omitempty"`
+	UserJID     string                            `json:"userJid,omitempty"`
+	UserName    string                            `json:"userName,omitempty"`
 }
 
 // common lets [Parse] set [Event.AccountID] from AccountID.
@@ -66,16 +73,17 @@ func (p *InteractiveMessageActions) common() *Common { return &Common{AccountID:
 // EventName returns "interactive_message_actions".
 func (*InteractiveMessageActions) EventName() string { return "interactive_message_actions" }
 
-// InteractiveMessageEditable is the payload of the
-// "interactive_message_editable" event (product "chatbot"). The body also
-// carries "callback_url" and "callback_token" beside the payload: see
-// [Event.Envelope].
+// InteractiveMessageEditable is the payload of the interactive_message_editable
+// event of Zoom's "chatbot" product. Its body also carries "callback_url" and
+// "callback_token" beside the payload: see [Event.Envelope].
+//
+// Zoom's reference: https://developers.zoom.us/docs/api/chatbot/events/#tag/interactive_message_editable/POSTinteractive_message_editable
 type InteractiveMessageEditable struct {
 	AccountID   string                             `json:"accountId,omitempty"`
 	ChannelName string                             `json:"channelName,omitempty"`
-	EditItem    InteractiveMessageEditableEditItem `json:"editItem,omitempty"`
+	EditItem    InteractiveMessageEditableEditItem `json:"editItem"`
 	MessageID   string                             `json:"messageId,omitempty"`
-	Original    InteractiveMessageEditableOriginal `json:"original,omitempty"`
+	Original    InteractiveMessageEditableOriginal `json:"original"`
 	RobotJID    string                             `json:"robotJid,omitempty"`
 	Timestamp   Int                                `json:"timestamp,omitempty"`
 	ToJID       string                             `json:"toJid,omitempty"`
@@ -91,15 +99,17 @@ func (p *InteractiveMessageEditable) common() *Common { return &Common{AccountID
 func (*InteractiveMessageEditable) EventName() string { return "interactive_message_editable" }
 
 // InteractiveMessageFieldsEditable is the payload of the
-// "interactive_message_fields_editable" event (product "chatbot"). The body
-// also carries "callback_url" and "callback_token" beside the payload: see
+// interactive_message_fields_editable event of Zoom's "chatbot" product. Its
+// body also carries "callback_url" and "callback_token" beside the payload: see
 // [Event.Envelope].
+//
+// Zoom's reference: https://developers.zoom.us/docs/api/chatbot/events/#tag/interactive_message_fields_editable/POSTinteractive_message_fields_editable
 type InteractiveMessageFieldsEditable struct {
 	AccountID     string                                        `json:"accountId,omitempty"`
 	ChannelName   string                                        `json:"channelName,omitempty"`
-	FieldEditItem InteractiveMessageFieldsEditableFieldEditItem `json:"fieldEditItem,omitempty"`
+	FieldEditItem InteractiveMessageFieldsEditableFieldEditItem `json:"fieldEditItem"`
 	MessageID     string                                        `json:"messageId,omitempty"`
-	Original      InteractiveMessageFieldsEditableOriginal      `json:"original,omitempty"`
+	Original      InteractiveMessageFieldsEditableOriginal      `json:"original"`
 	RobotJID      string                                        `json:"robotJid,omitempty"`
 	Timestamp     Int                                           `json:"timestamp,omitempty"`
 	ToJID         string                                        `json:"toJid,omitempty"`
@@ -116,13 +126,15 @@ func (*InteractiveMessageFieldsEditable) EventName() string {
 	return "interactive_message_fields_editable"
 }
 
-// InteractiveMessageSelect is the payload of the "interactive_message_select"
-// event (product "chatbot").
+// InteractiveMessageSelect is the payload of the interactive_message_select
+// event of Zoom's "chatbot" product.
+//
+// Zoom's reference: https://developers.zoom.us/docs/api/chatbot/events/#tag/interactive_message_select/POSTinteractive_message_select
 type InteractiveMessageSelect struct {
 	AccountID     string                                 `json:"accountId,omitempty"`
 	ChannelName   string                                 `json:"channelName,omitempty"`
 	MessageID     string                                 `json:"messageId,omitempty"`
-	Original      InteractiveMessageSelectOriginal       `json:"original,omitempty"`
+	Original      InteractiveMessageSelectOriginal       `json:"original"`
 	RobotJID      string                                 `json:"robotJid,omitempty"`
 	SelectedItems []InteractiveMessageSelectSelectedItem `json:"selectedItems,omitempty"`
 	Timestamp     Int                                    `json:"timestamp,omitempty"`
@@ -138,8 +150,10 @@ func (p *InteractiveMessageSelect) common() *Common { return &Common{AccountID: 
 // EventName returns "interactive_message_select".
 func (*InteractiveMessageSelect) EventName() string { return "interactive_message_select" }
 
-// TeamChatAppMention is the payload of the "team_chat.app_mention" event
-// (product "chatbot").
+// TeamChatAppMention is the payload of the team_chat.app_mention event of
+// Zoom's "chatbot" product.
+//
+// Zoom's reference: https://developers.zoom.us/docs/api/chatbot/events/#tag/team_chat/POSTteam_chat.app_mention
 type TeamChatAppMention struct {
 	Common
 	OperatorMemberID string                   `json:"operator_member_id"` // required
@@ -150,9 +164,11 @@ type TeamChatAppMention struct {
 // EventName returns "team_chat.app_mention".
 func (*TeamChatAppMention) EventName() string { return "team_chat.app_mention" }
 
-// TeamChatLinkShared is the payload of the "team_chat.link_shared" event
-// (product "chatbot"). The body also carries "response_url" beside the payload:
-// see [Event.Envelope].
+// TeamChatLinkShared is the payload of the team_chat.link_shared event of
+// Zoom's "chatbot" product. Its body also carries "response_url" beside the
+// payload: see [Event.Envelope].
+//
+// Zoom's reference: https://developers.zoom.us/docs/api/chatbot/events/#tag/team_chat/POSTteam_chat.link_shared
 type TeamChatLinkShared struct {
 	Common
 	OperatorMemberID string                   `json:"operator_member_id"` // required
@@ -163,120 +179,119 @@ type TeamChatLinkShared struct {
 // EventName returns "team_chat.link_shared".
 func (*TeamChatLinkShared) EventName() string { return "team_chat.link_shared" }
 
-// InteractiveMessageActionsActionItem is an object shared by 2 events:
-// "interactive_message_actions" and "interactive_message_select" (at actionItem
-// in "interactive_message_actions").
-type InteractiveMessageActionsActionItem struct {
+// InteractiveMessageActionItem is the "actionItem" object in the payloads of
+// interactive_message_actions and interactive_message_select (at actionItem in
+// interactive_message_actions, and elsewhere).
+type InteractiveMessageActionItem struct {
 	Text  string `json:"text,omitempty"`
 	Value string `json:"value,omitempty"`
 }
 
-// InteractiveMessageActionsBody is the object at original.body[] in the
-// "interactive_message_actions" event.
+// InteractiveMessageActionsBody is an element of the "body" array in the
+// interactive_message_actions payload (at original.body[]).
 type InteractiveMessageActionsBody struct {
 	Type  string                          `json:"type,omitempty"`
 	Items []InteractiveMessageActionsItem `json:"items,omitempty"`
 }
 
-// InteractiveMessageActionsHead is an object shared by 4 events:
-// "interactive_message_actions", "interactive_message_editable",
-// "interactive_message_fields_editable" and 1 more (at original.head in
-// "interactive_message_actions").
-type InteractiveMessageActionsHead struct {
-	SubHead InteractiveMessageActionsSubHead `json:"sub_head,omitempty"`
-	Text    string                           `json:"text,omitempty"`
-}
-
-// InteractiveMessageActionsItem is the object at original.body[].items[] in the
-// "interactive_message_actions" event.
+// InteractiveMessageActionsItem is an element of the "items" array in the
+// interactive_message_actions payload (at original.body[].items[]).
 type InteractiveMessageActionsItem struct {
 	Style string `json:"style,omitempty"`
 	Text  string `json:"text,omitempty"`
 	Value string `json:"value,omitempty"`
 }
 
-// InteractiveMessageActionsOriginal is the object at original in the
-// "interactive_message_actions" event.
+// InteractiveMessageActionsOriginal is the "original" object in the
+// interactive_message_actions payload (at original).
 type InteractiveMessageActionsOriginal struct {
-	Head InteractiveMessageActionsHead   `json:"head,omitempty"`
+	Head InteractiveMessageHead          `json:"head"`
 	Body []InteractiveMessageActionsBody `json:"body,omitempty"`
 }
 
-// InteractiveMessageActionsSubHead is an object shared by 4 events:
-// "interactive_message_actions", "interactive_message_editable",
-// "interactive_message_fields_editable" and 1 more (at original.head.sub_head
-// in "interactive_message_actions").
-type InteractiveMessageActionsSubHead struct {
-	Text string `json:"text,omitempty"`
-}
-
-// InteractiveMessageEditableEditItem is the object at editItem in the
-// "interactive_message_editable" event.
+// InteractiveMessageEditableEditItem is the "editItem" object in the
+// interactive_message_editable payload (at editItem).
 type InteractiveMessageEditableEditItem struct {
 	Origin string `json:"origin,omitempty"`
 	Target string `json:"target,omitempty"`
 }
 
-// InteractiveMessageEditableOriginal is the object at original in the
-// "interactive_message_editable" event.
+// InteractiveMessageEditableOriginal is the "original" object in the
+// interactive_message_editable payload (at original).
 type InteractiveMessageEditableOriginal struct {
-	Head InteractiveMessageActionsHead `json:"head,omitempty"`
-	Body []json.RawMessage             `json:"body,omitempty"`
+	Head InteractiveMessageHead `json:"head"`
+	Body []json.RawMessage      `json:"body,omitempty"`
 }
 
-// InteractiveMessageFieldsEditableBody is the object at original.body[] in the
-// "interactive_message_fields_editable" event.
+// InteractiveMessageFieldsEditableBody is an element of the "body" array in the
+// interactive_message_fields_editable payload (at original.body[]).
 type InteractiveMessageFieldsEditableBody struct {
 	Type  string                                 `json:"type,omitempty"`
 	Items []InteractiveMessageFieldsEditableItem `json:"items,omitempty"`
 }
 
-// InteractiveMessageFieldsEditableFieldEditItem is the object at fieldEditItem
-// in the "interactive_message_fields_editable" event.
+// InteractiveMessageFieldsEditableFieldEditItem is the "fieldEditItem" object
+// in the interactive_message_fields_editable payload (at fieldEditItem).
 type InteractiveMessageFieldsEditableFieldEditItem struct {
 	CurrentValue string `json:"currentValue,omitempty"`
 	Key          string `json:"key,omitempty"`
 	NewValue     string `json:"newValue,omitempty"`
 }
 
-// InteractiveMessageFieldsEditableItem is the object at original.body[].items[]
-// in the "interactive_message_fields_editable" event.
+// InteractiveMessageFieldsEditableItem is an element of the "items" array in
+// the interactive_message_fields_editable payload (at original.body[].items[]).
 type InteractiveMessageFieldsEditableItem struct {
 	Editable json.RawMessage `json:"editable,omitempty"`
 	Value    string          `json:"value,omitempty"`
 	Key      string          `json:"key,omitempty"`
 }
 
-// InteractiveMessageFieldsEditableOriginal is the object at original in the
-// "interactive_message_fields_editable" event.
+// InteractiveMessageFieldsEditableOriginal is the "original" object in the
+// interactive_message_fields_editable payload (at original).
 type InteractiveMessageFieldsEditableOriginal struct {
-	Head InteractiveMessageActionsHead          `json:"head,omitempty"`
+	Head InteractiveMessageHead                 `json:"head"`
 	Body []InteractiveMessageFieldsEditableBody `json:"body,omitempty"`
 }
 
-// InteractiveMessageSelectBody is the object at original.body[] in the
-// "interactive_message_select" event.
-type InteractiveMessageSelectBody struct {
-	SelectItems []InteractiveMessageActionsActionItem `json:"select_items,omitempty"`
-	Text        string                                `json:"text,omitempty"`
-	Type        string                                `json:"type,omitempty"`
+// InteractiveMessageHead is the "head" object in the payloads of
+// interactive_message_actions, interactive_message_editable,
+// interactive_message_fields_editable and 1 more events (at original.head).
+type InteractiveMessageHead struct {
+	SubHead InteractiveMessageSubHead `json:"sub_head"`
+	Text    string                    `json:"text,omitempty"`
 }
 
-// InteractiveMessageSelectOriginal is the object at original in the
-// "interactive_message_select" event.
+// InteractiveMessageSelectBody is an element of the "body" array in the
+// interactive_message_select payload (at original.body[]).
+type InteractiveMessageSelectBody struct {
+	SelectItems []InteractiveMessageActionItem `json:"select_items,omitempty"`
+	Text        string                         `json:"text,omitempty"`
+	Type        string                         `json:"type,omitempty"`
+}
+
+// InteractiveMessageSelectOriginal is the "original" object in the
+// interactive_message_select payload (at original).
 type InteractiveMessageSelectOriginal struct {
-	Head InteractiveMessageActionsHead  `json:"head,omitempty"`
+	Head InteractiveMessageHead         `json:"head"`
 	Body []InteractiveMessageSelectBody `json:"body,omitempty"`
 }
 
-// InteractiveMessageSelectSelectedItem is the object at selectedItems[] in the
-// "interactive_message_select" event.
+// InteractiveMessageSelectSelectedItem is an element of the "selectedItems"
+// array in the interactive_message_select payload (at selectedItems[]).
 type InteractiveMessageSelectSelectedItem struct {
 	Value string `json:"value,omitempty"`
 }
 
-// TeamChatAppMentionObject is the object at object in the
-// "team_chat.app_mention" event.
+// InteractiveMessageSubHead is the "sub_head" object in the payloads of
+// interactive_message_actions, interactive_message_editable,
+// interactive_message_fields_editable and 1 more events (at
+// original.head.sub_head).
+type InteractiveMessageSubHead struct {
+	Text string `json:"text,omitempty"`
+}
+
+// TeamChatAppMentionObject is the "object" object in the team_chat.app_mention
+// payload (at object).
 type TeamChatAppMentionObject struct {
 	MessageID   string             `json:"message_id"` // required
 	Type        string             `json:"type"`       // required; one of "to_channel"
@@ -287,11 +302,11 @@ type TeamChatAppMentionObject struct {
 	RichText    []TeamChatRichText `json:"rich_text,omitempty"`
 }
 
-// TeamChatLinkSharedObject is the object at object in the
-// "team_chat.link_shared" event.
+// TeamChatLinkSharedObject is the "object" object in the team_chat.link_shared
+// payload (at object).
 type TeamChatLinkSharedObject struct {
 	MessageID          string   `json:"message_id,omitempty"`
-	Type               string   `json:"type"` // required; one of "to_contact", "to_channel"
+	Type               ChatType `json:"type"` // required
 	ChannelID          string   `json:"channel_id,omitempty"`
 	ChannelName        string   `json:"channel_name,omitempty"`
 	ContactID          string   `json:"contact_id,omitempty"`

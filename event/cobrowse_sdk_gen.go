@@ -2,20 +2,24 @@
 
 package event
 
-// Payloads of the "cobrowse-sdk" product's events.
+// Payloads of the events of Zoom's "cobrowse-sdk" product.
 
-// CobrowseSessionEnded is the payload of the "cobrowse.session_ended" event
-// (product "cobrowse-sdk").
+// CobrowseSessionEnded is the payload of the cobrowse.session_ended event of
+// Zoom's "cobrowse-sdk" product.
+//
+// Zoom's reference: https://developers.zoom.us/docs/api/cobrowse-sdk/events/#tag/cobrowse/POSTcobrowse.session_ended
 type CobrowseSessionEnded struct {
 	Common
-	Object CobrowseObject `json:"object"` // required
+	Object CobrowseSessionEndedObject `json:"object"` // required
 }
 
 // EventName returns "cobrowse.session_ended".
 func (*CobrowseSessionEnded) EventName() string { return "cobrowse.session_ended" }
 
-// CobrowseSessionStarted is the payload of the "cobrowse.session_started" event
-// (product "cobrowse-sdk").
+// CobrowseSessionStarted is the payload of the cobrowse.session_started event
+// of Zoom's "cobrowse-sdk" product.
+//
+// Zoom's reference: https://developers.zoom.us/docs/api/cobrowse-sdk/events/#tag/cobrowse/POSTcobrowse.session_started
 type CobrowseSessionStarted struct {
 	Common
 	Object CobrowseSessionStartedObject `json:"object"` // required
@@ -24,8 +28,10 @@ type CobrowseSessionStarted struct {
 // EventName returns "cobrowse.session_started".
 func (*CobrowseSessionStarted) EventName() string { return "cobrowse.session_started" }
 
-// CobrowseSessionUserJoined is the payload of the
-// "cobrowse.session_user_joined" event (product "cobrowse-sdk").
+// CobrowseSessionUserJoined is the payload of the cobrowse.session_user_joined
+// event of Zoom's "cobrowse-sdk" product.
+//
+// Zoom's reference: https://developers.zoom.us/docs/api/cobrowse-sdk/events/#tag/cobrowse/POSTcobrowse.session_user_joined
 type CobrowseSessionUserJoined struct {
 	Common
 	Object CobrowseSessionUserJoinedObject `json:"object"` // required
@@ -34,8 +40,10 @@ type CobrowseSessionUserJoined struct {
 // EventName returns "cobrowse.session_user_joined".
 func (*CobrowseSessionUserJoined) EventName() string { return "cobrowse.session_user_joined" }
 
-// CobrowseSessionUserLeft is the payload of the "cobrowse.session_user_left"
-// event (product "cobrowse-sdk").
+// CobrowseSessionUserLeft is the payload of the cobrowse.session_user_left
+// event of Zoom's "cobrowse-sdk" product.
+//
+// Zoom's reference: https://developers.zoom.us/docs/api/cobrowse-sdk/events/#tag/cobrowse/POSTcobrowse.session_user_left
 type CobrowseSessionUserLeft struct {
 	Common
 	Object CobrowseSessionUserLeftObject `json:"object"` // required
@@ -44,48 +52,96 @@ type CobrowseSessionUserLeft struct {
 // EventName returns "cobrowse.session_user_left".
 func (*CobrowseSessionUserLeft) EventName() string { return "cobrowse.session_user_left" }
 
-// CobrowseObject is the object at object in the "cobrowse.session_ended" event.
-type CobrowseObject struct {
-	SessionID  ID       `json:"session_id"` // required
-	SessionPin string   `json:"session_pin,omitempty"`
-	UserID     string   `json:"user_id,omitempty"`
-	UserName   string   `json:"user_name,omitempty"`
-	RoleType   string   `json:"role_type,omitempty"` // one of "customer", "agent"
-	StartTime  DateTime `json:"start_time,omitempty"`
-	EndTime    DateTime `json:"end_time"`             // required
-	EndReason  string   `json:"end_reason,omitempty"` // one of "The session ended", "Network connection error", "Unknown reason"
+// CobrowseSessionEndedEndReason is the value of the "end_reason" member in the
+// cobrowse.session_ended payload (at object). Zoom's schema lists the values
+// below; a value it does not list still decodes, as it is.
+type CobrowseSessionEndedEndReason string
+
+// The values of CobrowseSessionEndedEndReason that Zoom's schema lists.
+const (
+	CobrowseSessionEndedEndReasonTheSessionEnded        CobrowseSessionEndedEndReason = "The session ended"
+	CobrowseSessionEndedEndReasonNetworkConnectionError CobrowseSessionEndedEndReason = "Network connection error"
+	CobrowseSessionEndedEndReasonUnknownReason          CobrowseSessionEndedEndReason = "Unknown reason"
+)
+
+// String returns the value as Zoom sent it.
+func (v CobrowseSessionEndedEndReason) String() string { return string(v) }
+
+// CobrowseSessionEndedObject is the "object" object in the
+// cobrowse.session_ended payload (at object).
+type CobrowseSessionEndedObject struct {
+	SessionID  ID                            `json:"session_id"` // required
+	SessionPin string                        `json:"session_pin,omitempty"`
+	UserID     string                        `json:"user_id,omitempty"`
+	UserName   string                        `json:"user_name,omitempty"`
+	RoleType   CobrowseSessionRoleType       `json:"role_type,omitempty"`
+	StartTime  DateTime                      `json:"start_time,omitempty"`
+	EndTime    DateTime                      `json:"end_time"` // required
+	EndReason  CobrowseSessionEndedEndReason `json:"end_reason,omitempty"`
 }
 
-// CobrowseSessionStartedObject is the object at object in the
-// "cobrowse.session_started" event.
+// CobrowseSessionRoleType is the value of the "role_type" member in the
+// payloads of cobrowse.session_ended, cobrowse.session_started,
+// cobrowse.session_user_joined and 1 more events (at object). Zoom's schema
+// lists the values below; a value it does not list still decodes, as it is.
+type CobrowseSessionRoleType string
+
+// The values of CobrowseSessionRoleType that Zoom's schema lists.
+const (
+	CobrowseSessionRoleTypeCustomer CobrowseSessionRoleType = "customer"
+	CobrowseSessionRoleTypeAgent    CobrowseSessionRoleType = "agent"
+)
+
+// String returns the value as Zoom sent it.
+func (v CobrowseSessionRoleType) String() string { return string(v) }
+
+// CobrowseSessionStartedObject is the "object" object in the
+// cobrowse.session_started payload (at object).
 type CobrowseSessionStartedObject struct {
-	SessionID ID       `json:"session_id"` // required
-	StartURL  string   `json:"start_url,omitempty"`
-	UserID    string   `json:"user_id,omitempty"`
-	UserName  string   `json:"user_name,omitempty"`
-	RoleType  string   `json:"role_type,omitempty"` // one of "customer", "agent"
-	StartTime DateTime `json:"start_time"`          // required
+	SessionID ID                      `json:"session_id"` // required
+	StartURL  string                  `json:"start_url,omitempty"`
+	UserID    string                  `json:"user_id,omitempty"`
+	UserName  string                  `json:"user_name,omitempty"`
+	RoleType  CobrowseSessionRoleType `json:"role_type,omitempty"`
+	StartTime DateTime                `json:"start_time"` // required
 }
 
-// CobrowseSessionUserJoinedObject is the object at object in the
-// "cobrowse.session_user_joined" event.
+// CobrowseSessionUserJoinedObject is the "object" object in the
+// cobrowse.session_user_joined payload (at object).
 type CobrowseSessionUserJoinedObject struct {
-	SessionID        ID       `json:"session_id"`         // required
-	UserConnectionID string   `json:"user_connection_id"` // required
-	UserID           string   `json:"user_id"`            // required
-	UserName         string   `json:"user_name,omitempty"`
-	RoleType         string   `json:"role_type,omitempty"` // one of "customer", "agent"
-	JoinTime         DateTime `json:"join_time"`           // required
+	SessionID        ID                      `json:"session_id"`         // required
+	UserConnectionID string                  `json:"user_connection_id"` // required
+	UserID           string                  `json:"user_id"`            // required
+	UserName         string                  `json:"user_name,omitempty"`
+	RoleType         CobrowseSessionRoleType `json:"role_type,omitempty"`
+	JoinTime         DateTime                `json:"join_time"` // required
 }
 
-// CobrowseSessionUserLeftObject is the object at object in the
-// "cobrowse.session_user_left" event.
+// CobrowseSessionUserLeftLeaveReason is the value of the "leave_reason" member
+// in the cobrowse.session_user_left payload (at object). Zoom's schema lists
+// the values below; a value it does not list still decodes, as it is.
+type CobrowseSessionUserLeftLeaveReason string
+
+// The values of CobrowseSessionUserLeftLeaveReason that Zoom's schema lists.
+const (
+	CobrowseSessionUserLeftLeaveReasonLeftTheSession                CobrowseSessionUserLeftLeaveReason = "Left the session"
+	CobrowseSessionUserLeftLeaveReasonGotDisconnectedFromTheSession CobrowseSessionUserLeftLeaveReason = "Got disconnected from the session"
+	CobrowseSessionUserLeftLeaveReasonTheSessionEnd                 CobrowseSessionUserLeftLeaveReason = "The session end"
+	CobrowseSessionUserLeftLeaveReasonNetworkConnectionError        CobrowseSessionUserLeftLeaveReason = "Network connection error"
+	CobrowseSessionUserLeftLeaveReasonUnknownReason                 CobrowseSessionUserLeftLeaveReason = "Unknown reason"
+)
+
+// String returns the value as Zoom sent it.
+func (v CobrowseSessionUserLeftLeaveReason) String() string { return string(v) }
+
+// CobrowseSessionUserLeftObject is the "object" object in the
+// cobrowse.session_user_left payload (at object).
 type CobrowseSessionUserLeftObject struct {
-	SessionID        ID       `json:"session_id"`         // required
-	UserConnectionID string   `json:"user_connection_id"` // required
-	UserID           string   `json:"user_id"`            // required
-	UserName         string   `json:"user_name,omitempty"`
-	RoleType         string   `json:"role_type,omitempty"`    // one of "customer", "agent"
-	LeaveTime        DateTime `json:"leave_time"`             // required
-	LeaveReason      string   `json:"leave_reason,omitempty"` // one of "Left the session", "Got disconnected from the session", "The session end", "Network connection error", "Unknown reason"
+	SessionID        ID                                 `json:"session_id"`         // required
+	UserConnectionID string                             `json:"user_connection_id"` // required
+	UserID           string                             `json:"user_id"`            // required
+	UserName         string                             `json:"user_name,omitempty"`
+	RoleType         CobrowseSessionRoleType            `json:"role_type,omitempty"`
+	LeaveTime        DateTime                           `json:"leave_time"` // required
+	LeaveReason      CobrowseSessionUserLeftLeaveReason `json:"leave_reason,omitempty"`
 }

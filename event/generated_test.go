@@ -419,11 +419,11 @@ func TestGeneratedLenientTypes(t *testing.T) {
 			func(p event.Payload) bool { return p.(*event.UserSignedIn).Object.LoginType == 101 }},
 		{`{"event":"team_chat.dm_reaction_added","payload":{"object":{"emoji_time":1703821653134}}}`,
 			func(p event.Payload) bool {
-				return p.(*event.TeamChatDmReactionAdded).Object.EmojiTime == 1703821653134
+				return p.(*event.TeamChatDMReactionAdded).Object.EmojiTime == 1703821653134
 			}},
 		{`{"event":"team_chat.dm_reaction_added","payload":{"object":{"emoji_time":"1703821653134"}}}`,
 			func(p event.Payload) bool {
-				return p.(*event.TeamChatDmReactionAdded).Object.EmojiTime == 1703821653134
+				return p.(*event.TeamChatDMReactionAdded).Object.EmojiTime == 1703821653134
 			}},
 		{`{"event":"meeting.started","payload":{"object":{"id":"86431910364","timezone":null}}}`,
 			func(p event.Payload) bool { return p.(*event.MeetingStarted).Object.ID == "86431910364" }},
@@ -438,6 +438,29 @@ func TestGeneratedLenientTypes(t *testing.T) {
 			func(p event.Payload) bool {
 				return p.(*event.VisitorManagementCheckedIn).Object.StartTime == 1707848572310
 			}},
+		// Identifier-like numbers are IDs: digits kept exactly, a leading
+		// "+" or zero included, whether Zoom sends a number or a string.
+		{`{"event":"meeting.participant_phone_callout_ringing","payload":{"object":{"participant":{"phone_number":14155550123}}}}`,
+			func(p event.Payload) bool {
+				return p.(*event.MeetingParticipantPhoneCalloutRinging).Object.Participant.PhoneNumber == "14155550123"
+			}},
+		{`{"event":"meeting.participant_phone_callout_ringing","payload":{"object":{"participant":{"phone_number":"+014155550123"}}}}`,
+			func(p event.Payload) bool {
+				return p.(*event.MeetingParticipantPhoneCalloutRinging).Object.Participant.PhoneNumber == "+014155550123"
+			}},
+		{`{"event":"meeting.ai_companion_started","payload":{"object":{"meeting_number":98765432101}}}`,
+			func(p event.Payload) bool {
+				return p.(*event.MeetingAICompanionStarted).Object.MeetingNumber == "98765432101"
+			}},
+		// Enums: a listed value compares with its constant; a value the
+		// schema does not list still decodes, as it is.
+		{`{"event":"meeting.created","payload":{"operation":"single"}}`,
+			func(p event.Payload) bool {
+				op := p.(*event.MeetingCreated).Operation
+				return op == event.MeetingOperationSingle && op.String() == "single"
+			}},
+		{`{"event":"meeting.created","payload":{"operation":"some_day"}}`,
+			func(p event.Payload) bool { return p.(*event.MeetingCreated).Operation == "some_day" }},
 		{`{"event":"bot_notification","payload":{"accountId":"A","robotJid":"r@xmpp","cmd":"hi","timestamp":1560891222018}}`,
 			func(p event.Payload) bool {
 				b := p.(*event.BotNotification)
@@ -515,17 +538,17 @@ func TestGeneratedFoundationCompat(t *testing.T) {
 	ids = append(ids, mc.Object.ID, mu.Object.ID, md.Object.ID, ms.Object.ID, me.Object.ID, pj.Object.ID, pl.Object.ID,
 		rc.Object.ID, ws.Object.ID, we.Object.ID)
 	strs := []string{mc.Object.Topic, mc.Object.UUID, mc.Object.HostID, mc.Object.Timezone, mc.Object.JoinURL, mc.Object.Password,
-		mu.Object.Agenda, mc.Operation, mu.Scope, ms.Object.Topic, ms.Object.HostID, ms.Object.UUID, me.Object.Topic,
-		md.Object.Topic, md.Operation,
+		mu.Object.Agenda, string(mc.Operation), string(mu.Scope), ms.Object.Topic, ms.Object.HostID, ms.Object.UUID, me.Object.Topic,
+		md.Object.Topic, string(md.Operation),
 		pj.Object.Participant.UserName, pj.Object.Participant.UserID, pj.Object.Participant.Email,
 		pj.Object.Participant.ParticipantUUID, pj.Object.Participant.RegistrantID, pl.Object.Participant.UserName,
 		pl.Object.Participant.LeaveReason, rc.Object.Topic, rc.Object.ShareURL, rc.Object.HostEmail, ws.Object.Topic, we.Object.Topic,
-		uc.CreationType, uc.Object.Email, uc.Object.FirstName, uc.Object.LastName, uc.Object.DisplayName,
+		string(uc.CreationType), uc.Object.Email, uc.Object.FirstName, uc.Object.LastName, uc.Object.DisplayName,
 		mc.AccountID, ms.Operator, rc.OperatorID}
-	var files []event.RecordingFile
+	var files []event.CompletedRecordingFile
 	files = append(files, rc.Object.RecordingFiles...)
 	for _, f := range files {
-		strs = append(strs, f.DownloadURL, f.FileType, f.Status, f.RecordingType, f.FileExtension, f.PlayURL, f.MeetingID)
+		strs = append(strs, f.DownloadURL, string(f.FileType), string(f.Status), string(f.RecordingType), string(f.FileExtension), f.PlayURL, f.MeetingID)
 		var size int64 = f.FileSize
 		_ = size
 		_, _ = f.RecordingStart.Time()

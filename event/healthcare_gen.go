@@ -2,23 +2,25 @@
 
 package event
 
-// Payloads of the "healthcare" product's events.
+// Payloads of the events of Zoom's "healthcare" product.
 
-// ClinicalNotesNoteCreated is the payload of the "clinical_notes.note_created"
-// event (product "healthcare").
+// ClinicalNotesNoteCreated is the payload of the clinical_notes.note_created
+// event of Zoom's "healthcare" product.
+//
+// Zoom's reference: https://developers.zoom.us/docs/api/healthcare/events/#tag/clinical_notes/POSTclinical_notes.note_created
 type ClinicalNotesNoteCreated struct {
 	Common
-	Object ClinicalNotesObject `json:"object"` // required
+	Object ClinicalNotesNoteCreatedObject `json:"object"` // required
 }
 
 // EventName returns "clinical_notes.note_created".
 func (*ClinicalNotesNoteCreated) EventName() string { return "clinical_notes.note_created" }
 
-// ClinicalNotesObject is the object at object in the
-// "clinical_notes.note_created" event.
-type ClinicalNotesObject struct {
+// ClinicalNotesNoteCreatedObject is the "object" object in the
+// clinical_notes.note_created payload (at object).
+type ClinicalNotesNoteCreatedObject struct {
 	MeetingID           string   `json:"meeting_id"`            // required
-	MeetingNumber       string   `json:"meeting_number"`        // required
+	MeetingNumber       ID       `json:"meeting_number"`        // required
 	MeetingTopic        string   `json:"meeting_topic"`         // required
 	MeetingHostID       string   `json:"meeting_host_id"`       // required
 	NoteID              string   `json:"note_id"`               // required
@@ -27,5 +29,5 @@ type ClinicalNotesObject struct {
 	NoteEndTime         DateTime `json:"note_end_time"`         // required
 	NoteCreatedTime     DateTime `json:"note_created_time"`     // required
 	NoteTitle           string   `json:"note_title"`            // required
-	EhrContextAvailable bool     `json:"ehr_context_available"` // required
+	EHRContextAvailable bool     `json:"ehr_context_available"` // required
 }

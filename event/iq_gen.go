@@ -2,10 +2,13 @@
 
 package event
 
-// Payloads of the "iq" product's events.
+// Payloads of the events of Zoom's "iq" product.
 
 // RevenueAcceleratorConversationAnalysisCompleted is the payload of the
-// "revenue_accelerator.conversation_analysis_completed" event (product "iq").
+// revenue_accelerator.conversation_analysis_completed event of Zoom's "iq"
+// product.
+//
+// Zoom's reference: https://developers.zoom.us/docs/api/iq/events/#tag/revenue_accelerator/POSTrevenue_accelerator.conversation_analysis_completed
 type RevenueAcceleratorConversationAnalysisCompleted struct {
 	Common
 	Object RevenueAcceleratorConversationAnalysisCompletedObject `json:"object"` // required
@@ -17,10 +20,12 @@ func (*RevenueAcceleratorConversationAnalysisCompleted) EventName() string {
 }
 
 // RevenueAcceleratorPlaylistAddMoment is the payload of the
-// "revenue_accelerator.playlist_add_moment" event (product "iq").
+// revenue_accelerator.playlist_add_moment event of Zoom's "iq" product.
+//
+// Zoom's reference: https://developers.zoom.us/docs/api/iq/events/#tag/revenue_accelerator/POSTrevenue_accelerator.playlist_add_moment
 type RevenueAcceleratorPlaylistAddMoment struct {
 	Common
-	Object RevenueAcceleratorObject `json:"object"` // required
+	Object RevenueAcceleratorPlaylistMomentObject `json:"object"` // required
 }
 
 // EventName returns "revenue_accelerator.playlist_add_moment".
@@ -29,7 +34,9 @@ func (*RevenueAcceleratorPlaylistAddMoment) EventName() string {
 }
 
 // RevenueAcceleratorPlaylistCreate is the payload of the
-// "revenue_accelerator.playlist_create" event (product "iq").
+// revenue_accelerator.playlist_create event of Zoom's "iq" product.
+//
+// Zoom's reference: https://developers.zoom.us/docs/api/iq/events/#tag/revenue_accelerator/POSTrevenue_accelerator.playlist_create
 type RevenueAcceleratorPlaylistCreate struct {
 	Common
 	Object RevenueAcceleratorPlaylistCreateObject `json:"object"` // required
@@ -41,7 +48,9 @@ func (*RevenueAcceleratorPlaylistCreate) EventName() string {
 }
 
 // RevenueAcceleratorPlaylistDelete is the payload of the
-// "revenue_accelerator.playlist_delete" event (product "iq").
+// revenue_accelerator.playlist_delete event of Zoom's "iq" product.
+//
+// Zoom's reference: https://developers.zoom.us/docs/api/iq/events/#tag/revenue_accelerator/POSTrevenue_accelerator.playlist_delete
 type RevenueAcceleratorPlaylistDelete struct {
 	Common
 	Object RevenueAcceleratorPlaylistDeleteObject `json:"object"` // required
@@ -53,10 +62,12 @@ func (*RevenueAcceleratorPlaylistDelete) EventName() string {
 }
 
 // RevenueAcceleratorPlaylistRemoveMoment is the payload of the
-// "revenue_accelerator.playlist_remove_moment" event (product "iq").
+// revenue_accelerator.playlist_remove_moment event of Zoom's "iq" product.
+//
+// Zoom's reference: https://developers.zoom.us/docs/api/iq/events/#tag/revenue_accelerator/POSTrevenue_accelerator.playlist_remove_moment
 type RevenueAcceleratorPlaylistRemoveMoment struct {
 	Common
-	Object RevenueAcceleratorObject `json:"object"` // required
+	Object RevenueAcceleratorPlaylistMomentObject `json:"object"` // required
 }
 
 // EventName returns "revenue_accelerator.playlist_remove_moment".
@@ -65,7 +76,9 @@ func (*RevenueAcceleratorPlaylistRemoveMoment) EventName() string {
 }
 
 // RevenueAcceleratorPostCommentCompleted is the payload of the
-// "revenue_accelerator.post_comment_completed" event (product "iq").
+// revenue_accelerator.post_comment_completed event of Zoom's "iq" product.
+//
+// Zoom's reference: https://developers.zoom.us/docs/api/iq/events/#tag/revenue_accelerator/POSTrevenue_accelerator.post_comment_completed
 type RevenueAcceleratorPostCommentCompleted struct {
 	Common
 	Object RevenueAcceleratorPostCommentCompletedObject `json:"object"` // required
@@ -76,20 +89,71 @@ func (*RevenueAcceleratorPostCommentCompleted) EventName() string {
 	return "revenue_accelerator.post_comment_completed"
 }
 
-// RevenueAcceleratorConversationAnalysisCompletedObject is the object at object
-// in the "revenue_accelerator.conversation_analysis_completed" event.
+// RevenueAcceleratorConversationAnalysisCompletedObject is the "object" object
+// in the revenue_accelerator.conversation_analysis_completed payload (at
+// object).
 type RevenueAcceleratorConversationAnalysisCompletedObject struct {
-	ConversationID string `json:"conversation_id"`  // required
-	Source         string `json:"source,omitempty"` // one of "ZOOM_MEETING", "ZOOM_PHONE", "ZOOM_CONTACT_CENTER", "MICROSOFT_TEAMS", "GOOGLE_MEET", "OTHERS"
-	HostID         string `json:"host_id,omitempty"`
-	EngagementID   string `json:"engagement_id,omitempty"`
+	ConversationID string                                                `json:"conversation_id"` // required
+	Source         RevenueAcceleratorConversationAnalysisCompletedSource `json:"source,omitempty"`
+	HostID         string                                                `json:"host_id,omitempty"`
+	EngagementID   string                                                `json:"engagement_id,omitempty"`
 }
 
-// RevenueAcceleratorObject is an object shared by 2 events:
-// "revenue_accelerator.playlist_add_moment" and
-// "revenue_accelerator.playlist_remove_moment" (at object in
-// "revenue_accelerator.playlist_add_moment").
-type RevenueAcceleratorObject struct {
+// RevenueAcceleratorConversationAnalysisCompletedSource is the value of the
+// "source" member in the revenue_accelerator.conversation_analysis_completed
+// payload (at object). Zoom's schema lists the values below; a value it does
+// not list still decodes, as it is.
+type RevenueAcceleratorConversationAnalysisCompletedSource string
+
+// The values of RevenueAcceleratorConversationAnalysisCompletedSource that Zoom's schema lists.
+const (
+	RevenueAcceleratorConversationAnalysisCompletedSourceZoomMeeting       RevenueAcceleratorConversationAnalysisCompletedSource = "ZOOM_MEETING"
+	RevenueAcceleratorConversationAnalysisCompletedSourceZoomPhone         RevenueAcceleratorConversationAnalysisCompletedSource = "ZOOM_PHONE"
+	RevenueAcceleratorConversationAnalysisCompletedSourceZoomContactCenter RevenueAcceleratorConversationAnalysisCompletedSource = "ZOOM_CONTACT_CENTER"
+	RevenueAcceleratorConversationAnalysisCompletedSourceMicrosoftTeams    RevenueAcceleratorConversationAnalysisCompletedSource = "MICROSOFT_TEAMS"
+	RevenueAcceleratorConversationAnalysisCompletedSourceGoogleMeet        RevenueAcceleratorConversationAnalysisCompletedSource = "GOOGLE_MEET"
+	RevenueAcceleratorConversationAnalysisCompletedSourceOthers            RevenueAcceleratorConversationAnalysisCompletedSource = "OTHERS"
+)
+
+// String returns the value as Zoom sent it.
+func (v RevenueAcceleratorConversationAnalysisCompletedSource) String() string { return string(v) }
+
+// RevenueAcceleratorCreatePlaylistType is the value of the "playlist_type"
+// member in the revenue_accelerator.playlist_create payload (at object). Zoom's
+// schema lists the values below; a value it does not list still decodes, as it
+// is.
+type RevenueAcceleratorCreatePlaylistType string
+
+// The values of RevenueAcceleratorCreatePlaylistType that Zoom's schema lists.
+const (
+	RevenueAcceleratorCreatePlaylistTypeBasic RevenueAcceleratorCreatePlaylistType = "BASIC"
+	RevenueAcceleratorCreatePlaylistTypeSmart RevenueAcceleratorCreatePlaylistType = "SMART"
+)
+
+// String returns the value as Zoom sent it.
+func (v RevenueAcceleratorCreatePlaylistType) String() string { return string(v) }
+
+// RevenueAcceleratorPlaylistCreateObject is the "object" object in the
+// revenue_accelerator.playlist_create payload (at object).
+type RevenueAcceleratorPlaylistCreateObject struct {
+	PlaylistID   string                               `json:"playlist_id"`   // required
+	PlaylistType RevenueAcceleratorCreatePlaylistType `json:"playlist_type"` // required
+	PlaylistName string                               `json:"playlist_name"` // required
+	CreateTime   int                                  `json:"create_time,omitempty"`
+}
+
+// RevenueAcceleratorPlaylistDeleteObject is the "object" object in the
+// revenue_accelerator.playlist_delete payload (at object).
+type RevenueAcceleratorPlaylistDeleteObject struct {
+	PlaylistID   string `json:"playlist_id"` // required
+	PlaylistName string `json:"playlist_name,omitempty"`
+	DeleteTime   int    `json:"delete_time,omitempty"`
+}
+
+// RevenueAcceleratorPlaylistMomentObject is the "object" object in the payloads
+// of revenue_accelerator.playlist_add_moment and
+// revenue_accelerator.playlist_remove_moment (at object).
+type RevenueAcceleratorPlaylistMomentObject struct {
 	PlaylistID       string `json:"playlist_id"` // required
 	PlaylistName     string `json:"playlist_name,omitempty"`
 	PlaylistDetailID string `json:"playlist_detail_id,omitempty"`
@@ -98,25 +162,8 @@ type RevenueAcceleratorObject struct {
 	UpdateTime       int    `json:"update_time,omitempty"`
 }
 
-// RevenueAcceleratorPlaylistCreateObject is the object at object in the
-// "revenue_accelerator.playlist_create" event.
-type RevenueAcceleratorPlaylistCreateObject struct {
-	PlaylistID   string `json:"playlist_id"`   // required
-	PlaylistType string `json:"playlist_type"` // required; one of "BASIC", "SMART"
-	PlaylistName string `json:"playlist_name"` // required
-	CreateTime   int    `json:"create_time,omitempty"`
-}
-
-// RevenueAcceleratorPlaylistDeleteObject is the object at object in the
-// "revenue_accelerator.playlist_delete" event.
-type RevenueAcceleratorPlaylistDeleteObject struct {
-	PlaylistID   string `json:"playlist_id"` // required
-	PlaylistName string `json:"playlist_name,omitempty"`
-	DeleteTime   int    `json:"delete_time,omitempty"`
-}
-
-// RevenueAcceleratorPostCommentCompletedObject is the object at object in the
-// "revenue_accelerator.post_comment_completed" event.
+// RevenueAcceleratorPostCommentCompletedObject is the "object" object in the
+// revenue_accelerator.post_comment_completed payload (at object).
 type RevenueAcceleratorPostCommentCompletedObject struct {
 	CommentID      string `json:"comment_id"`      // required
 	ConversationID string `json:"conversation_id"` // required

@@ -2,20 +2,23 @@
 
 package event
 
-// Payloads of the "mail" product's events.
+// Payloads of the events of Zoom's "mail" product.
 
-// MailHistoryEvent is the payload of the "mail.history_event" event (product
-// "mail").
+// MailHistoryEvent is the payload of the mail.history_event event of Zoom's
+// "mail" product.
+//
+// Zoom's reference: https://developers.zoom.us/docs/api/mail/events/#tag/mail/POSTmail.history_event
 type MailHistoryEvent struct {
 	Common
-	Object MailObject `json:"object"` // required
+	Object MailHistoryEventObject `json:"object"` // required
 }
 
 // EventName returns "mail.history_event".
 func (*MailHistoryEvent) EventName() string { return "mail.history_event" }
 
-// MailObject is the object at object in the "mail.history_event" event.
-type MailObject struct {
+// MailHistoryEventObject is the "object" object in the mail.history_event
+// payload (at object).
+type MailHistoryEventObject struct {
 	Email     string `json:"email"`      // required
 	HistoryID ID     `json:"history_id"` // required
 }

@@ -4,41 +4,59 @@ package event
 
 import "encoding/json"
 
-// Payloads of the "marketplace" product's events.
+// Payloads of the events of Zoom's "marketplace" product.
 
 // AppAuthorizationRequestCreated is the payload of the
-// "app.authorization_request_created" event (product "marketplace").
+// app.authorization_request_created event of Zoom's "marketplace" product.
+//
+// Zoom's reference: https://developers.zoom.us/docs/api/marketplace/events/#tag/app/POSTapp.authorization_request_created
 type AppAuthorizationRequestCreated struct {
 	Common
-	AppName        string  `json:"app_name,omitempty"`
-	AppType        string  `json:"app_type,omitempty"`
-	AppStatus      string  `json:"app_status,omitempty"` // one of "published", "development"
-	AppDescription string  `json:"app_description,omitempty"`
-	AppLink        AppLink `json:"app_link,omitempty"`
+	AppName        string                               `json:"app_name,omitempty"`
+	AppType        string                               `json:"app_type,omitempty"`
+	AppStatus      AuthorizationRequestCreatedAppStatus `json:"app_status,omitempty"`
+	AppDescription string                               `json:"app_description,omitempty"`
+	AppLink        AuthorizationRequestCreatedAppLink   `json:"app_link"`
 }
 
 // EventName returns "app.authorization_request_created".
 func (*AppAuthorizationRequestCreated) EventName() string { return "app.authorization_request_created" }
 
-// AppDeauthorized is the payload of the "app_deauthorized" event (product
-// "marketplace").
+// AppDeauthorized is the payload of the app_deauthorized event of Zoom's
+// "marketplace" product.
+//
+// Zoom's reference: https://developers.zoom.us/docs/api/marketplace/events/#tag/app_deauthorized/POSTapp_deauthorized
 type AppDeauthorized struct {
 	Common
 	UserID              string          `json:"user_id,omitempty"`
 	ClientID            string          `json:"client_id,omitempty"`
 	DeauthorizationTime DateTime        `json:"deauthorization_time,omitempty"`
 	Signature           string          `json:"signature,omitempty"`
-	EventTs             json.RawMessage `json:"event_ts,omitempty"`
+	EventTS             json.RawMessage `json:"event_ts,omitempty"`
 }
 
 // EventName returns "app_deauthorized".
 func (*AppDeauthorized) EventName() string { return "app_deauthorized" }
 
-// AppLink is the object at app_link in the "app.authorization_request_created"
-// event.
-type AppLink struct {
+// AuthorizationRequestCreatedAppLink is the "app_link" object in the
+// app.authorization_request_created payload (at app_link).
+type AuthorizationRequestCreatedAppLink struct {
 	DeveloperDocumentation string `json:"developer_documentation,omitempty"`
 	DeveloperPrivacyPolicy string `json:"developer_privacy_policy,omitempty"`
 	DeveloperSupport       string `json:"developer_support,omitempty"`
 	DeveloperTermsOfUse    string `json:"developer_terms_of_use,omitempty"`
 }
+
+// AuthorizationRequestCreatedAppStatus is the value of the "app_status" member
+// in the app.authorization_request_created payload. Zoom's schema lists the
+// values below; a value it does not list still decodes, as it is.
+type AuthorizationRequestCreatedAppStatus string
+
+// The values of AuthorizationRequestCreatedAppStatus that Zoom's schema lists.
+const (
+	AuthorizationRequestCreatedAppStatusPublished   AuthorizationRequestCreatedAppStatus = "published"
+	AuthorizationRequestCreatedAppStatusDevelopment AuthorizationRequestCreatedAppStatus = "development"
+)
+
+// String returns the value as Zoom sent it.
+func (v AuthorizationRequestCreatedAppStatus) String() string { return string(v) }

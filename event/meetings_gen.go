@@ -2,10 +2,12 @@
 
 package event
 
-// Payloads of the "meetings" product's events.
+// Payloads of the events of Zoom's "meetings" product.
 
 // MeetingAICompanionAssetsDeleted is the payload of the
-// "meeting.ai_companion_assets_deleted" event (product "meetings").
+// meeting.ai_companion_assets_deleted event of Zoom's "meetings" product.
+//
+// Zoom's reference: https://developers.zoom.us/docs/api/meetings/events/#tag/meeting/POSTmeeting.ai_companion_assets_deleted
 type MeetingAICompanionAssetsDeleted struct {
 	Common
 	Object MeetingAICompanionAssetsDeletedObject `json:"object"` // required
@@ -16,8 +18,10 @@ func (*MeetingAICompanionAssetsDeleted) EventName() string {
 	return "meeting.ai_companion_assets_deleted"
 }
 
-// MeetingAICompanionStarted is the payload of the
-// "meeting.ai_companion_started" event (product "meetings").
+// MeetingAICompanionStarted is the payload of the meeting.ai_companion_started
+// event of Zoom's "meetings" product.
+//
+// Zoom's reference: https://developers.zoom.us/docs/api/meetings/events/#tag/meeting/POSTmeeting.ai_companion_started
 type MeetingAICompanionStarted struct {
 	Common
 	Object MeetingAICompanionObject `json:"object"` // required
@@ -26,8 +30,10 @@ type MeetingAICompanionStarted struct {
 // EventName returns "meeting.ai_companion_started".
 func (*MeetingAICompanionStarted) EventName() string { return "meeting.ai_companion_started" }
 
-// MeetingAICompanionStopped is the payload of the
-// "meeting.ai_companion_stopped" event (product "meetings").
+// MeetingAICompanionStopped is the payload of the meeting.ai_companion_stopped
+// event of Zoom's "meetings" product.
+//
+// Zoom's reference: https://developers.zoom.us/docs/api/meetings/events/#tag/meeting/POSTmeeting.ai_companion_stopped
 type MeetingAICompanionStopped struct {
 	Common
 	Object MeetingAICompanionObject `json:"object"` // required
@@ -36,18 +42,22 @@ type MeetingAICompanionStopped struct {
 // EventName returns "meeting.ai_companion_stopped".
 func (*MeetingAICompanionStopped) EventName() string { return "meeting.ai_companion_stopped" }
 
-// MeetingAicTranscriptCompleted is the payload of the
-// "meeting.aic_transcript_completed" event (product "meetings").
-type MeetingAicTranscriptCompleted struct {
+// MeetingAICTranscriptCompleted is the payload of the
+// meeting.aic_transcript_completed event of Zoom's "meetings" product.
+//
+// Zoom's reference: https://developers.zoom.us/docs/api/meetings/events/#tag/meeting/POSTmeeting.aic_transcript_completed
+type MeetingAICTranscriptCompleted struct {
 	Common
-	Object MeetingAicTranscriptCompletedObject `json:"object"` // required
+	Object MeetingAICTranscriptCompletedObject `json:"object"` // required
 }
 
 // EventName returns "meeting.aic_transcript_completed".
-func (*MeetingAicTranscriptCompleted) EventName() string { return "meeting.aic_transcript_completed" }
+func (*MeetingAICTranscriptCompleted) EventName() string { return "meeting.aic_transcript_completed" }
 
-// MeetingAlert is the payload of the "meeting.alert" event (product
-// "meetings").
+// MeetingAlert is the payload of the meeting.alert event of Zoom's "meetings"
+// product.
+//
+// Zoom's reference: https://developers.zoom.us/docs/api/meetings/events/#tag/meeting/POSTmeeting.alert
 type MeetingAlert struct {
 	Common
 	Object MeetingAlertObject `json:"object"` // required
@@ -57,7 +67,9 @@ type MeetingAlert struct {
 func (*MeetingAlert) EventName() string { return "meeting.alert" }
 
 // MeetingBreakoutRoomSharingEnded is the payload of the
-// "meeting.breakout_room_sharing_ended" event (product "meetings").
+// meeting.breakout_room_sharing_ended event of Zoom's "meetings" product.
+//
+// Zoom's reference: https://developers.zoom.us/docs/api/meetings/events/#tag/meeting/POSTmeeting.breakout_room_sharing_ended
 type MeetingBreakoutRoomSharingEnded struct {
 	Common
 	Object MeetingBreakoutRoomSharingObject `json:"object"` // required
@@ -69,7 +81,9 @@ func (*MeetingBreakoutRoomSharingEnded) EventName() string {
 }
 
 // MeetingBreakoutRoomSharingStarted is the payload of the
-// "meeting.breakout_room_sharing_started" event (product "meetings").
+// meeting.breakout_room_sharing_started event of Zoom's "meetings" product.
+//
+// Zoom's reference: https://developers.zoom.us/docs/api/meetings/events/#tag/meeting/POSTmeeting.breakout_room_sharing_started
 type MeetingBreakoutRoomSharingStarted struct {
 	Common
 	Object MeetingBreakoutRoomSharingObject `json:"object"` // required
@@ -81,10 +95,12 @@ func (*MeetingBreakoutRoomSharingStarted) EventName() string {
 }
 
 // MeetingChatMessageFileDownloaded is the payload of the
-// "meeting.chat_message_file_downloaded" event (product "meetings").
+// meeting.chat_message_file_downloaded event of Zoom's "meetings" product.
+//
+// Zoom's reference: https://developers.zoom.us/docs/api/meetings/events/#tag/meeting/POSTmeeting.chat_message_file_downloaded
 type MeetingChatMessageFileDownloaded struct {
 	Common
-	Object MeetingChatMessageFileDownloadedObject `json:"object"` // required
+	Object ChatMessageFileDownloadedObject `json:"object"` // required
 }
 
 // EventName returns "meeting.chat_message_file_downloaded".
@@ -93,7 +109,9 @@ func (*MeetingChatMessageFileDownloaded) EventName() string {
 }
 
 // MeetingChatMessageFileSent is the payload of the
-// "meeting.chat_message_file_sent" event (product "meetings").
+// meeting.chat_message_file_sent event of Zoom's "meetings" product.
+//
+// Zoom's reference: https://developers.zoom.us/docs/api/meetings/events/#tag/meeting/POSTmeeting.chat_message_file_sent
 type MeetingChatMessageFileSent struct {
 	Common
 	Object MeetingChatMessageFileSentObject `json:"object"` // required
@@ -102,8 +120,10 @@ type MeetingChatMessageFileSent struct {
 // EventName returns "meeting.chat_message_file_sent".
 func (*MeetingChatMessageFileSent) EventName() string { return "meeting.chat_message_file_sent" }
 
-// MeetingChatMessageSent is the payload of the "meeting.chat_message_sent"
-// event (product "meetings").
+// MeetingChatMessageSent is the payload of the meeting.chat_message_sent event
+// of Zoom's "meetings" product.
+//
+// Zoom's reference: https://developers.zoom.us/docs/api/meetings/events/#tag/meeting/POSTmeeting.chat_message_sent
 type MeetingChatMessageSent struct {
 	Common
 	Object MeetingChatMessageSentObject `json:"object"` // required
@@ -112,8 +132,10 @@ type MeetingChatMessageSent struct {
 // EventName returns "meeting.chat_message_sent".
 func (*MeetingChatMessageSent) EventName() string { return "meeting.chat_message_sent" }
 
-// MeetingConvertedToWebinar is the payload of the
-// "meeting.converted_to_webinar" event (product "meetings").
+// MeetingConvertedToWebinar is the payload of the meeting.converted_to_webinar
+// event of Zoom's "meetings" product.
+//
+// Zoom's reference: https://developers.zoom.us/docs/api/meetings/events/#tag/meeting/POSTmeeting.converted_to_webinar
 type MeetingConvertedToWebinar struct {
 	Common
 	Object MeetingConvertedToWebinarObject `json:"object"` // required
@@ -122,30 +144,36 @@ type MeetingConvertedToWebinar struct {
 // EventName returns "meeting.converted_to_webinar".
 func (*MeetingConvertedToWebinar) EventName() string { return "meeting.converted_to_webinar" }
 
-// MeetingCreated is the payload of the "meeting.created" event (product
-// "meetings").
+// MeetingCreated is the payload of the meeting.created event of Zoom's
+// "meetings" product.
+//
+// Zoom's reference: https://developers.zoom.us/docs/api/meetings/events/#tag/meeting/POSTmeeting.created
 type MeetingCreated struct {
 	Common
-	Operation string               `json:"operation,omitempty"` // one of "all", "single", "range"
-	Object    MeetingCreatedObject `json:"object"`              // required
+	Operation MeetingOperation     `json:"operation,omitempty"`
+	Object    MeetingCreatedObject `json:"object"` // required
 }
 
 // EventName returns "meeting.created".
 func (*MeetingCreated) EventName() string { return "meeting.created" }
 
-// MeetingDeleted is the payload of the "meeting.deleted" event (product
-// "meetings").
+// MeetingDeleted is the payload of the meeting.deleted event of Zoom's
+// "meetings" product.
+//
+// Zoom's reference: https://developers.zoom.us/docs/api/meetings/events/#tag/meeting/POSTmeeting.deleted
 type MeetingDeleted struct {
 	Common
-	Operation string               `json:"operation,omitempty"` // one of "all", "single", "range"
-	Object    MeetingDeletedObject `json:"object"`              // required
+	Operation MeetingOperation     `json:"operation,omitempty"`
+	Object    MeetingDeletedObject `json:"object"` // required
 }
 
 // EventName returns "meeting.deleted".
 func (*MeetingDeleted) EventName() string { return "meeting.deleted" }
 
-// MeetingDeviceTested is the payload of the "meeting.device_tested" event
-// (product "meetings").
+// MeetingDeviceTested is the payload of the meeting.device_tested event of
+// Zoom's "meetings" product.
+//
+// Zoom's reference: https://developers.zoom.us/docs/api/meetings/events/#tag/meeting/POSTmeeting.device_tested
 type MeetingDeviceTested struct {
 	Common
 	Object MeetingDeviceTestedObject `json:"object"` // required
@@ -154,8 +182,10 @@ type MeetingDeviceTested struct {
 // EventName returns "meeting.device_tested".
 func (*MeetingDeviceTested) EventName() string { return "meeting.device_tested" }
 
-// MeetingEnded is the payload of the "meeting.ended" event (product
-// "meetings").
+// MeetingEnded is the payload of the meeting.ended event of Zoom's "meetings"
+// product.
+//
+// Zoom's reference: https://developers.zoom.us/docs/api/meetings/events/#tag/meeting/POSTmeeting.ended
 type MeetingEnded struct {
 	Common
 	Object MeetingEndedObject `json:"object"` // required
@@ -164,8 +194,10 @@ type MeetingEnded struct {
 // EventName returns "meeting.ended".
 func (*MeetingEnded) EventName() string { return "meeting.ended" }
 
-// MeetingInvitationAccepted is the payload of the "meeting.invitation_accepted"
-// event (product "meetings").
+// MeetingInvitationAccepted is the payload of the meeting.invitation_accepted
+// event of Zoom's "meetings" product.
+//
+// Zoom's reference: https://developers.zoom.us/docs/api/meetings/events/#tag/meeting/POSTmeeting.invitation_accepted
 type MeetingInvitationAccepted struct {
 	Common
 	Object MeetingInvitationObject `json:"object"` // required
@@ -175,7 +207,9 @@ type MeetingInvitationAccepted struct {
 func (*MeetingInvitationAccepted) EventName() string { return "meeting.invitation_accepted" }
 
 // MeetingInvitationDispatched is the payload of the
-// "meeting.invitation_dispatched" event (product "meetings").
+// meeting.invitation_dispatched event of Zoom's "meetings" product.
+//
+// Zoom's reference: https://developers.zoom.us/docs/api/meetings/events/#tag/meeting/POSTmeeting.invitation_dispatched
 type MeetingInvitationDispatched struct {
 	Common
 	Object MeetingInvitationObject `json:"object"` // required
@@ -184,8 +218,10 @@ type MeetingInvitationDispatched struct {
 // EventName returns "meeting.invitation_dispatched".
 func (*MeetingInvitationDispatched) EventName() string { return "meeting.invitation_dispatched" }
 
-// MeetingInvitationRejected is the payload of the "meeting.invitation_rejected"
-// event (product "meetings").
+// MeetingInvitationRejected is the payload of the meeting.invitation_rejected
+// event of Zoom's "meetings" product.
+//
+// Zoom's reference: https://developers.zoom.us/docs/api/meetings/events/#tag/meeting/POSTmeeting.invitation_rejected
 type MeetingInvitationRejected struct {
 	Common
 	Object MeetingInvitationObject `json:"object"` // required
@@ -194,8 +230,10 @@ type MeetingInvitationRejected struct {
 // EventName returns "meeting.invitation_rejected".
 func (*MeetingInvitationRejected) EventName() string { return "meeting.invitation_rejected" }
 
-// MeetingInvitationTimeout is the payload of the "meeting.invitation_timeout"
-// event (product "meetings").
+// MeetingInvitationTimeout is the payload of the meeting.invitation_timeout
+// event of Zoom's "meetings" product.
+//
+// Zoom's reference: https://developers.zoom.us/docs/api/meetings/events/#tag/meeting/POSTmeeting.invitation_timeout
 type MeetingInvitationTimeout struct {
 	Common
 	Object MeetingInvitationObject `json:"object"` // required
@@ -205,7 +243,9 @@ type MeetingInvitationTimeout struct {
 func (*MeetingInvitationTimeout) EventName() string { return "meeting.invitation_timeout" }
 
 // MeetingLiveStreamingStarted is the payload of the
-// "meeting.live_streaming_started" event (product "meetings").
+// meeting.live_streaming_started event of Zoom's "meetings" product.
+//
+// Zoom's reference: https://developers.zoom.us/docs/api/meetings/events/#tag/meeting/POSTmeeting.live_streaming_started
 type MeetingLiveStreamingStarted struct {
 	Common
 	Object MeetingLiveStreamingObject `json:"object"` // required
@@ -215,7 +255,9 @@ type MeetingLiveStreamingStarted struct {
 func (*MeetingLiveStreamingStarted) EventName() string { return "meeting.live_streaming_started" }
 
 // MeetingLiveStreamingStopped is the payload of the
-// "meeting.live_streaming_stopped" event (product "meetings").
+// meeting.live_streaming_stopped event of Zoom's "meetings" product.
+//
+// Zoom's reference: https://developers.zoom.us/docs/api/meetings/events/#tag/meeting/POSTmeeting.live_streaming_stopped
 type MeetingLiveStreamingStopped struct {
 	Common
 	Object MeetingLiveStreamingObject `json:"object"` // required
@@ -224,8 +266,10 @@ type MeetingLiveStreamingStopped struct {
 // EventName returns "meeting.live_streaming_stopped".
 func (*MeetingLiveStreamingStopped) EventName() string { return "meeting.live_streaming_stopped" }
 
-// MeetingParticipantAdmitted is the payload of the
-// "meeting.participant_admitted" event (product "meetings").
+// MeetingParticipantAdmitted is the payload of the meeting.participant_admitted
+// event of Zoom's "meetings" product.
+//
+// Zoom's reference: https://developers.zoom.us/docs/api/meetings/events/#tag/meeting/POSTmeeting.participant_admitted
 type MeetingParticipantAdmitted struct {
 	Common
 	Object MeetingParticipantAdmittedObject `json:"object"` // required
@@ -234,8 +278,10 @@ type MeetingParticipantAdmitted struct {
 // EventName returns "meeting.participant_admitted".
 func (*MeetingParticipantAdmitted) EventName() string { return "meeting.participant_admitted" }
 
-// MeetingParticipantBind is the payload of the "meeting.participant_bind" event
-// (product "meetings").
+// MeetingParticipantBind is the payload of the meeting.participant_bind event
+// of Zoom's "meetings" product.
+//
+// Zoom's reference: https://developers.zoom.us/docs/api/meetings/events/#tag/meeting/POSTmeeting.participant_bind
 type MeetingParticipantBind struct {
 	Common
 	Object MeetingParticipantBindObject `json:"object"` // required
@@ -244,8 +290,10 @@ type MeetingParticipantBind struct {
 // EventName returns "meeting.participant_bind".
 func (*MeetingParticipantBind) EventName() string { return "meeting.participant_bind" }
 
-// MeetingParticipantFeedback is the payload of the
-// "meeting.participant_feedback" event (product "meetings").
+// MeetingParticipantFeedback is the payload of the meeting.participant_feedback
+// event of Zoom's "meetings" product.
+//
+// Zoom's reference: https://developers.zoom.us/docs/api/meetings/events/#tag/meeting/POSTmeeting.participant_feedback
 type MeetingParticipantFeedback struct {
 	Common
 	Object MeetingParticipantFeedbackObject `json:"object"` // required
@@ -254,50 +302,60 @@ type MeetingParticipantFeedback struct {
 // EventName returns "meeting.participant_feedback".
 func (*MeetingParticipantFeedback) EventName() string { return "meeting.participant_feedback" }
 
-// MeetingParticipantJbhJoined is the payload of the
-// "meeting.participant_jbh_joined" event (product "meetings").
-type MeetingParticipantJbhJoined struct {
+// MeetingParticipantJBHJoined is the payload of the
+// meeting.participant_jbh_joined event of Zoom's "meetings" product.
+//
+// Zoom's reference: https://developers.zoom.us/docs/api/meetings/events/#tag/meeting/POSTmeeting.participant_jbh_joined
+type MeetingParticipantJBHJoined struct {
 	Common
-	Object MeetingParticipantJbhJoinedObject `json:"object"` // required
+	Object MeetingParticipantJBHJoinedObject `json:"object"` // required
 }
 
 // EventName returns "meeting.participant_jbh_joined".
-func (*MeetingParticipantJbhJoined) EventName() string { return "meeting.participant_jbh_joined" }
+func (*MeetingParticipantJBHJoined) EventName() string { return "meeting.participant_jbh_joined" }
 
-// MeetingParticipantJbhWaiting is the payload of the
-// "meeting.participant_jbh_waiting" event (product "meetings").
-type MeetingParticipantJbhWaiting struct {
+// MeetingParticipantJBHWaiting is the payload of the
+// meeting.participant_jbh_waiting event of Zoom's "meetings" product.
+//
+// Zoom's reference: https://developers.zoom.us/docs/api/meetings/events/#tag/meeting/POSTmeeting.participant_jbh_waiting
+type MeetingParticipantJBHWaiting struct {
 	Common
-	Object MeetingParticipantJbhWaitingObject `json:"object"` // required
+	Object MeetingParticipantJBHWaitingObject `json:"object"` // required
 }
 
 // EventName returns "meeting.participant_jbh_waiting".
-func (*MeetingParticipantJbhWaiting) EventName() string { return "meeting.participant_jbh_waiting" }
+func (*MeetingParticipantJBHWaiting) EventName() string { return "meeting.participant_jbh_waiting" }
 
-// MeetingParticipantJbhWaitingLeft is the payload of the
-// "meeting.participant_jbh_waiting_left" event (product "meetings").
-type MeetingParticipantJbhWaitingLeft struct {
+// MeetingParticipantJBHWaitingLeft is the payload of the
+// meeting.participant_jbh_waiting_left event of Zoom's "meetings" product.
+//
+// Zoom's reference: https://developers.zoom.us/docs/api/meetings/events/#tag/meeting/POSTmeeting.participant_jbh_waiting_left
+type MeetingParticipantJBHWaitingLeft struct {
 	Common
-	Object MeetingParticipantJbhWaitingLeftObject `json:"object"` // required
+	Object MeetingParticipantJBHWaitingLeftObject `json:"object"` // required
 }
 
 // EventName returns "meeting.participant_jbh_waiting_left".
-func (*MeetingParticipantJbhWaitingLeft) EventName() string {
+func (*MeetingParticipantJBHWaitingLeft) EventName() string {
 	return "meeting.participant_jbh_waiting_left"
 }
 
-// MeetingParticipantJoined is the payload of the "meeting.participant_joined"
-// event (product "meetings").
+// MeetingParticipantJoined is the payload of the meeting.participant_joined
+// event of Zoom's "meetings" product.
+//
+// Zoom's reference: https://developers.zoom.us/docs/api/meetings/events/#tag/meeting/POSTmeeting.participant_joined
 type MeetingParticipantJoined struct {
 	Common
-	Object MeetingParticipantObject `json:"object"` // required
+	Object MeetingParticipantJoinedObject `json:"object"` // required
 }
 
 // EventName returns "meeting.participant_joined".
 func (*MeetingParticipantJoined) EventName() string { return "meeting.participant_joined" }
 
 // MeetingParticipantJoinedBreakoutRoom is the payload of the
-// "meeting.participant_joined_breakout_room" event (product "meetings").
+// meeting.participant_joined_breakout_room event of Zoom's "meetings" product.
+//
+// Zoom's reference: https://developers.zoom.us/docs/api/meetings/events/#tag/meeting/POSTmeeting.participant_joined_breakout_room
 type MeetingParticipantJoinedBreakoutRoom struct {
 	Common
 	Object MeetingParticipantJoinedBreakoutRoomObject `json:"object"` // required
@@ -309,10 +367,12 @@ func (*MeetingParticipantJoinedBreakoutRoom) EventName() string {
 }
 
 // MeetingParticipantJoinedWaitingRoom is the payload of the
-// "meeting.participant_joined_waiting_room" event (product "meetings").
+// meeting.participant_joined_waiting_room event of Zoom's "meetings" product.
+//
+// Zoom's reference: https://developers.zoom.us/docs/api/meetings/events/#tag/meeting/POSTmeeting.participant_joined_waiting_room
 type MeetingParticipantJoinedWaitingRoom struct {
 	Common
-	Object MeetingParticipantJoinedWaitingRoomObject `json:"object"` // required
+	Object MeetingParticipantWaitingRoomObject `json:"object"` // required
 }
 
 // EventName returns "meeting.participant_joined_waiting_room".
@@ -320,8 +380,10 @@ func (*MeetingParticipantJoinedWaitingRoom) EventName() string {
 	return "meeting.participant_joined_waiting_room"
 }
 
-// MeetingParticipantLeft is the payload of the "meeting.participant_left" event
-// (product "meetings").
+// MeetingParticipantLeft is the payload of the meeting.participant_left event
+// of Zoom's "meetings" product.
+//
+// Zoom's reference: https://developers.zoom.us/docs/api/meetings/events/#tag/meeting/POSTmeeting.participant_left
 type MeetingParticipantLeft struct {
 	Common
 	Object MeetingParticipantLeftObject `json:"object"` // required
@@ -331,7 +393,9 @@ type MeetingParticipantLeft struct {
 func (*MeetingParticipantLeft) EventName() string { return "meeting.participant_left" }
 
 // MeetingParticipantLeftBreakoutRoom is the payload of the
-// "meeting.participant_left_breakout_room" event (product "meetings").
+// meeting.participant_left_breakout_room event of Zoom's "meetings" product.
+//
+// Zoom's reference: https://developers.zoom.us/docs/api/meetings/events/#tag/meeting/POSTmeeting.participant_left_breakout_room
 type MeetingParticipantLeftBreakoutRoom struct {
 	Common
 	Object MeetingParticipantLeftBreakoutRoomObject `json:"object"` // required
@@ -343,10 +407,12 @@ func (*MeetingParticipantLeftBreakoutRoom) EventName() string {
 }
 
 // MeetingParticipantLeftWaitingRoom is the payload of the
-// "meeting.participant_left_waiting_room" event (product "meetings").
+// meeting.participant_left_waiting_room event of Zoom's "meetings" product.
+//
+// Zoom's reference: https://developers.zoom.us/docs/api/meetings/events/#tag/meeting/POSTmeeting.participant_left_waiting_room
 type MeetingParticipantLeftWaitingRoom struct {
 	Common
-	Object MeetingParticipantJoinedWaitingRoomObject `json:"object"` // required
+	Object MeetingParticipantWaitingRoomObject `json:"object"` // required
 }
 
 // EventName returns "meeting.participant_left_waiting_room".
@@ -355,7 +421,10 @@ func (*MeetingParticipantLeftWaitingRoom) EventName() string {
 }
 
 // MeetingParticipantPhoneCalloutAccepted is the payload of the
-// "meeting.participant_phone_callout_accepted" event (product "meetings").
+// meeting.participant_phone_callout_accepted event of Zoom's "meetings"
+// product.
+//
+// Zoom's reference: https://developers.zoom.us/docs/api/meetings/events/#tag/meeting/POSTmeeting.participant_phone_callout_accepted
 type MeetingParticipantPhoneCalloutAccepted struct {
 	Common
 	Object MeetingParticipantPhoneCalloutObject `json:"object"` // required
@@ -367,7 +436,9 @@ func (*MeetingParticipantPhoneCalloutAccepted) EventName() string {
 }
 
 // MeetingParticipantPhoneCalloutMissed is the payload of the
-// "meeting.participant_phone_callout_missed" event (product "meetings").
+// meeting.participant_phone_callout_missed event of Zoom's "meetings" product.
+//
+// Zoom's reference: https://developers.zoom.us/docs/api/meetings/events/#tag/meeting/POSTmeeting.participant_phone_callout_missed
 type MeetingParticipantPhoneCalloutMissed struct {
 	Common
 	Object MeetingParticipantPhoneCalloutObject `json:"object"` // required
@@ -379,7 +450,10 @@ func (*MeetingParticipantPhoneCalloutMissed) EventName() string {
 }
 
 // MeetingParticipantPhoneCalloutRejected is the payload of the
-// "meeting.participant_phone_callout_rejected" event (product "meetings").
+// meeting.participant_phone_callout_rejected event of Zoom's "meetings"
+// product.
+//
+// Zoom's reference: https://developers.zoom.us/docs/api/meetings/events/#tag/meeting/POSTmeeting.participant_phone_callout_rejected
 type MeetingParticipantPhoneCalloutRejected struct {
 	Common
 	Object MeetingParticipantPhoneCalloutObject `json:"object"` // required
@@ -391,7 +465,9 @@ func (*MeetingParticipantPhoneCalloutRejected) EventName() string {
 }
 
 // MeetingParticipantPhoneCalloutRinging is the payload of the
-// "meeting.participant_phone_callout_ringing" event (product "meetings").
+// meeting.participant_phone_callout_ringing event of Zoom's "meetings" product.
+//
+// Zoom's reference: https://developers.zoom.us/docs/api/meetings/events/#tag/meeting/POSTmeeting.participant_phone_callout_ringing
 type MeetingParticipantPhoneCalloutRinging struct {
 	Common
 	Object MeetingParticipantPhoneCalloutObject `json:"object"` // required
@@ -403,10 +479,12 @@ func (*MeetingParticipantPhoneCalloutRinging) EventName() string {
 }
 
 // MeetingParticipantPutInWaitingRoom is the payload of the
-// "meeting.participant_put_in_waiting_room" event (product "meetings").
+// meeting.participant_put_in_waiting_room event of Zoom's "meetings" product.
+//
+// Zoom's reference: https://developers.zoom.us/docs/api/meetings/events/#tag/meeting/POSTmeeting.participant_put_in_waiting_room
 type MeetingParticipantPutInWaitingRoom struct {
 	Common
-	Object MeetingParticipantJoinedWaitingRoomObject `json:"object"` // required
+	Object MeetingParticipantWaitingRoomObject `json:"object"` // required
 }
 
 // EventName returns "meeting.participant_put_in_waiting_room".
@@ -415,7 +493,9 @@ func (*MeetingParticipantPutInWaitingRoom) EventName() string {
 }
 
 // MeetingParticipantRoleChanged is the payload of the
-// "meeting.participant_role_changed" event (product "meetings").
+// meeting.participant_role_changed event of Zoom's "meetings" product.
+//
+// Zoom's reference: https://developers.zoom.us/docs/api/meetings/events/#tag/meeting/POSTmeeting.participant_role_changed
 type MeetingParticipantRoleChanged struct {
 	Common
 	Object MeetingParticipantRoleChangedObject `json:"object"` // required
@@ -425,8 +505,10 @@ type MeetingParticipantRoleChanged struct {
 func (*MeetingParticipantRoleChanged) EventName() string { return "meeting.participant_role_changed" }
 
 // MeetingParticipantRoomSystemCalloutAccepted is the payload of the
-// "meeting.participant_room_system_callout_accepted" event (product
-// "meetings").
+// meeting.participant_room_system_callout_accepted event of Zoom's "meetings"
+// product.
+//
+// Zoom's reference: https://developers.zoom.us/docs/api/meetings/events/#tag/meeting/POSTmeeting.participant_room_system_callout_accepted
 type MeetingParticipantRoomSystemCalloutAccepted struct {
 	Common
 	Object MeetingParticipantRoomSystemCalloutObject `json:"object"` // required
@@ -438,7 +520,10 @@ func (*MeetingParticipantRoomSystemCalloutAccepted) EventName() string {
 }
 
 // MeetingParticipantRoomSystemCalloutFailed is the payload of the
-// "meeting.participant_room_system_callout_failed" event (product "meetings").
+// meeting.participant_room_system_callout_failed event of Zoom's "meetings"
+// product.
+//
+// Zoom's reference: https://developers.zoom.us/docs/api/meetings/events/#tag/meeting/POSTmeeting.participant_room_system_callout_failed
 type MeetingParticipantRoomSystemCalloutFailed struct {
 	Common
 	Object MeetingParticipantRoomSystemCalloutFailedObject `json:"object"` // required
@@ -450,7 +535,10 @@ func (*MeetingParticipantRoomSystemCalloutFailed) EventName() string {
 }
 
 // MeetingParticipantRoomSystemCalloutMissed is the payload of the
-// "meeting.participant_room_system_callout_missed" event (product "meetings").
+// meeting.participant_room_system_callout_missed event of Zoom's "meetings"
+// product.
+//
+// Zoom's reference: https://developers.zoom.us/docs/api/meetings/events/#tag/meeting/POSTmeeting.participant_room_system_callout_missed
 type MeetingParticipantRoomSystemCalloutMissed struct {
 	Common
 	Object MeetingParticipantRoomSystemCalloutObject `json:"object"` // required
@@ -462,8 +550,10 @@ func (*MeetingParticipantRoomSystemCalloutMissed) EventName() string {
 }
 
 // MeetingParticipantRoomSystemCalloutRejected is the payload of the
-// "meeting.participant_room_system_callout_rejected" event (product
-// "meetings").
+// meeting.participant_room_system_callout_rejected event of Zoom's "meetings"
+// product.
+//
+// Zoom's reference: https://developers.zoom.us/docs/api/meetings/events/#tag/meeting/POSTmeeting.participant_room_system_callout_rejected
 type MeetingParticipantRoomSystemCalloutRejected struct {
 	Common
 	Object MeetingParticipantRoomSystemCalloutObject `json:"object"` // required
@@ -475,7 +565,10 @@ func (*MeetingParticipantRoomSystemCalloutRejected) EventName() string {
 }
 
 // MeetingParticipantRoomSystemCalloutRinging is the payload of the
-// "meeting.participant_room_system_callout_ringing" event (product "meetings").
+// meeting.participant_room_system_callout_ringing event of Zoom's "meetings"
+// product.
+//
+// Zoom's reference: https://developers.zoom.us/docs/api/meetings/events/#tag/meeting/POSTmeeting.participant_room_system_callout_ringing
 type MeetingParticipantRoomSystemCalloutRinging struct {
 	Common
 	Object MeetingParticipantRoomSystemCalloutObject `json:"object"` // required
@@ -486,30 +579,36 @@ func (*MeetingParticipantRoomSystemCalloutRinging) EventName() string {
 	return "meeting.participant_room_system_callout_ringing"
 }
 
-// MeetingPermanentlyDeleted is the payload of the "meeting.permanently_deleted"
-// event (product "meetings").
+// MeetingPermanentlyDeleted is the payload of the meeting.permanently_deleted
+// event of Zoom's "meetings" product.
+//
+// Zoom's reference: https://developers.zoom.us/docs/api/meetings/events/#tag/meeting/POSTmeeting.permanently_deleted
 type MeetingPermanentlyDeleted struct {
 	Common
-	Operation string                          `json:"operation,omitempty"` // one of "all", "single"
-	Object    MeetingPermanentlyDeletedObject `json:"object"`              // required
+	Operation Operation     `json:"operation,omitempty"`
+	Object    MeetingObject `json:"object"` // required
 }
 
 // EventName returns "meeting.permanently_deleted".
 func (*MeetingPermanentlyDeleted) EventName() string { return "meeting.permanently_deleted" }
 
-// MeetingRecovered is the payload of the "meeting.recovered" event (product
-// "meetings").
+// MeetingRecovered is the payload of the meeting.recovered event of Zoom's
+// "meetings" product.
+//
+// Zoom's reference: https://developers.zoom.us/docs/api/meetings/events/#tag/meeting/POSTmeeting.recovered
 type MeetingRecovered struct {
 	Common
-	Operation string                          `json:"operation,omitempty"` // one of "all", "single"
-	Object    MeetingPermanentlyDeletedObject `json:"object"`              // required
+	Operation Operation     `json:"operation,omitempty"`
+	Object    MeetingObject `json:"object"` // required
 }
 
 // EventName returns "meeting.recovered".
 func (*MeetingRecovered) EventName() string { return "meeting.recovered" }
 
 // MeetingRegistrationApproved is the payload of the
-// "meeting.registration_approved" event (product "meetings").
+// meeting.registration_approved event of Zoom's "meetings" product.
+//
+// Zoom's reference: https://developers.zoom.us/docs/api/meetings/events/#tag/meeting/POSTmeeting.registration_approved
 type MeetingRegistrationApproved struct {
 	Common
 	Object MeetingRegistrationApprovedObject `json:"object"` // required
@@ -519,7 +618,9 @@ type MeetingRegistrationApproved struct {
 func (*MeetingRegistrationApproved) EventName() string { return "meeting.registration_approved" }
 
 // MeetingRegistrationCancelled is the payload of the
-// "meeting.registration_cancelled" event (product "meetings").
+// meeting.registration_cancelled event of Zoom's "meetings" product.
+//
+// Zoom's reference: https://developers.zoom.us/docs/api/meetings/events/#tag/meeting/POSTmeeting.registration_cancelled
 type MeetingRegistrationCancelled struct {
 	Common
 	Object MeetingRegistrationObject `json:"object"` // required
@@ -528,8 +629,10 @@ type MeetingRegistrationCancelled struct {
 // EventName returns "meeting.registration_cancelled".
 func (*MeetingRegistrationCancelled) EventName() string { return "meeting.registration_cancelled" }
 
-// MeetingRegistrationCreated is the payload of the
-// "meeting.registration_created" event (product "meetings").
+// MeetingRegistrationCreated is the payload of the meeting.registration_created
+// event of Zoom's "meetings" product.
+//
+// Zoom's reference: https://developers.zoom.us/docs/api/meetings/events/#tag/meeting/POSTmeeting.registration_created
 type MeetingRegistrationCreated struct {
 	Common
 	Object MeetingRegistrationCreatedObject `json:"object"` // required
@@ -538,8 +641,10 @@ type MeetingRegistrationCreated struct {
 // EventName returns "meeting.registration_created".
 func (*MeetingRegistrationCreated) EventName() string { return "meeting.registration_created" }
 
-// MeetingRegistrationDenied is the payload of the "meeting.registration_denied"
-// event (product "meetings").
+// MeetingRegistrationDenied is the payload of the meeting.registration_denied
+// event of Zoom's "meetings" product.
+//
+// Zoom's reference: https://developers.zoom.us/docs/api/meetings/events/#tag/meeting/POSTmeeting.registration_denied
 type MeetingRegistrationDenied struct {
 	Common
 	Object MeetingRegistrationObject `json:"object"` // required
@@ -548,8 +653,10 @@ type MeetingRegistrationDenied struct {
 // EventName returns "meeting.registration_denied".
 func (*MeetingRegistrationDenied) EventName() string { return "meeting.registration_denied" }
 
-// MeetingRiskAlert is the payload of the "meeting.risk_alert" event (product
-// "meetings").
+// MeetingRiskAlert is the payload of the meeting.risk_alert event of Zoom's
+// "meetings" product.
+//
+// Zoom's reference: https://developers.zoom.us/docs/api/meetings/events/#tag/meeting/POSTmeeting.risk_alert
 type MeetingRiskAlert struct {
 	Common
 	Object MeetingRiskAlertObject `json:"object"` // required
@@ -558,8 +665,10 @@ type MeetingRiskAlert struct {
 // EventName returns "meeting.risk_alert".
 func (*MeetingRiskAlert) EventName() string { return "meeting.risk_alert" }
 
-// MeetingSharingEnded is the payload of the "meeting.sharing_ended" event
-// (product "meetings").
+// MeetingSharingEnded is the payload of the meeting.sharing_ended event of
+// Zoom's "meetings" product.
+//
+// Zoom's reference: https://developers.zoom.us/docs/api/meetings/events/#tag/meeting/POSTmeeting.sharing_ended
 type MeetingSharingEnded struct {
 	Common
 	Object MeetingSharingObject `json:"object"` // required
@@ -568,8 +677,10 @@ type MeetingSharingEnded struct {
 // EventName returns "meeting.sharing_ended".
 func (*MeetingSharingEnded) EventName() string { return "meeting.sharing_ended" }
 
-// MeetingSharingStarted is the payload of the "meeting.sharing_started" event
-// (product "meetings").
+// MeetingSharingStarted is the payload of the meeting.sharing_started event of
+// Zoom's "meetings" product.
+//
+// Zoom's reference: https://developers.zoom.us/docs/api/meetings/events/#tag/meeting/POSTmeeting.sharing_started
 type MeetingSharingStarted struct {
 	Common
 	Object MeetingSharingObject `json:"object"` // required
@@ -578,18 +689,22 @@ type MeetingSharingStarted struct {
 // EventName returns "meeting.sharing_started".
 func (*MeetingSharingStarted) EventName() string { return "meeting.sharing_started" }
 
-// MeetingStarted is the payload of the "meeting.started" event (product
-// "meetings").
+// MeetingStarted is the payload of the meeting.started event of Zoom's
+// "meetings" product.
+//
+// Zoom's reference: https://developers.zoom.us/docs/api/meetings/events/#tag/meeting/POSTmeeting.started
 type MeetingStarted struct {
 	Common
-	Object MeetingObject `json:"object"` // required
+	Object MeetingStartedObject `json:"object"` // required
 }
 
 // EventName returns "meeting.started".
 func (*MeetingStarted) EventName() string { return "meeting.started" }
 
-// MeetingSummaryCompleted is the payload of the "meeting.summary_completed"
-// event (product "meetings").
+// MeetingSummaryCompleted is the payload of the meeting.summary_completed event
+// of Zoom's "meetings" product.
+//
+// Zoom's reference: https://developers.zoom.us/docs/api/meetings/events/#tag/meeting/POSTmeeting.summary_completed
 type MeetingSummaryCompleted struct {
 	Common
 	Object MeetingSummaryCompletedObject `json:"object"` // required
@@ -598,8 +713,10 @@ type MeetingSummaryCompleted struct {
 // EventName returns "meeting.summary_completed".
 func (*MeetingSummaryCompleted) EventName() string { return "meeting.summary_completed" }
 
-// MeetingSummaryDeleted is the payload of the "meeting.summary_deleted" event
-// (product "meetings").
+// MeetingSummaryDeleted is the payload of the meeting.summary_deleted event of
+// Zoom's "meetings" product.
+//
+// Zoom's reference: https://developers.zoom.us/docs/api/meetings/events/#tag/meeting/POSTmeeting.summary_deleted
 type MeetingSummaryDeleted struct {
 	Common
 	Object MeetingSummaryObject `json:"object"` // required
@@ -608,8 +725,10 @@ type MeetingSummaryDeleted struct {
 // EventName returns "meeting.summary_deleted".
 func (*MeetingSummaryDeleted) EventName() string { return "meeting.summary_deleted" }
 
-// MeetingSummaryRecovered is the payload of the "meeting.summary_recovered"
-// event (product "meetings").
+// MeetingSummaryRecovered is the payload of the meeting.summary_recovered event
+// of Zoom's "meetings" product.
+//
+// Zoom's reference: https://developers.zoom.us/docs/api/meetings/events/#tag/meeting/POSTmeeting.summary_recovered
 type MeetingSummaryRecovered struct {
 	Common
 	Object MeetingSummaryObject `json:"object"` // required
@@ -618,8 +737,10 @@ type MeetingSummaryRecovered struct {
 // EventName returns "meeting.summary_recovered".
 func (*MeetingSummaryRecovered) EventName() string { return "meeting.summary_recovered" }
 
-// MeetingSummaryShared is the payload of the "meeting.summary_shared" event
-// (product "meetings").
+// MeetingSummaryShared is the payload of the meeting.summary_shared event of
+// Zoom's "meetings" product.
+//
+// Zoom's reference: https://developers.zoom.us/docs/api/meetings/events/#tag/meeting/POSTmeeting.summary_shared
 type MeetingSummaryShared struct {
 	Common
 	Object MeetingSummarySharedObject `json:"object"` // required
@@ -628,8 +749,10 @@ type MeetingSummaryShared struct {
 // EventName returns "meeting.summary_shared".
 func (*MeetingSummaryShared) EventName() string { return "meeting.summary_shared" }
 
-// MeetingSummaryTrashed is the payload of the "meeting.summary_trashed" event
-// (product "meetings").
+// MeetingSummaryTrashed is the payload of the meeting.summary_trashed event of
+// Zoom's "meetings" product.
+//
+// Zoom's reference: https://developers.zoom.us/docs/api/meetings/events/#tag/meeting/POSTmeeting.summary_trashed
 type MeetingSummaryTrashed struct {
 	Common
 	Object MeetingSummaryObject `json:"object"` // required
@@ -638,8 +761,10 @@ type MeetingSummaryTrashed struct {
 // EventName returns "meeting.summary_trashed".
 func (*MeetingSummaryTrashed) EventName() string { return "meeting.summary_trashed" }
 
-// MeetingSummaryUpdated is the payload of the "meeting.summary_updated" event
-// (product "meetings").
+// MeetingSummaryUpdated is the payload of the meeting.summary_updated event of
+// Zoom's "meetings" product.
+//
+// Zoom's reference: https://developers.zoom.us/docs/api/meetings/events/#tag/meeting/POSTmeeting.summary_updated
 type MeetingSummaryUpdated struct {
 	Common
 	Object MeetingSummaryUpdatedObject `json:"object"` // required
@@ -648,63 +773,75 @@ type MeetingSummaryUpdated struct {
 // EventName returns "meeting.summary_updated".
 func (*MeetingSummaryUpdated) EventName() string { return "meeting.summary_updated" }
 
-// MeetingUpdated is the payload of the "meeting.updated" event (product
-// "meetings").
+// MeetingUpdated is the payload of the meeting.updated event of Zoom's
+// "meetings" product.
+//
+// Zoom's reference: https://developers.zoom.us/docs/api/meetings/events/#tag/meeting/POSTmeeting.updated
 type MeetingUpdated struct {
 	Common
-	Scope     string               `json:"scope,omitempty"` // one of "single", "all", "range"
-	Object    MeetingUpdatedObject `json:"object"`          // required
-	TimeStamp Int                  `json:"time_stamp"`      // required
-	OldObject MeetingUpdatedObject `json:"old_object"`      // required
+	Scope     MeetingUpdatedScope  `json:"scope,omitempty"`
+	Object    MeetingUpdatedObject `json:"object"`     // required
+	TimeStamp Int                  `json:"time_stamp"` // required
+	OldObject MeetingUpdatedObject `json:"old_object"` // required
 }
 
 // EventName returns "meeting.updated".
 func (*MeetingUpdated) EventName() string { return "meeting.updated" }
 
 // RecordingArchiveFilesCompleted is the payload of the
-// "recording.archive_files_completed" event (product "meetings"). The body also
-// carries "download_token" beside the payload: see [Event.Envelope].
+// recording.archive_files_completed event of Zoom's "meetings" product. Its
+// body also carries "download_token" beside the payload: see [Event.Envelope].
+//
+// Zoom's reference: https://developers.zoom.us/docs/api/meetings/events/#tag/recording/POSTrecording.archive_files_completed
 type RecordingArchiveFilesCompleted struct {
 	Common
-	Object RecordingArchiveFilesCompletedObject `json:"object,omitempty"`
+	Object RecordingArchiveFilesCompletedObject `json:"object"`
 }
 
 // EventName returns "recording.archive_files_completed".
 func (*RecordingArchiveFilesCompleted) EventName() string { return "recording.archive_files_completed" }
 
-// RecordingBatchDeleted is the payload of the "recording.batch_deleted" event
-// (product "meetings").
+// RecordingBatchDeleted is the payload of the recording.batch_deleted event of
+// Zoom's "meetings" product.
+//
+// Zoom's reference: https://developers.zoom.us/docs/api/meetings/events/#tag/recording/POSTrecording.batch_deleted
 type RecordingBatchDeleted struct {
 	Common
-	Object RecordingBatchObject `json:"object,omitempty"`
+	Object RecordingBatchObject `json:"object"`
 }
 
 // EventName returns "recording.batch_deleted".
 func (*RecordingBatchDeleted) EventName() string { return "recording.batch_deleted" }
 
-// RecordingBatchRecovered is the payload of the "recording.batch_recovered"
-// event (product "meetings").
+// RecordingBatchRecovered is the payload of the recording.batch_recovered event
+// of Zoom's "meetings" product.
+//
+// Zoom's reference: https://developers.zoom.us/docs/api/meetings/events/#tag/recording/POSTrecording.batch_recovered
 type RecordingBatchRecovered struct {
 	Common
-	Object RecordingBatchObject `json:"object,omitempty"`
+	Object RecordingBatchObject `json:"object"`
 }
 
 // EventName returns "recording.batch_recovered".
 func (*RecordingBatchRecovered) EventName() string { return "recording.batch_recovered" }
 
-// RecordingBatchTrashed is the payload of the "recording.batch_trashed" event
-// (product "meetings").
+// RecordingBatchTrashed is the payload of the recording.batch_trashed event of
+// Zoom's "meetings" product.
+//
+// Zoom's reference: https://developers.zoom.us/docs/api/meetings/events/#tag/recording/POSTrecording.batch_trashed
 type RecordingBatchTrashed struct {
 	Common
-	Operation string                      `json:"operation"` // required; one of "trash_user_recordings", "trash_account_recordings"
-	Object    RecordingBatchTrashedObject `json:"object,omitempty"`
+	Operation RecordingBatchTrashedOperation `json:"operation"` // required
+	Object    RecordingBatchTrashedObject    `json:"object"`
 }
 
 // EventName returns "recording.batch_trashed".
 func (*RecordingBatchTrashed) EventName() string { return "recording.batch_trashed" }
 
 // RecordingCloudStorageUsageUpdated is the payload of the
-// "recording.cloud_storage_usage_updated" event (product "meetings").
+// recording.cloud_storage_usage_updated event of Zoom's "meetings" product.
+//
+// Zoom's reference: https://developers.zoom.us/docs/api/meetings/events/#tag/recording/POSTrecording.cloud_storage_usage_updated
 type RecordingCloudStorageUsageUpdated struct {
 	Common
 	Object RecordingCloudStorageUsageUpdatedObject `json:"object"` // required
@@ -715,19 +852,23 @@ func (*RecordingCloudStorageUsageUpdated) EventName() string {
 	return "recording.cloud_storage_usage_updated"
 }
 
-// RecordingCompleted is the payload of the "recording.completed" event (product
-// "meetings"). The body also carries "download_token" beside the payload: see
-// [Event.Envelope].
+// RecordingCompleted is the payload of the recording.completed event of Zoom's
+// "meetings" product. Its body also carries "download_token" beside the
+// payload: see [Event.Envelope].
+//
+// Zoom's reference: https://developers.zoom.us/docs/api/meetings/events/#tag/recording/POSTrecording.completed
 type RecordingCompleted struct {
 	Common
-	Object RecordingObject `json:"object"` // required
+	Object RecordingCompletedObject `json:"object"` // required
 }
 
 // EventName returns "recording.completed".
 func (*RecordingCompleted) EventName() string { return "recording.completed" }
 
-// RecordingDeleted is the payload of the "recording.deleted" event (product
-// "meetings").
+// RecordingDeleted is the payload of the recording.deleted event of Zoom's
+// "meetings" product.
+//
+// Zoom's reference: https://developers.zoom.us/docs/api/meetings/events/#tag/recording/POSTrecording.deleted
 type RecordingDeleted struct {
 	Common
 	Object RecordingDeletedObject `json:"object"` // required
@@ -736,19 +877,23 @@ type RecordingDeleted struct {
 // EventName returns "recording.deleted".
 func (*RecordingDeleted) EventName() string { return "recording.deleted" }
 
-// RecordingPaused is the payload of the "recording.paused" event (product
-// "meetings").
+// RecordingPaused is the payload of the recording.paused event of Zoom's
+// "meetings" product.
+//
+// Zoom's reference: https://developers.zoom.us/docs/api/meetings/events/#tag/recording/POSTrecording.paused
 type RecordingPaused struct {
 	Common
-	Object RecordingPausedObject `json:"object"` // required
+	Object RecordingObject `json:"object"` // required
 }
 
 // EventName returns "recording.paused".
 func (*RecordingPaused) EventName() string { return "recording.paused" }
 
-// RecordingRecovered is the payload of the "recording.recovered" event (product
-// "meetings"). The body also carries "download_token" beside the payload: see
-// [Event.Envelope].
+// RecordingRecovered is the payload of the recording.recovered event of Zoom's
+// "meetings" product. Its body also carries "download_token" beside the
+// payload: see [Event.Envelope].
+//
+// Zoom's reference: https://developers.zoom.us/docs/api/meetings/events/#tag/recording/POSTrecording.recovered
 type RecordingRecovered struct {
 	Common
 	Object RecordingRecoveredObject `json:"object"` // required
@@ -758,7 +903,9 @@ type RecordingRecovered struct {
 func (*RecordingRecovered) EventName() string { return "recording.recovered" }
 
 // RecordingRegistrationApproved is the payload of the
-// "recording.registration_approved" event (product "meetings").
+// recording.registration_approved event of Zoom's "meetings" product.
+//
+// Zoom's reference: https://developers.zoom.us/docs/api/meetings/events/#tag/recording/POSTrecording.registration_approved
 type RecordingRegistrationApproved struct {
 	Common
 	Object RecordingRegistrationObject `json:"object"` // required
@@ -768,7 +915,9 @@ type RecordingRegistrationApproved struct {
 func (*RecordingRegistrationApproved) EventName() string { return "recording.registration_approved" }
 
 // RecordingRegistrationCreated is the payload of the
-// "recording.registration_created" event (product "meetings").
+// recording.registration_created event of Zoom's "meetings" product.
+//
+// Zoom's reference: https://developers.zoom.us/docs/api/meetings/events/#tag/recording/POSTrecording.registration_created
 type RecordingRegistrationCreated struct {
 	Common
 	Object RecordingRegistrationCreatedObject `json:"object"` // required
@@ -778,7 +927,9 @@ type RecordingRegistrationCreated struct {
 func (*RecordingRegistrationCreated) EventName() string { return "recording.registration_created" }
 
 // RecordingRegistrationDenied is the payload of the
-// "recording.registration_denied" event (product "meetings").
+// recording.registration_denied event of Zoom's "meetings" product.
+//
+// Zoom's reference: https://developers.zoom.us/docs/api/meetings/events/#tag/recording/POSTrecording.registration_denied
 type RecordingRegistrationDenied struct {
 	Common
 	Object RecordingRegistrationObject `json:"object"` // required
@@ -787,8 +938,10 @@ type RecordingRegistrationDenied struct {
 // EventName returns "recording.registration_denied".
 func (*RecordingRegistrationDenied) EventName() string { return "recording.registration_denied" }
 
-// RecordingRenamed is the payload of the "recording.renamed" event (product
-// "meetings").
+// RecordingRenamed is the payload of the recording.renamed event of Zoom's
+// "meetings" product.
+//
+// Zoom's reference: https://developers.zoom.us/docs/api/meetings/events/#tag/recording/POSTrecording.renamed
 type RecordingRenamed struct {
 	Common
 	TimeStamp Int                    `json:"time_stamp"` // required
@@ -799,39 +952,47 @@ type RecordingRenamed struct {
 // EventName returns "recording.renamed".
 func (*RecordingRenamed) EventName() string { return "recording.renamed" }
 
-// RecordingResumed is the payload of the "recording.resumed" event (product
-// "meetings").
+// RecordingResumed is the payload of the recording.resumed event of Zoom's
+// "meetings" product.
+//
+// Zoom's reference: https://developers.zoom.us/docs/api/meetings/events/#tag/recording/POSTrecording.resumed
 type RecordingResumed struct {
 	Common
-	Object RecordingPausedObject `json:"object"` // required
+	Object RecordingObject `json:"object"` // required
 }
 
 // EventName returns "recording.resumed".
 func (*RecordingResumed) EventName() string { return "recording.resumed" }
 
-// RecordingStarted is the payload of the "recording.started" event (product
-// "meetings").
+// RecordingStarted is the payload of the recording.started event of Zoom's
+// "meetings" product.
+//
+// Zoom's reference: https://developers.zoom.us/docs/api/meetings/events/#tag/recording/POSTrecording.started
 type RecordingStarted struct {
 	Common
-	Object RecordingPausedObject `json:"object"` // required
+	Object RecordingObject `json:"object"` // required
 }
 
 // EventName returns "recording.started".
 func (*RecordingStarted) EventName() string { return "recording.started" }
 
-// RecordingStopped is the payload of the "recording.stopped" event (product
-// "meetings").
+// RecordingStopped is the payload of the recording.stopped event of Zoom's
+// "meetings" product.
+//
+// Zoom's reference: https://developers.zoom.us/docs/api/meetings/events/#tag/recording/POSTrecording.stopped
 type RecordingStopped struct {
 	Common
-	Object RecordingPausedObject `json:"object"` // required
+	Object RecordingObject `json:"object"` // required
 }
 
 // EventName returns "recording.stopped".
 func (*RecordingStopped) EventName() string { return "recording.stopped" }
 
 // RecordingTranscriptCompleted is the payload of the
-// "recording.transcript_completed" event (product "meetings"). The body also
-// carries "download_token" beside the payload: see [Event.Envelope].
+// recording.transcript_completed event of Zoom's "meetings" product. Its body
+// also carries "download_token" beside the payload: see [Event.Envelope].
+//
+// Zoom's reference: https://developers.zoom.us/docs/api/meetings/events/#tag/recording/POSTrecording.transcript_completed
 type RecordingTranscriptCompleted struct {
 	Common
 	Object RecordingTranscriptCompletedObject `json:"object"` // required
@@ -840,9 +1001,11 @@ type RecordingTranscriptCompleted struct {
 // EventName returns "recording.transcript_completed".
 func (*RecordingTranscriptCompleted) EventName() string { return "recording.transcript_completed" }
 
-// RecordingTrashed is the payload of the "recording.trashed" event (product
-// "meetings"). The body also carries "download_token" beside the payload: see
-// [Event.Envelope].
+// RecordingTrashed is the payload of the recording.trashed event of Zoom's
+// "meetings" product. Its body also carries "download_token" beside the
+// payload: see [Event.Envelope].
+//
+// Zoom's reference: https://developers.zoom.us/docs/api/meetings/events/#tag/recording/POSTrecording.trashed
 type RecordingTrashed struct {
 	Common
 	Object RecordingTrashedObject `json:"object"` // required
@@ -851,39 +1014,47 @@ type RecordingTrashed struct {
 // EventName returns "recording.trashed".
 func (*RecordingTrashed) EventName() string { return "recording.trashed" }
 
-// UserTSPCreated is the payload of the "user.tsp_created" event (product
-// "meetings").
+// UserTSPCreated is the payload of the user.tsp_created event of Zoom's
+// "meetings" product.
+//
+// Zoom's reference: https://developers.zoom.us/docs/api/meetings/events/#tag/user/POSTuser.tsp_created
 type UserTSPCreated struct {
 	Common
-	Object UserTSPObject `json:"object,omitempty"`
+	Object UserTSPObject `json:"object"`
 }
 
 // EventName returns "user.tsp_created".
 func (*UserTSPCreated) EventName() string { return "user.tsp_created" }
 
-// UserTSPDeleted is the payload of the "user.tsp_deleted" event (product
-// "meetings").
+// UserTSPDeleted is the payload of the user.tsp_deleted event of Zoom's
+// "meetings" product.
+//
+// Zoom's reference: https://developers.zoom.us/docs/api/meetings/events/#tag/user/POSTuser.tsp_deleted
 type UserTSPDeleted struct {
 	Common
-	Object UserTSPObject `json:"object,omitempty"`
+	Object UserTSPObject `json:"object"`
 }
 
 // EventName returns "user.tsp_deleted".
 func (*UserTSPDeleted) EventName() string { return "user.tsp_deleted" }
 
-// UserTSPUpdated is the payload of the "user.tsp_updated" event (product
-// "meetings").
+// UserTSPUpdated is the payload of the user.tsp_updated event of Zoom's
+// "meetings" product.
+//
+// Zoom's reference: https://developers.zoom.us/docs/api/meetings/events/#tag/user/POSTuser.tsp_updated
 type UserTSPUpdated struct {
 	Common
-	Object    UserTSPObject      `json:"object,omitempty"`
-	OldObject UserTSPCredentials `json:"old_object,omitempty"`
+	Object    UserTSPObject      `json:"object"`
+	OldObject UserTSPCredentials `json:"old_object"`
 }
 
 // EventName returns "user.tsp_updated".
 func (*UserTSPUpdated) EventName() string { return "user.tsp_updated" }
 
-// WebinarAlert is the payload of the "webinar.alert" event (product
-// "meetings").
+// WebinarAlert is the payload of the webinar.alert event of Zoom's "meetings"
+// product.
+//
+// Zoom's reference: https://developers.zoom.us/docs/api/meetings/events/#tag/webinar/POSTwebinar.alert
 type WebinarAlert struct {
 	Common
 	Object WebinarAlertObject `json:"object"` // required
@@ -893,10 +1064,12 @@ type WebinarAlert struct {
 func (*WebinarAlert) EventName() string { return "webinar.alert" }
 
 // WebinarChatMessageFileDownloaded is the payload of the
-// "webinar.chat_message_file_downloaded" event (product "meetings").
+// webinar.chat_message_file_downloaded event of Zoom's "meetings" product.
+//
+// Zoom's reference: https://developers.zoom.us/docs/api/meetings/events/#tag/webinar/POSTwebinar.chat_message_file_downloaded
 type WebinarChatMessageFileDownloaded struct {
 	Common
-	Object MeetingChatMessageFileDownloadedObject `json:"object"` // required
+	Object ChatMessageFileDownloadedObject `json:"object"` // required
 }
 
 // EventName returns "webinar.chat_message_file_downloaded".
@@ -905,7 +1078,9 @@ func (*WebinarChatMessageFileDownloaded) EventName() string {
 }
 
 // WebinarChatMessageFileSent is the payload of the
-// "webinar.chat_message_file_sent" event (product "meetings").
+// webinar.chat_message_file_sent event of Zoom's "meetings" product.
+//
+// Zoom's reference: https://developers.zoom.us/docs/api/meetings/events/#tag/webinar/POSTwebinar.chat_message_file_sent
 type WebinarChatMessageFileSent struct {
 	Common
 	Object WebinarChatMessageFileSentObject `json:"object"` // required
@@ -914,8 +1089,10 @@ type WebinarChatMessageFileSent struct {
 // EventName returns "webinar.chat_message_file_sent".
 func (*WebinarChatMessageFileSent) EventName() string { return "webinar.chat_message_file_sent" }
 
-// WebinarChatMessageSent is the payload of the "webinar.chat_message_sent"
-// event (product "meetings").
+// WebinarChatMessageSent is the payload of the webinar.chat_message_sent event
+// of Zoom's "meetings" product.
+//
+// Zoom's reference: https://developers.zoom.us/docs/api/meetings/events/#tag/webinar/POSTwebinar.chat_message_sent
 type WebinarChatMessageSent struct {
 	Common
 	Object WebinarChatMessageSentObject `json:"object"` // required
@@ -924,8 +1101,10 @@ type WebinarChatMessageSent struct {
 // EventName returns "webinar.chat_message_sent".
 func (*WebinarChatMessageSent) EventName() string { return "webinar.chat_message_sent" }
 
-// WebinarConvertedToMeeting is the payload of the
-// "webinar.converted_to_meeting" event (product "meetings").
+// WebinarConvertedToMeeting is the payload of the webinar.converted_to_meeting
+// event of Zoom's "meetings" product.
+//
+// Zoom's reference: https://developers.zoom.us/docs/api/meetings/events/#tag/webinar/POSTwebinar.converted_to_meeting
 type WebinarConvertedToMeeting struct {
 	Common
 	Object WebinarConvertedToMeetingObject `json:"object"` // required
@@ -934,30 +1113,36 @@ type WebinarConvertedToMeeting struct {
 // EventName returns "webinar.converted_to_meeting".
 func (*WebinarConvertedToMeeting) EventName() string { return "webinar.converted_to_meeting" }
 
-// WebinarCreated is the payload of the "webinar.created" event (product
-// "meetings").
+// WebinarCreated is the payload of the webinar.created event of Zoom's
+// "meetings" product.
+//
+// Zoom's reference: https://developers.zoom.us/docs/api/meetings/events/#tag/webinar/POSTwebinar.created
 type WebinarCreated struct {
 	Common
-	Operation string               `json:"operation,omitempty"` // one of "all", "single"
-	Object    WebinarCreatedObject `json:"object"`              // required
+	Operation Operation            `json:"operation,omitempty"`
+	Object    WebinarCreatedObject `json:"object"` // required
 }
 
 // EventName returns "webinar.created".
 func (*WebinarCreated) EventName() string { return "webinar.created" }
 
-// WebinarDeleted is the payload of the "webinar.deleted" event (product
-// "meetings").
+// WebinarDeleted is the payload of the webinar.deleted event of Zoom's
+// "meetings" product.
+//
+// Zoom's reference: https://developers.zoom.us/docs/api/meetings/events/#tag/webinar/POSTwebinar.deleted
 type WebinarDeleted struct {
 	Common
-	Operation string               `json:"operation,omitempty"` // one of "all", "single"
-	Object    WebinarDeletedObject `json:"object"`              // required
+	Operation Operation            `json:"operation,omitempty"`
+	Object    WebinarDeletedObject `json:"object"` // required
 }
 
 // EventName returns "webinar.deleted".
 func (*WebinarDeleted) EventName() string { return "webinar.deleted" }
 
-// WebinarEnded is the payload of the "webinar.ended" event (product
-// "meetings").
+// WebinarEnded is the payload of the webinar.ended event of Zoom's "meetings"
+// product.
+//
+// Zoom's reference: https://developers.zoom.us/docs/api/meetings/events/#tag/webinar/POSTwebinar.ended
 type WebinarEnded struct {
 	Common
 	Object WebinarEndedObject `json:"object"` // required
@@ -966,8 +1151,10 @@ type WebinarEnded struct {
 // EventName returns "webinar.ended".
 func (*WebinarEnded) EventName() string { return "webinar.ended" }
 
-// WebinarParticipantBind is the payload of the "webinar.participant_bind" event
-// (product "meetings").
+// WebinarParticipantBind is the payload of the webinar.participant_bind event
+// of Zoom's "meetings" product.
+//
+// Zoom's reference: https://developers.zoom.us/docs/api/meetings/events/#tag/webinar/POSTwebinar.participant_bind
 type WebinarParticipantBind struct {
 	Common
 	Object WebinarParticipantBindObject `json:"object"` // required
@@ -976,8 +1163,10 @@ type WebinarParticipantBind struct {
 // EventName returns "webinar.participant_bind".
 func (*WebinarParticipantBind) EventName() string { return "webinar.participant_bind" }
 
-// WebinarParticipantFeedback is the payload of the
-// "webinar.participant_feedback" event (product "meetings").
+// WebinarParticipantFeedback is the payload of the webinar.participant_feedback
+// event of Zoom's "meetings" product.
+//
+// Zoom's reference: https://developers.zoom.us/docs/api/meetings/events/#tag/webinar/POSTwebinar.participant_feedback
 type WebinarParticipantFeedback struct {
 	Common
 	Object WebinarParticipantFeedbackObject `json:"object"` // required
@@ -986,8 +1175,10 @@ type WebinarParticipantFeedback struct {
 // EventName returns "webinar.participant_feedback".
 func (*WebinarParticipantFeedback) EventName() string { return "webinar.participant_feedback" }
 
-// WebinarParticipantJoined is the payload of the "webinar.participant_joined"
-// event (product "meetings").
+// WebinarParticipantJoined is the payload of the webinar.participant_joined
+// event of Zoom's "meetings" product.
+//
+// Zoom's reference: https://developers.zoom.us/docs/api/meetings/events/#tag/webinar/POSTwebinar.participant_joined
 type WebinarParticipantJoined struct {
 	Common
 	Object WebinarParticipantJoinedObject `json:"object"` // required
@@ -996,8 +1187,10 @@ type WebinarParticipantJoined struct {
 // EventName returns "webinar.participant_joined".
 func (*WebinarParticipantJoined) EventName() string { return "webinar.participant_joined" }
 
-// WebinarParticipantLeft is the payload of the "webinar.participant_left" event
-// (product "meetings").
+// WebinarParticipantLeft is the payload of the webinar.participant_left event
+// of Zoom's "meetings" product.
+//
+// Zoom's reference: https://developers.zoom.us/docs/api/meetings/events/#tag/webinar/POSTwebinar.participant_left
 type WebinarParticipantLeft struct {
 	Common
 	Object WebinarParticipantLeftObject `json:"object"` // required
@@ -1007,7 +1200,9 @@ type WebinarParticipantLeft struct {
 func (*WebinarParticipantLeft) EventName() string { return "webinar.participant_left" }
 
 // WebinarParticipantRoleChanged is the payload of the
-// "webinar.participant_role_changed" event (product "meetings").
+// webinar.participant_role_changed event of Zoom's "meetings" product.
+//
+// Zoom's reference: https://developers.zoom.us/docs/api/meetings/events/#tag/webinar/POSTwebinar.participant_role_changed
 type WebinarParticipantRoleChanged struct {
 	Common
 	Object WebinarParticipantRoleChangedObject `json:"object"` // required
@@ -1016,30 +1211,36 @@ type WebinarParticipantRoleChanged struct {
 // EventName returns "webinar.participant_role_changed".
 func (*WebinarParticipantRoleChanged) EventName() string { return "webinar.participant_role_changed" }
 
-// WebinarPermanentlyDeleted is the payload of the "webinar.permanently_deleted"
-// event (product "meetings").
+// WebinarPermanentlyDeleted is the payload of the webinar.permanently_deleted
+// event of Zoom's "meetings" product.
+//
+// Zoom's reference: https://developers.zoom.us/docs/api/meetings/events/#tag/webinar/POSTwebinar.permanently_deleted
 type WebinarPermanentlyDeleted struct {
 	Common
-	Operation string        `json:"operation,omitempty"` // one of "all", "single"
-	Object    WebinarObject `json:"object"`              // required
+	Operation Operation     `json:"operation,omitempty"`
+	Object    WebinarObject `json:"object"` // required
 }
 
 // EventName returns "webinar.permanently_deleted".
 func (*WebinarPermanentlyDeleted) EventName() string { return "webinar.permanently_deleted" }
 
-// WebinarRecovered is the payload of the "webinar.recovered" event (product
-// "meetings").
+// WebinarRecovered is the payload of the webinar.recovered event of Zoom's
+// "meetings" product.
+//
+// Zoom's reference: https://developers.zoom.us/docs/api/meetings/events/#tag/webinar/POSTwebinar.recovered
 type WebinarRecovered struct {
 	Common
-	Operation string        `json:"operation,omitempty"` // one of "all", "single"
-	Object    WebinarObject `json:"object"`              // required
+	Operation Operation     `json:"operation,omitempty"`
+	Object    WebinarObject `json:"object"` // required
 }
 
 // EventName returns "webinar.recovered".
 func (*WebinarRecovered) EventName() string { return "webinar.recovered" }
 
 // WebinarRegistrationApproved is the payload of the
-// "webinar.registration_approved" event (product "meetings").
+// webinar.registration_approved event of Zoom's "meetings" product.
+//
+// Zoom's reference: https://developers.zoom.us/docs/api/meetings/events/#tag/webinar/POSTwebinar.registration_approved
 type WebinarRegistrationApproved struct {
 	Common
 	Object WebinarRegistrationApprovedObject `json:"object"` // required
@@ -1049,7 +1250,9 @@ type WebinarRegistrationApproved struct {
 func (*WebinarRegistrationApproved) EventName() string { return "webinar.registration_approved" }
 
 // WebinarRegistrationCancelled is the payload of the
-// "webinar.registration_cancelled" event (product "meetings").
+// webinar.registration_cancelled event of Zoom's "meetings" product.
+//
+// Zoom's reference: https://developers.zoom.us/docs/api/meetings/events/#tag/webinar/POSTwebinar.registration_cancelled
 type WebinarRegistrationCancelled struct {
 	Common
 	Object WebinarRegistrationObject `json:"object"` // required
@@ -1058,8 +1261,10 @@ type WebinarRegistrationCancelled struct {
 // EventName returns "webinar.registration_cancelled".
 func (*WebinarRegistrationCancelled) EventName() string { return "webinar.registration_cancelled" }
 
-// WebinarRegistrationCreated is the payload of the
-// "webinar.registration_created" event (product "meetings").
+// WebinarRegistrationCreated is the payload of the webinar.registration_created
+// event of Zoom's "meetings" product.
+//
+// Zoom's reference: https://developers.zoom.us/docs/api/meetings/events/#tag/webinar/POSTwebinar.registration_created
 type WebinarRegistrationCreated struct {
 	Common
 	Object WebinarRegistrationCreatedObject `json:"object"` // required
@@ -1068,8 +1273,10 @@ type WebinarRegistrationCreated struct {
 // EventName returns "webinar.registration_created".
 func (*WebinarRegistrationCreated) EventName() string { return "webinar.registration_created" }
 
-// WebinarRegistrationDenied is the payload of the "webinar.registration_denied"
-// event (product "meetings").
+// WebinarRegistrationDenied is the payload of the webinar.registration_denied
+// event of Zoom's "meetings" product.
+//
+// Zoom's reference: https://developers.zoom.us/docs/api/meetings/events/#tag/webinar/POSTwebinar.registration_denied
 type WebinarRegistrationDenied struct {
 	Common
 	Object WebinarRegistrationObject `json:"object"` // required
@@ -1078,8 +1285,10 @@ type WebinarRegistrationDenied struct {
 // EventName returns "webinar.registration_denied".
 func (*WebinarRegistrationDenied) EventName() string { return "webinar.registration_denied" }
 
-// WebinarSharingEnded is the payload of the "webinar.sharing_ended" event
-// (product "meetings").
+// WebinarSharingEnded is the payload of the webinar.sharing_ended event of
+// Zoom's "meetings" product.
+//
+// Zoom's reference: https://developers.zoom.us/docs/api/meetings/events/#tag/webinar/POSTwebinar.sharing_ended
 type WebinarSharingEnded struct {
 	Common
 	Object WebinarSharingObject `json:"object"` // required
@@ -1088,8 +1297,10 @@ type WebinarSharingEnded struct {
 // EventName returns "webinar.sharing_ended".
 func (*WebinarSharingEnded) EventName() string { return "webinar.sharing_ended" }
 
-// WebinarSharingStarted is the payload of the "webinar.sharing_started" event
-// (product "meetings").
+// WebinarSharingStarted is the payload of the webinar.sharing_started event of
+// Zoom's "meetings" product.
+//
+// Zoom's reference: https://developers.zoom.us/docs/api/meetings/events/#tag/webinar/POSTwebinar.sharing_started
 type WebinarSharingStarted struct {
 	Common
 	Object WebinarSharingObject `json:"object"` // required
@@ -1098,8 +1309,10 @@ type WebinarSharingStarted struct {
 // EventName returns "webinar.sharing_started".
 func (*WebinarSharingStarted) EventName() string { return "webinar.sharing_started" }
 
-// WebinarStarted is the payload of the "webinar.started" event (product
-// "meetings").
+// WebinarStarted is the payload of the webinar.started event of Zoom's
+// "meetings" product.
+//
+// Zoom's reference: https://developers.zoom.us/docs/api/meetings/events/#tag/webinar/POSTwebinar.started
 type WebinarStarted struct {
 	Common
 	Object WebinarStartedObject `json:"object"` // required
@@ -1108,55 +1321,145 @@ type WebinarStarted struct {
 // EventName returns "webinar.started".
 func (*WebinarStarted) EventName() string { return "webinar.started" }
 
-// WebinarUpdated is the payload of the "webinar.updated" event (product
-// "meetings").
+// WebinarUpdated is the payload of the webinar.updated event of Zoom's
+// "meetings" product.
+//
+// Zoom's reference: https://developers.zoom.us/docs/api/meetings/events/#tag/webinar/POSTwebinar.updated
 type WebinarUpdated struct {
 	Common
-	Scope     string               `json:"scope,omitempty"` // one of "single", "all"
-	Object    WebinarUpdatedObject `json:"object"`          // required
-	TimeStamp Int                  `json:"time_stamp"`      // required
-	OldObject WebinarUpdatedObject `json:"old_object"`      // required
+	Scope     WebinarUpdatedScope  `json:"scope,omitempty"`
+	Object    WebinarUpdatedObject `json:"object"`     // required
+	TimeStamp Int                  `json:"time_stamp"` // required
+	OldObject WebinarUpdatedObject `json:"old_object"` // required
 }
 
 // EventName returns "webinar.updated".
 func (*WebinarUpdated) EventName() string { return "webinar.updated" }
 
-// MeetingAICompanion is an object shared by 2 events:
-// "meeting.ai_companion_started" and "meeting.ai_companion_stopped" (at
-// object.ai_companion in "meeting.ai_companion_started").
-type MeetingAICompanion struct {
-	Questions bool `json:"questions,omitempty"`
-	Summary   bool `json:"summary,omitempty"`
+// ArchiveFilesCompletedRecordingType is the value of the "recording_type"
+// member in the recording.archive_files_completed payload (at
+// object.archive_files[]). Zoom's schema lists the values below; a value it
+// does not list still decodes, as it is.
+type ArchiveFilesCompletedRecordingType string
+
+// The values of ArchiveFilesCompletedRecordingType that Zoom's schema lists.
+const (
+	ArchiveFilesCompletedRecordingTypeSharedScreenWithSpeakerView ArchiveFilesCompletedRecordingType = "shared_screen_with_speaker_view"
+	ArchiveFilesCompletedRecordingTypeAudioOnly                   ArchiveFilesCompletedRecordingType = "audio_only"
+	ArchiveFilesCompletedRecordingTypeChatFile                    ArchiveFilesCompletedRecordingType = "chat_file"
+	ArchiveFilesCompletedRecordingTypeClosedCaption               ArchiveFilesCompletedRecordingType = "closed_caption"
+	ArchiveFilesCompletedRecordingTypeChatMessage                 ArchiveFilesCompletedRecordingType = "chat_message"
+)
+
+// String returns the value as Zoom sent it.
+func (v ArchiveFilesCompletedRecordingType) String() string { return string(v) }
+
+// ChatMessageFileDownloadedObject is the "object" object in the payloads of
+// meeting.chat_message_file_downloaded and webinar.chat_message_file_downloaded
+// (at object).
+type ChatMessageFileDownloadedObject struct {
+	ID              ID                        `json:"id"`                // required
+	UUID            string                    `json:"uuid"`              // required
+	HostAccountID   string                    `json:"host_account_id"`   // required
+	ChatMessageFile DownloadedChatMessageFile `json:"chat_message_file"` // required
 }
 
-// MeetingAICompanionAssetsDeletedAICompanion is the object at
-// object.ai_companion in the "meeting.ai_companion_assets_deleted" event.
-type MeetingAICompanionAssetsDeletedAICompanion struct {
-	DeletedAssets []string `json:"deleted_assets"` // required; one of "transcripts", "summaries"
+// ChatMessageSentSenderType is the value of the "sender_type" member in the
+// payloads of meeting.chat_message_file_sent, meeting.chat_message_sent and
+// webinar.chat_message_file_sent (at object.chat_message_file in
+// meeting.chat_message_file_sent, and elsewhere). Zoom's schema lists the
+// values below; a value it does not list still decodes, as it is.
+type ChatMessageSentSenderType string
+
+// The values of ChatMessageSentSenderType that Zoom's schema lists.
+const (
+	ChatMessageSentSenderTypeHost  ChatMessageSentSenderType = "host"
+	ChatMessageSentSenderTypeGuest ChatMessageSentSenderType = "guest"
+)
+
+// String returns the value as Zoom sent it.
+func (v ChatMessageSentSenderType) String() string { return string(v) }
+
+// CompletedRecordingFile is an element of the "recording_files" array in the
+// recording.completed payload (at object.recording_files[]).
+type CompletedRecordingFile struct {
+	ID             ID                     `json:"id"`              // required
+	MeetingID      string                 `json:"meeting_id"`      // required
+	RecordingStart DateTime               `json:"recording_start"` // required
+	RecordingEnd   DateTime               `json:"recording_end"`   // required
+	FileType       RecordingFileType      `json:"file_type"`       // required
+	FileSize       int64                  `json:"file_size"`       // required
+	FileExtension  RecordingFileExtension `json:"file_extension"`  // required
+	FileName       string                 `json:"file_name,omitempty"`
+	PlayURL        string                 `json:"play_url,omitempty"`
+	DownloadURL    string                 `json:"download_url"` // required
+	FilePath       string                 `json:"file_path,omitempty"`
+	Status         RecordingStatus        `json:"status"`         // required
+	RecordingType  CompletedRecordingType `json:"recording_type"` // required
 }
 
-// MeetingAICompanionAssetsDeletedObject is the object at object in the
-// "meeting.ai_companion_assets_deleted" event.
-type MeetingAICompanionAssetsDeletedObject struct {
-	MeetingNumber int64                                      `json:"meeting_number"` // required
-	MeetingUUID   string                                     `json:"meeting_uuid"`   // required
-	HostID        string                                     `json:"host_id"`        // required
-	AICompanion   MeetingAICompanionAssetsDeletedAICompanion `json:"ai_companion"`   // required
+// CompletedRecordingType is the value of the "recording_type" member in the
+// recording.completed payload (at object.recording_files[]). Zoom's schema
+// lists the values below; a value it does not list still decodes, as it is.
+type CompletedRecordingType string
+
+// The values of CompletedRecordingType that Zoom's schema lists.
+const (
+	CompletedRecordingTypeSharedScreenWithSpeakerViewCc CompletedRecordingType = "shared_screen_with_speaker_view(CC)"
+	CompletedRecordingTypeSharedScreenWithSpeakerView   CompletedRecordingType = "shared_screen_with_speaker_view"
+	CompletedRecordingTypeSharedScreenWithGalleryView   CompletedRecordingType = "shared_screen_with_gallery_view"
+	CompletedRecordingTypeGalleryView                   CompletedRecordingType = "gallery_view"
+	CompletedRecordingTypeSharedScreen                  CompletedRecordingType = "shared_screen"
+	CompletedRecordingTypeAudioOnly                     CompletedRecordingType = "audio_only"
+	CompletedRecordingTypeChatFile                      CompletedRecordingType = "chat_file"
+	CompletedRecordingTypeActiveSpeaker                 CompletedRecordingType = "active_speaker"
+	CompletedRecordingTypeHostVideo                     CompletedRecordingType = "host_video"
+	CompletedRecordingTypeAudioOnlyEachParticipant      CompletedRecordingType = "audio_only_each_participant"
+	CompletedRecordingTypeCcTranscript                  CompletedRecordingType = "cc_transcript"
+	CompletedRecordingTypeClosedCaption                 CompletedRecordingType = "closed_caption"
+	CompletedRecordingTypePoll                          CompletedRecordingType = "poll"
+	CompletedRecordingTypeTimeline                      CompletedRecordingType = "timeline"
+	CompletedRecordingTypeThumbnail                     CompletedRecordingType = "thumbnail"
+	CompletedRecordingTypeAudioInterpretation           CompletedRecordingType = "audio_interpretation"
+	CompletedRecordingTypeSummary                       CompletedRecordingType = "summary"
+	CompletedRecordingTypeSummaryNextSteps              CompletedRecordingType = "summary_next_steps"
+	CompletedRecordingTypeSummarySmartChapters          CompletedRecordingType = "summary_smart_chapters"
+	CompletedRecordingTypeSignInterpretation            CompletedRecordingType = "sign_interpretation"
+	CompletedRecordingTypeProductionStudio              CompletedRecordingType = "production_studio"
+)
+
+// String returns the value as Zoom sent it.
+func (v CompletedRecordingType) String() string { return string(v) }
+
+// CreatedCreationSource is the value of the "creation_source" member in the
+// payloads of meeting.created and webinar.created (at object). Zoom's schema
+// lists the values below; a value it does not list still decodes, as it is.
+type CreatedCreationSource string
+
+// The values of CreatedCreationSource that Zoom's schema lists.
+const (
+	CreatedCreationSourceOther     CreatedCreationSource = "other"
+	CreatedCreationSourceOpenAPI   CreatedCreationSource = "open_api"
+	CreatedCreationSourceWebPortal CreatedCreationSource = "web_portal"
+)
+
+// String returns the value as Zoom sent it.
+func (v CreatedCreationSource) String() string { return string(v) }
+
+// DownloadedChatMessageFile is the "chat_message_file" object in the payloads
+// of meeting.chat_message_file_downloaded and
+// webinar.chat_message_file_downloaded (at object.chat_message_file).
+type DownloadedChatMessageFile struct {
+	FileID      string `json:"file_id"`   // required
+	FileName    string `json:"file_name"` // required
+	FileSize    int64  `json:"file_size"` // required
+	FileType    string `json:"file_type"` // required
+	FileOwnerID string `json:"file_owner_id,omitempty"`
 }
 
-// MeetingAICompanionObject is an object shared by 2 events:
-// "meeting.ai_companion_started" and "meeting.ai_companion_stopped" (at object
-// in "meeting.ai_companion_started").
-type MeetingAICompanionObject struct {
-	MeetingNumber int64              `json:"meeting_number"` // required
-	MeetingUUID   string             `json:"meeting_uuid"`   // required
-	HostID        string             `json:"host_id"`        // required
-	AICompanion   MeetingAICompanion `json:"ai_companion"`   // required
-}
-
-// MeetingAicTranscriptCompletedObject is the object at object in the
-// "meeting.aic_transcript_completed" event.
-type MeetingAicTranscriptCompletedObject struct {
+// MeetingAICTranscriptCompletedObject is the "object" object in the
+// meeting.aic_transcript_completed payload (at object).
+type MeetingAICTranscriptCompletedObject struct {
 	HostID           string   `json:"host_id"`            // required
 	MeetingUUID      string   `json:"meeting_uuid"`       // required
 	MeetingID        ID       `json:"meeting_id"`         // required
@@ -1166,7 +1469,49 @@ type MeetingAicTranscriptCompletedObject struct {
 	AttachType       string   `json:"attach_type"`        // required
 }
 
-// MeetingAlertObject is the object at object in the "meeting.alert" event.
+// MeetingAICompanion is the "ai_companion" object in the payloads of
+// meeting.ai_companion_started and meeting.ai_companion_stopped (at
+// object.ai_companion).
+type MeetingAICompanion struct {
+	Questions bool `json:"questions,omitempty"`
+	Summary   bool `json:"summary,omitempty"`
+}
+
+// MeetingAICompanionAssetsDeletedObject is the "object" object in the
+// meeting.ai_companion_assets_deleted payload (at object).
+type MeetingAICompanionAssetsDeletedObject struct {
+	MeetingNumber ID                              `json:"meeting_number"` // required
+	MeetingUUID   string                          `json:"meeting_uuid"`   // required
+	HostID        string                          `json:"host_id"`        // required
+	AICompanion   MeetingAssetsDeletedAICompanion `json:"ai_companion"`   // required
+}
+
+// MeetingAICompanionObject is the "object" object in the payloads of
+// meeting.ai_companion_started and meeting.ai_companion_stopped (at object).
+type MeetingAICompanionObject struct {
+	MeetingNumber ID                 `json:"meeting_number"` // required
+	MeetingUUID   string             `json:"meeting_uuid"`   // required
+	HostID        string             `json:"host_id"`        // required
+	AICompanion   MeetingAICompanion `json:"ai_companion"`   // required
+}
+
+// MeetingAdmittedParticipant is the "participant" object in the
+// meeting.participant_admitted payload (at object.participant).
+type MeetingAdmittedParticipant struct {
+	UserID            string   `json:"user_id"` // required
+	UserName          string   `json:"user_name,omitempty"`
+	ID                ID       `json:"id,omitempty"`
+	ParticipantUUID   string   `json:"participant_uuid,omitempty"`
+	ParticipantUserID string   `json:"participant_user_id,omitempty"`
+	PhoneNumber       ID       `json:"phone_number,omitempty"`
+	DateTime          DateTime `json:"date_time"` // required
+	Email             string   `json:"email"`     // required
+	CustomerKey       string   `json:"customer_key,omitempty"`
+	RegistrantID      string   `json:"registrant_id,omitempty"`
+}
+
+// MeetingAlertObject is the "object" object in the meeting.alert payload (at
+// object).
 type MeetingAlertObject struct {
 	ID        ID       `json:"id"`         // required
 	UUID      string   `json:"uuid"`       // required
@@ -1179,22 +1524,31 @@ type MeetingAlertObject struct {
 	Issues    []string `json:"issues"`   // required; one of "Unstable audio quality", "Unstable video quality", "Unstable screen share quality", "High CPU occupation", "Call Reconnection"
 }
 
-// MeetingArmnDetails is the object at object.armn_details in the
-// "meeting.risk_alert" event.
-type MeetingArmnDetails struct {
-	PostPlatform               string   `json:"post_platform,omitempty"`
-	SocialLink                 string   `json:"social_link,omitempty"`
-	PostTime                   DateTime `json:"post_time,omitempty"`
-	PostUser                   string   `json:"post_user,omitempty"`
-	MeetingURL                 string   `json:"meeting_url,omitempty"`
-	RecommendedEnableSettings  []string `json:"recommended_enable_settings,omitempty"`  // one of "enablePassword", "enableWaitingRoom", "enableOnlyAuthenticated", "enableRegistration", "enableScreenShareLock", "enableScreenShareHostOnly", "enableSpecifiedDomain"
-	RecommendedDisableSettings []string `json:"recommended_disable_settings,omitempty"` // one of "enableAnnotation", "enableMeetingChat", "enableScreenShare", "enableMultipleShare"
+// MeetingAssetsDeletedAICompanion is the "ai_companion" object in the
+// meeting.ai_companion_assets_deleted payload (at object.ai_companion).
+type MeetingAssetsDeletedAICompanion struct {
+	DeletedAssets []string `json:"deleted_assets"` // required; one of "transcripts", "summaries"
 }
 
-// MeetingBreakoutRoomSharingObject is an object shared by 2 events:
-// "meeting.breakout_room_sharing_ended" and
-// "meeting.breakout_room_sharing_started" (at object in
-// "meeting.breakout_room_sharing_ended").
+// MeetingBindParticipant is the "participant" object in the
+// meeting.participant_bind payload (at object.participant).
+type MeetingBindParticipant struct {
+	UserID              string   `json:"user_id"`      // required
+	BindUserID          string   `json:"bind_user_id"` // required
+	UserName            string   `json:"user_name,omitempty"`
+	ID                  ID       `json:"id,omitempty"`
+	ParticipantUUID     string   `json:"participant_uuid,omitempty"`
+	BindParticipantUUID string   `json:"bind_participant_uuid,omitempty"`
+	DateTime            DateTime `json:"date_time,omitempty"`
+	Email               string   `json:"email,omitempty"`
+	ParticipantUserID   string   `json:"participant_user_id,omitempty"`
+	RegistrantID        string   `json:"registrant_id,omitempty"`
+	PhoneNumber         ID       `json:"phone_number"` // required
+}
+
+// MeetingBreakoutRoomSharingObject is the "object" object in the payloads of
+// meeting.breakout_room_sharing_ended and meeting.breakout_room_sharing_started
+// (at object).
 type MeetingBreakoutRoomSharingObject struct {
 	ID               ID                                    `json:"id"`                 // required
 	UUID             string                                `json:"uuid"`               // required
@@ -1208,111 +1562,118 @@ type MeetingBreakoutRoomSharingObject struct {
 	Participant      MeetingBreakoutRoomSharingParticipant `json:"participant"` // required
 }
 
-// MeetingBreakoutRoomSharingParticipant is an object shared by 2 events:
-// "meeting.breakout_room_sharing_ended" and
-// "meeting.breakout_room_sharing_started" (at object.participant in
-// "meeting.breakout_room_sharing_ended").
+// MeetingBreakoutRoomSharingParticipant is the "participant" object in the
+// payloads of meeting.breakout_room_sharing_ended and
+// meeting.breakout_room_sharing_started (at object.participant).
 type MeetingBreakoutRoomSharingParticipant struct {
-	UserID         string                `json:"user_id"` // required
-	ParentUserID   string                `json:"parent_user_id,omitempty"`
-	UserName       string                `json:"user_name,omitempty"`
-	ID             ID                    `json:"id,omitempty"`
-	SharingDetails MeetingSharingDetails `json:"sharing_details"` // required
+	UserID         string         `json:"user_id"` // required
+	ParentUserID   string         `json:"parent_user_id,omitempty"`
+	UserName       string         `json:"user_name,omitempty"`
+	ID             ID             `json:"id,omitempty"`
+	SharingDetails SharingDetails `json:"sharing_details"` // required
 }
 
-// MeetingChatMessage is the object at object.chat_message in the
-// "meeting.chat_message_sent" event.
-type MeetingChatMessage struct {
-	DateTime           DateTime `json:"date_time"`         // required
-	SenderSessionID    string   `json:"sender_session_id"` // required
-	SenderName         string   `json:"sender_name"`       // required
-	SenderEmail        string   `json:"sender_email,omitempty"`
-	SenderType         string   `json:"sender_type"`    // required; one of "host", "guest"
-	SenderContext      string   `json:"sender_context"` // required; one of "meeting", "breakout_room", "waiting_room"
-	RecipientSessionID string   `json:"recipient_session_id,omitempty"`
-	RecipientName      string   `json:"recipient_name,omitempty"`
-	RecipientEmail     string   `json:"recipient_email,omitempty"`
-	RecipientType      string   `json:"recipient_type"`    // required; one of "everyone", "host", "guest", "group", "host_group"
-	RecipientContext   string   `json:"recipient_context"` // required; one of "meeting", "breakout_room", "waiting_room"
-	MessageID          string   `json:"message_id"`        // required
-	MessageContent     string   `json:"message_content"`   // required
-	FileIDs            []string `json:"file_ids,omitempty"`
-}
-
-// MeetingChatMessageFile is an object shared by 2 events:
-// "meeting.chat_message_file_downloaded" and
-// "webinar.chat_message_file_downloaded" (at object.chat_message_file in
-// "meeting.chat_message_file_downloaded").
-type MeetingChatMessageFile struct {
-	FileID      string `json:"file_id"`   // required
-	FileName    string `json:"file_name"` // required
-	FileSize    int64  `json:"file_size"` // required
-	FileType    string `json:"file_type"` // required
-	FileOwnerID string `json:"file_owner_id,omitempty"`
-}
-
-// MeetingChatMessageFileDownloadedObject is an object shared by 2 events:
-// "meeting.chat_message_file_downloaded" and
-// "webinar.chat_message_file_downloaded" (at object in
-// "meeting.chat_message_file_downloaded").
-type MeetingChatMessageFileDownloadedObject struct {
-	ID              ID                     `json:"id"`                // required
-	UUID            string                 `json:"uuid"`              // required
-	HostAccountID   string                 `json:"host_account_id"`   // required
-	ChatMessageFile MeetingChatMessageFile `json:"chat_message_file"` // required
-}
-
-// MeetingChatMessageFileSentChatMessageFile is the object at
-// object.chat_message_file in the "meeting.chat_message_file_sent" event.
-type MeetingChatMessageFileSentChatMessageFile struct {
-	DateTime           DateTime `json:"date_time"`         // required
-	SenderSessionID    string   `json:"sender_session_id"` // required
-	SenderName         string   `json:"sender_name"`       // required
-	SenderEmail        string   `json:"sender_email,omitempty"`
-	SenderType         string   `json:"sender_type"`    // required; one of "host", "guest"
-	SenderContext      string   `json:"sender_context"` // required; one of "meeting", "breakout_room"
-	RecipientSessionID string   `json:"recipient_session_id,omitempty"`
-	RecipientName      string   `json:"recipient_name,omitempty"`
-	RecipientEmail     string   `json:"recipient_email,omitempty"`
-	RecipientType      string   `json:"recipient_type"`    // required; one of "everyone", "host", "guest", "group", "host_group"
-	RecipientContext   string   `json:"recipient_context"` // required; one of "meeting", "breakout_room"
-	MessageID          string   `json:"message_id"`        // required
-	FileID             string   `json:"file_id"`           // required
-	FileName           string   `json:"file_name"`         // required
-	FileSize           int64    `json:"file_size"`         // required
-	FileType           string   `json:"file_type"`         // required
-	DownloadURL        string   `json:"download_url"`      // required
-}
-
-// MeetingChatMessageFileSentObject is the object at object in the
-// "meeting.chat_message_file_sent" event.
+// MeetingChatMessageFileSentObject is the "object" object in the
+// meeting.chat_message_file_sent payload (at object).
 type MeetingChatMessageFileSentObject struct {
-	MeetingID        ID                                        `json:"meeting_id"`   // required
-	MeetingUUID      string                                    `json:"meeting_uuid"` // required
-	BreakoutRoomUUID string                                    `json:"breakout_room_uuid,omitempty"`
-	ChatMessageFile  MeetingChatMessageFileSentChatMessageFile `json:"chat_message_file"` // required
+	MeetingID        ID                         `json:"meeting_id"`   // required
+	MeetingUUID      string                     `json:"meeting_uuid"` // required
+	BreakoutRoomUUID string                     `json:"breakout_room_uuid,omitempty"`
+	ChatMessageFile  MeetingSentChatMessageFile `json:"chat_message_file"` // required
 }
 
-// MeetingChatMessageSentObject is the object at object in the
-// "meeting.chat_message_sent" event.
+// MeetingChatMessageFileSentRecipientContext is the value of the
+// "recipient_context" member in the meeting.chat_message_file_sent payload (at
+// object.chat_message_file). Zoom's schema lists the values below; a value it
+// does not list still decodes, as it is.
+type MeetingChatMessageFileSentRecipientContext string
+
+// The values of MeetingChatMessageFileSentRecipientContext that Zoom's schema lists.
+const (
+	MeetingChatMessageFileSentRecipientContextMeeting      MeetingChatMessageFileSentRecipientContext = "meeting"
+	MeetingChatMessageFileSentRecipientContextBreakoutRoom MeetingChatMessageFileSentRecipientContext = "breakout_room"
+)
+
+// String returns the value as Zoom sent it.
+func (v MeetingChatMessageFileSentRecipientContext) String() string { return string(v) }
+
+// MeetingChatMessageFileSentSenderContext is the value of the "sender_context"
+// member in the meeting.chat_message_file_sent payload (at
+// object.chat_message_file). Zoom's schema lists the values below; a value it
+// does not list still decodes, as it is.
+type MeetingChatMessageFileSentSenderContext string
+
+// The values of MeetingChatMessageFileSentSenderContext that Zoom's schema lists.
+const (
+	MeetingChatMessageFileSentSenderContextMeeting      MeetingChatMessageFileSentSenderContext = "meeting"
+	MeetingChatMessageFileSentSenderContextBreakoutRoom MeetingChatMessageFileSentSenderContext = "breakout_room"
+)
+
+// String returns the value as Zoom sent it.
+func (v MeetingChatMessageFileSentSenderContext) String() string { return string(v) }
+
+// MeetingChatMessageSentObject is the "object" object in the
+// meeting.chat_message_sent payload (at object).
 type MeetingChatMessageSentObject struct {
-	ID               ID                 `json:"id"`   // required
-	UUID             string             `json:"uuid"` // required
-	BreakoutRoomUUID string             `json:"breakout_room_uuid,omitempty"`
-	ChatMessage      MeetingChatMessage `json:"chat_message"` // required
+	ID               ID                     `json:"id"`   // required
+	UUID             string                 `json:"uuid"` // required
+	BreakoutRoomUUID string                 `json:"breakout_room_uuid,omitempty"`
+	ChatMessage      MeetingSentChatMessage `json:"chat_message"` // required
 }
 
-// MeetingContinuousMeetingChat is the object at
-// object.settings.continuous_meeting_chat in the "meeting.updated" event.
-type MeetingContinuousMeetingChat struct {
-	Enable                      bool   `json:"enable,omitempty"`
-	AutoAddInvitedExternalUsers bool   `json:"auto_add_invited_external_users,omitempty"`
-	AutoAddMeetingParticipants  bool   `json:"auto_add_meeting_participants,omitempty"`
-	ChannelID                   string `json:"channel_id,omitempty"`
-}
+// MeetingChatMessageSentRecipientContext is the value of the
+// "recipient_context" member in the meeting.chat_message_sent payload (at
+// object.chat_message). Zoom's schema lists the values below; a value it does
+// not list still decodes, as it is.
+type MeetingChatMessageSentRecipientContext string
 
-// MeetingConvertedToWebinarObject is the object at object in the
-// "meeting.converted_to_webinar" event.
+// The values of MeetingChatMessageSentRecipientContext that Zoom's schema lists.
+const (
+	MeetingChatMessageSentRecipientContextMeeting      MeetingChatMessageSentRecipientContext = "meeting"
+	MeetingChatMessageSentRecipientContextBreakoutRoom MeetingChatMessageSentRecipientContext = "breakout_room"
+	MeetingChatMessageSentRecipientContextWaitingRoom  MeetingChatMessageSentRecipientContext = "waiting_room"
+)
+
+// String returns the value as Zoom sent it.
+func (v MeetingChatMessageSentRecipientContext) String() string { return string(v) }
+
+// MeetingChatMessageSentRecipientType is the value of the "recipient_type"
+// member in the payloads of meeting.chat_message_file_sent and
+// meeting.chat_message_sent (at object.chat_message_file in
+// meeting.chat_message_file_sent, and elsewhere). Zoom's schema lists the
+// values below; a value it does not list still decodes, as it is.
+type MeetingChatMessageSentRecipientType string
+
+// The values of MeetingChatMessageSentRecipientType that Zoom's schema lists.
+const (
+	MeetingChatMessageSentRecipientTypeEveryone  MeetingChatMessageSentRecipientType = "everyone"
+	MeetingChatMessageSentRecipientTypeHost      MeetingChatMessageSentRecipientType = "host"
+	MeetingChatMessageSentRecipientTypeGuest     MeetingChatMessageSentRecipientType = "guest"
+	MeetingChatMessageSentRecipientTypeGroup     MeetingChatMessageSentRecipientType = "group"
+	MeetingChatMessageSentRecipientTypeHostGroup MeetingChatMessageSentRecipientType = "host_group"
+)
+
+// String returns the value as Zoom sent it.
+func (v MeetingChatMessageSentRecipientType) String() string { return string(v) }
+
+// MeetingChatMessageSentSenderContext is the value of the "sender_context"
+// member in the meeting.chat_message_sent payload (at object.chat_message).
+// Zoom's schema lists the values below; a value it does not list still decodes,
+// as it is.
+type MeetingChatMessageSentSenderContext string
+
+// The values of MeetingChatMessageSentSenderContext that Zoom's schema lists.
+const (
+	MeetingChatMessageSentSenderContextMeeting      MeetingChatMessageSentSenderContext = "meeting"
+	MeetingChatMessageSentSenderContextBreakoutRoom MeetingChatMessageSentSenderContext = "breakout_room"
+	MeetingChatMessageSentSenderContextWaitingRoom  MeetingChatMessageSentSenderContext = "waiting_room"
+)
+
+// String returns the value as Zoom sent it.
+func (v MeetingChatMessageSentSenderContext) String() string { return string(v) }
+
+// MeetingConvertedToWebinarObject is the "object" object in the
+// meeting.converted_to_webinar payload (at object).
 type MeetingConvertedToWebinarObject struct {
 	UUID      string   `json:"uuid"`    // required
 	ID        ID       `json:"id"`      // required
@@ -1324,7 +1685,8 @@ type MeetingConvertedToWebinarObject struct {
 	Timezone  string   `json:"timezone,omitempty"`
 }
 
-// MeetingCreatedObject is the object at object in the "meeting.created" event.
+// MeetingCreatedObject is the "object" object in the meeting.created payload
+// (at object).
 type MeetingCreatedObject struct {
 	UUID              string                        `json:"uuid"`    // required
 	ID                ID                            `json:"id"`      // required
@@ -1336,82 +1698,69 @@ type MeetingCreatedObject struct {
 	Timezone          string                        `json:"timezone,omitempty"`
 	JoinURL           string                        `json:"join_url"` // required
 	Password          string                        `json:"password,omitempty"`
-	Pmi               string                        `json:"pmi,omitempty"`
-	CreationSource    string                        `json:"creation_source"` // required; one of "other", "open_api", "web_portal"
+	PMI               string                        `json:"pmi,omitempty"`
+	CreationSource    CreatedCreationSource         `json:"creation_source"` // required
 	RecurrenceEventID string                        `json:"recurrence_event_id,omitempty"`
-	Occurrences       []MeetingCreatedOccurrence    `json:"occurrences,omitempty"`
+	Occurrences       []ObjectOccurrence            `json:"occurrences,omitempty"`
 	Settings          MeetingCreatedSettings        `json:"settings"` // required
-	Recurrence        MeetingRecurrence             `json:"recurrence,omitempty"`
+	Recurrence        Recurrence                    `json:"recurrence"`
 	TrackingFields    []MeetingCreatedTrackingField `json:"tracking_fields,omitempty"`
 }
 
-// MeetingCreatedOccurrence is an object shared by 4 events: "meeting.created",
-// "meeting.updated", "webinar.created" and 1 more (at object.occurrences[] in
-// "meeting.created").
-type MeetingCreatedOccurrence struct {
-	OccurrenceID string   `json:"occurrence_id"` // required
-	StartTime    DateTime `json:"start_time"`    // required
-	Duration     int      `json:"duration,omitempty"`
-	Status       string   `json:"status,omitempty"` // one of "available", "deleted"
-}
-
-// MeetingCreatedSettings is the object at object.settings in the
-// "meeting.created" event.
+// MeetingCreatedSettings is the "settings" object in the meeting.created
+// payload (at object.settings).
 type MeetingCreatedSettings struct {
-	UsePmi           bool             `json:"use_pmi"`           // required
+	UsePMI           bool             `json:"use_pmi"`           // required
 	AlternativeHosts string           `json:"alternative_hosts"` // required
 	MeetingInvitees  []MeetingInvitee `json:"meeting_invitees,omitempty"`
 	JoinBeforeHost   bool             `json:"join_before_host,omitempty"`
-	JbhTime          int              `json:"jbh_time,omitempty"` // one of 0, 5, 10, 15
+	JBHTime          int              `json:"jbh_time,omitempty"` // one of 0, 5, 10, 15
 }
 
-// MeetingCreatedTrackingField is the object at object.tracking_fields[] in the
-// "meeting.created" event.
+// MeetingCreatedTrackingField is an element of the "tracking_fields" array in
+// the meeting.created payload (at object.tracking_fields[]).
 type MeetingCreatedTrackingField struct {
 	Field   string `json:"field,omitempty"`
 	Value   string `json:"value,omitempty"`
 	Visible bool   `json:"visible,omitempty"`
 }
 
-// MeetingCustomQuestion is an object shared by 2 events:
-// "meeting.registration_created" and "webinar.registration_created" (at
-// object.registrant.custom_questions[] in "meeting.registration_created").
-type MeetingCustomQuestion struct {
-	Title string `json:"title"` // required
-	Value string `json:"value"` // required
-}
-
-// MeetingDeletedObject is the object at object in the "meeting.deleted" event.
+// MeetingDeletedObject is the "object" object in the meeting.deleted payload
+// (at object).
 type MeetingDeletedObject struct {
-	UUID              string              `json:"uuid"`    // required
-	ID                ID                  `json:"id"`      // required
-	HostID            string              `json:"host_id"` // required
-	Topic             string              `json:"topic,omitempty"`
-	Type              int                 `json:"type"` // required; one of 0, 1, 2, 3, 4, 7, 8
-	StartTime         DateTime            `json:"start_time,omitempty"`
-	Duration          int                 `json:"duration,omitempty"`
-	Timezone          string              `json:"timezone,omitempty"`
-	RecurrenceEventID string              `json:"recurrence_event_id,omitempty"`
-	Occurrences       []MeetingOccurrence `json:"occurrences,omitempty"`
+	UUID              string       `json:"uuid"`    // required
+	ID                ID           `json:"id"`      // required
+	HostID            string       `json:"host_id"` // required
+	Topic             string       `json:"topic,omitempty"`
+	Type              int          `json:"type"` // required; one of 0, 1, 2, 3, 4, 7, 8
+	StartTime         DateTime     `json:"start_time,omitempty"`
+	Duration          int          `json:"duration,omitempty"`
+	Timezone          string       `json:"timezone,omitempty"`
+	RecurrenceEventID string       `json:"recurrence_event_id,omitempty"`
+	Occurrences       []Occurrence `json:"occurrences,omitempty"`
 }
 
-// MeetingDeviceTestedObject is the object at object in the
-// "meeting.device_tested" event.
+// MeetingDeviceTestedObject is the "object" object in the meeting.device_tested
+// payload (at object).
 type MeetingDeviceTestedObject struct {
-	ID         ID                `json:"id"`          // required
-	UUID       string            `json:"uuid"`        // required
-	TestResult MeetingTestResult `json:"test_result"` // required
+	ID         ID                            `json:"id"`          // required
+	UUID       string                        `json:"uuid"`        // required
+	TestResult MeetingDeviceTestedTestResult `json:"test_result"` // required
 }
 
-// MeetingEditedSummary is the object at object.edited_summary in the
-// "meeting.summary_updated" event.
-type MeetingEditedSummary struct {
-	SummaryOverview string   `json:"summary_overview,omitempty"`
-	SummaryDetails  string   `json:"summary_details,omitempty"`
-	NextSteps       []string `json:"next_steps,omitempty"`
+// MeetingDeviceTestedTestResult is the "test_result" object in the
+// meeting.device_tested payload (at object.test_result).
+type MeetingDeviceTestedTestResult struct {
+	UserID           string `json:"user_id"`           // required
+	UserName         string `json:"user_name"`         // required
+	CameraStatus     int    `json:"camera_status"`     // required; one of 0, 1, 2
+	SpeakerStatus    int    `json:"speaker_status"`    // required; one of 0, 1, 2
+	MicrophoneStatus int    `json:"microphone_status"` // required; one of 0, 1, 2
+	OS               string `json:"os,omitempty"`
 }
 
-// MeetingEndedObject is the object at object in the "meeting.ended" event.
+// MeetingEndedObject is the "object" object in the meeting.ended payload (at
+// object).
 type MeetingEndedObject struct {
 	ID        ID       `json:"id"`         // required
 	UUID      string   `json:"uuid"`       // required
@@ -1425,28 +1774,21 @@ type MeetingEndedObject struct {
 	EndTime   DateTime `json:"end_time"` // required
 }
 
-// MeetingFeedback is the object at object.participant.feedback in the
-// "meeting.participant_feedback" event.
-type MeetingFeedback struct {
-	Satisfied       bool                 `json:"satisfied"`      // required
-	RatingQuality   MeetingRatingQuality `json:"rating_quality"` // required
-	FeedbackDetails []GroupObject        `json:"feedback_details,omitempty"`
-	Comments        string               `json:"comments,omitempty"`
+// MeetingFeedbackParticipant is the "participant" object in the
+// meeting.participant_feedback payload (at object.participant).
+type MeetingFeedbackParticipant struct {
+	ParticipantUUID     string                           `json:"participant_uuid"`    // required
+	ParticipantUserID   string                           `json:"participant_user_id"` // required
+	UserName            string                           `json:"user_name"`           // required
+	Feedback            MeetingObjectParticipantFeedback `json:"feedback"`            // required
+	ZoomRoomID          string                           `json:"zoom_room_id,omitempty"`
+	ZoomRoomPlatform    string                           `json:"zoom_room_platform,omitempty"`
+	ZoomRoomSenderEmail string                           `json:"zoom_room_sender_email,omitempty"`
 }
 
-// MeetingInterpreter is an object shared by 2 events: "meeting.updated" and
-// "webinar.updated" (at
-// object.settings.sign_language_interpretation.interpreters[] in
-// "meeting.updated").
-type MeetingInterpreter struct {
-	Email        string `json:"email,omitempty"`
-	SignLanguage string `json:"sign_language,omitempty"`
-}
-
-// MeetingInvitationObject is an object shared by 4 events:
-// "meeting.invitation_accepted", "meeting.invitation_dispatched",
-// "meeting.invitation_rejected" and 1 more (at object in
-// "meeting.invitation_accepted").
+// MeetingInvitationObject is the "object" object in the payloads of
+// meeting.invitation_accepted, meeting.invitation_dispatched,
+// meeting.invitation_rejected and 1 more events (at object).
 type MeetingInvitationObject struct {
 	ID          ID                           `json:"id"`          // required
 	UUID        string                       `json:"uuid"`        // required
@@ -1455,41 +1797,123 @@ type MeetingInvitationObject struct {
 	Participant MeetingInvitationParticipant `json:"participant"` // required
 }
 
-// MeetingInvitationParticipant is an object shared by 4 events:
-// "meeting.invitation_accepted", "meeting.invitation_dispatched",
-// "meeting.invitation_rejected" and 1 more (at object.participant in
-// "meeting.invitation_accepted").
+// MeetingInvitationParticipant is the "participant" object in the payloads of
+// meeting.invitation_accepted, meeting.invitation_dispatched,
+// meeting.invitation_rejected and 1 more events (at object.participant).
 type MeetingInvitationParticipant struct {
 	ParticipantUserID string `json:"participant_user_id"` // required
 	Email             string `json:"email"`               // required
 }
 
-// MeetingInvitee is an object shared by 2 events: "meeting.created" and
-// "meeting.updated" (at object.settings.meeting_invitees[] in
-// "meeting.created").
+// MeetingInvitee is an element of the "meeting_invitees" array in the payloads
+// of meeting.created and meeting.updated (at object.settings.meeting_invitees[]
+// in meeting.created, and elsewhere).
 type MeetingInvitee struct {
 	Email string `json:"email,omitempty"`
 }
 
-// MeetingLanguageInterpretation is the object at
-// object.settings.language_interpretation in the "meeting.updated" event.
-type MeetingLanguageInterpretation struct {
-	Enable       bool                        `json:"enable"` // required
-	Interpreters []MeetingUpdatedInterpreter `json:"interpreters,omitempty"`
+// MeetingJBHJoinedParticipant is the "participant" object in the
+// meeting.participant_jbh_joined payload (at object.participant).
+type MeetingJBHJoinedParticipant struct {
+	ID           ID     `json:"id,omitempty"`
+	UserName     string `json:"user_name,omitempty"`
+	CustomerKey  string `json:"customer_key,omitempty"`
+	RegistrantID string `json:"registrant_id,omitempty"`
 }
 
-// MeetingLiveStreaming is an object shared by 2 events:
-// "meeting.live_streaming_started" and "meeting.live_streaming_stopped" (at
-// object.live_streaming in "meeting.live_streaming_started").
+// MeetingJBHWaitingLeftParticipant is the "participant" object in the
+// meeting.participant_jbh_waiting_left payload (at object.participant).
+type MeetingJBHWaitingLeftParticipant struct {
+	ID           ID     `json:"id,omitempty"`
+	UserName     string `json:"user_name"` // required
+	CustomerKey  string `json:"customer_key,omitempty"`
+	RegistrantID string `json:"registrant_id,omitempty"`
+}
+
+// MeetingJBHWaitingParticipant is the "participant" object in the
+// meeting.participant_jbh_waiting payload (at object.participant).
+type MeetingJBHWaitingParticipant struct {
+	ID          ID     `json:"id,omitempty"`
+	UserName    string `json:"user_name"` // required
+	CustomerKey string `json:"customer_key,omitempty"`
+}
+
+// MeetingJoinedBreakoutRoomParticipant is the "participant" object in the
+// meeting.participant_joined_breakout_room payload (at object.participant).
+type MeetingJoinedBreakoutRoomParticipant struct {
+	UserID            string   `json:"user_id"` // required
+	ParentUserID      string   `json:"parent_user_id,omitempty"`
+	UserName          string   `json:"user_name"` // required
+	ID                ID       `json:"id,omitempty"`
+	ParticipantUUID   string   `json:"participant_uuid,omitempty"`
+	JoinTime          DateTime `json:"join_time"` // required
+	Email             string   `json:"email"`     // required
+	RegistrantID      string   `json:"registrant_id,omitempty"`
+	ParticipantUserID string   `json:"participant_user_id,omitempty"`
+	PhoneNumber       ID       `json:"phone_number,omitempty"`
+	CustomerKey       string   `json:"customer_key,omitempty"`
+}
+
+// MeetingJoinedParticipant is the "participant" object in the
+// meeting.participant_joined payload (at object.participant).
+type MeetingJoinedParticipant struct {
+	UserID            string   `json:"user_id"`   // required
+	UserName          string   `json:"user_name"` // required
+	ID                ID       `json:"id,omitempty"`
+	ParticipantUUID   string   `json:"participant_uuid,omitempty"`
+	JoinTime          DateTime `json:"join_time"` // required
+	Email             string   `json:"email"`     // required
+	RegistrantID      string   `json:"registrant_id,omitempty"`
+	ParticipantUserID string   `json:"participant_user_id,omitempty"`
+	CustomerKey       string   `json:"customer_key,omitempty"`
+	PhoneNumber       ID       `json:"phone_number,omitempty"`
+}
+
+// MeetingLeftBreakoutRoomParticipant is the "participant" object in the
+// meeting.participant_left_breakout_room payload (at object.participant).
+type MeetingLeftBreakoutRoomParticipant struct {
+	UserID            string   `json:"user_id"` // required
+	ParentUserID      string   `json:"parent_user_id,omitempty"`
+	UserName          string   `json:"user_name"` // required
+	ID                ID       `json:"id,omitempty"`
+	ParticipantUUID   string   `json:"participant_uuid,omitempty"`
+	LeaveTime         DateTime `json:"leave_time"` // required
+	LeaveReason       string   `json:"leave_reason,omitempty"`
+	Email             string   `json:"email"` // required
+	RegistrantID      string   `json:"registrant_id,omitempty"`
+	ParticipantUserID string   `json:"participant_user_id,omitempty"`
+	PhoneNumber       ID       `json:"phone_number,omitempty"`
+	CustomerKey       string   `json:"customer_key,omitempty"`
+}
+
+// MeetingLeftParticipant is the "participant" object in the
+// meeting.participant_left payload (at object.participant).
+type MeetingLeftParticipant struct {
+	UserID            string   `json:"user_id"` // required
+	UserName          string   `json:"user_name,omitempty"`
+	ID                ID       `json:"id,omitempty"`
+	ParticipantUUID   string   `json:"participant_uuid,omitempty"`
+	LeaveTime         DateTime `json:"leave_time"` // required
+	LeaveReason       string   `json:"leave_reason,omitempty"`
+	Email             string   `json:"email"` // required
+	RegistrantID      string   `json:"registrant_id,omitempty"`
+	ParticipantUserID string   `json:"participant_user_id,omitempty"`
+	CustomerKey       string   `json:"customer_key,omitempty"`
+	PhoneNumber       ID       `json:"phone_number,omitempty"`
+}
+
+// MeetingLiveStreaming is the "live_streaming" object in the payloads of
+// meeting.live_streaming_started and meeting.live_streaming_stopped (at
+// object.live_streaming).
 type MeetingLiveStreaming struct {
-	Service                     string                             `json:"service"` // required; one of "Facebook", "Workplace_by_Facebook", "YouTube", "Twitch", "Custom_Live_Streaming_Service"
-	CustomLiveStreamingSettings MeetingCustomLiveStreamingSettings `json:"custom_live_streaming_settings,omitempty"`
-	DateTime                    DateTime                           `json:"date_time"` // required
+	Service                     MeetingLiveStreamingService `json:"service"` // required
+	CustomLiveStreamingSettings CustomLiveStreamingSettings `json:"custom_live_streaming_settings"`
+	DateTime                    DateTime                    `json:"date_time"` // required
 }
 
-// MeetingLiveStreamingObject is an object shared by 2 events:
-// "meeting.live_streaming_started" and "meeting.live_streaming_stopped" (at
-// object in "meeting.live_streaming_started").
+// MeetingLiveStreamingObject is the "object" object in the payloads of
+// meeting.live_streaming_started and meeting.live_streaming_stopped (at
+// object).
 type MeetingLiveStreamingObject struct {
 	ID            ID                   `json:"id"`         // required
 	UUID          string               `json:"uuid"`       // required
@@ -1502,8 +1926,474 @@ type MeetingLiveStreamingObject struct {
 	LiveStreaming MeetingLiveStreaming `json:"live_streaming"` // required
 }
 
-// MeetingObject is the object at object in the "meeting.started" event.
+// MeetingLiveStreamingService is the value of the "service" member in the
+// payloads of meeting.live_streaming_started and meeting.live_streaming_stopped
+// (at object.live_streaming). Zoom's schema lists the values below; a value it
+// does not list still decodes, as it is.
+type MeetingLiveStreamingService string
+
+// The values of MeetingLiveStreamingService that Zoom's schema lists.
+const (
+	MeetingLiveStreamingServiceFacebook                   MeetingLiveStreamingService = "Facebook"
+	MeetingLiveStreamingServiceWorkplaceByFacebook        MeetingLiveStreamingService = "Workplace_by_Facebook"
+	MeetingLiveStreamingServiceYouTube                    MeetingLiveStreamingService = "YouTube"
+	MeetingLiveStreamingServiceTwitch                     MeetingLiveStreamingService = "Twitch"
+	MeetingLiveStreamingServiceCustomLiveStreamingService MeetingLiveStreamingService = "Custom_Live_Streaming_Service"
+)
+
+// String returns the value as Zoom sent it.
+func (v MeetingLiveStreamingService) String() string { return string(v) }
+
+// MeetingObject is the "object" object in the payloads of
+// meeting.permanently_deleted and meeting.recovered (at object).
 type MeetingObject struct {
+	UUID        string       `json:"uuid"`       // required
+	ID          ID           `json:"id"`         // required
+	HostID      string       `json:"host_id"`    // required
+	Topic       string       `json:"topic"`      // required
+	Type        int          `json:"type"`       // required; one of 0, 1, 2, 3, 4, 7, 8
+	StartTime   DateTime     `json:"start_time"` // required
+	Duration    int          `json:"duration"`   // required
+	Timezone    string       `json:"timezone"`   // required
+	Occurrences []Occurrence `json:"occurrences,omitempty"`
+}
+
+// MeetingObjectParticipantFeedback is the "feedback" object in the
+// meeting.participant_feedback payload (at object.participant.feedback).
+type MeetingObjectParticipantFeedback struct {
+	Satisfied       bool                                    `json:"satisfied"`      // required
+	RatingQuality   MeetingParticipantFeedbackRatingQuality `json:"rating_quality"` // required
+	FeedbackDetails []Object                                `json:"feedback_details,omitempty"`
+	Comments        string                                  `json:"comments,omitempty"`
+}
+
+// MeetingOperation is the value of the "operation" member in the payloads of
+// meeting.created and meeting.deleted. Zoom's schema lists the values below; a
+// value it does not list still decodes, as it is.
+type MeetingOperation string
+
+// The values of MeetingOperation that Zoom's schema lists.
+const (
+	MeetingOperationAll    MeetingOperation = "all"
+	MeetingOperationSingle MeetingOperation = "single"
+	MeetingOperationRange  MeetingOperation = "range"
+)
+
+// String returns the value as Zoom sent it.
+func (v MeetingOperation) String() string { return string(v) }
+
+// MeetingParticipantAdmittedObject is the "object" object in the
+// meeting.participant_admitted payload (at object).
+type MeetingParticipantAdmittedObject struct {
+	ID          ID                         `json:"id"`         // required
+	UUID        string                     `json:"uuid"`       // required
+	HostID      string                     `json:"host_id"`    // required
+	Topic       string                     `json:"topic"`      // required
+	Type        int                        `json:"type"`       // required; one of 0, 1, 2, 3, 4, 7, 8
+	StartTime   DateTime                   `json:"start_time"` // required
+	Timezone    string                     `json:"timezone,omitempty"`
+	Duration    int                        `json:"duration"`    // required
+	Participant MeetingAdmittedParticipant `json:"participant"` // required
+}
+
+// MeetingParticipantBindObject is the "object" object in the
+// meeting.participant_bind payload (at object).
+type MeetingParticipantBindObject struct {
+	ID          ID                     `json:"id,omitempty"`
+	UUID        string                 `json:"uuid"`    // required
+	HostID      string                 `json:"host_id"` // required
+	Topic       string                 `json:"topic,omitempty"`
+	Type        int                    `json:"type"` // required; one of 0, 1, 2, 3, 4, 7, 8
+	StartTime   DateTime               `json:"start_time,omitempty"`
+	Timezone    string                 `json:"timezone,omitempty"`
+	Duration    int                    `json:"duration,omitempty"`
+	Participant MeetingBindParticipant `json:"participant"` // required
+}
+
+// MeetingParticipantFeedbackObject is the "object" object in the
+// meeting.participant_feedback payload (at object).
+type MeetingParticipantFeedbackObject struct {
+	ID          ID                         `json:"id"`          // required
+	UUID        string                     `json:"uuid"`        // required
+	Participant MeetingFeedbackParticipant `json:"participant"` // required
+}
+
+// MeetingParticipantFeedbackQuality is the value of the "quality" member in the
+// meeting.participant_feedback payload (at
+// object.participant.feedback.rating_quality). Zoom's schema lists the values
+// below; a value it does not list still decodes, as it is.
+type MeetingParticipantFeedbackQuality string
+
+// The values of MeetingParticipantFeedbackQuality that Zoom's schema lists.
+const (
+	MeetingParticipantFeedbackQualityGood    MeetingParticipantFeedbackQuality = "GOOD"
+	MeetingParticipantFeedbackQualityNotGood MeetingParticipantFeedbackQuality = "NOT GOOD"
+)
+
+// String returns the value as Zoom sent it.
+func (v MeetingParticipantFeedbackQuality) String() string { return string(v) }
+
+// MeetingParticipantFeedbackRatingQuality is the "rating_quality" object in the
+// meeting.participant_feedback payload (at
+// object.participant.feedback.rating_quality).
+type MeetingParticipantFeedbackRatingQuality struct {
+	Type    string                            `json:"type,omitempty"` // one of "2-point"
+	Quality MeetingParticipantFeedbackQuality `json:"quality,omitempty"`
+}
+
+// MeetingParticipantJBHJoinedObject is the "object" object in the
+// meeting.participant_jbh_joined payload (at object).
+type MeetingParticipantJBHJoinedObject struct {
+	ID          ID                          `json:"id"`      // required
+	UUID        string                      `json:"uuid"`    // required
+	HostID      string                      `json:"host_id"` // required
+	Topic       string                      `json:"topic"`   // required
+	Type        int                         `json:"type"`    // required; one of 0, 1, 2, 3, 4, 7, 8
+	StartTime   DateTime                    `json:"start_time,omitempty"`
+	Timezone    string                      `json:"timezone,omitempty"`
+	Duration    int                         `json:"duration"`    // required
+	Participant MeetingJBHJoinedParticipant `json:"participant"` // required
+}
+
+// MeetingParticipantJBHWaitingLeftObject is the "object" object in the
+// meeting.participant_jbh_waiting_left payload (at object).
+type MeetingParticipantJBHWaitingLeftObject struct {
+	ID          ID                               `json:"id"`         // required
+	UUID        string                           `json:"uuid"`       // required
+	HostID      string                           `json:"host_id"`    // required
+	Topic       string                           `json:"topic"`      // required
+	Type        int                              `json:"type"`       // required; one of 0, 1, 2, 3, 4, 7, 8
+	StartTime   DateTime                         `json:"start_time"` // required
+	Timezone    string                           `json:"timezone,omitempty"`
+	Duration    int                              `json:"duration"`    // required
+	Participant MeetingJBHWaitingLeftParticipant `json:"participant"` // required
+}
+
+// MeetingParticipantJBHWaitingObject is the "object" object in the
+// meeting.participant_jbh_waiting payload (at object).
+type MeetingParticipantJBHWaitingObject struct {
+	ID          ID                           `json:"id"`      // required
+	UUID        string                       `json:"uuid"`    // required
+	HostID      string                       `json:"host_id"` // required
+	Topic       string                       `json:"topic"`   // required
+	Type        int                          `json:"type"`    // required; one of 0, 1, 2, 3, 4, 7, 8
+	StartTime   DateTime                     `json:"start_time,omitempty"`
+	Timezone    string                       `json:"timezone,omitempty"`
+	Duration    int                          `json:"duration"`    // required
+	Participant MeetingJBHWaitingParticipant `json:"participant"` // required
+}
+
+// MeetingParticipantJoinedBreakoutRoomObject is the "object" object in the
+// meeting.participant_joined_breakout_room payload (at object).
+type MeetingParticipantJoinedBreakoutRoomObject struct {
+	ID               ID                                   `json:"id"`                 // required
+	UUID             string                               `json:"uuid"`               // required
+	BreakoutRoomUUID string                               `json:"breakout_room_uuid"` // required
+	HostID           string                               `json:"host_id"`            // required
+	Topic            string                               `json:"topic"`              // required
+	Type             int                                  `json:"type"`               // required; one of 0, 1, 2, 3, 4, 7, 8
+	StartTime        DateTime                             `json:"start_time"`         // required
+	Timezone         string                               `json:"timezone,omitempty"`
+	Duration         int                                  `json:"duration"`    // required
+	Participant      MeetingJoinedBreakoutRoomParticipant `json:"participant"` // required
+}
+
+// MeetingParticipantJoinedObject is the "object" object in the
+// meeting.participant_joined payload (at object).
+type MeetingParticipantJoinedObject struct {
+	ID          ID                       `json:"id,omitempty"`
+	UUID        string                   `json:"uuid"`    // required
+	HostID      string                   `json:"host_id"` // required
+	Topic       string                   `json:"topic,omitempty"`
+	Type        int                      `json:"type"` // required; one of 0, 1, 2, 3, 4, 7, 8
+	StartTime   DateTime                 `json:"start_time,omitempty"`
+	Timezone    string                   `json:"timezone,omitempty"`
+	Duration    int                      `json:"duration"`    // required
+	Participant MeetingJoinedParticipant `json:"participant"` // required
+}
+
+// MeetingParticipantLeftBreakoutRoomObject is the "object" object in the
+// meeting.participant_left_breakout_room payload (at object).
+type MeetingParticipantLeftBreakoutRoomObject struct {
+	ID               ID                                 `json:"id"`                 // required
+	UUID             string                             `json:"uuid"`               // required
+	BreakoutRoomUUID string                             `json:"breakout_room_uuid"` // required
+	HostID           string                             `json:"host_id"`            // required
+	Topic            string                             `json:"topic"`              // required
+	Type             int                                `json:"type"`               // required; one of 0, 1, 2, 3, 4, 7, 8
+	StartTime        DateTime                           `json:"start_time"`         // required
+	Timezone         string                             `json:"timezone,omitempty"`
+	Duration         int                                `json:"duration"`    // required
+	Participant      MeetingLeftBreakoutRoomParticipant `json:"participant"` // required
+}
+
+// MeetingParticipantLeftObject is the "object" object in the
+// meeting.participant_left payload (at object).
+type MeetingParticipantLeftObject struct {
+	ID          ID                     `json:"id"`         // required
+	UUID        string                 `json:"uuid"`       // required
+	HostID      string                 `json:"host_id"`    // required
+	Topic       string                 `json:"topic"`      // required
+	Type        int                    `json:"type"`       // required; one of 0, 1, 2, 3, 4, 7, 8
+	StartTime   DateTime               `json:"start_time"` // required
+	Timezone    string                 `json:"timezone,omitempty"`
+	Duration    int                    `json:"duration"`    // required
+	Participant MeetingLeftParticipant `json:"participant"` // required
+}
+
+// MeetingParticipantPhoneCalloutObject is the "object" object in the payloads
+// of meeting.participant_phone_callout_accepted,
+// meeting.participant_phone_callout_missed,
+// meeting.participant_phone_callout_rejected and 1 more events (at object).
+type MeetingParticipantPhoneCalloutObject struct {
+	ID          ID                             `json:"id"`          // required
+	UUID        string                         `json:"uuid"`        // required
+	HostID      string                         `json:"host_id"`     // required
+	Participant MeetingPhoneCalloutParticipant `json:"participant"` // required
+}
+
+// MeetingParticipantRoleChangedObject is the "object" object in the
+// meeting.participant_role_changed payload (at object).
+type MeetingParticipantRoleChangedObject struct {
+	ID          ID                     `json:"id,omitempty"`
+	UUID        string                 `json:"uuid"`    // required
+	HostID      string                 `json:"host_id"` // required
+	Topic       string                 `json:"topic,omitempty"`
+	Type        int                    `json:"type"` // required; one of 0, 1, 2, 3, 4, 7, 8
+	StartTime   DateTime               `json:"start_time,omitempty"`
+	Timezone    string                 `json:"timezone,omitempty"`
+	Duration    int                    `json:"duration"`    // required
+	Participant RoleChangedParticipant `json:"participant"` // required
+}
+
+// MeetingParticipantRoomSystemCalloutFailedObject is the "object" object in the
+// meeting.participant_room_system_callout_failed payload (at object).
+type MeetingParticipantRoomSystemCalloutFailedObject struct {
+	ID          ID                           `json:"id"`           // required
+	UUID        string                       `json:"uuid"`         // required
+	HostID      string                       `json:"host_id"`      // required
+	MessageID   string                       `json:"message_id"`   // required
+	InviterName string                       `json:"inviter_name"` // required
+	ReasonType  int                          `json:"reason_type"`  // required; one of 0, 1, 2, 3, 4, 7, 8, 9, ... (13 values)
+	Participant RoomSystemCalloutParticipant `json:"participant"`  // required
+}
+
+// MeetingParticipantRoomSystemCalloutObject is the "object" object in the
+// payloads of meeting.participant_room_system_callout_accepted,
+// meeting.participant_room_system_callout_missed,
+// meeting.participant_room_system_callout_rejected and 1 more events (at
+// object).
+type MeetingParticipantRoomSystemCalloutObject struct {
+	ID          ID                           `json:"id"`           // required
+	UUID        string                       `json:"uuid"`         // required
+	HostID      string                       `json:"host_id"`      // required
+	MessageID   string                       `json:"message_id"`   // required
+	InviterName string                       `json:"inviter_name"` // required
+	Participant RoomSystemCalloutParticipant `json:"participant"`  // required
+}
+
+// MeetingParticipantWaitingRoomObject is the "object" object in the payloads of
+// meeting.participant_joined_waiting_room,
+// meeting.participant_left_waiting_room and
+// meeting.participant_put_in_waiting_room (at object).
+type MeetingParticipantWaitingRoomObject struct {
+	ID          ID                            `json:"id"`         // required
+	UUID        string                        `json:"uuid"`       // required
+	HostID      string                        `json:"host_id"`    // required
+	Topic       string                        `json:"topic"`      // required
+	Type        int                           `json:"type"`       // required; one of 0, 1, 2, 3, 4, 7, 8
+	StartTime   DateTime                      `json:"start_time"` // required
+	Timezone    string                        `json:"timezone,omitempty"`
+	Duration    int                           `json:"duration"`    // required
+	Participant MeetingWaitingRoomParticipant `json:"participant"` // required
+}
+
+// MeetingPhoneCalloutParticipant is the "participant" object in the payloads of
+// meeting.participant_phone_callout_accepted,
+// meeting.participant_phone_callout_missed,
+// meeting.participant_phone_callout_rejected and 1 more events (at
+// object.participant).
+type MeetingPhoneCalloutParticipant struct {
+	InviteeName string `json:"invitee_name"` // required
+	PhoneNumber ID     `json:"phone_number"` // required
+}
+
+// MeetingRegistrationApprovedObject is the "object" object in the
+// meeting.registration_approved payload (at object).
+type MeetingRegistrationApprovedObject struct {
+	UUID        string                                `json:"uuid"`       // required
+	ID          ID                                    `json:"id"`         // required
+	HostID      string                                `json:"host_id"`    // required
+	Topic       string                                `json:"topic"`      // required
+	Type        int                                   `json:"type"`       // required; one of 0, 1, 2, 3, 4, 7, 8
+	StartTime   DateTime                              `json:"start_time"` // required
+	Duration    int                                   `json:"duration"`   // required
+	Timezone    string                                `json:"timezone"`   // required
+	Occurrences []Occurrence                          `json:"occurrences,omitempty"`
+	Registrant  MeetingRegistrationApprovedRegistrant `json:"registrant"` // required
+}
+
+// MeetingRegistrationApprovedRegistrant is the "registrant" object in the
+// meeting.registration_approved payload (at object.registrant).
+type MeetingRegistrationApprovedRegistrant struct {
+	ID                 ID     `json:"id"`         // required
+	FirstName          string `json:"first_name"` // required
+	LastName           string `json:"last_name,omitempty"`
+	Email              string `json:"email"`    // required
+	JoinURL            string `json:"join_url"` // required
+	ParticipantPinCode int64  `json:"participant_pin_code,omitempty"`
+}
+
+// MeetingRegistrationCreatedObject is the "object" object in the
+// meeting.registration_created payload (at object).
+type MeetingRegistrationCreatedObject struct {
+	UUID        string                               `json:"uuid"`       // required
+	ID          ID                                   `json:"id"`         // required
+	HostID      string                               `json:"host_id"`    // required
+	Topic       string                               `json:"topic"`      // required
+	Type        int                                  `json:"type"`       // required; one of 0, 1, 2, 3, 4, 7, 8
+	StartTime   DateTime                             `json:"start_time"` // required
+	Duration    int                                  `json:"duration"`   // required
+	Timezone    string                               `json:"timezone"`   // required
+	Occurrences []Occurrence                         `json:"occurrences,omitempty"`
+	Registrant  MeetingRegistrationCreatedRegistrant `json:"registrant"` // required
+}
+
+// MeetingRegistrationCreatedRegistrant is the "registrant" object in the
+// meeting.registration_created payload (at object.registrant).
+type MeetingRegistrationCreatedRegistrant struct {
+	ID                    ID                                  `json:"id"`         // required
+	FirstName             string                              `json:"first_name"` // required
+	LastName              string                              `json:"last_name,omitempty"`
+	Email                 string                              `json:"email"` // required
+	Address               string                              `json:"address,omitempty"`
+	City                  string                              `json:"city,omitempty"`
+	Country               string                              `json:"country,omitempty"`
+	Zip                   string                              `json:"zip,omitempty"`
+	State                 string                              `json:"state,omitempty"`
+	Phone                 string                              `json:"phone,omitempty"`
+	Industry              string                              `json:"industry,omitempty"`
+	Org                   string                              `json:"org,omitempty"`
+	JobTitle              string                              `json:"job_title,omitempty"`
+	PurchasingTimeFrame   string                              `json:"purchasing_time_frame,omitempty"`    // one of "", "Within a month", "1-3 months", "4-6 months", "More than 6 months", "No timeframe"
+	RoleInPurchaseProcess string                              `json:"role_in_purchase_process,omitempty"` // one of "", "Decision Maker", "Evaluator/Recommender", "Influencer", "Not involved"
+	NoOfEmployees         string                              `json:"no_of_employees,omitempty"`          // one of "", "1-20", "21-50", "51-100", "101-250", "251-500", "501-1,000", "1,001-5,000", ... (10 values)
+	Comments              string                              `json:"comments,omitempty"`
+	CustomQuestions       []RegistrationCreatedCustomQuestion `json:"custom_questions,omitempty"`
+	Status                RegistrationCreatedStatus           `json:"status"`   // required
+	JoinURL               string                              `json:"join_url"` // required
+	ParticipantPinCode    int64                               `json:"participant_pin_code,omitempty"`
+}
+
+// MeetingRegistrationObject is the "object" object in the payloads of
+// meeting.registration_cancelled and meeting.registration_denied (at object).
+type MeetingRegistrationObject struct {
+	UUID        string                        `json:"uuid"`       // required
+	ID          ID                            `json:"id"`         // required
+	HostID      string                        `json:"host_id"`    // required
+	Topic       string                        `json:"topic"`      // required
+	Type        int                           `json:"type"`       // required; one of 0, 1, 2, 3, 4, 7, 8
+	StartTime   DateTime                      `json:"start_time"` // required
+	Duration    int                           `json:"duration"`   // required
+	Timezone    string                        `json:"timezone"`   // required
+	Occurrences []Occurrence                  `json:"occurrences,omitempty"`
+	Registrant  MeetingRegistrationRegistrant `json:"registrant"` // required
+}
+
+// MeetingRegistrationRegistrant is the "registrant" object in the payloads of
+// meeting.registration_cancelled and meeting.registration_denied (at
+// object.registrant).
+type MeetingRegistrationRegistrant struct {
+	ID        ID     `json:"id"`         // required
+	FirstName string `json:"first_name"` // required
+	LastName  string `json:"last_name,omitempty"`
+	Email     string `json:"email"` // required
+}
+
+// MeetingRiskAlertArmnDetails is the "armn_details" object in the
+// meeting.risk_alert payload (at object.armn_details).
+type MeetingRiskAlertArmnDetails struct {
+	PostPlatform               string   `json:"post_platform,omitempty"`
+	SocialLink                 string   `json:"social_link,omitempty"`
+	PostTime                   DateTime `json:"post_time,omitempty"`
+	PostUser                   string   `json:"post_user,omitempty"`
+	MeetingURL                 string   `json:"meeting_url,omitempty"`
+	RecommendedEnableSettings  []string `json:"recommended_enable_settings,omitempty"`  // one of "enablePassword", "enableWaitingRoom", "enableOnlyAuthenticated", "enableRegistration", "enableScreenShareLock", "enableScreenShareHostOnly", "enableSpecifiedDomain"
+	RecommendedDisableSettings []string `json:"recommended_disable_settings,omitempty"` // one of "enableAnnotation", "enableMeetingChat", "enableScreenShare", "enableMultipleShare"
+}
+
+// MeetingRiskAlertObject is the "object" object in the meeting.risk_alert
+// payload (at object).
+type MeetingRiskAlertObject struct {
+	ID          ID                          `json:"id"`         // required
+	UUID        string                      `json:"uuid"`       // required
+	HostID      string                      `json:"host_id"`    // required
+	HostEmail   string                      `json:"host_email"` // required
+	Topic       string                      `json:"topic,omitempty"`
+	Type        int                         `json:"type"` // required; one of 0, 1, 2, 3, 4, 7, 8
+	StartTime   DateTime                    `json:"start_time,omitempty"`
+	Timezone    string                      `json:"timezone,omitempty"`
+	ArmnDetails MeetingRiskAlertArmnDetails `json:"armn_details"` // required
+}
+
+// MeetingSentChatMessage is the "chat_message" object in the
+// meeting.chat_message_sent payload (at object.chat_message).
+type MeetingSentChatMessage struct {
+	DateTime           DateTime                               `json:"date_time"`         // required
+	SenderSessionID    string                                 `json:"sender_session_id"` // required
+	SenderName         string                                 `json:"sender_name"`       // required
+	SenderEmail        string                                 `json:"sender_email,omitempty"`
+	SenderType         ChatMessageSentSenderType              `json:"sender_type"`    // required
+	SenderContext      MeetingChatMessageSentSenderContext    `json:"sender_context"` // required
+	RecipientSessionID string                                 `json:"recipient_session_id,omitempty"`
+	RecipientName      string                                 `json:"recipient_name,omitempty"`
+	RecipientEmail     string                                 `json:"recipient_email,omitempty"`
+	RecipientType      MeetingChatMessageSentRecipientType    `json:"recipient_type"`    // required
+	RecipientContext   MeetingChatMessageSentRecipientContext `json:"recipient_context"` // required
+	MessageID          string                                 `json:"message_id"`        // required
+	MessageContent     string                                 `json:"message_content"`   // required
+	FileIDs            []string                               `json:"file_ids,omitempty"`
+}
+
+// MeetingSentChatMessageFile is the "chat_message_file" object in the
+// meeting.chat_message_file_sent payload (at object.chat_message_file).
+type MeetingSentChatMessageFile struct {
+	DateTime           DateTime                                   `json:"date_time"`         // required
+	SenderSessionID    string                                     `json:"sender_session_id"` // required
+	SenderName         string                                     `json:"sender_name"`       // required
+	SenderEmail        string                                     `json:"sender_email,omitempty"`
+	SenderType         ChatMessageSentSenderType                  `json:"sender_type"`    // required
+	SenderContext      MeetingChatMessageFileSentSenderContext    `json:"sender_context"` // required
+	RecipientSessionID string                                     `json:"recipient_session_id,omitempty"`
+	RecipientName      string                                     `json:"recipient_name,omitempty"`
+	RecipientEmail     string                                     `json:"recipient_email,omitempty"`
+	RecipientType      MeetingChatMessageSentRecipientType        `json:"recipient_type"`    // required
+	RecipientContext   MeetingChatMessageFileSentRecipientContext `json:"recipient_context"` // required
+	MessageID          string                                     `json:"message_id"`        // required
+	FileID             string                                     `json:"file_id"`           // required
+	FileName           string                                     `json:"file_name"`         // required
+	FileSize           int64                                      `json:"file_size"`         // required
+	FileType           string                                     `json:"file_type"`         // required
+	DownloadURL        string                                     `json:"download_url"`      // required
+}
+
+// MeetingSharingObject is the "object" object in the payloads of
+// meeting.sharing_ended and meeting.sharing_started (at object).
+type MeetingSharingObject struct {
+	ID          ID                 `json:"id"`         // required
+	UUID        string             `json:"uuid"`       // required
+	HostID      string             `json:"host_id"`    // required
+	Topic       string             `json:"topic"`      // required
+	Type        int                `json:"type"`       // required; one of 0, 1, 2, 3, 4, 7, 8
+	StartTime   DateTime           `json:"start_time"` // required
+	Timezone    string             `json:"timezone,omitempty"`
+	Duration    int                `json:"duration"`    // required
+	Participant SharingParticipant `json:"participant"` // required
+}
+
+// MeetingStartedObject is the "object" object in the meeting.started payload
+// (at object).
+type MeetingStartedObject struct {
 	ID        ID       `json:"id"`         // required
 	UUID      string   `json:"uuid"`       // required
 	HostID    string   `json:"host_id"`    // required
@@ -1515,611 +2405,8 @@ type MeetingObject struct {
 	Duration  int      `json:"duration"` // required
 }
 
-// MeetingOccurrence is an object shared by 14 events: "meeting.deleted",
-// "meeting.permanently_deleted", "meeting.recovered" and 11 more (at
-// object.occurrences[] in "meeting.deleted").
-type MeetingOccurrence struct {
-	OccurrenceID string   `json:"occurrence_id"` // required
-	StartTime    DateTime `json:"start_time"`    // required
-}
-
-// MeetingParticipantAdmittedObject is the object at object in the
-// "meeting.participant_admitted" event.
-type MeetingParticipantAdmittedObject struct {
-	ID          ID                                    `json:"id"`         // required
-	UUID        string                                `json:"uuid"`       // required
-	HostID      string                                `json:"host_id"`    // required
-	Topic       string                                `json:"topic"`      // required
-	Type        int                                   `json:"type"`       // required; one of 0, 1, 2, 3, 4, 7, 8
-	StartTime   DateTime                              `json:"start_time"` // required
-	Timezone    string                                `json:"timezone,omitempty"`
-	Duration    int                                   `json:"duration"`    // required
-	Participant MeetingParticipantAdmittedParticipant `json:"participant"` // required
-}
-
-// MeetingParticipantAdmittedParticipant is the object at object.participant in
-// the "meeting.participant_admitted" event.
-type MeetingParticipantAdmittedParticipant struct {
-	UserID            string   `json:"user_id"` // required
-	UserName          string   `json:"user_name,omitempty"`
-	ID                ID       `json:"id,omitempty"`
-	ParticipantUUID   string   `json:"participant_uuid,omitempty"`
-	ParticipantUserID string   `json:"participant_user_id,omitempty"`
-	PhoneNumber       string   `json:"phone_number,omitempty"`
-	DateTime          DateTime `json:"date_time"` // required
-	Email             string   `json:"email"`     // required
-	CustomerKey       string   `json:"customer_key,omitempty"`
-	RegistrantID      string   `json:"registrant_id,omitempty"`
-}
-
-// MeetingParticipantBindObject is the object at object in the
-// "meeting.participant_bind" event.
-type MeetingParticipantBindObject struct {
-	ID          ID                                `json:"id,omitempty"`
-	UUID        string                            `json:"uuid"`    // required
-	HostID      string                            `json:"host_id"` // required
-	Topic       string                            `json:"topic,omitempty"`
-	Type        int                               `json:"type"` // required; one of 0, 1, 2, 3, 4, 7, 8
-	StartTime   DateTime                          `json:"start_time,omitempty"`
-	Timezone    string                            `json:"timezone,omitempty"`
-	Duration    int                               `json:"duration,omitempty"`
-	Participant MeetingParticipantBindParticipant `json:"participant"` // required
-}
-
-// MeetingParticipantBindParticipant is the object at object.participant in the
-// "meeting.participant_bind" event.
-type MeetingParticipantBindParticipant struct {
-	UserID              string   `json:"user_id"`      // required
-	BindUserID          string   `json:"bind_user_id"` // required
-	UserName            string   `json:"user_name,omitempty"`
-	ID                  ID       `json:"id,omitempty"`
-	ParticipantUUID     string   `json:"participant_uuid,omitempty"`
-	BindParticipantUUID string   `json:"bind_participant_uuid,omitempty"`
-	DateTime            DateTime `json:"date_time,omitempty"`
-	Email               string   `json:"email,omitempty"`
-	ParticipantUserID   string   `json:"participant_user_id,omitempty"`
-	RegistrantID        string   `json:"registrant_id,omitempty"`
-	PhoneNumber         string   `json:"phone_number"` // required
-}
-
-// MeetingParticipantFeedbackObject is the object at object in the
-// "meeting.participant_feedback" event.
-type MeetingParticipantFeedbackObject struct {
-	ID          ID                                    `json:"id"`          // required
-	UUID        string                                `json:"uuid"`        // required
-	Participant MeetingParticipantFeedbackParticipant `json:"participant"` // required
-}
-
-// MeetingParticipantFeedbackParticipant is the object at object.participant in
-// the "meeting.participant_feedback" event.
-type MeetingParticipantFeedbackParticipant struct {
-	ParticipantUUID     string          `json:"participant_uuid"`    // required
-	ParticipantUserID   string          `json:"participant_user_id"` // required
-	UserName            string          `json:"user_name"`           // required
-	Feedback            MeetingFeedback `json:"feedback"`            // required
-	ZoomRoomID          string          `json:"zoom_room_id,omitempty"`
-	ZoomRoomPlatform    string          `json:"zoom_room_platform,omitempty"`
-	ZoomRoomSenderEmail string          `json:"zoom_room_sender_email,omitempty"`
-}
-
-// MeetingParticipantJbhJoinedObject is the object at object in the
-// "meeting.participant_jbh_joined" event.
-type MeetingParticipantJbhJoinedObject struct {
-	ID          ID                                     `json:"id"`      // required
-	UUID        string                                 `json:"uuid"`    // required
-	HostID      string                                 `json:"host_id"` // required
-	Topic       string                                 `json:"topic"`   // required
-	Type        int                                    `json:"type"`    // required; one of 0, 1, 2, 3, 4, 7, 8
-	StartTime   DateTime                               `json:"start_time,omitempty"`
-	Timezone    string                                 `json:"timezone,omitempty"`
-	Duration    int                                    `json:"duration"`    // required
-	Participant MeetingParticipantJbhJoinedParticipant `json:"participant"` // required
-}
-
-// MeetingParticipantJbhJoinedParticipant is the object at object.participant in
-// the "meeting.participant_jbh_joined" event.
-type MeetingParticipantJbhJoinedParticipant struct {
-	ID           ID     `json:"id,omitempty"`
-	UserName     string `json:"user_name,omitempty"`
-	CustomerKey  string `json:"customer_key,omitempty"`
-	RegistrantID string `json:"registrant_id,omitempty"`
-}
-
-// MeetingParticipantJbhWaitingLeftObject is the object at object in the
-// "meeting.participant_jbh_waiting_left" event.
-type MeetingParticipantJbhWaitingLeftObject struct {
-	ID          ID                                          `json:"id"`         // required
-	UUID        string                                      `json:"uuid"`       // required
-	HostID      string                                      `json:"host_id"`    // required
-	Topic       string                                      `json:"topic"`      // required
-	Type        int                                         `json:"type"`       // required; one of 0, 1, 2, 3, 4, 7, 8
-	StartTime   DateTime                                    `json:"start_time"` // required
-	Timezone    string                                      `json:"timezone,omitempty"`
-	Duration    int                                         `json:"duration"`    // required
-	Participant MeetingParticipantJbhWaitingLeftParticipant `json:"participant"` // required
-}
-
-// MeetingParticipantJbhWaitingLeftParticipant is the object at
-// object.participant in the "meeting.participant_jbh_waiting_left" event.
-type MeetingParticipantJbhWaitingLeftParticipant struct {
-	ID           ID     `json:"id,omitempty"`
-	UserName     string `json:"user_name"` // required
-	CustomerKey  string `json:"customer_key,omitempty"`
-	RegistrantID string `json:"registrant_id,omitempty"`
-}
-
-// MeetingParticipantJbhWaitingObject is the object at object in the
-// "meeting.participant_jbh_waiting" event.
-type MeetingParticipantJbhWaitingObject struct {
-	ID          ID                                      `json:"id"`      // required
-	UUID        string                                  `json:"uuid"`    // required
-	HostID      string                                  `json:"host_id"` // required
-	Topic       string                                  `json:"topic"`   // required
-	Type        int                                     `json:"type"`    // required; one of 0, 1, 2, 3, 4, 7, 8
-	StartTime   DateTime                                `json:"start_time,omitempty"`
-	Timezone    string                                  `json:"timezone,omitempty"`
-	Duration    int                                     `json:"duration"`    // required
-	Participant MeetingParticipantJbhWaitingParticipant `json:"participant"` // required
-}
-
-// MeetingParticipantJbhWaitingParticipant is the object at object.participant
-// in the "meeting.participant_jbh_waiting" event.
-type MeetingParticipantJbhWaitingParticipant struct {
-	ID          ID     `json:"id,omitempty"`
-	UserName    string `json:"user_name"` // required
-	CustomerKey string `json:"customer_key,omitempty"`
-}
-
-// MeetingParticipantJoinedBreakoutRoomObject is the object at object in the
-// "meeting.participant_joined_breakout_room" event.
-type MeetingParticipantJoinedBreakoutRoomObject struct {
-	ID               ID                                              `json:"id"`                 // required
-	UUID             string                                          `json:"uuid"`               // required
-	BreakoutRoomUUID string                                          `json:"breakout_room_uuid"` // required
-	HostID           string                                          `json:"host_id"`            // required
-	Topic            string                                          `json:"topic"`              // required
-	Type             int                                             `json:"type"`               // required; one of 0, 1, 2, 3, 4, 7, 8
-	StartTime        DateTime                                        `json:"start_time"`         // required
-	Timezone         string                                          `json:"timezone,omitempty"`
-	Duration         int                                             `json:"duration"`    // required
-	Participant      MeetingParticipantJoinedBreakoutRoomParticipant `json:"participant"` // required
-}
-
-// MeetingParticipantJoinedBreakoutRoomParticipant is the object at
-// object.participant in the "meeting.participant_joined_breakout_room" event.
-type MeetingParticipantJoinedBreakoutRoomParticipant struct {
-	UserID            string   `json:"user_id"` // required
-	ParentUserID      string   `json:"parent_user_id,omitempty"`
-	UserName          string   `json:"user_name"` // required
-	ID                ID       `json:"id,omitempty"`
-	ParticipantUUID   string   `json:"participant_uuid,omitempty"`
-	JoinTime          DateTime `json:"join_time"` // required
-	Email             string   `json:"email"`     // required
-	RegistrantID      string   `json:"registrant_id,omitempty"`
-	ParticipantUserID string   `json:"participant_user_id,omitempty"`
-	PhoneNumber       string   `json:"phone_number,omitempty"`
-	CustomerKey       string   `json:"customer_key,omitempty"`
-}
-
-// MeetingParticipantJoinedWaitingRoomObject is an object shared by 3 events:
-// "meeting.participant_joined_waiting_room",
-// "meeting.participant_left_waiting_room" and
-// "meeting.participant_put_in_waiting_room" (at object in
-// "meeting.participant_joined_waiting_room").
-type MeetingParticipantJoinedWaitingRoomObject struct {
-	ID          ID                                             `json:"id"`         // required
-	UUID        string                                         `json:"uuid"`       // required
-	HostID      string                                         `json:"host_id"`    // required
-	Topic       string                                         `json:"topic"`      // required
-	Type        int                                            `json:"type"`       // required; one of 0, 1, 2, 3, 4, 7, 8
-	StartTime   DateTime                                       `json:"start_time"` // required
-	Timezone    string                                         `json:"timezone,omitempty"`
-	Duration    int                                            `json:"duration"`    // required
-	Participant MeetingParticipantJoinedWaitingRoomParticipant `json:"participant"` // required
-}
-
-// MeetingParticipantJoinedWaitingRoomParticipant is an object shared by 3
-// events: "meeting.participant_joined_waiting_room",
-// "meeting.participant_left_waiting_room" and
-// "meeting.participant_put_in_waiting_room" (at object.participant in
-// "meeting.participant_joined_waiting_room").
-type MeetingParticipantJoinedWaitingRoomParticipant struct {
-	UserID            string   `json:"user_id"` // required
-	UserName          string   `json:"user_name,omitempty"`
-	ID                ID       `json:"id,omitempty"`
-	ParticipantUUID   string   `json:"participant_uuid,omitempty"`
-	DateTime          DateTime `json:"date_time"` // required
-	Email             string   `json:"email"`     // required
-	PhoneNumber       string   `json:"phone_number,omitempty"`
-	ParticipantUserID string   `json:"participant_user_id,omitempty"`
-	CustomerKey       string   `json:"customer_key,omitempty"`
-	RegistrantID      string   `json:"registrant_id,omitempty"`
-}
-
-// MeetingParticipantLeftBreakoutRoomObject is the object at object in the
-// "meeting.participant_left_breakout_room" event.
-type MeetingParticipantLeftBreakoutRoomObject struct {
-	ID               ID                                            `json:"id"`                 // required
-	UUID             string                                        `json:"uuid"`               // required
-	BreakoutRoomUUID string                                        `json:"breakout_room_uuid"` // required
-	HostID           string                                        `json:"host_id"`            // required
-	Topic            string                                        `json:"topic"`              // required
-	Type             int                                           `json:"type"`               // required; one of 0, 1, 2, 3, 4, 7, 8
-	StartTime        DateTime                                      `json:"start_time"`         // required
-	Timezone         string                                        `json:"timezone,omitempty"`
-	Duration         int                                           `json:"duration"`    // required
-	Participant      MeetingParticipantLeftBreakoutRoomParticipant `json:"participant"` // required
-}
-
-// MeetingParticipantLeftBreakoutRoomParticipant is the object at
-// object.participant in the "meeting.participant_left_breakout_room" event.
-type MeetingParticipantLeftBreakoutRoomParticipant struct {
-	UserID            string   `json:"user_id"` // required
-	ParentUserID      string   `json:"parent_user_id,omitempty"`
-	UserName          string   `json:"user_name"` // required
-	ID                ID       `json:"id,omitempty"`
-	ParticipantUUID   string   `json:"participant_uuid,omitempty"`
-	LeaveTime         DateTime `json:"leave_time"` // required
-	LeaveReason       string   `json:"leave_reason,omitempty"`
-	Email             string   `json:"email"` // required
-	RegistrantID      string   `json:"registrant_id,omitempty"`
-	ParticipantUserID string   `json:"participant_user_id,omitempty"`
-	PhoneNumber       string   `json:"phone_number,omitempty"`
-	CustomerKey       string   `json:"customer_key,omitempty"`
-}
-
-// MeetingParticipantLeftObject is the object at object in the
-// "meeting.participant_left" event.
-type MeetingParticipantLeftObject struct {
-	ID          ID                                `json:"id"`         // required
-	UUID        string                            `json:"uuid"`       // required
-	HostID      string                            `json:"host_id"`    // required
-	Topic       string                            `json:"topic"`      // required
-	Type        int                               `json:"type"`       // required; one of 0, 1, 2, 3, 4, 7, 8
-	StartTime   DateTime                          `json:"start_time"` // required
-	Timezone    string                            `json:"timezone,omitempty"`
-	Duration    int                               `json:"duration"`    // required
-	Participant MeetingParticipantLeftParticipant `json:"participant"` // required
-}
-
-// MeetingParticipantLeftParticipant is the object at object.participant in the
-// "meeting.participant_left" event.
-type MeetingParticipantLeftParticipant struct {
-	UserID            string   `json:"user_id"` // required
-	UserName          string   `json:"user_name,omitempty"`
-	ID                ID       `json:"id,omitempty"`
-	ParticipantUUID   string   `json:"participant_uuid,omitempty"`
-	LeaveTime         DateTime `json:"leave_time"` // required
-	LeaveReason       string   `json:"leave_reason,omitempty"`
-	Email             string   `json:"email"` // required
-	RegistrantID      string   `json:"registrant_id,omitempty"`
-	ParticipantUserID string   `json:"participant_user_id,omitempty"`
-	CustomerKey       string   `json:"customer_key,omitempty"`
-	PhoneNumber       string   `json:"phone_number,omitempty"`
-}
-
-// MeetingParticipantObject is the object at object in the
-// "meeting.participant_joined" event.
-type MeetingParticipantObject struct {
-	ID          ID          `json:"id,omitempty"`
-	UUID        string      `json:"uuid"`    // required
-	HostID      string      `json:"host_id"` // required
-	Topic       string      `json:"topic,omitempty"`
-	Type        int         `json:"type"` // required; one of 0, 1, 2, 3, 4, 7, 8
-	StartTime   DateTime    `json:"start_time,omitempty"`
-	Timezone    string      `json:"timezone,omitempty"`
-	Duration    int         `json:"duration"`    // required
-	Participant Participant `json:"participant"` // required
-}
-
-// MeetingParticipantPhoneCalloutObject is an object shared by 4 events:
-// "meeting.participant_phone_callout_accepted",
-// "meeting.participant_phone_callout_missed",
-// "meeting.participant_phone_callout_rejected" and 1 more (at object in
-// "meeting.participant_phone_callout_accepted").
-type MeetingParticipantPhoneCalloutObject struct {
-	ID          ID                                        `json:"id"`          // required
-	UUID        string                                    `json:"uuid"`        // required
-	HostID      string                                    `json:"host_id"`     // required
-	Participant MeetingParticipantPhoneCalloutParticipant `json:"participant"` // required
-}
-
-// MeetingParticipantPhoneCalloutParticipant is an object shared by 4 events:
-// "meeting.participant_phone_callout_accepted",
-// "meeting.participant_phone_callout_missed",
-// "meeting.participant_phone_callout_rejected" and 1 more (at
-// object.participant in "meeting.participant_phone_callout_accepted").
-type MeetingParticipantPhoneCalloutParticipant struct {
-	InviteeName string `json:"invitee_name"` // required
-	PhoneNumber int64  `json:"phone_number"` // required
-}
-
-// MeetingParticipantRoleChangedObject is the object at object in the
-// "meeting.participant_role_changed" event.
-type MeetingParticipantRoleChangedObject struct {
-	ID          ID                                       `json:"id,omitempty"`
-	UUID        string                                   `json:"uuid"`    // required
-	HostID      string                                   `json:"host_id"` // required
-	Topic       string                                   `json:"topic,omitempty"`
-	Type        int                                      `json:"type"` // required; one of 0, 1, 2, 3, 4, 7, 8
-	StartTime   DateTime                                 `json:"start_time,omitempty"`
-	Timezone    string                                   `json:"timezone,omitempty"`
-	Duration    int                                      `json:"duration"`    // required
-	Participant MeetingParticipantRoleChangedParticipant `json:"participant"` // required
-}
-
-// MeetingParticipantRoleChangedParticipant is an object shared by 2 events:
-// "meeting.participant_role_changed" and "webinar.participant_role_changed" (at
-// object.participant in "meeting.participant_role_changed").
-type MeetingParticipantRoleChangedParticipant struct {
-	UserID            string   `json:"user_id"`   // required
-	UserName          string   `json:"user_name"` // required
-	Email             string   `json:"email"`     // required
-	RegistrantID      string   `json:"registrant_id,omitempty"`
-	ParticipantUserID string   `json:"participant_user_id,omitempty"`
-	ParticipantUUID   string   `json:"participant_uuid,omitempty"`
-	DateTime          DateTime `json:"date_time"` // required
-	OldRole           string   `json:"old_role"`  // required; one of "host", "co-host", "attendee"
-	NewRole           string   `json:"new_role"`  // required; one of "host", "co-host", "attendee"
-}
-
-// MeetingParticipantRoomSystemCalloutFailedObject is the object at object in
-// the "meeting.participant_room_system_callout_failed" event.
-type MeetingParticipantRoomSystemCalloutFailedObject struct {
-	ID          ID                 `json:"id"`           // required
-	UUID        string             `json:"uuid"`         // required
-	HostID      string             `json:"host_id"`      // required
-	MessageID   string             `json:"message_id"`   // required
-	InviterName string             `json:"inviter_name"` // required
-	ReasonType  int                `json:"reason_type"`  // required; one of 0, 1, 2, 3, 4, 7, 8, 9, ... (13 values)
-	Participant MeetingParticipant `json:"participant"`  // required
-}
-
-// MeetingParticipantRoomSystemCalloutObject is an object shared by 4 events:
-// "meeting.participant_room_system_callout_accepted",
-// "meeting.participant_room_system_callout_missed",
-// "meeting.participant_room_system_callout_rejected" and 1 more (at object in
-// "meeting.participant_room_system_callout_accepted").
-type MeetingParticipantRoomSystemCalloutObject struct {
-	ID          ID                 `json:"id"`           // required
-	UUID        string             `json:"uuid"`         // required
-	HostID      string             `json:"host_id"`      // required
-	MessageID   string             `json:"message_id"`   // required
-	InviterName string             `json:"inviter_name"` // required
-	Participant MeetingParticipant `json:"participant"`  // required
-}
-
-// MeetingPermanentlyDeletedObject is an object shared by 2 events:
-// "meeting.permanently_deleted" and "meeting.recovered" (at object in
-// "meeting.permanently_deleted").
-type MeetingPermanentlyDeletedObject struct {
-	UUID        string              `json:"uuid"`       // required
-	ID          ID                  `json:"id"`         // required
-	HostID      string              `json:"host_id"`    // required
-	Topic       string              `json:"topic"`      // required
-	Type        int                 `json:"type"`       // required; one of 0, 1, 2, 3, 4, 7, 8
-	StartTime   DateTime            `json:"start_time"` // required
-	Duration    int                 `json:"duration"`   // required
-	Timezone    string              `json:"timezone"`   // required
-	Occurrences []MeetingOccurrence `json:"occurrences,omitempty"`
-}
-
-// MeetingRatingQuality is the object at
-// object.participant.feedback.rating_quality in the
-// "meeting.participant_feedback" event.
-type MeetingRatingQuality struct {
-	Type    string `json:"type,omitempty"`    // one of "2-point"
-	Quality string `json:"quality,omitempty"` // one of "GOOD", "NOT GOOD"
-}
-
-// MeetingRecurrence is an object shared by 3 events: "meeting.created",
-// "webinar.created" and "webinar.updated" (at object.recurrence in
-// "meeting.created").
-type MeetingRecurrence struct {
-	Type           int      `json:"type,omitempty"` // one of 1, 2, 3
-	RepeatInterval int      `json:"repeat_interval,omitempty"`
-	WeeklyDays     string   `json:"weekly_days,omitempty"`
-	MonthlyDay     int      `json:"monthly_day,omitempty"`
-	MonthlyWeekDay int      `json:"monthly_week_day,omitempty"` // one of 1, 2, 3, 4, 5, 6, 7
-	EndTimes       int      `json:"end_times,omitempty"`
-	EndDateTime    DateTime `json:"end_date_time,omitempty"`
-	MonthlyWeek    int      `json:"monthly_week,omitempty"` // one of -1, 1, 2, 3, 4
-}
-
-// MeetingRegistrant is an object shared by 2 events:
-// "meeting.registration_cancelled" and "meeting.registration_denied" (at
-// object.registrant in "meeting.registration_cancelled").
-type MeetingRegistrant struct {
-	ID        ID     `json:"id"`         // required
-	FirstName string `json:"first_name"` // required
-	LastName  string `json:"last_name,omitempty"`
-	Email     string `json:"email"` // required
-}
-
-// MeetingRegistrationApprovedObject is the object at object in the
-// "meeting.registration_approved" event.
-type MeetingRegistrationApprovedObject struct {
-	UUID        string                                `json:"uuid"`       // required
-	ID          ID                                    `json:"id"`         // required
-	HostID      string                                `json:"host_id"`    // required
-	Topic       string                                `json:"topic"`      // required
-	Type        int                                   `json:"type"`       // required; one of 0, 1, 2, 3, 4, 7, 8
-	StartTime   DateTime                              `json:"start_time"` // required
-	Duration    int                                   `json:"duration"`   // required
-	Timezone    string                                `json:"timezone"`   // required
-	Occurrences []MeetingOccurrence                   `json:"occurrences,omitempty"`
-	Registrant  MeetingRegistrationApprovedRegistrant `json:"registrant"` // required
-}
-
-// MeetingRegistrationApprovedRegistrant is the object at object.registrant in
-// the "meeting.registration_approved" event.
-type MeetingRegistrationApprovedRegistrant struct {
-	ID                 ID     `json:"id"`         // required
-	FirstName          string `json:"first_name"` // required
-	LastName           string `json:"last_name,omitempty"`
-	Email              string `json:"email"`    // required
-	JoinURL            string `json:"join_url"` // required
-	ParticipantPinCode int64  `json:"participant_pin_code,omitempty"`
-}
-
-// MeetingRegistrationCreatedObject is the object at object in the
-// "meeting.registration_created" event.
-type MeetingRegistrationCreatedObject struct {
-	UUID        string                               `json:"uuid"`       // required
-	ID          ID                                   `json:"id"`         // required
-	HostID      string                               `json:"host_id"`    // required
-	Topic       string                               `json:"topic"`      // required
-	Type        int                                  `json:"type"`       // required; one of 0, 1, 2, 3, 4, 7, 8
-	StartTime   DateTime                             `json:"start_time"` // required
-	Duration    int                                  `json:"duration"`   // required
-	Timezone    string                               `json:"timezone"`   // required
-	Occurrences []MeetingOccurrence                  `json:"occurrences,omitempty"`
-	Registrant  MeetingRegistrationCreatedRegistrant `json:"registrant"` // required
-}
-
-// MeetingRegistrationCreatedRegistrant is the object at object.registrant in
-// the "meeting.registration_created" event.
-type MeetingRegistrationCreatedRegistrant struct {
-	ID                    ID                      `json:"id"`         // required
-	FirstName             string                  `json:"first_name"` // required
-	LastName              string                  `json:"last_name,omitempty"`
-	Email                 string                  `json:"email"` // required
-	Address               string                  `json:"address,omitempty"`
-	City                  string                  `json:"city,omitempty"`
-	Country               string                  `json:"country,omitempty"`
-	Zip                   string                  `json:"zip,omitempty"`
-	State                 string                  `json:"state,omitempty"`
-	Phone                 string                  `json:"phone,omitempty"`
-	Industry              string                  `json:"industry,omitempty"`
-	Org                   string                  `json:"org,omitempty"`
-	JobTitle              string                  `json:"job_title,omitempty"`
-	PurchasingTimeFrame   string                  `json:"purchasing_time_frame,omitempty"`    // one of "", "Within a month", "1-3 months", "4-6 months", "More than 6 months", "No timeframe"
-	RoleInPurchaseProcess string                  `json:"role_in_purchase_process,omitempty"` // one of "", "Decision Maker", "Evaluator/Recommender", "Influencer", "Not involved"
-	NoOfEmployees         string                  `json:"no_of_employees,omitempty"`          // one of "", "1-20", "21-50", "51-100", "101-250", "251-500", "501-1,000", "1,001-5,000", ... (10 values)
-	Comments              string                  `json:"comments,omitempty"`
-	CustomQuestions       []MeetingCustomQuestion `json:"custom_questions,omitempty"`
-	Status                string                  `json:"status"`   // required; one of "approved", "pending"
-	JoinURL               string                  `json:"join_url"` // required
-	ParticipantPinCode    int64                   `json:"participant_pin_code,omitempty"`
-}
-
-// MeetingRegistrationObject is an object shared by 2 events:
-// "meeting.registration_cancelled" and "meeting.registration_denied" (at object
-// in "meeting.registration_cancelled").
-type MeetingRegistrationObject struct {
-	UUID        string              `json:"uuid"`       // required
-	ID          ID                  `json:"id"`         // required
-	HostID      string              `json:"host_id"`    // required
-	Topic       string              `json:"topic"`      // required
-	Type        int                 `json:"type"`       // required; one of 0, 1, 2, 3, 4, 7, 8
-	StartTime   DateTime            `json:"start_time"` // required
-	Duration    int                 `json:"duration"`   // required
-	Timezone    string              `json:"timezone"`   // required
-	Occurrences []MeetingOccurrence `json:"occurrences,omitempty"`
-	Registrant  MeetingRegistrant   `json:"registrant"` // required
-}
-
-// MeetingRiskAlertObject is the object at object in the "meeting.risk_alert"
-// event.
-type MeetingRiskAlertObject struct {
-	ID          ID                 `json:"id"`         // required
-	UUID        string             `json:"uuid"`       // required
-	HostID      string             `json:"host_id"`    // required
-	HostEmail   string             `json:"host_email"` // required
-	Topic       string             `json:"topic,omitempty"`
-	Type        int                `json:"type"` // required; one of 0, 1, 2, 3, 4, 7, 8
-	StartTime   DateTime           `json:"start_time,omitempty"`
-	Timezone    string             `json:"timezone,omitempty"`
-	ArmnDetails MeetingArmnDetails `json:"armn_details"` // required
-}
-
-// MeetingSettings is the object at object.settings in the "meeting.updated"
-// event.
-type MeetingSettings struct {
-	HostVideo                            bool                              `json:"host_video,omitempty"`
-	ParticipantVideo                     bool                              `json:"participant_video,omitempty"`
-	JoinBeforeHost                       bool                              `json:"join_before_host,omitempty"`
-	JbhTime                              int                               `json:"jbh_time,omitempty"` // one of 0, 5, 10
-	MuteUponEntry                        bool                              `json:"mute_upon_entry,omitempty"`
-	Audio                                string                            `json:"audio,omitempty"`          // one of "telephony", "voip", "both"
-	AutoRecording                        string                            `json:"auto_recording,omitempty"` // one of "local", "cloud", "none"
-	UsePmi                               bool                              `json:"use_pmi,omitempty"`
-	WaitingRoom                          bool                              `json:"waiting_room,omitempty"`
-	Watermark                            bool                              `json:"watermark,omitempty"`
-	EnforceLogin                         bool                              `json:"enforce_login,omitempty"`
-	EnforceLoginDomains                  string                            `json:"enforce_login_domains,omitempty"`
-	ApprovalType                         int                               `json:"approval_type,omitempty"`     // one of 0, 1, 2
-	RegistrationType                     int                               `json:"registration_type,omitempty"` // one of 1, 2, 3
-	AlternativeHosts                     string                            `json:"alternative_hosts,omitempty"`
-	MeetingAuthentication                bool                              `json:"meeting_authentication,omitempty"`
-	AuthenticationOption                 string                            `json:"authentication_option,omitempty"`
-	AuthenticationName                   string                            `json:"authentication_name,omitempty"`
-	AuthenticationDomains                string                            `json:"authentication_domains,omitempty"`
-	MeetingInvitees                      []MeetingInvitee                  `json:"meeting_invitees,omitempty"`
-	LanguageInterpretation               MeetingLanguageInterpretation     `json:"language_interpretation,omitempty"`
-	SignLanguageInterpretation           MeetingSignLanguageInterpretation `json:"sign_language_interpretation,omitempty"`
-	ContinuousMeetingChat                MeetingContinuousMeetingChat      `json:"continuous_meeting_chat,omitempty"`
-	AutoStartMeetingSummary              bool                              `json:"auto_start_meeting_summary,omitempty"`
-	WhoWillReceiveSummary                int                               `json:"who_will_receive_summary,omitempty"` // one of 1, 2, 3, 4
-	AutoStartAICompanionQuestions        bool                              `json:"auto_start_ai_companion_questions,omitempty"`
-	WhoCanAskQuestions                   int                               `json:"who_can_ask_questions,omitempty"` // one of 1, 2, 3, 4, 5
-	SummaryTemplateID                    string                            `json:"summary_template_id,omitempty"`
-	AllowHostControlParticipantMuteState bool                              `json:"allow_host_control_participant_mute_state,omitempty"`
-	EmailInAttendeeReport                bool                              `json:"email_in_attendee_report,omitempty"`
-}
-
-// MeetingShareWithUser is the object at object.share_with_users[] in the
-// "meeting.summary_shared" event.
-type MeetingShareWithUser struct {
-	UserEmail string `json:"user_email"` // required
-}
-
-// MeetingSharingDetails is an object shared by 6 events:
-// "meeting.breakout_room_sharing_ended",
-// "meeting.breakout_room_sharing_started", "meeting.sharing_ended" and 3 more
-// (at object.participant.sharing_details in
-// "meeting.breakout_room_sharing_ended").
-type MeetingSharingDetails struct {
-	Content    string   `json:"content"`     // required; one of "application", "whiteboard", "desktop", "airplay", "camera", "unknown"
-	LinkSource string   `json:"link_source"` // required; one of "", "deep_link", "in_meeting"
-	FileLink   string   `json:"file_link"`   // required
-	DateTime   DateTime `json:"date_time"`   // required
-	Source     string   `json:"source"`      // required; one of "", "dropbox"
-}
-
-// MeetingSharingEndedParticipant is an object shared by 4 events:
-// "meeting.sharing_ended", "meeting.sharing_started", "webinar.sharing_ended"
-// and 1 more (at object.participant in "meeting.sharing_ended").
-type MeetingSharingEndedParticipant struct {
-	UserID         string                `json:"user_id"` // required
-	UserName       string                `json:"user_name,omitempty"`
-	ID             ID                    `json:"id,omitempty"`
-	SharingDetails MeetingSharingDetails `json:"sharing_details"` // required
-}
-
-// MeetingSharingObject is an object shared by 2 events: "meeting.sharing_ended"
-// and "meeting.sharing_started" (at object in "meeting.sharing_ended").
-type MeetingSharingObject struct {
-	ID          ID                             `json:"id"`         // required
-	UUID        string                         `json:"uuid"`       // required
-	HostID      string                         `json:"host_id"`    // required
-	Topic       string                         `json:"topic"`      // required
-	Type        int                            `json:"type"`       // required; one of 0, 1, 2, 3, 4, 7, 8
-	StartTime   DateTime                       `json:"start_time"` // required
-	Timezone    string                         `json:"timezone,omitempty"`
-	Duration    int                            `json:"duration"`    // required
-	Participant MeetingSharingEndedParticipant `json:"participant"` // required
-}
-
-// MeetingSignLanguageInterpretation is the object at
-// object.settings.sign_language_interpretation in the "meeting.updated" event.
-type MeetingSignLanguageInterpretation struct {
-	Enable       bool                 `json:"enable"` // required
-	Interpreters []MeetingInterpreter `json:"interpreters,omitempty"`
-}
-
-// MeetingSummaryCompletedObject is the object at object in the
-// "meeting.summary_completed" event.
+// MeetingSummaryCompletedObject is the "object" object in the
+// meeting.summary_completed payload (at object).
 type MeetingSummaryCompletedObject struct {
 	MeetingHostID           string                 `json:"meeting_host_id"`            // required
 	MeetingHostEmail        string                 `json:"meeting_host_email"`         // required
@@ -2140,17 +2427,17 @@ type MeetingSummaryCompletedObject struct {
 	SummaryDocURL           string                 `json:"summary_doc_url,omitempty"`
 }
 
-// MeetingSummaryDetail is an object shared by 2 events:
-// "meeting.summary_completed" and "meeting.summary_updated" (at
-// object.summary_details[] in "meeting.summary_completed").
+// MeetingSummaryDetail is an element of the "summary_details" array in the
+// payloads of meeting.summary_completed and meeting.summary_updated (at
+// object.summary_details[]).
 type MeetingSummaryDetail struct {
 	Label   string `json:"label"`   // required
 	Summary string `json:"summary"` // required
 }
 
-// MeetingSummaryObject is an object shared by 3 events:
-// "meeting.summary_deleted", "meeting.summary_recovered" and
-// "meeting.summary_trashed" (at object in "meeting.summary_deleted").
+// MeetingSummaryObject is the "object" object in the payloads of
+// meeting.summary_deleted, meeting.summary_recovered and
+// meeting.summary_trashed (at object).
 type MeetingSummaryObject struct {
 	MeetingHostID           string   `json:"meeting_host_id"`            // required
 	MeetingHostEmail        string   `json:"meeting_host_email"`         // required
@@ -2166,99 +2453,105 @@ type MeetingSummaryObject struct {
 	SummaryTitle            string   `json:"summary_title"`              // required
 }
 
-// MeetingSummarySharedObject is the object at object in the
-// "meeting.summary_shared" event.
+// MeetingSummarySharedObject is the "object" object in the
+// meeting.summary_shared payload (at object).
 type MeetingSummarySharedObject struct {
-	MeetingHostID           string                 `json:"meeting_host_id"`            // required
-	MeetingHostEmail        string                 `json:"meeting_host_email"`         // required
-	MeetingUUID             string                 `json:"meeting_uuid"`               // required
-	MeetingID               ID                     `json:"meeting_id"`                 // required
-	MeetingTopic            string                 `json:"meeting_topic"`              // required
-	MeetingStartTime        DateTime               `json:"meeting_start_time"`         // required
-	MeetingEndTime          DateTime               `json:"meeting_end_time"`           // required
-	SummaryStartTime        DateTime               `json:"summary_start_time"`         // required
-	SummaryEndTime          DateTime               `json:"summary_end_time"`           // required
-	SummaryCreatedTime      DateTime               `json:"summary_created_time"`       // required
-	SummaryLastModifiedTime DateTime               `json:"summary_last_modified_time"` // required
-	SummaryTitle            string                 `json:"summary_title"`              // required
-	ShareWithUsers          []MeetingShareWithUser `json:"share_with_users"`           // required
+	MeetingHostID           string                              `json:"meeting_host_id"`            // required
+	MeetingHostEmail        string                              `json:"meeting_host_email"`         // required
+	MeetingUUID             string                              `json:"meeting_uuid"`               // required
+	MeetingID               ID                                  `json:"meeting_id"`                 // required
+	MeetingTopic            string                              `json:"meeting_topic"`              // required
+	MeetingStartTime        DateTime                            `json:"meeting_start_time"`         // required
+	MeetingEndTime          DateTime                            `json:"meeting_end_time"`           // required
+	SummaryStartTime        DateTime                            `json:"summary_start_time"`         // required
+	SummaryEndTime          DateTime                            `json:"summary_end_time"`           // required
+	SummaryCreatedTime      DateTime                            `json:"summary_created_time"`       // required
+	SummaryLastModifiedTime DateTime                            `json:"summary_last_modified_time"` // required
+	SummaryTitle            string                              `json:"summary_title"`              // required
+	ShareWithUsers          []MeetingSummarySharedShareWithUser `json:"share_with_users"`           // required
 }
 
-// MeetingSummaryUpdatedObject is the object at object in the
-// "meeting.summary_updated" event.
+// MeetingSummarySharedShareWithUser is an element of the "share_with_users"
+// array in the meeting.summary_shared payload (at object.share_with_users[]).
+type MeetingSummarySharedShareWithUser struct {
+	UserEmail string `json:"user_email"` // required
+}
+
+// MeetingSummaryUpdatedObject is the "object" object in the
+// meeting.summary_updated payload (at object).
 type MeetingSummaryUpdatedObject struct {
-	MeetingHostID                string                 `json:"meeting_host_id"`                  // required
-	MeetingHostEmail             string                 `json:"meeting_host_email"`               // required
-	MeetingUUID                  string                 `json:"meeting_uuid"`                     // required
-	MeetingID                    ID                     `json:"meeting_id"`                       // required
-	MeetingTopic                 string                 `json:"meeting_topic"`                    // required
-	MeetingStartTime             DateTime               `json:"meeting_start_time"`               // required
-	MeetingEndTime               DateTime               `json:"meeting_end_time"`                 // required
-	SummaryStartTime             DateTime               `json:"summary_start_time"`               // required
-	SummaryEndTime               DateTime               `json:"summary_end_time"`                 // required
-	SummaryCreatedTime           DateTime               `json:"summary_created_time"`             // required
-	SummaryLastModifiedTime      DateTime               `json:"summary_last_modified_time"`       // required
-	SummaryLastModifiedUserID    string                 `json:"summary_last_modified_user_id"`    // required
-	SummaryLastModifiedUserEmail string                 `json:"summary_last_modified_user_email"` // required
-	SummaryTitle                 string                 `json:"summary_title"`                    // required
-	SummaryOverview              string                 `json:"summary_overview,omitempty"`
-	SummaryDetails               []MeetingSummaryDetail `json:"summary_details"` // required
-	NextSteps                    []string               `json:"next_steps"`      // required
-	EditedSummary                MeetingEditedSummary   `json:"edited_summary"`  // required
-	SummaryContent               string                 `json:"summary_content,omitempty"`
-	SummaryDocURL                string                 `json:"summary_doc_url,omitempty"`
+	MeetingHostID                string                      `json:"meeting_host_id"`                  // required
+	MeetingHostEmail             string                      `json:"meeting_host_email"`               // required
+	MeetingUUID                  string                      `json:"meeting_uuid"`                     // required
+	MeetingID                    ID                          `json:"meeting_id"`                       // required
+	MeetingTopic                 string                      `json:"meeting_topic"`                    // required
+	MeetingStartTime             DateTime                    `json:"meeting_start_time"`               // required
+	MeetingEndTime               DateTime                    `json:"meeting_end_time"`                 // required
+	SummaryStartTime             DateTime                    `json:"summary_start_time"`               // required
+	SummaryEndTime               DateTime                    `json:"summary_end_time"`                 // required
+	SummaryCreatedTime           DateTime                    `json:"summary_created_time"`             // required
+	SummaryLastModifiedTime      DateTime                    `json:"summary_last_modified_time"`       // required
+	SummaryLastModifiedUserID    string                      `json:"summary_last_modified_user_id"`    // required
+	SummaryLastModifiedUserEmail string                      `json:"summary_last_modified_user_email"` // required
+	SummaryTitle                 string                      `json:"summary_title"`                    // required
+	SummaryOverview              string                      `json:"summary_overview,omitempty"`
+	SummaryDetails               []MeetingSummaryDetail      `json:"summary_details"` // required
+	NextSteps                    []string                    `json:"next_steps"`      // required
+	EditedSummary                MeetingUpdatedEditedSummary `json:"edited_summary"`  // required
+	SummaryContent               string                      `json:"summary_content,omitempty"`
+	SummaryDocURL                string                      `json:"summary_doc_url,omitempty"`
 }
 
-// MeetingTestResult is the object at object.test_result in the
-// "meeting.device_tested" event.
-type MeetingTestResult struct {
-	UserID           string `json:"user_id"`           // required
-	UserName         string `json:"user_name"`         // required
-	CameraStatus     int    `json:"camera_status"`     // required; one of 0, 1, 2
-	SpeakerStatus    int    `json:"speaker_status"`    // required; one of 0, 1, 2
-	MicrophoneStatus int    `json:"microphone_status"` // required; one of 0, 1, 2
-	OS               string `json:"os,omitempty"`
+// MeetingUpdatedEditedSummary is the "edited_summary" object in the
+// meeting.summary_updated payload (at object.edited_summary).
+type MeetingUpdatedEditedSummary struct {
+	SummaryOverview string   `json:"summary_overview,omitempty"`
+	SummaryDetails  string   `json:"summary_details,omitempty"`
+	NextSteps       []string `json:"next_steps,omitempty"`
 }
 
-// MeetingTrackingField is the object at object.tracking_fields[] in the
-// "meeting.updated" event.
-type MeetingTrackingField struct {
-	Field string `json:"field,omitempty"`
-	Value string `json:"value,omitempty"`
-}
-
-// MeetingUpdatedInterpreter is the object at
-// object.settings.language_interpretation.interpreters[] in the
-// "meeting.updated" event.
+// MeetingUpdatedInterpreter is an element of the "interpreters" array in the
+// meeting.updated payload (at
+// object.settings.language_interpretation.interpreters[] in meeting.updated,
+// and elsewhere).
 type MeetingUpdatedInterpreter struct {
 	Email                string `json:"email,omitempty"`
 	Languages            string `json:"languages,omitempty"`
 	InterpreterLanguages string `json:"interpreter_languages,omitempty"`
 }
 
-// MeetingUpdatedObject is the object at object in the "meeting.updated" event.
-type MeetingUpdatedObject struct {
-	ID                ID                         `json:"id"` // required
-	UUID              string                     `json:"uuid,omitempty"`
-	HostID            string                     `json:"host_id,omitempty"`
-	Topic             string                     `json:"topic,omitempty"`
-	Type              int                        `json:"type,omitempty"` // one of 0, 1, 2, 3, 4, 7, 8, 10
-	StartTime         DateTime                   `json:"start_time,omitempty"`
-	Duration          int                        `json:"duration,omitempty"`
-	Timezone          string                     `json:"timezone,omitempty"`
-	JoinURL           string                     `json:"join_url,omitempty"`
-	Password          string                     `json:"password,omitempty"`
-	Agenda            string                     `json:"agenda,omitempty"`
-	RegistrationURL   string                     `json:"registration_url,omitempty"`
-	RecurrenceEventID string                     `json:"recurrence_event_id,omitempty"`
-	Occurrences       []MeetingCreatedOccurrence `json:"occurrences,omitempty"`
-	Settings          MeetingSettings            `json:"settings,omitempty"`
-	Recurrence        MeetingUpdatedRecurrence   `json:"recurrence,omitempty"`
-	TrackingFields    []MeetingTrackingField     `json:"tracking_fields,omitempty"`
+// MeetingUpdatedLanguageInterpretation is the "language_interpretation" object
+// in the meeting.updated payload (at object.settings.language_interpretation in
+// meeting.updated, and elsewhere).
+type MeetingUpdatedLanguageInterpretation struct {
+	Enable       bool                        `json:"enable"` // required
+	Interpreters []MeetingUpdatedInterpreter `json:"interpreters,omitempty"`
 }
 
-// MeetingUpdatedRecurrence is the object at object.recurrence in the
-// "meeting.updated" event.
+// MeetingUpdatedObject is the "object" object in the meeting.updated payload
+// (at object in meeting.updated, and elsewhere).
+type MeetingUpdatedObject struct {
+	ID                ID                            `json:"id"` // required
+	UUID              string                        `json:"uuid,omitempty"`
+	HostID            string                        `json:"host_id,omitempty"`
+	Topic             string                        `json:"topic,omitempty"`
+	Type              int                           `json:"type,omitempty"` // one of 0, 1, 2, 3, 4, 7, 8, 10
+	StartTime         DateTime                      `json:"start_time,omitempty"`
+	Duration          int                           `json:"duration,omitempty"`
+	Timezone          string                        `json:"timezone,omitempty"`
+	JoinURL           string                        `json:"join_url,omitempty"`
+	Password          string                        `json:"password,omitempty"`
+	Agenda            string                        `json:"agenda,omitempty"`
+	RegistrationURL   string                        `json:"registration_url,omitempty"`
+	RecurrenceEventID string                        `json:"recurrence_event_id,omitempty"`
+	Occurrences       []ObjectOccurrence            `json:"occurrences,omitempty"`
+	Settings          MeetingUpdatedSettings        `json:"settings"`
+	Recurrence        MeetingUpdatedRecurrence      `json:"recurrence"`
+	TrackingFields    []MeetingUpdatedTrackingField `json:"tracking_fields,omitempty"`
+}
+
+// MeetingUpdatedRecurrence is the "recurrence" object in the meeting.updated
+// payload (at object.recurrence in meeting.updated, and elsewhere).
 type MeetingUpdatedRecurrence struct {
 	Type           int      `json:"type,omitempty"` // one of 1, 2, 3
 	RepeatInterval int      `json:"repeat_interval,omitempty"`
@@ -2270,80 +2563,305 @@ type MeetingUpdatedRecurrence struct {
 	MonthlyWeek    int      `json:"monthly_week,omitempty"` // one of -1, 1, 2, 3, 4
 }
 
-// Participant is the object at object.participant in the
-// "meeting.participant_joined" event.
-type Participant struct {
-	UserID            string   `json:"user_id"`   // required
-	UserName          string   `json:"user_name"` // required
+// MeetingUpdatedScope is the value of the "scope" member in the meeting.updated
+// payload. Zoom's schema lists the values below; a value it does not list still
+// decodes, as it is.
+type MeetingUpdatedScope string
+
+// The values of MeetingUpdatedScope that Zoom's schema lists.
+const (
+	MeetingUpdatedScopeSingle MeetingUpdatedScope = "single"
+	MeetingUpdatedScopeAll    MeetingUpdatedScope = "all"
+	MeetingUpdatedScopeRange  MeetingUpdatedScope = "range"
+)
+
+// String returns the value as Zoom sent it.
+func (v MeetingUpdatedScope) String() string { return string(v) }
+
+// MeetingUpdatedSettings is the "settings" object in the meeting.updated
+// payload (at object.settings in meeting.updated, and elsewhere).
+type MeetingUpdatedSettings struct {
+	HostVideo                            bool                                     `json:"host_video,omitempty"`
+	ParticipantVideo                     bool                                     `json:"participant_video,omitempty"`
+	JoinBeforeHost                       bool                                     `json:"join_before_host,omitempty"`
+	JBHTime                              int                                      `json:"jbh_time,omitempty"` // one of 0, 5, 10
+	MuteUponEntry                        bool                                     `json:"mute_upon_entry,omitempty"`
+	Audio                                UpdatedAudio                             `json:"audio,omitempty"`
+	AutoRecording                        UpdatedAutoRecording                     `json:"auto_recording,omitempty"`
+	UsePMI                               bool                                     `json:"use_pmi,omitempty"`
+	WaitingRoom                          bool                                     `json:"waiting_room,omitempty"`
+	Watermark                            bool                                     `json:"watermark,omitempty"`
+	EnforceLogin                         bool                                     `json:"enforce_login,omitempty"`
+	EnforceLoginDomains                  string                                   `json:"enforce_login_domains,omitempty"`
+	ApprovalType                         int                                      `json:"approval_type,omitempty"`     // one of 0, 1, 2
+	RegistrationType                     int                                      `json:"registration_type,omitempty"` // one of 1, 2, 3
+	AlternativeHosts                     string                                   `json:"alternative_hosts,omitempty"`
+	MeetingAuthentication                bool                                     `json:"meeting_authentication,omitempty"`
+	AuthenticationOption                 string                                   `json:"authentication_option,omitempty"`
+	AuthenticationName                   string                                   `json:"authentication_name,omitempty"`
+	AuthenticationDomains                string                                   `json:"authentication_domains,omitempty"`
+	MeetingInvitees                      []MeetingInvitee                         `json:"meeting_invitees,omitempty"`
+	LanguageInterpretation               MeetingUpdatedLanguageInterpretation     `json:"language_interpretation"`
+	SignLanguageInterpretation           MeetingUpdatedSignLanguageInterpretation `json:"sign_language_interpretation"`
+	ContinuousMeetingChat                UpdatedContinuousMeetingChat             `json:"continuous_meeting_chat"`
+	AutoStartMeetingSummary              bool                                     `json:"auto_start_meeting_summary,omitempty"`
+	WhoWillReceiveSummary                int                                      `json:"who_will_receive_summary,omitempty"` // one of 1, 2, 3, 4
+	AutoStartAICompanionQuestions        bool                                     `json:"auto_start_ai_companion_questions,omitempty"`
+	WhoCanAskQuestions                   int                                      `json:"who_can_ask_questions,omitempty"` // one of 1, 2, 3, 4, 5
+	SummaryTemplateID                    string                                   `json:"summary_template_id,omitempty"`
+	AllowHostControlParticipantMuteState bool                                     `json:"allow_host_control_participant_mute_state,omitempty"`
+	EmailInAttendeeReport                bool                                     `json:"email_in_attendee_report,omitempty"`
+}
+
+// MeetingUpdatedSignLanguageInterpretation is the
+// "sign_language_interpretation" object in the meeting.updated payload (at
+// object.settings.sign_language_interpretation in meeting.updated, and
+// elsewhere).
+type MeetingUpdatedSignLanguageInterpretation struct {
+	Enable       bool                 `json:"enable"` // required
+	Interpreters []UpdatedInterpreter `json:"interpreters,omitempty"`
+}
+
+// MeetingUpdatedTrackingField is an element of the "tracking_fields" array in
+// the meeting.updated payload (at object.tracking_fields[] in meeting.updated,
+// and elsewhere).
+type MeetingUpdatedTrackingField struct {
+	Field string `json:"field,omitempty"`
+	Value string `json:"value,omitempty"`
+}
+
+// MeetingWaitingRoomParticipant is the "participant" object in the payloads of
+// meeting.participant_joined_waiting_room,
+// meeting.participant_left_waiting_room and
+// meeting.participant_put_in_waiting_room (at object.participant).
+type MeetingWaitingRoomParticipant struct {
+	UserID            string   `json:"user_id"` // required
+	UserName          string   `json:"user_name,omitempty"`
 	ID                ID       `json:"id,omitempty"`
 	ParticipantUUID   string   `json:"participant_uuid,omitempty"`
-	JoinTime          DateTime `json:"join_time"` // required
+	DateTime          DateTime `json:"date_time"` // required
 	Email             string   `json:"email"`     // required
-	RegistrantID      string   `json:"registrant_id,omitempty"`
+	PhoneNumber       ID       `json:"phone_number,omitempty"`
 	ParticipantUserID string   `json:"participant_user_id,omitempty"`
 	CustomerKey       string   `json:"customer_key,omitempty"`
-	PhoneNumber       string   `json:"phone_number,omitempty"`
+	RegistrantID      string   `json:"registrant_id,omitempty"`
 }
 
-// RecordingArchiveFile is the object at object.archive_files[] in the
-// "recording.archive_files_completed" event.
-type RecordingArchiveFile struct {
-	ID                    ID       `json:"id,omitempty"`
-	FileType              string   `json:"file_type,omitempty"` // one of "MP4", "M4A", "TRANSCRIPT", "CHAT", "CC", "CHAT_MESSAGE"
-	FileExtension         string   `json:"file_extension,omitempty"`
-	FileName              string   `json:"file_name,omitempty"`
-	FileSize              int64    `json:"file_size,omitempty"`
-	DownloadURL           string   `json:"download_url,omitempty"`
-	Status                string   `json:"status,omitempty"`         // one of "completed", "processing", "failed"
-	RecordingType         string   `json:"recording_type,omitempty"` // one of "shared_screen_with_speaker_view", "audio_only", "chat_file", "closed_caption", "chat_message"
-	Individual            bool     `json:"individual,omitempty"`
-	ParticipantEmail      string   `json:"participant_email,omitempty"`
-	ParticipantJoinTime   DateTime `json:"participant_join_time,omitempty"`
-	ParticipantLeaveTime  DateTime `json:"participant_leave_time,omitempty"`
-	EncryptionFingerprint string   `json:"encryption_fingerprint,omitempty"`
-	NumberOfMessages      int      `json:"number_of_messages,omitempty"`
-	StorageLocation       string   `json:"storage_location,omitempty"` // one of "US", "AU", "BR", "CA", "EU", "IN", "JP", "SG", ... (9 values)
+// ObjectOccurrence is an element of the "occurrences" array in the payloads of
+// meeting.created, meeting.updated, webinar.created and 1 more events (at
+// object.occurrences[] in meeting.created, and elsewhere).
+type ObjectOccurrence struct {
+	OccurrenceID string   `json:"occurrence_id"` // required
+	StartTime    DateTime `json:"start_time"`    // required
+	Duration     int      `json:"duration,omitempty"`
+	Status       Status   `json:"status,omitempty"`
 }
 
-// RecordingArchiveFilesCompletedObject is the object at object in the
-// "recording.archive_files_completed" event.
+// ObjectRecordingFile is an element of the "recording_files" array in the
+// payloads of recording.deleted and recording.recovered (at
+// object.recording_files[]).
+type ObjectRecordingFile struct {
+	ID             ID                     `json:"id"`              // required
+	MeetingID      string                 `json:"meeting_id"`      // required
+	RecordingStart DateTime               `json:"recording_start"` // required
+	RecordingEnd   DateTime               `json:"recording_end"`   // required
+	FileType       RecordingFileType      `json:"file_type"`       // required
+	FileSize       int64                  `json:"file_size"`       // required
+	FileExtension  RecordingFileExtension `json:"file_extension"`  // required
+	FileName       string                 `json:"file_name,omitempty"`
+	PlayURL        string                 `json:"play_url,omitempty"`
+	DownloadURL    string                 `json:"download_url"`   // required
+	Status         RecordingStatus        `json:"status"`         // required
+	RecordingType  RecordingType          `json:"recording_type"` // required
+}
+
+// Occurrence is an element of the "occurrences" array in the payloads of
+// meeting.deleted, meeting.permanently_deleted, meeting.recovered and 11 more
+// events (at object.occurrences[]).
+type Occurrence struct {
+	OccurrenceID string   `json:"occurrence_id"` // required
+	StartTime    DateTime `json:"start_time"`    // required
+}
+
+// Operation is the value of the "operation" member in the payloads of
+// meeting.permanently_deleted, meeting.recovered, webinar.created and 3 more
+// events. Zoom's schema lists the values below; a value it does not list still
+// decodes, as it is.
+type Operation string
+
+// The values of Operation that Zoom's schema lists.
+const (
+	OperationAll    Operation = "all"
+	OperationSingle Operation = "single"
+)
+
+// String returns the value as Zoom sent it.
+func (v Operation) String() string { return string(v) }
+
+// ParticipantChangedNewRole is the value of the "new_role" member in the
+// payloads of meeting.participant_role_changed and
+// webinar.participant_role_changed (at object.participant). Zoom's schema lists
+// the values below; a value it does not list still decodes, as it is.
+type ParticipantChangedNewRole string
+
+// The values of ParticipantChangedNewRole that Zoom's schema lists.
+const (
+	ParticipantChangedNewRoleHost     ParticipantChangedNewRole = "host"
+	ParticipantChangedNewRoleCoHost   ParticipantChangedNewRole = "co-host"
+	ParticipantChangedNewRoleAttendee ParticipantChangedNewRole = "attendee"
+)
+
+// String returns the value as Zoom sent it.
+func (v ParticipantChangedNewRole) String() string { return string(v) }
+
+// ParticipantChangedOldRole is the value of the "old_role" member in the
+// payloads of meeting.participant_role_changed and
+// webinar.participant_role_changed (at object.participant). Zoom's schema lists
+// the values below; a value it does not list still decodes, as it is.
+type ParticipantChangedOldRole string
+
+// The values of ParticipantChangedOldRole that Zoom's schema lists.
+const (
+	ParticipantChangedOldRoleHost     ParticipantChangedOldRole = "host"
+	ParticipantChangedOldRoleCoHost   ParticipantChangedOldRole = "co-host"
+	ParticipantChangedOldRoleAttendee ParticipantChangedOldRole = "attendee"
+)
+
+// String returns the value as Zoom sent it.
+func (v ParticipantChangedOldRole) String() string { return string(v) }
+
+// RecordingArchiveFilesCompletedFileType is the value of the "file_type" member
+// in the recording.archive_files_completed payload (at object.archive_files[]).
+// Zoom's schema lists the values below; a value it does not list still decodes,
+// as it is.
+type RecordingArchiveFilesCompletedFileType string
+
+// The values of RecordingArchiveFilesCompletedFileType that Zoom's schema lists.
+const (
+	RecordingArchiveFilesCompletedFileTypeMp4         RecordingArchiveFilesCompletedFileType = "MP4"
+	RecordingArchiveFilesCompletedFileTypeM4A         RecordingArchiveFilesCompletedFileType = "M4A"
+	RecordingArchiveFilesCompletedFileTypeTranscript  RecordingArchiveFilesCompletedFileType = "TRANSCRIPT"
+	RecordingArchiveFilesCompletedFileTypeChat        RecordingArchiveFilesCompletedFileType = "CHAT"
+	RecordingArchiveFilesCompletedFileTypeCc          RecordingArchiveFilesCompletedFileType = "CC"
+	RecordingArchiveFilesCompletedFileTypeChatMessage RecordingArchiveFilesCompletedFileType = "CHAT_MESSAGE"
+)
+
+// String returns the value as Zoom sent it.
+func (v RecordingArchiveFilesCompletedFileType) String() string { return string(v) }
+
+// RecordingArchiveFilesCompletedMeetingType is the value of the "meeting_type"
+// member in the recording.archive_files_completed payload (at object). Zoom's
+// schema lists the values below; a value it does not list still decodes, as it
+// is.
+type RecordingArchiveFilesCompletedMeetingType string
+
+// The values of RecordingArchiveFilesCompletedMeetingType that Zoom's schema lists.
+const (
+	RecordingArchiveFilesCompletedMeetingTypeInternal RecordingArchiveFilesCompletedMeetingType = "internal"
+	RecordingArchiveFilesCompletedMeetingTypeExternal RecordingArchiveFilesCompletedMeetingType = "external"
+)
+
+// String returns the value as Zoom sent it.
+func (v RecordingArchiveFilesCompletedMeetingType) String() string { return string(v) }
+
+// RecordingArchiveFilesCompletedObject is the "object" object in the
+// recording.archive_files_completed payload (at object).
 type RecordingArchiveFilesCompletedObject struct {
-	UUID             string                 `json:"uuid,omitempty"`
-	ID               ID                     `json:"id,omitempty"`
-	HostID           string                 `json:"host_id,omitempty"`
-	Topic            string                 `json:"topic,omitempty"`
-	Type             int                    `json:"type,omitempty"` // one of 1, 2, 3, 4, 5, 6, 7, 8, ... (10 values)
-	StartTime        DateTime               `json:"start_time,omitempty"`
-	Timezone         string                 `json:"timezone,omitempty"`
-	Duration         int                    `json:"duration,omitempty"`
-	DurationInSecond int                    `json:"duration_in_second,omitempty"`
-	TotalSize        int64                  `json:"total_size,omitempty"`
-	RecordingCount   int                    `json:"recording_count,omitempty"`
-	MeetingType      string                 `json:"meeting_type,omitempty"` // one of "internal", "external"
-	AccountName      string                 `json:"account_name,omitempty"`
-	CompleteTime     DateTime               `json:"complete_time,omitempty"`
-	IsBreakoutRoom   bool                   `json:"is_breakout_room,omitempty"`
-	ParentMeetingID  string                 `json:"parent_meeting_id,omitempty"`
-	ArchiveFiles     []RecordingArchiveFile `json:"archive_files,omitempty"`
-	Status           string                 `json:"status,omitempty"` // one of "completed", "processing"
-	GroupID          string                 `json:"group_id,omitempty"`
+	UUID             string                                    `json:"uuid,omitempty"`
+	ID               ID                                        `json:"id,omitempty"`
+	HostID           string                                    `json:"host_id,omitempty"`
+	Topic            string                                    `json:"topic,omitempty"`
+	Type             int                                       `json:"type,omitempty"` // one of 1, 2, 3, 4, 5, 6, 7, 8, ... (10 values)
+	StartTime        DateTime                                  `json:"start_time,omitempty"`
+	Timezone         string                                    `json:"timezone,omitempty"`
+	Duration         int                                       `json:"duration,omitempty"`
+	DurationInSecond int                                       `json:"duration_in_second,omitempty"`
+	TotalSize        int64                                     `json:"total_size,omitempty"`
+	RecordingCount   int                                       `json:"recording_count,omitempty"`
+	MeetingType      RecordingArchiveFilesCompletedMeetingType `json:"meeting_type,omitempty"`
+	AccountName      string                                    `json:"account_name,omitempty"`
+	CompleteTime     DateTime                                  `json:"complete_time,omitempty"`
+	IsBreakoutRoom   bool                                      `json:"is_breakout_room,omitempty"`
+	ParentMeetingID  string                                    `json:"parent_meeting_id,omitempty"`
+	ArchiveFiles     []RecordingFilesCompletedArchiveFile      `json:"archive_files,omitempty"`
+	Status           RecordingStatus                           `json:"status,omitempty"`
+	GroupID          string                                    `json:"group_id,omitempty"`
 }
 
-// RecordingBatchObject is an object shared by 2 events:
-// "recording.batch_deleted" and "recording.batch_recovered" (at object in
-// "recording.batch_deleted").
+// RecordingArchiveFilesCompletedStatus is the value of the "status" member in
+// the recording.archive_files_completed payload (at object.archive_files[]).
+// Zoom's schema lists the values below; a value it does not list still decodes,
+// as it is.
+type RecordingArchiveFilesCompletedStatus string
+
+// The values of RecordingArchiveFilesCompletedStatus that Zoom's schema lists.
+const (
+	RecordingArchiveFilesCompletedStatusCompleted  RecordingArchiveFilesCompletedStatus = "completed"
+	RecordingArchiveFilesCompletedStatusProcessing RecordingArchiveFilesCompletedStatus = "processing"
+	RecordingArchiveFilesCompletedStatusFailed     RecordingArchiveFilesCompletedStatus = "failed"
+)
+
+// String returns the value as Zoom sent it.
+func (v RecordingArchiveFilesCompletedStatus) String() string { return string(v) }
+
+// RecordingArchiveFilesCompletedStorageLocation is the value of the
+// "storage_location" member in the recording.archive_files_completed payload
+// (at object.archive_files[]). Zoom's schema lists the values below; a value it
+// does not list still decodes, as it is.
+type RecordingArchiveFilesCompletedStorageLocation string
+
+// The values of RecordingArchiveFilesCompletedStorageLocation that Zoom's schema lists.
+const (
+	RecordingArchiveFilesCompletedStorageLocationUs RecordingArchiveFilesCompletedStorageLocation = "US"
+	RecordingArchiveFilesCompletedStorageLocationAu RecordingArchiveFilesCompletedStorageLocation = "AU"
+	RecordingArchiveFilesCompletedStorageLocationBr RecordingArchiveFilesCompletedStorageLocation = "BR"
+	RecordingArchiveFilesCompletedStorageLocationCa RecordingArchiveFilesCompletedStorageLocation = "CA"
+	RecordingArchiveFilesCompletedStorageLocationEu RecordingArchiveFilesCompletedStorageLocation = "EU"
+	RecordingArchiveFilesCompletedStorageLocationIn RecordingArchiveFilesCompletedStorageLocation = "IN"
+	RecordingArchiveFilesCompletedStorageLocationJp RecordingArchiveFilesCompletedStorageLocation = "JP"
+	RecordingArchiveFilesCompletedStorageLocationSg RecordingArchiveFilesCompletedStorageLocation = "SG"
+	RecordingArchiveFilesCompletedStorageLocationCh RecordingArchiveFilesCompletedStorageLocation = "CH"
+)
+
+// String returns the value as Zoom sent it.
+func (v RecordingArchiveFilesCompletedStorageLocation) String() string { return string(v) }
+
+// RecordingBatchMeeting is an element of the "meetings" array in the payloads
+// of recording.batch_deleted and recording.batch_recovered (at
+// object.meetings[]).
+type RecordingBatchMeeting struct {
+	MeetingUUID      string   `json:"meeting_uuid,omitempty"`
+	RecordingFileIDs []string `json:"recording_file_ids,omitempty"`
+}
+
+// RecordingBatchObject is the "object" object in the payloads of
+// recording.batch_deleted and recording.batch_recovered (at object).
 type RecordingBatchObject struct {
-	Meetings []RecordingMeeting `json:"meetings"` // required
+	Meetings []RecordingBatchMeeting `json:"meetings"` // required
 }
 
-// RecordingBatchTrashedObject is the object at object in the
-// "recording.batch_trashed" event.
+// RecordingBatchTrashedObject is the "object" object in the
+// recording.batch_trashed payload (at object).
 type RecordingBatchTrashedObject struct {
 	MeetingUuids []string `json:"meeting_uuids"` // required
 }
 
-// RecordingCloudStorageUsageUpdatedObject is the object at object in the
-// "recording.cloud_storage_usage_updated" event.
+// RecordingBatchTrashedOperation is the value of the "operation" member in the
+// recording.batch_trashed payload. Zoom's schema lists the values below; a
+// value it does not list still decodes, as it is.
+type RecordingBatchTrashedOperation string
+
+// The values of RecordingBatchTrashedOperation that Zoom's schema lists.
+const (
+	RecordingBatchTrashedOperationTrashUserRecordings    RecordingBatchTrashedOperation = "trash_user_recordings"
+	RecordingBatchTrashedOperationTrashAccountRecordings RecordingBatchTrashedOperation = "trash_account_recordings"
+)
+
+// String returns the value as Zoom sent it.
+func (v RecordingBatchTrashedOperation) String() string { return string(v) }
+
+// RecordingCloudStorageUsageUpdatedObject is the "object" object in the
+// recording.cloud_storage_usage_updated payload (at object).
 type RecordingCloudStorageUsageUpdatedObject struct {
 	FreeStorage           string  `json:"free_storage"`            // required
 	PlanStorage           string  `json:"plan_storage"`            // required
@@ -2354,78 +2872,9 @@ type RecordingCloudStorageUsageUpdatedObject struct {
 	MaxExceedDate         string  `json:"max_exceed_date,omitempty"`
 }
 
-// RecordingCustomQuestion is the object at object.registrant.custom_questions[]
-// in the "recording.registration_created" event.
-type RecordingCustomQuestion struct {
-	Title string `json:"title,omitempty"`
-	Value string `json:"value,omitempty"`
-}
-
-// RecordingDeletedObject is the object at object in the "recording.deleted"
-// event.
-type RecordingDeletedObject struct {
-	ID                    ID                              `json:"id"`         // required
-	UUID                  string                          `json:"uuid"`       // required
-	HostID                string                          `json:"host_id"`    // required
-	AccountID             string                          `json:"account_id"` // required
-	Topic                 string                          `json:"topic"`      // required
-	Type                  int                             `json:"type"`       // required; one of 1, 2, 3, 4, 5, 6, 7, 8, ... (10 values)
-	StartTime             DateTime                        `json:"start_time"` // required
-	Timezone              string                          `json:"timezone,omitempty"`
-	Duration              int                             `json:"duration"`        // required
-	ShareURL              string                          `json:"share_url"`       // required
-	TotalSize             int64                           `json:"total_size"`      // required
-	RecordingCount        int                             `json:"recording_count"` // required
-	RecordingFiles        []RecordingDeletedRecordingFile `json:"recording_files"` // required
-	ParticipantAudioFiles []RecordingParticipantAudioFile `json:"participant_audio_files,omitempty"`
-}
-
-// RecordingDeletedRecordingFile is an object shared by 2 events:
-// "recording.deleted" and "recording.recovered" (at object.recording_files[] in
-// "recording.deleted").
-type RecordingDeletedRecordingFile struct {
-	ID             ID       `json:"id"`              // required
-	MeetingID      string   `json:"meeting_id"`      // required
-	RecordingStart DateTime `json:"recording_start"` // required
-	RecordingEnd   DateTime `json:"recording_end"`   // required
-	FileType       string   `json:"file_type"`       // required; one of "MP4", "M4A", "CHAT", "TRANSCRIPT", "CSV", "TB", "CC", "CHAT_MESSAGE", ... (10 values)
-	FileSize       int64    `json:"file_size"`       // required
-	FileExtension  string   `json:"file_extension"`  // required; one of "MP4", "M4A", "TXT", "VTT", "CSV", "JSON", "JPG"
-	FileName       string   `json:"file_name,omitempty"`
-	PlayURL        string   `json:"play_url,omitempty"`
-	DownloadURL    string   `json:"download_url"`   // required
-	Status         string   `json:"status"`         // required; one of "completed", "processing"
-	RecordingType  string   `json:"recording_type"` // required; one of "shared_screen_with_speaker_view(CC)", "shared_screen_with_speaker_view", "shared_screen_with_gallery_view", "gallery_view", "shared_screen", "audio_only", "audio_transcript", "chat_file", ... (22 values)
-}
-
-// RecordingFile is the object at object.recording_files[] in the
-// "recording.completed" event.
-type RecordingFile struct {
-	ID             ID       `json:"id"`              // required
-	MeetingID      string   `json:"meeting_id"`      // required
-	RecordingStart DateTime `json:"recording_start"` // required
-	RecordingEnd   DateTime `json:"recording_end"`   // required
-	FileType       string   `json:"file_type"`       // required; one of "MP4", "M4A", "CHAT", "TRANSCRIPT", "CSV", "TB", "CC", "CHAT_MESSAGE", ... (10 values)
-	FileSize       int64    `json:"file_size"`       // required
-	FileExtension  string   `json:"file_extension"`  // required; one of "MP4", "M4A", "TXT", "VTT", "CSV", "JSON", "JPG"
-	FileName       string   `json:"file_name,omitempty"`
-	PlayURL        string   `json:"play_url,omitempty"`
-	DownloadURL    string   `json:"download_url"` // required
-	FilePath       string   `json:"file_path,omitempty"`
-	Status         string   `json:"status"`         // required; one of "completed", "processing"
-	RecordingType  string   `json:"recording_type"` // required; one of "shared_screen_with_speaker_view(CC)", "shared_screen_with_speaker_view", "shared_screen_with_gallery_view", "gallery_view", "shared_screen", "audio_only", "chat_file", "active_speaker", ... (21 values)
-}
-
-// RecordingMeeting is an object shared by 2 events: "recording.batch_deleted"
-// and "recording.batch_recovered" (at object.meetings[] in
-// "recording.batch_deleted").
-type RecordingMeeting struct {
-	MeetingUUID      string   `json:"meeting_uuid,omitempty"`
-	RecordingFileIDs []string `json:"recording_file_ids,omitempty"`
-}
-
-// RecordingObject is the object at object in the "recording.completed" event.
-type RecordingObject struct {
+// RecordingCompletedObject is the "object" object in the recording.completed
+// payload (at object).
+type RecordingCompletedObject struct {
 	ID                    ID                              `json:"id"`         // required
 	UUID                  string                          `json:"uuid"`       // required
 	HostID                string                          `json:"host_id"`    // required
@@ -2444,52 +2893,113 @@ type RecordingObject struct {
 	RecordingPlayPasscode string                          `json:"recording_play_passcode,omitempty"`
 	AutoDelete            bool                            `json:"auto_delete,omitempty"`
 	AutoDeleteDate        string                          `json:"auto_delete_date,omitempty"`
-	RecordingFiles        []RecordingFile                 `json:"recording_files"` // required
+	RecordingFiles        []CompletedRecordingFile        `json:"recording_files"` // required
 	ParticipantAudioFiles []RecordingParticipantAudioFile `json:"participant_audio_files,omitempty"`
 }
 
-// RecordingParticipantAudioFile is an object shared by 4 events:
-// "recording.completed", "recording.deleted", "recording.recovered" and 1 more
-// (at object.participant_audio_files[] in "recording.completed").
+// RecordingDeletedObject is the "object" object in the recording.deleted
+// payload (at object).
+type RecordingDeletedObject struct {
+	ID                    ID                              `json:"id"`         // required
+	UUID                  string                          `json:"uuid"`       // required
+	HostID                string                          `json:"host_id"`    // required
+	AccountID             string                          `json:"account_id"` // required
+	Topic                 string                          `json:"topic"`      // required
+	Type                  int                             `json:"type"`       // required; one of 1, 2, 3, 4, 5, 6, 7, 8, ... (10 values)
+	StartTime             DateTime                        `json:"start_time"` // required
+	Timezone              string                          `json:"timezone,omitempty"`
+	Duration              int                             `json:"duration"`        // required
+	ShareURL              string                          `json:"share_url"`       // required
+	TotalSize             int64                           `json:"total_size"`      // required
+	RecordingCount        int                             `json:"recording_count"` // required
+	RecordingFiles        []ObjectRecordingFile           `json:"recording_files"` // required
+	ParticipantAudioFiles []RecordingParticipantAudioFile `json:"participant_audio_files,omitempty"`
+}
+
+// RecordingFile is the "recording_file" object in the payloads of
+// recording.paused, recording.resumed, recording.started and 1 more events (at
+// object.recording_file).
+type RecordingFile struct {
+	RecordingStart DateTime `json:"recording_start"` // required
+	RecordingEnd   DateTime `json:"recording_end"`   // required
+}
+
+// RecordingFileType is the value of the "file_type" member in the payloads of
+// recording.completed, recording.deleted, recording.recovered and 1 more events
+// (at object.recording_files[]). Zoom's schema lists the values below; a value
+// it does not list still decodes, as it is.
+type RecordingFileType string
+
+// The values of RecordingFileType that Zoom's schema lists.
+const (
+	RecordingFileTypeMp4         RecordingFileType = "MP4"
+	RecordingFileTypeM4A         RecordingFileType = "M4A"
+	RecordingFileTypeChat        RecordingFileType = "CHAT"
+	RecordingFileTypeTranscript  RecordingFileType = "TRANSCRIPT"
+	RecordingFileTypeCsv         RecordingFileType = "CSV"
+	RecordingFileTypeTb          RecordingFileType = "TB"
+	RecordingFileTypeCc          RecordingFileType = "CC"
+	RecordingFileTypeChatMessage RecordingFileType = "CHAT_MESSAGE"
+	RecordingFileTypeSummary     RecordingFileType = "SUMMARY"
+	RecordingFileTypeTimeline    RecordingFileType = "TIMELINE"
+)
+
+// String returns the value as Zoom sent it.
+func (v RecordingFileType) String() string { return string(v) }
+
+// RecordingFilesCompletedArchiveFile is an element of the "archive_files" array
+// in the recording.archive_files_completed payload (at object.archive_files[]).
+type RecordingFilesCompletedArchiveFile struct {
+	ID                    ID                                            `json:"id,omitempty"`
+	FileType              RecordingArchiveFilesCompletedFileType        `json:"file_type,omitempty"`
+	FileExtension         string                                        `json:"file_extension,omitempty"`
+	FileName              string                                        `json:"file_name,omitempty"`
+	FileSize              int64                                         `json:"file_size,omitempty"`
+	DownloadURL           string                                        `json:"download_url,omitempty"`
+	Status                RecordingArchiveFilesCompletedStatus          `json:"status,omitempty"`
+	RecordingType         ArchiveFilesCompletedRecordingType            `json:"recording_type,omitempty"`
+	Individual            bool                                          `json:"individual,omitempty"`
+	ParticipantEmail      string                                        `json:"participant_email,omitempty"`
+	ParticipantJoinTime   DateTime                                      `json:"participant_join_time,omitempty"`
+	ParticipantLeaveTime  DateTime                                      `json:"participant_leave_time,omitempty"`
+	EncryptionFingerprint string                                        `json:"encryption_fingerprint,omitempty"`
+	NumberOfMessages      int                                           `json:"number_of_messages,omitempty"`
+	StorageLocation       RecordingArchiveFilesCompletedStorageLocation `json:"storage_location,omitempty"`
+}
+
+// RecordingObject is the "object" object in the payloads of recording.paused,
+// recording.resumed, recording.started and 1 more events (at object).
+type RecordingObject struct {
+	ID            ID            `json:"id"`         // required
+	UUID          string        `json:"uuid"`       // required
+	HostID        string        `json:"host_id"`    // required
+	Topic         string        `json:"topic"`      // required
+	Type          int           `json:"type"`       // required; one of 1, 2, 3, 4, 5, 6, 7, 8, ... (10 values)
+	StartTime     DateTime      `json:"start_time"` // required
+	Timezone      string        `json:"timezone,omitempty"`
+	Duration      int           `json:"duration"`       // required
+	RecordingFile RecordingFile `json:"recording_file"` // required
+}
+
+// RecordingParticipantAudioFile is an element of the "participant_audio_files"
+// array in the payloads of recording.completed, recording.deleted,
+// recording.recovered and 1 more events (at object.participant_audio_files[]).
 type RecordingParticipantAudioFile struct {
-	ID             ID       `json:"id"`              // required
-	RecordingStart DateTime `json:"recording_start"` // required
-	RecordingEnd   DateTime `json:"recording_end"`   // required
-	FileType       string   `json:"file_type"`       // required
-	FileName       string   `json:"file_name"`       // required
-	FileSize       int64    `json:"file_size"`       // required
-	FileExtension  string   `json:"file_extension"`  // required
-	PlayURL        string   `json:"play_url,omitempty"`
-	DownloadURL    string   `json:"download_url"` // required
-	FilePath       string   `json:"file_path,omitempty"`
-	Status         string   `json:"status"` // required; one of "completed", "processing"
+	ID             ID              `json:"id"`              // required
+	RecordingStart DateTime        `json:"recording_start"` // required
+	RecordingEnd   DateTime        `json:"recording_end"`   // required
+	FileType       string          `json:"file_type"`       // required
+	FileName       string          `json:"file_name"`       // required
+	FileSize       int64           `json:"file_size"`       // required
+	FileExtension  string          `json:"file_extension"`  // required
+	PlayURL        string          `json:"play_url,omitempty"`
+	DownloadURL    string          `json:"download_url"` // required
+	FilePath       string          `json:"file_path,omitempty"`
+	Status         RecordingStatus `json:"status"` // required
 }
 
-// RecordingPausedObject is an object shared by 4 events: "recording.paused",
-// "recording.resumed", "recording.started" and 1 more (at object in
-// "recording.paused").
-type RecordingPausedObject struct {
-	ID            ID                     `json:"id"`         // required
-	UUID          string                 `json:"uuid"`       // required
-	HostID        string                 `json:"host_id"`    // required
-	Topic         string                 `json:"topic"`      // required
-	Type          int                    `json:"type"`       // required; one of 1, 2, 3, 4, 5, 6, 7, 8, ... (10 values)
-	StartTime     DateTime               `json:"start_time"` // required
-	Timezone      string                 `json:"timezone,omitempty"`
-	Duration      int                    `json:"duration"`       // required
-	RecordingFile RecordingRecordingFile `json:"recording_file"` // required
-}
-
-// RecordingRecordingFile is an object shared by 4 events: "recording.paused",
-// "recording.resumed", "recording.started" and 1 more (at object.recording_file
-// in "recording.paused").
-type RecordingRecordingFile struct {
-	RecordingStart DateTime `json:"recording_start"` // required
-	RecordingEnd   DateTime `json:"recording_end"`   // required
-}
-
-// RecordingRecoveredObject is the object at object in the "recording.recovered"
-// event.
+// RecordingRecoveredObject is the "object" object in the recording.recovered
+// payload (at object).
 type RecordingRecoveredObject struct {
 	ID                    ID                              `json:"id"`         // required
 	UUID                  string                          `json:"uuid"`       // required
@@ -2503,22 +3013,20 @@ type RecordingRecoveredObject struct {
 	ShareURL              string                          `json:"share_url"`       // required
 	TotalSize             int64                           `json:"total_size"`      // required
 	RecordingCount        int                             `json:"recording_count"` // required
-	RecordingFiles        []RecordingDeletedRecordingFile `json:"recording_files"` // required
+	RecordingFiles        []ObjectRecordingFile           `json:"recording_files"` // required
 	ParticipantAudioFiles []RecordingParticipantAudioFile `json:"participant_audio_files,omitempty"`
 }
 
-// RecordingRegistrant is an object shared by 2 events:
-// "recording.registration_approved" and "recording.registration_denied" (at
-// object.registrant in "recording.registration_approved").
-type RecordingRegistrant struct {
-	ID        ID     `json:"id,omitempty"`
-	Email     string `json:"email"`      // required
-	FirstName string `json:"first_name"` // required
-	LastName  string `json:"last_name"`  // required
+// RecordingRegistrationCreatedCustomQuestion is an element of the
+// "custom_questions" array in the recording.registration_created payload (at
+// object.registrant.custom_questions[]).
+type RecordingRegistrationCreatedCustomQuestion struct {
+	Title string `json:"title,omitempty"`
+	Value string `json:"value,omitempty"`
 }
 
-// RecordingRegistrationCreatedObject is the object at object in the
-// "recording.registration_created" event.
+// RecordingRegistrationCreatedObject is the "object" object in the
+// recording.registration_created payload (at object).
 type RecordingRegistrationCreatedObject struct {
 	ID         ID                                     `json:"id"`         // required
 	UUID       string                                 `json:"uuid"`       // required
@@ -2531,47 +3039,73 @@ type RecordingRegistrationCreatedObject struct {
 	Registrant RecordingRegistrationCreatedRegistrant `json:"registrant"` // required
 }
 
-// RecordingRegistrationCreatedRegistrant is the object at object.registrant in
-// the "recording.registration_created" event.
+// RecordingRegistrationCreatedRegistrant is the "registrant" object in the
+// recording.registration_created payload (at object.registrant).
 type RecordingRegistrationCreatedRegistrant struct {
-	ID                    ID                        `json:"id,omitempty"`
-	Email                 string                    `json:"email"`                    // required
-	Status                string                    `json:"status"`                   // required; one of "approved", "denied", "pending", "all"
-	FirstName             string                    `json:"first_name"`               // required
-	LastName              string                    `json:"last_name"`                // required
-	Address               string                    `json:"address"`                  // required
-	City                  string                    `json:"city"`                     // required
-	Country               string                    `json:"country"`                  // required
-	Zip                   string                    `json:"zip"`                      // required
-	State                 string                    `json:"state"`                    // required
-	Phone                 string                    `json:"phone"`                    // required
-	Industry              string                    `json:"industry"`                 // required
-	Org                   string                    `json:"org"`                      // required
-	JobTitle              string                    `json:"job_title"`                // required
-	PurchasingTimeFrame   string                    `json:"purchasing_time_frame"`    // required; one of "", "Within a month", "1-3 months", "4-6 months", "More than 6 months", "No timeframe"
-	RoleInPurchaseProcess string                    `json:"role_in_purchase_process"` // required; one of "", "Decision Maker", "Evaluator/Recommender", "Influencer", "Not involved"
-	NoOfEmployees         string                    `json:"no_of_employees"`          // required; one of "", "1-20", "21-50", "51-100", "101-250", "251-500", "501-1,000", "1,001-5,000", ... (10 values)
-	Comments              string                    `json:"comments"`                 // required
-	CustomQuestions       []RecordingCustomQuestion `json:"custom_questions,omitempty"`
+	ID                    ID                                           `json:"id,omitempty"`
+	Email                 string                                       `json:"email"`                    // required
+	Status                RecordingRegistrationCreatedStatus           `json:"status"`                   // required
+	FirstName             string                                       `json:"first_name"`               // required
+	LastName              string                                       `json:"last_name"`                // required
+	Address               string                                       `json:"address"`                  // required
+	City                  string                                       `json:"city"`                     // required
+	Country               string                                       `json:"country"`                  // required
+	Zip                   string                                       `json:"zip"`                      // required
+	State                 string                                       `json:"state"`                    // required
+	Phone                 string                                       `json:"phone"`                    // required
+	Industry              string                                       `json:"industry"`                 // required
+	Org                   string                                       `json:"org"`                      // required
+	JobTitle              string                                       `json:"job_title"`                // required
+	PurchasingTimeFrame   string                                       `json:"purchasing_time_frame"`    // required; one of "", "Within a month", "1-3 months", "4-6 months", "More than 6 months", "No timeframe"
+	RoleInPurchaseProcess string                                       `json:"role_in_purchase_process"` // required; one of "", "Decision Maker", "Evaluator/Recommender", "Influencer", "Not involved"
+	NoOfEmployees         string                                       `json:"no_of_employees"`          // required; one of "", "1-20", "21-50", "51-100", "101-250", "251-500", "501-1,000", "1,001-5,000", ... (10 values)
+	Comments              string                                       `json:"comments"`                 // required
+	CustomQuestions       []RecordingRegistrationCreatedCustomQuestion `json:"custom_questions,omitempty"`
 }
 
-// RecordingRegistrationObject is an object shared by 2 events:
-// "recording.registration_approved" and "recording.registration_denied" (at
-// object in "recording.registration_approved").
+// RecordingRegistrationCreatedStatus is the value of the "status" member in the
+// recording.registration_created payload (at object.registrant). Zoom's schema
+// lists the values below; a value it does not list still decodes, as it is.
+type RecordingRegistrationCreatedStatus string
+
+// The values of RecordingRegistrationCreatedStatus that Zoom's schema lists.
+const (
+	RecordingRegistrationCreatedStatusApproved RecordingRegistrationCreatedStatus = "approved"
+	RecordingRegistrationCreatedStatusDenied   RecordingRegistrationCreatedStatus = "denied"
+	RecordingRegistrationCreatedStatusPending  RecordingRegistrationCreatedStatus = "pending"
+	RecordingRegistrationCreatedStatusAll      RecordingRegistrationCreatedStatus = "all"
+)
+
+// String returns the value as Zoom sent it.
+func (v RecordingRegistrationCreatedStatus) String() string { return string(v) }
+
+// RecordingRegistrationObject is the "object" object in the payloads of
+// recording.registration_approved and recording.registration_denied (at
+// object).
 type RecordingRegistrationObject struct {
-	ID         ID                  `json:"id"`         // required
-	UUID       string              `json:"uuid"`       // required
-	HostID     string              `json:"host_id"`    // required
-	Topic      string              `json:"topic"`      // required
-	Type       int                 `json:"type"`       // required; one of 1, 2, 3, 4, 5, 6, 7, 8, ... (10 values)
-	StartTime  DateTime            `json:"start_time"` // required
-	Timezone   string              `json:"timezone,omitempty"`
-	Duration   int                 `json:"duration"`   // required
-	Registrant RecordingRegistrant `json:"registrant"` // required
+	ID         ID                              `json:"id"`         // required
+	UUID       string                          `json:"uuid"`       // required
+	HostID     string                          `json:"host_id"`    // required
+	Topic      string                          `json:"topic"`      // required
+	Type       int                             `json:"type"`       // required; one of 1, 2, 3, 4, 5, 6, 7, 8, ... (10 values)
+	StartTime  DateTime                        `json:"start_time"` // required
+	Timezone   string                          `json:"timezone,omitempty"`
+	Duration   int                             `json:"duration"`   // required
+	Registrant RecordingRegistrationRegistrant `json:"registrant"` // required
 }
 
-// RecordingRenamedObject is the object at object in the "recording.renamed"
-// event.
+// RecordingRegistrationRegistrant is the "registrant" object in the payloads of
+// recording.registration_approved and recording.registration_denied (at
+// object.registrant).
+type RecordingRegistrationRegistrant struct {
+	ID        ID     `json:"id,omitempty"`
+	Email     string `json:"email"`      // required
+	FirstName string `json:"first_name"` // required
+	LastName  string `json:"last_name"`  // required
+}
+
+// RecordingRenamedObject is the "object" object in the recording.renamed
+// payload (at object in recording.renamed, and elsewhere).
 type RecordingRenamedObject struct {
 	UUID   string `json:"uuid"`    // required
 	ID     ID     `json:"id"`      // required
@@ -2580,46 +3114,44 @@ type RecordingRenamedObject struct {
 	HostID string `json:"host_id"` // required
 }
 
-// RecordingTranscriptCompletedObject is the object at object in the
-// "recording.transcript_completed" event.
+// RecordingStatus is the value of the "status" member in the payloads of
+// recording.archive_files_completed, recording.completed, recording.deleted and
+// 3 more events (at object in recording.archive_files_completed, and
+// elsewhere). Zoom's schema lists the values below; a value it does not list
+// still decodes, as it is.
+type RecordingStatus string
+
+// The values of RecordingStatus that Zoom's schema lists.
+const (
+	RecordingStatusCompleted  RecordingStatus = "completed"
+	RecordingStatusProcessing RecordingStatus = "processing"
+)
+
+// String returns the value as Zoom sent it.
+func (v RecordingStatus) String() string { return string(v) }
+
+// RecordingTranscriptCompletedObject is the "object" object in the
+// recording.transcript_completed payload (at object).
 type RecordingTranscriptCompletedObject struct {
-	ID             ID                                          `json:"id"`         // required
-	UUID           string                                      `json:"uuid"`       // required
-	HostID         string                                      `json:"host_id"`    // required
-	AccountID      string                                      `json:"account_id"` // required
-	Topic          string                                      `json:"topic"`      // required
-	Type           int                                         `json:"type"`       // required; one of 1, 2, 3, 4, 5, 6, 7, 8, ... (10 values)
-	StartTime      DateTime                                    `json:"start_time"` // required
-	Timezone       string                                      `json:"timezone,omitempty"`
-	HostEmail      string                                      `json:"host_email"` // required
-	Duration       int                                         `json:"duration"`   // required
-	Password       string                                      `json:"password,omitempty"`
-	ShareURL       string                                      `json:"share_url"`       // required
-	TotalSize      int64                                       `json:"total_size"`      // required
-	RecordingCount int                                         `json:"recording_count"` // required
-	RecordingFiles []RecordingTranscriptCompletedRecordingFile `json:"recording_files"` // required
+	ID             ID                                 `json:"id"`         // required
+	UUID           string                             `json:"uuid"`       // required
+	HostID         string                             `json:"host_id"`    // required
+	AccountID      string                             `json:"account_id"` // required
+	Topic          string                             `json:"topic"`      // required
+	Type           int                                `json:"type"`       // required; one of 1, 2, 3, 4, 5, 6, 7, 8, ... (10 values)
+	StartTime      DateTime                           `json:"start_time"` // required
+	Timezone       string                             `json:"timezone,omitempty"`
+	HostEmail      string                             `json:"host_email"` // required
+	Duration       int                                `json:"duration"`   // required
+	Password       string                             `json:"password,omitempty"`
+	ShareURL       string                             `json:"share_url"`       // required
+	TotalSize      int64                              `json:"total_size"`      // required
+	RecordingCount int                                `json:"recording_count"` // required
+	RecordingFiles []TranscriptCompletedRecordingFile `json:"recording_files"` // required
 }
 
-// RecordingTranscriptCompletedRecordingFile is the object at
-// object.recording_files[] in the "recording.transcript_completed" event.
-type RecordingTranscriptCompletedRecordingFile struct {
-	ID             ID       `json:"id"`              // required
-	MeetingID      string   `json:"meeting_id"`      // required
-	RecordingStart DateTime `json:"recording_start"` // required
-	RecordingEnd   DateTime `json:"recording_end"`   // required
-	FileType       string   `json:"file_type"`       // required
-	FileSize       int64    `json:"file_size"`       // required
-	FileExtension  string   `json:"file_extension"`  // required
-	FileName       string   `json:"file_name,omitempty"`
-	PlayURL        string   `json:"play_url,omitempty"`
-	DownloadURL    string   `json:"download_url"` // required
-	FilePath       string   `json:"file_path,omitempty"`
-	Status         string   `json:"status"`         // required; one of "completed", "processing"
-	RecordingType  string   `json:"recording_type"` // required; one of "shared_screen_with_speaker_view(CC)", "shared_screen_with_speaker_view", "shared_screen_with_gallery_view", "gallery_view", "shared_screen", "audio_only", "audio_transcript", "chat_file", ... (16 values)
-}
-
-// RecordingTrashedObject is the object at object in the "recording.trashed"
-// event.
+// RecordingTrashedObject is the "object" object in the recording.trashed
+// payload (at object).
 type RecordingTrashedObject struct {
 	ID                    ID                              `json:"id"`         // required
 	UUID                  string                          `json:"uuid"`       // required
@@ -2633,56 +3165,349 @@ type RecordingTrashedObject struct {
 	TotalSize             int64                           `json:"total_size"`      // required
 	RecordingCount        int                             `json:"recording_count"` // required
 	AccountID             string                          `json:"account_id"`      // required
-	RecordingFiles        []RecordingTrashedRecordingFile `json:"recording_files,omitempty"`
+	RecordingFiles        []TrashedRecordingFile          `json:"recording_files,omitempty"`
 	ParticipantAudioFiles []RecordingParticipantAudioFile `json:"participant_audio_files,omitempty"`
 }
 
-// RecordingTrashedRecordingFile is the object at object.recording_files[] in
-// the "recording.trashed" event.
-type RecordingTrashedRecordingFile struct {
-	ID             ID       `json:"id"`              // required
-	MeetingID      string   `json:"meeting_id"`      // required
-	RecordingStart DateTime `json:"recording_start"` // required
-	RecordingEnd   DateTime `json:"recording_end"`   // required
-	FileType       string   `json:"file_type"`       // required; one of "MP4", "M4A", "CHAT", "TRANSCRIPT", "CSV", "TB", "CC", "CHAT_MESSAGE", ... (10 values)
-	FileExtension  string   `json:"file_extension"`  // required; one of "MP4", "M4A", "TXT", "VTT", "CSV", "JSON", "JPG"
-	FileName       string   `json:"file_name,omitempty"`
-	FileSize       int64    `json:"file_size"` // required
-	PlayURL        string   `json:"play_url,omitempty"`
-	DownloadURL    string   `json:"download_url"`   // required
-	Status         string   `json:"status"`         // required; one of "completed", "processing"
-	RecordingType  string   `json:"recording_type"` // required; one of "shared_screen_with_speaker_view(CC)", "shared_screen_with_speaker_view", "shared_screen_with_gallery_view", "gallery_view", "shared_screen", "audio_only", "audio_transcript", "chat_file", ... (21 values)
+// RecordingType is the value of the "recording_type" member in the payloads of
+// recording.deleted and recording.recovered (at object.recording_files[]).
+// Zoom's schema lists the values below; a value it does not list still decodes,
+// as it is.
+type RecordingType string
+
+// The values of RecordingType that Zoom's schema lists.
+const (
+	RecordingTypeSharedScreenWithSpeakerViewCc RecordingType = "shared_screen_with_speaker_view(CC)"
+	RecordingTypeSharedScreenWithSpeakerView   RecordingType = "shared_screen_with_speaker_view"
+	RecordingTypeSharedScreenWithGalleryView   RecordingType = "shared_screen_with_gallery_view"
+	RecordingTypeGalleryView                   RecordingType = "gallery_view"
+	RecordingTypeSharedScreen                  RecordingType = "shared_screen"
+	RecordingTypeAudioOnly                     RecordingType = "audio_only"
+	RecordingTypeAudioTranscript               RecordingType = "audio_transcript"
+	RecordingTypeChatFile                      RecordingType = "chat_file"
+	RecordingTypeActiveSpeaker                 RecordingType = "active_speaker"
+	RecordingTypeHostVideo                     RecordingType = "host_video"
+	RecordingTypeAudioOnlyEachParticipant      RecordingType = "audio_only_each_participant"
+	RecordingTypeCcTranscript                  RecordingType = "cc_transcript"
+	RecordingTypeClosedCaption                 RecordingType = "closed_caption"
+	RecordingTypePoll                          RecordingType = "poll"
+	RecordingTypeTimeline                      RecordingType = "timeline"
+	RecordingTypeThumbnail                     RecordingType = "thumbnail"
+	RecordingTypeAudioInterpretation           RecordingType = "audio_interpretation"
+	RecordingTypeSummary                       RecordingType = "summary"
+	RecordingTypeSummaryNextSteps              RecordingType = "summary_next_steps"
+	RecordingTypeSummarySmartChapters          RecordingType = "summary_smart_chapters"
+	RecordingTypeSignInterpretation            RecordingType = "sign_interpretation"
+	RecordingTypeProductionSutdio              RecordingType = "production_sutdio"
+)
+
+// String returns the value as Zoom sent it.
+func (v RecordingType) String() string { return string(v) }
+
+// Recurrence is the "recurrence" object in the payloads of meeting.created,
+// webinar.created and webinar.updated (at object.recurrence in meeting.created,
+// and elsewhere).
+type Recurrence struct {
+	Type           int      `json:"type,omitempty"` // one of 1, 2, 3
+	RepeatInterval int      `json:"repeat_interval,omitempty"`
+	WeeklyDays     string   `json:"weekly_days,omitempty"`
+	MonthlyDay     int      `json:"monthly_day,omitempty"`
+	MonthlyWeekDay int      `json:"monthly_week_day,omitempty"` // one of 1, 2, 3, 4, 5, 6, 7
+	EndTimes       int      `json:"end_times,omitempty"`
+	EndDateTime    DateTime `json:"end_date_time,omitempty"`
+	MonthlyWeek    int      `json:"monthly_week,omitempty"` // one of -1, 1, 2, 3, 4
 }
 
-// UserDialInNumber is an object shared by 3 events: "user.tsp_created",
-// "user.tsp_deleted" and "user.tsp_updated" (at
-// object.tsp_credentials.dial_in_numbers[] in "user.tsp_created").
-type UserDialInNumber struct {
-	Code         string `json:"code,omitempty"`
-	Number       string `json:"number,omitempty"`
-	Type         string `json:"type,omitempty"`          // one of "toll", "tollfree", "media_link"
-	CountryLabel string `json:"country_label,omitempty"` // one of "US_TSP_TB", "EU_TSP_TB"
+// RegistrationCreatedCustomQuestion is an element of the "custom_questions"
+// array in the payloads of meeting.registration_created and
+// webinar.registration_created (at object.registrant.custom_questions[]).
+type RegistrationCreatedCustomQuestion struct {
+	Title string `json:"title"` // required
+	Value string `json:"value"` // required
 }
 
-// UserTSPCredentials is an object shared by 3 events: "user.tsp_created",
-// "user.tsp_deleted" and "user.tsp_updated" (at object.tsp_credentials in
-// "user.tsp_created").
+// RegistrationCreatedStatus is the value of the "status" member in the payloads
+// of meeting.registration_created and webinar.registration_created (at
+// object.registrant). Zoom's schema lists the values below; a value it does not
+// list still decodes, as it is.
+type RegistrationCreatedStatus string
+
+// The values of RegistrationCreatedStatus that Zoom's schema lists.
+const (
+	RegistrationCreatedStatusApproved RegistrationCreatedStatus = "approved"
+	RegistrationCreatedStatusPending  RegistrationCreatedStatus = "pending"
+)
+
+// String returns the value as Zoom sent it.
+func (v RegistrationCreatedStatus) String() string { return string(v) }
+
+// RoleChangedParticipant is the "participant" object in the payloads of
+// meeting.participant_role_changed and webinar.participant_role_changed (at
+// object.participant).
+type RoleChangedParticipant struct {
+	UserID            string                    `json:"user_id"`   // required
+	UserName          string                    `json:"user_name"` // required
+	Email             string                    `json:"email"`     // required
+	RegistrantID      string                    `json:"registrant_id,omitempty"`
+	ParticipantUserID string                    `json:"participant_user_id,omitempty"`
+	ParticipantUUID   string                    `json:"participant_uuid,omitempty"`
+	DateTime          DateTime                  `json:"date_time"` // required
+	OldRole           ParticipantChangedOldRole `json:"old_role"`  // required
+	NewRole           ParticipantChangedNewRole `json:"new_role"`  // required
+}
+
+// SharingContent is the value of the "content" member in the payloads of
+// meeting.breakout_room_sharing_ended, meeting.breakout_room_sharing_started,
+// meeting.sharing_ended and 3 more events (at
+// object.participant.sharing_details). Zoom's schema lists the values below; a
+// value it does not list still decodes, as it is.
+type SharingContent string
+
+// The values of SharingContent that Zoom's schema lists.
+const (
+	SharingContentApplication SharingContent = "application"
+	SharingContentWhiteboard  SharingContent = "whiteboard"
+	SharingContentDesktop     SharingContent = "desktop"
+	SharingContentAirplay     SharingContent = "airplay"
+	SharingContentCamera      SharingContent = "camera"
+	SharingContentUnknown     SharingContent = "unknown"
+)
+
+// String returns the value as Zoom sent it.
+func (v SharingContent) String() string { return string(v) }
+
+// SharingDetails is the "sharing_details" object in the payloads of
+// meeting.breakout_room_sharing_ended, meeting.breakout_room_sharing_started,
+// meeting.sharing_ended and 3 more events (at
+// object.participant.sharing_details).
+type SharingDetails struct {
+	Content    SharingContent `json:"content"`     // required
+	LinkSource string         `json:"link_source"` // required; one of "", "deep_link", "in_meeting"
+	FileLink   string         `json:"file_link"`   // required
+	DateTime   DateTime       `json:"date_time"`   // required
+	Source     string         `json:"source"`      // required; one of "", "dropbox"
+}
+
+// SharingParticipant is the "participant" object in the payloads of
+// meeting.sharing_ended, meeting.sharing_started, webinar.sharing_ended and 1
+// more events (at object.participant).
+type SharingParticipant struct {
+	UserID         string         `json:"user_id"` // required
+	UserName       string         `json:"user_name,omitempty"`
+	ID             ID             `json:"id,omitempty"`
+	SharingDetails SharingDetails `json:"sharing_details"` // required
+}
+
+// Status is the value of the "status" member in the payloads of
+// meeting.created, meeting.updated, webinar.created and 1 more events (at
+// object.occurrences[] in meeting.created, and elsewhere). Zoom's schema lists
+// the values below; a value it does not list still decodes, as it is.
+type Status string
+
+// The values of Status that Zoom's schema lists.
+const (
+	StatusAvailable Status = "available"
+	StatusDeleted   Status = "deleted"
+)
+
+// String returns the value as Zoom sent it.
+func (v Status) String() string { return string(v) }
+
+// TranscriptCompletedRecordingFile is an element of the "recording_files" array
+// in the recording.transcript_completed payload (at object.recording_files[]).
+type TranscriptCompletedRecordingFile struct {
+	ID             ID                               `json:"id"`              // required
+	MeetingID      string                           `json:"meeting_id"`      // required
+	RecordingStart DateTime                         `json:"recording_start"` // required
+	RecordingEnd   DateTime                         `json:"recording_end"`   // required
+	FileType       string                           `json:"file_type"`       // required
+	FileSize       int64                            `json:"file_size"`       // required
+	FileExtension  string                           `json:"file_extension"`  // required
+	FileName       string                           `json:"file_name,omitempty"`
+	PlayURL        string                           `json:"play_url,omitempty"`
+	DownloadURL    string                           `json:"download_url"` // required
+	FilePath       string                           `json:"file_path,omitempty"`
+	Status         RecordingStatus                  `json:"status"`         // required
+	RecordingType  TranscriptCompletedRecordingType `json:"recording_type"` // required
+}
+
+// TranscriptCompletedRecordingType is the value of the "recording_type" member
+// in the recording.transcript_completed payload (at object.recording_files[]).
+// Zoom's schema lists the values below; a value it does not list still decodes,
+// as it is.
+type TranscriptCompletedRecordingType string
+
+// The values of TranscriptCompletedRecordingType that Zoom's schema lists.
+const (
+	TranscriptCompletedRecordingTypeSharedScreenWithSpeakerViewCc TranscriptCompletedRecordingType = "shared_screen_with_speaker_view(CC)"
+	TranscriptCompletedRecordingTypeSharedScreenWithSpeakerView   TranscriptCompletedRecordingType = "shared_screen_with_speaker_view"
+	TranscriptCompletedRecordingTypeSharedScreenWithGalleryView   TranscriptCompletedRecordingType = "shared_screen_with_gallery_view"
+	TranscriptCompletedRecordingTypeGalleryView                   TranscriptCompletedRecordingType = "gallery_view"
+	TranscriptCompletedRecordingTypeSharedScreen                  TranscriptCompletedRecordingType = "shared_screen"
+	TranscriptCompletedRecordingTypeAudioOnly                     TranscriptCompletedRecordingType = "audio_only"
+	TranscriptCompletedRecordingTypeAudioTranscript               TranscriptCompletedRecordingType = "audio_transcript"
+	TranscriptCompletedRecordingTypeChatFile                      TranscriptCompletedRecordingType = "chat_file"
+	TranscriptCompletedRecordingTypeActiveSpeaker                 TranscriptCompletedRecordingType = "active_speaker"
+	TranscriptCompletedRecordingTypeHostVideo                     TranscriptCompletedRecordingType = "host_video"
+	TranscriptCompletedRecordingTypeAudioOnlyEachParticipant      TranscriptCompletedRecordingType = "audio_only_each_participant"
+	TranscriptCompletedRecordingTypeCcTranscript                  TranscriptCompletedRecordingType = "cc_transcript"
+	TranscriptCompletedRecordingTypeClosedCaption                 TranscriptCompletedRecordingType = "closed_caption"
+	TranscriptCompletedRecordingTypePoll                          TranscriptCompletedRecordingType = "poll"
+	TranscriptCompletedRecordingTypeTimeline                      TranscriptCompletedRecordingType = "timeline"
+	TranscriptCompletedRecordingTypeThumbnail                     TranscriptCompletedRecordingType = "thumbnail"
+)
+
+// String returns the value as Zoom sent it.
+func (v TranscriptCompletedRecordingType) String() string { return string(v) }
+
+// TrashedRecordingFile is an element of the "recording_files" array in the
+// recording.trashed payload (at object.recording_files[]).
+type TrashedRecordingFile struct {
+	ID             ID                     `json:"id"`              // required
+	MeetingID      string                 `json:"meeting_id"`      // required
+	RecordingStart DateTime               `json:"recording_start"` // required
+	RecordingEnd   DateTime               `json:"recording_end"`   // required
+	FileType       RecordingFileType      `json:"file_type"`       // required
+	FileExtension  RecordingFileExtension `json:"file_extension"`  // required
+	FileName       string                 `json:"file_name,omitempty"`
+	FileSize       int64                  `json:"file_size"` // required
+	PlayURL        string                 `json:"play_url,omitempty"`
+	DownloadURL    string                 `json:"download_url"`   // required
+	Status         RecordingStatus        `json:"status"`         // required
+	RecordingType  TrashedRecordingType   `json:"recording_type"` // required
+}
+
+// TrashedRecordingType is the value of the "recording_type" member in the
+// recording.trashed payload (at object.recording_files[]). Zoom's schema lists
+// the values below; a value it does not list still decodes, as it is.
+type TrashedRecordingType string
+
+// The values of TrashedRecordingType that Zoom's schema lists.
+const (
+	TrashedRecordingTypeSharedScreenWithSpeakerViewCc TrashedRecordingType = "shared_screen_with_speaker_view(CC)"
+	TrashedRecordingTypeSharedScreenWithSpeakerView   TrashedRecordingType = "shared_screen_with_speaker_view"
+	TrashedRecordingTypeSharedScreenWithGalleryView   TrashedRecordingType = "shared_screen_with_gallery_view"
+	TrashedRecordingTypeGalleryView                   TrashedRecordingType = "gallery_view"
+	TrashedRecordingTypeSharedScreen                  TrashedRecordingType = "shared_screen"
+	TrashedRecordingTypeAudioOnly                     TrashedRecordingType = "audio_only"
+	TrashedRecordingTypeAudioTranscript               TrashedRecordingType = "audio_transcript"
+	TrashedRecordingTypeChatFile                      TrashedRecordingType = "chat_file"
+	TrashedRecordingTypeActiveSpeaker                 TrashedRecordingType = "active_speaker"
+	TrashedRecordingTypeHostVideo                     TrashedRecordingType = "host_video"
+	TrashedRecordingTypeAudioOnlyEachParticipant      TrashedRecordingType = "audio_only_each_participant"
+	TrashedRecordingTypeCcTranscript                  TrashedRecordingType = "cc_transcript"
+	TrashedRecordingTypeClosedCaption                 TrashedRecordingType = "closed_caption"
+	TrashedRecordingTypePoll                          TrashedRecordingType = "poll"
+	TrashedRecordingTypeTimeline                      TrashedRecordingType = "timeline"
+	TrashedRecordingTypeThumbnail                     TrashedRecordingType = "thumbnail"
+	TrashedRecordingTypeAudioInterpretation           TrashedRecordingType = "audio_interpretation"
+	TrashedRecordingTypeSummary                       TrashedRecordingType = "summary"
+	TrashedRecordingTypeSummaryNextSteps              TrashedRecordingType = "summary_next_steps"
+	TrashedRecordingTypeSummarySmartChapters          TrashedRecordingType = "summary_smart_chapters"
+	TrashedRecordingTypeProductionSutdio              TrashedRecordingType = "production_sutdio"
+)
+
+// String returns the value as Zoom sent it.
+func (v TrashedRecordingType) String() string { return string(v) }
+
+// UpdatedAudio is the value of the "audio" member in the payloads of
+// meeting.updated and webinar.updated (at object.settings in meeting.updated,
+// and elsewhere). Zoom's schema lists the values below; a value it does not
+// list still decodes, as it is.
+type UpdatedAudio string
+
+// The values of UpdatedAudio that Zoom's schema lists.
+const (
+	UpdatedAudioTelephony UpdatedAudio = "telephony"
+	UpdatedAudioVoip      UpdatedAudio = "voip"
+	UpdatedAudioBoth      UpdatedAudio = "both"
+)
+
+// String returns the value as Zoom sent it.
+func (v UpdatedAudio) String() string { return string(v) }
+
+// UpdatedContinuousMeetingChat is the "continuous_meeting_chat" object in the
+// meeting.updated payload (at object.settings.continuous_meeting_chat in
+// meeting.updated, and elsewhere).
+type UpdatedContinuousMeetingChat struct {
+	Enable                      bool   `json:"enable,omitempty"`
+	AutoAddInvitedExternalUsers bool   `json:"auto_add_invited_external_users,omitempty"`
+	AutoAddMeetingParticipants  bool   `json:"auto_add_meeting_participants,omitempty"`
+	ChannelID                   string `json:"channel_id,omitempty"`
+}
+
+// UpdatedInterpreter is an element of the "interpreters" array in the payloads
+// of meeting.updated and webinar.updated (at
+// object.settings.sign_language_interpretation.interpreters[] in
+// meeting.updated, and elsewhere).
+type UpdatedInterpreter struct {
+	Email        string `json:"email,omitempty"`
+	SignLanguage string `json:"sign_language,omitempty"`
+}
+
+// UserTSPCountryLabel is the value of the "country_label" member in the
+// payloads of user.tsp_created, user.tsp_deleted and user.tsp_updated (at
+// object.tsp_credentials.dial_in_numbers[] in user.tsp_created, and elsewhere).
+// Zoom's schema lists the values below; a value it does not list still decodes,
+// as it is.
+type UserTSPCountryLabel string
+
+// The values of UserTSPCountryLabel that Zoom's schema lists.
+const (
+	UserTSPCountryLabelUsTSPTb UserTSPCountryLabel = "US_TSP_TB"
+	UserTSPCountryLabelEuTSPTb UserTSPCountryLabel = "EU_TSP_TB"
+)
+
+// String returns the value as Zoom sent it.
+func (v UserTSPCountryLabel) String() string { return string(v) }
+
+// UserTSPCredentials is the "tsp_credentials" object in the payloads of
+// user.tsp_created, user.tsp_deleted and user.tsp_updated (at
+// object.tsp_credentials in user.tsp_created, and elsewhere).
 type UserTSPCredentials struct {
-	ConferenceCode string             `json:"conference_code,omitempty"`
-	LeaderPin      string             `json:"leader_pin,omitempty"`
-	TSPBridge      string             `json:"tsp_bridge,omitempty"`
-	DialInNumbers  []UserDialInNumber `json:"dial_in_numbers,omitempty"`
+	ConferenceCode string                `json:"conference_code,omitempty"`
+	LeaderPin      string                `json:"leader_pin,omitempty"`
+	TSPBridge      string                `json:"tsp_bridge,omitempty"`
+	DialInNumbers  []UserTSPDialInNumber `json:"dial_in_numbers,omitempty"`
 }
 
-// UserTSPObject is an object shared by 3 events: "user.tsp_created",
-// "user.tsp_deleted" and "user.tsp_updated" (at object in "user.tsp_created").
+// UserTSPDialInNumber is an element of the "dial_in_numbers" array in the
+// payloads of user.tsp_created, user.tsp_deleted and user.tsp_updated (at
+// object.tsp_credentials.dial_in_numbers[] in user.tsp_created, and elsewhere).
+type UserTSPDialInNumber struct {
+	Code         string              `json:"code,omitempty"`
+	Number       ID                  `json:"number,omitempty"`
+	Type         UserTSPType         `json:"type,omitempty"`
+	CountryLabel UserTSPCountryLabel `json:"country_label,omitempty"`
+}
+
+// UserTSPObject is the "object" object in the payloads of user.tsp_created,
+// user.tsp_deleted and user.tsp_updated (at object).
 type UserTSPObject struct {
 	ID             ID                 `json:"id,omitempty"`
 	Email          string             `json:"email,omitempty"`
-	TSPCredentials UserTSPCredentials `json:"tsp_credentials,omitempty"`
+	TSPCredentials UserTSPCredentials `json:"tsp_credentials"`
 }
 
-// WebinarAlertObject is the object at object in the "webinar.alert" event.
+// UserTSPType is the value of the "type" member in the payloads of
+// user.tsp_created, user.tsp_deleted and user.tsp_updated (at
+// object.tsp_credentials.dial_in_numbers[] in user.tsp_created, and elsewhere).
+// Zoom's schema lists the values below; a value it does not list still decodes,
+// as it is.
+type UserTSPType string
+
+// The values of UserTSPType that Zoom's schema lists.
+const (
+	UserTSPTypeToll      UserTSPType = "toll"
+	UserTSPTypeTollfree  UserTSPType = "tollfree"
+	UserTSPTypeMediaLink UserTSPType = "media_link"
+)
+
+// String returns the value as Zoom sent it.
+func (v UserTSPType) String() string { return string(v) }
+
+// WebinarAlertObject is the "object" object in the webinar.alert payload (at
+// object).
 type WebinarAlertObject struct {
 	ID        ID       `json:"id"`         // required
 	UUID      string   `json:"uuid"`       // required
@@ -2695,67 +3520,138 @@ type WebinarAlertObject struct {
 	Issues    []string `json:"issues"`     // required; one of "Unstable audio quality", "Unstable video quality", "Unstable screen share quality", "High CPU occupation", "Call Reconnection"
 }
 
-// WebinarChatMessage is the object at object.chat_message in the
-// "webinar.chat_message_sent" event.
-type WebinarChatMessage struct {
-	DateTime           DateTime `json:"date_time"`         // required
-	SenderSessionID    string   `json:"sender_session_id"` // required
-	SenderName         string   `json:"sender_name"`       // required
-	SenderEmail        string   `json:"sender_email,omitempty"`
-	SenderType         string   `json:"sender_type"`    // required; one of "host", "alternative-host", "panelist", "guest"
-	SenderContext      string   `json:"sender_context"` // required; one of "webinar", "breakout_room", "waiting_room"
-	RecipientSessionID string   `json:"recipient_session_id,omitempty"`
-	RecipientName      string   `json:"recipient_name,omitempty"`
-	RecipientEmail     string   `json:"recipient_email,omitempty"`
-	RecipientType      string   `json:"recipient_type"`    // required; one of "everyone", "host", "guest", "group", "backstage", "host_group"
-	RecipientContext   string   `json:"recipient_context"` // required; one of "webinar", "breakout_room", "waiting_room"
-	MessageID          string   `json:"message_id"`        // required
-	MessageContent     string   `json:"message_content"`   // required
-	FileIDs            []string `json:"file_ids,omitempty"`
+// WebinarBindParticipant is the "participant" object in the
+// webinar.participant_bind payload (at object.participant).
+type WebinarBindParticipant struct {
+	UserID              string   `json:"user_id"`      // required
+	BindUserID          string   `json:"bind_user_id"` // required
+	UserName            string   `json:"user_name,omitempty"`
+	ID                  ID       `json:"id,omitempty"`
+	ParticipantUUID     string   `json:"participant_uuid,omitempty"`
+	BindParticipantUUID string   `json:"bind_participant_uuid,omitempty"`
+	JoinTime            DateTime `json:"join_time"` // required
+	RegistrantID        string   `json:"registrant_id,omitempty"`
+	PhoneNumber         ID       `json:"phone_number"` // required
 }
 
-// WebinarChatMessageFile is the object at object.chat_message_file in the
-// "webinar.chat_message_file_sent" event.
-type WebinarChatMessageFile struct {
-	DateTime           DateTime `json:"date_time"`         // required
-	SenderSessionID    string   `json:"sender_session_id"` // required
-	SenderName         string   `json:"sender_name"`       // required
-	SenderEmail        string   `json:"sender_email,omitempty"`
-	SenderType         string   `json:"sender_type"`    // required; one of "host", "guest"
-	SenderContext      string   `json:"sender_context"` // required; one of "webinar", "breakout_room"
-	RecipientSessionID string   `json:"recipient_session_id,omitempty"`
-	RecipientName      string   `json:"recipient_name,omitempty"`
-	RecipientEmail     string   `json:"recipient_email,omitempty"`
-	RecipientType      string   `json:"recipient_type"`    // required; one of "everyone", "host", "guest", "group", "backstage", "host_group"
-	RecipientContext   string   `json:"recipient_context"` // required; one of "webinar", "breakout_room"
-	MessageID          string   `json:"message_id"`        // required
-	FileID             string   `json:"file_id"`           // required
-	FileName           string   `json:"file_name"`         // required
-	FileSize           int64    `json:"file_size"`         // required
-	FileType           string   `json:"file_type"`         // required
-	DownloadURL        string   `json:"download_url"`      // required
-}
-
-// WebinarChatMessageFileSentObject is the object at object in the
-// "webinar.chat_message_file_sent" event.
+// WebinarChatMessageFileSentObject is the "object" object in the
+// webinar.chat_message_file_sent payload (at object).
 type WebinarChatMessageFileSentObject struct {
-	WebinarID        ID                     `json:"webinar_id"`   // required
-	WebinarUUID      string                 `json:"webinar_uuid"` // required
-	BreakoutRoomUUID string                 `json:"breakout_room_uuid,omitempty"`
-	ChatMessageFile  WebinarChatMessageFile `json:"chat_message_file"` // required
+	WebinarID        ID                         `json:"webinar_id"`   // required
+	WebinarUUID      string                     `json:"webinar_uuid"` // required
+	BreakoutRoomUUID string                     `json:"breakout_room_uuid,omitempty"`
+	ChatMessageFile  WebinarSentChatMessageFile `json:"chat_message_file"` // required
 }
 
-// WebinarChatMessageSentObject is the object at object in the
-// "webinar.chat_message_sent" event.
+// WebinarChatMessageFileSentRecipientContext is the value of the
+// "recipient_context" member in the webinar.chat_message_file_sent payload (at
+// object.chat_message_file). Zoom's schema lists the values below; a value it
+// does not list still decodes, as it is.
+type WebinarChatMessageFileSentRecipientContext string
+
+// The values of WebinarChatMessageFileSentRecipientContext that Zoom's schema lists.
+const (
+	WebinarChatMessageFileSentRecipientContextWebinar      WebinarChatMessageFileSentRecipientContext = "webinar"
+	WebinarChatMessageFileSentRecipientContextBreakoutRoom WebinarChatMessageFileSentRecipientContext = "breakout_room"
+)
+
+// String returns the value as Zoom sent it.
+func (v WebinarChatMessageFileSentRecipientContext) String() string { return string(v) }
+
+// WebinarChatMessageFileSentSenderContext is the value of the "sender_context"
+// member in the webinar.chat_message_file_sent payload (at
+// object.chat_message_file). Zoom's schema lists the values below; a value it
+// does not list still decodes, as it is.
+type WebinarChatMessageFileSentSenderContext string
+
+// The values of WebinarChatMessageFileSentSenderContext that Zoom's schema lists.
+const (
+	WebinarChatMessageFileSentSenderContextWebinar      WebinarChatMessageFileSentSenderContext = "webinar"
+	WebinarChatMessageFileSentSenderContextBreakoutRoom WebinarChatMessageFileSentSenderContext = "breakout_room"
+)
+
+// String returns the value as Zoom sent it.
+func (v WebinarChatMessageFileSentSenderContext) String() string { return string(v) }
+
+// WebinarChatMessageSentObject is the "object" object in the
+// webinar.chat_message_sent payload (at object).
 type WebinarChatMessageSentObject struct {
-	ID               ID                 `json:"id"`   // required
-	UUID             string             `json:"uuid"` // required
-	BreakoutRoomUUID string             `json:"breakout_room_uuid,omitempty"`
-	ChatMessage      WebinarChatMessage `json:"chat_message"` // required
+	ID               ID                     `json:"id"`   // required
+	UUID             string                 `json:"uuid"` // required
+	BreakoutRoomUUID string                 `json:"breakout_room_uuid,omitempty"`
+	ChatMessage      WebinarSentChatMessage `json:"chat_message"` // required
 }
 
-// WebinarConvertedToMeetingObject is the object at object in the
-// "webinar.converted_to_meeting" event.
+// WebinarChatMessageSentRecipientContext is the value of the
+// "recipient_context" member in the webinar.chat_message_sent payload (at
+// object.chat_message). Zoom's schema lists the values below; a value it does
+// not list still decodes, as it is.
+type WebinarChatMessageSentRecipientContext string
+
+// The values of WebinarChatMessageSentRecipientContext that Zoom's schema lists.
+const (
+	WebinarChatMessageSentRecipientContextWebinar      WebinarChatMessageSentRecipientContext = "webinar"
+	WebinarChatMessageSentRecipientContextBreakoutRoom WebinarChatMessageSentRecipientContext = "breakout_room"
+	WebinarChatMessageSentRecipientContextWaitingRoom  WebinarChatMessageSentRecipientContext = "waiting_room"
+)
+
+// String returns the value as Zoom sent it.
+func (v WebinarChatMessageSentRecipientContext) String() string { return string(v) }
+
+// WebinarChatMessageSentRecipientType is the value of the "recipient_type"
+// member in the payloads of webinar.chat_message_file_sent and
+// webinar.chat_message_sent (at object.chat_message_file in
+// webinar.chat_message_file_sent, and elsewhere). Zoom's schema lists the
+// values below; a value it does not list still decodes, as it is.
+type WebinarChatMessageSentRecipientType string
+
+// The values of WebinarChatMessageSentRecipientType that Zoom's schema lists.
+const (
+	WebinarChatMessageSentRecipientTypeEveryone  WebinarChatMessageSentRecipientType = "everyone"
+	WebinarChatMessageSentRecipientTypeHost      WebinarChatMessageSentRecipientType = "host"
+	WebinarChatMessageSentRecipientTypeGuest     WebinarChatMessageSentRecipientType = "guest"
+	WebinarChatMessageSentRecipientTypeGroup     WebinarChatMessageSentRecipientType = "group"
+	WebinarChatMessageSentRecipientTypeBackstage WebinarChatMessageSentRecipientType = "backstage"
+	WebinarChatMessageSentRecipientTypeHostGroup WebinarChatMessageSentRecipientType = "host_group"
+)
+
+// String returns the value as Zoom sent it.
+func (v WebinarChatMessageSentRecipientType) String() string { return string(v) }
+
+// WebinarChatMessageSentSenderContext is the value of the "sender_context"
+// member in the webinar.chat_message_sent payload (at object.chat_message).
+// Zoom's schema lists the values below; a value it does not list still decodes,
+// as it is.
+type WebinarChatMessageSentSenderContext string
+
+// The values of WebinarChatMessageSentSenderContext that Zoom's schema lists.
+const (
+	WebinarChatMessageSentSenderContextWebinar      WebinarChatMessageSentSenderContext = "webinar"
+	WebinarChatMessageSentSenderContextBreakoutRoom WebinarChatMessageSentSenderContext = "breakout_room"
+	WebinarChatMessageSentSenderContextWaitingRoom  WebinarChatMessageSentSenderContext = "waiting_room"
+)
+
+// String returns the value as Zoom sent it.
+func (v WebinarChatMessageSentSenderContext) String() string { return string(v) }
+
+// WebinarChatMessageSentSenderType is the value of the "sender_type" member in
+// the webinar.chat_message_sent payload (at object.chat_message). Zoom's schema
+// lists the values below; a value it does not list still decodes, as it is.
+type WebinarChatMessageSentSenderType string
+
+// The values of WebinarChatMessageSentSenderType that Zoom's schema lists.
+const (
+	WebinarChatMessageSentSenderTypeHost            WebinarChatMessageSentSenderType = "host"
+	WebinarChatMessageSentSenderTypeAlternativeHost WebinarChatMessageSentSenderType = "alternative-host"
+	WebinarChatMessageSentSenderTypePanelist        WebinarChatMessageSentSenderType = "panelist"
+	WebinarChatMessageSentSenderTypeGuest           WebinarChatMessageSentSenderType = "guest"
+)
+
+// String returns the value as Zoom sent it.
+func (v WebinarChatMessageSentSenderType) String() string { return string(v) }
+
+// WebinarConvertedToMeetingObject is the "object" object in the
+// webinar.converted_to_meeting payload (at object).
 type WebinarConvertedToMeetingObject struct {
 	UUID      string   `json:"uuid"`    // required
 	ID        ID       `json:"id"`      // required
@@ -2767,45 +3663,48 @@ type WebinarConvertedToMeetingObject struct {
 	Timezone  string   `json:"timezone,omitempty"`
 }
 
-// WebinarCreatedObject is the object at object in the "webinar.created" event.
+// WebinarCreatedObject is the "object" object in the webinar.created payload
+// (at object).
 type WebinarCreatedObject struct {
-	UUID           string                     `json:"uuid"`    // required
-	ID             ID                         `json:"id"`      // required
-	HostID         string                     `json:"host_id"` // required
-	Topic          string                     `json:"topic"`   // required
-	Type           int                        `json:"type"`    // required; one of 5, 6, 9
-	StartTime      DateTime                   `json:"start_time,omitempty"`
-	Duration       int                        `json:"duration"` // required
-	Timezone       string                     `json:"timezone"` // required
-	JoinURL        string                     `json:"join_url"` // required
-	Password       string                     `json:"password,omitempty"`
-	CreationSource string                     `json:"creation_source"` // required; one of "other", "open_api", "web_portal"
-	Occurrences    []MeetingCreatedOccurrence `json:"occurrences,omitempty"`
-	Settings       WebinarCreatedSettings     `json:"settings"` // required
-	Recurrence     MeetingRecurrence          `json:"recurrence,omitempty"`
+	UUID           string                 `json:"uuid"`    // required
+	ID             ID                     `json:"id"`      // required
+	HostID         string                 `json:"host_id"` // required
+	Topic          string                 `json:"topic"`   // required
+	Type           int                    `json:"type"`    // required; one of 5, 6, 9
+	StartTime      DateTime               `json:"start_time,omitempty"`
+	Duration       int                    `json:"duration"` // required
+	Timezone       string                 `json:"timezone"` // required
+	JoinURL        string                 `json:"join_url"` // required
+	Password       string                 `json:"password,omitempty"`
+	CreationSource CreatedCreationSource  `json:"creation_source"` // required
+	Occurrences    []ObjectOccurrence     `json:"occurrences,omitempty"`
+	Settings       WebinarCreatedSettings `json:"settings"` // required
+	Recurrence     Recurrence             `json:"recurrence"`
 }
 
-// WebinarCreatedSettings is the object at object.settings in the
-// "webinar.created" event.
+// WebinarCreatedSettings is the "settings" object in the webinar.created
+// payload (at object.settings).
 type WebinarCreatedSettings struct {
-	UsePmi           bool   `json:"use_pmi"`           // required
+	UsePMI           bool   `json:"use_pmi"`           // required
 	AlternativeHosts string `json:"alternative_hosts"` // required
 }
 
-// WebinarDeletedObject is the object at object in the "webinar.deleted" event.
+// WebinarDeletedObject is the "object" object in the webinar.deleted payload
+// (at object).
 type WebinarDeletedObject struct {
-	UUID        string              `json:"uuid"`    // required
-	ID          ID                  `json:"id"`      // required
-	HostID      string              `json:"host_id"` // required
-	Topic       string              `json:"topic,omitempty"`
-	Type        int                 `json:"type"` // required; one of 5, 6, 9
-	StartTime   DateTime            `json:"start_time,omitempty"`
-	Duration    int                 `json:"duration,omitempty"`
-	Timezone    string              `json:"timezone,omitempty"`
-	Occurrences []MeetingOccurrence `json:"occurrences,omitempty"`
+	UUID        string       `json:"uuid"`    // required
+	ID          ID           `json:"id"`      // required
+	HostID      string       `json:"host_id"` // required
+	Topic       string       `json:"topic,omitempty"`
+	Type        int          `json:"type"` // required; one of 5, 6, 9
+	StartTime   DateTime     `json:"start_time,omitempty"`
+	Duration    int          `json:"duration,omitempty"`
+	Timezone    string       `json:"timezone,omitempty"`
+	Occurrences []Occurrence `json:"occurrences,omitempty"`
 }
 
-// WebinarEndedObject is the object at object in the "webinar.ended" event.
+// WebinarEndedObject is the "object" object in the webinar.ended payload (at
+// object).
 type WebinarEndedObject struct {
 	ID              ID       `json:"id"`         // required
 	UUID            string   `json:"uuid"`       // required
@@ -2820,105 +3719,18 @@ type WebinarEndedObject struct {
 	PracticeSession bool     `json:"practice_session,omitempty"`
 }
 
-// WebinarFeedback is the object at object.participant.feedback in the
-// "webinar.participant_feedback" event.
-type WebinarFeedback struct {
-	Satisfied       bool          `json:"satisfied"` // required
-	FeedbackDetails []GroupObject `json:"feedback_details,omitempty"`
-	Comments        string        `json:"comments,omitempty"`
+// WebinarFeedbackParticipant is the "participant" object in the
+// webinar.participant_feedback payload (at object.participant).
+type WebinarFeedbackParticipant struct {
+	ParticipantUUID   string                           `json:"participant_uuid"`    // required
+	ParticipantUserID string                           `json:"participant_user_id"` // required
+	UserName          string                           `json:"user_name"`           // required
+	Feedback          WebinarObjectParticipantFeedback `json:"feedback"`            // required
 }
 
-// WebinarInterpreter is the object at
-// object.settings.language_interpretation.interpreters[] in the
-// "webinar.updated" event.
-type WebinarInterpreter struct {
-	Email                string `json:"email,omitempty"`
-	InterpreterLanguages string `json:"interpreter_languages,omitempty"`
-}
-
-// WebinarLanguageInterpretation is the object at
-// object.settings.language_interpretation in the "webinar.updated" event.
-type WebinarLanguageInterpretation struct {
-	Enable       bool                 `json:"enable,omitempty"`
-	Interpreters []WebinarInterpreter `json:"interpreters,omitempty"`
-}
-
-// WebinarObject is an object shared by 2 events: "webinar.permanently_deleted"
-// and "webinar.recovered" (at object in "webinar.permanently_deleted").
-type WebinarObject struct {
-	UUID        string              `json:"uuid"`       // required
-	ID          ID                  `json:"id"`         // required
-	HostID      string              `json:"host_id"`    // required
-	Topic       string              `json:"topic"`      // required
-	Type        int                 `json:"type"`       // required; one of 5, 6, 9
-	StartTime   DateTime            `json:"start_time"` // required
-	Duration    int                 `json:"duration"`   // required
-	Timezone    string              `json:"timezone"`   // required
-	Occurrences []MeetingOccurrence `json:"occurrences,omitempty"`
-}
-
-// WebinarParticipant is the object at object.participant in the
-// "webinar.participant_bind" event.
-type WebinarParticipant struct {
-	UserID              string   `json:"user_id"`      // required
-	BindUserID          string   `json:"bind_user_id"` // required
-	UserName            string   `json:"user_name,omitempty"`
-	ID                  ID       `json:"id,omitempty"`
-	ParticipantUUID     string   `json:"participant_uuid,omitempty"`
-	BindParticipantUUID string   `json:"bind_participant_uuid,omitempty"`
-	JoinTime            DateTime `json:"join_time"` // required
-	RegistrantID        string   `json:"registrant_id,omitempty"`
-	PhoneNumber         string   `json:"phone_number"` // required
-}
-
-// WebinarParticipantBindObject is the object at object in the
-// "webinar.participant_bind" event.
-type WebinarParticipantBindObject struct {
-	ID          ID                 `json:"id,omitempty"`
-	UUID        string             `json:"uuid"`    // required
-	HostID      string             `json:"host_id"` // required
-	Topic       string             `json:"topic,omitempty"`
-	Type        int                `json:"type"` // required; one of 0, 1, 2, 3, 4, 7, 8
-	StartTime   DateTime           `json:"start_time,omitempty"`
-	Timezone    string             `json:"timezone,omitempty"`
-	Duration    int                `json:"duration,omitempty"`
-	Participant WebinarParticipant `json:"participant"` // required
-}
-
-// WebinarParticipantFeedbackObject is the object at object in the
-// "webinar.participant_feedback" event.
-type WebinarParticipantFeedbackObject struct {
-	ID          ID                                    `json:"id"`          // required
-	UUID        string                                `json:"uuid"`        // required
-	Participant WebinarParticipantFeedbackParticipant `json:"participant"` // required
-}
-
-// WebinarParticipantFeedbackParticipant is the object at object.participant in
-// the "webinar.participant_feedback" event.
-type WebinarParticipantFeedbackParticipant struct {
-	ParticipantUUID   string          `json:"participant_uuid"`    // required
-	ParticipantUserID string          `json:"participant_user_id"` // required
-	UserName          string          `json:"user_name"`           // required
-	Feedback          WebinarFeedback `json:"feedback"`            // required
-}
-
-// WebinarParticipantJoinedObject is the object at object in the
-// "webinar.participant_joined" event.
-type WebinarParticipantJoinedObject struct {
-	ID          ID                                  `json:"id"`          // required
-	UUID        string                              `json:"uuid"`        // required
-	HostID      string                              `json:"host_id"`     // required
-	Topic       string                              `json:"topic"`       // required
-	Type        int                                 `json:"type"`        // required; one of 5, 6, 9
-	StartTime   DateTime                            `json:"start_time"`  // required
-	Timezone    string                              `json:"timezone"`    // required
-	Duration    int                                 `json:"duration"`    // required
-	Participant WebinarParticipantJoinedParticipant `json:"participant"` // required
-}
-
-// WebinarParticipantJoinedParticipant is the object at object.participant in
-// the "webinar.participant_joined" event.
-type WebinarParticipantJoinedParticipant struct {
+// WebinarJoinedParticipant is the "participant" object in the
+// webinar.participant_joined payload (at object.participant).
+type WebinarJoinedParticipant struct {
 	UserID            string   `json:"user_id"`   // required
 	UserName          string   `json:"user_name"` // required
 	ID                ID       `json:"id"`        // required
@@ -2928,26 +3740,12 @@ type WebinarParticipantJoinedParticipant struct {
 	ParticipantUserID string   `json:"participant_user_id,omitempty"`
 	ParticipantUUID   string   `json:"participant_uuid,omitempty"`
 	CustomerKey       string   `json:"customer_key,omitempty"`
-	PhoneNumber       string   `json:"phone_number,omitempty"`
+	PhoneNumber       ID       `json:"phone_number,omitempty"`
 }
 
-// WebinarParticipantLeftObject is the object at object in the
-// "webinar.participant_left" event.
-type WebinarParticipantLeftObject struct {
-	ID          ID                                `json:"id"`          // required
-	UUID        string                            `json:"uuid"`        // required
-	HostID      string                            `json:"host_id"`     // required
-	Topic       string                            `json:"topic"`       // required
-	Type        int                               `json:"type"`        // required; one of 5, 6, 9
-	StartTime   DateTime                          `json:"start_time"`  // required
-	Timezone    string                            `json:"timezone"`    // required
-	Duration    int                               `json:"duration"`    // required
-	Participant WebinarParticipantLeftParticipant `json:"participant"` // required
-}
-
-// WebinarParticipantLeftParticipant is the object at object.participant in the
-// "webinar.participant_left" event.
-type WebinarParticipantLeftParticipant struct {
+// WebinarLeftParticipant is the "participant" object in the
+// webinar.participant_left payload (at object.participant).
+type WebinarLeftParticipant struct {
 	UserID            string   `json:"user_id"` // required
 	UserName          string   `json:"user_name,omitempty"`
 	ID                ID       `json:"id,omitempty"`
@@ -2958,36 +3756,97 @@ type WebinarParticipantLeftParticipant struct {
 	ParticipantUserID string   `json:"participant_user_id,omitempty"`
 	ParticipantUUID   string   `json:"participant_uuid,omitempty"`
 	CustomerKey       string   `json:"customer_key,omitempty"`
-	PhoneNumber       string   `json:"phone_number,omitempty"`
+	PhoneNumber       ID       `json:"phone_number,omitempty"`
 }
 
-// WebinarParticipantRoleChangedObject is the object at object in the
-// "webinar.participant_role_changed" event.
+// WebinarObject is the "object" object in the payloads of
+// webinar.permanently_deleted and webinar.recovered (at object).
+type WebinarObject struct {
+	UUID        string       `json:"uuid"`       // required
+	ID          ID           `json:"id"`         // required
+	HostID      string       `json:"host_id"`    // required
+	Topic       string       `json:"topic"`      // required
+	Type        int          `json:"type"`       // required; one of 5, 6, 9
+	StartTime   DateTime     `json:"start_time"` // required
+	Duration    int          `json:"duration"`   // required
+	Timezone    string       `json:"timezone"`   // required
+	Occurrences []Occurrence `json:"occurrences,omitempty"`
+}
+
+// WebinarObjectParticipantFeedback is the "feedback" object in the
+// webinar.participant_feedback payload (at object.participant.feedback).
+type WebinarObjectParticipantFeedback struct {
+	Satisfied       bool     `json:"satisfied"` // required
+	FeedbackDetails []Object `json:"feedback_details,omitempty"`
+	Comments        string   `json:"comments,omitempty"`
+}
+
+// WebinarParticipantBindObject is the "object" object in the
+// webinar.participant_bind payload (at object).
+type WebinarParticipantBindObject struct {
+	ID          ID                     `json:"id,omitempty"`
+	UUID        string                 `json:"uuid"`    // required
+	HostID      string                 `json:"host_id"` // required
+	Topic       string                 `json:"topic,omitempty"`
+	Type        int                    `json:"type"` // required; one of 0, 1, 2, 3, 4, 7, 8
+	StartTime   DateTime               `json:"start_time,omitempty"`
+	Timezone    string                 `json:"timezone,omitempty"`
+	Duration    int                    `json:"duration,omitempty"`
+	Participant WebinarBindParticipant `json:"participant"` // required
+}
+
+// WebinarParticipantFeedbackObject is the "object" object in the
+// webinar.participant_feedback payload (at object).
+type WebinarParticipantFeedbackObject struct {
+	ID          ID                         `json:"id"`          // required
+	UUID        string                     `json:"uuid"`        // required
+	Participant WebinarFeedbackParticipant `json:"participant"` // required
+}
+
+// WebinarParticipantJoinedObject is the "object" object in the
+// webinar.participant_joined payload (at object).
+type WebinarParticipantJoinedObject struct {
+	ID          ID                       `json:"id"`          // required
+	UUID        string                   `json:"uuid"`        // required
+	HostID      string                   `json:"host_id"`     // required
+	Topic       string                   `json:"topic"`       // required
+	Type        int                      `json:"type"`        // required; one of 5, 6, 9
+	StartTime   DateTime                 `json:"start_time"`  // required
+	Timezone    string                   `json:"timezone"`    // required
+	Duration    int                      `json:"duration"`    // required
+	Participant WebinarJoinedParticipant `json:"participant"` // required
+}
+
+// WebinarParticipantLeftObject is the "object" object in the
+// webinar.participant_left payload (at object).
+type WebinarParticipantLeftObject struct {
+	ID          ID                     `json:"id"`          // required
+	UUID        string                 `json:"uuid"`        // required
+	HostID      string                 `json:"host_id"`     // required
+	Topic       string                 `json:"topic"`       // required
+	Type        int                    `json:"type"`        // required; one of 5, 6, 9
+	StartTime   DateTime               `json:"start_time"`  // required
+	Timezone    string                 `json:"timezone"`    // required
+	Duration    int                    `json:"duration"`    // required
+	Participant WebinarLeftParticipant `json:"participant"` // required
+}
+
+// WebinarParticipantRoleChangedObject is the "object" object in the
+// webinar.participant_role_changed payload (at object).
 type WebinarParticipantRoleChangedObject struct {
-	ID          ID                                       `json:"id"`          // required
-	UUID        string                                   `json:"uuid"`        // required
-	HostID      string                                   `json:"host_id"`     // required
-	Topic       string                                   `json:"topic"`       // required
-	Type        int                                      `json:"type"`        // required; one of 5, 6, 9
-	StartTime   DateTime                                 `json:"start_time"`  // required
-	Timezone    string                                   `json:"timezone"`    // required
-	Duration    int                                      `json:"duration"`    // required
-	Participant MeetingParticipantRoleChangedParticipant `json:"participant"` // required
+	ID          ID                     `json:"id"`          // required
+	UUID        string                 `json:"uuid"`        // required
+	HostID      string                 `json:"host_id"`     // required
+	Topic       string                 `json:"topic"`       // required
+	Type        int                    `json:"type"`        // required; one of 5, 6, 9
+	StartTime   DateTime               `json:"start_time"`  // required
+	Timezone    string                 `json:"timezone"`    // required
+	Duration    int                    `json:"duration"`    // required
+	Participant RoleChangedParticipant `json:"participant"` // required
 }
 
-// WebinarRegistrant is an object shared by 2 events:
-// "webinar.registration_cancelled" and "webinar.registration_denied" (at
-// object.registrant in "webinar.registration_cancelled").
-type WebinarRegistrant struct {
-	ID             ID                    `json:"id"`         // required
-	FirstName      string                `json:"first_name"` // required
-	LastName       string                `json:"last_name,omitempty"`
-	Email          string                `json:"email"` // required
-	TrackingSource WebinarTrackingSource `json:"tracking_source,omitempty"`
-}
-
-// WebinarRegistrationApprovedObject is the object at object in the
-// "webinar.registration_approved" event.
+// WebinarRegistrationApprovedObject is the "object" object in the
+// webinar.registration_approved payload (at object).
 type WebinarRegistrationApprovedObject struct {
 	UUID        string                                `json:"uuid"`       // required
 	ID          ID                                    `json:"id"`         // required
@@ -2997,23 +3856,23 @@ type WebinarRegistrationApprovedObject struct {
 	StartTime   DateTime                              `json:"start_time"` // required
 	Duration    int                                   `json:"duration"`   // required
 	Timezone    string                                `json:"timezone"`   // required
-	Occurrences []MeetingOccurrence                   `json:"occurrences,omitempty"`
+	Occurrences []Occurrence                          `json:"occurrences,omitempty"`
 	Registrant  WebinarRegistrationApprovedRegistrant `json:"registrant"` // required
 }
 
-// WebinarRegistrationApprovedRegistrant is the object at object.registrant in
-// the "webinar.registration_approved" event.
+// WebinarRegistrationApprovedRegistrant is the "registrant" object in the
+// webinar.registration_approved payload (at object.registrant).
 type WebinarRegistrationApprovedRegistrant struct {
-	ID             ID                    `json:"id"`         // required
-	FirstName      string                `json:"first_name"` // required
-	LastName       string                `json:"last_name,omitempty"`
-	Email          string                `json:"email"`    // required
-	JoinURL        string                `json:"join_url"` // required
-	TrackingSource WebinarTrackingSource `json:"tracking_source,omitempty"`
+	ID             ID                                `json:"id"`         // required
+	FirstName      string                            `json:"first_name"` // required
+	LastName       string                            `json:"last_name,omitempty"`
+	Email          string                            `json:"email"`    // required
+	JoinURL        string                            `json:"join_url"` // required
+	TrackingSource WebinarRegistrationTrackingSource `json:"tracking_source"`
 }
 
-// WebinarRegistrationCreatedObject is the object at object in the
-// "webinar.registration_created" event.
+// WebinarRegistrationCreatedObject is the "object" object in the
+// webinar.registration_created payload (at object).
 type WebinarRegistrationCreatedObject struct {
 	UUID        string                               `json:"uuid"`       // required
 	ID          ID                                   `json:"id"`         // required
@@ -3023,95 +3882,129 @@ type WebinarRegistrationCreatedObject struct {
 	StartTime   DateTime                             `json:"start_time"` // required
 	Duration    int                                  `json:"duration"`   // required
 	Timezone    string                               `json:"timezone"`   // required
-	Occurrences []MeetingOccurrence                  `json:"occurrences,omitempty"`
+	Occurrences []Occurrence                         `json:"occurrences,omitempty"`
 	Registrant  WebinarRegistrationCreatedRegistrant `json:"registrant"` // required
 }
 
-// WebinarRegistrationCreatedRegistrant is the object at object.registrant in
-// the "webinar.registration_created" event.
+// WebinarRegistrationCreatedRegistrant is the "registrant" object in the
+// webinar.registration_created payload (at object.registrant).
 type WebinarRegistrationCreatedRegistrant struct {
-	ID                    ID                      `json:"id"`         // required
-	FirstName             string                  `json:"first_name"` // required
-	LastName              string                  `json:"last_name,omitempty"`
-	Email                 string                  `json:"email"` // required
-	Address               string                  `json:"address,omitempty"`
-	City                  string                  `json:"city,omitempty"`
-	Country               string                  `json:"country,omitempty"`
-	Zip                   string                  `json:"zip,omitempty"`
-	State                 string                  `json:"state,omitempty"`
-	Phone                 string                  `json:"phone,omitempty"`
-	Industry              string                  `json:"industry,omitempty"`
-	Org                   string                  `json:"org,omitempty"`
-	JobTitle              string                  `json:"job_title,omitempty"`
-	PurchasingTimeFrame   string                  `json:"purchasing_time_frame,omitempty"`    // one of "", "Within a month", "1-3 months", "4-6 months", "More than 6 months", "No timeframe"
-	RoleInPurchaseProcess string                  `json:"role_in_purchase_process,omitempty"` // one of "", "Decision Maker", "Evaluator/Recommender", "Influencer", "Not involved"
-	NoOfEmployees         string                  `json:"no_of_employees,omitempty"`          // one of "", "1-20", "21-50", "51-100", "101-250", "251-500", "501-1,000", "1,001-5,000", ... (10 values)
-	Comments              string                  `json:"comments,omitempty"`
-	CustomQuestions       []MeetingCustomQuestion `json:"custom_questions,omitempty"`
-	Status                string                  `json:"status"`   // required; one of "approved", "pending"
-	JoinURL               string                  `json:"join_url"` // required
-	TrackingSource        WebinarTrackingSource   `json:"tracking_source,omitempty"`
+	ID                    ID                                  `json:"id"`         // required
+	FirstName             string                              `json:"first_name"` // required
+	LastName              string                              `json:"last_name,omitempty"`
+	Email                 string                              `json:"email"` // required
+	Address               string                              `json:"address,omitempty"`
+	City                  string                              `json:"city,omitempty"`
+	Country               string                              `json:"country,omitempty"`
+	Zip                   string                              `json:"zip,omitempty"`
+	State                 string                              `json:"state,omitempty"`
+	Phone                 string                              `json:"phone,omitempty"`
+	Industry              string                              `json:"industry,omitempty"`
+	Org                   string                              `json:"org,omitempty"`
+	JobTitle              string                              `json:"job_title,omitempty"`
+	PurchasingTimeFrame   string                              `json:"purchasing_time_frame,omitempty"`    // one of "", "Within a month", "1-3 months", "4-6 months", "More than 6 months", "No timeframe"
+	RoleInPurchaseProcess string                              `json:"role_in_purchase_process,omitempty"` // one of "", "Decision Maker", "Evaluator/Recommender", "Influencer", "Not involved"
+	NoOfEmployees         string                              `json:"no_of_employees,omitempty"`          // one of "", "1-20", "21-50", "51-100", "101-250", "251-500", "501-1,000", "1,001-5,000", ... (10 values)
+	Comments              string                              `json:"comments,omitempty"`
+	CustomQuestions       []RegistrationCreatedCustomQuestion `json:"custom_questions,omitempty"`
+	Status                RegistrationCreatedStatus           `json:"status"`   // required
+	JoinURL               string                              `json:"join_url"` // required
+	TrackingSource        WebinarRegistrationTrackingSource   `json:"tracking_source"`
 }
 
-// WebinarRegistrationObject is an object shared by 2 events:
-// "webinar.registration_cancelled" and "webinar.registration_denied" (at object
-// in "webinar.registration_cancelled").
+// WebinarRegistrationObject is the "object" object in the payloads of
+// webinar.registration_cancelled and webinar.registration_denied (at object).
 type WebinarRegistrationObject struct {
-	UUID        string              `json:"uuid"`       // required
-	ID          ID                  `json:"id"`         // required
-	HostID      string              `json:"host_id"`    // required
-	Topic       string              `json:"topic"`      // required
-	Type        int                 `json:"type"`       // required; one of 5, 6, 9
-	StartTime   DateTime            `json:"start_time"` // required
-	Duration    int                 `json:"duration"`   // required
-	Timezone    string              `json:"timezone"`   // required
-	Occurrences []MeetingOccurrence `json:"occurrences,omitempty"`
-	Registrant  WebinarRegistrant   `json:"registrant"` // required
+	UUID        string                        `json:"uuid"`       // required
+	ID          ID                            `json:"id"`         // required
+	HostID      string                        `json:"host_id"`    // required
+	Topic       string                        `json:"topic"`      // required
+	Type        int                           `json:"type"`       // required; one of 5, 6, 9
+	StartTime   DateTime                      `json:"start_time"` // required
+	Duration    int                           `json:"duration"`   // required
+	Timezone    string                        `json:"timezone"`   // required
+	Occurrences []Occurrence                  `json:"occurrences,omitempty"`
+	Registrant  WebinarRegistrationRegistrant `json:"registrant"` // required
 }
 
-// WebinarSettings is the object at object.settings in the "webinar.updated"
-// event.
-type WebinarSettings struct {
-	HostVideo                            bool                              `json:"host_video,omitempty"`
-	PanelistsVideo                       bool                              `json:"panelists_video,omitempty"`
-	PracticeSession                      bool                              `json:"practice_session,omitempty"`
-	ApprovalType                         int                               `json:"approval_type,omitempty"`     // one of 0, 1, 2
-	RegistrationType                     int                               `json:"registration_type,omitempty"` // one of 1, 2, 3
-	Audio                                string                            `json:"audio,omitempty"`             // one of "telephony", "voip", "both"
-	AutoRecording                        string                            `json:"auto_recording,omitempty"`    // one of "local", "cloud", "none"
-	EnforceLogin                         bool                              `json:"enforce_login,omitempty"`
-	MeetingAuthentication                bool                              `json:"meeting_authentication,omitempty"`
-	AuthenticationOption                 string                            `json:"authentication_option,omitempty"`
-	AuthenticationName                   string                            `json:"authentication_name,omitempty"`
-	AuthenticationDomains                string                            `json:"authentication_domains,omitempty"`
-	LanguageInterpretation               WebinarLanguageInterpretation     `json:"language_interpretation,omitempty"`
-	SignLanguageInterpretation           WebinarSignLanguageInterpretation `json:"sign_language_interpretation,omitempty"`
-	AllowHostControlParticipantMuteState bool                              `json:"allow_host_control_participant_mute_state,omitempty"`
-	EmailInAttendeeReport                bool                              `json:"email_in_attendee_report,omitempty"`
+// WebinarRegistrationRegistrant is the "registrant" object in the payloads of
+// webinar.registration_cancelled and webinar.registration_denied (at
+// object.registrant).
+type WebinarRegistrationRegistrant struct {
+	ID             ID                                `json:"id"`         // required
+	FirstName      string                            `json:"first_name"` // required
+	LastName       string                            `json:"last_name,omitempty"`
+	Email          string                            `json:"email"` // required
+	TrackingSource WebinarRegistrationTrackingSource `json:"tracking_source"`
 }
 
-// WebinarSharingObject is an object shared by 2 events: "webinar.sharing_ended"
-// and "webinar.sharing_started" (at object in "webinar.sharing_ended").
+// WebinarRegistrationTrackingSource is the "tracking_source" object in the
+// payloads of webinar.registration_approved, webinar.registration_cancelled,
+// webinar.registration_created and 1 more events (at
+// object.registrant.tracking_source).
+type WebinarRegistrationTrackingSource struct {
+	ID          ID     `json:"id"`           // required
+	SourceName  string `json:"source_name"`  // required
+	TrackingURL string `json:"tracking_url"` // required
+}
+
+// WebinarSentChatMessage is the "chat_message" object in the
+// webinar.chat_message_sent payload (at object.chat_message).
+type WebinarSentChatMessage struct {
+	DateTime           DateTime                               `json:"date_time"`         // required
+	SenderSessionID    string                                 `json:"sender_session_id"` // required
+	SenderName         string                                 `json:"sender_name"`       // required
+	SenderEmail        string                                 `json:"sender_email,omitempty"`
+	SenderType         WebinarChatMessageSentSenderType       `json:"sender_type"`    // required
+	SenderContext      WebinarChatMessageSentSenderContext    `json:"sender_context"` // required
+	RecipientSessionID string                                 `json:"recipient_session_id,omitempty"`
+	RecipientName      string                                 `json:"recipient_name,omitempty"`
+	RecipientEmail     string                                 `json:"recipient_email,omitempty"`
+	RecipientType      WebinarChatMessageSentRecipientType    `json:"recipient_type"`    // required
+	RecipientContext   WebinarChatMessageSentRecipientContext `json:"recipient_context"` // required
+	MessageID          string                                 `json:"message_id"`        // required
+	MessageContent     string                                 `json:"message_content"`   // required
+	FileIDs            []string                               `json:"file_ids,omitempty"`
+}
+
+// WebinarSentChatMessageFile is the "chat_message_file" object in the
+// webinar.chat_message_file_sent payload (at object.chat_message_file).
+type WebinarSentChatMessageFile struct {
+	DateTime           DateTime                                   `json:"date_time"`         // required
+	SenderSessionID    string                                     `json:"sender_session_id"` // required
+	SenderName         string                                     `json:"sender_name"`       // required
+	SenderEmail        string                                     `json:"sender_email,omitempty"`
+	SenderType         ChatMessageSentSenderType                  `json:"sender_type"`    // required
+	SenderContext      WebinarChatMessageFileSentSenderContext    `json:"sender_context"` // required
+	RecipientSessionID string                                     `json:"recipient_session_id,omitempty"`
+	RecipientName      string                                     `json:"recipient_name,omitempty"`
+	RecipientEmail     string                                     `json:"recipient_email,omitempty"`
+	RecipientType      WebinarChatMessageSentRecipientType        `json:"recipient_type"`    // required
+	RecipientContext   WebinarChatMessageFileSentRecipientContext `json:"recipient_context"` // required
+	MessageID          string                                     `json:"message_id"`        // required
+	FileID             string                                     `json:"file_id"`           // required
+	FileName           string                                     `json:"file_name"`         // required
+	FileSize           int64                                      `json:"file_size"`         // required
+	FileType           string                                     `json:"file_type"`         // required
+	DownloadURL        string                                     `json:"download_url"`      // required
+}
+
+// WebinarSharingObject is the "object" object in the payloads of
+// webinar.sharing_ended and webinar.sharing_started (at object).
 type WebinarSharingObject struct {
-	ID          ID                             `json:"id"`         // required
-	UUID        string                         `json:"uuid"`       // required
-	HostID      string                         `json:"host_id"`    // required
-	Topic       string                         `json:"topic"`      // required
-	Type        int                            `json:"type"`       // required; one of 5, 6, 9
-	StartTime   DateTime                       `json:"start_time"` // required
-	Timezone    string                         `json:"timezone,omitempty"`
-	Duration    int                            `json:"duration"`    // required
-	Participant MeetingSharingEndedParticipant `json:"participant"` // required
+	ID          ID                 `json:"id"`         // required
+	UUID        string             `json:"uuid"`       // required
+	HostID      string             `json:"host_id"`    // required
+	Topic       string             `json:"topic"`      // required
+	Type        int                `json:"type"`       // required; one of 5, 6, 9
+	StartTime   DateTime           `json:"start_time"` // required
+	Timezone    string             `json:"timezone,omitempty"`
+	Duration    int                `json:"duration"`    // required
+	Participant SharingParticipant `json:"participant"` // required
 }
 
-// WebinarSignLanguageInterpretation is the object at
-// object.settings.sign_language_interpretation in the "webinar.updated" event.
-type WebinarSignLanguageInterpretation struct {
-	Enable       bool                 `json:"enable,omitempty"`
-	Interpreters []MeetingInterpreter `json:"interpreters,omitempty"`
-}
-
-// WebinarStartedObject is the object at object in the "webinar.started" event.
+// WebinarStartedObject is the "object" object in the webinar.started payload
+// (at object).
 type WebinarStartedObject struct {
 	ID        ID       `json:"id"`         // required
 	UUID      string   `json:"uuid"`       // required
@@ -3124,30 +4017,82 @@ type WebinarStartedObject struct {
 	Duration  int      `json:"duration"`   // required
 }
 
-// WebinarTrackingSource is an object shared by 4 events:
-// "webinar.registration_approved", "webinar.registration_cancelled",
-// "webinar.registration_created" and 1 more (at
-// object.registrant.tracking_source in "webinar.registration_approved").
-type WebinarTrackingSource struct {
-	ID          ID     `json:"id"`           // required
-	SourceName  string `json:"source_name"`  // required
-	TrackingURL string `json:"tracking_url"` // required
+// WebinarUpdatedInterpreter is an element of the "interpreters" array in the
+// webinar.updated payload (at
+// object.settings.language_interpretation.interpreters[] in webinar.updated,
+// and elsewhere).
+type WebinarUpdatedInterpreter struct {
+	Email                string `json:"email,omitempty"`
+	InterpreterLanguages string `json:"interpreter_languages,omitempty"`
 }
 
-// WebinarUpdatedObject is the object at object in the "webinar.updated" event.
+// WebinarUpdatedLanguageInterpretation is the "language_interpretation" object
+// in the webinar.updated payload (at object.settings.language_interpretation in
+// webinar.updated, and elsewhere).
+type WebinarUpdatedLanguageInterpretation struct {
+	Enable       bool                        `json:"enable,omitempty"`
+	Interpreters []WebinarUpdatedInterpreter `json:"interpreters,omitempty"`
+}
+
+// WebinarUpdatedObject is the "object" object in the webinar.updated payload
+// (at object in webinar.updated, and elsewhere).
 type WebinarUpdatedObject struct {
-	ID              ID                         `json:"id"` // required
-	UUID            string                     `json:"uuid,omitempty"`
-	HostID          string                     `json:"host_id,omitempty"`
-	Topic           string                     `json:"topic,omitempty"`
-	Type            int                        `json:"type,omitempty"` // one of 5, 6, 9
-	StartTime       DateTime                   `json:"start_time,omitempty"`
-	Duration        int                        `json:"duration,omitempty"`
-	Timezone        string                     `json:"timezone,omitempty"`
-	Password        string                     `json:"password,omitempty"`
-	Agenda          string                     `json:"agenda,omitempty"`
-	RegistrationURL string                     `json:"registration_url,omitempty"`
-	Occurrences     []MeetingCreatedOccurrence `json:"occurrences,omitempty"`
-	Settings        WebinarSettings            `json:"settings,omitempty"`
-	Recurrence      MeetingRecurrence          `json:"recurrence,omitempty"`
+	ID              ID                     `json:"id"` // required
+	UUID            string                 `json:"uuid,omitempty"`
+	HostID          string                 `json:"host_id,omitempty"`
+	Topic           string                 `json:"topic,omitempty"`
+	Type            int                    `json:"type,omitempty"` // one of 5, 6, 9
+	StartTime       DateTime               `json:"start_time,omitempty"`
+	Duration        int                    `json:"duration,omitempty"`
+	Timezone        string                 `json:"timezone,omitempty"`
+	Password        string                 `json:"password,omitempty"`
+	Agenda          string                 `json:"agenda,omitempty"`
+	RegistrationURL string                 `json:"registration_url,omitempty"`
+	Occurrences     []ObjectOccurrence     `json:"occurrences,omitempty"`
+	Settings        WebinarUpdatedSettings `json:"settings"`
+	Recurrence      Recurrence             `json:"recurrence"`
+}
+
+// WebinarUpdatedScope is the value of the "scope" member in the webinar.updated
+// payload. Zoom's schema lists the values below; a value it does not list still
+// decodes, as it is.
+type WebinarUpdatedScope string
+
+// The values of WebinarUpdatedScope that Zoom's schema lists.
+const (
+	WebinarUpdatedScopeSingle WebinarUpdatedScope = "single"
+	WebinarUpdatedScopeAll    WebinarUpdatedScope = "all"
+)
+
+// String returns the value as Zoom sent it.
+func (v WebinarUpdatedScope) String() string { return string(v) }
+
+// WebinarUpdatedSettings is the "settings" object in the webinar.updated
+// payload (at object.settings in webinar.updated, and elsewhere).
+type WebinarUpdatedSettings struct {
+	HostVideo                            bool                                     `json:"host_video,omitempty"`
+	PanelistsVideo                       bool                                     `json:"panelists_video,omitempty"`
+	PracticeSession                      bool                                     `json:"practice_session,omitempty"`
+	ApprovalType                         int                                      `json:"approval_type,omitempty"`     // one of 0, 1, 2
+	RegistrationType                     int                                      `json:"registration_type,omitempty"` // one of 1, 2, 3
+	Audio                                UpdatedAudio                             `json:"audio,omitempty"`
+	AutoRecording                        UpdatedAutoRecording                     `json:"auto_recording,omitempty"`
+	EnforceLogin                         bool                                     `json:"enforce_login,omitempty"`
+	MeetingAuthentication                bool                                     `json:"meeting_authentication,omitempty"`
+	AuthenticationOption                 string                                   `json:"authentication_option,omitempty"`
+	AuthenticationName                   string                                   `json:"authentication_name,omitempty"`
+	AuthenticationDomains                string                                   `json:"authentication_domains,omitempty"`
+	LanguageInterpretation               WebinarUpdatedLanguageInterpretation     `json:"language_interpretation"`
+	SignLanguageInterpretation           WebinarUpdatedSignLanguageInterpretation `json:"sign_language_interpretation"`
+	AllowHostControlParticipantMuteState bool                                     `json:"allow_host_control_participant_mute_state,omitempty"`
+	EmailInAttendeeReport                bool                                     `json:"email_in_attendee_report,omitempty"`
+}
+
+// WebinarUpdatedSignLanguageInterpretation is the
+// "sign_language_interpretation" object in the webinar.updated payload (at
+// object.settings.sign_language_interpretation in webinar.updated, and
+// elsewhere).
+type WebinarUpdatedSignLanguageInterpretation struct {
+	Enable       bool                 `json:"enable,omitempty"`
+	Interpreters []UpdatedInterpreter `json:"interpreters,omitempty"`
 }

@@ -2,9 +2,11 @@
 
 package event
 
-// Payloads of the "node" product's events.
+// Payloads of the events of Zoom's "node" product.
 
-// NodeMcStat is the payload of the "node.mc_stat" event (product "node").
+// NodeMcStat is the payload of the node.mc_stat event of Zoom's "node" product.
+//
+// Zoom's reference: https://developers.zoom.us/docs/api/node/events/#tag/node/POSTnode.mc_stat
 type NodeMcStat struct {
 	Common
 	Object NodeMcStatObject `json:"object"` // required
@@ -13,8 +15,10 @@ type NodeMcStat struct {
 // EventName returns "node.mc_stat".
 func (*NodeMcStat) EventName() string { return "node.mc_stat" }
 
-// NodeMcStatAlert is the payload of the "node.mc_stat_alert" event (product
-// "node").
+// NodeMcStatAlert is the payload of the node.mc_stat_alert event of Zoom's
+// "node" product.
+//
+// Zoom's reference: https://developers.zoom.us/docs/api/node/events/#tag/node/POSTnode.mc_stat_alert
 type NodeMcStatAlert struct {
 	Common
 	Object NodeMcStatAlertObject `json:"object"` // required
@@ -23,8 +27,10 @@ type NodeMcStatAlert struct {
 // EventName returns "node.mc_stat_alert".
 func (*NodeMcStatAlert) EventName() string { return "node.mc_stat_alert" }
 
-// NodeMcZoneStatAlert is the payload of the "node.mc_zone_stat_alert" event
-// (product "node").
+// NodeMcZoneStatAlert is the payload of the node.mc_zone_stat_alert event of
+// Zoom's "node" product.
+//
+// Zoom's reference: https://developers.zoom.us/docs/api/node/events/#tag/node/POSTnode.mc_zone_stat_alert
 type NodeMcZoneStatAlert struct {
 	Common
 	Object NodeMcZoneStatAlertObject `json:"object"` // required
@@ -33,7 +39,10 @@ type NodeMcZoneStatAlert struct {
 // EventName returns "node.mc_zone_stat_alert".
 func (*NodeMcZoneStatAlert) EventName() string { return "node.mc_zone_stat_alert" }
 
-// NodeNfsAlert is the payload of the "node.nfs_alert" event (product "node").
+// NodeNfsAlert is the payload of the node.nfs_alert event of Zoom's "node"
+// product.
+//
+// Zoom's reference: https://developers.zoom.us/docs/api/node/events/#tag/node/POSTnode.nfs_alert
 type NodeNfsAlert struct {
 	Common
 	Object NodeNfsAlertObject `json:"object"` // required
@@ -42,27 +51,33 @@ type NodeNfsAlert struct {
 // EventName returns "node.nfs_alert".
 func (*NodeNfsAlert) EventName() string { return "node.nfs_alert" }
 
-// NodeRcStat is the payload of the "node.rc_stat" event (product "node").
-type NodeRcStat struct {
+// NodeRCStat is the payload of the node.rc_stat event of Zoom's "node" product.
+//
+// Zoom's reference: https://developers.zoom.us/docs/api/node/events/#tag/node/POSTnode.rc_stat
+type NodeRCStat struct {
 	Common
-	Object NodeRcStatObject `json:"object"` // required
+	Object NodeRCStatObject `json:"object"` // required
 }
 
 // EventName returns "node.rc_stat".
-func (*NodeRcStat) EventName() string { return "node.rc_stat" }
+func (*NodeRCStat) EventName() string { return "node.rc_stat" }
 
-// NodeRcStatAlert is the payload of the "node.rc_stat_alert" event (product
-// "node").
-type NodeRcStatAlert struct {
+// NodeRCStatAlert is the payload of the node.rc_stat_alert event of Zoom's
+// "node" product.
+//
+// Zoom's reference: https://developers.zoom.us/docs/api/node/events/#tag/node/POSTnode.rc_stat_alert
+type NodeRCStatAlert struct {
 	Common
-	Object NodeRcStatAlertObject `json:"object"` // required
+	Object NodeRCStatAlertObject `json:"object"` // required
 }
 
 // EventName returns "node.rc_stat_alert".
-func (*NodeRcStatAlert) EventName() string { return "node.rc_stat_alert" }
+func (*NodeRCStatAlert) EventName() string { return "node.rc_stat_alert" }
 
-// NodeServerBandwidthAlert is the payload of the "node.server_bandwidth_alert"
-// event (product "node").
+// NodeServerBandwidthAlert is the payload of the node.server_bandwidth_alert
+// event of Zoom's "node" product.
+//
+// Zoom's reference: https://developers.zoom.us/docs/api/node/events/#tag/node/POSTnode.server_bandwidth_alert
 type NodeServerBandwidthAlert struct {
 	Common
 	Object NodeServerBandwidthAlertObject `json:"object"` // required
@@ -71,8 +86,10 @@ type NodeServerBandwidthAlert struct {
 // EventName returns "node.server_bandwidth_alert".
 func (*NodeServerBandwidthAlert) EventName() string { return "node.server_bandwidth_alert" }
 
-// NodeServerConfirmed is the payload of the "node.server_confirmed" event
-// (product "node").
+// NodeServerConfirmed is the payload of the node.server_confirmed event of
+// Zoom's "node" product.
+//
+// Zoom's reference: https://developers.zoom.us/docs/api/node/events/#tag/node/POSTnode.server_confirmed
 type NodeServerConfirmed struct {
 	Common
 	Object NodeServerConfirmedObject `json:"object"` // required
@@ -81,8 +98,10 @@ type NodeServerConfirmed struct {
 // EventName returns "node.server_confirmed".
 func (*NodeServerConfirmed) EventName() string { return "node.server_confirmed" }
 
-// NodeServerCPUAlert is the payload of the "node.server_cpu_alert" event
-// (product "node").
+// NodeServerCPUAlert is the payload of the node.server_cpu_alert event of
+// Zoom's "node" product.
+//
+// Zoom's reference: https://developers.zoom.us/docs/api/node/events/#tag/node/POSTnode.server_cpu_alert
 type NodeServerCPUAlert struct {
 	Common
 	Object NodeServerCPUAlertObject `json:"object"` // required
@@ -91,18 +110,22 @@ type NodeServerCPUAlert struct {
 // EventName returns "node.server_cpu_alert".
 func (*NodeServerCPUAlert) EventName() string { return "node.server_cpu_alert" }
 
-// NodeServerDeleted is the payload of the "node.server_deleted" event (product
-// "node").
+// NodeServerDeleted is the payload of the node.server_deleted event of Zoom's
+// "node" product.
+//
+// Zoom's reference: https://developers.zoom.us/docs/api/node/events/#tag/node/POSTnode.server_deleted
 type NodeServerDeleted struct {
 	Common
-	Object NodeObject `json:"object"` // required
+	Object NodeServerObject `json:"object"` // required
 }
 
 // EventName returns "node.server_deleted".
 func (*NodeServerDeleted) EventName() string { return "node.server_deleted" }
 
-// NodeServerDiskAlert is the payload of the "node.server_disk_alert" event
-// (product "node").
+// NodeServerDiskAlert is the payload of the node.server_disk_alert event of
+// Zoom's "node" product.
+//
+// Zoom's reference: https://developers.zoom.us/docs/api/node/events/#tag/node/POSTnode.server_disk_alert
 type NodeServerDiskAlert struct {
 	Common
 	Object NodeServerDiskAlertObject `json:"object"` // required
@@ -111,8 +134,10 @@ type NodeServerDiskAlert struct {
 // EventName returns "node.server_disk_alert".
 func (*NodeServerDiskAlert) EventName() string { return "node.server_disk_alert" }
 
-// NodeServerMemoryAlert is the payload of the "node.server_memory_alert" event
-// (product "node").
+// NodeServerMemoryAlert is the payload of the node.server_memory_alert event of
+// Zoom's "node" product.
+//
+// Zoom's reference: https://developers.zoom.us/docs/api/node/events/#tag/node/POSTnode.server_memory_alert
 type NodeServerMemoryAlert struct {
 	Common
 	Object NodeServerMemoryAlertObject `json:"object"` // required
@@ -121,8 +146,10 @@ type NodeServerMemoryAlert struct {
 // EventName returns "node.server_memory_alert".
 func (*NodeServerMemoryAlert) EventName() string { return "node.server_memory_alert" }
 
-// NodeServerOffline is the payload of the "node.server_offline" event (product
-// "node").
+// NodeServerOffline is the payload of the node.server_offline event of Zoom's
+// "node" product.
+//
+// Zoom's reference: https://developers.zoom.us/docs/api/node/events/#tag/node/POSTnode.server_offline
 type NodeServerOffline struct {
 	Common
 	Object NodeServerOfflineObject `json:"object"` // required
@@ -131,8 +158,10 @@ type NodeServerOffline struct {
 // EventName returns "node.server_offline".
 func (*NodeServerOffline) EventName() string { return "node.server_offline" }
 
-// NodeServerOnline is the payload of the "node.server_online" event (product
-// "node").
+// NodeServerOnline is the payload of the node.server_online event of Zoom's
+// "node" product.
+//
+// Zoom's reference: https://developers.zoom.us/docs/api/node/events/#tag/node/POSTnode.server_online
 type NodeServerOnline struct {
 	Common
 	Object NodeServerOnlineObject `json:"object"` // required
@@ -141,18 +170,22 @@ type NodeServerOnline struct {
 // EventName returns "node.server_online".
 func (*NodeServerOnline) EventName() string { return "node.server_online" }
 
-// NodeServerRebooted is the payload of the "node.server_rebooted" event
-// (product "node").
+// NodeServerRebooted is the payload of the node.server_rebooted event of Zoom's
+// "node" product.
+//
+// Zoom's reference: https://developers.zoom.us/docs/api/node/events/#tag/node/POSTnode.server_rebooted
 type NodeServerRebooted struct {
 	Common
-	Object NodeObject `json:"object"` // required
+	Object NodeServerObject `json:"object"` // required
 }
 
 // EventName returns "node.server_rebooted".
 func (*NodeServerRebooted) EventName() string { return "node.server_rebooted" }
 
-// NodeServerRegistered is the payload of the "node.server_registered" event
-// (product "node").
+// NodeServerRegistered is the payload of the node.server_registered event of
+// Zoom's "node" product.
+//
+// Zoom's reference: https://developers.zoom.us/docs/api/node/events/#tag/node/POSTnode.server_registered
 type NodeServerRegistered struct {
 	Common
 	Object NodeServerRegisteredObject `json:"object"` // required
@@ -161,18 +194,22 @@ type NodeServerRegistered struct {
 // EventName returns "node.server_registered".
 func (*NodeServerRegistered) EventName() string { return "node.server_registered" }
 
-// NodeServerShutdown is the payload of the "node.server_shutdown" event
-// (product "node").
+// NodeServerShutdown is the payload of the node.server_shutdown event of Zoom's
+// "node" product.
+//
+// Zoom's reference: https://developers.zoom.us/docs/api/node/events/#tag/node/POSTnode.server_shutdown
 type NodeServerShutdown struct {
 	Common
-	Object NodeObject `json:"object"` // required
+	Object NodeServerObject `json:"object"` // required
 }
 
 // EventName returns "node.server_shutdown".
 func (*NodeServerShutdown) EventName() string { return "node.server_shutdown" }
 
-// NodeServerStat is the payload of the "node.server_stat" event (product
-// "node").
+// NodeServerStat is the payload of the node.server_stat event of Zoom's "node"
+// product.
+//
+// Zoom's reference: https://developers.zoom.us/docs/api/node/events/#tag/node/POSTnode.server_stat
 type NodeServerStat struct {
 	Common
 	Object NodeServerStatObject `json:"object"` // required
@@ -181,8 +218,10 @@ type NodeServerStat struct {
 // EventName returns "node.server_stat".
 func (*NodeServerStat) EventName() string { return "node.server_stat" }
 
-// NodeServerUpdateAvailable is the payload of the
-// "node.server_update_available" event (product "node").
+// NodeServerUpdateAvailable is the payload of the node.server_update_available
+// event of Zoom's "node" product.
+//
+// Zoom's reference: https://developers.zoom.us/docs/api/node/events/#tag/node/POSTnode.server_update_available
 type NodeServerUpdateAvailable struct {
 	Common
 	Object NodeServerUpdateAvailableObject `json:"object"` // required
@@ -191,38 +230,46 @@ type NodeServerUpdateAvailable struct {
 // EventName returns "node.server_update_available".
 func (*NodeServerUpdateAvailable) EventName() string { return "node.server_update_available" }
 
-// NodeServerUpdateFailed is the payload of the "node.server_update_failed"
-// event (product "node").
+// NodeServerUpdateFailed is the payload of the node.server_update_failed event
+// of Zoom's "node" product.
+//
+// Zoom's reference: https://developers.zoom.us/docs/api/node/events/#tag/node/POSTnode.server_update_failed
 type NodeServerUpdateFailed struct {
 	Common
-	Object NodeObject `json:"object"` // required
+	Object NodeServerObject `json:"object"` // required
 }
 
 // EventName returns "node.server_update_failed".
 func (*NodeServerUpdateFailed) EventName() string { return "node.server_update_failed" }
 
-// NodeServerUpdateStarted is the payload of the "node.server_update_started"
-// event (product "node").
+// NodeServerUpdateStarted is the payload of the node.server_update_started
+// event of Zoom's "node" product.
+//
+// Zoom's reference: https://developers.zoom.us/docs/api/node/events/#tag/node/POSTnode.server_update_started
 type NodeServerUpdateStarted struct {
 	Common
-	Object NodeObject `json:"object"` // required
+	Object NodeServerObject `json:"object"` // required
 }
 
 // EventName returns "node.server_update_started".
 func (*NodeServerUpdateStarted) EventName() string { return "node.server_update_started" }
 
-// NodeServerUpdateSuccess is the payload of the "node.server_update_success"
-// event (product "node").
+// NodeServerUpdateSuccess is the payload of the node.server_update_success
+// event of Zoom's "node" product.
+//
+// Zoom's reference: https://developers.zoom.us/docs/api/node/events/#tag/node/POSTnode.server_update_success
 type NodeServerUpdateSuccess struct {
 	Common
-	Object NodeObject `json:"object"` // required
+	Object NodeServerObject `json:"object"` // required
 }
 
 // EventName returns "node.server_update_success".
 func (*NodeServerUpdateSuccess) EventName() string { return "node.server_update_success" }
 
-// NodeServiceAbnormalStatus is the payload of the
-// "node.service_abnormal_status" event (product "node").
+// NodeServiceAbnormalStatus is the payload of the node.service_abnormal_status
+// event of Zoom's "node" product.
+//
+// Zoom's reference: https://developers.zoom.us/docs/api/node/events/#tag/node/POSTnode.service_abnormal_status
 type NodeServiceAbnormalStatus struct {
 	Common
 	Object NodeServiceAbnormalStatusObject `json:"object"` // required
@@ -231,8 +278,10 @@ type NodeServiceAbnormalStatus struct {
 // EventName returns "node.service_abnormal_status".
 func (*NodeServiceAbnormalStatus) EventName() string { return "node.service_abnormal_status" }
 
-// NodeServiceCPUAlert is the payload of the "node.service_cpu_alert" event
-// (product "node").
+// NodeServiceCPUAlert is the payload of the node.service_cpu_alert event of
+// Zoom's "node" product.
+//
+// Zoom's reference: https://developers.zoom.us/docs/api/node/events/#tag/node/POSTnode.service_cpu_alert
 type NodeServiceCPUAlert struct {
 	Common
 	Object NodeServiceCPUAlertObject `json:"object"` // required
@@ -241,8 +290,10 @@ type NodeServiceCPUAlert struct {
 // EventName returns "node.service_cpu_alert".
 func (*NodeServiceCPUAlert) EventName() string { return "node.service_cpu_alert" }
 
-// NodeServiceDeleted is the payload of the "node.service_deleted" event
-// (product "node").
+// NodeServiceDeleted is the payload of the node.service_deleted event of Zoom's
+// "node" product.
+//
+// Zoom's reference: https://developers.zoom.us/docs/api/node/events/#tag/node/POSTnode.service_deleted
 type NodeServiceDeleted struct {
 	Common
 	Object NodeServiceObject `json:"object"` // required
@@ -251,8 +302,10 @@ type NodeServiceDeleted struct {
 // EventName returns "node.service_deleted".
 func (*NodeServiceDeleted) EventName() string { return "node.service_deleted" }
 
-// NodeServiceMemoryAlert is the payload of the "node.service_memory_alert"
-// event (product "node").
+// NodeServiceMemoryAlert is the payload of the node.service_memory_alert event
+// of Zoom's "node" product.
+//
+// Zoom's reference: https://developers.zoom.us/docs/api/node/events/#tag/node/POSTnode.service_memory_alert
 type NodeServiceMemoryAlert struct {
 	Common
 	Object NodeServiceMemoryAlertObject `json:"object"` // required
@@ -261,8 +314,10 @@ type NodeServiceMemoryAlert struct {
 // EventName returns "node.service_memory_alert".
 func (*NodeServiceMemoryAlert) EventName() string { return "node.service_memory_alert" }
 
-// NodeServiceStarted is the payload of the "node.service_started" event
-// (product "node").
+// NodeServiceStarted is the payload of the node.service_started event of Zoom's
+// "node" product.
+//
+// Zoom's reference: https://developers.zoom.us/docs/api/node/events/#tag/node/POSTnode.service_started
 type NodeServiceStarted struct {
 	Common
 	Object NodeServiceObject `json:"object"` // required
@@ -271,8 +326,10 @@ type NodeServiceStarted struct {
 // EventName returns "node.service_started".
 func (*NodeServiceStarted) EventName() string { return "node.service_started" }
 
-// NodeServiceStat is the payload of the "node.service_stat" event (product
-// "node").
+// NodeServiceStat is the payload of the node.service_stat event of Zoom's
+// "node" product.
+//
+// Zoom's reference: https://developers.zoom.us/docs/api/node/events/#tag/node/POSTnode.service_stat
 type NodeServiceStat struct {
 	Common
 	Object NodeServiceStatObject `json:"object"` // required
@@ -281,8 +338,10 @@ type NodeServiceStat struct {
 // EventName returns "node.service_stat".
 func (*NodeServiceStat) EventName() string { return "node.service_stat" }
 
-// NodeServiceStopped is the payload of the "node.service_stopped" event
-// (product "node").
+// NodeServiceStopped is the payload of the node.service_stopped event of Zoom's
+// "node" product.
+//
+// Zoom's reference: https://developers.zoom.us/docs/api/node/events/#tag/node/POSTnode.service_stopped
 type NodeServiceStopped struct {
 	Common
 	Object NodeServiceObject `json:"object"` // required
@@ -292,7 +351,9 @@ type NodeServiceStopped struct {
 func (*NodeServiceStopped) EventName() string { return "node.service_stopped" }
 
 // NodeServiceUpdateAvailable is the payload of the
-// "node.service_update_available" event (product "node").
+// node.service_update_available event of Zoom's "node" product.
+//
+// Zoom's reference: https://developers.zoom.us/docs/api/node/events/#tag/node/POSTnode.service_update_available
 type NodeServiceUpdateAvailable struct {
 	Common
 	Object NodeServiceUpdateAvailableObject `json:"object"` // required
@@ -301,8 +362,10 @@ type NodeServiceUpdateAvailable struct {
 // EventName returns "node.service_update_available".
 func (*NodeServiceUpdateAvailable) EventName() string { return "node.service_update_available" }
 
-// NodeServiceUpdateFailed is the payload of the "node.service_update_failed"
-// event (product "node").
+// NodeServiceUpdateFailed is the payload of the node.service_update_failed
+// event of Zoom's "node" product.
+//
+// Zoom's reference: https://developers.zoom.us/docs/api/node/events/#tag/node/POSTnode.service_update_failed
 type NodeServiceUpdateFailed struct {
 	Common
 	Object NodeServiceUpdateFailedObject `json:"object"` // required
@@ -311,8 +374,10 @@ type NodeServiceUpdateFailed struct {
 // EventName returns "node.service_update_failed".
 func (*NodeServiceUpdateFailed) EventName() string { return "node.service_update_failed" }
 
-// NodeServiceUpdateStarted is the payload of the "node.service_update_started"
-// event (product "node").
+// NodeServiceUpdateStarted is the payload of the node.service_update_started
+// event of Zoom's "node" product.
+//
+// Zoom's reference: https://developers.zoom.us/docs/api/node/events/#tag/node/POSTnode.service_update_started
 type NodeServiceUpdateStarted struct {
 	Common
 	Object NodeServiceUpdateObject `json:"object"` // required
@@ -321,8 +386,10 @@ type NodeServiceUpdateStarted struct {
 // EventName returns "node.service_update_started".
 func (*NodeServiceUpdateStarted) EventName() string { return "node.service_update_started" }
 
-// NodeServiceUpdateSuccess is the payload of the "node.service_update_success"
-// event (product "node").
+// NodeServiceUpdateSuccess is the payload of the node.service_update_success
+// event of Zoom's "node" product.
+//
+// Zoom's reference: https://developers.zoom.us/docs/api/node/events/#tag/node/POSTnode.service_update_success
 type NodeServiceUpdateSuccess struct {
 	Common
 	Object NodeServiceUpdateObject `json:"object"` // required
@@ -331,7 +398,10 @@ type NodeServiceUpdateSuccess struct {
 // EventName returns "node.service_update_success".
 func (*NodeServiceUpdateSuccess) EventName() string { return "node.service_update_success" }
 
-// NodeZhmStat is the payload of the "node.zhm_stat" event (product "node").
+// NodeZhmStat is the payload of the node.zhm_stat event of Zoom's "node"
+// product.
+//
+// Zoom's reference: https://developers.zoom.us/docs/api/node/events/#tag/node/POSTnode.zhm_stat
 type NodeZhmStat struct {
 	Common
 	Object NodeZhmStatObject `json:"object"` // required
@@ -340,8 +410,10 @@ type NodeZhmStat struct {
 // EventName returns "node.zhm_stat".
 func (*NodeZhmStat) EventName() string { return "node.zhm_stat" }
 
-// NodeZhmStatAlert is the payload of the "node.zhm_stat_alert" event (product
-// "node").
+// NodeZhmStatAlert is the payload of the node.zhm_stat_alert event of Zoom's
+// "node" product.
+//
+// Zoom's reference: https://developers.zoom.us/docs/api/node/events/#tag/node/POSTnode.zhm_stat_alert
 type NodeZhmStatAlert struct {
 	Common
 	Object NodeZhmStatAlertObject `json:"object"` // required
@@ -350,8 +422,10 @@ type NodeZhmStatAlert struct {
 // EventName returns "node.zhm_stat_alert".
 func (*NodeZhmStatAlert) EventName() string { return "node.zhm_stat_alert" }
 
-// NodeZhmZoneStatAlert is the payload of the "node.zhm_zone_stat_alert" event
-// (product "node").
+// NodeZhmZoneStatAlert is the payload of the node.zhm_zone_stat_alert event of
+// Zoom's "node" product.
+//
+// Zoom's reference: https://developers.zoom.us/docs/api/node/events/#tag/node/POSTnode.zhm_zone_stat_alert
 type NodeZhmZoneStatAlert struct {
 	Common
 	Object NodeZhmZoneStatAlertObject `json:"object"` // required
@@ -360,7 +434,10 @@ type NodeZhmZoneStatAlert struct {
 // EventName returns "node.zhm_zone_stat_alert".
 func (*NodeZhmZoneStatAlert) EventName() string { return "node.zhm_zone_stat_alert" }
 
-// NodeZoneAdded is the payload of the "node.zone_added" event (product "node").
+// NodeZoneAdded is the payload of the node.zone_added event of Zoom's "node"
+// product.
+//
+// Zoom's reference: https://developers.zoom.us/docs/api/node/events/#tag/node/POSTnode.zone_added
 type NodeZoneAdded struct {
 	Common
 	Object NodeZoneObject `json:"object"` // required
@@ -369,8 +446,10 @@ type NodeZoneAdded struct {
 // EventName returns "node.zone_added".
 func (*NodeZoneAdded) EventName() string { return "node.zone_added" }
 
-// NodeZoneDeleted is the payload of the "node.zone_deleted" event (product
-// "node").
+// NodeZoneDeleted is the payload of the node.zone_deleted event of Zoom's
+// "node" product.
+//
+// Zoom's reference: https://developers.zoom.us/docs/api/node/events/#tag/node/POSTnode.zone_deleted
 type NodeZoneDeleted struct {
 	Common
 	Object NodeZoneObject `json:"object"` // required
@@ -379,104 +458,181 @@ type NodeZoneDeleted struct {
 // EventName returns "node.zone_deleted".
 func (*NodeZoneDeleted) EventName() string { return "node.zone_deleted" }
 
-// NodeAbnormalStatus is the object at object.abnormal_statuses[] in the
-// "node.service_abnormal_status" event.
-type NodeAbnormalStatus struct {
-	Code    string `json:"code"`    // required
-	Message string `json:"message"` // required
-	Level   string `json:"level"`   // required; one of "error", "warn", "info"
+// NodeAlertLevel is the value of the "level" member in the payloads of
+// node.mc_stat_alert, node.mc_zone_stat_alert, node.nfs_alert and 9 more events
+// (at object). Zoom's schema lists the values below; a value it does not list
+// still decodes, as it is.
+type NodeAlertLevel string
+
+// The values of NodeAlertLevel that Zoom's schema lists.
+const (
+	NodeAlertLevelWarn  NodeAlertLevel = "warn"
+	NodeAlertLevelError NodeAlertLevel = "error"
+	NodeAlertLevelFatal NodeAlertLevel = "fatal"
+)
+
+// String returns the value as Zoom sent it.
+func (v NodeAlertLevel) String() string { return string(v) }
+
+// NodeAlertNfs is the "nfs" object in the node.nfs_alert payload (at
+// object.nfs).
+type NodeAlertNfs struct {
+	Host   string             `json:"host"`   // required
+	Path   string             `json:"path"`   // required
+	Status NodeNfsAlertStatus `json:"status"` // required
 }
 
-// NodeMcStatAlertObject is the object at object in the "node.mc_stat_alert"
-// event.
-type NodeMcStatAlertObject struct {
-	Server    NodeServer  `json:"server"`    // required
-	Service   NodeService `json:"service"`   // required
-	Metric    string      `json:"metric"`    // required; one of "meeting_stat_per_mmr"
-	Field     string      `json:"field"`     // required; one of "meeting_count", "p2p_meeting_count", "client_count", "p2p_client_count"
-	Value     float64     `json:"value"`     // required
-	Threshold float64     `json:"threshold"` // required
-	Operator  string      `json:"operator"`  // required; one of "\u003c", "\u003e", "\u003c=", "\u003e="
-	Level     string      `json:"level"`     // required; one of "warn", "error", "fatal"
+// NodeConfirmedServer is the "server" object in the node.server_confirmed
+// payload (at object.server).
+type NodeConfirmedServer struct {
+	ID       ID         `json:"id"`       // required
+	UDID     string     `json:"udid"`     // required
+	Name     string     `json:"name"`     // required
+	Location string     `json:"location"` // required
+	OSImage  string     `json:"os_image"` // required
+	Status   string     `json:"status"`   // required; one of "offline"
+	Module   NodeModule `json:"module"`   // required
 }
 
-// NodeMcStatObject is the object at object in the "node.mc_stat" event.
-type NodeMcStatObject struct {
-	MmrStats []NodeMmrStat `json:"mmr_stats"` // required
-	ZcStats  []NodeZcStat  `json:"zc_stats"`  // required
-}
-
-// NodeMcZoneStatAlertObject is the object at object in the
-// "node.mc_zone_stat_alert" event.
-type NodeMcZoneStatAlertObject struct {
-	Metric    string  `json:"metric"`    // required; one of "meeting_stat_per_zone"
-	Field     string  `json:"field"`     // required; one of "meeting_count", "attendees_count", "mmr_count"
-	Value     float64 `json:"value"`     // required
-	Threshold float64 `json:"threshold"` // required
-	Operator  string  `json:"operator"`  // required; one of "\u003c", "\u003e", "\u003c=", "\u003e="
-	Level     string  `json:"level"`     // required; one of "warn", "error", "fatal"
-	Zone      string  `json:"zone"`      // required
-}
-
-// NodeMmrStat is the object at object.mmr_stats[] in the "node.mc_stat" event.
-type NodeMmrStat struct {
-	MmrServiceID          string `json:"mmr_service_id"`   // required
-	MmrServiceName        string `json:"mmr_service_name"` // required
+// NodeMcMMRStat is an element of the "mmr_stats" array in the node.mc_stat
+// payload (at object.mmr_stats[]).
+type NodeMcMMRStat struct {
+	MMRServiceID          string `json:"mmr_service_id"`   // required
+	MMRServiceName        string `json:"mmr_service_name"` // required
 	MeetingZone           string `json:"meeting_zone"`     // required
 	TotalParticipantCount int    `json:"total_participant_count,omitempty"`
 	TotalMeetingCount     int    `json:"total_meeting_count,omitempty"`
 	Timestamp             string `json:"timestamp,omitempty"`
 }
 
-// NodeNfs is the object at object.nfs in the "node.nfs_alert" event.
-type NodeNfs struct {
-	Host   string `json:"host"`   // required
-	Path   string `json:"path"`   // required
-	Status string `json:"status"` // required; one of "online", "unknown"
+// NodeMcStatAlertField is the value of the "field" member in the
+// node.mc_stat_alert payload (at object). Zoom's schema lists the values below;
+// a value it does not list still decodes, as it is.
+type NodeMcStatAlertField string
+
+// The values of NodeMcStatAlertField that Zoom's schema lists.
+const (
+	NodeMcStatAlertFieldMeetingCount    NodeMcStatAlertField = "meeting_count"
+	NodeMcStatAlertFieldP2PMeetingCount NodeMcStatAlertField = "p2p_meeting_count"
+	NodeMcStatAlertFieldClientCount     NodeMcStatAlertField = "client_count"
+	NodeMcStatAlertFieldP2PClientCount  NodeMcStatAlertField = "p2p_client_count"
+)
+
+// String returns the value as Zoom sent it.
+func (v NodeMcStatAlertField) String() string { return string(v) }
+
+// NodeMcStatAlertObject is the "object" object in the node.mc_stat_alert
+// payload (at object).
+type NodeMcStatAlertObject struct {
+	Server    NodeServer           `json:"server"`    // required
+	Service   NodeService          `json:"service"`   // required
+	Metric    string               `json:"metric"`    // required; one of "meeting_stat_per_mmr"
+	Field     NodeMcStatAlertField `json:"field"`     // required
+	Value     float64              `json:"value"`     // required
+	Threshold float64              `json:"threshold"` // required
+	Operator  string               `json:"operator"`  // required; one of "\u003c", "\u003e", "\u003c=", "\u003e="
+	Level     NodeAlertLevel       `json:"level"`     // required
 }
 
-// NodeNfsAlertObject is the object at object in the "node.nfs_alert" event.
+// NodeMcStatObject is the "object" object in the node.mc_stat payload (at
+// object).
+type NodeMcStatObject struct {
+	MMRStats []NodeMcMMRStat `json:"mmr_stats"` // required
+	ZCStats  []NodeZCStat    `json:"zc_stats"`  // required
+}
+
+// NodeMcZoneStatAlertField is the value of the "field" member in the
+// node.mc_zone_stat_alert payload (at object). Zoom's schema lists the values
+// below; a value it does not list still decodes, as it is.
+type NodeMcZoneStatAlertField string
+
+// The values of NodeMcZoneStatAlertField that Zoom's schema lists.
+const (
+	NodeMcZoneStatAlertFieldMeetingCount   NodeMcZoneStatAlertField = "meeting_count"
+	NodeMcZoneStatAlertFieldAttendeesCount NodeMcZoneStatAlertField = "attendees_count"
+	NodeMcZoneStatAlertFieldMMRCount       NodeMcZoneStatAlertField = "mmr_count"
+)
+
+// String returns the value as Zoom sent it.
+func (v NodeMcZoneStatAlertField) String() string { return string(v) }
+
+// NodeMcZoneStatAlertObject is the "object" object in the
+// node.mc_zone_stat_alert payload (at object).
+type NodeMcZoneStatAlertObject struct {
+	Metric    string                   `json:"metric"`    // required; one of "meeting_stat_per_zone"
+	Field     NodeMcZoneStatAlertField `json:"field"`     // required
+	Value     float64                  `json:"value"`     // required
+	Threshold float64                  `json:"threshold"` // required
+	Operator  string                   `json:"operator"`  // required; one of "\u003c", "\u003e", "\u003c=", "\u003e="
+	Level     NodeAlertLevel           `json:"level"`     // required
+	Zone      string                   `json:"zone"`      // required
+}
+
+// NodeModule is the value of the "module" member in the payloads of
+// node.mc_stat_alert, node.nfs_alert, node.rc_stat_alert and 30 more events (at
+// object.server in node.mc_stat_alert, and elsewhere). Zoom's schema lists the
+// values below; a value it does not list still decodes, as it is.
+type NodeModule string
+
+// The values of NodeModule that Zoom's schema lists.
+const (
+	NodeModuleHybrid NodeModule = "hybrid"
+	NodeModulePhone  NodeModule = "phone"
+	NodeModuleChat   NodeModule = "chat"
+	NodeModuleMc     NodeModule = "mc"
+	NodeModuleZurm   NodeModule = "zurm"
+	NodeModuleLss    NodeModule = "lss"
+)
+
+// String returns the value as Zoom sent it.
+func (v NodeModule) String() string { return string(v) }
+
+// NodeNfsAlertField is the value of the "field" member in the node.nfs_alert
+// payload (at object). Zoom's schema lists the values below; a value it does
+// not list still decodes, as it is.
+type NodeNfsAlertField string
+
+// The values of NodeNfsAlertField that Zoom's schema lists.
+const (
+	NodeNfsAlertFieldUsedPercent NodeNfsAlertField = "used_percent"
+	NodeNfsAlertFieldStatus      NodeNfsAlertField = "status"
+)
+
+// String returns the value as Zoom sent it.
+func (v NodeNfsAlertField) String() string { return string(v) }
+
+// NodeNfsAlertObject is the "object" object in the node.nfs_alert payload (at
+// object).
 type NodeNfsAlertObject struct {
-	Server    NodeServer `json:"server"`    // required
-	Nfs       NodeNfs    `json:"nfs"`       // required
-	Metric    string     `json:"metric"`    // required; one of "nfs"
-	Field     string     `json:"field"`     // required; one of "used_percent", "status"
-	Value     float64    `json:"value"`     // required
-	Threshold float64    `json:"threshold"` // required
-	Operator  string     `json:"operator"`  // required; one of "\u003c", "\u003e", "\u003c=", "\u003e=", "!="
-	Level     string     `json:"level"`     // required; one of "warn", "error", "fatal"
+	Server    NodeServer        `json:"server"`    // required
+	Nfs       NodeAlertNfs      `json:"nfs"`       // required
+	Metric    string            `json:"metric"`    // required; one of "nfs"
+	Field     NodeNfsAlertField `json:"field"`     // required
+	Value     float64           `json:"value"`     // required
+	Threshold float64           `json:"threshold"` // required
+	Operator  string            `json:"operator"`  // required; one of "\u003c", "\u003e", "\u003c=", "\u003e=", "!="
+	Level     NodeAlertLevel    `json:"level"`     // required
 }
 
-// NodeObject is an object shared by 6 events: "node.server_deleted",
-// "node.server_rebooted", "node.server_shutdown" and 3 more (at object in
-// "node.server_deleted").
-type NodeObject struct {
-	Server NodeServer `json:"server"` // required
-}
+// NodeNfsAlertStatus is the value of the "status" member in the node.nfs_alert
+// payload (at object.nfs). Zoom's schema lists the values below; a value it
+// does not list still decodes, as it is.
+type NodeNfsAlertStatus string
 
-// NodeRcStatAlertObject is the object at object in the "node.rc_stat_alert"
-// event.
-type NodeRcStatAlertObject struct {
-	Server    NodeServer  `json:"server"`    // required
-	Service   NodeService `json:"service"`   // required
-	Metric    string      `json:"metric"`    // required; one of "rc_recording_stat", "rc_transcoding_stat"
-	Field     string      `json:"field"`     // required; one of "current_recording_count", "current_transcoding_count", "transcoding_queue_depth"
-	Value     float64     `json:"value"`     // required
-	Threshold float64     `json:"threshold"` // required
-	Operator  string      `json:"operator"`  // required; one of "\u003c", "\u003e", "\u003c=", "\u003e="
-	Level     string      `json:"level"`     // required; one of "warn", "error", "fatal"
-}
+// The values of NodeNfsAlertStatus that Zoom's schema lists.
+const (
+	NodeNfsAlertStatusOnline  NodeNfsAlertStatus = "online"
+	NodeNfsAlertStatusUnknown NodeNfsAlertStatus = "unknown"
+)
 
-// NodeRcStatObject is the object at object in the "node.rc_stat" event.
-type NodeRcStatObject struct {
-	RcStats []NodeRcStatRcStat `json:"rc_stats"` // required
-}
+// String returns the value as Zoom sent it.
+func (v NodeNfsAlertStatus) String() string { return string(v) }
 
-// NodeRcStatRcStat is the object at object.rc_stats[] in the "node.rc_stat"
-// event.
-type NodeRcStatRcStat struct {
-	RcServiceID             string  `json:"rc_service_id"`   // required
-	RcServiceName           string  `json:"rc_service_name"` // required
+// NodeObjectRCStat is an element of the "rc_stats" array in the node.rc_stat
+// payload (at object.rc_stats[]).
+type NodeObjectRCStat struct {
+	RCServiceID             string  `json:"rc_service_id"`   // required
+	RCServiceName           string  `json:"rc_service_name"` // required
 	RecordingZone           string  `json:"recording_zone"`  // required
 	CurrentRecordingCount   float64 `json:"current_recording_count,omitempty"`
 	CurrentTranscodingCount float64 `json:"current_transcoding_count,omitempty"`
@@ -484,263 +640,413 @@ type NodeRcStatRcStat struct {
 	Timestamp               string  `json:"timestamp,omitempty"`
 }
 
-// NodeServer is an object shared by 25 events: "node.mc_stat_alert",
-// "node.nfs_alert", "node.rc_stat_alert" and 22 more (at object.server in
-// "node.mc_stat_alert").
+// NodeOfflineServer is the "server" object in the node.server_offline payload
+// (at object.server).
+type NodeOfflineServer struct {
+	ID       ID         `json:"id"`       // required
+	UDID     string     `json:"udid"`     // required
+	Name     string     `json:"name"`     // required
+	Location string     `json:"location"` // required
+	Group    string     `json:"group,omitempty"`
+	OSImage  string     `json:"os_image"` // required
+	Status   string     `json:"status"`   // required; one of "offline"
+	Module   NodeModule `json:"module"`   // required
+}
+
+// NodeOnlineServer is the "server" object in the node.server_online payload (at
+// object.server).
+type NodeOnlineServer struct {
+	ID       ID         `json:"id"`       // required
+	UDID     string     `json:"udid"`     // required
+	Name     string     `json:"name"`     // required
+	Location string     `json:"location"` // required
+	Group    string     `json:"group,omitempty"`
+	OSImage  string     `json:"os_image"` // required
+	Status   string     `json:"status"`   // required; one of "online"
+	Module   NodeModule `json:"module"`   // required
+}
+
+// NodeRCStatAlertField is the value of the "field" member in the
+// node.rc_stat_alert payload (at object). Zoom's schema lists the values below;
+// a value it does not list still decodes, as it is.
+type NodeRCStatAlertField string
+
+// The values of NodeRCStatAlertField that Zoom's schema lists.
+const (
+	NodeRCStatAlertFieldCurrentRecordingCount   NodeRCStatAlertField = "current_recording_count"
+	NodeRCStatAlertFieldCurrentTranscodingCount NodeRCStatAlertField = "current_transcoding_count"
+	NodeRCStatAlertFieldTranscodingQueueDepth   NodeRCStatAlertField = "transcoding_queue_depth"
+)
+
+// String returns the value as Zoom sent it.
+func (v NodeRCStatAlertField) String() string { return string(v) }
+
+// NodeRCStatAlertMetric is the value of the "metric" member in the
+// node.rc_stat_alert payload (at object). Zoom's schema lists the values below;
+// a value it does not list still decodes, as it is.
+type NodeRCStatAlertMetric string
+
+// The values of NodeRCStatAlertMetric that Zoom's schema lists.
+const (
+	NodeRCStatAlertMetricRCRecordingStat   NodeRCStatAlertMetric = "rc_recording_stat"
+	NodeRCStatAlertMetricRCTranscodingStat NodeRCStatAlertMetric = "rc_transcoding_stat"
+)
+
+// String returns the value as Zoom sent it.
+func (v NodeRCStatAlertMetric) String() string { return string(v) }
+
+// NodeRCStatAlertObject is the "object" object in the node.rc_stat_alert
+// payload (at object).
+type NodeRCStatAlertObject struct {
+	Server    NodeServer            `json:"server"`    // required
+	Service   NodeService           `json:"service"`   // required
+	Metric    NodeRCStatAlertMetric `json:"metric"`    // required
+	Field     NodeRCStatAlertField  `json:"field"`     // required
+	Value     float64               `json:"value"`     // required
+	Threshold float64               `json:"threshold"` // required
+	Operator  string                `json:"operator"`  // required; one of "\u003c", "\u003e", "\u003c=", "\u003e="
+	Level     NodeAlertLevel        `json:"level"`     // required
+}
+
+// NodeRCStatObject is the "object" object in the node.rc_stat payload (at
+// object).
+type NodeRCStatObject struct {
+	RCStats []NodeObjectRCStat `json:"rc_stats"` // required
+}
+
+// NodeRegisteredServer is the "server" object in the node.server_registered
+// payload (at object.server).
+type NodeRegisteredServer struct {
+	ID      ID         `json:"id"`       // required
+	UDID    string     `json:"udid"`     // required
+	Name    string     `json:"name"`     // required
+	OSImage string     `json:"os_image"` // required
+	Status  string     `json:"status"`   // required; one of "unconfirmed"
+	Module  NodeModule `json:"module"`   // required
+}
+
+// NodeServer is the "server" object in the payloads of node.mc_stat_alert,
+// node.nfs_alert, node.rc_stat_alert and 22 more events (at object.server).
 type NodeServer struct {
-	ID       ID     `json:"id"`       // required
-	Udid     string `json:"udid"`     // required
-	Name     string `json:"name"`     // required
-	Location string `json:"location"` // required
-	Group    string `json:"group,omitempty"`
-	OSImage  string `json:"os_image"` // required
-	Status   string `json:"status"`   // required; one of "unconfirmed", "online", "offline", "disabled"
-	Module   string `json:"module"`   // required; one of "hybrid", "phone", "chat", "mc", "zurm", "lss"
+	ID       ID         `json:"id"`       // required
+	UDID     string     `json:"udid"`     // required
+	Name     string     `json:"name"`     // required
+	Location string     `json:"location"` // required
+	Group    string     `json:"group,omitempty"`
+	OSImage  string     `json:"os_image"` // required
+	Status   NodeStatus `json:"status"`   // required
+	Module   NodeModule `json:"module"`   // required
 }
 
-// NodeServerBandwidthAlertObject is the object at object in the
-// "node.server_bandwidth_alert" event.
+// NodeServerBandwidthAlertField is the value of the "field" member in the
+// node.server_bandwidth_alert payload (at object). Zoom's schema lists the
+// values below; a value it does not list still decodes, as it is.
+type NodeServerBandwidthAlertField string
+
+// The values of NodeServerBandwidthAlertField that Zoom's schema lists.
+const (
+	NodeServerBandwidthAlertFieldInBandwidth  NodeServerBandwidthAlertField = "in_bandwidth"
+	NodeServerBandwidthAlertFieldOutBandwidth NodeServerBandwidthAlertField = "out_bandwidth"
+)
+
+// String returns the value as Zoom sent it.
+func (v NodeServerBandwidthAlertField) String() string { return string(v) }
+
+// NodeServerBandwidthAlertObject is the "object" object in the
+// node.server_bandwidth_alert payload (at object).
 type NodeServerBandwidthAlertObject struct {
-	Server    NodeServer `json:"server"`    // required
-	Metric    string     `json:"metric"`    // required; one of "node_bandwidth"
-	Field     string     `json:"field"`     // required; one of "in_bandwidth", "out_bandwidth"
-	Value     float64    `json:"value"`     // required
-	Threshold float64    `json:"threshold"` // required
-	Operator  string     `json:"operator"`  // required; one of "\u003c", "\u003e", "\u003c=", "\u003e="
-	Level     string     `json:"level"`     // required; one of "warn", "error", "fatal"
+	Server    NodeServer                    `json:"server"`    // required
+	Metric    string                        `json:"metric"`    // required; one of "node_bandwidth"
+	Field     NodeServerBandwidthAlertField `json:"field"`     // required
+	Value     float64                       `json:"value"`     // required
+	Threshold float64                       `json:"threshold"` // required
+	Operator  string                        `json:"operator"`  // required; one of "\u003c", "\u003e", "\u003c=", "\u003e="
+	Level     NodeAlertLevel                `json:"level"`     // required
 }
 
-// NodeServerCPUAlertObject is the object at object in the
-// "node.server_cpu_alert" event.
+// NodeServerCPUAlertObject is the "object" object in the node.server_cpu_alert
+// payload (at object).
 type NodeServerCPUAlertObject struct {
-	Server    NodeServer `json:"server"`    // required
-	Metric    string     `json:"metric"`    // required; one of "node_cpu"
-	Field     string     `json:"field"`     // required; one of "used_percent"
-	Value     float64    `json:"value"`     // required
-	Threshold float64    `json:"threshold"` // required
-	Operator  string     `json:"operator"`  // required; one of "\u003c", "\u003e", "\u003c=", "\u003e="
-	Level     string     `json:"level"`     // required; one of "warn", "error", "fatal"
+	Server    NodeServer     `json:"server"`    // required
+	Metric    string         `json:"metric"`    // required; one of "node_cpu"
+	Field     string         `json:"field"`     // required; one of "used_percent"
+	Value     float64        `json:"value"`     // required
+	Threshold float64        `json:"threshold"` // required
+	Operator  string         `json:"operator"`  // required; one of "\u003c", "\u003e", "\u003c=", "\u003e="
+	Level     NodeAlertLevel `json:"level"`     // required
 }
 
-// NodeServerConfirmedObject is the object at object in the
-// "node.server_confirmed" event.
+// NodeServerConfirmedObject is the "object" object in the node.server_confirmed
+// payload (at object).
 type NodeServerConfirmedObject struct {
-	Server NodeServerConfirmedServer `json:"server"` // required
+	Server NodeConfirmedServer `json:"server"` // required
 }
 
-// NodeServerConfirmedServer is the object at object.server in the
-// "node.server_confirmed" event.
-type NodeServerConfirmedServer struct {
-	ID       ID     `json:"id"`       // required
-	Udid     string `json:"udid"`     // required
-	Name     string `json:"name"`     // required
-	Location string `json:"location"` // required
-	OSImage  string `json:"os_image"` // required
-	Status   string `json:"status"`   // required; one of "offline"
-	Module   string `json:"module"`   // required; one of "hybrid", "phone", "chat", "mc", "zurm", "lss"
-}
-
-// NodeServerDiskAlertObject is the object at object in the
-// "node.server_disk_alert" event.
+// NodeServerDiskAlertObject is the "object" object in the
+// node.server_disk_alert payload (at object).
 type NodeServerDiskAlertObject struct {
-	Server    NodeServer `json:"server"`    // required
-	Metric    string     `json:"metric"`    // required; one of "node_disk"
-	Field     string     `json:"field"`     // required; one of "used_percent"
-	Value     float64    `json:"value"`     // required
-	Threshold float64    `json:"threshold"` // required
-	Operator  string     `json:"operator"`  // required; one of "\u003c", "\u003e", "\u003c=", "\u003e="
-	Level     string     `json:"level"`     // required; one of "warn", "error", "fatal"
+	Server    NodeServer     `json:"server"`    // required
+	Metric    string         `json:"metric"`    // required; one of "node_disk"
+	Field     string         `json:"field"`     // required; one of "used_percent"
+	Value     float64        `json:"value"`     // required
+	Threshold float64        `json:"threshold"` // required
+	Operator  string         `json:"operator"`  // required; one of "\u003c", "\u003e", "\u003c=", "\u003e="
+	Level     NodeAlertLevel `json:"level"`     // required
 }
 
-// NodeServerMemoryAlertObject is the object at object in the
-// "node.server_memory_alert" event.
+// NodeServerMemoryAlertObject is the "object" object in the
+// node.server_memory_alert payload (at object).
 type NodeServerMemoryAlertObject struct {
-	Server    NodeServer `json:"server"`    // required
-	Metric    string     `json:"metric"`    // required; one of "node_memory"
-	Field     string     `json:"field"`     // required; one of "used"
-	Value     float64    `json:"value"`     // required
-	Threshold float64    `json:"threshold"` // required
-	Operator  string     `json:"operator"`  // required; one of "\u003c", "\u003e", "\u003c=", "\u003e="
-	Level     string     `json:"level"`     // required; one of "warn", "error", "fatal"
+	Server    NodeServer     `json:"server"`    // required
+	Metric    string         `json:"metric"`    // required; one of "node_memory"
+	Field     string         `json:"field"`     // required; one of "used"
+	Value     float64        `json:"value"`     // required
+	Threshold float64        `json:"threshold"` // required
+	Operator  string         `json:"operator"`  // required; one of "\u003c", "\u003e", "\u003c=", "\u003e="
+	Level     NodeAlertLevel `json:"level"`     // required
 }
 
-// NodeServerOfflineObject is the object at object in the "node.server_offline"
-// event.
+// NodeServerObject is the "object" object in the payloads of
+// node.server_deleted, node.server_rebooted, node.server_shutdown and 3 more
+// events (at object).
+type NodeServerObject struct {
+	Server NodeServer `json:"server"` // required
+}
+
+// NodeServerObjectStat is an element of the "stats" array in the
+// node.server_stat payload (at object.stats[]).
+type NodeServerObjectStat struct {
+	Server           NodeStatServer `json:"server"` // required
+	CPUUsedPercent   float64        `json:"cpu_used_percent,omitempty"`
+	MemoryUsed       float64        `json:"memory_used,omitempty"`
+	DiskUsed         float64        `json:"disk_used,omitempty"`
+	DiskTotal        float64        `json:"disk_total,omitempty"`
+	CPUUsedPercentTS string         `json:"cpu_used_percent_ts,omitempty"`
+	MemoryUsedTS     string         `json:"memory_used_ts,omitempty"`
+	DiskUsedTS       string         `json:"disk_used_ts,omitempty"`
+	DiskTotalTS      string         `json:"disk_total_ts,omitempty"`
+}
+
+// NodeServerOfflineObject is the "object" object in the node.server_offline
+// payload (at object).
 type NodeServerOfflineObject struct {
-	Server NodeServerOfflineServer `json:"server"` // required
+	Server NodeOfflineServer `json:"server"` // required
 }
 
-// NodeServerOfflineServer is the object at object.server in the
-// "node.server_offline" event.
-type NodeServerOfflineServer struct {
-	ID       ID     `json:"id"`       // required
-	Udid     string `json:"udid"`     // required
-	Name     string `json:"name"`     // required
-	Location string `json:"location"` // required
-	Group    string `json:"group,omitempty"`
-	OSImage  string `json:"os_image"` // required
-	Status   string `json:"status"`   // required; one of "offline"
-	Module   string `json:"module"`   // required; one of "hybrid", "phone", "chat", "mc", "zurm", "lss"
-}
-
-// NodeServerOnlineObject is the object at object in the "node.server_online"
-// event.
+// NodeServerOnlineObject is the "object" object in the node.server_online
+// payload (at object).
 type NodeServerOnlineObject struct {
-	Server NodeServerOnlineServer `json:"server"` // required
+	Server NodeOnlineServer `json:"server"` // required
 }
 
-// NodeServerOnlineServer is the object at object.server in the
-// "node.server_online" event.
-type NodeServerOnlineServer struct {
-	ID       ID     `json:"id"`       // required
-	Udid     string `json:"udid"`     // required
-	Name     string `json:"name"`     // required
-	Location string `json:"location"` // required
-	Group    string `json:"group,omitempty"`
-	OSImage  string `json:"os_image"` // required
-	Status   string `json:"status"`   // required; one of "online"
-	Module   string `json:"module"`   // required; one of "hybrid", "phone", "chat", "mc", "zurm", "lss"
-}
-
-// NodeServerRegisteredObject is the object at object in the
-// "node.server_registered" event.
+// NodeServerRegisteredObject is the "object" object in the
+// node.server_registered payload (at object).
 type NodeServerRegisteredObject struct {
-	Server NodeServerRegisteredServer `json:"server"` // required
+	Server NodeRegisteredServer `json:"server"` // required
 }
 
-// NodeServerRegisteredServer is the object at object.server in the
-// "node.server_registered" event.
-type NodeServerRegisteredServer struct {
-	ID      ID     `json:"id"`       // required
-	Udid    string `json:"udid"`     // required
-	Name    string `json:"name"`     // required
-	OSImage string `json:"os_image"` // required
-	Status  string `json:"status"`   // required; one of "unconfirmed"
-	Module  string `json:"module"`   // required; one of "hybrid", "phone", "chat", "mc", "zurm", "lss"
-}
-
-// NodeServerStatObject is the object at object in the "node.server_stat" event.
+// NodeServerStatObject is the "object" object in the node.server_stat payload
+// (at object).
 type NodeServerStatObject struct {
-	Stats []NodeStat `json:"stats"` // required
+	Stats []NodeServerObjectStat `json:"stats"` // required
 }
 
-// NodeServerStatServer is the object at object.stats[].server in the
-// "node.server_stat" event.
-type NodeServerStatServer struct {
-	ID       ID     `json:"id"`       // required
-	Udid     string `json:"udid"`     // required
-	Name     string `json:"name"`     // required
-	Location string `json:"location"` // required
-	Group    string `json:"group,omitempty"`
-	OSImage  string `json:"os_image,omitempty"`
-	Status   string `json:"status"` // required; one of "unconfirmed", "online", "offline", "disabled"
-	Module   string `json:"module"` // required; one of "hybrid", "phone", "chat", "mc", "zurm", "lss"
-}
-
-// NodeServerUpdateAvailableObject is the object at object in the
-// "node.server_update_available" event.
+// NodeServerUpdateAvailableObject is the "object" object in the
+// node.server_update_available payload (at object).
 type NodeServerUpdateAvailableObject struct {
-	Server   NodeServer `json:"server"`   // required
-	Severity string     `json:"severity"` // required; one of "Low", "Medium", "High", "Mandatory"
+	Server   NodeServer                  `json:"server"`   // required
+	Severity NodeUpdateAvailableSeverity `json:"severity"` // required
 }
 
-// NodeService is an object shared by 14 events: "node.mc_stat_alert",
-// "node.rc_stat_alert", "node.service_abnormal_status" and 11 more (at
-// object.service in "node.mc_stat_alert").
+// NodeService is the "service" object in the payloads of node.mc_stat_alert,
+// node.rc_stat_alert, node.service_abnormal_status and 11 more events (at
+// object.service in node.mc_stat_alert, and elsewhere).
 type NodeService struct {
-	ID      ID     `json:"id"`      // required
-	Name    string `json:"name"`    // required
-	Version string `json:"version"` // required
-	Type    string `json:"type"`    // required; one of "NODE_AGENT", "HYBRID_MMR", "ZPROXY", "HYBRID_FS", "MONGO_PROXY", "ES_PROXY", "LOAD_BALANCER", "ZONE_CONTROLLER", ... (19 values)
-	Zone    string `json:"zone,omitempty"`
-	Status  string `json:"status"` // required; one of "downloading", "installed", "install_failed", "pending", "stopped", "running", "suspend"
+	ID      ID                `json:"id"`      // required
+	Name    string            `json:"name"`    // required
+	Version string            `json:"version"` // required
+	Type    NodeType          `json:"type"`    // required
+	Zone    string            `json:"zone,omitempty"`
+	Status  NodeServiceStatus `json:"status"` // required
 }
 
-// NodeServiceAbnormalStatusObject is the object at object in the
-// "node.service_abnormal_status" event.
+// NodeServiceAbnormalStatusLevel is the value of the "level" member in the
+// node.service_abnormal_status payload (at object.abnormal_statuses[]). Zoom's
+// schema lists the values below; a value it does not list still decodes, as it
+// is.
+type NodeServiceAbnormalStatusLevel string
+
+// The values of NodeServiceAbnormalStatusLevel that Zoom's schema lists.
+const (
+	NodeServiceAbnormalStatusLevelError NodeServiceAbnormalStatusLevel = "error"
+	NodeServiceAbnormalStatusLevelWarn  NodeServiceAbnormalStatusLevel = "warn"
+	NodeServiceAbnormalStatusLevelInfo  NodeServiceAbnormalStatusLevel = "info"
+)
+
+// String returns the value as Zoom sent it.
+func (v NodeServiceAbnormalStatusLevel) String() string { return string(v) }
+
+// NodeServiceAbnormalStatusObject is the "object" object in the
+// node.service_abnormal_status payload (at object).
 type NodeServiceAbnormalStatusObject struct {
-	Server           NodeServer           `json:"server"`            // required
-	Service          NodeService          `json:"service"`           // required
-	AbnormalStatuses []NodeAbnormalStatus `json:"abnormal_statuses"` // required
+	Server           NodeServer                        `json:"server"`            // required
+	Service          NodeService                       `json:"service"`           // required
+	AbnormalStatuses []NodeServiceObjectAbnormalStatus `json:"abnormal_statuses"` // required
 }
 
-// NodeServiceCPUAlertObject is the object at object in the
-// "node.service_cpu_alert" event.
+// NodeServiceCPUAlertMetric is the value of the "metric" member in the
+// node.service_cpu_alert payload (at object). Zoom's schema lists the values
+// below; a value it does not list still decodes, as it is.
+type NodeServiceCPUAlertMetric string
+
+// The values of NodeServiceCPUAlertMetric that Zoom's schema lists.
+const (
+	NodeServiceCPUAlertMetricProcess   NodeServiceCPUAlertMetric = "process"
+	NodeServiceCPUAlertMetricDockerCPU NodeServiceCPUAlertMetric = "docker_cpu"
+	NodeServiceCPUAlertMetricPodman    NodeServiceCPUAlertMetric = "podman"
+)
+
+// String returns the value as Zoom sent it.
+func (v NodeServiceCPUAlertMetric) String() string { return string(v) }
+
+// NodeServiceCPUAlertObject is the "object" object in the
+// node.service_cpu_alert payload (at object).
 type NodeServiceCPUAlertObject struct {
-	Server    NodeServer  `json:"server"` // required
-	Service   NodeService `json:"service,omitempty"`
-	Metric    string      `json:"metric"`    // required; one of "process", "docker_cpu", "podman"
-	Field     string      `json:"field"`     // required; one of "used_percent"
-	Value     float64     `json:"value"`     // required
-	Threshold float64     `json:"threshold"` // required
-	Operator  string      `json:"operator"`  // required; one of "\u003c", "\u003e", "\u003c=", "\u003e="
-	Level     string      `json:"level"`     // required; one of "warn", "error", "fatal"
+	Server    NodeServer                `json:"server"` // required
+	Service   NodeService               `json:"service"`
+	Metric    NodeServiceCPUAlertMetric `json:"metric"`    // required
+	Field     string                    `json:"field"`     // required; one of "used_percent"
+	Value     float64                   `json:"value"`     // required
+	Threshold float64                   `json:"threshold"` // required
+	Operator  string                    `json:"operator"`  // required; one of "\u003c", "\u003e", "\u003c=", "\u003e="
+	Level     NodeAlertLevel            `json:"level"`     // required
 }
 
-// NodeServiceMemoryAlertObject is the object at object in the
-// "node.service_memory_alert" event.
+// NodeServiceMemoryAlertMetric is the value of the "metric" member in the
+// node.service_memory_alert payload (at object). Zoom's schema lists the values
+// below; a value it does not list still decodes, as it is.
+type NodeServiceMemoryAlertMetric string
+
+// The values of NodeServiceMemoryAlertMetric that Zoom's schema lists.
+const (
+	NodeServiceMemoryAlertMetricProcess      NodeServiceMemoryAlertMetric = "process"
+	NodeServiceMemoryAlertMetricDockerMemory NodeServiceMemoryAlertMetric = "docker_memory"
+	NodeServiceMemoryAlertMetricPodman       NodeServiceMemoryAlertMetric = "podman"
+)
+
+// String returns the value as Zoom sent it.
+func (v NodeServiceMemoryAlertMetric) String() string { return string(v) }
+
+// NodeServiceMemoryAlertObject is the "object" object in the
+// node.service_memory_alert payload (at object).
 type NodeServiceMemoryAlertObject struct {
-	Server    NodeServer  `json:"server"` // required
-	Service   NodeService `json:"service,omitempty"`
-	Metric    string      `json:"metric"`    // required; one of "process", "docker_memory", "podman"
-	Field     string      `json:"field"`     // required; one of "used"
-	Value     float64     `json:"value"`     // required
-	Threshold float64     `json:"threshold"` // required
-	Operator  string      `json:"operator"`  // required; one of "\u003c", "\u003e", "\u003c=", "\u003e="
-	Level     string      `json:"level"`     // required; one of "warn", "error", "fatal"
-	Container string      `json:"container,omitempty"`
+	Server    NodeServer                   `json:"server"` // required
+	Service   NodeService                  `json:"service"`
+	Metric    NodeServiceMemoryAlertMetric `json:"metric"`    // required
+	Field     string                       `json:"field"`     // required; one of "used"
+	Value     float64                      `json:"value"`     // required
+	Threshold float64                      `json:"threshold"` // required
+	Operator  string                       `json:"operator"`  // required; one of "\u003c", "\u003e", "\u003c=", "\u003e="
+	Level     NodeAlertLevel               `json:"level"`     // required
+	Container string                       `json:"container,omitempty"`
 }
 
-// NodeServiceObject is an object shared by 3 events: "node.service_deleted",
-// "node.service_started" and "node.service_stopped" (at object in
-// "node.service_deleted").
+// NodeServiceObject is the "object" object in the payloads of
+// node.service_deleted, node.service_started and node.service_stopped (at
+// object).
 type NodeServiceObject struct {
 	Server  NodeServer  `json:"server"`  // required
 	Service NodeService `json:"service"` // required
 }
 
-// NodeServiceStatObject is the object at object in the "node.service_stat"
-// event.
-type NodeServiceStatObject struct {
-	Stats []NodeServiceStatStat `json:"stats"` // required
+// NodeServiceObjectAbnormalStatus is an element of the "abnormal_statuses"
+// array in the node.service_abnormal_status payload (at
+// object.abnormal_statuses[]).
+type NodeServiceObjectAbnormalStatus struct {
+	Code    string                         `json:"code"`    // required
+	Message string                         `json:"message"` // required
+	Level   NodeServiceAbnormalStatusLevel `json:"level"`   // required
 }
 
-// NodeServiceStatServer is the object at object.stats[].server in the
-// "node.service_stat" event.
-type NodeServiceStatServer struct {
-	ID       ID     `json:"id"`       // required
-	Udid     string `json:"udid"`     // required
-	Name     string `json:"name"`     // required
-	Location string `json:"location"` // required
-	OSImage  string `json:"os_image"` // required
-	Module   string `json:"module"`   // required; one of "hybrid", "phone", "chat", "mc", "zurm", "lss"
-	Status   string `json:"status"`   // required; one of "online", "offline", "unconfirmed", "disabled"
-	Group    string `json:"group,omitempty"`
-}
-
-// NodeServiceStatStat is the object at object.stats[] in the
-// "node.service_stat" event.
-type NodeServiceStatStat struct {
+// NodeServiceObjectStat is an element of the "stats" array in the
+// node.service_stat payload (at object.stats[]).
+type NodeServiceObjectStat struct {
 	Server         NodeServiceStatServer `json:"server"`  // required
 	Service        NodeService           `json:"service"` // required
 	CPUUsedPercent float64               `json:"cpu_used_percent,omitempty"`
 	MemoryUsed     float64               `json:"memory_used,omitempty"`
 }
 
-// NodeServiceUpdateAvailableObject is the object at object in the
-// "node.service_update_available" event.
-type NodeServiceUpdateAvailableObject struct {
-	Server           NodeServer  `json:"server"`            // required
-	Service          NodeService `json:"service"`           // required
-	AvailableVersion string      `json:"available_version"` // required
-	Severity         string      `json:"severity"`          // required; one of "Low", "Medium", "High", "Mandatory"
-	Deadline         string      `json:"deadline"`          // required
-	PublishTime      DateTime    `json:"publish_time"`      // required
-	ReleaseNote      string      `json:"release_note"`      // required
+// NodeServiceStatObject is the "object" object in the node.service_stat payload
+// (at object).
+type NodeServiceStatObject struct {
+	Stats []NodeServiceObjectStat `json:"stats"` // required
 }
 
-// NodeServiceUpdateFailedObject is the object at object in the
-// "node.service_update_failed" event.
+// NodeServiceStatServer is the "server" object in the node.service_stat payload
+// (at object.stats[].server).
+type NodeServiceStatServer struct {
+	ID       ID                    `json:"id"`       // required
+	UDID     string                `json:"udid"`     // required
+	Name     string                `json:"name"`     // required
+	Location string                `json:"location"` // required
+	OSImage  string                `json:"os_image"` // required
+	Module   NodeModule            `json:"module"`   // required
+	Status   NodeServiceStatStatus `json:"status"`   // required
+	Group    string                `json:"group,omitempty"`
+}
+
+// NodeServiceStatStatus is the value of the "status" member in the
+// node.service_stat payload (at object.stats[].server). Zoom's schema lists the
+// values below; a value it does not list still decodes, as it is.
+type NodeServiceStatStatus string
+
+// The values of NodeServiceStatStatus that Zoom's schema lists.
+const (
+	NodeServiceStatStatusOnline      NodeServiceStatStatus = "online"
+	NodeServiceStatStatusOffline     NodeServiceStatStatus = "offline"
+	NodeServiceStatStatusUnconfirmed NodeServiceStatStatus = "unconfirmed"
+	NodeServiceStatStatusDisabled    NodeServiceStatStatus = "disabled"
+)
+
+// String returns the value as Zoom sent it.
+func (v NodeServiceStatStatus) String() string { return string(v) }
+
+// NodeServiceStatus is the value of the "status" member in the payloads of
+// node.mc_stat_alert, node.rc_stat_alert, node.service_abnormal_status and 11
+// more events (at object.service in node.mc_stat_alert, and elsewhere). Zoom's
+// schema lists the values below; a value it does not list still decodes, as it
+// is.
+type NodeServiceStatus string
+
+// The values of NodeServiceStatus that Zoom's schema lists.
+const (
+	NodeServiceStatusDownloading   NodeServiceStatus = "downloading"
+	NodeServiceStatusInstalled     NodeServiceStatus = "installed"
+	NodeServiceStatusInstallFailed NodeServiceStatus = "install_failed"
+	NodeServiceStatusPending       NodeServiceStatus = "pending"
+	NodeServiceStatusStopped       NodeServiceStatus = "stopped"
+	NodeServiceStatusRunning       NodeServiceStatus = "running"
+	NodeServiceStatusSuspend       NodeServiceStatus = "suspend"
+)
+
+// String returns the value as Zoom sent it.
+func (v NodeServiceStatus) String() string { return string(v) }
+
+// NodeServiceUpdateAvailableObject is the "object" object in the
+// node.service_update_available payload (at object).
+type NodeServiceUpdateAvailableObject struct {
+	Server           NodeServer                  `json:"server"`            // required
+	Service          NodeService                 `json:"service"`           // required
+	AvailableVersion string                      `json:"available_version"` // required
+	Severity         NodeUpdateAvailableSeverity `json:"severity"`          // required
+	Deadline         string                      `json:"deadline"`          // required
+	PublishTime      DateTime                    `json:"publish_time"`      // required
+	ReleaseNote      string                      `json:"release_note"`      // required
+}
+
+// NodeServiceUpdateFailedObject is the "object" object in the
+// node.service_update_failed payload (at object).
 type NodeServiceUpdateFailedObject struct {
 	Server        NodeServer  `json:"server"`         // required
 	Service       NodeService `json:"service"`        // required
@@ -748,86 +1054,188 @@ type NodeServiceUpdateFailedObject struct {
 	Error         string      `json:"error"`          // required
 }
 
-// NodeServiceUpdateObject is an object shared by 2 events:
-// "node.service_update_started" and "node.service_update_success" (at object in
-// "node.service_update_started").
+// NodeServiceUpdateObject is the "object" object in the payloads of
+// node.service_update_started and node.service_update_success (at object).
 type NodeServiceUpdateObject struct {
 	Server        NodeServer  `json:"server"`         // required
 	Service       NodeService `json:"service"`        // required
 	TargetVersion string      `json:"target_version"` // required
 }
 
-// NodeStat is the object at object.stats[] in the "node.server_stat" event.
-type NodeStat struct {
-	Server           NodeServerStatServer `json:"server"` // required
-	CPUUsedPercent   float64              `json:"cpu_used_percent,omitempty"`
-	MemoryUsed       float64              `json:"memory_used,omitempty"`
-	DiskUsed         float64              `json:"disk_used,omitempty"`
-	DiskTotal        float64              `json:"disk_total,omitempty"`
-	CPUUsedPercentTs string               `json:"cpu_used_percent_ts,omitempty"`
-	MemoryUsedTs     string               `json:"memory_used_ts,omitempty"`
-	DiskUsedTs       string               `json:"disk_used_ts,omitempty"`
-	DiskTotalTs      string               `json:"disk_total_ts,omitempty"`
+// NodeStatServer is the "server" object in the node.server_stat payload (at
+// object.stats[].server).
+type NodeStatServer struct {
+	ID       ID         `json:"id"`       // required
+	UDID     string     `json:"udid"`     // required
+	Name     string     `json:"name"`     // required
+	Location string     `json:"location"` // required
+	Group    string     `json:"group,omitempty"`
+	OSImage  string     `json:"os_image,omitempty"`
+	Status   NodeStatus `json:"status"` // required
+	Module   NodeModule `json:"module"` // required
 }
 
-// NodeZcStat is an object shared by 2 events: "node.mc_stat" and
-// "node.zhm_stat" (at object.zc_stats[] in "node.mc_stat").
-type NodeZcStat struct {
-	ZcServiceID   string `json:"zc_service_id"`   // required
-	ZcServiceName string `json:"zc_service_name"` // required
+// NodeStatus is the value of the "status" member in the payloads of
+// node.mc_stat_alert, node.nfs_alert, node.rc_stat_alert and 23 more events (at
+// object.server in node.mc_stat_alert, and elsewhere). Zoom's schema lists the
+// values below; a value it does not list still decodes, as it is.
+type NodeStatus string
+
+// The values of NodeStatus that Zoom's schema lists.
+const (
+	NodeStatusUnconfirmed NodeStatus = "unconfirmed"
+	NodeStatusOnline      NodeStatus = "online"
+	NodeStatusOffline     NodeStatus = "offline"
+	NodeStatusDisabled    NodeStatus = "disabled"
+)
+
+// String returns the value as Zoom sent it.
+func (v NodeStatus) String() string { return string(v) }
+
+// NodeType is the value of the "type" member in the payloads of
+// node.mc_stat_alert, node.rc_stat_alert, node.service_abnormal_status and 11
+// more events (at object.service in node.mc_stat_alert, and elsewhere). Zoom's
+// schema lists the values below; a value it does not list still decodes, as it
+// is.
+type NodeType string
+
+// The values of NodeType that Zoom's schema lists.
+const (
+	NodeTypeNodeAgent       NodeType = "NODE_AGENT"
+	NodeTypeHybridMMR       NodeType = "HYBRID_MMR"
+	NodeTypeZproxy          NodeType = "ZPROXY"
+	NodeTypeHybridFs        NodeType = "HYBRID_FS"
+	NodeTypeMongoProxy      NodeType = "MONGO_PROXY"
+	NodeTypeEsProxy         NodeType = "ES_PROXY"
+	NodeTypeLoadBalancer    NodeType = "LOAD_BALANCER"
+	NodeTypeZoneController  NodeType = "ZONE_CONTROLLER"
+	NodeTypeMcMMR           NodeType = "MC_MMR"
+	NodeTypeRconnector      NodeType = "RCONNECTOR"
+	NodeTypeMonitorAgent    NodeType = "MONITOR_AGENT"
+	NodeTypeSnmpAgent       NodeType = "SNMP_AGENT"
+	NodeTypeAPIConnector    NodeType = "API_CONNECTOR"
+	NodeTypeHybridLss       NodeType = "HYBRID_LSS"
+	NodeTypeBdm             NodeType = "BDM"
+	NodeTypeHybridRecording NodeType = "HYBRID_RECORDING"
+	NodeTypeVrcLb           NodeType = "VRC_LB"
+	NodeTypeVrc             NodeType = "VRC"
+	NodeTypeHybridTransfer  NodeType = "HYBRID_TRANSFER"
+)
+
+// String returns the value as Zoom sent it.
+func (v NodeType) String() string { return string(v) }
+
+// NodeUpdateAvailableSeverity is the value of the "severity" member in the
+// payloads of node.server_update_available and node.service_update_available
+// (at object). Zoom's schema lists the values below; a value it does not list
+// still decodes, as it is.
+type NodeUpdateAvailableSeverity string
+
+// The values of NodeUpdateAvailableSeverity that Zoom's schema lists.
+const (
+	NodeUpdateAvailableSeverityLow       NodeUpdateAvailableSeverity = "Low"
+	NodeUpdateAvailableSeverityMedium    NodeUpdateAvailableSeverity = "Medium"
+	NodeUpdateAvailableSeverityHigh      NodeUpdateAvailableSeverity = "High"
+	NodeUpdateAvailableSeverityMandatory NodeUpdateAvailableSeverity = "Mandatory"
+)
+
+// String returns the value as Zoom sent it.
+func (v NodeUpdateAvailableSeverity) String() string { return string(v) }
+
+// NodeZCStat is an element of the "zc_stats" array in the payloads of
+// node.mc_stat and node.zhm_stat (at object.zc_stats[]).
+type NodeZCStat struct {
+	ZCServiceID   string `json:"zc_service_id"`   // required
+	ZCServiceName string `json:"zc_service_name"` // required
 	MeetingZone   string `json:"meeting_zone"`    // required
 }
 
-// NodeZhmStatAlertObject is the object at object in the "node.zhm_stat_alert"
-// event.
-type NodeZhmStatAlertObject struct {
-	Server    NodeServer  `json:"server"`    // required
-	Service   NodeService `json:"service"`   // required
-	Metric    string      `json:"metric"`    // required; one of "meeting_stat_per_mmr"
-	Field     string      `json:"field"`     // required; one of "meeting_count", "p2p_meeting_count", "client_count", "p2p_client_count", "sfu_meeting_count", "private_meeting_count", "sfu_client_count", "private_client_count", ... (9 values)
-	Value     float64     `json:"value"`     // required
-	Threshold float64     `json:"threshold"` // required
-	Operator  string      `json:"operator"`  // required; one of "\u003c", "\u003e", "\u003c=", "\u003e="
-	Level     string      `json:"level"`     // required; one of "warn", "error", "fatal"
-}
-
-// NodeZhmStatMmrStat is the object at object.mmr_stats[] in the "node.zhm_stat"
-// event.
-type NodeZhmStatMmrStat struct {
-	MmrServiceID                string `json:"mmr_service_id"`   // required
-	MmrServiceName              string `json:"mmr_service_name"` // required
+// NodeZhmMMRStat is an element of the "mmr_stats" array in the node.zhm_stat
+// payload (at object.mmr_stats[]).
+type NodeZhmMMRStat struct {
+	MMRServiceID                string `json:"mmr_service_id"`   // required
+	MMRServiceName              string `json:"mmr_service_name"` // required
 	MeetingZone                 string `json:"meeting_zone"`     // required
-	SfuModeParticipantCount     int    `json:"sfu_mode_participant_count,omitempty"`
+	SFUModeParticipantCount     int    `json:"sfu_mode_participant_count,omitempty"`
 	PrivateModeParticipantCount int    `json:"private_mode_participant_count,omitempty"`
 	TotalParticipantCount       int    `json:"total_participant_count,omitempty"`
-	SfuModeMeetingCount         int    `json:"sfu_mode_meeting_count,omitempty"`
+	SFUModeMeetingCount         int    `json:"sfu_mode_meeting_count,omitempty"`
 	PrivateModeMeetingCount     int    `json:"private_mode_meeting_count,omitempty"`
 	TotalMeetingCount           int    `json:"total_meeting_count,omitempty"`
 	Timestamp                   string `json:"timestamp,omitempty"`
 }
 
-// NodeZhmStatObject is the object at object in the "node.zhm_stat" event.
+// NodeZhmStatAlertField is the value of the "field" member in the payloads of
+// node.zhm_stat_alert and node.zhm_zone_stat_alert (at object). Zoom's schema
+// lists the values below; a value it does not list still decodes, as it is.
+type NodeZhmStatAlertField string
+
+// The values of NodeZhmStatAlertField that Zoom's schema lists.
+const (
+	NodeZhmStatAlertFieldMeetingCount        NodeZhmStatAlertField = "meeting_count"
+	NodeZhmStatAlertFieldP2PMeetingCount     NodeZhmStatAlertField = "p2p_meeting_count"
+	NodeZhmStatAlertFieldClientCount         NodeZhmStatAlertField = "client_count"
+	NodeZhmStatAlertFieldP2PClientCount      NodeZhmStatAlertField = "p2p_client_count"
+	NodeZhmStatAlertFieldSFUMeetingCount     NodeZhmStatAlertField = "sfu_meeting_count"
+	NodeZhmStatAlertFieldPrivateMeetingCount NodeZhmStatAlertField = "private_meeting_count"
+	NodeZhmStatAlertFieldSFUClientCount      NodeZhmStatAlertField = "sfu_client_count"
+	NodeZhmStatAlertFieldPrivateClientCount  NodeZhmStatAlertField = "private_client_count"
+	NodeZhmStatAlertFieldMeetingUtilization  NodeZhmStatAlertField = "meeting_utilization"
+)
+
+// String returns the value as Zoom sent it.
+func (v NodeZhmStatAlertField) String() string { return string(v) }
+
+// NodeZhmStatAlertObject is the "object" object in the node.zhm_stat_alert
+// payload (at object).
+type NodeZhmStatAlertObject struct {
+	Server    NodeServer            `json:"server"`    // required
+	Service   NodeService           `json:"service"`   // required
+	Metric    string                `json:"metric"`    // required; one of "meeting_stat_per_mmr"
+	Field     NodeZhmStatAlertField `json:"field"`     // required
+	Value     float64               `json:"value"`     // required
+	Threshold float64               `json:"threshold"` // required
+	Operator  string                `json:"operator"`  // required; one of "\u003c", "\u003e", "\u003c=", "\u003e="
+	Level     NodeAlertLevel        `json:"level"`     // required
+}
+
+// NodeZhmStatObject is the "object" object in the node.zhm_stat payload (at
+// object).
 type NodeZhmStatObject struct {
-	MmrStats []NodeZhmStatMmrStat `json:"mmr_stats"` // required
-	ZcStats  []NodeZcStat         `json:"zc_stats"`  // required
+	MMRStats []NodeZhmMMRStat `json:"mmr_stats"` // required
+	ZCStats  []NodeZCStat     `json:"zc_stats"`  // required
 }
 
-// NodeZhmZoneStatAlertObject is the object at object in the
-// "node.zhm_zone_stat_alert" event.
+// NodeZhmZoneStatAlertObject is the "object" object in the
+// node.zhm_zone_stat_alert payload (at object).
 type NodeZhmZoneStatAlertObject struct {
-	Metric    string  `json:"metric"`    // required; one of "meeting_stat_per_zone"
-	Field     string  `json:"field"`     // required; one of "meeting_count", "p2p_meeting_count", "client_count", "p2p_client_count", "sfu_meeting_count", "private_meeting_count", "sfu_client_count", "private_client_count", ... (9 values)
-	Value     float64 `json:"value"`     // required
-	Threshold float64 `json:"threshold"` // required
-	Operator  string  `json:"operator"`  // required; one of "\u003c", "\u003e", "\u003c=", "\u003e="
-	Level     string  `json:"level"`     // required; one of "warn", "error", "fatal"
-	Zone      string  `json:"zone"`      // required
+	Metric    string                `json:"metric"`    // required; one of "meeting_stat_per_zone"
+	Field     NodeZhmStatAlertField `json:"field"`     // required
+	Value     float64               `json:"value"`     // required
+	Threshold float64               `json:"threshold"` // required
+	Operator  string                `json:"operator"`  // required; one of "\u003c", "\u003e", "\u003c=", "\u003e="
+	Level     NodeAlertLevel        `json:"level"`     // required
+	Zone      string                `json:"zone"`      // required
 }
 
-// NodeZoneObject is an object shared by 2 events: "node.zone_added" and
-// "node.zone_deleted" (at object in "node.zone_added").
+// NodeZoneObject is the "object" object in the payloads of node.zone_added and
+// node.zone_deleted (at object).
 type NodeZoneObject struct {
-	Zone   string `json:"zone"`   // required
-	Module string `json:"module"` // required; one of "hybrid", "phone", "chat", "mc", "zurm", "lss"
-	Type   string `json:"type"`   // required; one of "meeting_zone", "recording_zone"
+	Zone   string       `json:"zone"`   // required
+	Module NodeModule   `json:"module"` // required
+	Type   NodeZoneType `json:"type"`   // required
 }
+
+// NodeZoneType is the value of the "type" member in the payloads of
+// node.zone_added and node.zone_deleted (at object). Zoom's schema lists the
+// values below; a value it does not list still decodes, as it is.
+type NodeZoneType string
+
+// The values of NodeZoneType that Zoom's schema lists.
+const (
+	NodeZoneTypeMeetingZone   NodeZoneType = "meeting_zone"
+	NodeZoneTypeRecordingZone NodeZoneType = "recording_zone"
+)
+
+// String returns the value as Zoom sent it.
+func (v NodeZoneType) String() string { return string(v) }

@@ -2,27 +2,31 @@
 
 package event
 
-// Payloads of the "number-management" product's events.
+// Payloads of the events of Zoom's "number-management" product.
 
-// NumberManagementPeeringNumberCnamUpdated is the payload of the
-// "number_management.peering_number_cnam_updated" event (product
-// "number-management").
-type NumberManagementPeeringNumberCnamUpdated struct {
+// NumberManagementPeeringNumberCNAMUpdated is the payload of the
+// number_management.peering_number_cnam_updated event of Zoom's
+// "number-management" product.
+//
+// Zoom's reference: https://developers.zoom.us/docs/api/number-management/events/#tag/number_management/POSTnumber_management.peering_number_cnam_updated
+type NumberManagementPeeringNumberCNAMUpdated struct {
 	Common
-	Object NumberManagementObject `json:"object"` // required
+	Object PeeringNumberCNAMUpdatedObject `json:"object"` // required
 }
 
 // EventName returns "number_management.peering_number_cnam_updated".
-func (*NumberManagementPeeringNumberCnamUpdated) EventName() string {
+func (*NumberManagementPeeringNumberCNAMUpdated) EventName() string {
 	return "number_management.peering_number_cnam_updated"
 }
 
 // NumberManagementPeeringNumberEmergencyAddressUpdated is the payload of the
-// "number_management.peering_number_emergency_address_updated" event (product
-// "number-management").
+// number_management.peering_number_emergency_address_updated event of Zoom's
+// "number-management" product.
+//
+// Zoom's reference: https://developers.zoom.us/docs/api/number-management/events/#tag/number_management/POSTnumber_management.peering_number_emergency_address_updated
 type NumberManagementPeeringNumberEmergencyAddressUpdated struct {
 	Common
-	Object NumberManagementPeeringNumberEmergencyAddressUpdatedObject `json:"object"` // required
+	Object PeeringNumberEmergencyAddressUpdatedObject `json:"object"` // required
 }
 
 // EventName returns "number_management.peering_number_emergency_address_updated".

@@ -2,10 +2,12 @@
 
 package event
 
-// Payloads of the "phone" product's events.
+// Payloads of the events of Zoom's "phone" product.
 
 // PhoneAccountSettingsUpdated is the payload of the
-// "phone.account_settings_updated" event (product "phone").
+// phone.account_settings_updated event of Zoom's "phone" product.
+//
+// Zoom's reference: https://developers.zoom.us/docs/api/phone/events/#tag/phone/POSTphone.account_settings_updated
 type PhoneAccountSettingsUpdated struct {
 	Common
 	Object    PhoneAccountSettingsUpdatedObject `json:"object"`     // required
@@ -15,8 +17,10 @@ type PhoneAccountSettingsUpdated struct {
 // EventName returns "phone.account_settings_updated".
 func (*PhoneAccountSettingsUpdated) EventName() string { return "phone.account_settings_updated" }
 
-// PhoneAICallSummaryChanged is the payload of the
-// "phone.ai_call_summary_changed" event (product "phone").
+// PhoneAICallSummaryChanged is the payload of the phone.ai_call_summary_changed
+// event of Zoom's "phone" product.
+//
+// Zoom's reference: https://developers.zoom.us/docs/api/phone/events/#tag/phone/POSTphone.ai_call_summary_changed
 type PhoneAICallSummaryChanged struct {
 	Common
 	Object PhoneAICallSummaryChangedObject `json:"object"` // required
@@ -26,7 +30,9 @@ type PhoneAICallSummaryChanged struct {
 func (*PhoneAICallSummaryChanged) EventName() string { return "phone.ai_call_summary_changed" }
 
 // PhoneBlindTransferInitiated is the payload of the
-// "phone.blind_transfer_initiated" event (product "phone").
+// phone.blind_transfer_initiated event of Zoom's "phone" product.
+//
+// Zoom's reference: https://developers.zoom.us/docs/api/phone/events/#tag/phone/POSTphone.blind_transfer_initiated
 type PhoneBlindTransferInitiated struct {
 	Common
 	Object PhoneBlindTransferInitiatedObject `json:"object"` // required
@@ -35,8 +41,10 @@ type PhoneBlindTransferInitiated struct {
 // EventName returns "phone.blind_transfer_initiated".
 func (*PhoneBlindTransferInitiated) EventName() string { return "phone.blind_transfer_initiated" }
 
-// PhoneCallElementDeleted is the payload of the "phone.call_element_deleted"
-// event (product "phone").
+// PhoneCallElementDeleted is the payload of the phone.call_element_deleted
+// event of Zoom's "phone" product.
+//
+// Zoom's reference: https://developers.zoom.us/docs/api/phone/events/#tag/phone/POSTphone.call_element_deleted
 type PhoneCallElementDeleted struct {
 	Common
 	Object PhoneCallElementDeletedObject `json:"object"` // required
@@ -45,8 +53,10 @@ type PhoneCallElementDeleted struct {
 // EventName returns "phone.call_element_deleted".
 func (*PhoneCallElementDeleted) EventName() string { return "phone.call_element_deleted" }
 
-// PhoneCallHistoryDeleted is the payload of the "phone.call_history_deleted"
-// event (product "phone").
+// PhoneCallHistoryDeleted is the payload of the phone.call_history_deleted
+// event of Zoom's "phone" product.
+//
+// Zoom's reference: https://developers.zoom.us/docs/api/phone/events/#tag/phone/POSTphone.call_history_deleted
 type PhoneCallHistoryDeleted struct {
 	Common
 	Object PhoneCallHistoryDeletedObject `json:"object"` // required
@@ -55,21 +65,25 @@ type PhoneCallHistoryDeleted struct {
 // EventName returns "phone.call_history_deleted".
 func (*PhoneCallHistoryDeleted) EventName() string { return "phone.call_history_deleted" }
 
-// PhoneCallLogDeleted is the payload of the "phone.call_log_deleted" event
-// (product "phone").
+// PhoneCallLogDeleted is the payload of the phone.call_log_deleted event of
+// Zoom's "phone" product.
+//
+// Zoom's reference: https://developers.zoom.us/docs/api/phone/events/#tag/phone/POSTphone.call_log_deleted
 type PhoneCallLogDeleted struct {
 	Common
-	Object PhoneCallLogObject `json:"object"` // required
+	Object PhoneCallLogDeletedObject `json:"object"` // required
 }
 
 // EventName returns "phone.call_log_deleted".
 func (*PhoneCallLogDeleted) EventName() string { return "phone.call_log_deleted" }
 
 // PhoneCallLogPermanentlyDeleted is the payload of the
-// "phone.call_log_permanently_deleted" event (product "phone").
+// phone.call_log_permanently_deleted event of Zoom's "phone" product.
+//
+// Zoom's reference: https://developers.zoom.us/docs/api/phone/events/#tag/phone/POSTphone.call_log_permanently_deleted
 type PhoneCallLogPermanentlyDeleted struct {
 	Common
-	Object PhoneCallLogObject `json:"object"` // required
+	Object PhoneCallLogDeletedObject `json:"object"` // required
 }
 
 // EventName returns "phone.call_log_permanently_deleted".
@@ -77,8 +91,10 @@ func (*PhoneCallLogPermanentlyDeleted) EventName() string {
 	return "phone.call_log_permanently_deleted"
 }
 
-// PhoneCalleeAnswered is the payload of the "phone.callee_answered" event
-// (product "phone").
+// PhoneCalleeAnswered is the payload of the phone.callee_answered event of
+// Zoom's "phone" product.
+//
+// Zoom's reference: https://developers.zoom.us/docs/api/phone/events/#tag/phone/POSTphone.callee_answered
 type PhoneCalleeAnswered struct {
 	Common
 	Object PhoneCalleeAnsweredObject `json:"object"` // required
@@ -88,10 +104,12 @@ type PhoneCalleeAnswered struct {
 func (*PhoneCalleeAnswered) EventName() string { return "phone.callee_answered" }
 
 // PhoneCalleeCallElementCompleted is the payload of the
-// "phone.callee_call_element_completed" event (product "phone").
+// phone.callee_call_element_completed event of Zoom's "phone" product.
+//
+// Zoom's reference: https://developers.zoom.us/docs/api/phone/events/#tag/phone/POSTphone.callee_call_element_completed
 type PhoneCalleeCallElementCompleted struct {
 	Common
-	Object PhoneCalleeCallElementCompletedObject `json:"object"` // required
+	Object PhoneCallElementCompletedObject `json:"object"` // required
 }
 
 // EventName returns "phone.callee_call_element_completed".
@@ -100,10 +118,12 @@ func (*PhoneCalleeCallElementCompleted) EventName() string {
 }
 
 // PhoneCalleeCallHistoryCompleted is the payload of the
-// "phone.callee_call_history_completed" event (product "phone").
+// phone.callee_call_history_completed event of Zoom's "phone" product.
+//
+// Zoom's reference: https://developers.zoom.us/docs/api/phone/events/#tag/phone/POSTphone.callee_call_history_completed
 type PhoneCalleeCallHistoryCompleted struct {
 	Common
-	Object PhoneCalleeCallHistoryCompletedObject `json:"object"` // required
+	Object PhoneCallHistoryCompletedObject `json:"object"` // required
 }
 
 // EventName returns "phone.callee_call_history_completed".
@@ -112,7 +132,9 @@ func (*PhoneCalleeCallHistoryCompleted) EventName() string {
 }
 
 // PhoneCalleeCallLogCompleted is the payload of the
-// "phone.callee_call_log_completed" event (product "phone").
+// phone.callee_call_log_completed event of Zoom's "phone" product.
+//
+// Zoom's reference: https://developers.zoom.us/docs/api/phone/events/#tag/phone/POSTphone.callee_call_log_completed
 type PhoneCalleeCallLogCompleted struct {
 	Common
 	Object PhoneCalleeCallLogCompletedObject `json:"object"` // required
@@ -121,8 +143,10 @@ type PhoneCalleeCallLogCompleted struct {
 // EventName returns "phone.callee_call_log_completed".
 func (*PhoneCalleeCallLogCompleted) EventName() string { return "phone.callee_call_log_completed" }
 
-// PhoneCalleeEnded is the payload of the "phone.callee_ended" event (product
-// "phone").
+// PhoneCalleeEnded is the payload of the phone.callee_ended event of Zoom's
+// "phone" product.
+//
+// Zoom's reference: https://developers.zoom.us/docs/api/phone/events/#tag/phone/POSTphone.callee_ended
 type PhoneCalleeEnded struct {
 	Common
 	Object PhoneCalleeEndedObject `json:"object"` // required
@@ -131,8 +155,10 @@ type PhoneCalleeEnded struct {
 // EventName returns "phone.callee_ended".
 func (*PhoneCalleeEnded) EventName() string { return "phone.callee_ended" }
 
-// PhoneCalleeHold is the payload of the "phone.callee_hold" event (product
-// "phone").
+// PhoneCalleeHold is the payload of the phone.callee_hold event of Zoom's
+// "phone" product.
+//
+// Zoom's reference: https://developers.zoom.us/docs/api/phone/events/#tag/phone/POSTphone.callee_hold
 type PhoneCalleeHold struct {
 	Common
 	Object PhoneCalleeObject `json:"object"` // required
@@ -142,7 +168,9 @@ type PhoneCalleeHold struct {
 func (*PhoneCalleeHold) EventName() string { return "phone.callee_hold" }
 
 // PhoneCalleeMeetingInviting is the payload of the
-// "phone.callee_meeting_inviting" event (product "phone").
+// phone.callee_meeting_inviting event of Zoom's "phone" product.
+//
+// Zoom's reference: https://developers.zoom.us/docs/api/phone/events/#tag/phone/POSTphone.callee_meeting_inviting
 type PhoneCalleeMeetingInviting struct {
 	Common
 	Object PhoneCalleeMeetingInvitingObject `json:"object"` // required
@@ -151,8 +179,10 @@ type PhoneCalleeMeetingInviting struct {
 // EventName returns "phone.callee_meeting_inviting".
 func (*PhoneCalleeMeetingInviting) EventName() string { return "phone.callee_meeting_inviting" }
 
-// PhoneCalleeMissed is the payload of the "phone.callee_missed" event (product
-// "phone").
+// PhoneCalleeMissed is the payload of the phone.callee_missed event of Zoom's
+// "phone" product.
+//
+// Zoom's reference: https://developers.zoom.us/docs/api/phone/events/#tag/phone/POSTphone.callee_missed
 type PhoneCalleeMissed struct {
 	Common
 	Object PhoneCalleeMissedObject `json:"object"` // required
@@ -161,8 +191,10 @@ type PhoneCalleeMissed struct {
 // EventName returns "phone.callee_missed".
 func (*PhoneCalleeMissed) EventName() string { return "phone.callee_missed" }
 
-// PhoneCalleeMute is the payload of the "phone.callee_mute" event (product
-// "phone").
+// PhoneCalleeMute is the payload of the phone.callee_mute event of Zoom's
+// "phone" product.
+//
+// Zoom's reference: https://developers.zoom.us/docs/api/phone/events/#tag/phone/POSTphone.callee_mute
 type PhoneCalleeMute struct {
 	Common
 	Object PhoneCalleeMuteObject `json:"object"` // required
@@ -171,8 +203,10 @@ type PhoneCalleeMute struct {
 // EventName returns "phone.callee_mute".
 func (*PhoneCalleeMute) EventName() string { return "phone.callee_mute" }
 
-// PhoneCalleeParked is the payload of the "phone.callee_parked" event (product
-// "phone").
+// PhoneCalleeParked is the payload of the phone.callee_parked event of Zoom's
+// "phone" product.
+//
+// Zoom's reference: https://developers.zoom.us/docs/api/phone/events/#tag/phone/POSTphone.callee_parked
 type PhoneCalleeParked struct {
 	Common
 	Object PhoneCalleeParkedObject `json:"object"` // required
@@ -181,8 +215,10 @@ type PhoneCalleeParked struct {
 // EventName returns "phone.callee_parked".
 func (*PhoneCalleeParked) EventName() string { return "phone.callee_parked" }
 
-// PhoneCalleeRejected is the payload of the "phone.callee_rejected" event
-// (product "phone").
+// PhoneCalleeRejected is the payload of the phone.callee_rejected event of
+// Zoom's "phone" product.
+//
+// Zoom's reference: https://developers.zoom.us/docs/api/phone/events/#tag/phone/POSTphone.callee_rejected
 type PhoneCalleeRejected struct {
 	Common
 	Object PhoneCalleeRejectedObject `json:"object"` // required
@@ -191,8 +227,10 @@ type PhoneCalleeRejected struct {
 // EventName returns "phone.callee_rejected".
 func (*PhoneCalleeRejected) EventName() string { return "phone.callee_rejected" }
 
-// PhoneCalleeRinging is the payload of the "phone.callee_ringing" event
-// (product "phone").
+// PhoneCalleeRinging is the payload of the phone.callee_ringing event of Zoom's
+// "phone" product.
+//
+// Zoom's reference: https://developers.zoom.us/docs/api/phone/events/#tag/phone/POSTphone.callee_ringing
 type PhoneCalleeRinging struct {
 	Common
 	Object PhoneCalleeRingingObject `json:"object"` // required
@@ -201,8 +239,10 @@ type PhoneCalleeRinging struct {
 // EventName returns "phone.callee_ringing".
 func (*PhoneCalleeRinging) EventName() string { return "phone.callee_ringing" }
 
-// PhoneCalleeUnhold is the payload of the "phone.callee_unhold" event (product
-// "phone").
+// PhoneCalleeUnhold is the payload of the phone.callee_unhold event of Zoom's
+// "phone" product.
+//
+// Zoom's reference: https://developers.zoom.us/docs/api/phone/events/#tag/phone/POSTphone.callee_unhold
 type PhoneCalleeUnhold struct {
 	Common
 	Object PhoneCalleeUnholdObject `json:"object"` // required
@@ -211,8 +251,10 @@ type PhoneCalleeUnhold struct {
 // EventName returns "phone.callee_unhold".
 func (*PhoneCalleeUnhold) EventName() string { return "phone.callee_unhold" }
 
-// PhoneCalleeUnmute is the payload of the "phone.callee_unmute" event (product
-// "phone").
+// PhoneCalleeUnmute is the payload of the phone.callee_unmute event of Zoom's
+// "phone" product.
+//
+// Zoom's reference: https://developers.zoom.us/docs/api/phone/events/#tag/phone/POSTphone.callee_unmute
 type PhoneCalleeUnmute struct {
 	Common
 	Object PhoneCalleeObject `json:"object"` // required
@@ -222,10 +264,12 @@ type PhoneCalleeUnmute struct {
 func (*PhoneCalleeUnmute) EventName() string { return "phone.callee_unmute" }
 
 // PhoneCallerCallElementCompleted is the payload of the
-// "phone.caller_call_element_completed" event (product "phone").
+// phone.caller_call_element_completed event of Zoom's "phone" product.
+//
+// Zoom's reference: https://developers.zoom.us/docs/api/phone/events/#tag/phone/POSTphone.caller_call_element_completed
 type PhoneCallerCallElementCompleted struct {
 	Common
-	Object PhoneCalleeCallElementCompletedObject `json:"object"` // required
+	Object PhoneCallElementCompletedObject `json:"object"` // required
 }
 
 // EventName returns "phone.caller_call_element_completed".
@@ -234,10 +278,12 @@ func (*PhoneCallerCallElementCompleted) EventName() string {
 }
 
 // PhoneCallerCallHistoryCompleted is the payload of the
-// "phone.caller_call_history_completed" event (product "phone").
+// phone.caller_call_history_completed event of Zoom's "phone" product.
+//
+// Zoom's reference: https://developers.zoom.us/docs/api/phone/events/#tag/phone/POSTphone.caller_call_history_completed
 type PhoneCallerCallHistoryCompleted struct {
 	Common
-	Object PhoneCalleeCallHistoryCompletedObject `json:"object"` // required
+	Object PhoneCallHistoryCompletedObject `json:"object"` // required
 }
 
 // EventName returns "phone.caller_call_history_completed".
@@ -246,7 +292,9 @@ func (*PhoneCallerCallHistoryCompleted) EventName() string {
 }
 
 // PhoneCallerCallLogCompleted is the payload of the
-// "phone.caller_call_log_completed" event (product "phone").
+// phone.caller_call_log_completed event of Zoom's "phone" product.
+//
+// Zoom's reference: https://developers.zoom.us/docs/api/phone/events/#tag/phone/POSTphone.caller_call_log_completed
 type PhoneCallerCallLogCompleted struct {
 	Common
 	Object PhoneCallerCallLogCompletedObject `json:"object"` // required
@@ -255,8 +303,10 @@ type PhoneCallerCallLogCompleted struct {
 // EventName returns "phone.caller_call_log_completed".
 func (*PhoneCallerCallLogCompleted) EventName() string { return "phone.caller_call_log_completed" }
 
-// PhoneCallerConnected is the payload of the "phone.caller_connected" event
-// (product "phone").
+// PhoneCallerConnected is the payload of the phone.caller_connected event of
+// Zoom's "phone" product.
+//
+// Zoom's reference: https://developers.zoom.us/docs/api/phone/events/#tag/phone/POSTphone.caller_connected
 type PhoneCallerConnected struct {
 	Common
 	Object PhoneCallerConnectedObject `json:"object"` // required
@@ -265,8 +315,10 @@ type PhoneCallerConnected struct {
 // EventName returns "phone.caller_connected".
 func (*PhoneCallerConnected) EventName() string { return "phone.caller_connected" }
 
-// PhoneCallerEnded is the payload of the "phone.caller_ended" event (product
-// "phone").
+// PhoneCallerEnded is the payload of the phone.caller_ended event of Zoom's
+// "phone" product.
+//
+// Zoom's reference: https://developers.zoom.us/docs/api/phone/events/#tag/phone/POSTphone.caller_ended
 type PhoneCallerEnded struct {
 	Common
 	Object PhoneCallerEndedObject `json:"object"` // required
@@ -275,8 +327,10 @@ type PhoneCallerEnded struct {
 // EventName returns "phone.caller_ended".
 func (*PhoneCallerEnded) EventName() string { return "phone.caller_ended" }
 
-// PhoneCallerHold is the payload of the "phone.caller_hold" event (product
-// "phone").
+// PhoneCallerHold is the payload of the phone.caller_hold event of Zoom's
+// "phone" product.
+//
+// Zoom's reference: https://developers.zoom.us/docs/api/phone/events/#tag/phone/POSTphone.caller_hold
 type PhoneCallerHold struct {
 	Common
 	Object PhoneCallerObject `json:"object"` // required
@@ -286,7 +340,9 @@ type PhoneCallerHold struct {
 func (*PhoneCallerHold) EventName() string { return "phone.caller_hold" }
 
 // PhoneCallerMeetingInviting is the payload of the
-// "phone.caller_meeting_inviting" event (product "phone").
+// phone.caller_meeting_inviting event of Zoom's "phone" product.
+//
+// Zoom's reference: https://developers.zoom.us/docs/api/phone/events/#tag/phone/POSTphone.caller_meeting_inviting
 type PhoneCallerMeetingInviting struct {
 	Common
 	Object PhoneCallerMeetingInvitingObject `json:"object"` // required
@@ -295,8 +351,10 @@ type PhoneCallerMeetingInviting struct {
 // EventName returns "phone.caller_meeting_inviting".
 func (*PhoneCallerMeetingInviting) EventName() string { return "phone.caller_meeting_inviting" }
 
-// PhoneCallerMute is the payload of the "phone.caller_mute" event (product
-// "phone").
+// PhoneCallerMute is the payload of the phone.caller_mute event of Zoom's
+// "phone" product.
+//
+// Zoom's reference: https://developers.zoom.us/docs/api/phone/events/#tag/phone/POSTphone.caller_mute
 type PhoneCallerMute struct {
 	Common
 	Object PhoneCallerMuteObject `json:"object"` // required
@@ -305,8 +363,10 @@ type PhoneCallerMute struct {
 // EventName returns "phone.caller_mute".
 func (*PhoneCallerMute) EventName() string { return "phone.caller_mute" }
 
-// PhoneCallerRinging is the payload of the "phone.caller_ringing" event
-// (product "phone").
+// PhoneCallerRinging is the payload of the phone.caller_ringing event of Zoom's
+// "phone" product.
+//
+// Zoom's reference: https://developers.zoom.us/docs/api/phone/events/#tag/phone/POSTphone.caller_ringing
 type PhoneCallerRinging struct {
 	Common
 	Object PhoneCallerRingingObject `json:"object"` // required
@@ -315,8 +375,10 @@ type PhoneCallerRinging struct {
 // EventName returns "phone.caller_ringing".
 func (*PhoneCallerRinging) EventName() string { return "phone.caller_ringing" }
 
-// PhoneCallerUnhold is the payload of the "phone.caller_unhold" event (product
-// "phone").
+// PhoneCallerUnhold is the payload of the phone.caller_unhold event of Zoom's
+// "phone" product.
+//
+// Zoom's reference: https://developers.zoom.us/docs/api/phone/events/#tag/phone/POSTphone.caller_unhold
 type PhoneCallerUnhold struct {
 	Common
 	Object PhoneCallerObject `json:"object"` // required
@@ -325,8 +387,10 @@ type PhoneCallerUnhold struct {
 // EventName returns "phone.caller_unhold".
 func (*PhoneCallerUnhold) EventName() string { return "phone.caller_unhold" }
 
-// PhoneCallerUnmute is the payload of the "phone.caller_unmute" event (product
-// "phone").
+// PhoneCallerUnmute is the payload of the phone.caller_unmute event of Zoom's
+// "phone" product.
+//
+// Zoom's reference: https://developers.zoom.us/docs/api/phone/events/#tag/phone/POSTphone.caller_unmute
 type PhoneCallerUnmute struct {
 	Common
 	Object PhoneCallerMuteObject `json:"object"` // required
@@ -335,8 +399,10 @@ type PhoneCallerUnmute struct {
 // EventName returns "phone.caller_unmute".
 func (*PhoneCallerUnmute) EventName() string { return "phone.caller_unmute" }
 
-// PhoneConferenceStarted is the payload of the "phone.conference_started" event
-// (product "phone").
+// PhoneConferenceStarted is the payload of the phone.conference_started event
+// of Zoom's "phone" product.
+//
+// Zoom's reference: https://developers.zoom.us/docs/api/phone/events/#tag/phone/POSTphone.conference_started
 type PhoneConferenceStarted struct {
 	Common
 	Object PhoneConferenceStartedObject `json:"object"` // required
@@ -345,8 +411,10 @@ type PhoneConferenceStarted struct {
 // EventName returns "phone.conference_started".
 func (*PhoneConferenceStarted) EventName() string { return "phone.conference_started" }
 
-// PhoneDeviceRegistration is the payload of the "phone.device_registration"
-// event (product "phone").
+// PhoneDeviceRegistration is the payload of the phone.device_registration event
+// of Zoom's "phone" product.
+//
+// Zoom's reference: https://developers.zoom.us/docs/api/phone/events/#tag/phone/POSTphone.device_registration
 type PhoneDeviceRegistration struct {
 	Common
 	Object PhoneDeviceRegistrationObject `json:"object"` // required
@@ -355,8 +423,10 @@ type PhoneDeviceRegistration struct {
 // EventName returns "phone.device_registration".
 func (*PhoneDeviceRegistration) EventName() string { return "phone.device_registration" }
 
-// PhoneEmergencyAlert is the payload of the "phone.emergency_alert" event
-// (product "phone").
+// PhoneEmergencyAlert is the payload of the phone.emergency_alert event of
+// Zoom's "phone" product.
+//
+// Zoom's reference: https://developers.zoom.us/docs/api/phone/events/#tag/phone/POSTphone.emergency_alert
 type PhoneEmergencyAlert struct {
 	Common
 	Object PhoneEmergencyAlertObject `json:"object"` // required
@@ -365,28 +435,34 @@ type PhoneEmergencyAlert struct {
 // EventName returns "phone.emergency_alert".
 func (*PhoneEmergencyAlert) EventName() string { return "phone.emergency_alert" }
 
-// PhoneFaxLogDeleted is the payload of the "phone.fax_log_deleted" event
-// (product "phone").
+// PhoneFaxLogDeleted is the payload of the phone.fax_log_deleted event of
+// Zoom's "phone" product.
+//
+// Zoom's reference: https://developers.zoom.us/docs/api/phone/events/#tag/phone/POSTphone.fax_log_deleted
 type PhoneFaxLogDeleted struct {
 	Common
-	Object PhoneFaxLogObject `json:"object"` // required
+	Object PhoneFaxLogDeletedObject `json:"object"` // required
 }
 
 // EventName returns "phone.fax_log_deleted".
 func (*PhoneFaxLogDeleted) EventName() string { return "phone.fax_log_deleted" }
 
 // PhoneFaxLogPermanentlyDeleted is the payload of the
-// "phone.fax_log_permanently_deleted" event (product "phone").
+// phone.fax_log_permanently_deleted event of Zoom's "phone" product.
+//
+// Zoom's reference: https://developers.zoom.us/docs/api/phone/events/#tag/phone/POSTphone.fax_log_permanently_deleted
 type PhoneFaxLogPermanentlyDeleted struct {
 	Common
-	Object PhoneFaxLogObject `json:"object"` // required
+	Object PhoneFaxLogDeletedObject `json:"object"` // required
 }
 
 // EventName returns "phone.fax_log_permanently_deleted".
 func (*PhoneFaxLogPermanentlyDeleted) EventName() string { return "phone.fax_log_permanently_deleted" }
 
-// PhoneFaxReceived is the payload of the "phone.fax_received" event (product
-// "phone").
+// PhoneFaxReceived is the payload of the phone.fax_received event of Zoom's
+// "phone" product.
+//
+// Zoom's reference: https://developers.zoom.us/docs/api/phone/events/#tag/phone/POSTphone.fax_received
 type PhoneFaxReceived struct {
 	Common
 	Object PhoneFaxObject `json:"object"` // required
@@ -395,7 +471,10 @@ type PhoneFaxReceived struct {
 // EventName returns "phone.fax_received".
 func (*PhoneFaxReceived) EventName() string { return "phone.fax_received" }
 
-// PhoneFaxSent is the payload of the "phone.fax_sent" event (product "phone").
+// PhoneFaxSent is the payload of the phone.fax_sent event of Zoom's "phone"
+// product.
+//
+// Zoom's reference: https://developers.zoom.us/docs/api/phone/events/#tag/phone/POSTphone.fax_sent
 type PhoneFaxSent struct {
 	Common
 	Object PhoneFaxObject `json:"object"` // required
@@ -405,7 +484,9 @@ type PhoneFaxSent struct {
 func (*PhoneFaxSent) EventName() string { return "phone.fax_sent" }
 
 // PhoneGenericDeviceProvision is the payload of the
-// "phone.generic_device_provision" event (product "phone").
+// phone.generic_device_provision event of Zoom's "phone" product.
+//
+// Zoom's reference: https://developers.zoom.us/docs/api/phone/events/#tag/phone/POSTphone.generic_device_provision
 type PhoneGenericDeviceProvision struct {
 	Common
 	Object PhoneGenericDeviceProvisionObject `json:"object"` // required
@@ -414,8 +495,10 @@ type PhoneGenericDeviceProvision struct {
 // EventName returns "phone.generic_device_provision".
 func (*PhoneGenericDeviceProvision) EventName() string { return "phone.generic_device_provision" }
 
-// PhoneGroupSettingsUpdated is the payload of the
-// "phone.group_settings_updated" event (product "phone").
+// PhoneGroupSettingsUpdated is the payload of the phone.group_settings_updated
+// event of Zoom's "phone" product.
+//
+// Zoom's reference: https://developers.zoom.us/docs/api/phone/events/#tag/phone/POSTphone.group_settings_updated
 type PhoneGroupSettingsUpdated struct {
 	Common
 	Object    PhoneGroupSettingsUpdatedObject `json:"object"`     // required
@@ -425,21 +508,26 @@ type PhoneGroupSettingsUpdated struct {
 // EventName returns "phone.group_settings_updated".
 func (*PhoneGroupSettingsUpdated) EventName() string { return "phone.group_settings_updated" }
 
-// PhonePeeringNumberCnamUpdated is the payload of the
-// "phone.peering_number_cnam_updated" event (product "phone").
-type PhonePeeringNumberCnamUpdated struct {
+// PhonePeeringNumberCNAMUpdated is the payload of the
+// phone.peering_number_cnam_updated event of Zoom's "phone" product.
+//
+// Zoom's reference: https://developers.zoom.us/docs/api/phone/events/#tag/phone/POSTphone.peering_number_cnam_updated
+type PhonePeeringNumberCNAMUpdated struct {
 	Common
-	Object NumberManagementObject `json:"object"` // required
+	Object PeeringNumberCNAMUpdatedObject `json:"object"` // required
 }
 
 // EventName returns "phone.peering_number_cnam_updated".
-func (*PhonePeeringNumberCnamUpdated) EventName() string { return "phone.peering_number_cnam_updated" }
+func (*PhonePeeringNumberCNAMUpdated) EventName() string { return "phone.peering_number_cnam_updated" }
 
 // PhonePeeringNumberEmergencyAddressUpdated is the payload of the
-// "phone.peering_number_emergency_address_updated" event (product "phone").
+// phone.peering_number_emergency_address_updated event of Zoom's "phone"
+// product.
+//
+// Zoom's reference: https://developers.zoom.us/docs/api/phone/events/#tag/phone/POSTphone.peering_number_emergency_address_updated
 type PhonePeeringNumberEmergencyAddressUpdated struct {
 	Common
-	Object NumberManagementPeeringNumberEmergencyAddressUpdatedObject `json:"object"` // required
+	Object PeeringNumberEmergencyAddressUpdatedObject `json:"object"` // required
 }
 
 // EventName returns "phone.peering_number_emergency_address_updated".
@@ -447,8 +535,10 @@ func (*PhonePeeringNumberEmergencyAddressUpdated) EventName() string {
 	return "phone.peering_number_emergency_address_updated"
 }
 
-// PhoneRecordingCompleted is the payload of the "phone.recording_completed"
-// event (product "phone").
+// PhoneRecordingCompleted is the payload of the phone.recording_completed event
+// of Zoom's "phone" product.
+//
+// Zoom's reference: https://developers.zoom.us/docs/api/phone/events/#tag/phone/POSTphone.recording_completed
 type PhoneRecordingCompleted struct {
 	Common
 	Object PhoneRecordingCompletedObject `json:"object"` // required
@@ -458,7 +548,9 @@ type PhoneRecordingCompleted struct {
 func (*PhoneRecordingCompleted) EventName() string { return "phone.recording_completed" }
 
 // PhoneRecordingCompletedForAccessMember is the payload of the
-// "phone.recording_completed_for_access_member" event (product "phone").
+// phone.recording_completed_for_access_member event of Zoom's "phone" product.
+//
+// Zoom's reference: https://developers.zoom.us/docs/api/phone/events/#tag/phone/POSTphone.recording_completed_for_access_member
 type PhoneRecordingCompletedForAccessMember struct {
 	Common
 	Object PhoneRecordingCompletedObject `json:"object"` // required
@@ -469,28 +561,34 @@ func (*PhoneRecordingCompletedForAccessMember) EventName() string {
 	return "phone.recording_completed_for_access_member"
 }
 
-// PhoneRecordingDeleted is the payload of the "phone.recording_deleted" event
-// (product "phone").
+// PhoneRecordingDeleted is the payload of the phone.recording_deleted event of
+// Zoom's "phone" product.
+//
+// Zoom's reference: https://developers.zoom.us/docs/api/phone/events/#tag/phone/POSTphone.recording_deleted
 type PhoneRecordingDeleted struct {
 	Common
-	Object PhoneRecordingObject `json:"object"` // required
+	Object PhoneRecordingDeletedObject `json:"object"` // required
 }
 
 // EventName returns "phone.recording_deleted".
 func (*PhoneRecordingDeleted) EventName() string { return "phone.recording_deleted" }
 
-// PhoneRecordingFailed is the payload of the "phone.recording_failed" event
-// (product "phone").
+// PhoneRecordingFailed is the payload of the phone.recording_failed event of
+// Zoom's "phone" product.
+//
+// Zoom's reference: https://developers.zoom.us/docs/api/phone/events/#tag/phone/POSTphone.recording_failed
 type PhoneRecordingFailed struct {
 	Common
-	Object PhoneObject `json:"object"` // required
+	Object PhoneRecordingObject `json:"object"` // required
 }
 
 // EventName returns "phone.recording_failed".
 func (*PhoneRecordingFailed) EventName() string { return "phone.recording_failed" }
 
-// PhoneRecordingPaused is the payload of the "phone.recording_paused" event
-// (product "phone").
+// PhoneRecordingPaused is the payload of the phone.recording_paused event of
+// Zoom's "phone" product.
+//
+// Zoom's reference: https://developers.zoom.us/docs/api/phone/events/#tag/phone/POSTphone.recording_paused
 type PhoneRecordingPaused struct {
 	Common
 	Object PhoneRecordingPausedObject `json:"object"` // required
@@ -500,10 +598,12 @@ type PhoneRecordingPaused struct {
 func (*PhoneRecordingPaused) EventName() string { return "phone.recording_paused" }
 
 // PhoneRecordingPermanentlyDeleted is the payload of the
-// "phone.recording_permanently_deleted" event (product "phone").
+// phone.recording_permanently_deleted event of Zoom's "phone" product.
+//
+// Zoom's reference: https://developers.zoom.us/docs/api/phone/events/#tag/phone/POSTphone.recording_permanently_deleted
 type PhoneRecordingPermanentlyDeleted struct {
 	Common
-	Object PhoneRecordingObject `json:"object"` // required
+	Object PhoneRecordingDeletedObject `json:"object"` // required
 }
 
 // EventName returns "phone.recording_permanently_deleted".
@@ -511,8 +611,10 @@ func (*PhoneRecordingPermanentlyDeleted) EventName() string {
 	return "phone.recording_permanently_deleted"
 }
 
-// PhoneRecordingResumed is the payload of the "phone.recording_resumed" event
-// (product "phone").
+// PhoneRecordingResumed is the payload of the phone.recording_resumed event of
+// Zoom's "phone" product.
+//
+// Zoom's reference: https://developers.zoom.us/docs/api/phone/events/#tag/phone/POSTphone.recording_resumed
 type PhoneRecordingResumed struct {
 	Common
 	Object PhoneRecordingResumedObject `json:"object"` // required
@@ -521,28 +623,34 @@ type PhoneRecordingResumed struct {
 // EventName returns "phone.recording_resumed".
 func (*PhoneRecordingResumed) EventName() string { return "phone.recording_resumed" }
 
-// PhoneRecordingStarted is the payload of the "phone.recording_started" event
-// (product "phone").
+// PhoneRecordingStarted is the payload of the phone.recording_started event of
+// Zoom's "phone" product.
+//
+// Zoom's reference: https://developers.zoom.us/docs/api/phone/events/#tag/phone/POSTphone.recording_started
 type PhoneRecordingStarted struct {
 	Common
-	Object PhoneObject `json:"object"` // required
+	Object PhoneRecordingObject `json:"object"` // required
 }
 
 // EventName returns "phone.recording_started".
 func (*PhoneRecordingStarted) EventName() string { return "phone.recording_started" }
 
-// PhoneRecordingStopped is the payload of the "phone.recording_stopped" event
-// (product "phone").
+// PhoneRecordingStopped is the payload of the phone.recording_stopped event of
+// Zoom's "phone" product.
+//
+// Zoom's reference: https://developers.zoom.us/docs/api/phone/events/#tag/phone/POSTphone.recording_stopped
 type PhoneRecordingStopped struct {
 	Common
-	Object PhoneObject `json:"object"` // required
+	Object PhoneRecordingObject `json:"object"` // required
 }
 
 // EventName returns "phone.recording_stopped".
 func (*PhoneRecordingStopped) EventName() string { return "phone.recording_stopped" }
 
 // PhoneRecordingTranscriptCompleted is the payload of the
-// "phone.recording_transcript_completed" event (product "phone").
+// phone.recording_transcript_completed event of Zoom's "phone" product.
+//
+// Zoom's reference: https://developers.zoom.us/docs/api/phone/events/#tag/phone/POSTphone.recording_transcript_completed
 type PhoneRecordingTranscriptCompleted struct {
 	Common
 	Object PhoneRecordingTranscriptCompletedObject `json:"object"` // required
@@ -554,7 +662,9 @@ func (*PhoneRecordingTranscriptCompleted) EventName() string {
 }
 
 // PhoneRouteGroupStatusChanged is the payload of the
-// "phone.route_group_status_changed" event (product "phone").
+// phone.route_group_status_changed event of Zoom's "phone" product.
+//
+// Zoom's reference: https://developers.zoom.us/docs/api/phone/events/#tag/phone/POSTphone.route_group_status_changed
 type PhoneRouteGroupStatusChanged struct {
 	Common
 	Object PhoneRouteGroupStatusChangedObject `json:"object"` // required
@@ -564,7 +674,9 @@ type PhoneRouteGroupStatusChanged struct {
 func (*PhoneRouteGroupStatusChanged) EventName() string { return "phone.route_group_status_changed" }
 
 // PhoneSMSCampaignNumberOptIn is the payload of the
-// "phone.sms_campaign_number_opt_in" event (product "phone").
+// phone.sms_campaign_number_opt_in event of Zoom's "phone" product.
+//
+// Zoom's reference: https://developers.zoom.us/docs/api/phone/events/#tag/phone/POSTphone.sms_campaign_number_opt_in
 type PhoneSMSCampaignNumberOptIn struct {
 	Common
 	Object PhoneSMSCampaignNumberOptObject `json:"object"` // required
@@ -574,7 +686,9 @@ type PhoneSMSCampaignNumberOptIn struct {
 func (*PhoneSMSCampaignNumberOptIn) EventName() string { return "phone.sms_campaign_number_opt_in" }
 
 // PhoneSMSCampaignNumberOptOut is the payload of the
-// "phone.sms_campaign_number_opt_out" event (product "phone").
+// phone.sms_campaign_number_opt_out event of Zoom's "phone" product.
+//
+// Zoom's reference: https://developers.zoom.us/docs/api/phone/events/#tag/phone/POSTphone.sms_campaign_number_opt_out
 type PhoneSMSCampaignNumberOptOut struct {
 	Common
 	Object PhoneSMSCampaignNumberOptObject `json:"object"` // required
@@ -583,8 +697,10 @@ type PhoneSMSCampaignNumberOptOut struct {
 // EventName returns "phone.sms_campaign_number_opt_out".
 func (*PhoneSMSCampaignNumberOptOut) EventName() string { return "phone.sms_campaign_number_opt_out" }
 
-// PhoneSMSEtiquetteBlock is the payload of the "phone.sms_etiquette_block"
-// event (product "phone").
+// PhoneSMSEtiquetteBlock is the payload of the phone.sms_etiquette_block event
+// of Zoom's "phone" product.
+//
+// Zoom's reference: https://developers.zoom.us/docs/api/phone/events/#tag/phone/POSTphone.sms_etiquette_block
 type PhoneSMSEtiquetteBlock struct {
 	Common
 	Object PhoneSMSEtiquetteObject `json:"object"` // required
@@ -593,8 +709,10 @@ type PhoneSMSEtiquetteBlock struct {
 // EventName returns "phone.sms_etiquette_block".
 func (*PhoneSMSEtiquetteBlock) EventName() string { return "phone.sms_etiquette_block" }
 
-// PhoneSMSEtiquetteWarn is the payload of the "phone.sms_etiquette_warn" event
-// (product "phone").
+// PhoneSMSEtiquetteWarn is the payload of the phone.sms_etiquette_warn event of
+// Zoom's "phone" product.
+//
+// Zoom's reference: https://developers.zoom.us/docs/api/phone/events/#tag/phone/POSTphone.sms_etiquette_warn
 type PhoneSMSEtiquetteWarn struct {
 	Common
 	Object PhoneSMSEtiquetteObject `json:"object"` // required
@@ -603,8 +721,10 @@ type PhoneSMSEtiquetteWarn struct {
 // EventName returns "phone.sms_etiquette_warn".
 func (*PhoneSMSEtiquetteWarn) EventName() string { return "phone.sms_etiquette_warn" }
 
-// PhoneSMSReceived is the payload of the "phone.sms_received" event (product
-// "phone").
+// PhoneSMSReceived is the payload of the phone.sms_received event of Zoom's
+// "phone" product.
+//
+// Zoom's reference: https://developers.zoom.us/docs/api/phone/events/#tag/phone/POSTphone.sms_received
 type PhoneSMSReceived struct {
 	Common
 	Object PhoneSMSReceivedObject `json:"object"` // required
@@ -613,7 +733,10 @@ type PhoneSMSReceived struct {
 // EventName returns "phone.sms_received".
 func (*PhoneSMSReceived) EventName() string { return "phone.sms_received" }
 
-// PhoneSMSSent is the payload of the "phone.sms_sent" event (product "phone").
+// PhoneSMSSent is the payload of the phone.sms_sent event of Zoom's "phone"
+// product.
+//
+// Zoom's reference: https://developers.zoom.us/docs/api/phone/events/#tag/phone/POSTphone.sms_sent
 type PhoneSMSSent struct {
 	Common
 	Object PhoneSMSSentObject `json:"object"` // required
@@ -622,8 +745,10 @@ type PhoneSMSSent struct {
 // EventName returns "phone.sms_sent".
 func (*PhoneSMSSent) EventName() string { return "phone.sms_sent" }
 
-// PhoneSMSSentFailed is the payload of the "phone.sms_sent_failed" event
-// (product "phone").
+// PhoneSMSSentFailed is the payload of the phone.sms_sent_failed event of
+// Zoom's "phone" product.
+//
+// Zoom's reference: https://developers.zoom.us/docs/api/phone/events/#tag/phone/POSTphone.sms_sent_failed
 type PhoneSMSSentFailed struct {
 	Common
 	Object PhoneSMSSentFailedObject `json:"object"` // required
@@ -633,7 +758,9 @@ type PhoneSMSSentFailed struct {
 func (*PhoneSMSSentFailed) EventName() string { return "phone.sms_sent_failed" }
 
 // PhoneTransferCallToVoicemailInitiated is the payload of the
-// "phone.transfer_call_to_voicemail_initiated" event (product "phone").
+// phone.transfer_call_to_voicemail_initiated event of Zoom's "phone" product.
+//
+// Zoom's reference: https://developers.zoom.us/docs/api/phone/events/#tag/phone/POSTphone.transfer_call_to_voicemail_initiated
 type PhoneTransferCallToVoicemailInitiated struct {
 	Common
 	Object PhoneTransferCallToVoicemailInitiatedObject `json:"object"` // required
@@ -645,7 +772,9 @@ func (*PhoneTransferCallToVoicemailInitiated) EventName() string {
 }
 
 // PhoneTransferRecipientUpdated is the payload of the
-// "phone.transfer_recipient_updated" event (product "phone").
+// phone.transfer_recipient_updated event of Zoom's "phone" product.
+//
+// Zoom's reference: https://developers.zoom.us/docs/api/phone/events/#tag/phone/POSTphone.transfer_recipient_updated
 type PhoneTransferRecipientUpdated struct {
 	Common
 	Object PhoneTransferRecipientUpdatedObject `json:"object"` // required
@@ -654,21 +783,25 @@ type PhoneTransferRecipientUpdated struct {
 // EventName returns "phone.transfer_recipient_updated".
 func (*PhoneTransferRecipientUpdated) EventName() string { return "phone.transfer_recipient_updated" }
 
-// PhoneVoicemailDeleted is the payload of the "phone.voicemail_deleted" event
-// (product "phone").
+// PhoneVoicemailDeleted is the payload of the phone.voicemail_deleted event of
+// Zoom's "phone" product.
+//
+// Zoom's reference: https://developers.zoom.us/docs/api/phone/events/#tag/phone/POSTphone.voicemail_deleted
 type PhoneVoicemailDeleted struct {
 	Common
-	Object PhoneVoicemailObject `json:"object"` // required
+	Object PhoneVoicemailDeletedObject `json:"object"` // required
 }
 
 // EventName returns "phone.voicemail_deleted".
 func (*PhoneVoicemailDeleted) EventName() string { return "phone.voicemail_deleted" }
 
 // PhoneVoicemailPermanentlyDeleted is the payload of the
-// "phone.voicemail_permanently_deleted" event (product "phone").
+// phone.voicemail_permanently_deleted event of Zoom's "phone" product.
+//
+// Zoom's reference: https://developers.zoom.us/docs/api/phone/events/#tag/phone/POSTphone.voicemail_permanently_deleted
 type PhoneVoicemailPermanentlyDeleted struct {
 	Common
-	Object PhoneVoicemailObject `json:"object"` // required
+	Object PhoneVoicemailDeletedObject `json:"object"` // required
 }
 
 // EventName returns "phone.voicemail_permanently_deleted".
@@ -676,8 +809,10 @@ func (*PhoneVoicemailPermanentlyDeleted) EventName() string {
 	return "phone.voicemail_permanently_deleted"
 }
 
-// PhoneVoicemailReceived is the payload of the "phone.voicemail_received" event
-// (product "phone").
+// PhoneVoicemailReceived is the payload of the phone.voicemail_received event
+// of Zoom's "phone" product.
+//
+// Zoom's reference: https://developers.zoom.us/docs/api/phone/events/#tag/phone/POSTphone.voicemail_received
 type PhoneVoicemailReceived struct {
 	Common
 	Object PhoneVoicemailReceivedObject `json:"object"` // required
@@ -687,7 +822,9 @@ type PhoneVoicemailReceived struct {
 func (*PhoneVoicemailReceived) EventName() string { return "phone.voicemail_received" }
 
 // PhoneVoicemailReceivedForAccessMember is the payload of the
-// "phone.voicemail_received_for_access_member" event (product "phone").
+// phone.voicemail_received_for_access_member event of Zoom's "phone" product.
+//
+// Zoom's reference: https://developers.zoom.us/docs/api/phone/events/#tag/phone/POSTphone.voicemail_received_for_access_member
 type PhoneVoicemailReceivedForAccessMember struct {
 	Common
 	Object PhoneVoicemailReceivedForAccessMemberObject `json:"object"` // required
@@ -699,7 +836,9 @@ func (*PhoneVoicemailReceivedForAccessMember) EventName() string {
 }
 
 // PhoneVoicemailTranscriptCompleted is the payload of the
-// "phone.voicemail_transcript_completed" event (product "phone").
+// phone.voicemail_transcript_completed event of Zoom's "phone" product.
+//
+// Zoom's reference: https://developers.zoom.us/docs/api/phone/events/#tag/phone/POSTphone.voicemail_transcript_completed
 type PhoneVoicemailTranscriptCompleted struct {
 	Common
 	Object PhoneVoicemailTranscriptCompletedObject `json:"object"` // required
@@ -711,7 +850,9 @@ func (*PhoneVoicemailTranscriptCompleted) EventName() string {
 }
 
 // PhoneWarmTransferCancelled is the payload of the
-// "phone.warm_transfer_cancelled" event (product "phone").
+// phone.warm_transfer_cancelled event of Zoom's "phone" product.
+//
+// Zoom's reference: https://developers.zoom.us/docs/api/phone/events/#tag/phone/POSTphone.warm_transfer_cancelled
 type PhoneWarmTransferCancelled struct {
 	Common
 	Object PhoneWarmTransferCancelledObject `json:"object"` // required
@@ -721,7 +862,9 @@ type PhoneWarmTransferCancelled struct {
 func (*PhoneWarmTransferCancelled) EventName() string { return "phone.warm_transfer_cancelled" }
 
 // PhoneWarmTransferCompleted is the payload of the
-// "phone.warm_transfer_completed" event (product "phone").
+// phone.warm_transfer_completed event of Zoom's "phone" product.
+//
+// Zoom's reference: https://developers.zoom.us/docs/api/phone/events/#tag/phone/POSTphone.warm_transfer_completed
 type PhoneWarmTransferCompleted struct {
 	Common
 	Object PhoneWarmTransferCompletedObject `json:"object"` // required
@@ -731,7 +874,9 @@ type PhoneWarmTransferCompleted struct {
 func (*PhoneWarmTransferCompleted) EventName() string { return "phone.warm_transfer_completed" }
 
 // PhoneWarmTransferInitiated is the payload of the
-// "phone.warm_transfer_initiated" event (product "phone").
+// phone.warm_transfer_initiated event of Zoom's "phone" product.
+//
+// Zoom's reference: https://developers.zoom.us/docs/api/phone/events/#tag/phone/POSTphone.warm_transfer_initiated
 type PhoneWarmTransferInitiated struct {
 	Common
 	Object PhoneWarmTransferInitiatedObject `json:"object"` // required
@@ -740,8 +885,84 @@ type PhoneWarmTransferInitiated struct {
 // EventName returns "phone.warm_transfer_initiated".
 func (*PhoneWarmTransferInitiated) EventName() string { return "phone.warm_transfer_initiated" }
 
-// PhoneAICallSummaryChangedObject is the object at object in the
-// "phone.ai_call_summary_changed" event.
+// AccountSettingsUpdatedShowCustomDisclaimerWhenUsingZoomPhone is the
+// "show_custom_disclaimer_when_using_zoom_phone" object in the
+// phone.account_settings_updated payload (at
+// object.settings.show_custom_disclaimer_when_using_zoom_phone in
+// phone.account_settings_updated, and elsewhere).
+type AccountSettingsUpdatedShowCustomDisclaimerWhenUsingZoomPhone struct {
+	Enable               bool                                       `json:"enable,omitempty"`
+	Locked               bool                                       `json:"locked,omitempty"`
+	LockedBy             PhoneAccountSettingsUpdatedLockedBy        `json:"locked_by,omitempty"`
+	DisplayFrequency     PhoneSettingsUpdatedDisplayFrequency       `json:"display_frequency,omitempty"`
+	CustomDisclaimerList []PhoneSettingsUpdatedCustomDisclaimerList `json:"custom_disclaimer_list,omitempty"`
+}
+
+// AccountSettingsUpdatedZoomPhoneOnDesktop is the "zoom_phone_on_desktop"
+// object in the phone.account_settings_updated payload (at
+// object.settings.zoom_phone_on_desktop in phone.account_settings_updated, and
+// elsewhere).
+type AccountSettingsUpdatedZoomPhoneOnDesktop struct {
+	Enable              bool                                `json:"enable,omitempty"`
+	Locked              bool                                `json:"locked,omitempty"`
+	LockedBy            PhoneAccountSettingsUpdatedLockedBy `json:"locked_by,omitempty"`
+	AllowCallingClients []string                            `json:"allow_calling_clients,omitempty"` // one of "mac_os", "windows", "vdi_client", "linux"
+	AllowSMSMMSClients  []string                            `json:"allow_sms_mms_clients,omitempty"` // one of "mac_os", "windows", "vdi_client", "linux"
+}
+
+// AccountSettingsUpdatedZoomPhoneOnMobile is the "zoom_phone_on_mobile" object
+// in the phone.account_settings_updated payload (at
+// object.settings.zoom_phone_on_mobile in phone.account_settings_updated, and
+// elsewhere).
+type AccountSettingsUpdatedZoomPhoneOnMobile struct {
+	Enable              bool                                `json:"enable,omitempty"`
+	Locked              bool                                `json:"locked,omitempty"`
+	LockedBy            PhoneAccountSettingsUpdatedLockedBy `json:"locked_by,omitempty"`
+	AllowCallingSMSMMS  bool                                `json:"allow_calling_sms_mms,omitempty"`
+	AllowCallingClients []string                            `json:"allow_calling_clients,omitempty"` // one of "ios", "android", "intune", "blackberry"
+	AllowSMSMMSClients  []string                            `json:"allow_sms_mms_clients,omitempty"` // one of "ios", "android", "intune", "blackberry"
+}
+
+// GroupSettingsUpdatedShowCustomDisclaimerWhenUsingZoomPhone is the
+// "show_custom_disclaimer_when_using_zoom_phone" object in the
+// phone.group_settings_updated payload (at
+// object.settings.show_custom_disclaimer_when_using_zoom_phone in
+// phone.group_settings_updated, and elsewhere).
+type GroupSettingsUpdatedShowCustomDisclaimerWhenUsingZoomPhone struct {
+	Enable               bool                                                `json:"enable,omitempty"`
+	Locked               bool                                                `json:"locked,omitempty"`
+	LockedBy             PhoneGroupSettingsUpdatedAdvancedEncryptionLockedBy `json:"locked_by,omitempty"`
+	Modified             bool                                                `json:"modified,omitempty"`
+	DisplayFrequency     PhoneSettingsUpdatedDisplayFrequency                `json:"display_frequency,omitempty"`
+	CustomDisclaimerList []PhoneSettingsUpdatedCustomDisclaimerList          `json:"custom_disclaimer_list,omitempty"`
+}
+
+// GroupSettingsUpdatedZoomPhoneOnDesktop is the "zoom_phone_on_desktop" object
+// in the phone.group_settings_updated payload (at
+// object.settings.zoom_phone_on_desktop in phone.group_settings_updated, and
+// elsewhere).
+type GroupSettingsUpdatedZoomPhoneOnDesktop struct {
+	Enable              bool                                                `json:"enable,omitempty"`
+	Locked              bool                                                `json:"locked,omitempty"`
+	LockedBy            PhoneGroupSettingsUpdatedAdvancedEncryptionLockedBy `json:"locked_by,omitempty"`
+	AllowCallingClients []string                                            `json:"allow_calling_clients,omitempty"` // one of "mac_os", "windows", "vdi_client", "linux"
+	AllowSMSMMSClients  []string                                            `json:"allow_sms_mms_clients,omitempty"` // one of "mac_os", "windows", "vdi_client", "linux"
+}
+
+// GroupSettingsUpdatedZoomPhoneOnMobile is the "zoom_phone_on_mobile" object in
+// the phone.group_settings_updated payload (at
+// object.settings.zoom_phone_on_mobile in phone.group_settings_updated, and
+// elsewhere).
+type GroupSettingsUpdatedZoomPhoneOnMobile struct {
+	Enable             bool                                                `json:"enable,omitempty"`
+	Locked             bool                                                `json:"locked,omitempty"`
+	LockedBy           PhoneGroupSettingsUpdatedAdvancedEncryptionLockedBy `json:"locked_by,omitempty"`
+	Modified           bool                                                `json:"modified,omitempty"`
+	AllowCallingSMSMMS bool                                                `json:"allow_calling_sms_mms,omitempty"`
+}
+
+// PhoneAICallSummaryChangedObject is the "object" object in the
+// phone.ai_call_summary_changed payload (at object).
 type PhoneAICallSummaryChangedObject struct {
 	Edited          bool     `json:"edited,omitempty"`
 	Deleted         bool     `json:"deleted,omitempty"`
@@ -753,1034 +974,534 @@ type PhoneAICallSummaryChangedObject struct {
 	ModifiedTime    DateTime `json:"modified_time,omitempty"`
 }
 
-// PhoneAcceptedBy is an object shared by 3 events: "phone.recording_completed",
-// "phone.recording_completed_for_access_member" and
-// "phone.recording_transcript_completed" (at object.recordings[].accepted_by in
-// "phone.recording_completed").
-type PhoneAcceptedBy struct {
-	Name            string `json:"name,omitempty"`
-	ExtensionNumber ID     `json:"extension_number,omitempty"`
+// PhoneAccountSettingsUpdatedAdHocCallRecording is the "ad_hoc_call_recording"
+// object in the phone.account_settings_updated payload (at
+// object.settings.ad_hoc_call_recording in phone.account_settings_updated, and
+// elsewhere).
+type PhoneAccountSettingsUpdatedAdHocCallRecording struct {
+	Enable                   bool                                             `json:"enable,omitempty"`
+	Locked                   bool                                             `json:"locked,omitempty"`
+	LockedBy                 PhoneAccountSettingsUpdatedLockedBy              `json:"locked_by,omitempty"`
+	RecordingTranscription   bool                                             `json:"recording_transcription,omitempty"`
+	AllowDownload            bool                                             `json:"allow_download,omitempty"`
+	AllowDelete              bool                                             `json:"allow_delete,omitempty"`
+	RecordingStartPrompt     bool                                             `json:"recording_start_prompt,omitempty"`
+	RecordingExplicitConsent bool                                             `json:"recording_explicit_consent,omitempty"`
+	PlayRecordingBeepTone    PhoneAccountSettingsUpdatedPlayRecordingBeepTone `json:"play_recording_beep_tone"`
 }
 
-// PhoneAccountSettingsUpdatedObject is the object at object in the
-// "phone.account_settings_updated" event.
-type PhoneAccountSettingsUpdatedObject struct {
-	ID       ID            `json:"id"`       // required
-	Settings PhoneSettings `json:"settings"` // required
+// PhoneAccountSettingsUpdatedAdvancedEncryption is the "advanced_encryption"
+// object in the phone.account_settings_updated payload (at
+// object.settings.advanced_encryption in phone.account_settings_updated, and
+// elsewhere).
+type PhoneAccountSettingsUpdatedAdvancedEncryption struct {
+	Enable                              bool                                `json:"enable,omitempty"`
+	Locked                              bool                                `json:"locked,omitempty"`
+	LockedBy                            PhoneAccountSettingsUpdatedLockedBy `json:"locked_by,omitempty"`
+	DisableIncomingUnencryptedVoicemail bool                                `json:"disable_incoming_unencrypted_voicemail,omitempty"`
 }
 
-// PhoneAdHocCallRecording is the object at
-// object.settings.ad_hoc_call_recording in the "phone.account_settings_updated"
-// event.
-type PhoneAdHocCallRecording struct {
-	Enable                   bool                       `json:"enable,omitempty"`
-	Locked                   bool                       `json:"locked,omitempty"`
-	LockedBy                 string                     `json:"locked_by,omitempty"` // one of "invalid", "account"
-	RecordingTranscription   bool                       `json:"recording_transcription,omitempty"`
-	AllowDownload            bool                       `json:"allow_download,omitempty"`
-	AllowDelete              bool                       `json:"allow_delete,omitempty"`
-	RecordingStartPrompt     bool                       `json:"recording_start_prompt,omitempty"`
-	RecordingExplicitConsent bool                       `json:"recording_explicit_consent,omitempty"`
-	PlayRecordingBeepTone    PhonePlayRecordingBeepTone `json:"play_recording_beep_tone,omitempty"`
+// PhoneAccountSettingsUpdatedAllowEmergencyCalls is the "allow_emergency_calls"
+// object in the phone.account_settings_updated payload (at
+// object.settings.allow_emergency_calls in phone.account_settings_updated, and
+// elsewhere).
+type PhoneAccountSettingsUpdatedAllowEmergencyCalls struct {
+	Enable                            bool                                `json:"enable,omitempty"`
+	Locked                            bool                                `json:"locked,omitempty"`
+	LockedBy                          PhoneAccountSettingsUpdatedLockedBy `json:"locked_by,omitempty"`
+	AllowEmergencyCallsFromClients    bool                                `json:"allow_emergency_calls_from_clients,omitempty"`
+	AllowEmergencyCallsFromDeskphones bool                                `json:"allow_emergency_calls_from_deskphones,omitempty"`
 }
 
-// PhoneAdvancedEncryption is the object at object.settings.advanced_encryption
-// in the "phone.account_settings_updated" event.
-type PhoneAdvancedEncryption struct {
-	Enable                              bool   `json:"enable,omitempty"`
-	Locked                              bool   `json:"locked,omitempty"`
-	LockedBy                            string `json:"locked_by,omitempty"` // one of "invalid", "account"
-	DisableIncomingUnencryptedVoicemail bool   `json:"disable_incoming_unencrypted_voicemail,omitempty"`
+// PhoneAccountSettingsUpdatedAllowEndUserEditCallHandling is the
+// "allow_end_user_edit_call_handling" object in the
+// phone.account_settings_updated payload (at
+// object.settings.allow_end_user_edit_call_handling in
+// phone.account_settings_updated, and elsewhere).
+type PhoneAccountSettingsUpdatedAllowEndUserEditCallHandling struct {
+	Enable   bool                                `json:"enable,omitempty"`
+	Locked   bool                                `json:"locked,omitempty"`
+	LockedBy PhoneAccountSettingsUpdatedLockedBy `json:"locked_by,omitempty"`
 }
 
-// PhoneAllowEmergencyCalls is the object at
-// object.settings.allow_emergency_calls in the "phone.account_settings_updated"
-// event.
-type PhoneAllowEmergencyCalls struct {
-	Enable                            bool   `json:"enable,omitempty"`
-	Locked                            bool   `json:"locked,omitempty"`
-	LockedBy                          string `json:"locked_by,omitempty"` // one of "invalid", "account"
-	AllowEmergencyCallsFromClients    bool   `json:"allow_emergency_calls_from_clients,omitempty"`
-	AllowEmergencyCallsFromDeskphones bool   `json:"allow_emergency_calls_from_deskphones,omitempty"`
+// PhoneAccountSettingsUpdatedAllowedCallLocations is the
+// "allowed_call_locations" object in the phone.account_settings_updated payload
+// (at object.settings.allowed_call_locations in phone.account_settings_updated,
+// and elsewhere).
+type PhoneAccountSettingsUpdatedAllowedCallLocations struct {
+	Enable             bool                                `json:"enable,omitempty"`
+	Locked             bool                                `json:"locked,omitempty"`
+	LockedBy           PhoneAccountSettingsUpdatedLockedBy `json:"locked_by,omitempty"`
+	LocationsApplied   bool                                `json:"locations_applied,omitempty"`
+	AllowInternalCalls bool                                `json:"allow_internal_calls,omitempty"`
 }
 
-// PhoneAllowEndUserEditCallHandling is the object at
-// object.settings.allow_end_user_edit_call_handling in the
-// "phone.account_settings_updated" event.
-type PhoneAllowEndUserEditCallHandling struct {
-	Enable   bool   `json:"enable,omitempty"`
-	Locked   bool   `json:"locked,omitempty"`
-	LockedBy string `json:"locked_by,omitempty"` // one of "invalid", "account"
+// PhoneAccountSettingsUpdatedAllowedDeviceLocations is the
+// "allowed_device_locations" object in the phone.account_settings_updated
+// payload (at object.settings.allowed_device_locations in
+// phone.account_settings_updated, and elsewhere).
+type PhoneAccountSettingsUpdatedAllowedDeviceLocations struct {
+	Enable           bool                                 `json:"enable,omitempty"`
+	Locked           bool                                 `json:"locked,omitempty"`
+	LockedBy         PhoneAccountSettingsUpdatedLockedBy  `json:"locked_by,omitempty"`
+	BlockDevicesType PhoneSettingsUpdatedBlockDevicesType `json:"block_devices_type,omitempty"`
 }
 
-// PhoneAllowedCallLocations is the object at
-// object.settings.allowed_call_locations in the
-// "phone.account_settings_updated" event.
-type PhoneAllowedCallLocations struct {
-	Enable             bool   `json:"enable,omitempty"`
-	Locked             bool   `json:"locked,omitempty"`
-	LockedBy           string `json:"locked_by,omitempty"` // one of "invalid", "account"
-	LocationsApplied   bool   `json:"locations_applied,omitempty"`
-	AllowInternalCalls bool   `json:"allow_internal_calls,omitempty"`
+// PhoneAccountSettingsUpdatedAutoCallRecording is the "auto_call_recording"
+// object in the phone.account_settings_updated payload (at
+// object.settings.auto_call_recording in phone.account_settings_updated, and
+// elsewhere).
+type PhoneAccountSettingsUpdatedAutoCallRecording struct {
+	Enable                       bool                                             `json:"enable,omitempty"`
+	Locked                       bool                                             `json:"locked,omitempty"`
+	LockedBy                     PhoneAccountSettingsUpdatedLockedBy              `json:"locked_by,omitempty"`
+	RecordingCalls               PhoneSettingsUpdatedRecordingCalls               `json:"recording_calls,omitempty"`
+	RecordingTranscription       bool                                             `json:"recording_transcription,omitempty"`
+	RecordingStartPrompt         bool                                             `json:"recording_start_prompt,omitempty"`
+	RecordingStartPromptAudioID  string                                           `json:"recording_start_prompt_audio_id,omitempty"`
+	RecordingExplicitConsent     bool                                             `json:"recording_explicit_consent,omitempty"`
+	AllowStopResumeRecording     bool                                             `json:"allow_stop_resume_recording,omitempty"`
+	DisconnectOnRecordingFailure bool                                             `json:"disconnect_on_recording_failure,omitempty"`
+	PlayRecordingBeepTone        PhoneAccountSettingsUpdatedPlayRecordingBeepTone `json:"play_recording_beep_tone"`
 }
 
-// PhoneAllowedDeviceLocations is the object at
-// object.settings.allowed_device_locations in the
-// "phone.account_settings_updated" event.
-type PhoneAllowedDeviceLocations struct {
-	Enable           bool   `json:"enable,omitempty"`
-	Locked           bool   `json:"locked,omitempty"`
-	LockedBy         string `json:"locked_by,omitempty"`          // one of "invalid", "account"
-	BlockDevicesType string `json:"block_devices_type,omitempty"` // one of "network_change_detected", "outside_allowed_location"
+// PhoneAccountSettingsUpdatedAutoDeleteDataAfterRetentionDuration is the
+// "auto_delete_data_after_retention_duration" object in the
+// phone.account_settings_updated payload (at
+// object.settings.auto_delete_data_after_retention_duration in
+// phone.account_settings_updated, and elsewhere).
+type PhoneAccountSettingsUpdatedAutoDeleteDataAfterRetentionDuration struct {
+	Enable                     bool                                `json:"enable,omitempty"`
+	Locked                     bool                                `json:"locked,omitempty"`
+	LockedBy                   PhoneAccountSettingsUpdatedLockedBy `json:"locked_by,omitempty"`
+	Items                      []PhoneSettingsUpdatedItem          `json:"items,omitempty"`
+	DeleteType                 int                                 `json:"delete_type,omitempty"` // one of 1, 2
+	PermanentlyDeleteAfterDays int                                 `json:"permanently_delete_after_days,omitempty"`
 }
 
-// PhoneAttachment is an object shared by 3 events: "phone.sms_received",
-// "phone.sms_sent" and "phone.sms_sent_failed" (at object.attachments[] in
-// "phone.sms_received").
-type PhoneAttachment struct {
-	ID          ID     `json:"id"`           // required
-	Size        int64  `json:"size"`         // required
-	Name        string `json:"name"`         // required
-	Type        string `json:"type"`         // required
-	DownloadURL string `json:"download_url"` // required
+// PhoneAccountSettingsUpdatedAutoOptOutInCallQueue is the
+// "auto_opt_out_in_call_queue" object in the phone.account_settings_updated
+// payload (at object.settings.auto_opt_out_in_call_queue in
+// phone.account_settings_updated, and elsewhere).
+type PhoneAccountSettingsUpdatedAutoOptOutInCallQueue struct {
+	Enable                      bool                                `json:"enable,omitempty"`
+	Locked                      bool                                `json:"locked,omitempty"`
+	LockedBy                    PhoneAccountSettingsUpdatedLockedBy `json:"locked_by,omitempty"`
+	PromptBeforeOptOutCallQueue bool                                `json:"prompt_before_opt_out_call_queue,omitempty"`
 }
 
-// PhoneAutoCallRecording is the object at object.settings.auto_call_recording
-// in the "phone.account_settings_updated" event.
-type PhoneAutoCallRecording struct {
-	Enable                       bool                       `json:"enable,omitempty"`
-	Locked                       bool                       `json:"locked,omitempty"`
-	LockedBy                     string                     `json:"locked_by,omitempty"`       // one of "invalid", "account"
-	RecordingCalls               string                     `json:"recording_calls,omitempty"` // one of "inbound", "outbound", "both"
-	RecordingTranscription       bool                       `json:"recording_transcription,omitempty"`
-	RecordingStartPrompt         bool                       `json:"recording_start_prompt,omitempty"`
-	RecordingStartPromptAudioID  string                     `json:"recording_start_prompt_audio_id,omitempty"`
-	RecordingExplicitConsent     bool                       `json:"recording_explicit_consent,omitempty"`
-	AllowStopResumeRecording     bool                       `json:"allow_stop_resume_recording,omitempty"`
-	DisconnectOnRecordingFailure bool                       `json:"disconnect_on_recording_failure,omitempty"`
-	PlayRecordingBeepTone        PhonePlayRecordingBeepTone `json:"play_recording_beep_tone,omitempty"`
+// PhoneAccountSettingsUpdatedBlockExternalCalls is the "block_external_calls"
+// object in the phone.account_settings_updated payload (at
+// object.settings.block_external_calls in phone.account_settings_updated, and
+// elsewhere).
+type PhoneAccountSettingsUpdatedBlockExternalCalls struct {
+	Enable             bool                                `json:"enable,omitempty"`
+	Locked             bool                                `json:"locked,omitempty"`
+	LockedBy           PhoneAccountSettingsUpdatedLockedBy `json:"locked_by,omitempty"`
+	BlockBusinessHours bool                                `json:"block_business_hours,omitempty"`
+	BlockClosedHours   bool                                `json:"block_closed_hours,omitempty"`
+	BlockHolidayHours  bool                                `json:"block_holiday_hours,omitempty"`
+	BlockCallAction    int                                 `json:"block_call_action,omitempty"` // one of 0, 9
 }
 
-// PhoneAutoDeleteDataAfterRetentionDuration is the object at
-// object.settings.auto_delete_data_after_retention_duration in the
-// "phone.account_settings_updated" event.
-type PhoneAutoDeleteDataAfterRetentionDuration struct {
-	Enable                     bool        `json:"enable,omitempty"`
-	Locked                     bool        `json:"locked,omitempty"`
-	LockedBy                   string      `json:"locked_by,omitempty"` // one of "invalid", "account"
-	Items                      []PhoneItem `json:"items,omitempty"`
-	DeleteType                 int         `json:"delete_type,omitempty"` // one of 1, 2
-	PermanentlyDeleteAfterDays int         `json:"permanently_delete_after_days,omitempty"`
+// PhoneAccountSettingsUpdatedCallHandlingForwardingToOtherUsers is the
+// "call_handling_forwarding_to_other_users" object in the
+// phone.account_settings_updated payload (at
+// object.settings.call_handling_forwarding_to_other_users in
+// phone.account_settings_updated, and elsewhere).
+type PhoneAccountSettingsUpdatedCallHandlingForwardingToOtherUsers struct {
+	Enable             bool                                `json:"enable,omitempty"`
+	Locked             bool                                `json:"locked,omitempty"`
+	LockedBy           PhoneAccountSettingsUpdatedLockedBy `json:"locked_by,omitempty"`
+	CallForwardingType int                                 `json:"call_forwarding_type,omitempty"` // one of 1, 2, 3, 4
 }
 
-// PhoneAutoOptOutInCallQueue is the object at
-// object.settings.auto_opt_out_in_call_queue in the
-// "phone.account_settings_updated" event.
-type PhoneAutoOptOutInCallQueue struct {
-	Enable                      bool   `json:"enable,omitempty"`
-	Locked                      bool   `json:"locked,omitempty"`
-	LockedBy                    string `json:"locked_by,omitempty"` // one of "invalid", "account"
-	PromptBeforeOptOutCallQueue bool   `json:"prompt_before_opt_out_call_queue,omitempty"`
+// PhoneAccountSettingsUpdatedCallLiveTranscription is the
+// "call_live_transcription" object in the phone.account_settings_updated
+// payload (at object.settings.call_live_transcription in
+// phone.account_settings_updated, and elsewhere).
+type PhoneAccountSettingsUpdatedCallLiveTranscription struct {
+	Enable                   bool                                         `json:"enable,omitempty"`
+	Locked                   bool                                         `json:"locked,omitempty"`
+	LockedBy                 PhoneAccountSettingsUpdatedLockedBy          `json:"locked_by,omitempty"`
+	TranscriptionStartPrompt PhoneSettingsUpdatedTranscriptionStartPrompt `json:"transcription_start_prompt"`
 }
 
-// PhoneBlindTransferInitiatedObject is the object at object in the
-// "phone.blind_transfer_initiated" event.
-type PhoneBlindTransferInitiatedObject struct {
-	FailureReason       string     `json:"failure_reason,omitempty"`
-	CallID              string     `json:"call_id"`               // required
-	TransferPhoneNumber string     `json:"transfer_phone_number"` // required
-	TransferAccountCode string     `json:"transfer_account_code,omitempty"`
-	Owner               PhoneOwner `json:"owner,omitempty"`
-	DateTime            DateTime   `json:"date_time"` // required
+// PhoneAccountSettingsUpdatedCallOverflow is the "call_overflow" object in the
+// phone.account_settings_updated payload (at object.settings.call_overflow in
+// phone.account_settings_updated, and elsewhere).
+type PhoneAccountSettingsUpdatedCallOverflow struct {
+	Enable           bool                                `json:"enable,omitempty"`
+	Locked           bool                                `json:"locked,omitempty"`
+	LockedBy         PhoneAccountSettingsUpdatedLockedBy `json:"locked_by,omitempty"`
+	CallOverflowType int                                 `json:"call_overflow_type,omitempty"` // one of 1, 2, 3, 4
 }
 
-// PhoneBlockExternalCalls is the object at object.settings.block_external_calls
-// in the "phone.account_settings_updated" event.
-type PhoneBlockExternalCalls struct {
-	Enable             bool   `json:"enable,omitempty"`
-	Locked             bool   `json:"locked,omitempty"`
-	LockedBy           string `json:"locked_by,omitempty"` // one of "invalid", "account"
-	BlockBusinessHours bool   `json:"block_business_hours,omitempty"`
-	BlockClosedHours   bool   `json:"block_closed_hours,omitempty"`
-	BlockHolidayHours  bool   `json:"block_holiday_hours,omitempty"`
-	BlockCallAction    int    `json:"block_call_action,omitempty"` // one of 0, 9
+// PhoneAccountSettingsUpdatedCallPark is the "call_park" object in the
+// phone.account_settings_updated payload (at object.settings.call_park in
+// phone.account_settings_updated, and elsewhere).
+type PhoneAccountSettingsUpdatedCallPark struct {
+	Enable                bool                                `json:"enable,omitempty"`
+	Locked                bool                                `json:"locked,omitempty"`
+	LockedBy              PhoneAccountSettingsUpdatedLockedBy `json:"locked_by,omitempty"`
+	ExpirationPeriod      int                                 `json:"expiration_period,omitempty"` // one of 1, 2, 3, 4, 5, 6, 7, 8, ... (20 values)
+	CallNotPickedUpAction int                                 `json:"call_not_picked_up_action,omitempty"`
+	ForwardTo             PhoneSettingsUpdatedForwardTo       `json:"forward_to"`
+	Sequence              int                                 `json:"sequence,omitempty"` // one of 0, 1
+	MusicOnPark           PhoneSettingsUpdatedMusicOnPark     `json:"music_on_park"`
 }
 
-// PhoneCallElement is an object shared by 2 events:
-// "phone.callee_call_element_completed" and
-// "phone.caller_call_element_completed" (at object.call_elements[] in
-// "phone.callee_call_element_completed").
-type PhoneCallElement struct {
-	CallElementID         string   `json:"call_element_id"`   // required
-	CallHistoryUUID       string   `json:"call_history_uuid"` // required
-	CallID                string   `json:"call_id"`           // required
-	GroupID               string   `json:"group_id,omitempty"`
-	ConnectType           string   `json:"connect_type,omitempty"` // one of "internal", "external"
-	CallType              string   `json:"call_type,omitempty"`    // one of "general", "emergency"
-	Direction             string   `json:"direction,omitempty"`    // one of "inbound", "outbound"
-	HideCallerID          bool     `json:"hide_caller_id,omitempty"`
-	EndToEnd              bool     `json:"end_to_end,omitempty"`
-	CallerExtID           string   `json:"caller_ext_id,omitempty"`
-	CallerName            string   `json:"caller_name,omitempty"`
-	CallerEmail           string   `json:"caller_email,omitempty"`
-	CallerEmployeeID      string   `json:"caller_employee_id,omitempty"`
-	CallerDidNumber       string   `json:"caller_did_number,omitempty"`
-	CallerExtNumber       string   `json:"caller_ext_number,omitempty"`
-	CallerExtType         string   `json:"caller_ext_type,omitempty"`    // one of "user", "call_queue", "auto_receptionist", "common_area", "zoom_room", "cisco_room", "shared_line_group", "group_call_pickup", ... (9 values)
-	CallerNumberType      string   `json:"caller_number_type,omitempty"` // one of "zoom_pstn", "zoom_toll_free_number", "external_pstn", "external_contact", "byoc", "byop", "3rd_party_contact_center", "zoom_service_number", ... (13 values)
-	CallerDevicePrivateIP string   `json:"caller_device_private_ip,omitempty"`
-	CallerDevicePublicIP  string   `json:"caller_device_public_ip,omitempty"`
-	CallerDeviceType      string   `json:"caller_device_type,omitempty"`
-	CallerCountryIsoCode  string   `json:"caller_country_iso_code,omitempty"`
-	CallerCountryCode     string   `json:"caller_country_code,omitempty"`
-	CallerSiteID          string   `json:"caller_site_id,omitempty"`
-	CallerDepartment      string   `json:"caller_department,omitempty"`
-	CallerCostCenter      string   `json:"caller_cost_center,omitempty"`
-	CalleeExtID           string   `json:"callee_ext_id,omitempty"`
-	CalleeName            string   `json:"callee_name,omitempty"`
-	CalleeDidNumber       string   `json:"callee_did_number,omitempty"`
-	CalleeExtNumber       string   `json:"callee_ext_number,omitempty"`
-	CalleeEmail           string   `json:"callee_email,omitempty"`
-	CalleeEmployeeID      string   `json:"callee_employee_id,omitempty"`
-	CalleeExtType         string   `json:"callee_ext_type,omitempty"`    // one of "user", "call_queue", "auto_receptionist", "common_area", "zoom_room", "cisco_room", "shared_line_group", "group_call_pickup", ... (9 values)
-	CalleeNumberType      string   `json:"callee_number_type,omitempty"` // one of "zoom_pstn", "zoom_toll_free_number", "external_pstn", "external_contact", "byoc", "byop", "3rd_party_contact_center", "zoom_service_number", ... (13 values)
-	CalleeDevicePrivateIP string   `json:"callee_device_private_ip,omitempty"`
-	CalleeDevicePublicIP  string   `json:"callee_device_public_ip,omitempty"`
-	CalleeDeviceType      string   `json:"callee_device_type,omitempty"`
-	CalleeCountryIsoCode  string   `json:"callee_country_iso_code,omitempty"`
-	CalleeCountryCode     string   `json:"callee_country_code,omitempty"`
-	CalleeSiteID          string   `json:"callee_site_id,omitempty"`
-	CalleeDepartment      string   `json:"callee_department,omitempty"`
-	CalleeCostCenter      string   `json:"callee_cost_center,omitempty"`
-	StartTime             DateTime `json:"start_time"` // required
-	AnswerTime            DateTime `json:"answer_time,omitempty"`
-	EndTime               DateTime `json:"end_time,omitempty"`
-	Event                 string   `json:"event,omitempty"`         // one of "incoming", "transfer_from_zoom_contact_center", "shared_line_incoming", "outgoing", "call_me_on", "outgoing_to_zoom_contact_center", "warm_transfer", "forward", ... (22 values)
-	Result                string   `json:"result"`                  // required; one of "answered", "accepted", "picked_up", "connected", "succeeded", "voicemail", "hang_up", "canceled", ... (20 values)
-	ResultReason          string   `json:"result_reason,omitempty"` // one of "answered_by_other", "pickup_by_other", "call_out_by_other"
-	OperatorExtNumber     string   `json:"operator_ext_number,omitempty"`
-	OperatorExtID         string   `json:"operator_ext_id,omitempty"`
-	OperatorExtType       string   `json:"operator_ext_type,omitempty"` // one of "user", "call_queue", "auto_receptionist", "common_area", "zoom_room", "cisco_room", "shared_line_group", "group_call_pickup", ... (9 values)
-	OperatorName          string   `json:"operator_name,omitempty"`
-	RecordingID           string   `json:"recording_id,omitempty"`
-	RecordingType         string   `json:"recording_type,omitempty"` // one of "ad-hoc", "automatic"
-	VoicemailID           string   `json:"voicemail_id,omitempty"`
-	TalkTime              int      `json:"talk_time,omitempty"`
-	HoldTime              int      `json:"hold_time,omitempty"`
-	WaitTime              int      `json:"wait_time,omitempty"`
+// PhoneAccountSettingsUpdatedCallQueueOptOutReason is the
+// "call_queue_opt_out_reason" object in the phone.account_settings_updated
+// payload (at object.settings.call_queue_opt_out_reason in
+// phone.account_settings_updated, and elsewhere).
+type PhoneAccountSettingsUpdatedCallQueueOptOutReason struct {
+	Enable                     bool                                                    `json:"enable,omitempty"`
+	Locked                     bool                                                    `json:"locked,omitempty"`
+	LockedBy                   PhoneAccountSettingsUpdatedLockedBy                     `json:"locked_by,omitempty"`
+	CallQueueOptOutReasonsList []PhoneAccountSettingsUpdatedCallQueueOptOutReasonsList `json:"call_queue_opt_out_reasons_list,omitempty"`
 }
 
-// PhoneCallElementDeletedObject is the object at object in the
-// "phone.call_element_deleted" event.
-type PhoneCallElementDeletedObject struct {
-	UserID         string   `json:"user_id"` // required
-	MoveToTrash    bool     `json:"move_to_trash,omitempty"`
-	ExecuteTime    DateTime `json:"execute_time,omitempty"`
-	DeleteAll      bool     `json:"delete_all,omitempty"`
-	CallElementIDs []string `json:"call_element_ids,omitempty"`
-}
-
-// PhoneCallHandlingForwardingToOtherUsers is the object at
-// object.settings.call_handling_forwarding_to_other_users in the
-// "phone.account_settings_updated" event.
-type PhoneCallHandlingForwardingToOtherUsers struct {
-	Enable             bool   `json:"enable,omitempty"`
-	Locked             bool   `json:"locked,omitempty"`
-	LockedBy           string `json:"locked_by,omitempty"`            // one of "invalid", "account"
-	CallForwardingType int    `json:"call_forwarding_type,omitempty"` // one of 1, 2, 3, 4
-}
-
-// PhoneCallHistoryDeletedObject is the object at object in the
-// "phone.call_history_deleted" event.
-type PhoneCallHistoryDeletedObject struct {
-	UserID      string   `json:"user_id"` // required
-	MoveToTrash bool     `json:"move_to_trash,omitempty"`
-	ExecuteTime DateTime `json:"execute_time,omitempty"`
-	DeleteAll   bool     `json:"delete_all,omitempty"`
-	CallLogIDs  []string `json:"call_log_ids,omitempty"`
-}
-
-// PhoneCallLiveTranscription is the object at
-// object.settings.call_live_transcription in the
-// "phone.account_settings_updated" event.
-type PhoneCallLiveTranscription struct {
-	Enable                   bool                          `json:"enable,omitempty"`
-	Locked                   bool                          `json:"locked,omitempty"`
-	LockedBy                 string                        `json:"locked_by,omitempty"` // one of "invalid", "account"
-	TranscriptionStartPrompt PhoneTranscriptionStartPrompt `json:"transcription_start_prompt,omitempty"`
-}
-
-// PhoneCallLog is an object shared by 4 events: "phone.call_log_deleted",
-// "phone.call_log_permanently_deleted", "phone.recording_deleted" and 1 more
-// (at object.call_logs[] in "phone.call_log_deleted").
-type PhoneCallLog struct {
-	ID     ID     `json:"id"`      // required
-	CallID string `json:"call_id"` // required
-}
-
-// PhoneCallLogObject is an object shared by 2 events: "phone.call_log_deleted"
-// and "phone.call_log_permanently_deleted" (at object in
-// "phone.call_log_deleted").
-type PhoneCallLogObject struct {
-	UserID   string         `json:"user_id"`   // required
-	CallLogs []PhoneCallLog `json:"call_logs"` // required
-}
-
-// PhoneCallOverflow is the object at object.settings.call_overflow in the
-// "phone.account_settings_updated" event.
-type PhoneCallOverflow struct {
-	Enable           bool   `json:"enable,omitempty"`
-	Locked           bool   `json:"locked,omitempty"`
-	LockedBy         string `json:"locked_by,omitempty"`          // one of "invalid", "account"
-	CallOverflowType int    `json:"call_overflow_type,omitempty"` // one of 1, 2, 3, 4
-}
-
-// PhoneCallPark is the object at object.settings.call_park in the
-// "phone.account_settings_updated" event.
-type PhoneCallPark struct {
-	Enable                bool             `json:"enable,omitempty"`
-	Locked                bool             `json:"locked,omitempty"`
-	LockedBy              string           `json:"locked_by,omitempty"`         // one of "invalid", "account"
-	ExpirationPeriod      int              `json:"expiration_period,omitempty"` // one of 1, 2, 3, 4, 5, 6, 7, 8, ... (20 values)
-	CallNotPickedUpAction int              `json:"call_not_picked_up_action,omitempty"`
-	ForwardTo             PhoneForwardTo   `json:"forward_to,omitempty"`
-	Sequence              int              `json:"sequence,omitempty"` // one of 0, 1
-	MusicOnPark           PhoneMusicOnPark `json:"music_on_park,omitempty"`
-}
-
-// PhoneCallQueueOptOutReason is the object at
-// object.settings.call_queue_opt_out_reason in the
-// "phone.account_settings_updated" event.
-type PhoneCallQueueOptOutReason struct {
-	Enable                     bool                              `json:"enable,omitempty"`
-	Locked                     bool                              `json:"locked,omitempty"`
-	LockedBy                   string                            `json:"locked_by,omitempty"` // one of "invalid", "account"
-	CallQueueOptOutReasonsList []PhoneCallQueueOptOutReasonsList `json:"call_queue_opt_out_reasons_list,omitempty"`
-}
-
-// PhoneCallQueueOptOutReasonsList is the object at
+// PhoneAccountSettingsUpdatedCallQueueOptOutReasonsList is an element of the
+// "call_queue_opt_out_reasons_list" array in the phone.account_settings_updated
+// payload (at
 // object.settings.call_queue_opt_out_reason.call_queue_opt_out_reasons_list[]
-// in the "phone.account_settings_updated" event.
-type PhoneCallQueueOptOutReasonsList struct {
+// in phone.account_settings_updated, and elsewhere).
+type PhoneAccountSettingsUpdatedCallQueueOptOutReasonsList struct {
 	Code   string `json:"code,omitempty"`
 	System bool   `json:"system,omitempty"`
 	Enable bool   `json:"enable,omitempty"`
 }
 
-// PhoneCallScreening is the object at object.settings.call_screening in the
-// "phone.account_settings_updated" event.
-type PhoneCallScreening struct {
-	Enable                     bool   `json:"enable,omitempty"`
-	Locked                     bool   `json:"locked,omitempty"`
-	LockedBy                   string `json:"locked_by,omitempty"` // one of "invalid", "account"
-	ExcludeUserCompanyContacts bool   `json:"exclude_user_company_contacts,omitempty"`
+// PhoneAccountSettingsUpdatedCallScreening is the "call_screening" object in
+// the phone.account_settings_updated payload (at object.settings.call_screening
+// in phone.account_settings_updated, and elsewhere).
+type PhoneAccountSettingsUpdatedCallScreening struct {
+	Enable                     bool                                `json:"enable,omitempty"`
+	Locked                     bool                                `json:"locked,omitempty"`
+	LockedBy                   PhoneAccountSettingsUpdatedLockedBy `json:"locked_by,omitempty"`
+	ExcludeUserCompanyContacts bool                                `json:"exclude_user_company_contacts,omitempty"`
 }
 
-// PhoneCallTransferring is the object at object.settings.call_transferring in
-// the "phone.account_settings_updated" event.
-type PhoneCallTransferring struct {
-	Enable               bool   `json:"enable,omitempty"`
-	Locked               bool   `json:"locked,omitempty"`
-	LockedBy             string `json:"locked_by,omitempty"`              // one of "invalid", "account"
-	CallTransferringType int    `json:"call_transferring_type,omitempty"` // one of 1, 2, 3, 4
+// PhoneAccountSettingsUpdatedCallTransferring is the "call_transferring" object
+// in the phone.account_settings_updated payload (at
+// object.settings.call_transferring in phone.account_settings_updated, and
+// elsewhere).
+type PhoneAccountSettingsUpdatedCallTransferring struct {
+	Enable               bool                                `json:"enable,omitempty"`
+	Locked               bool                                `json:"locked,omitempty"`
+	LockedBy             PhoneAccountSettingsUpdatedLockedBy `json:"locked_by,omitempty"`
+	CallTransferringType int                                 `json:"call_transferring_type,omitempty"` // one of 1, 2, 3, 4
 }
 
-// PhoneCallee is an object shared by 4 events: "phone.callee_hold",
-// "phone.callee_missed", "phone.callee_rejected" and 1 more (at object.callee
-// in "phone.callee_hold").
-type PhoneCallee struct {
-	ExtensionID     string `json:"extension_id,omitempty"`
-	ExtensionType   string `json:"extension_type,omitempty"` // one of "user", "callQueue", "autoReceptionist", "commonArea", "commonAreaPhone", "sharedLineGroup", "zoomRoom", "ciscoRoom/PolycomRoom", ... (12 values)
-	UserID          string `json:"user_id,omitempty"`
-	PhoneNumber     string `json:"phone_number"` // required
-	AccountCode     string `json:"account_code,omitempty"`
-	ExtensionNumber ID     `json:"extension_number,omitempty"`
-	Timezone        string `json:"timezone,omitempty"`
-	DeviceID        string `json:"device_id,omitempty"`
-	ConnectionType  string `json:"connection_type,omitempty"` // one of "pstn_off_net", "voip", "pstn_on_net", "contact_center", "byop"
+// PhoneAccountSettingsUpdatedCommonAreaLineName is the value of the
+// "common_area_line_name" member in the phone.account_settings_updated payload
+// (at object.settings.customize_line_name in phone.account_settings_updated,
+// and elsewhere). Zoom's schema lists the values below; a value it does not
+// list still decodes, as it is.
+type PhoneAccountSettingsUpdatedCommonAreaLineName string
+
+// The values of PhoneAccountSettingsUpdatedCommonAreaLineName that Zoom's schema lists.
+const (
+	PhoneAccountSettingsUpdatedCommonAreaLineNamePhoneNumber                PhoneAccountSettingsUpdatedCommonAreaLineName = "phoneNumber"
+	PhoneAccountSettingsUpdatedCommonAreaLineNameExtensionNumber            PhoneAccountSettingsUpdatedCommonAreaLineName = "extensionNumber"
+	PhoneAccountSettingsUpdatedCommonAreaLineNameDisplayName                PhoneAccountSettingsUpdatedCommonAreaLineName = "displayName"
+	PhoneAccountSettingsUpdatedCommonAreaLineNameDisplayNameExtensionNumber PhoneAccountSettingsUpdatedCommonAreaLineName = "displayName;extensionNumber"
+)
+
+// String returns the value as Zoom sent it.
+func (v PhoneAccountSettingsUpdatedCommonAreaLineName) String() string { return string(v) }
+
+// PhoneAccountSettingsUpdatedCustomizeLineName is the "customize_line_name"
+// object in the phone.account_settings_updated payload (at
+// object.settings.customize_line_name in phone.account_settings_updated, and
+// elsewhere).
+type PhoneAccountSettingsUpdatedCustomizeLineName struct {
+	Enable             bool                                          `json:"enable,omitempty"`
+	Locked             bool                                          `json:"locked,omitempty"`
+	LockedBy           PhoneAccountSettingsUpdatedLockedBy           `json:"locked_by,omitempty"`
+	UserLineName       PhoneAccountSettingsUpdatedUserLineName       `json:"user_line_name,omitempty"`
+	CommonAreaLineName PhoneAccountSettingsUpdatedCommonAreaLineName `json:"common_area_line_name,omitempty"`
 }
 
-// PhoneCalleeAnsweredCallee is the object at object.callee in the
-// "phone.callee_answered" event.
-type PhoneCalleeAnsweredCallee struct {
-	ExtensionID     string `json:"extension_id,omitempty"`
-	ExtensionType   string `json:"extension_type,omitempty"` // one of "user", "callQueue", "autoReceptionist", "commonArea", "commonAreaPhone", "sharedLineGroup", "zoomRoom", "ciscoRoom/PolycomRoom", ... (12 values)
-	UserID          string `json:"user_id,omitempty"`
-	Name            string `json:"name,omitempty"`
-	PhoneNumber     string `json:"phone_number"` // required
-	ExtensionNumber ID     `json:"extension_number,omitempty"`
-	Timezone        string `json:"timezone,omitempty"`
-	DeviceType      string `json:"device_type,omitempty"`
-	DeviceName      string `json:"device_name,omitempty"`
-	DeviceID        string `json:"device_id,omitempty"`
-	ConnectionType  string `json:"connection_type,omitempty"` // one of "pstn_off_net", "voip", "pstn_on_net", "contact_center", "byop"
+// PhoneAccountSettingsUpdatedDisplayCallFeedbackSurvey is the
+// "display_call_feedback_survey" object in the phone.account_settings_updated
+// payload (at object.settings.display_call_feedback_survey in
+// phone.account_settings_updated, and elsewhere).
+type PhoneAccountSettingsUpdatedDisplayCallFeedbackSurvey struct {
+	Enable           bool                                 `json:"enable,omitempty"`
+	Locked           bool                                 `json:"locked,omitempty"`
+	LockedBy         PhoneAccountSettingsUpdatedLockedBy  `json:"locked_by,omitempty"`
+	FeedbackType     int                                  `json:"feedback_type,omitempty"` // one of 1, 2
+	FeedbackMOS      PhoneSettingsUpdatedFeedbackMOS      `json:"feedback_mos"`
+	FeedbackDuration PhoneSettingsUpdatedFeedbackDuration `json:"feedback_duration"`
 }
 
-// PhoneCalleeAnsweredCaller is the object at object.caller in the
-// "phone.callee_answered" event.
-type PhoneCalleeAnsweredCaller struct {
-	ExtensionID     string `json:"extension_id,omitempty"`
-	ExtensionType   string `json:"extension_type,omitempty"` // one of "user", "callQueue", "autoReceptionist", "commonArea", "commonAreaPhone", "sharedLineGroup", "zoomRoom", "ciscoRoom/PolycomRoom", ... (12 values)
-	Name            string `json:"name,omitempty"`
-	PhoneNumber     string `json:"phone_number,omitempty"`
-	ExtensionNumber ID     `json:"extension_number,omitempty"`
-	ConnectionType  string `json:"connection_type,omitempty"` // one of "pstn_off_net", "voip", "pstn_on_net", "contact_center", "byop"
+// PhoneAccountSettingsUpdatedLockedBy is the value of the "locked_by" member in
+// the phone.account_settings_updated payload (at
+// object.settings.ad_hoc_call_recording in phone.account_settings_updated, and
+// elsewhere). Zoom's schema lists the values below; a value it does not list
+// still decodes, as it is.
+type PhoneAccountSettingsUpdatedLockedBy string
+
+// The values of PhoneAccountSettingsUpdatedLockedBy that Zoom's schema lists.
+const (
+	PhoneAccountSettingsUpdatedLockedByInvalid PhoneAccountSettingsUpdatedLockedBy = "invalid"
+	PhoneAccountSettingsUpdatedLockedByAccount PhoneAccountSettingsUpdatedLockedBy = "account"
+)
+
+// String returns the value as Zoom sent it.
+func (v PhoneAccountSettingsUpdatedLockedBy) String() string { return string(v) }
+
+// PhoneAccountSettingsUpdatedObject is the "object" object in the
+// phone.account_settings_updated payload (at object in
+// phone.account_settings_updated, and elsewhere).
+type PhoneAccountSettingsUpdatedObject struct {
+	ID       ID                          `json:"id"`       // required
+	Settings PhoneAccountUpdatedSettings `json:"settings"` // required
 }
 
-// PhoneCalleeAnsweredObject is the object at object in the
-// "phone.callee_answered" event.
-type PhoneCalleeAnsweredObject struct {
-	CallID              string                    `json:"call_id"`            // required
-	Callee              PhoneCalleeAnsweredCallee `json:"callee"`             // required
-	Caller              PhoneCalleeAnsweredCaller `json:"caller"`             // required
-	RingingStartTime    DateTime                  `json:"ringing_start_time"` // required
-	AnswerStartTime     DateTime                  `json:"answer_start_time"`  // required
-	ForwardedBy         PhoneForwardedBy          `json:"forwarded_by,omitempty"`
-	RedirectForwardedBy PhoneRedirectForwardedBy  `json:"redirect_forwarded_by,omitempty"`
+// PhoneAccountSettingsUpdatedOnlineFax is the "online_fax" object in the
+// phone.account_settings_updated payload (at object.settings.online_fax in
+// phone.account_settings_updated, and elsewhere).
+type PhoneAccountSettingsUpdatedOnlineFax struct {
+	Enable                         bool                                `json:"enable,omitempty"`
+	Locked                         bool                                `json:"locked,omitempty"`
+	LockedBy                       PhoneAccountSettingsUpdatedLockedBy `json:"locked_by,omitempty"`
+	EnableNewFaxEmailNotifications bool                                `json:"enable_new_fax_email_notifications,omitempty"`
+	IncludeFaxAsAttachment         bool                                `json:"include_fax_as_attachment,omitempty"`
 }
 
-// PhoneCalleeCallElementCompletedObject is an object shared by 2 events:
-// "phone.callee_call_element_completed" and
-// "phone.caller_call_element_completed" (at object in
-// "phone.callee_call_element_completed").
-type PhoneCalleeCallElementCompletedObject struct {
-	UserID       string             `json:"user_id"`       // required
-	CallElements []PhoneCallElement `json:"call_elements"` // required
+// PhoneAccountSettingsUpdatedOverrideDefaultPort is the "override_default_port"
+// object in the phone.account_settings_updated payload (at
+// object.settings.override_default_port in phone.account_settings_updated, and
+// elsewhere).
+type PhoneAccountSettingsUpdatedOverrideDefaultPort struct {
+	Enable   bool                                `json:"enable,omitempty"`
+	Locked   bool                                `json:"locked,omitempty"`
+	LockedBy PhoneAccountSettingsUpdatedLockedBy `json:"locked_by,omitempty"`
+	MinPort  int                                 `json:"min_port,omitempty"`
+	MaxPort  int                                 `json:"max_port,omitempty"`
 }
 
-// PhoneCalleeCallHistoryCompletedCallLog is an object shared by 2 events:
-// "phone.callee_call_history_completed" and
-// "phone.caller_call_history_completed" (at object.call_logs[] in
-// "phone.callee_call_history_completed").
-type PhoneCalleeCallHistoryCompletedCallLog struct {
-	ID                    ID       `json:"id"`           // required
-	CallPathID            string   `json:"call_path_id"` // required
-	CallID                string   `json:"call_id"`      // required
-	GroupID               string   `json:"group_id,omitempty"`
-	ConnectType           string   `json:"connect_type,omitempty"` // one of "internal", "external"
-	CallType              string   `json:"call_type,omitempty"`    // one of "general", "emergency"
-	Direction             string   `json:"direction,omitempty"`    // one of "inbound", "outbound"
-	HideCallerID          bool     `json:"hide_caller_id,omitempty"`
-	EndToEnd              bool     `json:"end_to_end,omitempty"`
-	CallerExtID           string   `json:"caller_ext_id,omitempty"`
-	CallerName            string   `json:"caller_name,omitempty"`
-	CallerEmail           string   `json:"caller_email,omitempty"`
-	CallerEmployeeID      string   `json:"caller_employee_id,omitempty"`
-	CallerDidNumber       string   `json:"caller_did_number,omitempty"`
-	CallerAccountCode     string   `json:"caller_account_code,omitempty"`
-	CallerExtNumber       string   `json:"caller_ext_number,omitempty"`
-	CallerExtType         string   `json:"caller_ext_type,omitempty"`    // one of "user", "call_queue", "auto_receptionist", "common_area", "zoom_room", "cisco_room", "shared_line_group", "group_call_pickup", ... (9 values)
-	CallerNumberType      string   `json:"caller_number_type,omitempty"` // one of "zoom_pstn", "zoom_toll_free_number", "external_pstn", "external_contact", "byoc", "byop", "3rd_party_contact_center", "zoom_service_number", ... (13 values)
-	CallerDevicePrivateIP string   `json:"caller_device_private_ip,omitempty"`
-	CallerDevicePublicIP  string   `json:"caller_device_public_ip,omitempty"`
-	CallerDeviceType      string   `json:"caller_device_type,omitempty"`
-	CallerCountryIsoCode  string   `json:"caller_country_iso_code,omitempty"`
-	CallerCountryCode     string   `json:"caller_country_code,omitempty"`
-	CallerSiteID          string   `json:"caller_site_id,omitempty"`
-	CallerDepartment      string   `json:"caller_department,omitempty"`
-	CallerCostCenter      string   `json:"caller_cost_center,omitempty"`
-	CalleeExtID           string   `json:"callee_ext_id,omitempty"`
-	CalleeName            string   `json:"callee_name,omitempty"`
-	CalleeDidNumber       string   `json:"callee_did_number,omitempty"`
-	CalleeAccountCode     string   `json:"callee_account_code,omitempty"`
-	CalleeExtNumber       string   `json:"callee_ext_number,omitempty"`
-	CalleeEmail           string   `json:"callee_email,omitempty"`
-	CalleeEmployeeID      string   `json:"callee_employee_id,omitempty"`
-	CalleeExtType         string   `json:"callee_ext_type,omitempty"`    // one of "user", "call_queue", "auto_receptionist", "common_area", "zoom_room", "cisco_room", "shared_line_group", "group_call_pickup", ... (9 values)
-	CalleeNumberType      string   `json:"callee_number_type,omitempty"` // one of "zoom_pstn", "zoom_toll_free_number", "external_pstn", "external_contact", "byoc", "byop", "3rd_party_contact_center", "zoom_service_number", ... (13 values)
-	CalleeDevicePrivateIP string   `json:"callee_device_private_ip,omitempty"`
-	CalleeDevicePublicIP  string   `json:"callee_device_public_ip,omitempty"`
-	CalleeDeviceType      string   `json:"callee_device_type,omitempty"`
-	CalleeCountryIsoCode  string   `json:"callee_country_iso_code,omitempty"`
-	CalleeCountryCode     string   `json:"callee_country_code,omitempty"`
-	CalleeSiteID          string   `json:"callee_site_id,omitempty"`
-	CalleeDepartment      string   `json:"callee_department,omitempty"`
-	CalleeCostCenter      string   `json:"callee_cost_center,omitempty"`
-	StartTime             DateTime `json:"start_time"` // required
-	AnswerTime            DateTime `json:"answer_time,omitempty"`
-	EndTime               DateTime `json:"end_time,omitempty"`
-	Event                 string   `json:"event,omitempty"`         // one of "incoming", "transfer_from_zoom_contact_center", "shared_line_incoming", "outgoing", "call_me_on", "outgoing_to_zoom_contact_center", "warm_transfer", "forward", ... (22 values)
-	Result                string   `json:"result"`                  // required; one of "answered", "accepted", "picked_up", "connected", "succeeded", "voicemail", "hang_up", "canceled", ... (20 values)
-	ResultReason          string   `json:"result_reason,omitempty"` // one of "answered_by_other", "pickup_by_other", "call_out_by_other"
-	OperatorExtNumber     string   `json:"operator_ext_number,omitempty"`
-	OperatorExtID         string   `json:"operator_ext_id,omitempty"`
-	OperatorExtType       string   `json:"operator_ext_type,omitempty"` // one of "user", "call_queue", "auto_receptionist", "common_area", "zoom_room", "cisco_room", "shared_line_group", "group_call_pickup", ... (9 values)
-	OperatorName          string   `json:"operator_name,omitempty"`
-	RecordingID           string   `json:"recording_id,omitempty"`
-	RecordingType         string   `json:"recording_type,omitempty"` // one of "ad-hoc", "automatic"
-	VoicemailID           string   `json:"voicemail_id,omitempty"`
-	TalkTime              int      `json:"talk_time,omitempty"`
-	HoldTime              int      `json:"hold_time,omitempty"`
-	WaitTime              int      `json:"wait_time,omitempty"`
+// PhoneAccountSettingsUpdatedPersonalAudioLibrary is the
+// "personal_audio_library" object in the phone.account_settings_updated payload
+// (at object.settings.personal_audio_library in phone.account_settings_updated,
+// and elsewhere).
+type PhoneAccountSettingsUpdatedPersonalAudioLibrary struct {
+	Enable                                        bool                                `json:"enable,omitempty"`
+	Locked                                        bool                                `json:"locked,omitempty"`
+	LockedBy                                      PhoneAccountSettingsUpdatedLockedBy `json:"locked_by,omitempty"`
+	AllowMusicOnHoldCustomization                 bool                                `json:"allow_music_on_hold_customization,omitempty"`
+	AllowVoicemailAndMessageGreetingCustomization bool                                `json:"allow_voicemail_and_message_greeting_customization,omitempty"`
 }
 
-// PhoneCalleeCallHistoryCompletedObject is an object shared by 2 events:
-// "phone.callee_call_history_completed" and
-// "phone.caller_call_history_completed" (at object in
-// "phone.callee_call_history_completed").
-type PhoneCalleeCallHistoryCompletedObject struct {
-	UserID   string                                   `json:"user_id"`   // required
-	CallLogs []PhoneCalleeCallHistoryCompletedCallLog `json:"call_logs"` // required
+// PhoneAccountSettingsUpdatedPlayBeepMember is the value of the
+// "play_beep_member" member in the phone.account_settings_updated payload (at
+// object.settings.ad_hoc_call_recording.play_recording_beep_tone in
+// phone.account_settings_updated, and elsewhere). Zoom's schema lists the
+// values below; a value it does not list still decodes, as it is.
+type PhoneAccountSettingsUpdatedPlayBeepMember string
+
+// The values of PhoneAccountSettingsUpdatedPlayBeepMember that Zoom's schema lists.
+const (
+	PhoneAccountSettingsUpdatedPlayBeepMemberAllMembers    PhoneAccountSettingsUpdatedPlayBeepMember = "allMembers"
+	PhoneAccountSettingsUpdatedPlayBeepMemberRecordingUser PhoneAccountSettingsUpdatedPlayBeepMember = "recordingUser"
+)
+
+// String returns the value as Zoom sent it.
+func (v PhoneAccountSettingsUpdatedPlayBeepMember) String() string { return string(v) }
+
+// PhoneAccountSettingsUpdatedPlayRecordingBeepTone is the
+// "play_recording_beep_tone" object in the phone.account_settings_updated
+// payload (at object.settings.ad_hoc_call_recording.play_recording_beep_tone in
+// phone.account_settings_updated, and elsewhere).
+type PhoneAccountSettingsUpdatedPlayRecordingBeepTone struct {
+	Enable               bool                                      `json:"enable,omitempty"`
+	PlayBeepMember       PhoneAccountSettingsUpdatedPlayBeepMember `json:"play_beep_member,omitempty"`
+	PlayBeepVolume       int                                       `json:"play_beep_volume,omitempty"`        // one of 0, 20, 40, 60, 80, 100
+	PlayBeepTimeInterval int                                       `json:"play_beep_time_interval,omitempty"` // one of 5, 10, 15, 20, 25, 30, 60, 120
 }
 
-// PhoneCalleeCallLogCompletedCallLog is the object at object.call_logs[] in the
-// "phone.callee_call_log_completed" event.
-type PhoneCalleeCallLogCompletedCallLog struct {
-	ID                   ID                                     `json:"id"` // required
-	CallerUserID         string                                 `json:"caller_user_id,omitempty"`
-	CallerNumber         string                                 `json:"caller_number"`                  // required
-	CallerNumberType     int                                    `json:"caller_number_type"`             // required; one of 1, 2
-	CallerNumberSource   string                                 `json:"caller_number_source,omitempty"` // one of "internal", "external", "byop"
-	CallerName           string                                 `json:"caller_name,omitempty"`
-	CallerLocation       string                                 `json:"caller_location,omitempty"`
-	CallerDidNumber      string                                 `json:"caller_did_number,omitempty"`
-	CallerCountryCode    string                                 `json:"caller_country_code,omitempty"`
-	CallerCountryIsoCode string                                 `json:"caller_country_iso_code,omitempty"`
-	CalleeUserID         string                                 `json:"callee_user_id,omitempty"`
-	CalleeNumber         string                                 `json:"callee_number"`                  // required
-	CalleeNumberType     int                                    `json:"callee_number_type"`             // required; one of 1, 2
-	CalleeNumberSource   string                                 `json:"callee_number_source,omitempty"` // one of "internal", "external", "byop"
-	CalleeName           string                                 `json:"callee_name,omitempty"`
-	CalleeLocation       string                                 `json:"callee_location,omitempty"`
-	CalleeDidNumber      string                                 `json:"callee_did_number,omitempty"`
-	CalleeCountryCode    string                                 `json:"callee_country_code,omitempty"`
-	CalleeCountryIsoCode string                                 `json:"callee_country_iso_code,omitempty"`
-	Duration             int                                    `json:"duration,omitempty"`
-	Result               string                                 `json:"result"`    // required
-	DateTime             DateTime                               `json:"date_time"` // required
-	Path                 string                                 `json:"path"`      // required
-	Site                 PhoneSite                              `json:"site,omitempty"`
-	HasRecording         bool                                   `json:"has_recording,omitempty"`
-	RecordingID          string                                 `json:"recording_id,omitempty"`
-	RecordingType        string                                 `json:"recording_type,omitempty"`
-	HasVoicemail         bool                                   `json:"has_voicemail"` // required
-	CallID               string                                 `json:"call_id"`       // required
-	ClientCode           string                                 `json:"client_code,omitempty"`
-	CallType             string                                 `json:"call_type,omitempty"` // one of "voip", "pstn", "tollfree", "international", "contactCenter"
-	CallEndTime          DateTime                               `json:"call_end_time,omitempty"`
-	Direction            string                                 `json:"direction,omitempty"` // one of "inbound", "outbound"
-	AnswerStartTime      DateTime                               `json:"answer_start_time,omitempty"`
-	WaitingTime          int                                    `json:"waiting_time,omitempty"`
-	ForwardedTo          PhoneCalleeCallLogCompletedForwardedBy `json:"forwarded_to,omitempty"`
-	ForwardedBy          PhoneCalleeCallLogCompletedForwardedBy `json:"forwarded_by,omitempty"`
-	HoldTime             int                                    `json:"hold_time,omitempty"`
-	Department           string                                 `json:"department,omitempty"`
-	CostCenter           string                                 `json:"cost_center,omitempty"`
+// PhoneAccountSettingsUpdatedRestrictedCallHours is the "restricted_call_hours"
+// object in the phone.account_settings_updated payload (at
+// object.settings.restricted_call_hours in phone.account_settings_updated, and
+// elsewhere).
+type PhoneAccountSettingsUpdatedRestrictedCallHours struct {
+	Enable                        bool                                `json:"enable,omitempty"`
+	Locked                        bool                                `json:"locked,omitempty"`
+	LockedBy                      PhoneAccountSettingsUpdatedLockedBy `json:"locked_by,omitempty"`
+	TimeZone                      PhoneSettingsUpdatedTimeZone        `json:"time_zone"`
+	RestrictedHoursApplied        bool                                `json:"restricted_hours_applied,omitempty"`
+	RestrictedHolidayHoursApplied bool                                `json:"restricted_holiday_hours_applied,omitempty"`
+	AllowInternalCalls            bool                                `json:"allow_internal_calls,omitempty"`
 }
 
-// PhoneCalleeCallLogCompletedForwardedBy is an object shared by 2 events:
-// "phone.callee_call_log_completed" and "phone.caller_call_log_completed" (at
-// object.call_logs[].forwarded_by in "phone.callee_call_log_completed").
-type PhoneCalleeCallLogCompletedForwardedBy struct {
-	ExtensionNumber ID     `json:"extension_number,omitempty"`
-	ExtensionType   string `json:"extension_type,omitempty"` // one of "user", "callQueue", "autoReceptionist", "sharedLineGroup"
-	Location        string `json:"location,omitempty"`
-	Name            string `json:"name,omitempty"`
-	NumberType      int    `json:"number_type,omitempty"`
-	PhoneNumber     string `json:"phone_number,omitempty"`
+// PhoneAccountSettingsUpdatedSMS is the "sms" object in the
+// phone.account_settings_updated payload (at object.settings.sms in
+// phone.account_settings_updated, and elsewhere).
+type PhoneAccountSettingsUpdatedSMS struct {
+	Enable           bool                                `json:"enable,omitempty"`
+	Locked           bool                                `json:"locked,omitempty"`
+	LockedBy         PhoneAccountSettingsUpdatedLockedBy `json:"locked_by,omitempty"`
+	InternationalSMS bool                                `json:"international_sms,omitempty"`
 }
 
-// PhoneCalleeCallLogCompletedObject is the object at object in the
-// "phone.callee_call_log_completed" event.
-type PhoneCalleeCallLogCompletedObject struct {
-	UserID   string                               `json:"user_id"`   // required
-	CallLogs []PhoneCalleeCallLogCompletedCallLog `json:"call_logs"` // required
+// PhoneAccountSettingsUpdatedSMSEtiquetteTool is the "sms_etiquette_tool"
+// object in the phone.account_settings_updated payload (at
+// object.settings.sms_etiquette_tool in phone.account_settings_updated, and
+// elsewhere).
+type PhoneAccountSettingsUpdatedSMSEtiquetteTool struct {
+	Enable             bool                                     `json:"enable,omitempty"`
+	Locked             bool                                     `json:"locked,omitempty"`
+	LockedBy           PhoneAccountSettingsUpdatedLockedBy      `json:"locked_by,omitempty"`
+	SMSEtiquettePolicy []PhoneSettingsUpdatedSMSEtiquettePolicy `json:"sms_etiquette_policy,omitempty"`
 }
 
-// PhoneCalleeCaller is an object shared by 2 events:
-// "phone.callee_meeting_inviting" and "phone.callee_parked" (at object.caller
-// in "phone.callee_meeting_inviting").
-type PhoneCalleeCaller struct {
-	ExtensionID     string `json:"extension_id,omitempty"`
-	ExtensionType   string `json:"extension_type,omitempty"` // one of "user", "callQueue", "autoReceptionist", "commonArea", "commonAreaPhone", "sharedLineGroup", "zoomRoom", "ciscoRoom/PolycomRoom", ... (12 values)
-	PhoneNumber     string `json:"phone_number"`             // required
-	UserID          string `json:"user_id,omitempty"`
-	ExtensionNumber ID     `json:"extension_number,omitempty"`
-	Timezone        string `json:"timezone,omitempty"`
-	ConnectionType  string `json:"connection_type,omitempty"` // one of "pstn_off_net", "voip", "pstn_on_net", "contact_center", "byop"
+// PhoneAccountSettingsUpdatedSMSTemplate is the "sms_template" object in the
+// phone.account_settings_updated payload (at object.settings.sms_template in
+// phone.account_settings_updated, and elsewhere).
+type PhoneAccountSettingsUpdatedSMSTemplate struct {
+	Enable          bool                                  `json:"enable,omitempty"`
+	Locked          bool                                  `json:"locked,omitempty"`
+	LockedBy        PhoneAccountSettingsUpdatedLockedBy   `json:"locked_by,omitempty"`
+	SMSTemplateList []PhoneSettingsUpdatedSMSTemplateList `json:"sms_template_list,omitempty"`
 }
 
-// PhoneCalleeEndedCallee is the object at object.callee in the
-// "phone.callee_ended" event.
-type PhoneCalleeEndedCallee struct {
-	ExtensionID     string `json:"extension_id,omitempty"`
-	ExtensionType   string `json:"extension_type,omitempty"` // one of "user", "callQueue", "autoReceptionist", "commonArea", "commonAreaPhone", "sharedLineGroup", "zoomRoom", "ciscoRoom/PolycomRoom", ... (12 values)
-	UserID          string `json:"user_id,omitempty"`
-	Name            string `json:"name,omitempty"`
-	PhoneNumber     string `json:"phone_number"` // required
-	ExtensionNumber ID     `json:"extension_number,omitempty"`
-	Timezone        string `json:"timezone,omitempty"`
-	DeviceName      string `json:"device_name,omitempty"`
-	DeviceID        string `json:"device_id,omitempty"`
-	ConnectionType  string `json:"connection_type,omitempty"` // one of "pstn_off_net", "voip", "pstn_on_net", "contact_center", "byop"
+// PhoneAccountSettingsUpdatedSelectOutboundCallerID is the
+// "select_outbound_caller_id" object in the phone.account_settings_updated
+// payload (at object.settings.select_outbound_caller_id in
+// phone.account_settings_updated, and elsewhere).
+type PhoneAccountSettingsUpdatedSelectOutboundCallerID struct {
+	Enable                    bool                                `json:"enable,omitempty"`
+	Locked                    bool                                `json:"locked,omitempty"`
+	LockedBy                  PhoneAccountSettingsUpdatedLockedBy `json:"locked_by,omitempty"`
+	AllowHideOutboundCallerID bool                                `json:"allow_hide_outbound_caller_id,omitempty"`
 }
 
-// PhoneCalleeEndedCaller is the object at object.caller in the
-// "phone.callee_ended" event.
-type PhoneCalleeEndedCaller struct {
-	ExtensionID     string `json:"extension_id,omitempty"`
-	ExtensionType   string `json:"extension_type,omitempty"` // one of "user", "callQueue", "autoReceptionist", "commonArea", "commonAreaPhone", "sharedLineGroup", "zoomRoom", "ciscoRoom/PolycomRoom", ... (12 values)
-	PhoneNumber     string `json:"phone_number,omitempty"`
-	UserID          string `json:"user_id,omitempty"`
-	ExtensionNumber ID     `json:"extension_number,omitempty"`
-	Timezone        string `json:"timezone,omitempty"`
-	ConnectionType  string `json:"connection_type,omitempty"` // one of "pstn_off_net", "voip", "pstn_on_net", "contact_center", "byop"
+// PhoneAccountSettingsUpdatedUserLineName is the value of the "user_line_name"
+// member in the phone.account_settings_updated payload (at
+// object.settings.customize_line_name in phone.account_settings_updated, and
+// elsewhere). Zoom's schema lists the values below; a value it does not list
+// still decodes, as it is.
+type PhoneAccountSettingsUpdatedUserLineName string
+
+// The values of PhoneAccountSettingsUpdatedUserLineName that Zoom's schema lists.
+const (
+	PhoneAccountSettingsUpdatedUserLineNamePhoneNumber                      PhoneAccountSettingsUpdatedUserLineName = "phoneNumber"
+	PhoneAccountSettingsUpdatedUserLineNameExtensionNumber                  PhoneAccountSettingsUpdatedUserLineName = "extensionNumber"
+	PhoneAccountSettingsUpdatedUserLineNameDisplayName                      PhoneAccountSettingsUpdatedUserLineName = "displayName"
+	PhoneAccountSettingsUpdatedUserLineNameDisplayNameExtensionNumber       PhoneAccountSettingsUpdatedUserLineName = "displayName;extensionNumber"
+	PhoneAccountSettingsUpdatedUserLineNameFirstNameExtensionNumber         PhoneAccountSettingsUpdatedUserLineName = "firstName;extensionNumber"
+	PhoneAccountSettingsUpdatedUserLineNameFirstNameLastNameExtensionNumber PhoneAccountSettingsUpdatedUserLineName = "firstName;lastName;extensionNumber"
+)
+
+// String returns the value as Zoom sent it.
+func (v PhoneAccountSettingsUpdatedUserLineName) String() string { return string(v) }
+
+// PhoneAccountSettingsUpdatedVoicemail is the "voicemail" object in the
+// phone.account_settings_updated payload (at object.settings.voicemail in
+// phone.account_settings_updated, and elsewhere).
+type PhoneAccountSettingsUpdatedVoicemail struct {
+	Enable                 bool                                `json:"enable,omitempty"`
+	Locked                 bool                                `json:"locked,omitempty"`
+	LockedBy               PhoneAccountSettingsUpdatedLockedBy `json:"locked_by,omitempty"`
+	AllowVideomail         bool                                `json:"allow_videomail,omitempty"`
+	AllowDownload          bool                                `json:"allow_download,omitempty"`
+	AllowDelete            bool                                `json:"allow_delete,omitempty"`
+	AllowShare             bool                                `json:"allow_share,omitempty"`
+	AllowVirtualBackground bool                                `json:"allow_virtual_background,omitempty"`
 }
 
-// PhoneCalleeEndedObject is the object at object in the "phone.callee_ended"
-// event.
-type PhoneCalleeEndedObject struct {
-	CallID              string                   `json:"call_id"`            // required
-	Callee              PhoneCalleeEndedCallee   `json:"callee"`             // required
-	Caller              PhoneCalleeEndedCaller   `json:"caller"`             // required
-	RingingStartTime    DateTime                 `json:"ringing_start_time"` // required
-	AnswerStartTime     DateTime                 `json:"answer_start_time,omitempty"`
-	CallEndTime         DateTime                 `json:"call_end_time"` // required
-	ForwardedBy         PhoneForwardedBy         `json:"forwarded_by,omitempty"`
-	RedirectForwardedBy PhoneRedirectForwardedBy `json:"redirect_forwarded_by,omitempty"`
+// PhoneAccountSettingsUpdatedVoicemailNotificationByEmail is the
+// "voicemail_notification_by_email" object in the
+// phone.account_settings_updated payload (at
+// object.settings.voicemail_notification_by_email in
+// phone.account_settings_updated, and elsewhere).
+type PhoneAccountSettingsUpdatedVoicemailNotificationByEmail struct {
+	Enable                        bool                                `json:"enable,omitempty"`
+	Locked                        bool                                `json:"locked,omitempty"`
+	LockedBy                      PhoneAccountSettingsUpdatedLockedBy `json:"locked_by,omitempty"`
+	IncludeVoicemailFile          bool                                `json:"include_voicemail_file,omitempty"`
+	IncludeVoicemailTranscription bool                                `json:"include_voicemail_transcription,omitempty"`
+	ForwardVoicemailToEmail       bool                                `json:"forward_voicemail_to_email,omitempty"`
 }
 
-// PhoneCalleeMeetingInvitingCallee is an object shared by 2 events:
-// "phone.callee_meeting_inviting" and "phone.callee_parked" (at object.callee
-// in "phone.callee_meeting_inviting").
-type PhoneCalleeMeetingInvitingCallee struct {
-	ExtensionID     string `json:"extension_id,omitempty"`
-	ExtensionType   string `json:"extension_type,omitempty"` // one of "user", "callQueue", "autoReceptionist", "commonArea", "commonAreaPhone", "sharedLineGroup", "zoomRoom", "ciscoRoom/PolycomRoom", ... (12 values)
-	UserID          string `json:"user_id,omitempty"`
-	PhoneNumber     string `json:"phone_number"` // required
-	ExtensionNumber ID     `json:"extension_number,omitempty"`
-	Timezone        string `json:"timezone,omitempty"`
-	DeviceID        string `json:"device_id,omitempty"`
-	ConnectionType  string `json:"connection_type,omitempty"` // one of "pstn_off_net", "voip", "pstn_on_net", "contact_center", "byop"
+// PhoneAccountUpdatedSettings is the "settings" object in the
+// phone.account_settings_updated payload (at object.settings in
+// phone.account_settings_updated, and elsewhere).
+type PhoneAccountUpdatedSettings struct {
+	CallLiveTranscription                       PhoneAccountSettingsUpdatedCallLiveTranscription                `json:"call_live_transcription"`
+	LocalSurvivabilityMode                      PhoneAccountSettingsUpdatedAllowEndUserEditCallHandling         `json:"local_survivability_mode"`
+	ExternalCallingOnZoomRoomCommonArea         PhoneAccountSettingsUpdatedAllowEndUserEditCallHandling         `json:"external_calling_on_zoom_room_common_area"`
+	SelectOutboundCallerID                      PhoneAccountSettingsUpdatedSelectOutboundCallerID               `json:"select_outbound_caller_id"`
+	PersonalAudioLibrary                        PhoneAccountSettingsUpdatedPersonalAudioLibrary                 `json:"personal_audio_library"`
+	Voicemail                                   PhoneAccountSettingsUpdatedVoicemail                            `json:"voicemail"`
+	VoicemailTranscription                      PhoneAccountSettingsUpdatedAllowEndUserEditCallHandling         `json:"voicemail_transcription"`
+	VoicemailNotificationByEmail                PhoneAccountSettingsUpdatedVoicemailNotificationByEmail         `json:"voicemail_notification_by_email"`
+	SharedVoicemailNotificationByEmail          PhoneAccountSettingsUpdatedAllowEndUserEditCallHandling         `json:"shared_voicemail_notification_by_email"`
+	RestrictedCallHours                         PhoneAccountSettingsUpdatedRestrictedCallHours                  `json:"restricted_call_hours"`
+	AllowedCallLocations                        PhoneAccountSettingsUpdatedAllowedCallLocations                 `json:"allowed_call_locations"`
+	CheckVoicemailsOverPhone                    PhoneAccountSettingsUpdatedAllowEndUserEditCallHandling         `json:"check_voicemails_over_phone"`
+	AutoCallRecording                           PhoneAccountSettingsUpdatedAutoCallRecording                    `json:"auto_call_recording"`
+	AdHocCallRecording                          PhoneAccountSettingsUpdatedAdHocCallRecording                   `json:"ad_hoc_call_recording"`
+	InternationalCalling                        PhoneAccountSettingsUpdatedAllowEndUserEditCallHandling         `json:"international_calling"`
+	OutboundCalling                             PhoneAccountSettingsUpdatedAllowEndUserEditCallHandling         `json:"outbound_calling"`
+	OutboundSMS                                 PhoneAccountSettingsUpdatedAllowEndUserEditCallHandling         `json:"outbound_sms"`
+	SMS                                         PhoneAccountSettingsUpdatedSMS                                  `json:"sms"`
+	SMSEtiquetteTool                            PhoneAccountSettingsUpdatedSMSEtiquetteTool                     `json:"sms_etiquette_tool"`
+	ZoomPhoneOnMobile                           AccountSettingsUpdatedZoomPhoneOnMobile                         `json:"zoom_phone_on_mobile"`
+	ZoomPhoneOnPWA                              PhoneAccountSettingsUpdatedAllowEndUserEditCallHandling         `json:"zoom_phone_on_pwa"`
+	E2EEncryption                               PhoneAccountSettingsUpdatedAllowEndUserEditCallHandling         `json:"e2e_encryption"`
+	CallHandlingForwardingToOtherUsers          PhoneAccountSettingsUpdatedCallHandlingForwardingToOtherUsers   `json:"call_handling_forwarding_to_other_users"`
+	CallOverflow                                PhoneAccountSettingsUpdatedCallOverflow                         `json:"call_overflow"`
+	CallTransferring                            PhoneAccountSettingsUpdatedCallTransferring                     `json:"call_transferring"`
+	ElevateToMeeting                            PhoneAccountSettingsUpdatedAllowEndUserEditCallHandling         `json:"elevate_to_meeting"`
+	CallPark                                    PhoneAccountSettingsUpdatedCallPark                             `json:"call_park"`
+	HandOffToRoom                               PhoneAccountSettingsUpdatedAllowEndUserEditCallHandling         `json:"hand_off_to_room"`
+	MobileSwitchToCarrier                       PhoneAccountSettingsUpdatedAllowEndUserEditCallHandling         `json:"mobile_switch_to_carrier"`
+	Delegation                                  PhoneAccountSettingsUpdatedAllowEndUserEditCallHandling         `json:"delegation"`
+	AudioIntercom                               PhoneAccountSettingsUpdatedAllowEndUserEditCallHandling         `json:"audio_intercom"`
+	BlockCallsWithoutCallerID                   PhoneAccountSettingsUpdatedAllowEndUserEditCallHandling         `json:"block_calls_without_caller_id"`
+	BlockExternalCalls                          PhoneAccountSettingsUpdatedBlockExternalCalls                   `json:"block_external_calls"`
+	CallQueueOptOutReason                       PhoneAccountSettingsUpdatedCallQueueOptOutReason                `json:"call_queue_opt_out_reason"`
+	AutoDeleteDataAfterRetentionDuration        PhoneAccountSettingsUpdatedAutoDeleteDataAfterRetentionDuration `json:"auto_delete_data_after_retention_duration"`
+	AutoCallFromThirdPartyApps                  PhoneAccountSettingsUpdatedAllowEndUserEditCallHandling         `json:"auto_call_from_third_party_apps"`
+	OverrideDefaultPort                         PhoneAccountSettingsUpdatedOverrideDefaultPort                  `json:"override_default_port"`
+	PeerToPeerMedia                             PhoneAccountSettingsUpdatedAllowEndUserEditCallHandling         `json:"peer_to_peer_media"`
+	AdvancedEncryption                          PhoneAccountSettingsUpdatedAdvancedEncryption                   `json:"advanced_encryption"`
+	DisplayCallFeedbackSurvey                   PhoneAccountSettingsUpdatedDisplayCallFeedbackSurvey            `json:"display_call_feedback_survey"`
+	ZoomPhoneOnDesktop                          AccountSettingsUpdatedZoomPhoneOnDesktop                        `json:"zoom_phone_on_desktop"`
+	AllowedDeviceLocations                      PhoneAccountSettingsUpdatedAllowedDeviceLocations               `json:"allowed_device_locations"`
+	AllowEmergencyCalls                         PhoneAccountSettingsUpdatedAllowEmergencyCalls                  `json:"allow_emergency_calls"`
+	OnlineFax                                   PhoneAccountSettingsUpdatedOnlineFax                            `json:"online_fax"`
+	PrivateCallPark                             PhoneAccountSettingsUpdatedCallPark                             `json:"private_call_park"`
+	SMSTemplate                                 PhoneAccountSettingsUpdatedSMSTemplate                          `json:"sms_template"`
+	CallScreening                               PhoneAccountSettingsUpdatedCallScreening                        `json:"call_screening"`
+	SMSAutoReply                                PhoneAccountSettingsUpdatedAllowEndUserEditCallHandling         `json:"sms_auto_reply"`
+	AllowEndUserEditCallHandling                PhoneAccountSettingsUpdatedAllowEndUserEditCallHandling         `json:"allow_end_user_edit_call_handling"`
+	ConnectToOperator                           PhoneAccountSettingsUpdatedAllowEndUserEditCallHandling         `json:"connect_to_operator"`
+	NoHoldConference                            PhoneAccountSettingsUpdatedAllowEndUserEditCallHandling         `json:"no_hold_conference"`
+	ConferenceDTMF                              PhoneAccountSettingsUpdatedAllowEndUserEditCallHandling         `json:"conference_dtmf"`
+	EndConferenceCallWhenOriginatorDrops        PhoneAccountSettingsUpdatedAllowEndUserEditCallHandling         `json:"end_conference_call_when_originator_drops"`
+	ChatChannel                                 PhoneAccountSettingsUpdatedAllowEndUserEditCallHandling         `json:"chat_channel"`
+	DeskPhoneSmartKeyPositionsLayout            PhoneAccountSettingsUpdatedAllowEndUserEditCallHandling         `json:"desk_phone_smart_key_positions_layout"`
+	AutoOptOutInCallQueue                       PhoneAccountSettingsUpdatedAutoOptOutInCallQueue                `json:"auto_opt_out_in_call_queue"`
+	AllowMobileHomePhoneCallout                 PhoneAccountSettingsUpdatedAllowEndUserEditCallHandling         `json:"allow_mobile_home_phone_callout"`
+	UseCallkitForIncomingCallNotificationsInIOS PhoneAccountSettingsUpdatedAllowEndUserEditCallHandling         `json:"use_callkit_for_incoming_call_notifications_in_ios"`
+	HidePhoneCallHistoryInIOS                   PhoneAccountSettingsUpdatedAllowEndUserEditCallHandling         `json:"hide_phone_call_history_in_ios"`
+	ObfuscateSensitiveDataDuringCall            PhoneAccountSettingsUpdatedAllowEndUserEditCallHandling         `json:"obfuscate_sensitive_data_during_call"`
+	PreventUsersUploadAudioFiles                PhoneAccountSettingsUpdatedAllowEndUserEditCallHandling         `json:"prevent_users_upload_audio_files"`
+	VoicemailTasks                              PhoneAccountSettingsUpdatedAllowEndUserEditCallHandling         `json:"voicemail_tasks"`
+	VoicemailIntentBasedPrioritization          PhoneAccountSettingsUpdatedAllowEndUserEditCallHandling         `json:"voicemail_intent_based_prioritization"`
+	TeamSMSThreadSummary                        PhoneAccountSettingsUpdatedAllowEndUserEditCallHandling         `json:"team_sms_thread_summary"`
+	CustomizeLineName                           PhoneAccountSettingsUpdatedCustomizeLineName                    `json:"customize_line_name"`
+	ShowCustomDisclaimerWhenUsingZoomPhone      AccountSettingsUpdatedShowCustomDisclaimerWhenUsingZoomPhone    `json:"show_custom_disclaimer_when_using_zoom_phone"`
 }
 
-// PhoneCalleeMeetingInvitingObject is the object at object in the
-// "phone.callee_meeting_inviting" event.
-type PhoneCalleeMeetingInvitingObject struct {
-	CallID    string                           `json:"call_id"` // required
-	Callee    PhoneCalleeMeetingInvitingCallee `json:"callee"`  // required
-	Caller    PhoneCalleeCaller                `json:"caller"`  // required
-	MeetingID string                           `json:"meeting_id,omitempty"`
-	DateTime  DateTime                         `json:"date_time"` // required
-}
-
-// PhoneCalleeMissedObject is the object at object in the "phone.callee_missed"
-// event.
-type PhoneCalleeMissedObject struct {
-	CallID              string                   `json:"call_id"`            // required
-	Callee              PhoneCallee              `json:"callee"`             // required
-	Caller              PhoneCaller              `json:"caller"`             // required
-	RingingStartTime    DateTime                 `json:"ringing_start_time"` // required
-	CallEndTime         DateTime                 `json:"call_end_time"`      // required
-	ForwardedBy         PhoneForwardedBy         `json:"forwarded_by,omitempty"`
-	RedirectForwardedBy PhoneRedirectForwardedBy `json:"redirect_forwarded_by,omitempty"`
-	HandupResult        string                   `json:"handup_result,omitempty"`
-}
-
-// PhoneCalleeMuteCallee is the object at object.callee in the
-// "phone.callee_mute" event.
-type PhoneCalleeMuteCallee struct {
-	ExtensionID     string `json:"extension_id,omitempty"`
-	ExtensionType   string `json:"extension_type,omitempty"` // one of "user", "callQueue", "autoReceptionist", "commonArea", "commonAreaPhone", "sharedLineGroup", "zoomRoom", "ciscoRoom/PolycomRoom", ... (9 values)
-	UserID          string `json:"user_id,omitempty"`
-	PhoneNumber     string `json:"phone_number"` // required
-	AccountCode     string `json:"account_code,omitempty"`
-	ExtensionNumber ID     `json:"extension_number,omitempty"`
-	Timezone        string `json:"timezone,omitempty"`
-	DeviceID        string `json:"device_id,omitempty"`
-	ConnectionType  string `json:"connection_type,omitempty"` // one of "pstn_off_net", "voip", "pstn_on_net", "contact_center", "byop"
-}
-
-// PhoneCalleeMuteObject is the object at object in the "phone.callee_mute"
-// event.
-type PhoneCalleeMuteObject struct {
-	CallID   string                `json:"call_id"`   // required
-	Callee   PhoneCalleeMuteCallee `json:"callee"`    // required
-	Caller   PhoneCaller           `json:"caller"`    // required
-	DateTime DateTime              `json:"date_time"` // required
-}
-
-// PhoneCalleeObject is an object shared by 2 events: "phone.callee_hold" and
-// "phone.callee_unmute" (at object in "phone.callee_hold").
-type PhoneCalleeObject struct {
-	CallID   string      `json:"call_id"`   // required
-	Callee   PhoneCallee `json:"callee"`    // required
-	Caller   PhoneCaller `json:"caller"`    // required
-	DateTime DateTime    `json:"date_time"` // required
-}
-
-// PhoneCalleeParkedObject is the object at object in the "phone.callee_parked"
-// event.
-type PhoneCalleeParkedObject struct {
-	CallID            string                           `json:"call_id"` // required
-	Callee            PhoneCalleeMeetingInvitingCallee `json:"callee"`  // required
-	Caller            PhoneCalleeCaller                `json:"caller"`  // required
-	ParkCode          string                           `json:"park_code,omitempty"`
-	ParkFailureReason string                           `json:"park_failure_reason,omitempty"`
-	DateTime          DateTime                         `json:"date_time"` // required
-}
-
-// PhoneCalleeRejectedObject is the object at object in the
-// "phone.callee_rejected" event.
-type PhoneCalleeRejectedObject struct {
-	CallID           string      `json:"call_id"`            // required
-	Callee           PhoneCallee `json:"callee"`             // required
-	Caller           PhoneCaller `json:"caller"`             // required
-	RingingStartTime DateTime    `json:"ringing_start_time"` // required
-	CallEndTime      DateTime    `json:"call_end_time"`      // required
-	HandupResult     string      `json:"handup_result,omitempty"`
-}
-
-// PhoneCalleeRingingCallee is an object shared by 2 events:
-// "phone.callee_ringing" and "phone.caller_ringing" (at object.callee in
-// "phone.callee_ringing").
-type PhoneCalleeRingingCallee struct {
-	ExtensionID     string `json:"extension_id,omitempty"`
-	ExtensionType   string `json:"extension_type,omitempty"` // one of "user", "callQueue", "autoReceptionist", "commonArea", "commonAreaPhone", "sharedLineGroup", "zoomRoom", "ciscoRoom/PolycomRoom", ... (12 values)
-	UserID          string `json:"user_id,omitempty"`
-	Name            string `json:"name,omitempty"`
-	PhoneNumber     string `json:"phone_number"` // required
-	AccountCode     string `json:"account_code,omitempty"`
-	ExtensionNumber ID     `json:"extension_number,omitempty"`
-	Timezone        string `json:"timezone,omitempty"`
-	DeviceType      string `json:"device_type,omitempty"`
-	DeviceName      string `json:"device_name,omitempty"`
-	DeviceID        string `json:"device_id,omitempty"`
-	ConnectionType  string `json:"connection_type,omitempty"` // one of "pstn_off_net", "voip", "pstn_on_net", "contact_center", "byop"
-}
-
-// PhoneCalleeRingingCaller is an object shared by 3 events:
-// "phone.callee_ringing", "phone.caller_connected" and "phone.caller_ringing"
-// (at object.caller in "phone.callee_ringing").
-type PhoneCalleeRingingCaller struct {
-	ExtensionID     string `json:"extension_id,omitempty"`
-	ExtensionType   string `json:"extension_type,omitempty"` // one of "user", "callQueue", "autoReceptionist", "commonArea", "commonAreaPhone", "sharedLineGroup", "zoomRoom", "ciscoRoom/PolycomRoom", ... (12 values)
-	Name            string `json:"name,omitempty"`
-	PhoneNumber     string `json:"phone_number,omitempty"`
-	AccountCode     string `json:"account_code,omitempty"`
-	ExtensionNumber ID     `json:"extension_number,omitempty"`
-	ConnectionType  string `json:"connection_type,omitempty"` // one of "pstn_off_net", "voip", "pstn_on_net", "contact_center", "byop"
-}
-
-// PhoneCalleeRingingObject is the object at object in the
-// "phone.callee_ringing" event.
-type PhoneCalleeRingingObject struct {
-	CallID              string                   `json:"call_id"`            // required
-	Callee              PhoneCalleeRingingCallee `json:"callee"`             // required
-	Caller              PhoneCalleeRingingCaller `json:"caller"`             // required
-	RingingStartTime    DateTime                 `json:"ringing_start_time"` // required
-	ForwardedBy         PhoneForwardedBy         `json:"forwarded_by,omitempty"`
-	RedirectForwardedBy PhoneRedirectForwardedBy `json:"redirect_forwarded_by,omitempty"`
-}
-
-// PhoneCalleeUnholdCallee is the object at object.callee in the
-// "phone.callee_unhold" event.
-type PhoneCalleeUnholdCallee struct {
-	ExtensionID     string `json:"extension_id,omitempty"`
-	ExtensionType   string `json:"extension_type,omitempty"` // one of "user", "callQueue", "autoReceptionist", "commonArea", "commonAreaPhone", "sharedLineGroup", "zoomRoom", "ciscoRoom/PolycomRoom", ... (13 values)
-	UserID          string `json:"user_id,omitempty"`
-	PhoneNumber     string `json:"phone_number,omitempty"`
-	AccountCode     string `json:"account_code,omitempty"`
-	ExtensionNumber ID     `json:"extension_number,omitempty"`
-	Timezone        string `json:"timezone,omitempty"`
-	DeviceID        string `json:"device_id,omitempty"`
-	ConnectionType  string `json:"connection_type,omitempty"` // one of "pstn_off_net", "voip", "pstn_on_net", "contact_center", "byop"
-}
-
-// PhoneCalleeUnholdCaller is the object at object.caller in the
-// "phone.callee_unhold" event.
-type PhoneCalleeUnholdCaller struct {
-	ExtensionID     string `json:"extension_id,omitempty"`
-	ExtensionType   string `json:"extension_type,omitempty"` // one of "user", "callQueue", "autoReceptionist", "commonArea", "commonAreaPhone", "sharedLineGroup", "zoomRoom", "ciscoRoom/PolycomRoom", ... (13 values)
-	PhoneNumber     string `json:"phone_number,omitempty"`
-	UserID          string `json:"user_id,omitempty"`
-	AccountCode     string `json:"account_code,omitempty"`
-	ExtensionNumber ID     `json:"extension_number,omitempty"`
-	Timezone        string `json:"timezone,omitempty"`
-	ConnectionType  string `json:"connection_type,omitempty"` // one of "pstn_off_net", "voip", "pstn_on_net", "contact_center", "byop"
-}
-
-// PhoneCalleeUnholdObject is the object at object in the "phone.callee_unhold"
-// event.
-type PhoneCalleeUnholdObject struct {
-	CallID   string                  `json:"call_id"`   // required
-	Callee   PhoneCalleeUnholdCallee `json:"callee"`    // required
-	Caller   PhoneCalleeUnholdCaller `json:"caller"`    // required
-	DateTime DateTime                `json:"date_time"` // required
-}
-
-// PhoneCaller is an object shared by 5 events: "phone.callee_hold",
-// "phone.callee_missed", "phone.callee_mute" and 2 more (at object.caller in
-// "phone.callee_hold").
-type PhoneCaller struct {
-	ExtensionID     string `json:"extension_id,omitempty"`
-	ExtensionType   string `json:"extension_type,omitempty"` // one of "user", "callQueue", "autoReceptionist", "commonArea", "commonAreaPhone", "sharedLineGroup", "zoomRoom", "ciscoRoom/PolycomRoom", ... (12 values)
-	PhoneNumber     string `json:"phone_number"`             // required
-	UserID          string `json:"user_id,omitempty"`
-	AccountCode     string `json:"account_code,omitempty"`
-	ExtensionNumber ID     `json:"extension_number,omitempty"`
-	Timezone        string `json:"timezone,omitempty"`
-	ConnectionType  string `json:"connection_type,omitempty"` // one of "pstn_off_net", "voip", "pstn_on_net", "contact_center", "byop"
-}
-
-// PhoneCallerCallLogCompletedCallLog is the object at object.call_logs[] in the
-// "phone.caller_call_log_completed" event.
-type PhoneCallerCallLogCompletedCallLog struct {
-	ID                   ID                                     `json:"id"`                             // required
-	CallerNumber         string                                 `json:"caller_number"`                  // required
-	CallerNumberType     int                                    `json:"caller_number_type"`             // required; one of 1, 2
-	CallerNumberSource   string                                 `json:"caller_number_source,omitempty"` // one of "internal", "external", "byop"
-	CallerName           string                                 `json:"caller_name,omitempty"`
-	CallerLocation       string                                 `json:"caller_location,omitempty"`
-	CallerDidNumber      string                                 `json:"caller_did_number,omitempty"`
-	CallerCountryCode    string                                 `json:"caller_country_code,omitempty"`
-	CallerCountryIsoCode string                                 `json:"caller_country_iso_code,omitempty"`
-	CalleeNumber         string                                 `json:"callee_number"`                  // required
-	CalleeNumberType     int                                    `json:"callee_number_type"`             // required; one of 1, 2, 3
-	CalleeNumberSource   string                                 `json:"callee_number_source,omitempty"` // one of "internal", "external", "byop"
-	CalleeName           string                                 `json:"callee_name,omitempty"`
-	CalleeLocation       string                                 `json:"callee_location,omitempty"`
-	CalleeDidNumber      string                                 `json:"callee_did_number,omitempty"`
-	CalleeCountryCode    string                                 `json:"callee_country_code,omitempty"`
-	CalleeCountryIsoCode string                                 `json:"callee_country_iso_code,omitempty"`
-	Duration             int                                    `json:"duration,omitempty"`
-	Result               string                                 `json:"result"`    // required
-	DateTime             DateTime                               `json:"date_time"` // required
-	Path                 string                                 `json:"path"`      // required
-	Site                 PhoneSite                              `json:"site,omitempty"`
-	HasRecording         bool                                   `json:"has_recording,omitempty"`
-	RecordingID          string                                 `json:"recording_id,omitempty"`
-	RecordingType        string                                 `json:"recording_type,omitempty"`
-	HasVoicemail         bool                                   `json:"has_voicemail"` // required
-	CallID               string                                 `json:"call_id"`       // required
-	ClientCode           string                                 `json:"client_code,omitempty"`
-	CallType             string                                 `json:"call_type"` // required; one of "voip", "pstn", "tollfree", "international", "contactCenter"
-	CallEndTime          DateTime                               `json:"call_end_time,omitempty"`
-	Direction            string                                 `json:"direction,omitempty"` // one of "inbound", "outbound"
-	ForwardedTo          PhoneForwardedTo                       `json:"forwarded_to,omitempty"`
-	ForwardedBy          PhoneCalleeCallLogCompletedForwardedBy `json:"forwarded_by,omitempty"`
-	HoldTime             int                                    `json:"hold_time,omitempty"`
-	Department           string                                 `json:"department,omitempty"`
-	CostCenter           string                                 `json:"cost_center,omitempty"`
-}
-
-// PhoneCallerCallLogCompletedObject is the object at object in the
-// "phone.caller_call_log_completed" event.
-type PhoneCallerCallLogCompletedObject struct {
-	UserID   string                               `json:"user_id"`   // required
-	CallLogs []PhoneCallerCallLogCompletedCallLog `json:"call_logs"` // required
-}
-
-// PhoneCallerCallee is an object shared by 3 events: "phone.caller_ended",
-// "phone.caller_hold" and "phone.caller_unhold" (at object.callee in
-// "phone.caller_ended").
-type PhoneCallerCallee struct {
-	ExtensionID     string `json:"extension_id,omitempty"`
-	ExtensionType   string `json:"extension_type,omitempty"` // one of "user", "callQueue", "autoReceptionist", "commonArea", "commonAreaPhone", "sharedLineGroup", "zoomRoom", "ciscoRoom/PolycomRoom", ... (12 values)
-	UserID          string `json:"user_id,omitempty"`
-	PhoneNumber     string `json:"phone_number,omitempty"`
-	AccountCode     string `json:"account_code,omitempty"`
-	ExtensionNumber ID     `json:"extension_number,omitempty"`
-	Timezone        string `json:"timezone,omitempty"`
-	ConnectionType  string `json:"connection_type,omitempty"` // one of "pstn_off_net", "voip", "pstn_on_net", "contact_center", "byop"
-}
-
-// PhoneCallerConnectedCaller is the object at object.caller in the
-// "phone.caller_connected" event.
-type PhoneCallerConnectedCaller struct {
-	ExtensionID     string `json:"extension_id,omitempty"`
-	ExtensionType   string `json:"extension_type,omitempty"` // one of "user", "callQueue", "autoReceptionist", "commonArea", "commonAreaPhone", "sharedLineGroup", "zoomRoom", "ciscoRoom/PolycomRoom", ... (12 values)
-	UserID          string `json:"user_id,omitempty"`
-	Name            string `json:"name,omitempty"`
-	PhoneNumber     string `json:"phone_number"` // required
-	AccountCode     string `json:"account_code,omitempty"`
-	ExtensionNumber ID     `json:"extension_number,omitempty"`
-	Timezone        string `json:"timezone,omitempty"`
-	DeviceType      string `json:"device_type,omitempty"`
-	DeviceID        string `json:"device_id,omitempty"`
-	ConnectionType  string `json:"connection_type,omitempty"` // one of "pstn_off_net", "voip", "pstn_on_net", "contact_center", "byop"
-}
-
-// PhoneCallerConnectedObject is the object at object in the
-// "phone.caller_connected" event.
-type PhoneCallerConnectedObject struct {
-	CallID             string                     `json:"call_id"`              // required
-	Caller             PhoneCallerConnectedCaller `json:"caller"`               // required
-	Callee             PhoneCalleeRingingCaller   `json:"callee"`               // required
-	RingingStartTime   DateTime                   `json:"ringing_start_time"`   // required
-	ConnectedStartTime DateTime                   `json:"connected_start_time"` // required
-}
-
-// PhoneCallerEndedCaller is an object shared by 3 events: "phone.caller_ended",
-// "phone.caller_mute" and "phone.caller_unmute" (at object.caller in
-// "phone.caller_ended").
-type PhoneCallerEndedCaller struct {
-	ExtensionID     string `json:"extension_id,omitempty"`
-	ExtensionType   string `json:"extension_type,omitempty"` // one of "user", "callQueue", "autoReceptionist", "commonArea", "commonAreaPhone", "sharedLineGroup", "zoomRoom", "ciscoRoom/PolycomRoom", ... (12 values)
-	PhoneNumber     string `json:"phone_number"`             // required
-	UserID          string `json:"user_id,omitempty"`
-	AccountCode     string `json:"account_code,omitempty"`
-	ExtensionNumber ID     `json:"extension_number,omitempty"`
-	Timezone        string `json:"timezone,omitempty"`
-	DeviceID        string `json:"device_id,omitempty"`
-	ConnectionType  string `json:"connection_type,omitempty"` // one of "pstn_off_net", "voip", "pstn_on_net", "contact_center", "byop"
-}
-
-// PhoneCallerEndedObject is the object at object in the "phone.caller_ended"
-// event.
-type PhoneCallerEndedObject struct {
-	CallID           string                 `json:"call_id"`            // required
-	Callee           PhoneCallerCallee      `json:"callee"`             // required
-	Caller           PhoneCallerEndedCaller `json:"caller"`             // required
-	RingingStartTime DateTime               `json:"ringing_start_time"` // required
-	AnswerStartTime  DateTime               `json:"answer_start_time,omitempty"`
-	CallEndTime      DateTime               `json:"call_end_time"` // required
-	HandupResult     string                 `json:"handup_result,omitempty"`
-}
-
-// PhoneCallerHoldCaller is an object shared by 2 events: "phone.caller_hold"
-// and "phone.caller_unhold" (at object.caller in "phone.caller_hold").
-type PhoneCallerHoldCaller struct {
-	ExtensionID     string `json:"extension_id,omitempty"`
-	ExtensionType   string `json:"extension_type,omitempty"` // one of "user", "callQueue", "autoReceptionist", "commonArea", "commonAreaPhone", "sharedLineGroup", "zoomRoom", "ciscoRoom/PolycomRoom", ... (12 values)
-	PhoneNumber     string `json:"phone_number,omitempty"`
-	UserID          string `json:"user_id,omitempty"`
-	AccountCode     string `json:"account_code,omitempty"`
-	ExtensionNumber ID     `json:"extension_number,omitempty"`
-	Timezone        string `json:"timezone,omitempty"`
-	DeviceID        string `json:"device_id,omitempty"`
-	ConnectionType  string `json:"connection_type,omitempty"` // one of "pstn_off_net", "voip", "pstn_on_net", "contact_center", "byop"
-}
-
-// PhoneCallerMeetingInvitingCallee is the object at object.callee in the
-// "phone.caller_meeting_inviting" event.
-type PhoneCallerMeetingInvitingCallee struct {
-	ExtensionID     string `json:"extension_id,omitempty"`
-	ExtensionType   string `json:"extension_type,omitempty"` // one of "user", "callQueue", "autoReceptionist", "commonArea", "commonAreaPhone", "sharedLineGroup", "zoomRoom", "ciscoRoom/PolycomRoom", ... (12 values)
-	UserID          string `json:"user_id,omitempty"`
-	PhoneNumber     string `json:"phone_number"` // required
-	ExtensionNumber ID     `json:"extension_number,omitempty"`
-	Timezone        string `json:"timezone,omitempty"`
-	ConnectionType  string `json:"connection_type,omitempty"` // one of "pstn_off_net", "voip", "pstn_on_net", "contact_center", "byop"
-}
-
-// PhoneCallerMeetingInvitingCaller is the object at object.caller in the
-// "phone.caller_meeting_inviting" event.
-type PhoneCallerMeetingInvitingCaller struct {
-	ExtensionID     string `json:"extension_id,omitempty"`
-	ExtensionType   string `json:"extension_type,omitempty"` // one of "user", "callQueue", "autoReceptionist", "commonArea", "commonAreaPhone", "sharedLineGroup", "zoomRoom", "ciscoRoom/PolycomRoom", ... (12 values)
-	PhoneNumber     string `json:"phone_number"`             // required
-	UserID          string `json:"user_id,omitempty"`
-	ExtensionNumber ID     `json:"extension_number,omitempty"`
-	Timezone        string `json:"timezone,omitempty"`
-	DeviceID        string `json:"device_id,omitempty"`
-	ConnectionType  string `json:"connection_type,omitempty"` // one of "pstn_off_net", "voip", "pstn_on_net", "contact_center", "byop"
-}
-
-// PhoneCallerMeetingInvitingObject is the object at object in the
-// "phone.caller_meeting_inviting" event.
-type PhoneCallerMeetingInvitingObject struct {
-	CallID    string                           `json:"call_id"` // required
-	Callee    PhoneCallerMeetingInvitingCallee `json:"callee"`  // required
-	Caller    PhoneCallerMeetingInvitingCaller `json:"caller"`  // required
-	MeetingID string                           `json:"meeting_id,omitempty"`
-	DateTime  DateTime                         `json:"date_time"` // required
-}
-
-// PhoneCallerMuteCallee is an object shared by 2 events: "phone.caller_mute"
-// and "phone.caller_unmute" (at object.callee in "phone.caller_mute").
-type PhoneCallerMuteCallee struct {
-	ExtensionID     string `json:"extension_id,omitempty"`
-	ExtensionType   string `json:"extension_type,omitempty"` // one of "user", "callQueue", "autoReceptionist", "commonArea", "commonAreaPhone", "sharedLineGroup", "zoomRoom", "ciscoRoom/PolycomRoom", ... (12 values)
-	UserID          string `json:"user_id,omitempty"`
-	PhoneNumber     string `json:"phone_number"` // required
-	AccountCode     string `json:"account_code,omitempty"`
-	ExtensionNumber ID     `json:"extension_number,omitempty"`
-	Timezone        string `json:"timezone,omitempty"`
-	ConnectionType  string `json:"connection_type,omitempty"` // one of "pstn_off_net", "voip", "pstn_on_net", "contact_center", "byop"
-}
-
-// PhoneCallerMuteObject is an object shared by 2 events: "phone.caller_mute"
-// and "phone.caller_unmute" (at object in "phone.caller_mute").
-type PhoneCallerMuteObject struct {
-	CallID   string                 `json:"call_id"`   // required
-	Callee   PhoneCallerMuteCallee  `json:"callee"`    // required
-	Caller   PhoneCallerEndedCaller `json:"caller"`    // required
-	DateTime DateTime               `json:"date_time"` // required
-}
-
-// PhoneCallerObject is an object shared by 2 events: "phone.caller_hold" and
-// "phone.caller_unhold" (at object in "phone.caller_hold").
-type PhoneCallerObject struct {
-	CallID   string                `json:"call_id"`   // required
-	Callee   PhoneCallerCallee     `json:"callee"`    // required
-	Caller   PhoneCallerHoldCaller `json:"caller"`    // required
-	DateTime DateTime              `json:"date_time"` // required
-}
-
-// PhoneCallerRingingObject is the object at object in the
-// "phone.caller_ringing" event.
-type PhoneCallerRingingObject struct {
-	CallID           string                   `json:"call_id"`            // required
-	Caller           PhoneCalleeRingingCallee `json:"caller"`             // required
-	Callee           PhoneCalleeRingingCaller `json:"callee"`             // required
-	RingingStartTime DateTime                 `json:"ringing_start_time"` // required
-}
-
-// PhoneConferenceStartedObject is the object at object in the
-// "phone.conference_started" event.
-type PhoneConferenceStartedObject struct {
-	FailureReason                 string     `json:"failure_reason,omitempty"`
-	EnableMultiplePartyConference bool       `json:"enable_multiple_party_conference,omitempty"`
-	ConferenceID                  string     `json:"conference_id,omitempty"`
-	CallID                        string     `json:"call_id"` // required
-	Owner                         PhoneOwner `json:"owner,omitempty"`
-	DateTime                      DateTime   `json:"date_time"` // required
-}
-
-// PhoneCustomDisclaimerList is an object shared by 2 events:
-// "phone.account_settings_updated" and "phone.group_settings_updated" (at
-// object.settings.show_custom_disclaimer_when_using_zoom_phone.custom_disclaimer_list[]
-// in "phone.account_settings_updated").
-type PhoneCustomDisclaimerList struct {
-	Language string `json:"language,omitempty"`
-	Title    string `json:"title,omitempty"`
-	Body     string `json:"body,omitempty"`
-}
-
-// PhoneCustomizeLineName is the object at object.settings.customize_line_name
-// in the "phone.account_settings_updated" event.
-type PhoneCustomizeLineName struct {
-	Enable             bool   `json:"enable,omitempty"`
-	Locked             bool   `json:"locked,omitempty"`
-	LockedBy           string `json:"locked_by,omitempty"`             // one of "invalid", "account"
-	UserLineName       string `json:"user_line_name,omitempty"`        // one of "phoneNumber", "extensionNumber", "displayName", "displayName;extensionNumber", "firstName;extensionNumber", "firstName;lastName;extensionNumber"
-	CommonAreaLineName string `json:"common_area_line_name,omitempty"` // one of "phoneNumber", "extensionNumber", "displayName", "displayName;extensionNumber"
-}
-
-// PhoneDeviceRegistrationObject is the object at object in the
-// "phone.device_registration" event.
-type PhoneDeviceRegistrationObject struct {
-	DeviceID   string `json:"device_id"`   // required
-	DeviceName string `json:"device_name"` // required
-	MacAddress string `json:"mac_address"` // required
-}
-
-// PhoneDisplayCallFeedbackSurvey is the object at
-// object.settings.display_call_feedback_survey in the
-// "phone.account_settings_updated" event.
-type PhoneDisplayCallFeedbackSurvey struct {
-	Enable           bool                  `json:"enable,omitempty"`
-	Locked           bool                  `json:"locked,omitempty"`
-	LockedBy         string                `json:"locked_by,omitempty"`     // one of "invalid", "account"
-	FeedbackType     int                   `json:"feedback_type,omitempty"` // one of 1, 2
-	FeedbackMos      PhoneFeedbackMos      `json:"feedback_mos,omitempty"`
-	FeedbackDuration PhoneFeedbackDuration `json:"feedback_duration,omitempty"`
-}
-
-// PhoneEmergencyAddress is the object at object.emergency_address in the
-// "phone.emergency_alert" event.
-type PhoneEmergencyAddress struct {
+// PhoneAlertEmergencyAddress is the "emergency_address" object in the
+// phone.emergency_alert payload (at object.emergency_address).
+type PhoneAlertEmergencyAddress struct {
 	Country      string `json:"country,omitempty"`
 	AddressLine1 string `json:"address_line1,omitempty"`
 	AddressLine2 string `json:"address_line2,omitempty"`
@@ -1789,743 +1510,1998 @@ type PhoneEmergencyAddress struct {
 	StateCode    string `json:"state_code,omitempty"`
 }
 
-// PhoneEmergencyAlertCallee is the object at object.callee in the
-// "phone.emergency_alert" event.
-type PhoneEmergencyAlertCallee struct {
-	PhoneNumber string `json:"phone_number,omitempty"`
+// PhoneAnsweredCallee is the "callee" object in the phone.callee_answered
+// payload (at object.callee).
+type PhoneAnsweredCallee struct {
+	ExtensionID     string              `json:"extension_id,omitempty"`
+	ExtensionType   PhoneExtensionType  `json:"extension_type,omitempty"`
+	UserID          string              `json:"user_id,omitempty"`
+	Name            string              `json:"name,omitempty"`
+	PhoneNumber     ID                  `json:"phone_number"` // required
+	ExtensionNumber ID                  `json:"extension_number,omitempty"`
+	Timezone        string              `json:"timezone,omitempty"`
+	DeviceType      string              `json:"device_type,omitempty"`
+	DeviceName      string              `json:"device_name,omitempty"`
+	DeviceID        string              `json:"device_id,omitempty"`
+	ConnectionType  PhoneConnectionType `json:"connection_type,omitempty"`
 }
 
-// PhoneEmergencyAlertCaller is the object at object.caller in the
-// "phone.emergency_alert" event.
-type PhoneEmergencyAlertCaller struct {
-	ID              ID     `json:"id"` // required
-	PhoneNumber     string `json:"phone_number,omitempty"`
-	ExtensionNumber ID     `json:"extension_number,omitempty"`
-	Timezone        string `json:"timezone,omitempty"`
-	DisplayName     string `json:"display_name,omitempty"`
-	ExtensionType   string `json:"extension_type"` // required; one of "user", "interop", "commonAreaPhone"
-	SiteID          string `json:"site_id,omitempty"`
-	SiteName        string `json:"site_name,omitempty"`
+// PhoneBlindTransferInitiatedObject is the "object" object in the
+// phone.blind_transfer_initiated payload (at object).
+type PhoneBlindTransferInitiatedObject struct {
+	FailureReason       string     `json:"failure_reason,omitempty"`
+	CallID              string     `json:"call_id"`               // required
+	TransferPhoneNumber ID         `json:"transfer_phone_number"` // required
+	TransferAccountCode string     `json:"transfer_account_code,omitempty"`
+	Owner               PhoneOwner `json:"owner"`
+	DateTime            DateTime   `json:"date_time"` // required
 }
 
-// PhoneEmergencyAlertObject is the object at object in the
-// "phone.emergency_alert" event.
-type PhoneEmergencyAlertObject struct {
-	CallID           string                    `json:"call_id"`            // required
-	Caller           PhoneEmergencyAlertCaller `json:"caller"`             // required
-	Callee           PhoneEmergencyAlertCallee `json:"callee"`             // required
-	Location         PhoneLocation             `json:"location"`           // required
-	Router           string                    `json:"router"`             // required; one of "ZOOM", "BYOC Carrier", "Mobile Carrier"
-	DeliverTo        string                    `json:"deliver_to"`         // required; one of "PSAP", "SAFETY_TEAM", "NONE", "BOTH", "MOBILE_911_CALL", "SIP_GROUP", "BOTH_SAFETY_TEAM_AND_SIP", "OVERFLOW_TO_SIP_GROUP", ... (9 values)
-	RingingStartTime DateTime                  `json:"ringing_start_time"` // required
-	EmergencyAddress PhoneEmergencyAddress     `json:"emergency_address,omitempty"`
+// PhoneCallCompletedCalleeExtType is the value of the "callee_ext_type" member
+// in the payloads of phone.callee_call_element_completed,
+// phone.callee_call_history_completed, phone.caller_call_element_completed and
+// 1 more events (at object.call_elements[] in
+// phone.callee_call_element_completed, and elsewhere). Zoom's schema lists the
+// values below; a value it does not list still decodes, as it is.
+type PhoneCallCompletedCalleeExtType string
+
+// The values of PhoneCallCompletedCalleeExtType that Zoom's schema lists.
+const (
+	PhoneCallCompletedCalleeExtTypeUser             PhoneCallCompletedCalleeExtType = "user"
+	PhoneCallCompletedCalleeExtTypeCallQueue        PhoneCallCompletedCalleeExtType = "call_queue"
+	PhoneCallCompletedCalleeExtTypeAutoReceptionist PhoneCallCompletedCalleeExtType = "auto_receptionist"
+	PhoneCallCompletedCalleeExtTypeCommonArea       PhoneCallCompletedCalleeExtType = "common_area"
+	PhoneCallCompletedCalleeExtTypeZoomRoom         PhoneCallCompletedCalleeExtType = "zoom_room"
+	PhoneCallCompletedCalleeExtTypeCiscoRoom        PhoneCallCompletedCalleeExtType = "cisco_room"
+	PhoneCallCompletedCalleeExtTypeSharedLineGroup  PhoneCallCompletedCalleeExtType = "shared_line_group"
+	PhoneCallCompletedCalleeExtTypeGroupCallPickup  PhoneCallCompletedCalleeExtType = "group_call_pickup"
+	PhoneCallCompletedCalleeExtTypeExternalContact  PhoneCallCompletedCalleeExtType = "external_contact"
+)
+
+// String returns the value as Zoom sent it.
+func (v PhoneCallCompletedCalleeExtType) String() string { return string(v) }
+
+// PhoneCallCompletedCallerExtType is the value of the "caller_ext_type" member
+// in the payloads of phone.callee_call_element_completed,
+// phone.callee_call_history_completed, phone.caller_call_element_completed and
+// 1 more events (at object.call_elements[] in
+// phone.callee_call_element_completed, and elsewhere). Zoom's schema lists the
+// values below; a value it does not list still decodes, as it is.
+type PhoneCallCompletedCallerExtType string
+
+// The values of PhoneCallCompletedCallerExtType that Zoom's schema lists.
+const (
+	PhoneCallCompletedCallerExtTypeUser             PhoneCallCompletedCallerExtType = "user"
+	PhoneCallCompletedCallerExtTypeCallQueue        PhoneCallCompletedCallerExtType = "call_queue"
+	PhoneCallCompletedCallerExtTypeAutoReceptionist PhoneCallCompletedCallerExtType = "auto_receptionist"
+	PhoneCallCompletedCallerExtTypeCommonArea       PhoneCallCompletedCallerExtType = "common_area"
+	PhoneCallCompletedCallerExtTypeZoomRoom         PhoneCallCompletedCallerExtType = "zoom_room"
+	PhoneCallCompletedCallerExtTypeCiscoRoom        PhoneCallCompletedCallerExtType = "cisco_room"
+	PhoneCallCompletedCallerExtTypeSharedLineGroup  PhoneCallCompletedCallerExtType = "shared_line_group"
+	PhoneCallCompletedCallerExtTypeGroupCallPickup  PhoneCallCompletedCallerExtType = "group_call_pickup"
+	PhoneCallCompletedCallerExtTypeExternalContact  PhoneCallCompletedCallerExtType = "external_contact"
+)
+
+// String returns the value as Zoom sent it.
+func (v PhoneCallCompletedCallerExtType) String() string { return string(v) }
+
+// PhoneCallCompletedConnectType is the value of the "connect_type" member in
+// the payloads of phone.callee_call_element_completed,
+// phone.callee_call_history_completed, phone.caller_call_element_completed and
+// 1 more events (at object.call_elements[] in
+// phone.callee_call_element_completed, and elsewhere). Zoom's schema lists the
+// values below; a value it does not list still decodes, as it is.
+type PhoneCallCompletedConnectType string
+
+// The values of PhoneCallCompletedConnectType that Zoom's schema lists.
+const (
+	PhoneCallCompletedConnectTypeInternal PhoneCallCompletedConnectType = "internal"
+	PhoneCallCompletedConnectTypeExternal PhoneCallCompletedConnectType = "external"
+)
+
+// String returns the value as Zoom sent it.
+func (v PhoneCallCompletedConnectType) String() string { return string(v) }
+
+// PhoneCallCompletedEvent is the value of the "event" member in the payloads of
+// phone.callee_call_element_completed, phone.callee_call_history_completed,
+// phone.caller_call_element_completed and 1 more events (at
+// object.call_elements[] in phone.callee_call_element_completed, and
+// elsewhere). Zoom's schema lists the values below; a value it does not list
+// still decodes, as it is.
+type PhoneCallCompletedEvent string
+
+// The values of PhoneCallCompletedEvent that Zoom's schema lists.
+const (
+	PhoneCallCompletedEventIncoming                      PhoneCallCompletedEvent = "incoming"
+	PhoneCallCompletedEventTransferFromZoomContactCenter PhoneCallCompletedEvent = "transfer_from_zoom_contact_center"
+	PhoneCallCompletedEventSharedLineIncoming            PhoneCallCompletedEvent = "shared_line_incoming"
+	PhoneCallCompletedEventOutgoing                      PhoneCallCompletedEvent = "outgoing"
+	PhoneCallCompletedEventCallMeOn                      PhoneCallCompletedEvent = "call_me_on"
+	PhoneCallCompletedEventOutgoingToZoomContactCenter   PhoneCallCompletedEvent = "outgoing_to_zoom_contact_center"
+	PhoneCallCompletedEventWarmTransfer                  PhoneCallCompletedEvent = "warm_transfer"
+	PhoneCallCompletedEventForward                       PhoneCallCompletedEvent = "forward"
+	PhoneCallCompletedEventRingToMember                  PhoneCallCompletedEvent = "ring_to_member"
+	PhoneCallCompletedEventOverflow                      PhoneCallCompletedEvent = "overflow"
+	PhoneCallCompletedEventDirectTransfer                PhoneCallCompletedEvent = "direct_transfer"
+	PhoneCallCompletedEventBarge                         PhoneCallCompletedEvent = "barge"
+	PhoneCallCompletedEventMonitor                       PhoneCallCompletedEvent = "monitor"
+	PhoneCallCompletedEventWhisper                       PhoneCallCompletedEvent = "whisper"
+	PhoneCallCompletedEventListen                        PhoneCallCompletedEvent = "listen"
+	PhoneCallCompletedEventTakeover                      PhoneCallCompletedEvent = "takeover"
+	PhoneCallCompletedEventConferenceBarge               PhoneCallCompletedEvent = "conference_barge"
+	PhoneCallCompletedEventPark                          PhoneCallCompletedEvent = "park"
+	PhoneCallCompletedEventTimeout                       PhoneCallCompletedEvent = "timeout"
+	PhoneCallCompletedEventParkPickUp                    PhoneCallCompletedEvent = "park_pick_up"
+	PhoneCallCompletedEventMerge                         PhoneCallCompletedEvent = "merge"
+	PhoneCallCompletedEventShared                        PhoneCallCompletedEvent = "shared"
+)
+
+// String returns the value as Zoom sent it.
+func (v PhoneCallCompletedEvent) String() string { return string(v) }
+
+// PhoneCallCompletedOperatorExtType is the value of the "operator_ext_type"
+// member in the payloads of phone.callee_call_element_completed,
+// phone.callee_call_history_completed, phone.caller_call_element_completed and
+// 1 more events (at object.call_elements[] in
+// phone.callee_call_element_completed, and elsewhere). Zoom's schema lists the
+// values below; a value it does not list still decodes, as it is.
+type PhoneCallCompletedOperatorExtType string
+
+// The values of PhoneCallCompletedOperatorExtType that Zoom's schema lists.
+const (
+	PhoneCallCompletedOperatorExtTypeUser             PhoneCallCompletedOperatorExtType = "user"
+	PhoneCallCompletedOperatorExtTypeCallQueue        PhoneCallCompletedOperatorExtType = "call_queue"
+	PhoneCallCompletedOperatorExtTypeAutoReceptionist PhoneCallCompletedOperatorExtType = "auto_receptionist"
+	PhoneCallCompletedOperatorExtTypeCommonArea       PhoneCallCompletedOperatorExtType = "common_area"
+	PhoneCallCompletedOperatorExtTypeZoomRoom         PhoneCallCompletedOperatorExtType = "zoom_room"
+	PhoneCallCompletedOperatorExtTypeCiscoRoom        PhoneCallCompletedOperatorExtType = "cisco_room"
+	PhoneCallCompletedOperatorExtTypeSharedLineGroup  PhoneCallCompletedOperatorExtType = "shared_line_group"
+	PhoneCallCompletedOperatorExtTypeGroupCallPickup  PhoneCallCompletedOperatorExtType = "group_call_pickup"
+	PhoneCallCompletedOperatorExtTypeExternalContact  PhoneCallCompletedOperatorExtType = "external_contact"
+)
+
+// String returns the value as Zoom sent it.
+func (v PhoneCallCompletedOperatorExtType) String() string { return string(v) }
+
+// PhoneCallCompletedRecordingType is the value of the "recording_type" member
+// in the payloads of phone.callee_call_element_completed,
+// phone.callee_call_history_completed, phone.caller_call_element_completed and
+// 1 more events (at object.call_elements[] in
+// phone.callee_call_element_completed, and elsewhere). Zoom's schema lists the
+// values below; a value it does not list still decodes, as it is.
+type PhoneCallCompletedRecordingType string
+
+// The values of PhoneCallCompletedRecordingType that Zoom's schema lists.
+const (
+	PhoneCallCompletedRecordingTypeAdHoc     PhoneCallCompletedRecordingType = "ad-hoc"
+	PhoneCallCompletedRecordingTypeAutomatic PhoneCallCompletedRecordingType = "automatic"
+)
+
+// String returns the value as Zoom sent it.
+func (v PhoneCallCompletedRecordingType) String() string { return string(v) }
+
+// PhoneCallCompletedResult is the value of the "result" member in the payloads
+// of phone.callee_call_element_completed, phone.callee_call_history_completed,
+// phone.caller_call_element_completed and 1 more events (at
+// object.call_elements[] in phone.callee_call_element_completed, and
+// elsewhere). Zoom's schema lists the values below; a value it does not list
+// still decodes, as it is.
+type PhoneCallCompletedResult string
+
+// The values of PhoneCallCompletedResult that Zoom's schema lists.
+const (
+	PhoneCallCompletedResultAnswered           PhoneCallCompletedResult = "answered"
+	PhoneCallCompletedResultAccepted           PhoneCallCompletedResult = "accepted"
+	PhoneCallCompletedResultPickedUp           PhoneCallCompletedResult = "picked_up"
+	PhoneCallCompletedResultConnected          PhoneCallCompletedResult = "connected"
+	PhoneCallCompletedResultSucceeded          PhoneCallCompletedResult = "succeeded"
+	PhoneCallCompletedResultVoicemail          PhoneCallCompletedResult = "voicemail"
+	PhoneCallCompletedResultHangUp             PhoneCallCompletedResult = "hang_up"
+	PhoneCallCompletedResultCanceled           PhoneCallCompletedResult = "canceled"
+	PhoneCallCompletedResultCallFailed         PhoneCallCompletedResult = "call_failed"
+	PhoneCallCompletedResultUnconnected        PhoneCallCompletedResult = "unconnected"
+	PhoneCallCompletedResultRejected           PhoneCallCompletedResult = "rejected"
+	PhoneCallCompletedResultBusy               PhoneCallCompletedResult = "busy"
+	PhoneCallCompletedResultRingTimeout        PhoneCallCompletedResult = "ring_timeout"
+	PhoneCallCompletedResultOverflowed         PhoneCallCompletedResult = "overflowed"
+	PhoneCallCompletedResultNoAnswer           PhoneCallCompletedResult = "no_answer"
+	PhoneCallCompletedResultInvalidKey         PhoneCallCompletedResult = "invalid_key"
+	PhoneCallCompletedResultInvalidOperation   PhoneCallCompletedResult = "invalid_operation"
+	PhoneCallCompletedResultAbandoned          PhoneCallCompletedResult = "abandoned"
+	PhoneCallCompletedResultSystemBlocked      PhoneCallCompletedResult = "system_blocked"
+	PhoneCallCompletedResultServiceUnavailable PhoneCallCompletedResult = "service_unavailable"
+)
+
+// String returns the value as Zoom sent it.
+func (v PhoneCallCompletedResult) String() string { return string(v) }
+
+// PhoneCallCompletedResultReason is the value of the "result_reason" member in
+// the payloads of phone.callee_call_element_completed,
+// phone.callee_call_history_completed, phone.caller_call_element_completed and
+// 1 more events (at object.call_elements[] in
+// phone.callee_call_element_completed, and elsewhere). Zoom's schema lists the
+// values below; a value it does not list still decodes, as it is.
+type PhoneCallCompletedResultReason string
+
+// The values of PhoneCallCompletedResultReason that Zoom's schema lists.
+const (
+	PhoneCallCompletedResultReasonAnsweredByOther PhoneCallCompletedResultReason = "answered_by_other"
+	PhoneCallCompletedResultReasonPickupByOther   PhoneCallCompletedResultReason = "pickup_by_other"
+	PhoneCallCompletedResultReasonCallOutByOther  PhoneCallCompletedResultReason = "call_out_by_other"
+)
+
+// String returns the value as Zoom sent it.
+func (v PhoneCallCompletedResultReason) String() string { return string(v) }
+
+// PhoneCallElementCompletedObject is the "object" object in the payloads of
+// phone.callee_call_element_completed and phone.caller_call_element_completed
+// (at object).
+type PhoneCallElementCompletedObject struct {
+	UserID       string                      `json:"user_id"`       // required
+	CallElements []PhoneCompletedCallElement `json:"call_elements"` // required
 }
 
-// PhoneFaxLog is an object shared by 2 events: "phone.fax_log_deleted" and
-// "phone.fax_log_permanently_deleted" (at object.fax_logs[] in
-// "phone.fax_log_deleted").
-type PhoneFaxLog struct {
-	FaxLogID string `json:"fax_log_id"` // required
+// PhoneCallElementDeletedObject is the "object" object in the
+// phone.call_element_deleted payload (at object).
+type PhoneCallElementDeletedObject struct {
+	UserID         string   `json:"user_id"` // required
+	MoveToTrash    bool     `json:"move_to_trash,omitempty"`
+	ExecuteTime    DateTime `json:"execute_time,omitempty"`
+	DeleteAll      bool     `json:"delete_all,omitempty"`
+	CallElementIDs []string `json:"call_element_ids,omitempty"`
 }
 
-// PhoneFaxLogObject is an object shared by 2 events: "phone.fax_log_deleted"
-// and "phone.fax_log_permanently_deleted" (at object in
-// "phone.fax_log_deleted").
-type PhoneFaxLogObject struct {
-	FaxLogs []PhoneFaxLog `json:"fax_logs"` // required
+// PhoneCallHistoryCompletedObject is the "object" object in the payloads of
+// phone.callee_call_history_completed and phone.caller_call_history_completed
+// (at object).
+type PhoneCallHistoryCompletedObject struct {
+	UserID   string                         `json:"user_id"`   // required
+	CallLogs []PhoneHistoryCompletedCallLog `json:"call_logs"` // required
 }
 
-// PhoneFaxObject is an object shared by 2 events: "phone.fax_received" and
-// "phone.fax_sent" (at object in "phone.fax_received").
-type PhoneFaxObject struct {
-	FaxLogID                string   `json:"fax_log_id"`              // required
-	FaxID                   string   `json:"fax_id"`                  // required
-	SiteID                  string   `json:"site_id"`                 // required
-	SiteName                string   `json:"site_name"`               // required
-	ExtensionID             string   `json:"extension_id"`            // required
-	ExtensionType           string   `json:"extension_type"`          // required; one of "user", "callQueue", "autoReceptionist", "commonArea", "sharedLineGroup"
-	Direction               string   `json:"direction"`               // required; one of "inbound", "outbound"
-	SenderExtensionID       string   `json:"sender_extension_id"`     // required
-	SenderExtensionType     string   `json:"sender_extension_type"`   // required; one of "user", "callQueue", "autoReceptionist", "commonArea", "sharedLineGroup"
-	SenderExtensionNumber   string   `json:"sender_extension_number"` // required
-	SenderName              string   `json:"sender_name"`             // required
-	SenderNumber            string   `json:"sender_number"`           // required
-	SenderType              string   `json:"sender_type"`             // required; one of "client", "ata", "pstn", "email", "openapi"
-	SenderLocation          string   `json:"sender_location,omitempty"`
-	ReceiverExtensionID     string   `json:"receiver_extension_id"`     // required
-	ReceiverExtensionType   string   `json:"receiver_extension_type"`   // required; one of "user", "callQueue", "autoReceptionist", "commonArea", "sharedLineGroup"
-	ReceiverExtensionNumber string   `json:"receiver_extension_number"` // required
-	ReceiverName            string   `json:"receiver_name"`             // required
-	ReceiverNumber          string   `json:"receiver_number"`           // required
-	ReceiverType            string   `json:"receiver_type"`             // required; one of "client", "ata", "pstn", "email", "openapi"
-	ReceiverLocation        string   `json:"receiver_location,omitempty"`
-	FileID                  string   `json:"file_id"`          // required
-	FilePagesCount          int      `json:"file_pages_count"` // required
-	Status                  string   `json:"status"`           // required; one of "failed", "processing", "submitted", "sent", "received"
-	CreateTime              DateTime `json:"create_time"`      // required
+// PhoneCallHistoryDeletedObject is the "object" object in the
+// phone.call_history_deleted payload (at object).
+type PhoneCallHistoryDeletedObject struct {
+	UserID      string   `json:"user_id"` // required
+	MoveToTrash bool     `json:"move_to_trash,omitempty"`
+	ExecuteTime DateTime `json:"execute_time,omitempty"`
+	DeleteAll   bool     `json:"delete_all,omitempty"`
+	CallLogIDs  []string `json:"call_log_ids,omitempty"`
 }
 
-// PhoneFeedbackDuration is an object shared by 2 events:
-// "phone.account_settings_updated" and "phone.group_settings_updated" (at
-// object.settings.display_call_feedback_survey.feedback_duration in
-// "phone.account_settings_updated").
-type PhoneFeedbackDuration struct {
-	Enable bool `json:"enable,omitempty"`
-	Min    int  `json:"min,omitempty"`
-	Max    int  `json:"max,omitempty"`
+// PhoneCallLogCompletedCalleeNumberSource is the value of the
+// "callee_number_source" member in the payloads of
+// phone.callee_call_log_completed and phone.caller_call_log_completed (at
+// object.call_logs[]). Zoom's schema lists the values below; a value it does
+// not list still decodes, as it is.
+type PhoneCallLogCompletedCalleeNumberSource string
+
+// The values of PhoneCallLogCompletedCalleeNumberSource that Zoom's schema lists.
+const (
+	PhoneCallLogCompletedCalleeNumberSourceInternal PhoneCallLogCompletedCalleeNumberSource = "internal"
+	PhoneCallLogCompletedCalleeNumberSourceExternal PhoneCallLogCompletedCalleeNumberSource = "external"
+	PhoneCallLogCompletedCalleeNumberSourceByop     PhoneCallLogCompletedCalleeNumberSource = "byop"
+)
+
+// String returns the value as Zoom sent it.
+func (v PhoneCallLogCompletedCalleeNumberSource) String() string { return string(v) }
+
+// PhoneCallLogCompletedCallerNumberSource is the value of the
+// "caller_number_source" member in the payloads of
+// phone.callee_call_log_completed and phone.caller_call_log_completed (at
+// object.call_logs[]). Zoom's schema lists the values below; a value it does
+// not list still decodes, as it is.
+type PhoneCallLogCompletedCallerNumberSource string
+
+// The values of PhoneCallLogCompletedCallerNumberSource that Zoom's schema lists.
+const (
+	PhoneCallLogCompletedCallerNumberSourceInternal PhoneCallLogCompletedCallerNumberSource = "internal"
+	PhoneCallLogCompletedCallerNumberSourceExternal PhoneCallLogCompletedCallerNumberSource = "external"
+	PhoneCallLogCompletedCallerNumberSourceByop     PhoneCallLogCompletedCallerNumberSource = "byop"
+)
+
+// String returns the value as Zoom sent it.
+func (v PhoneCallLogCompletedCallerNumberSource) String() string { return string(v) }
+
+// PhoneCallLogCompletedExtensionType is the value of the "extension_type"
+// member in the payloads of phone.callee_call_log_completed and
+// phone.caller_call_log_completed (at object.call_logs[].forwarded_by in
+// phone.callee_call_log_completed, and elsewhere). Zoom's schema lists the
+// values below; a value it does not list still decodes, as it is.
+type PhoneCallLogCompletedExtensionType string
+
+// The values of PhoneCallLogCompletedExtensionType that Zoom's schema lists.
+const (
+	PhoneCallLogCompletedExtensionTypeUser             PhoneCallLogCompletedExtensionType = "user"
+	PhoneCallLogCompletedExtensionTypeCallQueue        PhoneCallLogCompletedExtensionType = "callQueue"
+	PhoneCallLogCompletedExtensionTypeAutoReceptionist PhoneCallLogCompletedExtensionType = "autoReceptionist"
+	PhoneCallLogCompletedExtensionTypeSharedLineGroup  PhoneCallLogCompletedExtensionType = "sharedLineGroup"
+)
+
+// String returns the value as Zoom sent it.
+func (v PhoneCallLogCompletedExtensionType) String() string { return string(v) }
+
+// PhoneCallLogCompletedForwardedBy is the "forwarded_by" object in the payloads
+// of phone.callee_call_log_completed and phone.caller_call_log_completed (at
+// object.call_logs[].forwarded_by in phone.callee_call_log_completed, and
+// elsewhere).
+type PhoneCallLogCompletedForwardedBy struct {
+	ExtensionNumber ID                                 `json:"extension_number,omitempty"`
+	ExtensionType   PhoneCallLogCompletedExtensionType `json:"extension_type,omitempty"`
+	Location        string                             `json:"location,omitempty"`
+	Name            string                             `json:"name,omitempty"`
+	NumberType      int                                `json:"number_type,omitempty"`
+	PhoneNumber     ID                                 `json:"phone_number,omitempty"`
 }
 
-// PhoneFeedbackMos is an object shared by 2 events:
-// "phone.account_settings_updated" and "phone.group_settings_updated" (at
-// object.settings.display_call_feedback_survey.feedback_mos in
-// "phone.account_settings_updated").
-type PhoneFeedbackMos struct {
-	Enable bool   `json:"enable,omitempty"`
-	Min    string `json:"min,omitempty"`
-	Max    string `json:"max,omitempty"`
+// PhoneCallLogDeletedObject is the "object" object in the payloads of
+// phone.call_log_deleted and phone.call_log_permanently_deleted (at object).
+type PhoneCallLogDeletedObject struct {
+	UserID   string                `json:"user_id"`   // required
+	CallLogs []PhoneDeletedCallLog `json:"call_logs"` // required
 }
 
-// PhoneForwardTo is an object shared by 2 events:
-// "phone.account_settings_updated" and "phone.group_settings_updated" (at
-// object.settings.call_park.forward_to in "phone.account_settings_updated").
-type PhoneForwardTo struct {
-	DisplayName     string `json:"display_name,omitempty"`
-	ExtensionID     string `json:"extension_id,omitempty"`
-	ExtensionNumber ID     `json:"extension_number,omitempty"`
-	ExtensionType   string `json:"extension_type,omitempty"` // one of "user", "zoomRoom", "commonArea", "ciscoRoom/polycomRoom", "autoReceptionist", "callQueue", "sharedLineGroup"
-	ID              ID     `json:"id,omitempty"`
+// PhoneCallee is the "callee" object in the payloads of phone.callee_hold,
+// phone.callee_missed, phone.callee_rejected and 1 more events (at
+// object.callee).
+type PhoneCallee struct {
+	ExtensionID     string              `json:"extension_id,omitempty"`
+	ExtensionType   PhoneExtensionType  `json:"extension_type,omitempty"`
+	UserID          string              `json:"user_id,omitempty"`
+	PhoneNumber     ID                  `json:"phone_number"` // required
+	AccountCode     string              `json:"account_code,omitempty"`
+	ExtensionNumber ID                  `json:"extension_number,omitempty"`
+	Timezone        string              `json:"timezone,omitempty"`
+	DeviceID        string              `json:"device_id,omitempty"`
+	ConnectionType  PhoneConnectionType `json:"connection_type,omitempty"`
 }
 
-// PhoneForwardedBy is an object shared by 4 events: "phone.callee_answered",
-// "phone.callee_ended", "phone.callee_missed" and 1 more (at
-// object.forwarded_by in "phone.callee_answered").
-type PhoneForwardedBy struct {
+// PhoneCalleeAnsweredCaller is the "caller" object in the phone.callee_answered
+// payload (at object.caller).
+type PhoneCalleeAnsweredCaller struct {
+	ExtensionID     string              `json:"extension_id,omitempty"`
+	ExtensionType   PhoneExtensionType  `json:"extension_type,omitempty"`
+	Name            string              `json:"name,omitempty"`
+	PhoneNumber     ID                  `json:"phone_number,omitempty"`
+	ExtensionNumber ID                  `json:"extension_number,omitempty"`
+	ConnectionType  PhoneConnectionType `json:"connection_type,omitempty"`
+}
+
+// PhoneCalleeAnsweredObject is the "object" object in the phone.callee_answered
+// payload (at object).
+type PhoneCalleeAnsweredObject struct {
+	CallID              string                         `json:"call_id"`            // required
+	Callee              PhoneAnsweredCallee            `json:"callee"`             // required
+	Caller              PhoneCalleeAnsweredCaller      `json:"caller"`             // required
+	RingingStartTime    DateTime                       `json:"ringing_start_time"` // required
+	AnswerStartTime     DateTime                       `json:"answer_start_time"`  // required
+	ForwardedBy         PhoneCalleeForwardedBy         `json:"forwarded_by"`
+	RedirectForwardedBy PhoneCalleeRedirectForwardedBy `json:"redirect_forwarded_by"`
+}
+
+// PhoneCalleeCallLogCompletedObject is the "object" object in the
+// phone.callee_call_log_completed payload (at object).
+type PhoneCalleeCallLogCompletedObject struct {
+	UserID   string                        `json:"user_id"`   // required
+	CallLogs []PhoneCalleeCompletedCallLog `json:"call_logs"` // required
+}
+
+// PhoneCalleeCaller is the "caller" object in the payloads of
+// phone.callee_hold, phone.callee_missed, phone.callee_mute and 2 more events
+// (at object.caller).
+type PhoneCalleeCaller struct {
+	ExtensionID     string              `json:"extension_id,omitempty"`
+	ExtensionType   PhoneExtensionType  `json:"extension_type,omitempty"`
+	PhoneNumber     ID                  `json:"phone_number"` // required
+	UserID          string              `json:"user_id,omitempty"`
+	AccountCode     string              `json:"account_code,omitempty"`
+	ExtensionNumber ID                  `json:"extension_number,omitempty"`
+	Timezone        string              `json:"timezone,omitempty"`
+	ConnectionType  PhoneConnectionType `json:"connection_type,omitempty"`
+}
+
+// PhoneCalleeCompletedCallLog is an element of the "call_logs" array in the
+// phone.callee_call_log_completed payload (at object.call_logs[]).
+type PhoneCalleeCompletedCallLog struct {
+	ID                   ID                                      `json:"id"` // required
+	CallerUserID         string                                  `json:"caller_user_id,omitempty"`
+	CallerNumber         ID                                      `json:"caller_number"`      // required
+	CallerNumberType     int                                     `json:"caller_number_type"` // required; one of 1, 2
+	CallerNumberSource   PhoneCallLogCompletedCallerNumberSource `json:"caller_number_source,omitempty"`
+	CallerName           string                                  `json:"caller_name,omitempty"`
+	CallerLocation       string                                  `json:"caller_location,omitempty"`
+	CallerDIDNumber      ID                                      `json:"caller_did_number,omitempty"`
+	CallerCountryCode    string                                  `json:"caller_country_code,omitempty"`
+	CallerCountryIsoCode string                                  `json:"caller_country_iso_code,omitempty"`
+	CalleeUserID         string                                  `json:"callee_user_id,omitempty"`
+	CalleeNumber         ID                                      `json:"callee_number"`      // required
+	CalleeNumberType     int                                     `json:"callee_number_type"` // required; one of 1, 2
+	CalleeNumberSource   PhoneCallLogCompletedCalleeNumberSource `json:"callee_number_source,omitempty"`
+	CalleeName           string                                  `json:"callee_name,omitempty"`
+	CalleeLocation       string                                  `json:"callee_location,omitempty"`
+	CalleeDIDNumber      ID                                      `json:"callee_did_number,omitempty"`
+	CalleeCountryCode    string                                  `json:"callee_country_code,omitempty"`
+	CalleeCountryIsoCode string                                  `json:"callee_country_iso_code,omitempty"`
+	Duration             int                                     `json:"duration,omitempty"`
+	Result               string                                  `json:"result"`    // required
+	DateTime             DateTime                                `json:"date_time"` // required
+	Path                 string                                  `json:"path"`      // required
+	Site                 PhoneCompletedSite                      `json:"site"`
+	HasRecording         bool                                    `json:"has_recording,omitempty"`
+	RecordingID          string                                  `json:"recording_id,omitempty"`
+	RecordingType        string                                  `json:"recording_type,omitempty"`
+	HasVoicemail         bool                                    `json:"has_voicemail"` // required
+	CallID               string                                  `json:"call_id"`       // required
+	ClientCode           string                                  `json:"client_code,omitempty"`
+	CallType             PhoneLogCompletedCallType               `json:"call_type,omitempty"`
+	CallEndTime          DateTime                                `json:"call_end_time,omitempty"`
+	Direction            PhoneDirection                          `json:"direction,omitempty"`
+	AnswerStartTime      DateTime                                `json:"answer_start_time,omitempty"`
+	WaitingTime          int                                     `json:"waiting_time,omitempty"`
+	ForwardedTo          PhoneCallLogCompletedForwardedBy        `json:"forwarded_to"`
+	ForwardedBy          PhoneCallLogCompletedForwardedBy        `json:"forwarded_by"`
+	HoldTime             int                                     `json:"hold_time,omitempty"`
+	Department           string                                  `json:"department,omitempty"`
+	CostCenter           string                                  `json:"cost_center,omitempty"`
+}
+
+// PhoneCalleeEndedCaller is the "caller" object in the phone.callee_ended
+// payload (at object.caller).
+type PhoneCalleeEndedCaller struct {
+	ExtensionID     string              `json:"extension_id,omitempty"`
+	ExtensionType   PhoneExtensionType  `json:"extension_type,omitempty"`
+	PhoneNumber     ID                  `json:"phone_number,omitempty"`
+	UserID          string              `json:"user_id,omitempty"`
+	ExtensionNumber ID                  `json:"extension_number,omitempty"`
+	Timezone        string              `json:"timezone,omitempty"`
+	ConnectionType  PhoneConnectionType `json:"connection_type,omitempty"`
+}
+
+// PhoneCalleeEndedObject is the "object" object in the phone.callee_ended
+// payload (at object).
+type PhoneCalleeEndedObject struct {
+	CallID              string                         `json:"call_id"`            // required
+	Callee              PhoneEndedCallee               `json:"callee"`             // required
+	Caller              PhoneCalleeEndedCaller         `json:"caller"`             // required
+	RingingStartTime    DateTime                       `json:"ringing_start_time"` // required
+	AnswerStartTime     DateTime                       `json:"answer_start_time,omitempty"`
+	CallEndTime         DateTime                       `json:"call_end_time"` // required
+	ForwardedBy         PhoneCalleeForwardedBy         `json:"forwarded_by"`
+	RedirectForwardedBy PhoneCalleeRedirectForwardedBy `json:"redirect_forwarded_by"`
+}
+
+// PhoneCalleeForwardedBy is the "forwarded_by" object in the payloads of
+// phone.callee_answered, phone.callee_ended, phone.callee_missed and 1 more
+// events (at object.forwarded_by).
+type PhoneCalleeForwardedBy struct {
 	Name            string `json:"name,omitempty"`
 	ExtensionNumber ID     `json:"extension_number,omitempty"`
 	ExtensionType   string `json:"extension_type,omitempty"`
 }
 
-// PhoneForwardedTo is the object at object.call_logs[].forwarded_to in the
-// "phone.caller_call_log_completed" event.
-type PhoneForwardedTo struct {
-	ExtensionNumber ID     `json:"extension_number,omitempty"`
-	ExtensionType   string `json:"extension_type,omitempty"` // one of "user", "callQueue", "autoReceptionist", "sharedLineGroup", "pstn"
-	Location        string `json:"location,omitempty"`
+// PhoneCalleeMeetingInvitingObject is the "object" object in the
+// phone.callee_meeting_inviting payload (at object).
+type PhoneCalleeMeetingInvitingObject struct {
+	CallID    string                  `json:"call_id"` // required
+	Callee    PhoneObjectCallee       `json:"callee"`  // required
+	Caller    PhoneCalleeObjectCaller `json:"caller"`  // required
+	MeetingID string                  `json:"meeting_id,omitempty"`
+	DateTime  DateTime                `json:"date_time"` // required
+}
+
+// PhoneCalleeMissedObject is the "object" object in the phone.callee_missed
+// payload (at object).
+type PhoneCalleeMissedObject struct {
+	CallID              string                         `json:"call_id"`            // required
+	Callee              PhoneCallee                    `json:"callee"`             // required
+	Caller              PhoneCalleeCaller              `json:"caller"`             // required
+	RingingStartTime    DateTime                       `json:"ringing_start_time"` // required
+	CallEndTime         DateTime                       `json:"call_end_time"`      // required
+	ForwardedBy         PhoneCalleeForwardedBy         `json:"forwarded_by"`
+	RedirectForwardedBy PhoneCalleeRedirectForwardedBy `json:"redirect_forwarded_by"`
+	HandupResult        string                         `json:"handup_result,omitempty"`
+}
+
+// PhoneCalleeMuteExtensionType is the value of the "extension_type" member in
+// the phone.callee_mute payload (at object.callee). Zoom's schema lists the
+// values below; a value it does not list still decodes, as it is.
+type PhoneCalleeMuteExtensionType string
+
+// The values of PhoneCalleeMuteExtensionType that Zoom's schema lists.
+const (
+	PhoneCalleeMuteExtensionTypeUser                 PhoneCalleeMuteExtensionType = "user"
+	PhoneCalleeMuteExtensionTypeCallQueue            PhoneCalleeMuteExtensionType = "callQueue"
+	PhoneCalleeMuteExtensionTypeAutoReceptionist     PhoneCalleeMuteExtensionType = "autoReceptionist"
+	PhoneCalleeMuteExtensionTypeCommonArea           PhoneCalleeMuteExtensionType = "commonArea"
+	PhoneCalleeMuteExtensionTypeCommonAreaPhone      PhoneCalleeMuteExtensionType = "commonAreaPhone"
+	PhoneCalleeMuteExtensionTypeSharedLineGroup      PhoneCalleeMuteExtensionType = "sharedLineGroup"
+	PhoneCalleeMuteExtensionTypeZoomRoom             PhoneCalleeMuteExtensionType = "zoomRoom"
+	PhoneCalleeMuteExtensionTypeCiscoRoomPolycomRoom PhoneCalleeMuteExtensionType = "ciscoRoom/PolycomRoom"
+	PhoneCalleeMuteExtensionTypeContactCenter        PhoneCalleeMuteExtensionType = "contactCenter"
+)
+
+// String returns the value as Zoom sent it.
+func (v PhoneCalleeMuteExtensionType) String() string { return string(v) }
+
+// PhoneCalleeMuteObject is the "object" object in the phone.callee_mute payload
+// (at object).
+type PhoneCalleeMuteObject struct {
+	CallID   string            `json:"call_id"`   // required
+	Callee   PhoneMuteCallee   `json:"callee"`    // required
+	Caller   PhoneCalleeCaller `json:"caller"`    // required
+	DateTime DateTime          `json:"date_time"` // required
+}
+
+// PhoneCalleeObject is the "object" object in the payloads of phone.callee_hold
+// and phone.callee_unmute (at object).
+type PhoneCalleeObject struct {
+	CallID   string            `json:"call_id"`   // required
+	Callee   PhoneCallee       `json:"callee"`    // required
+	Caller   PhoneCalleeCaller `json:"caller"`    // required
+	DateTime DateTime          `json:"date_time"` // required
+}
+
+// PhoneCalleeObjectCaller is the "caller" object in the payloads of
+// phone.callee_meeting_inviting and phone.callee_parked (at object.caller).
+type PhoneCalleeObjectCaller struct {
+	ExtensionID     string              `json:"extension_id,omitempty"`
+	ExtensionType   PhoneExtensionType  `json:"extension_type,omitempty"`
+	PhoneNumber     ID                  `json:"phone_number"` // required
+	UserID          string              `json:"user_id,omitempty"`
+	ExtensionNumber ID                  `json:"extension_number,omitempty"`
+	Timezone        string              `json:"timezone,omitempty"`
+	ConnectionType  PhoneConnectionType `json:"connection_type,omitempty"`
+}
+
+// PhoneCalleeParkedObject is the "object" object in the phone.callee_parked
+// payload (at object).
+type PhoneCalleeParkedObject struct {
+	CallID            string                  `json:"call_id"` // required
+	Callee            PhoneObjectCallee       `json:"callee"`  // required
+	Caller            PhoneCalleeObjectCaller `json:"caller"`  // required
+	ParkCode          string                  `json:"park_code,omitempty"`
+	ParkFailureReason string                  `json:"park_failure_reason,omitempty"`
+	DateTime          DateTime                `json:"date_time"` // required
+}
+
+// PhoneCalleeRedirectForwardedBy is the "redirect_forwarded_by" object in the
+// payloads of phone.callee_answered, phone.callee_ended, phone.callee_missed
+// and 1 more events (at object.redirect_forwarded_by).
+type PhoneCalleeRedirectForwardedBy struct {
 	Name            string `json:"name,omitempty"`
-	NumberType      int    `json:"number_type,omitempty"`
-	PhoneNumber     string `json:"phone_number,omitempty"`
+	ExtensionNumber ID     `json:"extension_number,omitempty"`
+	PhoneNumber     ID     `json:"phone_number,omitempty"`
+	ExtensionType   string `json:"extension_type,omitempty"`
 }
 
-// PhoneGenericDeviceProvisionObject is the object at object in the
-// "phone.generic_device_provision" event.
+// PhoneCalleeRejectedObject is the "object" object in the phone.callee_rejected
+// payload (at object).
+type PhoneCalleeRejectedObject struct {
+	CallID           string            `json:"call_id"`            // required
+	Callee           PhoneCallee       `json:"callee"`             // required
+	Caller           PhoneCalleeCaller `json:"caller"`             // required
+	RingingStartTime DateTime          `json:"ringing_start_time"` // required
+	CallEndTime      DateTime          `json:"call_end_time"`      // required
+	HandupResult     string            `json:"handup_result,omitempty"`
+}
+
+// PhoneCalleeRingingObject is the "object" object in the phone.callee_ringing
+// payload (at object).
+type PhoneCalleeRingingObject struct {
+	CallID              string                         `json:"call_id"`            // required
+	Callee              PhoneRingingCallee             `json:"callee"`             // required
+	Caller              PhoneCaller                    `json:"caller"`             // required
+	RingingStartTime    DateTime                       `json:"ringing_start_time"` // required
+	ForwardedBy         PhoneCalleeForwardedBy         `json:"forwarded_by"`
+	RedirectForwardedBy PhoneCalleeRedirectForwardedBy `json:"redirect_forwarded_by"`
+}
+
+// PhoneCalleeUnholdCaller is the "caller" object in the phone.callee_unhold
+// payload (at object.caller).
+type PhoneCalleeUnholdCaller struct {
+	ExtensionID     string              `json:"extension_id,omitempty"`
+	ExtensionType   string              `json:"extension_type,omitempty"` // one of "user", "callQueue", "autoReceptionist", "commonArea", "commonAreaPhone", "sharedLineGroup", "zoomRoom", "ciscoRoom/PolycomRoom", ... (13 values)
+	PhoneNumber     ID                  `json:"phone_number,omitempty"`
+	UserID          string              `json:"user_id,omitempty"`
+	AccountCode     string              `json:"account_code,omitempty"`
+	ExtensionNumber ID                  `json:"extension_number,omitempty"`
+	Timezone        string              `json:"timezone,omitempty"`
+	ConnectionType  PhoneConnectionType `json:"connection_type,omitempty"`
+}
+
+// PhoneCalleeUnholdObject is the "object" object in the phone.callee_unhold
+// payload (at object).
+type PhoneCalleeUnholdObject struct {
+	CallID   string                  `json:"call_id"`   // required
+	Callee   PhoneUnholdCallee       `json:"callee"`    // required
+	Caller   PhoneCalleeUnholdCaller `json:"caller"`    // required
+	DateTime DateTime                `json:"date_time"` // required
+}
+
+// PhoneCaller is the "caller" object in the payloads of phone.callee_ringing,
+// phone.caller_connected and phone.caller_ringing (at object.caller in
+// phone.callee_ringing, and elsewhere).
+type PhoneCaller struct {
+	ExtensionID     string              `json:"extension_id,omitempty"`
+	ExtensionType   PhoneExtensionType  `json:"extension_type,omitempty"`
+	Name            string              `json:"name,omitempty"`
+	PhoneNumber     ID                  `json:"phone_number,omitempty"`
+	AccountCode     string              `json:"account_code,omitempty"`
+	ExtensionNumber ID                  `json:"extension_number,omitempty"`
+	ConnectionType  PhoneConnectionType `json:"connection_type,omitempty"`
+}
+
+// PhoneCallerCallLogCompletedExtensionType is the value of the "extension_type"
+// member in the phone.caller_call_log_completed payload (at
+// object.call_logs[].forwarded_to). Zoom's schema lists the values below; a
+// value it does not list still decodes, as it is.
+type PhoneCallerCallLogCompletedExtensionType string
+
+// The values of PhoneCallerCallLogCompletedExtensionType that Zoom's schema lists.
+const (
+	PhoneCallerCallLogCompletedExtensionTypeUser             PhoneCallerCallLogCompletedExtensionType = "user"
+	PhoneCallerCallLogCompletedExtensionTypeCallQueue        PhoneCallerCallLogCompletedExtensionType = "callQueue"
+	PhoneCallerCallLogCompletedExtensionTypeAutoReceptionist PhoneCallerCallLogCompletedExtensionType = "autoReceptionist"
+	PhoneCallerCallLogCompletedExtensionTypeSharedLineGroup  PhoneCallerCallLogCompletedExtensionType = "sharedLineGroup"
+	PhoneCallerCallLogCompletedExtensionTypePSTN             PhoneCallerCallLogCompletedExtensionType = "pstn"
+)
+
+// String returns the value as Zoom sent it.
+func (v PhoneCallerCallLogCompletedExtensionType) String() string { return string(v) }
+
+// PhoneCallerCallLogCompletedForwardedTo is the "forwarded_to" object in the
+// phone.caller_call_log_completed payload (at object.call_logs[].forwarded_to).
+type PhoneCallerCallLogCompletedForwardedTo struct {
+	ExtensionNumber ID                                       `json:"extension_number,omitempty"`
+	ExtensionType   PhoneCallerCallLogCompletedExtensionType `json:"extension_type,omitempty"`
+	Location        string                                   `json:"location,omitempty"`
+	Name            string                                   `json:"name,omitempty"`
+	NumberType      int                                      `json:"number_type,omitempty"`
+	PhoneNumber     ID                                       `json:"phone_number,omitempty"`
+}
+
+// PhoneCallerCallLogCompletedObject is the "object" object in the
+// phone.caller_call_log_completed payload (at object).
+type PhoneCallerCallLogCompletedObject struct {
+	UserID   string                        `json:"user_id"`   // required
+	CallLogs []PhoneCallerCompletedCallLog `json:"call_logs"` // required
+}
+
+// PhoneCallerCallee is the "callee" object in the payloads of
+// phone.caller_ended, phone.caller_hold and phone.caller_unhold (at
+// object.callee).
+type PhoneCallerCallee struct {
+	ExtensionID     string              `json:"extension_id,omitempty"`
+	ExtensionType   PhoneExtensionType  `json:"extension_type,omitempty"`
+	UserID          string              `json:"user_id,omitempty"`
+	PhoneNumber     ID                  `json:"phone_number,omitempty"`
+	AccountCode     string              `json:"account_code,omitempty"`
+	ExtensionNumber ID                  `json:"extension_number,omitempty"`
+	Timezone        string              `json:"timezone,omitempty"`
+	ConnectionType  PhoneConnectionType `json:"connection_type,omitempty"`
+}
+
+// PhoneCallerCompletedCallLog is an element of the "call_logs" array in the
+// phone.caller_call_log_completed payload (at object.call_logs[]).
+type PhoneCallerCompletedCallLog struct {
+	ID                   ID                                      `json:"id"`                 // required
+	CallerNumber         ID                                      `json:"caller_number"`      // required
+	CallerNumberType     int                                     `json:"caller_number_type"` // required; one of 1, 2
+	CallerNumberSource   PhoneCallLogCompletedCallerNumberSource `json:"caller_number_source,omitempty"`
+	CallerName           string                                  `json:"caller_name,omitempty"`
+	CallerLocation       string                                  `json:"caller_location,omitempty"`
+	CallerDIDNumber      ID                                      `json:"caller_did_number,omitempty"`
+	CallerCountryCode    string                                  `json:"caller_country_code,omitempty"`
+	CallerCountryIsoCode string                                  `json:"caller_country_iso_code,omitempty"`
+	CalleeNumber         ID                                      `json:"callee_number"`      // required
+	CalleeNumberType     int                                     `json:"callee_number_type"` // required; one of 1, 2, 3
+	CalleeNumberSource   PhoneCallLogCompletedCalleeNumberSource `json:"callee_number_source,omitempty"`
+	CalleeName           string                                  `json:"callee_name,omitempty"`
+	CalleeLocation       string                                  `json:"callee_location,omitempty"`
+	CalleeDIDNumber      ID                                      `json:"callee_did_number,omitempty"`
+	CalleeCountryCode    string                                  `json:"callee_country_code,omitempty"`
+	CalleeCountryIsoCode string                                  `json:"callee_country_iso_code,omitempty"`
+	Duration             int                                     `json:"duration,omitempty"`
+	Result               string                                  `json:"result"`    // required
+	DateTime             DateTime                                `json:"date_time"` // required
+	Path                 string                                  `json:"path"`      // required
+	Site                 PhoneCompletedSite                      `json:"site"`
+	HasRecording         bool                                    `json:"has_recording,omitempty"`
+	RecordingID          string                                  `json:"recording_id,omitempty"`
+	RecordingType        string                                  `json:"recording_type,omitempty"`
+	HasVoicemail         bool                                    `json:"has_voicemail"` // required
+	CallID               string                                  `json:"call_id"`       // required
+	ClientCode           string                                  `json:"client_code,omitempty"`
+	CallType             PhoneLogCompletedCallType               `json:"call_type"` // required
+	CallEndTime          DateTime                                `json:"call_end_time,omitempty"`
+	Direction            PhoneDirection                          `json:"direction,omitempty"`
+	ForwardedTo          PhoneCallerCallLogCompletedForwardedTo  `json:"forwarded_to"`
+	ForwardedBy          PhoneCallLogCompletedForwardedBy        `json:"forwarded_by"`
+	HoldTime             int                                     `json:"hold_time,omitempty"`
+	Department           string                                  `json:"department,omitempty"`
+	CostCenter           string                                  `json:"cost_center,omitempty"`
+}
+
+// PhoneCallerConnectedObject is the "object" object in the
+// phone.caller_connected payload (at object).
+type PhoneCallerConnectedObject struct {
+	CallID             string               `json:"call_id"`              // required
+	Caller             PhoneConnectedCaller `json:"caller"`               // required
+	Callee             PhoneCaller          `json:"callee"`               // required
+	RingingStartTime   DateTime             `json:"ringing_start_time"`   // required
+	ConnectedStartTime DateTime             `json:"connected_start_time"` // required
+}
+
+// PhoneCallerEndedObject is the "object" object in the phone.caller_ended
+// payload (at object).
+type PhoneCallerEndedObject struct {
+	CallID           string            `json:"call_id"`            // required
+	Callee           PhoneCallerCallee `json:"callee"`             // required
+	Caller           PhoneObjectCaller `json:"caller"`             // required
+	RingingStartTime DateTime          `json:"ringing_start_time"` // required
+	AnswerStartTime  DateTime          `json:"answer_start_time,omitempty"`
+	CallEndTime      DateTime          `json:"call_end_time"` // required
+	HandupResult     string            `json:"handup_result,omitempty"`
+}
+
+// PhoneCallerMeetingInvitingCallee is the "callee" object in the
+// phone.caller_meeting_inviting payload (at object.callee).
+type PhoneCallerMeetingInvitingCallee struct {
+	ExtensionID     string              `json:"extension_id,omitempty"`
+	ExtensionType   PhoneExtensionType  `json:"extension_type,omitempty"`
+	UserID          string              `json:"user_id,omitempty"`
+	PhoneNumber     ID                  `json:"phone_number"` // required
+	ExtensionNumber ID                  `json:"extension_number,omitempty"`
+	Timezone        string              `json:"timezone,omitempty"`
+	ConnectionType  PhoneConnectionType `json:"connection_type,omitempty"`
+}
+
+// PhoneCallerMeetingInvitingObject is the "object" object in the
+// phone.caller_meeting_inviting payload (at object).
+type PhoneCallerMeetingInvitingObject struct {
+	CallID    string                           `json:"call_id"` // required
+	Callee    PhoneCallerMeetingInvitingCallee `json:"callee"`  // required
+	Caller    PhoneMeetingInvitingCaller       `json:"caller"`  // required
+	MeetingID string                           `json:"meeting_id,omitempty"`
+	DateTime  DateTime                         `json:"date_time"` // required
+}
+
+// PhoneCallerMuteObject is the "object" object in the payloads of
+// phone.caller_mute and phone.caller_unmute (at object).
+type PhoneCallerMuteObject struct {
+	CallID   string                  `json:"call_id"`   // required
+	Callee   PhoneCallerObjectCallee `json:"callee"`    // required
+	Caller   PhoneObjectCaller       `json:"caller"`    // required
+	DateTime DateTime                `json:"date_time"` // required
+}
+
+// PhoneCallerObject is the "object" object in the payloads of phone.caller_hold
+// and phone.caller_unhold (at object).
+type PhoneCallerObject struct {
+	CallID   string                `json:"call_id"`   // required
+	Callee   PhoneCallerCallee     `json:"callee"`    // required
+	Caller   PhoneHoldObjectCaller `json:"caller"`    // required
+	DateTime DateTime              `json:"date_time"` // required
+}
+
+// PhoneCallerObjectCallee is the "callee" object in the payloads of
+// phone.caller_mute and phone.caller_unmute (at object.callee).
+type PhoneCallerObjectCallee struct {
+	ExtensionID     string              `json:"extension_id,omitempty"`
+	ExtensionType   PhoneExtensionType  `json:"extension_type,omitempty"`
+	UserID          string              `json:"user_id,omitempty"`
+	PhoneNumber     ID                  `json:"phone_number"` // required
+	AccountCode     string              `json:"account_code,omitempty"`
+	ExtensionNumber ID                  `json:"extension_number,omitempty"`
+	Timezone        string              `json:"timezone,omitempty"`
+	ConnectionType  PhoneConnectionType `json:"connection_type,omitempty"`
+}
+
+// PhoneCallerRingingObject is the "object" object in the phone.caller_ringing
+// payload (at object).
+type PhoneCallerRingingObject struct {
+	CallID           string             `json:"call_id"`            // required
+	Caller           PhoneRingingCallee `json:"caller"`             // required
+	Callee           PhoneCaller        `json:"callee"`             // required
+	RingingStartTime DateTime           `json:"ringing_start_time"` // required
+}
+
+// PhoneCompletedCallElement is an element of the "call_elements" array in the
+// payloads of phone.callee_call_element_completed and
+// phone.caller_call_element_completed (at object.call_elements[]).
+type PhoneCompletedCallElement struct {
+	CallElementID         string                            `json:"call_element_id"`   // required
+	CallHistoryUUID       string                            `json:"call_history_uuid"` // required
+	CallID                string                            `json:"call_id"`           // required
+	GroupID               string                            `json:"group_id,omitempty"`
+	ConnectType           PhoneCallCompletedConnectType     `json:"connect_type,omitempty"`
+	CallType              PhoneCompletedCallType            `json:"call_type,omitempty"`
+	Direction             PhoneDirection                    `json:"direction,omitempty"`
+	HideCallerID          bool                              `json:"hide_caller_id,omitempty"`
+	EndToEnd              bool                              `json:"end_to_end,omitempty"`
+	CallerExtID           string                            `json:"caller_ext_id,omitempty"`
+	CallerName            string                            `json:"caller_name,omitempty"`
+	CallerEmail           string                            `json:"caller_email,omitempty"`
+	CallerEmployeeID      string                            `json:"caller_employee_id,omitempty"`
+	CallerDIDNumber       ID                                `json:"caller_did_number,omitempty"`
+	CallerExtNumber       ID                                `json:"caller_ext_number,omitempty"`
+	CallerExtType         PhoneCallCompletedCallerExtType   `json:"caller_ext_type,omitempty"`
+	CallerNumberType      string                            `json:"caller_number_type,omitempty"` // one of "zoom_pstn", "zoom_toll_free_number", "external_pstn", "external_contact", "byoc", "byop", "3rd_party_contact_center", "zoom_service_number", ... (13 values)
+	CallerDevicePrivateIP string                            `json:"caller_device_private_ip,omitempty"`
+	CallerDevicePublicIP  string                            `json:"caller_device_public_ip,omitempty"`
+	CallerDeviceType      string                            `json:"caller_device_type,omitempty"`
+	CallerCountryIsoCode  string                            `json:"caller_country_iso_code,omitempty"`
+	CallerCountryCode     string                            `json:"caller_country_code,omitempty"`
+	CallerSiteID          string                            `json:"caller_site_id,omitempty"`
+	CallerDepartment      string                            `json:"caller_department,omitempty"`
+	CallerCostCenter      string                            `json:"caller_cost_center,omitempty"`
+	CalleeExtID           string                            `json:"callee_ext_id,omitempty"`
+	CalleeName            string                            `json:"callee_name,omitempty"`
+	CalleeDIDNumber       ID                                `json:"callee_did_number,omitempty"`
+	CalleeExtNumber       ID                                `json:"callee_ext_number,omitempty"`
+	CalleeEmail           string                            `json:"callee_email,omitempty"`
+	CalleeEmployeeID      string                            `json:"callee_employee_id,omitempty"`
+	CalleeExtType         PhoneCallCompletedCalleeExtType   `json:"callee_ext_type,omitempty"`
+	CalleeNumberType      string                            `json:"callee_number_type,omitempty"` // one of "zoom_pstn", "zoom_toll_free_number", "external_pstn", "external_contact", "byoc", "byop", "3rd_party_contact_center", "zoom_service_number", ... (13 values)
+	CalleeDevicePrivateIP string                            `json:"callee_device_private_ip,omitempty"`
+	CalleeDevicePublicIP  string                            `json:"callee_device_public_ip,omitempty"`
+	CalleeDeviceType      string                            `json:"callee_device_type,omitempty"`
+	CalleeCountryIsoCode  string                            `json:"callee_country_iso_code,omitempty"`
+	CalleeCountryCode     string                            `json:"callee_country_code,omitempty"`
+	CalleeSiteID          string                            `json:"callee_site_id,omitempty"`
+	CalleeDepartment      string                            `json:"callee_department,omitempty"`
+	CalleeCostCenter      string                            `json:"callee_cost_center,omitempty"`
+	StartTime             DateTime                          `json:"start_time"` // required
+	AnswerTime            DateTime                          `json:"answer_time,omitempty"`
+	EndTime               DateTime                          `json:"end_time,omitempty"`
+	Event                 PhoneCallCompletedEvent           `json:"event,omitempty"`
+	Result                PhoneCallCompletedResult          `json:"result"` // required
+	ResultReason          PhoneCallCompletedResultReason    `json:"result_reason,omitempty"`
+	OperatorExtNumber     ID                                `json:"operator_ext_number,omitempty"`
+	OperatorExtID         string                            `json:"operator_ext_id,omitempty"`
+	OperatorExtType       PhoneCallCompletedOperatorExtType `json:"operator_ext_type,omitempty"`
+	OperatorName          string                            `json:"operator_name,omitempty"`
+	RecordingID           string                            `json:"recording_id,omitempty"`
+	RecordingType         PhoneCallCompletedRecordingType   `json:"recording_type,omitempty"`
+	VoicemailID           string                            `json:"voicemail_id,omitempty"`
+	TalkTime              int                               `json:"talk_time,omitempty"`
+	HoldTime              int                               `json:"hold_time,omitempty"`
+	WaitTime              int                               `json:"wait_time,omitempty"`
+}
+
+// PhoneCompletedCallType is the value of the "call_type" member in the payloads
+// of phone.callee_call_element_completed, phone.callee_call_history_completed,
+// phone.caller_call_element_completed and 1 more events (at
+// object.call_elements[] in phone.callee_call_element_completed, and
+// elsewhere). Zoom's schema lists the values below; a value it does not list
+// still decodes, as it is.
+type PhoneCompletedCallType string
+
+// The values of PhoneCompletedCallType that Zoom's schema lists.
+const (
+	PhoneCompletedCallTypeGeneral   PhoneCompletedCallType = "general"
+	PhoneCompletedCallTypeEmergency PhoneCompletedCallType = "emergency"
+)
+
+// String returns the value as Zoom sent it.
+func (v PhoneCompletedCallType) String() string { return string(v) }
+
+// PhoneCompletedRecording is an element of the "recordings" array in the
+// payloads of phone.recording_completed and
+// phone.recording_completed_for_access_member (at object.recordings[]).
+type PhoneCompletedRecording struct {
+	ID                ID                                `json:"id"` // required
+	CallerAccountCode string                            `json:"caller_account_code,omitempty"`
+	CallerNumber      ID                                `json:"caller_number"`      // required
+	CallerNumberType  int                               `json:"caller_number_type"` // required; one of 1, 2
+	CallerName        string                            `json:"caller_name,omitempty"`
+	CallerDIDNumber   ID                                `json:"caller_did_number,omitempty"`
+	CalleeAccountCode string                            `json:"callee_account_code,omitempty"`
+	CalleeNumber      ID                                `json:"callee_number"`      // required
+	CalleeNumberType  int                               `json:"callee_number_type"` // required; one of 1, 2
+	CalleeName        string                            `json:"callee_name"`        // required
+	CalleeDIDNumber   ID                                `json:"callee_did_number,omitempty"`
+	Duration          int                               `json:"duration"`     // required
+	DownloadURL       string                            `json:"download_url"` // required
+	DateTime          DateTime                          `json:"date_time"`    // required
+	UserID            string                            `json:"user_id,omitempty"`
+	CallID            string                            `json:"call_id,omitempty"`
+	CallLogID         string                            `json:"call_log_id,omitempty"`
+	CallHistoryID     string                            `json:"call_history_id,omitempty"`
+	CallElementID     string                            `json:"call_element_id,omitempty"`
+	EndTime           DateTime                          `json:"end_time,omitempty"`
+	RecordingType     string                            `json:"recording_type,omitempty"`
+	Site              PhoneCompletedSite                `json:"site"`
+	Owner             PhoneRecordingCompletedOwner      `json:"owner"`
+	Direction         PhoneDirection                    `json:"direction"` // required
+	OutgoingBy        PhoneRecordingCompletedAcceptedBy `json:"outgoing_by"`
+	AcceptedBy        PhoneRecordingCompletedAcceptedBy `json:"accepted_by"`
+}
+
+// PhoneCompletedSite is the "site" object in the payloads of
+// phone.callee_call_log_completed, phone.caller_call_log_completed,
+// phone.recording_completed and 1 more events (at object.call_logs[].site in
+// phone.callee_call_log_completed, and elsewhere).
+type PhoneCompletedSite struct {
+	ID ID `json:"id,omitempty"`
+}
+
+// PhoneConferenceStartedObject is the "object" object in the
+// phone.conference_started payload (at object).
+type PhoneConferenceStartedObject struct {
+	FailureReason                 string     `json:"failure_reason,omitempty"`
+	EnableMultiplePartyConference bool       `json:"enable_multiple_party_conference,omitempty"`
+	ConferenceID                  string     `json:"conference_id,omitempty"`
+	CallID                        string     `json:"call_id"` // required
+	Owner                         PhoneOwner `json:"owner"`
+	DateTime                      DateTime   `json:"date_time"` // required
+}
+
+// PhoneConnectedCaller is the "caller" object in the phone.caller_connected
+// payload (at object.caller).
+type PhoneConnectedCaller struct {
+	ExtensionID     string              `json:"extension_id,omitempty"`
+	ExtensionType   PhoneExtensionType  `json:"extension_type,omitempty"`
+	UserID          string              `json:"user_id,omitempty"`
+	Name            string              `json:"name,omitempty"`
+	PhoneNumber     ID                  `json:"phone_number"` // required
+	AccountCode     string              `json:"account_code,omitempty"`
+	ExtensionNumber ID                  `json:"extension_number,omitempty"`
+	Timezone        string              `json:"timezone,omitempty"`
+	DeviceType      string              `json:"device_type,omitempty"`
+	DeviceID        string              `json:"device_id,omitempty"`
+	ConnectionType  PhoneConnectionType `json:"connection_type,omitempty"`
+}
+
+// PhoneConnectionType is the value of the "connection_type" member in the
+// payloads of phone.callee_answered, phone.callee_ended, phone.callee_hold and
+// 17 more events (at object.callee in phone.callee_answered, and elsewhere).
+// Zoom's schema lists the values below; a value it does not list still decodes,
+// as it is.
+type PhoneConnectionType string
+
+// The values of PhoneConnectionType that Zoom's schema lists.
+const (
+	PhoneConnectionTypePSTNOffNet    PhoneConnectionType = "pstn_off_net"
+	PhoneConnectionTypeVoip          PhoneConnectionType = "voip"
+	PhoneConnectionTypePSTNOnNet     PhoneConnectionType = "pstn_on_net"
+	PhoneConnectionTypeContactCenter PhoneConnectionType = "contact_center"
+	PhoneConnectionTypeByop          PhoneConnectionType = "byop"
+)
+
+// String returns the value as Zoom sent it.
+func (v PhoneConnectionType) String() string { return string(v) }
+
+// PhoneDeletedCallLog is an element of the "call_logs" array in the payloads of
+// phone.call_log_deleted, phone.call_log_permanently_deleted,
+// phone.recording_deleted and 1 more events (at object.call_logs[] in
+// phone.call_log_deleted, and elsewhere).
+type PhoneDeletedCallLog struct {
+	ID     ID     `json:"id"`      // required
+	CallID string `json:"call_id"` // required
+}
+
+// PhoneDeletedFaxLog is an element of the "fax_logs" array in the payloads of
+// phone.fax_log_deleted and phone.fax_log_permanently_deleted (at
+// object.fax_logs[]).
+type PhoneDeletedFaxLog struct {
+	FaxLogID string `json:"fax_log_id"` // required
+}
+
+// PhoneDeviceRegistrationObject is the "object" object in the
+// phone.device_registration payload (at object).
+type PhoneDeviceRegistrationObject struct {
+	DeviceID   string `json:"device_id"`   // required
+	DeviceName string `json:"device_name"` // required
+	MACAddress string `json:"mac_address"` // required
+}
+
+// PhoneDirection is the value of the "direction" member in the payloads of
+// phone.callee_call_element_completed, phone.callee_call_history_completed,
+// phone.callee_call_log_completed and 13 more events (at object.call_elements[]
+// in phone.callee_call_element_completed, and elsewhere). Zoom's schema lists
+// the values below; a value it does not list still decodes, as it is.
+type PhoneDirection string
+
+// The values of PhoneDirection that Zoom's schema lists.
+const (
+	PhoneDirectionInbound  PhoneDirection = "inbound"
+	PhoneDirectionOutbound PhoneDirection = "outbound"
+)
+
+// String returns the value as Zoom sent it.
+func (v PhoneDirection) String() string { return string(v) }
+
+// PhoneEmergencyAlertCallee is the "callee" object in the phone.emergency_alert
+// payload (at object.callee).
+type PhoneEmergencyAlertCallee struct {
+	PhoneNumber ID `json:"phone_number,omitempty"`
+}
+
+// PhoneEmergencyAlertCaller is the "caller" object in the phone.emergency_alert
+// payload (at object.caller).
+type PhoneEmergencyAlertCaller struct {
+	ID              ID                               `json:"id"` // required
+	PhoneNumber     ID                               `json:"phone_number,omitempty"`
+	ExtensionNumber ID                               `json:"extension_number,omitempty"`
+	Timezone        string                           `json:"timezone,omitempty"`
+	DisplayName     string                           `json:"display_name,omitempty"`
+	ExtensionType   PhoneEmergencyAlertExtensionType `json:"extension_type"` // required
+	SiteID          string                           `json:"site_id,omitempty"`
+	SiteName        string                           `json:"site_name,omitempty"`
+}
+
+// PhoneEmergencyAlertDeliverTo is the value of the "deliver_to" member in the
+// phone.emergency_alert payload (at object). Zoom's schema lists the values
+// below; a value it does not list still decodes, as it is.
+type PhoneEmergencyAlertDeliverTo string
+
+// The values of PhoneEmergencyAlertDeliverTo that Zoom's schema lists.
+const (
+	PhoneEmergencyAlertDeliverToPsap                        PhoneEmergencyAlertDeliverTo = "PSAP"
+	PhoneEmergencyAlertDeliverToSafetyTeam                  PhoneEmergencyAlertDeliverTo = "SAFETY_TEAM"
+	PhoneEmergencyAlertDeliverToNone                        PhoneEmergencyAlertDeliverTo = "NONE"
+	PhoneEmergencyAlertDeliverToBoth                        PhoneEmergencyAlertDeliverTo = "BOTH"
+	PhoneEmergencyAlertDeliverToMobile911Call               PhoneEmergencyAlertDeliverTo = "MOBILE_911_CALL"
+	PhoneEmergencyAlertDeliverToSIPGroup                    PhoneEmergencyAlertDeliverTo = "SIP_GROUP"
+	PhoneEmergencyAlertDeliverToBothSafetyTeamAndSIP        PhoneEmergencyAlertDeliverTo = "BOTH_SAFETY_TEAM_AND_SIP"
+	PhoneEmergencyAlertDeliverToOverflowToSIPGroup          PhoneEmergencyAlertDeliverTo = "OVERFLOW_TO_SIP_GROUP"
+	PhoneEmergencyAlertDeliverToToPsapForMissedBySafetyTeam PhoneEmergencyAlertDeliverTo = "TO_PSAP_FOR_MISSED_BY_SAFETY_TEAM"
+)
+
+// String returns the value as Zoom sent it.
+func (v PhoneEmergencyAlertDeliverTo) String() string { return string(v) }
+
+// PhoneEmergencyAlertExtensionType is the value of the "extension_type" member
+// in the phone.emergency_alert payload (at object.caller). Zoom's schema lists
+// the values below; a value it does not list still decodes, as it is.
+type PhoneEmergencyAlertExtensionType string
+
+// The values of PhoneEmergencyAlertExtensionType that Zoom's schema lists.
+const (
+	PhoneEmergencyAlertExtensionTypeUser            PhoneEmergencyAlertExtensionType = "user"
+	PhoneEmergencyAlertExtensionTypeInterop         PhoneEmergencyAlertExtensionType = "interop"
+	PhoneEmergencyAlertExtensionTypeCommonAreaPhone PhoneEmergencyAlertExtensionType = "commonAreaPhone"
+)
+
+// String returns the value as Zoom sent it.
+func (v PhoneEmergencyAlertExtensionType) String() string { return string(v) }
+
+// PhoneEmergencyAlertLocation is the "location" object in the
+// phone.emergency_alert payload (at object.location).
+type PhoneEmergencyAlertLocation struct {
+	GPS   []string `json:"gps,omitempty"`
+	IP    []string `json:"ip,omitempty"`
+	Bssid []string `json:"bssid,omitempty"`
+}
+
+// PhoneEmergencyAlertObject is the "object" object in the phone.emergency_alert
+// payload (at object).
+type PhoneEmergencyAlertObject struct {
+	CallID           string                       `json:"call_id"`            // required
+	Caller           PhoneEmergencyAlertCaller    `json:"caller"`             // required
+	Callee           PhoneEmergencyAlertCallee    `json:"callee"`             // required
+	Location         PhoneEmergencyAlertLocation  `json:"location"`           // required
+	Router           PhoneEmergencyAlertRouter    `json:"router"`             // required
+	DeliverTo        PhoneEmergencyAlertDeliverTo `json:"deliver_to"`         // required
+	RingingStartTime DateTime                     `json:"ringing_start_time"` // required
+	EmergencyAddress PhoneAlertEmergencyAddress   `json:"emergency_address"`
+}
+
+// PhoneEmergencyAlertRouter is the value of the "router" member in the
+// phone.emergency_alert payload (at object). Zoom's schema lists the values
+// below; a value it does not list still decodes, as it is.
+type PhoneEmergencyAlertRouter string
+
+// The values of PhoneEmergencyAlertRouter that Zoom's schema lists.
+const (
+	PhoneEmergencyAlertRouterZoom          PhoneEmergencyAlertRouter = "ZOOM"
+	PhoneEmergencyAlertRouterByocCarrier   PhoneEmergencyAlertRouter = "BYOC Carrier"
+	PhoneEmergencyAlertRouterMobileCarrier PhoneEmergencyAlertRouter = "Mobile Carrier"
+)
+
+// String returns the value as Zoom sent it.
+func (v PhoneEmergencyAlertRouter) String() string { return string(v) }
+
+// PhoneEndedCallee is the "callee" object in the phone.callee_ended payload (at
+// object.callee).
+type PhoneEndedCallee struct {
+	ExtensionID     string              `json:"extension_id,omitempty"`
+	ExtensionType   PhoneExtensionType  `json:"extension_type,omitempty"`
+	UserID          string              `json:"user_id,omitempty"`
+	Name            string              `json:"name,omitempty"`
+	PhoneNumber     ID                  `json:"phone_number"` // required
+	ExtensionNumber ID                  `json:"extension_number,omitempty"`
+	Timezone        string              `json:"timezone,omitempty"`
+	DeviceName      string              `json:"device_name,omitempty"`
+	DeviceID        string              `json:"device_id,omitempty"`
+	ConnectionType  PhoneConnectionType `json:"connection_type,omitempty"`
+}
+
+// PhoneExtensionType is the value of the "extension_type" member in the
+// payloads of phone.callee_answered, phone.callee_ended, phone.callee_hold and
+// 15 more events (at object.callee in phone.callee_answered, and elsewhere).
+// Zoom's schema lists the values below; a value it does not list still decodes,
+// as it is.
+type PhoneExtensionType string
+
+// The values of PhoneExtensionType that Zoom's schema lists.
+const (
+	PhoneExtensionTypeUser                 PhoneExtensionType = "user"
+	PhoneExtensionTypeCallQueue            PhoneExtensionType = "callQueue"
+	PhoneExtensionTypeAutoReceptionist     PhoneExtensionType = "autoReceptionist"
+	PhoneExtensionTypeCommonArea           PhoneExtensionType = "commonArea"
+	PhoneExtensionTypeCommonAreaPhone      PhoneExtensionType = "commonAreaPhone"
+	PhoneExtensionTypeSharedLineGroup      PhoneExtensionType = "sharedLineGroup"
+	PhoneExtensionTypeZoomRoom             PhoneExtensionType = "zoomRoom"
+	PhoneExtensionTypeCiscoRoomPolycomRoom PhoneExtensionType = "ciscoRoom/PolycomRoom"
+	PhoneExtensionTypeContactCenter        PhoneExtensionType = "contactCenter"
+	PhoneExtensionTypePSTN                 PhoneExtensionType = "pstn"
+	PhoneExtensionTypeFive9                PhoneExtensionType = "five9"
+	PhoneExtensionTypeTwilio               PhoneExtensionType = "twilio"
+)
+
+// String returns the value as Zoom sent it.
+func (v PhoneExtensionType) String() string { return string(v) }
+
+// PhoneFaxExtensionType is the value of the "extension_type" member in the
+// payloads of phone.fax_received and phone.fax_sent (at object). Zoom's schema
+// lists the values below; a value it does not list still decodes, as it is.
+type PhoneFaxExtensionType string
+
+// The values of PhoneFaxExtensionType that Zoom's schema lists.
+const (
+	PhoneFaxExtensionTypeUser             PhoneFaxExtensionType = "user"
+	PhoneFaxExtensionTypeCallQueue        PhoneFaxExtensionType = "callQueue"
+	PhoneFaxExtensionTypeAutoReceptionist PhoneFaxExtensionType = "autoReceptionist"
+	PhoneFaxExtensionTypeCommonArea       PhoneFaxExtensionType = "commonArea"
+	PhoneFaxExtensionTypeSharedLineGroup  PhoneFaxExtensionType = "sharedLineGroup"
+)
+
+// String returns the value as Zoom sent it.
+func (v PhoneFaxExtensionType) String() string { return string(v) }
+
+// PhoneFaxLogDeletedObject is the "object" object in the payloads of
+// phone.fax_log_deleted and phone.fax_log_permanently_deleted (at object).
+type PhoneFaxLogDeletedObject struct {
+	FaxLogs []PhoneDeletedFaxLog `json:"fax_logs"` // required
+}
+
+// PhoneFaxObject is the "object" object in the payloads of phone.fax_received
+// and phone.fax_sent (at object).
+type PhoneFaxObject struct {
+	FaxLogID                string                        `json:"fax_log_id"`              // required
+	FaxID                   string                        `json:"fax_id"`                  // required
+	SiteID                  string                        `json:"site_id"`                 // required
+	SiteName                string                        `json:"site_name"`               // required
+	ExtensionID             string                        `json:"extension_id"`            // required
+	ExtensionType           PhoneFaxExtensionType         `json:"extension_type"`          // required
+	Direction               PhoneDirection                `json:"direction"`               // required
+	SenderExtensionID       string                        `json:"sender_extension_id"`     // required
+	SenderExtensionType     PhoneFaxSenderExtensionType   `json:"sender_extension_type"`   // required
+	SenderExtensionNumber   ID                            `json:"sender_extension_number"` // required
+	SenderName              string                        `json:"sender_name"`             // required
+	SenderNumber            ID                            `json:"sender_number"`           // required
+	SenderType              PhoneFaxSenderType            `json:"sender_type"`             // required
+	SenderLocation          string                        `json:"sender_location,omitempty"`
+	ReceiverExtensionID     string                        `json:"receiver_extension_id"`     // required
+	ReceiverExtensionType   PhoneFaxReceiverExtensionType `json:"receiver_extension_type"`   // required
+	ReceiverExtensionNumber ID                            `json:"receiver_extension_number"` // required
+	ReceiverName            string                        `json:"receiver_name"`             // required
+	ReceiverNumber          ID                            `json:"receiver_number"`           // required
+	ReceiverType            PhoneFaxReceiverType          `json:"receiver_type"`             // required
+	ReceiverLocation        string                        `json:"receiver_location,omitempty"`
+	FileID                  string                        `json:"file_id"`          // required
+	FilePagesCount          int                           `json:"file_pages_count"` // required
+	Status                  PhoneFaxStatus                `json:"status"`           // required
+	CreateTime              DateTime                      `json:"create_time"`      // required
+}
+
+// PhoneFaxReceiverExtensionType is the value of the "receiver_extension_type"
+// member in the payloads of phone.fax_received and phone.fax_sent (at object).
+// Zoom's schema lists the values below; a value it does not list still decodes,
+// as it is.
+type PhoneFaxReceiverExtensionType string
+
+// The values of PhoneFaxReceiverExtensionType that Zoom's schema lists.
+const (
+	PhoneFaxReceiverExtensionTypeUser             PhoneFaxReceiverExtensionType = "user"
+	PhoneFaxReceiverExtensionTypeCallQueue        PhoneFaxReceiverExtensionType = "callQueue"
+	PhoneFaxReceiverExtensionTypeAutoReceptionist PhoneFaxReceiverExtensionType = "autoReceptionist"
+	PhoneFaxReceiverExtensionTypeCommonArea       PhoneFaxReceiverExtensionType = "commonArea"
+	PhoneFaxReceiverExtensionTypeSharedLineGroup  PhoneFaxReceiverExtensionType = "sharedLineGroup"
+)
+
+// String returns the value as Zoom sent it.
+func (v PhoneFaxReceiverExtensionType) String() string { return string(v) }
+
+// PhoneFaxReceiverType is the value of the "receiver_type" member in the
+// payloads of phone.fax_received and phone.fax_sent (at object). Zoom's schema
+// lists the values below; a value it does not list still decodes, as it is.
+type PhoneFaxReceiverType string
+
+// The values of PhoneFaxReceiverType that Zoom's schema lists.
+const (
+	PhoneFaxReceiverTypeClient  PhoneFaxReceiverType = "client"
+	PhoneFaxReceiverTypeAta     PhoneFaxReceiverType = "ata"
+	PhoneFaxReceiverTypePSTN    PhoneFaxReceiverType = "pstn"
+	PhoneFaxReceiverTypeEmail   PhoneFaxReceiverType = "email"
+	PhoneFaxReceiverTypeOpenapi PhoneFaxReceiverType = "openapi"
+)
+
+// String returns the value as Zoom sent it.
+func (v PhoneFaxReceiverType) String() string { return string(v) }
+
+// PhoneFaxSenderExtensionType is the value of the "sender_extension_type"
+// member in the payloads of phone.fax_received and phone.fax_sent (at object).
+// Zoom's schema lists the values below; a value it does not list still decodes,
+// as it is.
+type PhoneFaxSenderExtensionType string
+
+// The values of PhoneFaxSenderExtensionType that Zoom's schema lists.
+const (
+	PhoneFaxSenderExtensionTypeUser             PhoneFaxSenderExtensionType = "user"
+	PhoneFaxSenderExtensionTypeCallQueue        PhoneFaxSenderExtensionType = "callQueue"
+	PhoneFaxSenderExtensionTypeAutoReceptionist PhoneFaxSenderExtensionType = "autoReceptionist"
+	PhoneFaxSenderExtensionTypeCommonArea       PhoneFaxSenderExtensionType = "commonArea"
+	PhoneFaxSenderExtensionTypeSharedLineGroup  PhoneFaxSenderExtensionType = "sharedLineGroup"
+)
+
+// String returns the value as Zoom sent it.
+func (v PhoneFaxSenderExtensionType) String() string { return string(v) }
+
+// PhoneFaxSenderType is the value of the "sender_type" member in the payloads
+// of phone.fax_received and phone.fax_sent (at object). Zoom's schema lists the
+// values below; a value it does not list still decodes, as it is.
+type PhoneFaxSenderType string
+
+// The values of PhoneFaxSenderType that Zoom's schema lists.
+const (
+	PhoneFaxSenderTypeClient  PhoneFaxSenderType = "client"
+	PhoneFaxSenderTypeAta     PhoneFaxSenderType = "ata"
+	PhoneFaxSenderTypePSTN    PhoneFaxSenderType = "pstn"
+	PhoneFaxSenderTypeEmail   PhoneFaxSenderType = "email"
+	PhoneFaxSenderTypeOpenapi PhoneFaxSenderType = "openapi"
+)
+
+// String returns the value as Zoom sent it.
+func (v PhoneFaxSenderType) String() string { return string(v) }
+
+// PhoneFaxStatus is the value of the "status" member in the payloads of
+// phone.fax_received and phone.fax_sent (at object). Zoom's schema lists the
+// values below; a value it does not list still decodes, as it is.
+type PhoneFaxStatus string
+
+// The values of PhoneFaxStatus that Zoom's schema lists.
+const (
+	PhoneFaxStatusFailed     PhoneFaxStatus = "failed"
+	PhoneFaxStatusProcessing PhoneFaxStatus = "processing"
+	PhoneFaxStatusSubmitted  PhoneFaxStatus = "submitted"
+	PhoneFaxStatusSent       PhoneFaxStatus = "sent"
+	PhoneFaxStatusReceived   PhoneFaxStatus = "received"
+)
+
+// String returns the value as Zoom sent it.
+func (v PhoneFaxStatus) String() string { return string(v) }
+
+// PhoneGenericDeviceObjectProvision is the "provision" object in the
+// phone.generic_device_provision payload (at object.provision).
+type PhoneGenericDeviceObjectProvision struct {
+	Type        string                                  `json:"type"` // required; one of "manual"
+	SIPAccounts []PhoneGenericDeviceProvisionSIPAccount `json:"sip_accounts,omitempty"`
+}
+
+// PhoneGenericDeviceProvisionLineSubscription is the "line_subscription" object
+// in the phone.generic_device_provision payload (at
+// object.provision.sip_accounts[].shared_line.line_subscription).
+type PhoneGenericDeviceProvisionLineSubscription struct {
+	PhoneNumber     ID     `json:"phone_number,omitempty"`
+	ExtensionNumber ID     `json:"extension_number,omitempty"`
+	DisplayName     string `json:"display_name,omitempty"`
+}
+
+// PhoneGenericDeviceProvisionObject is the "object" object in the
+// phone.generic_device_provision payload (at object).
 type PhoneGenericDeviceProvisionObject struct {
-	ID          ID             `json:"id"`           // required
-	DisplayName string         `json:"display_name"` // required
-	DeviceType  string         `json:"device_type"`  // required
-	MacAddress  string         `json:"mac_address"`  // required
-	Site        GroupObject    `json:"site,omitempty"`
-	Provision   PhoneProvision `json:"provision,omitempty"`
+	ID          ID                                `json:"id"`           // required
+	DisplayName string                            `json:"display_name"` // required
+	DeviceType  string                            `json:"device_type"`  // required
+	MACAddress  string                            `json:"mac_address"`  // required
+	Site        Object                            `json:"site"`
+	Provision   PhoneGenericDeviceObjectProvision `json:"provision"`
 }
 
-// PhoneGroupSettingsUpdatedAdHocCallRecording is the object at
-// object.settings.ad_hoc_call_recording in the "phone.group_settings_updated"
-// event.
+// PhoneGenericDeviceProvisionSIPAccount is an element of the "sip_accounts"
+// array in the phone.generic_device_provision payload (at
+// object.provision.sip_accounts[]).
+type PhoneGenericDeviceProvisionSIPAccount struct {
+	SIPDomain              string                                `json:"sip_domain,omitempty"`
+	OutboundProxy          string                                `json:"outbound_proxy"` // required
+	SecondaryOutboundProxy string                                `json:"secondary_outbound_proxy,omitempty"`
+	UserName               string                                `json:"user_name"`        // required
+	AuthorizationID        string                                `json:"authorization_id"` // required
+	Password               string                                `json:"password"`         // required
+	SharedLine             PhoneGenericDeviceProvisionSharedLine `json:"shared_line"`
+}
+
+// PhoneGenericDeviceProvisionSharedLine is the "shared_line" object in the
+// phone.generic_device_provision payload (at
+// object.provision.sip_accounts[].shared_line).
+type PhoneGenericDeviceProvisionSharedLine struct {
+	LineSubscription PhoneGenericDeviceProvisionLineSubscription `json:"line_subscription"` // required
+	Alias            string                                      `json:"alias,omitempty"`
+	OutboundCallerID string                                      `json:"outbound_caller_id,omitempty"`
+}
+
+// PhoneGroupSettingsUpdatedAdHocCallRecording is the "ad_hoc_call_recording"
+// object in the phone.group_settings_updated payload (at
+// object.settings.ad_hoc_call_recording in phone.group_settings_updated, and
+// elsewhere).
 type PhoneGroupSettingsUpdatedAdHocCallRecording struct {
 	Enable                   bool                                           `json:"enable,omitempty"`
 	Locked                   bool                                           `json:"locked,omitempty"`
-	LockedBy                 string                                         `json:"locked_by,omitempty"` // one of "invalid", "account", "site"
+	LockedBy                 PhoneGroupSettingsUpdatedLockedBy              `json:"locked_by,omitempty"`
 	Modified                 bool                                           `json:"modified,omitempty"`
 	RecordingTranscription   bool                                           `json:"recording_transcription,omitempty"`
 	AllowDownload            bool                                           `json:"allow_download,omitempty"`
 	AllowDelete              bool                                           `json:"allow_delete,omitempty"`
 	RecordingStartPrompt     bool                                           `json:"recording_start_prompt,omitempty"`
 	RecordingExplicitConsent bool                                           `json:"recording_explicit_consent,omitempty"`
-	PlayRecordingBeepTone    PhoneGroupSettingsUpdatedPlayRecordingBeepTone `json:"play_recording_beep_tone,omitempty"`
+	PlayRecordingBeepTone    PhoneGroupSettingsUpdatedPlayRecordingBeepTone `json:"play_recording_beep_tone"`
 }
 
-// PhoneGroupSettingsUpdatedAdvancedEncryption is the object at
-// object.settings.advanced_encryption in the "phone.group_settings_updated"
-// event.
+// PhoneGroupSettingsUpdatedAdvancedEncryption is the "advanced_encryption"
+// object in the phone.group_settings_updated payload (at
+// object.settings.advanced_encryption in phone.group_settings_updated, and
+// elsewhere).
 type PhoneGroupSettingsUpdatedAdvancedEncryption struct {
-	Enable                              bool   `json:"enable,omitempty"`
-	Locked                              bool   `json:"locked,omitempty"`
-	LockedBy                            string `json:"locked_by,omitempty"` // one of "invalid", "account", "user_group"
-	Modified                            bool   `json:"modified,omitempty"`
-	DisableIncomingUnencryptedVoicemail bool   `json:"disable_incoming_unencrypted_voicemail,omitempty"`
+	Enable                              bool                                                `json:"enable,omitempty"`
+	Locked                              bool                                                `json:"locked,omitempty"`
+	LockedBy                            PhoneGroupSettingsUpdatedAdvancedEncryptionLockedBy `json:"locked_by,omitempty"`
+	Modified                            bool                                                `json:"modified,omitempty"`
+	DisableIncomingUnencryptedVoicemail bool                                                `json:"disable_incoming_unencrypted_voicemail,omitempty"`
 }
 
-// PhoneGroupSettingsUpdatedAllowEmergencyCalls is the object at
-// object.settings.allow_emergency_calls in the "phone.group_settings_updated"
-// event.
+// PhoneGroupSettingsUpdatedAdvancedEncryptionLockedBy is the value of the
+// "locked_by" member in the phone.group_settings_updated payload (at
+// object.settings.advanced_encryption in phone.group_settings_updated, and
+// elsewhere). Zoom's schema lists the values below; a value it does not list
+// still decodes, as it is.
+type PhoneGroupSettingsUpdatedAdvancedEncryptionLockedBy string
+
+// The values of PhoneGroupSettingsUpdatedAdvancedEncryptionLockedBy that Zoom's schema lists.
+const (
+	PhoneGroupSettingsUpdatedAdvancedEncryptionLockedByInvalid   PhoneGroupSettingsUpdatedAdvancedEncryptionLockedBy = "invalid"
+	PhoneGroupSettingsUpdatedAdvancedEncryptionLockedByAccount   PhoneGroupSettingsUpdatedAdvancedEncryptionLockedBy = "account"
+	PhoneGroupSettingsUpdatedAdvancedEncryptionLockedByUserGroup PhoneGroupSettingsUpdatedAdvancedEncryptionLockedBy = "user_group"
+)
+
+// String returns the value as Zoom sent it.
+func (v PhoneGroupSettingsUpdatedAdvancedEncryptionLockedBy) String() string { return string(v) }
+
+// PhoneGroupSettingsUpdatedAllowEmergencyCalls is the "allow_emergency_calls"
+// object in the phone.group_settings_updated payload (at
+// object.settings.allow_emergency_calls in phone.group_settings_updated, and
+// elsewhere).
 type PhoneGroupSettingsUpdatedAllowEmergencyCalls struct {
-	Enable                            bool   `json:"enable,omitempty"`
-	Locked                            bool   `json:"locked,omitempty"`
-	LockedBy                          string `json:"locked_by,omitempty"` // one of "invalid", "account", "user_group"
-	Modified                          bool   `json:"modified,omitempty"`
-	AllowEmergencyCallsFromClients    bool   `json:"allow_emergency_calls_from_clients,omitempty"`
-	AllowEmergencyCallsFromDeskphones bool   `json:"allow_emergency_calls_from_deskphones,omitempty"`
+	Enable                            bool                                                `json:"enable,omitempty"`
+	Locked                            bool                                                `json:"locked,omitempty"`
+	LockedBy                          PhoneGroupSettingsUpdatedAdvancedEncryptionLockedBy `json:"locked_by,omitempty"`
+	Modified                          bool                                                `json:"modified,omitempty"`
+	AllowEmergencyCallsFromClients    bool                                                `json:"allow_emergency_calls_from_clients,omitempty"`
+	AllowEmergencyCallsFromDeskphones bool                                                `json:"allow_emergency_calls_from_deskphones,omitempty"`
 }
 
-// PhoneGroupSettingsUpdatedAllowEndUserEditCallHandling is the object at
-// object.settings.allow_end_user_edit_call_handling in the
-// "phone.group_settings_updated" event.
+// PhoneGroupSettingsUpdatedAllowEndUserEditCallHandling is the
+// "allow_end_user_edit_call_handling" object in the
+// phone.group_settings_updated payload (at
+// object.settings.allow_end_user_edit_call_handling in
+// phone.group_settings_updated, and elsewhere).
 type PhoneGroupSettingsUpdatedAllowEndUserEditCallHandling struct {
-	Enable   bool   `json:"enable,omitempty"`
-	Locked   bool   `json:"locked,omitempty"`
-	LockedBy string `json:"locked_by,omitempty"` // one of "invalid", "account", "user_group"
-	Modified bool   `json:"modified,omitempty"`
+	Enable   bool                                                `json:"enable,omitempty"`
+	Locked   bool                                                `json:"locked,omitempty"`
+	LockedBy PhoneGroupSettingsUpdatedAdvancedEncryptionLockedBy `json:"locked_by,omitempty"`
+	Modified bool                                                `json:"modified,omitempty"`
 }
 
-// PhoneGroupSettingsUpdatedAllowedCallLocations is the object at
-// object.settings.allowed_call_locations in the "phone.group_settings_updated"
-// event.
+// PhoneGroupSettingsUpdatedAllowedCallLocations is the "allowed_call_locations"
+// object in the phone.group_settings_updated payload (at
+// object.settings.allowed_call_locations in phone.group_settings_updated, and
+// elsewhere).
 type PhoneGroupSettingsUpdatedAllowedCallLocations struct {
-	Enable             bool   `json:"enable,omitempty"`
-	Locked             bool   `json:"locked,omitempty"`
-	LockedBy           string `json:"locked_by,omitempty"` // one of "invalid", "account", "user_group"
-	Modified           bool   `json:"modified,omitempty"`
-	LocationsApplied   bool   `json:"locations_applied,omitempty"`
-	AllowInternalCalls bool   `json:"allow_internal_calls,omitempty"`
+	Enable             bool                                                `json:"enable,omitempty"`
+	Locked             bool                                                `json:"locked,omitempty"`
+	LockedBy           PhoneGroupSettingsUpdatedAdvancedEncryptionLockedBy `json:"locked_by,omitempty"`
+	Modified           bool                                                `json:"modified,omitempty"`
+	LocationsApplied   bool                                                `json:"locations_applied,omitempty"`
+	AllowInternalCalls bool                                                `json:"allow_internal_calls,omitempty"`
 }
 
-// PhoneGroupSettingsUpdatedAllowedDeviceLocations is the object at
-// object.settings.allowed_device_locations in the
-// "phone.group_settings_updated" event.
+// PhoneGroupSettingsUpdatedAllowedDeviceLocations is the
+// "allowed_device_locations" object in the phone.group_settings_updated payload
+// (at object.settings.allowed_device_locations in phone.group_settings_updated,
+// and elsewhere).
 type PhoneGroupSettingsUpdatedAllowedDeviceLocations struct {
-	Enable           bool   `json:"enable,omitempty"`
-	Locked           bool   `json:"locked,omitempty"`
-	LockedBy         string `json:"locked_by,omitempty"` // one of "invalid", "account", "user_group"
-	Modified         bool   `json:"modified,omitempty"`
-	BlockDevicesType string `json:"block_devices_type,omitempty"` // one of "network_change_detected", "outside_allowed_location"
+	Enable           bool                                                `json:"enable,omitempty"`
+	Locked           bool                                                `json:"locked,omitempty"`
+	LockedBy         PhoneGroupSettingsUpdatedAdvancedEncryptionLockedBy `json:"locked_by,omitempty"`
+	Modified         bool                                                `json:"modified,omitempty"`
+	BlockDevicesType PhoneSettingsUpdatedBlockDevicesType                `json:"block_devices_type,omitempty"`
 }
 
-// PhoneGroupSettingsUpdatedAutoCallRecording is the object at
-// object.settings.auto_call_recording in the "phone.group_settings_updated"
-// event.
+// PhoneGroupSettingsUpdatedAutoCallRecording is the "auto_call_recording"
+// object in the phone.group_settings_updated payload (at
+// object.settings.auto_call_recording in phone.group_settings_updated, and
+// elsewhere).
 type PhoneGroupSettingsUpdatedAutoCallRecording struct {
-	Enable                       bool                                           `json:"enable,omitempty"`
-	Locked                       bool                                           `json:"locked,omitempty"`
-	LockedBy                     string                                         `json:"locked_by,omitempty"`       // one of "invalid", "account", "user_group"
-	RecordingCalls               string                                         `json:"recording_calls,omitempty"` // one of "inbound", "outbound", "both"
-	RecordingTranscription       bool                                           `json:"recording_transcription,omitempty"`
-	RecordingStartPrompt         bool                                           `json:"recording_start_prompt,omitempty"`
-	RecordingStartPromptAudioID  string                                         `json:"recording_start_prompt_audio_id,omitempty"`
-	RecordingExplicitConsent     bool                                           `json:"recording_explicit_consent,omitempty"`
-	AllowStopResumeRecording     bool                                           `json:"allow_stop_resume_recording,omitempty"`
-	DisconnectOnRecordingFailure bool                                           `json:"disconnect_on_recording_failure,omitempty"`
-	PlayRecordingBeepTone        PhoneGroupSettingsUpdatedPlayRecordingBeepTone `json:"play_recording_beep_tone,omitempty"`
+	Enable                       bool                                                `json:"enable,omitempty"`
+	Locked                       bool                                                `json:"locked,omitempty"`
+	LockedBy                     PhoneGroupSettingsUpdatedAdvancedEncryptionLockedBy `json:"locked_by,omitempty"`
+	RecordingCalls               PhoneSettingsUpdatedRecordingCalls                  `json:"recording_calls,omitempty"`
+	RecordingTranscription       bool                                                `json:"recording_transcription,omitempty"`
+	RecordingStartPrompt         bool                                                `json:"recording_start_prompt,omitempty"`
+	RecordingStartPromptAudioID  string                                              `json:"recording_start_prompt_audio_id,omitempty"`
+	RecordingExplicitConsent     bool                                                `json:"recording_explicit_consent,omitempty"`
+	AllowStopResumeRecording     bool                                                `json:"allow_stop_resume_recording,omitempty"`
+	DisconnectOnRecordingFailure bool                                                `json:"disconnect_on_recording_failure,omitempty"`
+	PlayRecordingBeepTone        PhoneGroupSettingsUpdatedPlayRecordingBeepTone      `json:"play_recording_beep_tone"`
 }
 
-// PhoneGroupSettingsUpdatedAutoDeleteDataAfterRetentionDuration is the object
-// at object.settings.auto_delete_data_after_retention_duration in the
-// "phone.group_settings_updated" event.
+// PhoneGroupSettingsUpdatedAutoDeleteDataAfterRetentionDuration is the
+// "auto_delete_data_after_retention_duration" object in the
+// phone.group_settings_updated payload (at
+// object.settings.auto_delete_data_after_retention_duration in
+// phone.group_settings_updated, and elsewhere).
 type PhoneGroupSettingsUpdatedAutoDeleteDataAfterRetentionDuration struct {
-	Enable                     bool        `json:"enable,omitempty"`
-	Locked                     bool        `json:"locked,omitempty"`
-	LockedBy                   string      `json:"locked_by,omitempty"` // one of "invalid", "account", "user_group"
-	Modified                   bool        `json:"modified,omitempty"`
-	Items                      []PhoneItem `json:"items,omitempty"`
-	DeleteType                 int         `json:"delete_type,omitempty"` // one of 1, 2
-	PermanentlyDeleteAfterDays int         `json:"permanently_delete_after_days,omitempty"`
+	Enable                     bool                                                `json:"enable,omitempty"`
+	Locked                     bool                                                `json:"locked,omitempty"`
+	LockedBy                   PhoneGroupSettingsUpdatedAdvancedEncryptionLockedBy `json:"locked_by,omitempty"`
+	Modified                   bool                                                `json:"modified,omitempty"`
+	Items                      []PhoneSettingsUpdatedItem                          `json:"items,omitempty"`
+	DeleteType                 int                                                 `json:"delete_type,omitempty"` // one of 1, 2
+	PermanentlyDeleteAfterDays int                                                 `json:"permanently_delete_after_days,omitempty"`
 }
 
-// PhoneGroupSettingsUpdatedAutoOptOutInCallQueue is the object at
-// object.settings.auto_opt_out_in_call_queue in the
-// "phone.group_settings_updated" event.
+// PhoneGroupSettingsUpdatedAutoOptOutInCallQueue is the
+// "auto_opt_out_in_call_queue" object in the phone.group_settings_updated
+// payload (at object.settings.auto_opt_out_in_call_queue in
+// phone.group_settings_updated, and elsewhere).
 type PhoneGroupSettingsUpdatedAutoOptOutInCallQueue struct {
-	Enable                      bool   `json:"enable,omitempty"`
-	Locked                      bool   `json:"locked,omitempty"`
-	LockedBy                    string `json:"locked_by,omitempty"` // one of "invalid", "account", "user_group"
-	Modified                    bool   `json:"modified,omitempty"`
-	PromptBeforeOptOutCallQueue bool   `json:"prompt_before_opt_out_call_queue,omitempty"`
+	Enable                      bool                                                `json:"enable,omitempty"`
+	Locked                      bool                                                `json:"locked,omitempty"`
+	LockedBy                    PhoneGroupSettingsUpdatedAdvancedEncryptionLockedBy `json:"locked_by,omitempty"`
+	Modified                    bool                                                `json:"modified,omitempty"`
+	PromptBeforeOptOutCallQueue bool                                                `json:"prompt_before_opt_out_call_queue,omitempty"`
 }
 
-// PhoneGroupSettingsUpdatedBlockExternalCalls is the object at
-// object.settings.block_external_calls in the "phone.group_settings_updated"
-// event.
+// PhoneGroupSettingsUpdatedBlockExternalCalls is the "block_external_calls"
+// object in the phone.group_settings_updated payload (at
+// object.settings.block_external_calls in phone.group_settings_updated, and
+// elsewhere).
 type PhoneGroupSettingsUpdatedBlockExternalCalls struct {
-	Enable             bool   `json:"enable,omitempty"`
-	Locked             bool   `json:"locked,omitempty"`
-	LockedBy           string `json:"locked_by,omitempty"` // one of "invalid", "account", "user_group"
-	Modified           bool   `json:"modified,omitempty"`
-	BlockBusinessHours bool   `json:"block_business_hours,omitempty"`
-	BlockClosedHours   bool   `json:"block_closed_hours,omitempty"`
-	BlockHolidayHours  bool   `json:"block_holiday_hours,omitempty"`
-	BlockCallAction    int    `json:"block_call_action,omitempty"` // one of 0, 9
+	Enable             bool                                                `json:"enable,omitempty"`
+	Locked             bool                                                `json:"locked,omitempty"`
+	LockedBy           PhoneGroupSettingsUpdatedAdvancedEncryptionLockedBy `json:"locked_by,omitempty"`
+	Modified           bool                                                `json:"modified,omitempty"`
+	BlockBusinessHours bool                                                `json:"block_business_hours,omitempty"`
+	BlockClosedHours   bool                                                `json:"block_closed_hours,omitempty"`
+	BlockHolidayHours  bool                                                `json:"block_holiday_hours,omitempty"`
+	BlockCallAction    int                                                 `json:"block_call_action,omitempty"` // one of 0, 9
 }
 
-// PhoneGroupSettingsUpdatedCallHandlingForwardingToOtherUsers is the object at
-// object.settings.call_handling_forwarding_to_other_users in the
-// "phone.group_settings_updated" event.
+// PhoneGroupSettingsUpdatedCallHandlingForwardingToOtherUsers is the
+// "call_handling_forwarding_to_other_users" object in the
+// phone.group_settings_updated payload (at
+// object.settings.call_handling_forwarding_to_other_users in
+// phone.group_settings_updated, and elsewhere).
 type PhoneGroupSettingsUpdatedCallHandlingForwardingToOtherUsers struct {
-	Enable             bool   `json:"enable,omitempty"`
-	Locked             bool   `json:"locked,omitempty"`
-	LockedBy           string `json:"locked_by,omitempty"` // one of "invalid", "account", "user_group"
-	Modified           bool   `json:"modified,omitempty"`
-	CallForwardingType int    `json:"call_forwarding_type,omitempty"` // one of 1, 2, 3, 4
+	Enable             bool                                                `json:"enable,omitempty"`
+	Locked             bool                                                `json:"locked,omitempty"`
+	LockedBy           PhoneGroupSettingsUpdatedAdvancedEncryptionLockedBy `json:"locked_by,omitempty"`
+	Modified           bool                                                `json:"modified,omitempty"`
+	CallForwardingType int                                                 `json:"call_forwarding_type,omitempty"` // one of 1, 2, 3, 4
 }
 
-// PhoneGroupSettingsUpdatedCallLiveTranscription is the object at
-// object.settings.call_live_transcription in the "phone.group_settings_updated"
-// event.
+// PhoneGroupSettingsUpdatedCallLiveTranscription is the
+// "call_live_transcription" object in the phone.group_settings_updated payload
+// (at object.settings.call_live_transcription in phone.group_settings_updated,
+// and elsewhere).
 type PhoneGroupSettingsUpdatedCallLiveTranscription struct {
-	Enable                   bool                          `json:"enable,omitempty"`
-	Locked                   bool                          `json:"locked,omitempty"`
-	LockedBy                 string                        `json:"locked_by,omitempty"` // one of "invalid", "account", "user_group"
-	Modified                 bool                          `json:"modified,omitempty"`
-	TranscriptionStartPrompt PhoneTranscriptionStartPrompt `json:"transcription_start_prompt,omitempty"`
+	Enable                   bool                                                `json:"enable,omitempty"`
+	Locked                   bool                                                `json:"locked,omitempty"`
+	LockedBy                 PhoneGroupSettingsUpdatedAdvancedEncryptionLockedBy `json:"locked_by,omitempty"`
+	Modified                 bool                                                `json:"modified,omitempty"`
+	TranscriptionStartPrompt PhoneSettingsUpdatedTranscriptionStartPrompt        `json:"transcription_start_prompt"`
 }
 
-// PhoneGroupSettingsUpdatedCallOverflow is the object at
-// object.settings.call_overflow in the "phone.group_settings_updated" event.
+// PhoneGroupSettingsUpdatedCallOverflow is the "call_overflow" object in the
+// phone.group_settings_updated payload (at object.settings.call_overflow in
+// phone.group_settings_updated, and elsewhere).
 type PhoneGroupSettingsUpdatedCallOverflow struct {
-	Enable           bool   `json:"enable,omitempty"`
-	Locked           bool   `json:"locked,omitempty"`
-	LockedBy         string `json:"locked_by,omitempty"` // one of "invalid", "account", "user_group"
-	Modified         bool   `json:"modified,omitempty"`
-	CallOverflowType int    `json:"call_overflow_type,omitempty"` // one of 1, 2, 3, 4
+	Enable           bool                                                `json:"enable,omitempty"`
+	Locked           bool                                                `json:"locked,omitempty"`
+	LockedBy         PhoneGroupSettingsUpdatedAdvancedEncryptionLockedBy `json:"locked_by,omitempty"`
+	Modified         bool                                                `json:"modified,omitempty"`
+	CallOverflowType int                                                 `json:"call_overflow_type,omitempty"` // one of 1, 2, 3, 4
 }
 
-// PhoneGroupSettingsUpdatedCallPark is the object at object.settings.call_park
-// in the "phone.group_settings_updated" event.
+// PhoneGroupSettingsUpdatedCallPark is the "call_park" object in the
+// phone.group_settings_updated payload (at object.settings.call_park in
+// phone.group_settings_updated, and elsewhere).
 type PhoneGroupSettingsUpdatedCallPark struct {
-	Enable                bool             `json:"enable,omitempty"`
-	ExpirationPeriod      int              `json:"expiration_period,omitempty"` // one of 1, 2, 3, 4, 5, 6, 7, 8, ... (20 values)
-	CallNotPickedUpAction int              `json:"call_not_picked_up_action,omitempty"`
-	ForwardTo             PhoneForwardTo   `json:"forward_to,omitempty"`
-	Sequence              int              `json:"sequence,omitempty"` // one of 0, 1
-	MusicOnPark           PhoneMusicOnPark `json:"music_on_park,omitempty"`
-	Locked                bool             `json:"locked,omitempty"`
-	LockedBy              string           `json:"locked_by,omitempty"` // one of "invalid", "account", "user_group"
-	Modified              bool             `json:"modified,omitempty"`
+	Enable                bool                                                `json:"enable,omitempty"`
+	ExpirationPeriod      int                                                 `json:"expiration_period,omitempty"` // one of 1, 2, 3, 4, 5, 6, 7, 8, ... (20 values)
+	CallNotPickedUpAction int                                                 `json:"call_not_picked_up_action,omitempty"`
+	ForwardTo             PhoneSettingsUpdatedForwardTo                       `json:"forward_to"`
+	Sequence              int                                                 `json:"sequence,omitempty"` // one of 0, 1
+	MusicOnPark           PhoneSettingsUpdatedMusicOnPark                     `json:"music_on_park"`
+	Locked                bool                                                `json:"locked,omitempty"`
+	LockedBy              PhoneGroupSettingsUpdatedAdvancedEncryptionLockedBy `json:"locked_by,omitempty"`
+	Modified              bool                                                `json:"modified,omitempty"`
 }
 
-// PhoneGroupSettingsUpdatedCallScreening is the object at
-// object.settings.call_screening in the "phone.group_settings_updated" event.
+// PhoneGroupSettingsUpdatedCallScreening is the "call_screening" object in the
+// phone.group_settings_updated payload (at object.settings.call_screening in
+// phone.group_settings_updated, and elsewhere).
 type PhoneGroupSettingsUpdatedCallScreening struct {
-	Enable                     bool   `json:"enable,omitempty"`
-	Locked                     bool   `json:"locked,omitempty"`
-	LockedBy                   string `json:"locked_by,omitempty"` // one of "invalid", "account", "user_group"
-	Modified                   bool   `json:"modified,omitempty"`
-	ExcludeUserCompanyContacts bool   `json:"exclude_user_company_contacts,omitempty"`
+	Enable                     bool                                                `json:"enable,omitempty"`
+	Locked                     bool                                                `json:"locked,omitempty"`
+	LockedBy                   PhoneGroupSettingsUpdatedAdvancedEncryptionLockedBy `json:"locked_by,omitempty"`
+	Modified                   bool                                                `json:"modified,omitempty"`
+	ExcludeUserCompanyContacts bool                                                `json:"exclude_user_company_contacts,omitempty"`
 }
 
-// PhoneGroupSettingsUpdatedCallTransferring is the object at
-// object.settings.call_transferring in the "phone.group_settings_updated"
-// event.
+// PhoneGroupSettingsUpdatedCallTransferring is the "call_transferring" object
+// in the phone.group_settings_updated payload (at
+// object.settings.call_transferring in phone.group_settings_updated, and
+// elsewhere).
 type PhoneGroupSettingsUpdatedCallTransferring struct {
-	Enable               bool   `json:"enable,omitempty"`
-	Locked               bool   `json:"locked,omitempty"`
-	LockedBy             string `json:"locked_by,omitempty"` // one of "invalid", "account", "user_group"
-	Modified             bool   `json:"modified,omitempty"`
-	CallTransferringType int    `json:"call_transferring_type,omitempty"` // one of 1, 2, 3, 4
+	Enable               bool                                                `json:"enable,omitempty"`
+	Locked               bool                                                `json:"locked,omitempty"`
+	LockedBy             PhoneGroupSettingsUpdatedAdvancedEncryptionLockedBy `json:"locked_by,omitempty"`
+	Modified             bool                                                `json:"modified,omitempty"`
+	CallTransferringType int                                                 `json:"call_transferring_type,omitempty"` // one of 1, 2, 3, 4
 }
 
-// PhoneGroupSettingsUpdatedDisplayCallFeedbackSurvey is the object at
-// object.settings.display_call_feedback_survey in the
-// "phone.group_settings_updated" event.
+// PhoneGroupSettingsUpdatedDisplayCallFeedbackSurvey is the
+// "display_call_feedback_survey" object in the phone.group_settings_updated
+// payload (at object.settings.display_call_feedback_survey in
+// phone.group_settings_updated, and elsewhere).
 type PhoneGroupSettingsUpdatedDisplayCallFeedbackSurvey struct {
-	Enable           bool                  `json:"enable,omitempty"`
-	Locked           bool                  `json:"locked,omitempty"`
-	LockedBy         string                `json:"locked_by,omitempty"` // one of "invalid", "account", "user_group"
-	Modified         bool                  `json:"modified,omitempty"`
-	FeedbackType     int                   `json:"feedback_type,omitempty"` // one of 1, 2
-	FeedbackMos      PhoneFeedbackMos      `json:"feedback_mos,omitempty"`
-	FeedbackDuration PhoneFeedbackDuration `json:"feedback_duration,omitempty"`
+	Enable           bool                                                `json:"enable,omitempty"`
+	Locked           bool                                                `json:"locked,omitempty"`
+	LockedBy         PhoneGroupSettingsUpdatedAdvancedEncryptionLockedBy `json:"locked_by,omitempty"`
+	Modified         bool                                                `json:"modified,omitempty"`
+	FeedbackType     int                                                 `json:"feedback_type,omitempty"` // one of 1, 2
+	FeedbackMOS      PhoneSettingsUpdatedFeedbackMOS                     `json:"feedback_mos"`
+	FeedbackDuration PhoneSettingsUpdatedFeedbackDuration                `json:"feedback_duration"`
 }
 
-// PhoneGroupSettingsUpdatedObject is the object at object in the
-// "phone.group_settings_updated" event.
+// PhoneGroupSettingsUpdatedLockedBy is the value of the "locked_by" member in
+// the phone.group_settings_updated payload (at
+// object.settings.ad_hoc_call_recording in phone.group_settings_updated, and
+// elsewhere). Zoom's schema lists the values below; a value it does not list
+// still decodes, as it is.
+type PhoneGroupSettingsUpdatedLockedBy string
+
+// The values of PhoneGroupSettingsUpdatedLockedBy that Zoom's schema lists.
+const (
+	PhoneGroupSettingsUpdatedLockedByInvalid PhoneGroupSettingsUpdatedLockedBy = "invalid"
+	PhoneGroupSettingsUpdatedLockedByAccount PhoneGroupSettingsUpdatedLockedBy = "account"
+	PhoneGroupSettingsUpdatedLockedBySite    PhoneGroupSettingsUpdatedLockedBy = "site"
+)
+
+// String returns the value as Zoom sent it.
+func (v PhoneGroupSettingsUpdatedLockedBy) String() string { return string(v) }
+
+// PhoneGroupSettingsUpdatedObject is the "object" object in the
+// phone.group_settings_updated payload (at object in
+// phone.group_settings_updated, and elsewhere).
 type PhoneGroupSettingsUpdatedObject struct {
-	GroupID  string                            `json:"group_id"` // required
-	Settings PhoneGroupSettingsUpdatedSettings `json:"settings"` // required
+	GroupID  string                    `json:"group_id"` // required
+	Settings PhoneGroupUpdatedSettings `json:"settings"` // required
 }
 
-// PhoneGroupSettingsUpdatedOnlineFax is the object at
-// object.settings.online_fax in the "phone.group_settings_updated" event.
+// PhoneGroupSettingsUpdatedOnlineFax is the "online_fax" object in the
+// phone.group_settings_updated payload (at object.settings.online_fax in
+// phone.group_settings_updated, and elsewhere).
 type PhoneGroupSettingsUpdatedOnlineFax struct {
-	Enable                         bool   `json:"enable,omitempty"`
-	Locked                         bool   `json:"locked,omitempty"`
-	LockedBy                       string `json:"locked_by,omitempty"` // one of "invalid", "account", "user_group"
-	Modified                       bool   `json:"modified,omitempty"`
-	EnableNewFaxEmailNotifications bool   `json:"enable_new_fax_email_notifications,omitempty"`
-	IncludeFaxAsAttachment         bool   `json:"include_fax_as_attachment,omitempty"`
+	Enable                         bool                                                `json:"enable,omitempty"`
+	Locked                         bool                                                `json:"locked,omitempty"`
+	LockedBy                       PhoneGroupSettingsUpdatedAdvancedEncryptionLockedBy `json:"locked_by,omitempty"`
+	Modified                       bool                                                `json:"modified,omitempty"`
+	EnableNewFaxEmailNotifications bool                                                `json:"enable_new_fax_email_notifications,omitempty"`
+	IncludeFaxAsAttachment         bool                                                `json:"include_fax_as_attachment,omitempty"`
 }
 
-// PhoneGroupSettingsUpdatedPersonalAudioLibrary is the object at
-// object.settings.personal_audio_library in the "phone.group_settings_updated"
-// event.
+// PhoneGroupSettingsUpdatedPersonalAudioLibrary is the "personal_audio_library"
+// object in the phone.group_settings_updated payload (at
+// object.settings.personal_audio_library in phone.group_settings_updated, and
+// elsewhere).
 type PhoneGroupSettingsUpdatedPersonalAudioLibrary struct {
-	Enable                                        bool   `json:"enable,omitempty"`
-	Locked                                        bool   `json:"locked,omitempty"`
-	LockedBy                                      string `json:"locked_by,omitempty"` // one of "invalid", "account", "user_group"
-	Modified                                      bool   `json:"modified,omitempty"`
-	AllowMusicOnHoldCustomization                 bool   `json:"allow_music_on_hold_customization,omitempty"`
-	AllowVoicemailAndMessageGreetingCustomization bool   `json:"allow_voicemail_and_message_greeting_customization,omitempty"`
+	Enable                                        bool                                                `json:"enable,omitempty"`
+	Locked                                        bool                                                `json:"locked,omitempty"`
+	LockedBy                                      PhoneGroupSettingsUpdatedAdvancedEncryptionLockedBy `json:"locked_by,omitempty"`
+	Modified                                      bool                                                `json:"modified,omitempty"`
+	AllowMusicOnHoldCustomization                 bool                                                `json:"allow_music_on_hold_customization,omitempty"`
+	AllowVoicemailAndMessageGreetingCustomization bool                                                `json:"allow_voicemail_and_message_greeting_customization,omitempty"`
 }
 
-// PhoneGroupSettingsUpdatedPlayRecordingBeepTone is the object at
-// object.settings.ad_hoc_call_recording.play_recording_beep_tone in the
-// "phone.group_settings_updated" event.
+// PhoneGroupSettingsUpdatedPlayBeepMember is the value of the
+// "play_beep_member" member in the phone.group_settings_updated payload (at
+// object.settings.ad_hoc_call_recording.play_recording_beep_tone in
+// phone.group_settings_updated, and elsewhere). Zoom's schema lists the values
+// below; a value it does not list still decodes, as it is.
+type PhoneGroupSettingsUpdatedPlayBeepMember string
+
+// The values of PhoneGroupSettingsUpdatedPlayBeepMember that Zoom's schema lists.
+const (
+	PhoneGroupSettingsUpdatedPlayBeepMemberAllMember     PhoneGroupSettingsUpdatedPlayBeepMember = "allMember"
+	PhoneGroupSettingsUpdatedPlayBeepMemberRecordingSide PhoneGroupSettingsUpdatedPlayBeepMember = "recordingSide"
+)
+
+// String returns the value as Zoom sent it.
+func (v PhoneGroupSettingsUpdatedPlayBeepMember) String() string { return string(v) }
+
+// PhoneGroupSettingsUpdatedPlayRecordingBeepTone is the
+// "play_recording_beep_tone" object in the phone.group_settings_updated payload
+// (at object.settings.ad_hoc_call_recording.play_recording_beep_tone in
+// phone.group_settings_updated, and elsewhere).
 type PhoneGroupSettingsUpdatedPlayRecordingBeepTone struct {
-	Enable               bool   `json:"enable,omitempty"`
-	PlayBeepVolume       int    `json:"play_beep_volume,omitempty"`        // one of 0, 20, 40, 60, 80, 100
-	PlayBeepTimeInterval int    `json:"play_beep_time_interval,omitempty"` // one of 5, 10, 15, 20, 25, 30, 60, 120
-	PlayBeepMember       string `json:"play_beep_member,omitempty"`        // one of "allMember", "recordingSide"
+	Enable               bool                                    `json:"enable,omitempty"`
+	PlayBeepVolume       int                                     `json:"play_beep_volume,omitempty"`        // one of 0, 20, 40, 60, 80, 100
+	PlayBeepTimeInterval int                                     `json:"play_beep_time_interval,omitempty"` // one of 5, 10, 15, 20, 25, 30, 60, 120
+	PlayBeepMember       PhoneGroupSettingsUpdatedPlayBeepMember `json:"play_beep_member,omitempty"`
 }
 
-// PhoneGroupSettingsUpdatedRestrictedCallHours is the object at
-// object.settings.restricted_call_hours in the "phone.group_settings_updated"
-// event.
+// PhoneGroupSettingsUpdatedRestrictedCallHours is the "restricted_call_hours"
+// object in the phone.group_settings_updated payload (at
+// object.settings.restricted_call_hours in phone.group_settings_updated, and
+// elsewhere).
 type PhoneGroupSettingsUpdatedRestrictedCallHours struct {
-	Enable                        bool          `json:"enable,omitempty"`
-	Locked                        bool          `json:"locked,omitempty"`
-	LockedBy                      string        `json:"locked_by,omitempty"` // one of "invalid", "account", "user_group"
-	Modified                      bool          `json:"modified,omitempty"`
-	TimeZone                      PhoneTimeZone `json:"time_zone,omitempty"`
-	RestrictedHoursApplied        bool          `json:"restricted_hours_applied,omitempty"`
-	RestrictedHolidayHoursApplied bool          `json:"restricted_holiday_hours_applied,omitempty"`
-	AllowInternalCalls            bool          `json:"allow_internal_calls,omitempty"`
+	Enable                        bool                                                `json:"enable,omitempty"`
+	Locked                        bool                                                `json:"locked,omitempty"`
+	LockedBy                      PhoneGroupSettingsUpdatedAdvancedEncryptionLockedBy `json:"locked_by,omitempty"`
+	Modified                      bool                                                `json:"modified,omitempty"`
+	TimeZone                      PhoneSettingsUpdatedTimeZone                        `json:"time_zone"`
+	RestrictedHoursApplied        bool                                                `json:"restricted_hours_applied,omitempty"`
+	RestrictedHolidayHoursApplied bool                                                `json:"restricted_holiday_hours_applied,omitempty"`
+	AllowInternalCalls            bool                                                `json:"allow_internal_calls,omitempty"`
 }
 
-// PhoneGroupSettingsUpdatedSMS is the object at object.settings.sms in the
-// "phone.group_settings_updated" event.
+// PhoneGroupSettingsUpdatedSMS is the "sms" object in the
+// phone.group_settings_updated payload (at object.settings.sms in
+// phone.group_settings_updated, and elsewhere).
 type PhoneGroupSettingsUpdatedSMS struct {
-	Enable           bool   `json:"enable,omitempty"`
-	InternationalSMS bool   `json:"international_sms,omitempty"`
-	Locked           bool   `json:"locked,omitempty"`
-	LockedBy         string `json:"locked_by,omitempty"` // one of "invalid", "account", "user_group"
-	Modified         bool   `json:"modified,omitempty"`
+	Enable           bool                                                `json:"enable,omitempty"`
+	InternationalSMS bool                                                `json:"international_sms,omitempty"`
+	Locked           bool                                                `json:"locked,omitempty"`
+	LockedBy         PhoneGroupSettingsUpdatedAdvancedEncryptionLockedBy `json:"locked_by,omitempty"`
+	Modified         bool                                                `json:"modified,omitempty"`
 }
 
-// PhoneGroupSettingsUpdatedSMSEtiquetteTool is the object at
-// object.settings.sms_etiquette_tool in the "phone.group_settings_updated"
-// event.
+// PhoneGroupSettingsUpdatedSMSEtiquetteTool is the "sms_etiquette_tool" object
+// in the phone.group_settings_updated payload (at
+// object.settings.sms_etiquette_tool in phone.group_settings_updated, and
+// elsewhere).
 type PhoneGroupSettingsUpdatedSMSEtiquetteTool struct {
-	Enable             bool                      `json:"enable,omitempty"`
-	Modified           bool                      `json:"modified,omitempty"`
-	SMSEtiquettePolicy []PhoneSMSEtiquettePolicy `json:"sms_etiquette_policy,omitempty"`
+	Enable             bool                                     `json:"enable,omitempty"`
+	Modified           bool                                     `json:"modified,omitempty"`
+	SMSEtiquettePolicy []PhoneSettingsUpdatedSMSEtiquettePolicy `json:"sms_etiquette_policy,omitempty"`
 }
 
-// PhoneGroupSettingsUpdatedSMSTemplate is the object at
-// object.settings.sms_template in the "phone.group_settings_updated" event.
+// PhoneGroupSettingsUpdatedSMSTemplate is the "sms_template" object in the
+// phone.group_settings_updated payload (at object.settings.sms_template in
+// phone.group_settings_updated, and elsewhere).
 type PhoneGroupSettingsUpdatedSMSTemplate struct {
-	Enable          bool                   `json:"enable,omitempty"`
-	Locked          bool                   `json:"locked,omitempty"`
-	LockedBy        string                 `json:"locked_by,omitempty"` // one of "invalid", "account", "user_group"
-	Modified        bool                   `json:"modified,omitempty"`
-	SMSTemplateList []PhoneSMSTemplateList `json:"sms_template_list,omitempty"`
+	Enable          bool                                                `json:"enable,omitempty"`
+	Locked          bool                                                `json:"locked,omitempty"`
+	LockedBy        PhoneGroupSettingsUpdatedAdvancedEncryptionLockedBy `json:"locked_by,omitempty"`
+	Modified        bool                                                `json:"modified,omitempty"`
+	SMSTemplateList []PhoneSettingsUpdatedSMSTemplateList               `json:"sms_template_list,omitempty"`
 }
 
-// PhoneGroupSettingsUpdatedSelectOutboundCallerID is the object at
-// object.settings.select_outbound_caller_id in the
-// "phone.group_settings_updated" event.
+// PhoneGroupSettingsUpdatedSelectOutboundCallerID is the
+// "select_outbound_caller_id" object in the phone.group_settings_updated
+// payload (at object.settings.select_outbound_caller_id in
+// phone.group_settings_updated, and elsewhere).
 type PhoneGroupSettingsUpdatedSelectOutboundCallerID struct {
-	Enable                    bool   `json:"enable,omitempty"`
-	Locked                    bool   `json:"locked,omitempty"`
-	LockedBy                  string `json:"locked_by,omitempty"` // one of "invalid", "account", "user_group"
-	Modified                  bool   `json:"modified,omitempty"`
-	AllowHideOutboundCallerID bool   `json:"allow_hide_outbound_caller_id,omitempty"`
+	Enable                    bool                                                `json:"enable,omitempty"`
+	Locked                    bool                                                `json:"locked,omitempty"`
+	LockedBy                  PhoneGroupSettingsUpdatedAdvancedEncryptionLockedBy `json:"locked_by,omitempty"`
+	Modified                  bool                                                `json:"modified,omitempty"`
+	AllowHideOutboundCallerID bool                                                `json:"allow_hide_outbound_caller_id,omitempty"`
 }
 
-// PhoneGroupSettingsUpdatedSettings is the object at object.settings in the
-// "phone.group_settings_updated" event.
-type PhoneGroupSettingsUpdatedSettings struct {
-	CallLiveTranscription                       PhoneGroupSettingsUpdatedCallLiveTranscription                  `json:"call_live_transcription,omitempty"`
-	LocalSurvivabilityMode                      PhoneGroupSettingsUpdatedAllowEndUserEditCallHandling           `json:"local_survivability_mode,omitempty"`
-	SelectOutboundCallerID                      PhoneGroupSettingsUpdatedSelectOutboundCallerID                 `json:"select_outbound_caller_id,omitempty"`
-	PersonalAudioLibrary                        PhoneGroupSettingsUpdatedPersonalAudioLibrary                   `json:"personal_audio_library,omitempty"`
-	Voicemail                                   PhoneGroupSettingsUpdatedVoicemail                              `json:"voicemail,omitempty"`
-	VoicemailTranscription                      PhoneGroupSettingsUpdatedAllowEndUserEditCallHandling           `json:"voicemail_transcription,omitempty"`
-	VoicemailNotificationByEmail                PhoneGroupSettingsUpdatedVoicemailNotificationByEmail           `json:"voicemail_notification_by_email,omitempty"`
-	SharedVoicemailNotificationByEmail          PhoneGroupSettingsUpdatedAllowEndUserEditCallHandling           `json:"shared_voicemail_notification_by_email,omitempty"`
-	RestrictedCallHours                         PhoneGroupSettingsUpdatedRestrictedCallHours                    `json:"restricted_call_hours,omitempty"`
-	AllowedCallLocations                        PhoneGroupSettingsUpdatedAllowedCallLocations                   `json:"allowed_call_locations,omitempty"`
-	CheckVoicemailsOverPhone                    PhoneGroupSettingsUpdatedAllowEndUserEditCallHandling           `json:"check_voicemails_over_phone,omitempty"`
-	AutoCallRecording                           PhoneGroupSettingsUpdatedAutoCallRecording                      `json:"auto_call_recording,omitempty"`
-	AdHocCallRecording                          PhoneGroupSettingsUpdatedAdHocCallRecording                     `json:"ad_hoc_call_recording,omitempty"`
-	ZoomPhoneOnMobile                           PhoneGroupSettingsUpdatedZoomPhoneOnMobile                      `json:"zoom_phone_on_mobile,omitempty"`
-	ZoomPhoneOnPwa                              PhoneGroupSettingsUpdatedAllowEndUserEditCallHandling           `json:"zoom_phone_on_pwa,omitempty"`
-	SMSEtiquetteTool                            PhoneGroupSettingsUpdatedSMSEtiquetteTool                       `json:"sms_etiquette_tool,omitempty"`
-	OutboundCalling                             PhoneGroupSettingsUpdatedAllowEndUserEditCallHandling           `json:"outbound_calling,omitempty"`
-	OutboundSMS                                 PhoneGroupSettingsUpdatedAllowEndUserEditCallHandling           `json:"outbound_sms,omitempty"`
-	InternationalCalling                        PhoneGroupSettingsUpdatedAllowEndUserEditCallHandling           `json:"international_calling,omitempty"`
-	SMS                                         PhoneGroupSettingsUpdatedSMS                                    `json:"sms,omitempty"`
-	E2eEncryption                               PhoneGroupSettingsUpdatedAllowEndUserEditCallHandling           `json:"e2e_encryption,omitempty"`
-	CallHandlingForwardingToOtherUsers          PhoneGroupSettingsUpdatedCallHandlingForwardingToOtherUsers     `json:"call_handling_forwarding_to_other_users,omitempty"`
-	CallOverflow                                PhoneGroupSettingsUpdatedCallOverflow                           `json:"call_overflow,omitempty"`
-	CallTransferring                            PhoneGroupSettingsUpdatedCallTransferring                       `json:"call_transferring,omitempty"`
-	ElevateToMeeting                            PhoneGroupSettingsUpdatedAllowEndUserEditCallHandling           `json:"elevate_to_meeting,omitempty"`
-	CallPark                                    PhoneGroupSettingsUpdatedCallPark                               `json:"call_park,omitempty"`
-	HandOffToRoom                               PhoneGroupSettingsUpdatedAllowEndUserEditCallHandling           `json:"hand_off_to_room,omitempty"`
-	MobileSwitchToCarrier                       PhoneGroupSettingsUpdatedAllowEndUserEditCallHandling           `json:"mobile_switch_to_carrier,omitempty"`
-	Delegation                                  PhoneGroupSettingsUpdatedAllowEndUserEditCallHandling           `json:"delegation,omitempty"`
-	AudioIntercom                               PhoneGroupSettingsUpdatedAllowEndUserEditCallHandling           `json:"audio_intercom,omitempty"`
-	BlockCallsWithoutCallerID                   PhoneGroupSettingsUpdatedAllowEndUserEditCallHandling           `json:"block_calls_without_caller_id,omitempty"`
-	BlockExternalCalls                          PhoneGroupSettingsUpdatedBlockExternalCalls                     `json:"block_external_calls,omitempty"`
-	AutoDeleteDataAfterRetentionDuration        PhoneGroupSettingsUpdatedAutoDeleteDataAfterRetentionDuration   `json:"auto_delete_data_after_retention_duration,omitempty"`
-	PeerToPeerMedia                             PhoneGroupSettingsUpdatedAllowEndUserEditCallHandling           `json:"peer_to_peer_media,omitempty"`
-	AdvancedEncryption                          PhoneGroupSettingsUpdatedAdvancedEncryption                     `json:"advanced_encryption,omitempty"`
-	DisplayCallFeedbackSurvey                   PhoneGroupSettingsUpdatedDisplayCallFeedbackSurvey              `json:"display_call_feedback_survey,omitempty"`
-	ZoomPhoneOnDesktop                          PhoneGroupSettingsUpdatedZoomPhoneOnDesktop                     `json:"zoom_phone_on_desktop,omitempty"`
-	AllowedDeviceLocations                      PhoneGroupSettingsUpdatedAllowedDeviceLocations                 `json:"allowed_device_locations,omitempty"`
-	AllowEmergencyCalls                         PhoneGroupSettingsUpdatedAllowEmergencyCalls                    `json:"allow_emergency_calls,omitempty"`
-	OnlineFax                                   PhoneGroupSettingsUpdatedOnlineFax                              `json:"online_fax,omitempty"`
-	SMSTemplate                                 PhoneGroupSettingsUpdatedSMSTemplate                            `json:"sms_template,omitempty"`
-	CallScreening                               PhoneGroupSettingsUpdatedCallScreening                          `json:"call_screening,omitempty"`
-	SMSAutoReply                                PhoneGroupSettingsUpdatedAllowEndUserEditCallHandling           `json:"sms_auto_reply,omitempty"`
-	AllowEndUserEditCallHandling                PhoneGroupSettingsUpdatedAllowEndUserEditCallHandling           `json:"allow_end_user_edit_call_handling,omitempty"`
-	ConnectToOperator                           PhoneGroupSettingsUpdatedAllowEndUserEditCallHandling           `json:"connect_to_operator,omitempty"`
-	NoHoldConference                            PhoneGroupSettingsUpdatedAllowEndUserEditCallHandling           `json:"no_hold_conference,omitempty"`
-	ConferenceDTMF                              PhoneGroupSettingsUpdatedAllowEndUserEditCallHandling           `json:"conference_dtmf,omitempty"`
-	DeskPhoneSmartKeyPositionsLayout            PhoneGroupSettingsUpdatedAllowEndUserEditCallHandling           `json:"desk_phone_smart_key_positions_layout,omitempty"`
-	AutoOptOutInCallQueue                       PhoneGroupSettingsUpdatedAutoOptOutInCallQueue                  `json:"auto_opt_out_in_call_queue,omitempty"`
-	AllowMobileHomePhoneCallout                 PhoneGroupSettingsUpdatedAllowEndUserEditCallHandling           `json:"allow_mobile_home_phone_callout,omitempty"`
-	UseCallkitForIncomingCallNotificationsInIos PhoneGroupSettingsUpdatedAllowEndUserEditCallHandling           `json:"use_callkit_for_incoming_call_notifications_in_ios,omitempty"`
-	HidePhoneCallHistoryInIos                   PhoneGroupSettingsUpdatedAllowEndUserEditCallHandling           `json:"hide_phone_call_history_in_ios,omitempty"`
-	ObfuscateSensitiveDataDuringCall            PhoneGroupSettingsUpdatedAllowEndUserEditCallHandling           `json:"obfuscate_sensitive_data_during_call,omitempty"`
-	PreventUsersUploadAudioFiles                PhoneGroupSettingsUpdatedAllowEndUserEditCallHandling           `json:"prevent_users_upload_audio_files,omitempty"`
-	VoicemailTasks                              PhoneGroupSettingsUpdatedAllowEndUserEditCallHandling           `json:"voicemail_tasks,omitempty"`
-	VoicemailIntentBasedPrioritization          PhoneGroupSettingsUpdatedAllowEndUserEditCallHandling           `json:"voicemail_intent_based_prioritization,omitempty"`
-	ShowCustomDisclaimerWhenUsingZoomPhone      PhoneGroupSettingsUpdatedShowCustomDisclaimerWhenUsingZoomPhone `json:"show_custom_disclaimer_when_using_zoom_phone,omitempty"`
-}
-
-// PhoneGroupSettingsUpdatedShowCustomDisclaimerWhenUsingZoomPhone is the object
-// at object.settings.show_custom_disclaimer_when_using_zoom_phone in the
-// "phone.group_settings_updated" event.
-type PhoneGroupSettingsUpdatedShowCustomDisclaimerWhenUsingZoomPhone struct {
-	Enable               bool                        `json:"enable,omitempty"`
-	Locked               bool                        `json:"locked,omitempty"`
-	LockedBy             string                      `json:"locked_by,omitempty"` // one of "invalid", "account", "user_group"
-	Modified             bool                        `json:"modified,omitempty"`
-	DisplayFrequency     string                      `json:"display_frequency,omitempty"` // one of "first_time_only", "every_time", "every_month", "every_quarter", "every_6_months", "every_year"
-	CustomDisclaimerList []PhoneCustomDisclaimerList `json:"custom_disclaimer_list,omitempty"`
-}
-
-// PhoneGroupSettingsUpdatedVoicemail is the object at object.settings.voicemail
-// in the "phone.group_settings_updated" event.
+// PhoneGroupSettingsUpdatedVoicemail is the "voicemail" object in the
+// phone.group_settings_updated payload (at object.settings.voicemail in
+// phone.group_settings_updated, and elsewhere).
 type PhoneGroupSettingsUpdatedVoicemail struct {
-	Enable                 bool   `json:"enable,omitempty"`
-	Locked                 bool   `json:"locked,omitempty"`
-	LockedBy               string `json:"locked_by,omitempty"` // one of "invalid", "account", "user_group"
-	Modified               bool   `json:"modified,omitempty"`
-	AllowDelete            bool   `json:"allow_delete,omitempty"`
-	AllowDownload          bool   `json:"allow_download,omitempty"`
-	AllowVideomail         bool   `json:"allow_videomail,omitempty"`
-	AllowShare             bool   `json:"allow_share,omitempty"`
-	AllowVirtualBackground bool   `json:"allow_virtual_background,omitempty"`
+	Enable                 bool                                                `json:"enable,omitempty"`
+	Locked                 bool                                                `json:"locked,omitempty"`
+	LockedBy               PhoneGroupSettingsUpdatedAdvancedEncryptionLockedBy `json:"locked_by,omitempty"`
+	Modified               bool                                                `json:"modified,omitempty"`
+	AllowDelete            bool                                                `json:"allow_delete,omitempty"`
+	AllowDownload          bool                                                `json:"allow_download,omitempty"`
+	AllowVideomail         bool                                                `json:"allow_videomail,omitempty"`
+	AllowShare             bool                                                `json:"allow_share,omitempty"`
+	AllowVirtualBackground bool                                                `json:"allow_virtual_background,omitempty"`
 }
 
-// PhoneGroupSettingsUpdatedVoicemailNotificationByEmail is the object at
-// object.settings.voicemail_notification_by_email in the
-// "phone.group_settings_updated" event.
+// PhoneGroupSettingsUpdatedVoicemailNotificationByEmail is the
+// "voicemail_notification_by_email" object in the phone.group_settings_updated
+// payload (at object.settings.voicemail_notification_by_email in
+// phone.group_settings_updated, and elsewhere).
 type PhoneGroupSettingsUpdatedVoicemailNotificationByEmail struct {
-	IncludeVoicemailFile          bool   `json:"include_voicemail_file,omitempty"`
-	IncludeVoicemailTranscription bool   `json:"include_voicemail_transcription,omitempty"`
-	ForwardVoicemailToEmail       bool   `json:"forward_voicemail_to_email,omitempty"`
-	Enable                        bool   `json:"enable,omitempty"`
-	Locked                        bool   `json:"locked,omitempty"`
-	LockedBy                      string `json:"locked_by,omitempty"` // one of "invalid", "account", "user_group"
-	Modified                      bool   `json:"modified,omitempty"`
+	IncludeVoicemailFile          bool                                                `json:"include_voicemail_file,omitempty"`
+	IncludeVoicemailTranscription bool                                                `json:"include_voicemail_transcription,omitempty"`
+	ForwardVoicemailToEmail       bool                                                `json:"forward_voicemail_to_email,omitempty"`
+	Enable                        bool                                                `json:"enable,omitempty"`
+	Locked                        bool                                                `json:"locked,omitempty"`
+	LockedBy                      PhoneGroupSettingsUpdatedAdvancedEncryptionLockedBy `json:"locked_by,omitempty"`
+	Modified                      bool                                                `json:"modified,omitempty"`
 }
 
-// PhoneGroupSettingsUpdatedZoomPhoneOnDesktop is the object at
-// object.settings.zoom_phone_on_desktop in the "phone.group_settings_updated"
-// event.
-type PhoneGroupSettingsUpdatedZoomPhoneOnDesktop struct {
-	Enable              bool     `json:"enable,omitempty"`
-	Locked              bool     `json:"locked,omitempty"`
-	LockedBy            string   `json:"locked_by,omitempty"`             // one of "invalid", "account", "user_group"
-	AllowCallingClients []string `json:"allow_calling_clients,omitempty"` // one of "mac_os", "windows", "vdi_client", "linux"
-	AllowSMSMMSClients  []string `json:"allow_sms_mms_clients,omitempty"` // one of "mac_os", "windows", "vdi_client", "linux"
+// PhoneGroupUpdatedSettings is the "settings" object in the
+// phone.group_settings_updated payload (at object.settings in
+// phone.group_settings_updated, and elsewhere).
+type PhoneGroupUpdatedSettings struct {
+	CallLiveTranscription                       PhoneGroupSettingsUpdatedCallLiveTranscription                `json:"call_live_transcription"`
+	LocalSurvivabilityMode                      PhoneGroupSettingsUpdatedAllowEndUserEditCallHandling         `json:"local_survivability_mode"`
+	SelectOutboundCallerID                      PhoneGroupSettingsUpdatedSelectOutboundCallerID               `json:"select_outbound_caller_id"`
+	PersonalAudioLibrary                        PhoneGroupSettingsUpdatedPersonalAudioLibrary                 `json:"personal_audio_library"`
+	Voicemail                                   PhoneGroupSettingsUpdatedVoicemail                            `json:"voicemail"`
+	VoicemailTranscription                      PhoneGroupSettingsUpdatedAllowEndUserEditCallHandling         `json:"voicemail_transcription"`
+	VoicemailNotificationByEmail                PhoneGroupSettingsUpdatedVoicemailNotificationByEmail         `json:"voicemail_notification_by_email"`
+	SharedVoicemailNotificationByEmail          PhoneGroupSettingsUpdatedAllowEndUserEditCallHandling         `json:"shared_voicemail_notification_by_email"`
+	RestrictedCallHours                         PhoneGroupSettingsUpdatedRestrictedCallHours                  `json:"restricted_call_hours"`
+	AllowedCallLocations                        PhoneGroupSettingsUpdatedAllowedCallLocations                 `json:"allowed_call_locations"`
+	CheckVoicemailsOverPhone                    PhoneGroupSettingsUpdatedAllowEndUserEditCallHandling         `json:"check_voicemails_over_phone"`
+	AutoCallRecording                           PhoneGroupSettingsUpdatedAutoCallRecording                    `json:"auto_call_recording"`
+	AdHocCallRecording                          PhoneGroupSettingsUpdatedAdHocCallRecording                   `json:"ad_hoc_call_recording"`
+	ZoomPhoneOnMobile                           GroupSettingsUpdatedZoomPhoneOnMobile                         `json:"zoom_phone_on_mobile"`
+	ZoomPhoneOnPWA                              PhoneGroupSettingsUpdatedAllowEndUserEditCallHandling         `json:"zoom_phone_on_pwa"`
+	SMSEtiquetteTool                            PhoneGroupSettingsUpdatedSMSEtiquetteTool                     `json:"sms_etiquette_tool"`
+	OutboundCalling                             PhoneGroupSettingsUpdatedAllowEndUserEditCallHandling         `json:"outbound_calling"`
+	OutboundSMS                                 PhoneGroupSettingsUpdatedAllowEndUserEditCallHandling         `json:"outbound_sms"`
+	InternationalCalling                        PhoneGroupSettingsUpdatedAllowEndUserEditCallHandling         `json:"international_calling"`
+	SMS                                         PhoneGroupSettingsUpdatedSMS                                  `json:"sms"`
+	E2EEncryption                               PhoneGroupSettingsUpdatedAllowEndUserEditCallHandling         `json:"e2e_encryption"`
+	CallHandlingForwardingToOtherUsers          PhoneGroupSettingsUpdatedCallHandlingForwardingToOtherUsers   `json:"call_handling_forwarding_to_other_users"`
+	CallOverflow                                PhoneGroupSettingsUpdatedCallOverflow                         `json:"call_overflow"`
+	CallTransferring                            PhoneGroupSettingsUpdatedCallTransferring                     `json:"call_transferring"`
+	ElevateToMeeting                            PhoneGroupSettingsUpdatedAllowEndUserEditCallHandling         `json:"elevate_to_meeting"`
+	CallPark                                    PhoneGroupSettingsUpdatedCallPark                             `json:"call_park"`
+	HandOffToRoom                               PhoneGroupSettingsUpdatedAllowEndUserEditCallHandling         `json:"hand_off_to_room"`
+	MobileSwitchToCarrier                       PhoneGroupSettingsUpdatedAllowEndUserEditCallHandling         `json:"mobile_switch_to_carrier"`
+	Delegation                                  PhoneGroupSettingsUpdatedAllowEndUserEditCallHandling         `json:"delegation"`
+	AudioIntercom                               PhoneGroupSettingsUpdatedAllowEndUserEditCallHandling         `json:"audio_intercom"`
+	BlockCallsWithoutCallerID                   PhoneGroupSettingsUpdatedAllowEndUserEditCallHandling         `json:"block_calls_without_caller_id"`
+	BlockExternalCalls                          PhoneGroupSettingsUpdatedBlockExternalCalls                   `json:"block_external_calls"`
+	AutoDeleteDataAfterRetentionDuration        PhoneGroupSettingsUpdatedAutoDeleteDataAfterRetentionDuration `json:"auto_delete_data_after_retention_duration"`
+	PeerToPeerMedia                             PhoneGroupSettingsUpdatedAllowEndUserEditCallHandling         `json:"peer_to_peer_media"`
+	AdvancedEncryption                          PhoneGroupSettingsUpdatedAdvancedEncryption                   `json:"advanced_encryption"`
+	DisplayCallFeedbackSurvey                   PhoneGroupSettingsUpdatedDisplayCallFeedbackSurvey            `json:"display_call_feedback_survey"`
+	ZoomPhoneOnDesktop                          GroupSettingsUpdatedZoomPhoneOnDesktop                        `json:"zoom_phone_on_desktop"`
+	AllowedDeviceLocations                      PhoneGroupSettingsUpdatedAllowedDeviceLocations               `json:"allowed_device_locations"`
+	AllowEmergencyCalls                         PhoneGroupSettingsUpdatedAllowEmergencyCalls                  `json:"allow_emergency_calls"`
+	OnlineFax                                   PhoneGroupSettingsUpdatedOnlineFax                            `json:"online_fax"`
+	SMSTemplate                                 PhoneGroupSettingsUpdatedSMSTemplate                          `json:"sms_template"`
+	CallScreening                               PhoneGroupSettingsUpdatedCallScreening                        `json:"call_screening"`
+	SMSAutoReply                                PhoneGroupSettingsUpdatedAllowEndUserEditCallHandling         `json:"sms_auto_reply"`
+	AllowEndUserEditCallHandling                PhoneGroupSettingsUpdatedAllowEndUserEditCallHandling         `json:"allow_end_user_edit_call_handling"`
+	ConnectToOperator                           PhoneGroupSettingsUpdatedAllowEndUserEditCallHandling         `json:"connect_to_operator"`
+	NoHoldConference                            PhoneGroupSettingsUpdatedAllowEndUserEditCallHandling         `json:"no_hold_conference"`
+	ConferenceDTMF                              PhoneGroupSettingsUpdatedAllowEndUserEditCallHandling         `json:"conference_dtmf"`
+	DeskPhoneSmartKeyPositionsLayout            PhoneGroupSettingsUpdatedAllowEndUserEditCallHandling         `json:"desk_phone_smart_key_positions_layout"`
+	AutoOptOutInCallQueue                       PhoneGroupSettingsUpdatedAutoOptOutInCallQueue                `json:"auto_opt_out_in_call_queue"`
+	AllowMobileHomePhoneCallout                 PhoneGroupSettingsUpdatedAllowEndUserEditCallHandling         `json:"allow_mobile_home_phone_callout"`
+	UseCallkitForIncomingCallNotificationsInIOS PhoneGroupSettingsUpdatedAllowEndUserEditCallHandling         `json:"use_callkit_for_incoming_call_notifications_in_ios"`
+	HidePhoneCallHistoryInIOS                   PhoneGroupSettingsUpdatedAllowEndUserEditCallHandling         `json:"hide_phone_call_history_in_ios"`
+	ObfuscateSensitiveDataDuringCall            PhoneGroupSettingsUpdatedAllowEndUserEditCallHandling         `json:"obfuscate_sensitive_data_during_call"`
+	PreventUsersUploadAudioFiles                PhoneGroupSettingsUpdatedAllowEndUserEditCallHandling         `json:"prevent_users_upload_audio_files"`
+	VoicemailTasks                              PhoneGroupSettingsUpdatedAllowEndUserEditCallHandling         `json:"voicemail_tasks"`
+	VoicemailIntentBasedPrioritization          PhoneGroupSettingsUpdatedAllowEndUserEditCallHandling         `json:"voicemail_intent_based_prioritization"`
+	ShowCustomDisclaimerWhenUsingZoomPhone      GroupSettingsUpdatedShowCustomDisclaimerWhenUsingZoomPhone    `json:"show_custom_disclaimer_when_using_zoom_phone"`
 }
 
-// PhoneGroupSettingsUpdatedZoomPhoneOnMobile is the object at
-// object.settings.zoom_phone_on_mobile in the "phone.group_settings_updated"
-// event.
-type PhoneGroupSettingsUpdatedZoomPhoneOnMobile struct {
-	Enable             bool   `json:"enable,omitempty"`
-	Locked             bool   `json:"locked,omitempty"`
-	LockedBy           string `json:"locked_by,omitempty"` // one of "invalid", "account", "user_group"
-	Modified           bool   `json:"modified,omitempty"`
-	AllowCallingSMSMMS bool   `json:"allow_calling_sms_mms,omitempty"`
+// PhoneHistoryCompletedCallLog is an element of the "call_logs" array in the
+// payloads of phone.callee_call_history_completed and
+// phone.caller_call_history_completed (at object.call_logs[]).
+type PhoneHistoryCompletedCallLog struct {
+	ID                    ID                                `json:"id"`           // required
+	CallPathID            string                            `json:"call_path_id"` // required
+	CallID                string                            `json:"call_id"`      // required
+	GroupID               string                            `json:"group_id,omitempty"`
+	ConnectType           PhoneCallCompletedConnectType     `json:"connect_type,omitempty"`
+	CallType              PhoneCompletedCallType            `json:"call_type,omitempty"`
+	Direction             PhoneDirection                    `json:"direction,omitempty"`
+	HideCallerID          bool                              `json:"hide_caller_id,omitempty"`
+	EndToEnd              bool                              `json:"end_to_end,omitempty"`
+	CallerExtID           string                            `json:"caller_ext_id,omitempty"`
+	CallerName            string                            `json:"caller_name,omitempty"`
+	CallerEmail           string                            `json:"caller_email,omitempty"`
+	CallerEmployeeID      string                            `json:"caller_employee_id,omitempty"`
+	CallerDIDNumber       ID                                `json:"caller_did_number,omitempty"`
+	CallerAccountCode     string                            `json:"caller_account_code,omitempty"`
+	CallerExtNumber       ID                                `json:"caller_ext_number,omitempty"`
+	CallerExtType         PhoneCallCompletedCallerExtType   `json:"caller_ext_type,omitempty"`
+	CallerNumberType      string                            `json:"caller_number_type,omitempty"` // one of "zoom_pstn", "zoom_toll_free_number", "external_pstn", "external_contact", "byoc", "byop", "3rd_party_contact_center", "zoom_service_number", ... (13 values)
+	CallerDevicePrivateIP string                            `json:"caller_device_private_ip,omitempty"`
+	CallerDevicePublicIP  string                            `json:"caller_device_public_ip,omitempty"`
+	CallerDeviceType      string                            `json:"caller_device_type,omitempty"`
+	CallerCountryIsoCode  string                            `json:"caller_country_iso_code,omitempty"`
+	CallerCountryCode     string                            `json:"caller_country_code,omitempty"`
+	CallerSiteID          string                            `json:"caller_site_id,omitempty"`
+	CallerDepartment      string                            `json:"caller_department,omitempty"`
+	CallerCostCenter      string                            `json:"caller_cost_center,omitempty"`
+	CalleeExtID           string                            `json:"callee_ext_id,omitempty"`
+	CalleeName            string                            `json:"callee_name,omitempty"`
+	CalleeDIDNumber       ID                                `json:"callee_did_number,omitempty"`
+	CalleeAccountCode     string                            `json:"callee_account_code,omitempty"`
+	CalleeExtNumber       ID                                `json:"callee_ext_number,omitempty"`
+	CalleeEmail           string                            `json:"callee_email,omitempty"`
+	CalleeEmployeeID      string                            `json:"callee_employee_id,omitempty"`
+	CalleeExtType         PhoneCallCompletedCalleeExtType   `json:"callee_ext_type,omitempty"`
+	CalleeNumberType      string                            `json:"callee_number_type,omitempty"` // one of "zoom_pstn", "zoom_toll_free_number", "external_pstn", "external_contact", "byoc", "byop", "3rd_party_contact_center", "zoom_service_number", ... (13 values)
+	CalleeDevicePrivateIP string                            `json:"callee_device_private_ip,omitempty"`
+	CalleeDevicePublicIP  string                            `json:"callee_device_public_ip,omitempty"`
+	CalleeDeviceType      string                            `json:"callee_device_type,omitempty"`
+	CalleeCountryIsoCode  string                            `json:"callee_country_iso_code,omitempty"`
+	CalleeCountryCode     string                            `json:"callee_country_code,omitempty"`
+	CalleeSiteID          string                            `json:"callee_site_id,omitempty"`
+	CalleeDepartment      string                            `json:"callee_department,omitempty"`
+	CalleeCostCenter      string                            `json:"callee_cost_center,omitempty"`
+	StartTime             DateTime                          `json:"start_time"` // required
+	AnswerTime            DateTime                          `json:"answer_time,omitempty"`
+	EndTime               DateTime                          `json:"end_time,omitempty"`
+	Event                 PhoneCallCompletedEvent           `json:"event,omitempty"`
+	Result                PhoneCallCompletedResult          `json:"result"` // required
+	ResultReason          PhoneCallCompletedResultReason    `json:"result_reason,omitempty"`
+	OperatorExtNumber     ID                                `json:"operator_ext_number,omitempty"`
+	OperatorExtID         string                            `json:"operator_ext_id,omitempty"`
+	OperatorExtType       PhoneCallCompletedOperatorExtType `json:"operator_ext_type,omitempty"`
+	OperatorName          string                            `json:"operator_name,omitempty"`
+	RecordingID           string                            `json:"recording_id,omitempty"`
+	RecordingType         PhoneCallCompletedRecordingType   `json:"recording_type,omitempty"`
+	VoicemailID           string                            `json:"voicemail_id,omitempty"`
+	TalkTime              int                               `json:"talk_time,omitempty"`
+	HoldTime              int                               `json:"hold_time,omitempty"`
+	WaitTime              int                               `json:"wait_time,omitempty"`
 }
 
-// PhoneItem is an object shared by 2 events: "phone.account_settings_updated"
-// and "phone.group_settings_updated" (at
-// object.settings.auto_delete_data_after_retention_duration.items[] in
-// "phone.account_settings_updated").
-type PhoneItem struct {
-	Type     string `json:"type,omitempty"` // one of "callLog", "onDemandRecording", "automaticRecording", "voicemail", "videomail", "sms", "fax"
-	Duration int    `json:"duration,omitempty"`
-	TimeUnit string `json:"time_unit,omitempty"` // one of "year", "month", "day"
+// PhoneHoldObjectCaller is the "caller" object in the payloads of
+// phone.caller_hold and phone.caller_unhold (at object.caller).
+type PhoneHoldObjectCaller struct {
+	ExtensionID     string              `json:"extension_id,omitempty"`
+	ExtensionType   PhoneExtensionType  `json:"extension_type,omitempty"`
+	PhoneNumber     ID                  `json:"phone_number,omitempty"`
+	UserID          string              `json:"user_id,omitempty"`
+	AccountCode     string              `json:"account_code,omitempty"`
+	ExtensionNumber ID                  `json:"extension_number,omitempty"`
+	Timezone        string              `json:"timezone,omitempty"`
+	DeviceID        string              `json:"device_id,omitempty"`
+	ConnectionType  PhoneConnectionType `json:"connection_type,omitempty"`
 }
 
-// PhoneLineSubscription is the object at
-// object.provision.sip_accounts[].shared_line.line_subscription in the
-// "phone.generic_device_provision" event.
-type PhoneLineSubscription struct {
-	PhoneNumber     string `json:"phone_number,omitempty"`
-	ExtensionNumber ID     `json:"extension_number,omitempty"`
-	DisplayName     string `json:"display_name,omitempty"`
+// PhoneLogCompletedCallType is the value of the "call_type" member in the
+// payloads of phone.callee_call_log_completed and
+// phone.caller_call_log_completed (at object.call_logs[]). Zoom's schema lists
+// the values below; a value it does not list still decodes, as it is.
+type PhoneLogCompletedCallType string
+
+// The values of PhoneLogCompletedCallType that Zoom's schema lists.
+const (
+	PhoneLogCompletedCallTypeVoip          PhoneLogCompletedCallType = "voip"
+	PhoneLogCompletedCallTypePSTN          PhoneLogCompletedCallType = "pstn"
+	PhoneLogCompletedCallTypeTollfree      PhoneLogCompletedCallType = "tollfree"
+	PhoneLogCompletedCallTypeInternational PhoneLogCompletedCallType = "international"
+	PhoneLogCompletedCallTypeContactCenter PhoneLogCompletedCallType = "contactCenter"
+)
+
+// String returns the value as Zoom sent it.
+func (v PhoneLogCompletedCallType) String() string { return string(v) }
+
+// PhoneMeetingInvitingCaller is the "caller" object in the
+// phone.caller_meeting_inviting payload (at object.caller).
+type PhoneMeetingInvitingCaller struct {
+	ExtensionID     string              `json:"extension_id,omitempty"`
+	ExtensionType   PhoneExtensionType  `json:"extension_type,omitempty"`
+	PhoneNumber     ID                  `json:"phone_number"` // required
+	UserID          string              `json:"user_id,omitempty"`
+	ExtensionNumber ID                  `json:"extension_number,omitempty"`
+	Timezone        string              `json:"timezone,omitempty"`
+	DeviceID        string              `json:"device_id,omitempty"`
+	ConnectionType  PhoneConnectionType `json:"connection_type,omitempty"`
 }
 
-// PhoneLocation is the object at object.location in the "phone.emergency_alert"
-// event.
-type PhoneLocation struct {
-	Gps   []string `json:"gps,omitempty"`
-	IP    []string `json:"ip,omitempty"`
-	Bssid []string `json:"bssid,omitempty"`
+// PhoneMuteCallee is the "callee" object in the phone.callee_mute payload (at
+// object.callee).
+type PhoneMuteCallee struct {
+	ExtensionID     string                       `json:"extension_id,omitempty"`
+	ExtensionType   PhoneCalleeMuteExtensionType `json:"extension_type,omitempty"`
+	UserID          string                       `json:"user_id,omitempty"`
+	PhoneNumber     ID                           `json:"phone_number"` // required
+	AccountCode     string                       `json:"account_code,omitempty"`
+	ExtensionNumber ID                           `json:"extension_number,omitempty"`
+	Timezone        string                       `json:"timezone,omitempty"`
+	DeviceID        string                       `json:"device_id,omitempty"`
+	ConnectionType  PhoneConnectionType          `json:"connection_type,omitempty"`
 }
 
-// PhoneMusicOnPark is an object shared by 2 events:
-// "phone.account_settings_updated" and "phone.group_settings_updated" (at
-// object.settings.call_park.music_on_park in "phone.account_settings_updated").
-type PhoneMusicOnPark struct {
-	AudioID   string `json:"audio_id,omitempty"`
-	AudioName string `json:"audio_name,omitempty"`
+// PhoneObjectCallee is the "callee" object in the payloads of
+// phone.callee_meeting_inviting and phone.callee_parked (at object.callee).
+type PhoneObjectCallee struct {
+	ExtensionID     string              `json:"extension_id,omitempty"`
+	ExtensionType   PhoneExtensionType  `json:"extension_type,omitempty"`
+	UserID          string              `json:"user_id,omitempty"`
+	PhoneNumber     ID                  `json:"phone_number"` // required
+	ExtensionNumber ID                  `json:"extension_number,omitempty"`
+	Timezone        string              `json:"timezone,omitempty"`
+	DeviceID        string              `json:"device_id,omitempty"`
+	ConnectionType  PhoneConnectionType `json:"connection_type,omitempty"`
 }
 
-// PhoneNumberCampaignOptStatus is an object shared by 3 events:
-// "phone.sms_received", "phone.sms_sent" and "phone.sms_sent_failed" (at
-// object.phone_number_campaign_opt_statuses[] in "phone.sms_received").
-type PhoneNumberCampaignOptStatus struct {
-	ConsumerPhoneNumber string `json:"consumer_phone_number"`   // required
-	ZoomPhoneUserNumber string `json:"zoom_phone_user_number"`  // required
-	OptStatus           string `json:"opt_status"`              // required; one of "pending", "opt_out", "opt_in"
-	OptInStatus         int    `json:"opt_in_status,omitempty"` // one of 0, 1, 2, 3, 4
-	OptInMessage        string `json:"opt_in_message,omitempty"`
+// PhoneObjectCaller is the "caller" object in the payloads of
+// phone.caller_ended, phone.caller_mute and phone.caller_unmute (at
+// object.caller).
+type PhoneObjectCaller struct {
+	ExtensionID     string              `json:"extension_id,omitempty"`
+	ExtensionType   PhoneExtensionType  `json:"extension_type,omitempty"`
+	PhoneNumber     ID                  `json:"phone_number"` // required
+	UserID          string              `json:"user_id,omitempty"`
+	AccountCode     string              `json:"account_code,omitempty"`
+	ExtensionNumber ID                  `json:"extension_number,omitempty"`
+	Timezone        string              `json:"timezone,omitempty"`
+	DeviceID        string              `json:"device_id,omitempty"`
+	ConnectionType  PhoneConnectionType `json:"connection_type,omitempty"`
 }
 
-// PhoneObject is an object shared by 3 events: "phone.recording_failed",
-// "phone.recording_started" and "phone.recording_stopped" (at object in
-// "phone.recording_failed").
-type PhoneObject struct {
-	ID                ID                  `json:"id"`      // required
-	UserID            string              `json:"user_id"` // required
-	CallerAccountCode string              `json:"caller_account_code,omitempty"`
-	CallerNumber      string              `json:"caller_number"` // required
-	CalleeAccountCode string              `json:"callee_account_code,omitempty"`
-	CalleeNumber      string              `json:"callee_number"`  // required
-	Direction         string              `json:"direction"`      // required; one of "inbound", "outbound"
-	DateTime          DateTime            `json:"date_time"`      // required
-	RecordingType     string              `json:"recording_type"` // required; one of "OnDemand", "Automatic"
-	CallID            string              `json:"call_id"`        // required
-	ChannelID         string              `json:"channel_id"`     // required
-	SIPID             string              `json:"sip_id"`         // required
-	Owner             PhoneRecordingOwner `json:"owner"`          // required
-}
+// PhoneObjectRecordingType is the value of the "recording_type" member in the
+// payloads of phone.recording_failed, phone.recording_paused,
+// phone.recording_resumed and 2 more events (at object). Zoom's schema lists
+// the values below; a value it does not list still decodes, as it is.
+type PhoneObjectRecordingType string
 
-// PhoneOnlineFax is the object at object.settings.online_fax in the
-// "phone.account_settings_updated" event.
-type PhoneOnlineFax struct {
-	Enable                         bool   `json:"enable,omitempty"`
-	Locked                         bool   `json:"locked,omitempty"`
-	LockedBy                       string `json:"locked_by,omitempty"` // one of "invalid", "account"
-	EnableNewFaxEmailNotifications bool   `json:"enable_new_fax_email_notifications,omitempty"`
-	IncludeFaxAsAttachment         bool   `json:"include_fax_as_attachment,omitempty"`
-}
+// The values of PhoneObjectRecordingType that Zoom's schema lists.
+const (
+	PhoneObjectRecordingTypeOnDemand  PhoneObjectRecordingType = "OnDemand"
+	PhoneObjectRecordingTypeAutomatic PhoneObjectRecordingType = "Automatic"
+)
 
-// PhoneOverrideDefaultPort is the object at
-// object.settings.override_default_port in the "phone.account_settings_updated"
-// event.
-type PhoneOverrideDefaultPort struct {
-	Enable   bool   `json:"enable,omitempty"`
-	Locked   bool   `json:"locked,omitempty"`
-	LockedBy string `json:"locked_by,omitempty"` // one of "invalid", "account"
-	MinPort  int    `json:"min_port,omitempty"`
-	MaxPort  int    `json:"max_port,omitempty"`
-}
+// String returns the value as Zoom sent it.
+func (v PhoneObjectRecordingType) String() string { return string(v) }
 
-// PhoneOwner is an object shared by 6 events: "phone.blind_transfer_initiated",
-// "phone.conference_started", "phone.transfer_call_to_voicemail_initiated" and
-// 3 more (at object.owner in "phone.blind_transfer_initiated").
+// PhoneOwner is the "owner" object in the payloads of
+// phone.blind_transfer_initiated, phone.conference_started,
+// phone.transfer_call_to_voicemail_initiated and 3 more events (at
+// object.owner).
 type PhoneOwner struct {
-	ExtensionNumber ID     `json:"extension_number,omitempty"`
-	ID              ID     `json:"id,omitempty"`
+	ExtensionNumber ID        `json:"extension_number,omitempty"`
+	ID              ID        `json:"id,omitempty"`
+	Name            string    `json:"name,omitempty"`
+	Type            PhoneType `json:"type,omitempty"`
+}
+
+// PhoneRecordingCompletedAcceptedBy is the "accepted_by" object in the payloads
+// of phone.recording_completed, phone.recording_completed_for_access_member and
+// phone.recording_transcript_completed (at object.recordings[].accepted_by in
+// phone.recording_completed, and elsewhere).
+type PhoneRecordingCompletedAcceptedBy struct {
 	Name            string `json:"name,omitempty"`
-	Type            string `json:"type,omitempty"` // one of "user", "callQueue", "autoReceptionist", "commonAreaPhone", "sharedLineGroup"
-}
-
-// PhonePersonalAudioLibrary is the object at
-// object.settings.personal_audio_library in the
-// "phone.account_settings_updated" event.
-type PhonePersonalAudioLibrary struct {
-	Enable                                        bool   `json:"enable,omitempty"`
-	Locked                                        bool   `json:"locked,omitempty"`
-	LockedBy                                      string `json:"locked_by,omitempty"` // one of "invalid", "account"
-	AllowMusicOnHoldCustomization                 bool   `json:"allow_music_on_hold_customization,omitempty"`
-	AllowVoicemailAndMessageGreetingCustomization bool   `json:"allow_voicemail_and_message_greeting_customization,omitempty"`
-}
-
-// PhonePlayRecordingBeepTone is the object at
-// object.settings.ad_hoc_call_recording.play_recording_beep_tone in the
-// "phone.account_settings_updated" event.
-type PhonePlayRecordingBeepTone struct {
-	Enable               bool   `json:"enable,omitempty"`
-	PlayBeepMember       string `json:"play_beep_member,omitempty"`        // one of "allMembers", "recordingUser"
-	PlayBeepVolume       int    `json:"play_beep_volume,omitempty"`        // one of 0, 20, 40, 60, 80, 100
-	PlayBeepTimeInterval int    `json:"play_beep_time_interval,omitempty"` // one of 5, 10, 15, 20, 25, 30, 60, 120
-}
-
-// PhoneProvision is the object at object.provision in the
-// "phone.generic_device_provision" event.
-type PhoneProvision struct {
-	Type        string            `json:"type"` // required; one of "manual"
-	SIPAccounts []PhoneSIPAccount `json:"sip_accounts,omitempty"`
-}
-
-// PhoneRecipient is the object at object.recipient in the
-// "phone.transfer_recipient_updated" event.
-type PhoneRecipient struct {
 	ExtensionNumber ID     `json:"extension_number,omitempty"`
-	PhoneNumber     string `json:"phone_number,omitempty"`
-	Name            string `json:"name,omitempty"`
-	ConnectionType  string `json:"connection_type,omitempty"` // one of "pstn_off_net", "voip", "pstn_on_net", "contact_center", "byop"
 }
 
-// PhoneRecording is an object shared by 2 events: "phone.recording_completed"
-// and "phone.recording_completed_for_access_member" (at object.recordings[] in
-// "phone.recording_completed").
-type PhoneRecording struct {
-	ID                ID                           `json:"id"` // required
-	CallerAccountCode string                       `json:"caller_account_code,omitempty"`
-	CallerNumber      string                       `json:"caller_number"`      // required
-	CallerNumberType  int                          `json:"caller_number_type"` // required; one of 1, 2
-	CallerName        string                       `json:"caller_name,omitempty"`
-	CallerDidNumber   string                       `json:"caller_did_number,omitempty"`
-	CalleeAccountCode string                       `json:"callee_account_code,omitempty"`
-	CalleeNumber      string                       `json:"callee_number"`      // required
-	CalleeNumberType  int                          `json:"callee_number_type"` // required; one of 1, 2
-	CalleeName        string                       `json:"callee_name"`        // required
-	CalleeDidNumber   string                       `json:"callee_did_number,omitempty"`
-	Duration          int                          `json:"duration"`     // required
-	DownloadURL       string                       `json:"download_url"` // required
-	DateTime          DateTime                     `json:"date_time"`    // required
-	UserID            string                       `json:"user_id,omitempty"`
-	CallID            string                       `json:"call_id,omitempty"`
-	CallLogID         string                       `json:"call_log_id,omitempty"`
-	CallHistoryID     string                       `json:"call_history_id,omitempty"`
-	CallElementID     string                       `json:"call_element_id,omitempty"`
-	EndTime           DateTime                     `json:"end_time,omitempty"`
-	RecordingType     string                       `json:"recording_type,omitempty"`
-	Site              PhoneSite                    `json:"site,omitempty"`
-	Owner             PhoneRecordingCompletedOwner `json:"owner,omitempty"`
-	Direction         string                       `json:"direction"` // required; one of "inbound", "outbound"
-	OutgoingBy        PhoneAcceptedBy              `json:"outgoing_by,omitempty"`
-	AcceptedBy        PhoneAcceptedBy              `json:"accepted_by,omitempty"`
-}
-
-// PhoneRecordingCompletedObject is an object shared by 2 events:
-// "phone.recording_completed" and "phone.recording_completed_for_access_member"
-// (at object in "phone.recording_completed").
+// PhoneRecordingCompletedObject is the "object" object in the payloads of
+// phone.recording_completed and phone.recording_completed_for_access_member (at
+// object).
 type PhoneRecordingCompletedObject struct {
-	Recordings []PhoneRecording `json:"recordings"` // required
+	Recordings []PhoneCompletedRecording `json:"recordings"` // required
 }
 
-// PhoneRecordingCompletedOwner is an object shared by 2 events:
-// "phone.recording_completed" and "phone.recording_completed_for_access_member"
-// (at object.recordings[].owner in "phone.recording_completed").
+// PhoneRecordingCompletedOwner is the "owner" object in the payloads of
+// phone.recording_completed and phone.recording_completed_for_access_member (at
+// object.recordings[].owner).
 type PhoneRecordingCompletedOwner struct {
 	Type                string `json:"type"` // required
 	ID                  ID     `json:"id"`   // required
@@ -2534,73 +3510,90 @@ type PhoneRecordingCompletedOwner struct {
 	HasAccessPermission bool   `json:"has_access_permission,omitempty"`
 }
 
-// PhoneRecordingObject is an object shared by 2 events:
-// "phone.recording_deleted" and "phone.recording_permanently_deleted" (at
-// object in "phone.recording_deleted").
+// PhoneRecordingDeletedObject is the "object" object in the payloads of
+// phone.recording_deleted and phone.recording_permanently_deleted (at object).
+type PhoneRecordingDeletedObject struct {
+	Recordings []PhoneDeletedCallLog `json:"recordings"` // required
+}
+
+// PhoneRecordingObject is the "object" object in the payloads of
+// phone.recording_failed, phone.recording_started and phone.recording_stopped
+// (at object).
 type PhoneRecordingObject struct {
-	Recordings []PhoneCallLog `json:"recordings"` // required
+	ID                ID                       `json:"id"`      // required
+	UserID            string                   `json:"user_id"` // required
+	CallerAccountCode string                   `json:"caller_account_code,omitempty"`
+	CallerNumber      ID                       `json:"caller_number"` // required
+	CalleeAccountCode string                   `json:"callee_account_code,omitempty"`
+	CalleeNumber      ID                       `json:"callee_number"`  // required
+	Direction         PhoneDirection           `json:"direction"`      // required
+	DateTime          DateTime                 `json:"date_time"`      // required
+	RecordingType     PhoneObjectRecordingType `json:"recording_type"` // required
+	CallID            string                   `json:"call_id"`        // required
+	ChannelID         string                   `json:"channel_id"`     // required
+	SIPID             string                   `json:"sip_id"`         // required
+	Owner             PhoneRecordingOwner      `json:"owner"`          // required
 }
 
-// PhoneRecordingOwner is an object shared by 4 events:
-// "phone.recording_failed", "phone.recording_paused", "phone.recording_started"
-// and 1 more (at object.owner in "phone.recording_failed").
+// PhoneRecordingOwner is the "owner" object in the payloads of
+// phone.recording_failed, phone.recording_paused, phone.recording_started and 1
+// more events (at object.owner).
 type PhoneRecordingOwner struct {
-	Type            string `json:"type"` // required; one of "user", "callQueue", "commonArea"
-	ID              ID     `json:"id"`   // required
-	Name            string `json:"name"` // required
-	ExtensionNumber ID     `json:"extension_number,omitempty"`
+	Type            PhoneRecordingType `json:"type"` // required
+	ID              ID                 `json:"id"`   // required
+	Name            string             `json:"name"` // required
+	ExtensionNumber ID                 `json:"extension_number,omitempty"`
 }
 
-// PhoneRecordingPausedObject is the object at object in the
-// "phone.recording_paused" event.
+// PhoneRecordingPausedObject is the "object" object in the
+// phone.recording_paused payload (at object).
 type PhoneRecordingPausedObject struct {
-	ID                ID                  `json:"id"`      // required
-	UserID            string              `json:"user_id"` // required
-	CallerAccountCode string              `json:"caller_account_code,omitempty"`
-	CallerNumber      string              `json:"caller_number"` // required
-	CalleeAccountCode string              `json:"callee_account_code,omitempty"`
-	CalleeNumber      string              `json:"callee_number"`  // required
-	Direction         string              `json:"direction"`      // required; one of "inbound", "outbound"
-	DateTime          DateTime            `json:"date_time"`      // required
-	RecordingType     string              `json:"recording_type"` // required; one of "OnDemand", "Automatic"
-	CallID            string              `json:"call_id"`        // required
-	Owner             PhoneRecordingOwner `json:"owner"`          // required
+	ID                ID                       `json:"id"`      // required
+	UserID            string                   `json:"user_id"` // required
+	CallerAccountCode string                   `json:"caller_account_code,omitempty"`
+	CallerNumber      ID                       `json:"caller_number"` // required
+	CalleeAccountCode string                   `json:"callee_account_code,omitempty"`
+	CalleeNumber      ID                       `json:"callee_number"`  // required
+	Direction         PhoneDirection           `json:"direction"`      // required
+	DateTime          DateTime                 `json:"date_time"`      // required
+	RecordingType     PhoneObjectRecordingType `json:"recording_type"` // required
+	CallID            string                   `json:"call_id"`        // required
+	Owner             PhoneRecordingOwner      `json:"owner"`          // required
 }
 
-// PhoneRecordingResumedObject is the object at object in the
-// "phone.recording_resumed" event.
+// PhoneRecordingResumedObject is the "object" object in the
+// phone.recording_resumed payload (at object).
 type PhoneRecordingResumedObject struct {
 	ID                ID                         `json:"id"`      // required
 	UserID            string                     `json:"user_id"` // required
 	CallerAccountCode string                     `json:"caller_account_code,omitempty"`
-	CallerNumber      string                     `json:"caller_number"` // required
+	CallerNumber      ID                         `json:"caller_number"` // required
 	CalleeAccountCode string                     `json:"callee_account_code,omitempty"`
-	CalleeNumber      string                     `json:"callee_number"`  // required
-	Direction         string                     `json:"direction"`      // required; one of "inbound", "outbound"
+	CalleeNumber      ID                         `json:"callee_number"`  // required
+	Direction         PhoneDirection             `json:"direction"`      // required
 	DateTime          DateTime                   `json:"date_time"`      // required
-	RecordingType     string                     `json:"recording_type"` // required; one of "OnDemand", "Automatic"
+	RecordingType     PhoneObjectRecordingType   `json:"recording_type"` // required
 	CallID            string                     `json:"call_id"`        // required
 	Owner             PhoneRecordingResumedOwner `json:"owner"`          // required
 }
 
-// PhoneRecordingResumedOwner is the object at object.owner in the
-// "phone.recording_resumed" event.
+// PhoneRecordingResumedOwner is the "owner" object in the
+// phone.recording_resumed payload (at object.owner).
 type PhoneRecordingResumedOwner struct {
-	Type            string `json:"type"`             // required; one of "user", "callQueue", "commonArea"
-	ID              ID     `json:"id"`               // required
-	Name            string `json:"name"`             // required
-	ExtensionNumber ID     `json:"extension_number"` // required
+	Type            PhoneRecordingType `json:"type"`             // required
+	ID              ID                 `json:"id"`               // required
+	Name            string             `json:"name"`             // required
+	ExtensionNumber ID                 `json:"extension_number"` // required
 }
 
-// PhoneRecordingTranscriptCompletedObject is the object at object in the
-// "phone.recording_transcript_completed" event.
+// PhoneRecordingTranscriptCompletedObject is the "object" object in the
+// phone.recording_transcript_completed payload (at object).
 type PhoneRecordingTranscriptCompletedObject struct {
-	Recordings []PhoneRecordingTranscriptCompletedRecording `json:"recordings"` // required
+	Recordings []PhoneTranscriptCompletedRecording `json:"recordings"` // required
 }
 
-// PhoneRecordingTranscriptCompletedOwner is the object at
-// object.recordings[].owner in the "phone.recording_transcript_completed"
-// event.
+// PhoneRecordingTranscriptCompletedOwner is the "owner" object in the
+// phone.recording_transcript_completed payload (at object.recordings[].owner).
 type PhoneRecordingTranscriptCompletedOwner struct {
 	Type            string `json:"type"` // required
 	ID              ID     `json:"id"`   // required
@@ -2608,16 +3601,483 @@ type PhoneRecordingTranscriptCompletedOwner struct {
 	ExtensionNumber ID     `json:"extension_number,omitempty"`
 }
 
-// PhoneRecordingTranscriptCompletedRecording is the object at
-// object.recordings[] in the "phone.recording_transcript_completed" event.
-type PhoneRecordingTranscriptCompletedRecording struct {
+// PhoneRecordingType is the value of the "type" member in the payloads of
+// phone.recording_failed, phone.recording_paused, phone.recording_resumed and 2
+// more events (at object.owner). Zoom's schema lists the values below; a value
+// it does not list still decodes, as it is.
+type PhoneRecordingType string
+
+// The values of PhoneRecordingType that Zoom's schema lists.
+const (
+	PhoneRecordingTypeUser       PhoneRecordingType = "user"
+	PhoneRecordingTypeCallQueue  PhoneRecordingType = "callQueue"
+	PhoneRecordingTypeCommonArea PhoneRecordingType = "commonArea"
+)
+
+// String returns the value as Zoom sent it.
+func (v PhoneRecordingType) String() string { return string(v) }
+
+// PhoneRingingCallee is the "callee" object in the payloads of
+// phone.callee_ringing and phone.caller_ringing (at object.callee in
+// phone.callee_ringing, and elsewhere).
+type PhoneRingingCallee struct {
+	ExtensionID     string              `json:"extension_id,omitempty"`
+	ExtensionType   PhoneExtensionType  `json:"extension_type,omitempty"`
+	UserID          string              `json:"user_id,omitempty"`
+	Name            string              `json:"name,omitempty"`
+	PhoneNumber     ID                  `json:"phone_number"` // required
+	AccountCode     string              `json:"account_code,omitempty"`
+	ExtensionNumber ID                  `json:"extension_number,omitempty"`
+	Timezone        string              `json:"timezone,omitempty"`
+	DeviceType      string              `json:"device_type,omitempty"`
+	DeviceName      string              `json:"device_name,omitempty"`
+	DeviceID        string              `json:"device_id,omitempty"`
+	ConnectionType  PhoneConnectionType `json:"connection_type,omitempty"`
+}
+
+// PhoneRouteGroupStatusChangedObject is the "object" object in the
+// phone.route_group_status_changed payload (at object).
+type PhoneRouteGroupStatusChangedObject struct {
+	Name         string                             `json:"name"`   // required
+	Module       string                             `json:"module"` // required
+	Rule         PhoneRouteGroupStatusChangedRule   `json:"rule"`   // required
+	Target       PhoneRouteGroupStatusChangedTarget `json:"target"` // required
+	DetectedTime DateTime                           `json:"detected_time,omitempty"`
+	SBC          string                             `json:"sbc,omitempty"`
+	RouteGroups  []PhoneStatusChangedRouteGroup     `json:"route_groups,omitempty"`
+}
+
+// PhoneRouteGroupStatusChangedRule is the "rule" object in the
+// phone.route_group_status_changed payload (at object.rule).
+type PhoneRouteGroupStatusChangedRule struct {
+	Type     int    `json:"type,omitempty"`
+	Severity string `json:"severity,omitempty"`
+}
+
+// PhoneRouteGroupStatusChangedTarget is the "target" object in the
+// phone.route_group_status_changed payload (at object.target).
+type PhoneRouteGroupStatusChangedTarget struct {
+	Type int `json:"type,omitempty"`
+}
+
+// PhoneSMSAttachment is an element of the "attachments" array in the payloads
+// of phone.sms_received, phone.sms_sent and phone.sms_sent_failed (at
+// object.attachments[]).
+type PhoneSMSAttachment struct {
+	ID          ID     `json:"id"`           // required
+	Size        int64  `json:"size"`         // required
+	Name        string `json:"name"`         // required
+	Type        string `json:"type"`         // required
+	DownloadURL string `json:"download_url"` // required
+}
+
+// PhoneSMSCampaignNumberOptObject is the "object" object in the payloads of
+// phone.sms_campaign_number_opt_in and phone.sms_campaign_number_opt_out (at
+// object).
+type PhoneSMSCampaignNumberOptObject struct {
+	PhoneNumberCampaignOptStatuses []SMSObjectPhoneNumberCampaignOptStatus `json:"phone_number_campaign_opt_statuses"` // required
+	DateTime                       DateTime                                `json:"date_time"`                          // required
+}
+
+// PhoneSMSEtiquetteObject is the "object" object in the payloads of
+// phone.sms_etiquette_block and phone.sms_etiquette_warn (at object).
+type PhoneSMSEtiquetteObject struct {
+	Email      string   `json:"email"`       // required
+	Message    string   `json:"message"`     // required
+	PolicyName string   `json:"policy_name"` // required
+	DateTime   DateTime `json:"date_time"`   // required
+}
+
+// PhoneSMSOptStatus is the value of the "opt_status" member in the payloads of
+// phone.sms_received, phone.sms_sent and phone.sms_sent_failed (at
+// object.phone_number_campaign_opt_statuses[]). Zoom's schema lists the values
+// below; a value it does not list still decodes, as it is.
+type PhoneSMSOptStatus string
+
+// The values of PhoneSMSOptStatus that Zoom's schema lists.
+const (
+	PhoneSMSOptStatusPending PhoneSMSOptStatus = "pending"
+	PhoneSMSOptStatusOptOut  PhoneSMSOptStatus = "opt_out"
+	PhoneSMSOptStatusOptIn   PhoneSMSOptStatus = "opt_in"
+)
+
+// String returns the value as Zoom sent it.
+func (v PhoneSMSOptStatus) String() string { return string(v) }
+
+// PhoneSMSReceivedObject is the "object" object in the phone.sms_received
+// payload (at object).
+type PhoneSMSReceivedObject struct {
+	Sender                         PhoneSMSReceivedSender            `json:"sender"`       // required
+	ToMembers                      []PhoneSMSReceivedToMember        `json:"to_members"`   // required
+	Owner                          PhoneSMSReceivedOwner             `json:"owner"`        // required
+	Message                        string                            `json:"message"`      // required
+	Attachments                    []PhoneSMSAttachment              `json:"attachments"`  // required
+	SessionID                      ID                                `json:"session_id"`   // required
+	MessageID                      string                            `json:"message_id"`   // required
+	MessageType                    int                               `json:"message_type"` // required
+	DateTime                       DateTime                          `json:"date_time"`    // required
+	PhoneNumberCampaignOptStatuses []SMSPhoneNumberCampaignOptStatus `json:"phone_number_campaign_opt_statuses,omitempty"`
+}
+
+// PhoneSMSReceivedOwner is the "owner" object in the phone.sms_received payload
+// (at object.owner).
+type PhoneSMSReceivedOwner struct {
+	Type   PhoneSMSType `json:"type,omitempty"`
+	ID     ID           `json:"id,omitempty"`
+	TeamID string       `json:"team_id,omitempty"`
+}
+
+// PhoneSMSReceivedSender is the "sender" object in the phone.sms_received
+// payload (at object.sender).
+type PhoneSMSReceivedSender struct {
+	PhoneNumber ID           `json:"phone_number"` // required
+	ID          ID           `json:"id,omitempty"`
+	Type        PhoneSMSType `json:"type,omitempty"`
+	DisplayName string       `json:"display_name,omitempty"`
+}
+
+// PhoneSMSReceivedToMember is an element of the "to_members" array in the
+// phone.sms_received payload (at object.to_members[]).
+type PhoneSMSReceivedToMember struct {
+	ID             ID     `json:"id,omitempty"`
+	Type           string `json:"type,omitempty"` // one of "user"
+	DisplayName    string `json:"display_name,omitempty"`
+	PhoneNumber    ID     `json:"phone_number"` // required
+	IsMessageOwner bool   `json:"is_message_owner,omitempty"`
+}
+
+// PhoneSMSSentFailedObject is the "object" object in the phone.sms_sent_failed
+// payload (at object).
+type PhoneSMSSentFailedObject struct {
+	FailureReason                  string                            `json:"failure_reason,omitempty"`
+	Sender                         PhoneSMSSentSender                `json:"sender"`       // required
+	ToMembers                      []PhoneSMSSentFailedToMember      `json:"to_members"`   // required
+	Owner                          PhoneSMSSentOwner                 `json:"owner"`        // required
+	Message                        string                            `json:"message"`      // required
+	Attachments                    []PhoneSMSAttachment              `json:"attachments"`  // required
+	SessionID                      ID                                `json:"session_id"`   // required
+	MessageID                      string                            `json:"message_id"`   // required
+	MessageType                    int                               `json:"message_type"` // required
+	DateTime                       DateTime                          `json:"date_time"`    // required
+	PhoneNumberCampaignOptStatuses []SMSPhoneNumberCampaignOptStatus `json:"phone_number_campaign_opt_statuses,omitempty"`
+}
+
+// PhoneSMSSentFailedToMember is an element of the "to_members" array in the
+// phone.sms_sent_failed payload (at object.to_members[]).
+type PhoneSMSSentFailedToMember struct {
+	ID             ID     `json:"id,omitempty"`
+	DisplayName    string `json:"display_name,omitempty"`
+	PhoneNumber    ID     `json:"phone_number"` // required
+	IsMessageOwner bool   `json:"is_message_owner,omitempty"`
+}
+
+// PhoneSMSSentObject is the "object" object in the phone.sms_sent payload (at
+// object).
+type PhoneSMSSentObject struct {
+	FailureReason                  string                            `json:"failure_reason,omitempty"`
+	Sender                         PhoneSMSSentSender                `json:"sender"`       // required
+	ToMembers                      []PhoneSMSSentToMember            `json:"to_members"`   // required
+	Owner                          PhoneSMSSentOwner                 `json:"owner"`        // required
+	Message                        string                            `json:"message"`      // required
+	Attachments                    []PhoneSMSAttachment              `json:"attachments"`  // required
+	SessionID                      ID                                `json:"session_id"`   // required
+	MessageID                      string                            `json:"message_id"`   // required
+	MessageType                    int                               `json:"message_type"` // required
+	DateTime                       DateTime                          `json:"date_time"`    // required
+	PhoneNumberCampaignOptStatuses []SMSPhoneNumberCampaignOptStatus `json:"phone_number_campaign_opt_statuses,omitempty"`
+}
+
+// PhoneSMSSentOwner is the "owner" object in the payloads of phone.sms_sent and
+// phone.sms_sent_failed (at object.owner).
+type PhoneSMSSentOwner struct {
+	Type            PhoneSMSType `json:"type,omitempty"`
+	ID              ID           `json:"id,omitempty"`
+	SMSSenderUserID string       `json:"sms_sender_user_id,omitempty"`
+}
+
+// PhoneSMSSentSender is the "sender" object in the payloads of phone.sms_sent
+// and phone.sms_sent_failed (at object.sender).
+type PhoneSMSSentSender struct {
+	PhoneNumber ID     `json:"phone_number"` // required
+	ID          ID     `json:"id,omitempty"`
+	Type        string `json:"type,omitempty"` // one of "user"
+	DisplayName string `json:"display_name,omitempty"`
+}
+
+// PhoneSMSSentToMember is an element of the "to_members" array in the
+// phone.sms_sent payload (at object.to_members[]).
+type PhoneSMSSentToMember struct {
+	ID          ID           `json:"id,omitempty"`
+	Type        PhoneSMSType `json:"type,omitempty"`
+	DisplayName string       `json:"display_name,omitempty"`
+	PhoneNumber ID           `json:"phone_number"` // required
+}
+
+// PhoneSMSType is the value of the "type" member in the payloads of
+// phone.sms_received, phone.sms_sent and phone.sms_sent_failed (at object.owner
+// in phone.sms_received, and elsewhere). Zoom's schema lists the values below;
+// a value it does not list still decodes, as it is.
+type PhoneSMSType string
+
+// The values of PhoneSMSType that Zoom's schema lists.
+const (
+	PhoneSMSTypeUser             PhoneSMSType = "user"
+	PhoneSMSTypeCallQueue        PhoneSMSType = "callQueue"
+	PhoneSMSTypeAutoReceptionist PhoneSMSType = "autoReceptionist"
+)
+
+// String returns the value as Zoom sent it.
+func (v PhoneSMSType) String() string { return string(v) }
+
+// PhoneSettingsUpdatedBlockDevicesType is the value of the "block_devices_type"
+// member in the payloads of phone.account_settings_updated and
+// phone.group_settings_updated (at object.settings.allowed_device_locations in
+// phone.account_settings_updated, and elsewhere). Zoom's schema lists the
+// values below; a value it does not list still decodes, as it is.
+type PhoneSettingsUpdatedBlockDevicesType string
+
+// The values of PhoneSettingsUpdatedBlockDevicesType that Zoom's schema lists.
+const (
+	PhoneSettingsUpdatedBlockDevicesTypeNetworkChangeDetected  PhoneSettingsUpdatedBlockDevicesType = "network_change_detected"
+	PhoneSettingsUpdatedBlockDevicesTypeOutsideAllowedLocation PhoneSettingsUpdatedBlockDevicesType = "outside_allowed_location"
+)
+
+// String returns the value as Zoom sent it.
+func (v PhoneSettingsUpdatedBlockDevicesType) String() string { return string(v) }
+
+// PhoneSettingsUpdatedCustomDisclaimerList is an element of the
+// "custom_disclaimer_list" array in the payloads of
+// phone.account_settings_updated and phone.group_settings_updated (at
+// object.settings.show_custom_disclaimer_when_using_zoom_phone.custom_disclaimer_list[]
+// in phone.account_settings_updated, and elsewhere).
+type PhoneSettingsUpdatedCustomDisclaimerList struct {
+	Language string `json:"language,omitempty"`
+	Title    string `json:"title,omitempty"`
+	Body     string `json:"body,omitempty"`
+}
+
+// PhoneSettingsUpdatedDisplayFrequency is the value of the "display_frequency"
+// member in the payloads of phone.account_settings_updated and
+// phone.group_settings_updated (at
+// object.settings.show_custom_disclaimer_when_using_zoom_phone in
+// phone.account_settings_updated, and elsewhere). Zoom's schema lists the
+// values below; a value it does not list still decodes, as it is.
+type PhoneSettingsUpdatedDisplayFrequency string
+
+// The values of PhoneSettingsUpdatedDisplayFrequency that Zoom's schema lists.
+const (
+	PhoneSettingsUpdatedDisplayFrequencyFirstTimeOnly PhoneSettingsUpdatedDisplayFrequency = "first_time_only"
+	PhoneSettingsUpdatedDisplayFrequencyEveryTime     PhoneSettingsUpdatedDisplayFrequency = "every_time"
+	PhoneSettingsUpdatedDisplayFrequencyEveryMonth    PhoneSettingsUpdatedDisplayFrequency = "every_month"
+	PhoneSettingsUpdatedDisplayFrequencyEveryQuarter  PhoneSettingsUpdatedDisplayFrequency = "every_quarter"
+	PhoneSettingsUpdatedDisplayFrequencyEvery6Months  PhoneSettingsUpdatedDisplayFrequency = "every_6_months"
+	PhoneSettingsUpdatedDisplayFrequencyEveryYear     PhoneSettingsUpdatedDisplayFrequency = "every_year"
+)
+
+// String returns the value as Zoom sent it.
+func (v PhoneSettingsUpdatedDisplayFrequency) String() string { return string(v) }
+
+// PhoneSettingsUpdatedExtensionType is the value of the "extension_type" member
+// in the payloads of phone.account_settings_updated and
+// phone.group_settings_updated (at object.settings.call_park.forward_to in
+// phone.account_settings_updated, and elsewhere). Zoom's schema lists the
+// values below; a value it does not list still decodes, as it is.
+type PhoneSettingsUpdatedExtensionType string
+
+// The values of PhoneSettingsUpdatedExtensionType that Zoom's schema lists.
+const (
+	PhoneSettingsUpdatedExtensionTypeUser                 PhoneSettingsUpdatedExtensionType = "user"
+	PhoneSettingsUpdatedExtensionTypeZoomRoom             PhoneSettingsUpdatedExtensionType = "zoomRoom"
+	PhoneSettingsUpdatedExtensionTypeCommonArea           PhoneSettingsUpdatedExtensionType = "commonArea"
+	PhoneSettingsUpdatedExtensionTypeCiscoRoomPolycomRoom PhoneSettingsUpdatedExtensionType = "ciscoRoom/polycomRoom"
+	PhoneSettingsUpdatedExtensionTypeAutoReceptionist     PhoneSettingsUpdatedExtensionType = "autoReceptionist"
+	PhoneSettingsUpdatedExtensionTypeCallQueue            PhoneSettingsUpdatedExtensionType = "callQueue"
+	PhoneSettingsUpdatedExtensionTypeSharedLineGroup      PhoneSettingsUpdatedExtensionType = "sharedLineGroup"
+)
+
+// String returns the value as Zoom sent it.
+func (v PhoneSettingsUpdatedExtensionType) String() string { return string(v) }
+
+// PhoneSettingsUpdatedFeedbackDuration is the "feedback_duration" object in the
+// payloads of phone.account_settings_updated and phone.group_settings_updated
+// (at object.settings.display_call_feedback_survey.feedback_duration in
+// phone.account_settings_updated, and elsewhere).
+type PhoneSettingsUpdatedFeedbackDuration struct {
+	Enable bool `json:"enable,omitempty"`
+	Min    int  `json:"min,omitempty"`
+	Max    int  `json:"max,omitempty"`
+}
+
+// PhoneSettingsUpdatedFeedbackMOS is the "feedback_mos" object in the payloads
+// of phone.account_settings_updated and phone.group_settings_updated (at
+// object.settings.display_call_feedback_survey.feedback_mos in
+// phone.account_settings_updated, and elsewhere).
+type PhoneSettingsUpdatedFeedbackMOS struct {
+	Enable bool   `json:"enable,omitempty"`
+	Min    string `json:"min,omitempty"`
+	Max    string `json:"max,omitempty"`
+}
+
+// PhoneSettingsUpdatedForwardTo is the "forward_to" object in the payloads of
+// phone.account_settings_updated and phone.group_settings_updated (at
+// object.settings.call_park.forward_to in phone.account_settings_updated, and
+// elsewhere).
+type PhoneSettingsUpdatedForwardTo struct {
+	DisplayName     string                            `json:"display_name,omitempty"`
+	ExtensionID     string                            `json:"extension_id,omitempty"`
+	ExtensionNumber ID                                `json:"extension_number,omitempty"`
+	ExtensionType   PhoneSettingsUpdatedExtensionType `json:"extension_type,omitempty"`
+	ID              ID                                `json:"id,omitempty"`
+}
+
+// PhoneSettingsUpdatedItem is an element of the "items" array in the payloads
+// of phone.account_settings_updated and phone.group_settings_updated (at
+// object.settings.auto_delete_data_after_retention_duration.items[] in
+// phone.account_settings_updated, and elsewhere).
+type PhoneSettingsUpdatedItem struct {
+	Type     PhoneSettingsUpdatedType     `json:"type,omitempty"`
+	Duration int                          `json:"duration,omitempty"`
+	TimeUnit PhoneSettingsUpdatedTimeUnit `json:"time_unit,omitempty"`
+}
+
+// PhoneSettingsUpdatedMusicOnPark is the "music_on_park" object in the payloads
+// of phone.account_settings_updated and phone.group_settings_updated (at
+// object.settings.call_park.music_on_park in phone.account_settings_updated,
+// and elsewhere).
+type PhoneSettingsUpdatedMusicOnPark struct {
+	AudioID   string `json:"audio_id,omitempty"`
+	AudioName string `json:"audio_name,omitempty"`
+}
+
+// PhoneSettingsUpdatedRecordingCalls is the value of the "recording_calls"
+// member in the payloads of phone.account_settings_updated and
+// phone.group_settings_updated (at object.settings.auto_call_recording in
+// phone.account_settings_updated, and elsewhere). Zoom's schema lists the
+// values below; a value it does not list still decodes, as it is.
+type PhoneSettingsUpdatedRecordingCalls string
+
+// The values of PhoneSettingsUpdatedRecordingCalls that Zoom's schema lists.
+const (
+	PhoneSettingsUpdatedRecordingCallsInbound  PhoneSettingsUpdatedRecordingCalls = "inbound"
+	PhoneSettingsUpdatedRecordingCallsOutbound PhoneSettingsUpdatedRecordingCalls = "outbound"
+	PhoneSettingsUpdatedRecordingCallsBoth     PhoneSettingsUpdatedRecordingCalls = "both"
+)
+
+// String returns the value as Zoom sent it.
+func (v PhoneSettingsUpdatedRecordingCalls) String() string { return string(v) }
+
+// PhoneSettingsUpdatedSMSEtiquettePolicy is an element of the
+// "sms_etiquette_policy" array in the payloads of
+// phone.account_settings_updated and phone.group_settings_updated (at
+// object.settings.sms_etiquette_tool.sms_etiquette_policy[] in
+// phone.account_settings_updated, and elsewhere).
+type PhoneSettingsUpdatedSMSEtiquettePolicy struct {
+	ID          ID     `json:"id,omitempty"`
+	Name        string `json:"name,omitempty"`
+	Description string `json:"description,omitempty"`
+	Rule        int    `json:"rule,omitempty"` // one of 1, 2
+	Content     string `json:"content,omitempty"`
+	Action      int    `json:"action,omitempty"` // one of 1, 2
+	Active      bool   `json:"active,omitempty"`
+}
+
+// PhoneSettingsUpdatedSMSTemplateList is an element of the "sms_template_list"
+// array in the payloads of phone.account_settings_updated and
+// phone.group_settings_updated (at
+// object.settings.sms_template.sms_template_list[] in
+// phone.account_settings_updated, and elsewhere).
+type PhoneSettingsUpdatedSMSTemplateList struct {
+	SMSTemplateID string `json:"sms_template_id,omitempty"`
+	Name          string `json:"name,omitempty"`
+	Description   string `json:"description,omitempty"`
+	Content       string `json:"content,omitempty"`
+	Active        bool   `json:"active,omitempty"`
+}
+
+// PhoneSettingsUpdatedTimeUnit is the value of the "time_unit" member in the
+// payloads of phone.account_settings_updated and phone.group_settings_updated
+// (at object.settings.auto_delete_data_after_retention_duration.items[] in
+// phone.account_settings_updated, and elsewhere). Zoom's schema lists the
+// values below; a value it does not list still decodes, as it is.
+type PhoneSettingsUpdatedTimeUnit string
+
+// The values of PhoneSettingsUpdatedTimeUnit that Zoom's schema lists.
+const (
+	PhoneSettingsUpdatedTimeUnitYear  PhoneSettingsUpdatedTimeUnit = "year"
+	PhoneSettingsUpdatedTimeUnitMonth PhoneSettingsUpdatedTimeUnit = "month"
+	PhoneSettingsUpdatedTimeUnitDay   PhoneSettingsUpdatedTimeUnit = "day"
+)
+
+// String returns the value as Zoom sent it.
+func (v PhoneSettingsUpdatedTimeUnit) String() string { return string(v) }
+
+// PhoneSettingsUpdatedTimeZone is the "time_zone" object in the payloads of
+// phone.account_settings_updated and phone.group_settings_updated (at
+// object.settings.restricted_call_hours.time_zone in
+// phone.account_settings_updated, and elsewhere).
+type PhoneSettingsUpdatedTimeZone struct {
+	ID   ID     `json:"id,omitempty"`
+	Name string `json:"name,omitempty"`
+}
+
+// PhoneSettingsUpdatedTranscriptionStartPrompt is the
+// "transcription_start_prompt" object in the payloads of
+// phone.account_settings_updated and phone.group_settings_updated (at
+// object.settings.call_live_transcription.transcription_start_prompt in
+// phone.account_settings_updated, and elsewhere).
+type PhoneSettingsUpdatedTranscriptionStartPrompt struct {
+	Enable    bool   `json:"enable,omitempty"`
+	AudioID   string `json:"audio_id,omitempty"`
+	AudioName string `json:"audio_name,omitempty"`
+}
+
+// PhoneSettingsUpdatedType is the value of the "type" member in the payloads of
+// phone.account_settings_updated and phone.group_settings_updated (at
+// object.settings.auto_delete_data_after_retention_duration.items[] in
+// phone.account_settings_updated, and elsewhere). Zoom's schema lists the
+// values below; a value it does not list still decodes, as it is.
+type PhoneSettingsUpdatedType string
+
+// The values of PhoneSettingsUpdatedType that Zoom's schema lists.
+const (
+	PhoneSettingsUpdatedTypeCallLog            PhoneSettingsUpdatedType = "callLog"
+	PhoneSettingsUpdatedTypeOnDemandRecording  PhoneSettingsUpdatedType = "onDemandRecording"
+	PhoneSettingsUpdatedTypeAutomaticRecording PhoneSettingsUpdatedType = "automaticRecording"
+	PhoneSettingsUpdatedTypeVoicemail          PhoneSettingsUpdatedType = "voicemail"
+	PhoneSettingsUpdatedTypeVideomail          PhoneSettingsUpdatedType = "videomail"
+	PhoneSettingsUpdatedTypeSMS                PhoneSettingsUpdatedType = "sms"
+	PhoneSettingsUpdatedTypeFax                PhoneSettingsUpdatedType = "fax"
+)
+
+// String returns the value as Zoom sent it.
+func (v PhoneSettingsUpdatedType) String() string { return string(v) }
+
+// PhoneSite is the "site" object in the payloads of
+// phone.recording_transcript_completed, phone.voicemail_deleted and
+// phone.voicemail_permanently_deleted (at object.recordings[].site in
+// phone.recording_transcript_completed, and elsewhere).
+type PhoneSite struct {
+	ID ID `json:"id"` // required
+}
+
+// PhoneStatusChangedRouteGroup is an element of the "route_groups" array in the
+// phone.route_group_status_changed payload (at object.route_groups[]).
+type PhoneStatusChangedRouteGroup struct {
+	ID     ID     `json:"id"`     // required
+	Name   string `json:"name"`   // required
+	Region string `json:"region"` // required
+}
+
+// PhoneTranscriptCompletedRecording is an element of the "recordings" array in
+// the phone.recording_transcript_completed payload (at object.recordings[]).
+type PhoneTranscriptCompletedRecording struct {
 	ID                    ID                                     `json:"id"` // required
 	CallerAccountCode     string                                 `json:"caller_account_code,omitempty"`
-	CallerNumber          string                                 `json:"caller_number"`      // required
+	CallerNumber          ID                                     `json:"caller_number"`      // required
 	CallerNumberType      int                                    `json:"caller_number_type"` // required; one of 1, 2
 	CallerName            string                                 `json:"caller_name,omitempty"`
 	CalleeAccountCode     string                                 `json:"callee_account_code,omitempty"`
-	CalleeNumber          string                                 `json:"callee_number"`      // required
+	CalleeNumber          ID                                     `json:"callee_number"`      // required
 	CalleeNumberType      int                                    `json:"callee_number_type"` // required; one of 1, 2
 	CalleeName            string                                 `json:"callee_name"`        // required
 	Duration              int                                    `json:"duration,omitempty"`
@@ -2628,603 +4088,284 @@ type PhoneRecordingTranscriptCompletedRecording struct {
 	CallLogID             string                                 `json:"call_log_id,omitempty"`
 	EndTime               DateTime                               `json:"end_time,omitempty"`
 	RecordingType         string                                 `json:"recording_type,omitempty"`
-	Site                  PhoneRecordingTranscriptCompletedSite  `json:"site,omitempty"`
-	Owner                 PhoneRecordingTranscriptCompletedOwner `json:"owner,omitempty"`
-	Direction             string                                 `json:"direction"` // required; one of "inbound", "outbound"
-	OutgoingBy            PhoneAcceptedBy                        `json:"outgoing_by,omitempty"`
-	AcceptedBy            PhoneAcceptedBy                        `json:"accepted_by,omitempty"`
+	Site                  PhoneSite                              `json:"site"`
+	Owner                 PhoneRecordingTranscriptCompletedOwner `json:"owner"`
+	Direction             PhoneDirection                         `json:"direction"` // required
+	OutgoingBy            PhoneRecordingCompletedAcceptedBy      `json:"outgoing_by"`
+	AcceptedBy            PhoneRecordingCompletedAcceptedBy      `json:"accepted_by"`
 }
 
-// PhoneRecordingTranscriptCompletedSite is an object shared by 3 events:
-// "phone.recording_transcript_completed", "phone.voicemail_deleted" and
-// "phone.voicemail_permanently_deleted" (at object.recordings[].site in
-// "phone.recording_transcript_completed").
-type PhoneRecordingTranscriptCompletedSite struct {
-	ID ID `json:"id"` // required
-}
-
-// PhoneRedirectForwardedBy is an object shared by 4 events:
-// "phone.callee_answered", "phone.callee_ended", "phone.callee_missed" and 1
-// more (at object.redirect_forwarded_by in "phone.callee_answered").
-type PhoneRedirectForwardedBy struct {
-	Name            string `json:"name,omitempty"`
-	ExtensionNumber ID     `json:"extension_number,omitempty"`
-	PhoneNumber     string `json:"phone_number,omitempty"`
-	ExtensionType   string `json:"extension_type,omitempty"`
-}
-
-// PhoneRestrictedCallHours is the object at
-// object.settings.restricted_call_hours in the "phone.account_settings_updated"
-// event.
-type PhoneRestrictedCallHours struct {
-	Enable                        bool          `json:"enable,omitempty"`
-	Locked                        bool          `json:"locked,omitempty"`
-	LockedBy                      string        `json:"locked_by,omitempty"` // one of "invalid", "account"
-	TimeZone                      PhoneTimeZone `json:"time_zone,omitempty"`
-	RestrictedHoursApplied        bool          `json:"restricted_hours_applied,omitempty"`
-	RestrictedHolidayHoursApplied bool          `json:"restricted_holiday_hours_applied,omitempty"`
-	AllowInternalCalls            bool          `json:"allow_internal_calls,omitempty"`
-}
-
-// PhoneRouteGroup is the object at object.route_groups[] in the
-// "phone.route_group_status_changed" event.
-type PhoneRouteGroup struct {
-	ID     ID     `json:"id"`     // required
-	Name   string `json:"name"`   // required
-	Region string `json:"region"` // required
-}
-
-// PhoneRouteGroupStatusChangedObject is the object at object in the
-// "phone.route_group_status_changed" event.
-type PhoneRouteGroupStatusChangedObject struct {
-	Name         string            `json:"name"`   // required
-	Module       string            `json:"module"` // required
-	Rule         PhoneRule         `json:"rule"`   // required
-	Target       PhoneTarget       `json:"target"` // required
-	DetectedTime DateTime          `json:"detected_time,omitempty"`
-	Sbc          string            `json:"sbc,omitempty"`
-	RouteGroups  []PhoneRouteGroup `json:"route_groups,omitempty"`
-}
-
-// PhoneRule is the object at object.rule in the
-// "phone.route_group_status_changed" event.
-type PhoneRule struct {
-	Type     int    `json:"type,omitempty"`
-	Severity string `json:"severity,omitempty"`
-}
-
-// PhoneSIPAccount is the object at object.provision.sip_accounts[] in the
-// "phone.generic_device_provision" event.
-type PhoneSIPAccount struct {
-	SIPDomain              string          `json:"sip_domain,omitempty"`
-	OutboundProxy          string          `json:"outbound_proxy"` // required
-	SecondaryOutboundProxy string          `json:"secondary_outbound_proxy,omitempty"`
-	UserName               string          `json:"user_name"`        // required
-	AuthorizationID        string          `json:"authorization_id"` // required
-	Password               string          `json:"password"`         // required
-	SharedLine             PhoneSharedLine `json:"shared_line,omitempty"`
-}
-
-// PhoneSMS is the object at object.settings.sms in the
-// "phone.account_settings_updated" event.
-type PhoneSMS struct {
-	Enable           bool   `json:"enable,omitempty"`
-	Locked           bool   `json:"locked,omitempty"`
-	LockedBy         string `json:"locked_by,omitempty"` // one of "invalid", "account"
-	InternationalSMS bool   `json:"international_sms,omitempty"`
-}
-
-// PhoneSMSCampaignNumberOptObject is an object shared by 2 events:
-// "phone.sms_campaign_number_opt_in" and "phone.sms_campaign_number_opt_out"
-// (at object in "phone.sms_campaign_number_opt_in").
-type PhoneSMSCampaignNumberOptObject struct {
-	PhoneNumberCampaignOptStatuses []PhoneSMSCampaignNumberOptPhoneNumberCampaignOptStatus `json:"phone_number_campaign_opt_statuses"` // required
-	DateTime                       DateTime                                                `json:"date_time"`                          // required
-}
-
-// PhoneSMSCampaignNumberOptPhoneNumberCampaignOptStatus is an object shared by
-// 2 events: "phone.sms_campaign_number_opt_in" and
-// "phone.sms_campaign_number_opt_out" (at
-// object.phone_number_campaign_opt_statuses[] in
-// "phone.sms_campaign_number_opt_in").
-type PhoneSMSCampaignNumberOptPhoneNumberCampaignOptStatus struct {
-	ConsumerPhoneNumber string `json:"consumer_phone_number"`  // required
-	ZoomPhoneUserNumber string `json:"zoom_phone_user_number"` // required
-}
-
-// PhoneSMSEtiquetteObject is an object shared by 2 events:
-// "phone.sms_etiquette_block" and "phone.sms_etiquette_warn" (at object in
-// "phone.sms_etiquette_block").
-type PhoneSMSEtiquetteObject struct {
-	Email      string   `json:"email"`       // required
-	Message    string   `json:"message"`     // required
-	PolicyName string   `json:"policy_name"` // required
-	DateTime   DateTime `json:"date_time"`   // required
-}
-
-// PhoneSMSEtiquettePolicy is an object shared by 2 events:
-// "phone.account_settings_updated" and "phone.group_settings_updated" (at
-// object.settings.sms_etiquette_tool.sms_etiquette_policy[] in
-// "phone.account_settings_updated").
-type PhoneSMSEtiquettePolicy struct {
-	ID          ID     `json:"id,omitempty"`
-	Name        string `json:"name,omitempty"`
-	Description string `json:"description,omitempty"`
-	Rule        int    `json:"rule,omitempty"` // one of 1, 2
-	Content     string `json:"content,omitempty"`
-	Action      int    `json:"action,omitempty"` // one of 1, 2
-	Active      bool   `json:"active,omitempty"`
-}
-
-// PhoneSMSEtiquetteTool is the object at object.settings.sms_etiquette_tool in
-// the "phone.account_settings_updated" event.
-type PhoneSMSEtiquetteTool struct {
-	Enable             bool                      `json:"enable,omitempty"`
-	Locked             bool                      `json:"locked,omitempty"`
-	LockedBy           string                    `json:"locked_by,omitempty"` // one of "invalid", "account"
-	SMSEtiquettePolicy []PhoneSMSEtiquettePolicy `json:"sms_etiquette_policy,omitempty"`
-}
-
-// PhoneSMSReceivedObject is the object at object in the "phone.sms_received"
-// event.
-type PhoneSMSReceivedObject struct {
-	Sender                         PhoneSMSReceivedSender         `json:"sender"`       // required
-	ToMembers                      []PhoneToMember                `json:"to_members"`   // required
-	Owner                          PhoneSMSReceivedOwner          `json:"owner"`        // required
-	Message                        string                         `json:"message"`      // required
-	Attachments                    []PhoneAttachment              `json:"attachments"`  // required
-	SessionID                      ID                             `json:"session_id"`   // required
-	MessageID                      string                         `json:"message_id"`   // required
-	MessageType                    int                            `json:"message_type"` // required
-	DateTime                       DateTime                       `json:"date_time"`    // required
-	PhoneNumberCampaignOptStatuses []PhoneNumberCampaignOptStatus `json:"phone_number_campaign_opt_statuses,omitempty"`
-}
-
-// PhoneSMSReceivedOwner is the object at object.owner in the
-// "phone.sms_received" event.
-type PhoneSMSReceivedOwner struct {
-	Type   string `json:"type,omitempty"` // one of "user", "callQueue", "autoReceptionist"
-	ID     ID     `json:"id,omitempty"`
-	TeamID string `json:"team_id,omitempty"`
-}
-
-// PhoneSMSReceivedSender is the object at object.sender in the
-// "phone.sms_received" event.
-type PhoneSMSReceivedSender struct {
-	PhoneNumber string `json:"phone_number"` // required
-	ID          ID     `json:"id,omitempty"`
-	Type        string `json:"type,omitempty"` // one of "user", "callQueue", "autoReceptionist"
-	DisplayName string `json:"display_name,omitempty"`
-}
-
-// PhoneSMSSentFailedObject is the object at object in the
-// "phone.sms_sent_failed" event.
-type PhoneSMSSentFailedObject struct {
-	FailureReason                  string                         `json:"failure_reason,omitempty"`
-	Sender                         PhoneSender                    `json:"sender"`       // required
-	ToMembers                      []PhoneSMSSentFailedToMember   `json:"to_members"`   // required
-	Owner                          PhoneSMSSentOwner              `json:"owner"`        // required
-	Message                        string                         `json:"message"`      // required
-	Attachments                    []PhoneAttachment              `json:"attachments"`  // required
-	SessionID                      ID                             `json:"session_id"`   // required
-	MessageID                      string                         `json:"message_id"`   // required
-	MessageType                    int                            `json:"message_type"` // required
-	DateTime                       DateTime                       `json:"date_time"`    // required
-	PhoneNumberCampaignOptStatuses []PhoneNumberCampaignOptStatus `json:"phone_number_campaign_opt_statuses,omitempty"`
-}
-
-// PhoneSMSSentFailedToMember is the object at object.to_members[] in the
-// "phone.sms_sent_failed" event.
-type PhoneSMSSentFailedToMember struct {
-	ID             ID     `json:"id,omitempty"`
-	DisplayName    string `json:"display_name,omitempty"`
-	PhoneNumber    string `json:"phone_number"` // required
-	IsMessageOwner bool   `json:"is_message_owner,omitempty"`
-}
-
-// PhoneSMSSentObject is the object at object in the "phone.sms_sent" event.
-type PhoneSMSSentObject struct {
-	FailureReason                  string                         `json:"failure_reason,omitempty"`
-	Sender                         PhoneSender                    `json:"sender"`       // required
-	ToMembers                      []PhoneSMSSentToMember         `json:"to_members"`   // required
-	Owner                          PhoneSMSSentOwner              `json:"owner"`        // required
-	Message                        string                         `json:"message"`      // required
-	Attachments                    []PhoneAttachment              `json:"attachments"`  // required
-	SessionID                      ID                             `json:"session_id"`   // required
-	MessageID                      string                         `json:"message_id"`   // required
-	MessageType                    int                            `json:"message_type"` // required
-	DateTime                       DateTime                       `json:"date_time"`    // required
-	PhoneNumberCampaignOptStatuses []PhoneNumberCampaignOptStatus `json:"phone_number_campaign_opt_statuses,omitempty"`
-}
-
-// PhoneSMSSentOwner is an object shared by 2 events: "phone.sms_sent" and
-// "phone.sms_sent_failed" (at object.owner in "phone.sms_sent").
-type PhoneSMSSentOwner struct {
-	Type            string `json:"type,omitempty"` // one of "user", "callQueue", "autoReceptionist"
-	ID              ID     `json:"id,omitempty"`
-	SMSSenderUserID string `json:"sms_sender_user_id,omitempty"`
-}
-
-// PhoneSMSSentToMember is the object at object.to_members[] in the
-// "phone.sms_sent" event.
-type PhoneSMSSentToMember struct {
-	ID          ID     `json:"id,omitempty"`
-	Type        string `json:"type,omitempty"` // one of "user", "callQueue", "autoReceptionist"
-	DisplayName string `json:"display_name,omitempty"`
-	PhoneNumber string `json:"phone_number"` // required
-}
-
-// PhoneSMSTemplate is the object at object.settings.sms_template in the
-// "phone.account_settings_updated" event.
-type PhoneSMSTemplate struct {
-	Enable          bool                   `json:"enable,omitempty"`
-	Locked          bool                   `json:"locked,omitempty"`
-	LockedBy        string                 `json:"locked_by,omitempty"` // one of "invalid", "account"
-	SMSTemplateList []PhoneSMSTemplateList `json:"sms_template_list,omitempty"`
-}
-
-// PhoneSMSTemplateList is an object shared by 2 events:
-// "phone.account_settings_updated" and "phone.group_settings_updated" (at
-// object.settings.sms_template.sms_template_list[] in
-// "phone.account_settings_updated").
-type PhoneSMSTemplateList struct {
-	SMSTemplateID string `json:"sms_template_id,omitempty"`
-	Name          string `json:"name,omitempty"`
-	Description   string `json:"description,omitempty"`
-	Content       string `json:"content,omitempty"`
-	Active        bool   `json:"active,omitempty"`
-}
-
-// PhoneSelectOutboundCallerID is the object at
-// object.settings.select_outbound_caller_id in the
-// "phone.account_settings_updated" event.
-type PhoneSelectOutboundCallerID struct {
-	Enable                    bool   `json:"enable,omitempty"`
-	Locked                    bool   `json:"locked,omitempty"`
-	LockedBy                  string `json:"locked_by,omitempty"` // one of "invalid", "account"
-	AllowHideOutboundCallerID bool   `json:"allow_hide_outbound_caller_id,omitempty"`
-}
-
-// PhoneSender is an object shared by 2 events: "phone.sms_sent" and
-// "phone.sms_sent_failed" (at object.sender in "phone.sms_sent").
-type PhoneSender struct {
-	PhoneNumber string `json:"phone_number"` // required
-	ID          ID     `json:"id,omitempty"`
-	Type        string `json:"type,omitempty"` // one of "user"
-	DisplayName string `json:"display_name,omitempty"`
-}
-
-// PhoneSettings is the object at object.settings in the
-// "phone.account_settings_updated" event.
-type PhoneSettings struct {
-	CallLiveTranscription                       PhoneCallLiveTranscription                  `json:"call_live_transcription,omitempty"`
-	LocalSurvivabilityMode                      PhoneAllowEndUserEditCallHandling           `json:"local_survivability_mode,omitempty"`
-	ExternalCallingOnZoomRoomCommonArea         PhoneAllowEndUserEditCallHandling           `json:"external_calling_on_zoom_room_common_area,omitempty"`
-	SelectOutboundCallerID                      PhoneSelectOutboundCallerID                 `json:"select_outbound_caller_id,omitempty"`
-	PersonalAudioLibrary                        PhonePersonalAudioLibrary                   `json:"personal_audio_library,omitempty"`
-	Voicemail                                   PhoneVoicemail                              `json:"voicemail,omitempty"`
-	VoicemailTranscription                      PhoneAllowEndUserEditCallHandling           `json:"voicemail_transcription,omitempty"`
-	VoicemailNotificationByEmail                PhoneVoicemailNotificationByEmail           `json:"voicemail_notification_by_email,omitempty"`
-	SharedVoicemailNotificationByEmail          PhoneAllowEndUserEditCallHandling           `json:"shared_voicemail_notification_by_email,omitempty"`
-	RestrictedCallHours                         PhoneRestrictedCallHours                    `json:"restricted_call_hours,omitempty"`
-	AllowedCallLocations                        PhoneAllowedCallLocations                   `json:"allowed_call_locations,omitempty"`
-	CheckVoicemailsOverPhone                    PhoneAllowEndUserEditCallHandling           `json:"check_voicemails_over_phone,omitempty"`
-	AutoCallRecording                           PhoneAutoCallRecording                      `json:"auto_call_recording,omitempty"`
-	AdHocCallRecording                          PhoneAdHocCallRecording                     `json:"ad_hoc_call_recording,omitempty"`
-	InternationalCalling                        PhoneAllowEndUserEditCallHandling           `json:"international_calling,omitempty"`
-	OutboundCalling                             PhoneAllowEndUserEditCallHandling           `json:"outbound_calling,omitempty"`
-	OutboundSMS                                 PhoneAllowEndUserEditCallHandling           `json:"outbound_sms,omitempty"`
-	SMS                                         PhoneSMS                                    `json:"sms,omitempty"`
-	SMSEtiquetteTool                            PhoneSMSEtiquetteTool                       `json:"sms_etiquette_tool,omitempty"`
-	ZoomPhoneOnMobile                           PhoneZoomPhoneOnMobile                      `json:"zoom_phone_on_mobile,omitempty"`
-	ZoomPhoneOnPwa                              PhoneAllowEndUserEditCallHandling           `json:"zoom_phone_on_pwa,omitempty"`
-	E2eEncryption                               PhoneAllowEndUserEditCallHandling           `json:"e2e_encryption,omitempty"`
-	CallHandlingForwardingToOtherUsers          PhoneCallHandlingForwardingToOtherUsers     `json:"call_handling_forwarding_to_other_users,omitempty"`
-	CallOverflow                                PhoneCallOverflow                           `json:"call_overflow,omitempty"`
-	CallTransferring                            PhoneCallTransferring                       `json:"call_transferring,omitempty"`
-	ElevateToMeeting                            PhoneAllowEndUserEditCallHandling           `json:"elevate_to_meeting,omitempty"`
-	CallPark                                    PhoneCallPark                               `json:"call_park,omitempty"`
-	HandOffToRoom                               PhoneAllowEndUserEditCallHandling           `json:"hand_off_to_room,omitempty"`
-	MobileSwitchToCarrier                       PhoneAllowEndUserEditCallHandling           `json:"mobile_switch_to_carrier,omitempty"`
-	Delegation                                  PhoneAllowEndUserEditCallHandling           `json:"delegation,omitempty"`
-	AudioIntercom                               PhoneAllowEndUserEditCallHandling           `json:"audio_intercom,omitempty"`
-	BlockCallsWithoutCallerID                   PhoneAllowEndUserEditCallHandling           `json:"block_calls_without_caller_id,omitempty"`
-	BlockExternalCalls                          PhoneBlockExternalCalls                     `json:"block_external_calls,omitempty"`
-	CallQueueOptOutReason                       PhoneCallQueueOptOutReason                  `json:"call_queue_opt_out_reason,omitempty"`
-	AutoDeleteDataAfterRetentionDuration        PhoneAutoDeleteDataAfterRetentionDuration   `json:"auto_delete_data_after_retention_duration,omitempty"`
-	AutoCallFromThirdPartyApps                  PhoneAllowEndUserEditCallHandling           `json:"auto_call_from_third_party_apps,omitempty"`
-	OverrideDefaultPort                         PhoneOverrideDefaultPort                    `json:"override_default_port,omitempty"`
-	PeerToPeerMedia                             PhoneAllowEndUserEditCallHandling           `json:"peer_to_peer_media,omitempty"`
-	AdvancedEncryption                          PhoneAdvancedEncryption                     `json:"advanced_encryption,omitempty"`
-	DisplayCallFeedbackSurvey                   PhoneDisplayCallFeedbackSurvey              `json:"display_call_feedback_survey,omitempty"`
-	ZoomPhoneOnDesktop                          PhoneZoomPhoneOnDesktop                     `json:"zoom_phone_on_desktop,omitempty"`
-	AllowedDeviceLocations                      PhoneAllowedDeviceLocations                 `json:"allowed_device_locations,omitempty"`
-	AllowEmergencyCalls                         PhoneAllowEmergencyCalls                    `json:"allow_emergency_calls,omitempty"`
-	OnlineFax                                   PhoneOnlineFax                              `json:"online_fax,omitempty"`
-	PrivateCallPark                             PhoneCallPark                               `json:"private_call_park,omitempty"`
-	SMSTemplate                                 PhoneSMSTemplate                            `json:"sms_template,omitempty"`
-	CallScreening                               PhoneCallScreening                          `json:"call_screening,omitempty"`
-	SMSAutoReply                                PhoneAllowEndUserEditCallHandling           `json:"sms_auto_reply,omitempty"`
-	AllowEndUserEditCallHandling                PhoneAllowEndUserEditCallHandling           `json:"allow_end_user_edit_call_handling,omitempty"`
-	ConnectToOperator                           PhoneAllowEndUserEditCallHandling           `json:"connect_to_operator,omitempty"`
-	NoHoldConference                            PhoneAllowEndUserEditCallHandling           `json:"no_hold_conference,omitempty"`
-	ConferenceDTMF                              PhoneAllowEndUserEditCallHandling           `json:"conference_dtmf,omitempty"`
-	EndConferenceCallWhenOriginatorDrops        PhoneAllowEndUserEditCallHandling           `json:"end_conference_call_when_originator_drops,omitempty"`
-	ChatChannel                                 PhoneAllowEndUserEditCallHandling           `json:"chat_channel,omitempty"`
-	DeskPhoneSmartKeyPositionsLayout            PhoneAllowEndUserEditCallHandling           `json:"desk_phone_smart_key_positions_layout,omitempty"`
-	AutoOptOutInCallQueue                       PhoneAutoOptOutInCallQueue                  `json:"auto_opt_out_in_call_queue,omitempty"`
-	AllowMobileHomePhoneCallout                 PhoneAllowEndUserEditCallHandling           `json:"allow_mobile_home_phone_callout,omitempty"`
-	UseCallkitForIncomingCallNotificationsInIos PhoneAllowEndUserEditCallHandling           `json:"use_callkit_for_incoming_call_notifications_in_ios,omitempty"`
-	HidePhoneCallHistoryInIos                   PhoneAllowEndUserEditCallHandling           `json:"hide_phone_call_history_in_ios,omitempty"`
-	ObfuscateSensitiveDataDuringCall            PhoneAllowEndUserEditCallHandling           `json:"obfuscate_sensitive_data_during_call,omitempty"`
-	PreventUsersUploadAudioFiles                PhoneAllowEndUserEditCallHandling           `json:"prevent_users_upload_audio_files,omitempty"`
-	VoicemailTasks                              PhoneAllowEndUserEditCallHandling           `json:"voicemail_tasks,omitempty"`
-	VoicemailIntentBasedPrioritization          PhoneAllowEndUserEditCallHandling           `json:"voicemail_intent_based_prioritization,omitempty"`
-	TeamSMSThreadSummary                        PhoneAllowEndUserEditCallHandling           `json:"team_sms_thread_summary,omitempty"`
-	CustomizeLineName                           PhoneCustomizeLineName                      `json:"customize_line_name,omitempty"`
-	ShowCustomDisclaimerWhenUsingZoomPhone      PhoneShowCustomDisclaimerWhenUsingZoomPhone `json:"show_custom_disclaimer_when_using_zoom_phone,omitempty"`
-}
-
-// PhoneSharedLine is the object at object.provision.sip_accounts[].shared_line
-// in the "phone.generic_device_provision" event.
-type PhoneSharedLine struct {
-	LineSubscription PhoneLineSubscription `json:"line_subscription"` // required
-	Alias            string                `json:"alias,omitempty"`
-	OutboundCallerID string                `json:"outbound_caller_id,omitempty"`
-}
-
-// PhoneShowCustomDisclaimerWhenUsingZoomPhone is the object at
-// object.settings.show_custom_disclaimer_when_using_zoom_phone in the
-// "phone.account_settings_updated" event.
-type PhoneShowCustomDisclaimerWhenUsingZoomPhone struct {
-	Enable               bool                        `json:"enable,omitempty"`
-	Locked               bool                        `json:"locked,omitempty"`
-	LockedBy             string                      `json:"locked_by,omitempty"`         // one of "invalid", "account"
-	DisplayFrequency     string                      `json:"display_frequency,omitempty"` // one of "first_time_only", "every_time", "every_month", "every_quarter", "every_6_months", "every_year"
-	CustomDisclaimerList []PhoneCustomDisclaimerList `json:"custom_disclaimer_list,omitempty"`
-}
-
-// PhoneSite is an object shared by 4 events: "phone.callee_call_log_completed",
-// "phone.caller_call_log_completed", "phone.recording_completed" and 1 more (at
-// object.call_logs[].site in "phone.callee_call_log_completed").
-type PhoneSite struct {
-	ID ID `json:"id,omitempty"`
-}
-
-// PhoneTarget is the object at object.target in the
-// "phone.route_group_status_changed" event.
-type PhoneTarget struct {
-	Type int `json:"type,omitempty"`
-}
-
-// PhoneTimeZone is an object shared by 2 events:
-// "phone.account_settings_updated" and "phone.group_settings_updated" (at
-// object.settings.restricted_call_hours.time_zone in
-// "phone.account_settings_updated").
-type PhoneTimeZone struct {
-	ID   ID     `json:"id,omitempty"`
-	Name string `json:"name,omitempty"`
-}
-
-// PhoneToMember is the object at object.to_members[] in the
-// "phone.sms_received" event.
-type PhoneToMember struct {
-	ID             ID     `json:"id,omitempty"`
-	Type           string `json:"type,omitempty"` // one of "user"
-	DisplayName    string `json:"display_name,omitempty"`
-	PhoneNumber    string `json:"phone_number"` // required
-	IsMessageOwner bool   `json:"is_message_owner,omitempty"`
-}
-
-// PhoneTranscription is the object at object.transcription in the
-// "phone.voicemail_transcript_completed" event.
-type PhoneTranscription struct {
-	Status  int    `json:"status"`  // required; one of 0, 1, 2, 4, 5, 9, 11, 12, ... (18 values)
-	Content string `json:"content"` // required
-}
-
-// PhoneTranscriptionStartPrompt is an object shared by 2 events:
-// "phone.account_settings_updated" and "phone.group_settings_updated" (at
-// object.settings.call_live_transcription.transcription_start_prompt in
-// "phone.account_settings_updated").
-type PhoneTranscriptionStartPrompt struct {
-	Enable    bool   `json:"enable,omitempty"`
-	AudioID   string `json:"audio_id,omitempty"`
-	AudioName string `json:"audio_name,omitempty"`
-}
-
-// PhoneTransferCallToVoicemailInitiatedObject is the object at object in the
-// "phone.transfer_call_to_voicemail_initiated" event.
+// PhoneTransferCallToVoicemailInitiatedObject is the "object" object in the
+// phone.transfer_call_to_voicemail_initiated payload (at object).
 type PhoneTransferCallToVoicemailInitiatedObject struct {
 	FailureReason       string     `json:"failure_reason,omitempty"`
 	CallID              string     `json:"call_id"` // required
 	TransferAccountCode string     `json:"transfer_account_code,omitempty"`
-	TransferPhoneNumber string     `json:"transfer_phone_number"` // required
-	Owner               PhoneOwner `json:"owner,omitempty"`
+	TransferPhoneNumber ID         `json:"transfer_phone_number"` // required
+	Owner               PhoneOwner `json:"owner"`
 	DateTime            DateTime   `json:"date_time"` // required
 }
 
-// PhoneTransferRecipientUpdatedObject is the object at object in the
-// "phone.transfer_recipient_updated" event.
+// PhoneTransferRecipientUpdatedObject is the "object" object in the
+// phone.transfer_recipient_updated payload (at object).
 type PhoneTransferRecipientUpdatedObject struct {
 	FailureReason string                             `json:"failure_reason,omitempty"`
 	CallID        string                             `json:"call_id"` // required
-	Owner         PhoneTransferRecipientUpdatedOwner `json:"owner,omitempty"`
-	Recipient     PhoneRecipient                     `json:"recipient"` // required
+	Owner         PhoneTransferRecipientUpdatedOwner `json:"owner"`
+	Recipient     PhoneTransferUpdatedRecipient      `json:"recipient"` // required
 	DateTime      DateTime                           `json:"date_time"` // required
 }
 
-// PhoneTransferRecipientUpdatedOwner is the object at object.owner in the
-// "phone.transfer_recipient_updated" event.
+// PhoneTransferRecipientUpdatedOwner is the "owner" object in the
+// phone.transfer_recipient_updated payload (at object.owner).
 type PhoneTransferRecipientUpdatedOwner struct {
-	ExtensionNumber ID     `json:"extension_number,omitempty"`
-	ID              ID     `json:"id,omitempty"`
-	Name            string `json:"name,omitempty"`
-	Type            string `json:"type,omitempty"` // one of "user", "callQueue", "autoReceptionist", "commonArea", "sharedLineGroup", "zoomRoom", "ciscoRoom/PolycomRoom", "contactCenter", ... (11 values)
+	ExtensionNumber ID                                `json:"extension_number,omitempty"`
+	ID              ID                                `json:"id,omitempty"`
+	Name            string                            `json:"name,omitempty"`
+	Type            PhoneTransferRecipientUpdatedType `json:"type,omitempty"`
 }
 
-// PhoneVoicemail is the object at object.settings.voicemail in the
-// "phone.account_settings_updated" event.
-type PhoneVoicemail struct {
-	Enable                 bool   `json:"enable,omitempty"`
-	Locked                 bool   `json:"locked,omitempty"`
-	LockedBy               string `json:"locked_by,omitempty"` // one of "invalid", "account"
-	AllowVideomail         bool   `json:"allow_videomail,omitempty"`
-	AllowDownload          bool   `json:"allow_download,omitempty"`
-	AllowDelete            bool   `json:"allow_delete,omitempty"`
-	AllowShare             bool   `json:"allow_share,omitempty"`
-	AllowVirtualBackground bool   `json:"allow_virtual_background,omitempty"`
+// PhoneTransferRecipientUpdatedType is the value of the "type" member in the
+// phone.transfer_recipient_updated payload (at object.owner). Zoom's schema
+// lists the values below; a value it does not list still decodes, as it is.
+type PhoneTransferRecipientUpdatedType string
+
+// The values of PhoneTransferRecipientUpdatedType that Zoom's schema lists.
+const (
+	PhoneTransferRecipientUpdatedTypeUser                 PhoneTransferRecipientUpdatedType = "user"
+	PhoneTransferRecipientUpdatedTypeCallQueue            PhoneTransferRecipientUpdatedType = "callQueue"
+	PhoneTransferRecipientUpdatedTypeAutoReceptionist     PhoneTransferRecipientUpdatedType = "autoReceptionist"
+	PhoneTransferRecipientUpdatedTypeCommonArea           PhoneTransferRecipientUpdatedType = "commonArea"
+	PhoneTransferRecipientUpdatedTypeSharedLineGroup      PhoneTransferRecipientUpdatedType = "sharedLineGroup"
+	PhoneTransferRecipientUpdatedTypeZoomRoom             PhoneTransferRecipientUpdatedType = "zoomRoom"
+	PhoneTransferRecipientUpdatedTypeCiscoRoomPolycomRoom PhoneTransferRecipientUpdatedType = "ciscoRoom/PolycomRoom"
+	PhoneTransferRecipientUpdatedTypeContactCenter        PhoneTransferRecipientUpdatedType = "contactCenter"
+	PhoneTransferRecipientUpdatedTypePSTN                 PhoneTransferRecipientUpdatedType = "pstn"
+	PhoneTransferRecipientUpdatedTypeFive9                PhoneTransferRecipientUpdatedType = "five9"
+	PhoneTransferRecipientUpdatedTypeTwilio               PhoneTransferRecipientUpdatedType = "twilio"
+)
+
+// String returns the value as Zoom sent it.
+func (v PhoneTransferRecipientUpdatedType) String() string { return string(v) }
+
+// PhoneTransferUpdatedRecipient is the "recipient" object in the
+// phone.transfer_recipient_updated payload (at object.recipient).
+type PhoneTransferUpdatedRecipient struct {
+	ExtensionNumber ID                  `json:"extension_number,omitempty"`
+	PhoneNumber     ID                  `json:"phone_number,omitempty"`
+	Name            string              `json:"name,omitempty"`
+	ConnectionType  PhoneConnectionType `json:"connection_type,omitempty"`
 }
 
-// PhoneVoicemailNotificationByEmail is the object at
-// object.settings.voicemail_notification_by_email in the
-// "phone.account_settings_updated" event.
-type PhoneVoicemailNotificationByEmail struct {
-	Enable                        bool   `json:"enable,omitempty"`
-	Locked                        bool   `json:"locked,omitempty"`
-	LockedBy                      string `json:"locked_by,omitempty"` // one of "invalid", "account"
-	IncludeVoicemailFile          bool   `json:"include_voicemail_file,omitempty"`
-	IncludeVoicemailTranscription bool   `json:"include_voicemail_transcription,omitempty"`
-	ForwardVoicemailToEmail       bool   `json:"forward_voicemail_to_email,omitempty"`
+// PhoneType is the value of the "type" member in the payloads of
+// phone.blind_transfer_initiated, phone.conference_started,
+// phone.transfer_call_to_voicemail_initiated and 3 more events (at
+// object.owner). Zoom's schema lists the values below; a value it does not list
+// still decodes, as it is.
+type PhoneType string
+
+// The values of PhoneType that Zoom's schema lists.
+const (
+	PhoneTypeUser             PhoneType = "user"
+	PhoneTypeCallQueue        PhoneType = "callQueue"
+	PhoneTypeAutoReceptionist PhoneType = "autoReceptionist"
+	PhoneTypeCommonAreaPhone  PhoneType = "commonAreaPhone"
+	PhoneTypeSharedLineGroup  PhoneType = "sharedLineGroup"
+)
+
+// String returns the value as Zoom sent it.
+func (v PhoneType) String() string { return string(v) }
+
+// PhoneUnholdCallee is the "callee" object in the phone.callee_unhold payload
+// (at object.callee).
+type PhoneUnholdCallee struct {
+	ExtensionID     string              `json:"extension_id,omitempty"`
+	ExtensionType   string              `json:"extension_type,omitempty"` // one of "user", "callQueue", "autoReceptionist", "commonArea", "commonAreaPhone", "sharedLineGroup", "zoomRoom", "ciscoRoom/PolycomRoom", ... (13 values)
+	UserID          string              `json:"user_id,omitempty"`
+	PhoneNumber     ID                  `json:"phone_number,omitempty"`
+	AccountCode     string              `json:"account_code,omitempty"`
+	ExtensionNumber ID                  `json:"extension_number,omitempty"`
+	Timezone        string              `json:"timezone,omitempty"`
+	DeviceID        string              `json:"device_id,omitempty"`
+	ConnectionType  PhoneConnectionType `json:"connection_type,omitempty"`
 }
 
-// PhoneVoicemailObject is an object shared by 2 events:
-// "phone.voicemail_deleted" and "phone.voicemail_permanently_deleted" (at
-// object in "phone.voicemail_deleted").
-type PhoneVoicemailObject struct {
-	VoiceMails []PhoneRecordingTranscriptCompletedSite `json:"voice_mails"` // required
+// PhoneVoicemailCalleeExtensionType is the value of the "callee_extension_type"
+// member in the payloads of phone.voicemail_received,
+// phone.voicemail_received_for_access_member and
+// phone.voicemail_transcript_completed (at object). Zoom's schema lists the
+// values below; a value it does not list still decodes, as it is.
+type PhoneVoicemailCalleeExtensionType string
+
+// The values of PhoneVoicemailCalleeExtensionType that Zoom's schema lists.
+const (
+	PhoneVoicemailCalleeExtensionTypeUser             PhoneVoicemailCalleeExtensionType = "user"
+	PhoneVoicemailCalleeExtensionTypeCallQueue        PhoneVoicemailCalleeExtensionType = "callQueue"
+	PhoneVoicemailCalleeExtensionTypeAutoReceptionist PhoneVoicemailCalleeExtensionType = "autoReceptionist"
+	PhoneVoicemailCalleeExtensionTypeSharedLineGroup  PhoneVoicemailCalleeExtensionType = "sharedLineGroup"
+)
+
+// String returns the value as Zoom sent it.
+func (v PhoneVoicemailCalleeExtensionType) String() string { return string(v) }
+
+// PhoneVoicemailDeletedObject is the "object" object in the payloads of
+// phone.voicemail_deleted and phone.voicemail_permanently_deleted (at object).
+type PhoneVoicemailDeletedObject struct {
+	VoiceMails []PhoneSite `json:"voice_mails"` // required
 }
 
-// PhoneVoicemailReceivedForAccessMemberObject is the object at object in the
-// "phone.voicemail_received_for_access_member" event.
+// PhoneVoicemailReceivedForAccessMemberExtensionType is the value of the
+// "access_member_extension_type" member in the
+// phone.voicemail_received_for_access_member payload (at object). Zoom's schema
+// lists the values below; a value it does not list still decodes, as it is.
+type PhoneVoicemailReceivedForAccessMemberExtensionType string
+
+// The values of PhoneVoicemailReceivedForAccessMemberExtensionType that Zoom's schema lists.
+const (
+	PhoneVoicemailReceivedForAccessMemberExtensionTypeUser            PhoneVoicemailReceivedForAccessMemberExtensionType = "user"
+	PhoneVoicemailReceivedForAccessMemberExtensionTypeCommonAreaPhone PhoneVoicemailReceivedForAccessMemberExtensionType = "commonAreaPhone"
+)
+
+// String returns the value as Zoom sent it.
+func (v PhoneVoicemailReceivedForAccessMemberExtensionType) String() string { return string(v) }
+
+// PhoneVoicemailReceivedForAccessMemberObject is the "object" object in the
+// phone.voicemail_received_for_access_member payload (at object).
 type PhoneVoicemailReceivedForAccessMemberObject struct {
-	ID                        ID       `json:"id"`           // required
-	DateTime                  DateTime `json:"date_time"`    // required
-	DownloadURL               string   `json:"download_url"` // required
-	Duration                  int      `json:"duration"`     // required
-	CallerAccountCode         string   `json:"caller_account_code,omitempty"`
-	CallerNumber              string   `json:"caller_number"`      // required
-	CallerNumberType          int      `json:"caller_number_type"` // required; one of 1, 2
-	CallerName                string   `json:"caller_name"`        // required
-	CallerDidNumber           string   `json:"caller_did_number,omitempty"`
-	CalleeUserID              string   `json:"callee_user_id,omitempty"`
-	CalleeAccountCode         string   `json:"callee_account_code,omitempty"`
-	CalleeNumber              string   `json:"callee_number"`      // required
-	CalleeNumberType          int      `json:"callee_number_type"` // required; one of 1, 2
-	CalleeName                string   `json:"callee_name"`        // required
-	CalleeDidNumber           string   `json:"callee_did_number,omitempty"`
-	CalleeExtensionType       string   `json:"callee_extension_type"` // required; one of "user", "callQueue", "autoReceptionist", "sharedLineGroup"
-	CalleeID                  string   `json:"callee_id"`             // required
-	CallLogID                 string   `json:"call_log_id,omitempty"`
-	CallHistoryID             string   `json:"call_history_id,omitempty"`
-	CallElementID             string   `json:"call_element_id,omitempty"`
-	CallID                    string   `json:"call_id,omitempty"`
-	AccessMemberID            string   `json:"access_member_id,omitempty"`
-	AccessMemberExtensionType string   `json:"access_member_extension_type,omitempty"` // one of "user", "commonAreaPhone"
+	ID                        ID                                                 `json:"id"`           // required
+	DateTime                  DateTime                                           `json:"date_time"`    // required
+	DownloadURL               string                                             `json:"download_url"` // required
+	Duration                  int                                                `json:"duration"`     // required
+	CallerAccountCode         string                                             `json:"caller_account_code,omitempty"`
+	CallerNumber              ID                                                 `json:"caller_number"`      // required
+	CallerNumberType          int                                                `json:"caller_number_type"` // required; one of 1, 2
+	CallerName                string                                             `json:"caller_name"`        // required
+	CallerDIDNumber           ID                                                 `json:"caller_did_number,omitempty"`
+	CalleeUserID              string                                             `json:"callee_user_id,omitempty"`
+	CalleeAccountCode         string                                             `json:"callee_account_code,omitempty"`
+	CalleeNumber              ID                                                 `json:"callee_number"`      // required
+	CalleeNumberType          int                                                `json:"callee_number_type"` // required; one of 1, 2
+	CalleeName                string                                             `json:"callee_name"`        // required
+	CalleeDIDNumber           ID                                                 `json:"callee_did_number,omitempty"`
+	CalleeExtensionType       PhoneVoicemailCalleeExtensionType                  `json:"callee_extension_type"` // required
+	CalleeID                  string                                             `json:"callee_id"`             // required
+	CallLogID                 string                                             `json:"call_log_id,omitempty"`
+	CallHistoryID             string                                             `json:"call_history_id,omitempty"`
+	CallElementID             string                                             `json:"call_element_id,omitempty"`
+	CallID                    string                                             `json:"call_id,omitempty"`
+	AccessMemberID            string                                             `json:"access_member_id,omitempty"`
+	AccessMemberExtensionType PhoneVoicemailReceivedForAccessMemberExtensionType `json:"access_member_extension_type,omitempty"`
 }
 
-// PhoneVoicemailReceivedObject is the object at object in the
-// "phone.voicemail_received" event.
+// PhoneVoicemailReceivedObject is the "object" object in the
+// phone.voicemail_received payload (at object).
 type PhoneVoicemailReceivedObject struct {
-	ID                  ID       `json:"id"`           // required
-	DateTime            DateTime `json:"date_time"`    // required
-	DownloadURL         string   `json:"download_url"` // required
-	Duration            int      `json:"duration"`     // required
-	CallerUserID        string   `json:"caller_user_id,omitempty"`
-	CallerAccountCode   string   `json:"caller_account_code,omitempty"`
-	CallerNumber        string   `json:"caller_number"`      // required
-	CallerNumberType    int      `json:"caller_number_type"` // required; one of 1, 2
-	CallerName          string   `json:"caller_name"`        // required
-	CallerDidNumber     string   `json:"caller_did_number,omitempty"`
-	CalleeUserID        string   `json:"callee_user_id,omitempty"`
-	CalleeAccountCode   string   `json:"callee_account_code,omitempty"`
-	CalleeNumber        string   `json:"callee_number"`      // required
-	CalleeNumberType    int      `json:"callee_number_type"` // required; one of 1, 2
-	CalleeName          string   `json:"callee_name"`        // required
-	CalleeDidNumber     string   `json:"callee_did_number,omitempty"`
-	CalleeExtensionType string   `json:"callee_extension_type"` // required; one of "user", "callQueue", "autoReceptionist", "sharedLineGroup"
-	CalleeID            string   `json:"callee_id"`             // required
-	CallLogID           string   `json:"call_log_id,omitempty"`
-	CallHistoryID       string   `json:"call_history_id,omitempty"`
-	CallElementID       string   `json:"call_element_id,omitempty"`
-	CallID              string   `json:"call_id,omitempty"`
+	ID                  ID                                `json:"id"`           // required
+	DateTime            DateTime                          `json:"date_time"`    // required
+	DownloadURL         string                            `json:"download_url"` // required
+	Duration            int                               `json:"duration"`     // required
+	CallerUserID        string                            `json:"caller_user_id,omitempty"`
+	CallerAccountCode   string                            `json:"caller_account_code,omitempty"`
+	CallerNumber        ID                                `json:"caller_number"`      // required
+	CallerNumberType    int                               `json:"caller_number_type"` // required; one of 1, 2
+	CallerName          string                            `json:"caller_name"`        // required
+	CallerDIDNumber     ID                                `json:"caller_did_number,omitempty"`
+	CalleeUserID        string                            `json:"callee_user_id,omitempty"`
+	CalleeAccountCode   string                            `json:"callee_account_code,omitempty"`
+	CalleeNumber        ID                                `json:"callee_number"`      // required
+	CalleeNumberType    int                               `json:"callee_number_type"` // required; one of 1, 2
+	CalleeName          string                            `json:"callee_name"`        // required
+	CalleeDIDNumber     ID                                `json:"callee_did_number,omitempty"`
+	CalleeExtensionType PhoneVoicemailCalleeExtensionType `json:"callee_extension_type"` // required
+	CalleeID            string                            `json:"callee_id"`             // required
+	CallLogID           string                            `json:"call_log_id,omitempty"`
+	CallHistoryID       string                            `json:"call_history_id,omitempty"`
+	CallElementID       string                            `json:"call_element_id,omitempty"`
+	CallID              string                            `json:"call_id,omitempty"`
 }
 
-// PhoneVoicemailTranscriptCompletedObject is the object at object in the
-// "phone.voicemail_transcript_completed" event.
+// PhoneVoicemailTranscriptCompletedObject is the "object" object in the
+// phone.voicemail_transcript_completed payload (at object).
 type PhoneVoicemailTranscriptCompletedObject struct {
-	ID                  ID                 `json:"id"`        // required
-	DateTime            DateTime           `json:"date_time"` // required
-	CallerAccountCode   string             `json:"caller_account_code,omitempty"`
-	CallerNumber        string             `json:"caller_number"`      // required
-	CallerNumberType    int                `json:"caller_number_type"` // required; one of 1, 2
-	CallerName          string             `json:"caller_name"`        // required
-	CalleeUserID        string             `json:"callee_user_id,omitempty"`
-	CalleeAccountCode   string             `json:"callee_account_code,omitempty"`
-	CalleeNumber        string             `json:"callee_number"`                   // required
-	CalleeNumberType    int                `json:"callee_number_type"`              // required; one of 1, 2
-	CalleeName          string             `json:"callee_name"`                     // required
-	CalleeExtensionType string             `json:"callee_extension_type,omitempty"` // one of "user", "callQueue", "autoReceptionist", "sharedLineGroup"
-	CalleeID            string             `json:"callee_id,omitempty"`
-	CallLogID           string             `json:"call_log_id,omitempty"`
-	CallHistoryID       string             `json:"call_history_id,omitempty"`
-	CallElementID       string             `json:"call_element_id,omitempty"`
-	CallID              string             `json:"call_id,omitempty"`
-	Transcription       PhoneTranscription `json:"transcription"` // required
+	ID                  ID                                             `json:"id"`        // required
+	DateTime            DateTime                                       `json:"date_time"` // required
+	CallerAccountCode   string                                         `json:"caller_account_code,omitempty"`
+	CallerNumber        ID                                             `json:"caller_number"`      // required
+	CallerNumberType    int                                            `json:"caller_number_type"` // required; one of 1, 2
+	CallerName          string                                         `json:"caller_name"`        // required
+	CalleeUserID        string                                         `json:"callee_user_id,omitempty"`
+	CalleeAccountCode   string                                         `json:"callee_account_code,omitempty"`
+	CalleeNumber        ID                                             `json:"callee_number"`      // required
+	CalleeNumberType    int                                            `json:"callee_number_type"` // required; one of 1, 2
+	CalleeName          string                                         `json:"callee_name"`        // required
+	CalleeExtensionType PhoneVoicemailCalleeExtensionType              `json:"callee_extension_type,omitempty"`
+	CalleeID            string                                         `json:"callee_id,omitempty"`
+	CallLogID           string                                         `json:"call_log_id,omitempty"`
+	CallHistoryID       string                                         `json:"call_history_id,omitempty"`
+	CallElementID       string                                         `json:"call_element_id,omitempty"`
+	CallID              string                                         `json:"call_id,omitempty"`
+	Transcription       PhoneVoicemailTranscriptCompletedTranscription `json:"transcription"` // required
 }
 
-// PhoneWarmTransferCancelledObject is the object at object in the
-// "phone.warm_transfer_cancelled" event.
+// PhoneVoicemailTranscriptCompletedTranscription is the "transcription" object
+// in the phone.voicemail_transcript_completed payload (at
+// object.transcription).
+type PhoneVoicemailTranscriptCompletedTranscription struct {
+	Status  int    `json:"status"`  // required; one of 0, 1, 2, 4, 5, 9, 11, 12, ... (18 values)
+	Content string `json:"content"` // required
+}
+
+// PhoneWarmTransferCancelledObject is the "object" object in the
+// phone.warm_transfer_cancelled payload (at object).
 type PhoneWarmTransferCancelledObject struct {
 	FailureReason       string     `json:"failure_reason,omitempty"`
 	CallID              string     `json:"call_id"` // required
-	TransferPhoneNumber string     `json:"transfer_phone_number,omitempty"`
+	TransferPhoneNumber ID         `json:"transfer_phone_number,omitempty"`
 	TransferAccountCode string     `json:"transfer_account_code,omitempty"`
-	Owner               PhoneOwner `json:"owner,omitempty"`
+	Owner               PhoneOwner `json:"owner"`
 	DateTime            DateTime   `json:"date_time"` // required
 }
 
-// PhoneWarmTransferCompletedObject is the object at object in the
-// "phone.warm_transfer_completed" event.
+// PhoneWarmTransferCompletedObject is the "object" object in the
+// phone.warm_transfer_completed payload (at object).
 type PhoneWarmTransferCompletedObject struct {
 	FailureReason       string     `json:"failure_reason,omitempty"`
 	CallID              string     `json:"call_id"` // required
 	TransferAccountCode string     `json:"transfer_account_code,omitempty"`
-	TransferPhoneNumber string     `json:"transfer_phone_number,omitempty"`
-	Owner               PhoneOwner `json:"owner,omitempty"`
+	TransferPhoneNumber ID         `json:"transfer_phone_number,omitempty"`
+	Owner               PhoneOwner `json:"owner"`
 	DateTime            DateTime   `json:"date_time"` // required
 }
 
-// PhoneWarmTransferInitiatedObject is the object at object in the
-// "phone.warm_transfer_initiated" event.
+// PhoneWarmTransferInitiatedObject is the "object" object in the
+// phone.warm_transfer_initiated payload (at object).
 type PhoneWarmTransferInitiatedObject struct {
 	FailureReason       string     `json:"failure_reason,omitempty"`
-	Owner               PhoneOwner `json:"owner,omitempty"`
+	Owner               PhoneOwner `json:"owner"`
 	CallID              string     `json:"call_id"` // required
 	TransferAccountCode string     `json:"transfer_account_code,omitempty"`
-	TransferPhoneNumber string     `json:"transfer_phone_number"` // required
+	TransferPhoneNumber ID         `json:"transfer_phone_number"` // required
 	TransferCallID      string     `json:"transfer_call_id,omitempty"`
 	DateTime            DateTime   `json:"date_time"` // required
 }
 
-// PhoneZoomPhoneOnDesktop is the object at
-// object.settings.zoom_phone_on_desktop in the "phone.account_settings_updated"
-// event.
-type PhoneZoomPhoneOnDesktop struct {
-	Enable              bool     `json:"enable,omitempty"`
-	Locked              bool     `json:"locked,omitempty"`
-	LockedBy            string   `json:"locked_by,omitempty"`             // one of "invalid", "account"
-	AllowCallingClients []string `json:"allow_calling_clients,omitempty"` // one of "mac_os", "windows", "vdi_client", "linux"
-	AllowSMSMMSClients  []string `json:"allow_sms_mms_clients,omitempty"` // one of "mac_os", "windows", "vdi_client", "linux"
+// SMSObjectPhoneNumberCampaignOptStatus is an element of the
+// "phone_number_campaign_opt_statuses" array in the payloads of
+// phone.sms_campaign_number_opt_in and phone.sms_campaign_number_opt_out (at
+// object.phone_number_campaign_opt_statuses[]).
+type SMSObjectPhoneNumberCampaignOptStatus struct {
+	ConsumerPhoneNumber ID `json:"consumer_phone_number"`  // required
+	ZoomPhoneUserNumber ID `json:"zoom_phone_user_number"` // required
 }
 
-// PhoneZoomPhoneOnMobile is the object at object.settings.zoom_phone_on_mobile
-// in the "phone.account_settings_updated" event.
-type PhoneZoomPhoneOnMobile struct {
-	Enable              bool     `json:"enable,omitempty"`
-	Locked              bool     `json:"locked,omitempty"`
-	LockedBy            string   `json:"locked_by,omitempty"` // one of "invalid", "account"
-	AllowCallingSMSMMS  bool     `json:"allow_calling_sms_mms,omitempty"`
-	AllowCallingClients []string `json:"allow_calling_clients,omitempty"` // one of "ios", "android", "intune", "blackberry"
-	AllowSMSMMSClients  []string `json:"allow_sms_mms_clients,omitempty"` // one of "ios", "android", "intune", "blackberry"
+// SMSPhoneNumberCampaignOptStatus is an element of the
+// "phone_number_campaign_opt_statuses" array in the payloads of
+// phone.sms_received, phone.sms_sent and phone.sms_sent_failed (at
+// object.phone_number_campaign_opt_statuses[]).
+type SMSPhoneNumberCampaignOptStatus struct {
+	ConsumerPhoneNumber ID                `json:"consumer_phone_number"`   // required
+	ZoomPhoneUserNumber ID                `json:"zoom_phone_user_number"`  // required
+	OptStatus           PhoneSMSOptStatus `json:"opt_status"`              // required
+	OptInStatus         int               `json:"opt_in_status,omitempty"` // one of 0, 1, 2, 3, 4
+	OptInMessage        string            `json:"opt_in_message,omitempty"`
 }

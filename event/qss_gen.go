@@ -4,10 +4,12 @@ package event
 
 import "encoding/json"
 
-// Payloads of the "qss" product's events.
+// Payloads of the events of Zoom's "qss" product.
 
-// MeetingParticipantData is the payload of the "meeting.participant_data" event
-// (product "qss").
+// MeetingParticipantData is the payload of the meeting.participant_data event
+// of Zoom's "qss" product.
+//
+// Zoom's reference: https://developers.zoom.us/docs/api/qss/events/#tag/meeting/POSTmeeting.participant_data
 type MeetingParticipantData struct {
 	Common
 	Object MeetingParticipantDataObject `json:"object"` // required
@@ -17,7 +19,9 @@ type MeetingParticipantData struct {
 func (*MeetingParticipantData) EventName() string { return "meeting.participant_data" }
 
 // MeetingParticipantDataSummary is the payload of the
-// "meeting.participant_data_summary" event (product "qss").
+// meeting.participant_data_summary event of Zoom's "qss" product.
+//
+// Zoom's reference: https://developers.zoom.us/docs/api/qss/events/#tag/meeting/POSTmeeting.participant_data_summary
 type MeetingParticipantDataSummary struct {
 	Common
 	Object MeetingParticipantDataSummaryObject `json:"object"` // required
@@ -26,47 +30,58 @@ type MeetingParticipantDataSummary struct {
 // EventName returns "meeting.participant_data_summary".
 func (*MeetingParticipantDataSummary) EventName() string { return "meeting.participant_data_summary" }
 
-// MeetingParticipantQos is the payload of the "meeting.participant_qos" event
-// (product "qss").
-type MeetingParticipantQos struct {
+// MeetingParticipantQoS is the payload of the meeting.participant_qos event of
+// Zoom's "qss" product.
+//
+// Zoom's reference: https://developers.zoom.us/docs/api/qss/events/#tag/meeting/POSTmeeting.participant_qos
+type MeetingParticipantQoS struct {
 	Common
-	Object MeetingParticipantQosObject `json:"object"` // required
+	Object MeetingParticipantQoSObject `json:"object"` // required
 }
 
 // EventName returns "meeting.participant_qos".
-func (*MeetingParticipantQos) EventName() string { return "meeting.participant_qos" }
+func (*MeetingParticipantQoS) EventName() string { return "meeting.participant_qos" }
 
-// MeetingParticipantQosSummary is the payload of the
-// "meeting.participant_qos_summary" event (product "qss").
-type MeetingParticipantQosSummary struct {
+// MeetingParticipantQoSSummary is the payload of the
+// meeting.participant_qos_summary event of Zoom's "qss" product.
+//
+// Zoom's reference: https://developers.zoom.us/docs/api/qss/events/#tag/meeting/POSTmeeting.participant_qos_summary
+type MeetingParticipantQoSSummary struct {
 	Common
-	Object MeetingParticipantQosSummaryObject `json:"object"` // required
+	Object ParticipantQoSSummaryObject `json:"object"` // required
 }
 
 // EventName returns "meeting.participant_qos_summary".
-func (*MeetingParticipantQosSummary) EventName() string { return "meeting.participant_qos_summary" }
+func (*MeetingParticipantQoSSummary) EventName() string { return "meeting.participant_qos_summary" }
 
-// PhoneCallQos is the payload of the "phone.call_qos" event (product "qss").
-type PhoneCallQos struct {
+// PhoneCallQoS is the payload of the phone.call_qos event of Zoom's "qss"
+// product.
+//
+// Zoom's reference: https://developers.zoom.us/docs/api/qss/events/#tag/phone/POSTphone.call_qos
+type PhoneCallQoS struct {
 	Common
-	Object PhoneCallQosObject `json:"object"` // required
+	Object PhoneCallQoSObject `json:"object"` // required
 }
 
 // EventName returns "phone.call_qos".
-func (*PhoneCallQos) EventName() string { return "phone.call_qos" }
+func (*PhoneCallQoS) EventName() string { return "phone.call_qos" }
 
-// PhoneCallQosSummary is the payload of the "phone.call_qos_summary" event
-// (product "qss").
-type PhoneCallQosSummary struct {
+// PhoneCallQoSSummary is the payload of the phone.call_qos_summary event of
+// Zoom's "qss" product.
+//
+// Zoom's reference: https://developers.zoom.us/docs/api/qss/events/#tag/phone/POSTphone.call_qos_summary
+type PhoneCallQoSSummary struct {
 	Common
-	Object PhoneCallQosSummaryObject `json:"object"` // required
+	Object PhoneCallQoSSummaryObject `json:"object"` // required
 }
 
 // EventName returns "phone.call_qos_summary".
-func (*PhoneCallQosSummary) EventName() string { return "phone.call_qos_summary" }
+func (*PhoneCallQoSSummary) EventName() string { return "phone.call_qos_summary" }
 
-// SessionUserData is the payload of the "session.user_data" event (product
-// "qss").
+// SessionUserData is the payload of the session.user_data event of Zoom's "qss"
+// product.
+//
+// Zoom's reference: https://developers.zoom.us/docs/api/qss/events/#tag/session/POSTsession.user_data
 type SessionUserData struct {
 	Common
 	Object SessionUserDataObject `json:"object"` // required
@@ -75,8 +90,10 @@ type SessionUserData struct {
 // EventName returns "session.user_data".
 func (*SessionUserData) EventName() string { return "session.user_data" }
 
-// SessionUserDataSummary is the payload of the "session.user_data_summary"
-// event (product "qss").
+// SessionUserDataSummary is the payload of the session.user_data_summary event
+// of Zoom's "qss" product.
+//
+// Zoom's reference: https://developers.zoom.us/docs/api/qss/events/#tag/session/POSTsession.user_data_summary
 type SessionUserDataSummary struct {
 	Common
 	Object SessionUserDataSummaryObject `json:"object"` // required
@@ -85,28 +102,34 @@ type SessionUserDataSummary struct {
 // EventName returns "session.user_data_summary".
 func (*SessionUserDataSummary) EventName() string { return "session.user_data_summary" }
 
-// SessionUserQos is the payload of the "session.user_qos" event (product
-// "qss").
-type SessionUserQos struct {
+// SessionUserQoS is the payload of the session.user_qos event of Zoom's "qss"
+// product.
+//
+// Zoom's reference: https://developers.zoom.us/docs/api/qss/events/#tag/session/POSTsession.user_qos
+type SessionUserQoS struct {
 	Common
-	Object SessionUserQosObject `json:"object"` // required
+	Object SessionUserQoSObject `json:"object"` // required
 }
 
 // EventName returns "session.user_qos".
-func (*SessionUserQos) EventName() string { return "session.user_qos" }
+func (*SessionUserQoS) EventName() string { return "session.user_qos" }
 
-// SessionUserQosSummary is the payload of the "session.user_qos_summary" event
-// (product "qss").
-type SessionUserQosSummary struct {
+// SessionUserQoSSummary is the payload of the session.user_qos_summary event of
+// Zoom's "qss" product.
+//
+// Zoom's reference: https://developers.zoom.us/docs/api/qss/events/#tag/session/POSTsession.user_qos_summary
+type SessionUserQoSSummary struct {
 	Common
-	Object SessionUserQosSummaryObject `json:"object"` // required
+	Object SessionUserQoSSummaryObject `json:"object"` // required
 }
 
 // EventName returns "session.user_qos_summary".
-func (*SessionUserQosSummary) EventName() string { return "session.user_qos_summary" }
+func (*SessionUserQoSSummary) EventName() string { return "session.user_qos_summary" }
 
-// WebinarParticipantData is the payload of the "webinar.participant_data" event
-// (product "qss").
+// WebinarParticipantData is the payload of the webinar.participant_data event
+// of Zoom's "qss" product.
+//
+// Zoom's reference: https://developers.zoom.us/docs/api/qss/events/#tag/webinar/POSTwebinar.participant_data
 type WebinarParticipantData struct {
 	Common
 	Object WebinarParticipantDataObject `json:"object"` // required
@@ -116,7 +139,9 @@ type WebinarParticipantData struct {
 func (*WebinarParticipantData) EventName() string { return "webinar.participant_data" }
 
 // WebinarParticipantDataSummary is the payload of the
-// "webinar.participant_data_summary" event (product "qss").
+// webinar.participant_data_summary event of Zoom's "qss" product.
+//
+// Zoom's reference: https://developers.zoom.us/docs/api/qss/events/#tag/webinar/POSTwebinar.participant_data_summary
 type WebinarParticipantDataSummary struct {
 	Common
 	Object WebinarParticipantDataSummaryObject `json:"object"` // required
@@ -125,400 +150,632 @@ type WebinarParticipantDataSummary struct {
 // EventName returns "webinar.participant_data_summary".
 func (*WebinarParticipantDataSummary) EventName() string { return "webinar.participant_data_summary" }
 
-// WebinarParticipantQos is the payload of the "webinar.participant_qos" event
-// (product "qss").
-type WebinarParticipantQos struct {
+// WebinarParticipantQoS is the payload of the webinar.participant_qos event of
+// Zoom's "qss" product.
+//
+// Zoom's reference: https://developers.zoom.us/docs/api/qss/events/#tag/webinar/POSTwebinar.participant_qos
+type WebinarParticipantQoS struct {
 	Common
-	Object WebinarParticipantQosObject `json:"object"` // required
+	Object WebinarParticipantQoSObject `json:"object"` // required
 }
 
 // EventName returns "webinar.participant_qos".
-func (*WebinarParticipantQos) EventName() string { return "webinar.participant_qos" }
+func (*WebinarParticipantQoS) EventName() string { return "webinar.participant_qos" }
 
-// WebinarParticipantQosSummary is the payload of the
-// "webinar.participant_qos_summary" event (product "qss").
-type WebinarParticipantQosSummary struct {
+// WebinarParticipantQoSSummary is the payload of the
+// webinar.participant_qos_summary event of Zoom's "qss" product.
+//
+// Zoom's reference: https://developers.zoom.us/docs/api/qss/events/#tag/webinar/POSTwebinar.participant_qos_summary
+type WebinarParticipantQoSSummary struct {
 	Common
-	Object MeetingParticipantQosSummaryObject `json:"object"` // required
+	Object ParticipantQoSSummaryObject `json:"object"` // required
 }
 
 // EventName returns "webinar.participant_qos_summary".
-func (*WebinarParticipantQosSummary) EventName() string { return "webinar.participant_qos_summary" }
+func (*WebinarParticipantQoSSummary) EventName() string { return "webinar.participant_qos_summary" }
 
-// MeetingData is an object shared by 2 events:
-// "meeting.participant_data_summary" and "session.user_data_summary" (at
-// object.participant.data[] in "meeting.participant_data_summary").
-type MeetingData struct {
-	Device                     string `json:"device"`                        // required; one of "Phone", "H.323/SIP", "Windows", "Mac", "iOS", "Android"
-	Location                   string `json:"location"`                      // required
-	NetworkType                string `json:"network_type"`                  // required; one of "Wired", "Wifi", "PPP", "Cellular", "Others"
-	Microphone                 string `json:"microphone"`                    // required
-	Speaker                    string `json:"speaker"`                       // required
-	Camera                     string `json:"camera"`                        // required
-	DataCenter                 string `json:"data_center"`                   // required
-	ConnectionType             string `json:"connection_type"`               // required
-	PcName                     string `json:"pc_name"`                       // required
-	Domain                     string `json:"domain"`                        // required
-	MacAddr                    string `json:"mac_addr"`                      // required
-	HarddiskID                 string `json:"harddisk_id"`                   // required
-	Version                    string `json:"version"`                       // required
-	SignalingIPAddress         string `json:"signaling_ip_address"`          // required
-	SignalingInternalIPAddress string `json:"signaling_internal_ip_address"` // required
-	SignalingInternalIPPort    string `json:"signaling_internal_ip_port"`    // required
-	AudioInternalIPAddress     string `json:"audio_internal_ip_address"`     // required
-	AudioInternalIPPort        string `json:"audio_internal_ip_port"`        // required
-	VideoInternalIPAddress     string `json:"video_internal_ip_address"`     // required
-	VideoInternalIPPort        string `json:"video_internal_ip_port"`        // required
-	AsInternalIPAddress        string `json:"as_internal_ip_address"`        // required
-	AsInternalIPPort           string `json:"as_internal_ip_port"`           // required
-	DestinationIPDomain        string `json:"destination_ip_domain"`         // required
-	DestinationIPPort          string `json:"destination_ip_port"`           // required
-	DeviceDetail               string `json:"device_detail,omitempty"`
-	Client                     string `json:"client,omitempty"`
+// DataDevice is the value of the "device" member in the payloads of
+// meeting.participant_data, meeting.participant_data_summary, session.user_data
+// and 1 more events (at object.participant.data[] in meeting.participant_data,
+// and elsewhere). Zoom's schema lists the values below; a value it does not
+// list still decodes, as it is.
+type DataDevice string
+
+// The values of DataDevice that Zoom's schema lists.
+const (
+	DataDevicePhone   DataDevice = "Phone"
+	DataDeviceH323SIP DataDevice = "H.323/SIP"
+	DataDeviceWindows DataDevice = "Windows"
+	DataDeviceMAC     DataDevice = "Mac"
+	DataDeviceIOS     DataDevice = "iOS"
+	DataDeviceAndroid DataDevice = "Android"
+)
+
+// String returns the value as Zoom sent it.
+func (v DataDevice) String() string { return string(v) }
+
+// DataNetworkType is the value of the "network_type" member in the payloads of
+// meeting.participant_data, meeting.participant_data_summary, session.user_data
+// and 1 more events (at object.participant.data[] in meeting.participant_data,
+// and elsewhere). Zoom's schema lists the values below; a value it does not
+// list still decodes, as it is.
+type DataNetworkType string
+
+// The values of DataNetworkType that Zoom's schema lists.
+const (
+	DataNetworkTypeWired    DataNetworkType = "Wired"
+	DataNetworkTypeWifi     DataNetworkType = "Wifi"
+	DataNetworkTypePpp      DataNetworkType = "PPP"
+	DataNetworkTypeCellular DataNetworkType = "Cellular"
+	DataNetworkTypeOthers   DataNetworkType = "Others"
+)
+
+// String returns the value as Zoom sent it.
+func (v DataNetworkType) String() string { return string(v) }
+
+// MeetingDataParticipant is the "participant" object in the
+// meeting.participant_data payload (at object.participant).
+type MeetingDataParticipant struct {
+	ParticipantID     string                         `json:"participant_id"` // required
+	ParticipantUserID string                         `json:"participant_user_id,omitempty"`
+	Email             string                         `json:"email,omitempty"`
+	Data              []MeetingObjectParticipantData `json:"data"` // required
 }
 
-// MeetingDetails is an object shared by 3 events:
-// "meeting.participant_qos_summary", "session.user_qos_summary" and
-// "webinar.participant_qos_summary" (at object.participant.qos[].details in
-// "meeting.participant_qos_summary").
-type MeetingDetails struct {
-	MinBitrate                string `json:"min_bitrate,omitempty"`
-	AvgBitrate                string `json:"avg_bitrate,omitempty"`
-	MaxBitrate                string `json:"max_bitrate,omitempty"`
-	MinLatency                string `json:"min_latency,omitempty"`
-	AvgLatency                string `json:"avg_latency,omitempty"`
-	MaxLatency                string `json:"max_latency,omitempty"`
-	MinJitter                 string `json:"min_jitter,omitempty"`
-	AvgJitter                 string `json:"avg_jitter,omitempty"`
-	MaxJitter                 string `json:"max_jitter,omitempty"`
-	MinLoss                   string `json:"min_loss,omitempty"`
-	AvgLoss                   string `json:"avg_loss,omitempty"`
-	MaxLoss                   string `json:"max_loss,omitempty"`
-	Resolution                string `json:"resolution,omitempty"`
-	MinFrameRate              string `json:"min_frame_rate,omitempty"`
-	AvgFrameRate              string `json:"avg_frame_rate,omitempty"`
-	MaxFrameRate              string `json:"max_frame_rate,omitempty"`
-	ZoomMinCPUUsage           string `json:"zoom_min_cpu_usage,omitempty"`
-	ZoomAvgCPUUsage           string `json:"zoom_avg_cpu_usage,omitempty"`
-	ZoomMaxCPUUsage           string `json:"zoom_max_cpu_usage,omitempty"`
-	SystemMaxCPUUsage         string `json:"system_max_cpu_usage,omitempty"`
-	SystemMinCPUPressureLevel string `json:"system_min_cpu_pressure_level,omitempty"` // one of "normal", "fair", "serious", "critical"
-	SystemAvgCPUPressureLevel string `json:"system_avg_cpu_pressure_level,omitempty"` // one of "normal", "fair", "serious", "critical"
-	SystemMaxCPUPressureLevel string `json:"system_max_cpu_pressure_level,omitempty"` // one of "normal", "fair", "serious", "critical"
-	Quality                   string `json:"quality,omitempty"`                       // one of "bad", "fair", "good", "poor"
-	QualityScore              string `json:"quality_score,omitempty"`
-	MaxRssi                   int    `json:"max_rssi,omitempty"`
-	AvgRssi                   int    `json:"avg_rssi,omitempty"`
-	MinRssi                   int    `json:"min_rssi,omitempty"`
-	RssiUnit                  string `json:"rssi_unit,omitempty"`
-}
-
-// MeetingParticipantDataData is the object at object.participant.data[] in the
-// "meeting.participant_data" event.
-type MeetingParticipantDataData struct {
-	Device                     string `json:"device,omitempty"` // one of "Phone", "H.323/SIP", "Windows", "Mac", "iOS", "Android"
-	Location                   string `json:"location,omitempty"`
-	Location2                  string `json:"Location,omitempty"`
-	NetworkType                string `json:"network_type,omitempty"` // one of "Wired", "Wifi", "PPP", "Cellular", "Others"
-	Microphone                 string `json:"microphone,omitempty"`
-	Speaker                    string `json:"speaker,omitempty"`
-	Camera                     string `json:"camera,omitempty"`
-	DataCenter                 string `json:"data_center,omitempty"`
-	ConnectionType             string `json:"connection_type,omitempty"`
-	PcName                     string `json:"pc_name,omitempty"`
-	Domain                     string `json:"domain,omitempty"`
-	MacAddr                    string `json:"mac_addr,omitempty"`
-	HarddiskID                 string `json:"harddisk_id,omitempty"`
-	Version                    string `json:"version,omitempty"`
-	SignalingIPAddress         string `json:"signaling_ip_address,omitempty"`
-	SignalingInternalIPAddress string `json:"signaling_internal_ip_address,omitempty"`
-	SignalingInternalIPPort    string `json:"signaling_internal_ip_port,omitempty"`
-	AudioInternalIPAddress     string `json:"audio_internal_ip_address,omitempty"`
-	AudioInternalIPPort        string `json:"audio_internal_ip_port,omitempty"`
-	VideoInternalIPAddress     string `json:"video_internal_ip_address,omitempty"`
-	VideoInternalIPPort        string `json:"video_internal_ip_port,omitempty"`
-	AsInternalIPAddress        string `json:"as_internal_ip_address,omitempty"`
-	AsInternalIPPort           string `json:"as_internal_ip_port,omitempty"`
-	DestinationIPDomain        string `json:"destination_ip_domain,omitempty"`
-	DestinationIPPort          string `json:"destination_ip_port,omitempty"`
-}
-
-// MeetingParticipantDataObject is the object at object in the
-// "meeting.participant_data" event.
-type MeetingParticipantDataObject struct {
-	UUID        string                            `json:"uuid"`        // required
-	Participant MeetingParticipantDataParticipant `json:"participant"` // required
-}
-
-// MeetingParticipantDataParticipant is the object at object.participant in the
-// "meeting.participant_data" event.
-type MeetingParticipantDataParticipant struct {
-	ParticipantID     string                       `json:"participant_id"` // required
-	ParticipantUserID string                       `json:"participant_user_id,omitempty"`
-	Email             string                       `json:"email,omitempty"`
-	Data              []MeetingParticipantDataData `json:"data"` // required
-}
-
-// MeetingParticipantDataSummaryObject is the object at object in the
-// "meeting.participant_data_summary" event.
-type MeetingParticipantDataSummaryObject struct {
-	UUID        string                                   `json:"uuid"` // required
-	ID          ID                                       `json:"id,omitempty"`
-	Participant MeetingParticipantDataSummaryParticipant `json:"participant"` // required
-}
-
-// MeetingParticipantDataSummaryParticipant is the object at object.participant
-// in the "meeting.participant_data_summary" event.
-type MeetingParticipantDataSummaryParticipant struct {
+// MeetingDataSummaryParticipant is the "participant" object in the
+// meeting.participant_data_summary payload (at object.participant).
+type MeetingDataSummaryParticipant struct {
 	ParticipantID     string        `json:"participant_id"` // required
 	ParticipantUserID string        `json:"participant_user_id,omitempty"`
 	Email             string        `json:"email,omitempty"`
-	Data              []MeetingData `json:"data"` // required
+	Data              []SummaryData `json:"data"` // required
 }
 
-// MeetingParticipantQosDetails is an object shared by 2 events:
-// "meeting.participant_qos" and "session.user_qos" (at
-// object.participant.qos[].details in "meeting.participant_qos").
-type MeetingParticipantQosDetails struct {
-	Bitrate                   string `json:"bitrate,omitempty"`
-	Latency                   string `json:"latency,omitempty"`
-	Jitter                    string `json:"jitter,omitempty"`
-	AvgLoss                   string `json:"avg_loss,omitempty"`
-	MaxLoss                   string `json:"max_loss,omitempty"`
-	Resolution                string `json:"resolution,omitempty"`
-	FrameRate                 string `json:"frame_rate,omitempty"`
-	ZoomMinCPUUsage           string `json:"zoom_min_cpu_usage,omitempty"`
-	ZoomAvgCPUUsage           string `json:"zoom_avg_cpu_usage,omitempty"`
-	ZoomMaxCPUUsage           string `json:"zoom_max_cpu_usage,omitempty"`
-	SystemMaxCPUUsage         string `json:"system_max_cpu_usage,omitempty"`
-	SystemMinCPUPressureLevel string `json:"system_min_cpu_pressure_level,omitempty"` // one of "normal", "fair", "serious", "critical"
-	SystemAvgCPUPressureLevel string `json:"system_avg_cpu_pressure_level,omitempty"` // one of "normal", "fair", "serious", "critical"
-	SystemMaxCPUPressureLevel string `json:"system_max_cpu_pressure_level,omitempty"` // one of "normal", "fair", "serious", "critical"
-	Quality                   string `json:"quality,omitempty"`                       // one of "bad", "fair", "good", "poor"
-	QualityScore              string `json:"quality_score,omitempty"`
-	MaxRssi                   string `json:"max_rssi,omitempty"`
-	AvgRssi                   string `json:"avg_rssi,omitempty"`
-	MinRssi                   string `json:"min_rssi,omitempty"`
-	RssiUnit                  string `json:"rssi_unit,omitempty"`
-	NetworkNotification       string `json:"network_notification,omitempty"` // one of "network bandwidth low", "internet connection unstable"
+// MeetingObjectParticipantData is an element of the "data" array in the
+// meeting.participant_data payload (at object.participant.data[]).
+type MeetingObjectParticipantData struct {
+	Device                     DataDevice      `json:"device,omitempty"`
+	Location                   string          `json:"location,omitempty"`
+	Location2                  string          `json:"Location,omitempty"`
+	NetworkType                DataNetworkType `json:"network_type,omitempty"`
+	Microphone                 string          `json:"microphone,omitempty"`
+	Speaker                    string          `json:"speaker,omitempty"`
+	Camera                     string          `json:"camera,omitempty"`
+	DataCenter                 string          `json:"data_center,omitempty"`
+	ConnectionType             string          `json:"connection_type,omitempty"`
+	PCName                     string          `json:"pc_name,omitempty"`
+	Domain                     string          `json:"domain,omitempty"`
+	MACAddr                    string          `json:"mac_addr,omitempty"`
+	HarddiskID                 string          `json:"harddisk_id,omitempty"`
+	Version                    string          `json:"version,omitempty"`
+	SignalingIPAddress         string          `json:"signaling_ip_address,omitempty"`
+	SignalingInternalIPAddress string          `json:"signaling_internal_ip_address,omitempty"`
+	SignalingInternalIPPort    string          `json:"signaling_internal_ip_port,omitempty"`
+	AudioInternalIPAddress     string          `json:"audio_internal_ip_address,omitempty"`
+	AudioInternalIPPort        string          `json:"audio_internal_ip_port,omitempty"`
+	VideoInternalIPAddress     string          `json:"video_internal_ip_address,omitempty"`
+	VideoInternalIPPort        string          `json:"video_internal_ip_port,omitempty"`
+	AsInternalIPAddress        string          `json:"as_internal_ip_address,omitempty"`
+	AsInternalIPPort           string          `json:"as_internal_ip_port,omitempty"`
+	DestinationIPDomain        string          `json:"destination_ip_domain,omitempty"`
+	DestinationIPPort          string          `json:"destination_ip_port,omitempty"`
 }
 
-// MeetingParticipantQosObject is the object at object in the
-// "meeting.participant_qos" event.
-type MeetingParticipantQosObject struct {
-	UUID        string                           `json:"uuid"`        // required
-	Participant MeetingParticipantQosParticipant `json:"participant"` // required
+// MeetingParticipantDataObject is the "object" object in the
+// meeting.participant_data payload (at object).
+type MeetingParticipantDataObject struct {
+	UUID        string                 `json:"uuid"`        // required
+	Participant MeetingDataParticipant `json:"participant"` // required
 }
 
-// MeetingParticipantQosParticipant is the object at object.participant in the
-// "meeting.participant_qos" event.
-type MeetingParticipantQosParticipant struct {
-	UserID            string                    `json:"user_id"` // required
-	ParticipantUserID string                    `json:"participant_user_id,omitempty"`
-	Email             string                    `json:"email,omitempty"`
-	Qos               []MeetingParticipantQosQo `json:"qos"` // required
+// MeetingParticipantDataSummaryObject is the "object" object in the
+// meeting.participant_data_summary payload (at object).
+type MeetingParticipantDataSummaryObject struct {
+	UUID        string                        `json:"uuid"` // required
+	ID          ID                            `json:"id,omitempty"`
+	Participant MeetingDataSummaryParticipant `json:"participant"` // required
 }
 
-// MeetingParticipantQosQo is an object shared by 2 events:
-// "meeting.participant_qos" and "session.user_qos" (at object.participant.qos[]
-// in "meeting.participant_qos").
-type MeetingParticipantQosQo struct {
-	DateTime DateTime                     `json:"date_time"` // required
-	Type     string                       `json:"type"`      // required; one of "audio_input", "audio_output", "video_input", "video_output", "as_input", "as_output", "cpu_usage", "audio_device_from_crc", ... (24 values)
-	Details  MeetingParticipantQosDetails `json:"details"`   // required
+// MeetingParticipantQoSObject is the "object" object in the
+// meeting.participant_qos payload (at object).
+type MeetingParticipantQoSObject struct {
+	UUID        string                `json:"uuid"`        // required
+	Participant MeetingQoSParticipant `json:"participant"` // required
 }
 
-// MeetingParticipantQosSummaryObject is an object shared by 2 events:
-// "meeting.participant_qos_summary" and "webinar.participant_qos_summary" (at
-// object in "meeting.participant_qos_summary").
-type MeetingParticipantQosSummaryObject struct {
-	UUID        string                                  `json:"uuid"`        // required
-	ID          ID                                      `json:"id"`          // required
-	Participant MeetingParticipantQosSummaryParticipant `json:"participant"` // required
+// MeetingQoSParticipant is the "participant" object in the
+// meeting.participant_qos payload (at object.participant).
+type MeetingQoSParticipant struct {
+	UserID            string  `json:"user_id"` // required
+	ParticipantUserID string  `json:"participant_user_id,omitempty"`
+	Email             string  `json:"email,omitempty"`
+	QoS               []QoSQo `json:"qos"` // required
 }
 
-// MeetingParticipantQosSummaryParticipant is an object shared by 2 events:
-// "meeting.participant_qos_summary" and "webinar.participant_qos_summary" (at
-// object.participant in "meeting.participant_qos_summary").
-type MeetingParticipantQosSummaryParticipant struct {
-	ParticipantID string      `json:"participant_id"` // required
-	UserName      string      `json:"user_name"`      // required
-	ID            ID          `json:"id"`             // required
-	Email         string      `json:"email"`          // required
-	Qos           []MeetingQo `json:"qos"`            // required
+// ParticipantQoSSummaryObject is the "object" object in the payloads of
+// meeting.participant_qos_summary and webinar.participant_qos_summary (at
+// object).
+type ParticipantQoSSummaryObject struct {
+	UUID        string                `json:"uuid"`        // required
+	ID          ID                    `json:"id"`          // required
+	Participant QoSSummaryParticipant `json:"participant"` // required
 }
 
-// MeetingQo is an object shared by 3 events: "meeting.participant_qos_summary",
-// "session.user_qos_summary" and "webinar.participant_qos_summary" (at
-// object.participant.qos[] in "meeting.participant_qos_summary").
-type MeetingQo struct {
-	Type    string         `json:"type"`    // required; one of "audio_input", "audio_output", "video_input", "video_output", "as_input", "as_output", "cpu_usage", "audio_device_from_crc", ... (23 values)
-	Details MeetingDetails `json:"details"` // required
-}
-
-// PhoneCallQo is the object at object.call_qos[] in the
-// "phone.call_qos_summary" event.
-type PhoneCallQo struct {
-	Type      string     `json:"type"`    // required
-	UserID    string     `json:"user_id"` // required
-	UserEmail string     `json:"user_email,omitempty"`
-	Qos       []PhoneQos `json:"qos"` // required
-}
-
-// PhoneCallQosCallQos is the object at object.call_qos in the "phone.call_qos"
-// event.
-type PhoneCallQosCallQos struct {
-	Type      string   `json:"type"` // required
-	ID        ID       `json:"id"`   // required
-	UserEmail string   `json:"user_email,omitempty"`
-	Qos       PhoneQos `json:"qos"` // required
-}
-
-// PhoneCallQosObject is the object at object in the "phone.call_qos" event.
-type PhoneCallQosObject struct {
-	CallID        string              `json:"call_id"`         // required
-	CallStartTime DateTime            `json:"call_start_time"` // required
-	CallEndTime   DateTime            `json:"call_end_time,omitempty"`
-	CallQos       PhoneCallQosCallQos `json:"call_qos"` // required
-}
-
-// PhoneCallQosSummaryObject is the object at object in the
-// "phone.call_qos_summary" event.
-type PhoneCallQosSummaryObject struct {
-	CallID        string        `json:"call_id"`         // required
-	CallStartTime DateTime      `json:"call_start_time"` // required
-	CallEndTime   DateTime      `json:"call_end_time"`   // required
-	CallQos       []PhoneCallQo `json:"call_qos"`        // required
-}
-
-// PhoneDetails is an object shared by 2 events: "phone.call_qos" and
-// "phone.call_qos_summary" (at object.call_qos.qos.details in
-// "phone.call_qos").
-type PhoneDetails struct {
+// PhoneCallQoSDetails is the "details" object in the payloads of phone.call_qos
+// and phone.call_qos_summary (at object.call_qos.qos.details in phone.call_qos,
+// and elsewhere).
+type PhoneCallQoSDetails struct {
 	Bitrate      string `json:"bitrate"`       // required
 	AvgLoss      string `json:"avg_loss"`      // required
 	MaxLoss      string `json:"max_loss"`      // required
 	Jitter       string `json:"jitter"`        // required
 	NetworkDelay string `json:"network_delay"` // required
-	Mos          string `json:"mos"`           // required
+	MOS          string `json:"mos"`           // required
 	Network      string `json:"network,omitempty"`
 }
 
-// PhoneQos is an object shared by 2 events: "phone.call_qos" and
-// "phone.call_qos_summary" (at object.call_qos.qos in "phone.call_qos").
-type PhoneQos struct {
-	DateTime DateTime     `json:"date_time"` // required
-	Type     string       `json:"type"`      // required
-	Details  PhoneDetails `json:"details"`   // required
+// PhoneCallQoSObject is the "object" object in the phone.call_qos payload (at
+// object).
+type PhoneCallQoSObject struct {
+	CallID        string             `json:"call_id"`         // required
+	CallStartTime DateTime           `json:"call_start_time"` // required
+	CallEndTime   DateTime           `json:"call_end_time,omitempty"`
+	CallQoS       PhoneObjectCallQoS `json:"call_qos"` // required
 }
 
-// SessionData is the object at object.user.data[] in the "session.user_data"
-// event.
-type SessionData struct {
-	Device                     string `json:"device,omitempty"` // one of "Phone", "H.323/SIP", "Windows", "Mac", "iOS", "Android"
-	Location                   string `json:"location,omitempty"`
-	NetworkType                string `json:"network_type,omitempty"` // one of "Wired", "Wifi", "PPP", "Cellular", "Others"
-	Microphone                 string `json:"microphone,omitempty"`
-	Speaker                    string `json:"speaker,omitempty"`
-	Camera                     string `json:"camera,omitempty"`
-	DataCenter                 string `json:"data_center,omitempty"`
-	ConnectionType             string `json:"connection_type,omitempty"`
-	PcName                     string `json:"pc_name,omitempty"`
-	Domain                     string `json:"domain,omitempty"`
-	MacAddr                    string `json:"mac_addr,omitempty"`
-	HarddiskID                 string `json:"harddisk_id,omitempty"`
-	Version                    string `json:"version,omitempty"`
-	SignalingIPAddress         string `json:"signaling_ip_address,omitempty"`
-	SignalingInternalIPAddress string `json:"signaling_internal_ip_address,omitempty"`
-	SignalingInternalIPPort    string `json:"signaling_internal_ip_port,omitempty"`
-	AudioInternalIPAddress     string `json:"audio_internal_ip_address,omitempty"`
-	AudioInternalIPPort        string `json:"audio_internal_ip_port,omitempty"`
-	VideoInternalIPAddress     string `json:"video_internal_ip_address,omitempty"`
-	VideoInternalIPPort        string `json:"video_internal_ip_port,omitempty"`
-	AsInternalIPAddress        string `json:"as_internal_ip_address,omitempty"`
-	AsInternalIPPort           string `json:"as_internal_ip_port,omitempty"`
-	DestinationIPDomain        string `json:"destination_ip_domain,omitempty"`
-	DestinationIPPort          string `json:"destination_ip_port,omitempty"`
+// PhoneCallQoSQoS is the "qos" object in the payloads of phone.call_qos and
+// phone.call_qos_summary (at object.call_qos.qos in phone.call_qos, and
+// elsewhere).
+type PhoneCallQoSQoS struct {
+	DateTime DateTime            `json:"date_time"` // required
+	Type     string              `json:"type"`      // required
+	Details  PhoneCallQoSDetails `json:"details"`   // required
 }
 
-// SessionUserDataObject is the object at object in the "session.user_data"
-// event.
+// PhoneCallQoSSummaryObject is the "object" object in the
+// phone.call_qos_summary payload (at object).
+type PhoneCallQoSSummaryObject struct {
+	CallID        string                  `json:"call_id"`         // required
+	CallStartTime DateTime                `json:"call_start_time"` // required
+	CallEndTime   DateTime                `json:"call_end_time"`   // required
+	CallQoS       []PhoneQoSSummaryCallQo `json:"call_qos"`        // required
+}
+
+// PhoneObjectCallQoS is the "call_qos" object in the phone.call_qos payload (at
+// object.call_qos).
+type PhoneObjectCallQoS struct {
+	Type      string          `json:"type"` // required
+	ID        ID              `json:"id"`   // required
+	UserEmail string          `json:"user_email,omitempty"`
+	QoS       PhoneCallQoSQoS `json:"qos"` // required
+}
+
+// PhoneQoSSummaryCallQo is an element of the "call_qos" array in the
+// phone.call_qos_summary payload (at object.call_qos[]).
+type PhoneQoSSummaryCallQo struct {
+	Type      string            `json:"type"`    // required
+	UserID    string            `json:"user_id"` // required
+	UserEmail string            `json:"user_email,omitempty"`
+	QoS       []PhoneCallQoSQoS `json:"qos"` // required
+}
+
+// QoSDetails is the "details" object in the payloads of meeting.participant_qos
+// and session.user_qos (at object.participant.qos[].details in
+// meeting.participant_qos, and elsewhere).
+type QoSDetails struct {
+	Bitrate                   string                       `json:"bitrate,omitempty"`
+	Latency                   string                       `json:"latency,omitempty"`
+	Jitter                    string                       `json:"jitter,omitempty"`
+	AvgLoss                   string                       `json:"avg_loss,omitempty"`
+	MaxLoss                   string                       `json:"max_loss,omitempty"`
+	Resolution                string                       `json:"resolution,omitempty"`
+	FrameRate                 string                       `json:"frame_rate,omitempty"`
+	ZoomMinCPUUsage           string                       `json:"zoom_min_cpu_usage,omitempty"`
+	ZoomAvgCPUUsage           string                       `json:"zoom_avg_cpu_usage,omitempty"`
+	ZoomMaxCPUUsage           string                       `json:"zoom_max_cpu_usage,omitempty"`
+	SystemMaxCPUUsage         string                       `json:"system_max_cpu_usage,omitempty"`
+	SystemMinCPUPressureLevel QoSSystemMinCPUPressureLevel `json:"system_min_cpu_pressure_level,omitempty"`
+	SystemAvgCPUPressureLevel QoSSystemAvgCPUPressureLevel `json:"system_avg_cpu_pressure_level,omitempty"`
+	SystemMaxCPUPressureLevel QoSSystemMaxCPUPressureLevel `json:"system_max_cpu_pressure_level,omitempty"`
+	Quality                   QoSQuality                   `json:"quality,omitempty"`
+	QualityScore              string                       `json:"quality_score,omitempty"`
+	MaxRSSI                   string                       `json:"max_rssi,omitempty"`
+	AvgRSSI                   string                       `json:"avg_rssi,omitempty"`
+	MinRSSI                   string                       `json:"min_rssi,omitempty"`
+	RSSIUnit                  string                       `json:"rssi_unit,omitempty"`
+	NetworkNotification       QoSNetworkNotification       `json:"network_notification,omitempty"`
+}
+
+// QoSNetworkNotification is the value of the "network_notification" member in
+// the payloads of meeting.participant_qos, session.user_qos and
+// webinar.participant_qos (at object.participant.qos[].details in
+// meeting.participant_qos, and elsewhere). Zoom's schema lists the values
+// below; a value it does not list still decodes, as it is.
+type QoSNetworkNotification string
+
+// The values of QoSNetworkNotification that Zoom's schema lists.
+const (
+	QoSNetworkNotificationNetworkBandwidthLow        QoSNetworkNotification = "network bandwidth low"
+	QoSNetworkNotificationInternetConnectionUnstable QoSNetworkNotification = "internet connection unstable"
+)
+
+// String returns the value as Zoom sent it.
+func (v QoSNetworkNotification) String() string { return string(v) }
+
+// QoSQo is an element of the "qos" array in the payloads of
+// meeting.participant_qos and session.user_qos (at object.participant.qos[] in
+// meeting.participant_qos, and elsewhere).
+type QoSQo struct {
+	DateTime DateTime   `json:"date_time"` // required
+	Type     QoSType    `json:"type"`      // required
+	Details  QoSDetails `json:"details"`   // required
+}
+
+// QoSQuality is the value of the "quality" member in the payloads of
+// meeting.participant_qos, meeting.participant_qos_summary, session.user_qos
+// and 2 more events (at object.participant.qos[].details in
+// meeting.participant_qos, and elsewhere). Zoom's schema lists the values
+// below; a value it does not list still decodes, as it is.
+type QoSQuality string
+
+// The values of QoSQuality that Zoom's schema lists.
+const (
+	QoSQualityBad  QoSQuality = "bad"
+	QoSQualityFair QoSQuality = "fair"
+	QoSQualityGood QoSQuality = "good"
+	QoSQualityPoor QoSQuality = "poor"
+)
+
+// String returns the value as Zoom sent it.
+func (v QoSQuality) String() string { return string(v) }
+
+// QoSSummaryDetails is the "details" object in the payloads of
+// meeting.participant_qos_summary, session.user_qos_summary and
+// webinar.participant_qos_summary (at object.participant.qos[].details in
+// meeting.participant_qos_summary, and elsewhere).
+type QoSSummaryDetails struct {
+	MinBitrate                string                       `json:"min_bitrate,omitempty"`
+	AvgBitrate                string                       `json:"avg_bitrate,omitempty"`
+	MaxBitrate                string                       `json:"max_bitrate,omitempty"`
+	MinLatency                string                       `json:"min_latency,omitempty"`
+	AvgLatency                string                       `json:"avg_latency,omitempty"`
+	MaxLatency                string                       `json:"max_latency,omitempty"`
+	MinJitter                 string                       `json:"min_jitter,omitempty"`
+	AvgJitter                 string                       `json:"avg_jitter,omitempty"`
+	MaxJitter                 string                       `json:"max_jitter,omitempty"`
+	MinLoss                   string                       `json:"min_loss,omitempty"`
+	AvgLoss                   string                       `json:"avg_loss,omitempty"`
+	MaxLoss                   string                       `json:"max_loss,omitempty"`
+	Resolution                string                       `json:"resolution,omitempty"`
+	MinFrameRate              string                       `json:"min_frame_rate,omitempty"`
+	AvgFrameRate              string                       `json:"avg_frame_rate,omitempty"`
+	MaxFrameRate              string                       `json:"max_frame_rate,omitempty"`
+	ZoomMinCPUUsage           string                       `json:"zoom_min_cpu_usage,omitempty"`
+	ZoomAvgCPUUsage           string                       `json:"zoom_avg_cpu_usage,omitempty"`
+	ZoomMaxCPUUsage           string                       `json:"zoom_max_cpu_usage,omitempty"`
+	SystemMaxCPUUsage         string                       `json:"system_max_cpu_usage,omitempty"`
+	SystemMinCPUPressureLevel QoSSystemMinCPUPressureLevel `json:"system_min_cpu_pressure_level,omitempty"`
+	SystemAvgCPUPressureLevel QoSSystemAvgCPUPressureLevel `json:"system_avg_cpu_pressure_level,omitempty"`
+	SystemMaxCPUPressureLevel QoSSystemMaxCPUPressureLevel `json:"system_max_cpu_pressure_level,omitempty"`
+	Quality                   QoSQuality                   `json:"quality,omitempty"`
+	QualityScore              string                       `json:"quality_score,omitempty"`
+	MaxRSSI                   int                          `json:"max_rssi,omitempty"`
+	AvgRSSI                   int                          `json:"avg_rssi,omitempty"`
+	MinRSSI                   int                          `json:"min_rssi,omitempty"`
+	RSSIUnit                  string                       `json:"rssi_unit,omitempty"`
+}
+
+// QoSSummaryParticipant is the "participant" object in the payloads of
+// meeting.participant_qos_summary and webinar.participant_qos_summary (at
+// object.participant).
+type QoSSummaryParticipant struct {
+	ParticipantID string         `json:"participant_id"` // required
+	UserName      string         `json:"user_name"`      // required
+	ID            ID             `json:"id"`             // required
+	Email         string         `json:"email"`          // required
+	QoS           []QoSSummaryQo `json:"qos"`            // required
+}
+
+// QoSSummaryQo is an element of the "qos" array in the payloads of
+// meeting.participant_qos_summary, session.user_qos_summary and
+// webinar.participant_qos_summary (at object.participant.qos[] in
+// meeting.participant_qos_summary, and elsewhere).
+type QoSSummaryQo struct {
+	Type    QoSSummaryType    `json:"type"`    // required
+	Details QoSSummaryDetails `json:"details"` // required
+}
+
+// QoSSummaryType is the value of the "type" member in the payloads of
+// meeting.participant_qos_summary, session.user_qos_summary and
+// webinar.participant_qos_summary (at object.participant.qos[] in
+// meeting.participant_qos_summary, and elsewhere). Zoom's schema lists the
+// values below; a value it does not list still decodes, as it is.
+type QoSSummaryType string
+
+// The values of QoSSummaryType that Zoom's schema lists.
+const (
+	QoSSummaryTypeAudioInput         QoSSummaryType = "audio_input"
+	QoSSummaryTypeAudioOutput        QoSSummaryType = "audio_output"
+	QoSSummaryTypeVideoInput         QoSSummaryType = "video_input"
+	QoSSummaryTypeVideoOutput        QoSSummaryType = "video_output"
+	QoSSummaryTypeAsInput            QoSSummaryType = "as_input"
+	QoSSummaryTypeAsOutput           QoSSummaryType = "as_output"
+	QoSSummaryTypeCPUUsage           QoSSummaryType = "cpu_usage"
+	QoSSummaryTypeAudioDeviceFromCrc QoSSummaryType = "audio_device_from_crc"
+	QoSSummaryTypeAudioDeviceToCrc   QoSSummaryType = "audio_device_to_crc"
+	QoSSummaryTypeVideoDeviceFromCrc QoSSummaryType = "video_device_from_crc"
+	QoSSummaryTypeVideoDeviceToCrc   QoSSummaryType = "video_device_to_crc"
+	QoSSummaryTypeAsDeviceFromCrc    QoSSummaryType = "as_device_from_crc"
+	QoSSummaryTypeAsDeviceToCrc      QoSSummaryType = "as_device_to_crc"
+	QoSSummaryTypeAudioDeviceFromRwg QoSSummaryType = "audio_device_from_rwg"
+	QoSSummaryTypeAudioDeviceToRwg   QoSSummaryType = "audio_device_to_rwg"
+	QoSSummaryTypeVideoDeviceFromRwg QoSSummaryType = "video_device_from_rwg"
+	QoSSummaryTypeVideoDeviceToRwg   QoSSummaryType = "video_device_to_rwg"
+	QoSSummaryTypeAsDeviceFromRwg    QoSSummaryType = "as_device_from_rwg"
+	QoSSummaryTypeAsDeviceToRwg      QoSSummaryType = "as_device_to_rwg"
+	QoSSummaryTypeAudioQuality       QoSSummaryType = "audio_quality"
+	QoSSummaryTypeVideoQuality       QoSSummaryType = "video_quality"
+	QoSSummaryTypeAsQuality          QoSSummaryType = "as_quality"
+	QoSSummaryTypeWifiRSSI           QoSSummaryType = "wifi_rssi"
+)
+
+// String returns the value as Zoom sent it.
+func (v QoSSummaryType) String() string { return string(v) }
+
+// QoSSystemAvgCPUPressureLevel is the value of the
+// "system_avg_cpu_pressure_level" member in the payloads of
+// meeting.participant_qos, meeting.participant_qos_summary, session.user_qos
+// and 3 more events (at object.participant.qos[].details in
+// meeting.participant_qos, and elsewhere). Zoom's schema lists the values
+// below; a value it does not list still decodes, as it is.
+type QoSSystemAvgCPUPressureLevel string
+
+// The values of QoSSystemAvgCPUPressureLevel that Zoom's schema lists.
+const (
+	QoSSystemAvgCPUPressureLevelNormal   QoSSystemAvgCPUPressureLevel = "normal"
+	QoSSystemAvgCPUPressureLevelFair     QoSSystemAvgCPUPressureLevel = "fair"
+	QoSSystemAvgCPUPressureLevelSerious  QoSSystemAvgCPUPressureLevel = "serious"
+	QoSSystemAvgCPUPressureLevelCritical QoSSystemAvgCPUPressureLevel = "critical"
+)
+
+// String returns the value as Zoom sent it.
+func (v QoSSystemAvgCPUPressureLevel) String() string { return string(v) }
+
+// QoSSystemMaxCPUPressureLevel is the value of the
+// "system_max_cpu_pressure_level" member in the payloads of
+// meeting.participant_qos, meeting.participant_qos_summary, session.user_qos
+// and 3 more events (at object.participant.qos[].details in
+// meeting.participant_qos, and elsewhere). Zoom's schema lists the values
+// below; a value it does not list still decodes, as it is.
+type QoSSystemMaxCPUPressureLevel string
+
+// The values of QoSSystemMaxCPUPressureLevel that Zoom's schema lists.
+const (
+	QoSSystemMaxCPUPressureLevelNormal   QoSSystemMaxCPUPressureLevel = "normal"
+	QoSSystemMaxCPUPressureLevelFair     QoSSystemMaxCPUPressureLevel = "fair"
+	QoSSystemMaxCPUPressureLevelSerious  QoSSystemMaxCPUPressureLevel = "serious"
+	QoSSystemMaxCPUPressureLevelCritical QoSSystemMaxCPUPressureLevel = "critical"
+)
+
+// String returns the value as Zoom sent it.
+func (v QoSSystemMaxCPUPressureLevel) String() string { return string(v) }
+
+// QoSSystemMinCPUPressureLevel is the value of the
+// "system_min_cpu_pressure_level" member in the payloads of
+// meeting.participant_qos, meeting.participant_qos_summary, session.user_qos
+// and 3 more events (at object.participant.qos[].details in
+// meeting.participant_qos, and elsewhere). Zoom's schema lists the values
+// below; a value it does not list still decodes, as it is.
+type QoSSystemMinCPUPressureLevel string
+
+// The values of QoSSystemMinCPUPressureLevel that Zoom's schema lists.
+const (
+	QoSSystemMinCPUPressureLevelNormal   QoSSystemMinCPUPressureLevel = "normal"
+	QoSSystemMinCPUPressureLevelFair     QoSSystemMinCPUPressureLevel = "fair"
+	QoSSystemMinCPUPressureLevelSerious  QoSSystemMinCPUPressureLevel = "serious"
+	QoSSystemMinCPUPressureLevelCritical QoSSystemMinCPUPressureLevel = "critical"
+)
+
+// String returns the value as Zoom sent it.
+func (v QoSSystemMinCPUPressureLevel) String() string { return string(v) }
+
+// QoSType is the value of the "type" member in the payloads of
+// meeting.participant_qos, session.user_qos and webinar.participant_qos (at
+// object.participant.qos[] in meeting.participant_qos, and elsewhere). Zoom's
+// schema lists the values below; a value it does not list still decodes, as it
+// is.
+type QoSType string
+
+// The values of QoSType that Zoom's schema lists.
+const (
+	QoSTypeAudioInput         QoSType = "audio_input"
+	QoSTypeAudioOutput        QoSType = "audio_output"
+	QoSTypeVideoInput         QoSType = "video_input"
+	QoSTypeVideoOutput        QoSType = "video_output"
+	QoSTypeAsInput            QoSType = "as_input"
+	QoSTypeAsOutput           QoSType = "as_output"
+	QoSTypeCPUUsage           QoSType = "cpu_usage"
+	QoSTypeAudioDeviceFromCrc QoSType = "audio_device_from_crc"
+	QoSTypeAudioDeviceToCrc   QoSType = "audio_device_to_crc"
+	QoSTypeVideoDeviceFromCrc QoSType = "video_device_from_crc"
+	QoSTypeVideoDeviceToCrc   QoSType = "video_device_to_crc"
+	QoSTypeAsDeviceFromCrc    QoSType = "as_device_from_crc"
+	QoSTypeAsDeviceToCrc      QoSType = "as_device_to_crc"
+	QoSTypeAudioDeviceFromRwg QoSType = "audio_device_from_rwg"
+	QoSTypeAudioDeviceToRwg   QoSType = "audio_device_to_rwg"
+	QoSTypeVideoDeviceFromRwg QoSType = "video_device_from_rwg"
+	QoSTypeVideoDeviceToRwg   QoSType = "video_device_to_rwg"
+	QoSTypeAsDeviceFromRwg    QoSType = "as_device_from_rwg"
+	QoSTypeAsDeviceToRwg      QoSType = "as_device_to_rwg"
+	QoSTypeAudioQuality       QoSType = "audio_quality"
+	QoSTypeVideoQuality       QoSType = "video_quality"
+	QoSTypeAsQuality          QoSType = "as_quality"
+	QoSTypeWifiRSSI           QoSType = "wifi_rssi"
+	QoSTypeNotification       QoSType = "notification"
+)
+
+// String returns the value as Zoom sent it.
+func (v QoSType) String() string { return string(v) }
+
+// SessionDataSummaryUser is the "user" object in the session.user_data_summary
+// payload (at object.user).
+type SessionDataSummaryUser struct {
+	ID             ID            `json:"id"` // required
+	Name           string        `json:"name,omitempty"`
+	UserKey        string        `json:"user_key,omitempty"`
+	IsOriginalHost bool          `json:"is_original_host"` // required
+	Data           []SummaryData `json:"data"`             // required
+}
+
+// SessionDataUser is the "user" object in the session.user_data payload (at
+// object.user).
+type SessionDataUser struct {
+	ID             ID                      `json:"id"` // required
+	Name           string                  `json:"name,omitempty"`
+	UserKey        string                  `json:"user_key,omitempty"`
+	IsOriginalHost bool                    `json:"is_original_host"` // required
+	Data           []SessionObjectUserData `json:"data"`             // required
+}
+
+// SessionObjectUserData is an element of the "data" array in the
+// session.user_data payload (at object.user.data[]).
+type SessionObjectUserData struct {
+	Device                     DataDevice      `json:"device,omitempty"`
+	Location                   string          `json:"location,omitempty"`
+	NetworkType                DataNetworkType `json:"network_type,omitempty"`
+	Microphone                 string          `json:"microphone,omitempty"`
+	Speaker                    string          `json:"speaker,omitempty"`
+	Camera                     string          `json:"camera,omitempty"`
+	DataCenter                 string          `json:"data_center,omitempty"`
+	ConnectionType             string          `json:"connection_type,omitempty"`
+	PCName                     string          `json:"pc_name,omitempty"`
+	Domain                     string          `json:"domain,omitempty"`
+	MACAddr                    string          `json:"mac_addr,omitempty"`
+	HarddiskID                 string          `json:"harddisk_id,omitempty"`
+	Version                    string          `json:"version,omitempty"`
+	SignalingIPAddress         string          `json:"signaling_ip_address,omitempty"`
+	SignalingInternalIPAddress string          `json:"signaling_internal_ip_address,omitempty"`
+	SignalingInternalIPPort    string          `json:"signaling_internal_ip_port,omitempty"`
+	AudioInternalIPAddress     string          `json:"audio_internal_ip_address,omitempty"`
+	AudioInternalIPPort        string          `json:"audio_internal_ip_port,omitempty"`
+	VideoInternalIPAddress     string          `json:"video_internal_ip_address,omitempty"`
+	VideoInternalIPPort        string          `json:"video_internal_ip_port,omitempty"`
+	AsInternalIPAddress        string          `json:"as_internal_ip_address,omitempty"`
+	AsInternalIPPort           string          `json:"as_internal_ip_port,omitempty"`
+	DestinationIPDomain        string          `json:"destination_ip_domain,omitempty"`
+	DestinationIPPort          string          `json:"destination_ip_port,omitempty"`
+}
+
+// SessionQoSSummaryUser is the "user" object in the session.user_qos_summary
+// payload (at object.user).
+type SessionQoSSummaryUser struct {
+	ID             ID             `json:"id"`   // required
+	Name           string         `json:"name"` // required
+	UserKey        string         `json:"user_key,omitempty"`
+	IsOriginalHost bool           `json:"is_original_host"` // required
+	QoS            []QoSSummaryQo `json:"qos"`              // required
+}
+
+// SessionQoSUser is the "user" object in the session.user_qos payload (at
+// object.user).
+type SessionQoSUser struct {
+	ID             ID      `json:"id"`   // required
+	Name           string  `json:"name"` // required
+	UserKey        string  `json:"user_key,omitempty"`
+	IsOriginalHost bool    `json:"is_original_host"` // required
+	QoS            []QoSQo `json:"qos"`              // required
+}
+
+// SessionUserDataObject is the "object" object in the session.user_data payload
+// (at object).
 type SessionUserDataObject struct {
-	SessionID   ID                  `json:"session_id"`   // required
-	SessionName string              `json:"session_name"` // required
-	SessionKey  string              `json:"session_key,omitempty"`
-	User        SessionUserDataUser `json:"user"` // required
+	SessionID   ID              `json:"session_id"`   // required
+	SessionName string          `json:"session_name"` // required
+	SessionKey  string          `json:"session_key,omitempty"`
+	User        SessionDataUser `json:"user"` // required
 }
 
-// SessionUserDataSummaryObject is the object at object in the
-// "session.user_data_summary" event.
+// SessionUserDataSummaryObject is the "object" object in the
+// session.user_data_summary payload (at object).
 type SessionUserDataSummaryObject struct {
-	SessionID   ID                         `json:"session_id"`   // required
-	SessionName string                     `json:"session_name"` // required
-	SessionKey  string                     `json:"session_key,omitempty"`
-	User        SessionUserDataSummaryUser `json:"user"` // required
+	SessionID   ID                     `json:"session_id"`   // required
+	SessionName string                 `json:"session_name"` // required
+	SessionKey  string                 `json:"session_key,omitempty"`
+	User        SessionDataSummaryUser `json:"user"` // required
 }
 
-// SessionUserDataSummaryUser is the object at object.user in the
-// "session.user_data_summary" event.
-type SessionUserDataSummaryUser struct {
-	ID             ID            `json:"id"` // required
-	Name           string        `json:"name,omitempty"`
-	UserKey        string        `json:"user_key,omitempty"`
-	IsOriginalHost bool          `json:"is_original_host"` // required
-	Data           []MeetingData `json:"data"`             // required
+// SessionUserQoSObject is the "object" object in the session.user_qos payload
+// (at object).
+type SessionUserQoSObject struct {
+	SessionID   ID             `json:"session_id"`   // required
+	SessionName string         `json:"session_name"` // required
+	SessionKey  string         `json:"session_key,omitempty"`
+	User        SessionQoSUser `json:"user"` // required
 }
 
-// SessionUserDataUser is the object at object.user in the "session.user_data"
-// event.
-type SessionUserDataUser struct {
-	ID             ID            `json:"id"` // required
-	Name           string        `json:"name,omitempty"`
-	UserKey        string        `json:"user_key,omitempty"`
-	IsOriginalHost bool          `json:"is_original_host"` // required
-	Data           []SessionData `json:"data"`             // required
+// SessionUserQoSSummaryObject is the "object" object in the
+// session.user_qos_summary payload (at object).
+type SessionUserQoSSummaryObject struct {
+	SessionID   ID                    `json:"session_id"`   // required
+	SessionName string                `json:"session_name"` // required
+	SessionKey  string                `json:"session_key,omitempty"`
+	User        SessionQoSSummaryUser `json:"user"` // required
 }
 
-// SessionUserQosObject is the object at object in the "session.user_qos" event.
-type SessionUserQosObject struct {
-	SessionID   ID                 `json:"session_id"`   // required
-	SessionName string             `json:"session_name"` // required
-	SessionKey  string             `json:"session_key,omitempty"`
-	User        SessionUserQosUser `json:"user"` // required
+// SummaryData is an element of the "data" array in the payloads of
+// meeting.participant_data_summary and session.user_data_summary (at
+// object.participant.data[] in meeting.participant_data_summary, and
+// elsewhere).
+type SummaryData struct {
+	Device                     DataDevice      `json:"device"`                        // required
+	Location                   string          `json:"location"`                      // required
+	NetworkType                DataNetworkType `json:"network_type"`                  // required
+	Microphone                 string          `json:"microphone"`                    // required
+	Speaker                    string          `json:"speaker"`                       // required
+	Camera                     string          `json:"camera"`                        // required
+	DataCenter                 string          `json:"data_center"`                   // required
+	ConnectionType             string          `json:"connection_type"`               // required
+	PCName                     string          `json:"pc_name"`                       // required
+	Domain                     string          `json:"domain"`                        // required
+	MACAddr                    string          `json:"mac_addr"`                      // required
+	HarddiskID                 string          `json:"harddisk_id"`                   // required
+	Version                    string          `json:"version"`                       // required
+	SignalingIPAddress         string          `json:"signaling_ip_address"`          // required
+	SignalingInternalIPAddress string          `json:"signaling_internal_ip_address"` // required
+	SignalingInternalIPPort    string          `json:"signaling_internal_ip_port"`    // required
+	AudioInternalIPAddress     string          `json:"audio_internal_ip_address"`     // required
+	AudioInternalIPPort        string          `json:"audio_internal_ip_port"`        // required
+	VideoInternalIPAddress     string          `json:"video_internal_ip_address"`     // required
+	VideoInternalIPPort        string          `json:"video_internal_ip_port"`        // required
+	AsInternalIPAddress        string          `json:"as_internal_ip_address"`        // required
+	AsInternalIPPort           string          `json:"as_internal_ip_port"`           // required
+	DestinationIPDomain        string          `json:"destination_ip_domain"`         // required
+	DestinationIPPort          string          `json:"destination_ip_port"`           // required
+	DeviceDetail               string          `json:"device_detail,omitempty"`
+	Client                     string          `json:"client,omitempty"`
 }
 
-// SessionUserQosSummaryObject is the object at object in the
-// "session.user_qos_summary" event.
-type SessionUserQosSummaryObject struct {
-	SessionID   ID                        `json:"session_id"`   // required
-	SessionName string                    `json:"session_name"` // required
-	SessionKey  string                    `json:"session_key,omitempty"`
-	User        SessionUserQosSummaryUser `json:"user"` // required
+// WebinarDataParticipant is the "participant" object in the
+// webinar.participant_data payload (at object.participant).
+type WebinarDataParticipant struct {
+	ParticipantID     string                         `json:"participant_id"` // required
+	ParticipantUserID string                         `json:"participant_user_id,omitempty"`
+	Email             string                         `json:"email,omitempty"`
+	Data              []WebinarObjectParticipantData `json:"data"` // required
 }
 
-// SessionUserQosSummaryUser is the object at object.user in the
-// "session.user_qos_summary" event.
-type SessionUserQosSummaryUser struct {
-	ID             ID          `json:"id"`   // required
-	Name           string      `json:"name"` // required
-	UserKey        string      `json:"user_key,omitempty"`
-	IsOriginalHost bool        `json:"is_original_host"` // required
-	Qos            []MeetingQo `json:"qos"`              // required
+// WebinarDataSummaryParticipant is the "participant" object in the
+// webinar.participant_data_summary payload (at object.participant).
+type WebinarDataSummaryParticipant struct {
+	ParticipantID     string                          `json:"participant_id"` // required
+	ParticipantUserID string                          `json:"participant_user_id,omitempty"`
+	Email             string                          `json:"email,omitempty"`
+	Data              []WebinarParticipantSummaryData `json:"data"` // required
 }
 
-// SessionUserQosUser is the object at object.user in the "session.user_qos"
-// event.
-type SessionUserQosUser struct {
-	ID             ID                        `json:"id"`   // required
-	Name           string                    `json:"name"` // required
-	UserKey        string                    `json:"user_key,omitempty"`
-	IsOriginalHost bool                      `json:"is_original_host"` // required
-	Qos            []MeetingParticipantQosQo `json:"qos"`              // required
-}
-
-// WebinarData is the object at object.participant.data[] in the
-// "webinar.participant_data" event.
-type WebinarData struct {
+// WebinarObjectParticipantData is an element of the "data" array in the
+// webinar.participant_data payload (at object.participant.data[]).
+type WebinarObjectParticipantData struct {
 	Device                     string `json:"device,omitempty"`
 	Location                   string `json:"location,omitempty"`
 	NetworkType                string `json:"network_type,omitempty"`
@@ -527,9 +784,9 @@ type WebinarData struct {
 	Camera                     string `json:"camera,omitempty"`
 	DataCenter                 string `json:"data_center,omitempty"`
 	ConnectionType             string `json:"connection_type,omitempty"`
-	PcName                     string `json:"pc_name,omitempty"`
+	PCName                     string `json:"pc_name,omitempty"`
 	Domain                     string `json:"domain,omitempty"`
-	MacAddr                    string `json:"mac_addr,omitempty"`
+	MACAddr                    string `json:"mac_addr,omitempty"`
 	HarddiskID                 string `json:"harddisk_id,omitempty"`
 	Version                    string `json:"version,omitempty"`
 	SignalingIPAddress         string `json:"signaling_ip_address,omitempty"`
@@ -545,113 +802,111 @@ type WebinarData struct {
 	DestinationIPPort          string `json:"destination_ip_port,omitempty"`
 }
 
-// WebinarDetails is the object at object.participant.qos[].details in the
-// "webinar.participant_qos" event.
-type WebinarDetails struct {
-	Bitrate                   string          `json:"bitrate,omitempty"`
-	Latency                   string          `json:"latency,omitempty"`
-	Jitter                    string          `json:"jitter,omitempty"`
-	AvgLoss                   string          `json:"avg_loss,omitempty"`
-	MaxLoss                   string          `json:"max_loss,omitempty"`
-	Resolution                string          `json:"resolution,omitempty"`
-	FrameRate                 string          `json:"frame_rate,omitempty"`
-	ZoomMinCPUUsage           string          `json:"zoom_min_cpu_usage,omitempty"`
-	ZoomAvgCPUUsage           string          `json:"zoom_avg_cpu_usage,omitempty"`
-	ZoomMaxCPUUsage           string          `json:"zoom_max_cpu_usage,omitempty"`
-	SystemMaxCPUUsage         string          `json:"system_max_cpu_usage,omitempty"`
-	SystemMinCPUPressureLevel string          `json:"system_min_cpu_pressure_level,omitempty"` // one of "normal", "fair", "serious", "critical"
-	SystemAvgCPUPressureLevel string          `json:"system_avg_cpu_pressure_level,omitempty"` // one of "normal", "fair", "serious", "critical"
-	SystemMaxCPUPressureLevel string          `json:"system_max_cpu_pressure_level,omitempty"` // one of "normal", "fair", "serious", "critical"
-	Quality                   json.RawMessage `json:"quality,omitempty"`
-	QualityScore              string          `json:"quality_score,omitempty"`
-	MaxRssi                   string          `json:"max_rssi,omitempty"`
-	AvgRssi                   string          `json:"avg_rssi,omitempty"`
-	MinRssi                   string          `json:"min_rssi,omitempty"`
-	RssiUnit                  string          `json:"rssi_unit,omitempty"`
-	NetworkNotification       string          `json:"network_notification,omitempty"` // one of "network bandwidth low", "internet connection unstable"
-}
-
-// WebinarParticipantDataObject is the object at object in the
-// "webinar.participant_data" event.
+// WebinarParticipantDataObject is the "object" object in the
+// webinar.participant_data payload (at object).
 type WebinarParticipantDataObject struct {
-	UUID        string                            `json:"uuid"`        // required
-	Participant WebinarParticipantDataParticipant `json:"participant"` // required
+	UUID        string                 `json:"uuid"`        // required
+	Participant WebinarDataParticipant `json:"participant"` // required
 }
 
-// WebinarParticipantDataParticipant is the object at object.participant in the
-// "webinar.participant_data" event.
-type WebinarParticipantDataParticipant struct {
-	ParticipantID     string        `json:"participant_id"` // required
-	ParticipantUserID string        `json:"participant_user_id,omitempty"`
-	Email             string        `json:"email,omitempty"`
-	Data              []WebinarData `json:"data"` // required
-}
+// WebinarParticipantDataSummaryDevice is the value of the "device" member in
+// the webinar.participant_data_summary payload (at object.participant.data[]).
+// Zoom's schema lists the values below; a value it does not list still decodes,
+// as it is.
+type WebinarParticipantDataSummaryDevice string
 
-// WebinarParticipantDataSummaryData is the object at object.participant.data[]
-// in the "webinar.participant_data_summary" event.
-type WebinarParticipantDataSummaryData struct {
-	Device                     string `json:"device"`                        // required; one of "Windows", "Mac", "Phone"
-	Location                   string `json:"location"`                      // required
-	NetworkType                string `json:"network_type"`                  // required; one of "Wired", "Wifi", "PPP", "3G", "Others"
-	Microphone                 string `json:"microphone"`                    // required
-	Speaker                    string `json:"speaker"`                       // required
-	Camera                     string `json:"camera"`                        // required
-	DataCenter                 string `json:"data_center"`                   // required
-	ConnectionType             string `json:"connection_type"`               // required
-	PcName                     string `json:"pc_name"`                       // required
-	Domain                     string `json:"domain"`                        // required
-	MacAddr                    string `json:"mac_addr"`                      // required
-	HarddiskID                 string `json:"harddisk_id"`                   // required
-	Version                    string `json:"version"`                       // required
-	SignalingIPAddress         string `json:"signaling_ip_address"`          // required
-	SignalingInternalIPAddress string `json:"signaling_internal_ip_address"` // required
-	SignalingInternalIPPort    string `json:"signaling_internal_ip_port"`    // required
-	AudioInternalIPAddress     string `json:"audio_internal_ip_address"`     // required
-	AudioInternalIPPort        string `json:"audio_internal_ip_port"`        // required
-	VideoInternalIPAddress     string `json:"video_internal_ip_address"`     // required
-	VideoInternalIPPort        string `json:"video_internal_ip_port"`        // required
-	AsInternalIPAddress        string `json:"as_internal_ip_address"`        // required
-	AsInternalIPPort           string `json:"as_internal_ip_port"`           // required
-	DestinationIPDomain        string `json:"destination_ip_domain"`         // required
-	DestinationIPPort          string `json:"destination_ip_port"`           // required
-}
+// The values of WebinarParticipantDataSummaryDevice that Zoom's schema lists.
+const (
+	WebinarParticipantDataSummaryDeviceWindows WebinarParticipantDataSummaryDevice = "Windows"
+	WebinarParticipantDataSummaryDeviceMAC     WebinarParticipantDataSummaryDevice = "Mac"
+	WebinarParticipantDataSummaryDevicePhone   WebinarParticipantDataSummaryDevice = "Phone"
+)
 
-// WebinarParticipantDataSummaryObject is the object at object in the
-// "webinar.participant_data_summary" event.
+// String returns the value as Zoom sent it.
+func (v WebinarParticipantDataSummaryDevice) String() string { return string(v) }
+
+// WebinarParticipantDataSummaryObject is the "object" object in the
+// webinar.participant_data_summary payload (at object).
 type WebinarParticipantDataSummaryObject struct {
-	UUID        string                                   `json:"uuid"`        // required
-	Participant WebinarParticipantDataSummaryParticipant `json:"participant"` // required
+	UUID        string                        `json:"uuid"`        // required
+	Participant WebinarDataSummaryParticipant `json:"participant"` // required
 }
 
-// WebinarParticipantDataSummaryParticipant is the object at object.participant
-// in the "webinar.participant_data_summary" event.
-type WebinarParticipantDataSummaryParticipant struct {
-	ParticipantID     string                              `json:"participant_id"` // required
-	ParticipantUserID string                              `json:"participant_user_id,omitempty"`
-	Email             string                              `json:"email,omitempty"`
-	Data              []WebinarParticipantDataSummaryData `json:"data"` // required
+// WebinarParticipantQoSDetails is the "details" object in the
+// webinar.participant_qos payload (at object.participant.qos[].details).
+type WebinarParticipantQoSDetails struct {
+	Bitrate                   string                       `json:"bitrate,omitempty"`
+	Latency                   string                       `json:"latency,omitempty"`
+	Jitter                    string                       `json:"jitter,omitempty"`
+	AvgLoss                   string                       `json:"avg_loss,omitempty"`
+	MaxLoss                   string                       `json:"max_loss,omitempty"`
+	Resolution                string                       `json:"resolution,omitempty"`
+	FrameRate                 string                       `json:"frame_rate,omitempty"`
+	ZoomMinCPUUsage           string                       `json:"zoom_min_cpu_usage,omitempty"`
+	ZoomAvgCPUUsage           string                       `json:"zoom_avg_cpu_usage,omitempty"`
+	ZoomMaxCPUUsage           string                       `json:"zoom_max_cpu_usage,omitempty"`
+	SystemMaxCPUUsage         string                       `json:"system_max_cpu_usage,omitempty"`
+	SystemMinCPUPressureLevel QoSSystemMinCPUPressureLevel `json:"system_min_cpu_pressure_level,omitempty"`
+	SystemAvgCPUPressureLevel QoSSystemAvgCPUPressureLevel `json:"system_avg_cpu_pressure_level,omitempty"`
+	SystemMaxCPUPressureLevel QoSSystemMaxCPUPressureLevel `json:"system_max_cpu_pressure_level,omitempty"`
+	Quality                   json.RawMessage              `json:"quality,omitempty"`
+	QualityScore              string                       `json:"quality_score,omitempty"`
+	MaxRSSI                   string                       `json:"max_rssi,omitempty"`
+	AvgRSSI                   string                       `json:"avg_rssi,omitempty"`
+	MinRSSI                   string                       `json:"min_rssi,omitempty"`
+	RSSIUnit                  string                       `json:"rssi_unit,omitempty"`
+	NetworkNotification       QoSNetworkNotification       `json:"network_notification,omitempty"`
 }
 
-// WebinarParticipantQosObject is the object at object in the
-// "webinar.participant_qos" event.
-type WebinarParticipantQosObject struct {
-	UUID        string                           `json:"uuid"`        // required
-	Participant WebinarParticipantQosParticipant `json:"participant"` // required
+// WebinarParticipantQoSObject is the "object" object in the
+// webinar.participant_qos payload (at object).
+type WebinarParticipantQoSObject struct {
+	UUID        string                `json:"uuid"`        // required
+	Participant WebinarQoSParticipant `json:"participant"` // required
 }
 
-// WebinarParticipantQosParticipant is the object at object.participant in the
-// "webinar.participant_qos" event.
-type WebinarParticipantQosParticipant struct {
-	UserID            string      `json:"user_id"` // required
-	ParticipantUserID string      `json:"participant_user_id,omitempty"`
-	Email             string      `json:"email,omitempty"`
-	Qos               []WebinarQo `json:"qos"` // required
+// WebinarParticipantQoSQo is an element of the "qos" array in the
+// webinar.participant_qos payload (at object.participant.qos[]).
+type WebinarParticipantQoSQo struct {
+	DateTime DateTime                     `json:"date_time"` // required
+	Type     QoSType                      `json:"type"`      // required
+	Details  WebinarParticipantQoSDetails `json:"details"`   // required
 }
 
-// WebinarQo is the object at object.participant.qos[] in the
-// "webinar.participant_qos" event.
-type WebinarQo struct {
-	DateTime DateTime       `json:"date_time"` // required
-	Type     string         `json:"type"`      // required; one of "audio_input", "audio_output", "video_input", "video_output", "as_input", "as_output", "cpu_usage", "audio_device_from_crc", ... (24 values)
-	Details  WebinarDetails `json:"details"`   // required
+// WebinarParticipantSummaryData is an element of the "data" array in the
+// webinar.participant_data_summary payload (at object.participant.data[]).
+type WebinarParticipantSummaryData struct {
+	Device                     WebinarParticipantDataSummaryDevice `json:"device"`                        // required
+	Location                   string                              `json:"location"`                      // required
+	NetworkType                string                              `json:"network_type"`                  // required; one of "Wired", "Wifi", "PPP", "3G", "Others"
+	Microphone                 string                              `json:"microphone"`                    // required
+	Speaker                    string                              `json:"speaker"`                       // required
+	Camera                     string                              `json:"camera"`                        // required
+	DataCenter                 string                              `json:"data_center"`                   // required
+	ConnectionType             string                              `json:"connection_type"`               // required
+	PCName                     string                              `json:"pc_name"`                       // required
+	Domain                     string                              `json:"domain"`                        // required
+	MACAddr                    string                              `json:"mac_addr"`                      // required
+	HarddiskID                 string                              `json:"harddisk_id"`                   // required
+	Version                    string                              `json:"version"`                       // required
+	SignalingIPAddress         string                              `json:"signaling_ip_address"`          // required
+	SignalingInternalIPAddress string                              `json:"signaling_internal_ip_address"` // required
+	SignalingInternalIPPort    string                              `json:"signaling_internal_ip_port"`    // required
+	AudioInternalIPAddress     string                              `json:"audio_internal_ip_address"`     // required
+	AudioInternalIPPort        string                              `json:"audio_internal_ip_port"`        // required
+	VideoInternalIPAddress     string                              `json:"video_internal_ip_address"`     // required
+	VideoInternalIPPort        string                              `json:"video_internal_ip_port"`        // required
+	AsInternalIPAddress        string                              `json:"as_internal_ip_address"`        // required
+	AsInternalIPPort           string                              `json:"as_internal_ip_port"`           // required
+	DestinationIPDomain        string                              `json:"destination_ip_domain"`         // required
+	DestinationIPPort          string                              `json:"destination_ip_port"`           // required
+}
+
+// WebinarQoSParticipant is the "participant" object in the
+// webinar.participant_qos payload (at object.participant).
+type WebinarQoSParticipant struct {
+	UserID            string                    `json:"user_id"` // required
+	ParticipantUserID string                    `json:"participant_user_id,omitempty"`
+	Email             string                    `json:"email,omitempty"`
+	QoS               []WebinarParticipantQoSQo `json:"qos"` // required
 }

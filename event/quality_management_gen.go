@@ -2,14 +2,16 @@
 
 package event
 
-// Payloads of the "quality-management" product's events.
+// Payloads of the events of Zoom's "quality-management" product.
 
 // QualityManagementEvaluationCompleted is the payload of the
-// "quality_management.evaluation_completed" event (product
-// "quality-management").
+// quality_management.evaluation_completed event of Zoom's "quality-management"
+// product.
+//
+// Zoom's reference: https://developers.zoom.us/docs/api/quality-management/events/#tag/quality_management/POSTquality_management.evaluation_completed
 type QualityManagementEvaluationCompleted struct {
 	Common
-	Object QualityManagementObject `json:"object"` // required
+	Object QualityManagementEvaluationCompletedObject `json:"object"` // required
 }
 
 // EventName returns "quality_management.evaluation_completed".
@@ -18,8 +20,10 @@ func (*QualityManagementEvaluationCompleted) EventName() string {
 }
 
 // QualityManagementInteractionAnalysisCompleted is the payload of the
-// "quality_management.interaction_analysis_completed" event (product
-// "quality-management").
+// quality_management.interaction_analysis_completed event of Zoom's
+// "quality-management" product.
+//
+// Zoom's reference: https://developers.zoom.us/docs/api/quality-management/events/#tag/quality_management/POSTquality_management.interaction_analysis_completed
 type QualityManagementInteractionAnalysisCompleted struct {
 	Common
 	Object QualityManagementInteractionAnalysisCompletedObject `json:"object"` // required
@@ -30,70 +34,107 @@ func (*QualityManagementInteractionAnalysisCompleted) EventName() string {
 	return "quality_management.interaction_analysis_completed"
 }
 
-// QualityManagementAgentInfo is the object at object.agent_info in the
-// "quality_management.evaluation_completed" event.
-type QualityManagementAgentInfo struct {
+// QualityManagementAnalysisCompletedInteractionInfo is the "interaction_info"
+// object in the quality_management.interaction_analysis_completed payload (at
+// object.interaction_info).
+type QualityManagementAnalysisCompletedInteractionInfo struct {
+	From          string                                                   `json:"from,omitempty"`
+	To            string                                                   `json:"to,omitempty"`
+	InteractionID string                                                   `json:"interaction_id"` // required
+	AgentName     string                                                   `json:"agent_name,omitempty"`
+	ConsumerName  string                                                   `json:"consumer_name,omitempty"`
+	ChannelType   QualityManagementInteractionAnalysisCompletedChannelType `json:"channel_type,omitempty"`
+	AssociatedIDs []string                                                 `json:"associated_ids,omitempty"`
+}
+
+// QualityManagementCompletedEvaluationType is the value of the
+// "evaluation_type" member in the quality_management.evaluation_completed
+// payload (at object). Zoom's schema lists the values below; a value it does
+// not list still decodes, as it is.
+type QualityManagementCompletedEvaluationType string
+
+// The values of QualityManagementCompletedEvaluationType that Zoom's schema lists.
+const (
+	QualityManagementCompletedEvaluationTypeManual    QualityManagementCompletedEvaluationType = "MANUAL"
+	QualityManagementCompletedEvaluationTypeAutomated QualityManagementCompletedEvaluationType = "AUTOMATED"
+)
+
+// String returns the value as Zoom sent it.
+func (v QualityManagementCompletedEvaluationType) String() string { return string(v) }
+
+// QualityManagementEvaluationCompletedAgentInfo is the "agent_info" object in
+// the quality_management.evaluation_completed payload (at object.agent_info).
+type QualityManagementEvaluationCompletedAgentInfo struct {
 	AgentUserID string `json:"agent_user_id,omitempty"`
 	DisplayName string `json:"display_name,omitempty"`
 }
 
-// QualityManagementEvaluatorsInfo is the object at object.evaluators_info[] in
-// the "quality_management.evaluation_completed" event.
-type QualityManagementEvaluatorsInfo struct {
+// QualityManagementEvaluationCompletedEvaluatorsInfo is an element of the
+// "evaluators_info" array in the quality_management.evaluation_completed
+// payload (at object.evaluators_info[]).
+type QualityManagementEvaluationCompletedEvaluatorsInfo struct {
 	EvaluatorUserID string `json:"evaluator_user_id,omitempty"`
 	DisplayName     string `json:"display_name,omitempty"`
 }
 
-// QualityManagementInteractionAnalysisCompletedObject is the object at object
-// in the "quality_management.interaction_analysis_completed" event.
+// QualityManagementEvaluationCompletedObject is the "object" object in the
+// quality_management.evaluation_completed payload (at object).
+type QualityManagementEvaluationCompletedObject struct {
+	InteractionID        string                                               `json:"interaction_id,omitempty"`
+	AgentUserID          string                                               `json:"agent_user_id,omitempty"`
+	EvaluatorUserID      string                                               `json:"evaluator_user_id,omitempty"`
+	EvaluationID         string                                               `json:"evaluation_id"` // required
+	AgentInfo            QualityManagementEvaluationCompletedAgentInfo        `json:"agent_info"`
+	EvaluatorsInfo       []QualityManagementEvaluationCompletedEvaluatorsInfo `json:"evaluators_info,omitempty"`
+	ScorecardName        string                                               `json:"scorecard_name,omitempty"`
+	ScoringFormat        string                                               `json:"scoring_format,omitempty"`
+	TotalPossibleScore   float64                                              `json:"total_possible_score,omitempty"`
+	EvaluationScore      float64                                              `json:"evaluation_score,omitempty"`
+	EvaluationScoreRatio float64                                              `json:"evaluation_score_ratio,omitempty"`
+	EvaluationType       QualityManagementCompletedEvaluationType             `json:"evaluation_type,omitempty"`
+}
+
+// QualityManagementInteractionAnalysisCompletedChannelType is the value of the
+// "channel_type" member in the
+// quality_management.interaction_analysis_completed payload (at
+// object.interaction_info). Zoom's schema lists the values below; a value it
+// does not list still decodes, as it is.
+type QualityManagementInteractionAnalysisCompletedChannelType string
+
+// The values of QualityManagementInteractionAnalysisCompletedChannelType that Zoom's schema lists.
+const (
+	QualityManagementInteractionAnalysisCompletedChannelTypeVideo   QualityManagementInteractionAnalysisCompletedChannelType = "VIDEO"
+	QualityManagementInteractionAnalysisCompletedChannelTypeManual  QualityManagementInteractionAnalysisCompletedChannelType = "MANUAL"
+	QualityManagementInteractionAnalysisCompletedChannelTypeSMS     QualityManagementInteractionAnalysisCompletedChannelType = "SMS"
+	QualityManagementInteractionAnalysisCompletedChannelTypeAudio   QualityManagementInteractionAnalysisCompletedChannelType = "AUDIO"
+	QualityManagementInteractionAnalysisCompletedChannelTypeWebChat QualityManagementInteractionAnalysisCompletedChannelType = "WEB_CHAT"
+)
+
+// String returns the value as Zoom sent it.
+func (v QualityManagementInteractionAnalysisCompletedChannelType) String() string { return string(v) }
+
+// QualityManagementInteractionAnalysisCompletedObject is the "object" object in
+// the quality_management.interaction_analysis_completed payload (at object).
 type QualityManagementInteractionAnalysisCompletedObject struct {
-	StartTime           DateTime                         `json:"start_time,omitempty"`
-	Duration            int                              `json:"duration,omitempty"`
-	QueueID             string                           `json:"queue_id,omitempty"`
-	QueueName           string                           `json:"queue_name,omitempty"`
-	EngagementID        string                           `json:"engagement_id,omitempty"`
-	Direction           string                           `json:"direction,omitempty"`
-	Disposition         string                           `json:"disposition,omitempty"`
-	SilenceEventCount   int                              `json:"silence_event_count,omitempty"`
-	CrosstalkEventCount int                              `json:"crosstalk_event_count,omitempty"`
-	HoldEventCount      int                              `json:"hold_event_count,omitempty"`
-	PrimaryLanguage     string                           `json:"primary_language,omitempty"`
-	InteractionInfo     QualityManagementInteractionInfo `json:"interaction_info"` // required
-	Summary             QualityManagementSummary         `json:"summary,omitempty"`
+	StartTime           DateTime                                             `json:"start_time,omitempty"`
+	Duration            int                                                  `json:"duration,omitempty"`
+	QueueID             string                                               `json:"queue_id,omitempty"`
+	QueueName           string                                               `json:"queue_name,omitempty"`
+	EngagementID        string                                               `json:"engagement_id,omitempty"`
+	Direction           string                                               `json:"direction,omitempty"`
+	Disposition         string                                               `json:"disposition,omitempty"`
+	SilenceEventCount   int                                                  `json:"silence_event_count,omitempty"`
+	CrosstalkEventCount int                                                  `json:"crosstalk_event_count,omitempty"`
+	HoldEventCount      int                                                  `json:"hold_event_count,omitempty"`
+	PrimaryLanguage     string                                               `json:"primary_language,omitempty"`
+	InteractionInfo     QualityManagementAnalysisCompletedInteractionInfo    `json:"interaction_info"` // required
+	Summary             QualityManagementInteractionAnalysisCompletedSummary `json:"summary"`
 }
 
-// QualityManagementInteractionInfo is the object at object.interaction_info in
-// the "quality_management.interaction_analysis_completed" event.
-type QualityManagementInteractionInfo struct {
-	From          string   `json:"from,omitempty"`
-	To            string   `json:"to,omitempty"`
-	InteractionID string   `json:"interaction_id"` // required
-	AgentName     string   `json:"agent_name,omitempty"`
-	ConsumerName  string   `json:"consumer_name,omitempty"`
-	ChannelType   string   `json:"channel_type,omitempty"` // one of "VIDEO", "MANUAL", "SMS", "AUDIO", "WEB_CHAT"
-	AssociatedIDs []string `json:"associated_ids,omitempty"`
-}
-
-// QualityManagementObject is the object at object in the
-// "quality_management.evaluation_completed" event.
-type QualityManagementObject struct {
-	InteractionID        string                            `json:"interaction_id,omitempty"`
-	AgentUserID          string                            `json:"agent_user_id,omitempty"`
-	EvaluatorUserID      string                            `json:"evaluator_user_id,omitempty"`
-	EvaluationID         string                            `json:"evaluation_id"` // required
-	AgentInfo            QualityManagementAgentInfo        `json:"agent_info,omitempty"`
-	EvaluatorsInfo       []QualityManagementEvaluatorsInfo `json:"evaluators_info,omitempty"`
-	ScorecardName        string                            `json:"scorecard_name,omitempty"`
-	ScoringFormat        string                            `json:"scoring_format,omitempty"`
-	TotalPossibleScore   float64                           `json:"total_possible_score,omitempty"`
-	EvaluationScore      float64                           `json:"evaluation_score,omitempty"`
-	EvaluationScoreRatio float64                           `json:"evaluation_score_ratio,omitempty"`
-	EvaluationType       string                            `json:"evaluation_type,omitempty"` // one of "MANUAL", "AUTOMATED"
-}
-
-// QualityManagementSummary is the object at object.summary in the
-// "quality_management.interaction_analysis_completed" event.
-type QualityManagementSummary struct {
+// QualityManagementInteractionAnalysisCompletedSummary is the "summary" object
+// in the quality_management.interaction_analysis_completed payload (at
+// object.summary).
+type QualityManagementInteractionAnalysisCompletedSummary struct {
 	EvaluationScore float64 `json:"evaluation_score,omitempty"`
 	SentimentScore  float64 `json:"sentiment_score,omitempty"`
 	EngagementScore float64 `json:"engagement_score,omitempty"`

@@ -2,30 +2,36 @@
 
 package event
 
-// Payloads of the "rooms" product's events.
+// Payloads of the events of Zoom's "rooms" product.
 
 // VisitorManagementCheckedIn is the payload of the
-// "visitor_management.checked_in" event (product "rooms").
+// visitor_management.checked_in event of Zoom's "rooms" product.
+//
+// Zoom's reference: https://developers.zoom.us/docs/api/rooms/events/#tag/visitor_management/POSTvisitor_management.checked_in
 type VisitorManagementCheckedIn struct {
 	Common
-	Object VisitorManagementObject `json:"object"` // required
+	Object VisitorManagementCheckedObject `json:"object"` // required
 }
 
 // EventName returns "visitor_management.checked_in".
 func (*VisitorManagementCheckedIn) EventName() string { return "visitor_management.checked_in" }
 
 // VisitorManagementCheckedOut is the payload of the
-// "visitor_management.checked_out" event (product "rooms").
+// visitor_management.checked_out event of Zoom's "rooms" product.
+//
+// Zoom's reference: https://developers.zoom.us/docs/api/rooms/events/#tag/visitor_management/POSTvisitor_management.checked_out
 type VisitorManagementCheckedOut struct {
 	Common
-	Object VisitorManagementObject `json:"object"` // required
+	Object VisitorManagementCheckedObject `json:"object"` // required
 }
 
 // EventName returns "visitor_management.checked_out".
 func (*VisitorManagementCheckedOut) EventName() string { return "visitor_management.checked_out" }
 
 // VisitorManagementInvitationCreated is the payload of the
-// "visitor_management.invitation_created" event (product "rooms").
+// visitor_management.invitation_created event of Zoom's "rooms" product.
+//
+// Zoom's reference: https://developers.zoom.us/docs/api/rooms/events/#tag/visitor_management/POSTvisitor_management.invitation_created
 type VisitorManagementInvitationCreated struct {
 	Common
 	Object VisitorManagementInvitationObject `json:"object"` // required
@@ -37,7 +43,9 @@ func (*VisitorManagementInvitationCreated) EventName() string {
 }
 
 // VisitorManagementInvitationDeleted is the payload of the
-// "visitor_management.invitation_deleted" event (product "rooms").
+// visitor_management.invitation_deleted event of Zoom's "rooms" product.
+//
+// Zoom's reference: https://developers.zoom.us/docs/api/rooms/events/#tag/visitor_management/POSTvisitor_management.invitation_deleted
 type VisitorManagementInvitationDeleted struct {
 	Common
 	Object VisitorManagementInvitationDeletedObject `json:"object"` // required
@@ -49,7 +57,9 @@ func (*VisitorManagementInvitationDeleted) EventName() string {
 }
 
 // VisitorManagementInvitationUpdated is the payload of the
-// "visitor_management.invitation_updated" event (product "rooms").
+// visitor_management.invitation_updated event of Zoom's "rooms" product.
+//
+// Zoom's reference: https://developers.zoom.us/docs/api/rooms/events/#tag/visitor_management/POSTvisitor_management.invitation_updated
 type VisitorManagementInvitationUpdated struct {
 	Common
 	Object VisitorManagementInvitationObject `json:"object"` // required
@@ -60,32 +70,38 @@ func (*VisitorManagementInvitationUpdated) EventName() string {
 	return "visitor_management.invitation_updated"
 }
 
-// WorkspaceCreated is the payload of the "workspace.created" event (product
-// "rooms").
+// WorkspaceCreated is the payload of the workspace.created event of Zoom's
+// "rooms" product.
+//
+// Zoom's reference: https://developers.zoom.us/docs/api/rooms/events/#tag/workspace/POSTworkspace.created
 type WorkspaceCreated struct {
 	Common
-	Object WorkspaceCreatedObject `json:"object"` // required
+	Object WorkspaceObject `json:"object"` // required
 }
 
 // EventName returns "workspace.created".
 func (*WorkspaceCreated) EventName() string { return "workspace.created" }
 
-// WorkspaceDeleted is the payload of the "workspace.deleted" event (product
-// "rooms").
+// WorkspaceDeleted is the payload of the workspace.deleted event of Zoom's
+// "rooms" product.
+//
+// Zoom's reference: https://developers.zoom.us/docs/api/rooms/events/#tag/workspace/POSTworkspace.deleted
 type WorkspaceDeleted struct {
 	Common
-	Object WorkspaceCreatedObject `json:"object"` // required
+	Object WorkspaceObject `json:"object"` // required
 }
 
 // EventName returns "workspace.deleted".
 func (*WorkspaceDeleted) EventName() string { return "workspace.deleted" }
 
 // WorkspacePreCheckInQuestionnaireResponseCreated is the payload of the
-// "workspace.pre_check_in_questionnaire_response_created" event (product
-// "rooms").
+// workspace.pre_check_in_questionnaire_response_created event of Zoom's "rooms"
+// product.
+//
+// Zoom's reference: https://developers.zoom.us/docs/api/rooms/events/#tag/workspace/POSTworkspace.pre_check_in_questionnaire_response_created
 type WorkspacePreCheckInQuestionnaireResponseCreated struct {
 	Common
-	Object WorkspacePreCheckInQuestionnaireResponseCreatedObject `json:"object"` // required
+	Object WorkspaceQuestionnaireResponseObject `json:"object"` // required
 }
 
 // EventName returns "workspace.pre_check_in_questionnaire_response_created".
@@ -94,27 +110,33 @@ func (*WorkspacePreCheckInQuestionnaireResponseCreated) EventName() string {
 }
 
 // WorkspaceReservationCheckedIn is the payload of the
-// "workspace.reservation_checked_in" event (product "rooms").
+// workspace.reservation_checked_in event of Zoom's "rooms" product.
+//
+// Zoom's reference: https://developers.zoom.us/docs/api/rooms/events/#tag/workspace/POSTworkspace.reservation_checked_in
 type WorkspaceReservationCheckedIn struct {
 	Common
-	Object WorkspaceObject `json:"object"` // required
+	Object WorkspaceReservationObject `json:"object"` // required
 }
 
 // EventName returns "workspace.reservation_checked_in".
 func (*WorkspaceReservationCheckedIn) EventName() string { return "workspace.reservation_checked_in" }
 
 // WorkspaceReservationCheckedOut is the payload of the
-// "workspace.reservation_checked_out" event (product "rooms").
+// workspace.reservation_checked_out event of Zoom's "rooms" product.
+//
+// Zoom's reference: https://developers.zoom.us/docs/api/rooms/events/#tag/workspace/POSTworkspace.reservation_checked_out
 type WorkspaceReservationCheckedOut struct {
 	Common
-	Object WorkspaceObject `json:"object"` // required
+	Object WorkspaceReservationObject `json:"object"` // required
 }
 
 // EventName returns "workspace.reservation_checked_out".
 func (*WorkspaceReservationCheckedOut) EventName() string { return "workspace.reservation_checked_out" }
 
 // WorkspaceReservationCreated is the payload of the
-// "workspace.reservation_created" event (product "rooms").
+// workspace.reservation_created event of Zoom's "rooms" product.
+//
+// Zoom's reference: https://developers.zoom.us/docs/api/rooms/events/#tag/workspace/POSTworkspace.reservation_created
 type WorkspaceReservationCreated struct {
 	Common
 	Object WorkspaceReservationCreatedObject `json:"object"` // required
@@ -124,21 +146,25 @@ type WorkspaceReservationCreated struct {
 func (*WorkspaceReservationCreated) EventName() string { return "workspace.reservation_created" }
 
 // WorkspaceReservationDeleted is the payload of the
-// "workspace.reservation_deleted" event (product "rooms").
+// workspace.reservation_deleted event of Zoom's "rooms" product.
+//
+// Zoom's reference: https://developers.zoom.us/docs/api/rooms/events/#tag/workspace/POSTworkspace.reservation_deleted
 type WorkspaceReservationDeleted struct {
 	Common
-	Object WorkspaceObject `json:"object"` // required
+	Object WorkspaceReservationObject `json:"object"` // required
 }
 
 // EventName returns "workspace.reservation_deleted".
 func (*WorkspaceReservationDeleted) EventName() string { return "workspace.reservation_deleted" }
 
 // WorkspaceReservationQuestionnaireResponseCreated is the payload of the
-// "workspace.reservation_questionnaire_response_created" event (product
-// "rooms").
+// workspace.reservation_questionnaire_response_created event of Zoom's "rooms"
+// product.
+//
+// Zoom's reference: https://developers.zoom.us/docs/api/rooms/events/#tag/workspace/POSTworkspace.reservation_questionnaire_response_created
 type WorkspaceReservationQuestionnaireResponseCreated struct {
 	Common
-	Object WorkspacePreCheckInQuestionnaireResponseCreatedObject `json:"object"` // required
+	Object WorkspaceQuestionnaireResponseObject `json:"object"` // required
 }
 
 // EventName returns "workspace.reservation_questionnaire_response_created".
@@ -147,11 +173,13 @@ func (*WorkspaceReservationQuestionnaireResponseCreated) EventName() string {
 }
 
 // WorkspaceReservationQuestionnaireResponseUpdated is the payload of the
-// "workspace.reservation_questionnaire_response_updated" event (product
-// "rooms").
+// workspace.reservation_questionnaire_response_updated event of Zoom's "rooms"
+// product.
+//
+// Zoom's reference: https://developers.zoom.us/docs/api/rooms/events/#tag/workspace/POSTworkspace.reservation_questionnaire_response_updated
 type WorkspaceReservationQuestionnaireResponseUpdated struct {
 	Common
-	Object WorkspacePreCheckInQuestionnaireResponseCreatedObject `json:"object"` // required
+	Object WorkspaceQuestionnaireResponseObject `json:"object"` // required
 }
 
 // EventName returns "workspace.reservation_questionnaire_response_updated".
@@ -159,28 +187,34 @@ func (*WorkspaceReservationQuestionnaireResponseUpdated) EventName() string {
 	return "workspace.reservation_questionnaire_response_updated"
 }
 
-// WorkspaceReservationUpdate is the payload of the
-// "workspace.reservation_update" event (product "rooms").
+// WorkspaceReservationUpdate is the payload of the workspace.reservation_update
+// event of Zoom's "rooms" product.
+//
+// Zoom's reference: https://developers.zoom.us/docs/api/rooms/events/#tag/workspace/POSTworkspace.reservation_update
 type WorkspaceReservationUpdate struct {
 	Common
-	Object WorkspaceObject `json:"object"` // required
+	Object WorkspaceReservationObject `json:"object"` // required
 }
 
 // EventName returns "workspace.reservation_update".
 func (*WorkspaceReservationUpdate) EventName() string { return "workspace.reservation_update" }
 
-// WorkspaceUpdated is the payload of the "workspace.updated" event (product
-// "rooms").
+// WorkspaceUpdated is the payload of the workspace.updated event of Zoom's
+// "rooms" product.
+//
+// Zoom's reference: https://developers.zoom.us/docs/api/rooms/events/#tag/workspace/POSTworkspace.updated
 type WorkspaceUpdated struct {
 	Common
-	Object WorkspaceCreatedObject `json:"object"` // required
+	Object WorkspaceObject `json:"object"` // required
 }
 
 // EventName returns "workspace.updated".
 func (*WorkspaceUpdated) EventName() string { return "workspace.updated" }
 
-// WorkspaceUserAssigned is the payload of the "workspace.user_assigned" event
-// (product "rooms").
+// WorkspaceUserAssigned is the payload of the workspace.user_assigned event of
+// Zoom's "rooms" product.
+//
+// Zoom's reference: https://developers.zoom.us/docs/api/rooms/events/#tag/workspace/POSTworkspace.user_assigned
 type WorkspaceUserAssigned struct {
 	Common
 	Object WorkspaceUserAssignedObject `json:"object"` // required
@@ -189,8 +223,10 @@ type WorkspaceUserAssigned struct {
 // EventName returns "workspace.user_assigned".
 func (*WorkspaceUserAssigned) EventName() string { return "workspace.user_assigned" }
 
-// WorkspaceUserUnassigned is the payload of the "workspace.user_unassigned"
-// event (product "rooms").
+// WorkspaceUserUnassigned is the payload of the workspace.user_unassigned event
+// of Zoom's "rooms" product.
+//
+// Zoom's reference: https://developers.zoom.us/docs/api/rooms/events/#tag/workspace/POSTworkspace.user_unassigned
 type WorkspaceUserUnassigned struct {
 	Common
 	Object WorkspaceUserUnassignedObject `json:"object"` // required
@@ -199,7 +235,10 @@ type WorkspaceUserUnassigned struct {
 // EventName returns "workspace.user_unassigned".
 func (*WorkspaceUserUnassigned) EventName() string { return "workspace.user_unassigned" }
 
-// ZoomroomAlert is the payload of the "zoomroom.alert" event (product "rooms").
+// ZoomroomAlert is the payload of the zoomroom.alert event of Zoom's "rooms"
+// product.
+//
+// Zoom's reference: https://developers.zoom.us/docs/api/rooms/events/#tag/zoomroom/POSTzoomroom.alert
 type ZoomroomAlert struct {
 	Common
 	Object ZoomroomAlertObject `json:"object"` // required
@@ -208,8 +247,10 @@ type ZoomroomAlert struct {
 // EventName returns "zoomroom.alert".
 func (*ZoomroomAlert) EventName() string { return "zoomroom.alert" }
 
-// ZoomroomCheckedIn is the payload of the "zoomroom.checked_in" event (product
-// "rooms").
+// ZoomroomCheckedIn is the payload of the zoomroom.checked_in event of Zoom's
+// "rooms" product.
+//
+// Zoom's reference: https://developers.zoom.us/docs/api/rooms/events/#tag/zoomroom/POSTzoomroom.checked_in
 type ZoomroomCheckedIn struct {
 	Common
 	Object ZoomroomCheckedObject `json:"object"` // required
@@ -218,8 +259,10 @@ type ZoomroomCheckedIn struct {
 // EventName returns "zoomroom.checked_in".
 func (*ZoomroomCheckedIn) EventName() string { return "zoomroom.checked_in" }
 
-// ZoomroomCheckedOut is the payload of the "zoomroom.checked_out" event
-// (product "rooms").
+// ZoomroomCheckedOut is the payload of the zoomroom.checked_out event of Zoom's
+// "rooms" product.
+//
+// Zoom's reference: https://developers.zoom.us/docs/api/rooms/events/#tag/zoomroom/POSTzoomroom.checked_out
 type ZoomroomCheckedOut struct {
 	Common
 	Object ZoomroomCheckedObject `json:"object"` // required
@@ -228,8 +271,10 @@ type ZoomroomCheckedOut struct {
 // EventName returns "zoomroom.checked_out".
 func (*ZoomroomCheckedOut) EventName() string { return "zoomroom.checked_out" }
 
-// ZoomroomCreated is the payload of the "zoomroom.created" event (product
-// "rooms").
+// ZoomroomCreated is the payload of the zoomroom.created event of Zoom's
+// "rooms" product.
+//
+// Zoom's reference: https://developers.zoom.us/docs/api/rooms/events/#tag/zoomroom/POSTzoomroom.created
 type ZoomroomCreated struct {
 	Common
 	Object ZoomroomObject `json:"object"` // required
@@ -238,8 +283,10 @@ type ZoomroomCreated struct {
 // EventName returns "zoomroom.created".
 func (*ZoomroomCreated) EventName() string { return "zoomroom.created" }
 
-// ZoomroomDelayedAlert is the payload of the "zoomroom.delayed_alert" event
-// (product "rooms").
+// ZoomroomDelayedAlert is the payload of the zoomroom.delayed_alert event of
+// Zoom's "rooms" product.
+//
+// Zoom's reference: https://developers.zoom.us/docs/api/rooms/events/#tag/zoomroom/POSTzoomroom.delayed_alert
 type ZoomroomDelayedAlert struct {
 	Common
 	Object ZoomroomAlertObject `json:"object"` // required
@@ -248,8 +295,10 @@ type ZoomroomDelayedAlert struct {
 // EventName returns "zoomroom.delayed_alert".
 func (*ZoomroomDelayedAlert) EventName() string { return "zoomroom.delayed_alert" }
 
-// ZoomroomDeleted is the payload of the "zoomroom.deleted" event (product
-// "rooms").
+// ZoomroomDeleted is the payload of the zoomroom.deleted event of Zoom's
+// "rooms" product.
+//
+// Zoom's reference: https://developers.zoom.us/docs/api/rooms/events/#tag/zoomroom/POSTzoomroom.deleted
 type ZoomroomDeleted struct {
 	Common
 	Object ZoomroomObject `json:"object"` // required
@@ -259,7 +308,9 @@ type ZoomroomDeleted struct {
 func (*ZoomroomDeleted) EventName() string { return "zoomroom.deleted" }
 
 // ZoomroomDigitalSignageAppEnded is the payload of the
-// "zoomroom.digital_signage_app_ended" event (product "rooms").
+// zoomroom.digital_signage_app_ended event of Zoom's "rooms" product.
+//
+// Zoom's reference: https://developers.zoom.us/docs/api/rooms/events/#tag/zoomroom/POSTzoomroom.digital_signage_app_ended
 type ZoomroomDigitalSignageAppEnded struct {
 	Common
 	Object ZoomroomDigitalSignageAppEndedObject `json:"object"` // required
@@ -271,7 +322,9 @@ func (*ZoomroomDigitalSignageAppEnded) EventName() string {
 }
 
 // ZoomroomDigitalSignageAppStarted is the payload of the
-// "zoomroom.digital_signage_app_started" event (product "rooms").
+// zoomroom.digital_signage_app_started event of Zoom's "rooms" product.
+//
+// Zoom's reference: https://developers.zoom.us/docs/api/rooms/events/#tag/zoomroom/POSTzoomroom.digital_signage_app_started
 type ZoomroomDigitalSignageAppStarted struct {
 	Common
 	Object ZoomroomDigitalSignageAppStartedObject `json:"object"` // required
@@ -282,8 +335,10 @@ func (*ZoomroomDigitalSignageAppStarted) EventName() string {
 	return "zoomroom.digital_signage_app_started"
 }
 
-// ZoomroomLocationCreated is the payload of the "zoomroom.location_created"
-// event (product "rooms").
+// ZoomroomLocationCreated is the payload of the zoomroom.location_created event
+// of Zoom's "rooms" product.
+//
+// Zoom's reference: https://developers.zoom.us/docs/api/rooms/events/#tag/zoomroom/POSTzoomroom.location_created
 type ZoomroomLocationCreated struct {
 	Common
 	Object ZoomroomLocationObject `json:"object"` // required
@@ -292,8 +347,10 @@ type ZoomroomLocationCreated struct {
 // EventName returns "zoomroom.location_created".
 func (*ZoomroomLocationCreated) EventName() string { return "zoomroom.location_created" }
 
-// ZoomroomLocationDeleted is the payload of the "zoomroom.location_deleted"
-// event (product "rooms").
+// ZoomroomLocationDeleted is the payload of the zoomroom.location_deleted event
+// of Zoom's "rooms" product.
+//
+// Zoom's reference: https://developers.zoom.us/docs/api/rooms/events/#tag/zoomroom/POSTzoomroom.location_deleted
 type ZoomroomLocationDeleted struct {
 	Common
 	Object ZoomroomLocationObject `json:"object"` // required
@@ -302,8 +359,10 @@ type ZoomroomLocationDeleted struct {
 // EventName returns "zoomroom.location_deleted".
 func (*ZoomroomLocationDeleted) EventName() string { return "zoomroom.location_deleted" }
 
-// ZoomroomLocationUpdated is the payload of the "zoomroom.location_updated"
-// event (product "rooms").
+// ZoomroomLocationUpdated is the payload of the zoomroom.location_updated event
+// of Zoom's "rooms" product.
+//
+// Zoom's reference: https://developers.zoom.us/docs/api/rooms/events/#tag/zoomroom/POSTzoomroom.location_updated
 type ZoomroomLocationUpdated struct {
 	Common
 	Object ZoomroomLocationObject `json:"object"` // required
@@ -312,8 +371,10 @@ type ZoomroomLocationUpdated struct {
 // EventName returns "zoomroom.location_updated".
 func (*ZoomroomLocationUpdated) EventName() string { return "zoomroom.location_updated" }
 
-// ZoomroomSensorData is the payload of the "zoomroom.sensor_data" event
-// (product "rooms").
+// ZoomroomSensorData is the payload of the zoomroom.sensor_data event of Zoom's
+// "rooms" product.
+//
+// Zoom's reference: https://developers.zoom.us/docs/api/rooms/events/#tag/zoomroom/POSTzoomroom.sensor_data
 type ZoomroomSensorData struct {
 	Common
 	Object ZoomroomSensorDataObject `json:"object"` // required
@@ -323,7 +384,9 @@ type ZoomroomSensorData struct {
 func (*ZoomroomSensorData) EventName() string { return "zoomroom.sensor_data" }
 
 // ZoomroomThirdpartyMeetingAttempted is the payload of the
-// "zoomroom.thirdparty_meeting_attempted" event (product "rooms").
+// zoomroom.thirdparty_meeting_attempted event of Zoom's "rooms" product.
+//
+// Zoom's reference: https://developers.zoom.us/docs/api/rooms/events/#tag/zoomroom/POSTzoomroom.thirdparty_meeting_attempted
 type ZoomroomThirdpartyMeetingAttempted struct {
 	Common
 	Object ZoomroomThirdpartyMeetingAttemptedObject `json:"object"` // required
@@ -334,8 +397,10 @@ func (*ZoomroomThirdpartyMeetingAttempted) EventName() string {
 	return "zoomroom.thirdparty_meeting_attempted"
 }
 
-// ZoomroomUpdated is the payload of the "zoomroom.updated" event (product
-// "rooms").
+// ZoomroomUpdated is the payload of the zoomroom.updated event of Zoom's
+// "rooms" product.
+//
+// Zoom's reference: https://developers.zoom.us/docs/api/rooms/events/#tag/zoomroom/POSTzoomroom.updated
 type ZoomroomUpdated struct {
 	Common
 	Object ZoomroomObject `json:"object"` // required
@@ -344,8 +409,21 @@ type ZoomroomUpdated struct {
 // EventName returns "zoomroom.updated".
 func (*ZoomroomUpdated) EventName() string { return "zoomroom.updated" }
 
-// VisitorManagementInvitationDeletedObject is the object at object in the
-// "visitor_management.invitation_deleted" event.
+// VisitorManagementCheckedObject is the "object" object in the payloads of
+// visitor_management.checked_in and visitor_management.checked_out (at object).
+type VisitorManagementCheckedObject struct {
+	VisitorEmail     string `json:"visitor_email"`      // required
+	VisitorName      string `json:"visitor_name"`       // required
+	StartTime        int64  `json:"start_time"`         // required
+	EndTime          int64  `json:"end_time"`           // required
+	InviteLocationID string `json:"invite_location_id"` // required
+	HostID           string `json:"host_id"`            // required
+	HostName         string `json:"host_name"`          // required
+	HostEmail        string `json:"host_email"`         // required
+}
+
+// VisitorManagementInvitationDeletedObject is the "object" object in the
+// visitor_management.invitation_deleted payload (at object).
 type VisitorManagementInvitationDeletedObject struct {
 	VisitorEmail     string `json:"visitor_email"`      // required
 	VisitorName      string `json:"visitor_name"`       // required
@@ -355,10 +433,9 @@ type VisitorManagementInvitationDeletedObject struct {
 	HostEmail        string `json:"host_email"`         // required
 }
 
-// VisitorManagementInvitationObject is an object shared by 2 events:
-// "visitor_management.invitation_created" and
-// "visitor_management.invitation_updated" (at object in
-// "visitor_management.invitation_created").
+// VisitorManagementInvitationObject is the "object" object in the payloads of
+// visitor_management.invitation_created and
+// visitor_management.invitation_updated (at object).
 type VisitorManagementInvitationObject struct {
 	InvitationID     string `json:"invitation_id"`      // required
 	VisitorEmail     string `json:"visitor_email"`      // required
@@ -371,72 +448,44 @@ type VisitorManagementInvitationObject struct {
 	HostEmail        string `json:"host_email"`         // required
 }
 
-// VisitorManagementObject is an object shared by 2 events:
-// "visitor_management.checked_in" and "visitor_management.checked_out" (at
-// object in "visitor_management.checked_in").
-type VisitorManagementObject struct {
-	VisitorEmail     string `json:"visitor_email"`      // required
-	VisitorName      string `json:"visitor_name"`       // required
-	StartTime        int64  `json:"start_time"`         // required
-	EndTime          int64  `json:"end_time"`           // required
-	InviteLocationID string `json:"invite_location_id"` // required
-	HostID           string `json:"host_id"`            // required
-	HostName         string `json:"host_name"`          // required
-	HostEmail        string `json:"host_email"`         // required
-}
-
-// WorkspaceCreatedObject is an object shared by 3 events: "workspace.created",
-// "workspace.deleted" and "workspace.updated" (at object in
-// "workspace.created").
-type WorkspaceCreatedObject struct {
+// WorkspaceObject is the "object" object in the payloads of workspace.created,
+// workspace.deleted and workspace.updated (at object).
+type WorkspaceObject struct {
 	ID            ID     `json:"id"`             // required
 	WorkspaceName string `json:"workspace_name"` // required
 }
 
-// WorkspaceList is an object shared by 3 events:
-// "workspace.pre_check_in_questionnaire_response_created",
-// "workspace.reservation_questionnaire_response_created" and
-// "workspace.reservation_questionnaire_response_updated" (at
-// object.questionnaire_response[].list[] in
-// "workspace.pre_check_in_questionnaire_response_created").
-type WorkspaceList struct {
-	QuestionID string            `json:"question_id"` // required
-	Title      string            `json:"title"`       // required
-	Type       string            `json:"type"`        // required
-	ReplyID    string            `json:"reply_id"`    // required
-	Options    []WorkspaceOption `json:"options"`     // required
+// WorkspaceQuestionnaireResponse is an element of the "questionnaire_response"
+// array in the payloads of
+// workspace.pre_check_in_questionnaire_response_created,
+// workspace.reservation_questionnaire_response_created and
+// workspace.reservation_questionnaire_response_updated (at
+// object.questionnaire_response[]).
+type WorkspaceQuestionnaireResponse struct {
+	ID      ID                                   `json:"id"`      // required
+	Title   string                               `json:"title"`   // required
+	Subject string                               `json:"subject"` // required
+	List    []WorkspaceQuestionnaireResponseList `json:"list"`    // required
 }
 
-// WorkspaceObject is an object shared by 4 events:
-// "workspace.reservation_checked_in", "workspace.reservation_checked_out",
-// "workspace.reservation_deleted" and 1 more (at object in
-// "workspace.reservation_checked_in").
-type WorkspaceObject struct {
-	ID          ID       `json:"id"`           // required
-	WorkspaceID string   `json:"workspace_id"` // required
-	EndTime     DateTime `json:"end_time"`     // required
-	StartTime   DateTime `json:"start_time"`   // required
-	Topic       string   `json:"topic"`        // required
-	ReserveFor  string   `json:"reserve_for,omitempty"`
+// WorkspaceQuestionnaireResponseList is an element of the "list" array in the
+// payloads of workspace.pre_check_in_questionnaire_response_created,
+// workspace.reservation_questionnaire_response_created and
+// workspace.reservation_questionnaire_response_updated (at
+// object.questionnaire_response[].list[]).
+type WorkspaceQuestionnaireResponseList struct {
+	QuestionID string                                 `json:"question_id"` // required
+	Title      string                                 `json:"title"`       // required
+	Type       string                                 `json:"type"`        // required
+	ReplyID    string                                 `json:"reply_id"`    // required
+	Options    []WorkspaceQuestionnaireResponseOption `json:"options"`     // required
 }
 
-// WorkspaceOption is an object shared by 3 events:
-// "workspace.pre_check_in_questionnaire_response_created",
-// "workspace.reservation_questionnaire_response_created" and
-// "workspace.reservation_questionnaire_response_updated" (at
-// object.questionnaire_response[].list[].options[] in
-// "workspace.pre_check_in_questionnaire_response_created").
-type WorkspaceOption struct {
-	OptionID string `json:"option_id"` // required
-	Text     string `json:"text"`      // required
-}
-
-// WorkspacePreCheckInQuestionnaireResponseCreatedObject is an object shared by
-// 3 events: "workspace.pre_check_in_questionnaire_response_created",
-// "workspace.reservation_questionnaire_response_created" and
-// "workspace.reservation_questionnaire_response_updated" (at object in
-// "workspace.pre_check_in_questionnaire_response_created").
-type WorkspacePreCheckInQuestionnaireResponseCreatedObject struct {
+// WorkspaceQuestionnaireResponseObject is the "object" object in the payloads
+// of workspace.pre_check_in_questionnaire_response_created,
+// workspace.reservation_questionnaire_response_created and
+// workspace.reservation_questionnaire_response_updated (at object).
+type WorkspaceQuestionnaireResponseObject struct {
 	StartTime             DateTime                         `json:"start_time"`             // required
 	EventID               string                           `json:"event_id"`               // required
 	UserName              string                           `json:"user_name"`              // required
@@ -446,21 +495,18 @@ type WorkspacePreCheckInQuestionnaireResponseCreatedObject struct {
 	QuestionnaireResponse []WorkspaceQuestionnaireResponse `json:"questionnaire_response"` // required
 }
 
-// WorkspaceQuestionnaireResponse is an object shared by 3 events:
-// "workspace.pre_check_in_questionnaire_response_created",
-// "workspace.reservation_questionnaire_response_created" and
-// "workspace.reservation_questionnaire_response_updated" (at
-// object.questionnaire_response[] in
-// "workspace.pre_check_in_questionnaire_response_created").
-type WorkspaceQuestionnaireResponse struct {
-	ID      ID              `json:"id"`      // required
-	Title   string          `json:"title"`   // required
-	Subject string          `json:"subject"` // required
-	List    []WorkspaceList `json:"list"`    // required
+// WorkspaceQuestionnaireResponseOption is an element of the "options" array in
+// the payloads of workspace.pre_check_in_questionnaire_response_created,
+// workspace.reservation_questionnaire_response_created and
+// workspace.reservation_questionnaire_response_updated (at
+// object.questionnaire_response[].list[].options[]).
+type WorkspaceQuestionnaireResponseOption struct {
+	OptionID string `json:"option_id"` // required
+	Text     string `json:"text"`      // required
 }
 
-// WorkspaceReservationCreatedObject is the object at object in the
-// "workspace.reservation_created" event.
+// WorkspaceReservationCreatedObject is the "object" object in the
+// workspace.reservation_created payload (at object).
 type WorkspaceReservationCreatedObject struct {
 	ID                ID       `json:"id"`           // required
 	WorkspaceID       string   `json:"workspace_id"` // required
@@ -471,8 +517,20 @@ type WorkspaceReservationCreatedObject struct {
 	AssignmentCheckin bool     `json:"assignment_checkin,omitempty"`
 }
 
-// WorkspaceUserAssignedObject is the object at object in the
-// "workspace.user_assigned" event.
+// WorkspaceReservationObject is the "object" object in the payloads of
+// workspace.reservation_checked_in, workspace.reservation_checked_out,
+// workspace.reservation_deleted and 1 more events (at object).
+type WorkspaceReservationObject struct {
+	ID          ID       `json:"id"`           // required
+	WorkspaceID string   `json:"workspace_id"` // required
+	EndTime     DateTime `json:"end_time"`     // required
+	StartTime   DateTime `json:"start_time"`   // required
+	Topic       string   `json:"topic"`        // required
+	ReserveFor  string   `json:"reserve_for,omitempty"`
+}
+
+// WorkspaceUserAssignedObject is the "object" object in the
+// workspace.user_assigned payload (at object).
 type WorkspaceUserAssignedObject struct {
 	WorkspaceID   string `json:"workspace_id"`   // required
 	WorkspaceName string `json:"workspace_name"` // required
@@ -482,8 +540,8 @@ type WorkspaceUserAssignedObject struct {
 	UserEmail     string `json:"user_email"`     // required
 }
 
-// WorkspaceUserUnassignedObject is the object at object in the
-// "workspace.user_unassigned" event.
+// WorkspaceUserUnassignedObject is the "object" object in the
+// workspace.user_unassigned payload (at object).
 type WorkspaceUserUnassignedObject struct {
 	WorkspaceID   string `json:"workspace_id"`   // required
 	WorkspaceName string `json:"workspace_name"` // required
@@ -492,8 +550,8 @@ type WorkspaceUserUnassignedObject struct {
 	AssignType    string `json:"assign_type"`    // required; one of "permanent"
 }
 
-// ZoomroomAlertObject is an object shared by 2 events: "zoomroom.alert" and
-// "zoomroom.delayed_alert" (at object in "zoomroom.alert").
+// ZoomroomAlertObject is the "object" object in the payloads of zoomroom.alert
+// and zoomroom.delayed_alert (at object).
 type ZoomroomAlertObject struct {
 	ID           ID     `json:"id"`            // required
 	RoomName     string `json:"room_name"`     // required
@@ -506,8 +564,8 @@ type ZoomroomAlertObject struct {
 	AlertKind    int    `json:"alert_kind"`    // required; one of 1, 2, 3, 4
 }
 
-// ZoomroomCheckedObject is an object shared by 2 events: "zoomroom.checked_in"
-// and "zoomroom.checked_out" (at object in "zoomroom.checked_in").
+// ZoomroomCheckedObject is the "object" object in the payloads of
+// zoomroom.checked_in and zoomroom.checked_out (at object).
 type ZoomroomCheckedObject struct {
 	ID            ID     `json:"id"`             // required
 	RoomName      string `json:"room_name"`      // required
@@ -521,8 +579,29 @@ type ZoomroomCheckedObject struct {
 	APIType       string `json:"api_type"`       // required; one of "0", "1", ""
 }
 
-// ZoomroomDigitalSignageAppEndedObject is the object at object in the
-// "zoomroom.digital_signage_app_ended" event.
+// ZoomroomDataSensorType is the value of the "sensor_type" member in the
+// zoomroom.sensor_data payload (at object.sensor_data[]). Zoom's schema lists
+// the values below; a value it does not list still decodes, as it is.
+type ZoomroomDataSensorType string
+
+// The values of ZoomroomDataSensorType that Zoom's schema lists.
+const (
+	ZoomroomDataSensorTypeCo2                 ZoomroomDataSensorType = "CO2"
+	ZoomroomDataSensorTypeTemperature         ZoomroomDataSensorType = "TEMPERATURE"
+	ZoomroomDataSensorTypeRealTimePeopleCount ZoomroomDataSensorType = "REAL_TIME_PEOPLE_COUNT"
+	ZoomroomDataSensorTypeHumidity            ZoomroomDataSensorType = "HUMIDITY"
+	ZoomroomDataSensorTypeVoc                 ZoomroomDataSensorType = "VOC"
+	ZoomroomDataSensorTypeAqi                 ZoomroomDataSensorType = "AQI"
+	ZoomroomDataSensorTypePm25                ZoomroomDataSensorType = "PM25"
+	ZoomroomDataSensorTypePm10                ZoomroomDataSensorType = "PM10"
+	ZoomroomDataSensorTypeAirPressure         ZoomroomDataSensorType = "AIR_PRESSURE"
+)
+
+// String returns the value as Zoom sent it.
+func (v ZoomroomDataSensorType) String() string { return string(v) }
+
+// ZoomroomDigitalSignageAppEndedObject is the "object" object in the
+// zoomroom.digital_signage_app_ended payload (at object).
 type ZoomroomDigitalSignageAppEndedObject struct {
 	RoomID    string   `json:"room_id"`    // required
 	AppName   string   `json:"app_name"`   // required
@@ -531,8 +610,8 @@ type ZoomroomDigitalSignageAppEndedObject struct {
 	EndTime   DateTime `json:"end_time"`   // required
 }
 
-// ZoomroomDigitalSignageAppStartedObject is the object at object in the
-// "zoomroom.digital_signage_app_started" event.
+// ZoomroomDigitalSignageAppStartedObject is the "object" object in the
+// zoomroom.digital_signage_app_started payload (at object).
 type ZoomroomDigitalSignageAppStartedObject struct {
 	RoomID    string   `json:"room_id"`    // required
 	AppName   string   `json:"app_name"`   // required
@@ -540,9 +619,9 @@ type ZoomroomDigitalSignageAppStartedObject struct {
 	StartTime DateTime `json:"start_time"` // required
 }
 
-// ZoomroomLocationObject is an object shared by 3 events:
-// "zoomroom.location_created", "zoomroom.location_deleted" and
-// "zoomroom.location_updated" (at object in "zoomroom.location_created").
+// ZoomroomLocationObject is the "object" object in the payloads of
+// zoomroom.location_created, zoomroom.location_deleted and
+// zoomroom.location_updated (at object).
 type ZoomroomLocationObject struct {
 	ID               ID     `json:"id"`                 // required
 	Name             string `json:"name"`               // required
@@ -550,38 +629,57 @@ type ZoomroomLocationObject struct {
 	Type             string `json:"type"`               // required
 }
 
-// ZoomroomObject is an object shared by 3 events: "zoomroom.created",
-// "zoomroom.deleted" and "zoomroom.updated" (at object in "zoomroom.created").
+// ZoomroomObject is the "object" object in the payloads of zoomroom.created,
+// zoomroom.deleted and zoomroom.updated (at object).
 type ZoomroomObject struct {
 	ID       ID     `json:"id"`        // required
 	RoomName string `json:"room_name"` // required
 }
 
-// ZoomroomSensorDataObject is the object at object in the
-// "zoomroom.sensor_data" event.
+// ZoomroomObjectSensorData is an element of the "sensor_data" array in the
+// zoomroom.sensor_data payload (at object.sensor_data[]).
+type ZoomroomObjectSensorData struct {
+	DateTime    DateTime               `json:"date_time"`    // required
+	SensorType  ZoomroomDataSensorType `json:"sensor_type"`  // required
+	SensorValue string                 `json:"sensor_value"` // required
+}
+
+// ZoomroomSensorDataObject is the "object" object in the zoomroom.sensor_data
+// payload (at object).
 type ZoomroomSensorDataObject struct {
-	ID         ID                             `json:"id"`          // required
-	RoomName   string                         `json:"room_name"`   // required
-	DeviceID   string                         `json:"device_id"`   // required
-	SensorData []ZoomroomSensorDataSensorData `json:"sensor_data"` // required
+	ID         ID                         `json:"id"`          // required
+	RoomName   string                     `json:"room_name"`   // required
+	DeviceID   string                     `json:"device_id"`   // required
+	SensorData []ZoomroomObjectSensorData `json:"sensor_data"` // required
 }
 
-// ZoomroomSensorDataSensorData is the object at object.sensor_data[] in the
-// "zoomroom.sensor_data" event.
-type ZoomroomSensorDataSensorData struct {
-	DateTime    DateTime `json:"date_time"`    // required
-	SensorType  string   `json:"sensor_type"`  // required; one of "CO2", "TEMPERATURE", "REAL_TIME_PEOPLE_COUNT", "HUMIDITY", "VOC", "AQI", "PM25", "PM10", ... (9 values)
-	SensorValue string   `json:"sensor_value"` // required
-}
+// ZoomroomThirdpartyAttemptedMeetingSourceType is the value of the
+// "meeting_source_type" member in the zoomroom.thirdparty_meeting_attempted
+// payload (at object). Zoom's schema lists the values below; a value it does
+// not list still decodes, as it is.
+type ZoomroomThirdpartyAttemptedMeetingSourceType string
 
-// ZoomroomThirdpartyMeetingAttemptedObject is the object at object in the
-// "zoomroom.thirdparty_meeting_attempted" event.
+// The values of ZoomroomThirdpartyAttemptedMeetingSourceType that Zoom's schema lists.
+const (
+	ZoomroomThirdpartyAttemptedMeetingSourceTypeMsTeams    ZoomroomThirdpartyAttemptedMeetingSourceType = "MS_TEAMS"
+	ZoomroomThirdpartyAttemptedMeetingSourceTypeGoogleMeet ZoomroomThirdpartyAttemptedMeetingSourceType = "GOOGLE_MEET"
+	ZoomroomThirdpartyAttemptedMeetingSourceTypeWebex      ZoomroomThirdpartyAttemptedMeetingSourceType = "WEBEX"
+	ZoomroomThirdpartyAttemptedMeetingSourceTypeBluejeans  ZoomroomThirdpartyAttemptedMeetingSourceType = "BLUEJEANS"
+	ZoomroomThirdpartyAttemptedMeetingSourceTypeFuze       ZoomroomThirdpartyAttemptedMeetingSourceType = "FUZE"
+	ZoomroomThirdpartyAttemptedMeetingSourceTypeUnknown    ZoomroomThirdpartyAttemptedMeetingSourceType = "UNKNOWN"
+)
+
+// String returns the value as Zoom sent it.
+func (v ZoomroomThirdpartyAttemptedMeetingSourceType) String() string { return string(v) }
+
+// ZoomroomThirdpartyMeetingAttemptedObject is the "object" object in the
+// zoomroom.thirdparty_meeting_attempted payload (at object).
 type ZoomroomThirdpartyMeetingAttemptedObject struct {
-	RoomID              string   `json:"room_id"` // required
-	JoinURL             string   `json:"join_url,omitempty"`
-	MeetingSourceType   string   `json:"meeting_source_type,omitempty"` // one of "MS_TEAMS", "GOOGLE_MEET", "WEBEX", "BLUEJEANS", "FUZE", "UNKNOWN"
-	JoinTime            DateTime `json:"join_time,omitempty"`
-	SIPAddress          string   `json:"sip_address,omitempty"`
-	ThirdPartyMeetingID string   `json:"third_party_meeting_id,omitempty"`
-	Passcode            string   `json:"passcode,omitempty"`
+	RoomID              string                                       `json:"room_id"` // required
+	JoinURL             string                                       `json:"join_url,omitempty"`
+	MeetingSourceType   ZoomroomThirdpartyAttemptedMeetingSourceType `json:"meeting_source_type,omitempty"`
+	JoinTime            DateTime                                     `json:"join_time,omitempty"`
+	SIPAddress          string                                       `json:"sip_address,omitempty"`
+	ThirdPartyMeetingID string                                       `json:"third_party_meeting_id,omitempty"`
+	Passcode            string                                       `json:"passcode,omitempty"`
 }

@@ -2,10 +2,12 @@
 
 package event
 
-// Payloads of the "rtms" product's events.
+// Payloads of the events of Zoom's "rtms" product.
 
-// MeetingRTMSInterrupted is the payload of the "meeting.rtms_interrupted" event
-// (product "rtms").
+// MeetingRTMSInterrupted is the payload of the meeting.rtms_interrupted event
+// of Zoom's "rtms" product.
+//
+// Zoom's reference: https://developers.zoom.us/docs/api/rtms/events/#tag/meeting/POSTmeeting.rtms_interrupted
 type MeetingRTMSInterrupted struct {
 	Common
 	MeetingUUID  string `json:"meeting_uuid"`   // required
@@ -15,8 +17,10 @@ type MeetingRTMSInterrupted struct {
 // EventName returns "meeting.rtms_interrupted".
 func (*MeetingRTMSInterrupted) EventName() string { return "meeting.rtms_interrupted" }
 
-// MeetingRTMSStarted is the payload of the "meeting.rtms_started" event
-// (product "rtms").
+// MeetingRTMSStarted is the payload of the meeting.rtms_started event of Zoom's
+// "rtms" product.
+//
+// Zoom's reference: https://developers.zoom.us/docs/api/rtms/events/#tag/meeting/POSTmeeting.rtms_started
 type MeetingRTMSStarted struct {
 	Common
 	MeetingUUID  string `json:"meeting_uuid"`   // required
@@ -27,8 +31,10 @@ type MeetingRTMSStarted struct {
 // EventName returns "meeting.rtms_started".
 func (*MeetingRTMSStarted) EventName() string { return "meeting.rtms_started" }
 
-// MeetingRTMSStopped is the payload of the "meeting.rtms_stopped" event
-// (product "rtms").
+// MeetingRTMSStopped is the payload of the meeting.rtms_stopped event of Zoom's
+// "rtms" product.
+//
+// Zoom's reference: https://developers.zoom.us/docs/api/rtms/events/#tag/meeting/POSTmeeting.rtms_stopped
 type MeetingRTMSStopped struct {
 	Common
 	MeetingUUID  string `json:"meeting_uuid"`   // required
@@ -39,19 +45,23 @@ type MeetingRTMSStopped struct {
 // EventName returns "meeting.rtms_stopped".
 func (*MeetingRTMSStopped) EventName() string { return "meeting.rtms_stopped" }
 
-// RTMSConcurrencyLimited is the payload of the "rtms.concurrency_limited" event
-// (product "rtms").
+// RTMSConcurrencyLimited is the payload of the rtms.concurrency_limited event
+// of Zoom's "rtms" product.
+//
+// Zoom's reference: https://developers.zoom.us/docs/api/rtms/events/#tag/rtms/POSTrtms.concurrency_limited
 type RTMSConcurrencyLimited struct {
 	Common
-	ConcurrencyNumber int         `json:"concurrency_number"` // required
-	IDField           RTMSIDField `json:"id_field"`           // required
+	ConcurrencyNumber int                           `json:"concurrency_number"` // required
+	IDField           RTMSConcurrencyLimitedIDField `json:"id_field"`           // required
 }
 
 // EventName returns "rtms.concurrency_limited".
 func (*RTMSConcurrencyLimited) EventName() string { return "rtms.concurrency_limited" }
 
-// RTMSConcurrencyNearLimit is the payload of the "rtms.concurrency_near_limit"
-// event (product "rtms").
+// RTMSConcurrencyNearLimit is the payload of the rtms.concurrency_near_limit
+// event of Zoom's "rtms" product.
+//
+// Zoom's reference: https://developers.zoom.us/docs/api/rtms/events/#tag/rtms/POSTrtms.concurrency_near_limit
 type RTMSConcurrencyNearLimit struct {
 	Common
 	ConcurrencyLimit  int `json:"concurrency_limit"`  // required
@@ -62,8 +72,10 @@ type RTMSConcurrencyNearLimit struct {
 // EventName returns "rtms.concurrency_near_limit".
 func (*RTMSConcurrencyNearLimit) EventName() string { return "rtms.concurrency_near_limit" }
 
-// SessionRTMSInterrupted is the payload of the "session.rtms_interrupted" event
-// (product "rtms").
+// SessionRTMSInterrupted is the payload of the session.rtms_interrupted event
+// of Zoom's "rtms" product.
+//
+// Zoom's reference: https://developers.zoom.us/docs/api/rtms/events/#tag/session/POSTsession.rtms_interrupted
 type SessionRTMSInterrupted struct {
 	Common
 	SessionID    ID     `json:"session_id"`     // required
@@ -74,8 +86,10 @@ type SessionRTMSInterrupted struct {
 // EventName returns "session.rtms_interrupted".
 func (*SessionRTMSInterrupted) EventName() string { return "session.rtms_interrupted" }
 
-// SessionRTMSStarted is the payload of the "session.rtms_started" event
-// (product "rtms").
+// SessionRTMSStarted is the payload of the session.rtms_started event of Zoom's
+// "rtms" product.
+//
+// Zoom's reference: https://developers.zoom.us/docs/api/rtms/events/#tag/session/POSTsession.rtms_started
 type SessionRTMSStarted struct {
 	Common
 	SessionID    ID     `json:"session_id"`     // required
@@ -87,8 +101,10 @@ type SessionRTMSStarted struct {
 // EventName returns "session.rtms_started".
 func (*SessionRTMSStarted) EventName() string { return "session.rtms_started" }
 
-// SessionRTMSStopped is the payload of the "session.rtms_stopped" event
-// (product "rtms").
+// SessionRTMSStopped is the payload of the session.rtms_stopped event of Zoom's
+// "rtms" product.
+//
+// Zoom's reference: https://developers.zoom.us/docs/api/rtms/events/#tag/session/POSTsession.rtms_stopped
 type SessionRTMSStopped struct {
 	Common
 	SessionID    ID     `json:"session_id"`     // required
@@ -100,8 +116,10 @@ type SessionRTMSStopped struct {
 // EventName returns "session.rtms_stopped".
 func (*SessionRTMSStopped) EventName() string { return "session.rtms_stopped" }
 
-// WebinarRTMSInterrupted is the payload of the "webinar.rtms_interrupted" event
-// (product "rtms").
+// WebinarRTMSInterrupted is the payload of the webinar.rtms_interrupted event
+// of Zoom's "rtms" product.
+//
+// Zoom's reference: https://developers.zoom.us/docs/api/rtms/events/#tag/webinar/POSTwebinar.rtms_interrupted
 type WebinarRTMSInterrupted struct {
 	Common
 	WebinarUUID  string `json:"webinar_uuid"`   // required
@@ -111,8 +129,10 @@ type WebinarRTMSInterrupted struct {
 // EventName returns "webinar.rtms_interrupted".
 func (*WebinarRTMSInterrupted) EventName() string { return "webinar.rtms_interrupted" }
 
-// WebinarRTMSStarted is the payload of the "webinar.rtms_started" event
-// (product "rtms").
+// WebinarRTMSStarted is the payload of the webinar.rtms_started event of Zoom's
+// "rtms" product.
+//
+// Zoom's reference: https://developers.zoom.us/docs/api/rtms/events/#tag/webinar/POSTwebinar.rtms_started
 type WebinarRTMSStarted struct {
 	Common
 	WebinarUUID  string `json:"webinar_uuid"`   // required
@@ -123,8 +143,10 @@ type WebinarRTMSStarted struct {
 // EventName returns "webinar.rtms_started".
 func (*WebinarRTMSStarted) EventName() string { return "webinar.rtms_started" }
 
-// WebinarRTMSStopped is the payload of the "webinar.rtms_stopped" event
-// (product "rtms").
+// WebinarRTMSStopped is the payload of the webinar.rtms_stopped event of Zoom's
+// "rtms" product.
+//
+// Zoom's reference: https://developers.zoom.us/docs/api/rtms/events/#tag/webinar/POSTwebinar.rtms_stopped
 type WebinarRTMSStopped struct {
 	Common
 	WebinarUUID  string `json:"webinar_uuid"`   // required
@@ -135,9 +157,9 @@ type WebinarRTMSStopped struct {
 // EventName returns "webinar.rtms_stopped".
 func (*WebinarRTMSStopped) EventName() string { return "webinar.rtms_stopped" }
 
-// RTMSIDField is the object at id_field in the "rtms.concurrency_limited"
-// event.
-type RTMSIDField struct {
+// RTMSConcurrencyLimitedIDField is the "id_field" object in the
+// rtms.concurrency_limited payload (at id_field).
+type RTMSConcurrencyLimitedIDField struct {
 	MeetingUUID string `json:"meeting_uuid,omitempty"`
 	WebinarUUID string `json:"webinar_uuid,omitempty"`
 	SessionID   ID     `json:"session_id,omitempty"`

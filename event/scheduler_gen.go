@@ -2,14 +2,16 @@
 
 package event
 
-// Payloads of the "scheduler" product's events.
+// Payloads of the events of Zoom's "scheduler" product.
 
 // SchedulerScheduledEventCanceled is the payload of the
-// "scheduler.scheduled_event_canceled" event (product "scheduler").
+// scheduler.scheduled_event_canceled event of Zoom's "scheduler" product.
+//
+// Zoom's reference: https://developers.zoom.us/docs/api/scheduler/events/#tag/scheduler/POSTscheduler.scheduled_event_canceled
 type SchedulerScheduledEventCanceled struct {
 	Common
-	UserID string          `json:"user_id,omitempty"`
-	Object SchedulerObject `json:"object,omitempty"`
+	UserID string                                `json:"user_id,omitempty"`
+	Object SchedulerScheduledEventCanceledObject `json:"object"`
 }
 
 // EventName returns "scheduler.scheduled_event_canceled".
@@ -18,157 +20,241 @@ func (*SchedulerScheduledEventCanceled) EventName() string {
 }
 
 // SchedulerScheduledEventCreated is the payload of the
-// "scheduler.scheduled_event_created" event (product "scheduler").
+// scheduler.scheduled_event_created event of Zoom's "scheduler" product.
+//
+// Zoom's reference: https://developers.zoom.us/docs/api/scheduler/events/#tag/scheduler/POSTscheduler.scheduled_event_created
 type SchedulerScheduledEventCreated struct {
 	Common
 	UserID string                               `json:"user_id,omitempty"`
-	Object SchedulerScheduledEventCreatedObject `json:"object,omitempty"`
+	Object SchedulerScheduledEventCreatedObject `json:"object"`
 }
 
 // EventName returns "scheduler.scheduled_event_created".
 func (*SchedulerScheduledEventCreated) EventName() string { return "scheduler.scheduled_event_created" }
 
-// SchedulerAttendee is an object shared by 2 events:
-// "scheduler.scheduled_event_canceled" and "scheduler.scheduled_event_created"
-// (at object.scheduled_event.attendees[] in
-// "scheduler.scheduled_event_canceled").
-type SchedulerAttendee struct {
+// SchedulerScheduledEvent is the "scheduled_event" object in the payloads of
+// scheduler.scheduled_event_canceled and scheduler.scheduled_event_created (at
+// object.scheduled_event).
+type SchedulerScheduledEvent struct {
+	EventID          string                                  `json:"event_id,omitempty"`
+	Attendees        []SchedulerScheduledEventAttendee       `json:"attendees,omitempty"`
+	InviteeCounters  SchedulerScheduledEventInviteeCounters  `json:"invitee_counters"`
+	EndDateTime      DateTime                                `json:"end_date_time,omitempty"`
+	Guests           []string                                `json:"guests,omitempty"`
+	LocationKind     SchedulerScheduledEventLocationKind     `json:"location_kind,omitempty"`
+	Location         SchedulerScheduledEventLocation         `json:"location"`
+	ExternalLocation SchedulerScheduledEventExternalLocation `json:"external_location"`
+	StartDateTime    DateTime                                `json:"start_date_time,omitempty"`
+	Status           SchedulerScheduledEventStatus           `json:"status,omitempty"`
+	Summary          string                                  `json:"summary,omitempty"`
+	Updated          string                                  `json:"updated,omitempty"`
+	Created          string                                  `json:"created,omitempty"`
+	MeetingNotes     string                                  `json:"meeting_notes,omitempty"`
+}
+
+// SchedulerScheduledEventAttendee is an element of the "attendees" array in the
+// payloads of scheduler.scheduled_event_canceled and
+// scheduler.scheduled_event_created (at object.scheduled_event.attendees[]).
+type SchedulerScheduledEventAttendee struct {
 	DisplayName string `json:"display_name,omitempty"`
 	Email       string `json:"email,omitempty"`
 }
 
-// SchedulerCancellation is the object at object.cancellation in the
-// "scheduler.scheduled_event_canceled" event.
-type SchedulerCancellation struct {
-	CanceledBy   string `json:"canceled_by,omitempty"`
-	CancelerType string `json:"canceler_type,omitempty"` // one of "host", "invitee"
-	CancelAt     string `json:"cancel_at,omitempty"`
-	Reason       string `json:"reason,omitempty"`
+// SchedulerScheduledEventCanceledCancelerType is the value of the
+// "canceler_type" member in the scheduler.scheduled_event_canceled payload (at
+// object.cancellation). Zoom's schema lists the values below; a value it does
+// not list still decodes, as it is.
+type SchedulerScheduledEventCanceledCancelerType string
+
+// The values of SchedulerScheduledEventCanceledCancelerType that Zoom's schema lists.
+const (
+	SchedulerScheduledEventCanceledCancelerTypeHost    SchedulerScheduledEventCanceledCancelerType = "host"
+	SchedulerScheduledEventCanceledCancelerTypeInvitee SchedulerScheduledEventCanceledCancelerType = "invitee"
+)
+
+// String returns the value as Zoom sent it.
+func (v SchedulerScheduledEventCanceledCancelerType) String() string { return string(v) }
+
+// SchedulerScheduledEventCanceledCancellation is the "cancellation" object in
+// the scheduler.scheduled_event_canceled payload (at object.cancellation).
+type SchedulerScheduledEventCanceledCancellation struct {
+	CanceledBy   string                                      `json:"canceled_by,omitempty"`
+	CancelerType SchedulerScheduledEventCanceledCancelerType `json:"canceler_type,omitempty"`
+	CancelAt     string                                      `json:"cancel_at,omitempty"`
+	Reason       string                                      `json:"reason,omitempty"`
 }
 
-// SchedulerExternalLocation is an object shared by 2 events:
-// "scheduler.scheduled_event_canceled" and "scheduler.scheduled_event_created"
-// (at object.scheduled_event.external_location in
-// "scheduler.scheduled_event_canceled").
-type SchedulerExternalLocation struct {
-	Kind               string `json:"kind,omitempty"` // one of "zoom", "google_meet", "microsoft_teams"
-	MeetingID          string `json:"meeting_id,omitempty"`
-	PersonalMeetingID  string `json:"personal_meeting_id,omitempty"`
-	MeetingPasscode    string `json:"meeting_passcode,omitempty"`
-	MeetingDescription string `json:"meeting_description,omitempty"`
-	MeetingJoinURL     string `json:"meeting_join_url,omitempty"`
+// SchedulerScheduledEventCanceledObject is the "object" object in the
+// scheduler.scheduled_event_canceled payload (at object).
+type SchedulerScheduledEventCanceledObject struct {
+	InviteeEmail        string                                      `json:"invitee_email,omitempty"`
+	InviteeFirstName    string                                      `json:"invitee_first_name,omitempty"`
+	InviteeLastName     string                                      `json:"invitee_last_name,omitempty"`
+	ManageURL           string                                      `json:"manage_url,omitempty"`
+	Cancellation        SchedulerScheduledEventCanceledCancellation `json:"cancellation"`
+	TimeZone            string                                      `json:"time_zone,omitempty"`
+	QuestionsAndAnswers []SchedulerScheduledEventQuestionsAndAnswer `json:"questions_and_answers,omitempty"`
+	ScheduledEvent      SchedulerScheduledEvent                     `json:"scheduled_event"`
+	Tracking            SchedulerScheduledEventTracking             `json:"tracking"`
+	Rescheduled         bool                                        `json:"rescheduled,omitempty"`
+	Created             string                                      `json:"created,omitempty"`
+	TextPhoneNumber     ID                                          `json:"text_phone_number,omitempty"`
 }
 
-// SchedulerInviteeCounters is an object shared by 2 events:
-// "scheduler.scheduled_event_canceled" and "scheduler.scheduled_event_created"
-// (at object.scheduled_event.invitee_counters in
-// "scheduler.scheduled_event_canceled").
-type SchedulerInviteeCounters struct {
+// SchedulerScheduledEventCreatedObject is the "object" object in the
+// scheduler.scheduled_event_created payload (at object).
+type SchedulerScheduledEventCreatedObject struct {
+	InviteeEmail        string                                      `json:"invitee_email,omitempty"`
+	InviteeFirstName    string                                      `json:"invitee_first_name,omitempty"`
+	InviteeLastName     string                                      `json:"invitee_last_name,omitempty"`
+	ManageURL           string                                      `json:"manage_url,omitempty"`
+	TimeZone            string                                      `json:"time_zone,omitempty"`
+	QuestionsAndAnswers []SchedulerScheduledEventQuestionsAndAnswer `json:"questions_and_answers,omitempty"`
+	ScheduledEvent      SchedulerScheduledEvent                     `json:"scheduled_event"`
+	Tracking            SchedulerScheduledEventTracking             `json:"tracking"`
+	Rescheduled         bool                                        `json:"rescheduled,omitempty"`
+	Created             string                                      `json:"created,omitempty"`
+	TextPhoneNumber     ID                                          `json:"text_phone_number,omitempty"`
+}
+
+// SchedulerScheduledEventExternalLocation is the "external_location" object in
+// the payloads of scheduler.scheduled_event_canceled and
+// scheduler.scheduled_event_created (at
+// object.scheduled_event.external_location).
+type SchedulerScheduledEventExternalLocation struct {
+	Kind               SchedulerScheduledEventKind `json:"kind,omitempty"`
+	MeetingID          string                      `json:"meeting_id,omitempty"`
+	PersonalMeetingID  string                      `json:"personal_meeting_id,omitempty"`
+	MeetingPasscode    string                      `json:"meeting_passcode,omitempty"`
+	MeetingDescription string                      `json:"meeting_description,omitempty"`
+	MeetingJoinURL     string                      `json:"meeting_join_url,omitempty"`
+}
+
+// SchedulerScheduledEventInviteeCounters is the "invitee_counters" object in
+// the payloads of scheduler.scheduled_event_canceled and
+// scheduler.scheduled_event_created (at
+// object.scheduled_event.invitee_counters).
+type SchedulerScheduledEventInviteeCounters struct {
 	Total  int64 `json:"total,omitempty"`
 	Active int64 `json:"active,omitempty"`
 	Limit  int64 `json:"limit,omitempty"`
 }
 
-// SchedulerLocation is an object shared by 2 events:
-// "scheduler.scheduled_event_canceled" and "scheduler.scheduled_event_created"
-// (at object.scheduled_event.location in "scheduler.scheduled_event_canceled").
-type SchedulerLocation struct {
-	ZoomJoinURL       string                   `json:"zoom_join_url,omitempty"`
-	LocationType      string                   `json:"location_type,omitempty"` // one of "zoom"
-	ZoomMeetingData   SchedulerZoomMeetingData `json:"zoom_meeting_data,omitempty"`
-	ZoomMeetingStatus string                   `json:"zoom_meeting_status,omitempty"` // one of "scheduled", "failed"
-	CustomLocation    string                   `json:"custom_location,omitempty"`
-	AdditionalInfo    string                   `json:"additional_info,omitempty"`
+// SchedulerScheduledEventKind is the value of the "kind" member in the payloads
+// of scheduler.scheduled_event_canceled and scheduler.scheduled_event_created
+// (at object.scheduled_event.external_location). Zoom's schema lists the values
+// below; a value it does not list still decodes, as it is.
+type SchedulerScheduledEventKind string
+
+// The values of SchedulerScheduledEventKind that Zoom's schema lists.
+const (
+	SchedulerScheduledEventKindZoom           SchedulerScheduledEventKind = "zoom"
+	SchedulerScheduledEventKindGoogleMeet     SchedulerScheduledEventKind = "google_meet"
+	SchedulerScheduledEventKindMicrosoftTeams SchedulerScheduledEventKind = "microsoft_teams"
+)
+
+// String returns the value as Zoom sent it.
+func (v SchedulerScheduledEventKind) String() string { return string(v) }
+
+// SchedulerScheduledEventLocation is the "location" object in the payloads of
+// scheduler.scheduled_event_canceled and scheduler.scheduled_event_created (at
+// object.scheduled_event.location).
+type SchedulerScheduledEventLocation struct {
+	ZoomJoinURL       string                                   `json:"zoom_join_url,omitempty"`
+	LocationType      string                                   `json:"location_type,omitempty"` // one of "zoom"
+	ZoomMeetingData   SchedulerScheduledEventZoomMeetingData   `json:"zoom_meeting_data"`
+	ZoomMeetingStatus SchedulerScheduledEventZoomMeetingStatus `json:"zoom_meeting_status,omitempty"`
+	CustomLocation    string                                   `json:"custom_location,omitempty"`
+	AdditionalInfo    string                                   `json:"additional_info,omitempty"`
 }
 
-// SchedulerObject is the object at object in the
-// "scheduler.scheduled_event_canceled" event.
-type SchedulerObject struct {
-	InviteeEmail        string                        `json:"invitee_email,omitempty"`
-	InviteeFirstName    string                        `json:"invitee_first_name,omitempty"`
-	InviteeLastName     string                        `json:"invitee_last_name,omitempty"`
-	ManageURL           string                        `json:"manage_url,omitempty"`
-	Cancellation        SchedulerCancellation         `json:"cancellation,omitempty"`
-	TimeZone            string                        `json:"time_zone,omitempty"`
-	QuestionsAndAnswers []SchedulerQuestionsAndAnswer `json:"questions_and_answers,omitempty"`
-	ScheduledEvent      SchedulerScheduledEvent       `json:"scheduled_event,omitempty"`
-	Tracking            SchedulerTracking             `json:"tracking,omitempty"`
-	Rescheduled         bool                          `json:"rescheduled,omitempty"`
-	Created             string                        `json:"created,omitempty"`
-	TextPhoneNumber     string                        `json:"text_phone_number,omitempty"`
-}
+// SchedulerScheduledEventLocationKind is the value of the "location_kind"
+// member in the payloads of scheduler.scheduled_event_canceled and
+// scheduler.scheduled_event_created (at object.scheduled_event). Zoom's schema
+// lists the values below; a value it does not list still decodes, as it is.
+type SchedulerScheduledEventLocationKind string
 
-// SchedulerQuestionsAndAnswer is an object shared by 2 events:
-// "scheduler.scheduled_event_canceled" and "scheduler.scheduled_event_created"
-// (at object.questions_and_answers[] in "scheduler.scheduled_event_canceled").
-type SchedulerQuestionsAndAnswer struct {
+// The values of SchedulerScheduledEventLocationKind that Zoom's schema lists.
+const (
+	SchedulerScheduledEventLocationKindCustom           SchedulerScheduledEventLocationKind = "custom"
+	SchedulerScheduledEventLocationKindInPersonMeeting  SchedulerScheduledEventLocationKind = "in-person_meeting"
+	SchedulerScheduledEventLocationKindOutboundCall     SchedulerScheduledEventLocationKind = "outbound_call"
+	SchedulerScheduledEventLocationKindInboundCall      SchedulerScheduledEventLocationKind = "inbound_call"
+	SchedulerScheduledEventLocationKindInviteeSpecified SchedulerScheduledEventLocationKind = "invitee_specified"
+	SchedulerScheduledEventLocationKindZoom             SchedulerScheduledEventLocationKind = "zoom"
+	SchedulerScheduledEventLocationKindGoogleMeet       SchedulerScheduledEventLocationKind = "google_meet"
+	SchedulerScheduledEventLocationKindMicrosoftTeams   SchedulerScheduledEventLocationKind = "microsoft_teams"
+)
+
+// String returns the value as Zoom sent it.
+func (v SchedulerScheduledEventLocationKind) String() string { return string(v) }
+
+// SchedulerScheduledEventQuestionsAndAnswer is an element of the
+// "questions_and_answers" array in the payloads of
+// scheduler.scheduled_event_canceled and scheduler.scheduled_event_created (at
+// object.questions_and_answers[]).
+type SchedulerScheduledEventQuestionsAndAnswer struct {
 	Question string   `json:"question"` // required
 	Position int      `json:"position"` // required
 	Answer   []string `json:"answer"`   // required
 }
 
-// SchedulerSalesforceID is an object shared by 2 events:
-// "scheduler.scheduled_event_canceled" and "scheduler.scheduled_event_created"
-// (at object.tracking.salesforce_ids[] in
-// "scheduler.scheduled_event_canceled").
-type SchedulerSalesforceID struct {
+// SchedulerScheduledEventSalesforceID is an element of the "salesforce_ids"
+// array in the payloads of scheduler.scheduled_event_canceled and
+// scheduler.scheduled_event_created (at object.tracking.salesforce_ids[]).
+type SchedulerScheduledEventSalesforceID struct {
 	Property string `json:"property,omitempty"`
 }
 
-// SchedulerScheduledEvent is an object shared by 2 events:
-// "scheduler.scheduled_event_canceled" and "scheduler.scheduled_event_created"
-// (at object.scheduled_event in "scheduler.scheduled_event_canceled").
-type SchedulerScheduledEvent struct {
-	EventID          string                    `json:"event_id,omitempty"`
-	Attendees        []SchedulerAttendee       `json:"attendees,omitempty"`
-	InviteeCounters  SchedulerInviteeCounters  `json:"invitee_counters,omitempty"`
-	EndDateTime      DateTime                  `json:"end_date_time,omitempty"`
-	Guests           []string                  `json:"guests,omitempty"`
-	LocationKind     string                    `json:"location_kind,omitempty"` // one of "custom", "in-person_meeting", "outbound_call", "inbound_call", "invitee_specified", "zoom", "google_meet", "microsoft_teams"
-	Location         SchedulerLocation         `json:"location,omitempty"`
-	ExternalLocation SchedulerExternalLocation `json:"external_location,omitempty"`
-	StartDateTime    DateTime                  `json:"start_date_time,omitempty"`
-	Status           string                    `json:"status,omitempty"` // one of "confirmed", "cancelled"
-	Summary          string                    `json:"summary,omitempty"`
-	Updated          string                    `json:"updated,omitempty"`
-	Created          string                    `json:"created,omitempty"`
-	MeetingNotes     string                    `json:"meeting_notes,omitempty"`
+// SchedulerScheduledEventStatus is the value of the "status" member in the
+// payloads of scheduler.scheduled_event_canceled and
+// scheduler.scheduled_event_created (at object.scheduled_event). Zoom's schema
+// lists the values below; a value it does not list still decodes, as it is.
+type SchedulerScheduledEventStatus string
+
+// The values of SchedulerScheduledEventStatus that Zoom's schema lists.
+const (
+	SchedulerScheduledEventStatusConfirmed SchedulerScheduledEventStatus = "confirmed"
+	SchedulerScheduledEventStatusCancelled SchedulerScheduledEventStatus = "cancelled"
+)
+
+// String returns the value as Zoom sent it.
+func (v SchedulerScheduledEventStatus) String() string { return string(v) }
+
+// SchedulerScheduledEventTracking is the "tracking" object in the payloads of
+// scheduler.scheduled_event_canceled and scheduler.scheduled_event_created (at
+// object.tracking).
+type SchedulerScheduledEventTracking struct {
+	UTMSource     string                                `json:"utm_source,omitempty"`
+	UTMMedium     string                                `json:"utm_medium,omitempty"`
+	UTMCampaign   string                                `json:"utm_campaign,omitempty"`
+	UTMContent    string                                `json:"utm_content,omitempty"`
+	UTMTerm       string                                `json:"utm_term,omitempty"`
+	SalesforceIDs []SchedulerScheduledEventSalesforceID `json:"salesforce_ids,omitempty"`
 }
 
-// SchedulerScheduledEventCreatedObject is the object at object in the
-// "scheduler.scheduled_event_created" event.
-type SchedulerScheduledEventCreatedObject struct {
-	InviteeEmail        string                        `json:"invitee_email,omitempty"`
-	InviteeFirstName    string                        `json:"invitee_first_name,omitempty"`
-	InviteeLastName     string                        `json:"invitee_last_name,omitempty"`
-	ManageURL           string                        `json:"manage_url,omitempty"`
-	TimeZone            string                        `json:"time_zone,omitempty"`
-	QuestionsAndAnswers []SchedulerQuestionsAndAnswer `json:"questions_and_answers,omitempty"`
-	ScheduledEvent      SchedulerScheduledEvent       `json:"scheduled_event,omitempty"`
-	Tracking            SchedulerTracking             `json:"tracking,omitempty"`
-	Rescheduled         bool                          `json:"rescheduled,omitempty"`
-	Created             string                        `json:"created,omitempty"`
-	TextPhoneNumber     string                        `json:"text_phone_number,omitempty"`
-}
-
-// SchedulerTracking is an object shared by 2 events:
-// "scheduler.scheduled_event_canceled" and "scheduler.scheduled_event_created"
-// (at object.tracking in "scheduler.scheduled_event_canceled").
-type SchedulerTracking struct {
-	UTMSource     string                  `json:"utm_source,omitempty"`
-	UTMMedium     string                  `json:"utm_medium,omitempty"`
-	UTMCampaign   string                  `json:"utm_campaign,omitempty"`
-	UTMContent    string                  `json:"utm_content,omitempty"`
-	UTMTerm       string                  `json:"utm_term,omitempty"`
-	SalesforceIDs []SchedulerSalesforceID `json:"salesforce_ids,omitempty"`
-}
-
-// SchedulerZoomMeetingData is an object shared by 2 events:
-// "scheduler.scheduled_event_canceled" and "scheduler.scheduled_event_created"
-// (at object.scheduled_event.location.zoom_meeting_data in
-// "scheduler.scheduled_event_canceled").
-type SchedulerZoomMeetingData struct {
+// SchedulerScheduledEventZoomMeetingData is the "zoom_meeting_data" object in
+// the payloads of scheduler.scheduled_event_canceled and
+// scheduler.scheduled_event_created (at
+// object.scheduled_event.location.zoom_meeting_data).
+type SchedulerScheduledEventZoomMeetingData struct {
 	ZoomMeetingID         string `json:"zoom_meeting_id,omitempty"`
 	ZoomMeetingPasscode   string `json:"zoom_meeting_passcode,omitempty"`
 	ZoomPersonalMeetingID string `json:"zoom_personal_meeting_id,omitempty"`
 }
+
+// SchedulerScheduledEventZoomMeetingStatus is the value of the
+// "zoom_meeting_status" member in the payloads of
+// scheduler.scheduled_event_canceled and scheduler.scheduled_event_created (at
+// object.scheduled_event.location). Zoom's schema lists the values below; a
+// value it does not list still decodes, as it is.
+type SchedulerScheduledEventZoomMeetingStatus string
+
+// The values of SchedulerScheduledEventZoomMeetingStatus that Zoom's schema lists.
+const (
+	SchedulerScheduledEventZoomMeetingStatusScheduled SchedulerScheduledEventZoomMeetingStatus = "scheduled"
+	SchedulerScheduledEventZoomMeetingStatusFailed    SchedulerScheduledEventZoomMeetingStatus = "failed"
+)
+
+// String returns the value as Zoom sent it.
+func (v SchedulerScheduledEventZoomMeetingStatus) String() string { return string(v) }

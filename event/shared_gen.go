@@ -4,40 +4,39 @@ package event
 
 import "encoding/json"
 
-// Nested objects found in the payloads of more than one product.
+// Types found in the payloads of more than one product.
 
-// AccountAllowUsersToAddContacts is an object shared by 2 events:
-// "account.settings_updated" and "group.settings_updated" (at
-// object.settings.chat.allow_users_to_add_contacts in
-// "account.settings_updated").
-type AccountAllowUsersToAddContacts struct {
-	Enable             bool   `json:"enable,omitempty"`
-	SelectedOption     int    `json:"selected_option,omitempty"` // one of 1, 2, 3, 4
-	UserEmailAddresses string `json:"user_email_addresses,omitempty"`
+// ChatType is the value of the "type" member in the payloads of
+// chat_message.deleted, chat_message.replied, chat_message.sent and 6 more
+// events (at object). Zoom's schema lists the values below; a value it does not
+// list still decodes, as it is.
+type ChatType string
+
+// The values of ChatType that Zoom's schema lists.
+const (
+	ChatTypeToContact ChatType = "to_contact"
+	ChatTypeToChannel ChatType = "to_channel"
+)
+
+// String returns the value as Zoom sent it.
+func (v ChatType) String() string { return string(v) }
+
+// CustomLiveStreamingSettings is the "custom_live_streaming_settings" object in
+// the payloads of meeting.live_streaming_started,
+// meeting.live_streaming_stopped, session.live_streaming_started and 1 more
+// events (at object.live_streaming.custom_live_streaming_settings).
+type CustomLiveStreamingSettings struct {
+	StreamURL  string `json:"stream_url"` // required
+	StreamKey  string `json:"stream_key"` // required
+	PageURL    string `json:"page_url"`   // required
+	Resolution string `json:"resolution,omitempty"`
 }
 
-// AccountAlwaysDisplayZoomMeetingAsTopic is an object shared by 2 events:
-// "account.settings_updated" and "group.settings_updated" (at
-// object.settings.schedule_meeting.always_display_zoom_meeting_as_topic in
-// "account.settings_updated").
-type AccountAlwaysDisplayZoomMeetingAsTopic struct {
-	Enable                           bool `json:"enable,omitempty"`
-	DisplayTopicForScheduledMeetings bool `json:"display_topic_for_scheduled_meetings,omitempty"`
-}
-
-// AccountAlwaysDisplayZoomWebinarAsTopic is an object shared by 2 events:
-// "account.settings_updated" and "group.settings_updated" (at
-// object.settings.schedule_meeting.always_display_zoom_webinar_as_topic in
-// "account.settings_updated").
-type AccountAlwaysDisplayZoomWebinarAsTopic struct {
-	Enable                           bool `json:"enable,omitempty"`
-	DisplayTopicForScheduledWebinars bool `json:"display_topic_for_scheduled_webinars,omitempty"`
-}
-
-// AccountAudioConferencing is an object shared by 2 events:
-// "account.lock_settings_updated" and "group.lock_settings_updated" (at
-// object.settings.audio_conferencing in "account.lock_settings_updated").
-type AccountAudioConferencing struct {
+// LockSettingsUpdatedAudioConferencing is the "audio_conferencing" object in
+// the payloads of account.lock_settings_updated and group.lock_settings_updated
+// (at object.settings.audio_conferencing in account.lock_settings_updated, and
+// elsewhere).
+type LockSettingsUpdatedAudioConferencing struct {
 	TollFreeAndFeeBasedTollCall bool `json:"toll_free_and_fee_based_toll_call,omitempty"`
 	TollCall                    bool `json:"toll_call,omitempty"`
 	CallMeAndInviteByPhone      bool `json:"call_me_and_invite_by_phone,omitempty"`
@@ -45,38 +44,167 @@ type AccountAudioConferencing struct {
 	ParticipantPhoneMasking     bool `json:"participant_phone_masking,omitempty"`
 }
 
-// AccountCallMeAndInviteByPhone is an object shared by 2 events:
-// "account.settings_updated" and "group.settings_updated" (at
-// object.settings.audio_conferencing.call_me_and_invite_by_phone in
-// "account.settings_updated").
-type AccountCallMeAndInviteByPhone struct {
-	Enable                      bool                    `json:"enable,omitempty"`
-	RequirePress1ForCallMe      string                  `json:"require_press_1_for_call_me,omitempty"` // one of "auto", "always", "never"
-	CallOutCountries            AccountCallOutCountries `json:"call_out_countries,omitempty"`
-	AllowWebinarAttendeesCallMe bool                    `json:"allow_webinar_attendees_call_me,omitempty"`
+// LockSettingsUpdatedEmailNotification is the "email_notification" object in
+// the payloads of account.lock_settings_updated and group.lock_settings_updated
+// (at object.settings.email_notification in account.lock_settings_updated, and
+// elsewhere).
+type LockSettingsUpdatedEmailNotification struct {
+	AlternativeHostReminder         bool `json:"alternative_host_reminder,omitempty"`
+	CancelMeetingReminder           bool `json:"cancel_meeting_reminder,omitempty"`
+	CloudRecordingAvailableReminder bool `json:"cloud_recording_available_reminder,omitempty"`
+	JBHReminder                     bool `json:"jbh_reminder,omitempty"`
+	ScheduleForReminder             bool `json:"schedule_for_reminder,omitempty"`
 }
 
-// AccountCallOutCountries is an object shared by 3 events:
-// "account.settings_updated", "group.settings_updated" and
-// "user.settings_updated" (at
+// LockSettingsUpdatedTelephony is the "telephony" object in the payloads of
+// account.lock_settings_updated and group.lock_settings_updated (at
+// object.settings.telephony in account.lock_settings_updated, and elsewhere).
+type LockSettingsUpdatedTelephony struct {
+	TelephonyRegions bool `json:"telephony_regions,omitempty"`
+	ThirdPartyAudio  bool `json:"third_party_audio,omitempty"`
+}
+
+// Object is the "object" object in the payloads of group.created,
+// group.deleted, group.updated and 3 more events (at object in group.created,
+// and elsewhere).
+type Object struct {
+	ID   ID     `json:"id"`   // required
+	Name string `json:"name"` // required
+}
+
+// PeeringNumberCNAMUpdatedObject is the "object" object in the payloads of
+// number_management.peering_number_cnam_updated and
+// phone.peering_number_cnam_updated (at object).
+type PeeringNumberCNAMUpdatedObject struct {
+	CNAM         string            `json:"cnam,omitempty"`
+	CarrierCode  int               `json:"carrier_code"`  // required
+	PhoneNumbers []json.RawMessage `json:"phone_numbers"` // required
+}
+
+// PeeringNumberEmergencyAddressUpdatedObject is the "object" object in the
+// payloads of number_management.peering_number_emergency_address_updated and
+// phone.peering_number_emergency_address_updated (at object).
+type PeeringNumberEmergencyAddressUpdatedObject struct {
+	EmergencyAddress PeeringNumberUpdatedEmergencyAddress `json:"emergency_address"`
+	CarrierCode      int                                  `json:"carrier_code"`  // required
+	PhoneNumbers     []json.RawMessage                    `json:"phone_numbers"` // required
+}
+
+// PeeringNumberUpdatedEmergencyAddress is the "emergency_address" object in the
+// payloads of number_management.peering_number_emergency_address_updated and
+// phone.peering_number_emergency_address_updated (at object.emergency_address).
+type PeeringNumberUpdatedEmergencyAddress struct {
+	Country      string `json:"country,omitempty"`
+	AddressLine1 string `json:"address_line1"` // required
+	AddressLine2 string `json:"address_line2,omitempty"`
+	City         string `json:"city,omitempty"`
+	Zip          string `json:"zip,omitempty"`
+	StateCode    string `json:"state_code,omitempty"`
+}
+
+// RecordingFileExtension is the value of the "file_extension" member in the
+// payloads of recording.completed, recording.deleted, recording.recovered and 3
+// more events (at object.recording_files[] in recording.completed, and
+// elsewhere). Zoom's schema lists the values below; a value it does not list
+// still decodes, as it is.
+type RecordingFileExtension string
+
+// The values of RecordingFileExtension that Zoom's schema lists.
+const (
+	RecordingFileExtensionMp4  RecordingFileExtension = "MP4"
+	RecordingFileExtensionM4A  RecordingFileExtension = "M4A"
+	RecordingFileExtensionTxt  RecordingFileExtension = "TXT"
+	RecordingFileExtensionVtt  RecordingFileExtension = "VTT"
+	RecordingFileExtensionCsv  RecordingFileExtension = "CSV"
+	RecordingFileExtensionJSON RecordingFileExtension = "JSON"
+	RecordingFileExtensionJpg  RecordingFileExtension = "JPG"
+)
+
+// String returns the value as Zoom sent it.
+func (v RecordingFileExtension) String() string { return string(v) }
+
+// RoomSystemCalloutParticipant is the "participant" object in the payloads of
+// meeting.participant_room_system_callout_accepted,
+// meeting.participant_room_system_callout_failed,
+// meeting.participant_room_system_callout_missed and 7 more events (at
+// object.participant).
+type RoomSystemCalloutParticipant struct {
+	CallType string `json:"call_type"` // required
+	DeviceIP string `json:"device_ip"` // required
+}
+
+// SSOBypassUser is an element of the "sso_bypass_users" array in the payloads
+// of account.settings_updated, group.admin_added, group.admin_deleted and 2
+// more events (at object.settings.security.signin_with_sso.sso_bypass_users[]
+// in account.settings_updated, and elsewhere).
+type SSOBypassUser struct {
+	ID    ID     `json:"id,omitempty"`
+	Email string `json:"email,omitempty"`
+}
+
+// SettingsUpdatedAllowUsersToAddContacts is the "allow_users_to_add_contacts"
+// object in the payloads of account.settings_updated and group.settings_updated
+// (at object.settings.chat.allow_users_to_add_contacts in
+// account.settings_updated, and elsewhere).
+type SettingsUpdatedAllowUsersToAddContacts struct {
+	Enable             bool   `json:"enable,omitempty"`
+	SelectedOption     int    `json:"selected_option,omitempty"` // one of 1, 2, 3, 4
+	UserEmailAddresses string `json:"user_email_addresses,omitempty"`
+}
+
+// SettingsUpdatedAlwaysDisplayZoomMeetingAsTopic is the
+// "always_display_zoom_meeting_as_topic" object in the payloads of
+// account.settings_updated and group.settings_updated (at
+// object.settings.schedule_meeting.always_display_zoom_meeting_as_topic in
+// account.settings_updated, and elsewhere).
+type SettingsUpdatedAlwaysDisplayZoomMeetingAsTopic struct {
+	Enable                           bool `json:"enable,omitempty"`
+	DisplayTopicForScheduledMeetings bool `json:"display_topic_for_scheduled_meetings,omitempty"`
+}
+
+// SettingsUpdatedAlwaysDisplayZoomWebinarAsTopic is the
+// "always_display_zoom_webinar_as_topic" object in the payloads of
+// account.settings_updated and group.settings_updated (at
+// object.settings.schedule_meeting.always_display_zoom_webinar_as_topic in
+// account.settings_updated, and elsewhere).
+type SettingsUpdatedAlwaysDisplayZoomWebinarAsTopic struct {
+	Enable                           bool `json:"enable,omitempty"`
+	DisplayTopicForScheduledWebinars bool `json:"display_topic_for_scheduled_webinars,omitempty"`
+}
+
+// SettingsUpdatedCallMeAndInviteByPhone is the "call_me_and_invite_by_phone"
+// object in the payloads of account.settings_updated and group.settings_updated
+// (at object.settings.audio_conferencing.call_me_and_invite_by_phone in
+// account.settings_updated, and elsewhere).
+type SettingsUpdatedCallMeAndInviteByPhone struct {
+	Enable                      bool                                  `json:"enable,omitempty"`
+	RequirePress1ForCallMe      SettingsUpdatedRequirePress1ForCallMe `json:"require_press_1_for_call_me,omitempty"`
+	CallOutCountries            SettingsUpdatedCallOutCountries       `json:"call_out_countries"`
+	AllowWebinarAttendeesCallMe bool                                  `json:"allow_webinar_attendees_call_me,omitempty"`
+}
+
+// SettingsUpdatedCallOutCountries is the "call_out_countries" object in the
+// payloads of account.settings_updated, group.settings_updated and
+// user.settings_updated (at
 // object.settings.audio_conferencing.call_me_and_invite_by_phone.call_out_countries
-// in "account.settings_updated").
-type AccountCallOutCountries struct {
-	SelectedCountries []AccountSelectedCountry `json:"selected_countries,omitempty"`
+// in account.settings_updated, and elsewhere).
+type SettingsUpdatedCallOutCountries struct {
+	SelectedCountries []SettingsUpdatedSelectedCountry `json:"selected_countries,omitempty"`
 }
 
-// AccountChatEmojis is an object shared by 2 events: "account.settings_updated"
-// and "group.settings_updated" (at object.settings.chat.chat_emojis in
-// "account.settings_updated").
-type AccountChatEmojis struct {
-	Enable       bool   `json:"enable,omitempty"`
-	EmojisOption string `json:"emojis_option,omitempty"` // one of "all", "selected"
+// SettingsUpdatedChatEmojis is the "chat_emojis" object in the payloads of
+// account.settings_updated and group.settings_updated (at
+// object.settings.chat.chat_emojis in account.settings_updated, and elsewhere).
+type SettingsUpdatedChatEmojis struct {
+	Enable       bool                        `json:"enable,omitempty"`
+	EmojisOption SettingsUpdatedEmojisOption `json:"emojis_option,omitempty"`
 }
 
-// AccountClosedCaptioning is an object shared by 2 events:
-// "account.settings_updated" and "user.settings_updated" (at
-// object.settings.in_meeting.closed_captioning in "account.settings_updated").
-type AccountClosedCaptioning struct {
+// SettingsUpdatedClosedCaptioning is the "closed_captioning" object in the
+// payloads of account.settings_updated and user.settings_updated (at
+// object.settings.in_meeting.closed_captioning in account.settings_updated, and
+// elsewhere).
+type SettingsUpdatedClosedCaptioning struct {
 	Enable                      bool `json:"enable,omitempty"`
 	ThirdPartyCaptioningService bool `json:"third_party_captioning_service,omitempty"`
 	AutoTranscribing            bool `json:"auto_transcribing,omitempty"`
@@ -84,32 +212,72 @@ type AccountClosedCaptioning struct {
 	SaveCaption                 bool `json:"save_caption,omitempty"`
 }
 
-// AccountEmailNotification is an object shared by 2 events:
-// "account.lock_settings_updated" and "group.lock_settings_updated" (at
-// object.settings.email_notification in "account.lock_settings_updated").
-type AccountEmailNotification struct {
-	AlternativeHostReminder         bool `json:"alternative_host_reminder,omitempty"`
-	CancelMeetingReminder           bool `json:"cancel_meeting_reminder,omitempty"`
-	CloudRecordingAvailableReminder bool `json:"cloud_recording_available_reminder,omitempty"`
-	JbhReminder                     bool `json:"jbh_reminder,omitempty"`
-	ScheduleForReminder             bool `json:"schedule_for_reminder,omitempty"`
-}
+// SettingsUpdatedEmojisOption is the value of the "emojis_option" member in the
+// payloads of account.settings_updated and group.settings_updated (at
+// object.settings.chat.chat_emojis in account.settings_updated, and elsewhere).
+// Zoom's schema lists the values below; a value it does not list still decodes,
+// as it is.
+type SettingsUpdatedEmojisOption string
 
-// AccountIPAddressAccessControl is an object shared by 3 events:
-// "account.settings_updated", "group.settings_updated" and
-// "user.settings_updated" (at
+// The values of SettingsUpdatedEmojisOption that Zoom's schema lists.
+const (
+	SettingsUpdatedEmojisOptionAll      SettingsUpdatedEmojisOption = "all"
+	SettingsUpdatedEmojisOptionSelected SettingsUpdatedEmojisOption = "selected"
+)
+
+// String returns the value as Zoom sent it.
+func (v SettingsUpdatedEmojisOption) String() string { return string(v) }
+
+// SettingsUpdatedEncryptionType is the value of the "encryption_type" member in
+// the payloads of account.settings_updated, group.lock_settings_updated,
+// group.settings_updated and 1 more events (at object.settings.meeting_security
+// in account.settings_updated, and elsewhere). Zoom's schema lists the values
+// below; a value it does not list still decodes, as it is.
+type SettingsUpdatedEncryptionType string
+
+// The values of SettingsUpdatedEncryptionType that Zoom's schema lists.
+const (
+	SettingsUpdatedEncryptionTypeEnhancedEncryption SettingsUpdatedEncryptionType = "enhanced_encryption"
+	SettingsUpdatedEncryptionTypeE2EE               SettingsUpdatedEncryptionType = "e2ee"
+)
+
+// String returns the value as Zoom sent it.
+func (v SettingsUpdatedEncryptionType) String() string { return string(v) }
+
+// SettingsUpdatedIPAddressAccessControl is the "ip_address_access_control"
+// object in the payloads of account.settings_updated, group.settings_updated
+// and user.settings_updated (at
 // object.settings.recording.ip_address_access_control in
-// "account.settings_updated").
-type AccountIPAddressAccessControl struct {
+// account.settings_updated, and elsewhere).
+type SettingsUpdatedIPAddressAccessControl struct {
 	Enable              bool   `json:"enable,omitempty"`
 	IPAddressesOrRanges string `json:"ip_addresses_or_ranges,omitempty"`
 }
 
-// AccountMeetingPasswordRequirement is an object shared by 2 events:
-// "account.settings_updated" and "user.settings_updated" (at
+// SettingsUpdatedMaskingType is the value of the "masking_type" member in the
+// payloads of account.settings_updated, group.settings_updated and
+// user.settings_updated (at
+// object.settings.audio_conferencing.participant_phone_masking in
+// account.settings_updated, and elsewhere). Zoom's schema lists the values
+// below; a value it does not list still decodes, as it is.
+type SettingsUpdatedMaskingType string
+
+// The values of SettingsUpdatedMaskingType that Zoom's schema lists.
+const (
+	SettingsUpdatedMaskingTypeMaskDefault     SettingsUpdatedMaskingType = "mask_default"
+	SettingsUpdatedMaskingTypeMaskFirst5      SettingsUpdatedMaskingType = "mask_first_5"
+	SettingsUpdatedMaskingTypeMaskExceptLast4 SettingsUpdatedMaskingType = "mask_except_last_4"
+)
+
+// String returns the value as Zoom sent it.
+func (v SettingsUpdatedMaskingType) String() string { return string(v) }
+
+// SettingsUpdatedMeetingPasswordRequirement is the
+// "meeting_password_requirement" object in the payloads of
+// account.settings_updated and user.settings_updated (at
 // object.settings.meeting_security.meeting_password_requirement in
-// "account.settings_updated").
-type AccountMeetingPasswordRequirement struct {
+// account.settings_updated, and elsewhere).
+type SettingsUpdatedMeetingPasswordRequirement struct {
 	Length                      int  `json:"length,omitempty"`
 	HaveLetter                  bool `json:"have_letter,omitempty"`
 	HaveNumber                  bool `json:"have_number,omitempty"`
@@ -120,58 +288,93 @@ type AccountMeetingPasswordRequirement struct {
 	WeakEnhanceDetection        bool `json:"weak_enhance_detection,omitempty"`
 }
 
-// AccountNumber is an object shared by 2 events: "account.settings_updated" and
-// "group.settings_updated" (at
+// SettingsUpdatedMeetingReactionsEmojis is the value of the
+// "meeting_reactions_emojis" member in the payloads of
+// account.settings_updated, group.settings_updated and user.settings_updated
+// (at object.settings.in_meeting in account.settings_updated, and elsewhere).
+// Zoom's schema lists the values below; a value it does not list still decodes,
+// as it is.
+type SettingsUpdatedMeetingReactionsEmojis string
+
+// The values of SettingsUpdatedMeetingReactionsEmojis that Zoom's schema lists.
+const (
+	SettingsUpdatedMeetingReactionsEmojisAll      SettingsUpdatedMeetingReactionsEmojis = "all"
+	SettingsUpdatedMeetingReactionsEmojisSelected SettingsUpdatedMeetingReactionsEmojis = "selected"
+)
+
+// String returns the value as Zoom sent it.
+func (v SettingsUpdatedMeetingReactionsEmojis) String() string { return string(v) }
+
+// SettingsUpdatedNumber is an element of the "numbers" array in the payloads of
+// account.settings_updated and group.settings_updated (at
 // object.settings.audio_conferencing.toll_call.numbers[] in
-// "account.settings_updated").
-type AccountNumber struct {
+// account.settings_updated, and elsewhere).
+type SettingsUpdatedNumber struct {
 	Code          string `json:"code,omitempty"`
 	CountryCode   string `json:"country_code,omitempty"`
 	CountryName   string `json:"country_name,omitempty"`
-	DisplayNumber string `json:"display_number,omitempty"`
-	Number        string `json:"number,omitempty"`
+	DisplayNumber ID     `json:"display_number,omitempty"`
+	Number        ID     `json:"number,omitempty"`
 }
 
-// AccountParticipantPhoneMasking is an object shared by 3 events:
-// "account.settings_updated", "group.settings_updated" and
-// "user.settings_updated" (at
+// SettingsUpdatedParticipantPhoneMasking is the "participant_phone_masking"
+// object in the payloads of account.settings_updated, group.settings_updated
+// and user.settings_updated (at
 // object.settings.audio_conferencing.participant_phone_masking in
-// "account.settings_updated").
-type AccountParticipantPhoneMasking struct {
-	Enable      bool   `json:"enable,omitempty"`
-	MaskingType string `json:"masking_type,omitempty"` // one of "mask_default", "mask_first_5", "mask_except_last_4"
+// account.settings_updated, and elsewhere).
+type SettingsUpdatedParticipantPhoneMasking struct {
+	Enable      bool                       `json:"enable,omitempty"`
+	MaskingType SettingsUpdatedMaskingType `json:"masking_type,omitempty"`
 }
 
-// AccountPolicy is an object shared by 2 events: "account.settings_updated" and
-// "group.settings_updated" (at
+// SettingsUpdatedParticipantsShareSimultaneously is the value of the
+// "participants_share_simultaneously" member in the payloads of
+// account.settings_updated, group.settings_updated and user.settings_updated
+// (at object.settings.in_meeting in account.settings_updated, and elsewhere).
+// Zoom's schema lists the values below; a value it does not list still decodes,
+// as it is.
+type SettingsUpdatedParticipantsShareSimultaneously string
+
+// The values of SettingsUpdatedParticipantsShareSimultaneously that Zoom's schema lists.
+const (
+	SettingsUpdatedParticipantsShareSimultaneouslyMultiple SettingsUpdatedParticipantsShareSimultaneously = "multiple"
+	SettingsUpdatedParticipantsShareSimultaneouslyOne      SettingsUpdatedParticipantsShareSimultaneously = "one"
+)
+
+// String returns the value as Zoom sent it.
+func (v SettingsUpdatedParticipantsShareSimultaneously) String() string { return string(v) }
+
+// SettingsUpdatedPolicy is an element of the "policies" array in the payloads
+// of account.settings_updated and group.settings_updated (at
 // object.settings.chat.chat_etiquette_tool.policies[] in
-// "account.settings_updated").
-type AccountPolicy struct {
-	Description       string   `json:"description,omitempty"`
-	ID                ID       `json:"id,omitempty"`
-	IsLocked          bool     `json:"is_locked,omitempty"`
-	Keywords          []string `json:"keywords,omitempty"`
-	Name              string   `json:"name,omitempty"`
-	RegularExpression string   `json:"regular_expression,omitempty"`
-	Status            string   `json:"status,omitempty"`         // one of "activated", "deactivated"
-	TriggerAction     int      `json:"trigger_action,omitempty"` // one of 1, 2
+// account.settings_updated, and elsewhere).
+type SettingsUpdatedPolicy struct {
+	Description       string                `json:"description,omitempty"`
+	ID                ID                    `json:"id,omitempty"`
+	IsLocked          bool                  `json:"is_locked,omitempty"`
+	Keywords          []string              `json:"keywords,omitempty"`
+	Name              string                `json:"name,omitempty"`
+	RegularExpression string                `json:"regular_expression,omitempty"`
+	Status            SettingsUpdatedStatus `json:"status,omitempty"`
+	TriggerAction     int                   `json:"trigger_action,omitempty"` // one of 1, 2
 }
 
-// AccountRecordFilesSeparately is an object shared by 3 events:
-// "account.settings_updated", "group.settings_updated" and
-// "user.settings_updated" (at object.settings.recording.record_files_separately
-// in "account.settings_updated").
-type AccountRecordFilesSeparately struct {
+// SettingsUpdatedRecordFilesSeparately is the "record_files_separately" object
+// in the payloads of account.settings_updated, group.settings_updated and
+// user.settings_updated (at object.settings.recording.record_files_separately
+// in account.settings_updated, and elsewhere).
+type SettingsUpdatedRecordFilesSeparately struct {
 	ActiveSpeaker bool `json:"active_speaker,omitempty"`
 	GalleryView   bool `json:"gallery_view,omitempty"`
 	SharedScreen  bool `json:"shared_screen,omitempty"`
 }
 
-// AccountRecordingPasswordRequirement is an object shared by 2 events:
-// "account.settings_updated" and "user.settings_updated" (at
+// SettingsUpdatedRecordingPasswordRequirement is the
+// "recording_password_requirement" object in the payloads of
+// account.settings_updated and user.settings_updated (at
 // object.settings.recording.recording_password_requirement in
-// "account.settings_updated").
-type AccountRecordingPasswordRequirement struct {
+// account.settings_updated, and elsewhere).
+type SettingsUpdatedRecordingPasswordRequirement struct {
 	Length               int  `json:"length,omitempty"`
 	HaveLetter           bool `json:"have_letter,omitempty"`
 	HaveNumber           bool `json:"have_number,omitempty"`
@@ -179,84 +382,113 @@ type AccountRecordingPasswordRequirement struct {
 	OnlyAllowNumeric     bool `json:"only_allow_numeric,omitempty"`
 }
 
-// AccountSSOBypassUser is an object shared by 5 events:
-// "account.settings_updated", "group.admin_added", "group.admin_deleted" and 2
-// more (at object.settings.security.signin_with_sso.sso_bypass_users[] in
-// "account.settings_updated").
-type AccountSSOBypassUser struct {
-	ID    ID     `json:"id,omitempty"`
-	Email string `json:"email,omitempty"`
-}
+// SettingsUpdatedRequirePasswordForPMIMeetings is the value of the
+// "require_password_for_pmi_meetings" member in the payloads of
+// account.settings_updated and user.settings_updated (at
+// object.settings.schedule_meeting in account.settings_updated, and elsewhere).
+// Zoom's schema lists the values below; a value it does not list still decodes,
+// as it is.
+type SettingsUpdatedRequirePasswordForPMIMeetings string
 
-// AccountSelectedCountry is an object shared by 3 events:
-// "account.settings_updated", "group.settings_updated" and
-// "user.settings_updated" (at
+// The values of SettingsUpdatedRequirePasswordForPMIMeetings that Zoom's schema lists.
+const (
+	SettingsUpdatedRequirePasswordForPMIMeetingsJBHOnly SettingsUpdatedRequirePasswordForPMIMeetings = "jbh_only"
+	SettingsUpdatedRequirePasswordForPMIMeetingsAll     SettingsUpdatedRequirePasswordForPMIMeetings = "all"
+	SettingsUpdatedRequirePasswordForPMIMeetingsNone    SettingsUpdatedRequirePasswordForPMIMeetings = "none"
+)
+
+// String returns the value as Zoom sent it.
+func (v SettingsUpdatedRequirePasswordForPMIMeetings) String() string { return string(v) }
+
+// SettingsUpdatedRequirePress1ForCallMe is the value of the
+// "require_press_1_for_call_me" member in the payloads of
+// account.settings_updated and group.settings_updated (at
+// object.settings.audio_conferencing.call_me_and_invite_by_phone in
+// account.settings_updated, and elsewhere). Zoom's schema lists the values
+// below; a value it does not list still decodes, as it is.
+type SettingsUpdatedRequirePress1ForCallMe string
+
+// The values of SettingsUpdatedRequirePress1ForCallMe that Zoom's schema lists.
+const (
+	SettingsUpdatedRequirePress1ForCallMeAuto   SettingsUpdatedRequirePress1ForCallMe = "auto"
+	SettingsUpdatedRequirePress1ForCallMeAlways SettingsUpdatedRequirePress1ForCallMe = "always"
+	SettingsUpdatedRequirePress1ForCallMeNever  SettingsUpdatedRequirePress1ForCallMe = "never"
+)
+
+// String returns the value as Zoom sent it.
+func (v SettingsUpdatedRequirePress1ForCallMe) String() string { return string(v) }
+
+// SettingsUpdatedSelectedCountry is an element of the "selected_countries"
+// array in the payloads of account.settings_updated, group.settings_updated and
+// user.settings_updated (at
 // object.settings.audio_conferencing.call_me_and_invite_by_phone.call_out_countries.selected_countries[]
-// in "account.settings_updated").
-type AccountSelectedCountry struct {
+// in account.settings_updated, and elsewhere).
+type SettingsUpdatedSelectedCountry struct {
 	Code string `json:"code,omitempty"`
 	Name string `json:"name,omitempty"`
 }
 
-// AccountSignLanguageInterpretation is an object shared by 3 events:
-// "account.settings_updated", "group.settings_updated" and
-// "user.settings_updated" (at
-// object.settings.in_meeting.sign_language_interpretation in
-// "account.settings_updated").
-type AccountSignLanguageInterpretation struct {
+// SettingsUpdatedSignLanguageInterpretation is the
+// "sign_language_interpretation" object in the payloads of
+// account.settings_updated, group.settings_updated and user.settings_updated
+// (at object.settings.in_meeting.sign_language_interpretation in
+// account.settings_updated, and elsewhere).
+type SettingsUpdatedSignLanguageInterpretation struct {
 	Enable                                    bool     `json:"enable,omitempty"`
 	EnableSignLanguageInterpretationByDefault bool     `json:"enable_sign_language_interpretation_by_default,omitempty"`
 	Languages                                 []string `json:"languages,omitempty"` // one of "American", "Chinese", "French", "German", "Japanese", "Russian", "Brazilian", "Spanish", ... (10 values)
 	CustomLanguages                           []string `json:"custom_languages,omitempty"`
 }
 
-// AccountSmartRecording is an object shared by 2 events:
-// "account.settings_updated" and "group.settings_updated" (at
-// object.settings.recording.smart_recording in "account.settings_updated").
-type AccountSmartRecording struct {
+// SettingsUpdatedSmartRecording is the "smart_recording" object in the payloads
+// of account.settings_updated and group.settings_updated (at
+// object.settings.recording.smart_recording in account.settings_updated, and
+// elsewhere).
+type SettingsUpdatedSmartRecording struct {
 	CreateRecordingHighlights bool `json:"create_recording_highlights,omitempty"`
 	CreateSmartChapters       bool `json:"create_smart_chapters,omitempty"`
 	CreateNextSteps           bool `json:"create_next_steps,omitempty"`
 }
 
-// AccountTelephony is an object shared by 2 events:
-// "account.lock_settings_updated" and "group.lock_settings_updated" (at
-// object.settings.telephony in "account.lock_settings_updated").
-type AccountTelephony struct {
-	TelephonyRegions bool `json:"telephony_regions,omitempty"`
-	ThirdPartyAudio  bool `json:"third_party_audio,omitempty"`
-}
+// SettingsUpdatedStatus is the value of the "status" member in the payloads of
+// account.settings_updated and group.settings_updated (at
+// object.settings.chat.chat_etiquette_tool.policies[] in
+// account.settings_updated, and elsewhere). Zoom's schema lists the values
+// below; a value it does not list still decodes, as it is.
+type SettingsUpdatedStatus string
 
-// AccountTelephonyRegions is an object shared by 2 events:
-// "account.settings_updated" and "user.settings_updated" (at
-// object.settings.telephony.telephony_regions in "account.settings_updated").
-type AccountTelephonyRegions struct {
+// The values of SettingsUpdatedStatus that Zoom's schema lists.
+const (
+	SettingsUpdatedStatusActivated   SettingsUpdatedStatus = "activated"
+	SettingsUpdatedStatusDeactivated SettingsUpdatedStatus = "deactivated"
+)
+
+// String returns the value as Zoom sent it.
+func (v SettingsUpdatedStatus) String() string { return string(v) }
+
+// SettingsUpdatedTelephonyRegions is the "telephony_regions" object in the
+// payloads of account.settings_updated and user.settings_updated (at
+// object.settings.telephony.telephony_regions in account.settings_updated, and
+// elsewhere).
+type SettingsUpdatedTelephonyRegions struct {
 	AllowedValues   []string `json:"allowed_values,omitempty"`
 	SelectionValues string   `json:"selection_values,omitempty"`
 }
 
-// AccountTollCall is an object shared by 2 events: "account.settings_updated"
-// and "group.settings_updated" (at object.settings.audio_conferencing.toll_call
-// in "account.settings_updated").
-type AccountTollCall struct {
-	Enable  bool            `json:"enable,omitempty"`
-	Numbers []AccountNumber `json:"numbers,omitempty"`
+// SettingsUpdatedTollCall is the "toll_call" object in the payloads of
+// account.settings_updated and group.settings_updated (at
+// object.settings.audio_conferencing.toll_call in account.settings_updated, and
+// elsewhere).
+type SettingsUpdatedTollCall struct {
+	Enable  bool                    `json:"enable,omitempty"`
+	Numbers []SettingsUpdatedNumber `json:"numbers,omitempty"`
 }
 
-// AccountWaitingRoomSettings is an object shared by 2 events:
-// "account.settings_updated" and "user.settings_updated" (at
-// object.settings.meeting_security.waiting_room_settings in
-// "account.settings_updated").
-type AccountWaitingRoomSettings struct {
-	ParticipantsToPlaceInWaitingRoom            int    `json:"participants_to_place_in_waiting_room,omitempty"` // one of 0, 1, 2
-	WhitelistedDomainsForWaitingRoom            string `json:"whitelisted_domains_for_waiting_room,omitempty"`
-	UsersWhoCanAdmitParticipantsFromWaitingRoom int    `json:"users_who_can_admit_participants_from_waiting_room,omitempty"` // one of 0, 1
-}
-
-// AccountWebinarChat is an object shared by 2 events:
-// "account.settings_updated" and "user.settings_updated" (at
-// object.settings.in_meeting.webinar_chat in "account.settings_updated").
-type AccountWebinarChat struct {
+// SettingsUpdatedWebinarChat is the "webinar_chat" object in the payloads of
+// account.settings_updated and user.settings_updated (at
+// object.settings.in_meeting.webinar_chat in account.settings_updated, and
+// elsewhere).
+type SettingsUpdatedWebinarChat struct {
 	Enable                          bool `json:"enable,omitempty"`
 	AllowPanelistsChatWith          int  `json:"allow_panelists_chat_with,omitempty"`   // one of 1, 2
 	AllowAttendeesChatWith          int  `json:"allow_attendees_chat_with,omitempty"`   // one of 1, 2, 3
@@ -266,105 +498,149 @@ type AccountWebinarChat struct {
 	AllowAutoSaveLocalChatFile      bool `json:"allow_auto_save_local_chat_file,omitempty"`
 }
 
-// AccountWebinarLiveStreaming is an object shared by 2 events:
-// "account.settings_updated" and "user.settings_updated" (at
+// SettingsUpdatedWebinarLiveStreaming is the "webinar_live_streaming" object in
+// the payloads of account.settings_updated and user.settings_updated (at
 // object.settings.in_meeting.webinar_live_streaming in
-// "account.settings_updated").
-type AccountWebinarLiveStreaming struct {
+// account.settings_updated, and elsewhere).
+type SettingsUpdatedWebinarLiveStreaming struct {
 	Enable                    bool     `json:"enable,omitempty"`
 	LiveStreamingService      []string `json:"live_streaming_service,omitempty"` // one of "facebook", "workplace_by_facebook", "youtube", "custom_live_streaming_service"
 	CustomServiceInstructions string   `json:"custom_service_instructions,omitempty"`
 	LiveStreamingReminder     bool     `json:"live_streaming_reminder,omitempty"`
 }
 
-// AccountWebinarRegistrationOptions is an object shared by 2 events:
-// "account.settings_updated" and "group.settings_updated" (at
+// SettingsUpdatedWebinarRegistrationOptions is the
+// "webinar_registration_options" object in the payloads of
+// account.settings_updated and group.settings_updated (at
 // object.settings.other_options.webinar_registration_options in
-// "account.settings_updated").
-type AccountWebinarRegistrationOptions struct {
+// account.settings_updated, and elsewhere).
+type SettingsUpdatedWebinarRegistrationOptions struct {
 	AllowHostToEnableSocialShareButtons bool `json:"allow_host_to_enable_social_share_buttons,omitempty"`
 }
 
-// GroupObject is an object shared by 6 events: "group.created",
-// "group.deleted", "group.updated" and 3 more (at object in "group.created").
-type GroupObject struct {
-	ID   ID     `json:"id"`   // required
-	Name string `json:"name"` // required
-}
+// SettingsUpdatedWhoCanShareScreen is the value of the "who_can_share_screen"
+// member in the payloads of account.settings_updated, group.settings_updated
+// and user.settings_updated (at object.settings.in_meeting in
+// account.settings_updated, and elsewhere). Zoom's schema lists the values
+// below; a value it does not list still decodes, as it is.
+type SettingsUpdatedWhoCanShareScreen string
 
-// MeetingCustomLiveStreamingSettings is an object shared by 4 events:
-// "meeting.live_streaming_started", "meeting.live_streaming_stopped",
-// "session.live_streaming_started" and 1 more (at
-// object.live_streaming.custom_live_streaming_settings in
-// "meeting.live_streaming_started").
-type MeetingCustomLiveStreamingSettings struct {
-	StreamURL  string `json:"stream_url"` // required
-	StreamKey  string `json:"stream_key"` // required
-	PageURL    string `json:"page_url"`   // required
-	Resolution string `json:"resolution,omitempty"`
-}
+// The values of SettingsUpdatedWhoCanShareScreen that Zoom's schema lists.
+const (
+	SettingsUpdatedWhoCanShareScreenHost SettingsUpdatedWhoCanShareScreen = "host"
+	SettingsUpdatedWhoCanShareScreenAll  SettingsUpdatedWhoCanShareScreen = "all"
+)
 
-// MeetingParticipant is an object shared by 10 events:
-// "meeting.participant_room_system_callout_accepted",
-// "meeting.participant_room_system_callout_failed",
-// "meeting.participant_room_system_callout_missed" and 7 more (at
-// object.participant in "meeting.participant_room_system_callout_accepted").
-type MeetingParticipant struct {
-	CallType string `json:"call_type"` // required
-	DeviceIP string `json:"device_ip"` // required
-}
+// String returns the value as Zoom sent it.
+func (v SettingsUpdatedWhoCanShareScreen) String() string { return string(v) }
 
-// NumberManagementEmergencyAddress is an object shared by 2 events:
-// "number_management.peering_number_emergency_address_updated" and
-// "phone.peering_number_emergency_address_updated" (at object.emergency_address
-// in "number_management.peering_number_emergency_address_updated").
-type NumberManagementEmergencyAddress struct {
-	Country      string `json:"country,omitempty"`
-	AddressLine1 string `json:"address_line1"` // required
-	AddressLine2 string `json:"address_line2,omitempty"`
-	City         string `json:"city,omitempty"`
-	Zip          string `json:"zip,omitempty"`
-	StateCode    string `json:"state_code,omitempty"`
-}
+// SettingsUpdatedWhoCanShareScreenWhenSomeoneIsSharing is the value of the
+// "who_can_share_screen_when_someone_is_sharing" member in the payloads of
+// account.settings_updated, group.settings_updated and user.settings_updated
+// (at object.settings.in_meeting in account.settings_updated, and elsewhere).
+// Zoom's schema lists the values below; a value it does not list still decodes,
+// as it is.
+type SettingsUpdatedWhoCanShareScreenWhenSomeoneIsSharing string
 
-// NumberManagementObject is an object shared by 2 events:
-// "number_management.peering_number_cnam_updated" and
-// "phone.peering_number_cnam_updated" (at object in
-// "number_management.peering_number_cnam_updated").
-type NumberManagementObject struct {
-	Cnam         string            `json:"cnam,omitempty"`
-	CarrierCode  int               `json:"carrier_code"`  // required
-	PhoneNumbers []json.RawMessage `json:"phone_numbers"` // required
-}
+// The values of SettingsUpdatedWhoCanShareScreenWhenSomeoneIsSharing that Zoom's schema lists.
+const (
+	SettingsUpdatedWhoCanShareScreenWhenSomeoneIsSharingHost SettingsUpdatedWhoCanShareScreenWhenSomeoneIsSharing = "host"
+	SettingsUpdatedWhoCanShareScreenWhenSomeoneIsSharingAll  SettingsUpdatedWhoCanShareScreenWhenSomeoneIsSharing = "all"
+)
 
-// NumberManagementPeeringNumberEmergencyAddressUpdatedObject is an object
-// shared by 2 events:
-// "number_management.peering_number_emergency_address_updated" and
-// "phone.peering_number_emergency_address_updated" (at object in
-// "number_management.peering_number_emergency_address_updated").
-type NumberManagementPeeringNumberEmergencyAddressUpdatedObject struct {
-	EmergencyAddress NumberManagementEmergencyAddress `json:"emergency_address,omitempty"`
-	CarrierCode      int                              `json:"carrier_code"`  // required
-	PhoneNumbers     []json.RawMessage                `json:"phone_numbers"` // required
-}
+// String returns the value as Zoom sent it.
+func (v SettingsUpdatedWhoCanShareScreenWhenSomeoneIsSharing) String() string { return string(v) }
 
-// TeamChatFile is an object shared by 9 events: "team_chat.app_mention",
-// "team_chat.bookmark_added", "team_chat.bookmark_removed" and 6 more (at
-// object.files[] in "team_chat.app_mention").
+// TeamChatFile is an element of the "files" array in the payloads of
+// team_chat.app_mention, team_chat.bookmark_added, team_chat.bookmark_removed
+// and 6 more events (at object.files[]).
 type TeamChatFile struct {
-	OSFileType      string `json:"OS_file_type"`      // required
-	FileID          string `json:"file_id"`           // required
-	FileMessageType string `json:"file_message_type"` // required; one of "file", "image", "audio", "audio v2", "code snippet", "screen shot"
-	FileName        string `json:"file_name"`         // required
-	FileSize        int64  `json:"file_size"`         // required
+	OSFileType      string                  `json:"OS_file_type"`      // required
+	FileID          string                  `json:"file_id"`           // required
+	FileMessageType TeamChatFileMessageType `json:"file_message_type"` // required
+	FileName        string                  `json:"file_name"`         // required
+	FileSize        int64                   `json:"file_size"`         // required
 }
 
-// TeamChatRichText is an object shared by 9 events: "team_chat.app_mention",
-// "team_chat.bookmark_added", "team_chat.bookmark_removed" and 6 more (at
-// object.rich_text[] in "team_chat.app_mention").
+// TeamChatFileMessageType is the value of the "file_message_type" member in the
+// payloads of team_chat.app_mention, team_chat.bookmark_added,
+// team_chat.bookmark_removed and 6 more events (at object.files[]). Zoom's
+// schema lists the values below; a value it does not list still decodes, as it
+// is.
+type TeamChatFileMessageType string
+
+// The values of TeamChatFileMessageType that Zoom's schema lists.
+const (
+	TeamChatFileMessageTypeFile        TeamChatFileMessageType = "file"
+	TeamChatFileMessageTypeImage       TeamChatFileMessageType = "image"
+	TeamChatFileMessageTypeAudio       TeamChatFileMessageType = "audio"
+	TeamChatFileMessageTypeAudioV2     TeamChatFileMessageType = "audio v2"
+	TeamChatFileMessageTypeCodeSnippet TeamChatFileMessageType = "code snippet"
+	TeamChatFileMessageTypeScreenShot  TeamChatFileMessageType = "screen shot"
+)
+
+// String returns the value as Zoom sent it.
+func (v TeamChatFileMessageType) String() string { return string(v) }
+
+// TeamChatFormatType is the value of the "format_type" member in the payloads
+// of team_chat.app_mention, team_chat.bookmark_added,
+// team_chat.bookmark_removed and 6 more events (at object.rich_text[]). Zoom's
+// schema lists the values below; a value it does not list still decodes, as it
+// is.
+type TeamChatFormatType string
+
+// The values of TeamChatFormatType that Zoom's schema lists.
+const (
+	TeamChatFormatTypeBold            TeamChatFormatType = "Bold"
+	TeamChatFormatTypeItalic          TeamChatFormatType = "Italic"
+	TeamChatFormatTypeStrikethrough   TeamChatFormatType = "Strikethrough"
+	TeamChatFormatTypeBulletedList    TeamChatFormatType = "BulletedList"
+	TeamChatFormatTypeNumberedList    TeamChatFormatType = "NumberedList"
+	TeamChatFormatTypeUnderline       TeamChatFormatType = "Underline"
+	TeamChatFormatTypeFontSize        TeamChatFormatType = "FontSize"
+	TeamChatFormatTypeFontColor       TeamChatFormatType = "FontColor"
+	TeamChatFormatTypeBackgroundColor TeamChatFormatType = "BackgroundColor"
+	TeamChatFormatTypeLeftIndent      TeamChatFormatType = "LeftIndent"
+	TeamChatFormatTypeParagraph       TeamChatFormatType = "Paragraph"
+	TeamChatFormatTypeQuote           TeamChatFormatType = "Quote"
+	TeamChatFormatTypeAddLink         TeamChatFormatType = "AddLink"
+)
+
+// String returns the value as Zoom sent it.
+func (v TeamChatFormatType) String() string { return string(v) }
+
+// TeamChatRichText is an element of the "rich_text" array in the payloads of
+// team_chat.app_mention, team_chat.bookmark_added, team_chat.bookmark_removed
+// and 6 more events (at object.rich_text[]).
 type TeamChatRichText struct {
-	StartPosition int    `json:"start_position"` // required
-	EndPosition   int    `json:"end_position"`   // required
-	FormatType    string `json:"format_type"`    // required; one of "Bold", "Italic", "Strikethrough", "BulletedList", "NumberedList", "Underline", "FontSize", "FontColor", ... (13 values)
-	FormatAttr    string `json:"format_attr,omitempty"`
+	StartPosition int                `json:"start_position"` // required
+	EndPosition   int                `json:"end_position"`   // required
+	FormatType    TeamChatFormatType `json:"format_type"`    // required
+	FormatAttr    string             `json:"format_attr,omitempty"`
+}
+
+// UpdatedAutoRecording is the value of the "auto_recording" member in the
+// payloads of meeting.updated, user.settings_updated and webinar.updated (at
+// object.settings in meeting.updated, and elsewhere). Zoom's schema lists the
+// values below; a value it does not list still decodes, as it is.
+type UpdatedAutoRecording string
+
+// The values of UpdatedAutoRecording that Zoom's schema lists.
+const (
+	UpdatedAutoRecordingLocal UpdatedAutoRecording = "local"
+	UpdatedAutoRecordingCloud UpdatedAutoRecording = "cloud"
+	UpdatedAutoRecordingNone  UpdatedAutoRecording = "none"
+)
+
+// String returns the value as Zoom sent it.
+func (v UpdatedAutoRecording) String() string { return string(v) }
+
+// UpdatedWaitingRoomSettings is the "waiting_room_settings" object in the
+// payloads of account.settings_updated and user.settings_updated (at
+// object.settings.meeting_security.waiting_room_settings in
+// account.settings_updated, and elsewhere).
+type UpdatedWaitingRoomSettings struct {
+	ParticipantsToPlaceInWaitingRoom            int    `json:"participants_to_place_in_waiting_room,omitempty"` // one of 0, 1, 2
+	WhitelistedDomainsForWaitingRoom            string `json:"whitelisted_domains_for_waiting_room,omitempty"`
+	UsersWhoCanAdmitParticipantsFromWaitingRoom int    `json:"users_who_can_admit_participants_from_waiting_room,omitempty"` // one of 0, 1
 }

@@ -2,21 +2,25 @@
 
 package event
 
-// Payloads of the "tasks" product's events.
+// Payloads of the events of Zoom's "tasks" product.
 
-// TaskAssigneeUpdated is the payload of the "task.assignee_updated" event
-// (product "tasks").
+// TaskAssigneeUpdated is the payload of the task.assignee_updated event of
+// Zoom's "tasks" product.
+//
+// Zoom's reference: https://developers.zoom.us/docs/api/tasks/events/#tag/task/POSTtask.assignee_updated
 type TaskAssigneeUpdated struct {
 	Common
-	OperationType int        `json:"operation_type"` // required; one of 0, 1
-	Object        TaskObject `json:"object"`         // required
+	OperationType int                       `json:"operation_type"` // required; one of 0, 1
+	Object        TaskAssigneeUpdatedObject `json:"object"`         // required
 }
 
 // EventName returns "task.assignee_updated".
 func (*TaskAssigneeUpdated) EventName() string { return "task.assignee_updated" }
 
-// TaskCollaboratorUpdated is the payload of the "task.collaborator_updated"
-// event (product "tasks").
+// TaskCollaboratorUpdated is the payload of the task.collaborator_updated event
+// of Zoom's "tasks" product.
+//
+// Zoom's reference: https://developers.zoom.us/docs/api/tasks/events/#tag/task/POSTtask.collaborator_updated
 type TaskCollaboratorUpdated struct {
 	Common
 	OperationType int                           `json:"operation_type"` // required; one of 0, 1
@@ -26,8 +30,10 @@ type TaskCollaboratorUpdated struct {
 // EventName returns "task.collaborator_updated".
 func (*TaskCollaboratorUpdated) EventName() string { return "task.collaborator_updated" }
 
-// TaskCommentUpdated is the payload of the "task.comment_updated" event
-// (product "tasks").
+// TaskCommentUpdated is the payload of the task.comment_updated event of Zoom's
+// "tasks" product.
+//
+// Zoom's reference: https://developers.zoom.us/docs/api/tasks/events/#tag/task/POSTtask.comment_updated
 type TaskCommentUpdated struct {
 	Common
 	OperationType int                      `json:"operation_type"` // required; one of 0, 1, 2
@@ -37,7 +43,10 @@ type TaskCommentUpdated struct {
 // EventName returns "task.comment_updated".
 func (*TaskCommentUpdated) EventName() string { return "task.comment_updated" }
 
-// TaskCompleted is the payload of the "task.completed" event (product "tasks").
+// TaskCompleted is the payload of the task.completed event of Zoom's "tasks"
+// product.
+//
+// Zoom's reference: https://developers.zoom.us/docs/api/tasks/events/#tag/task/POSTtask.completed
 type TaskCompleted struct {
 	Common
 	Object TaskCompletedObject `json:"object"` // required
@@ -46,7 +55,10 @@ type TaskCompleted struct {
 // EventName returns "task.completed".
 func (*TaskCompleted) EventName() string { return "task.completed" }
 
-// TaskCreated is the payload of the "task.created" event (product "tasks").
+// TaskCreated is the payload of the task.created event of Zoom's "tasks"
+// product.
+//
+// Zoom's reference: https://developers.zoom.us/docs/api/tasks/events/#tag/task/POSTtask.created
 type TaskCreated struct {
 	Common
 	Object TaskCreatedObject `json:"object"` // required
@@ -55,7 +67,10 @@ type TaskCreated struct {
 // EventName returns "task.created".
 func (*TaskCreated) EventName() string { return "task.created" }
 
-// TaskDeleted is the payload of the "task.deleted" event (product "tasks").
+// TaskDeleted is the payload of the task.deleted event of Zoom's "tasks"
+// product.
+//
+// Zoom's reference: https://developers.zoom.us/docs/api/tasks/events/#tag/task/POSTtask.deleted
 type TaskDeleted struct {
 	Common
 	Object TaskDeletedObject `json:"object"` // required
@@ -64,7 +79,10 @@ type TaskDeleted struct {
 // EventName returns "task.deleted".
 func (*TaskDeleted) EventName() string { return "task.deleted" }
 
-// TaskReopened is the payload of the "task.reopened" event (product "tasks").
+// TaskReopened is the payload of the task.reopened event of Zoom's "tasks"
+// product.
+//
+// Zoom's reference: https://developers.zoom.us/docs/api/tasks/events/#tag/task/POSTtask.reopened
 type TaskReopened struct {
 	Common
 	Object TaskReopenedObject `json:"object"` // required
@@ -73,71 +91,66 @@ type TaskReopened struct {
 // EventName returns "task.reopened".
 func (*TaskReopened) EventName() string { return "task.reopened" }
 
-// TaskUpdated is the payload of the "task.updated" event (product "tasks").
+// TaskUpdated is the payload of the task.updated event of Zoom's "tasks"
+// product.
+//
+// Zoom's reference: https://developers.zoom.us/docs/api/tasks/events/#tag/task/POSTtask.updated
 type TaskUpdated struct {
 	Common
-	TaskID       string            `json:"task_id"` // required
-	FieldChanges []TaskFieldChange `json:"field_changes,omitempty"`
-	FileChanges  []TaskFileChange  `json:"file_changes,omitempty"`
+	TaskID       string                   `json:"task_id"` // required
+	FieldChanges []TaskUpdatedFieldChange `json:"field_changes,omitempty"`
+	FileChanges  []TaskUpdatedFileChange  `json:"file_changes,omitempty"`
 }
 
 // EventName returns "task.updated".
 func (*TaskUpdated) EventName() string { return "task.updated" }
 
-// TaskAssignee is an object shared by 2 events: "task.assignee_updated" and
-// "task.collaborator_updated" (at object.assignees[] in
-// "task.assignee_updated").
-type TaskAssignee struct {
-	UserID      string `json:"user_id"`      // required
-	DisplayName string `json:"display_name"` // required
-	Email       string `json:"email,omitempty"`
-	Avatar      string `json:"avatar,omitempty"`
+// TaskAssigneeUpdatedObject is the "object" object in the task.assignee_updated
+// payload (at object).
+type TaskAssigneeUpdatedObject struct {
+	TaskID    string                `json:"task_id"`   // required
+	Assignees []TaskUpdatedAssignee `json:"assignees"` // required
 }
 
-// TaskCollaboratorUpdatedObject is the object at object in the
-// "task.collaborator_updated" event.
+// TaskCollaboratorUpdatedObject is the "object" object in the
+// task.collaborator_updated payload (at object).
 type TaskCollaboratorUpdatedObject struct {
-	TaskID        string         `json:"task_id"`       // required
-	Collaborators []TaskAssignee `json:"collaborators"` // required
+	TaskID        string                `json:"task_id"`       // required
+	Collaborators []TaskUpdatedAssignee `json:"collaborators"` // required
 }
 
-// TaskComment is the object at object.comment in the "task.comment_updated"
-// event.
-type TaskComment struct {
-	ContentText string `json:"content_text"` // required
-	CommentID   string `json:"comment_id"`   // required
-}
-
-// TaskCommentUpdatedObject is the object at object in the
-// "task.comment_updated" event.
+// TaskCommentUpdatedObject is the "object" object in the task.comment_updated
+// payload (at object).
 type TaskCommentUpdatedObject struct {
-	TaskID  string      `json:"task_id"` // required
-	Comment TaskComment `json:"comment"` // required
+	TaskID  string             `json:"task_id"` // required
+	Comment TaskUpdatedComment `json:"comment"` // required
 }
 
-// TaskCompletedObject is the object at object in the "task.completed" event.
+// TaskCompletedObject is the "object" object in the task.completed payload (at
+// object).
 type TaskCompletedObject struct {
-	TaskID string `json:"task_id"` // required
-	Status string `json:"status"`  // required; one of "To do", "In progress", "Done", "Blocked", "Recommended"
+	TaskID string     `json:"task_id"` // required
+	Status TaskStatus `json:"status"`  // required
 }
 
-// TaskCreatedAssignee is the object at object.assignees[] in the "task.created"
-// event.
+// TaskCreatedAssignee is an element of the "assignees" array in the
+// task.created payload (at object.assignees[] in task.created, and elsewhere).
 type TaskCreatedAssignee struct {
 	UserID string `json:"user_id"` // required
 	Email  string `json:"email"`   // required
 }
 
-// TaskCreatedObject is the object at object in the "task.created" event.
+// TaskCreatedObject is the "object" object in the task.created payload (at
+// object).
 type TaskCreatedObject struct {
 	TaskID         string                `json:"task_id"` // required
 	Description    string                `json:"description,omitempty"`
 	Title          string                `json:"title"`     // required
-	Priority       string                `json:"priority"`  // required; one of "Low", "Medium", "High", "Highest"
-	Status         string                `json:"status"`    // required; one of "To do", "In progress", "Done", "Blocked", "Recommended"
+	Priority       TaskPriority          `json:"priority"`  // required
+	Status         TaskStatus            `json:"status"`    // required
 	IsPublic       bool                  `json:"is_public"` // required
 	DueDate        string                `json:"due_date,omitempty"`
-	SourceType     string                `json:"source_type"` // required; one of "user", "aic_meeting_summary", "whiteboard", "notes", "docs", "phone", "chat", "email", ... (10 values)
+	SourceType     TaskCreatedSourceType `json:"source_type"` // required
 	Starred        bool                  `json:"starred"`     // required
 	Collaborators  []TaskCreatedAssignee `json:"collaborators,omitempty"`
 	CreateTime     DateTime              `json:"create_time"` // required
@@ -146,45 +159,163 @@ type TaskCreatedObject struct {
 	Assignees      []TaskCreatedAssignee `json:"assignees,omitempty"`
 }
 
-// TaskDeletedObject is the object at object in the "task.deleted" event.
+// TaskCreatedSourceType is the value of the "source_type" member in the
+// task.created payload (at object). Zoom's schema lists the values below; a
+// value it does not list still decodes, as it is.
+type TaskCreatedSourceType string
+
+// The values of TaskCreatedSourceType that Zoom's schema lists.
+const (
+	TaskCreatedSourceTypeUser              TaskCreatedSourceType = "user"
+	TaskCreatedSourceTypeAICMeetingSummary TaskCreatedSourceType = "aic_meeting_summary"
+	TaskCreatedSourceTypeWhiteboard        TaskCreatedSourceType = "whiteboard"
+	TaskCreatedSourceTypeNotes             TaskCreatedSourceType = "notes"
+	TaskCreatedSourceTypeDocs              TaskCreatedSourceType = "docs"
+	TaskCreatedSourceTypePhone             TaskCreatedSourceType = "phone"
+	TaskCreatedSourceTypeChat              TaskCreatedSourceType = "chat"
+	TaskCreatedSourceTypeEmail             TaskCreatedSourceType = "email"
+	TaskCreatedSourceTypeMeeting           TaskCreatedSourceType = "meeting"
+	TaskCreatedSourceTypeAIC               TaskCreatedSourceType = "aic"
+)
+
+// String returns the value as Zoom sent it.
+func (v TaskCreatedSourceType) String() string { return string(v) }
+
+// TaskDeletedObject is the "object" object in the task.deleted payload (at
+// object).
 type TaskDeletedObject struct {
-	TaskID      string `json:"task_id"` // required
-	Description string `json:"description,omitempty"`
-	Title       string `json:"title,omitempty"`
-	Priority    string `json:"priority,omitempty"` // one of "Low", "Medium", "High", "Highest"
-	Status      string `json:"status,omitempty"`   // one of "To do", "In progress", "Done", "Blocked", "Recommended"
-	IsPublic    bool   `json:"is_public,omitempty"`
-	DueDate     string `json:"due_date,omitempty"`
+	TaskID      string       `json:"task_id"` // required
+	Description string       `json:"description,omitempty"`
+	Title       string       `json:"title,omitempty"`
+	Priority    TaskPriority `json:"priority,omitempty"`
+	Status      TaskStatus   `json:"status,omitempty"`
+	IsPublic    bool         `json:"is_public,omitempty"`
+	DueDate     string       `json:"due_date,omitempty"`
 }
 
-// TaskFieldChange is the object at field_changes[] in the "task.updated" event.
-type TaskFieldChange struct {
-	FieldName     string `json:"field_name"` // required; one of "title", "status", "priority", "is_public", "due_date", "starred", "description"
-	OldValue      string `json:"old_value,omitempty"`
-	NewValue      string `json:"new_value,omitempty"`
-	OperationType string `json:"operation_type"` // required; one of "added", "removed", "updated"
-	ChangedAt     int    `json:"changed_at"`     // required
-}
+// TaskPriority is the value of the "priority" member in the payloads of
+// task.created and task.deleted (at object). Zoom's schema lists the values
+// below; a value it does not list still decodes, as it is.
+type TaskPriority string
 
-// TaskFileChange is the object at file_changes[] in the "task.updated" event.
-type TaskFileChange struct {
-	FileID                 string `json:"file_id"`   // required
-	FileName               string `json:"file_name"` // required
-	FileType               string `json:"file_type,omitempty"`
-	FileSize               int64  `json:"file_size,omitempty"`
-	FileDownloadLink       string `json:"file_download_link,omitempty"`
-	DownloadLinkExpireTime int    `json:"download_link_expire_time,omitempty"`
-	OperationType          string `json:"operation_type"` // required; one of "added", "removed"
-	ChangedAt              int    `json:"changed_at"`     // required
-}
+// The values of TaskPriority that Zoom's schema lists.
+const (
+	TaskPriorityLow     TaskPriority = "Low"
+	TaskPriorityMedium  TaskPriority = "Medium"
+	TaskPriorityHigh    TaskPriority = "High"
+	TaskPriorityHighest TaskPriority = "Highest"
+)
 
-// TaskObject is the object at object in the "task.assignee_updated" event.
-type TaskObject struct {
-	TaskID    string         `json:"task_id"`   // required
-	Assignees []TaskAssignee `json:"assignees"` // required
-}
+// String returns the value as Zoom sent it.
+func (v TaskPriority) String() string { return string(v) }
 
-// TaskReopenedObject is the object at object in the "task.reopened" event.
+// TaskReopenedObject is the "object" object in the task.reopened payload (at
+// object).
 type TaskReopenedObject struct {
 	TaskID string `json:"task_id"` // required
 }
+
+// TaskStatus is the value of the "status" member in the payloads of
+// task.completed, task.created and task.deleted (at object). Zoom's schema
+// lists the values below; a value it does not list still decodes, as it is.
+type TaskStatus string
+
+// The values of TaskStatus that Zoom's schema lists.
+const (
+	TaskStatusToDo        TaskStatus = "To do"
+	TaskStatusInProgress  TaskStatus = "In progress"
+	TaskStatusDone        TaskStatus = "Done"
+	TaskStatusBlocked     TaskStatus = "Blocked"
+	TaskStatusRecommended TaskStatus = "Recommended"
+)
+
+// String returns the value as Zoom sent it.
+func (v TaskStatus) String() string { return string(v) }
+
+// TaskUpdatedAssignee is an element of the "assignees" array in the payloads of
+// task.assignee_updated and task.collaborator_updated (at object.assignees[] in
+// task.assignee_updated, and elsewhere).
+type TaskUpdatedAssignee struct {
+	UserID      string `json:"user_id"`      // required
+	DisplayName string `json:"display_name"` // required
+	Email       string `json:"email,omitempty"`
+	Avatar      string `json:"avatar,omitempty"`
+}
+
+// TaskUpdatedComment is the "comment" object in the task.comment_updated
+// payload (at object.comment).
+type TaskUpdatedComment struct {
+	ContentText string `json:"content_text"` // required
+	CommentID   string `json:"comment_id"`   // required
+}
+
+// TaskUpdatedFieldChange is an element of the "field_changes" array in the
+// task.updated payload (at field_changes[]).
+type TaskUpdatedFieldChange struct {
+	FieldName     TaskUpdatedFieldName     `json:"field_name"` // required
+	OldValue      string                   `json:"old_value,omitempty"`
+	NewValue      string                   `json:"new_value,omitempty"`
+	OperationType TaskUpdatedOperationType `json:"operation_type"` // required
+	ChangedAt     int                      `json:"changed_at"`     // required
+}
+
+// TaskUpdatedFieldName is the value of the "field_name" member in the
+// task.updated payload (at field_changes[]). Zoom's schema lists the values
+// below; a value it does not list still decodes, as it is.
+type TaskUpdatedFieldName string
+
+// The values of TaskUpdatedFieldName that Zoom's schema lists.
+const (
+	TaskUpdatedFieldNameTitle       TaskUpdatedFieldName = "title"
+	TaskUpdatedFieldNameStatus      TaskUpdatedFieldName = "status"
+	TaskUpdatedFieldNamePriority    TaskUpdatedFieldName = "priority"
+	TaskUpdatedFieldNameIsPublic    TaskUpdatedFieldName = "is_public"
+	TaskUpdatedFieldNameDueDate     TaskUpdatedFieldName = "due_date"
+	TaskUpdatedFieldNameStarred     TaskUpdatedFieldName = "starred"
+	TaskUpdatedFieldNameDescription TaskUpdatedFieldName = "description"
+)
+
+// String returns the value as Zoom sent it.
+func (v TaskUpdatedFieldName) String() string { return string(v) }
+
+// TaskUpdatedFileChange is an element of the "file_changes" array in the
+// task.updated payload (at file_changes[]).
+type TaskUpdatedFileChange struct {
+	FileID                 string                             `json:"file_id"`   // required
+	FileName               string                             `json:"file_name"` // required
+	FileType               string                             `json:"file_type,omitempty"`
+	FileSize               int64                              `json:"file_size,omitempty"`
+	FileDownloadLink       string                             `json:"file_download_link,omitempty"`
+	DownloadLinkExpireTime int                                `json:"download_link_expire_time,omitempty"`
+	OperationType          TaskUpdatedFileChangeOperationType `json:"operation_type"` // required
+	ChangedAt              int                                `json:"changed_at"`     // required
+}
+
+// TaskUpdatedFileChangeOperationType is the value of the "operation_type"
+// member in the task.updated payload (at file_changes[]). Zoom's schema lists
+// the values below; a value it does not list still decodes, as it is.
+type TaskUpdatedFileChangeOperationType string
+
+// The values of TaskUpdatedFileChangeOperationType that Zoom's schema lists.
+const (
+	TaskUpdatedFileChangeOperationTypeAdded   TaskUpdatedFileChangeOperationType = "added"
+	TaskUpdatedFileChangeOperationTypeRemoved TaskUpdatedFileChangeOperationType = "removed"
+)
+
+// String returns the value as Zoom sent it.
+func (v TaskUpdatedFileChangeOperationType) String() string { return string(v) }
+
+// TaskUpdatedOperationType is the value of the "operation_type" member in the
+// task.updated payload (at field_changes[]). Zoom's schema lists the values
+// below; a value it does not list still decodes, as it is.
+type TaskUpdatedOperationType string
+
+// The values of TaskUpdatedOperationType that Zoom's schema lists.
+const (
+	TaskUpdatedOperationTypeAdded   TaskUpdatedOperationType = "added"
+	TaskUpdatedOperationTypeRemoved TaskUpdatedOperationType = "removed"
+	TaskUpdatedOperationTypeUpdated TaskUpdatedOperationType = "updated"
+)
+
+// String returns the value as Zoom sent it.
+func (v TaskUpdatedOperationType) String() string { return string(v) }

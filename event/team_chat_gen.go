@@ -2,10 +2,12 @@
 
 package event
 
-// Payloads of the "team-chat" product's events.
+// Payloads of the events of Zoom's "team-chat" product.
 
-// ChatChannelCreated is the payload of the "chat_channel.created" event
-// (product "team-chat").
+// ChatChannelCreated is the payload of the chat_channel.created event of Zoom's
+// "team-chat" product.
+//
+// Zoom's reference: https://developers.zoom.us/docs/api/team-chat/events/#tag/chat_channel/POSTchat_channel.created
 type ChatChannelCreated struct {
 	Common
 	Object ChatChannelCreatedObject `json:"object"` // required
@@ -14,8 +16,10 @@ type ChatChannelCreated struct {
 // EventName returns "chat_channel.created".
 func (*ChatChannelCreated) EventName() string { return "chat_channel.created" }
 
-// ChatChannelDeleted is the payload of the "chat_channel.deleted" event
-// (product "team-chat").
+// ChatChannelDeleted is the payload of the chat_channel.deleted event of Zoom's
+// "team-chat" product.
+//
+// Zoom's reference: https://developers.zoom.us/docs/api/team-chat/events/#tag/chat_channel/POSTchat_channel.deleted
 type ChatChannelDeleted struct {
 	Common
 	Object ChatChannelObject `json:"object"` // required
@@ -24,8 +28,10 @@ type ChatChannelDeleted struct {
 // EventName returns "chat_channel.deleted".
 func (*ChatChannelDeleted) EventName() string { return "chat_channel.deleted" }
 
-// ChatChannelMemberInvited is the payload of the "chat_channel.member_invited"
-// event (product "team-chat").
+// ChatChannelMemberInvited is the payload of the chat_channel.member_invited
+// event of Zoom's "team-chat" product.
+//
+// Zoom's reference: https://developers.zoom.us/docs/api/team-chat/events/#tag/chat_channel/POSTchat_channel.member_invited
 type ChatChannelMemberInvited struct {
 	Common
 	Object ChatChannelCreatedObject `json:"object"` // required
@@ -34,8 +40,10 @@ type ChatChannelMemberInvited struct {
 // EventName returns "chat_channel.member_invited".
 func (*ChatChannelMemberInvited) EventName() string { return "chat_channel.member_invited" }
 
-// ChatChannelMemberJoined is the payload of the "chat_channel.member_joined"
-// event (product "team-chat").
+// ChatChannelMemberJoined is the payload of the chat_channel.member_joined
+// event of Zoom's "team-chat" product.
+//
+// Zoom's reference: https://developers.zoom.us/docs/api/team-chat/events/#tag/chat_channel/POSTchat_channel.member_joined
 type ChatChannelMemberJoined struct {
 	Common
 	Object ChatChannelObject `json:"object"` // required
@@ -44,8 +52,10 @@ type ChatChannelMemberJoined struct {
 // EventName returns "chat_channel.member_joined".
 func (*ChatChannelMemberJoined) EventName() string { return "chat_channel.member_joined" }
 
-// ChatChannelMemberLeft is the payload of the "chat_channel.member_left" event
-// (product "team-chat").
+// ChatChannelMemberLeft is the payload of the chat_channel.member_left event of
+// Zoom's "team-chat" product.
+//
+// Zoom's reference: https://developers.zoom.us/docs/api/team-chat/events/#tag/chat_channel/POSTchat_channel.member_left
 type ChatChannelMemberLeft struct {
 	Common
 	Object ChatChannelObject `json:"object"` // required
@@ -54,8 +64,10 @@ type ChatChannelMemberLeft struct {
 // EventName returns "chat_channel.member_left".
 func (*ChatChannelMemberLeft) EventName() string { return "chat_channel.member_left" }
 
-// ChatChannelMemberRemoved is the payload of the "chat_channel.member_removed"
-// event (product "team-chat").
+// ChatChannelMemberRemoved is the payload of the chat_channel.member_removed
+// event of Zoom's "team-chat" product.
+//
+// Zoom's reference: https://developers.zoom.us/docs/api/team-chat/events/#tag/chat_channel/POSTchat_channel.member_removed
 type ChatChannelMemberRemoved struct {
 	Common
 	Object ChatChannelMemberRemovedObject `json:"object"` // required
@@ -64,8 +76,10 @@ type ChatChannelMemberRemoved struct {
 // EventName returns "chat_channel.member_removed".
 func (*ChatChannelMemberRemoved) EventName() string { return "chat_channel.member_removed" }
 
-// ChatChannelUpdated is the payload of the "chat_channel.updated" event
-// (product "team-chat").
+// ChatChannelUpdated is the payload of the chat_channel.updated event of Zoom's
+// "team-chat" product.
+//
+// Zoom's reference: https://developers.zoom.us/docs/api/team-chat/events/#tag/chat_channel/POSTchat_channel.updated
 type ChatChannelUpdated struct {
 	Common
 	Object ChatChannelObject `json:"object"` // required
@@ -74,8 +88,10 @@ type ChatChannelUpdated struct {
 // EventName returns "chat_channel.updated".
 func (*ChatChannelUpdated) EventName() string { return "chat_channel.updated" }
 
-// ChatMessageDeleted is the payload of the "chat_message.deleted" event
-// (product "team-chat").
+// ChatMessageDeleted is the payload of the chat_message.deleted event of Zoom's
+// "team-chat" product.
+//
+// Zoom's reference: https://developers.zoom.us/docs/api/team-chat/events/#tag/chat_message/POSTchat_message.deleted
 type ChatMessageDeleted struct {
 	Common
 	Object ChatMessageObject `json:"object"` // required
@@ -84,8 +100,10 @@ type ChatMessageDeleted struct {
 // EventName returns "chat_message.deleted".
 func (*ChatMessageDeleted) EventName() string { return "chat_message.deleted" }
 
-// ChatMessageReplied is the payload of the "chat_message.replied" event
-// (product "team-chat").
+// ChatMessageReplied is the payload of the chat_message.replied event of Zoom's
+// "team-chat" product.
+//
+// Zoom's reference: https://developers.zoom.us/docs/api/team-chat/events/#tag/chat_message/POSTchat_message.replied
 type ChatMessageReplied struct {
 	Common
 	Object ChatMessageRepliedObject `json:"object"` // required
@@ -94,8 +112,10 @@ type ChatMessageReplied struct {
 // EventName returns "chat_message.replied".
 func (*ChatMessageReplied) EventName() string { return "chat_message.replied" }
 
-// ChatMessageSent is the payload of the "chat_message.sent" event (product
-// "team-chat").
+// ChatMessageSent is the payload of the chat_message.sent event of Zoom's
+// "team-chat" product.
+//
+// Zoom's reference: https://developers.zoom.us/docs/api/team-chat/events/#tag/chat_message/POSTchat_message.sent
 type ChatMessageSent struct {
 	Common
 	Object ChatMessageObject `json:"object"` // required
@@ -104,8 +124,10 @@ type ChatMessageSent struct {
 // EventName returns "chat_message.sent".
 func (*ChatMessageSent) EventName() string { return "chat_message.sent" }
 
-// ChatMessageUpdated is the payload of the "chat_message.updated" event
-// (product "team-chat").
+// ChatMessageUpdated is the payload of the chat_message.updated event of Zoom's
+// "team-chat" product.
+//
+// Zoom's reference: https://developers.zoom.us/docs/api/team-chat/events/#tag/chat_message/POSTchat_message.updated
 type ChatMessageUpdated struct {
 	Common
 	Object ChatMessageObject `json:"object"` // required
@@ -114,8 +136,10 @@ type ChatMessageUpdated struct {
 // EventName returns "chat_message.updated".
 func (*ChatMessageUpdated) EventName() string { return "chat_message.updated" }
 
-// TeamChatBookmarkAdded is the payload of the "team_chat.bookmark_added" event
-// (product "team-chat").
+// TeamChatBookmarkAdded is the payload of the team_chat.bookmark_added event of
+// Zoom's "team-chat" product.
+//
+// Zoom's reference: https://developers.zoom.us/docs/api/team-chat/events/#tag/team_chat/POSTteam_chat.bookmark_added
 type TeamChatBookmarkAdded struct {
 	Common
 	OperatorMemberID string                 `json:"operator_member_id"` // required
@@ -125,8 +149,10 @@ type TeamChatBookmarkAdded struct {
 // EventName returns "team_chat.bookmark_added".
 func (*TeamChatBookmarkAdded) EventName() string { return "team_chat.bookmark_added" }
 
-// TeamChatBookmarkRemoved is the payload of the "team_chat.bookmark_removed"
-// event (product "team-chat").
+// TeamChatBookmarkRemoved is the payload of the team_chat.bookmark_removed
+// event of Zoom's "team-chat" product.
+//
+// Zoom's reference: https://developers.zoom.us/docs/api/team-chat/events/#tag/team_chat/POSTteam_chat.bookmark_removed
 type TeamChatBookmarkRemoved struct {
 	Common
 	OperatorMemberID string                 `json:"operator_member_id"` // required
@@ -136,8 +162,10 @@ type TeamChatBookmarkRemoved struct {
 // EventName returns "team_chat.bookmark_removed".
 func (*TeamChatBookmarkRemoved) EventName() string { return "team_chat.bookmark_removed" }
 
-// TeamChatChannelAppAdded is the payload of the "team_chat.channel_app_added"
-// event (product "team-chat").
+// TeamChatChannelAppAdded is the payload of the team_chat.channel_app_added
+// event of Zoom's "team-chat" product.
+//
+// Zoom's reference: https://developers.zoom.us/docs/api/team-chat/events/#tag/team_chat/POSTteam_chat.channel_app_added
 type TeamChatChannelAppAdded struct {
 	Common
 	OperatorMemberID string                   `json:"operator_member_id"` // required
@@ -148,8 +176,10 @@ type TeamChatChannelAppAdded struct {
 // EventName returns "team_chat.channel_app_added".
 func (*TeamChatChannelAppAdded) EventName() string { return "team_chat.channel_app_added" }
 
-// TeamChatChannelAppRemoved is the payload of the
-// "team_chat.channel_app_removed" event (product "team-chat").
+// TeamChatChannelAppRemoved is the payload of the team_chat.channel_app_removed
+// event of Zoom's "team-chat" product.
+//
+// Zoom's reference: https://developers.zoom.us/docs/api/team-chat/events/#tag/team_chat/POSTteam_chat.channel_app_removed
 type TeamChatChannelAppRemoved struct {
 	Common
 	OperatorMemberID string                   `json:"operator_member_id"` // required
@@ -160,8 +190,10 @@ type TeamChatChannelAppRemoved struct {
 // EventName returns "team_chat.channel_app_removed".
 func (*TeamChatChannelAppRemoved) EventName() string { return "team_chat.channel_app_removed" }
 
-// TeamChatChannelArchived is the payload of the "team_chat.channel_archived"
-// event (product "team-chat").
+// TeamChatChannelArchived is the payload of the team_chat.channel_archived
+// event of Zoom's "team-chat" product.
+//
+// Zoom's reference: https://developers.zoom.us/docs/api/team-chat/events/#tag/team_chat/POSTteam_chat.channel_archived
 type TeamChatChannelArchived struct {
 	Common
 	OperatorMemberID string            `json:"operator_member_id"` // required
@@ -173,7 +205,9 @@ type TeamChatChannelArchived struct {
 func (*TeamChatChannelArchived) EventName() string { return "team_chat.channel_archived" }
 
 // TeamChatChannelInvitationAccepted is the payload of the
-// "team_chat.channel_invitation_accepted" event (product "team-chat").
+// team_chat.channel_invitation_accepted event of Zoom's "team-chat" product.
+//
+// Zoom's reference: https://developers.zoom.us/docs/api/team-chat/events/#tag/team_chat/POSTteam_chat.channel_invitation_accepted
 type TeamChatChannelInvitationAccepted struct {
 	Common
 	OperatorMemberID string                          `json:"operator_member_id"` // required
@@ -186,8 +220,10 @@ func (*TeamChatChannelInvitationAccepted) EventName() string {
 }
 
 // TeamChatChannelInvitationApprovalRequested is the payload of the
-// "team_chat.channel_invitation_approval_requested" event (product
-// "team-chat").
+// team_chat.channel_invitation_approval_requested event of Zoom's "team-chat"
+// product.
+//
+// Zoom's reference: https://developers.zoom.us/docs/api/team-chat/events/#tag/team_chat/POSTteam_chat.channel_invitation_approval_requested
 type TeamChatChannelInvitationApprovalRequested struct {
 	Common
 	Object TeamChatChannelInvitationApprovalRequestedObject `json:"object"` // required
@@ -199,7 +235,9 @@ func (*TeamChatChannelInvitationApprovalRequested) EventName() string {
 }
 
 // TeamChatChannelInvitationApproved is the payload of the
-// "team_chat.channel_invitation_approved" event (product "team-chat").
+// team_chat.channel_invitation_approved event of Zoom's "team-chat" product.
+//
+// Zoom's reference: https://developers.zoom.us/docs/api/team-chat/events/#tag/team_chat/POSTteam_chat.channel_invitation_approved
 type TeamChatChannelInvitationApproved struct {
 	Common
 	OperatorMemberID string                                  `json:"operator_member_id"` // required
@@ -213,7 +251,9 @@ func (*TeamChatChannelInvitationApproved) EventName() string {
 }
 
 // TeamChatChannelInvitationCreated is the payload of the
-// "team_chat.channel_invitation_created" event (product "team-chat").
+// team_chat.channel_invitation_created event of Zoom's "team-chat" product.
+//
+// Zoom's reference: https://developers.zoom.us/docs/api/team-chat/events/#tag/team_chat/POSTteam_chat.channel_invitation_created
 type TeamChatChannelInvitationCreated struct {
 	Common
 	OperatorMemberID string                                 `json:"operator_member_id"` // required
@@ -227,7 +267,9 @@ func (*TeamChatChannelInvitationCreated) EventName() string {
 }
 
 // TeamChatChannelInvitationDeclined is the payload of the
-// "team_chat.channel_invitation_declined" event (product "team-chat").
+// team_chat.channel_invitation_declined event of Zoom's "team-chat" product.
+//
+// Zoom's reference: https://developers.zoom.us/docs/api/team-chat/events/#tag/team_chat/POSTteam_chat.channel_invitation_declined
 type TeamChatChannelInvitationDeclined struct {
 	Common
 	OperatorMemberID string                                  `json:"operator_member_id"` // required
@@ -240,7 +282,9 @@ func (*TeamChatChannelInvitationDeclined) EventName() string {
 }
 
 // TeamChatChannelInvitationRejected is the payload of the
-// "team_chat.channel_invitation_rejected" event (product "team-chat").
+// team_chat.channel_invitation_rejected event of Zoom's "team-chat" product.
+//
+// Zoom's reference: https://developers.zoom.us/docs/api/team-chat/events/#tag/team_chat/POSTteam_chat.channel_invitation_rejected
 type TeamChatChannelInvitationRejected struct {
 	Common
 	OperatorMemberID string                                  `json:"operator_member_id"` // required
@@ -254,7 +298,9 @@ func (*TeamChatChannelInvitationRejected) EventName() string {
 }
 
 // TeamChatChannelInvitationRemoved is the payload of the
-// "team_chat.channel_invitation_removed" event (product "team-chat").
+// team_chat.channel_invitation_removed event of Zoom's "team-chat" product.
+//
+// Zoom's reference: https://developers.zoom.us/docs/api/team-chat/events/#tag/team_chat/POSTteam_chat.channel_invitation_removed
 type TeamChatChannelInvitationRemoved struct {
 	Common
 	OperatorMemberID string                          `json:"operator_member_id"` // required
@@ -267,7 +313,10 @@ func (*TeamChatChannelInvitationRemoved) EventName() string {
 }
 
 // TeamChatChannelJoinApprovalRequested is the payload of the
-// "team_chat.channel_join_approval_requested" event (product "team-chat").
+// team_chat.channel_join_approval_requested event of Zoom's "team-chat"
+// product.
+//
+// Zoom's reference: https://developers.zoom.us/docs/api/team-chat/events/#tag/team_chat/POSTteam_chat.channel_join_approval_requested
 type TeamChatChannelJoinApprovalRequested struct {
 	Common
 	Object TeamChatChannelJoinApprovalRequestedObject `json:"object"` // required
@@ -279,7 +328,9 @@ func (*TeamChatChannelJoinApprovalRequested) EventName() string {
 }
 
 // TeamChatChannelJoinApproved is the payload of the
-// "team_chat.channel_join_approved" event (product "team-chat").
+// team_chat.channel_join_approved event of Zoom's "team-chat" product.
+//
+// Zoom's reference: https://developers.zoom.us/docs/api/team-chat/events/#tag/team_chat/POSTteam_chat.channel_join_approved
 type TeamChatChannelJoinApproved struct {
 	Common
 	OperatorMemberID string                    `json:"operator_member_id"` // required
@@ -290,7 +341,9 @@ type TeamChatChannelJoinApproved struct {
 func (*TeamChatChannelJoinApproved) EventName() string { return "team_chat.channel_join_approved" }
 
 // TeamChatChannelJoinDeclined is the payload of the
-// "team_chat.channel_join_declined" event (product "team-chat").
+// team_chat.channel_join_declined event of Zoom's "team-chat" product.
+//
+// Zoom's reference: https://developers.zoom.us/docs/api/team-chat/events/#tag/team_chat/POSTteam_chat.channel_join_declined
 type TeamChatChannelJoinDeclined struct {
 	Common
 	OperatorMemberID string                    `json:"operator_member_id"` // required
@@ -301,7 +354,9 @@ type TeamChatChannelJoinDeclined struct {
 func (*TeamChatChannelJoinDeclined) EventName() string { return "team_chat.channel_join_declined" }
 
 // TeamChatChannelJoinRequested is the payload of the
-// "team_chat.channel_join_requested" event (product "team-chat").
+// team_chat.channel_join_requested event of Zoom's "team-chat" product.
+//
+// Zoom's reference: https://developers.zoom.us/docs/api/team-chat/events/#tag/team_chat/POSTteam_chat.channel_join_requested
 type TeamChatChannelJoinRequested struct {
 	Common
 	OperatorMemberID string                             `json:"operator_member_id"` // required
@@ -313,7 +368,9 @@ type TeamChatChannelJoinRequested struct {
 func (*TeamChatChannelJoinRequested) EventName() string { return "team_chat.channel_join_requested" }
 
 // TeamChatChannelMessageDeleted is the payload of the
-// "team_chat.channel_message_deleted" event (product "team-chat").
+// team_chat.channel_message_deleted event of Zoom's "team-chat" product.
+//
+// Zoom's reference: https://developers.zoom.us/docs/api/team-chat/events/#tag/team_chat/POSTteam_chat.channel_message_deleted
 type TeamChatChannelMessageDeleted struct {
 	Common
 	OperatorMemberID string                              `json:"operator_member_id"` // required
@@ -325,7 +382,9 @@ type TeamChatChannelMessageDeleted struct {
 func (*TeamChatChannelMessageDeleted) EventName() string { return "team_chat.channel_message_deleted" }
 
 // TeamChatChannelMessagePosted is the payload of the
-// "team_chat.channel_message_posted" event (product "team-chat").
+// team_chat.channel_message_posted event of Zoom's "team-chat" product.
+//
+// Zoom's reference: https://developers.zoom.us/docs/api/team-chat/events/#tag/team_chat/POSTteam_chat.channel_message_posted
 type TeamChatChannelMessagePosted struct {
 	Common
 	OperatorMemberID string                       `json:"operator_member_id"` // required
@@ -337,7 +396,9 @@ type TeamChatChannelMessagePosted struct {
 func (*TeamChatChannelMessagePosted) EventName() string { return "team_chat.channel_message_posted" }
 
 // TeamChatChannelMessageUpdated is the payload of the
-// "team_chat.channel_message_updated" event (product "team-chat").
+// team_chat.channel_message_updated event of Zoom's "team-chat" product.
+//
+// Zoom's reference: https://developers.zoom.us/docs/api/team-chat/events/#tag/team_chat/POSTteam_chat.channel_message_updated
 type TeamChatChannelMessageUpdated struct {
 	Common
 	OperatorMemberID string                       `json:"operator_member_id"` // required
@@ -348,8 +409,10 @@ type TeamChatChannelMessageUpdated struct {
 // EventName returns "team_chat.channel_message_updated".
 func (*TeamChatChannelMessageUpdated) EventName() string { return "team_chat.channel_message_updated" }
 
-// TeamChatChannelPinAdded is the payload of the "team_chat.channel_pin_added"
-// event (product "team-chat").
+// TeamChatChannelPinAdded is the payload of the team_chat.channel_pin_added
+// event of Zoom's "team-chat" product.
+//
+// Zoom's reference: https://developers.zoom.us/docs/api/team-chat/events/#tag/team_chat/POSTteam_chat.channel_pin_added
 type TeamChatChannelPinAdded struct {
 	Common
 	OperatorMemberID string                   `json:"operator_member_id"` // required
@@ -360,8 +423,10 @@ type TeamChatChannelPinAdded struct {
 // EventName returns "team_chat.channel_pin_added".
 func (*TeamChatChannelPinAdded) EventName() string { return "team_chat.channel_pin_added" }
 
-// TeamChatChannelPinRemoved is the payload of the
-// "team_chat.channel_pin_removed" event (product "team-chat").
+// TeamChatChannelPinRemoved is the payload of the team_chat.channel_pin_removed
+// event of Zoom's "team-chat" product.
+//
+// Zoom's reference: https://developers.zoom.us/docs/api/team-chat/events/#tag/team_chat/POSTteam_chat.channel_pin_removed
 type TeamChatChannelPinRemoved struct {
 	Common
 	OperatorMemberID string                   `json:"operator_member_id"` // required
@@ -373,7 +438,9 @@ type TeamChatChannelPinRemoved struct {
 func (*TeamChatChannelPinRemoved) EventName() string { return "team_chat.channel_pin_removed" }
 
 // TeamChatChannelReactionAdded is the payload of the
-// "team_chat.channel_reaction_added" event (product "team-chat").
+// team_chat.channel_reaction_added event of Zoom's "team-chat" product.
+//
+// Zoom's reference: https://developers.zoom.us/docs/api/team-chat/events/#tag/team_chat/POSTteam_chat.channel_reaction_added
 type TeamChatChannelReactionAdded struct {
 	Common
 	OperatorMemberID string                        `json:"operator_member_id"` // required
@@ -385,7 +452,9 @@ type TeamChatChannelReactionAdded struct {
 func (*TeamChatChannelReactionAdded) EventName() string { return "team_chat.channel_reaction_added" }
 
 // TeamChatChannelReactionRemoved is the payload of the
-// "team_chat.channel_reaction_removed" event (product "team-chat").
+// team_chat.channel_reaction_removed event of Zoom's "team-chat" product.
+//
+// Zoom's reference: https://developers.zoom.us/docs/api/team-chat/events/#tag/team_chat/POSTteam_chat.channel_reaction_removed
 type TeamChatChannelReactionRemoved struct {
 	Common
 	OperatorMemberID string                        `json:"operator_member_id"` // required
@@ -398,8 +467,10 @@ func (*TeamChatChannelReactionRemoved) EventName() string {
 	return "team_chat.channel_reaction_removed"
 }
 
-// TeamChatChannelUnarchived is the payload of the
-// "team_chat.channel_unarchived" event (product "team-chat").
+// TeamChatChannelUnarchived is the payload of the team_chat.channel_unarchived
+// event of Zoom's "team-chat" product.
+//
+// Zoom's reference: https://developers.zoom.us/docs/api/team-chat/events/#tag/team_chat/POSTteam_chat.channel_unarchived
 type TeamChatChannelUnarchived struct {
 	Common
 	OperatorMemberID string            `json:"operator_member_id"` // required
@@ -410,68 +481,80 @@ type TeamChatChannelUnarchived struct {
 // EventName returns "team_chat.channel_unarchived".
 func (*TeamChatChannelUnarchived) EventName() string { return "team_chat.channel_unarchived" }
 
-// TeamChatDmMessageDeleted is the payload of the "team_chat.dm_message_deleted"
-// event (product "team-chat").
-type TeamChatDmMessageDeleted struct {
+// TeamChatDMMessageDeleted is the payload of the team_chat.dm_message_deleted
+// event of Zoom's "team-chat" product.
+//
+// Zoom's reference: https://developers.zoom.us/docs/api/team-chat/events/#tag/team_chat/POSTteam_chat.dm_message_deleted
+type TeamChatDMMessageDeleted struct {
 	Common
 	OperatorMemberID string                         `json:"operator_member_id"` // required
 	ByExternalUser   bool                           `json:"by_external_user"`   // required
-	Object           TeamChatDmMessageDeletedObject `json:"object"`             // required
+	Object           TeamChatDMMessageDeletedObject `json:"object"`             // required
 }
 
 // EventName returns "team_chat.dm_message_deleted".
-func (*TeamChatDmMessageDeleted) EventName() string { return "team_chat.dm_message_deleted" }
+func (*TeamChatDMMessageDeleted) EventName() string { return "team_chat.dm_message_deleted" }
 
-// TeamChatDmMessagePosted is the payload of the "team_chat.dm_message_posted"
-// event (product "team-chat").
-type TeamChatDmMessagePosted struct {
+// TeamChatDMMessagePosted is the payload of the team_chat.dm_message_posted
+// event of Zoom's "team-chat" product.
+//
+// Zoom's reference: https://developers.zoom.us/docs/api/team-chat/events/#tag/team_chat/POSTteam_chat.dm_message_posted
+type TeamChatDMMessagePosted struct {
 	Common
 	OperatorMemberID string                  `json:"operator_member_id"` // required
 	ByExternalUser   bool                    `json:"by_external_user"`   // required
-	Object           TeamChatDmMessageObject `json:"object"`             // required
+	Object           TeamChatDMMessageObject `json:"object"`             // required
 }
 
 // EventName returns "team_chat.dm_message_posted".
-func (*TeamChatDmMessagePosted) EventName() string { return "team_chat.dm_message_posted" }
+func (*TeamChatDMMessagePosted) EventName() string { return "team_chat.dm_message_posted" }
 
-// TeamChatDmMessageUpdated is the payload of the "team_chat.dm_message_updated"
-// event (product "team-chat").
-type TeamChatDmMessageUpdated struct {
+// TeamChatDMMessageUpdated is the payload of the team_chat.dm_message_updated
+// event of Zoom's "team-chat" product.
+//
+// Zoom's reference: https://developers.zoom.us/docs/api/team-chat/events/#tag/team_chat/POSTteam_chat.dm_message_updated
+type TeamChatDMMessageUpdated struct {
 	Common
 	OperatorMemberID string                  `json:"operator_member_id"` // required
 	ByExternalUser   bool                    `json:"by_external_user"`   // required
-	Object           TeamChatDmMessageObject `json:"object"`             // required
+	Object           TeamChatDMMessageObject `json:"object"`             // required
 }
 
 // EventName returns "team_chat.dm_message_updated".
-func (*TeamChatDmMessageUpdated) EventName() string { return "team_chat.dm_message_updated" }
+func (*TeamChatDMMessageUpdated) EventName() string { return "team_chat.dm_message_updated" }
 
-// TeamChatDmReactionAdded is the payload of the "team_chat.dm_reaction_added"
-// event (product "team-chat").
-type TeamChatDmReactionAdded struct {
+// TeamChatDMReactionAdded is the payload of the team_chat.dm_reaction_added
+// event of Zoom's "team-chat" product.
+//
+// Zoom's reference: https://developers.zoom.us/docs/api/team-chat/events/#tag/team_chat/POSTteam_chat.dm_reaction_added
+type TeamChatDMReactionAdded struct {
 	Common
 	OperatorMemberID string                   `json:"operator_member_id"` // required
 	ByExternalUser   bool                     `json:"by_external_user"`   // required
-	Object           TeamChatDmReactionObject `json:"object"`             // required
+	Object           TeamChatDMReactionObject `json:"object"`             // required
 }
 
 // EventName returns "team_chat.dm_reaction_added".
-func (*TeamChatDmReactionAdded) EventName() string { return "team_chat.dm_reaction_added" }
+func (*TeamChatDMReactionAdded) EventName() string { return "team_chat.dm_reaction_added" }
 
-// TeamChatDmReactionRemoved is the payload of the
-// "team_chat.dm_reaction_removed" event (product "team-chat").
-type TeamChatDmReactionRemoved struct {
+// TeamChatDMReactionRemoved is the payload of the team_chat.dm_reaction_removed
+// event of Zoom's "team-chat" product.
+//
+// Zoom's reference: https://developers.zoom.us/docs/api/team-chat/events/#tag/team_chat/POSTteam_chat.dm_reaction_removed
+type TeamChatDMReactionRemoved struct {
 	Common
 	OperatorMemberID string                   `json:"operator_member_id"` // required
 	ByExternalUser   bool                     `json:"by_external_user"`   // required
-	Object           TeamChatDmReactionObject `json:"object"`             // required
+	Object           TeamChatDMReactionObject `json:"object"`             // required
 }
 
 // EventName returns "team_chat.dm_reaction_removed".
-func (*TeamChatDmReactionRemoved) EventName() string { return "team_chat.dm_reaction_removed" }
+func (*TeamChatDMReactionRemoved) EventName() string { return "team_chat.dm_reaction_removed" }
 
-// TeamChatEmojiAdded is the payload of the "team_chat.emoji_added" event
-// (product "team-chat").
+// TeamChatEmojiAdded is the payload of the team_chat.emoji_added event of
+// Zoom's "team-chat" product.
+//
+// Zoom's reference: https://developers.zoom.us/docs/api/team-chat/events/#tag/team_chat/POSTteam_chat.emoji_added
 type TeamChatEmojiAdded struct {
 	Common
 	OperatorMemberID string              `json:"operator_member_id"` // required
@@ -481,8 +564,10 @@ type TeamChatEmojiAdded struct {
 // EventName returns "team_chat.emoji_added".
 func (*TeamChatEmojiAdded) EventName() string { return "team_chat.emoji_added" }
 
-// TeamChatEmojiRemoved is the payload of the "team_chat.emoji_removed" event
-// (product "team-chat").
+// TeamChatEmojiRemoved is the payload of the team_chat.emoji_removed event of
+// Zoom's "team-chat" product.
+//
+// Zoom's reference: https://developers.zoom.us/docs/api/team-chat/events/#tag/team_chat/POSTteam_chat.emoji_removed
 type TeamChatEmojiRemoved struct {
 	Common
 	OperatorMemberID string              `json:"operator_member_id"` // required
@@ -492,30 +577,36 @@ type TeamChatEmojiRemoved struct {
 // EventName returns "team_chat.emoji_removed".
 func (*TeamChatEmojiRemoved) EventName() string { return "team_chat.emoji_removed" }
 
-// TeamChatFileChanged is the payload of the "team_chat.file_changed" event
-// (product "team-chat").
+// TeamChatFileChanged is the payload of the team_chat.file_changed event of
+// Zoom's "team-chat" product.
+//
+// Zoom's reference: https://developers.zoom.us/docs/api/team-chat/events/#tag/team_chat/POSTteam_chat.file_changed
 type TeamChatFileChanged struct {
 	Common
-	OperatorMemberID string         `json:"operator_member_id"` // required
-	Object           TeamChatObject `json:"object"`             // required
+	OperatorMemberID string             `json:"operator_member_id"` // required
+	Object           TeamChatFileObject `json:"object"`             // required
 }
 
 // EventName returns "team_chat.file_changed".
 func (*TeamChatFileChanged) EventName() string { return "team_chat.file_changed" }
 
-// TeamChatFileDeleted is the payload of the "team_chat.file_deleted" event
-// (product "team-chat").
+// TeamChatFileDeleted is the payload of the team_chat.file_deleted event of
+// Zoom's "team-chat" product.
+//
+// Zoom's reference: https://developers.zoom.us/docs/api/team-chat/events/#tag/team_chat/POSTteam_chat.file_deleted
 type TeamChatFileDeleted struct {
 	Common
-	OperatorMemberID string         `json:"operator_member_id"` // required
-	Object           TeamChatObject `json:"object"`             // required
+	OperatorMemberID string             `json:"operator_member_id"` // required
+	Object           TeamChatFileObject `json:"object"`             // required
 }
 
 // EventName returns "team_chat.file_deleted".
 func (*TeamChatFileDeleted) EventName() string { return "team_chat.file_deleted" }
 
-// TeamChatFileDownloaded is the payload of the "team_chat.file_downloaded"
-// event (product "team-chat").
+// TeamChatFileDownloaded is the payload of the team_chat.file_downloaded event
+// of Zoom's "team-chat" product.
+//
+// Zoom's reference: https://developers.zoom.us/docs/api/team-chat/events/#tag/team_chat/POSTteam_chat.file_downloaded
 type TeamChatFileDownloaded struct {
 	Common
 	OperatorMemberID string                       `json:"operator_member_id"` // required
@@ -525,43 +616,51 @@ type TeamChatFileDownloaded struct {
 // EventName returns "team_chat.file_downloaded".
 func (*TeamChatFileDownloaded) EventName() string { return "team_chat.file_downloaded" }
 
-// TeamChatFileShared is the payload of the "team_chat.file_shared" event
-// (product "team-chat").
+// TeamChatFileShared is the payload of the team_chat.file_shared event of
+// Zoom's "team-chat" product.
+//
+// Zoom's reference: https://developers.zoom.us/docs/api/team-chat/events/#tag/team_chat/POSTteam_chat.file_shared
 type TeamChatFileShared struct {
 	Common
-	OperatorMemberID string             `json:"operator_member_id"` // required
-	ByExternalUser   bool               `json:"by_external_user"`   // required
-	Object           TeamChatFileObject `json:"object"`             // required
+	OperatorMemberID string                   `json:"operator_member_id"` // required
+	ByExternalUser   bool                     `json:"by_external_user"`   // required
+	Object           TeamChatFileSharedObject `json:"object"`             // required
 }
 
 // EventName returns "team_chat.file_shared".
 func (*TeamChatFileShared) EventName() string { return "team_chat.file_shared" }
 
-// TeamChatFileUnshared is the payload of the "team_chat.file_unshared" event
-// (product "team-chat").
+// TeamChatFileUnshared is the payload of the team_chat.file_unshared event of
+// Zoom's "team-chat" product.
+//
+// Zoom's reference: https://developers.zoom.us/docs/api/team-chat/events/#tag/team_chat/POSTteam_chat.file_unshared
 type TeamChatFileUnshared struct {
 	Common
-	OperatorMemberID string             `json:"operator_member_id"` // required
-	ByExternalUser   bool               `json:"by_external_user"`   // required
-	Object           TeamChatFileObject `json:"object"`             // required
+	OperatorMemberID string                   `json:"operator_member_id"` // required
+	ByExternalUser   bool                     `json:"by_external_user"`   // required
+	Object           TeamChatFileSharedObject `json:"object"`             // required
 }
 
 // EventName returns "team_chat.file_unshared".
 func (*TeamChatFileUnshared) EventName() string { return "team_chat.file_unshared" }
 
-// TeamChatFileUploaded is the payload of the "team_chat.file_uploaded" event
-// (product "team-chat").
+// TeamChatFileUploaded is the payload of the team_chat.file_uploaded event of
+// Zoom's "team-chat" product.
+//
+// Zoom's reference: https://developers.zoom.us/docs/api/team-chat/events/#tag/team_chat/POSTteam_chat.file_uploaded
 type TeamChatFileUploaded struct {
 	Common
-	OperatorMemberID string         `json:"operator_member_id"` // required
-	Object           TeamChatObject `json:"object"`             // required
+	OperatorMemberID string             `json:"operator_member_id"` // required
+	Object           TeamChatFileObject `json:"object"`             // required
 }
 
 // EventName returns "team_chat.file_uploaded".
 func (*TeamChatFileUploaded) EventName() string { return "team_chat.file_uploaded" }
 
 // TeamChatSharedSpacesEdited is the payload of the
-// "team_chat.shared_spaces_edited" event (product "team-chat").
+// team_chat.shared_spaces_edited event of Zoom's "team-chat" product.
+//
+// Zoom's reference: https://developers.zoom.us/docs/api/team-chat/events/#tag/team_chat/POSTteam_chat.shared_spaces_edited
 type TeamChatSharedSpacesEdited struct {
 	Common
 	OperatorMemberID string                           `json:"operator_member_id"` // required
@@ -572,7 +671,9 @@ type TeamChatSharedSpacesEdited struct {
 func (*TeamChatSharedSpacesEdited) EventName() string { return "team_chat.shared_spaces_edited" }
 
 // TeamChatSharedSpacesMemberInvited is the payload of the
-// "team_chat.shared_spaces_member_invited" event (product "team-chat").
+// team_chat.shared_spaces_member_invited event of Zoom's "team-chat" product.
+//
+// Zoom's reference: https://developers.zoom.us/docs/api/team-chat/events/#tag/team_chat/POSTteam_chat.shared_spaces_member_invited
 type TeamChatSharedSpacesMemberInvited struct {
 	Common
 	OperatorMemberID string                                  `json:"operator_member_id"` // required
@@ -585,7 +686,9 @@ func (*TeamChatSharedSpacesMemberInvited) EventName() string {
 }
 
 // TeamChatSharedSpacesMemberLeft is the payload of the
-// "team_chat.shared_spaces_member_left" event (product "team-chat").
+// team_chat.shared_spaces_member_left event of Zoom's "team-chat" product.
+//
+// Zoom's reference: https://developers.zoom.us/docs/api/team-chat/events/#tag/team_chat/POSTteam_chat.shared_spaces_member_left
 type TeamChatSharedSpacesMemberLeft struct {
 	Common
 	OperatorMemberID string                               `json:"operator_member_id"` // required
@@ -598,7 +701,9 @@ func (*TeamChatSharedSpacesMemberLeft) EventName() string {
 }
 
 // TeamChatSharedSpacesMemberRemoved is the payload of the
-// "team_chat.shared_spaces_member_removed" event (product "team-chat").
+// team_chat.shared_spaces_member_removed event of Zoom's "team-chat" product.
+//
+// Zoom's reference: https://developers.zoom.us/docs/api/team-chat/events/#tag/team_chat/POSTteam_chat.shared_spaces_member_removed
 type TeamChatSharedSpacesMemberRemoved struct {
 	Common
 	OperatorMemberID string                                  `json:"operator_member_id"` // required
@@ -610,31 +715,34 @@ func (*TeamChatSharedSpacesMemberRemoved) EventName() string {
 	return "team_chat.shared_spaces_member_removed"
 }
 
-// TeamChatStarred is the payload of the "team_chat.starred" event (product
-// "team-chat").
+// TeamChatStarred is the payload of the team_chat.starred event of Zoom's
+// "team-chat" product.
+//
+// Zoom's reference: https://developers.zoom.us/docs/api/team-chat/events/#tag/team_chat/POSTteam_chat.starred
 type TeamChatStarred struct {
 	Common
-	OperatorMemberID string                `json:"operator_member_id"` // required
-	Object           TeamChatStarredObject `json:"object"`             // required
+	OperatorMemberID string         `json:"operator_member_id"` // required
+	Object           TeamChatObject `json:"object"`             // required
 }
 
 // EventName returns "team_chat.starred".
 func (*TeamChatStarred) EventName() string { return "team_chat.starred" }
 
-// TeamChatUnstarred is the payload of the "team_chat.unstarred" event (product
-// "team-chat").
+// TeamChatUnstarred is the payload of the team_chat.unstarred event of Zoom's
+// "team-chat" product.
+//
+// Zoom's reference: https://developers.zoom.us/docs/api/team-chat/events/#tag/team_chat/POSTteam_chat.unstarred
 type TeamChatUnstarred struct {
 	Common
-	OperatorMemberID string                `json:"operator_member_id"` // required
-	Object           TeamChatStarredObject `json:"object"`             // required
+	OperatorMemberID string         `json:"operator_member_id"` // required
+	Object           TeamChatObject `json:"object"`             // required
 }
 
 // EventName returns "team_chat.unstarred".
 func (*TeamChatUnstarred) EventName() string { return "team_chat.unstarred" }
 
-// ChatChannelCreatedObject is an object shared by 2 events:
-// "chat_channel.created" and "chat_channel.member_invited" (at object in
-// "chat_channel.created").
+// ChatChannelCreatedObject is the "object" object in the payloads of
+// chat_channel.created and chat_channel.member_invited (at object).
 type ChatChannelCreatedObject struct {
 	Name      string              `json:"name"`      // required
 	ID        ID                  `json:"id"`        // required
@@ -644,16 +752,17 @@ type ChatChannelCreatedObject struct {
 	Members   []ChatChannelMember `json:"members"`   // required
 }
 
-// ChatChannelMember is an object shared by 5 events: "chat_channel.created",
-// "chat_channel.member_invited", "chat_channel.member_removed" and 2 more (at
-// object.members[] in "chat_channel.created").
+// ChatChannelMember is an element of the "members" array in the payloads of
+// chat_channel.created, chat_channel.member_invited,
+// chat_channel.member_removed and 2 more events (at object.members[] in
+// chat_channel.created, and elsewhere).
 type ChatChannelMember struct {
 	ID          ID     `json:"id"`           // required
 	DisplayName string `json:"display_name"` // required
 }
 
-// ChatChannelMemberRemovedObject is the object at object in the
-// "chat_channel.member_removed" event.
+// ChatChannelMemberRemovedObject is the "object" object in the
+// chat_channel.member_removed payload (at object).
 type ChatChannelMemberRemovedObject struct {
 	ID        ID                  `json:"id"`        // required
 	Name      string              `json:"name"`      // required
@@ -663,9 +772,9 @@ type ChatChannelMemberRemovedObject struct {
 	Members   []ChatChannelMember `json:"members"`   // required
 }
 
-// ChatChannelObject is an object shared by 6 events: "chat_channel.deleted",
-// "chat_channel.member_joined", "chat_channel.member_left" and 3 more (at
-// object in "chat_channel.deleted").
+// ChatChannelObject is the "object" object in the payloads of
+// chat_channel.deleted, chat_channel.member_joined, chat_channel.member_left
+// and 3 more events (at object).
 type ChatChannelObject struct {
 	Name      string   `json:"name"`      // required
 	ID        ID       `json:"id"`        // required
@@ -674,12 +783,11 @@ type ChatChannelObject struct {
 	Timestamp Int      `json:"timestamp"` // required
 }
 
-// ChatMessageObject is an object shared by 3 events: "chat_message.deleted",
-// "chat_message.sent" and "chat_message.updated" (at object in
-// "chat_message.deleted").
+// ChatMessageObject is the "object" object in the payloads of
+// chat_message.deleted, chat_message.sent and chat_message.updated (at object).
 type ChatMessageObject struct {
 	ID           ID       `json:"id"`            // required
-	Type         string   `json:"type"`          // required; one of "to_contact", "to_channel"
+	Type         ChatType `json:"type"`          // required
 	DateTime     DateTime `json:"date_time"`     // required
 	Timestamp    Int      `json:"timestamp"`     // required
 	SessionID    ID       `json:"session_id"`    // required
@@ -690,11 +798,11 @@ type ChatMessageObject struct {
 	Message      string   `json:"message"`       // required
 }
 
-// ChatMessageRepliedObject is the object at object in the
-// "chat_message.replied" event.
+// ChatMessageRepliedObject is the "object" object in the chat_message.replied
+// payload (at object).
 type ChatMessageRepliedObject struct {
 	ID           ID       `json:"id"`            // required
-	Type         string   `json:"type"`          // required; one of "to_contact", "to_channel"
+	Type         ChatType `json:"type"`          // required
 	DateTime     DateTime `json:"date_time"`     // required
 	Timestamp    Int      `json:"timestamp"`     // required
 	SessionID    ID       `json:"session_id"`    // required
@@ -706,23 +814,10 @@ type ChatMessageRepliedObject struct {
 	ParentMsgID  string   `json:"parent_msg_id"` // required
 }
 
-// TeamChatAtItem is an object shared by 2 events:
-// "team_chat.channel_message_posted" and "team_chat.channel_message_updated"
-// (at object.at_items[] in "team_chat.channel_message_posted").
-type TeamChatAtItem struct {
-	AtContact         string `json:"at_contact,omitempty"`
-	AtContactUserID   string `json:"at_contact_user_id,omitempty"`
-	AtContactMemberID string `json:"at_contact_member_id,omitempty"`
-	AtType            int    `json:"at_type"`        // required; one of 1, 2
-	EndPosition       int    `json:"end_position"`   // required
-	StartPosition     int    `json:"start_position"` // required
-}
-
-// TeamChatBookmarkObject is an object shared by 2 events:
-// "team_chat.bookmark_added" and "team_chat.bookmark_removed" (at object in
-// "team_chat.bookmark_added").
+// TeamChatBookmarkObject is the "object" object in the payloads of
+// team_chat.bookmark_added and team_chat.bookmark_removed (at object).
 type TeamChatBookmarkObject struct {
-	Type             string             `json:"type"` // required; one of "to_contact", "to_channel"
+	Type             ChatType           `json:"type"` // required
 	ChannelID        string             `json:"channel_id,omitempty"`
 	MessageID        string             `json:"message_id"`        // required
 	Message          string             `json:"message"`           // required
@@ -737,20 +832,18 @@ type TeamChatBookmarkObject struct {
 	RichText         []TeamChatRichText `json:"rich_text,omitempty"`
 }
 
-// TeamChatChannel is an object shared by 11 events:
-// "team_chat.channel_invitation_accepted",
-// "team_chat.channel_invitation_approval_requested",
-// "team_chat.channel_invitation_approved" and 8 more (at object.channel in
-// "team_chat.channel_invitation_accepted").
+// TeamChatChannel is the "channel" object in the payloads of
+// team_chat.channel_invitation_accepted,
+// team_chat.channel_invitation_approval_requested,
+// team_chat.channel_invitation_approved and 8 more events (at object.channel).
 type TeamChatChannel struct {
 	ChannelID   string `json:"channel_id"`   // required
 	ChannelName string `json:"channel_name"` // required
 	Type        int    `json:"type"`         // required; one of 1, 2, 3, 4, 5
 }
 
-// TeamChatChannelAppObject is an object shared by 2 events:
-// "team_chat.channel_app_added" and "team_chat.channel_app_removed" (at object
-// in "team_chat.channel_app_added").
+// TeamChatChannelAppObject is the "object" object in the payloads of
+// team_chat.channel_app_added and team_chat.channel_app_removed (at object).
 type TeamChatChannelAppObject struct {
 	ChannelName string              `json:"channel_name"` // required
 	ChannelID   string              `json:"channel_id"`   // required
@@ -760,9 +853,9 @@ type TeamChatChannelAppObject struct {
 	AppMembers  []ChatChannelMember `json:"app_members,omitempty"`
 }
 
-// TeamChatChannelInvitationApprovalRequestedInvitee is the object at
-// object.invitee in the "team_chat.channel_invitation_approval_requested"
-// event.
+// TeamChatChannelInvitationApprovalRequestedInvitee is the "invitee" object in
+// the team_chat.channel_invitation_approval_requested payload (at
+// object.invitee).
 type TeamChatChannelInvitationApprovalRequestedInvitee struct {
 	UserID      string `json:"user_id"` // required
 	DisplayName string `json:"display_name,omitempty"`
@@ -770,32 +863,48 @@ type TeamChatChannelInvitationApprovalRequestedInvitee struct {
 	MemberID    string `json:"member_id,omitempty"`
 }
 
-// TeamChatChannelInvitationApprovalRequestedObject is the object at object in
-// the "team_chat.channel_invitation_approval_requested" event.
+// TeamChatChannelInvitationApprovalRequestedObject is the "object" object in
+// the team_chat.channel_invitation_approval_requested payload (at object).
 type TeamChatChannelInvitationApprovalRequestedObject struct {
-	Organization TeamChatOrganization                              `json:"organization,omitempty"`
-	Channel      TeamChatChannel                                   `json:"channel,omitempty"`
+	Organization TeamChatChannelOrganization                       `json:"organization"`
+	Channel      TeamChatChannel                                   `json:"channel"`
 	Invitee      TeamChatChannelInvitationApprovalRequestedInvitee `json:"invitee"`   // required
-	Inviters     []TeamChatInviter                                 `json:"inviters"`  // required
+	Inviters     []TeamChatChannelInvitationInviter                `json:"inviters"`  // required
 	DateTime     DateTime                                          `json:"date_time"` // required
 	Timestamp    Int                                               `json:"timestamp"` // required
-	Type         string                                            `json:"type"`      // required; one of "to_channel_account_admin", "to_invitee_account_admin", "to_invitee"
+	Type         TeamChatChannelInvitationApprovalRequestedType    `json:"type"`      // required
 }
 
-// TeamChatChannelInvitationApprovedObject is the object at object in the
-// "team_chat.channel_invitation_approved" event.
+// TeamChatChannelInvitationApprovalRequestedType is the value of the "type"
+// member in the team_chat.channel_invitation_approval_requested payload (at
+// object). Zoom's schema lists the values below; a value it does not list still
+// decodes, as it is.
+type TeamChatChannelInvitationApprovalRequestedType string
+
+// The values of TeamChatChannelInvitationApprovalRequestedType that Zoom's schema lists.
+const (
+	TeamChatChannelInvitationApprovalRequestedTypeToChannelAccountAdmin TeamChatChannelInvitationApprovalRequestedType = "to_channel_account_admin"
+	TeamChatChannelInvitationApprovalRequestedTypeToInviteeAccountAdmin TeamChatChannelInvitationApprovalRequestedType = "to_invitee_account_admin"
+	TeamChatChannelInvitationApprovalRequestedTypeToInvitee             TeamChatChannelInvitationApprovalRequestedType = "to_invitee"
+)
+
+// String returns the value as Zoom sent it.
+func (v TeamChatChannelInvitationApprovalRequestedType) String() string { return string(v) }
+
+// TeamChatChannelInvitationApprovedObject is the "object" object in the
+// team_chat.channel_invitation_approved payload (at object).
 type TeamChatChannelInvitationApprovedObject struct {
-	Organization TeamChatOrganization `json:"organization,omitempty"`
-	Channel      TeamChatChannel      `json:"channel,omitempty"`
-	Invitee      TeamChatInvitee      `json:"invitee"`   // required
-	Inviters     []TeamChatInviter    `json:"inviters"`  // required
-	DateTime     DateTime             `json:"date_time"` // required
-	Timestamp    Int                  `json:"timestamp"` // required
-	Type         string               `json:"type"`      // required; one of "by_channel_owner_account_admin", "by_invitee_account_admin"
+	Organization TeamChatChannelOrganization        `json:"organization"`
+	Channel      TeamChatChannel                    `json:"channel"`
+	Invitee      TeamChatChannelInvitationInvitee   `json:"invitee"`   // required
+	Inviters     []TeamChatChannelInvitationInviter `json:"inviters"`  // required
+	DateTime     DateTime                           `json:"date_time"` // required
+	Timestamp    Int                                `json:"timestamp"` // required
+	Type         TeamChatChannelInvitationType      `json:"type"`      // required
 }
 
-// TeamChatChannelInvitationCreatedInviter is the object at object.inviters[] in
-// the "team_chat.channel_invitation_created" event.
+// TeamChatChannelInvitationCreatedInviter is an element of the "inviters" array
+// in the team_chat.channel_invitation_created payload (at object.inviters[]).
 type TeamChatChannelInvitationCreatedInviter struct {
 	UserID      string   `json:"user_id"`      // required
 	DisplayName string   `json:"display_name"` // required
@@ -804,44 +913,66 @@ type TeamChatChannelInvitationCreatedInviter struct {
 	DateCreated DateTime `json:"date_created"` // required
 }
 
-// TeamChatChannelInvitationCreatedObject is the object at object in the
-// "team_chat.channel_invitation_created" event.
+// TeamChatChannelInvitationCreatedObject is the "object" object in the
+// team_chat.channel_invitation_created payload (at object).
 type TeamChatChannelInvitationCreatedObject struct {
-	Organization TeamChatOrganization                      `json:"organization,omitempty"`
-	Channel      TeamChatChannel                           `json:"channel,omitempty"`
-	Invitee      TeamChatInvitee                           `json:"invitee"`   // required
+	Organization TeamChatChannelOrganization               `json:"organization"`
+	Channel      TeamChatChannel                           `json:"channel"`
+	Invitee      TeamChatChannelInvitationInvitee          `json:"invitee"`   // required
 	Inviters     []TeamChatChannelInvitationCreatedInviter `json:"inviters"`  // required
 	DateTime     DateTime                                  `json:"date_time"` // required
 	Timestamp    Int                                       `json:"timestamp"` // required
 }
 
-// TeamChatChannelInvitationDeclinedObject is the object at object in the
-// "team_chat.channel_invitation_declined" event.
+// TeamChatChannelInvitationDeclinedObject is the "object" object in the
+// team_chat.channel_invitation_declined payload (at object).
 type TeamChatChannelInvitationDeclinedObject struct {
-	Organization TeamChatOrganization `json:"organization,omitempty"`
-	Channel      TeamChatChannel      `json:"channel,omitempty"`
-	Invitee      TeamChatInvitee      `json:"invitee"`        // required
-	Inviters     []TeamChatInviter    `json:"inviters"`       // required
-	DateTime     DateTime             `json:"date_time"`      // required
-	Timestamp    Int                  `json:"timestamp"`      // required
-	Type         string               `json:"type,omitempty"` // one of "by_channel_owner_account_admin", "by_invitee_account_admin"
+	Organization TeamChatChannelOrganization        `json:"organization"`
+	Channel      TeamChatChannel                    `json:"channel"`
+	Invitee      TeamChatChannelInvitationInvitee   `json:"invitee"`   // required
+	Inviters     []TeamChatChannelInvitationInviter `json:"inviters"`  // required
+	DateTime     DateTime                           `json:"date_time"` // required
+	Timestamp    Int                                `json:"timestamp"` // required
+	Type         TeamChatChannelInvitationType      `json:"type,omitempty"`
 }
 
-// TeamChatChannelInvitationObject is an object shared by 2 events:
-// "team_chat.channel_invitation_accepted" and
-// "team_chat.channel_invitation_removed" (at object in
-// "team_chat.channel_invitation_accepted").
+// TeamChatChannelInvitationInvitee is the "invitee" object in the payloads of
+// team_chat.channel_invitation_accepted, team_chat.channel_invitation_approved,
+// team_chat.channel_invitation_created and 3 more events (at object.invitee).
+type TeamChatChannelInvitationInvitee struct {
+	DisplayName string `json:"display_name"` // required
+	UserEmail   string `json:"user_email,omitempty"`
+	MemberID    string `json:"member_id,omitempty"`
+}
+
+// TeamChatChannelInvitationInviter is an element of the "inviters" array in the
+// payloads of team_chat.channel_invitation_accepted,
+// team_chat.channel_invitation_approval_requested,
+// team_chat.channel_invitation_approved and 2 more events (at
+// object.inviters[]).
+type TeamChatChannelInvitationInviter struct {
+	UserID      string   `json:"user_id"`      // required
+	DisplayName string   `json:"display_name"` // required
+	UserEmail   string   `json:"user_email"`   // required
+	MemberID    string   `json:"member_id"`    // required
+	DateCreated DateTime `json:"date_created"` // required
+}
+
+// TeamChatChannelInvitationObject is the "object" object in the payloads of
+// team_chat.channel_invitation_accepted and
+// team_chat.channel_invitation_removed (at object).
 type TeamChatChannelInvitationObject struct {
-	Organization TeamChatOrganization `json:"organization,omitempty"`
-	Channel      TeamChatChannel      `json:"channel,omitempty"`
-	Invitee      TeamChatInvitee      `json:"invitee"`  // required
-	Inviters     []TeamChatInviter    `json:"inviters"` // required
-	DateTime     DateTime             `json:"date_time,omitempty"`
-	Timestamp    Int                  `json:"timestamp"` // required
+	Organization TeamChatChannelOrganization        `json:"organization"`
+	Channel      TeamChatChannel                    `json:"channel"`
+	Invitee      TeamChatChannelInvitationInvitee   `json:"invitee"`  // required
+	Inviters     []TeamChatChannelInvitationInviter `json:"inviters"` // required
+	DateTime     DateTime                           `json:"date_time,omitempty"`
+	Timestamp    Int                                `json:"timestamp"` // required
 }
 
-// TeamChatChannelInvitationRejectedInviter is the object at object.inviters[]
-// in the "team_chat.channel_invitation_rejected" event.
+// TeamChatChannelInvitationRejectedInviter is an element of the "inviters"
+// array in the team_chat.channel_invitation_rejected payload (at
+// object.inviters[]).
 type TeamChatChannelInvitationRejectedInviter struct {
 	ID          ID       `json:"id,omitempty"`
 	DisplayName string   `json:"display_name"` // required
@@ -850,52 +981,121 @@ type TeamChatChannelInvitationRejectedInviter struct {
 	DateCreated DateTime `json:"date_created"` // required
 }
 
-// TeamChatChannelInvitationRejectedObject is the object at object in the
-// "team_chat.channel_invitation_rejected" event.
+// TeamChatChannelInvitationRejectedObject is the "object" object in the
+// team_chat.channel_invitation_rejected payload (at object).
 type TeamChatChannelInvitationRejectedObject struct {
-	Organization TeamChatOrganization                       `json:"organization,omitempty"`
-	Channel      TeamChatChannel                            `json:"channel,omitempty"`
-	Invitee      TeamChatInvitee                            `json:"invitee"`   // required
+	Organization TeamChatChannelOrganization                `json:"organization"`
+	Channel      TeamChatChannel                            `json:"channel"`
+	Invitee      TeamChatChannelInvitationInvitee           `json:"invitee"`   // required
 	Inviters     []TeamChatChannelInvitationRejectedInviter `json:"inviters"`  // required
 	DateTime     DateTime                                   `json:"date_time"` // required
 	Timestamp    Int                                        `json:"timestamp"` // required
 }
 
-// TeamChatChannelJoinApprovalRequestedObject is the object at object in the
-// "team_chat.channel_join_approval_requested" event.
+// TeamChatChannelInvitationType is the value of the "type" member in the
+// payloads of team_chat.channel_invitation_approved and
+// team_chat.channel_invitation_declined (at object). Zoom's schema lists the
+// values below; a value it does not list still decodes, as it is.
+type TeamChatChannelInvitationType string
+
+// The values of TeamChatChannelInvitationType that Zoom's schema lists.
+const (
+	TeamChatChannelInvitationTypeByChannelOwnerAccountAdmin TeamChatChannelInvitationType = "by_channel_owner_account_admin"
+	TeamChatChannelInvitationTypeByInviteeAccountAdmin      TeamChatChannelInvitationType = "by_invitee_account_admin"
+)
+
+// String returns the value as Zoom sent it.
+func (v TeamChatChannelInvitationType) String() string { return string(v) }
+
+// TeamChatChannelJoinApprovalRequestedObject is the "object" object in the
+// team_chat.channel_join_approval_requested payload (at object).
 type TeamChatChannelJoinApprovalRequestedObject struct {
-	Organization TeamChatOrganization `json:"organization,omitempty"`
-	Channel      TeamChatChannel      `json:"channel,omitempty"`
-	Requester    TeamChatRequester    `json:"requester"` // required
-	DateTime     DateTime             `json:"date_time"` // required
-	Timestamp    Int                  `json:"timestamp"` // required
-	Type         string               `json:"type"`      // required; one of "to_channel_account_admin", "to_requester_account_admin", "to_channel_owner"
+	Organization TeamChatChannelOrganization              `json:"organization"`
+	Channel      TeamChatChannel                          `json:"channel"`
+	Requester    TeamChatChannelJoinRequester             `json:"requester"` // required
+	DateTime     DateTime                                 `json:"date_time"` // required
+	Timestamp    Int                                      `json:"timestamp"` // required
+	Type         TeamChatChannelJoinApprovalRequestedType `json:"type"`      // required
 }
 
-// TeamChatChannelJoinObject is an object shared by 2 events:
-// "team_chat.channel_join_approved" and "team_chat.channel_join_declined" (at
-// object in "team_chat.channel_join_approved").
+// TeamChatChannelJoinApprovalRequestedType is the value of the "type" member in
+// the team_chat.channel_join_approval_requested payload (at object). Zoom's
+// schema lists the values below; a value it does not list still decodes, as it
+// is.
+type TeamChatChannelJoinApprovalRequestedType string
+
+// The values of TeamChatChannelJoinApprovalRequestedType that Zoom's schema lists.
+const (
+	TeamChatChannelJoinApprovalRequestedTypeToChannelAccountAdmin   TeamChatChannelJoinApprovalRequestedType = "to_channel_account_admin"
+	TeamChatChannelJoinApprovalRequestedTypeToRequesterAccountAdmin TeamChatChannelJoinApprovalRequestedType = "to_requester_account_admin"
+	TeamChatChannelJoinApprovalRequestedTypeToChannelOwner          TeamChatChannelJoinApprovalRequestedType = "to_channel_owner"
+)
+
+// String returns the value as Zoom sent it.
+func (v TeamChatChannelJoinApprovalRequestedType) String() string { return string(v) }
+
+// TeamChatChannelJoinObject is the "object" object in the payloads of
+// team_chat.channel_join_approved and team_chat.channel_join_declined (at
+// object).
 type TeamChatChannelJoinObject struct {
-	Organization TeamChatOrganization `json:"organization,omitempty"`
-	Channel      TeamChatChannel      `json:"channel,omitempty"`
-	Requester    TeamChatRequester    `json:"requester"`      // required
-	DateTime     DateTime             `json:"date_time"`      // required
-	Timestamp    Int                  `json:"timestamp"`      // required
-	Type         string               `json:"type,omitempty"` // one of "by_channel_owner_account_admin", "by_requester_account_admin", "by_channel_owner"
+	Organization TeamChatChannelOrganization  `json:"organization"`
+	Channel      TeamChatChannel              `json:"channel"`
+	Requester    TeamChatChannelJoinRequester `json:"requester"` // required
+	DateTime     DateTime                     `json:"date_time"` // required
+	Timestamp    Int                          `json:"timestamp"` // required
+	Type         TeamChatChannelJoinType      `json:"type,omitempty"`
 }
 
-// TeamChatChannelJoinRequestedObject is the object at object in the
-// "team_chat.channel_join_requested" event.
+// TeamChatChannelJoinRequestedObject is the "object" object in the
+// team_chat.channel_join_requested payload (at object).
 type TeamChatChannelJoinRequestedObject struct {
-	Organization TeamChatOrganization `json:"organization,omitempty"`
-	Channel      TeamChatChannel      `json:"channel,omitempty"`
-	Requester    TeamChatRequester    `json:"requester"` // required
-	DateTime     DateTime             `json:"date_time"` // required
-	Timestamp    Int                  `json:"timestamp"` // required
+	Organization TeamChatChannelOrganization  `json:"organization"`
+	Channel      TeamChatChannel              `json:"channel"`
+	Requester    TeamChatChannelJoinRequester `json:"requester"` // required
+	DateTime     DateTime                     `json:"date_time"` // required
+	Timestamp    Int                          `json:"timestamp"` // required
 }
 
-// TeamChatChannelMessageDeletedObject is the object at object in the
-// "team_chat.channel_message_deleted" event.
+// TeamChatChannelJoinRequester is the "requester" object in the payloads of
+// team_chat.channel_join_approval_requested, team_chat.channel_join_approved,
+// team_chat.channel_join_declined and 1 more events (at object.requester).
+type TeamChatChannelJoinRequester struct {
+	UserID      string `json:"user_id"`      // required
+	DisplayName string `json:"display_name"` // required
+	UserEmail   string `json:"user_email"`   // required
+	MemberID    string `json:"member_id"`    // required
+}
+
+// TeamChatChannelJoinType is the value of the "type" member in the payloads of
+// team_chat.channel_join_approved and team_chat.channel_join_declined (at
+// object). Zoom's schema lists the values below; a value it does not list still
+// decodes, as it is.
+type TeamChatChannelJoinType string
+
+// The values of TeamChatChannelJoinType that Zoom's schema lists.
+const (
+	TeamChatChannelJoinTypeByChannelOwnerAccountAdmin TeamChatChannelJoinType = "by_channel_owner_account_admin"
+	TeamChatChannelJoinTypeByRequesterAccountAdmin    TeamChatChannelJoinType = "by_requester_account_admin"
+	TeamChatChannelJoinTypeByChannelOwner             TeamChatChannelJoinType = "by_channel_owner"
+)
+
+// String returns the value as Zoom sent it.
+func (v TeamChatChannelJoinType) String() string { return string(v) }
+
+// TeamChatChannelMessageAtItem is an element of the "at_items" array in the
+// payloads of team_chat.channel_message_posted and
+// team_chat.channel_message_updated (at object.at_items[]).
+type TeamChatChannelMessageAtItem struct {
+	AtContact         string `json:"at_contact,omitempty"`
+	AtContactUserID   string `json:"at_contact_user_id,omitempty"`
+	AtContactMemberID string `json:"at_contact_member_id,omitempty"`
+	AtType            int    `json:"at_type"`        // required; one of 1, 2
+	EndPosition       int    `json:"end_position"`   // required
+	StartPosition     int    `json:"start_position"` // required
+}
+
+// TeamChatChannelMessageDeletedObject is the "object" object in the
+// team_chat.channel_message_deleted payload (at object).
 type TeamChatChannelMessageDeletedObject struct {
 	MessageID             string   `json:"message_id"`               // required
 	DateTime              DateTime `json:"date_time"`                // required
@@ -906,27 +1106,36 @@ type TeamChatChannelMessageDeletedObject struct {
 	ReplyMainMessageID    string   `json:"reply_main_message_id,omitempty"`
 }
 
-// TeamChatChannelMessageObject is an object shared by 2 events:
-// "team_chat.channel_message_posted" and "team_chat.channel_message_updated"
-// (at object in "team_chat.channel_message_posted").
+// TeamChatChannelMessageObject is the "object" object in the payloads of
+// team_chat.channel_message_posted and team_chat.channel_message_updated (at
+// object).
 type TeamChatChannelMessageObject struct {
-	MessageID             string             `json:"message_id"` // required
-	ReplyMainMessageID    string             `json:"reply_main_message_id,omitempty"`
-	SessionID             ID                 `json:"session_id"`               // required
-	DateTime              DateTime           `json:"date_time"`                // required
-	Timestamp             Int                `json:"timestamp"`                // required
-	ChannelID             string             `json:"channel_id"`               // required
-	ChannelOwnerAccountID string             `json:"channel_owner_account_id"` // required
-	ChannelName           string             `json:"channel_name"`             // required
-	Message               string             `json:"message,omitempty"`
-	Files                 []TeamChatFile     `json:"files,omitempty"`
-	RichText              []TeamChatRichText `json:"rich_text,omitempty"`
-	AtItems               []TeamChatAtItem   `json:"at_items,omitempty"`
+	MessageID             string                         `json:"message_id"` // required
+	ReplyMainMessageID    string                         `json:"reply_main_message_id,omitempty"`
+	SessionID             ID                             `json:"session_id"`               // required
+	DateTime              DateTime                       `json:"date_time"`                // required
+	Timestamp             Int                            `json:"timestamp"`                // required
+	ChannelID             string                         `json:"channel_id"`               // required
+	ChannelOwnerAccountID string                         `json:"channel_owner_account_id"` // required
+	ChannelName           string                         `json:"channel_name"`             // required
+	Message               string                         `json:"message,omitempty"`
+	Files                 []TeamChatFile                 `json:"files,omitempty"`
+	RichText              []TeamChatRichText             `json:"rich_text,omitempty"`
+	AtItems               []TeamChatChannelMessageAtItem `json:"at_items,omitempty"`
 }
 
-// TeamChatChannelPinObject is an object shared by 2 events:
-// "team_chat.channel_pin_added" and "team_chat.channel_pin_removed" (at object
-// in "team_chat.channel_pin_added").
+// TeamChatChannelOrganization is the "organization" object in the payloads of
+// team_chat.channel_invitation_accepted,
+// team_chat.channel_invitation_approval_requested,
+// team_chat.channel_invitation_approved and 8 more events (at
+// object.organization).
+type TeamChatChannelOrganization struct {
+	OrgID   string `json:"org_id"`   // required
+	OrgName string `json:"org_name"` // required
+}
+
+// TeamChatChannelPinObject is the "object" object in the payloads of
+// team_chat.channel_pin_added and team_chat.channel_pin_removed (at object).
 type TeamChatChannelPinObject struct {
 	ChannelName      string             `json:"channel_name"`      // required
 	ChannelID        string             `json:"channel_id"`        // required
@@ -940,9 +1149,9 @@ type TeamChatChannelPinObject struct {
 	RichText         []TeamChatRichText `json:"rich_text,omitempty"`
 }
 
-// TeamChatChannelReactionObject is an object shared by 2 events:
-// "team_chat.channel_reaction_added" and "team_chat.channel_reaction_removed"
-// (at object in "team_chat.channel_reaction_added").
+// TeamChatChannelReactionObject is the "object" object in the payloads of
+// team_chat.channel_reaction_added and team_chat.channel_reaction_removed (at
+// object).
 type TeamChatChannelReactionObject struct {
 	MsgID     string   `json:"msg_id"`     // required
 	MsgTime   DateTime `json:"msg_time"`   // required
@@ -952,9 +1161,9 @@ type TeamChatChannelReactionObject struct {
 	ChannelID string   `json:"channel_id"` // required
 }
 
-// TeamChatDmMessageDeletedObject is the object at object in the
-// "team_chat.dm_message_deleted" event.
-type TeamChatDmMessageDeletedObject struct {
+// TeamChatDMMessageDeletedObject is the "object" object in the
+// team_chat.dm_message_deleted payload (at object).
+type TeamChatDMMessageDeletedObject struct {
 	MessageID          string   `json:"message_id"`         // required
 	DateTime           DateTime `json:"date_time"`          // required
 	ContactAccountID   string   `json:"contact_account_id"` // required
@@ -965,10 +1174,9 @@ type TeamChatDmMessageDeletedObject struct {
 	ReplyMainMessageID string   `json:"reply_main_message_id,omitempty"`
 }
 
-// TeamChatDmMessageObject is an object shared by 2 events:
-// "team_chat.dm_message_posted" and "team_chat.dm_message_updated" (at object
-// in "team_chat.dm_message_posted").
-type TeamChatDmMessageObject struct {
+// TeamChatDMMessageObject is the "object" object in the payloads of
+// team_chat.dm_message_posted and team_chat.dm_message_updated (at object).
+type TeamChatDMMessageObject struct {
 	MessageID          string             `json:"message_id"` // required
 	ReplyMainMessageID string             `json:"reply_main_message_id,omitempty"`
 	SessionID          ID                 `json:"session_id"`         // required
@@ -983,10 +1191,9 @@ type TeamChatDmMessageObject struct {
 	RichText           []TeamChatRichText `json:"rich_text,omitempty"`
 }
 
-// TeamChatDmReactionObject is an object shared by 2 events:
-// "team_chat.dm_reaction_added" and "team_chat.dm_reaction_removed" (at object
-// in "team_chat.dm_reaction_added").
-type TeamChatDmReactionObject struct {
+// TeamChatDMReactionObject is the "object" object in the payloads of
+// team_chat.dm_reaction_added and team_chat.dm_reaction_removed (at object).
+type TeamChatDMReactionObject struct {
 	MsgID           string   `json:"msg_id"`            // required
 	MsgTime         DateTime `json:"msg_time"`          // required
 	EmojiTime       Int      `json:"emoji_time"`        // required
@@ -997,26 +1204,9 @@ type TeamChatDmReactionObject struct {
 	ContactMemberID string   `json:"contact_member_id"` // required
 }
 
-// TeamChatEmojiObject is an object shared by 2 events: "team_chat.emoji_added"
-// and "team_chat.emoji_removed" (at object in "team_chat.emoji_added").
-type TeamChatEmojiObject struct {
-	Name   string `json:"name"`    // required
-	FileID string `json:"file_id"` // required
-}
-
-// TeamChatFileChangedFile is an object shared by 5 events:
-// "team_chat.file_changed", "team_chat.file_deleted", "team_chat.file_shared"
-// and 2 more (at object.files[] in "team_chat.file_changed").
-type TeamChatFileChangedFile struct {
-	FileID     string `json:"file_id"`      // required
-	FileName   string `json:"file_name"`    // required
-	FileSize   int64  `json:"file_size"`    // required
-	OSFileType string `json:"OS_file_type"` // required
-}
-
-// TeamChatFileDownloadedFile is the object at object.file in the
-// "team_chat.file_downloaded" event.
-type TeamChatFileDownloadedFile struct {
+// TeamChatDownloadedFile is the "file" object in the team_chat.file_downloaded
+// payload (at object.file).
+type TeamChatDownloadedFile struct {
 	FileID            string `json:"file_id"`   // required
 	FileName          string `json:"file_name"` // required
 	FileSize          int64  `json:"file_size"` // required
@@ -1025,167 +1215,221 @@ type TeamChatFileDownloadedFile struct {
 	FileOwnerMemberID string `json:"file_owner_member_id"` // required
 }
 
-// TeamChatFileDownloadedObject is the object at object in the
-// "team_chat.file_downloaded" event.
+// TeamChatEmojiObject is the "object" object in the payloads of
+// team_chat.emoji_added and team_chat.emoji_removed (at object).
+type TeamChatEmojiObject struct {
+	Name   string `json:"name"`    // required
+	FileID string `json:"file_id"` // required
+}
+
+// TeamChatFileDownloadedObject is the "object" object in the
+// team_chat.file_downloaded payload (at object).
 type TeamChatFileDownloadedObject struct {
-	ContactEmail    string                     `json:"contact_email,omitempty"`
-	ContactID       string                     `json:"contact_id,omitempty"`
-	ContactMemberID string                     `json:"contact_member_id,omitempty"`
-	ChannelID       string                     `json:"channel_id,omitempty"`
-	Timestamp       Int                        `json:"timestamp"` // required
-	File            TeamChatFileDownloadedFile `json:"file"`      // required
+	ContactEmail    string                 `json:"contact_email,omitempty"`
+	ContactID       string                 `json:"contact_id,omitempty"`
+	ContactMemberID string                 `json:"contact_member_id,omitempty"`
+	ChannelID       string                 `json:"channel_id,omitempty"`
+	Timestamp       Int                    `json:"timestamp"` // required
+	File            TeamChatDownloadedFile `json:"file"`      // required
 }
 
-// TeamChatFileObject is an object shared by 2 events: "team_chat.file_shared"
-// and "team_chat.file_unshared" (at object in "team_chat.file_shared").
+// TeamChatFileObject is the "object" object in the payloads of
+// team_chat.file_changed, team_chat.file_deleted and team_chat.file_uploaded
+// (at object).
 type TeamChatFileObject struct {
-	Type            string                    `json:"type"` // required; one of "to_contact", "to_channel"
-	ChannelID       string                    `json:"channel_id,omitempty"`
-	ContactEmail    string                    `json:"contact_email,omitempty"`
-	ContactID       string                    `json:"contact_id,omitempty"`
-	ContactMemberID string                    `json:"contact_member_id,omitempty"`
-	IsExternalUser  bool                      `json:"is_external_user,omitempty"`
-	Files           []TeamChatFileChangedFile `json:"files"` // required
+	Files []TeamChatObjectFile `json:"files"` // required
 }
 
-// TeamChatInvitee is an object shared by 6 events:
-// "team_chat.channel_invitation_accepted",
-// "team_chat.channel_invitation_approved",
-// "team_chat.channel_invitation_created" and 3 more (at object.invitee in
-// "team_chat.channel_invitation_accepted").
-type TeamChatInvitee struct {
-	DisplayName string `json:"display_name"` // required
-	UserEmail   string `json:"user_email,omitempty"`
-	MemberID    string `json:"member_id,omitempty"`
+// TeamChatFileSharedObject is the "object" object in the payloads of
+// team_chat.file_shared and team_chat.file_unshared (at object).
+type TeamChatFileSharedObject struct {
+	Type            ChatType             `json:"type"` // required
+	ChannelID       string               `json:"channel_id,omitempty"`
+	ContactEmail    string               `json:"contact_email,omitempty"`
+	ContactID       string               `json:"contact_id,omitempty"`
+	ContactMemberID string               `json:"contact_member_id,omitempty"`
+	IsExternalUser  bool                 `json:"is_external_user,omitempty"`
+	Files           []TeamChatObjectFile `json:"files"` // required
 }
 
-// TeamChatInviter is an object shared by 5 events:
-// "team_chat.channel_invitation_accepted",
-// "team_chat.channel_invitation_approval_requested",
-// "team_chat.channel_invitation_approved" and 2 more (at object.inviters[] in
-// "team_chat.channel_invitation_accepted").
-type TeamChatInviter struct {
-	UserID      string   `json:"user_id"`      // required
-	DisplayName string   `json:"display_name"` // required
-	UserEmail   string   `json:"user_email"`   // required
-	MemberID    string   `json:"member_id"`    // required
-	DateCreated DateTime `json:"date_created"` // required
-}
-
-// TeamChatItem is an object shared by 2 events: "team_chat.starred" and
-// "team_chat.unstarred" (at object.items[] in "team_chat.starred").
+// TeamChatItem is an element of the "items" array in the payloads of
+// team_chat.starred and team_chat.unstarred (at object.items[]).
 type TeamChatItem struct {
-	Type            string `json:"type"` // required; one of "contact", "channel"
-	ChannelID       string `json:"channel_id,omitempty"`
-	ContactEmail    string `json:"contact_email,omitempty"`
-	ContactID       string `json:"contact_id,omitempty"`
-	ContactMemberID string `json:"contact_member_id,omitempty"`
-	IsExternalUser  bool   `json:"is_external_user,omitempty"`
+	Type            TeamChatType `json:"type"` // required
+	ChannelID       string       `json:"channel_id,omitempty"`
+	ContactEmail    string       `json:"contact_email,omitempty"`
+	ContactID       string       `json:"contact_id,omitempty"`
+	ContactMemberID string       `json:"contact_member_id,omitempty"`
+	IsExternalUser  bool         `json:"is_external_user,omitempty"`
 }
 
-// TeamChatMember is the object at object.members[] in the
-// "team_chat.shared_spaces_member_invited" event.
-type TeamChatMember struct {
-	UserID      string `json:"user_id"`    // required
-	UserEmail   string `json:"user_email"` // required
-	DisplayName string `json:"display_name,omitempty"`
-	Role        string `json:"role"`      // required; one of "owner", "admin", "member"
-	MemberID    string `json:"member_id"` // required
-}
-
-// TeamChatNewSettings is the object at object.new_settings in the
-// "team_chat.shared_spaces_edited" event.
-type TeamChatNewSettings struct {
-	Name   string         `json:"name"`   // required
-	Desc   string         `json:"desc"`   // required
-	Option TeamChatOption `json:"option"` // required
-}
-
-// TeamChatObject is an object shared by 3 events: "team_chat.file_changed",
-// "team_chat.file_deleted" and "team_chat.file_uploaded" (at object in
-// "team_chat.file_changed").
+// TeamChatObject is the "object" object in the payloads of team_chat.starred
+// and team_chat.unstarred (at object).
 type TeamChatObject struct {
-	Files []TeamChatFileChangedFile `json:"files"` // required
+	Items     []TeamChatItem `json:"items"`     // required
+	DateTime  DateTime       `json:"date_time"` // required
+	Timestamp Int            `json:"timestamp"` // required
 }
 
-// TeamChatOption is the object at object.new_settings.option in the
-// "team_chat.shared_spaces_edited" event.
-type TeamChatOption struct {
-	IsPublic         bool   `json:"is_public"`          // required
-	AddNewMembers    string `json:"add_new_members"`    // required; one of "by_owner_and_admins", "by_any_member"
-	AddNewChannels   string `json:"add_new_channels"`   // required; one of "by_owner_and_admins", "by_any_member"
-	AddExternalUsers string `json:"add_external_users"` // required; one of "disabled", "by_same_org", "by_owner_and_admins", "by_any_member"
+// TeamChatObjectFile is an element of the "files" array in the payloads of
+// team_chat.file_changed, team_chat.file_deleted, team_chat.file_shared and 2
+// more events (at object.files[]).
+type TeamChatObjectFile struct {
+	FileID     string `json:"file_id"`      // required
+	FileName   string `json:"file_name"`    // required
+	FileSize   int64  `json:"file_size"`    // required
+	OSFileType string `json:"OS_file_type"` // required
 }
 
-// TeamChatOrganization is an object shared by 11 events:
-// "team_chat.channel_invitation_accepted",
-// "team_chat.channel_invitation_approval_requested",
-// "team_chat.channel_invitation_approved" and 8 more (at object.organization in
-// "team_chat.channel_invitation_accepted").
-type TeamChatOrganization struct {
-	OrgID   string `json:"org_id"`   // required
-	OrgName string `json:"org_name"` // required
+// TeamChatSharedSpacesEditedAddExternalUsers is the value of the
+// "add_external_users" member in the team_chat.shared_spaces_edited payload (at
+// object.new_settings.option in team_chat.shared_spaces_edited, and elsewhere).
+// Zoom's schema lists the values below; a value it does not list still decodes,
+// as it is.
+type TeamChatSharedSpacesEditedAddExternalUsers string
+
+// The values of TeamChatSharedSpacesEditedAddExternalUsers that Zoom's schema lists.
+const (
+	TeamChatSharedSpacesEditedAddExternalUsersDisabled         TeamChatSharedSpacesEditedAddExternalUsers = "disabled"
+	TeamChatSharedSpacesEditedAddExternalUsersBySameOrg        TeamChatSharedSpacesEditedAddExternalUsers = "by_same_org"
+	TeamChatSharedSpacesEditedAddExternalUsersByOwnerAndAdmins TeamChatSharedSpacesEditedAddExternalUsers = "by_owner_and_admins"
+	TeamChatSharedSpacesEditedAddExternalUsersByAnyMember      TeamChatSharedSpacesEditedAddExternalUsers = "by_any_member"
+)
+
+// String returns the value as Zoom sent it.
+func (v TeamChatSharedSpacesEditedAddExternalUsers) String() string { return string(v) }
+
+// TeamChatSharedSpacesEditedAddNewChannels is the value of the
+// "add_new_channels" member in the team_chat.shared_spaces_edited payload (at
+// object.new_settings.option in team_chat.shared_spaces_edited, and elsewhere).
+// Zoom's schema lists the values below; a value it does not list still decodes,
+// as it is.
+type TeamChatSharedSpacesEditedAddNewChannels string
+
+// The values of TeamChatSharedSpacesEditedAddNewChannels that Zoom's schema lists.
+const (
+	TeamChatSharedSpacesEditedAddNewChannelsByOwnerAndAdmins TeamChatSharedSpacesEditedAddNewChannels = "by_owner_and_admins"
+	TeamChatSharedSpacesEditedAddNewChannelsByAnyMember      TeamChatSharedSpacesEditedAddNewChannels = "by_any_member"
+)
+
+// String returns the value as Zoom sent it.
+func (v TeamChatSharedSpacesEditedAddNewChannels) String() string { return string(v) }
+
+// TeamChatSharedSpacesEditedAddNewMembers is the value of the "add_new_members"
+// member in the team_chat.shared_spaces_edited payload (at
+// object.new_settings.option in team_chat.shared_spaces_edited, and elsewhere).
+// Zoom's schema lists the values below; a value it does not list still decodes,
+// as it is.
+type TeamChatSharedSpacesEditedAddNewMembers string
+
+// The values of TeamChatSharedSpacesEditedAddNewMembers that Zoom's schema lists.
+const (
+	TeamChatSharedSpacesEditedAddNewMembersByOwnerAndAdmins TeamChatSharedSpacesEditedAddNewMembers = "by_owner_and_admins"
+	TeamChatSharedSpacesEditedAddNewMembersByAnyMember      TeamChatSharedSpacesEditedAddNewMembers = "by_any_member"
+)
+
+// String returns the value as Zoom sent it.
+func (v TeamChatSharedSpacesEditedAddNewMembers) String() string { return string(v) }
+
+// TeamChatSharedSpacesEditedNewSettings is the "new_settings" object in the
+// team_chat.shared_spaces_edited payload (at object.new_settings in
+// team_chat.shared_spaces_edited, and elsewhere).
+type TeamChatSharedSpacesEditedNewSettings struct {
+	Name   string                           `json:"name"`   // required
+	Desc   string                           `json:"desc"`   // required
+	Option TeamChatSharedSpacesEditedOption `json:"option"` // required
 }
 
-// TeamChatRequester is an object shared by 4 events:
-// "team_chat.channel_join_approval_requested",
-// "team_chat.channel_join_approved", "team_chat.channel_join_declined" and 1
-// more (at object.requester in "team_chat.channel_join_approval_requested").
-type TeamChatRequester struct {
-	UserID      string `json:"user_id"`      // required
-	DisplayName string `json:"display_name"` // required
-	UserEmail   string `json:"user_email"`   // required
-	MemberID    string `json:"member_id"`    // required
-}
-
-// TeamChatSharedSpacesEditedObject is the object at object in the
-// "team_chat.shared_spaces_edited" event.
+// TeamChatSharedSpacesEditedObject is the "object" object in the
+// team_chat.shared_spaces_edited payload (at object).
 type TeamChatSharedSpacesEditedObject struct {
-	SpaceID     string              `json:"space_id"`     // required
-	NewSettings TeamChatNewSettings `json:"new_settings"` // required
-	OldSettings TeamChatNewSettings `json:"old_settings"` // required
-	Timestamp   Int                 `json:"timestamp,omitempty"`
+	SpaceID     string                                `json:"space_id"`     // required
+	NewSettings TeamChatSharedSpacesEditedNewSettings `json:"new_settings"` // required
+	OldSettings TeamChatSharedSpacesEditedNewSettings `json:"old_settings"` // required
+	Timestamp   Int                                   `json:"timestamp,omitempty"`
 }
 
-// TeamChatSharedSpacesMemberInvitedObject is the object at object in the
-// "team_chat.shared_spaces_member_invited" event.
+// TeamChatSharedSpacesEditedOption is the "option" object in the
+// team_chat.shared_spaces_edited payload (at object.new_settings.option in
+// team_chat.shared_spaces_edited, and elsewhere).
+type TeamChatSharedSpacesEditedOption struct {
+	IsPublic         bool                                       `json:"is_public"`          // required
+	AddNewMembers    TeamChatSharedSpacesEditedAddNewMembers    `json:"add_new_members"`    // required
+	AddNewChannels   TeamChatSharedSpacesEditedAddNewChannels   `json:"add_new_channels"`   // required
+	AddExternalUsers TeamChatSharedSpacesEditedAddExternalUsers `json:"add_external_users"` // required
+}
+
+// TeamChatSharedSpacesInvitedMember is an element of the "members" array in the
+// team_chat.shared_spaces_member_invited payload (at object.members[]).
+type TeamChatSharedSpacesInvitedMember struct {
+	UserID      string                                `json:"user_id"`    // required
+	UserEmail   string                                `json:"user_email"` // required
+	DisplayName string                                `json:"display_name,omitempty"`
+	Role        TeamChatSharedSpacesMemberInvitedRole `json:"role"`      // required
+	MemberID    string                                `json:"member_id"` // required
+}
+
+// TeamChatSharedSpacesMemberInvitedObject is the "object" object in the
+// team_chat.shared_spaces_member_invited payload (at object).
 type TeamChatSharedSpacesMemberInvitedObject struct {
-	SpaceID   string           `json:"space_id"`   // required
-	SpaceName string           `json:"space_name"` // required
-	Members   []TeamChatMember `json:"members"`    // required
-	Timestamp Int              `json:"timestamp"`  // required
+	SpaceID   string                              `json:"space_id"`   // required
+	SpaceName string                              `json:"space_name"` // required
+	Members   []TeamChatSharedSpacesInvitedMember `json:"members"`    // required
+	Timestamp Int                                 `json:"timestamp"`  // required
 }
 
-// TeamChatSharedSpacesMemberLeftObject is the object at object in the
-// "team_chat.shared_spaces_member_left" event.
+// TeamChatSharedSpacesMemberInvitedRole is the value of the "role" member in
+// the team_chat.shared_spaces_member_invited payload (at object.members[]).
+// Zoom's schema lists the values below; a value it does not list still decodes,
+// as it is.
+type TeamChatSharedSpacesMemberInvitedRole string
+
+// The values of TeamChatSharedSpacesMemberInvitedRole that Zoom's schema lists.
+const (
+	TeamChatSharedSpacesMemberInvitedRoleOwner  TeamChatSharedSpacesMemberInvitedRole = "owner"
+	TeamChatSharedSpacesMemberInvitedRoleAdmin  TeamChatSharedSpacesMemberInvitedRole = "admin"
+	TeamChatSharedSpacesMemberInvitedRoleMember TeamChatSharedSpacesMemberInvitedRole = "member"
+)
+
+// String returns the value as Zoom sent it.
+func (v TeamChatSharedSpacesMemberInvitedRole) String() string { return string(v) }
+
+// TeamChatSharedSpacesMemberLeftObject is the "object" object in the
+// team_chat.shared_spaces_member_left payload (at object).
 type TeamChatSharedSpacesMemberLeftObject struct {
 	SpaceID   string `json:"space_id"`   // required
 	SpaceName string `json:"space_name"` // required
 	Timestamp Int    `json:"timestamp"`  // required
 }
 
-// TeamChatSharedSpacesMemberRemovedMember is the object at object.members[] in
-// the "team_chat.shared_spaces_member_removed" event.
-type TeamChatSharedSpacesMemberRemovedMember struct {
+// TeamChatSharedSpacesMemberRemovedObject is the "object" object in the
+// team_chat.shared_spaces_member_removed payload (at object).
+type TeamChatSharedSpacesMemberRemovedObject struct {
+	SpaceID   string                              `json:"space_id"`   // required
+	SpaceName string                              `json:"space_name"` // required
+	Members   []TeamChatSharedSpacesRemovedMember `json:"members"`    // required
+	Timestamp Int                                 `json:"timestamp"`  // required
+}
+
+// TeamChatSharedSpacesRemovedMember is an element of the "members" array in the
+// team_chat.shared_spaces_member_removed payload (at object.members[]).
+type TeamChatSharedSpacesRemovedMember struct {
 	UserID      string `json:"user_id"`      // required
 	UserEmail   string `json:"user_email"`   // required
 	DisplayName string `json:"display_name"` // required
 	MemberID    string `json:"member_id"`    // required
 }
 
-// TeamChatSharedSpacesMemberRemovedObject is the object at object in the
-// "team_chat.shared_spaces_member_removed" event.
-type TeamChatSharedSpacesMemberRemovedObject struct {
-	SpaceID   string                                    `json:"space_id"`   // required
-	SpaceName string                                    `json:"space_name"` // required
-	Members   []TeamChatSharedSpacesMemberRemovedMember `json:"members"`    // required
-	Timestamp Int                                       `json:"timestamp"`  // required
-}
+// TeamChatType is the value of the "type" member in the payloads of
+// team_chat.starred and team_chat.unstarred (at object.items[]). Zoom's schema
+// lists the values below; a value it does not list still decodes, as it is.
+type TeamChatType string
 
-// TeamChatStarredObject is an object shared by 2 events: "team_chat.starred"
-// and "team_chat.unstarred" (at object in "team_chat.starred").
-type TeamChatStarredObject struct {
-	Items     []TeamChatItem `json:"items"`     // required
-	DateTime  DateTime       `json:"date_time"` // required
-	Timestamp Int            `json:"timestamp"` // required
-}
+// The values of TeamChatType that Zoom's schema lists.
+const (
+	TeamChatTypeContact TeamChatType = "contact"
+	TeamChatTypeChannel TeamChatType = "channel"
+)
+
+// String returns the value as Zoom sent it.
+func (v TeamChatType) String() string { return string(v) }

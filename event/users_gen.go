@@ -2,10 +2,12 @@
 
 package event
 
-// Payloads of the "users" product's events.
+// Payloads of the events of Zoom's "users" product.
 
-// GroupAdminAdded is the payload of the "group.admin_added" event (product
-// "users").
+// GroupAdminAdded is the payload of the group.admin_added event of Zoom's
+// "users" product.
+//
+// Zoom's reference: https://developers.zoom.us/docs/api/users/events/#tag/group/POSTgroup.admin_added
 type GroupAdminAdded struct {
 	Common
 	TimeStamp Int              `json:"time_stamp,omitempty"`
@@ -15,8 +17,10 @@ type GroupAdminAdded struct {
 // EventName returns "group.admin_added".
 func (*GroupAdminAdded) EventName() string { return "group.admin_added" }
 
-// GroupAdminDeleted is the payload of the "group.admin_deleted" event (product
-// "users").
+// GroupAdminDeleted is the payload of the group.admin_deleted event of Zoom's
+// "users" product.
+//
+// Zoom's reference: https://developers.zoom.us/docs/api/users/events/#tag/group/POSTgroup.admin_deleted
 type GroupAdminDeleted struct {
 	Common
 	TimeStamp Int              `json:"time_stamp,omitempty"`
@@ -26,40 +30,50 @@ type GroupAdminDeleted struct {
 // EventName returns "group.admin_deleted".
 func (*GroupAdminDeleted) EventName() string { return "group.admin_deleted" }
 
-// GroupCreated is the payload of the "group.created" event (product "users").
+// GroupCreated is the payload of the group.created event of Zoom's "users"
+// product.
+//
+// Zoom's reference: https://developers.zoom.us/docs/api/users/events/#tag/group/POSTgroup.created
 type GroupCreated struct {
 	Common
-	TimeStamp Int         `json:"time_stamp,omitempty"`
-	Object    GroupObject `json:"object"` // required
+	TimeStamp Int    `json:"time_stamp,omitempty"`
+	Object    Object `json:"object"` // required
 }
 
 // EventName returns "group.created".
 func (*GroupCreated) EventName() string { return "group.created" }
 
-// GroupDeleted is the payload of the "group.deleted" event (product "users").
+// GroupDeleted is the payload of the group.deleted event of Zoom's "users"
+// product.
+//
+// Zoom's reference: https://developers.zoom.us/docs/api/users/events/#tag/group/POSTgroup.deleted
 type GroupDeleted struct {
 	Common
-	TimeStamp Int         `json:"time_stamp,omitempty"`
-	Object    GroupObject `json:"object"` // required
+	TimeStamp Int    `json:"time_stamp,omitempty"`
+	Object    Object `json:"object"` // required
 }
 
 // EventName returns "group.deleted".
 func (*GroupDeleted) EventName() string { return "group.deleted" }
 
-// GroupLockSettingsUpdated is the payload of the "group.lock_settings_updated"
-// event (product "users").
+// GroupLockSettingsUpdated is the payload of the group.lock_settings_updated
+// event of Zoom's "users" product.
+//
+// Zoom's reference: https://developers.zoom.us/docs/api/users/events/#tag/group/POSTgroup.lock_settings_updated
 type GroupLockSettingsUpdated struct {
 	Common
 	Object    GroupLockSettingsUpdatedObject `json:"object"` // required
 	TimeStamp Int                            `json:"time_stamp,omitempty"`
-	OldObject GroupLockSettingsUpdatedObject `json:"old_object,omitempty"`
+	OldObject GroupLockSettingsUpdatedObject `json:"old_object"`
 }
 
 // EventName returns "group.lock_settings_updated".
 func (*GroupLockSettingsUpdated) EventName() string { return "group.lock_settings_updated" }
 
-// GroupMemberAdded is the payload of the "group.member_added" event (product
-// "users").
+// GroupMemberAdded is the payload of the group.member_added event of Zoom's
+// "users" product.
+//
+// Zoom's reference: https://developers.zoom.us/docs/api/users/events/#tag/group/POSTgroup.member_added
 type GroupMemberAdded struct {
 	Common
 	TimeStamp Int               `json:"time_stamp,omitempty"`
@@ -69,8 +83,10 @@ type GroupMemberAdded struct {
 // EventName returns "group.member_added".
 func (*GroupMemberAdded) EventName() string { return "group.member_added" }
 
-// GroupMemberDeleted is the payload of the "group.member_deleted" event
-// (product "users").
+// GroupMemberDeleted is the payload of the group.member_deleted event of Zoom's
+// "users" product.
+//
+// Zoom's reference: https://developers.zoom.us/docs/api/users/events/#tag/group/POSTgroup.member_deleted
 type GroupMemberDeleted struct {
 	Common
 	TimeStamp Int               `json:"time_stamp,omitempty"`
@@ -80,8 +96,10 @@ type GroupMemberDeleted struct {
 // EventName returns "group.member_deleted".
 func (*GroupMemberDeleted) EventName() string { return "group.member_deleted" }
 
-// GroupSettingsUpdated is the payload of the "group.settings_updated" event
-// (product "users").
+// GroupSettingsUpdated is the payload of the group.settings_updated event of
+// Zoom's "users" product.
+//
+// Zoom's reference: https://developers.zoom.us/docs/api/users/events/#tag/group/POSTgroup.settings_updated
 type GroupSettingsUpdated struct {
 	Common
 	Object    GroupSettingsUpdatedObject `json:"object"` // required
@@ -92,47 +110,61 @@ type GroupSettingsUpdated struct {
 // EventName returns "group.settings_updated".
 func (*GroupSettingsUpdated) EventName() string { return "group.settings_updated" }
 
-// GroupUpdated is the payload of the "group.updated" event (product "users").
+// GroupUpdated is the payload of the group.updated event of Zoom's "users"
+// product.
+//
+// Zoom's reference: https://developers.zoom.us/docs/api/users/events/#tag/group/POSTgroup.updated
 type GroupUpdated struct {
 	Common
 	TimeStamp Int                `json:"time_stamp,omitempty"`
-	Object    GroupObject        `json:"object"`     // required
+	Object    Object             `json:"object"`     // required
 	OldObject GroupUpdatedObject `json:"old_object"` // required
 }
 
 // EventName returns "group.updated".
 func (*GroupUpdated) EventName() string { return "group.updated" }
 
-// UserActivated is the payload of the "user.activated" event (product "users").
+// UserActivated is the payload of the user.activated event of Zoom's "users"
+// product.
+//
+// Zoom's reference: https://developers.zoom.us/docs/api/users/events/#tag/user/POSTuser.activated
 type UserActivated struct {
 	Common
-	Object UserActivatedObject `json:"object"` // required
+	Object UserObject `json:"object"` // required
 }
 
 // EventName returns "user.activated".
 func (*UserActivated) EventName() string { return "user.activated" }
 
-// UserCreated is the payload of the "user.created" event (product "users").
+// UserCreated is the payload of the user.created event of Zoom's "users"
+// product.
+//
+// Zoom's reference: https://developers.zoom.us/docs/api/users/events/#tag/user/POSTuser.created
 type UserCreated struct {
 	Common
-	CreationType string     `json:"creation_type"` // required; one of "create", "ssoCreate", "autoCreate", "custCreate"
-	Object       UserObject `json:"object"`        // required
+	CreationType UserCreatedCreationType `json:"creation_type"` // required
+	Object       UserCreatedObject       `json:"object"`        // required
 }
 
 // EventName returns "user.created".
 func (*UserCreated) EventName() string { return "user.created" }
 
-// UserDeactivated is the payload of the "user.deactivated" event (product
-// "users").
+// UserDeactivated is the payload of the user.deactivated event of Zoom's
+// "users" product.
+//
+// Zoom's reference: https://developers.zoom.us/docs/api/users/events/#tag/user/POSTuser.deactivated
 type UserDeactivated struct {
 	Common
-	Object UserActivatedObject `json:"object"` // required
+	Object UserObject `json:"object"` // required
 }
 
 // EventName returns "user.deactivated".
 func (*UserDeactivated) EventName() string { return "user.deactivated" }
 
-// UserDeleted is the payload of the "user.deleted" event (product "users").
+// UserDeleted is the payload of the user.deleted event of Zoom's "users"
+// product.
+//
+// Zoom's reference: https://developers.zoom.us/docs/api/users/events/#tag/user/POSTuser.deleted
 type UserDeleted struct {
 	Common
 	Object UserDeletedObject `json:"object"` // required
@@ -141,18 +173,22 @@ type UserDeleted struct {
 // EventName returns "user.deleted".
 func (*UserDeleted) EventName() string { return "user.deleted" }
 
-// UserDisassociated is the payload of the "user.disassociated" event (product
-// "users").
+// UserDisassociated is the payload of the user.disassociated event of Zoom's
+// "users" product.
+//
+// Zoom's reference: https://developers.zoom.us/docs/api/users/events/#tag/user/POSTuser.disassociated
 type UserDisassociated struct {
 	Common
-	Object UserActivatedObject `json:"object"` // required
+	Object UserObject `json:"object"` // required
 }
 
 // EventName returns "user.disassociated".
 func (*UserDisassociated) EventName() string { return "user.disassociated" }
 
-// UserInvitationAccepted is the payload of the "user.invitation_accepted" event
-// (product "users").
+// UserInvitationAccepted is the payload of the user.invitation_accepted event
+// of Zoom's "users" product.
+//
+// Zoom's reference: https://developers.zoom.us/docs/api/users/events/#tag/user/POSTuser.invitation_accepted
 type UserInvitationAccepted struct {
 	Common
 	Object UserDeletedObject `json:"object"` // required
@@ -161,8 +197,10 @@ type UserInvitationAccepted struct {
 // EventName returns "user.invitation_accepted".
 func (*UserInvitationAccepted) EventName() string { return "user.invitation_accepted" }
 
-// UserPersonalNotesUpdated is the payload of the "user.personal_notes_updated"
-// event (product "users").
+// UserPersonalNotesUpdated is the payload of the user.personal_notes_updated
+// event of Zoom's "users" product.
+//
+// Zoom's reference: https://developers.zoom.us/docs/api/users/events/#tag/user/POSTuser.personal_notes_updated
 type UserPersonalNotesUpdated struct {
 	Common
 	Object    UserPersonalNotesUpdatedObject    `json:"object"`     // required
@@ -172,8 +210,10 @@ type UserPersonalNotesUpdated struct {
 // EventName returns "user.personal_notes_updated".
 func (*UserPersonalNotesUpdated) EventName() string { return "user.personal_notes_updated" }
 
-// UserPresenceStatusUpdated is the payload of the
-// "user.presence_status_updated" event (product "users").
+// UserPresenceStatusUpdated is the payload of the user.presence_status_updated
+// event of Zoom's "users" product.
+//
+// Zoom's reference: https://developers.zoom.us/docs/api/users/events/#tag/user/POSTuser.presence_status_updated
 type UserPresenceStatusUpdated struct {
 	Common
 	Object UserPresenceStatusUpdatedObject `json:"object"` // required
@@ -182,20 +222,25 @@ type UserPresenceStatusUpdated struct {
 // EventName returns "user.presence_status_updated".
 func (*UserPresenceStatusUpdated) EventName() string { return "user.presence_status_updated" }
 
-// UserSettingsUpdated is the payload of the "user.settings_updated" event
-// (product "users"). The body also carries "operator", "operator_id" and
+// UserSettingsUpdated is the payload of the user.settings_updated event of
+// Zoom's "users" product. Its body also carries "operator", "operator_id" and
 // "time_stamp" beside the payload: see [Event.Envelope].
+//
+// Zoom's reference: https://developers.zoom.us/docs/api/users/events/#tag/user/POSTuser.settings_updated
 type UserSettingsUpdated struct {
 	Common
 	TimeStamp Int                          `json:"time_stamp,omitempty"`
 	Object    UserSettingsUpdatedObject    `json:"object"` // required
-	OldObject UserSettingsUpdatedOldObject `json:"old_object,omitempty"`
+	OldObject UserSettingsUpdatedOldObject `json:"old_object"`
 }
 
 // EventName returns "user.settings_updated".
 func (*UserSettingsUpdated) EventName() string { return "user.settings_updated" }
 
-// UserSignedIn is the payload of the "user.signed_in" event (product "users").
+// UserSignedIn is the payload of the user.signed_in event of Zoom's "users"
+// product.
+//
+// Zoom's reference: https://developers.zoom.us/docs/api/users/events/#tag/user/POSTuser.signed_in
 type UserSignedIn struct {
 	Common
 	Object UserSignedObject `json:"object"` // required
@@ -204,8 +249,10 @@ type UserSignedIn struct {
 // EventName returns "user.signed_in".
 func (*UserSignedIn) EventName() string { return "user.signed_in" }
 
-// UserSignedOut is the payload of the "user.signed_out" event (product
-// "users").
+// UserSignedOut is the payload of the user.signed_out event of Zoom's "users"
+// product.
+//
+// Zoom's reference: https://developers.zoom.us/docs/api/users/events/#tag/user/POSTuser.signed_out
 type UserSignedOut struct {
 	Common
 	Object UserSignedObject `json:"object"` // required
@@ -214,107 +261,32 @@ type UserSignedOut struct {
 // EventName returns "user.signed_out".
 func (*UserSignedOut) EventName() string { return "user.signed_out" }
 
-// UserUpdated is the payload of the "user.updated" event (product "users").
+// UserUpdated is the payload of the user.updated event of Zoom's "users"
+// product.
+//
+// Zoom's reference: https://developers.zoom.us/docs/api/users/events/#tag/user/POSTuser.updated
 type UserUpdated struct {
 	Common
-	Operation string            `json:"operation,omitempty"` // one of "change_password", "sign_out_from_all_devices"
-	Object    UserUpdatedObject `json:"object"`              // required
-	TimeStamp Int               `json:"time_stamp,omitempty"`
-	OldObject UserUpdatedObject `json:"old_object,omitempty"`
+	Operation UserUpdatedOperation `json:"operation,omitempty"`
+	Object    UserUpdatedObject    `json:"object"` // required
+	TimeStamp Int                  `json:"time_stamp,omitempty"`
+	OldObject UserUpdatedObject    `json:"old_object"`
 }
 
 // EventName returns "user.updated".
 func (*UserUpdated) EventName() string { return "user.updated" }
 
-// GroupAdminObject is an object shared by 2 events: "group.admin_added" and
-// "group.admin_deleted" (at object in "group.admin_added").
+// GroupAdminObject is the "object" object in the payloads of group.admin_added
+// and group.admin_deleted (at object).
 type GroupAdminObject struct {
-	ID     ID                     `json:"id"`     // required
-	Admins []AccountSSOBypassUser `json:"admins"` // required
+	ID     ID              `json:"id"`     // required
+	Admins []SSOBypassUser `json:"admins"` // required
 }
 
-// GroupArchive is the object at object.settings.recording.archive in the
-// "group.settings_updated" event.
-type GroupArchive struct {
-	Enable   bool                                                       `json:"enable,omitempty"`
-	Settings GroupSettingsUpdatedObjectSettingsRecordingArchiveSettings `json:"settings,omitempty"`
-	Type     int                                                        `json:"type,omitempty"` // one of 1, 2, 3
-}
-
-// GroupAudioConferencing is the object at object.settings.audio_conferencing in
-// the "group.settings_updated" event.
-type GroupAudioConferencing struct {
-	TollFreeAndFeeBasedTollCall GroupTollFreeAndFeeBasedTollCall `json:"toll_free_and_fee_based_toll_call,omitempty"`
-	TollCall                    AccountTollCall                  `json:"toll_call,omitempty"`
-	CallMeAndInviteByPhone      AccountCallMeAndInviteByPhone    `json:"call_me_and_invite_by_phone,omitempty"`
-	PersonalAudioConference     bool                             `json:"personal_audio_conference,omitempty"`
-	ParticipantPhoneMasking     AccountParticipantPhoneMasking   `json:"participant_phone_masking,omitempty"`
-}
-
-// GroupChat is the object at object.settings.chat in the
-// "group.settings_updated" event.
-type GroupChat struct {
-	ShareFiles                           GroupShareFiles                           `json:"share_files,omitempty"`
-	ChatEmojis                           AccountChatEmojis                         `json:"chat_emojis,omitempty"`
-	RecordVoiceMessages                  bool                                      `json:"record_voice_messages,omitempty"`
-	RecordVideoMessages                  bool                                      `json:"record_video_messages,omitempty"`
-	ScreenCapture                        bool                                      `json:"screen_capture,omitempty"`
-	CreatePublicChannels                 bool                                      `json:"create_public_channels,omitempty"`
-	CreatePrivateChannels                bool                                      `json:"create_private_channels,omitempty"`
-	ShareLinksInChat                     bool                                      `json:"share_links_in_chat,omitempty"`
-	ScheduleMeetingsInChat               bool                                      `json:"schedule_meetings_in_chat,omitempty"`
-	AllowUsersToSearchOthersOptions      string                                    `json:"allow_users_to_search_others_options,omitempty"`
-	AllowUsersToAddContacts              AccountAllowUsersToAddContacts            `json:"allow_users_to_add_contacts,omitempty"`
-	AllowUsersToChatWithOthers           AccountAllowUsersToAddContacts            `json:"allow_users_to_chat_with_others,omitempty"`
-	ChatEtiquetteTool                    GroupChatEtiquetteTool                    `json:"chat_etiquette_tool,omitempty"`
-	SendDataToThirdPartyArchivingService GroupSendDataToThirdPartyArchivingService `json:"send_data_to_third_party_archiving_service,omitempty"`
-}
-
-// GroupChatEtiquetteTool is the object at
-// object.settings.chat.chat_etiquette_tool in the "group.settings_updated"
-// event.
-type GroupChatEtiquetteTool struct {
-	Enable   bool          `json:"enable,omitempty"`
-	Policies []GroupPolicy `json:"policies,omitempty"`
-}
-
-// GroupClosedCaptioning is the object at
-// object.settings.in_meeting.closed_captioning in the "group.settings_updated"
-// event.
-type GroupClosedCaptioning struct {
-	AutoTranscribing            bool `json:"auto_transcribing,omitempty"`
-	Enable                      bool `json:"enable,omitempty"`
-	SaveCaption                 bool `json:"save_caption,omitempty"`
-	ThirdPartyCaptioningService bool `json:"third_party_captioning_service,omitempty"`
-	ViewFullTranscript          bool `json:"view_full_transcript,omitempty"`
-}
-
-// GroupEmailNotification is the object at object.settings.email_notification in
-// the "group.settings_updated" event.
-type GroupEmailNotification struct {
-	AlternativeHostReminder                    bool `json:"alternative_host_reminder,omitempty"`
-	CancelMeetingReminder                      bool `json:"cancel_meeting_reminder,omitempty"`
-	CloudRecordingAvailableReminder            bool `json:"cloud_recording_available_reminder,omitempty"`
-	JbhReminder                                bool `json:"jbh_reminder,omitempty"`
-	RecordingAvailableReminderAlternativeHosts bool `json:"recording_available_reminder_alternative_hosts,omitempty"`
-	RecordingAvailableReminderSchedulers       bool `json:"recording_available_reminder_schedulers,omitempty"`
-	ScheduleForReminder                        bool `json:"schedule_for_reminder,omitempty"`
-}
-
-// GroupFile is the object at
-// object.settings.in_meeting.virtual_background_settings.files[] in the
-// "group.settings_updated" event.
-type GroupFile struct {
-	ID        ID     `json:"id,omitempty"`
-	IsDefault bool   `json:"is_default,omitempty"`
-	Name      string `json:"name,omitempty"`
-	Size      int64  `json:"size,omitempty"`
-	Type      string `json:"type,omitempty"`
-}
-
-// GroupInMeeting is the object at object.settings.in_meeting in the
-// "group.lock_settings_updated" event.
-type GroupInMeeting struct {
+// GroupLockSettingsUpdatedInMeeting is the "in_meeting" object in the
+// group.lock_settings_updated payload (at object.settings.in_meeting in
+// group.lock_settings_updated, and elsewhere).
+type GroupLockSettingsUpdatedInMeeting struct {
 	AlertGuestJoin                          bool `json:"alert_guest_join,omitempty"`
 	AllowUsersToDeleteMessagesInMeetingChat bool `json:"allow_users_to_delete_messages_in_meeting_chat,omitempty"`
 	AllowLiveStreaming                      bool `json:"allow_live_streaming,omitempty"`
@@ -330,13 +302,13 @@ type GroupInMeeting struct {
 	CustomDataCenterRegions                 bool `json:"custom_data_center_regions,omitempty"`
 	DisableScreenSharingForHostMeetings     bool `json:"disable_screen_sharing_for_host_meetings,omitempty"`
 	DisableScreenSharingForInMeetingGuests  bool `json:"disable_screen_sharing_for_in_meeting_guests,omitempty"`
-	E2eEncryption                           bool `json:"e2e_encryption,omitempty"`
+	E2EEncryption                           bool `json:"e2e_encryption,omitempty"`
 	EntryExitChime                          bool `json:"entry_exit_chime,omitempty"`
 	FarEndCameraControl                     bool `json:"far_end_camera_control,omitempty"`
 	Feedback                                bool `json:"feedback,omitempty"`
 	FileTransfer                            bool `json:"file_transfer,omitempty"`
 	FullTranscript                          bool `json:"full_transcript,omitempty"`
-	GroupHd                                 bool `json:"group_hd,omitempty"`
+	GroupHD                                 bool `json:"group_hd,omitempty"`
 	LanguageInterpretation                  bool `json:"language_interpretation,omitempty"`
 	SignLanguageInterpretation              bool `json:"sign_language_interpretation,omitempty"`
 	ManualCaptions                          bool `json:"manual_captions,omitempty"`
@@ -372,112 +344,45 @@ type GroupInMeeting struct {
 	Whiteboard                              bool `json:"whiteboard,omitempty"`
 }
 
-// GroupLanguageInterpretation is the object at
-// object.settings.in_meeting.language_interpretation in the
-// "group.settings_updated" event.
-type GroupLanguageInterpretation struct {
-	CustomLanguages                                  []string `json:"custom_languages,omitempty"`
-	EnableLanguageInterpretationByDefault            bool     `json:"enable_language_interpretation_by_default,omitempty"`
-	AllowParticipantsToSpeakInListeningChannel       bool     `json:"allow_participants_to_speak_in_listening_channel,omitempty"`
-	AllowUpTo25CustomLanguagesWhenSchedulingMeetings bool     `json:"allow_up_to_25_custom_languages_when_scheduling_meetings,omitempty"`
-	Enable                                           bool     `json:"enable,omitempty"`
-	Languages                                        []string `json:"languages,omitempty"` // one of "English", "Chinese", "Japanese", "German", "French", "Russian", "Portuguese", "Spanish", ... (9 values)
+// GroupLockSettingsUpdatedMeetingSecurity is the "meeting_security" object in
+// the group.lock_settings_updated payload (at object.settings.meeting_security
+// in group.lock_settings_updated, and elsewhere).
+type GroupLockSettingsUpdatedMeetingSecurity struct {
+	ApprovedOrDeniedCountriesOrRegions    bool                          `json:"approved_or_denied_countries_or_regions,omitempty"`
+	AutoSecurity                          bool                          `json:"auto_security,omitempty"`
+	BlockUserDomain                       bool                          `json:"block_user_domain,omitempty"`
+	EmbedPasswordInJoinLink               bool                          `json:"embed_password_in_join_link,omitempty"`
+	EncryptionType                        SettingsUpdatedEncryptionType `json:"encryption_type,omitempty"`
+	EndToEndEncryptedMeetings             bool                          `json:"end_to_end_encrypted_meetings,omitempty"`
+	MeetingPassword                       bool                          `json:"meeting_password,omitempty"`
+	OnlyAuthenticatedCanJoinFromWebclient bool                          `json:"only_authenticated_can_join_from_webclient,omitempty"`
+	PhonePassword                         bool                          `json:"phone_password,omitempty"`
+	PMIPassword                           bool                          `json:"pmi_password,omitempty"`
+	WaitingRoom                           bool                          `json:"waiting_room,omitempty"`
+	WebinarPassword                       bool                          `json:"webinar_password,omitempty"`
 }
 
-// GroupLockSettingsUpdatedObject is the object at object in the
-// "group.lock_settings_updated" event.
+// GroupLockSettingsUpdatedObject is the "object" object in the
+// group.lock_settings_updated payload (at object in
+// group.lock_settings_updated, and elsewhere).
 type GroupLockSettingsUpdatedObject struct {
-	ID       ID            `json:"id"`       // required
-	Settings GroupSettings `json:"settings"` // required
+	ID       ID                       `json:"id"`       // required
+	Settings GroupLockUpdatedSettings `json:"settings"` // required
 }
 
-// GroupManualCaptioning is the object at
-// object.settings.in_meeting.manual_captioning in the "group.settings_updated"
-// event.
-type GroupManualCaptioning struct {
-	AllowToType                 bool `json:"allow_to_type,omitempty"`
-	AutoGeneratedCaptions       bool `json:"auto_generated_captions,omitempty"`
-	FullTranscript              bool `json:"full_transcript,omitempty"`
-	ManualCaptions              bool `json:"manual_captions,omitempty"`
-	SaveCaptions                bool `json:"save_captions,omitempty"`
-	ThirdPartyCaptioningService bool `json:"third_party_captioning_service,omitempty"`
-}
-
-// GroupMeetingPasswordRequirement is the object at
-// object.settings.meeting_security.meeting_password_requirement in the
-// "group.settings_updated" event.
-type GroupMeetingPasswordRequirement struct {
-	ConsecutiveCharactersLength int  `json:"consecutive_characters_length,omitempty"` // one of 0, 4, 5, 6, 7, 8
-	HaveLetter                  bool `json:"have_letter,omitempty"`
-	HaveNumber                  bool `json:"have_number,omitempty"`
-	HaveSpecialCharacter        bool `json:"have_special_character,omitempty"`
-	HaveUpperAndLowerCharacters bool `json:"have_upper_and_lower_characters,omitempty"`
-	Length                      int  `json:"length,omitempty"`
-	OnlyAllowNumeric            bool `json:"only_allow_numeric,omitempty"`
-	WeakEnhanceDetection        bool `json:"weak_enhance_detection,omitempty"`
-}
-
-// GroupMeetingPolling is the object at
-// object.settings.in_meeting.meeting_polling in the "group.settings_updated"
-// event.
-type GroupMeetingPolling struct {
-	AdvancedPolls                 bool `json:"advanced_polls,omitempty"`
-	RequireAnswersToBeAnonymous   bool `json:"require_answers_to_be_anonymous,omitempty"`
-	AllowAlternativeHostToAddEdit bool `json:"allow_alternative_host_to_add_edit,omitempty"`
-	ManageSavedPollsAndQuizzes    bool `json:"manage_saved_polls_and_quizzes,omitempty"`
-	AllowHostToUploadImage        bool `json:"allow_host_to_upload_image,omitempty"`
-	Enable                        bool `json:"enable,omitempty"`
-}
-
-// GroupMeetingSecurity is the object at object.settings.meeting_security in the
-// "group.lock_settings_updated" event.
-type GroupMeetingSecurity struct {
-	ApprovedOrDeniedCountriesOrRegions    bool   `json:"approved_or_denied_countries_or_regions,omitempty"`
-	AutoSecurity                          bool   `json:"auto_security,omitempty"`
-	BlockUserDomain                       bool   `json:"block_user_domain,omitempty"`
-	EmbedPasswordInJoinLink               bool   `json:"embed_password_in_join_link,omitempty"`
-	EncryptionType                        string `json:"encryption_type,omitempty"` // one of "enhanced_encryption", "e2ee"
-	EndToEndEncryptedMeetings             bool   `json:"end_to_end_encrypted_meetings,omitempty"`
-	MeetingPassword                       bool   `json:"meeting_password,omitempty"`
-	OnlyAuthenticatedCanJoinFromWebclient bool   `json:"only_authenticated_can_join_from_webclient,omitempty"`
-	PhonePassword                         bool   `json:"phone_password,omitempty"`
-	PmiPassword                           bool   `json:"pmi_password,omitempty"`
-	WaitingRoom                           bool   `json:"waiting_room,omitempty"`
-	WebinarPassword                       bool   `json:"webinar_password,omitempty"`
-}
-
-// GroupMemberObject is an object shared by 2 events: "group.member_added" and
-// "group.member_deleted" (at object in "group.member_added").
-type GroupMemberObject struct {
-	ID      ID                     `json:"id"`      // required
-	Members []AccountSSOBypassUser `json:"members"` // required
-}
-
-// GroupOtherOptions is the object at object.settings.other_options in the
-// "group.lock_settings_updated" event.
-type GroupOtherOptions struct {
+// GroupLockSettingsUpdatedOtherOptions is the "other_options" object in the
+// group.lock_settings_updated payload (at object.settings.other_options in
+// group.lock_settings_updated, and elsewhere).
+type GroupLockSettingsUpdatedOtherOptions struct {
 	BlurSnapshot bool `json:"blur_snapshot,omitempty"`
 }
 
-// GroupPolicy is the object at
-// object.settings.chat.chat_etiquette_tool.policies[] in the
-// "group.settings_updated" event.
-type GroupPolicy struct {
-	ID     ID     `json:"id,omitempty"`
-	Status string `json:"status,omitempty"` // one of "activated", "deactivated"
-}
-
-// GroupProfile is the object at object.settings.profile in the
-// "group.settings_updated" event.
-type GroupProfile struct {
-	RecordingStorageLocation GroupRecordingStorageLocation `json:"recording_storage_location,omitempty"`
-}
-
-// GroupRecording is the object at object.settings.recording in the
-// "group.lock_settings_updated" event.
-type GroupRecording struct {
+// GroupLockSettingsUpdatedRecording is the "recording" object in the
+// group.lock_settings_updated payload (at object.settings.recording in
+// group.lock_settings_updated, and elsewhere).
+type GroupLockSettingsUpdatedRecording struct {
 	AccountUserAccessRecording bool `json:"account_user_access_recording,omitempty"`
-	AutoDeleteCmr              bool `json:"auto_delete_cmr,omitempty"`
+	AutoDeleteCMR              bool `json:"auto_delete_cmr,omitempty"`
 	AutoRecording              bool `json:"auto_recording,omitempty"`
 	CloudRecording             bool `json:"cloud_recording,omitempty"`
 	CloudRecordingDownload     bool `json:"cloud_recording_download,omitempty"`
@@ -489,20 +394,13 @@ type GroupRecording struct {
 	Archive                    bool `json:"archive,omitempty"`
 }
 
-// GroupRecordingStorageLocation is the object at
-// object.settings.profile.recording_storage_location in the
-// "group.settings_updated" event.
-type GroupRecordingStorageLocation struct {
-	AllowedValues []string `json:"allowed_values,omitempty"`
-	Value         string   `json:"value,omitempty"`
-}
-
-// GroupScheduleMeeting is the object at object.settings.schedule_meeting in the
-// "group.lock_settings_updated" event.
-type GroupScheduleMeeting struct {
+// GroupLockSettingsUpdatedScheduleMeeting is the "schedule_meeting" object in
+// the group.lock_settings_updated payload (at object.settings.schedule_meeting
+// in group.lock_settings_updated, and elsewhere).
+type GroupLockSettingsUpdatedScheduleMeeting struct {
 	AudioType                               bool `json:"audio_type,omitempty"`
 	EmbedPasswordInJoinLink                 bool `json:"embed_password_in_join_link,omitempty"`
-	ForcePmiJbhPassword                     bool `json:"force_pmi_jbh_password,omitempty"`
+	ForcePMIJBHPassword                     bool `json:"force_pmi_jbh_password,omitempty"`
 	HostVideo                               bool `json:"host_video,omitempty"`
 	JoinBeforeHost                          bool `json:"join_before_host,omitempty"`
 	MeetingAuthentication                   bool `json:"meeting_authentication,omitempty"`
@@ -510,293 +408,461 @@ type GroupScheduleMeeting struct {
 	ParticipantVideo                        bool `json:"participant_video,omitempty"`
 	PSTNPasswordProtected                   bool `json:"pstn_password_protected,omitempty"`
 	RequirePasswordForInstantMeetings       bool `json:"require_password_for_instant_meetings,omitempty"`
-	RequirePasswordForPmiMeetings           bool `json:"require_password_for_pmi_meetings,omitempty"`
+	RequirePasswordForPMIMeetings           bool `json:"require_password_for_pmi_meetings,omitempty"`
 	RequirePasswordForSchedulingNewMeetings bool `json:"require_password_for_scheduling_new_meetings,omitempty"`
 	UpcomingMeetingReminder                 bool `json:"upcoming_meeting_reminder,omitempty"`
 }
 
-// GroupSendDataToThirdPartyArchivingService is the object at
-// object.settings.chat.send_data_to_third_party_archiving_service in the
-// "group.settings_updated" event.
-type GroupSendDataToThirdPartyArchivingService struct {
+// GroupLockUpdatedSettings is the "settings" object in the
+// group.lock_settings_updated payload (at object.settings in
+// group.lock_settings_updated, and elsewhere).
+type GroupLockUpdatedSettings struct {
+	AudioConferencing LockSettingsUpdatedAudioConferencing    `json:"audio_conferencing"`
+	EmailNotification LockSettingsUpdatedEmailNotification    `json:"email_notification"`
+	InMeeting         GroupLockSettingsUpdatedInMeeting       `json:"in_meeting"`
+	OtherOptions      GroupLockSettingsUpdatedOtherOptions    `json:"other_options"`
+	Recording         GroupLockSettingsUpdatedRecording       `json:"recording"`
+	ScheduleMeeting   GroupLockSettingsUpdatedScheduleMeeting `json:"schedule_meeting"`
+	Telephony         LockSettingsUpdatedTelephony            `json:"telephony"`
+	MeetingSecurity   GroupLockSettingsUpdatedMeetingSecurity `json:"meeting_security"`
+}
+
+// GroupMemberObject is the "object" object in the payloads of
+// group.member_added and group.member_deleted (at object).
+type GroupMemberObject struct {
+	ID      ID              `json:"id"`      // required
+	Members []SSOBypassUser `json:"members"` // required
+}
+
+// GroupSettingsUpdatedArchive is the "archive" object in the
+// group.settings_updated payload (at object.settings.recording.archive in
+// group.settings_updated, and elsewhere).
+type GroupSettingsUpdatedArchive struct {
+	Enable   bool                        `json:"enable,omitempty"`
+	Settings GroupUpdatedArchiveSettings `json:"settings"`
+	Type     int                         `json:"type,omitempty"` // one of 1, 2, 3
+}
+
+// GroupSettingsUpdatedAudioConferencing is the "audio_conferencing" object in
+// the group.settings_updated payload (at object.settings.audio_conferencing in
+// group.settings_updated, and elsewhere).
+type GroupSettingsUpdatedAudioConferencing struct {
+	TollFreeAndFeeBasedTollCall GroupSettingsUpdatedTollFreeAndFeeBasedTollCall `json:"toll_free_and_fee_based_toll_call"`
+	TollCall                    SettingsUpdatedTollCall                         `json:"toll_call"`
+	CallMeAndInviteByPhone      SettingsUpdatedCallMeAndInviteByPhone           `json:"call_me_and_invite_by_phone"`
+	PersonalAudioConference     bool                                            `json:"personal_audio_conference,omitempty"`
+	ParticipantPhoneMasking     SettingsUpdatedParticipantPhoneMasking          `json:"participant_phone_masking"`
+}
+
+// GroupSettingsUpdatedChat is the "chat" object in the group.settings_updated
+// payload (at object.settings.chat in group.settings_updated, and elsewhere).
+type GroupSettingsUpdatedChat struct {
+	ShareFiles                           GroupSettingsUpdatedShareFiles                           `json:"share_files"`
+	ChatEmojis                           SettingsUpdatedChatEmojis                                `json:"chat_emojis"`
+	RecordVoiceMessages                  bool                                                     `json:"record_voice_messages,omitempty"`
+	RecordVideoMessages                  bool                                                     `json:"record_video_messages,omitempty"`
+	ScreenCapture                        bool                                                     `json:"screen_capture,omitempty"`
+	CreatePublicChannels                 bool                                                     `json:"create_public_channels,omitempty"`
+	CreatePrivateChannels                bool                                                     `json:"create_private_channels,omitempty"`
+	ShareLinksInChat                     bool                                                     `json:"share_links_in_chat,omitempty"`
+	ScheduleMeetingsInChat               bool                                                     `json:"schedule_meetings_in_chat,omitempty"`
+	AllowUsersToSearchOthersOptions      string                                                   `json:"allow_users_to_search_others_options,omitempty"`
+	AllowUsersToAddContacts              SettingsUpdatedAllowUsersToAddContacts                   `json:"allow_users_to_add_contacts"`
+	AllowUsersToChatWithOthers           SettingsUpdatedAllowUsersToAddContacts                   `json:"allow_users_to_chat_with_others"`
+	ChatEtiquetteTool                    GroupSettingsUpdatedChatEtiquetteTool                    `json:"chat_etiquette_tool"`
+	SendDataToThirdPartyArchivingService GroupSettingsUpdatedSendDataToThirdPartyArchivingService `json:"send_data_to_third_party_archiving_service"`
+}
+
+// GroupSettingsUpdatedChatEtiquetteTool is the "chat_etiquette_tool" object in
+// the group.settings_updated payload (at
+// object.settings.chat.chat_etiquette_tool in group.settings_updated, and
+// elsewhere).
+type GroupSettingsUpdatedChatEtiquetteTool struct {
+	Enable   bool                         `json:"enable,omitempty"`
+	Policies []GroupSettingsUpdatedPolicy `json:"policies,omitempty"`
+}
+
+// GroupSettingsUpdatedClosedCaptioning is the "closed_captioning" object in the
+// group.settings_updated payload (at
+// object.settings.in_meeting.closed_captioning in group.settings_updated, and
+// elsewhere).
+type GroupSettingsUpdatedClosedCaptioning struct {
+	AutoTranscribing            bool `json:"auto_transcribing,omitempty"`
+	Enable                      bool `json:"enable,omitempty"`
+	SaveCaption                 bool `json:"save_caption,omitempty"`
+	ThirdPartyCaptioningService bool `json:"third_party_captioning_service,omitempty"`
+	ViewFullTranscript          bool `json:"view_full_transcript,omitempty"`
+}
+
+// GroupSettingsUpdatedEmailNotification is the "email_notification" object in
+// the group.settings_updated payload (at object.settings.email_notification in
+// group.settings_updated, and elsewhere).
+type GroupSettingsUpdatedEmailNotification struct {
+	AlternativeHostReminder                    bool `json:"alternative_host_reminder,omitempty"`
+	CancelMeetingReminder                      bool `json:"cancel_meeting_reminder,omitempty"`
+	CloudRecordingAvailableReminder            bool `json:"cloud_recording_available_reminder,omitempty"`
+	JBHReminder                                bool `json:"jbh_reminder,omitempty"`
+	RecordingAvailableReminderAlternativeHosts bool `json:"recording_available_reminder_alternative_hosts,omitempty"`
+	RecordingAvailableReminderSchedulers       bool `json:"recording_available_reminder_schedulers,omitempty"`
+	ScheduleForReminder                        bool `json:"schedule_for_reminder,omitempty"`
+}
+
+// GroupSettingsUpdatedFile is an element of the "files" array in the
+// group.settings_updated payload (at
+// object.settings.in_meeting.virtual_background_settings.files[] in
+// group.settings_updated, and elsewhere).
+type GroupSettingsUpdatedFile struct {
+	ID        ID     `json:"id,omitempty"`
+	IsDefault bool   `json:"is_default,omitempty"`
+	Name      string `json:"name,omitempty"`
+	Size      int64  `json:"size,omitempty"`
+	Type      string `json:"type,omitempty"`
+}
+
+// GroupSettingsUpdatedInMeeting is the "in_meeting" object in the
+// group.settings_updated payload (at object.settings.in_meeting in
+// group.settings_updated, and elsewhere).
+type GroupSettingsUpdatedInMeeting struct {
+	AlertGuestJoin                          bool                                                 `json:"alert_guest_join,omitempty"`
+	AllowUsersToDeleteMessagesInMeetingChat bool                                                 `json:"allow_users_to_delete_messages_in_meeting_chat,omitempty"`
+	AllowLiveStreaming                      bool                                                 `json:"allow_live_streaming,omitempty"`
+	AllowParticipantsChatWith               int                                                  `json:"allow_participants_chat_with,omitempty"` // one of 1, 2, 3, 4
+	AllowShowZoomWindows                    bool                                                 `json:"allow_show_zoom_windows,omitempty"`
+	AllowUsersSaveChats                     int                                                  `json:"allow_users_save_chats,omitempty"` // one of 1, 2, 3
+	Annotation                              bool                                                 `json:"annotation,omitempty"`
+	AutoAnswer                              bool                                                 `json:"auto_answer,omitempty"`
+	AutoSavingChat                          bool                                                 `json:"auto_saving_chat,omitempty"`
+	BreakoutRoom                            bool                                                 `json:"breakout_room,omitempty"`
+	BreakoutRoomSchedule                    bool                                                 `json:"breakout_room_schedule,omitempty"`
+	Chat                                    bool                                                 `json:"chat,omitempty"`
+	MeetingQuestionAnswer                   bool                                                 `json:"meeting_question_answer,omitempty"`
+	ClosedCaption                           bool                                                 `json:"closed_caption,omitempty"`
+	ClosedCaptioning                        GroupSettingsUpdatedClosedCaptioning                 `json:"closed_captioning"`
+	CoHost                                  bool                                                 `json:"co_host,omitempty"`
+	CustomDataCenterRegions                 bool                                                 `json:"custom_data_center_regions,omitempty"`
+	CustomLiveStreamingService              bool                                                 `json:"custom_live_streaming_service,omitempty"`
+	CustomServiceInstructions               string                                               `json:"custom_service_instructions,omitempty"`
+	DataCenterRegions                       []string                                             `json:"data_center_regions,omitempty"` // one of "AU", "LA", "CA", "CN", "DE", "HK", "IN", "IE", ... (13 values)
+	DisableScreenSharingForHostMeetings     bool                                                 `json:"disable_screen_sharing_for_host_meetings,omitempty"`
+	DisableScreenSharingForInMeetingGuests  bool                                                 `json:"disable_screen_sharing_for_in_meeting_guests,omitempty"`
+	E2EEncryption                           bool                                                 `json:"e2e_encryption,omitempty"`
+	EntryExitChime                          bool                                                 `json:"entry_exit_chime,omitempty"`
+	FarEndCameraControl                     bool                                                 `json:"far_end_camera_control,omitempty"`
+	Feedback                                bool                                                 `json:"feedback,omitempty"`
+	FileTransfer                            bool                                                 `json:"file_transfer,omitempty"`
+	GroupHD                                 bool                                                 `json:"group_hd,omitempty"`
+	JoinFromDesktop                         bool                                                 `json:"join_from_desktop,omitempty"`
+	JoinFromMobile                          bool                                                 `json:"join_from_mobile,omitempty"`
+	LanguageInterpretation                  GroupSettingsUpdatedLanguageInterpretation           `json:"language_interpretation"`
+	SignLanguageInterpretation              SettingsUpdatedSignLanguageInterpretation            `json:"sign_language_interpretation"`
+	LiveStreamingFacebook                   bool                                                 `json:"live_streaming_facebook,omitempty"`
+	LiveStreamingYoutube                    bool                                                 `json:"live_streaming_youtube,omitempty"`
+	ManualCaptioning                        GroupSettingsUpdatedManualCaptioning                 `json:"manual_captioning"`
+	MeetingPolling                          GroupSettingsUpdatedMeetingPolling                   `json:"meeting_polling"`
+	MeetingReactions                        bool                                                 `json:"meeting_reactions,omitempty"`
+	MeetingReactionsEmojis                  SettingsUpdatedMeetingReactionsEmojis                `json:"meeting_reactions_emojis,omitempty"`
+	AllowHostPanelistsToUseAudibleClap      bool                                                 `json:"allow_host_panelists_to_use_audible_clap,omitempty"`
+	WebinarReactions                        bool                                                 `json:"webinar_reactions,omitempty"`
+	MeetingSurvey                           bool                                                 `json:"meeting_survey,omitempty"`
+	NonVerbalFeedback                       bool                                                 `json:"non_verbal_feedback,omitempty"`
+	OnlyHostViewDeviceList                  bool                                                 `json:"only_host_view_device_list,omitempty"`
+	OriginalAudio                           bool                                                 `json:"original_audio,omitempty"`
+	Polling                                 bool                                                 `json:"polling,omitempty"`
+	PostMeetingFeedback                     bool                                                 `json:"post_meeting_feedback,omitempty"`
+	PrivateChat                             bool                                                 `json:"private_chat,omitempty"`
+	RecordPlayOwnVoice                      bool                                                 `json:"record_play_own_voice,omitempty"`
+	RemoteControl                           bool                                                 `json:"remote_control,omitempty"`
+	RemoteSupport                           bool                                                 `json:"remote_support,omitempty"`
+	RequestPermissionToUnmute               bool                                                 `json:"request_permission_to_unmute,omitempty"`
+	ScreenSharing                           bool                                                 `json:"screen_sharing,omitempty"`
+	SendingDefaultEmailInvites              bool                                                 `json:"sending_default_email_invites,omitempty"`
+	ShowAJoinFromYourBrowserLink            bool                                                 `json:"show_a_join_from_your_browser_link,omitempty"`
+	ShowDeviceList                          bool                                                 `json:"show_device_list,omitempty"`
+	ShowMeetingControlToolbar               bool                                                 `json:"show_meeting_control_toolbar,omitempty"`
+	SlideControl                            bool                                                 `json:"slide_control,omitempty"`
+	StereoAudio                             bool                                                 `json:"stereo_audio,omitempty"`
+	UncheckedDataCenterRegions              []string                                             `json:"unchecked_data_center_regions,omitempty"` // one of "EU", "HK", "AU", "IN", "TY", "CN", "US", "CA", ... (11 values)
+	UseHTMLFormatEmail                      bool                                                 `json:"use_html_format_email,omitempty"`
+	VirtualBackground                       bool                                                 `json:"virtual_background,omitempty"`
+	VirtualBackgroundSettings               GroupUpdatedVirtualBackgroundSettings                `json:"virtual_background_settings"`
+	WaitingRoom                             bool                                                 `json:"waiting_room,omitempty"`
+	WebinarChat                             GroupSettingsUpdatedWebinarChat                      `json:"webinar_chat"`
+	WebinarLiveStreaming                    GroupSettingsUpdatedWebinarLiveStreaming             `json:"webinar_live_streaming"`
+	WebinarPolling                          GroupSettingsUpdatedMeetingPolling                   `json:"webinar_polling"`
+	WebinarQuestionAnswer                   bool                                                 `json:"webinar_question_answer,omitempty"`
+	WebinarSurvey                           bool                                                 `json:"webinar_survey,omitempty"`
+	Whiteboard                              bool                                                 `json:"whiteboard,omitempty"`
+	WhoCanShareScreen                       SettingsUpdatedWhoCanShareScreen                     `json:"who_can_share_screen,omitempty"`
+	WhoCanShareScreenWhenSomeoneIsSharing   SettingsUpdatedWhoCanShareScreenWhenSomeoneIsSharing `json:"who_can_share_screen_when_someone_is_sharing,omitempty"`
+	ParticipantsShareSimultaneously         SettingsUpdatedParticipantsShareSimultaneously       `json:"participants_share_simultaneously,omitempty"`
+	WorkplaceByFacebook                     bool                                                 `json:"workplace_by_facebook,omitempty"`
+}
+
+// GroupSettingsUpdatedLanguageInterpretation is the "language_interpretation"
+// object in the group.settings_updated payload (at
+// object.settings.in_meeting.language_interpretation in group.settings_updated,
+// and elsewhere).
+type GroupSettingsUpdatedLanguageInterpretation struct {
+	CustomLanguages                                  []string `json:"custom_languages,omitempty"`
+	EnableLanguageInterpretationByDefault            bool     `json:"enable_language_interpretation_by_default,omitempty"`
+	AllowParticipantsToSpeakInListeningChannel       bool     `json:"allow_participants_to_speak_in_listening_channel,omitempty"`
+	AllowUpTo25CustomLanguagesWhenSchedulingMeetings bool     `json:"allow_up_to_25_custom_languages_when_scheduling_meetings,omitempty"`
+	Enable                                           bool     `json:"enable,omitempty"`
+	Languages                                        []string `json:"languages,omitempty"` // one of "English", "Chinese", "Japanese", "German", "French", "Russian", "Portuguese", "Spanish", ... (9 values)
+}
+
+// GroupSettingsUpdatedManualCaptioning is the "manual_captioning" object in the
+// group.settings_updated payload (at
+// object.settings.in_meeting.manual_captioning in group.settings_updated, and
+// elsewhere).
+type GroupSettingsUpdatedManualCaptioning struct {
+	AllowToType                 bool `json:"allow_to_type,omitempty"`
+	AutoGeneratedCaptions       bool `json:"auto_generated_captions,omitempty"`
+	FullTranscript              bool `json:"full_transcript,omitempty"`
+	ManualCaptions              bool `json:"manual_captions,omitempty"`
+	SaveCaptions                bool `json:"save_captions,omitempty"`
+	ThirdPartyCaptioningService bool `json:"third_party_captioning_service,omitempty"`
+}
+
+// GroupSettingsUpdatedMeetingPasswordRequirement is the
+// "meeting_password_requirement" object in the group.settings_updated payload
+// (at object.settings.meeting_security.meeting_password_requirement in
+// group.settings_updated, and elsewhere).
+type GroupSettingsUpdatedMeetingPasswordRequirement struct {
+	ConsecutiveCharactersLength int  `json:"consecutive_characters_length,omitempty"` // one of 0, 4, 5, 6, 7, 8
+	HaveLetter                  bool `json:"have_letter,omitempty"`
+	HaveNumber                  bool `json:"have_number,omitempty"`
+	HaveSpecialCharacter        bool `json:"have_special_character,omitempty"`
+	HaveUpperAndLowerCharacters bool `json:"have_upper_and_lower_characters,omitempty"`
+	Length                      int  `json:"length,omitempty"`
+	OnlyAllowNumeric            bool `json:"only_allow_numeric,omitempty"`
+	WeakEnhanceDetection        bool `json:"weak_enhance_detection,omitempty"`
+}
+
+// GroupSettingsUpdatedMeetingPolling is the "meeting_polling" object in the
+// group.settings_updated payload (at object.settings.in_meeting.meeting_polling
+// in group.settings_updated, and elsewhere).
+type GroupSettingsUpdatedMeetingPolling struct {
+	AdvancedPolls                 bool `json:"advanced_polls,omitempty"`
+	RequireAnswersToBeAnonymous   bool `json:"require_answers_to_be_anonymous,omitempty"`
+	AllowAlternativeHostToAddEdit bool `json:"allow_alternative_host_to_add_edit,omitempty"`
+	ManageSavedPollsAndQuizzes    bool `json:"manage_saved_polls_and_quizzes,omitempty"`
+	AllowHostToUploadImage        bool `json:"allow_host_to_upload_image,omitempty"`
+	Enable                        bool `json:"enable,omitempty"`
+}
+
+// GroupSettingsUpdatedMeetingSecurity is the "meeting_security" object in the
+// group.settings_updated payload (at object.settings.meeting_security in
+// group.settings_updated, and elsewhere).
+type GroupSettingsUpdatedMeetingSecurity struct {
+	AutoSecurity                          bool                                                 `json:"auto_security,omitempty"`
+	BlockUserDomain                       bool                                                 `json:"block_user_domain,omitempty"`
+	BlockUserDomainList                   []string                                             `json:"block_user_domain_list,omitempty"`
+	ChatEtiquetteTool                     GroupSettingsUpdatedMeetingSecurityChatEtiquetteTool `json:"chat_etiquette_tool"`
+	EmbedPasswordInJoinLink               bool                                                 `json:"embed_password_in_join_link,omitempty"`
+	EncryptionType                        SettingsUpdatedEncryptionType                        `json:"encryption_type,omitempty"`
+	EndToEndEncryptedMeetings             bool                                                 `json:"end_to_end_encrypted_meetings,omitempty"`
+	MeetingPassword                       bool                                                 `json:"meeting_password,omitempty"`
+	MeetingPasswordRequirement            GroupSettingsUpdatedMeetingPasswordRequirement       `json:"meeting_password_requirement"`
+	OnlyAuthenticatedCanJoinFromWebclient bool                                                 `json:"only_authenticated_can_join_from_webclient,omitempty"`
+	PhonePassword                         bool                                                 `json:"phone_password,omitempty"`
+	PMIPassword                           bool                                                 `json:"pmi_password,omitempty"`
+	RequirePasswordForScheduledMeeting    bool                                                 `json:"require_password_for_scheduled_meeting,omitempty"`
+	RequirePasswordForScheduledWebinar    bool                                                 `json:"require_password_for_scheduled_webinar,omitempty"`
+	WaitingRoom                           bool                                                 `json:"waiting_room,omitempty"`
+	WaitingRoomSettings                   GroupUpdatedWaitingRoomSettings                      `json:"waiting_room_settings"`
+	WebinarPassword                       bool                                                 `json:"webinar_password,omitempty"`
+}
+
+// GroupSettingsUpdatedMeetingSecurityChatEtiquetteTool is the
+// "chat_etiquette_tool" object in the group.settings_updated payload (at
+// object.settings.meeting_security.chat_etiquette_tool in
+// group.settings_updated, and elsewhere).
+type GroupSettingsUpdatedMeetingSecurityChatEtiquetteTool struct {
+	Enable   bool                    `json:"enable,omitempty"`
+	Policies []SettingsUpdatedPolicy `json:"policies,omitempty"`
+}
+
+// GroupSettingsUpdatedObject is the "object" object in the
+// group.settings_updated payload (at object in group.settings_updated, and
+// elsewhere).
+type GroupSettingsUpdatedObject struct {
+	ID       ID                   `json:"id"`       // required
+	Settings GroupUpdatedSettings `json:"settings"` // required
+}
+
+// GroupSettingsUpdatedOtherOptions is the "other_options" object in the
+// group.settings_updated payload (at object.settings.other_options in
+// group.settings_updated, and elsewhere).
+type GroupSettingsUpdatedOtherOptions struct {
+	AllowUsersContactSupportViaChat bool                                      `json:"allow_users_contact_support_via_chat,omitempty"`
+	BlurSnapshot                    bool                                      `json:"blur_snapshot,omitempty"`
+	WebinarRegistrationOptions      SettingsUpdatedWebinarRegistrationOptions `json:"webinar_registration_options"`
+}
+
+// GroupSettingsUpdatedPolicy is an element of the "policies" array in the
+// group.settings_updated payload (at
+// object.settings.chat.chat_etiquette_tool.policies[] in
+// group.settings_updated, and elsewhere).
+type GroupSettingsUpdatedPolicy struct {
+	ID     ID                    `json:"id,omitempty"`
+	Status SettingsUpdatedStatus `json:"status,omitempty"`
+}
+
+// GroupSettingsUpdatedProfile is the "profile" object in the
+// group.settings_updated payload (at object.settings.profile in
+// group.settings_updated, and elsewhere).
+type GroupSettingsUpdatedProfile struct {
+	RecordingStorageLocation GroupSettingsUpdatedRecordingStorageLocation `json:"recording_storage_location"`
+}
+
+// GroupSettingsUpdatedRecording is the "recording" object in the
+// group.settings_updated payload (at object.settings.recording in
+// group.settings_updated, and elsewhere).
+type GroupSettingsUpdatedRecording struct {
+	AccountUserAccessRecording              bool                                  `json:"account_user_access_recording,omitempty"`
+	Archive                                 GroupSettingsUpdatedArchive           `json:"archive"`
+	AutoRecording                           bool                                  `json:"auto_recording,omitempty"`
+	CloudRecording                          bool                                  `json:"cloud_recording,omitempty"`
+	CloudRecordingDownload                  bool                                  `json:"cloud_recording_download,omitempty"`
+	CloudRecordingDownloadHost              bool                                  `json:"cloud_recording_download_host,omitempty"`
+	DisplayParticipantName                  bool                                  `json:"display_participant_name,omitempty"`
+	HostDeleteCloudRecording                bool                                  `json:"host_delete_cloud_recording,omitempty"`
+	IPAddressAccessControl                  SettingsUpdatedIPAddressAccessControl `json:"ip_address_access_control"`
+	LocalRecording                          bool                                  `json:"local_recording,omitempty"`
+	OptimizeRecordingFor3rdPartyVideoEditor bool                                  `json:"optimize_recording_for_3rd_party_video_editor,omitempty"`
+	PreventHostAccessRecording              bool                                  `json:"prevent_host_access_recording,omitempty"`
+	RecordAudioFile                         bool                                  `json:"record_audio_file,omitempty"`
+	RecordAudioFileEachParticipant          bool                                  `json:"record_audio_file_each_participant,omitempty"`
+	RecordFilesSeparately                   SettingsUpdatedRecordFilesSeparately  `json:"record_files_separately"`
+	RecordGalleryView                       bool                                  `json:"record_gallery_view,omitempty"`
+	RecordSpeakerView                       bool                                  `json:"record_speaker_view,omitempty"`
+	RecordingAudioTranscript                bool                                  `json:"recording_audio_transcript,omitempty"`
+	RecordingHighlight                      bool                                  `json:"recording_highlight,omitempty"`
+	SmartRecording                          SettingsUpdatedSmartRecording         `json:"smart_recording"`
+	RecordingThumbnails                     bool                                  `json:"recording_thumbnails,omitempty"`
+	SaveChatText                            bool                                  `json:"save_chat_text,omitempty"`
+	SaveCloseCaption                        bool                                  `json:"save_close_caption,omitempty"`
+	SavePanelistChat                        bool                                  `json:"save_panelist_chat,omitempty"`
+	SavePollResults                         bool                                  `json:"save_poll_results,omitempty"`
+	ShowTimestamp                           bool                                  `json:"show_timestamp,omitempty"`
+}
+
+// GroupSettingsUpdatedRecordingStorageLocation is the
+// "recording_storage_location" object in the group.settings_updated payload (at
+// object.settings.profile.recording_storage_location in group.settings_updated,
+// and elsewhere).
+type GroupSettingsUpdatedRecordingStorageLocation struct {
+	AllowedValues []string `json:"allowed_values,omitempty"`
+	Value         string   `json:"value,omitempty"`
+}
+
+// GroupSettingsUpdatedRequirePasswordForPMIMeetings is the value of the
+// "require_password_for_pmi_meetings" member in the group.settings_updated
+// payload (at object.settings.schedule_meeting in group.settings_updated, and
+// elsewhere). Zoom's schema lists the values below; a value it does not list
+// still decodes, as it is.
+type GroupSettingsUpdatedRequirePasswordForPMIMeetings string
+
+// The values of GroupSettingsUpdatedRequirePasswordForPMIMeetings that Zoom's schema lists.
+const (
+	GroupSettingsUpdatedRequirePasswordForPMIMeetingsNone    GroupSettingsUpdatedRequirePasswordForPMIMeetings = "none"
+	GroupSettingsUpdatedRequirePasswordForPMIMeetingsAll     GroupSettingsUpdatedRequirePasswordForPMIMeetings = "all"
+	GroupSettingsUpdatedRequirePasswordForPMIMeetingsJBHOnly GroupSettingsUpdatedRequirePasswordForPMIMeetings = "jbh_only"
+)
+
+// String returns the value as Zoom sent it.
+func (v GroupSettingsUpdatedRequirePasswordForPMIMeetings) String() string { return string(v) }
+
+// GroupSettingsUpdatedScheduleMeeting is the "schedule_meeting" object in the
+// group.settings_updated payload (at object.settings.schedule_meeting in
+// group.settings_updated, and elsewhere).
+type GroupSettingsUpdatedScheduleMeeting struct {
+	AudioType                               bool                                              `json:"audio_type,omitempty"`
+	EmbedPasswordInJoinLink                 bool                                              `json:"embed_password_in_join_link,omitempty"`
+	ForcePMIJBHPassword                     bool                                              `json:"force_pmi_jbh_password,omitempty"`
+	HostVideo                               bool                                              `json:"host_video,omitempty"`
+	JoinBeforeHost                          bool                                              `json:"join_before_host,omitempty"`
+	MuteUponEntry                           bool                                              `json:"mute_upon_entry,omitempty"`
+	ParticipantVideo                        bool                                              `json:"participant_video,omitempty"`
+	PersonalMeeting                         bool                                              `json:"personal_meeting,omitempty"`
+	PSTNPasswordProtected                   bool                                              `json:"pstn_password_protected,omitempty"`
+	RequirePasswordForInstantMeetings       bool                                              `json:"require_password_for_instant_meetings,omitempty"`
+	RequirePasswordForPMIMeetings           GroupSettingsUpdatedRequirePasswordForPMIMeetings `json:"require_password_for_pmi_meetings,omitempty"`
+	RequirePasswordForScheduledMeetings     bool                                              `json:"require_password_for_scheduled_meetings,omitempty"`
+	RequirePasswordForSchedulingNewMeetings bool                                              `json:"require_password_for_scheduling_new_meetings,omitempty"`
+	UpcomingMeetingReminder                 bool                                              `json:"upcoming_meeting_reminder,omitempty"`
+	UsePMIForInstantMeetings                bool                                              `json:"use_pmi_for_instant_meetings,omitempty"`
+	UsePMIForScheduleMeetings               bool                                              `json:"use_pmi_for_schedule_meetings,omitempty"`
+	AlwaysDisplayZoomMeetingAsTopic         SettingsUpdatedAlwaysDisplayZoomMeetingAsTopic    `json:"always_display_zoom_meeting_as_topic"`
+	AlwaysDisplayZoomWebinarAsTopic         SettingsUpdatedAlwaysDisplayZoomWebinarAsTopic    `json:"always_display_zoom_webinar_as_topic"`
+}
+
+// GroupSettingsUpdatedSendDataToThirdPartyArchivingService is the
+// "send_data_to_third_party_archiving_service" object in the
+// group.settings_updated payload (at
+// object.settings.chat.send_data_to_third_party_archiving_service in
+// group.settings_updated, and elsewhere).
+type GroupSettingsUpdatedSendDataToThirdPartyArchivingService struct {
 	Enable bool `json:"enable,omitempty"`
 }
 
-// GroupSettings is the object at object.settings in the
-// "group.lock_settings_updated" event.
-type GroupSettings struct {
-	AudioConferencing AccountAudioConferencing `json:"audio_conferencing,omitempty"`
-	EmailNotification AccountEmailNotification `json:"email_notification,omitempty"`
-	InMeeting         GroupInMeeting           `json:"in_meeting,omitempty"`
-	OtherOptions      GroupOtherOptions        `json:"other_options,omitempty"`
-	Recording         GroupRecording           `json:"recording,omitempty"`
-	ScheduleMeeting   GroupScheduleMeeting     `json:"schedule_meeting,omitempty"`
-	Telephony         AccountTelephony         `json:"telephony,omitempty"`
-	MeetingSecurity   GroupMeetingSecurity     `json:"meeting_security,omitempty"`
+// GroupSettingsUpdatedShareFiles is the "share_files" object in the
+// group.settings_updated payload (at object.settings.chat.share_files in
+// group.settings_updated, and elsewhere).
+type GroupSettingsUpdatedShareFiles struct {
+	Enable      bool                            `json:"enable,omitempty"`
+	ShareOption GroupSettingsUpdatedShareOption `json:"share_option,omitempty"`
 }
 
-// GroupSettingsUpdatedChatEtiquetteTool is the object at
-// object.settings.meeting_security.chat_etiquette_tool in the
-// "group.settings_updated" event.
-type GroupSettingsUpdatedChatEtiquetteTool struct {
-	Enable   bool            `json:"enable,omitempty"`
-	Policies []AccountPolicy `json:"policies,omitempty"`
+// GroupSettingsUpdatedShareOption is the value of the "share_option" member in
+// the group.settings_updated payload (at object.settings.chat.share_files in
+// group.settings_updated, and elsewhere). Zoom's schema lists the values below;
+// a value it does not list still decodes, as it is.
+type GroupSettingsUpdatedShareOption string
+
+// The values of GroupSettingsUpdatedShareOption that Zoom's schema lists.
+const (
+	GroupSettingsUpdatedShareOptionAnyone       GroupSettingsUpdatedShareOption = "anyone"
+	GroupSettingsUpdatedShareOptionAccount      GroupSettingsUpdatedShareOption = "account"
+	GroupSettingsUpdatedShareOptionOrganization GroupSettingsUpdatedShareOption = "organization"
+)
+
+// String returns the value as Zoom sent it.
+func (v GroupSettingsUpdatedShareOption) String() string { return string(v) }
+
+// GroupSettingsUpdatedTelephony is the "telephony" object in the
+// group.settings_updated payload (at object.settings.telephony in
+// group.settings_updated, and elsewhere).
+type GroupSettingsUpdatedTelephony struct {
+	AudioConferenceInfo string                               `json:"audio_conference_info,omitempty"`
+	TelephonyRegions    GroupSettingsUpdatedTelephonyRegions `json:"telephony_regions"`
+	ThirdPartyAudio     bool                                 `json:"third_party_audio,omitempty"`
 }
 
-// GroupSettingsUpdatedInMeeting is the object at object.settings.in_meeting in
-// the "group.settings_updated" event.
-type GroupSettingsUpdatedInMeeting struct {
-	AlertGuestJoin                          bool                              `json:"alert_guest_join,omitempty"`
-	AllowUsersToDeleteMessagesInMeetingChat bool                              `json:"allow_users_to_delete_messages_in_meeting_chat,omitempty"`
-	AllowLiveStreaming                      bool                              `json:"allow_live_streaming,omitempty"`
-	AllowParticipantsChatWith               int                               `json:"allow_participants_chat_with,omitempty"` // one of 1, 2, 3, 4
-	AllowShowZoomWindows                    bool                              `json:"allow_show_zoom_windows,omitempty"`
-	AllowUsersSaveChats                     int                               `json:"allow_users_save_chats,omitempty"` // one of 1, 2, 3
-	Annotation                              bool                              `json:"annotation,omitempty"`
-	AutoAnswer                              bool                              `json:"auto_answer,omitempty"`
-	AutoSavingChat                          bool                              `json:"auto_saving_chat,omitempty"`
-	BreakoutRoom                            bool                              `json:"breakout_room,omitempty"`
-	BreakoutRoomSchedule                    bool                              `json:"breakout_room_schedule,omitempty"`
-	Chat                                    bool                              `json:"chat,omitempty"`
-	MeetingQuestionAnswer                   bool                              `json:"meeting_question_answer,omitempty"`
-	ClosedCaption                           bool                              `json:"closed_caption,omitempty"`
-	ClosedCaptioning                        GroupClosedCaptioning             `json:"closed_captioning,omitempty"`
-	CoHost                                  bool                              `json:"co_host,omitempty"`
-	CustomDataCenterRegions                 bool                              `json:"custom_data_center_regions,omitempty"`
-	CustomLiveStreamingService              bool                              `json:"custom_live_streaming_service,omitempty"`
-	CustomServiceInstructions               string                            `json:"custom_service_instructions,omitempty"`
-	DataCenterRegions                       []string                          `json:"data_center_regions,omitempty"` // one of "AU", "LA", "CA", "CN", "DE", "HK", "IN", "IE", ... (13 values)
-	DisableScreenSharingForHostMeetings     bool                              `json:"disable_screen_sharing_for_host_meetings,omitempty"`
-	DisableScreenSharingForInMeetingGuests  bool                              `json:"disable_screen_sharing_for_in_meeting_guests,omitempty"`
-	E2eEncryption                           bool                              `json:"e2e_encryption,omitempty"`
-	EntryExitChime                          bool                              `json:"entry_exit_chime,omitempty"`
-	FarEndCameraControl                     bool                              `json:"far_end_camera_control,omitempty"`
-	Feedback                                bool                              `json:"feedback,omitempty"`
-	FileTransfer                            bool                              `json:"file_transfer,omitempty"`
-	GroupHd                                 bool                              `json:"group_hd,omitempty"`
-	JoinFromDesktop                         bool                              `json:"join_from_desktop,omitempty"`
-	JoinFromMobile                          bool                              `json:"join_from_mobile,omitempty"`
-	LanguageInterpretation                  GroupLanguageInterpretation       `json:"language_interpretation,omitempty"`
-	SignLanguageInterpretation              AccountSignLanguageInterpretation `json:"sign_language_interpretation,omitempty"`
-	LiveStreamingFacebook                   bool                              `json:"live_streaming_facebook,omitempty"`
-	LiveStreamingYoutube                    bool                              `json:"live_streaming_youtube,omitempty"`
-	ManualCaptioning                        GroupManualCaptioning             `json:"manual_captioning,omitempty"`
-	MeetingPolling                          GroupMeetingPolling               `json:"meeting_polling,omitempty"`
-	MeetingReactions                        bool                              `json:"meeting_reactions,omitempty"`
-	MeetingReactionsEmojis                  string                            `json:"meeting_reactions_emojis,omitempty"` // one of "all", "selected"
-	AllowHostPanelistsToUseAudibleClap      bool                              `json:"allow_host_panelists_to_use_audible_clap,omitempty"`
-	WebinarReactions                        bool                              `json:"webinar_reactions,omitempty"`
-	MeetingSurvey                           bool                              `json:"meeting_survey,omitempty"`
-	NonVerbalFeedback                       bool                              `json:"non_verbal_feedback,omitempty"`
-	OnlyHostViewDeviceList                  bool                              `json:"only_host_view_device_list,omitempty"`
-	OriginalAudio                           bool                              `json:"original_audio,omitempty"`
-	Polling                                 bool                              `json:"polling,omitempty"`
-	PostMeetingFeedback                     bool                              `json:"post_meeting_feedback,omitempty"`
-	PrivateChat                             bool                              `json:"private_chat,omitempty"`
-	RecordPlayOwnVoice                      bool                              `json:"record_play_own_voice,omitempty"`
-	RemoteControl                           bool                              `json:"remote_control,omitempty"`
-	RemoteSupport                           bool                              `json:"remote_support,omitempty"`
-	RequestPermissionToUnmute               bool                              `json:"request_permission_to_unmute,omitempty"`
-	ScreenSharing                           bool                              `json:"screen_sharing,omitempty"`
-	SendingDefaultEmailInvites              bool                              `json:"sending_default_email_invites,omitempty"`
-	ShowAJoinFromYourBrowserLink            bool                              `json:"show_a_join_from_your_browser_link,omitempty"`
-	ShowDeviceList                          bool                              `json:"show_device_list,omitempty"`
-	ShowMeetingControlToolbar               bool                              `json:"show_meeting_control_toolbar,omitempty"`
-	SlideControl                            bool                              `json:"slide_control,omitempty"`
-	StereoAudio                             bool                              `json:"stereo_audio,omitempty"`
-	UncheckedDataCenterRegions              []string                          `json:"unchecked_data_center_regions,omitempty"` // one of "EU", "HK", "AU", "IN", "TY", "CN", "US", "CA", ... (11 values)
-	UseHTMLFormatEmail                      bool                              `json:"use_html_format_email,omitempty"`
-	VirtualBackground                       bool                              `json:"virtual_background,omitempty"`
-	VirtualBackgroundSettings               GroupVirtualBackgroundSettings    `json:"virtual_background_settings,omitempty"`
-	WaitingRoom                             bool                              `json:"waiting_room,omitempty"`
-	WebinarChat                             GroupWebinarChat                  `json:"webinar_chat,omitempty"`
-	WebinarLiveStreaming                    GroupWebinarLiveStreaming         `json:"webinar_live_streaming,omitempty"`
-	WebinarPolling                          GroupMeetingPolling               `json:"webinar_polling,omitempty"`
-	WebinarQuestionAnswer                   bool                              `json:"webinar_question_answer,omitempty"`
-	WebinarSurvey                           bool                              `json:"webinar_survey,omitempty"`
-	Whiteboard                              bool                              `json:"whiteboard,omitempty"`
-	WhoCanShareScreen                       string                            `json:"who_can_share_screen,omitempty"`                         // one of "host", "all"
-	WhoCanShareScreenWhenSomeoneIsSharing   string                            `json:"who_can_share_screen_when_someone_is_sharing,omitempty"` // one of "host", "all"
-	ParticipantsShareSimultaneously         string                            `json:"participants_share_simultaneously,omitempty"`            // one of "multiple", "one"
-	WorkplaceByFacebook                     bool                              `json:"workplace_by_facebook,omitempty"`
-}
-
-// GroupSettingsUpdatedMeetingSecurity is the object at
-// object.settings.meeting_security in the "group.settings_updated" event.
-type GroupSettingsUpdatedMeetingSecurity struct {
-	AutoSecurity                          bool                                  `json:"auto_security,omitempty"`
-	BlockUserDomain                       bool                                  `json:"block_user_domain,omitempty"`
-	BlockUserDomainList                   []string                              `json:"block_user_domain_list,omitempty"`
-	ChatEtiquetteTool                     GroupSettingsUpdatedChatEtiquetteTool `json:"chat_etiquette_tool,omitempty"`
-	EmbedPasswordInJoinLink               bool                                  `json:"embed_password_in_join_link,omitempty"`
-	EncryptionType                        string                                `json:"encryption_type,omitempty"` // one of "enhanced_encryption", "e2ee"
-	EndToEndEncryptedMeetings             bool                                  `json:"end_to_end_encrypted_meetings,omitempty"`
-	MeetingPassword                       bool                                  `json:"meeting_password,omitempty"`
-	MeetingPasswordRequirement            GroupMeetingPasswordRequirement       `json:"meeting_password_requirement,omitempty"`
-	OnlyAuthenticatedCanJoinFromWebclient bool                                  `json:"only_authenticated_can_join_from_webclient,omitempty"`
-	PhonePassword                         bool                                  `json:"phone_password,omitempty"`
-	PmiPassword                           bool                                  `json:"pmi_password,omitempty"`
-	RequirePasswordForScheduledMeeting    bool                                  `json:"require_password_for_scheduled_meeting,omitempty"`
-	RequirePasswordForScheduledWebinar    bool                                  `json:"require_password_for_scheduled_webinar,omitempty"`
-	WaitingRoom                           bool                                  `json:"waiting_room,omitempty"`
-	WaitingRoomSettings                   GroupWaitingRoomSettings              `json:"waiting_room_settings,omitempty"`
-	WebinarPassword                       bool                                  `json:"webinar_password,omitempty"`
-}
-
-// GroupSettingsUpdatedObject is the object at object in the
-// "group.settings_updated" event.
-type GroupSettingsUpdatedObject struct {
-	ID       ID                           `json:"id"`       // required
-	Settings GroupSettingsUpdatedSettings `json:"settings"` // required
-}
-
-// GroupSettingsUpdatedObjectSettingsRecordingArchiveSettings is the object at
-// object.settings.recording.archive.settings in the "group.settings_updated"
-// event.
-type GroupSettingsUpdatedObjectSettingsRecordingArchiveSettings struct {
-	AudioFile           bool `json:"audio_file,omitempty"`
-	CcTranscriptFile    bool `json:"cc_transcript_file,omitempty"`
-	ChatFile            bool `json:"chat_file,omitempty"`
-	ChatWithSenderEmail bool `json:"chat_with_sender_email,omitempty"`
-	VideoFile           bool `json:"video_file,omitempty"`
-}
-
-// GroupSettingsUpdatedOtherOptions is the object at
-// object.settings.other_options in the "group.settings_updated" event.
-type GroupSettingsUpdatedOtherOptions struct {
-	AllowUsersContactSupportViaChat bool                              `json:"allow_users_contact_support_via_chat,omitempty"`
-	BlurSnapshot                    bool                              `json:"blur_snapshot,omitempty"`
-	WebinarRegistrationOptions      AccountWebinarRegistrationOptions `json:"webinar_registration_options,omitempty"`
-}
-
-// GroupSettingsUpdatedRecording is the object at object.settings.recording in
-// the "group.settings_updated" event.
-type GroupSettingsUpdatedRecording struct {
-	AccountUserAccessRecording              bool                          `json:"account_user_access_recording,omitempty"`
-	Archive                                 GroupArchive                  `json:"archive,omitempty"`
-	AutoRecording                           bool                          `json:"auto_recording,omitempty"`
-	CloudRecording                          bool                          `json:"cloud_recording,omitempty"`
-	CloudRecordingDownload                  bool                          `json:"cloud_recording_download,omitempty"`
-	CloudRecordingDownloadHost              bool                          `json:"cloud_recording_download_host,omitempty"`
-	DisplayParticipantName                  bool                          `json:"display_participant_name,omitempty"`
-	HostDeleteCloudRecording                bool                          `json:"host_delete_cloud_recording,omitempty"`
-	IPAddressAccessControl                  AccountIPAddressAccessControl `json:"ip_address_access_control,omitempty"`
-	LocalRecording                          bool                          `json:"local_recording,omitempty"`
-	OptimizeRecordingFor3rdPartyVideoEditor bool                          `json:"optimize_recording_for_3rd_party_video_editor,omitempty"`
-	PreventHostAccessRecording              bool                          `json:"prevent_host_access_recording,omitempty"`
-	RecordAudioFile                         bool                          `json:"record_audio_file,omitempty"`
-	RecordAudioFileEachParticipant          bool                          `json:"record_audio_file_each_participant,omitempty"`
-	RecordFilesSeparately                   AccountRecordFilesSeparately  `json:"record_files_separately,omitempty"`
-	RecordGalleryView                       bool                          `json:"record_gallery_view,omitempty"`
-	RecordSpeakerView                       bool                          `json:"record_speaker_view,omitempty"`
-	RecordingAudioTranscript                bool                          `json:"recording_audio_transcript,omitempty"`
-	RecordingHighlight                      bool                          `json:"recording_highlight,omitempty"`
-	SmartRecording                          AccountSmartRecording         `json:"smart_recording,omitempty"`
-	RecordingThumbnails                     bool                          `json:"recording_thumbnails,omitempty"`
-	SaveChatText                            bool                          `json:"save_chat_text,omitempty"`
-	SaveCloseCaption                        bool                          `json:"save_close_caption,omitempty"`
-	SavePanelistChat                        bool                          `json:"save_panelist_chat,omitempty"`
-	SavePollResults                         bool                          `json:"save_poll_results,omitempty"`
-	ShowTimestamp                           bool                          `json:"show_timestamp,omitempty"`
-}
-
-// GroupSettingsUpdatedScheduleMeeting is the object at
-// object.settings.schedule_meeting in the "group.settings_updated" event.
-type GroupSettingsUpdatedScheduleMeeting struct {
-	AudioType                               bool                                   `json:"audio_type,omitempty"`
-	EmbedPasswordInJoinLink                 bool                                   `json:"embed_password_in_join_link,omitempty"`
-	ForcePmiJbhPassword                     bool                                   `json:"force_pmi_jbh_password,omitempty"`
-	HostVideo                               bool                                   `json:"host_video,omitempty"`
-	JoinBeforeHost                          bool                                   `json:"join_before_host,omitempty"`
-	MuteUponEntry                           bool                                   `json:"mute_upon_entry,omitempty"`
-	ParticipantVideo                        bool                                   `json:"participant_video,omitempty"`
-	PersonalMeeting                         bool                                   `json:"personal_meeting,omitempty"`
-	PSTNPasswordProtected                   bool                                   `json:"pstn_password_protected,omitempty"`
-	RequirePasswordForInstantMeetings       bool                                   `json:"require_password_for_instant_meetings,omitempty"`
-	RequirePasswordForPmiMeetings           string                                 `json:"require_password_for_pmi_meetings,omitempty"` // one of "none", "all", "jbh_only"
-	RequirePasswordForScheduledMeetings     bool                                   `json:"require_password_for_scheduled_meetings,omitempty"`
-	RequirePasswordForSchedulingNewMeetings bool                                   `json:"require_password_for_scheduling_new_meetings,omitempty"`
-	UpcomingMeetingReminder                 bool                                   `json:"upcoming_meeting_reminder,omitempty"`
-	UsePmiForInstantMeetings                bool                                   `json:"use_pmi_for_instant_meetings,omitempty"`
-	UsePmiForScheduleMeetings               bool                                   `json:"use_pmi_for_schedule_meetings,omitempty"`
-	AlwaysDisplayZoomMeetingAsTopic         AccountAlwaysDisplayZoomMeetingAsTopic `json:"always_display_zoom_meeting_as_topic,omitempty"`
-	AlwaysDisplayZoomWebinarAsTopic         AccountAlwaysDisplayZoomWebinarAsTopic `json:"always_display_zoom_webinar_as_topic,omitempty"`
-}
-
-// GroupSettingsUpdatedSettings is the object at object.settings in the
-// "group.settings_updated" event.
-type GroupSettingsUpdatedSettings struct {
-	AudioConferencing GroupAudioConferencing              `json:"audio_conferencing,omitempty"`
-	EmailNotification GroupEmailNotification              `json:"email_notification,omitempty"`
-	InMeeting         GroupSettingsUpdatedInMeeting       `json:"in_meeting,omitempty"`
-	OtherOptions      GroupSettingsUpdatedOtherOptions    `json:"other_options,omitempty"`
-	Profile           GroupProfile                        `json:"profile,omitempty"`
-	Recording         GroupSettingsUpdatedRecording       `json:"recording,omitempty"`
-	ScheduleMeeting   GroupSettingsUpdatedScheduleMeeting `json:"schedule_meeting,omitempty"`
-	Telephony         GroupTelephony                      `json:"telephony,omitempty"`
-	MeetingSecurity   GroupSettingsUpdatedMeetingSecurity `json:"meeting_security,omitempty"`
-	Chat              GroupChat                           `json:"chat,omitempty"`
-}
-
-// GroupShareFiles is the object at object.settings.chat.share_files in the
-// "group.settings_updated" event.
-type GroupShareFiles struct {
-	Enable      bool   `json:"enable,omitempty"`
-	ShareOption string `json:"share_option,omitempty"` // one of "anyone", "account", "organization"
-}
-
-// GroupTelephony is the object at object.settings.telephony in the
-// "group.settings_updated" event.
-type GroupTelephony struct {
-	AudioConferenceInfo string                `json:"audio_conference_info,omitempty"`
-	TelephonyRegions    GroupTelephonyRegions `json:"telephony_regions,omitempty"`
-	ThirdPartyAudio     bool                  `json:"third_party_audio,omitempty"`
-}
-
-// GroupTelephonyRegions is the object at
-// object.settings.telephony.telephony_regions in the "group.settings_updated"
-// event.
-type GroupTelephonyRegions struct {
+// GroupSettingsUpdatedTelephonyRegions is the "telephony_regions" object in the
+// group.settings_updated payload (at
+// object.settings.telephony.telephony_regions in group.settings_updated, and
+// elsewhere).
+type GroupSettingsUpdatedTelephonyRegions struct {
 	SelectionValues string `json:"selection_values,omitempty"`
 }
 
-// GroupTollFreeAndFeeBasedTollCall is the object at
-// object.settings.audio_conferencing.toll_free_and_fee_based_toll_call in the
-// "group.settings_updated" event.
-type GroupTollFreeAndFeeBasedTollCall struct {
-	AllowWebinarAttendeesDial bool            `json:"allow_webinar_attendees_dial,omitempty"`
-	Enable                    bool            `json:"enable,omitempty"`
-	Numbers                   []AccountNumber `json:"numbers,omitempty"`
+// GroupSettingsUpdatedTollFreeAndFeeBasedTollCall is the
+// "toll_free_and_fee_based_toll_call" object in the group.settings_updated
+// payload (at
+// object.settings.audio_conferencing.toll_free_and_fee_based_toll_call in
+// group.settings_updated, and elsewhere).
+type GroupSettingsUpdatedTollFreeAndFeeBasedTollCall struct {
+	AllowWebinarAttendeesDial bool                    `json:"allow_webinar_attendees_dial,omitempty"`
+	Enable                    bool                    `json:"enable,omitempty"`
+	Numbers                   []SettingsUpdatedNumber `json:"numbers,omitempty"`
 }
 
-// GroupUpdatedObject is the object at old_object in the "group.updated" event.
-type GroupUpdatedObject struct {
-	ID   ID     `json:"id"` // required
-	Name string `json:"name,omitempty"`
-}
-
-// GroupVirtualBackgroundSettings is the object at
-// object.settings.in_meeting.virtual_background_settings in the
-// "group.settings_updated" event.
-type GroupVirtualBackgroundSettings struct {
-	AllowUploadCustom bool        `json:"allow_upload_custom,omitempty"`
-	AllowVideos       bool        `json:"allow_videos,omitempty"`
-	Enable            bool        `json:"enable,omitempty"`
-	Files             []GroupFile `json:"files,omitempty"`
-}
-
-// GroupWaitingRoomSettings is the object at
-// object.settings.meeting_security.waiting_room_settings in the
-// "group.settings_updated" event.
-type GroupWaitingRoomSettings struct {
-	ParticipantsToPlaceInWaitingRoom            int    `json:"participants_to_place_in_waiting_room,omitempty"`              // one of 0, 1, 2
-	UsersWhoCanAdmitParticipantsFromWaitingRoom int    `json:"users_who_can_admit_participants_from_waiting_room,omitempty"` // one of 0, 1
-	WhitelistedDomainsForWaitingRoom            string `json:"whitelisted_domains_for_waiting_room,omitempty"`
-}
-
-// GroupWebinarChat is the object at object.settings.in_meeting.webinar_chat in
-// the "group.settings_updated" event.
-type GroupWebinarChat struct {
+// GroupSettingsUpdatedWebinarChat is the "webinar_chat" object in the
+// group.settings_updated payload (at object.settings.in_meeting.webinar_chat in
+// group.settings_updated, and elsewhere).
+type GroupSettingsUpdatedWebinarChat struct {
 	AllowAttendeesChatWith          int  `json:"allow_attendees_chat_with,omitempty"` // one of 1, 2, 3
 	AllowAutoSaveLocalChatFile      bool `json:"allow_auto_save_local_chat_file,omitempty"`
 	AllowPanelistsChatWith          int  `json:"allow_panelists_chat_with,omitempty"` // one of 1, 2
@@ -806,209 +872,90 @@ type GroupWebinarChat struct {
 	Enable                          bool `json:"enable,omitempty"`
 }
 
-// GroupWebinarLiveStreaming is the object at
-// object.settings.in_meeting.webinar_live_streaming in the
-// "group.settings_updated" event.
-type GroupWebinarLiveStreaming struct {
+// GroupSettingsUpdatedWebinarLiveStreaming is the "webinar_live_streaming"
+// object in the group.settings_updated payload (at
+// object.settings.in_meeting.webinar_live_streaming in group.settings_updated,
+// and elsewhere).
+type GroupSettingsUpdatedWebinarLiveStreaming struct {
 	CustomServiceInstructions string   `json:"custom_service_instructions,omitempty"`
 	Enable                    bool     `json:"enable,omitempty"`
 	LiveStreamingReminder     bool     `json:"live_streaming_reminder,omitempty"`
 	LiveStreamingService      []string `json:"live_streaming_service,omitempty"` // one of "facebook", "workplace_by_facebook", "youtube", "custom_live_streaming_service"
 }
 
-// UserActivatedObject is an object shared by 3 events: "user.activated",
-// "user.deactivated" and "user.disassociated" (at object in "user.activated").
-type UserActivatedObject struct {
-	ID        ID     `json:"id"`         // required
-	FirstName string `json:"first_name"` // required
-	LastName  string `json:"last_name"`  // required
-	Email     string `json:"email"`      // required
-	Type      int    `json:"type"`       // required; one of 1, 2
+// GroupUpdatedArchiveSettings is the "settings" object in the
+// group.settings_updated payload (at object.settings.recording.archive.settings
+// in group.settings_updated, and elsewhere).
+type GroupUpdatedArchiveSettings struct {
+	AudioFile           bool `json:"audio_file,omitempty"`
+	CcTranscriptFile    bool `json:"cc_transcript_file,omitempty"`
+	ChatFile            bool `json:"chat_file,omitempty"`
+	ChatWithSenderEmail bool `json:"chat_with_sender_email,omitempty"`
+	VideoFile           bool `json:"video_file,omitempty"`
 }
 
-// UserApp is the object at object.app in the "user.presence_status_updated"
-// event.
-type UserApp struct {
-	Type           string `json:"type"`            // required; one of "desktop", "mobile", "pad", "pzr"
-	PresenceStatus string `json:"presence_status"` // required; one of "Available", "Away", "Do_Not_Disturb", "In_Meeting", "Presenting", "On_Phone_Call", "In_Calendar_Event", "Offline", ... (9 values)
+// GroupUpdatedObject is the "old_object" object in the group.updated payload
+// (at old_object).
+type GroupUpdatedObject struct {
+	ID   ID     `json:"id"` // required
+	Name string `json:"name,omitempty"`
 }
 
-// UserAudioConferencing is the object at object.settings.audio_conferencing in
-// the "user.settings_updated" event.
-type UserAudioConferencing struct {
-	ParticipantPhoneMasking AccountParticipantPhoneMasking `json:"participant_phone_masking,omitempty"`
+// GroupUpdatedSettings is the "settings" object in the group.settings_updated
+// payload (at object.settings in group.settings_updated, and elsewhere).
+type GroupUpdatedSettings struct {
+	AudioConferencing GroupSettingsUpdatedAudioConferencing `json:"audio_conferencing"`
+	EmailNotification GroupSettingsUpdatedEmailNotification `json:"email_notification"`
+	InMeeting         GroupSettingsUpdatedInMeeting         `json:"in_meeting"`
+	OtherOptions      GroupSettingsUpdatedOtherOptions      `json:"other_options"`
+	Profile           GroupSettingsUpdatedProfile           `json:"profile"`
+	Recording         GroupSettingsUpdatedRecording         `json:"recording"`
+	ScheduleMeeting   GroupSettingsUpdatedScheduleMeeting   `json:"schedule_meeting"`
+	Telephony         GroupSettingsUpdatedTelephony         `json:"telephony"`
+	MeetingSecurity   GroupSettingsUpdatedMeetingSecurity   `json:"meeting_security"`
+	Chat              GroupSettingsUpdatedChat              `json:"chat"`
 }
 
-// UserCustomAttribute is the object at object.custom_attributes[] in the
-// "user.updated" event.
-type UserCustomAttribute struct {
-	Key   string `json:"key"`   // required
-	Name  string `json:"name"`  // required
-	Value int    `json:"value"` // required
+// GroupUpdatedVirtualBackgroundSettings is the "virtual_background_settings"
+// object in the group.settings_updated payload (at
+// object.settings.in_meeting.virtual_background_settings in
+// group.settings_updated, and elsewhere).
+type GroupUpdatedVirtualBackgroundSettings struct {
+	AllowUploadCustom bool                       `json:"allow_upload_custom,omitempty"`
+	AllowVideos       bool                       `json:"allow_videos,omitempty"`
+	Enable            bool                       `json:"enable,omitempty"`
+	Files             []GroupSettingsUpdatedFile `json:"files,omitempty"`
 }
 
-// UserDeletedObject is an object shared by 2 events: "user.deleted" and
-// "user.invitation_accepted" (at object in "user.deleted").
-type UserDeletedObject struct {
-	ID        ID     `json:"id"` // required
-	FirstName string `json:"first_name,omitempty"`
-	LastName  string `json:"last_name,omitempty"`
-	Email     string `json:"email"` // required
-	Type      int    `json:"type"`  // required; one of 1, 2
+// GroupUpdatedWaitingRoomSettings is the "waiting_room_settings" object in the
+// group.settings_updated payload (at
+// object.settings.meeting_security.waiting_room_settings in
+// group.settings_updated, and elsewhere).
+type GroupUpdatedWaitingRoomSettings struct {
+	ParticipantsToPlaceInWaitingRoom            int    `json:"participants_to_place_in_waiting_room,omitempty"`              // one of 0, 1, 2
+	UsersWhoCanAdmitParticipantsFromWaitingRoom int    `json:"users_who_can_admit_participants_from_waiting_room,omitempty"` // one of 0, 1
+	WhitelistedDomainsForWaitingRoom            string `json:"whitelisted_domains_for_waiting_room,omitempty"`
 }
 
-// UserEmailNotification is the object at object.settings.email_notification in
-// the "user.settings_updated" event.
-type UserEmailNotification struct {
-	CloudRecordingAvailableReminder            bool `json:"cloud_recording_available_reminder,omitempty"`
-	RecordingAvailableReminderSchedulers       bool `json:"recording_available_reminder_schedulers,omitempty"`
-	RecordingAvailableReminderAlternativeHosts bool `json:"recording_available_reminder_alternative_hosts,omitempty"`
-	JbhReminder                                bool `json:"jbh_reminder,omitempty"`
-	CancelMeetingReminder                      bool `json:"cancel_meeting_reminder,omitempty"`
-	AlternativeHostReminder                    bool `json:"alternative_host_reminder,omitempty"`
-	ScheduleForReminder                        bool `json:"schedule_for_reminder,omitempty"`
-}
+// UserCreatedCreationType is the value of the "creation_type" member in the
+// user.created payload. Zoom's schema lists the values below; a value it does
+// not list still decodes, as it is.
+type UserCreatedCreationType string
 
-// UserFeature is the object at object.settings.feature in the
-// "user.settings_updated" event.
-type UserFeature struct {
-	MeetingCapacity      int    `json:"meeting_capacity,omitempty"`
-	LargeMeeting         bool   `json:"large_meeting,omitempty"`
-	LargeMeetingCapacity int    `json:"large_meeting_capacity,omitempty"` // one of 500, 1000
-	Webinar              bool   `json:"webinar,omitempty"`
-	WebinarCapacity      int    `json:"webinar_capacity,omitempty"` // one of 100, 500, 1000, 3000, 5000, 10000
-	ZoomEvents           bool   `json:"zoom_events,omitempty"`
-	ZoomEventsCapacity   int    `json:"zoom_events_capacity,omitempty"` // one of 500, 1000, 3000, 5000, 10000, 20000, 30000, 50000
-	CnMeeting            bool   `json:"cn_meeting,omitempty"`
-	InMeeting            bool   `json:"in_meeting,omitempty"`
-	ZoomPhone            bool   `json:"zoom_phone,omitempty"`
-	ConcurrentMeeting    string `json:"concurrent_meeting,omitempty"` // one of "Basic", "Plus", "None"
-}
+// The values of UserCreatedCreationType that Zoom's schema lists.
+const (
+	UserCreatedCreationTypeCreate     UserCreatedCreationType = "create"
+	UserCreatedCreationTypeSSOCreate  UserCreatedCreationType = "ssoCreate"
+	UserCreatedCreationTypeAutoCreate UserCreatedCreationType = "autoCreate"
+	UserCreatedCreationTypeCustCreate UserCreatedCreationType = "custCreate"
+)
 
-// UserFile is the object at
-// object.settings.in_meeting.virtual_background_settings.files[] in the
-// "user.settings_updated" event.
-type UserFile struct {
-	ID        ID     `json:"id,omitempty"`
-	Name      string `json:"name,omitempty"`
-	Type      string `json:"type,omitempty"`
-	IsDefault bool   `json:"is_default,omitempty"`
-	Size      int64  `json:"size,omitempty"`
-}
+// String returns the value as Zoom sent it.
+func (v UserCreatedCreationType) String() string { return string(v) }
 
-// UserInMeeting is the object at object.settings.in_meeting in the
-// "user.settings_updated" event.
-type UserInMeeting struct {
-	E2eEncryption                           bool                              `json:"e2e_encryption,omitempty"`
-	Chat                                    bool                              `json:"chat,omitempty"`
-	PostMeetingFeedback                     bool                              `json:"post_meeting_feedback,omitempty"`
-	Whiteboard                              bool                              `json:"whiteboard,omitempty"`
-	AllowUsersToDeleteMessagesInMeetingChat bool                              `json:"allow_users_to_delete_messages_in_meeting_chat,omitempty"`
-	AllowParticipantsChatWith               int                               `json:"allow_participants_chat_with,omitempty"` // one of 1, 2, 3, 4
-	AllowUsersSaveChats                     int                               `json:"allow_users_save_chats,omitempty"`       // one of 1, 2, 3
-	PrivateChat                             bool                              `json:"private_chat,omitempty"`
-	AttentionModeFocusMode                  bool                              `json:"attention_mode_focus_mode,omitempty"`
-	AllowHostToEnableFocusMode              bool                              `json:"allow_host_to_enable_focus_mode,omitempty"`
-	AutoSavingChat                          bool                              `json:"auto_saving_chat,omitempty"`
-	EntryExitChime                          string                            `json:"entry_exit_chime,omitempty"`
-	RecordPlayVoice                         bool                              `json:"record_play_voice,omitempty"`
-	FileTransfer                            bool                              `json:"file_transfer,omitempty"`
-	Feedback                                bool                              `json:"feedback,omitempty"`
-	CoHost                                  bool                              `json:"co_host,omitempty"`
-	Polling                                 bool                              `json:"polling,omitempty"`
-	MeetingPolling                          UserMeetingPolling                `json:"meeting_polling,omitempty"`
-	AttendeeOnHold                          bool                              `json:"attendee_on_hold,omitempty"`
-	Annotation                              bool                              `json:"annotation,omitempty"`
-	RemoteControl                           bool                              `json:"remote_control,omitempty"`
-	NonVerbalFeedback                       bool                              `json:"non_verbal_feedback,omitempty"`
-	BreakoutRoom                            bool                              `json:"breakout_room,omitempty"`
-	BreakoutRoomSchedule                    bool                              `json:"breakout_room_schedule,omitempty"`
-	RemoteSupport                           bool                              `json:"remote_support,omitempty"`
-	ScreenSharing                           bool                              `json:"screen_sharing,omitempty"`
-	WhoCanShareScreen                       string                            `json:"who_can_share_screen,omitempty"`                         // one of "host", "all"
-	WhoCanShareScreenWhenSomeoneIsSharing   string                            `json:"who_can_share_screen_when_someone_is_sharing,omitempty"` // one of "host", "all"
-	ParticipantsShareSimultaneously         string                            `json:"participants_share_simultaneously,omitempty"`            // one of "multiple", "one"
-	ClosedCaption                           bool                              `json:"closed_caption,omitempty"`
-	GroupHd                                 bool                              `json:"group_hd,omitempty"`
-	FarEndCameraControl                     bool                              `json:"far_end_camera_control,omitempty"`
-	ShareDualCamera                         bool                              `json:"share_dual_camera,omitempty"`
-	WaitingRoom                             bool                              `json:"waiting_room,omitempty"`
-	VirtualBackground                       bool                              `json:"virtual_background,omitempty"`
-	VirtualBackgroundSettings               UserVirtualBackgroundSettings     `json:"virtual_background_settings,omitempty"`
-	CustomDataCenterRegions                 bool                              `json:"custom_data_center_regions,omitempty"`
-	DataCenterRegions                       []string                          `json:"data_center_regions,omitempty"` // one of "AU", "LA", "CA", "CN", "DE", "HK", "IN", "IE", ... (13 values)
-	LanguageInterpretation                  UserLanguageInterpretation        `json:"language_interpretation,omitempty"`
-	MeetingReactions                        bool                              `json:"meeting_reactions,omitempty"`
-	MeetingReactionsEmojis                  string                            `json:"meeting_reactions_emojis,omitempty"` // one of "all", "selected"
-	AllowHostPanelistsToUseAudibleClap      bool                              `json:"allow_host_panelists_to_use_audible_clap,omitempty"`
-	WebinarReactions                        bool                              `json:"webinar_reactions,omitempty"`
-	ShowAJoinFromYourBrowserLink            bool                              `json:"show_a_join_from_your_browser_link,omitempty"`
-	JoinFromMobile                          bool                              `json:"join_from_mobile,omitempty"`
-	JoinFromDesktop                         bool                              `json:"join_from_desktop,omitempty"`
-	AllowLiveStreaming                      bool                              `json:"allow_live_streaming,omitempty"`
-	LiveStreamingFacebook                   bool                              `json:"live_streaming_facebook,omitempty"`
-	WorkplaceByFacebook                     bool                              `json:"workplace_by_facebook,omitempty"`
-	LiveStreamingYoutube                    bool                              `json:"live_streaming_youtube,omitempty"`
-	CustomLiveStreamingService              bool                              `json:"custom_live_streaming_service,omitempty"`
-	CustomServiceInstructions               string                            `json:"custom_service_instructions,omitempty"`
-	WebinarLiveStreaming                    AccountWebinarLiveStreaming       `json:"webinar_live_streaming,omitempty"`
-	WebinarChat                             AccountWebinarChat                `json:"webinar_chat,omitempty"`
-	SignLanguageInterpretation              AccountSignLanguageInterpretation `json:"sign_language_interpretation,omitempty"`
-	MeetingQuestionAnswer                   bool                              `json:"meeting_question_answer,omitempty"`
-	ClosedCaptioning                        AccountClosedCaptioning           `json:"closed_captioning,omitempty"`
-	SlideControl                            bool                              `json:"slide_control,omitempty"`
-	MeetingSurvey                           bool                              `json:"meeting_survey,omitempty"`
-	WebinarPolling                          UserMeetingPolling                `json:"webinar_polling,omitempty"`
-	WebinarSurvey                           bool                              `json:"webinar_survey,omitempty"`
-	DisableScreenSharingForHostMeetings     bool                              `json:"disable_screen_sharing_for_host_meetings,omitempty"`
-	DisableScreenSharingForInMeetingGuests  bool                              `json:"disable_screen_sharing_for_in_meeting_guests,omitempty"`
-	AutoAnswer                              bool                              `json:"auto_answer,omitempty"`
-	AllowShowZoomWindows                    bool                              `json:"allow_show_zoom_windows,omitempty"`
-}
-
-// UserLanguageInterpretation is the object at
-// object.settings.in_meeting.language_interpretation in the
-// "user.settings_updated" event.
-type UserLanguageInterpretation struct {
-	Enable          bool     `json:"enable,omitempty"`
-	Languages       []string `json:"languages,omitempty"` // one of "English", "Chinese", "Japanese", "German", "French", "Russian", "Portuguese", "Spanish", ... (9 values)
-	CustomLanguages []string `json:"custom_languages,omitempty"`
-}
-
-// UserMeetingPolling is the object at
-// object.settings.in_meeting.meeting_polling in the "user.settings_updated"
-// event.
-type UserMeetingPolling struct {
-	Enable                        bool `json:"enable,omitempty"`
-	AdvancedPolls                 bool `json:"advanced_polls,omitempty"`
-	RequireAnswersToBeAnonymous   bool `json:"require_answers_to_be_anonymous,omitempty"`
-	AllowAlternativeHostToAddEdit bool `json:"allow_alternative_host_to_add_edit,omitempty"`
-	AllowHostToUploadImage        bool `json:"allow_host_to_upload_image,omitempty"`
-}
-
-// UserMeetingSecurity is the object at object.settings.meeting_security in the
-// "user.settings_updated" event.
-type UserMeetingSecurity struct {
-	AutoSecurity                          bool                              `json:"auto_security,omitempty"`
-	WaitingRoom                           bool                              `json:"waiting_room,omitempty"`
-	WaitingRoomSettings                   AccountWaitingRoomSettings        `json:"waiting_room_settings,omitempty"`
-	MeetingPassword                       bool                              `json:"meeting_password,omitempty"`
-	RequirePasswordForScheduledMeeting    bool                              `json:"require_password_for_scheduled_meeting,omitempty"`
-	PmiPassword                           bool                              `json:"pmi_password,omitempty"`
-	PhonePassword                         bool                              `json:"phone_password,omitempty"`
-	WebinarPassword                       bool                              `json:"webinar_password,omitempty"`
-	RequirePasswordForScheduledWebinar    bool                              `json:"require_password_for_scheduled_webinar,omitempty"`
-	MeetingPasswordRequirement            AccountMeetingPasswordRequirement `json:"meeting_password_requirement,omitempty"`
-	EmbedPasswordInJoinLink               bool                              `json:"embed_password_in_join_link,omitempty"`
-	EndToEndEncryptedMeetings             bool                              `json:"end_to_end_encrypted_meetings,omitempty"`
-	EncryptionType                        string                            `json:"encryption_type,omitempty"` // one of "enhanced_encryption", "e2ee"
-	BlockUserDomain                       bool                              `json:"block_user_domain,omitempty"`
-	OnlyAuthenticatedCanJoinFromWebclient bool                              `json:"only_authenticated_can_join_from_webclient,omitempty"`
-	BlockUserDomainList                   []string                          `json:"block_user_domain_list,omitempty"`
-}
-
-// UserObject is the object at object in the "user.created" event.
-type UserObject struct {
+// UserCreatedObject is the "object" object in the user.created payload (at
+// object).
+type UserCreatedObject struct {
 	ID          ID     `json:"id"` // required
 	FirstName   string `json:"first_name,omitempty"`
 	LastName    string `json:"last_name,omitempty"`
@@ -1017,8 +964,28 @@ type UserObject struct {
 	Type        int    `json:"type"`  // required; one of 1, 2
 }
 
-// UserPersonalNotesUpdatedObject is the object at object in the
-// "user.personal_notes_updated" event.
+// UserDeletedObject is the "object" object in the payloads of user.deleted and
+// user.invitation_accepted (at object).
+type UserDeletedObject struct {
+	ID        ID     `json:"id"` // required
+	FirstName string `json:"first_name,omitempty"`
+	LastName  string `json:"last_name,omitempty"`
+	Email     string `json:"email"` // required
+	Type      int    `json:"type"`  // required; one of 1, 2
+}
+
+// UserObject is the "object" object in the payloads of user.activated,
+// user.deactivated and user.disassociated (at object).
+type UserObject struct {
+	ID        ID     `json:"id"`         // required
+	FirstName string `json:"first_name"` // required
+	LastName  string `json:"last_name"`  // required
+	Email     string `json:"email"`      // required
+	Type      int    `json:"type"`       // required; one of 1, 2
+}
+
+// UserPersonalNotesUpdatedObject is the "object" object in the
+// user.personal_notes_updated payload (at object).
 type UserPersonalNotesUpdatedObject struct {
 	DateTime      DateTime `json:"date_time"`      // required
 	Email         string   `json:"email"`          // required
@@ -1026,181 +993,474 @@ type UserPersonalNotesUpdatedObject struct {
 	PersonalNotes string   `json:"personal_notes"` // required
 }
 
-// UserPersonalNotesUpdatedOldObject is the object at old_object in the
-// "user.personal_notes_updated" event.
+// UserPersonalNotesUpdatedOldObject is the "old_object" object in the
+// user.personal_notes_updated payload (at old_object).
 type UserPersonalNotesUpdatedOldObject struct {
 	PersonalNotes string `json:"personal_notes"` // required
 }
 
-// UserPresenceStatusUpdatedObject is the object at object in the
-// "user.presence_status_updated" event.
+// UserPresenceStatusUpdatedApp is the "app" object in the
+// user.presence_status_updated payload (at object.app).
+type UserPresenceStatusUpdatedApp struct {
+	Type           UserPresenceStatusUpdatedType `json:"type"`            // required
+	PresenceStatus UserUpdatedPresenceStatus     `json:"presence_status"` // required
+}
+
+// UserPresenceStatusUpdatedObject is the "object" object in the
+// user.presence_status_updated payload (at object).
 type UserPresenceStatusUpdatedObject struct {
-	DateTime       DateTime `json:"date_time"`       // required
-	Email          string   `json:"email"`           // required
-	ID             ID       `json:"id"`              // required
-	PresenceStatus string   `json:"presence_status"` // required; one of "Available", "Away", "Do_Not_Disturb", "In_Meeting", "Presenting", "On_Phone_Call", "In_Calendar_Event", "Offline", ... (10 values)
-	App            UserApp  `json:"app,omitempty"`
+	DateTime       DateTime                        `json:"date_time"`       // required
+	Email          string                          `json:"email"`           // required
+	ID             ID                              `json:"id"`              // required
+	PresenceStatus UserUpdatedObjectPresenceStatus `json:"presence_status"` // required
+	App            UserPresenceStatusUpdatedApp    `json:"app"`
 }
 
-// UserRecording is the object at object.settings.recording in the
-// "user.settings_updated" event.
-type UserRecording struct {
-	LocalRecording                          bool                                `json:"local_recording,omitempty"`
-	CloudRecording                          bool                                `json:"cloud_recording,omitempty"`
-	RecordSpeakerView                       bool                                `json:"record_speaker_view,omitempty"`
-	RecordGalleryView                       bool                                `json:"record_gallery_view,omitempty"`
-	RecordAudioFile                         bool                                `json:"record_audio_file,omitempty"`
-	SaveChatText                            bool                                `json:"save_chat_text,omitempty"`
-	ShowTimestamp                           bool                                `json:"show_timestamp,omitempty"`
-	RecordingAudioTranscript                bool                                `json:"recording_audio_transcript,omitempty"`
-	AutoRecording                           string                              `json:"auto_recording,omitempty"` // one of "local", "cloud", "none"
-	AutoDeleteCmr                           bool                                `json:"auto_delete_cmr,omitempty"`
-	AutoDeleteCmrDays                       int                                 `json:"auto_delete_cmr_days,omitempty"` // one of 30, 60, 90, 120
-	RecordFilesSeparately                   AccountRecordFilesSeparately        `json:"record_files_separately,omitempty"`
-	DisplayParticipantName                  bool                                `json:"display_participant_name,omitempty"`
-	RecordingThumbnails                     bool                                `json:"recording_thumbnails,omitempty"`
-	OptimizeRecordingFor3rdPartyVideoEditor bool                                `json:"optimize_recording_for_3rd_party_video_editor,omitempty"`
-	RecordingHighlight                      bool                                `json:"recording_highlight,omitempty"`
-	SavePanelistChat                        bool                                `json:"save_panelist_chat,omitempty"`
-	SavePollResults                         bool                                `json:"save_poll_results,omitempty"`
-	SaveCloseCaption                        bool                                `json:"save_close_caption,omitempty"`
-	RecordAudioFileEachParticipant          bool                                `json:"record_audio_file_each_participant,omitempty"`
-	HostPauseStopRecording                  bool                                `json:"host_pause_stop_recording,omitempty"`
-	RecordingDisclaimer                     bool                                `json:"recording_disclaimer,omitempty"`
-	AskParticipantsToConsentDisclaimer      bool                                `json:"ask_participants_to_consent_disclaimer,omitempty"`
-	AskHostToConfirmDisclaimer              bool                                `json:"ask_host_to_confirm_disclaimer,omitempty"`
-	RecordingPasswordRequirement            AccountRecordingPasswordRequirement `json:"recording_password_requirement,omitempty"`
-	IPAddressAccessControl                  AccountIPAddressAccessControl       `json:"ip_address_access_control,omitempty"`
+// UserPresenceStatusUpdatedType is the value of the "type" member in the
+// user.presence_status_updated payload (at object.app). Zoom's schema lists the
+// values below; a value it does not list still decodes, as it is.
+type UserPresenceStatusUpdatedType string
+
+// The values of UserPresenceStatusUpdatedType that Zoom's schema lists.
+const (
+	UserPresenceStatusUpdatedTypeDesktop UserPresenceStatusUpdatedType = "desktop"
+	UserPresenceStatusUpdatedTypeMobile  UserPresenceStatusUpdatedType = "mobile"
+	UserPresenceStatusUpdatedTypePad     UserPresenceStatusUpdatedType = "pad"
+	UserPresenceStatusUpdatedTypePzr     UserPresenceStatusUpdatedType = "pzr"
+)
+
+// String returns the value as Zoom sent it.
+func (v UserPresenceStatusUpdatedType) String() string { return string(v) }
+
+// UserSettingsUpdatedAudioConferencing is the "audio_conferencing" object in
+// the user.settings_updated payload (at object.settings.audio_conferencing in
+// user.settings_updated, and elsewhere).
+type UserSettingsUpdatedAudioConferencing struct {
+	ParticipantPhoneMasking SettingsUpdatedParticipantPhoneMasking `json:"participant_phone_masking"`
 }
 
-// UserScheduleMeeting is the object at object.settings.schedule_meeting in the
-// "user.settings_updated" event.
-type UserScheduleMeeting struct {
-	HostVideo                               bool   `json:"host_video,omitempty"`
-	ParticipantsVideo                       bool   `json:"participants_video,omitempty"`
-	AudioType                               string `json:"audio_type,omitempty"`
-	JoinBeforeHost                          bool   `json:"join_before_host,omitempty"`
-	ForcePmiJbhPassword                     string `json:"force_pmi_jbh_password,omitempty"`
-	UsePmiForScheduledMeetings              bool   `json:"use_pmi_for_scheduled_meetings,omitempty"`
-	PSTNPasswordProtected                   string `json:"pstn_password_protected,omitempty"`
-	JbhTime                                 int    `json:"jbh_time,omitempty"` // one of 0, 5, 10, 15
-	PersonalMeeting                         bool   `json:"personal_meeting,omitempty"`
-	DefaultPasswordForScheduledMeetings     bool   `json:"default_password_for_scheduled_meetings,omitempty"`
-	RequirePasswordForInstantMeetings       bool   `json:"require_password_for_instant_meetings,omitempty"`
-	MuteUponEntry                           bool   `json:"mute_upon_entry,omitempty"`
-	RequirePasswordForPmiMeetings           string `json:"require_password_for_pmi_meetings,omitempty"` // one of "jbh_only", "all", "none"
-	UsePmiForInstantMeetings                bool   `json:"use_pmi_for_instant_meetings,omitempty"`
-	RequirePasswordForScheduledMeetings     bool   `json:"require_password_for_scheduled_meetings,omitempty"`
-	RequirePasswordForSchedulingNewMeetings bool   `json:"require_password_for_scheduling_new_meetings,omitempty"`
-	PmiPassword                             string `json:"pmi_password,omitempty"`
-	UpcomingMeetingReminder                 bool   `json:"upcoming_meeting_reminder,omitempty"`
+// UserSettingsUpdatedConcurrentMeeting is the value of the "concurrent_meeting"
+// member in the user.settings_updated payload (at object.settings.feature in
+// user.settings_updated, and elsewhere). Zoom's schema lists the values below;
+// a value it does not list still decodes, as it is.
+type UserSettingsUpdatedConcurrentMeeting string
+
+// The values of UserSettingsUpdatedConcurrentMeeting that Zoom's schema lists.
+const (
+	UserSettingsUpdatedConcurrentMeetingBasic UserSettingsUpdatedConcurrentMeeting = "Basic"
+	UserSettingsUpdatedConcurrentMeetingPlus  UserSettingsUpdatedConcurrentMeeting = "Plus"
+	UserSettingsUpdatedConcurrentMeetingNone  UserSettingsUpdatedConcurrentMeeting = "None"
+)
+
+// String returns the value as Zoom sent it.
+func (v UserSettingsUpdatedConcurrentMeeting) String() string { return string(v) }
+
+// UserSettingsUpdatedEmailNotification is the "email_notification" object in
+// the user.settings_updated payload (at object.settings.email_notification in
+// user.settings_updated, and elsewhere).
+type UserSettingsUpdatedEmailNotification struct {
+	CloudRecordingAvailableReminder            bool `json:"cloud_recording_available_reminder,omitempty"`
+	RecordingAvailableReminderSchedulers       bool `json:"recording_available_reminder_schedulers,omitempty"`
+	RecordingAvailableReminderAlternativeHosts bool `json:"recording_available_reminder_alternative_hosts,omitempty"`
+	JBHReminder                                bool `json:"jbh_reminder,omitempty"`
+	CancelMeetingReminder                      bool `json:"cancel_meeting_reminder,omitempty"`
+	AlternativeHostReminder                    bool `json:"alternative_host_reminder,omitempty"`
+	ScheduleForReminder                        bool `json:"schedule_for_reminder,omitempty"`
 }
 
-// UserSettings is the object at object.settings in the "user.settings_updated"
-// event.
-type UserSettings struct {
-	AudioConferencing UserAudioConferencing `json:"audio_conferencing,omitempty"`
-	ScheduleMeeting   UserScheduleMeeting   `json:"schedule_meeting,omitempty"`
-	InMeeting         UserInMeeting         `json:"in_meeting,omitempty"`
-	EmailNotification UserEmailNotification `json:"email_notification,omitempty"`
-	Recording         UserRecording         `json:"recording,omitempty"`
-	Telephony         UserTelephony         `json:"telephony,omitempty"`
-	Feature           UserFeature           `json:"feature,omitempty"`
-	MeetingSecurity   UserMeetingSecurity   `json:"meeting_security,omitempty"`
-	TSP               UserTSP               `json:"tsp,omitempty"`
+// UserSettingsUpdatedFeature is the "feature" object in the
+// user.settings_updated payload (at object.settings.feature in
+// user.settings_updated, and elsewhere).
+type UserSettingsUpdatedFeature struct {
+	MeetingCapacity      int                                  `json:"meeting_capacity,omitempty"`
+	LargeMeeting         bool                                 `json:"large_meeting,omitempty"`
+	LargeMeetingCapacity int                                  `json:"large_meeting_capacity,omitempty"` // one of 500, 1000
+	Webinar              bool                                 `json:"webinar,omitempty"`
+	WebinarCapacity      int                                  `json:"webinar_capacity,omitempty"` // one of 100, 500, 1000, 3000, 5000, 10000
+	ZoomEvents           bool                                 `json:"zoom_events,omitempty"`
+	ZoomEventsCapacity   int                                  `json:"zoom_events_capacity,omitempty"` // one of 500, 1000, 3000, 5000, 10000, 20000, 30000, 50000
+	CnMeeting            bool                                 `json:"cn_meeting,omitempty"`
+	InMeeting            bool                                 `json:"in_meeting,omitempty"`
+	ZoomPhone            bool                                 `json:"zoom_phone,omitempty"`
+	ConcurrentMeeting    UserSettingsUpdatedConcurrentMeeting `json:"concurrent_meeting,omitempty"`
 }
 
-// UserSettingsUpdatedObject is the object at object in the
-// "user.settings_updated" event.
+// UserSettingsUpdatedFile is an element of the "files" array in the
+// user.settings_updated payload (at
+// object.settings.in_meeting.virtual_background_settings.files[] in
+// user.settings_updated, and elsewhere).
+type UserSettingsUpdatedFile struct {
+	ID        ID     `json:"id,omitempty"`
+	Name      string `json:"name,omitempty"`
+	Type      string `json:"type,omitempty"`
+	IsDefault bool   `json:"is_default,omitempty"`
+	Size      int64  `json:"size,omitempty"`
+}
+
+// UserSettingsUpdatedInMeeting is the "in_meeting" object in the
+// user.settings_updated payload (at object.settings.in_meeting in
+// user.settings_updated, and elsewhere).
+type UserSettingsUpdatedInMeeting struct {
+	E2EEncryption                           bool                                                 `json:"e2e_encryption,omitempty"`
+	Chat                                    bool                                                 `json:"chat,omitempty"`
+	PostMeetingFeedback                     bool                                                 `json:"post_meeting_feedback,omitempty"`
+	Whiteboard                              bool                                                 `json:"whiteboard,omitempty"`
+	AllowUsersToDeleteMessagesInMeetingChat bool                                                 `json:"allow_users_to_delete_messages_in_meeting_chat,omitempty"`
+	AllowParticipantsChatWith               int                                                  `json:"allow_participants_chat_with,omitempty"` // one of 1, 2, 3, 4
+	AllowUsersSaveChats                     int                                                  `json:"allow_users_save_chats,omitempty"`       // one of 1, 2, 3
+	PrivateChat                             bool                                                 `json:"private_chat,omitempty"`
+	AttentionModeFocusMode                  bool                                                 `json:"attention_mode_focus_mode,omitempty"`
+	AllowHostToEnableFocusMode              bool                                                 `json:"allow_host_to_enable_focus_mode,omitempty"`
+	AutoSavingChat                          bool                                                 `json:"auto_saving_chat,omitempty"`
+	EntryExitChime                          string                                               `json:"entry_exit_chime,omitempty"`
+	RecordPlayVoice                         bool                                                 `json:"record_play_voice,omitempty"`
+	FileTransfer                            bool                                                 `json:"file_transfer,omitempty"`
+	Feedback                                bool                                                 `json:"feedback,omitempty"`
+	CoHost                                  bool                                                 `json:"co_host,omitempty"`
+	Polling                                 bool                                                 `json:"polling,omitempty"`
+	MeetingPolling                          UserSettingsUpdatedMeetingPolling                    `json:"meeting_polling"`
+	AttendeeOnHold                          bool                                                 `json:"attendee_on_hold,omitempty"`
+	Annotation                              bool                                                 `json:"annotation,omitempty"`
+	RemoteControl                           bool                                                 `json:"remote_control,omitempty"`
+	NonVerbalFeedback                       bool                                                 `json:"non_verbal_feedback,omitempty"`
+	BreakoutRoom                            bool                                                 `json:"breakout_room,omitempty"`
+	BreakoutRoomSchedule                    bool                                                 `json:"breakout_room_schedule,omitempty"`
+	RemoteSupport                           bool                                                 `json:"remote_support,omitempty"`
+	ScreenSharing                           bool                                                 `json:"screen_sharing,omitempty"`
+	WhoCanShareScreen                       SettingsUpdatedWhoCanShareScreen                     `json:"who_can_share_screen,omitempty"`
+	WhoCanShareScreenWhenSomeoneIsSharing   SettingsUpdatedWhoCanShareScreenWhenSomeoneIsSharing `json:"who_can_share_screen_when_someone_is_sharing,omitempty"`
+	ParticipantsShareSimultaneously         SettingsUpdatedParticipantsShareSimultaneously       `json:"participants_share_simultaneously,omitempty"`
+	ClosedCaption                           bool                                                 `json:"closed_caption,omitempty"`
+	GroupHD                                 bool                                                 `json:"group_hd,omitempty"`
+	FarEndCameraControl                     bool                                                 `json:"far_end_camera_control,omitempty"`
+	ShareDualCamera                         bool                                                 `json:"share_dual_camera,omitempty"`
+	WaitingRoom                             bool                                                 `json:"waiting_room,omitempty"`
+	VirtualBackground                       bool                                                 `json:"virtual_background,omitempty"`
+	VirtualBackgroundSettings               UserUpdatedVirtualBackgroundSettings                 `json:"virtual_background_settings"`
+	CustomDataCenterRegions                 bool                                                 `json:"custom_data_center_regions,omitempty"`
+	DataCenterRegions                       []string                                             `json:"data_center_regions,omitempty"` // one of "AU", "LA", "CA", "CN", "DE", "HK", "IN", "IE", ... (13 values)
+	LanguageInterpretation                  UserSettingsUpdatedLanguageInterpretation            `json:"language_interpretation"`
+	MeetingReactions                        bool                                                 `json:"meeting_reactions,omitempty"`
+	MeetingReactionsEmojis                  SettingsUpdatedMeetingReactionsEmojis                `json:"meeting_reactions_emojis,omitempty"`
+	AllowHostPanelistsToUseAudibleClap      bool                                                 `json:"allow_host_panelists_to_use_audible_clap,omitempty"`
+	WebinarReactions                        bool                                                 `json:"webinar_reactions,omitempty"`
+	ShowAJoinFromYourBrowserLink            bool                                                 `json:"show_a_join_from_your_browser_link,omitempty"`
+	JoinFromMobile                          bool                                                 `json:"join_from_mobile,omitempty"`
+	JoinFromDesktop                         bool                                                 `json:"join_from_desktop,omitempty"`
+	AllowLiveStreaming                      bool                                                 `json:"allow_live_streaming,omitempty"`
+	LiveStreamingFacebook                   bool                                                 `json:"live_streaming_facebook,omitempty"`
+	WorkplaceByFacebook                     bool                                                 `json:"workplace_by_facebook,omitempty"`
+	LiveStreamingYoutube                    bool                                                 `json:"live_streaming_youtube,omitempty"`
+	CustomLiveStreamingService              bool                                                 `json:"custom_live_streaming_service,omitempty"`
+	CustomServiceInstructions               string                                               `json:"custom_service_instructions,omitempty"`
+	WebinarLiveStreaming                    SettingsUpdatedWebinarLiveStreaming                  `json:"webinar_live_streaming"`
+	WebinarChat                             SettingsUpdatedWebinarChat                           `json:"webinar_chat"`
+	SignLanguageInterpretation              SettingsUpdatedSignLanguageInterpretation            `json:"sign_language_interpretation"`
+	MeetingQuestionAnswer                   bool                                                 `json:"meeting_question_answer,omitempty"`
+	ClosedCaptioning                        SettingsUpdatedClosedCaptioning                      `json:"closed_captioning"`
+	SlideControl                            bool                                                 `json:"slide_control,omitempty"`
+	MeetingSurvey                           bool                                                 `json:"meeting_survey,omitempty"`
+	WebinarPolling                          UserSettingsUpdatedMeetingPolling                    `json:"webinar_polling"`
+	WebinarSurvey                           bool                                                 `json:"webinar_survey,omitempty"`
+	DisableScreenSharingForHostMeetings     bool                                                 `json:"disable_screen_sharing_for_host_meetings,omitempty"`
+	DisableScreenSharingForInMeetingGuests  bool                                                 `json:"disable_screen_sharing_for_in_meeting_guests,omitempty"`
+	AutoAnswer                              bool                                                 `json:"auto_answer,omitempty"`
+	AllowShowZoomWindows                    bool                                                 `json:"allow_show_zoom_windows,omitempty"`
+}
+
+// UserSettingsUpdatedLanguageInterpretation is the "language_interpretation"
+// object in the user.settings_updated payload (at
+// object.settings.in_meeting.language_interpretation in user.settings_updated,
+// and elsewhere).
+type UserSettingsUpdatedLanguageInterpretation struct {
+	Enable          bool     `json:"enable,omitempty"`
+	Languages       []string `json:"languages,omitempty"` // one of "English", "Chinese", "Japanese", "German", "French", "Russian", "Portuguese", "Spanish", ... (9 values)
+	CustomLanguages []string `json:"custom_languages,omitempty"`
+}
+
+// UserSettingsUpdatedMeetingPolling is the "meeting_polling" object in the
+// user.settings_updated payload (at object.settings.in_meeting.meeting_polling
+// in user.settings_updated, and elsewhere).
+type UserSettingsUpdatedMeetingPolling struct {
+	Enable                        bool `json:"enable,omitempty"`
+	AdvancedPolls                 bool `json:"advanced_polls,omitempty"`
+	RequireAnswersToBeAnonymous   bool `json:"require_answers_to_be_anonymous,omitempty"`
+	AllowAlternativeHostToAddEdit bool `json:"allow_alternative_host_to_add_edit,omitempty"`
+	AllowHostToUploadImage        bool `json:"allow_host_to_upload_image,omitempty"`
+}
+
+// UserSettingsUpdatedMeetingSecurity is the "meeting_security" object in the
+// user.settings_updated payload (at object.settings.meeting_security in
+// user.settings_updated, and elsewhere).
+type UserSettingsUpdatedMeetingSecurity struct {
+	AutoSecurity                          bool                                      `json:"auto_security,omitempty"`
+	WaitingRoom                           bool                                      `json:"waiting_room,omitempty"`
+	WaitingRoomSettings                   UpdatedWaitingRoomSettings                `json:"waiting_room_settings"`
+	MeetingPassword                       bool                                      `json:"meeting_password,omitempty"`
+	RequirePasswordForScheduledMeeting    bool                                      `json:"require_password_for_scheduled_meeting,omitempty"`
+	PMIPassword                           bool                                      `json:"pmi_password,omitempty"`
+	PhonePassword                         bool                                      `json:"phone_password,omitempty"`
+	WebinarPassword                       bool                                      `json:"webinar_password,omitempty"`
+	RequirePasswordForScheduledWebinar    bool                                      `json:"require_password_for_scheduled_webinar,omitempty"`
+	MeetingPasswordRequirement            SettingsUpdatedMeetingPasswordRequirement `json:"meeting_password_requirement"`
+	EmbedPasswordInJoinLink               bool                                      `json:"embed_password_in_join_link,omitempty"`
+	EndToEndEncryptedMeetings             bool                                      `json:"end_to_end_encrypted_meetings,omitempty"`
+	EncryptionType                        SettingsUpdatedEncryptionType             `json:"encryption_type,omitempty"`
+	BlockUserDomain                       bool                                      `json:"block_user_domain,omitempty"`
+	OnlyAuthenticatedCanJoinFromWebclient bool                                      `json:"only_authenticated_can_join_from_webclient,omitempty"`
+	BlockUserDomainList                   []string                                  `json:"block_user_domain_list,omitempty"`
+}
+
+// UserSettingsUpdatedObject is the "object" object in the user.settings_updated
+// payload (at object).
 type UserSettingsUpdatedObject struct {
-	ID       ID           `json:"id"`       // required
-	Settings UserSettings `json:"settings"` // required
+	ID       ID                  `json:"id"`       // required
+	Settings UserUpdatedSettings `json:"settings"` // required
 }
 
-// UserSettingsUpdatedOldObject is the object at old_object in the
-// "user.settings_updated" event.
+// UserSettingsUpdatedOldObject is the "old_object" object in the
+// user.settings_updated payload (at old_object).
 type UserSettingsUpdatedOldObject struct {
-	ID       ID           `json:"id,omitempty"`
-	Settings UserSettings `json:"settings,omitempty"`
+	ID       ID                  `json:"id,omitempty"`
+	Settings UserUpdatedSettings `json:"settings"`
 }
 
-// UserSignedObject is an object shared by 2 events: "user.signed_in" and
-// "user.signed_out" (at object in "user.signed_in").
+// UserSettingsUpdatedRecording is the "recording" object in the
+// user.settings_updated payload (at object.settings.recording in
+// user.settings_updated, and elsewhere).
+type UserSettingsUpdatedRecording struct {
+	LocalRecording                          bool                                        `json:"local_recording,omitempty"`
+	CloudRecording                          bool                                        `json:"cloud_recording,omitempty"`
+	RecordSpeakerView                       bool                                        `json:"record_speaker_view,omitempty"`
+	RecordGalleryView                       bool                                        `json:"record_gallery_view,omitempty"`
+	RecordAudioFile                         bool                                        `json:"record_audio_file,omitempty"`
+	SaveChatText                            bool                                        `json:"save_chat_text,omitempty"`
+	ShowTimestamp                           bool                                        `json:"show_timestamp,omitempty"`
+	RecordingAudioTranscript                bool                                        `json:"recording_audio_transcript,omitempty"`
+	AutoRecording                           UpdatedAutoRecording                        `json:"auto_recording,omitempty"`
+	AutoDeleteCMR                           bool                                        `json:"auto_delete_cmr,omitempty"`
+	AutoDeleteCMRDays                       int                                         `json:"auto_delete_cmr_days,omitempty"` // one of 30, 60, 90, 120
+	RecordFilesSeparately                   SettingsUpdatedRecordFilesSeparately        `json:"record_files_separately"`
+	DisplayParticipantName                  bool                                        `json:"display_participant_name,omitempty"`
+	RecordingThumbnails                     bool                                        `json:"recording_thumbnails,omitempty"`
+	OptimizeRecordingFor3rdPartyVideoEditor bool                                        `json:"optimize_recording_for_3rd_party_video_editor,omitempty"`
+	RecordingHighlight                      bool                                        `json:"recording_highlight,omitempty"`
+	SavePanelistChat                        bool                                        `json:"save_panelist_chat,omitempty"`
+	SavePollResults                         bool                                        `json:"save_poll_results,omitempty"`
+	SaveCloseCaption                        bool                                        `json:"save_close_caption,omitempty"`
+	RecordAudioFileEachParticipant          bool                                        `json:"record_audio_file_each_participant,omitempty"`
+	HostPauseStopRecording                  bool                                        `json:"host_pause_stop_recording,omitempty"`
+	RecordingDisclaimer                     bool                                        `json:"recording_disclaimer,omitempty"`
+	AskParticipantsToConsentDisclaimer      bool                                        `json:"ask_participants_to_consent_disclaimer,omitempty"`
+	AskHostToConfirmDisclaimer              bool                                        `json:"ask_host_to_confirm_disclaimer,omitempty"`
+	RecordingPasswordRequirement            SettingsUpdatedRecordingPasswordRequirement `json:"recording_password_requirement"`
+	IPAddressAccessControl                  SettingsUpdatedIPAddressAccessControl       `json:"ip_address_access_control"`
+}
+
+// UserSettingsUpdatedScheduleMeeting is the "schedule_meeting" object in the
+// user.settings_updated payload (at object.settings.schedule_meeting in
+// user.settings_updated, and elsewhere).
+type UserSettingsUpdatedScheduleMeeting struct {
+	HostVideo                               bool                                         `json:"host_video,omitempty"`
+	ParticipantsVideo                       bool                                         `json:"participants_video,omitempty"`
+	AudioType                               string                                       `json:"audio_type,omitempty"`
+	JoinBeforeHost                          bool                                         `json:"join_before_host,omitempty"`
+	ForcePMIJBHPassword                     string                                       `json:"force_pmi_jbh_password,omitempty"`
+	UsePMIForScheduledMeetings              bool                                         `json:"use_pmi_for_scheduled_meetings,omitempty"`
+	PSTNPasswordProtected                   string                                       `json:"pstn_password_protected,omitempty"`
+	JBHTime                                 int                                          `json:"jbh_time,omitempty"` // one of 0, 5, 10, 15
+	PersonalMeeting                         bool                                         `json:"personal_meeting,omitempty"`
+	DefaultPasswordForScheduledMeetings     bool                                         `json:"default_password_for_scheduled_meetings,omitempty"`
+	RequirePasswordForInstantMeetings       bool                                         `json:"require_password_for_instant_meetings,omitempty"`
+	MuteUponEntry                           bool                                         `json:"mute_upon_entry,omitempty"`
+	RequirePasswordForPMIMeetings           SettingsUpdatedRequirePasswordForPMIMeetings `json:"require_password_for_pmi_meetings,omitempty"`
+	UsePMIForInstantMeetings                bool                                         `json:"use_pmi_for_instant_meetings,omitempty"`
+	RequirePasswordForScheduledMeetings     bool                                         `json:"require_password_for_scheduled_meetings,omitempty"`
+	RequirePasswordForSchedulingNewMeetings bool                                         `json:"require_password_for_scheduling_new_meetings,omitempty"`
+	PMIPassword                             string                                       `json:"pmi_password,omitempty"`
+	UpcomingMeetingReminder                 bool                                         `json:"upcoming_meeting_reminder,omitempty"`
+}
+
+// UserSettingsUpdatedTSP is the "tsp" object in the user.settings_updated
+// payload (at object.settings.tsp in user.settings_updated, and elsewhere).
+type UserSettingsUpdatedTSP struct {
+	CallOut                      bool                            `json:"call_out,omitempty"`
+	CallOutCountries             []string                        `json:"call_out_countries,omitempty"`
+	ShowInternationalNumbersLink bool                            `json:"show_international_numbers_link,omitempty"`
+	DisplayTollFreeNumbers       bool                            `json:"display_toll_free_numbers,omitempty"`
+	GlobalDialInCountries        SettingsUpdatedCallOutCountries `json:"global_dial_in_countries"`
+}
+
+// UserSettingsUpdatedTelephony is the "telephony" object in the
+// user.settings_updated payload (at object.settings.telephony in
+// user.settings_updated, and elsewhere).
+type UserSettingsUpdatedTelephony struct {
+	ThirdPartyAudio              bool                            `json:"third_party_audio,omitempty"`
+	AudioConferenceInfo          string                          `json:"audio_conference_info,omitempty"`
+	ShowInternationalNumbersLink bool                            `json:"show_international_numbers_link,omitempty"`
+	TelephonyRegions             SettingsUpdatedTelephonyRegions `json:"telephony_regions"`
+}
+
+// UserSignedClientType is the value of the "client_type" member in the payloads
+// of user.signed_in and user.signed_out (at object). Zoom's schema lists the
+// values below; a value it does not list still decodes, as it is.
+type UserSignedClientType string
+
+// The values of UserSignedClientType that Zoom's schema lists.
+const (
+	UserSignedClientTypeBrowser  UserSignedClientType = "browser"
+	UserSignedClientTypeMAC      UserSignedClientType = "mac"
+	UserSignedClientTypeWin      UserSignedClientType = "win"
+	UserSignedClientTypeIphone   UserSignedClientType = "iphone"
+	UserSignedClientTypeAndroid  UserSignedClientType = "android"
+	UserSignedClientTypeIpad     UserSignedClientType = "ipad"
+	UserSignedClientTypeChromeos UserSignedClientType = "chromeos"
+	UserSignedClientTypeLinux    UserSignedClientType = "linux"
+)
+
+// String returns the value as Zoom sent it.
+func (v UserSignedClientType) String() string { return string(v) }
+
+// UserSignedObject is the "object" object in the payloads of user.signed_in and
+// user.signed_out (at object).
 type UserSignedObject struct {
-	ID         ID       `json:"id"`          // required
-	ClientType string   `json:"client_type"` // required; one of "browser", "mac", "win", "iphone", "android", "ipad", "chromeos", "linux"
-	DateTime   DateTime `json:"date_time"`   // required
-	Email      string   `json:"email"`       // required
-	Version    string   `json:"version"`     // required
-	LoginType  Int      `json:"login_type"`  // required; one of 0, 1, 100, 101
+	ID         ID                   `json:"id"`          // required
+	ClientType UserSignedClientType `json:"client_type"` // required
+	DateTime   DateTime             `json:"date_time"`   // required
+	Email      string               `json:"email"`       // required
+	Version    string               `json:"version"`     // required
+	LoginType  Int                  `json:"login_type"`  // required; one of 0, 1, 100, 101
 }
 
-// UserTSP is the object at object.settings.tsp in the "user.settings_updated"
-// event.
-type UserTSP struct {
-	CallOut                      bool                    `json:"call_out,omitempty"`
-	CallOutCountries             []string                `json:"call_out_countries,omitempty"`
-	ShowInternationalNumbersLink bool                    `json:"show_international_numbers_link,omitempty"`
-	DisplayTollFreeNumbers       bool                    `json:"display_toll_free_numbers,omitempty"`
-	GlobalDialInCountries        AccountCallOutCountries `json:"global_dial_in_countries,omitempty"`
+// UserUpdatedCustomAttribute is an element of the "custom_attributes" array in
+// the user.updated payload (at object.custom_attributes[] in user.updated, and
+// elsewhere).
+type UserUpdatedCustomAttribute struct {
+	Key   string `json:"key"`   // required
+	Name  string `json:"name"`  // required
+	Value int    `json:"value"` // required
 }
 
-// UserTelephony is the object at object.settings.telephony in the
-// "user.settings_updated" event.
-type UserTelephony struct {
-	ThirdPartyAudio              bool                    `json:"third_party_audio,omitempty"`
-	AudioConferenceInfo          string                  `json:"audio_conference_info,omitempty"`
-	ShowInternationalNumbersLink bool                    `json:"show_international_numbers_link,omitempty"`
-	TelephonyRegions             AccountTelephonyRegions `json:"telephony_regions,omitempty"`
-}
-
-// UserUpdatedFeature is the object at object.settings.feature in the
-// "user.updated" event.
+// UserUpdatedFeature is the "feature" object in the user.updated payload (at
+// object.settings.feature in user.updated, and elsewhere).
 type UserUpdatedFeature struct {
 	LargeMeetingCapacity int  `json:"large_meeting_capacity,omitempty"`
 	Webinar              bool `json:"webinar,omitempty"`
 	WebinarCapacity      int  `json:"webinar_capacity,omitempty"`
 }
 
-// UserUpdatedObject is the object at object in the "user.updated" event.
+// UserUpdatedObject is the "object" object in the user.updated payload (at
+// object in user.updated, and elsewhere).
 type UserUpdatedObject struct {
-	ID               ID                    `json:"id"` // required
-	FirstName        string                `json:"first_name,omitempty"`
-	LastName         string                `json:"last_name,omitempty"`
-	DisplayName      string                `json:"display_name,omitempty"`
-	Email            string                `json:"email,omitempty"`
-	Type             int                   `json:"type,omitempty"` // one of 1, 2
-	PhoneNumber      string                `json:"phone_number,omitempty"`
-	PhoneCountry     string                `json:"phone_country,omitempty"`
-	Company          string                `json:"company,omitempty"`
-	Pmi              int64                 `json:"pmi,omitempty"`
-	UsePmi           bool                  `json:"use_pmi,omitempty"`
-	Timezone         string                `json:"timezone,omitempty"`
-	PicURL           string                `json:"pic_url,omitempty"`
-	VanityName       string                `json:"vanity_name,omitempty"`
-	HostKey          string                `json:"host_key,omitempty"`
-	Role             string                `json:"role,omitempty"`
-	Dept             string                `json:"dept,omitempty"`
-	Language         string                `json:"language,omitempty"`
-	Settings         UserUpdatedSettings   `json:"settings,omitempty"`
-	CustomAttributes []UserCustomAttribute `json:"custom_attributes,omitempty"`
-	PrimaryGroupID   string                `json:"primary_group_id,omitempty"`
+	ID               ID                           `json:"id"` // required
+	FirstName        string                       `json:"first_name,omitempty"`
+	LastName         string                       `json:"last_name,omitempty"`
+	DisplayName      string                       `json:"display_name,omitempty"`
+	Email            string                       `json:"email,omitempty"`
+	Type             int                          `json:"type,omitempty"` // one of 1, 2
+	PhoneNumber      ID                           `json:"phone_number,omitempty"`
+	PhoneCountry     string                       `json:"phone_country,omitempty"`
+	Company          string                       `json:"company,omitempty"`
+	PMI              int64                        `json:"pmi,omitempty"`
+	UsePMI           bool                         `json:"use_pmi,omitempty"`
+	Timezone         string                       `json:"timezone,omitempty"`
+	PicURL           string                       `json:"pic_url,omitempty"`
+	VanityName       string                       `json:"vanity_name,omitempty"`
+	HostKey          string                       `json:"host_key,omitempty"`
+	Role             string                       `json:"role,omitempty"`
+	Dept             string                       `json:"dept,omitempty"`
+	Language         string                       `json:"language,omitempty"`
+	Settings         UserUpdatedObjectSettings    `json:"settings"`
+	CustomAttributes []UserUpdatedCustomAttribute `json:"custom_attributes,omitempty"`
+	PrimaryGroupID   string                       `json:"primary_group_id,omitempty"`
 }
 
-// UserUpdatedSettings is the object at object.settings in the "user.updated"
-// event.
-type UserUpdatedSettings struct {
-	Feature         UserUpdatedFeature `json:"feature,omitempty"`
+// UserUpdatedObjectPresenceStatus is the value of the "presence_status" member
+// in the user.presence_status_updated payload (at object). Zoom's schema lists
+// the values below; a value it does not list still decodes, as it is.
+type UserUpdatedObjectPresenceStatus string
+
+// The values of UserUpdatedObjectPresenceStatus that Zoom's schema lists.
+const (
+	UserUpdatedObjectPresenceStatusAvailable       UserUpdatedObjectPresenceStatus = "Available"
+	UserUpdatedObjectPresenceStatusAway            UserUpdatedObjectPresenceStatus = "Away"
+	UserUpdatedObjectPresenceStatusDoNotDisturb    UserUpdatedObjectPresenceStatus = "Do_Not_Disturb"
+	UserUpdatedObjectPresenceStatusInMeeting       UserUpdatedObjectPresenceStatus = "In_Meeting"
+	UserUpdatedObjectPresenceStatusPresenting      UserUpdatedObjectPresenceStatus = "Presenting"
+	UserUpdatedObjectPresenceStatusOnPhoneCall     UserUpdatedObjectPresenceStatus = "On_Phone_Call"
+	UserUpdatedObjectPresenceStatusInCalendarEvent UserUpdatedObjectPresenceStatus = "In_Calendar_Event"
+	UserUpdatedObjectPresenceStatusOffline         UserUpdatedObjectPresenceStatus = "Offline"
+	UserUpdatedObjectPresenceStatusBusy            UserUpdatedObjectPresenceStatus = "Busy"
+	UserUpdatedObjectPresenceStatusMobileSignedIn  UserUpdatedObjectPresenceStatus = "Mobile_signed_in"
+)
+
+// String returns the value as Zoom sent it.
+func (v UserUpdatedObjectPresenceStatus) String() string { return string(v) }
+
+// UserUpdatedObjectSettings is the "settings" object in the user.updated
+// payload (at object.settings in user.updated, and elsewhere).
+type UserUpdatedObjectSettings struct {
+	Feature         UserUpdatedFeature `json:"feature"`
 	MeetingCapacity int                `json:"meeting_capacity,omitempty"`
 	LargeMeeting    string             `json:"large_meeting,omitempty"`
 }
 
-// UserVirtualBackgroundSettings is the object at
-// object.settings.in_meeting.virtual_background_settings in the
-// "user.settings_updated" event.
-type UserVirtualBackgroundSettings struct {
-	Enable            bool       `json:"enable,omitempty"`
-	AllowVideos       bool       `json:"allow_videos,omitempty"`
-	AllowUploadCustom bool       `json:"allow_upload_custom,omitempty"`
-	Files             []UserFile `json:"files,omitempty"`
+// UserUpdatedOperation is the value of the "operation" member in the
+// user.updated payload. Zoom's schema lists the values below; a value it does
+// not list still decodes, as it is.
+type UserUpdatedOperation string
+
+// The values of UserUpdatedOperation that Zoom's schema lists.
+const (
+	UserUpdatedOperationChangePassword        UserUpdatedOperation = "change_password"
+	UserUpdatedOperationSignOutFromAllDevices UserUpdatedOperation = "sign_out_from_all_devices"
+)
+
+// String returns the value as Zoom sent it.
+func (v UserUpdatedOperation) String() string { return string(v) }
+
+// UserUpdatedPresenceStatus is the value of the "presence_status" member in the
+// user.presence_status_updated payload (at object.app). Zoom's schema lists the
+// values below; a value it does not list still decodes, as it is.
+type UserUpdatedPresenceStatus string
+
+// The values of UserUpdatedPresenceStatus that Zoom's schema lists.
+const (
+	UserUpdatedPresenceStatusAvailable       UserUpdatedPresenceStatus = "Available"
+	UserUpdatedPresenceStatusAway            UserUpdatedPresenceStatus = "Away"
+	UserUpdatedPresenceStatusDoNotDisturb    UserUpdatedPresenceStatus = "Do_Not_Disturb"
+	UserUpdatedPresenceStatusInMeeting       UserUpdatedPresenceStatus = "In_Meeting"
+	UserUpdatedPresenceStatusPresenting      UserUpdatedPresenceStatus = "Presenting"
+	UserUpdatedPresenceStatusOnPhoneCall     UserUpdatedPresenceStatus = "On_Phone_Call"
+	UserUpdatedPresenceStatusInCalendarEvent UserUpdatedPresenceStatus = "In_Calendar_Event"
+	UserUpdatedPresenceStatusOffline         UserUpdatedPresenceStatus = "Offline"
+	UserUpdatedPresenceStatusBusy            UserUpdatedPresenceStatus = "Busy"
+)
+
+// String returns the value as Zoom sent it.
+func (v UserUpdatedPresenceStatus) String() string { return string(v) }
+
+// UserUpdatedSettings is the "settings" object in the user.settings_updated
+// payload (at object.settings in user.settings_updated, and elsewhere).
+type UserUpdatedSettings struct {
+	AudioConferencing UserSettingsUpdatedAudioConferencing `json:"audio_conferencing"`
+	ScheduleMeeting   UserSettingsUpdatedScheduleMeeting   `json:"schedule_meeting"`
+	InMeeting         UserSettingsUpdatedInMeeting         `json:"in_meeting"`
+	EmailNotification UserSettingsUpdatedEmailNotification `json:"email_notification"`
+	Recording         UserSettingsUpdatedRecording         `json:"recording"`
+	Telephony         UserSettingsUpdatedTelephony         `json:"telephony"`
+	Feature           UserSettingsUpdatedFeature           `json:"feature"`
+	MeetingSecurity   UserSettingsUpdatedMeetingSecurity   `json:"meeting_security"`
+	TSP               UserSettingsUpdatedTSP               `json:"tsp"`
+}
+
+// UserUpdatedVirtualBackgroundSettings is the "virtual_background_settings"
+// object in the user.settings_updated payload (at
+// object.settings.in_meeting.virtual_background_settings in
+// user.settings_updated, and elsewhere).
+type UserUpdatedVirtualBackgroundSettings struct {
+	Enable            bool                      `json:"enable,omitempty"`
+	AllowVideos       bool                      `json:"allow_videos,omitempty"`
+	AllowUploadCustom bool                      `json:"allow_upload_custom,omitempty"`
+	Files             []UserSettingsUpdatedFile `json:"files,omitempty"`
 }

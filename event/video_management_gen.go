@@ -2,13 +2,16 @@
 
 package event
 
-// Payloads of the "video-management" product's events.
+// Payloads of the events of Zoom's "video-management" product.
 
 // VideoManagementChannelPublished is the payload of the
-// "video_management.channel_published" event (product "video-management").
+// video_management.channel_published event of Zoom's "video-management"
+// product.
+//
+// Zoom's reference: https://developers.zoom.us/docs/api/video-management/events/#tag/video_management/POSTvideo_management.channel_published
 type VideoManagementChannelPublished struct {
 	Common
-	Object VideoManagementObject `json:"object"` // required
+	Object VideoManagementChannelObject `json:"object"` // required
 }
 
 // EventName returns "video_management.channel_published".
@@ -17,10 +20,13 @@ func (*VideoManagementChannelPublished) EventName() string {
 }
 
 // VideoManagementChannelUnpublished is the payload of the
-// "video_management.channel_unpublished" event (product "video-management").
+// video_management.channel_unpublished event of Zoom's "video-management"
+// product.
+//
+// Zoom's reference: https://developers.zoom.us/docs/api/video-management/events/#tag/video_management/POSTvideo_management.channel_unpublished
 type VideoManagementChannelUnpublished struct {
 	Common
-	Object VideoManagementObject `json:"object"` // required
+	Object VideoManagementChannelObject `json:"object"` // required
 }
 
 // EventName returns "video_management.channel_unpublished".
@@ -29,7 +35,10 @@ func (*VideoManagementChannelUnpublished) EventName() string {
 }
 
 // VideoManagementChannelVideoAdded is the payload of the
-// "video_management.channel_video_added" event (product "video-management").
+// video_management.channel_video_added event of Zoom's "video-management"
+// product.
+//
+// Zoom's reference: https://developers.zoom.us/docs/api/video-management/events/#tag/video_management/POSTvideo_management.channel_video_added
 type VideoManagementChannelVideoAdded struct {
 	Common
 	Object VideoManagementChannelVideoObject `json:"object"` // required
@@ -41,7 +50,10 @@ func (*VideoManagementChannelVideoAdded) EventName() string {
 }
 
 // VideoManagementChannelVideoRemoved is the payload of the
-// "video_management.channel_video_removed" event (product "video-management").
+// video_management.channel_video_removed event of Zoom's "video-management"
+// product.
+//
+// Zoom's reference: https://developers.zoom.us/docs/api/video-management/events/#tag/video_management/POSTvideo_management.channel_video_removed
 type VideoManagementChannelVideoRemoved struct {
 	Common
 	Object VideoManagementChannelVideoObject `json:"object"` // required
@@ -52,23 +64,21 @@ func (*VideoManagementChannelVideoRemoved) EventName() string {
 	return "video_management.channel_video_removed"
 }
 
-// VideoManagementChannelVideoObject is an object shared by 2 events:
-// "video_management.channel_video_added" and
-// "video_management.channel_video_removed" (at object in
-// "video_management.channel_video_added").
-type VideoManagementChannelVideoObject struct {
-	ChannelID string `json:"channel_id"` // required
-	VideoID   string `json:"video_id"`   // required
-	MeetingID string `json:"meeting_id,omitempty"`
-}
-
-// VideoManagementObject is an object shared by 2 events:
-// "video_management.channel_published" and
-// "video_management.channel_unpublished" (at object in
-// "video_management.channel_published").
-type VideoManagementObject struct {
+// VideoManagementChannelObject is the "object" object in the payloads of
+// video_management.channel_published and video_management.channel_unpublished
+// (at object).
+type VideoManagementChannelObject struct {
 	ChannelID   string `json:"channel_id"` // required
 	Name        string `json:"name"`       // required
 	Description string `json:"description,omitempty"`
 	OwnerID     string `json:"owner_id"` // required
+}
+
+// VideoManagementChannelVideoObject is the "object" object in the payloads of
+// video_management.channel_video_added and
+// video_management.channel_video_removed (at object).
+type VideoManagementChannelVideoObject struct {
+	ChannelID string `json:"channel_id"` // required
+	VideoID   string `json:"video_id"`   // required
+	MeetingID string `json:"meeting_id,omitempty"`
 }

@@ -4,10 +4,12 @@ package event
 
 import "encoding/json"
 
-// Payloads of the "video-sdk" product's events.
+// Payloads of the events of Zoom's "video-sdk" product.
 
-// SessionAlert is the payload of the "session.alert" event (product
-// "video-sdk").
+// SessionAlert is the payload of the session.alert event of Zoom's "video-sdk"
+// product.
+//
+// Zoom's reference: https://developers.zoom.us/docs/api/video-sdk/events/#tag/session/POSTsession.alert
 type SessionAlert struct {
 	Common
 	Object SessionAlertObject `json:"object"` // required
@@ -16,8 +18,10 @@ type SessionAlert struct {
 // EventName returns "session.alert".
 func (*SessionAlert) EventName() string { return "session.alert" }
 
-// SessionEnded is the payload of the "session.ended" event (product
-// "video-sdk").
+// SessionEnded is the payload of the session.ended event of Zoom's "video-sdk"
+// product.
+//
+// Zoom's reference: https://developers.zoom.us/docs/api/video-sdk/events/#tag/session/POSTsession.ended
 type SessionEnded struct {
 	Common
 	Object SessionEndedObject `json:"object"` // required
@@ -27,7 +31,9 @@ type SessionEnded struct {
 func (*SessionEnded) EventName() string { return "session.ended" }
 
 // SessionLiveStreamingStarted is the payload of the
-// "session.live_streaming_started" event (product "video-sdk").
+// session.live_streaming_started event of Zoom's "video-sdk" product.
+//
+// Zoom's reference: https://developers.zoom.us/docs/api/video-sdk/events/#tag/session/POSTsession.live_streaming_started
 type SessionLiveStreamingStarted struct {
 	Common
 	Object SessionLiveStreamingObject `json:"object"` // required
@@ -37,7 +43,9 @@ type SessionLiveStreamingStarted struct {
 func (*SessionLiveStreamingStarted) EventName() string { return "session.live_streaming_started" }
 
 // SessionLiveStreamingStopped is the payload of the
-// "session.live_streaming_stopped" event (product "video-sdk").
+// session.live_streaming_stopped event of Zoom's "video-sdk" product.
+//
+// Zoom's reference: https://developers.zoom.us/docs/api/video-sdk/events/#tag/session/POSTsession.live_streaming_stopped
 type SessionLiveStreamingStopped struct {
 	Common
 	Object SessionLiveStreamingObject `json:"object"` // required
@@ -46,9 +54,11 @@ type SessionLiveStreamingStopped struct {
 // EventName returns "session.live_streaming_stopped".
 func (*SessionLiveStreamingStopped) EventName() string { return "session.live_streaming_stopped" }
 
-// SessionRecordingCompleted is the payload of the "session.recording_completed"
-// event (product "video-sdk"). The body also carries "download_token" beside
-// the payload: see [Event.Envelope].
+// SessionRecordingCompleted is the payload of the session.recording_completed
+// event of Zoom's "video-sdk" product. Its body also carries "download_token"
+// beside the payload: see [Event.Envelope].
+//
+// Zoom's reference: https://developers.zoom.us/docs/api/video-sdk/events/#tag/session/POSTsession.recording_completed
 type SessionRecordingCompleted struct {
 	Common
 	Object SessionRecordingCompletedObject `json:"object"` // required
@@ -57,8 +67,10 @@ type SessionRecordingCompleted struct {
 // EventName returns "session.recording_completed".
 func (*SessionRecordingCompleted) EventName() string { return "session.recording_completed" }
 
-// SessionRecordingDeleted is the payload of the "session.recording_deleted"
-// event (product "video-sdk").
+// SessionRecordingDeleted is the payload of the session.recording_deleted event
+// of Zoom's "video-sdk" product.
+//
+// Zoom's reference: https://developers.zoom.us/docs/api/video-sdk/events/#tag/session/POSTsession.recording_deleted
 type SessionRecordingDeleted struct {
 	Common
 	Object SessionRecordingObject `json:"object"` // required
@@ -67,8 +79,10 @@ type SessionRecordingDeleted struct {
 // EventName returns "session.recording_deleted".
 func (*SessionRecordingDeleted) EventName() string { return "session.recording_deleted" }
 
-// SessionRecordingPaused is the payload of the "session.recording_paused" event
-// (product "video-sdk").
+// SessionRecordingPaused is the payload of the session.recording_paused event
+// of Zoom's "video-sdk" product.
+//
+// Zoom's reference: https://developers.zoom.us/docs/api/video-sdk/events/#tag/session/POSTsession.recording_paused
 type SessionRecordingPaused struct {
 	Common
 	Object SessionRecordingPausedObject `json:"object"` // required
@@ -77,8 +91,10 @@ type SessionRecordingPaused struct {
 // EventName returns "session.recording_paused".
 func (*SessionRecordingPaused) EventName() string { return "session.recording_paused" }
 
-// SessionRecordingRecovered is the payload of the "session.recording_recovered"
-// event (product "video-sdk").
+// SessionRecordingRecovered is the payload of the session.recording_recovered
+// event of Zoom's "video-sdk" product.
+//
+// Zoom's reference: https://developers.zoom.us/docs/api/video-sdk/events/#tag/session/POSTsession.recording_recovered
 type SessionRecordingRecovered struct {
 	Common
 	Object SessionRecordingObject `json:"object"` // required
@@ -87,8 +103,10 @@ type SessionRecordingRecovered struct {
 // EventName returns "session.recording_recovered".
 func (*SessionRecordingRecovered) EventName() string { return "session.recording_recovered" }
 
-// SessionRecordingResumed is the payload of the "session.recording_resumed"
-// event (product "video-sdk").
+// SessionRecordingResumed is the payload of the session.recording_resumed event
+// of Zoom's "video-sdk" product.
+//
+// Zoom's reference: https://developers.zoom.us/docs/api/video-sdk/events/#tag/session/POSTsession.recording_resumed
 type SessionRecordingResumed struct {
 	Common
 	Object SessionRecordingPausedObject `json:"object"` // required
@@ -97,8 +115,10 @@ type SessionRecordingResumed struct {
 // EventName returns "session.recording_resumed".
 func (*SessionRecordingResumed) EventName() string { return "session.recording_resumed" }
 
-// SessionRecordingStarted is the payload of the "session.recording_started"
-// event (product "video-sdk").
+// SessionRecordingStarted is the payload of the session.recording_started event
+// of Zoom's "video-sdk" product.
+//
+// Zoom's reference: https://developers.zoom.us/docs/api/video-sdk/events/#tag/session/POSTsession.recording_started
 type SessionRecordingStarted struct {
 	Common
 	Object SessionRecordingPausedObject `json:"object"` // required
@@ -107,8 +127,10 @@ type SessionRecordingStarted struct {
 // EventName returns "session.recording_started".
 func (*SessionRecordingStarted) EventName() string { return "session.recording_started" }
 
-// SessionRecordingStopped is the payload of the "session.recording_stopped"
-// event (product "video-sdk").
+// SessionRecordingStopped is the payload of the session.recording_stopped event
+// of Zoom's "video-sdk" product.
+//
+// Zoom's reference: https://developers.zoom.us/docs/api/video-sdk/events/#tag/session/POSTsession.recording_stopped
 type SessionRecordingStopped struct {
 	Common
 	Object SessionRecordingPausedObject `json:"object"` // required
@@ -118,8 +140,10 @@ type SessionRecordingStopped struct {
 func (*SessionRecordingStopped) EventName() string { return "session.recording_stopped" }
 
 // SessionRecordingSummaryCompleted is the payload of the
-// "session.recording_summary_completed" event (product "video-sdk"). The body
-// also carries "download_token" beside the payload: see [Event.Envelope].
+// session.recording_summary_completed event of Zoom's "video-sdk" product. Its
+// body also carries "download_token" beside the payload: see [Event.Envelope].
+//
+// Zoom's reference: https://developers.zoom.us/docs/api/video-sdk/events/#tag/session/POSTsession.recording_summary_completed
 type SessionRecordingSummaryCompleted struct {
 	Common
 	Object SessionRecordingSummaryCompletedObject `json:"object"` // required
@@ -131,8 +155,11 @@ func (*SessionRecordingSummaryCompleted) EventName() string {
 }
 
 // SessionRecordingTranscriptCompleted is the payload of the
-// "session.recording_transcript_completed" event (product "video-sdk"). The
-// body also carries "download_token" beside the payload: see [Event.Envelope].
+// session.recording_transcript_completed event of Zoom's "video-sdk" product.
+// Its body also carries "download_token" beside the payload: see
+// [Event.Envelope].
+//
+// Zoom's reference: https://developers.zoom.us/docs/api/video-sdk/events/#tag/session/POSTsession.recording_transcript_completed
 type SessionRecordingTranscriptCompleted struct {
 	Common
 	Object SessionRecordingTranscriptCompletedObject `json:"object"` // required
@@ -144,7 +171,9 @@ func (*SessionRecordingTranscriptCompleted) EventName() string {
 }
 
 // SessionRecordingTranscriptFailed is the payload of the
-// "session.recording_transcript_failed" event (product "video-sdk").
+// session.recording_transcript_failed event of Zoom's "video-sdk" product.
+//
+// Zoom's reference: https://developers.zoom.us/docs/api/video-sdk/events/#tag/session/POSTsession.recording_transcript_failed
 type SessionRecordingTranscriptFailed struct {
 	Common
 	Object SessionRecordingObject `json:"object"` // required
@@ -155,8 +184,10 @@ func (*SessionRecordingTranscriptFailed) EventName() string {
 	return "session.recording_transcript_failed"
 }
 
-// SessionRecordingTrashed is the payload of the "session.recording_trashed"
-// event (product "video-sdk").
+// SessionRecordingTrashed is the payload of the session.recording_trashed event
+// of Zoom's "video-sdk" product.
+//
+// Zoom's reference: https://developers.zoom.us/docs/api/video-sdk/events/#tag/session/POSTsession.recording_trashed
 type SessionRecordingTrashed struct {
 	Common
 	Object SessionRecordingObject `json:"object"` // required
@@ -165,8 +196,10 @@ type SessionRecordingTrashed struct {
 // EventName returns "session.recording_trashed".
 func (*SessionRecordingTrashed) EventName() string { return "session.recording_trashed" }
 
-// SessionSharingEnded is the payload of the "session.sharing_ended" event
-// (product "video-sdk").
+// SessionSharingEnded is the payload of the session.sharing_ended event of
+// Zoom's "video-sdk" product.
+//
+// Zoom's reference: https://developers.zoom.us/docs/api/video-sdk/events/#tag/session/POSTsession.sharing_ended
 type SessionSharingEnded struct {
 	Common
 	Object SessionSharingObject `json:"object"` // required
@@ -175,8 +208,10 @@ type SessionSharingEnded struct {
 // EventName returns "session.sharing_ended".
 func (*SessionSharingEnded) EventName() string { return "session.sharing_ended" }
 
-// SessionSharingStarted is the payload of the "session.sharing_started" event
-// (product "video-sdk").
+// SessionSharingStarted is the payload of the session.sharing_started event of
+// Zoom's "video-sdk" product.
+//
+// Zoom's reference: https://developers.zoom.us/docs/api/video-sdk/events/#tag/session/POSTsession.sharing_started
 type SessionSharingStarted struct {
 	Common
 	Object SessionSharingObject `json:"object"` // required
@@ -185,8 +220,10 @@ type SessionSharingStarted struct {
 // EventName returns "session.sharing_started".
 func (*SessionSharingStarted) EventName() string { return "session.sharing_started" }
 
-// SessionStarted is the payload of the "session.started" event (product
-// "video-sdk").
+// SessionStarted is the payload of the session.started event of Zoom's
+// "video-sdk" product.
+//
+// Zoom's reference: https://developers.zoom.us/docs/api/video-sdk/events/#tag/session/POSTsession.started
 type SessionStarted struct {
 	Common
 	Object SessionStartedObject `json:"object"` // required
@@ -196,10 +233,12 @@ type SessionStarted struct {
 func (*SessionStarted) EventName() string { return "session.started" }
 
 // SessionStreamIngestionConnected is the payload of the
-// "session.stream_ingestion_connected" event (product "video-sdk").
+// session.stream_ingestion_connected event of Zoom's "video-sdk" product.
+//
+// Zoom's reference: https://developers.zoom.us/docs/api/video-sdk/events/#tag/session/POSTsession.stream_ingestion_connected
 type SessionStreamIngestionConnected struct {
 	Common
-	Object SessionObject `json:"object"` // required
+	Object SessionStreamIngestionObject `json:"object"` // required
 }
 
 // EventName returns "session.stream_ingestion_connected".
@@ -208,10 +247,12 @@ func (*SessionStreamIngestionConnected) EventName() string {
 }
 
 // SessionStreamIngestionDisconnected is the payload of the
-// "session.stream_ingestion_disconnected" event (product "video-sdk").
+// session.stream_ingestion_disconnected event of Zoom's "video-sdk" product.
+//
+// Zoom's reference: https://developers.zoom.us/docs/api/video-sdk/events/#tag/session/POSTsession.stream_ingestion_disconnected
 type SessionStreamIngestionDisconnected struct {
 	Common
-	Object SessionObject `json:"object"` // required
+	Object SessionStreamIngestionObject `json:"object"` // required
 }
 
 // EventName returns "session.stream_ingestion_disconnected".
@@ -220,37 +261,45 @@ func (*SessionStreamIngestionDisconnected) EventName() string {
 }
 
 // SessionStreamIngestionStarted is the payload of the
-// "session.stream_ingestion_started" event (product "video-sdk").
+// session.stream_ingestion_started event of Zoom's "video-sdk" product.
+//
+// Zoom's reference: https://developers.zoom.us/docs/api/video-sdk/events/#tag/session/POSTsession.stream_ingestion_started
 type SessionStreamIngestionStarted struct {
 	Common
-	Object SessionObject `json:"object"` // required
+	Object SessionStreamIngestionObject `json:"object"` // required
 }
 
 // EventName returns "session.stream_ingestion_started".
 func (*SessionStreamIngestionStarted) EventName() string { return "session.stream_ingestion_started" }
 
 // SessionStreamIngestionStopped is the payload of the
-// "session.stream_ingestion_stopped" event (product "video-sdk").
+// session.stream_ingestion_stopped event of Zoom's "video-sdk" product.
+//
+// Zoom's reference: https://developers.zoom.us/docs/api/video-sdk/events/#tag/session/POSTsession.stream_ingestion_stopped
 type SessionStreamIngestionStopped struct {
 	Common
-	Object SessionObject `json:"object"` // required
+	Object SessionStreamIngestionObject `json:"object"` // required
 }
 
 // EventName returns "session.stream_ingestion_stopped".
 func (*SessionStreamIngestionStopped) EventName() string { return "session.stream_ingestion_stopped" }
 
 // SessionStreamIngestionUnbind is the payload of the
-// "session.stream_ingestion_unbind" event (product "video-sdk").
+// session.stream_ingestion_unbind event of Zoom's "video-sdk" product.
+//
+// Zoom's reference: https://developers.zoom.us/docs/api/video-sdk/events/#tag/session/POSTsession.stream_ingestion_unbind
 type SessionStreamIngestionUnbind struct {
 	Common
-	Object SessionObject `json:"object"` // required
+	Object SessionStreamIngestionObject `json:"object"` // required
 }
 
 // EventName returns "session.stream_ingestion_unbind".
 func (*SessionStreamIngestionUnbind) EventName() string { return "session.stream_ingestion_unbind" }
 
-// SessionUserJoined is the payload of the "session.user_joined" event (product
-// "video-sdk").
+// SessionUserJoined is the payload of the session.user_joined event of Zoom's
+// "video-sdk" product.
+//
+// Zoom's reference: https://developers.zoom.us/docs/api/video-sdk/events/#tag/session/POSTsession.user_joined
 type SessionUserJoined struct {
 	Common
 	Object SessionUserJoinedObject `json:"object"` // required
@@ -259,8 +308,10 @@ type SessionUserJoined struct {
 // EventName returns "session.user_joined".
 func (*SessionUserJoined) EventName() string { return "session.user_joined" }
 
-// SessionUserLeft is the payload of the "session.user_left" event (product
-// "video-sdk").
+// SessionUserLeft is the payload of the session.user_left event of Zoom's
+// "video-sdk" product.
+//
+// Zoom's reference: https://developers.zoom.us/docs/api/video-sdk/events/#tag/session/POSTsession.user_left
 type SessionUserLeft struct {
 	Common
 	Object SessionUserLeftObject `json:"object"` // required
@@ -270,7 +321,9 @@ type SessionUserLeft struct {
 func (*SessionUserLeft) EventName() string { return "session.user_left" }
 
 // SessionUserPhoneCalloutAccepted is the payload of the
-// "session.user_phone_callout_accepted" event (product "video-sdk").
+// session.user_phone_callout_accepted event of Zoom's "video-sdk" product.
+//
+// Zoom's reference: https://developers.zoom.us/docs/api/video-sdk/events/#tag/session/POSTsession.user_phone_callout_accepted
 type SessionUserPhoneCalloutAccepted struct {
 	Common
 	Object SessionUserPhoneCalloutObject `json:"object"` // required
@@ -282,7 +335,9 @@ func (*SessionUserPhoneCalloutAccepted) EventName() string {
 }
 
 // SessionUserPhoneCalloutCanceled is the payload of the
-// "session.user_phone_callout_canceled" event (product "video-sdk").
+// session.user_phone_callout_canceled event of Zoom's "video-sdk" product.
+//
+// Zoom's reference: https://developers.zoom.us/docs/api/video-sdk/events/#tag/session/POSTsession.user_phone_callout_canceled
 type SessionUserPhoneCalloutCanceled struct {
 	Common
 	Object SessionUserPhoneCalloutCanceledObject `json:"object"` // required
@@ -294,7 +349,9 @@ func (*SessionUserPhoneCalloutCanceled) EventName() string {
 }
 
 // SessionUserPhoneCalloutMissed is the payload of the
-// "session.user_phone_callout_missed" event (product "video-sdk").
+// session.user_phone_callout_missed event of Zoom's "video-sdk" product.
+//
+// Zoom's reference: https://developers.zoom.us/docs/api/video-sdk/events/#tag/session/POSTsession.user_phone_callout_missed
 type SessionUserPhoneCalloutMissed struct {
 	Common
 	Object SessionUserPhoneCalloutObject `json:"object"` // required
@@ -304,7 +361,9 @@ type SessionUserPhoneCalloutMissed struct {
 func (*SessionUserPhoneCalloutMissed) EventName() string { return "session.user_phone_callout_missed" }
 
 // SessionUserPhoneCalloutRejected is the payload of the
-// "session.user_phone_callout_rejected" event (product "video-sdk").
+// session.user_phone_callout_rejected event of Zoom's "video-sdk" product.
+//
+// Zoom's reference: https://developers.zoom.us/docs/api/video-sdk/events/#tag/session/POSTsession.user_phone_callout_rejected
 type SessionUserPhoneCalloutRejected struct {
 	Common
 	Object SessionUserPhoneCalloutObject `json:"object"` // required
@@ -316,7 +375,9 @@ func (*SessionUserPhoneCalloutRejected) EventName() string {
 }
 
 // SessionUserPhoneCalloutRinging is the payload of the
-// "session.user_phone_callout_ringing" event (product "video-sdk").
+// session.user_phone_callout_ringing event of Zoom's "video-sdk" product.
+//
+// Zoom's reference: https://developers.zoom.us/docs/api/video-sdk/events/#tag/session/POSTsession.user_phone_callout_ringing
 type SessionUserPhoneCalloutRinging struct {
 	Common
 	Object SessionUserPhoneCalloutObject `json:"object"` // required
@@ -328,7 +389,10 @@ func (*SessionUserPhoneCalloutRinging) EventName() string {
 }
 
 // SessionUserRoomSystemCalloutAccepted is the payload of the
-// "session.user_room_system_callout_accepted" event (product "video-sdk").
+// session.user_room_system_callout_accepted event of Zoom's "video-sdk"
+// product.
+//
+// Zoom's reference: https://developers.zoom.us/docs/api/video-sdk/events/#tag/session/POSTsession.user_room_system_callout_accepted
 type SessionUserRoomSystemCalloutAccepted struct {
 	Common
 	Object SessionUserRoomSystemCalloutObject `json:"object"` // required
@@ -340,7 +404,9 @@ func (*SessionUserRoomSystemCalloutAccepted) EventName() string {
 }
 
 // SessionUserRoomSystemCalloutFailed is the payload of the
-// "session.user_room_system_callout_failed" event (product "video-sdk").
+// session.user_room_system_callout_failed event of Zoom's "video-sdk" product.
+//
+// Zoom's reference: https://developers.zoom.us/docs/api/video-sdk/events/#tag/session/POSTsession.user_room_system_callout_failed
 type SessionUserRoomSystemCalloutFailed struct {
 	Common
 	Object SessionUserRoomSystemCalloutFailedObject `json:"object"` // required
@@ -352,7 +418,9 @@ func (*SessionUserRoomSystemCalloutFailed) EventName() string {
 }
 
 // SessionUserRoomSystemCalloutMissed is the payload of the
-// "session.user_room_system_callout_missed" event (product "video-sdk").
+// session.user_room_system_callout_missed event of Zoom's "video-sdk" product.
+//
+// Zoom's reference: https://developers.zoom.us/docs/api/video-sdk/events/#tag/session/POSTsession.user_room_system_callout_missed
 type SessionUserRoomSystemCalloutMissed struct {
 	Common
 	Object SessionUserRoomSystemCalloutObject `json:"object"` // required
@@ -364,7 +432,10 @@ func (*SessionUserRoomSystemCalloutMissed) EventName() string {
 }
 
 // SessionUserRoomSystemCalloutRejected is the payload of the
-// "session.user_room_system_callout_rejected" event (product "video-sdk").
+// session.user_room_system_callout_rejected event of Zoom's "video-sdk"
+// product.
+//
+// Zoom's reference: https://developers.zoom.us/docs/api/video-sdk/events/#tag/session/POSTsession.user_room_system_callout_rejected
 type SessionUserRoomSystemCalloutRejected struct {
 	Common
 	Object SessionUserRoomSystemCalloutObject `json:"object"` // required
@@ -376,7 +447,9 @@ func (*SessionUserRoomSystemCalloutRejected) EventName() string {
 }
 
 // SessionUserRoomSystemCalloutRinging is the payload of the
-// "session.user_room_system_callout_ringing" event (product "video-sdk").
+// session.user_room_system_callout_ringing event of Zoom's "video-sdk" product.
+//
+// Zoom's reference: https://developers.zoom.us/docs/api/video-sdk/events/#tag/session/POSTsession.user_room_system_callout_ringing
 type SessionUserRoomSystemCalloutRinging struct {
 	Common
 	Object SessionUserRoomSystemCalloutObject `json:"object"` // required
@@ -387,7 +460,8 @@ func (*SessionUserRoomSystemCalloutRinging) EventName() string {
 	return "session.user_room_system_callout_ringing"
 }
 
-// SessionAlertObject is the object at object in the "session.alert" event.
+// SessionAlertObject is the "object" object in the session.alert payload (at
+// object).
 type SessionAlertObject struct {
 	ID          ID              `json:"id"`           // required
 	SessionID   ID              `json:"session_id"`   // required
@@ -396,7 +470,70 @@ type SessionAlertObject struct {
 	Issues      json.RawMessage `json:"issues"` // required; one of "Unstable audio quality", "Unstable video quality", "Unstable screen share quality", "High CPU occupation", "Call Reconnection"
 }
 
-// SessionEndedObject is the object at object in the "session.ended" event.
+// SessionCompletedParticipantVideoFileRecordingType is the value of the
+// "recording_type" member in the session.recording_completed payload (at
+// object.participant_video_files[]). Zoom's schema lists the values below; a
+// value it does not list still decodes, as it is.
+type SessionCompletedParticipantVideoFileRecordingType string
+
+// The values of SessionCompletedParticipantVideoFileRecordingType that Zoom's schema lists.
+const (
+	SessionCompletedParticipantVideoFileRecordingTypeIndividualUser         SessionCompletedParticipantVideoFileRecordingType = "individual_user"
+	SessionCompletedParticipantVideoFileRecordingTypeIndividualSharedScreen SessionCompletedParticipantVideoFileRecordingType = "individual_shared_screen"
+)
+
+// String returns the value as Zoom sent it.
+func (v SessionCompletedParticipantVideoFileRecordingType) String() string { return string(v) }
+
+// SessionCompletedRecordingFile is an element of the "recording_files" array in
+// the session.recording_completed payload (at object.recording_files[]).
+type SessionCompletedRecordingFile struct {
+	ID             ID                                `json:"id,omitempty"`
+	RecordingStart string                            `json:"recording_start,omitempty"`
+	RecordingEnd   string                            `json:"recording_end,omitempty"`
+	FileName       string                            `json:"file_name,omitempty"`
+	FilePath       string                            `json:"file_path,omitempty"`
+	FileType       SessionRecordingCompletedFileType `json:"file_type,omitempty"`
+	FileSize       float64                           `json:"file_size,omitempty"`
+	FileExtension  RecordingFileExtension            `json:"file_extension,omitempty"`
+	DownloadURL    string                            `json:"download_url,omitempty"`
+	Status         string                            `json:"status,omitempty"` // one of "completed"
+	RecordingType  SessionCompletedRecordingType     `json:"recording_type,omitempty"`
+}
+
+// SessionCompletedRecordingType is the value of the "recording_type" member in
+// the payloads of session.recording_completed and
+// session.recording_transcript_completed (at object.participant_audio_files[]
+// in session.recording_completed, and elsewhere). Zoom's schema lists the
+// values below; a value it does not list still decodes, as it is.
+type SessionCompletedRecordingType string
+
+// The values of SessionCompletedRecordingType that Zoom's schema lists.
+const (
+	SessionCompletedRecordingTypeSharedScreenWithSpeakerViewCc SessionCompletedRecordingType = "shared_screen_with_speaker_view(CC)"
+	SessionCompletedRecordingTypeSharedScreenWithSpeakerView   SessionCompletedRecordingType = "shared_screen_with_speaker_view"
+	SessionCompletedRecordingTypeSharedScreenWithGalleryView   SessionCompletedRecordingType = "shared_screen_with_gallery_view"
+	SessionCompletedRecordingTypeGalleryView                   SessionCompletedRecordingType = "gallery_view"
+	SessionCompletedRecordingTypeSharedScreen                  SessionCompletedRecordingType = "shared_screen"
+	SessionCompletedRecordingTypeAudioOnly                     SessionCompletedRecordingType = "audio_only"
+	SessionCompletedRecordingTypeAudioTranscript               SessionCompletedRecordingType = "audio_transcript"
+	SessionCompletedRecordingTypeChatFile                      SessionCompletedRecordingType = "chat_file"
+	SessionCompletedRecordingTypeActiveSpeaker                 SessionCompletedRecordingType = "active_speaker"
+	SessionCompletedRecordingTypeHostVideo                     SessionCompletedRecordingType = "host_video"
+	SessionCompletedRecordingTypeAudioOnlyEachParticipant      SessionCompletedRecordingType = "audio_only_each_participant"
+	SessionCompletedRecordingTypeCcTranscript                  SessionCompletedRecordingType = "cc_transcript"
+	SessionCompletedRecordingTypeClosedCaption                 SessionCompletedRecordingType = "closed_caption"
+	SessionCompletedRecordingTypePoll                          SessionCompletedRecordingType = "poll"
+	SessionCompletedRecordingTypeTimeline                      SessionCompletedRecordingType = "timeline"
+	SessionCompletedRecordingTypeThumbnail                     SessionCompletedRecordingType = "thumbnail"
+	SessionCompletedRecordingTypeChatMessage                   SessionCompletedRecordingType = "chat_message"
+)
+
+// String returns the value as Zoom sent it.
+func (v SessionCompletedRecordingType) String() string { return string(v) }
+
+// SessionEndedObject is the "object" object in the session.ended payload (at
+// object).
 type SessionEndedObject struct {
 	ID          ID       `json:"id"`           // required
 	SessionID   ID       `json:"session_id"`   // required
@@ -406,18 +543,41 @@ type SessionEndedObject struct {
 	EndTime     DateTime `json:"end_time"`   // required
 }
 
-// SessionLiveStreaming is an object shared by 2 events:
-// "session.live_streaming_started" and "session.live_streaming_stopped" (at
-// object.live_streaming in "session.live_streaming_started").
-type SessionLiveStreaming struct {
-	Service                     string                             `json:"service"`                        // required; one of "Facebook", "Workplace_by_Facebook", "YouTube", "Custom_Live_Streaming_Service"
-	CustomLiveStreamingSettings MeetingCustomLiveStreamingSettings `json:"custom_live_streaming_settings"` // required
-	DateTime                    DateTime                           `json:"date_time"`                      // required
+// SessionJoinedUser is the "user" object in the session.user_joined payload (at
+// object.user).
+type SessionJoinedUser struct {
+	ID              ID       `json:"id"`        // required
+	Name            string   `json:"name"`      // required
+	JoinTime        DateTime `json:"join_time"` // required
+	UserKey         string   `json:"user_key,omitempty"`
+	PhoneNumber     ID       `json:"phone_number,omitempty"`
+	ParticipantUUID string   `json:"participant_uuid"` // required
 }
 
-// SessionLiveStreamingObject is an object shared by 2 events:
-// "session.live_streaming_started" and "session.live_streaming_stopped" (at
-// object in "session.live_streaming_started").
+// SessionLeftUser is the "user" object in the session.user_left payload (at
+// object.user).
+type SessionLeftUser struct {
+	ID              ID       `json:"id"`         // required
+	Name            string   `json:"name"`       // required
+	LeaveTime       DateTime `json:"leave_time"` // required
+	LeaveReason     string   `json:"leave_reason,omitempty"`
+	UserKey         string   `json:"user_key,omitempty"`
+	PhoneNumber     ID       `json:"phone_number,omitempty"`
+	ParticipantUUID string   `json:"participant_uuid"` // required
+}
+
+// SessionLiveStreaming is the "live_streaming" object in the payloads of
+// session.live_streaming_started and session.live_streaming_stopped (at
+// object.live_streaming).
+type SessionLiveStreaming struct {
+	Service                     SessionLiveStreamingService `json:"service"`                        // required
+	CustomLiveStreamingSettings CustomLiveStreamingSettings `json:"custom_live_streaming_settings"` // required
+	DateTime                    DateTime                    `json:"date_time"`                      // required
+}
+
+// SessionLiveStreamingObject is the "object" object in the payloads of
+// session.live_streaming_started and session.live_streaming_stopped (at
+// object).
 type SessionLiveStreamingObject struct {
 	ID            ID                   `json:"id"`           // required
 	SessionID     ID                   `json:"session_id"`   // required
@@ -427,105 +587,106 @@ type SessionLiveStreamingObject struct {
 	LiveStreaming SessionLiveStreaming `json:"live_streaming"` // required
 }
 
-// SessionObject is an object shared by 5 events:
-// "session.stream_ingestion_connected",
-// "session.stream_ingestion_disconnected", "session.stream_ingestion_started"
-// and 2 more (at object in "session.stream_ingestion_connected").
-type SessionObject struct {
-	SessionID       ID                     `json:"session_id"`   // required
-	SessionName     string                 `json:"session_name"` // required
-	SessionKey      string                 `json:"session_key,omitempty"`
-	StreamIngestion SessionStreamIngestion `json:"stream_ingestion"` // required
-}
+// SessionLiveStreamingService is the value of the "service" member in the
+// payloads of session.live_streaming_started and session.live_streaming_stopped
+// (at object.live_streaming). Zoom's schema lists the values below; a value it
+// does not list still decodes, as it is.
+type SessionLiveStreamingService string
 
-// SessionParticipant is an object shared by 5 events:
-// "session.user_phone_callout_accepted", "session.user_phone_callout_canceled",
-// "session.user_phone_callout_missed" and 2 more (at object.participant in
-// "session.user_phone_callout_accepted").
-type SessionParticipant struct {
-	InviteeName string `json:"invitee_name"` // required
-	PhoneNumber int64  `json:"phone_number"` // required
-	FromNumber  int64  `json:"from_number"`  // required
-}
+// The values of SessionLiveStreamingService that Zoom's schema lists.
+const (
+	SessionLiveStreamingServiceFacebook                   SessionLiveStreamingService = "Facebook"
+	SessionLiveStreamingServiceWorkplaceByFacebook        SessionLiveStreamingService = "Workplace_by_Facebook"
+	SessionLiveStreamingServiceYouTube                    SessionLiveStreamingService = "YouTube"
+	SessionLiveStreamingServiceCustomLiveStreamingService SessionLiveStreamingService = "Custom_Live_Streaming_Service"
+)
 
-// SessionParticipantAudioFile is the object at object.participant_audio_files[]
-// in the "session.recording_completed" event.
-type SessionParticipantAudioFile struct {
-	ID             ID      `json:"id,omitempty"`
-	RecordingStart string  `json:"recording_start,omitempty"`
-	RecordingEnd   string  `json:"recording_end,omitempty"`
-	FileName       string  `json:"file_name,omitempty"`
-	FilePath       string  `json:"file_path,omitempty"`
-	FileType       string  `json:"file_type,omitempty"` // one of "MP4", "M4A", "CHAT", "TRANSCRIPT", "CSV", "CC", "TB", "CHAT_MESSAGE"
-	FileSize       float64 `json:"file_size,omitempty"`
-	FileExtension  string  `json:"file_extension,omitempty"` // one of "MP4", "M4A", "TXT", "VTT", "CSV", "JSON", "JPG"
-	DownloadURL    string  `json:"download_url,omitempty"`
-	Status         string  `json:"status,omitempty"`         // one of "completed"
-	RecordingType  string  `json:"recording_type,omitempty"` // one of "shared_screen_with_speaker_view(CC)", "shared_screen_with_speaker_view", "shared_screen_with_gallery_view", "gallery_view", "shared_screen", "audio_only", "audio_transcript", "chat_file", ... (17 values)
-	UserID         string  `json:"user_id,omitempty"`
-	UserKey        string  `json:"user_key,omitempty"`
-}
+// String returns the value as Zoom sent it.
+func (v SessionLiveStreamingService) String() string { return string(v) }
 
-// SessionParticipantVideoFile is the object at object.participant_video_files[]
-// in the "session.recording_completed" event.
-type SessionParticipantVideoFile struct {
-	ID             ID      `json:"id,omitempty"`
-	RecordingStart string  `json:"recording_start,omitempty"`
-	RecordingEnd   string  `json:"recording_end,omitempty"`
-	FileName       string  `json:"file_name,omitempty"`
-	FilePath       string  `json:"file_path,omitempty"`
-	FileType       string  `json:"file_type,omitempty"` // one of "MP4"
-	FileSize       float64 `json:"file_size,omitempty"`
-	FileExtension  string  `json:"file_extension,omitempty"` // one of "MP4"
-	DownloadURL    string  `json:"download_url,omitempty"`
-	Status         string  `json:"status,omitempty"`         // one of "completed"
-	RecordingType  string  `json:"recording_type,omitempty"` // one of "individual_user", "individual_shared_screen"
-	UserID         string  `json:"user_id,omitempty"`
-	UserKey        string  `json:"user_key,omitempty"`
-}
+// SessionRecordingCompletedFileType is the value of the "file_type" member in
+// the session.recording_completed payload (at object.participant_audio_files[]
+// in session.recording_completed, and elsewhere). Zoom's schema lists the
+// values below; a value it does not list still decodes, as it is.
+type SessionRecordingCompletedFileType string
 
-// SessionRecordingCompletedObject is the object at object in the
-// "session.recording_completed" event.
+// The values of SessionRecordingCompletedFileType that Zoom's schema lists.
+const (
+	SessionRecordingCompletedFileTypeMp4         SessionRecordingCompletedFileType = "MP4"
+	SessionRecordingCompletedFileTypeM4A         SessionRecordingCompletedFileType = "M4A"
+	SessionRecordingCompletedFileTypeChat        SessionRecordingCompletedFileType = "CHAT"
+	SessionRecordingCompletedFileTypeTranscript  SessionRecordingCompletedFileType = "TRANSCRIPT"
+	SessionRecordingCompletedFileTypeCsv         SessionRecordingCompletedFileType = "CSV"
+	SessionRecordingCompletedFileTypeCc          SessionRecordingCompletedFileType = "CC"
+	SessionRecordingCompletedFileTypeTb          SessionRecordingCompletedFileType = "TB"
+	SessionRecordingCompletedFileTypeChatMessage SessionRecordingCompletedFileType = "CHAT_MESSAGE"
+)
+
+// String returns the value as Zoom sent it.
+func (v SessionRecordingCompletedFileType) String() string { return string(v) }
+
+// SessionRecordingCompletedObject is the "object" object in the
+// session.recording_completed payload (at object).
 type SessionRecordingCompletedObject struct {
-	SessionID             ID                                       `json:"session_id"`      // required
-	SessionName           string                                   `json:"session_name"`    // required
-	SessionKey            string                                   `json:"session_key"`     // required
-	StartTime             DateTime                                 `json:"start_time"`      // required
-	Timezone              string                                   `json:"timezone"`        // required
-	RecordingFiles        []SessionRecordingCompletedRecordingFile `json:"recording_files"` // required
-	ParticipantAudioFiles []SessionParticipantAudioFile            `json:"participant_audio_files,omitempty"`
-	ParticipantVideoFiles []SessionParticipantVideoFile            `json:"participant_video_files,omitempty"`
+	SessionID             ID                                              `json:"session_id"`      // required
+	SessionName           string                                          `json:"session_name"`    // required
+	SessionKey            string                                          `json:"session_key"`     // required
+	StartTime             DateTime                                        `json:"start_time"`      // required
+	Timezone              string                                          `json:"timezone"`        // required
+	RecordingFiles        []SessionCompletedRecordingFile                 `json:"recording_files"` // required
+	ParticipantAudioFiles []SessionRecordingCompletedParticipantAudioFile `json:"participant_audio_files,omitempty"`
+	ParticipantVideoFiles []SessionRecordingCompletedParticipantVideoFile `json:"participant_video_files,omitempty"`
 }
 
-// SessionRecordingCompletedRecordingFile is the object at
-// object.recording_files[] in the "session.recording_completed" event.
-type SessionRecordingCompletedRecordingFile struct {
-	ID             ID      `json:"id,omitempty"`
-	RecordingStart string  `json:"recording_start,omitempty"`
-	RecordingEnd   string  `json:"recording_end,omitempty"`
-	FileName       string  `json:"file_name,omitempty"`
-	FilePath       string  `json:"file_path,omitempty"`
-	FileType       string  `json:"file_type,omitempty"` // one of "MP4", "M4A", "CHAT", "TRANSCRIPT", "CSV", "CC", "TB", "CHAT_MESSAGE"
-	FileSize       float64 `json:"file_size,omitempty"`
-	FileExtension  string  `json:"file_extension,omitempty"` // one of "MP4", "M4A", "TXT", "VTT", "CSV", "JSON", "JPG"
-	DownloadURL    string  `json:"download_url,omitempty"`
-	Status         string  `json:"status,omitempty"`         // one of "completed"
-	RecordingType  string  `json:"recording_type,omitempty"` // one of "shared_screen_with_speaker_view(CC)", "shared_screen_with_speaker_view", "shared_screen_with_gallery_view", "gallery_view", "shared_screen", "audio_only", "audio_transcript", "chat_file", ... (17 values)
+// SessionRecordingCompletedParticipantAudioFile is an element of the
+// "participant_audio_files" array in the session.recording_completed payload
+// (at object.participant_audio_files[]).
+type SessionRecordingCompletedParticipantAudioFile struct {
+	ID             ID                                `json:"id,omitempty"`
+	RecordingStart string                            `json:"recording_start,omitempty"`
+	RecordingEnd   string                            `json:"recording_end,omitempty"`
+	FileName       string                            `json:"file_name,omitempty"`
+	FilePath       string                            `json:"file_path,omitempty"`
+	FileType       SessionRecordingCompletedFileType `json:"file_type,omitempty"`
+	FileSize       float64                           `json:"file_size,omitempty"`
+	FileExtension  RecordingFileExtension            `json:"file_extension,omitempty"`
+	DownloadURL    string                            `json:"download_url,omitempty"`
+	Status         string                            `json:"status,omitempty"` // one of "completed"
+	RecordingType  SessionCompletedRecordingType     `json:"recording_type,omitempty"`
+	UserID         string                            `json:"user_id,omitempty"`
+	UserKey        string                            `json:"user_key,omitempty"`
 }
 
-// SessionRecordingFile is an object shared by 4 events:
-// "session.recording_paused", "session.recording_resumed",
-// "session.recording_started" and 1 more (at object.recording_file in
-// "session.recording_paused").
+// SessionRecordingCompletedParticipantVideoFile is an element of the
+// "participant_video_files" array in the session.recording_completed payload
+// (at object.participant_video_files[]).
+type SessionRecordingCompletedParticipantVideoFile struct {
+	ID             ID                                                `json:"id,omitempty"`
+	RecordingStart string                                            `json:"recording_start,omitempty"`
+	RecordingEnd   string                                            `json:"recording_end,omitempty"`
+	FileName       string                                            `json:"file_name,omitempty"`
+	FilePath       string                                            `json:"file_path,omitempty"`
+	FileType       string                                            `json:"file_type,omitempty"` // one of "MP4"
+	FileSize       float64                                           `json:"file_size,omitempty"`
+	FileExtension  string                                            `json:"file_extension,omitempty"` // one of "MP4"
+	DownloadURL    string                                            `json:"download_url,omitempty"`
+	Status         string                                            `json:"status,omitempty"` // one of "completed"
+	RecordingType  SessionCompletedParticipantVideoFileRecordingType `json:"recording_type,omitempty"`
+	UserID         string                                            `json:"user_id,omitempty"`
+	UserKey        string                                            `json:"user_key,omitempty"`
+}
+
+// SessionRecordingFile is the "recording_file" object in the payloads of
+// session.recording_paused, session.recording_resumed,
+// session.recording_started and 1 more events (at object.recording_file).
 type SessionRecordingFile struct {
 	RecordingStart string `json:"recording_start,omitempty"`
 	RecordingEnd   string `json:"recording_end,omitempty"`
 }
 
-// SessionRecordingObject is an object shared by 4 events:
-// "session.recording_deleted", "session.recording_recovered",
-// "session.recording_transcript_failed" and 1 more (at object in
-// "session.recording_deleted").
+// SessionRecordingObject is the "object" object in the payloads of
+// session.recording_deleted, session.recording_recovered,
+// session.recording_transcript_failed and 1 more events (at object).
 type SessionRecordingObject struct {
 	SessionID   ID       `json:"session_id"`   // required
 	SessionName string   `json:"session_name"` // required
@@ -534,10 +695,9 @@ type SessionRecordingObject struct {
 	Timezone    string   `json:"timezone"`     // required
 }
 
-// SessionRecordingPausedObject is an object shared by 4 events:
-// "session.recording_paused", "session.recording_resumed",
-// "session.recording_started" and 1 more (at object in
-// "session.recording_paused").
+// SessionRecordingPausedObject is the "object" object in the payloads of
+// session.recording_paused, session.recording_resumed,
+// session.recording_started and 1 more events (at object).
 type SessionRecordingPausedObject struct {
 	SessionID     ID                   `json:"session_id"`     // required
 	SessionName   string               `json:"session_name"`   // required
@@ -547,20 +707,131 @@ type SessionRecordingPausedObject struct {
 	RecordingFile SessionRecordingFile `json:"recording_file"` // required
 }
 
-// SessionRecordingSummaryCompletedObject is the object at object in the
-// "session.recording_summary_completed" event.
+// SessionRecordingSummaryCompletedObject is the "object" object in the
+// session.recording_summary_completed payload (at object).
 type SessionRecordingSummaryCompletedObject struct {
-	SessionID      ID                                              `json:"session_id"`      // required
-	SessionName    string                                          `json:"session_name"`    // required
-	SessionKey     string                                          `json:"session_key"`     // required
-	StartTime      DateTime                                        `json:"start_time"`      // required
-	Timezone       string                                          `json:"timezone"`        // required
-	RecordingFiles []SessionRecordingSummaryCompletedRecordingFile `json:"recording_files"` // required
+	SessionID      ID                                     `json:"session_id"`      // required
+	SessionName    string                                 `json:"session_name"`    // required
+	SessionKey     string                                 `json:"session_key"`     // required
+	StartTime      DateTime                               `json:"start_time"`      // required
+	Timezone       string                                 `json:"timezone"`        // required
+	RecordingFiles []SessionSummaryCompletedRecordingFile `json:"recording_files"` // required
 }
 
-// SessionRecordingSummaryCompletedRecordingFile is the object at
-// object.recording_files[] in the "session.recording_summary_completed" event.
-type SessionRecordingSummaryCompletedRecordingFile struct {
+// SessionRecordingTranscriptCompletedFileType is the value of the "file_type"
+// member in the session.recording_transcript_completed payload (at
+// object.recording_files[]). Zoom's schema lists the values below; a value it
+// does not list still decodes, as it is.
+type SessionRecordingTranscriptCompletedFileType string
+
+// The values of SessionRecordingTranscriptCompletedFileType that Zoom's schema lists.
+const (
+	SessionRecordingTranscriptCompletedFileTypeMp4         SessionRecordingTranscriptCompletedFileType = "MP4"
+	SessionRecordingTranscriptCompletedFileTypeM4A         SessionRecordingTranscriptCompletedFileType = "M4A"
+	SessionRecordingTranscriptCompletedFileTypeChat        SessionRecordingTranscriptCompletedFileType = "CHAT"
+	SessionRecordingTranscriptCompletedFileTypeTranscript  SessionRecordingTranscriptCompletedFileType = "TRANSCRIPT"
+	SessionRecordingTranscriptCompletedFileTypeCsv         SessionRecordingTranscriptCompletedFileType = "CSV"
+	SessionRecordingTranscriptCompletedFileTypeCc          SessionRecordingTranscriptCompletedFileType = "CC"
+	SessionRecordingTranscriptCompletedFileTypeTb          SessionRecordingTranscriptCompletedFileType = "TB"
+	SessionRecordingTranscriptCompletedFileTypeChatMessage SessionRecordingTranscriptCompletedFileType = "CHAT_MESSAGE"
+	SessionRecordingTranscriptCompletedFileTypeTimeline    SessionRecordingTranscriptCompletedFileType = "TIMELINE"
+)
+
+// String returns the value as Zoom sent it.
+func (v SessionRecordingTranscriptCompletedFileType) String() string { return string(v) }
+
+// SessionRecordingTranscriptCompletedObject is the "object" object in the
+// session.recording_transcript_completed payload (at object).
+type SessionRecordingTranscriptCompletedObject struct {
+	SessionID      ID                                        `json:"session_id"`      // required
+	SessionName    string                                    `json:"session_name"`    // required
+	SessionKey     string                                    `json:"session_key"`     // required
+	StartTime      DateTime                                  `json:"start_time"`      // required
+	Timezone       string                                    `json:"timezone"`        // required
+	RecordingFiles []SessionTranscriptCompletedRecordingFile `json:"recording_files"` // required
+}
+
+// SessionSharingContent is the value of the "content" member in the payloads of
+// session.sharing_ended and session.sharing_started (at
+// object.user.sharing_details). Zoom's schema lists the values below; a value
+// it does not list still decodes, as it is.
+type SessionSharingContent string
+
+// The values of SessionSharingContent that Zoom's schema lists.
+const (
+	SessionSharingContentApplication SessionSharingContent = "application"
+	SessionSharingContentWhiteboard  SessionSharingContent = "whiteboard"
+	SessionSharingContentDesktop     SessionSharingContent = "desktop"
+	SessionSharingContentUnknown     SessionSharingContent = "unknown"
+)
+
+// String returns the value as Zoom sent it.
+func (v SessionSharingContent) String() string { return string(v) }
+
+// SessionSharingDetails is the "sharing_details" object in the payloads of
+// session.sharing_ended and session.sharing_started (at
+// object.user.sharing_details).
+type SessionSharingDetails struct {
+	Content  SessionSharingContent `json:"content"`   // required
+	DateTime DateTime              `json:"date_time"` // required
+}
+
+// SessionSharingObject is the "object" object in the payloads of
+// session.sharing_ended and session.sharing_started (at object).
+type SessionSharingObject struct {
+	ID          ID                 `json:"id"`           // required
+	SessionID   ID                 `json:"session_id"`   // required
+	SessionName string             `json:"session_name"` // required
+	SessionKey  string             `json:"session_key,omitempty"`
+	User        SessionSharingUser `json:"user"` // required
+}
+
+// SessionSharingUser is the "user" object in the payloads of
+// session.sharing_ended and session.sharing_started (at object.user).
+type SessionSharingUser struct {
+	ID             ID                    `json:"id"`   // required
+	Name           string                `json:"name"` // required
+	UserKey        string                `json:"user_key,omitempty"`
+	SharingDetails SessionSharingDetails `json:"sharing_details"` // required
+}
+
+// SessionStartedObject is the "object" object in the session.started payload
+// (at object).
+type SessionStartedObject struct {
+	ID          ID       `json:"id"`           // required
+	SessionID   ID       `json:"session_id"`   // required
+	SessionName string   `json:"session_name"` // required
+	SessionKey  string   `json:"session_key,omitempty"`
+	StartTime   DateTime `json:"start_time"` // required
+}
+
+// SessionStreamIngestion is the "stream_ingestion" object in the payloads of
+// session.stream_ingestion_connected, session.stream_ingestion_disconnected,
+// session.stream_ingestion_started and 2 more events (at
+// object.stream_ingestion).
+type SessionStreamIngestion struct {
+	StreamID          string `json:"stream_id"`   // required
+	StreamName        string `json:"stream_name"` // required
+	StreamDescription string `json:"stream_description,omitempty"`
+	StreamKey         string `json:"stream_key"`        // required
+	StreamURL         string `json:"stream_url"`        // required
+	BackupStreamURL   string `json:"backup_stream_url"` // required
+}
+
+// SessionStreamIngestionObject is the "object" object in the payloads of
+// session.stream_ingestion_connected, session.stream_ingestion_disconnected,
+// session.stream_ingestion_started and 2 more events (at object).
+type SessionStreamIngestionObject struct {
+	SessionID       ID                     `json:"session_id"`   // required
+	SessionName     string                 `json:"session_name"` // required
+	SessionKey      string                 `json:"session_key,omitempty"`
+	StreamIngestion SessionStreamIngestion `json:"stream_ingestion"` // required
+}
+
+// SessionSummaryCompletedRecordingFile is an element of the "recording_files"
+// array in the session.recording_summary_completed payload (at
+// object.recording_files[]).
+type SessionSummaryCompletedRecordingFile struct {
 	ID             ID      `json:"id,omitempty"`
 	RecordingStart string  `json:"recording_start,omitempty"`
 	RecordingEnd   string  `json:"recording_end,omitempty"`
@@ -574,178 +845,102 @@ type SessionRecordingSummaryCompletedRecordingFile struct {
 	RecordingType  string  `json:"recording_type,omitempty"` // one of "summary"
 }
 
-// SessionRecordingTranscriptCompletedObject is the object at object in the
-// "session.recording_transcript_completed" event.
-type SessionRecordingTranscriptCompletedObject struct {
-	SessionID      ID                                                 `json:"session_id"`      // required
-	SessionName    string                                             `json:"session_name"`    // required
-	SessionKey     string                                             `json:"session_key"`     // required
-	StartTime      DateTime                                           `json:"start_time"`      // required
-	Timezone       string                                             `json:"timezone"`        // required
-	RecordingFiles []SessionRecordingTranscriptCompletedRecordingFile `json:"recording_files"` // required
+// SessionTranscriptCompletedRecordingFile is an element of the
+// "recording_files" array in the session.recording_transcript_completed payload
+// (at object.recording_files[]).
+type SessionTranscriptCompletedRecordingFile struct {
+	ID             ID                                          `json:"id,omitempty"`
+	RecordingStart string                                      `json:"recording_start,omitempty"`
+	RecordingEnd   string                                      `json:"recording_end,omitempty"`
+	FileName       string                                      `json:"file_name,omitempty"`
+	FilePath       string                                      `json:"file_path,omitempty"`
+	FileType       SessionRecordingTranscriptCompletedFileType `json:"file_type,omitempty"`
+	FileSize       float64                                     `json:"file_size,omitempty"`
+	FileExtension  RecordingFileExtension                      `json:"file_extension,omitempty"`
+	DownloadURL    string                                      `json:"download_url,omitempty"`
+	Status         string                                      `json:"status,omitempty"` // one of "completed"
+	RecordingType  SessionCompletedRecordingType               `json:"recording_type,omitempty"`
 }
 
-// SessionRecordingTranscriptCompletedRecordingFile is the object at
-// object.recording_files[] in the "session.recording_transcript_completed"
-// event.
-type SessionRecordingTranscriptCompletedRecordingFile struct {
-	ID             ID      `json:"id,omitempty"`
-	RecordingStart string  `json:"recording_start,omitempty"`
-	RecordingEnd   string  `json:"recording_end,omitempty"`
-	FileName       string  `json:"file_name,omitempty"`
-	FilePath       string  `json:"file_path,omitempty"`
-	FileType       string  `json:"file_type,omitempty"` // one of "MP4", "M4A", "CHAT", "TRANSCRIPT", "CSV", "CC", "TB", "CHAT_MESSAGE", ... (9 values)
-	FileSize       float64 `json:"file_size,omitempty"`
-	FileExtension  string  `json:"file_extension,omitempty"` // one of "MP4", "M4A", "TXT", "VTT", "CSV", "JSON", "JPG"
-	DownloadURL    string  `json:"download_url,omitempty"`
-	Status         string  `json:"status,omitempty"`         // one of "completed"
-	RecordingType  string  `json:"recording_type,omitempty"` // one of "shared_screen_with_speaker_view(CC)", "shared_screen_with_speaker_view", "shared_screen_with_gallery_view", "gallery_view", "shared_screen", "audio_only", "audio_transcript", "chat_file", ... (17 values)
-}
-
-// SessionSharingDetails is an object shared by 2 events:
-// "session.sharing_ended" and "session.sharing_started" (at
-// object.user.sharing_details in "session.sharing_ended").
-type SessionSharingDetails struct {
-	Content  string   `json:"content"`   // required; one of "application", "whiteboard", "desktop", "unknown"
-	DateTime DateTime `json:"date_time"` // required
-}
-
-// SessionSharingObject is an object shared by 2 events: "session.sharing_ended"
-// and "session.sharing_started" (at object in "session.sharing_ended").
-type SessionSharingObject struct {
-	ID          ID          `json:"id"`           // required
-	SessionID   ID          `json:"session_id"`   // required
-	SessionName string      `json:"session_name"` // required
-	SessionKey  string      `json:"session_key,omitempty"`
-	User        SessionUser `json:"user"` // required
-}
-
-// SessionStartedObject is the object at object in the "session.started" event.
-type SessionStartedObject struct {
-	ID          ID       `json:"id"`           // required
-	SessionID   ID       `json:"session_id"`   // required
-	SessionName string   `json:"session_name"` // required
-	SessionKey  string   `json:"session_key,omitempty"`
-	StartTime   DateTime `json:"start_time"` // required
-}
-
-// SessionStreamIngestion is an object shared by 5 events:
-// "session.stream_ingestion_connected",
-// "session.stream_ingestion_disconnected", "session.stream_ingestion_started"
-// and 2 more (at object.stream_ingestion in
-// "session.stream_ingestion_connected").
-type SessionStreamIngestion struct {
-	StreamID          string `json:"stream_id"`   // required
-	StreamName        string `json:"stream_name"` // required
-	StreamDescription string `json:"stream_description,omitempty"`
-	StreamKey         string `json:"stream_key"`        // required
-	StreamURL         string `json:"stream_url"`        // required
-	BackupStreamURL   string `json:"backup_stream_url"` // required
-}
-
-// SessionUser is an object shared by 2 events: "session.sharing_ended" and
-// "session.sharing_started" (at object.user in "session.sharing_ended").
-type SessionUser struct {
-	ID             ID                    `json:"id"`   // required
-	Name           string                `json:"name"` // required
-	UserKey        string                `json:"user_key,omitempty"`
-	SharingDetails SessionSharingDetails `json:"sharing_details"` // required
-}
-
-// SessionUserJoinedObject is the object at object in the "session.user_joined"
-// event.
+// SessionUserJoinedObject is the "object" object in the session.user_joined
+// payload (at object).
 type SessionUserJoinedObject struct {
-	ID          ID                    `json:"id"`           // required
-	SessionID   ID                    `json:"session_id"`   // required
-	SessionName string                `json:"session_name"` // required
-	SessionKey  string                `json:"session_key,omitempty"`
-	User        SessionUserJoinedUser `json:"user"` // required
+	ID          ID                `json:"id"`           // required
+	SessionID   ID                `json:"session_id"`   // required
+	SessionName string            `json:"session_name"` // required
+	SessionKey  string            `json:"session_key,omitempty"`
+	User        SessionJoinedUser `json:"user"` // required
 }
 
-// SessionUserJoinedUser is the object at object.user in the
-// "session.user_joined" event.
-type SessionUserJoinedUser struct {
-	ID              ID       `json:"id"`        // required
-	Name            string   `json:"name"`      // required
-	JoinTime        DateTime `json:"join_time"` // required
-	UserKey         string   `json:"user_key,omitempty"`
-	PhoneNumber     string   `json:"phone_number,omitempty"`
-	ParticipantUUID string   `json:"participant_uuid"` // required
-}
-
-// SessionUserLeftObject is the object at object in the "session.user_left"
-// event.
+// SessionUserLeftObject is the "object" object in the session.user_left payload
+// (at object).
 type SessionUserLeftObject struct {
-	ID          ID                  `json:"id"`           // required
-	SessionID   ID                  `json:"session_id"`   // required
-	SessionName string              `json:"session_name"` // required
-	SessionKey  string              `json:"session_key,omitempty"`
-	User        SessionUserLeftUser `json:"user"` // required
+	ID          ID              `json:"id"`           // required
+	SessionID   ID              `json:"session_id"`   // required
+	SessionName string          `json:"session_name"` // required
+	SessionKey  string          `json:"session_key,omitempty"`
+	User        SessionLeftUser `json:"user"` // required
 }
 
-// SessionUserLeftUser is the object at object.user in the "session.user_left"
-// event.
-type SessionUserLeftUser struct {
-	ID              ID       `json:"id"`         // required
-	Name            string   `json:"name"`       // required
-	LeaveTime       DateTime `json:"leave_time"` // required
-	LeaveReason     string   `json:"leave_reason,omitempty"`
-	UserKey         string   `json:"user_key,omitempty"`
-	PhoneNumber     string   `json:"phone_number,omitempty"`
-	ParticipantUUID string   `json:"participant_uuid"` // required
-}
-
-// SessionUserPhoneCalloutCanceledObject is the object at object in the
-// "session.user_phone_callout_canceled" event.
+// SessionUserPhoneCalloutCanceledObject is the "object" object in the
+// session.user_phone_callout_canceled payload (at object).
 type SessionUserPhoneCalloutCanceledObject struct {
-	SessionID   ID                 `json:"session_id"`   // required
-	SessionName string             `json:"session_name"` // required
-	SessionKey  string             `json:"session_key"`  // required
-	UserKey     string             `json:"user_key"`     // required
-	Participant SessionParticipant `json:"participant"`  // required
+	SessionID   ID                                 `json:"session_id"`   // required
+	SessionName string                             `json:"session_name"` // required
+	SessionKey  string                             `json:"session_key"`  // required
+	UserKey     string                             `json:"user_key"`     // required
+	Participant SessionUserPhoneCalloutParticipant `json:"participant"`  // required
 }
 
-// SessionUserPhoneCalloutObject is an object shared by 4 events:
-// "session.user_phone_callout_accepted", "session.user_phone_callout_missed",
-// "session.user_phone_callout_rejected" and 1 more (at object in
-// "session.user_phone_callout_accepted").
+// SessionUserPhoneCalloutObject is the "object" object in the payloads of
+// session.user_phone_callout_accepted, session.user_phone_callout_missed,
+// session.user_phone_callout_rejected and 1 more events (at object).
 type SessionUserPhoneCalloutObject struct {
-	ID          ID                 `json:"id,omitempty"`
-	UUID        string             `json:"uuid,omitempty"`
-	SessionID   ID                 `json:"session_id"`   // required
-	SessionName string             `json:"session_name"` // required
-	SessionKey  string             `json:"session_key"`  // required
-	UserKey     string             `json:"user_key"`     // required
-	HostID      string             `json:"host_id"`      // required
-	Participant SessionParticipant `json:"participant"`  // required
+	ID          ID                                 `json:"id,omitempty"`
+	UUID        string                             `json:"uuid,omitempty"`
+	SessionID   ID                                 `json:"session_id"`   // required
+	SessionName string                             `json:"session_name"` // required
+	SessionKey  string                             `json:"session_key"`  // required
+	UserKey     string                             `json:"user_key"`     // required
+	HostID      string                             `json:"host_id"`      // required
+	Participant SessionUserPhoneCalloutParticipant `json:"participant"`  // required
 }
 
-// SessionUserRoomSystemCalloutFailedObject is the object at object in the
-// "session.user_room_system_callout_failed" event.
+// SessionUserPhoneCalloutParticipant is the "participant" object in the
+// payloads of session.user_phone_callout_accepted,
+// session.user_phone_callout_canceled, session.user_phone_callout_missed and 2
+// more events (at object.participant).
+type SessionUserPhoneCalloutParticipant struct {
+	InviteeName string `json:"invitee_name"` // required
+	PhoneNumber ID     `json:"phone_number"` // required
+	FromNumber  ID     `json:"from_number"`  // required
+}
+
+// SessionUserRoomSystemCalloutFailedObject is the "object" object in the
+// session.user_room_system_callout_failed payload (at object).
 type SessionUserRoomSystemCalloutFailedObject struct {
-	ID          ID                 `json:"id,omitempty"`
-	UUID        string             `json:"uuid,omitempty"`
-	SessionID   ID                 `json:"session_id"`   // required
-	SessionName string             `json:"session_name"` // required
-	HostID      string             `json:"host_id"`      // required
-	MessageID   string             `json:"message_id"`   // required
-	InviterName string             `json:"inviter_name"` // required
-	ReasonType  int                `json:"reason_type"`  // required; one of 0, 1, 2, 3, 4, 7, 8, 9, ... (13 values)
-	Participant MeetingParticipant `json:"participant"`  // required
+	ID          ID                           `json:"id,omitempty"`
+	UUID        string                       `json:"uuid,omitempty"`
+	SessionID   ID                           `json:"session_id"`   // required
+	SessionName string                       `json:"session_name"` // required
+	HostID      string                       `json:"host_id"`      // required
+	MessageID   string                       `json:"message_id"`   // required
+	InviterName string                       `json:"inviter_name"` // required
+	ReasonType  int                          `json:"reason_type"`  // required; one of 0, 1, 2, 3, 4, 7, 8, 9, ... (13 values)
+	Participant RoomSystemCalloutParticipant `json:"participant"`  // required
 }
 
-// SessionUserRoomSystemCalloutObject is an object shared by 4 events:
-// "session.user_room_system_callout_accepted",
-// "session.user_room_system_callout_missed",
-// "session.user_room_system_callout_rejected" and 1 more (at object in
-// "session.user_room_system_callout_accepted").
+// SessionUserRoomSystemCalloutObject is the "object" object in the payloads of
+// session.user_room_system_callout_accepted,
+// session.user_room_system_callout_missed,
+// session.user_room_system_callout_rejected and 1 more events (at object).
 type SessionUserRoomSystemCalloutObject struct {
-	ID          ID                 `json:"id,omitempty"`
-	UUID        string             `json:"uuid,omitempty"`
-	SessionID   ID                 `json:"session_id"`   // required
-	SessionName string             `json:"session_name"` // required
-	HostID      string             `json:"host_id"`      // required
-	MessageID   string             `json:"message_id"`   // required
-	InviterName string             `json:"inviter_name"` // required
-	Participant MeetingParticipant `json:"participant"`  // required
+	ID          ID                           `json:"id,omitempty"`
+	UUID        string                       `json:"uuid,omitempty"`
+	SessionID   ID                           `json:"session_id"`   // required
+	SessionName string                       `json:"session_name"` // required
+	HostID      string                       `json:"host_id"`      // required
+	MessageID   string                       `json:"message_id"`   // required
+	InviterName string                       `json:"inviter_name"` // required
+	Participant RoomSystemCalloutParticipant `json:"participant"`  // required
 }

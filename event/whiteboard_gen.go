@@ -2,20 +2,24 @@
 
 package event
 
-// Payloads of the "whiteboard" product's events.
+// Payloads of the events of Zoom's "whiteboard" product.
 
-// WhiteboardArchiveAvailable is the payload of the
-// "whiteboard.archive_available" event (product "whiteboard").
+// WhiteboardArchiveAvailable is the payload of the whiteboard.archive_available
+// event of Zoom's "whiteboard" product.
+//
+// Zoom's reference: https://developers.zoom.us/docs/api/whiteboard/events/#tag/whiteboard/POSTwhiteboard.archive_available
 type WhiteboardArchiveAvailable struct {
 	Common
-	Object WhiteboardObject `json:"object"` // required
+	Object WhiteboardArchiveAvailableObject `json:"object"` // required
 }
 
 // EventName returns "whiteboard.archive_available".
 func (*WhiteboardArchiveAvailable) EventName() string { return "whiteboard.archive_available" }
 
-// WhiteboardCreated is the payload of the "whiteboard.created" event (product
-// "whiteboard").
+// WhiteboardCreated is the payload of the whiteboard.created event of Zoom's
+// "whiteboard" product.
+//
+// Zoom's reference: https://developers.zoom.us/docs/api/whiteboard/events/#tag/whiteboard/POSTwhiteboard.created
 type WhiteboardCreated struct {
 	Common
 	Object WhiteboardCreatedObject `json:"object"` // required
@@ -24,8 +28,10 @@ type WhiteboardCreated struct {
 // EventName returns "whiteboard.created".
 func (*WhiteboardCreated) EventName() string { return "whiteboard.created" }
 
-// WhiteboardDeleted is the payload of the "whiteboard.deleted" event (product
-// "whiteboard").
+// WhiteboardDeleted is the payload of the whiteboard.deleted event of Zoom's
+// "whiteboard" product.
+//
+// Zoom's reference: https://developers.zoom.us/docs/api/whiteboard/events/#tag/whiteboard/POSTwhiteboard.deleted
 type WhiteboardDeleted struct {
 	Common
 	Object WhiteboardDeletedObject `json:"object"` // required
@@ -34,8 +40,10 @@ type WhiteboardDeleted struct {
 // EventName returns "whiteboard.deleted".
 func (*WhiteboardDeleted) EventName() string { return "whiteboard.deleted" }
 
-// WhiteboardFileAdded is the payload of the "whiteboard.file_added" event
-// (product "whiteboard").
+// WhiteboardFileAdded is the payload of the whiteboard.file_added event of
+// Zoom's "whiteboard" product.
+//
+// Zoom's reference: https://developers.zoom.us/docs/api/whiteboard/events/#tag/whiteboard/POSTwhiteboard.file_added
 type WhiteboardFileAdded struct {
 	Common
 	OperatorCollaboratorID string                    `json:"operator_collaborator_id"` // required
@@ -46,8 +54,10 @@ type WhiteboardFileAdded struct {
 // EventName returns "whiteboard.file_added".
 func (*WhiteboardFileAdded) EventName() string { return "whiteboard.file_added" }
 
-// WhiteboardOpened is the payload of the "whiteboard.opened" event (product
-// "whiteboard").
+// WhiteboardOpened is the payload of the whiteboard.opened event of Zoom's
+// "whiteboard" product.
+//
+// Zoom's reference: https://developers.zoom.us/docs/api/whiteboard/events/#tag/whiteboard/POSTwhiteboard.opened
 type WhiteboardOpened struct {
 	Common
 	OperatorCollaboratorID string                 `json:"operator_collaborator_id"` // required
@@ -58,7 +68,9 @@ type WhiteboardOpened struct {
 func (*WhiteboardOpened) EventName() string { return "whiteboard.opened" }
 
 // WhiteboardShareSettingsUpdated is the payload of the
-// "whiteboard.share_settings_updated" event (product "whiteboard").
+// whiteboard.share_settings_updated event of Zoom's "whiteboard" product.
+//
+// Zoom's reference: https://developers.zoom.us/docs/api/whiteboard/events/#tag/whiteboard/POSTwhiteboard.share_settings_updated
 type WhiteboardShareSettingsUpdated struct {
 	Common
 	Object WhiteboardShareSettingsUpdatedObject `json:"object"` // required
@@ -67,8 +79,10 @@ type WhiteboardShareSettingsUpdated struct {
 // EventName returns "whiteboard.share_settings_updated".
 func (*WhiteboardShareSettingsUpdated) EventName() string { return "whiteboard.share_settings_updated" }
 
-// WhiteboardShared is the payload of the "whiteboard.shared" event (product
-// "whiteboard").
+// WhiteboardShared is the payload of the whiteboard.shared event of Zoom's
+// "whiteboard" product.
+//
+// Zoom's reference: https://developers.zoom.us/docs/api/whiteboard/events/#tag/whiteboard/POSTwhiteboard.shared
 type WhiteboardShared struct {
 	Common
 	OperatorCollaboratorID string                 `json:"operator_collaborator_id"` // required
@@ -78,8 +92,10 @@ type WhiteboardShared struct {
 // EventName returns "whiteboard.shared".
 func (*WhiteboardShared) EventName() string { return "whiteboard.shared" }
 
-// WhiteboardSharingUpdated is the payload of the "whiteboard.sharing_updated"
-// event (product "whiteboard").
+// WhiteboardSharingUpdated is the payload of the whiteboard.sharing_updated
+// event of Zoom's "whiteboard" product.
+//
+// Zoom's reference: https://developers.zoom.us/docs/api/whiteboard/events/#tag/whiteboard/POSTwhiteboard.sharing_updated
 type WhiteboardSharingUpdated struct {
 	Common
 	OperatorCollaboratorID string                         `json:"operator_collaborator_id"` // required
@@ -90,18 +106,30 @@ type WhiteboardSharingUpdated struct {
 // EventName returns "whiteboard.sharing_updated".
 func (*WhiteboardSharingUpdated) EventName() string { return "whiteboard.sharing_updated" }
 
-// WhiteboardAdvancedShareSetting is the object at
-// object.settings.advanced_share_setting in the
-// "whiteboard.share_settings_updated" event.
-type WhiteboardAdvancedShareSetting struct {
-	CanShare         bool `json:"can_share,omitempty"`
-	ShareToExternal  bool `json:"share_to_external,omitempty"`
-	ExternalCanShare bool `json:"external_can_share,omitempty"`
+// AddedWhiteboardFile is the "whiteboard_file" object in the
+// whiteboard.file_added payload (at object.whiteboard_file).
+type AddedWhiteboardFile struct {
+	FileID     string `json:"file_id"`     // required
+	FileName   string `json:"file_name"`   // required
+	FileSize   int64  `json:"file_size"`   // required
+	FileType   string `json:"file_type"`   // required
+	UploadedTS int64  `json:"uploaded_ts"` // required
 }
 
-// WhiteboardCollaborator is an object shared by 2 events: "whiteboard.shared"
-// and "whiteboard.sharing_updated" (at object.collaborators[] in
-// "whiteboard.shared").
+// WhiteboardArchiveAvailableObject is the "object" object in the
+// whiteboard.archive_available payload (at object).
+type WhiteboardArchiveAvailableObject struct {
+	SessionID      ID       `json:"session_id"`      // required
+	StartTime      DateTime `json:"start_time"`      // required
+	EndTime        DateTime `json:"end_time"`        // required
+	WhiteboardID   string   `json:"whiteboard_id"`   // required
+	WhiteboardName string   `json:"whiteboard_name"` // required
+	ExpireTime     DateTime `json:"expire_time"`     // required
+}
+
+// WhiteboardCollaborator is an element of the "collaborators" array in the
+// payloads of whiteboard.shared and whiteboard.sharing_updated (at
+// object.collaborators[]).
 type WhiteboardCollaborator struct {
 	CollaboratorID   string `json:"collaborator_id"` // required
 	CollaboratorName string `json:"collaborator_name,omitempty"`
@@ -112,8 +140,8 @@ type WhiteboardCollaborator struct {
 	Role             int    `json:"role"`              // required; one of 0, 1, 2, 3, 4
 }
 
-// WhiteboardCreatedObject is the object at object in the "whiteboard.created"
-// event.
+// WhiteboardCreatedObject is the "object" object in the whiteboard.created
+// payload (at object).
 type WhiteboardCreatedObject struct {
 	WhiteboardID   string `json:"whiteboard_id"`   // required
 	WhiteboardName string `json:"whiteboard_name"` // required
@@ -123,8 +151,8 @@ type WhiteboardCreatedObject struct {
 	MeetingUUID    string `json:"meeting_uuid,omitempty"`
 }
 
-// WhiteboardDeletedObject is the object at object in the "whiteboard.deleted"
-// event.
+// WhiteboardDeletedObject is the "object" object in the whiteboard.deleted
+// payload (at object).
 type WhiteboardDeletedObject struct {
 	WhiteboardID   string `json:"whiteboard_id"`   // required
 	WhiteboardName string `json:"whiteboard_name"` // required
@@ -132,38 +160,17 @@ type WhiteboardDeletedObject struct {
 	NonCloud       bool   `json:"non_cloud"`       // required
 }
 
-// WhiteboardFile is the object at object.whiteboard_file in the
-// "whiteboard.file_added" event.
-type WhiteboardFile struct {
-	FileID     string `json:"file_id"`     // required
-	FileName   string `json:"file_name"`   // required
-	FileSize   int64  `json:"file_size"`   // required
-	FileType   string `json:"file_type"`   // required
-	UploadedTs int64  `json:"uploaded_ts"` // required
-}
-
-// WhiteboardFileAddedObject is the object at object in the
-// "whiteboard.file_added" event.
+// WhiteboardFileAddedObject is the "object" object in the whiteboard.file_added
+// payload (at object).
 type WhiteboardFileAddedObject struct {
-	WhiteboardID        string         `json:"whiteboard_id"`         // required
-	WhiteboardName      string         `json:"whiteboard_name"`       // required
-	WhiteboardOwnerName string         `json:"whiteboard_owner_name"` // required
-	WhiteboardFile      WhiteboardFile `json:"whiteboard_file"`       // required
+	WhiteboardID        string              `json:"whiteboard_id"`         // required
+	WhiteboardName      string              `json:"whiteboard_name"`       // required
+	WhiteboardOwnerName string              `json:"whiteboard_owner_name"` // required
+	WhiteboardFile      AddedWhiteboardFile `json:"whiteboard_file"`       // required
 }
 
-// WhiteboardObject is the object at object in the
-// "whiteboard.archive_available" event.
-type WhiteboardObject struct {
-	SessionID      ID       `json:"session_id"`      // required
-	StartTime      DateTime `json:"start_time"`      // required
-	EndTime        DateTime `json:"end_time"`        // required
-	WhiteboardID   string   `json:"whiteboard_id"`   // required
-	WhiteboardName string   `json:"whiteboard_name"` // required
-	ExpireTime     DateTime `json:"expire_time"`     // required
-}
-
-// WhiteboardOpenedObject is the object at object in the "whiteboard.opened"
-// event.
+// WhiteboardOpenedObject is the "object" object in the whiteboard.opened
+// payload (at object).
 type WhiteboardOpenedObject struct {
 	WhiteboardID   string `json:"whiteboard_id"`   // required
 	WhiteboardName string `json:"whiteboard_name"` // required
@@ -171,30 +178,39 @@ type WhiteboardOpenedObject struct {
 	MeetingUUID    string `json:"meeting_uuid,omitempty"`
 }
 
-// WhiteboardSettings is the object at object.settings in the
-// "whiteboard.share_settings_updated" event.
-type WhiteboardSettings struct {
-	ShareLinkSetting     WhiteboardShareLinkSetting     `json:"share_link_setting,omitempty"`
-	AdvancedShareSetting WhiteboardAdvancedShareSetting `json:"advanced_share_setting,omitempty"`
+// WhiteboardSettingsUpdatedAdvancedShareSetting is the "advanced_share_setting"
+// object in the whiteboard.share_settings_updated payload (at
+// object.settings.advanced_share_setting).
+type WhiteboardSettingsUpdatedAdvancedShareSetting struct {
+	CanShare         bool `json:"can_share,omitempty"`
+	ShareToExternal  bool `json:"share_to_external,omitempty"`
+	ExternalCanShare bool `json:"external_can_share,omitempty"`
 }
 
-// WhiteboardShareLinkSetting is the object at
-// object.settings.share_link_setting in the "whiteboard.share_settings_updated"
-// event.
-type WhiteboardShareLinkSetting struct {
+// WhiteboardSettingsUpdatedShareLinkSetting is the "share_link_setting" object
+// in the whiteboard.share_settings_updated payload (at
+// object.settings.share_link_setting).
+type WhiteboardSettingsUpdatedShareLinkSetting struct {
 	ShareScope int `json:"share_scope,omitempty"` // one of 0, 1, 2
 	ShareRole  int `json:"share_role,omitempty"`  // one of 1, 2, 3, 4
 }
 
-// WhiteboardShareSettingsUpdatedObject is the object at object in the
-// "whiteboard.share_settings_updated" event.
+// WhiteboardShareSettingsUpdatedObject is the "object" object in the
+// whiteboard.share_settings_updated payload (at object).
 type WhiteboardShareSettingsUpdatedObject struct {
-	WhiteboardID string             `json:"whiteboard_id"` // required
-	Settings     WhiteboardSettings `json:"settings"`      // required
+	WhiteboardID string                         `json:"whiteboard_id"` // required
+	Settings     WhiteboardShareUpdatedSettings `json:"settings"`      // required
 }
 
-// WhiteboardSharedObject is the object at object in the "whiteboard.shared"
-// event.
+// WhiteboardShareUpdatedSettings is the "settings" object in the
+// whiteboard.share_settings_updated payload (at object.settings).
+type WhiteboardShareUpdatedSettings struct {
+	ShareLinkSetting     WhiteboardSettingsUpdatedShareLinkSetting     `json:"share_link_setting"`
+	AdvancedShareSetting WhiteboardSettingsUpdatedAdvancedShareSetting `json:"advanced_share_setting"`
+}
+
+// WhiteboardSharedObject is the "object" object in the whiteboard.shared
+// payload (at object).
 type WhiteboardSharedObject struct {
 	WhiteboardID  string                   `json:"whiteboard_id"` // required
 	MeetingID     string                   `json:"meeting_id,omitempty"`
@@ -202,8 +218,8 @@ type WhiteboardSharedObject struct {
 	Collaborators []WhiteboardCollaborator `json:"collaborators"` // required
 }
 
-// WhiteboardSharingUpdatedObject is the object at object in the
-// "whiteboard.sharing_updated" event.
+// WhiteboardSharingUpdatedObject is the "object" object in the
+// whiteboard.sharing_updated payload (at object).
 type WhiteboardSharingUpdatedObject struct {
 	WhiteboardID  string                   `json:"whiteboard_id"` // required
 	Collaborators []WhiteboardCollaborator `json:"collaborators"` // required

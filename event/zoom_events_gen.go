@@ -2,20 +2,24 @@
 
 package event
 
-// Payloads of the "zoom-events" product's events.
+// Payloads of the events of Zoom's "zoom-events" product.
 
-// ZoomEventsEventCancelled is the payload of the "zoom_events.event_cancelled"
-// event (product "zoom-events").
+// ZoomEventsEventCancelled is the payload of the zoom_events.event_cancelled
+// event of Zoom's "zoom-events" product.
+//
+// Zoom's reference: https://developers.zoom.us/docs/api/zoom-events/events/#tag/zoom_events/POSTzoom_events.event_cancelled
 type ZoomEventsEventCancelled struct {
 	Common
-	Object ZoomEventsObject `json:"object"` // required
+	Object ZoomEventsEventObject `json:"object"` // required
 }
 
 // EventName returns "zoom_events.event_cancelled".
 func (*ZoomEventsEventCancelled) EventName() string { return "zoom_events.event_cancelled" }
 
-// ZoomEventsEventDuplicated is the payload of the
-// "zoom_events.event_duplicated" event (product "zoom-events").
+// ZoomEventsEventDuplicated is the payload of the zoom_events.event_duplicated
+// event of Zoom's "zoom-events" product.
+//
+// Zoom's reference: https://developers.zoom.us/docs/api/zoom-events/events/#tag/zoom_events/POSTzoom_events.event_duplicated
 type ZoomEventsEventDuplicated struct {
 	Common
 	Object ZoomEventsEventDuplicatedObject `json:"object"` // required
@@ -24,28 +28,34 @@ type ZoomEventsEventDuplicated struct {
 // EventName returns "zoom_events.event_duplicated".
 func (*ZoomEventsEventDuplicated) EventName() string { return "zoom_events.event_duplicated" }
 
-// ZoomEventsEventPublished is the payload of the "zoom_events.event_published"
-// event (product "zoom-events").
+// ZoomEventsEventPublished is the payload of the zoom_events.event_published
+// event of Zoom's "zoom-events" product.
+//
+// Zoom's reference: https://developers.zoom.us/docs/api/zoom-events/events/#tag/zoom_events/POSTzoom_events.event_published
 type ZoomEventsEventPublished struct {
 	Common
-	Object ZoomEventsObject `json:"object"` // required
+	Object ZoomEventsEventObject `json:"object"` // required
 }
 
 // EventName returns "zoom_events.event_published".
 func (*ZoomEventsEventPublished) EventName() string { return "zoom_events.event_published" }
 
-// ZoomEventsEventUpdated is the payload of the "zoom_events.event_updated"
-// event (product "zoom-events").
+// ZoomEventsEventUpdated is the payload of the zoom_events.event_updated event
+// of Zoom's "zoom-events" product.
+//
+// Zoom's reference: https://developers.zoom.us/docs/api/zoom-events/events/#tag/zoom_events/POSTzoom_events.event_updated
 type ZoomEventsEventUpdated struct {
 	Common
-	Object ZoomEventsObject `json:"object"` // required
+	Object ZoomEventsEventObject `json:"object"` // required
 }
 
 // EventName returns "zoom_events.event_updated".
 func (*ZoomEventsEventUpdated) EventName() string { return "zoom_events.event_updated" }
 
 // ZoomEventsExhibitorCreated is the payload of the
-// "zoom_events.exhibitor_created" event (product "zoom-events").
+// zoom_events.exhibitor_created event of Zoom's "zoom-events" product.
+//
+// Zoom's reference: https://developers.zoom.us/docs/api/zoom-events/events/#tag/zoom_events/POSTzoom_events.exhibitor_created
 type ZoomEventsExhibitorCreated struct {
 	Common
 	Object ZoomEventsExhibitorObject `json:"object"` // required
@@ -55,7 +65,9 @@ type ZoomEventsExhibitorCreated struct {
 func (*ZoomEventsExhibitorCreated) EventName() string { return "zoom_events.exhibitor_created" }
 
 // ZoomEventsExhibitorDeleted is the payload of the
-// "zoom_events.exhibitor_deleted" event (product "zoom-events").
+// zoom_events.exhibitor_deleted event of Zoom's "zoom-events" product.
+//
+// Zoom's reference: https://developers.zoom.us/docs/api/zoom-events/events/#tag/zoom_events/POSTzoom_events.exhibitor_deleted
 type ZoomEventsExhibitorDeleted struct {
 	Common
 	Object ZoomEventsExhibitorObject `json:"object"` // required
@@ -65,7 +77,9 @@ type ZoomEventsExhibitorDeleted struct {
 func (*ZoomEventsExhibitorDeleted) EventName() string { return "zoom_events.exhibitor_deleted" }
 
 // ZoomEventsExhibitorUpdated is the payload of the
-// "zoom_events.exhibitor_updated" event (product "zoom-events").
+// zoom_events.exhibitor_updated event of Zoom's "zoom-events" product.
+//
+// Zoom's reference: https://developers.zoom.us/docs/api/zoom-events/events/#tag/zoom_events/POSTzoom_events.exhibitor_updated
 type ZoomEventsExhibitorUpdated struct {
 	Common
 	Object ZoomEventsExhibitorObject `json:"object"` // required
@@ -74,8 +88,10 @@ type ZoomEventsExhibitorUpdated struct {
 // EventName returns "zoom_events.exhibitor_updated".
 func (*ZoomEventsExhibitorUpdated) EventName() string { return "zoom_events.exhibitor_updated" }
 
-// ZoomEventsSessionCreated is the payload of the "zoom_events.session_created"
-// event (product "zoom-events").
+// ZoomEventsSessionCreated is the payload of the zoom_events.session_created
+// event of Zoom's "zoom-events" product.
+//
+// Zoom's reference: https://developers.zoom.us/docs/api/zoom-events/events/#tag/zoom_events/POSTzoom_events.session_created
 type ZoomEventsSessionCreated struct {
 	Common
 	Object ZoomEventsSessionObject `json:"object"` // required
@@ -84,8 +100,10 @@ type ZoomEventsSessionCreated struct {
 // EventName returns "zoom_events.session_created".
 func (*ZoomEventsSessionCreated) EventName() string { return "zoom_events.session_created" }
 
-// ZoomEventsSessionDeleted is the payload of the "zoom_events.session_deleted"
-// event (product "zoom-events").
+// ZoomEventsSessionDeleted is the payload of the zoom_events.session_deleted
+// event of Zoom's "zoom-events" product.
+//
+// Zoom's reference: https://developers.zoom.us/docs/api/zoom-events/events/#tag/zoom_events/POSTzoom_events.session_deleted
 type ZoomEventsSessionDeleted struct {
 	Common
 	Object ZoomEventsSessionObject `json:"object"` // required
@@ -94,8 +112,10 @@ type ZoomEventsSessionDeleted struct {
 // EventName returns "zoom_events.session_deleted".
 func (*ZoomEventsSessionDeleted) EventName() string { return "zoom_events.session_deleted" }
 
-// ZoomEventsSessionEnded is the payload of the "zoom_events.session_ended"
-// event (product "zoom-events").
+// ZoomEventsSessionEnded is the payload of the zoom_events.session_ended event
+// of Zoom's "zoom-events" product.
+//
+// Zoom's reference: https://developers.zoom.us/docs/api/zoom-events/events/#tag/zoom_events/POSTzoom_events.session_ended
 type ZoomEventsSessionEnded struct {
 	Common
 	Object ZoomEventsSessionEndedObject `json:"object"` // required
@@ -104,8 +124,10 @@ type ZoomEventsSessionEnded struct {
 // EventName returns "zoom_events.session_ended".
 func (*ZoomEventsSessionEnded) EventName() string { return "zoom_events.session_ended" }
 
-// ZoomEventsSessionUpdated is the payload of the "zoom_events.session_updated"
-// event (product "zoom-events").
+// ZoomEventsSessionUpdated is the payload of the zoom_events.session_updated
+// event of Zoom's "zoom-events" product.
+//
+// Zoom's reference: https://developers.zoom.us/docs/api/zoom-events/events/#tag/zoom_events/POSTzoom_events.session_updated
 type ZoomEventsSessionUpdated struct {
 	Common
 	Object ZoomEventsSessionObject `json:"object"` // required
@@ -114,8 +136,10 @@ type ZoomEventsSessionUpdated struct {
 // EventName returns "zoom_events.session_updated".
 func (*ZoomEventsSessionUpdated) EventName() string { return "zoom_events.session_updated" }
 
-// ZoomEventsSpeakerCreated is the payload of the "zoom_events.speaker_created"
-// event (product "zoom-events").
+// ZoomEventsSpeakerCreated is the payload of the zoom_events.speaker_created
+// event of Zoom's "zoom-events" product.
+//
+// Zoom's reference: https://developers.zoom.us/docs/api/zoom-events/events/#tag/zoom_events/POSTzoom_events.speaker_created
 type ZoomEventsSpeakerCreated struct {
 	Common
 	Object ZoomEventsSpeakerObject `json:"object"` // required
@@ -124,8 +148,10 @@ type ZoomEventsSpeakerCreated struct {
 // EventName returns "zoom_events.speaker_created".
 func (*ZoomEventsSpeakerCreated) EventName() string { return "zoom_events.speaker_created" }
 
-// ZoomEventsSpeakerDeleted is the payload of the "zoom_events.speaker_deleted"
-// event (product "zoom-events").
+// ZoomEventsSpeakerDeleted is the payload of the zoom_events.speaker_deleted
+// event of Zoom's "zoom-events" product.
+//
+// Zoom's reference: https://developers.zoom.us/docs/api/zoom-events/events/#tag/zoom_events/POSTzoom_events.speaker_deleted
 type ZoomEventsSpeakerDeleted struct {
 	Common
 	Object ZoomEventsSpeakerObject `json:"object"` // required
@@ -134,8 +160,10 @@ type ZoomEventsSpeakerDeleted struct {
 // EventName returns "zoom_events.speaker_deleted".
 func (*ZoomEventsSpeakerDeleted) EventName() string { return "zoom_events.speaker_deleted" }
 
-// ZoomEventsSpeakerUpdated is the payload of the "zoom_events.speaker_updated"
-// event (product "zoom-events").
+// ZoomEventsSpeakerUpdated is the payload of the zoom_events.speaker_updated
+// event of Zoom's "zoom-events" product.
+//
+// Zoom's reference: https://developers.zoom.us/docs/api/zoom-events/events/#tag/zoom_events/POSTzoom_events.speaker_updated
 type ZoomEventsSpeakerUpdated struct {
 	Common
 	Object ZoomEventsSpeakerObject `json:"object"` // required
@@ -144,8 +172,10 @@ type ZoomEventsSpeakerUpdated struct {
 // EventName returns "zoom_events.speaker_updated".
 func (*ZoomEventsSpeakerUpdated) EventName() string { return "zoom_events.speaker_updated" }
 
-// ZoomEventsTicketCreated is the payload of the "zoom_events.ticket_created"
-// event (product "zoom-events").
+// ZoomEventsTicketCreated is the payload of the zoom_events.ticket_created
+// event of Zoom's "zoom-events" product.
+//
+// Zoom's reference: https://developers.zoom.us/docs/api/zoom-events/events/#tag/zoom_events/POSTzoom_events.ticket_created
 type ZoomEventsTicketCreated struct {
 	Common
 	Object ZoomEventsTicketCreatedObject `json:"object"` // required
@@ -154,8 +184,10 @@ type ZoomEventsTicketCreated struct {
 // EventName returns "zoom_events.ticket_created".
 func (*ZoomEventsTicketCreated) EventName() string { return "zoom_events.ticket_created" }
 
-// ZoomEventsTicketDeleted is the payload of the "zoom_events.ticket_deleted"
-// event (product "zoom-events").
+// ZoomEventsTicketDeleted is the payload of the zoom_events.ticket_deleted
+// event of Zoom's "zoom-events" product.
+//
+// Zoom's reference: https://developers.zoom.us/docs/api/zoom-events/events/#tag/zoom_events/POSTzoom_events.ticket_deleted
 type ZoomEventsTicketDeleted struct {
 	Common
 	Object ZoomEventsTicketDeletedObject `json:"object"` // required
@@ -165,7 +197,9 @@ type ZoomEventsTicketDeleted struct {
 func (*ZoomEventsTicketDeleted) EventName() string { return "zoom_events.ticket_deleted" }
 
 // ZoomEventsTicketTypeCreated is the payload of the
-// "zoom_events.ticket_type_created" event (product "zoom-events").
+// zoom_events.ticket_type_created event of Zoom's "zoom-events" product.
+//
+// Zoom's reference: https://developers.zoom.us/docs/api/zoom-events/events/#tag/zoom_events/POSTzoom_events.ticket_type_created
 type ZoomEventsTicketTypeCreated struct {
 	Common
 	Object ZoomEventsTicketTypeObject `json:"object"` // required
@@ -175,7 +209,9 @@ type ZoomEventsTicketTypeCreated struct {
 func (*ZoomEventsTicketTypeCreated) EventName() string { return "zoom_events.ticket_type_created" }
 
 // ZoomEventsTicketTypeDeleted is the payload of the
-// "zoom_events.ticket_type_deleted" event (product "zoom-events").
+// zoom_events.ticket_type_deleted event of Zoom's "zoom-events" product.
+//
+// Zoom's reference: https://developers.zoom.us/docs/api/zoom-events/events/#tag/zoom_events/POSTzoom_events.ticket_type_deleted
 type ZoomEventsTicketTypeDeleted struct {
 	Common
 	Object ZoomEventsTicketTypeObject `json:"object"` // required
@@ -185,7 +221,9 @@ type ZoomEventsTicketTypeDeleted struct {
 func (*ZoomEventsTicketTypeDeleted) EventName() string { return "zoom_events.ticket_type_deleted" }
 
 // ZoomEventsTicketTypeUpdated is the payload of the
-// "zoom_events.ticket_type_updated" event (product "zoom-events").
+// zoom_events.ticket_type_updated event of Zoom's "zoom-events" product.
+//
+// Zoom's reference: https://developers.zoom.us/docs/api/zoom-events/events/#tag/zoom_events/POSTzoom_events.ticket_type_updated
 type ZoomEventsTicketTypeUpdated struct {
 	Common
 	Object ZoomEventsTicketTypeObject `json:"object"` // required
@@ -194,8 +232,10 @@ type ZoomEventsTicketTypeUpdated struct {
 // EventName returns "zoom_events.ticket_type_updated".
 func (*ZoomEventsTicketTypeUpdated) EventName() string { return "zoom_events.ticket_type_updated" }
 
-// ZoomEventsTicketUpdated is the payload of the "zoom_events.ticket_updated"
-// event (product "zoom-events").
+// ZoomEventsTicketUpdated is the payload of the zoom_events.ticket_updated
+// event of Zoom's "zoom-events" product.
+//
+// Zoom's reference: https://developers.zoom.us/docs/api/zoom-events/events/#tag/zoom_events/POSTzoom_events.ticket_updated
 type ZoomEventsTicketUpdated struct {
 	Common
 	Object ZoomEventsTicketUpdatedObject `json:"object"` // required
@@ -205,7 +245,9 @@ type ZoomEventsTicketUpdated struct {
 func (*ZoomEventsTicketUpdated) EventName() string { return "zoom_events.ticket_updated" }
 
 // ZoomEventsVODRegistrationCreated is the payload of the
-// "zoom_events.vod_registration_created" event (product "zoom-events").
+// zoom_events.vod_registration_created event of Zoom's "zoom-events" product.
+//
+// Zoom's reference: https://developers.zoom.us/docs/api/zoom-events/events/#tag/zoom_events/POSTzoom_events.vod_registration_created
 type ZoomEventsVODRegistrationCreated struct {
 	Common
 	Object ZoomEventsVODRegistrationCreatedObject `json:"object"` // required
@@ -216,34 +258,91 @@ func (*ZoomEventsVODRegistrationCreated) EventName() string {
 	return "zoom_events.vod_registration_created"
 }
 
-// ZoomEventsCustomQuestion is the object at object.custom_questions[] in the
-// "zoom_events.vod_registration_created" event.
-type ZoomEventsCustomQuestion struct {
-	Title  string `json:"title,omitempty"`
-	Answer string `json:"answer,omitempty"`
-}
+// ZoomEventsAttendanceType is the value of the "attendance_type" member in the
+// payloads of zoom_events.event_cancelled, zoom_events.event_duplicated,
+// zoom_events.event_published and 7 more events (at object). Zoom's schema
+// lists the values below; a value it does not list still decodes, as it is.
+type ZoomEventsAttendanceType string
 
-// ZoomEventsEventDuplicatedObject is the object at object in the
-// "zoom_events.event_duplicated" event.
+// The values of ZoomEventsAttendanceType that Zoom's schema lists.
+const (
+	ZoomEventsAttendanceTypeVirtual  ZoomEventsAttendanceType = "virtual"
+	ZoomEventsAttendanceTypeInPerson ZoomEventsAttendanceType = "in-person"
+	ZoomEventsAttendanceTypeHybrid   ZoomEventsAttendanceType = "hybrid"
+)
+
+// String returns the value as Zoom sent it.
+func (v ZoomEventsAttendanceType) String() string { return string(v) }
+
+// ZoomEventsEventDuplicatedObject is the "object" object in the
+// zoom_events.event_duplicated payload (at object).
 type ZoomEventsEventDuplicatedObject struct {
-	HubID          string   `json:"hub_id,omitempty"`
-	EventID        string   `json:"event_id"` // required
-	SourceEventID  string   `json:"source_event_id,omitempty"`
-	HostID         string   `json:"host_id"` // required
-	Name           string   `json:"name"`    // required
-	Description    string   `json:"description,omitempty"`
-	EventType      string   `json:"event_type"`                // required; one of "CONFERENCE", "SIMPLE_EVENT", "RECURRING"
-	Status         string   `json:"status,omitempty"`          // one of "PUBLISHED", "DRAFT", "CANCELLED"
-	AttendanceType string   `json:"attendance_type,omitempty"` // one of "virtual", "in-person", "hybrid"
-	StartTime      DateTime `json:"start_time"`                // required
-	EndTime        DateTime `json:"end_time"`                  // required
-	Timezone       string   `json:"timezone"`                  // required
+	HubID          string                   `json:"hub_id,omitempty"`
+	EventID        string                   `json:"event_id"` // required
+	SourceEventID  string                   `json:"source_event_id,omitempty"`
+	HostID         string                   `json:"host_id"` // required
+	Name           string                   `json:"name"`    // required
+	Description    string                   `json:"description,omitempty"`
+	EventType      ZoomEventsEventType      `json:"event_type"` // required
+	Status         ZoomEventsEventStatus    `json:"status,omitempty"`
+	AttendanceType ZoomEventsAttendanceType `json:"attendance_type,omitempty"`
+	StartTime      DateTime                 `json:"start_time"` // required
+	EndTime        DateTime                 `json:"end_time"`   // required
+	Timezone       string                   `json:"timezone"`   // required
 }
 
-// ZoomEventsExhibitorObject is an object shared by 3 events:
-// "zoom_events.exhibitor_created", "zoom_events.exhibitor_deleted" and
-// "zoom_events.exhibitor_updated" (at object in
-// "zoom_events.exhibitor_created").
+// ZoomEventsEventObject is the "object" object in the payloads of
+// zoom_events.event_cancelled, zoom_events.event_published and
+// zoom_events.event_updated (at object).
+type ZoomEventsEventObject struct {
+	HubID          string                   `json:"hub_id,omitempty"`
+	EventID        string                   `json:"event_id"` // required
+	HostID         string                   `json:"host_id"`  // required
+	Name           string                   `json:"name"`     // required
+	Description    string                   `json:"description,omitempty"`
+	EventType      ZoomEventsEventType      `json:"event_type"` // required
+	Status         ZoomEventsEventStatus    `json:"status,omitempty"`
+	AttendanceType ZoomEventsAttendanceType `json:"attendance_type,omitempty"`
+	StartTime      DateTime                 `json:"start_time"` // required
+	EndTime        DateTime                 `json:"end_time"`   // required
+	Timezone       string                   `json:"timezone"`   // required
+}
+
+// ZoomEventsEventStatus is the value of the "status" member in the payloads of
+// zoom_events.event_cancelled, zoom_events.event_duplicated,
+// zoom_events.event_published and 1 more events (at object). Zoom's schema
+// lists the values below; a value it does not list still decodes, as it is.
+type ZoomEventsEventStatus string
+
+// The values of ZoomEventsEventStatus that Zoom's schema lists.
+const (
+	ZoomEventsEventStatusPublished ZoomEventsEventStatus = "PUBLISHED"
+	ZoomEventsEventStatusDraft     ZoomEventsEventStatus = "DRAFT"
+	ZoomEventsEventStatusCancelled ZoomEventsEventStatus = "CANCELLED"
+)
+
+// String returns the value as Zoom sent it.
+func (v ZoomEventsEventStatus) String() string { return string(v) }
+
+// ZoomEventsEventType is the value of the "event_type" member in the payloads
+// of zoom_events.event_cancelled, zoom_events.event_duplicated,
+// zoom_events.event_published and 1 more events (at object). Zoom's schema
+// lists the values below; a value it does not list still decodes, as it is.
+type ZoomEventsEventType string
+
+// The values of ZoomEventsEventType that Zoom's schema lists.
+const (
+	ZoomEventsEventTypeConference  ZoomEventsEventType = "CONFERENCE"
+	ZoomEventsEventTypeSimpleEvent ZoomEventsEventType = "SIMPLE_EVENT"
+	ZoomEventsEventTypeRecurring   ZoomEventsEventType = "RECURRING"
+)
+
+// String returns the value as Zoom sent it.
+func (v ZoomEventsEventType) String() string { return string(v) }
+
+// ZoomEventsExhibitorObject is the "object" object in the payloads of
+// zoom_events.exhibitor_created, zoom_events.exhibitor_deleted and
+// zoom_events.exhibitor_updated (at object).
 type ZoomEventsExhibitorObject struct {
 	EventID      string `json:"event_id"`     // required
 	HostID       string `json:"host_id"`      // required
@@ -256,25 +355,8 @@ type ZoomEventsExhibitorObject struct {
 	ContactEmail string `json:"contact_email"` // required
 }
 
-// ZoomEventsObject is an object shared by 3 events:
-// "zoom_events.event_cancelled", "zoom_events.event_published" and
-// "zoom_events.event_updated" (at object in "zoom_events.event_cancelled").
-type ZoomEventsObject struct {
-	HubID          string   `json:"hub_id,omitempty"`
-	EventID        string   `json:"event_id"` // required
-	HostID         string   `json:"host_id"`  // required
-	Name           string   `json:"name"`     // required
-	Description    string   `json:"description,omitempty"`
-	EventType      string   `json:"event_type"`                // required; one of "CONFERENCE", "SIMPLE_EVENT", "RECURRING"
-	Status         string   `json:"status,omitempty"`          // one of "PUBLISHED", "DRAFT", "CANCELLED"
-	AttendanceType string   `json:"attendance_type,omitempty"` // one of "virtual", "in-person", "hybrid"
-	StartTime      DateTime `json:"start_time"`                // required
-	EndTime        DateTime `json:"end_time"`                  // required
-	Timezone       string   `json:"timezone"`                  // required
-}
-
-// ZoomEventsSessionEndedObject is the object at object in the
-// "zoom_events.session_ended" event.
+// ZoomEventsSessionEndedObject is the "object" object in the
+// zoom_events.session_ended payload (at object).
 type ZoomEventsSessionEndedObject struct {
 	EventID   string   `json:"event_id"`   // required
 	HostID    string   `json:"host_id"`    // required
@@ -286,24 +368,24 @@ type ZoomEventsSessionEndedObject struct {
 	Timezone  string   `json:"timezone"`   // required
 }
 
-// ZoomEventsSessionObject is an object shared by 3 events:
-// "zoom_events.session_created", "zoom_events.session_deleted" and
-// "zoom_events.session_updated" (at object in "zoom_events.session_created").
+// ZoomEventsSessionObject is the "object" object in the payloads of
+// zoom_events.session_created, zoom_events.session_deleted and
+// zoom_events.session_updated (at object).
 type ZoomEventsSessionObject struct {
-	EventID        string   `json:"event_id"`                  // required
-	HostID         string   `json:"host_id"`                   // required
-	SessionID      ID       `json:"session_id"`                // required
-	Name           string   `json:"name"`                      // required
-	Type           int      `json:"type"`                      // required; one of 0, 2
-	AttendanceType string   `json:"attendance_type,omitempty"` // one of "virtual", "in-person", "hybrid"
-	StartTime      DateTime `json:"start_time"`                // required
-	EndTime        DateTime `json:"end_time"`                  // required
-	Timezone       string   `json:"timezone"`                  // required
+	EventID        string                   `json:"event_id"`   // required
+	HostID         string                   `json:"host_id"`    // required
+	SessionID      ID                       `json:"session_id"` // required
+	Name           string                   `json:"name"`       // required
+	Type           int                      `json:"type"`       // required; one of 0, 2
+	AttendanceType ZoomEventsAttendanceType `json:"attendance_type,omitempty"`
+	StartTime      DateTime                 `json:"start_time"` // required
+	EndTime        DateTime                 `json:"end_time"`   // required
+	Timezone       string                   `json:"timezone"`   // required
 }
 
-// ZoomEventsSpeakerObject is an object shared by 3 events:
-// "zoom_events.speaker_created", "zoom_events.speaker_deleted" and
-// "zoom_events.speaker_updated" (at object in "zoom_events.speaker_created").
+// ZoomEventsSpeakerObject is the "object" object in the payloads of
+// zoom_events.speaker_created, zoom_events.speaker_deleted and
+// zoom_events.speaker_updated (at object).
 type ZoomEventsSpeakerObject struct {
 	EventID   string `json:"event_id"`   // required
 	HostID    string `json:"host_id"`    // required
@@ -312,83 +394,182 @@ type ZoomEventsSpeakerObject struct {
 	Email     string `json:"email,omitempty"`
 }
 
-// ZoomEventsTicketCreatedObject is the object at object in the
-// "zoom_events.ticket_created" event.
+// ZoomEventsTicketAuthenticationMethod is the value of the
+// "authentication_method" member in the payloads of zoom_events.ticket_created,
+// zoom_events.ticket_deleted and zoom_events.ticket_updated (at object). Zoom's
+// schema lists the values below; a value it does not list still decodes, as it
+// is.
+type ZoomEventsTicketAuthenticationMethod string
+
+// The values of ZoomEventsTicketAuthenticationMethod that Zoom's schema lists.
+const (
+	ZoomEventsTicketAuthenticationMethodZoomAccount    ZoomEventsTicketAuthenticationMethod = "zoom_account"
+	ZoomEventsTicketAuthenticationMethodZoomAccountOtp ZoomEventsTicketAuthenticationMethod = "zoom_account_otp"
+	ZoomEventsTicketAuthenticationMethodCorporateIdp   ZoomEventsTicketAuthenticationMethod = "corporate_idp"
+	ZoomEventsTicketAuthenticationMethodNoAuth         ZoomEventsTicketAuthenticationMethod = "no_auth"
+)
+
+// String returns the value as Zoom sent it.
+func (v ZoomEventsTicketAuthenticationMethod) String() string { return string(v) }
+
+// ZoomEventsTicketCreatedObject is the "object" object in the
+// zoom_events.ticket_created payload (at object).
 type ZoomEventsTicketCreatedObject struct {
-	EventID              string `json:"event_id"`  // required
-	TicketID             string `json:"ticket_id"` // required
-	HostID               string `json:"host_id"`   // required
-	TicketTypeID         string `json:"ticket_type_id,omitempty"`
-	ExternalTicketID     string `json:"external_ticket_id,omitempty"`
-	Email                string `json:"email"`                           // required
-	TicketRoleType       string `json:"ticket_role_type,omitempty"`      // one of "normal", "alternative_host", "panelist", "bind_meeting", "speaker", "subscription", "sponsor", "interpreter", ... (17 values)
-	AuthenticationMethod string `json:"authentication_method,omitempty"` // one of "zoom_account", "zoom_account_otp", "corporate_idp", "no_auth"
+	EventID              string                               `json:"event_id"`  // required
+	TicketID             string                               `json:"ticket_id"` // required
+	HostID               string                               `json:"host_id"`   // required
+	TicketTypeID         string                               `json:"ticket_type_id,omitempty"`
+	ExternalTicketID     string                               `json:"external_ticket_id,omitempty"`
+	Email                string                               `json:"email"` // required
+	TicketRoleType       ZoomEventsTicketRoleType             `json:"ticket_role_type,omitempty"`
+	AuthenticationMethod ZoomEventsTicketAuthenticationMethod `json:"authentication_method,omitempty"`
 }
 
-// ZoomEventsTicketDeletedObject is the object at object in the
-// "zoom_events.ticket_deleted" event.
+// ZoomEventsTicketDeletedObject is the "object" object in the
+// zoom_events.ticket_deleted payload (at object).
 type ZoomEventsTicketDeletedObject struct {
-	EventID              string `json:"event_id"`  // required
-	HostID               string `json:"host_id"`   // required
-	TicketID             string `json:"ticket_id"` // required
-	TicketTypeID         string `json:"ticket_type_id,omitempty"`
-	ExternalTicketID     string `json:"external_ticket_id,omitempty"`
-	Email                string `json:"email"`                           // required
-	TicketRoleType       string `json:"ticket_role_type,omitempty"`      // one of "normal", "alternative_host", "panelist", "bind_meeting", "speaker", "subscription", "sponsor", "interpreter", ... (17 values)
-	AuthenticationMethod string `json:"authentication_method,omitempty"` // one of "zoom_account", "zoom_account_otp", "corporate_idp", "no_auth"
+	EventID              string                               `json:"event_id"`  // required
+	HostID               string                               `json:"host_id"`   // required
+	TicketID             string                               `json:"ticket_id"` // required
+	TicketTypeID         string                               `json:"ticket_type_id,omitempty"`
+	ExternalTicketID     string                               `json:"external_ticket_id,omitempty"`
+	Email                string                               `json:"email"` // required
+	TicketRoleType       ZoomEventsTicketRoleType             `json:"ticket_role_type,omitempty"`
+	AuthenticationMethod ZoomEventsTicketAuthenticationMethod `json:"authentication_method,omitempty"`
 }
 
-// ZoomEventsTicketTypeObject is an object shared by 3 events:
-// "zoom_events.ticket_type_created", "zoom_events.ticket_type_deleted" and
-// "zoom_events.ticket_type_updated" (at object in
-// "zoom_events.ticket_type_created").
+// ZoomEventsTicketRoleType is the value of the "ticket_role_type" member in the
+// payloads of zoom_events.ticket_created and zoom_events.ticket_deleted (at
+// object). Zoom's schema lists the values below; a value it does not list still
+// decodes, as it is.
+type ZoomEventsTicketRoleType string
+
+// The values of ZoomEventsTicketRoleType that Zoom's schema lists.
+const (
+	ZoomEventsTicketRoleTypeNormal               ZoomEventsTicketRoleType = "normal"
+	ZoomEventsTicketRoleTypeAlternativeHost      ZoomEventsTicketRoleType = "alternative_host"
+	ZoomEventsTicketRoleTypePanelist             ZoomEventsTicketRoleType = "panelist"
+	ZoomEventsTicketRoleTypeBindMeeting          ZoomEventsTicketRoleType = "bind_meeting"
+	ZoomEventsTicketRoleTypeSpeaker              ZoomEventsTicketRoleType = "speaker"
+	ZoomEventsTicketRoleTypeSubscription         ZoomEventsTicketRoleType = "subscription"
+	ZoomEventsTicketRoleTypeSponsor              ZoomEventsTicketRoleType = "sponsor"
+	ZoomEventsTicketRoleTypeInterpreter          ZoomEventsTicketRoleType = "interpreter"
+	ZoomEventsTicketRoleTypeHost                 ZoomEventsTicketRoleType = "host"
+	ZoomEventsTicketRoleTypeModerator            ZoomEventsTicketRoleType = "moderator"
+	ZoomEventsTicketRoleTypeExpoBoothOwner       ZoomEventsTicketRoleType = "expo_booth_owner"
+	ZoomEventsTicketRoleTypeAttendeeWithoutOrder ZoomEventsTicketRoleType = "attendee_without_order"
+	ZoomEventsTicketRoleTypePreRegistration      ZoomEventsTicketRoleType = "pre_registration"
+	ZoomEventsTicketRoleTypeCompanyZoomRoom      ZoomEventsTicketRoleType = "company_zoom_room"
+	ZoomEventsTicketRoleTypeModeratorAllhost     ZoomEventsTicketRoleType = "moderator_allhost"
+	ZoomEventsTicketRoleTypeHubHost              ZoomEventsTicketRoleType = "hub_host"
+	ZoomEventsTicketRoleTypeHubOwner             ZoomEventsTicketRoleType = "hub_owner"
+)
+
+// String returns the value as Zoom sent it.
+func (v ZoomEventsTicketRoleType) String() string { return string(v) }
+
+// ZoomEventsTicketTypeObject is the "object" object in the payloads of
+// zoom_events.ticket_type_created, zoom_events.ticket_type_deleted and
+// zoom_events.ticket_type_updated (at object).
 type ZoomEventsTicketTypeObject struct {
-	EventID        string   `json:"event_id"`       // required
-	HostID         string   `json:"host_id"`        // required
-	TicketTypeID   string   `json:"ticket_type_id"` // required
-	Name           string   `json:"name"`           // required
-	Description    string   `json:"description,omitempty"`
-	AttendanceType string   `json:"attendance_type,omitempty"` // one of "virtual", "in-person", "hybrid"
-	StartTime      DateTime `json:"start_time"`                // required
-	EndTime        DateTime `json:"end_time"`                  // required
+	EventID        string                   `json:"event_id"`       // required
+	HostID         string                   `json:"host_id"`        // required
+	TicketTypeID   string                   `json:"ticket_type_id"` // required
+	Name           string                   `json:"name"`           // required
+	Description    string                   `json:"description,omitempty"`
+	AttendanceType ZoomEventsAttendanceType `json:"attendance_type,omitempty"`
+	StartTime      DateTime                 `json:"start_time"` // required
+	EndTime        DateTime                 `json:"end_time"`   // required
 }
 
-// ZoomEventsTicketUpdatedObject is the object at object in the
-// "zoom_events.ticket_updated" event.
+// ZoomEventsTicketUpdatedObject is the "object" object in the
+// zoom_events.ticket_updated payload (at object).
 type ZoomEventsTicketUpdatedObject struct {
-	EventID              string `json:"event_id"`  // required
-	HostID               string `json:"host_id"`   // required
-	TicketID             string `json:"ticket_id"` // required
-	TicketTypeID         string `json:"ticket_type_id,omitempty"`
-	ExternalTicketID     string `json:"external_ticket_id,omitempty"`
-	Email                string `json:"email"`                           // required
-	TicketRoleType       string `json:"ticket_role_type,omitempty"`      // one of "normal", "alternative_host", "panelist", "bind_meeting", "speaker", "subscription", "sponsor", "interpreter", ... (16 values)
-	AuthenticationMethod string `json:"authentication_method,omitempty"` // one of "zoom_account", "zoom_account_otp", "corporate_idp", "no_auth"
+	EventID              string                               `json:"event_id"`  // required
+	HostID               string                               `json:"host_id"`   // required
+	TicketID             string                               `json:"ticket_id"` // required
+	TicketTypeID         string                               `json:"ticket_type_id,omitempty"`
+	ExternalTicketID     string                               `json:"external_ticket_id,omitempty"`
+	Email                string                               `json:"email"` // required
+	TicketRoleType       ZoomEventsUpdatedTicketRoleType      `json:"ticket_role_type,omitempty"`
+	AuthenticationMethod ZoomEventsTicketAuthenticationMethod `json:"authentication_method,omitempty"`
 }
 
-// ZoomEventsVODRegistrationCreatedObject is the object at object in the
-// "zoom_events.vod_registration_created" event.
+// ZoomEventsUpdatedTicketRoleType is the value of the "ticket_role_type" member
+// in the zoom_events.ticket_updated payload (at object). Zoom's schema lists
+// the values below; a value it does not list still decodes, as it is.
+type ZoomEventsUpdatedTicketRoleType string
+
+// The values of ZoomEventsUpdatedTicketRoleType that Zoom's schema lists.
+const (
+	ZoomEventsUpdatedTicketRoleTypeNormal               ZoomEventsUpdatedTicketRoleType = "normal"
+	ZoomEventsUpdatedTicketRoleTypeAlternativeHost      ZoomEventsUpdatedTicketRoleType = "alternative_host"
+	ZoomEventsUpdatedTicketRoleTypePanelist             ZoomEventsUpdatedTicketRoleType = "panelist"
+	ZoomEventsUpdatedTicketRoleTypeBindMeeting          ZoomEventsUpdatedTicketRoleType = "bind_meeting"
+	ZoomEventsUpdatedTicketRoleTypeSpeaker              ZoomEventsUpdatedTicketRoleType = "speaker"
+	ZoomEventsUpdatedTicketRoleTypeSubscription         ZoomEventsUpdatedTicketRoleType = "subscription"
+	ZoomEventsUpdatedTicketRoleTypeSponsor              ZoomEventsUpdatedTicketRoleType = "sponsor"
+	ZoomEventsUpdatedTicketRoleTypeInterpreter          ZoomEventsUpdatedTicketRoleType = "interpreter"
+	ZoomEventsUpdatedTicketRoleTypeHost                 ZoomEventsUpdatedTicketRoleType = "host"
+	ZoomEventsUpdatedTicketRoleTypeModerator            ZoomEventsUpdatedTicketRoleType = "moderator"
+	ZoomEventsUpdatedTicketRoleTypeExpoBoothOwner       ZoomEventsUpdatedTicketRoleType = "expo_booth_owner"
+	ZoomEventsUpdatedTicketRoleTypeAttendeeWithoutOrder ZoomEventsUpdatedTicketRoleType = "attendee_without_order"
+	ZoomEventsUpdatedTicketRoleTypeCompanyZoomRoom      ZoomEventsUpdatedTicketRoleType = "company_zoom_room"
+	ZoomEventsUpdatedTicketRoleTypeModeratorAllhost     ZoomEventsUpdatedTicketRoleType = "moderator_allhost"
+	ZoomEventsUpdatedTicketRoleTypeHubHost              ZoomEventsUpdatedTicketRoleType = "hub_host"
+	ZoomEventsUpdatedTicketRoleTypeHubOwner             ZoomEventsUpdatedTicketRoleType = "hub_owner"
+)
+
+// String returns the value as Zoom sent it.
+func (v ZoomEventsUpdatedTicketRoleType) String() string { return string(v) }
+
+// ZoomEventsVODRegistrationCreatedAuthenticationMethod is the value of the
+// "authentication_method" member in the zoom_events.vod_registration_created
+// payload (at object). Zoom's schema lists the values below; a value it does
+// not list still decodes, as it is.
+type ZoomEventsVODRegistrationCreatedAuthenticationMethod string
+
+// The values of ZoomEventsVODRegistrationCreatedAuthenticationMethod that Zoom's schema lists.
+const (
+	ZoomEventsVODRegistrationCreatedAuthenticationMethodZoomAccount ZoomEventsVODRegistrationCreatedAuthenticationMethod = "zoom_account"
+	ZoomEventsVODRegistrationCreatedAuthenticationMethodEmailOpt    ZoomEventsVODRegistrationCreatedAuthenticationMethod = "email_opt"
+	ZoomEventsVODRegistrationCreatedAuthenticationMethodNoAuth      ZoomEventsVODRegistrationCreatedAuthenticationMethod = "no_auth"
+)
+
+// String returns the value as Zoom sent it.
+func (v ZoomEventsVODRegistrationCreatedAuthenticationMethod) String() string { return string(v) }
+
+// ZoomEventsVODRegistrationCreatedCustomQuestion is an element of the
+// "custom_questions" array in the zoom_events.vod_registration_created payload
+// (at object.custom_questions[]).
+type ZoomEventsVODRegistrationCreatedCustomQuestion struct {
+	Title  string `json:"title,omitempty"`
+	Answer string `json:"answer,omitempty"`
+}
+
+// ZoomEventsVODRegistrationCreatedObject is the "object" object in the
+// zoom_events.vod_registration_created payload (at object).
 type ZoomEventsVODRegistrationCreatedObject struct {
-	ChannelID            string                     `json:"channel_id"`      // required
-	HubID                string                     `json:"hub_id"`          // required
-	HostID               string                     `json:"host_id"`         // required
-	RegistrationID       string                     `json:"registration_id"` // required
-	Email                string                     `json:"email"`           // required
-	RegistrationDate     DateTime                   `json:"registration_date,omitempty"`
-	AuthenticationMethod string                     `json:"authentication_method,omitempty"` // one of "zoom_account", "email_opt", "no_auth"
-	JoinLink             string                     `json:"join_link,omitempty"`
-	FirstName            string                     `json:"first_name,omitempty"`
-	LastName             string                     `json:"last_name,omitempty"`
-	Address              string                     `json:"address,omitempty"`
-	City                 string                     `json:"city,omitempty"`
-	State                string                     `json:"state,omitempty"`
-	Zip                  string                     `json:"zip,omitempty"`
-	Country              string                     `json:"country,omitempty"`
-	Phone                string                     `json:"phone,omitempty"`
-	Industry             string                     `json:"industry,omitempty"`
-	JobTitle             string                     `json:"job_title,omitempty"`
-	Organization         string                     `json:"organization,omitempty"`
-	OrganizationSize     string                     `json:"organization_size,omitempty"`
-	Comments             string                     `json:"comments,omitempty"`
-	CustomQuestions      []ZoomEventsCustomQuestion `json:"custom_questions,omitempty"`
+	ChannelID            string                                               `json:"channel_id"`      // required
+	HubID                string                                               `json:"hub_id"`          // required
+	HostID               string                                               `json:"host_id"`         // required
+	RegistrationID       string                                               `json:"registration_id"` // required
+	Email                string                                               `json:"email"`           // required
+	RegistrationDate     DateTime                                             `json:"registration_date,omitempty"`
+	AuthenticationMethod ZoomEventsVODRegistrationCreatedAuthenticationMethod `json:"authentication_method,omitempty"`
+	JoinLink             string                                               `json:"join_link,omitempty"`
+	FirstName            string                                               `json:"first_name,omitempty"`
+	LastName             string                                               `json:"last_name,omitempty"`
+	Address              string                                               `json:"address,omitempty"`
+	City                 string                                               `json:"city,omitempty"`
+	State                string                                               `json:"state,omitempty"`
+	Zip                  string                                               `json:"zip,omitempty"`
+	Country              string                                               `json:"country,omitempty"`
+	Phone                string                                               `json:"phone,omitempty"`
+	Industry             string                                               `json:"industry,omitempty"`
+	JobTitle             string                                               `json:"job_title,omitempty"`
+	Organization         string                                               `json:"organization,omitempty"`
+	OrganizationSize     string                                               `json:"organization_size,omitempty"`
+	Comments             string                                               `json:"comments,omitempty"`
+	CustomQuestions      []ZoomEventsVODRegistrationCreatedCustomQuestion     `json:"custom_questions,omitempty"`
 }

@@ -96,7 +96,16 @@ type field struct {
 	json     string
 	t        *gtype
 	required bool
-	enum     []string
+	enum     []string // JSON literals, as enumLiteral renders them
+	enumType *enumDef // the named type of an enum field, once named
+}
+
+// goType is the field's type as Go source, once types are named.
+func (f *field) goType() string {
+	if f.enumType != nil {
+		return f.enumType.name
+	}
+	return f.t.goString()
 }
 
 // shape is a nested object type, shared by every place with the same
@@ -129,6 +138,10 @@ type envField struct {
 }
 
 type gen struct {
+	listed   map[use]string // the names file as read
+	names    map[use]string // the names file to write: listed plus new entries
+	enums    map[string]*enumDef
+	enumList []*enumDef
 	shapes   map[string]*shape
 	order    []*shape
 	events   []*eventDef
@@ -145,8 +158,9 @@ type ctx struct {
 
 func (c ctx) child(name string) ctx { return ctx{c.ev, c.path + "." + name} }
 
-func load(snap *snapshot.Snapshot, outDir string) (*gen, error) {
-	g := &gen{shapes: map[string]*shape{}, envelope: map[string]*envField{}, reserved: map[string]bool{}}
+// load reads the snapshot; listed is the names file (nil for none).
+func load(snap *snapshot.Snapshot, outDir string, listed map[use]string) (*gen, error) {
+	g := &gen{shapes: map[string]*shape{}, envelope: map[string]*envField{}, reserved: map[string]bool{}, listed: listed}
 	if err := g.reserveExisting(outDir); err != nil {
 		return nil, err
 	}
@@ -171,22 +185,37 @@ func load(snap *snapshot.Snapshot, outDir string) (*gen, error) {
 			g.envelope[x.name] = &envField{json: x.name, t: &gtype{k: kString}, events: []string{x.event}}
 		}
 	}
-	g.nameEvents()
+	if err := g.nameEvents(); err != nil {
+		return nil, err
+	}
 	return g, nil
 }
 
-// nameEvents sorts the events by name and makes their type names unique:
-// two event names that camel-case alike, or one that a hand-written
-// declaration already uses, get "Event" appended, in name order.
-func (g *gen) nameEvents() {
+// nameEvents sorts the events by name and gives each its type name: the
+// one the names file lists at (event, "payload"), else the camel-cased
+// event name, made unique: two event names that camel-case alike, or one
+// that a hand-written declaration or a listed name already uses, get
+// "Event" appended, in name order.
+func (g *gen) nameEvents() error {
 	sort.Slice(g.events, func(i, j int) bool { return g.events[i].name < g.events[j].name })
 	seen := map[string]bool{}
+	for _, n := range g.listed {
+		seen[n] = true
+	}
 	for _, e := range g.events {
+		if n, ok := g.listed[use{e.name, "payload"}]; ok {
+			if g.reserved[n] {
+				return fmt.Errorf("%w: %s payload %s: the name is declared by hand-written code", ErrNames, e.name, n)
+			}
+			e.typeName = n
+			continue
+		}
 		for seen[e.typeName] || g.reserved[e.typeName] {
 			e.typeName += "Event"
 		}
 		seen[e.typeName] = true
 	}
+	return nil
 }
 
 // reserveExisting records the top-level names declared by the hand-written
@@ -287,6 +316,22 @@ func (g *gen) addEvent(e *snapshot.Event) {
 // payloads and strings in others (zoom-events.md §4).
 var idNames = map[string]bool{"id": true, "session_id": true, "extension_number": true}
 
+// quantityNumbers are members named *_number that hold a quantity, not an
+// identifier.
+var quantityNumbers = map[string]bool{"concurrency_number": true}
+
+// isIDNumber reports whether a member holds an identifier that happens to
+// be made of digits: "number" and every "*_number" (phone_number,
+// meeting_number, extension_number, caller_did_number, ...) except the
+// quantities listed in quantityNumbers. They decode as ID, whatever the
+// schema says (Zoom sends phone and meeting numbers both as strings and as
+// numbers, and an int64 would drop a leading zero or a "+"). Names that
+// start with "number" (number_of_messages, number_type) are not
+// identifiers.
+func isIDNumber(name string) bool {
+	return (name == "number" || strings.HasSuffix(name, "_number")) && !quantityNumbers[name]
+}
+
 // intNames decode as Int where the schema says integer or number: counts
 // and times Zoom sends as numbers in some payloads and strings of digits in
 // others (zoom-events.md §4). Where the schema says string but Zoom's
@@ -337,7 +382,7 @@ func (g *gen) fieldType(name string, s *snapshot.Node, c ctx) *gtype {
 	switch {
 	case t == "string" || strings.HasPrefix(t, "enum"):
 		switch {
-		case idNames[name]:
+		case idNames[name] || isIDNumber(name):
 			gt = &gtype{k: kID}
 		case isDateFormat(format) || name == "date_time" || strings.HasSuffix(name, "_time"):
 			gt = &gtype{k: kDateTime}
@@ -346,7 +391,7 @@ func (g *gen) fieldType(name string, s *snapshot.Node, c ctx) *gtype {
 		}
 	case t == "integer":
 		switch {
-		case idNames[name] || strings.HasSuffix(name, "_id"):
+		case idNames[name] || isIDNumber(name) || strings.HasSuffix(name, "_id"):
 			gt = &gtype{k: kID}
 		case intNames[name]:
 			gt = &gtype{k: kInt}
@@ -358,7 +403,9 @@ func (g *gen) fieldType(name string, s *snapshot.Node, c ctx) *gtype {
 	case t == "long":
 		gt = &gtype{k: kInt64}
 	case t == "number":
-		if intNames[name] {
+		if isIDNumber(name) {
+			gt = &gtype{k: kID}
+		} else if intNames[name] {
 			gt = &gtype{k: kInt}
 		} else {
 			gt = &gtype{k: kFloat}

@@ -26,6 +26,12 @@
 // values in Zoom's examples. Zoom's descriptions, summaries and example
 // values are never copied (see snapshot/README.md).
 //
+// Generation reads and extends the names file (-names, by default
+// names.txt beside the snapshot), which fixes the Go name of every
+// generated type: see names.go. With -check-names OLD it compares the
+// names file with an older one instead, and exits with status 1 if it
+// changes or drops any entry (CI passes the previous commit's file).
+//
 // With -check either mode writes nothing and exits with status 1, naming
 // the files, if the files it would write differ from those on disk.
 //
@@ -53,6 +59,8 @@ func main() {
 	snap := flag.String("snapshot", "internal/eventgen/snapshot/zoom-webhooks.json", "the snapshot file: read to generate, written by -import")
 	out := flag.String("out", "event", "directory of package event")
 	check := flag.Bool("check", false, "write nothing; exit 1 if the files that would be written are not up to date")
+	names := flag.String("names", "", "the names file: read, and extended, by generation (default: names.txt beside -snapshot)")
+	checkOld := flag.String("check-names", "", "write nothing; exit 1 if the names file changes or drops an entry of this older names file")
 	verbose := flag.Bool("v", false, "print statistics to standard error")
 	flag.Parse()
 	if flag.NArg() > 0 {
@@ -65,6 +73,17 @@ func main() {
 		runImport(*specs, *cc, *snap, *check)
 		return
 	}
+	if *names == "" {
+		*names = filepath.Join(filepath.Dir(*snap), "names.txt")
+	}
+	listed, err := readNames(*names)
+	if err != nil {
+		fail(err)
+	}
+	if *checkOld != "" {
+		runCheckNames(*checkOld, *names, listed)
+		return
+	}
 	data, err := os.ReadFile(*snap)
 	if err != nil {
 		fail(err)
@@ -73,7 +92,7 @@ func main() {
 	if err != nil {
 		fail(fmt.Errorf("%s: %w", *snap, err))
 	}
-	g, err := load(s, *out)
+	g, err := load(s, *out, listed)
 	if err != nil {
 		fail(err)
 	}
@@ -81,6 +100,12 @@ func main() {
 	if err != nil {
 		fail(err)
 	}
+	namesData := formatNames(g.names)
+	oldNames, err := os.ReadFile(*names)
+	if err != nil && !os.IsNotExist(err) {
+		fail(err)
+	}
+	namesStale := !bytes.Equal(oldNames, namesData)
 	if *verbose {
 		g.printStats(os.Stderr, files)
 	}
@@ -89,14 +114,22 @@ func main() {
 		fail(err)
 	}
 	if *check {
-		if len(stale) > 0 {
+		if len(stale) > 0 || namesStale {
 			fmt.Fprintln(os.Stderr, "eventgen: generated code is out of date; run go generate ./event/... and commit:")
 			for _, f := range stale {
 				fmt.Fprintln(os.Stderr, "\t"+filepath.Join(*out, f))
 			}
+			if namesStale {
+				fmt.Fprintln(os.Stderr, "\t"+*names)
+			}
 			os.Exit(1)
 		}
 		return
+	}
+	if namesStale {
+		if err := os.WriteFile(*names, namesData, 0o644); err != nil {
+			fail(err)
+		}
 	}
 	for _, f := range stale {
 		path := filepath.Join(*out, f)
@@ -137,6 +170,23 @@ func runImport(specs, cc, path string, check bool) {
 	}
 	if err := os.WriteFile(path, data, 0o644); err != nil {
 		fail(err)
+	}
+}
+
+// runCheckNames exits 1, naming the entries, if the names file at path
+// (read as cur) changes or drops an entry of the older names file old.
+func runCheckNames(old, path string, cur map[use]string) {
+	prev, err := readNames(old)
+	if err != nil {
+		fail(err)
+	}
+	if bad := checkNames(prev, cur); len(bad) > 0 {
+		fmt.Fprintf(os.Stderr, "eventgen: %s changes or drops %d released name(s) of %s:\n", path, len(bad), old)
+		for _, l := range bad {
+			fmt.Fprintln(os.Stderr, "\t"+l)
+		}
+		fmt.Fprintln(os.Stderr, "eventgen: a released Go name must not change or disappear; restore the entries and regenerate")
+		os.Exit(1)
 	}
 }
 

@@ -10,11 +10,17 @@ import (
 	"unicode"
 )
 
+// initialisms are the words that Go names spell in capitals (or in their
+// usual mixed case: QoS, IDs, URLs).
 var initialisms = map[string]string{
-	"acl": "ACL", "ai": "AI", "api": "API", "cpu": "CPU", "crm": "CRM", "dtmf": "DTMF", "html": "HTML",
-	"http": "HTTP", "https": "HTTPS", "id": "ID", "ids": "IDs", "ip": "IP", "jid": "JID", "json": "JSON",
-	"mms": "MMS", "os": "OS", "pstn": "PSTN", "rtms": "RTMS", "sip": "SIP", "sms": "SMS", "sso": "SSO",
-	"tsp": "TSP", "uri": "URI", "url": "URL", "urls": "URLs", "utm": "UTM", "uuid": "UUID", "vod": "VOD", "xml": "XML",
+	"acl": "ACL", "ai": "AI", "aic": "AIC", "api": "API", "cdn": "CDN", "cmr": "CMR", "cnam": "CNAM", "cpu": "CPU",
+	"crm": "CRM", "did": "DID", "dm": "DM", "dscp": "DSCP", "dtmf": "DTMF", "e2e": "E2E", "e2ee": "E2EE", "ehr": "EHR",
+	"gif": "GIF", "gps": "GPS", "h323": "H323", "hd": "HD", "html": "HTML", "http": "HTTP", "https": "HTTPS", "id": "ID",
+	"ids": "IDs", "im": "IM", "ios": "IOS", "ip": "IP", "jbh": "JBH", "jid": "JID", "json": "JSON", "mac": "MAC",
+	"mms": "MMS", "mmr": "MMR", "mos": "MOS", "os": "OS", "p2p": "P2P", "pc": "PC", "pmi": "PMI", "pstn": "PSTN",
+	"pwa": "PWA", "qos": "QoS", "rc": "RC", "rssi": "RSSI", "rtms": "RTMS", "sbc": "SBC", "sdk": "SDK", "sfu": "SFU",
+	"sip": "SIP", "sms": "SMS", "smtp": "SMTP", "sso": "SSO", "ts": "TS", "tsp": "TSP", "udid": "UDID", "uri": "URI",
+	"url": "URL", "urls": "URLs", "utm": "UTM", "uuid": "UUID", "vod": "VOD", "xml": "XML", "zc": "ZC", "zr": "ZR",
 }
 
 // words splits a JSON or event name on punctuation and camelCase humps.
@@ -80,142 +86,284 @@ func singular(s string) string {
 	return s
 }
 
-// baseName names a shape after the member holding it.
-func baseName(path string) string {
-	segs := strings.Split(path, ".")
-	last := segs[len(segs)-1]
-	for strings.HasSuffix(last, "[]") {
-		last = singular(strings.TrimSuffix(last, "[]"))
+
+// Naming rules. Every exported generated type has its name in the names
+// file (names.go), so these rules only name what the file does not list
+// yet; a name once listed never changes, whatever the rules would say.
+//
+//   - A payload type is its event's name, camel-cased: "meeting.started"
+//     is MeetingStarted (nameEvents).
+//   - A nested object type or an enum type is named from what its uses have
+//     in common: the words that all its events' names share, in order (the
+//     longest common subsequence of their words: meeting.participant_joined_waiting_room
+//     and meeting.participant_left_waiting_room share "meeting participant
+//     waiting room"), followed by the name of the member holding it
+//     (singular for an array's items; "old_object" counts as "object");
+//     a shared word that the member's name holds moves to the end with it:
+//     MeetingParticipantWaitingRoomObject, MeetingWaitingRoomParticipant.
+//   - When that name is taken, the member's parent is put before the
+//     member (MeetingObjectParticipant...), then the first event's full
+//     name and the whole path; a number settles the rest.
+//   - New types are named in a fixed order: the types used by the most
+//     events first, then by their first place (event, path).
+//   - Words are camel-cased with Go's initialisms (ID, URL, QoS, TS, ...).
+
+// lcsWords returns the longest common subsequence of two word lists (the
+// earliest one, on ties).
+func lcsWords(a, b []string) []string {
+	n, m := len(a), len(b)
+	t := make([][]int, n+1)
+	for i := range t {
+		t[i] = make([]int, m+1)
 	}
-	if last == "old_object" {
-		last = "object"
+	for i := n - 1; i >= 0; i-- {
+		for j := m - 1; j >= 0; j-- {
+			if a[i] == b[j] {
+				t[i][j] = t[i+1][j+1] + 1
+			} else {
+				t[i][j] = max(t[i+1][j], t[i][j+1])
+			}
+		}
 	}
-	return camel(last)
+	var out []string
+	for i, j := 0, 0; i < n && j < m; {
+		switch {
+		case a[i] == b[j]:
+			out = append(out, a[i])
+			i++
+			j++
+		case t[i+1][j] >= t[i][j+1]:
+			i++
+		default:
+			j++
+		}
+	}
+	return out
 }
 
-// candidate returns the shape's name at a level of qualification.
-func candidate(sh *shape, level int) string {
-	u := sh.uses[0]
-	base := baseName(u.path)
+// commonWords returns the words that all the events of uses share.
+func commonWords(uses []use) []string {
+	common := words(uses[0].event)
+	for _, u := range uses[1:] {
+		common = lcsWords(common, words(u.event))
+	}
+	return common
+}
+
+// segWords returns the words of a path segment: its member name,
+// singular for an array's items.
+func segWords(seg string) []string {
+	for strings.HasSuffix(seg, "[]") {
+		seg = singular(strings.TrimSuffix(seg, "[]"))
+	}
+	if seg == "old_object" {
+		seg = "object"
+	}
+	return words(seg)
+}
+
+// joinName camel-cases the words of prefix that the segments do not
+// hold, followed by the words of the segments: the member's own name
+// always ends the type's name.
+func joinName(prefix []string, segs ...[]string) string {
+	inSegs := map[string]bool{}
+	for _, sg := range segs {
+		for _, w := range sg {
+			inSegs[w] = true
+		}
+	}
+	var all []string
+	for _, w := range prefix {
+		if !inSegs[w] {
+			all = append(all, w)
+		}
+	}
+	for _, sg := range segs {
+		all = append(all, sg...)
+	}
+	return camel(strings.Join(all, "_"))
+}
+
+// candidate returns the name of a type at uses (sorted) at a level of
+// qualification; ok is false past the last level.
+func candidate(uses []use, level int) string {
+	u := uses[0]
+	segs := strings.Split(u.path, ".")
+	if len(segs) > 1 && segs[0] == "payload" {
+		segs = segs[1:]
+	}
+	base := segWords(segs[len(segs)-1])
 	switch level {
 	case 0:
-		prefix := camel(strings.SplitN(u.event, ".", 2)[0])
-		if strings.HasPrefix(base, prefix) {
-			return base
-		}
-		return prefix + base
+		return joinName(commonWords(uses), base)
 	case 1:
-		// The words that all the events using the shape share.
-		common := words(u.event)
-		for _, x := range sh.uses[1:] {
-			w := words(x.event)
-			n := 0
-			for n < len(common) && n < len(w) && common[n] == w[n] {
-				n++
-			}
-			common = common[:n]
+		if len(segs) > 1 {
+			return joinName(commonWords(uses), segWords(segs[len(segs)-2]), base)
 		}
-		if len(common) == 0 {
-			return camel(u.event) + base
-		}
-		prefix := camel(strings.Join(common, "_"))
-		if strings.HasSuffix(prefix, base) {
-			return prefix
-		}
-		return prefix + base
-	case 2:
-		return camel(u.event) + base
+		fallthrough
 	default:
-		var b strings.Builder
-		b.WriteString(camel(u.event))
-		for _, seg := range strings.Split(u.path, ".")[1:] {
-			b.WriteString(camel(strings.ReplaceAll(seg, "[]", "")))
+		var ws [][]string
+		for _, s := range segs {
+			if s == "old_object" { // the whole path, as it is
+				ws = append(ws, words(s))
+				continue
+			}
+			ws = append(ws, segWords(s))
 		}
-		return b.String()
+		return joinName(words(u.event), ws...)
 	}
 }
 
-// pinnedNames keeps the names of the hand-written types that the generated
-// ones replaced, for the shape found at each place.
-var pinnedNames = map[use]string{
-	{"meeting.started", "payload.object"}:                        "MeetingObject",
-	{"meeting.participant_joined", "payload.object"}:             "MeetingParticipantObject",
-	{"meeting.participant_joined", "payload.object.participant"}: "Participant",
-	{"recording.completed", "payload.object"}:                    "RecordingObject",
-	{"recording.completed", "payload.object.recording_files[]"}:  "RecordingFile",
-	{"user.created", "payload.object"}:                           "UserObject",
+// named is a type that the names file names at each of its places.
+type named interface {
+	places() []use
+	setName(string)
+	getName() string
 }
 
-// nameShapes gives every shape a unique name, deterministically: at each
-// level of qualification the shape used most (then first met) takes a free
-// name, the others try the next level; numbers settle the rest.
-func (g *gen) nameShapes() {
+func (sh *shape) places() []use    { return sh.uses }
+func (sh *shape) setName(n string) { sh.name = n }
+func (sh *shape) getName() string  { return sh.name }
+
+// assignNames names every shape and enum: the names file's name where it
+// lists one of the type's places, a new one by the rules above otherwise;
+// and records every place in g.names. It fails, changing nothing, when the
+// names file cannot be honoured.
+func (g *gen) assignNames() error {
+	g.names = map[use]string{}
+	owner := map[string]string{} // name -> the type that has it, for errors
 	taken := map[string]bool{}
 	for k := range g.reserved {
 		taken[k] = true
 	}
+	claim := func(name, who string) error {
+		if o, ok := owner[name]; ok && o != who {
+			return fmt.Errorf("%w: %s is listed for two different types: %s and %s; "+
+				"a listed name cannot change, so the generator must be taught to keep both apart", ErrNames, name, o, who)
+		}
+		owner[name] = who
+		taken[name] = true
+		return nil
+	}
 	for _, e := range g.events {
-		taken[e.typeName] = true
+		if err := claim(e.typeName, "the payload of "+e.name); err != nil {
+			return err
+		}
+		g.names[use{e.name, "payload"}] = e.typeName
 	}
+	g.collectEnums()
+	var types []named
 	for _, sh := range g.order {
-		sort.Slice(sh.uses, func(i, j int) bool {
-			a, b := sh.uses[i], sh.uses[j]
-			if a.event != b.event {
-				return a.event < b.event
-			}
-			return a.path < b.path
-		})
+		sortUses(sh.uses)
+		types = append(types, sh)
 	}
-	var pending []*shape
-	for _, sh := range g.order {
-		for _, u := range sh.uses {
-			if n := pinnedNames[u]; n != "" && !taken[n] {
-				sh.name = n
-				taken[n] = true
-				break
+	for _, en := range g.enumList {
+		sortUses(en.uses)
+		types = append(types, en)
+	}
+	var pending []named
+	for _, t := range types {
+		var listed []string
+		var at []use
+		for _, u := range t.places() {
+			if n, ok := g.listed[u]; ok {
+				listed = append(listed, n)
+				at = append(at, u)
 			}
 		}
-		if sh.name == "" {
-			pending = append(pending, sh)
+		if len(listed) == 0 {
+			pending = append(pending, t)
+			continue
 		}
+		for i := range listed {
+			if listed[i] != listed[0] {
+				return fmt.Errorf("%w: one type is now found at %s %s (listed as %s) and at %s %s (listed as %s); "+
+					"a listed name cannot change", ErrNames, at[0].event, at[0].path, listed[0], at[i].event, at[i].path, listed[i])
+			}
+		}
+		who := fmt.Sprintf("the type at %s %s", at[0].event, at[0].path)
+		if err := claim(listed[0], who); err != nil {
+			return err
+		}
+		t.setName(listed[0])
 	}
+	// Drop the enums whose constants would collide, before naming others.
 	sort.SliceStable(pending, func(i, j int) bool {
 		a, b := pending[i], pending[j]
-		if len(a.uses) != len(b.uses) {
-			return len(a.uses) > len(b.uses)
+		_, ae := a.(*enumDef)
+		_, be := b.(*enumDef)
+		if ae != be {
+			return be
 		}
-		if a.uses[0] != b.uses[0] {
-			if a.uses[0].event != b.uses[0].event {
-				return a.uses[0].event < b.uses[0].event
-			}
-			return a.uses[0].path < b.uses[0].path
+		if na, nb := distinctEvents(a.places()), distinctEvents(b.places()); na != nb {
+			return na > nb
 		}
-		return a.hash < b.hash
+		return lessUse(a.places()[0], b.places()[0])
 	})
-	for level := 0; level < 4 && len(pending) > 0; level++ {
-		var next []*shape
-		for _, sh := range pending {
-			n := candidate(sh, level)
+	for _, t := range pending {
+		for level := 0; t.getName() == ""; level++ {
+			n := candidate(t.places(), min(level, 2))
+			if level > 2 {
+				n += strconv.Itoa(level)
+			}
 			if taken[n] {
-				next = append(next, sh)
 				continue
 			}
+			if en, ok := t.(*enumDef); ok && !en.fits(n, taken) {
+				if level > 2 {
+					break // leave it a string
+				}
+				continue
+			}
+			t.setName(n)
 			taken[n] = true
-			sh.name = n
+			owner[n] = fmt.Sprintf("the type at %s %s", t.places()[0].event, t.places()[0].path)
 		}
-		pending = next
 	}
-	for _, sh := range pending {
-		base := candidate(sh, 3)
-		for i := 2; ; i++ {
-			n := base + strconv.Itoa(i)
-			if !taken[n] {
-				taken[n] = true
-				sh.name = n
-				break
+	for _, t := range types {
+		if en, ok := t.(*enumDef); ok {
+			if en.name == "" {
+				en.drop()
+				continue
+			}
+			for _, c := range en.consts() {
+				if taken[c.name] && owner[c.name] != "const of "+en.name {
+					return fmt.Errorf("%w: constant %s of the listed enum %s collides with another name", ErrNames, c.name, en.name)
+				}
+				taken[c.name] = true
+				owner[c.name] = "const of " + en.name
 			}
 		}
+		for _, u := range t.places() {
+			g.names[u] = t.getName()
+		}
 	}
+	var lost []string
+	for u, n := range g.listed {
+		if g.names[u] != n {
+			lost = append(lost, fmt.Sprintf("%s %s %s", u.event, u.path, n))
+		}
+	}
+	if len(lost) > 0 {
+		sort.Strings(lost)
+		return fmt.Errorf("%w: the snapshot no longer has a type at the listed places (a released name would disappear):\n\t%s",
+			ErrNames, strings.Join(lost, "\n\t"))
+	}
+	return nil
+}
+
+func sortUses(uses []use) {
+	sort.Slice(uses, func(i, j int) bool { return lessUse(uses[i], uses[j]) })
+}
+
+func distinctEvents(uses []use) int {
+	n := 0
+	for i, u := range uses {
+		if i == 0 || u.event != uses[i-1].event {
+			n++
+		}
+	}
+	return n
 }
 
 func fileName(product string) string {
@@ -224,44 +372,70 @@ func fileName(product string) string {
 
 // render produces every generated file, gofmt'd.
 func (g *gen) render() (map[string][]byte, error) {
-	g.nameShapes()
+	if err := g.assignNames(); err != nil {
+		return nil, err
+	}
 	files := map[string][]byte{}
 	byProduct := map[string][]*eventDef{}
+	product := map[string]string{}
 	for _, e := range g.events {
 		byProduct[e.product] = append(byProduct[e.product], e)
+		product[e.name] = e.product
 	}
-	shapesByFile := map[string][]*shape{}
-	for _, sh := range g.order {
-		f := "shared_gen.go"
-		if len(sh.products) == 1 {
-			for p := range sh.products {
-				f = fileName(p)
+	// A type goes to the file of its product, or to shared_gen.go when
+	// events of several products use it.
+	fileOf := func(uses []use) string {
+		ps := map[string]bool{}
+		for _, u := range uses {
+			ps[product[u.event]] = true
+		}
+		if len(ps) == 1 {
+			for p := range ps {
+				return fileName(p)
 			}
 		}
-		shapesByFile[f] = append(shapesByFile[f], sh)
+		return "shared_gen.go"
 	}
-	for f := range shapesByFile {
-		s := shapesByFile[f]
+	type decl struct {
+		name  string
+		write func(*strings.Builder)
+	}
+	declsByFile := map[string][]decl{}
+	for _, sh := range g.order {
+		sh := sh
+		f := fileOf(sh.uses)
+		declsByFile[f] = append(declsByFile[f], decl{sh.name, func(b *strings.Builder) { writeShape(b, sh) }})
+	}
+	for _, en := range g.enumList {
+		if en.name == "" {
+			continue
+		}
+		en := en
+		f := fileOf(en.uses)
+		declsByFile[f] = append(declsByFile[f], decl{en.name, func(b *strings.Builder) { writeEnum(b, en) }})
+	}
+	for f := range declsByFile {
+		s := declsByFile[f]
 		sort.Slice(s, func(i, j int) bool { return s[i].name < s[j].name })
 	}
 	for _, p := range g.products {
 		var b strings.Builder
-		fmt.Fprintf(&b, "\n// Payloads of the %q product's events.\n\n", p)
+		fmt.Fprintf(&b, "\n// Payloads of the events of Zoom's %q product.\n\n", p)
 		for _, e := range byProduct[p] {
 			g.writeEvent(&b, e)
 		}
-		for _, sh := range shapesByFile[fileName(p)] {
-			writeShape(&b, sh)
+		for _, d := range declsByFile[fileName(p)] {
+			d.write(&b)
 		}
 		if err := addFile(files, fileName(p), b.String()); err != nil {
 			return nil, err
 		}
 	}
-	if s := shapesByFile["shared_gen.go"]; len(s) > 0 {
+	if s := declsByFile["shared_gen.go"]; len(s) > 0 {
 		var b strings.Builder
-		b.WriteString("\n// Nested objects found in the payloads of more than one product.\n\n")
-		for _, sh := range s {
-			writeShape(&b, sh)
+		b.WriteString("\n// Types found in the payloads of more than one product.\n\n")
+		for _, d := range s {
+			d.write(&b)
 		}
 		if err := addFile(files, "shared_gen.go", b.String()); err != nil {
 			return nil, err
@@ -289,15 +463,26 @@ func addFile(files map[string][]byte, name, body string) error {
 	return nil
 }
 
+// docURL returns the address of an event's page in Zoom's API reference:
+// https://developers.zoom.us/docs/api/<product>/events/#tag/<prefix>/POST<event>,
+// where prefix is the event name up to its first dot (the OpenAPI tag of
+// every event of Zoom's spec documents). Zoom's site renders that page
+// from the same documents the snapshot was imported from.
+func docURL(product, event string) string {
+	tag, _, _ := strings.Cut(event, ".")
+	return "https://developers.zoom.us/docs/api/" + product + "/events/#tag/" + tag + "/POST" + event
+}
+
 func (g *gen) writeEvent(b *strings.Builder, e *eventDef) {
-	doc := fmt.Sprintf("%s is the payload of the %q event (product %q).", e.typeName, e.name, e.product)
+	doc := fmt.Sprintf("%s is the payload of the %s event of Zoom's %q product.", e.typeName, e.name, e.product)
 	if len(e.envelope) > 0 {
-		doc += fmt.Sprintf(" The body also carries %s beside the payload: see [Event.Envelope].", quoteList(e.envelope))
+		doc += fmt.Sprintf(" Its body also carries %s beside the payload: see [Event.Envelope].", quoteList(e.envelope))
 	}
 	if len(e.fields) == 0 {
 		doc += " Its schema declares no payload members besides those of [Common]."
 	}
 	writeComment(b, "", doc)
+	b.WriteString("//\n// Zoom's reference: " + docURL(e.product, e.name) + "\n")
 	fmt.Fprintf(b, "type %s struct {\n", e.typeName)
 	if e.common {
 		b.WriteString("\tCommon\n")
@@ -313,43 +498,34 @@ func (g *gen) writeEvent(b *strings.Builder, e *eventDef) {
 }
 
 func writeShape(b *strings.Builder, sh *shape) {
-	var events []string
-	seen := map[string]bool{}
-	for _, u := range sh.uses {
-		if !seen[u.event] {
-			seen[u.event] = true
-			events = append(events, u.event)
-		}
+	segs := strings.Split(sh.uses[0].path, ".")
+	member := segs[len(segs)-1]
+	what := fmt.Sprintf("the %q object", strings.TrimSuffix(member, "[]"))
+	if strings.HasSuffix(member, "[]") {
+		what = fmt.Sprintf("an element of the %q array", strings.TrimRight(member, "[]"))
 	}
-	u := sh.uses[0]
-	where := strings.TrimPrefix(u.path, "payload.")
-	if len(events) == 1 {
-		writeComment(b, "", fmt.Sprintf("%s is the object at %s in the %q event.", sh.name, where, events[0]))
-	} else {
-		list := quoteList(events)
-		if len(events) > 3 {
-			list = strings.Join(quoteAll(events[:3]), ", ") + fmt.Sprintf(" and %d more", len(events)-3)
-		}
-		writeComment(b, "", fmt.Sprintf("%s is an object shared by %d events: %s (at %s in %q).",
-			sh.name, len(events), list, where, u.event))
-	}
+	writeComment(b, "", fmt.Sprintf("%s is %s %s.", sh.name, what, placesText(sh.uses, false)))
 	fmt.Fprintf(b, "type %s struct {\n", sh.name)
 	writeFields(b, sh.fields)
 	b.WriteString("}\n\n")
 }
 
+// writeFields writes struct fields. An optional member is tagged
+// omitempty, so that encoding a decoded payload leaves out what Zoom left
+// out, except where the tag does nothing: a struct value, which
+// encoding/json never omits. Decoding ignores the tag.
 func writeFields(b *strings.Builder, fields []*field) {
 	for _, f := range fields {
 		tag := f.json
-		if !f.required {
+		if !f.required && f.t.k != kStruct {
 			tag += ",omitempty"
 		}
-		fmt.Fprintf(b, "\t%s %s `json:%q`", f.goName, f.t.goString(), tag)
+		fmt.Fprintf(b, "\t%s %s `json:%q`", f.goName, f.goType(), tag)
 		var notes []string
 		if f.required {
 			notes = append(notes, "required")
 		}
-		if len(f.enum) > 0 {
+		if len(f.enum) > 0 && f.enumType == nil {
 			vals := f.enum
 			extra := ""
 			if len(vals) > 8 {
