@@ -1,12 +1,24 @@
-// Package webhook receives Zoom webhooks inside any net/http server or
-// router: it verifies the x-zm-signature of the exact bytes received,
-// answers Zoom's endpoint.url_validation challenge (only once the
-// challenge's own signature verified), decodes the event with package
-// event and passes it to an [event.Handler].
+// Package webhook receives Zoom webhooks: it verifies the x-zm-signature of
+// the exact bytes received, answers Zoom's endpoint.url_validation
+// challenge (only once the challenge's own signature verified), decodes the
+// event with package event and passes it to an [event.Handler].
+//
+// It has two layers. [Verifier] is transport-free: [Verifier.Receive] takes
+// the headers and raw body and returns the event or the challenge's answer,
+// for AWS Lambda, queues and frameworks that hand over bytes ([StatusCode]
+// maps its errors to the status Zoom should get). [Handler] is that core
+// inside an [http.Handler], for any net/http server or router:
 //
 //	h, err := webhook.NewHandler(os.Getenv("ZOOM_WEBHOOK_SECRET_TOKEN"), mux)
 //	if err != nil { ... }
-//	http.Handle("/zoom/webhook", h)
+//	http.Handle("POST /zoom/webhook", h)
+//
+// Options come in two kinds: a [VerifyOption] configures what makes a
+// request genuine (secrets, timestamp window, clock, authentication
+// headers) and applies to both; a [HandlerOption] configures HTTP handling
+// (body limit, client addresses, logger, error hook) and only a Handler
+// takes one. Every configuration error wraps [ErrConfig], and all of them
+// are reported at once.
 //
 // What Zoom is answered, and why (Zoom retries 5xx and timeouts after 5, 20
 // and 60 minutes, and never retries 4xx), in the order the checks run (the
@@ -34,6 +46,37 @@
 // goroutine: set the server's ReadTimeout.
 //
 // Error bodies are the status text only: never the secret, a computed MAC
-// or an internal error. [Verifier] is the transport-free core, for code that
-// has the headers and raw body some other way.
+// or an internal error.
+//
+// # Routers
+//
+// The signature covers the exact bytes Zoom sent, so the Handler must be
+// the first to read the body. Mount it wherever your router takes an
+// http.Handler, with no middleware in front that reads, decodes, limits or
+// rewrites the body:
+//
+//   - net/http (Go 1.22 patterns): mux.Handle("POST /zoom/webhook", h).
+//     The trap: a method pattern answers other methods 405 itself, before
+//     the Handler (which answers 405 too, so nothing changes for Zoom), and
+//     a wrapping middleware that calls io.ReadAll(r.Body) (a request
+//     logger) leaves the Handler an empty body: 401 or 400, never 200.
+//   - chi: r.Method(http.MethodPost, "/zoom/webhook", h). The trap:
+//     middleware.RequestSize(n) with n below the Handler's limit turns a
+//     large genuine event into 413 (Zoom never retries 4xx); set the limit
+//     with [WithMaxBodyBytes] instead. middleware.Logger is harmless: it
+//     does not read the body.
+//   - gin: router.POST("/zoom/webhook", gin.WrapH(h)). The trap: a
+//     handler or middleware that called c.ShouldBindJSON (or
+//     c.GetRawData) has consumed the body; if you need it both ways, use
+//     c.ShouldBindBodyWith, which keeps the bytes, and hand the Handler a
+//     fresh reader, or give the webhook its own route.
+//   - echo: e.POST("/zoom/webhook", echo.WrapHandler(h)). The trap:
+//     middleware.BodyDump reads the body before us, and
+//     middleware.BodyLimit answers 413 itself (Zoom never retries 4xx);
+//     keep BodyLimit at or above the Handler's limit, or off this route.
+//
+// Compiled examples of all four, with a test of each trap, are in the
+// repository's examples/routers module (gin and echo stay out of this
+// module's dependencies). For AWS Lambda, see the nested module
+// github.com/zoomevents/zoomevents/lambda.
 package webhook
