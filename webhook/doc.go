@@ -56,24 +56,25 @@
 // rewrites the body:
 //
 //   - net/http (Go 1.22 patterns): mux.Handle("POST /zoom/webhook", h).
-//     The trap: a method pattern answers other methods 405 itself, before
-//     the Handler (which answers 405 too, so nothing changes for Zoom), and
-//     a wrapping middleware that calls io.ReadAll(r.Body) (a request
-//     logger) leaves the Handler an empty body: 401 or 400, never 200.
+//     The trap: a wrapping middleware that calls io.ReadAll(r.Body) (a
+//     request logger) and does not put the bytes back leaves the Handler
+//     an empty body: 400 or 401, never 200. Mount the webhook outside it.
+//     (Other methods never reach the Handler: the ServeMux answers 405, or
+//     404 through a catch-all "/".)
 //   - chi: r.Method(http.MethodPost, "/zoom/webhook", h). The trap:
 //     middleware.RequestSize(n) with n below the Handler's limit turns a
 //     large genuine event into 413 (Zoom never retries 4xx); set the limit
 //     with [WithMaxBodyBytes] instead. middleware.Logger is harmless: it
 //     does not read the body.
 //   - gin: router.POST("/zoom/webhook", gin.WrapH(h)). The trap: a
-//     handler or middleware that called c.ShouldBindJSON (or
-//     c.GetRawData) has consumed the body; if you need it both ways, use
-//     c.ShouldBindBodyWith, which keeps the bytes, and hand the Handler a
-//     fresh reader, or give the webhook its own route.
+//     middleware that called c.GetRawData (or c.ShouldBindJSON) has
+//     consumed the body, and the Handler answers 400. Register the webhook
+//     outside that middleware's group, or have it put the bytes back.
 //   - echo: e.POST("/zoom/webhook", echo.WrapHandler(h)). The trap:
-//     middleware.BodyDump reads the body before us, and
-//     middleware.BodyLimit answers 413 itself (Zoom never retries 4xx);
-//     keep BodyLimit at or above the Handler's limit, or off this route.
+//     middleware.BodyLimit answers a larger genuine event 413 itself,
+//     before the Handler runs (its error hook never hears of it), and Zoom
+//     never retries 4xx; keep BodyLimit off this route, or at or above the
+//     Handler's limit. (middleware.BodyDump puts the body back: harmless.)
 //
 // Compiled examples of all four, with a test of each trap, are in the
 // repository's examples/routers module (gin and echo stay out of this
