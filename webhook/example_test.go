@@ -6,6 +6,7 @@ import (
 	"log"
 	"net/http"
 	"net/http/httptest"
+	"time"
 
 	"github.com/zoomevents/zoomevents/event"
 	"github.com/zoomevents/zoomevents/webhook"
@@ -25,8 +26,8 @@ func ExampleNewHandler() {
 	if err != nil {
 		log.Fatal(err)
 	}
-	routes := http.NewServeMux() // or http.DefaultServeMux, chi, gin via adapter...
-	routes.Handle("/zoom/webhook", h)
+	routes := http.NewServeMux() // or chi, gin.WrapH(h), echo.WrapHandler(h): see the package docs
+	routes.Handle("POST /zoom/webhook", h)
 
 	// What Zoom would send (here through the test kit instead of the network):
 	body := []byte(`{"event":"meeting.started","event_ts":1720707175904,"payload":{"account_id":"a","object":{"id":85393847045,"topic":"Standup"}}}`)
@@ -67,4 +68,45 @@ func ExampleVerifier_Verify() {
 	body := []byte(`{"payload":{"plainToken":"xys8n8PGS7mAU0m5-YJjRA"},"event_ts":1720705455858,"event":"endpoint.url_validation"}`)
 	fmt.Println(v.Verify(h, body))
 	// Output: <nil>
+}
+
+// Receive is the Handler without HTTP: for a queue consumer, a serverless
+// function or a framework that hands over the headers and raw bytes.
+func ExampleVerifier_Receive() {
+	v, err := webhook.NewVerifier("your-secret-token")
+	if err != nil {
+		log.Fatal(err)
+	}
+	mux := event.NewMux()
+	mux.HandleFunc("meeting.started", func(ctx context.Context, ev *event.Event) error {
+		fmt.Println("received", ev.Name, "via", ev.Delivery.Transport)
+		return nil
+	})
+
+	// answer is what your transport sends back to Zoom.
+	answer := func(header http.Header, body []byte) (status int, response []byte) {
+		got, err := v.Receive(header, body)
+		switch {
+		case err != nil:
+			return webhook.StatusCode(err), nil // 401, 400, ...: never the error's text
+		case got.Challenge != nil:
+			return http.StatusOK, got.Challenge.JSON() // Content-Type: application/json
+		}
+		if err := mux.HandleEvent(context.Background(), got.Event); err != nil {
+			return http.StatusInternalServerError, nil // Zoom retries
+		}
+		return http.StatusOK, nil
+	}
+
+	body := []byte(`{"event":"meeting.started","event_ts":1720707175904,"payload":{"account_id":"a","object":{"id":1,"topic":"Standup"}}}`)
+	fmt.Println(answer(webhooktest.Headers("your-secret-token", time.Now(), body), body))
+	fmt.Println(answer(webhooktest.Headers("wrong-secret", time.Now(), body), body))
+	challenge, _ := webhooktest.URLValidation("your-secret-token", "qgg8vlvZRS6UYooatFL8Aw")
+	status, response := answer(webhooktest.Headers("your-secret-token", time.Now(), challenge), challenge)
+	fmt.Println(status, string(response))
+	// Output:
+	// received meeting.started via webhook
+	// 200 []
+	// 401 []
+	// 200 {"plainToken":"qgg8vlvZRS6UYooatFL8Aw","encryptedToken":"9efb9c3b251b21d4ade8a5327069b20aeef79bd34aafe81794c1c68ba2d08eb2"}
 }

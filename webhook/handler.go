@@ -2,7 +2,6 @@ package webhook
 
 import (
 	"context"
-	"encoding/json"
 	"errors"
 	"fmt"
 	"io"
@@ -12,12 +11,7 @@ import (
 	"runtime/debug"
 
 	"github.com/zoomevents/zoomevents/event"
-	"github.com/zoomevents/zoomevents/internal/signature"
 )
-
-// URLValidationEvent is the event name of Zoom's endpoint validation
-// challenge, which the Handler answers itself.
-const URLValidationEvent = "endpoint.url_validation"
 
 // More errors reported by a Handler (see [WithErrorHook]).
 var (
@@ -25,17 +19,14 @@ var (
 	ErrMethodNotAllowed = errors.New("webhook: method not allowed")
 	// ErrBodyTooLarge: the body is over the limit ([WithMaxBodyBytes]).
 	ErrBodyTooLarge = errors.New("webhook: body too large")
-	// ErrInvalidEvent: the signed body is not a JSON event, or a URL
-	// validation challenge has no plainToken. It wraps the event package's
-	// error where there is one.
-	ErrInvalidEvent = errors.New("webhook: body is not a Zoom event")
 	// ErrHandlerPanic: the event handler panicked; the panic was recovered.
 	ErrHandlerPanic = errors.New("webhook: event handler panicked")
 )
 
-// Handler is an [http.Handler] that receives Zoom webhooks: it verifies
-// each request, answers URL validation challenges, and passes every other
-// event to an [event.Handler]. It works with any router that accepts an
+// Handler is an [http.Handler] that receives Zoom webhooks: the HTTP
+// concerns (method, client address, reading the body within its limit),
+// then [Verifier.Receive], then the answer: the URL validation challenge's,
+// or the event handler's outcome. It works with any router that accepts an
 // http.Handler. It is safe for concurrent use.
 //
 // The event handler runs before Zoom is answered, with the request's
@@ -46,32 +37,36 @@ type Handler struct {
 	maxBody  int64
 	logger   *slog.Logger
 	hook     func(*http.Request, error)
-	checks   []headerCheck
 	sources  *sourceFilter
 }
 
 // NewHandler returns a Handler that verifies requests with secret (the
 // app's Secret Token) and passes events to next (often an [*event.Mux]).
-// It returns an error when secret, or an option's credential, is empty
-// ([ErrEmptySecret]), or an option is malformed.
+// It accepts both kinds of options: every [VerifyOption] and every
+// [HandlerOption]. It returns an error wrapping [ErrConfig] for an empty
+// secret, a nil next, and each nil or malformed option.
 func NewHandler(secret string, next event.Handler, opts ...Option) (*Handler, error) {
+	c := handlerConfig{verifyConfig: defaultVerifyConfig(), maxBody: DefaultMaxBodyBytes}
 	if next == nil {
-		return nil, errors.New("webhook: NewHandler needs an event handler")
+		c.fail("NewHandler needs an event handler")
 	}
-	c := newConfig(opts)
-	if c.err != nil {
-		return nil, c.err
+	for _, o := range opts {
+		if o == nil {
+			c.fail("nil Option")
+			continue
+		}
+		o.applyHandler(&c)
 	}
-	v, err := c.verifier(secret)
+	v, err := newVerifier(secret, &c.verifyConfig)
 	if err != nil {
 		return nil, err
 	}
-	if c.maxBody <= 0 {
+	if c.maxBody == 0 {
 		c.maxBody = DefaultMaxBodyBytes
 	}
 	return &Handler{
 		verifier: v, next: next, maxBody: c.maxBody, logger: c.logger,
-		hook: c.errorHook, checks: c.checks, sources: c.sources,
+		hook: c.errorHook, sources: c.sources,
 	}, nil
 }
 
@@ -80,57 +75,43 @@ func NewHandler(secret string, next event.Handler, opts ...Option) (*Handler, er
 func (h *Handler) ServeHTTP(w http.ResponseWriter, r *http.Request) {
 	if r.Method != http.MethodPost {
 		w.Header().Set("Allow", http.MethodPost)
-		h.reject(w, r, http.StatusMethodNotAllowed, ErrMethodNotAllowed)
+		h.reject(w, r, ErrMethodNotAllowed)
 		return
 	}
 	if h.sources != nil && !h.sources.allows(r) {
-		h.reject(w, r, http.StatusForbidden, ErrSourceNotAllowed)
+		h.reject(w, r, ErrSourceNotAllowed)
 		return
 	}
-	for _, check := range h.checks {
-		if !check(r.Header) {
-			h.reject(w, r, http.StatusUnauthorized, ErrUnauthorized)
-			return
-		}
-	}
 	// Everything that needs no body is checked before a byte of it is read.
-	var sig [signature.Size]byte
-	timestamp := headerValue(r.Header, HeaderTimestamp)
-	if err := h.verifier.precheck(headerValue(r.Header, HeaderSignature), timestamp, &sig); err != nil {
-		h.reject(w, r, http.StatusUnauthorized, err)
+	var hv verifiedHeaders
+	if err := h.verifier.checkHeaders(r.Header, &hv); err != nil {
+		h.reject(w, r, err)
 		return
 	}
 	body, err := h.readBody(w, r)
 	if err != nil {
-		if errors.Is(err, ErrBodyTooLarge) {
-			h.reject(w, r, http.StatusRequestEntityTooLarge, err)
-		} else {
-			h.reject(w, r, http.StatusBadRequest, fmt.Errorf("%w: reading body: %w", ErrInvalidEvent, err))
+		if !errors.Is(err, ErrBodyTooLarge) {
+			err = fmt.Errorf("%w: reading body: %w", ErrInvalidEvent, err)
+		}
+		h.reject(w, r, err)
+		return
+	}
+	got, err := h.verifier.receiveBody(&hv, r.Header, body)
+	if err != nil {
+		h.reject(w, r, err)
+		return
+	}
+	if got.Challenge != nil {
+		w.Header().Set("Content-Type", "application/json")
+		w.WriteHeader(http.StatusOK)
+		_, _ = w.Write(got.Challenge.JSON())
+		if h.logger != nil {
+			h.logger.LogAttrs(r.Context(), slog.LevelInfo, "zoom webhook: answered URL validation")
 		}
 		return
 	}
-	secret, err := h.verifier.match(&sig, timestamp, body)
-	if err != nil {
-		h.reject(w, r, http.StatusUnauthorized, err)
-		return
-	}
-	ev, err := event.Parse(body)
-	if err != nil {
-		h.reject(w, r, http.StatusBadRequest, fmt.Errorf("%w: %w", ErrInvalidEvent, err))
-		return
-	}
-	if ev.Name == URLValidationEvent {
-		h.answerChallenge(w, r, secret, body)
-		return
-	}
-	ev.Delivery = event.Delivery{
-		Transport:   event.TransportWebhook,
-		RequestID:   requestID(r.Header),
-		ReceivedAt:  h.verifier.now(),
-		TraceParent: traceParent(r.Header),
-	}
-	if err := h.dispatch(r.Context(), ev); err != nil {
-		h.reject(w, r, http.StatusInternalServerError, err)
+	if err := h.dispatch(r.Context(), got.Event); err != nil {
+		h.fail(w, r, http.StatusInternalServerError, err)
 		return
 	}
 	w.WriteHeader(http.StatusOK)
@@ -171,7 +152,8 @@ const firstBodyAlloc = 8 << 10
 // readBody reads the whole body. A Content-Length over the limit is
 // answered at once, unread. A known length is read exactly; an unknown one
 // through a size limit. Either way the buffer starts at firstBodyAlloc at
-// most and grows only as bytes arrive.
+// most and grows only as bytes arrive. A smaller limit set by a middleware
+// with [http.MaxBytesReader] is reported as ErrBodyTooLarge too.
 func (h *Handler) readBody(w http.ResponseWriter, r *http.Request) ([]byte, error) {
 	if r.ContentLength > h.maxBody {
 		return nil, ErrBodyTooLarge
@@ -179,20 +161,29 @@ func (h *Handler) readBody(w http.ResponseWriter, r *http.Request) ([]byte, erro
 	if r.Body == nil {
 		return nil, nil
 	}
+	var body []byte
+	var err error
 	if r.ContentLength >= 0 {
-		return readBytes(r.Body, r.ContentLength, true)
+		body, err = readBytes(r.Body, r.ContentLength, true)
+	} else {
+		// One byte past the limit shows the body is over it.
+		size := h.maxBody
+		if size < math.MaxInt64 {
+			size++
+		}
+		body, err = readBytes(http.MaxBytesReader(w, r.Body, h.maxBody), size, false)
 	}
-	// One byte past the limit shows the body is over it.
-	size := h.maxBody
-	if size < math.MaxInt64 {
-		size++
-	}
-	body, err := readBytes(http.MaxBytesReader(w, r.Body, h.maxBody), size, false)
-	var tooLarge *http.MaxBytesError
-	if errors.As(err, &tooLarge) {
+	if err != nil && isMaxBytes(err) {
 		return nil, ErrBodyTooLarge
 	}
 	return body, err
+}
+
+// isMaxBytes reports a limit of http.MaxBytesReader: ours, or a router
+// middleware's (chi's RequestSize) below ours.
+func isMaxBytes(err error) bool {
+	var tooLarge *http.MaxBytesError
+	return errors.As(err, &tooLarge)
 }
 
 // readBytes reads size bytes from rd when exact (fewer is
@@ -233,41 +224,6 @@ func readBytes(rd io.Reader, size int64, exact bool) ([]byte, error) {
 	}
 }
 
-type challenge struct {
-	Payload struct {
-		PlainToken string `json:"plainToken"`
-	} `json:"payload"`
-}
-
-type challengeAnswer struct {
-	PlainToken     string `json:"plainToken"`
-	EncryptedToken string `json:"encryptedToken"`
-}
-
-// answerChallenge answers a URL validation whose signature has verified,
-// with the secret that signed it.
-func (h *Handler) answerChallenge(w http.ResponseWriter, r *http.Request, secret int, body []byte) {
-	var c challenge
-	if err := json.Unmarshal(body, &c); err != nil || c.Payload.PlainToken == "" {
-		h.reject(w, r, http.StatusBadRequest, fmt.Errorf("%w: URL validation without a plainToken", ErrInvalidEvent))
-		return
-	}
-	answer, err := json.Marshal(challengeAnswer{
-		PlainToken:     c.Payload.PlainToken,
-		EncryptedToken: h.verifier.encryptToken(secret, c.Payload.PlainToken),
-	})
-	if err != nil { // cannot happen for two strings
-		h.reject(w, r, http.StatusInternalServerError, err)
-		return
-	}
-	w.Header().Set("Content-Type", "application/json")
-	w.WriteHeader(http.StatusOK)
-	_, _ = w.Write(answer)
-	if h.logger != nil {
-		h.logger.LogAttrs(r.Context(), slog.LevelInfo, "zoom webhook: answered URL validation")
-	}
-}
-
 // dispatch calls the event handler, turning a panic into an error.
 func (h *Handler) dispatch(ctx context.Context, ev *event.Event) (err error) {
 	defer func() {
@@ -282,9 +238,15 @@ func (h *Handler) dispatch(ctx context.Context, ev *event.Event) (err error) {
 	return h.next.HandleEvent(ctx, ev)
 }
 
-// reject answers with the status text only and reports err to the logger
+// reject answers a request that failed a check, with the status
+// [StatusCode] maps err to.
+func (h *Handler) reject(w http.ResponseWriter, r *http.Request, err error) {
+	h.fail(w, r, StatusCode(err), err)
+}
+
+// fail answers with the status text only and reports err to the logger
 // and the hook.
-func (h *Handler) reject(w http.ResponseWriter, r *http.Request, status int, err error) {
+func (h *Handler) fail(w http.ResponseWriter, r *http.Request, status int, err error) {
 	http.Error(w, http.StatusText(status), status)
 	if h.logger != nil {
 		h.logger.LogAttrs(r.Context(), slog.LevelWarn, "zoom webhook: request rejected",

@@ -250,13 +250,13 @@ func TestHandlerExtraChecksPass(t *testing.T) {
 func TestNewHandlerRejectsBadConfig(t *testing.T) {
 	rec := &recorder{}
 	_, err := webhook.NewHandler("", rec)
-	assert.ErrorIs(t, err, webhook.ErrEmptySecret)
+	assert.ErrorIs(t, err, webhook.ErrConfig)
 	_, err = webhook.NewHandler(secret, nil)
-	assert.Error(t, err)
+	assert.ErrorIs(t, err, webhook.ErrConfig)
 	_, err = webhook.NewHandler(secret, rec, webhook.WithBasicAuth("", ""))
-	assert.ErrorIs(t, err, webhook.ErrEmptySecret)
+	assert.ErrorIs(t, err, webhook.ErrConfig)
 	_, err = webhook.NewHandler(secret, rec, webhook.WithAllowedSources([]string{"not-a-cidr"}, nil))
-	assert.Error(t, err)
+	assert.ErrorIs(t, err, webhook.ErrConfig)
 }
 
 func TestHandlerOverRealServerWithDedup(t *testing.T) {

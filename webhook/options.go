@@ -1,6 +1,7 @@
 package webhook
 
 import (
+	"errors"
 	"fmt"
 	"log/slog"
 	"net/http"
@@ -12,143 +13,204 @@ import (
 // no maximum; recording events with many files reach tens of KiB.
 const DefaultMaxBodyBytes = 8 << 20
 
-// Option configures a [Handler] or a [Verifier].
-type Option func(*config)
+// ErrConfig is wrapped by every error of [NewVerifier] and [NewHandler]: an
+// empty secret or credential, a nil event handler, a nil or malformed
+// option. One error reports every problem found (see [errors.Join]).
+var ErrConfig = errors.New("webhook: invalid configuration")
 
-type config struct {
+// Option configures a [Handler]. Every [VerifyOption] is an Option, and so is
+// every [HandlerOption]; a Handler accepts both kinds.
+type Option interface {
+	applyHandler(*handlerConfig)
+}
+
+// VerifyOption configures verification: what makes a request genuine
+// (secrets, timestamp window, clock, authentication headers). It applies to
+// a [Verifier] and to a [Handler] alike, and is the only kind of option
+// [NewVerifier] accepts.
+type VerifyOption interface {
+	Option
+	applyVerify(*verifyConfig)
+}
+
+// HandlerOption configures what only a [Handler] does: HTTP concerns (body
+// limit, allowed client addresses) and reporting (logger, error hook). A
+// Verifier does not accept one, so none is ever silently ignored.
+type HandlerOption interface {
+	Option
+	handlerOnly()
+}
+
+type verifyOption func(*verifyConfig)
+
+func (o verifyOption) applyVerify(c *verifyConfig)   { o(c) }
+func (o verifyOption) applyHandler(c *handlerConfig) { o(&c.verifyConfig) }
+
+type handlerOption func(*handlerConfig)
+
+func (o handlerOption) applyHandler(c *handlerConfig) { o(c) }
+func (handlerOption) handlerOnly()                    {}
+
+type verifyConfig struct {
 	secrets   []string
 	maxAge    time.Duration
 	maxSkew   time.Duration
 	checkTime bool
 	now       func() time.Time
+	checks    []headerCheck
+	errs      []error
+}
 
+type handlerConfig struct {
+	verifyConfig
 	maxBody   int64
 	logger    *slog.Logger
 	errorHook func(*http.Request, error)
-	checks    []headerCheck
 	sources   *sourceFilter
-	err       error
 }
 
-func newConfig(opts []Option) *config {
-	c := &config{
-		maxAge:    DefaultMaxAge,
-		maxSkew:   DefaultMaxClockSkew,
-		checkTime: true,
-		now:       time.Now,
-		maxBody:   DefaultMaxBodyBytes,
-	}
-	for _, o := range opts {
-		o(c)
-	}
-	return c
+func defaultVerifyConfig() verifyConfig {
+	return verifyConfig{maxAge: DefaultMaxAge, maxSkew: DefaultMaxClockSkew, checkTime: true, now: time.Now}
+}
+
+// fail records a configuration error; every one is reported.
+func (c *verifyConfig) fail(format string, args ...any) {
+	c.errs = append(c.errs, fmt.Errorf("%w: "+format, append([]any{ErrConfig}, args...)...))
 }
 
 // WithSecrets adds secrets that are accepted besides the main one, for
 // rotating a Secret Token or serving several apps from one endpoint. A URL
-// validation challenge is answered with the secret that signed it.
-func WithSecrets(secrets ...string) Option {
-	return func(c *config) { c.secrets = append(c.secrets, secrets...) }
+// validation challenge is answered with the secret that signed it. An empty
+// secret is a configuration error.
+func WithSecrets(secrets ...string) VerifyOption {
+	return verifyOption(func(c *verifyConfig) { c.secrets = append(c.secrets, secrets...) })
 }
 
 // WithTimestampWindow sets how old (maxAge) and how far in the future
 // (maxSkew) x-zm-request-timestamp may be. The defaults are
-// [DefaultMaxAge] and [DefaultMaxClockSkew].
-func WithTimestampWindow(maxAge, maxSkew time.Duration) Option {
-	return func(c *config) { c.maxAge, c.maxSkew, c.checkTime = maxAge, maxSkew, true }
+// [DefaultMaxAge] and [DefaultMaxClockSkew]. A negative duration is a
+// configuration error.
+func WithTimestampWindow(maxAge, maxSkew time.Duration) VerifyOption {
+	return verifyOption(func(c *verifyConfig) {
+		if maxAge < 0 || maxSkew < 0 {
+			c.fail("WithTimestampWindow needs durations of zero or more")
+			return
+		}
+		c.maxAge, c.maxSkew, c.checkTime = maxAge, maxSkew, true
+	})
 }
 
 // WithoutTimestampCheck accepts any timestamp, as Zoom's own samples do.
 // The timestamp must still be present, numeric, and signed.
-func WithoutTimestampCheck() Option { return func(c *config) { c.checkTime = false } }
+func WithoutTimestampCheck() VerifyOption {
+	return verifyOption(func(c *verifyConfig) { c.checkTime = false })
+}
 
-// WithClock sets the clock the timestamp window is measured against, for
-// tests.
-func WithClock(now func() time.Time) Option { return func(c *config) { c.now = now } }
-
-// WithMaxBodyBytes sets the largest body accepted (default
-// [DefaultMaxBodyBytes]); larger requests are answered 413.
-func WithMaxBodyBytes(n int64) Option { return func(c *config) { c.maxBody = n } }
-
-// WithLogger sets where the Handler logs rejected requests and handler
-// failures. The default logs nothing. Logs never contain secrets,
-// signatures or bodies.
-func WithLogger(l *slog.Logger) Option { return func(c *config) { c.logger = l } }
-
-// WithErrorHook sets a function called with every rejected request and
-// every handler failure, with an error that wraps this package's sentinels
-// (or the handler's error).
-func WithErrorHook(f func(r *http.Request, err error)) Option {
-	return func(c *config) { c.errorHook = f }
+// WithClock sets the clock the timestamp window is measured against and
+// [event.Delivery.ReceivedAt] is read from, for tests. A nil clock is a
+// configuration error.
+func WithClock(now func() time.Time) VerifyOption {
+	return verifyOption(func(c *verifyConfig) {
+		if now == nil {
+			c.fail("WithClock needs a clock")
+			return
+		}
+		c.now = now
+	})
 }
 
 // WithBasicAuth requires the Basic authorization header Zoom sends when the
 // event subscription's "Basic authentication" option is set. It is checked
-// in addition to the signature.
-func WithBasicAuth(username, password string) Option {
-	return func(c *config) {
+// before the signature, and answered 401 ([ErrUnauthorized]) when wrong.
+func WithBasicAuth(username, password string) VerifyOption {
+	return verifyOption(func(c *verifyConfig) {
 		if username == "" || password == "" {
-			c.fail(fmt.Errorf("%w: WithBasicAuth needs a username and a password", ErrEmptySecret))
+			c.fail("WithBasicAuth needs a username and a password")
 			return
 		}
 		c.checks = append(c.checks, basicAuth(username, password))
-	}
+	})
 }
 
 // WithBearerToken requires "Authorization: Bearer token", which Zoom sends
 // when the subscription's "Token authentication" option is set (token is
-// what your token endpoint issued). It is checked in addition to the
-// signature.
-func WithBearerToken(token string) Option {
-	return func(c *config) {
+// what your token endpoint issued). It is checked before the signature.
+func WithBearerToken(token string) VerifyOption {
+	return verifyOption(func(c *verifyConfig) {
 		if token == "" {
-			c.fail(fmt.Errorf("%w: WithBearerToken needs a token", ErrEmptySecret))
+			c.fail("WithBearerToken needs a token")
 			return
 		}
 		c.checks = append(c.checks, bearerToken(token))
-	}
+	})
 }
 
 // WithHeader requires the custom header key: value that Zoom sends when the
-// subscription's "Custom header" option is set. It is checked in addition
-// to the signature.
-func WithHeader(key, value string) Option {
-	return func(c *config) {
+// subscription's "Custom header" option is set. It is checked before the
+// signature.
+func WithHeader(key, value string) VerifyOption {
+	return verifyOption(func(c *verifyConfig) {
 		if key == "" || value == "" {
-			c.fail(fmt.Errorf("%w: WithHeader needs a key and a value", ErrEmptySecret))
+			c.fail("WithHeader needs a key and a value")
 			return
 		}
 		c.checks = append(c.checks, customHeader(key, value))
-	}
+	})
+}
+
+// WithMaxBodyBytes sets the largest body a Handler accepts; larger requests
+// are answered 413. Zero means [DefaultMaxBodyBytes]; a negative limit is a
+// configuration error.
+func WithMaxBodyBytes(n int64) HandlerOption {
+	return handlerOption(func(c *handlerConfig) {
+		if n < 0 {
+			c.fail("WithMaxBodyBytes needs a limit of zero (the default) or more")
+			return
+		}
+		c.maxBody = n
+	})
+}
+
+// WithLogger sets where the Handler logs rejected requests and handler
+// failures. The default, or nil, logs nothing. Logs never contain secrets,
+// signatures or bodies.
+func WithLogger(l *slog.Logger) HandlerOption {
+	return handlerOption(func(c *handlerConfig) { c.logger = l })
+}
+
+// WithErrorHook sets a function called with every rejected request and
+// every handler failure, with an error that wraps this package's sentinels
+// (or the handler's error); [StatusCode] gives the status it was answered.
+func WithErrorHook(f func(r *http.Request, err error)) HandlerOption {
+	return handlerOption(func(c *handlerConfig) { c.errorHook = f })
 }
 
 // WithAllowedSources accepts requests only from client addresses inside
-// one of the CIDR prefixes allowed, for teams whose policy demands it (Zoom
-// itself recommends signatures over allow-lists: its addresses change). The
-// client address is the connection's, unless that is inside one of
-// trustedProxies: then X-Forwarded-For is read from the right, skipping
-// trusted proxies. The signature is still required. A malformed prefix
-// makes NewHandler fail.
-func WithAllowedSources(allowed, trustedProxies []string) Option {
-	return func(c *config) {
+// one of the CIDR prefixes (or single addresses) allowed, for teams whose
+// policy demands it (Zoom itself recommends signatures over allow-lists:
+// its addresses change). The client address is the connection's, unless
+// that is inside one of trustedProxies: then X-Forwarded-For is read from
+// the right, skipping trusted proxies. The signature is still required. An
+// empty or malformed allowed list, or a malformed proxy, is a configuration
+// error.
+func WithAllowedSources(allowed, trustedProxies []string) HandlerOption {
+	return handlerOption(func(c *handlerConfig) {
+		if len(allowed) == 0 {
+			c.fail("WithAllowedSources needs at least one allowed prefix")
+			return
+		}
 		f := &sourceFilter{}
 		var err error
 		if f.allowed, err = parsePrefixes(allowed); err != nil {
-			c.fail(err)
+			c.fail("WithAllowedSources: %w", err)
 			return
 		}
 		if f.proxies, err = parsePrefixes(trustedProxies); err != nil {
-			c.fail(err)
+			c.fail("WithAllowedSources: trusted proxies: %w", err)
 			return
 		}
 		c.sources = f
-	}
-}
-
-func (c *config) fail(err error) {
-	if c.err == nil {
-		c.err = err
-	}
+	})
 }
 
 func parsePrefixes(cidrs []string) ([]netip.Prefix, error) {
@@ -158,7 +220,7 @@ func parsePrefixes(cidrs []string) ([]netip.Prefix, error) {
 		if err != nil {
 			addr, aerr := netip.ParseAddr(s)
 			if aerr != nil {
-				return nil, fmt.Errorf("webhook: bad address prefix %q: %w", s, err)
+				return nil, fmt.Errorf("bad address prefix %q: %w", s, err)
 			}
 			p = netip.PrefixFrom(addr, addr.BitLen())
 		}

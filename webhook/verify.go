@@ -17,12 +17,11 @@ const (
 	HeaderTrackingID = "X-Zm-Trackingid"
 )
 
-// Errors of verification and of the handler. Use [errors.Is]; returned
+// Errors of verification, returned by [Verifier.Verify] and
+// [Verifier.Receive] and reported by a [Handler]. Use [errors.Is]; returned
 // errors may wrap them with detail that is safe to log (never a secret or
-// a MAC).
+// a MAC). [StatusCode] maps each to the status Zoom should be answered.
 var (
-	// ErrEmptySecret: a Verifier or Handler was built with an empty secret.
-	ErrEmptySecret = errors.New("webhook: empty secret token")
 	// ErrMissingSignature: no x-zm-signature header.
 	ErrMissingSignature = errors.New("webhook: missing x-zm-signature header")
 	// ErrMissingTimestamp: no x-zm-request-timestamp header.
@@ -47,50 +46,68 @@ const (
 	DefaultMaxClockSkew = 5 * time.Minute
 )
 
-// Verifier checks Zoom webhook signatures over raw bytes. It holds no
-// per-request state and is safe for concurrent use. Verifying allocates
-// nothing: each secret keeps a pool of pre-keyed HMAC states.
+// Verifier is the transport-free core of this package: it checks Zoom
+// webhook requests given their headers and raw body bytes, and
+// [Verifier.Receive] turns a genuine one into an event or a URL validation
+// answer. It holds no per-request state and is safe for concurrent use.
+// Verifying a signature allocates nothing: each secret keeps a pool of
+// pre-keyed HMAC states.
 type Verifier struct {
 	signers   []*signature.Signer
 	maxAge    time.Duration
 	maxSkew   time.Duration
 	checkTime bool
 	now       func() time.Time
+	checks    []headerCheck
 }
 
 // NewVerifier returns a Verifier for secret (the app's Secret Token, not its
-// OAuth client secret). Of the options, [WithSecrets], [WithTimestampWindow],
-// [WithoutTimestampCheck] and [WithClock] apply; the others are ignored. It
-// returns an error wrapping [ErrEmptySecret] when any secret is empty.
-func NewVerifier(secret string, opts ...Option) (*Verifier, error) {
-	c := newConfig(opts)
-	return c.verifier(secret)
+// OAuth client secret) configured by opts; only verification options exist
+// for it, so none is ignored. It returns an error wrapping [ErrConfig] for
+// an empty secret and for each nil or malformed option.
+func NewVerifier(secret string, opts ...VerifyOption) (*Verifier, error) {
+	c := defaultVerifyConfig()
+	for _, o := range opts {
+		if o == nil {
+			c.fail("nil VerifyOption")
+			continue
+		}
+		o.applyVerify(&c)
+	}
+	return newVerifier(secret, &c)
 }
 
-func (c *config) verifier(secret string) (*Verifier, error) {
-	secrets := append([]string{secret}, c.secrets...)
-	v := &Verifier{maxAge: c.maxAge, maxSkew: c.maxSkew, checkTime: c.checkTime, now: c.now}
-	for _, s := range secrets {
+func newVerifier(secret string, c *verifyConfig) (*Verifier, error) {
+	v := &Verifier{maxAge: c.maxAge, maxSkew: c.maxSkew, checkTime: c.checkTime, now: c.now, checks: c.checks}
+	for i, s := range append([]string{secret}, c.secrets...) {
 		if s == "" {
-			return nil, ErrEmptySecret
+			if i == 0 {
+				c.fail("empty secret token")
+			} else {
+				c.fail("WithSecrets: empty secret token")
+			}
+			continue
 		}
 		v.signers = append(v.signers, signature.NewSigner(s))
+	}
+	if err := errors.Join(c.errs...); err != nil {
+		return nil, err
 	}
 	return v, nil
 }
 
-// Verify checks the x-zm-signature and x-zm-request-timestamp headers
-// against body, the exact bytes received. It returns nil when the signature
-// matches one of the secrets and the timestamp is inside the window.
+// Verify checks a request's headers (the authentication headers required by
+// [WithBasicAuth], [WithBearerToken] and [WithHeader], then x-zm-signature
+// and x-zm-request-timestamp) against body, the exact bytes received. It
+// returns nil when the request is genuine, and otherwise an error wrapping
+// one of this package's sentinels. [Verifier.Receive] does the same and
+// then decodes the body.
 func (v *Verifier) Verify(h http.Header, body []byte) error {
-	_, err := v.verify(headerValue(h, HeaderSignature), headerValue(h, HeaderTimestamp), body)
-	return err
-}
-
-// VerifySignature is Verify for a signature and timestamp obtained some
-// other way (for example from a WebSocket frame's header).
-func (v *Verifier) VerifySignature(sig, timestamp string, body []byte) error {
-	_, err := v.verify(sig, timestamp, body)
+	var hv verifiedHeaders
+	if err := v.checkHeaders(h, &hv); err != nil {
+		return err
+	}
+	_, err := v.match(&hv.sig, hv.timestamp, body)
 	return err
 }
 
@@ -103,19 +120,29 @@ func headerValue(h http.Header, key string) string {
 	return h.Get(key)
 }
 
-// verify returns the index of the secret that matched.
-func (v *Verifier) verify(sig, timestamp string, body []byte) (int, error) {
-	var got [signature.Size]byte
-	if err := v.precheck(sig, timestamp, &got); err != nil {
-		return -1, err
+// verifiedHeaders is what checkHeaders found: the decoded signature and
+// the timestamp it signs.
+type verifiedHeaders struct {
+	sig       [signature.Size]byte
+	timestamp string
+}
+
+// checkHeaders runs every check that needs no body: the authentication
+// headers, then precheck. The Handler runs it before reading the body.
+func (v *Verifier) checkHeaders(h http.Header, out *verifiedHeaders) error {
+	for _, check := range v.checks {
+		if !check(h) {
+			return ErrUnauthorized
+		}
 	}
-	return v.match(&got, timestamp, body)
+	out.timestamp = headerValue(h, HeaderTimestamp)
+	return v.precheck(headerValue(h, HeaderSignature), out.timestamp, &out.sig)
 }
 
 // precheck runs every check that needs no body: the signature and the
 // timestamp are present, the timestamp is well formed and inside the
 // window, and the signature is well formed; it decodes the signature into
-// got. The Handler runs it before reading the body.
+// got.
 func (v *Verifier) precheck(sig, timestamp string, got *[signature.Size]byte) error {
 	if sig == "" {
 		return ErrMissingSignature

@@ -154,9 +154,9 @@ func TestSecretRotation(t *testing.T) {
 
 func TestEmptySecretRejected(t *testing.T) {
 	_, err := webhook.NewVerifier("")
-	assert.ErrorIs(t, err, webhook.ErrEmptySecret)
+	assert.ErrorIs(t, err, webhook.ErrConfig)
 	_, err = webhook.NewVerifier("ok", webhook.WithSecrets(""))
-	assert.ErrorIs(t, err, webhook.ErrEmptySecret)
+	assert.ErrorIs(t, err, webhook.ErrConfig)
 }
 
 func TestVerifyHugeTimestampIsStaleNotOverflow(t *testing.T) {
