@@ -25,13 +25,14 @@ func runEvents(_ context.Context, e *env, args []string) error {
 	catalog := event.Catalog()
 	if *asJSON {
 		type row struct {
-			Name    string `json:"name"`
-			Product string `json:"product"`
-			Typed   bool   `json:"typed"`
+			Name     string   `json:"name"`
+			Product  string   `json:"product"`
+			Typed    bool     `json:"typed"`
+			Envelope []string `json:"envelope,omitempty"`
 		}
 		rows := make([]row, len(catalog))
 		for i, info := range catalog {
-			rows[i] = row(info)
+			rows[i] = row{Name: info.Name, Product: info.Product, Typed: info.Typed, Envelope: info.Envelope}
 		}
 		enc := json.NewEncoder(e.stdout)
 		enc.SetIndent("", "  ")
@@ -81,7 +82,7 @@ func runParse(_ context.Context, e *env, args []string) error {
 	}
 	goType := "(raw: no struct for this event)"
 	var payload any = ev.RawPayload()
-	if ev.Typed() {
+	if ev.Payload != nil {
 		goType = fmt.Sprintf("%T", ev.Payload)
 		payload = ev.Payload
 	}

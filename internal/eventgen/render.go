@@ -577,13 +577,23 @@ func (g *gen) catalog() string {
 	type entry struct {
 		name, product string
 		typed         bool
+		envelope      []string
 	}
 	var all []entry
 	for _, e := range g.events {
-		all = append(all, entry{e.name, e.product, true})
+		env := append([]string(nil), e.envelope...)
+		sort.Strings(env)
+		all = append(all, entry{e.name, e.product, true, env})
 	}
 	for _, u := range g.untyped {
-		all = append(all, entry{u.name, u.product, false})
+		var env []string
+		for _, x := range extraEnvelope {
+			if x.event == u.name {
+				env = append(env, x.name)
+			}
+		}
+		sort.Strings(env)
+		all = append(all, entry{u.name, u.product, false, env})
 	}
 	sort.Slice(all, func(i, j int) bool { return all[i].name < all[j].name })
 	var b strings.Builder
@@ -592,7 +602,11 @@ func (g *gen) catalog() string {
 	b.WriteString("// only (delivered raw). It is static data: no code runs at init.\n")
 	b.WriteString("var builtinCatalog = [...]Info{\n")
 	for _, e := range all {
-		fmt.Fprintf(&b, "\t{Name: %q, Product: %q, Typed: %v},\n", e.name, e.product, e.typed)
+		env := ""
+		if len(e.envelope) > 0 {
+			env = fmt.Sprintf(", Envelope: %#v", e.envelope)
+		}
+		fmt.Fprintf(&b, "\t{Name: %q, Product: %q, Typed: %v%s},\n", e.name, e.product, e.typed, env)
 	}
 	b.WriteString("}\n\n")
 	b.WriteString("// builtinPayload returns a new payload for a built-in typed event, or nil.\n")
