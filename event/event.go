@@ -91,9 +91,6 @@ type Event struct {
 	Problem error
 }
 
-// Typed reports whether the event was decoded into a registered struct.
-func (e *Event) Typed() bool { return e.Payload != nil }
-
 // RawPayload returns the raw JSON of the event's "payload" member, or nil if
 // there is none. It decodes Raw again, so call it only when needed.
 func (e *Event) RawPayload() json.RawMessage {

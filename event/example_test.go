@@ -21,7 +21,7 @@ func ExampleMux() {
 		return nil
 	})
 	mux.Fallback(func(ctx context.Context, ev *event.Event) error {
-		fmt.Println("unhandled:", ev.Name, "typed:", ev.Typed())
+		fmt.Println("unhandled:", ev.Name, "typed:", (ev.Payload != nil))
 		return nil
 	})
 

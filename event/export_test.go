@@ -7,3 +7,16 @@ func ResetRegistered() {
 	defer registerMu.Unlock()
 	custom.Store(nil)
 }
+
+// NewMemoryStoreWithClock is NewMemoryStore with the clock used for expiry.
+var NewMemoryStoreWithClock = newMemoryStoreWithClock
+
+// CatalogNames returns every known event name of the catalog, sorted.
+func CatalogNames() []string {
+	cat := Catalog()
+	names := make([]string, len(cat))
+	for i, info := range cat {
+		names[i] = info.Name
+	}
+	return names
+}

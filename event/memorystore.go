@@ -28,12 +28,10 @@ type memoryEntry struct {
 // NewMemoryStore returns a MemoryStore that holds at most maxEntries keys
 // (at least 1).
 func NewMemoryStore(maxEntries int) *MemoryStore {
-	return NewMemoryStoreWithClock(maxEntries, time.Now)
+	return newMemoryStoreWithClock(maxEntries, time.Now)
 }
 
-// NewMemoryStoreWithClock is [NewMemoryStore] with the clock used for
-// expiry, for tests.
-func NewMemoryStoreWithClock(maxEntries int, now func() time.Time) *MemoryStore {
+func newMemoryStoreWithClock(maxEntries int, now func() time.Time) *MemoryStore {
 	if maxEntries < 1 {
 		maxEntries = 1
 	}

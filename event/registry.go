@@ -26,6 +26,11 @@ type Info struct {
 	// Typed reports whether the event decodes into a struct; when false it
 	// is known by name only and delivered raw.
 	Typed bool
+	// Envelope lists, sorted, the top-level members that the event's body
+	// carries beside "event", "event_ts" and "payload" (such as
+	// "download_token" on recording events; see [Event.Envelope]). The
+	// slice is shared: do not modify it.
+	Envelope []string
 }
 
 // The catalog of built-in events is static data (generated code: a sorted
@@ -95,12 +100,6 @@ func isCustom(name string) bool {
 	return ok
 }
 
-// IsTyped reports whether events named name decode into a struct.
-func IsTyped(name string) bool {
-	info, ok := Lookup(name)
-	return ok && info.Typed
-}
-
 // Catalog returns every known event, sorted by name: the built-in catalog
 // plus names added with [Register]. The slice is the caller's to keep.
 func Catalog() []Info {
@@ -119,16 +118,6 @@ func Catalog() []Info {
 	}
 	sort.Slice(out, func(i, j int) bool { return out[i].Name < out[j].Name })
 	return out
-}
-
-// Names returns every known event name, sorted.
-func Names() []string {
-	cat := Catalog()
-	names := make([]string, len(cat))
-	for i, info := range cat {
-		names[i] = info.Name
-	}
-	return names
 }
 
 func builtinIndex(name string) int {

@@ -3,13 +3,14 @@ package main
 import (
 	"context"
 	"encoding/json"
+	"errors"
 	"fmt"
 	"io"
 	"net/http"
 	"net/url"
 	"time"
 
-	"github.com/zoomevents/zoomevents/event"
+	"github.com/zoomevents/zoomevents/event/eventtest"
 	"github.com/zoomevents/zoomevents/webhook/webhooktest"
 )
 
@@ -49,10 +50,12 @@ func runTrigger(ctx context.Context, e *env, args []string) error {
 			return err
 		}
 	} else {
-		if _, known := event.Lookup(name); !known {
+		if body, err = eventtest.Sample(name, eventtest.WithTime(time.Now())); errors.Is(err, eventtest.ErrUnknownEvent) {
 			fmt.Fprintf(e.stderr, "zoomevents trigger: %q is not a known event; sending a minimal payload\n", name)
+			body, err = json.Marshal(map[string]any{"event": name, "event_ts": time.Now().UnixMilli(),
+				"payload": map[string]any{"account_id": "test-account-id", "object": map[string]any{"id": "test-object-id"}}})
 		}
-		if body, err = sampleEvent(name, time.Now()); err != nil {
+		if err != nil {
 			return err
 		}
 	}

@@ -46,7 +46,7 @@ func run(ctx context.Context, cfg wsclient.Config, logger *slog.Logger, every ti
 		return nil
 	})
 	mux.Fallback(func(ctx context.Context, ev *event.Event) error {
-		logger.Info("event", "name", ev.Name, "typed", ev.Typed(), "lag", time.Since(ev.Time).Round(time.Millisecond))
+		logger.Info("event", "name", ev.Name, "typed", (ev.Payload != nil), "lag", time.Since(ev.Time).Round(time.Millisecond))
 		return nil
 	})
 
