@@ -86,7 +86,6 @@ func singular(s string) string {
 	return s
 }
 
-
 // Naming rules. Every exported generated type has its name in the names
 // file (names.go), so these rules only name what the file does not list
 // yet; a name once listed never changes, whatever the rules would say.
