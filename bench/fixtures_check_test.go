@@ -4,6 +4,7 @@ import (
 	"testing"
 
 	"github.com/zoomevents/zoomevents/event"
+	"github.com/zoomevents/zoomevents/payload"
 )
 
 // TestBodies checks the fixtures: every Zoom body parses into the typed
@@ -15,7 +16,7 @@ func TestBodies(t *testing.T) {
 		if err != nil {
 			t.Fatal(err)
 		}
-		p, ok := ev.Payload.(*event.RecordingCompleted)
+		p, ok := ev.Payload.(*payload.RecordingCompleted)
 		if !ok || len(p.Object.RecordingFiles) == 0 {
 			t.Fatalf("%s: not a typed recording.completed", s.name)
 		}

@@ -13,8 +13,8 @@ import (
 	"sync"
 	"testing"
 
-	"github.com/zoomevents/zoomevents/event"
 	"github.com/zoomevents/zoomevents/internal/eventgen/snapshot"
+	"github.com/zoomevents/zoomevents/payload"
 )
 
 // secret is the shared signing secret of every peer (svix and
@@ -197,10 +197,10 @@ func zoomSign(ts string, body []byte) string {
 
 // floorEnvelope is the struct event.Parse decodes recording.completed into.
 type floorEnvelope struct {
-	Event         string                   `json:"event"`
-	EventTS       int64                    `json:"event_ts"`
-	DownloadToken string                   `json:"download_token"`
-	Payload       event.RecordingCompleted `json:"payload"`
+	Event         string                     `json:"event"`
+	EventTS       int64                      `json:"event_ts"`
+	DownloadToken string                     `json:"download_token"`
+	Payload       payload.RecordingCompleted `json:"payload"`
 }
 
 // floorVerify is the naive floor: a new HMAC per call, hex-decode, compare.

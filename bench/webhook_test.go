@@ -20,6 +20,7 @@ import (
 	svix "github.com/svix/svix-webhooks/go"
 
 	"github.com/zoomevents/zoomevents/event"
+	"github.com/zoomevents/zoomevents/payload"
 	"github.com/zoomevents/zoomevents/webhook"
 	"github.com/zoomevents/zoomevents/webhook/webhooktest"
 )
@@ -207,7 +208,7 @@ func tierB(b *testing.B, s size, body []byte) {
 		if err != nil {
 			return err
 		}
-		p, ok := ev.Payload.(*event.RecordingCompleted)
+		p, ok := ev.Payload.(*payload.RecordingCompleted)
 		if !ok {
 			return benchError("ours: untyped payload")
 		}
@@ -312,7 +313,7 @@ func tierC(b *testing.B, s size, body []byte) {
 
 	var got int
 	ours, err := webhook.NewHandler(secret, event.HandlerFunc(func(_ context.Context, ev *event.Event) error {
-		if p, ok := ev.Payload.(*event.RecordingCompleted); ok {
+		if p, ok := ev.Payload.(*payload.RecordingCompleted); ok {
 			got = len(p.Object.RecordingFiles)
 		}
 		return wantFiles(got)

@@ -8,6 +8,7 @@ import (
 	"time"
 
 	"github.com/zoomevents/zoomevents/event"
+	"github.com/zoomevents/zoomevents/payload"
 	"github.com/zoomevents/zoomevents/wsclient"
 )
 
@@ -38,8 +39,8 @@ func runOurs(b *testing.B, srv *wsServer, rec *recorder) {
 			return bad
 		}
 		sent := parseTS(ev.Raw[len(tsField):])
-		if p, ok := ev.Payload.(*event.RecordingCompleted); !ok || len(p.Object.RecordingFiles) == 0 {
-			bad = errors.New("ours: event not decoded into *event.RecordingCompleted")
+		if p, ok := ev.Payload.(*payload.RecordingCompleted); !ok || len(p.Object.RecordingFiles) == 0 {
+			bad = errors.New("ours: event not decoded into *payload.RecordingCompleted")
 		}
 		rec.record(sent)
 		return nil

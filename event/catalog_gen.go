@@ -2,7 +2,11 @@
 
 package event
 
-import "encoding/json"
+import (
+	"encoding/json"
+
+	"github.com/zoomevents/zoomevents/payload"
+)
 
 // builtinCatalog lists the built-in events, sorted by name: every event
 // of Zoom's webhook specifications (typed) and the events known by name
@@ -620,947 +624,947 @@ var builtinCatalog = [...]Info{
 func builtinPayload(name string) Payload {
 	switch name {
 	case "account.created":
-		return new(AccountCreated)
+		return new(payload.AccountCreated)
 	case "account.disassociated":
-		return new(AccountDisassociated)
+		return new(payload.AccountDisassociated)
 	case "account.lock_settings_updated":
-		return new(AccountLockSettingsUpdated)
+		return new(payload.AccountLockSettingsUpdated)
 	case "account.settings_updated":
-		return new(AccountSettingsUpdated)
+		return new(payload.AccountSettingsUpdated)
 	case "account.updated":
-		return new(AccountUpdated)
+		return new(payload.AccountUpdated)
 	case "account.vanity_url_approved":
-		return new(AccountVanityURLApproved)
+		return new(payload.AccountVanityURLApproved)
 	case "account.vanity_url_rejected":
-		return new(AccountVanityURLRejected)
+		return new(payload.AccountVanityURLRejected)
 	case "app.authorization_request_created":
-		return new(AppAuthorizationRequestCreated)
+		return new(payload.AppAuthorizationRequestCreated)
 	case "app_deauthorized":
-		return new(AppDeauthorized)
+		return new(payload.AppDeauthorized)
 	case "bot_installed":
-		return new(BotInstalled)
+		return new(payload.BotInstalled)
 	case "bot_notification":
-		return new(BotNotification)
+		return new(payload.BotNotification)
 	case "calendar.acl_create":
-		return new(CalendarACLCreate)
+		return new(payload.CalendarACLCreate)
 	case "calendar.acl_delete":
-		return new(CalendarACLDelete)
+		return new(payload.CalendarACLDelete)
 	case "calendar.acl_update":
-		return new(CalendarACLUpdate)
+		return new(payload.CalendarACLUpdate)
 	case "calendar.calendarlist_create":
-		return new(CalendarCalendarlistCreate)
+		return new(payload.CalendarCalendarlistCreate)
 	case "calendar.calendarlist_delete":
-		return new(CalendarCalendarlistDelete)
+		return new(payload.CalendarCalendarlistDelete)
 	case "calendar.calendarlist_update":
-		return new(CalendarCalendarlistUpdate)
+		return new(payload.CalendarCalendarlistUpdate)
 	case "calendar.event_create":
-		return new(CalendarEventCreate)
+		return new(payload.CalendarEventCreate)
 	case "calendar.event_delete":
-		return new(CalendarEventDelete)
+		return new(payload.CalendarEventDelete)
 	case "calendar.event_update":
-		return new(CalendarEventUpdate)
+		return new(payload.CalendarEventUpdate)
 	case "calendar.setting_create":
-		return new(CalendarSettingCreate)
+		return new(payload.CalendarSettingCreate)
 	case "calendar.setting_update":
-		return new(CalendarSettingUpdate)
+		return new(payload.CalendarSettingUpdate)
 	case "chat_channel.created":
-		return new(ChatChannelCreated)
+		return new(payload.ChatChannelCreated)
 	case "chat_channel.deleted":
-		return new(ChatChannelDeleted)
+		return new(payload.ChatChannelDeleted)
 	case "chat_channel.member_invited":
-		return new(ChatChannelMemberInvited)
+		return new(payload.ChatChannelMemberInvited)
 	case "chat_channel.member_joined":
-		return new(ChatChannelMemberJoined)
+		return new(payload.ChatChannelMemberJoined)
 	case "chat_channel.member_left":
-		return new(ChatChannelMemberLeft)
+		return new(payload.ChatChannelMemberLeft)
 	case "chat_channel.member_removed":
-		return new(ChatChannelMemberRemoved)
+		return new(payload.ChatChannelMemberRemoved)
 	case "chat_channel.updated":
-		return new(ChatChannelUpdated)
+		return new(payload.ChatChannelUpdated)
 	case "chat_message.deleted":
-		return new(ChatMessageDeleted)
+		return new(payload.ChatMessageDeleted)
 	case "chat_message.replied":
-		return new(ChatMessageReplied)
+		return new(payload.ChatMessageReplied)
 	case "chat_message.sent":
-		return new(ChatMessageSent)
+		return new(payload.ChatMessageSent)
 	case "chat_message.updated":
-		return new(ChatMessageUpdated)
+		return new(payload.ChatMessageUpdated)
 	case "clinical_notes.note_created":
-		return new(ClinicalNotesNoteCreated)
+		return new(payload.ClinicalNotesNoteCreated)
 	case "cobrowse.session_ended":
-		return new(CobrowseSessionEnded)
+		return new(payload.CobrowseSessionEnded)
 	case "cobrowse.session_started":
-		return new(CobrowseSessionStarted)
+		return new(payload.CobrowseSessionStarted)
 	case "cobrowse.session_user_joined":
-		return new(CobrowseSessionUserJoined)
+		return new(payload.CobrowseSessionUserJoined)
 	case "cobrowse.session_user_left":
-		return new(CobrowseSessionUserLeft)
+		return new(payload.CobrowseSessionUserLeft)
 	case "group.admin_added":
-		return new(GroupAdminAdded)
+		return new(payload.GroupAdminAdded)
 	case "group.admin_deleted":
-		return new(GroupAdminDeleted)
+		return new(payload.GroupAdminDeleted)
 	case "group.created":
-		return new(GroupCreated)
+		return new(payload.GroupCreated)
 	case "group.deleted":
-		return new(GroupDeleted)
+		return new(payload.GroupDeleted)
 	case "group.lock_settings_updated":
-		return new(GroupLockSettingsUpdated)
+		return new(payload.GroupLockSettingsUpdated)
 	case "group.member_added":
-		return new(GroupMemberAdded)
+		return new(payload.GroupMemberAdded)
 	case "group.member_deleted":
-		return new(GroupMemberDeleted)
+		return new(payload.GroupMemberDeleted)
 	case "group.settings_updated":
-		return new(GroupSettingsUpdated)
+		return new(payload.GroupSettingsUpdated)
 	case "group.updated":
-		return new(GroupUpdated)
+		return new(payload.GroupUpdated)
 	case "information_barriers.policy_created":
-		return new(InformationBarriersPolicyCreated)
+		return new(payload.InformationBarriersPolicyCreated)
 	case "information_barriers.policy_deleted":
-		return new(InformationBarriersPolicyDeleted)
+		return new(payload.InformationBarriersPolicyDeleted)
 	case "information_barriers.policy_updated":
-		return new(InformationBarriersPolicyUpdated)
+		return new(payload.InformationBarriersPolicyUpdated)
 	case "interactive_message_actions":
-		return new(InteractiveMessageActions)
+		return new(payload.InteractiveMessageActions)
 	case "interactive_message_editable":
-		return new(InteractiveMessageEditable)
+		return new(payload.InteractiveMessageEditable)
 	case "interactive_message_fields_editable":
-		return new(InteractiveMessageFieldsEditable)
+		return new(payload.InteractiveMessageFieldsEditable)
 	case "interactive_message_select":
-		return new(InteractiveMessageSelect)
+		return new(payload.InteractiveMessageSelect)
 	case "mail.history_event":
-		return new(MailHistoryEvent)
+		return new(payload.MailHistoryEvent)
 	case "meeting.ai_companion_assets_deleted":
-		return new(MeetingAICompanionAssetsDeleted)
+		return new(payload.MeetingAICompanionAssetsDeleted)
 	case "meeting.ai_companion_started":
-		return new(MeetingAICompanionStarted)
+		return new(payload.MeetingAICompanionStarted)
 	case "meeting.ai_companion_stopped":
-		return new(MeetingAICompanionStopped)
+		return new(payload.MeetingAICompanionStopped)
 	case "meeting.aic_transcript_completed":
-		return new(MeetingAICTranscriptCompleted)
+		return new(payload.MeetingAICTranscriptCompleted)
 	case "meeting.alert":
-		return new(MeetingAlert)
+		return new(payload.MeetingAlert)
 	case "meeting.breakout_room_sharing_ended":
-		return new(MeetingBreakoutRoomSharingEnded)
+		return new(payload.MeetingBreakoutRoomSharingEnded)
 	case "meeting.breakout_room_sharing_started":
-		return new(MeetingBreakoutRoomSharingStarted)
+		return new(payload.MeetingBreakoutRoomSharingStarted)
 	case "meeting.chat_message_file_downloaded":
-		return new(MeetingChatMessageFileDownloaded)
+		return new(payload.MeetingChatMessageFileDownloaded)
 	case "meeting.chat_message_file_sent":
-		return new(MeetingChatMessageFileSent)
+		return new(payload.MeetingChatMessageFileSent)
 	case "meeting.chat_message_sent":
-		return new(MeetingChatMessageSent)
+		return new(payload.MeetingChatMessageSent)
 	case "meeting.converted_to_webinar":
-		return new(MeetingConvertedToWebinar)
+		return new(payload.MeetingConvertedToWebinar)
 	case "meeting.created":
-		return new(MeetingCreated)
+		return new(payload.MeetingCreated)
 	case "meeting.deleted":
-		return new(MeetingDeleted)
+		return new(payload.MeetingDeleted)
 	case "meeting.device_tested":
-		return new(MeetingDeviceTested)
+		return new(payload.MeetingDeviceTested)
 	case "meeting.ended":
-		return new(MeetingEnded)
+		return new(payload.MeetingEnded)
 	case "meeting.invitation_accepted":
-		return new(MeetingInvitationAccepted)
+		return new(payload.MeetingInvitationAccepted)
 	case "meeting.invitation_dispatched":
-		return new(MeetingInvitationDispatched)
+		return new(payload.MeetingInvitationDispatched)
 	case "meeting.invitation_rejected":
-		return new(MeetingInvitationRejected)
+		return new(payload.MeetingInvitationRejected)
 	case "meeting.invitation_timeout":
-		return new(MeetingInvitationTimeout)
+		return new(payload.MeetingInvitationTimeout)
 	case "meeting.live_streaming_started":
-		return new(MeetingLiveStreamingStarted)
+		return new(payload.MeetingLiveStreamingStarted)
 	case "meeting.live_streaming_stopped":
-		return new(MeetingLiveStreamingStopped)
+		return new(payload.MeetingLiveStreamingStopped)
 	case "meeting.participant_admitted":
-		return new(MeetingParticipantAdmitted)
+		return new(payload.MeetingParticipantAdmitted)
 	case "meeting.participant_bind":
-		return new(MeetingParticipantBind)
+		return new(payload.MeetingParticipantBind)
 	case "meeting.participant_data":
-		return new(MeetingParticipantData)
+		return new(payload.MeetingParticipantData)
 	case "meeting.participant_data_summary":
-		return new(MeetingParticipantDataSummary)
+		return new(payload.MeetingParticipantDataSummary)
 	case "meeting.participant_feedback":
-		return new(MeetingParticipantFeedback)
+		return new(payload.MeetingParticipantFeedback)
 	case "meeting.participant_jbh_joined":
-		return new(MeetingParticipantJBHJoined)
+		return new(payload.MeetingParticipantJBHJoined)
 	case "meeting.participant_jbh_waiting":
-		return new(MeetingParticipantJBHWaiting)
+		return new(payload.MeetingParticipantJBHWaiting)
 	case "meeting.participant_jbh_waiting_left":
-		return new(MeetingParticipantJBHWaitingLeft)
+		return new(payload.MeetingParticipantJBHWaitingLeft)
 	case "meeting.participant_joined":
-		return new(MeetingParticipantJoined)
+		return new(payload.MeetingParticipantJoined)
 	case "meeting.participant_joined_breakout_room":
-		return new(MeetingParticipantJoinedBreakoutRoom)
+		return new(payload.MeetingParticipantJoinedBreakoutRoom)
 	case "meeting.participant_joined_waiting_room":
-		return new(MeetingParticipantJoinedWaitingRoom)
+		return new(payload.MeetingParticipantJoinedWaitingRoom)
 	case "meeting.participant_left":
-		return new(MeetingParticipantLeft)
+		return new(payload.MeetingParticipantLeft)
 	case "meeting.participant_left_breakout_room":
-		return new(MeetingParticipantLeftBreakoutRoom)
+		return new(payload.MeetingParticipantLeftBreakoutRoom)
 	case "meeting.participant_left_waiting_room":
-		return new(MeetingParticipantLeftWaitingRoom)
+		return new(payload.MeetingParticipantLeftWaitingRoom)
 	case "meeting.participant_phone_callout_accepted":
-		return new(MeetingParticipantPhoneCalloutAccepted)
+		return new(payload.MeetingParticipantPhoneCalloutAccepted)
 	case "meeting.participant_phone_callout_missed":
-		return new(MeetingParticipantPhoneCalloutMissed)
+		return new(payload.MeetingParticipantPhoneCalloutMissed)
 	case "meeting.participant_phone_callout_rejected":
-		return new(MeetingParticipantPhoneCalloutRejected)
+		return new(payload.MeetingParticipantPhoneCalloutRejected)
 	case "meeting.participant_phone_callout_ringing":
-		return new(MeetingParticipantPhoneCalloutRinging)
+		return new(payload.MeetingParticipantPhoneCalloutRinging)
 	case "meeting.participant_put_in_waiting_room":
-		return new(MeetingParticipantPutInWaitingRoom)
+		return new(payload.MeetingParticipantPutInWaitingRoom)
 	case "meeting.participant_qos":
-		return new(MeetingParticipantQoS)
+		return new(payload.MeetingParticipantQoS)
 	case "meeting.participant_qos_summary":
-		return new(MeetingParticipantQoSSummary)
+		return new(payload.MeetingParticipantQoSSummary)
 	case "meeting.participant_role_changed":
-		return new(MeetingParticipantRoleChanged)
+		return new(payload.MeetingParticipantRoleChanged)
 	case "meeting.participant_room_system_callout_accepted":
-		return new(MeetingParticipantRoomSystemCalloutAccepted)
+		return new(payload.MeetingParticipantRoomSystemCalloutAccepted)
 	case "meeting.participant_room_system_callout_failed":
-		return new(MeetingParticipantRoomSystemCalloutFailed)
+		return new(payload.MeetingParticipantRoomSystemCalloutFailed)
 	case "meeting.participant_room_system_callout_missed":
-		return new(MeetingParticipantRoomSystemCalloutMissed)
+		return new(payload.MeetingParticipantRoomSystemCalloutMissed)
 	case "meeting.participant_room_system_callout_rejected":
-		return new(MeetingParticipantRoomSystemCalloutRejected)
+		return new(payload.MeetingParticipantRoomSystemCalloutRejected)
 	case "meeting.participant_room_system_callout_ringing":
-		return new(MeetingParticipantRoomSystemCalloutRinging)
+		return new(payload.MeetingParticipantRoomSystemCalloutRinging)
 	case "meeting.permanently_deleted":
-		return new(MeetingPermanentlyDeleted)
+		return new(payload.MeetingPermanentlyDeleted)
 	case "meeting.recovered":
-		return new(MeetingRecovered)
+		return new(payload.MeetingRecovered)
 	case "meeting.registration_approved":
-		return new(MeetingRegistrationApproved)
+		return new(payload.MeetingRegistrationApproved)
 	case "meeting.registration_cancelled":
-		return new(MeetingRegistrationCancelled)
+		return new(payload.MeetingRegistrationCancelled)
 	case "meeting.registration_created":
-		return new(MeetingRegistrationCreated)
+		return new(payload.MeetingRegistrationCreated)
 	case "meeting.registration_denied":
-		return new(MeetingRegistrationDenied)
+		return new(payload.MeetingRegistrationDenied)
 	case "meeting.risk_alert":
-		return new(MeetingRiskAlert)
+		return new(payload.MeetingRiskAlert)
 	case "meeting.rtms_interrupted":
-		return new(MeetingRTMSInterrupted)
+		return new(payload.MeetingRTMSInterrupted)
 	case "meeting.rtms_started":
-		return new(MeetingRTMSStarted)
+		return new(payload.MeetingRTMSStarted)
 	case "meeting.rtms_stopped":
-		return new(MeetingRTMSStopped)
+		return new(payload.MeetingRTMSStopped)
 	case "meeting.sharing_ended":
-		return new(MeetingSharingEnded)
+		return new(payload.MeetingSharingEnded)
 	case "meeting.sharing_started":
-		return new(MeetingSharingStarted)
+		return new(payload.MeetingSharingStarted)
 	case "meeting.started":
-		return new(MeetingStarted)
+		return new(payload.MeetingStarted)
 	case "meeting.summary_completed":
-		return new(MeetingSummaryCompleted)
+		return new(payload.MeetingSummaryCompleted)
 	case "meeting.summary_deleted":
-		return new(MeetingSummaryDeleted)
+		return new(payload.MeetingSummaryDeleted)
 	case "meeting.summary_recovered":
-		return new(MeetingSummaryRecovered)
+		return new(payload.MeetingSummaryRecovered)
 	case "meeting.summary_shared":
-		return new(MeetingSummaryShared)
+		return new(payload.MeetingSummaryShared)
 	case "meeting.summary_trashed":
-		return new(MeetingSummaryTrashed)
+		return new(payload.MeetingSummaryTrashed)
 	case "meeting.summary_updated":
-		return new(MeetingSummaryUpdated)
+		return new(payload.MeetingSummaryUpdated)
 	case "meeting.updated":
-		return new(MeetingUpdated)
+		return new(payload.MeetingUpdated)
 	case "node.mc_stat":
-		return new(NodeMcStat)
+		return new(payload.NodeMcStat)
 	case "node.mc_stat_alert":
-		return new(NodeMcStatAlert)
+		return new(payload.NodeMcStatAlert)
 	case "node.mc_zone_stat_alert":
-		return new(NodeMcZoneStatAlert)
+		return new(payload.NodeMcZoneStatAlert)
 	case "node.nfs_alert":
-		return new(NodeNfsAlert)
+		return new(payload.NodeNfsAlert)
 	case "node.rc_stat":
-		return new(NodeRCStat)
+		return new(payload.NodeRCStat)
 	case "node.rc_stat_alert":
-		return new(NodeRCStatAlert)
+		return new(payload.NodeRCStatAlert)
 	case "node.server_bandwidth_alert":
-		return new(NodeServerBandwidthAlert)
+		return new(payload.NodeServerBandwidthAlert)
 	case "node.server_confirmed":
-		return new(NodeServerConfirmed)
+		return new(payload.NodeServerConfirmed)
 	case "node.server_cpu_alert":
-		return new(NodeServerCPUAlert)
+		return new(payload.NodeServerCPUAlert)
 	case "node.server_deleted":
-		return new(NodeServerDeleted)
+		return new(payload.NodeServerDeleted)
 	case "node.server_disk_alert":
-		return new(NodeServerDiskAlert)
+		return new(payload.NodeServerDiskAlert)
 	case "node.server_memory_alert":
-		return new(NodeServerMemoryAlert)
+		return new(payload.NodeServerMemoryAlert)
 	case "node.server_offline":
-		return new(NodeServerOffline)
+		return new(payload.NodeServerOffline)
 	case "node.server_online":
-		return new(NodeServerOnline)
+		return new(payload.NodeServerOnline)
 	case "node.server_rebooted":
-		return new(NodeServerRebooted)
+		return new(payload.NodeServerRebooted)
 	case "node.server_registered":
-		return new(NodeServerRegistered)
+		return new(payload.NodeServerRegistered)
 	case "node.server_shutdown":
-		return new(NodeServerShutdown)
+		return new(payload.NodeServerShutdown)
 	case "node.server_stat":
-		return new(NodeServerStat)
+		return new(payload.NodeServerStat)
 	case "node.server_update_available":
-		return new(NodeServerUpdateAvailable)
+		return new(payload.NodeServerUpdateAvailable)
 	case "node.server_update_failed":
-		return new(NodeServerUpdateFailed)
+		return new(payload.NodeServerUpdateFailed)
 	case "node.server_update_started":
-		return new(NodeServerUpdateStarted)
+		return new(payload.NodeServerUpdateStarted)
 	case "node.server_update_success":
-		return new(NodeServerUpdateSuccess)
+		return new(payload.NodeServerUpdateSuccess)
 	case "node.service_abnormal_status":
-		return new(NodeServiceAbnormalStatus)
+		return new(payload.NodeServiceAbnormalStatus)
 	case "node.service_cpu_alert":
-		return new(NodeServiceCPUAlert)
+		return new(payload.NodeServiceCPUAlert)
 	case "node.service_deleted":
-		return new(NodeServiceDeleted)
+		return new(payload.NodeServiceDeleted)
 	case "node.service_memory_alert":
-		return new(NodeServiceMemoryAlert)
+		return new(payload.NodeServiceMemoryAlert)
 	case "node.service_started":
-		return new(NodeServiceStarted)
+		return new(payload.NodeServiceStarted)
 	case "node.service_stat":
-		return new(NodeServiceStat)
+		return new(payload.NodeServiceStat)
 	case "node.service_stopped":
-		return new(NodeServiceStopped)
+		return new(payload.NodeServiceStopped)
 	case "node.service_update_available":
-		return new(NodeServiceUpdateAvailable)
+		return new(payload.NodeServiceUpdateAvailable)
 	case "node.service_update_failed":
-		return new(NodeServiceUpdateFailed)
+		return new(payload.NodeServiceUpdateFailed)
 	case "node.service_update_started":
-		return new(NodeServiceUpdateStarted)
+		return new(payload.NodeServiceUpdateStarted)
 	case "node.service_update_success":
-		return new(NodeServiceUpdateSuccess)
+		return new(payload.NodeServiceUpdateSuccess)
 	case "node.zhm_stat":
-		return new(NodeZhmStat)
+		return new(payload.NodeZhmStat)
 	case "node.zhm_stat_alert":
-		return new(NodeZhmStatAlert)
+		return new(payload.NodeZhmStatAlert)
 	case "node.zhm_zone_stat_alert":
-		return new(NodeZhmZoneStatAlert)
+		return new(payload.NodeZhmZoneStatAlert)
 	case "node.zone_added":
-		return new(NodeZoneAdded)
+		return new(payload.NodeZoneAdded)
 	case "node.zone_deleted":
-		return new(NodeZoneDeleted)
+		return new(payload.NodeZoneDeleted)
 	case "number_management.peering_number_cnam_updated":
-		return new(NumberManagementPeeringNumberCNAMUpdated)
+		return new(payload.NumberManagementPeeringNumberCNAMUpdated)
 	case "number_management.peering_number_emergency_address_updated":
-		return new(NumberManagementPeeringNumberEmergencyAddressUpdated)
+		return new(payload.NumberManagementPeeringNumberEmergencyAddressUpdated)
 	case "phone.account_settings_updated":
-		return new(PhoneAccountSettingsUpdated)
+		return new(payload.PhoneAccountSettingsUpdated)
 	case "phone.ai_call_summary_changed":
-		return new(PhoneAICallSummaryChanged)
+		return new(payload.PhoneAICallSummaryChanged)
 	case "phone.blind_transfer_initiated":
-		return new(PhoneBlindTransferInitiated)
+		return new(payload.PhoneBlindTransferInitiated)
 	case "phone.call_element_deleted":
-		return new(PhoneCallElementDeleted)
+		return new(payload.PhoneCallElementDeleted)
 	case "phone.call_history_deleted":
-		return new(PhoneCallHistoryDeleted)
+		return new(payload.PhoneCallHistoryDeleted)
 	case "phone.call_log_deleted":
-		return new(PhoneCallLogDeleted)
+		return new(payload.PhoneCallLogDeleted)
 	case "phone.call_log_permanently_deleted":
-		return new(PhoneCallLogPermanentlyDeleted)
+		return new(payload.PhoneCallLogPermanentlyDeleted)
 	case "phone.call_qos":
-		return new(PhoneCallQoS)
+		return new(payload.PhoneCallQoS)
 	case "phone.call_qos_summary":
-		return new(PhoneCallQoSSummary)
+		return new(payload.PhoneCallQoSSummary)
 	case "phone.callee_answered":
-		return new(PhoneCalleeAnswered)
+		return new(payload.PhoneCalleeAnswered)
 	case "phone.callee_call_element_completed":
-		return new(PhoneCalleeCallElementCompleted)
+		return new(payload.PhoneCalleeCallElementCompleted)
 	case "phone.callee_call_history_completed":
-		return new(PhoneCalleeCallHistoryCompleted)
+		return new(payload.PhoneCalleeCallHistoryCompleted)
 	case "phone.callee_call_log_completed":
-		return new(PhoneCalleeCallLogCompleted)
+		return new(payload.PhoneCalleeCallLogCompleted)
 	case "phone.callee_ended":
-		return new(PhoneCalleeEnded)
+		return new(payload.PhoneCalleeEnded)
 	case "phone.callee_hold":
-		return new(PhoneCalleeHold)
+		return new(payload.PhoneCalleeHold)
 	case "phone.callee_meeting_inviting":
-		return new(PhoneCalleeMeetingInviting)
+		return new(payload.PhoneCalleeMeetingInviting)
 	case "phone.callee_missed":
-		return new(PhoneCalleeMissed)
+		return new(payload.PhoneCalleeMissed)
 	case "phone.callee_mute":
-		return new(PhoneCalleeMute)
+		return new(payload.PhoneCalleeMute)
 	case "phone.callee_parked":
-		return new(PhoneCalleeParked)
+		return new(payload.PhoneCalleeParked)
 	case "phone.callee_rejected":
-		return new(PhoneCalleeRejected)
+		return new(payload.PhoneCalleeRejected)
 	case "phone.callee_ringing":
-		return new(PhoneCalleeRinging)
+		return new(payload.PhoneCalleeRinging)
 	case "phone.callee_unhold":
-		return new(PhoneCalleeUnhold)
+		return new(payload.PhoneCalleeUnhold)
 	case "phone.callee_unmute":
-		return new(PhoneCalleeUnmute)
+		return new(payload.PhoneCalleeUnmute)
 	case "phone.caller_call_element_completed":
-		return new(PhoneCallerCallElementCompleted)
+		return new(payload.PhoneCallerCallElementCompleted)
 	case "phone.caller_call_history_completed":
-		return new(PhoneCallerCallHistoryCompleted)
+		return new(payload.PhoneCallerCallHistoryCompleted)
 	case "phone.caller_call_log_completed":
-		return new(PhoneCallerCallLogCompleted)
+		return new(payload.PhoneCallerCallLogCompleted)
 	case "phone.caller_connected":
-		return new(PhoneCallerConnected)
+		return new(payload.PhoneCallerConnected)
 	case "phone.caller_ended":
-		return new(PhoneCallerEnded)
+		return new(payload.PhoneCallerEnded)
 	case "phone.caller_hold":
-		return new(PhoneCallerHold)
+		return new(payload.PhoneCallerHold)
 	case "phone.caller_meeting_inviting":
-		return new(PhoneCallerMeetingInviting)
+		return new(payload.PhoneCallerMeetingInviting)
 	case "phone.caller_mute":
-		return new(PhoneCallerMute)
+		return new(payload.PhoneCallerMute)
 	case "phone.caller_ringing":
-		return new(PhoneCallerRinging)
+		return new(payload.PhoneCallerRinging)
 	case "phone.caller_unhold":
-		return new(PhoneCallerUnhold)
+		return new(payload.PhoneCallerUnhold)
 	case "phone.caller_unmute":
-		return new(PhoneCallerUnmute)
+		return new(payload.PhoneCallerUnmute)
 	case "phone.conference_started":
-		return new(PhoneConferenceStarted)
+		return new(payload.PhoneConferenceStarted)
 	case "phone.device_registration":
-		return new(PhoneDeviceRegistration)
+		return new(payload.PhoneDeviceRegistration)
 	case "phone.emergency_alert":
-		return new(PhoneEmergencyAlert)
+		return new(payload.PhoneEmergencyAlert)
 	case "phone.fax_log_deleted":
-		return new(PhoneFaxLogDeleted)
+		return new(payload.PhoneFaxLogDeleted)
 	case "phone.fax_log_permanently_deleted":
-		return new(PhoneFaxLogPermanentlyDeleted)
+		return new(payload.PhoneFaxLogPermanentlyDeleted)
 	case "phone.fax_received":
-		return new(PhoneFaxReceived)
+		return new(payload.PhoneFaxReceived)
 	case "phone.fax_sent":
-		return new(PhoneFaxSent)
+		return new(payload.PhoneFaxSent)
 	case "phone.generic_device_provision":
-		return new(PhoneGenericDeviceProvision)
+		return new(payload.PhoneGenericDeviceProvision)
 	case "phone.group_settings_updated":
-		return new(PhoneGroupSettingsUpdated)
+		return new(payload.PhoneGroupSettingsUpdated)
 	case "phone.peering_number_cnam_updated":
-		return new(PhonePeeringNumberCNAMUpdated)
+		return new(payload.PhonePeeringNumberCNAMUpdated)
 	case "phone.peering_number_emergency_address_updated":
-		return new(PhonePeeringNumberEmergencyAddressUpdated)
+		return new(payload.PhonePeeringNumberEmergencyAddressUpdated)
 	case "phone.recording_completed":
-		return new(PhoneRecordingCompleted)
+		return new(payload.PhoneRecordingCompleted)
 	case "phone.recording_completed_for_access_member":
-		return new(PhoneRecordingCompletedForAccessMember)
+		return new(payload.PhoneRecordingCompletedForAccessMember)
 	case "phone.recording_deleted":
-		return new(PhoneRecordingDeleted)
+		return new(payload.PhoneRecordingDeleted)
 	case "phone.recording_failed":
-		return new(PhoneRecordingFailed)
+		return new(payload.PhoneRecordingFailed)
 	case "phone.recording_paused":
-		return new(PhoneRecordingPaused)
+		return new(payload.PhoneRecordingPaused)
 	case "phone.recording_permanently_deleted":
-		return new(PhoneRecordingPermanentlyDeleted)
+		return new(payload.PhoneRecordingPermanentlyDeleted)
 	case "phone.recording_resumed":
-		return new(PhoneRecordingResumed)
+		return new(payload.PhoneRecordingResumed)
 	case "phone.recording_started":
-		return new(PhoneRecordingStarted)
+		return new(payload.PhoneRecordingStarted)
 	case "phone.recording_stopped":
-		return new(PhoneRecordingStopped)
+		return new(payload.PhoneRecordingStopped)
 	case "phone.recording_transcript_completed":
-		return new(PhoneRecordingTranscriptCompleted)
+		return new(payload.PhoneRecordingTranscriptCompleted)
 	case "phone.route_group_status_changed":
-		return new(PhoneRouteGroupStatusChanged)
+		return new(payload.PhoneRouteGroupStatusChanged)
 	case "phone.sms_campaign_number_opt_in":
-		return new(PhoneSMSCampaignNumberOptIn)
+		return new(payload.PhoneSMSCampaignNumberOptIn)
 	case "phone.sms_campaign_number_opt_out":
-		return new(PhoneSMSCampaignNumberOptOut)
+		return new(payload.PhoneSMSCampaignNumberOptOut)
 	case "phone.sms_etiquette_block":
-		return new(PhoneSMSEtiquetteBlock)
+		return new(payload.PhoneSMSEtiquetteBlock)
 	case "phone.sms_etiquette_warn":
-		return new(PhoneSMSEtiquetteWarn)
+		return new(payload.PhoneSMSEtiquetteWarn)
 	case "phone.sms_received":
-		return new(PhoneSMSReceived)
+		return new(payload.PhoneSMSReceived)
 	case "phone.sms_sent":
-		return new(PhoneSMSSent)
+		return new(payload.PhoneSMSSent)
 	case "phone.sms_sent_failed":
-		return new(PhoneSMSSentFailed)
+		return new(payload.PhoneSMSSentFailed)
 	case "phone.transfer_call_to_voicemail_initiated":
-		return new(PhoneTransferCallToVoicemailInitiated)
+		return new(payload.PhoneTransferCallToVoicemailInitiated)
 	case "phone.transfer_recipient_updated":
-		return new(PhoneTransferRecipientUpdated)
+		return new(payload.PhoneTransferRecipientUpdated)
 	case "phone.voicemail_deleted":
-		return new(PhoneVoicemailDeleted)
+		return new(payload.PhoneVoicemailDeleted)
 	case "phone.voicemail_permanently_deleted":
-		return new(PhoneVoicemailPermanentlyDeleted)
+		return new(payload.PhoneVoicemailPermanentlyDeleted)
 	case "phone.voicemail_received":
-		return new(PhoneVoicemailReceived)
+		return new(payload.PhoneVoicemailReceived)
 	case "phone.voicemail_received_for_access_member":
-		return new(PhoneVoicemailReceivedForAccessMember)
+		return new(payload.PhoneVoicemailReceivedForAccessMember)
 	case "phone.voicemail_transcript_completed":
-		return new(PhoneVoicemailTranscriptCompleted)
+		return new(payload.PhoneVoicemailTranscriptCompleted)
 	case "phone.warm_transfer_cancelled":
-		return new(PhoneWarmTransferCancelled)
+		return new(payload.PhoneWarmTransferCancelled)
 	case "phone.warm_transfer_completed":
-		return new(PhoneWarmTransferCompleted)
+		return new(payload.PhoneWarmTransferCompleted)
 	case "phone.warm_transfer_initiated":
-		return new(PhoneWarmTransferInitiated)
+		return new(payload.PhoneWarmTransferInitiated)
 	case "quality_management.evaluation_completed":
-		return new(QualityManagementEvaluationCompleted)
+		return new(payload.QualityManagementEvaluationCompleted)
 	case "quality_management.interaction_analysis_completed":
-		return new(QualityManagementInteractionAnalysisCompleted)
+		return new(payload.QualityManagementInteractionAnalysisCompleted)
 	case "recording.archive_files_completed":
-		return new(RecordingArchiveFilesCompleted)
+		return new(payload.RecordingArchiveFilesCompleted)
 	case "recording.batch_deleted":
-		return new(RecordingBatchDeleted)
+		return new(payload.RecordingBatchDeleted)
 	case "recording.batch_recovered":
-		return new(RecordingBatchRecovered)
+		return new(payload.RecordingBatchRecovered)
 	case "recording.batch_trashed":
-		return new(RecordingBatchTrashed)
+		return new(payload.RecordingBatchTrashed)
 	case "recording.cloud_storage_usage_updated":
-		return new(RecordingCloudStorageUsageUpdated)
+		return new(payload.RecordingCloudStorageUsageUpdated)
 	case "recording.completed":
-		return new(RecordingCompleted)
+		return new(payload.RecordingCompleted)
 	case "recording.deleted":
-		return new(RecordingDeleted)
+		return new(payload.RecordingDeleted)
 	case "recording.paused":
-		return new(RecordingPaused)
+		return new(payload.RecordingPaused)
 	case "recording.recovered":
-		return new(RecordingRecovered)
+		return new(payload.RecordingRecovered)
 	case "recording.registration_approved":
-		return new(RecordingRegistrationApproved)
+		return new(payload.RecordingRegistrationApproved)
 	case "recording.registration_created":
-		return new(RecordingRegistrationCreated)
+		return new(payload.RecordingRegistrationCreated)
 	case "recording.registration_denied":
-		return new(RecordingRegistrationDenied)
+		return new(payload.RecordingRegistrationDenied)
 	case "recording.renamed":
-		return new(RecordingRenamed)
+		return new(payload.RecordingRenamed)
 	case "recording.resumed":
-		return new(RecordingResumed)
+		return new(payload.RecordingResumed)
 	case "recording.started":
-		return new(RecordingStarted)
+		return new(payload.RecordingStarted)
 	case "recording.stopped":
-		return new(RecordingStopped)
+		return new(payload.RecordingStopped)
 	case "recording.transcript_completed":
-		return new(RecordingTranscriptCompleted)
+		return new(payload.RecordingTranscriptCompleted)
 	case "recording.trashed":
-		return new(RecordingTrashed)
+		return new(payload.RecordingTrashed)
 	case "revenue_accelerator.conversation_analysis_completed":
-		return new(RevenueAcceleratorConversationAnalysisCompleted)
+		return new(payload.RevenueAcceleratorConversationAnalysisCompleted)
 	case "revenue_accelerator.playlist_add_moment":
-		return new(RevenueAcceleratorPlaylistAddMoment)
+		return new(payload.RevenueAcceleratorPlaylistAddMoment)
 	case "revenue_accelerator.playlist_create":
-		return new(RevenueAcceleratorPlaylistCreate)
+		return new(payload.RevenueAcceleratorPlaylistCreate)
 	case "revenue_accelerator.playlist_delete":
-		return new(RevenueAcceleratorPlaylistDelete)
+		return new(payload.RevenueAcceleratorPlaylistDelete)
 	case "revenue_accelerator.playlist_remove_moment":
-		return new(RevenueAcceleratorPlaylistRemoveMoment)
+		return new(payload.RevenueAcceleratorPlaylistRemoveMoment)
 	case "revenue_accelerator.post_comment_completed":
-		return new(RevenueAcceleratorPostCommentCompleted)
+		return new(payload.RevenueAcceleratorPostCommentCompleted)
 	case "rtms.concurrency_limited":
-		return new(RTMSConcurrencyLimited)
+		return new(payload.RTMSConcurrencyLimited)
 	case "rtms.concurrency_near_limit":
-		return new(RTMSConcurrencyNearLimit)
+		return new(payload.RTMSConcurrencyNearLimit)
 	case "scheduler.scheduled_event_canceled":
-		return new(SchedulerScheduledEventCanceled)
+		return new(payload.SchedulerScheduledEventCanceled)
 	case "scheduler.scheduled_event_created":
-		return new(SchedulerScheduledEventCreated)
+		return new(payload.SchedulerScheduledEventCreated)
 	case "session.alert":
-		return new(SessionAlert)
+		return new(payload.SessionAlert)
 	case "session.ended":
-		return new(SessionEnded)
+		return new(payload.SessionEnded)
 	case "session.live_streaming_started":
-		return new(SessionLiveStreamingStarted)
+		return new(payload.SessionLiveStreamingStarted)
 	case "session.live_streaming_stopped":
-		return new(SessionLiveStreamingStopped)
+		return new(payload.SessionLiveStreamingStopped)
 	case "session.recording_completed":
-		return new(SessionRecordingCompleted)
+		return new(payload.SessionRecordingCompleted)
 	case "session.recording_deleted":
-		return new(SessionRecordingDeleted)
+		return new(payload.SessionRecordingDeleted)
 	case "session.recording_paused":
-		return new(SessionRecordingPaused)
+		return new(payload.SessionRecordingPaused)
 	case "session.recording_recovered":
-		return new(SessionRecordingRecovered)
+		return new(payload.SessionRecordingRecovered)
 	case "session.recording_resumed":
-		return new(SessionRecordingResumed)
+		return new(payload.SessionRecordingResumed)
 	case "session.recording_started":
-		return new(SessionRecordingStarted)
+		return new(payload.SessionRecordingStarted)
 	case "session.recording_stopped":
-		return new(SessionRecordingStopped)
+		return new(payload.SessionRecordingStopped)
 	case "session.recording_summary_completed":
-		return new(SessionRecordingSummaryCompleted)
+		return new(payload.SessionRecordingSummaryCompleted)
 	case "session.recording_transcript_completed":
-		return new(SessionRecordingTranscriptCompleted)
+		return new(payload.SessionRecordingTranscriptCompleted)
 	case "session.recording_transcript_failed":
-		return new(SessionRecordingTranscriptFailed)
+		return new(payload.SessionRecordingTranscriptFailed)
 	case "session.recording_trashed":
-		return new(SessionRecordingTrashed)
+		return new(payload.SessionRecordingTrashed)
 	case "session.rtms_interrupted":
-		return new(SessionRTMSInterrupted)
+		return new(payload.SessionRTMSInterrupted)
 	case "session.rtms_started":
-		return new(SessionRTMSStarted)
+		return new(payload.SessionRTMSStarted)
 	case "session.rtms_stopped":
-		return new(SessionRTMSStopped)
+		return new(payload.SessionRTMSStopped)
 	case "session.sharing_ended":
-		return new(SessionSharingEnded)
+		return new(payload.SessionSharingEnded)
 	case "session.sharing_started":
-		return new(SessionSharingStarted)
+		return new(payload.SessionSharingStarted)
 	case "session.started":
-		return new(SessionStarted)
+		return new(payload.SessionStarted)
 	case "session.stream_ingestion_connected":
-		return new(SessionStreamIngestionConnected)
+		return new(payload.SessionStreamIngestionConnected)
 	case "session.stream_ingestion_disconnected":
-		return new(SessionStreamIngestionDisconnected)
+		return new(payload.SessionStreamIngestionDisconnected)
 	case "session.stream_ingestion_started":
-		return new(SessionStreamIngestionStarted)
+		return new(payload.SessionStreamIngestionStarted)
 	case "session.stream_ingestion_stopped":
-		return new(SessionStreamIngestionStopped)
+		return new(payload.SessionStreamIngestionStopped)
 	case "session.stream_ingestion_unbind":
-		return new(SessionStreamIngestionUnbind)
+		return new(payload.SessionStreamIngestionUnbind)
 	case "session.user_data":
-		return new(SessionUserData)
+		return new(payload.SessionUserData)
 	case "session.user_data_summary":
-		return new(SessionUserDataSummary)
+		return new(payload.SessionUserDataSummary)
 	case "session.user_joined":
-		return new(SessionUserJoined)
+		return new(payload.SessionUserJoined)
 	case "session.user_left":
-		return new(SessionUserLeft)
+		return new(payload.SessionUserLeft)
 	case "session.user_phone_callout_accepted":
-		return new(SessionUserPhoneCalloutAccepted)
+		return new(payload.SessionUserPhoneCalloutAccepted)
 	case "session.user_phone_callout_canceled":
-		return new(SessionUserPhoneCalloutCanceled)
+		return new(payload.SessionUserPhoneCalloutCanceled)
 	case "session.user_phone_callout_missed":
-		return new(SessionUserPhoneCalloutMissed)
+		return new(payload.SessionUserPhoneCalloutMissed)
 	case "session.user_phone_callout_rejected":
-		return new(SessionUserPhoneCalloutRejected)
+		return new(payload.SessionUserPhoneCalloutRejected)
 	case "session.user_phone_callout_ringing":
-		return new(SessionUserPhoneCalloutRinging)
+		return new(payload.SessionUserPhoneCalloutRinging)
 	case "session.user_qos":
-		return new(SessionUserQoS)
+		return new(payload.SessionUserQoS)
 	case "session.user_qos_summary":
-		return new(SessionUserQoSSummary)
+		return new(payload.SessionUserQoSSummary)
 	case "session.user_room_system_callout_accepted":
-		return new(SessionUserRoomSystemCalloutAccepted)
+		return new(payload.SessionUserRoomSystemCalloutAccepted)
 	case "session.user_room_system_callout_failed":
-		return new(SessionUserRoomSystemCalloutFailed)
+		return new(payload.SessionUserRoomSystemCalloutFailed)
 	case "session.user_room_system_callout_missed":
-		return new(SessionUserRoomSystemCalloutMissed)
+		return new(payload.SessionUserRoomSystemCalloutMissed)
 	case "session.user_room_system_callout_rejected":
-		return new(SessionUserRoomSystemCalloutRejected)
+		return new(payload.SessionUserRoomSystemCalloutRejected)
 	case "session.user_room_system_callout_ringing":
-		return new(SessionUserRoomSystemCalloutRinging)
+		return new(payload.SessionUserRoomSystemCalloutRinging)
 	case "task.assignee_updated":
-		return new(TaskAssigneeUpdated)
+		return new(payload.TaskAssigneeUpdated)
 	case "task.collaborator_updated":
-		return new(TaskCollaboratorUpdated)
+		return new(payload.TaskCollaboratorUpdated)
 	case "task.comment_updated":
-		return new(TaskCommentUpdated)
+		return new(payload.TaskCommentUpdated)
 	case "task.completed":
-		return new(TaskCompleted)
+		return new(payload.TaskCompleted)
 	case "task.created":
-		return new(TaskCreated)
+		return new(payload.TaskCreated)
 	case "task.deleted":
-		return new(TaskDeleted)
+		return new(payload.TaskDeleted)
 	case "task.reopened":
-		return new(TaskReopened)
+		return new(payload.TaskReopened)
 	case "task.updated":
-		return new(TaskUpdated)
+		return new(payload.TaskUpdated)
 	case "team_chat.app_mention":
-		return new(TeamChatAppMention)
+		return new(payload.TeamChatAppMention)
 	case "team_chat.bookmark_added":
-		return new(TeamChatBookmarkAdded)
+		return new(payload.TeamChatBookmarkAdded)
 	case "team_chat.bookmark_removed":
-		return new(TeamChatBookmarkRemoved)
+		return new(payload.TeamChatBookmarkRemoved)
 	case "team_chat.channel_app_added":
-		return new(TeamChatChannelAppAdded)
+		return new(payload.TeamChatChannelAppAdded)
 	case "team_chat.channel_app_removed":
-		return new(TeamChatChannelAppRemoved)
+		return new(payload.TeamChatChannelAppRemoved)
 	case "team_chat.channel_archived":
-		return new(TeamChatChannelArchived)
+		return new(payload.TeamChatChannelArchived)
 	case "team_chat.channel_invitation_accepted":
-		return new(TeamChatChannelInvitationAccepted)
+		return new(payload.TeamChatChannelInvitationAccepted)
 	case "team_chat.channel_invitation_approval_requested":
-		return new(TeamChatChannelInvitationApprovalRequested)
+		return new(payload.TeamChatChannelInvitationApprovalRequested)
 	case "team_chat.channel_invitation_approved":
-		return new(TeamChatChannelInvitationApproved)
+		return new(payload.TeamChatChannelInvitationApproved)
 	case "team_chat.channel_invitation_created":
-		return new(TeamChatChannelInvitationCreated)
+		return new(payload.TeamChatChannelInvitationCreated)
 	case "team_chat.channel_invitation_declined":
-		return new(TeamChatChannelInvitationDeclined)
+		return new(payload.TeamChatChannelInvitationDeclined)
 	case "team_chat.channel_invitation_rejected":
-		return new(TeamChatChannelInvitationRejected)
+		return new(payload.TeamChatChannelInvitationRejected)
 	case "team_chat.channel_invitation_removed":
-		return new(TeamChatChannelInvitationRemoved)
+		return new(payload.TeamChatChannelInvitationRemoved)
 	case "team_chat.channel_join_approval_requested":
-		return new(TeamChatChannelJoinApprovalRequested)
+		return new(payload.TeamChatChannelJoinApprovalRequested)
 	case "team_chat.channel_join_approved":
-		return new(TeamChatChannelJoinApproved)
+		return new(payload.TeamChatChannelJoinApproved)
 	case "team_chat.channel_join_declined":
-		return new(TeamChatChannelJoinDeclined)
+		return new(payload.TeamChatChannelJoinDeclined)
 	case "team_chat.channel_join_requested":
-		return new(TeamChatChannelJoinRequested)
+		return new(payload.TeamChatChannelJoinRequested)
 	case "team_chat.channel_message_deleted":
-		return new(TeamChatChannelMessageDeleted)
+		return new(payload.TeamChatChannelMessageDeleted)
 	case "team_chat.channel_message_posted":
-		return new(TeamChatChannelMessagePosted)
+		return new(payload.TeamChatChannelMessagePosted)
 	case "team_chat.channel_message_updated":
-		return new(TeamChatChannelMessageUpdated)
+		return new(payload.TeamChatChannelMessageUpdated)
 	case "team_chat.channel_pin_added":
-		return new(TeamChatChannelPinAdded)
+		return new(payload.TeamChatChannelPinAdded)
 	case "team_chat.channel_pin_removed":
-		return new(TeamChatChannelPinRemoved)
+		return new(payload.TeamChatChannelPinRemoved)
 	case "team_chat.channel_reaction_added":
-		return new(TeamChatChannelReactionAdded)
+		return new(payload.TeamChatChannelReactionAdded)
 	case "team_chat.channel_reaction_removed":
-		return new(TeamChatChannelReactionRemoved)
+		return new(payload.TeamChatChannelReactionRemoved)
 	case "team_chat.channel_unarchived":
-		return new(TeamChatChannelUnarchived)
+		return new(payload.TeamChatChannelUnarchived)
 	case "team_chat.dm_message_deleted":
-		return new(TeamChatDMMessageDeleted)
+		return new(payload.TeamChatDMMessageDeleted)
 	case "team_chat.dm_message_posted":
-		return new(TeamChatDMMessagePosted)
+		return new(payload.TeamChatDMMessagePosted)
 	case "team_chat.dm_message_updated":
-		return new(TeamChatDMMessageUpdated)
+		return new(payload.TeamChatDMMessageUpdated)
 	case "team_chat.dm_reaction_added":
-		return new(TeamChatDMReactionAdded)
+		return new(payload.TeamChatDMReactionAdded)
 	case "team_chat.dm_reaction_removed":
-		return new(TeamChatDMReactionRemoved)
+		return new(payload.TeamChatDMReactionRemoved)
 	case "team_chat.emoji_added":
-		return new(TeamChatEmojiAdded)
+		return new(payload.TeamChatEmojiAdded)
 	case "team_chat.emoji_removed":
-		return new(TeamChatEmojiRemoved)
+		return new(payload.TeamChatEmojiRemoved)
 	case "team_chat.file_changed":
-		return new(TeamChatFileChanged)
+		return new(payload.TeamChatFileChanged)
 	case "team_chat.file_deleted":
-		return new(TeamChatFileDeleted)
+		return new(payload.TeamChatFileDeleted)
 	case "team_chat.file_downloaded":
-		return new(TeamChatFileDownloaded)
+		return new(payload.TeamChatFileDownloaded)
 	case "team_chat.file_shared":
-		return new(TeamChatFileShared)
+		return new(payload.TeamChatFileShared)
 	case "team_chat.file_unshared":
-		return new(TeamChatFileUnshared)
+		return new(payload.TeamChatFileUnshared)
 	case "team_chat.file_uploaded":
-		return new(TeamChatFileUploaded)
+		return new(payload.TeamChatFileUploaded)
 	case "team_chat.link_shared":
-		return new(TeamChatLinkShared)
+		return new(payload.TeamChatLinkShared)
 	case "team_chat.shared_spaces_edited":
-		return new(TeamChatSharedSpacesEdited)
+		return new(payload.TeamChatSharedSpacesEdited)
 	case "team_chat.shared_spaces_member_invited":
-		return new(TeamChatSharedSpacesMemberInvited)
+		return new(payload.TeamChatSharedSpacesMemberInvited)
 	case "team_chat.shared_spaces_member_left":
-		return new(TeamChatSharedSpacesMemberLeft)
+		return new(payload.TeamChatSharedSpacesMemberLeft)
 	case "team_chat.shared_spaces_member_removed":
-		return new(TeamChatSharedSpacesMemberRemoved)
+		return new(payload.TeamChatSharedSpacesMemberRemoved)
 	case "team_chat.starred":
-		return new(TeamChatStarred)
+		return new(payload.TeamChatStarred)
 	case "team_chat.unstarred":
-		return new(TeamChatUnstarred)
+		return new(payload.TeamChatUnstarred)
 	case "user.activated":
-		return new(UserActivated)
+		return new(payload.UserActivated)
 	case "user.created":
-		return new(UserCreated)
+		return new(payload.UserCreated)
 	case "user.deactivated":
-		return new(UserDeactivated)
+		return new(payload.UserDeactivated)
 	case "user.deleted":
-		return new(UserDeleted)
+		return new(payload.UserDeleted)
 	case "user.disassociated":
-		return new(UserDisassociated)
+		return new(payload.UserDisassociated)
 	case "user.invitation_accepted":
-		return new(UserInvitationAccepted)
+		return new(payload.UserInvitationAccepted)
 	case "user.personal_notes_updated":
-		return new(UserPersonalNotesUpdated)
+		return new(payload.UserPersonalNotesUpdated)
 	case "user.presence_status_updated":
-		return new(UserPresenceStatusUpdated)
+		return new(payload.UserPresenceStatusUpdated)
 	case "user.settings_updated":
-		return new(UserSettingsUpdated)
+		return new(payload.UserSettingsUpdated)
 	case "user.signed_in":
-		return new(UserSignedIn)
+		return new(payload.UserSignedIn)
 	case "user.signed_out":
-		return new(UserSignedOut)
+		return new(payload.UserSignedOut)
 	case "user.tsp_created":
-		return new(UserTSPCreated)
+		return new(payload.UserTSPCreated)
 	case "user.tsp_deleted":
-		return new(UserTSPDeleted)
+		return new(payload.UserTSPDeleted)
 	case "user.tsp_updated":
-		return new(UserTSPUpdated)
+		return new(payload.UserTSPUpdated)
 	case "user.updated":
-		return new(UserUpdated)
+		return new(payload.UserUpdated)
 	case "video_management.channel_published":
-		return new(VideoManagementChannelPublished)
+		return new(payload.VideoManagementChannelPublished)
 	case "video_management.channel_unpublished":
-		return new(VideoManagementChannelUnpublished)
+		return new(payload.VideoManagementChannelUnpublished)
 	case "video_management.channel_video_added":
-		return new(VideoManagementChannelVideoAdded)
+		return new(payload.VideoManagementChannelVideoAdded)
 	case "video_management.channel_video_removed":
-		return new(VideoManagementChannelVideoRemoved)
+		return new(payload.VideoManagementChannelVideoRemoved)
 	case "visitor_management.checked_in":
-		return new(VisitorManagementCheckedIn)
+		return new(payload.VisitorManagementCheckedIn)
 	case "visitor_management.checked_out":
-		return new(VisitorManagementCheckedOut)
+		return new(payload.VisitorManagementCheckedOut)
 	case "visitor_management.invitation_created":
-		return new(VisitorManagementInvitationCreated)
+		return new(payload.VisitorManagementInvitationCreated)
 	case "visitor_management.invitation_deleted":
-		return new(VisitorManagementInvitationDeleted)
+		return new(payload.VisitorManagementInvitationDeleted)
 	case "visitor_management.invitation_updated":
-		return new(VisitorManagementInvitationUpdated)
+		return new(payload.VisitorManagementInvitationUpdated)
 	case "webinar.alert":
-		return new(WebinarAlert)
+		return new(payload.WebinarAlert)
 	case "webinar.chat_message_file_downloaded":
-		return new(WebinarChatMessageFileDownloaded)
+		return new(payload.WebinarChatMessageFileDownloaded)
 	case "webinar.chat_message_file_sent":
-		return new(WebinarChatMessageFileSent)
+		return new(payload.WebinarChatMessageFileSent)
 	case "webinar.chat_message_sent":
-		return new(WebinarChatMessageSent)
+		return new(payload.WebinarChatMessageSent)
 	case "webinar.converted_to_meeting":
-		return new(WebinarConvertedToMeeting)
+		return new(payload.WebinarConvertedToMeeting)
 	case "webinar.created":
-		return new(WebinarCreated)
+		return new(payload.WebinarCreated)
 	case "webinar.deleted":
-		return new(WebinarDeleted)
+		return new(payload.WebinarDeleted)
 	case "webinar.ended":
-		return new(WebinarEnded)
+		return new(payload.WebinarEnded)
 	case "webinar.participant_bind":
-		return new(WebinarParticipantBind)
+		return new(payload.WebinarParticipantBind)
 	case "webinar.participant_data":
-		return new(WebinarParticipantData)
+		return new(payload.WebinarParticipantData)
 	case "webinar.participant_data_summary":
-		return new(WebinarParticipantDataSummary)
+		return new(payload.WebinarParticipantDataSummary)
 	case "webinar.participant_feedback":
-		return new(WebinarParticipantFeedback)
+		return new(payload.WebinarParticipantFeedback)
 	case "webinar.participant_joined":
-		return new(WebinarParticipantJoined)
+		return new(payload.WebinarParticipantJoined)
 	case "webinar.participant_left":
-		return new(WebinarParticipantLeft)
+		return new(payload.WebinarParticipantLeft)
 	case "webinar.participant_qos":
-		return new(WebinarParticipantQoS)
+		return new(payload.WebinarParticipantQoS)
 	case "webinar.participant_qos_summary":
-		return new(WebinarParticipantQoSSummary)
+		return new(payload.WebinarParticipantQoSSummary)
 	case "webinar.participant_role_changed":
-		return new(WebinarParticipantRoleChanged)
+		return new(payload.WebinarParticipantRoleChanged)
 	case "webinar.permanently_deleted":
-		return new(WebinarPermanentlyDeleted)
+		return new(payload.WebinarPermanentlyDeleted)
 	case "webinar.recovered":
-		return new(WebinarRecovered)
+		return new(payload.WebinarRecovered)
 	case "webinar.registration_approved":
-		return new(WebinarRegistrationApproved)
+		return new(payload.WebinarRegistrationApproved)
 	case "webinar.registration_cancelled":
-		return new(WebinarRegistrationCancelled)
+		return new(payload.WebinarRegistrationCancelled)
 	case "webinar.registration_created":
-		return new(WebinarRegistrationCreated)
+		return new(payload.WebinarRegistrationCreated)
 	case "webinar.registration_denied":
-		return new(WebinarRegistrationDenied)
+		return new(payload.WebinarRegistrationDenied)
 	case "webinar.rtms_interrupted":
-		return new(WebinarRTMSInterrupted)
+		return new(payload.WebinarRTMSInterrupted)
 	case "webinar.rtms_started":
-		return new(WebinarRTMSStarted)
+		return new(payload.WebinarRTMSStarted)
 	case "webinar.rtms_stopped":
-		return new(WebinarRTMSStopped)
+		return new(payload.WebinarRTMSStopped)
 	case "webinar.sharing_ended":
-		return new(WebinarSharingEnded)
+		return new(payload.WebinarSharingEnded)
 	case "webinar.sharing_started":
-		return new(WebinarSharingStarted)
+		return new(payload.WebinarSharingStarted)
 	case "webinar.started":
-		return new(WebinarStarted)
+		return new(payload.WebinarStarted)
 	case "webinar.updated":
-		return new(WebinarUpdated)
+		return new(payload.WebinarUpdated)
 	case "whiteboard.archive_available":
-		return new(WhiteboardArchiveAvailable)
+		return new(payload.WhiteboardArchiveAvailable)
 	case "whiteboard.created":
-		return new(WhiteboardCreated)
+		return new(payload.WhiteboardCreated)
 	case "whiteboard.deleted":
-		return new(WhiteboardDeleted)
+		return new(payload.WhiteboardDeleted)
 	case "whiteboard.file_added":
-		return new(WhiteboardFileAdded)
+		return new(payload.WhiteboardFileAdded)
 	case "whiteboard.opened":
-		return new(WhiteboardOpened)
+		return new(payload.WhiteboardOpened)
 	case "whiteboard.share_settings_updated":
-		return new(WhiteboardShareSettingsUpdated)
+		return new(payload.WhiteboardShareSettingsUpdated)
 	case "whiteboard.shared":
-		return new(WhiteboardShared)
+		return new(payload.WhiteboardShared)
 	case "whiteboard.sharing_updated":
-		return new(WhiteboardSharingUpdated)
+		return new(payload.WhiteboardSharingUpdated)
 	case "workspace.created":
-		return new(WorkspaceCreated)
+		return new(payload.WorkspaceCreated)
 	case "workspace.deleted":
-		return new(WorkspaceDeleted)
+		return new(payload.WorkspaceDeleted)
 	case "workspace.pre_check_in_questionnaire_response_created":
-		return new(WorkspacePreCheckInQuestionnaireResponseCreated)
+		return new(payload.WorkspacePreCheckInQuestionnaireResponseCreated)
 	case "workspace.reservation_checked_in":
-		return new(WorkspaceReservationCheckedIn)
+		return new(payload.WorkspaceReservationCheckedIn)
 	case "workspace.reservation_checked_out":
-		return new(WorkspaceReservationCheckedOut)
+		return new(payload.WorkspaceReservationCheckedOut)
 	case "workspace.reservation_created":
-		return new(WorkspaceReservationCreated)
+		return new(payload.WorkspaceReservationCreated)
 	case "workspace.reservation_deleted":
-		return new(WorkspaceReservationDeleted)
+		return new(payload.WorkspaceReservationDeleted)
 	case "workspace.reservation_questionnaire_response_created":
-		return new(WorkspaceReservationQuestionnaireResponseCreated)
+		return new(payload.WorkspaceReservationQuestionnaireResponseCreated)
 	case "workspace.reservation_questionnaire_response_updated":
-		return new(WorkspaceReservationQuestionnaireResponseUpdated)
+		return new(payload.WorkspaceReservationQuestionnaireResponseUpdated)
 	case "workspace.reservation_update":
-		return new(WorkspaceReservationUpdate)
+		return new(payload.WorkspaceReservationUpdate)
 	case "workspace.updated":
-		return new(WorkspaceUpdated)
+		return new(payload.WorkspaceUpdated)
 	case "workspace.user_assigned":
-		return new(WorkspaceUserAssigned)
+		return new(payload.WorkspaceUserAssigned)
 	case "workspace.user_unassigned":
-		return new(WorkspaceUserUnassigned)
+		return new(payload.WorkspaceUserUnassigned)
 	case "zoom_events.event_cancelled":
-		return new(ZoomEventsEventCancelled)
+		return new(payload.ZoomEventsEventCancelled)
 	case "zoom_events.event_duplicated":
-		return new(ZoomEventsEventDuplicated)
+		return new(payload.ZoomEventsEventDuplicated)
 	case "zoom_events.event_published":
-		return new(ZoomEventsEventPublished)
+		return new(payload.ZoomEventsEventPublished)
 	case "zoom_events.event_updated":
-		return new(ZoomEventsEventUpdated)
+		return new(payload.ZoomEventsEventUpdated)
 	case "zoom_events.exhibitor_created":
-		return new(ZoomEventsExhibitorCreated)
+		return new(payload.ZoomEventsExhibitorCreated)
 	case "zoom_events.exhibitor_deleted":
-		return new(ZoomEventsExhibitorDeleted)
+		return new(payload.ZoomEventsExhibitorDeleted)
 	case "zoom_events.exhibitor_updated":
-		return new(ZoomEventsExhibitorUpdated)
+		return new(payload.ZoomEventsExhibitorUpdated)
 	case "zoom_events.session_created":
-		return new(ZoomEventsSessionCreated)
+		return new(payload.ZoomEventsSessionCreated)
 	case "zoom_events.session_deleted":
-		return new(ZoomEventsSessionDeleted)
+		return new(payload.ZoomEventsSessionDeleted)
 	case "zoom_events.session_ended":
-		return new(ZoomEventsSessionEnded)
+		return new(payload.ZoomEventsSessionEnded)
 	case "zoom_events.session_updated":
-		return new(ZoomEventsSessionUpdated)
+		return new(payload.ZoomEventsSessionUpdated)
 	case "zoom_events.speaker_created":
-		return new(ZoomEventsSpeakerCreated)
+		return new(payload.ZoomEventsSpeakerCreated)
 	case "zoom_events.speaker_deleted":
-		return new(ZoomEventsSpeakerDeleted)
+		return new(payload.ZoomEventsSpeakerDeleted)
 	case "zoom_events.speaker_updated":
-		return new(ZoomEventsSpeakerUpdated)
+		return new(payload.ZoomEventsSpeakerUpdated)
 	case "zoom_events.ticket_created":
-		return new(ZoomEventsTicketCreated)
+		return new(payload.ZoomEventsTicketCreated)
 	case "zoom_events.ticket_deleted":
-		return new(ZoomEventsTicketDeleted)
+		return new(payload.ZoomEventsTicketDeleted)
 	case "zoom_events.ticket_type_created":
-		return new(ZoomEventsTicketTypeCreated)
+		return new(payload.ZoomEventsTicketTypeCreated)
 	case "zoom_events.ticket_type_deleted":
-		return new(ZoomEventsTicketTypeDeleted)
+		return new(payload.ZoomEventsTicketTypeDeleted)
 	case "zoom_events.ticket_type_updated":
-		return new(ZoomEventsTicketTypeUpdated)
+		return new(payload.ZoomEventsTicketTypeUpdated)
 	case "zoom_events.ticket_updated":
-		return new(ZoomEventsTicketUpdated)
+		return new(payload.ZoomEventsTicketUpdated)
 	case "zoom_events.vod_registration_created":
-		return new(ZoomEventsVODRegistrationCreated)
+		return new(payload.ZoomEventsVODRegistrationCreated)
 	case "zoomroom.alert":
-		return new(ZoomroomAlert)
+		return new(payload.ZoomroomAlert)
 	case "zoomroom.checked_in":
-		return new(ZoomroomCheckedIn)
+		return new(payload.ZoomroomCheckedIn)
 	case "zoomroom.checked_out":
-		return new(ZoomroomCheckedOut)
+		return new(payload.ZoomroomCheckedOut)
 	case "zoomroom.created":
-		return new(ZoomroomCreated)
+		return new(payload.ZoomroomCreated)
 	case "zoomroom.delayed_alert":
-		return new(ZoomroomDelayedAlert)
+		return new(payload.ZoomroomDelayedAlert)
 	case "zoomroom.deleted":
-		return new(ZoomroomDeleted)
+		return new(payload.ZoomroomDeleted)
 	case "zoomroom.digital_signage_app_ended":
-		return new(ZoomroomDigitalSignageAppEnded)
+		return new(payload.ZoomroomDigitalSignageAppEnded)
 	case "zoomroom.digital_signage_app_started":
-		return new(ZoomroomDigitalSignageAppStarted)
+		return new(payload.ZoomroomDigitalSignageAppStarted)
 	case "zoomroom.location_created":
-		return new(ZoomroomLocationCreated)
+		return new(payload.ZoomroomLocationCreated)
 	case "zoomroom.location_deleted":
-		return new(ZoomroomLocationDeleted)
+		return new(payload.ZoomroomLocationDeleted)
 	case "zoomroom.location_updated":
-		return new(ZoomroomLocationUpdated)
+		return new(payload.ZoomroomLocationUpdated)
 	case "zoomroom.sensor_data":
-		return new(ZoomroomSensorData)
+		return new(payload.ZoomroomSensorData)
 	case "zoomroom.thirdparty_meeting_attempted":
-		return new(ZoomroomThirdpartyMeetingAttempted)
+		return new(payload.ZoomroomThirdpartyMeetingAttempted)
 	case "zoomroom.updated":
-		return new(ZoomroomUpdated)
+		return new(payload.ZoomroomUpdated)
 	}
 	return nil
 }
@@ -1590,7 +1594,7 @@ type Envelope struct {
 	// ResponseURL is "response_url", on "team_chat.link_shared".
 	ResponseURL string `json:"response_url,omitempty"`
 	// TimeStamp is "time_stamp", on "user.settings_updated".
-	TimeStamp Int `json:"time_stamp,omitempty"`
+	TimeStamp payload.Int `json:"time_stamp,omitempty"`
 }
 
 // Envelope decodes the envelope members of the event's body (Raw). It

@@ -7,6 +7,8 @@ import (
 	"fmt"
 	"strconv"
 	"time"
+
+	"github.com/zoomevents/zoomevents/payload"
 )
 
 // Errors returned by [Parse]. They are sentinels for use with [errors.Is];
@@ -141,7 +143,7 @@ type wire struct {
 // rawPayload captures the shared fields of an event with no registered
 // struct.
 type rawPayload struct {
-	Common
+	payload.Common
 }
 
 // Parse decodes one event body. The event name is found first, then the
@@ -161,14 +163,14 @@ func Parse(data []byte) (*Event, error) {
 		return nil, err
 	}
 	ev := &Event{Name: name, Raw: data}
-	var payload any
+	var target any
 	if p := newPayload(name); p != nil {
 		ev.Payload = p
-		payload = p
+		target = p
 	} else {
-		payload = &rawPayload{}
+		target = &rawPayload{}
 	}
-	w := wire{Payload: payload}
+	w := wire{Payload: target}
 	if err := json.Unmarshal(data, &w); err != nil {
 		var typeErr *json.UnmarshalTypeError
 		if !errors.As(err, &typeErr) {
@@ -181,8 +183,8 @@ func Parse(data []byte) (*Event, error) {
 	}
 	ev.Time = w.EventTS.t
 	ev.DownloadToken = w.DownloadToken
-	if c, ok := payload.(commoner); ok {
-		cm := c.common()
+	if c, ok := target.(interface{ CommonFields() *payload.Common }); ok {
+		cm := c.CommonFields()
 		ev.AccountID, ev.Operator, ev.OperatorID = cm.AccountID, cm.Operator, cm.OperatorID
 	}
 	return ev, nil

@@ -14,6 +14,7 @@ import (
 
 	"github.com/zoomevents/zoomevents/event"
 	"github.com/zoomevents/zoomevents/internal/eventgen/snapshot"
+	"github.com/zoomevents/zoomevents/payload"
 )
 
 func TestMain(m *testing.M) { goleak.VerifyTestMain(m) }
@@ -79,8 +80,8 @@ func TestParseRealMeetingStarted(t *testing.T) {
 	assert.Equal(t, "meeting.started", ev.Name)
 	assert.Equal(t, time.UnixMilli(1648038806658).UTC(), ev.Time)
 	assert.Equal(t, "Xq7yRAcnT5azdXF5ma2Bpw", ev.AccountID)
-	p := ev.Payload.(*event.MeetingStarted)
-	assert.Equal(t, event.ID("86431910364"), p.Object.ID)
+	p := ev.Payload.(*payload.MeetingStarted)
+	assert.Equal(t, payload.ID("86431910364"), p.Object.ID)
 	assert.Equal(t, "Jiří Example's Zoom Meeting", p.Object.Topic)
 	start, err := p.Object.StartTime.Time()
 	require.NoError(t, err)
@@ -93,10 +94,10 @@ func TestParseRecordingCompletedDownloadToken(t *testing.T) {
 	ev, err := event.Parse(body)
 	require.NoError(t, err)
 	assert.Equal(t, "download_token-1", ev.DownloadToken)
-	p := ev.Payload.(*event.RecordingCompleted)
+	p := ev.Payload.(*payload.RecordingCompleted)
 	require.Len(t, p.Object.RecordingFiles, 1)
 	assert.Equal(t, "https://example.com/download_url", p.Object.RecordingFiles[0].DownloadURL)
-	assert.Equal(t, event.ID("1720707175904"), p.Object.ID)
+	assert.Equal(t, payload.ID("1720707175904"), p.Object.ID)
 }
 
 func TestParseIDNumberOrString(t *testing.T) {
@@ -104,12 +105,12 @@ func TestParseIDNumberOrString(t *testing.T) {
 		ev, err := event.Parse([]byte(`{"event":"meeting.ended","payload":{"object":{"id":` + id + `}}}`))
 		require.NoError(t, err)
 		require.NoError(t, ev.Problem)
-		assert.Equal(t, event.ID("85393847045"), ev.Payload.(*event.MeetingEnded).Object.ID)
+		assert.Equal(t, payload.ID("85393847045"), ev.Payload.(*payload.MeetingEnded).Object.ID)
 	}
 	ev, err := event.Parse([]byte(`{"event":"meeting.ended","payload":{"object":{"id":null,"topic":null}}}`))
 	require.NoError(t, err)
 	assert.NoError(t, ev.Problem)
-	assert.Equal(t, event.ID(""), ev.Payload.(*event.MeetingEnded).Object.ID)
+	assert.Equal(t, payload.ID(""), ev.Payload.(*payload.MeetingEnded).Object.ID)
 }
 
 func TestParseEventTSForms(t *testing.T) {
@@ -135,10 +136,10 @@ func TestParseWrongTypedFieldKeepsTheRest(t *testing.T) {
 	require.NoError(t, err)
 	require.ErrorIs(t, ev.Problem, event.ErrFieldType)
 	assert.Contains(t, ev.Problem.Error(), "duration")
-	p := ev.Payload.(*event.MeetingStarted)
+	p := ev.Payload.(*payload.MeetingStarted)
 	assert.Equal(t, "Kept", p.Object.Topic)
 	assert.Equal(t, "h", p.Object.HostID)
-	assert.Equal(t, event.ID("5"), p.Object.ID)
+	assert.Equal(t, payload.ID("5"), p.Object.ID)
 	assert.Equal(t, "acct", ev.AccountID)
 }
 
@@ -209,7 +210,7 @@ func TestRawAccessors(t *testing.T) {
 
 // custom is a user's own payload type for an event this module lacks.
 type custom struct {
-	event.Common
+	payload.Common
 	Object struct {
 		Color string `json:"color"`
 	} `json:"object"`

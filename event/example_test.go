@@ -6,12 +6,13 @@ import (
 	"log"
 
 	"github.com/zoomevents/zoomevents/event"
+	"github.com/zoomevents/zoomevents/payload"
 )
 
 // Route events to typed handlers, by name, and to a fallback for the rest.
 func ExampleMux() {
 	mux := event.NewMux()
-	event.On(mux, func(ctx context.Context, ev *event.Event, p *event.MeetingStarted) error {
+	event.On(mux, func(ctx context.Context, ev *event.Event, p *payload.MeetingStarted) error {
 		// ev is the envelope (time, account, raw bytes, delivery); p its payload.
 		fmt.Printf("%s: meeting %s %q\n", ev.Name, p.Object.ID, p.Object.Topic)
 		return nil
@@ -50,7 +51,7 @@ func ExampleParse() {
 	if err != nil {
 		log.Fatal(err)
 	}
-	p := ev.Payload.(*event.UserCreated)
+	p := ev.Payload.(*payload.UserCreated)
 	fmt.Println(ev.Name, ev.Time.Format("2006-01-02"), ev.AccountID, p.Object.Email)
 	// Output: user.created 2024-07-11 acct a@example.com
 }

@@ -14,6 +14,7 @@ import (
 
 	"github.com/zoomevents/zoomevents/event"
 	"github.com/zoomevents/zoomevents/internal/eventgen/snapshot"
+	"github.com/zoomevents/zoomevents/payload"
 )
 
 // genBody is one event body to check, with where it came from.
@@ -204,8 +205,8 @@ func genDecode(b []byte, v any) error {
 }
 
 var (
-	genIDType  = reflect.TypeOf(event.ID(""))
-	genIntType = reflect.TypeOf(event.Int(0))
+	genIDType  = reflect.TypeOf(payload.ID(""))
+	genIntType = reflect.TypeOf(payload.Int(0))
 	genRawType = reflect.TypeOf(json.RawMessage(nil))
 )
 
@@ -373,7 +374,7 @@ func TestGeneratedWrongTypedField(t *testing.T) {
 	if !strings.Contains(ev.Problem.Error(), "payload.object.type") {
 		t.Errorf("Problem %q does not name the field", ev.Problem)
 	}
-	p, ok := ev.Payload.(*event.MeetingParticipantJoined)
+	p, ok := ev.Payload.(*payload.MeetingParticipantJoined)
 	if !ok {
 		t.Fatalf("Payload is %T", ev.Payload)
 	}
@@ -398,7 +399,7 @@ func TestGeneratedWrongTypedField(t *testing.T) {
 	if !errors.Is(ev.Problem, event.ErrFieldType) {
 		t.Fatalf("Problem = %v", ev.Problem)
 	}
-	rc := ev.Payload.(*event.RecordingCompleted)
+	rc := ev.Payload.(*payload.RecordingCompleted)
 	if rc.Object.Topic != "T" || rc.Object.ID != "123" || len(rc.Object.ParticipantAudioFiles) != 1 ||
 		rc.Object.ParticipantAudioFiles[0].DownloadURL != "https://d" || ev.DownloadToken != "tok" {
 		t.Errorf("payload = %+v, token %q", rc.Object, ev.DownloadToken)
@@ -412,58 +413,60 @@ func TestGeneratedLenientTypes(t *testing.T) {
 		check func(event.Payload) bool
 	}{
 		{`{"event":"session.recording_started","payload":{"object":{"session_id":1234567890}}}`,
-			func(p event.Payload) bool { return p.(*event.SessionRecordingStarted).Object.SessionID == "1234567890" }},
+			func(p event.Payload) bool {
+				return p.(*payload.SessionRecordingStarted).Object.SessionID == "1234567890"
+			}},
 		{`{"event":"user.signed_in","payload":{"object":{"login_type":"100"}}}`,
-			func(p event.Payload) bool { return p.(*event.UserSignedIn).Object.LoginType == 100 }},
+			func(p event.Payload) bool { return p.(*payload.UserSignedIn).Object.LoginType == 100 }},
 		{`{"event":"user.signed_in","payload":{"object":{"login_type":101}}}`,
-			func(p event.Payload) bool { return p.(*event.UserSignedIn).Object.LoginType == 101 }},
+			func(p event.Payload) bool { return p.(*payload.UserSignedIn).Object.LoginType == 101 }},
 		{`{"event":"team_chat.dm_reaction_added","payload":{"object":{"emoji_time":1703821653134}}}`,
 			func(p event.Payload) bool {
-				return p.(*event.TeamChatDMReactionAdded).Object.EmojiTime == 1703821653134
+				return p.(*payload.TeamChatDMReactionAdded).Object.EmojiTime == 1703821653134
 			}},
 		{`{"event":"team_chat.dm_reaction_added","payload":{"object":{"emoji_time":"1703821653134"}}}`,
 			func(p event.Payload) bool {
-				return p.(*event.TeamChatDMReactionAdded).Object.EmojiTime == 1703821653134
+				return p.(*payload.TeamChatDMReactionAdded).Object.EmojiTime == 1703821653134
 			}},
 		{`{"event":"meeting.started","payload":{"object":{"id":"86431910364","timezone":null}}}`,
-			func(p event.Payload) bool { return p.(*event.MeetingStarted).Object.ID == "86431910364" }},
+			func(p event.Payload) bool { return p.(*payload.MeetingStarted).Object.ID == "86431910364" }},
 		{`{"event":"meeting.started","payload":{"object":{"id":86431910364}}}`,
-			func(p event.Payload) bool { return p.(*event.MeetingStarted).Object.ID == "86431910364" }},
+			func(p event.Payload) bool { return p.(*payload.MeetingStarted).Object.ID == "86431910364" }},
 		{`{"event":"phone.callee_ringing","payload":{"object":{"caller":{"extension_number":"1001"},"callee":{"extension_number":1002}}}}`,
 			func(p event.Payload) bool {
-				o := p.(*event.PhoneCalleeRinging).Object
+				o := p.(*payload.PhoneCalleeRinging).Object
 				return o.Caller.ExtensionNumber == "1001" && o.Callee.ExtensionNumber == "1002"
 			}},
 		{`{"event":"visitor_management.checked_in","payload":{"object":{"start_time":1707848572310}}}`,
 			func(p event.Payload) bool {
-				return p.(*event.VisitorManagementCheckedIn).Object.StartTime == 1707848572310
+				return p.(*payload.VisitorManagementCheckedIn).Object.StartTime == 1707848572310
 			}},
 		// Identifier-like numbers are IDs: digits kept exactly, a leading
 		// "+" or zero included, whether Zoom sends a number or a string.
 		{`{"event":"meeting.participant_phone_callout_ringing","payload":{"object":{"participant":{"phone_number":14155550123}}}}`,
 			func(p event.Payload) bool {
-				return p.(*event.MeetingParticipantPhoneCalloutRinging).Object.Participant.PhoneNumber == "14155550123"
+				return p.(*payload.MeetingParticipantPhoneCalloutRinging).Object.Participant.PhoneNumber == "14155550123"
 			}},
 		{`{"event":"meeting.participant_phone_callout_ringing","payload":{"object":{"participant":{"phone_number":"+014155550123"}}}}`,
 			func(p event.Payload) bool {
-				return p.(*event.MeetingParticipantPhoneCalloutRinging).Object.Participant.PhoneNumber == "+014155550123"
+				return p.(*payload.MeetingParticipantPhoneCalloutRinging).Object.Participant.PhoneNumber == "+014155550123"
 			}},
 		{`{"event":"meeting.ai_companion_started","payload":{"object":{"meeting_number":98765432101}}}`,
 			func(p event.Payload) bool {
-				return p.(*event.MeetingAICompanionStarted).Object.MeetingNumber == "98765432101"
+				return p.(*payload.MeetingAICompanionStarted).Object.MeetingNumber == "98765432101"
 			}},
 		// Enums: a listed value compares with its constant; a value the
 		// schema does not list still decodes, as it is.
 		{`{"event":"meeting.created","payload":{"operation":"single"}}`,
 			func(p event.Payload) bool {
-				op := p.(*event.MeetingCreated).Operation
-				return op == event.MeetingOperationSingle && op.String() == "single"
+				op := p.(*payload.MeetingCreated).Operation
+				return op == payload.MeetingOperationSingle && op.String() == "single"
 			}},
 		{`{"event":"meeting.created","payload":{"operation":"some_day"}}`,
-			func(p event.Payload) bool { return p.(*event.MeetingCreated).Operation == "some_day" }},
+			func(p event.Payload) bool { return p.(*payload.MeetingCreated).Operation == "some_day" }},
 		{`{"event":"bot_notification","payload":{"accountId":"A","robotJid":"r@xmpp","cmd":"hi","timestamp":1560891222018}}`,
 			func(p event.Payload) bool {
-				b := p.(*event.BotNotification)
+				b := p.(*payload.BotNotification)
 				return b.AccountID == "A" && b.RobotJID == "r@xmpp" && b.Cmd == "hi" && b.Timestamp == 1560891222018
 			}},
 	}
@@ -479,8 +482,8 @@ func TestGeneratedLenientTypes(t *testing.T) {
 	}
 	// Lenient types never fail, whatever JSON they get.
 	for _, in := range []string{`true`, `{"a":1}`, `[1]`, `"x"`, `null`, `1.5`, `"\u0031"`} {
-		var id event.ID
-		var n event.Int
+		var id payload.ID
+		var n payload.Int
 		if err := json.Unmarshal([]byte(in), &id); err != nil {
 			t.Errorf("ID %s: %v", in, err)
 		}
@@ -522,18 +525,18 @@ func TestGeneratedEnvelope(t *testing.T) {
 // compiling.
 func TestGeneratedFoundationCompat(t *testing.T) {
 	var (
-		mc  event.MeetingCreated
-		mu  event.MeetingUpdated
-		md  event.MeetingDeleted
-		ms  event.MeetingStarted
-		me  event.MeetingEnded
-		pj  event.MeetingParticipantJoined
-		pl  event.MeetingParticipantLeft
-		rc  event.RecordingCompleted
-		ws  event.WebinarStarted
-		we  event.WebinarEnded
-		uc  event.UserCreated
-		ids []event.ID
+		mc  payload.MeetingCreated
+		mu  payload.MeetingUpdated
+		md  payload.MeetingDeleted
+		ms  payload.MeetingStarted
+		me  payload.MeetingEnded
+		pj  payload.MeetingParticipantJoined
+		pl  payload.MeetingParticipantLeft
+		rc  payload.RecordingCompleted
+		ws  payload.WebinarStarted
+		we  payload.WebinarEnded
+		uc  payload.UserCreated
+		ids []payload.ID
 	)
 	ids = append(ids, mc.Object.ID, mu.Object.ID, md.Object.ID, ms.Object.ID, me.Object.ID, pj.Object.ID, pl.Object.ID,
 		rc.Object.ID, ws.Object.ID, we.Object.ID)
@@ -545,7 +548,7 @@ func TestGeneratedFoundationCompat(t *testing.T) {
 		pl.Object.Participant.LeaveReason, rc.Object.Topic, rc.Object.ShareURL, rc.Object.HostEmail, ws.Object.Topic, we.Object.Topic,
 		string(uc.CreationType), uc.Object.Email, uc.Object.FirstName, uc.Object.LastName, uc.Object.DisplayName,
 		mc.AccountID, ms.Operator, rc.OperatorID}
-	var files []event.CompletedRecordingFile
+	var files []payload.CompletedRecordingFile
 	files = append(files, rc.Object.RecordingFiles...)
 	for _, f := range files {
 		strs = append(strs, f.DownloadURL, string(f.FileType), string(f.Status), string(f.RecordingType), string(f.FileExtension), f.PlayURL, f.MeetingID)
@@ -572,7 +575,7 @@ func TestGeneratedFoundationCompat(t *testing.T) {
 // a changed or lost member with its path, so that a passing round trip
 // means something.
 func TestGeneratedCompareDetects(t *testing.T) {
-	typ := reflect.TypeOf(event.MeetingStarted{})
+	typ := reflect.TypeOf(payload.MeetingStarted{})
 	var in, out any
 	if err := genDecode([]byte(`{"account_id":"a","extra":1,"object":{"id":5,"topic":"x","duration":3,"timezone":null}}`), &in); err != nil {
 		t.Fatal(err)
@@ -662,7 +665,7 @@ func genMap(v any, f func(any) any) any {
 	return f(v)
 }
 
-func validTime(d event.DateTime) bool {
+func validTime(d payload.DateTime) bool {
 	t, err := d.Time()
 	return err == nil && !t.IsZero()
 }

@@ -99,7 +99,7 @@ func (m *Mux) HandleEvent(ctx context.Context, ev *Event) error {
 // bytes, delivery) and its decoded payload, which is ev.Payload typed.
 // A handler can be called directly in a test, with values built by hand.
 //
-//	event.On(mux, func(ctx context.Context, ev *event.Event, p *event.MeetingStarted) error { ... })
+//	event.On(mux, func(ctx context.Context, ev *event.Event, p *payload.MeetingStarted) error { ... })
 //
 // When an event carries another payload type (for example after
 // [Register] replaced the type for that name), the handler is not called

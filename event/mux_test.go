@@ -10,6 +10,7 @@ import (
 	"github.com/stretchr/testify/require"
 
 	"github.com/zoomevents/zoomevents/event"
+	"github.com/zoomevents/zoomevents/payload"
 )
 
 func mustParse(t *testing.T, body string) *event.Event {
@@ -22,7 +23,7 @@ func mustParse(t *testing.T, body string) *event.Event {
 func TestMuxRoutes(t *testing.T) {
 	mux := event.NewMux()
 	var got []string
-	event.On(mux, func(ctx context.Context, ev *event.Event, p *event.MeetingStarted) error {
+	event.On(mux, func(ctx context.Context, ev *event.Event, p *payload.MeetingStarted) error {
 		require.Same(t, ev.Payload, p)
 		got = append(got, "typed:"+p.Object.Topic+":"+ev.Name)
 		return nil
@@ -51,13 +52,13 @@ func TestMuxWithoutFallbackIgnores(t *testing.T) {
 func TestMuxHandlerErrorReturned(t *testing.T) {
 	mux := event.NewMux()
 	boom := errors.New("boom")
-	event.On(mux, func(context.Context, *event.Event, *event.UserCreated) error { return boom })
+	event.On(mux, func(context.Context, *event.Event, *payload.UserCreated) error { return boom })
 	assert.ErrorIs(t, mux.HandleEvent(context.Background(), mustParse(t, `{"event":"user.created","payload":{}}`)), boom)
 }
 
 func TestOnPayloadMismatch(t *testing.T) {
 	mux := event.NewMux()
-	event.On(mux, func(context.Context, *event.Event, *event.MeetingEnded) error { return nil })
+	event.On(mux, func(context.Context, *event.Event, *payload.MeetingEnded) error { return nil })
 	// An event carrying the name but not the payload (built by hand).
 	err := mux.HandleEvent(context.Background(), &event.Event{Name: "meeting.ended"})
 	assert.ErrorIs(t, err, event.ErrPayloadType)
@@ -68,20 +69,20 @@ func TestMuxRegistrationMistakesPanic(t *testing.T) {
 	mux.HandleFunc("meeting.started", func(context.Context, *event.Event) error { return nil })
 	assert.Panics(t, func() { mux.HandleFunc("meeting.started", func(context.Context, *event.Event) error { return nil }) })
 	assert.Panics(t, func() { mux.Handle("", event.HandlerFunc(nil)) })
-	event.On(mux, func(context.Context, *event.Event, *event.WebinarEnded) error { return nil })
-	assert.Panics(t, func() { event.On(mux, func(context.Context, *event.Event, *event.WebinarEnded) error { return nil }) })
+	event.On(mux, func(context.Context, *event.Event, *payload.WebinarEnded) error { return nil })
+	assert.Panics(t, func() { event.On(mux, func(context.Context, *event.Event, *payload.WebinarEnded) error { return nil }) })
 }
 
 // A typed handler is a plain function: it can be called in a test with
 // values built by hand, no context set up.
 func TestTypedHandlerCalledDirectly(t *testing.T) {
 	var seen []string
-	onStarted := func(_ context.Context, ev *event.Event, p *event.MeetingStarted) error {
+	onStarted := func(_ context.Context, ev *event.Event, p *payload.MeetingStarted) error {
 		seen = append(seen, ev.Name+" "+ev.Time.Format("2006-01-02")+" "+ev.AccountID+" "+p.Object.Topic)
 		return nil
 	}
 	ev := &event.Event{Name: "meeting.started", Time: time.Date(2024, 7, 11, 0, 0, 0, 0, time.UTC), AccountID: "acct"}
-	p := &event.MeetingStarted{}
+	p := &payload.MeetingStarted{}
 	p.Object.Topic = "Standup"
 	require.NoError(t, onStarted(context.Background(), ev, p))
 

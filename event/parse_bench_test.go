@@ -6,6 +6,7 @@ import (
 
 	"github.com/zoomevents/zoomevents/event"
 	"github.com/zoomevents/zoomevents/internal/eventgen/snapshot"
+	"github.com/zoomevents/zoomevents/payload"
 )
 
 // benchEnvelope is the floor's decoding target: the members Parse decodes
@@ -82,9 +83,9 @@ func BenchmarkParse(b *testing.B) {
 
 func BenchmarkUnmarshalFloor(b *testing.B) {
 	small, medium, large := benchBodies(b)
-	b.Run("small", func(b *testing.B) { benchFloor[event.MeetingStarted](b, small) })
-	b.Run("medium", func(b *testing.B) { benchFloor[event.MeetingUpdated](b, medium) })
-	b.Run("large", func(b *testing.B) { benchFloor[event.RecordingCompleted](b, large) })
+	b.Run("small", func(b *testing.B) { benchFloor[payload.MeetingStarted](b, small) })
+	b.Run("medium", func(b *testing.B) { benchFloor[payload.MeetingUpdated](b, medium) })
+	b.Run("large", func(b *testing.B) { benchFloor[payload.RecordingCompleted](b, large) })
 }
 
 func benchFloor[P any](b *testing.B, body []byte) {

@@ -13,6 +13,7 @@ import (
 
 	"github.com/zoomevents/zoomevents/event"
 	zjetstream "github.com/zoomevents/zoomevents/jetstream"
+	"github.com/zoomevents/zoomevents/payload"
 )
 
 // Webhook -> publisher -> JetStream -> consumer -> event.Mux -> typed handler.
@@ -22,10 +23,10 @@ func TestWebhookThroughJetStreamToTypedHandler(t *testing.T) {
 	stream := ensure(t, js)
 	srv := webhookServer(t, js)
 
-	got := make(chan *event.MeetingStarted, 1)
+	got := make(chan *payload.MeetingStarted, 1)
 	deliveries := make(chan event.Delivery, 1)
 	mux := event.NewMux()
-	event.On(mux, func(ctx context.Context, ev *event.Event, p *event.MeetingStarted) error {
+	event.On(mux, func(ctx context.Context, ev *event.Event, p *payload.MeetingStarted) error {
 		deliveries <- ev.Delivery
 		got <- p
 		return nil

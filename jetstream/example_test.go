@@ -12,6 +12,7 @@ import (
 
 	"github.com/zoomevents/zoomevents/event"
 	zjetstream "github.com/zoomevents/zoomevents/jetstream"
+	"github.com/zoomevents/zoomevents/payload"
 	"github.com/zoomevents/zoomevents/webhook"
 )
 
@@ -57,7 +58,7 @@ func ExampleConsumer() {
 		log.Fatal(err)
 	}
 	mux := event.NewMux()
-	event.On(mux, func(ctx context.Context, ev *event.Event, p *event.MeetingStarted) error {
+	event.On(mux, func(ctx context.Context, ev *event.Event, p *payload.MeetingStarted) error {
 		d := ev.Delivery
 		log.Printf("meeting %s started (attempt %d via %s)", p.Object.UUID, d.Attempt, d.Queue)
 		return nil // an error naks the event: it comes back after a backoff

@@ -15,6 +15,7 @@ import (
 
 	"github.com/zoomevents/zoomevents/event"
 	"github.com/zoomevents/zoomevents/internal/eventgen/snapshot"
+	"github.com/zoomevents/zoomevents/payload"
 	"github.com/zoomevents/zoomevents/webhook"
 	"github.com/zoomevents/zoomevents/webhook/webhooktest"
 )
@@ -40,10 +41,10 @@ func floorVerify(h http.Header, body []byte) bool {
 
 // floorEnvelope is the same struct Parse decodes into for this event.
 type floorEnvelope struct {
-	Event         string                   `json:"event"`
-	EventTS       int64                    `json:"event_ts"`
-	DownloadToken string                   `json:"download_token"`
-	Payload       event.RecordingCompleted `json:"payload"`
+	Event         string                     `json:"event"`
+	EventTS       int64                      `json:"event_ts"`
+	DownloadToken string                     `json:"download_token"`
+	Payload       payload.RecordingCompleted `json:"payload"`
 }
 
 func BenchmarkVerify(b *testing.B) {

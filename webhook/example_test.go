@@ -9,6 +9,7 @@ import (
 	"time"
 
 	"github.com/zoomevents/zoomevents/event"
+	"github.com/zoomevents/zoomevents/payload"
 	"github.com/zoomevents/zoomevents/webhook"
 	"github.com/zoomevents/zoomevents/webhook/webhooktest"
 )
@@ -17,7 +18,7 @@ import (
 // in any router that takes an http.Handler.
 func ExampleNewHandler() {
 	mux := event.NewMux()
-	event.On(mux, func(ctx context.Context, ev *event.Event, p *event.MeetingStarted) error {
+	event.On(mux, func(ctx context.Context, ev *event.Event, p *payload.MeetingStarted) error {
 		fmt.Printf("meeting %s started: %s\n", p.Object.ID, p.Object.Topic)
 		return nil
 	})

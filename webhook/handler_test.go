@@ -18,6 +18,7 @@ import (
 	"github.com/stretchr/testify/require"
 
 	"github.com/zoomevents/zoomevents/event"
+	"github.com/zoomevents/zoomevents/payload"
 	"github.com/zoomevents/zoomevents/webhook"
 	"github.com/zoomevents/zoomevents/webhook/webhooktest"
 )
@@ -69,9 +70,9 @@ func TestHandlerDeliversTypedEvent(t *testing.T) {
 	assert.Equal(t, startedBody, ev.Raw, "raw bytes kept exactly")
 	assert.Equal(t, event.TransportWebhook, ev.Delivery.Transport)
 	assert.Equal(t, "req-1", ev.Delivery.RequestID)
-	p, ok := ev.Payload.(*event.MeetingStarted)
+	p, ok := ev.Payload.(*payload.MeetingStarted)
 	require.True(t, ok)
-	assert.Equal(t, event.ID("85393847045"), p.Object.ID)
+	assert.Equal(t, payload.ID("85393847045"), p.Object.ID)
 	assert.Equal(t, "Standup", p.Object.Topic)
 }
 

@@ -20,6 +20,7 @@ import (
 	"github.com/stretchr/testify/require"
 
 	"github.com/zoomevents/zoomevents/event"
+	"github.com/zoomevents/zoomevents/payload"
 	"github.com/zoomevents/zoomevents/webhook"
 	"github.com/zoomevents/zoomevents/webhook/webhooktest"
 )
@@ -42,7 +43,7 @@ func TestReceiveEvent(t *testing.T) {
 		Transport: event.TransportWebhook, RequestID: "req-9", ReceivedAt: at,
 		TraceParent: "00-0af7651916cd43dd8448eb211c80319c-b7ad6b7169203331-01",
 	}, got.Event.Delivery)
-	_, typed := got.Event.Payload.(*event.MeetingStarted)
+	_, typed := got.Event.Payload.(*payload.MeetingStarted)
 	assert.True(t, typed)
 }
 

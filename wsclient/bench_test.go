@@ -11,6 +11,7 @@ import (
 	"github.com/coder/websocket"
 
 	"github.com/zoomevents/zoomevents/event"
+	"github.com/zoomevents/zoomevents/payload"
 	"github.com/zoomevents/zoomevents/wsclient"
 	"github.com/zoomevents/zoomevents/wsclient/wstest"
 )
@@ -117,9 +118,9 @@ func BenchmarkFloor(b *testing.B) {
 			b.Fatal(err)
 		}
 		var ev struct {
-			Event   string               `json:"event"`
-			EventTS int64                `json:"event_ts"`
-			Payload event.MeetingStarted `json:"payload"`
+			Event   string                 `json:"event"`
+			EventTS int64                  `json:"event_ts"`
+			Payload payload.MeetingStarted `json:"payload"`
 		}
 		if err := json.Unmarshal([]byte(f.Content), &ev); err != nil {
 			b.Fatal(err)

@@ -20,6 +20,7 @@ import (
 	"github.com/stretchr/testify/require"
 
 	"github.com/zoomevents/zoomevents/event"
+	"github.com/zoomevents/zoomevents/payload"
 	"github.com/zoomevents/zoomevents/wsclient"
 	"github.com/zoomevents/zoomevents/wsclient/wstest"
 )
@@ -49,7 +50,7 @@ func TestDeliversTypedInOrderExactlyOnce(t *testing.T) {
 			assert.Nil(t, ev.Payload)
 			continue
 		}
-		p, ok := ev.Payload.(*event.MeetingStarted)
+		p, ok := ev.Payload.(*payload.MeetingStarted)
 		require.True(t, ok, "event %d: payload %T", i, ev.Payload)
 		require.Equal(t, "1000", p.Object.ID.String()[:1]+"000", "sanity")
 		require.Equal(t, string(meetingStarted(i)), string(ev.Raw), "event %d out of order or altered", i)

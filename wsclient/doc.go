@@ -4,7 +4,7 @@
 // transport.
 //
 //	mux := event.NewMux()
-//	event.On(mux, func(ctx context.Context, ev *event.Event, p *event.MeetingStarted) error { ... })
+//	event.On(mux, func(ctx context.Context, ev *event.Event, p *payload.MeetingStarted) error { ... })
 //	err := wsclient.Subscribe(ctx, wsclient.Config{
 //		AccountID: "...", ClientID: "...", ClientSecret: "...", SubscriptionID: "...",
 //	}, mux)

@@ -8,6 +8,7 @@ import (
 	"time"
 
 	"github.com/zoomevents/zoomevents/event"
+	"github.com/zoomevents/zoomevents/payload"
 	"github.com/zoomevents/zoomevents/wsclient"
 	"github.com/zoomevents/zoomevents/wsclient/wstest"
 )
@@ -20,7 +21,7 @@ func ExampleSubscribe() {
 
 	ctx, cancel := context.WithCancel(context.Background())
 	mux := event.NewMux()
-	event.On(mux, func(ctx context.Context, ev *event.Event, p *event.MeetingStarted) error {
+	event.On(mux, func(ctx context.Context, ev *event.Event, p *payload.MeetingStarted) error {
 		fmt.Println("meeting started:", p.Object.Topic)
 		cancel() // stop after one event
 		return nil

@@ -12,6 +12,7 @@ import (
 	"github.com/stretchr/testify/require"
 
 	"github.com/zoomevents/zoomevents/event"
+	"github.com/zoomevents/zoomevents/payload"
 	"github.com/zoomevents/zoomevents/wsclient"
 	"github.com/zoomevents/zoomevents/wsclient/wstest"
 )
@@ -123,7 +124,7 @@ func emitAndReceive(t *testing.T, srv *wstest.Server, col *collector, i int) {
 	t.Helper()
 	require.NoError(t, srv.Emit(meetingStarted(i)))
 	ev := col.next(t)
-	p, ok := ev.Payload.(*event.MeetingStarted)
+	p, ok := ev.Payload.(*payload.MeetingStarted)
 	require.True(t, ok, "payload %T", ev.Payload)
 	require.Equal(t, fmt.Sprint(1000+i), p.Object.ID.String())
 }

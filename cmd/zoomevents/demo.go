@@ -11,6 +11,7 @@ import (
 	"time"
 
 	"github.com/zoomevents/zoomevents/event"
+	"github.com/zoomevents/zoomevents/payload"
 	"github.com/zoomevents/zoomevents/webhook"
 	"github.com/zoomevents/zoomevents/webhook/webhooktest"
 	"github.com/zoomevents/zoomevents/wsclient"
@@ -55,19 +56,19 @@ func (p *demoPrinter) line(ev *event.Event, format string, args ...any) {
 
 func (p *demoPrinter) mux() *event.Mux {
 	mux := event.NewMux()
-	event.On(mux, func(ctx context.Context, ev *event.Event, m *event.MeetingStarted) error {
+	event.On(mux, func(ctx context.Context, ev *event.Event, m *payload.MeetingStarted) error {
 		p.line(ev, "%q (meeting %s) started, %d min planned", m.Object.Topic, m.Object.ID, m.Object.Duration)
 		return nil
 	})
-	event.On(mux, func(ctx context.Context, ev *event.Event, m *event.MeetingParticipantJoined) error {
+	event.On(mux, func(ctx context.Context, ev *event.Event, m *payload.MeetingParticipantJoined) error {
 		p.line(ev, "%s joined at %s", m.Object.Participant.UserName, joinedAt(m.Object.Participant.JoinTime))
 		return nil
 	})
-	event.On(mux, func(ctx context.Context, ev *event.Event, m *event.MeetingEnded) error {
-		p.line(ev, "%q ended (meeting id %s arrived as a string, typed as event.ID all the same)", m.Object.Topic, m.Object.ID)
+	event.On(mux, func(ctx context.Context, ev *event.Event, m *payload.MeetingEnded) error {
+		p.line(ev, "%q ended (meeting id %s arrived as a string, typed as payload.ID all the same)", m.Object.Topic, m.Object.ID)
 		return nil
 	})
-	event.On(mux, func(ctx context.Context, ev *event.Event, m *event.RecordingCompleted) error {
+	event.On(mux, func(ctx context.Context, ev *event.Event, m *payload.RecordingCompleted) error {
 		var size int64
 		for _, f := range m.Object.RecordingFiles {
 			size += f.FileSize
@@ -204,7 +205,7 @@ func post(ctx context.Context, secret, url string, body []byte) (int, string, er
 }
 
 // joinedAt formats a join time for the demo's output, or says it is unknown.
-func joinedAt(d event.DateTime) string {
+func joinedAt(d payload.DateTime) string {
 	t, err := d.Time()
 	if err != nil {
 		return "an unknown time"

@@ -20,6 +20,7 @@ import (
 	"go.uber.org/goleak"
 
 	"github.com/zoomevents/zoomevents/event"
+	"github.com/zoomevents/zoomevents/payload"
 	"github.com/zoomevents/zoomevents/webhook"
 	"github.com/zoomevents/zoomevents/webhook/webhooktest"
 )
@@ -125,13 +126,13 @@ func TestParse(t *testing.T) {
 	}
 	require.NoError(t, json.Unmarshal([]byte(te.out.String()), &got))
 	assert.Equal(t, "meeting.started", got.Event)
-	assert.Equal(t, "*event.MeetingStarted", got.GoType)
+	assert.Equal(t, "*payload.MeetingStarted", got.GoType)
 	assert.Empty(t, got.Problems)
 	assert.Contains(t, string(got.Payload), `"topic": "Jiří Example's Zoom Meeting"`)
 
 	te = newTestEnv(nil, `{"event":"meeting.started","payload":{"object":{"duration":"long","topic":"T"}}}`)
 	require.Equal(t, 0, runCLI(t, te, "parse", "-"))
-	assert.Contains(t, te.out.String(), "go type: *event.MeetingStarted")
+	assert.Contains(t, te.out.String(), "go type: *payload.MeetingStarted")
 	assert.Contains(t, te.out.String(), `"topic": "T"`)
 	assert.Contains(t, te.err.String(), "duration")
 
@@ -170,7 +171,7 @@ func TestTriggerSendsSignedEventsAWebhookHandlerAccepts(t *testing.T) {
 	require.Len(t, got, 3)
 	assert.Equal(t, "meeting.started", got[0].Name)
 	assert.NoError(t, got[0].Problem)
-	assert.NotEmpty(t, got[0].Payload.(*event.MeetingStarted).Object.Topic)
+	assert.NotEmpty(t, got[0].Payload.(*payload.MeetingStarted).Object.Topic)
 	assert.Equal(t, "test-download-token", got[1].DownloadToken)
 	assert.False(t, (got[2].Payload != nil))
 

@@ -12,12 +12,13 @@ import (
 
 	"github.com/zoomevents/zoomevents/event"
 	"github.com/zoomevents/zoomevents/event/eventtest"
+	"github.com/zoomevents/zoomevents/payload"
 )
 
 func TestMain(m *testing.M) { goleak.VerifyTestMain(m) }
 
 func TestNewFromTypedPayload(t *testing.T) {
-	p := &event.MeetingStarted{}
+	p := &payload.MeetingStarted{}
 	p.AccountID = "acct-1"
 	p.Object.ID = "85393847045"
 	p.Object.Topic = "Standup"
@@ -29,7 +30,7 @@ func TestNewFromTypedPayload(t *testing.T) {
 	assert.Equal(t, "acct-1", ev.AccountID)
 	assert.Empty(t, ev.DownloadToken, "meeting.started declares no download_token")
 	assert.NoError(t, ev.Problem)
-	got, ok := ev.Payload.(*event.MeetingStarted)
+	got, ok := ev.Payload.(*payload.MeetingStarted)
 	require.True(t, ok, "decoded into the payload's own type: %T", ev.Payload)
 	assert.Equal(t, "Standup", got.Object.Topic)
 	assert.NotSame(t, p, got, "parsed from the bytes, not the same pointer")
@@ -41,11 +42,11 @@ func TestNewFromTypedPayload(t *testing.T) {
 }
 
 func TestDownloadTokenFromTheCatalog(t *testing.T) {
-	ev := eventtest.New(&event.RecordingCompleted{})
+	ev := eventtest.New(&payload.RecordingCompleted{})
 	assert.Equal(t, "test-download-token", ev.DownloadToken, "the catalog says recording.completed carries one")
-	ev = eventtest.New(&event.RecordingCompleted{}, eventtest.WithDownloadToken("tok-2"))
+	ev = eventtest.New(&payload.RecordingCompleted{}, eventtest.WithDownloadToken("tok-2"))
 	assert.Equal(t, "tok-2", ev.DownloadToken)
-	ev = eventtest.New(&event.RecordingCompleted{}, eventtest.WithDownloadToken(""))
+	ev = eventtest.New(&payload.RecordingCompleted{}, eventtest.WithDownloadToken(""))
 	assert.Empty(t, ev.DownloadToken)
 	assert.NotContains(t, string(ev.Raw), "download_token")
 
@@ -61,7 +62,7 @@ func TestDownloadTokenFromTheCatalog(t *testing.T) {
 
 func TestWithMemberAndDelivery(t *testing.T) {
 	d := event.Delivery{Transport: event.TransportWebSocket, RequestID: "req-1"}
-	ev := eventtest.New(&event.MeetingEnded{}, eventtest.WithMember("callback_url", "https://example.com/cb"), eventtest.WithDelivery(d))
+	ev := eventtest.New(&payload.MeetingEnded{}, eventtest.WithMember("callback_url", "https://example.com/cb"), eventtest.WithDelivery(d))
 	assert.Equal(t, d, ev.Delivery)
 	var body map[string]json.RawMessage
 	require.NoError(t, json.Unmarshal(ev.Raw, &body))
@@ -69,8 +70,8 @@ func TestWithMemberAndDelivery(t *testing.T) {
 }
 
 func TestBodiesAreStable(t *testing.T) {
-	a := eventtest.Body(&event.MeetingEnded{})
-	b := eventtest.Body(&event.MeetingEnded{})
+	a := eventtest.Body(&payload.MeetingEnded{})
+	b := eventtest.Body(&payload.MeetingEnded{})
 	assert.Equal(t, a, b, "the same input builds the same bytes (and dedup key)")
 }
 
@@ -110,11 +111,11 @@ func TestBodyPanicsOnAPayloadThatIsNotJSON(t *testing.T) {
 func TestHandlerWithBuiltEvent(t *testing.T) {
 	var topic string
 	mux := event.NewMux()
-	event.On(mux, func(_ context.Context, _ *event.Event, p *event.MeetingStarted) error {
+	event.On(mux, func(_ context.Context, _ *event.Event, p *payload.MeetingStarted) error {
 		topic = p.Object.Topic
 		return nil
 	})
-	p := &event.MeetingStarted{}
+	p := &payload.MeetingStarted{}
 	p.Object.Topic = "Retro"
 	require.NoError(t, mux.HandleEvent(context.Background(), eventtest.New(p)))
 	assert.Equal(t, "Retro", topic)

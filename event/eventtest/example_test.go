@@ -6,18 +6,19 @@ import (
 
 	"github.com/zoomevents/zoomevents/event"
 	"github.com/zoomevents/zoomevents/event/eventtest"
+	"github.com/zoomevents/zoomevents/payload"
 )
 
 // Test a typed handler with an event built from a payload you fill in.
 func ExampleNew() {
-	onStarted := func(_ context.Context, ev *event.Event, p *event.MeetingStarted) error {
+	onStarted := func(_ context.Context, ev *event.Event, p *payload.MeetingStarted) error {
 		fmt.Printf("%s at %s: %q\n", ev.Name, ev.Time.Format("2006-01-02"), p.Object.Topic)
 		return nil
 	}
-	p := &event.MeetingStarted{}
+	p := &payload.MeetingStarted{}
 	p.Object.Topic = "Standup"
 	ev := eventtest.New(p)
-	_ = onStarted(context.Background(), ev, ev.Payload.(*event.MeetingStarted))
+	_ = onStarted(context.Background(), ev, ev.Payload.(*payload.MeetingStarted))
 	// Output: meeting.started at 2024-07-11: "Standup"
 }
 

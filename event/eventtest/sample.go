@@ -7,11 +7,12 @@ import (
 	"time"
 
 	"github.com/zoomevents/zoomevents/event"
+	"github.com/zoomevents/zoomevents/payload"
 )
 
 var (
-	idType       = reflect.TypeOf(event.ID(""))
-	dateTimeType = reflect.TypeOf(event.DateTime(""))
+	idType       = reflect.TypeOf(payload.ID(""))
+	dateTimeType = reflect.TypeOf(payload.DateTime(""))
 	rawType      = reflect.TypeOf(json.RawMessage(nil))
 )
 

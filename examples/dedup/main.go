@@ -17,6 +17,7 @@ import (
 	"time"
 
 	"github.com/zoomevents/zoomevents/event"
+	"github.com/zoomevents/zoomevents/payload"
 	"github.com/zoomevents/zoomevents/webhook"
 	"github.com/zoomevents/zoomevents/webhook/webhooktest"
 )
@@ -32,7 +33,7 @@ func run() error {
 	failOnce := true
 	handled := 0
 	mux := event.NewMux()
-	event.On(mux, func(ctx context.Context, ev *event.Event, p *event.MeetingEnded) error {
+	event.On(mux, func(ctx context.Context, ev *event.Event, p *payload.MeetingEnded) error {
 		if failOnce { // the first attempt fails: Zoom will retry
 			failOnce = false
 			return errors.New("database unavailable")

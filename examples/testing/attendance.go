@@ -10,30 +10,31 @@ import (
 	"sync"
 
 	"github.com/zoomevents/zoomevents/event"
+	"github.com/zoomevents/zoomevents/payload"
 )
 
 // Tracker records who is in which meeting, from participant events.
 type Tracker struct {
 	mu      sync.Mutex
-	present map[event.ID]map[string]bool
+	present map[payload.ID]map[string]bool
 }
 
 // NewTracker returns an empty Tracker.
-func NewTracker() *Tracker { return &Tracker{present: map[event.ID]map[string]bool{}} }
+func NewTracker() *Tracker { return &Tracker{present: map[payload.ID]map[string]bool{}} }
 
 // Register adds the tracker's handlers to mux.
 func (t *Tracker) Register(mux *event.Mux) {
-	event.On(mux, func(ctx context.Context, ev *event.Event, p *event.MeetingParticipantJoined) error {
+	event.On(mux, func(ctx context.Context, ev *event.Event, p *payload.MeetingParticipantJoined) error {
 		t.set(p.Object.ID, p.Object.Participant.UserName, true)
 		return nil
 	})
-	event.On(mux, func(ctx context.Context, ev *event.Event, p *event.MeetingParticipantLeft) error {
+	event.On(mux, func(ctx context.Context, ev *event.Event, p *payload.MeetingParticipantLeft) error {
 		t.set(p.Object.ID, p.Object.Participant.UserName, false)
 		return nil
 	})
 }
 
-func (t *Tracker) set(meeting event.ID, name string, in bool) {
+func (t *Tracker) set(meeting payload.ID, name string, in bool) {
 	t.mu.Lock()
 	defer t.mu.Unlock()
 	if t.present[meeting] == nil {
@@ -47,7 +48,7 @@ func (t *Tracker) set(meeting event.ID, name string, in bool) {
 }
 
 // Present returns who is in a meeting, sorted.
-func (t *Tracker) Present(meeting event.ID) []string {
+func (t *Tracker) Present(meeting payload.ID) []string {
 	t.mu.Lock()
 	defer t.mu.Unlock()
 	names := make([]string, 0, len(t.present[meeting]))

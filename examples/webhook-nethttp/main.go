@@ -16,6 +16,7 @@ import (
 	"time"
 
 	"github.com/zoomevents/zoomevents/event"
+	"github.com/zoomevents/zoomevents/payload"
 	"github.com/zoomevents/zoomevents/webhook"
 )
 
@@ -60,11 +61,11 @@ func run(addr, secret string, logger *slog.Logger) error {
 // newRoutes builds the application's routes with the Zoom webhook mounted.
 func newRoutes(secret string, logger *slog.Logger) (http.Handler, error) {
 	mux := event.NewMux()
-	event.On(mux, func(ctx context.Context, ev *event.Event, p *event.MeetingStarted) error {
+	event.On(mux, func(ctx context.Context, ev *event.Event, p *payload.MeetingStarted) error {
 		logger.Info("meeting started", "id", p.Object.ID, "topic", p.Object.Topic)
 		return nil
 	})
-	event.On(mux, func(ctx context.Context, ev *event.Event, p *event.RecordingCompleted) error {
+	event.On(mux, func(ctx context.Context, ev *event.Event, p *payload.RecordingCompleted) error {
 		logger.Info("recording completed", "files", len(p.Object.RecordingFiles), "has_download_token", ev.DownloadToken != "")
 		return nil
 	})

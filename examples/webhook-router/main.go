@@ -18,12 +18,13 @@ import (
 	"github.com/go-chi/chi/v5/middleware"
 
 	"github.com/zoomevents/zoomevents/event"
+	"github.com/zoomevents/zoomevents/payload"
 	"github.com/zoomevents/zoomevents/webhook"
 )
 
 func newRouter(secret string, logger *slog.Logger) (http.Handler, error) {
 	mux := event.NewMux()
-	event.On(mux, func(ctx context.Context, ev *event.Event, p *event.MeetingParticipantJoined) error {
+	event.On(mux, func(ctx context.Context, ev *event.Event, p *payload.MeetingParticipantJoined) error {
 		logger.Info("participant joined", "meeting", p.Object.ID, "name", p.Object.Participant.UserName)
 		return nil
 	})

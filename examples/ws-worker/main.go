@@ -17,6 +17,7 @@ import (
 	"time"
 
 	"github.com/zoomevents/zoomevents/event"
+	"github.com/zoomevents/zoomevents/payload"
 	"github.com/zoomevents/zoomevents/wsclient"
 )
 
@@ -41,7 +42,7 @@ func main() {
 // run handles events until ctx ends or the credentials are refused.
 func run(ctx context.Context, cfg wsclient.Config, logger *slog.Logger, every time.Duration) error {
 	mux := event.NewMux()
-	event.On(mux, func(ctx context.Context, ev *event.Event, p *event.MeetingParticipantJoined) error {
+	event.On(mux, func(ctx context.Context, ev *event.Event, p *payload.MeetingParticipantJoined) error {
 		logger.Info("participant joined", "meeting", p.Object.ID, "name", p.Object.Participant.UserName)
 		return nil
 	})

@@ -57,7 +57,8 @@ func main() {
 	specs := flag.String("specs", "", "with -import: directory of Zoom's <product>.webhooks.json files")
 	cc := flag.String("contact-center", "", "with -import: directory of contact_center.events.json (names only)")
 	snap := flag.String("snapshot", "internal/eventgen/snapshot/zoom-webhooks.json", "the snapshot file: read to generate, written by -import")
-	out := flag.String("out", "event", "directory of package event")
+	out := flag.String("out", "event", "directory of package event (the catalog)")
+	payloadOut := flag.String("payload-out", "payload", "directory of package payload (the payload types)")
 	check := flag.Bool("check", false, "write nothing; exit 1 if the files that would be written are not up to date")
 	names := flag.String("names", "", "the names file: read, and extended, by generation (default: names.txt beside -snapshot)")
 	checkOld := flag.String("check-names", "", "write nothing; exit 1 if the names file changes or drops an entry of this older names file")
@@ -92,11 +93,15 @@ func main() {
 	if err != nil {
 		fail(fmt.Errorf("%s: %w", *snap, err))
 	}
-	g, err := load(s, *out, listed)
+	g, err := load(s, *payloadOut, listed)
 	if err != nil {
 		fail(err)
 	}
 	files, err := g.render()
+	if err != nil {
+		fail(err)
+	}
+	catalog, err := g.renderCatalog()
 	if err != nil {
 		fail(err)
 	}
@@ -109,15 +114,26 @@ func main() {
 	if *verbose {
 		g.printStats(os.Stderr, files)
 	}
-	stale, err := compare(*out, files)
-	if err != nil {
-		fail(err)
+	outputs := []struct {
+		dir   string
+		files map[string][]byte
+		stale []string
+	}{{dir: *payloadOut, files: files}, {dir: *out, files: catalog}}
+	anyStale := false
+	for i := range outputs {
+		o := &outputs[i]
+		if o.stale, err = compare(o.dir, o.files); err != nil {
+			fail(err)
+		}
+		anyStale = anyStale || len(o.stale) > 0
 	}
 	if *check {
-		if len(stale) > 0 || namesStale {
+		if anyStale || namesStale {
 			fmt.Fprintln(os.Stderr, "eventgen: generated code is out of date; run go generate ./event/... and commit:")
-			for _, f := range stale {
-				fmt.Fprintln(os.Stderr, "\t"+filepath.Join(*out, f))
+			for _, o := range outputs {
+				for _, f := range o.stale {
+					fmt.Fprintln(os.Stderr, "\t"+filepath.Join(o.dir, f))
+				}
 			}
 			if namesStale {
 				fmt.Fprintln(os.Stderr, "\t"+*names)
@@ -131,17 +147,19 @@ func main() {
 			fail(err)
 		}
 	}
-	for _, f := range stale {
-		path := filepath.Join(*out, f)
-		content, ok := files[f]
-		if !ok {
-			if err := os.Remove(path); err != nil {
+	for _, o := range outputs {
+		for _, f := range o.stale {
+			path := filepath.Join(o.dir, f)
+			content, ok := o.files[f]
+			if !ok {
+				if err := os.Remove(path); err != nil {
+					fail(err)
+				}
+				continue
+			}
+			if err := os.WriteFile(path, content, 0o644); err != nil {
 				fail(err)
 			}
-			continue
-		}
-		if err := os.WriteFile(path, content, 0o644); err != nil {
-			fail(err)
 		}
 	}
 }

@@ -440,18 +440,43 @@ func (g *gen) render() (map[string][]byte, error) {
 			return nil, err
 		}
 	}
-	if err := addFile(files, "catalog_gen.go", g.catalog()); err != nil {
+	return files, nil
+}
+
+// renderCatalog returns the files of package event: the catalog, which
+// names the payload types of package payload.
+func (g *gen) renderCatalog() (map[string][]byte, error) {
+	files := map[string][]byte{}
+	if err := addFileTo(files, "catalog_gen.go", "event", g.catalog()); err != nil {
 		return nil, err
 	}
 	return files, nil
 }
 
 func addFile(files map[string][]byte, name, body string) error {
+	return addFileTo(files, name, "payload", body)
+}
+
+// payloadImport is the import path of the package the payload types are
+// generated into.
+const payloadImport = "github.com/zoomevents/zoomevents/payload"
+
+func addFileTo(files map[string][]byte, name, pkg, body string) error {
 	var b strings.Builder
 	b.WriteString(generatedHeader)
-	b.WriteString("\npackage event\n")
+	b.WriteString("\npackage " + pkg + "\n")
+	var imports []string
 	if strings.Contains(body, "json.") {
-		b.WriteString("\nimport \"encoding/json\"\n")
+		imports = append(imports, "\"encoding/json\"")
+	}
+	if strings.Contains(body, "payload.") && pkg != "payload" {
+		imports = append(imports, strconv.Quote(payloadImport))
+	}
+	switch len(imports) {
+	case 1:
+		b.WriteString("\nimport " + imports[0] + "\n")
+	case 2:
+		b.WriteString("\nimport (\n\t" + imports[0] + "\n\n\t" + imports[1] + "\n)\n")
 	}
 	b.WriteString(body)
 	src, err := format.Source([]byte(b.String()))
@@ -475,7 +500,7 @@ func docURL(product, event string) string {
 func (g *gen) writeEvent(b *strings.Builder, e *eventDef) {
 	doc := fmt.Sprintf("%s is the payload of the %s event of Zoom's %q product.", e.typeName, e.name, e.product)
 	if len(e.envelope) > 0 {
-		doc += fmt.Sprintf(" Its body also carries %s beside the payload: see [Event.Envelope].", quoteList(e.envelope))
+		doc += fmt.Sprintf(" Its body also carries %s beside the payload: see Event.Envelope in package event.", quoteList(e.envelope))
 	}
 	if len(e.fields) == 0 {
 		doc += " Its schema declares no payload members besides those of [Common]."
@@ -489,8 +514,8 @@ func (g *gen) writeEvent(b *strings.Builder, e *eventDef) {
 	writeFields(b, e.fields)
 	b.WriteString("}\n\n")
 	if e.accountFrom != "" {
-		fmt.Fprintf(b, "// common lets [Parse] set [Event.AccountID] from %s.\n", e.accountFrom)
-		fmt.Fprintf(b, "func (p *%s) common() *Common { return &Common{AccountID: p.%s} }\n\n", e.typeName, e.accountFrom)
+		fmt.Fprintf(b, "// CommonFields returns the fields of [Common] this payload has: its\n// account from %s.\n", e.accountFrom)
+		fmt.Fprintf(b, "func (p *%s) CommonFields() *Common { return &Common{AccountID: p.%s} }\n\n", e.typeName, e.accountFrom)
 	}
 	fmt.Fprintf(b, "// EventName returns %q.\n", e.name)
 	fmt.Fprintf(b, "func (*%s) EventName() string { return %q }\n\n", e.typeName, e.name)
@@ -612,7 +637,7 @@ func (g *gen) catalog() string {
 	b.WriteString("// The switch compiles to a search over constant strings: no map is built\n// at init.\n")
 	b.WriteString("func builtinPayload(name string) Payload {\n\tswitch name {\n")
 	for _, e := range g.events {
-		fmt.Fprintf(&b, "\tcase %q:\n\t\treturn new(%s)\n", e.name, e.typeName)
+		fmt.Fprintf(&b, "\tcase %q:\n\t\treturn new(payload.%s)\n", e.name, e.typeName)
 	}
 	b.WriteString("\t}\n\treturn nil\n}\n\n")
 
@@ -630,7 +655,7 @@ func (g *gen) catalog() string {
 		evs := append([]string(nil), ef.events...)
 		sort.Strings(evs)
 		writeComment(&b, "\t", fmt.Sprintf("%s is %q, on %s.", camel(k), k, quoteList(evs)))
-		fmt.Fprintf(&b, "\t%s %s `json:\"%s,omitempty\"`\n", camel(k), ef.t.goString(), k)
+		fmt.Fprintf(&b, "\t%s %s `json:\"%s,omitempty\"`\n", camel(k), qualify(ef.t.goString()), k)
 	}
 	b.WriteString("}\n\n")
 	b.WriteString("// Envelope decodes the envelope members of the event's body (Raw). It\n")
@@ -639,6 +664,16 @@ func (g *gen) catalog() string {
 	b.WriteString("func (e *Event) Envelope() Envelope {\n\tvar env Envelope\n")
 	b.WriteString("\t_ = json.Unmarshal(e.Raw, &env) // best effort, like RawPayload\n\treturn env\n}\n")
 	return b.String()
+}
+
+// qualify names the payload package's types in a type written for package
+// event: "Int" becomes "payload.Int", "[]ID" "[]payload.ID".
+func qualify(t string) string {
+	i := strings.LastIndexAny(t, "]*") + 1
+	if i < len(t) && t[i] >= 'A' && t[i] <= 'Z' {
+		return t[:i] + "payload." + t[i:]
+	}
+	return t
 }
 
 func (g *gen) printStats(w io.Writer, files map[string][]byte) {

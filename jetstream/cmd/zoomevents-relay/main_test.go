@@ -22,6 +22,7 @@ import (
 
 	"github.com/zoomevents/zoomevents/event"
 	zjetstream "github.com/zoomevents/zoomevents/jetstream"
+	"github.com/zoomevents/zoomevents/payload"
 	"github.com/zoomevents/zoomevents/webhook/webhooktest"
 	"github.com/zoomevents/zoomevents/wsclient/wstest"
 )
@@ -208,7 +209,7 @@ func TestWebSocketRelayToConsumer(t *testing.T) {
 	const n = 20
 	got := make(chan *event.Event, n)
 	mux := event.NewMux()
-	event.On(mux, func(ctx context.Context, ev *event.Event, p *event.MeetingStarted) error {
+	event.On(mux, func(ctx context.Context, ev *event.Event, p *payload.MeetingStarted) error {
 		got <- ev
 		return nil
 	})

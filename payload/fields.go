@@ -1,4 +1,4 @@
-package event
+package payload
 
 import (
 	"bytes"
@@ -11,9 +11,9 @@ import (
 )
 
 // Common holds the payload fields that most Zoom events share. Generated
-// payload types embed it, so Parse can fill [Event.AccountID],
-// [Event.Operator] and [Event.OperatorID] without knowing the type. A
-// user's own payload type may embed it for the same effect.
+// payload types embed it, so that event.Parse can fill the event's
+// AccountID, Operator and OperatorID without knowing the type. A user's
+// own payload type may embed it for the same effect.
 type Common struct {
 	// AccountID is the Zoom account the event belongs to.
 	AccountID string `json:"account_id,omitempty"`
@@ -24,9 +24,11 @@ type Common struct {
 	OperatorID string `json:"operator_id,omitempty"`
 }
 
-func (c *Common) common() *Common { return c }
-
-type commoner interface{ common() *Common }
+// CommonFields returns c. Through embedding it is a method of every
+// payload type that has these fields, so that package event can read them
+// from any payload; the few payloads that name the account differently
+// (chatbot events' accountId) define their own.
+func (c *Common) CommonFields() *Common { return c }
 
 // ID is an identifier that Zoom sends sometimes as a JSON number and
 // sometimes as a string (meeting ids above all). It decodes from either,
