@@ -73,15 +73,23 @@ type relay struct {
 	cancel context.CancelFunc
 	done   chan error
 	addr   string
+	logs   *syncBuffer
 }
 
 func startRelay(t *testing.T, environ map[string]string, args ...string) *relay {
 	t.Helper()
+	return startRelayWith(t, nil, environ, args...)
+}
+
+// startRelayWith starts a relay whose WebSocket client uses hc (nil: its
+// own).
+func startRelayWith(t *testing.T, hc *http.Client, environ map[string]string, args ...string) *relay {
+	t.Helper()
 	ctx, cancel := context.WithCancel(context.Background())
 	addrc := make(chan net.Addr, 1)
-	r := &relay{cancel: cancel, done: make(chan error, 1)}
 	logs := &syncBuffer{}
-	e := env{stderr: logs, getenv: func(k string) string { return environ[k] }, listening: func(a net.Addr) { addrc <- a }}
+	r := &relay{cancel: cancel, done: make(chan error, 1), logs: logs}
+	e := env{stderr: logs, getenv: func(k string) string { return environ[k] }, listening: func(a net.Addr) { addrc <- a }, httpClient: hc}
 	go func() { r.done <- run(ctx, e, args) }()
 	if environ["ZOOM_WEBHOOK_SECRET_TOKEN"] != "" {
 		select {
@@ -233,9 +241,11 @@ func TestWebSocketRelayToConsumer(t *testing.T) {
 		}
 	}
 	r.stop(t)
+	assert.Contains(t, r.logs.String(), "no -lease", "a relay without a lease warns that it must be alone")
 }
 
 func TestUsageErrors(t *testing.T) {
+	wsCreds := map[string]string{"ZOOM_ACCOUNT_ID": "a", "ZOOM_CLIENT_ID": "c", "ZOOM_CLIENT_SECRET": "s", "ZOOM_SUBSCRIPTION_ID": "sub"}
 	for _, tc := range []struct {
 		environ map[string]string
 		args    []string
@@ -245,9 +255,17 @@ func TestUsageErrors(t *testing.T) {
 		{map[string]string{"ZOOM_WEBHOOK_SECRET_TOKEN": "x"}, []string{"extra"}},
 		{map[string]string{}, []string{"-source", "websocket"}}, // no credentials
 		{map[string]string{"ZOOM_WEBHOOK_SECRET_TOKEN": "x"}, []string{"-nope"}},
+		// A lease only applies to the WebSocket; its URL must name a store.
+		{map[string]string{"ZOOM_WEBHOOK_SECRET_TOKEN": "x"}, []string{"-lease", "redis://127.0.0.1:1"}},
+		{map[string]string{"ZOOM_WEBHOOK_SECRET_TOKEN": "x", "ZOOMEVENTS_LEASE_URL": "redis://127.0.0.1:1"}, nil},
+		{wsCreds, []string{"-source", "websocket", "-lease", "mysql://u:hunter2@h/db"}},
+		{wsCreds, []string{"-source", "websocket", "-lease", "redis://127.0.0.1:1", "-lease-ttl", "0s"}},
+		{map[string]string{"ZOOM_ACCOUNT_ID": "a", "ZOOM_CLIENT_ID": "c", "ZOOM_CLIENT_SECRET": "s", "ZOOM_WS_ENDPOINT": "ws://127.0.0.1:1/ws?x=1", "ZOOM_SUBSCRIPTION_ID": ""}, []string{"-source", "websocket", "-lease", "redis://127.0.0.1:1"}},
 	} {
-		e := env{stderr: io.Discard, getenv: func(k string) string { return tc.environ[k] }}
+		logs := &syncBuffer{}
+		e := env{stderr: logs, getenv: func(k string) string { return tc.environ[k] }}
 		err := run(context.Background(), e, tc.args)
 		assert.True(t, errors.Is(err, errUsage), "%v: %v", tc.args, err)
+		assert.NotContains(t, fmt.Sprint(err)+logs.String(), "hunter2", "a lease URL's password is never shown")
 	}
 }
