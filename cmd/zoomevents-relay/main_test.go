@@ -8,6 +8,7 @@ import (
 	"io"
 	"net"
 	"net/http"
+	"strings"
 	"sync"
 	"sync/atomic"
 	"testing"
@@ -267,5 +268,44 @@ func TestUsageErrors(t *testing.T) {
 		err := run(context.Background(), e, tc.args)
 		assert.True(t, errors.Is(err, errUsage), "%v: %v", tc.args, err)
 		assert.NotContains(t, fmt.Sprint(err)+logs.String(), "hunter2", "a lease URL's password is never shown")
+	}
+}
+
+// WebSocket mode: Zoom does not redeliver, so a publish that fails (here:
+// the stream does not exist yet) is retried until it succeeds, and each
+// event is stored once, in order.
+func TestWebSocketPublishRetriedUntilStored(t *testing.T) {
+	s := runServer(t)
+	js := connect(t, s)
+	zoom := wstest.NewServer()
+	defer zoom.Close()
+	r := startRelay(t, wsEnviron(zoom, s.ClientURL()), "-source", "websocket", "-no-ensure-stream", "-publish-timeout", "2s")
+	ctx, cancel := context.WithTimeout(context.Background(), 60*time.Second)
+	defer cancel()
+	require.NoError(t, zoom.WaitConnections(ctx, 1))
+
+	const n = 5
+	for i := range n {
+		require.NoError(t, zoom.Emit(body(i)))
+	}
+	// The first publish fails, more than once, and nothing is stored.
+	require.Eventually(t, func() bool { return strings.Count(r.logs.String(), "publish failed; retrying") >= 3 }, 30*time.Second, 10*time.Millisecond)
+	_, err := js.Stream(ctx, zjetstream.DefaultStream)
+	require.ErrorIs(t, err, jetstream.ErrStreamNotFound)
+
+	stream, err := zjetstream.EnsureStream(ctx, js, zjetstream.StreamConfig{})
+	require.NoError(t, err)
+	require.Eventually(t, func() bool {
+		info, err := stream.Info(ctx)
+		return err == nil && info.State.Msgs >= n
+	}, 30*time.Second, 10*time.Millisecond, "the retried publishes succeed once the stream exists")
+	r.stop(t) // every publish has returned
+	info, err := stream.Info(ctx)
+	require.NoError(t, err)
+	assert.Equal(t, uint64(n), info.State.Msgs, "each event stored once")
+	for seq := uint64(1); seq <= n; seq++ {
+		m, err := stream.GetMsg(ctx, seq)
+		require.NoError(t, err)
+		assert.Equal(t, body(int(seq-1)), m.Data, "stored in the order Zoom sent them")
 	}
 }
