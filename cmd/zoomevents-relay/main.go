@@ -38,7 +38,10 @@
 //
 // SIGINT or SIGTERM stops the relay gracefully: the listener closes,
 // requests in flight finish (up to -shutdown-timeout), then the NATS
-// connection is drained.
+// connection is flushed. In WebSocket mode the socket is closed and the
+// lease given up first, then the events already received are published
+// (up to -shutdown-timeout) before the relay exits; events Zoom sent that
+// were still in flight on the socket when it closed are lost.
 //
 // Exit status: 0 after a graceful stop, 2 on a usage error, 1 on a runtime
 // failure.
@@ -248,7 +251,7 @@ func run(ctx context.Context, e env, args []string) error {
 		err = serveWebhook(ctx, e, o, logger, secret, pub)
 	default:
 		logger.Info("relaying Zoom WebSocket events to JetStream", "stream", o.stream)
-		err = wsclient.Subscribe(ctx, wsCfg, retrying(pub, logger))
+		err = relayWebSocket(ctx, o, logger, wsCfg, pub)
 	}
 	// Publishes in flight have finished; flush what the connection holds.
 	if derr := nc.FlushTimeout(o.publishTimeout); derr != nil && err == nil && ctx.Err() == nil {

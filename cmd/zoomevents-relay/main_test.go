@@ -309,3 +309,32 @@ func TestWebSocketPublishRetriedUntilStored(t *testing.T) {
 		assert.Equal(t, body(int(seq-1)), m.Data, "stored in the order Zoom sent them")
 	}
 }
+
+// A WebSocket relay that is stopped while events it received are still
+// queued (here: publishes fail until the stream exists) closes its socket
+// first, then publishes them before it exits: nothing it received is lost.
+func TestWebSocketRelayStopPublishesQueuedEvents(t *testing.T) {
+	s := runServer(t)
+	js := connect(t, s)
+	zoom := wstest.NewServer()
+	defer zoom.Close()
+	r := startRelayWith(t, zoom.HTTPClient(), wsEnviron(zoom, s.ClientURL()), "-source", "websocket", "-no-ensure-stream", "-shutdown-timeout", "60s")
+	ctx, cancel := context.WithTimeout(context.Background(), 60*time.Second)
+	defer cancel()
+	require.NoError(t, zoom.WaitConnections(ctx, 1))
+
+	const n = 20
+	for i := range n {
+		require.NoError(t, zoom.Emit(body(i)))
+	}
+	// The first event's publish is failing; the others wait in the queue.
+	require.Eventually(t, func() bool { return strings.Count(r.logs.String(), "publish failed; retrying") >= 3 }, 30*time.Second, 10*time.Millisecond)
+	r.cancel()
+	require.NoError(t, zoom.Wait(ctx, func(st wstest.Stats) bool { return st.OpenSockets == 0 }), "the socket closes first")
+	stream, err := zjetstream.EnsureStream(ctx, js, zjetstream.StreamConfig{})
+	require.NoError(t, err)
+	r.stop(t)
+	info, err := stream.Info(ctx)
+	require.NoError(t, err)
+	assert.Equal(t, uint64(n), info.State.Msgs, "every event received before the stop is stored, once")
+}
