@@ -25,7 +25,9 @@
 // it again after AckWait; a handler that runs long is kept alive with
 // progress notes every AckWait/2, so it is not delivered twice.
 //
-// The relay program, cmd/zoomevents-relay, runs the first half (Zoom to
-// JetStream) as a standalone binary; run as many relays and consumers as
-// you like.
+// The relay program, cmd/zoomevents-relay at the repository root (a
+// module of its own, so this one needs no lease drivers), runs the first
+// half (Zoom to JetStream) as a standalone binary; run as many relays
+// (WebSocket relays share the subscription through a lease) and consumers
+// as you like.
 package zjetstream

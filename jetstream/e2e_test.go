@@ -14,6 +14,7 @@ import (
 	"github.com/zoomevents/zoomevents/event"
 	zjetstream "github.com/zoomevents/zoomevents/jetstream"
 	"github.com/zoomevents/zoomevents/payload"
+	"github.com/zoomevents/zoomevents/webhook/webhooktest"
 )
 
 // Webhook -> publisher -> JetStream -> consumer -> event.Mux -> typed handler.
@@ -170,5 +171,47 @@ func TestObjectKey(t *testing.T) {
 		ev, err := event.Parse([]byte(body))
 		require.NoError(t, err)
 		assert.Equal(t, want, zjetstream.ObjectKey(ev), body)
+	}
+}
+
+// A webhook's W3C traceparent header travels with the event: it is stored
+// as the message's traceparent header and reaches the consumer's handler
+// as Delivery.TraceParent. A malformed one is not passed on.
+func TestWebhookTraceParentEndToEnd(t *testing.T) {
+	s := runServer(t)
+	_, js := connect(t, s)
+	stream := ensure(t, js)
+	srv := webhookServer(t, js)
+	rec := newRecorder()
+	startConsumer(t, js, zjetstream.ConsumerConfig{}, rec)
+
+	const tp = "00-4bf92f3577b34da6a3ce929d0e0e4736-00f067aa0ba902b7-01"
+	for i, tc := range []struct{ header, want string }{
+		{tp, tp},
+		{"00-4BF92F3577B34DA6A3CE929D0E0E4736-00F067AA0BA902B7-01", ""}, // uppercase: malformed
+		{"", ""},
+	} {
+		body := meetingStarted(900 + i)
+		req, err := webhooktest.NewClientRequest(secret, srv.URL, body)
+		require.NoError(t, err)
+		if tc.header != "" {
+			req.Header.Set("traceparent", tc.header)
+		}
+		resp, err := srv.Client().Do(req)
+		require.NoError(t, err)
+		resp.Body.Close()
+		require.Equal(t, http.StatusOK, resp.StatusCode)
+
+		m, err := stream.GetLastMsgForSubject(testCtx(t), "zoom.events.meeting.started")
+		require.NoError(t, err)
+		require.Equal(t, body, m.Data)
+		assert.Equal(t, tc.want, m.Header.Get(zjetstream.HeaderTraceParent), "stored header, case %d", i)
+		_, present := m.Header[zjetstream.HeaderTraceParent]
+		assert.Equal(t, tc.want != "", present, "header present only when valid, case %d", i)
+
+		got := rec.next(t)
+		assert.Equal(t, body, got.Raw)
+		assert.Equal(t, tc.want, got.Delivery.TraceParent, "consumer's Delivery.TraceParent, case %d", i)
+		assert.Equal(t, event.TransportWebhook, got.Delivery.Transport)
 	}
 }

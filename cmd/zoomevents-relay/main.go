@@ -17,18 +17,31 @@
 //	ZOOM_SUBSCRIPTION_ID       the WebSocket subscription id, or
 //	ZOOM_WS_ENDPOINT           the full endpoint URL Zoom shows (WebSocket mode)
 //	ZOOM_TOKEN_URL             OAuth token URL (default Zoom's)
+//	ZOOMEVENTS_LEASE_URL       the lease store (WebSocket mode), as -lease
 //
 // Webhook mode answers 200 once JetStream acknowledged the event and 500
 // (Zoom retries; the retry is stored once, by its Nats-Msg-Id) when it did
 // not. WebSocket mode retries a failed publish until it succeeds or the
 // relay stops, because Zoom does not redeliver WebSocket events, and reads
 // with backpressure (wsclient.Block) so no event is dropped in the relay.
-// In WebSocket mode one relay holds one subscription; sharing a
-// subscription between several relays (the lease) is not wired in yet.
+//
+// Zoom allows one socket per WebSocket subscription: a second connection
+// takes the subscription from the first. To run several relays on one
+// subscription (for availability), give them a lease with -lease (or
+// ZOOMEVENTS_LEASE_URL): a redis:// or rediss:// URL (package redisstore)
+// or a postgres:// URL (package pgstore; the relay creates the lease
+// table unless -no-migrate). Only the relay holding the lease connects;
+// the others wait and one takes over when the holder stops (at once, as
+// it gives the lease up) or dies (after -lease-ttl). Events Zoom emits
+// while no relay is connected are lost, as Zoom does not queue them.
+// Without -lease the relay warns and assumes it is alone.
 //
 // SIGINT or SIGTERM stops the relay gracefully: the listener closes,
 // requests in flight finish (up to -shutdown-timeout), then the NATS
-// connection is drained.
+// connection is flushed. In WebSocket mode the socket is closed and the
+// lease given up first, then the events already received are published
+// (up to -shutdown-timeout) before the relay exits; events Zoom sent that
+// were still in flight on the socket when it closed are lost.
 //
 // Exit status: 0 after a graceful stop, 2 on a usage error, 1 on a runtime
 // failure.
@@ -53,6 +66,7 @@ import (
 
 	"github.com/zoomevents/zoomevents/event"
 	zjetstream "github.com/zoomevents/zoomevents/jetstream"
+	"github.com/zoomevents/zoomevents/store/redisstore"
 	"github.com/zoomevents/zoomevents/webhook"
 	"github.com/zoomevents/zoomevents/wsclient"
 )
@@ -64,6 +78,8 @@ type env struct {
 	getenv func(string) string
 	// listening, when set, is called with the webhook listener's address.
 	listening func(net.Addr)
+	// httpClient, when set, is the WebSocket client's HTTP client.
+	httpClient *http.Client
 }
 
 // errUsage marks errors that exit with status 2.
@@ -96,6 +112,11 @@ type options struct {
 	shutdownTimeout time.Duration
 	noEnsure        bool
 	verbose         bool
+	leaseURL        string
+	leaseName       string
+	leaseTable      string
+	leaseTTL        time.Duration
+	noMigrate       bool
 }
 
 func parse(e env, args []string) (*options, error) {
@@ -118,6 +139,11 @@ func parse(e env, args []string) (*options, error) {
 	fs.DurationVar(&o.shutdownTimeout, "shutdown-timeout", 10*time.Second, "how long requests in flight may finish on shutdown")
 	fs.BoolVar(&o.noEnsure, "no-ensure-stream", false, "do not create or update the stream (it is managed elsewhere)")
 	fs.BoolVar(&o.verbose, "v", false, "debug logging")
+	fs.StringVar(&o.leaseURL, "lease", e.getenv("ZOOMEVENTS_LEASE_URL"), "WebSocket mode: redis:// or postgres:// URL of the lease that lets several relays share the subscription (env ZOOMEVENTS_LEASE_URL)")
+	fs.StringVar(&o.leaseName, "lease-name", "", "name of the lease (default: the subscription id)")
+	fs.DurationVar(&o.leaseTTL, "lease-ttl", redisstore.DefaultLeaseTTL, "lease TTL: a relay that dies is replaced after about this long")
+	fs.StringVar(&o.leaseTable, "lease-table", "", "PostgreSQL lease: table name (default pgstore's)")
+	fs.BoolVar(&o.noMigrate, "no-migrate", false, "PostgreSQL lease: do not create the lease table (it is managed elsewhere)")
 	if err := fs.Parse(args); err != nil {
 		if errors.Is(err, flag.ErrHelp) {
 			return nil, err
@@ -129,6 +155,17 @@ func parse(e env, args []string) (*options, error) {
 	}
 	if o.source != "webhook" && o.source != "websocket" {
 		return nil, fmt.Errorf("%w: -source must be webhook or websocket, not %q", errUsage, o.source)
+	}
+	if o.leaseURL != "" {
+		if o.source != "websocket" {
+			return nil, fmt.Errorf("%w: -lease (ZOOMEVENTS_LEASE_URL) applies only to -source websocket", errUsage)
+		}
+		if _, err := leaseKind(o.leaseURL); err != nil {
+			return nil, err
+		}
+		if o.leaseTTL <= 0 {
+			return nil, fmt.Errorf("%w: -lease-ttl must be positive", errUsage)
+		}
 	}
 	return o, nil
 }
@@ -162,10 +199,25 @@ func run(ctx context.Context, e env, args []string) error {
 			Endpoint:       e.getenv("ZOOM_WS_ENDPOINT"),
 			TokenURL:       e.getenv("ZOOM_TOKEN_URL"),
 			Overflow:       wsclient.Block,
+			HTTPClient:     e.httpClient,
 			Logger:         logger,
 		}
 		if _, err := wsclient.New(wsCfg, event.HandlerFunc(func(context.Context, *event.Event) error { return nil })); err != nil {
 			return fmt.Errorf("%w: %v (set ZOOM_ACCOUNT_ID, ZOOM_CLIENT_ID, ZOOM_CLIENT_SECRET and ZOOM_SUBSCRIPTION_ID)", errUsage, err)
+		}
+		if o.leaseURL == "" {
+			logger.Warn("no -lease: this relay assumes it is the only one on the subscription; two relays without a lease take the subscription from each other, losing events")
+		} else {
+			name, err := leaseName(o, wsCfg)
+			if err != nil {
+				return err
+			}
+			lease, closeLease, err := openLease(ctx, o, name, logger)
+			if err != nil {
+				return err
+			}
+			defer closeLease()
+			wsCfg.Lease = lease
 		}
 	}
 
@@ -199,7 +251,7 @@ func run(ctx context.Context, e env, args []string) error {
 		err = serveWebhook(ctx, e, o, logger, secret, pub)
 	default:
 		logger.Info("relaying Zoom WebSocket events to JetStream", "stream", o.stream)
-		err = wsclient.Subscribe(ctx, wsCfg, retrying(pub, logger))
+		err = relayWebSocket(ctx, o, logger, wsCfg, pub)
 	}
 	// Publishes in flight have finished; flush what the connection holds.
 	if derr := nc.FlushTimeout(o.publishTimeout); derr != nil && err == nil && ctx.Err() == nil {

@@ -8,6 +8,7 @@ import (
 	"io"
 	"net"
 	"net/http"
+	"strings"
 	"sync"
 	"sync/atomic"
 	"testing"
@@ -74,15 +75,23 @@ type relay struct {
 	cancel context.CancelFunc
 	done   chan error
 	addr   string
+	logs   *syncBuffer
 }
 
 func startRelay(t *testing.T, environ map[string]string, args ...string) *relay {
 	t.Helper()
+	return startRelayWith(t, nil, environ, args...)
+}
+
+// startRelayWith starts a relay whose WebSocket client uses hc (nil: its
+// own).
+func startRelayWith(t *testing.T, hc *http.Client, environ map[string]string, args ...string) *relay {
+	t.Helper()
 	ctx, cancel := context.WithCancel(context.Background())
 	addrc := make(chan net.Addr, 1)
-	r := &relay{cancel: cancel, done: make(chan error, 1)}
 	logs := &syncBuffer{}
-	e := env{stderr: logs, getenv: func(k string) string { return environ[k] }, listening: func(a net.Addr) { addrc <- a }}
+	r := &relay{cancel: cancel, done: make(chan error, 1), logs: logs}
+	e := env{stderr: logs, getenv: func(k string) string { return environ[k] }, listening: func(a net.Addr) { addrc <- a }, httpClient: hc}
 	go func() { r.done <- run(ctx, e, args) }()
 	if environ["ZOOM_WEBHOOK_SECRET_TOKEN"] != "" {
 		select {
@@ -234,9 +243,11 @@ func TestWebSocketRelayToConsumer(t *testing.T) {
 		}
 	}
 	r.stop(t)
+	assert.Contains(t, r.logs.String(), "no -lease", "a relay without a lease warns that it must be alone")
 }
 
 func TestUsageErrors(t *testing.T) {
+	wsCreds := map[string]string{"ZOOM_ACCOUNT_ID": "a", "ZOOM_CLIENT_ID": "c", "ZOOM_CLIENT_SECRET": "s", "ZOOM_SUBSCRIPTION_ID": "sub"}
 	for _, tc := range []struct {
 		environ map[string]string
 		args    []string
@@ -246,9 +257,85 @@ func TestUsageErrors(t *testing.T) {
 		{map[string]string{"ZOOM_WEBHOOK_SECRET_TOKEN": "x"}, []string{"extra"}},
 		{map[string]string{}, []string{"-source", "websocket"}}, // no credentials
 		{map[string]string{"ZOOM_WEBHOOK_SECRET_TOKEN": "x"}, []string{"-nope"}},
+		// A lease only applies to the WebSocket; its URL must name a store.
+		{map[string]string{"ZOOM_WEBHOOK_SECRET_TOKEN": "x"}, []string{"-lease", "redis://127.0.0.1:1"}},
+		{map[string]string{"ZOOM_WEBHOOK_SECRET_TOKEN": "x", "ZOOMEVENTS_LEASE_URL": "redis://127.0.0.1:1"}, nil},
+		{wsCreds, []string{"-source", "websocket", "-lease", "mysql://u:hunter2@h/db"}},
+		{wsCreds, []string{"-source", "websocket", "-lease", "redis://127.0.0.1:1", "-lease-ttl", "0s"}},
+		{map[string]string{"ZOOM_ACCOUNT_ID": "a", "ZOOM_CLIENT_ID": "c", "ZOOM_CLIENT_SECRET": "s", "ZOOM_WS_ENDPOINT": "ws://127.0.0.1:1/ws?x=1", "ZOOM_SUBSCRIPTION_ID": ""}, []string{"-source", "websocket", "-lease", "redis://127.0.0.1:1"}},
 	} {
-		e := env{stderr: io.Discard, getenv: func(k string) string { return tc.environ[k] }}
+		logs := &syncBuffer{}
+		e := env{stderr: logs, getenv: func(k string) string { return tc.environ[k] }}
 		err := run(context.Background(), e, tc.args)
 		assert.True(t, errors.Is(err, errUsage), "%v: %v", tc.args, err)
+		assert.NotContains(t, fmt.Sprint(err)+logs.String(), "hunter2", "a lease URL's password is never shown")
 	}
+}
+
+// WebSocket mode: Zoom does not redeliver, so a publish that fails (here:
+// the stream does not exist yet) is retried until it succeeds, and each
+// event is stored once, in order.
+func TestWebSocketPublishRetriedUntilStored(t *testing.T) {
+	s := runServer(t)
+	js := connect(t, s)
+	zoom := wstest.NewServer()
+	defer zoom.Close()
+	r := startRelay(t, wsEnviron(zoom, s.ClientURL()), "-source", "websocket", "-no-ensure-stream", "-publish-timeout", "2s")
+	ctx, cancel := context.WithTimeout(context.Background(), 60*time.Second)
+	defer cancel()
+	require.NoError(t, zoom.WaitConnections(ctx, 1))
+
+	const n = 5
+	for i := range n {
+		require.NoError(t, zoom.Emit(body(i)))
+	}
+	// The first publish fails, more than once, and nothing is stored.
+	require.Eventually(t, func() bool { return strings.Count(r.logs.String(), "publish failed; retrying") >= 3 }, 30*time.Second, 10*time.Millisecond)
+	_, err := js.Stream(ctx, zjetstream.DefaultStream)
+	require.ErrorIs(t, err, jetstream.ErrStreamNotFound)
+
+	stream, err := zjetstream.EnsureStream(ctx, js, zjetstream.StreamConfig{})
+	require.NoError(t, err)
+	require.Eventually(t, func() bool {
+		info, err := stream.Info(ctx)
+		return err == nil && info.State.Msgs >= n
+	}, 30*time.Second, 10*time.Millisecond, "the retried publishes succeed once the stream exists")
+	r.stop(t) // every publish has returned
+	info, err := stream.Info(ctx)
+	require.NoError(t, err)
+	assert.Equal(t, uint64(n), info.State.Msgs, "each event stored once")
+	for seq := uint64(1); seq <= n; seq++ {
+		m, err := stream.GetMsg(ctx, seq)
+		require.NoError(t, err)
+		assert.Equal(t, body(int(seq-1)), m.Data, "stored in the order Zoom sent them")
+	}
+}
+
+// A WebSocket relay that is stopped while events it received are still
+// queued (here: publishes fail until the stream exists) closes its socket
+// first, then publishes them before it exits: nothing it received is lost.
+func TestWebSocketRelayStopPublishesQueuedEvents(t *testing.T) {
+	s := runServer(t)
+	js := connect(t, s)
+	zoom := wstest.NewServer()
+	defer zoom.Close()
+	r := startRelayWith(t, zoom.HTTPClient(), wsEnviron(zoom, s.ClientURL()), "-source", "websocket", "-no-ensure-stream", "-shutdown-timeout", "60s")
+	ctx, cancel := context.WithTimeout(context.Background(), 60*time.Second)
+	defer cancel()
+	require.NoError(t, zoom.WaitConnections(ctx, 1))
+
+	const n = 20
+	for i := range n {
+		require.NoError(t, zoom.Emit(body(i)))
+	}
+	// The first event's publish is failing; the others wait in the queue.
+	require.Eventually(t, func() bool { return strings.Count(r.logs.String(), "publish failed; retrying") >= 3 }, 30*time.Second, 10*time.Millisecond)
+	r.cancel()
+	require.NoError(t, zoom.Wait(ctx, func(st wstest.Stats) bool { return st.OpenSockets == 0 }), "the socket closes first")
+	stream, err := zjetstream.EnsureStream(ctx, js, zjetstream.StreamConfig{})
+	require.NoError(t, err)
+	r.stop(t)
+	info, err := stream.Info(ctx)
+	require.NoError(t, err)
+	assert.Equal(t, uint64(n), info.State.Msgs, "every event received before the stop is stored, once")
 }
