@@ -142,7 +142,6 @@ func TestObserveStopUnregisters(t *testing.T) {
 	assert.False(t, found)
 }
 
-
 func TestReconnectCauses(t *testing.T) {
 	for _, c := range []struct {
 		want  string
