@@ -79,7 +79,7 @@
 //   - zoom.token.requests {request} [zoom_token_requests_total], counter:
 //     tokens asked of the client's TokenSource (cached answers included),
 //     by zoom.outcome "ok" or "error".
-//   - zoom.websocket.state 1 [zoom_websocket_state], gauge ([Observe]): 1
+//   - zoom.websocket.state {state} [zoom_websocket_state], gauge ([Observe]): 1
 //     for the current zoom.websocket.state (idle, connecting, connected,
 //     waiting, stopping, standby), 0 for the others.
 //   - zoom.websocket.last_event.age s [zoom_websocket_last_event_age_seconds],

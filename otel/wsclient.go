@@ -219,7 +219,7 @@ func Observe(c *wsclient.Client, opts ...Option) (stop func() error, err error) 
 			errs = append(errs, e)
 		}
 	}
-	state, e := m.Int64ObservableGauge("zoom.websocket.state", metric.WithUnit("1"),
+	state, e := m.Int64ObservableGauge("zoom.websocket.state", metric.WithUnit("{state}"),
 		metric.WithDescription("1 for the WebSocket client's current state, 0 for the others."))
 	check(e)
 	age, e := m.Float64ObservableGauge("zoom.websocket.last_event.age", metric.WithUnit("s"),
