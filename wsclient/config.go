@@ -176,6 +176,9 @@ type Config struct {
 	// change, with its cause, from the goroutine running Run. It must
 	// return quickly and must not call Run.
 	OnStateChange func(StateChange)
+	// Trace, when set, has hooks called as each connection attempt fetches
+	// a token and dials; see [ClientTrace].
+	Trace *ClientTrace
 	// Logger receives the client's logs. Defaults to discarding them. No
 	// log line contains a token, secret or event payload.
 	Logger *slog.Logger

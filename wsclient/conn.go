@@ -35,12 +35,23 @@ const minHeartbeatWrite = time.Second
 func (c *Client) dial(ctx context.Context) (*session, string, time.Duration, error) {
 	ctx, cancel := context.WithTimeout(ctx, c.cfg.DialTimeout)
 	defer cancel()
-	tok, err := c.tokens.Token(ctx)
+	trace := c.cfg.Trace
+	ctx = trace.connectStart(ctx, c.endpoint.String())
+	s, tok, retryAfter, err := c.dialTraced(ctx, trace)
+	trace.connectDone(ctx, err)
+	return s, tok, retryAfter, err
+}
+
+// dialTraced is dial's work under the attempt's context.
+func (c *Client) dialTraced(ctx context.Context, trace *ClientTrace) (*session, string, time.Duration, error) {
+	tctx := trace.tokenStart(ctx)
+	tok, err := c.tokens.Token(tctx)
+	if err != nil && !errors.Is(err, ErrBadCredentials) && !errors.Is(err, ErrTokenUnavailable) {
+		err = redactErr(ErrTokenUnavailable, "wsclient: token", err, c.secrets()...)
+	}
+	trace.tokenDone(tctx, err)
 	if err != nil {
-		if errors.Is(err, ErrBadCredentials) || errors.Is(err, ErrTokenUnavailable) {
-			return nil, "", 0, err
-		}
-		return nil, "", 0, redactErr(ErrTokenUnavailable, "wsclient: token", err, c.secrets()...)
+		return nil, "", 0, err
 	}
 	u := *c.endpoint
 	q := u.Query()
