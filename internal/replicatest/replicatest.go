@@ -16,6 +16,7 @@ import (
 	"crypto/rand"
 	"encoding/hex"
 	"encoding/json"
+	"errors"
 	"fmt"
 	"slices"
 	"sync"
@@ -382,7 +383,13 @@ func (r *run) start(id int) *replica {
 		r.mu.Lock()
 		r.skipped++
 		r.mu.Unlock()
-	}), event.WithStoreErrorHook(func(_ context.Context, _ *event.Event, err error) {
+	}), event.WithStoreErrorHook(func(ctx context.Context, _ *event.Event, err error) {
+		// A claim cut short because the replica is being stopped (its Run
+		// context, which is the handler's, was cancelled) is expected; any
+		// other store error is not.
+		if ctx.Err() != nil && errors.Is(err, context.Canceled) {
+			return
+		}
 		r.t.Errorf("replica %d: dedup store: %v", id, err)
 	}))
 	cfg := r.srv.Config()
