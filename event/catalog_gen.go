@@ -1571,7 +1571,8 @@ func builtinPayload(name string) Payload {
 
 // Envelope holds the members that some event bodies carry beside
 // "event", "event_ts" and "payload". Each field names the events whose
-// schema declares it.
+// schema declares it. The members that [Event] has fields for
+// (download_token, operator, operator_id) are there, not here.
 type Envelope struct {
 	// CallbackToken is "callback_token", on "interactive_message_actions",
 	// "interactive_message_editable" and "interactive_message_fields_editable".
@@ -1579,18 +1580,8 @@ type Envelope struct {
 	// CallbackURL is "callback_url", on "interactive_message_actions",
 	// "interactive_message_editable" and "interactive_message_fields_editable".
 	CallbackURL string `json:"callback_url,omitempty"`
-	// DownloadToken is "download_token", on "recording.archive_files_completed",
-	// "recording.completed", "recording.recovered",
-	// "recording.transcript_completed", "recording.trashed",
-	// "session.recording_completed", "session.recording_summary_completed" and
-	// "session.recording_transcript_completed".
-	DownloadToken string `json:"download_token,omitempty"`
 	// EventID is "event_id", on "commerce.account_status_changed".
 	EventID string `json:"event_id,omitempty"`
-	// Operator is "operator", on "user.settings_updated".
-	Operator string `json:"operator,omitempty"`
-	// OperatorID is "operator_id", on "user.settings_updated".
-	OperatorID string `json:"operator_id,omitempty"`
 	// ResponseURL is "response_url", on "team_chat.link_shared".
 	ResponseURL string `json:"response_url,omitempty"`
 	// TimeStamp is "time_stamp", on "user.settings_updated".

@@ -71,7 +71,9 @@ type Event struct {
 	// RFC 3339 text, negative, or after the year 9999).
 	Time time.Time
 	// AccountID, Operator and OperatorID are the payload's account_id,
-	// operator and operator_id, when the event carries them as strings.
+	// operator and operator_id, when the event carries them as strings;
+	// Operator and OperatorID come from the top level of the body on the
+	// events that put them there (user.settings_updated).
 	AccountID  string
 	Operator   string
 	OperatorID string
@@ -138,6 +140,10 @@ type wire struct {
 	EventTS       timestamp `json:"event_ts"`
 	Payload       any       `json:"payload"`
 	DownloadToken string    `json:"download_token"`
+	// Operator and OperatorID at the top level, where user.settings_updated
+	// has them instead of in its payload.
+	Operator   string `json:"operator"`
+	OperatorID string `json:"operator_id"`
 }
 
 // rawPayload captures the shared fields of an event with no registered
@@ -186,6 +192,9 @@ func Parse(data []byte) (*Event, error) {
 	if c, ok := target.(interface{ CommonFields() *payload.Common }); ok {
 		cm := c.CommonFields()
 		ev.AccountID, ev.Operator, ev.OperatorID = cm.AccountID, cm.Operator, cm.OperatorID
+	}
+	if ev.Operator == "" && ev.OperatorID == "" {
+		ev.Operator, ev.OperatorID = w.Operator, w.OperatorID
 	}
 	return ev, nil
 }

@@ -643,12 +643,15 @@ func (g *gen) catalog() string {
 
 	var keys []string
 	for k := range g.envelope {
-		keys = append(keys, k)
+		if !onEvent[k] {
+			keys = append(keys, k)
+		}
 	}
 	sort.Strings(keys)
 	b.WriteString("// Envelope holds the members that some event bodies carry beside\n")
 	b.WriteString("// \"event\", \"event_ts\" and \"payload\". Each field names the events whose\n")
-	b.WriteString("// schema declares it.\n")
+	b.WriteString("// schema declares it. The members that [Event] has fields for\n")
+	b.WriteString("// (download_token, operator, operator_id) are there, not here.\n")
 	b.WriteString("type Envelope struct {\n")
 	for _, k := range keys {
 		ef := g.envelope[k]
@@ -665,6 +668,10 @@ func (g *gen) catalog() string {
 	b.WriteString("\t_ = json.Unmarshal(e.Raw, &env) // best effort, like RawPayload\n\treturn env\n}\n")
 	return b.String()
 }
+
+// onEvent lists the envelope members that package event decodes into
+// fields of Event itself, so that Envelope does not repeat them.
+var onEvent = map[string]bool{"download_token": true, "operator": true, "operator_id": true}
 
 // qualify names the payload package's types in a type written for package
 // event: "Int" becomes "payload.Int", "[]ID" "[]payload.ID".
