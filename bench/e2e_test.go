@@ -26,7 +26,7 @@ var e2eImpls = []wsImpl{
 // time, for the same 1 KiB recording.completed event: from the moment the
 // sender starts writing (client.Do for a webhook, the server's frame Write
 // for WebSocket) to the moment the user's event handler starts, p50 and
-// p99. Webhooks are POSTed by net/http's client to webhook.Handler behind
+// p99. Webhooks are POSTed by net/http's client to webhook.Endpoint behind
 // an httptest.Server, over a kept-alive connection or a new connection per
 // request (Zoom's side of that choice is not documented); no TLS on either
 // transport.
@@ -54,7 +54,7 @@ func BenchmarkE2E(b *testing.B) {
 func runE2EWebhook(b *testing.B, rec *recorder, newConn bool) {
 	body := zoomBody(b, sizes[0])
 	var sent atomic.Int64
-	h, err := webhook.NewHandler(secret, event.HandlerFunc(func(context.Context, *event.Event) error {
+	h, err := webhook.NewEndpoint(secret, event.HandlerFunc(func(context.Context, *event.Event) error {
 		rec.record(sent.Load())
 		return nil
 	}))

@@ -312,7 +312,7 @@ func tierC(b *testing.B, s size, body []byte) {
 	run("floor", http.HandlerFunc(floorHandler), body, zh)
 
 	var got int
-	ours, err := webhook.NewHandler(secret, event.HandlerFunc(func(_ context.Context, ev *event.Event) error {
+	ours, err := webhook.NewEndpoint(secret, event.HandlerFunc(func(_ context.Context, ev *event.Event) error {
 		if p, ok := ev.Payload.(*payload.RecordingCompleted); ok {
 			got = len(p.Object.RecordingFiles)
 		}

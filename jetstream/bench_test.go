@@ -62,7 +62,7 @@ func benchPath(b *testing.B, mode string) {
 		front = pub
 		startConsumer(b, js, zjetstream.ConsumerConfig{Workers: 8}, handler)
 	}
-	wh, err := webhook.NewHandler(secret, front)
+	wh, err := webhook.NewEndpoint(secret, front)
 	if err != nil {
 		b.Fatal(err)
 	}

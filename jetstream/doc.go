@@ -8,7 +8,7 @@
 //
 // The flow, in words:
 //
-//	Zoom ──webhook or WebSocket──▶ webhook.Handler / wsclient
+//	Zoom ──webhook or WebSocket──▶ webhook.Endpoint / wsclient
 //	     ──event.Handler──▶ Publisher ──publish, wait for the ack──▶ JetStream stream ZOOM_EVENTS
 //	                                      (subject zoom.events.<name>, Nats-Msg-Id = event.EventKey)
 //	JetStream ──durable pull consumer──▶ Consumer (N workers, optional per-object order)

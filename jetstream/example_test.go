@@ -36,7 +36,7 @@ func ExamplePublisher() {
 	if err != nil {
 		log.Fatal(err)
 	}
-	h, err := webhook.NewHandler("secret token from the Zoom app", pub)
+	h, err := webhook.NewEndpoint("secret token from the Zoom app", pub)
 	if err != nil {
 		log.Fatal(err)
 	}

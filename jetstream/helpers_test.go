@@ -35,14 +35,14 @@ func ensure(t testing.TB, js jetstream.JetStream) jetstream.Stream {
 	return s
 }
 
-// webhookServer serves webhook.NewHandler(secret, publisher) on loopback.
+// webhookServer serves webhook.NewEndpoint(secret, publisher) on loopback.
 func webhookServer(t testing.TB, js jetstream.JetStream) *httptest.Server {
 	t.Helper()
 	pub, err := zjetstream.NewPublisher(js)
 	if err != nil {
 		t.Fatal(err)
 	}
-	h, err := webhook.NewHandler(secret, pub)
+	h, err := webhook.NewEndpoint(secret, pub)
 	if err != nil {
 		t.Fatal(err)
 	}

@@ -68,7 +68,7 @@ var (
 
 // Publisher is an [event.Handler] that stores each event in a JetStream
 // stream. HandleEvent returns only after JetStream acknowledged the
-// publish, so behind a [webhook.Handler] Zoom is answered 200 only once the
+// publish, so behind a [webhook.Endpoint] Zoom is answered 200 only once the
 // event is durable, and 500 (Zoom retries) when it is not.
 //
 // What is published: the event's exact bytes ([event.Event.Raw]) on
@@ -80,7 +80,7 @@ var (
 //
 // A Publisher is safe for concurrent use.
 //
-// [webhook.Handler]: https://pkg.go.dev/github.com/zoomevents/zoomevents/webhook#Handler
+// [webhook.Endpoint]: https://pkg.go.dev/github.com/zoomevents/zoomevents/webhook#Handler
 type Publisher struct {
 	js      jetstream.JetStream
 	prefix  string

@@ -49,7 +49,7 @@ type discardExporter struct{}
 func (discardExporter) ExportSpans(context.Context, []sdktrace.ReadOnlySpan) error { return nil }
 func (discardExporter) Shutdown(context.Context) error                             { return nil }
 
-// BenchmarkWebhookOverhead measures webhook.Handler serving a signed 16 KiB
+// BenchmarkWebhookOverhead measures webhook.Endpoint serving a signed 16 KiB
 // event, with a Zoom traceparent: plain; instrumented (Handler and
 // WebhookOptions, and also HTTPHandler) with no-op providers; and the same
 // with the SDK (every span sampled, batched to an exporter that drops them;
@@ -74,9 +74,9 @@ func BenchmarkWebhookOverhead(b *testing.B) {
 		var h http.Handler
 		var err error
 		if opts == nil {
-			h, err = webhook.NewHandler(secret, next)
+			h, err = webhook.NewEndpoint(secret, next)
 		} else {
-			h, err = webhook.NewHandler(secret, zotel.Handler(next, opts...), zotel.WebhookOptions(opts...)...)
+			h, err = webhook.NewEndpoint(secret, zotel.Handler(next, opts...), zotel.WebhookOptions(opts...)...)
 			if withHTTP {
 				h = zotel.HTTPHandler(h, opts...)
 			}

@@ -12,7 +12,7 @@
 //
 // Webhook (two lines: the handler, and optionally the HTTP span):
 //
-//	wh, err := webhook.NewHandler(secret, zotel.Handler(mux), zotel.WebhookOptions()...)
+//	wh, err := webhook.NewEndpoint(secret, zotel.Handler(mux), zotel.WebhookOptions()...)
 //	http.Handle("POST /zoom/webhook", zotel.HTTPHandler(wh))
 //
 // WebSocket (one line before New, one after):

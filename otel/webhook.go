@@ -16,12 +16,12 @@ import (
 	"github.com/zoomevents/zoomevents/webhook"
 )
 
-// WebhookOptions returns the webhook.Handler options that connect it to
+// WebhookOptions returns the webhook.Endpoint options that connect it to
 // this package: today one, webhook.WithErrorHook with [WebhookErrorHook]
 // (it takes the place of another error hook; to keep yours, pass
 // WebhookErrorHook(yours) instead).
 //
-//	wh, err := webhook.NewHandler(secret, zotel.Handler(mux), zotel.WebhookOptions()...)
+//	wh, err := webhook.NewEndpoint(secret, zotel.Handler(mux), zotel.WebhookOptions()...)
 func WebhookOptions(opts ...Option) []webhook.Option {
 	return []webhook.Option{webhook.WithErrorHook(WebhookErrorHook(nil, opts...))}
 }

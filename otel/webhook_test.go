@@ -26,7 +26,7 @@ const secret = "test-secret-token"
 // behind a ServeMux route.
 func webhookServer(t *testing.T, tel *telemetry, h event.Handler) http.Handler {
 	t.Helper()
-	wh, err := webhook.NewHandler(secret, zotel.Handler(h, tel.opts()...), zotel.WebhookOptions(tel.opts()...)...)
+	wh, err := webhook.NewEndpoint(secret, zotel.Handler(h, tel.opts()...), zotel.WebhookOptions(tel.opts()...)...)
 	require.NoError(t, err)
 	mux := http.NewServeMux()
 	mux.Handle("POST /zoom/webhook", zotel.HTTPHandler(wh, tel.opts()...))
@@ -96,7 +96,7 @@ func TestWebhookDeliverySpanAndMetrics(t *testing.T) {
 // itself.
 func TestDeliverySpanParentedOnTraceParent(t *testing.T) {
 	tel := newTelemetry(t)
-	wh, err := webhook.NewHandler(secret, zotel.Handler(event.HandlerFunc(func(context.Context, *event.Event) error { return nil }), tel.opts()...))
+	wh, err := webhook.NewEndpoint(secret, zotel.Handler(event.HandlerFunc(func(context.Context, *event.Event) error { return nil }), tel.opts()...))
 	require.NoError(t, err)
 	require.Equal(t, http.StatusOK, post(wh, webhooktest.NewRequest(secret, "/", meetingStarted(1))))
 	spans := tel.spans.Ended()

@@ -33,7 +33,7 @@ func (s *secondRead) Read(p []byte) (int, error) {
 // BenchmarkSlowBodyAttack measures the slow-body attack over loopback:
 // 50 connections each claim 8 MiB in Content-Length, send 1 byte and
 // stall. It reports the live heap growth (after a GC) while all 50 wait,
-// for webhook.Handler and for a baseline handler that reads the body one
+// for webhook.Endpoint and for a baseline handler that reads the body one
 // byte at a time (net/http's own cost per connection).
 //
 //	go test -run '^$' -bench SlowBodyAttack ./webhook/

@@ -109,7 +109,7 @@ func BenchmarkVerifyParse(b *testing.B) {
 func BenchmarkHandler(b *testing.B) {
 	body, h := benchSetup(b)
 	noop := event.HandlerFunc(func(context.Context, *event.Event) error { return nil })
-	handler, err := webhook.NewHandler(secret, noop)
+	handler, err := webhook.NewEndpoint(secret, noop)
 	if err != nil {
 		b.Fatal(err)
 	}

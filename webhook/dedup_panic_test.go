@@ -26,7 +26,7 @@ func TestDedupPanicRetriedThroughHandler(t *testing.T) {
 		}
 		return nil
 	}))
-	h, err := webhook.NewHandler(secret, next)
+	h, err := webhook.NewEndpoint(secret, next)
 	require.NoError(t, err)
 	body := []byte(`{"event":"meeting.started","event_ts":1700000000000,"payload":{"account_id":"a","object":{"id":"1"}}}`)
 	deliver := func() int {

@@ -6,17 +6,17 @@
 // It has two layers. [Verifier] is transport-free: [Verifier.Receive] takes
 // the headers and raw body and returns the event or the challenge's answer,
 // for AWS Lambda, queues and frameworks that hand over bytes ([StatusCode]
-// maps its errors to the status Zoom should get). [Handler] is that core
+// maps its errors to the status Zoom should get). [Endpoint] is that core
 // inside an [http.Handler], for any net/http server or router:
 //
-//	h, err := webhook.NewHandler(os.Getenv("ZOOM_WEBHOOK_SECRET_TOKEN"), mux)
+//	h, err := webhook.NewEndpoint(os.Getenv("ZOOM_WEBHOOK_SECRET_TOKEN"), mux)
 //	if err != nil { ... }
 //	http.Handle("POST /zoom/webhook", h)
 //
 // Options come in two kinds: a [VerifyOption] configures what makes a
 // request genuine (secrets, timestamp window, clock, authentication
-// headers) and applies to both; a [HandlerOption] configures HTTP handling
-// (body limit, client addresses, logger, error hook) and only a Handler
+// headers) and applies to both; an [EndpointOption] configures HTTP handling
+// (body limit, client addresses, logger, error hook) and only an Endpoint
 // takes one. Every configuration error wraps [ErrConfig], and all of them
 // are reported at once.
 //
@@ -50,31 +50,31 @@
 //
 // # Routers
 //
-// The signature covers the exact bytes Zoom sent, so the Handler must be
+// The signature covers the exact bytes Zoom sent, so the Endpoint must be
 // the first to read the body. Mount it wherever your router takes an
 // http.Handler, with no middleware in front that reads, decodes, limits or
 // rewrites the body:
 //
 //   - net/http (Go 1.22 patterns): mux.Handle("POST /zoom/webhook", h).
 //     The trap: a wrapping middleware that calls io.ReadAll(r.Body) (a
-//     request logger) and does not put the bytes back leaves the Handler
+//     request logger) and does not put the bytes back leaves the Endpoint
 //     an empty body: 400 or 401, never 200. Mount the webhook outside it.
-//     (Other methods never reach the Handler: the ServeMux answers 405, or
+//     (Other methods never reach the Endpoint: the ServeMux answers 405, or
 //     404 through a catch-all "/".)
 //   - chi: r.Method(http.MethodPost, "/zoom/webhook", h). The trap:
-//     middleware.RequestSize(n) with n below the Handler's limit turns a
+//     middleware.RequestSize(n) with n below the Endpoint's limit turns a
 //     large genuine event into 413 (Zoom never retries 4xx); set the limit
 //     with [WithMaxBodyBytes] instead. middleware.Logger is harmless: it
 //     does not read the body.
 //   - gin: router.POST("/zoom/webhook", gin.WrapH(h)). The trap: a
 //     middleware that called c.GetRawData (or c.ShouldBindJSON) has
-//     consumed the body, and the Handler answers 400. Register the webhook
+//     consumed the body, and the Endpoint answers 400. Register the webhook
 //     outside that middleware's group, or have it put the bytes back.
 //   - echo: e.POST("/zoom/webhook", echo.WrapHandler(h)). The trap:
 //     middleware.BodyLimit answers a larger genuine event 413 itself,
-//     before the Handler runs (its error hook never hears of it), and Zoom
+//     before the Endpoint runs (its error hook never hears of it), and Zoom
 //     never retries 4xx; keep BodyLimit off this route, or at or above the
-//     Handler's limit. (middleware.BodyDump puts the body back: harmless.)
+//     Endpoint's limit. (middleware.BodyDump puts the body back: harmless.)
 //
 // Compiled examples of all four, with a test of each trap, are in the
 // repository's examples/routers module (gin and echo stay out of this

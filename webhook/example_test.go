@@ -16,14 +16,14 @@ import (
 
 // Mount the handler in the server you already run; the same handler works
 // in any router that takes an http.Handler.
-func ExampleNewHandler() {
+func ExampleNewEndpoint() {
 	mux := event.NewMux()
 	event.On(mux, func(ctx context.Context, ev *event.Event, p *payload.MeetingStarted) error {
 		fmt.Printf("meeting %s started: %s\n", p.Object.ID, p.Object.Topic)
 		return nil
 	})
 
-	h, err := webhook.NewHandler("your-secret-token", event.Dedup(mux))
+	h, err := webhook.NewEndpoint("your-secret-token", event.Dedup(mux))
 	if err != nil {
 		log.Fatal(err)
 	}
@@ -41,8 +41,8 @@ func ExampleNewHandler() {
 }
 
 // A handler answers Zoom's URL validation challenge by itself.
-func ExampleHandler_urlValidation() {
-	h, err := webhook.NewHandler("your-secret-token", event.NewMux())
+func ExampleEndpoint_urlValidation() {
+	h, err := webhook.NewEndpoint("your-secret-token", event.NewMux())
 	if err != nil {
 		log.Fatal(err)
 	}
@@ -71,7 +71,7 @@ func ExampleVerifier_Verify() {
 	// Output: <nil>
 }
 
-// Receive is the Handler without HTTP: for a queue consumer, a serverless
+// Receive is the Endpoint without HTTP: for a queue consumer, a serverless
 // function or a framework that hands over the headers and raw bytes.
 func ExampleVerifier_Receive() {
 	v, err := webhook.NewVerifier("your-secret-token")

@@ -30,7 +30,7 @@ func FuzzVerify(f *testing.F) {
 	if err != nil {
 		f.Fatal(err)
 	}
-	h, err := webhook.NewHandler(vectorSecret, event.HandlerFunc(func(ctx context.Context, ev *event.Event) error { return nil }), webhook.WithoutTimestampCheck())
+	h, err := webhook.NewEndpoint(vectorSecret, event.HandlerFunc(func(ctx context.Context, ev *event.Event) error { return nil }), webhook.WithoutTimestampCheck())
 	if err != nil {
 		f.Fatal(err)
 	}

@@ -13,30 +13,30 @@ import (
 // no maximum; recording events with many files reach tens of KiB.
 const DefaultMaxBodyBytes = 8 << 20
 
-// ErrConfig is wrapped by every error of [NewVerifier] and [NewHandler]: an
+// ErrConfig is wrapped by every error of [NewVerifier] and [NewEndpoint]: an
 // empty secret or credential, a nil event handler, a nil or malformed
 // option. One error reports every problem found (see [errors.Join]).
 var ErrConfig = errors.New("webhook: invalid configuration")
 
-// Option configures a [Handler]. Every [VerifyOption] is an Option, and so is
-// every [HandlerOption]; a Handler accepts both kinds.
+// Option configures an [Endpoint]. Every [VerifyOption] is an Option, and so is
+// every [EndpointOption]; an Endpoint accepts both kinds.
 type Option interface {
 	applyHandler(*handlerConfig)
 }
 
 // VerifyOption configures verification: what makes a request genuine
 // (secrets, timestamp window, clock, authentication headers). It applies to
-// a [Verifier] and to a [Handler] alike, and is the only kind of option
+// a [Verifier] and to an [Endpoint] alike, and is the only kind of option
 // [NewVerifier] accepts.
 type VerifyOption interface {
 	Option
 	applyVerify(*verifyConfig)
 }
 
-// HandlerOption configures what only a [Handler] does: HTTP concerns (body
+// EndpointOption configures what only an [Endpoint] does: HTTP concerns (body
 // limit, allowed client addresses) and reporting (logger, error hook). A
 // Verifier does not accept one, so none is ever silently ignored.
-type HandlerOption interface {
+type EndpointOption interface {
 	Option
 	handlerOnly()
 }
@@ -158,10 +158,10 @@ func WithHeader(key, value string) VerifyOption {
 	})
 }
 
-// WithMaxBodyBytes sets the largest body a Handler accepts; larger requests
+// WithMaxBodyBytes sets the largest body an Endpoint accepts; larger requests
 // are answered 413. Zero means [DefaultMaxBodyBytes]; a negative limit is a
 // configuration error.
-func WithMaxBodyBytes(n int64) HandlerOption {
+func WithMaxBodyBytes(n int64) EndpointOption {
 	return handlerOption(func(c *handlerConfig) {
 		if n < 0 {
 			c.fail("WithMaxBodyBytes needs a limit of zero (the default) or more")
@@ -171,17 +171,17 @@ func WithMaxBodyBytes(n int64) HandlerOption {
 	})
 }
 
-// WithLogger sets where the Handler logs rejected requests and handler
+// WithLogger sets where the Endpoint logs rejected requests and handler
 // failures. The default, or nil, logs nothing. Logs never contain secrets,
 // signatures or bodies.
-func WithLogger(l *slog.Logger) HandlerOption {
+func WithLogger(l *slog.Logger) EndpointOption {
 	return handlerOption(func(c *handlerConfig) { c.logger = l })
 }
 
 // WithErrorHook sets a function called with every rejected request and
 // every handler failure, with an error that wraps this package's sentinels
 // (or the handler's error); [StatusCode] gives the status it was answered.
-func WithErrorHook(f func(r *http.Request, err error)) HandlerOption {
+func WithErrorHook(f func(r *http.Request, err error)) EndpointOption {
 	return handlerOption(func(c *handlerConfig) { c.errorHook = f })
 }
 
@@ -193,7 +193,7 @@ func WithErrorHook(f func(r *http.Request, err error)) HandlerOption {
 // the right, skipping trusted proxies. The signature is still required. An
 // empty or malformed allowed list, or a malformed proxy, is a configuration
 // error.
-func WithAllowedSources(allowed, trustedProxies []string) HandlerOption {
+func WithAllowedSources(allowed, trustedProxies []string) EndpointOption {
 	return handlerOption(func(c *handlerConfig) {
 		if len(allowed) == 0 {
 			c.fail("WithAllowedSources needs at least one allowed prefix")

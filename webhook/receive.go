@@ -10,7 +10,7 @@ import (
 )
 
 // URLValidationEvent is the event name of Zoom's endpoint validation
-// challenge, which [Verifier.Receive] and the [Handler] answer themselves.
+// challenge, which [Verifier.Receive] and the [Endpoint] answer themselves.
 const URLValidationEvent = "endpoint.url_validation"
 
 // ErrInvalidEvent: the signed body is not a JSON event, or a URL validation

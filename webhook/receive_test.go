@@ -73,8 +73,8 @@ func TestReceiveZoomVector(t *testing.T) {
 }
 
 // TestReceiveAgreesWithHandler: for every bad request that both can see,
-// Receive fails with the sentinel the Handler reports, and StatusCode of
-// Receive's error is the status the Handler answers.
+// Receive fails with the sentinel the Endpoint reports, and StatusCode of
+// Receive's error is the status the Endpoint answers.
 func TestReceiveAgreesWithHandler(t *testing.T) {
 	now := time.Now()
 	challenge, _ := webhooktest.URLValidation(secret, "plain")
@@ -138,7 +138,7 @@ func TestReceiveAgreesWithHandler(t *testing.T) {
 			r := httptest.NewRequest(http.MethodPost, "/", bytes.NewReader(c.req.body))
 			r.Header = c.req.header.Clone()
 			w := serve(newHandler(t, &recorder{}, opts...), r)
-			assert.Equal(t, c.status, w.Code, "the Handler answers what StatusCode says")
+			assert.Equal(t, c.status, w.Code, "the Endpoint answers what StatusCode says")
 			if c.want != nil {
 				assert.ErrorIs(t, hooked, c.want)
 			}
@@ -242,7 +242,7 @@ func TestConfigErrorsAllSurface(t *testing.T) {
 		assert.Contains(t, err.Error(), want)
 	}
 
-	_, err = webhook.NewHandler(secret, nil,
+	_, err = webhook.NewEndpoint(secret, nil,
 		webhook.WithMaxBodyBytes(-1),
 		webhook.WithAllowedSources(nil, nil),
 		webhook.WithAllowedSources([]string{"10.0.0.0/8"}, []string{"proxy"}),
@@ -256,11 +256,11 @@ func TestConfigErrorsAllSurface(t *testing.T) {
 	assert.NotContains(t, err.Error(), secret)
 }
 
-// TestOptionKinds: options that configure only a Handler are not
+// TestOptionKinds: options that configure only an Endpoint are not
 // VerifyOptions, so NewVerifier cannot be given one (a compile error).
 func TestOptionKinds(t *testing.T) {
 	verify := reflect.TypeOf((*webhook.VerifyOption)(nil)).Elem()
-	handler := reflect.TypeOf((*webhook.HandlerOption)(nil)).Elem()
+	handler := reflect.TypeOf((*webhook.EndpointOption)(nil)).Elem()
 	for _, o := range []webhook.Option{
 		webhook.WithMaxBodyBytes(1), webhook.WithLogger(nil),
 		webhook.WithErrorHook(nil), webhook.WithAllowedSources([]string{"10.0.0.0/8"}, nil),
@@ -276,7 +276,7 @@ func TestOptionKinds(t *testing.T) {
 	}
 }
 
-// The Handler answers a challenge with exactly Challenge.JSON.
+// The Endpoint answers a challenge with exactly Challenge.JSON.
 func TestHandlerChallengeBodyIsChallengeJSON(t *testing.T) {
 	body, _ := webhooktest.URLValidation(secret, "tok")
 	v, err := webhook.NewVerifier(secret)

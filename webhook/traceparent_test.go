@@ -17,7 +17,7 @@ import (
 func TestDeliveryCarriesTraceParent(t *testing.T) {
 	const secret = "whsec-trace"
 	var got string
-	h, err := webhook.NewHandler(secret, event.HandlerFunc(func(_ context.Context, ev *event.Event) error {
+	h, err := webhook.NewEndpoint(secret, event.HandlerFunc(func(_ context.Context, ev *event.Event) error {
 		got = ev.Delivery.TraceParent
 		return nil
 	}))

@@ -18,7 +18,7 @@ const (
 )
 
 // Errors of verification, returned by [Verifier.Verify] and
-// [Verifier.Receive] and reported by a [Handler]. Use [errors.Is]; returned
+// [Verifier.Receive] and reported by an [Endpoint]. Use [errors.Is]; returned
 // errors may wrap them with detail that is safe to log (never a secret or
 // a MAC). [StatusCode] maps each to the status Zoom should be answered.
 var (
@@ -128,7 +128,7 @@ type verifiedHeaders struct {
 }
 
 // checkHeaders runs every check that needs no body: the authentication
-// headers, then precheck. The Handler runs it before reading the body.
+// headers, then precheck. The Endpoint runs it before reading the body.
 func (v *Verifier) checkHeaders(h http.Header, out *verifiedHeaders) error {
 	for _, check := range v.checks {
 		if !check(h) {

@@ -266,7 +266,7 @@ func run(ctx context.Context, e env, args []string) error {
 // serveWebhook serves the webhook endpoint until ctx ends, then shuts the
 // server down gracefully.
 func serveWebhook(ctx context.Context, e env, o *options, logger *slog.Logger, secret string, pub *zjetstream.Publisher) error {
-	h, err := webhook.NewHandler(secret, pub, webhook.WithLogger(logger))
+	h, err := webhook.NewEndpoint(secret, pub, webhook.WithLogger(logger))
 	if err != nil {
 		return fmt.Errorf("%w: %v", errUsage, err)
 	}

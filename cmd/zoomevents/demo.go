@@ -105,7 +105,7 @@ func runDemo(ctx context.Context, e *env, args []string) error {
 	}))
 
 	// The webhook side: a real HTTP server on loopback with the SDK's handler.
-	hook, err := webhook.NewHandler(demoSecret, handler)
+	hook, err := webhook.NewEndpoint(demoSecret, handler)
 	if err != nil {
 		return err
 	}

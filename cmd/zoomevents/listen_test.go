@@ -69,7 +69,7 @@ func TestListenForwardsSignedEventsToAWebhookHandler(t *testing.T) {
 	var mu sync.Mutex
 	var got []string
 	fails := 1
-	h, err := webhook.NewHandler(secret, event.HandlerFunc(func(_ context.Context, ev *event.Event) error {
+	h, err := webhook.NewEndpoint(secret, event.HandlerFunc(func(_ context.Context, ev *event.Event) error {
 		mu.Lock()
 		defer mu.Unlock()
 		if fails > 0 { // the first delivery fails with 500: the forwarder retries

@@ -150,7 +150,7 @@ func TestTriggerSendsSignedEventsAWebhookHandlerAccepts(t *testing.T) {
 	const secret = "cli-secret"
 	var got []*event.Event
 	var mu sync.Mutex
-	h, err := webhook.NewHandler(secret, event.HandlerFunc(func(_ context.Context, ev *event.Event) error {
+	h, err := webhook.NewEndpoint(secret, event.HandlerFunc(func(_ context.Context, ev *event.Event) error {
 		mu.Lock()
 		defer mu.Unlock()
 		got = append(got, ev)

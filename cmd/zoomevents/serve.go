@@ -39,7 +39,7 @@ func runServe(ctx context.Context, e *env, args []string) error {
 			logger.Info("skipped a redelivery", "event", ev.Name)
 		}))
 	}
-	h, err := webhook.NewHandler(secret, out, webhook.WithLogger(logger))
+	h, err := webhook.NewEndpoint(secret, out, webhook.WithLogger(logger))
 	if err != nil {
 		return err
 	}

@@ -19,7 +19,7 @@ func TestTriggerSendsABodyFileUnchanged(t *testing.T) {
 	const secret = "trigger-secret"
 	var mu sync.Mutex
 	var got []string
-	h, err := webhook.NewHandler(secret, event.HandlerFunc(func(_ context.Context, ev *event.Event) error {
+	h, err := webhook.NewEndpoint(secret, event.HandlerFunc(func(_ context.Context, ev *event.Event) error {
 		mu.Lock()
 		defer mu.Unlock()
 		got = append(got, string(ev.Raw))

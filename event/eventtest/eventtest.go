@@ -4,7 +4,7 @@
 //
 // Bodies have the shape Zoom sends (event, event_ts, payload, and the
 // top-level members such as download_token that the event's schema
-// declares), so they go through [event.Parse], [webhook.Handler] (signed
+// declares), so they go through [event.Parse], [webhook.Endpoint] (signed
 // with webhooktest) and wstest unchanged.
 //
 // The builders panic when a payload cannot be encoded as JSON: that is a

@@ -47,7 +47,7 @@ func run() error {
 	// (the Redis and PostgreSQL stores in store/), so that Zoom's retry
 	// landing on another replica is still recognised.
 	store := event.NewMemoryStore(10_000)
-	h, err := webhook.NewHandler(secret, event.Dedup(mux,
+	h, err := webhook.NewEndpoint(secret, event.Dedup(mux,
 		event.WithStore(store),
 		event.WithTTL(2*time.Hour),
 		event.WithDuplicateHook(func(_ context.Context, ev *event.Event) {

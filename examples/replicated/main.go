@@ -16,7 +16,7 @@
 // A real deployment differs: each replica is its own process (a container,
 // a VM), run with the same code and configuration: the webhook replicas
 // behind the real load balancer, each creating its own redis client,
-// redisstore.Store and webhook.Handler; the workers each running one
+// redisstore.Store and webhook.Endpoint; the workers each running one
 // wsclient.Client with Config.Lease set to a redisstore.Lease named after
 // the subscription ID, the real credentials and no fake Zoom. Nothing is
 // shared in memory: Redis is the only shared state. Keep the lease TTL at
@@ -105,7 +105,7 @@ func webhooks(ctx context.Context, opt *redis.Options, prefix string, out io.Wri
 			fmt.Fprintf(out, "  replica %d handled %s\n", i, ev.Name)
 			return nil
 		})
-		h, err := webhook.NewHandler(secret, event.Dedup(handle,
+		h, err := webhook.NewEndpoint(secret, event.Dedup(handle,
 			event.WithStore(store),
 			event.WithTTL(time.Minute), // Zoom's retries span 85 minutes: keep the default (2 h) in production
 			event.WithDuplicateHook(func(_ context.Context, ev *event.Event) {

@@ -1,4 +1,4 @@
-// Package routers shows how to mount a webhook.Handler in four routers
+// Package routers shows how to mount a webhook.Endpoint in four routers
 // (net/http, chi, gin, echo), each beside the rest of an application, and
 // the one trap each has: a middleware that reads or limits the body before
 // the Handler, which must verify the exact bytes Zoom sent. Each router has

@@ -50,7 +50,7 @@ func TestRouters(t *testing.T) {
 		t.Run(c.name, func(t *testing.T) {
 			var handled atomic.Int32
 			var hooked error
-			zoom, err := webhook.NewHandler(secret,
+			zoom, err := webhook.NewEndpoint(secret,
 				event.HandlerFunc(func(context.Context, *event.Event) error { handled.Add(1); return nil }),
 				webhook.WithErrorHook(func(_ *http.Request, err error) { hooked = err }))
 			require.NoError(t, err)
@@ -92,7 +92,7 @@ func TestRouters(t *testing.T) {
 // catch-all "/"; 405 without one).
 func TestNetHTTPPatternRoutesOtherMethodsAway(t *testing.T) {
 	var hooked error
-	zoom, err := webhook.NewHandler(secret, event.NewMux(),
+	zoom, err := webhook.NewEndpoint(secret, event.NewMux(),
 		webhook.WithErrorHook(func(_ *http.Request, err error) { hooked = err }))
 	require.NoError(t, err)
 	w := httptest.NewRecorder()

@@ -28,7 +28,7 @@ func TestTrackerViaWebhook(t *testing.T) {
 	tracker := attendance.NewTracker()
 	mux := event.NewMux()
 	tracker.Register(mux)
-	h, err := webhook.NewHandler("test-secret", mux)
+	h, err := webhook.NewEndpoint("test-secret", mux)
 	require.NoError(t, err)
 
 	for _, body := range [][]byte{participant("joined", "Ada"), participant("joined", "Grace"), participant("left", "Ada")} {

@@ -74,7 +74,7 @@ func newRoutes(secret string, logger *slog.Logger) (http.Handler, error) {
 		return nil
 	})
 
-	hook, err := webhook.NewHandler(secret, event.Dedup(mux), webhook.WithLogger(logger))
+	hook, err := webhook.NewEndpoint(secret, event.Dedup(mux), webhook.WithLogger(logger))
 	if err != nil {
 		return nil, err
 	}

@@ -28,7 +28,7 @@ func newRouter(secret string, logger *slog.Logger) (http.Handler, error) {
 		logger.Info("participant joined", "meeting", p.Object.ID, "name", p.Object.Participant.UserName)
 		return nil
 	})
-	zoom, err := webhook.NewHandler(secret, event.Dedup(mux), webhook.WithLogger(logger))
+	zoom, err := webhook.NewEndpoint(secret, event.Dedup(mux), webhook.WithLogger(logger))
 	if err != nil {
 		return nil, err
 	}

@@ -157,7 +157,7 @@ func run(ctx context.Context, o options, ready chan<- string) error {
 	routes := http.NewServeMux()
 	routes.Handle("GET /metrics", promhttp.HandlerFor(reg, promhttp.HandlerOpts{}))
 	if o.Secret != "" {
-		wh, err := webhook.NewHandler(o.Secret, handler, zotel.WebhookOptions()...)
+		wh, err := webhook.NewEndpoint(o.Secret, handler, zotel.WebhookOptions()...)
 		if err != nil {
 			return err
 		}

@@ -67,7 +67,7 @@ func BenchmarkWebhookThroughput(b *testing.B) {
 
 func benchWebhook(b *testing.B, s event.Store) {
 	const secret = "bench-secret"
-	h, err := webhook.NewHandler(secret, event.Dedup(event.HandlerFunc(func(context.Context, *event.Event) error { return nil }), event.WithStore(s)))
+	h, err := webhook.NewEndpoint(secret, event.Dedup(event.HandlerFunc(func(context.Context, *event.Event) error { return nil }), event.WithStore(s)))
 	if err != nil {
 		b.Fatal(err)
 	}

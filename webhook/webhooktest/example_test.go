@@ -17,7 +17,7 @@ func ExampleNewRequest() {
 		fmt.Println("got", ev.Name, "for account", ev.AccountID)
 		return nil
 	})
-	h, _ := webhook.NewHandler("test-secret", mux)
+	h, _ := webhook.NewEndpoint("test-secret", mux)
 
 	body := []byte(`{"event":"user.created","event_ts":1,"payload":{"account_id":"acct-1","object":{"id":"u1"}}}`)
 	w := httptest.NewRecorder()

@@ -44,9 +44,9 @@ func (r *recorder) HandleEvent(_ context.Context, ev *event.Event) error {
 	return r.err
 }
 
-func newHandler(t testing.TB, next event.Handler, opts ...webhook.Option) *webhook.Handler {
+func newHandler(t testing.TB, next event.Handler, opts ...webhook.Option) *webhook.Endpoint {
 	t.Helper()
-	h, err := webhook.NewHandler(secret, next, opts...)
+	h, err := webhook.NewEndpoint(secret, next, opts...)
 	require.NoError(t, err)
 	return h
 }
@@ -113,7 +113,7 @@ func TestHandlerURLValidationAnsweredWithSigningSecret(t *testing.T) {
 func TestHandlerZoomVectorOverHTTP(t *testing.T) {
 	// The real captured challenge of zoom-protocol.md §1.3, sent as Zoom sent it.
 	rec := &recorder{}
-	h, err := webhook.NewHandler(vectorSecret, rec, webhook.WithClock(func() time.Time { return time.Unix(1720705460, 0) }))
+	h, err := webhook.NewEndpoint(vectorSecret, rec, webhook.WithClock(func() time.Time { return time.Unix(1720705460, 0) }))
 	require.NoError(t, err)
 	r := httptest.NewRequest(http.MethodPost, "/", strings.NewReader(vectors[0].body))
 	r.Header = vectorHeader(vectors[0].timestamp, vectors[0].signature)
@@ -250,13 +250,13 @@ func TestHandlerExtraChecksPass(t *testing.T) {
 
 func TestNewHandlerRejectsBadConfig(t *testing.T) {
 	rec := &recorder{}
-	_, err := webhook.NewHandler("", rec)
+	_, err := webhook.NewEndpoint("", rec)
 	assert.ErrorIs(t, err, webhook.ErrConfig)
-	_, err = webhook.NewHandler(secret, nil)
+	_, err = webhook.NewEndpoint(secret, nil)
 	assert.ErrorIs(t, err, webhook.ErrConfig)
-	_, err = webhook.NewHandler(secret, rec, webhook.WithBasicAuth("", ""))
+	_, err = webhook.NewEndpoint(secret, rec, webhook.WithBasicAuth("", ""))
 	assert.ErrorIs(t, err, webhook.ErrConfig)
-	_, err = webhook.NewHandler(secret, rec, webhook.WithAllowedSources([]string{"not-a-cidr"}, nil))
+	_, err = webhook.NewEndpoint(secret, rec, webhook.WithAllowedSources([]string{"not-a-cidr"}, nil))
 	assert.ErrorIs(t, err, webhook.ErrConfig)
 }
 

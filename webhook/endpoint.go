@@ -13,7 +13,7 @@ import (
 	"github.com/zoomevents/zoomevents/event"
 )
 
-// More errors reported by a Handler (see [WithErrorHook]).
+// More errors reported by an Endpoint (see [WithErrorHook]).
 var (
 	// ErrMethodNotAllowed: the request was not a POST.
 	ErrMethodNotAllowed = errors.New("webhook: method not allowed")
@@ -23,7 +23,7 @@ var (
 	ErrHandlerPanic = errors.New("webhook: event handler panicked")
 )
 
-// Handler is an [http.Handler] that receives Zoom webhooks: the HTTP
+// Endpoint is an [http.Handler] that receives Zoom webhooks: the HTTP
 // concerns (method, client address, reading the body within its limit),
 // then [Verifier.Receive], then the answer: the URL validation challenge's,
 // or the event handler's outcome. It works with any router that accepts an
@@ -31,7 +31,7 @@ var (
 //
 // The event handler runs before Zoom is answered, with the request's
 // context, and Zoom waits at most 3 seconds: hand long work off to a queue.
-type Handler struct {
+type Endpoint struct {
 	verifier *Verifier
 	next     event.Handler
 	maxBody  int64
@@ -40,15 +40,15 @@ type Handler struct {
 	sources  *sourceFilter
 }
 
-// NewHandler returns a Handler that verifies requests with secret (the
+// NewEndpoint returns an Endpoint that verifies requests with secret (the
 // app's Secret Token) and passes events to next (often an [*event.Mux]).
 // It accepts both kinds of options: every [VerifyOption] and every
-// [HandlerOption]. It returns an error wrapping [ErrConfig] for an empty
+// [EndpointOption]. It returns an error wrapping [ErrConfig] for an empty
 // secret, a nil next, and each nil or malformed option.
-func NewHandler(secret string, next event.Handler, opts ...Option) (*Handler, error) {
+func NewEndpoint(secret string, next event.Handler, opts ...Option) (*Endpoint, error) {
 	c := handlerConfig{verifyConfig: defaultVerifyConfig(), maxBody: DefaultMaxBodyBytes}
 	if next == nil {
-		c.fail("NewHandler needs an event handler")
+		c.fail("NewEndpoint needs an event handler")
 	}
 	for _, o := range opts {
 		if o == nil {
@@ -64,7 +64,7 @@ func NewHandler(secret string, next event.Handler, opts ...Option) (*Handler, er
 	if c.maxBody == 0 {
 		c.maxBody = DefaultMaxBodyBytes
 	}
-	return &Handler{
+	return &Endpoint{
 		verifier: v, next: next, maxBody: c.maxBody, logger: c.logger,
 		hook: c.errorHook, sources: c.sources,
 	}, nil
@@ -72,7 +72,7 @@ func NewHandler(secret string, next event.Handler, opts ...Option) (*Handler, er
 
 // ServeHTTP implements [http.Handler]; see the package documentation for
 // the status codes it answers.
-func (h *Handler) ServeHTTP(w http.ResponseWriter, r *http.Request) {
+func (h *Endpoint) ServeHTTP(w http.ResponseWriter, r *http.Request) {
 	if r.Method != http.MethodPost {
 		w.Header().Set("Allow", http.MethodPost)
 		h.reject(w, r, ErrMethodNotAllowed)
@@ -154,7 +154,7 @@ const firstBodyAlloc = 8 << 10
 // through a size limit. Either way the buffer starts at firstBodyAlloc at
 // most and grows only as bytes arrive. A smaller limit set by a middleware
 // with [http.MaxBytesReader] is reported as ErrBodyTooLarge too.
-func (h *Handler) readBody(w http.ResponseWriter, r *http.Request) ([]byte, error) {
+func (h *Endpoint) readBody(w http.ResponseWriter, r *http.Request) ([]byte, error) {
 	if r.ContentLength > h.maxBody {
 		return nil, ErrBodyTooLarge
 	}
@@ -225,7 +225,7 @@ func readBytes(rd io.Reader, size int64, exact bool) ([]byte, error) {
 }
 
 // dispatch calls the event handler, turning a panic into an error.
-func (h *Handler) dispatch(ctx context.Context, ev *event.Event) (err error) {
+func (h *Endpoint) dispatch(ctx context.Context, ev *event.Event) (err error) {
 	defer func() {
 		if p := recover(); p != nil {
 			if h.logger != nil {
@@ -240,13 +240,13 @@ func (h *Handler) dispatch(ctx context.Context, ev *event.Event) (err error) {
 
 // reject answers a request that failed a check, with the status
 // [StatusCode] maps err to.
-func (h *Handler) reject(w http.ResponseWriter, r *http.Request, err error) {
+func (h *Endpoint) reject(w http.ResponseWriter, r *http.Request, err error) {
 	h.fail(w, r, StatusCode(err), err)
 }
 
 // fail answers with the status text only and reports err to the logger
 // and the hook.
-func (h *Handler) fail(w http.ResponseWriter, r *http.Request, status int, err error) {
+func (h *Endpoint) fail(w http.ResponseWriter, r *http.Request, status int, err error) {
 	http.Error(w, http.StatusText(status), status)
 	if h.logger != nil {
 		h.logger.LogAttrs(r.Context(), slog.LevelWarn, "zoom webhook: request rejected",
