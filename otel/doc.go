@@ -82,6 +82,10 @@
 //   - zoom.websocket.state {state} [zoom_websocket_state], gauge ([Observe]): 1
 //     for the current zoom.websocket.state (idle, connecting, connected,
 //     waiting, stopping, standby), 0 for the others.
+//   - zoom.websocket.queue.depth {event} [zoom_websocket_queue_depth], gauge
+//     ([Observe]): events received and waiting for the handler now (at most
+//     the client's QueueSize; a queue that stays full means the handler is
+//     too slow).
 //   - zoom.websocket.last_event.age s [zoom_websocket_last_event_age_seconds],
 //     gauge ([Observe]): time since the last event was received (since
 //     Observe was called, when none yet).
@@ -128,6 +132,5 @@
 //	    for: 10m
 //
 // The quiet-period threshold depends on the account: a small account may
-// see no event for hours. Not covered: the depth of the WebSocket queue
-// (wsclient.Stats does not report it).
+// see no event for hours.
 package zotel

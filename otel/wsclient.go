@@ -5,7 +5,6 @@ import (
 	"errors"
 	"net/url"
 	"strconv"
-	"strings"
 	"time"
 
 	"github.com/coder/websocket"
@@ -171,26 +170,20 @@ func ReconnectCause(ch wsclient.StateChange) string {
 	case errors.Is(err, wsclient.ErrBadCredentials):
 		return CauseBadCredentials
 	}
-	msg := err.Error()
-	if ch.From == wsclient.StateConnecting {
-		switch {
-		case strings.Contains(msg, "but got 401"), strings.Contains(msg, "but got 403"):
-			return CauseTokenRefused
-		case strings.Contains(msg, "but got 429"), strings.Contains(msg, "but got 503"):
-			return CauseThrottled
-		}
-		return CauseDialFailed
-	}
 	var ce websocket.CloseError
 	switch {
-	case strings.Contains(msg, "access token refused"):
+	case errors.Is(err, wsclient.ErrTokenRefused):
 		return CauseTokenRefused
-	case strings.Contains(msg, "server reported failure"):
+	case errors.Is(err, wsclient.ErrThrottled):
+		return CauseThrottled
+	case errors.Is(err, wsclient.ErrServerFailure):
 		return CauseServerFailure
-	case strings.Contains(msg, "no frame received"):
+	case errors.Is(err, wsclient.ErrLivenessTimeout):
 		return CauseLivenessTimeout
-	case strings.HasPrefix(msg, "wsclient: heartbeat"):
+	case errors.Is(err, wsclient.ErrHeartbeatFailed):
 		return CauseHeartbeatFailed
+	case ch.From == wsclient.StateConnecting:
+		return CauseDialFailed
 	case errors.As(err, &ce):
 		return CauseServerClosed
 	}
@@ -221,6 +214,9 @@ func Observe(c *wsclient.Client, opts ...Option) (stop func() error, err error) 
 	}
 	state, e := m.Int64ObservableGauge("zoom.websocket.state", metric.WithUnit("{state}"),
 		metric.WithDescription("1 for the WebSocket client's current state, 0 for the others."))
+	check(e)
+	queued, e := m.Int64ObservableGauge("zoom.websocket.queue.depth", metric.WithUnit("{event}"),
+		metric.WithDescription("Events received and waiting for the handler now."))
 	check(e)
 	age, e := m.Float64ObservableGauge("zoom.websocket.last_event.age", metric.WithUnit("s"),
 		metric.WithDescription("Time since the WebSocket client last received an event (since Observe when none yet)."))
@@ -261,13 +257,14 @@ func Observe(c *wsclient.Client, opts ...Option) (stop func() error, err error) 
 			last = since
 		}
 		o.ObserveFloat64(age, max(time.Since(last).Seconds(), 0), plain)
+		o.ObserveInt64(queued, int64(st.Queued), plain)
 		o.ObserveInt64(connects, int64(st.Connects), plain)
 		o.ObserveInt64(dropped, int64(st.Dropped), plain)
 		o.ObserveInt64(decodeErrors, int64(st.DecodeErrors), plain)
 		o.ObserveInt64(rejections, int64(st.TokenRejections), plain)
 		o.ObserveInt64(leaseLosses, int64(st.LeaseLosses), plain)
 		return nil
-	}, state, age, connects, dropped, decodeErrors, rejections, leaseLosses)
+	}, state, queued, age, connects, dropped, decodeErrors, rejections, leaseLosses)
 	if err != nil {
 		return nil, err
 	}

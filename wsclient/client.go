@@ -81,6 +81,9 @@ type Stats struct {
 	TokenRejections uint64
 	// Heartbeats counts heartbeat replies received.
 	Heartbeats uint64
+	// Queued is how many decoded events wait for the handler now (at most
+	// Config.QueueSize); zero when Run is not running.
+	Queued int
 	// LeaseAcquisitions counts times Config.Lease was acquired, and
 	// LeaseLosses times it was lost while held (the socket was then closed).
 	LeaseAcquisitions uint64
@@ -111,6 +114,7 @@ type Client struct {
 	connects, reconnects, events, dropped, decodeErrors  atomic.Uint64
 	handlerErrors, handlerPanics, rejections, heartbeats atomic.Uint64
 	leaseAcquisitions, leaseLosses                       atomic.Uint64
+	queue                                                atomic.Pointer[chan *event.Event] // while Run runs
 	lastEvent                                            atomic.Int64
 }
 
@@ -163,6 +167,14 @@ func New(cfg Config, h event.Handler) (*Client, error) {
 	return c, nil
 }
 
+// queued is the current length of the queue between reader and handler.
+func (c *Client) queued() int {
+	if q := c.queue.Load(); q != nil {
+		return len(*q)
+	}
+	return 0
+}
+
 // State returns the current state.
 func (c *Client) State() State { return State(c.state.Load()) }
 
@@ -181,6 +193,7 @@ func (c *Client) Stats() Stats {
 		LeaseAcquisitions: c.leaseAcquisitions.Load(),
 		LeaseLosses:       c.leaseLosses.Load(),
 		Heartbeats:        c.heartbeats.Load(),
+		Queued:            c.queued(),
 	}
 	if ns := c.lastEvent.Load(); ns != 0 {
 		s.LastEvent = time.Unix(0, ns)
@@ -244,6 +257,8 @@ func (c *Client) Run(ctx context.Context) error {
 	defer c.setState(StateChange{To: StateIdle})
 
 	queue := make(chan *event.Event, c.cfg.QueueSize)
+	c.queue.Store(&queue)
+	defer c.queue.Store(nil)
 	delivered := make(chan struct{})
 	go c.deliver(ctx, queue, delivered)
 
@@ -341,7 +356,7 @@ func (c *Client) connect(ctx, held context.Context, lease *leaseHolder, queue ch
 		a.kind = attemptStopped
 	case lease.lost(ctx):
 		a.kind = attemptLeaseLost
-	case errors.Is(err, errTokenRefused):
+	case errors.Is(err, ErrTokenRefused):
 		a.kind = attemptTokenRefused
 	case errors.Is(err, ErrBadCredentials):
 		a.kind = attemptBadCredentials

@@ -15,10 +15,6 @@ import (
 	"github.com/zoomevents/zoomevents/event"
 )
 
-// errTokenRefused marks a connection or handshake ended because the server
-// refused the access token.
-var errTokenRefused = errors.New("wsclient: access token refused")
-
 var heartbeatFrame = []byte(`{"module":"heartbeat"}`)
 
 // maxHeartbeatWrite bounds a heartbeat write; it also bounds how long a
@@ -64,8 +60,9 @@ func (c *Client) dialTraced(ctx context.Context, trace *ClientTrace) (*session, 
 		if resp != nil {
 			switch resp.StatusCode {
 			case http.StatusUnauthorized, http.StatusForbidden:
-				kind = errTokenRefused
+				kind = ErrTokenRefused
 			case http.StatusTooManyRequests, http.StatusServiceUnavailable:
+				kind = ErrThrottled
 				retryAfter = parseRetryAfter(resp.Header.Get("Retry-After"), time.Now())
 			}
 		}
@@ -188,7 +185,7 @@ loop:
 			werr := s.conn.Write(wctx, websocket.MessageText, heartbeatFrame)
 			cancel()
 			if werr != nil {
-				err = redactErr(nil, "wsclient: heartbeat", werr, s.c.secrets(s.token)...)
+				err = redactErr(ErrHeartbeatFailed, "wsclient: heartbeat", werr, s.c.secrets(s.token)...)
 				break loop
 			}
 		case <-liveness.C:
@@ -200,7 +197,7 @@ loop:
 				liveness.Reset(cfg.LivenessTimeout - idle)
 				continue
 			}
-			err = fmt.Errorf("wsclient: no frame received for %v: connection presumed dead", cfg.LivenessTimeout)
+			err = fmt.Errorf("%w: no frame received for %v", ErrLivenessTimeout, cfg.LivenessTimeout)
 			break loop
 		}
 	}
@@ -224,9 +221,9 @@ func (s *session) result(err error) sessionResult {
 	switch seen := &s.seen; {
 	case seen.tokenRefused():
 		res.tokenRejected = true
-		res.err = &redactedError{kind: errTokenRefused, msg: "wsclient: access token refused: " + seen.describe()}
+		res.err = &redactedError{kind: ErrTokenRefused, msg: "wsclient: access token refused: " + seen.describe()}
 	case seen.failed:
-		res.err = &redactedError{msg: "wsclient: server reported failure: " + seen.describe()}
+		res.err = &redactedError{kind: ErrServerFailure, msg: "wsclient: server reported failure: " + seen.describe()}
 	}
 	return res
 }

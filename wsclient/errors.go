@@ -41,6 +41,28 @@ var (
 	// returns an error wrapping it.
 	ErrTokenRejected = errors.New("wsclient: access token rejected by the WebSocket server")
 
+	// The next five say why one connection or attempt ended. They are found
+	// in StateChange.Err (with errors.Is) for alerting and metrics; Run
+	// retries each of them and never returns them.
+
+	// ErrTokenRefused: the WebSocket server refused one access token (an
+	// HTTP 401 or 403 answer to the upgrade, or a frame or close that
+	// refuses it). The token is invalidated and a fresh one fetched; after
+	// Config.MaxTokenRejections in a row Run returns [ErrTokenRejected].
+	ErrTokenRefused = errors.New("wsclient: access token refused")
+	// ErrThrottled: the upgrade was answered 429 or 503; the client waits
+	// for the server's Retry-After, at most [MaxRetryAfter].
+	ErrThrottled = errors.New("wsclient: upgrade throttled")
+	// ErrServerFailure: the server sent a failure frame (success false) that
+	// was not about the token.
+	ErrServerFailure = errors.New("wsclient: server reported failure")
+	// ErrLivenessTimeout: no frame arrived for Config.LivenessTimeout, so the
+	// connection was presumed dead and closed.
+	ErrLivenessTimeout = errors.New("wsclient: connection presumed dead")
+	// ErrHeartbeatFailed: a heartbeat could not be written (the peer stopped
+	// reading, or the connection broke).
+	ErrHeartbeatFailed = errors.New("wsclient: heartbeat failed")
+
 	// ErrGateClosed wraps the error returned by Config.BeforeDial; it ends
 	// [Client.Run].
 	ErrGateClosed = errors.New("wsclient: BeforeDial refused the connection")
