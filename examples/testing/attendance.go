@@ -1,7 +1,8 @@
 // Package attendance is a small application handler, here to show how a
-// user of zoomevents tests their own code: through the webhook with
+// user of zoomevents tests their own code: calling the typed handlers
+// directly with events built by event/eventtest, through the webhook with
 // webhook/webhooktest, and through the WebSocket with wsclient/wstest,
-// using the same handlers for both.
+// using the same handlers for all three.
 package attendance
 
 import (
@@ -24,14 +25,20 @@ func NewTracker() *Tracker { return &Tracker{present: map[payload.ID]map[string]
 
 // Register adds the tracker's handlers to mux.
 func (t *Tracker) Register(mux *event.Mux) {
-	event.On(mux, func(ctx context.Context, ev *event.Event, p *payload.MeetingParticipantJoined) error {
-		t.set(p.Object.ID, p.Object.Participant.UserName, true)
-		return nil
-	})
-	event.On(mux, func(ctx context.Context, ev *event.Event, p *payload.MeetingParticipantLeft) error {
-		t.set(p.Object.ID, p.Object.Participant.UserName, false)
-		return nil
-	})
+	event.On(mux, t.Joined)
+	event.On(mux, t.Left)
+}
+
+// Joined handles meeting.participant_joined.
+func (t *Tracker) Joined(_ context.Context, _ *event.Event, p *payload.MeetingParticipantJoined) error {
+	t.set(p.Object.ID, p.Object.Participant.UserName, true)
+	return nil
+}
+
+// Left handles meeting.participant_left.
+func (t *Tracker) Left(_ context.Context, _ *event.Event, p *payload.MeetingParticipantLeft) error {
+	t.set(p.Object.ID, p.Object.Participant.UserName, false)
+	return nil
 }
 
 func (t *Tracker) set(meeting payload.ID, name string, in bool) {

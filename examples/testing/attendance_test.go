@@ -2,7 +2,6 @@ package attendance_test
 
 import (
 	"context"
-	"fmt"
 	"net/http"
 	"net/http/httptest"
 	"testing"
@@ -12,15 +11,44 @@ import (
 	"github.com/stretchr/testify/require"
 
 	"github.com/zoomevents/zoomevents/event"
+	"github.com/zoomevents/zoomevents/event/eventtest"
 	attendance "github.com/zoomevents/zoomevents/examples/testing"
+	"github.com/zoomevents/zoomevents/payload"
 	"github.com/zoomevents/zoomevents/webhook"
 	"github.com/zoomevents/zoomevents/webhook/webhooktest"
 	"github.com/zoomevents/zoomevents/wsclient"
 	"github.com/zoomevents/zoomevents/wsclient/wstest"
 )
 
+// participant builds the body Zoom sends when name joins (or leaves)
+// meeting 85393847045, from the typed payload.
 func participant(kind, name string) []byte {
-	return []byte(fmt.Sprintf(`{"event":"meeting.participant_%s","event_ts":1,"payload":{"account_id":"a","object":{"id":85393847045,"participant":{"user_name":%q}}}}`, kind, name))
+	if kind == "left" {
+		p := &payload.MeetingParticipantLeft{}
+		p.Object.ID = "85393847045"
+		p.Object.Participant.UserName = name
+		return eventtest.Body(p)
+	}
+	p := &payload.MeetingParticipantJoined{}
+	p.Object.ID = "85393847045"
+	p.Object.Participant.UserName = name
+	return eventtest.Body(p)
+}
+
+// The handlers are plain functions: call them with built values.
+func TestTrackerHandlersDirectly(t *testing.T) {
+	tracker := attendance.NewTracker()
+	joined := &payload.MeetingParticipantJoined{}
+	joined.Object.ID = "1"
+	joined.Object.Participant.UserName = "Ada"
+	require.NoError(t, tracker.Joined(context.Background(), eventtest.New(joined), joined))
+	assert.Equal(t, []string{"Ada"}, tracker.Present("1"))
+
+	left := &payload.MeetingParticipantLeft{}
+	left.Object.ID = "1"
+	left.Object.Participant.UserName = "Ada"
+	require.NoError(t, tracker.Left(context.Background(), eventtest.New(left), left))
+	assert.Empty(t, tracker.Present("1"))
 }
 
 // Through the webhook: sign requests as Zoom does and serve them.
