@@ -1,11 +1,10 @@
 package wsclient
 
 import (
-	"bytes"
 	"slices"
 	"strings"
-	"unicode/utf16"
-	"unicode/utf8"
+
+	"github.com/zoomevents/zoomevents/internal/jsonscan"
 )
 
 // frame is one JSON frame from Zoom:
@@ -43,88 +42,7 @@ func (c *frameContent) UnmarshalJSON(b []byte) error {
 }
 
 // unquoteJSON decodes the body of a valid JSON string literal.
-func unquoteJSON(s []byte) []byte {
-	i := bytes.IndexByte(s, '\\')
-	if i < 0 {
-		return append([]byte(nil), s...)
-	}
-	out := make([]byte, i, len(s))
-	copy(out, s)
-	for i < len(s) {
-		c := s[i]
-		if c != '\\' {
-			j := bytes.IndexByte(s[i:], '\\')
-			if j < 0 {
-				j = len(s) - i
-			}
-			out = append(out, s[i:i+j]...)
-			i += j
-			continue
-		}
-		if i+1 >= len(s) {
-			break
-		}
-		switch e := s[i+1]; e {
-		case '"', '\\', '/':
-			out = append(out, e)
-		case 'b':
-			out = append(out, '\b')
-		case 'f':
-			out = append(out, '\f')
-		case 'n':
-			out = append(out, '\n')
-		case 'r':
-			out = append(out, '\r')
-		case 't':
-			out = append(out, '\t')
-		case 'u':
-			r, ok := hex4(s, i+2)
-			if !ok {
-				out = append(out, string(utf8.RuneError)...)
-				i += 2
-				continue
-			}
-			i += 6
-			if utf16.IsSurrogate(r) {
-				if r2, ok := hex4(s, i+2); ok && i+1 < len(s) && s[i] == '\\' && s[i+1] == 'u' {
-					if dec := utf16.DecodeRune(r, r2); dec != utf8.RuneError {
-						out = utf8.AppendRune(out, dec)
-						i += 6
-						continue
-					}
-				}
-				r = utf8.RuneError
-			}
-			out = utf8.AppendRune(out, r)
-			continue
-		default:
-			out = append(out, '\\', e)
-		}
-		i += 2
-	}
-	return out
-}
-
-func hex4(s []byte, i int) (rune, bool) {
-	if i+4 > len(s) {
-		return 0, false
-	}
-	var r rune
-	for _, c := range s[i : i+4] {
-		switch {
-		case '0' <= c && c <= '9':
-			c -= '0'
-		case 'a' <= c && c <= 'f':
-			c = c - 'a' + 10
-		case 'A' <= c && c <= 'F':
-			c = c - 'A' + 10
-		default:
-			return 0, false
-		}
-		r = r<<4 | rune(c)
-	}
-	return r, true
-}
+func unquoteJSON(s []byte) []byte { return jsonscan.Unquote(s) }
 
 // maxRefusalText bounds the text tested by tokenRefusal; Zoom's are about
 // 20 bytes.
@@ -188,13 +106,4 @@ func tokenRefusal(text string) bool {
 		hasVerdict = hasVerdict || slices.Contains(refusalVerdicts, w)
 	}
 	return hasToken && hasVerdict
-}
-
-// decodeRune decodes one UTF-8 sequence, returning -1 for invalid input.
-func decodeRune(b []byte) (rune, int) {
-	r, size := utf8.DecodeRune(b)
-	if r == utf8.RuneError && size <= 1 {
-		return -1, 1
-	}
-	return r, size
 }
