@@ -134,3 +134,15 @@ func TestDecodeFrameIsLenientAboutTypes(t *testing.T) {
 	assert.Equal(t, "t", f.Header.TrackingID)
 	assert.Error(t, decodeFrame([]byte(`{"module":`), &f))
 }
+
+// TestScanFrameEscapedKeyFallsBack: encoding/json decodes escapes in member
+// names, so "m\u006fdule" is the module; the fast path, which compares
+// names as bytes, must hand such a frame to encoding/json.
+func TestScanFrameEscapedKeyFallsBack(t *testing.T) {
+	in := []byte(`{"m\u006fdule":"message","c\u006fntent":"{\"event\":\"e\"}","success":true}`)
+	var f frame
+	assert.False(t, scanFrame(in, &f))
+	require.NoError(t, decodeFrame(in, &f))
+	assert.Equal(t, "message", f.Module)
+	assert.Equal(t, `{"event":"e"}`, string(f.Content))
+}

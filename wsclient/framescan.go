@@ -51,8 +51,8 @@ func scanFrame(data []byte, f *frame) bool {
 		if i >= len(data) || data[i] != '"' {
 			return false
 		}
-		end, _, ok := jsonscan.SkipString(data, i)
-		if end < 0 || !ok {
+		end, escaped, ok := jsonscan.SkipString(data, i)
+		if end < 0 || !ok || escaped { // "m\u006fdule" is "module" to encoding/json
 			return false
 		}
 		key := data[i+1 : end-1]
