@@ -153,10 +153,7 @@ func (v *Verifier) precheck(sig, timestamp string, got *[signature.Size]byte) er
 	if err := v.checkTimestamp(timestamp); err != nil {
 		return err
 	}
-	if len(sig) != len(signature.Prefix)+2*signature.Size || sig[:len(signature.Prefix)] != signature.Prefix {
-		return ErrBadSignature
-	}
-	if !decodeHex(got[:], sig[len(signature.Prefix):]) {
+	if !signature.Parse(got, sig) {
 		return ErrBadSignature
 	}
 	return nil
@@ -210,30 +207,4 @@ func (v *Verifier) encryptToken(secret int, plainToken string) string {
 	var sum [signature.Size]byte
 	v.signers[secret].Token(&sum, plainToken)
 	return hex.EncodeToString(sum[:])
-}
-
-// decodeHex decodes s (lower or upper case) into dst, which must be
-// len(s)/2 long, without the allocation of converting s to []byte.
-func decodeHex(dst []byte, s string) bool {
-	for i := range dst {
-		hi, ok1 := fromHex(s[2*i])
-		lo, ok2 := fromHex(s[2*i+1])
-		if !ok1 || !ok2 {
-			return false
-		}
-		dst[i] = hi<<4 | lo
-	}
-	return true
-}
-
-func fromHex(c byte) (byte, bool) {
-	switch {
-	case '0' <= c && c <= '9':
-		return c - '0', true
-	case 'a' <= c && c <= 'f':
-		return c - 'a' + 10, true
-	case 'A' <= c && c <= 'F':
-		return c - 'A' + 10, true
-	}
-	return 0, false
 }

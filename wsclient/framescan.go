@@ -4,6 +4,8 @@ import (
 	"bytes"
 	"encoding/json"
 	"errors"
+
+	"github.com/zoomevents/zoomevents/internal/jsonscan"
 )
 
 // decodeFrame decodes a frame. A fast path handles the frames Zoom sends
@@ -37,30 +39,30 @@ func lenientUnmarshal(data []byte, f *frame) error {
 // (content, header, unknown members) are validated by their consumers:
 // event.Parse, encoding/json and json.Valid.
 func scanFrame(data []byte, f *frame) bool {
-	i := skipWS(data, 0)
+	i := jsonscan.SkipSpace(data, 0)
 	if i >= len(data) || data[i] != '{' {
 		return false
 	}
-	i = skipWS(data, i+1)
+	i = jsonscan.SkipSpace(data, i+1)
 	if i < len(data) && data[i] == '}' {
-		return skipWS(data, i+1) == len(data)
+		return jsonscan.SkipSpace(data, i+1) == len(data)
 	}
 	for {
 		if i >= len(data) || data[i] != '"' {
 			return false
 		}
-		end := skipString(data, i)
-		if end < 0 {
+		end, escaped, ok := jsonscan.SkipString(data, i)
+		if end < 0 || !ok || escaped { // "m\u006fdule" is "module" to encoding/json
 			return false
 		}
 		key := data[i+1 : end-1]
-		i = skipWS(data, end)
+		i = jsonscan.SkipSpace(data, end)
 		if i >= len(data) || data[i] != ':' {
 			return false
 		}
-		i = skipWS(data, i+1)
-		vend := skipValue(data, i)
-		if vend < 0 {
+		i = jsonscan.SkipSpace(data, i+1)
+		vend, ok := jsonscan.SkipValue(data, i)
+		if vend < 0 || !ok {
 			return false
 		}
 		val := data[i:vend]
@@ -107,15 +109,15 @@ func scanFrame(data []byte, f *frame) bool {
 				return false
 			}
 		}
-		i = skipWS(data, vend)
+		i = jsonscan.SkipSpace(data, vend)
 		if i >= len(data) {
 			return false
 		}
 		switch data[i] {
 		case ',':
-			i = skipWS(data, i+1)
+			i = jsonscan.SkipSpace(data, i+1)
 		case '}':
-			return skipWS(data, i+1) == len(data)
+			return jsonscan.SkipSpace(data, i+1) == len(data)
 		default:
 			return false
 		}
@@ -137,104 +139,4 @@ func internModule(m []byte) string {
 // plainString reports whether v is a string literal without escapes.
 func plainString(v []byte) bool {
 	return len(v) >= 2 && v[0] == '"' && bytes.IndexByte(v, '\\') < 0
-}
-
-func skipWS(data []byte, i int) int {
-	for i < len(data) {
-		switch data[i] {
-		case ' ', '\t', '\n', '\r':
-			i++
-		default:
-			return i
-		}
-	}
-	return i
-}
-
-// skipString returns the index after the string literal starting at
-// data[i], or -1 if it is not a valid JSON string (bad escape, control
-// character, unterminated). Invalid UTF-8 is left to encoding/json's
-// replacement rules, which unquoteJSON does not share, so it fails too.
-func skipString(data []byte, i int) int {
-	i++
-	for i < len(data) {
-		c := data[i]
-		switch {
-		case c == '"':
-			return i + 1
-		case c == '\\':
-			if i+1 >= len(data) {
-				return -1
-			}
-			switch data[i+1] {
-			case '"', '\\', '/', 'b', 'f', 'n', 'r', 't':
-				i += 2
-			case 'u':
-				if _, ok := hex4(data, i+2); !ok {
-					return -1
-				}
-				i += 6
-			default:
-				return -1
-			}
-		case c < 0x20:
-			return -1
-		case c < 0x80:
-			i++
-		default:
-			r, size := decodeRune(data[i:])
-			if r < 0 {
-				return -1
-			}
-			i += size
-		}
-	}
-	return -1
-}
-
-// skipValue returns the index after the JSON value starting at data[i], or
-// -1. Objects and arrays are matched bracket by bracket (strings checked);
-// their inner structure and literals are validated by whoever uses them.
-func skipValue(data []byte, i int) int {
-	if i >= len(data) {
-		return -1
-	}
-	switch data[i] {
-	case '"':
-		return skipString(data, i)
-	case '{', '[':
-		depth := 0
-		for i < len(data) {
-			switch data[i] {
-			case '"':
-				i = skipString(data, i)
-				if i < 0 {
-					return -1
-				}
-				continue
-			case '{', '[':
-				depth++
-			case '}', ']':
-				depth--
-				if depth == 0 {
-					return i + 1
-				}
-			}
-			i++
-		}
-		return -1
-	default:
-		start := i
-		for i < len(data) {
-			switch data[i] {
-			case ',', '}', ']', ' ', '\t', '\n', '\r':
-				if i == start {
-					return -1
-				}
-				return i
-			}
-			i++
-		}
-		return -1
-	}
 }

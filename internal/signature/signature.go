@@ -82,5 +82,18 @@ func EncryptToken(secret, plainToken string) string {
 	return hex.EncodeToString(sum[:])
 }
 
+// Parse decodes an x-zm-signature value, Prefix and 2*Size hex digits
+// (either case), into sum. It reports false, leaving sum unspecified, for
+// anything else. It allocates nothing.
+func Parse(sum *[Size]byte, value string) bool {
+	if len(value) != len(Prefix)+2*Size || value[:len(Prefix)] != Prefix {
+		return false
+	}
+	var digits [2 * Size]byte // a copy on the stack: []byte(value) would allocate
+	copy(digits[:], value[len(Prefix):])
+	_, err := hex.Decode(sum[:], digits[:])
+	return err == nil
+}
+
 // Equal compares two signatures in constant time.
 func Equal(a, b []byte) bool { return hmac.Equal(a, b) }
