@@ -216,6 +216,7 @@ type timestamp struct {
 }
 
 func (ts *timestamp) UnmarshalJSON(b []byte) error {
+	*ts = timestamp{} // a repeated event_ts: the last one counts, as for every member
 	if len(b) > 0 && b[0] == '"' {
 		var s string
 		if err := json.Unmarshal(b, &s); err != nil {

@@ -38,3 +38,16 @@ func TestParseEventTSRangeEdges(t *testing.T) {
 		assert.True(t, want.Equal(ev.Time), "event_ts %s gave %v, want %v", ts, ev.Time, want)
 	}
 }
+
+// A repeated event_ts counts as encoding/json counts any member: the last.
+func TestParseEventTSRepeated(t *testing.T) {
+	ev, err := event.Parse([]byte(`{"event":"x.y","event_ts":1720707175904,"event_ts":"garbage"}`))
+	require.NoError(t, err)
+	assert.ErrorIs(t, ev.Problem, event.ErrFieldType)
+	assert.True(t, ev.Time.IsZero(), "Time is zero whenever event_ts is the problem")
+
+	ev, err = event.Parse([]byte(`{"event":"x.y","event_ts":"garbage","event_ts":1720707175904}`))
+	require.NoError(t, err)
+	assert.NoError(t, ev.Problem, "the last event_ts is valid")
+	assert.Equal(t, int64(1720707175904), ev.Time.UnixMilli())
+}

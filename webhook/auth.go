@@ -28,12 +28,12 @@ func equalSecret(got, want string) bool {
 
 func basicAuth(user, pass string) headerCheck {
 	want := "Basic " + base64.StdEncoding.EncodeToString([]byte(user+":"+pass))
-	return func(h http.Header) bool { return equalSecret(h.Get("Authorization"), want) }
+	return func(h http.Header) bool { return equalSecret(lookupHeader(h, "Authorization"), want) }
 }
 
 func bearerToken(token string) headerCheck {
 	return func(h http.Header) bool {
-		got := h.Get("Authorization")
+		got := lookupHeader(h, "Authorization")
 		const scheme = "bearer "
 		if len(got) < len(scheme) || !strings.EqualFold(got[:len(scheme)], scheme) {
 			return false
@@ -43,7 +43,7 @@ func bearerToken(token string) headerCheck {
 }
 
 func customHeader(key, value string) headerCheck {
-	return func(h http.Header) bool { return equalSecret(h.Get(key), value) }
+	return func(h http.Header) bool { return equalSecret(lookupHeader(h, key), value) }
 }
 
 type sourceFilter struct {

@@ -91,7 +91,7 @@ func (h *Endpoint) ServeHTTP(w http.ResponseWriter, r *http.Request) {
 	body, err := h.readBody(w, r)
 	if err != nil {
 		if !errors.Is(err, ErrBodyTooLarge) {
-			err = fmt.Errorf("%w: reading body: %w", ErrInvalidEvent, err)
+			err = fmt.Errorf("%w: %w", ErrBodyRead, err)
 		}
 		h.reject(w, r, err)
 		return

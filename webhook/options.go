@@ -58,7 +58,20 @@ type verifyConfig struct {
 	checkTime bool
 	now       func() time.Time
 	checks    []headerCheck
+	authz     string // the option that claimed the Authorization header
 	errs      []error
+}
+
+// claimAuthorization records that opt checks the Authorization header, and
+// fails when another option already does: Zoom sends one Authorization
+// header, so two such checks would refuse every request.
+func (c *verifyConfig) claimAuthorization(opt string) bool {
+	if c.authz != "" {
+		c.fail(opt + " and " + c.authz + " both check the Authorization header, which Zoom sends once: use one")
+		return false
+	}
+	c.authz = opt
+	return true
 }
 
 type handlerConfig struct {
@@ -128,7 +141,9 @@ func WithBasicAuth(username, password string) VerifyOption {
 			c.fail("WithBasicAuth needs a username and a password")
 			return
 		}
-		c.checks = append(c.checks, basicAuth(username, password))
+		if c.claimAuthorization("WithBasicAuth") {
+			c.checks = append(c.checks, basicAuth(username, password))
+		}
 	})
 }
 
@@ -141,7 +156,9 @@ func WithBearerToken(token string) VerifyOption {
 			c.fail("WithBearerToken needs a token")
 			return
 		}
-		c.checks = append(c.checks, bearerToken(token))
+		if c.claimAuthorization("WithBearerToken") {
+			c.checks = append(c.checks, bearerToken(token))
+		}
 	})
 }
 

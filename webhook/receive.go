@@ -18,6 +18,11 @@ const URLValidationEvent = "endpoint.url_validation"
 // there is one.
 var ErrInvalidEvent = errors.New("webhook: body is not a Zoom event")
 
+// ErrBodyRead: the body could not be read whole (the client stopped
+// sending, the connection broke, a read timed out). It is answered 500, not
+// 400: the event was not refused, so Zoom should retry it.
+var ErrBodyRead = errors.New("webhook: reading the body failed")
+
 // Received is a genuine request, as [Verifier.Receive] found it: exactly
 // one of Event and Challenge is set.
 type Received struct {
@@ -103,8 +108,8 @@ func (v *Verifier) receiveBody(hv *verifiedHeaders, header http.Header, body []b
 // an authentication, signature or timestamp failure, 413 for
 // [ErrBodyTooLarge], 400 for [ErrInvalidEvent], 405 for
 // [ErrMethodNotAllowed], 403 for [ErrSourceNotAllowed], and 500 for
-// anything else (an event handler's failure: Zoom retries 5xx and never
-// 4xx).
+// anything else ([ErrBodyRead], an event handler's failure: Zoom retries
+// 5xx and never 4xx).
 func StatusCode(err error) int {
 	switch {
 	case err == nil:

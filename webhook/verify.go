@@ -4,6 +4,7 @@ import (
 	"encoding/hex"
 	"errors"
 	"net/http"
+	"strings"
 	"time"
 
 	"github.com/zoomevents/zoomevents/internal/signature"
@@ -117,7 +118,23 @@ func headerValue(h http.Header, key string) string {
 	if vs := h[key]; len(vs) > 0 {
 		return vs[0]
 	}
-	return h.Get(key)
+	return lookupHeader(h, key)
+}
+
+// lookupHeader finds key in a header map whatever the case of its keys:
+// maps that frameworks and queues build by hand ("x-zm-signature") are not
+// in canonical form, so Get (which only canonicalises the key it looks
+// up) misses them. The canonical key is tried first, without allocating.
+func lookupHeader(h http.Header, key string) string {
+	if v := h.Get(key); v != "" {
+		return v
+	}
+	for k, vs := range h {
+		if len(vs) > 0 && strings.EqualFold(k, key) {
+			return vs[0]
+		}
+	}
+	return ""
 }
 
 // verifiedHeaders is what checkHeaders found: the decoded signature and
