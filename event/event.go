@@ -137,6 +137,7 @@ func (e *Event) String() string {
 // to the registered payload pointer, so encoding/json decodes into it
 // directly: one pass over the bytes.
 type wire struct {
+	Name          nameCheck `json:"event"`
 	EventTS       timestamp `json:"event_ts"`
 	Payload       any       `json:"payload"`
 	DownloadToken string    `json:"download_token"`
@@ -156,8 +157,10 @@ type rawPayload struct {
 // body is decoded once into the payload struct registered for that name, or
 // only its envelope when none is registered.
 //
-// When the body has several top-level "event" members, the first names the
-// event.
+// The name is the one encoding/json sees: when the body has several
+// top-level "event" members, or one spelled in another case ("Event"), the
+// last one names the event, as it is the member encoding/json keeps, so
+// that the name, the payload and the dedup key never disagree.
 //
 // Parse returns an error wrapping [ErrInvalidJSON] or [ErrMissingName] when
 // the body cannot be an event. Fields of an unexpected type are not errors:
@@ -168,6 +171,23 @@ func Parse(data []byte) (*Event, error) {
 	if err != nil {
 		return nil, err
 	}
+	ev, seen, err := parseAs(data, name)
+	if err != nil || seen == name {
+		return ev, err
+	}
+	// encoding/json, which decodes the payload, sees another name: a later
+	// "event" member, or one spelled in another case. Its view wins, so that
+	// the name and the payload always come from the same member.
+	if seen == "" {
+		return nil, fmt.Errorf("%w: the last \"event\" member is not a non-empty string", ErrMissingName)
+	}
+	ev, _, err = parseAs(data, seen)
+	return ev, err
+}
+
+// parseAs decodes data as the event named name, and returns the name that
+// encoding/json found in the body's "event" member ("" when not a string).
+func parseAs(data []byte, name string) (*Event, string, error) {
 	ev := &Event{Name: name, Raw: data}
 	var target any
 	if p := newPayload(name); p != nil {
@@ -176,11 +196,11 @@ func Parse(data []byte) (*Event, error) {
 	} else {
 		target = &rawPayload{}
 	}
-	w := wire{Payload: target}
+	w := wire{Payload: target, Name: nameCheck{want: name}}
 	if err := json.Unmarshal(data, &w); err != nil {
 		var typeErr *json.UnmarshalTypeError
 		if !errors.As(err, &typeErr) {
-			return nil, fmt.Errorf("%w: %v", ErrInvalidJSON, err)
+			return nil, "", fmt.Errorf("%w: %v", ErrInvalidJSON, err)
 		}
 		ev.Problem = fieldProblem(typeErr)
 	}
@@ -196,7 +216,31 @@ func Parse(data []byte) (*Event, error) {
 	if ev.Operator == "" && ev.OperatorID == "" {
 		ev.Operator, ev.OperatorID = w.Operator, w.OperatorID
 	}
-	return ev, nil
+	return ev, w.Name.got, nil
+}
+
+// nameCheck receives the body's "event" member during Parse's one decode,
+// as encoding/json sees it (the last member whose key matches, in any
+// case), and records it in got; it costs no allocation when the member is
+// the name that Parse expected.
+type nameCheck struct {
+	want, got string
+}
+
+func (n *nameCheck) UnmarshalJSON(b []byte) error {
+	if len(b) == len(n.want)+2 && b[0] == '"' && string(b[1:len(b)-1]) == n.want {
+		n.got = n.want
+		return nil
+	}
+	if string(b) == "null" {
+		return nil // as for any string member, null changes nothing
+	}
+	var s string
+	if json.Unmarshal(b, &s) != nil {
+		s = "" // not a string: no name
+	}
+	n.got = s
+	return nil
 }
 
 func fieldProblem(e *json.UnmarshalTypeError) error {

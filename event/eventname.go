@@ -16,7 +16,7 @@ import (
 func eventName(data []byte) (string, error) {
 	i, err := jsonscan.FindMember(data, "event")
 	if errors.Is(err, jsonscan.ErrNotFound) {
-		return "", missingName(data)
+		return missingName(data)
 	}
 	if err != nil {
 		return "", ErrInvalidJSON
@@ -25,11 +25,21 @@ func eventName(data []byte) (string, error) {
 }
 
 // missingName tells a well-formed object without a name from broken JSON.
-func missingName(data []byte) error {
+// An object whose name member is spelled in another case ("Event") has one
+// for encoding/json: Parse then finds it in its decode, so it is returned
+// here as a name for Parse to check.
+func missingName(data []byte) (string, error) {
 	if !json.Valid(data) {
-		return ErrInvalidJSON
+		return "", ErrInvalidJSON
 	}
-	return ErrMissingName
+	var w struct {
+		Event json.RawMessage `json:"event"`
+	}
+	var name string
+	if json.Unmarshal(data, &w) == nil && json.Unmarshal(w.Event, &name) == nil && name != "" {
+		return name, nil
+	}
+	return "", ErrMissingName
 }
 
 // nameValue decodes the name whose value starts at data[i] as

@@ -1,6 +1,7 @@
 package event_test
 
 import (
+	"encoding/json"
 	"testing"
 	"time"
 
@@ -8,6 +9,7 @@ import (
 	"github.com/stretchr/testify/require"
 
 	"github.com/zoomevents/zoomevents/event"
+	"github.com/zoomevents/zoomevents/payload"
 )
 
 func TestParseEventTSOutOfRange(t *testing.T) {
@@ -50,4 +52,36 @@ func TestParseEventTSRepeated(t *testing.T) {
 	require.NoError(t, err)
 	assert.NoError(t, ev.Problem, "the last event_ts is valid")
 	assert.Equal(t, int64(1720707175904), ev.Time.UnixMilli())
+}
+
+// The event's name is the "event" member encoding/json sees, the same one
+// that the payload and the dedup key are decoded with.
+func TestParseNameIsTheOneEncodingJSONSees(t *testing.T) {
+	for body, want := range map[string]string{
+		`{"event":"meeting.started","event":"endpoint.url_validation"}`: "endpoint.url_validation",
+		`{"event":"meeting.started","EVENT":"meeting.ended"}`:           "meeting.ended",
+		`{"Event":"meeting.ended","payload":{"object":{"id":"7"}}}`:     "meeting.ended",
+		`{"event":"meeting.started"}`:                                   "meeting.started",
+		`{"event":"meeting.st\u0061rted"}`:                              "meeting.started",
+		`{"event":"meeting.started","event":null}`:                      "meeting.started",
+	} {
+		ev, err := event.Parse([]byte(body))
+		require.NoError(t, err, body)
+		var std struct {
+			Event string `json:"event"`
+		}
+		require.NoError(t, json.Unmarshal([]byte(body), &std))
+		assert.Equal(t, want, std.Event, "the test's expectation is encoding/json's")
+		assert.Equal(t, want, ev.Name, body)
+	}
+	ev, err := event.Parse([]byte(`{"Event":"meeting.ended","payload":{"object":{"id":"7"}}}`))
+	require.NoError(t, err)
+	p, ok := ev.Payload.(*payload.MeetingEnded)
+	require.True(t, ok, "typed by the name encoding/json sees: %T", ev.Payload)
+	assert.Equal(t, payload.ID("7"), p.Object.ID)
+
+	for _, body := range []string{`{"event":"meeting.started","event":5}`, `{"event":"meeting.started","event":""}`} {
+		_, err := event.Parse([]byte(body))
+		assert.ErrorIs(t, err, event.ErrMissingName, body)
+	}
 }
