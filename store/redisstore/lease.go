@@ -5,6 +5,7 @@ import (
 	"errors"
 	"fmt"
 	"sync"
+	"sync/atomic"
 	"time"
 
 	"github.com/redis/go-redis/v9"
@@ -169,8 +170,10 @@ func Fence(ctx context.Context) (int64, bool) {
 // or when ctx ends. release deletes the key if this acquisition still
 // holds it (so a waiter takes over within one poll interval), stops
 // renewing, waits for the goroutine Acquire started, and is safe to call
-// more than once and concurrently. When the held context ends otherwise,
-// the same cleanup runs by itself; call release anyway to wait for it.
+// more than once and concurrently. When the held context ends otherwise
+// (ctx ended, or the lease was lost), renewing stops but the key stays
+// until release or its TTL: the holder must be able to close its socket
+// before another replica acquires. Always call release.
 func (l *Lease) Acquire(ctx context.Context) (context.Context, func(), error) {
 	token, err := newToken()
 	if err != nil {
@@ -207,10 +210,20 @@ func (l *Lease) Acquire(ctx context.Context) (context.Context, func(), error) {
 func (l *Lease) hold(ctx context.Context, token string, fence int64, deadline time.Time) (context.Context, func(), error) {
 	held, cancel := context.WithCancelCause(ctx)
 	done := make(chan struct{})
-	go l.renew(held, cancel, token, deadline, done)
+	var taken atomic.Bool
+	go l.renew(held, cancel, token, deadline, &taken, done)
 	var once sync.Once
 	release := func() {
-		once.Do(func() { cancel(ErrLeaseReleased) })
+		once.Do(func() {
+			cancel(ErrLeaseReleased)
+			<-done
+			// The key is given up only here, once the holder has closed its
+			// socket and called release: never when the held context merely
+			// ended, which is when the holder starts closing.
+			if !taken.Load() && !l.abandon {
+				l.giveUp(held, token)
+			}
+		})
 		<-done
 	}
 	return context.WithValue(held, fenceCtxKey{}, fence), release, nil
@@ -222,11 +235,12 @@ type renewal struct {
 	err  error
 }
 
-// renew keeps the lease until held ends or the lease is lost, then gives
-// the key up (compare-and-DEL) unless another token holds it. At most one
-// renewal is in flight; the loss deadline does not wait for it, since a
-// call to an unreachable Redis may last the client's read timeout.
-func (l *Lease) renew(held context.Context, cancel context.CancelCauseFunc, token string, deadline time.Time, done chan<- struct{}) {
+// renew keeps the lease until held ends or the lease is lost, and records
+// in taken whether another token took the key. At most one renewal is in
+// flight; the loss deadline does not wait for it, since a call to an
+// unreachable Redis may last the client's read timeout. The key is left in
+// place: release gives it up, after the holder closed its socket.
+func (l *Lease) renew(held context.Context, cancel context.CancelCauseFunc, token string, deadline time.Time, taken *atomic.Bool, done chan<- struct{}) {
 	defer close(done)
 	lost := time.NewTimer(time.Until(deadline))
 	defer lost.Stop()
@@ -235,7 +249,7 @@ func (l *Lease) renew(held context.Context, cancel context.CancelCauseFunc, toke
 	calls, stopCalls := context.WithCancel(held)
 	defer stopCalls()
 	results := make(chan renewal, 1)
-	inFlight, taken := false, false
+	inFlight := false
 	var lastErr error
 loop:
 	for {
@@ -268,7 +282,7 @@ loop:
 				lastErr = fmt.Errorf("redisstore: lease renew: %w", r.err)
 				l.report(lastErr)
 			case !r.ok:
-				taken = true
+				taken.Store(true)
 				cancel(fmt.Errorf("%w: the key no longer holds this acquisition's token", ErrLeaseLost))
 				break loop
 			default:
@@ -281,9 +295,11 @@ loop:
 	if inFlight {
 		<-results
 	}
-	if taken || l.abandon {
-		return
-	}
+}
+
+// giveUp deletes the key if token still holds it (compare-and-DEL), so a
+// waiter takes over within one poll interval.
+func (l *Lease) giveUp(held context.Context, token string) {
 	dctx, stop := context.WithTimeout(context.WithoutCancel(held), l.ttl/3)
 	defer stop()
 	if err := releaseScript.Run(dctx, l.c, []string{l.key}, token, doneValue).Err(); err != nil {

@@ -227,9 +227,15 @@ func TestLeaseContextEndFreesKey(t *testing.T) {
 	held, release, err := a.Acquire(ctx)
 	require.NoError(t, err)
 	cancel()
+	<-held.Done()
+	// The holder is now closing its socket: the key must stay until it
+	// calls release, or another replica could dial while the old socket is
+	// still open.
+	time.Sleep(50 * time.Millisecond) // lets a wrong early delete happen; no timing is asserted
+	assert.Equal(t, int64(1), c.Exists(context.Background(), a.Key()).Val(), "kept until release")
 	release()
 	assert.ErrorIs(t, held.Err(), context.Canceled)
-	assert.Equal(t, int64(0), c.Exists(context.Background(), a.Key()).Val())
+	assert.Equal(t, int64(0), c.Exists(context.Background(), a.Key()).Val(), "given up by release")
 	assert.Equal(t, int64(1), c.Exists(context.Background(), a.Key()+":fence").Val(), "the fence outlives the lease")
 }
 
