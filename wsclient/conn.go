@@ -178,10 +178,11 @@ loop:
 			err = s.readErr
 			break loop
 		case <-heartbeat.C:
-			// Not derived from ctx: a write cut short by cancellation would
-			// close the socket without a close frame.
-			// A write blocked this long means the peer stopped reading.
-			wctx, cancel := context.WithTimeout(context.Background(), max(min(cfg.HeartbeatInterval, maxHeartbeatWrite), minHeartbeatWrite))
+			// A write blocked this long means the peer stopped reading. It
+			// is derived from ctx so that a stop or a lost lease is not held
+			// up by a stuck write (which, cut short, closes the socket
+			// without a close frame: the peer was not reading anyway).
+			wctx, cancel := context.WithTimeout(ctx, max(min(cfg.HeartbeatInterval, maxHeartbeatWrite), minHeartbeatWrite))
 			werr := s.conn.Write(wctx, websocket.MessageText, heartbeatFrame)
 			cancel()
 			if werr != nil {
@@ -241,6 +242,10 @@ func (s *session) closeGracefully(cancelRead context.CancelFunc, readerDone <-ch
 	select {
 	case <-closed:
 	case <-t.C:
+		// The handshake did not finish in time: close the socket now, so
+		// that Run (and a lease holder) is done with it within
+		// CloseTimeout, whatever the library's own close timeouts are.
+		_ = s.conn.CloseNow()
 	}
 	cancelRead() // a Read still blocked closes the socket
 	<-closed
