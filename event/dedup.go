@@ -55,6 +55,9 @@ type Store interface {
 	// Release frees key when token still holds its claim, so that the next
 	// delivery of the event is handled again. It returns ErrClaimLost and
 	// changes nothing when token does not hold key.
+	//
+	// An empty token never holds a key: Extend, Complete and Release return
+	// ErrClaimLost for it.
 	Release(ctx context.Context, key, token string) error
 }
 

@@ -19,15 +19,20 @@ import (
 //     for downloading the files; a redelivered recording.completed carries a
 //     new one);
 //   - in every string that is an http or https URL (download_url, play_url,
-//     ...), the query parameters whose name contains "token", such as
-//     access_token (per-delivery download credentials).
+//     ...), the query parameters that carry a per-delivery credential:
+//     access_token, token, download_token and jwt, in any case and with or
+//     without underscores (accessToken). A page_token or other parameter
+//     counts.
 //
 // Everything else counts: the name, event_ts and the whole payload, so two
 // participants joining one meeting in the same millisecond, or one
 // participant joining twice, are different events. Bodies that contain no
-// "token" at all are hashed as they are, at the cost of [ContentKey].
+// "token" or "jwt" (in any case) are hashed as they are, at the cost of
+// [ContentKey]; the others are hashed as encoding/json reads them, so two
+// bodies that it reads alike (a repeated member, where the last counts)
+// have one key.
 func EventKey(ev *Event) string {
-	if !bytes.Contains(ev.Raw, []byte("token")) {
+	if !containsFold(ev.Raw, "token") && !containsFold(ev.Raw, "jwt") {
 		return ContentKey(ev)
 	}
 	dec := json.NewDecoder(bytes.NewReader(ev.Raw))
@@ -80,7 +85,7 @@ func stripURLTokens(s string) string {
 	}
 	changed := false
 	for name := range q {
-		if strings.Contains(strings.ToLower(name), "token") {
+		if credentialParam(name) {
 			q.Del(name)
 			changed = true
 		}
@@ -90,4 +95,35 @@ func stripURLTokens(s string) string {
 	}
 	u.RawQuery = q.Encode()
 	return u.String()
+}
+
+// credentialParam reports whether a URL query parameter carries a
+// per-delivery credential.
+func credentialParam(name string) bool {
+	switch strings.ReplaceAll(strings.ToLower(name), "_", "") {
+	case "accesstoken", "token", "downloadtoken", "downloadaccesstoken", "jwt":
+		return true
+	}
+	return false
+}
+
+// containsFold reports whether s contains the lower-case ASCII word w in
+// any case, without allocating.
+func containsFold(s []byte, w string) bool {
+	for i := 0; i+len(w) <= len(s); i++ {
+		j := 0
+		for ; j < len(w); j++ {
+			c := s[i+j]
+			if 'A' <= c && c <= 'Z' {
+				c += 'a' - 'A'
+			}
+			if c != w[j] {
+				break
+			}
+		}
+		if j == len(w) {
+			return true
+		}
+	}
+	return false
 }

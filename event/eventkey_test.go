@@ -5,6 +5,7 @@ import (
 	"strings"
 	"sync/atomic"
 	"testing"
+	"time"
 
 	"github.com/stretchr/testify/assert"
 	"github.com/stretchr/testify/require"
@@ -63,4 +64,26 @@ func TestDedupDefaultKeySkipsRedeliveredRecording(t *testing.T) {
 		require.NoError(t, h.HandleEvent(context.Background(), mustParse(t, body)))
 	}
 	assert.EqualValues(t, 1, calls.Load())
+}
+
+func TestEventKeyCredentialParameters(t *testing.T) {
+	body := func(query string) string {
+		return `{"event":"recording.completed","event_ts":1,"payload":{"object":{"id":"5","recording_files":[{"id":"f1","download_url":"https://example.zoom.us/rec/download/abc?` + query + `"}]}}}`
+	}
+	assert.Equal(t, key(t, body("accessToken=AAA")), key(t, body("accessToken=BBB")), "camelCase, and no lower-case \"token\" elsewhere in the body")
+	assert.Equal(t, key(t, body("jwt=AAA&type=mp4")), key(t, body("jwt=BBB&type=mp4")))
+	assert.NotEqual(t, key(t, body("page_token=1")), key(t, body("page_token=2")), "a page token is not a credential")
+}
+
+func TestMemoryStoreEmptyTokenHoldsNothing(t *testing.T) {
+	ctx := context.Background()
+	store := event.NewMemoryStore(10)
+	tok, ok := claim(t, store, "k", time.Minute)
+	require.True(t, ok)
+	require.NoError(t, store.Complete(ctx, "k", tok, time.Hour))
+	assert.ErrorIs(t, store.Extend(ctx, "k", "", time.Second), event.ErrClaimLost, "would shorten a done key")
+	assert.ErrorIs(t, store.Complete(ctx, "free", "", time.Hour), event.ErrClaimLost)
+	assert.ErrorIs(t, store.Release(ctx, "k", ""), event.ErrClaimLost)
+	_, ok = claim(t, store, "k", time.Minute)
+	assert.False(t, ok, "still done")
 }

@@ -54,6 +54,9 @@ func (s *MemoryStore) Claim(_ context.Context, key string, lease time.Duration) 
 
 // Extend implements [Store].
 func (s *MemoryStore) Extend(_ context.Context, key, token string, lease time.Duration) error {
+	if token == "" {
+		return ErrClaimLost
+	}
 	now := s.now()
 	s.mu.Lock()
 	defer s.mu.Unlock()
@@ -67,6 +70,9 @@ func (s *MemoryStore) Extend(_ context.Context, key, token string, lease time.Du
 
 // Complete implements [Store].
 func (s *MemoryStore) Complete(_ context.Context, key, token string, ttl time.Duration) error {
+	if token == "" {
+		return ErrClaimLost
+	}
 	now := s.now()
 	s.mu.Lock()
 	defer s.mu.Unlock()

@@ -102,6 +102,9 @@ func (s *Store) Claim(ctx context.Context, key string, lease time.Duration) (str
 // lease from the database's now. A claim whose lease already ran out is
 // lost ([event.ErrClaimLost]), even if nobody took the key since.
 func (s *Store) Extend(ctx context.Context, key, token string, lease time.Duration) error {
+	if token == "" {
+		return event.ErrClaimLost // an empty token never holds a key
+	}
 	if lease <= 0 {
 		return fmt.Errorf("%w: claim lease %v", ErrInvalidDuration, lease)
 	}
@@ -120,6 +123,9 @@ func (s *Store) Extend(ctx context.Context, key, token string, lease time.Durati
 // returns [event.ErrClaimLost], changing nothing, when another token's
 // claim or a done row is live.
 func (s *Store) Complete(ctx context.Context, key, token string, ttl time.Duration) error {
+	if token == "" {
+		return event.ErrClaimLost // an empty token never holds a key
+	}
 	if ttl <= 0 {
 		return fmt.Errorf("%w: dedup ttl %v", ErrInvalidDuration, ttl)
 	}
@@ -139,6 +145,9 @@ func (s *Store) Complete(ctx context.Context, key, token string, ttl time.Durati
 // expired claim of token is left for the next claim or sweep: the key is
 // free already).
 func (s *Store) Release(ctx context.Context, key, token string) error {
+	if token == "" {
+		return event.ErrClaimLost // an empty token never holds a key
+	}
 	tag, err := s.pool.Exec(ctx, s.releaseSQL, key, token)
 	if err != nil {
 		return fmt.Errorf("pgstore: release: %w", err)

@@ -364,3 +364,18 @@ func TestMigrateIdempotentAndConcurrent(t *testing.T) {
 		t.Fatalf("claim on the migrated table: %v %v", ok, err)
 	}
 }
+
+// An empty token never holds a key, as in every event.Store.
+func TestEmptyTokenHoldsNothing(t *testing.T) {
+	t.Parallel()
+	s, _, _ := newStore(t)
+	ctx := context.Background()
+	mustIs(t, s.Complete(ctx, "free", "", time.Hour), event.ErrClaimLost)
+	mustIs(t, s.Extend(ctx, "free", "", time.Minute), event.ErrClaimLost)
+	mustIs(t, s.Release(ctx, "free", ""), event.ErrClaimLost)
+	tok, ok, err := s.Claim(ctx, "free", time.Minute)
+	mustNil(t, err)
+	if !ok || tok == "" {
+		t.Fatalf("the key stayed free: ok=%v token=%q", ok, tok)
+	}
+}
