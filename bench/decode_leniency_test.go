@@ -32,6 +32,11 @@ func TestDecodersOnBadInput(t *testing.T) {
 	}
 	wrongType := bytes.Replace(c.body, []byte(good), []byte(`"topic":42`), 1)
 	truncated := c.body[:len(c.body)-3]
+	const goodID = `"id":"85393847045"`
+	if !bytes.Contains(c.body, []byte(goodID)) {
+		t.Fatalf("sample body lacks %s: %s", goodID, c.body)
+	}
+	boolID := bytes.Replace(c.body, []byte(goodID), []byte(`"id":true`), 1)
 
 	// typeErrors reports, per decoder, whether err is that decoder's own
 	// wrong-type error and whether it names the field's path.
@@ -70,6 +75,11 @@ func TestDecodersOnBadInput(t *testing.T) {
 			if _, err := event.Parse(truncated); !errors.Is(err, event.ErrInvalidJSON) {
 				t.Errorf("parse: truncated body: %v, want ErrInvalidJSON", err)
 			}
+			if ev, err := event.Parse(boolID); err != nil {
+				t.Errorf("parse: \"id\":true: %v", err)
+			} else if id := ev.Payload.(*payload.MeetingStarted).Object.ID; ev.Problem != nil || id != "true" {
+				t.Errorf("parse: \"id\":true: problem %v, ID %q, want the id kept as true", ev.Problem, id)
+			}
 			continue
 		}
 		var env envelope[payload.MeetingStarted]
@@ -94,6 +104,11 @@ func TestDecodersOnBadInput(t *testing.T) {
 		var env2 envelope[payload.MeetingStarted]
 		if err := d.unmarshal(truncated, &env2); err == nil {
 			t.Errorf("%s: truncated body decoded without an error", d.name)
+		}
+		// payload.ID is a json.Unmarshaler, which every decoder calls.
+		var env3 envelope[payload.MeetingStarted]
+		if err := d.unmarshal(boolID, &env3); err != nil || env3.Payload.Object.ID != "true" {
+			t.Errorf("%s: \"id\":true: %v, ID %q, want the id kept as true", d.name, err, env3.Payload.Object.ID)
 		}
 	}
 }
