@@ -1,7 +1,8 @@
 // Command benchratio reads `go test -bench` output (several -count runs)
 // and prints Markdown tables of medians and ratios: each webhook tier and
-// size against its floor and against ours, the WebSocket receivers against
-// F1, and the end-to-end latencies side by side.
+// size against its floor and against ours, each decoder against event.Parse
+// and goccy/go-json, the WebSocket receivers against F1, and the end-to-end
+// latencies side by side.
 //
 //	go test -run '^$' -bench . -benchmem -count 5 | go run ./cmd/benchratio
 package main
@@ -172,6 +173,41 @@ func webhookTables(w io.Writer, results []*result) {
 	}
 }
 
+// decodeTable prints BenchmarkDecode: every decoder against event.Parse
+// and against goccy/go-json, the fastest decoder on the same struct.
+func decodeTable(w io.Writer, results []*result) {
+	gs := groups(results, "Decode/", "impl")
+	if len(gs) == 0 {
+		return
+	}
+	fmt.Fprintf(w, "\n### Decode: one body into the generated payload struct (event.Parse against the fastest decoders)\n\n")
+	fmt.Fprintf(w, "| size | impl | ns/op | MB/s | x parse | x goccy | B/op | allocs/op |\n")
+	fmt.Fprintf(w, "|---|---|--:|--:|--:|--:|--:|--:|\n")
+	for _, g := range gs {
+		size, _ := key(g.name, "size")
+		var parseNS, goccyNS float64
+		if r := g.by["parse"]; r != nil {
+			parseNS, _ = r.median("ns/op")
+		}
+		if r := g.by["goccy"]; r != nil {
+			goccyNS, _ = r.median("ns/op")
+		}
+		for _, impl := range g.impls {
+			r := g.by[impl]
+			ns, _ := r.median("ns/op")
+			mbs, _ := r.median("MB/s")
+			bop, _ := r.median("B/op")
+			allocs, _ := r.median("allocs/op")
+			label := impl
+			if impl == "parse" {
+				label = "**parse**"
+			}
+			fmt.Fprintf(w, "| %s | %s | %s | %.0f | %s | %s | %s | %s |\n",
+				size, label, num(ns), mbs, ratio(ns, parseNS), ratio(ns, goccyNS), num(bop), num(allocs))
+		}
+	}
+}
+
 func wsTable(w io.Writer, results []*result) {
 	gs := groups(results, "WS/", "impl")
 	if len(gs) == 0 {
@@ -265,6 +301,7 @@ func main() {
 	}
 	fmt.Println("Medians over the runs; x columns are ratios of ns/op (lower is better) except where they say events/s.")
 	webhookTables(os.Stdout, results)
+	decodeTable(os.Stdout, results)
 	wsTable(os.Stdout, results)
 	e2eTable(os.Stdout, results)
 }
