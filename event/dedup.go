@@ -21,6 +21,12 @@ const DefaultDedupTTL = 2 * time.Hour
 // first retry, five minutes after the failed delivery.
 const DefaultClaimLease = time.Minute
 
+// DefaultStoreTimeout bounds each Extend, Complete and Release call that
+// [Dedup] makes, by default. They run after the event's own context may
+// have ended, so without a bound a store that hangs would hold the
+// transport's delivery (and a WebSocket client's whole queue) with it.
+const DefaultStoreTimeout = 10 * time.Second
+
 // DefaultDedupEntries bounds the default in-memory store.
 const DefaultDedupEntries = 100_000
 
@@ -82,6 +88,13 @@ func WithClaimLease(lease time.Duration) DedupOption {
 	return func(d *dedup) { d.lease = max(lease, time.Second) }
 }
 
+// WithStoreTimeout bounds each Extend, Complete and Release call (default
+// [DefaultStoreTimeout]); a call cut short is reported to the store error
+// hook. Values below 100 ms are raised to 100 ms.
+func WithStoreTimeout(d time.Duration) DedupOption {
+	return func(dd *dedup) { dd.storeTimeout = max(d, 100*time.Millisecond) }
+}
+
 // WithKey sets how an event is identified. The default is [EventKey];
 // [ContentKey] is the exact-bytes alternative.
 func WithKey(key func(*Event) string) DedupOption { return func(d *dedup) { d.key = key } }
@@ -107,6 +120,7 @@ type dedup struct {
 	store        Store
 	ttl          time.Duration
 	lease        time.Duration
+	storeTimeout time.Duration
 	key          func(*Event) string
 	onDuplicate  func(context.Context, *Event)
 	onStoreError func(context.Context, *Event, error)
@@ -123,10 +137,15 @@ type dedup struct {
 // 500). When the process dies mid-handler, the claim's lease runs out and
 // Zoom's retry is handled by whichever replica gets it.
 //
-// A copy that arrives while the first is still being handled is skipped; if
-// the first then fails, Zoom's retry of the first brings the event back.
+// A copy that arrives while the first is still being handled is skipped
+// (answered 200). If the first then fails, the event comes back only if
+// Zoom retries the first delivery: it does when that delivery was answered
+// 5xx, but not when the skipped copy was itself Zoom's retry of a delivery
+// whose handler was still running (longer than Zoom's 3 s, then until its
+// next retry, minutes later). Keep webhook handlers short, or hand events
+// to a durable queue (the jetstream module) and acknowledge at once.
 func Dedup(next Handler, opts ...DedupOption) Handler {
-	d := &dedup{next: next, ttl: DefaultDedupTTL, lease: DefaultClaimLease, key: EventKey}
+	d := &dedup{next: next, ttl: DefaultDedupTTL, lease: DefaultClaimLease, storeTimeout: DefaultStoreTimeout, key: EventKey}
 	for _, o := range opts {
 		o(d)
 	}
@@ -162,7 +181,8 @@ func (d *dedup) HandleEvent(ctx context.Context, ev *Event) error {
 	succeeded := false
 	defer func() {
 		stop()
-		bg := context.WithoutCancel(ctx)
+		bg, cancel := context.WithTimeout(context.WithoutCancel(ctx), d.storeTimeout)
+		defer cancel()
 		var storeErr error
 		if succeeded {
 			storeErr = d.store.Complete(bg, key, token, d.ttl)
@@ -198,7 +218,10 @@ func (d *dedup) keepClaimed(ctx context.Context, ev *Event, key, token string) (
 		running.Add(1)
 		mu.Unlock()
 		defer running.Done()
-		if err := d.store.Extend(context.WithoutCancel(ctx), key, token, d.lease); err != nil {
+		ectx, cancel := context.WithTimeout(context.WithoutCancel(ctx), d.storeTimeout)
+		err := d.store.Extend(ectx, key, token, d.lease)
+		cancel()
+		if err != nil {
 			d.storeError(ctx, ev, err)
 		}
 		mu.Lock()

@@ -311,3 +311,29 @@ func TestDedupReleasesOnPanic(t *testing.T) {
 	require.NoError(t, h.HandleEvent(context.Background(), ev))
 	assert.EqualValues(t, 2, calls.Load(), "once handled, the event is a duplicate")
 }
+
+// hangingStore claims, then hangs in Complete until its context ends.
+type hangingStore struct{ event.Store }
+
+func (hangingStore) Complete(ctx context.Context, _, _ string, _ time.Duration) error {
+	<-ctx.Done()
+	return ctx.Err()
+}
+
+func TestDedupStoreCallsAreBounded(t *testing.T) {
+	var reported []error
+	h := event.Dedup(countingHandler(new(atomic.Int32), nil),
+		event.WithStore(hangingStore{event.NewMemoryStore(10)}),
+		event.WithStoreTimeout(100*time.Millisecond),
+		event.WithStoreErrorHook(func(_ context.Context, _ *event.Event, err error) { reported = append(reported, err) }))
+	done := make(chan error, 1)
+	go func() { done <- h.HandleEvent(context.Background(), mustParse(t, `{"event":"meeting.started","event_ts":1}`)) }()
+	select {
+	case err := <-done:
+		require.NoError(t, err, "the handler succeeded; the store's failure is reported, not returned")
+	case <-time.After(20 * time.Second):
+		t.Fatal("HandleEvent waited on a hanging store")
+	}
+	require.Len(t, reported, 1)
+	assert.ErrorIs(t, reported[0], context.DeadlineExceeded)
+}

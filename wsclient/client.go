@@ -216,9 +216,12 @@ func (c *Client) setState(ch StateChange) {
 type StateChange struct {
 	From, To State
 	// Err is why the client is in the new state, when that is a failure:
-	// what ended the connection or failed the attempt (StateWaiting), or
-	// what Run is about to return (StateStopping). It is nil otherwise,
-	// also for a wait that follows a clean close.
+	// what ended the connection or failed the attempt (StateWaiting; see
+	// the sentinels ErrTokenRefused, ErrThrottled, ErrServerFailure,
+	// ErrLivenessTimeout, ErrHeartbeatFailed), a lost lease (StateStandby,
+	// wrapping ErrLeaseLost), or what Run is about to return
+	// (StateStopping). It is nil otherwise, also for a wait that follows a
+	// clean close.
 	Err error
 	// Attempt counts connection attempts since the last healthy connection:
 	// 1 for the first (StateConnecting, StateConnected), and the attempt

@@ -65,8 +65,8 @@
 // The client never has two sockets open: the previous socket is closed and
 // its reader has exited before the next dial. Zoom allows one connection
 // per subscription, so two processes sharing a subscription take it from
-// each other in turn; Config.BeforeDial is the place for a lease that
-// prevents this.
+// each other in turn; Config.Lease prevents this: only the replica that
+// holds the lease dials, and it closes its socket when it loses the lease.
 //
 // # Delivery
 //

@@ -62,6 +62,11 @@ var (
 	// ErrHeartbeatFailed: a heartbeat could not be written (the peer stopped
 	// reading, or the connection broke).
 	ErrHeartbeatFailed = errors.New("wsclient: heartbeat failed")
+	// ErrLeaseLost: Config.Lease was lost while held (it could not be
+	// renewed, or another replica took it); the socket was closed and the
+	// client waits in StateStandby to acquire it again. It is the Err of
+	// that change to StateStandby.
+	ErrLeaseLost = errors.New("wsclient: lease lost")
 
 	// ErrGateClosed wraps the error returned by Config.BeforeDial; it ends
 	// [Client.Run].

@@ -2,6 +2,7 @@ package wsclient
 
 import (
 	"context"
+	"fmt"
 
 	"github.com/cenkalti/backoff/v4"
 )
@@ -32,6 +33,7 @@ type leaseHolder struct {
 	c       *Client
 	held    context.Context
 	release func()
+	lostErr error // why the lease was last lost, for the next standby
 }
 
 // hold returns the context the next attempt runs under: ctx without a
@@ -46,7 +48,8 @@ func (h *leaseHolder) hold(ctx context.Context, b backoff.BackOff) (context.Cont
 	}
 	h.drop()
 	for {
-		h.c.setState(StateChange{To: StateStandby})
+		h.c.setState(StateChange{To: StateStandby, Err: h.lostErr})
+		h.lostErr = nil
 		held, release, err := l.Acquire(ctx)
 		if ctx.Err() != nil {
 			if release != nil {
@@ -75,7 +78,8 @@ func (h *leaseHolder) lost(ctx context.Context) bool {
 		return false
 	}
 	h.c.leaseLosses.Add(1)
-	h.c.log.Warn("wsclient: lease lost; socket closed")
+	h.lostErr = fmt.Errorf("%w: %w", ErrLeaseLost, context.Cause(h.held))
+	h.c.log.Warn("wsclient: lease lost; socket closed", "cause", context.Cause(h.held))
 	h.drop()
 	return true
 }

@@ -161,3 +161,29 @@ func TestLeaseWaitEndsWithRun(t *testing.T) {
 	r.stop()
 	assert.Zero(t, srv.Stats().Dials, "a standby replica never dials")
 }
+
+func TestLeaseLossIsTheStandbyCause(t *testing.T) {
+	srv := wstest.NewServer()
+	defer srv.Close()
+	lease := newMemLease()
+	standby := make(chan error, 10)
+	cfg := testConfig(srv, nil)
+	cfg.Lease = lease
+	cfg.OnStateChange = func(ch wsclient.StateChange) {
+		if ch.To == wsclient.StateStandby {
+			standby <- ch.Err
+		}
+	}
+	r := start(t, cfg, newCollector())
+	require.NoError(t, srv.WaitConnections(waitCtx(t), 1))
+	assert.NoError(t, <-standby, "the first standby has no cause")
+	lease.lose()
+	select {
+	case err := <-standby:
+		assert.ErrorIs(t, err, wsclient.ErrLeaseLost)
+		assert.ErrorIs(t, err, context.Canceled, "the held context's cause is kept")
+	case <-time.After(waitLimit):
+		t.Fatal("no standby after the lease was lost")
+	}
+	r.stop()
+}

@@ -4,7 +4,9 @@ import (
 	"context"
 	"errors"
 	"log/slog"
+	"net"
 	"net/url"
+	"strings"
 
 	"github.com/zoomevents/zoomevents/event"
 	"github.com/zoomevents/zoomevents/wsclient"
@@ -97,6 +99,9 @@ func runListen(ctx context.Context, e *env, args []string) error {
 		if err != nil || (u.Scheme != "http" && u.Scheme != "https") || u.Host == "" {
 			return usageError("--forward-to must be an http or https URL")
 		}
+		if u.Scheme == "http" && !*insecure && !isLoopbackHost(u.Hostname()) {
+			return usageError("--forward-to: plain http:// is only allowed to a loopback address (events and their signatures would travel in clear text); use https:// or --allow-insecure")
+		}
 		out = &forwarder{
 			url:            *forwardTo,
 			secret:         e.getenv("ZOOM_WEBHOOK_SECRET_TOKEN"),
@@ -110,4 +115,13 @@ func runListen(ctx context.Context, e *env, args []string) error {
 		return nil // stopped by a signal: a clean exit
 	}
 	return err
+}
+
+// isLoopbackHost reports whether host is "localhost" or a loopback IP.
+func isLoopbackHost(host string) bool {
+	if strings.EqualFold(host, "localhost") {
+		return true
+	}
+	ip := net.ParseIP(host)
+	return ip != nil && ip.IsLoopback()
 }

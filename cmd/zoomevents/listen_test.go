@@ -129,12 +129,13 @@ func TestListenUsageErrors(t *testing.T) {
 		drop string
 		args []string
 	}{
-		"no client id":           {"ZOOM_CLIENT_ID", listenArgs(zoom)},
-		"no account id":          {"ZOOM_ACCOUNT_ID", listenArgs(zoom)},
-		"no subscription":        {"", []string{"listen"}},
-		"bad heartbeat":          {"", listenArgs(zoom, "--heartbeat", "0s")},
-		"forward without secret": {"", listenArgs(zoom, "--forward-to", "http://127.0.0.1:1/hook")},
-		"bad forward url":        {"", listenArgs(zoom, "--forward-to", "nope")},
+		"no client id":               {"ZOOM_CLIENT_ID", listenArgs(zoom)},
+		"no account id":              {"ZOOM_ACCOUNT_ID", listenArgs(zoom)},
+		"no subscription":            {"", []string{"listen"}},
+		"bad heartbeat":              {"", listenArgs(zoom, "--heartbeat", "0s")},
+		"forward without secret":     {"", listenArgs(zoom, "--forward-to", "http://127.0.0.1:1/hook")},
+		"bad forward url":            {"", listenArgs(zoom, "--forward-to", "nope")},
+		"plain http beyond loopback": {"", listenArgs(zoom, "--forward-to", "http://hook.example.invalid/hook")},
 	} {
 		t.Run(name, func(t *testing.T) {
 			vars := map[string]string{}
