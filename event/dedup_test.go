@@ -327,7 +327,9 @@ func TestDedupStoreCallsAreBounded(t *testing.T) {
 		event.WithStoreTimeout(100*time.Millisecond),
 		event.WithStoreErrorHook(func(_ context.Context, _ *event.Event, err error) { reported = append(reported, err) }))
 	done := make(chan error, 1)
-	go func() { done <- h.HandleEvent(context.Background(), mustParse(t, `{"event":"meeting.started","event_ts":1}`)) }()
+	go func() {
+		done <- h.HandleEvent(context.Background(), mustParse(t, `{"event":"meeting.started","event_ts":1}`))
+	}()
 	select {
 	case err := <-done:
 		require.NoError(t, err, "the handler succeeded; the store's failure is reported, not returned")
