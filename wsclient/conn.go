@@ -19,7 +19,7 @@ var heartbeatFrame = []byte(`{"module":"heartbeat"}`)
 
 // maxHeartbeatWrite bounds a heartbeat write; it also bounds how long a
 // cancelled Run can wait for a write stuck on a peer that stopped reading.
-const maxHeartbeatWrite = 5 * time.Second
+const maxHeartbeatWrite = time.Second
 
 // minHeartbeatWrite keeps a very short heartbeat interval from turning a
 // write delayed by a busy machine into a reconnect.
@@ -178,11 +178,12 @@ loop:
 			err = s.readErr
 			break loop
 		case <-heartbeat.C:
-			// A write blocked this long means the peer stopped reading. It
-			// is derived from ctx so that a stop or a lost lease is not held
-			// up by a stuck write (which, cut short, closes the socket
-			// without a close frame: the peer was not reading anyway).
-			wctx, cancel := context.WithTimeout(ctx, max(min(cfg.HeartbeatInterval, maxHeartbeatWrite), minHeartbeatWrite))
+			// Not derived from ctx: coder/websocket closes the socket when a
+			// write's context ends, even just after the write, and a stop
+			// must send a normal close frame. A write blocked this long
+			// means the peer stopped reading; the bound also caps how long
+			// a stop or a lost lease can wait on a stuck write.
+			wctx, cancel := context.WithTimeout(context.Background(), max(min(cfg.HeartbeatInterval, maxHeartbeatWrite), minHeartbeatWrite))
 			werr := s.conn.Write(wctx, websocket.MessageText, heartbeatFrame)
 			cancel()
 			if werr != nil {

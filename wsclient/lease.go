@@ -19,7 +19,8 @@ import (
 //
 // The held context must be cancelled when the lease is lost (it could not
 // be renewed) early enough that the client closes its socket before another
-// replica can acquire the lease: at least Config.CloseTimeout before the
+// replica can acquire the lease: at least Config.CloseTimeout plus one
+// second (the longest a heartbeat write can hold the session) before the
 // lease could pass to another replica. It must also end when ctx ends.
 // release gives the lease up at once (so another replica takes over without
 // waiting for it to expire), stops renewing, waits for every goroutine
