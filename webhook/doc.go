@@ -30,6 +30,7 @@
 //	signature or timestamp missing or
 //	malformed, timestamp outside the window 401
 //	body over the limit (default 8 MiB)     413
+//	body cut short (client stopped, timeout) 500 (Zoom retries)
 //	signature does not match the body       401
 //	signed, but not a JSON event            400
 //	URL validation challenge                200 {"plainToken","encryptedToken"}
@@ -58,7 +59,7 @@
 //   - net/http (Go 1.22 patterns): mux.Handle("POST /zoom/webhook", h).
 //     The trap: a wrapping middleware that calls io.ReadAll(r.Body) (a
 //     request logger) and does not put the bytes back leaves the Endpoint
-//     an empty body: 400 or 401, never 200. Mount the webhook outside it.
+//     an empty body: 500 or 401, never 200. Mount the webhook outside it.
 //     (Other methods never reach the Endpoint: the ServeMux answers 405, or
 //     404 through a catch-all "/".)
 //   - chi: r.Method(http.MethodPost, "/zoom/webhook", h). The trap:
@@ -68,7 +69,7 @@
 //     does not read the body.
 //   - gin: router.POST("/zoom/webhook", gin.WrapH(h)). The trap: a
 //     middleware that called c.GetRawData (or c.ShouldBindJSON) has
-//     consumed the body, and the Endpoint answers 400. Register the webhook
+//     consumed the body, and the Endpoint answers 500. Register the webhook
 //     outside that middleware's group, or have it put the bytes back.
 //   - echo: e.POST("/zoom/webhook", echo.WrapHandler(h)). The trap:
 //     middleware.BodyLimit answers a larger genuine event 413 itself,

@@ -27,7 +27,7 @@ func Gin(zoom http.Handler) http.Handler {
 }
 
 // GinTrap puts the body-reading middleware on the engine: the Handler gets
-// a body already read and answers 400, never 200.
+// a body already read and answers 500 (Zoom retries, so the event is not lost once the middleware is fixed), never 200.
 func GinTrap(zoom http.Handler) http.Handler {
 	gin.SetMode(gin.ReleaseMode)
 	r := gin.New()

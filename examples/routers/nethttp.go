@@ -27,7 +27,7 @@ func NetHTTPRestored(zoom http.Handler) http.Handler {
 }
 
 // NetHTTPTrap puts the webhook behind the body-logging middleware: the
-// Handler gets a body already read, and answers 400 (or 401), never 200.
+// Handler gets a body already read, and answers 500 (or 401), never 200.
 func NetHTTPTrap(zoom http.Handler) http.Handler {
 	mux := http.NewServeMux()
 	mux.HandleFunc("POST /api/items", api)

@@ -40,10 +40,10 @@ func TestRouters(t *testing.T) {
 		trapStatus  int
 		trapErr     error // what the Handler's error hook hears; nil: it never runs
 	}{
-		{"net/http", routers.NetHTTP, routers.NetHTTPTrap, 400, webhook.ErrInvalidEvent},
-		{"net/http restored", routers.NetHTTPRestored, routers.NetHTTPTrap, 400, webhook.ErrInvalidEvent},
+		{"net/http", routers.NetHTTP, routers.NetHTTPTrap, 500, webhook.ErrBodyRead},
+		{"net/http restored", routers.NetHTTPRestored, routers.NetHTTPTrap, 500, webhook.ErrBodyRead},
 		{"chi", routers.Chi, routers.ChiTrap, 413, webhook.ErrBodyTooLarge},
-		{"gin", routers.Gin, routers.GinTrap, 400, webhook.ErrInvalidEvent},
+		{"gin", routers.Gin, routers.GinTrap, 500, webhook.ErrBodyRead},
 		{"echo", routers.Echo, routers.EchoTrap, 413, nil},
 	}
 	for _, c := range cases {
