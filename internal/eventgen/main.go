@@ -1,22 +1,24 @@
-// Command eventgen generates the typed payloads of package event from the
-// committed snapshot of Zoom's webhook specifications, and writes that
-// snapshot from Zoom's documents in its import mode.
+// Command eventgen generates the typed payloads of package payload and the
+// catalog of package event from the committed snapshot of Zoom's webhook
+// specifications, and writes that snapshot from Zoom's documents in its
+// import mode.
 //
 // Generate (what "go generate ./event/..." runs):
 //
-//	go run ./internal/eventgen -snapshot internal/eventgen/snapshot/zoom-webhooks.json -out event
+//	go run ./internal/eventgen -snapshot internal/eventgen/snapshot/zoom-webhooks.json -out event -payload-out payload
 //
-// reads the snapshot and writes one <product>_gen.go per product,
-// shared_gen.go (nested types used by several products) and catalog_gen.go
-// (the catalog, the payload switch and [event.Envelope]) into the -out
-// directory. It reads nothing else but the hand-written files of -out
-// (whose names it must not reuse).
+// reads the snapshot and the names file and writes one <product>_gen.go per
+// product and shared_gen.go (nested types used by several products) into
+// -payload-out, and catalog_gen.go (the catalog, the payload switch and
+// event.Envelope) into -out. It reads nothing else but the hand-written
+// files of -payload-out (whose names it must not reuse).
 //
-// Import (run by a maintainer when Zoom's documents change):
+// Import (run by a maintainer when Zoom's documents change; the script
+// .ci/snapshot-upstream wraps it):
 //
 //	go run ./internal/eventgen -import \
-//		-specs ../shared/zoom-events/specs \
-//		-contact-center ../shared/zoom-events/contact-center \
+//		-specs UPSTREAM/specs \
+//		-contact-center UPSTREAM/contact-center \
 //		-snapshot internal/eventgen/snapshot/zoom-webhooks.json
 //
 // reads every <product>.webhooks.json (Zoom's webhook OpenAPI documents)
