@@ -8,6 +8,8 @@ import (
 	"strconv"
 	"time"
 
+	"github.com/zoomevents/zoomevents/internal/decode"
+	"github.com/zoomevents/zoomevents/internal/jsonscan"
 	"github.com/zoomevents/zoomevents/payload"
 )
 
@@ -193,7 +195,13 @@ func parse(data []byte, generated bool) (*Event, error) {
 // parseAs decodes data as the event named name, and returns the name that
 // encoding/json found in the body's "event" member ("" when not a string).
 func parseAs(data []byte, name string, generated bool) (*Event, string, error) {
-	_ = generated // the generated decoders are not wired in yet
+	if generated && !isCustom(name) {
+		if ev, seen, ok := parseGenerated(data, name); ok {
+			return ev, seen, nil
+		}
+		// Invalid JSON: encoding/json below finds it again and words the
+		// error. (Costs a second pass only for a body that is refused.)
+	}
 	ev := &Event{Name: name, Raw: data}
 	var target any
 	if p := newPayload(name); p != nil {
@@ -210,6 +218,13 @@ func parseAs(data []byte, name string, generated bool) (*Event, string, error) {
 		}
 		ev.Problem = fieldProblem(typeErr)
 	}
+	ev.finish(&w, target)
+	return ev, w.Name.got, nil
+}
+
+// finish sets the fields of ev that come from the envelope w and the
+// decoded payload target.
+func (ev *Event) finish(w *wire, target any) {
 	if w.EventTS.invalid != "" && ev.Problem == nil {
 		ev.Problem = fmt.Errorf("%w: event_ts: %s", ErrFieldType, w.EventTS.invalid)
 	}
@@ -222,8 +237,108 @@ func parseAs(data []byte, name string, generated bool) (*Event, string, error) {
 	if ev.Operator == "" && ev.OperatorID == "" {
 		ev.Operator, ev.OperatorID = w.Operator, w.OperatorID
 	}
-	return ev, w.Name.got, nil
 }
+
+// parseGenerated is parseAs through the generated decoders of package
+// internal/decode, in one pass over data, for the built-in payload
+// types. It decodes exactly as encoding/json does into wire (the
+// differential tests prove it), and reports false for a body that is not
+// valid JSON.
+func parseGenerated(data []byte, name string) (*Event, string, bool) {
+	ev := &Event{Name: name, Raw: data}
+	var target any
+	var raw *rawPayload
+	if p := builtinPayload(name); p != nil {
+		ev.Payload = p
+		target = p
+	} else {
+		raw = &rawPayload{}
+		target = raw
+	}
+	w := wire{Name: nameCheck{want: name}}
+	var d jsonscan.Decoder
+	d.Reset(data)
+	nulled := false // a "payload": null emptied wire.Payload
+	if d.Open("", "event.wire") {
+		for d.Member() {
+			k := d.Key()
+		again:
+			switch k {
+			case "event":
+				_ = w.Name.UnmarshalJSON(d.Raw()) // never fails
+			case "event_ts":
+				_ = w.EventTS.UnmarshalJSON(d.Raw()) // never fails
+			case "payload":
+				switch {
+				case nulled:
+					// encoding/json decodes into the interface that the
+					// null emptied, not into the payload struct.
+					d.SkipAny("payload")
+				case d.Null():
+					nulled = true
+				case raw != nil:
+					if d.Open("payload", "event.rawPayload") {
+						decodeCommon(&d, &raw.Common)
+					}
+				default:
+					decode.Payload(&d, target)
+				}
+			case "download_token":
+				d.String(&w.DownloadToken, "download_token", "string")
+			case "operator":
+				d.String(&w.Operator, "operator", "string")
+			case "operator_id":
+				d.String(&w.OperatorID, "operator_id", "string")
+			default:
+				if k = d.Fold(wireFolded[:], wireNames[:]); k != "" {
+					goto again
+				}
+				d.Skip()
+			}
+		}
+	}
+	if !d.End() {
+		return nil, "", false
+	}
+	if p := d.Problem(); p != nil {
+		ev.Problem = typeProblem(p.Field, p.Value, p.Type)
+	}
+	ev.finish(&w, target)
+	return ev, w.Name.got, true
+}
+
+// The members of wire, in field order, and folded for Decoder.Fold.
+var (
+	wireNames  = [...]string{"event", "event_ts", "payload", "download_token", "operator", "operator_id"}
+	wireFolded = [...]string{"EVENT", "EVENT_TS", "PAYLOAD", "DOWNLOAD_TOKEN", "OPERATOR", "OPERATOR_ID"}
+)
+
+// decodeCommon decodes the payload of an event with no payload type, as
+// encoding/json decodes it into rawPayload (which embeds payload.Common).
+func decodeCommon(d *jsonscan.Decoder, c *payload.Common) {
+	for d.Member() {
+		k := d.Key()
+	again:
+		switch k {
+		case "account_id":
+			d.String(&c.AccountID, "Common.account_id", "string")
+		case "operator":
+			d.String(&c.Operator, "Common.operator", "string")
+		case "operator_id":
+			d.String(&c.OperatorID, "Common.operator_id", "string")
+		default:
+			if k = d.Fold(commonFolded[:], commonNames[:]); k != "" {
+				goto again
+			}
+			d.Skip()
+		}
+	}
+}
+
+var (
+	commonNames  = [...]string{"account_id", "operator", "operator_id"}
+	commonFolded = [...]string{"ACCOUNT_ID", "OPERATOR", "OPERATOR_ID"}
+)
 
 // nameCheck receives the body's "event" member during Parse's one decode,
 // as encoding/json sees it (the last member whose key matches, in any
@@ -250,11 +365,14 @@ func (n *nameCheck) UnmarshalJSON(b []byte) error {
 }
 
 func fieldProblem(e *json.UnmarshalTypeError) error {
-	field := e.Field
+	return typeProblem(e.Field, e.Value, e.Type.String())
+}
+
+func typeProblem(field, value, typ string) error {
 	if field == "" {
 		field = "(top level)"
 	}
-	return fmt.Errorf("%w: %s is JSON %s, want %s", ErrFieldType, field, e.Value, e.Type)
+	return fmt.Errorf("%w: %s is JSON %s, want %s", ErrFieldType, field, value, typ)
 }
 
 // timestamp decodes event_ts leniently: milliseconds as a JSON number or a

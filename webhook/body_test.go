@@ -267,7 +267,10 @@ func TestHandlerChecksHeadersBeforeBody(t *testing.T) {
 
 // TestHandlerBodyGrowthIsAmortized: a growing buffer doubles, so a large
 // honest body costs a small multiple of its size in allocations, not a
-// quadratic sum of copies.
+// quadratic sum of copies: the body, its growth copies (under twice the
+// body with an unknown length), and event.Parse's one copy of the body,
+// which the payload's strings share. (Growing by a fixed 8 KiB step
+// would allocate about 64 times the body.)
 func TestHandlerBodyGrowthIsAmortized(t *testing.T) {
 	big := paddedBody(1 << 20)
 	h := newHandler(t, &recorder{})
@@ -279,6 +282,6 @@ func TestHandlerBodyGrowthIsAmortized(t *testing.T) {
 		w := serve(h, r)
 		grown := totalAlloc() - before
 		require.Equal(t, http.StatusOK, w.Code)
-		assert.Less(t, grown, uint64(4*len(big)), "Content-Length %d: allocated %d bytes for a %d-byte body", length, grown, len(big))
+		assert.Less(t, grown, uint64(6*len(big)), "Content-Length %d: allocated %d bytes for a %d-byte body", length, grown, len(big))
 	}
 }

@@ -61,6 +61,7 @@ func main() {
 	snap := flag.String("snapshot", "internal/eventgen/snapshot/zoom-webhooks.json", "the snapshot file: read to generate, written by -import")
 	out := flag.String("out", "event", "directory of package event (the catalog)")
 	payloadOut := flag.String("payload-out", "payload", "directory of package payload (the payload types)")
+	decodeOut := flag.String("decode-out", "internal/decode", "directory of package decode (the payload decoders)")
 	check := flag.Bool("check", false, "write nothing; exit 1 if the files that would be written are not up to date")
 	names := flag.String("names", "", "the names file: read, and extended, by generation (default: names.txt beside -snapshot)")
 	checkOld := flag.String("check-names", "", "write nothing; exit 1 if the names file changes or drops an entry of this older names file")
@@ -107,6 +108,10 @@ func main() {
 	if err != nil {
 		fail(err)
 	}
+	decoders, err := g.renderDecoders()
+	if err != nil {
+		fail(err)
+	}
 	namesData := formatNames(g.names)
 	oldNames, err := os.ReadFile(*names)
 	if err != nil && !os.IsNotExist(err) {
@@ -120,7 +125,7 @@ func main() {
 		dir   string
 		files map[string][]byte
 		stale []string
-	}{{dir: *payloadOut, files: files}, {dir: *out, files: catalog}}
+	}{{dir: *payloadOut, files: files}, {dir: *out, files: catalog}, {dir: *decodeOut, files: decoders}}
 	anyStale := false
 	for i := range outputs {
 		o := &outputs[i]
