@@ -60,6 +60,21 @@ func (d *Decoder) Reset(data []byte) {
 	*d = Decoder{data: data, str: string(data)}
 }
 
+// ResetNoCopy is Reset without the copy: each decoded string is its own
+// allocation. It suits a document with few strings to keep.
+func (d *Decoder) ResetNoCopy(data []byte) {
+	*d = Decoder{data: data}
+}
+
+// sub returns data[start:end] as a string: a substring of the copy, or
+// a new string without one.
+func (d *Decoder) sub(start, end int) string {
+	if d.str != "" {
+		return d.str[start:end]
+	}
+	return string(d.data[start:end])
+}
+
 // Err reports whether the document had a syntax error (so far).
 func (d *Decoder) Err() bool { return d.bad }
 
@@ -333,7 +348,7 @@ func (d *Decoder) Enum(p *string, field, typ string, values []string) {
 				return
 			}
 		}
-		*p = d.str[start : end-1]
+		*p = d.sub(start, end-1)
 		return
 	}
 	*p = unquote(d.data[start : end-1])
@@ -352,7 +367,7 @@ func (d *Decoder) ID(p *string) {
 		}
 		body := d.data[start : end-1]
 		if bytes.IndexByte(body, '\\') < 0 {
-			*p = d.str[start : end-1] // as payload.ID: invalid UTF-8 kept as is
+			*p = d.sub(start, end-1) // as payload.ID: invalid UTF-8 kept as is
 			return
 		}
 		*p = unquote(body)
@@ -364,7 +379,7 @@ func (d *Decoder) ID(p *string) {
 		start := d.i
 		d.Skip()
 		if !d.bad {
-			*p = d.str[start:d.i]
+			*p = d.sub(start, d.i)
 		}
 	}
 }
@@ -400,7 +415,7 @@ func (d *Decoder) Bool(p *bool, field string) {
 }
 
 // number scans the number at hand, or records a problem (typ) for
-// another kind of value; ok reports a number, d.str[start:end] its text.
+// another kind of value; ok reports a number, d.sub(start, end) its text.
 func (d *Decoder) number(field, typ string) (start, end int, ok bool) {
 	c := d.ws()
 	if c != '-' && (c < '0' || c > '9') {
@@ -419,9 +434,9 @@ func (d *Decoder) Int(p *int, field string) {
 	if !ok {
 		return
 	}
-	n, okn := parseInt(d.data[start:end], d.str[start:end])
+	n, okn := parseInt(d.data[start:end])
 	if !okn || n != int64(int(n)) {
-		d.problem(field, "number "+d.str[start:end], "int")
+		d.problem(field, "number "+d.sub(start, end), "int")
 		return
 	}
 	*p = int(n)
@@ -433,9 +448,9 @@ func (d *Decoder) Int64(p *int64, field string) {
 	if !ok {
 		return
 	}
-	n, okn := parseInt(d.data[start:end], d.str[start:end])
+	n, okn := parseInt(d.data[start:end])
 	if !okn {
-		d.problem(field, "number "+d.str[start:end], "int64")
+		d.problem(field, "number "+d.sub(start, end), "int64")
 		return
 	}
 	*p = n
@@ -448,17 +463,17 @@ func (d *Decoder) Float64(p *float64, field string) {
 	if !ok {
 		return
 	}
-	f, err := strconv.ParseFloat(d.str[start:end], 64)
+	f, err := strconv.ParseFloat(d.sub(start, end), 64)
 	if err != nil {
-		d.problem(field, "number "+d.str[start:end], "float64")
+		d.problem(field, "number "+d.sub(start, end), "float64")
 		return
 	}
 	*p = f
 }
 
 // parseInt is strconv.ParseInt(s, 10, 64) with a fast path for the plain
-// integers of up to 18 digits that nearly every number is; b is s's bytes.
-func parseInt(b []byte, s string) (int64, bool) {
+// integers of up to 18 digits that nearly every number is.
+func parseInt(b []byte) (int64, bool) {
 	neg := len(b) > 0 && b[0] == '-'
 	digits := b
 	if neg {
@@ -478,7 +493,7 @@ func parseInt(b []byte, s string) (int64, bool) {
 		return v, true
 	}
 slow:
-	v, err := strconv.ParseInt(s, 10, 64)
+	v, err := strconv.ParseInt(string(b), 10, 64)
 	return v, err == nil
 }
 
@@ -550,8 +565,8 @@ func (d *Decoder) skip(floats bool, field string) {
 			start := d.i
 			d.scanNumber()
 			if floats && !d.bad {
-				if _, err := strconv.ParseFloat(d.str[start:d.i], 64); err != nil {
-					d.problem(field, "number "+d.str[start:d.i], "float64")
+				if _, err := strconv.ParseFloat(d.sub(start, d.i), 64); err != nil {
+					d.problem(field, "number "+d.sub(start, d.i), "float64")
 				}
 			}
 		}
@@ -652,7 +667,7 @@ func (d *Decoder) readString() string {
 		return ""
 	}
 	if plain {
-		return d.str[start : end-1]
+		return d.sub(start, end-1)
 	}
 	return unquote(d.data[start : end-1])
 }
