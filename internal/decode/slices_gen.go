@@ -33,10 +33,11 @@ func decSliceAccountSettingsUpdatedNumber(d *jsonscan.Decoder, p *[]payload.Acco
 		}
 		i++
 	}
-	if s = s[:i]; s == nil {
-		s = []payload.AccountSettingsUpdatedNumber{}
+	if i == 0 {
+		*p = []payload.AccountSettingsUpdatedNumber{}
+		return
 	}
-	*p = s
+	*p = s[:i]
 }
 
 func decSliceAccountSettingsUpdatedPolicy(d *jsonscan.Decoder, p *[]payload.AccountSettingsUpdatedPolicy, field string) {
@@ -61,10 +62,11 @@ func decSliceAccountSettingsUpdatedPolicy(d *jsonscan.Decoder, p *[]payload.Acco
 		}
 		i++
 	}
-	if s = s[:i]; s == nil {
-		s = []payload.AccountSettingsUpdatedPolicy{}
+	if i == 0 {
+		*p = []payload.AccountSettingsUpdatedPolicy{}
+		return
 	}
-	*p = s
+	*p = s[:i]
 }
 
 func decSliceChatChannelMember(d *jsonscan.Decoder, p *[]payload.ChatChannelMember, field string) {
@@ -89,10 +91,11 @@ func decSliceChatChannelMember(d *jsonscan.Decoder, p *[]payload.ChatChannelMemb
 		}
 		i++
 	}
-	if s = s[:i]; s == nil {
-		s = []payload.ChatChannelMember{}
+	if i == 0 {
+		*p = []payload.ChatChannelMember{}
+		return
 	}
-	*p = s
+	*p = s[:i]
 }
 
 func decSliceCompletedRecordingFile(d *jsonscan.Decoder, p *[]payload.CompletedRecordingFile, field string) {
@@ -117,10 +120,11 @@ func decSliceCompletedRecordingFile(d *jsonscan.Decoder, p *[]payload.CompletedR
 		}
 		i++
 	}
-	if s = s[:i]; s == nil {
-		s = []payload.CompletedRecordingFile{}
+	if i == 0 {
+		*p = []payload.CompletedRecordingFile{}
+		return
 	}
-	*p = s
+	*p = s[:i]
 }
 
 func decSliceGroupSettingsUpdatedFile(d *jsonscan.Decoder, p *[]payload.GroupSettingsUpdatedFile, field string) {
@@ -145,10 +149,11 @@ func decSliceGroupSettingsUpdatedFile(d *jsonscan.Decoder, p *[]payload.GroupSet
 		}
 		i++
 	}
-	if s = s[:i]; s == nil {
-		s = []payload.GroupSettingsUpdatedFile{}
+	if i == 0 {
+		*p = []payload.GroupSettingsUpdatedFile{}
+		return
 	}
-	*p = s
+	*p = s[:i]
 }
 
 func decSliceGroupSettingsUpdatedPolicy(d *jsonscan.Decoder, p *[]payload.GroupSettingsUpdatedPolicy, field string) {
@@ -173,10 +178,11 @@ func decSliceGroupSettingsUpdatedPolicy(d *jsonscan.Decoder, p *[]payload.GroupS
 		}
 		i++
 	}
-	if s = s[:i]; s == nil {
-		s = []payload.GroupSettingsUpdatedPolicy{}
+	if i == 0 {
+		*p = []payload.GroupSettingsUpdatedPolicy{}
+		return
 	}
-	*p = s
+	*p = s[:i]
 }
 
 func decSliceInteractiveMessageActionItem(d *jsonscan.Decoder, p *[]payload.InteractiveMessageActionItem, field string) {
@@ -201,10 +207,11 @@ func decSliceInteractiveMessageActionItem(d *jsonscan.Decoder, p *[]payload.Inte
 		}
 		i++
 	}
-	if s = s[:i]; s == nil {
-		s = []payload.InteractiveMessageActionItem{}
+	if i == 0 {
+		*p = []payload.InteractiveMessageActionItem{}
+		return
 	}
-	*p = s
+	*p = s[:i]
 }
 
 func decSliceInteractiveMessageActionsBody(d *jsonscan.Decoder, p *[]payload.InteractiveMessageActionsBody, field string) {
@@ -229,10 +236,11 @@ func decSliceInteractiveMessageActionsBody(d *jsonscan.Decoder, p *[]payload.Int
 		}
 		i++
 	}
-	if s = s[:i]; s == nil {
-		s = []payload.InteractiveMessageActionsBody{}
+	if i == 0 {
+		*p = []payload.InteractiveMessageActionsBody{}
+		return
 	}
-	*p = s
+	*p = s[:i]
 }
 
 func decSliceInteractiveMessageActionsItem(d *jsonscan.Decoder, p *[]payload.InteractiveMessageActionsItem, field string) {
@@ -257,10 +265,11 @@ func decSliceInteractiveMessageActionsItem(d *jsonscan.Decoder, p *[]payload.Int
 		}
 		i++
 	}
-	if s = s[:i]; s == nil {
-		s = []payload.InteractiveMessageActionsItem{}
+	if i == 0 {
+		*p = []payload.InteractiveMessageActionsItem{}
+		return
 	}
-	*p = s
+	*p = s[:i]
 }
 
 func decSliceInteractiveMessageFieldsEditableBody(d *jsonscan.Decoder, p *[]payload.InteractiveMessageFieldsEditableBody, field string) {
@@ -285,10 +294,11 @@ func decSliceInteractiveMessageFieldsEditableBody(d *jsonscan.Decoder, p *[]payl
 		}
 		i++
 	}
-	if s = s[:i]; s == nil {
-		s = []payload.InteractiveMessageFieldsEditableBody{}
+	if i == 0 {
+		*p = []payload.InteractiveMessageFieldsEditableBody{}
+		return
 	}
-	*p = s
+	*p = s[:i]
 }
 
 func decSliceInteractiveMessageFieldsEditableItem(d *jsonscan.Decoder, p *[]payload.InteractiveMessageFieldsEditableItem, field string) {
@@ -313,10 +323,11 @@ func decSliceInteractiveMessageFieldsEditableItem(d *jsonscan.Decoder, p *[]payl
 		}
 		i++
 	}
-	if s = s[:i]; s == nil {
-		s = []payload.InteractiveMessageFieldsEditableItem{}
+	if i == 0 {
+		*p = []payload.InteractiveMessageFieldsEditableItem{}
+		return
 	}
-	*p = s
+	*p = s[:i]
 }
 
 func decSliceInteractiveMessageSelectBody(d *jsonscan.Decoder, p *[]payload.InteractiveMessageSelectBody, field string) {
@@ -341,10 +352,11 @@ func decSliceInteractiveMessageSelectBody(d *jsonscan.Decoder, p *[]payload.Inte
 		}
 		i++
 	}
-	if s = s[:i]; s == nil {
-		s = []payload.InteractiveMessageSelectBody{}
+	if i == 0 {
+		*p = []payload.InteractiveMessageSelectBody{}
+		return
 	}
-	*p = s
+	*p = s[:i]
 }
 
 func decSliceInteractiveMessageSelectSelectedItem(d *jsonscan.Decoder, p *[]payload.InteractiveMessageSelectSelectedItem, field string) {
@@ -369,10 +381,11 @@ func decSliceInteractiveMessageSelectSelectedItem(d *jsonscan.Decoder, p *[]payl
 		}
 		i++
 	}
-	if s = s[:i]; s == nil {
-		s = []payload.InteractiveMessageSelectSelectedItem{}
+	if i == 0 {
+		*p = []payload.InteractiveMessageSelectSelectedItem{}
+		return
 	}
-	*p = s
+	*p = s[:i]
 }
 
 func decSliceMeetingCreatedTrackingField(d *jsonscan.Decoder, p *[]payload.MeetingCreatedTrackingField, field string) {
@@ -397,10 +410,11 @@ func decSliceMeetingCreatedTrackingField(d *jsonscan.Decoder, p *[]payload.Meeti
 		}
 		i++
 	}
-	if s = s[:i]; s == nil {
-		s = []payload.MeetingCreatedTrackingField{}
+	if i == 0 {
+		*p = []payload.MeetingCreatedTrackingField{}
+		return
 	}
-	*p = s
+	*p = s[:i]
 }
 
 func decSliceMeetingInvitee(d *jsonscan.Decoder, p *[]payload.MeetingInvitee, field string) {
@@ -425,10 +439,11 @@ func decSliceMeetingInvitee(d *jsonscan.Decoder, p *[]payload.MeetingInvitee, fi
 		}
 		i++
 	}
-	if s = s[:i]; s == nil {
-		s = []payload.MeetingInvitee{}
+	if i == 0 {
+		*p = []payload.MeetingInvitee{}
+		return
 	}
-	*p = s
+	*p = s[:i]
 }
 
 func decSliceMeetingObjectParticipantData(d *jsonscan.Decoder, p *[]payload.MeetingObjectParticipantData, field string) {
@@ -453,10 +468,11 @@ func decSliceMeetingObjectParticipantData(d *jsonscan.Decoder, p *[]payload.Meet
 		}
 		i++
 	}
-	if s = s[:i]; s == nil {
-		s = []payload.MeetingObjectParticipantData{}
+	if i == 0 {
+		*p = []payload.MeetingObjectParticipantData{}
+		return
 	}
-	*p = s
+	*p = s[:i]
 }
 
 func decSliceMeetingSummaryDetail(d *jsonscan.Decoder, p *[]payload.MeetingSummaryDetail, field string) {
@@ -481,10 +497,11 @@ func decSliceMeetingSummaryDetail(d *jsonscan.Decoder, p *[]payload.MeetingSumma
 		}
 		i++
 	}
-	if s = s[:i]; s == nil {
-		s = []payload.MeetingSummaryDetail{}
+	if i == 0 {
+		*p = []payload.MeetingSummaryDetail{}
+		return
 	}
-	*p = s
+	*p = s[:i]
 }
 
 func decSliceMeetingSummarySharedShareWithUser(d *jsonscan.Decoder, p *[]payload.MeetingSummarySharedShareWithUser, field string) {
@@ -509,10 +526,11 @@ func decSliceMeetingSummarySharedShareWithUser(d *jsonscan.Decoder, p *[]payload
 		}
 		i++
 	}
-	if s = s[:i]; s == nil {
-		s = []payload.MeetingSummarySharedShareWithUser{}
+	if i == 0 {
+		*p = []payload.MeetingSummarySharedShareWithUser{}
+		return
 	}
-	*p = s
+	*p = s[:i]
 }
 
 func decSliceMeetingUpdatedInterpreter(d *jsonscan.Decoder, p *[]payload.MeetingUpdatedInterpreter, field string) {
@@ -537,10 +555,11 @@ func decSliceMeetingUpdatedInterpreter(d *jsonscan.Decoder, p *[]payload.Meeting
 		}
 		i++
 	}
-	if s = s[:i]; s == nil {
-		s = []payload.MeetingUpdatedInterpreter{}
+	if i == 0 {
+		*p = []payload.MeetingUpdatedInterpreter{}
+		return
 	}
-	*p = s
+	*p = s[:i]
 }
 
 func decSliceMeetingUpdatedTrackingField(d *jsonscan.Decoder, p *[]payload.MeetingUpdatedTrackingField, field string) {
@@ -565,10 +584,11 @@ func decSliceMeetingUpdatedTrackingField(d *jsonscan.Decoder, p *[]payload.Meeti
 		}
 		i++
 	}
-	if s = s[:i]; s == nil {
-		s = []payload.MeetingUpdatedTrackingField{}
+	if i == 0 {
+		*p = []payload.MeetingUpdatedTrackingField{}
+		return
 	}
-	*p = s
+	*p = s[:i]
 }
 
 func decSliceNodeMcMMRStat(d *jsonscan.Decoder, p *[]payload.NodeMcMMRStat, field string) {
@@ -593,10 +613,11 @@ func decSliceNodeMcMMRStat(d *jsonscan.Decoder, p *[]payload.NodeMcMMRStat, fiel
 		}
 		i++
 	}
-	if s = s[:i]; s == nil {
-		s = []payload.NodeMcMMRStat{}
+	if i == 0 {
+		*p = []payload.NodeMcMMRStat{}
+		return
 	}
-	*p = s
+	*p = s[:i]
 }
 
 func decSliceNodeObjectRCStat(d *jsonscan.Decoder, p *[]payload.NodeObjectRCStat, field string) {
@@ -621,10 +642,11 @@ func decSliceNodeObjectRCStat(d *jsonscan.Decoder, p *[]payload.NodeObjectRCStat
 		}
 		i++
 	}
-	if s = s[:i]; s == nil {
-		s = []payload.NodeObjectRCStat{}
+	if i == 0 {
+		*p = []payload.NodeObjectRCStat{}
+		return
 	}
-	*p = s
+	*p = s[:i]
 }
 
 func decSliceNodeServerObjectStat(d *jsonscan.Decoder, p *[]payload.NodeServerObjectStat, field string) {
@@ -649,10 +671,11 @@ func decSliceNodeServerObjectStat(d *jsonscan.Decoder, p *[]payload.NodeServerOb
 		}
 		i++
 	}
-	if s = s[:i]; s == nil {
-		s = []payload.NodeServerObjectStat{}
+	if i == 0 {
+		*p = []payload.NodeServerObjectStat{}
+		return
 	}
-	*p = s
+	*p = s[:i]
 }
 
 func decSliceNodeServiceObjectAbnormalStatus(d *jsonscan.Decoder, p *[]payload.NodeServiceObjectAbnormalStatus, field string) {
@@ -677,10 +700,11 @@ func decSliceNodeServiceObjectAbnormalStatus(d *jsonscan.Decoder, p *[]payload.N
 		}
 		i++
 	}
-	if s = s[:i]; s == nil {
-		s = []payload.NodeServiceObjectAbnormalStatus{}
+	if i == 0 {
+		*p = []payload.NodeServiceObjectAbnormalStatus{}
+		return
 	}
-	*p = s
+	*p = s[:i]
 }
 
 func decSliceNodeServiceObjectStat(d *jsonscan.Decoder, p *[]payload.NodeServiceObjectStat, field string) {
@@ -705,10 +729,11 @@ func decSliceNodeServiceObjectStat(d *jsonscan.Decoder, p *[]payload.NodeService
 		}
 		i++
 	}
-	if s = s[:i]; s == nil {
-		s = []payload.NodeServiceObjectStat{}
+	if i == 0 {
+		*p = []payload.NodeServiceObjectStat{}
+		return
 	}
-	*p = s
+	*p = s[:i]
 }
 
 func decSliceNodeZCStat(d *jsonscan.Decoder, p *[]payload.NodeZCStat, field string) {
@@ -733,10 +758,11 @@ func decSliceNodeZCStat(d *jsonscan.Decoder, p *[]payload.NodeZCStat, field stri
 		}
 		i++
 	}
-	if s = s[:i]; s == nil {
-		s = []payload.NodeZCStat{}
+	if i == 0 {
+		*p = []payload.NodeZCStat{}
+		return
 	}
-	*p = s
+	*p = s[:i]
 }
 
 func decSliceNodeZhmMMRStat(d *jsonscan.Decoder, p *[]payload.NodeZhmMMRStat, field string) {
@@ -761,10 +787,11 @@ func decSliceNodeZhmMMRStat(d *jsonscan.Decoder, p *[]payload.NodeZhmMMRStat, fi
 		}
 		i++
 	}
-	if s = s[:i]; s == nil {
-		s = []payload.NodeZhmMMRStat{}
+	if i == 0 {
+		*p = []payload.NodeZhmMMRStat{}
+		return
 	}
-	*p = s
+	*p = s[:i]
 }
 
 func decSliceObject(d *jsonscan.Decoder, p *[]payload.Object, field string) {
@@ -789,10 +816,11 @@ func decSliceObject(d *jsonscan.Decoder, p *[]payload.Object, field string) {
 		}
 		i++
 	}
-	if s = s[:i]; s == nil {
-		s = []payload.Object{}
+	if i == 0 {
+		*p = []payload.Object{}
+		return
 	}
-	*p = s
+	*p = s[:i]
 }
 
 func decSliceObjectOccurrence(d *jsonscan.Decoder, p *[]payload.ObjectOccurrence, field string) {
@@ -817,10 +845,11 @@ func decSliceObjectOccurrence(d *jsonscan.Decoder, p *[]payload.ObjectOccurrence
 		}
 		i++
 	}
-	if s = s[:i]; s == nil {
-		s = []payload.ObjectOccurrence{}
+	if i == 0 {
+		*p = []payload.ObjectOccurrence{}
+		return
 	}
-	*p = s
+	*p = s[:i]
 }
 
 func decSliceObjectRecordingFile(d *jsonscan.Decoder, p *[]payload.ObjectRecordingFile, field string) {
@@ -845,10 +874,11 @@ func decSliceObjectRecordingFile(d *jsonscan.Decoder, p *[]payload.ObjectRecordi
 		}
 		i++
 	}
-	if s = s[:i]; s == nil {
-		s = []payload.ObjectRecordingFile{}
+	if i == 0 {
+		*p = []payload.ObjectRecordingFile{}
+		return
 	}
-	*p = s
+	*p = s[:i]
 }
 
 func decSliceOccurrence(d *jsonscan.Decoder, p *[]payload.Occurrence, field string) {
@@ -873,10 +903,11 @@ func decSliceOccurrence(d *jsonscan.Decoder, p *[]payload.Occurrence, field stri
 		}
 		i++
 	}
-	if s = s[:i]; s == nil {
-		s = []payload.Occurrence{}
+	if i == 0 {
+		*p = []payload.Occurrence{}
+		return
 	}
-	*p = s
+	*p = s[:i]
 }
 
 func decSlicePhoneAccountSettingsUpdatedCallQueueOptOutReasonsList(d *jsonscan.Decoder, p *[]payload.PhoneAccountSettingsUpdatedCallQueueOptOutReasonsList, field string) {
@@ -901,10 +932,11 @@ func decSlicePhoneAccountSettingsUpdatedCallQueueOptOutReasonsList(d *jsonscan.D
 		}
 		i++
 	}
-	if s = s[:i]; s == nil {
-		s = []payload.PhoneAccountSettingsUpdatedCallQueueOptOutReasonsList{}
+	if i == 0 {
+		*p = []payload.PhoneAccountSettingsUpdatedCallQueueOptOutReasonsList{}
+		return
 	}
-	*p = s
+	*p = s[:i]
 }
 
 func decSlicePhoneCallQoSQoS(d *jsonscan.Decoder, p *[]payload.PhoneCallQoSQoS, field string) {
@@ -929,10 +961,11 @@ func decSlicePhoneCallQoSQoS(d *jsonscan.Decoder, p *[]payload.PhoneCallQoSQoS, 
 		}
 		i++
 	}
-	if s = s[:i]; s == nil {
-		s = []payload.PhoneCallQoSQoS{}
+	if i == 0 {
+		*p = []payload.PhoneCallQoSQoS{}
+		return
 	}
-	*p = s
+	*p = s[:i]
 }
 
 func decSlicePhoneCalleeCompletedCallLog(d *jsonscan.Decoder, p *[]payload.PhoneCalleeCompletedCallLog, field string) {
@@ -957,10 +990,11 @@ func decSlicePhoneCalleeCompletedCallLog(d *jsonscan.Decoder, p *[]payload.Phone
 		}
 		i++
 	}
-	if s = s[:i]; s == nil {
-		s = []payload.PhoneCalleeCompletedCallLog{}
+	if i == 0 {
+		*p = []payload.PhoneCalleeCompletedCallLog{}
+		return
 	}
-	*p = s
+	*p = s[:i]
 }
 
 func decSlicePhoneCallerCompletedCallLog(d *jsonscan.Decoder, p *[]payload.PhoneCallerCompletedCallLog, field string) {
@@ -985,10 +1019,11 @@ func decSlicePhoneCallerCompletedCallLog(d *jsonscan.Decoder, p *[]payload.Phone
 		}
 		i++
 	}
-	if s = s[:i]; s == nil {
-		s = []payload.PhoneCallerCompletedCallLog{}
+	if i == 0 {
+		*p = []payload.PhoneCallerCompletedCallLog{}
+		return
 	}
-	*p = s
+	*p = s[:i]
 }
 
 func decSlicePhoneCompletedCallElement(d *jsonscan.Decoder, p *[]payload.PhoneCompletedCallElement, field string) {
@@ -1013,10 +1048,11 @@ func decSlicePhoneCompletedCallElement(d *jsonscan.Decoder, p *[]payload.PhoneCo
 		}
 		i++
 	}
-	if s = s[:i]; s == nil {
-		s = []payload.PhoneCompletedCallElement{}
+	if i == 0 {
+		*p = []payload.PhoneCompletedCallElement{}
+		return
 	}
-	*p = s
+	*p = s[:i]
 }
 
 func decSlicePhoneCompletedRecording(d *jsonscan.Decoder, p *[]payload.PhoneCompletedRecording, field string) {
@@ -1041,10 +1077,11 @@ func decSlicePhoneCompletedRecording(d *jsonscan.Decoder, p *[]payload.PhoneComp
 		}
 		i++
 	}
-	if s = s[:i]; s == nil {
-		s = []payload.PhoneCompletedRecording{}
+	if i == 0 {
+		*p = []payload.PhoneCompletedRecording{}
+		return
 	}
-	*p = s
+	*p = s[:i]
 }
 
 func decSlicePhoneDeletedCallLog(d *jsonscan.Decoder, p *[]payload.PhoneDeletedCallLog, field string) {
@@ -1069,10 +1106,11 @@ func decSlicePhoneDeletedCallLog(d *jsonscan.Decoder, p *[]payload.PhoneDeletedC
 		}
 		i++
 	}
-	if s = s[:i]; s == nil {
-		s = []payload.PhoneDeletedCallLog{}
+	if i == 0 {
+		*p = []payload.PhoneDeletedCallLog{}
+		return
 	}
-	*p = s
+	*p = s[:i]
 }
 
 func decSlicePhoneDeletedFaxLog(d *jsonscan.Decoder, p *[]payload.PhoneDeletedFaxLog, field string) {
@@ -1097,10 +1135,11 @@ func decSlicePhoneDeletedFaxLog(d *jsonscan.Decoder, p *[]payload.PhoneDeletedFa
 		}
 		i++
 	}
-	if s = s[:i]; s == nil {
-		s = []payload.PhoneDeletedFaxLog{}
+	if i == 0 {
+		*p = []payload.PhoneDeletedFaxLog{}
+		return
 	}
-	*p = s
+	*p = s[:i]
 }
 
 func decSlicePhoneGenericDeviceProvisionSIPAccount(d *jsonscan.Decoder, p *[]payload.PhoneGenericDeviceProvisionSIPAccount, field string) {
@@ -1125,10 +1164,11 @@ func decSlicePhoneGenericDeviceProvisionSIPAccount(d *jsonscan.Decoder, p *[]pay
 		}
 		i++
 	}
-	if s = s[:i]; s == nil {
-		s = []payload.PhoneGenericDeviceProvisionSIPAccount{}
+	if i == 0 {
+		*p = []payload.PhoneGenericDeviceProvisionSIPAccount{}
+		return
 	}
-	*p = s
+	*p = s[:i]
 }
 
 func decSlicePhoneHistoryCompletedCallLog(d *jsonscan.Decoder, p *[]payload.PhoneHistoryCompletedCallLog, field string) {
@@ -1153,10 +1193,11 @@ func decSlicePhoneHistoryCompletedCallLog(d *jsonscan.Decoder, p *[]payload.Phon
 		}
 		i++
 	}
-	if s = s[:i]; s == nil {
-		s = []payload.PhoneHistoryCompletedCallLog{}
+	if i == 0 {
+		*p = []payload.PhoneHistoryCompletedCallLog{}
+		return
 	}
-	*p = s
+	*p = s[:i]
 }
 
 func decSlicePhoneQoSSummaryCallQo(d *jsonscan.Decoder, p *[]payload.PhoneQoSSummaryCallQo, field string) {
@@ -1181,10 +1222,11 @@ func decSlicePhoneQoSSummaryCallQo(d *jsonscan.Decoder, p *[]payload.PhoneQoSSum
 		}
 		i++
 	}
-	if s = s[:i]; s == nil {
-		s = []payload.PhoneQoSSummaryCallQo{}
+	if i == 0 {
+		*p = []payload.PhoneQoSSummaryCallQo{}
+		return
 	}
-	*p = s
+	*p = s[:i]
 }
 
 func decSlicePhoneSMSAttachment(d *jsonscan.Decoder, p *[]payload.PhoneSMSAttachment, field string) {
@@ -1209,10 +1251,11 @@ func decSlicePhoneSMSAttachment(d *jsonscan.Decoder, p *[]payload.PhoneSMSAttach
 		}
 		i++
 	}
-	if s = s[:i]; s == nil {
-		s = []payload.PhoneSMSAttachment{}
+	if i == 0 {
+		*p = []payload.PhoneSMSAttachment{}
+		return
 	}
-	*p = s
+	*p = s[:i]
 }
 
 func decSlicePhoneSMSReceivedToMember(d *jsonscan.Decoder, p *[]payload.PhoneSMSReceivedToMember, field string) {
@@ -1237,10 +1280,11 @@ func decSlicePhoneSMSReceivedToMember(d *jsonscan.Decoder, p *[]payload.PhoneSMS
 		}
 		i++
 	}
-	if s = s[:i]; s == nil {
-		s = []payload.PhoneSMSReceivedToMember{}
+	if i == 0 {
+		*p = []payload.PhoneSMSReceivedToMember{}
+		return
 	}
-	*p = s
+	*p = s[:i]
 }
 
 func decSlicePhoneSMSSentFailedToMember(d *jsonscan.Decoder, p *[]payload.PhoneSMSSentFailedToMember, field string) {
@@ -1265,10 +1309,11 @@ func decSlicePhoneSMSSentFailedToMember(d *jsonscan.Decoder, p *[]payload.PhoneS
 		}
 		i++
 	}
-	if s = s[:i]; s == nil {
-		s = []payload.PhoneSMSSentFailedToMember{}
+	if i == 0 {
+		*p = []payload.PhoneSMSSentFailedToMember{}
+		return
 	}
-	*p = s
+	*p = s[:i]
 }
 
 func decSlicePhoneSMSSentToMember(d *jsonscan.Decoder, p *[]payload.PhoneSMSSentToMember, field string) {
@@ -1293,10 +1338,11 @@ func decSlicePhoneSMSSentToMember(d *jsonscan.Decoder, p *[]payload.PhoneSMSSent
 		}
 		i++
 	}
-	if s = s[:i]; s == nil {
-		s = []payload.PhoneSMSSentToMember{}
+	if i == 0 {
+		*p = []payload.PhoneSMSSentToMember{}
+		return
 	}
-	*p = s
+	*p = s[:i]
 }
 
 func decSlicePhoneSettingsUpdatedCustomDisclaimerList(d *jsonscan.Decoder, p *[]payload.PhoneSettingsUpdatedCustomDisclaimerList, field string) {
@@ -1321,10 +1367,11 @@ func decSlicePhoneSettingsUpdatedCustomDisclaimerList(d *jsonscan.Decoder, p *[]
 		}
 		i++
 	}
-	if s = s[:i]; s == nil {
-		s = []payload.PhoneSettingsUpdatedCustomDisclaimerList{}
+	if i == 0 {
+		*p = []payload.PhoneSettingsUpdatedCustomDisclaimerList{}
+		return
 	}
-	*p = s
+	*p = s[:i]
 }
 
 func decSlicePhoneSettingsUpdatedItem(d *jsonscan.Decoder, p *[]payload.PhoneSettingsUpdatedItem, field string) {
@@ -1349,10 +1396,11 @@ func decSlicePhoneSettingsUpdatedItem(d *jsonscan.Decoder, p *[]payload.PhoneSet
 		}
 		i++
 	}
-	if s = s[:i]; s == nil {
-		s = []payload.PhoneSettingsUpdatedItem{}
+	if i == 0 {
+		*p = []payload.PhoneSettingsUpdatedItem{}
+		return
 	}
-	*p = s
+	*p = s[:i]
 }
 
 func decSlicePhoneSettingsUpdatedSMSEtiquettePolicy(d *jsonscan.Decoder, p *[]payload.PhoneSettingsUpdatedSMSEtiquettePolicy, field string) {
@@ -1377,10 +1425,11 @@ func decSlicePhoneSettingsUpdatedSMSEtiquettePolicy(d *jsonscan.Decoder, p *[]pa
 		}
 		i++
 	}
-	if s = s[:i]; s == nil {
-		s = []payload.PhoneSettingsUpdatedSMSEtiquettePolicy{}
+	if i == 0 {
+		*p = []payload.PhoneSettingsUpdatedSMSEtiquettePolicy{}
+		return
 	}
-	*p = s
+	*p = s[:i]
 }
 
 func decSlicePhoneSettingsUpdatedSMSTemplateList(d *jsonscan.Decoder, p *[]payload.PhoneSettingsUpdatedSMSTemplateList, field string) {
@@ -1405,10 +1454,11 @@ func decSlicePhoneSettingsUpdatedSMSTemplateList(d *jsonscan.Decoder, p *[]paylo
 		}
 		i++
 	}
-	if s = s[:i]; s == nil {
-		s = []payload.PhoneSettingsUpdatedSMSTemplateList{}
+	if i == 0 {
+		*p = []payload.PhoneSettingsUpdatedSMSTemplateList{}
+		return
 	}
-	*p = s
+	*p = s[:i]
 }
 
 func decSlicePhoneSite(d *jsonscan.Decoder, p *[]payload.PhoneSite, field string) {
@@ -1433,10 +1483,11 @@ func decSlicePhoneSite(d *jsonscan.Decoder, p *[]payload.PhoneSite, field string
 		}
 		i++
 	}
-	if s = s[:i]; s == nil {
-		s = []payload.PhoneSite{}
+	if i == 0 {
+		*p = []payload.PhoneSite{}
+		return
 	}
-	*p = s
+	*p = s[:i]
 }
 
 func decSlicePhoneStatusChangedRouteGroup(d *jsonscan.Decoder, p *[]payload.PhoneStatusChangedRouteGroup, field string) {
@@ -1461,10 +1512,11 @@ func decSlicePhoneStatusChangedRouteGroup(d *jsonscan.Decoder, p *[]payload.Phon
 		}
 		i++
 	}
-	if s = s[:i]; s == nil {
-		s = []payload.PhoneStatusChangedRouteGroup{}
+	if i == 0 {
+		*p = []payload.PhoneStatusChangedRouteGroup{}
+		return
 	}
-	*p = s
+	*p = s[:i]
 }
 
 func decSlicePhoneTranscriptCompletedRecording(d *jsonscan.Decoder, p *[]payload.PhoneTranscriptCompletedRecording, field string) {
@@ -1489,10 +1541,11 @@ func decSlicePhoneTranscriptCompletedRecording(d *jsonscan.Decoder, p *[]payload
 		}
 		i++
 	}
-	if s = s[:i]; s == nil {
-		s = []payload.PhoneTranscriptCompletedRecording{}
+	if i == 0 {
+		*p = []payload.PhoneTranscriptCompletedRecording{}
+		return
 	}
-	*p = s
+	*p = s[:i]
 }
 
 func decSliceQoSQo(d *jsonscan.Decoder, p *[]payload.QoSQo, field string) {
@@ -1517,10 +1570,11 @@ func decSliceQoSQo(d *jsonscan.Decoder, p *[]payload.QoSQo, field string) {
 		}
 		i++
 	}
-	if s = s[:i]; s == nil {
-		s = []payload.QoSQo{}
+	if i == 0 {
+		*p = []payload.QoSQo{}
+		return
 	}
-	*p = s
+	*p = s[:i]
 }
 
 func decSliceQoSSummaryQo(d *jsonscan.Decoder, p *[]payload.QoSSummaryQo, field string) {
@@ -1545,10 +1599,11 @@ func decSliceQoSSummaryQo(d *jsonscan.Decoder, p *[]payload.QoSSummaryQo, field 
 		}
 		i++
 	}
-	if s = s[:i]; s == nil {
-		s = []payload.QoSSummaryQo{}
+	if i == 0 {
+		*p = []payload.QoSSummaryQo{}
+		return
 	}
-	*p = s
+	*p = s[:i]
 }
 
 func decSliceQualityManagementEvaluationCompletedEvaluatorsInfo(d *jsonscan.Decoder, p *[]payload.QualityManagementEvaluationCompletedEvaluatorsInfo, field string) {
@@ -1573,10 +1628,11 @@ func decSliceQualityManagementEvaluationCompletedEvaluatorsInfo(d *jsonscan.Deco
 		}
 		i++
 	}
-	if s = s[:i]; s == nil {
-		s = []payload.QualityManagementEvaluationCompletedEvaluatorsInfo{}
+	if i == 0 {
+		*p = []payload.QualityManagementEvaluationCompletedEvaluatorsInfo{}
+		return
 	}
-	*p = s
+	*p = s[:i]
 }
 
 func decSliceRecordingBatchMeeting(d *jsonscan.Decoder, p *[]payload.RecordingBatchMeeting, field string) {
@@ -1601,10 +1657,11 @@ func decSliceRecordingBatchMeeting(d *jsonscan.Decoder, p *[]payload.RecordingBa
 		}
 		i++
 	}
-	if s = s[:i]; s == nil {
-		s = []payload.RecordingBatchMeeting{}
+	if i == 0 {
+		*p = []payload.RecordingBatchMeeting{}
+		return
 	}
-	*p = s
+	*p = s[:i]
 }
 
 func decSliceRecordingFilesCompletedArchiveFile(d *jsonscan.Decoder, p *[]payload.RecordingFilesCompletedArchiveFile, field string) {
@@ -1629,10 +1686,11 @@ func decSliceRecordingFilesCompletedArchiveFile(d *jsonscan.Decoder, p *[]payloa
 		}
 		i++
 	}
-	if s = s[:i]; s == nil {
-		s = []payload.RecordingFilesCompletedArchiveFile{}
+	if i == 0 {
+		*p = []payload.RecordingFilesCompletedArchiveFile{}
+		return
 	}
-	*p = s
+	*p = s[:i]
 }
 
 func decSliceRecordingParticipantAudioFile(d *jsonscan.Decoder, p *[]payload.RecordingParticipantAudioFile, field string) {
@@ -1657,10 +1715,11 @@ func decSliceRecordingParticipantAudioFile(d *jsonscan.Decoder, p *[]payload.Rec
 		}
 		i++
 	}
-	if s = s[:i]; s == nil {
-		s = []payload.RecordingParticipantAudioFile{}
+	if i == 0 {
+		*p = []payload.RecordingParticipantAudioFile{}
+		return
 	}
-	*p = s
+	*p = s[:i]
 }
 
 func decSliceRecordingRegistrationCreatedCustomQuestion(d *jsonscan.Decoder, p *[]payload.RecordingRegistrationCreatedCustomQuestion, field string) {
@@ -1685,10 +1744,11 @@ func decSliceRecordingRegistrationCreatedCustomQuestion(d *jsonscan.Decoder, p *
 		}
 		i++
 	}
-	if s = s[:i]; s == nil {
-		s = []payload.RecordingRegistrationCreatedCustomQuestion{}
+	if i == 0 {
+		*p = []payload.RecordingRegistrationCreatedCustomQuestion{}
+		return
 	}
-	*p = s
+	*p = s[:i]
 }
 
 func decSliceRegistrationCreatedCustomQuestion(d *jsonscan.Decoder, p *[]payload.RegistrationCreatedCustomQuestion, field string) {
@@ -1713,10 +1773,11 @@ func decSliceRegistrationCreatedCustomQuestion(d *jsonscan.Decoder, p *[]payload
 		}
 		i++
 	}
-	if s = s[:i]; s == nil {
-		s = []payload.RegistrationCreatedCustomQuestion{}
+	if i == 0 {
+		*p = []payload.RegistrationCreatedCustomQuestion{}
+		return
 	}
-	*p = s
+	*p = s[:i]
 }
 
 func decSliceSMSObjectPhoneNumberCampaignOptStatus(d *jsonscan.Decoder, p *[]payload.SMSObjectPhoneNumberCampaignOptStatus, field string) {
@@ -1741,10 +1802,11 @@ func decSliceSMSObjectPhoneNumberCampaignOptStatus(d *jsonscan.Decoder, p *[]pay
 		}
 		i++
 	}
-	if s = s[:i]; s == nil {
-		s = []payload.SMSObjectPhoneNumberCampaignOptStatus{}
+	if i == 0 {
+		*p = []payload.SMSObjectPhoneNumberCampaignOptStatus{}
+		return
 	}
-	*p = s
+	*p = s[:i]
 }
 
 func decSliceSMSPhoneNumberCampaignOptStatus(d *jsonscan.Decoder, p *[]payload.SMSPhoneNumberCampaignOptStatus, field string) {
@@ -1769,10 +1831,11 @@ func decSliceSMSPhoneNumberCampaignOptStatus(d *jsonscan.Decoder, p *[]payload.S
 		}
 		i++
 	}
-	if s = s[:i]; s == nil {
-		s = []payload.SMSPhoneNumberCampaignOptStatus{}
+	if i == 0 {
+		*p = []payload.SMSPhoneNumberCampaignOptStatus{}
+		return
 	}
-	*p = s
+	*p = s[:i]
 }
 
 func decSliceSSOBypassUser(d *jsonscan.Decoder, p *[]payload.SSOBypassUser, field string) {
@@ -1797,10 +1860,11 @@ func decSliceSSOBypassUser(d *jsonscan.Decoder, p *[]payload.SSOBypassUser, fiel
 		}
 		i++
 	}
-	if s = s[:i]; s == nil {
-		s = []payload.SSOBypassUser{}
+	if i == 0 {
+		*p = []payload.SSOBypassUser{}
+		return
 	}
-	*p = s
+	*p = s[:i]
 }
 
 func decSliceSchedulerScheduledEventAttendee(d *jsonscan.Decoder, p *[]payload.SchedulerScheduledEventAttendee, field string) {
@@ -1825,10 +1889,11 @@ func decSliceSchedulerScheduledEventAttendee(d *jsonscan.Decoder, p *[]payload.S
 		}
 		i++
 	}
-	if s = s[:i]; s == nil {
-		s = []payload.SchedulerScheduledEventAttendee{}
+	if i == 0 {
+		*p = []payload.SchedulerScheduledEventAttendee{}
+		return
 	}
-	*p = s
+	*p = s[:i]
 }
 
 func decSliceSchedulerScheduledEventQuestionsAndAnswer(d *jsonscan.Decoder, p *[]payload.SchedulerScheduledEventQuestionsAndAnswer, field string) {
@@ -1853,10 +1918,11 @@ func decSliceSchedulerScheduledEventQuestionsAndAnswer(d *jsonscan.Decoder, p *[
 		}
 		i++
 	}
-	if s = s[:i]; s == nil {
-		s = []payload.SchedulerScheduledEventQuestionsAndAnswer{}
+	if i == 0 {
+		*p = []payload.SchedulerScheduledEventQuestionsAndAnswer{}
+		return
 	}
-	*p = s
+	*p = s[:i]
 }
 
 func decSliceSchedulerScheduledEventSalesforceID(d *jsonscan.Decoder, p *[]payload.SchedulerScheduledEventSalesforceID, field string) {
@@ -1881,10 +1947,11 @@ func decSliceSchedulerScheduledEventSalesforceID(d *jsonscan.Decoder, p *[]paylo
 		}
 		i++
 	}
-	if s = s[:i]; s == nil {
-		s = []payload.SchedulerScheduledEventSalesforceID{}
+	if i == 0 {
+		*p = []payload.SchedulerScheduledEventSalesforceID{}
+		return
 	}
-	*p = s
+	*p = s[:i]
 }
 
 func decSliceSessionCompletedRecordingFile(d *jsonscan.Decoder, p *[]payload.SessionCompletedRecordingFile, field string) {
@@ -1909,10 +1976,11 @@ func decSliceSessionCompletedRecordingFile(d *jsonscan.Decoder, p *[]payload.Ses
 		}
 		i++
 	}
-	if s = s[:i]; s == nil {
-		s = []payload.SessionCompletedRecordingFile{}
+	if i == 0 {
+		*p = []payload.SessionCompletedRecordingFile{}
+		return
 	}
-	*p = s
+	*p = s[:i]
 }
 
 func decSliceSessionObjectUserData(d *jsonscan.Decoder, p *[]payload.SessionObjectUserData, field string) {
@@ -1937,10 +2005,11 @@ func decSliceSessionObjectUserData(d *jsonscan.Decoder, p *[]payload.SessionObje
 		}
 		i++
 	}
-	if s = s[:i]; s == nil {
-		s = []payload.SessionObjectUserData{}
+	if i == 0 {
+		*p = []payload.SessionObjectUserData{}
+		return
 	}
-	*p = s
+	*p = s[:i]
 }
 
 func decSliceSessionRecordingCompletedParticipantAudioFile(d *jsonscan.Decoder, p *[]payload.SessionRecordingCompletedParticipantAudioFile, field string) {
@@ -1965,10 +2034,11 @@ func decSliceSessionRecordingCompletedParticipantAudioFile(d *jsonscan.Decoder, 
 		}
 		i++
 	}
-	if s = s[:i]; s == nil {
-		s = []payload.SessionRecordingCompletedParticipantAudioFile{}
+	if i == 0 {
+		*p = []payload.SessionRecordingCompletedParticipantAudioFile{}
+		return
 	}
-	*p = s
+	*p = s[:i]
 }
 
 func decSliceSessionRecordingCompletedParticipantVideoFile(d *jsonscan.Decoder, p *[]payload.SessionRecordingCompletedParticipantVideoFile, field string) {
@@ -1993,10 +2063,11 @@ func decSliceSessionRecordingCompletedParticipantVideoFile(d *jsonscan.Decoder, 
 		}
 		i++
 	}
-	if s = s[:i]; s == nil {
-		s = []payload.SessionRecordingCompletedParticipantVideoFile{}
+	if i == 0 {
+		*p = []payload.SessionRecordingCompletedParticipantVideoFile{}
+		return
 	}
-	*p = s
+	*p = s[:i]
 }
 
 func decSliceSessionSummaryCompletedRecordingFile(d *jsonscan.Decoder, p *[]payload.SessionSummaryCompletedRecordingFile, field string) {
@@ -2021,10 +2092,11 @@ func decSliceSessionSummaryCompletedRecordingFile(d *jsonscan.Decoder, p *[]payl
 		}
 		i++
 	}
-	if s = s[:i]; s == nil {
-		s = []payload.SessionSummaryCompletedRecordingFile{}
+	if i == 0 {
+		*p = []payload.SessionSummaryCompletedRecordingFile{}
+		return
 	}
-	*p = s
+	*p = s[:i]
 }
 
 func decSliceSessionTranscriptCompletedRecordingFile(d *jsonscan.Decoder, p *[]payload.SessionTranscriptCompletedRecordingFile, field string) {
@@ -2049,10 +2121,11 @@ func decSliceSessionTranscriptCompletedRecordingFile(d *jsonscan.Decoder, p *[]p
 		}
 		i++
 	}
-	if s = s[:i]; s == nil {
-		s = []payload.SessionTranscriptCompletedRecordingFile{}
+	if i == 0 {
+		*p = []payload.SessionTranscriptCompletedRecordingFile{}
+		return
 	}
-	*p = s
+	*p = s[:i]
 }
 
 func decSliceSettingsUpdatedNumber(d *jsonscan.Decoder, p *[]payload.SettingsUpdatedNumber, field string) {
@@ -2077,10 +2150,11 @@ func decSliceSettingsUpdatedNumber(d *jsonscan.Decoder, p *[]payload.SettingsUpd
 		}
 		i++
 	}
-	if s = s[:i]; s == nil {
-		s = []payload.SettingsUpdatedNumber{}
+	if i == 0 {
+		*p = []payload.SettingsUpdatedNumber{}
+		return
 	}
-	*p = s
+	*p = s[:i]
 }
 
 func decSliceSettingsUpdatedPolicy(d *jsonscan.Decoder, p *[]payload.SettingsUpdatedPolicy, field string) {
@@ -2105,10 +2179,11 @@ func decSliceSettingsUpdatedPolicy(d *jsonscan.Decoder, p *[]payload.SettingsUpd
 		}
 		i++
 	}
-	if s = s[:i]; s == nil {
-		s = []payload.SettingsUpdatedPolicy{}
+	if i == 0 {
+		*p = []payload.SettingsUpdatedPolicy{}
+		return
 	}
-	*p = s
+	*p = s[:i]
 }
 
 func decSliceSettingsUpdatedSelectedCountry(d *jsonscan.Decoder, p *[]payload.SettingsUpdatedSelectedCountry, field string) {
@@ -2133,10 +2208,11 @@ func decSliceSettingsUpdatedSelectedCountry(d *jsonscan.Decoder, p *[]payload.Se
 		}
 		i++
 	}
-	if s = s[:i]; s == nil {
-		s = []payload.SettingsUpdatedSelectedCountry{}
+	if i == 0 {
+		*p = []payload.SettingsUpdatedSelectedCountry{}
+		return
 	}
-	*p = s
+	*p = s[:i]
 }
 
 func decSliceSummaryData(d *jsonscan.Decoder, p *[]payload.SummaryData, field string) {
@@ -2161,10 +2237,11 @@ func decSliceSummaryData(d *jsonscan.Decoder, p *[]payload.SummaryData, field st
 		}
 		i++
 	}
-	if s = s[:i]; s == nil {
-		s = []payload.SummaryData{}
+	if i == 0 {
+		*p = []payload.SummaryData{}
+		return
 	}
-	*p = s
+	*p = s[:i]
 }
 
 func decSliceTaskCreatedAssignee(d *jsonscan.Decoder, p *[]payload.TaskCreatedAssignee, field string) {
@@ -2189,10 +2266,11 @@ func decSliceTaskCreatedAssignee(d *jsonscan.Decoder, p *[]payload.TaskCreatedAs
 		}
 		i++
 	}
-	if s = s[:i]; s == nil {
-		s = []payload.TaskCreatedAssignee{}
+	if i == 0 {
+		*p = []payload.TaskCreatedAssignee{}
+		return
 	}
-	*p = s
+	*p = s[:i]
 }
 
 func decSliceTaskUpdatedAssignee(d *jsonscan.Decoder, p *[]payload.TaskUpdatedAssignee, field string) {
@@ -2217,10 +2295,11 @@ func decSliceTaskUpdatedAssignee(d *jsonscan.Decoder, p *[]payload.TaskUpdatedAs
 		}
 		i++
 	}
-	if s = s[:i]; s == nil {
-		s = []payload.TaskUpdatedAssignee{}
+	if i == 0 {
+		*p = []payload.TaskUpdatedAssignee{}
+		return
 	}
-	*p = s
+	*p = s[:i]
 }
 
 func decSliceTaskUpdatedFieldChange(d *jsonscan.Decoder, p *[]payload.TaskUpdatedFieldChange, field string) {
@@ -2245,10 +2324,11 @@ func decSliceTaskUpdatedFieldChange(d *jsonscan.Decoder, p *[]payload.TaskUpdate
 		}
 		i++
 	}
-	if s = s[:i]; s == nil {
-		s = []payload.TaskUpdatedFieldChange{}
+	if i == 0 {
+		*p = []payload.TaskUpdatedFieldChange{}
+		return
 	}
-	*p = s
+	*p = s[:i]
 }
 
 func decSliceTaskUpdatedFileChange(d *jsonscan.Decoder, p *[]payload.TaskUpdatedFileChange, field string) {
@@ -2273,10 +2353,11 @@ func decSliceTaskUpdatedFileChange(d *jsonscan.Decoder, p *[]payload.TaskUpdated
 		}
 		i++
 	}
-	if s = s[:i]; s == nil {
-		s = []payload.TaskUpdatedFileChange{}
+	if i == 0 {
+		*p = []payload.TaskUpdatedFileChange{}
+		return
 	}
-	*p = s
+	*p = s[:i]
 }
 
 func decSliceTeamChatChannelInvitationCreatedInviter(d *jsonscan.Decoder, p *[]payload.TeamChatChannelInvitationCreatedInviter, field string) {
@@ -2301,10 +2382,11 @@ func decSliceTeamChatChannelInvitationCreatedInviter(d *jsonscan.Decoder, p *[]p
 		}
 		i++
 	}
-	if s = s[:i]; s == nil {
-		s = []payload.TeamChatChannelInvitationCreatedInviter{}
+	if i == 0 {
+		*p = []payload.TeamChatChannelInvitationCreatedInviter{}
+		return
 	}
-	*p = s
+	*p = s[:i]
 }
 
 func decSliceTeamChatChannelInvitationInviter(d *jsonscan.Decoder, p *[]payload.TeamChatChannelInvitationInviter, field string) {
@@ -2329,10 +2411,11 @@ func decSliceTeamChatChannelInvitationInviter(d *jsonscan.Decoder, p *[]payload.
 		}
 		i++
 	}
-	if s = s[:i]; s == nil {
-		s = []payload.TeamChatChannelInvitationInviter{}
+	if i == 0 {
+		*p = []payload.TeamChatChannelInvitationInviter{}
+		return
 	}
-	*p = s
+	*p = s[:i]
 }
 
 func decSliceTeamChatChannelInvitationRejectedInviter(d *jsonscan.Decoder, p *[]payload.TeamChatChannelInvitationRejectedInviter, field string) {
@@ -2357,10 +2440,11 @@ func decSliceTeamChatChannelInvitationRejectedInviter(d *jsonscan.Decoder, p *[]
 		}
 		i++
 	}
-	if s = s[:i]; s == nil {
-		s = []payload.TeamChatChannelInvitationRejectedInviter{}
+	if i == 0 {
+		*p = []payload.TeamChatChannelInvitationRejectedInviter{}
+		return
 	}
-	*p = s
+	*p = s[:i]
 }
 
 func decSliceTeamChatChannelMessageAtItem(d *jsonscan.Decoder, p *[]payload.TeamChatChannelMessageAtItem, field string) {
@@ -2385,10 +2469,11 @@ func decSliceTeamChatChannelMessageAtItem(d *jsonscan.Decoder, p *[]payload.Team
 		}
 		i++
 	}
-	if s = s[:i]; s == nil {
-		s = []payload.TeamChatChannelMessageAtItem{}
+	if i == 0 {
+		*p = []payload.TeamChatChannelMessageAtItem{}
+		return
 	}
-	*p = s
+	*p = s[:i]
 }
 
 func decSliceTeamChatFile(d *jsonscan.Decoder, p *[]payload.TeamChatFile, field string) {
@@ -2413,10 +2498,11 @@ func decSliceTeamChatFile(d *jsonscan.Decoder, p *[]payload.TeamChatFile, field 
 		}
 		i++
 	}
-	if s = s[:i]; s == nil {
-		s = []payload.TeamChatFile{}
+	if i == 0 {
+		*p = []payload.TeamChatFile{}
+		return
 	}
-	*p = s
+	*p = s[:i]
 }
 
 func decSliceTeamChatItem(d *jsonscan.Decoder, p *[]payload.TeamChatItem, field string) {
@@ -2441,10 +2527,11 @@ func decSliceTeamChatItem(d *jsonscan.Decoder, p *[]payload.TeamChatItem, field 
 		}
 		i++
 	}
-	if s = s[:i]; s == nil {
-		s = []payload.TeamChatItem{}
+	if i == 0 {
+		*p = []payload.TeamChatItem{}
+		return
 	}
-	*p = s
+	*p = s[:i]
 }
 
 func decSliceTeamChatObjectFile(d *jsonscan.Decoder, p *[]payload.TeamChatObjectFile, field string) {
@@ -2469,10 +2556,11 @@ func decSliceTeamChatObjectFile(d *jsonscan.Decoder, p *[]payload.TeamChatObject
 		}
 		i++
 	}
-	if s = s[:i]; s == nil {
-		s = []payload.TeamChatObjectFile{}
+	if i == 0 {
+		*p = []payload.TeamChatObjectFile{}
+		return
 	}
-	*p = s
+	*p = s[:i]
 }
 
 func decSliceTeamChatRichText(d *jsonscan.Decoder, p *[]payload.TeamChatRichText, field string) {
@@ -2497,10 +2585,11 @@ func decSliceTeamChatRichText(d *jsonscan.Decoder, p *[]payload.TeamChatRichText
 		}
 		i++
 	}
-	if s = s[:i]; s == nil {
-		s = []payload.TeamChatRichText{}
+	if i == 0 {
+		*p = []payload.TeamChatRichText{}
+		return
 	}
-	*p = s
+	*p = s[:i]
 }
 
 func decSliceTeamChatSharedSpacesInvitedMember(d *jsonscan.Decoder, p *[]payload.TeamChatSharedSpacesInvitedMember, field string) {
@@ -2525,10 +2614,11 @@ func decSliceTeamChatSharedSpacesInvitedMember(d *jsonscan.Decoder, p *[]payload
 		}
 		i++
 	}
-	if s = s[:i]; s == nil {
-		s = []payload.TeamChatSharedSpacesInvitedMember{}
+	if i == 0 {
+		*p = []payload.TeamChatSharedSpacesInvitedMember{}
+		return
 	}
-	*p = s
+	*p = s[:i]
 }
 
 func decSliceTeamChatSharedSpacesRemovedMember(d *jsonscan.Decoder, p *[]payload.TeamChatSharedSpacesRemovedMember, field string) {
@@ -2553,10 +2643,11 @@ func decSliceTeamChatSharedSpacesRemovedMember(d *jsonscan.Decoder, p *[]payload
 		}
 		i++
 	}
-	if s = s[:i]; s == nil {
-		s = []payload.TeamChatSharedSpacesRemovedMember{}
+	if i == 0 {
+		*p = []payload.TeamChatSharedSpacesRemovedMember{}
+		return
 	}
-	*p = s
+	*p = s[:i]
 }
 
 func decSliceTranscriptCompletedRecordingFile(d *jsonscan.Decoder, p *[]payload.TranscriptCompletedRecordingFile, field string) {
@@ -2581,10 +2672,11 @@ func decSliceTranscriptCompletedRecordingFile(d *jsonscan.Decoder, p *[]payload.
 		}
 		i++
 	}
-	if s = s[:i]; s == nil {
-		s = []payload.TranscriptCompletedRecordingFile{}
+	if i == 0 {
+		*p = []payload.TranscriptCompletedRecordingFile{}
+		return
 	}
-	*p = s
+	*p = s[:i]
 }
 
 func decSliceTrashedRecordingFile(d *jsonscan.Decoder, p *[]payload.TrashedRecordingFile, field string) {
@@ -2609,10 +2701,11 @@ func decSliceTrashedRecordingFile(d *jsonscan.Decoder, p *[]payload.TrashedRecor
 		}
 		i++
 	}
-	if s = s[:i]; s == nil {
-		s = []payload.TrashedRecordingFile{}
+	if i == 0 {
+		*p = []payload.TrashedRecordingFile{}
+		return
 	}
-	*p = s
+	*p = s[:i]
 }
 
 func decSliceUpdatedInterpreter(d *jsonscan.Decoder, p *[]payload.UpdatedInterpreter, field string) {
@@ -2637,10 +2730,11 @@ func decSliceUpdatedInterpreter(d *jsonscan.Decoder, p *[]payload.UpdatedInterpr
 		}
 		i++
 	}
-	if s = s[:i]; s == nil {
-		s = []payload.UpdatedInterpreter{}
+	if i == 0 {
+		*p = []payload.UpdatedInterpreter{}
+		return
 	}
-	*p = s
+	*p = s[:i]
 }
 
 func decSliceUserSettingsUpdatedFile(d *jsonscan.Decoder, p *[]payload.UserSettingsUpdatedFile, field string) {
@@ -2665,10 +2759,11 @@ func decSliceUserSettingsUpdatedFile(d *jsonscan.Decoder, p *[]payload.UserSetti
 		}
 		i++
 	}
-	if s = s[:i]; s == nil {
-		s = []payload.UserSettingsUpdatedFile{}
+	if i == 0 {
+		*p = []payload.UserSettingsUpdatedFile{}
+		return
 	}
-	*p = s
+	*p = s[:i]
 }
 
 func decSliceUserTSPDialInNumber(d *jsonscan.Decoder, p *[]payload.UserTSPDialInNumber, field string) {
@@ -2693,10 +2788,11 @@ func decSliceUserTSPDialInNumber(d *jsonscan.Decoder, p *[]payload.UserTSPDialIn
 		}
 		i++
 	}
-	if s = s[:i]; s == nil {
-		s = []payload.UserTSPDialInNumber{}
+	if i == 0 {
+		*p = []payload.UserTSPDialInNumber{}
+		return
 	}
-	*p = s
+	*p = s[:i]
 }
 
 func decSliceUserUpdatedCustomAttribute(d *jsonscan.Decoder, p *[]payload.UserUpdatedCustomAttribute, field string) {
@@ -2721,10 +2817,11 @@ func decSliceUserUpdatedCustomAttribute(d *jsonscan.Decoder, p *[]payload.UserUp
 		}
 		i++
 	}
-	if s = s[:i]; s == nil {
-		s = []payload.UserUpdatedCustomAttribute{}
+	if i == 0 {
+		*p = []payload.UserUpdatedCustomAttribute{}
+		return
 	}
-	*p = s
+	*p = s[:i]
 }
 
 func decSliceWebinarObjectParticipantData(d *jsonscan.Decoder, p *[]payload.WebinarObjectParticipantData, field string) {
@@ -2749,10 +2846,11 @@ func decSliceWebinarObjectParticipantData(d *jsonscan.Decoder, p *[]payload.Webi
 		}
 		i++
 	}
-	if s = s[:i]; s == nil {
-		s = []payload.WebinarObjectParticipantData{}
+	if i == 0 {
+		*p = []payload.WebinarObjectParticipantData{}
+		return
 	}
-	*p = s
+	*p = s[:i]
 }
 
 func decSliceWebinarParticipantQoSQo(d *jsonscan.Decoder, p *[]payload.WebinarParticipantQoSQo, field string) {
@@ -2777,10 +2875,11 @@ func decSliceWebinarParticipantQoSQo(d *jsonscan.Decoder, p *[]payload.WebinarPa
 		}
 		i++
 	}
-	if s = s[:i]; s == nil {
-		s = []payload.WebinarParticipantQoSQo{}
+	if i == 0 {
+		*p = []payload.WebinarParticipantQoSQo{}
+		return
 	}
-	*p = s
+	*p = s[:i]
 }
 
 func decSliceWebinarParticipantSummaryData(d *jsonscan.Decoder, p *[]payload.WebinarParticipantSummaryData, field string) {
@@ -2805,10 +2904,11 @@ func decSliceWebinarParticipantSummaryData(d *jsonscan.Decoder, p *[]payload.Web
 		}
 		i++
 	}
-	if s = s[:i]; s == nil {
-		s = []payload.WebinarParticipantSummaryData{}
+	if i == 0 {
+		*p = []payload.WebinarParticipantSummaryData{}
+		return
 	}
-	*p = s
+	*p = s[:i]
 }
 
 func decSliceWebinarUpdatedInterpreter(d *jsonscan.Decoder, p *[]payload.WebinarUpdatedInterpreter, field string) {
@@ -2833,10 +2933,11 @@ func decSliceWebinarUpdatedInterpreter(d *jsonscan.Decoder, p *[]payload.Webinar
 		}
 		i++
 	}
-	if s = s[:i]; s == nil {
-		s = []payload.WebinarUpdatedInterpreter{}
+	if i == 0 {
+		*p = []payload.WebinarUpdatedInterpreter{}
+		return
 	}
-	*p = s
+	*p = s[:i]
 }
 
 func decSliceWhiteboardCollaborator(d *jsonscan.Decoder, p *[]payload.WhiteboardCollaborator, field string) {
@@ -2861,10 +2962,11 @@ func decSliceWhiteboardCollaborator(d *jsonscan.Decoder, p *[]payload.Whiteboard
 		}
 		i++
 	}
-	if s = s[:i]; s == nil {
-		s = []payload.WhiteboardCollaborator{}
+	if i == 0 {
+		*p = []payload.WhiteboardCollaborator{}
+		return
 	}
-	*p = s
+	*p = s[:i]
 }
 
 func decSliceWorkspaceQuestionnaireResponse(d *jsonscan.Decoder, p *[]payload.WorkspaceQuestionnaireResponse, field string) {
@@ -2889,10 +2991,11 @@ func decSliceWorkspaceQuestionnaireResponse(d *jsonscan.Decoder, p *[]payload.Wo
 		}
 		i++
 	}
-	if s = s[:i]; s == nil {
-		s = []payload.WorkspaceQuestionnaireResponse{}
+	if i == 0 {
+		*p = []payload.WorkspaceQuestionnaireResponse{}
+		return
 	}
-	*p = s
+	*p = s[:i]
 }
 
 func decSliceWorkspaceQuestionnaireResponseList(d *jsonscan.Decoder, p *[]payload.WorkspaceQuestionnaireResponseList, field string) {
@@ -2917,10 +3020,11 @@ func decSliceWorkspaceQuestionnaireResponseList(d *jsonscan.Decoder, p *[]payloa
 		}
 		i++
 	}
-	if s = s[:i]; s == nil {
-		s = []payload.WorkspaceQuestionnaireResponseList{}
+	if i == 0 {
+		*p = []payload.WorkspaceQuestionnaireResponseList{}
+		return
 	}
-	*p = s
+	*p = s[:i]
 }
 
 func decSliceWorkspaceQuestionnaireResponseOption(d *jsonscan.Decoder, p *[]payload.WorkspaceQuestionnaireResponseOption, field string) {
@@ -2945,10 +3049,11 @@ func decSliceWorkspaceQuestionnaireResponseOption(d *jsonscan.Decoder, p *[]payl
 		}
 		i++
 	}
-	if s = s[:i]; s == nil {
-		s = []payload.WorkspaceQuestionnaireResponseOption{}
+	if i == 0 {
+		*p = []payload.WorkspaceQuestionnaireResponseOption{}
+		return
 	}
-	*p = s
+	*p = s[:i]
 }
 
 func decSliceZoomEventsVODRegistrationCreatedCustomQuestion(d *jsonscan.Decoder, p *[]payload.ZoomEventsVODRegistrationCreatedCustomQuestion, field string) {
@@ -2973,10 +3078,11 @@ func decSliceZoomEventsVODRegistrationCreatedCustomQuestion(d *jsonscan.Decoder,
 		}
 		i++
 	}
-	if s = s[:i]; s == nil {
-		s = []payload.ZoomEventsVODRegistrationCreatedCustomQuestion{}
+	if i == 0 {
+		*p = []payload.ZoomEventsVODRegistrationCreatedCustomQuestion{}
+		return
 	}
-	*p = s
+	*p = s[:i]
 }
 
 func decSliceZoomroomObjectSensorData(d *jsonscan.Decoder, p *[]payload.ZoomroomObjectSensorData, field string) {
@@ -3001,10 +3107,11 @@ func decSliceZoomroomObjectSensorData(d *jsonscan.Decoder, p *[]payload.Zoomroom
 		}
 		i++
 	}
-	if s = s[:i]; s == nil {
-		s = []payload.ZoomroomObjectSensorData{}
+	if i == 0 {
+		*p = []payload.ZoomroomObjectSensorData{}
+		return
 	}
-	*p = s
+	*p = s[:i]
 }
 
 func decSliceRawMessage(d *jsonscan.Decoder, p *[]json.RawMessage, field string) {
@@ -3029,10 +3136,11 @@ func decSliceRawMessage(d *jsonscan.Decoder, p *[]json.RawMessage, field string)
 		}
 		i++
 	}
-	if s = s[:i]; s == nil {
-		s = []json.RawMessage{}
+	if i == 0 {
+		*p = []json.RawMessage{}
+		return
 	}
-	*p = s
+	*p = s[:i]
 }
 
 func decSlicestring(d *jsonscan.Decoder, p *[]string, field string) {
@@ -3055,8 +3163,9 @@ func decSlicestring(d *jsonscan.Decoder, p *[]string, field string) {
 		d.String(&s[i], "", "string")
 		i++
 	}
-	if s = s[:i]; s == nil {
-		s = []string{}
+	if i == 0 {
+		*p = []string{}
+		return
 	}
-	*p = s
+	*p = s[:i]
 }

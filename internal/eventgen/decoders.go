@@ -224,8 +224,8 @@ func writeSliceDecoder(b *strings.Builder, t *gtype) {
 	fmt.Fprintf(b, "\t\tif i < cap(s) {\n\t\t\ts = s[:i+1]\n\t\t} else {\n\t\t\tvar zero %s\n\t\t\ts = append(s[:i], zero)\n\t\t}\n", elem)
 	writeTypeDecode(b, "\t\t", "s[i]", "", t.elem, map[string]*gtype{})
 	b.WriteString("\t\ti++\n\t}\n")
-	b.WriteString("\tif s = s[:i]; s == nil {\n")
-	fmt.Fprintf(b, "\t\ts = %s{}\n\t}\n\t*p = s\n}\n\n", typ)
+	// An empty array is a new empty slice, never the old one cut short.
+	fmt.Fprintf(b, "\tif i == 0 {\n\t\t*p = %s{}\n\t\treturn\n\t}\n\t*p = s[:i]\n}\n\n", typ)
 }
 
 // writeEnumTables writes the values of every enum type, for Decoder.Enum.
