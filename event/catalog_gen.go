@@ -618,955 +618,482 @@ var builtinCatalog = [...]Info{
 	{Name: "zoomroom.updated", Product: "rooms", Typed: true},
 }
 
-// builtinPayload returns a new payload for a built-in typed event, or nil.
-// The switch compiles to a search over constant strings: no map is built
-// at init.
-func builtinPayload(name string) Payload {
-	switch name {
-	case "account.created":
-		return new(payload.AccountCreated)
-	case "account.disassociated":
-		return new(payload.AccountDisassociated)
-	case "account.lock_settings_updated":
-		return new(payload.AccountLockSettingsUpdated)
-	case "account.settings_updated":
-		return new(payload.AccountSettingsUpdated)
-	case "account.updated":
-		return new(payload.AccountUpdated)
-	case "account.vanity_url_approved":
-		return new(payload.AccountVanityURLApproved)
-	case "account.vanity_url_rejected":
-		return new(payload.AccountVanityURLRejected)
-	case "app.authorization_request_created":
-		return new(payload.AppAuthorizationRequestCreated)
-	case "app_deauthorized":
-		return new(payload.AppDeauthorized)
-	case "bot_installed":
-		return new(payload.BotInstalled)
-	case "bot_notification":
-		return new(payload.BotNotification)
-	case "calendar.acl_create":
-		return new(payload.CalendarACLCreate)
-	case "calendar.acl_delete":
-		return new(payload.CalendarACLDelete)
-	case "calendar.acl_update":
-		return new(payload.CalendarACLUpdate)
-	case "calendar.calendarlist_create":
-		return new(payload.CalendarCalendarlistCreate)
-	case "calendar.calendarlist_delete":
-		return new(payload.CalendarCalendarlistDelete)
-	case "calendar.calendarlist_update":
-		return new(payload.CalendarCalendarlistUpdate)
-	case "calendar.event_create":
-		return new(payload.CalendarEventCreate)
-	case "calendar.event_delete":
-		return new(payload.CalendarEventDelete)
-	case "calendar.event_update":
-		return new(payload.CalendarEventUpdate)
-	case "calendar.setting_create":
-		return new(payload.CalendarSettingCreate)
-	case "calendar.setting_update":
-		return new(payload.CalendarSettingUpdate)
-	case "chat_channel.created":
-		return new(payload.ChatChannelCreated)
-	case "chat_channel.deleted":
-		return new(payload.ChatChannelDeleted)
-	case "chat_channel.member_invited":
-		return new(payload.ChatChannelMemberInvited)
-	case "chat_channel.member_joined":
-		return new(payload.ChatChannelMemberJoined)
-	case "chat_channel.member_left":
-		return new(payload.ChatChannelMemberLeft)
-	case "chat_channel.member_removed":
-		return new(payload.ChatChannelMemberRemoved)
-	case "chat_channel.updated":
-		return new(payload.ChatChannelUpdated)
-	case "chat_message.deleted":
-		return new(payload.ChatMessageDeleted)
-	case "chat_message.replied":
-		return new(payload.ChatMessageReplied)
-	case "chat_message.sent":
-		return new(payload.ChatMessageSent)
-	case "chat_message.updated":
-		return new(payload.ChatMessageUpdated)
-	case "clinical_notes.note_created":
-		return new(payload.ClinicalNotesNoteCreated)
-	case "cobrowse.session_ended":
-		return new(payload.CobrowseSessionEnded)
-	case "cobrowse.session_started":
-		return new(payload.CobrowseSessionStarted)
-	case "cobrowse.session_user_joined":
-		return new(payload.CobrowseSessionUserJoined)
-	case "cobrowse.session_user_left":
-		return new(payload.CobrowseSessionUserLeft)
-	case "group.admin_added":
-		return new(payload.GroupAdminAdded)
-	case "group.admin_deleted":
-		return new(payload.GroupAdminDeleted)
-	case "group.created":
-		return new(payload.GroupCreated)
-	case "group.deleted":
-		return new(payload.GroupDeleted)
-	case "group.lock_settings_updated":
-		return new(payload.GroupLockSettingsUpdated)
-	case "group.member_added":
-		return new(payload.GroupMemberAdded)
-	case "group.member_deleted":
-		return new(payload.GroupMemberDeleted)
-	case "group.settings_updated":
-		return new(payload.GroupSettingsUpdated)
-	case "group.updated":
-		return new(payload.GroupUpdated)
-	case "information_barriers.policy_created":
-		return new(payload.InformationBarriersPolicyCreated)
-	case "information_barriers.policy_deleted":
-		return new(payload.InformationBarriersPolicyDeleted)
-	case "information_barriers.policy_updated":
-		return new(payload.InformationBarriersPolicyUpdated)
-	case "interactive_message_actions":
-		return new(payload.InteractiveMessageActions)
-	case "interactive_message_editable":
-		return new(payload.InteractiveMessageEditable)
-	case "interactive_message_fields_editable":
-		return new(payload.InteractiveMessageFieldsEditable)
-	case "interactive_message_select":
-		return new(payload.InteractiveMessageSelect)
-	case "mail.history_event":
-		return new(payload.MailHistoryEvent)
-	case "meeting.ai_companion_assets_deleted":
-		return new(payload.MeetingAICompanionAssetsDeleted)
-	case "meeting.ai_companion_started":
-		return new(payload.MeetingAICompanionStarted)
-	case "meeting.ai_companion_stopped":
-		return new(payload.MeetingAICompanionStopped)
-	case "meeting.aic_transcript_completed":
-		return new(payload.MeetingAICTranscriptCompleted)
-	case "meeting.alert":
-		return new(payload.MeetingAlert)
-	case "meeting.breakout_room_sharing_ended":
-		return new(payload.MeetingBreakoutRoomSharingEnded)
-	case "meeting.breakout_room_sharing_started":
-		return new(payload.MeetingBreakoutRoomSharingStarted)
-	case "meeting.chat_message_file_downloaded":
-		return new(payload.MeetingChatMessageFileDownloaded)
-	case "meeting.chat_message_file_sent":
-		return new(payload.MeetingChatMessageFileSent)
-	case "meeting.chat_message_sent":
-		return new(payload.MeetingChatMessageSent)
-	case "meeting.converted_to_webinar":
-		return new(payload.MeetingConvertedToWebinar)
-	case "meeting.created":
-		return new(payload.MeetingCreated)
-	case "meeting.deleted":
-		return new(payload.MeetingDeleted)
-	case "meeting.device_tested":
-		return new(payload.MeetingDeviceTested)
-	case "meeting.ended":
-		return new(payload.MeetingEnded)
-	case "meeting.invitation_accepted":
-		return new(payload.MeetingInvitationAccepted)
-	case "meeting.invitation_dispatched":
-		return new(payload.MeetingInvitationDispatched)
-	case "meeting.invitation_rejected":
-		return new(payload.MeetingInvitationRejected)
-	case "meeting.invitation_timeout":
-		return new(payload.MeetingInvitationTimeout)
-	case "meeting.live_streaming_started":
-		return new(payload.MeetingLiveStreamingStarted)
-	case "meeting.live_streaming_stopped":
-		return new(payload.MeetingLiveStreamingStopped)
-	case "meeting.participant_admitted":
-		return new(payload.MeetingParticipantAdmitted)
-	case "meeting.participant_bind":
-		return new(payload.MeetingParticipantBind)
-	case "meeting.participant_data":
-		return new(payload.MeetingParticipantData)
-	case "meeting.participant_data_summary":
-		return new(payload.MeetingParticipantDataSummary)
-	case "meeting.participant_feedback":
-		return new(payload.MeetingParticipantFeedback)
-	case "meeting.participant_jbh_joined":
-		return new(payload.MeetingParticipantJBHJoined)
-	case "meeting.participant_jbh_waiting":
-		return new(payload.MeetingParticipantJBHWaiting)
-	case "meeting.participant_jbh_waiting_left":
-		return new(payload.MeetingParticipantJBHWaitingLeft)
-	case "meeting.participant_joined":
-		return new(payload.MeetingParticipantJoined)
-	case "meeting.participant_joined_breakout_room":
-		return new(payload.MeetingParticipantJoinedBreakoutRoom)
-	case "meeting.participant_joined_waiting_room":
-		return new(payload.MeetingParticipantJoinedWaitingRoom)
-	case "meeting.participant_left":
-		return new(payload.MeetingParticipantLeft)
-	case "meeting.participant_left_breakout_room":
-		return new(payload.MeetingParticipantLeftBreakoutRoom)
-	case "meeting.participant_left_waiting_room":
-		return new(payload.MeetingParticipantLeftWaitingRoom)
-	case "meeting.participant_phone_callout_accepted":
-		return new(payload.MeetingParticipantPhoneCalloutAccepted)
-	case "meeting.participant_phone_callout_missed":
-		return new(payload.MeetingParticipantPhoneCalloutMissed)
-	case "meeting.participant_phone_callout_rejected":
-		return new(payload.MeetingParticipantPhoneCalloutRejected)
-	case "meeting.participant_phone_callout_ringing":
-		return new(payload.MeetingParticipantPhoneCalloutRinging)
-	case "meeting.participant_put_in_waiting_room":
-		return new(payload.MeetingParticipantPutInWaitingRoom)
-	case "meeting.participant_qos":
-		return new(payload.MeetingParticipantQoS)
-	case "meeting.participant_qos_summary":
-		return new(payload.MeetingParticipantQoSSummary)
-	case "meeting.participant_role_changed":
-		return new(payload.MeetingParticipantRoleChanged)
-	case "meeting.participant_room_system_callout_accepted":
-		return new(payload.MeetingParticipantRoomSystemCalloutAccepted)
-	case "meeting.participant_room_system_callout_failed":
-		return new(payload.MeetingParticipantRoomSystemCalloutFailed)
-	case "meeting.participant_room_system_callout_missed":
-		return new(payload.MeetingParticipantRoomSystemCalloutMissed)
-	case "meeting.participant_room_system_callout_rejected":
-		return new(payload.MeetingParticipantRoomSystemCalloutRejected)
-	case "meeting.participant_room_system_callout_ringing":
-		return new(payload.MeetingParticipantRoomSystemCalloutRinging)
-	case "meeting.permanently_deleted":
-		return new(payload.MeetingPermanentlyDeleted)
-	case "meeting.recovered":
-		return new(payload.MeetingRecovered)
-	case "meeting.registration_approved":
-		return new(payload.MeetingRegistrationApproved)
-	case "meeting.registration_cancelled":
-		return new(payload.MeetingRegistrationCancelled)
-	case "meeting.registration_created":
-		return new(payload.MeetingRegistrationCreated)
-	case "meeting.registration_denied":
-		return new(payload.MeetingRegistrationDenied)
-	case "meeting.risk_alert":
-		return new(payload.MeetingRiskAlert)
-	case "meeting.rtms_interrupted":
-		return new(payload.MeetingRTMSInterrupted)
-	case "meeting.rtms_started":
-		return new(payload.MeetingRTMSStarted)
-	case "meeting.rtms_stopped":
-		return new(payload.MeetingRTMSStopped)
-	case "meeting.sharing_ended":
-		return new(payload.MeetingSharingEnded)
-	case "meeting.sharing_started":
-		return new(payload.MeetingSharingStarted)
-	case "meeting.started":
-		return new(payload.MeetingStarted)
-	case "meeting.summary_completed":
-		return new(payload.MeetingSummaryCompleted)
-	case "meeting.summary_deleted":
-		return new(payload.MeetingSummaryDeleted)
-	case "meeting.summary_recovered":
-		return new(payload.MeetingSummaryRecovered)
-	case "meeting.summary_shared":
-		return new(payload.MeetingSummaryShared)
-	case "meeting.summary_trashed":
-		return new(payload.MeetingSummaryTrashed)
-	case "meeting.summary_updated":
-		return new(payload.MeetingSummaryUpdated)
-	case "meeting.updated":
-		return new(payload.MeetingUpdated)
-	case "node.mc_stat":
-		return new(payload.NodeMcStat)
-	case "node.mc_stat_alert":
-		return new(payload.NodeMcStatAlert)
-	case "node.mc_zone_stat_alert":
-		return new(payload.NodeMcZoneStatAlert)
-	case "node.nfs_alert":
-		return new(payload.NodeNfsAlert)
-	case "node.rc_stat":
-		return new(payload.NodeRCStat)
-	case "node.rc_stat_alert":
-		return new(payload.NodeRCStatAlert)
-	case "node.server_bandwidth_alert":
-		return new(payload.NodeServerBandwidthAlert)
-	case "node.server_confirmed":
-		return new(payload.NodeServerConfirmed)
-	case "node.server_cpu_alert":
-		return new(payload.NodeServerCPUAlert)
-	case "node.server_deleted":
-		return new(payload.NodeServerDeleted)
-	case "node.server_disk_alert":
-		return new(payload.NodeServerDiskAlert)
-	case "node.server_memory_alert":
-		return new(payload.NodeServerMemoryAlert)
-	case "node.server_offline":
-		return new(payload.NodeServerOffline)
-	case "node.server_online":
-		return new(payload.NodeServerOnline)
-	case "node.server_rebooted":
-		return new(payload.NodeServerRebooted)
-	case "node.server_registered":
-		return new(payload.NodeServerRegistered)
-	case "node.server_shutdown":
-		return new(payload.NodeServerShutdown)
-	case "node.server_stat":
-		return new(payload.NodeServerStat)
-	case "node.server_update_available":
-		return new(payload.NodeServerUpdateAvailable)
-	case "node.server_update_failed":
-		return new(payload.NodeServerUpdateFailed)
-	case "node.server_update_started":
-		return new(payload.NodeServerUpdateStarted)
-	case "node.server_update_success":
-		return new(payload.NodeServerUpdateSuccess)
-	case "node.service_abnormal_status":
-		return new(payload.NodeServiceAbnormalStatus)
-	case "node.service_cpu_alert":
-		return new(payload.NodeServiceCPUAlert)
-	case "node.service_deleted":
-		return new(payload.NodeServiceDeleted)
-	case "node.service_memory_alert":
-		return new(payload.NodeServiceMemoryAlert)
-	case "node.service_started":
-		return new(payload.NodeServiceStarted)
-	case "node.service_stat":
-		return new(payload.NodeServiceStat)
-	case "node.service_stopped":
-		return new(payload.NodeServiceStopped)
-	case "node.service_update_available":
-		return new(payload.NodeServiceUpdateAvailable)
-	case "node.service_update_failed":
-		return new(payload.NodeServiceUpdateFailed)
-	case "node.service_update_started":
-		return new(payload.NodeServiceUpdateStarted)
-	case "node.service_update_success":
-		return new(payload.NodeServiceUpdateSuccess)
-	case "node.zhm_stat":
-		return new(payload.NodeZhmStat)
-	case "node.zhm_stat_alert":
-		return new(payload.NodeZhmStatAlert)
-	case "node.zhm_zone_stat_alert":
-		return new(payload.NodeZhmZoneStatAlert)
-	case "node.zone_added":
-		return new(payload.NodeZoneAdded)
-	case "node.zone_deleted":
-		return new(payload.NodeZoneDeleted)
-	case "number_management.peering_number_cnam_updated":
-		return new(payload.NumberManagementPeeringNumberCNAMUpdated)
-	case "number_management.peering_number_emergency_address_updated":
-		return new(payload.NumberManagementPeeringNumberEmergencyAddressUpdated)
-	case "phone.account_settings_updated":
-		return new(payload.PhoneAccountSettingsUpdated)
-	case "phone.ai_call_summary_changed":
-		return new(payload.PhoneAICallSummaryChanged)
-	case "phone.blind_transfer_initiated":
-		return new(payload.PhoneBlindTransferInitiated)
-	case "phone.call_element_deleted":
-		return new(payload.PhoneCallElementDeleted)
-	case "phone.call_history_deleted":
-		return new(payload.PhoneCallHistoryDeleted)
-	case "phone.call_log_deleted":
-		return new(payload.PhoneCallLogDeleted)
-	case "phone.call_log_permanently_deleted":
-		return new(payload.PhoneCallLogPermanentlyDeleted)
-	case "phone.call_qos":
-		return new(payload.PhoneCallQoS)
-	case "phone.call_qos_summary":
-		return new(payload.PhoneCallQoSSummary)
-	case "phone.callee_answered":
-		return new(payload.PhoneCalleeAnswered)
-	case "phone.callee_call_element_completed":
-		return new(payload.PhoneCalleeCallElementCompleted)
-	case "phone.callee_call_history_completed":
-		return new(payload.PhoneCalleeCallHistoryCompleted)
-	case "phone.callee_call_log_completed":
-		return new(payload.PhoneCalleeCallLogCompleted)
-	case "phone.callee_ended":
-		return new(payload.PhoneCalleeEnded)
-	case "phone.callee_hold":
-		return new(payload.PhoneCalleeHold)
-	case "phone.callee_meeting_inviting":
-		return new(payload.PhoneCalleeMeetingInviting)
-	case "phone.callee_missed":
-		return new(payload.PhoneCalleeMissed)
-	case "phone.callee_mute":
-		return new(payload.PhoneCalleeMute)
-	case "phone.callee_parked":
-		return new(payload.PhoneCalleeParked)
-	case "phone.callee_rejected":
-		return new(payload.PhoneCalleeRejected)
-	case "phone.callee_ringing":
-		return new(payload.PhoneCalleeRinging)
-	case "phone.callee_unhold":
-		return new(payload.PhoneCalleeUnhold)
-	case "phone.callee_unmute":
-		return new(payload.PhoneCalleeUnmute)
-	case "phone.caller_call_element_completed":
-		return new(payload.PhoneCallerCallElementCompleted)
-	case "phone.caller_call_history_completed":
-		return new(payload.PhoneCallerCallHistoryCompleted)
-	case "phone.caller_call_log_completed":
-		return new(payload.PhoneCallerCallLogCompleted)
-	case "phone.caller_connected":
-		return new(payload.PhoneCallerConnected)
-	case "phone.caller_ended":
-		return new(payload.PhoneCallerEnded)
-	case "phone.caller_hold":
-		return new(payload.PhoneCallerHold)
-	case "phone.caller_meeting_inviting":
-		return new(payload.PhoneCallerMeetingInviting)
-	case "phone.caller_mute":
-		return new(payload.PhoneCallerMute)
-	case "phone.caller_ringing":
-		return new(payload.PhoneCallerRinging)
-	case "phone.caller_unhold":
-		return new(payload.PhoneCallerUnhold)
-	case "phone.caller_unmute":
-		return new(payload.PhoneCallerUnmute)
-	case "phone.conference_started":
-		return new(payload.PhoneConferenceStarted)
-	case "phone.device_registration":
-		return new(payload.PhoneDeviceRegistration)
-	case "phone.emergency_alert":
-		return new(payload.PhoneEmergencyAlert)
-	case "phone.fax_log_deleted":
-		return new(payload.PhoneFaxLogDeleted)
-	case "phone.fax_log_permanently_deleted":
-		return new(payload.PhoneFaxLogPermanentlyDeleted)
-	case "phone.fax_received":
-		return new(payload.PhoneFaxReceived)
-	case "phone.fax_sent":
-		return new(payload.PhoneFaxSent)
-	case "phone.generic_device_provision":
-		return new(payload.PhoneGenericDeviceProvision)
-	case "phone.group_settings_updated":
-		return new(payload.PhoneGroupSettingsUpdated)
-	case "phone.peering_number_cnam_updated":
-		return new(payload.PhonePeeringNumberCNAMUpdated)
-	case "phone.peering_number_emergency_address_updated":
-		return new(payload.PhonePeeringNumberEmergencyAddressUpdated)
-	case "phone.recording_completed":
-		return new(payload.PhoneRecordingCompleted)
-	case "phone.recording_completed_for_access_member":
-		return new(payload.PhoneRecordingCompletedForAccessMember)
-	case "phone.recording_deleted":
-		return new(payload.PhoneRecordingDeleted)
-	case "phone.recording_failed":
-		return new(payload.PhoneRecordingFailed)
-	case "phone.recording_paused":
-		return new(payload.PhoneRecordingPaused)
-	case "phone.recording_permanently_deleted":
-		return new(payload.PhoneRecordingPermanentlyDeleted)
-	case "phone.recording_resumed":
-		return new(payload.PhoneRecordingResumed)
-	case "phone.recording_started":
-		return new(payload.PhoneRecordingStarted)
-	case "phone.recording_stopped":
-		return new(payload.PhoneRecordingStopped)
-	case "phone.recording_transcript_completed":
-		return new(payload.PhoneRecordingTranscriptCompleted)
-	case "phone.route_group_status_changed":
-		return new(payload.PhoneRouteGroupStatusChanged)
-	case "phone.sms_campaign_number_opt_in":
-		return new(payload.PhoneSMSCampaignNumberOptIn)
-	case "phone.sms_campaign_number_opt_out":
-		return new(payload.PhoneSMSCampaignNumberOptOut)
-	case "phone.sms_etiquette_block":
-		return new(payload.PhoneSMSEtiquetteBlock)
-	case "phone.sms_etiquette_warn":
-		return new(payload.PhoneSMSEtiquetteWarn)
-	case "phone.sms_received":
-		return new(payload.PhoneSMSReceived)
-	case "phone.sms_sent":
-		return new(payload.PhoneSMSSent)
-	case "phone.sms_sent_failed":
-		return new(payload.PhoneSMSSentFailed)
-	case "phone.transfer_call_to_voicemail_initiated":
-		return new(payload.PhoneTransferCallToVoicemailInitiated)
-	case "phone.transfer_recipient_updated":
-		return new(payload.PhoneTransferRecipientUpdated)
-	case "phone.voicemail_deleted":
-		return new(payload.PhoneVoicemailDeleted)
-	case "phone.voicemail_permanently_deleted":
-		return new(payload.PhoneVoicemailPermanentlyDeleted)
-	case "phone.voicemail_received":
-		return new(payload.PhoneVoicemailReceived)
-	case "phone.voicemail_received_for_access_member":
-		return new(payload.PhoneVoicemailReceivedForAccessMember)
-	case "phone.voicemail_transcript_completed":
-		return new(payload.PhoneVoicemailTranscriptCompleted)
-	case "phone.warm_transfer_cancelled":
-		return new(payload.PhoneWarmTransferCancelled)
-	case "phone.warm_transfer_completed":
-		return new(payload.PhoneWarmTransferCompleted)
-	case "phone.warm_transfer_initiated":
-		return new(payload.PhoneWarmTransferInitiated)
-	case "quality_management.evaluation_completed":
-		return new(payload.QualityManagementEvaluationCompleted)
-	case "quality_management.interaction_analysis_completed":
-		return new(payload.QualityManagementInteractionAnalysisCompleted)
-	case "recording.archive_files_completed":
-		return new(payload.RecordingArchiveFilesCompleted)
-	case "recording.batch_deleted":
-		return new(payload.RecordingBatchDeleted)
-	case "recording.batch_recovered":
-		return new(payload.RecordingBatchRecovered)
-	case "recording.batch_trashed":
-		return new(payload.RecordingBatchTrashed)
-	case "recording.cloud_storage_usage_updated":
-		return new(payload.RecordingCloudStorageUsageUpdated)
-	case "recording.completed":
-		return new(payload.RecordingCompleted)
-	case "recording.deleted":
-		return new(payload.RecordingDeleted)
-	case "recording.paused":
-		return new(payload.RecordingPaused)
-	case "recording.recovered":
-		return new(payload.RecordingRecovered)
-	case "recording.registration_approved":
-		return new(payload.RecordingRegistrationApproved)
-	case "recording.registration_created":
-		return new(payload.RecordingRegistrationCreated)
-	case "recording.registration_denied":
-		return new(payload.RecordingRegistrationDenied)
-	case "recording.renamed":
-		return new(payload.RecordingRenamed)
-	case "recording.resumed":
-		return new(payload.RecordingResumed)
-	case "recording.started":
-		return new(payload.RecordingStarted)
-	case "recording.stopped":
-		return new(payload.RecordingStopped)
-	case "recording.transcript_completed":
-		return new(payload.RecordingTranscriptCompleted)
-	case "recording.trashed":
-		return new(payload.RecordingTrashed)
-	case "revenue_accelerator.conversation_analysis_completed":
-		return new(payload.RevenueAcceleratorConversationAnalysisCompleted)
-	case "revenue_accelerator.playlist_add_moment":
-		return new(payload.RevenueAcceleratorPlaylistAddMoment)
-	case "revenue_accelerator.playlist_create":
-		return new(payload.RevenueAcceleratorPlaylistCreate)
-	case "revenue_accelerator.playlist_delete":
-		return new(payload.RevenueAcceleratorPlaylistDelete)
-	case "revenue_accelerator.playlist_remove_moment":
-		return new(payload.RevenueAcceleratorPlaylistRemoveMoment)
-	case "revenue_accelerator.post_comment_completed":
-		return new(payload.RevenueAcceleratorPostCommentCompleted)
-	case "rtms.concurrency_limited":
-		return new(payload.RTMSConcurrencyLimited)
-	case "rtms.concurrency_near_limit":
-		return new(payload.RTMSConcurrencyNearLimit)
-	case "scheduler.scheduled_event_canceled":
-		return new(payload.SchedulerScheduledEventCanceled)
-	case "scheduler.scheduled_event_created":
-		return new(payload.SchedulerScheduledEventCreated)
-	case "session.alert":
-		return new(payload.SessionAlert)
-	case "session.ended":
-		return new(payload.SessionEnded)
-	case "session.live_streaming_started":
-		return new(payload.SessionLiveStreamingStarted)
-	case "session.live_streaming_stopped":
-		return new(payload.SessionLiveStreamingStopped)
-	case "session.recording_completed":
-		return new(payload.SessionRecordingCompleted)
-	case "session.recording_deleted":
-		return new(payload.SessionRecordingDeleted)
-	case "session.recording_paused":
-		return new(payload.SessionRecordingPaused)
-	case "session.recording_recovered":
-		return new(payload.SessionRecordingRecovered)
-	case "session.recording_resumed":
-		return new(payload.SessionRecordingResumed)
-	case "session.recording_started":
-		return new(payload.SessionRecordingStarted)
-	case "session.recording_stopped":
-		return new(payload.SessionRecordingStopped)
-	case "session.recording_summary_completed":
-		return new(payload.SessionRecordingSummaryCompleted)
-	case "session.recording_transcript_completed":
-		return new(payload.SessionRecordingTranscriptCompleted)
-	case "session.recording_transcript_failed":
-		return new(payload.SessionRecordingTranscriptFailed)
-	case "session.recording_trashed":
-		return new(payload.SessionRecordingTrashed)
-	case "session.rtms_interrupted":
-		return new(payload.SessionRTMSInterrupted)
-	case "session.rtms_started":
-		return new(payload.SessionRTMSStarted)
-	case "session.rtms_stopped":
-		return new(payload.SessionRTMSStopped)
-	case "session.sharing_ended":
-		return new(payload.SessionSharingEnded)
-	case "session.sharing_started":
-		return new(payload.SessionSharingStarted)
-	case "session.started":
-		return new(payload.SessionStarted)
-	case "session.stream_ingestion_connected":
-		return new(payload.SessionStreamIngestionConnected)
-	case "session.stream_ingestion_disconnected":
-		return new(payload.SessionStreamIngestionDisconnected)
-	case "session.stream_ingestion_started":
-		return new(payload.SessionStreamIngestionStarted)
-	case "session.stream_ingestion_stopped":
-		return new(payload.SessionStreamIngestionStopped)
-	case "session.stream_ingestion_unbind":
-		return new(payload.SessionStreamIngestionUnbind)
-	case "session.user_data":
-		return new(payload.SessionUserData)
-	case "session.user_data_summary":
-		return new(payload.SessionUserDataSummary)
-	case "session.user_joined":
-		return new(payload.SessionUserJoined)
-	case "session.user_left":
-		return new(payload.SessionUserLeft)
-	case "session.user_phone_callout_accepted":
-		return new(payload.SessionUserPhoneCalloutAccepted)
-	case "session.user_phone_callout_canceled":
-		return new(payload.SessionUserPhoneCalloutCanceled)
-	case "session.user_phone_callout_missed":
-		return new(payload.SessionUserPhoneCalloutMissed)
-	case "session.user_phone_callout_rejected":
-		return new(payload.SessionUserPhoneCalloutRejected)
-	case "session.user_phone_callout_ringing":
-		return new(payload.SessionUserPhoneCalloutRinging)
-	case "session.user_qos":
-		return new(payload.SessionUserQoS)
-	case "session.user_qos_summary":
-		return new(payload.SessionUserQoSSummary)
-	case "session.user_room_system_callout_accepted":
-		return new(payload.SessionUserRoomSystemCalloutAccepted)
-	case "session.user_room_system_callout_failed":
-		return new(payload.SessionUserRoomSystemCalloutFailed)
-	case "session.user_room_system_callout_missed":
-		return new(payload.SessionUserRoomSystemCalloutMissed)
-	case "session.user_room_system_callout_rejected":
-		return new(payload.SessionUserRoomSystemCalloutRejected)
-	case "session.user_room_system_callout_ringing":
-		return new(payload.SessionUserRoomSystemCalloutRinging)
-	case "task.assignee_updated":
-		return new(payload.TaskAssigneeUpdated)
-	case "task.collaborator_updated":
-		return new(payload.TaskCollaboratorUpdated)
-	case "task.comment_updated":
-		return new(payload.TaskCommentUpdated)
-	case "task.completed":
-		return new(payload.TaskCompleted)
-	case "task.created":
-		return new(payload.TaskCreated)
-	case "task.deleted":
-		return new(payload.TaskDeleted)
-	case "task.reopened":
-		return new(payload.TaskReopened)
-	case "task.updated":
-		return new(payload.TaskUpdated)
-	case "team_chat.app_mention":
-		return new(payload.TeamChatAppMention)
-	case "team_chat.bookmark_added":
-		return new(payload.TeamChatBookmarkAdded)
-	case "team_chat.bookmark_removed":
-		return new(payload.TeamChatBookmarkRemoved)
-	case "team_chat.channel_app_added":
-		return new(payload.TeamChatChannelAppAdded)
-	case "team_chat.channel_app_removed":
-		return new(payload.TeamChatChannelAppRemoved)
-	case "team_chat.channel_archived":
-		return new(payload.TeamChatChannelArchived)
-	case "team_chat.channel_invitation_accepted":
-		return new(payload.TeamChatChannelInvitationAccepted)
-	case "team_chat.channel_invitation_approval_requested":
-		return new(payload.TeamChatChannelInvitationApprovalRequested)
-	case "team_chat.channel_invitation_approved":
-		return new(payload.TeamChatChannelInvitationApproved)
-	case "team_chat.channel_invitation_created":
-		return new(payload.TeamChatChannelInvitationCreated)
-	case "team_chat.channel_invitation_declined":
-		return new(payload.TeamChatChannelInvitationDeclined)
-	case "team_chat.channel_invitation_rejected":
-		return new(payload.TeamChatChannelInvitationRejected)
-	case "team_chat.channel_invitation_removed":
-		return new(payload.TeamChatChannelInvitationRemoved)
-	case "team_chat.channel_join_approval_requested":
-		return new(payload.TeamChatChannelJoinApprovalRequested)
-	case "team_chat.channel_join_approved":
-		return new(payload.TeamChatChannelJoinApproved)
-	case "team_chat.channel_join_declined":
-		return new(payload.TeamChatChannelJoinDeclined)
-	case "team_chat.channel_join_requested":
-		return new(payload.TeamChatChannelJoinRequested)
-	case "team_chat.channel_message_deleted":
-		return new(payload.TeamChatChannelMessageDeleted)
-	case "team_chat.channel_message_posted":
-		return new(payload.TeamChatChannelMessagePosted)
-	case "team_chat.channel_message_updated":
-		return new(payload.TeamChatChannelMessageUpdated)
-	case "team_chat.channel_pin_added":
-		return new(payload.TeamChatChannelPinAdded)
-	case "team_chat.channel_pin_removed":
-		return new(payload.TeamChatChannelPinRemoved)
-	case "team_chat.channel_reaction_added":
-		return new(payload.TeamChatChannelReactionAdded)
-	case "team_chat.channel_reaction_removed":
-		return new(payload.TeamChatChannelReactionRemoved)
-	case "team_chat.channel_unarchived":
-		return new(payload.TeamChatChannelUnarchived)
-	case "team_chat.dm_message_deleted":
-		return new(payload.TeamChatDMMessageDeleted)
-	case "team_chat.dm_message_posted":
-		return new(payload.TeamChatDMMessagePosted)
-	case "team_chat.dm_message_updated":
-		return new(payload.TeamChatDMMessageUpdated)
-	case "team_chat.dm_reaction_added":
-		return new(payload.TeamChatDMReactionAdded)
-	case "team_chat.dm_reaction_removed":
-		return new(payload.TeamChatDMReactionRemoved)
-	case "team_chat.emoji_added":
-		return new(payload.TeamChatEmojiAdded)
-	case "team_chat.emoji_removed":
-		return new(payload.TeamChatEmojiRemoved)
-	case "team_chat.file_changed":
-		return new(payload.TeamChatFileChanged)
-	case "team_chat.file_deleted":
-		return new(payload.TeamChatFileDeleted)
-	case "team_chat.file_downloaded":
-		return new(payload.TeamChatFileDownloaded)
-	case "team_chat.file_shared":
-		return new(payload.TeamChatFileShared)
-	case "team_chat.file_unshared":
-		return new(payload.TeamChatFileUnshared)
-	case "team_chat.file_uploaded":
-		return new(payload.TeamChatFileUploaded)
-	case "team_chat.link_shared":
-		return new(payload.TeamChatLinkShared)
-	case "team_chat.shared_spaces_edited":
-		return new(payload.TeamChatSharedSpacesEdited)
-	case "team_chat.shared_spaces_member_invited":
-		return new(payload.TeamChatSharedSpacesMemberInvited)
-	case "team_chat.shared_spaces_member_left":
-		return new(payload.TeamChatSharedSpacesMemberLeft)
-	case "team_chat.shared_spaces_member_removed":
-		return new(payload.TeamChatSharedSpacesMemberRemoved)
-	case "team_chat.starred":
-		return new(payload.TeamChatStarred)
-	case "team_chat.unstarred":
-		return new(payload.TeamChatUnstarred)
-	case "user.activated":
-		return new(payload.UserActivated)
-	case "user.created":
-		return new(payload.UserCreated)
-	case "user.deactivated":
-		return new(payload.UserDeactivated)
-	case "user.deleted":
-		return new(payload.UserDeleted)
-	case "user.disassociated":
-		return new(payload.UserDisassociated)
-	case "user.invitation_accepted":
-		return new(payload.UserInvitationAccepted)
-	case "user.personal_notes_updated":
-		return new(payload.UserPersonalNotesUpdated)
-	case "user.presence_status_updated":
-		return new(payload.UserPresenceStatusUpdated)
-	case "user.settings_updated":
-		return new(payload.UserSettingsUpdated)
-	case "user.signed_in":
-		return new(payload.UserSignedIn)
-	case "user.signed_out":
-		return new(payload.UserSignedOut)
-	case "user.tsp_created":
-		return new(payload.UserTSPCreated)
-	case "user.tsp_deleted":
-		return new(payload.UserTSPDeleted)
-	case "user.tsp_updated":
-		return new(payload.UserTSPUpdated)
-	case "user.updated":
-		return new(payload.UserUpdated)
-	case "video_management.channel_published":
-		return new(payload.VideoManagementChannelPublished)
-	case "video_management.channel_unpublished":
-		return new(payload.VideoManagementChannelUnpublished)
-	case "video_management.channel_video_added":
-		return new(payload.VideoManagementChannelVideoAdded)
-	case "video_management.channel_video_removed":
-		return new(payload.VideoManagementChannelVideoRemoved)
-	case "visitor_management.checked_in":
-		return new(payload.VisitorManagementCheckedIn)
-	case "visitor_management.checked_out":
-		return new(payload.VisitorManagementCheckedOut)
-	case "visitor_management.invitation_created":
-		return new(payload.VisitorManagementInvitationCreated)
-	case "visitor_management.invitation_deleted":
-		return new(payload.VisitorManagementInvitationDeleted)
-	case "visitor_management.invitation_updated":
-		return new(payload.VisitorManagementInvitationUpdated)
-	case "webinar.alert":
-		return new(payload.WebinarAlert)
-	case "webinar.chat_message_file_downloaded":
-		return new(payload.WebinarChatMessageFileDownloaded)
-	case "webinar.chat_message_file_sent":
-		return new(payload.WebinarChatMessageFileSent)
-	case "webinar.chat_message_sent":
-		return new(payload.WebinarChatMessageSent)
-	case "webinar.converted_to_meeting":
-		return new(payload.WebinarConvertedToMeeting)
-	case "webinar.created":
-		return new(payload.WebinarCreated)
-	case "webinar.deleted":
-		return new(payload.WebinarDeleted)
-	case "webinar.ended":
-		return new(payload.WebinarEnded)
-	case "webinar.participant_bind":
-		return new(payload.WebinarParticipantBind)
-	case "webinar.participant_data":
-		return new(payload.WebinarParticipantData)
-	case "webinar.participant_data_summary":
-		return new(payload.WebinarParticipantDataSummary)
-	case "webinar.participant_feedback":
-		return new(payload.WebinarParticipantFeedback)
-	case "webinar.participant_joined":
-		return new(payload.WebinarParticipantJoined)
-	case "webinar.participant_left":
-		return new(payload.WebinarParticipantLeft)
-	case "webinar.participant_qos":
-		return new(payload.WebinarParticipantQoS)
-	case "webinar.participant_qos_summary":
-		return new(payload.WebinarParticipantQoSSummary)
-	case "webinar.participant_role_changed":
-		return new(payload.WebinarParticipantRoleChanged)
-	case "webinar.permanently_deleted":
-		return new(payload.WebinarPermanentlyDeleted)
-	case "webinar.recovered":
-		return new(payload.WebinarRecovered)
-	case "webinar.registration_approved":
-		return new(payload.WebinarRegistrationApproved)
-	case "webinar.registration_cancelled":
-		return new(payload.WebinarRegistrationCancelled)
-	case "webinar.registration_created":
-		return new(payload.WebinarRegistrationCreated)
-	case "webinar.registration_denied":
-		return new(payload.WebinarRegistrationDenied)
-	case "webinar.rtms_interrupted":
-		return new(payload.WebinarRTMSInterrupted)
-	case "webinar.rtms_started":
-		return new(payload.WebinarRTMSStarted)
-	case "webinar.rtms_stopped":
-		return new(payload.WebinarRTMSStopped)
-	case "webinar.sharing_ended":
-		return new(payload.WebinarSharingEnded)
-	case "webinar.sharing_started":
-		return new(payload.WebinarSharingStarted)
-	case "webinar.started":
-		return new(payload.WebinarStarted)
-	case "webinar.updated":
-		return new(payload.WebinarUpdated)
-	case "whiteboard.archive_available":
-		return new(payload.WhiteboardArchiveAvailable)
-	case "whiteboard.created":
-		return new(payload.WhiteboardCreated)
-	case "whiteboard.deleted":
-		return new(payload.WhiteboardDeleted)
-	case "whiteboard.file_added":
-		return new(payload.WhiteboardFileAdded)
-	case "whiteboard.opened":
-		return new(payload.WhiteboardOpened)
-	case "whiteboard.share_settings_updated":
-		return new(payload.WhiteboardShareSettingsUpdated)
-	case "whiteboard.shared":
-		return new(payload.WhiteboardShared)
-	case "whiteboard.sharing_updated":
-		return new(payload.WhiteboardSharingUpdated)
-	case "workspace.created":
-		return new(payload.WorkspaceCreated)
-	case "workspace.deleted":
-		return new(payload.WorkspaceDeleted)
-	case "workspace.pre_check_in_questionnaire_response_created":
-		return new(payload.WorkspacePreCheckInQuestionnaireResponseCreated)
-	case "workspace.reservation_checked_in":
-		return new(payload.WorkspaceReservationCheckedIn)
-	case "workspace.reservation_checked_out":
-		return new(payload.WorkspaceReservationCheckedOut)
-	case "workspace.reservation_created":
-		return new(payload.WorkspaceReservationCreated)
-	case "workspace.reservation_deleted":
-		return new(payload.WorkspaceReservationDeleted)
-	case "workspace.reservation_questionnaire_response_created":
-		return new(payload.WorkspaceReservationQuestionnaireResponseCreated)
-	case "workspace.reservation_questionnaire_response_updated":
-		return new(payload.WorkspaceReservationQuestionnaireResponseUpdated)
-	case "workspace.reservation_update":
-		return new(payload.WorkspaceReservationUpdate)
-	case "workspace.updated":
-		return new(payload.WorkspaceUpdated)
-	case "workspace.user_assigned":
-		return new(payload.WorkspaceUserAssigned)
-	case "workspace.user_unassigned":
-		return new(payload.WorkspaceUserUnassigned)
-	case "zoom_events.event_cancelled":
-		return new(payload.ZoomEventsEventCancelled)
-	case "zoom_events.event_duplicated":
-		return new(payload.ZoomEventsEventDuplicated)
-	case "zoom_events.event_published":
-		return new(payload.ZoomEventsEventPublished)
-	case "zoom_events.event_updated":
-		return new(payload.ZoomEventsEventUpdated)
-	case "zoom_events.exhibitor_created":
-		return new(payload.ZoomEventsExhibitorCreated)
-	case "zoom_events.exhibitor_deleted":
-		return new(payload.ZoomEventsExhibitorDeleted)
-	case "zoom_events.exhibitor_updated":
-		return new(payload.ZoomEventsExhibitorUpdated)
-	case "zoom_events.session_created":
-		return new(payload.ZoomEventsSessionCreated)
-	case "zoom_events.session_deleted":
-		return new(payload.ZoomEventsSessionDeleted)
-	case "zoom_events.session_ended":
-		return new(payload.ZoomEventsSessionEnded)
-	case "zoom_events.session_updated":
-		return new(payload.ZoomEventsSessionUpdated)
-	case "zoom_events.speaker_created":
-		return new(payload.ZoomEventsSpeakerCreated)
-	case "zoom_events.speaker_deleted":
-		return new(payload.ZoomEventsSpeakerDeleted)
-	case "zoom_events.speaker_updated":
-		return new(payload.ZoomEventsSpeakerUpdated)
-	case "zoom_events.ticket_created":
-		return new(payload.ZoomEventsTicketCreated)
-	case "zoom_events.ticket_deleted":
-		return new(payload.ZoomEventsTicketDeleted)
-	case "zoom_events.ticket_type_created":
-		return new(payload.ZoomEventsTicketTypeCreated)
-	case "zoom_events.ticket_type_deleted":
-		return new(payload.ZoomEventsTicketTypeDeleted)
-	case "zoom_events.ticket_type_updated":
-		return new(payload.ZoomEventsTicketTypeUpdated)
-	case "zoom_events.ticket_updated":
-		return new(payload.ZoomEventsTicketUpdated)
-	case "zoom_events.vod_registration_created":
-		return new(payload.ZoomEventsVODRegistrationCreated)
-	case "zoomroom.alert":
-		return new(payload.ZoomroomAlert)
-	case "zoomroom.checked_in":
-		return new(payload.ZoomroomCheckedIn)
-	case "zoomroom.checked_out":
-		return new(payload.ZoomroomCheckedOut)
-	case "zoomroom.created":
-		return new(payload.ZoomroomCreated)
-	case "zoomroom.delayed_alert":
-		return new(payload.ZoomroomDelayedAlert)
-	case "zoomroom.deleted":
-		return new(payload.ZoomroomDeleted)
-	case "zoomroom.digital_signage_app_ended":
-		return new(payload.ZoomroomDigitalSignageAppEnded)
-	case "zoomroom.digital_signage_app_started":
-		return new(payload.ZoomroomDigitalSignageAppStarted)
-	case "zoomroom.location_created":
-		return new(payload.ZoomroomLocationCreated)
-	case "zoomroom.location_deleted":
-		return new(payload.ZoomroomLocationDeleted)
-	case "zoomroom.location_updated":
-		return new(payload.ZoomroomLocationUpdated)
-	case "zoomroom.sensor_data":
-		return new(payload.ZoomroomSensorData)
-	case "zoomroom.thirdparty_meeting_attempted":
-		return new(payload.ZoomroomThirdpartyMeetingAttempted)
-	case "zoomroom.updated":
-		return new(payload.ZoomroomUpdated)
-	}
-	return nil
+// builtinNew holds, at the index of each typed event of builtinCatalog,
+// the constructor of its payload (nil for an untyped event): a lookup by
+// index once the name is found in the catalog. Static data, like the
+// catalog.
+var builtinNew = [len(builtinCatalog)]func() Payload{
+	0:   func() Payload { return new(payload.AccountCreated) },
+	1:   func() Payload { return new(payload.AccountDisassociated) },
+	2:   func() Payload { return new(payload.AccountLockSettingsUpdated) },
+	3:   func() Payload { return new(payload.AccountSettingsUpdated) },
+	4:   func() Payload { return new(payload.AccountUpdated) },
+	5:   func() Payload { return new(payload.AccountVanityURLApproved) },
+	6:   func() Payload { return new(payload.AccountVanityURLRejected) },
+	7:   func() Payload { return new(payload.AppAuthorizationRequestCreated) },
+	8:   func() Payload { return new(payload.AppDeauthorized) },
+	9:   func() Payload { return new(payload.BotInstalled) },
+	10:  func() Payload { return new(payload.BotNotification) },
+	11:  func() Payload { return new(payload.CalendarACLCreate) },
+	12:  func() Payload { return new(payload.CalendarACLDelete) },
+	13:  func() Payload { return new(payload.CalendarACLUpdate) },
+	14:  func() Payload { return new(payload.CalendarCalendarlistCreate) },
+	15:  func() Payload { return new(payload.CalendarCalendarlistDelete) },
+	16:  func() Payload { return new(payload.CalendarCalendarlistUpdate) },
+	17:  func() Payload { return new(payload.CalendarEventCreate) },
+	18:  func() Payload { return new(payload.CalendarEventDelete) },
+	19:  func() Payload { return new(payload.CalendarEventUpdate) },
+	20:  func() Payload { return new(payload.CalendarSettingCreate) },
+	21:  func() Payload { return new(payload.CalendarSettingUpdate) },
+	22:  func() Payload { return new(payload.ChatChannelCreated) },
+	23:  func() Payload { return new(payload.ChatChannelDeleted) },
+	24:  func() Payload { return new(payload.ChatChannelMemberInvited) },
+	25:  func() Payload { return new(payload.ChatChannelMemberJoined) },
+	26:  func() Payload { return new(payload.ChatChannelMemberLeft) },
+	27:  func() Payload { return new(payload.ChatChannelMemberRemoved) },
+	28:  func() Payload { return new(payload.ChatChannelUpdated) },
+	29:  func() Payload { return new(payload.ChatMessageDeleted) },
+	30:  func() Payload { return new(payload.ChatMessageReplied) },
+	31:  func() Payload { return new(payload.ChatMessageSent) },
+	32:  func() Payload { return new(payload.ChatMessageUpdated) },
+	33:  func() Payload { return new(payload.ClinicalNotesNoteCreated) },
+	34:  func() Payload { return new(payload.CobrowseSessionEnded) },
+	35:  func() Payload { return new(payload.CobrowseSessionStarted) },
+	36:  func() Payload { return new(payload.CobrowseSessionUserJoined) },
+	37:  func() Payload { return new(payload.CobrowseSessionUserLeft) },
+	166: func() Payload { return new(payload.GroupAdminAdded) },
+	167: func() Payload { return new(payload.GroupAdminDeleted) },
+	168: func() Payload { return new(payload.GroupCreated) },
+	169: func() Payload { return new(payload.GroupDeleted) },
+	170: func() Payload { return new(payload.GroupLockSettingsUpdated) },
+	171: func() Payload { return new(payload.GroupMemberAdded) },
+	172: func() Payload { return new(payload.GroupMemberDeleted) },
+	173: func() Payload { return new(payload.GroupSettingsUpdated) },
+	174: func() Payload { return new(payload.GroupUpdated) },
+	175: func() Payload { return new(payload.InformationBarriersPolicyCreated) },
+	176: func() Payload { return new(payload.InformationBarriersPolicyDeleted) },
+	177: func() Payload { return new(payload.InformationBarriersPolicyUpdated) },
+	178: func() Payload { return new(payload.InteractiveMessageActions) },
+	179: func() Payload { return new(payload.InteractiveMessageEditable) },
+	180: func() Payload { return new(payload.InteractiveMessageFieldsEditable) },
+	181: func() Payload { return new(payload.InteractiveMessageSelect) },
+	182: func() Payload { return new(payload.MailHistoryEvent) },
+	183: func() Payload { return new(payload.MeetingAICompanionAssetsDeleted) },
+	184: func() Payload { return new(payload.MeetingAICompanionStarted) },
+	185: func() Payload { return new(payload.MeetingAICompanionStopped) },
+	186: func() Payload { return new(payload.MeetingAICTranscriptCompleted) },
+	187: func() Payload { return new(payload.MeetingAlert) },
+	188: func() Payload { return new(payload.MeetingBreakoutRoomSharingEnded) },
+	189: func() Payload { return new(payload.MeetingBreakoutRoomSharingStarted) },
+	190: func() Payload { return new(payload.MeetingChatMessageFileDownloaded) },
+	191: func() Payload { return new(payload.MeetingChatMessageFileSent) },
+	192: func() Payload { return new(payload.MeetingChatMessageSent) },
+	193: func() Payload { return new(payload.MeetingConvertedToWebinar) },
+	194: func() Payload { return new(payload.MeetingCreated) },
+	195: func() Payload { return new(payload.MeetingDeleted) },
+	196: func() Payload { return new(payload.MeetingDeviceTested) },
+	197: func() Payload { return new(payload.MeetingEnded) },
+	198: func() Payload { return new(payload.MeetingInvitationAccepted) },
+	199: func() Payload { return new(payload.MeetingInvitationDispatched) },
+	200: func() Payload { return new(payload.MeetingInvitationRejected) },
+	201: func() Payload { return new(payload.MeetingInvitationTimeout) },
+	202: func() Payload { return new(payload.MeetingLiveStreamingStarted) },
+	203: func() Payload { return new(payload.MeetingLiveStreamingStopped) },
+	204: func() Payload { return new(payload.MeetingParticipantAdmitted) },
+	205: func() Payload { return new(payload.MeetingParticipantBind) },
+	206: func() Payload { return new(payload.MeetingParticipantData) },
+	207: func() Payload { return new(payload.MeetingParticipantDataSummary) },
+	208: func() Payload { return new(payload.MeetingParticipantFeedback) },
+	209: func() Payload { return new(payload.MeetingParticipantJBHJoined) },
+	210: func() Payload { return new(payload.MeetingParticipantJBHWaiting) },
+	211: func() Payload { return new(payload.MeetingParticipantJBHWaitingLeft) },
+	212: func() Payload { return new(payload.MeetingParticipantJoined) },
+	213: func() Payload { return new(payload.MeetingParticipantJoinedBreakoutRoom) },
+	214: func() Payload { return new(payload.MeetingParticipantJoinedWaitingRoom) },
+	215: func() Payload { return new(payload.MeetingParticipantLeft) },
+	216: func() Payload { return new(payload.MeetingParticipantLeftBreakoutRoom) },
+	217: func() Payload { return new(payload.MeetingParticipantLeftWaitingRoom) },
+	218: func() Payload { return new(payload.MeetingParticipantPhoneCalloutAccepted) },
+	219: func() Payload { return new(payload.MeetingParticipantPhoneCalloutMissed) },
+	220: func() Payload { return new(payload.MeetingParticipantPhoneCalloutRejected) },
+	221: func() Payload { return new(payload.MeetingParticipantPhoneCalloutRinging) },
+	222: func() Payload { return new(payload.MeetingParticipantPutInWaitingRoom) },
+	223: func() Payload { return new(payload.MeetingParticipantQoS) },
+	224: func() Payload { return new(payload.MeetingParticipantQoSSummary) },
+	225: func() Payload { return new(payload.MeetingParticipantRoleChanged) },
+	226: func() Payload { return new(payload.MeetingParticipantRoomSystemCalloutAccepted) },
+	227: func() Payload { return new(payload.MeetingParticipantRoomSystemCalloutFailed) },
+	228: func() Payload { return new(payload.MeetingParticipantRoomSystemCalloutMissed) },
+	229: func() Payload { return new(payload.MeetingParticipantRoomSystemCalloutRejected) },
+	230: func() Payload { return new(payload.MeetingParticipantRoomSystemCalloutRinging) },
+	231: func() Payload { return new(payload.MeetingPermanentlyDeleted) },
+	232: func() Payload { return new(payload.MeetingRecovered) },
+	233: func() Payload { return new(payload.MeetingRegistrationApproved) },
+	234: func() Payload { return new(payload.MeetingRegistrationCancelled) },
+	235: func() Payload { return new(payload.MeetingRegistrationCreated) },
+	236: func() Payload { return new(payload.MeetingRegistrationDenied) },
+	237: func() Payload { return new(payload.MeetingRiskAlert) },
+	239: func() Payload { return new(payload.MeetingRTMSInterrupted) },
+	240: func() Payload { return new(payload.MeetingRTMSStarted) },
+	241: func() Payload { return new(payload.MeetingRTMSStopped) },
+	242: func() Payload { return new(payload.MeetingSharingEnded) },
+	243: func() Payload { return new(payload.MeetingSharingStarted) },
+	244: func() Payload { return new(payload.MeetingStarted) },
+	245: func() Payload { return new(payload.MeetingSummaryCompleted) },
+	246: func() Payload { return new(payload.MeetingSummaryDeleted) },
+	247: func() Payload { return new(payload.MeetingSummaryRecovered) },
+	248: func() Payload { return new(payload.MeetingSummaryShared) },
+	249: func() Payload { return new(payload.MeetingSummaryTrashed) },
+	250: func() Payload { return new(payload.MeetingSummaryUpdated) },
+	251: func() Payload { return new(payload.MeetingUpdated) },
+	255: func() Payload { return new(payload.NodeMcStat) },
+	256: func() Payload { return new(payload.NodeMcStatAlert) },
+	257: func() Payload { return new(payload.NodeMcZoneStatAlert) },
+	258: func() Payload { return new(payload.NodeNfsAlert) },
+	259: func() Payload { return new(payload.NodeRCStat) },
+	260: func() Payload { return new(payload.NodeRCStatAlert) },
+	261: func() Payload { return new(payload.NodeServerBandwidthAlert) },
+	262: func() Payload { return new(payload.NodeServerConfirmed) },
+	263: func() Payload { return new(payload.NodeServerCPUAlert) },
+	264: func() Payload { return new(payload.NodeServerDeleted) },
+	265: func() Payload { return new(payload.NodeServerDiskAlert) },
+	266: func() Payload { return new(payload.NodeServerMemoryAlert) },
+	267: func() Payload { return new(payload.NodeServerOffline) },
+	268: func() Payload { return new(payload.NodeServerOnline) },
+	269: func() Payload { return new(payload.NodeServerRebooted) },
+	270: func() Payload { return new(payload.NodeServerRegistered) },
+	271: func() Payload { return new(payload.NodeServerShutdown) },
+	272: func() Payload { return new(payload.NodeServerStat) },
+	273: func() Payload { return new(payload.NodeServerUpdateAvailable) },
+	274: func() Payload { return new(payload.NodeServerUpdateFailed) },
+	275: func() Payload { return new(payload.NodeServerUpdateStarted) },
+	276: func() Payload { return new(payload.NodeServerUpdateSuccess) },
+	277: func() Payload { return new(payload.NodeServiceAbnormalStatus) },
+	278: func() Payload { return new(payload.NodeServiceCPUAlert) },
+	279: func() Payload { return new(payload.NodeServiceDeleted) },
+	280: func() Payload { return new(payload.NodeServiceMemoryAlert) },
+	281: func() Payload { return new(payload.NodeServiceStarted) },
+	282: func() Payload { return new(payload.NodeServiceStat) },
+	283: func() Payload { return new(payload.NodeServiceStopped) },
+	284: func() Payload { return new(payload.NodeServiceUpdateAvailable) },
+	285: func() Payload { return new(payload.NodeServiceUpdateFailed) },
+	286: func() Payload { return new(payload.NodeServiceUpdateStarted) },
+	287: func() Payload { return new(payload.NodeServiceUpdateSuccess) },
+	288: func() Payload { return new(payload.NodeZhmStat) },
+	289: func() Payload { return new(payload.NodeZhmStatAlert) },
+	290: func() Payload { return new(payload.NodeZhmZoneStatAlert) },
+	291: func() Payload { return new(payload.NodeZoneAdded) },
+	292: func() Payload { return new(payload.NodeZoneDeleted) },
+	293: func() Payload { return new(payload.NumberManagementPeeringNumberCNAMUpdated) },
+	294: func() Payload { return new(payload.NumberManagementPeeringNumberEmergencyAddressUpdated) },
+	295: func() Payload { return new(payload.PhoneAccountSettingsUpdated) },
+	296: func() Payload { return new(payload.PhoneAICallSummaryChanged) },
+	297: func() Payload { return new(payload.PhoneBlindTransferInitiated) },
+	298: func() Payload { return new(payload.PhoneCallElementDeleted) },
+	299: func() Payload { return new(payload.PhoneCallHistoryDeleted) },
+	300: func() Payload { return new(payload.PhoneCallLogDeleted) },
+	301: func() Payload { return new(payload.PhoneCallLogPermanentlyDeleted) },
+	302: func() Payload { return new(payload.PhoneCallQoS) },
+	303: func() Payload { return new(payload.PhoneCallQoSSummary) },
+	304: func() Payload { return new(payload.PhoneCalleeAnswered) },
+	305: func() Payload { return new(payload.PhoneCalleeCallElementCompleted) },
+	306: func() Payload { return new(payload.PhoneCalleeCallHistoryCompleted) },
+	307: func() Payload { return new(payload.PhoneCalleeCallLogCompleted) },
+	308: func() Payload { return new(payload.PhoneCalleeEnded) },
+	309: func() Payload { return new(payload.PhoneCalleeHold) },
+	310: func() Payload { return new(payload.PhoneCalleeMeetingInviting) },
+	311: func() Payload { return new(payload.PhoneCalleeMissed) },
+	312: func() Payload { return new(payload.PhoneCalleeMute) },
+	313: func() Payload { return new(payload.PhoneCalleeParked) },
+	314: func() Payload { return new(payload.PhoneCalleeRejected) },
+	315: func() Payload { return new(payload.PhoneCalleeRinging) },
+	316: func() Payload { return new(payload.PhoneCalleeUnhold) },
+	317: func() Payload { return new(payload.PhoneCalleeUnmute) },
+	318: func() Payload { return new(payload.PhoneCallerCallElementCompleted) },
+	319: func() Payload { return new(payload.PhoneCallerCallHistoryCompleted) },
+	320: func() Payload { return new(payload.PhoneCallerCallLogCompleted) },
+	321: func() Payload { return new(payload.PhoneCallerConnected) },
+	322: func() Payload { return new(payload.PhoneCallerEnded) },
+	323: func() Payload { return new(payload.PhoneCallerHold) },
+	324: func() Payload { return new(payload.PhoneCallerMeetingInviting) },
+	325: func() Payload { return new(payload.PhoneCallerMute) },
+	326: func() Payload { return new(payload.PhoneCallerRinging) },
+	327: func() Payload { return new(payload.PhoneCallerUnhold) },
+	328: func() Payload { return new(payload.PhoneCallerUnmute) },
+	329: func() Payload { return new(payload.PhoneConferenceStarted) },
+	330: func() Payload { return new(payload.PhoneDeviceRegistration) },
+	331: func() Payload { return new(payload.PhoneEmergencyAlert) },
+	332: func() Payload { return new(payload.PhoneFaxLogDeleted) },
+	333: func() Payload { return new(payload.PhoneFaxLogPermanentlyDeleted) },
+	334: func() Payload { return new(payload.PhoneFaxReceived) },
+	335: func() Payload { return new(payload.PhoneFaxSent) },
+	336: func() Payload { return new(payload.PhoneGenericDeviceProvision) },
+	337: func() Payload { return new(payload.PhoneGroupSettingsUpdated) },
+	338: func() Payload { return new(payload.PhonePeeringNumberCNAMUpdated) },
+	339: func() Payload { return new(payload.PhonePeeringNumberEmergencyAddressUpdated) },
+	340: func() Payload { return new(payload.PhoneRecordingCompleted) },
+	341: func() Payload { return new(payload.PhoneRecordingCompletedForAccessMember) },
+	342: func() Payload { return new(payload.PhoneRecordingDeleted) },
+	343: func() Payload { return new(payload.PhoneRecordingFailed) },
+	344: func() Payload { return new(payload.PhoneRecordingPaused) },
+	345: func() Payload { return new(payload.PhoneRecordingPermanentlyDeleted) },
+	346: func() Payload { return new(payload.PhoneRecordingResumed) },
+	347: func() Payload { return new(payload.PhoneRecordingStarted) },
+	348: func() Payload { return new(payload.PhoneRecordingStopped) },
+	349: func() Payload { return new(payload.PhoneRecordingTranscriptCompleted) },
+	350: func() Payload { return new(payload.PhoneRouteGroupStatusChanged) },
+	351: func() Payload { return new(payload.PhoneSMSCampaignNumberOptIn) },
+	352: func() Payload { return new(payload.PhoneSMSCampaignNumberOptOut) },
+	353: func() Payload { return new(payload.PhoneSMSEtiquetteBlock) },
+	354: func() Payload { return new(payload.PhoneSMSEtiquetteWarn) },
+	355: func() Payload { return new(payload.PhoneSMSReceived) },
+	356: func() Payload { return new(payload.PhoneSMSSent) },
+	357: func() Payload { return new(payload.PhoneSMSSentFailed) },
+	358: func() Payload { return new(payload.PhoneTransferCallToVoicemailInitiated) },
+	359: func() Payload { return new(payload.PhoneTransferRecipientUpdated) },
+	360: func() Payload { return new(payload.PhoneVoicemailDeleted) },
+	361: func() Payload { return new(payload.PhoneVoicemailPermanentlyDeleted) },
+	362: func() Payload { return new(payload.PhoneVoicemailReceived) },
+	363: func() Payload { return new(payload.PhoneVoicemailReceivedForAccessMember) },
+	364: func() Payload { return new(payload.PhoneVoicemailTranscriptCompleted) },
+	365: func() Payload { return new(payload.PhoneWarmTransferCancelled) },
+	366: func() Payload { return new(payload.PhoneWarmTransferCompleted) },
+	367: func() Payload { return new(payload.PhoneWarmTransferInitiated) },
+	368: func() Payload { return new(payload.QualityManagementEvaluationCompleted) },
+	369: func() Payload { return new(payload.QualityManagementInteractionAnalysisCompleted) },
+	370: func() Payload { return new(payload.RecordingArchiveFilesCompleted) },
+	371: func() Payload { return new(payload.RecordingBatchDeleted) },
+	372: func() Payload { return new(payload.RecordingBatchRecovered) },
+	373: func() Payload { return new(payload.RecordingBatchTrashed) },
+	374: func() Payload { return new(payload.RecordingCloudStorageUsageUpdated) },
+	375: func() Payload { return new(payload.RecordingCompleted) },
+	376: func() Payload { return new(payload.RecordingDeleted) },
+	377: func() Payload { return new(payload.RecordingPaused) },
+	378: func() Payload { return new(payload.RecordingRecovered) },
+	379: func() Payload { return new(payload.RecordingRegistrationApproved) },
+	380: func() Payload { return new(payload.RecordingRegistrationCreated) },
+	381: func() Payload { return new(payload.RecordingRegistrationDenied) },
+	382: func() Payload { return new(payload.RecordingRenamed) },
+	383: func() Payload { return new(payload.RecordingResumed) },
+	384: func() Payload { return new(payload.RecordingStarted) },
+	385: func() Payload { return new(payload.RecordingStopped) },
+	386: func() Payload { return new(payload.RecordingTranscriptCompleted) },
+	387: func() Payload { return new(payload.RecordingTrashed) },
+	388: func() Payload { return new(payload.RevenueAcceleratorConversationAnalysisCompleted) },
+	390: func() Payload { return new(payload.RevenueAcceleratorPlaylistAddMoment) },
+	391: func() Payload { return new(payload.RevenueAcceleratorPlaylistCreate) },
+	392: func() Payload { return new(payload.RevenueAcceleratorPlaylistDelete) },
+	393: func() Payload { return new(payload.RevenueAcceleratorPlaylistRemoveMoment) },
+	394: func() Payload { return new(payload.RevenueAcceleratorPostCommentCompleted) },
+	395: func() Payload { return new(payload.RTMSConcurrencyLimited) },
+	396: func() Payload { return new(payload.RTMSConcurrencyNearLimit) },
+	397: func() Payload { return new(payload.SchedulerScheduledEventCanceled) },
+	398: func() Payload { return new(payload.SchedulerScheduledEventCreated) },
+	399: func() Payload { return new(payload.SessionAlert) },
+	400: func() Payload { return new(payload.SessionEnded) },
+	401: func() Payload { return new(payload.SessionLiveStreamingStarted) },
+	402: func() Payload { return new(payload.SessionLiveStreamingStopped) },
+	403: func() Payload { return new(payload.SessionRecordingCompleted) },
+	404: func() Payload { return new(payload.SessionRecordingDeleted) },
+	405: func() Payload { return new(payload.SessionRecordingPaused) },
+	406: func() Payload { return new(payload.SessionRecordingRecovered) },
+	407: func() Payload { return new(payload.SessionRecordingResumed) },
+	408: func() Payload { return new(payload.SessionRecordingStarted) },
+	409: func() Payload { return new(payload.SessionRecordingStopped) },
+	410: func() Payload { return new(payload.SessionRecordingSummaryCompleted) },
+	411: func() Payload { return new(payload.SessionRecordingTranscriptCompleted) },
+	412: func() Payload { return new(payload.SessionRecordingTranscriptFailed) },
+	413: func() Payload { return new(payload.SessionRecordingTrashed) },
+	414: func() Payload { return new(payload.SessionRTMSInterrupted) },
+	415: func() Payload { return new(payload.SessionRTMSStarted) },
+	416: func() Payload { return new(payload.SessionRTMSStopped) },
+	417: func() Payload { return new(payload.SessionSharingEnded) },
+	418: func() Payload { return new(payload.SessionSharingStarted) },
+	419: func() Payload { return new(payload.SessionStarted) },
+	420: func() Payload { return new(payload.SessionStreamIngestionConnected) },
+	421: func() Payload { return new(payload.SessionStreamIngestionDisconnected) },
+	422: func() Payload { return new(payload.SessionStreamIngestionStarted) },
+	423: func() Payload { return new(payload.SessionStreamIngestionStopped) },
+	424: func() Payload { return new(payload.SessionStreamIngestionUnbind) },
+	425: func() Payload { return new(payload.SessionUserData) },
+	426: func() Payload { return new(payload.SessionUserDataSummary) },
+	427: func() Payload { return new(payload.SessionUserJoined) },
+	428: func() Payload { return new(payload.SessionUserLeft) },
+	429: func() Payload { return new(payload.SessionUserPhoneCalloutAccepted) },
+	430: func() Payload { return new(payload.SessionUserPhoneCalloutCanceled) },
+	431: func() Payload { return new(payload.SessionUserPhoneCalloutMissed) },
+	432: func() Payload { return new(payload.SessionUserPhoneCalloutRejected) },
+	433: func() Payload { return new(payload.SessionUserPhoneCalloutRinging) },
+	434: func() Payload { return new(payload.SessionUserQoS) },
+	435: func() Payload { return new(payload.SessionUserQoSSummary) },
+	436: func() Payload { return new(payload.SessionUserRoomSystemCalloutAccepted) },
+	437: func() Payload { return new(payload.SessionUserRoomSystemCalloutFailed) },
+	438: func() Payload { return new(payload.SessionUserRoomSystemCalloutMissed) },
+	439: func() Payload { return new(payload.SessionUserRoomSystemCalloutRejected) },
+	440: func() Payload { return new(payload.SessionUserRoomSystemCalloutRinging) },
+	441: func() Payload { return new(payload.TaskAssigneeUpdated) },
+	442: func() Payload { return new(payload.TaskCollaboratorUpdated) },
+	443: func() Payload { return new(payload.TaskCommentUpdated) },
+	444: func() Payload { return new(payload.TaskCompleted) },
+	445: func() Payload { return new(payload.TaskCreated) },
+	446: func() Payload { return new(payload.TaskDeleted) },
+	447: func() Payload { return new(payload.TaskReopened) },
+	448: func() Payload { return new(payload.TaskUpdated) },
+	449: func() Payload { return new(payload.TeamChatAppMention) },
+	450: func() Payload { return new(payload.TeamChatBookmarkAdded) },
+	451: func() Payload { return new(payload.TeamChatBookmarkRemoved) },
+	452: func() Payload { return new(payload.TeamChatChannelAppAdded) },
+	453: func() Payload { return new(payload.TeamChatChannelAppRemoved) },
+	454: func() Payload { return new(payload.TeamChatChannelArchived) },
+	455: func() Payload { return new(payload.TeamChatChannelInvitationAccepted) },
+	456: func() Payload { return new(payload.TeamChatChannelInvitationApprovalRequested) },
+	457: func() Payload { return new(payload.TeamChatChannelInvitationApproved) },
+	458: func() Payload { return new(payload.TeamChatChannelInvitationCreated) },
+	459: func() Payload { return new(payload.TeamChatChannelInvitationDeclined) },
+	460: func() Payload { return new(payload.TeamChatChannelInvitationRejected) },
+	461: func() Payload { return new(payload.TeamChatChannelInvitationRemoved) },
+	462: func() Payload { return new(payload.TeamChatChannelJoinApprovalRequested) },
+	463: func() Payload { return new(payload.TeamChatChannelJoinApproved) },
+	464: func() Payload { return new(payload.TeamChatChannelJoinDeclined) },
+	465: func() Payload { return new(payload.TeamChatChannelJoinRequested) },
+	466: func() Payload { return new(payload.TeamChatChannelMessageDeleted) },
+	467: func() Payload { return new(payload.TeamChatChannelMessagePosted) },
+	468: func() Payload { return new(payload.TeamChatChannelMessageUpdated) },
+	469: func() Payload { return new(payload.TeamChatChannelPinAdded) },
+	470: func() Payload { return new(payload.TeamChatChannelPinRemoved) },
+	471: func() Payload { return new(payload.TeamChatChannelReactionAdded) },
+	472: func() Payload { return new(payload.TeamChatChannelReactionRemoved) },
+	473: func() Payload { return new(payload.TeamChatChannelUnarchived) },
+	474: func() Payload { return new(payload.TeamChatDMMessageDeleted) },
+	475: func() Payload { return new(payload.TeamChatDMMessagePosted) },
+	476: func() Payload { return new(payload.TeamChatDMMessageUpdated) },
+	477: func() Payload { return new(payload.TeamChatDMReactionAdded) },
+	478: func() Payload { return new(payload.TeamChatDMReactionRemoved) },
+	479: func() Payload { return new(payload.TeamChatEmojiAdded) },
+	480: func() Payload { return new(payload.TeamChatEmojiRemoved) },
+	481: func() Payload { return new(payload.TeamChatFileChanged) },
+	482: func() Payload { return new(payload.TeamChatFileDeleted) },
+	483: func() Payload { return new(payload.TeamChatFileDownloaded) },
+	484: func() Payload { return new(payload.TeamChatFileShared) },
+	485: func() Payload { return new(payload.TeamChatFileUnshared) },
+	486: func() Payload { return new(payload.TeamChatFileUploaded) },
+	487: func() Payload { return new(payload.TeamChatLinkShared) },
+	488: func() Payload { return new(payload.TeamChatSharedSpacesEdited) },
+	489: func() Payload { return new(payload.TeamChatSharedSpacesMemberInvited) },
+	490: func() Payload { return new(payload.TeamChatSharedSpacesMemberLeft) },
+	491: func() Payload { return new(payload.TeamChatSharedSpacesMemberRemoved) },
+	492: func() Payload { return new(payload.TeamChatStarred) },
+	493: func() Payload { return new(payload.TeamChatUnstarred) },
+	494: func() Payload { return new(payload.UserActivated) },
+	495: func() Payload { return new(payload.UserCreated) },
+	496: func() Payload { return new(payload.UserDeactivated) },
+	497: func() Payload { return new(payload.UserDeleted) },
+	498: func() Payload { return new(payload.UserDisassociated) },
+	499: func() Payload { return new(payload.UserInvitationAccepted) },
+	500: func() Payload { return new(payload.UserPersonalNotesUpdated) },
+	501: func() Payload { return new(payload.UserPresenceStatusUpdated) },
+	502: func() Payload { return new(payload.UserSettingsUpdated) },
+	503: func() Payload { return new(payload.UserSignedIn) },
+	504: func() Payload { return new(payload.UserSignedOut) },
+	505: func() Payload { return new(payload.UserTSPCreated) },
+	506: func() Payload { return new(payload.UserTSPDeleted) },
+	507: func() Payload { return new(payload.UserTSPUpdated) },
+	508: func() Payload { return new(payload.UserUpdated) },
+	509: func() Payload { return new(payload.VideoManagementChannelPublished) },
+	510: func() Payload { return new(payload.VideoManagementChannelUnpublished) },
+	511: func() Payload { return new(payload.VideoManagementChannelVideoAdded) },
+	512: func() Payload { return new(payload.VideoManagementChannelVideoRemoved) },
+	513: func() Payload { return new(payload.VisitorManagementCheckedIn) },
+	514: func() Payload { return new(payload.VisitorManagementCheckedOut) },
+	515: func() Payload { return new(payload.VisitorManagementInvitationCreated) },
+	516: func() Payload { return new(payload.VisitorManagementInvitationDeleted) },
+	517: func() Payload { return new(payload.VisitorManagementInvitationUpdated) },
+	518: func() Payload { return new(payload.WebinarAlert) },
+	519: func() Payload { return new(payload.WebinarChatMessageFileDownloaded) },
+	520: func() Payload { return new(payload.WebinarChatMessageFileSent) },
+	521: func() Payload { return new(payload.WebinarChatMessageSent) },
+	522: func() Payload { return new(payload.WebinarConvertedToMeeting) },
+	523: func() Payload { return new(payload.WebinarCreated) },
+	524: func() Payload { return new(payload.WebinarDeleted) },
+	525: func() Payload { return new(payload.WebinarEnded) },
+	526: func() Payload { return new(payload.WebinarParticipantBind) },
+	527: func() Payload { return new(payload.WebinarParticipantData) },
+	528: func() Payload { return new(payload.WebinarParticipantDataSummary) },
+	529: func() Payload { return new(payload.WebinarParticipantFeedback) },
+	530: func() Payload { return new(payload.WebinarParticipantJoined) },
+	531: func() Payload { return new(payload.WebinarParticipantLeft) },
+	532: func() Payload { return new(payload.WebinarParticipantQoS) },
+	533: func() Payload { return new(payload.WebinarParticipantQoSSummary) },
+	534: func() Payload { return new(payload.WebinarParticipantRoleChanged) },
+	535: func() Payload { return new(payload.WebinarPermanentlyDeleted) },
+	536: func() Payload { return new(payload.WebinarRecovered) },
+	537: func() Payload { return new(payload.WebinarRegistrationApproved) },
+	538: func() Payload { return new(payload.WebinarRegistrationCancelled) },
+	539: func() Payload { return new(payload.WebinarRegistrationCreated) },
+	540: func() Payload { return new(payload.WebinarRegistrationDenied) },
+	541: func() Payload { return new(payload.WebinarRTMSInterrupted) },
+	542: func() Payload { return new(payload.WebinarRTMSStarted) },
+	543: func() Payload { return new(payload.WebinarRTMSStopped) },
+	544: func() Payload { return new(payload.WebinarSharingEnded) },
+	545: func() Payload { return new(payload.WebinarSharingStarted) },
+	546: func() Payload { return new(payload.WebinarStarted) },
+	547: func() Payload { return new(payload.WebinarUpdated) },
+	548: func() Payload { return new(payload.WhiteboardArchiveAvailable) },
+	549: func() Payload { return new(payload.WhiteboardCreated) },
+	550: func() Payload { return new(payload.WhiteboardDeleted) },
+	551: func() Payload { return new(payload.WhiteboardFileAdded) },
+	552: func() Payload { return new(payload.WhiteboardOpened) },
+	553: func() Payload { return new(payload.WhiteboardShareSettingsUpdated) },
+	554: func() Payload { return new(payload.WhiteboardShared) },
+	555: func() Payload { return new(payload.WhiteboardSharingUpdated) },
+	556: func() Payload { return new(payload.WorkspaceCreated) },
+	557: func() Payload { return new(payload.WorkspaceDeleted) },
+	558: func() Payload { return new(payload.WorkspacePreCheckInQuestionnaireResponseCreated) },
+	559: func() Payload { return new(payload.WorkspaceReservationCheckedIn) },
+	560: func() Payload { return new(payload.WorkspaceReservationCheckedOut) },
+	561: func() Payload { return new(payload.WorkspaceReservationCreated) },
+	562: func() Payload { return new(payload.WorkspaceReservationDeleted) },
+	563: func() Payload { return new(payload.WorkspaceReservationQuestionnaireResponseCreated) },
+	564: func() Payload { return new(payload.WorkspaceReservationQuestionnaireResponseUpdated) },
+	565: func() Payload { return new(payload.WorkspaceReservationUpdate) },
+	566: func() Payload { return new(payload.WorkspaceUpdated) },
+	567: func() Payload { return new(payload.WorkspaceUserAssigned) },
+	568: func() Payload { return new(payload.WorkspaceUserUnassigned) },
+	569: func() Payload { return new(payload.ZoomEventsEventCancelled) },
+	570: func() Payload { return new(payload.ZoomEventsEventDuplicated) },
+	571: func() Payload { return new(payload.ZoomEventsEventPublished) },
+	572: func() Payload { return new(payload.ZoomEventsEventUpdated) },
+	573: func() Payload { return new(payload.ZoomEventsExhibitorCreated) },
+	574: func() Payload { return new(payload.ZoomEventsExhibitorDeleted) },
+	575: func() Payload { return new(payload.ZoomEventsExhibitorUpdated) },
+	576: func() Payload { return new(payload.ZoomEventsSessionCreated) },
+	577: func() Payload { return new(payload.ZoomEventsSessionDeleted) },
+	578: func() Payload { return new(payload.ZoomEventsSessionEnded) },
+	579: func() Payload { return new(payload.ZoomEventsSessionUpdated) },
+	580: func() Payload { return new(payload.ZoomEventsSpeakerCreated) },
+	581: func() Payload { return new(payload.ZoomEventsSpeakerDeleted) },
+	582: func() Payload { return new(payload.ZoomEventsSpeakerUpdated) },
+	583: func() Payload { return new(payload.ZoomEventsTicketCreated) },
+	584: func() Payload { return new(payload.ZoomEventsTicketDeleted) },
+	585: func() Payload { return new(payload.ZoomEventsTicketTypeCreated) },
+	586: func() Payload { return new(payload.ZoomEventsTicketTypeDeleted) },
+	587: func() Payload { return new(payload.ZoomEventsTicketTypeUpdated) },
+	588: func() Payload { return new(payload.ZoomEventsTicketUpdated) },
+	589: func() Payload { return new(payload.ZoomEventsVODRegistrationCreated) },
+	590: func() Payload { return new(payload.ZoomroomAlert) },
+	591: func() Payload { return new(payload.ZoomroomCheckedIn) },
+	592: func() Payload { return new(payload.ZoomroomCheckedOut) },
+	593: func() Payload { return new(payload.ZoomroomCreated) },
+	594: func() Payload { return new(payload.ZoomroomDelayedAlert) },
+	595: func() Payload { return new(payload.ZoomroomDeleted) },
+	596: func() Payload { return new(payload.ZoomroomDigitalSignageAppEnded) },
+	597: func() Payload { return new(payload.ZoomroomDigitalSignageAppStarted) },
+	598: func() Payload { return new(payload.ZoomroomLocationCreated) },
+	599: func() Payload { return new(payload.ZoomroomLocationDeleted) },
+	600: func() Payload { return new(payload.ZoomroomLocationUpdated) },
+	601: func() Payload { return new(payload.ZoomroomSensorData) },
+	602: func() Payload { return new(payload.ZoomroomThirdpartyMeetingAttempted) },
+	603: func() Payload { return new(payload.ZoomroomUpdated) },
 }
 
 // Envelope holds the members that some event bodies carry beside

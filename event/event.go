@@ -170,10 +170,56 @@ type rawPayload struct {
 // data itself.
 func Parse(data []byte) (*Event, error) { return parse(data, true) }
 
+// parseLeading is Parse for the bodies Zoom sends: "event", the first
+// member, names a built-in event (with no type registered for it) in a
+// string without escapes. It reports false for any other body, which
+// parse then reads the general way.
+func parseLeading(data []byte) (*Event, bool) {
+	i := jsonscan.SkipSpace(data, 0)
+	if i >= len(data) || data[i] != '{' {
+		return nil, false
+	}
+	i = jsonscan.SkipSpace(data, i+1)
+	if len(data)-i < len(`"event"`) || string(data[i:i+len(`"event"`)]) != `"event"` {
+		return nil, false
+	}
+	i = jsonscan.SkipSpace(data, i+len(`"event"`))
+	if i >= len(data) || data[i] != ':' {
+		return nil, false
+	}
+	i = jsonscan.SkipSpace(data, i+1)
+	if i >= len(data) || data[i] != '"' {
+		return nil, false
+	}
+	end, escaped, valid := jsonscan.SkipString(data, i)
+	if end < 0 || escaped || !valid {
+		return nil, false
+	}
+	k := builtinIndexBytes(data[i+1 : end-1])
+	if k < 0 || isCustom(builtinCatalog[k].Name) {
+		return nil, false
+	}
+	name := builtinCatalog[k].Name
+	var p Payload
+	if builtinNew[k] != nil {
+		p = builtinNew[k]()
+	}
+	ev, seen, ok := parseGenerated(data, name, p)
+	if !ok || seen != name {
+		return nil, false
+	}
+	return ev, true
+}
+
 // parse is Parse; with generated false it decodes through encoding/json
 // only, which is the reference the generated decoders are tested against
 // and the path of payload types added with [Register].
 func parse(data []byte, generated bool) (*Event, error) {
+	if generated {
+		if ev, ok := parseLeading(data); ok {
+			return ev, nil
+		}
+	}
 	name, err := eventName(data)
 	if err != nil {
 		return nil, err
@@ -196,7 +242,7 @@ func parse(data []byte, generated bool) (*Event, error) {
 // encoding/json found in the body's "event" member ("" when not a string).
 func parseAs(data []byte, name string, generated bool) (*Event, string, error) {
 	if generated && !isCustom(name) {
-		if ev, seen, ok := parseGenerated(data, name); ok {
+		if ev, seen, ok := parseGenerated(data, name, builtinPayload(name)); ok {
 			return ev, seen, nil
 		}
 		// Invalid JSON: encoding/json below finds it again and words the
@@ -240,15 +286,15 @@ func (ev *Event) finish(w *wire, target any) {
 }
 
 // parseGenerated is parseAs through the generated decoders of package
-// internal/decode, in one pass over data, for the built-in payload
-// types. It decodes exactly as encoding/json does into wire (the
+// internal/decode, in one pass over data, for the built-in payload type p
+// of name (nil for an event with none). It decodes exactly as encoding/json does into wire (the
 // differential tests prove it), and reports false for a body that is not
 // valid JSON.
-func parseGenerated(data []byte, name string) (*Event, string, bool) {
+func parseGenerated(data []byte, name string, p Payload) (*Event, string, bool) {
 	ev := &Event{Name: name, Raw: data}
 	var target any
 	var raw *rawPayload
-	if p := builtinPayload(name); p != nil {
+	if p != nil {
 		ev.Payload = p
 		target = p
 	} else {
@@ -400,6 +446,10 @@ func (ts *timestamp) UnmarshalJSON(b []byte) error {
 	if bytes.Equal(b, []byte("null")) || len(b) == 0 {
 		return nil
 	}
+	if ms, ok := millis(b); ok {
+		ts.t = time.UnixMilli(ms).UTC()
+		return nil
+	}
 	ms, err := strconv.ParseInt(string(b), 10, 64)
 	if err != nil {
 		f, ferr := strconv.ParseFloat(string(b), 64)
@@ -421,6 +471,22 @@ func (ts *timestamp) UnmarshalJSON(b []byte) error {
 	}
 	ts.t = time.UnixMilli(ms).UTC()
 	return nil
+}
+
+// millis reads the plain digits (no sign, at most 15 of them, so at most
+// maxEventMillis) that nearly every event_ts is.
+func millis(b []byte) (int64, bool) {
+	if len(b) == 0 || len(b) > 15 {
+		return 0, false
+	}
+	var ms int64
+	for _, c := range b {
+		if c < '0' || c > '9' {
+			return 0, false
+		}
+		ms = ms*10 + int64(c-'0')
+	}
+	return ms, ms <= maxEventMillis
 }
 
 // maxEventMillis is the last millisecond of the year 9999, the largest time

@@ -60,7 +60,7 @@ func nameValue(data []byte, i int) (string, error) {
 	var name string
 	switch {
 	case !escaped && (valid || utf8.Valid(raw)):
-		name = string(raw)
+		name = internName(raw)
 	case valid:
 		name = string(jsonscan.Unquote(raw))
 	default: // bad UTF-8 (replaced) or invalid JSON (empty: Parse's decode fails)
@@ -73,4 +73,13 @@ func nameValue(data []byte, i int) (string, error) {
 		return "", fmt.Errorf("%w: \"event\" is empty", ErrMissingName)
 	}
 	return name, nil
+}
+
+// internName returns raw as a string: the catalog's own string for a
+// built-in event name, which costs no allocation.
+func internName(raw []byte) string {
+	if i := builtinIndexBytes(raw); i >= 0 {
+		return builtinCatalog[i].Name
+	}
+	return string(raw)
 }

@@ -77,6 +77,14 @@ func newPayload(name string) Payload {
 	return builtinPayload(name)
 }
 
+// builtinPayload returns a new payload for a built-in typed event, or nil.
+func builtinPayload(name string) Payload {
+	if i := builtinIndex(name); i >= 0 && builtinNew[i] != nil {
+		return builtinNew[i]()
+	}
+	return nil
+}
+
 // Lookup returns what is known about an event name. A name registered only
 // with [Register] is reported typed, with an empty Product.
 func Lookup(name string) (Info, bool) {
@@ -120,10 +128,25 @@ func Catalog() []Info {
 	return out
 }
 
-func builtinIndex(name string) int {
-	i := sort.Search(len(builtinCatalog), func(i int) bool { return builtinCatalog[i].Name >= name })
-	if i < len(builtinCatalog) && builtinCatalog[i].Name == name {
-		return i
+func builtinIndex(name string) int { return catalogIndex(name) }
+
+// builtinIndexBytes is builtinIndex for a name's bytes.
+func builtinIndexBytes(name []byte) int { return catalogIndex(name) }
+
+// catalogIndex is a binary search of the sorted catalog, without
+// allocating.
+func catalogIndex[S string | []byte](name S) int {
+	lo, hi := 0, len(builtinCatalog)
+	for lo < hi {
+		m := int(uint(lo+hi) >> 1)
+		if builtinCatalog[m].Name < string(name) {
+			lo = m + 1
+		} else {
+			hi = m
+		}
+	}
+	if lo < len(builtinCatalog) && builtinCatalog[lo].Name == string(name) {
+		return lo
 	}
 	return -1
 }

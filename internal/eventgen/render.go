@@ -633,13 +633,20 @@ func (g *gen) catalog() string {
 		fmt.Fprintf(&b, "\t{Name: %q, Product: %q, Typed: %v%s},\n", e.name, e.product, e.typed, env)
 	}
 	b.WriteString("}\n\n")
-	b.WriteString("// builtinPayload returns a new payload for a built-in typed event, or nil.\n")
-	b.WriteString("// The switch compiles to a search over constant strings: no map is built\n// at init.\n")
-	b.WriteString("func builtinPayload(name string) Payload {\n\tswitch name {\n")
+	typeOf := map[string]string{}
 	for _, e := range g.events {
-		fmt.Fprintf(&b, "\tcase %q:\n\t\treturn new(payload.%s)\n", e.name, e.typeName)
+		typeOf[e.name] = e.typeName
 	}
-	b.WriteString("\t}\n\treturn nil\n}\n\n")
+	b.WriteString("// builtinNew holds, at the index of each typed event of builtinCatalog,\n")
+	b.WriteString("// the constructor of its payload (nil for an untyped event): a lookup by\n")
+	b.WriteString("// index once the name is found in the catalog. Static data, like the\n// catalog.\n")
+	b.WriteString("var builtinNew = [len(builtinCatalog)]func() Payload{\n")
+	for i, e := range all {
+		if t, ok := typeOf[e.name]; ok {
+			fmt.Fprintf(&b, "\t%d: func() Payload { return new(payload.%s) },\n", i, t)
+		}
+	}
+	b.WriteString("}\n\n")
 
 	var keys []string
 	for k := range g.envelope {

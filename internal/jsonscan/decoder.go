@@ -684,33 +684,44 @@ func (d *Decoder) scanString() (end int, plain bool) {
 	data := d.data
 	open := d.i
 	i := open + 1
-	var high uint64
+	high := false
 	escaped := false
 	for {
-		for i+8 <= len(data) {
-			x := binary.LittleEndian.Uint64(data[i:])
-			q := x ^ ('"' * lsb)
-			b := x ^ ('\\' * lsb)
-			m := ((x-0x20*lsb)&^x | (q-lsb)&^q | (b-lsb)&^b) & msb
-			if m == 0 {
-				high |= x
+		// Eight bytes at a time, to the next byte that needs a look: the
+		// lowest byte flagged is exact (no borrow reaches it from below).
+		// Until a byte above 0x7F is seen, those bytes are flagged too,
+		// as they mean the text must be checked for UTF-8 at the end.
+		if !high {
+			for i+8 <= len(data) {
+				x := binary.LittleEndian.Uint64(data[i:])
+				m := ((x - 0x20*lsb) | (x ^ '"'*lsb - lsb) | (x ^ '\\'*lsb - lsb) | x) & msb
+				if m != 0 {
+					i += bits.TrailingZeros64(m) >> 3
+					break
+				}
 				i += 8
-				continue
 			}
-			n := bits.TrailingZeros64(m) / 8
-			high |= x & (1<<(8*uint(n)) - 1)
-			i += n
-			break
+		} else {
+			for i+8 <= len(data) {
+				x := binary.LittleEndian.Uint64(data[i:])
+				q := x ^ '"'*lsb
+				b := x ^ '\\'*lsb
+				m := ((x-0x20*lsb)&^x | (q-lsb)&^q | (b-lsb)&^b) & msb
+				if m != 0 {
+					i += bits.TrailingZeros64(m) >> 3
+					break
+				}
+				i += 8
+			}
 		}
 		if i >= len(data) {
 			d.fail()
 			return 0, false
 		}
-		c := data[i]
-		switch {
+		switch c := data[i]; {
 		case c == '"':
 			d.i = i + 1
-			return i + 1, !escaped && (high&msb == 0 || utf8.Valid(data[open+1:i]))
+			return i + 1, !escaped && (!high || utf8.Valid(data[open+1:i]))
 		case c == '\\':
 			escaped = true
 			if i+1 >= len(data) {
@@ -734,7 +745,7 @@ func (d *Decoder) scanString() (end int, plain bool) {
 			d.fail()
 			return 0, false
 		default:
-			high |= uint64(c)
+			high = high || c >= 0x80
 			i++
 		}
 	}
