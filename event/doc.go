@@ -9,7 +9,8 @@
 //
 // [Parse] finds the event name, then decodes the whole body once, straight
 // into the payload struct of package payload registered for that name (for
-// example payload.MeetingStarted). Events without a registered struct are
+// example payload.MeetingStarted), with code generated for each struct:
+// no reflection, one copy of the body, a few allocations per event. Events without a registered struct are
 // delivered raw: [Event.Payload] is nil and [Event.Raw] holds the exact
 // bytes. An unknown event is never an error, because Zoom adds events every
 // month. [Lookup] and [Catalog] say which events are known, typed or not.

@@ -166,8 +166,18 @@ type rawPayload struct {
 //
 // Parse returns an error wrapping [ErrInvalidJSON] or [ErrMissingName] when
 // the body cannot be an event. Fields of an unexpected type are not errors:
-// see [Event.Problem]. Parse does not copy data: the returned Event's Raw is
-// data itself.
+// see [Event.Problem]. The returned Event's Raw is data itself, so data
+// must not be modified while the Event is in use.
+//
+// The built-in payload types are decoded by generated, reflection-free
+// code in one pass over data, with exactly the semantics of encoding/json
+// into the same structs (differential tests and a fuzz test compare the
+// two on every input); a type added with [Register] is decoded by
+// encoding/json. Parse copies data once: the decoded strings are
+// substrings of that copy, except those that had escapes and the values
+// of enum types (which are the constants). A string kept long after its
+// Event (a map key, say) keeps that copy, as large as the body, alive:
+// keep strings.Clone of it instead.
 func Parse(data []byte) (*Event, error) { return parse(data, true) }
 
 // parseLeading is Parse for the bodies Zoom sends: "event", the first

@@ -1,12 +1,13 @@
-// Package jsonscan holds the small JSON scanning primitives behind the
-// SDK's two reflection-free fast paths: event.Parse finding a body's
-// "event" member before its one full decode, and wsclient decoding Zoom's
-// WebSocket frames. Both skip values they do not need without decoding
-// them, and fall back on encoding/json for anything unusual, which stays
-// the reference: every function here is tested and fuzzed against it.
+// Package jsonscan holds the SDK's one JSON tokenizer: [Decoder], the
+// single-pass, validating decoder under the generated payload decoders
+// (package internal/decode), event.Parse's envelope and wsclient's
+// frames, which decodes with encoding/json's semantics; and the small
+// scanning primitives with which event.Parse finds a body's "event"
+// member before decoding it. encoding/json stays the reference: every
+// function here is tested and fuzzed against it.
 //
-// Indices are byte offsets into data. Nothing here allocates except
-// [Unquote] (its result) and [FindMember] on an escaped key.
+// Indices are byte offsets into data. The primitives allocate nothing
+// except [Unquote] (its result) and [FindMember] on an escaped key.
 package jsonscan
 
 import (
