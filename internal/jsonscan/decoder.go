@@ -44,14 +44,17 @@ type Decoder struct {
 	data  []byte
 	str   string // string(data): the strings decoded share it
 	i     int
-	depth int  // open objects and arrays
-	first bool // the object just opened has had no member yet
-	bad   bool // a syntax error was found
-	key   string
-	prob  *TypeError
-	np    int
-	path  [24]string // the fields above the current value; deeper ones in more
-	more  []string
+	depth int    // open objects and arrays
+	first bool   // the object just opened has had no member yet
+	bad   bool   // a syntax error was found
+	key   string // the last key, when it had escapes or invalid UTF-8
+	// keyStart and keyEnd delimit the last key in data when it is its
+	// text; -1 when key holds it.
+	keyStart, keyEnd int
+	prob             *TypeError
+	np               int
+	path             [24]string // the fields above the current value; deeper ones in more
+	more             []string
 }
 
 // Reset makes d read data from its start; it copies data once, into the
@@ -220,7 +223,16 @@ func (d *Decoder) Member() bool {
 		d.fail()
 		return false
 	}
-	d.key = d.readString()
+	start := d.i + 1
+	end, plain := d.scanString()
+	if d.bad {
+		return false
+	}
+	if plain {
+		d.keyStart, d.keyEnd, d.key = start, end-1, ""
+	} else {
+		d.keyStart, d.keyEnd, d.key = -1, -1, unquote(d.data[start:end-1])
+	}
 	if d.ws() != ':' {
 		d.fail()
 		return false
@@ -229,8 +241,24 @@ func (d *Decoder) Member() bool {
 	return true
 }
 
-// Key returns the key read by the last [Decoder.Member].
-func (d *Decoder) Key() string { return d.key }
+// Key returns the key read by the last [Decoder.Member]. After
+// [Decoder.ResetNoCopy] it allocates: use [Decoder.KeyBytes] there.
+func (d *Decoder) Key() string {
+	if d.keyStart >= 0 {
+		return d.sub(d.keyStart, d.keyEnd)
+	}
+	return d.key
+}
+
+// KeyBytes returns the key read by the last [Decoder.Member], valid until
+// the next call of Member and not to be modified: for a switch on
+// string(KeyBytes()), which allocates nothing.
+func (d *Decoder) KeyBytes() []byte {
+	if d.keyStart >= 0 {
+		return d.data[d.keyStart:d.keyEnd]
+	}
+	return []byte(d.key)
+}
 
 // Fold returns the name in names that the last key matches
 // case-insensitively, as encoding/json matches a key that no field name
@@ -239,7 +267,7 @@ func (d *Decoder) Key() string { return d.key }
 // match wins. It returns "" when none matches.
 func (d *Decoder) Fold(folded, names []string) string {
 	var buf [64]byte
-	k := appendFolded(buf[:0], d.key)
+	k := appendFolded(buf[:0], d.KeyBytes())
 	for j, f := range folded {
 		if string(k) == f {
 			return names[j]
@@ -249,7 +277,7 @@ func (d *Decoder) Fold(folded, names []string) string {
 }
 
 // appendFolded is encoding/json's appendFoldedName.
-func appendFolded(out []byte, in string) []byte {
+func appendFolded[S string | []byte](out []byte, in S) []byte {
 	for i := 0; i < len(in); {
 		if c := in[i]; c < utf8.RuneSelf {
 			if 'a' <= c && c <= 'z' {
@@ -259,7 +287,7 @@ func appendFolded(out []byte, in string) []byte {
 			i++
 			continue
 		}
-		r, n := utf8.DecodeRuneInString(in[i:])
+		r, n := utf8.DecodeRuneInString(string(in[i:]))
 		out = utf8.AppendRune(out, unicode.ToUpper(unicode.ToLower(r)))
 		i += n
 	}
