@@ -12,6 +12,7 @@ import (
 	"errors"
 	"fmt"
 	"io"
+	"math"
 	"reflect"
 	"sort"
 	"strings"
@@ -123,7 +124,7 @@ func diffEvents(got, want *event.Event, data []byte) []string {
 	case (got.Problem == nil) != (want.Problem == nil):
 		diffs = append(diffs, fmt.Sprintf("Problem: Parse %v, ParseStd %v", got.Problem, want.Problem))
 	case got.Problem != nil:
-		if got.Problem.Error() != want.Problem.Error() {
+		if !jsonv2 && got.Problem.Error() != want.Problem.Error() {
 			diffs = append(diffs, fmt.Sprintf("Problem: Parse %q, ParseStd %q", got.Problem, want.Problem))
 		}
 		if !errors.Is(got.Problem, event.ErrFieldType) || !errors.Is(want.Problem, event.ErrFieldType) {
@@ -134,10 +135,12 @@ func diffEvents(got, want *event.Event, data []byte) []string {
 		diffs = append(diffs, fmt.Sprintf("Payload type: Parse %v, ParseStd %v", gt, wt))
 	} else if !reflect.DeepEqual(got.Payload, want.Payload) {
 		d := firstDiff("Payload", reflect.ValueOf(got.Payload), reflect.ValueOf(want.Payload))
-		if d == "" {
+		if d == "" && !jsonv2 { // under jsonv2 the walker forgives ±MaxFloat64
 			d = "Payload: DeepEqual differs, but the walker found no difference"
 		}
-		diffs = append(diffs, d)
+		if d != "" {
+			diffs = append(diffs, d)
+		}
 	}
 	return diffs
 }
@@ -189,6 +192,9 @@ func firstDiff(path string, a, b reflect.Value) string {
 			return fmt.Sprintf("%s: Parse %s, ParseStd %s", path, clip(fmt.Sprintf("%v", a)), clip(fmt.Sprintf("%v", b)))
 		}
 		return ""
+	}
+	if jsonv2 && a.Kind() == reflect.Float64 && math.Abs(b.Float()) == math.MaxFloat64 {
+		return "" // v2 stores a number beyond float64's range as ±MaxFloat64
 	}
 	if !a.CanInterface() || !reflect.DeepEqual(a.Interface(), b.Interface()) {
 		return fmt.Sprintf("%s: Parse %s, ParseStd %s", path, clip(fmt.Sprintf("%#v", a)), clip(fmt.Sprintf("%#v", b)))
