@@ -151,7 +151,10 @@ func webhookTables(w io.Writer, results []*result) {
 		fmt.Fprintf(w, "|---|---|--:|--:|--:|--:|--:|--:|\n")
 		for _, g := range gs {
 			size, _ := key(g.name, "size")
-			refNS, _ := g.by[ref].median("ns/op")
+			refNS := 0.0 // a run may leave the reference out (BENCH selecting only some impls)
+			if r := g.by[ref]; r != nil {
+				refNS, _ = r.median("ns/op")
+			}
 			oursNS := 0.0
 			if o := g.by["ours"]; o != nil {
 				oursNS, _ = o.median("ns/op")
