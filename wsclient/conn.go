@@ -253,17 +253,35 @@ func (s *session) closeGracefully(cancelRead context.CancelFunc, readerDone <-ch
 	<-readerDone
 }
 
+// maxKeptFrameBuffer is the largest frame buffer that a session keeps for
+// the next frame.
+const maxKeptFrameBuffer = 256 << 10
+
 // read is the only reader of the socket. It stamps every frame for the
 // liveness check, decodes it and queues events, never calling the handler.
 func (s *session) read(ctx context.Context, queue chan<- *event.Event, done chan<- struct{}) {
 	defer close(done)
 	c := s.c
+	// Frames are read into one buffer, reused: nothing decoded from a
+	// frame points into it (decodeFrame copies what it keeps: the
+	// content is unquoted into its own slice), so a frame costs no
+	// allocation of its own. A buffer grown by an unusually large frame
+	// is let go.
+	var buf bytes.Buffer
 	for {
-		typ, data, err := s.conn.Read(ctx)
+		if buf.Cap() > maxKeptFrameBuffer {
+			buf = bytes.Buffer{}
+		}
+		buf.Reset()
+		typ, r, err := s.conn.Reader(ctx)
+		if err == nil {
+			_, err = buf.ReadFrom(r)
+		}
 		if err != nil {
 			s.readErr = s.closeError(err)
 			return
 		}
+		data := buf.Bytes()
 		now := time.Now()
 		s.lastFrame.Store(int64(now.Sub(s.start)))
 		if typ != websocket.MessageText {
