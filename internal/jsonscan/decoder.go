@@ -543,6 +543,37 @@ func (d *Decoder) SkipAny(field string) {
 func (d *Decoder) Skip() { d.skip(false, "") }
 
 func (d *Decoder) skip(floats bool, field string) {
+	switch c := d.ws(); c {
+	case '{', '[':
+		d.skipNested(floats, field)
+	case '"':
+		d.scanString()
+	case 't':
+		d.literal("true")
+	case 'f':
+		d.literal("false")
+	case 'n':
+		d.literal("null")
+	default:
+		d.skipNumber(floats, field)
+	}
+}
+
+// skipNumber checks and skips a number; with floats, one beyond
+// float64's range is a problem at field.
+func (d *Decoder) skipNumber(floats bool, field string) {
+	start := d.i
+	d.scanNumber()
+	if floats && !d.bad {
+		if _, err := strconv.ParseFloat(d.sub(start, d.i), 64); err != nil {
+			d.problem(field, "number "+d.sub(start, d.i), "float64")
+		}
+	}
+}
+
+// skipNested checks and skips the object or array at hand, without
+// recursion: a stack holds the closing bracket of each open container.
+func (d *Decoder) skipNested(floats bool, field string) {
 	var buf [64]byte
 	stack := buf[:0] // the closing bracket of each open container
 	for {
@@ -590,13 +621,7 @@ func (d *Decoder) skip(floats bool, field string) {
 		case 'n':
 			d.literal("null")
 		default:
-			start := d.i
-			d.scanNumber()
-			if floats && !d.bad {
-				if _, err := strconv.ParseFloat(d.sub(start, d.i), 64); err != nil {
-					d.problem(field, "number "+d.sub(start, d.i), "float64")
-				}
-			}
+			d.skipNumber(floats, field)
 		}
 		// After a value: close containers, or go on to the next one.
 		for {
@@ -722,6 +747,9 @@ func (d *Decoder) scanString() (end int, plain bool) {
 		if !high {
 			for i+8 <= len(data) {
 				x := binary.LittleEndian.Uint64(data[i:])
+				// The lowest byte flagged is exact: x-0x20 borrows only
+				// at a control byte, x^q-1 at a quote, x^b-1 at a
+				// backslash; x itself flags a byte above 0x7F.
 				m := ((x - 0x20*lsb) | (x ^ '"'*lsb - lsb) | (x ^ '\\'*lsb - lsb) | x) & msb
 				if m != 0 {
 					i += bits.TrailingZeros64(m) >> 3
