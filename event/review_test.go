@@ -231,3 +231,44 @@ func TestReviewRawNotAliased(t *testing.T) {
 		t.Errorf("decoded values alias the body: %q %q %q", p.AccountID, item.Editable, item.Key)
 	}
 }
+
+type reviewCustomStarted struct {
+	payload.Common
+	Object struct {
+		Topic int `json:"topic"`
+	} `json:"object"`
+}
+
+func (*reviewCustomStarted) EventName() string { return "meeting.started" }
+
+type reviewCustomNew struct {
+	payload.Common
+	N int `json:"n"`
+}
+
+func (*reviewCustomNew) EventName() string { return "review_custom.created" }
+
+// TestReviewRegisteredTypes: a type registered for a built-in name (the
+// fast path must step aside) and for a new one, beside built-in events.
+func TestReviewRegisteredTypes(t *testing.T) {
+	event.Register[reviewCustomStarted]()
+	event.Register[reviewCustomNew]()
+	defer event.ResetRegistered()
+	for _, b := range []string{
+		`{"event":"meeting.started","payload":{"account_id":"A","object":{"topic":"t","id":1}}}`,
+		`{"event":"meeting.started","payload":{"object":{"topic":5}}}`,
+		`{"event":"review_custom.created","payload":{"account_id":"A","n":"x"}}`,
+		`{"event":"meeting.ended","payload":{"object":{"topic":"t"}},"EVENT":"meeting.started"}`,
+		`{"event":"review_custom.created","Event":"meeting.ended","payload":{"object":{"topic":"t"}}}`,
+		`{"event":"meeting.ended","payload":{"object":{"topic":"t"}},"event":"review_custom.created"}`,
+	} {
+		sameParse(t, []byte(b))
+	}
+	ev, err := event.Parse([]byte(`{"event":"meeting.started","payload":{"object":{"topic":5}}}`))
+	if err != nil {
+		t.Fatal(err)
+	}
+	if _, ok := ev.Payload.(*reviewCustomStarted); !ok {
+		t.Errorf("a type registered for a built-in name: Payload %T", ev.Payload)
+	}
+}
