@@ -173,7 +173,7 @@ type rawPayload struct {
 // code in one pass over data, with exactly the semantics of encoding/json
 // into the same structs (differential tests and a fuzz test compare the
 // two on every input); a type added with [Register] is decoded by
-// encoding/json. Parse copies data once: the decoded strings are
+// encoding/json. Parse keeps one copy of data: the decoded strings are
 // substrings of that copy, except those that had escapes and the values
 // of enum types (which are the constants). A string kept long after its
 // Event (a map key, say) keeps that copy, as large as the body, alive:

@@ -90,7 +90,6 @@ func TestDecoderProblems(t *testing.T) {
 	} {
 		var d Decoder
 		d.Reset([]byte(c.doc))
-		var ints []int
 		var s string
 		if d.Open("", "top") {
 			for d.Member() {
@@ -102,7 +101,6 @@ func TestDecoderProblems(t *testing.T) {
 								for d.Elem() {
 									var n int
 									d.Int(&n, "")
-									ints = append(ints, n)
 								}
 							}
 						default:
