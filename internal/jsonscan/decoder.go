@@ -734,6 +734,41 @@ const (
 // reports that its text is its bytes: no escape, valid UTF-8. It returns
 // the index past the closing quote.
 func (d *Decoder) scanString() (end int, plain bool) {
+	if q := plainEnd(d.data, d.i+1); q >= 0 {
+		d.i = q + 1
+		return q + 1, true
+	}
+	return d.scanStringSlow()
+}
+
+// plainEnd returns the index of the quote that ends the string whose text
+// starts at data[i], when that text is printable ASCII without escapes
+// (nearly every key and value Zoom sends), or -1 for any other text.
+func plainEnd(data []byte, i int) int {
+	for i+8 <= len(data) {
+		x := binary.LittleEndian.Uint64(data[i:])
+		if m := ((x - 0x20*lsb) | (x ^ '"'*lsb - lsb) | (x ^ '\\'*lsb - lsb) | x) & msb; m != 0 {
+			i += bits.TrailingZeros64(m) >> 3
+			if data[i] == '"' {
+				return i
+			}
+			return -1
+		}
+		i += 8
+	}
+	for ; i < len(data); i++ {
+		switch c := data[i]; {
+		case c == '"':
+			return i
+		case c < 0x20 || c == '\\' || c >= 0x80:
+			return -1
+		}
+	}
+	return -1
+}
+
+// scanStringSlow is scanString for any text.
+func (d *Decoder) scanStringSlow() (end int, plain bool) {
 	data := d.data
 	open := d.i
 	i := open + 1
