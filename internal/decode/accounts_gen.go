@@ -8,3169 +8,3005 @@ import (
 )
 
 func decAccountCreated(d *jsonscan.Decoder, v *payload.AccountCreated) {
-	for d.Member() {
-		k := d.Key()
-	again:
-		switch k {
-		case "account_id":
+	for h := 0; ; {
+		f := d.Next(namesAccountCreated[:], h)
+		if f == jsonscan.Unlisted {
+			f = fieldAccountCreated(d)
+		}
+		switch f {
+		case 0:
 			d.String(&v.AccountID, "Common.account_id", "string")
-		case "operator":
+		case 1:
 			d.String(&v.Operator, "Common.operator", "string")
-		case "operator_id":
+		case 2:
 			d.String(&v.OperatorID, "Common.operator_id", "string")
-		case "object":
+		case 3:
 			if d.Open("object", "payload.AccountCreatedObject") {
 				decAccountCreatedObject(d, &v.Object)
 			}
+		case jsonscan.EndOfObject:
+			return
 		default:
-			if k = d.Fold(foldAccountCreated[:], namesAccountCreated[:]); k != "" {
-				goto again
-			}
 			d.Skip()
+			continue
 		}
+		h = f + 1
 	}
 }
 
-var (
-	foldAccountCreated  = [...]string{"ACCOUNT_ID", "OPERATOR", "OPERATOR_ID", "OBJECT"}
-	namesAccountCreated = [...]string{"account_id", "operator", "operator_id", "object"}
-)
-
 func decAccountDisassociated(d *jsonscan.Decoder, v *payload.AccountDisassociated) {
-	for d.Member() {
-		k := d.Key()
-	again:
-		switch k {
-		case "account_id":
+	for h := 0; ; {
+		f := d.Next(namesAccountCreated[:], h)
+		if f == jsonscan.Unlisted {
+			f = fieldAccountCreated(d)
+		}
+		switch f {
+		case 0:
 			d.String(&v.AccountID, "Common.account_id", "string")
-		case "operator":
+		case 1:
 			d.String(&v.Operator, "Common.operator", "string")
-		case "operator_id":
+		case 2:
 			d.String(&v.OperatorID, "Common.operator_id", "string")
-		case "object":
+		case 3:
 			if d.Open("object", "payload.AccountDisassociatedObject") {
 				decAccountDisassociatedObject(d, &v.Object)
 			}
+		case jsonscan.EndOfObject:
+			return
 		default:
-			if k = d.Fold(foldAccountDisassociated[:], namesAccountDisassociated[:]); k != "" {
-				goto again
-			}
 			d.Skip()
+			continue
 		}
+		h = f + 1
 	}
 }
 
-var (
-	foldAccountDisassociated  = [...]string{"ACCOUNT_ID", "OPERATOR", "OPERATOR_ID", "OBJECT"}
-	namesAccountDisassociated = [...]string{"account_id", "operator", "operator_id", "object"}
-)
-
 func decAccountLockSettingsUpdated(d *jsonscan.Decoder, v *payload.AccountLockSettingsUpdated) {
-	for d.Member() {
-		k := d.Key()
-	again:
-		switch k {
-		case "account_id":
+	for h := 0; ; {
+		f := d.Next(namesAccountLockSettingsUpdated[:], h)
+		if f == jsonscan.Unlisted {
+			f = fieldAccountLockSettingsUpdated(d)
+		}
+		switch f {
+		case 0:
 			d.String(&v.AccountID, "Common.account_id", "string")
-		case "operator":
+		case 1:
 			d.String(&v.Operator, "Common.operator", "string")
-		case "operator_id":
+		case 2:
 			d.String(&v.OperatorID, "Common.operator_id", "string")
-		case "object":
+		case 3:
 			if d.Open("object", "payload.AccountLockSettingsUpdatedObject") {
 				decAccountLockSettingsUpdatedObject(d, &v.Object)
 			}
-		case "time_stamp":
+		case 4:
 			_ = v.TimeStamp.UnmarshalJSON(d.Raw()) // never fails
-		case "old_object":
+		case 5:
 			if d.Open("old_object", "payload.AccountLockSettingsUpdatedOldObject") {
 				decAccountLockSettingsUpdatedOldObject(d, &v.OldObject)
 			}
+		case jsonscan.EndOfObject:
+			return
 		default:
-			if k = d.Fold(foldAccountLockSettingsUpdated[:], namesAccountLockSettingsUpdated[:]); k != "" {
-				goto again
-			}
 			d.Skip()
+			continue
 		}
+		h = f + 1
 	}
 }
 
-var (
-	foldAccountLockSettingsUpdated  = [...]string{"ACCOUNT_ID", "OPERATOR", "OPERATOR_ID", "OBJECT", "TIME_STAMP", "OLD_OBJECT"}
-	namesAccountLockSettingsUpdated = [...]string{"account_id", "operator", "operator_id", "object", "time_stamp", "old_object"}
-)
-
 func decAccountSettingsUpdated(d *jsonscan.Decoder, v *payload.AccountSettingsUpdated) {
-	for d.Member() {
-		k := d.Key()
-	again:
-		switch k {
-		case "account_id":
+	for h := 0; ; {
+		f := d.Next(namesAccountLockSettingsUpdated[:], h)
+		if f == jsonscan.Unlisted {
+			f = fieldAccountLockSettingsUpdated(d)
+		}
+		switch f {
+		case 0:
 			d.String(&v.AccountID, "Common.account_id", "string")
-		case "operator":
+		case 1:
 			d.String(&v.Operator, "Common.operator", "string")
-		case "operator_id":
+		case 2:
 			d.String(&v.OperatorID, "Common.operator_id", "string")
-		case "object":
+		case 3:
 			if d.Open("object", "payload.AccountSettingsUpdatedObject") {
 				decAccountSettingsUpdatedObject(d, &v.Object)
 			}
-		case "time_stamp":
+		case 4:
 			_ = v.TimeStamp.UnmarshalJSON(d.Raw()) // never fails
-		case "old_object":
+		case 5:
 			if d.Open("old_object", "payload.AccountSettingsUpdatedOldObject") {
 				decAccountSettingsUpdatedOldObject(d, &v.OldObject)
 			}
+		case jsonscan.EndOfObject:
+			return
 		default:
-			if k = d.Fold(foldAccountSettingsUpdated[:], namesAccountSettingsUpdated[:]); k != "" {
-				goto again
-			}
 			d.Skip()
+			continue
 		}
+		h = f + 1
 	}
 }
 
-var (
-	foldAccountSettingsUpdated  = [...]string{"ACCOUNT_ID", "OPERATOR", "OPERATOR_ID", "OBJECT", "TIME_STAMP", "OLD_OBJECT"}
-	namesAccountSettingsUpdated = [...]string{"account_id", "operator", "operator_id", "object", "time_stamp", "old_object"}
-)
-
 func decAccountUpdated(d *jsonscan.Decoder, v *payload.AccountUpdated) {
-	for d.Member() {
-		k := d.Key()
-	again:
-		switch k {
-		case "account_id":
+	for h := 0; ; {
+		f := d.Next(namesAccountUpdated[:], h)
+		if f == jsonscan.Unlisted {
+			f = fieldAccountUpdated(d)
+		}
+		switch f {
+		case 0:
 			d.String(&v.AccountID, "Common.account_id", "string")
-		case "operator":
+		case 1:
 			d.String(&v.Operator, "Common.operator", "string")
-		case "operator_id":
+		case 2:
 			d.String(&v.OperatorID, "Common.operator_id", "string")
-		case "operation":
+		case 3:
 			d.Enum((*string)(&v.Operation), "operation", "payload.AccountUpdatedOperation", enumAccountUpdatedOperation[:])
-		case "object":
+		case 4:
 			if d.Open("object", "payload.AccountUpdatedObject") {
 				decAccountUpdatedObject(d, &v.Object)
 			}
-		case "old_object":
+		case 5:
 			if d.Open("old_object", "payload.AccountUpdatedOldObject") {
 				decAccountUpdatedOldObject(d, &v.OldObject)
 			}
+		case jsonscan.EndOfObject:
+			return
 		default:
-			if k = d.Fold(foldAccountUpdated[:], namesAccountUpdated[:]); k != "" {
-				goto again
-			}
 			d.Skip()
+			continue
 		}
+		h = f + 1
 	}
 }
-
-var (
-	foldAccountUpdated  = [...]string{"ACCOUNT_ID", "OPERATOR", "OPERATOR_ID", "OPERATION", "OBJECT", "OLD_OBJECT"}
-	namesAccountUpdated = [...]string{"account_id", "operator", "operator_id", "operation", "object", "old_object"}
-)
 
 func decAccountVanityURLApproved(d *jsonscan.Decoder, v *payload.AccountVanityURLApproved) {
-	for d.Member() {
-		k := d.Key()
-	again:
-		switch k {
-		case "account_id":
+	for h := 0; ; {
+		f := d.Next(namesAccountCreated[:], h)
+		if f == jsonscan.Unlisted {
+			f = fieldAccountCreated(d)
+		}
+		switch f {
+		case 0:
 			d.String(&v.AccountID, "Common.account_id", "string")
-		case "operator":
+		case 1:
 			d.String(&v.Operator, "Common.operator", "string")
-		case "operator_id":
+		case 2:
 			d.String(&v.OperatorID, "Common.operator_id", "string")
-		case "object":
+		case 3:
 			if d.Open("object", "payload.AccountVanityURLObject") {
 				decAccountVanityURLObject(d, &v.Object)
 			}
+		case jsonscan.EndOfObject:
+			return
 		default:
-			if k = d.Fold(foldAccountVanityURLApproved[:], namesAccountVanityURLApproved[:]); k != "" {
-				goto again
-			}
 			d.Skip()
+			continue
 		}
+		h = f + 1
 	}
 }
-
-var (
-	foldAccountVanityURLApproved  = [...]string{"ACCOUNT_ID", "OPERATOR", "OPERATOR_ID", "OBJECT"}
-	namesAccountVanityURLApproved = [...]string{"account_id", "operator", "operator_id", "object"}
-)
 
 func decAccountVanityURLRejected(d *jsonscan.Decoder, v *payload.AccountVanityURLRejected) {
-	for d.Member() {
-		k := d.Key()
-	again:
-		switch k {
-		case "account_id":
+	for h := 0; ; {
+		f := d.Next(namesAccountCreated[:], h)
+		if f == jsonscan.Unlisted {
+			f = fieldAccountCreated(d)
+		}
+		switch f {
+		case 0:
 			d.String(&v.AccountID, "Common.account_id", "string")
-		case "operator":
+		case 1:
 			d.String(&v.Operator, "Common.operator", "string")
-		case "operator_id":
+		case 2:
 			d.String(&v.OperatorID, "Common.operator_id", "string")
-		case "object":
+		case 3:
 			if d.Open("object", "payload.AccountVanityURLObject") {
 				decAccountVanityURLObject(d, &v.Object)
 			}
+		case jsonscan.EndOfObject:
+			return
 		default:
-			if k = d.Fold(foldAccountVanityURLRejected[:], namesAccountVanityURLRejected[:]); k != "" {
-				goto again
-			}
 			d.Skip()
+			continue
 		}
+		h = f + 1
 	}
 }
-
-var (
-	foldAccountVanityURLRejected  = [...]string{"ACCOUNT_ID", "OPERATOR", "OPERATOR_ID", "OBJECT"}
-	namesAccountVanityURLRejected = [...]string{"account_id", "operator", "operator_id", "object"}
-)
 
 func decInformationBarriersPolicyCreated(d *jsonscan.Decoder, v *payload.InformationBarriersPolicyCreated) {
-	for d.Member() {
-		k := d.Key()
-	again:
-		switch k {
-		case "account_id":
+	for h := 0; ; {
+		f := d.Next(namesAccountCreated[:], h)
+		if f == jsonscan.Unlisted {
+			f = fieldAccountCreated(d)
+		}
+		switch f {
+		case 0:
 			d.String(&v.AccountID, "Common.account_id", "string")
-		case "operator":
+		case 1:
 			d.String(&v.Operator, "Common.operator", "string")
-		case "operator_id":
+		case 2:
 			d.String(&v.OperatorID, "Common.operator_id", "string")
-		case "object":
+		case 3:
 			if d.Open("object", "payload.InformationBarriersPolicyObject") {
 				decInformationBarriersPolicyObject(d, &v.Object)
 			}
+		case jsonscan.EndOfObject:
+			return
 		default:
-			if k = d.Fold(foldInformationBarriersPolicyCreated[:], namesInformationBarriersPolicyCreated[:]); k != "" {
-				goto again
-			}
 			d.Skip()
+			continue
 		}
+		h = f + 1
 	}
 }
-
-var (
-	foldInformationBarriersPolicyCreated  = [...]string{"ACCOUNT_ID", "OPERATOR", "OPERATOR_ID", "OBJECT"}
-	namesInformationBarriersPolicyCreated = [...]string{"account_id", "operator", "operator_id", "object"}
-)
 
 func decInformationBarriersPolicyDeleted(d *jsonscan.Decoder, v *payload.InformationBarriersPolicyDeleted) {
-	for d.Member() {
-		k := d.Key()
-	again:
-		switch k {
-		case "account_id":
+	for h := 0; ; {
+		f := d.Next(namesAccountCreated[:], h)
+		if f == jsonscan.Unlisted {
+			f = fieldAccountCreated(d)
+		}
+		switch f {
+		case 0:
 			d.String(&v.AccountID, "Common.account_id", "string")
-		case "operator":
+		case 1:
 			d.String(&v.Operator, "Common.operator", "string")
-		case "operator_id":
+		case 2:
 			d.String(&v.OperatorID, "Common.operator_id", "string")
-		case "object":
+		case 3:
 			if d.Open("object", "payload.InformationBarriersPolicyObject") {
 				decInformationBarriersPolicyObject(d, &v.Object)
 			}
+		case jsonscan.EndOfObject:
+			return
 		default:
-			if k = d.Fold(foldInformationBarriersPolicyDeleted[:], namesInformationBarriersPolicyDeleted[:]); k != "" {
-				goto again
-			}
 			d.Skip()
+			continue
 		}
+		h = f + 1
 	}
 }
 
-var (
-	foldInformationBarriersPolicyDeleted  = [...]string{"ACCOUNT_ID", "OPERATOR", "OPERATOR_ID", "OBJECT"}
-	namesInformationBarriersPolicyDeleted = [...]string{"account_id", "operator", "operator_id", "object"}
-)
-
 func decInformationBarriersPolicyUpdated(d *jsonscan.Decoder, v *payload.InformationBarriersPolicyUpdated) {
-	for d.Member() {
-		k := d.Key()
-	again:
-		switch k {
-		case "account_id":
+	for h := 0; ; {
+		f := d.Next(namesAccountCreated[:], h)
+		if f == jsonscan.Unlisted {
+			f = fieldAccountCreated(d)
+		}
+		switch f {
+		case 0:
 			d.String(&v.AccountID, "Common.account_id", "string")
-		case "operator":
+		case 1:
 			d.String(&v.Operator, "Common.operator", "string")
-		case "operator_id":
+		case 2:
 			d.String(&v.OperatorID, "Common.operator_id", "string")
-		case "object":
+		case 3:
 			if d.Open("object", "payload.InformationBarriersPolicyUpdatedObject") {
 				decInformationBarriersPolicyUpdatedObject(d, &v.Object)
 			}
+		case jsonscan.EndOfObject:
+			return
 		default:
-			if k = d.Fold(foldInformationBarriersPolicyUpdated[:], namesInformationBarriersPolicyUpdated[:]); k != "" {
-				goto again
-			}
 			d.Skip()
+			continue
 		}
+		h = f + 1
 	}
 }
-
-var (
-	foldInformationBarriersPolicyUpdated  = [...]string{"ACCOUNT_ID", "OPERATOR", "OPERATOR_ID", "OBJECT"}
-	namesInformationBarriersPolicyUpdated = [...]string{"account_id", "operator", "operator_id", "object"}
-)
 
 func decAccountCreatedObject(d *jsonscan.Decoder, v *payload.AccountCreatedObject) {
-	for d.Member() {
-		k := d.Key()
-	again:
-		switch k {
-		case "id":
-			d.ID((*string)(&v.ID))
-		case "owner_id":
-			d.String(&v.OwnerID, "owner_id", "string")
-		case "email":
-			d.String(&v.Email, "email", "string")
-		default:
-			if k = d.Fold(foldAccountCreatedObject[:], namesAccountCreatedObject[:]); k != "" {
-				goto again
-			}
-			d.Skip()
+	for h := 0; ; {
+		f := d.Next(namesAccountCreatedObject[:], h)
+		if f == jsonscan.Unlisted {
+			f = fieldAccountCreatedObject(d)
 		}
+		switch f {
+		case 0:
+			d.ID((*string)(&v.ID))
+		case 1:
+			d.String(&v.OwnerID, "owner_id", "string")
+		case 2:
+			d.String(&v.Email, "email", "string")
+		case jsonscan.EndOfObject:
+			return
+		default:
+			d.Skip()
+			continue
+		}
+		h = f + 1
 	}
 }
-
-var (
-	foldAccountCreatedObject  = [...]string{"ID", "OWNER_ID", "EMAIL"}
-	namesAccountCreatedObject = [...]string{"id", "owner_id", "email"}
-)
 
 func decAccountDisassociatedObject(d *jsonscan.Decoder, v *payload.AccountDisassociatedObject) {
-	for d.Member() {
-		k := d.Key()
-	again:
-		switch k {
-		case "id":
-			d.ID((*string)(&v.ID))
-		case "owner_id":
-			d.String(&v.OwnerID, "owner_id", "string")
-		case "owner_email":
-			d.String(&v.OwnerEmail, "owner_email", "string")
-		default:
-			if k = d.Fold(foldAccountDisassociatedObject[:], namesAccountDisassociatedObject[:]); k != "" {
-				goto again
-			}
-			d.Skip()
+	for h := 0; ; {
+		f := d.Next(namesAccountDisassociatedObject[:], h)
+		if f == jsonscan.Unlisted {
+			f = fieldAccountDisassociatedObject(d)
 		}
+		switch f {
+		case 0:
+			d.ID((*string)(&v.ID))
+		case 1:
+			d.String(&v.OwnerID, "owner_id", "string")
+		case 2:
+			d.String(&v.OwnerEmail, "owner_email", "string")
+		case jsonscan.EndOfObject:
+			return
+		default:
+			d.Skip()
+			continue
+		}
+		h = f + 1
 	}
 }
-
-var (
-	foldAccountDisassociatedObject  = [...]string{"ID", "OWNER_ID", "OWNER_EMAIL"}
-	namesAccountDisassociatedObject = [...]string{"id", "owner_id", "owner_email"}
-)
 
 func decAccountLockSettingsUpdatedScheduleMeeting(d *jsonscan.Decoder, v *payload.AccountLockSettingsUpdatedScheduleMeeting) {
-	for d.Member() {
-		k := d.Key()
-	again:
-		switch k {
-		case "audio_type":
-			d.Bool(&v.AudioType, "audio_type")
-		case "embed_password_in_join_link":
-			d.Bool(&v.EmbedPasswordInJoinLink, "embed_password_in_join_link")
-		case "enforce_login":
-			d.Bool(&v.EnforceLogin, "enforce_login")
-		case "enforce_login_with_domains":
-			d.Bool(&v.EnforceLoginWithDomains, "enforce_login_with_domains")
-		case "host_video":
-			d.Bool(&v.HostVideo, "host_video")
-		case "join_before_host":
-			d.Bool(&v.JoinBeforeHost, "join_before_host")
-		case "meeting_authentication":
-			d.Bool(&v.MeetingAuthentication, "meeting_authentication")
-		case "not_store_meeting_topic":
-			d.Bool(&v.NotStoreMeetingTopic, "not_store_meeting_topic")
-		case "participant_video":
-			d.Bool(&v.ParticipantVideo, "participant_video")
-		case "require_password_for_instant_meetings":
-			d.Bool(&v.RequirePasswordForInstantMeetings, "require_password_for_instant_meetings")
-		case "require_password_for_pmi_meetings":
-			d.Bool(&v.RequirePasswordForPMIMeetings, "require_password_for_pmi_meetings")
-		case "require_password_for_scheduling_new_meetings":
-			d.Bool(&v.RequirePasswordForSchedulingNewMeetings, "require_password_for_scheduling_new_meetings")
-		case "use_pmi_for_instant_meetings":
-			d.Bool(&v.UsePMIForInstantMeetings, "use_pmi_for_instant_meetings")
-		case "use_pmi_for_scheduled_meetings":
-			d.Bool(&v.UsePMIForScheduledMeetings, "use_pmi_for_scheduled_meetings")
-		case "always_display_zoom_webinar_as_topic":
-			d.Bool(&v.AlwaysDisplayZoomWebinarAsTopic, "always_display_zoom_webinar_as_topic")
-		case "meeting_template":
-			d.Bool(&v.MeetingTemplate, "meeting_template")
-		default:
-			if k = d.Fold(foldAccountLockSettingsUpdatedScheduleMeeting[:], namesAccountLockSettingsUpdatedScheduleMeeting[:]); k != "" {
-				goto again
-			}
-			d.Skip()
+	for h := 0; ; {
+		f := d.Next(namesAccountLockSettingsUpdatedScheduleMeeting[:], h)
+		if f == jsonscan.Unlisted {
+			f = fieldAccountLockSettingsUpdatedScheduleMeeting(d)
 		}
+		switch f {
+		case 0:
+			d.Bool(&v.AudioType, "audio_type")
+		case 1:
+			d.Bool(&v.EmbedPasswordInJoinLink, "embed_password_in_join_link")
+		case 2:
+			d.Bool(&v.EnforceLogin, "enforce_login")
+		case 3:
+			d.Bool(&v.EnforceLoginWithDomains, "enforce_login_with_domains")
+		case 4:
+			d.Bool(&v.HostVideo, "host_video")
+		case 5:
+			d.Bool(&v.JoinBeforeHost, "join_before_host")
+		case 6:
+			d.Bool(&v.MeetingAuthentication, "meeting_authentication")
+		case 7:
+			d.Bool(&v.NotStoreMeetingTopic, "not_store_meeting_topic")
+		case 8:
+			d.Bool(&v.ParticipantVideo, "participant_video")
+		case 9:
+			d.Bool(&v.RequirePasswordForInstantMeetings, "require_password_for_instant_meetings")
+		case 10:
+			d.Bool(&v.RequirePasswordForPMIMeetings, "require_password_for_pmi_meetings")
+		case 11:
+			d.Bool(&v.RequirePasswordForSchedulingNewMeetings, "require_password_for_scheduling_new_meetings")
+		case 12:
+			d.Bool(&v.UsePMIForInstantMeetings, "use_pmi_for_instant_meetings")
+		case 13:
+			d.Bool(&v.UsePMIForScheduledMeetings, "use_pmi_for_scheduled_meetings")
+		case 14:
+			d.Bool(&v.AlwaysDisplayZoomWebinarAsTopic, "always_display_zoom_webinar_as_topic")
+		case 15:
+			d.Bool(&v.MeetingTemplate, "meeting_template")
+		case jsonscan.EndOfObject:
+			return
+		default:
+			d.Skip()
+			continue
+		}
+		h = f + 1
 	}
 }
-
-var (
-	foldAccountLockSettingsUpdatedScheduleMeeting  = [...]string{"AUDIO_TYPE", "EMBED_PASSWORD_IN_JOIN_LINK", "ENFORCE_LOGIN", "ENFORCE_LOGIN_WITH_DOMAINS", "HOST_VIDEO", "JOIN_BEFORE_HOST", "MEETING_AUTHENTICATION", "NOT_STORE_MEETING_TOPIC", "PARTICIPANT_VIDEO", "REQUIRE_PASSWORD_FOR_INSTANT_MEETINGS", "REQUIRE_PASSWORD_FOR_PMI_MEETINGS", "REQUIRE_PASSWORD_FOR_SCHEDULING_NEW_MEETINGS", "USE_PMI_FOR_INSTANT_MEETINGS", "USE_PMI_FOR_SCHEDULED_MEETINGS", "ALWAYS_DISPLAY_ZOOM_WEBINAR_AS_TOPIC", "MEETING_TEMPLATE"}
-	namesAccountLockSettingsUpdatedScheduleMeeting = [...]string{"audio_type", "embed_password_in_join_link", "enforce_login", "enforce_login_with_domains", "host_video", "join_before_host", "meeting_authentication", "not_store_meeting_topic", "participant_video", "require_password_for_instant_meetings", "require_password_for_pmi_meetings", "require_password_for_scheduling_new_meetings", "use_pmi_for_instant_meetings", "use_pmi_for_scheduled_meetings", "always_display_zoom_webinar_as_topic", "meeting_template"}
-)
 
 func decAccountLockSettingsUpdatedInMeeting(d *jsonscan.Decoder, v *payload.AccountLockSettingsUpdatedInMeeting) {
-	for d.Member() {
-		k := d.Key()
-	again:
-		switch k {
-		case "alert_guest_join":
-			d.Bool(&v.AlertGuestJoin, "alert_guest_join")
-		case "allow_users_to_delete_messages_in_meeting_chat":
-			d.Bool(&v.AllowUsersToDeleteMessagesInMeetingChat, "allow_users_to_delete_messages_in_meeting_chat")
-		case "allow_live_streaming":
-			d.Bool(&v.AllowLiveStreaming, "allow_live_streaming")
-		case "allow_show_zoom_windows":
-			d.Bool(&v.AllowShowZoomWindows, "allow_show_zoom_windows")
-		case "annotation":
-			d.Bool(&v.Annotation, "annotation")
-		case "anonymous_question_answer":
-			d.Bool(&v.AnonymousQuestionAnswer, "anonymous_question_answer")
-		case "attendee_on_hold":
-			d.Bool(&v.AttendeeOnHold, "attendee_on_hold")
-		case "attention_mode_focus_mode":
-			d.Bool(&v.AttentionModeFocusMode, "attention_mode_focus_mode")
-		case "auto_answer":
-			d.Bool(&v.AutoAnswer, "auto_answer")
-		case "auto_generated_captions":
-			d.Bool(&v.AutoGeneratedCaptions, "auto_generated_captions")
-		case "auto_saving_chat":
-			d.Bool(&v.AutoSavingChat, "auto_saving_chat")
-		case "breakout_room":
-			d.Bool(&v.BreakoutRoom, "breakout_room")
-		case "chat":
-			d.Bool(&v.Chat, "chat")
-		case "closed_caption":
-			d.Bool(&v.ClosedCaption, "closed_caption")
-		case "co_host":
-			d.Bool(&v.CoHost, "co_host")
-		case "custom_data_center_regions":
-			d.Bool(&v.CustomDataCenterRegions, "custom_data_center_regions")
-		case "disable_screen_sharing_for_host_meetings":
-			d.Bool(&v.DisableScreenSharingForHostMeetings, "disable_screen_sharing_for_host_meetings")
-		case "disable_screen_sharing_for_in_meeting_guests":
-			d.Bool(&v.DisableScreenSharingForInMeetingGuests, "disable_screen_sharing_for_in_meeting_guests")
-		case "dscp_marking":
-			d.Bool(&v.DSCPMarking, "dscp_marking")
-		case "e2e_encryption":
-			d.Bool(&v.E2EEncryption, "e2e_encryption")
-		case "far_end_camera_control":
-			d.Bool(&v.FarEndCameraControl, "far_end_camera_control")
-		case "feedback":
-			d.Bool(&v.Feedback, "feedback")
-		case "file_transfer":
-			d.Bool(&v.FileTransfer, "file_transfer")
-		case "full_transcript":
-			d.Bool(&v.FullTranscript, "full_transcript")
-		case "group_hd":
-			d.Bool(&v.GroupHD, "group_hd")
-		case "language_interpretation":
-			d.Bool(&v.LanguageInterpretation, "language_interpretation")
-		case "sign_language_interpretation":
-			d.Bool(&v.SignLanguageInterpretation, "sign_language_interpretation")
-		case "manual_captions":
-			d.Bool(&v.ManualCaptions, "manual_captions")
-		case "meeting_reactions":
-			d.Bool(&v.MeetingReactions, "meeting_reactions")
-		case "webinar_reactions":
-			d.Bool(&v.WebinarReactions, "webinar_reactions")
-		case "meeting_survey":
-			d.Bool(&v.MeetingSurvey, "meeting_survey")
-		case "original_audio":
-			d.Bool(&v.OriginalAudio, "original_audio")
-		case "polling":
-			d.Bool(&v.Polling, "polling")
-		case "post_meeting_feedback":
-			d.Bool(&v.PostMeetingFeedback, "post_meeting_feedback")
-		case "private_chat":
-			d.Bool(&v.PrivateChat, "private_chat")
-		case "remote_control":
-			d.Bool(&v.RemoteControl, "remote_control")
-		case "non_verbal_feedback":
-			d.Bool(&v.NonVerbalFeedback, "non_verbal_feedback")
-		case "remote_support":
-			d.Bool(&v.RemoteSupport, "remote_support")
-		case "request_permission_to_unmute_participants":
-			d.Bool(&v.RequestPermissionToUnmuteParticipants, "request_permission_to_unmute_participants")
-		case "save_caption":
-			d.Bool(&v.SaveCaption, "save_caption")
-		case "save_captions":
-			d.Bool(&v.SaveCaptions, "save_captions")
-		case "screen_sharing":
-			d.Bool(&v.ScreenSharing, "screen_sharing")
-		case "sending_default_email_invites":
-			d.Bool(&v.SendingDefaultEmailInvites, "sending_default_email_invites")
-		case "show_meeting_control_toolbar":
-			d.Bool(&v.ShowMeetingControlToolbar, "show_meeting_control_toolbar")
-		case "slide_control":
-			d.Bool(&v.SlideControl, "slide_control")
-		case "stereo_audio":
-			d.Bool(&v.StereoAudio, "stereo_audio")
-		case "use_html_format_email":
-			d.Bool(&v.UseHTMLFormatEmail, "use_html_format_email")
-		case "virtual_background":
-			d.Bool(&v.VirtualBackground, "virtual_background")
-		case "webinar_chat":
-			d.Bool(&v.WebinarChat, "webinar_chat")
-		case "webinar_live_streaming":
-			d.Bool(&v.WebinarLiveStreaming, "webinar_live_streaming")
-		case "webinar_polling":
-			d.Bool(&v.WebinarPolling, "webinar_polling")
-		case "webinar_question_answer":
-			d.Bool(&v.WebinarQuestionAnswer, "webinar_question_answer")
-		case "meeting_question_answer":
-			d.Bool(&v.MeetingQuestionAnswer, "meeting_question_answer")
-		case "webinar_survey":
-			d.Bool(&v.WebinarSurvey, "webinar_survey")
-		case "whiteboard":
-			d.Bool(&v.Whiteboard, "whiteboard")
-		default:
-			if k = d.Fold(foldAccountLockSettingsUpdatedInMeeting[:], namesAccountLockSettingsUpdatedInMeeting[:]); k != "" {
-				goto again
-			}
-			d.Skip()
+	for h := 0; ; {
+		f := d.Next(namesAccountLockSettingsUpdatedInMeeting[:], h)
+		if f == jsonscan.Unlisted {
+			f = fieldAccountLockSettingsUpdatedInMeeting(d)
 		}
+		switch f {
+		case 0:
+			d.Bool(&v.AlertGuestJoin, "alert_guest_join")
+		case 1:
+			d.Bool(&v.AllowUsersToDeleteMessagesInMeetingChat, "allow_users_to_delete_messages_in_meeting_chat")
+		case 2:
+			d.Bool(&v.AllowLiveStreaming, "allow_live_streaming")
+		case 3:
+			d.Bool(&v.AllowShowZoomWindows, "allow_show_zoom_windows")
+		case 4:
+			d.Bool(&v.Annotation, "annotation")
+		case 5:
+			d.Bool(&v.AnonymousQuestionAnswer, "anonymous_question_answer")
+		case 6:
+			d.Bool(&v.AttendeeOnHold, "attendee_on_hold")
+		case 7:
+			d.Bool(&v.AttentionModeFocusMode, "attention_mode_focus_mode")
+		case 8:
+			d.Bool(&v.AutoAnswer, "auto_answer")
+		case 9:
+			d.Bool(&v.AutoGeneratedCaptions, "auto_generated_captions")
+		case 10:
+			d.Bool(&v.AutoSavingChat, "auto_saving_chat")
+		case 11:
+			d.Bool(&v.BreakoutRoom, "breakout_room")
+		case 12:
+			d.Bool(&v.Chat, "chat")
+		case 13:
+			d.Bool(&v.ClosedCaption, "closed_caption")
+		case 14:
+			d.Bool(&v.CoHost, "co_host")
+		case 15:
+			d.Bool(&v.CustomDataCenterRegions, "custom_data_center_regions")
+		case 16:
+			d.Bool(&v.DisableScreenSharingForHostMeetings, "disable_screen_sharing_for_host_meetings")
+		case 17:
+			d.Bool(&v.DisableScreenSharingForInMeetingGuests, "disable_screen_sharing_for_in_meeting_guests")
+		case 18:
+			d.Bool(&v.DSCPMarking, "dscp_marking")
+		case 19:
+			d.Bool(&v.E2EEncryption, "e2e_encryption")
+		case 20:
+			d.Bool(&v.FarEndCameraControl, "far_end_camera_control")
+		case 21:
+			d.Bool(&v.Feedback, "feedback")
+		case 22:
+			d.Bool(&v.FileTransfer, "file_transfer")
+		case 23:
+			d.Bool(&v.FullTranscript, "full_transcript")
+		case 24:
+			d.Bool(&v.GroupHD, "group_hd")
+		case 25:
+			d.Bool(&v.LanguageInterpretation, "language_interpretation")
+		case 26:
+			d.Bool(&v.SignLanguageInterpretation, "sign_language_interpretation")
+		case 27:
+			d.Bool(&v.ManualCaptions, "manual_captions")
+		case 28:
+			d.Bool(&v.MeetingReactions, "meeting_reactions")
+		case 29:
+			d.Bool(&v.WebinarReactions, "webinar_reactions")
+		case 30:
+			d.Bool(&v.MeetingSurvey, "meeting_survey")
+		case 31:
+			d.Bool(&v.OriginalAudio, "original_audio")
+		case 32:
+			d.Bool(&v.Polling, "polling")
+		case 33:
+			d.Bool(&v.PostMeetingFeedback, "post_meeting_feedback")
+		case 34:
+			d.Bool(&v.PrivateChat, "private_chat")
+		case 35:
+			d.Bool(&v.RemoteControl, "remote_control")
+		case 36:
+			d.Bool(&v.NonVerbalFeedback, "non_verbal_feedback")
+		case 37:
+			d.Bool(&v.RemoteSupport, "remote_support")
+		case 38:
+			d.Bool(&v.RequestPermissionToUnmuteParticipants, "request_permission_to_unmute_participants")
+		case 39:
+			d.Bool(&v.SaveCaption, "save_caption")
+		case 40:
+			d.Bool(&v.SaveCaptions, "save_captions")
+		case 41:
+			d.Bool(&v.ScreenSharing, "screen_sharing")
+		case 42:
+			d.Bool(&v.SendingDefaultEmailInvites, "sending_default_email_invites")
+		case 43:
+			d.Bool(&v.ShowMeetingControlToolbar, "show_meeting_control_toolbar")
+		case 44:
+			d.Bool(&v.SlideControl, "slide_control")
+		case 45:
+			d.Bool(&v.StereoAudio, "stereo_audio")
+		case 46:
+			d.Bool(&v.UseHTMLFormatEmail, "use_html_format_email")
+		case 47:
+			d.Bool(&v.VirtualBackground, "virtual_background")
+		case 48:
+			d.Bool(&v.WebinarChat, "webinar_chat")
+		case 49:
+			d.Bool(&v.WebinarLiveStreaming, "webinar_live_streaming")
+		case 50:
+			d.Bool(&v.WebinarPolling, "webinar_polling")
+		case 51:
+			d.Bool(&v.WebinarQuestionAnswer, "webinar_question_answer")
+		case 52:
+			d.Bool(&v.MeetingQuestionAnswer, "meeting_question_answer")
+		case 53:
+			d.Bool(&v.WebinarSurvey, "webinar_survey")
+		case 54:
+			d.Bool(&v.Whiteboard, "whiteboard")
+		case jsonscan.EndOfObject:
+			return
+		default:
+			d.Skip()
+			continue
+		}
+		h = f + 1
 	}
 }
 
-var (
-	foldAccountLockSettingsUpdatedInMeeting  = [...]string{"ALERT_GUEST_JOIN", "ALLOW_USERS_TO_DELETE_MESSAGES_IN_MEETING_CHAT", "ALLOW_LIVE_STREAMING", "ALLOW_SHOW_ZOOM_WINDOWS", "ANNOTATION", "ANONYMOUS_QUESTION_ANSWER", "ATTENDEE_ON_HOLD", "ATTENTION_MODE_FOCUS_MODE", "AUTO_ANSWER", "AUTO_GENERATED_CAPTIONS", "AUTO_SAVING_CHAT", "BREAKOUT_ROOM", "CHAT", "CLOSED_CAPTION", "CO_HOST", "CUSTOM_DATA_CENTER_REGIONS", "DISABLE_SCREEN_SHARING_FOR_HOST_MEETINGS", "DISABLE_SCREEN_SHARING_FOR_IN_MEETING_GUESTS", "DSCP_MARKING", "E2E_ENCRYPTION", "FAR_END_CAMERA_CONTROL", "FEEDBACK", "FILE_TRANSFER", "FULL_TRANSCRIPT", "GROUP_HD", "LANGUAGE_INTERPRETATION", "SIGN_LANGUAGE_INTERPRETATION", "MANUAL_CAPTIONS", "MEETING_REACTIONS", "WEBINAR_REACTIONS", "MEETING_SURVEY", "ORIGINAL_AUDIO", "POLLING", "POST_MEETING_FEEDBACK", "PRIVATE_CHAT", "REMOTE_CONTROL", "NON_VERBAL_FEEDBACK", "REMOTE_SUPPORT", "REQUEST_PERMISSION_TO_UNMUTE_PARTICIPANTS", "SAVE_CAPTION", "SAVE_CAPTIONS", "SCREEN_SHARING", "SENDING_DEFAULT_EMAIL_INVITES", "SHOW_MEETING_CONTROL_TOOLBAR", "SLIDE_CONTROL", "STEREO_AUDIO", "USE_HTML_FORMAT_EMAIL", "VIRTUAL_BACKGROUND", "WEBINAR_CHAT", "WEBINAR_LIVE_STREAMING", "WEBINAR_POLLING", "WEBINAR_QUESTION_ANSWER", "MEETING_QUESTION_ANSWER", "WEBINAR_SURVEY", "WHITEBOARD"}
-	namesAccountLockSettingsUpdatedInMeeting = [...]string{"alert_guest_join", "allow_users_to_delete_messages_in_meeting_chat", "allow_live_streaming", "allow_show_zoom_windows", "annotation", "anonymous_question_answer", "attendee_on_hold", "attention_mode_focus_mode", "auto_answer", "auto_generated_captions", "auto_saving_chat", "breakout_room", "chat", "closed_caption", "co_host", "custom_data_center_regions", "disable_screen_sharing_for_host_meetings", "disable_screen_sharing_for_in_meeting_guests", "dscp_marking", "e2e_encryption", "far_end_camera_control", "feedback", "file_transfer", "full_transcript", "group_hd", "language_interpretation", "sign_language_interpretation", "manual_captions", "meeting_reactions", "webinar_reactions", "meeting_survey", "original_audio", "polling", "post_meeting_feedback", "private_chat", "remote_control", "non_verbal_feedback", "remote_support", "request_permission_to_unmute_participants", "save_caption", "save_captions", "screen_sharing", "sending_default_email_invites", "show_meeting_control_toolbar", "slide_control", "stereo_audio", "use_html_format_email", "virtual_background", "webinar_chat", "webinar_live_streaming", "webinar_polling", "webinar_question_answer", "meeting_question_answer", "webinar_survey", "whiteboard"}
-)
-
 func decAccountLockSettingsUpdatedRecording(d *jsonscan.Decoder, v *payload.AccountLockSettingsUpdatedRecording) {
-	for d.Member() {
-		k := d.Key()
-	again:
-		switch k {
-		case "account_user_access_recording":
+	for h := 0; ; {
+		f := d.Next(namesAccountLockSettingsUpdatedRecording[:], h)
+		if f == jsonscan.Unlisted {
+			f = fieldAccountLockSettingsUpdatedRecording(d)
+		}
+		switch f {
+		case 0:
 			d.Bool(&v.AccountUserAccessRecording, "account_user_access_recording")
-		case "auto_delete_cmr":
+		case 1:
 			d.Bool(&v.AutoDeleteCMR, "auto_delete_cmr")
-		case "auto_recording":
+		case 2:
 			if raw := d.Raw(); raw != nil {
 				_ = v.AutoRecording.UnmarshalJSON(raw) // copies raw; never fails
 			}
-		case "cloud_recording":
+		case 3:
 			d.Bool(&v.CloudRecording, "cloud_recording")
-		case "cloud_recording_download":
+		case 4:
 			d.Bool(&v.CloudRecordingDownload, "cloud_recording_download")
-		case "host_delete_cloud_recording":
+		case 5:
 			d.Bool(&v.HostDeleteCloudRecording, "host_delete_cloud_recording")
-		case "ip_address_access_control":
+		case 6:
 			d.Bool(&v.IPAddressAccessControl, "ip_address_access_control")
-		case "local_recording":
+		case 7:
 			d.Bool(&v.LocalRecording, "local_recording")
-		case "recording_authentication":
+		case 8:
 			d.Bool(&v.RecordingAuthentication, "recording_authentication")
-		case "archive":
+		case 9:
 			d.Bool(&v.Archive, "archive")
+		case jsonscan.EndOfObject:
+			return
 		default:
-			if k = d.Fold(foldAccountLockSettingsUpdatedRecording[:], namesAccountLockSettingsUpdatedRecording[:]); k != "" {
-				goto again
-			}
 			d.Skip()
+			continue
 		}
+		h = f + 1
 	}
 }
-
-var (
-	foldAccountLockSettingsUpdatedRecording  = [...]string{"ACCOUNT_USER_ACCESS_RECORDING", "AUTO_DELETE_CMR", "AUTO_RECORDING", "CLOUD_RECORDING", "CLOUD_RECORDING_DOWNLOAD", "HOST_DELETE_CLOUD_RECORDING", "IP_ADDRESS_ACCESS_CONTROL", "LOCAL_RECORDING", "RECORDING_AUTHENTICATION", "ARCHIVE"}
-	namesAccountLockSettingsUpdatedRecording = [...]string{"account_user_access_recording", "auto_delete_cmr", "auto_recording", "cloud_recording", "cloud_recording_download", "host_delete_cloud_recording", "ip_address_access_control", "local_recording", "recording_authentication", "archive"}
-)
 
 func decAccountLockSettingsUpdatedChat(d *jsonscan.Decoder, v *payload.AccountLockSettingsUpdatedChat) {
-	for d.Member() {
-		k := d.Key()
-	again:
-		switch k {
-		case "share_files":
-			d.Bool(&v.ShareFiles, "share_files")
-		case "chat_emojis":
-			d.Bool(&v.ChatEmojis, "chat_emojis")
-		case "record_voice_messages":
-			d.Bool(&v.RecordVoiceMessages, "record_voice_messages")
-		case "record_video_messages":
-			d.Bool(&v.RecordVideoMessages, "record_video_messages")
-		case "screen_capture":
-			d.Bool(&v.ScreenCapture, "screen_capture")
-		case "share_links_in_chat":
-			d.Bool(&v.ShareLinksInChat, "share_links_in_chat")
-		case "schedule_meetings_in_chat":
-			d.Bool(&v.ScheduleMeetingsInChat, "schedule_meetings_in_chat")
-		case "allow_users_to_add_contacts":
-			d.Bool(&v.AllowUsersToAddContacts, "allow_users_to_add_contacts")
-		case "allow_users_to_chat_with_others":
-			d.Bool(&v.AllowUsersToChatWithOthers, "allow_users_to_chat_with_others")
-		case "chat_etiquette_tool":
-			d.Bool(&v.ChatEtiquetteTool, "chat_etiquette_tool")
-		case "send_data_to_third_party_archiving_service":
-			d.Bool(&v.SendDataToThirdPartyArchivingService, "send_data_to_third_party_archiving_service")
-		case "translate_messages":
-			d.Bool(&v.TranslateMessages, "translate_messages")
-		case "search_and_send_animated_gif_images":
-			d.Bool(&v.SearchAndSendAnimatedGIFImages, "search_and_send_animated_gif_images")
-		case "set_retention_period_in_cloud":
-			d.Bool(&v.SetRetentionPeriodInCloud, "set_retention_period_in_cloud")
-		case "set_retention_period_in_local":
-			d.Bool(&v.SetRetentionPeriodInLocal, "set_retention_period_in_local")
-		case "shared_spaces":
-			d.Bool(&v.SharedSpaces, "shared_spaces")
-		case "allow_create_channels_and_group_chats":
-			d.Bool(&v.AllowCreateChannelsAndGroupChats, "allow_create_channels_and_group_chats")
-		case "allow_huddles_from_channels":
-			d.Bool(&v.AllowHuddlesFromChannels, "allow_huddles_from_channels")
-		case "download_file":
-			d.Bool(&v.DownloadFile, "download_file")
-		case "share_screen_in_chat":
-			d.Bool(&v.ShareScreenInChat, "share_screen_in_chat")
-		case "chat_email_address":
-			d.Bool(&v.ChatEmailAddress, "chat_email_address")
-		case "read_receipts":
-			d.Bool(&v.ReadReceipts, "read_receipts")
-		case "allow_delete_message":
-			d.Bool(&v.AllowDeleteMessage, "allow_delete_message")
-		case "allow_edit_message":
-			d.Bool(&v.AllowEditMessage, "allow_edit_message")
-		case "presence_on_meeting":
-			d.Bool(&v.PresenceOnMeeting, "presence_on_meeting")
-		case "presence_away_when_screen_saver":
-			d.Bool(&v.PresenceAwayWhenScreenSaver, "presence_away_when_screen_saver")
-		case "ai_summary":
-			d.Bool(&v.AISummary, "ai_summary")
-		case "ai_compose":
-			d.Bool(&v.AICompose, "ai_compose")
-		case "ai_recommend":
-			d.Bool(&v.AIRecommend, "ai_recommend")
-		case "ai_reply":
-			d.Bool(&v.AIReply, "ai_reply")
-		case "ai_sentence_completion":
-			d.Bool(&v.AISentenceCompletion, "ai_sentence_completion")
-		case "ai_quick_schedule":
-			d.Bool(&v.AIQuickSchedule, "ai_quick_schedule")
-		case "survey_poll":
-			d.Bool(&v.SurveyPoll, "survey_poll")
-		default:
-			if k = d.Fold(foldAccountLockSettingsUpdatedChat[:], namesAccountLockSettingsUpdatedChat[:]); k != "" {
-				goto again
-			}
-			d.Skip()
+	for h := 0; ; {
+		f := d.Next(namesAccountLockSettingsUpdatedChat[:], h)
+		if f == jsonscan.Unlisted {
+			f = fieldAccountLockSettingsUpdatedChat(d)
 		}
+		switch f {
+		case 0:
+			d.Bool(&v.ShareFiles, "share_files")
+		case 1:
+			d.Bool(&v.ChatEmojis, "chat_emojis")
+		case 2:
+			d.Bool(&v.RecordVoiceMessages, "record_voice_messages")
+		case 3:
+			d.Bool(&v.RecordVideoMessages, "record_video_messages")
+		case 4:
+			d.Bool(&v.ScreenCapture, "screen_capture")
+		case 5:
+			d.Bool(&v.ShareLinksInChat, "share_links_in_chat")
+		case 6:
+			d.Bool(&v.ScheduleMeetingsInChat, "schedule_meetings_in_chat")
+		case 7:
+			d.Bool(&v.AllowUsersToAddContacts, "allow_users_to_add_contacts")
+		case 8:
+			d.Bool(&v.AllowUsersToChatWithOthers, "allow_users_to_chat_with_others")
+		case 9:
+			d.Bool(&v.ChatEtiquetteTool, "chat_etiquette_tool")
+		case 10:
+			d.Bool(&v.SendDataToThirdPartyArchivingService, "send_data_to_third_party_archiving_service")
+		case 11:
+			d.Bool(&v.TranslateMessages, "translate_messages")
+		case 12:
+			d.Bool(&v.SearchAndSendAnimatedGIFImages, "search_and_send_animated_gif_images")
+		case 13:
+			d.Bool(&v.SetRetentionPeriodInCloud, "set_retention_period_in_cloud")
+		case 14:
+			d.Bool(&v.SetRetentionPeriodInLocal, "set_retention_period_in_local")
+		case 15:
+			d.Bool(&v.SharedSpaces, "shared_spaces")
+		case 16:
+			d.Bool(&v.AllowCreateChannelsAndGroupChats, "allow_create_channels_and_group_chats")
+		case 17:
+			d.Bool(&v.AllowHuddlesFromChannels, "allow_huddles_from_channels")
+		case 18:
+			d.Bool(&v.DownloadFile, "download_file")
+		case 19:
+			d.Bool(&v.ShareScreenInChat, "share_screen_in_chat")
+		case 20:
+			d.Bool(&v.ChatEmailAddress, "chat_email_address")
+		case 21:
+			d.Bool(&v.ReadReceipts, "read_receipts")
+		case 22:
+			d.Bool(&v.AllowDeleteMessage, "allow_delete_message")
+		case 23:
+			d.Bool(&v.AllowEditMessage, "allow_edit_message")
+		case 24:
+			d.Bool(&v.PresenceOnMeeting, "presence_on_meeting")
+		case 25:
+			d.Bool(&v.PresenceAwayWhenScreenSaver, "presence_away_when_screen_saver")
+		case 26:
+			d.Bool(&v.AISummary, "ai_summary")
+		case 27:
+			d.Bool(&v.AICompose, "ai_compose")
+		case 28:
+			d.Bool(&v.AIRecommend, "ai_recommend")
+		case 29:
+			d.Bool(&v.AIReply, "ai_reply")
+		case 30:
+			d.Bool(&v.AISentenceCompletion, "ai_sentence_completion")
+		case 31:
+			d.Bool(&v.AIQuickSchedule, "ai_quick_schedule")
+		case 32:
+			d.Bool(&v.SurveyPoll, "survey_poll")
+		case jsonscan.EndOfObject:
+			return
+		default:
+			d.Skip()
+			continue
+		}
+		h = f + 1
 	}
 }
-
-var (
-	foldAccountLockSettingsUpdatedChat  = [...]string{"SHARE_FILES", "CHAT_EMOJIS", "RECORD_VOICE_MESSAGES", "RECORD_VIDEO_MESSAGES", "SCREEN_CAPTURE", "SHARE_LINKS_IN_CHAT", "SCHEDULE_MEETINGS_IN_CHAT", "ALLOW_USERS_TO_ADD_CONTACTS", "ALLOW_USERS_TO_CHAT_WITH_OTHERS", "CHAT_ETIQUETTE_TOOL", "SEND_DATA_TO_THIRD_PARTY_ARCHIVING_SERVICE", "TRANSLATE_MESSAGES", "SEARCH_AND_SEND_ANIMATED_GIF_IMAGES", "SET_RETENTION_PERIOD_IN_CLOUD", "SET_RETENTION_PERIOD_IN_LOCAL", "SHARED_SPACES", "ALLOW_CREATE_CHANNELS_AND_GROUP_CHATS", "ALLOW_HUDDLES_FROM_CHANNELS", "DOWNLOAD_FILE", "SHARE_SCREEN_IN_CHAT", "CHAT_EMAIL_ADDRESS", "READ_RECEIPTS", "ALLOW_DELETE_MESSAGE", "ALLOW_EDIT_MESSAGE", "PRESENCE_ON_MEETING", "PRESENCE_AWAY_WHEN_SCREEN_SAVER", "AI_SUMMARY", "AI_COMPOSE", "AI_RECOMMEND", "AI_REPLY", "AI_SENTENCE_COMPLETION", "AI_QUICK_SCHEDULE", "SURVEY_POLL"}
-	namesAccountLockSettingsUpdatedChat = [...]string{"share_files", "chat_emojis", "record_voice_messages", "record_video_messages", "screen_capture", "share_links_in_chat", "schedule_meetings_in_chat", "allow_users_to_add_contacts", "allow_users_to_chat_with_others", "chat_etiquette_tool", "send_data_to_third_party_archiving_service", "translate_messages", "search_and_send_animated_gif_images", "set_retention_period_in_cloud", "set_retention_period_in_local", "shared_spaces", "allow_create_channels_and_group_chats", "allow_huddles_from_channels", "download_file", "share_screen_in_chat", "chat_email_address", "read_receipts", "allow_delete_message", "allow_edit_message", "presence_on_meeting", "presence_away_when_screen_saver", "ai_summary", "ai_compose", "ai_recommend", "ai_reply", "ai_sentence_completion", "ai_quick_schedule", "survey_poll"}
-)
 
 func decAccountLockSettingsUpdatedOtherOptions(d *jsonscan.Decoder, v *payload.AccountLockSettingsUpdatedOtherOptions) {
-	for d.Member() {
-		k := d.Key()
-	again:
-		switch k {
-		case "blur_snapshot":
-			d.Bool(&v.BlurSnapshot, "blur_snapshot")
-		case "webinar_registration_options":
-			d.Bool(&v.WebinarRegistrationOptions, "webinar_registration_options")
-		default:
-			if k = d.Fold(foldAccountLockSettingsUpdatedOtherOptions[:], namesAccountLockSettingsUpdatedOtherOptions[:]); k != "" {
-				goto again
-			}
-			d.Skip()
+	for h := 0; ; {
+		f := d.Next(namesAccountLockSettingsUpdatedOtherOptions[:], h)
+		if f == jsonscan.Unlisted {
+			f = fieldAccountLockSettingsUpdatedOtherOptions(d)
 		}
+		switch f {
+		case 0:
+			d.Bool(&v.BlurSnapshot, "blur_snapshot")
+		case 1:
+			d.Bool(&v.WebinarRegistrationOptions, "webinar_registration_options")
+		case jsonscan.EndOfObject:
+			return
+		default:
+			d.Skip()
+			continue
+		}
+		h = f + 1
 	}
 }
-
-var (
-	foldAccountLockSettingsUpdatedOtherOptions  = [...]string{"BLUR_SNAPSHOT", "WEBINAR_REGISTRATION_OPTIONS"}
-	namesAccountLockSettingsUpdatedOtherOptions = [...]string{"blur_snapshot", "webinar_registration_options"}
-)
 
 func decAccountLockSettingsUpdatedTSP(d *jsonscan.Decoder, v *payload.AccountLockSettingsUpdatedTSP) {
-	for d.Member() {
-		k := d.Key()
-	again:
-		switch k {
-		case "call_out":
-			d.Bool(&v.CallOut, "call_out")
-		case "show_international_numbers_link":
-			d.Bool(&v.ShowInternationalNumbersLink, "show_international_numbers_link")
-		default:
-			if k = d.Fold(foldAccountLockSettingsUpdatedTSP[:], namesAccountLockSettingsUpdatedTSP[:]); k != "" {
-				goto again
-			}
-			d.Skip()
+	for h := 0; ; {
+		f := d.Next(namesAccountLockSettingsUpdatedTSP[:], h)
+		if f == jsonscan.Unlisted {
+			f = fieldAccountLockSettingsUpdatedTSP(d)
 		}
+		switch f {
+		case 0:
+			d.Bool(&v.CallOut, "call_out")
+		case 1:
+			d.Bool(&v.ShowInternationalNumbersLink, "show_international_numbers_link")
+		case jsonscan.EndOfObject:
+			return
+		default:
+			d.Skip()
+			continue
+		}
+		h = f + 1
 	}
 }
-
-var (
-	foldAccountLockSettingsUpdatedTSP  = [...]string{"CALL_OUT", "SHOW_INTERNATIONAL_NUMBERS_LINK"}
-	namesAccountLockSettingsUpdatedTSP = [...]string{"call_out", "show_international_numbers_link"}
-)
 
 func decAccountLockSettingsUpdatedMeetingSecurity(d *jsonscan.Decoder, v *payload.AccountLockSettingsUpdatedMeetingSecurity) {
-	for d.Member() {
-		k := d.Key()
-	again:
-		switch k {
-		case "approved_or_denied_countries_or_regions":
-			d.Bool(&v.ApprovedOrDeniedCountriesOrRegions, "approved_or_denied_countries_or_regions")
-		case "auto_security":
-			d.Bool(&v.AutoSecurity, "auto_security")
-		case "block_user_domain":
-			d.Bool(&v.BlockUserDomain, "block_user_domain")
-		case "chat_etiquette_tool":
-			d.Bool(&v.ChatEtiquetteTool, "chat_etiquette_tool")
-		case "embed_password_in_join_link":
-			d.Bool(&v.EmbedPasswordInJoinLink, "embed_password_in_join_link")
-		case "encryption_type":
-			d.Bool(&v.EncryptionType, "encryption_type")
-		case "end_to_end_encrypted_meetings":
-			d.Bool(&v.EndToEndEncryptedMeetings, "end_to_end_encrypted_meetings")
-		case "meeting_password":
-			d.Bool(&v.MeetingPassword, "meeting_password")
-		case "only_authenticated_can_join_from_webclient":
-			d.Bool(&v.OnlyAuthenticatedCanJoinFromWebclient, "only_authenticated_can_join_from_webclient")
-		case "phone_password":
-			d.Bool(&v.PhonePassword, "phone_password")
-		case "pmi_password":
-			d.Bool(&v.PMIPassword, "pmi_password")
-		case "waiting_room":
-			d.Bool(&v.WaitingRoom, "waiting_room")
-		case "webinar_password":
-			d.Bool(&v.WebinarPassword, "webinar_password")
-		default:
-			if k = d.Fold(foldAccountLockSettingsUpdatedMeetingSecurity[:], namesAccountLockSettingsUpdatedMeetingSecurity[:]); k != "" {
-				goto again
-			}
-			d.Skip()
+	for h := 0; ; {
+		f := d.Next(namesAccountLockSettingsUpdatedMeetingSecurity[:], h)
+		if f == jsonscan.Unlisted {
+			f = fieldAccountLockSettingsUpdatedMeetingSecurity(d)
 		}
+		switch f {
+		case 0:
+			d.Bool(&v.ApprovedOrDeniedCountriesOrRegions, "approved_or_denied_countries_or_regions")
+		case 1:
+			d.Bool(&v.AutoSecurity, "auto_security")
+		case 2:
+			d.Bool(&v.BlockUserDomain, "block_user_domain")
+		case 3:
+			d.Bool(&v.ChatEtiquetteTool, "chat_etiquette_tool")
+		case 4:
+			d.Bool(&v.EmbedPasswordInJoinLink, "embed_password_in_join_link")
+		case 5:
+			d.Bool(&v.EncryptionType, "encryption_type")
+		case 6:
+			d.Bool(&v.EndToEndEncryptedMeetings, "end_to_end_encrypted_meetings")
+		case 7:
+			d.Bool(&v.MeetingPassword, "meeting_password")
+		case 8:
+			d.Bool(&v.OnlyAuthenticatedCanJoinFromWebclient, "only_authenticated_can_join_from_webclient")
+		case 9:
+			d.Bool(&v.PhonePassword, "phone_password")
+		case 10:
+			d.Bool(&v.PMIPassword, "pmi_password")
+		case 11:
+			d.Bool(&v.WaitingRoom, "waiting_room")
+		case 12:
+			d.Bool(&v.WebinarPassword, "webinar_password")
+		case jsonscan.EndOfObject:
+			return
+		default:
+			d.Skip()
+			continue
+		}
+		h = f + 1
 	}
 }
 
-var (
-	foldAccountLockSettingsUpdatedMeetingSecurity  = [...]string{"APPROVED_OR_DENIED_COUNTRIES_OR_REGIONS", "AUTO_SECURITY", "BLOCK_USER_DOMAIN", "CHAT_ETIQUETTE_TOOL", "EMBED_PASSWORD_IN_JOIN_LINK", "ENCRYPTION_TYPE", "END_TO_END_ENCRYPTED_MEETINGS", "MEETING_PASSWORD", "ONLY_AUTHENTICATED_CAN_JOIN_FROM_WEBCLIENT", "PHONE_PASSWORD", "PMI_PASSWORD", "WAITING_ROOM", "WEBINAR_PASSWORD"}
-	namesAccountLockSettingsUpdatedMeetingSecurity = [...]string{"approved_or_denied_countries_or_regions", "auto_security", "block_user_domain", "chat_etiquette_tool", "embed_password_in_join_link", "encryption_type", "end_to_end_encrypted_meetings", "meeting_password", "only_authenticated_can_join_from_webclient", "phone_password", "pmi_password", "waiting_room", "webinar_password"}
-)
-
 func decAccountLockUpdatedSettings(d *jsonscan.Decoder, v *payload.AccountLockUpdatedSettings) {
-	for d.Member() {
-		k := d.Key()
-	again:
-		switch k {
-		case "schedule_meeting":
+	for h := 0; ; {
+		f := d.Next(namesAccountLockUpdatedSettings[:], h)
+		if f == jsonscan.Unlisted {
+			f = fieldAccountLockUpdatedSettings(d)
+		}
+		switch f {
+		case 0:
 			if d.Open("schedule_meeting", "payload.AccountLockSettingsUpdatedScheduleMeeting") {
 				decAccountLockSettingsUpdatedScheduleMeeting(d, &v.ScheduleMeeting)
 			}
-		case "in_meeting":
+		case 1:
 			if d.Open("in_meeting", "payload.AccountLockSettingsUpdatedInMeeting") {
 				decAccountLockSettingsUpdatedInMeeting(d, &v.InMeeting)
 			}
-		case "email_notification":
+		case 2:
 			if d.Open("email_notification", "payload.LockSettingsUpdatedEmailNotification") {
 				decLockSettingsUpdatedEmailNotification(d, &v.EmailNotification)
 			}
-		case "recording":
+		case 3:
 			if d.Open("recording", "payload.AccountLockSettingsUpdatedRecording") {
 				decAccountLockSettingsUpdatedRecording(d, &v.Recording)
 			}
-		case "telephony":
+		case 4:
 			if d.Open("telephony", "payload.LockSettingsUpdatedTelephony") {
 				decLockSettingsUpdatedTelephony(d, &v.Telephony)
 			}
-		case "audio_conferencing":
+		case 5:
 			if d.Open("audio_conferencing", "payload.LockSettingsUpdatedAudioConferencing") {
 				decLockSettingsUpdatedAudioConferencing(d, &v.AudioConferencing)
 			}
-		case "chat":
+		case 6:
 			if d.Open("chat", "payload.AccountLockSettingsUpdatedChat") {
 				decAccountLockSettingsUpdatedChat(d, &v.Chat)
 			}
-		case "other_options":
+		case 7:
 			if d.Open("other_options", "payload.AccountLockSettingsUpdatedOtherOptions") {
 				decAccountLockSettingsUpdatedOtherOptions(d, &v.OtherOptions)
 			}
-		case "tsp":
+		case 8:
 			if d.Open("tsp", "payload.AccountLockSettingsUpdatedTSP") {
 				decAccountLockSettingsUpdatedTSP(d, &v.TSP)
 			}
-		case "meeting_security":
+		case 9:
 			if d.Open("meeting_security", "payload.AccountLockSettingsUpdatedMeetingSecurity") {
 				decAccountLockSettingsUpdatedMeetingSecurity(d, &v.MeetingSecurity)
 			}
+		case jsonscan.EndOfObject:
+			return
 		default:
-			if k = d.Fold(foldAccountLockUpdatedSettings[:], namesAccountLockUpdatedSettings[:]); k != "" {
-				goto again
-			}
 			d.Skip()
+			continue
 		}
+		h = f + 1
 	}
 }
 
-var (
-	foldAccountLockUpdatedSettings  = [...]string{"SCHEDULE_MEETING", "IN_MEETING", "EMAIL_NOTIFICATION", "RECORDING", "TELEPHONY", "AUDIO_CONFERENCING", "CHAT", "OTHER_OPTIONS", "TSP", "MEETING_SECURITY"}
-	namesAccountLockUpdatedSettings = [...]string{"schedule_meeting", "in_meeting", "email_notification", "recording", "telephony", "audio_conferencing", "chat", "other_options", "tsp", "meeting_security"}
-)
-
 func decAccountLockSettingsUpdatedObject(d *jsonscan.Decoder, v *payload.AccountLockSettingsUpdatedObject) {
-	for d.Member() {
-		k := d.Key()
-	again:
-		switch k {
-		case "id":
+	for h := 0; ; {
+		f := d.Next(namesAccountLockSettingsUpdatedObject[:], h)
+		if f == jsonscan.Unlisted {
+			f = fieldAccountLockSettingsUpdatedObject(d)
+		}
+		switch f {
+		case 0:
 			d.ID((*string)(&v.ID))
-		case "settings":
+		case 1:
 			if d.Open("settings", "payload.AccountLockUpdatedSettings") {
 				decAccountLockUpdatedSettings(d, &v.Settings)
 			}
+		case jsonscan.EndOfObject:
+			return
 		default:
-			if k = d.Fold(foldAccountLockSettingsUpdatedObject[:], namesAccountLockSettingsUpdatedObject[:]); k != "" {
-				goto again
-			}
 			d.Skip()
+			continue
 		}
+		h = f + 1
 	}
 }
 
-var (
-	foldAccountLockSettingsUpdatedObject  = [...]string{"ID", "SETTINGS"}
-	namesAccountLockSettingsUpdatedObject = [...]string{"id", "settings"}
-)
-
 func decAccountLockUpdatedObjectSettings(d *jsonscan.Decoder, v *payload.AccountLockUpdatedObjectSettings) {
-	for d.Member() {
-		k := d.Key()
-	again:
-		switch k {
-		case "schedule_meeting":
+	for h := 0; ; {
+		f := d.Next(namesAccountLockUpdatedObjectSettings[:], h)
+		if f == jsonscan.Unlisted {
+			f = fieldAccountLockUpdatedObjectSettings(d)
+		}
+		switch f {
+		case 0:
 			if d.Open("schedule_meeting", "payload.AccountLockSettingsUpdatedScheduleMeeting") {
 				decAccountLockSettingsUpdatedScheduleMeeting(d, &v.ScheduleMeeting)
 			}
-		case "in_meeting":
+		case 1:
 			if d.Open("in_meeting", "payload.AccountLockSettingsUpdatedInMeeting") {
 				decAccountLockSettingsUpdatedInMeeting(d, &v.InMeeting)
 			}
-		case "email_notification":
+		case 2:
 			if d.Open("email_notification", "payload.LockSettingsUpdatedEmailNotification") {
 				decLockSettingsUpdatedEmailNotification(d, &v.EmailNotification)
 			}
-		case "recording":
+		case 3:
 			if d.Open("recording", "payload.AccountLockSettingsUpdatedRecording") {
 				decAccountLockSettingsUpdatedRecording(d, &v.Recording)
 			}
-		case "telephony":
+		case 4:
 			if d.Open("telephony", "payload.LockSettingsUpdatedTelephony") {
 				decLockSettingsUpdatedTelephony(d, &v.Telephony)
 			}
-		case "other_options":
+		case 5:
 			if d.Open("other_options", "payload.AccountLockSettingsUpdatedOtherOptions") {
 				decAccountLockSettingsUpdatedOtherOptions(d, &v.OtherOptions)
 			}
-		case "audio_conferencing":
+		case 6:
 			if d.Open("audio_conferencing", "payload.LockSettingsUpdatedAudioConferencing") {
 				decLockSettingsUpdatedAudioConferencing(d, &v.AudioConferencing)
 			}
-		case "chat":
+		case 7:
 			if d.Open("chat", "payload.AccountLockSettingsUpdatedChat") {
 				decAccountLockSettingsUpdatedChat(d, &v.Chat)
 			}
-		case "meeting_security":
+		case 8:
 			if d.Open("meeting_security", "payload.AccountLockSettingsUpdatedMeetingSecurity") {
 				decAccountLockSettingsUpdatedMeetingSecurity(d, &v.MeetingSecurity)
 			}
-		case "tsp":
+		case 9:
 			if d.Open("tsp", "payload.AccountLockSettingsUpdatedTSP") {
 				decAccountLockSettingsUpdatedTSP(d, &v.TSP)
 			}
+		case jsonscan.EndOfObject:
+			return
 		default:
-			if k = d.Fold(foldAccountLockUpdatedObjectSettings[:], namesAccountLockUpdatedObjectSettings[:]); k != "" {
-				goto again
-			}
 			d.Skip()
+			continue
 		}
+		h = f + 1
 	}
 }
 
-var (
-	foldAccountLockUpdatedObjectSettings  = [...]string{"SCHEDULE_MEETING", "IN_MEETING", "EMAIL_NOTIFICATION", "RECORDING", "TELEPHONY", "OTHER_OPTIONS", "AUDIO_CONFERENCING", "CHAT", "MEETING_SECURITY", "TSP"}
-	namesAccountLockUpdatedObjectSettings = [...]string{"schedule_meeting", "in_meeting", "email_notification", "recording", "telephony", "other_options", "audio_conferencing", "chat", "meeting_security", "tsp"}
-)
-
 func decAccountLockSettingsUpdatedOldObject(d *jsonscan.Decoder, v *payload.AccountLockSettingsUpdatedOldObject) {
-	for d.Member() {
-		k := d.Key()
-	again:
-		switch k {
-		case "id":
+	for h := 0; ; {
+		f := d.Next(namesAccountLockSettingsUpdatedObject[:], h)
+		if f == jsonscan.Unlisted {
+			f = fieldAccountLockSettingsUpdatedObject(d)
+		}
+		switch f {
+		case 0:
 			d.ID((*string)(&v.ID))
-		case "settings":
+		case 1:
 			if d.Open("settings", "payload.AccountLockUpdatedObjectSettings") {
 				decAccountLockUpdatedObjectSettings(d, &v.Settings)
 			}
+		case jsonscan.EndOfObject:
+			return
 		default:
-			if k = d.Fold(foldAccountLockSettingsUpdatedOldObject[:], namesAccountLockSettingsUpdatedOldObject[:]); k != "" {
-				goto again
-			}
 			d.Skip()
+			continue
 		}
+		h = f + 1
 	}
 }
-
-var (
-	foldAccountLockSettingsUpdatedOldObject  = [...]string{"ID", "SETTINGS"}
-	namesAccountLockSettingsUpdatedOldObject = [...]string{"id", "settings"}
-)
 
 func decAccountSettingsUpdatedHideMeetingDescription(d *jsonscan.Decoder, v *payload.AccountSettingsUpdatedHideMeetingDescription) {
-	for d.Member() {
-		k := d.Key()
-	again:
-		switch k {
-		case "enable":
-			d.Bool(&v.Enable, "enable")
-		case "hide_description_for_scheduled_meetings":
-			d.Bool(&v.HideDescriptionForScheduledMeetings, "hide_description_for_scheduled_meetings")
-		default:
-			if k = d.Fold(foldAccountSettingsUpdatedHideMeetingDescription[:], namesAccountSettingsUpdatedHideMeetingDescription[:]); k != "" {
-				goto again
-			}
-			d.Skip()
+	for h := 0; ; {
+		f := d.Next(namesAccountSettingsUpdatedHideMeetingDescription[:], h)
+		if f == jsonscan.Unlisted {
+			f = fieldAccountSettingsUpdatedHideMeetingDescription(d)
 		}
+		switch f {
+		case 0:
+			d.Bool(&v.Enable, "enable")
+		case 1:
+			d.Bool(&v.HideDescriptionForScheduledMeetings, "hide_description_for_scheduled_meetings")
+		case jsonscan.EndOfObject:
+			return
+		default:
+			d.Skip()
+			continue
+		}
+		h = f + 1
 	}
 }
-
-var (
-	foldAccountSettingsUpdatedHideMeetingDescription  = [...]string{"ENABLE", "HIDE_DESCRIPTION_FOR_SCHEDULED_MEETINGS"}
-	namesAccountSettingsUpdatedHideMeetingDescription = [...]string{"enable", "hide_description_for_scheduled_meetings"}
-)
 
 func decAccountSettingsUpdatedHideWebinarDescription(d *jsonscan.Decoder, v *payload.AccountSettingsUpdatedHideWebinarDescription) {
-	for d.Member() {
-		k := d.Key()
-	again:
-		switch k {
-		case "enable":
-			d.Bool(&v.Enable, "enable")
-		case "hide_description_for_scheduled_webinars":
-			d.Bool(&v.HideDescriptionForScheduledWebinars, "hide_description_for_scheduled_webinars")
-		default:
-			if k = d.Fold(foldAccountSettingsUpdatedHideWebinarDescription[:], namesAccountSettingsUpdatedHideWebinarDescription[:]); k != "" {
-				goto again
-			}
-			d.Skip()
+	for h := 0; ; {
+		f := d.Next(namesAccountSettingsUpdatedHideWebinarDescription[:], h)
+		if f == jsonscan.Unlisted {
+			f = fieldAccountSettingsUpdatedHideWebinarDescription(d)
 		}
+		switch f {
+		case 0:
+			d.Bool(&v.Enable, "enable")
+		case 1:
+			d.Bool(&v.HideDescriptionForScheduledWebinars, "hide_description_for_scheduled_webinars")
+		case jsonscan.EndOfObject:
+			return
+		default:
+			d.Skip()
+			continue
+		}
+		h = f + 1
 	}
 }
 
-var (
-	foldAccountSettingsUpdatedHideWebinarDescription  = [...]string{"ENABLE", "HIDE_DESCRIPTION_FOR_SCHEDULED_WEBINARS"}
-	namesAccountSettingsUpdatedHideWebinarDescription = [...]string{"enable", "hide_description_for_scheduled_webinars"}
-)
-
 func decAccountSettingsUpdatedScheduleMeeting(d *jsonscan.Decoder, v *payload.AccountSettingsUpdatedScheduleMeeting) {
-	for d.Member() {
-		k := d.Key()
-	again:
-		switch k {
-		case "host_video":
+	for h := 0; ; {
+		f := d.Next(namesAccountSettingsUpdatedScheduleMeeting[:], h)
+		if f == jsonscan.Unlisted {
+			f = fieldAccountSettingsUpdatedScheduleMeeting(d)
+		}
+		switch f {
+		case 0:
 			d.Bool(&v.HostVideo, "host_video")
-		case "participant_video":
+		case 1:
 			d.Bool(&v.ParticipantVideo, "participant_video")
-		case "audio_type":
+		case 2:
 			d.String(&v.AudioType, "audio_type", "string")
-		case "join_before_host":
+		case 3:
 			d.Bool(&v.JoinBeforeHost, "join_before_host")
-		case "enforce_login":
+		case 4:
 			d.Bool(&v.EnforceLogin, "enforce_login")
-		case "enforce_login_with_domains":
+		case 5:
 			d.Bool(&v.EnforceLoginWithDomains, "enforce_login_with_domains")
-		case "enforce_login_domains":
+		case 6:
 			d.String(&v.EnforceLoginDomains, "enforce_login_domains", "string")
-		case "not_store_meeting_topic":
+		case 7:
 			d.Bool(&v.NotStoreMeetingTopic, "not_store_meeting_topic")
-		case "force_pmi_jbh_password":
+		case 8:
 			d.Bool(&v.ForcePMIJBHPassword, "force_pmi_jbh_password")
-		case "use_pmi_for_scheduled_meetings":
+		case 9:
 			d.Bool(&v.UsePMIForScheduledMeetings, "use_pmi_for_scheduled_meetings")
-		case "pstn_password_protected":
+		case 10:
 			d.String(&v.PSTNPasswordProtected, "pstn_password_protected", "string")
-		case "jbh_time":
+		case 11:
 			d.Int(&v.JBHTime, "jbh_time")
-		case "personal_meeting":
+		case 12:
 			d.Bool(&v.PersonalMeeting, "personal_meeting")
-		case "require_password_for_instant_meetings":
+		case 13:
 			d.Bool(&v.RequirePasswordForInstantMeetings, "require_password_for_instant_meetings")
-		case "mute_upon_entry":
+		case 14:
 			d.Bool(&v.MuteUponEntry, "mute_upon_entry")
-		case "require_password_for_pmi_meetings":
+		case 15:
 			d.Enum((*string)(&v.RequirePasswordForPMIMeetings), "require_password_for_pmi_meetings", "payload.SettingsUpdatedRequirePasswordForPMIMeetings", enumSettingsUpdatedRequirePasswordForPMIMeetings[:])
-		case "use_pmi_for_instant_meetings":
+		case 16:
 			d.Bool(&v.UsePMIForInstantMeetings, "use_pmi_for_instant_meetings")
-		case "require_password_for_scheduling_new_meetings":
+		case 17:
 			d.Bool(&v.RequirePasswordForSchedulingNewMeetings, "require_password_for_scheduling_new_meetings")
-		case "pmi_password":
+		case 18:
 			d.String(&v.PMIPassword, "pmi_password", "string")
-		case "upcoming_meeting_reminder":
+		case 19:
 			d.Bool(&v.UpcomingMeetingReminder, "upcoming_meeting_reminder")
-		case "always_display_zoom_meeting_as_topic":
+		case 20:
 			if d.Open("always_display_zoom_meeting_as_topic", "payload.SettingsUpdatedAlwaysDisplayZoomMeetingAsTopic") {
 				decSettingsUpdatedAlwaysDisplayZoomMeetingAsTopic(d, &v.AlwaysDisplayZoomMeetingAsTopic)
 			}
-		case "hide_meeting_description":
+		case 21:
 			if d.Open("hide_meeting_description", "payload.AccountSettingsUpdatedHideMeetingDescription") {
 				decAccountSettingsUpdatedHideMeetingDescription(d, &v.HideMeetingDescription)
 			}
-		case "always_display_zoom_webinar_as_topic":
+		case 22:
 			if d.Open("always_display_zoom_webinar_as_topic", "payload.SettingsUpdatedAlwaysDisplayZoomWebinarAsTopic") {
 				decSettingsUpdatedAlwaysDisplayZoomWebinarAsTopic(d, &v.AlwaysDisplayZoomWebinarAsTopic)
 			}
-		case "hide_webinar_description":
+		case 23:
 			if d.Open("hide_webinar_description", "payload.AccountSettingsUpdatedHideWebinarDescription") {
 				decAccountSettingsUpdatedHideWebinarDescription(d, &v.HideWebinarDescription)
 			}
+		case jsonscan.EndOfObject:
+			return
 		default:
-			if k = d.Fold(foldAccountSettingsUpdatedScheduleMeeting[:], namesAccountSettingsUpdatedScheduleMeeting[:]); k != "" {
-				goto again
-			}
 			d.Skip()
+			continue
 		}
+		h = f + 1
 	}
 }
-
-var (
-	foldAccountSettingsUpdatedScheduleMeeting  = [...]string{"HOST_VIDEO", "PARTICIPANT_VIDEO", "AUDIO_TYPE", "JOIN_BEFORE_HOST", "ENFORCE_LOGIN", "ENFORCE_LOGIN_WITH_DOMAINS", "ENFORCE_LOGIN_DOMAINS", "NOT_STORE_MEETING_TOPIC", "FORCE_PMI_JBH_PASSWORD", "USE_PMI_FOR_SCHEDULED_MEETINGS", "PSTN_PASSWORD_PROTECTED", "JBH_TIME", "PERSONAL_MEETING", "REQUIRE_PASSWORD_FOR_INSTANT_MEETINGS", "MUTE_UPON_ENTRY", "REQUIRE_PASSWORD_FOR_PMI_MEETINGS", "USE_PMI_FOR_INSTANT_MEETINGS", "REQUIRE_PASSWORD_FOR_SCHEDULING_NEW_MEETINGS", "PMI_PASSWORD", "UPCOMING_MEETING_REMINDER", "ALWAYS_DISPLAY_ZOOM_MEETING_AS_TOPIC", "HIDE_MEETING_DESCRIPTION", "ALWAYS_DISPLAY_ZOOM_WEBINAR_AS_TOPIC", "HIDE_WEBINAR_DESCRIPTION"}
-	namesAccountSettingsUpdatedScheduleMeeting = [...]string{"host_video", "participant_video", "audio_type", "join_before_host", "enforce_login", "enforce_login_with_domains", "enforce_login_domains", "not_store_meeting_topic", "force_pmi_jbh_password", "use_pmi_for_scheduled_meetings", "pstn_password_protected", "jbh_time", "personal_meeting", "require_password_for_instant_meetings", "mute_upon_entry", "require_password_for_pmi_meetings", "use_pmi_for_instant_meetings", "require_password_for_scheduling_new_meetings", "pmi_password", "upcoming_meeting_reminder", "always_display_zoom_meeting_as_topic", "hide_meeting_description", "always_display_zoom_webinar_as_topic", "hide_webinar_description"}
-)
 
 func decAccountSettingsUpdatedMeetingPolling(d *jsonscan.Decoder, v *payload.AccountSettingsUpdatedMeetingPolling) {
-	for d.Member() {
-		k := d.Key()
-	again:
-		switch k {
-		case "enable":
-			d.Bool(&v.Enable, "enable")
-		case "advanced_polls":
-			d.Bool(&v.AdvancedPolls, "advanced_polls")
-		case "require_answers_to_be_anonymous":
-			d.Bool(&v.RequireAnswersToBeAnonymous, "require_answers_to_be_anonymous")
-		case "allow_alternative_host_to_add_edit":
-			d.Bool(&v.AllowAlternativeHostToAddEdit, "allow_alternative_host_to_add_edit")
-		case "manage_saved_polls_and_quizzes":
-			d.Bool(&v.ManageSavedPollsAndQuizzes, "manage_saved_polls_and_quizzes")
-		case "allow_host_to_upload_image":
-			d.Bool(&v.AllowHostToUploadImage, "allow_host_to_upload_image")
-		default:
-			if k = d.Fold(foldAccountSettingsUpdatedMeetingPolling[:], namesAccountSettingsUpdatedMeetingPolling[:]); k != "" {
-				goto again
-			}
-			d.Skip()
+	for h := 0; ; {
+		f := d.Next(namesAccountSettingsUpdatedMeetingPolling[:], h)
+		if f == jsonscan.Unlisted {
+			f = fieldAccountSettingsUpdatedMeetingPolling(d)
 		}
+		switch f {
+		case 0:
+			d.Bool(&v.Enable, "enable")
+		case 1:
+			d.Bool(&v.AdvancedPolls, "advanced_polls")
+		case 2:
+			d.Bool(&v.RequireAnswersToBeAnonymous, "require_answers_to_be_anonymous")
+		case 3:
+			d.Bool(&v.AllowAlternativeHostToAddEdit, "allow_alternative_host_to_add_edit")
+		case 4:
+			d.Bool(&v.ManageSavedPollsAndQuizzes, "manage_saved_polls_and_quizzes")
+		case 5:
+			d.Bool(&v.AllowHostToUploadImage, "allow_host_to_upload_image")
+		case jsonscan.EndOfObject:
+			return
+		default:
+			d.Skip()
+			continue
+		}
+		h = f + 1
 	}
 }
-
-var (
-	foldAccountSettingsUpdatedMeetingPolling  = [...]string{"ENABLE", "ADVANCED_POLLS", "REQUIRE_ANSWERS_TO_BE_ANONYMOUS", "ALLOW_ALTERNATIVE_HOST_TO_ADD_EDIT", "MANAGE_SAVED_POLLS_AND_QUIZZES", "ALLOW_HOST_TO_UPLOAD_IMAGE"}
-	namesAccountSettingsUpdatedMeetingPolling = [...]string{"enable", "advanced_polls", "require_answers_to_be_anonymous", "allow_alternative_host_to_add_edit", "manage_saved_polls_and_quizzes", "allow_host_to_upload_image"}
-)
 
 func decAccountSettingsUpdatedLanguageInterpretation(d *jsonscan.Decoder, v *payload.AccountSettingsUpdatedLanguageInterpretation) {
-	for d.Member() {
-		k := d.Key()
-	again:
-		switch k {
-		case "enable":
-			d.Bool(&v.Enable, "enable")
-		case "enable_language_interpretation_by_default":
-			d.Bool(&v.EnableLanguageInterpretationByDefault, "enable_language_interpretation_by_default")
-		case "allow_participants_to_speak_in_listening_channel":
-			d.Bool(&v.AllowParticipantsToSpeakInListeningChannel, "allow_participants_to_speak_in_listening_channel")
-		case "allow_up_to_25_custom_languages_when_scheduling_meetings":
-			d.Bool(&v.AllowUpTo25CustomLanguagesWhenSchedulingMeetings, "allow_up_to_25_custom_languages_when_scheduling_meetings")
-		case "languages":
-			decSlicestring(d, &v.Languages, "languages")
-		case "custom_languages":
-			decSlicestring(d, &v.CustomLanguages, "custom_languages")
-		default:
-			if k = d.Fold(foldAccountSettingsUpdatedLanguageInterpretation[:], namesAccountSettingsUpdatedLanguageInterpretation[:]); k != "" {
-				goto again
-			}
-			d.Skip()
+	for h := 0; ; {
+		f := d.Next(namesAccountSettingsUpdatedLanguageInterpretation[:], h)
+		if f == jsonscan.Unlisted {
+			f = fieldAccountSettingsUpdatedLanguageInterpretation(d)
 		}
+		switch f {
+		case 0:
+			d.Bool(&v.Enable, "enable")
+		case 1:
+			d.Bool(&v.EnableLanguageInterpretationByDefault, "enable_language_interpretation_by_default")
+		case 2:
+			d.Bool(&v.AllowParticipantsToSpeakInListeningChannel, "allow_participants_to_speak_in_listening_channel")
+		case 3:
+			d.Bool(&v.AllowUpTo25CustomLanguagesWhenSchedulingMeetings, "allow_up_to_25_custom_languages_when_scheduling_meetings")
+		case 4:
+			decSlicestring(d, &v.Languages, "languages")
+		case 5:
+			decSlicestring(d, &v.CustomLanguages, "custom_languages")
+		case jsonscan.EndOfObject:
+			return
+		default:
+			d.Skip()
+			continue
+		}
+		h = f + 1
 	}
 }
 
-var (
-	foldAccountSettingsUpdatedLanguageInterpretation  = [...]string{"ENABLE", "ENABLE_LANGUAGE_INTERPRETATION_BY_DEFAULT", "ALLOW_PARTICIPANTS_TO_SPEAK_IN_LISTENING_CHANNEL", "ALLOW_UP_TO_25_CUSTOM_LANGUAGES_WHEN_SCHEDULING_MEETINGS", "LANGUAGES", "CUSTOM_LANGUAGES"}
-	namesAccountSettingsUpdatedLanguageInterpretation = [...]string{"enable", "enable_language_interpretation_by_default", "allow_participants_to_speak_in_listening_channel", "allow_up_to_25_custom_languages_when_scheduling_meetings", "languages", "custom_languages"}
-)
-
 func decAccountSettingsUpdatedInMeeting(d *jsonscan.Decoder, v *payload.AccountSettingsUpdatedInMeeting) {
-	for d.Member() {
-		k := d.Key()
-	again:
-		switch k {
-		case "e2e_encryption":
+	for h := 0; ; {
+		f := d.Next(namesAccountSettingsUpdatedInMeeting[:], h)
+		if f == jsonscan.Unlisted {
+			f = fieldAccountSettingsUpdatedInMeeting(d)
+		}
+		switch f {
+		case 0:
 			d.Bool(&v.E2EEncryption, "e2e_encryption")
-		case "chat":
+		case 1:
 			d.Bool(&v.Chat, "chat")
-		case "allow_users_to_delete_messages_in_meeting_chat":
+		case 2:
 			d.Bool(&v.AllowUsersToDeleteMessagesInMeetingChat, "allow_users_to_delete_messages_in_meeting_chat")
-		case "allow_participants_chat_with":
+		case 3:
 			d.Int(&v.AllowParticipantsChatWith, "allow_participants_chat_with")
-		case "allow_users_save_chats":
+		case 4:
 			d.Int(&v.AllowUsersSaveChats, "allow_users_save_chats")
-		case "private_chat":
+		case 5:
 			d.Bool(&v.PrivateChat, "private_chat")
-		case "auto_saving_chat":
+		case 6:
 			d.Bool(&v.AutoSavingChat, "auto_saving_chat")
-		case "file_transfer":
+		case 7:
 			d.Bool(&v.FileTransfer, "file_transfer")
-		case "feedback":
+		case 8:
 			d.Bool(&v.Feedback, "feedback")
-		case "post_meeting_feedback":
+		case 9:
 			d.Bool(&v.PostMeetingFeedback, "post_meeting_feedback")
-		case "co_host":
+		case 10:
 			d.Bool(&v.CoHost, "co_host")
-		case "polling":
+		case 11:
 			d.Bool(&v.Polling, "polling")
-		case "meeting_polling":
+		case 12:
 			if d.Open("meeting_polling", "payload.AccountSettingsUpdatedMeetingPolling") {
 				decAccountSettingsUpdatedMeetingPolling(d, &v.MeetingPolling)
 			}
-		case "attendee_on_hold":
+		case 13:
 			d.Bool(&v.AttendeeOnHold, "attendee_on_hold")
-		case "show_meeting_control_toolbar":
+		case 14:
 			d.Bool(&v.ShowMeetingControlToolbar, "show_meeting_control_toolbar")
-		case "allow_show_zoom_windows":
+		case 15:
 			d.Bool(&v.AllowShowZoomWindows, "allow_show_zoom_windows")
-		case "annotation":
+		case 16:
 			d.Bool(&v.Annotation, "annotation")
-		case "whiteboard":
+		case 17:
 			d.Bool(&v.Whiteboard, "whiteboard")
-		case "webinar_question_answer":
+		case 18:
 			d.Bool(&v.WebinarQuestionAnswer, "webinar_question_answer")
-		case "meeting_question_answer":
+		case 19:
 			d.Bool(&v.MeetingQuestionAnswer, "meeting_question_answer")
-		case "anonymous_question_answer":
+		case 20:
 			d.Bool(&v.AnonymousQuestionAnswer, "anonymous_question_answer")
-		case "breakout_room":
+		case 21:
 			d.Bool(&v.BreakoutRoom, "breakout_room")
-		case "breakout_room_schedule":
+		case 22:
 			d.Bool(&v.BreakoutRoomSchedule, "breakout_room_schedule")
-		case "closed_caption":
+		case 23:
 			d.Bool(&v.ClosedCaption, "closed_caption")
-		case "far_end_camera_control":
+		case 24:
 			d.Bool(&v.FarEndCameraControl, "far_end_camera_control")
-		case "group_hd":
+		case 25:
 			d.Bool(&v.GroupHD, "group_hd")
-		case "virtual_background":
+		case 26:
 			d.Bool(&v.VirtualBackground, "virtual_background")
-		case "watermark":
+		case 27:
 			d.Bool(&v.Watermark, "watermark")
-		case "watermark_by_default":
+		case 28:
 			d.Bool(&v.WatermarkByDefault, "watermark_by_default")
-		case "audio_watermark_by_default":
+		case 29:
 			d.Bool(&v.AudioWatermarkByDefault, "audio_watermark_by_default")
-		case "attention_mode_focus_mode":
+		case 30:
 			d.Bool(&v.AttentionModeFocusMode, "attention_mode_focus_mode")
-		case "allow_host_to_enable_focus_mode":
+		case 31:
 			d.Bool(&v.AllowHostToEnableFocusMode, "allow_host_to_enable_focus_mode")
-		case "alert_guest_join":
+		case 32:
 			d.Bool(&v.AlertGuestJoin, "alert_guest_join")
-		case "auto_answer":
+		case 33:
 			d.Bool(&v.AutoAnswer, "auto_answer")
-		case "p2p_connetion":
+		case 34:
 			d.Bool(&v.P2PConnetion, "p2p_connetion")
-		case "p2p_ports":
+		case 35:
 			d.Bool(&v.P2PPorts, "p2p_ports")
-		case "ports_range":
+		case 36:
 			d.String(&v.PortsRange, "ports_range", "string")
-		case "sending_default_email_invites":
+		case 37:
 			d.Bool(&v.SendingDefaultEmailInvites, "sending_default_email_invites")
-		case "use_html_format_email":
+		case 38:
 			d.Bool(&v.UseHTMLFormatEmail, "use_html_format_email")
-		case "dscp_marking":
+		case 39:
 			d.Bool(&v.DSCPMarking, "dscp_marking")
-		case "dscp_audio":
+		case 40:
 			d.Int(&v.DSCPAudio, "dscp_audio")
-		case "dscp_video":
+		case 41:
 			d.Int(&v.DSCPVideo, "dscp_video")
-		case "stereo_audio":
+		case 42:
 			d.Bool(&v.StereoAudio, "stereo_audio")
-		case "original_audio":
+		case 43:
 			d.Bool(&v.OriginalAudio, "original_audio")
-		case "screen_sharing":
+		case 44:
 			d.Bool(&v.ScreenSharing, "screen_sharing")
-		case "remote_control":
+		case 45:
 			d.Bool(&v.RemoteControl, "remote_control")
-		case "non_verbal_feedback":
+		case 46:
 			d.Bool(&v.NonVerbalFeedback, "non_verbal_feedback")
-		case "remote_support":
+		case 47:
 			d.Bool(&v.RemoteSupport, "remote_support")
-		case "custom_data_center_regions":
+		case 48:
 			d.Bool(&v.CustomDataCenterRegions, "custom_data_center_regions")
-		case "data_center_regions":
+		case 49:
 			decSlicestring(d, &v.DataCenterRegions, "data_center_regions")
-		case "language_interpretation":
+		case 50:
 			if d.Open("language_interpretation", "payload.AccountSettingsUpdatedLanguageInterpretation") {
 				decAccountSettingsUpdatedLanguageInterpretation(d, &v.LanguageInterpretation)
 			}
-		case "sign_language_interpretation":
+		case 51:
 			if d.Open("sign_language_interpretation", "payload.SettingsUpdatedSignLanguageInterpretation") {
 				decSettingsUpdatedSignLanguageInterpretation(d, &v.SignLanguageInterpretation)
 			}
-		case "meeting_reactions":
+		case 52:
 			d.Bool(&v.MeetingReactions, "meeting_reactions")
-		case "meeting_reactions_emojis":
+		case 53:
 			d.Enum((*string)(&v.MeetingReactionsEmojis), "meeting_reactions_emojis", "payload.SettingsUpdatedMeetingReactionsEmojis", enumSettingsUpdatedMeetingReactionsEmojis[:])
-		case "allow_host_panelists_to_use_audible_clap":
+		case 54:
 			d.Bool(&v.AllowHostPanelistsToUseAudibleClap, "allow_host_panelists_to_use_audible_clap")
-		case "webinar_reactions":
+		case 55:
 			d.Bool(&v.WebinarReactions, "webinar_reactions")
-		case "show_a_join_from_your_browser_link":
+		case 56:
 			d.Bool(&v.ShowAJoinFromYourBrowserLink, "show_a_join_from_your_browser_link")
-		case "join_from_mobile":
+		case 57:
 			d.Bool(&v.JoinFromMobile, "join_from_mobile")
-		case "join_from_desktop":
+		case 58:
 			d.Bool(&v.JoinFromDesktop, "join_from_desktop")
-		case "allow_live_streaming":
+		case 59:
 			d.Bool(&v.AllowLiveStreaming, "allow_live_streaming")
-		case "live_streaming_facebook":
+		case 60:
 			d.Bool(&v.LiveStreamingFacebook, "live_streaming_facebook")
-		case "workplace_by_facebook":
+		case 61:
 			d.Bool(&v.WorkplaceByFacebook, "workplace_by_facebook")
-		case "live_streaming_youtube":
+		case 62:
 			d.Bool(&v.LiveStreamingYoutube, "live_streaming_youtube")
-		case "custom_live_streaming_service":
+		case 63:
 			d.Bool(&v.CustomLiveStreamingService, "custom_live_streaming_service")
-		case "custom_service_instructions":
+		case 64:
 			d.String(&v.CustomServiceInstructions, "custom_service_instructions", "string")
-		case "webinar_live_streaming":
+		case 65:
 			if d.Open("webinar_live_streaming", "payload.SettingsUpdatedWebinarLiveStreaming") {
 				decSettingsUpdatedWebinarLiveStreaming(d, &v.WebinarLiveStreaming)
 			}
-		case "webinar_chat":
+		case 66:
 			if d.Open("webinar_chat", "payload.SettingsUpdatedWebinarChat") {
 				decSettingsUpdatedWebinarChat(d, &v.WebinarChat)
 			}
-		case "closed_captioning":
+		case 67:
 			if d.Open("closed_captioning", "payload.SettingsUpdatedClosedCaptioning") {
 				decSettingsUpdatedClosedCaptioning(d, &v.ClosedCaptioning)
 			}
-		case "slide_control":
+		case 68:
 			d.Bool(&v.SlideControl, "slide_control")
-		case "meeting_survey":
+		case 69:
 			d.Bool(&v.MeetingSurvey, "meeting_survey")
-		case "webinar_polling":
+		case 70:
 			if d.Open("webinar_polling", "payload.AccountSettingsUpdatedMeetingPolling") {
 				decAccountSettingsUpdatedMeetingPolling(d, &v.WebinarPolling)
 			}
-		case "webinar_survey":
+		case 71:
 			d.Bool(&v.WebinarSurvey, "webinar_survey")
-		case "disable_screen_sharing_for_host_meetings":
+		case 72:
 			d.Bool(&v.DisableScreenSharingForHostMeetings, "disable_screen_sharing_for_host_meetings")
-		case "disable_screen_sharing_for_in_meeting_guests":
+		case 73:
 			d.Bool(&v.DisableScreenSharingForInMeetingGuests, "disable_screen_sharing_for_in_meeting_guests")
-		case "who_can_share_screen":
+		case 74:
 			d.Enum((*string)(&v.WhoCanShareScreen), "who_can_share_screen", "payload.SettingsUpdatedWhoCanShareScreen", enumSettingsUpdatedWhoCanShareScreen[:])
-		case "who_can_share_screen_when_someone_is_sharing":
+		case 75:
 			d.Enum((*string)(&v.WhoCanShareScreenWhenSomeoneIsSharing), "who_can_share_screen_when_someone_is_sharing", "payload.SettingsUpdatedWhoCanShareScreenWhenSomeoneIsSharing", enumSettingsUpdatedWhoCanShareScreenWhenSomeoneIsSharing[:])
-		case "participants_share_simultaneously":
+		case 76:
 			d.Enum((*string)(&v.ParticipantsShareSimultaneously), "participants_share_simultaneously", "payload.SettingsUpdatedParticipantsShareSimultaneously", enumSettingsUpdatedParticipantsShareSimultaneously[:])
+		case jsonscan.EndOfObject:
+			return
 		default:
-			if k = d.Fold(foldAccountSettingsUpdatedInMeeting[:], namesAccountSettingsUpdatedInMeeting[:]); k != "" {
-				goto again
-			}
 			d.Skip()
+			continue
 		}
+		h = f + 1
 	}
 }
-
-var (
-	foldAccountSettingsUpdatedInMeeting  = [...]string{"E2E_ENCRYPTION", "CHAT", "ALLOW_USERS_TO_DELETE_MESSAGES_IN_MEETING_CHAT", "ALLOW_PARTICIPANTS_CHAT_WITH", "ALLOW_USERS_SAVE_CHATS", "PRIVATE_CHAT", "AUTO_SAVING_CHAT", "FILE_TRANSFER", "FEEDBACK", "POST_MEETING_FEEDBACK", "CO_HOST", "POLLING", "MEETING_POLLING", "ATTENDEE_ON_HOLD", "SHOW_MEETING_CONTROL_TOOLBAR", "ALLOW_SHOW_ZOOM_WINDOWS", "ANNOTATION", "WHITEBOARD", "WEBINAR_QUESTION_ANSWER", "MEETING_QUESTION_ANSWER", "ANONYMOUS_QUESTION_ANSWER", "BREAKOUT_ROOM", "BREAKOUT_ROOM_SCHEDULE", "CLOSED_CAPTION", "FAR_END_CAMERA_CONTROL", "GROUP_HD", "VIRTUAL_BACKGROUND", "WATERMARK", "WATERMARK_BY_DEFAULT", "AUDIO_WATERMARK_BY_DEFAULT", "ATTENTION_MODE_FOCUS_MODE", "ALLOW_HOST_TO_ENABLE_FOCUS_MODE", "ALERT_GUEST_JOIN", "AUTO_ANSWER", "P2P_CONNETION", "P2P_PORTS", "PORTS_RANGE", "SENDING_DEFAULT_EMAIL_INVITES", "USE_HTML_FORMAT_EMAIL", "DSCP_MARKING", "DSCP_AUDIO", "DSCP_VIDEO", "STEREO_AUDIO", "ORIGINAL_AUDIO", "SCREEN_SHARING", "REMOTE_CONTROL", "NON_VERBAL_FEEDBACK", "REMOTE_SUPPORT", "CUSTOM_DATA_CENTER_REGIONS", "DATA_CENTER_REGIONS", "LANGUAGE_INTERPRETATION", "SIGN_LANGUAGE_INTERPRETATION", "MEETING_REACTIONS", "MEETING_REACTIONS_EMOJIS", "ALLOW_HOST_PANELISTS_TO_USE_AUDIBLE_CLAP", "WEBINAR_REACTIONS", "SHOW_A_JOIN_FROM_YOUR_BROWSER_LINK", "JOIN_FROM_MOBILE", "JOIN_FROM_DESKTOP", "ALLOW_LIVE_STREAMING", "LIVE_STREAMING_FACEBOOK", "WORKPLACE_BY_FACEBOOK", "LIVE_STREAMING_YOUTUBE", "CUSTOM_LIVE_STREAMING_SERVICE", "CUSTOM_SERVICE_INSTRUCTIONS", "WEBINAR_LIVE_STREAMING", "WEBINAR_CHAT", "CLOSED_CAPTIONING", "SLIDE_CONTROL", "MEETING_SURVEY", "WEBINAR_POLLING", "WEBINAR_SURVEY", "DISABLE_SCREEN_SHARING_FOR_HOST_MEETINGS", "DISABLE_SCREEN_SHARING_FOR_IN_MEETING_GUESTS", "WHO_CAN_SHARE_SCREEN", "WHO_CAN_SHARE_SCREEN_WHEN_SOMEONE_IS_SHARING", "PARTICIPANTS_SHARE_SIMULTANEOUSLY"}
-	namesAccountSettingsUpdatedInMeeting = [...]string{"e2e_encryption", "chat", "allow_users_to_delete_messages_in_meeting_chat", "allow_participants_chat_with", "allow_users_save_chats", "private_chat", "auto_saving_chat", "file_transfer", "feedback", "post_meeting_feedback", "co_host", "polling", "meeting_polling", "attendee_on_hold", "show_meeting_control_toolbar", "allow_show_zoom_windows", "annotation", "whiteboard", "webinar_question_answer", "meeting_question_answer", "anonymous_question_answer", "breakout_room", "breakout_room_schedule", "closed_caption", "far_end_camera_control", "group_hd", "virtual_background", "watermark", "watermark_by_default", "audio_watermark_by_default", "attention_mode_focus_mode", "allow_host_to_enable_focus_mode", "alert_guest_join", "auto_answer", "p2p_connetion", "p2p_ports", "ports_range", "sending_default_email_invites", "use_html_format_email", "dscp_marking", "dscp_audio", "dscp_video", "stereo_audio", "original_audio", "screen_sharing", "remote_control", "non_verbal_feedback", "remote_support", "custom_data_center_regions", "data_center_regions", "language_interpretation", "sign_language_interpretation", "meeting_reactions", "meeting_reactions_emojis", "allow_host_panelists_to_use_audible_clap", "webinar_reactions", "show_a_join_from_your_browser_link", "join_from_mobile", "join_from_desktop", "allow_live_streaming", "live_streaming_facebook", "workplace_by_facebook", "live_streaming_youtube", "custom_live_streaming_service", "custom_service_instructions", "webinar_live_streaming", "webinar_chat", "closed_captioning", "slide_control", "meeting_survey", "webinar_polling", "webinar_survey", "disable_screen_sharing_for_host_meetings", "disable_screen_sharing_for_in_meeting_guests", "who_can_share_screen", "who_can_share_screen_when_someone_is_sharing", "participants_share_simultaneously"}
-)
 
 func decAccountSettingsUpdatedEmailNotification(d *jsonscan.Decoder, v *payload.AccountSettingsUpdatedEmailNotification) {
-	for d.Member() {
-		k := d.Key()
-	again:
-		switch k {
-		case "cloud_recording_available_reminder":
-			d.Bool(&v.CloudRecordingAvailableReminder, "cloud_recording_available_reminder")
-		case "recording_available_reminder_schedulers":
-			d.Bool(&v.RecordingAvailableReminderSchedulers, "recording_available_reminder_schedulers")
-		case "recording_available_reminder_alternative_hosts":
-			d.Bool(&v.RecordingAvailableReminderAlternativeHosts, "recording_available_reminder_alternative_hosts")
-		case "jbh_reminder":
-			d.Bool(&v.JBHReminder, "jbh_reminder")
-		case "cancel_meeting_reminder":
-			d.Bool(&v.CancelMeetingReminder, "cancel_meeting_reminder")
-		case "low_host_count_reminder":
-			d.Bool(&v.LowHostCountReminder, "low_host_count_reminder")
-		case "alternative_host_reminder":
-			d.Bool(&v.AlternativeHostReminder, "alternative_host_reminder")
-		case "schedule_for_reminder":
-			d.Bool(&v.ScheduleForReminder, "schedule_for_reminder")
-		default:
-			if k = d.Fold(foldAccountSettingsUpdatedEmailNotification[:], namesAccountSettingsUpdatedEmailNotification[:]); k != "" {
-				goto again
-			}
-			d.Skip()
+	for h := 0; ; {
+		f := d.Next(namesAccountSettingsUpdatedEmailNotification[:], h)
+		if f == jsonscan.Unlisted {
+			f = fieldAccountSettingsUpdatedEmailNotification(d)
 		}
+		switch f {
+		case 0:
+			d.Bool(&v.CloudRecordingAvailableReminder, "cloud_recording_available_reminder")
+		case 1:
+			d.Bool(&v.RecordingAvailableReminderSchedulers, "recording_available_reminder_schedulers")
+		case 2:
+			d.Bool(&v.RecordingAvailableReminderAlternativeHosts, "recording_available_reminder_alternative_hosts")
+		case 3:
+			d.Bool(&v.JBHReminder, "jbh_reminder")
+		case 4:
+			d.Bool(&v.CancelMeetingReminder, "cancel_meeting_reminder")
+		case 5:
+			d.Bool(&v.LowHostCountReminder, "low_host_count_reminder")
+		case 6:
+			d.Bool(&v.AlternativeHostReminder, "alternative_host_reminder")
+		case 7:
+			d.Bool(&v.ScheduleForReminder, "schedule_for_reminder")
+		case jsonscan.EndOfObject:
+			return
+		default:
+			d.Skip()
+			continue
+		}
+		h = f + 1
 	}
 }
-
-var (
-	foldAccountSettingsUpdatedEmailNotification  = [...]string{"CLOUD_RECORDING_AVAILABLE_REMINDER", "RECORDING_AVAILABLE_REMINDER_SCHEDULERS", "RECORDING_AVAILABLE_REMINDER_ALTERNATIVE_HOSTS", "JBH_REMINDER", "CANCEL_MEETING_REMINDER", "LOW_HOST_COUNT_REMINDER", "ALTERNATIVE_HOST_REMINDER", "SCHEDULE_FOR_REMINDER"}
-	namesAccountSettingsUpdatedEmailNotification = [...]string{"cloud_recording_available_reminder", "recording_available_reminder_schedulers", "recording_available_reminder_alternative_hosts", "jbh_reminder", "cancel_meeting_reminder", "low_host_count_reminder", "alternative_host_reminder", "schedule_for_reminder"}
-)
 
 func decAccountSettingsUpdatedZoomRooms(d *jsonscan.Decoder, v *payload.AccountSettingsUpdatedZoomRooms) {
-	for d.Member() {
-		k := d.Key()
-	again:
-		switch k {
-		case "upcoming_meeting_alert":
-			d.Bool(&v.UpcomingMeetingAlert, "upcoming_meeting_alert")
-		case "start_airplay_manually":
-			d.Bool(&v.StartAirplayManually, "start_airplay_manually")
-		case "weekly_system_restart":
-			d.Bool(&v.WeeklySystemRestart, "weekly_system_restart")
-		case "list_meetings_with_calendar":
-			d.Bool(&v.ListMeetingsWithCalendar, "list_meetings_with_calendar")
-		case "zr_post_meeting_feedback":
-			d.Bool(&v.ZRPostMeetingFeedback, "zr_post_meeting_feedback")
-		case "ultrasonic":
-			d.Bool(&v.Ultrasonic, "ultrasonic")
-		case "force_private_meeting":
-			d.Bool(&v.ForcePrivateMeeting, "force_private_meeting")
-		case "hide_host_information":
-			d.Bool(&v.HideHostInformation, "hide_host_information")
-		case "cmr_for_instant_meeting":
-			d.Bool(&v.CMRForInstantMeeting, "cmr_for_instant_meeting")
-		case "auto_start_stop_scheduled_meetings":
-			d.Bool(&v.AutoStartStopScheduledMeetings, "auto_start_stop_scheduled_meetings")
-		default:
-			if k = d.Fold(foldAccountSettingsUpdatedZoomRooms[:], namesAccountSettingsUpdatedZoomRooms[:]); k != "" {
-				goto again
-			}
-			d.Skip()
+	for h := 0; ; {
+		f := d.Next(namesAccountSettingsUpdatedZoomRooms[:], h)
+		if f == jsonscan.Unlisted {
+			f = fieldAccountSettingsUpdatedZoomRooms(d)
 		}
+		switch f {
+		case 0:
+			d.Bool(&v.UpcomingMeetingAlert, "upcoming_meeting_alert")
+		case 1:
+			d.Bool(&v.StartAirplayManually, "start_airplay_manually")
+		case 2:
+			d.Bool(&v.WeeklySystemRestart, "weekly_system_restart")
+		case 3:
+			d.Bool(&v.ListMeetingsWithCalendar, "list_meetings_with_calendar")
+		case 4:
+			d.Bool(&v.ZRPostMeetingFeedback, "zr_post_meeting_feedback")
+		case 5:
+			d.Bool(&v.Ultrasonic, "ultrasonic")
+		case 6:
+			d.Bool(&v.ForcePrivateMeeting, "force_private_meeting")
+		case 7:
+			d.Bool(&v.HideHostInformation, "hide_host_information")
+		case 8:
+			d.Bool(&v.CMRForInstantMeeting, "cmr_for_instant_meeting")
+		case 9:
+			d.Bool(&v.AutoStartStopScheduledMeetings, "auto_start_stop_scheduled_meetings")
+		case jsonscan.EndOfObject:
+			return
+		default:
+			d.Skip()
+			continue
+		}
+		h = f + 1
 	}
 }
-
-var (
-	foldAccountSettingsUpdatedZoomRooms  = [...]string{"UPCOMING_MEETING_ALERT", "START_AIRPLAY_MANUALLY", "WEEKLY_SYSTEM_RESTART", "LIST_MEETINGS_WITH_CALENDAR", "ZR_POST_MEETING_FEEDBACK", "ULTRASONIC", "FORCE_PRIVATE_MEETING", "HIDE_HOST_INFORMATION", "CMR_FOR_INSTANT_MEETING", "AUTO_START_STOP_SCHEDULED_MEETINGS"}
-	namesAccountSettingsUpdatedZoomRooms = [...]string{"upcoming_meeting_alert", "start_airplay_manually", "weekly_system_restart", "list_meetings_with_calendar", "zr_post_meeting_feedback", "ultrasonic", "force_private_meeting", "hide_host_information", "cmr_for_instant_meeting", "auto_start_stop_scheduled_meetings"}
-)
 
 func decAccountSettingsUpdatedPasswordRequirement(d *jsonscan.Decoder, v *payload.AccountSettingsUpdatedPasswordRequirement) {
-	for d.Member() {
-		k := d.Key()
-	again:
-		switch k {
-		case "minimum_password_length":
-			d.Int(&v.MinimumPasswordLength, "minimum_password_length")
-		case "have_special_character":
-			d.Bool(&v.HaveSpecialCharacter, "have_special_character")
-		case "consecutive_characters_length":
-			d.Int(&v.ConsecutiveCharactersLength, "consecutive_characters_length")
-		case "weak_enhance_detection":
-			d.Bool(&v.WeakEnhanceDetection, "weak_enhance_detection")
-		default:
-			if k = d.Fold(foldAccountSettingsUpdatedPasswordRequirement[:], namesAccountSettingsUpdatedPasswordRequirement[:]); k != "" {
-				goto again
-			}
-			d.Skip()
+	for h := 0; ; {
+		f := d.Next(namesAccountSettingsUpdatedPasswordRequirement[:], h)
+		if f == jsonscan.Unlisted {
+			f = fieldAccountSettingsUpdatedPasswordRequirement(d)
 		}
+		switch f {
+		case 0:
+			d.Int(&v.MinimumPasswordLength, "minimum_password_length")
+		case 1:
+			d.Bool(&v.HaveSpecialCharacter, "have_special_character")
+		case 2:
+			d.Int(&v.ConsecutiveCharactersLength, "consecutive_characters_length")
+		case 3:
+			d.Bool(&v.WeakEnhanceDetection, "weak_enhance_detection")
+		case jsonscan.EndOfObject:
+			return
+		default:
+			d.Skip()
+			continue
+		}
+		h = f + 1
 	}
 }
-
-var (
-	foldAccountSettingsUpdatedPasswordRequirement  = [...]string{"MINIMUM_PASSWORD_LENGTH", "HAVE_SPECIAL_CHARACTER", "CONSECUTIVE_CHARACTERS_LENGTH", "WEAK_ENHANCE_DETECTION"}
-	namesAccountSettingsUpdatedPasswordRequirement = [...]string{"minimum_password_length", "have_special_character", "consecutive_characters_length", "weak_enhance_detection"}
-)
 
 func decAccountSettingsUpdatedSigninWithSSO(d *jsonscan.Decoder, v *payload.AccountSettingsUpdatedSigninWithSSO) {
-	for d.Member() {
-		k := d.Key()
-	again:
-		switch k {
-		case "enable":
-			d.Bool(&v.Enable, "enable")
-		case "require_sso_for_domains":
-			d.Bool(&v.RequireSSOForDomains, "require_sso_for_domains")
-		case "domains":
-			decSlicestring(d, &v.Domains, "domains")
-		case "sso_bypass_users":
-			decSliceSSOBypassUser(d, &v.SSOBypassUsers, "sso_bypass_users")
-		default:
-			if k = d.Fold(foldAccountSettingsUpdatedSigninWithSSO[:], namesAccountSettingsUpdatedSigninWithSSO[:]); k != "" {
-				goto again
-			}
-			d.Skip()
+	for h := 0; ; {
+		f := d.Next(namesAccountSettingsUpdatedSigninWithSSO[:], h)
+		if f == jsonscan.Unlisted {
+			f = fieldAccountSettingsUpdatedSigninWithSSO(d)
 		}
+		switch f {
+		case 0:
+			d.Bool(&v.Enable, "enable")
+		case 1:
+			d.Bool(&v.RequireSSOForDomains, "require_sso_for_domains")
+		case 2:
+			decSlicestring(d, &v.Domains, "domains")
+		case 3:
+			decSliceSSOBypassUser(d, &v.SSOBypassUsers, "sso_bypass_users")
+		case jsonscan.EndOfObject:
+			return
+		default:
+			d.Skip()
+			continue
+		}
+		h = f + 1
 	}
 }
 
-var (
-	foldAccountSettingsUpdatedSigninWithSSO  = [...]string{"ENABLE", "REQUIRE_SSO_FOR_DOMAINS", "DOMAINS", "SSO_BYPASS_USERS"}
-	namesAccountSettingsUpdatedSigninWithSSO = [...]string{"enable", "require_sso_for_domains", "domains", "sso_bypass_users"}
-)
-
 func decAccountSettingsUpdatedSecurity(d *jsonscan.Decoder, v *payload.AccountSettingsUpdatedSecurity) {
-	for d.Member() {
-		k := d.Key()
-	again:
-		switch k {
-		case "admin_change_name_pic":
+	for h := 0; ; {
+		f := d.Next(namesAccountSettingsUpdatedSecurity[:], h)
+		if f == jsonscan.Unlisted {
+			f = fieldAccountSettingsUpdatedSecurity(d)
+		}
+		switch f {
+		case 0:
 			d.Bool(&v.AdminChangeNamePic, "admin_change_name_pic")
-		case "import_photos_from_devices":
+		case 1:
 			d.Bool(&v.ImportPhotosFromDevices, "import_photos_from_devices")
-		case "hide_billing_info":
+		case 2:
 			d.Bool(&v.HideBillingInfo, "hide_billing_info")
-		case "password_requirement":
+		case 3:
 			if d.Open("password_requirement", "payload.AccountSettingsUpdatedPasswordRequirement") {
 				decAccountSettingsUpdatedPasswordRequirement(d, &v.PasswordRequirement)
 			}
-		case "signin_with_sso":
+		case 4:
 			if d.Open("signin_with_sso", "payload.AccountSettingsUpdatedSigninWithSSO") {
 				decAccountSettingsUpdatedSigninWithSSO(d, &v.SigninWithSSO)
 			}
+		case jsonscan.EndOfObject:
+			return
 		default:
-			if k = d.Fold(foldAccountSettingsUpdatedSecurity[:], namesAccountSettingsUpdatedSecurity[:]); k != "" {
-				goto again
-			}
 			d.Skip()
+			continue
 		}
+		h = f + 1
 	}
 }
 
-var (
-	foldAccountSettingsUpdatedSecurity  = [...]string{"ADMIN_CHANGE_NAME_PIC", "IMPORT_PHOTOS_FROM_DEVICES", "HIDE_BILLING_INFO", "PASSWORD_REQUIREMENT", "SIGNIN_WITH_SSO"}
-	namesAccountSettingsUpdatedSecurity = [...]string{"admin_change_name_pic", "import_photos_from_devices", "hide_billing_info", "password_requirement", "signin_with_sso"}
-)
-
 func decAccountUpdatedArchiveSettings(d *jsonscan.Decoder, v *payload.AccountUpdatedArchiveSettings) {
-	for d.Member() {
-		k := d.Key()
-	again:
-		switch k {
-		case "chat_file":
+	for h := 0; ; {
+		f := d.Next(namesAccountUpdatedArchiveSettings[:], h)
+		if f == jsonscan.Unlisted {
+			f = fieldAccountUpdatedArchiveSettings(d)
+		}
+		switch f {
+		case 0:
 			d.Bool(&v.ChatFile, "chat_file")
-		case "chat_with_sender_email":
+		case 1:
 			d.Bool(&v.ChatWithSenderEmail, "chat_with_sender_email")
-		case "audio_file":
+		case 2:
 			d.Bool(&v.AudioFile, "audio_file")
-		case "video_file":
+		case 3:
 			d.Bool(&v.VideoFile, "video_file")
-		case "cc_transcript_file":
+		case 4:
 			d.Bool(&v.CcTranscriptFile, "cc_transcript_file")
-		case "chat_with_direct_message":
+		case 5:
 			if raw := d.Raw(); raw != nil {
 				_ = v.ChatWithDirectMessage.UnmarshalJSON(raw) // copies raw; never fails
 			}
-		case "archive_retention":
+		case 6:
 			d.Int(&v.ArchiveRetention, "archive_retention")
-		case "action_when_archive_failed":
+		case 7:
 			d.Int(&v.ActionWhenArchiveFailed, "action_when_archive_failed")
-		case "notification_when_archiving_starts":
+		case 8:
 			d.Enum((*string)(&v.NotificationWhenArchivingStarts), "notification_when_archiving_starts", "payload.AccountSettingsUpdatedNotificationWhenArchivingStarts", enumAccountSettingsUpdatedNotificationWhenArchivingStarts[:])
-		case "play_voice_prompt_when_archiving_starts":
+		case 9:
 			d.Enum((*string)(&v.PlayVoicePromptWhenArchivingStarts), "play_voice_prompt_when_archiving_starts", "payload.AccountSettingsUpdatedPlayVoicePromptWhenArchivingStarts", enumAccountSettingsUpdatedPlayVoicePromptWhenArchivingStarts[:])
+		case jsonscan.EndOfObject:
+			return
 		default:
-			if k = d.Fold(foldAccountUpdatedArchiveSettings[:], namesAccountUpdatedArchiveSettings[:]); k != "" {
-				goto again
-			}
 			d.Skip()
+			continue
 		}
+		h = f + 1
 	}
 }
 
-var (
-	foldAccountUpdatedArchiveSettings  = [...]string{"CHAT_FILE", "CHAT_WITH_SENDER_EMAIL", "AUDIO_FILE", "VIDEO_FILE", "CC_TRANSCRIPT_FILE", "CHAT_WITH_DIRECT_MESSAGE", "ARCHIVE_RETENTION", "ACTION_WHEN_ARCHIVE_FAILED", "NOTIFICATION_WHEN_ARCHIVING_STARTS", "PLAY_VOICE_PROMPT_WHEN_ARCHIVING_STARTS"}
-	namesAccountUpdatedArchiveSettings = [...]string{"chat_file", "chat_with_sender_email", "audio_file", "video_file", "cc_transcript_file", "chat_with_direct_message", "archive_retention", "action_when_archive_failed", "notification_when_archiving_starts", "play_voice_prompt_when_archiving_starts"}
-)
-
 func decAccountSettingsUpdatedArchive(d *jsonscan.Decoder, v *payload.AccountSettingsUpdatedArchive) {
-	for d.Member() {
-		k := d.Key()
-	again:
-		switch k {
-		case "enable":
+	for h := 0; ; {
+		f := d.Next(namesAccountSettingsUpdatedArchive[:], h)
+		if f == jsonscan.Unlisted {
+			f = fieldAccountSettingsUpdatedArchive(d)
+		}
+		switch f {
+		case 0:
 			d.Bool(&v.Enable, "enable")
-		case "type":
+		case 1:
 			d.Int(&v.Type, "type")
-		case "settings":
+		case 2:
 			if d.Open("settings", "payload.AccountUpdatedArchiveSettings") {
 				decAccountUpdatedArchiveSettings(d, &v.Settings)
 			}
+		case jsonscan.EndOfObject:
+			return
 		default:
-			if k = d.Fold(foldAccountSettingsUpdatedArchive[:], namesAccountSettingsUpdatedArchive[:]); k != "" {
-				goto again
-			}
 			d.Skip()
+			continue
 		}
+		h = f + 1
 	}
 }
 
-var (
-	foldAccountSettingsUpdatedArchive  = [...]string{"ENABLE", "TYPE", "SETTINGS"}
-	namesAccountSettingsUpdatedArchive = [...]string{"enable", "type", "settings"}
-)
-
 func decAccountSettingsUpdatedRecording(d *jsonscan.Decoder, v *payload.AccountSettingsUpdatedRecording) {
-	for d.Member() {
-		k := d.Key()
-	again:
-		switch k {
-		case "local_recording":
+	for h := 0; ; {
+		f := d.Next(namesAccountSettingsUpdatedRecording[:], h)
+		if f == jsonscan.Unlisted {
+			f = fieldAccountSettingsUpdatedRecording(d)
+		}
+		switch f {
+		case 0:
 			d.Bool(&v.LocalRecording, "local_recording")
-		case "cloud_recording":
+		case 1:
 			d.Bool(&v.CloudRecording, "cloud_recording")
-		case "record_speaker_view":
+		case 2:
 			d.Bool(&v.RecordSpeakerView, "record_speaker_view")
-		case "record_gallery_view":
+		case 3:
 			d.Bool(&v.RecordGalleryView, "record_gallery_view")
-		case "record_audio_file":
+		case 4:
 			d.Bool(&v.RecordAudioFile, "record_audio_file")
-		case "save_chat_text":
+		case 5:
 			d.Bool(&v.SaveChatText, "save_chat_text")
-		case "show_timestamp":
+		case 6:
 			d.Bool(&v.ShowTimestamp, "show_timestamp")
-		case "recording_audio_transcript":
+		case 7:
 			d.Bool(&v.RecordingAudioTranscript, "recording_audio_transcript")
-		case "auto_recording":
+		case 8:
 			d.String(&v.AutoRecording, "auto_recording", "string")
-		case "cloud_recording_download":
+		case 9:
 			d.Bool(&v.CloudRecordingDownload, "cloud_recording_download")
-		case "cloud_recording_download_host":
+		case 10:
 			d.Bool(&v.CloudRecordingDownloadHost, "cloud_recording_download_host")
-		case "account_user_access_recording":
+		case 11:
 			d.Bool(&v.AccountUserAccessRecording, "account_user_access_recording")
-		case "auto_delete_cmr":
+		case 12:
 			d.Bool(&v.AutoDeleteCMR, "auto_delete_cmr")
-		case "auto_delete_cmr_days":
+		case 13:
 			d.Int(&v.AutoDeleteCMRDays, "auto_delete_cmr_days")
-		case "record_files_separately":
+		case 14:
 			if d.Open("record_files_separately", "payload.SettingsUpdatedRecordFilesSeparately") {
 				decSettingsUpdatedRecordFilesSeparately(d, &v.RecordFilesSeparately)
 			}
-		case "display_participant_name":
+		case 15:
 			d.Bool(&v.DisplayParticipantName, "display_participant_name")
-		case "recording_thumbnails":
+		case 16:
 			d.Bool(&v.RecordingThumbnails, "recording_thumbnails")
-		case "optimize_recording_for_3rd_party_video_editor":
+		case 17:
 			d.Bool(&v.OptimizeRecordingFor3rdPartyVideoEditor, "optimize_recording_for_3rd_party_video_editor")
-		case "recording_highlight":
+		case 18:
 			d.Bool(&v.RecordingHighlight, "recording_highlight")
-		case "smart_recording":
+		case 19:
 			if d.Open("smart_recording", "payload.SettingsUpdatedSmartRecording") {
 				decSettingsUpdatedSmartRecording(d, &v.SmartRecording)
 			}
-		case "save_panelist_chat":
+		case 20:
 			d.Bool(&v.SavePanelistChat, "save_panelist_chat")
-		case "save_poll_results":
+		case 21:
 			d.Bool(&v.SavePollResults, "save_poll_results")
-		case "save_close_caption":
+		case 22:
 			d.Bool(&v.SaveCloseCaption, "save_close_caption")
-		case "record_audio_file_each_participant":
+		case 23:
 			d.Bool(&v.RecordAudioFileEachParticipant, "record_audio_file_each_participant")
-		case "host_pause_stop_recording":
+		case 24:
 			d.Bool(&v.HostPauseStopRecording, "host_pause_stop_recording")
-		case "recording_disclaimer":
+		case 25:
 			d.Bool(&v.RecordingDisclaimer, "recording_disclaimer")
-		case "ask_participants_to_consent_disclaimer":
+		case 26:
 			d.Bool(&v.AskParticipantsToConsentDisclaimer, "ask_participants_to_consent_disclaimer")
-		case "ask_host_to_confirm_disclaimer":
+		case 27:
 			d.Bool(&v.AskHostToConfirmDisclaimer, "ask_host_to_confirm_disclaimer")
-		case "recording_password_requirement":
+		case 28:
 			if d.Open("recording_password_requirement", "payload.SettingsUpdatedRecordingPasswordRequirement") {
 				decSettingsUpdatedRecordingPasswordRequirement(d, &v.RecordingPasswordRequirement)
 			}
-		case "ip_address_access_control":
+		case 29:
 			if d.Open("ip_address_access_control", "payload.SettingsUpdatedIPAddressAccessControl") {
 				decSettingsUpdatedIPAddressAccessControl(d, &v.IPAddressAccessControl)
 			}
-		case "prevent_host_access_recording":
+		case 30:
 			d.Bool(&v.PreventHostAccessRecording, "prevent_host_access_recording")
-		case "host_delete_cloud_recording":
+		case 31:
 			d.Bool(&v.HostDeleteCloudRecording, "host_delete_cloud_recording")
-		case "allow_recovery_deleted_cloud_recordings":
+		case 32:
 			d.Bool(&v.AllowRecoveryDeletedCloudRecordings, "allow_recovery_deleted_cloud_recordings")
-		case "archive":
+		case 33:
 			if d.Open("archive", "payload.AccountSettingsUpdatedArchive") {
 				decAccountSettingsUpdatedArchive(d, &v.Archive)
 			}
+		case jsonscan.EndOfObject:
+			return
 		default:
-			if k = d.Fold(foldAccountSettingsUpdatedRecording[:], namesAccountSettingsUpdatedRecording[:]); k != "" {
-				goto again
-			}
 			d.Skip()
+			continue
 		}
+		h = f + 1
 	}
 }
 
-var (
-	foldAccountSettingsUpdatedRecording  = [...]string{"LOCAL_RECORDING", "CLOUD_RECORDING", "RECORD_SPEAKER_VIEW", "RECORD_GALLERY_VIEW", "RECORD_AUDIO_FILE", "SAVE_CHAT_TEXT", "SHOW_TIMESTAMP", "RECORDING_AUDIO_TRANSCRIPT", "AUTO_RECORDING", "CLOUD_RECORDING_DOWNLOAD", "CLOUD_RECORDING_DOWNLOAD_HOST", "ACCOUNT_USER_ACCESS_RECORDING", "AUTO_DELETE_CMR", "AUTO_DELETE_CMR_DAYS", "RECORD_FILES_SEPARATELY", "DISPLAY_PARTICIPANT_NAME", "RECORDING_THUMBNAILS", "OPTIMIZE_RECORDING_FOR_3RD_PARTY_VIDEO_EDITOR", "RECORDING_HIGHLIGHT", "SMART_RECORDING", "SAVE_PANELIST_CHAT", "SAVE_POLL_RESULTS", "SAVE_CLOSE_CAPTION", "RECORD_AUDIO_FILE_EACH_PARTICIPANT", "HOST_PAUSE_STOP_RECORDING", "RECORDING_DISCLAIMER", "ASK_PARTICIPANTS_TO_CONSENT_DISCLAIMER", "ASK_HOST_TO_CONFIRM_DISCLAIMER", "RECORDING_PASSWORD_REQUIREMENT", "IP_ADDRESS_ACCESS_CONTROL", "PREVENT_HOST_ACCESS_RECORDING", "HOST_DELETE_CLOUD_RECORDING", "ALLOW_RECOVERY_DELETED_CLOUD_RECORDINGS", "ARCHIVE"}
-	namesAccountSettingsUpdatedRecording = [...]string{"local_recording", "cloud_recording", "record_speaker_view", "record_gallery_view", "record_audio_file", "save_chat_text", "show_timestamp", "recording_audio_transcript", "auto_recording", "cloud_recording_download", "cloud_recording_download_host", "account_user_access_recording", "auto_delete_cmr", "auto_delete_cmr_days", "record_files_separately", "display_participant_name", "recording_thumbnails", "optimize_recording_for_3rd_party_video_editor", "recording_highlight", "smart_recording", "save_panelist_chat", "save_poll_results", "save_close_caption", "record_audio_file_each_participant", "host_pause_stop_recording", "recording_disclaimer", "ask_participants_to_consent_disclaimer", "ask_host_to_confirm_disclaimer", "recording_password_requirement", "ip_address_access_control", "prevent_host_access_recording", "host_delete_cloud_recording", "allow_recovery_deleted_cloud_recordings", "archive"}
-)
-
 func decAccountSettingsUpdatedTelephony(d *jsonscan.Decoder, v *payload.AccountSettingsUpdatedTelephony) {
-	for d.Member() {
-		k := d.Key()
-	again:
-		switch k {
-		case "third_party_audio":
+	for h := 0; ; {
+		f := d.Next(namesAccountSettingsUpdatedTelephony[:], h)
+		if f == jsonscan.Unlisted {
+			f = fieldAccountSettingsUpdatedTelephony(d)
+		}
+		switch f {
+		case 0:
 			d.Bool(&v.ThirdPartyAudio, "third_party_audio")
-		case "audio_conference_info":
+		case 1:
 			d.String(&v.AudioConferenceInfo, "audio_conference_info", "string")
-		case "telephony_regions":
+		case 2:
 			if d.Open("telephony_regions", "payload.SettingsUpdatedTelephonyRegions") {
 				decSettingsUpdatedTelephonyRegions(d, &v.TelephonyRegions)
 			}
+		case jsonscan.EndOfObject:
+			return
 		default:
-			if k = d.Fold(foldAccountSettingsUpdatedTelephony[:], namesAccountSettingsUpdatedTelephony[:]); k != "" {
-				goto again
-			}
 			d.Skip()
+			continue
 		}
+		h = f + 1
 	}
 }
 
-var (
-	foldAccountSettingsUpdatedTelephony  = [...]string{"THIRD_PARTY_AUDIO", "AUDIO_CONFERENCE_INFO", "TELEPHONY_REGIONS"}
-	namesAccountSettingsUpdatedTelephony = [...]string{"third_party_audio", "audio_conference_info", "telephony_regions"}
-)
-
 func decAccountSettingsUpdatedTSP(d *jsonscan.Decoder, v *payload.AccountSettingsUpdatedTSP) {
-	for d.Member() {
-		k := d.Key()
-	again:
-		switch k {
-		case "call_out":
+	for h := 0; ; {
+		f := d.Next(namesAccountSettingsUpdatedTSP[:], h)
+		if f == jsonscan.Unlisted {
+			f = fieldAccountSettingsUpdatedTSP(d)
+		}
+		switch f {
+		case 0:
 			d.Bool(&v.CallOut, "call_out")
-		case "call_out_countries":
+		case 1:
 			decSlicestring(d, &v.CallOutCountries, "call_out_countries")
-		case "allow_webinar_attendees_call_me":
+		case 2:
 			d.Bool(&v.AllowWebinarAttendeesCallMe, "allow_webinar_attendees_call_me")
-		case "display_toll_free_numbers":
+		case 3:
 			d.Bool(&v.DisplayTollFreeNumbers, "display_toll_free_numbers")
-		case "allow_webinar_attendees_toll_free_dial":
+		case 4:
 			d.Bool(&v.AllowWebinarAttendeesTollFreeDial, "allow_webinar_attendees_toll_free_dial")
-		case "show_international_numbers_link":
+		case 5:
 			d.Bool(&v.ShowInternationalNumbersLink, "show_international_numbers_link")
-		case "global_dial_in_countries":
+		case 6:
 			if d.Open("global_dial_in_countries", "payload.SettingsUpdatedCallOutCountries") {
 				decSettingsUpdatedCallOutCountries(d, &v.GlobalDialInCountries)
 			}
+		case jsonscan.EndOfObject:
+			return
 		default:
-			if k = d.Fold(foldAccountSettingsUpdatedTSP[:], namesAccountSettingsUpdatedTSP[:]); k != "" {
-				goto again
-			}
 			d.Skip()
+			continue
 		}
+		h = f + 1
 	}
 }
-
-var (
-	foldAccountSettingsUpdatedTSP  = [...]string{"CALL_OUT", "CALL_OUT_COUNTRIES", "ALLOW_WEBINAR_ATTENDEES_CALL_ME", "DISPLAY_TOLL_FREE_NUMBERS", "ALLOW_WEBINAR_ATTENDEES_TOLL_FREE_DIAL", "SHOW_INTERNATIONAL_NUMBERS_LINK", "GLOBAL_DIAL_IN_COUNTRIES"}
-	namesAccountSettingsUpdatedTSP = [...]string{"call_out", "call_out_countries", "allow_webinar_attendees_call_me", "display_toll_free_numbers", "allow_webinar_attendees_toll_free_dial", "show_international_numbers_link", "global_dial_in_countries"}
-)
 
 func decAccountSettingsUpdatedIntegration(d *jsonscan.Decoder, v *payload.AccountSettingsUpdatedIntegration) {
-	for d.Member() {
-		k := d.Key()
-	again:
-		switch k {
-		case "google_calendar":
-			d.Bool(&v.GoogleCalendar, "google_calendar")
-		case "google_drive":
-			d.Bool(&v.GoogleDrive, "google_drive")
-		case "dropbox":
-			d.Bool(&v.Dropbox, "dropbox")
-		case "box":
-			d.Bool(&v.Box, "box")
-		case "microsoft_one_drive":
-			d.Bool(&v.MicrosoftOneDrive, "microsoft_one_drive")
-		case "kubi":
-			d.Bool(&v.Kubi, "kubi")
-		default:
-			if k = d.Fold(foldAccountSettingsUpdatedIntegration[:], namesAccountSettingsUpdatedIntegration[:]); k != "" {
-				goto again
-			}
-			d.Skip()
+	for h := 0; ; {
+		f := d.Next(namesAccountSettingsUpdatedIntegration[:], h)
+		if f == jsonscan.Unlisted {
+			f = fieldAccountSettingsUpdatedIntegration(d)
 		}
+		switch f {
+		case 0:
+			d.Bool(&v.GoogleCalendar, "google_calendar")
+		case 1:
+			d.Bool(&v.GoogleDrive, "google_drive")
+		case 2:
+			d.Bool(&v.Dropbox, "dropbox")
+		case 3:
+			d.Bool(&v.Box, "box")
+		case 4:
+			d.Bool(&v.MicrosoftOneDrive, "microsoft_one_drive")
+		case 5:
+			d.Bool(&v.Kubi, "kubi")
+		case jsonscan.EndOfObject:
+			return
+		default:
+			d.Skip()
+			continue
+		}
+		h = f + 1
 	}
 }
-
-var (
-	foldAccountSettingsUpdatedIntegration  = [...]string{"GOOGLE_CALENDAR", "GOOGLE_DRIVE", "DROPBOX", "BOX", "MICROSOFT_ONE_DRIVE", "KUBI"}
-	namesAccountSettingsUpdatedIntegration = [...]string{"google_calendar", "google_drive", "dropbox", "box", "microsoft_one_drive", "kubi"}
-)
 
 func decAccountSettingsUpdatedFeature(d *jsonscan.Decoder, v *payload.AccountSettingsUpdatedFeature) {
-	for d.Member() {
-		k := d.Key()
-	again:
-		switch k {
-		case "meeting_capacity":
-			d.Int(&v.MeetingCapacity, "meeting_capacity")
-		default:
-			if k = d.Fold(foldAccountSettingsUpdatedFeature[:], namesAccountSettingsUpdatedFeature[:]); k != "" {
-				goto again
-			}
-			d.Skip()
+	for h := 0; ; {
+		f := d.Next(namesAccountSettingsUpdatedFeature[:], h)
+		if f == jsonscan.Unlisted {
+			f = fieldAccountSettingsUpdatedFeature(d)
 		}
+		switch f {
+		case 0:
+			d.Int(&v.MeetingCapacity, "meeting_capacity")
+		case jsonscan.EndOfObject:
+			return
+		default:
+			d.Skip()
+			continue
+		}
+		h = f + 1
 	}
 }
 
-var (
-	foldAccountSettingsUpdatedFeature  = [...]string{"MEETING_CAPACITY"}
-	namesAccountSettingsUpdatedFeature = [...]string{"meeting_capacity"}
-)
-
 func decAccountSettingsUpdatedOtherOptions(d *jsonscan.Decoder, v *payload.AccountSettingsUpdatedOtherOptions) {
-	for d.Member() {
-		k := d.Key()
-	again:
-		switch k {
-		case "allow_auto_active_users":
+	for h := 0; ; {
+		f := d.Next(namesAccountSettingsUpdatedOtherOptions[:], h)
+		if f == jsonscan.Unlisted {
+			f = fieldAccountSettingsUpdatedOtherOptions(d)
+		}
+		switch f {
+		case 0:
 			d.Bool(&v.AllowAutoActiveUsers, "allow_auto_active_users")
-		case "blur_snapshot":
+		case 1:
 			d.Bool(&v.BlurSnapshot, "blur_snapshot")
-		case "display_meetings_scheduled_for_others":
+		case 2:
 			d.Bool(&v.DisplayMeetingsScheduledForOthers, "display_meetings_scheduled_for_others")
-		case "use_cdn":
+		case 3:
 			d.Enum((*string)(&v.UseCDN), "use_cdn", "payload.AccountSettingsUpdatedUseCDN", enumAccountSettingsUpdatedUseCDN[:])
-		case "allow_users_contact_support_via_chat":
+		case 4:
 			d.Bool(&v.AllowUsersContactSupportViaChat, "allow_users_contact_support_via_chat")
-		case "show_one_user_meeting_on_dashboard":
+		case 5:
 			d.Bool(&v.ShowOneUserMeetingOnDashboard, "show_one_user_meeting_on_dashboard")
-		case "meeting_qos_and_mos":
+		case 6:
 			d.Int(&v.MeetingQoSAndMOS, "meeting_qos_and_mos")
-		case "allow_users_enter_and_share_pronouns":
+		case 7:
 			d.Bool(&v.AllowUsersEnterAndSharePronouns, "allow_users_enter_and_share_pronouns")
-		case "webinar_registration_options":
+		case 8:
 			if d.Open("webinar_registration_options", "payload.SettingsUpdatedWebinarRegistrationOptions") {
 				decSettingsUpdatedWebinarRegistrationOptions(d, &v.WebinarRegistrationOptions)
 			}
+		case jsonscan.EndOfObject:
+			return
 		default:
-			if k = d.Fold(foldAccountSettingsUpdatedOtherOptions[:], namesAccountSettingsUpdatedOtherOptions[:]); k != "" {
-				goto again
-			}
 			d.Skip()
+			continue
 		}
+		h = f + 1
 	}
 }
-
-var (
-	foldAccountSettingsUpdatedOtherOptions  = [...]string{"ALLOW_AUTO_ACTIVE_USERS", "BLUR_SNAPSHOT", "DISPLAY_MEETINGS_SCHEDULED_FOR_OTHERS", "USE_CDN", "ALLOW_USERS_CONTACT_SUPPORT_VIA_CHAT", "SHOW_ONE_USER_MEETING_ON_DASHBOARD", "MEETING_QOS_AND_MOS", "ALLOW_USERS_ENTER_AND_SHARE_PRONOUNS", "WEBINAR_REGISTRATION_OPTIONS"}
-	namesAccountSettingsUpdatedOtherOptions = [...]string{"allow_auto_active_users", "blur_snapshot", "display_meetings_scheduled_for_others", "use_cdn", "allow_users_contact_support_via_chat", "show_one_user_meeting_on_dashboard", "meeting_qos_and_mos", "allow_users_enter_and_share_pronouns", "webinar_registration_options"}
-)
 
 func decAccountSettingsUpdatedNumber(d *jsonscan.Decoder, v *payload.AccountSettingsUpdatedNumber) {
-	for d.Member() {
-		k := d.Key()
-	again:
-		switch k {
-		case "code":
-			d.String(&v.Code, "code", "string")
-		case "country_code":
-			d.String(&v.CountryCode, "country_code", "string")
-		case "country_name":
-			d.String(&v.CountryName, "country_name", "string")
-		case "number":
-			d.ID((*string)(&v.Number))
-		case "display_number":
-			d.ID((*string)(&v.DisplayNumber))
-		default:
-			if k = d.Fold(foldAccountSettingsUpdatedNumber[:], namesAccountSettingsUpdatedNumber[:]); k != "" {
-				goto again
-			}
-			d.Skip()
+	for h := 0; ; {
+		f := d.Next(namesAccountSettingsUpdatedNumber[:], h)
+		if f == jsonscan.Unlisted {
+			f = fieldAccountSettingsUpdatedNumber(d)
 		}
+		switch f {
+		case 0:
+			d.String(&v.Code, "code", "string")
+		case 1:
+			d.String(&v.CountryCode, "country_code", "string")
+		case 2:
+			d.String(&v.CountryName, "country_name", "string")
+		case 3:
+			d.ID((*string)(&v.Number))
+		case 4:
+			d.ID((*string)(&v.DisplayNumber))
+		case jsonscan.EndOfObject:
+			return
+		default:
+			d.Skip()
+			continue
+		}
+		h = f + 1
 	}
 }
-
-var (
-	foldAccountSettingsUpdatedNumber  = [...]string{"CODE", "COUNTRY_CODE", "COUNTRY_NAME", "NUMBER", "DISPLAY_NUMBER"}
-	namesAccountSettingsUpdatedNumber = [...]string{"code", "country_code", "country_name", "number", "display_number"}
-)
 
 func decAccountSettingsUpdatedTollFreeAndFeeBasedTollCall(d *jsonscan.Decoder, v *payload.AccountSettingsUpdatedTollFreeAndFeeBasedTollCall) {
-	for d.Member() {
-		k := d.Key()
-	again:
-		switch k {
-		case "enable":
-			d.Bool(&v.Enable, "enable")
-		case "numbers":
-			decSliceAccountSettingsUpdatedNumber(d, &v.Numbers, "numbers")
-		case "allow_webinar_attendees_dial":
-			d.Bool(&v.AllowWebinarAttendeesDial, "allow_webinar_attendees_dial")
-		default:
-			if k = d.Fold(foldAccountSettingsUpdatedTollFreeAndFeeBasedTollCall[:], namesAccountSettingsUpdatedTollFreeAndFeeBasedTollCall[:]); k != "" {
-				goto again
-			}
-			d.Skip()
+	for h := 0; ; {
+		f := d.Next(namesAccountSettingsUpdatedTollFreeAndFeeBasedTollCall[:], h)
+		if f == jsonscan.Unlisted {
+			f = fieldAccountSettingsUpdatedTollFreeAndFeeBasedTollCall(d)
 		}
+		switch f {
+		case 0:
+			d.Bool(&v.Enable, "enable")
+		case 1:
+			decSliceAccountSettingsUpdatedNumber(d, &v.Numbers, "numbers")
+		case 2:
+			d.Bool(&v.AllowWebinarAttendeesDial, "allow_webinar_attendees_dial")
+		case jsonscan.EndOfObject:
+			return
+		default:
+			d.Skip()
+			continue
+		}
+		h = f + 1
 	}
 }
-
-var (
-	foldAccountSettingsUpdatedTollFreeAndFeeBasedTollCall  = [...]string{"ENABLE", "NUMBERS", "ALLOW_WEBINAR_ATTENDEES_DIAL"}
-	namesAccountSettingsUpdatedTollFreeAndFeeBasedTollCall = [...]string{"enable", "numbers", "allow_webinar_attendees_dial"}
-)
 
 func decAccountSettingsUpdatedGlobalDialInCountries(d *jsonscan.Decoder, v *payload.AccountSettingsUpdatedGlobalDialInCountries) {
-	for d.Member() {
-		k := d.Key()
-	again:
-		switch k {
-		case "selected_countries":
-			decSliceSettingsUpdatedSelectedCountry(d, &v.SelectedCountries, "selected_countries")
-		case "include_toll_free":
-			d.Bool(&v.IncludeTollFree, "include_toll_free")
-		default:
-			if k = d.Fold(foldAccountSettingsUpdatedGlobalDialInCountries[:], namesAccountSettingsUpdatedGlobalDialInCountries[:]); k != "" {
-				goto again
-			}
-			d.Skip()
+	for h := 0; ; {
+		f := d.Next(namesAccountSettingsUpdatedGlobalDialInCountries[:], h)
+		if f == jsonscan.Unlisted {
+			f = fieldAccountSettingsUpdatedGlobalDialInCountries(d)
 		}
+		switch f {
+		case 0:
+			decSliceSettingsUpdatedSelectedCountry(d, &v.SelectedCountries, "selected_countries")
+		case 1:
+			d.Bool(&v.IncludeTollFree, "include_toll_free")
+		case jsonscan.EndOfObject:
+			return
+		default:
+			d.Skip()
+			continue
+		}
+		h = f + 1
 	}
 }
 
-var (
-	foldAccountSettingsUpdatedGlobalDialInCountries  = [...]string{"SELECTED_COUNTRIES", "INCLUDE_TOLL_FREE"}
-	namesAccountSettingsUpdatedGlobalDialInCountries = [...]string{"selected_countries", "include_toll_free"}
-)
-
 func decAccountSettingsUpdatedAudioConferencing(d *jsonscan.Decoder, v *payload.AccountSettingsUpdatedAudioConferencing) {
-	for d.Member() {
-		k := d.Key()
-	again:
-		switch k {
-		case "toll_free_and_fee_based_toll_call":
+	for h := 0; ; {
+		f := d.Next(namesAccountSettingsUpdatedAudioConferencing[:], h)
+		if f == jsonscan.Unlisted {
+			f = fieldAccountSettingsUpdatedAudioConferencing(d)
+		}
+		switch f {
+		case 0:
 			if d.Open("toll_free_and_fee_based_toll_call", "payload.AccountSettingsUpdatedTollFreeAndFeeBasedTollCall") {
 				decAccountSettingsUpdatedTollFreeAndFeeBasedTollCall(d, &v.TollFreeAndFeeBasedTollCall)
 			}
-		case "toll_call":
+		case 1:
 			if d.Open("toll_call", "payload.SettingsUpdatedTollCall") {
 				decSettingsUpdatedTollCall(d, &v.TollCall)
 			}
-		case "call_me_and_invite_by_phone":
+		case 2:
 			if d.Open("call_me_and_invite_by_phone", "payload.SettingsUpdatedCallMeAndInviteByPhone") {
 				decSettingsUpdatedCallMeAndInviteByPhone(d, &v.CallMeAndInviteByPhone)
 			}
-		case "personal_audio_conference":
+		case 3:
 			d.Bool(&v.PersonalAudioConference, "personal_audio_conference")
-		case "participant_phone_masking":
+		case 4:
 			if d.Open("participant_phone_masking", "payload.SettingsUpdatedParticipantPhoneMasking") {
 				decSettingsUpdatedParticipantPhoneMasking(d, &v.ParticipantPhoneMasking)
 			}
-		case "global_dial_in_countries":
+		case 5:
 			if d.Open("global_dial_in_countries", "payload.AccountSettingsUpdatedGlobalDialInCountries") {
 				decAccountSettingsUpdatedGlobalDialInCountries(d, &v.GlobalDialInCountries)
 			}
+		case jsonscan.EndOfObject:
+			return
 		default:
-			if k = d.Fold(foldAccountSettingsUpdatedAudioConferencing[:], namesAccountSettingsUpdatedAudioConferencing[:]); k != "" {
-				goto again
-			}
 			d.Skip()
+			continue
 		}
+		h = f + 1
 	}
 }
-
-var (
-	foldAccountSettingsUpdatedAudioConferencing  = [...]string{"TOLL_FREE_AND_FEE_BASED_TOLL_CALL", "TOLL_CALL", "CALL_ME_AND_INVITE_BY_PHONE", "PERSONAL_AUDIO_CONFERENCE", "PARTICIPANT_PHONE_MASKING", "GLOBAL_DIAL_IN_COUNTRIES"}
-	namesAccountSettingsUpdatedAudioConferencing = [...]string{"toll_free_and_fee_based_toll_call", "toll_call", "call_me_and_invite_by_phone", "personal_audio_conference", "participant_phone_masking", "global_dial_in_countries"}
-)
 
 func decAccountSettingsUpdatedRestrictions(d *jsonscan.Decoder, v *payload.AccountSettingsUpdatedRestrictions) {
-	for d.Member() {
-		k := d.Key()
-	again:
-		switch k {
-		case "only_allow_specific_file_types":
-			d.Bool(&v.OnlyAllowSpecificFileTypes, "only_allow_specific_file_types")
-		case "file_type_restrictions":
-			decSlicestring(d, &v.FileTypeRestrictions, "file_type_restrictions")
-		case "file_type_restrictions_for_external":
-			decSlicestring(d, &v.FileTypeRestrictionsForExternal, "file_type_restrictions_for_external")
-		case "maximum_file_size":
-			d.Bool(&v.MaximumFileSize, "maximum_file_size")
-		case "file_size_restrictions":
-			d.Int(&v.FileSizeRestrictions, "file_size_restrictions")
-		case "file_size_restrictions_for_external":
-			d.Int(&v.FileSizeRestrictionsForExternal, "file_size_restrictions_for_external")
-		case "file_restrictions_apply_to":
-			d.Enum((*string)(&v.FileRestrictionsApplyTo), "file_restrictions_apply_to", "payload.AccountSettingsUpdatedFileRestrictionsApplyTo", enumAccountSettingsUpdatedFileRestrictionsApplyTo[:])
-		default:
-			if k = d.Fold(foldAccountSettingsUpdatedRestrictions[:], namesAccountSettingsUpdatedRestrictions[:]); k != "" {
-				goto again
-			}
-			d.Skip()
+	for h := 0; ; {
+		f := d.Next(namesAccountSettingsUpdatedRestrictions[:], h)
+		if f == jsonscan.Unlisted {
+			f = fieldAccountSettingsUpdatedRestrictions(d)
 		}
+		switch f {
+		case 0:
+			d.Bool(&v.OnlyAllowSpecificFileTypes, "only_allow_specific_file_types")
+		case 1:
+			decSlicestring(d, &v.FileTypeRestrictions, "file_type_restrictions")
+		case 2:
+			decSlicestring(d, &v.FileTypeRestrictionsForExternal, "file_type_restrictions_for_external")
+		case 3:
+			d.Bool(&v.MaximumFileSize, "maximum_file_size")
+		case 4:
+			d.Int(&v.FileSizeRestrictions, "file_size_restrictions")
+		case 5:
+			d.Int(&v.FileSizeRestrictionsForExternal, "file_size_restrictions_for_external")
+		case 6:
+			d.Enum((*string)(&v.FileRestrictionsApplyTo), "file_restrictions_apply_to", "payload.AccountSettingsUpdatedFileRestrictionsApplyTo", enumAccountSettingsUpdatedFileRestrictionsApplyTo[:])
+		case jsonscan.EndOfObject:
+			return
+		default:
+			d.Skip()
+			continue
+		}
+		h = f + 1
 	}
 }
 
-var (
-	foldAccountSettingsUpdatedRestrictions  = [...]string{"ONLY_ALLOW_SPECIFIC_FILE_TYPES", "FILE_TYPE_RESTRICTIONS", "FILE_TYPE_RESTRICTIONS_FOR_EXTERNAL", "MAXIMUM_FILE_SIZE", "FILE_SIZE_RESTRICTIONS", "FILE_SIZE_RESTRICTIONS_FOR_EXTERNAL", "FILE_RESTRICTIONS_APPLY_TO"}
-	namesAccountSettingsUpdatedRestrictions = [...]string{"only_allow_specific_file_types", "file_type_restrictions", "file_type_restrictions_for_external", "maximum_file_size", "file_size_restrictions", "file_size_restrictions_for_external", "file_restrictions_apply_to"}
-)
-
 func decAccountSettingsUpdatedShareFiles(d *jsonscan.Decoder, v *payload.AccountSettingsUpdatedShareFiles) {
-	for d.Member() {
-		k := d.Key()
-	again:
-		switch k {
-		case "enable":
+	for h := 0; ; {
+		f := d.Next(namesAccountSettingsUpdatedShareFiles[:], h)
+		if f == jsonscan.Unlisted {
+			f = fieldAccountSettingsUpdatedShareFiles(d)
+		}
+		switch f {
+		case 0:
 			d.Bool(&v.Enable, "enable")
-		case "share_option":
+		case 1:
 			d.Enum((*string)(&v.ShareOption), "share_option", "payload.AccountSettingsUpdatedShareOption", enumAccountSettingsUpdatedShareOption[:])
-		case "view_option":
+		case 2:
 			d.Enum((*string)(&v.ViewOption), "view_option", "payload.AccountSettingsUpdatedViewOption", enumAccountSettingsUpdatedViewOption[:])
-		case "restrictions":
+		case 3:
 			if d.Open("restrictions", "payload.AccountSettingsUpdatedRestrictions") {
 				decAccountSettingsUpdatedRestrictions(d, &v.Restrictions)
 			}
+		case jsonscan.EndOfObject:
+			return
 		default:
-			if k = d.Fold(foldAccountSettingsUpdatedShareFiles[:], namesAccountSettingsUpdatedShareFiles[:]); k != "" {
-				goto again
-			}
 			d.Skip()
+			continue
 		}
+		h = f + 1
 	}
 }
-
-var (
-	foldAccountSettingsUpdatedShareFiles  = [...]string{"ENABLE", "SHARE_OPTION", "VIEW_OPTION", "RESTRICTIONS"}
-	namesAccountSettingsUpdatedShareFiles = [...]string{"enable", "share_option", "view_option", "restrictions"}
-)
 
 func decAccountSettingsUpdatedSetRetentionPeriodInCloud(d *jsonscan.Decoder, v *payload.AccountSettingsUpdatedSetRetentionPeriodInCloud) {
-	for d.Member() {
-		k := d.Key()
-	again:
-		switch k {
-		case "enable":
-			d.Bool(&v.Enable, "enable")
-		case "retention_period_of_direct_messages_and_group_conversation":
-			d.String(&v.RetentionPeriodOfDirectMessagesAndGroupConversation, "retention_period_of_direct_messages_and_group_conversation", "string")
-		case "retention_period_of_channels":
-			d.String(&v.RetentionPeriodOfChannels, "retention_period_of_channels", "string")
-		default:
-			if k = d.Fold(foldAccountSettingsUpdatedSetRetentionPeriodInCloud[:], namesAccountSettingsUpdatedSetRetentionPeriodInCloud[:]); k != "" {
-				goto again
-			}
-			d.Skip()
+	for h := 0; ; {
+		f := d.Next(namesAccountSettingsUpdatedSetRetentionPeriodInCloud[:], h)
+		if f == jsonscan.Unlisted {
+			f = fieldAccountSettingsUpdatedSetRetentionPeriodInCloud(d)
 		}
+		switch f {
+		case 0:
+			d.Bool(&v.Enable, "enable")
+		case 1:
+			d.String(&v.RetentionPeriodOfDirectMessagesAndGroupConversation, "retention_period_of_direct_messages_and_group_conversation", "string")
+		case 2:
+			d.String(&v.RetentionPeriodOfChannels, "retention_period_of_channels", "string")
+		case jsonscan.EndOfObject:
+			return
+		default:
+			d.Skip()
+			continue
+		}
+		h = f + 1
 	}
 }
-
-var (
-	foldAccountSettingsUpdatedSetRetentionPeriodInCloud  = [...]string{"ENABLE", "RETENTION_PERIOD_OF_DIRECT_MESSAGES_AND_GROUP_CONVERSATION", "RETENTION_PERIOD_OF_CHANNELS"}
-	namesAccountSettingsUpdatedSetRetentionPeriodInCloud = [...]string{"enable", "retention_period_of_direct_messages_and_group_conversation", "retention_period_of_channels"}
-)
 
 func decAccountSettingsUpdatedChatEtiquetteTool(d *jsonscan.Decoder, v *payload.AccountSettingsUpdatedChatEtiquetteTool) {
-	for d.Member() {
-		k := d.Key()
-	again:
-		switch k {
-		case "enable":
-			d.Bool(&v.Enable, "enable")
-		case "policies":
-			decSliceSettingsUpdatedPolicy(d, &v.Policies, "policies")
-		case "policy_max_count":
-			d.Int(&v.PolicyMaxCount, "policy_max_count")
-		default:
-			if k = d.Fold(foldAccountSettingsUpdatedChatEtiquetteTool[:], namesAccountSettingsUpdatedChatEtiquetteTool[:]); k != "" {
-				goto again
-			}
-			d.Skip()
+	for h := 0; ; {
+		f := d.Next(namesAccountSettingsUpdatedChatEtiquetteTool[:], h)
+		if f == jsonscan.Unlisted {
+			f = fieldAccountSettingsUpdatedChatEtiquetteTool(d)
 		}
+		switch f {
+		case 0:
+			d.Bool(&v.Enable, "enable")
+		case 1:
+			decSliceSettingsUpdatedPolicy(d, &v.Policies, "policies")
+		case 2:
+			d.Int(&v.PolicyMaxCount, "policy_max_count")
+		case jsonscan.EndOfObject:
+			return
+		default:
+			d.Skip()
+			continue
+		}
+		h = f + 1
 	}
 }
-
-var (
-	foldAccountSettingsUpdatedChatEtiquetteTool  = [...]string{"ENABLE", "POLICIES", "POLICY_MAX_COUNT"}
-	namesAccountSettingsUpdatedChatEtiquetteTool = [...]string{"enable", "policies", "policy_max_count"}
-)
 
 func decAccountSettingsUpdatedSendDataToThirdPartyArchivingService(d *jsonscan.Decoder, v *payload.AccountSettingsUpdatedSendDataToThirdPartyArchivingService) {
-	for d.Member() {
-		k := d.Key()
-	again:
-		switch k {
-		case "enable":
-			d.Bool(&v.Enable, "enable")
-		case "type":
-			d.Enum((*string)(&v.Type), "type", "payload.AccountSettingsUpdatedType", enumAccountSettingsUpdatedType[:])
-		case "smtp_delivery_address":
-			d.String(&v.SMTPDeliveryAddress, "smtp_delivery_address", "string")
-		case "user_name":
-			d.String(&v.UserName, "user_name", "string")
-		case "passcode":
-			d.String(&v.Passcode, "passcode", "string")
-		case "authorized_channel_token":
-			d.String(&v.AuthorizedChannelToken, "authorized_channel_token", "string")
-		default:
-			if k = d.Fold(foldAccountSettingsUpdatedSendDataToThirdPartyArchivingService[:], namesAccountSettingsUpdatedSendDataToThirdPartyArchivingService[:]); k != "" {
-				goto again
-			}
-			d.Skip()
+	for h := 0; ; {
+		f := d.Next(namesAccountSettingsUpdatedSendDataToThirdPartyArchivingService[:], h)
+		if f == jsonscan.Unlisted {
+			f = fieldAccountSettingsUpdatedSendDataToThirdPartyArchivingService(d)
 		}
+		switch f {
+		case 0:
+			d.Bool(&v.Enable, "enable")
+		case 1:
+			d.Enum((*string)(&v.Type), "type", "payload.AccountSettingsUpdatedType", enumAccountSettingsUpdatedType[:])
+		case 2:
+			d.String(&v.SMTPDeliveryAddress, "smtp_delivery_address", "string")
+		case 3:
+			d.String(&v.UserName, "user_name", "string")
+		case 4:
+			d.String(&v.Passcode, "passcode", "string")
+		case 5:
+			d.String(&v.AuthorizedChannelToken, "authorized_channel_token", "string")
+		case jsonscan.EndOfObject:
+			return
+		default:
+			d.Skip()
+			continue
+		}
+		h = f + 1
 	}
 }
-
-var (
-	foldAccountSettingsUpdatedSendDataToThirdPartyArchivingService  = [...]string{"ENABLE", "TYPE", "SMTP_DELIVERY_ADDRESS", "USER_NAME", "PASSCODE", "AUTHORIZED_CHANNEL_TOKEN"}
-	namesAccountSettingsUpdatedSendDataToThirdPartyArchivingService = [...]string{"enable", "type", "smtp_delivery_address", "user_name", "passcode", "authorized_channel_token"}
-)
 
 func decAccountSettingsUpdatedApplyLocalStorageToPersonalChannel(d *jsonscan.Decoder, v *payload.AccountSettingsUpdatedApplyLocalStorageToPersonalChannel) {
-	for d.Member() {
-		k := d.Key()
-	again:
-		switch k {
-		case "enable":
-			d.Bool(&v.Enable, "enable")
-		case "retention_period":
-			d.String(&v.RetentionPeriod, "retention_period", "string")
-		default:
-			if k = d.Fold(foldAccountSettingsUpdatedApplyLocalStorageToPersonalChannel[:], namesAccountSettingsUpdatedApplyLocalStorageToPersonalChannel[:]); k != "" {
-				goto again
-			}
-			d.Skip()
+	for h := 0; ; {
+		f := d.Next(namesAccountSettingsUpdatedApplyLocalStorageToPersonalChannel[:], h)
+		if f == jsonscan.Unlisted {
+			f = fieldAccountSettingsUpdatedApplyLocalStorageToPersonalChannel(d)
 		}
+		switch f {
+		case 0:
+			d.Bool(&v.Enable, "enable")
+		case 1:
+			d.String(&v.RetentionPeriod, "retention_period", "string")
+		case jsonscan.EndOfObject:
+			return
+		default:
+			d.Skip()
+			continue
+		}
+		h = f + 1
 	}
 }
-
-var (
-	foldAccountSettingsUpdatedApplyLocalStorageToPersonalChannel  = [...]string{"ENABLE", "RETENTION_PERIOD"}
-	namesAccountSettingsUpdatedApplyLocalStorageToPersonalChannel = [...]string{"enable", "retention_period"}
-)
 
 func decAccountSettingsUpdatedSearchAndSendAnimatedGIFImages(d *jsonscan.Decoder, v *payload.AccountSettingsUpdatedSearchAndSendAnimatedGIFImages) {
-	for d.Member() {
-		k := d.Key()
-	again:
-		switch k {
-		case "enable":
-			d.Bool(&v.Enable, "enable")
-		case "giphy_content_rating":
-			d.Int(&v.GiphyContentRating, "giphy_content_rating")
-		default:
-			if k = d.Fold(foldAccountSettingsUpdatedSearchAndSendAnimatedGIFImages[:], namesAccountSettingsUpdatedSearchAndSendAnimatedGIFImages[:]); k != "" {
-				goto again
-			}
-			d.Skip()
+	for h := 0; ; {
+		f := d.Next(namesAccountSettingsUpdatedSearchAndSendAnimatedGIFImages[:], h)
+		if f == jsonscan.Unlisted {
+			f = fieldAccountSettingsUpdatedSearchAndSendAnimatedGIFImages(d)
 		}
+		switch f {
+		case 0:
+			d.Bool(&v.Enable, "enable")
+		case 1:
+			d.Int(&v.GiphyContentRating, "giphy_content_rating")
+		case jsonscan.EndOfObject:
+			return
+		default:
+			d.Skip()
+			continue
+		}
+		h = f + 1
 	}
 }
-
-var (
-	foldAccountSettingsUpdatedSearchAndSendAnimatedGIFImages  = [...]string{"ENABLE", "GIPHY_CONTENT_RATING"}
-	namesAccountSettingsUpdatedSearchAndSendAnimatedGIFImages = [...]string{"enable", "giphy_content_rating"}
-)
 
 func decAccountSettingsUpdatedExternalCollabRestrict(d *jsonscan.Decoder, v *payload.AccountSettingsUpdatedExternalCollabRestrict) {
-	for d.Member() {
-		k := d.Key()
-	again:
-		switch k {
-		case "enable":
-			d.Bool(&v.Enable, "enable")
-		case "external_chat":
-			d.Enum((*string)(&v.ExternalChat), "external_chat", "payload.AccountSettingsUpdatedExternalChat", enumAccountSettingsUpdatedExternalChat[:])
-		case "group_id":
-			d.String(&v.GroupID, "group_id", "string")
-		default:
-			if k = d.Fold(foldAccountSettingsUpdatedExternalCollabRestrict[:], namesAccountSettingsUpdatedExternalCollabRestrict[:]); k != "" {
-				goto again
-			}
-			d.Skip()
+	for h := 0; ; {
+		f := d.Next(namesAccountSettingsUpdatedExternalCollabRestrict[:], h)
+		if f == jsonscan.Unlisted {
+			f = fieldAccountSettingsUpdatedExternalCollabRestrict(d)
 		}
+		switch f {
+		case 0:
+			d.Bool(&v.Enable, "enable")
+		case 1:
+			d.Enum((*string)(&v.ExternalChat), "external_chat", "payload.AccountSettingsUpdatedExternalChat", enumAccountSettingsUpdatedExternalChat[:])
+		case 2:
+			d.String(&v.GroupID, "group_id", "string")
+		case jsonscan.EndOfObject:
+			return
+		default:
+			d.Skip()
+			continue
+		}
+		h = f + 1
 	}
 }
-
-var (
-	foldAccountSettingsUpdatedExternalCollabRestrict  = [...]string{"ENABLE", "EXTERNAL_CHAT", "GROUP_ID"}
-	namesAccountSettingsUpdatedExternalCollabRestrict = [...]string{"enable", "external_chat", "group_id"}
-)
 
 func decAccountSettingsUpdatedExternalUserControl(d *jsonscan.Decoder, v *payload.AccountSettingsUpdatedExternalUserControl) {
-	for d.Member() {
-		k := d.Key()
-	again:
-		switch k {
-		case "enable":
-			d.Bool(&v.Enable, "enable")
-		case "selected_option":
-			d.Int(&v.SelectedOption, "selected_option")
-		case "external_account":
-			d.Bool(&v.ExternalAccount, "external_account")
-		default:
-			if k = d.Fold(foldAccountSettingsUpdatedExternalUserControl[:], namesAccountSettingsUpdatedExternalUserControl[:]); k != "" {
-				goto again
-			}
-			d.Skip()
+	for h := 0; ; {
+		f := d.Next(namesAccountSettingsUpdatedExternalUserControl[:], h)
+		if f == jsonscan.Unlisted {
+			f = fieldAccountSettingsUpdatedExternalUserControl(d)
 		}
+		switch f {
+		case 0:
+			d.Bool(&v.Enable, "enable")
+		case 1:
+			d.Int(&v.SelectedOption, "selected_option")
+		case 2:
+			d.Bool(&v.ExternalAccount, "external_account")
+		case jsonscan.EndOfObject:
+			return
+		default:
+			d.Skip()
+			continue
+		}
+		h = f + 1
 	}
 }
-
-var (
-	foldAccountSettingsUpdatedExternalUserControl  = [...]string{"ENABLE", "SELECTED_OPTION", "EXTERNAL_ACCOUNT"}
-	namesAccountSettingsUpdatedExternalUserControl = [...]string{"enable", "selected_option", "external_account"}
-)
 
 func decAccountSettingsUpdatedExternalInviteApprove(d *jsonscan.Decoder, v *payload.AccountSettingsUpdatedExternalInviteApprove) {
-	for d.Member() {
-		k := d.Key()
-	again:
-		switch k {
-		case "enable":
-			d.Bool(&v.Enable, "enable")
-		case "selected_option":
-			d.Int(&v.SelectedOption, "selected_option")
-		case "channel_id":
-			d.String(&v.ChannelID, "channel_id", "string")
-		case "external_account":
-			d.Bool(&v.ExternalAccount, "external_account")
-		default:
-			if k = d.Fold(foldAccountSettingsUpdatedExternalInviteApprove[:], namesAccountSettingsUpdatedExternalInviteApprove[:]); k != "" {
-				goto again
-			}
-			d.Skip()
+	for h := 0; ; {
+		f := d.Next(namesAccountSettingsUpdatedExternalInviteApprove[:], h)
+		if f == jsonscan.Unlisted {
+			f = fieldAccountSettingsUpdatedExternalInviteApprove(d)
 		}
+		switch f {
+		case 0:
+			d.Bool(&v.Enable, "enable")
+		case 1:
+			d.Int(&v.SelectedOption, "selected_option")
+		case 2:
+			d.String(&v.ChannelID, "channel_id", "string")
+		case 3:
+			d.Bool(&v.ExternalAccount, "external_account")
+		case jsonscan.EndOfObject:
+			return
+		default:
+			d.Skip()
+			continue
+		}
+		h = f + 1
 	}
 }
-
-var (
-	foldAccountSettingsUpdatedExternalInviteApprove  = [...]string{"ENABLE", "SELECTED_OPTION", "CHANNEL_ID", "EXTERNAL_ACCOUNT"}
-	namesAccountSettingsUpdatedExternalInviteApprove = [...]string{"enable", "selected_option", "channel_id", "external_account"}
-)
 
 func decAccountSettingsUpdatedExternalMemberJoin(d *jsonscan.Decoder, v *payload.AccountSettingsUpdatedExternalMemberJoin) {
-	for d.Member() {
-		k := d.Key()
-	again:
-		switch k {
-		case "enable":
-			d.Bool(&v.Enable, "enable")
-		case "external_account":
-			d.Bool(&v.ExternalAccount, "external_account")
-		default:
-			if k = d.Fold(foldAccountSettingsUpdatedExternalMemberJoin[:], namesAccountSettingsUpdatedExternalMemberJoin[:]); k != "" {
-				goto again
-			}
-			d.Skip()
+	for h := 0; ; {
+		f := d.Next(namesAccountSettingsUpdatedExternalMemberJoin[:], h)
+		if f == jsonscan.Unlisted {
+			f = fieldAccountSettingsUpdatedExternalMemberJoin(d)
 		}
+		switch f {
+		case 0:
+			d.Bool(&v.Enable, "enable")
+		case 1:
+			d.Bool(&v.ExternalAccount, "external_account")
+		case jsonscan.EndOfObject:
+			return
+		default:
+			d.Skip()
+			continue
+		}
+		h = f + 1
 	}
 }
-
-var (
-	foldAccountSettingsUpdatedExternalMemberJoin  = [...]string{"ENABLE", "EXTERNAL_ACCOUNT"}
-	namesAccountSettingsUpdatedExternalMemberJoin = [...]string{"enable", "external_account"}
-)
 
 func decAccountSettingsUpdatedChatEmailAddress(d *jsonscan.Decoder, v *payload.AccountSettingsUpdatedChatEmailAddress) {
-	for d.Member() {
-		k := d.Key()
-	again:
-		switch k {
-		case "enable":
-			d.Bool(&v.Enable, "enable")
-		case "only_allow_specific_domains":
-			d.Bool(&v.OnlyAllowSpecificDomains, "only_allow_specific_domains")
-		case "specific_domains":
-			decSlicestring(d, &v.SpecificDomains, "specific_domains")
-		default:
-			if k = d.Fold(foldAccountSettingsUpdatedChatEmailAddress[:], namesAccountSettingsUpdatedChatEmailAddress[:]); k != "" {
-				goto again
-			}
-			d.Skip()
+	for h := 0; ; {
+		f := d.Next(namesAccountSettingsUpdatedChatEmailAddress[:], h)
+		if f == jsonscan.Unlisted {
+			f = fieldAccountSettingsUpdatedChatEmailAddress(d)
 		}
+		switch f {
+		case 0:
+			d.Bool(&v.Enable, "enable")
+		case 1:
+			d.Bool(&v.OnlyAllowSpecificDomains, "only_allow_specific_domains")
+		case 2:
+			decSlicestring(d, &v.SpecificDomains, "specific_domains")
+		case jsonscan.EndOfObject:
+			return
+		default:
+			d.Skip()
+			continue
+		}
+		h = f + 1
 	}
 }
-
-var (
-	foldAccountSettingsUpdatedChatEmailAddress  = [...]string{"ENABLE", "ONLY_ALLOW_SPECIFIC_DOMAINS", "SPECIFIC_DOMAINS"}
-	namesAccountSettingsUpdatedChatEmailAddress = [...]string{"enable", "only_allow_specific_domains", "specific_domains"}
-)
 
 func decAccountSettingsUpdatedReadReceipts(d *jsonscan.Decoder, v *payload.AccountSettingsUpdatedReadReceipts) {
-	for d.Member() {
-		k := d.Key()
-	again:
-		switch k {
-		case "enable":
-			d.Bool(&v.Enable, "enable")
-		case "allow_users_opt_out":
-			d.Bool(&v.AllowUsersOptOut, "allow_users_opt_out")
-		default:
-			if k = d.Fold(foldAccountSettingsUpdatedReadReceipts[:], namesAccountSettingsUpdatedReadReceipts[:]); k != "" {
-				goto again
-			}
-			d.Skip()
+	for h := 0; ; {
+		f := d.Next(namesAccountSettingsUpdatedReadReceipts[:], h)
+		if f == jsonscan.Unlisted {
+			f = fieldAccountSettingsUpdatedReadReceipts(d)
 		}
+		switch f {
+		case 0:
+			d.Bool(&v.Enable, "enable")
+		case 1:
+			d.Bool(&v.AllowUsersOptOut, "allow_users_opt_out")
+		case jsonscan.EndOfObject:
+			return
+		default:
+			d.Skip()
+			continue
+		}
+		h = f + 1
 	}
 }
-
-var (
-	foldAccountSettingsUpdatedReadReceipts  = [...]string{"ENABLE", "ALLOW_USERS_OPT_OUT"}
-	namesAccountSettingsUpdatedReadReceipts = [...]string{"enable", "allow_users_opt_out"}
-)
 
 func decAccountSettingsUpdatedAllowDeleteMessage(d *jsonscan.Decoder, v *payload.AccountSettingsUpdatedAllowDeleteMessage) {
-	for d.Member() {
-		k := d.Key()
-	again:
-		switch k {
-		case "enable":
-			d.Bool(&v.Enable, "enable")
-		case "time":
-			d.Int(&v.Time, "time")
-		default:
-			if k = d.Fold(foldAccountSettingsUpdatedAllowDeleteMessage[:], namesAccountSettingsUpdatedAllowDeleteMessage[:]); k != "" {
-				goto again
-			}
-			d.Skip()
+	for h := 0; ; {
+		f := d.Next(namesAccountSettingsUpdatedAllowDeleteMessage[:], h)
+		if f == jsonscan.Unlisted {
+			f = fieldAccountSettingsUpdatedAllowDeleteMessage(d)
 		}
+		switch f {
+		case 0:
+			d.Bool(&v.Enable, "enable")
+		case 1:
+			d.Int(&v.Time, "time")
+		case jsonscan.EndOfObject:
+			return
+		default:
+			d.Skip()
+			continue
+		}
+		h = f + 1
 	}
 }
-
-var (
-	foldAccountSettingsUpdatedAllowDeleteMessage  = [...]string{"ENABLE", "TIME"}
-	namesAccountSettingsUpdatedAllowDeleteMessage = [...]string{"enable", "time"}
-)
 
 func decAccountSettingsUpdatedAICompose(d *jsonscan.Decoder, v *payload.AccountSettingsUpdatedAICompose) {
-	for d.Member() {
-		k := d.Key()
-	again:
-		switch k {
-		case "enable":
-			d.Bool(&v.Enable, "enable")
-		case "shown_in_team_chat":
-			d.Bool(&v.ShownInTeamChat, "shown_in_team_chat")
-		default:
-			if k = d.Fold(foldAccountSettingsUpdatedAICompose[:], namesAccountSettingsUpdatedAICompose[:]); k != "" {
-				goto again
-			}
-			d.Skip()
+	for h := 0; ; {
+		f := d.Next(namesAccountSettingsUpdatedAICompose[:], h)
+		if f == jsonscan.Unlisted {
+			f = fieldAccountSettingsUpdatedAICompose(d)
 		}
+		switch f {
+		case 0:
+			d.Bool(&v.Enable, "enable")
+		case 1:
+			d.Bool(&v.ShownInTeamChat, "shown_in_team_chat")
+		case jsonscan.EndOfObject:
+			return
+		default:
+			d.Skip()
+			continue
+		}
+		h = f + 1
 	}
 }
 
-var (
-	foldAccountSettingsUpdatedAICompose  = [...]string{"ENABLE", "SHOWN_IN_TEAM_CHAT"}
-	namesAccountSettingsUpdatedAICompose = [...]string{"enable", "shown_in_team_chat"}
-)
-
 func decAccountSettingsUpdatedChat(d *jsonscan.Decoder, v *payload.AccountSettingsUpdatedChat) {
-	for d.Member() {
-		k := d.Key()
-	again:
-		switch k {
-		case "allow_bots_chat":
+	for h := 0; ; {
+		f := d.Next(namesAccountSettingsUpdatedChat[:], h)
+		if f == jsonscan.Unlisted {
+			f = fieldAccountSettingsUpdatedChat(d)
+		}
+		switch f {
+		case 0:
 			d.Bool(&v.AllowBotsChat, "allow_bots_chat")
-		case "share_files":
+		case 1:
 			if d.Open("share_files", "payload.AccountSettingsUpdatedShareFiles") {
 				decAccountSettingsUpdatedShareFiles(d, &v.ShareFiles)
 			}
-		case "chat_emojis":
+		case 2:
 			if d.Open("chat_emojis", "payload.SettingsUpdatedChatEmojis") {
 				decSettingsUpdatedChatEmojis(d, &v.ChatEmojis)
 			}
-		case "record_voice_messages":
+		case 3:
 			d.Bool(&v.RecordVoiceMessages, "record_voice_messages")
-		case "record_video_messages":
+		case 4:
 			d.Bool(&v.RecordVideoMessages, "record_video_messages")
-		case "screen_capture":
+		case 5:
 			d.Bool(&v.ScreenCapture, "screen_capture")
-		case "create_public_channels":
+		case 6:
 			d.Bool(&v.CreatePublicChannels, "create_public_channels")
-		case "create_private_channels":
+		case 7:
 			d.Bool(&v.CreatePrivateChannels, "create_private_channels")
-		case "create_group_chat":
+		case 8:
 			d.Bool(&v.CreateGroupChat, "create_group_chat")
-		case "share_links_in_chat":
+		case 9:
 			d.Bool(&v.ShareLinksInChat, "share_links_in_chat")
-		case "schedule_meetings_in_chat":
+		case 10:
 			d.Bool(&v.ScheduleMeetingsInChat, "schedule_meetings_in_chat")
-		case "set_retention_period_in_cloud":
+		case 11:
 			if d.Open("set_retention_period_in_cloud", "payload.AccountSettingsUpdatedSetRetentionPeriodInCloud") {
 				decAccountSettingsUpdatedSetRetentionPeriodInCloud(d, &v.SetRetentionPeriodInCloud)
 			}
-		case "set_retention_period_in_local":
+		case 12:
 			if d.Open("set_retention_period_in_local", "payload.AccountSettingsUpdatedSetRetentionPeriodInCloud") {
 				decAccountSettingsUpdatedSetRetentionPeriodInCloud(d, &v.SetRetentionPeriodInLocal)
 			}
-		case "allow_users_to_add_contacts":
+		case 13:
 			if d.Open("allow_users_to_add_contacts", "payload.SettingsUpdatedAllowUsersToAddContacts") {
 				decSettingsUpdatedAllowUsersToAddContacts(d, &v.AllowUsersToAddContacts)
 			}
-		case "allow_users_to_chat_with_others":
+		case 14:
 			if d.Open("allow_users_to_chat_with_others", "payload.SettingsUpdatedAllowUsersToAddContacts") {
 				decSettingsUpdatedAllowUsersToAddContacts(d, &v.AllowUsersToChatWithOthers)
 			}
-		case "chat_etiquette_tool":
+		case 15:
 			if d.Open("chat_etiquette_tool", "payload.AccountSettingsUpdatedChatEtiquetteTool") {
 				decAccountSettingsUpdatedChatEtiquetteTool(d, &v.ChatEtiquetteTool)
 			}
-		case "send_data_to_third_party_archiving_service":
+		case 16:
 			if d.Open("send_data_to_third_party_archiving_service", "payload.AccountSettingsUpdatedSendDataToThirdPartyArchivingService") {
 				decAccountSettingsUpdatedSendDataToThirdPartyArchivingService(d, &v.SendDataToThirdPartyArchivingService)
 			}
-		case "apply_local_storage_to_personal_channel":
+		case 17:
 			if d.Open("apply_local_storage_to_personal_channel", "payload.AccountSettingsUpdatedApplyLocalStorageToPersonalChannel") {
 				decAccountSettingsUpdatedApplyLocalStorageToPersonalChannel(d, &v.ApplyLocalStorageToPersonalChannel)
 			}
-		case "translate_messages":
+		case 18:
 			d.Bool(&v.TranslateMessages, "translate_messages")
-		case "search_and_send_animated_gif_images":
+		case 19:
 			if d.Open("search_and_send_animated_gif_images", "payload.AccountSettingsUpdatedSearchAndSendAnimatedGIFImages") {
 				decAccountSettingsUpdatedSearchAndSendAnimatedGIFImages(d, &v.SearchAndSendAnimatedGIFImages)
 			}
-		case "external_collab_restrict":
+		case 20:
 			if d.Open("external_collab_restrict", "payload.AccountSettingsUpdatedExternalCollabRestrict") {
 				decAccountSettingsUpdatedExternalCollabRestrict(d, &v.ExternalCollabRestrict)
 			}
-		case "external_user_control":
+		case 21:
 			if d.Open("external_user_control", "payload.AccountSettingsUpdatedExternalUserControl") {
 				decAccountSettingsUpdatedExternalUserControl(d, &v.ExternalUserControl)
 			}
-		case "external_invite_approve":
+		case 22:
 			if d.Open("external_invite_approve", "payload.AccountSettingsUpdatedExternalInviteApprove") {
 				decAccountSettingsUpdatedExternalInviteApprove(d, &v.ExternalInviteApprove)
 			}
-		case "external_member_join":
+		case 23:
 			if d.Open("external_member_join", "payload.AccountSettingsUpdatedExternalMemberJoin") {
 				decAccountSettingsUpdatedExternalMemberJoin(d, &v.ExternalMemberJoin)
 			}
-		case "external_join_approve":
+		case 24:
 			if d.Open("external_join_approve", "payload.AccountSettingsUpdatedExternalInviteApprove") {
 				decAccountSettingsUpdatedExternalInviteApprove(d, &v.ExternalJoinApprove)
 			}
-		case "download_file":
+		case 25:
 			d.Bool(&v.DownloadFile, "download_file")
-		case "share_screen_in_chat":
+		case 26:
 			d.Bool(&v.ShareScreenInChat, "share_screen_in_chat")
-		case "code_snippet":
+		case 27:
 			d.Bool(&v.CodeSnippet, "code_snippet")
-		case "personal_channel":
+		case 28:
 			d.Bool(&v.PersonalChannel, "personal_channel")
-		case "store_revise_chat":
+		case 29:
 			d.Bool(&v.StoreReviseChat, "store_revise_chat")
-		case "set_chat_as_default_tab":
+		case 30:
 			d.Bool(&v.SetChatAsDefaultTab, "set_chat_as_default_tab")
-		case "hyper_link":
+		case 31:
 			d.Bool(&v.HyperLink, "hyper_link")
-		case "suppress_removal_notification":
+		case 32:
 			d.Bool(&v.SuppressRemovalNotification, "suppress_removal_notification")
-		case "suppress_user_group_notification":
+		case 33:
 			d.Bool(&v.SuppressUserGroupNotification, "suppress_user_group_notification")
-		case "allow_remove_msg_by_owner_and_admins":
+		case 34:
 			d.Bool(&v.AllowRemoveMsgByOwnerAndAdmins, "allow_remove_msg_by_owner_and_admins")
-		case "allow_huddles_from_channels":
+		case 35:
 			d.Bool(&v.AllowHuddlesFromChannels, "allow_huddles_from_channels")
-		case "shared_spaces":
+		case 36:
 			d.Bool(&v.SharedSpaces, "shared_spaces")
-		case "chat_email_address":
+		case 37:
 			if d.Open("chat_email_address", "payload.AccountSettingsUpdatedChatEmailAddress") {
 				decAccountSettingsUpdatedChatEmailAddress(d, &v.ChatEmailAddress)
 			}
-		case "read_receipts":
+		case 38:
 			if d.Open("read_receipts", "payload.AccountSettingsUpdatedReadReceipts") {
 				decAccountSettingsUpdatedReadReceipts(d, &v.ReadReceipts)
 			}
-		case "allow_delete_message":
+		case 39:
 			if d.Open("allow_delete_message", "payload.AccountSettingsUpdatedAllowDeleteMessage") {
 				decAccountSettingsUpdatedAllowDeleteMessage(d, &v.AllowDeleteMessage)
 			}
-		case "allow_edit_message":
+		case 40:
 			if d.Open("allow_edit_message", "payload.AccountSettingsUpdatedAllowDeleteMessage") {
 				decAccountSettingsUpdatedAllowDeleteMessage(d, &v.AllowEditMessage)
 			}
-		case "show_status_to_internal_contact":
+		case 41:
 			d.Bool(&v.ShowStatusToInternalContact, "show_status_to_internal_contact")
-		case "presence_on_meeting":
+		case 42:
 			d.Bool(&v.PresenceOnMeeting, "presence_on_meeting")
-		case "presence_away_when_screen_saver":
+		case 43:
 			d.Bool(&v.PresenceAwayWhenScreenSaver, "presence_away_when_screen_saver")
-		case "show_h323_contact_tab":
+		case 44:
 			d.Bool(&v.ShowH323ContactTab, "show_h323_contact_tab")
-		case "ai_summary":
+		case 45:
 			if d.Open("ai_summary", "payload.AccountSettingsUpdatedAICompose") {
 				decAccountSettingsUpdatedAICompose(d, &v.AISummary)
 			}
-		case "ai_compose":
+		case 46:
 			if d.Open("ai_compose", "payload.AccountSettingsUpdatedAICompose") {
 				decAccountSettingsUpdatedAICompose(d, &v.AICompose)
 			}
-		case "ai_recommend":
+		case 47:
 			d.Bool(&v.AIRecommend, "ai_recommend")
-		case "ai_quick_reply":
+		case 48:
 			d.Bool(&v.AIQuickReply, "ai_quick_reply")
-		case "ai_sentence_completion":
+		case 49:
 			d.Bool(&v.AISentenceCompletion, "ai_sentence_completion")
-		case "ai_quick_schedule":
+		case 50:
 			d.Bool(&v.AIQuickSchedule, "ai_quick_schedule")
-		case "survey_poll":
+		case 51:
 			d.Bool(&v.SurveyPoll, "survey_poll")
+		case jsonscan.EndOfObject:
+			return
 		default:
-			if k = d.Fold(foldAccountSettingsUpdatedChat[:], namesAccountSettingsUpdatedChat[:]); k != "" {
-				goto again
-			}
 			d.Skip()
+			continue
 		}
+		h = f + 1
 	}
 }
-
-var (
-	foldAccountSettingsUpdatedChat  = [...]string{"ALLOW_BOTS_CHAT", "SHARE_FILES", "CHAT_EMOJIS", "RECORD_VOICE_MESSAGES", "RECORD_VIDEO_MESSAGES", "SCREEN_CAPTURE", "CREATE_PUBLIC_CHANNELS", "CREATE_PRIVATE_CHANNELS", "CREATE_GROUP_CHAT", "SHARE_LINKS_IN_CHAT", "SCHEDULE_MEETINGS_IN_CHAT", "SET_RETENTION_PERIOD_IN_CLOUD", "SET_RETENTION_PERIOD_IN_LOCAL", "ALLOW_USERS_TO_ADD_CONTACTS", "ALLOW_USERS_TO_CHAT_WITH_OTHERS", "CHAT_ETIQUETTE_TOOL", "SEND_DATA_TO_THIRD_PARTY_ARCHIVING_SERVICE", "APPLY_LOCAL_STORAGE_TO_PERSONAL_CHANNEL", "TRANSLATE_MESSAGES", "SEARCH_AND_SEND_ANIMATED_GIF_IMAGES", "EXTERNAL_COLLAB_RESTRICT", "EXTERNAL_USER_CONTROL", "EXTERNAL_INVITE_APPROVE", "EXTERNAL_MEMBER_JOIN", "EXTERNAL_JOIN_APPROVE", "DOWNLOAD_FILE", "SHARE_SCREEN_IN_CHAT", "CODE_SNIPPET", "PERSONAL_CHANNEL", "STORE_REVISE_CHAT", "SET_CHAT_AS_DEFAULT_TAB", "HYPER_LINK", "SUPPRESS_REMOVAL_NOTIFICATION", "SUPPRESS_USER_GROUP_NOTIFICATION", "ALLOW_REMOVE_MSG_BY_OWNER_AND_ADMINS", "ALLOW_HUDDLES_FROM_CHANNELS", "SHARED_SPACES", "CHAT_EMAIL_ADDRESS", "READ_RECEIPTS", "ALLOW_DELETE_MESSAGE", "ALLOW_EDIT_MESSAGE", "SHOW_STATUS_TO_INTERNAL_CONTACT", "PRESENCE_ON_MEETING", "PRESENCE_AWAY_WHEN_SCREEN_SAVER", "SHOW_H323_CONTACT_TAB", "AI_SUMMARY", "AI_COMPOSE", "AI_RECOMMEND", "AI_QUICK_REPLY", "AI_SENTENCE_COMPLETION", "AI_QUICK_SCHEDULE", "SURVEY_POLL"}
-	namesAccountSettingsUpdatedChat = [...]string{"allow_bots_chat", "share_files", "chat_emojis", "record_voice_messages", "record_video_messages", "screen_capture", "create_public_channels", "create_private_channels", "create_group_chat", "share_links_in_chat", "schedule_meetings_in_chat", "set_retention_period_in_cloud", "set_retention_period_in_local", "allow_users_to_add_contacts", "allow_users_to_chat_with_others", "chat_etiquette_tool", "send_data_to_third_party_archiving_service", "apply_local_storage_to_personal_channel", "translate_messages", "search_and_send_animated_gif_images", "external_collab_restrict", "external_user_control", "external_invite_approve", "external_member_join", "external_join_approve", "download_file", "share_screen_in_chat", "code_snippet", "personal_channel", "store_revise_chat", "set_chat_as_default_tab", "hyper_link", "suppress_removal_notification", "suppress_user_group_notification", "allow_remove_msg_by_owner_and_admins", "allow_huddles_from_channels", "shared_spaces", "chat_email_address", "read_receipts", "allow_delete_message", "allow_edit_message", "show_status_to_internal_contact", "presence_on_meeting", "presence_away_when_screen_saver", "show_h323_contact_tab", "ai_summary", "ai_compose", "ai_recommend", "ai_quick_reply", "ai_sentence_completion", "ai_quick_schedule", "survey_poll"}
-)
 
 func decAccountSettingsUpdatedPolicy(d *jsonscan.Decoder, v *payload.AccountSettingsUpdatedPolicy) {
-	for d.Member() {
-		k := d.Key()
-	again:
-		switch k {
-		case "id":
-			d.ID((*string)(&v.ID))
-		case "name":
-			d.String(&v.Name, "name", "string")
-		case "description":
-			d.String(&v.Description, "description", "string")
-		case "trigger_action":
-			d.Int(&v.TriggerAction, "trigger_action")
-		case "keywords":
-			decSlicestring(d, &v.Keywords, "keywords")
-		case "regular_expression":
-			d.String(&v.RegularExpression, "regular_expression", "string")
-		case "status":
-			d.Enum((*string)(&v.Status), "status", "payload.SettingsUpdatedStatus", enumSettingsUpdatedStatus[:])
-		case "is_locked":
-			d.Bool(&v.IsLocked, "is_locked")
-		default:
-			if k = d.Fold(foldAccountSettingsUpdatedPolicy[:], namesAccountSettingsUpdatedPolicy[:]); k != "" {
-				goto again
-			}
-			d.Skip()
+	for h := 0; ; {
+		f := d.Next(namesAccountSettingsUpdatedPolicy[:], h)
+		if f == jsonscan.Unlisted {
+			f = fieldAccountSettingsUpdatedPolicy(d)
 		}
+		switch f {
+		case 0:
+			d.ID((*string)(&v.ID))
+		case 1:
+			d.String(&v.Name, "name", "string")
+		case 2:
+			d.String(&v.Description, "description", "string")
+		case 3:
+			d.Int(&v.TriggerAction, "trigger_action")
+		case 4:
+			decSlicestring(d, &v.Keywords, "keywords")
+		case 5:
+			d.String(&v.RegularExpression, "regular_expression", "string")
+		case 6:
+			d.Enum((*string)(&v.Status), "status", "payload.SettingsUpdatedStatus", enumSettingsUpdatedStatus[:])
+		case 7:
+			d.Bool(&v.IsLocked, "is_locked")
+		case jsonscan.EndOfObject:
+			return
+		default:
+			d.Skip()
+			continue
+		}
+		h = f + 1
 	}
 }
-
-var (
-	foldAccountSettingsUpdatedPolicy  = [...]string{"ID", "NAME", "DESCRIPTION", "TRIGGER_ACTION", "KEYWORDS", "REGULAR_EXPRESSION", "STATUS", "IS_LOCKED"}
-	namesAccountSettingsUpdatedPolicy = [...]string{"id", "name", "description", "trigger_action", "keywords", "regular_expression", "status", "is_locked"}
-)
 
 func decAccountSettingsUpdatedMeetingSecurityChatEtiquetteTool(d *jsonscan.Decoder, v *payload.AccountSettingsUpdatedMeetingSecurityChatEtiquetteTool) {
-	for d.Member() {
-		k := d.Key()
-	again:
-		switch k {
-		case "enable":
-			d.Bool(&v.Enable, "enable")
-		case "policies":
-			decSliceAccountSettingsUpdatedPolicy(d, &v.Policies, "policies")
-		default:
-			if k = d.Fold(foldAccountSettingsUpdatedMeetingSecurityChatEtiquetteTool[:], namesAccountSettingsUpdatedMeetingSecurityChatEtiquetteTool[:]); k != "" {
-				goto again
-			}
-			d.Skip()
+	for h := 0; ; {
+		f := d.Next(namesAccountSettingsUpdatedMeetingSecurityChatEtiquetteTool[:], h)
+		if f == jsonscan.Unlisted {
+			f = fieldAccountSettingsUpdatedMeetingSecurityChatEtiquetteTool(d)
 		}
+		switch f {
+		case 0:
+			d.Bool(&v.Enable, "enable")
+		case 1:
+			decSliceAccountSettingsUpdatedPolicy(d, &v.Policies, "policies")
+		case jsonscan.EndOfObject:
+			return
+		default:
+			d.Skip()
+			continue
+		}
+		h = f + 1
 	}
 }
 
-var (
-	foldAccountSettingsUpdatedMeetingSecurityChatEtiquetteTool  = [...]string{"ENABLE", "POLICIES"}
-	namesAccountSettingsUpdatedMeetingSecurityChatEtiquetteTool = [...]string{"enable", "policies"}
-)
-
 func decAccountSettingsUpdatedMeetingSecurity(d *jsonscan.Decoder, v *payload.AccountSettingsUpdatedMeetingSecurity) {
-	for d.Member() {
-		k := d.Key()
-	again:
-		switch k {
-		case "auto_security":
+	for h := 0; ; {
+		f := d.Next(namesAccountSettingsUpdatedMeetingSecurity[:], h)
+		if f == jsonscan.Unlisted {
+			f = fieldAccountSettingsUpdatedMeetingSecurity(d)
+		}
+		switch f {
+		case 0:
 			d.Bool(&v.AutoSecurity, "auto_security")
-		case "waiting_room":
+		case 1:
 			d.Bool(&v.WaitingRoom, "waiting_room")
-		case "waiting_room_settings":
+		case 2:
 			if d.Open("waiting_room_settings", "payload.UpdatedWaitingRoomSettings") {
 				decUpdatedWaitingRoomSettings(d, &v.WaitingRoomSettings)
 			}
-		case "meeting_password":
+		case 3:
 			d.Bool(&v.MeetingPassword, "meeting_password")
-		case "require_password_for_scheduled_meeting":
+		case 4:
 			d.Bool(&v.RequirePasswordForScheduledMeeting, "require_password_for_scheduled_meeting")
-		case "pmi_password":
+		case 5:
 			d.Bool(&v.PMIPassword, "pmi_password")
-		case "phone_password":
+		case 6:
 			d.Bool(&v.PhonePassword, "phone_password")
-		case "webinar_password":
+		case 7:
 			d.Bool(&v.WebinarPassword, "webinar_password")
-		case "require_password_for_scheduled_webinar":
+		case 8:
 			d.Bool(&v.RequirePasswordForScheduledWebinar, "require_password_for_scheduled_webinar")
-		case "meeting_password_requirement":
+		case 9:
 			if d.Open("meeting_password_requirement", "payload.SettingsUpdatedMeetingPasswordRequirement") {
 				decSettingsUpdatedMeetingPasswordRequirement(d, &v.MeetingPasswordRequirement)
 			}
-		case "embed_password_in_join_link":
+		case 10:
 			d.Bool(&v.EmbedPasswordInJoinLink, "embed_password_in_join_link")
-		case "end_to_end_encrypted_meetings":
+		case 11:
 			d.Bool(&v.EndToEndEncryptedMeetings, "end_to_end_encrypted_meetings")
-		case "encryption_type":
+		case 12:
 			d.Enum((*string)(&v.EncryptionType), "encryption_type", "payload.SettingsUpdatedEncryptionType", enumSettingsUpdatedEncryptionType[:])
-		case "block_user_domain":
+		case 13:
 			d.Bool(&v.BlockUserDomain, "block_user_domain")
-		case "block_user_domain_list":
+		case 14:
 			decSlicestring(d, &v.BlockUserDomainList, "block_user_domain_list")
-		case "only_authenticated_can_join_from_webclient":
+		case 15:
 			d.Bool(&v.OnlyAuthenticatedCanJoinFromWebclient, "only_authenticated_can_join_from_webclient")
-		case "chat_etiquette_tool":
+		case 16:
 			if d.Open("chat_etiquette_tool", "payload.AccountSettingsUpdatedMeetingSecurityChatEtiquetteTool") {
 				decAccountSettingsUpdatedMeetingSecurityChatEtiquetteTool(d, &v.ChatEtiquetteTool)
 			}
+		case jsonscan.EndOfObject:
+			return
 		default:
-			if k = d.Fold(foldAccountSettingsUpdatedMeetingSecurity[:], namesAccountSettingsUpdatedMeetingSecurity[:]); k != "" {
-				goto again
-			}
 			d.Skip()
+			continue
 		}
+		h = f + 1
 	}
 }
-
-var (
-	foldAccountSettingsUpdatedMeetingSecurity  = [...]string{"AUTO_SECURITY", "WAITING_ROOM", "WAITING_ROOM_SETTINGS", "MEETING_PASSWORD", "REQUIRE_PASSWORD_FOR_SCHEDULED_MEETING", "PMI_PASSWORD", "PHONE_PASSWORD", "WEBINAR_PASSWORD", "REQUIRE_PASSWORD_FOR_SCHEDULED_WEBINAR", "MEETING_PASSWORD_REQUIREMENT", "EMBED_PASSWORD_IN_JOIN_LINK", "END_TO_END_ENCRYPTED_MEETINGS", "ENCRYPTION_TYPE", "BLOCK_USER_DOMAIN", "BLOCK_USER_DOMAIN_LIST", "ONLY_AUTHENTICATED_CAN_JOIN_FROM_WEBCLIENT", "CHAT_ETIQUETTE_TOOL"}
-	namesAccountSettingsUpdatedMeetingSecurity = [...]string{"auto_security", "waiting_room", "waiting_room_settings", "meeting_password", "require_password_for_scheduled_meeting", "pmi_password", "phone_password", "webinar_password", "require_password_for_scheduled_webinar", "meeting_password_requirement", "embed_password_in_join_link", "end_to_end_encrypted_meetings", "encryption_type", "block_user_domain", "block_user_domain_list", "only_authenticated_can_join_from_webclient", "chat_etiquette_tool"}
-)
 
 func decAccountSettingsUpdatedInSession(d *jsonscan.Decoder, v *payload.AccountSettingsUpdatedInSession) {
-	for d.Member() {
-		k := d.Key()
-	again:
-		switch k {
-		case "custom_data_center_regions":
-			d.Bool(&v.CustomDataCenterRegions, "custom_data_center_regions")
-		case "data_center_regions":
-			decSlicestring(d, &v.DataCenterRegions, "data_center_regions")
-		case "p2p_connetion":
-			d.Bool(&v.P2PConnetion, "p2p_connetion")
-		case "p2p_ports":
-			d.Bool(&v.P2PPorts, "p2p_ports")
-		case "ports_range":
-			d.String(&v.PortsRange, "ports_range", "string")
-		case "dscp_audio":
-			d.Int(&v.DSCPAudio, "dscp_audio")
-		case "dscp_marking":
-			d.Bool(&v.DSCPMarking, "dscp_marking")
-		case "dscp_video":
-			d.Int(&v.DSCPVideo, "dscp_video")
-		case "dscp_dual":
-			d.Bool(&v.DSCPDual, "dscp_dual")
-		case "subsession":
-			d.Bool(&v.Subsession, "subsession")
-		default:
-			if k = d.Fold(foldAccountSettingsUpdatedInSession[:], namesAccountSettingsUpdatedInSession[:]); k != "" {
-				goto again
-			}
-			d.Skip()
+	for h := 0; ; {
+		f := d.Next(namesAccountSettingsUpdatedInSession[:], h)
+		if f == jsonscan.Unlisted {
+			f = fieldAccountSettingsUpdatedInSession(d)
 		}
+		switch f {
+		case 0:
+			d.Bool(&v.CustomDataCenterRegions, "custom_data_center_regions")
+		case 1:
+			decSlicestring(d, &v.DataCenterRegions, "data_center_regions")
+		case 2:
+			d.Bool(&v.P2PConnetion, "p2p_connetion")
+		case 3:
+			d.Bool(&v.P2PPorts, "p2p_ports")
+		case 4:
+			d.String(&v.PortsRange, "ports_range", "string")
+		case 5:
+			d.Int(&v.DSCPAudio, "dscp_audio")
+		case 6:
+			d.Bool(&v.DSCPMarking, "dscp_marking")
+		case 7:
+			d.Int(&v.DSCPVideo, "dscp_video")
+		case 8:
+			d.Bool(&v.DSCPDual, "dscp_dual")
+		case 9:
+			d.Bool(&v.Subsession, "subsession")
+		case jsonscan.EndOfObject:
+			return
+		default:
+			d.Skip()
+			continue
+		}
+		h = f + 1
 	}
 }
-
-var (
-	foldAccountSettingsUpdatedInSession  = [...]string{"CUSTOM_DATA_CENTER_REGIONS", "DATA_CENTER_REGIONS", "P2P_CONNETION", "P2P_PORTS", "PORTS_RANGE", "DSCP_AUDIO", "DSCP_MARKING", "DSCP_VIDEO", "DSCP_DUAL", "SUBSESSION"}
-	namesAccountSettingsUpdatedInSession = [...]string{"custom_data_center_regions", "data_center_regions", "p2p_connetion", "p2p_ports", "ports_range", "dscp_audio", "dscp_marking", "dscp_video", "dscp_dual", "subsession"}
-)
 
 func decAccountSettingsUpdatedApprovedOrDeniedCountriesOrRegions(d *jsonscan.Decoder, v *payload.AccountSettingsUpdatedApprovedOrDeniedCountriesOrRegions) {
-	for d.Member() {
-		k := d.Key()
-	again:
-		switch k {
-		case "approved_list":
-			decSlicestring(d, &v.ApprovedList, "approved_list")
-		case "denied_list":
-			decSlicestring(d, &v.DeniedList, "denied_list")
-		case "enable":
-			d.Bool(&v.Enable, "enable")
-		case "method":
-			d.Enum((*string)(&v.Method), "method", "payload.AccountSettingsUpdatedMethod", enumAccountSettingsUpdatedMethod[:])
-		default:
-			if k = d.Fold(foldAccountSettingsUpdatedApprovedOrDeniedCountriesOrRegions[:], namesAccountSettingsUpdatedApprovedOrDeniedCountriesOrRegions[:]); k != "" {
-				goto again
-			}
-			d.Skip()
+	for h := 0; ; {
+		f := d.Next(namesAccountSettingsUpdatedApprovedOrDeniedCountriesOrRegions[:], h)
+		if f == jsonscan.Unlisted {
+			f = fieldAccountSettingsUpdatedApprovedOrDeniedCountriesOrRegions(d)
 		}
+		switch f {
+		case 0:
+			decSlicestring(d, &v.ApprovedList, "approved_list")
+		case 1:
+			decSlicestring(d, &v.DeniedList, "denied_list")
+		case 2:
+			d.Bool(&v.Enable, "enable")
+		case 3:
+			d.Enum((*string)(&v.Method), "method", "payload.AccountSettingsUpdatedMethod", enumAccountSettingsUpdatedMethod[:])
+		case jsonscan.EndOfObject:
+			return
+		default:
+			d.Skip()
+			continue
+		}
+		h = f + 1
 	}
 }
 
-var (
-	foldAccountSettingsUpdatedApprovedOrDeniedCountriesOrRegions  = [...]string{"APPROVED_LIST", "DENIED_LIST", "ENABLE", "METHOD"}
-	namesAccountSettingsUpdatedApprovedOrDeniedCountriesOrRegions = [...]string{"approved_list", "denied_list", "enable", "method"}
-)
-
 func decAccountSettingsUpdatedSessionSecurity(d *jsonscan.Decoder, v *payload.AccountSettingsUpdatedSessionSecurity) {
-	for d.Member() {
-		k := d.Key()
-	again:
-		switch k {
-		case "approved_or_denied_countries_or_regions":
+	for h := 0; ; {
+		f := d.Next(namesAccountSettingsUpdatedSessionSecurity[:], h)
+		if f == jsonscan.Unlisted {
+			f = fieldAccountSettingsUpdatedSessionSecurity(d)
+		}
+		switch f {
+		case 0:
 			if d.Open("approved_or_denied_countries_or_regions", "payload.AccountSettingsUpdatedApprovedOrDeniedCountriesOrRegions") {
 				decAccountSettingsUpdatedApprovedOrDeniedCountriesOrRegions(d, &v.ApprovedOrDeniedCountriesOrRegions)
 			}
+		case jsonscan.EndOfObject:
+			return
 		default:
-			if k = d.Fold(foldAccountSettingsUpdatedSessionSecurity[:], namesAccountSettingsUpdatedSessionSecurity[:]); k != "" {
-				goto again
-			}
 			d.Skip()
+			continue
 		}
+		h = f + 1
 	}
 }
-
-var (
-	foldAccountSettingsUpdatedSessionSecurity  = [...]string{"APPROVED_OR_DENIED_COUNTRIES_OR_REGIONS"}
-	namesAccountSettingsUpdatedSessionSecurity = [...]string{"approved_or_denied_countries_or_regions"}
-)
 
 func decAccountSettingsUpdatedMailCalendar(d *jsonscan.Decoder, v *payload.AccountSettingsUpdatedMailCalendar) {
-	for d.Member() {
-		k := d.Key()
-	again:
-		switch k {
-		case "email_calendar_management":
-			d.Bool(&v.EmailCalendarManagement, "email_calendar_management")
-		case "email_management":
-			d.Bool(&v.EmailManagement, "email_management")
-		case "zoom_email_provider":
-			d.Bool(&v.ZoomEmailProvider, "zoom_email_provider")
-		default:
-			if k = d.Fold(foldAccountSettingsUpdatedMailCalendar[:], namesAccountSettingsUpdatedMailCalendar[:]); k != "" {
-				goto again
-			}
-			d.Skip()
+	for h := 0; ; {
+		f := d.Next(namesAccountSettingsUpdatedMailCalendar[:], h)
+		if f == jsonscan.Unlisted {
+			f = fieldAccountSettingsUpdatedMailCalendar(d)
 		}
+		switch f {
+		case 0:
+			d.Bool(&v.EmailCalendarManagement, "email_calendar_management")
+		case 1:
+			d.Bool(&v.EmailManagement, "email_management")
+		case 2:
+			d.Bool(&v.ZoomEmailProvider, "zoom_email_provider")
+		case jsonscan.EndOfObject:
+			return
+		default:
+			d.Skip()
+			continue
+		}
+		h = f + 1
 	}
 }
-
-var (
-	foldAccountSettingsUpdatedMailCalendar  = [...]string{"EMAIL_CALENDAR_MANAGEMENT", "EMAIL_MANAGEMENT", "ZOOM_EMAIL_PROVIDER"}
-	namesAccountSettingsUpdatedMailCalendar = [...]string{"email_calendar_management", "email_management", "zoom_email_provider"}
-)
 
 func decAccountSettingsUpdatedGeneralSetting(d *jsonscan.Decoder, v *payload.AccountSettingsUpdatedGeneralSetting) {
-	for d.Member() {
-		k := d.Key()
-	again:
-		switch k {
-		case "auto_zoom_room_proximity_connect":
-			d.Bool(&v.AutoZoomRoomProximityConnect, "auto_zoom_room_proximity_connect")
-		case "show_zoom_room_feature":
-			d.Bool(&v.ShowZoomRoomFeature, "show_zoom_room_feature")
-		default:
-			if k = d.Fold(foldAccountSettingsUpdatedGeneralSetting[:], namesAccountSettingsUpdatedGeneralSetting[:]); k != "" {
-				goto again
-			}
-			d.Skip()
+	for h := 0; ; {
+		f := d.Next(namesAccountSettingsUpdatedGeneralSetting[:], h)
+		if f == jsonscan.Unlisted {
+			f = fieldAccountSettingsUpdatedGeneralSetting(d)
 		}
+		switch f {
+		case 0:
+			d.Bool(&v.AutoZoomRoomProximityConnect, "auto_zoom_room_proximity_connect")
+		case 1:
+			d.Bool(&v.ShowZoomRoomFeature, "show_zoom_room_feature")
+		case jsonscan.EndOfObject:
+			return
+		default:
+			d.Skip()
+			continue
+		}
+		h = f + 1
 	}
 }
 
-var (
-	foldAccountSettingsUpdatedGeneralSetting  = [...]string{"AUTO_ZOOM_ROOM_PROXIMITY_CONNECT", "SHOW_ZOOM_ROOM_FEATURE"}
-	namesAccountSettingsUpdatedGeneralSetting = [...]string{"auto_zoom_room_proximity_connect", "show_zoom_room_feature"}
-)
-
 func decAccountUpdatedSettings(d *jsonscan.Decoder, v *payload.AccountUpdatedSettings) {
-	for d.Member() {
-		k := d.Key()
-	again:
-		switch k {
-		case "schedule_meeting":
+	for h := 0; ; {
+		f := d.Next(namesAccountUpdatedSettings[:], h)
+		if f == jsonscan.Unlisted {
+			f = fieldAccountUpdatedSettings(d)
+		}
+		switch f {
+		case 0:
 			if d.Open("schedule_meeting", "payload.AccountSettingsUpdatedScheduleMeeting") {
 				decAccountSettingsUpdatedScheduleMeeting(d, &v.ScheduleMeeting)
 			}
-		case "in_meeting":
+		case 1:
 			if d.Open("in_meeting", "payload.AccountSettingsUpdatedInMeeting") {
 				decAccountSettingsUpdatedInMeeting(d, &v.InMeeting)
 			}
-		case "email_notification":
+		case 2:
 			if d.Open("email_notification", "payload.AccountSettingsUpdatedEmailNotification") {
 				decAccountSettingsUpdatedEmailNotification(d, &v.EmailNotification)
 			}
-		case "zoom_rooms":
+		case 3:
 			if d.Open("zoom_rooms", "payload.AccountSettingsUpdatedZoomRooms") {
 				decAccountSettingsUpdatedZoomRooms(d, &v.ZoomRooms)
 			}
-		case "security":
+		case 4:
 			if d.Open("security", "payload.AccountSettingsUpdatedSecurity") {
 				decAccountSettingsUpdatedSecurity(d, &v.Security)
 			}
-		case "recording":
+		case 5:
 			if d.Open("recording", "payload.AccountSettingsUpdatedRecording") {
 				decAccountSettingsUpdatedRecording(d, &v.Recording)
 			}
-		case "telephony":
+		case 6:
 			if d.Open("telephony", "payload.AccountSettingsUpdatedTelephony") {
 				decAccountSettingsUpdatedTelephony(d, &v.Telephony)
 			}
-		case "tsp":
+		case 7:
 			if d.Open("tsp", "payload.AccountSettingsUpdatedTSP") {
 				decAccountSettingsUpdatedTSP(d, &v.TSP)
 			}
-		case "integration":
+		case 8:
 			if d.Open("integration", "payload.AccountSettingsUpdatedIntegration") {
 				decAccountSettingsUpdatedIntegration(d, &v.Integration)
 			}
-		case "feature":
+		case 9:
 			if d.Open("feature", "payload.AccountSettingsUpdatedFeature") {
 				decAccountSettingsUpdatedFeature(d, &v.Feature)
 			}
-		case "other_options":
+		case 10:
 			if d.Open("other_options", "payload.AccountSettingsUpdatedOtherOptions") {
 				decAccountSettingsUpdatedOtherOptions(d, &v.OtherOptions)
 			}
-		case "audio_conferencing":
+		case 11:
 			if d.Open("audio_conferencing", "payload.AccountSettingsUpdatedAudioConferencing") {
 				decAccountSettingsUpdatedAudioConferencing(d, &v.AudioConferencing)
 			}
-		case "chat":
+		case 12:
 			if d.Open("chat", "payload.AccountSettingsUpdatedChat") {
 				decAccountSettingsUpdatedChat(d, &v.Chat)
 			}
-		case "meeting_security":
+		case 13:
 			if d.Open("meeting_security", "payload.AccountSettingsUpdatedMeetingSecurity") {
 				decAccountSettingsUpdatedMeetingSecurity(d, &v.MeetingSecurity)
 			}
-		case "in_session":
+		case 14:
 			if d.Open("in_session", "payload.AccountSettingsUpdatedInSession") {
 				decAccountSettingsUpdatedInSession(d, &v.InSession)
 			}
-		case "session_security":
+		case 15:
 			if d.Open("session_security", "payload.AccountSettingsUpdatedSessionSecurity") {
 				decAccountSettingsUpdatedSessionSecurity(d, &v.SessionSecurity)
 			}
-		case "mail_calendar":
+		case 16:
 			if d.Open("mail_calendar", "payload.AccountSettingsUpdatedMailCalendar") {
 				decAccountSettingsUpdatedMailCalendar(d, &v.MailCalendar)
 			}
-		case "general_setting":
+		case 17:
 			if d.Open("general_setting", "payload.AccountSettingsUpdatedGeneralSetting") {
 				decAccountSettingsUpdatedGeneralSetting(d, &v.GeneralSetting)
 			}
+		case jsonscan.EndOfObject:
+			return
 		default:
-			if k = d.Fold(foldAccountUpdatedSettings[:], namesAccountUpdatedSettings[:]); k != "" {
-				goto again
-			}
 			d.Skip()
+			continue
 		}
+		h = f + 1
 	}
 }
 
-var (
-	foldAccountUpdatedSettings  = [...]string{"SCHEDULE_MEETING", "IN_MEETING", "EMAIL_NOTIFICATION", "ZOOM_ROOMS", "SECURITY", "RECORDING", "TELEPHONY", "TSP", "INTEGRATION", "FEATURE", "OTHER_OPTIONS", "AUDIO_CONFERENCING", "CHAT", "MEETING_SECURITY", "IN_SESSION", "SESSION_SECURITY", "MAIL_CALENDAR", "GENERAL_SETTING"}
-	namesAccountUpdatedSettings = [...]string{"schedule_meeting", "in_meeting", "email_notification", "zoom_rooms", "security", "recording", "telephony", "tsp", "integration", "feature", "other_options", "audio_conferencing", "chat", "meeting_security", "in_session", "session_security", "mail_calendar", "general_setting"}
-)
-
 func decAccountSettingsUpdatedObject(d *jsonscan.Decoder, v *payload.AccountSettingsUpdatedObject) {
-	for d.Member() {
-		k := d.Key()
-	again:
-		switch k {
-		case "id":
+	for h := 0; ; {
+		f := d.Next(namesAccountLockSettingsUpdatedObject[:], h)
+		if f == jsonscan.Unlisted {
+			f = fieldAccountLockSettingsUpdatedObject(d)
+		}
+		switch f {
+		case 0:
 			d.ID((*string)(&v.ID))
-		case "settings":
+		case 1:
 			if d.Open("settings", "payload.AccountUpdatedSettings") {
 				decAccountUpdatedSettings(d, &v.Settings)
 			}
+		case jsonscan.EndOfObject:
+			return
 		default:
-			if k = d.Fold(foldAccountSettingsUpdatedObject[:], namesAccountSettingsUpdatedObject[:]); k != "" {
-				goto again
-			}
 			d.Skip()
+			continue
 		}
+		h = f + 1
 	}
 }
-
-var (
-	foldAccountSettingsUpdatedObject  = [...]string{"ID", "SETTINGS"}
-	namesAccountSettingsUpdatedObject = [...]string{"id", "settings"}
-)
 
 func decAccountSettingsUpdatedAudioConferencingTollFreeAndFeeBasedTollCall(d *jsonscan.Decoder, v *payload.AccountSettingsUpdatedAudioConferencingTollFreeAndFeeBasedTollCall) {
-	for d.Member() {
-		k := d.Key()
-	again:
-		switch k {
-		case "allow_webinar_attendees_dial":
-			d.Bool(&v.AllowWebinarAttendeesDial, "allow_webinar_attendees_dial")
-		case "enable":
-			d.Bool(&v.Enable, "enable")
-		case "numbers":
-			decSliceAccountSettingsUpdatedNumber(d, &v.Numbers, "numbers")
-		default:
-			if k = d.Fold(foldAccountSettingsUpdatedAudioConferencingTollFreeAndFeeBasedTollCall[:], namesAccountSettingsUpdatedAudioConferencingTollFreeAndFeeBasedTollCall[:]); k != "" {
-				goto again
-			}
-			d.Skip()
+	for h := 0; ; {
+		f := d.Next(namesAccountSettingsUpdatedAudioConferencingTollFreeAndFeeBasedTollCall[:], h)
+		if f == jsonscan.Unlisted {
+			f = fieldAccountSettingsUpdatedAudioConferencingTollFreeAndFeeBasedTollCall(d)
 		}
+		switch f {
+		case 0:
+			d.Bool(&v.AllowWebinarAttendeesDial, "allow_webinar_attendees_dial")
+		case 1:
+			d.Bool(&v.Enable, "enable")
+		case 2:
+			decSliceAccountSettingsUpdatedNumber(d, &v.Numbers, "numbers")
+		case jsonscan.EndOfObject:
+			return
+		default:
+			d.Skip()
+			continue
+		}
+		h = f + 1
 	}
 }
 
-var (
-	foldAccountSettingsUpdatedAudioConferencingTollFreeAndFeeBasedTollCall  = [...]string{"ALLOW_WEBINAR_ATTENDEES_DIAL", "ENABLE", "NUMBERS"}
-	namesAccountSettingsUpdatedAudioConferencingTollFreeAndFeeBasedTollCall = [...]string{"allow_webinar_attendees_dial", "enable", "numbers"}
-)
-
 func decAccountUpdatedSettingsAudioConferencing(d *jsonscan.Decoder, v *payload.AccountUpdatedSettingsAudioConferencing) {
-	for d.Member() {
-		k := d.Key()
-	again:
-		switch k {
-		case "toll_free_and_fee_based_toll_call":
+	for h := 0; ; {
+		f := d.Next(namesAccountSettingsUpdatedAudioConferencing[:], h)
+		if f == jsonscan.Unlisted {
+			f = fieldAccountSettingsUpdatedAudioConferencing(d)
+		}
+		switch f {
+		case 0:
 			if d.Open("toll_free_and_fee_based_toll_call", "payload.AccountSettingsUpdatedAudioConferencingTollFreeAndFeeBasedTollCall") {
 				decAccountSettingsUpdatedAudioConferencingTollFreeAndFeeBasedTollCall(d, &v.TollFreeAndFeeBasedTollCall)
 			}
-		case "toll_call":
+		case 1:
 			if d.Open("toll_call", "payload.SettingsUpdatedTollCall") {
 				decSettingsUpdatedTollCall(d, &v.TollCall)
 			}
-		case "call_me_and_invite_by_phone":
+		case 2:
 			if d.Open("call_me_and_invite_by_phone", "payload.SettingsUpdatedCallMeAndInviteByPhone") {
 				decSettingsUpdatedCallMeAndInviteByPhone(d, &v.CallMeAndInviteByPhone)
 			}
-		case "personal_audio_conference":
+		case 3:
 			d.Bool(&v.PersonalAudioConference, "personal_audio_conference")
-		case "participant_phone_masking":
+		case 4:
 			if d.Open("participant_phone_masking", "payload.SettingsUpdatedParticipantPhoneMasking") {
 				decSettingsUpdatedParticipantPhoneMasking(d, &v.ParticipantPhoneMasking)
 			}
-		case "global_dial_in_countries":
+		case 5:
 			if d.Open("global_dial_in_countries", "payload.AccountSettingsUpdatedGlobalDialInCountries") {
 				decAccountSettingsUpdatedGlobalDialInCountries(d, &v.GlobalDialInCountries)
 			}
+		case jsonscan.EndOfObject:
+			return
 		default:
-			if k = d.Fold(foldAccountUpdatedSettingsAudioConferencing[:], namesAccountUpdatedSettingsAudioConferencing[:]); k != "" {
-				goto again
-			}
 			d.Skip()
+			continue
 		}
+		h = f + 1
 	}
 }
 
-var (
-	foldAccountUpdatedSettingsAudioConferencing  = [...]string{"TOLL_FREE_AND_FEE_BASED_TOLL_CALL", "TOLL_CALL", "CALL_ME_AND_INVITE_BY_PHONE", "PERSONAL_AUDIO_CONFERENCE", "PARTICIPANT_PHONE_MASKING", "GLOBAL_DIAL_IN_COUNTRIES"}
-	namesAccountUpdatedSettingsAudioConferencing = [...]string{"toll_free_and_fee_based_toll_call", "toll_call", "call_me_and_invite_by_phone", "personal_audio_conference", "participant_phone_masking", "global_dial_in_countries"}
-)
-
 func decAccountUpdatedObjectSettings(d *jsonscan.Decoder, v *payload.AccountUpdatedObjectSettings) {
-	for d.Member() {
-		k := d.Key()
-	again:
-		switch k {
-		case "schedule_meeting":
+	for h := 0; ; {
+		f := d.Next(namesAccountUpdatedSettings[:], h)
+		if f == jsonscan.Unlisted {
+			f = fieldAccountUpdatedSettings(d)
+		}
+		switch f {
+		case 0:
 			if d.Open("schedule_meeting", "payload.AccountSettingsUpdatedScheduleMeeting") {
 				decAccountSettingsUpdatedScheduleMeeting(d, &v.ScheduleMeeting)
 			}
-		case "in_meeting":
+		case 1:
 			if d.Open("in_meeting", "payload.AccountSettingsUpdatedInMeeting") {
 				decAccountSettingsUpdatedInMeeting(d, &v.InMeeting)
 			}
-		case "email_notification":
+		case 2:
 			if d.Open("email_notification", "payload.AccountSettingsUpdatedEmailNotification") {
 				decAccountSettingsUpdatedEmailNotification(d, &v.EmailNotification)
 			}
-		case "zoom_rooms":
+		case 3:
 			if d.Open("zoom_rooms", "payload.AccountSettingsUpdatedZoomRooms") {
 				decAccountSettingsUpdatedZoomRooms(d, &v.ZoomRooms)
 			}
-		case "security":
+		case 4:
 			if d.Open("security", "payload.AccountSettingsUpdatedSecurity") {
 				decAccountSettingsUpdatedSecurity(d, &v.Security)
 			}
-		case "recording":
+		case 5:
 			if d.Open("recording", "payload.AccountSettingsUpdatedRecording") {
 				decAccountSettingsUpdatedRecording(d, &v.Recording)
 			}
-		case "telephony":
+		case 6:
 			if d.Open("telephony", "payload.AccountSettingsUpdatedTelephony") {
 				decAccountSettingsUpdatedTelephony(d, &v.Telephony)
 			}
-		case "tsp":
+		case 7:
 			if d.Open("tsp", "payload.AccountSettingsUpdatedTSP") {
 				decAccountSettingsUpdatedTSP(d, &v.TSP)
 			}
-		case "integration":
+		case 8:
 			if d.Open("integration", "payload.AccountSettingsUpdatedIntegration") {
 				decAccountSettingsUpdatedIntegration(d, &v.Integration)
 			}
-		case "feature":
+		case 9:
 			if d.Open("feature", "payload.AccountSettingsUpdatedFeature") {
 				decAccountSettingsUpdatedFeature(d, &v.Feature)
 			}
-		case "other_options":
+		case 10:
 			if d.Open("other_options", "payload.AccountSettingsUpdatedOtherOptions") {
 				decAccountSettingsUpdatedOtherOptions(d, &v.OtherOptions)
 			}
-		case "audio_conferencing":
+		case 11:
 			if d.Open("audio_conferencing", "payload.AccountUpdatedSettingsAudioConferencing") {
 				decAccountUpdatedSettingsAudioConferencing(d, &v.AudioConferencing)
 			}
-		case "chat":
+		case 12:
 			if d.Open("chat", "payload.AccountSettingsUpdatedChat") {
 				decAccountSettingsUpdatedChat(d, &v.Chat)
 			}
-		case "meeting_security":
+		case 13:
 			if d.Open("meeting_security", "payload.AccountSettingsUpdatedMeetingSecurity") {
 				decAccountSettingsUpdatedMeetingSecurity(d, &v.MeetingSecurity)
 			}
-		case "in_session":
+		case 14:
 			if d.Open("in_session", "payload.AccountSettingsUpdatedInSession") {
 				decAccountSettingsUpdatedInSession(d, &v.InSession)
 			}
-		case "session_security":
+		case 15:
 			if d.Open("session_security", "payload.AccountSettingsUpdatedSessionSecurity") {
 				decAccountSettingsUpdatedSessionSecurity(d, &v.SessionSecurity)
 			}
-		case "mail_calendar":
+		case 16:
 			if d.Open("mail_calendar", "payload.AccountSettingsUpdatedMailCalendar") {
 				decAccountSettingsUpdatedMailCalendar(d, &v.MailCalendar)
 			}
-		case "general_setting":
+		case 17:
 			if d.Open("general_setting", "payload.AccountSettingsUpdatedGeneralSetting") {
 				decAccountSettingsUpdatedGeneralSetting(d, &v.GeneralSetting)
 			}
+		case jsonscan.EndOfObject:
+			return
 		default:
-			if k = d.Fold(foldAccountUpdatedObjectSettings[:], namesAccountUpdatedObjectSettings[:]); k != "" {
-				goto again
-			}
 			d.Skip()
+			continue
 		}
+		h = f + 1
 	}
 }
 
-var (
-	foldAccountUpdatedObjectSettings  = [...]string{"SCHEDULE_MEETING", "IN_MEETING", "EMAIL_NOTIFICATION", "ZOOM_ROOMS", "SECURITY", "RECORDING", "TELEPHONY", "TSP", "INTEGRATION", "FEATURE", "OTHER_OPTIONS", "AUDIO_CONFERENCING", "CHAT", "MEETING_SECURITY", "IN_SESSION", "SESSION_SECURITY", "MAIL_CALENDAR", "GENERAL_SETTING"}
-	namesAccountUpdatedObjectSettings = [...]string{"schedule_meeting", "in_meeting", "email_notification", "zoom_rooms", "security", "recording", "telephony", "tsp", "integration", "feature", "other_options", "audio_conferencing", "chat", "meeting_security", "in_session", "session_security", "mail_calendar", "general_setting"}
-)
-
 func decAccountSettingsUpdatedOldObject(d *jsonscan.Decoder, v *payload.AccountSettingsUpdatedOldObject) {
-	for d.Member() {
-		k := d.Key()
-	again:
-		switch k {
-		case "id":
+	for h := 0; ; {
+		f := d.Next(namesAccountLockSettingsUpdatedObject[:], h)
+		if f == jsonscan.Unlisted {
+			f = fieldAccountLockSettingsUpdatedObject(d)
+		}
+		switch f {
+		case 0:
 			d.ID((*string)(&v.ID))
-		case "settings":
+		case 1:
 			if d.Open("settings", "payload.AccountUpdatedObjectSettings") {
 				decAccountUpdatedObjectSettings(d, &v.Settings)
 			}
+		case jsonscan.EndOfObject:
+			return
 		default:
-			if k = d.Fold(foldAccountSettingsUpdatedOldObject[:], namesAccountSettingsUpdatedOldObject[:]); k != "" {
-				goto again
-			}
 			d.Skip()
+			continue
 		}
+		h = f + 1
 	}
 }
-
-var (
-	foldAccountSettingsUpdatedOldObject  = [...]string{"ID", "SETTINGS"}
-	namesAccountSettingsUpdatedOldObject = [...]string{"id", "settings"}
-)
 
 func decAccountUpdatedObject(d *jsonscan.Decoder, v *payload.AccountUpdatedObject) {
-	for d.Member() {
-		k := d.Key()
-	again:
-		switch k {
-		case "id":
-			d.ID((*string)(&v.ID))
-		case "account_name":
-			d.String(&v.AccountName, "account_name", "string")
-		case "account_alias":
-			d.String(&v.AccountAlias, "account_alias", "string")
-		case "account_support_name":
-			d.String(&v.AccountSupportName, "account_support_name", "string")
-		case "account_support_email":
-			d.String(&v.AccountSupportEmail, "account_support_email", "string")
-		case "managed_domains":
-			decSlicestring(d, &v.ManagedDomains, "managed_domains")
-		default:
-			if k = d.Fold(foldAccountUpdatedObject[:], namesAccountUpdatedObject[:]); k != "" {
-				goto again
-			}
-			d.Skip()
+	for h := 0; ; {
+		f := d.Next(namesAccountUpdatedObject[:], h)
+		if f == jsonscan.Unlisted {
+			f = fieldAccountUpdatedObject(d)
 		}
+		switch f {
+		case 0:
+			d.ID((*string)(&v.ID))
+		case 1:
+			d.String(&v.AccountName, "account_name", "string")
+		case 2:
+			d.String(&v.AccountAlias, "account_alias", "string")
+		case 3:
+			d.String(&v.AccountSupportName, "account_support_name", "string")
+		case 4:
+			d.String(&v.AccountSupportEmail, "account_support_email", "string")
+		case 5:
+			decSlicestring(d, &v.ManagedDomains, "managed_domains")
+		case jsonscan.EndOfObject:
+			return
+		default:
+			d.Skip()
+			continue
+		}
+		h = f + 1
 	}
 }
-
-var (
-	foldAccountUpdatedObject  = [...]string{"ID", "ACCOUNT_NAME", "ACCOUNT_ALIAS", "ACCOUNT_SUPPORT_NAME", "ACCOUNT_SUPPORT_EMAIL", "MANAGED_DOMAINS"}
-	namesAccountUpdatedObject = [...]string{"id", "account_name", "account_alias", "account_support_name", "account_support_email", "managed_domains"}
-)
 
 func decAccountUpdatedOldObject(d *jsonscan.Decoder, v *payload.AccountUpdatedOldObject) {
-	for d.Member() {
-		k := d.Key()
-	again:
-		switch k {
-		case "$changed_field_name":
-			d.String(&v.ChangedFieldName, "$changed_field_name", "string")
-		default:
-			if k = d.Fold(foldAccountUpdatedOldObject[:], namesAccountUpdatedOldObject[:]); k != "" {
-				goto again
-			}
-			d.Skip()
+	for h := 0; ; {
+		f := d.Next(namesAccountUpdatedOldObject[:], h)
+		if f == jsonscan.Unlisted {
+			f = fieldAccountUpdatedOldObject(d)
 		}
+		switch f {
+		case 0:
+			d.String(&v.ChangedFieldName, "$changed_field_name", "string")
+		case jsonscan.EndOfObject:
+			return
+		default:
+			d.Skip()
+			continue
+		}
+		h = f + 1
 	}
 }
-
-var (
-	foldAccountUpdatedOldObject  = [...]string{"$CHANGED_FIELD_NAME"}
-	namesAccountUpdatedOldObject = [...]string{"$changed_field_name"}
-)
 
 func decAccountVanityURLObject(d *jsonscan.Decoder, v *payload.AccountVanityURLObject) {
-	for d.Member() {
-		k := d.Key()
-	again:
-		switch k {
-		case "id":
-			d.ID((*string)(&v.ID))
-		case "vanity_url":
-			d.String(&v.VanityURL, "vanity_url", "string")
-		default:
-			if k = d.Fold(foldAccountVanityURLObject[:], namesAccountVanityURLObject[:]); k != "" {
-				goto again
-			}
-			d.Skip()
+	for h := 0; ; {
+		f := d.Next(namesAccountVanityURLObject[:], h)
+		if f == jsonscan.Unlisted {
+			f = fieldAccountVanityURLObject(d)
 		}
+		switch f {
+		case 0:
+			d.ID((*string)(&v.ID))
+		case 1:
+			d.String(&v.VanityURL, "vanity_url", "string")
+		case jsonscan.EndOfObject:
+			return
+		default:
+			d.Skip()
+			continue
+		}
+		h = f + 1
 	}
 }
-
-var (
-	foldAccountVanityURLObject  = [...]string{"ID", "VANITY_URL"}
-	namesAccountVanityURLObject = [...]string{"id", "vanity_url"}
-)
 
 func decInformationBarriersPolicySettings(d *jsonscan.Decoder, v *payload.InformationBarriersPolicySettings) {
-	for d.Member() {
-		k := d.Key()
-	again:
-		switch k {
-		case "complete_phone_calls":
-			d.Bool(&v.CompletePhoneCalls, "complete_phone_calls")
-		case "file_transfer":
-			d.Bool(&v.FileTransfer, "file_transfer")
-		case "im":
-			d.Bool(&v.IM, "im")
-		case "in_meeting_chat":
-			d.Bool(&v.InMeetingChat, "in_meeting_chat")
-		case "meeting":
-			d.Bool(&v.Meeting, "meeting")
-		case "message_via_sms":
-			d.Bool(&v.MessageViaSMS, "message_via_sms")
-		case "recording":
-			d.Bool(&v.Recording, "recording")
-		case "screen_share":
-			d.Bool(&v.ScreenShare, "screen_share")
-		default:
-			if k = d.Fold(foldInformationBarriersPolicySettings[:], namesInformationBarriersPolicySettings[:]); k != "" {
-				goto again
-			}
-			d.Skip()
+	for h := 0; ; {
+		f := d.Next(namesInformationBarriersPolicySettings[:], h)
+		if f == jsonscan.Unlisted {
+			f = fieldInformationBarriersPolicySettings(d)
 		}
+		switch f {
+		case 0:
+			d.Bool(&v.CompletePhoneCalls, "complete_phone_calls")
+		case 1:
+			d.Bool(&v.FileTransfer, "file_transfer")
+		case 2:
+			d.Bool(&v.IM, "im")
+		case 3:
+			d.Bool(&v.InMeetingChat, "in_meeting_chat")
+		case 4:
+			d.Bool(&v.Meeting, "meeting")
+		case 5:
+			d.Bool(&v.MessageViaSMS, "message_via_sms")
+		case 6:
+			d.Bool(&v.Recording, "recording")
+		case 7:
+			d.Bool(&v.ScreenShare, "screen_share")
+		case jsonscan.EndOfObject:
+			return
+		default:
+			d.Skip()
+			continue
+		}
+		h = f + 1
 	}
 }
-
-var (
-	foldInformationBarriersPolicySettings  = [...]string{"COMPLETE_PHONE_CALLS", "FILE_TRANSFER", "IM", "IN_MEETING_CHAT", "MEETING", "MESSAGE_VIA_SMS", "RECORDING", "SCREEN_SHARE"}
-	namesInformationBarriersPolicySettings = [...]string{"complete_phone_calls", "file_transfer", "im", "in_meeting_chat", "meeting", "message_via_sms", "recording", "screen_share"}
-)
 
 func decInformationBarriersPolicyObject(d *jsonscan.Decoder, v *payload.InformationBarriersPolicyObject) {
-	for d.Member() {
-		k := d.Key()
-	again:
-		switch k {
-		case "assigned_group_id":
+	for h := 0; ; {
+		f := d.Next(namesInformationBarriersPolicyObject[:], h)
+		if f == jsonscan.Unlisted {
+			f = fieldInformationBarriersPolicyObject(d)
+		}
+		switch f {
+		case 0:
 			d.String(&v.AssignedGroupID, "assigned_group_id", "string")
-		case "id":
+		case 1:
 			d.ID((*string)(&v.ID))
-		case "policy_name":
+		case 2:
 			d.String(&v.PolicyName, "policy_name", "string")
-		case "settings":
+		case 3:
 			if d.Open("settings", "payload.InformationBarriersPolicySettings") {
 				decInformationBarriersPolicySettings(d, &v.Settings)
 			}
-		case "status":
+		case 4:
 			d.Int(&v.Status, "status")
-		case "to_group_id":
+		case 5:
 			d.String(&v.ToGroupID, "to_group_id", "string")
-		case "type":
+		case 6:
 			d.Int(&v.Type, "type")
+		case jsonscan.EndOfObject:
+			return
 		default:
-			if k = d.Fold(foldInformationBarriersPolicyObject[:], namesInformationBarriersPolicyObject[:]); k != "" {
-				goto again
-			}
 			d.Skip()
+			continue
 		}
+		h = f + 1
 	}
 }
-
-var (
-	foldInformationBarriersPolicyObject  = [...]string{"ASSIGNED_GROUP_ID", "ID", "POLICY_NAME", "SETTINGS", "STATUS", "TO_GROUP_ID", "TYPE"}
-	namesInformationBarriersPolicyObject = [...]string{"assigned_group_id", "id", "policy_name", "settings", "status", "to_group_id", "type"}
-)
 
 func decInformationBarriersPolicyUpdatedObject(d *jsonscan.Decoder, v *payload.InformationBarriersPolicyUpdatedObject) {
-	for d.Member() {
-		k := d.Key()
-	again:
-		switch k {
-		case "assigned_group_id":
+	for h := 0; ; {
+		f := d.Next(namesInformationBarriersPolicyUpdatedObject[:], h)
+		if f == jsonscan.Unlisted {
+			f = fieldInformationBarriersPolicyUpdatedObject(d)
+		}
+		switch f {
+		case 0:
 			d.String(&v.AssignedGroupID, "assigned_group_id", "string")
-		case "policy_name":
+		case 1:
 			d.String(&v.PolicyName, "policy_name", "string")
-		case "settings":
+		case 2:
 			if d.Open("settings", "payload.InformationBarriersPolicySettings") {
 				decInformationBarriersPolicySettings(d, &v.Settings)
 			}
-		case "status":
+		case 3:
 			d.Int(&v.Status, "status")
-		case "to_group_id":
+		case 4:
 			d.String(&v.ToGroupID, "to_group_id", "string")
-		case "type":
+		case 5:
 			d.Int(&v.Type, "type")
+		case jsonscan.EndOfObject:
+			return
 		default:
-			if k = d.Fold(foldInformationBarriersPolicyUpdatedObject[:], namesInformationBarriersPolicyUpdatedObject[:]); k != "" {
-				goto again
-			}
 			d.Skip()
+			continue
 		}
+		h = f + 1
 	}
 }
-
-var (
-	foldInformationBarriersPolicyUpdatedObject  = [...]string{"ASSIGNED_GROUP_ID", "POLICY_NAME", "SETTINGS", "STATUS", "TO_GROUP_ID", "TYPE"}
-	namesInformationBarriersPolicyUpdatedObject = [...]string{"assigned_group_id", "policy_name", "settings", "status", "to_group_id", "type"}
-)

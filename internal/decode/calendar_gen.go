@@ -8,412 +8,382 @@ import (
 )
 
 func decCalendarACLCreate(d *jsonscan.Decoder, v *payload.CalendarACLCreate) {
-	for d.Member() {
-		k := d.Key()
-	again:
-		switch k {
-		case "account_id":
+	for h := 0; ; {
+		f := d.Next(namesAccountCreated[:], h)
+		if f == jsonscan.Unlisted {
+			f = fieldAccountCreated(d)
+		}
+		switch f {
+		case 0:
 			d.String(&v.AccountID, "Common.account_id", "string")
-		case "operator":
+		case 1:
 			d.String(&v.Operator, "Common.operator", "string")
-		case "operator_id":
+		case 2:
 			d.String(&v.OperatorID, "Common.operator_id", "string")
-		case "object":
+		case 3:
 			if d.Open("object", "payload.CalendarACLObject") {
 				decCalendarACLObject(d, &v.Object)
 			}
+		case jsonscan.EndOfObject:
+			return
 		default:
-			if k = d.Fold(foldCalendarACLCreate[:], namesCalendarACLCreate[:]); k != "" {
-				goto again
-			}
 			d.Skip()
+			continue
 		}
+		h = f + 1
 	}
 }
-
-var (
-	foldCalendarACLCreate  = [...]string{"ACCOUNT_ID", "OPERATOR", "OPERATOR_ID", "OBJECT"}
-	namesCalendarACLCreate = [...]string{"account_id", "operator", "operator_id", "object"}
-)
 
 func decCalendarACLDelete(d *jsonscan.Decoder, v *payload.CalendarACLDelete) {
-	for d.Member() {
-		k := d.Key()
-	again:
-		switch k {
-		case "account_id":
+	for h := 0; ; {
+		f := d.Next(namesAccountCreated[:], h)
+		if f == jsonscan.Unlisted {
+			f = fieldAccountCreated(d)
+		}
+		switch f {
+		case 0:
 			d.String(&v.AccountID, "Common.account_id", "string")
-		case "operator":
+		case 1:
 			d.String(&v.Operator, "Common.operator", "string")
-		case "operator_id":
+		case 2:
 			d.String(&v.OperatorID, "Common.operator_id", "string")
-		case "object":
+		case 3:
 			if d.Open("object", "payload.CalendarACLObject") {
 				decCalendarACLObject(d, &v.Object)
 			}
+		case jsonscan.EndOfObject:
+			return
 		default:
-			if k = d.Fold(foldCalendarACLDelete[:], namesCalendarACLDelete[:]); k != "" {
-				goto again
-			}
 			d.Skip()
+			continue
 		}
+		h = f + 1
 	}
 }
-
-var (
-	foldCalendarACLDelete  = [...]string{"ACCOUNT_ID", "OPERATOR", "OPERATOR_ID", "OBJECT"}
-	namesCalendarACLDelete = [...]string{"account_id", "operator", "operator_id", "object"}
-)
 
 func decCalendarACLUpdate(d *jsonscan.Decoder, v *payload.CalendarACLUpdate) {
-	for d.Member() {
-		k := d.Key()
-	again:
-		switch k {
-		case "account_id":
+	for h := 0; ; {
+		f := d.Next(namesAccountCreated[:], h)
+		if f == jsonscan.Unlisted {
+			f = fieldAccountCreated(d)
+		}
+		switch f {
+		case 0:
 			d.String(&v.AccountID, "Common.account_id", "string")
-		case "operator":
+		case 1:
 			d.String(&v.Operator, "Common.operator", "string")
-		case "operator_id":
+		case 2:
 			d.String(&v.OperatorID, "Common.operator_id", "string")
-		case "object":
+		case 3:
 			if d.Open("object", "payload.CalendarACLObject") {
 				decCalendarACLObject(d, &v.Object)
 			}
+		case jsonscan.EndOfObject:
+			return
 		default:
-			if k = d.Fold(foldCalendarACLUpdate[:], namesCalendarACLUpdate[:]); k != "" {
-				goto again
-			}
 			d.Skip()
+			continue
 		}
+		h = f + 1
 	}
 }
-
-var (
-	foldCalendarACLUpdate  = [...]string{"ACCOUNT_ID", "OPERATOR", "OPERATOR_ID", "OBJECT"}
-	namesCalendarACLUpdate = [...]string{"account_id", "operator", "operator_id", "object"}
-)
 
 func decCalendarCalendarlistCreate(d *jsonscan.Decoder, v *payload.CalendarCalendarlistCreate) {
-	for d.Member() {
-		k := d.Key()
-	again:
-		switch k {
-		case "account_id":
+	for h := 0; ; {
+		f := d.Next(namesAccountCreated[:], h)
+		if f == jsonscan.Unlisted {
+			f = fieldAccountCreated(d)
+		}
+		switch f {
+		case 0:
 			d.String(&v.AccountID, "Common.account_id", "string")
-		case "operator":
+		case 1:
 			d.String(&v.Operator, "Common.operator", "string")
-		case "operator_id":
+		case 2:
 			d.String(&v.OperatorID, "Common.operator_id", "string")
-		case "object":
+		case 3:
 			if d.Open("object", "payload.CalendarCalendarlistObject") {
 				decCalendarCalendarlistObject(d, &v.Object)
 			}
+		case jsonscan.EndOfObject:
+			return
 		default:
-			if k = d.Fold(foldCalendarCalendarlistCreate[:], namesCalendarCalendarlistCreate[:]); k != "" {
-				goto again
-			}
 			d.Skip()
+			continue
 		}
+		h = f + 1
 	}
 }
-
-var (
-	foldCalendarCalendarlistCreate  = [...]string{"ACCOUNT_ID", "OPERATOR", "OPERATOR_ID", "OBJECT"}
-	namesCalendarCalendarlistCreate = [...]string{"account_id", "operator", "operator_id", "object"}
-)
 
 func decCalendarCalendarlistDelete(d *jsonscan.Decoder, v *payload.CalendarCalendarlistDelete) {
-	for d.Member() {
-		k := d.Key()
-	again:
-		switch k {
-		case "account_id":
+	for h := 0; ; {
+		f := d.Next(namesAccountCreated[:], h)
+		if f == jsonscan.Unlisted {
+			f = fieldAccountCreated(d)
+		}
+		switch f {
+		case 0:
 			d.String(&v.AccountID, "Common.account_id", "string")
-		case "operator":
+		case 1:
 			d.String(&v.Operator, "Common.operator", "string")
-		case "operator_id":
+		case 2:
 			d.String(&v.OperatorID, "Common.operator_id", "string")
-		case "object":
+		case 3:
 			if d.Open("object", "payload.CalendarCalendarlistObject") {
 				decCalendarCalendarlistObject(d, &v.Object)
 			}
+		case jsonscan.EndOfObject:
+			return
 		default:
-			if k = d.Fold(foldCalendarCalendarlistDelete[:], namesCalendarCalendarlistDelete[:]); k != "" {
-				goto again
-			}
 			d.Skip()
+			continue
 		}
+		h = f + 1
 	}
 }
-
-var (
-	foldCalendarCalendarlistDelete  = [...]string{"ACCOUNT_ID", "OPERATOR", "OPERATOR_ID", "OBJECT"}
-	namesCalendarCalendarlistDelete = [...]string{"account_id", "operator", "operator_id", "object"}
-)
 
 func decCalendarCalendarlistUpdate(d *jsonscan.Decoder, v *payload.CalendarCalendarlistUpdate) {
-	for d.Member() {
-		k := d.Key()
-	again:
-		switch k {
-		case "account_id":
+	for h := 0; ; {
+		f := d.Next(namesAccountCreated[:], h)
+		if f == jsonscan.Unlisted {
+			f = fieldAccountCreated(d)
+		}
+		switch f {
+		case 0:
 			d.String(&v.AccountID, "Common.account_id", "string")
-		case "operator":
+		case 1:
 			d.String(&v.Operator, "Common.operator", "string")
-		case "operator_id":
+		case 2:
 			d.String(&v.OperatorID, "Common.operator_id", "string")
-		case "object":
+		case 3:
 			if d.Open("object", "payload.CalendarCalendarlistObject") {
 				decCalendarCalendarlistObject(d, &v.Object)
 			}
+		case jsonscan.EndOfObject:
+			return
 		default:
-			if k = d.Fold(foldCalendarCalendarlistUpdate[:], namesCalendarCalendarlistUpdate[:]); k != "" {
-				goto again
-			}
 			d.Skip()
+			continue
 		}
+		h = f + 1
 	}
 }
-
-var (
-	foldCalendarCalendarlistUpdate  = [...]string{"ACCOUNT_ID", "OPERATOR", "OPERATOR_ID", "OBJECT"}
-	namesCalendarCalendarlistUpdate = [...]string{"account_id", "operator", "operator_id", "object"}
-)
 
 func decCalendarEventCreate(d *jsonscan.Decoder, v *payload.CalendarEventCreate) {
-	for d.Member() {
-		k := d.Key()
-	again:
-		switch k {
-		case "account_id":
+	for h := 0; ; {
+		f := d.Next(namesAccountCreated[:], h)
+		if f == jsonscan.Unlisted {
+			f = fieldAccountCreated(d)
+		}
+		switch f {
+		case 0:
 			d.String(&v.AccountID, "Common.account_id", "string")
-		case "operator":
+		case 1:
 			d.String(&v.Operator, "Common.operator", "string")
-		case "operator_id":
+		case 2:
 			d.String(&v.OperatorID, "Common.operator_id", "string")
-		case "object":
+		case 3:
 			if d.Open("object", "payload.CalendarEventObject") {
 				decCalendarEventObject(d, &v.Object)
 			}
+		case jsonscan.EndOfObject:
+			return
 		default:
-			if k = d.Fold(foldCalendarEventCreate[:], namesCalendarEventCreate[:]); k != "" {
-				goto again
-			}
 			d.Skip()
+			continue
 		}
+		h = f + 1
 	}
 }
-
-var (
-	foldCalendarEventCreate  = [...]string{"ACCOUNT_ID", "OPERATOR", "OPERATOR_ID", "OBJECT"}
-	namesCalendarEventCreate = [...]string{"account_id", "operator", "operator_id", "object"}
-)
 
 func decCalendarEventDelete(d *jsonscan.Decoder, v *payload.CalendarEventDelete) {
-	for d.Member() {
-		k := d.Key()
-	again:
-		switch k {
-		case "account_id":
+	for h := 0; ; {
+		f := d.Next(namesAccountCreated[:], h)
+		if f == jsonscan.Unlisted {
+			f = fieldAccountCreated(d)
+		}
+		switch f {
+		case 0:
 			d.String(&v.AccountID, "Common.account_id", "string")
-		case "operator":
+		case 1:
 			d.String(&v.Operator, "Common.operator", "string")
-		case "operator_id":
+		case 2:
 			d.String(&v.OperatorID, "Common.operator_id", "string")
-		case "object":
+		case 3:
 			if d.Open("object", "payload.CalendarEventObject") {
 				decCalendarEventObject(d, &v.Object)
 			}
+		case jsonscan.EndOfObject:
+			return
 		default:
-			if k = d.Fold(foldCalendarEventDelete[:], namesCalendarEventDelete[:]); k != "" {
-				goto again
-			}
 			d.Skip()
+			continue
 		}
+		h = f + 1
 	}
 }
-
-var (
-	foldCalendarEventDelete  = [...]string{"ACCOUNT_ID", "OPERATOR", "OPERATOR_ID", "OBJECT"}
-	namesCalendarEventDelete = [...]string{"account_id", "operator", "operator_id", "object"}
-)
 
 func decCalendarEventUpdate(d *jsonscan.Decoder, v *payload.CalendarEventUpdate) {
-	for d.Member() {
-		k := d.Key()
-	again:
-		switch k {
-		case "account_id":
+	for h := 0; ; {
+		f := d.Next(namesAccountCreated[:], h)
+		if f == jsonscan.Unlisted {
+			f = fieldAccountCreated(d)
+		}
+		switch f {
+		case 0:
 			d.String(&v.AccountID, "Common.account_id", "string")
-		case "operator":
+		case 1:
 			d.String(&v.Operator, "Common.operator", "string")
-		case "operator_id":
+		case 2:
 			d.String(&v.OperatorID, "Common.operator_id", "string")
-		case "object":
+		case 3:
 			if d.Open("object", "payload.CalendarEventObject") {
 				decCalendarEventObject(d, &v.Object)
 			}
+		case jsonscan.EndOfObject:
+			return
 		default:
-			if k = d.Fold(foldCalendarEventUpdate[:], namesCalendarEventUpdate[:]); k != "" {
-				goto again
-			}
 			d.Skip()
+			continue
 		}
+		h = f + 1
 	}
 }
-
-var (
-	foldCalendarEventUpdate  = [...]string{"ACCOUNT_ID", "OPERATOR", "OPERATOR_ID", "OBJECT"}
-	namesCalendarEventUpdate = [...]string{"account_id", "operator", "operator_id", "object"}
-)
 
 func decCalendarSettingCreate(d *jsonscan.Decoder, v *payload.CalendarSettingCreate) {
-	for d.Member() {
-		k := d.Key()
-	again:
-		switch k {
-		case "account_id":
+	for h := 0; ; {
+		f := d.Next(namesAccountCreated[:], h)
+		if f == jsonscan.Unlisted {
+			f = fieldAccountCreated(d)
+		}
+		switch f {
+		case 0:
 			d.String(&v.AccountID, "Common.account_id", "string")
-		case "operator":
+		case 1:
 			d.String(&v.Operator, "Common.operator", "string")
-		case "operator_id":
+		case 2:
 			d.String(&v.OperatorID, "Common.operator_id", "string")
-		case "object":
+		case 3:
 			if d.Open("object", "payload.CalendarSettingObject") {
 				decCalendarSettingObject(d, &v.Object)
 			}
+		case jsonscan.EndOfObject:
+			return
 		default:
-			if k = d.Fold(foldCalendarSettingCreate[:], namesCalendarSettingCreate[:]); k != "" {
-				goto again
-			}
 			d.Skip()
+			continue
 		}
+		h = f + 1
 	}
 }
-
-var (
-	foldCalendarSettingCreate  = [...]string{"ACCOUNT_ID", "OPERATOR", "OPERATOR_ID", "OBJECT"}
-	namesCalendarSettingCreate = [...]string{"account_id", "operator", "operator_id", "object"}
-)
 
 func decCalendarSettingUpdate(d *jsonscan.Decoder, v *payload.CalendarSettingUpdate) {
-	for d.Member() {
-		k := d.Key()
-	again:
-		switch k {
-		case "account_id":
+	for h := 0; ; {
+		f := d.Next(namesAccountCreated[:], h)
+		if f == jsonscan.Unlisted {
+			f = fieldAccountCreated(d)
+		}
+		switch f {
+		case 0:
 			d.String(&v.AccountID, "Common.account_id", "string")
-		case "operator":
+		case 1:
 			d.String(&v.Operator, "Common.operator", "string")
-		case "operator_id":
+		case 2:
 			d.String(&v.OperatorID, "Common.operator_id", "string")
-		case "object":
+		case 3:
 			if d.Open("object", "payload.CalendarSettingObject") {
 				decCalendarSettingObject(d, &v.Object)
 			}
+		case jsonscan.EndOfObject:
+			return
 		default:
-			if k = d.Fold(foldCalendarSettingUpdate[:], namesCalendarSettingUpdate[:]); k != "" {
-				goto again
-			}
 			d.Skip()
+			continue
 		}
+		h = f + 1
 	}
 }
-
-var (
-	foldCalendarSettingUpdate  = [...]string{"ACCOUNT_ID", "OPERATOR", "OPERATOR_ID", "OBJECT"}
-	namesCalendarSettingUpdate = [...]string{"account_id", "operator", "operator_id", "object"}
-)
 
 func decCalendarACLObject(d *jsonscan.Decoder, v *payload.CalendarACLObject) {
-	for d.Member() {
-		k := d.Key()
-	again:
-		switch k {
-		case "resource_id":
-			d.String(&v.ResourceID, "resource_id", "string")
-		case "acl_id":
-			d.String(&v.ACLID, "acl_id", "string")
-		default:
-			if k = d.Fold(foldCalendarACLObject[:], namesCalendarACLObject[:]); k != "" {
-				goto again
-			}
-			d.Skip()
+	for h := 0; ; {
+		f := d.Next(namesCalendarACLObject[:], h)
+		if f == jsonscan.Unlisted {
+			f = fieldCalendarACLObject(d)
 		}
+		switch f {
+		case 0:
+			d.String(&v.ResourceID, "resource_id", "string")
+		case 1:
+			d.String(&v.ACLID, "acl_id", "string")
+		case jsonscan.EndOfObject:
+			return
+		default:
+			d.Skip()
+			continue
+		}
+		h = f + 1
 	}
 }
-
-var (
-	foldCalendarACLObject  = [...]string{"RESOURCE_ID", "ACL_ID"}
-	namesCalendarACLObject = [...]string{"resource_id", "acl_id"}
-)
 
 func decCalendarCalendarlistObject(d *jsonscan.Decoder, v *payload.CalendarCalendarlistObject) {
-	for d.Member() {
-		k := d.Key()
-	again:
-		switch k {
-		case "resource_id":
-			d.String(&v.ResourceID, "resource_id", "string")
-		case "subscribed_calendar_id":
-			d.String(&v.SubscribedCalendarID, "subscribed_calendar_id", "string")
-		default:
-			if k = d.Fold(foldCalendarCalendarlistObject[:], namesCalendarCalendarlistObject[:]); k != "" {
-				goto again
-			}
-			d.Skip()
+	for h := 0; ; {
+		f := d.Next(namesCalendarCalendarlistObject[:], h)
+		if f == jsonscan.Unlisted {
+			f = fieldCalendarCalendarlistObject(d)
 		}
+		switch f {
+		case 0:
+			d.String(&v.ResourceID, "resource_id", "string")
+		case 1:
+			d.String(&v.SubscribedCalendarID, "subscribed_calendar_id", "string")
+		case jsonscan.EndOfObject:
+			return
+		default:
+			d.Skip()
+			continue
+		}
+		h = f + 1
 	}
 }
-
-var (
-	foldCalendarCalendarlistObject  = [...]string{"RESOURCE_ID", "SUBSCRIBED_CALENDAR_ID"}
-	namesCalendarCalendarlistObject = [...]string{"resource_id", "subscribed_calendar_id"}
-)
 
 func decCalendarEventObject(d *jsonscan.Decoder, v *payload.CalendarEventObject) {
-	for d.Member() {
-		k := d.Key()
-	again:
-		switch k {
-		case "resource_id":
-			d.String(&v.ResourceID, "resource_id", "string")
-		case "event_id":
-			d.String(&v.EventID, "event_id", "string")
-		default:
-			if k = d.Fold(foldCalendarEventObject[:], namesCalendarEventObject[:]); k != "" {
-				goto again
-			}
-			d.Skip()
+	for h := 0; ; {
+		f := d.Next(namesCalendarEventObject[:], h)
+		if f == jsonscan.Unlisted {
+			f = fieldCalendarEventObject(d)
 		}
+		switch f {
+		case 0:
+			d.String(&v.ResourceID, "resource_id", "string")
+		case 1:
+			d.String(&v.EventID, "event_id", "string")
+		case jsonscan.EndOfObject:
+			return
+		default:
+			d.Skip()
+			continue
+		}
+		h = f + 1
 	}
 }
-
-var (
-	foldCalendarEventObject  = [...]string{"RESOURCE_ID", "EVENT_ID"}
-	namesCalendarEventObject = [...]string{"resource_id", "event_id"}
-)
 
 func decCalendarSettingObject(d *jsonscan.Decoder, v *payload.CalendarSettingObject) {
-	for d.Member() {
-		k := d.Key()
-	again:
-		switch k {
-		case "resource_id":
-			d.String(&v.ResourceID, "resource_id", "string")
-		case "setting_id":
-			d.String(&v.SettingID, "setting_id", "string")
-		default:
-			if k = d.Fold(foldCalendarSettingObject[:], namesCalendarSettingObject[:]); k != "" {
-				goto again
-			}
-			d.Skip()
+	for h := 0; ; {
+		f := d.Next(namesCalendarSettingObject[:], h)
+		if f == jsonscan.Unlisted {
+			f = fieldCalendarSettingObject(d)
 		}
+		switch f {
+		case 0:
+			d.String(&v.ResourceID, "resource_id", "string")
+		case 1:
+			d.String(&v.SettingID, "setting_id", "string")
+		case jsonscan.EndOfObject:
+			return
+		default:
+			d.Skip()
+			continue
+		}
+		h = f + 1
 	}
 }
-
-var (
-	foldCalendarSettingObject  = [...]string{"RESOURCE_ID", "SETTING_ID"}
-	namesCalendarSettingObject = [...]string{"resource_id", "setting_id"}
-)

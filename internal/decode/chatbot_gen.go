@@ -8,750 +8,700 @@ import (
 )
 
 func decBotInstalled(d *jsonscan.Decoder, v *payload.BotInstalled) {
-	for d.Member() {
-		k := d.Key()
-	again:
-		switch k {
-		case "accountId":
-			d.String(&v.AccountID, "accountId", "string")
-		case "robotJid":
-			d.String(&v.RobotJID, "robotJid", "string")
-		case "timestamp":
-			_ = v.Timestamp.UnmarshalJSON(d.Raw()) // never fails
-		case "userId":
-			d.String(&v.UserID, "userId", "string")
-		case "userJid":
-			d.String(&v.UserJID, "userJid", "string")
-		case "userName":
-			d.String(&v.UserName, "userName", "string")
-		default:
-			if k = d.Fold(foldBotInstalled[:], namesBotInstalled[:]); k != "" {
-				goto again
-			}
-			d.Skip()
+	for h := 0; ; {
+		f := d.Next(namesBotInstalled[:], h)
+		if f == jsonscan.Unlisted {
+			f = fieldBotInstalled(d)
 		}
+		switch f {
+		case 0:
+			d.String(&v.AccountID, "accountId", "string")
+		case 1:
+			d.String(&v.RobotJID, "robotJid", "string")
+		case 2:
+			_ = v.Timestamp.UnmarshalJSON(d.Raw()) // never fails
+		case 3:
+			d.String(&v.UserID, "userId", "string")
+		case 4:
+			d.String(&v.UserJID, "userJid", "string")
+		case 5:
+			d.String(&v.UserName, "userName", "string")
+		case jsonscan.EndOfObject:
+			return
+		default:
+			d.Skip()
+			continue
+		}
+		h = f + 1
 	}
 }
-
-var (
-	foldBotInstalled  = [...]string{"ACCOUNTID", "ROBOTJID", "TIMESTAMP", "USERID", "USERJID", "USERNAME"}
-	namesBotInstalled = [...]string{"accountId", "robotJid", "timestamp", "userId", "userJid", "userName"}
-)
 
 func decBotNotification(d *jsonscan.Decoder, v *payload.BotNotification) {
-	for d.Member() {
-		k := d.Key()
-	again:
-		switch k {
-		case "accountId":
-			d.String(&v.AccountID, "accountId", "string")
-		case "channelName":
-			d.String(&v.ChannelName, "channelName", "string")
-		case "cmd":
-			d.String(&v.Cmd, "cmd", "string")
-		case "name":
-			d.String(&v.Name, "name", "string")
-		case "robotJid":
-			d.String(&v.RobotJID, "robotJid", "string")
-		case "timestamp":
-			_ = v.Timestamp.UnmarshalJSON(d.Raw()) // never fails
-		case "toJid":
-			d.String(&v.ToJID, "toJid", "string")
-		case "userId":
-			d.String(&v.UserID, "userId", "string")
-		case "userJid":
-			d.String(&v.UserJID, "userJid", "string")
-		case "userName":
-			d.String(&v.UserName, "userName", "string")
-		default:
-			if k = d.Fold(foldBotNotification[:], namesBotNotification[:]); k != "" {
-				goto again
-			}
-			d.Skip()
+	for h := 0; ; {
+		f := d.Next(namesBotNotification[:], h)
+		if f == jsonscan.Unlisted {
+			f = fieldBotNotification(d)
 		}
+		switch f {
+		case 0:
+			d.String(&v.AccountID, "accountId", "string")
+		case 1:
+			d.String(&v.ChannelName, "channelName", "string")
+		case 2:
+			d.String(&v.Cmd, "cmd", "string")
+		case 3:
+			d.String(&v.Name, "name", "string")
+		case 4:
+			d.String(&v.RobotJID, "robotJid", "string")
+		case 5:
+			_ = v.Timestamp.UnmarshalJSON(d.Raw()) // never fails
+		case 6:
+			d.String(&v.ToJID, "toJid", "string")
+		case 7:
+			d.String(&v.UserID, "userId", "string")
+		case 8:
+			d.String(&v.UserJID, "userJid", "string")
+		case 9:
+			d.String(&v.UserName, "userName", "string")
+		case jsonscan.EndOfObject:
+			return
+		default:
+			d.Skip()
+			continue
+		}
+		h = f + 1
 	}
 }
 
-var (
-	foldBotNotification  = [...]string{"ACCOUNTID", "CHANNELNAME", "CMD", "NAME", "ROBOTJID", "TIMESTAMP", "TOJID", "USERID", "USERJID", "USERNAME"}
-	namesBotNotification = [...]string{"accountId", "channelName", "cmd", "name", "robotJid", "timestamp", "toJid", "userId", "userJid", "userName"}
-)
-
 func decInteractiveMessageActions(d *jsonscan.Decoder, v *payload.InteractiveMessageActions) {
-	for d.Member() {
-		k := d.Key()
-	again:
-		switch k {
-		case "accountId":
+	for h := 0; ; {
+		f := d.Next(namesInteractiveMessageActions[:], h)
+		if f == jsonscan.Unlisted {
+			f = fieldInteractiveMessageActions(d)
+		}
+		switch f {
+		case 0:
 			d.String(&v.AccountID, "accountId", "string")
-		case "actionItem":
+		case 1:
 			if d.Open("actionItem", "payload.InteractiveMessageActionItem") {
 				decInteractiveMessageActionItem(d, &v.ActionItem)
 			}
-		case "channelName":
+		case 2:
 			d.String(&v.ChannelName, "channelName", "string")
-		case "messageId":
+		case 3:
 			d.String(&v.MessageID, "messageId", "string")
-		case "original":
+		case 4:
 			if d.Open("original", "payload.InteractiveMessageActionsOriginal") {
 				decInteractiveMessageActionsOriginal(d, &v.Original)
 			}
-		case "robotJid":
+		case 5:
 			d.String(&v.RobotJID, "robotJid", "string")
-		case "timestamp":
+		case 6:
 			_ = v.Timestamp.UnmarshalJSON(d.Raw()) // never fails
-		case "toJid":
+		case 7:
 			d.String(&v.ToJID, "toJid", "string")
-		case "userId":
+		case 8:
 			d.String(&v.UserID, "userId", "string")
-		case "userJid":
+		case 9:
 			d.String(&v.UserJID, "userJid", "string")
-		case "userName":
+		case 10:
 			d.String(&v.UserName, "userName", "string")
+		case jsonscan.EndOfObject:
+			return
 		default:
-			if k = d.Fold(foldInteractiveMessageActions[:], namesInteractiveMessageActions[:]); k != "" {
-				goto again
-			}
 			d.Skip()
+			continue
 		}
+		h = f + 1
 	}
 }
 
-var (
-	foldInteractiveMessageActions  = [...]string{"ACCOUNTID", "ACTIONITEM", "CHANNELNAME", "MESSAGEID", "ORIGINAL", "ROBOTJID", "TIMESTAMP", "TOJID", "USERID", "USERJID", "USERNAME"}
-	namesInteractiveMessageActions = [...]string{"accountId", "actionItem", "channelName", "messageId", "original", "robotJid", "timestamp", "toJid", "userId", "userJid", "userName"}
-)
-
 func decInteractiveMessageEditable(d *jsonscan.Decoder, v *payload.InteractiveMessageEditable) {
-	for d.Member() {
-		k := d.Key()
-	again:
-		switch k {
-		case "accountId":
+	for h := 0; ; {
+		f := d.Next(namesInteractiveMessageEditable[:], h)
+		if f == jsonscan.Unlisted {
+			f = fieldInteractiveMessageEditable(d)
+		}
+		switch f {
+		case 0:
 			d.String(&v.AccountID, "accountId", "string")
-		case "channelName":
+		case 1:
 			d.String(&v.ChannelName, "channelName", "string")
-		case "editItem":
+		case 2:
 			if d.Open("editItem", "payload.InteractiveMessageEditableEditItem") {
 				decInteractiveMessageEditableEditItem(d, &v.EditItem)
 			}
-		case "messageId":
+		case 3:
 			d.String(&v.MessageID, "messageId", "string")
-		case "original":
+		case 4:
 			if d.Open("original", "payload.InteractiveMessageEditableOriginal") {
 				decInteractiveMessageEditableOriginal(d, &v.Original)
 			}
-		case "robotJid":
+		case 5:
 			d.String(&v.RobotJID, "robotJid", "string")
-		case "timestamp":
+		case 6:
 			_ = v.Timestamp.UnmarshalJSON(d.Raw()) // never fails
-		case "toJid":
+		case 7:
 			d.String(&v.ToJID, "toJid", "string")
-		case "userId":
+		case 8:
 			d.String(&v.UserID, "userId", "string")
-		case "userJid":
+		case 9:
 			d.String(&v.UserJID, "userJid", "string")
-		case "userName":
+		case 10:
 			d.String(&v.UserName, "userName", "string")
+		case jsonscan.EndOfObject:
+			return
 		default:
-			if k = d.Fold(foldInteractiveMessageEditable[:], namesInteractiveMessageEditable[:]); k != "" {
-				goto again
-			}
 			d.Skip()
+			continue
 		}
+		h = f + 1
 	}
 }
 
-var (
-	foldInteractiveMessageEditable  = [...]string{"ACCOUNTID", "CHANNELNAME", "EDITITEM", "MESSAGEID", "ORIGINAL", "ROBOTJID", "TIMESTAMP", "TOJID", "USERID", "USERJID", "USERNAME"}
-	namesInteractiveMessageEditable = [...]string{"accountId", "channelName", "editItem", "messageId", "original", "robotJid", "timestamp", "toJid", "userId", "userJid", "userName"}
-)
-
 func decInteractiveMessageFieldsEditable(d *jsonscan.Decoder, v *payload.InteractiveMessageFieldsEditable) {
-	for d.Member() {
-		k := d.Key()
-	again:
-		switch k {
-		case "accountId":
+	for h := 0; ; {
+		f := d.Next(namesInteractiveMessageFieldsEditable[:], h)
+		if f == jsonscan.Unlisted {
+			f = fieldInteractiveMessageFieldsEditable(d)
+		}
+		switch f {
+		case 0:
 			d.String(&v.AccountID, "accountId", "string")
-		case "channelName":
+		case 1:
 			d.String(&v.ChannelName, "channelName", "string")
-		case "fieldEditItem":
+		case 2:
 			if d.Open("fieldEditItem", "payload.InteractiveMessageFieldsEditableFieldEditItem") {
 				decInteractiveMessageFieldsEditableFieldEditItem(d, &v.FieldEditItem)
 			}
-		case "messageId":
+		case 3:
 			d.String(&v.MessageID, "messageId", "string")
-		case "original":
+		case 4:
 			if d.Open("original", "payload.InteractiveMessageFieldsEditableOriginal") {
 				decInteractiveMessageFieldsEditableOriginal(d, &v.Original)
 			}
-		case "robotJid":
+		case 5:
 			d.String(&v.RobotJID, "robotJid", "string")
-		case "timestamp":
+		case 6:
 			_ = v.Timestamp.UnmarshalJSON(d.Raw()) // never fails
-		case "toJid":
+		case 7:
 			d.String(&v.ToJID, "toJid", "string")
-		case "userId":
+		case 8:
 			d.String(&v.UserID, "userId", "string")
-		case "userJid":
+		case 9:
 			d.String(&v.UserJID, "userJid", "string")
-		case "userName":
+		case 10:
 			d.String(&v.UserName, "userName", "string")
+		case jsonscan.EndOfObject:
+			return
 		default:
-			if k = d.Fold(foldInteractiveMessageFieldsEditable[:], namesInteractiveMessageFieldsEditable[:]); k != "" {
-				goto again
-			}
 			d.Skip()
+			continue
 		}
+		h = f + 1
 	}
 }
 
-var (
-	foldInteractiveMessageFieldsEditable  = [...]string{"ACCOUNTID", "CHANNELNAME", "FIELDEDITITEM", "MESSAGEID", "ORIGINAL", "ROBOTJID", "TIMESTAMP", "TOJID", "USERID", "USERJID", "USERNAME"}
-	namesInteractiveMessageFieldsEditable = [...]string{"accountId", "channelName", "fieldEditItem", "messageId", "original", "robotJid", "timestamp", "toJid", "userId", "userJid", "userName"}
-)
-
 func decInteractiveMessageSelect(d *jsonscan.Decoder, v *payload.InteractiveMessageSelect) {
-	for d.Member() {
-		k := d.Key()
-	again:
-		switch k {
-		case "accountId":
+	for h := 0; ; {
+		f := d.Next(namesInteractiveMessageSelect[:], h)
+		if f == jsonscan.Unlisted {
+			f = fieldInteractiveMessageSelect(d)
+		}
+		switch f {
+		case 0:
 			d.String(&v.AccountID, "accountId", "string")
-		case "channelName":
+		case 1:
 			d.String(&v.ChannelName, "channelName", "string")
-		case "messageId":
+		case 2:
 			d.String(&v.MessageID, "messageId", "string")
-		case "original":
+		case 3:
 			if d.Open("original", "payload.InteractiveMessageSelectOriginal") {
 				decInteractiveMessageSelectOriginal(d, &v.Original)
 			}
-		case "robotJid":
+		case 4:
 			d.String(&v.RobotJID, "robotJid", "string")
-		case "selectedItems":
+		case 5:
 			decSliceInteractiveMessageSelectSelectedItem(d, &v.SelectedItems, "selectedItems")
-		case "timestamp":
+		case 6:
 			_ = v.Timestamp.UnmarshalJSON(d.Raw()) // never fails
-		case "toJid":
+		case 7:
 			d.String(&v.ToJID, "toJid", "string")
-		case "userId":
+		case 8:
 			d.String(&v.UserID, "userId", "string")
-		case "userJid":
+		case 9:
 			d.String(&v.UserJID, "userJid", "string")
-		case "userName":
+		case 10:
 			d.String(&v.UserName, "userName", "string")
+		case jsonscan.EndOfObject:
+			return
 		default:
-			if k = d.Fold(foldInteractiveMessageSelect[:], namesInteractiveMessageSelect[:]); k != "" {
-				goto again
-			}
 			d.Skip()
+			continue
 		}
+		h = f + 1
 	}
 }
 
-var (
-	foldInteractiveMessageSelect  = [...]string{"ACCOUNTID", "CHANNELNAME", "MESSAGEID", "ORIGINAL", "ROBOTJID", "SELECTEDITEMS", "TIMESTAMP", "TOJID", "USERID", "USERJID", "USERNAME"}
-	namesInteractiveMessageSelect = [...]string{"accountId", "channelName", "messageId", "original", "robotJid", "selectedItems", "timestamp", "toJid", "userId", "userJid", "userName"}
-)
-
 func decTeamChatAppMention(d *jsonscan.Decoder, v *payload.TeamChatAppMention) {
-	for d.Member() {
-		k := d.Key()
-	again:
-		switch k {
-		case "account_id":
+	for h := 0; ; {
+		f := d.Next(namesTeamChatAppMention[:], h)
+		if f == jsonscan.Unlisted {
+			f = fieldTeamChatAppMention(d)
+		}
+		switch f {
+		case 0:
 			d.String(&v.AccountID, "Common.account_id", "string")
-		case "operator":
+		case 1:
 			d.String(&v.Operator, "Common.operator", "string")
-		case "operator_id":
+		case 2:
 			d.String(&v.OperatorID, "Common.operator_id", "string")
-		case "operator_member_id":
+		case 3:
 			d.String(&v.OperatorMemberID, "operator_member_id", "string")
-		case "by_external_user":
+		case 4:
 			d.Bool(&v.ByExternalUser, "by_external_user")
-		case "object":
+		case 5:
 			if d.Open("object", "payload.TeamChatAppMentionObject") {
 				decTeamChatAppMentionObject(d, &v.Object)
 			}
+		case jsonscan.EndOfObject:
+			return
 		default:
-			if k = d.Fold(foldTeamChatAppMention[:], namesTeamChatAppMention[:]); k != "" {
-				goto again
-			}
 			d.Skip()
+			continue
 		}
+		h = f + 1
 	}
 }
 
-var (
-	foldTeamChatAppMention  = [...]string{"ACCOUNT_ID", "OPERATOR", "OPERATOR_ID", "OPERATOR_MEMBER_ID", "BY_EXTERNAL_USER", "OBJECT"}
-	namesTeamChatAppMention = [...]string{"account_id", "operator", "operator_id", "operator_member_id", "by_external_user", "object"}
-)
-
 func decTeamChatLinkShared(d *jsonscan.Decoder, v *payload.TeamChatLinkShared) {
-	for d.Member() {
-		k := d.Key()
-	again:
-		switch k {
-		case "account_id":
+	for h := 0; ; {
+		f := d.Next(namesTeamChatAppMention[:], h)
+		if f == jsonscan.Unlisted {
+			f = fieldTeamChatAppMention(d)
+		}
+		switch f {
+		case 0:
 			d.String(&v.AccountID, "Common.account_id", "string")
-		case "operator":
+		case 1:
 			d.String(&v.Operator, "Common.operator", "string")
-		case "operator_id":
+		case 2:
 			d.String(&v.OperatorID, "Common.operator_id", "string")
-		case "operator_member_id":
+		case 3:
 			d.String(&v.OperatorMemberID, "operator_member_id", "string")
-		case "by_external_user":
+		case 4:
 			d.Bool(&v.ByExternalUser, "by_external_user")
-		case "object":
+		case 5:
 			if d.Open("object", "payload.TeamChatLinkSharedObject") {
 				decTeamChatLinkSharedObject(d, &v.Object)
 			}
+		case jsonscan.EndOfObject:
+			return
 		default:
-			if k = d.Fold(foldTeamChatLinkShared[:], namesTeamChatLinkShared[:]); k != "" {
-				goto again
-			}
 			d.Skip()
+			continue
 		}
+		h = f + 1
 	}
 }
-
-var (
-	foldTeamChatLinkShared  = [...]string{"ACCOUNT_ID", "OPERATOR", "OPERATOR_ID", "OPERATOR_MEMBER_ID", "BY_EXTERNAL_USER", "OBJECT"}
-	namesTeamChatLinkShared = [...]string{"account_id", "operator", "operator_id", "operator_member_id", "by_external_user", "object"}
-)
 
 func decInteractiveMessageActionItem(d *jsonscan.Decoder, v *payload.InteractiveMessageActionItem) {
-	for d.Member() {
-		k := d.Key()
-	again:
-		switch k {
-		case "text":
-			d.String(&v.Text, "text", "string")
-		case "value":
-			d.String(&v.Value, "value", "string")
-		default:
-			if k = d.Fold(foldInteractiveMessageActionItem[:], namesInteractiveMessageActionItem[:]); k != "" {
-				goto again
-			}
-			d.Skip()
+	for h := 0; ; {
+		f := d.Next(namesInteractiveMessageActionItem[:], h)
+		if f == jsonscan.Unlisted {
+			f = fieldInteractiveMessageActionItem(d)
 		}
+		switch f {
+		case 0:
+			d.String(&v.Text, "text", "string")
+		case 1:
+			d.String(&v.Value, "value", "string")
+		case jsonscan.EndOfObject:
+			return
+		default:
+			d.Skip()
+			continue
+		}
+		h = f + 1
 	}
 }
-
-var (
-	foldInteractiveMessageActionItem  = [...]string{"TEXT", "VALUE"}
-	namesInteractiveMessageActionItem = [...]string{"text", "value"}
-)
 
 func decInteractiveMessageSubHead(d *jsonscan.Decoder, v *payload.InteractiveMessageSubHead) {
-	for d.Member() {
-		k := d.Key()
-	again:
-		switch k {
-		case "text":
-			d.String(&v.Text, "text", "string")
-		default:
-			if k = d.Fold(foldInteractiveMessageSubHead[:], namesInteractiveMessageSubHead[:]); k != "" {
-				goto again
-			}
-			d.Skip()
+	for h := 0; ; {
+		f := d.Next(namesInteractiveMessageSubHead[:], h)
+		if f == jsonscan.Unlisted {
+			f = fieldInteractiveMessageSubHead(d)
 		}
+		switch f {
+		case 0:
+			d.String(&v.Text, "text", "string")
+		case jsonscan.EndOfObject:
+			return
+		default:
+			d.Skip()
+			continue
+		}
+		h = f + 1
 	}
 }
 
-var (
-	foldInteractiveMessageSubHead  = [...]string{"TEXT"}
-	namesInteractiveMessageSubHead = [...]string{"text"}
-)
-
 func decInteractiveMessageHead(d *jsonscan.Decoder, v *payload.InteractiveMessageHead) {
-	for d.Member() {
-		k := d.Key()
-	again:
-		switch k {
-		case "sub_head":
+	for h := 0; ; {
+		f := d.Next(namesInteractiveMessageHead[:], h)
+		if f == jsonscan.Unlisted {
+			f = fieldInteractiveMessageHead(d)
+		}
+		switch f {
+		case 0:
 			if d.Open("sub_head", "payload.InteractiveMessageSubHead") {
 				decInteractiveMessageSubHead(d, &v.SubHead)
 			}
-		case "text":
+		case 1:
 			d.String(&v.Text, "text", "string")
+		case jsonscan.EndOfObject:
+			return
 		default:
-			if k = d.Fold(foldInteractiveMessageHead[:], namesInteractiveMessageHead[:]); k != "" {
-				goto again
-			}
 			d.Skip()
+			continue
 		}
+		h = f + 1
 	}
 }
-
-var (
-	foldInteractiveMessageHead  = [...]string{"SUB_HEAD", "TEXT"}
-	namesInteractiveMessageHead = [...]string{"sub_head", "text"}
-)
 
 func decInteractiveMessageActionsItem(d *jsonscan.Decoder, v *payload.InteractiveMessageActionsItem) {
-	for d.Member() {
-		k := d.Key()
-	again:
-		switch k {
-		case "style":
-			d.String(&v.Style, "style", "string")
-		case "text":
-			d.String(&v.Text, "text", "string")
-		case "value":
-			d.String(&v.Value, "value", "string")
-		default:
-			if k = d.Fold(foldInteractiveMessageActionsItem[:], namesInteractiveMessageActionsItem[:]); k != "" {
-				goto again
-			}
-			d.Skip()
+	for h := 0; ; {
+		f := d.Next(namesInteractiveMessageActionsItem[:], h)
+		if f == jsonscan.Unlisted {
+			f = fieldInteractiveMessageActionsItem(d)
 		}
+		switch f {
+		case 0:
+			d.String(&v.Style, "style", "string")
+		case 1:
+			d.String(&v.Text, "text", "string")
+		case 2:
+			d.String(&v.Value, "value", "string")
+		case jsonscan.EndOfObject:
+			return
+		default:
+			d.Skip()
+			continue
+		}
+		h = f + 1
 	}
 }
-
-var (
-	foldInteractiveMessageActionsItem  = [...]string{"STYLE", "TEXT", "VALUE"}
-	namesInteractiveMessageActionsItem = [...]string{"style", "text", "value"}
-)
 
 func decInteractiveMessageActionsBody(d *jsonscan.Decoder, v *payload.InteractiveMessageActionsBody) {
-	for d.Member() {
-		k := d.Key()
-	again:
-		switch k {
-		case "type":
-			d.String(&v.Type, "type", "string")
-		case "items":
-			decSliceInteractiveMessageActionsItem(d, &v.Items, "items")
-		default:
-			if k = d.Fold(foldInteractiveMessageActionsBody[:], namesInteractiveMessageActionsBody[:]); k != "" {
-				goto again
-			}
-			d.Skip()
+	for h := 0; ; {
+		f := d.Next(namesInteractiveMessageActionsBody[:], h)
+		if f == jsonscan.Unlisted {
+			f = fieldInteractiveMessageActionsBody(d)
 		}
+		switch f {
+		case 0:
+			d.String(&v.Type, "type", "string")
+		case 1:
+			decSliceInteractiveMessageActionsItem(d, &v.Items, "items")
+		case jsonscan.EndOfObject:
+			return
+		default:
+			d.Skip()
+			continue
+		}
+		h = f + 1
 	}
 }
-
-var (
-	foldInteractiveMessageActionsBody  = [...]string{"TYPE", "ITEMS"}
-	namesInteractiveMessageActionsBody = [...]string{"type", "items"}
-)
 
 func decInteractiveMessageActionsOriginal(d *jsonscan.Decoder, v *payload.InteractiveMessageActionsOriginal) {
-	for d.Member() {
-		k := d.Key()
-	again:
-		switch k {
-		case "head":
+	for h := 0; ; {
+		f := d.Next(namesInteractiveMessageActionsOriginal[:], h)
+		if f == jsonscan.Unlisted {
+			f = fieldInteractiveMessageActionsOriginal(d)
+		}
+		switch f {
+		case 0:
 			if d.Open("head", "payload.InteractiveMessageHead") {
 				decInteractiveMessageHead(d, &v.Head)
 			}
-		case "body":
+		case 1:
 			decSliceInteractiveMessageActionsBody(d, &v.Body, "body")
+		case jsonscan.EndOfObject:
+			return
 		default:
-			if k = d.Fold(foldInteractiveMessageActionsOriginal[:], namesInteractiveMessageActionsOriginal[:]); k != "" {
-				goto again
-			}
 			d.Skip()
+			continue
 		}
+		h = f + 1
 	}
 }
-
-var (
-	foldInteractiveMessageActionsOriginal  = [...]string{"HEAD", "BODY"}
-	namesInteractiveMessageActionsOriginal = [...]string{"head", "body"}
-)
 
 func decInteractiveMessageEditableEditItem(d *jsonscan.Decoder, v *payload.InteractiveMessageEditableEditItem) {
-	for d.Member() {
-		k := d.Key()
-	again:
-		switch k {
-		case "origin":
-			d.String(&v.Origin, "origin", "string")
-		case "target":
-			d.String(&v.Target, "target", "string")
-		default:
-			if k = d.Fold(foldInteractiveMessageEditableEditItem[:], namesInteractiveMessageEditableEditItem[:]); k != "" {
-				goto again
-			}
-			d.Skip()
+	for h := 0; ; {
+		f := d.Next(namesInteractiveMessageEditableEditItem[:], h)
+		if f == jsonscan.Unlisted {
+			f = fieldInteractiveMessageEditableEditItem(d)
 		}
+		switch f {
+		case 0:
+			d.String(&v.Origin, "origin", "string")
+		case 1:
+			d.String(&v.Target, "target", "string")
+		case jsonscan.EndOfObject:
+			return
+		default:
+			d.Skip()
+			continue
+		}
+		h = f + 1
 	}
 }
 
-var (
-	foldInteractiveMessageEditableEditItem  = [...]string{"ORIGIN", "TARGET"}
-	namesInteractiveMessageEditableEditItem = [...]string{"origin", "target"}
-)
-
 func decInteractiveMessageEditableOriginal(d *jsonscan.Decoder, v *payload.InteractiveMessageEditableOriginal) {
-	for d.Member() {
-		k := d.Key()
-	again:
-		switch k {
-		case "head":
+	for h := 0; ; {
+		f := d.Next(namesInteractiveMessageActionsOriginal[:], h)
+		if f == jsonscan.Unlisted {
+			f = fieldInteractiveMessageActionsOriginal(d)
+		}
+		switch f {
+		case 0:
 			if d.Open("head", "payload.InteractiveMessageHead") {
 				decInteractiveMessageHead(d, &v.Head)
 			}
-		case "body":
+		case 1:
 			decSliceRawMessage(d, &v.Body, "body")
+		case jsonscan.EndOfObject:
+			return
 		default:
-			if k = d.Fold(foldInteractiveMessageEditableOriginal[:], namesInteractiveMessageEditableOriginal[:]); k != "" {
-				goto again
-			}
 			d.Skip()
+			continue
 		}
+		h = f + 1
 	}
 }
-
-var (
-	foldInteractiveMessageEditableOriginal  = [...]string{"HEAD", "BODY"}
-	namesInteractiveMessageEditableOriginal = [...]string{"head", "body"}
-)
 
 func decInteractiveMessageFieldsEditableFieldEditItem(d *jsonscan.Decoder, v *payload.InteractiveMessageFieldsEditableFieldEditItem) {
-	for d.Member() {
-		k := d.Key()
-	again:
-		switch k {
-		case "currentValue":
-			d.String(&v.CurrentValue, "currentValue", "string")
-		case "key":
-			d.String(&v.Key, "key", "string")
-		case "newValue":
-			d.String(&v.NewValue, "newValue", "string")
-		default:
-			if k = d.Fold(foldInteractiveMessageFieldsEditableFieldEditItem[:], namesInteractiveMessageFieldsEditableFieldEditItem[:]); k != "" {
-				goto again
-			}
-			d.Skip()
+	for h := 0; ; {
+		f := d.Next(namesInteractiveMessageFieldsEditableFieldEditItem[:], h)
+		if f == jsonscan.Unlisted {
+			f = fieldInteractiveMessageFieldsEditableFieldEditItem(d)
 		}
+		switch f {
+		case 0:
+			d.String(&v.CurrentValue, "currentValue", "string")
+		case 1:
+			d.String(&v.Key, "key", "string")
+		case 2:
+			d.String(&v.NewValue, "newValue", "string")
+		case jsonscan.EndOfObject:
+			return
+		default:
+			d.Skip()
+			continue
+		}
+		h = f + 1
 	}
 }
 
-var (
-	foldInteractiveMessageFieldsEditableFieldEditItem  = [...]string{"CURRENTVALUE", "KEY", "NEWVALUE"}
-	namesInteractiveMessageFieldsEditableFieldEditItem = [...]string{"currentValue", "key", "newValue"}
-)
-
 func decInteractiveMessageFieldsEditableItem(d *jsonscan.Decoder, v *payload.InteractiveMessageFieldsEditableItem) {
-	for d.Member() {
-		k := d.Key()
-	again:
-		switch k {
-		case "editable":
+	for h := 0; ; {
+		f := d.Next(namesInteractiveMessageFieldsEditableItem[:], h)
+		if f == jsonscan.Unlisted {
+			f = fieldInteractiveMessageFieldsEditableItem(d)
+		}
+		switch f {
+		case 0:
 			if raw := d.Raw(); raw != nil {
 				_ = v.Editable.UnmarshalJSON(raw) // copies raw; never fails
 			}
-		case "value":
+		case 1:
 			d.String(&v.Value, "value", "string")
-		case "key":
+		case 2:
 			d.String(&v.Key, "key", "string")
+		case jsonscan.EndOfObject:
+			return
 		default:
-			if k = d.Fold(foldInteractiveMessageFieldsEditableItem[:], namesInteractiveMessageFieldsEditableItem[:]); k != "" {
-				goto again
-			}
 			d.Skip()
+			continue
 		}
+		h = f + 1
 	}
 }
-
-var (
-	foldInteractiveMessageFieldsEditableItem  = [...]string{"EDITABLE", "VALUE", "KEY"}
-	namesInteractiveMessageFieldsEditableItem = [...]string{"editable", "value", "key"}
-)
 
 func decInteractiveMessageFieldsEditableBody(d *jsonscan.Decoder, v *payload.InteractiveMessageFieldsEditableBody) {
-	for d.Member() {
-		k := d.Key()
-	again:
-		switch k {
-		case "type":
-			d.String(&v.Type, "type", "string")
-		case "items":
-			decSliceInteractiveMessageFieldsEditableItem(d, &v.Items, "items")
-		default:
-			if k = d.Fold(foldInteractiveMessageFieldsEditableBody[:], namesInteractiveMessageFieldsEditableBody[:]); k != "" {
-				goto again
-			}
-			d.Skip()
+	for h := 0; ; {
+		f := d.Next(namesInteractiveMessageActionsBody[:], h)
+		if f == jsonscan.Unlisted {
+			f = fieldInteractiveMessageActionsBody(d)
 		}
+		switch f {
+		case 0:
+			d.String(&v.Type, "type", "string")
+		case 1:
+			decSliceInteractiveMessageFieldsEditableItem(d, &v.Items, "items")
+		case jsonscan.EndOfObject:
+			return
+		default:
+			d.Skip()
+			continue
+		}
+		h = f + 1
 	}
 }
-
-var (
-	foldInteractiveMessageFieldsEditableBody  = [...]string{"TYPE", "ITEMS"}
-	namesInteractiveMessageFieldsEditableBody = [...]string{"type", "items"}
-)
 
 func decInteractiveMessageFieldsEditableOriginal(d *jsonscan.Decoder, v *payload.InteractiveMessageFieldsEditableOriginal) {
-	for d.Member() {
-		k := d.Key()
-	again:
-		switch k {
-		case "head":
+	for h := 0; ; {
+		f := d.Next(namesInteractiveMessageActionsOriginal[:], h)
+		if f == jsonscan.Unlisted {
+			f = fieldInteractiveMessageActionsOriginal(d)
+		}
+		switch f {
+		case 0:
 			if d.Open("head", "payload.InteractiveMessageHead") {
 				decInteractiveMessageHead(d, &v.Head)
 			}
-		case "body":
+		case 1:
 			decSliceInteractiveMessageFieldsEditableBody(d, &v.Body, "body")
+		case jsonscan.EndOfObject:
+			return
 		default:
-			if k = d.Fold(foldInteractiveMessageFieldsEditableOriginal[:], namesInteractiveMessageFieldsEditableOriginal[:]); k != "" {
-				goto again
-			}
 			d.Skip()
+			continue
 		}
+		h = f + 1
 	}
 }
-
-var (
-	foldInteractiveMessageFieldsEditableOriginal  = [...]string{"HEAD", "BODY"}
-	namesInteractiveMessageFieldsEditableOriginal = [...]string{"head", "body"}
-)
 
 func decInteractiveMessageSelectBody(d *jsonscan.Decoder, v *payload.InteractiveMessageSelectBody) {
-	for d.Member() {
-		k := d.Key()
-	again:
-		switch k {
-		case "select_items":
-			decSliceInteractiveMessageActionItem(d, &v.SelectItems, "select_items")
-		case "text":
-			d.String(&v.Text, "text", "string")
-		case "type":
-			d.String(&v.Type, "type", "string")
-		default:
-			if k = d.Fold(foldInteractiveMessageSelectBody[:], namesInteractiveMessageSelectBody[:]); k != "" {
-				goto again
-			}
-			d.Skip()
+	for h := 0; ; {
+		f := d.Next(namesInteractiveMessageSelectBody[:], h)
+		if f == jsonscan.Unlisted {
+			f = fieldInteractiveMessageSelectBody(d)
 		}
+		switch f {
+		case 0:
+			decSliceInteractiveMessageActionItem(d, &v.SelectItems, "select_items")
+		case 1:
+			d.String(&v.Text, "text", "string")
+		case 2:
+			d.String(&v.Type, "type", "string")
+		case jsonscan.EndOfObject:
+			return
+		default:
+			d.Skip()
+			continue
+		}
+		h = f + 1
 	}
 }
 
-var (
-	foldInteractiveMessageSelectBody  = [...]string{"SELECT_ITEMS", "TEXT", "TYPE"}
-	namesInteractiveMessageSelectBody = [...]string{"select_items", "text", "type"}
-)
-
 func decInteractiveMessageSelectOriginal(d *jsonscan.Decoder, v *payload.InteractiveMessageSelectOriginal) {
-	for d.Member() {
-		k := d.Key()
-	again:
-		switch k {
-		case "head":
+	for h := 0; ; {
+		f := d.Next(namesInteractiveMessageActionsOriginal[:], h)
+		if f == jsonscan.Unlisted {
+			f = fieldInteractiveMessageActionsOriginal(d)
+		}
+		switch f {
+		case 0:
 			if d.Open("head", "payload.InteractiveMessageHead") {
 				decInteractiveMessageHead(d, &v.Head)
 			}
-		case "body":
+		case 1:
 			decSliceInteractiveMessageSelectBody(d, &v.Body, "body")
+		case jsonscan.EndOfObject:
+			return
 		default:
-			if k = d.Fold(foldInteractiveMessageSelectOriginal[:], namesInteractiveMessageSelectOriginal[:]); k != "" {
-				goto again
-			}
 			d.Skip()
+			continue
 		}
+		h = f + 1
 	}
 }
-
-var (
-	foldInteractiveMessageSelectOriginal  = [...]string{"HEAD", "BODY"}
-	namesInteractiveMessageSelectOriginal = [...]string{"head", "body"}
-)
 
 func decInteractiveMessageSelectSelectedItem(d *jsonscan.Decoder, v *payload.InteractiveMessageSelectSelectedItem) {
-	for d.Member() {
-		k := d.Key()
-	again:
-		switch k {
-		case "value":
-			d.String(&v.Value, "value", "string")
-		default:
-			if k = d.Fold(foldInteractiveMessageSelectSelectedItem[:], namesInteractiveMessageSelectSelectedItem[:]); k != "" {
-				goto again
-			}
-			d.Skip()
+	for h := 0; ; {
+		f := d.Next(namesInteractiveMessageSelectSelectedItem[:], h)
+		if f == jsonscan.Unlisted {
+			f = fieldInteractiveMessageSelectSelectedItem(d)
 		}
+		switch f {
+		case 0:
+			d.String(&v.Value, "value", "string")
+		case jsonscan.EndOfObject:
+			return
+		default:
+			d.Skip()
+			continue
+		}
+		h = f + 1
 	}
 }
-
-var (
-	foldInteractiveMessageSelectSelectedItem  = [...]string{"VALUE"}
-	namesInteractiveMessageSelectSelectedItem = [...]string{"value"}
-)
 
 func decTeamChatAppMentionObject(d *jsonscan.Decoder, v *payload.TeamChatAppMentionObject) {
-	for d.Member() {
-		k := d.Key()
-	again:
-		switch k {
-		case "message_id":
-			d.String(&v.MessageID, "message_id", "string")
-		case "type":
-			d.String(&v.Type, "type", "string")
-		case "channel_id":
-			d.String(&v.ChannelID, "channel_id", "string")
-		case "channel_name":
-			d.String(&v.ChannelName, "channel_name", "string")
-		case "message":
-			d.String(&v.Message, "message", "string")
-		case "files":
-			decSliceTeamChatFile(d, &v.Files, "files")
-		case "rich_text":
-			decSliceTeamChatRichText(d, &v.RichText, "rich_text")
-		default:
-			if k = d.Fold(foldTeamChatAppMentionObject[:], namesTeamChatAppMentionObject[:]); k != "" {
-				goto again
-			}
-			d.Skip()
+	for h := 0; ; {
+		f := d.Next(namesTeamChatAppMentionObject[:], h)
+		if f == jsonscan.Unlisted {
+			f = fieldTeamChatAppMentionObject(d)
 		}
+		switch f {
+		case 0:
+			d.String(&v.MessageID, "message_id", "string")
+		case 1:
+			d.String(&v.Type, "type", "string")
+		case 2:
+			d.String(&v.ChannelID, "channel_id", "string")
+		case 3:
+			d.String(&v.ChannelName, "channel_name", "string")
+		case 4:
+			d.String(&v.Message, "message", "string")
+		case 5:
+			decSliceTeamChatFile(d, &v.Files, "files")
+		case 6:
+			decSliceTeamChatRichText(d, &v.RichText, "rich_text")
+		case jsonscan.EndOfObject:
+			return
+		default:
+			d.Skip()
+			continue
+		}
+		h = f + 1
 	}
 }
-
-var (
-	foldTeamChatAppMentionObject  = [...]string{"MESSAGE_ID", "TYPE", "CHANNEL_ID", "CHANNEL_NAME", "MESSAGE", "FILES", "RICH_TEXT"}
-	namesTeamChatAppMentionObject = [...]string{"message_id", "type", "channel_id", "channel_name", "message", "files", "rich_text"}
-)
 
 func decTeamChatLinkSharedObject(d *jsonscan.Decoder, v *payload.TeamChatLinkSharedObject) {
-	for d.Member() {
-		k := d.Key()
-	again:
-		switch k {
-		case "message_id":
-			d.String(&v.MessageID, "message_id", "string")
-		case "type":
-			d.Enum((*string)(&v.Type), "type", "payload.ChatType", enumChatType[:])
-		case "channel_id":
-			d.String(&v.ChannelID, "channel_id", "string")
-		case "channel_name":
-			d.String(&v.ChannelName, "channel_name", "string")
-		case "contact_id":
-			d.String(&v.ContactID, "contact_id", "string")
-		case "contact_member_id":
-			d.String(&v.ContactMemberID, "contact_member_id", "string")
-		case "trigger_id":
-			d.String(&v.TriggerID, "trigger_id", "string")
-		case "link":
-			d.String(&v.Link, "link", "string")
-		case "reply_main_message_id":
-			d.String(&v.ReplyMainMessageID, "reply_main_message_id", "string")
-		case "date_time":
-			d.String((*string)(&v.DateTime), "date_time", "payload.DateTime")
-		case "timestamp":
-			_ = v.Timestamp.UnmarshalJSON(d.Raw()) // never fails
-		default:
-			if k = d.Fold(foldTeamChatLinkSharedObject[:], namesTeamChatLinkSharedObject[:]); k != "" {
-				goto again
-			}
-			d.Skip()
+	for h := 0; ; {
+		f := d.Next(namesTeamChatLinkSharedObject[:], h)
+		if f == jsonscan.Unlisted {
+			f = fieldTeamChatLinkSharedObject(d)
 		}
+		switch f {
+		case 0:
+			d.String(&v.MessageID, "message_id", "string")
+		case 1:
+			d.Enum((*string)(&v.Type), "type", "payload.ChatType", enumChatType[:])
+		case 2:
+			d.String(&v.ChannelID, "channel_id", "string")
+		case 3:
+			d.String(&v.ChannelName, "channel_name", "string")
+		case 4:
+			d.String(&v.ContactID, "contact_id", "string")
+		case 5:
+			d.String(&v.ContactMemberID, "contact_member_id", "string")
+		case 6:
+			d.String(&v.TriggerID, "trigger_id", "string")
+		case 7:
+			d.String(&v.Link, "link", "string")
+		case 8:
+			d.String(&v.ReplyMainMessageID, "reply_main_message_id", "string")
+		case 9:
+			d.String((*string)(&v.DateTime), "date_time", "payload.DateTime")
+		case 10:
+			_ = v.Timestamp.UnmarshalJSON(d.Raw()) // never fails
+		case jsonscan.EndOfObject:
+			return
+		default:
+			d.Skip()
+			continue
+		}
+		h = f + 1
 	}
 }
-
-var (
-	foldTeamChatLinkSharedObject  = [...]string{"MESSAGE_ID", "TYPE", "CHANNEL_ID", "CHANNEL_NAME", "CONTACT_ID", "CONTACT_MEMBER_ID", "TRIGGER_ID", "LINK", "REPLY_MAIN_MESSAGE_ID", "DATE_TIME", "TIMESTAMP"}
-	namesTeamChatLinkSharedObject = [...]string{"message_id", "type", "channel_id", "channel_name", "contact_id", "contact_member_id", "trigger_id", "link", "reply_main_message_id", "date_time", "timestamp"}
-)

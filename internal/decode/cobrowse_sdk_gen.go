@@ -8,247 +8,231 @@ import (
 )
 
 func decCobrowseSessionEnded(d *jsonscan.Decoder, v *payload.CobrowseSessionEnded) {
-	for d.Member() {
-		k := d.Key()
-	again:
-		switch k {
-		case "account_id":
+	for h := 0; ; {
+		f := d.Next(namesAccountCreated[:], h)
+		if f == jsonscan.Unlisted {
+			f = fieldAccountCreated(d)
+		}
+		switch f {
+		case 0:
 			d.String(&v.AccountID, "Common.account_id", "string")
-		case "operator":
+		case 1:
 			d.String(&v.Operator, "Common.operator", "string")
-		case "operator_id":
+		case 2:
 			d.String(&v.OperatorID, "Common.operator_id", "string")
-		case "object":
+		case 3:
 			if d.Open("object", "payload.CobrowseSessionEndedObject") {
 				decCobrowseSessionEndedObject(d, &v.Object)
 			}
+		case jsonscan.EndOfObject:
+			return
 		default:
-			if k = d.Fold(foldCobrowseSessionEnded[:], namesCobrowseSessionEnded[:]); k != "" {
-				goto again
-			}
 			d.Skip()
+			continue
 		}
+		h = f + 1
 	}
 }
 
-var (
-	foldCobrowseSessionEnded  = [...]string{"ACCOUNT_ID", "OPERATOR", "OPERATOR_ID", "OBJECT"}
-	namesCobrowseSessionEnded = [...]string{"account_id", "operator", "operator_id", "object"}
-)
-
 func decCobrowseSessionStarted(d *jsonscan.Decoder, v *payload.CobrowseSessionStarted) {
-	for d.Member() {
-		k := d.Key()
-	again:
-		switch k {
-		case "account_id":
+	for h := 0; ; {
+		f := d.Next(namesAccountCreated[:], h)
+		if f == jsonscan.Unlisted {
+			f = fieldAccountCreated(d)
+		}
+		switch f {
+		case 0:
 			d.String(&v.AccountID, "Common.account_id", "string")
-		case "operator":
+		case 1:
 			d.String(&v.Operator, "Common.operator", "string")
-		case "operator_id":
+		case 2:
 			d.String(&v.OperatorID, "Common.operator_id", "string")
-		case "object":
+		case 3:
 			if d.Open("object", "payload.CobrowseSessionStartedObject") {
 				decCobrowseSessionStartedObject(d, &v.Object)
 			}
+		case jsonscan.EndOfObject:
+			return
 		default:
-			if k = d.Fold(foldCobrowseSessionStarted[:], namesCobrowseSessionStarted[:]); k != "" {
-				goto again
-			}
 			d.Skip()
+			continue
 		}
+		h = f + 1
 	}
 }
 
-var (
-	foldCobrowseSessionStarted  = [...]string{"ACCOUNT_ID", "OPERATOR", "OPERATOR_ID", "OBJECT"}
-	namesCobrowseSessionStarted = [...]string{"account_id", "operator", "operator_id", "object"}
-)
-
 func decCobrowseSessionUserJoined(d *jsonscan.Decoder, v *payload.CobrowseSessionUserJoined) {
-	for d.Member() {
-		k := d.Key()
-	again:
-		switch k {
-		case "account_id":
+	for h := 0; ; {
+		f := d.Next(namesAccountCreated[:], h)
+		if f == jsonscan.Unlisted {
+			f = fieldAccountCreated(d)
+		}
+		switch f {
+		case 0:
 			d.String(&v.AccountID, "Common.account_id", "string")
-		case "operator":
+		case 1:
 			d.String(&v.Operator, "Common.operator", "string")
-		case "operator_id":
+		case 2:
 			d.String(&v.OperatorID, "Common.operator_id", "string")
-		case "object":
+		case 3:
 			if d.Open("object", "payload.CobrowseSessionUserJoinedObject") {
 				decCobrowseSessionUserJoinedObject(d, &v.Object)
 			}
+		case jsonscan.EndOfObject:
+			return
 		default:
-			if k = d.Fold(foldCobrowseSessionUserJoined[:], namesCobrowseSessionUserJoined[:]); k != "" {
-				goto again
-			}
 			d.Skip()
+			continue
 		}
+		h = f + 1
 	}
 }
 
-var (
-	foldCobrowseSessionUserJoined  = [...]string{"ACCOUNT_ID", "OPERATOR", "OPERATOR_ID", "OBJECT"}
-	namesCobrowseSessionUserJoined = [...]string{"account_id", "operator", "operator_id", "object"}
-)
-
 func decCobrowseSessionUserLeft(d *jsonscan.Decoder, v *payload.CobrowseSessionUserLeft) {
-	for d.Member() {
-		k := d.Key()
-	again:
-		switch k {
-		case "account_id":
+	for h := 0; ; {
+		f := d.Next(namesAccountCreated[:], h)
+		if f == jsonscan.Unlisted {
+			f = fieldAccountCreated(d)
+		}
+		switch f {
+		case 0:
 			d.String(&v.AccountID, "Common.account_id", "string")
-		case "operator":
+		case 1:
 			d.String(&v.Operator, "Common.operator", "string")
-		case "operator_id":
+		case 2:
 			d.String(&v.OperatorID, "Common.operator_id", "string")
-		case "object":
+		case 3:
 			if d.Open("object", "payload.CobrowseSessionUserLeftObject") {
 				decCobrowseSessionUserLeftObject(d, &v.Object)
 			}
+		case jsonscan.EndOfObject:
+			return
 		default:
-			if k = d.Fold(foldCobrowseSessionUserLeft[:], namesCobrowseSessionUserLeft[:]); k != "" {
-				goto again
-			}
 			d.Skip()
+			continue
 		}
+		h = f + 1
 	}
 }
-
-var (
-	foldCobrowseSessionUserLeft  = [...]string{"ACCOUNT_ID", "OPERATOR", "OPERATOR_ID", "OBJECT"}
-	namesCobrowseSessionUserLeft = [...]string{"account_id", "operator", "operator_id", "object"}
-)
 
 func decCobrowseSessionEndedObject(d *jsonscan.Decoder, v *payload.CobrowseSessionEndedObject) {
-	for d.Member() {
-		k := d.Key()
-	again:
-		switch k {
-		case "session_id":
-			d.ID((*string)(&v.SessionID))
-		case "session_pin":
-			d.String(&v.SessionPin, "session_pin", "string")
-		case "user_id":
-			d.String(&v.UserID, "user_id", "string")
-		case "user_name":
-			d.String(&v.UserName, "user_name", "string")
-		case "role_type":
-			d.Enum((*string)(&v.RoleType), "role_type", "payload.CobrowseSessionRoleType", enumCobrowseSessionRoleType[:])
-		case "start_time":
-			d.String((*string)(&v.StartTime), "start_time", "payload.DateTime")
-		case "end_time":
-			d.String((*string)(&v.EndTime), "end_time", "payload.DateTime")
-		case "end_reason":
-			d.Enum((*string)(&v.EndReason), "end_reason", "payload.CobrowseSessionEndedEndReason", enumCobrowseSessionEndedEndReason[:])
-		default:
-			if k = d.Fold(foldCobrowseSessionEndedObject[:], namesCobrowseSessionEndedObject[:]); k != "" {
-				goto again
-			}
-			d.Skip()
+	for h := 0; ; {
+		f := d.Next(namesCobrowseSessionEndedObject[:], h)
+		if f == jsonscan.Unlisted {
+			f = fieldCobrowseSessionEndedObject(d)
 		}
+		switch f {
+		case 0:
+			d.ID((*string)(&v.SessionID))
+		case 1:
+			d.String(&v.SessionPin, "session_pin", "string")
+		case 2:
+			d.String(&v.UserID, "user_id", "string")
+		case 3:
+			d.String(&v.UserName, "user_name", "string")
+		case 4:
+			d.Enum((*string)(&v.RoleType), "role_type", "payload.CobrowseSessionRoleType", enumCobrowseSessionRoleType[:])
+		case 5:
+			d.String((*string)(&v.StartTime), "start_time", "payload.DateTime")
+		case 6:
+			d.String((*string)(&v.EndTime), "end_time", "payload.DateTime")
+		case 7:
+			d.Enum((*string)(&v.EndReason), "end_reason", "payload.CobrowseSessionEndedEndReason", enumCobrowseSessionEndedEndReason[:])
+		case jsonscan.EndOfObject:
+			return
+		default:
+			d.Skip()
+			continue
+		}
+		h = f + 1
 	}
 }
-
-var (
-	foldCobrowseSessionEndedObject  = [...]string{"SESSION_ID", "SESSION_PIN", "USER_ID", "USER_NAME", "ROLE_TYPE", "START_TIME", "END_TIME", "END_REASON"}
-	namesCobrowseSessionEndedObject = [...]string{"session_id", "session_pin", "user_id", "user_name", "role_type", "start_time", "end_time", "end_reason"}
-)
 
 func decCobrowseSessionStartedObject(d *jsonscan.Decoder, v *payload.CobrowseSessionStartedObject) {
-	for d.Member() {
-		k := d.Key()
-	again:
-		switch k {
-		case "session_id":
-			d.ID((*string)(&v.SessionID))
-		case "start_url":
-			d.String(&v.StartURL, "start_url", "string")
-		case "user_id":
-			d.String(&v.UserID, "user_id", "string")
-		case "user_name":
-			d.String(&v.UserName, "user_name", "string")
-		case "role_type":
-			d.Enum((*string)(&v.RoleType), "role_type", "payload.CobrowseSessionRoleType", enumCobrowseSessionRoleType[:])
-		case "start_time":
-			d.String((*string)(&v.StartTime), "start_time", "payload.DateTime")
-		default:
-			if k = d.Fold(foldCobrowseSessionStartedObject[:], namesCobrowseSessionStartedObject[:]); k != "" {
-				goto again
-			}
-			d.Skip()
+	for h := 0; ; {
+		f := d.Next(namesCobrowseSessionStartedObject[:], h)
+		if f == jsonscan.Unlisted {
+			f = fieldCobrowseSessionStartedObject(d)
 		}
+		switch f {
+		case 0:
+			d.ID((*string)(&v.SessionID))
+		case 1:
+			d.String(&v.StartURL, "start_url", "string")
+		case 2:
+			d.String(&v.UserID, "user_id", "string")
+		case 3:
+			d.String(&v.UserName, "user_name", "string")
+		case 4:
+			d.Enum((*string)(&v.RoleType), "role_type", "payload.CobrowseSessionRoleType", enumCobrowseSessionRoleType[:])
+		case 5:
+			d.String((*string)(&v.StartTime), "start_time", "payload.DateTime")
+		case jsonscan.EndOfObject:
+			return
+		default:
+			d.Skip()
+			continue
+		}
+		h = f + 1
 	}
 }
-
-var (
-	foldCobrowseSessionStartedObject  = [...]string{"SESSION_ID", "START_URL", "USER_ID", "USER_NAME", "ROLE_TYPE", "START_TIME"}
-	namesCobrowseSessionStartedObject = [...]string{"session_id", "start_url", "user_id", "user_name", "role_type", "start_time"}
-)
 
 func decCobrowseSessionUserJoinedObject(d *jsonscan.Decoder, v *payload.CobrowseSessionUserJoinedObject) {
-	for d.Member() {
-		k := d.Key()
-	again:
-		switch k {
-		case "session_id":
-			d.ID((*string)(&v.SessionID))
-		case "user_connection_id":
-			d.String(&v.UserConnectionID, "user_connection_id", "string")
-		case "user_id":
-			d.String(&v.UserID, "user_id", "string")
-		case "user_name":
-			d.String(&v.UserName, "user_name", "string")
-		case "role_type":
-			d.Enum((*string)(&v.RoleType), "role_type", "payload.CobrowseSessionRoleType", enumCobrowseSessionRoleType[:])
-		case "join_time":
-			d.String((*string)(&v.JoinTime), "join_time", "payload.DateTime")
-		default:
-			if k = d.Fold(foldCobrowseSessionUserJoinedObject[:], namesCobrowseSessionUserJoinedObject[:]); k != "" {
-				goto again
-			}
-			d.Skip()
+	for h := 0; ; {
+		f := d.Next(namesCobrowseSessionUserJoinedObject[:], h)
+		if f == jsonscan.Unlisted {
+			f = fieldCobrowseSessionUserJoinedObject(d)
 		}
+		switch f {
+		case 0:
+			d.ID((*string)(&v.SessionID))
+		case 1:
+			d.String(&v.UserConnectionID, "user_connection_id", "string")
+		case 2:
+			d.String(&v.UserID, "user_id", "string")
+		case 3:
+			d.String(&v.UserName, "user_name", "string")
+		case 4:
+			d.Enum((*string)(&v.RoleType), "role_type", "payload.CobrowseSessionRoleType", enumCobrowseSessionRoleType[:])
+		case 5:
+			d.String((*string)(&v.JoinTime), "join_time", "payload.DateTime")
+		case jsonscan.EndOfObject:
+			return
+		default:
+			d.Skip()
+			continue
+		}
+		h = f + 1
 	}
 }
-
-var (
-	foldCobrowseSessionUserJoinedObject  = [...]string{"SESSION_ID", "USER_CONNECTION_ID", "USER_ID", "USER_NAME", "ROLE_TYPE", "JOIN_TIME"}
-	namesCobrowseSessionUserJoinedObject = [...]string{"session_id", "user_connection_id", "user_id", "user_name", "role_type", "join_time"}
-)
 
 func decCobrowseSessionUserLeftObject(d *jsonscan.Decoder, v *payload.CobrowseSessionUserLeftObject) {
-	for d.Member() {
-		k := d.Key()
-	again:
-		switch k {
-		case "session_id":
-			d.ID((*string)(&v.SessionID))
-		case "user_connection_id":
-			d.String(&v.UserConnectionID, "user_connection_id", "string")
-		case "user_id":
-			d.String(&v.UserID, "user_id", "string")
-		case "user_name":
-			d.String(&v.UserName, "user_name", "string")
-		case "role_type":
-			d.Enum((*string)(&v.RoleType), "role_type", "payload.CobrowseSessionRoleType", enumCobrowseSessionRoleType[:])
-		case "leave_time":
-			d.String((*string)(&v.LeaveTime), "leave_time", "payload.DateTime")
-		case "leave_reason":
-			d.Enum((*string)(&v.LeaveReason), "leave_reason", "payload.CobrowseSessionUserLeftLeaveReason", enumCobrowseSessionUserLeftLeaveReason[:])
-		default:
-			if k = d.Fold(foldCobrowseSessionUserLeftObject[:], namesCobrowseSessionUserLeftObject[:]); k != "" {
-				goto again
-			}
-			d.Skip()
+	for h := 0; ; {
+		f := d.Next(namesCobrowseSessionUserLeftObject[:], h)
+		if f == jsonscan.Unlisted {
+			f = fieldCobrowseSessionUserLeftObject(d)
 		}
+		switch f {
+		case 0:
+			d.ID((*string)(&v.SessionID))
+		case 1:
+			d.String(&v.UserConnectionID, "user_connection_id", "string")
+		case 2:
+			d.String(&v.UserID, "user_id", "string")
+		case 3:
+			d.String(&v.UserName, "user_name", "string")
+		case 4:
+			d.Enum((*string)(&v.RoleType), "role_type", "payload.CobrowseSessionRoleType", enumCobrowseSessionRoleType[:])
+		case 5:
+			d.String((*string)(&v.LeaveTime), "leave_time", "payload.DateTime")
+		case 6:
+			d.Enum((*string)(&v.LeaveReason), "leave_reason", "payload.CobrowseSessionUserLeftLeaveReason", enumCobrowseSessionUserLeftLeaveReason[:])
+		case jsonscan.EndOfObject:
+			return
+		default:
+			d.Skip()
+			continue
+		}
+		h = f + 1
 	}
 }
-
-var (
-	foldCobrowseSessionUserLeftObject  = [...]string{"SESSION_ID", "USER_CONNECTION_ID", "USER_ID", "USER_NAME", "ROLE_TYPE", "LEAVE_TIME", "LEAVE_REASON"}
-	namesCobrowseSessionUserLeftObject = [...]string{"session_id", "user_connection_id", "user_id", "user_name", "role_type", "leave_time", "leave_reason"}
-)

@@ -8,71 +8,67 @@ import (
 )
 
 func decClinicalNotesNoteCreated(d *jsonscan.Decoder, v *payload.ClinicalNotesNoteCreated) {
-	for d.Member() {
-		k := d.Key()
-	again:
-		switch k {
-		case "account_id":
+	for h := 0; ; {
+		f := d.Next(namesAccountCreated[:], h)
+		if f == jsonscan.Unlisted {
+			f = fieldAccountCreated(d)
+		}
+		switch f {
+		case 0:
 			d.String(&v.AccountID, "Common.account_id", "string")
-		case "operator":
+		case 1:
 			d.String(&v.Operator, "Common.operator", "string")
-		case "operator_id":
+		case 2:
 			d.String(&v.OperatorID, "Common.operator_id", "string")
-		case "object":
+		case 3:
 			if d.Open("object", "payload.ClinicalNotesNoteCreatedObject") {
 				decClinicalNotesNoteCreatedObject(d, &v.Object)
 			}
+		case jsonscan.EndOfObject:
+			return
 		default:
-			if k = d.Fold(foldClinicalNotesNoteCreated[:], namesClinicalNotesNoteCreated[:]); k != "" {
-				goto again
-			}
 			d.Skip()
+			continue
 		}
+		h = f + 1
 	}
 }
-
-var (
-	foldClinicalNotesNoteCreated  = [...]string{"ACCOUNT_ID", "OPERATOR", "OPERATOR_ID", "OBJECT"}
-	namesClinicalNotesNoteCreated = [...]string{"account_id", "operator", "operator_id", "object"}
-)
 
 func decClinicalNotesNoteCreatedObject(d *jsonscan.Decoder, v *payload.ClinicalNotesNoteCreatedObject) {
-	for d.Member() {
-		k := d.Key()
-	again:
-		switch k {
-		case "meeting_id":
-			d.String(&v.MeetingID, "meeting_id", "string")
-		case "meeting_number":
-			d.ID((*string)(&v.MeetingNumber))
-		case "meeting_topic":
-			d.String(&v.MeetingTopic, "meeting_topic", "string")
-		case "meeting_host_id":
-			d.String(&v.MeetingHostID, "meeting_host_id", "string")
-		case "note_id":
-			d.String(&v.NoteID, "note_id", "string")
-		case "note_owner_user_id":
-			d.String(&v.NoteOwnerUserID, "note_owner_user_id", "string")
-		case "note_start_time":
-			d.String((*string)(&v.NoteStartTime), "note_start_time", "payload.DateTime")
-		case "note_end_time":
-			d.String((*string)(&v.NoteEndTime), "note_end_time", "payload.DateTime")
-		case "note_created_time":
-			d.String((*string)(&v.NoteCreatedTime), "note_created_time", "payload.DateTime")
-		case "note_title":
-			d.String(&v.NoteTitle, "note_title", "string")
-		case "ehr_context_available":
-			d.Bool(&v.EHRContextAvailable, "ehr_context_available")
-		default:
-			if k = d.Fold(foldClinicalNotesNoteCreatedObject[:], namesClinicalNotesNoteCreatedObject[:]); k != "" {
-				goto again
-			}
-			d.Skip()
+	for h := 0; ; {
+		f := d.Next(namesClinicalNotesNoteCreatedObject[:], h)
+		if f == jsonscan.Unlisted {
+			f = fieldClinicalNotesNoteCreatedObject(d)
 		}
+		switch f {
+		case 0:
+			d.String(&v.MeetingID, "meeting_id", "string")
+		case 1:
+			d.ID((*string)(&v.MeetingNumber))
+		case 2:
+			d.String(&v.MeetingTopic, "meeting_topic", "string")
+		case 3:
+			d.String(&v.MeetingHostID, "meeting_host_id", "string")
+		case 4:
+			d.String(&v.NoteID, "note_id", "string")
+		case 5:
+			d.String(&v.NoteOwnerUserID, "note_owner_user_id", "string")
+		case 6:
+			d.String((*string)(&v.NoteStartTime), "note_start_time", "payload.DateTime")
+		case 7:
+			d.String((*string)(&v.NoteEndTime), "note_end_time", "payload.DateTime")
+		case 8:
+			d.String((*string)(&v.NoteCreatedTime), "note_created_time", "payload.DateTime")
+		case 9:
+			d.String(&v.NoteTitle, "note_title", "string")
+		case 10:
+			d.Bool(&v.EHRContextAvailable, "ehr_context_available")
+		case jsonscan.EndOfObject:
+			return
+		default:
+			d.Skip()
+			continue
+		}
+		h = f + 1
 	}
 }
-
-var (
-	foldClinicalNotesNoteCreatedObject  = [...]string{"MEETING_ID", "MEETING_NUMBER", "MEETING_TOPIC", "MEETING_HOST_ID", "NOTE_ID", "NOTE_OWNER_USER_ID", "NOTE_START_TIME", "NOTE_END_TIME", "NOTE_CREATED_TIME", "NOTE_TITLE", "EHR_CONTEXT_AVAILABLE"}
-	namesClinicalNotesNoteCreatedObject = [...]string{"meeting_id", "meeting_number", "meeting_topic", "meeting_host_id", "note_id", "note_owner_user_id", "note_start_time", "note_end_time", "note_created_time", "note_title", "ehr_context_available"}
-)

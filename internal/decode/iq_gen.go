@@ -8,310 +8,288 @@ import (
 )
 
 func decRevenueAcceleratorConversationAnalysisCompleted(d *jsonscan.Decoder, v *payload.RevenueAcceleratorConversationAnalysisCompleted) {
-	for d.Member() {
-		k := d.Key()
-	again:
-		switch k {
-		case "account_id":
+	for h := 0; ; {
+		f := d.Next(namesAccountCreated[:], h)
+		if f == jsonscan.Unlisted {
+			f = fieldAccountCreated(d)
+		}
+		switch f {
+		case 0:
 			d.String(&v.AccountID, "Common.account_id", "string")
-		case "operator":
+		case 1:
 			d.String(&v.Operator, "Common.operator", "string")
-		case "operator_id":
+		case 2:
 			d.String(&v.OperatorID, "Common.operator_id", "string")
-		case "object":
+		case 3:
 			if d.Open("object", "payload.RevenueAcceleratorConversationAnalysisCompletedObject") {
 				decRevenueAcceleratorConversationAnalysisCompletedObject(d, &v.Object)
 			}
+		case jsonscan.EndOfObject:
+			return
 		default:
-			if k = d.Fold(foldRevenueAcceleratorConversationAnalysisCompleted[:], namesRevenueAcceleratorConversationAnalysisCompleted[:]); k != "" {
-				goto again
-			}
 			d.Skip()
+			continue
 		}
+		h = f + 1
 	}
 }
 
-var (
-	foldRevenueAcceleratorConversationAnalysisCompleted  = [...]string{"ACCOUNT_ID", "OPERATOR", "OPERATOR_ID", "OBJECT"}
-	namesRevenueAcceleratorConversationAnalysisCompleted = [...]string{"account_id", "operator", "operator_id", "object"}
-)
-
 func decRevenueAcceleratorPlaylistAddMoment(d *jsonscan.Decoder, v *payload.RevenueAcceleratorPlaylistAddMoment) {
-	for d.Member() {
-		k := d.Key()
-	again:
-		switch k {
-		case "account_id":
+	for h := 0; ; {
+		f := d.Next(namesAccountCreated[:], h)
+		if f == jsonscan.Unlisted {
+			f = fieldAccountCreated(d)
+		}
+		switch f {
+		case 0:
 			d.String(&v.AccountID, "Common.account_id", "string")
-		case "operator":
+		case 1:
 			d.String(&v.Operator, "Common.operator", "string")
-		case "operator_id":
+		case 2:
 			d.String(&v.OperatorID, "Common.operator_id", "string")
-		case "object":
+		case 3:
 			if d.Open("object", "payload.RevenueAcceleratorPlaylistMomentObject") {
 				decRevenueAcceleratorPlaylistMomentObject(d, &v.Object)
 			}
+		case jsonscan.EndOfObject:
+			return
 		default:
-			if k = d.Fold(foldRevenueAcceleratorPlaylistAddMoment[:], namesRevenueAcceleratorPlaylistAddMoment[:]); k != "" {
-				goto again
-			}
 			d.Skip()
+			continue
 		}
+		h = f + 1
 	}
 }
 
-var (
-	foldRevenueAcceleratorPlaylistAddMoment  = [...]string{"ACCOUNT_ID", "OPERATOR", "OPERATOR_ID", "OBJECT"}
-	namesRevenueAcceleratorPlaylistAddMoment = [...]string{"account_id", "operator", "operator_id", "object"}
-)
-
 func decRevenueAcceleratorPlaylistCreate(d *jsonscan.Decoder, v *payload.RevenueAcceleratorPlaylistCreate) {
-	for d.Member() {
-		k := d.Key()
-	again:
-		switch k {
-		case "account_id":
+	for h := 0; ; {
+		f := d.Next(namesAccountCreated[:], h)
+		if f == jsonscan.Unlisted {
+			f = fieldAccountCreated(d)
+		}
+		switch f {
+		case 0:
 			d.String(&v.AccountID, "Common.account_id", "string")
-		case "operator":
+		case 1:
 			d.String(&v.Operator, "Common.operator", "string")
-		case "operator_id":
+		case 2:
 			d.String(&v.OperatorID, "Common.operator_id", "string")
-		case "object":
+		case 3:
 			if d.Open("object", "payload.RevenueAcceleratorPlaylistCreateObject") {
 				decRevenueAcceleratorPlaylistCreateObject(d, &v.Object)
 			}
+		case jsonscan.EndOfObject:
+			return
 		default:
-			if k = d.Fold(foldRevenueAcceleratorPlaylistCreate[:], namesRevenueAcceleratorPlaylistCreate[:]); k != "" {
-				goto again
-			}
 			d.Skip()
+			continue
 		}
+		h = f + 1
 	}
 }
 
-var (
-	foldRevenueAcceleratorPlaylistCreate  = [...]string{"ACCOUNT_ID", "OPERATOR", "OPERATOR_ID", "OBJECT"}
-	namesRevenueAcceleratorPlaylistCreate = [...]string{"account_id", "operator", "operator_id", "object"}
-)
-
 func decRevenueAcceleratorPlaylistDelete(d *jsonscan.Decoder, v *payload.RevenueAcceleratorPlaylistDelete) {
-	for d.Member() {
-		k := d.Key()
-	again:
-		switch k {
-		case "account_id":
+	for h := 0; ; {
+		f := d.Next(namesAccountCreated[:], h)
+		if f == jsonscan.Unlisted {
+			f = fieldAccountCreated(d)
+		}
+		switch f {
+		case 0:
 			d.String(&v.AccountID, "Common.account_id", "string")
-		case "operator":
+		case 1:
 			d.String(&v.Operator, "Common.operator", "string")
-		case "operator_id":
+		case 2:
 			d.String(&v.OperatorID, "Common.operator_id", "string")
-		case "object":
+		case 3:
 			if d.Open("object", "payload.RevenueAcceleratorPlaylistDeleteObject") {
 				decRevenueAcceleratorPlaylistDeleteObject(d, &v.Object)
 			}
+		case jsonscan.EndOfObject:
+			return
 		default:
-			if k = d.Fold(foldRevenueAcceleratorPlaylistDelete[:], namesRevenueAcceleratorPlaylistDelete[:]); k != "" {
-				goto again
-			}
 			d.Skip()
+			continue
 		}
+		h = f + 1
 	}
 }
 
-var (
-	foldRevenueAcceleratorPlaylistDelete  = [...]string{"ACCOUNT_ID", "OPERATOR", "OPERATOR_ID", "OBJECT"}
-	namesRevenueAcceleratorPlaylistDelete = [...]string{"account_id", "operator", "operator_id", "object"}
-)
-
 func decRevenueAcceleratorPlaylistRemoveMoment(d *jsonscan.Decoder, v *payload.RevenueAcceleratorPlaylistRemoveMoment) {
-	for d.Member() {
-		k := d.Key()
-	again:
-		switch k {
-		case "account_id":
+	for h := 0; ; {
+		f := d.Next(namesAccountCreated[:], h)
+		if f == jsonscan.Unlisted {
+			f = fieldAccountCreated(d)
+		}
+		switch f {
+		case 0:
 			d.String(&v.AccountID, "Common.account_id", "string")
-		case "operator":
+		case 1:
 			d.String(&v.Operator, "Common.operator", "string")
-		case "operator_id":
+		case 2:
 			d.String(&v.OperatorID, "Common.operator_id", "string")
-		case "object":
+		case 3:
 			if d.Open("object", "payload.RevenueAcceleratorPlaylistMomentObject") {
 				decRevenueAcceleratorPlaylistMomentObject(d, &v.Object)
 			}
+		case jsonscan.EndOfObject:
+			return
 		default:
-			if k = d.Fold(foldRevenueAcceleratorPlaylistRemoveMoment[:], namesRevenueAcceleratorPlaylistRemoveMoment[:]); k != "" {
-				goto again
-			}
 			d.Skip()
+			continue
 		}
+		h = f + 1
 	}
 }
 
-var (
-	foldRevenueAcceleratorPlaylistRemoveMoment  = [...]string{"ACCOUNT_ID", "OPERATOR", "OPERATOR_ID", "OBJECT"}
-	namesRevenueAcceleratorPlaylistRemoveMoment = [...]string{"account_id", "operator", "operator_id", "object"}
-)
-
 func decRevenueAcceleratorPostCommentCompleted(d *jsonscan.Decoder, v *payload.RevenueAcceleratorPostCommentCompleted) {
-	for d.Member() {
-		k := d.Key()
-	again:
-		switch k {
-		case "account_id":
+	for h := 0; ; {
+		f := d.Next(namesAccountCreated[:], h)
+		if f == jsonscan.Unlisted {
+			f = fieldAccountCreated(d)
+		}
+		switch f {
+		case 0:
 			d.String(&v.AccountID, "Common.account_id", "string")
-		case "operator":
+		case 1:
 			d.String(&v.Operator, "Common.operator", "string")
-		case "operator_id":
+		case 2:
 			d.String(&v.OperatorID, "Common.operator_id", "string")
-		case "object":
+		case 3:
 			if d.Open("object", "payload.RevenueAcceleratorPostCommentCompletedObject") {
 				decRevenueAcceleratorPostCommentCompletedObject(d, &v.Object)
 			}
+		case jsonscan.EndOfObject:
+			return
 		default:
-			if k = d.Fold(foldRevenueAcceleratorPostCommentCompleted[:], namesRevenueAcceleratorPostCommentCompleted[:]); k != "" {
-				goto again
-			}
 			d.Skip()
+			continue
 		}
+		h = f + 1
 	}
 }
-
-var (
-	foldRevenueAcceleratorPostCommentCompleted  = [...]string{"ACCOUNT_ID", "OPERATOR", "OPERATOR_ID", "OBJECT"}
-	namesRevenueAcceleratorPostCommentCompleted = [...]string{"account_id", "operator", "operator_id", "object"}
-)
 
 func decRevenueAcceleratorConversationAnalysisCompletedObject(d *jsonscan.Decoder, v *payload.RevenueAcceleratorConversationAnalysisCompletedObject) {
-	for d.Member() {
-		k := d.Key()
-	again:
-		switch k {
-		case "conversation_id":
-			d.String(&v.ConversationID, "conversation_id", "string")
-		case "source":
-			d.Enum((*string)(&v.Source), "source", "payload.RevenueAcceleratorConversationAnalysisCompletedSource", enumRevenueAcceleratorConversationAnalysisCompletedSource[:])
-		case "host_id":
-			d.String(&v.HostID, "host_id", "string")
-		case "engagement_id":
-			d.String(&v.EngagementID, "engagement_id", "string")
-		default:
-			if k = d.Fold(foldRevenueAcceleratorConversationAnalysisCompletedObject[:], namesRevenueAcceleratorConversationAnalysisCompletedObject[:]); k != "" {
-				goto again
-			}
-			d.Skip()
+	for h := 0; ; {
+		f := d.Next(namesRevenueAcceleratorConversationAnalysisCompletedObject[:], h)
+		if f == jsonscan.Unlisted {
+			f = fieldRevenueAcceleratorConversationAnalysisCompletedObject(d)
 		}
+		switch f {
+		case 0:
+			d.String(&v.ConversationID, "conversation_id", "string")
+		case 1:
+			d.Enum((*string)(&v.Source), "source", "payload.RevenueAcceleratorConversationAnalysisCompletedSource", enumRevenueAcceleratorConversationAnalysisCompletedSource[:])
+		case 2:
+			d.String(&v.HostID, "host_id", "string")
+		case 3:
+			d.String(&v.EngagementID, "engagement_id", "string")
+		case jsonscan.EndOfObject:
+			return
+		default:
+			d.Skip()
+			continue
+		}
+		h = f + 1
 	}
 }
-
-var (
-	foldRevenueAcceleratorConversationAnalysisCompletedObject  = [...]string{"CONVERSATION_ID", "SOURCE", "HOST_ID", "ENGAGEMENT_ID"}
-	namesRevenueAcceleratorConversationAnalysisCompletedObject = [...]string{"conversation_id", "source", "host_id", "engagement_id"}
-)
 
 func decRevenueAcceleratorPlaylistMomentObject(d *jsonscan.Decoder, v *payload.RevenueAcceleratorPlaylistMomentObject) {
-	for d.Member() {
-		k := d.Key()
-	again:
-		switch k {
-		case "playlist_id":
-			d.String(&v.PlaylistID, "playlist_id", "string")
-		case "playlist_name":
-			d.String(&v.PlaylistName, "playlist_name", "string")
-		case "playlist_detail_id":
-			d.String(&v.PlaylistDetailID, "playlist_detail_id", "string")
-		case "moment_id":
-			d.String(&v.MomentID, "moment_id", "string")
-		case "moment_name":
-			d.String(&v.MomentName, "moment_name", "string")
-		case "update_time":
-			d.Int(&v.UpdateTime, "update_time")
-		default:
-			if k = d.Fold(foldRevenueAcceleratorPlaylistMomentObject[:], namesRevenueAcceleratorPlaylistMomentObject[:]); k != "" {
-				goto again
-			}
-			d.Skip()
+	for h := 0; ; {
+		f := d.Next(namesRevenueAcceleratorPlaylistMomentObject[:], h)
+		if f == jsonscan.Unlisted {
+			f = fieldRevenueAcceleratorPlaylistMomentObject(d)
 		}
+		switch f {
+		case 0:
+			d.String(&v.PlaylistID, "playlist_id", "string")
+		case 1:
+			d.String(&v.PlaylistName, "playlist_name", "string")
+		case 2:
+			d.String(&v.PlaylistDetailID, "playlist_detail_id", "string")
+		case 3:
+			d.String(&v.MomentID, "moment_id", "string")
+		case 4:
+			d.String(&v.MomentName, "moment_name", "string")
+		case 5:
+			d.Int(&v.UpdateTime, "update_time")
+		case jsonscan.EndOfObject:
+			return
+		default:
+			d.Skip()
+			continue
+		}
+		h = f + 1
 	}
 }
-
-var (
-	foldRevenueAcceleratorPlaylistMomentObject  = [...]string{"PLAYLIST_ID", "PLAYLIST_NAME", "PLAYLIST_DETAIL_ID", "MOMENT_ID", "MOMENT_NAME", "UPDATE_TIME"}
-	namesRevenueAcceleratorPlaylistMomentObject = [...]string{"playlist_id", "playlist_name", "playlist_detail_id", "moment_id", "moment_name", "update_time"}
-)
 
 func decRevenueAcceleratorPlaylistCreateObject(d *jsonscan.Decoder, v *payload.RevenueAcceleratorPlaylistCreateObject) {
-	for d.Member() {
-		k := d.Key()
-	again:
-		switch k {
-		case "playlist_id":
-			d.String(&v.PlaylistID, "playlist_id", "string")
-		case "playlist_type":
-			d.Enum((*string)(&v.PlaylistType), "playlist_type", "payload.RevenueAcceleratorCreatePlaylistType", enumRevenueAcceleratorCreatePlaylistType[:])
-		case "playlist_name":
-			d.String(&v.PlaylistName, "playlist_name", "string")
-		case "create_time":
-			d.Int(&v.CreateTime, "create_time")
-		default:
-			if k = d.Fold(foldRevenueAcceleratorPlaylistCreateObject[:], namesRevenueAcceleratorPlaylistCreateObject[:]); k != "" {
-				goto again
-			}
-			d.Skip()
+	for h := 0; ; {
+		f := d.Next(namesRevenueAcceleratorPlaylistCreateObject[:], h)
+		if f == jsonscan.Unlisted {
+			f = fieldRevenueAcceleratorPlaylistCreateObject(d)
 		}
+		switch f {
+		case 0:
+			d.String(&v.PlaylistID, "playlist_id", "string")
+		case 1:
+			d.Enum((*string)(&v.PlaylistType), "playlist_type", "payload.RevenueAcceleratorCreatePlaylistType", enumRevenueAcceleratorCreatePlaylistType[:])
+		case 2:
+			d.String(&v.PlaylistName, "playlist_name", "string")
+		case 3:
+			d.Int(&v.CreateTime, "create_time")
+		case jsonscan.EndOfObject:
+			return
+		default:
+			d.Skip()
+			continue
+		}
+		h = f + 1
 	}
 }
-
-var (
-	foldRevenueAcceleratorPlaylistCreateObject  = [...]string{"PLAYLIST_ID", "PLAYLIST_TYPE", "PLAYLIST_NAME", "CREATE_TIME"}
-	namesRevenueAcceleratorPlaylistCreateObject = [...]string{"playlist_id", "playlist_type", "playlist_name", "create_time"}
-)
 
 func decRevenueAcceleratorPlaylistDeleteObject(d *jsonscan.Decoder, v *payload.RevenueAcceleratorPlaylistDeleteObject) {
-	for d.Member() {
-		k := d.Key()
-	again:
-		switch k {
-		case "playlist_id":
-			d.String(&v.PlaylistID, "playlist_id", "string")
-		case "playlist_name":
-			d.String(&v.PlaylistName, "playlist_name", "string")
-		case "delete_time":
-			d.Int(&v.DeleteTime, "delete_time")
-		default:
-			if k = d.Fold(foldRevenueAcceleratorPlaylistDeleteObject[:], namesRevenueAcceleratorPlaylistDeleteObject[:]); k != "" {
-				goto again
-			}
-			d.Skip()
+	for h := 0; ; {
+		f := d.Next(namesRevenueAcceleratorPlaylistDeleteObject[:], h)
+		if f == jsonscan.Unlisted {
+			f = fieldRevenueAcceleratorPlaylistDeleteObject(d)
 		}
+		switch f {
+		case 0:
+			d.String(&v.PlaylistID, "playlist_id", "string")
+		case 1:
+			d.String(&v.PlaylistName, "playlist_name", "string")
+		case 2:
+			d.Int(&v.DeleteTime, "delete_time")
+		case jsonscan.EndOfObject:
+			return
+		default:
+			d.Skip()
+			continue
+		}
+		h = f + 1
 	}
 }
-
-var (
-	foldRevenueAcceleratorPlaylistDeleteObject  = [...]string{"PLAYLIST_ID", "PLAYLIST_NAME", "DELETE_TIME"}
-	namesRevenueAcceleratorPlaylistDeleteObject = [...]string{"playlist_id", "playlist_name", "delete_time"}
-)
 
 func decRevenueAcceleratorPostCommentCompletedObject(d *jsonscan.Decoder, v *payload.RevenueAcceleratorPostCommentCompletedObject) {
-	for d.Member() {
-		k := d.Key()
-	again:
-		switch k {
-		case "comment_id":
-			d.String(&v.CommentID, "comment_id", "string")
-		case "conversation_id":
-			d.String(&v.ConversationID, "conversation_id", "string")
-		case "text":
-			d.String(&v.Text, "text", "string")
-		default:
-			if k = d.Fold(foldRevenueAcceleratorPostCommentCompletedObject[:], namesRevenueAcceleratorPostCommentCompletedObject[:]); k != "" {
-				goto again
-			}
-			d.Skip()
+	for h := 0; ; {
+		f := d.Next(namesRevenueAcceleratorPostCommentCompletedObject[:], h)
+		if f == jsonscan.Unlisted {
+			f = fieldRevenueAcceleratorPostCommentCompletedObject(d)
 		}
+		switch f {
+		case 0:
+			d.String(&v.CommentID, "comment_id", "string")
+		case 1:
+			d.String(&v.ConversationID, "conversation_id", "string")
+		case 2:
+			d.String(&v.Text, "text", "string")
+		case jsonscan.EndOfObject:
+			return
+		default:
+			d.Skip()
+			continue
+		}
+		h = f + 1
 	}
 }
-
-var (
-	foldRevenueAcceleratorPostCommentCompletedObject  = [...]string{"COMMENT_ID", "CONVERSATION_ID", "TEXT"}
-	namesRevenueAcceleratorPostCommentCompletedObject = [...]string{"comment_id", "conversation_id", "text"}
-)

@@ -8,53 +8,49 @@ import (
 )
 
 func decMailHistoryEvent(d *jsonscan.Decoder, v *payload.MailHistoryEvent) {
-	for d.Member() {
-		k := d.Key()
-	again:
-		switch k {
-		case "account_id":
+	for h := 0; ; {
+		f := d.Next(namesAccountCreated[:], h)
+		if f == jsonscan.Unlisted {
+			f = fieldAccountCreated(d)
+		}
+		switch f {
+		case 0:
 			d.String(&v.AccountID, "Common.account_id", "string")
-		case "operator":
+		case 1:
 			d.String(&v.Operator, "Common.operator", "string")
-		case "operator_id":
+		case 2:
 			d.String(&v.OperatorID, "Common.operator_id", "string")
-		case "object":
+		case 3:
 			if d.Open("object", "payload.MailHistoryEventObject") {
 				decMailHistoryEventObject(d, &v.Object)
 			}
+		case jsonscan.EndOfObject:
+			return
 		default:
-			if k = d.Fold(foldMailHistoryEvent[:], namesMailHistoryEvent[:]); k != "" {
-				goto again
-			}
 			d.Skip()
+			continue
 		}
+		h = f + 1
 	}
 }
-
-var (
-	foldMailHistoryEvent  = [...]string{"ACCOUNT_ID", "OPERATOR", "OPERATOR_ID", "OBJECT"}
-	namesMailHistoryEvent = [...]string{"account_id", "operator", "operator_id", "object"}
-)
 
 func decMailHistoryEventObject(d *jsonscan.Decoder, v *payload.MailHistoryEventObject) {
-	for d.Member() {
-		k := d.Key()
-	again:
-		switch k {
-		case "email":
-			d.String(&v.Email, "email", "string")
-		case "history_id":
-			d.ID((*string)(&v.HistoryID))
-		default:
-			if k = d.Fold(foldMailHistoryEventObject[:], namesMailHistoryEventObject[:]); k != "" {
-				goto again
-			}
-			d.Skip()
+	for h := 0; ; {
+		f := d.Next(namesMailHistoryEventObject[:], h)
+		if f == jsonscan.Unlisted {
+			f = fieldMailHistoryEventObject(d)
 		}
+		switch f {
+		case 0:
+			d.String(&v.Email, "email", "string")
+		case 1:
+			d.ID((*string)(&v.HistoryID))
+		case jsonscan.EndOfObject:
+			return
+		default:
+			d.Skip()
+			continue
+		}
+		h = f + 1
 	}
 }
-
-var (
-	foldMailHistoryEventObject  = [...]string{"EMAIL", "HISTORY_ID"}
-	namesMailHistoryEventObject = [...]string{"email", "history_id"}
-)

@@ -8,102 +8,96 @@ import (
 )
 
 func decAppAuthorizationRequestCreated(d *jsonscan.Decoder, v *payload.AppAuthorizationRequestCreated) {
-	for d.Member() {
-		k := d.Key()
-	again:
-		switch k {
-		case "account_id":
+	for h := 0; ; {
+		f := d.Next(namesAppAuthorizationRequestCreated[:], h)
+		if f == jsonscan.Unlisted {
+			f = fieldAppAuthorizationRequestCreated(d)
+		}
+		switch f {
+		case 0:
 			d.String(&v.AccountID, "Common.account_id", "string")
-		case "operator":
+		case 1:
 			d.String(&v.Operator, "Common.operator", "string")
-		case "operator_id":
+		case 2:
 			d.String(&v.OperatorID, "Common.operator_id", "string")
-		case "app_name":
+		case 3:
 			d.String(&v.AppName, "app_name", "string")
-		case "app_type":
+		case 4:
 			d.String(&v.AppType, "app_type", "string")
-		case "app_status":
+		case 5:
 			d.Enum((*string)(&v.AppStatus), "app_status", "payload.AuthorizationRequestCreatedAppStatus", enumAuthorizationRequestCreatedAppStatus[:])
-		case "app_description":
+		case 6:
 			d.String(&v.AppDescription, "app_description", "string")
-		case "app_link":
+		case 7:
 			if d.Open("app_link", "payload.AuthorizationRequestCreatedAppLink") {
 				decAuthorizationRequestCreatedAppLink(d, &v.AppLink)
 			}
+		case jsonscan.EndOfObject:
+			return
 		default:
-			if k = d.Fold(foldAppAuthorizationRequestCreated[:], namesAppAuthorizationRequestCreated[:]); k != "" {
-				goto again
-			}
 			d.Skip()
+			continue
 		}
+		h = f + 1
 	}
 }
 
-var (
-	foldAppAuthorizationRequestCreated  = [...]string{"ACCOUNT_ID", "OPERATOR", "OPERATOR_ID", "APP_NAME", "APP_TYPE", "APP_STATUS", "APP_DESCRIPTION", "APP_LINK"}
-	namesAppAuthorizationRequestCreated = [...]string{"account_id", "operator", "operator_id", "app_name", "app_type", "app_status", "app_description", "app_link"}
-)
-
 func decAppDeauthorized(d *jsonscan.Decoder, v *payload.AppDeauthorized) {
-	for d.Member() {
-		k := d.Key()
-	again:
-		switch k {
-		case "account_id":
+	for h := 0; ; {
+		f := d.Next(namesAppDeauthorized[:], h)
+		if f == jsonscan.Unlisted {
+			f = fieldAppDeauthorized(d)
+		}
+		switch f {
+		case 0:
 			d.String(&v.AccountID, "Common.account_id", "string")
-		case "operator":
+		case 1:
 			d.String(&v.Operator, "Common.operator", "string")
-		case "operator_id":
+		case 2:
 			d.String(&v.OperatorID, "Common.operator_id", "string")
-		case "user_id":
+		case 3:
 			d.String(&v.UserID, "user_id", "string")
-		case "client_id":
+		case 4:
 			d.String(&v.ClientID, "client_id", "string")
-		case "deauthorization_time":
+		case 5:
 			d.String((*string)(&v.DeauthorizationTime), "deauthorization_time", "payload.DateTime")
-		case "signature":
+		case 6:
 			d.String(&v.Signature, "signature", "string")
-		case "event_ts":
+		case 7:
 			if raw := d.Raw(); raw != nil {
 				_ = v.EventTS.UnmarshalJSON(raw) // copies raw; never fails
 			}
+		case jsonscan.EndOfObject:
+			return
 		default:
-			if k = d.Fold(foldAppDeauthorized[:], namesAppDeauthorized[:]); k != "" {
-				goto again
-			}
 			d.Skip()
+			continue
 		}
+		h = f + 1
 	}
 }
-
-var (
-	foldAppDeauthorized  = [...]string{"ACCOUNT_ID", "OPERATOR", "OPERATOR_ID", "USER_ID", "CLIENT_ID", "DEAUTHORIZATION_TIME", "SIGNATURE", "EVENT_TS"}
-	namesAppDeauthorized = [...]string{"account_id", "operator", "operator_id", "user_id", "client_id", "deauthorization_time", "signature", "event_ts"}
-)
 
 func decAuthorizationRequestCreatedAppLink(d *jsonscan.Decoder, v *payload.AuthorizationRequestCreatedAppLink) {
-	for d.Member() {
-		k := d.Key()
-	again:
-		switch k {
-		case "developer_documentation":
-			d.String(&v.DeveloperDocumentation, "developer_documentation", "string")
-		case "developer_privacy_policy":
-			d.String(&v.DeveloperPrivacyPolicy, "developer_privacy_policy", "string")
-		case "developer_support":
-			d.String(&v.DeveloperSupport, "developer_support", "string")
-		case "developer_terms_of_use":
-			d.String(&v.DeveloperTermsOfUse, "developer_terms_of_use", "string")
-		default:
-			if k = d.Fold(foldAuthorizationRequestCreatedAppLink[:], namesAuthorizationRequestCreatedAppLink[:]); k != "" {
-				goto again
-			}
-			d.Skip()
+	for h := 0; ; {
+		f := d.Next(namesAuthorizationRequestCreatedAppLink[:], h)
+		if f == jsonscan.Unlisted {
+			f = fieldAuthorizationRequestCreatedAppLink(d)
 		}
+		switch f {
+		case 0:
+			d.String(&v.DeveloperDocumentation, "developer_documentation", "string")
+		case 1:
+			d.String(&v.DeveloperPrivacyPolicy, "developer_privacy_policy", "string")
+		case 2:
+			d.String(&v.DeveloperSupport, "developer_support", "string")
+		case 3:
+			d.String(&v.DeveloperTermsOfUse, "developer_terms_of_use", "string")
+		case jsonscan.EndOfObject:
+			return
+		default:
+			d.Skip()
+			continue
+		}
+		h = f + 1
 	}
 }
-
-var (
-	foldAuthorizationRequestCreatedAppLink  = [...]string{"DEVELOPER_DOCUMENTATION", "DEVELOPER_PRIVACY_POLICY", "DEVELOPER_SUPPORT", "DEVELOPER_TERMS_OF_USE"}
-	namesAuthorizationRequestCreatedAppLink = [...]string{"developer_documentation", "developer_privacy_policy", "developer_support", "developer_terms_of_use"}
-)

@@ -8,8550 +8,8036 @@ import (
 )
 
 func decMeetingAICompanionAssetsDeleted(d *jsonscan.Decoder, v *payload.MeetingAICompanionAssetsDeleted) {
-	for d.Member() {
-		k := d.Key()
-	again:
-		switch k {
-		case "account_id":
+	for h := 0; ; {
+		f := d.Next(namesAccountCreated[:], h)
+		if f == jsonscan.Unlisted {
+			f = fieldAccountCreated(d)
+		}
+		switch f {
+		case 0:
 			d.String(&v.AccountID, "Common.account_id", "string")
-		case "operator":
+		case 1:
 			d.String(&v.Operator, "Common.operator", "string")
-		case "operator_id":
+		case 2:
 			d.String(&v.OperatorID, "Common.operator_id", "string")
-		case "object":
+		case 3:
 			if d.Open("object", "payload.MeetingAICompanionAssetsDeletedObject") {
 				decMeetingAICompanionAssetsDeletedObject(d, &v.Object)
 			}
+		case jsonscan.EndOfObject:
+			return
 		default:
-			if k = d.Fold(foldMeetingAICompanionAssetsDeleted[:], namesMeetingAICompanionAssetsDeleted[:]); k != "" {
-				goto again
-			}
 			d.Skip()
+			continue
 		}
+		h = f + 1
 	}
 }
-
-var (
-	foldMeetingAICompanionAssetsDeleted  = [...]string{"ACCOUNT_ID", "OPERATOR", "OPERATOR_ID", "OBJECT"}
-	namesMeetingAICompanionAssetsDeleted = [...]string{"account_id", "operator", "operator_id", "object"}
-)
 
 func decMeetingAICompanionStarted(d *jsonscan.Decoder, v *payload.MeetingAICompanionStarted) {
-	for d.Member() {
-		k := d.Key()
-	again:
-		switch k {
-		case "account_id":
+	for h := 0; ; {
+		f := d.Next(namesAccountCreated[:], h)
+		if f == jsonscan.Unlisted {
+			f = fieldAccountCreated(d)
+		}
+		switch f {
+		case 0:
 			d.String(&v.AccountID, "Common.account_id", "string")
-		case "operator":
+		case 1:
 			d.String(&v.Operator, "Common.operator", "string")
-		case "operator_id":
+		case 2:
 			d.String(&v.OperatorID, "Common.operator_id", "string")
-		case "object":
+		case 3:
 			if d.Open("object", "payload.MeetingAICompanionObject") {
 				decMeetingAICompanionObject(d, &v.Object)
 			}
+		case jsonscan.EndOfObject:
+			return
 		default:
-			if k = d.Fold(foldMeetingAICompanionStarted[:], namesMeetingAICompanionStarted[:]); k != "" {
-				goto again
-			}
 			d.Skip()
+			continue
 		}
+		h = f + 1
 	}
 }
-
-var (
-	foldMeetingAICompanionStarted  = [...]string{"ACCOUNT_ID", "OPERATOR", "OPERATOR_ID", "OBJECT"}
-	namesMeetingAICompanionStarted = [...]string{"account_id", "operator", "operator_id", "object"}
-)
 
 func decMeetingAICompanionStopped(d *jsonscan.Decoder, v *payload.MeetingAICompanionStopped) {
-	for d.Member() {
-		k := d.Key()
-	again:
-		switch k {
-		case "account_id":
+	for h := 0; ; {
+		f := d.Next(namesAccountCreated[:], h)
+		if f == jsonscan.Unlisted {
+			f = fieldAccountCreated(d)
+		}
+		switch f {
+		case 0:
 			d.String(&v.AccountID, "Common.account_id", "string")
-		case "operator":
+		case 1:
 			d.String(&v.Operator, "Common.operator", "string")
-		case "operator_id":
+		case 2:
 			d.String(&v.OperatorID, "Common.operator_id", "string")
-		case "object":
+		case 3:
 			if d.Open("object", "payload.MeetingAICompanionObject") {
 				decMeetingAICompanionObject(d, &v.Object)
 			}
+		case jsonscan.EndOfObject:
+			return
 		default:
-			if k = d.Fold(foldMeetingAICompanionStopped[:], namesMeetingAICompanionStopped[:]); k != "" {
-				goto again
-			}
 			d.Skip()
+			continue
 		}
+		h = f + 1
 	}
 }
 
-var (
-	foldMeetingAICompanionStopped  = [...]string{"ACCOUNT_ID", "OPERATOR", "OPERATOR_ID", "OBJECT"}
-	namesMeetingAICompanionStopped = [...]string{"account_id", "operator", "operator_id", "object"}
-)
-
 func decMeetingAICTranscriptCompleted(d *jsonscan.Decoder, v *payload.MeetingAICTranscriptCompleted) {
-	for d.Member() {
-		k := d.Key()
-	again:
-		switch k {
-		case "account_id":
+	for h := 0; ; {
+		f := d.Next(namesAccountCreated[:], h)
+		if f == jsonscan.Unlisted {
+			f = fieldAccountCreated(d)
+		}
+		switch f {
+		case 0:
 			d.String(&v.AccountID, "Common.account_id", "string")
-		case "operator":
+		case 1:
 			d.String(&v.Operator, "Common.operator", "string")
-		case "operator_id":
+		case 2:
 			d.String(&v.OperatorID, "Common.operator_id", "string")
-		case "object":
+		case 3:
 			if d.Open("object", "payload.MeetingAICTranscriptCompletedObject") {
 				decMeetingAICTranscriptCompletedObject(d, &v.Object)
 			}
+		case jsonscan.EndOfObject:
+			return
 		default:
-			if k = d.Fold(foldMeetingAICTranscriptCompleted[:], namesMeetingAICTranscriptCompleted[:]); k != "" {
-				goto again
-			}
 			d.Skip()
+			continue
 		}
+		h = f + 1
 	}
 }
 
-var (
-	foldMeetingAICTranscriptCompleted  = [...]string{"ACCOUNT_ID", "OPERATOR", "OPERATOR_ID", "OBJECT"}
-	namesMeetingAICTranscriptCompleted = [...]string{"account_id", "operator", "operator_id", "object"}
-)
-
 func decMeetingAlert(d *jsonscan.Decoder, v *payload.MeetingAlert) {
-	for d.Member() {
-		k := d.Key()
-	again:
-		switch k {
-		case "account_id":
+	for h := 0; ; {
+		f := d.Next(namesAccountCreated[:], h)
+		if f == jsonscan.Unlisted {
+			f = fieldAccountCreated(d)
+		}
+		switch f {
+		case 0:
 			d.String(&v.AccountID, "Common.account_id", "string")
-		case "operator":
+		case 1:
 			d.String(&v.Operator, "Common.operator", "string")
-		case "operator_id":
+		case 2:
 			d.String(&v.OperatorID, "Common.operator_id", "string")
-		case "object":
+		case 3:
 			if d.Open("object", "payload.MeetingAlertObject") {
 				decMeetingAlertObject(d, &v.Object)
 			}
+		case jsonscan.EndOfObject:
+			return
 		default:
-			if k = d.Fold(foldMeetingAlert[:], namesMeetingAlert[:]); k != "" {
-				goto again
-			}
 			d.Skip()
+			continue
 		}
+		h = f + 1
 	}
 }
-
-var (
-	foldMeetingAlert  = [...]string{"ACCOUNT_ID", "OPERATOR", "OPERATOR_ID", "OBJECT"}
-	namesMeetingAlert = [...]string{"account_id", "operator", "operator_id", "object"}
-)
 
 func decMeetingBreakoutRoomSharingEnded(d *jsonscan.Decoder, v *payload.MeetingBreakoutRoomSharingEnded) {
-	for d.Member() {
-		k := d.Key()
-	again:
-		switch k {
-		case "account_id":
+	for h := 0; ; {
+		f := d.Next(namesAccountCreated[:], h)
+		if f == jsonscan.Unlisted {
+			f = fieldAccountCreated(d)
+		}
+		switch f {
+		case 0:
 			d.String(&v.AccountID, "Common.account_id", "string")
-		case "operator":
+		case 1:
 			d.String(&v.Operator, "Common.operator", "string")
-		case "operator_id":
+		case 2:
 			d.String(&v.OperatorID, "Common.operator_id", "string")
-		case "object":
+		case 3:
 			if d.Open("object", "payload.MeetingBreakoutRoomSharingObject") {
 				decMeetingBreakoutRoomSharingObject(d, &v.Object)
 			}
+		case jsonscan.EndOfObject:
+			return
 		default:
-			if k = d.Fold(foldMeetingBreakoutRoomSharingEnded[:], namesMeetingBreakoutRoomSharingEnded[:]); k != "" {
-				goto again
-			}
 			d.Skip()
+			continue
 		}
+		h = f + 1
 	}
 }
-
-var (
-	foldMeetingBreakoutRoomSharingEnded  = [...]string{"ACCOUNT_ID", "OPERATOR", "OPERATOR_ID", "OBJECT"}
-	namesMeetingBreakoutRoomSharingEnded = [...]string{"account_id", "operator", "operator_id", "object"}
-)
 
 func decMeetingBreakoutRoomSharingStarted(d *jsonscan.Decoder, v *payload.MeetingBreakoutRoomSharingStarted) {
-	for d.Member() {
-		k := d.Key()
-	again:
-		switch k {
-		case "account_id":
+	for h := 0; ; {
+		f := d.Next(namesAccountCreated[:], h)
+		if f == jsonscan.Unlisted {
+			f = fieldAccountCreated(d)
+		}
+		switch f {
+		case 0:
 			d.String(&v.AccountID, "Common.account_id", "string")
-		case "operator":
+		case 1:
 			d.String(&v.Operator, "Common.operator", "string")
-		case "operator_id":
+		case 2:
 			d.String(&v.OperatorID, "Common.operator_id", "string")
-		case "object":
+		case 3:
 			if d.Open("object", "payload.MeetingBreakoutRoomSharingObject") {
 				decMeetingBreakoutRoomSharingObject(d, &v.Object)
 			}
+		case jsonscan.EndOfObject:
+			return
 		default:
-			if k = d.Fold(foldMeetingBreakoutRoomSharingStarted[:], namesMeetingBreakoutRoomSharingStarted[:]); k != "" {
-				goto again
-			}
 			d.Skip()
+			continue
 		}
+		h = f + 1
 	}
 }
 
-var (
-	foldMeetingBreakoutRoomSharingStarted  = [...]string{"ACCOUNT_ID", "OPERATOR", "OPERATOR_ID", "OBJECT"}
-	namesMeetingBreakoutRoomSharingStarted = [...]string{"account_id", "operator", "operator_id", "object"}
-)
-
 func decMeetingChatMessageFileDownloaded(d *jsonscan.Decoder, v *payload.MeetingChatMessageFileDownloaded) {
-	for d.Member() {
-		k := d.Key()
-	again:
-		switch k {
-		case "account_id":
+	for h := 0; ; {
+		f := d.Next(namesAccountCreated[:], h)
+		if f == jsonscan.Unlisted {
+			f = fieldAccountCreated(d)
+		}
+		switch f {
+		case 0:
 			d.String(&v.AccountID, "Common.account_id", "string")
-		case "operator":
+		case 1:
 			d.String(&v.Operator, "Common.operator", "string")
-		case "operator_id":
+		case 2:
 			d.String(&v.OperatorID, "Common.operator_id", "string")
-		case "object":
+		case 3:
 			if d.Open("object", "payload.ChatMessageFileDownloadedObject") {
 				decChatMessageFileDownloadedObject(d, &v.Object)
 			}
+		case jsonscan.EndOfObject:
+			return
 		default:
-			if k = d.Fold(foldMeetingChatMessageFileDownloaded[:], namesMeetingChatMessageFileDownloaded[:]); k != "" {
-				goto again
-			}
 			d.Skip()
+			continue
 		}
+		h = f + 1
 	}
 }
 
-var (
-	foldMeetingChatMessageFileDownloaded  = [...]string{"ACCOUNT_ID", "OPERATOR", "OPERATOR_ID", "OBJECT"}
-	namesMeetingChatMessageFileDownloaded = [...]string{"account_id", "operator", "operator_id", "object"}
-)
-
 func decMeetingChatMessageFileSent(d *jsonscan.Decoder, v *payload.MeetingChatMessageFileSent) {
-	for d.Member() {
-		k := d.Key()
-	again:
-		switch k {
-		case "account_id":
+	for h := 0; ; {
+		f := d.Next(namesAccountCreated[:], h)
+		if f == jsonscan.Unlisted {
+			f = fieldAccountCreated(d)
+		}
+		switch f {
+		case 0:
 			d.String(&v.AccountID, "Common.account_id", "string")
-		case "operator":
+		case 1:
 			d.String(&v.Operator, "Common.operator", "string")
-		case "operator_id":
+		case 2:
 			d.String(&v.OperatorID, "Common.operator_id", "string")
-		case "object":
+		case 3:
 			if d.Open("object", "payload.MeetingChatMessageFileSentObject") {
 				decMeetingChatMessageFileSentObject(d, &v.Object)
 			}
+		case jsonscan.EndOfObject:
+			return
 		default:
-			if k = d.Fold(foldMeetingChatMessageFileSent[:], namesMeetingChatMessageFileSent[:]); k != "" {
-				goto again
-			}
 			d.Skip()
+			continue
 		}
+		h = f + 1
 	}
 }
 
-var (
-	foldMeetingChatMessageFileSent  = [...]string{"ACCOUNT_ID", "OPERATOR", "OPERATOR_ID", "OBJECT"}
-	namesMeetingChatMessageFileSent = [...]string{"account_id", "operator", "operator_id", "object"}
-)
-
 func decMeetingChatMessageSent(d *jsonscan.Decoder, v *payload.MeetingChatMessageSent) {
-	for d.Member() {
-		k := d.Key()
-	again:
-		switch k {
-		case "account_id":
+	for h := 0; ; {
+		f := d.Next(namesAccountCreated[:], h)
+		if f == jsonscan.Unlisted {
+			f = fieldAccountCreated(d)
+		}
+		switch f {
+		case 0:
 			d.String(&v.AccountID, "Common.account_id", "string")
-		case "operator":
+		case 1:
 			d.String(&v.Operator, "Common.operator", "string")
-		case "operator_id":
+		case 2:
 			d.String(&v.OperatorID, "Common.operator_id", "string")
-		case "object":
+		case 3:
 			if d.Open("object", "payload.MeetingChatMessageSentObject") {
 				decMeetingChatMessageSentObject(d, &v.Object)
 			}
+		case jsonscan.EndOfObject:
+			return
 		default:
-			if k = d.Fold(foldMeetingChatMessageSent[:], namesMeetingChatMessageSent[:]); k != "" {
-				goto again
-			}
 			d.Skip()
+			continue
 		}
+		h = f + 1
 	}
 }
 
-var (
-	foldMeetingChatMessageSent  = [...]string{"ACCOUNT_ID", "OPERATOR", "OPERATOR_ID", "OBJECT"}
-	namesMeetingChatMessageSent = [...]string{"account_id", "operator", "operator_id", "object"}
-)
-
 func decMeetingConvertedToWebinar(d *jsonscan.Decoder, v *payload.MeetingConvertedToWebinar) {
-	for d.Member() {
-		k := d.Key()
-	again:
-		switch k {
-		case "account_id":
+	for h := 0; ; {
+		f := d.Next(namesAccountCreated[:], h)
+		if f == jsonscan.Unlisted {
+			f = fieldAccountCreated(d)
+		}
+		switch f {
+		case 0:
 			d.String(&v.AccountID, "Common.account_id", "string")
-		case "operator":
+		case 1:
 			d.String(&v.Operator, "Common.operator", "string")
-		case "operator_id":
+		case 2:
 			d.String(&v.OperatorID, "Common.operator_id", "string")
-		case "object":
+		case 3:
 			if d.Open("object", "payload.MeetingConvertedToWebinarObject") {
 				decMeetingConvertedToWebinarObject(d, &v.Object)
 			}
+		case jsonscan.EndOfObject:
+			return
 		default:
-			if k = d.Fold(foldMeetingConvertedToWebinar[:], namesMeetingConvertedToWebinar[:]); k != "" {
-				goto again
-			}
 			d.Skip()
+			continue
 		}
+		h = f + 1
 	}
 }
 
-var (
-	foldMeetingConvertedToWebinar  = [...]string{"ACCOUNT_ID", "OPERATOR", "OPERATOR_ID", "OBJECT"}
-	namesMeetingConvertedToWebinar = [...]string{"account_id", "operator", "operator_id", "object"}
-)
-
 func decMeetingCreated(d *jsonscan.Decoder, v *payload.MeetingCreated) {
-	for d.Member() {
-		k := d.Key()
-	again:
-		switch k {
-		case "account_id":
+	for h := 0; ; {
+		f := d.Next(namesMeetingCreated[:], h)
+		if f == jsonscan.Unlisted {
+			f = fieldMeetingCreated(d)
+		}
+		switch f {
+		case 0:
 			d.String(&v.AccountID, "Common.account_id", "string")
-		case "operator":
+		case 1:
 			d.String(&v.Operator, "Common.operator", "string")
-		case "operator_id":
+		case 2:
 			d.String(&v.OperatorID, "Common.operator_id", "string")
-		case "operation":
+		case 3:
 			d.Enum((*string)(&v.Operation), "operation", "payload.MeetingOperation", enumMeetingOperation[:])
-		case "object":
+		case 4:
 			if d.Open("object", "payload.MeetingCreatedObject") {
 				decMeetingCreatedObject(d, &v.Object)
 			}
+		case jsonscan.EndOfObject:
+			return
 		default:
-			if k = d.Fold(foldMeetingCreated[:], namesMeetingCreated[:]); k != "" {
-				goto again
-			}
 			d.Skip()
+			continue
 		}
+		h = f + 1
 	}
 }
 
-var (
-	foldMeetingCreated  = [...]string{"ACCOUNT_ID", "OPERATOR", "OPERATOR_ID", "OPERATION", "OBJECT"}
-	namesMeetingCreated = [...]string{"account_id", "operator", "operator_id", "operation", "object"}
-)
-
 func decMeetingDeleted(d *jsonscan.Decoder, v *payload.MeetingDeleted) {
-	for d.Member() {
-		k := d.Key()
-	again:
-		switch k {
-		case "account_id":
+	for h := 0; ; {
+		f := d.Next(namesMeetingCreated[:], h)
+		if f == jsonscan.Unlisted {
+			f = fieldMeetingCreated(d)
+		}
+		switch f {
+		case 0:
 			d.String(&v.AccountID, "Common.account_id", "string")
-		case "operator":
+		case 1:
 			d.String(&v.Operator, "Common.operator", "string")
-		case "operator_id":
+		case 2:
 			d.String(&v.OperatorID, "Common.operator_id", "string")
-		case "operation":
+		case 3:
 			d.Enum((*string)(&v.Operation), "operation", "payload.MeetingOperation", enumMeetingOperation[:])
-		case "object":
+		case 4:
 			if d.Open("object", "payload.MeetingDeletedObject") {
 				decMeetingDeletedObject(d, &v.Object)
 			}
+		case jsonscan.EndOfObject:
+			return
 		default:
-			if k = d.Fold(foldMeetingDeleted[:], namesMeetingDeleted[:]); k != "" {
-				goto again
-			}
 			d.Skip()
+			continue
 		}
+		h = f + 1
 	}
 }
 
-var (
-	foldMeetingDeleted  = [...]string{"ACCOUNT_ID", "OPERATOR", "OPERATOR_ID", "OPERATION", "OBJECT"}
-	namesMeetingDeleted = [...]string{"account_id", "operator", "operator_id", "operation", "object"}
-)
-
 func decMeetingDeviceTested(d *jsonscan.Decoder, v *payload.MeetingDeviceTested) {
-	for d.Member() {
-		k := d.Key()
-	again:
-		switch k {
-		case "account_id":
+	for h := 0; ; {
+		f := d.Next(namesAccountCreated[:], h)
+		if f == jsonscan.Unlisted {
+			f = fieldAccountCreated(d)
+		}
+		switch f {
+		case 0:
 			d.String(&v.AccountID, "Common.account_id", "string")
-		case "operator":
+		case 1:
 			d.String(&v.Operator, "Common.operator", "string")
-		case "operator_id":
+		case 2:
 			d.String(&v.OperatorID, "Common.operator_id", "string")
-		case "object":
+		case 3:
 			if d.Open("object", "payload.MeetingDeviceTestedObject") {
 				decMeetingDeviceTestedObject(d, &v.Object)
 			}
+		case jsonscan.EndOfObject:
+			return
 		default:
-			if k = d.Fold(foldMeetingDeviceTested[:], namesMeetingDeviceTested[:]); k != "" {
-				goto again
-			}
 			d.Skip()
+			continue
 		}
+		h = f + 1
 	}
 }
 
-var (
-	foldMeetingDeviceTested  = [...]string{"ACCOUNT_ID", "OPERATOR", "OPERATOR_ID", "OBJECT"}
-	namesMeetingDeviceTested = [...]string{"account_id", "operator", "operator_id", "object"}
-)
-
 func decMeetingEnded(d *jsonscan.Decoder, v *payload.MeetingEnded) {
-	for d.Member() {
-		k := d.Key()
-	again:
-		switch k {
-		case "account_id":
+	for h := 0; ; {
+		f := d.Next(namesAccountCreated[:], h)
+		if f == jsonscan.Unlisted {
+			f = fieldAccountCreated(d)
+		}
+		switch f {
+		case 0:
 			d.String(&v.AccountID, "Common.account_id", "string")
-		case "operator":
+		case 1:
 			d.String(&v.Operator, "Common.operator", "string")
-		case "operator_id":
+		case 2:
 			d.String(&v.OperatorID, "Common.operator_id", "string")
-		case "object":
+		case 3:
 			if d.Open("object", "payload.MeetingEndedObject") {
 				decMeetingEndedObject(d, &v.Object)
 			}
+		case jsonscan.EndOfObject:
+			return
 		default:
-			if k = d.Fold(foldMeetingEnded[:], namesMeetingEnded[:]); k != "" {
-				goto again
-			}
 			d.Skip()
+			continue
 		}
+		h = f + 1
 	}
 }
-
-var (
-	foldMeetingEnded  = [...]string{"ACCOUNT_ID", "OPERATOR", "OPERATOR_ID", "OBJECT"}
-	namesMeetingEnded = [...]string{"account_id", "operator", "operator_id", "object"}
-)
 
 func decMeetingInvitationAccepted(d *jsonscan.Decoder, v *payload.MeetingInvitationAccepted) {
-	for d.Member() {
-		k := d.Key()
-	again:
-		switch k {
-		case "account_id":
+	for h := 0; ; {
+		f := d.Next(namesAccountCreated[:], h)
+		if f == jsonscan.Unlisted {
+			f = fieldAccountCreated(d)
+		}
+		switch f {
+		case 0:
 			d.String(&v.AccountID, "Common.account_id", "string")
-		case "operator":
+		case 1:
 			d.String(&v.Operator, "Common.operator", "string")
-		case "operator_id":
+		case 2:
 			d.String(&v.OperatorID, "Common.operator_id", "string")
-		case "object":
+		case 3:
 			if d.Open("object", "payload.MeetingInvitationObject") {
 				decMeetingInvitationObject(d, &v.Object)
 			}
+		case jsonscan.EndOfObject:
+			return
 		default:
-			if k = d.Fold(foldMeetingInvitationAccepted[:], namesMeetingInvitationAccepted[:]); k != "" {
-				goto again
-			}
 			d.Skip()
+			continue
 		}
+		h = f + 1
 	}
 }
-
-var (
-	foldMeetingInvitationAccepted  = [...]string{"ACCOUNT_ID", "OPERATOR", "OPERATOR_ID", "OBJECT"}
-	namesMeetingInvitationAccepted = [...]string{"account_id", "operator", "operator_id", "object"}
-)
 
 func decMeetingInvitationDispatched(d *jsonscan.Decoder, v *payload.MeetingInvitationDispatched) {
-	for d.Member() {
-		k := d.Key()
-	again:
-		switch k {
-		case "account_id":
+	for h := 0; ; {
+		f := d.Next(namesAccountCreated[:], h)
+		if f == jsonscan.Unlisted {
+			f = fieldAccountCreated(d)
+		}
+		switch f {
+		case 0:
 			d.String(&v.AccountID, "Common.account_id", "string")
-		case "operator":
+		case 1:
 			d.String(&v.Operator, "Common.operator", "string")
-		case "operator_id":
+		case 2:
 			d.String(&v.OperatorID, "Common.operator_id", "string")
-		case "object":
+		case 3:
 			if d.Open("object", "payload.MeetingInvitationObject") {
 				decMeetingInvitationObject(d, &v.Object)
 			}
+		case jsonscan.EndOfObject:
+			return
 		default:
-			if k = d.Fold(foldMeetingInvitationDispatched[:], namesMeetingInvitationDispatched[:]); k != "" {
-				goto again
-			}
 			d.Skip()
+			continue
 		}
+		h = f + 1
 	}
 }
-
-var (
-	foldMeetingInvitationDispatched  = [...]string{"ACCOUNT_ID", "OPERATOR", "OPERATOR_ID", "OBJECT"}
-	namesMeetingInvitationDispatched = [...]string{"account_id", "operator", "operator_id", "object"}
-)
 
 func decMeetingInvitationRejected(d *jsonscan.Decoder, v *payload.MeetingInvitationRejected) {
-	for d.Member() {
-		k := d.Key()
-	again:
-		switch k {
-		case "account_id":
+	for h := 0; ; {
+		f := d.Next(namesAccountCreated[:], h)
+		if f == jsonscan.Unlisted {
+			f = fieldAccountCreated(d)
+		}
+		switch f {
+		case 0:
 			d.String(&v.AccountID, "Common.account_id", "string")
-		case "operator":
+		case 1:
 			d.String(&v.Operator, "Common.operator", "string")
-		case "operator_id":
+		case 2:
 			d.String(&v.OperatorID, "Common.operator_id", "string")
-		case "object":
+		case 3:
 			if d.Open("object", "payload.MeetingInvitationObject") {
 				decMeetingInvitationObject(d, &v.Object)
 			}
+		case jsonscan.EndOfObject:
+			return
 		default:
-			if k = d.Fold(foldMeetingInvitationRejected[:], namesMeetingInvitationRejected[:]); k != "" {
-				goto again
-			}
 			d.Skip()
+			continue
 		}
+		h = f + 1
 	}
 }
-
-var (
-	foldMeetingInvitationRejected  = [...]string{"ACCOUNT_ID", "OPERATOR", "OPERATOR_ID", "OBJECT"}
-	namesMeetingInvitationRejected = [...]string{"account_id", "operator", "operator_id", "object"}
-)
 
 func decMeetingInvitationTimeout(d *jsonscan.Decoder, v *payload.MeetingInvitationTimeout) {
-	for d.Member() {
-		k := d.Key()
-	again:
-		switch k {
-		case "account_id":
+	for h := 0; ; {
+		f := d.Next(namesAccountCreated[:], h)
+		if f == jsonscan.Unlisted {
+			f = fieldAccountCreated(d)
+		}
+		switch f {
+		case 0:
 			d.String(&v.AccountID, "Common.account_id", "string")
-		case "operator":
+		case 1:
 			d.String(&v.Operator, "Common.operator", "string")
-		case "operator_id":
+		case 2:
 			d.String(&v.OperatorID, "Common.operator_id", "string")
-		case "object":
+		case 3:
 			if d.Open("object", "payload.MeetingInvitationObject") {
 				decMeetingInvitationObject(d, &v.Object)
 			}
+		case jsonscan.EndOfObject:
+			return
 		default:
-			if k = d.Fold(foldMeetingInvitationTimeout[:], namesMeetingInvitationTimeout[:]); k != "" {
-				goto again
-			}
 			d.Skip()
+			continue
 		}
+		h = f + 1
 	}
 }
-
-var (
-	foldMeetingInvitationTimeout  = [...]string{"ACCOUNT_ID", "OPERATOR", "OPERATOR_ID", "OBJECT"}
-	namesMeetingInvitationTimeout = [...]string{"account_id", "operator", "operator_id", "object"}
-)
 
 func decMeetingLiveStreamingStarted(d *jsonscan.Decoder, v *payload.MeetingLiveStreamingStarted) {
-	for d.Member() {
-		k := d.Key()
-	again:
-		switch k {
-		case "account_id":
+	for h := 0; ; {
+		f := d.Next(namesAccountCreated[:], h)
+		if f == jsonscan.Unlisted {
+			f = fieldAccountCreated(d)
+		}
+		switch f {
+		case 0:
 			d.String(&v.AccountID, "Common.account_id", "string")
-		case "operator":
+		case 1:
 			d.String(&v.Operator, "Common.operator", "string")
-		case "operator_id":
+		case 2:
 			d.String(&v.OperatorID, "Common.operator_id", "string")
-		case "object":
+		case 3:
 			if d.Open("object", "payload.MeetingLiveStreamingObject") {
 				decMeetingLiveStreamingObject(d, &v.Object)
 			}
+		case jsonscan.EndOfObject:
+			return
 		default:
-			if k = d.Fold(foldMeetingLiveStreamingStarted[:], namesMeetingLiveStreamingStarted[:]); k != "" {
-				goto again
-			}
 			d.Skip()
+			continue
 		}
+		h = f + 1
 	}
 }
-
-var (
-	foldMeetingLiveStreamingStarted  = [...]string{"ACCOUNT_ID", "OPERATOR", "OPERATOR_ID", "OBJECT"}
-	namesMeetingLiveStreamingStarted = [...]string{"account_id", "operator", "operator_id", "object"}
-)
 
 func decMeetingLiveStreamingStopped(d *jsonscan.Decoder, v *payload.MeetingLiveStreamingStopped) {
-	for d.Member() {
-		k := d.Key()
-	again:
-		switch k {
-		case "account_id":
+	for h := 0; ; {
+		f := d.Next(namesAccountCreated[:], h)
+		if f == jsonscan.Unlisted {
+			f = fieldAccountCreated(d)
+		}
+		switch f {
+		case 0:
 			d.String(&v.AccountID, "Common.account_id", "string")
-		case "operator":
+		case 1:
 			d.String(&v.Operator, "Common.operator", "string")
-		case "operator_id":
+		case 2:
 			d.String(&v.OperatorID, "Common.operator_id", "string")
-		case "object":
+		case 3:
 			if d.Open("object", "payload.MeetingLiveStreamingObject") {
 				decMeetingLiveStreamingObject(d, &v.Object)
 			}
+		case jsonscan.EndOfObject:
+			return
 		default:
-			if k = d.Fold(foldMeetingLiveStreamingStopped[:], namesMeetingLiveStreamingStopped[:]); k != "" {
-				goto again
-			}
 			d.Skip()
+			continue
 		}
+		h = f + 1
 	}
 }
 
-var (
-	foldMeetingLiveStreamingStopped  = [...]string{"ACCOUNT_ID", "OPERATOR", "OPERATOR_ID", "OBJECT"}
-	namesMeetingLiveStreamingStopped = [...]string{"account_id", "operator", "operator_id", "object"}
-)
-
 func decMeetingParticipantAdmitted(d *jsonscan.Decoder, v *payload.MeetingParticipantAdmitted) {
-	for d.Member() {
-		k := d.Key()
-	again:
-		switch k {
-		case "account_id":
+	for h := 0; ; {
+		f := d.Next(namesAccountCreated[:], h)
+		if f == jsonscan.Unlisted {
+			f = fieldAccountCreated(d)
+		}
+		switch f {
+		case 0:
 			d.String(&v.AccountID, "Common.account_id", "string")
-		case "operator":
+		case 1:
 			d.String(&v.Operator, "Common.operator", "string")
-		case "operator_id":
+		case 2:
 			d.String(&v.OperatorID, "Common.operator_id", "string")
-		case "object":
+		case 3:
 			if d.Open("object", "payload.MeetingParticipantAdmittedObject") {
 				decMeetingParticipantAdmittedObject(d, &v.Object)
 			}
+		case jsonscan.EndOfObject:
+			return
 		default:
-			if k = d.Fold(foldMeetingParticipantAdmitted[:], namesMeetingParticipantAdmitted[:]); k != "" {
-				goto again
-			}
 			d.Skip()
+			continue
 		}
+		h = f + 1
 	}
 }
 
-var (
-	foldMeetingParticipantAdmitted  = [...]string{"ACCOUNT_ID", "OPERATOR", "OPERATOR_ID", "OBJECT"}
-	namesMeetingParticipantAdmitted = [...]string{"account_id", "operator", "operator_id", "object"}
-)
-
 func decMeetingParticipantBind(d *jsonscan.Decoder, v *payload.MeetingParticipantBind) {
-	for d.Member() {
-		k := d.Key()
-	again:
-		switch k {
-		case "account_id":
+	for h := 0; ; {
+		f := d.Next(namesAccountCreated[:], h)
+		if f == jsonscan.Unlisted {
+			f = fieldAccountCreated(d)
+		}
+		switch f {
+		case 0:
 			d.String(&v.AccountID, "Common.account_id", "string")
-		case "operator":
+		case 1:
 			d.String(&v.Operator, "Common.operator", "string")
-		case "operator_id":
+		case 2:
 			d.String(&v.OperatorID, "Common.operator_id", "string")
-		case "object":
+		case 3:
 			if d.Open("object", "payload.MeetingParticipantBindObject") {
 				decMeetingParticipantBindObject(d, &v.Object)
 			}
+		case jsonscan.EndOfObject:
+			return
 		default:
-			if k = d.Fold(foldMeetingParticipantBind[:], namesMeetingParticipantBind[:]); k != "" {
-				goto again
-			}
 			d.Skip()
+			continue
 		}
+		h = f + 1
 	}
 }
 
-var (
-	foldMeetingParticipantBind  = [...]string{"ACCOUNT_ID", "OPERATOR", "OPERATOR_ID", "OBJECT"}
-	namesMeetingParticipantBind = [...]string{"account_id", "operator", "operator_id", "object"}
-)
-
 func decMeetingParticipantFeedback(d *jsonscan.Decoder, v *payload.MeetingParticipantFeedback) {
-	for d.Member() {
-		k := d.Key()
-	again:
-		switch k {
-		case "account_id":
+	for h := 0; ; {
+		f := d.Next(namesAccountCreated[:], h)
+		if f == jsonscan.Unlisted {
+			f = fieldAccountCreated(d)
+		}
+		switch f {
+		case 0:
 			d.String(&v.AccountID, "Common.account_id", "string")
-		case "operator":
+		case 1:
 			d.String(&v.Operator, "Common.operator", "string")
-		case "operator_id":
+		case 2:
 			d.String(&v.OperatorID, "Common.operator_id", "string")
-		case "object":
+		case 3:
 			if d.Open("object", "payload.MeetingParticipantFeedbackObject") {
 				decMeetingParticipantFeedbackObject(d, &v.Object)
 			}
+		case jsonscan.EndOfObject:
+			return
 		default:
-			if k = d.Fold(foldMeetingParticipantFeedback[:], namesMeetingParticipantFeedback[:]); k != "" {
-				goto again
-			}
 			d.Skip()
+			continue
 		}
+		h = f + 1
 	}
 }
 
-var (
-	foldMeetingParticipantFeedback  = [...]string{"ACCOUNT_ID", "OPERATOR", "OPERATOR_ID", "OBJECT"}
-	namesMeetingParticipantFeedback = [...]string{"account_id", "operator", "operator_id", "object"}
-)
-
 func decMeetingParticipantJBHJoined(d *jsonscan.Decoder, v *payload.MeetingParticipantJBHJoined) {
-	for d.Member() {
-		k := d.Key()
-	again:
-		switch k {
-		case "account_id":
+	for h := 0; ; {
+		f := d.Next(namesAccountCreated[:], h)
+		if f == jsonscan.Unlisted {
+			f = fieldAccountCreated(d)
+		}
+		switch f {
+		case 0:
 			d.String(&v.AccountID, "Common.account_id", "string")
-		case "operator":
+		case 1:
 			d.String(&v.Operator, "Common.operator", "string")
-		case "operator_id":
+		case 2:
 			d.String(&v.OperatorID, "Common.operator_id", "string")
-		case "object":
+		case 3:
 			if d.Open("object", "payload.MeetingParticipantJBHJoinedObject") {
 				decMeetingParticipantJBHJoinedObject(d, &v.Object)
 			}
+		case jsonscan.EndOfObject:
+			return
 		default:
-			if k = d.Fold(foldMeetingParticipantJBHJoined[:], namesMeetingParticipantJBHJoined[:]); k != "" {
-				goto again
-			}
 			d.Skip()
+			continue
 		}
+		h = f + 1
 	}
 }
 
-var (
-	foldMeetingParticipantJBHJoined  = [...]string{"ACCOUNT_ID", "OPERATOR", "OPERATOR_ID", "OBJECT"}
-	namesMeetingParticipantJBHJoined = [...]string{"account_id", "operator", "operator_id", "object"}
-)
-
 func decMeetingParticipantJBHWaiting(d *jsonscan.Decoder, v *payload.MeetingParticipantJBHWaiting) {
-	for d.Member() {
-		k := d.Key()
-	again:
-		switch k {
-		case "account_id":
+	for h := 0; ; {
+		f := d.Next(namesAccountCreated[:], h)
+		if f == jsonscan.Unlisted {
+			f = fieldAccountCreated(d)
+		}
+		switch f {
+		case 0:
 			d.String(&v.AccountID, "Common.account_id", "string")
-		case "operator":
+		case 1:
 			d.String(&v.Operator, "Common.operator", "string")
-		case "operator_id":
+		case 2:
 			d.String(&v.OperatorID, "Common.operator_id", "string")
-		case "object":
+		case 3:
 			if d.Open("object", "payload.MeetingParticipantJBHWaitingObject") {
 				decMeetingParticipantJBHWaitingObject(d, &v.Object)
 			}
+		case jsonscan.EndOfObject:
+			return
 		default:
-			if k = d.Fold(foldMeetingParticipantJBHWaiting[:], namesMeetingParticipantJBHWaiting[:]); k != "" {
-				goto again
-			}
 			d.Skip()
+			continue
 		}
+		h = f + 1
 	}
 }
 
-var (
-	foldMeetingParticipantJBHWaiting  = [...]string{"ACCOUNT_ID", "OPERATOR", "OPERATOR_ID", "OBJECT"}
-	namesMeetingParticipantJBHWaiting = [...]string{"account_id", "operator", "operator_id", "object"}
-)
-
 func decMeetingParticipantJBHWaitingLeft(d *jsonscan.Decoder, v *payload.MeetingParticipantJBHWaitingLeft) {
-	for d.Member() {
-		k := d.Key()
-	again:
-		switch k {
-		case "account_id":
+	for h := 0; ; {
+		f := d.Next(namesAccountCreated[:], h)
+		if f == jsonscan.Unlisted {
+			f = fieldAccountCreated(d)
+		}
+		switch f {
+		case 0:
 			d.String(&v.AccountID, "Common.account_id", "string")
-		case "operator":
+		case 1:
 			d.String(&v.Operator, "Common.operator", "string")
-		case "operator_id":
+		case 2:
 			d.String(&v.OperatorID, "Common.operator_id", "string")
-		case "object":
+		case 3:
 			if d.Open("object", "payload.MeetingParticipantJBHWaitingLeftObject") {
 				decMeetingParticipantJBHWaitingLeftObject(d, &v.Object)
 			}
+		case jsonscan.EndOfObject:
+			return
 		default:
-			if k = d.Fold(foldMeetingParticipantJBHWaitingLeft[:], namesMeetingParticipantJBHWaitingLeft[:]); k != "" {
-				goto again
-			}
 			d.Skip()
+			continue
 		}
+		h = f + 1
 	}
 }
 
-var (
-	foldMeetingParticipantJBHWaitingLeft  = [...]string{"ACCOUNT_ID", "OPERATOR", "OPERATOR_ID", "OBJECT"}
-	namesMeetingParticipantJBHWaitingLeft = [...]string{"account_id", "operator", "operator_id", "object"}
-)
-
 func decMeetingParticipantJoined(d *jsonscan.Decoder, v *payload.MeetingParticipantJoined) {
-	for d.Member() {
-		k := d.Key()
-	again:
-		switch k {
-		case "account_id":
+	for h := 0; ; {
+		f := d.Next(namesAccountCreated[:], h)
+		if f == jsonscan.Unlisted {
+			f = fieldAccountCreated(d)
+		}
+		switch f {
+		case 0:
 			d.String(&v.AccountID, "Common.account_id", "string")
-		case "operator":
+		case 1:
 			d.String(&v.Operator, "Common.operator", "string")
-		case "operator_id":
+		case 2:
 			d.String(&v.OperatorID, "Common.operator_id", "string")
-		case "object":
+		case 3:
 			if d.Open("object", "payload.MeetingParticipantJoinedObject") {
 				decMeetingParticipantJoinedObject(d, &v.Object)
 			}
+		case jsonscan.EndOfObject:
+			return
 		default:
-			if k = d.Fold(foldMeetingParticipantJoined[:], namesMeetingParticipantJoined[:]); k != "" {
-				goto again
-			}
 			d.Skip()
+			continue
 		}
+		h = f + 1
 	}
 }
 
-var (
-	foldMeetingParticipantJoined  = [...]string{"ACCOUNT_ID", "OPERATOR", "OPERATOR_ID", "OBJECT"}
-	namesMeetingParticipantJoined = [...]string{"account_id", "operator", "operator_id", "object"}
-)
-
 func decMeetingParticipantJoinedBreakoutRoom(d *jsonscan.Decoder, v *payload.MeetingParticipantJoinedBreakoutRoom) {
-	for d.Member() {
-		k := d.Key()
-	again:
-		switch k {
-		case "account_id":
+	for h := 0; ; {
+		f := d.Next(namesAccountCreated[:], h)
+		if f == jsonscan.Unlisted {
+			f = fieldAccountCreated(d)
+		}
+		switch f {
+		case 0:
 			d.String(&v.AccountID, "Common.account_id", "string")
-		case "operator":
+		case 1:
 			d.String(&v.Operator, "Common.operator", "string")
-		case "operator_id":
+		case 2:
 			d.String(&v.OperatorID, "Common.operator_id", "string")
-		case "object":
+		case 3:
 			if d.Open("object", "payload.MeetingParticipantJoinedBreakoutRoomObject") {
 				decMeetingParticipantJoinedBreakoutRoomObject(d, &v.Object)
 			}
+		case jsonscan.EndOfObject:
+			return
 		default:
-			if k = d.Fold(foldMeetingParticipantJoinedBreakoutRoom[:], namesMeetingParticipantJoinedBreakoutRoom[:]); k != "" {
-				goto again
-			}
 			d.Skip()
+			continue
 		}
+		h = f + 1
 	}
 }
 
-var (
-	foldMeetingParticipantJoinedBreakoutRoom  = [...]string{"ACCOUNT_ID", "OPERATOR", "OPERATOR_ID", "OBJECT"}
-	namesMeetingParticipantJoinedBreakoutRoom = [...]string{"account_id", "operator", "operator_id", "object"}
-)
-
 func decMeetingParticipantJoinedWaitingRoom(d *jsonscan.Decoder, v *payload.MeetingParticipantJoinedWaitingRoom) {
-	for d.Member() {
-		k := d.Key()
-	again:
-		switch k {
-		case "account_id":
+	for h := 0; ; {
+		f := d.Next(namesAccountCreated[:], h)
+		if f == jsonscan.Unlisted {
+			f = fieldAccountCreated(d)
+		}
+		switch f {
+		case 0:
 			d.String(&v.AccountID, "Common.account_id", "string")
-		case "operator":
+		case 1:
 			d.String(&v.Operator, "Common.operator", "string")
-		case "operator_id":
+		case 2:
 			d.String(&v.OperatorID, "Common.operator_id", "string")
-		case "object":
+		case 3:
 			if d.Open("object", "payload.MeetingParticipantWaitingRoomObject") {
 				decMeetingParticipantWaitingRoomObject(d, &v.Object)
 			}
+		case jsonscan.EndOfObject:
+			return
 		default:
-			if k = d.Fold(foldMeetingParticipantJoinedWaitingRoom[:], namesMeetingParticipantJoinedWaitingRoom[:]); k != "" {
-				goto again
-			}
 			d.Skip()
+			continue
 		}
+		h = f + 1
 	}
 }
 
-var (
-	foldMeetingParticipantJoinedWaitingRoom  = [...]string{"ACCOUNT_ID", "OPERATOR", "OPERATOR_ID", "OBJECT"}
-	namesMeetingParticipantJoinedWaitingRoom = [...]string{"account_id", "operator", "operator_id", "object"}
-)
-
 func decMeetingParticipantLeft(d *jsonscan.Decoder, v *payload.MeetingParticipantLeft) {
-	for d.Member() {
-		k := d.Key()
-	again:
-		switch k {
-		case "account_id":
+	for h := 0; ; {
+		f := d.Next(namesAccountCreated[:], h)
+		if f == jsonscan.Unlisted {
+			f = fieldAccountCreated(d)
+		}
+		switch f {
+		case 0:
 			d.String(&v.AccountID, "Common.account_id", "string")
-		case "operator":
+		case 1:
 			d.String(&v.Operator, "Common.operator", "string")
-		case "operator_id":
+		case 2:
 			d.String(&v.OperatorID, "Common.operator_id", "string")
-		case "object":
+		case 3:
 			if d.Open("object", "payload.MeetingParticipantLeftObject") {
 				decMeetingParticipantLeftObject(d, &v.Object)
 			}
+		case jsonscan.EndOfObject:
+			return
 		default:
-			if k = d.Fold(foldMeetingParticipantLeft[:], namesMeetingParticipantLeft[:]); k != "" {
-				goto again
-			}
 			d.Skip()
+			continue
 		}
+		h = f + 1
 	}
 }
 
-var (
-	foldMeetingParticipantLeft  = [...]string{"ACCOUNT_ID", "OPERATOR", "OPERATOR_ID", "OBJECT"}
-	namesMeetingParticipantLeft = [...]string{"account_id", "operator", "operator_id", "object"}
-)
-
 func decMeetingParticipantLeftBreakoutRoom(d *jsonscan.Decoder, v *payload.MeetingParticipantLeftBreakoutRoom) {
-	for d.Member() {
-		k := d.Key()
-	again:
-		switch k {
-		case "account_id":
+	for h := 0; ; {
+		f := d.Next(namesAccountCreated[:], h)
+		if f == jsonscan.Unlisted {
+			f = fieldAccountCreated(d)
+		}
+		switch f {
+		case 0:
 			d.String(&v.AccountID, "Common.account_id", "string")
-		case "operator":
+		case 1:
 			d.String(&v.Operator, "Common.operator", "string")
-		case "operator_id":
+		case 2:
 			d.String(&v.OperatorID, "Common.operator_id", "string")
-		case "object":
+		case 3:
 			if d.Open("object", "payload.MeetingParticipantLeftBreakoutRoomObject") {
 				decMeetingParticipantLeftBreakoutRoomObject(d, &v.Object)
 			}
+		case jsonscan.EndOfObject:
+			return
 		default:
-			if k = d.Fold(foldMeetingParticipantLeftBreakoutRoom[:], namesMeetingParticipantLeftBreakoutRoom[:]); k != "" {
-				goto again
-			}
 			d.Skip()
+			continue
 		}
+		h = f + 1
 	}
 }
-
-var (
-	foldMeetingParticipantLeftBreakoutRoom  = [...]string{"ACCOUNT_ID", "OPERATOR", "OPERATOR_ID", "OBJECT"}
-	namesMeetingParticipantLeftBreakoutRoom = [...]string{"account_id", "operator", "operator_id", "object"}
-)
 
 func decMeetingParticipantLeftWaitingRoom(d *jsonscan.Decoder, v *payload.MeetingParticipantLeftWaitingRoom) {
-	for d.Member() {
-		k := d.Key()
-	again:
-		switch k {
-		case "account_id":
+	for h := 0; ; {
+		f := d.Next(namesAccountCreated[:], h)
+		if f == jsonscan.Unlisted {
+			f = fieldAccountCreated(d)
+		}
+		switch f {
+		case 0:
 			d.String(&v.AccountID, "Common.account_id", "string")
-		case "operator":
+		case 1:
 			d.String(&v.Operator, "Common.operator", "string")
-		case "operator_id":
+		case 2:
 			d.String(&v.OperatorID, "Common.operator_id", "string")
-		case "object":
+		case 3:
 			if d.Open("object", "payload.MeetingParticipantWaitingRoomObject") {
 				decMeetingParticipantWaitingRoomObject(d, &v.Object)
 			}
+		case jsonscan.EndOfObject:
+			return
 		default:
-			if k = d.Fold(foldMeetingParticipantLeftWaitingRoom[:], namesMeetingParticipantLeftWaitingRoom[:]); k != "" {
-				goto again
-			}
 			d.Skip()
+			continue
 		}
+		h = f + 1
 	}
 }
-
-var (
-	foldMeetingParticipantLeftWaitingRoom  = [...]string{"ACCOUNT_ID", "OPERATOR", "OPERATOR_ID", "OBJECT"}
-	namesMeetingParticipantLeftWaitingRoom = [...]string{"account_id", "operator", "operator_id", "object"}
-)
 
 func decMeetingParticipantPhoneCalloutAccepted(d *jsonscan.Decoder, v *payload.MeetingParticipantPhoneCalloutAccepted) {
-	for d.Member() {
-		k := d.Key()
-	again:
-		switch k {
-		case "account_id":
+	for h := 0; ; {
+		f := d.Next(namesAccountCreated[:], h)
+		if f == jsonscan.Unlisted {
+			f = fieldAccountCreated(d)
+		}
+		switch f {
+		case 0:
 			d.String(&v.AccountID, "Common.account_id", "string")
-		case "operator":
+		case 1:
 			d.String(&v.Operator, "Common.operator", "string")
-		case "operator_id":
+		case 2:
 			d.String(&v.OperatorID, "Common.operator_id", "string")
-		case "object":
+		case 3:
 			if d.Open("object", "payload.MeetingParticipantPhoneCalloutObject") {
 				decMeetingParticipantPhoneCalloutObject(d, &v.Object)
 			}
+		case jsonscan.EndOfObject:
+			return
 		default:
-			if k = d.Fold(foldMeetingParticipantPhoneCalloutAccepted[:], namesMeetingParticipantPhoneCalloutAccepted[:]); k != "" {
-				goto again
-			}
 			d.Skip()
+			continue
 		}
+		h = f + 1
 	}
 }
-
-var (
-	foldMeetingParticipantPhoneCalloutAccepted  = [...]string{"ACCOUNT_ID", "OPERATOR", "OPERATOR_ID", "OBJECT"}
-	namesMeetingParticipantPhoneCalloutAccepted = [...]string{"account_id", "operator", "operator_id", "object"}
-)
 
 func decMeetingParticipantPhoneCalloutMissed(d *jsonscan.Decoder, v *payload.MeetingParticipantPhoneCalloutMissed) {
-	for d.Member() {
-		k := d.Key()
-	again:
-		switch k {
-		case "account_id":
+	for h := 0; ; {
+		f := d.Next(namesAccountCreated[:], h)
+		if f == jsonscan.Unlisted {
+			f = fieldAccountCreated(d)
+		}
+		switch f {
+		case 0:
 			d.String(&v.AccountID, "Common.account_id", "string")
-		case "operator":
+		case 1:
 			d.String(&v.Operator, "Common.operator", "string")
-		case "operator_id":
+		case 2:
 			d.String(&v.OperatorID, "Common.operator_id", "string")
-		case "object":
+		case 3:
 			if d.Open("object", "payload.MeetingParticipantPhoneCalloutObject") {
 				decMeetingParticipantPhoneCalloutObject(d, &v.Object)
 			}
+		case jsonscan.EndOfObject:
+			return
 		default:
-			if k = d.Fold(foldMeetingParticipantPhoneCalloutMissed[:], namesMeetingParticipantPhoneCalloutMissed[:]); k != "" {
-				goto again
-			}
 			d.Skip()
+			continue
 		}
+		h = f + 1
 	}
 }
-
-var (
-	foldMeetingParticipantPhoneCalloutMissed  = [...]string{"ACCOUNT_ID", "OPERATOR", "OPERATOR_ID", "OBJECT"}
-	namesMeetingParticipantPhoneCalloutMissed = [...]string{"account_id", "operator", "operator_id", "object"}
-)
 
 func decMeetingParticipantPhoneCalloutRejected(d *jsonscan.Decoder, v *payload.MeetingParticipantPhoneCalloutRejected) {
-	for d.Member() {
-		k := d.Key()
-	again:
-		switch k {
-		case "account_id":
+	for h := 0; ; {
+		f := d.Next(namesAccountCreated[:], h)
+		if f == jsonscan.Unlisted {
+			f = fieldAccountCreated(d)
+		}
+		switch f {
+		case 0:
 			d.String(&v.AccountID, "Common.account_id", "string")
-		case "operator":
+		case 1:
 			d.String(&v.Operator, "Common.operator", "string")
-		case "operator_id":
+		case 2:
 			d.String(&v.OperatorID, "Common.operator_id", "string")
-		case "object":
+		case 3:
 			if d.Open("object", "payload.MeetingParticipantPhoneCalloutObject") {
 				decMeetingParticipantPhoneCalloutObject(d, &v.Object)
 			}
+		case jsonscan.EndOfObject:
+			return
 		default:
-			if k = d.Fold(foldMeetingParticipantPhoneCalloutRejected[:], namesMeetingParticipantPhoneCalloutRejected[:]); k != "" {
-				goto again
-			}
 			d.Skip()
+			continue
 		}
+		h = f + 1
 	}
 }
-
-var (
-	foldMeetingParticipantPhoneCalloutRejected  = [...]string{"ACCOUNT_ID", "OPERATOR", "OPERATOR_ID", "OBJECT"}
-	namesMeetingParticipantPhoneCalloutRejected = [...]string{"account_id", "operator", "operator_id", "object"}
-)
 
 func decMeetingParticipantPhoneCalloutRinging(d *jsonscan.Decoder, v *payload.MeetingParticipantPhoneCalloutRinging) {
-	for d.Member() {
-		k := d.Key()
-	again:
-		switch k {
-		case "account_id":
+	for h := 0; ; {
+		f := d.Next(namesAccountCreated[:], h)
+		if f == jsonscan.Unlisted {
+			f = fieldAccountCreated(d)
+		}
+		switch f {
+		case 0:
 			d.String(&v.AccountID, "Common.account_id", "string")
-		case "operator":
+		case 1:
 			d.String(&v.Operator, "Common.operator", "string")
-		case "operator_id":
+		case 2:
 			d.String(&v.OperatorID, "Common.operator_id", "string")
-		case "object":
+		case 3:
 			if d.Open("object", "payload.MeetingParticipantPhoneCalloutObject") {
 				decMeetingParticipantPhoneCalloutObject(d, &v.Object)
 			}
+		case jsonscan.EndOfObject:
+			return
 		default:
-			if k = d.Fold(foldMeetingParticipantPhoneCalloutRinging[:], namesMeetingParticipantPhoneCalloutRinging[:]); k != "" {
-				goto again
-			}
 			d.Skip()
+			continue
 		}
+		h = f + 1
 	}
 }
 
-var (
-	foldMeetingParticipantPhoneCalloutRinging  = [...]string{"ACCOUNT_ID", "OPERATOR", "OPERATOR_ID", "OBJECT"}
-	namesMeetingParticipantPhoneCalloutRinging = [...]string{"account_id", "operator", "operator_id", "object"}
-)
-
 func decMeetingParticipantPutInWaitingRoom(d *jsonscan.Decoder, v *payload.MeetingParticipantPutInWaitingRoom) {
-	for d.Member() {
-		k := d.Key()
-	again:
-		switch k {
-		case "account_id":
+	for h := 0; ; {
+		f := d.Next(namesAccountCreated[:], h)
+		if f == jsonscan.Unlisted {
+			f = fieldAccountCreated(d)
+		}
+		switch f {
+		case 0:
 			d.String(&v.AccountID, "Common.account_id", "string")
-		case "operator":
+		case 1:
 			d.String(&v.Operator, "Common.operator", "string")
-		case "operator_id":
+		case 2:
 			d.String(&v.OperatorID, "Common.operator_id", "string")
-		case "object":
+		case 3:
 			if d.Open("object", "payload.MeetingParticipantWaitingRoomObject") {
 				decMeetingParticipantWaitingRoomObject(d, &v.Object)
 			}
+		case jsonscan.EndOfObject:
+			return
 		default:
-			if k = d.Fold(foldMeetingParticipantPutInWaitingRoom[:], namesMeetingParticipantPutInWaitingRoom[:]); k != "" {
-				goto again
-			}
 			d.Skip()
+			continue
 		}
+		h = f + 1
 	}
 }
 
-var (
-	foldMeetingParticipantPutInWaitingRoom  = [...]string{"ACCOUNT_ID", "OPERATOR", "OPERATOR_ID", "OBJECT"}
-	namesMeetingParticipantPutInWaitingRoom = [...]string{"account_id", "operator", "operator_id", "object"}
-)
-
 func decMeetingParticipantRoleChanged(d *jsonscan.Decoder, v *payload.MeetingParticipantRoleChanged) {
-	for d.Member() {
-		k := d.Key()
-	again:
-		switch k {
-		case "account_id":
+	for h := 0; ; {
+		f := d.Next(namesAccountCreated[:], h)
+		if f == jsonscan.Unlisted {
+			f = fieldAccountCreated(d)
+		}
+		switch f {
+		case 0:
 			d.String(&v.AccountID, "Common.account_id", "string")
-		case "operator":
+		case 1:
 			d.String(&v.Operator, "Common.operator", "string")
-		case "operator_id":
+		case 2:
 			d.String(&v.OperatorID, "Common.operator_id", "string")
-		case "object":
+		case 3:
 			if d.Open("object", "payload.MeetingParticipantRoleChangedObject") {
 				decMeetingParticipantRoleChangedObject(d, &v.Object)
 			}
+		case jsonscan.EndOfObject:
+			return
 		default:
-			if k = d.Fold(foldMeetingParticipantRoleChanged[:], namesMeetingParticipantRoleChanged[:]); k != "" {
-				goto again
-			}
 			d.Skip()
+			continue
 		}
+		h = f + 1
 	}
 }
 
-var (
-	foldMeetingParticipantRoleChanged  = [...]string{"ACCOUNT_ID", "OPERATOR", "OPERATOR_ID", "OBJECT"}
-	namesMeetingParticipantRoleChanged = [...]string{"account_id", "operator", "operator_id", "object"}
-)
-
 func decMeetingParticipantRoomSystemCalloutAccepted(d *jsonscan.Decoder, v *payload.MeetingParticipantRoomSystemCalloutAccepted) {
-	for d.Member() {
-		k := d.Key()
-	again:
-		switch k {
-		case "account_id":
+	for h := 0; ; {
+		f := d.Next(namesAccountCreated[:], h)
+		if f == jsonscan.Unlisted {
+			f = fieldAccountCreated(d)
+		}
+		switch f {
+		case 0:
 			d.String(&v.AccountID, "Common.account_id", "string")
-		case "operator":
+		case 1:
 			d.String(&v.Operator, "Common.operator", "string")
-		case "operator_id":
+		case 2:
 			d.String(&v.OperatorID, "Common.operator_id", "string")
-		case "object":
+		case 3:
 			if d.Open("object", "payload.MeetingParticipantRoomSystemCalloutObject") {
 				decMeetingParticipantRoomSystemCalloutObject(d, &v.Object)
 			}
+		case jsonscan.EndOfObject:
+			return
 		default:
-			if k = d.Fold(foldMeetingParticipantRoomSystemCalloutAccepted[:], namesMeetingParticipantRoomSystemCalloutAccepted[:]); k != "" {
-				goto again
-			}
 			d.Skip()
+			continue
 		}
+		h = f + 1
 	}
 }
 
-var (
-	foldMeetingParticipantRoomSystemCalloutAccepted  = [...]string{"ACCOUNT_ID", "OPERATOR", "OPERATOR_ID", "OBJECT"}
-	namesMeetingParticipantRoomSystemCalloutAccepted = [...]string{"account_id", "operator", "operator_id", "object"}
-)
-
 func decMeetingParticipantRoomSystemCalloutFailed(d *jsonscan.Decoder, v *payload.MeetingParticipantRoomSystemCalloutFailed) {
-	for d.Member() {
-		k := d.Key()
-	again:
-		switch k {
-		case "account_id":
+	for h := 0; ; {
+		f := d.Next(namesAccountCreated[:], h)
+		if f == jsonscan.Unlisted {
+			f = fieldAccountCreated(d)
+		}
+		switch f {
+		case 0:
 			d.String(&v.AccountID, "Common.account_id", "string")
-		case "operator":
+		case 1:
 			d.String(&v.Operator, "Common.operator", "string")
-		case "operator_id":
+		case 2:
 			d.String(&v.OperatorID, "Common.operator_id", "string")
-		case "object":
+		case 3:
 			if d.Open("object", "payload.MeetingParticipantRoomSystemCalloutFailedObject") {
 				decMeetingParticipantRoomSystemCalloutFailedObject(d, &v.Object)
 			}
+		case jsonscan.EndOfObject:
+			return
 		default:
-			if k = d.Fold(foldMeetingParticipantRoomSystemCalloutFailed[:], namesMeetingParticipantRoomSystemCalloutFailed[:]); k != "" {
-				goto again
-			}
 			d.Skip()
+			continue
 		}
+		h = f + 1
 	}
 }
-
-var (
-	foldMeetingParticipantRoomSystemCalloutFailed  = [...]string{"ACCOUNT_ID", "OPERATOR", "OPERATOR_ID", "OBJECT"}
-	namesMeetingParticipantRoomSystemCalloutFailed = [...]string{"account_id", "operator", "operator_id", "object"}
-)
 
 func decMeetingParticipantRoomSystemCalloutMissed(d *jsonscan.Decoder, v *payload.MeetingParticipantRoomSystemCalloutMissed) {
-	for d.Member() {
-		k := d.Key()
-	again:
-		switch k {
-		case "account_id":
+	for h := 0; ; {
+		f := d.Next(namesAccountCreated[:], h)
+		if f == jsonscan.Unlisted {
+			f = fieldAccountCreated(d)
+		}
+		switch f {
+		case 0:
 			d.String(&v.AccountID, "Common.account_id", "string")
-		case "operator":
+		case 1:
 			d.String(&v.Operator, "Common.operator", "string")
-		case "operator_id":
+		case 2:
 			d.String(&v.OperatorID, "Common.operator_id", "string")
-		case "object":
+		case 3:
 			if d.Open("object", "payload.MeetingParticipantRoomSystemCalloutObject") {
 				decMeetingParticipantRoomSystemCalloutObject(d, &v.Object)
 			}
+		case jsonscan.EndOfObject:
+			return
 		default:
-			if k = d.Fold(foldMeetingParticipantRoomSystemCalloutMissed[:], namesMeetingParticipantRoomSystemCalloutMissed[:]); k != "" {
-				goto again
-			}
 			d.Skip()
+			continue
 		}
+		h = f + 1
 	}
 }
-
-var (
-	foldMeetingParticipantRoomSystemCalloutMissed  = [...]string{"ACCOUNT_ID", "OPERATOR", "OPERATOR_ID", "OBJECT"}
-	namesMeetingParticipantRoomSystemCalloutMissed = [...]string{"account_id", "operator", "operator_id", "object"}
-)
 
 func decMeetingParticipantRoomSystemCalloutRejected(d *jsonscan.Decoder, v *payload.MeetingParticipantRoomSystemCalloutRejected) {
-	for d.Member() {
-		k := d.Key()
-	again:
-		switch k {
-		case "account_id":
+	for h := 0; ; {
+		f := d.Next(namesAccountCreated[:], h)
+		if f == jsonscan.Unlisted {
+			f = fieldAccountCreated(d)
+		}
+		switch f {
+		case 0:
 			d.String(&v.AccountID, "Common.account_id", "string")
-		case "operator":
+		case 1:
 			d.String(&v.Operator, "Common.operator", "string")
-		case "operator_id":
+		case 2:
 			d.String(&v.OperatorID, "Common.operator_id", "string")
-		case "object":
+		case 3:
 			if d.Open("object", "payload.MeetingParticipantRoomSystemCalloutObject") {
 				decMeetingParticipantRoomSystemCalloutObject(d, &v.Object)
 			}
+		case jsonscan.EndOfObject:
+			return
 		default:
-			if k = d.Fold(foldMeetingParticipantRoomSystemCalloutRejected[:], namesMeetingParticipantRoomSystemCalloutRejected[:]); k != "" {
-				goto again
-			}
 			d.Skip()
+			continue
 		}
+		h = f + 1
 	}
 }
-
-var (
-	foldMeetingParticipantRoomSystemCalloutRejected  = [...]string{"ACCOUNT_ID", "OPERATOR", "OPERATOR_ID", "OBJECT"}
-	namesMeetingParticipantRoomSystemCalloutRejected = [...]string{"account_id", "operator", "operator_id", "object"}
-)
 
 func decMeetingParticipantRoomSystemCalloutRinging(d *jsonscan.Decoder, v *payload.MeetingParticipantRoomSystemCalloutRinging) {
-	for d.Member() {
-		k := d.Key()
-	again:
-		switch k {
-		case "account_id":
+	for h := 0; ; {
+		f := d.Next(namesAccountCreated[:], h)
+		if f == jsonscan.Unlisted {
+			f = fieldAccountCreated(d)
+		}
+		switch f {
+		case 0:
 			d.String(&v.AccountID, "Common.account_id", "string")
-		case "operator":
+		case 1:
 			d.String(&v.Operator, "Common.operator", "string")
-		case "operator_id":
+		case 2:
 			d.String(&v.OperatorID, "Common.operator_id", "string")
-		case "object":
+		case 3:
 			if d.Open("object", "payload.MeetingParticipantRoomSystemCalloutObject") {
 				decMeetingParticipantRoomSystemCalloutObject(d, &v.Object)
 			}
+		case jsonscan.EndOfObject:
+			return
 		default:
-			if k = d.Fold(foldMeetingParticipantRoomSystemCalloutRinging[:], namesMeetingParticipantRoomSystemCalloutRinging[:]); k != "" {
-				goto again
-			}
 			d.Skip()
+			continue
 		}
+		h = f + 1
 	}
 }
-
-var (
-	foldMeetingParticipantRoomSystemCalloutRinging  = [...]string{"ACCOUNT_ID", "OPERATOR", "OPERATOR_ID", "OBJECT"}
-	namesMeetingParticipantRoomSystemCalloutRinging = [...]string{"account_id", "operator", "operator_id", "object"}
-)
 
 func decMeetingPermanentlyDeleted(d *jsonscan.Decoder, v *payload.MeetingPermanentlyDeleted) {
-	for d.Member() {
-		k := d.Key()
-	again:
-		switch k {
-		case "account_id":
+	for h := 0; ; {
+		f := d.Next(namesMeetingCreated[:], h)
+		if f == jsonscan.Unlisted {
+			f = fieldMeetingCreated(d)
+		}
+		switch f {
+		case 0:
 			d.String(&v.AccountID, "Common.account_id", "string")
-		case "operator":
+		case 1:
 			d.String(&v.Operator, "Common.operator", "string")
-		case "operator_id":
+		case 2:
 			d.String(&v.OperatorID, "Common.operator_id", "string")
-		case "operation":
+		case 3:
 			d.Enum((*string)(&v.Operation), "operation", "payload.Operation", enumOperation[:])
-		case "object":
+		case 4:
 			if d.Open("object", "payload.MeetingObject") {
 				decMeetingObject(d, &v.Object)
 			}
+		case jsonscan.EndOfObject:
+			return
 		default:
-			if k = d.Fold(foldMeetingPermanentlyDeleted[:], namesMeetingPermanentlyDeleted[:]); k != "" {
-				goto again
-			}
 			d.Skip()
+			continue
 		}
+		h = f + 1
 	}
 }
-
-var (
-	foldMeetingPermanentlyDeleted  = [...]string{"ACCOUNT_ID", "OPERATOR", "OPERATOR_ID", "OPERATION", "OBJECT"}
-	namesMeetingPermanentlyDeleted = [...]string{"account_id", "operator", "operator_id", "operation", "object"}
-)
 
 func decMeetingRecovered(d *jsonscan.Decoder, v *payload.MeetingRecovered) {
-	for d.Member() {
-		k := d.Key()
-	again:
-		switch k {
-		case "account_id":
+	for h := 0; ; {
+		f := d.Next(namesMeetingCreated[:], h)
+		if f == jsonscan.Unlisted {
+			f = fieldMeetingCreated(d)
+		}
+		switch f {
+		case 0:
 			d.String(&v.AccountID, "Common.account_id", "string")
-		case "operator":
+		case 1:
 			d.String(&v.Operator, "Common.operator", "string")
-		case "operator_id":
+		case 2:
 			d.String(&v.OperatorID, "Common.operator_id", "string")
-		case "operation":
+		case 3:
 			d.Enum((*string)(&v.Operation), "operation", "payload.Operation", enumOperation[:])
-		case "object":
+		case 4:
 			if d.Open("object", "payload.MeetingObject") {
 				decMeetingObject(d, &v.Object)
 			}
+		case jsonscan.EndOfObject:
+			return
 		default:
-			if k = d.Fold(foldMeetingRecovered[:], namesMeetingRecovered[:]); k != "" {
-				goto again
-			}
 			d.Skip()
+			continue
 		}
+		h = f + 1
 	}
 }
 
-var (
-	foldMeetingRecovered  = [...]string{"ACCOUNT_ID", "OPERATOR", "OPERATOR_ID", "OPERATION", "OBJECT"}
-	namesMeetingRecovered = [...]string{"account_id", "operator", "operator_id", "operation", "object"}
-)
-
 func decMeetingRegistrationApproved(d *jsonscan.Decoder, v *payload.MeetingRegistrationApproved) {
-	for d.Member() {
-		k := d.Key()
-	again:
-		switch k {
-		case "account_id":
+	for h := 0; ; {
+		f := d.Next(namesAccountCreated[:], h)
+		if f == jsonscan.Unlisted {
+			f = fieldAccountCreated(d)
+		}
+		switch f {
+		case 0:
 			d.String(&v.AccountID, "Common.account_id", "string")
-		case "operator":
+		case 1:
 			d.String(&v.Operator, "Common.operator", "string")
-		case "operator_id":
+		case 2:
 			d.String(&v.OperatorID, "Common.operator_id", "string")
-		case "object":
+		case 3:
 			if d.Open("object", "payload.MeetingRegistrationApprovedObject") {
 				decMeetingRegistrationApprovedObject(d, &v.Object)
 			}
+		case jsonscan.EndOfObject:
+			return
 		default:
-			if k = d.Fold(foldMeetingRegistrationApproved[:], namesMeetingRegistrationApproved[:]); k != "" {
-				goto again
-			}
 			d.Skip()
+			continue
 		}
+		h = f + 1
 	}
 }
 
-var (
-	foldMeetingRegistrationApproved  = [...]string{"ACCOUNT_ID", "OPERATOR", "OPERATOR_ID", "OBJECT"}
-	namesMeetingRegistrationApproved = [...]string{"account_id", "operator", "operator_id", "object"}
-)
-
 func decMeetingRegistrationCancelled(d *jsonscan.Decoder, v *payload.MeetingRegistrationCancelled) {
-	for d.Member() {
-		k := d.Key()
-	again:
-		switch k {
-		case "account_id":
+	for h := 0; ; {
+		f := d.Next(namesAccountCreated[:], h)
+		if f == jsonscan.Unlisted {
+			f = fieldAccountCreated(d)
+		}
+		switch f {
+		case 0:
 			d.String(&v.AccountID, "Common.account_id", "string")
-		case "operator":
+		case 1:
 			d.String(&v.Operator, "Common.operator", "string")
-		case "operator_id":
+		case 2:
 			d.String(&v.OperatorID, "Common.operator_id", "string")
-		case "object":
+		case 3:
 			if d.Open("object", "payload.MeetingRegistrationObject") {
 				decMeetingRegistrationObject(d, &v.Object)
 			}
+		case jsonscan.EndOfObject:
+			return
 		default:
-			if k = d.Fold(foldMeetingRegistrationCancelled[:], namesMeetingRegistrationCancelled[:]); k != "" {
-				goto again
-			}
 			d.Skip()
+			continue
 		}
+		h = f + 1
 	}
 }
 
-var (
-	foldMeetingRegistrationCancelled  = [...]string{"ACCOUNT_ID", "OPERATOR", "OPERATOR_ID", "OBJECT"}
-	namesMeetingRegistrationCancelled = [...]string{"account_id", "operator", "operator_id", "object"}
-)
-
 func decMeetingRegistrationCreated(d *jsonscan.Decoder, v *payload.MeetingRegistrationCreated) {
-	for d.Member() {
-		k := d.Key()
-	again:
-		switch k {
-		case "account_id":
+	for h := 0; ; {
+		f := d.Next(namesAccountCreated[:], h)
+		if f == jsonscan.Unlisted {
+			f = fieldAccountCreated(d)
+		}
+		switch f {
+		case 0:
 			d.String(&v.AccountID, "Common.account_id", "string")
-		case "operator":
+		case 1:
 			d.String(&v.Operator, "Common.operator", "string")
-		case "operator_id":
+		case 2:
 			d.String(&v.OperatorID, "Common.operator_id", "string")
-		case "object":
+		case 3:
 			if d.Open("object", "payload.MeetingRegistrationCreatedObject") {
 				decMeetingRegistrationCreatedObject(d, &v.Object)
 			}
+		case jsonscan.EndOfObject:
+			return
 		default:
-			if k = d.Fold(foldMeetingRegistrationCreated[:], namesMeetingRegistrationCreated[:]); k != "" {
-				goto again
-			}
 			d.Skip()
+			continue
 		}
+		h = f + 1
 	}
 }
 
-var (
-	foldMeetingRegistrationCreated  = [...]string{"ACCOUNT_ID", "OPERATOR", "OPERATOR_ID", "OBJECT"}
-	namesMeetingRegistrationCreated = [...]string{"account_id", "operator", "operator_id", "object"}
-)
-
 func decMeetingRegistrationDenied(d *jsonscan.Decoder, v *payload.MeetingRegistrationDenied) {
-	for d.Member() {
-		k := d.Key()
-	again:
-		switch k {
-		case "account_id":
+	for h := 0; ; {
+		f := d.Next(namesAccountCreated[:], h)
+		if f == jsonscan.Unlisted {
+			f = fieldAccountCreated(d)
+		}
+		switch f {
+		case 0:
 			d.String(&v.AccountID, "Common.account_id", "string")
-		case "operator":
+		case 1:
 			d.String(&v.Operator, "Common.operator", "string")
-		case "operator_id":
+		case 2:
 			d.String(&v.OperatorID, "Common.operator_id", "string")
-		case "object":
+		case 3:
 			if d.Open("object", "payload.MeetingRegistrationObject") {
 				decMeetingRegistrationObject(d, &v.Object)
 			}
+		case jsonscan.EndOfObject:
+			return
 		default:
-			if k = d.Fold(foldMeetingRegistrationDenied[:], namesMeetingRegistrationDenied[:]); k != "" {
-				goto again
-			}
 			d.Skip()
+			continue
 		}
+		h = f + 1
 	}
 }
 
-var (
-	foldMeetingRegistrationDenied  = [...]string{"ACCOUNT_ID", "OPERATOR", "OPERATOR_ID", "OBJECT"}
-	namesMeetingRegistrationDenied = [...]string{"account_id", "operator", "operator_id", "object"}
-)
-
 func decMeetingRiskAlert(d *jsonscan.Decoder, v *payload.MeetingRiskAlert) {
-	for d.Member() {
-		k := d.Key()
-	again:
-		switch k {
-		case "account_id":
+	for h := 0; ; {
+		f := d.Next(namesAccountCreated[:], h)
+		if f == jsonscan.Unlisted {
+			f = fieldAccountCreated(d)
+		}
+		switch f {
+		case 0:
 			d.String(&v.AccountID, "Common.account_id", "string")
-		case "operator":
+		case 1:
 			d.String(&v.Operator, "Common.operator", "string")
-		case "operator_id":
+		case 2:
 			d.String(&v.OperatorID, "Common.operator_id", "string")
-		case "object":
+		case 3:
 			if d.Open("object", "payload.MeetingRiskAlertObject") {
 				decMeetingRiskAlertObject(d, &v.Object)
 			}
+		case jsonscan.EndOfObject:
+			return
 		default:
-			if k = d.Fold(foldMeetingRiskAlert[:], namesMeetingRiskAlert[:]); k != "" {
-				goto again
-			}
 			d.Skip()
+			continue
 		}
+		h = f + 1
 	}
 }
-
-var (
-	foldMeetingRiskAlert  = [...]string{"ACCOUNT_ID", "OPERATOR", "OPERATOR_ID", "OBJECT"}
-	namesMeetingRiskAlert = [...]string{"account_id", "operator", "operator_id", "object"}
-)
 
 func decMeetingSharingEnded(d *jsonscan.Decoder, v *payload.MeetingSharingEnded) {
-	for d.Member() {
-		k := d.Key()
-	again:
-		switch k {
-		case "account_id":
+	for h := 0; ; {
+		f := d.Next(namesAccountCreated[:], h)
+		if f == jsonscan.Unlisted {
+			f = fieldAccountCreated(d)
+		}
+		switch f {
+		case 0:
 			d.String(&v.AccountID, "Common.account_id", "string")
-		case "operator":
+		case 1:
 			d.String(&v.Operator, "Common.operator", "string")
-		case "operator_id":
+		case 2:
 			d.String(&v.OperatorID, "Common.operator_id", "string")
-		case "object":
+		case 3:
 			if d.Open("object", "payload.MeetingSharingObject") {
 				decMeetingSharingObject(d, &v.Object)
 			}
+		case jsonscan.EndOfObject:
+			return
 		default:
-			if k = d.Fold(foldMeetingSharingEnded[:], namesMeetingSharingEnded[:]); k != "" {
-				goto again
-			}
 			d.Skip()
+			continue
 		}
+		h = f + 1
 	}
 }
-
-var (
-	foldMeetingSharingEnded  = [...]string{"ACCOUNT_ID", "OPERATOR", "OPERATOR_ID", "OBJECT"}
-	namesMeetingSharingEnded = [...]string{"account_id", "operator", "operator_id", "object"}
-)
 
 func decMeetingSharingStarted(d *jsonscan.Decoder, v *payload.MeetingSharingStarted) {
-	for d.Member() {
-		k := d.Key()
-	again:
-		switch k {
-		case "account_id":
+	for h := 0; ; {
+		f := d.Next(namesAccountCreated[:], h)
+		if f == jsonscan.Unlisted {
+			f = fieldAccountCreated(d)
+		}
+		switch f {
+		case 0:
 			d.String(&v.AccountID, "Common.account_id", "string")
-		case "operator":
+		case 1:
 			d.String(&v.Operator, "Common.operator", "string")
-		case "operator_id":
+		case 2:
 			d.String(&v.OperatorID, "Common.operator_id", "string")
-		case "object":
+		case 3:
 			if d.Open("object", "payload.MeetingSharingObject") {
 				decMeetingSharingObject(d, &v.Object)
 			}
+		case jsonscan.EndOfObject:
+			return
 		default:
-			if k = d.Fold(foldMeetingSharingStarted[:], namesMeetingSharingStarted[:]); k != "" {
-				goto again
-			}
 			d.Skip()
+			continue
 		}
+		h = f + 1
 	}
 }
 
-var (
-	foldMeetingSharingStarted  = [...]string{"ACCOUNT_ID", "OPERATOR", "OPERATOR_ID", "OBJECT"}
-	namesMeetingSharingStarted = [...]string{"account_id", "operator", "operator_id", "object"}
-)
-
 func decMeetingStarted(d *jsonscan.Decoder, v *payload.MeetingStarted) {
-	for d.Member() {
-		k := d.Key()
-	again:
-		switch k {
-		case "account_id":
+	for h := 0; ; {
+		f := d.Next(namesAccountCreated[:], h)
+		if f == jsonscan.Unlisted {
+			f = fieldAccountCreated(d)
+		}
+		switch f {
+		case 0:
 			d.String(&v.AccountID, "Common.account_id", "string")
-		case "operator":
+		case 1:
 			d.String(&v.Operator, "Common.operator", "string")
-		case "operator_id":
+		case 2:
 			d.String(&v.OperatorID, "Common.operator_id", "string")
-		case "object":
+		case 3:
 			if d.Open("object", "payload.MeetingStartedObject") {
 				decMeetingStartedObject(d, &v.Object)
 			}
+		case jsonscan.EndOfObject:
+			return
 		default:
-			if k = d.Fold(foldMeetingStarted[:], namesMeetingStarted[:]); k != "" {
-				goto again
-			}
 			d.Skip()
+			continue
 		}
+		h = f + 1
 	}
 }
 
-var (
-	foldMeetingStarted  = [...]string{"ACCOUNT_ID", "OPERATOR", "OPERATOR_ID", "OBJECT"}
-	namesMeetingStarted = [...]string{"account_id", "operator", "operator_id", "object"}
-)
-
 func decMeetingSummaryCompleted(d *jsonscan.Decoder, v *payload.MeetingSummaryCompleted) {
-	for d.Member() {
-		k := d.Key()
-	again:
-		switch k {
-		case "account_id":
+	for h := 0; ; {
+		f := d.Next(namesAccountCreated[:], h)
+		if f == jsonscan.Unlisted {
+			f = fieldAccountCreated(d)
+		}
+		switch f {
+		case 0:
 			d.String(&v.AccountID, "Common.account_id", "string")
-		case "operator":
+		case 1:
 			d.String(&v.Operator, "Common.operator", "string")
-		case "operator_id":
+		case 2:
 			d.String(&v.OperatorID, "Common.operator_id", "string")
-		case "object":
+		case 3:
 			if d.Open("object", "payload.MeetingSummaryCompletedObject") {
 				decMeetingSummaryCompletedObject(d, &v.Object)
 			}
+		case jsonscan.EndOfObject:
+			return
 		default:
-			if k = d.Fold(foldMeetingSummaryCompleted[:], namesMeetingSummaryCompleted[:]); k != "" {
-				goto again
-			}
 			d.Skip()
+			continue
 		}
+		h = f + 1
 	}
 }
-
-var (
-	foldMeetingSummaryCompleted  = [...]string{"ACCOUNT_ID", "OPERATOR", "OPERATOR_ID", "OBJECT"}
-	namesMeetingSummaryCompleted = [...]string{"account_id", "operator", "operator_id", "object"}
-)
 
 func decMeetingSummaryDeleted(d *jsonscan.Decoder, v *payload.MeetingSummaryDeleted) {
-	for d.Member() {
-		k := d.Key()
-	again:
-		switch k {
-		case "account_id":
+	for h := 0; ; {
+		f := d.Next(namesAccountCreated[:], h)
+		if f == jsonscan.Unlisted {
+			f = fieldAccountCreated(d)
+		}
+		switch f {
+		case 0:
 			d.String(&v.AccountID, "Common.account_id", "string")
-		case "operator":
+		case 1:
 			d.String(&v.Operator, "Common.operator", "string")
-		case "operator_id":
+		case 2:
 			d.String(&v.OperatorID, "Common.operator_id", "string")
-		case "object":
+		case 3:
 			if d.Open("object", "payload.MeetingSummaryObject") {
 				decMeetingSummaryObject(d, &v.Object)
 			}
+		case jsonscan.EndOfObject:
+			return
 		default:
-			if k = d.Fold(foldMeetingSummaryDeleted[:], namesMeetingSummaryDeleted[:]); k != "" {
-				goto again
-			}
 			d.Skip()
+			continue
 		}
+		h = f + 1
 	}
 }
-
-var (
-	foldMeetingSummaryDeleted  = [...]string{"ACCOUNT_ID", "OPERATOR", "OPERATOR_ID", "OBJECT"}
-	namesMeetingSummaryDeleted = [...]string{"account_id", "operator", "operator_id", "object"}
-)
 
 func decMeetingSummaryRecovered(d *jsonscan.Decoder, v *payload.MeetingSummaryRecovered) {
-	for d.Member() {
-		k := d.Key()
-	again:
-		switch k {
-		case "account_id":
+	for h := 0; ; {
+		f := d.Next(namesAccountCreated[:], h)
+		if f == jsonscan.Unlisted {
+			f = fieldAccountCreated(d)
+		}
+		switch f {
+		case 0:
 			d.String(&v.AccountID, "Common.account_id", "string")
-		case "operator":
+		case 1:
 			d.String(&v.Operator, "Common.operator", "string")
-		case "operator_id":
+		case 2:
 			d.String(&v.OperatorID, "Common.operator_id", "string")
-		case "object":
+		case 3:
 			if d.Open("object", "payload.MeetingSummaryObject") {
 				decMeetingSummaryObject(d, &v.Object)
 			}
+		case jsonscan.EndOfObject:
+			return
 		default:
-			if k = d.Fold(foldMeetingSummaryRecovered[:], namesMeetingSummaryRecovered[:]); k != "" {
-				goto again
-			}
 			d.Skip()
+			continue
 		}
+		h = f + 1
 	}
 }
 
-var (
-	foldMeetingSummaryRecovered  = [...]string{"ACCOUNT_ID", "OPERATOR", "OPERATOR_ID", "OBJECT"}
-	namesMeetingSummaryRecovered = [...]string{"account_id", "operator", "operator_id", "object"}
-)
-
 func decMeetingSummaryShared(d *jsonscan.Decoder, v *payload.MeetingSummaryShared) {
-	for d.Member() {
-		k := d.Key()
-	again:
-		switch k {
-		case "account_id":
+	for h := 0; ; {
+		f := d.Next(namesAccountCreated[:], h)
+		if f == jsonscan.Unlisted {
+			f = fieldAccountCreated(d)
+		}
+		switch f {
+		case 0:
 			d.String(&v.AccountID, "Common.account_id", "string")
-		case "operator":
+		case 1:
 			d.String(&v.Operator, "Common.operator", "string")
-		case "operator_id":
+		case 2:
 			d.String(&v.OperatorID, "Common.operator_id", "string")
-		case "object":
+		case 3:
 			if d.Open("object", "payload.MeetingSummarySharedObject") {
 				decMeetingSummarySharedObject(d, &v.Object)
 			}
+		case jsonscan.EndOfObject:
+			return
 		default:
-			if k = d.Fold(foldMeetingSummaryShared[:], namesMeetingSummaryShared[:]); k != "" {
-				goto again
-			}
 			d.Skip()
+			continue
 		}
+		h = f + 1
 	}
 }
 
-var (
-	foldMeetingSummaryShared  = [...]string{"ACCOUNT_ID", "OPERATOR", "OPERATOR_ID", "OBJECT"}
-	namesMeetingSummaryShared = [...]string{"account_id", "operator", "operator_id", "object"}
-)
-
 func decMeetingSummaryTrashed(d *jsonscan.Decoder, v *payload.MeetingSummaryTrashed) {
-	for d.Member() {
-		k := d.Key()
-	again:
-		switch k {
-		case "account_id":
+	for h := 0; ; {
+		f := d.Next(namesAccountCreated[:], h)
+		if f == jsonscan.Unlisted {
+			f = fieldAccountCreated(d)
+		}
+		switch f {
+		case 0:
 			d.String(&v.AccountID, "Common.account_id", "string")
-		case "operator":
+		case 1:
 			d.String(&v.Operator, "Common.operator", "string")
-		case "operator_id":
+		case 2:
 			d.String(&v.OperatorID, "Common.operator_id", "string")
-		case "object":
+		case 3:
 			if d.Open("object", "payload.MeetingSummaryObject") {
 				decMeetingSummaryObject(d, &v.Object)
 			}
+		case jsonscan.EndOfObject:
+			return
 		default:
-			if k = d.Fold(foldMeetingSummaryTrashed[:], namesMeetingSummaryTrashed[:]); k != "" {
-				goto again
-			}
 			d.Skip()
+			continue
 		}
+		h = f + 1
 	}
 }
 
-var (
-	foldMeetingSummaryTrashed  = [...]string{"ACCOUNT_ID", "OPERATOR", "OPERATOR_ID", "OBJECT"}
-	namesMeetingSummaryTrashed = [...]string{"account_id", "operator", "operator_id", "object"}
-)
-
 func decMeetingSummaryUpdated(d *jsonscan.Decoder, v *payload.MeetingSummaryUpdated) {
-	for d.Member() {
-		k := d.Key()
-	again:
-		switch k {
-		case "account_id":
+	for h := 0; ; {
+		f := d.Next(namesAccountCreated[:], h)
+		if f == jsonscan.Unlisted {
+			f = fieldAccountCreated(d)
+		}
+		switch f {
+		case 0:
 			d.String(&v.AccountID, "Common.account_id", "string")
-		case "operator":
+		case 1:
 			d.String(&v.Operator, "Common.operator", "string")
-		case "operator_id":
+		case 2:
 			d.String(&v.OperatorID, "Common.operator_id", "string")
-		case "object":
+		case 3:
 			if d.Open("object", "payload.MeetingSummaryUpdatedObject") {
 				decMeetingSummaryUpdatedObject(d, &v.Object)
 			}
+		case jsonscan.EndOfObject:
+			return
 		default:
-			if k = d.Fold(foldMeetingSummaryUpdated[:], namesMeetingSummaryUpdated[:]); k != "" {
-				goto again
-			}
 			d.Skip()
+			continue
 		}
+		h = f + 1
 	}
 }
 
-var (
-	foldMeetingSummaryUpdated  = [...]string{"ACCOUNT_ID", "OPERATOR", "OPERATOR_ID", "OBJECT"}
-	namesMeetingSummaryUpdated = [...]string{"account_id", "operator", "operator_id", "object"}
-)
-
 func decMeetingUpdated(d *jsonscan.Decoder, v *payload.MeetingUpdated) {
-	for d.Member() {
-		k := d.Key()
-	again:
-		switch k {
-		case "account_id":
+	for h := 0; ; {
+		f := d.Next(namesMeetingUpdated[:], h)
+		if f == jsonscan.Unlisted {
+			f = fieldMeetingUpdated(d)
+		}
+		switch f {
+		case 0:
 			d.String(&v.AccountID, "Common.account_id", "string")
-		case "operator":
+		case 1:
 			d.String(&v.Operator, "Common.operator", "string")
-		case "operator_id":
+		case 2:
 			d.String(&v.OperatorID, "Common.operator_id", "string")
-		case "scope":
+		case 3:
 			d.Enum((*string)(&v.Scope), "scope", "payload.MeetingUpdatedScope", enumMeetingUpdatedScope[:])
-		case "object":
+		case 4:
 			if d.Open("object", "payload.MeetingUpdatedObject") {
 				decMeetingUpdatedObject(d, &v.Object)
 			}
-		case "time_stamp":
+		case 5:
 			_ = v.TimeStamp.UnmarshalJSON(d.Raw()) // never fails
-		case "old_object":
+		case 6:
 			if d.Open("old_object", "payload.MeetingUpdatedObject") {
 				decMeetingUpdatedObject(d, &v.OldObject)
 			}
+		case jsonscan.EndOfObject:
+			return
 		default:
-			if k = d.Fold(foldMeetingUpdated[:], namesMeetingUpdated[:]); k != "" {
-				goto again
-			}
 			d.Skip()
+			continue
 		}
+		h = f + 1
 	}
 }
 
-var (
-	foldMeetingUpdated  = [...]string{"ACCOUNT_ID", "OPERATOR", "OPERATOR_ID", "SCOPE", "OBJECT", "TIME_STAMP", "OLD_OBJECT"}
-	namesMeetingUpdated = [...]string{"account_id", "operator", "operator_id", "scope", "object", "time_stamp", "old_object"}
-)
-
 func decRecordingArchiveFilesCompleted(d *jsonscan.Decoder, v *payload.RecordingArchiveFilesCompleted) {
-	for d.Member() {
-		k := d.Key()
-	again:
-		switch k {
-		case "account_id":
+	for h := 0; ; {
+		f := d.Next(namesAccountCreated[:], h)
+		if f == jsonscan.Unlisted {
+			f = fieldAccountCreated(d)
+		}
+		switch f {
+		case 0:
 			d.String(&v.AccountID, "Common.account_id", "string")
-		case "operator":
+		case 1:
 			d.String(&v.Operator, "Common.operator", "string")
-		case "operator_id":
+		case 2:
 			d.String(&v.OperatorID, "Common.operator_id", "string")
-		case "object":
+		case 3:
 			if d.Open("object", "payload.RecordingArchiveFilesCompletedObject") {
 				decRecordingArchiveFilesCompletedObject(d, &v.Object)
 			}
+		case jsonscan.EndOfObject:
+			return
 		default:
-			if k = d.Fold(foldRecordingArchiveFilesCompleted[:], namesRecordingArchiveFilesCompleted[:]); k != "" {
-				goto again
-			}
 			d.Skip()
+			continue
 		}
+		h = f + 1
 	}
 }
-
-var (
-	foldRecordingArchiveFilesCompleted  = [...]string{"ACCOUNT_ID", "OPERATOR", "OPERATOR_ID", "OBJECT"}
-	namesRecordingArchiveFilesCompleted = [...]string{"account_id", "operator", "operator_id", "object"}
-)
 
 func decRecordingBatchDeleted(d *jsonscan.Decoder, v *payload.RecordingBatchDeleted) {
-	for d.Member() {
-		k := d.Key()
-	again:
-		switch k {
-		case "account_id":
+	for h := 0; ; {
+		f := d.Next(namesAccountCreated[:], h)
+		if f == jsonscan.Unlisted {
+			f = fieldAccountCreated(d)
+		}
+		switch f {
+		case 0:
 			d.String(&v.AccountID, "Common.account_id", "string")
-		case "operator":
+		case 1:
 			d.String(&v.Operator, "Common.operator", "string")
-		case "operator_id":
+		case 2:
 			d.String(&v.OperatorID, "Common.operator_id", "string")
-		case "object":
+		case 3:
 			if d.Open("object", "payload.RecordingBatchObject") {
 				decRecordingBatchObject(d, &v.Object)
 			}
+		case jsonscan.EndOfObject:
+			return
 		default:
-			if k = d.Fold(foldRecordingBatchDeleted[:], namesRecordingBatchDeleted[:]); k != "" {
-				goto again
-			}
 			d.Skip()
+			continue
 		}
+		h = f + 1
 	}
 }
-
-var (
-	foldRecordingBatchDeleted  = [...]string{"ACCOUNT_ID", "OPERATOR", "OPERATOR_ID", "OBJECT"}
-	namesRecordingBatchDeleted = [...]string{"account_id", "operator", "operator_id", "object"}
-)
 
 func decRecordingBatchRecovered(d *jsonscan.Decoder, v *payload.RecordingBatchRecovered) {
-	for d.Member() {
-		k := d.Key()
-	again:
-		switch k {
-		case "account_id":
+	for h := 0; ; {
+		f := d.Next(namesAccountCreated[:], h)
+		if f == jsonscan.Unlisted {
+			f = fieldAccountCreated(d)
+		}
+		switch f {
+		case 0:
 			d.String(&v.AccountID, "Common.account_id", "string")
-		case "operator":
+		case 1:
 			d.String(&v.Operator, "Common.operator", "string")
-		case "operator_id":
+		case 2:
 			d.String(&v.OperatorID, "Common.operator_id", "string")
-		case "object":
+		case 3:
 			if d.Open("object", "payload.RecordingBatchObject") {
 				decRecordingBatchObject(d, &v.Object)
 			}
+		case jsonscan.EndOfObject:
+			return
 		default:
-			if k = d.Fold(foldRecordingBatchRecovered[:], namesRecordingBatchRecovered[:]); k != "" {
-				goto again
-			}
 			d.Skip()
+			continue
 		}
+		h = f + 1
 	}
 }
 
-var (
-	foldRecordingBatchRecovered  = [...]string{"ACCOUNT_ID", "OPERATOR", "OPERATOR_ID", "OBJECT"}
-	namesRecordingBatchRecovered = [...]string{"account_id", "operator", "operator_id", "object"}
-)
-
 func decRecordingBatchTrashed(d *jsonscan.Decoder, v *payload.RecordingBatchTrashed) {
-	for d.Member() {
-		k := d.Key()
-	again:
-		switch k {
-		case "account_id":
+	for h := 0; ; {
+		f := d.Next(namesMeetingCreated[:], h)
+		if f == jsonscan.Unlisted {
+			f = fieldMeetingCreated(d)
+		}
+		switch f {
+		case 0:
 			d.String(&v.AccountID, "Common.account_id", "string")
-		case "operator":
+		case 1:
 			d.String(&v.Operator, "Common.operator", "string")
-		case "operator_id":
+		case 2:
 			d.String(&v.OperatorID, "Common.operator_id", "string")
-		case "operation":
+		case 3:
 			d.Enum((*string)(&v.Operation), "operation", "payload.RecordingBatchTrashedOperation", enumRecordingBatchTrashedOperation[:])
-		case "object":
+		case 4:
 			if d.Open("object", "payload.RecordingBatchTrashedObject") {
 				decRecordingBatchTrashedObject(d, &v.Object)
 			}
+		case jsonscan.EndOfObject:
+			return
 		default:
-			if k = d.Fold(foldRecordingBatchTrashed[:], namesRecordingBatchTrashed[:]); k != "" {
-				goto again
-			}
 			d.Skip()
+			continue
 		}
+		h = f + 1
 	}
 }
 
-var (
-	foldRecordingBatchTrashed  = [...]string{"ACCOUNT_ID", "OPERATOR", "OPERATOR_ID", "OPERATION", "OBJECT"}
-	namesRecordingBatchTrashed = [...]string{"account_id", "operator", "operator_id", "operation", "object"}
-)
-
 func decRecordingCloudStorageUsageUpdated(d *jsonscan.Decoder, v *payload.RecordingCloudStorageUsageUpdated) {
-	for d.Member() {
-		k := d.Key()
-	again:
-		switch k {
-		case "account_id":
+	for h := 0; ; {
+		f := d.Next(namesAccountCreated[:], h)
+		if f == jsonscan.Unlisted {
+			f = fieldAccountCreated(d)
+		}
+		switch f {
+		case 0:
 			d.String(&v.AccountID, "Common.account_id", "string")
-		case "operator":
+		case 1:
 			d.String(&v.Operator, "Common.operator", "string")
-		case "operator_id":
+		case 2:
 			d.String(&v.OperatorID, "Common.operator_id", "string")
-		case "object":
+		case 3:
 			if d.Open("object", "payload.RecordingCloudStorageUsageUpdatedObject") {
 				decRecordingCloudStorageUsageUpdatedObject(d, &v.Object)
 			}
+		case jsonscan.EndOfObject:
+			return
 		default:
-			if k = d.Fold(foldRecordingCloudStorageUsageUpdated[:], namesRecordingCloudStorageUsageUpdated[:]); k != "" {
-				goto again
-			}
 			d.Skip()
+			continue
 		}
+		h = f + 1
 	}
 }
 
-var (
-	foldRecordingCloudStorageUsageUpdated  = [...]string{"ACCOUNT_ID", "OPERATOR", "OPERATOR_ID", "OBJECT"}
-	namesRecordingCloudStorageUsageUpdated = [...]string{"account_id", "operator", "operator_id", "object"}
-)
-
 func decRecordingCompleted(d *jsonscan.Decoder, v *payload.RecordingCompleted) {
-	for d.Member() {
-		k := d.Key()
-	again:
-		switch k {
-		case "account_id":
+	for h := 0; ; {
+		f := d.Next(namesAccountCreated[:], h)
+		if f == jsonscan.Unlisted {
+			f = fieldAccountCreated(d)
+		}
+		switch f {
+		case 0:
 			d.String(&v.AccountID, "Common.account_id", "string")
-		case "operator":
+		case 1:
 			d.String(&v.Operator, "Common.operator", "string")
-		case "operator_id":
+		case 2:
 			d.String(&v.OperatorID, "Common.operator_id", "string")
-		case "object":
+		case 3:
 			if d.Open("object", "payload.RecordingCompletedObject") {
 				decRecordingCompletedObject(d, &v.Object)
 			}
+		case jsonscan.EndOfObject:
+			return
 		default:
-			if k = d.Fold(foldRecordingCompleted[:], namesRecordingCompleted[:]); k != "" {
-				goto again
-			}
 			d.Skip()
+			continue
 		}
+		h = f + 1
 	}
 }
 
-var (
-	foldRecordingCompleted  = [...]string{"ACCOUNT_ID", "OPERATOR", "OPERATOR_ID", "OBJECT"}
-	namesRecordingCompleted = [...]string{"account_id", "operator", "operator_id", "object"}
-)
-
 func decRecordingDeleted(d *jsonscan.Decoder, v *payload.RecordingDeleted) {
-	for d.Member() {
-		k := d.Key()
-	again:
-		switch k {
-		case "account_id":
+	for h := 0; ; {
+		f := d.Next(namesAccountCreated[:], h)
+		if f == jsonscan.Unlisted {
+			f = fieldAccountCreated(d)
+		}
+		switch f {
+		case 0:
 			d.String(&v.AccountID, "Common.account_id", "string")
-		case "operator":
+		case 1:
 			d.String(&v.Operator, "Common.operator", "string")
-		case "operator_id":
+		case 2:
 			d.String(&v.OperatorID, "Common.operator_id", "string")
-		case "object":
+		case 3:
 			if d.Open("object", "payload.RecordingDeletedObject") {
 				decRecordingDeletedObject(d, &v.Object)
 			}
+		case jsonscan.EndOfObject:
+			return
 		default:
-			if k = d.Fold(foldRecordingDeleted[:], namesRecordingDeleted[:]); k != "" {
-				goto again
-			}
 			d.Skip()
+			continue
 		}
+		h = f + 1
 	}
 }
 
-var (
-	foldRecordingDeleted  = [...]string{"ACCOUNT_ID", "OPERATOR", "OPERATOR_ID", "OBJECT"}
-	namesRecordingDeleted = [...]string{"account_id", "operator", "operator_id", "object"}
-)
-
 func decRecordingPaused(d *jsonscan.Decoder, v *payload.RecordingPaused) {
-	for d.Member() {
-		k := d.Key()
-	again:
-		switch k {
-		case "account_id":
+	for h := 0; ; {
+		f := d.Next(namesAccountCreated[:], h)
+		if f == jsonscan.Unlisted {
+			f = fieldAccountCreated(d)
+		}
+		switch f {
+		case 0:
 			d.String(&v.AccountID, "Common.account_id", "string")
-		case "operator":
+		case 1:
 			d.String(&v.Operator, "Common.operator", "string")
-		case "operator_id":
+		case 2:
 			d.String(&v.OperatorID, "Common.operator_id", "string")
-		case "object":
+		case 3:
 			if d.Open("object", "payload.RecordingObject") {
 				decRecordingObject(d, &v.Object)
 			}
+		case jsonscan.EndOfObject:
+			return
 		default:
-			if k = d.Fold(foldRecordingPaused[:], namesRecordingPaused[:]); k != "" {
-				goto again
-			}
 			d.Skip()
+			continue
 		}
+		h = f + 1
 	}
 }
 
-var (
-	foldRecordingPaused  = [...]string{"ACCOUNT_ID", "OPERATOR", "OPERATOR_ID", "OBJECT"}
-	namesRecordingPaused = [...]string{"account_id", "operator", "operator_id", "object"}
-)
-
 func decRecordingRecovered(d *jsonscan.Decoder, v *payload.RecordingRecovered) {
-	for d.Member() {
-		k := d.Key()
-	again:
-		switch k {
-		case "account_id":
+	for h := 0; ; {
+		f := d.Next(namesAccountCreated[:], h)
+		if f == jsonscan.Unlisted {
+			f = fieldAccountCreated(d)
+		}
+		switch f {
+		case 0:
 			d.String(&v.AccountID, "Common.account_id", "string")
-		case "operator":
+		case 1:
 			d.String(&v.Operator, "Common.operator", "string")
-		case "operator_id":
+		case 2:
 			d.String(&v.OperatorID, "Common.operator_id", "string")
-		case "object":
+		case 3:
 			if d.Open("object", "payload.RecordingRecoveredObject") {
 				decRecordingRecoveredObject(d, &v.Object)
 			}
+		case jsonscan.EndOfObject:
+			return
 		default:
-			if k = d.Fold(foldRecordingRecovered[:], namesRecordingRecovered[:]); k != "" {
-				goto again
-			}
 			d.Skip()
+			continue
 		}
+		h = f + 1
 	}
 }
 
-var (
-	foldRecordingRecovered  = [...]string{"ACCOUNT_ID", "OPERATOR", "OPERATOR_ID", "OBJECT"}
-	namesRecordingRecovered = [...]string{"account_id", "operator", "operator_id", "object"}
-)
-
 func decRecordingRegistrationApproved(d *jsonscan.Decoder, v *payload.RecordingRegistrationApproved) {
-	for d.Member() {
-		k := d.Key()
-	again:
-		switch k {
-		case "account_id":
+	for h := 0; ; {
+		f := d.Next(namesAccountCreated[:], h)
+		if f == jsonscan.Unlisted {
+			f = fieldAccountCreated(d)
+		}
+		switch f {
+		case 0:
 			d.String(&v.AccountID, "Common.account_id", "string")
-		case "operator":
+		case 1:
 			d.String(&v.Operator, "Common.operator", "string")
-		case "operator_id":
+		case 2:
 			d.String(&v.OperatorID, "Common.operator_id", "string")
-		case "object":
+		case 3:
 			if d.Open("object", "payload.RecordingRegistrationObject") {
 				decRecordingRegistrationObject(d, &v.Object)
 			}
+		case jsonscan.EndOfObject:
+			return
 		default:
-			if k = d.Fold(foldRecordingRegistrationApproved[:], namesRecordingRegistrationApproved[:]); k != "" {
-				goto again
-			}
 			d.Skip()
+			continue
 		}
+		h = f + 1
 	}
 }
 
-var (
-	foldRecordingRegistrationApproved  = [...]string{"ACCOUNT_ID", "OPERATOR", "OPERATOR_ID", "OBJECT"}
-	namesRecordingRegistrationApproved = [...]string{"account_id", "operator", "operator_id", "object"}
-)
-
 func decRecordingRegistrationCreated(d *jsonscan.Decoder, v *payload.RecordingRegistrationCreated) {
-	for d.Member() {
-		k := d.Key()
-	again:
-		switch k {
-		case "account_id":
+	for h := 0; ; {
+		f := d.Next(namesAccountCreated[:], h)
+		if f == jsonscan.Unlisted {
+			f = fieldAccountCreated(d)
+		}
+		switch f {
+		case 0:
 			d.String(&v.AccountID, "Common.account_id", "string")
-		case "operator":
+		case 1:
 			d.String(&v.Operator, "Common.operator", "string")
-		case "operator_id":
+		case 2:
 			d.String(&v.OperatorID, "Common.operator_id", "string")
-		case "object":
+		case 3:
 			if d.Open("object", "payload.RecordingRegistrationCreatedObject") {
 				decRecordingRegistrationCreatedObject(d, &v.Object)
 			}
+		case jsonscan.EndOfObject:
+			return
 		default:
-			if k = d.Fold(foldRecordingRegistrationCreated[:], namesRecordingRegistrationCreated[:]); k != "" {
-				goto again
-			}
 			d.Skip()
+			continue
 		}
+		h = f + 1
 	}
 }
 
-var (
-	foldRecordingRegistrationCreated  = [...]string{"ACCOUNT_ID", "OPERATOR", "OPERATOR_ID", "OBJECT"}
-	namesRecordingRegistrationCreated = [...]string{"account_id", "operator", "operator_id", "object"}
-)
-
 func decRecordingRegistrationDenied(d *jsonscan.Decoder, v *payload.RecordingRegistrationDenied) {
-	for d.Member() {
-		k := d.Key()
-	again:
-		switch k {
-		case "account_id":
+	for h := 0; ; {
+		f := d.Next(namesAccountCreated[:], h)
+		if f == jsonscan.Unlisted {
+			f = fieldAccountCreated(d)
+		}
+		switch f {
+		case 0:
 			d.String(&v.AccountID, "Common.account_id", "string")
-		case "operator":
+		case 1:
 			d.String(&v.Operator, "Common.operator", "string")
-		case "operator_id":
+		case 2:
 			d.String(&v.OperatorID, "Common.operator_id", "string")
-		case "object":
+		case 3:
 			if d.Open("object", "payload.RecordingRegistrationObject") {
 				decRecordingRegistrationObject(d, &v.Object)
 			}
+		case jsonscan.EndOfObject:
+			return
 		default:
-			if k = d.Fold(foldRecordingRegistrationDenied[:], namesRecordingRegistrationDenied[:]); k != "" {
-				goto again
-			}
 			d.Skip()
+			continue
 		}
+		h = f + 1
 	}
 }
 
-var (
-	foldRecordingRegistrationDenied  = [...]string{"ACCOUNT_ID", "OPERATOR", "OPERATOR_ID", "OBJECT"}
-	namesRecordingRegistrationDenied = [...]string{"account_id", "operator", "operator_id", "object"}
-)
-
 func decRecordingRenamed(d *jsonscan.Decoder, v *payload.RecordingRenamed) {
-	for d.Member() {
-		k := d.Key()
-	again:
-		switch k {
-		case "account_id":
+	for h := 0; ; {
+		f := d.Next(namesGroupUpdated[:], h)
+		if f == jsonscan.Unlisted {
+			f = fieldGroupUpdated(d)
+		}
+		switch f {
+		case 0:
 			d.String(&v.AccountID, "Common.account_id", "string")
-		case "operator":
+		case 1:
 			d.String(&v.Operator, "Common.operator", "string")
-		case "operator_id":
+		case 2:
 			d.String(&v.OperatorID, "Common.operator_id", "string")
-		case "time_stamp":
+		case 3:
 			_ = v.TimeStamp.UnmarshalJSON(d.Raw()) // never fails
-		case "object":
+		case 4:
 			if d.Open("object", "payload.RecordingRenamedObject") {
 				decRecordingRenamedObject(d, &v.Object)
 			}
-		case "old_object":
+		case 5:
 			if d.Open("old_object", "payload.RecordingRenamedObject") {
 				decRecordingRenamedObject(d, &v.OldObject)
 			}
+		case jsonscan.EndOfObject:
+			return
 		default:
-			if k = d.Fold(foldRecordingRenamed[:], namesRecordingRenamed[:]); k != "" {
-				goto again
-			}
 			d.Skip()
+			continue
 		}
+		h = f + 1
 	}
 }
-
-var (
-	foldRecordingRenamed  = [...]string{"ACCOUNT_ID", "OPERATOR", "OPERATOR_ID", "TIME_STAMP", "OBJECT", "OLD_OBJECT"}
-	namesRecordingRenamed = [...]string{"account_id", "operator", "operator_id", "time_stamp", "object", "old_object"}
-)
 
 func decRecordingResumed(d *jsonscan.Decoder, v *payload.RecordingResumed) {
-	for d.Member() {
-		k := d.Key()
-	again:
-		switch k {
-		case "account_id":
+	for h := 0; ; {
+		f := d.Next(namesAccountCreated[:], h)
+		if f == jsonscan.Unlisted {
+			f = fieldAccountCreated(d)
+		}
+		switch f {
+		case 0:
 			d.String(&v.AccountID, "Common.account_id", "string")
-		case "operator":
+		case 1:
 			d.String(&v.Operator, "Common.operator", "string")
-		case "operator_id":
+		case 2:
 			d.String(&v.OperatorID, "Common.operator_id", "string")
-		case "object":
+		case 3:
 			if d.Open("object", "payload.RecordingObject") {
 				decRecordingObject(d, &v.Object)
 			}
+		case jsonscan.EndOfObject:
+			return
 		default:
-			if k = d.Fold(foldRecordingResumed[:], namesRecordingResumed[:]); k != "" {
-				goto again
-			}
 			d.Skip()
+			continue
 		}
+		h = f + 1
 	}
 }
-
-var (
-	foldRecordingResumed  = [...]string{"ACCOUNT_ID", "OPERATOR", "OPERATOR_ID", "OBJECT"}
-	namesRecordingResumed = [...]string{"account_id", "operator", "operator_id", "object"}
-)
 
 func decRecordingStarted(d *jsonscan.Decoder, v *payload.RecordingStarted) {
-	for d.Member() {
-		k := d.Key()
-	again:
-		switch k {
-		case "account_id":
+	for h := 0; ; {
+		f := d.Next(namesAccountCreated[:], h)
+		if f == jsonscan.Unlisted {
+			f = fieldAccountCreated(d)
+		}
+		switch f {
+		case 0:
 			d.String(&v.AccountID, "Common.account_id", "string")
-		case "operator":
+		case 1:
 			d.String(&v.Operator, "Common.operator", "string")
-		case "operator_id":
+		case 2:
 			d.String(&v.OperatorID, "Common.operator_id", "string")
-		case "object":
+		case 3:
 			if d.Open("object", "payload.RecordingObject") {
 				decRecordingObject(d, &v.Object)
 			}
+		case jsonscan.EndOfObject:
+			return
 		default:
-			if k = d.Fold(foldRecordingStarted[:], namesRecordingStarted[:]); k != "" {
-				goto again
-			}
 			d.Skip()
+			continue
 		}
+		h = f + 1
 	}
 }
-
-var (
-	foldRecordingStarted  = [...]string{"ACCOUNT_ID", "OPERATOR", "OPERATOR_ID", "OBJECT"}
-	namesRecordingStarted = [...]string{"account_id", "operator", "operator_id", "object"}
-)
 
 func decRecordingStopped(d *jsonscan.Decoder, v *payload.RecordingStopped) {
-	for d.Member() {
-		k := d.Key()
-	again:
-		switch k {
-		case "account_id":
+	for h := 0; ; {
+		f := d.Next(namesAccountCreated[:], h)
+		if f == jsonscan.Unlisted {
+			f = fieldAccountCreated(d)
+		}
+		switch f {
+		case 0:
 			d.String(&v.AccountID, "Common.account_id", "string")
-		case "operator":
+		case 1:
 			d.String(&v.Operator, "Common.operator", "string")
-		case "operator_id":
+		case 2:
 			d.String(&v.OperatorID, "Common.operator_id", "string")
-		case "object":
+		case 3:
 			if d.Open("object", "payload.RecordingObject") {
 				decRecordingObject(d, &v.Object)
 			}
+		case jsonscan.EndOfObject:
+			return
 		default:
-			if k = d.Fold(foldRecordingStopped[:], namesRecordingStopped[:]); k != "" {
-				goto again
-			}
 			d.Skip()
+			continue
 		}
+		h = f + 1
 	}
 }
 
-var (
-	foldRecordingStopped  = [...]string{"ACCOUNT_ID", "OPERATOR", "OPERATOR_ID", "OBJECT"}
-	namesRecordingStopped = [...]string{"account_id", "operator", "operator_id", "object"}
-)
-
 func decRecordingTranscriptCompleted(d *jsonscan.Decoder, v *payload.RecordingTranscriptCompleted) {
-	for d.Member() {
-		k := d.Key()
-	again:
-		switch k {
-		case "account_id":
+	for h := 0; ; {
+		f := d.Next(namesAccountCreated[:], h)
+		if f == jsonscan.Unlisted {
+			f = fieldAccountCreated(d)
+		}
+		switch f {
+		case 0:
 			d.String(&v.AccountID, "Common.account_id", "string")
-		case "operator":
+		case 1:
 			d.String(&v.Operator, "Common.operator", "string")
-		case "operator_id":
+		case 2:
 			d.String(&v.OperatorID, "Common.operator_id", "string")
-		case "object":
+		case 3:
 			if d.Open("object", "payload.RecordingTranscriptCompletedObject") {
 				decRecordingTranscriptCompletedObject(d, &v.Object)
 			}
+		case jsonscan.EndOfObject:
+			return
 		default:
-			if k = d.Fold(foldRecordingTranscriptCompleted[:], namesRecordingTranscriptCompleted[:]); k != "" {
-				goto again
-			}
 			d.Skip()
+			continue
 		}
+		h = f + 1
 	}
 }
 
-var (
-	foldRecordingTranscriptCompleted  = [...]string{"ACCOUNT_ID", "OPERATOR", "OPERATOR_ID", "OBJECT"}
-	namesRecordingTranscriptCompleted = [...]string{"account_id", "operator", "operator_id", "object"}
-)
-
 func decRecordingTrashed(d *jsonscan.Decoder, v *payload.RecordingTrashed) {
-	for d.Member() {
-		k := d.Key()
-	again:
-		switch k {
-		case "account_id":
+	for h := 0; ; {
+		f := d.Next(namesAccountCreated[:], h)
+		if f == jsonscan.Unlisted {
+			f = fieldAccountCreated(d)
+		}
+		switch f {
+		case 0:
 			d.String(&v.AccountID, "Common.account_id", "string")
-		case "operator":
+		case 1:
 			d.String(&v.Operator, "Common.operator", "string")
-		case "operator_id":
+		case 2:
 			d.String(&v.OperatorID, "Common.operator_id", "string")
-		case "object":
+		case 3:
 			if d.Open("object", "payload.RecordingTrashedObject") {
 				decRecordingTrashedObject(d, &v.Object)
 			}
+		case jsonscan.EndOfObject:
+			return
 		default:
-			if k = d.Fold(foldRecordingTrashed[:], namesRecordingTrashed[:]); k != "" {
-				goto again
-			}
 			d.Skip()
+			continue
 		}
+		h = f + 1
 	}
 }
-
-var (
-	foldRecordingTrashed  = [...]string{"ACCOUNT_ID", "OPERATOR", "OPERATOR_ID", "OBJECT"}
-	namesRecordingTrashed = [...]string{"account_id", "operator", "operator_id", "object"}
-)
 
 func decUserTSPCreated(d *jsonscan.Decoder, v *payload.UserTSPCreated) {
-	for d.Member() {
-		k := d.Key()
-	again:
-		switch k {
-		case "account_id":
+	for h := 0; ; {
+		f := d.Next(namesAccountCreated[:], h)
+		if f == jsonscan.Unlisted {
+			f = fieldAccountCreated(d)
+		}
+		switch f {
+		case 0:
 			d.String(&v.AccountID, "Common.account_id", "string")
-		case "operator":
+		case 1:
 			d.String(&v.Operator, "Common.operator", "string")
-		case "operator_id":
+		case 2:
 			d.String(&v.OperatorID, "Common.operator_id", "string")
-		case "object":
+		case 3:
 			if d.Open("object", "payload.UserTSPObject") {
 				decUserTSPObject(d, &v.Object)
 			}
+		case jsonscan.EndOfObject:
+			return
 		default:
-			if k = d.Fold(foldUserTSPCreated[:], namesUserTSPCreated[:]); k != "" {
-				goto again
-			}
 			d.Skip()
+			continue
 		}
+		h = f + 1
 	}
 }
-
-var (
-	foldUserTSPCreated  = [...]string{"ACCOUNT_ID", "OPERATOR", "OPERATOR_ID", "OBJECT"}
-	namesUserTSPCreated = [...]string{"account_id", "operator", "operator_id", "object"}
-)
 
 func decUserTSPDeleted(d *jsonscan.Decoder, v *payload.UserTSPDeleted) {
-	for d.Member() {
-		k := d.Key()
-	again:
-		switch k {
-		case "account_id":
+	for h := 0; ; {
+		f := d.Next(namesAccountCreated[:], h)
+		if f == jsonscan.Unlisted {
+			f = fieldAccountCreated(d)
+		}
+		switch f {
+		case 0:
 			d.String(&v.AccountID, "Common.account_id", "string")
-		case "operator":
+		case 1:
 			d.String(&v.Operator, "Common.operator", "string")
-		case "operator_id":
+		case 2:
 			d.String(&v.OperatorID, "Common.operator_id", "string")
-		case "object":
+		case 3:
 			if d.Open("object", "payload.UserTSPObject") {
 				decUserTSPObject(d, &v.Object)
 			}
+		case jsonscan.EndOfObject:
+			return
 		default:
-			if k = d.Fold(foldUserTSPDeleted[:], namesUserTSPDeleted[:]); k != "" {
-				goto again
-			}
 			d.Skip()
+			continue
 		}
+		h = f + 1
 	}
 }
 
-var (
-	foldUserTSPDeleted  = [...]string{"ACCOUNT_ID", "OPERATOR", "OPERATOR_ID", "OBJECT"}
-	namesUserTSPDeleted = [...]string{"account_id", "operator", "operator_id", "object"}
-)
-
 func decUserTSPUpdated(d *jsonscan.Decoder, v *payload.UserTSPUpdated) {
-	for d.Member() {
-		k := d.Key()
-	again:
-		switch k {
-		case "account_id":
+	for h := 0; ; {
+		f := d.Next(namesPhoneAccountSettingsUpdated[:], h)
+		if f == jsonscan.Unlisted {
+			f = fieldPhoneAccountSettingsUpdated(d)
+		}
+		switch f {
+		case 0:
 			d.String(&v.AccountID, "Common.account_id", "string")
-		case "operator":
+		case 1:
 			d.String(&v.Operator, "Common.operator", "string")
-		case "operator_id":
+		case 2:
 			d.String(&v.OperatorID, "Common.operator_id", "string")
-		case "object":
+		case 3:
 			if d.Open("object", "payload.UserTSPObject") {
 				decUserTSPObject(d, &v.Object)
 			}
-		case "old_object":
+		case 4:
 			if d.Open("old_object", "payload.UserTSPCredentials") {
 				decUserTSPCredentials(d, &v.OldObject)
 			}
+		case jsonscan.EndOfObject:
+			return
 		default:
-			if k = d.Fold(foldUserTSPUpdated[:], namesUserTSPUpdated[:]); k != "" {
-				goto again
-			}
 			d.Skip()
+			continue
 		}
+		h = f + 1
 	}
 }
 
-var (
-	foldUserTSPUpdated  = [...]string{"ACCOUNT_ID", "OPERATOR", "OPERATOR_ID", "OBJECT", "OLD_OBJECT"}
-	namesUserTSPUpdated = [...]string{"account_id", "operator", "operator_id", "object", "old_object"}
-)
-
 func decWebinarAlert(d *jsonscan.Decoder, v *payload.WebinarAlert) {
-	for d.Member() {
-		k := d.Key()
-	again:
-		switch k {
-		case "account_id":
+	for h := 0; ; {
+		f := d.Next(namesAccountCreated[:], h)
+		if f == jsonscan.Unlisted {
+			f = fieldAccountCreated(d)
+		}
+		switch f {
+		case 0:
 			d.String(&v.AccountID, "Common.account_id", "string")
-		case "operator":
+		case 1:
 			d.String(&v.Operator, "Common.operator", "string")
-		case "operator_id":
+		case 2:
 			d.String(&v.OperatorID, "Common.operator_id", "string")
-		case "object":
+		case 3:
 			if d.Open("object", "payload.WebinarAlertObject") {
 				decWebinarAlertObject(d, &v.Object)
 			}
+		case jsonscan.EndOfObject:
+			return
 		default:
-			if k = d.Fold(foldWebinarAlert[:], namesWebinarAlert[:]); k != "" {
-				goto again
-			}
 			d.Skip()
+			continue
 		}
+		h = f + 1
 	}
 }
 
-var (
-	foldWebinarAlert  = [...]string{"ACCOUNT_ID", "OPERATOR", "OPERATOR_ID", "OBJECT"}
-	namesWebinarAlert = [...]string{"account_id", "operator", "operator_id", "object"}
-)
-
 func decWebinarChatMessageFileDownloaded(d *jsonscan.Decoder, v *payload.WebinarChatMessageFileDownloaded) {
-	for d.Member() {
-		k := d.Key()
-	again:
-		switch k {
-		case "account_id":
+	for h := 0; ; {
+		f := d.Next(namesAccountCreated[:], h)
+		if f == jsonscan.Unlisted {
+			f = fieldAccountCreated(d)
+		}
+		switch f {
+		case 0:
 			d.String(&v.AccountID, "Common.account_id", "string")
-		case "operator":
+		case 1:
 			d.String(&v.Operator, "Common.operator", "string")
-		case "operator_id":
+		case 2:
 			d.String(&v.OperatorID, "Common.operator_id", "string")
-		case "object":
+		case 3:
 			if d.Open("object", "payload.ChatMessageFileDownloadedObject") {
 				decChatMessageFileDownloadedObject(d, &v.Object)
 			}
+		case jsonscan.EndOfObject:
+			return
 		default:
-			if k = d.Fold(foldWebinarChatMessageFileDownloaded[:], namesWebinarChatMessageFileDownloaded[:]); k != "" {
-				goto again
-			}
 			d.Skip()
+			continue
 		}
+		h = f + 1
 	}
 }
 
-var (
-	foldWebinarChatMessageFileDownloaded  = [...]string{"ACCOUNT_ID", "OPERATOR", "OPERATOR_ID", "OBJECT"}
-	namesWebinarChatMessageFileDownloaded = [...]string{"account_id", "operator", "operator_id", "object"}
-)
-
 func decWebinarChatMessageFileSent(d *jsonscan.Decoder, v *payload.WebinarChatMessageFileSent) {
-	for d.Member() {
-		k := d.Key()
-	again:
-		switch k {
-		case "account_id":
+	for h := 0; ; {
+		f := d.Next(namesAccountCreated[:], h)
+		if f == jsonscan.Unlisted {
+			f = fieldAccountCreated(d)
+		}
+		switch f {
+		case 0:
 			d.String(&v.AccountID, "Common.account_id", "string")
-		case "operator":
+		case 1:
 			d.String(&v.Operator, "Common.operator", "string")
-		case "operator_id":
+		case 2:
 			d.String(&v.OperatorID, "Common.operator_id", "string")
-		case "object":
+		case 3:
 			if d.Open("object", "payload.WebinarChatMessageFileSentObject") {
 				decWebinarChatMessageFileSentObject(d, &v.Object)
 			}
+		case jsonscan.EndOfObject:
+			return
 		default:
-			if k = d.Fold(foldWebinarChatMessageFileSent[:], namesWebinarChatMessageFileSent[:]); k != "" {
-				goto again
-			}
 			d.Skip()
+			continue
 		}
+		h = f + 1
 	}
 }
 
-var (
-	foldWebinarChatMessageFileSent  = [...]string{"ACCOUNT_ID", "OPERATOR", "OPERATOR_ID", "OBJECT"}
-	namesWebinarChatMessageFileSent = [...]string{"account_id", "operator", "operator_id", "object"}
-)
-
 func decWebinarChatMessageSent(d *jsonscan.Decoder, v *payload.WebinarChatMessageSent) {
-	for d.Member() {
-		k := d.Key()
-	again:
-		switch k {
-		case "account_id":
+	for h := 0; ; {
+		f := d.Next(namesAccountCreated[:], h)
+		if f == jsonscan.Unlisted {
+			f = fieldAccountCreated(d)
+		}
+		switch f {
+		case 0:
 			d.String(&v.AccountID, "Common.account_id", "string")
-		case "operator":
+		case 1:
 			d.String(&v.Operator, "Common.operator", "string")
-		case "operator_id":
+		case 2:
 			d.String(&v.OperatorID, "Common.operator_id", "string")
-		case "object":
+		case 3:
 			if d.Open("object", "payload.WebinarChatMessageSentObject") {
 				decWebinarChatMessageSentObject(d, &v.Object)
 			}
+		case jsonscan.EndOfObject:
+			return
 		default:
-			if k = d.Fold(foldWebinarChatMessageSent[:], namesWebinarChatMessageSent[:]); k != "" {
-				goto again
-			}
 			d.Skip()
+			continue
 		}
+		h = f + 1
 	}
 }
 
-var (
-	foldWebinarChatMessageSent  = [...]string{"ACCOUNT_ID", "OPERATOR", "OPERATOR_ID", "OBJECT"}
-	namesWebinarChatMessageSent = [...]string{"account_id", "operator", "operator_id", "object"}
-)
-
 func decWebinarConvertedToMeeting(d *jsonscan.Decoder, v *payload.WebinarConvertedToMeeting) {
-	for d.Member() {
-		k := d.Key()
-	again:
-		switch k {
-		case "account_id":
+	for h := 0; ; {
+		f := d.Next(namesAccountCreated[:], h)
+		if f == jsonscan.Unlisted {
+			f = fieldAccountCreated(d)
+		}
+		switch f {
+		case 0:
 			d.String(&v.AccountID, "Common.account_id", "string")
-		case "operator":
+		case 1:
 			d.String(&v.Operator, "Common.operator", "string")
-		case "operator_id":
+		case 2:
 			d.String(&v.OperatorID, "Common.operator_id", "string")
-		case "object":
+		case 3:
 			if d.Open("object", "payload.WebinarConvertedToMeetingObject") {
 				decWebinarConvertedToMeetingObject(d, &v.Object)
 			}
+		case jsonscan.EndOfObject:
+			return
 		default:
-			if k = d.Fold(foldWebinarConvertedToMeeting[:], namesWebinarConvertedToMeeting[:]); k != "" {
-				goto again
-			}
 			d.Skip()
+			continue
 		}
+		h = f + 1
 	}
 }
 
-var (
-	foldWebinarConvertedToMeeting  = [...]string{"ACCOUNT_ID", "OPERATOR", "OPERATOR_ID", "OBJECT"}
-	namesWebinarConvertedToMeeting = [...]string{"account_id", "operator", "operator_id", "object"}
-)
-
 func decWebinarCreated(d *jsonscan.Decoder, v *payload.WebinarCreated) {
-	for d.Member() {
-		k := d.Key()
-	again:
-		switch k {
-		case "account_id":
+	for h := 0; ; {
+		f := d.Next(namesMeetingCreated[:], h)
+		if f == jsonscan.Unlisted {
+			f = fieldMeetingCreated(d)
+		}
+		switch f {
+		case 0:
 			d.String(&v.AccountID, "Common.account_id", "string")
-		case "operator":
+		case 1:
 			d.String(&v.Operator, "Common.operator", "string")
-		case "operator_id":
+		case 2:
 			d.String(&v.OperatorID, "Common.operator_id", "string")
-		case "operation":
+		case 3:
 			d.Enum((*string)(&v.Operation), "operation", "payload.Operation", enumOperation[:])
-		case "object":
+		case 4:
 			if d.Open("object", "payload.WebinarCreatedObject") {
 				decWebinarCreatedObject(d, &v.Object)
 			}
+		case jsonscan.EndOfObject:
+			return
 		default:
-			if k = d.Fold(foldWebinarCreated[:], namesWebinarCreated[:]); k != "" {
-				goto again
-			}
 			d.Skip()
+			continue
 		}
+		h = f + 1
 	}
 }
 
-var (
-	foldWebinarCreated  = [...]string{"ACCOUNT_ID", "OPERATOR", "OPERATOR_ID", "OPERATION", "OBJECT"}
-	namesWebinarCreated = [...]string{"account_id", "operator", "operator_id", "operation", "object"}
-)
-
 func decWebinarDeleted(d *jsonscan.Decoder, v *payload.WebinarDeleted) {
-	for d.Member() {
-		k := d.Key()
-	again:
-		switch k {
-		case "account_id":
+	for h := 0; ; {
+		f := d.Next(namesMeetingCreated[:], h)
+		if f == jsonscan.Unlisted {
+			f = fieldMeetingCreated(d)
+		}
+		switch f {
+		case 0:
 			d.String(&v.AccountID, "Common.account_id", "string")
-		case "operator":
+		case 1:
 			d.String(&v.Operator, "Common.operator", "string")
-		case "operator_id":
+		case 2:
 			d.String(&v.OperatorID, "Common.operator_id", "string")
-		case "operation":
+		case 3:
 			d.Enum((*string)(&v.Operation), "operation", "payload.Operation", enumOperation[:])
-		case "object":
+		case 4:
 			if d.Open("object", "payload.WebinarDeletedObject") {
 				decWebinarDeletedObject(d, &v.Object)
 			}
+		case jsonscan.EndOfObject:
+			return
 		default:
-			if k = d.Fold(foldWebinarDeleted[:], namesWebinarDeleted[:]); k != "" {
-				goto again
-			}
 			d.Skip()
+			continue
 		}
+		h = f + 1
 	}
 }
 
-var (
-	foldWebinarDeleted  = [...]string{"ACCOUNT_ID", "OPERATOR", "OPERATOR_ID", "OPERATION", "OBJECT"}
-	namesWebinarDeleted = [...]string{"account_id", "operator", "operator_id", "operation", "object"}
-)
-
 func decWebinarEnded(d *jsonscan.Decoder, v *payload.WebinarEnded) {
-	for d.Member() {
-		k := d.Key()
-	again:
-		switch k {
-		case "account_id":
+	for h := 0; ; {
+		f := d.Next(namesAccountCreated[:], h)
+		if f == jsonscan.Unlisted {
+			f = fieldAccountCreated(d)
+		}
+		switch f {
+		case 0:
 			d.String(&v.AccountID, "Common.account_id", "string")
-		case "operator":
+		case 1:
 			d.String(&v.Operator, "Common.operator", "string")
-		case "operator_id":
+		case 2:
 			d.String(&v.OperatorID, "Common.operator_id", "string")
-		case "object":
+		case 3:
 			if d.Open("object", "payload.WebinarEndedObject") {
 				decWebinarEndedObject(d, &v.Object)
 			}
+		case jsonscan.EndOfObject:
+			return
 		default:
-			if k = d.Fold(foldWebinarEnded[:], namesWebinarEnded[:]); k != "" {
-				goto again
-			}
 			d.Skip()
+			continue
 		}
+		h = f + 1
 	}
 }
 
-var (
-	foldWebinarEnded  = [...]string{"ACCOUNT_ID", "OPERATOR", "OPERATOR_ID", "OBJECT"}
-	namesWebinarEnded = [...]string{"account_id", "operator", "operator_id", "object"}
-)
-
 func decWebinarParticipantBind(d *jsonscan.Decoder, v *payload.WebinarParticipantBind) {
-	for d.Member() {
-		k := d.Key()
-	again:
-		switch k {
-		case "account_id":
+	for h := 0; ; {
+		f := d.Next(namesAccountCreated[:], h)
+		if f == jsonscan.Unlisted {
+			f = fieldAccountCreated(d)
+		}
+		switch f {
+		case 0:
 			d.String(&v.AccountID, "Common.account_id", "string")
-		case "operator":
+		case 1:
 			d.String(&v.Operator, "Common.operator", "string")
-		case "operator_id":
+		case 2:
 			d.String(&v.OperatorID, "Common.operator_id", "string")
-		case "object":
+		case 3:
 			if d.Open("object", "payload.WebinarParticipantBindObject") {
 				decWebinarParticipantBindObject(d, &v.Object)
 			}
+		case jsonscan.EndOfObject:
+			return
 		default:
-			if k = d.Fold(foldWebinarParticipantBind[:], namesWebinarParticipantBind[:]); k != "" {
-				goto again
-			}
 			d.Skip()
+			continue
 		}
+		h = f + 1
 	}
 }
 
-var (
-	foldWebinarParticipantBind  = [...]string{"ACCOUNT_ID", "OPERATOR", "OPERATOR_ID", "OBJECT"}
-	namesWebinarParticipantBind = [...]string{"account_id", "operator", "operator_id", "object"}
-)
-
 func decWebinarParticipantFeedback(d *jsonscan.Decoder, v *payload.WebinarParticipantFeedback) {
-	for d.Member() {
-		k := d.Key()
-	again:
-		switch k {
-		case "account_id":
+	for h := 0; ; {
+		f := d.Next(namesAccountCreated[:], h)
+		if f == jsonscan.Unlisted {
+			f = fieldAccountCreated(d)
+		}
+		switch f {
+		case 0:
 			d.String(&v.AccountID, "Common.account_id", "string")
-		case "operator":
+		case 1:
 			d.String(&v.Operator, "Common.operator", "string")
-		case "operator_id":
+		case 2:
 			d.String(&v.OperatorID, "Common.operator_id", "string")
-		case "object":
+		case 3:
 			if d.Open("object", "payload.WebinarParticipantFeedbackObject") {
 				decWebinarParticipantFeedbackObject(d, &v.Object)
 			}
+		case jsonscan.EndOfObject:
+			return
 		default:
-			if k = d.Fold(foldWebinarParticipantFeedback[:], namesWebinarParticipantFeedback[:]); k != "" {
-				goto again
-			}
 			d.Skip()
+			continue
 		}
+		h = f + 1
 	}
 }
 
-var (
-	foldWebinarParticipantFeedback  = [...]string{"ACCOUNT_ID", "OPERATOR", "OPERATOR_ID", "OBJECT"}
-	namesWebinarParticipantFeedback = [...]string{"account_id", "operator", "operator_id", "object"}
-)
-
 func decWebinarParticipantJoined(d *jsonscan.Decoder, v *payload.WebinarParticipantJoined) {
-	for d.Member() {
-		k := d.Key()
-	again:
-		switch k {
-		case "account_id":
+	for h := 0; ; {
+		f := d.Next(namesAccountCreated[:], h)
+		if f == jsonscan.Unlisted {
+			f = fieldAccountCreated(d)
+		}
+		switch f {
+		case 0:
 			d.String(&v.AccountID, "Common.account_id", "string")
-		case "operator":
+		case 1:
 			d.String(&v.Operator, "Common.operator", "string")
-		case "operator_id":
+		case 2:
 			d.String(&v.OperatorID, "Common.operator_id", "string")
-		case "object":
+		case 3:
 			if d.Open("object", "payload.WebinarParticipantJoinedObject") {
 				decWebinarParticipantJoinedObject(d, &v.Object)
 			}
+		case jsonscan.EndOfObject:
+			return
 		default:
-			if k = d.Fold(foldWebinarParticipantJoined[:], namesWebinarParticipantJoined[:]); k != "" {
-				goto again
-			}
 			d.Skip()
+			continue
 		}
+		h = f + 1
 	}
 }
 
-var (
-	foldWebinarParticipantJoined  = [...]string{"ACCOUNT_ID", "OPERATOR", "OPERATOR_ID", "OBJECT"}
-	namesWebinarParticipantJoined = [...]string{"account_id", "operator", "operator_id", "object"}
-)
-
 func decWebinarParticipantLeft(d *jsonscan.Decoder, v *payload.WebinarParticipantLeft) {
-	for d.Member() {
-		k := d.Key()
-	again:
-		switch k {
-		case "account_id":
+	for h := 0; ; {
+		f := d.Next(namesAccountCreated[:], h)
+		if f == jsonscan.Unlisted {
+			f = fieldAccountCreated(d)
+		}
+		switch f {
+		case 0:
 			d.String(&v.AccountID, "Common.account_id", "string")
-		case "operator":
+		case 1:
 			d.String(&v.Operator, "Common.operator", "string")
-		case "operator_id":
+		case 2:
 			d.String(&v.OperatorID, "Common.operator_id", "string")
-		case "object":
+		case 3:
 			if d.Open("object", "payload.WebinarParticipantLeftObject") {
 				decWebinarParticipantLeftObject(d, &v.Object)
 			}
+		case jsonscan.EndOfObject:
+			return
 		default:
-			if k = d.Fold(foldWebinarParticipantLeft[:], namesWebinarParticipantLeft[:]); k != "" {
-				goto again
-			}
 			d.Skip()
+			continue
 		}
+		h = f + 1
 	}
 }
 
-var (
-	foldWebinarParticipantLeft  = [...]string{"ACCOUNT_ID", "OPERATOR", "OPERATOR_ID", "OBJECT"}
-	namesWebinarParticipantLeft = [...]string{"account_id", "operator", "operator_id", "object"}
-)
-
 func decWebinarParticipantRoleChanged(d *jsonscan.Decoder, v *payload.WebinarParticipantRoleChanged) {
-	for d.Member() {
-		k := d.Key()
-	again:
-		switch k {
-		case "account_id":
+	for h := 0; ; {
+		f := d.Next(namesAccountCreated[:], h)
+		if f == jsonscan.Unlisted {
+			f = fieldAccountCreated(d)
+		}
+		switch f {
+		case 0:
 			d.String(&v.AccountID, "Common.account_id", "string")
-		case "operator":
+		case 1:
 			d.String(&v.Operator, "Common.operator", "string")
-		case "operator_id":
+		case 2:
 			d.String(&v.OperatorID, "Common.operator_id", "string")
-		case "object":
+		case 3:
 			if d.Open("object", "payload.WebinarParticipantRoleChangedObject") {
 				decWebinarParticipantRoleChangedObject(d, &v.Object)
 			}
+		case jsonscan.EndOfObject:
+			return
 		default:
-			if k = d.Fold(foldWebinarParticipantRoleChanged[:], namesWebinarParticipantRoleChanged[:]); k != "" {
-				goto again
-			}
 			d.Skip()
+			continue
 		}
+		h = f + 1
 	}
 }
-
-var (
-	foldWebinarParticipantRoleChanged  = [...]string{"ACCOUNT_ID", "OPERATOR", "OPERATOR_ID", "OBJECT"}
-	namesWebinarParticipantRoleChanged = [...]string{"account_id", "operator", "operator_id", "object"}
-)
 
 func decWebinarPermanentlyDeleted(d *jsonscan.Decoder, v *payload.WebinarPermanentlyDeleted) {
-	for d.Member() {
-		k := d.Key()
-	again:
-		switch k {
-		case "account_id":
+	for h := 0; ; {
+		f := d.Next(namesMeetingCreated[:], h)
+		if f == jsonscan.Unlisted {
+			f = fieldMeetingCreated(d)
+		}
+		switch f {
+		case 0:
 			d.String(&v.AccountID, "Common.account_id", "string")
-		case "operator":
+		case 1:
 			d.String(&v.Operator, "Common.operator", "string")
-		case "operator_id":
+		case 2:
 			d.String(&v.OperatorID, "Common.operator_id", "string")
-		case "operation":
+		case 3:
 			d.Enum((*string)(&v.Operation), "operation", "payload.Operation", enumOperation[:])
-		case "object":
+		case 4:
 			if d.Open("object", "payload.WebinarObject") {
 				decWebinarObject(d, &v.Object)
 			}
+		case jsonscan.EndOfObject:
+			return
 		default:
-			if k = d.Fold(foldWebinarPermanentlyDeleted[:], namesWebinarPermanentlyDeleted[:]); k != "" {
-				goto again
-			}
 			d.Skip()
+			continue
 		}
+		h = f + 1
 	}
 }
-
-var (
-	foldWebinarPermanentlyDeleted  = [...]string{"ACCOUNT_ID", "OPERATOR", "OPERATOR_ID", "OPERATION", "OBJECT"}
-	namesWebinarPermanentlyDeleted = [...]string{"account_id", "operator", "operator_id", "operation", "object"}
-)
 
 func decWebinarRecovered(d *jsonscan.Decoder, v *payload.WebinarRecovered) {
-	for d.Member() {
-		k := d.Key()
-	again:
-		switch k {
-		case "account_id":
+	for h := 0; ; {
+		f := d.Next(namesMeetingCreated[:], h)
+		if f == jsonscan.Unlisted {
+			f = fieldMeetingCreated(d)
+		}
+		switch f {
+		case 0:
 			d.String(&v.AccountID, "Common.account_id", "string")
-		case "operator":
+		case 1:
 			d.String(&v.Operator, "Common.operator", "string")
-		case "operator_id":
+		case 2:
 			d.String(&v.OperatorID, "Common.operator_id", "string")
-		case "operation":
+		case 3:
 			d.Enum((*string)(&v.Operation), "operation", "payload.Operation", enumOperation[:])
-		case "object":
+		case 4:
 			if d.Open("object", "payload.WebinarObject") {
 				decWebinarObject(d, &v.Object)
 			}
+		case jsonscan.EndOfObject:
+			return
 		default:
-			if k = d.Fold(foldWebinarRecovered[:], namesWebinarRecovered[:]); k != "" {
-				goto again
-			}
 			d.Skip()
+			continue
 		}
+		h = f + 1
 	}
 }
 
-var (
-	foldWebinarRecovered  = [...]string{"ACCOUNT_ID", "OPERATOR", "OPERATOR_ID", "OPERATION", "OBJECT"}
-	namesWebinarRecovered = [...]string{"account_id", "operator", "operator_id", "operation", "object"}
-)
-
 func decWebinarRegistrationApproved(d *jsonscan.Decoder, v *payload.WebinarRegistrationApproved) {
-	for d.Member() {
-		k := d.Key()
-	again:
-		switch k {
-		case "account_id":
+	for h := 0; ; {
+		f := d.Next(namesAccountCreated[:], h)
+		if f == jsonscan.Unlisted {
+			f = fieldAccountCreated(d)
+		}
+		switch f {
+		case 0:
 			d.String(&v.AccountID, "Common.account_id", "string")
-		case "operator":
+		case 1:
 			d.String(&v.Operator, "Common.operator", "string")
-		case "operator_id":
+		case 2:
 			d.String(&v.OperatorID, "Common.operator_id", "string")
-		case "object":
+		case 3:
 			if d.Open("object", "payload.WebinarRegistrationApprovedObject") {
 				decWebinarRegistrationApprovedObject(d, &v.Object)
 			}
+		case jsonscan.EndOfObject:
+			return
 		default:
-			if k = d.Fold(foldWebinarRegistrationApproved[:], namesWebinarRegistrationApproved[:]); k != "" {
-				goto again
-			}
 			d.Skip()
+			continue
 		}
+		h = f + 1
 	}
 }
 
-var (
-	foldWebinarRegistrationApproved  = [...]string{"ACCOUNT_ID", "OPERATOR", "OPERATOR_ID", "OBJECT"}
-	namesWebinarRegistrationApproved = [...]string{"account_id", "operator", "operator_id", "object"}
-)
-
 func decWebinarRegistrationCancelled(d *jsonscan.Decoder, v *payload.WebinarRegistrationCancelled) {
-	for d.Member() {
-		k := d.Key()
-	again:
-		switch k {
-		case "account_id":
+	for h := 0; ; {
+		f := d.Next(namesAccountCreated[:], h)
+		if f == jsonscan.Unlisted {
+			f = fieldAccountCreated(d)
+		}
+		switch f {
+		case 0:
 			d.String(&v.AccountID, "Common.account_id", "string")
-		case "operator":
+		case 1:
 			d.String(&v.Operator, "Common.operator", "string")
-		case "operator_id":
+		case 2:
 			d.String(&v.OperatorID, "Common.operator_id", "string")
-		case "object":
+		case 3:
 			if d.Open("object", "payload.WebinarRegistrationObject") {
 				decWebinarRegistrationObject(d, &v.Object)
 			}
+		case jsonscan.EndOfObject:
+			return
 		default:
-			if k = d.Fold(foldWebinarRegistrationCancelled[:], namesWebinarRegistrationCancelled[:]); k != "" {
-				goto again
-			}
 			d.Skip()
+			continue
 		}
+		h = f + 1
 	}
 }
 
-var (
-	foldWebinarRegistrationCancelled  = [...]string{"ACCOUNT_ID", "OPERATOR", "OPERATOR_ID", "OBJECT"}
-	namesWebinarRegistrationCancelled = [...]string{"account_id", "operator", "operator_id", "object"}
-)
-
 func decWebinarRegistrationCreated(d *jsonscan.Decoder, v *payload.WebinarRegistrationCreated) {
-	for d.Member() {
-		k := d.Key()
-	again:
-		switch k {
-		case "account_id":
+	for h := 0; ; {
+		f := d.Next(namesAccountCreated[:], h)
+		if f == jsonscan.Unlisted {
+			f = fieldAccountCreated(d)
+		}
+		switch f {
+		case 0:
 			d.String(&v.AccountID, "Common.account_id", "string")
-		case "operator":
+		case 1:
 			d.String(&v.Operator, "Common.operator", "string")
-		case "operator_id":
+		case 2:
 			d.String(&v.OperatorID, "Common.operator_id", "string")
-		case "object":
+		case 3:
 			if d.Open("object", "payload.WebinarRegistrationCreatedObject") {
 				decWebinarRegistrationCreatedObject(d, &v.Object)
 			}
+		case jsonscan.EndOfObject:
+			return
 		default:
-			if k = d.Fold(foldWebinarRegistrationCreated[:], namesWebinarRegistrationCreated[:]); k != "" {
-				goto again
-			}
 			d.Skip()
+			continue
 		}
+		h = f + 1
 	}
 }
 
-var (
-	foldWebinarRegistrationCreated  = [...]string{"ACCOUNT_ID", "OPERATOR", "OPERATOR_ID", "OBJECT"}
-	namesWebinarRegistrationCreated = [...]string{"account_id", "operator", "operator_id", "object"}
-)
-
 func decWebinarRegistrationDenied(d *jsonscan.Decoder, v *payload.WebinarRegistrationDenied) {
-	for d.Member() {
-		k := d.Key()
-	again:
-		switch k {
-		case "account_id":
+	for h := 0; ; {
+		f := d.Next(namesAccountCreated[:], h)
+		if f == jsonscan.Unlisted {
+			f = fieldAccountCreated(d)
+		}
+		switch f {
+		case 0:
 			d.String(&v.AccountID, "Common.account_id", "string")
-		case "operator":
+		case 1:
 			d.String(&v.Operator, "Common.operator", "string")
-		case "operator_id":
+		case 2:
 			d.String(&v.OperatorID, "Common.operator_id", "string")
-		case "object":
+		case 3:
 			if d.Open("object", "payload.WebinarRegistrationObject") {
 				decWebinarRegistrationObject(d, &v.Object)
 			}
+		case jsonscan.EndOfObject:
+			return
 		default:
-			if k = d.Fold(foldWebinarRegistrationDenied[:], namesWebinarRegistrationDenied[:]); k != "" {
-				goto again
-			}
 			d.Skip()
+			continue
 		}
+		h = f + 1
 	}
 }
-
-var (
-	foldWebinarRegistrationDenied  = [...]string{"ACCOUNT_ID", "OPERATOR", "OPERATOR_ID", "OBJECT"}
-	namesWebinarRegistrationDenied = [...]string{"account_id", "operator", "operator_id", "object"}
-)
 
 func decWebinarSharingEnded(d *jsonscan.Decoder, v *payload.WebinarSharingEnded) {
-	for d.Member() {
-		k := d.Key()
-	again:
-		switch k {
-		case "account_id":
+	for h := 0; ; {
+		f := d.Next(namesAccountCreated[:], h)
+		if f == jsonscan.Unlisted {
+			f = fieldAccountCreated(d)
+		}
+		switch f {
+		case 0:
 			d.String(&v.AccountID, "Common.account_id", "string")
-		case "operator":
+		case 1:
 			d.String(&v.Operator, "Common.operator", "string")
-		case "operator_id":
+		case 2:
 			d.String(&v.OperatorID, "Common.operator_id", "string")
-		case "object":
+		case 3:
 			if d.Open("object", "payload.WebinarSharingObject") {
 				decWebinarSharingObject(d, &v.Object)
 			}
+		case jsonscan.EndOfObject:
+			return
 		default:
-			if k = d.Fold(foldWebinarSharingEnded[:], namesWebinarSharingEnded[:]); k != "" {
-				goto again
-			}
 			d.Skip()
+			continue
 		}
+		h = f + 1
 	}
 }
-
-var (
-	foldWebinarSharingEnded  = [...]string{"ACCOUNT_ID", "OPERATOR", "OPERATOR_ID", "OBJECT"}
-	namesWebinarSharingEnded = [...]string{"account_id", "operator", "operator_id", "object"}
-)
 
 func decWebinarSharingStarted(d *jsonscan.Decoder, v *payload.WebinarSharingStarted) {
-	for d.Member() {
-		k := d.Key()
-	again:
-		switch k {
-		case "account_id":
+	for h := 0; ; {
+		f := d.Next(namesAccountCreated[:], h)
+		if f == jsonscan.Unlisted {
+			f = fieldAccountCreated(d)
+		}
+		switch f {
+		case 0:
 			d.String(&v.AccountID, "Common.account_id", "string")
-		case "operator":
+		case 1:
 			d.String(&v.Operator, "Common.operator", "string")
-		case "operator_id":
+		case 2:
 			d.String(&v.OperatorID, "Common.operator_id", "string")
-		case "object":
+		case 3:
 			if d.Open("object", "payload.WebinarSharingObject") {
 				decWebinarSharingObject(d, &v.Object)
 			}
+		case jsonscan.EndOfObject:
+			return
 		default:
-			if k = d.Fold(foldWebinarSharingStarted[:], namesWebinarSharingStarted[:]); k != "" {
-				goto again
-			}
 			d.Skip()
+			continue
 		}
+		h = f + 1
 	}
 }
 
-var (
-	foldWebinarSharingStarted  = [...]string{"ACCOUNT_ID", "OPERATOR", "OPERATOR_ID", "OBJECT"}
-	namesWebinarSharingStarted = [...]string{"account_id", "operator", "operator_id", "object"}
-)
-
 func decWebinarStarted(d *jsonscan.Decoder, v *payload.WebinarStarted) {
-	for d.Member() {
-		k := d.Key()
-	again:
-		switch k {
-		case "account_id":
+	for h := 0; ; {
+		f := d.Next(namesAccountCreated[:], h)
+		if f == jsonscan.Unlisted {
+			f = fieldAccountCreated(d)
+		}
+		switch f {
+		case 0:
 			d.String(&v.AccountID, "Common.account_id", "string")
-		case "operator":
+		case 1:
 			d.String(&v.Operator, "Common.operator", "string")
-		case "operator_id":
+		case 2:
 			d.String(&v.OperatorID, "Common.operator_id", "string")
-		case "object":
+		case 3:
 			if d.Open("object", "payload.WebinarStartedObject") {
 				decWebinarStartedObject(d, &v.Object)
 			}
+		case jsonscan.EndOfObject:
+			return
 		default:
-			if k = d.Fold(foldWebinarStarted[:], namesWebinarStarted[:]); k != "" {
-				goto again
-			}
 			d.Skip()
+			continue
 		}
+		h = f + 1
 	}
 }
 
-var (
-	foldWebinarStarted  = [...]string{"ACCOUNT_ID", "OPERATOR", "OPERATOR_ID", "OBJECT"}
-	namesWebinarStarted = [...]string{"account_id", "operator", "operator_id", "object"}
-)
-
 func decWebinarUpdated(d *jsonscan.Decoder, v *payload.WebinarUpdated) {
-	for d.Member() {
-		k := d.Key()
-	again:
-		switch k {
-		case "account_id":
+	for h := 0; ; {
+		f := d.Next(namesMeetingUpdated[:], h)
+		if f == jsonscan.Unlisted {
+			f = fieldMeetingUpdated(d)
+		}
+		switch f {
+		case 0:
 			d.String(&v.AccountID, "Common.account_id", "string")
-		case "operator":
+		case 1:
 			d.String(&v.Operator, "Common.operator", "string")
-		case "operator_id":
+		case 2:
 			d.String(&v.OperatorID, "Common.operator_id", "string")
-		case "scope":
+		case 3:
 			d.Enum((*string)(&v.Scope), "scope", "payload.WebinarUpdatedScope", enumWebinarUpdatedScope[:])
-		case "object":
+		case 4:
 			if d.Open("object", "payload.WebinarUpdatedObject") {
 				decWebinarUpdatedObject(d, &v.Object)
 			}
-		case "time_stamp":
+		case 5:
 			_ = v.TimeStamp.UnmarshalJSON(d.Raw()) // never fails
-		case "old_object":
+		case 6:
 			if d.Open("old_object", "payload.WebinarUpdatedObject") {
 				decWebinarUpdatedObject(d, &v.OldObject)
 			}
+		case jsonscan.EndOfObject:
+			return
 		default:
-			if k = d.Fold(foldWebinarUpdated[:], namesWebinarUpdated[:]); k != "" {
-				goto again
-			}
 			d.Skip()
+			continue
 		}
+		h = f + 1
 	}
 }
-
-var (
-	foldWebinarUpdated  = [...]string{"ACCOUNT_ID", "OPERATOR", "OPERATOR_ID", "SCOPE", "OBJECT", "TIME_STAMP", "OLD_OBJECT"}
-	namesWebinarUpdated = [...]string{"account_id", "operator", "operator_id", "scope", "object", "time_stamp", "old_object"}
-)
 
 func decMeetingAssetsDeletedAICompanion(d *jsonscan.Decoder, v *payload.MeetingAssetsDeletedAICompanion) {
-	for d.Member() {
-		k := d.Key()
-	again:
-		switch k {
-		case "deleted_assets":
-			decSlicestring(d, &v.DeletedAssets, "deleted_assets")
-		default:
-			if k = d.Fold(foldMeetingAssetsDeletedAICompanion[:], namesMeetingAssetsDeletedAICompanion[:]); k != "" {
-				goto again
-			}
-			d.Skip()
+	for h := 0; ; {
+		f := d.Next(namesMeetingAssetsDeletedAICompanion[:], h)
+		if f == jsonscan.Unlisted {
+			f = fieldMeetingAssetsDeletedAICompanion(d)
 		}
+		switch f {
+		case 0:
+			decSlicestring(d, &v.DeletedAssets, "deleted_assets")
+		case jsonscan.EndOfObject:
+			return
+		default:
+			d.Skip()
+			continue
+		}
+		h = f + 1
 	}
 }
 
-var (
-	foldMeetingAssetsDeletedAICompanion  = [...]string{"DELETED_ASSETS"}
-	namesMeetingAssetsDeletedAICompanion = [...]string{"deleted_assets"}
-)
-
 func decMeetingAICompanionAssetsDeletedObject(d *jsonscan.Decoder, v *payload.MeetingAICompanionAssetsDeletedObject) {
-	for d.Member() {
-		k := d.Key()
-	again:
-		switch k {
-		case "meeting_number":
+	for h := 0; ; {
+		f := d.Next(namesMeetingAICompanionAssetsDeletedObject[:], h)
+		if f == jsonscan.Unlisted {
+			f = fieldMeetingAICompanionAssetsDeletedObject(d)
+		}
+		switch f {
+		case 0:
 			d.ID((*string)(&v.MeetingNumber))
-		case "meeting_uuid":
+		case 1:
 			d.String(&v.MeetingUUID, "meeting_uuid", "string")
-		case "host_id":
+		case 2:
 			d.String(&v.HostID, "host_id", "string")
-		case "ai_companion":
+		case 3:
 			if d.Open("ai_companion", "payload.MeetingAssetsDeletedAICompanion") {
 				decMeetingAssetsDeletedAICompanion(d, &v.AICompanion)
 			}
+		case jsonscan.EndOfObject:
+			return
 		default:
-			if k = d.Fold(foldMeetingAICompanionAssetsDeletedObject[:], namesMeetingAICompanionAssetsDeletedObject[:]); k != "" {
-				goto again
-			}
 			d.Skip()
+			continue
 		}
+		h = f + 1
 	}
 }
-
-var (
-	foldMeetingAICompanionAssetsDeletedObject  = [...]string{"MEETING_NUMBER", "MEETING_UUID", "HOST_ID", "AI_COMPANION"}
-	namesMeetingAICompanionAssetsDeletedObject = [...]string{"meeting_number", "meeting_uuid", "host_id", "ai_companion"}
-)
 
 func decMeetingAICompanion(d *jsonscan.Decoder, v *payload.MeetingAICompanion) {
-	for d.Member() {
-		k := d.Key()
-	again:
-		switch k {
-		case "questions":
-			d.Bool(&v.Questions, "questions")
-		case "summary":
-			d.Bool(&v.Summary, "summary")
-		default:
-			if k = d.Fold(foldMeetingAICompanion[:], namesMeetingAICompanion[:]); k != "" {
-				goto again
-			}
-			d.Skip()
+	for h := 0; ; {
+		f := d.Next(namesMeetingAICompanion[:], h)
+		if f == jsonscan.Unlisted {
+			f = fieldMeetingAICompanion(d)
 		}
+		switch f {
+		case 0:
+			d.Bool(&v.Questions, "questions")
+		case 1:
+			d.Bool(&v.Summary, "summary")
+		case jsonscan.EndOfObject:
+			return
+		default:
+			d.Skip()
+			continue
+		}
+		h = f + 1
 	}
 }
 
-var (
-	foldMeetingAICompanion  = [...]string{"QUESTIONS", "SUMMARY"}
-	namesMeetingAICompanion = [...]string{"questions", "summary"}
-)
-
 func decMeetingAICompanionObject(d *jsonscan.Decoder, v *payload.MeetingAICompanionObject) {
-	for d.Member() {
-		k := d.Key()
-	again:
-		switch k {
-		case "meeting_number":
+	for h := 0; ; {
+		f := d.Next(namesMeetingAICompanionAssetsDeletedObject[:], h)
+		if f == jsonscan.Unlisted {
+			f = fieldMeetingAICompanionAssetsDeletedObject(d)
+		}
+		switch f {
+		case 0:
 			d.ID((*string)(&v.MeetingNumber))
-		case "meeting_uuid":
+		case 1:
 			d.String(&v.MeetingUUID, "meeting_uuid", "string")
-		case "host_id":
+		case 2:
 			d.String(&v.HostID, "host_id", "string")
-		case "ai_companion":
+		case 3:
 			if d.Open("ai_companion", "payload.MeetingAICompanion") {
 				decMeetingAICompanion(d, &v.AICompanion)
 			}
+		case jsonscan.EndOfObject:
+			return
 		default:
-			if k = d.Fold(foldMeetingAICompanionObject[:], namesMeetingAICompanionObject[:]); k != "" {
-				goto again
-			}
 			d.Skip()
+			continue
 		}
+		h = f + 1
 	}
 }
-
-var (
-	foldMeetingAICompanionObject  = [...]string{"MEETING_NUMBER", "MEETING_UUID", "HOST_ID", "AI_COMPANION"}
-	namesMeetingAICompanionObject = [...]string{"meeting_number", "meeting_uuid", "host_id", "ai_companion"}
-)
 
 func decMeetingAICTranscriptCompletedObject(d *jsonscan.Decoder, v *payload.MeetingAICTranscriptCompletedObject) {
-	for d.Member() {
-		k := d.Key()
-	again:
-		switch k {
-		case "host_id":
-			d.String(&v.HostID, "host_id", "string")
-		case "meeting_uuid":
-			d.String(&v.MeetingUUID, "meeting_uuid", "string")
-		case "meeting_id":
-			d.ID((*string)(&v.MeetingID))
-		case "meeting_topic":
-			d.String(&v.MeetingTopic, "meeting_topic", "string")
-		case "meeting_start_time":
-			d.String((*string)(&v.MeetingStartTime), "meeting_start_time", "payload.DateTime")
-		case "file_id":
-			d.String(&v.FileID, "file_id", "string")
-		case "attach_type":
-			d.String(&v.AttachType, "attach_type", "string")
-		default:
-			if k = d.Fold(foldMeetingAICTranscriptCompletedObject[:], namesMeetingAICTranscriptCompletedObject[:]); k != "" {
-				goto again
-			}
-			d.Skip()
+	for h := 0; ; {
+		f := d.Next(namesMeetingAICTranscriptCompletedObject[:], h)
+		if f == jsonscan.Unlisted {
+			f = fieldMeetingAICTranscriptCompletedObject(d)
 		}
+		switch f {
+		case 0:
+			d.String(&v.HostID, "host_id", "string")
+		case 1:
+			d.String(&v.MeetingUUID, "meeting_uuid", "string")
+		case 2:
+			d.ID((*string)(&v.MeetingID))
+		case 3:
+			d.String(&v.MeetingTopic, "meeting_topic", "string")
+		case 4:
+			d.String((*string)(&v.MeetingStartTime), "meeting_start_time", "payload.DateTime")
+		case 5:
+			d.String(&v.FileID, "file_id", "string")
+		case 6:
+			d.String(&v.AttachType, "attach_type", "string")
+		case jsonscan.EndOfObject:
+			return
+		default:
+			d.Skip()
+			continue
+		}
+		h = f + 1
 	}
 }
-
-var (
-	foldMeetingAICTranscriptCompletedObject  = [...]string{"HOST_ID", "MEETING_UUID", "MEETING_ID", "MEETING_TOPIC", "MEETING_START_TIME", "FILE_ID", "ATTACH_TYPE"}
-	namesMeetingAICTranscriptCompletedObject = [...]string{"host_id", "meeting_uuid", "meeting_id", "meeting_topic", "meeting_start_time", "file_id", "attach_type"}
-)
 
 func decMeetingAlertObject(d *jsonscan.Decoder, v *payload.MeetingAlertObject) {
-	for d.Member() {
-		k := d.Key()
-	again:
-		switch k {
-		case "id":
-			d.ID((*string)(&v.ID))
-		case "uuid":
-			d.String(&v.UUID, "uuid", "string")
-		case "host_id":
-			d.String(&v.HostID, "host_id", "string")
-		case "topic":
-			d.String(&v.Topic, "topic", "string")
-		case "type":
-			d.Int(&v.Type, "type")
-		case "start_time":
-			d.String((*string)(&v.StartTime), "start_time", "payload.DateTime")
-		case "timezone":
-			d.String(&v.Timezone, "timezone", "string")
-		case "duration":
-			d.Int(&v.Duration, "duration")
-		case "issues":
-			decSlicestring(d, &v.Issues, "issues")
-		default:
-			if k = d.Fold(foldMeetingAlertObject[:], namesMeetingAlertObject[:]); k != "" {
-				goto again
-			}
-			d.Skip()
+	for h := 0; ; {
+		f := d.Next(namesMeetingAlertObject[:], h)
+		if f == jsonscan.Unlisted {
+			f = fieldMeetingAlertObject(d)
 		}
+		switch f {
+		case 0:
+			d.ID((*string)(&v.ID))
+		case 1:
+			d.String(&v.UUID, "uuid", "string")
+		case 2:
+			d.String(&v.HostID, "host_id", "string")
+		case 3:
+			d.String(&v.Topic, "topic", "string")
+		case 4:
+			d.Int(&v.Type, "type")
+		case 5:
+			d.String((*string)(&v.StartTime), "start_time", "payload.DateTime")
+		case 6:
+			d.String(&v.Timezone, "timezone", "string")
+		case 7:
+			d.Int(&v.Duration, "duration")
+		case 8:
+			decSlicestring(d, &v.Issues, "issues")
+		case jsonscan.EndOfObject:
+			return
+		default:
+			d.Skip()
+			continue
+		}
+		h = f + 1
 	}
 }
-
-var (
-	foldMeetingAlertObject  = [...]string{"ID", "UUID", "HOST_ID", "TOPIC", "TYPE", "START_TIME", "TIMEZONE", "DURATION", "ISSUES"}
-	namesMeetingAlertObject = [...]string{"id", "uuid", "host_id", "topic", "type", "start_time", "timezone", "duration", "issues"}
-)
 
 func decSharingDetails(d *jsonscan.Decoder, v *payload.SharingDetails) {
-	for d.Member() {
-		k := d.Key()
-	again:
-		switch k {
-		case "content":
-			d.Enum((*string)(&v.Content), "content", "payload.SharingContent", enumSharingContent[:])
-		case "link_source":
-			d.String(&v.LinkSource, "link_source", "string")
-		case "file_link":
-			d.String(&v.FileLink, "file_link", "string")
-		case "date_time":
-			d.String((*string)(&v.DateTime), "date_time", "payload.DateTime")
-		case "source":
-			d.String(&v.Source, "source", "string")
-		default:
-			if k = d.Fold(foldSharingDetails[:], namesSharingDetails[:]); k != "" {
-				goto again
-			}
-			d.Skip()
+	for h := 0; ; {
+		f := d.Next(namesSharingDetails[:], h)
+		if f == jsonscan.Unlisted {
+			f = fieldSharingDetails(d)
 		}
+		switch f {
+		case 0:
+			d.Enum((*string)(&v.Content), "content", "payload.SharingContent", enumSharingContent[:])
+		case 1:
+			d.String(&v.LinkSource, "link_source", "string")
+		case 2:
+			d.String(&v.FileLink, "file_link", "string")
+		case 3:
+			d.String((*string)(&v.DateTime), "date_time", "payload.DateTime")
+		case 4:
+			d.String(&v.Source, "source", "string")
+		case jsonscan.EndOfObject:
+			return
+		default:
+			d.Skip()
+			continue
+		}
+		h = f + 1
 	}
 }
 
-var (
-	foldSharingDetails  = [...]string{"CONTENT", "LINK_SOURCE", "FILE_LINK", "DATE_TIME", "SOURCE"}
-	namesSharingDetails = [...]string{"content", "link_source", "file_link", "date_time", "source"}
-)
-
 func decMeetingBreakoutRoomSharingParticipant(d *jsonscan.Decoder, v *payload.MeetingBreakoutRoomSharingParticipant) {
-	for d.Member() {
-		k := d.Key()
-	again:
-		switch k {
-		case "user_id":
+	for h := 0; ; {
+		f := d.Next(namesMeetingBreakoutRoomSharingParticipant[:], h)
+		if f == jsonscan.Unlisted {
+			f = fieldMeetingBreakoutRoomSharingParticipant(d)
+		}
+		switch f {
+		case 0:
 			d.String(&v.UserID, "user_id", "string")
-		case "parent_user_id":
+		case 1:
 			d.String(&v.ParentUserID, "parent_user_id", "string")
-		case "user_name":
+		case 2:
 			d.String(&v.UserName, "user_name", "string")
-		case "id":
+		case 3:
 			d.ID((*string)(&v.ID))
-		case "sharing_details":
+		case 4:
 			if d.Open("sharing_details", "payload.SharingDetails") {
 				decSharingDetails(d, &v.SharingDetails)
 			}
+		case jsonscan.EndOfObject:
+			return
 		default:
-			if k = d.Fold(foldMeetingBreakoutRoomSharingParticipant[:], namesMeetingBreakoutRoomSharingParticipant[:]); k != "" {
-				goto again
-			}
 			d.Skip()
+			continue
 		}
+		h = f + 1
 	}
 }
 
-var (
-	foldMeetingBreakoutRoomSharingParticipant  = [...]string{"USER_ID", "PARENT_USER_ID", "USER_NAME", "ID", "SHARING_DETAILS"}
-	namesMeetingBreakoutRoomSharingParticipant = [...]string{"user_id", "parent_user_id", "user_name", "id", "sharing_details"}
-)
-
 func decMeetingBreakoutRoomSharingObject(d *jsonscan.Decoder, v *payload.MeetingBreakoutRoomSharingObject) {
-	for d.Member() {
-		k := d.Key()
-	again:
-		switch k {
-		case "id":
+	for h := 0; ; {
+		f := d.Next(namesMeetingBreakoutRoomSharingObject[:], h)
+		if f == jsonscan.Unlisted {
+			f = fieldMeetingBreakoutRoomSharingObject(d)
+		}
+		switch f {
+		case 0:
 			d.ID((*string)(&v.ID))
-		case "uuid":
+		case 1:
 			d.String(&v.UUID, "uuid", "string")
-		case "breakout_room_uuid":
+		case 2:
 			d.String(&v.BreakoutRoomUUID, "breakout_room_uuid", "string")
-		case "host_id":
+		case 3:
 			d.String(&v.HostID, "host_id", "string")
-		case "topic":
+		case 4:
 			d.String(&v.Topic, "topic", "string")
-		case "type":
+		case 5:
 			d.Int(&v.Type, "type")
-		case "start_time":
+		case 6:
 			d.String((*string)(&v.StartTime), "start_time", "payload.DateTime")
-		case "timezone":
+		case 7:
 			d.String(&v.Timezone, "timezone", "string")
-		case "duration":
+		case 8:
 			d.Int(&v.Duration, "duration")
-		case "participant":
+		case 9:
 			if d.Open("participant", "payload.MeetingBreakoutRoomSharingParticipant") {
 				decMeetingBreakoutRoomSharingParticipant(d, &v.Participant)
 			}
+		case jsonscan.EndOfObject:
+			return
 		default:
-			if k = d.Fold(foldMeetingBreakoutRoomSharingObject[:], namesMeetingBreakoutRoomSharingObject[:]); k != "" {
-				goto again
-			}
 			d.Skip()
+			continue
 		}
+		h = f + 1
 	}
 }
-
-var (
-	foldMeetingBreakoutRoomSharingObject  = [...]string{"ID", "UUID", "BREAKOUT_ROOM_UUID", "HOST_ID", "TOPIC", "TYPE", "START_TIME", "TIMEZONE", "DURATION", "PARTICIPANT"}
-	namesMeetingBreakoutRoomSharingObject = [...]string{"id", "uuid", "breakout_room_uuid", "host_id", "topic", "type", "start_time", "timezone", "duration", "participant"}
-)
 
 func decDownloadedChatMessageFile(d *jsonscan.Decoder, v *payload.DownloadedChatMessageFile) {
-	for d.Member() {
-		k := d.Key()
-	again:
-		switch k {
-		case "file_id":
-			d.String(&v.FileID, "file_id", "string")
-		case "file_name":
-			d.String(&v.FileName, "file_name", "string")
-		case "file_size":
-			d.Int64(&v.FileSize, "file_size")
-		case "file_type":
-			d.String(&v.FileType, "file_type", "string")
-		case "file_owner_id":
-			d.String(&v.FileOwnerID, "file_owner_id", "string")
-		default:
-			if k = d.Fold(foldDownloadedChatMessageFile[:], namesDownloadedChatMessageFile[:]); k != "" {
-				goto again
-			}
-			d.Skip()
+	for h := 0; ; {
+		f := d.Next(namesDownloadedChatMessageFile[:], h)
+		if f == jsonscan.Unlisted {
+			f = fieldDownloadedChatMessageFile(d)
 		}
+		switch f {
+		case 0:
+			d.String(&v.FileID, "file_id", "string")
+		case 1:
+			d.String(&v.FileName, "file_name", "string")
+		case 2:
+			d.Int64(&v.FileSize, "file_size")
+		case 3:
+			d.String(&v.FileType, "file_type", "string")
+		case 4:
+			d.String(&v.FileOwnerID, "file_owner_id", "string")
+		case jsonscan.EndOfObject:
+			return
+		default:
+			d.Skip()
+			continue
+		}
+		h = f + 1
 	}
 }
 
-var (
-	foldDownloadedChatMessageFile  = [...]string{"FILE_ID", "FILE_NAME", "FILE_SIZE", "FILE_TYPE", "FILE_OWNER_ID"}
-	namesDownloadedChatMessageFile = [...]string{"file_id", "file_name", "file_size", "file_type", "file_owner_id"}
-)
-
 func decChatMessageFileDownloadedObject(d *jsonscan.Decoder, v *payload.ChatMessageFileDownloadedObject) {
-	for d.Member() {
-		k := d.Key()
-	again:
-		switch k {
-		case "id":
+	for h := 0; ; {
+		f := d.Next(namesChatMessageFileDownloadedObject[:], h)
+		if f == jsonscan.Unlisted {
+			f = fieldChatMessageFileDownloadedObject(d)
+		}
+		switch f {
+		case 0:
 			d.ID((*string)(&v.ID))
-		case "uuid":
+		case 1:
 			d.String(&v.UUID, "uuid", "string")
-		case "host_account_id":
+		case 2:
 			d.String(&v.HostAccountID, "host_account_id", "string")
-		case "chat_message_file":
+		case 3:
 			if d.Open("chat_message_file", "payload.DownloadedChatMessageFile") {
 				decDownloadedChatMessageFile(d, &v.ChatMessageFile)
 			}
+		case jsonscan.EndOfObject:
+			return
 		default:
-			if k = d.Fold(foldChatMessageFileDownloadedObject[:], namesChatMessageFileDownloadedObject[:]); k != "" {
-				goto again
-			}
 			d.Skip()
+			continue
 		}
+		h = f + 1
 	}
 }
-
-var (
-	foldChatMessageFileDownloadedObject  = [...]string{"ID", "UUID", "HOST_ACCOUNT_ID", "CHAT_MESSAGE_FILE"}
-	namesChatMessageFileDownloadedObject = [...]string{"id", "uuid", "host_account_id", "chat_message_file"}
-)
 
 func decMeetingSentChatMessageFile(d *jsonscan.Decoder, v *payload.MeetingSentChatMessageFile) {
-	for d.Member() {
-		k := d.Key()
-	again:
-		switch k {
-		case "date_time":
-			d.String((*string)(&v.DateTime), "date_time", "payload.DateTime")
-		case "sender_session_id":
-			d.String(&v.SenderSessionID, "sender_session_id", "string")
-		case "sender_name":
-			d.String(&v.SenderName, "sender_name", "string")
-		case "sender_email":
-			d.String(&v.SenderEmail, "sender_email", "string")
-		case "sender_type":
-			d.Enum((*string)(&v.SenderType), "sender_type", "payload.ChatMessageSentSenderType", enumChatMessageSentSenderType[:])
-		case "sender_context":
-			d.Enum((*string)(&v.SenderContext), "sender_context", "payload.MeetingChatMessageFileSentSenderContext", enumMeetingChatMessageFileSentSenderContext[:])
-		case "recipient_session_id":
-			d.String(&v.RecipientSessionID, "recipient_session_id", "string")
-		case "recipient_name":
-			d.String(&v.RecipientName, "recipient_name", "string")
-		case "recipient_email":
-			d.String(&v.RecipientEmail, "recipient_email", "string")
-		case "recipient_type":
-			d.Enum((*string)(&v.RecipientType), "recipient_type", "payload.MeetingChatMessageSentRecipientType", enumMeetingChatMessageSentRecipientType[:])
-		case "recipient_context":
-			d.Enum((*string)(&v.RecipientContext), "recipient_context", "payload.MeetingChatMessageFileSentRecipientContext", enumMeetingChatMessageFileSentRecipientContext[:])
-		case "message_id":
-			d.String(&v.MessageID, "message_id", "string")
-		case "file_id":
-			d.String(&v.FileID, "file_id", "string")
-		case "file_name":
-			d.String(&v.FileName, "file_name", "string")
-		case "file_size":
-			d.Int64(&v.FileSize, "file_size")
-		case "file_type":
-			d.String(&v.FileType, "file_type", "string")
-		case "download_url":
-			d.String(&v.DownloadURL, "download_url", "string")
-		default:
-			if k = d.Fold(foldMeetingSentChatMessageFile[:], namesMeetingSentChatMessageFile[:]); k != "" {
-				goto again
-			}
-			d.Skip()
+	for h := 0; ; {
+		f := d.Next(namesMeetingSentChatMessageFile[:], h)
+		if f == jsonscan.Unlisted {
+			f = fieldMeetingSentChatMessageFile(d)
 		}
+		switch f {
+		case 0:
+			d.String((*string)(&v.DateTime), "date_time", "payload.DateTime")
+		case 1:
+			d.String(&v.SenderSessionID, "sender_session_id", "string")
+		case 2:
+			d.String(&v.SenderName, "sender_name", "string")
+		case 3:
+			d.String(&v.SenderEmail, "sender_email", "string")
+		case 4:
+			d.Enum((*string)(&v.SenderType), "sender_type", "payload.ChatMessageSentSenderType", enumChatMessageSentSenderType[:])
+		case 5:
+			d.Enum((*string)(&v.SenderContext), "sender_context", "payload.MeetingChatMessageFileSentSenderContext", enumMeetingChatMessageFileSentSenderContext[:])
+		case 6:
+			d.String(&v.RecipientSessionID, "recipient_session_id", "string")
+		case 7:
+			d.String(&v.RecipientName, "recipient_name", "string")
+		case 8:
+			d.String(&v.RecipientEmail, "recipient_email", "string")
+		case 9:
+			d.Enum((*string)(&v.RecipientType), "recipient_type", "payload.MeetingChatMessageSentRecipientType", enumMeetingChatMessageSentRecipientType[:])
+		case 10:
+			d.Enum((*string)(&v.RecipientContext), "recipient_context", "payload.MeetingChatMessageFileSentRecipientContext", enumMeetingChatMessageFileSentRecipientContext[:])
+		case 11:
+			d.String(&v.MessageID, "message_id", "string")
+		case 12:
+			d.String(&v.FileID, "file_id", "string")
+		case 13:
+			d.String(&v.FileName, "file_name", "string")
+		case 14:
+			d.Int64(&v.FileSize, "file_size")
+		case 15:
+			d.String(&v.FileType, "file_type", "string")
+		case 16:
+			d.String(&v.DownloadURL, "download_url", "string")
+		case jsonscan.EndOfObject:
+			return
+		default:
+			d.Skip()
+			continue
+		}
+		h = f + 1
 	}
 }
 
-var (
-	foldMeetingSentChatMessageFile  = [...]string{"DATE_TIME", "SENDER_SESSION_ID", "SENDER_NAME", "SENDER_EMAIL", "SENDER_TYPE", "SENDER_CONTEXT", "RECIPIENT_SESSION_ID", "RECIPIENT_NAME", "RECIPIENT_EMAIL", "RECIPIENT_TYPE", "RECIPIENT_CONTEXT", "MESSAGE_ID", "FILE_ID", "FILE_NAME", "FILE_SIZE", "FILE_TYPE", "DOWNLOAD_URL"}
-	namesMeetingSentChatMessageFile = [...]string{"date_time", "sender_session_id", "sender_name", "sender_email", "sender_type", "sender_context", "recipient_session_id", "recipient_name", "recipient_email", "recipient_type", "recipient_context", "message_id", "file_id", "file_name", "file_size", "file_type", "download_url"}
-)
-
 func decMeetingChatMessageFileSentObject(d *jsonscan.Decoder, v *payload.MeetingChatMessageFileSentObject) {
-	for d.Member() {
-		k := d.Key()
-	again:
-		switch k {
-		case "meeting_id":
+	for h := 0; ; {
+		f := d.Next(namesMeetingChatMessageFileSentObject[:], h)
+		if f == jsonscan.Unlisted {
+			f = fieldMeetingChatMessageFileSentObject(d)
+		}
+		switch f {
+		case 0:
 			d.ID((*string)(&v.MeetingID))
-		case "meeting_uuid":
+		case 1:
 			d.String(&v.MeetingUUID, "meeting_uuid", "string")
-		case "breakout_room_uuid":
+		case 2:
 			d.String(&v.BreakoutRoomUUID, "breakout_room_uuid", "string")
-		case "chat_message_file":
+		case 3:
 			if d.Open("chat_message_file", "payload.MeetingSentChatMessageFile") {
 				decMeetingSentChatMessageFile(d, &v.ChatMessageFile)
 			}
+		case jsonscan.EndOfObject:
+			return
 		default:
-			if k = d.Fold(foldMeetingChatMessageFileSentObject[:], namesMeetingChatMessageFileSentObject[:]); k != "" {
-				goto again
-			}
 			d.Skip()
+			continue
 		}
+		h = f + 1
 	}
 }
-
-var (
-	foldMeetingChatMessageFileSentObject  = [...]string{"MEETING_ID", "MEETING_UUID", "BREAKOUT_ROOM_UUID", "CHAT_MESSAGE_FILE"}
-	namesMeetingChatMessageFileSentObject = [...]string{"meeting_id", "meeting_uuid", "breakout_room_uuid", "chat_message_file"}
-)
 
 func decMeetingSentChatMessage(d *jsonscan.Decoder, v *payload.MeetingSentChatMessage) {
-	for d.Member() {
-		k := d.Key()
-	again:
-		switch k {
-		case "date_time":
-			d.String((*string)(&v.DateTime), "date_time", "payload.DateTime")
-		case "sender_session_id":
-			d.String(&v.SenderSessionID, "sender_session_id", "string")
-		case "sender_name":
-			d.String(&v.SenderName, "sender_name", "string")
-		case "sender_email":
-			d.String(&v.SenderEmail, "sender_email", "string")
-		case "sender_type":
-			d.Enum((*string)(&v.SenderType), "sender_type", "payload.ChatMessageSentSenderType", enumChatMessageSentSenderType[:])
-		case "sender_context":
-			d.Enum((*string)(&v.SenderContext), "sender_context", "payload.MeetingChatMessageSentSenderContext", enumMeetingChatMessageSentSenderContext[:])
-		case "recipient_session_id":
-			d.String(&v.RecipientSessionID, "recipient_session_id", "string")
-		case "recipient_name":
-			d.String(&v.RecipientName, "recipient_name", "string")
-		case "recipient_email":
-			d.String(&v.RecipientEmail, "recipient_email", "string")
-		case "recipient_type":
-			d.Enum((*string)(&v.RecipientType), "recipient_type", "payload.MeetingChatMessageSentRecipientType", enumMeetingChatMessageSentRecipientType[:])
-		case "recipient_context":
-			d.Enum((*string)(&v.RecipientContext), "recipient_context", "payload.MeetingChatMessageSentRecipientContext", enumMeetingChatMessageSentRecipientContext[:])
-		case "message_id":
-			d.String(&v.MessageID, "message_id", "string")
-		case "message_content":
-			d.String(&v.MessageContent, "message_content", "string")
-		case "file_ids":
-			decSlicestring(d, &v.FileIDs, "file_ids")
-		default:
-			if k = d.Fold(foldMeetingSentChatMessage[:], namesMeetingSentChatMessage[:]); k != "" {
-				goto again
-			}
-			d.Skip()
+	for h := 0; ; {
+		f := d.Next(namesMeetingSentChatMessage[:], h)
+		if f == jsonscan.Unlisted {
+			f = fieldMeetingSentChatMessage(d)
 		}
+		switch f {
+		case 0:
+			d.String((*string)(&v.DateTime), "date_time", "payload.DateTime")
+		case 1:
+			d.String(&v.SenderSessionID, "sender_session_id", "string")
+		case 2:
+			d.String(&v.SenderName, "sender_name", "string")
+		case 3:
+			d.String(&v.SenderEmail, "sender_email", "string")
+		case 4:
+			d.Enum((*string)(&v.SenderType), "sender_type", "payload.ChatMessageSentSenderType", enumChatMessageSentSenderType[:])
+		case 5:
+			d.Enum((*string)(&v.SenderContext), "sender_context", "payload.MeetingChatMessageSentSenderContext", enumMeetingChatMessageSentSenderContext[:])
+		case 6:
+			d.String(&v.RecipientSessionID, "recipient_session_id", "string")
+		case 7:
+			d.String(&v.RecipientName, "recipient_name", "string")
+		case 8:
+			d.String(&v.RecipientEmail, "recipient_email", "string")
+		case 9:
+			d.Enum((*string)(&v.RecipientType), "recipient_type", "payload.MeetingChatMessageSentRecipientType", enumMeetingChatMessageSentRecipientType[:])
+		case 10:
+			d.Enum((*string)(&v.RecipientContext), "recipient_context", "payload.MeetingChatMessageSentRecipientContext", enumMeetingChatMessageSentRecipientContext[:])
+		case 11:
+			d.String(&v.MessageID, "message_id", "string")
+		case 12:
+			d.String(&v.MessageContent, "message_content", "string")
+		case 13:
+			decSlicestring(d, &v.FileIDs, "file_ids")
+		case jsonscan.EndOfObject:
+			return
+		default:
+			d.Skip()
+			continue
+		}
+		h = f + 1
 	}
 }
 
-var (
-	foldMeetingSentChatMessage  = [...]string{"DATE_TIME", "SENDER_SESSION_ID", "SENDER_NAME", "SENDER_EMAIL", "SENDER_TYPE", "SENDER_CONTEXT", "RECIPIENT_SESSION_ID", "RECIPIENT_NAME", "RECIPIENT_EMAIL", "RECIPIENT_TYPE", "RECIPIENT_CONTEXT", "MESSAGE_ID", "MESSAGE_CONTENT", "FILE_IDS"}
-	namesMeetingSentChatMessage = [...]string{"date_time", "sender_session_id", "sender_name", "sender_email", "sender_type", "sender_context", "recipient_session_id", "recipient_name", "recipient_email", "recipient_type", "recipient_context", "message_id", "message_content", "file_ids"}
-)
-
 func decMeetingChatMessageSentObject(d *jsonscan.Decoder, v *payload.MeetingChatMessageSentObject) {
-	for d.Member() {
-		k := d.Key()
-	again:
-		switch k {
-		case "id":
+	for h := 0; ; {
+		f := d.Next(namesMeetingChatMessageSentObject[:], h)
+		if f == jsonscan.Unlisted {
+			f = fieldMeetingChatMessageSentObject(d)
+		}
+		switch f {
+		case 0:
 			d.ID((*string)(&v.ID))
-		case "uuid":
+		case 1:
 			d.String(&v.UUID, "uuid", "string")
-		case "breakout_room_uuid":
+		case 2:
 			d.String(&v.BreakoutRoomUUID, "breakout_room_uuid", "string")
-		case "chat_message":
+		case 3:
 			if d.Open("chat_message", "payload.MeetingSentChatMessage") {
 				decMeetingSentChatMessage(d, &v.ChatMessage)
 			}
+		case jsonscan.EndOfObject:
+			return
 		default:
-			if k = d.Fold(foldMeetingChatMessageSentObject[:], namesMeetingChatMessageSentObject[:]); k != "" {
-				goto again
-			}
 			d.Skip()
+			continue
 		}
+		h = f + 1
 	}
 }
-
-var (
-	foldMeetingChatMessageSentObject  = [...]string{"ID", "UUID", "BREAKOUT_ROOM_UUID", "CHAT_MESSAGE"}
-	namesMeetingChatMessageSentObject = [...]string{"id", "uuid", "breakout_room_uuid", "chat_message"}
-)
 
 func decMeetingConvertedToWebinarObject(d *jsonscan.Decoder, v *payload.MeetingConvertedToWebinarObject) {
-	for d.Member() {
-		k := d.Key()
-	again:
-		switch k {
-		case "uuid":
-			d.String(&v.UUID, "uuid", "string")
-		case "id":
-			d.ID((*string)(&v.ID))
-		case "host_id":
-			d.String(&v.HostID, "host_id", "string")
-		case "topic":
-			d.String(&v.Topic, "topic", "string")
-		case "type":
-			d.Int(&v.Type, "type")
-		case "start_time":
-			d.String((*string)(&v.StartTime), "start_time", "payload.DateTime")
-		case "duration":
-			d.Int(&v.Duration, "duration")
-		case "timezone":
-			d.String(&v.Timezone, "timezone", "string")
-		default:
-			if k = d.Fold(foldMeetingConvertedToWebinarObject[:], namesMeetingConvertedToWebinarObject[:]); k != "" {
-				goto again
-			}
-			d.Skip()
+	for h := 0; ; {
+		f := d.Next(namesMeetingConvertedToWebinarObject[:], h)
+		if f == jsonscan.Unlisted {
+			f = fieldMeetingConvertedToWebinarObject(d)
 		}
+		switch f {
+		case 0:
+			d.String(&v.UUID, "uuid", "string")
+		case 1:
+			d.ID((*string)(&v.ID))
+		case 2:
+			d.String(&v.HostID, "host_id", "string")
+		case 3:
+			d.String(&v.Topic, "topic", "string")
+		case 4:
+			d.Int(&v.Type, "type")
+		case 5:
+			d.String((*string)(&v.StartTime), "start_time", "payload.DateTime")
+		case 6:
+			d.Int(&v.Duration, "duration")
+		case 7:
+			d.String(&v.Timezone, "timezone", "string")
+		case jsonscan.EndOfObject:
+			return
+		default:
+			d.Skip()
+			continue
+		}
+		h = f + 1
 	}
 }
-
-var (
-	foldMeetingConvertedToWebinarObject  = [...]string{"UUID", "ID", "HOST_ID", "TOPIC", "TYPE", "START_TIME", "DURATION", "TIMEZONE"}
-	namesMeetingConvertedToWebinarObject = [...]string{"uuid", "id", "host_id", "topic", "type", "start_time", "duration", "timezone"}
-)
 
 func decObjectOccurrence(d *jsonscan.Decoder, v *payload.ObjectOccurrence) {
-	for d.Member() {
-		k := d.Key()
-	again:
-		switch k {
-		case "occurrence_id":
-			d.String(&v.OccurrenceID, "occurrence_id", "string")
-		case "start_time":
-			d.String((*string)(&v.StartTime), "start_time", "payload.DateTime")
-		case "duration":
-			d.Int(&v.Duration, "duration")
-		case "status":
-			d.Enum((*string)(&v.Status), "status", "payload.Status", enumStatus[:])
-		default:
-			if k = d.Fold(foldObjectOccurrence[:], namesObjectOccurrence[:]); k != "" {
-				goto again
-			}
-			d.Skip()
+	for h := 0; ; {
+		f := d.Next(namesObjectOccurrence[:], h)
+		if f == jsonscan.Unlisted {
+			f = fieldObjectOccurrence(d)
 		}
+		switch f {
+		case 0:
+			d.String(&v.OccurrenceID, "occurrence_id", "string")
+		case 1:
+			d.String((*string)(&v.StartTime), "start_time", "payload.DateTime")
+		case 2:
+			d.Int(&v.Duration, "duration")
+		case 3:
+			d.Enum((*string)(&v.Status), "status", "payload.Status", enumStatus[:])
+		case jsonscan.EndOfObject:
+			return
+		default:
+			d.Skip()
+			continue
+		}
+		h = f + 1
 	}
 }
-
-var (
-	foldObjectOccurrence  = [...]string{"OCCURRENCE_ID", "START_TIME", "DURATION", "STATUS"}
-	namesObjectOccurrence = [...]string{"occurrence_id", "start_time", "duration", "status"}
-)
 
 func decMeetingInvitee(d *jsonscan.Decoder, v *payload.MeetingInvitee) {
-	for d.Member() {
-		k := d.Key()
-	again:
-		switch k {
-		case "email":
-			d.String(&v.Email, "email", "string")
-		default:
-			if k = d.Fold(foldMeetingInvitee[:], namesMeetingInvitee[:]); k != "" {
-				goto again
-			}
-			d.Skip()
+	for h := 0; ; {
+		f := d.Next(namesMeetingInvitee[:], h)
+		if f == jsonscan.Unlisted {
+			f = fieldMeetingInvitee(d)
 		}
+		switch f {
+		case 0:
+			d.String(&v.Email, "email", "string")
+		case jsonscan.EndOfObject:
+			return
+		default:
+			d.Skip()
+			continue
+		}
+		h = f + 1
 	}
 }
-
-var (
-	foldMeetingInvitee  = [...]string{"EMAIL"}
-	namesMeetingInvitee = [...]string{"email"}
-)
 
 func decMeetingCreatedSettings(d *jsonscan.Decoder, v *payload.MeetingCreatedSettings) {
-	for d.Member() {
-		k := d.Key()
-	again:
-		switch k {
-		case "use_pmi":
-			d.Bool(&v.UsePMI, "use_pmi")
-		case "alternative_hosts":
-			d.String(&v.AlternativeHosts, "alternative_hosts", "string")
-		case "meeting_invitees":
-			decSliceMeetingInvitee(d, &v.MeetingInvitees, "meeting_invitees")
-		case "join_before_host":
-			d.Bool(&v.JoinBeforeHost, "join_before_host")
-		case "jbh_time":
-			d.Int(&v.JBHTime, "jbh_time")
-		default:
-			if k = d.Fold(foldMeetingCreatedSettings[:], namesMeetingCreatedSettings[:]); k != "" {
-				goto again
-			}
-			d.Skip()
+	for h := 0; ; {
+		f := d.Next(namesMeetingCreatedSettings[:], h)
+		if f == jsonscan.Unlisted {
+			f = fieldMeetingCreatedSettings(d)
 		}
+		switch f {
+		case 0:
+			d.Bool(&v.UsePMI, "use_pmi")
+		case 1:
+			d.String(&v.AlternativeHosts, "alternative_hosts", "string")
+		case 2:
+			decSliceMeetingInvitee(d, &v.MeetingInvitees, "meeting_invitees")
+		case 3:
+			d.Bool(&v.JoinBeforeHost, "join_before_host")
+		case 4:
+			d.Int(&v.JBHTime, "jbh_time")
+		case jsonscan.EndOfObject:
+			return
+		default:
+			d.Skip()
+			continue
+		}
+		h = f + 1
 	}
 }
-
-var (
-	foldMeetingCreatedSettings  = [...]string{"USE_PMI", "ALTERNATIVE_HOSTS", "MEETING_INVITEES", "JOIN_BEFORE_HOST", "JBH_TIME"}
-	namesMeetingCreatedSettings = [...]string{"use_pmi", "alternative_hosts", "meeting_invitees", "join_before_host", "jbh_time"}
-)
 
 func decRecurrence(d *jsonscan.Decoder, v *payload.Recurrence) {
-	for d.Member() {
-		k := d.Key()
-	again:
-		switch k {
-		case "type":
-			d.Int(&v.Type, "type")
-		case "repeat_interval":
-			d.Int(&v.RepeatInterval, "repeat_interval")
-		case "weekly_days":
-			d.String(&v.WeeklyDays, "weekly_days", "string")
-		case "monthly_day":
-			d.Int(&v.MonthlyDay, "monthly_day")
-		case "monthly_week_day":
-			d.Int(&v.MonthlyWeekDay, "monthly_week_day")
-		case "end_times":
-			d.Int(&v.EndTimes, "end_times")
-		case "end_date_time":
-			d.String((*string)(&v.EndDateTime), "end_date_time", "payload.DateTime")
-		case "monthly_week":
-			d.Int(&v.MonthlyWeek, "monthly_week")
-		default:
-			if k = d.Fold(foldRecurrence[:], namesRecurrence[:]); k != "" {
-				goto again
-			}
-			d.Skip()
+	for h := 0; ; {
+		f := d.Next(namesRecurrence[:], h)
+		if f == jsonscan.Unlisted {
+			f = fieldRecurrence(d)
 		}
+		switch f {
+		case 0:
+			d.Int(&v.Type, "type")
+		case 1:
+			d.Int(&v.RepeatInterval, "repeat_interval")
+		case 2:
+			d.String(&v.WeeklyDays, "weekly_days", "string")
+		case 3:
+			d.Int(&v.MonthlyDay, "monthly_day")
+		case 4:
+			d.Int(&v.MonthlyWeekDay, "monthly_week_day")
+		case 5:
+			d.Int(&v.EndTimes, "end_times")
+		case 6:
+			d.String((*string)(&v.EndDateTime), "end_date_time", "payload.DateTime")
+		case 7:
+			d.Int(&v.MonthlyWeek, "monthly_week")
+		case jsonscan.EndOfObject:
+			return
+		default:
+			d.Skip()
+			continue
+		}
+		h = f + 1
 	}
 }
-
-var (
-	foldRecurrence  = [...]string{"TYPE", "REPEAT_INTERVAL", "WEEKLY_DAYS", "MONTHLY_DAY", "MONTHLY_WEEK_DAY", "END_TIMES", "END_DATE_TIME", "MONTHLY_WEEK"}
-	namesRecurrence = [...]string{"type", "repeat_interval", "weekly_days", "monthly_day", "monthly_week_day", "end_times", "end_date_time", "monthly_week"}
-)
 
 func decMeetingCreatedTrackingField(d *jsonscan.Decoder, v *payload.MeetingCreatedTrackingField) {
-	for d.Member() {
-		k := d.Key()
-	again:
-		switch k {
-		case "field":
-			d.String(&v.Field, "field", "string")
-		case "value":
-			d.String(&v.Value, "value", "string")
-		case "visible":
-			d.Bool(&v.Visible, "visible")
-		default:
-			if k = d.Fold(foldMeetingCreatedTrackingField[:], namesMeetingCreatedTrackingField[:]); k != "" {
-				goto again
-			}
-			d.Skip()
+	for h := 0; ; {
+		f := d.Next(namesMeetingCreatedTrackingField[:], h)
+		if f == jsonscan.Unlisted {
+			f = fieldMeetingCreatedTrackingField(d)
 		}
+		switch f {
+		case 0:
+			d.String(&v.Field, "field", "string")
+		case 1:
+			d.String(&v.Value, "value", "string")
+		case 2:
+			d.Bool(&v.Visible, "visible")
+		case jsonscan.EndOfObject:
+			return
+		default:
+			d.Skip()
+			continue
+		}
+		h = f + 1
 	}
 }
 
-var (
-	foldMeetingCreatedTrackingField  = [...]string{"FIELD", "VALUE", "VISIBLE"}
-	namesMeetingCreatedTrackingField = [...]string{"field", "value", "visible"}
-)
-
 func decMeetingCreatedObject(d *jsonscan.Decoder, v *payload.MeetingCreatedObject) {
-	for d.Member() {
-		k := d.Key()
-	again:
-		switch k {
-		case "uuid":
+	for h := 0; ; {
+		f := d.Next(namesMeetingCreatedObject[:], h)
+		if f == jsonscan.Unlisted {
+			f = fieldMeetingCreatedObject(d)
+		}
+		switch f {
+		case 0:
 			d.String(&v.UUID, "uuid", "string")
-		case "id":
+		case 1:
 			d.ID((*string)(&v.ID))
-		case "host_id":
+		case 2:
 			d.String(&v.HostID, "host_id", "string")
-		case "topic":
+		case 3:
 			d.String(&v.Topic, "topic", "string")
-		case "type":
+		case 4:
 			d.Int(&v.Type, "type")
-		case "start_time":
+		case 5:
 			d.String((*string)(&v.StartTime), "start_time", "payload.DateTime")
-		case "duration":
+		case 6:
 			d.Int(&v.Duration, "duration")
-		case "timezone":
+		case 7:
 			d.String(&v.Timezone, "timezone", "string")
-		case "join_url":
+		case 8:
 			d.String(&v.JoinURL, "join_url", "string")
-		case "password":
+		case 9:
 			d.String(&v.Password, "password", "string")
-		case "pmi":
+		case 10:
 			d.String(&v.PMI, "pmi", "string")
-		case "creation_source":
+		case 11:
 			d.Enum((*string)(&v.CreationSource), "creation_source", "payload.CreatedCreationSource", enumCreatedCreationSource[:])
-		case "recurrence_event_id":
+		case 12:
 			d.String(&v.RecurrenceEventID, "recurrence_event_id", "string")
-		case "occurrences":
+		case 13:
 			decSliceObjectOccurrence(d, &v.Occurrences, "occurrences")
-		case "settings":
+		case 14:
 			if d.Open("settings", "payload.MeetingCreatedSettings") {
 				decMeetingCreatedSettings(d, &v.Settings)
 			}
-		case "recurrence":
+		case 15:
 			if d.Open("recurrence", "payload.Recurrence") {
 				decRecurrence(d, &v.Recurrence)
 			}
-		case "tracking_fields":
+		case 16:
 			decSliceMeetingCreatedTrackingField(d, &v.TrackingFields, "tracking_fields")
+		case jsonscan.EndOfObject:
+			return
 		default:
-			if k = d.Fold(foldMeetingCreatedObject[:], namesMeetingCreatedObject[:]); k != "" {
-				goto again
-			}
 			d.Skip()
+			continue
 		}
+		h = f + 1
 	}
 }
-
-var (
-	foldMeetingCreatedObject  = [...]string{"UUID", "ID", "HOST_ID", "TOPIC", "TYPE", "START_TIME", "DURATION", "TIMEZONE", "JOIN_URL", "PASSWORD", "PMI", "CREATION_SOURCE", "RECURRENCE_EVENT_ID", "OCCURRENCES", "SETTINGS", "RECURRENCE", "TRACKING_FIELDS"}
-	namesMeetingCreatedObject = [...]string{"uuid", "id", "host_id", "topic", "type", "start_time", "duration", "timezone", "join_url", "password", "pmi", "creation_source", "recurrence_event_id", "occurrences", "settings", "recurrence", "tracking_fields"}
-)
 
 func decOccurrence(d *jsonscan.Decoder, v *payload.Occurrence) {
-	for d.Member() {
-		k := d.Key()
-	again:
-		switch k {
-		case "occurrence_id":
-			d.String(&v.OccurrenceID, "occurrence_id", "string")
-		case "start_time":
-			d.String((*string)(&v.StartTime), "start_time", "payload.DateTime")
-		default:
-			if k = d.Fold(foldOccurrence[:], namesOccurrence[:]); k != "" {
-				goto again
-			}
-			d.Skip()
+	for h := 0; ; {
+		f := d.Next(namesOccurrence[:], h)
+		if f == jsonscan.Unlisted {
+			f = fieldOccurrence(d)
 		}
+		switch f {
+		case 0:
+			d.String(&v.OccurrenceID, "occurrence_id", "string")
+		case 1:
+			d.String((*string)(&v.StartTime), "start_time", "payload.DateTime")
+		case jsonscan.EndOfObject:
+			return
+		default:
+			d.Skip()
+			continue
+		}
+		h = f + 1
 	}
 }
-
-var (
-	foldOccurrence  = [...]string{"OCCURRENCE_ID", "START_TIME"}
-	namesOccurrence = [...]string{"occurrence_id", "start_time"}
-)
 
 func decMeetingDeletedObject(d *jsonscan.Decoder, v *payload.MeetingDeletedObject) {
-	for d.Member() {
-		k := d.Key()
-	again:
-		switch k {
-		case "uuid":
-			d.String(&v.UUID, "uuid", "string")
-		case "id":
-			d.ID((*string)(&v.ID))
-		case "host_id":
-			d.String(&v.HostID, "host_id", "string")
-		case "topic":
-			d.String(&v.Topic, "topic", "string")
-		case "type":
-			d.Int(&v.Type, "type")
-		case "start_time":
-			d.String((*string)(&v.StartTime), "start_time", "payload.DateTime")
-		case "duration":
-			d.Int(&v.Duration, "duration")
-		case "timezone":
-			d.String(&v.Timezone, "timezone", "string")
-		case "recurrence_event_id":
-			d.String(&v.RecurrenceEventID, "recurrence_event_id", "string")
-		case "occurrences":
-			decSliceOccurrence(d, &v.Occurrences, "occurrences")
-		default:
-			if k = d.Fold(foldMeetingDeletedObject[:], namesMeetingDeletedObject[:]); k != "" {
-				goto again
-			}
-			d.Skip()
+	for h := 0; ; {
+		f := d.Next(namesMeetingDeletedObject[:], h)
+		if f == jsonscan.Unlisted {
+			f = fieldMeetingDeletedObject(d)
 		}
+		switch f {
+		case 0:
+			d.String(&v.UUID, "uuid", "string")
+		case 1:
+			d.ID((*string)(&v.ID))
+		case 2:
+			d.String(&v.HostID, "host_id", "string")
+		case 3:
+			d.String(&v.Topic, "topic", "string")
+		case 4:
+			d.Int(&v.Type, "type")
+		case 5:
+			d.String((*string)(&v.StartTime), "start_time", "payload.DateTime")
+		case 6:
+			d.Int(&v.Duration, "duration")
+		case 7:
+			d.String(&v.Timezone, "timezone", "string")
+		case 8:
+			d.String(&v.RecurrenceEventID, "recurrence_event_id", "string")
+		case 9:
+			decSliceOccurrence(d, &v.Occurrences, "occurrences")
+		case jsonscan.EndOfObject:
+			return
+		default:
+			d.Skip()
+			continue
+		}
+		h = f + 1
 	}
 }
-
-var (
-	foldMeetingDeletedObject  = [...]string{"UUID", "ID", "HOST_ID", "TOPIC", "TYPE", "START_TIME", "DURATION", "TIMEZONE", "RECURRENCE_EVENT_ID", "OCCURRENCES"}
-	namesMeetingDeletedObject = [...]string{"uuid", "id", "host_id", "topic", "type", "start_time", "duration", "timezone", "recurrence_event_id", "occurrences"}
-)
 
 func decMeetingDeviceTestedTestResult(d *jsonscan.Decoder, v *payload.MeetingDeviceTestedTestResult) {
-	for d.Member() {
-		k := d.Key()
-	again:
-		switch k {
-		case "user_id":
-			d.String(&v.UserID, "user_id", "string")
-		case "user_name":
-			d.String(&v.UserName, "user_name", "string")
-		case "camera_status":
-			d.Int(&v.CameraStatus, "camera_status")
-		case "speaker_status":
-			d.Int(&v.SpeakerStatus, "speaker_status")
-		case "microphone_status":
-			d.Int(&v.MicrophoneStatus, "microphone_status")
-		case "os":
-			d.String(&v.OS, "os", "string")
-		default:
-			if k = d.Fold(foldMeetingDeviceTestedTestResult[:], namesMeetingDeviceTestedTestResult[:]); k != "" {
-				goto again
-			}
-			d.Skip()
+	for h := 0; ; {
+		f := d.Next(namesMeetingDeviceTestedTestResult[:], h)
+		if f == jsonscan.Unlisted {
+			f = fieldMeetingDeviceTestedTestResult(d)
 		}
+		switch f {
+		case 0:
+			d.String(&v.UserID, "user_id", "string")
+		case 1:
+			d.String(&v.UserName, "user_name", "string")
+		case 2:
+			d.Int(&v.CameraStatus, "camera_status")
+		case 3:
+			d.Int(&v.SpeakerStatus, "speaker_status")
+		case 4:
+			d.Int(&v.MicrophoneStatus, "microphone_status")
+		case 5:
+			d.String(&v.OS, "os", "string")
+		case jsonscan.EndOfObject:
+			return
+		default:
+			d.Skip()
+			continue
+		}
+		h = f + 1
 	}
 }
 
-var (
-	foldMeetingDeviceTestedTestResult  = [...]string{"USER_ID", "USER_NAME", "CAMERA_STATUS", "SPEAKER_STATUS", "MICROPHONE_STATUS", "OS"}
-	namesMeetingDeviceTestedTestResult = [...]string{"user_id", "user_name", "camera_status", "speaker_status", "microphone_status", "os"}
-)
-
 func decMeetingDeviceTestedObject(d *jsonscan.Decoder, v *payload.MeetingDeviceTestedObject) {
-	for d.Member() {
-		k := d.Key()
-	again:
-		switch k {
-		case "id":
+	for h := 0; ; {
+		f := d.Next(namesMeetingDeviceTestedObject[:], h)
+		if f == jsonscan.Unlisted {
+			f = fieldMeetingDeviceTestedObject(d)
+		}
+		switch f {
+		case 0:
 			d.ID((*string)(&v.ID))
-		case "uuid":
+		case 1:
 			d.String(&v.UUID, "uuid", "string")
-		case "test_result":
+		case 2:
 			if d.Open("test_result", "payload.MeetingDeviceTestedTestResult") {
 				decMeetingDeviceTestedTestResult(d, &v.TestResult)
 			}
+		case jsonscan.EndOfObject:
+			return
 		default:
-			if k = d.Fold(foldMeetingDeviceTestedObject[:], namesMeetingDeviceTestedObject[:]); k != "" {
-				goto again
-			}
 			d.Skip()
+			continue
 		}
+		h = f + 1
 	}
 }
-
-var (
-	foldMeetingDeviceTestedObject  = [...]string{"ID", "UUID", "TEST_RESULT"}
-	namesMeetingDeviceTestedObject = [...]string{"id", "uuid", "test_result"}
-)
 
 func decMeetingEndedObject(d *jsonscan.Decoder, v *payload.MeetingEndedObject) {
-	for d.Member() {
-		k := d.Key()
-	again:
-		switch k {
-		case "id":
-			d.ID((*string)(&v.ID))
-		case "uuid":
-			d.String(&v.UUID, "uuid", "string")
-		case "host_id":
-			d.String(&v.HostID, "host_id", "string")
-		case "host_email":
-			d.String(&v.HostEmail, "host_email", "string")
-		case "topic":
-			d.String(&v.Topic, "topic", "string")
-		case "type":
-			d.Int(&v.Type, "type")
-		case "start_time":
-			d.String((*string)(&v.StartTime), "start_time", "payload.DateTime")
-		case "timezone":
-			d.String(&v.Timezone, "timezone", "string")
-		case "duration":
-			d.Int(&v.Duration, "duration")
-		case "end_time":
-			d.String((*string)(&v.EndTime), "end_time", "payload.DateTime")
-		default:
-			if k = d.Fold(foldMeetingEndedObject[:], namesMeetingEndedObject[:]); k != "" {
-				goto again
-			}
-			d.Skip()
+	for h := 0; ; {
+		f := d.Next(namesMeetingEndedObject[:], h)
+		if f == jsonscan.Unlisted {
+			f = fieldMeetingEndedObject(d)
 		}
+		switch f {
+		case 0:
+			d.ID((*string)(&v.ID))
+		case 1:
+			d.String(&v.UUID, "uuid", "string")
+		case 2:
+			d.String(&v.HostID, "host_id", "string")
+		case 3:
+			d.String(&v.HostEmail, "host_email", "string")
+		case 4:
+			d.String(&v.Topic, "topic", "string")
+		case 5:
+			d.Int(&v.Type, "type")
+		case 6:
+			d.String((*string)(&v.StartTime), "start_time", "payload.DateTime")
+		case 7:
+			d.String(&v.Timezone, "timezone", "string")
+		case 8:
+			d.Int(&v.Duration, "duration")
+		case 9:
+			d.String((*string)(&v.EndTime), "end_time", "payload.DateTime")
+		case jsonscan.EndOfObject:
+			return
+		default:
+			d.Skip()
+			continue
+		}
+		h = f + 1
 	}
 }
-
-var (
-	foldMeetingEndedObject  = [...]string{"ID", "UUID", "HOST_ID", "HOST_EMAIL", "TOPIC", "TYPE", "START_TIME", "TIMEZONE", "DURATION", "END_TIME"}
-	namesMeetingEndedObject = [...]string{"id", "uuid", "host_id", "host_email", "topic", "type", "start_time", "timezone", "duration", "end_time"}
-)
 
 func decMeetingInvitationParticipant(d *jsonscan.Decoder, v *payload.MeetingInvitationParticipant) {
-	for d.Member() {
-		k := d.Key()
-	again:
-		switch k {
-		case "participant_user_id":
-			d.String(&v.ParticipantUserID, "participant_user_id", "string")
-		case "email":
-			d.String(&v.Email, "email", "string")
-		default:
-			if k = d.Fold(foldMeetingInvitationParticipant[:], namesMeetingInvitationParticipant[:]); k != "" {
-				goto again
-			}
-			d.Skip()
+	for h := 0; ; {
+		f := d.Next(namesMeetingInvitationParticipant[:], h)
+		if f == jsonscan.Unlisted {
+			f = fieldMeetingInvitationParticipant(d)
 		}
+		switch f {
+		case 0:
+			d.String(&v.ParticipantUserID, "participant_user_id", "string")
+		case 1:
+			d.String(&v.Email, "email", "string")
+		case jsonscan.EndOfObject:
+			return
+		default:
+			d.Skip()
+			continue
+		}
+		h = f + 1
 	}
 }
 
-var (
-	foldMeetingInvitationParticipant  = [...]string{"PARTICIPANT_USER_ID", "EMAIL"}
-	namesMeetingInvitationParticipant = [...]string{"participant_user_id", "email"}
-)
-
 func decMeetingInvitationObject(d *jsonscan.Decoder, v *payload.MeetingInvitationObject) {
-	for d.Member() {
-		k := d.Key()
-	again:
-		switch k {
-		case "id":
+	for h := 0; ; {
+		f := d.Next(namesMeetingInvitationObject[:], h)
+		if f == jsonscan.Unlisted {
+			f = fieldMeetingInvitationObject(d)
+		}
+		switch f {
+		case 0:
 			d.ID((*string)(&v.ID))
-		case "uuid":
+		case 1:
 			d.String(&v.UUID, "uuid", "string")
-		case "host_id":
+		case 2:
 			d.String(&v.HostID, "host_id", "string")
-		case "topic":
+		case 3:
 			d.String(&v.Topic, "topic", "string")
-		case "participant":
+		case 4:
 			if d.Open("participant", "payload.MeetingInvitationParticipant") {
 				decMeetingInvitationParticipant(d, &v.Participant)
 			}
+		case jsonscan.EndOfObject:
+			return
 		default:
-			if k = d.Fold(foldMeetingInvitationObject[:], namesMeetingInvitationObject[:]); k != "" {
-				goto again
-			}
 			d.Skip()
+			continue
 		}
+		h = f + 1
 	}
 }
 
-var (
-	foldMeetingInvitationObject  = [...]string{"ID", "UUID", "HOST_ID", "TOPIC", "PARTICIPANT"}
-	namesMeetingInvitationObject = [...]string{"id", "uuid", "host_id", "topic", "participant"}
-)
-
 func decMeetingLiveStreaming(d *jsonscan.Decoder, v *payload.MeetingLiveStreaming) {
-	for d.Member() {
-		k := d.Key()
-	again:
-		switch k {
-		case "service":
+	for h := 0; ; {
+		f := d.Next(namesMeetingLiveStreaming[:], h)
+		if f == jsonscan.Unlisted {
+			f = fieldMeetingLiveStreaming(d)
+		}
+		switch f {
+		case 0:
 			d.Enum((*string)(&v.Service), "service", "payload.MeetingLiveStreamingService", enumMeetingLiveStreamingService[:])
-		case "custom_live_streaming_settings":
+		case 1:
 			if d.Open("custom_live_streaming_settings", "payload.CustomLiveStreamingSettings") {
 				decCustomLiveStreamingSettings(d, &v.CustomLiveStreamingSettings)
 			}
-		case "date_time":
+		case 2:
 			d.String((*string)(&v.DateTime), "date_time", "payload.DateTime")
+		case jsonscan.EndOfObject:
+			return
 		default:
-			if k = d.Fold(foldMeetingLiveStreaming[:], namesMeetingLiveStreaming[:]); k != "" {
-				goto again
-			}
 			d.Skip()
+			continue
 		}
+		h = f + 1
 	}
 }
 
-var (
-	foldMeetingLiveStreaming  = [...]string{"SERVICE", "CUSTOM_LIVE_STREAMING_SETTINGS", "DATE_TIME"}
-	namesMeetingLiveStreaming = [...]string{"service", "custom_live_streaming_settings", "date_time"}
-)
-
 func decMeetingLiveStreamingObject(d *jsonscan.Decoder, v *payload.MeetingLiveStreamingObject) {
-	for d.Member() {
-		k := d.Key()
-	again:
-		switch k {
-		case "id":
+	for h := 0; ; {
+		f := d.Next(namesMeetingLiveStreamingObject[:], h)
+		if f == jsonscan.Unlisted {
+			f = fieldMeetingLiveStreamingObject(d)
+		}
+		switch f {
+		case 0:
 			d.ID((*string)(&v.ID))
-		case "uuid":
+		case 1:
 			d.String(&v.UUID, "uuid", "string")
-		case "host_id":
+		case 2:
 			d.String(&v.HostID, "host_id", "string")
-		case "topic":
+		case 3:
 			d.String(&v.Topic, "topic", "string")
-		case "type":
+		case 4:
 			d.Int(&v.Type, "type")
-		case "start_time":
+		case 5:
 			d.String((*string)(&v.StartTime), "start_time", "payload.DateTime")
-		case "timezone":
+		case 6:
 			d.String(&v.Timezone, "timezone", "string")
-		case "duration":
+		case 7:
 			d.Int(&v.Duration, "duration")
-		case "live_streaming":
+		case 8:
 			if d.Open("live_streaming", "payload.MeetingLiveStreaming") {
 				decMeetingLiveStreaming(d, &v.LiveStreaming)
 			}
+		case jsonscan.EndOfObject:
+			return
 		default:
-			if k = d.Fold(foldMeetingLiveStreamingObject[:], namesMeetingLiveStreamingObject[:]); k != "" {
-				goto again
-			}
 			d.Skip()
+			continue
 		}
+		h = f + 1
 	}
 }
-
-var (
-	foldMeetingLiveStreamingObject  = [...]string{"ID", "UUID", "HOST_ID", "TOPIC", "TYPE", "START_TIME", "TIMEZONE", "DURATION", "LIVE_STREAMING"}
-	namesMeetingLiveStreamingObject = [...]string{"id", "uuid", "host_id", "topic", "type", "start_time", "timezone", "duration", "live_streaming"}
-)
 
 func decMeetingAdmittedParticipant(d *jsonscan.Decoder, v *payload.MeetingAdmittedParticipant) {
-	for d.Member() {
-		k := d.Key()
-	again:
-		switch k {
-		case "user_id":
-			d.String(&v.UserID, "user_id", "string")
-		case "user_name":
-			d.String(&v.UserName, "user_name", "string")
-		case "id":
-			d.ID((*string)(&v.ID))
-		case "participant_uuid":
-			d.String(&v.ParticipantUUID, "participant_uuid", "string")
-		case "participant_user_id":
-			d.String(&v.ParticipantUserID, "participant_user_id", "string")
-		case "phone_number":
-			d.ID((*string)(&v.PhoneNumber))
-		case "date_time":
-			d.String((*string)(&v.DateTime), "date_time", "payload.DateTime")
-		case "email":
-			d.String(&v.Email, "email", "string")
-		case "customer_key":
-			d.String(&v.CustomerKey, "customer_key", "string")
-		case "registrant_id":
-			d.String(&v.RegistrantID, "registrant_id", "string")
-		default:
-			if k = d.Fold(foldMeetingAdmittedParticipant[:], namesMeetingAdmittedParticipant[:]); k != "" {
-				goto again
-			}
-			d.Skip()
+	for h := 0; ; {
+		f := d.Next(namesMeetingAdmittedParticipant[:], h)
+		if f == jsonscan.Unlisted {
+			f = fieldMeetingAdmittedParticipant(d)
 		}
+		switch f {
+		case 0:
+			d.String(&v.UserID, "user_id", "string")
+		case 1:
+			d.String(&v.UserName, "user_name", "string")
+		case 2:
+			d.ID((*string)(&v.ID))
+		case 3:
+			d.String(&v.ParticipantUUID, "participant_uuid", "string")
+		case 4:
+			d.String(&v.ParticipantUserID, "participant_user_id", "string")
+		case 5:
+			d.ID((*string)(&v.PhoneNumber))
+		case 6:
+			d.String((*string)(&v.DateTime), "date_time", "payload.DateTime")
+		case 7:
+			d.String(&v.Email, "email", "string")
+		case 8:
+			d.String(&v.CustomerKey, "customer_key", "string")
+		case 9:
+			d.String(&v.RegistrantID, "registrant_id", "string")
+		case jsonscan.EndOfObject:
+			return
+		default:
+			d.Skip()
+			continue
+		}
+		h = f + 1
 	}
 }
 
-var (
-	foldMeetingAdmittedParticipant  = [...]string{"USER_ID", "USER_NAME", "ID", "PARTICIPANT_UUID", "PARTICIPANT_USER_ID", "PHONE_NUMBER", "DATE_TIME", "EMAIL", "CUSTOMER_KEY", "REGISTRANT_ID"}
-	namesMeetingAdmittedParticipant = [...]string{"user_id", "user_name", "id", "participant_uuid", "participant_user_id", "phone_number", "date_time", "email", "customer_key", "registrant_id"}
-)
-
 func decMeetingParticipantAdmittedObject(d *jsonscan.Decoder, v *payload.MeetingParticipantAdmittedObject) {
-	for d.Member() {
-		k := d.Key()
-	again:
-		switch k {
-		case "id":
+	for h := 0; ; {
+		f := d.Next(namesMeetingParticipantAdmittedObject[:], h)
+		if f == jsonscan.Unlisted {
+			f = fieldMeetingParticipantAdmittedObject(d)
+		}
+		switch f {
+		case 0:
 			d.ID((*string)(&v.ID))
-		case "uuid":
+		case 1:
 			d.String(&v.UUID, "uuid", "string")
-		case "host_id":
+		case 2:
 			d.String(&v.HostID, "host_id", "string")
-		case "topic":
+		case 3:
 			d.String(&v.Topic, "topic", "string")
-		case "type":
+		case 4:
 			d.Int(&v.Type, "type")
-		case "start_time":
+		case 5:
 			d.String((*string)(&v.StartTime), "start_time", "payload.DateTime")
-		case "timezone":
+		case 6:
 			d.String(&v.Timezone, "timezone", "string")
-		case "duration":
+		case 7:
 			d.Int(&v.Duration, "duration")
-		case "participant":
+		case 8:
 			if d.Open("participant", "payload.MeetingAdmittedParticipant") {
 				decMeetingAdmittedParticipant(d, &v.Participant)
 			}
+		case jsonscan.EndOfObject:
+			return
 		default:
-			if k = d.Fold(foldMeetingParticipantAdmittedObject[:], namesMeetingParticipantAdmittedObject[:]); k != "" {
-				goto again
-			}
 			d.Skip()
+			continue
 		}
+		h = f + 1
 	}
 }
-
-var (
-	foldMeetingParticipantAdmittedObject  = [...]string{"ID", "UUID", "HOST_ID", "TOPIC", "TYPE", "START_TIME", "TIMEZONE", "DURATION", "PARTICIPANT"}
-	namesMeetingParticipantAdmittedObject = [...]string{"id", "uuid", "host_id", "topic", "type", "start_time", "timezone", "duration", "participant"}
-)
 
 func decMeetingBindParticipant(d *jsonscan.Decoder, v *payload.MeetingBindParticipant) {
-	for d.Member() {
-		k := d.Key()
-	again:
-		switch k {
-		case "user_id":
-			d.String(&v.UserID, "user_id", "string")
-		case "bind_user_id":
-			d.String(&v.BindUserID, "bind_user_id", "string")
-		case "user_name":
-			d.String(&v.UserName, "user_name", "string")
-		case "id":
-			d.ID((*string)(&v.ID))
-		case "participant_uuid":
-			d.String(&v.ParticipantUUID, "participant_uuid", "string")
-		case "bind_participant_uuid":
-			d.String(&v.BindParticipantUUID, "bind_participant_uuid", "string")
-		case "date_time":
-			d.String((*string)(&v.DateTime), "date_time", "payload.DateTime")
-		case "email":
-			d.String(&v.Email, "email", "string")
-		case "participant_user_id":
-			d.String(&v.ParticipantUserID, "participant_user_id", "string")
-		case "registrant_id":
-			d.String(&v.RegistrantID, "registrant_id", "string")
-		case "phone_number":
-			d.ID((*string)(&v.PhoneNumber))
-		default:
-			if k = d.Fold(foldMeetingBindParticipant[:], namesMeetingBindParticipant[:]); k != "" {
-				goto again
-			}
-			d.Skip()
+	for h := 0; ; {
+		f := d.Next(namesMeetingBindParticipant[:], h)
+		if f == jsonscan.Unlisted {
+			f = fieldMeetingBindParticipant(d)
 		}
+		switch f {
+		case 0:
+			d.String(&v.UserID, "user_id", "string")
+		case 1:
+			d.String(&v.BindUserID, "bind_user_id", "string")
+		case 2:
+			d.String(&v.UserName, "user_name", "string")
+		case 3:
+			d.ID((*string)(&v.ID))
+		case 4:
+			d.String(&v.ParticipantUUID, "participant_uuid", "string")
+		case 5:
+			d.String(&v.BindParticipantUUID, "bind_participant_uuid", "string")
+		case 6:
+			d.String((*string)(&v.DateTime), "date_time", "payload.DateTime")
+		case 7:
+			d.String(&v.Email, "email", "string")
+		case 8:
+			d.String(&v.ParticipantUserID, "participant_user_id", "string")
+		case 9:
+			d.String(&v.RegistrantID, "registrant_id", "string")
+		case 10:
+			d.ID((*string)(&v.PhoneNumber))
+		case jsonscan.EndOfObject:
+			return
+		default:
+			d.Skip()
+			continue
+		}
+		h = f + 1
 	}
 }
 
-var (
-	foldMeetingBindParticipant  = [...]string{"USER_ID", "BIND_USER_ID", "USER_NAME", "ID", "PARTICIPANT_UUID", "BIND_PARTICIPANT_UUID", "DATE_TIME", "EMAIL", "PARTICIPANT_USER_ID", "REGISTRANT_ID", "PHONE_NUMBER"}
-	namesMeetingBindParticipant = [...]string{"user_id", "bind_user_id", "user_name", "id", "participant_uuid", "bind_participant_uuid", "date_time", "email", "participant_user_id", "registrant_id", "phone_number"}
-)
-
 func decMeetingParticipantBindObject(d *jsonscan.Decoder, v *payload.MeetingParticipantBindObject) {
-	for d.Member() {
-		k := d.Key()
-	again:
-		switch k {
-		case "id":
+	for h := 0; ; {
+		f := d.Next(namesMeetingParticipantAdmittedObject[:], h)
+		if f == jsonscan.Unlisted {
+			f = fieldMeetingParticipantAdmittedObject(d)
+		}
+		switch f {
+		case 0:
 			d.ID((*string)(&v.ID))
-		case "uuid":
+		case 1:
 			d.String(&v.UUID, "uuid", "string")
-		case "host_id":
+		case 2:
 			d.String(&v.HostID, "host_id", "string")
-		case "topic":
+		case 3:
 			d.String(&v.Topic, "topic", "string")
-		case "type":
+		case 4:
 			d.Int(&v.Type, "type")
-		case "start_time":
+		case 5:
 			d.String((*string)(&v.StartTime), "start_time", "payload.DateTime")
-		case "timezone":
+		case 6:
 			d.String(&v.Timezone, "timezone", "string")
-		case "duration":
+		case 7:
 			d.Int(&v.Duration, "duration")
-		case "participant":
+		case 8:
 			if d.Open("participant", "payload.MeetingBindParticipant") {
 				decMeetingBindParticipant(d, &v.Participant)
 			}
+		case jsonscan.EndOfObject:
+			return
 		default:
-			if k = d.Fold(foldMeetingParticipantBindObject[:], namesMeetingParticipantBindObject[:]); k != "" {
-				goto again
-			}
 			d.Skip()
+			continue
 		}
+		h = f + 1
 	}
 }
-
-var (
-	foldMeetingParticipantBindObject  = [...]string{"ID", "UUID", "HOST_ID", "TOPIC", "TYPE", "START_TIME", "TIMEZONE", "DURATION", "PARTICIPANT"}
-	namesMeetingParticipantBindObject = [...]string{"id", "uuid", "host_id", "topic", "type", "start_time", "timezone", "duration", "participant"}
-)
 
 func decMeetingParticipantFeedbackRatingQuality(d *jsonscan.Decoder, v *payload.MeetingParticipantFeedbackRatingQuality) {
-	for d.Member() {
-		k := d.Key()
-	again:
-		switch k {
-		case "type":
-			d.String(&v.Type, "type", "string")
-		case "quality":
-			d.Enum((*string)(&v.Quality), "quality", "payload.MeetingParticipantFeedbackQuality", enumMeetingParticipantFeedbackQuality[:])
-		default:
-			if k = d.Fold(foldMeetingParticipantFeedbackRatingQuality[:], namesMeetingParticipantFeedbackRatingQuality[:]); k != "" {
-				goto again
-			}
-			d.Skip()
+	for h := 0; ; {
+		f := d.Next(namesMeetingParticipantFeedbackRatingQuality[:], h)
+		if f == jsonscan.Unlisted {
+			f = fieldMeetingParticipantFeedbackRatingQuality(d)
 		}
+		switch f {
+		case 0:
+			d.String(&v.Type, "type", "string")
+		case 1:
+			d.Enum((*string)(&v.Quality), "quality", "payload.MeetingParticipantFeedbackQuality", enumMeetingParticipantFeedbackQuality[:])
+		case jsonscan.EndOfObject:
+			return
+		default:
+			d.Skip()
+			continue
+		}
+		h = f + 1
 	}
 }
 
-var (
-	foldMeetingParticipantFeedbackRatingQuality  = [...]string{"TYPE", "QUALITY"}
-	namesMeetingParticipantFeedbackRatingQuality = [...]string{"type", "quality"}
-)
-
 func decMeetingObjectParticipantFeedback(d *jsonscan.Decoder, v *payload.MeetingObjectParticipantFeedback) {
-	for d.Member() {
-		k := d.Key()
-	again:
-		switch k {
-		case "satisfied":
+	for h := 0; ; {
+		f := d.Next(namesMeetingObjectParticipantFeedback[:], h)
+		if f == jsonscan.Unlisted {
+			f = fieldMeetingObjectParticipantFeedback(d)
+		}
+		switch f {
+		case 0:
 			d.Bool(&v.Satisfied, "satisfied")
-		case "rating_quality":
+		case 1:
 			if d.Open("rating_quality", "payload.MeetingParticipantFeedbackRatingQuality") {
 				decMeetingParticipantFeedbackRatingQuality(d, &v.RatingQuality)
 			}
-		case "feedback_details":
+		case 2:
 			decSliceObject(d, &v.FeedbackDetails, "feedback_details")
-		case "comments":
+		case 3:
 			d.String(&v.Comments, "comments", "string")
+		case jsonscan.EndOfObject:
+			return
 		default:
-			if k = d.Fold(foldMeetingObjectParticipantFeedback[:], namesMeetingObjectParticipantFeedback[:]); k != "" {
-				goto again
-			}
 			d.Skip()
+			continue
 		}
+		h = f + 1
 	}
 }
 
-var (
-	foldMeetingObjectParticipantFeedback  = [...]string{"SATISFIED", "RATING_QUALITY", "FEEDBACK_DETAILS", "COMMENTS"}
-	namesMeetingObjectParticipantFeedback = [...]string{"satisfied", "rating_quality", "feedback_details", "comments"}
-)
-
 func decMeetingFeedbackParticipant(d *jsonscan.Decoder, v *payload.MeetingFeedbackParticipant) {
-	for d.Member() {
-		k := d.Key()
-	again:
-		switch k {
-		case "participant_uuid":
+	for h := 0; ; {
+		f := d.Next(namesMeetingFeedbackParticipant[:], h)
+		if f == jsonscan.Unlisted {
+			f = fieldMeetingFeedbackParticipant(d)
+		}
+		switch f {
+		case 0:
 			d.String(&v.ParticipantUUID, "participant_uuid", "string")
-		case "participant_user_id":
+		case 1:
 			d.String(&v.ParticipantUserID, "participant_user_id", "string")
-		case "user_name":
+		case 2:
 			d.String(&v.UserName, "user_name", "string")
-		case "feedback":
+		case 3:
 			if d.Open("feedback", "payload.MeetingObjectParticipantFeedback") {
 				decMeetingObjectParticipantFeedback(d, &v.Feedback)
 			}
-		case "zoom_room_id":
+		case 4:
 			d.String(&v.ZoomRoomID, "zoom_room_id", "string")
-		case "zoom_room_platform":
+		case 5:
 			d.String(&v.ZoomRoomPlatform, "zoom_room_platform", "string")
-		case "zoom_room_sender_email":
+		case 6:
 			d.String(&v.ZoomRoomSenderEmail, "zoom_room_sender_email", "string")
+		case jsonscan.EndOfObject:
+			return
 		default:
-			if k = d.Fold(foldMeetingFeedbackParticipant[:], namesMeetingFeedbackParticipant[:]); k != "" {
-				goto again
-			}
 			d.Skip()
+			continue
 		}
+		h = f + 1
 	}
 }
 
-var (
-	foldMeetingFeedbackParticipant  = [...]string{"PARTICIPANT_UUID", "PARTICIPANT_USER_ID", "USER_NAME", "FEEDBACK", "ZOOM_ROOM_ID", "ZOOM_ROOM_PLATFORM", "ZOOM_ROOM_SENDER_EMAIL"}
-	namesMeetingFeedbackParticipant = [...]string{"participant_uuid", "participant_user_id", "user_name", "feedback", "zoom_room_id", "zoom_room_platform", "zoom_room_sender_email"}
-)
-
 func decMeetingParticipantFeedbackObject(d *jsonscan.Decoder, v *payload.MeetingParticipantFeedbackObject) {
-	for d.Member() {
-		k := d.Key()
-	again:
-		switch k {
-		case "id":
+	for h := 0; ; {
+		f := d.Next(namesMeetingParticipantFeedbackObject[:], h)
+		if f == jsonscan.Unlisted {
+			f = fieldMeetingParticipantFeedbackObject(d)
+		}
+		switch f {
+		case 0:
 			d.ID((*string)(&v.ID))
-		case "uuid":
+		case 1:
 			d.String(&v.UUID, "uuid", "string")
-		case "participant":
+		case 2:
 			if d.Open("participant", "payload.MeetingFeedbackParticipant") {
 				decMeetingFeedbackParticipant(d, &v.Participant)
 			}
+		case jsonscan.EndOfObject:
+			return
 		default:
-			if k = d.Fold(foldMeetingParticipantFeedbackObject[:], namesMeetingParticipantFeedbackObject[:]); k != "" {
-				goto again
-			}
 			d.Skip()
+			continue
 		}
+		h = f + 1
 	}
 }
-
-var (
-	foldMeetingParticipantFeedbackObject  = [...]string{"ID", "UUID", "PARTICIPANT"}
-	namesMeetingParticipantFeedbackObject = [...]string{"id", "uuid", "participant"}
-)
 
 func decMeetingJBHJoinedParticipant(d *jsonscan.Decoder, v *payload.MeetingJBHJoinedParticipant) {
-	for d.Member() {
-		k := d.Key()
-	again:
-		switch k {
-		case "id":
-			d.ID((*string)(&v.ID))
-		case "user_name":
-			d.String(&v.UserName, "user_name", "string")
-		case "customer_key":
-			d.String(&v.CustomerKey, "customer_key", "string")
-		case "registrant_id":
-			d.String(&v.RegistrantID, "registrant_id", "string")
-		default:
-			if k = d.Fold(foldMeetingJBHJoinedParticipant[:], namesMeetingJBHJoinedParticipant[:]); k != "" {
-				goto again
-			}
-			d.Skip()
+	for h := 0; ; {
+		f := d.Next(namesMeetingJBHJoinedParticipant[:], h)
+		if f == jsonscan.Unlisted {
+			f = fieldMeetingJBHJoinedParticipant(d)
 		}
+		switch f {
+		case 0:
+			d.ID((*string)(&v.ID))
+		case 1:
+			d.String(&v.UserName, "user_name", "string")
+		case 2:
+			d.String(&v.CustomerKey, "customer_key", "string")
+		case 3:
+			d.String(&v.RegistrantID, "registrant_id", "string")
+		case jsonscan.EndOfObject:
+			return
+		default:
+			d.Skip()
+			continue
+		}
+		h = f + 1
 	}
 }
 
-var (
-	foldMeetingJBHJoinedParticipant  = [...]string{"ID", "USER_NAME", "CUSTOMER_KEY", "REGISTRANT_ID"}
-	namesMeetingJBHJoinedParticipant = [...]string{"id", "user_name", "customer_key", "registrant_id"}
-)
-
 func decMeetingParticipantJBHJoinedObject(d *jsonscan.Decoder, v *payload.MeetingParticipantJBHJoinedObject) {
-	for d.Member() {
-		k := d.Key()
-	again:
-		switch k {
-		case "id":
+	for h := 0; ; {
+		f := d.Next(namesMeetingParticipantAdmittedObject[:], h)
+		if f == jsonscan.Unlisted {
+			f = fieldMeetingParticipantAdmittedObject(d)
+		}
+		switch f {
+		case 0:
 			d.ID((*string)(&v.ID))
-		case "uuid":
+		case 1:
 			d.String(&v.UUID, "uuid", "string")
-		case "host_id":
+		case 2:
 			d.String(&v.HostID, "host_id", "string")
-		case "topic":
+		case 3:
 			d.String(&v.Topic, "topic", "string")
-		case "type":
+		case 4:
 			d.Int(&v.Type, "type")
-		case "start_time":
+		case 5:
 			d.String((*string)(&v.StartTime), "start_time", "payload.DateTime")
-		case "timezone":
+		case 6:
 			d.String(&v.Timezone, "timezone", "string")
-		case "duration":
+		case 7:
 			d.Int(&v.Duration, "duration")
-		case "participant":
+		case 8:
 			if d.Open("participant", "payload.MeetingJBHJoinedParticipant") {
 				decMeetingJBHJoinedParticipant(d, &v.Participant)
 			}
+		case jsonscan.EndOfObject:
+			return
 		default:
-			if k = d.Fold(foldMeetingParticipantJBHJoinedObject[:], namesMeetingParticipantJBHJoinedObject[:]); k != "" {
-				goto again
-			}
 			d.Skip()
+			continue
 		}
+		h = f + 1
 	}
 }
-
-var (
-	foldMeetingParticipantJBHJoinedObject  = [...]string{"ID", "UUID", "HOST_ID", "TOPIC", "TYPE", "START_TIME", "TIMEZONE", "DURATION", "PARTICIPANT"}
-	namesMeetingParticipantJBHJoinedObject = [...]string{"id", "uuid", "host_id", "topic", "type", "start_time", "timezone", "duration", "participant"}
-)
 
 func decMeetingJBHWaitingParticipant(d *jsonscan.Decoder, v *payload.MeetingJBHWaitingParticipant) {
-	for d.Member() {
-		k := d.Key()
-	again:
-		switch k {
-		case "id":
-			d.ID((*string)(&v.ID))
-		case "user_name":
-			d.String(&v.UserName, "user_name", "string")
-		case "customer_key":
-			d.String(&v.CustomerKey, "customer_key", "string")
-		default:
-			if k = d.Fold(foldMeetingJBHWaitingParticipant[:], namesMeetingJBHWaitingParticipant[:]); k != "" {
-				goto again
-			}
-			d.Skip()
+	for h := 0; ; {
+		f := d.Next(namesMeetingJBHWaitingParticipant[:], h)
+		if f == jsonscan.Unlisted {
+			f = fieldMeetingJBHWaitingParticipant(d)
 		}
+		switch f {
+		case 0:
+			d.ID((*string)(&v.ID))
+		case 1:
+			d.String(&v.UserName, "user_name", "string")
+		case 2:
+			d.String(&v.CustomerKey, "customer_key", "string")
+		case jsonscan.EndOfObject:
+			return
+		default:
+			d.Skip()
+			continue
+		}
+		h = f + 1
 	}
 }
 
-var (
-	foldMeetingJBHWaitingParticipant  = [...]string{"ID", "USER_NAME", "CUSTOMER_KEY"}
-	namesMeetingJBHWaitingParticipant = [...]string{"id", "user_name", "customer_key"}
-)
-
 func decMeetingParticipantJBHWaitingObject(d *jsonscan.Decoder, v *payload.MeetingParticipantJBHWaitingObject) {
-	for d.Member() {
-		k := d.Key()
-	again:
-		switch k {
-		case "id":
+	for h := 0; ; {
+		f := d.Next(namesMeetingParticipantAdmittedObject[:], h)
+		if f == jsonscan.Unlisted {
+			f = fieldMeetingParticipantAdmittedObject(d)
+		}
+		switch f {
+		case 0:
 			d.ID((*string)(&v.ID))
-		case "uuid":
+		case 1:
 			d.String(&v.UUID, "uuid", "string")
-		case "host_id":
+		case 2:
 			d.String(&v.HostID, "host_id", "string")
-		case "topic":
+		case 3:
 			d.String(&v.Topic, "topic", "string")
-		case "type":
+		case 4:
 			d.Int(&v.Type, "type")
-		case "start_time":
+		case 5:
 			d.String((*string)(&v.StartTime), "start_time", "payload.DateTime")
-		case "timezone":
+		case 6:
 			d.String(&v.Timezone, "timezone", "string")
-		case "duration":
+		case 7:
 			d.Int(&v.Duration, "duration")
-		case "participant":
+		case 8:
 			if d.Open("participant", "payload.MeetingJBHWaitingParticipant") {
 				decMeetingJBHWaitingParticipant(d, &v.Participant)
 			}
+		case jsonscan.EndOfObject:
+			return
 		default:
-			if k = d.Fold(foldMeetingParticipantJBHWaitingObject[:], namesMeetingParticipantJBHWaitingObject[:]); k != "" {
-				goto again
-			}
 			d.Skip()
+			continue
 		}
+		h = f + 1
 	}
 }
-
-var (
-	foldMeetingParticipantJBHWaitingObject  = [...]string{"ID", "UUID", "HOST_ID", "TOPIC", "TYPE", "START_TIME", "TIMEZONE", "DURATION", "PARTICIPANT"}
-	namesMeetingParticipantJBHWaitingObject = [...]string{"id", "uuid", "host_id", "topic", "type", "start_time", "timezone", "duration", "participant"}
-)
 
 func decMeetingJBHWaitingLeftParticipant(d *jsonscan.Decoder, v *payload.MeetingJBHWaitingLeftParticipant) {
-	for d.Member() {
-		k := d.Key()
-	again:
-		switch k {
-		case "id":
-			d.ID((*string)(&v.ID))
-		case "user_name":
-			d.String(&v.UserName, "user_name", "string")
-		case "customer_key":
-			d.String(&v.CustomerKey, "customer_key", "string")
-		case "registrant_id":
-			d.String(&v.RegistrantID, "registrant_id", "string")
-		default:
-			if k = d.Fold(foldMeetingJBHWaitingLeftParticipant[:], namesMeetingJBHWaitingLeftParticipant[:]); k != "" {
-				goto again
-			}
-			d.Skip()
+	for h := 0; ; {
+		f := d.Next(namesMeetingJBHJoinedParticipant[:], h)
+		if f == jsonscan.Unlisted {
+			f = fieldMeetingJBHJoinedParticipant(d)
 		}
+		switch f {
+		case 0:
+			d.ID((*string)(&v.ID))
+		case 1:
+			d.String(&v.UserName, "user_name", "string")
+		case 2:
+			d.String(&v.CustomerKey, "customer_key", "string")
+		case 3:
+			d.String(&v.RegistrantID, "registrant_id", "string")
+		case jsonscan.EndOfObject:
+			return
+		default:
+			d.Skip()
+			continue
+		}
+		h = f + 1
 	}
 }
 
-var (
-	foldMeetingJBHWaitingLeftParticipant  = [...]string{"ID", "USER_NAME", "CUSTOMER_KEY", "REGISTRANT_ID"}
-	namesMeetingJBHWaitingLeftParticipant = [...]string{"id", "user_name", "customer_key", "registrant_id"}
-)
-
 func decMeetingParticipantJBHWaitingLeftObject(d *jsonscan.Decoder, v *payload.MeetingParticipantJBHWaitingLeftObject) {
-	for d.Member() {
-		k := d.Key()
-	again:
-		switch k {
-		case "id":
+	for h := 0; ; {
+		f := d.Next(namesMeetingParticipantAdmittedObject[:], h)
+		if f == jsonscan.Unlisted {
+			f = fieldMeetingParticipantAdmittedObject(d)
+		}
+		switch f {
+		case 0:
 			d.ID((*string)(&v.ID))
-		case "uuid":
+		case 1:
 			d.String(&v.UUID, "uuid", "string")
-		case "host_id":
+		case 2:
 			d.String(&v.HostID, "host_id", "string")
-		case "topic":
+		case 3:
 			d.String(&v.Topic, "topic", "string")
-		case "type":
+		case 4:
 			d.Int(&v.Type, "type")
-		case "start_time":
+		case 5:
 			d.String((*string)(&v.StartTime), "start_time", "payload.DateTime")
-		case "timezone":
+		case 6:
 			d.String(&v.Timezone, "timezone", "string")
-		case "duration":
+		case 7:
 			d.Int(&v.Duration, "duration")
-		case "participant":
+		case 8:
 			if d.Open("participant", "payload.MeetingJBHWaitingLeftParticipant") {
 				decMeetingJBHWaitingLeftParticipant(d, &v.Participant)
 			}
+		case jsonscan.EndOfObject:
+			return
 		default:
-			if k = d.Fold(foldMeetingParticipantJBHWaitingLeftObject[:], namesMeetingParticipantJBHWaitingLeftObject[:]); k != "" {
-				goto again
-			}
 			d.Skip()
+			continue
 		}
+		h = f + 1
 	}
 }
-
-var (
-	foldMeetingParticipantJBHWaitingLeftObject  = [...]string{"ID", "UUID", "HOST_ID", "TOPIC", "TYPE", "START_TIME", "TIMEZONE", "DURATION", "PARTICIPANT"}
-	namesMeetingParticipantJBHWaitingLeftObject = [...]string{"id", "uuid", "host_id", "topic", "type", "start_time", "timezone", "duration", "participant"}
-)
 
 func decMeetingJoinedParticipant(d *jsonscan.Decoder, v *payload.MeetingJoinedParticipant) {
-	for d.Member() {
-		k := d.Key()
-	again:
-		switch k {
-		case "user_id":
-			d.String(&v.UserID, "user_id", "string")
-		case "user_name":
-			d.String(&v.UserName, "user_name", "string")
-		case "id":
-			d.ID((*string)(&v.ID))
-		case "participant_uuid":
-			d.String(&v.ParticipantUUID, "participant_uuid", "string")
-		case "join_time":
-			d.String((*string)(&v.JoinTime), "join_time", "payload.DateTime")
-		case "email":
-			d.String(&v.Email, "email", "string")
-		case "registrant_id":
-			d.String(&v.RegistrantID, "registrant_id", "string")
-		case "participant_user_id":
-			d.String(&v.ParticipantUserID, "participant_user_id", "string")
-		case "customer_key":
-			d.String(&v.CustomerKey, "customer_key", "string")
-		case "phone_number":
-			d.ID((*string)(&v.PhoneNumber))
-		default:
-			if k = d.Fold(foldMeetingJoinedParticipant[:], namesMeetingJoinedParticipant[:]); k != "" {
-				goto again
-			}
-			d.Skip()
+	for h := 0; ; {
+		f := d.Next(namesMeetingJoinedParticipant[:], h)
+		if f == jsonscan.Unlisted {
+			f = fieldMeetingJoinedParticipant(d)
 		}
+		switch f {
+		case 0:
+			d.String(&v.UserID, "user_id", "string")
+		case 1:
+			d.String(&v.UserName, "user_name", "string")
+		case 2:
+			d.ID((*string)(&v.ID))
+		case 3:
+			d.String(&v.ParticipantUUID, "participant_uuid", "string")
+		case 4:
+			d.String((*string)(&v.JoinTime), "join_time", "payload.DateTime")
+		case 5:
+			d.String(&v.Email, "email", "string")
+		case 6:
+			d.String(&v.RegistrantID, "registrant_id", "string")
+		case 7:
+			d.String(&v.ParticipantUserID, "participant_user_id", "string")
+		case 8:
+			d.String(&v.CustomerKey, "customer_key", "string")
+		case 9:
+			d.ID((*string)(&v.PhoneNumber))
+		case jsonscan.EndOfObject:
+			return
+		default:
+			d.Skip()
+			continue
+		}
+		h = f + 1
 	}
 }
 
-var (
-	foldMeetingJoinedParticipant  = [...]string{"USER_ID", "USER_NAME", "ID", "PARTICIPANT_UUID", "JOIN_TIME", "EMAIL", "REGISTRANT_ID", "PARTICIPANT_USER_ID", "CUSTOMER_KEY", "PHONE_NUMBER"}
-	namesMeetingJoinedParticipant = [...]string{"user_id", "user_name", "id", "participant_uuid", "join_time", "email", "registrant_id", "participant_user_id", "customer_key", "phone_number"}
-)
-
 func decMeetingParticipantJoinedObject(d *jsonscan.Decoder, v *payload.MeetingParticipantJoinedObject) {
-	for d.Member() {
-		k := d.Key()
-	again:
-		switch k {
-		case "id":
+	for h := 0; ; {
+		f := d.Next(namesMeetingParticipantAdmittedObject[:], h)
+		if f == jsonscan.Unlisted {
+			f = fieldMeetingParticipantAdmittedObject(d)
+		}
+		switch f {
+		case 0:
 			d.ID((*string)(&v.ID))
-		case "uuid":
+		case 1:
 			d.String(&v.UUID, "uuid", "string")
-		case "host_id":
+		case 2:
 			d.String(&v.HostID, "host_id", "string")
-		case "topic":
+		case 3:
 			d.String(&v.Topic, "topic", "string")
-		case "type":
+		case 4:
 			d.Int(&v.Type, "type")
-		case "start_time":
+		case 5:
 			d.String((*string)(&v.StartTime), "start_time", "payload.DateTime")
-		case "timezone":
+		case 6:
 			d.String(&v.Timezone, "timezone", "string")
-		case "duration":
+		case 7:
 			d.Int(&v.Duration, "duration")
-		case "participant":
+		case 8:
 			if d.Open("participant", "payload.MeetingJoinedParticipant") {
 				decMeetingJoinedParticipant(d, &v.Participant)
 			}
+		case jsonscan.EndOfObject:
+			return
 		default:
-			if k = d.Fold(foldMeetingParticipantJoinedObject[:], namesMeetingParticipantJoinedObject[:]); k != "" {
-				goto again
-			}
 			d.Skip()
+			continue
 		}
+		h = f + 1
 	}
 }
-
-var (
-	foldMeetingParticipantJoinedObject  = [...]string{"ID", "UUID", "HOST_ID", "TOPIC", "TYPE", "START_TIME", "TIMEZONE", "DURATION", "PARTICIPANT"}
-	namesMeetingParticipantJoinedObject = [...]string{"id", "uuid", "host_id", "topic", "type", "start_time", "timezone", "duration", "participant"}
-)
 
 func decMeetingJoinedBreakoutRoomParticipant(d *jsonscan.Decoder, v *payload.MeetingJoinedBreakoutRoomParticipant) {
-	for d.Member() {
-		k := d.Key()
-	again:
-		switch k {
-		case "user_id":
-			d.String(&v.UserID, "user_id", "string")
-		case "parent_user_id":
-			d.String(&v.ParentUserID, "parent_user_id", "string")
-		case "user_name":
-			d.String(&v.UserName, "user_name", "string")
-		case "id":
-			d.ID((*string)(&v.ID))
-		case "participant_uuid":
-			d.String(&v.ParticipantUUID, "participant_uuid", "string")
-		case "join_time":
-			d.String((*string)(&v.JoinTime), "join_time", "payload.DateTime")
-		case "email":
-			d.String(&v.Email, "email", "string")
-		case "registrant_id":
-			d.String(&v.RegistrantID, "registrant_id", "string")
-		case "participant_user_id":
-			d.String(&v.ParticipantUserID, "participant_user_id", "string")
-		case "phone_number":
-			d.ID((*string)(&v.PhoneNumber))
-		case "customer_key":
-			d.String(&v.CustomerKey, "customer_key", "string")
-		default:
-			if k = d.Fold(foldMeetingJoinedBreakoutRoomParticipant[:], namesMeetingJoinedBreakoutRoomParticipant[:]); k != "" {
-				goto again
-			}
-			d.Skip()
+	for h := 0; ; {
+		f := d.Next(namesMeetingJoinedBreakoutRoomParticipant[:], h)
+		if f == jsonscan.Unlisted {
+			f = fieldMeetingJoinedBreakoutRoomParticipant(d)
 		}
+		switch f {
+		case 0:
+			d.String(&v.UserID, "user_id", "string")
+		case 1:
+			d.String(&v.ParentUserID, "parent_user_id", "string")
+		case 2:
+			d.String(&v.UserName, "user_name", "string")
+		case 3:
+			d.ID((*string)(&v.ID))
+		case 4:
+			d.String(&v.ParticipantUUID, "participant_uuid", "string")
+		case 5:
+			d.String((*string)(&v.JoinTime), "join_time", "payload.DateTime")
+		case 6:
+			d.String(&v.Email, "email", "string")
+		case 7:
+			d.String(&v.RegistrantID, "registrant_id", "string")
+		case 8:
+			d.String(&v.ParticipantUserID, "participant_user_id", "string")
+		case 9:
+			d.ID((*string)(&v.PhoneNumber))
+		case 10:
+			d.String(&v.CustomerKey, "customer_key", "string")
+		case jsonscan.EndOfObject:
+			return
+		default:
+			d.Skip()
+			continue
+		}
+		h = f + 1
 	}
 }
 
-var (
-	foldMeetingJoinedBreakoutRoomParticipant  = [...]string{"USER_ID", "PARENT_USER_ID", "USER_NAME", "ID", "PARTICIPANT_UUID", "JOIN_TIME", "EMAIL", "REGISTRANT_ID", "PARTICIPANT_USER_ID", "PHONE_NUMBER", "CUSTOMER_KEY"}
-	namesMeetingJoinedBreakoutRoomParticipant = [...]string{"user_id", "parent_user_id", "user_name", "id", "participant_uuid", "join_time", "email", "registrant_id", "participant_user_id", "phone_number", "customer_key"}
-)
-
 func decMeetingParticipantJoinedBreakoutRoomObject(d *jsonscan.Decoder, v *payload.MeetingParticipantJoinedBreakoutRoomObject) {
-	for d.Member() {
-		k := d.Key()
-	again:
-		switch k {
-		case "id":
+	for h := 0; ; {
+		f := d.Next(namesMeetingBreakoutRoomSharingObject[:], h)
+		if f == jsonscan.Unlisted {
+			f = fieldMeetingBreakoutRoomSharingObject(d)
+		}
+		switch f {
+		case 0:
 			d.ID((*string)(&v.ID))
-		case "uuid":
+		case 1:
 			d.String(&v.UUID, "uuid", "string")
-		case "breakout_room_uuid":
+		case 2:
 			d.String(&v.BreakoutRoomUUID, "breakout_room_uuid", "string")
-		case "host_id":
+		case 3:
 			d.String(&v.HostID, "host_id", "string")
-		case "topic":
+		case 4:
 			d.String(&v.Topic, "topic", "string")
-		case "type":
+		case 5:
 			d.Int(&v.Type, "type")
-		case "start_time":
+		case 6:
 			d.String((*string)(&v.StartTime), "start_time", "payload.DateTime")
-		case "timezone":
+		case 7:
 			d.String(&v.Timezone, "timezone", "string")
-		case "duration":
+		case 8:
 			d.Int(&v.Duration, "duration")
-		case "participant":
+		case 9:
 			if d.Open("participant", "payload.MeetingJoinedBreakoutRoomParticipant") {
 				decMeetingJoinedBreakoutRoomParticipant(d, &v.Participant)
 			}
+		case jsonscan.EndOfObject:
+			return
 		default:
-			if k = d.Fold(foldMeetingParticipantJoinedBreakoutRoomObject[:], namesMeetingParticipantJoinedBreakoutRoomObject[:]); k != "" {
-				goto again
-			}
 			d.Skip()
+			continue
 		}
+		h = f + 1
 	}
 }
-
-var (
-	foldMeetingParticipantJoinedBreakoutRoomObject  = [...]string{"ID", "UUID", "BREAKOUT_ROOM_UUID", "HOST_ID", "TOPIC", "TYPE", "START_TIME", "TIMEZONE", "DURATION", "PARTICIPANT"}
-	namesMeetingParticipantJoinedBreakoutRoomObject = [...]string{"id", "uuid", "breakout_room_uuid", "host_id", "topic", "type", "start_time", "timezone", "duration", "participant"}
-)
 
 func decMeetingWaitingRoomParticipant(d *jsonscan.Decoder, v *payload.MeetingWaitingRoomParticipant) {
-	for d.Member() {
-		k := d.Key()
-	again:
-		switch k {
-		case "user_id":
-			d.String(&v.UserID, "user_id", "string")
-		case "user_name":
-			d.String(&v.UserName, "user_name", "string")
-		case "id":
-			d.ID((*string)(&v.ID))
-		case "participant_uuid":
-			d.String(&v.ParticipantUUID, "participant_uuid", "string")
-		case "date_time":
-			d.String((*string)(&v.DateTime), "date_time", "payload.DateTime")
-		case "email":
-			d.String(&v.Email, "email", "string")
-		case "phone_number":
-			d.ID((*string)(&v.PhoneNumber))
-		case "participant_user_id":
-			d.String(&v.ParticipantUserID, "participant_user_id", "string")
-		case "customer_key":
-			d.String(&v.CustomerKey, "customer_key", "string")
-		case "registrant_id":
-			d.String(&v.RegistrantID, "registrant_id", "string")
-		default:
-			if k = d.Fold(foldMeetingWaitingRoomParticipant[:], namesMeetingWaitingRoomParticipant[:]); k != "" {
-				goto again
-			}
-			d.Skip()
+	for h := 0; ; {
+		f := d.Next(namesMeetingWaitingRoomParticipant[:], h)
+		if f == jsonscan.Unlisted {
+			f = fieldMeetingWaitingRoomParticipant(d)
 		}
+		switch f {
+		case 0:
+			d.String(&v.UserID, "user_id", "string")
+		case 1:
+			d.String(&v.UserName, "user_name", "string")
+		case 2:
+			d.ID((*string)(&v.ID))
+		case 3:
+			d.String(&v.ParticipantUUID, "participant_uuid", "string")
+		case 4:
+			d.String((*string)(&v.DateTime), "date_time", "payload.DateTime")
+		case 5:
+			d.String(&v.Email, "email", "string")
+		case 6:
+			d.ID((*string)(&v.PhoneNumber))
+		case 7:
+			d.String(&v.ParticipantUserID, "participant_user_id", "string")
+		case 8:
+			d.String(&v.CustomerKey, "customer_key", "string")
+		case 9:
+			d.String(&v.RegistrantID, "registrant_id", "string")
+		case jsonscan.EndOfObject:
+			return
+		default:
+			d.Skip()
+			continue
+		}
+		h = f + 1
 	}
 }
 
-var (
-	foldMeetingWaitingRoomParticipant  = [...]string{"USER_ID", "USER_NAME", "ID", "PARTICIPANT_UUID", "DATE_TIME", "EMAIL", "PHONE_NUMBER", "PARTICIPANT_USER_ID", "CUSTOMER_KEY", "REGISTRANT_ID"}
-	namesMeetingWaitingRoomParticipant = [...]string{"user_id", "user_name", "id", "participant_uuid", "date_time", "email", "phone_number", "participant_user_id", "customer_key", "registrant_id"}
-)
-
 func decMeetingParticipantWaitingRoomObject(d *jsonscan.Decoder, v *payload.MeetingParticipantWaitingRoomObject) {
-	for d.Member() {
-		k := d.Key()
-	again:
-		switch k {
-		case "id":
+	for h := 0; ; {
+		f := d.Next(namesMeetingParticipantAdmittedObject[:], h)
+		if f == jsonscan.Unlisted {
+			f = fieldMeetingParticipantAdmittedObject(d)
+		}
+		switch f {
+		case 0:
 			d.ID((*string)(&v.ID))
-		case "uuid":
+		case 1:
 			d.String(&v.UUID, "uuid", "string")
-		case "host_id":
+		case 2:
 			d.String(&v.HostID, "host_id", "string")
-		case "topic":
+		case 3:
 			d.String(&v.Topic, "topic", "string")
-		case "type":
+		case 4:
 			d.Int(&v.Type, "type")
-		case "start_time":
+		case 5:
 			d.String((*string)(&v.StartTime), "start_time", "payload.DateTime")
-		case "timezone":
+		case 6:
 			d.String(&v.Timezone, "timezone", "string")
-		case "duration":
+		case 7:
 			d.Int(&v.Duration, "duration")
-		case "participant":
+		case 8:
 			if d.Open("participant", "payload.MeetingWaitingRoomParticipant") {
 				decMeetingWaitingRoomParticipant(d, &v.Participant)
 			}
+		case jsonscan.EndOfObject:
+			return
 		default:
-			if k = d.Fold(foldMeetingParticipantWaitingRoomObject[:], namesMeetingParticipantWaitingRoomObject[:]); k != "" {
-				goto again
-			}
 			d.Skip()
+			continue
 		}
+		h = f + 1
 	}
 }
-
-var (
-	foldMeetingParticipantWaitingRoomObject  = [...]string{"ID", "UUID", "HOST_ID", "TOPIC", "TYPE", "START_TIME", "TIMEZONE", "DURATION", "PARTICIPANT"}
-	namesMeetingParticipantWaitingRoomObject = [...]string{"id", "uuid", "host_id", "topic", "type", "start_time", "timezone", "duration", "participant"}
-)
 
 func decMeetingLeftParticipant(d *jsonscan.Decoder, v *payload.MeetingLeftParticipant) {
-	for d.Member() {
-		k := d.Key()
-	again:
-		switch k {
-		case "user_id":
-			d.String(&v.UserID, "user_id", "string")
-		case "user_name":
-			d.String(&v.UserName, "user_name", "string")
-		case "id":
-			d.ID((*string)(&v.ID))
-		case "participant_uuid":
-			d.String(&v.ParticipantUUID, "participant_uuid", "string")
-		case "leave_time":
-			d.String((*string)(&v.LeaveTime), "leave_time", "payload.DateTime")
-		case "leave_reason":
-			d.String(&v.LeaveReason, "leave_reason", "string")
-		case "email":
-			d.String(&v.Email, "email", "string")
-		case "registrant_id":
-			d.String(&v.RegistrantID, "registrant_id", "string")
-		case "participant_user_id":
-			d.String(&v.ParticipantUserID, "participant_user_id", "string")
-		case "customer_key":
-			d.String(&v.CustomerKey, "customer_key", "string")
-		case "phone_number":
-			d.ID((*string)(&v.PhoneNumber))
-		default:
-			if k = d.Fold(foldMeetingLeftParticipant[:], namesMeetingLeftParticipant[:]); k != "" {
-				goto again
-			}
-			d.Skip()
+	for h := 0; ; {
+		f := d.Next(namesMeetingLeftParticipant[:], h)
+		if f == jsonscan.Unlisted {
+			f = fieldMeetingLeftParticipant(d)
 		}
+		switch f {
+		case 0:
+			d.String(&v.UserID, "user_id", "string")
+		case 1:
+			d.String(&v.UserName, "user_name", "string")
+		case 2:
+			d.ID((*string)(&v.ID))
+		case 3:
+			d.String(&v.ParticipantUUID, "participant_uuid", "string")
+		case 4:
+			d.String((*string)(&v.LeaveTime), "leave_time", "payload.DateTime")
+		case 5:
+			d.String(&v.LeaveReason, "leave_reason", "string")
+		case 6:
+			d.String(&v.Email, "email", "string")
+		case 7:
+			d.String(&v.RegistrantID, "registrant_id", "string")
+		case 8:
+			d.String(&v.ParticipantUserID, "participant_user_id", "string")
+		case 9:
+			d.String(&v.CustomerKey, "customer_key", "string")
+		case 10:
+			d.ID((*string)(&v.PhoneNumber))
+		case jsonscan.EndOfObject:
+			return
+		default:
+			d.Skip()
+			continue
+		}
+		h = f + 1
 	}
 }
 
-var (
-	foldMeetingLeftParticipant  = [...]string{"USER_ID", "USER_NAME", "ID", "PARTICIPANT_UUID", "LEAVE_TIME", "LEAVE_REASON", "EMAIL", "REGISTRANT_ID", "PARTICIPANT_USER_ID", "CUSTOMER_KEY", "PHONE_NUMBER"}
-	namesMeetingLeftParticipant = [...]string{"user_id", "user_name", "id", "participant_uuid", "leave_time", "leave_reason", "email", "registrant_id", "participant_user_id", "customer_key", "phone_number"}
-)
-
 func decMeetingParticipantLeftObject(d *jsonscan.Decoder, v *payload.MeetingParticipantLeftObject) {
-	for d.Member() {
-		k := d.Key()
-	again:
-		switch k {
-		case "id":
+	for h := 0; ; {
+		f := d.Next(namesMeetingParticipantAdmittedObject[:], h)
+		if f == jsonscan.Unlisted {
+			f = fieldMeetingParticipantAdmittedObject(d)
+		}
+		switch f {
+		case 0:
 			d.ID((*string)(&v.ID))
-		case "uuid":
+		case 1:
 			d.String(&v.UUID, "uuid", "string")
-		case "host_id":
+		case 2:
 			d.String(&v.HostID, "host_id", "string")
-		case "topic":
+		case 3:
 			d.String(&v.Topic, "topic", "string")
-		case "type":
+		case 4:
 			d.Int(&v.Type, "type")
-		case "start_time":
+		case 5:
 			d.String((*string)(&v.StartTime), "start_time", "payload.DateTime")
-		case "timezone":
+		case 6:
 			d.String(&v.Timezone, "timezone", "string")
-		case "duration":
+		case 7:
 			d.Int(&v.Duration, "duration")
-		case "participant":
+		case 8:
 			if d.Open("participant", "payload.MeetingLeftParticipant") {
 				decMeetingLeftParticipant(d, &v.Participant)
 			}
+		case jsonscan.EndOfObject:
+			return
 		default:
-			if k = d.Fold(foldMeetingParticipantLeftObject[:], namesMeetingParticipantLeftObject[:]); k != "" {
-				goto again
-			}
 			d.Skip()
+			continue
 		}
+		h = f + 1
 	}
 }
-
-var (
-	foldMeetingParticipantLeftObject  = [...]string{"ID", "UUID", "HOST_ID", "TOPIC", "TYPE", "START_TIME", "TIMEZONE", "DURATION", "PARTICIPANT"}
-	namesMeetingParticipantLeftObject = [...]string{"id", "uuid", "host_id", "topic", "type", "start_time", "timezone", "duration", "participant"}
-)
 
 func decMeetingLeftBreakoutRoomParticipant(d *jsonscan.Decoder, v *payload.MeetingLeftBreakoutRoomParticipant) {
-	for d.Member() {
-		k := d.Key()
-	again:
-		switch k {
-		case "user_id":
-			d.String(&v.UserID, "user_id", "string")
-		case "parent_user_id":
-			d.String(&v.ParentUserID, "parent_user_id", "string")
-		case "user_name":
-			d.String(&v.UserName, "user_name", "string")
-		case "id":
-			d.ID((*string)(&v.ID))
-		case "participant_uuid":
-			d.String(&v.ParticipantUUID, "participant_uuid", "string")
-		case "leave_time":
-			d.String((*string)(&v.LeaveTime), "leave_time", "payload.DateTime")
-		case "leave_reason":
-			d.String(&v.LeaveReason, "leave_reason", "string")
-		case "email":
-			d.String(&v.Email, "email", "string")
-		case "registrant_id":
-			d.String(&v.RegistrantID, "registrant_id", "string")
-		case "participant_user_id":
-			d.String(&v.ParticipantUserID, "participant_user_id", "string")
-		case "phone_number":
-			d.ID((*string)(&v.PhoneNumber))
-		case "customer_key":
-			d.String(&v.CustomerKey, "customer_key", "string")
-		default:
-			if k = d.Fold(foldMeetingLeftBreakoutRoomParticipant[:], namesMeetingLeftBreakoutRoomParticipant[:]); k != "" {
-				goto again
-			}
-			d.Skip()
+	for h := 0; ; {
+		f := d.Next(namesMeetingLeftBreakoutRoomParticipant[:], h)
+		if f == jsonscan.Unlisted {
+			f = fieldMeetingLeftBreakoutRoomParticipant(d)
 		}
+		switch f {
+		case 0:
+			d.String(&v.UserID, "user_id", "string")
+		case 1:
+			d.String(&v.ParentUserID, "parent_user_id", "string")
+		case 2:
+			d.String(&v.UserName, "user_name", "string")
+		case 3:
+			d.ID((*string)(&v.ID))
+		case 4:
+			d.String(&v.ParticipantUUID, "participant_uuid", "string")
+		case 5:
+			d.String((*string)(&v.LeaveTime), "leave_time", "payload.DateTime")
+		case 6:
+			d.String(&v.LeaveReason, "leave_reason", "string")
+		case 7:
+			d.String(&v.Email, "email", "string")
+		case 8:
+			d.String(&v.RegistrantID, "registrant_id", "string")
+		case 9:
+			d.String(&v.ParticipantUserID, "participant_user_id", "string")
+		case 10:
+			d.ID((*string)(&v.PhoneNumber))
+		case 11:
+			d.String(&v.CustomerKey, "customer_key", "string")
+		case jsonscan.EndOfObject:
+			return
+		default:
+			d.Skip()
+			continue
+		}
+		h = f + 1
 	}
 }
 
-var (
-	foldMeetingLeftBreakoutRoomParticipant  = [...]string{"USER_ID", "PARENT_USER_ID", "USER_NAME", "ID", "PARTICIPANT_UUID", "LEAVE_TIME", "LEAVE_REASON", "EMAIL", "REGISTRANT_ID", "PARTICIPANT_USER_ID", "PHONE_NUMBER", "CUSTOMER_KEY"}
-	namesMeetingLeftBreakoutRoomParticipant = [...]string{"user_id", "parent_user_id", "user_name", "id", "participant_uuid", "leave_time", "leave_reason", "email", "registrant_id", "participant_user_id", "phone_number", "customer_key"}
-)
-
 func decMeetingParticipantLeftBreakoutRoomObject(d *jsonscan.Decoder, v *payload.MeetingParticipantLeftBreakoutRoomObject) {
-	for d.Member() {
-		k := d.Key()
-	again:
-		switch k {
-		case "id":
+	for h := 0; ; {
+		f := d.Next(namesMeetingBreakoutRoomSharingObject[:], h)
+		if f == jsonscan.Unlisted {
+			f = fieldMeetingBreakoutRoomSharingObject(d)
+		}
+		switch f {
+		case 0:
 			d.ID((*string)(&v.ID))
-		case "uuid":
+		case 1:
 			d.String(&v.UUID, "uuid", "string")
-		case "breakout_room_uuid":
+		case 2:
 			d.String(&v.BreakoutRoomUUID, "breakout_room_uuid", "string")
-		case "host_id":
+		case 3:
 			d.String(&v.HostID, "host_id", "string")
-		case "topic":
+		case 4:
 			d.String(&v.Topic, "topic", "string")
-		case "type":
+		case 5:
 			d.Int(&v.Type, "type")
-		case "start_time":
+		case 6:
 			d.String((*string)(&v.StartTime), "start_time", "payload.DateTime")
-		case "timezone":
+		case 7:
 			d.String(&v.Timezone, "timezone", "string")
-		case "duration":
+		case 8:
 			d.Int(&v.Duration, "duration")
-		case "participant":
+		case 9:
 			if d.Open("participant", "payload.MeetingLeftBreakoutRoomParticipant") {
 				decMeetingLeftBreakoutRoomParticipant(d, &v.Participant)
 			}
+		case jsonscan.EndOfObject:
+			return
 		default:
-			if k = d.Fold(foldMeetingParticipantLeftBreakoutRoomObject[:], namesMeetingParticipantLeftBreakoutRoomObject[:]); k != "" {
-				goto again
-			}
 			d.Skip()
+			continue
 		}
+		h = f + 1
 	}
 }
-
-var (
-	foldMeetingParticipantLeftBreakoutRoomObject  = [...]string{"ID", "UUID", "BREAKOUT_ROOM_UUID", "HOST_ID", "TOPIC", "TYPE", "START_TIME", "TIMEZONE", "DURATION", "PARTICIPANT"}
-	namesMeetingParticipantLeftBreakoutRoomObject = [...]string{"id", "uuid", "breakout_room_uuid", "host_id", "topic", "type", "start_time", "timezone", "duration", "participant"}
-)
 
 func decMeetingPhoneCalloutParticipant(d *jsonscan.Decoder, v *payload.MeetingPhoneCalloutParticipant) {
-	for d.Member() {
-		k := d.Key()
-	again:
-		switch k {
-		case "invitee_name":
-			d.String(&v.InviteeName, "invitee_name", "string")
-		case "phone_number":
-			d.ID((*string)(&v.PhoneNumber))
-		default:
-			if k = d.Fold(foldMeetingPhoneCalloutParticipant[:], namesMeetingPhoneCalloutParticipant[:]); k != "" {
-				goto again
-			}
-			d.Skip()
+	for h := 0; ; {
+		f := d.Next(namesMeetingPhoneCalloutParticipant[:], h)
+		if f == jsonscan.Unlisted {
+			f = fieldMeetingPhoneCalloutParticipant(d)
 		}
+		switch f {
+		case 0:
+			d.String(&v.InviteeName, "invitee_name", "string")
+		case 1:
+			d.ID((*string)(&v.PhoneNumber))
+		case jsonscan.EndOfObject:
+			return
+		default:
+			d.Skip()
+			continue
+		}
+		h = f + 1
 	}
 }
 
-var (
-	foldMeetingPhoneCalloutParticipant  = [...]string{"INVITEE_NAME", "PHONE_NUMBER"}
-	namesMeetingPhoneCalloutParticipant = [...]string{"invitee_name", "phone_number"}
-)
-
 func decMeetingParticipantPhoneCalloutObject(d *jsonscan.Decoder, v *payload.MeetingParticipantPhoneCalloutObject) {
-	for d.Member() {
-		k := d.Key()
-	again:
-		switch k {
-		case "id":
+	for h := 0; ; {
+		f := d.Next(namesMeetingParticipantPhoneCalloutObject[:], h)
+		if f == jsonscan.Unlisted {
+			f = fieldMeetingParticipantPhoneCalloutObject(d)
+		}
+		switch f {
+		case 0:
 			d.ID((*string)(&v.ID))
-		case "uuid":
+		case 1:
 			d.String(&v.UUID, "uuid", "string")
-		case "host_id":
+		case 2:
 			d.String(&v.HostID, "host_id", "string")
-		case "participant":
+		case 3:
 			if d.Open("participant", "payload.MeetingPhoneCalloutParticipant") {
 				decMeetingPhoneCalloutParticipant(d, &v.Participant)
 			}
+		case jsonscan.EndOfObject:
+			return
 		default:
-			if k = d.Fold(foldMeetingParticipantPhoneCalloutObject[:], namesMeetingParticipantPhoneCalloutObject[:]); k != "" {
-				goto again
-			}
 			d.Skip()
+			continue
 		}
+		h = f + 1
 	}
 }
-
-var (
-	foldMeetingParticipantPhoneCalloutObject  = [...]string{"ID", "UUID", "HOST_ID", "PARTICIPANT"}
-	namesMeetingParticipantPhoneCalloutObject = [...]string{"id", "uuid", "host_id", "participant"}
-)
 
 func decRoleChangedParticipant(d *jsonscan.Decoder, v *payload.RoleChangedParticipant) {
-	for d.Member() {
-		k := d.Key()
-	again:
-		switch k {
-		case "user_id":
-			d.String(&v.UserID, "user_id", "string")
-		case "user_name":
-			d.String(&v.UserName, "user_name", "string")
-		case "email":
-			d.String(&v.Email, "email", "string")
-		case "registrant_id":
-			d.String(&v.RegistrantID, "registrant_id", "string")
-		case "participant_user_id":
-			d.String(&v.ParticipantUserID, "participant_user_id", "string")
-		case "participant_uuid":
-			d.String(&v.ParticipantUUID, "participant_uuid", "string")
-		case "date_time":
-			d.String((*string)(&v.DateTime), "date_time", "payload.DateTime")
-		case "old_role":
-			d.Enum((*string)(&v.OldRole), "old_role", "payload.ParticipantChangedOldRole", enumParticipantChangedOldRole[:])
-		case "new_role":
-			d.Enum((*string)(&v.NewRole), "new_role", "payload.ParticipantChangedNewRole", enumParticipantChangedNewRole[:])
-		default:
-			if k = d.Fold(foldRoleChangedParticipant[:], namesRoleChangedParticipant[:]); k != "" {
-				goto again
-			}
-			d.Skip()
+	for h := 0; ; {
+		f := d.Next(namesRoleChangedParticipant[:], h)
+		if f == jsonscan.Unlisted {
+			f = fieldRoleChangedParticipant(d)
 		}
+		switch f {
+		case 0:
+			d.String(&v.UserID, "user_id", "string")
+		case 1:
+			d.String(&v.UserName, "user_name", "string")
+		case 2:
+			d.String(&v.Email, "email", "string")
+		case 3:
+			d.String(&v.RegistrantID, "registrant_id", "string")
+		case 4:
+			d.String(&v.ParticipantUserID, "participant_user_id", "string")
+		case 5:
+			d.String(&v.ParticipantUUID, "participant_uuid", "string")
+		case 6:
+			d.String((*string)(&v.DateTime), "date_time", "payload.DateTime")
+		case 7:
+			d.Enum((*string)(&v.OldRole), "old_role", "payload.ParticipantChangedOldRole", enumParticipantChangedOldRole[:])
+		case 8:
+			d.Enum((*string)(&v.NewRole), "new_role", "payload.ParticipantChangedNewRole", enumParticipantChangedNewRole[:])
+		case jsonscan.EndOfObject:
+			return
+		default:
+			d.Skip()
+			continue
+		}
+		h = f + 1
 	}
 }
 
-var (
-	foldRoleChangedParticipant  = [...]string{"USER_ID", "USER_NAME", "EMAIL", "REGISTRANT_ID", "PARTICIPANT_USER_ID", "PARTICIPANT_UUID", "DATE_TIME", "OLD_ROLE", "NEW_ROLE"}
-	namesRoleChangedParticipant = [...]string{"user_id", "user_name", "email", "registrant_id", "participant_user_id", "participant_uuid", "date_time", "old_role", "new_role"}
-)
-
 func decMeetingParticipantRoleChangedObject(d *jsonscan.Decoder, v *payload.MeetingParticipantRoleChangedObject) {
-	for d.Member() {
-		k := d.Key()
-	again:
-		switch k {
-		case "id":
+	for h := 0; ; {
+		f := d.Next(namesMeetingParticipantAdmittedObject[:], h)
+		if f == jsonscan.Unlisted {
+			f = fieldMeetingParticipantAdmittedObject(d)
+		}
+		switch f {
+		case 0:
 			d.ID((*string)(&v.ID))
-		case "uuid":
+		case 1:
 			d.String(&v.UUID, "uuid", "string")
-		case "host_id":
+		case 2:
 			d.String(&v.HostID, "host_id", "string")
-		case "topic":
+		case 3:
 			d.String(&v.Topic, "topic", "string")
-		case "type":
+		case 4:
 			d.Int(&v.Type, "type")
-		case "start_time":
+		case 5:
 			d.String((*string)(&v.StartTime), "start_time", "payload.DateTime")
-		case "timezone":
+		case 6:
 			d.String(&v.Timezone, "timezone", "string")
-		case "duration":
+		case 7:
 			d.Int(&v.Duration, "duration")
-		case "participant":
+		case 8:
 			if d.Open("participant", "payload.RoleChangedParticipant") {
 				decRoleChangedParticipant(d, &v.Participant)
 			}
+		case jsonscan.EndOfObject:
+			return
 		default:
-			if k = d.Fold(foldMeetingParticipantRoleChangedObject[:], namesMeetingParticipantRoleChangedObject[:]); k != "" {
-				goto again
-			}
 			d.Skip()
+			continue
 		}
+		h = f + 1
 	}
 }
-
-var (
-	foldMeetingParticipantRoleChangedObject  = [...]string{"ID", "UUID", "HOST_ID", "TOPIC", "TYPE", "START_TIME", "TIMEZONE", "DURATION", "PARTICIPANT"}
-	namesMeetingParticipantRoleChangedObject = [...]string{"id", "uuid", "host_id", "topic", "type", "start_time", "timezone", "duration", "participant"}
-)
 
 func decMeetingParticipantRoomSystemCalloutObject(d *jsonscan.Decoder, v *payload.MeetingParticipantRoomSystemCalloutObject) {
-	for d.Member() {
-		k := d.Key()
-	again:
-		switch k {
-		case "id":
+	for h := 0; ; {
+		f := d.Next(namesMeetingParticipantRoomSystemCalloutObject[:], h)
+		if f == jsonscan.Unlisted {
+			f = fieldMeetingParticipantRoomSystemCalloutObject(d)
+		}
+		switch f {
+		case 0:
 			d.ID((*string)(&v.ID))
-		case "uuid":
+		case 1:
 			d.String(&v.UUID, "uuid", "string")
-		case "host_id":
+		case 2:
 			d.String(&v.HostID, "host_id", "string")
-		case "message_id":
+		case 3:
 			d.String(&v.MessageID, "message_id", "string")
-		case "inviter_name":
+		case 4:
 			d.String(&v.InviterName, "inviter_name", "string")
-		case "participant":
+		case 5:
 			if d.Open("participant", "payload.RoomSystemCalloutParticipant") {
 				decRoomSystemCalloutParticipant(d, &v.Participant)
 			}
+		case jsonscan.EndOfObject:
+			return
 		default:
-			if k = d.Fold(foldMeetingParticipantRoomSystemCalloutObject[:], namesMeetingParticipantRoomSystemCalloutObject[:]); k != "" {
-				goto again
-			}
 			d.Skip()
+			continue
 		}
+		h = f + 1
 	}
 }
-
-var (
-	foldMeetingParticipantRoomSystemCalloutObject  = [...]string{"ID", "UUID", "HOST_ID", "MESSAGE_ID", "INVITER_NAME", "PARTICIPANT"}
-	namesMeetingParticipantRoomSystemCalloutObject = [...]string{"id", "uuid", "host_id", "message_id", "inviter_name", "participant"}
-)
 
 func decMeetingParticipantRoomSystemCalloutFailedObject(d *jsonscan.Decoder, v *payload.MeetingParticipantRoomSystemCalloutFailedObject) {
-	for d.Member() {
-		k := d.Key()
-	again:
-		switch k {
-		case "id":
+	for h := 0; ; {
+		f := d.Next(namesMeetingParticipantRoomSystemCalloutFailedObject[:], h)
+		if f == jsonscan.Unlisted {
+			f = fieldMeetingParticipantRoomSystemCalloutFailedObject(d)
+		}
+		switch f {
+		case 0:
 			d.ID((*string)(&v.ID))
-		case "uuid":
+		case 1:
 			d.String(&v.UUID, "uuid", "string")
-		case "host_id":
+		case 2:
 			d.String(&v.HostID, "host_id", "string")
-		case "message_id":
+		case 3:
 			d.String(&v.MessageID, "message_id", "string")
-		case "inviter_name":
+		case 4:
 			d.String(&v.InviterName, "inviter_name", "string")
-		case "reason_type":
+		case 5:
 			d.Int(&v.ReasonType, "reason_type")
-		case "participant":
+		case 6:
 			if d.Open("participant", "payload.RoomSystemCalloutParticipant") {
 				decRoomSystemCalloutParticipant(d, &v.Participant)
 			}
+		case jsonscan.EndOfObject:
+			return
 		default:
-			if k = d.Fold(foldMeetingParticipantRoomSystemCalloutFailedObject[:], namesMeetingParticipantRoomSystemCalloutFailedObject[:]); k != "" {
-				goto again
-			}
 			d.Skip()
+			continue
 		}
+		h = f + 1
 	}
 }
-
-var (
-	foldMeetingParticipantRoomSystemCalloutFailedObject  = [...]string{"ID", "UUID", "HOST_ID", "MESSAGE_ID", "INVITER_NAME", "REASON_TYPE", "PARTICIPANT"}
-	namesMeetingParticipantRoomSystemCalloutFailedObject = [...]string{"id", "uuid", "host_id", "message_id", "inviter_name", "reason_type", "participant"}
-)
 
 func decMeetingObject(d *jsonscan.Decoder, v *payload.MeetingObject) {
-	for d.Member() {
-		k := d.Key()
-	again:
-		switch k {
-		case "uuid":
-			d.String(&v.UUID, "uuid", "string")
-		case "id":
-			d.ID((*string)(&v.ID))
-		case "host_id":
-			d.String(&v.HostID, "host_id", "string")
-		case "topic":
-			d.String(&v.Topic, "topic", "string")
-		case "type":
-			d.Int(&v.Type, "type")
-		case "start_time":
-			d.String((*string)(&v.StartTime), "start_time", "payload.DateTime")
-		case "duration":
-			d.Int(&v.Duration, "duration")
-		case "timezone":
-			d.String(&v.Timezone, "timezone", "string")
-		case "occurrences":
-			decSliceOccurrence(d, &v.Occurrences, "occurrences")
-		default:
-			if k = d.Fold(foldMeetingObject[:], namesMeetingObject[:]); k != "" {
-				goto again
-			}
-			d.Skip()
+	for h := 0; ; {
+		f := d.Next(namesMeetingObject[:], h)
+		if f == jsonscan.Unlisted {
+			f = fieldMeetingObject(d)
 		}
+		switch f {
+		case 0:
+			d.String(&v.UUID, "uuid", "string")
+		case 1:
+			d.ID((*string)(&v.ID))
+		case 2:
+			d.String(&v.HostID, "host_id", "string")
+		case 3:
+			d.String(&v.Topic, "topic", "string")
+		case 4:
+			d.Int(&v.Type, "type")
+		case 5:
+			d.String((*string)(&v.StartTime), "start_time", "payload.DateTime")
+		case 6:
+			d.Int(&v.Duration, "duration")
+		case 7:
+			d.String(&v.Timezone, "timezone", "string")
+		case 8:
+			decSliceOccurrence(d, &v.Occurrences, "occurrences")
+		case jsonscan.EndOfObject:
+			return
+		default:
+			d.Skip()
+			continue
+		}
+		h = f + 1
 	}
 }
-
-var (
-	foldMeetingObject  = [...]string{"UUID", "ID", "HOST_ID", "TOPIC", "TYPE", "START_TIME", "DURATION", "TIMEZONE", "OCCURRENCES"}
-	namesMeetingObject = [...]string{"uuid", "id", "host_id", "topic", "type", "start_time", "duration", "timezone", "occurrences"}
-)
 
 func decMeetingRegistrationApprovedRegistrant(d *jsonscan.Decoder, v *payload.MeetingRegistrationApprovedRegistrant) {
-	for d.Member() {
-		k := d.Key()
-	again:
-		switch k {
-		case "id":
-			d.ID((*string)(&v.ID))
-		case "first_name":
-			d.String(&v.FirstName, "first_name", "string")
-		case "last_name":
-			d.String(&v.LastName, "last_name", "string")
-		case "email":
-			d.String(&v.Email, "email", "string")
-		case "join_url":
-			d.String(&v.JoinURL, "join_url", "string")
-		case "participant_pin_code":
-			d.Int64(&v.ParticipantPinCode, "participant_pin_code")
-		default:
-			if k = d.Fold(foldMeetingRegistrationApprovedRegistrant[:], namesMeetingRegistrationApprovedRegistrant[:]); k != "" {
-				goto again
-			}
-			d.Skip()
+	for h := 0; ; {
+		f := d.Next(namesMeetingRegistrationApprovedRegistrant[:], h)
+		if f == jsonscan.Unlisted {
+			f = fieldMeetingRegistrationApprovedRegistrant(d)
 		}
+		switch f {
+		case 0:
+			d.ID((*string)(&v.ID))
+		case 1:
+			d.String(&v.FirstName, "first_name", "string")
+		case 2:
+			d.String(&v.LastName, "last_name", "string")
+		case 3:
+			d.String(&v.Email, "email", "string")
+		case 4:
+			d.String(&v.JoinURL, "join_url", "string")
+		case 5:
+			d.Int64(&v.ParticipantPinCode, "participant_pin_code")
+		case jsonscan.EndOfObject:
+			return
+		default:
+			d.Skip()
+			continue
+		}
+		h = f + 1
 	}
 }
 
-var (
-	foldMeetingRegistrationApprovedRegistrant  = [...]string{"ID", "FIRST_NAME", "LAST_NAME", "EMAIL", "JOIN_URL", "PARTICIPANT_PIN_CODE"}
-	namesMeetingRegistrationApprovedRegistrant = [...]string{"id", "first_name", "last_name", "email", "join_url", "participant_pin_code"}
-)
-
 func decMeetingRegistrationApprovedObject(d *jsonscan.Decoder, v *payload.MeetingRegistrationApprovedObject) {
-	for d.Member() {
-		k := d.Key()
-	again:
-		switch k {
-		case "uuid":
+	for h := 0; ; {
+		f := d.Next(namesMeetingRegistrationApprovedObject[:], h)
+		if f == jsonscan.Unlisted {
+			f = fieldMeetingRegistrationApprovedObject(d)
+		}
+		switch f {
+		case 0:
 			d.String(&v.UUID, "uuid", "string")
-		case "id":
+		case 1:
 			d.ID((*string)(&v.ID))
-		case "host_id":
+		case 2:
 			d.String(&v.HostID, "host_id", "string")
-		case "topic":
+		case 3:
 			d.String(&v.Topic, "topic", "string")
-		case "type":
+		case 4:
 			d.Int(&v.Type, "type")
-		case "start_time":
+		case 5:
 			d.String((*string)(&v.StartTime), "start_time", "payload.DateTime")
-		case "duration":
+		case 6:
 			d.Int(&v.Duration, "duration")
-		case "timezone":
+		case 7:
 			d.String(&v.Timezone, "timezone", "string")
-		case "occurrences":
+		case 8:
 			decSliceOccurrence(d, &v.Occurrences, "occurrences")
-		case "registrant":
+		case 9:
 			if d.Open("registrant", "payload.MeetingRegistrationApprovedRegistrant") {
 				decMeetingRegistrationApprovedRegistrant(d, &v.Registrant)
 			}
+		case jsonscan.EndOfObject:
+			return
 		default:
-			if k = d.Fold(foldMeetingRegistrationApprovedObject[:], namesMeetingRegistrationApprovedObject[:]); k != "" {
-				goto again
-			}
 			d.Skip()
+			continue
 		}
+		h = f + 1
 	}
 }
-
-var (
-	foldMeetingRegistrationApprovedObject  = [...]string{"UUID", "ID", "HOST_ID", "TOPIC", "TYPE", "START_TIME", "DURATION", "TIMEZONE", "OCCURRENCES", "REGISTRANT"}
-	namesMeetingRegistrationApprovedObject = [...]string{"uuid", "id", "host_id", "topic", "type", "start_time", "duration", "timezone", "occurrences", "registrant"}
-)
 
 func decMeetingRegistrationRegistrant(d *jsonscan.Decoder, v *payload.MeetingRegistrationRegistrant) {
-	for d.Member() {
-		k := d.Key()
-	again:
-		switch k {
-		case "id":
-			d.ID((*string)(&v.ID))
-		case "first_name":
-			d.String(&v.FirstName, "first_name", "string")
-		case "last_name":
-			d.String(&v.LastName, "last_name", "string")
-		case "email":
-			d.String(&v.Email, "email", "string")
-		default:
-			if k = d.Fold(foldMeetingRegistrationRegistrant[:], namesMeetingRegistrationRegistrant[:]); k != "" {
-				goto again
-			}
-			d.Skip()
+	for h := 0; ; {
+		f := d.Next(namesMeetingRegistrationRegistrant[:], h)
+		if f == jsonscan.Unlisted {
+			f = fieldMeetingRegistrationRegistrant(d)
 		}
+		switch f {
+		case 0:
+			d.ID((*string)(&v.ID))
+		case 1:
+			d.String(&v.FirstName, "first_name", "string")
+		case 2:
+			d.String(&v.LastName, "last_name", "string")
+		case 3:
+			d.String(&v.Email, "email", "string")
+		case jsonscan.EndOfObject:
+			return
+		default:
+			d.Skip()
+			continue
+		}
+		h = f + 1
 	}
 }
 
-var (
-	foldMeetingRegistrationRegistrant  = [...]string{"ID", "FIRST_NAME", "LAST_NAME", "EMAIL"}
-	namesMeetingRegistrationRegistrant = [...]string{"id", "first_name", "last_name", "email"}
-)
-
 func decMeetingRegistrationObject(d *jsonscan.Decoder, v *payload.MeetingRegistrationObject) {
-	for d.Member() {
-		k := d.Key()
-	again:
-		switch k {
-		case "uuid":
+	for h := 0; ; {
+		f := d.Next(namesMeetingRegistrationApprovedObject[:], h)
+		if f == jsonscan.Unlisted {
+			f = fieldMeetingRegistrationApprovedObject(d)
+		}
+		switch f {
+		case 0:
 			d.String(&v.UUID, "uuid", "string")
-		case "id":
+		case 1:
 			d.ID((*string)(&v.ID))
-		case "host_id":
+		case 2:
 			d.String(&v.HostID, "host_id", "string")
-		case "topic":
+		case 3:
 			d.String(&v.Topic, "topic", "string")
-		case "type":
+		case 4:
 			d.Int(&v.Type, "type")
-		case "start_time":
+		case 5:
 			d.String((*string)(&v.StartTime), "start_time", "payload.DateTime")
-		case "duration":
+		case 6:
 			d.Int(&v.Duration, "duration")
-		case "timezone":
+		case 7:
 			d.String(&v.Timezone, "timezone", "string")
-		case "occurrences":
+		case 8:
 			decSliceOccurrence(d, &v.Occurrences, "occurrences")
-		case "registrant":
+		case 9:
 			if d.Open("registrant", "payload.MeetingRegistrationRegistrant") {
 				decMeetingRegistrationRegistrant(d, &v.Registrant)
 			}
+		case jsonscan.EndOfObject:
+			return
 		default:
-			if k = d.Fold(foldMeetingRegistrationObject[:], namesMeetingRegistrationObject[:]); k != "" {
-				goto again
-			}
 			d.Skip()
+			continue
 		}
+		h = f + 1
 	}
 }
-
-var (
-	foldMeetingRegistrationObject  = [...]string{"UUID", "ID", "HOST_ID", "TOPIC", "TYPE", "START_TIME", "DURATION", "TIMEZONE", "OCCURRENCES", "REGISTRANT"}
-	namesMeetingRegistrationObject = [...]string{"uuid", "id", "host_id", "topic", "type", "start_time", "duration", "timezone", "occurrences", "registrant"}
-)
 
 func decRegistrationCreatedCustomQuestion(d *jsonscan.Decoder, v *payload.RegistrationCreatedCustomQuestion) {
-	for d.Member() {
-		k := d.Key()
-	again:
-		switch k {
-		case "title":
-			d.String(&v.Title, "title", "string")
-		case "value":
-			d.String(&v.Value, "value", "string")
-		default:
-			if k = d.Fold(foldRegistrationCreatedCustomQuestion[:], namesRegistrationCreatedCustomQuestion[:]); k != "" {
-				goto again
-			}
-			d.Skip()
+	for h := 0; ; {
+		f := d.Next(namesRegistrationCreatedCustomQuestion[:], h)
+		if f == jsonscan.Unlisted {
+			f = fieldRegistrationCreatedCustomQuestion(d)
 		}
+		switch f {
+		case 0:
+			d.String(&v.Title, "title", "string")
+		case 1:
+			d.String(&v.Value, "value", "string")
+		case jsonscan.EndOfObject:
+			return
+		default:
+			d.Skip()
+			continue
+		}
+		h = f + 1
 	}
 }
-
-var (
-	foldRegistrationCreatedCustomQuestion  = [...]string{"TITLE", "VALUE"}
-	namesRegistrationCreatedCustomQuestion = [...]string{"title", "value"}
-)
 
 func decMeetingRegistrationCreatedRegistrant(d *jsonscan.Decoder, v *payload.MeetingRegistrationCreatedRegistrant) {
-	for d.Member() {
-		k := d.Key()
-	again:
-		switch k {
-		case "id":
-			d.ID((*string)(&v.ID))
-		case "first_name":
-			d.String(&v.FirstName, "first_name", "string")
-		case "last_name":
-			d.String(&v.LastName, "last_name", "string")
-		case "email":
-			d.String(&v.Email, "email", "string")
-		case "address":
-			d.String(&v.Address, "address", "string")
-		case "city":
-			d.String(&v.City, "city", "string")
-		case "country":
-			d.String(&v.Country, "country", "string")
-		case "zip":
-			d.String(&v.Zip, "zip", "string")
-		case "state":
-			d.String(&v.State, "state", "string")
-		case "phone":
-			d.String(&v.Phone, "phone", "string")
-		case "industry":
-			d.String(&v.Industry, "industry", "string")
-		case "org":
-			d.String(&v.Org, "org", "string")
-		case "job_title":
-			d.String(&v.JobTitle, "job_title", "string")
-		case "purchasing_time_frame":
-			d.String(&v.PurchasingTimeFrame, "purchasing_time_frame", "string")
-		case "role_in_purchase_process":
-			d.String(&v.RoleInPurchaseProcess, "role_in_purchase_process", "string")
-		case "no_of_employees":
-			d.String(&v.NoOfEmployees, "no_of_employees", "string")
-		case "comments":
-			d.String(&v.Comments, "comments", "string")
-		case "custom_questions":
-			decSliceRegistrationCreatedCustomQuestion(d, &v.CustomQuestions, "custom_questions")
-		case "status":
-			d.Enum((*string)(&v.Status), "status", "payload.RegistrationCreatedStatus", enumRegistrationCreatedStatus[:])
-		case "join_url":
-			d.String(&v.JoinURL, "join_url", "string")
-		case "participant_pin_code":
-			d.Int64(&v.ParticipantPinCode, "participant_pin_code")
-		default:
-			if k = d.Fold(foldMeetingRegistrationCreatedRegistrant[:], namesMeetingRegistrationCreatedRegistrant[:]); k != "" {
-				goto again
-			}
-			d.Skip()
+	for h := 0; ; {
+		f := d.Next(namesMeetingRegistrationCreatedRegistrant[:], h)
+		if f == jsonscan.Unlisted {
+			f = fieldMeetingRegistrationCreatedRegistrant(d)
 		}
+		switch f {
+		case 0:
+			d.ID((*string)(&v.ID))
+		case 1:
+			d.String(&v.FirstName, "first_name", "string")
+		case 2:
+			d.String(&v.LastName, "last_name", "string")
+		case 3:
+			d.String(&v.Email, "email", "string")
+		case 4:
+			d.String(&v.Address, "address", "string")
+		case 5:
+			d.String(&v.City, "city", "string")
+		case 6:
+			d.String(&v.Country, "country", "string")
+		case 7:
+			d.String(&v.Zip, "zip", "string")
+		case 8:
+			d.String(&v.State, "state", "string")
+		case 9:
+			d.String(&v.Phone, "phone", "string")
+		case 10:
+			d.String(&v.Industry, "industry", "string")
+		case 11:
+			d.String(&v.Org, "org", "string")
+		case 12:
+			d.String(&v.JobTitle, "job_title", "string")
+		case 13:
+			d.String(&v.PurchasingTimeFrame, "purchasing_time_frame", "string")
+		case 14:
+			d.String(&v.RoleInPurchaseProcess, "role_in_purchase_process", "string")
+		case 15:
+			d.String(&v.NoOfEmployees, "no_of_employees", "string")
+		case 16:
+			d.String(&v.Comments, "comments", "string")
+		case 17:
+			decSliceRegistrationCreatedCustomQuestion(d, &v.CustomQuestions, "custom_questions")
+		case 18:
+			d.Enum((*string)(&v.Status), "status", "payload.RegistrationCreatedStatus", enumRegistrationCreatedStatus[:])
+		case 19:
+			d.String(&v.JoinURL, "join_url", "string")
+		case 20:
+			d.Int64(&v.ParticipantPinCode, "participant_pin_code")
+		case jsonscan.EndOfObject:
+			return
+		default:
+			d.Skip()
+			continue
+		}
+		h = f + 1
 	}
 }
 
-var (
-	foldMeetingRegistrationCreatedRegistrant  = [...]string{"ID", "FIRST_NAME", "LAST_NAME", "EMAIL", "ADDRESS", "CITY", "COUNTRY", "ZIP", "STATE", "PHONE", "INDUSTRY", "ORG", "JOB_TITLE", "PURCHASING_TIME_FRAME", "ROLE_IN_PURCHASE_PROCESS", "NO_OF_EMPLOYEES", "COMMENTS", "CUSTOM_QUESTIONS", "STATUS", "JOIN_URL", "PARTICIPANT_PIN_CODE"}
-	namesMeetingRegistrationCreatedRegistrant = [...]string{"id", "first_name", "last_name", "email", "address", "city", "country", "zip", "state", "phone", "industry", "org", "job_title", "purchasing_time_frame", "role_in_purchase_process", "no_of_employees", "comments", "custom_questions", "status", "join_url", "participant_pin_code"}
-)
-
 func decMeetingRegistrationCreatedObject(d *jsonscan.Decoder, v *payload.MeetingRegistrationCreatedObject) {
-	for d.Member() {
-		k := d.Key()
-	again:
-		switch k {
-		case "uuid":
+	for h := 0; ; {
+		f := d.Next(namesMeetingRegistrationApprovedObject[:], h)
+		if f == jsonscan.Unlisted {
+			f = fieldMeetingRegistrationApprovedObject(d)
+		}
+		switch f {
+		case 0:
 			d.String(&v.UUID, "uuid", "string")
-		case "id":
+		case 1:
 			d.ID((*string)(&v.ID))
-		case "host_id":
+		case 2:
 			d.String(&v.HostID, "host_id", "string")
-		case "topic":
+		case 3:
 			d.String(&v.Topic, "topic", "string")
-		case "type":
+		case 4:
 			d.Int(&v.Type, "type")
-		case "start_time":
+		case 5:
 			d.String((*string)(&v.StartTime), "start_time", "payload.DateTime")
-		case "duration":
+		case 6:
 			d.Int(&v.Duration, "duration")
-		case "timezone":
+		case 7:
 			d.String(&v.Timezone, "timezone", "string")
-		case "occurrences":
+		case 8:
 			decSliceOccurrence(d, &v.Occurrences, "occurrences")
-		case "registrant":
+		case 9:
 			if d.Open("registrant", "payload.MeetingRegistrationCreatedRegistrant") {
 				decMeetingRegistrationCreatedRegistrant(d, &v.Registrant)
 			}
+		case jsonscan.EndOfObject:
+			return
 		default:
-			if k = d.Fold(foldMeetingRegistrationCreatedObject[:], namesMeetingRegistrationCreatedObject[:]); k != "" {
-				goto again
-			}
 			d.Skip()
+			continue
 		}
+		h = f + 1
 	}
 }
-
-var (
-	foldMeetingRegistrationCreatedObject  = [...]string{"UUID", "ID", "HOST_ID", "TOPIC", "TYPE", "START_TIME", "DURATION", "TIMEZONE", "OCCURRENCES", "REGISTRANT"}
-	namesMeetingRegistrationCreatedObject = [...]string{"uuid", "id", "host_id", "topic", "type", "start_time", "duration", "timezone", "occurrences", "registrant"}
-)
 
 func decMeetingRiskAlertArmnDetails(d *jsonscan.Decoder, v *payload.MeetingRiskAlertArmnDetails) {
-	for d.Member() {
-		k := d.Key()
-	again:
-		switch k {
-		case "post_platform":
-			d.String(&v.PostPlatform, "post_platform", "string")
-		case "social_link":
-			d.String(&v.SocialLink, "social_link", "string")
-		case "post_time":
-			d.String((*string)(&v.PostTime), "post_time", "payload.DateTime")
-		case "post_user":
-			d.String(&v.PostUser, "post_user", "string")
-		case "meeting_url":
-			d.String(&v.MeetingURL, "meeting_url", "string")
-		case "recommended_enable_settings":
-			decSlicestring(d, &v.RecommendedEnableSettings, "recommended_enable_settings")
-		case "recommended_disable_settings":
-			decSlicestring(d, &v.RecommendedDisableSettings, "recommended_disable_settings")
-		default:
-			if k = d.Fold(foldMeetingRiskAlertArmnDetails[:], namesMeetingRiskAlertArmnDetails[:]); k != "" {
-				goto again
-			}
-			d.Skip()
+	for h := 0; ; {
+		f := d.Next(namesMeetingRiskAlertArmnDetails[:], h)
+		if f == jsonscan.Unlisted {
+			f = fieldMeetingRiskAlertArmnDetails(d)
 		}
+		switch f {
+		case 0:
+			d.String(&v.PostPlatform, "post_platform", "string")
+		case 1:
+			d.String(&v.SocialLink, "social_link", "string")
+		case 2:
+			d.String((*string)(&v.PostTime), "post_time", "payload.DateTime")
+		case 3:
+			d.String(&v.PostUser, "post_user", "string")
+		case 4:
+			d.String(&v.MeetingURL, "meeting_url", "string")
+		case 5:
+			decSlicestring(d, &v.RecommendedEnableSettings, "recommended_enable_settings")
+		case 6:
+			decSlicestring(d, &v.RecommendedDisableSettings, "recommended_disable_settings")
+		case jsonscan.EndOfObject:
+			return
+		default:
+			d.Skip()
+			continue
+		}
+		h = f + 1
 	}
 }
 
-var (
-	foldMeetingRiskAlertArmnDetails  = [...]string{"POST_PLATFORM", "SOCIAL_LINK", "POST_TIME", "POST_USER", "MEETING_URL", "RECOMMENDED_ENABLE_SETTINGS", "RECOMMENDED_DISABLE_SETTINGS"}
-	namesMeetingRiskAlertArmnDetails = [...]string{"post_platform", "social_link", "post_time", "post_user", "meeting_url", "recommended_enable_settings", "recommended_disable_settings"}
-)
-
 func decMeetingRiskAlertObject(d *jsonscan.Decoder, v *payload.MeetingRiskAlertObject) {
-	for d.Member() {
-		k := d.Key()
-	again:
-		switch k {
-		case "id":
+	for h := 0; ; {
+		f := d.Next(namesMeetingRiskAlertObject[:], h)
+		if f == jsonscan.Unlisted {
+			f = fieldMeetingRiskAlertObject(d)
+		}
+		switch f {
+		case 0:
 			d.ID((*string)(&v.ID))
-		case "uuid":
+		case 1:
 			d.String(&v.UUID, "uuid", "string")
-		case "host_id":
+		case 2:
 			d.String(&v.HostID, "host_id", "string")
-		case "host_email":
+		case 3:
 			d.String(&v.HostEmail, "host_email", "string")
-		case "topic":
+		case 4:
 			d.String(&v.Topic, "topic", "string")
-		case "type":
+		case 5:
 			d.Int(&v.Type, "type")
-		case "start_time":
+		case 6:
 			d.String((*string)(&v.StartTime), "start_time", "payload.DateTime")
-		case "timezone":
+		case 7:
 			d.String(&v.Timezone, "timezone", "string")
-		case "armn_details":
+		case 8:
 			if d.Open("armn_details", "payload.MeetingRiskAlertArmnDetails") {
 				decMeetingRiskAlertArmnDetails(d, &v.ArmnDetails)
 			}
+		case jsonscan.EndOfObject:
+			return
 		default:
-			if k = d.Fold(foldMeetingRiskAlertObject[:], namesMeetingRiskAlertObject[:]); k != "" {
-				goto again
-			}
 			d.Skip()
+			continue
 		}
+		h = f + 1
 	}
 }
 
-var (
-	foldMeetingRiskAlertObject  = [...]string{"ID", "UUID", "HOST_ID", "HOST_EMAIL", "TOPIC", "TYPE", "START_TIME", "TIMEZONE", "ARMN_DETAILS"}
-	namesMeetingRiskAlertObject = [...]string{"id", "uuid", "host_id", "host_email", "topic", "type", "start_time", "timezone", "armn_details"}
-)
-
 func decSharingParticipant(d *jsonscan.Decoder, v *payload.SharingParticipant) {
-	for d.Member() {
-		k := d.Key()
-	again:
-		switch k {
-		case "user_id":
+	for h := 0; ; {
+		f := d.Next(namesSharingParticipant[:], h)
+		if f == jsonscan.Unlisted {
+			f = fieldSharingParticipant(d)
+		}
+		switch f {
+		case 0:
 			d.String(&v.UserID, "user_id", "string")
-		case "user_name":
+		case 1:
 			d.String(&v.UserName, "user_name", "string")
-		case "id":
+		case 2:
 			d.ID((*string)(&v.ID))
-		case "sharing_details":
+		case 3:
 			if d.Open("sharing_details", "payload.SharingDetails") {
 				decSharingDetails(d, &v.SharingDetails)
 			}
+		case jsonscan.EndOfObject:
+			return
 		default:
-			if k = d.Fold(foldSharingParticipant[:], namesSharingParticipant[:]); k != "" {
-				goto again
-			}
 			d.Skip()
+			continue
 		}
+		h = f + 1
 	}
 }
 
-var (
-	foldSharingParticipant  = [...]string{"USER_ID", "USER_NAME", "ID", "SHARING_DETAILS"}
-	namesSharingParticipant = [...]string{"user_id", "user_name", "id", "sharing_details"}
-)
-
 func decMeetingSharingObject(d *jsonscan.Decoder, v *payload.MeetingSharingObject) {
-	for d.Member() {
-		k := d.Key()
-	again:
-		switch k {
-		case "id":
+	for h := 0; ; {
+		f := d.Next(namesMeetingParticipantAdmittedObject[:], h)
+		if f == jsonscan.Unlisted {
+			f = fieldMeetingParticipantAdmittedObject(d)
+		}
+		switch f {
+		case 0:
 			d.ID((*string)(&v.ID))
-		case "uuid":
+		case 1:
 			d.String(&v.UUID, "uuid", "string")
-		case "host_id":
+		case 2:
 			d.String(&v.HostID, "host_id", "string")
-		case "topic":
+		case 3:
 			d.String(&v.Topic, "topic", "string")
-		case "type":
+		case 4:
 			d.Int(&v.Type, "type")
-		case "start_time":
+		case 5:
 			d.String((*string)(&v.StartTime), "start_time", "payload.DateTime")
-		case "timezone":
+		case 6:
 			d.String(&v.Timezone, "timezone", "string")
-		case "duration":
+		case 7:
 			d.Int(&v.Duration, "duration")
-		case "participant":
+		case 8:
 			if d.Open("participant", "payload.SharingParticipant") {
 				decSharingParticipant(d, &v.Participant)
 			}
+		case jsonscan.EndOfObject:
+			return
 		default:
-			if k = d.Fold(foldMeetingSharingObject[:], namesMeetingSharingObject[:]); k != "" {
-				goto again
-			}
 			d.Skip()
+			continue
 		}
+		h = f + 1
 	}
 }
-
-var (
-	foldMeetingSharingObject  = [...]string{"ID", "UUID", "HOST_ID", "TOPIC", "TYPE", "START_TIME", "TIMEZONE", "DURATION", "PARTICIPANT"}
-	namesMeetingSharingObject = [...]string{"id", "uuid", "host_id", "topic", "type", "start_time", "timezone", "duration", "participant"}
-)
 
 func decMeetingStartedObject(d *jsonscan.Decoder, v *payload.MeetingStartedObject) {
-	for d.Member() {
-		k := d.Key()
-	again:
-		switch k {
-		case "id":
-			d.ID((*string)(&v.ID))
-		case "uuid":
-			d.String(&v.UUID, "uuid", "string")
-		case "host_id":
-			d.String(&v.HostID, "host_id", "string")
-		case "host_email":
-			d.String(&v.HostEmail, "host_email", "string")
-		case "topic":
-			d.String(&v.Topic, "topic", "string")
-		case "type":
-			d.Int(&v.Type, "type")
-		case "start_time":
-			d.String((*string)(&v.StartTime), "start_time", "payload.DateTime")
-		case "timezone":
-			d.String(&v.Timezone, "timezone", "string")
-		case "duration":
-			d.Int(&v.Duration, "duration")
-		default:
-			if k = d.Fold(foldMeetingStartedObject[:], namesMeetingStartedObject[:]); k != "" {
-				goto again
-			}
-			d.Skip()
+	for h := 0; ; {
+		f := d.Next(namesMeetingStartedObject[:], h)
+		if f == jsonscan.Unlisted {
+			f = fieldMeetingStartedObject(d)
 		}
+		switch f {
+		case 0:
+			d.ID((*string)(&v.ID))
+		case 1:
+			d.String(&v.UUID, "uuid", "string")
+		case 2:
+			d.String(&v.HostID, "host_id", "string")
+		case 3:
+			d.String(&v.HostEmail, "host_email", "string")
+		case 4:
+			d.String(&v.Topic, "topic", "string")
+		case 5:
+			d.Int(&v.Type, "type")
+		case 6:
+			d.String((*string)(&v.StartTime), "start_time", "payload.DateTime")
+		case 7:
+			d.String(&v.Timezone, "timezone", "string")
+		case 8:
+			d.Int(&v.Duration, "duration")
+		case jsonscan.EndOfObject:
+			return
+		default:
+			d.Skip()
+			continue
+		}
+		h = f + 1
 	}
 }
-
-var (
-	foldMeetingStartedObject  = [...]string{"ID", "UUID", "HOST_ID", "HOST_EMAIL", "TOPIC", "TYPE", "START_TIME", "TIMEZONE", "DURATION"}
-	namesMeetingStartedObject = [...]string{"id", "uuid", "host_id", "host_email", "topic", "type", "start_time", "timezone", "duration"}
-)
 
 func decMeetingSummaryDetail(d *jsonscan.Decoder, v *payload.MeetingSummaryDetail) {
-	for d.Member() {
-		k := d.Key()
-	again:
-		switch k {
-		case "label":
-			d.String(&v.Label, "label", "string")
-		case "summary":
-			d.String(&v.Summary, "summary", "string")
-		default:
-			if k = d.Fold(foldMeetingSummaryDetail[:], namesMeetingSummaryDetail[:]); k != "" {
-				goto again
-			}
-			d.Skip()
+	for h := 0; ; {
+		f := d.Next(namesMeetingSummaryDetail[:], h)
+		if f == jsonscan.Unlisted {
+			f = fieldMeetingSummaryDetail(d)
 		}
+		switch f {
+		case 0:
+			d.String(&v.Label, "label", "string")
+		case 1:
+			d.String(&v.Summary, "summary", "string")
+		case jsonscan.EndOfObject:
+			return
+		default:
+			d.Skip()
+			continue
+		}
+		h = f + 1
 	}
 }
-
-var (
-	foldMeetingSummaryDetail  = [...]string{"LABEL", "SUMMARY"}
-	namesMeetingSummaryDetail = [...]string{"label", "summary"}
-)
 
 func decMeetingSummaryCompletedObject(d *jsonscan.Decoder, v *payload.MeetingSummaryCompletedObject) {
-	for d.Member() {
-		k := d.Key()
-	again:
-		switch k {
-		case "meeting_host_id":
-			d.String(&v.MeetingHostID, "meeting_host_id", "string")
-		case "meeting_host_email":
-			d.String(&v.MeetingHostEmail, "meeting_host_email", "string")
-		case "meeting_uuid":
-			d.String(&v.MeetingUUID, "meeting_uuid", "string")
-		case "meeting_id":
-			d.ID((*string)(&v.MeetingID))
-		case "meeting_topic":
-			d.String(&v.MeetingTopic, "meeting_topic", "string")
-		case "meeting_start_time":
-			d.String((*string)(&v.MeetingStartTime), "meeting_start_time", "payload.DateTime")
-		case "meeting_end_time":
-			d.String((*string)(&v.MeetingEndTime), "meeting_end_time", "payload.DateTime")
-		case "summary_start_time":
-			d.String((*string)(&v.SummaryStartTime), "summary_start_time", "payload.DateTime")
-		case "summary_end_time":
-			d.String((*string)(&v.SummaryEndTime), "summary_end_time", "payload.DateTime")
-		case "summary_created_time":
-			d.String((*string)(&v.SummaryCreatedTime), "summary_created_time", "payload.DateTime")
-		case "summary_last_modified_time":
-			d.String((*string)(&v.SummaryLastModifiedTime), "summary_last_modified_time", "payload.DateTime")
-		case "summary_title":
-			d.String(&v.SummaryTitle, "summary_title", "string")
-		case "summary_overview":
-			d.String(&v.SummaryOverview, "summary_overview", "string")
-		case "summary_details":
-			decSliceMeetingSummaryDetail(d, &v.SummaryDetails, "summary_details")
-		case "next_steps":
-			decSlicestring(d, &v.NextSteps, "next_steps")
-		case "summary_content":
-			d.String(&v.SummaryContent, "summary_content", "string")
-		case "summary_doc_url":
-			d.String(&v.SummaryDocURL, "summary_doc_url", "string")
-		default:
-			if k = d.Fold(foldMeetingSummaryCompletedObject[:], namesMeetingSummaryCompletedObject[:]); k != "" {
-				goto again
-			}
-			d.Skip()
+	for h := 0; ; {
+		f := d.Next(namesMeetingSummaryCompletedObject[:], h)
+		if f == jsonscan.Unlisted {
+			f = fieldMeetingSummaryCompletedObject(d)
 		}
+		switch f {
+		case 0:
+			d.String(&v.MeetingHostID, "meeting_host_id", "string")
+		case 1:
+			d.String(&v.MeetingHostEmail, "meeting_host_email", "string")
+		case 2:
+			d.String(&v.MeetingUUID, "meeting_uuid", "string")
+		case 3:
+			d.ID((*string)(&v.MeetingID))
+		case 4:
+			d.String(&v.MeetingTopic, "meeting_topic", "string")
+		case 5:
+			d.String((*string)(&v.MeetingStartTime), "meeting_start_time", "payload.DateTime")
+		case 6:
+			d.String((*string)(&v.MeetingEndTime), "meeting_end_time", "payload.DateTime")
+		case 7:
+			d.String((*string)(&v.SummaryStartTime), "summary_start_time", "payload.DateTime")
+		case 8:
+			d.String((*string)(&v.SummaryEndTime), "summary_end_time", "payload.DateTime")
+		case 9:
+			d.String((*string)(&v.SummaryCreatedTime), "summary_created_time", "payload.DateTime")
+		case 10:
+			d.String((*string)(&v.SummaryLastModifiedTime), "summary_last_modified_time", "payload.DateTime")
+		case 11:
+			d.String(&v.SummaryTitle, "summary_title", "string")
+		case 12:
+			d.String(&v.SummaryOverview, "summary_overview", "string")
+		case 13:
+			decSliceMeetingSummaryDetail(d, &v.SummaryDetails, "summary_details")
+		case 14:
+			decSlicestring(d, &v.NextSteps, "next_steps")
+		case 15:
+			d.String(&v.SummaryContent, "summary_content", "string")
+		case 16:
+			d.String(&v.SummaryDocURL, "summary_doc_url", "string")
+		case jsonscan.EndOfObject:
+			return
+		default:
+			d.Skip()
+			continue
+		}
+		h = f + 1
 	}
 }
-
-var (
-	foldMeetingSummaryCompletedObject  = [...]string{"MEETING_HOST_ID", "MEETING_HOST_EMAIL", "MEETING_UUID", "MEETING_ID", "MEETING_TOPIC", "MEETING_START_TIME", "MEETING_END_TIME", "SUMMARY_START_TIME", "SUMMARY_END_TIME", "SUMMARY_CREATED_TIME", "SUMMARY_LAST_MODIFIED_TIME", "SUMMARY_TITLE", "SUMMARY_OVERVIEW", "SUMMARY_DETAILS", "NEXT_STEPS", "SUMMARY_CONTENT", "SUMMARY_DOC_URL"}
-	namesMeetingSummaryCompletedObject = [...]string{"meeting_host_id", "meeting_host_email", "meeting_uuid", "meeting_id", "meeting_topic", "meeting_start_time", "meeting_end_time", "summary_start_time", "summary_end_time", "summary_created_time", "summary_last_modified_time", "summary_title", "summary_overview", "summary_details", "next_steps", "summary_content", "summary_doc_url"}
-)
 
 func decMeetingSummaryObject(d *jsonscan.Decoder, v *payload.MeetingSummaryObject) {
-	for d.Member() {
-		k := d.Key()
-	again:
-		switch k {
-		case "meeting_host_id":
-			d.String(&v.MeetingHostID, "meeting_host_id", "string")
-		case "meeting_host_email":
-			d.String(&v.MeetingHostEmail, "meeting_host_email", "string")
-		case "meeting_uuid":
-			d.String(&v.MeetingUUID, "meeting_uuid", "string")
-		case "meeting_id":
-			d.ID((*string)(&v.MeetingID))
-		case "meeting_topic":
-			d.String(&v.MeetingTopic, "meeting_topic", "string")
-		case "meeting_start_time":
-			d.String((*string)(&v.MeetingStartTime), "meeting_start_time", "payload.DateTime")
-		case "meeting_end_time":
-			d.String((*string)(&v.MeetingEndTime), "meeting_end_time", "payload.DateTime")
-		case "summary_start_time":
-			d.String((*string)(&v.SummaryStartTime), "summary_start_time", "payload.DateTime")
-		case "summary_end_time":
-			d.String((*string)(&v.SummaryEndTime), "summary_end_time", "payload.DateTime")
-		case "summary_created_time":
-			d.String((*string)(&v.SummaryCreatedTime), "summary_created_time", "payload.DateTime")
-		case "summary_last_modified_time":
-			d.String((*string)(&v.SummaryLastModifiedTime), "summary_last_modified_time", "payload.DateTime")
-		case "summary_title":
-			d.String(&v.SummaryTitle, "summary_title", "string")
-		default:
-			if k = d.Fold(foldMeetingSummaryObject[:], namesMeetingSummaryObject[:]); k != "" {
-				goto again
-			}
-			d.Skip()
+	for h := 0; ; {
+		f := d.Next(namesMeetingSummaryObject[:], h)
+		if f == jsonscan.Unlisted {
+			f = fieldMeetingSummaryObject(d)
 		}
+		switch f {
+		case 0:
+			d.String(&v.MeetingHostID, "meeting_host_id", "string")
+		case 1:
+			d.String(&v.MeetingHostEmail, "meeting_host_email", "string")
+		case 2:
+			d.String(&v.MeetingUUID, "meeting_uuid", "string")
+		case 3:
+			d.ID((*string)(&v.MeetingID))
+		case 4:
+			d.String(&v.MeetingTopic, "meeting_topic", "string")
+		case 5:
+			d.String((*string)(&v.MeetingStartTime), "meeting_start_time", "payload.DateTime")
+		case 6:
+			d.String((*string)(&v.MeetingEndTime), "meeting_end_time", "payload.DateTime")
+		case 7:
+			d.String((*string)(&v.SummaryStartTime), "summary_start_time", "payload.DateTime")
+		case 8:
+			d.String((*string)(&v.SummaryEndTime), "summary_end_time", "payload.DateTime")
+		case 9:
+			d.String((*string)(&v.SummaryCreatedTime), "summary_created_time", "payload.DateTime")
+		case 10:
+			d.String((*string)(&v.SummaryLastModifiedTime), "summary_last_modified_time", "payload.DateTime")
+		case 11:
+			d.String(&v.SummaryTitle, "summary_title", "string")
+		case jsonscan.EndOfObject:
+			return
+		default:
+			d.Skip()
+			continue
+		}
+		h = f + 1
 	}
 }
-
-var (
-	foldMeetingSummaryObject  = [...]string{"MEETING_HOST_ID", "MEETING_HOST_EMAIL", "MEETING_UUID", "MEETING_ID", "MEETING_TOPIC", "MEETING_START_TIME", "MEETING_END_TIME", "SUMMARY_START_TIME", "SUMMARY_END_TIME", "SUMMARY_CREATED_TIME", "SUMMARY_LAST_MODIFIED_TIME", "SUMMARY_TITLE"}
-	namesMeetingSummaryObject = [...]string{"meeting_host_id", "meeting_host_email", "meeting_uuid", "meeting_id", "meeting_topic", "meeting_start_time", "meeting_end_time", "summary_start_time", "summary_end_time", "summary_created_time", "summary_last_modified_time", "summary_title"}
-)
 
 func decMeetingSummarySharedShareWithUser(d *jsonscan.Decoder, v *payload.MeetingSummarySharedShareWithUser) {
-	for d.Member() {
-		k := d.Key()
-	again:
-		switch k {
-		case "user_email":
-			d.String(&v.UserEmail, "user_email", "string")
-		default:
-			if k = d.Fold(foldMeetingSummarySharedShareWithUser[:], namesMeetingSummarySharedShareWithUser[:]); k != "" {
-				goto again
-			}
-			d.Skip()
+	for h := 0; ; {
+		f := d.Next(namesMeetingSummarySharedShareWithUser[:], h)
+		if f == jsonscan.Unlisted {
+			f = fieldMeetingSummarySharedShareWithUser(d)
 		}
+		switch f {
+		case 0:
+			d.String(&v.UserEmail, "user_email", "string")
+		case jsonscan.EndOfObject:
+			return
+		default:
+			d.Skip()
+			continue
+		}
+		h = f + 1
 	}
 }
-
-var (
-	foldMeetingSummarySharedShareWithUser  = [...]string{"USER_EMAIL"}
-	namesMeetingSummarySharedShareWithUser = [...]string{"user_email"}
-)
 
 func decMeetingSummarySharedObject(d *jsonscan.Decoder, v *payload.MeetingSummarySharedObject) {
-	for d.Member() {
-		k := d.Key()
-	again:
-		switch k {
-		case "meeting_host_id":
-			d.String(&v.MeetingHostID, "meeting_host_id", "string")
-		case "meeting_host_email":
-			d.String(&v.MeetingHostEmail, "meeting_host_email", "string")
-		case "meeting_uuid":
-			d.String(&v.MeetingUUID, "meeting_uuid", "string")
-		case "meeting_id":
-			d.ID((*string)(&v.MeetingID))
-		case "meeting_topic":
-			d.String(&v.MeetingTopic, "meeting_topic", "string")
-		case "meeting_start_time":
-			d.String((*string)(&v.MeetingStartTime), "meeting_start_time", "payload.DateTime")
-		case "meeting_end_time":
-			d.String((*string)(&v.MeetingEndTime), "meeting_end_time", "payload.DateTime")
-		case "summary_start_time":
-			d.String((*string)(&v.SummaryStartTime), "summary_start_time", "payload.DateTime")
-		case "summary_end_time":
-			d.String((*string)(&v.SummaryEndTime), "summary_end_time", "payload.DateTime")
-		case "summary_created_time":
-			d.String((*string)(&v.SummaryCreatedTime), "summary_created_time", "payload.DateTime")
-		case "summary_last_modified_time":
-			d.String((*string)(&v.SummaryLastModifiedTime), "summary_last_modified_time", "payload.DateTime")
-		case "summary_title":
-			d.String(&v.SummaryTitle, "summary_title", "string")
-		case "share_with_users":
-			decSliceMeetingSummarySharedShareWithUser(d, &v.ShareWithUsers, "share_with_users")
-		default:
-			if k = d.Fold(foldMeetingSummarySharedObject[:], namesMeetingSummarySharedObject[:]); k != "" {
-				goto again
-			}
-			d.Skip()
+	for h := 0; ; {
+		f := d.Next(namesMeetingSummarySharedObject[:], h)
+		if f == jsonscan.Unlisted {
+			f = fieldMeetingSummarySharedObject(d)
 		}
+		switch f {
+		case 0:
+			d.String(&v.MeetingHostID, "meeting_host_id", "string")
+		case 1:
+			d.String(&v.MeetingHostEmail, "meeting_host_email", "string")
+		case 2:
+			d.String(&v.MeetingUUID, "meeting_uuid", "string")
+		case 3:
+			d.ID((*string)(&v.MeetingID))
+		case 4:
+			d.String(&v.MeetingTopic, "meeting_topic", "string")
+		case 5:
+			d.String((*string)(&v.MeetingStartTime), "meeting_start_time", "payload.DateTime")
+		case 6:
+			d.String((*string)(&v.MeetingEndTime), "meeting_end_time", "payload.DateTime")
+		case 7:
+			d.String((*string)(&v.SummaryStartTime), "summary_start_time", "payload.DateTime")
+		case 8:
+			d.String((*string)(&v.SummaryEndTime), "summary_end_time", "payload.DateTime")
+		case 9:
+			d.String((*string)(&v.SummaryCreatedTime), "summary_created_time", "payload.DateTime")
+		case 10:
+			d.String((*string)(&v.SummaryLastModifiedTime), "summary_last_modified_time", "payload.DateTime")
+		case 11:
+			d.String(&v.SummaryTitle, "summary_title", "string")
+		case 12:
+			decSliceMeetingSummarySharedShareWithUser(d, &v.ShareWithUsers, "share_with_users")
+		case jsonscan.EndOfObject:
+			return
+		default:
+			d.Skip()
+			continue
+		}
+		h = f + 1
 	}
 }
-
-var (
-	foldMeetingSummarySharedObject  = [...]string{"MEETING_HOST_ID", "MEETING_HOST_EMAIL", "MEETING_UUID", "MEETING_ID", "MEETING_TOPIC", "MEETING_START_TIME", "MEETING_END_TIME", "SUMMARY_START_TIME", "SUMMARY_END_TIME", "SUMMARY_CREATED_TIME", "SUMMARY_LAST_MODIFIED_TIME", "SUMMARY_TITLE", "SHARE_WITH_USERS"}
-	namesMeetingSummarySharedObject = [...]string{"meeting_host_id", "meeting_host_email", "meeting_uuid", "meeting_id", "meeting_topic", "meeting_start_time", "meeting_end_time", "summary_start_time", "summary_end_time", "summary_created_time", "summary_last_modified_time", "summary_title", "share_with_users"}
-)
 
 func decMeetingUpdatedEditedSummary(d *jsonscan.Decoder, v *payload.MeetingUpdatedEditedSummary) {
-	for d.Member() {
-		k := d.Key()
-	again:
-		switch k {
-		case "summary_overview":
-			d.String(&v.SummaryOverview, "summary_overview", "string")
-		case "summary_details":
-			d.String(&v.SummaryDetails, "summary_details", "string")
-		case "next_steps":
-			decSlicestring(d, &v.NextSteps, "next_steps")
-		default:
-			if k = d.Fold(foldMeetingUpdatedEditedSummary[:], namesMeetingUpdatedEditedSummary[:]); k != "" {
-				goto again
-			}
-			d.Skip()
+	for h := 0; ; {
+		f := d.Next(namesMeetingUpdatedEditedSummary[:], h)
+		if f == jsonscan.Unlisted {
+			f = fieldMeetingUpdatedEditedSummary(d)
 		}
+		switch f {
+		case 0:
+			d.String(&v.SummaryOverview, "summary_overview", "string")
+		case 1:
+			d.String(&v.SummaryDetails, "summary_details", "string")
+		case 2:
+			decSlicestring(d, &v.NextSteps, "next_steps")
+		case jsonscan.EndOfObject:
+			return
+		default:
+			d.Skip()
+			continue
+		}
+		h = f + 1
 	}
 }
 
-var (
-	foldMeetingUpdatedEditedSummary  = [...]string{"SUMMARY_OVERVIEW", "SUMMARY_DETAILS", "NEXT_STEPS"}
-	namesMeetingUpdatedEditedSummary = [...]string{"summary_overview", "summary_details", "next_steps"}
-)
-
 func decMeetingSummaryUpdatedObject(d *jsonscan.Decoder, v *payload.MeetingSummaryUpdatedObject) {
-	for d.Member() {
-		k := d.Key()
-	again:
-		switch k {
-		case "meeting_host_id":
+	for h := 0; ; {
+		f := d.Next(namesMeetingSummaryUpdatedObject[:], h)
+		if f == jsonscan.Unlisted {
+			f = fieldMeetingSummaryUpdatedObject(d)
+		}
+		switch f {
+		case 0:
 			d.String(&v.MeetingHostID, "meeting_host_id", "string")
-		case "meeting_host_email":
+		case 1:
 			d.String(&v.MeetingHostEmail, "meeting_host_email", "string")
-		case "meeting_uuid":
+		case 2:
 			d.String(&v.MeetingUUID, "meeting_uuid", "string")
-		case "meeting_id":
+		case 3:
 			d.ID((*string)(&v.MeetingID))
-		case "meeting_topic":
+		case 4:
 			d.String(&v.MeetingTopic, "meeting_topic", "string")
-		case "meeting_start_time":
+		case 5:
 			d.String((*string)(&v.MeetingStartTime), "meeting_start_time", "payload.DateTime")
-		case "meeting_end_time":
+		case 6:
 			d.String((*string)(&v.MeetingEndTime), "meeting_end_time", "payload.DateTime")
-		case "summary_start_time":
+		case 7:
 			d.String((*string)(&v.SummaryStartTime), "summary_start_time", "payload.DateTime")
-		case "summary_end_time":
+		case 8:
 			d.String((*string)(&v.SummaryEndTime), "summary_end_time", "payload.DateTime")
-		case "summary_created_time":
+		case 9:
 			d.String((*string)(&v.SummaryCreatedTime), "summary_created_time", "payload.DateTime")
-		case "summary_last_modified_time":
+		case 10:
 			d.String((*string)(&v.SummaryLastModifiedTime), "summary_last_modified_time", "payload.DateTime")
-		case "summary_last_modified_user_id":
+		case 11:
 			d.String(&v.SummaryLastModifiedUserID, "summary_last_modified_user_id", "string")
-		case "summary_last_modified_user_email":
+		case 12:
 			d.String(&v.SummaryLastModifiedUserEmail, "summary_last_modified_user_email", "string")
-		case "summary_title":
+		case 13:
 			d.String(&v.SummaryTitle, "summary_title", "string")
-		case "summary_overview":
+		case 14:
 			d.String(&v.SummaryOverview, "summary_overview", "string")
-		case "summary_details":
+		case 15:
 			decSliceMeetingSummaryDetail(d, &v.SummaryDetails, "summary_details")
-		case "next_steps":
+		case 16:
 			decSlicestring(d, &v.NextSteps, "next_steps")
-		case "edited_summary":
+		case 17:
 			if d.Open("edited_summary", "payload.MeetingUpdatedEditedSummary") {
 				decMeetingUpdatedEditedSummary(d, &v.EditedSummary)
 			}
-		case "summary_content":
+		case 18:
 			d.String(&v.SummaryContent, "summary_content", "string")
-		case "summary_doc_url":
+		case 19:
 			d.String(&v.SummaryDocURL, "summary_doc_url", "string")
+		case jsonscan.EndOfObject:
+			return
 		default:
-			if k = d.Fold(foldMeetingSummaryUpdatedObject[:], namesMeetingSummaryUpdatedObject[:]); k != "" {
-				goto again
-			}
 			d.Skip()
+			continue
 		}
+		h = f + 1
 	}
 }
-
-var (
-	foldMeetingSummaryUpdatedObject  = [...]string{"MEETING_HOST_ID", "MEETING_HOST_EMAIL", "MEETING_UUID", "MEETING_ID", "MEETING_TOPIC", "MEETING_START_TIME", "MEETING_END_TIME", "SUMMARY_START_TIME", "SUMMARY_END_TIME", "SUMMARY_CREATED_TIME", "SUMMARY_LAST_MODIFIED_TIME", "SUMMARY_LAST_MODIFIED_USER_ID", "SUMMARY_LAST_MODIFIED_USER_EMAIL", "SUMMARY_TITLE", "SUMMARY_OVERVIEW", "SUMMARY_DETAILS", "NEXT_STEPS", "EDITED_SUMMARY", "SUMMARY_CONTENT", "SUMMARY_DOC_URL"}
-	namesMeetingSummaryUpdatedObject = [...]string{"meeting_host_id", "meeting_host_email", "meeting_uuid", "meeting_id", "meeting_topic", "meeting_start_time", "meeting_end_time", "summary_start_time", "summary_end_time", "summary_created_time", "summary_last_modified_time", "summary_last_modified_user_id", "summary_last_modified_user_email", "summary_title", "summary_overview", "summary_details", "next_steps", "edited_summary", "summary_content", "summary_doc_url"}
-)
 
 func decMeetingUpdatedInterpreter(d *jsonscan.Decoder, v *payload.MeetingUpdatedInterpreter) {
-	for d.Member() {
-		k := d.Key()
-	again:
-		switch k {
-		case "email":
-			d.String(&v.Email, "email", "string")
-		case "languages":
-			d.String(&v.Languages, "languages", "string")
-		case "interpreter_languages":
-			d.String(&v.InterpreterLanguages, "interpreter_languages", "string")
-		default:
-			if k = d.Fold(foldMeetingUpdatedInterpreter[:], namesMeetingUpdatedInterpreter[:]); k != "" {
-				goto again
-			}
-			d.Skip()
+	for h := 0; ; {
+		f := d.Next(namesMeetingUpdatedInterpreter[:], h)
+		if f == jsonscan.Unlisted {
+			f = fieldMeetingUpdatedInterpreter(d)
 		}
+		switch f {
+		case 0:
+			d.String(&v.Email, "email", "string")
+		case 1:
+			d.String(&v.Languages, "languages", "string")
+		case 2:
+			d.String(&v.InterpreterLanguages, "interpreter_languages", "string")
+		case jsonscan.EndOfObject:
+			return
+		default:
+			d.Skip()
+			continue
+		}
+		h = f + 1
 	}
 }
-
-var (
-	foldMeetingUpdatedInterpreter  = [...]string{"EMAIL", "LANGUAGES", "INTERPRETER_LANGUAGES"}
-	namesMeetingUpdatedInterpreter = [...]string{"email", "languages", "interpreter_languages"}
-)
 
 func decMeetingUpdatedLanguageInterpretation(d *jsonscan.Decoder, v *payload.MeetingUpdatedLanguageInterpretation) {
-	for d.Member() {
-		k := d.Key()
-	again:
-		switch k {
-		case "enable":
-			d.Bool(&v.Enable, "enable")
-		case "interpreters":
-			decSliceMeetingUpdatedInterpreter(d, &v.Interpreters, "interpreters")
-		default:
-			if k = d.Fold(foldMeetingUpdatedLanguageInterpretation[:], namesMeetingUpdatedLanguageInterpretation[:]); k != "" {
-				goto again
-			}
-			d.Skip()
+	for h := 0; ; {
+		f := d.Next(namesMeetingUpdatedLanguageInterpretation[:], h)
+		if f == jsonscan.Unlisted {
+			f = fieldMeetingUpdatedLanguageInterpretation(d)
 		}
+		switch f {
+		case 0:
+			d.Bool(&v.Enable, "enable")
+		case 1:
+			decSliceMeetingUpdatedInterpreter(d, &v.Interpreters, "interpreters")
+		case jsonscan.EndOfObject:
+			return
+		default:
+			d.Skip()
+			continue
+		}
+		h = f + 1
 	}
 }
-
-var (
-	foldMeetingUpdatedLanguageInterpretation  = [...]string{"ENABLE", "INTERPRETERS"}
-	namesMeetingUpdatedLanguageInterpretation = [...]string{"enable", "interpreters"}
-)
 
 func decUpdatedInterpreter(d *jsonscan.Decoder, v *payload.UpdatedInterpreter) {
-	for d.Member() {
-		k := d.Key()
-	again:
-		switch k {
-		case "email":
-			d.String(&v.Email, "email", "string")
-		case "sign_language":
-			d.String(&v.SignLanguage, "sign_language", "string")
-		default:
-			if k = d.Fold(foldUpdatedInterpreter[:], namesUpdatedInterpreter[:]); k != "" {
-				goto again
-			}
-			d.Skip()
+	for h := 0; ; {
+		f := d.Next(namesUpdatedInterpreter[:], h)
+		if f == jsonscan.Unlisted {
+			f = fieldUpdatedInterpreter(d)
 		}
+		switch f {
+		case 0:
+			d.String(&v.Email, "email", "string")
+		case 1:
+			d.String(&v.SignLanguage, "sign_language", "string")
+		case jsonscan.EndOfObject:
+			return
+		default:
+			d.Skip()
+			continue
+		}
+		h = f + 1
 	}
 }
-
-var (
-	foldUpdatedInterpreter  = [...]string{"EMAIL", "SIGN_LANGUAGE"}
-	namesUpdatedInterpreter = [...]string{"email", "sign_language"}
-)
 
 func decMeetingUpdatedSignLanguageInterpretation(d *jsonscan.Decoder, v *payload.MeetingUpdatedSignLanguageInterpretation) {
-	for d.Member() {
-		k := d.Key()
-	again:
-		switch k {
-		case "enable":
-			d.Bool(&v.Enable, "enable")
-		case "interpreters":
-			decSliceUpdatedInterpreter(d, &v.Interpreters, "interpreters")
-		default:
-			if k = d.Fold(foldMeetingUpdatedSignLanguageInterpretation[:], namesMeetingUpdatedSignLanguageInterpretation[:]); k != "" {
-				goto again
-			}
-			d.Skip()
+	for h := 0; ; {
+		f := d.Next(namesMeetingUpdatedLanguageInterpretation[:], h)
+		if f == jsonscan.Unlisted {
+			f = fieldMeetingUpdatedLanguageInterpretation(d)
 		}
+		switch f {
+		case 0:
+			d.Bool(&v.Enable, "enable")
+		case 1:
+			decSliceUpdatedInterpreter(d, &v.Interpreters, "interpreters")
+		case jsonscan.EndOfObject:
+			return
+		default:
+			d.Skip()
+			continue
+		}
+		h = f + 1
 	}
 }
-
-var (
-	foldMeetingUpdatedSignLanguageInterpretation  = [...]string{"ENABLE", "INTERPRETERS"}
-	namesMeetingUpdatedSignLanguageInterpretation = [...]string{"enable", "interpreters"}
-)
 
 func decUpdatedContinuousMeetingChat(d *jsonscan.Decoder, v *payload.UpdatedContinuousMeetingChat) {
-	for d.Member() {
-		k := d.Key()
-	again:
-		switch k {
-		case "enable":
-			d.Bool(&v.Enable, "enable")
-		case "auto_add_invited_external_users":
-			d.Bool(&v.AutoAddInvitedExternalUsers, "auto_add_invited_external_users")
-		case "auto_add_meeting_participants":
-			d.Bool(&v.AutoAddMeetingParticipants, "auto_add_meeting_participants")
-		case "channel_id":
-			d.String(&v.ChannelID, "channel_id", "string")
-		default:
-			if k = d.Fold(foldUpdatedContinuousMeetingChat[:], namesUpdatedContinuousMeetingChat[:]); k != "" {
-				goto again
-			}
-			d.Skip()
+	for h := 0; ; {
+		f := d.Next(namesUpdatedContinuousMeetingChat[:], h)
+		if f == jsonscan.Unlisted {
+			f = fieldUpdatedContinuousMeetingChat(d)
 		}
+		switch f {
+		case 0:
+			d.Bool(&v.Enable, "enable")
+		case 1:
+			d.Bool(&v.AutoAddInvitedExternalUsers, "auto_add_invited_external_users")
+		case 2:
+			d.Bool(&v.AutoAddMeetingParticipants, "auto_add_meeting_participants")
+		case 3:
+			d.String(&v.ChannelID, "channel_id", "string")
+		case jsonscan.EndOfObject:
+			return
+		default:
+			d.Skip()
+			continue
+		}
+		h = f + 1
 	}
 }
 
-var (
-	foldUpdatedContinuousMeetingChat  = [...]string{"ENABLE", "AUTO_ADD_INVITED_EXTERNAL_USERS", "AUTO_ADD_MEETING_PARTICIPANTS", "CHANNEL_ID"}
-	namesUpdatedContinuousMeetingChat = [...]string{"enable", "auto_add_invited_external_users", "auto_add_meeting_participants", "channel_id"}
-)
-
 func decMeetingUpdatedSettings(d *jsonscan.Decoder, v *payload.MeetingUpdatedSettings) {
-	for d.Member() {
-		k := d.Key()
-	again:
-		switch k {
-		case "host_video":
+	for h := 0; ; {
+		f := d.Next(namesMeetingUpdatedSettings[:], h)
+		if f == jsonscan.Unlisted {
+			f = fieldMeetingUpdatedSettings(d)
+		}
+		switch f {
+		case 0:
 			d.Bool(&v.HostVideo, "host_video")
-		case "participant_video":
+		case 1:
 			d.Bool(&v.ParticipantVideo, "participant_video")
-		case "join_before_host":
+		case 2:
 			d.Bool(&v.JoinBeforeHost, "join_before_host")
-		case "jbh_time":
+		case 3:
 			d.Int(&v.JBHTime, "jbh_time")
-		case "mute_upon_entry":
+		case 4:
 			d.Bool(&v.MuteUponEntry, "mute_upon_entry")
-		case "audio":
+		case 5:
 			d.Enum((*string)(&v.Audio), "audio", "payload.UpdatedAudio", enumUpdatedAudio[:])
-		case "auto_recording":
+		case 6:
 			d.Enum((*string)(&v.AutoRecording), "auto_recording", "payload.UpdatedAutoRecording", enumUpdatedAutoRecording[:])
-		case "use_pmi":
+		case 7:
 			d.Bool(&v.UsePMI, "use_pmi")
-		case "waiting_room":
+		case 8:
 			d.Bool(&v.WaitingRoom, "waiting_room")
-		case "watermark":
+		case 9:
 			d.Bool(&v.Watermark, "watermark")
-		case "enforce_login":
+		case 10:
 			d.Bool(&v.EnforceLogin, "enforce_login")
-		case "enforce_login_domains":
+		case 11:
 			d.String(&v.EnforceLoginDomains, "enforce_login_domains", "string")
-		case "approval_type":
+		case 12:
 			d.Int(&v.ApprovalType, "approval_type")
-		case "registration_type":
+		case 13:
 			d.Int(&v.RegistrationType, "registration_type")
-		case "alternative_hosts":
+		case 14:
 			d.String(&v.AlternativeHosts, "alternative_hosts", "string")
-		case "meeting_authentication":
+		case 15:
 			d.Bool(&v.MeetingAuthentication, "meeting_authentication")
-		case "authentication_option":
+		case 16:
 			d.String(&v.AuthenticationOption, "authentication_option", "string")
-		case "authentication_name":
+		case 17:
 			d.String(&v.AuthenticationName, "authentication_name", "string")
-		case "authentication_domains":
+		case 18:
 			d.String(&v.AuthenticationDomains, "authentication_domains", "string")
-		case "meeting_invitees":
+		case 19:
 			decSliceMeetingInvitee(d, &v.MeetingInvitees, "meeting_invitees")
-		case "language_interpretation":
+		case 20:
 			if d.Open("language_interpretation", "payload.MeetingUpdatedLanguageInterpretation") {
 				decMeetingUpdatedLanguageInterpretation(d, &v.LanguageInterpretation)
 			}
-		case "sign_language_interpretation":
+		case 21:
 			if d.Open("sign_language_interpretation", "payload.MeetingUpdatedSignLanguageInterpretation") {
 				decMeetingUpdatedSignLanguageInterpretation(d, &v.SignLanguageInterpretation)
 			}
-		case "continuous_meeting_chat":
+		case 22:
 			if d.Open("continuous_meeting_chat", "payload.UpdatedContinuousMeetingChat") {
 				decUpdatedContinuousMeetingChat(d, &v.ContinuousMeetingChat)
 			}
-		case "auto_start_meeting_summary":
+		case 23:
 			d.Bool(&v.AutoStartMeetingSummary, "auto_start_meeting_summary")
-		case "who_will_receive_summary":
+		case 24:
 			d.Int(&v.WhoWillReceiveSummary, "who_will_receive_summary")
-		case "auto_start_ai_companion_questions":
+		case 25:
 			d.Bool(&v.AutoStartAICompanionQuestions, "auto_start_ai_companion_questions")
-		case "who_can_ask_questions":
+		case 26:
 			d.Int(&v.WhoCanAskQuestions, "who_can_ask_questions")
-		case "summary_template_id":
+		case 27:
 			d.String(&v.SummaryTemplateID, "summary_template_id", "string")
-		case "allow_host_control_participant_mute_state":
+		case 28:
 			d.Bool(&v.AllowHostControlParticipantMuteState, "allow_host_control_participant_mute_state")
-		case "email_in_attendee_report":
+		case 29:
 			d.Bool(&v.EmailInAttendeeReport, "email_in_attendee_report")
+		case jsonscan.EndOfObject:
+			return
 		default:
-			if k = d.Fold(foldMeetingUpdatedSettings[:], namesMeetingUpdatedSettings[:]); k != "" {
-				goto again
-			}
 			d.Skip()
+			continue
 		}
+		h = f + 1
 	}
 }
-
-var (
-	foldMeetingUpdatedSettings  = [...]string{"HOST_VIDEO", "PARTICIPANT_VIDEO", "JOIN_BEFORE_HOST", "JBH_TIME", "MUTE_UPON_ENTRY", "AUDIO", "AUTO_RECORDING", "USE_PMI", "WAITING_ROOM", "WATERMARK", "ENFORCE_LOGIN", "ENFORCE_LOGIN_DOMAINS", "APPROVAL_TYPE", "REGISTRATION_TYPE", "ALTERNATIVE_HOSTS", "MEETING_AUTHENTICATION", "AUTHENTICATION_OPTION", "AUTHENTICATION_NAME", "AUTHENTICATION_DOMAINS", "MEETING_INVITEES", "LANGUAGE_INTERPRETATION", "SIGN_LANGUAGE_INTERPRETATION", "CONTINUOUS_MEETING_CHAT", "AUTO_START_MEETING_SUMMARY", "WHO_WILL_RECEIVE_SUMMARY", "AUTO_START_AI_COMPANION_QUESTIONS", "WHO_CAN_ASK_QUESTIONS", "SUMMARY_TEMPLATE_ID", "ALLOW_HOST_CONTROL_PARTICIPANT_MUTE_STATE", "EMAIL_IN_ATTENDEE_REPORT"}
-	namesMeetingUpdatedSettings = [...]string{"host_video", "participant_video", "join_before_host", "jbh_time", "mute_upon_entry", "audio", "auto_recording", "use_pmi", "waiting_room", "watermark", "enforce_login", "enforce_login_domains", "approval_type", "registration_type", "alternative_hosts", "meeting_authentication", "authentication_option", "authentication_name", "authentication_domains", "meeting_invitees", "language_interpretation", "sign_language_interpretation", "continuous_meeting_chat", "auto_start_meeting_summary", "who_will_receive_summary", "auto_start_ai_companion_questions", "who_can_ask_questions", "summary_template_id", "allow_host_control_participant_mute_state", "email_in_attendee_report"}
-)
 
 func decMeetingUpdatedRecurrence(d *jsonscan.Decoder, v *payload.MeetingUpdatedRecurrence) {
-	for d.Member() {
-		k := d.Key()
-	again:
-		switch k {
-		case "type":
-			d.Int(&v.Type, "type")
-		case "repeat_interval":
-			d.Int(&v.RepeatInterval, "repeat_interval")
-		case "weekly_days":
-			d.String(&v.WeeklyDays, "weekly_days", "string")
-		case "monthly_day":
-			d.Int(&v.MonthlyDay, "monthly_day")
-		case "monthly_week_day":
-			d.Int(&v.MonthlyWeekDay, "monthly_week_day")
-		case "end_times":
-			d.Int(&v.EndTimes, "end_times")
-		case "end_date_time":
-			d.String((*string)(&v.EndDateTime), "end_date_time", "payload.DateTime")
-		case "monthly_week":
-			d.Int(&v.MonthlyWeek, "monthly_week")
-		default:
-			if k = d.Fold(foldMeetingUpdatedRecurrence[:], namesMeetingUpdatedRecurrence[:]); k != "" {
-				goto again
-			}
-			d.Skip()
+	for h := 0; ; {
+		f := d.Next(namesRecurrence[:], h)
+		if f == jsonscan.Unlisted {
+			f = fieldRecurrence(d)
 		}
+		switch f {
+		case 0:
+			d.Int(&v.Type, "type")
+		case 1:
+			d.Int(&v.RepeatInterval, "repeat_interval")
+		case 2:
+			d.String(&v.WeeklyDays, "weekly_days", "string")
+		case 3:
+			d.Int(&v.MonthlyDay, "monthly_day")
+		case 4:
+			d.Int(&v.MonthlyWeekDay, "monthly_week_day")
+		case 5:
+			d.Int(&v.EndTimes, "end_times")
+		case 6:
+			d.String((*string)(&v.EndDateTime), "end_date_time", "payload.DateTime")
+		case 7:
+			d.Int(&v.MonthlyWeek, "monthly_week")
+		case jsonscan.EndOfObject:
+			return
+		default:
+			d.Skip()
+			continue
+		}
+		h = f + 1
 	}
 }
-
-var (
-	foldMeetingUpdatedRecurrence  = [...]string{"TYPE", "REPEAT_INTERVAL", "WEEKLY_DAYS", "MONTHLY_DAY", "MONTHLY_WEEK_DAY", "END_TIMES", "END_DATE_TIME", "MONTHLY_WEEK"}
-	namesMeetingUpdatedRecurrence = [...]string{"type", "repeat_interval", "weekly_days", "monthly_day", "monthly_week_day", "end_times", "end_date_time", "monthly_week"}
-)
 
 func decMeetingUpdatedTrackingField(d *jsonscan.Decoder, v *payload.MeetingUpdatedTrackingField) {
-	for d.Member() {
-		k := d.Key()
-	again:
-		switch k {
-		case "field":
-			d.String(&v.Field, "field", "string")
-		case "value":
-			d.String(&v.Value, "value", "string")
-		default:
-			if k = d.Fold(foldMeetingUpdatedTrackingField[:], namesMeetingUpdatedTrackingField[:]); k != "" {
-				goto again
-			}
-			d.Skip()
+	for h := 0; ; {
+		f := d.Next(namesMeetingUpdatedTrackingField[:], h)
+		if f == jsonscan.Unlisted {
+			f = fieldMeetingUpdatedTrackingField(d)
 		}
+		switch f {
+		case 0:
+			d.String(&v.Field, "field", "string")
+		case 1:
+			d.String(&v.Value, "value", "string")
+		case jsonscan.EndOfObject:
+			return
+		default:
+			d.Skip()
+			continue
+		}
+		h = f + 1
 	}
 }
 
-var (
-	foldMeetingUpdatedTrackingField  = [...]string{"FIELD", "VALUE"}
-	namesMeetingUpdatedTrackingField = [...]string{"field", "value"}
-)
-
 func decMeetingUpdatedObject(d *jsonscan.Decoder, v *payload.MeetingUpdatedObject) {
-	for d.Member() {
-		k := d.Key()
-	again:
-		switch k {
-		case "id":
+	for h := 0; ; {
+		f := d.Next(namesMeetingUpdatedObject[:], h)
+		if f == jsonscan.Unlisted {
+			f = fieldMeetingUpdatedObject(d)
+		}
+		switch f {
+		case 0:
 			d.ID((*string)(&v.ID))
-		case "uuid":
+		case 1:
 			d.String(&v.UUID, "uuid", "string")
-		case "host_id":
+		case 2:
 			d.String(&v.HostID, "host_id", "string")
-		case "topic":
+		case 3:
 			d.String(&v.Topic, "topic", "string")
-		case "type":
+		case 4:
 			d.Int(&v.Type, "type")
-		case "start_time":
+		case 5:
 			d.String((*string)(&v.StartTime), "start_time", "payload.DateTime")
-		case "duration":
+		case 6:
 			d.Int(&v.Duration, "duration")
-		case "timezone":
+		case 7:
 			d.String(&v.Timezone, "timezone", "string")
-		case "join_url":
+		case 8:
 			d.String(&v.JoinURL, "join_url", "string")
-		case "password":
+		case 9:
 			d.String(&v.Password, "password", "string")
-		case "agenda":
+		case 10:
 			d.String(&v.Agenda, "agenda", "string")
-		case "registration_url":
+		case 11:
 			d.String(&v.RegistrationURL, "registration_url", "string")
-		case "recurrence_event_id":
+		case 12:
 			d.String(&v.RecurrenceEventID, "recurrence_event_id", "string")
-		case "occurrences":
+		case 13:
 			decSliceObjectOccurrence(d, &v.Occurrences, "occurrences")
-		case "settings":
+		case 14:
 			if d.Open("settings", "payload.MeetingUpdatedSettings") {
 				decMeetingUpdatedSettings(d, &v.Settings)
 			}
-		case "recurrence":
+		case 15:
 			if d.Open("recurrence", "payload.MeetingUpdatedRecurrence") {
 				decMeetingUpdatedRecurrence(d, &v.Recurrence)
 			}
-		case "tracking_fields":
+		case 16:
 			decSliceMeetingUpdatedTrackingField(d, &v.TrackingFields, "tracking_fields")
+		case jsonscan.EndOfObject:
+			return
 		default:
-			if k = d.Fold(foldMeetingUpdatedObject[:], namesMeetingUpdatedObject[:]); k != "" {
-				goto again
-			}
 			d.Skip()
+			continue
 		}
+		h = f + 1
 	}
 }
-
-var (
-	foldMeetingUpdatedObject  = [...]string{"ID", "UUID", "HOST_ID", "TOPIC", "TYPE", "START_TIME", "DURATION", "TIMEZONE", "JOIN_URL", "PASSWORD", "AGENDA", "REGISTRATION_URL", "RECURRENCE_EVENT_ID", "OCCURRENCES", "SETTINGS", "RECURRENCE", "TRACKING_FIELDS"}
-	namesMeetingUpdatedObject = [...]string{"id", "uuid", "host_id", "topic", "type", "start_time", "duration", "timezone", "join_url", "password", "agenda", "registration_url", "recurrence_event_id", "occurrences", "settings", "recurrence", "tracking_fields"}
-)
 
 func decRecordingFilesCompletedArchiveFile(d *jsonscan.Decoder, v *payload.RecordingFilesCompletedArchiveFile) {
-	for d.Member() {
-		k := d.Key()
-	again:
-		switch k {
-		case "id":
-			d.ID((*string)(&v.ID))
-		case "file_type":
-			d.Enum((*string)(&v.FileType), "file_type", "payload.RecordingArchiveFilesCompletedFileType", enumRecordingArchiveFilesCompletedFileType[:])
-		case "file_extension":
-			d.String(&v.FileExtension, "file_extension", "string")
-		case "file_name":
-			d.String(&v.FileName, "file_name", "string")
-		case "file_size":
-			d.Int64(&v.FileSize, "file_size")
-		case "download_url":
-			d.String(&v.DownloadURL, "download_url", "string")
-		case "status":
-			d.Enum((*string)(&v.Status), "status", "payload.RecordingArchiveFilesCompletedStatus", enumRecordingArchiveFilesCompletedStatus[:])
-		case "recording_type":
-			d.Enum((*string)(&v.RecordingType), "recording_type", "payload.ArchiveFilesCompletedRecordingType", enumArchiveFilesCompletedRecordingType[:])
-		case "individual":
-			d.Bool(&v.Individual, "individual")
-		case "participant_email":
-			d.String(&v.ParticipantEmail, "participant_email", "string")
-		case "participant_join_time":
-			d.String((*string)(&v.ParticipantJoinTime), "participant_join_time", "payload.DateTime")
-		case "participant_leave_time":
-			d.String((*string)(&v.ParticipantLeaveTime), "participant_leave_time", "payload.DateTime")
-		case "encryption_fingerprint":
-			d.String(&v.EncryptionFingerprint, "encryption_fingerprint", "string")
-		case "number_of_messages":
-			d.Int(&v.NumberOfMessages, "number_of_messages")
-		case "storage_location":
-			d.Enum((*string)(&v.StorageLocation), "storage_location", "payload.RecordingArchiveFilesCompletedStorageLocation", enumRecordingArchiveFilesCompletedStorageLocation[:])
-		default:
-			if k = d.Fold(foldRecordingFilesCompletedArchiveFile[:], namesRecordingFilesCompletedArchiveFile[:]); k != "" {
-				goto again
-			}
-			d.Skip()
+	for h := 0; ; {
+		f := d.Next(namesRecordingFilesCompletedArchiveFile[:], h)
+		if f == jsonscan.Unlisted {
+			f = fieldRecordingFilesCompletedArchiveFile(d)
 		}
+		switch f {
+		case 0:
+			d.ID((*string)(&v.ID))
+		case 1:
+			d.Enum((*string)(&v.FileType), "file_type", "payload.RecordingArchiveFilesCompletedFileType", enumRecordingArchiveFilesCompletedFileType[:])
+		case 2:
+			d.String(&v.FileExtension, "file_extension", "string")
+		case 3:
+			d.String(&v.FileName, "file_name", "string")
+		case 4:
+			d.Int64(&v.FileSize, "file_size")
+		case 5:
+			d.String(&v.DownloadURL, "download_url", "string")
+		case 6:
+			d.Enum((*string)(&v.Status), "status", "payload.RecordingArchiveFilesCompletedStatus", enumRecordingArchiveFilesCompletedStatus[:])
+		case 7:
+			d.Enum((*string)(&v.RecordingType), "recording_type", "payload.ArchiveFilesCompletedRecordingType", enumArchiveFilesCompletedRecordingType[:])
+		case 8:
+			d.Bool(&v.Individual, "individual")
+		case 9:
+			d.String(&v.ParticipantEmail, "participant_email", "string")
+		case 10:
+			d.String((*string)(&v.ParticipantJoinTime), "participant_join_time", "payload.DateTime")
+		case 11:
+			d.String((*string)(&v.ParticipantLeaveTime), "participant_leave_time", "payload.DateTime")
+		case 12:
+			d.String(&v.EncryptionFingerprint, "encryption_fingerprint", "string")
+		case 13:
+			d.Int(&v.NumberOfMessages, "number_of_messages")
+		case 14:
+			d.Enum((*string)(&v.StorageLocation), "storage_location", "payload.RecordingArchiveFilesCompletedStorageLocation", enumRecordingArchiveFilesCompletedStorageLocation[:])
+		case jsonscan.EndOfObject:
+			return
+		default:
+			d.Skip()
+			continue
+		}
+		h = f + 1
 	}
 }
-
-var (
-	foldRecordingFilesCompletedArchiveFile  = [...]string{"ID", "FILE_TYPE", "FILE_EXTENSION", "FILE_NAME", "FILE_SIZE", "DOWNLOAD_URL", "STATUS", "RECORDING_TYPE", "INDIVIDUAL", "PARTICIPANT_EMAIL", "PARTICIPANT_JOIN_TIME", "PARTICIPANT_LEAVE_TIME", "ENCRYPTION_FINGERPRINT", "NUMBER_OF_MESSAGES", "STORAGE_LOCATION"}
-	namesRecordingFilesCompletedArchiveFile = [...]string{"id", "file_type", "file_extension", "file_name", "file_size", "download_url", "status", "recording_type", "individual", "participant_email", "participant_join_time", "participant_leave_time", "encryption_fingerprint", "number_of_messages", "storage_location"}
-)
 
 func decRecordingArchiveFilesCompletedObject(d *jsonscan.Decoder, v *payload.RecordingArchiveFilesCompletedObject) {
-	for d.Member() {
-		k := d.Key()
-	again:
-		switch k {
-		case "uuid":
-			d.String(&v.UUID, "uuid", "string")
-		case "id":
-			d.ID((*string)(&v.ID))
-		case "host_id":
-			d.String(&v.HostID, "host_id", "string")
-		case "topic":
-			d.String(&v.Topic, "topic", "string")
-		case "type":
-			d.Int(&v.Type, "type")
-		case "start_time":
-			d.String((*string)(&v.StartTime), "start_time", "payload.DateTime")
-		case "timezone":
-			d.String(&v.Timezone, "timezone", "string")
-		case "duration":
-			d.Int(&v.Duration, "duration")
-		case "duration_in_second":
-			d.Int(&v.DurationInSecond, "duration_in_second")
-		case "total_size":
-			d.Int64(&v.TotalSize, "total_size")
-		case "recording_count":
-			d.Int(&v.RecordingCount, "recording_count")
-		case "meeting_type":
-			d.Enum((*string)(&v.MeetingType), "meeting_type", "payload.RecordingArchiveFilesCompletedMeetingType", enumRecordingArchiveFilesCompletedMeetingType[:])
-		case "account_name":
-			d.String(&v.AccountName, "account_name", "string")
-		case "complete_time":
-			d.String((*string)(&v.CompleteTime), "complete_time", "payload.DateTime")
-		case "is_breakout_room":
-			d.Bool(&v.IsBreakoutRoom, "is_breakout_room")
-		case "parent_meeting_id":
-			d.String(&v.ParentMeetingID, "parent_meeting_id", "string")
-		case "archive_files":
-			decSliceRecordingFilesCompletedArchiveFile(d, &v.ArchiveFiles, "archive_files")
-		case "status":
-			d.Enum((*string)(&v.Status), "status", "payload.RecordingStatus", enumRecordingStatus[:])
-		case "group_id":
-			d.String(&v.GroupID, "group_id", "string")
-		default:
-			if k = d.Fold(foldRecordingArchiveFilesCompletedObject[:], namesRecordingArchiveFilesCompletedObject[:]); k != "" {
-				goto again
-			}
-			d.Skip()
+	for h := 0; ; {
+		f := d.Next(namesRecordingArchiveFilesCompletedObject[:], h)
+		if f == jsonscan.Unlisted {
+			f = fieldRecordingArchiveFilesCompletedObject(d)
 		}
+		switch f {
+		case 0:
+			d.String(&v.UUID, "uuid", "string")
+		case 1:
+			d.ID((*string)(&v.ID))
+		case 2:
+			d.String(&v.HostID, "host_id", "string")
+		case 3:
+			d.String(&v.Topic, "topic", "string")
+		case 4:
+			d.Int(&v.Type, "type")
+		case 5:
+			d.String((*string)(&v.StartTime), "start_time", "payload.DateTime")
+		case 6:
+			d.String(&v.Timezone, "timezone", "string")
+		case 7:
+			d.Int(&v.Duration, "duration")
+		case 8:
+			d.Int(&v.DurationInSecond, "duration_in_second")
+		case 9:
+			d.Int64(&v.TotalSize, "total_size")
+		case 10:
+			d.Int(&v.RecordingCount, "recording_count")
+		case 11:
+			d.Enum((*string)(&v.MeetingType), "meeting_type", "payload.RecordingArchiveFilesCompletedMeetingType", enumRecordingArchiveFilesCompletedMeetingType[:])
+		case 12:
+			d.String(&v.AccountName, "account_name", "string")
+		case 13:
+			d.String((*string)(&v.CompleteTime), "complete_time", "payload.DateTime")
+		case 14:
+			d.Bool(&v.IsBreakoutRoom, "is_breakout_room")
+		case 15:
+			d.String(&v.ParentMeetingID, "parent_meeting_id", "string")
+		case 16:
+			decSliceRecordingFilesCompletedArchiveFile(d, &v.ArchiveFiles, "archive_files")
+		case 17:
+			d.Enum((*string)(&v.Status), "status", "payload.RecordingStatus", enumRecordingStatus[:])
+		case 18:
+			d.String(&v.GroupID, "group_id", "string")
+		case jsonscan.EndOfObject:
+			return
+		default:
+			d.Skip()
+			continue
+		}
+		h = f + 1
 	}
 }
-
-var (
-	foldRecordingArchiveFilesCompletedObject  = [...]string{"UUID", "ID", "HOST_ID", "TOPIC", "TYPE", "START_TIME", "TIMEZONE", "DURATION", "DURATION_IN_SECOND", "TOTAL_SIZE", "RECORDING_COUNT", "MEETING_TYPE", "ACCOUNT_NAME", "COMPLETE_TIME", "IS_BREAKOUT_ROOM", "PARENT_MEETING_ID", "ARCHIVE_FILES", "STATUS", "GROUP_ID"}
-	namesRecordingArchiveFilesCompletedObject = [...]string{"uuid", "id", "host_id", "topic", "type", "start_time", "timezone", "duration", "duration_in_second", "total_size", "recording_count", "meeting_type", "account_name", "complete_time", "is_breakout_room", "parent_meeting_id", "archive_files", "status", "group_id"}
-)
 
 func decRecordingBatchMeeting(d *jsonscan.Decoder, v *payload.RecordingBatchMeeting) {
-	for d.Member() {
-		k := d.Key()
-	again:
-		switch k {
-		case "meeting_uuid":
-			d.String(&v.MeetingUUID, "meeting_uuid", "string")
-		case "recording_file_ids":
-			decSlicestring(d, &v.RecordingFileIDs, "recording_file_ids")
-		default:
-			if k = d.Fold(foldRecordingBatchMeeting[:], namesRecordingBatchMeeting[:]); k != "" {
-				goto again
-			}
-			d.Skip()
+	for h := 0; ; {
+		f := d.Next(namesRecordingBatchMeeting[:], h)
+		if f == jsonscan.Unlisted {
+			f = fieldRecordingBatchMeeting(d)
 		}
+		switch f {
+		case 0:
+			d.String(&v.MeetingUUID, "meeting_uuid", "string")
+		case 1:
+			decSlicestring(d, &v.RecordingFileIDs, "recording_file_ids")
+		case jsonscan.EndOfObject:
+			return
+		default:
+			d.Skip()
+			continue
+		}
+		h = f + 1
 	}
 }
-
-var (
-	foldRecordingBatchMeeting  = [...]string{"MEETING_UUID", "RECORDING_FILE_IDS"}
-	namesRecordingBatchMeeting = [...]string{"meeting_uuid", "recording_file_ids"}
-)
 
 func decRecordingBatchObject(d *jsonscan.Decoder, v *payload.RecordingBatchObject) {
-	for d.Member() {
-		k := d.Key()
-	again:
-		switch k {
-		case "meetings":
-			decSliceRecordingBatchMeeting(d, &v.Meetings, "meetings")
-		default:
-			if k = d.Fold(foldRecordingBatchObject[:], namesRecordingBatchObject[:]); k != "" {
-				goto again
-			}
-			d.Skip()
+	for h := 0; ; {
+		f := d.Next(namesRecordingBatchObject[:], h)
+		if f == jsonscan.Unlisted {
+			f = fieldRecordingBatchObject(d)
 		}
+		switch f {
+		case 0:
+			decSliceRecordingBatchMeeting(d, &v.Meetings, "meetings")
+		case jsonscan.EndOfObject:
+			return
+		default:
+			d.Skip()
+			continue
+		}
+		h = f + 1
 	}
 }
-
-var (
-	foldRecordingBatchObject  = [...]string{"MEETINGS"}
-	namesRecordingBatchObject = [...]string{"meetings"}
-)
 
 func decRecordingBatchTrashedObject(d *jsonscan.Decoder, v *payload.RecordingBatchTrashedObject) {
-	for d.Member() {
-		k := d.Key()
-	again:
-		switch k {
-		case "meeting_uuids":
-			decSlicestring(d, &v.MeetingUuids, "meeting_uuids")
-		default:
-			if k = d.Fold(foldRecordingBatchTrashedObject[:], namesRecordingBatchTrashedObject[:]); k != "" {
-				goto again
-			}
-			d.Skip()
+	for h := 0; ; {
+		f := d.Next(namesRecordingBatchTrashedObject[:], h)
+		if f == jsonscan.Unlisted {
+			f = fieldRecordingBatchTrashedObject(d)
 		}
+		switch f {
+		case 0:
+			decSlicestring(d, &v.MeetingUuids, "meeting_uuids")
+		case jsonscan.EndOfObject:
+			return
+		default:
+			d.Skip()
+			continue
+		}
+		h = f + 1
 	}
 }
-
-var (
-	foldRecordingBatchTrashedObject  = [...]string{"MEETING_UUIDS"}
-	namesRecordingBatchTrashedObject = [...]string{"meeting_uuids"}
-)
 
 func decRecordingCloudStorageUsageUpdatedObject(d *jsonscan.Decoder, v *payload.RecordingCloudStorageUsageUpdatedObject) {
-	for d.Member() {
-		k := d.Key()
-	again:
-		switch k {
-		case "free_storage":
-			d.String(&v.FreeStorage, "free_storage", "string")
-		case "plan_storage":
-			d.String(&v.PlanStorage, "plan_storage", "string")
-		case "plan_type":
-			d.String(&v.PlanType, "plan_type", "string")
-		case "storage_used":
-			d.String(&v.StorageUsed, "storage_used", "string")
-		case "storage_used_percentage":
-			d.Float64(&v.StorageUsedPercentage, "storage_used_percentage")
-		case "storage_exceed":
-			d.String(&v.StorageExceed, "storage_exceed", "string")
-		case "max_exceed_date":
-			d.String(&v.MaxExceedDate, "max_exceed_date", "string")
-		default:
-			if k = d.Fold(foldRecordingCloudStorageUsageUpdatedObject[:], namesRecordingCloudStorageUsageUpdatedObject[:]); k != "" {
-				goto again
-			}
-			d.Skip()
+	for h := 0; ; {
+		f := d.Next(namesRecordingCloudStorageUsageUpdatedObject[:], h)
+		if f == jsonscan.Unlisted {
+			f = fieldRecordingCloudStorageUsageUpdatedObject(d)
 		}
+		switch f {
+		case 0:
+			d.String(&v.FreeStorage, "free_storage", "string")
+		case 1:
+			d.String(&v.PlanStorage, "plan_storage", "string")
+		case 2:
+			d.String(&v.PlanType, "plan_type", "string")
+		case 3:
+			d.String(&v.StorageUsed, "storage_used", "string")
+		case 4:
+			d.Float64(&v.StorageUsedPercentage, "storage_used_percentage")
+		case 5:
+			d.String(&v.StorageExceed, "storage_exceed", "string")
+		case 6:
+			d.String(&v.MaxExceedDate, "max_exceed_date", "string")
+		case jsonscan.EndOfObject:
+			return
+		default:
+			d.Skip()
+			continue
+		}
+		h = f + 1
 	}
 }
-
-var (
-	foldRecordingCloudStorageUsageUpdatedObject  = [...]string{"FREE_STORAGE", "PLAN_STORAGE", "PLAN_TYPE", "STORAGE_USED", "STORAGE_USED_PERCENTAGE", "STORAGE_EXCEED", "MAX_EXCEED_DATE"}
-	namesRecordingCloudStorageUsageUpdatedObject = [...]string{"free_storage", "plan_storage", "plan_type", "storage_used", "storage_used_percentage", "storage_exceed", "max_exceed_date"}
-)
 
 func decCompletedRecordingFile(d *jsonscan.Decoder, v *payload.CompletedRecordingFile) {
-	for d.Member() {
-		k := d.Key()
-	again:
-		switch k {
-		case "id":
-			d.ID((*string)(&v.ID))
-		case "meeting_id":
-			d.String(&v.MeetingID, "meeting_id", "string")
-		case "recording_start":
-			d.String((*string)(&v.RecordingStart), "recording_start", "payload.DateTime")
-		case "recording_end":
-			d.String((*string)(&v.RecordingEnd), "recording_end", "payload.DateTime")
-		case "file_type":
-			d.Enum((*string)(&v.FileType), "file_type", "payload.RecordingFileType", enumRecordingFileType[:])
-		case "file_size":
-			d.Int64(&v.FileSize, "file_size")
-		case "file_extension":
-			d.Enum((*string)(&v.FileExtension), "file_extension", "payload.RecordingFileExtension", enumRecordingFileExtension[:])
-		case "file_name":
-			d.String(&v.FileName, "file_name", "string")
-		case "play_url":
-			d.String(&v.PlayURL, "play_url", "string")
-		case "download_url":
-			d.String(&v.DownloadURL, "download_url", "string")
-		case "file_path":
-			d.String(&v.FilePath, "file_path", "string")
-		case "status":
-			d.Enum((*string)(&v.Status), "status", "payload.RecordingStatus", enumRecordingStatus[:])
-		case "recording_type":
-			d.Enum((*string)(&v.RecordingType), "recording_type", "payload.CompletedRecordingType", enumCompletedRecordingType[:])
-		default:
-			if k = d.Fold(foldCompletedRecordingFile[:], namesCompletedRecordingFile[:]); k != "" {
-				goto again
-			}
-			d.Skip()
+	for h := 0; ; {
+		f := d.Next(namesCompletedRecordingFile[:], h)
+		if f == jsonscan.Unlisted {
+			f = fieldCompletedRecordingFile(d)
 		}
+		switch f {
+		case 0:
+			d.ID((*string)(&v.ID))
+		case 1:
+			d.String(&v.MeetingID, "meeting_id", "string")
+		case 2:
+			d.String((*string)(&v.RecordingStart), "recording_start", "payload.DateTime")
+		case 3:
+			d.String((*string)(&v.RecordingEnd), "recording_end", "payload.DateTime")
+		case 4:
+			d.Enum((*string)(&v.FileType), "file_type", "payload.RecordingFileType", enumRecordingFileType[:])
+		case 5:
+			d.Int64(&v.FileSize, "file_size")
+		case 6:
+			d.Enum((*string)(&v.FileExtension), "file_extension", "payload.RecordingFileExtension", enumRecordingFileExtension[:])
+		case 7:
+			d.String(&v.FileName, "file_name", "string")
+		case 8:
+			d.String(&v.PlayURL, "play_url", "string")
+		case 9:
+			d.String(&v.DownloadURL, "download_url", "string")
+		case 10:
+			d.String(&v.FilePath, "file_path", "string")
+		case 11:
+			d.Enum((*string)(&v.Status), "status", "payload.RecordingStatus", enumRecordingStatus[:])
+		case 12:
+			d.Enum((*string)(&v.RecordingType), "recording_type", "payload.CompletedRecordingType", enumCompletedRecordingType[:])
+		case jsonscan.EndOfObject:
+			return
+		default:
+			d.Skip()
+			continue
+		}
+		h = f + 1
 	}
 }
-
-var (
-	foldCompletedRecordingFile  = [...]string{"ID", "MEETING_ID", "RECORDING_START", "RECORDING_END", "FILE_TYPE", "FILE_SIZE", "FILE_EXTENSION", "FILE_NAME", "PLAY_URL", "DOWNLOAD_URL", "FILE_PATH", "STATUS", "RECORDING_TYPE"}
-	namesCompletedRecordingFile = [...]string{"id", "meeting_id", "recording_start", "recording_end", "file_type", "file_size", "file_extension", "file_name", "play_url", "download_url", "file_path", "status", "recording_type"}
-)
 
 func decRecordingParticipantAudioFile(d *jsonscan.Decoder, v *payload.RecordingParticipantAudioFile) {
-	for d.Member() {
-		k := d.Key()
-	again:
-		switch k {
-		case "id":
-			d.ID((*string)(&v.ID))
-		case "recording_start":
-			d.String((*string)(&v.RecordingStart), "recording_start", "payload.DateTime")
-		case "recording_end":
-			d.String((*string)(&v.RecordingEnd), "recording_end", "payload.DateTime")
-		case "file_type":
-			d.String(&v.FileType, "file_type", "string")
-		case "file_name":
-			d.String(&v.FileName, "file_name", "string")
-		case "file_size":
-			d.Int64(&v.FileSize, "file_size")
-		case "file_extension":
-			d.String(&v.FileExtension, "file_extension", "string")
-		case "play_url":
-			d.String(&v.PlayURL, "play_url", "string")
-		case "download_url":
-			d.String(&v.DownloadURL, "download_url", "string")
-		case "file_path":
-			d.String(&v.FilePath, "file_path", "string")
-		case "status":
-			d.Enum((*string)(&v.Status), "status", "payload.RecordingStatus", enumRecordingStatus[:])
-		default:
-			if k = d.Fold(foldRecordingParticipantAudioFile[:], namesRecordingParticipantAudioFile[:]); k != "" {
-				goto again
-			}
-			d.Skip()
+	for h := 0; ; {
+		f := d.Next(namesRecordingParticipantAudioFile[:], h)
+		if f == jsonscan.Unlisted {
+			f = fieldRecordingParticipantAudioFile(d)
 		}
+		switch f {
+		case 0:
+			d.ID((*string)(&v.ID))
+		case 1:
+			d.String((*string)(&v.RecordingStart), "recording_start", "payload.DateTime")
+		case 2:
+			d.String((*string)(&v.RecordingEnd), "recording_end", "payload.DateTime")
+		case 3:
+			d.String(&v.FileType, "file_type", "string")
+		case 4:
+			d.String(&v.FileName, "file_name", "string")
+		case 5:
+			d.Int64(&v.FileSize, "file_size")
+		case 6:
+			d.String(&v.FileExtension, "file_extension", "string")
+		case 7:
+			d.String(&v.PlayURL, "play_url", "string")
+		case 8:
+			d.String(&v.DownloadURL, "download_url", "string")
+		case 9:
+			d.String(&v.FilePath, "file_path", "string")
+		case 10:
+			d.Enum((*string)(&v.Status), "status", "payload.RecordingStatus", enumRecordingStatus[:])
+		case jsonscan.EndOfObject:
+			return
+		default:
+			d.Skip()
+			continue
+		}
+		h = f + 1
 	}
 }
-
-var (
-	foldRecordingParticipantAudioFile  = [...]string{"ID", "RECORDING_START", "RECORDING_END", "FILE_TYPE", "FILE_NAME", "FILE_SIZE", "FILE_EXTENSION", "PLAY_URL", "DOWNLOAD_URL", "FILE_PATH", "STATUS"}
-	namesRecordingParticipantAudioFile = [...]string{"id", "recording_start", "recording_end", "file_type", "file_name", "file_size", "file_extension", "play_url", "download_url", "file_path", "status"}
-)
 
 func decRecordingCompletedObject(d *jsonscan.Decoder, v *payload.RecordingCompletedObject) {
-	for d.Member() {
-		k := d.Key()
-	again:
-		switch k {
-		case "id":
-			d.ID((*string)(&v.ID))
-		case "uuid":
-			d.String(&v.UUID, "uuid", "string")
-		case "host_id":
-			d.String(&v.HostID, "host_id", "string")
-		case "account_id":
-			d.String(&v.AccountID, "account_id", "string")
-		case "topic":
-			d.String(&v.Topic, "topic", "string")
-		case "type":
-			d.Int(&v.Type, "type")
-		case "start_time":
-			d.String((*string)(&v.StartTime), "start_time", "payload.DateTime")
-		case "password":
-			d.String(&v.Password, "password", "string")
-		case "timezone":
-			d.String(&v.Timezone, "timezone", "string")
-		case "host_email":
-			d.String(&v.HostEmail, "host_email", "string")
-		case "duration":
-			d.Int(&v.Duration, "duration")
-		case "share_url":
-			d.String(&v.ShareURL, "share_url", "string")
-		case "total_size":
-			d.Int64(&v.TotalSize, "total_size")
-		case "recording_count":
-			d.Int(&v.RecordingCount, "recording_count")
-		case "on_prem":
-			d.Bool(&v.OnPrem, "on_prem")
-		case "recording_play_passcode":
-			d.String(&v.RecordingPlayPasscode, "recording_play_passcode", "string")
-		case "auto_delete":
-			d.Bool(&v.AutoDelete, "auto_delete")
-		case "auto_delete_date":
-			d.String(&v.AutoDeleteDate, "auto_delete_date", "string")
-		case "recording_files":
-			decSliceCompletedRecordingFile(d, &v.RecordingFiles, "recording_files")
-		case "participant_audio_files":
-			decSliceRecordingParticipantAudioFile(d, &v.ParticipantAudioFiles, "participant_audio_files")
-		default:
-			if k = d.Fold(foldRecordingCompletedObject[:], namesRecordingCompletedObject[:]); k != "" {
-				goto again
-			}
-			d.Skip()
+	for h := 0; ; {
+		f := d.Next(namesRecordingCompletedObject[:], h)
+		if f == jsonscan.Unlisted {
+			f = fieldRecordingCompletedObject(d)
 		}
+		switch f {
+		case 0:
+			d.ID((*string)(&v.ID))
+		case 1:
+			d.String(&v.UUID, "uuid", "string")
+		case 2:
+			d.String(&v.HostID, "host_id", "string")
+		case 3:
+			d.String(&v.AccountID, "account_id", "string")
+		case 4:
+			d.String(&v.Topic, "topic", "string")
+		case 5:
+			d.Int(&v.Type, "type")
+		case 6:
+			d.String((*string)(&v.StartTime), "start_time", "payload.DateTime")
+		case 7:
+			d.String(&v.Password, "password", "string")
+		case 8:
+			d.String(&v.Timezone, "timezone", "string")
+		case 9:
+			d.String(&v.HostEmail, "host_email", "string")
+		case 10:
+			d.Int(&v.Duration, "duration")
+		case 11:
+			d.String(&v.ShareURL, "share_url", "string")
+		case 12:
+			d.Int64(&v.TotalSize, "total_size")
+		case 13:
+			d.Int(&v.RecordingCount, "recording_count")
+		case 14:
+			d.Bool(&v.OnPrem, "on_prem")
+		case 15:
+			d.String(&v.RecordingPlayPasscode, "recording_play_passcode", "string")
+		case 16:
+			d.Bool(&v.AutoDelete, "auto_delete")
+		case 17:
+			d.String(&v.AutoDeleteDate, "auto_delete_date", "string")
+		case 18:
+			decSliceCompletedRecordingFile(d, &v.RecordingFiles, "recording_files")
+		case 19:
+			decSliceRecordingParticipantAudioFile(d, &v.ParticipantAudioFiles, "participant_audio_files")
+		case jsonscan.EndOfObject:
+			return
+		default:
+			d.Skip()
+			continue
+		}
+		h = f + 1
 	}
 }
-
-var (
-	foldRecordingCompletedObject  = [...]string{"ID", "UUID", "HOST_ID", "ACCOUNT_ID", "TOPIC", "TYPE", "START_TIME", "PASSWORD", "TIMEZONE", "HOST_EMAIL", "DURATION", "SHARE_URL", "TOTAL_SIZE", "RECORDING_COUNT", "ON_PREM", "RECORDING_PLAY_PASSCODE", "AUTO_DELETE", "AUTO_DELETE_DATE", "RECORDING_FILES", "PARTICIPANT_AUDIO_FILES"}
-	namesRecordingCompletedObject = [...]string{"id", "uuid", "host_id", "account_id", "topic", "type", "start_time", "password", "timezone", "host_email", "duration", "share_url", "total_size", "recording_count", "on_prem", "recording_play_passcode", "auto_delete", "auto_delete_date", "recording_files", "participant_audio_files"}
-)
 
 func decObjectRecordingFile(d *jsonscan.Decoder, v *payload.ObjectRecordingFile) {
-	for d.Member() {
-		k := d.Key()
-	again:
-		switch k {
-		case "id":
-			d.ID((*string)(&v.ID))
-		case "meeting_id":
-			d.String(&v.MeetingID, "meeting_id", "string")
-		case "recording_start":
-			d.String((*string)(&v.RecordingStart), "recording_start", "payload.DateTime")
-		case "recording_end":
-			d.String((*string)(&v.RecordingEnd), "recording_end", "payload.DateTime")
-		case "file_type":
-			d.Enum((*string)(&v.FileType), "file_type", "payload.RecordingFileType", enumRecordingFileType[:])
-		case "file_size":
-			d.Int64(&v.FileSize, "file_size")
-		case "file_extension":
-			d.Enum((*string)(&v.FileExtension), "file_extension", "payload.RecordingFileExtension", enumRecordingFileExtension[:])
-		case "file_name":
-			d.String(&v.FileName, "file_name", "string")
-		case "play_url":
-			d.String(&v.PlayURL, "play_url", "string")
-		case "download_url":
-			d.String(&v.DownloadURL, "download_url", "string")
-		case "status":
-			d.Enum((*string)(&v.Status), "status", "payload.RecordingStatus", enumRecordingStatus[:])
-		case "recording_type":
-			d.Enum((*string)(&v.RecordingType), "recording_type", "payload.RecordingType", enumRecordingType[:])
-		default:
-			if k = d.Fold(foldObjectRecordingFile[:], namesObjectRecordingFile[:]); k != "" {
-				goto again
-			}
-			d.Skip()
+	for h := 0; ; {
+		f := d.Next(namesObjectRecordingFile[:], h)
+		if f == jsonscan.Unlisted {
+			f = fieldObjectRecordingFile(d)
 		}
+		switch f {
+		case 0:
+			d.ID((*string)(&v.ID))
+		case 1:
+			d.String(&v.MeetingID, "meeting_id", "string")
+		case 2:
+			d.String((*string)(&v.RecordingStart), "recording_start", "payload.DateTime")
+		case 3:
+			d.String((*string)(&v.RecordingEnd), "recording_end", "payload.DateTime")
+		case 4:
+			d.Enum((*string)(&v.FileType), "file_type", "payload.RecordingFileType", enumRecordingFileType[:])
+		case 5:
+			d.Int64(&v.FileSize, "file_size")
+		case 6:
+			d.Enum((*string)(&v.FileExtension), "file_extension", "payload.RecordingFileExtension", enumRecordingFileExtension[:])
+		case 7:
+			d.String(&v.FileName, "file_name", "string")
+		case 8:
+			d.String(&v.PlayURL, "play_url", "string")
+		case 9:
+			d.String(&v.DownloadURL, "download_url", "string")
+		case 10:
+			d.Enum((*string)(&v.Status), "status", "payload.RecordingStatus", enumRecordingStatus[:])
+		case 11:
+			d.Enum((*string)(&v.RecordingType), "recording_type", "payload.RecordingType", enumRecordingType[:])
+		case jsonscan.EndOfObject:
+			return
+		default:
+			d.Skip()
+			continue
+		}
+		h = f + 1
 	}
 }
-
-var (
-	foldObjectRecordingFile  = [...]string{"ID", "MEETING_ID", "RECORDING_START", "RECORDING_END", "FILE_TYPE", "FILE_SIZE", "FILE_EXTENSION", "FILE_NAME", "PLAY_URL", "DOWNLOAD_URL", "STATUS", "RECORDING_TYPE"}
-	namesObjectRecordingFile = [...]string{"id", "meeting_id", "recording_start", "recording_end", "file_type", "file_size", "file_extension", "file_name", "play_url", "download_url", "status", "recording_type"}
-)
 
 func decRecordingDeletedObject(d *jsonscan.Decoder, v *payload.RecordingDeletedObject) {
-	for d.Member() {
-		k := d.Key()
-	again:
-		switch k {
-		case "id":
-			d.ID((*string)(&v.ID))
-		case "uuid":
-			d.String(&v.UUID, "uuid", "string")
-		case "host_id":
-			d.String(&v.HostID, "host_id", "string")
-		case "account_id":
-			d.String(&v.AccountID, "account_id", "string")
-		case "topic":
-			d.String(&v.Topic, "topic", "string")
-		case "type":
-			d.Int(&v.Type, "type")
-		case "start_time":
-			d.String((*string)(&v.StartTime), "start_time", "payload.DateTime")
-		case "timezone":
-			d.String(&v.Timezone, "timezone", "string")
-		case "duration":
-			d.Int(&v.Duration, "duration")
-		case "share_url":
-			d.String(&v.ShareURL, "share_url", "string")
-		case "total_size":
-			d.Int64(&v.TotalSize, "total_size")
-		case "recording_count":
-			d.Int(&v.RecordingCount, "recording_count")
-		case "recording_files":
-			decSliceObjectRecordingFile(d, &v.RecordingFiles, "recording_files")
-		case "participant_audio_files":
-			decSliceRecordingParticipantAudioFile(d, &v.ParticipantAudioFiles, "participant_audio_files")
-		default:
-			if k = d.Fold(foldRecordingDeletedObject[:], namesRecordingDeletedObject[:]); k != "" {
-				goto again
-			}
-			d.Skip()
+	for h := 0; ; {
+		f := d.Next(namesRecordingDeletedObject[:], h)
+		if f == jsonscan.Unlisted {
+			f = fieldRecordingDeletedObject(d)
 		}
+		switch f {
+		case 0:
+			d.ID((*string)(&v.ID))
+		case 1:
+			d.String(&v.UUID, "uuid", "string")
+		case 2:
+			d.String(&v.HostID, "host_id", "string")
+		case 3:
+			d.String(&v.AccountID, "account_id", "string")
+		case 4:
+			d.String(&v.Topic, "topic", "string")
+		case 5:
+			d.Int(&v.Type, "type")
+		case 6:
+			d.String((*string)(&v.StartTime), "start_time", "payload.DateTime")
+		case 7:
+			d.String(&v.Timezone, "timezone", "string")
+		case 8:
+			d.Int(&v.Duration, "duration")
+		case 9:
+			d.String(&v.ShareURL, "share_url", "string")
+		case 10:
+			d.Int64(&v.TotalSize, "total_size")
+		case 11:
+			d.Int(&v.RecordingCount, "recording_count")
+		case 12:
+			decSliceObjectRecordingFile(d, &v.RecordingFiles, "recording_files")
+		case 13:
+			decSliceRecordingParticipantAudioFile(d, &v.ParticipantAudioFiles, "participant_audio_files")
+		case jsonscan.EndOfObject:
+			return
+		default:
+			d.Skip()
+			continue
+		}
+		h = f + 1
 	}
 }
-
-var (
-	foldRecordingDeletedObject  = [...]string{"ID", "UUID", "HOST_ID", "ACCOUNT_ID", "TOPIC", "TYPE", "START_TIME", "TIMEZONE", "DURATION", "SHARE_URL", "TOTAL_SIZE", "RECORDING_COUNT", "RECORDING_FILES", "PARTICIPANT_AUDIO_FILES"}
-	namesRecordingDeletedObject = [...]string{"id", "uuid", "host_id", "account_id", "topic", "type", "start_time", "timezone", "duration", "share_url", "total_size", "recording_count", "recording_files", "participant_audio_files"}
-)
 
 func decRecordingFile(d *jsonscan.Decoder, v *payload.RecordingFile) {
-	for d.Member() {
-		k := d.Key()
-	again:
-		switch k {
-		case "recording_start":
-			d.String((*string)(&v.RecordingStart), "recording_start", "payload.DateTime")
-		case "recording_end":
-			d.String((*string)(&v.RecordingEnd), "recording_end", "payload.DateTime")
-		default:
-			if k = d.Fold(foldRecordingFile[:], namesRecordingFile[:]); k != "" {
-				goto again
-			}
-			d.Skip()
+	for h := 0; ; {
+		f := d.Next(namesRecordingFile[:], h)
+		if f == jsonscan.Unlisted {
+			f = fieldRecordingFile(d)
 		}
+		switch f {
+		case 0:
+			d.String((*string)(&v.RecordingStart), "recording_start", "payload.DateTime")
+		case 1:
+			d.String((*string)(&v.RecordingEnd), "recording_end", "payload.DateTime")
+		case jsonscan.EndOfObject:
+			return
+		default:
+			d.Skip()
+			continue
+		}
+		h = f + 1
 	}
 }
 
-var (
-	foldRecordingFile  = [...]string{"RECORDING_START", "RECORDING_END"}
-	namesRecordingFile = [...]string{"recording_start", "recording_end"}
-)
-
 func decRecordingObject(d *jsonscan.Decoder, v *payload.RecordingObject) {
-	for d.Member() {
-		k := d.Key()
-	again:
-		switch k {
-		case "id":
+	for h := 0; ; {
+		f := d.Next(namesRecordingObject[:], h)
+		if f == jsonscan.Unlisted {
+			f = fieldRecordingObject(d)
+		}
+		switch f {
+		case 0:
 			d.ID((*string)(&v.ID))
-		case "uuid":
+		case 1:
 			d.String(&v.UUID, "uuid", "string")
-		case "host_id":
+		case 2:
 			d.String(&v.HostID, "host_id", "string")
-		case "topic":
+		case 3:
 			d.String(&v.Topic, "topic", "string")
-		case "type":
+		case 4:
 			d.Int(&v.Type, "type")
-		case "start_time":
+		case 5:
 			d.String((*string)(&v.StartTime), "start_time", "payload.DateTime")
-		case "timezone":
+		case 6:
 			d.String(&v.Timezone, "timezone", "string")
-		case "duration":
+		case 7:
 			d.Int(&v.Duration, "duration")
-		case "recording_file":
+		case 8:
 			if d.Open("recording_file", "payload.RecordingFile") {
 				decRecordingFile(d, &v.RecordingFile)
 			}
+		case jsonscan.EndOfObject:
+			return
 		default:
-			if k = d.Fold(foldRecordingObject[:], namesRecordingObject[:]); k != "" {
-				goto again
-			}
 			d.Skip()
+			continue
 		}
+		h = f + 1
 	}
 }
-
-var (
-	foldRecordingObject  = [...]string{"ID", "UUID", "HOST_ID", "TOPIC", "TYPE", "START_TIME", "TIMEZONE", "DURATION", "RECORDING_FILE"}
-	namesRecordingObject = [...]string{"id", "uuid", "host_id", "topic", "type", "start_time", "timezone", "duration", "recording_file"}
-)
 
 func decRecordingRecoveredObject(d *jsonscan.Decoder, v *payload.RecordingRecoveredObject) {
-	for d.Member() {
-		k := d.Key()
-	again:
-		switch k {
-		case "id":
-			d.ID((*string)(&v.ID))
-		case "uuid":
-			d.String(&v.UUID, "uuid", "string")
-		case "host_id":
-			d.String(&v.HostID, "host_id", "string")
-		case "topic":
-			d.String(&v.Topic, "topic", "string")
-		case "type":
-			d.Int(&v.Type, "type")
-		case "start_time":
-			d.String((*string)(&v.StartTime), "start_time", "payload.DateTime")
-		case "account_id":
-			d.String(&v.AccountID, "account_id", "string")
-		case "timezone":
-			d.String(&v.Timezone, "timezone", "string")
-		case "duration":
-			d.Int(&v.Duration, "duration")
-		case "share_url":
-			d.String(&v.ShareURL, "share_url", "string")
-		case "total_size":
-			d.Int64(&v.TotalSize, "total_size")
-		case "recording_count":
-			d.Int(&v.RecordingCount, "recording_count")
-		case "recording_files":
-			decSliceObjectRecordingFile(d, &v.RecordingFiles, "recording_files")
-		case "participant_audio_files":
-			decSliceRecordingParticipantAudioFile(d, &v.ParticipantAudioFiles, "participant_audio_files")
-		default:
-			if k = d.Fold(foldRecordingRecoveredObject[:], namesRecordingRecoveredObject[:]); k != "" {
-				goto again
-			}
-			d.Skip()
+	for h := 0; ; {
+		f := d.Next(namesRecordingRecoveredObject[:], h)
+		if f == jsonscan.Unlisted {
+			f = fieldRecordingRecoveredObject(d)
 		}
+		switch f {
+		case 0:
+			d.ID((*string)(&v.ID))
+		case 1:
+			d.String(&v.UUID, "uuid", "string")
+		case 2:
+			d.String(&v.HostID, "host_id", "string")
+		case 3:
+			d.String(&v.Topic, "topic", "string")
+		case 4:
+			d.Int(&v.Type, "type")
+		case 5:
+			d.String((*string)(&v.StartTime), "start_time", "payload.DateTime")
+		case 6:
+			d.String(&v.AccountID, "account_id", "string")
+		case 7:
+			d.String(&v.Timezone, "timezone", "string")
+		case 8:
+			d.Int(&v.Duration, "duration")
+		case 9:
+			d.String(&v.ShareURL, "share_url", "string")
+		case 10:
+			d.Int64(&v.TotalSize, "total_size")
+		case 11:
+			d.Int(&v.RecordingCount, "recording_count")
+		case 12:
+			decSliceObjectRecordingFile(d, &v.RecordingFiles, "recording_files")
+		case 13:
+			decSliceRecordingParticipantAudioFile(d, &v.ParticipantAudioFiles, "participant_audio_files")
+		case jsonscan.EndOfObject:
+			return
+		default:
+			d.Skip()
+			continue
+		}
+		h = f + 1
 	}
 }
-
-var (
-	foldRecordingRecoveredObject  = [...]string{"ID", "UUID", "HOST_ID", "TOPIC", "TYPE", "START_TIME", "ACCOUNT_ID", "TIMEZONE", "DURATION", "SHARE_URL", "TOTAL_SIZE", "RECORDING_COUNT", "RECORDING_FILES", "PARTICIPANT_AUDIO_FILES"}
-	namesRecordingRecoveredObject = [...]string{"id", "uuid", "host_id", "topic", "type", "start_time", "account_id", "timezone", "duration", "share_url", "total_size", "recording_count", "recording_files", "participant_audio_files"}
-)
 
 func decRecordingRegistrationRegistrant(d *jsonscan.Decoder, v *payload.RecordingRegistrationRegistrant) {
-	for d.Member() {
-		k := d.Key()
-	again:
-		switch k {
-		case "id":
-			d.ID((*string)(&v.ID))
-		case "email":
-			d.String(&v.Email, "email", "string")
-		case "first_name":
-			d.String(&v.FirstName, "first_name", "string")
-		case "last_name":
-			d.String(&v.LastName, "last_name", "string")
-		default:
-			if k = d.Fold(foldRecordingRegistrationRegistrant[:], namesRecordingRegistrationRegistrant[:]); k != "" {
-				goto again
-			}
-			d.Skip()
+	for h := 0; ; {
+		f := d.Next(namesRecordingRegistrationRegistrant[:], h)
+		if f == jsonscan.Unlisted {
+			f = fieldRecordingRegistrationRegistrant(d)
 		}
+		switch f {
+		case 0:
+			d.ID((*string)(&v.ID))
+		case 1:
+			d.String(&v.Email, "email", "string")
+		case 2:
+			d.String(&v.FirstName, "first_name", "string")
+		case 3:
+			d.String(&v.LastName, "last_name", "string")
+		case jsonscan.EndOfObject:
+			return
+		default:
+			d.Skip()
+			continue
+		}
+		h = f + 1
 	}
 }
 
-var (
-	foldRecordingRegistrationRegistrant  = [...]string{"ID", "EMAIL", "FIRST_NAME", "LAST_NAME"}
-	namesRecordingRegistrationRegistrant = [...]string{"id", "email", "first_name", "last_name"}
-)
-
 func decRecordingRegistrationObject(d *jsonscan.Decoder, v *payload.RecordingRegistrationObject) {
-	for d.Member() {
-		k := d.Key()
-	again:
-		switch k {
-		case "id":
+	for h := 0; ; {
+		f := d.Next(namesRecordingRegistrationObject[:], h)
+		if f == jsonscan.Unlisted {
+			f = fieldRecordingRegistrationObject(d)
+		}
+		switch f {
+		case 0:
 			d.ID((*string)(&v.ID))
-		case "uuid":
+		case 1:
 			d.String(&v.UUID, "uuid", "string")
-		case "host_id":
+		case 2:
 			d.String(&v.HostID, "host_id", "string")
-		case "topic":
+		case 3:
 			d.String(&v.Topic, "topic", "string")
-		case "type":
+		case 4:
 			d.Int(&v.Type, "type")
-		case "start_time":
+		case 5:
 			d.String((*string)(&v.StartTime), "start_time", "payload.DateTime")
-		case "timezone":
+		case 6:
 			d.String(&v.Timezone, "timezone", "string")
-		case "duration":
+		case 7:
 			d.Int(&v.Duration, "duration")
-		case "registrant":
+		case 8:
 			if d.Open("registrant", "payload.RecordingRegistrationRegistrant") {
 				decRecordingRegistrationRegistrant(d, &v.Registrant)
 			}
+		case jsonscan.EndOfObject:
+			return
 		default:
-			if k = d.Fold(foldRecordingRegistrationObject[:], namesRecordingRegistrationObject[:]); k != "" {
-				goto again
-			}
 			d.Skip()
+			continue
 		}
+		h = f + 1
 	}
 }
-
-var (
-	foldRecordingRegistrationObject  = [...]string{"ID", "UUID", "HOST_ID", "TOPIC", "TYPE", "START_TIME", "TIMEZONE", "DURATION", "REGISTRANT"}
-	namesRecordingRegistrationObject = [...]string{"id", "uuid", "host_id", "topic", "type", "start_time", "timezone", "duration", "registrant"}
-)
 
 func decRecordingRegistrationCreatedCustomQuestion(d *jsonscan.Decoder, v *payload.RecordingRegistrationCreatedCustomQuestion) {
-	for d.Member() {
-		k := d.Key()
-	again:
-		switch k {
-		case "title":
-			d.String(&v.Title, "title", "string")
-		case "value":
-			d.String(&v.Value, "value", "string")
-		default:
-			if k = d.Fold(foldRecordingRegistrationCreatedCustomQuestion[:], namesRecordingRegistrationCreatedCustomQuestion[:]); k != "" {
-				goto again
-			}
-			d.Skip()
+	for h := 0; ; {
+		f := d.Next(namesRegistrationCreatedCustomQuestion[:], h)
+		if f == jsonscan.Unlisted {
+			f = fieldRegistrationCreatedCustomQuestion(d)
 		}
+		switch f {
+		case 0:
+			d.String(&v.Title, "title", "string")
+		case 1:
+			d.String(&v.Value, "value", "string")
+		case jsonscan.EndOfObject:
+			return
+		default:
+			d.Skip()
+			continue
+		}
+		h = f + 1
 	}
 }
-
-var (
-	foldRecordingRegistrationCreatedCustomQuestion  = [...]string{"TITLE", "VALUE"}
-	namesRecordingRegistrationCreatedCustomQuestion = [...]string{"title", "value"}
-)
 
 func decRecordingRegistrationCreatedRegistrant(d *jsonscan.Decoder, v *payload.RecordingRegistrationCreatedRegistrant) {
-	for d.Member() {
-		k := d.Key()
-	again:
-		switch k {
-		case "id":
-			d.ID((*string)(&v.ID))
-		case "email":
-			d.String(&v.Email, "email", "string")
-		case "status":
-			d.Enum((*string)(&v.Status), "status", "payload.RecordingRegistrationCreatedStatus", enumRecordingRegistrationCreatedStatus[:])
-		case "first_name":
-			d.String(&v.FirstName, "first_name", "string")
-		case "last_name":
-			d.String(&v.LastName, "last_name", "string")
-		case "address":
-			d.String(&v.Address, "address", "string")
-		case "city":
-			d.String(&v.City, "city", "string")
-		case "country":
-			d.String(&v.Country, "country", "string")
-		case "zip":
-			d.String(&v.Zip, "zip", "string")
-		case "state":
-			d.String(&v.State, "state", "string")
-		case "phone":
-			d.String(&v.Phone, "phone", "string")
-		case "industry":
-			d.String(&v.Industry, "industry", "string")
-		case "org":
-			d.String(&v.Org, "org", "string")
-		case "job_title":
-			d.String(&v.JobTitle, "job_title", "string")
-		case "purchasing_time_frame":
-			d.String(&v.PurchasingTimeFrame, "purchasing_time_frame", "string")
-		case "role_in_purchase_process":
-			d.String(&v.RoleInPurchaseProcess, "role_in_purchase_process", "string")
-		case "no_of_employees":
-			d.String(&v.NoOfEmployees, "no_of_employees", "string")
-		case "comments":
-			d.String(&v.Comments, "comments", "string")
-		case "custom_questions":
-			decSliceRecordingRegistrationCreatedCustomQuestion(d, &v.CustomQuestions, "custom_questions")
-		default:
-			if k = d.Fold(foldRecordingRegistrationCreatedRegistrant[:], namesRecordingRegistrationCreatedRegistrant[:]); k != "" {
-				goto again
-			}
-			d.Skip()
+	for h := 0; ; {
+		f := d.Next(namesRecordingRegistrationCreatedRegistrant[:], h)
+		if f == jsonscan.Unlisted {
+			f = fieldRecordingRegistrationCreatedRegistrant(d)
 		}
+		switch f {
+		case 0:
+			d.ID((*string)(&v.ID))
+		case 1:
+			d.String(&v.Email, "email", "string")
+		case 2:
+			d.Enum((*string)(&v.Status), "status", "payload.RecordingRegistrationCreatedStatus", enumRecordingRegistrationCreatedStatus[:])
+		case 3:
+			d.String(&v.FirstName, "first_name", "string")
+		case 4:
+			d.String(&v.LastName, "last_name", "string")
+		case 5:
+			d.String(&v.Address, "address", "string")
+		case 6:
+			d.String(&v.City, "city", "string")
+		case 7:
+			d.String(&v.Country, "country", "string")
+		case 8:
+			d.String(&v.Zip, "zip", "string")
+		case 9:
+			d.String(&v.State, "state", "string")
+		case 10:
+			d.String(&v.Phone, "phone", "string")
+		case 11:
+			d.String(&v.Industry, "industry", "string")
+		case 12:
+			d.String(&v.Org, "org", "string")
+		case 13:
+			d.String(&v.JobTitle, "job_title", "string")
+		case 14:
+			d.String(&v.PurchasingTimeFrame, "purchasing_time_frame", "string")
+		case 15:
+			d.String(&v.RoleInPurchaseProcess, "role_in_purchase_process", "string")
+		case 16:
+			d.String(&v.NoOfEmployees, "no_of_employees", "string")
+		case 17:
+			d.String(&v.Comments, "comments", "string")
+		case 18:
+			decSliceRecordingRegistrationCreatedCustomQuestion(d, &v.CustomQuestions, "custom_questions")
+		case jsonscan.EndOfObject:
+			return
+		default:
+			d.Skip()
+			continue
+		}
+		h = f + 1
 	}
 }
 
-var (
-	foldRecordingRegistrationCreatedRegistrant  = [...]string{"ID", "EMAIL", "STATUS", "FIRST_NAME", "LAST_NAME", "ADDRESS", "CITY", "COUNTRY", "ZIP", "STATE", "PHONE", "INDUSTRY", "ORG", "JOB_TITLE", "PURCHASING_TIME_FRAME", "ROLE_IN_PURCHASE_PROCESS", "NO_OF_EMPLOYEES", "COMMENTS", "CUSTOM_QUESTIONS"}
-	namesRecordingRegistrationCreatedRegistrant = [...]string{"id", "email", "status", "first_name", "last_name", "address", "city", "country", "zip", "state", "phone", "industry", "org", "job_title", "purchasing_time_frame", "role_in_purchase_process", "no_of_employees", "comments", "custom_questions"}
-)
-
 func decRecordingRegistrationCreatedObject(d *jsonscan.Decoder, v *payload.RecordingRegistrationCreatedObject) {
-	for d.Member() {
-		k := d.Key()
-	again:
-		switch k {
-		case "id":
+	for h := 0; ; {
+		f := d.Next(namesRecordingRegistrationObject[:], h)
+		if f == jsonscan.Unlisted {
+			f = fieldRecordingRegistrationObject(d)
+		}
+		switch f {
+		case 0:
 			d.ID((*string)(&v.ID))
-		case "uuid":
+		case 1:
 			d.String(&v.UUID, "uuid", "string")
-		case "host_id":
+		case 2:
 			d.String(&v.HostID, "host_id", "string")
-		case "topic":
+		case 3:
 			d.String(&v.Topic, "topic", "string")
-		case "type":
+		case 4:
 			d.Int(&v.Type, "type")
-		case "start_time":
+		case 5:
 			d.String((*string)(&v.StartTime), "start_time", "payload.DateTime")
-		case "timezone":
+		case 6:
 			d.String(&v.Timezone, "timezone", "string")
-		case "duration":
+		case 7:
 			d.Int(&v.Duration, "duration")
-		case "registrant":
+		case 8:
 			if d.Open("registrant", "payload.RecordingRegistrationCreatedRegistrant") {
 				decRecordingRegistrationCreatedRegistrant(d, &v.Registrant)
 			}
+		case jsonscan.EndOfObject:
+			return
 		default:
-			if k = d.Fold(foldRecordingRegistrationCreatedObject[:], namesRecordingRegistrationCreatedObject[:]); k != "" {
-				goto again
-			}
 			d.Skip()
+			continue
 		}
+		h = f + 1
 	}
 }
-
-var (
-	foldRecordingRegistrationCreatedObject  = [...]string{"ID", "UUID", "HOST_ID", "TOPIC", "TYPE", "START_TIME", "TIMEZONE", "DURATION", "REGISTRANT"}
-	namesRecordingRegistrationCreatedObject = [...]string{"id", "uuid", "host_id", "topic", "type", "start_time", "timezone", "duration", "registrant"}
-)
 
 func decRecordingRenamedObject(d *jsonscan.Decoder, v *payload.RecordingRenamedObject) {
-	for d.Member() {
-		k := d.Key()
-	again:
-		switch k {
-		case "uuid":
-			d.String(&v.UUID, "uuid", "string")
-		case "id":
-			d.ID((*string)(&v.ID))
-		case "topic":
-			d.String(&v.Topic, "topic", "string")
-		case "type":
-			d.Int(&v.Type, "type")
-		case "host_id":
-			d.String(&v.HostID, "host_id", "string")
-		default:
-			if k = d.Fold(foldRecordingRenamedObject[:], namesRecordingRenamedObject[:]); k != "" {
-				goto again
-			}
-			d.Skip()
+	for h := 0; ; {
+		f := d.Next(namesRecordingRenamedObject[:], h)
+		if f == jsonscan.Unlisted {
+			f = fieldRecordingRenamedObject(d)
 		}
+		switch f {
+		case 0:
+			d.String(&v.UUID, "uuid", "string")
+		case 1:
+			d.ID((*string)(&v.ID))
+		case 2:
+			d.String(&v.Topic, "topic", "string")
+		case 3:
+			d.Int(&v.Type, "type")
+		case 4:
+			d.String(&v.HostID, "host_id", "string")
+		case jsonscan.EndOfObject:
+			return
+		default:
+			d.Skip()
+			continue
+		}
+		h = f + 1
 	}
 }
-
-var (
-	foldRecordingRenamedObject  = [...]string{"UUID", "ID", "TOPIC", "TYPE", "HOST_ID"}
-	namesRecordingRenamedObject = [...]string{"uuid", "id", "topic", "type", "host_id"}
-)
 
 func decTranscriptCompletedRecordingFile(d *jsonscan.Decoder, v *payload.TranscriptCompletedRecordingFile) {
-	for d.Member() {
-		k := d.Key()
-	again:
-		switch k {
-		case "id":
-			d.ID((*string)(&v.ID))
-		case "meeting_id":
-			d.String(&v.MeetingID, "meeting_id", "string")
-		case "recording_start":
-			d.String((*string)(&v.RecordingStart), "recording_start", "payload.DateTime")
-		case "recording_end":
-			d.String((*string)(&v.RecordingEnd), "recording_end", "payload.DateTime")
-		case "file_type":
-			d.String(&v.FileType, "file_type", "string")
-		case "file_size":
-			d.Int64(&v.FileSize, "file_size")
-		case "file_extension":
-			d.String(&v.FileExtension, "file_extension", "string")
-		case "file_name":
-			d.String(&v.FileName, "file_name", "string")
-		case "play_url":
-			d.String(&v.PlayURL, "play_url", "string")
-		case "download_url":
-			d.String(&v.DownloadURL, "download_url", "string")
-		case "file_path":
-			d.String(&v.FilePath, "file_path", "string")
-		case "status":
-			d.Enum((*string)(&v.Status), "status", "payload.RecordingStatus", enumRecordingStatus[:])
-		case "recording_type":
-			d.Enum((*string)(&v.RecordingType), "recording_type", "payload.TranscriptCompletedRecordingType", enumTranscriptCompletedRecordingType[:])
-		default:
-			if k = d.Fold(foldTranscriptCompletedRecordingFile[:], namesTranscriptCompletedRecordingFile[:]); k != "" {
-				goto again
-			}
-			d.Skip()
+	for h := 0; ; {
+		f := d.Next(namesCompletedRecordingFile[:], h)
+		if f == jsonscan.Unlisted {
+			f = fieldCompletedRecordingFile(d)
 		}
+		switch f {
+		case 0:
+			d.ID((*string)(&v.ID))
+		case 1:
+			d.String(&v.MeetingID, "meeting_id", "string")
+		case 2:
+			d.String((*string)(&v.RecordingStart), "recording_start", "payload.DateTime")
+		case 3:
+			d.String((*string)(&v.RecordingEnd), "recording_end", "payload.DateTime")
+		case 4:
+			d.String(&v.FileType, "file_type", "string")
+		case 5:
+			d.Int64(&v.FileSize, "file_size")
+		case 6:
+			d.String(&v.FileExtension, "file_extension", "string")
+		case 7:
+			d.String(&v.FileName, "file_name", "string")
+		case 8:
+			d.String(&v.PlayURL, "play_url", "string")
+		case 9:
+			d.String(&v.DownloadURL, "download_url", "string")
+		case 10:
+			d.String(&v.FilePath, "file_path", "string")
+		case 11:
+			d.Enum((*string)(&v.Status), "status", "payload.RecordingStatus", enumRecordingStatus[:])
+		case 12:
+			d.Enum((*string)(&v.RecordingType), "recording_type", "payload.TranscriptCompletedRecordingType", enumTranscriptCompletedRecordingType[:])
+		case jsonscan.EndOfObject:
+			return
+		default:
+			d.Skip()
+			continue
+		}
+		h = f + 1
 	}
 }
-
-var (
-	foldTranscriptCompletedRecordingFile  = [...]string{"ID", "MEETING_ID", "RECORDING_START", "RECORDING_END", "FILE_TYPE", "FILE_SIZE", "FILE_EXTENSION", "FILE_NAME", "PLAY_URL", "DOWNLOAD_URL", "FILE_PATH", "STATUS", "RECORDING_TYPE"}
-	namesTranscriptCompletedRecordingFile = [...]string{"id", "meeting_id", "recording_start", "recording_end", "file_type", "file_size", "file_extension", "file_name", "play_url", "download_url", "file_path", "status", "recording_type"}
-)
 
 func decRecordingTranscriptCompletedObject(d *jsonscan.Decoder, v *payload.RecordingTranscriptCompletedObject) {
-	for d.Member() {
-		k := d.Key()
-	again:
-		switch k {
-		case "id":
-			d.ID((*string)(&v.ID))
-		case "uuid":
-			d.String(&v.UUID, "uuid", "string")
-		case "host_id":
-			d.String(&v.HostID, "host_id", "string")
-		case "account_id":
-			d.String(&v.AccountID, "account_id", "string")
-		case "topic":
-			d.String(&v.Topic, "topic", "string")
-		case "type":
-			d.Int(&v.Type, "type")
-		case "start_time":
-			d.String((*string)(&v.StartTime), "start_time", "payload.DateTime")
-		case "timezone":
-			d.String(&v.Timezone, "timezone", "string")
-		case "host_email":
-			d.String(&v.HostEmail, "host_email", "string")
-		case "duration":
-			d.Int(&v.Duration, "duration")
-		case "password":
-			d.String(&v.Password, "password", "string")
-		case "share_url":
-			d.String(&v.ShareURL, "share_url", "string")
-		case "total_size":
-			d.Int64(&v.TotalSize, "total_size")
-		case "recording_count":
-			d.Int(&v.RecordingCount, "recording_count")
-		case "recording_files":
-			decSliceTranscriptCompletedRecordingFile(d, &v.RecordingFiles, "recording_files")
-		default:
-			if k = d.Fold(foldRecordingTranscriptCompletedObject[:], namesRecordingTranscriptCompletedObject[:]); k != "" {
-				goto again
-			}
-			d.Skip()
+	for h := 0; ; {
+		f := d.Next(namesRecordingTranscriptCompletedObject[:], h)
+		if f == jsonscan.Unlisted {
+			f = fieldRecordingTranscriptCompletedObject(d)
 		}
+		switch f {
+		case 0:
+			d.ID((*string)(&v.ID))
+		case 1:
+			d.String(&v.UUID, "uuid", "string")
+		case 2:
+			d.String(&v.HostID, "host_id", "string")
+		case 3:
+			d.String(&v.AccountID, "account_id", "string")
+		case 4:
+			d.String(&v.Topic, "topic", "string")
+		case 5:
+			d.Int(&v.Type, "type")
+		case 6:
+			d.String((*string)(&v.StartTime), "start_time", "payload.DateTime")
+		case 7:
+			d.String(&v.Timezone, "timezone", "string")
+		case 8:
+			d.String(&v.HostEmail, "host_email", "string")
+		case 9:
+			d.Int(&v.Duration, "duration")
+		case 10:
+			d.String(&v.Password, "password", "string")
+		case 11:
+			d.String(&v.ShareURL, "share_url", "string")
+		case 12:
+			d.Int64(&v.TotalSize, "total_size")
+		case 13:
+			d.Int(&v.RecordingCount, "recording_count")
+		case 14:
+			decSliceTranscriptCompletedRecordingFile(d, &v.RecordingFiles, "recording_files")
+		case jsonscan.EndOfObject:
+			return
+		default:
+			d.Skip()
+			continue
+		}
+		h = f + 1
 	}
 }
-
-var (
-	foldRecordingTranscriptCompletedObject  = [...]string{"ID", "UUID", "HOST_ID", "ACCOUNT_ID", "TOPIC", "TYPE", "START_TIME", "TIMEZONE", "HOST_EMAIL", "DURATION", "PASSWORD", "SHARE_URL", "TOTAL_SIZE", "RECORDING_COUNT", "RECORDING_FILES"}
-	namesRecordingTranscriptCompletedObject = [...]string{"id", "uuid", "host_id", "account_id", "topic", "type", "start_time", "timezone", "host_email", "duration", "password", "share_url", "total_size", "recording_count", "recording_files"}
-)
 
 func decTrashedRecordingFile(d *jsonscan.Decoder, v *payload.TrashedRecordingFile) {
-	for d.Member() {
-		k := d.Key()
-	again:
-		switch k {
-		case "id":
-			d.ID((*string)(&v.ID))
-		case "meeting_id":
-			d.String(&v.MeetingID, "meeting_id", "string")
-		case "recording_start":
-			d.String((*string)(&v.RecordingStart), "recording_start", "payload.DateTime")
-		case "recording_end":
-			d.String((*string)(&v.RecordingEnd), "recording_end", "payload.DateTime")
-		case "file_type":
-			d.Enum((*string)(&v.FileType), "file_type", "payload.RecordingFileType", enumRecordingFileType[:])
-		case "file_extension":
-			d.Enum((*string)(&v.FileExtension), "file_extension", "payload.RecordingFileExtension", enumRecordingFileExtension[:])
-		case "file_name":
-			d.String(&v.FileName, "file_name", "string")
-		case "file_size":
-			d.Int64(&v.FileSize, "file_size")
-		case "play_url":
-			d.String(&v.PlayURL, "play_url", "string")
-		case "download_url":
-			d.String(&v.DownloadURL, "download_url", "string")
-		case "status":
-			d.Enum((*string)(&v.Status), "status", "payload.RecordingStatus", enumRecordingStatus[:])
-		case "recording_type":
-			d.Enum((*string)(&v.RecordingType), "recording_type", "payload.TrashedRecordingType", enumTrashedRecordingType[:])
-		default:
-			if k = d.Fold(foldTrashedRecordingFile[:], namesTrashedRecordingFile[:]); k != "" {
-				goto again
-			}
-			d.Skip()
+	for h := 0; ; {
+		f := d.Next(namesTrashedRecordingFile[:], h)
+		if f == jsonscan.Unlisted {
+			f = fieldTrashedRecordingFile(d)
 		}
+		switch f {
+		case 0:
+			d.ID((*string)(&v.ID))
+		case 1:
+			d.String(&v.MeetingID, "meeting_id", "string")
+		case 2:
+			d.String((*string)(&v.RecordingStart), "recording_start", "payload.DateTime")
+		case 3:
+			d.String((*string)(&v.RecordingEnd), "recording_end", "payload.DateTime")
+		case 4:
+			d.Enum((*string)(&v.FileType), "file_type", "payload.RecordingFileType", enumRecordingFileType[:])
+		case 5:
+			d.Enum((*string)(&v.FileExtension), "file_extension", "payload.RecordingFileExtension", enumRecordingFileExtension[:])
+		case 6:
+			d.String(&v.FileName, "file_name", "string")
+		case 7:
+			d.Int64(&v.FileSize, "file_size")
+		case 8:
+			d.String(&v.PlayURL, "play_url", "string")
+		case 9:
+			d.String(&v.DownloadURL, "download_url", "string")
+		case 10:
+			d.Enum((*string)(&v.Status), "status", "payload.RecordingStatus", enumRecordingStatus[:])
+		case 11:
+			d.Enum((*string)(&v.RecordingType), "recording_type", "payload.TrashedRecordingType", enumTrashedRecordingType[:])
+		case jsonscan.EndOfObject:
+			return
+		default:
+			d.Skip()
+			continue
+		}
+		h = f + 1
 	}
 }
-
-var (
-	foldTrashedRecordingFile  = [...]string{"ID", "MEETING_ID", "RECORDING_START", "RECORDING_END", "FILE_TYPE", "FILE_EXTENSION", "FILE_NAME", "FILE_SIZE", "PLAY_URL", "DOWNLOAD_URL", "STATUS", "RECORDING_TYPE"}
-	namesTrashedRecordingFile = [...]string{"id", "meeting_id", "recording_start", "recording_end", "file_type", "file_extension", "file_name", "file_size", "play_url", "download_url", "status", "recording_type"}
-)
 
 func decRecordingTrashedObject(d *jsonscan.Decoder, v *payload.RecordingTrashedObject) {
-	for d.Member() {
-		k := d.Key()
-	again:
-		switch k {
-		case "id":
-			d.ID((*string)(&v.ID))
-		case "uuid":
-			d.String(&v.UUID, "uuid", "string")
-		case "host_id":
-			d.String(&v.HostID, "host_id", "string")
-		case "topic":
-			d.String(&v.Topic, "topic", "string")
-		case "type":
-			d.Int(&v.Type, "type")
-		case "start_time":
-			d.String((*string)(&v.StartTime), "start_time", "payload.DateTime")
-		case "timezone":
-			d.String(&v.Timezone, "timezone", "string")
-		case "duration":
-			d.Int(&v.Duration, "duration")
-		case "share_url":
-			d.String(&v.ShareURL, "share_url", "string")
-		case "total_size":
-			d.Int64(&v.TotalSize, "total_size")
-		case "recording_count":
-			d.Int(&v.RecordingCount, "recording_count")
-		case "account_id":
-			d.String(&v.AccountID, "account_id", "string")
-		case "recording_files":
-			decSliceTrashedRecordingFile(d, &v.RecordingFiles, "recording_files")
-		case "participant_audio_files":
-			decSliceRecordingParticipantAudioFile(d, &v.ParticipantAudioFiles, "participant_audio_files")
-		default:
-			if k = d.Fold(foldRecordingTrashedObject[:], namesRecordingTrashedObject[:]); k != "" {
-				goto again
-			}
-			d.Skip()
+	for h := 0; ; {
+		f := d.Next(namesRecordingTrashedObject[:], h)
+		if f == jsonscan.Unlisted {
+			f = fieldRecordingTrashedObject(d)
 		}
+		switch f {
+		case 0:
+			d.ID((*string)(&v.ID))
+		case 1:
+			d.String(&v.UUID, "uuid", "string")
+		case 2:
+			d.String(&v.HostID, "host_id", "string")
+		case 3:
+			d.String(&v.Topic, "topic", "string")
+		case 4:
+			d.Int(&v.Type, "type")
+		case 5:
+			d.String((*string)(&v.StartTime), "start_time", "payload.DateTime")
+		case 6:
+			d.String(&v.Timezone, "timezone", "string")
+		case 7:
+			d.Int(&v.Duration, "duration")
+		case 8:
+			d.String(&v.ShareURL, "share_url", "string")
+		case 9:
+			d.Int64(&v.TotalSize, "total_size")
+		case 10:
+			d.Int(&v.RecordingCount, "recording_count")
+		case 11:
+			d.String(&v.AccountID, "account_id", "string")
+		case 12:
+			decSliceTrashedRecordingFile(d, &v.RecordingFiles, "recording_files")
+		case 13:
+			decSliceRecordingParticipantAudioFile(d, &v.ParticipantAudioFiles, "participant_audio_files")
+		case jsonscan.EndOfObject:
+			return
+		default:
+			d.Skip()
+			continue
+		}
+		h = f + 1
 	}
 }
-
-var (
-	foldRecordingTrashedObject  = [...]string{"ID", "UUID", "HOST_ID", "TOPIC", "TYPE", "START_TIME", "TIMEZONE", "DURATION", "SHARE_URL", "TOTAL_SIZE", "RECORDING_COUNT", "ACCOUNT_ID", "RECORDING_FILES", "PARTICIPANT_AUDIO_FILES"}
-	namesRecordingTrashedObject = [...]string{"id", "uuid", "host_id", "topic", "type", "start_time", "timezone", "duration", "share_url", "total_size", "recording_count", "account_id", "recording_files", "participant_audio_files"}
-)
 
 func decUserTSPDialInNumber(d *jsonscan.Decoder, v *payload.UserTSPDialInNumber) {
-	for d.Member() {
-		k := d.Key()
-	again:
-		switch k {
-		case "code":
-			d.String(&v.Code, "code", "string")
-		case "number":
-			d.ID((*string)(&v.Number))
-		case "type":
-			d.Enum((*string)(&v.Type), "type", "payload.UserTSPType", enumUserTSPType[:])
-		case "country_label":
-			d.Enum((*string)(&v.CountryLabel), "country_label", "payload.UserTSPCountryLabel", enumUserTSPCountryLabel[:])
-		default:
-			if k = d.Fold(foldUserTSPDialInNumber[:], namesUserTSPDialInNumber[:]); k != "" {
-				goto again
-			}
-			d.Skip()
+	for h := 0; ; {
+		f := d.Next(namesUserTSPDialInNumber[:], h)
+		if f == jsonscan.Unlisted {
+			f = fieldUserTSPDialInNumber(d)
 		}
+		switch f {
+		case 0:
+			d.String(&v.Code, "code", "string")
+		case 1:
+			d.ID((*string)(&v.Number))
+		case 2:
+			d.Enum((*string)(&v.Type), "type", "payload.UserTSPType", enumUserTSPType[:])
+		case 3:
+			d.Enum((*string)(&v.CountryLabel), "country_label", "payload.UserTSPCountryLabel", enumUserTSPCountryLabel[:])
+		case jsonscan.EndOfObject:
+			return
+		default:
+			d.Skip()
+			continue
+		}
+		h = f + 1
 	}
 }
-
-var (
-	foldUserTSPDialInNumber  = [...]string{"CODE", "NUMBER", "TYPE", "COUNTRY_LABEL"}
-	namesUserTSPDialInNumber = [...]string{"code", "number", "type", "country_label"}
-)
 
 func decUserTSPCredentials(d *jsonscan.Decoder, v *payload.UserTSPCredentials) {
-	for d.Member() {
-		k := d.Key()
-	again:
-		switch k {
-		case "conference_code":
-			d.String(&v.ConferenceCode, "conference_code", "string")
-		case "leader_pin":
-			d.String(&v.LeaderPin, "leader_pin", "string")
-		case "tsp_bridge":
-			d.String(&v.TSPBridge, "tsp_bridge", "string")
-		case "dial_in_numbers":
-			decSliceUserTSPDialInNumber(d, &v.DialInNumbers, "dial_in_numbers")
-		default:
-			if k = d.Fold(foldUserTSPCredentials[:], namesUserTSPCredentials[:]); k != "" {
-				goto again
-			}
-			d.Skip()
+	for h := 0; ; {
+		f := d.Next(namesUserTSPCredentials[:], h)
+		if f == jsonscan.Unlisted {
+			f = fieldUserTSPCredentials(d)
 		}
+		switch f {
+		case 0:
+			d.String(&v.ConferenceCode, "conference_code", "string")
+		case 1:
+			d.String(&v.LeaderPin, "leader_pin", "string")
+		case 2:
+			d.String(&v.TSPBridge, "tsp_bridge", "string")
+		case 3:
+			decSliceUserTSPDialInNumber(d, &v.DialInNumbers, "dial_in_numbers")
+		case jsonscan.EndOfObject:
+			return
+		default:
+			d.Skip()
+			continue
+		}
+		h = f + 1
 	}
 }
 
-var (
-	foldUserTSPCredentials  = [...]string{"CONFERENCE_CODE", "LEADER_PIN", "TSP_BRIDGE", "DIAL_IN_NUMBERS"}
-	namesUserTSPCredentials = [...]string{"conference_code", "leader_pin", "tsp_bridge", "dial_in_numbers"}
-)
-
 func decUserTSPObject(d *jsonscan.Decoder, v *payload.UserTSPObject) {
-	for d.Member() {
-		k := d.Key()
-	again:
-		switch k {
-		case "id":
+	for h := 0; ; {
+		f := d.Next(namesUserTSPObject[:], h)
+		if f == jsonscan.Unlisted {
+			f = fieldUserTSPObject(d)
+		}
+		switch f {
+		case 0:
 			d.ID((*string)(&v.ID))
-		case "email":
+		case 1:
 			d.String(&v.Email, "email", "string")
-		case "tsp_credentials":
+		case 2:
 			if d.Open("tsp_credentials", "payload.UserTSPCredentials") {
 				decUserTSPCredentials(d, &v.TSPCredentials)
 			}
+		case jsonscan.EndOfObject:
+			return
 		default:
-			if k = d.Fold(foldUserTSPObject[:], namesUserTSPObject[:]); k != "" {
-				goto again
-			}
 			d.Skip()
+			continue
 		}
+		h = f + 1
 	}
 }
-
-var (
-	foldUserTSPObject  = [...]string{"ID", "EMAIL", "TSP_CREDENTIALS"}
-	namesUserTSPObject = [...]string{"id", "email", "tsp_credentials"}
-)
 
 func decWebinarAlertObject(d *jsonscan.Decoder, v *payload.WebinarAlertObject) {
-	for d.Member() {
-		k := d.Key()
-	again:
-		switch k {
-		case "id":
-			d.ID((*string)(&v.ID))
-		case "uuid":
-			d.String(&v.UUID, "uuid", "string")
-		case "host_id":
-			d.String(&v.HostID, "host_id", "string")
-		case "topic":
-			d.String(&v.Topic, "topic", "string")
-		case "type":
-			d.Int(&v.Type, "type")
-		case "start_time":
-			d.String((*string)(&v.StartTime), "start_time", "payload.DateTime")
-		case "timezone":
-			d.String(&v.Timezone, "timezone", "string")
-		case "duration":
-			d.Int(&v.Duration, "duration")
-		case "issues":
-			decSlicestring(d, &v.Issues, "issues")
-		default:
-			if k = d.Fold(foldWebinarAlertObject[:], namesWebinarAlertObject[:]); k != "" {
-				goto again
-			}
-			d.Skip()
+	for h := 0; ; {
+		f := d.Next(namesMeetingAlertObject[:], h)
+		if f == jsonscan.Unlisted {
+			f = fieldMeetingAlertObject(d)
 		}
+		switch f {
+		case 0:
+			d.ID((*string)(&v.ID))
+		case 1:
+			d.String(&v.UUID, "uuid", "string")
+		case 2:
+			d.String(&v.HostID, "host_id", "string")
+		case 3:
+			d.String(&v.Topic, "topic", "string")
+		case 4:
+			d.Int(&v.Type, "type")
+		case 5:
+			d.String((*string)(&v.StartTime), "start_time", "payload.DateTime")
+		case 6:
+			d.String(&v.Timezone, "timezone", "string")
+		case 7:
+			d.Int(&v.Duration, "duration")
+		case 8:
+			decSlicestring(d, &v.Issues, "issues")
+		case jsonscan.EndOfObject:
+			return
+		default:
+			d.Skip()
+			continue
+		}
+		h = f + 1
 	}
 }
-
-var (
-	foldWebinarAlertObject  = [...]string{"ID", "UUID", "HOST_ID", "TOPIC", "TYPE", "START_TIME", "TIMEZONE", "DURATION", "ISSUES"}
-	namesWebinarAlertObject = [...]string{"id", "uuid", "host_id", "topic", "type", "start_time", "timezone", "duration", "issues"}
-)
 
 func decWebinarSentChatMessageFile(d *jsonscan.Decoder, v *payload.WebinarSentChatMessageFile) {
-	for d.Member() {
-		k := d.Key()
-	again:
-		switch k {
-		case "date_time":
-			d.String((*string)(&v.DateTime), "date_time", "payload.DateTime")
-		case "sender_session_id":
-			d.String(&v.SenderSessionID, "sender_session_id", "string")
-		case "sender_name":
-			d.String(&v.SenderName, "sender_name", "string")
-		case "sender_email":
-			d.String(&v.SenderEmail, "sender_email", "string")
-		case "sender_type":
-			d.Enum((*string)(&v.SenderType), "sender_type", "payload.ChatMessageSentSenderType", enumChatMessageSentSenderType[:])
-		case "sender_context":
-			d.Enum((*string)(&v.SenderContext), "sender_context", "payload.WebinarChatMessageFileSentSenderContext", enumWebinarChatMessageFileSentSenderContext[:])
-		case "recipient_session_id":
-			d.String(&v.RecipientSessionID, "recipient_session_id", "string")
-		case "recipient_name":
-			d.String(&v.RecipientName, "recipient_name", "string")
-		case "recipient_email":
-			d.String(&v.RecipientEmail, "recipient_email", "string")
-		case "recipient_type":
-			d.Enum((*string)(&v.RecipientType), "recipient_type", "payload.WebinarChatMessageSentRecipientType", enumWebinarChatMessageSentRecipientType[:])
-		case "recipient_context":
-			d.Enum((*string)(&v.RecipientContext), "recipient_context", "payload.WebinarChatMessageFileSentRecipientContext", enumWebinarChatMessageFileSentRecipientContext[:])
-		case "message_id":
-			d.String(&v.MessageID, "message_id", "string")
-		case "file_id":
-			d.String(&v.FileID, "file_id", "string")
-		case "file_name":
-			d.String(&v.FileName, "file_name", "string")
-		case "file_size":
-			d.Int64(&v.FileSize, "file_size")
-		case "file_type":
-			d.String(&v.FileType, "file_type", "string")
-		case "download_url":
-			d.String(&v.DownloadURL, "download_url", "string")
-		default:
-			if k = d.Fold(foldWebinarSentChatMessageFile[:], namesWebinarSentChatMessageFile[:]); k != "" {
-				goto again
-			}
-			d.Skip()
+	for h := 0; ; {
+		f := d.Next(namesMeetingSentChatMessageFile[:], h)
+		if f == jsonscan.Unlisted {
+			f = fieldMeetingSentChatMessageFile(d)
 		}
+		switch f {
+		case 0:
+			d.String((*string)(&v.DateTime), "date_time", "payload.DateTime")
+		case 1:
+			d.String(&v.SenderSessionID, "sender_session_id", "string")
+		case 2:
+			d.String(&v.SenderName, "sender_name", "string")
+		case 3:
+			d.String(&v.SenderEmail, "sender_email", "string")
+		case 4:
+			d.Enum((*string)(&v.SenderType), "sender_type", "payload.ChatMessageSentSenderType", enumChatMessageSentSenderType[:])
+		case 5:
+			d.Enum((*string)(&v.SenderContext), "sender_context", "payload.WebinarChatMessageFileSentSenderContext", enumWebinarChatMessageFileSentSenderContext[:])
+		case 6:
+			d.String(&v.RecipientSessionID, "recipient_session_id", "string")
+		case 7:
+			d.String(&v.RecipientName, "recipient_name", "string")
+		case 8:
+			d.String(&v.RecipientEmail, "recipient_email", "string")
+		case 9:
+			d.Enum((*string)(&v.RecipientType), "recipient_type", "payload.WebinarChatMessageSentRecipientType", enumWebinarChatMessageSentRecipientType[:])
+		case 10:
+			d.Enum((*string)(&v.RecipientContext), "recipient_context", "payload.WebinarChatMessageFileSentRecipientContext", enumWebinarChatMessageFileSentRecipientContext[:])
+		case 11:
+			d.String(&v.MessageID, "message_id", "string")
+		case 12:
+			d.String(&v.FileID, "file_id", "string")
+		case 13:
+			d.String(&v.FileName, "file_name", "string")
+		case 14:
+			d.Int64(&v.FileSize, "file_size")
+		case 15:
+			d.String(&v.FileType, "file_type", "string")
+		case 16:
+			d.String(&v.DownloadURL, "download_url", "string")
+		case jsonscan.EndOfObject:
+			return
+		default:
+			d.Skip()
+			continue
+		}
+		h = f + 1
 	}
 }
 
-var (
-	foldWebinarSentChatMessageFile  = [...]string{"DATE_TIME", "SENDER_SESSION_ID", "SENDER_NAME", "SENDER_EMAIL", "SENDER_TYPE", "SENDER_CONTEXT", "RECIPIENT_SESSION_ID", "RECIPIENT_NAME", "RECIPIENT_EMAIL", "RECIPIENT_TYPE", "RECIPIENT_CONTEXT", "MESSAGE_ID", "FILE_ID", "FILE_NAME", "FILE_SIZE", "FILE_TYPE", "DOWNLOAD_URL"}
-	namesWebinarSentChatMessageFile = [...]string{"date_time", "sender_session_id", "sender_name", "sender_email", "sender_type", "sender_context", "recipient_session_id", "recipient_name", "recipient_email", "recipient_type", "recipient_context", "message_id", "file_id", "file_name", "file_size", "file_type", "download_url"}
-)
-
 func decWebinarChatMessageFileSentObject(d *jsonscan.Decoder, v *payload.WebinarChatMessageFileSentObject) {
-	for d.Member() {
-		k := d.Key()
-	again:
-		switch k {
-		case "webinar_id":
+	for h := 0; ; {
+		f := d.Next(namesWebinarChatMessageFileSentObject[:], h)
+		if f == jsonscan.Unlisted {
+			f = fieldWebinarChatMessageFileSentObject(d)
+		}
+		switch f {
+		case 0:
 			d.ID((*string)(&v.WebinarID))
-		case "webinar_uuid":
+		case 1:
 			d.String(&v.WebinarUUID, "webinar_uuid", "string")
-		case "breakout_room_uuid":
+		case 2:
 			d.String(&v.BreakoutRoomUUID, "breakout_room_uuid", "string")
-		case "chat_message_file":
+		case 3:
 			if d.Open("chat_message_file", "payload.WebinarSentChatMessageFile") {
 				decWebinarSentChatMessageFile(d, &v.ChatMessageFile)
 			}
+		case jsonscan.EndOfObject:
+			return
 		default:
-			if k = d.Fold(foldWebinarChatMessageFileSentObject[:], namesWebinarChatMessageFileSentObject[:]); k != "" {
-				goto again
-			}
 			d.Skip()
+			continue
 		}
+		h = f + 1
 	}
 }
-
-var (
-	foldWebinarChatMessageFileSentObject  = [...]string{"WEBINAR_ID", "WEBINAR_UUID", "BREAKOUT_ROOM_UUID", "CHAT_MESSAGE_FILE"}
-	namesWebinarChatMessageFileSentObject = [...]string{"webinar_id", "webinar_uuid", "breakout_room_uuid", "chat_message_file"}
-)
 
 func decWebinarSentChatMessage(d *jsonscan.Decoder, v *payload.WebinarSentChatMessage) {
-	for d.Member() {
-		k := d.Key()
-	again:
-		switch k {
-		case "date_time":
-			d.String((*string)(&v.DateTime), "date_time", "payload.DateTime")
-		case "sender_session_id":
-			d.String(&v.SenderSessionID, "sender_session_id", "string")
-		case "sender_name":
-			d.String(&v.SenderName, "sender_name", "string")
-		case "sender_email":
-			d.String(&v.SenderEmail, "sender_email", "string")
-		case "sender_type":
-			d.Enum((*string)(&v.SenderType), "sender_type", "payload.WebinarChatMessageSentSenderType", enumWebinarChatMessageSentSenderType[:])
-		case "sender_context":
-			d.Enum((*string)(&v.SenderContext), "sender_context", "payload.WebinarChatMessageSentSenderContext", enumWebinarChatMessageSentSenderContext[:])
-		case "recipient_session_id":
-			d.String(&v.RecipientSessionID, "recipient_session_id", "string")
-		case "recipient_name":
-			d.String(&v.RecipientName, "recipient_name", "string")
-		case "recipient_email":
-			d.String(&v.RecipientEmail, "recipient_email", "string")
-		case "recipient_type":
-			d.Enum((*string)(&v.RecipientType), "recipient_type", "payload.WebinarChatMessageSentRecipientType", enumWebinarChatMessageSentRecipientType[:])
-		case "recipient_context":
-			d.Enum((*string)(&v.RecipientContext), "recipient_context", "payload.WebinarChatMessageSentRecipientContext", enumWebinarChatMessageSentRecipientContext[:])
-		case "message_id":
-			d.String(&v.MessageID, "message_id", "string")
-		case "message_content":
-			d.String(&v.MessageContent, "message_content", "string")
-		case "file_ids":
-			decSlicestring(d, &v.FileIDs, "file_ids")
-		default:
-			if k = d.Fold(foldWebinarSentChatMessage[:], namesWebinarSentChatMessage[:]); k != "" {
-				goto again
-			}
-			d.Skip()
+	for h := 0; ; {
+		f := d.Next(namesMeetingSentChatMessage[:], h)
+		if f == jsonscan.Unlisted {
+			f = fieldMeetingSentChatMessage(d)
 		}
+		switch f {
+		case 0:
+			d.String((*string)(&v.DateTime), "date_time", "payload.DateTime")
+		case 1:
+			d.String(&v.SenderSessionID, "sender_session_id", "string")
+		case 2:
+			d.String(&v.SenderName, "sender_name", "string")
+		case 3:
+			d.String(&v.SenderEmail, "sender_email", "string")
+		case 4:
+			d.Enum((*string)(&v.SenderType), "sender_type", "payload.WebinarChatMessageSentSenderType", enumWebinarChatMessageSentSenderType[:])
+		case 5:
+			d.Enum((*string)(&v.SenderContext), "sender_context", "payload.WebinarChatMessageSentSenderContext", enumWebinarChatMessageSentSenderContext[:])
+		case 6:
+			d.String(&v.RecipientSessionID, "recipient_session_id", "string")
+		case 7:
+			d.String(&v.RecipientName, "recipient_name", "string")
+		case 8:
+			d.String(&v.RecipientEmail, "recipient_email", "string")
+		case 9:
+			d.Enum((*string)(&v.RecipientType), "recipient_type", "payload.WebinarChatMessageSentRecipientType", enumWebinarChatMessageSentRecipientType[:])
+		case 10:
+			d.Enum((*string)(&v.RecipientContext), "recipient_context", "payload.WebinarChatMessageSentRecipientContext", enumWebinarChatMessageSentRecipientContext[:])
+		case 11:
+			d.String(&v.MessageID, "message_id", "string")
+		case 12:
+			d.String(&v.MessageContent, "message_content", "string")
+		case 13:
+			decSlicestring(d, &v.FileIDs, "file_ids")
+		case jsonscan.EndOfObject:
+			return
+		default:
+			d.Skip()
+			continue
+		}
+		h = f + 1
 	}
 }
 
-var (
-	foldWebinarSentChatMessage  = [...]string{"DATE_TIME", "SENDER_SESSION_ID", "SENDER_NAME", "SENDER_EMAIL", "SENDER_TYPE", "SENDER_CONTEXT", "RECIPIENT_SESSION_ID", "RECIPIENT_NAME", "RECIPIENT_EMAIL", "RECIPIENT_TYPE", "RECIPIENT_CONTEXT", "MESSAGE_ID", "MESSAGE_CONTENT", "FILE_IDS"}
-	namesWebinarSentChatMessage = [...]string{"date_time", "sender_session_id", "sender_name", "sender_email", "sender_type", "sender_context", "recipient_session_id", "recipient_name", "recipient_email", "recipient_type", "recipient_context", "message_id", "message_content", "file_ids"}
-)
-
 func decWebinarChatMessageSentObject(d *jsonscan.Decoder, v *payload.WebinarChatMessageSentObject) {
-	for d.Member() {
-		k := d.Key()
-	again:
-		switch k {
-		case "id":
+	for h := 0; ; {
+		f := d.Next(namesMeetingChatMessageSentObject[:], h)
+		if f == jsonscan.Unlisted {
+			f = fieldMeetingChatMessageSentObject(d)
+		}
+		switch f {
+		case 0:
 			d.ID((*string)(&v.ID))
-		case "uuid":
+		case 1:
 			d.String(&v.UUID, "uuid", "string")
-		case "breakout_room_uuid":
+		case 2:
 			d.String(&v.BreakoutRoomUUID, "breakout_room_uuid", "string")
-		case "chat_message":
+		case 3:
 			if d.Open("chat_message", "payload.WebinarSentChatMessage") {
 				decWebinarSentChatMessage(d, &v.ChatMessage)
 			}
+		case jsonscan.EndOfObject:
+			return
 		default:
-			if k = d.Fold(foldWebinarChatMessageSentObject[:], namesWebinarChatMessageSentObject[:]); k != "" {
-				goto again
-			}
 			d.Skip()
+			continue
 		}
+		h = f + 1
 	}
 }
-
-var (
-	foldWebinarChatMessageSentObject  = [...]string{"ID", "UUID", "BREAKOUT_ROOM_UUID", "CHAT_MESSAGE"}
-	namesWebinarChatMessageSentObject = [...]string{"id", "uuid", "breakout_room_uuid", "chat_message"}
-)
 
 func decWebinarConvertedToMeetingObject(d *jsonscan.Decoder, v *payload.WebinarConvertedToMeetingObject) {
-	for d.Member() {
-		k := d.Key()
-	again:
-		switch k {
-		case "uuid":
-			d.String(&v.UUID, "uuid", "string")
-		case "id":
-			d.ID((*string)(&v.ID))
-		case "host_id":
-			d.String(&v.HostID, "host_id", "string")
-		case "topic":
-			d.String(&v.Topic, "topic", "string")
-		case "type":
-			d.Int(&v.Type, "type")
-		case "start_time":
-			d.String((*string)(&v.StartTime), "start_time", "payload.DateTime")
-		case "duration":
-			d.Int(&v.Duration, "duration")
-		case "timezone":
-			d.String(&v.Timezone, "timezone", "string")
-		default:
-			if k = d.Fold(foldWebinarConvertedToMeetingObject[:], namesWebinarConvertedToMeetingObject[:]); k != "" {
-				goto again
-			}
-			d.Skip()
+	for h := 0; ; {
+		f := d.Next(namesMeetingConvertedToWebinarObject[:], h)
+		if f == jsonscan.Unlisted {
+			f = fieldMeetingConvertedToWebinarObject(d)
 		}
+		switch f {
+		case 0:
+			d.String(&v.UUID, "uuid", "string")
+		case 1:
+			d.ID((*string)(&v.ID))
+		case 2:
+			d.String(&v.HostID, "host_id", "string")
+		case 3:
+			d.String(&v.Topic, "topic", "string")
+		case 4:
+			d.Int(&v.Type, "type")
+		case 5:
+			d.String((*string)(&v.StartTime), "start_time", "payload.DateTime")
+		case 6:
+			d.Int(&v.Duration, "duration")
+		case 7:
+			d.String(&v.Timezone, "timezone", "string")
+		case jsonscan.EndOfObject:
+			return
+		default:
+			d.Skip()
+			continue
+		}
+		h = f + 1
 	}
 }
-
-var (
-	foldWebinarConvertedToMeetingObject  = [...]string{"UUID", "ID", "HOST_ID", "TOPIC", "TYPE", "START_TIME", "DURATION", "TIMEZONE"}
-	namesWebinarConvertedToMeetingObject = [...]string{"uuid", "id", "host_id", "topic", "type", "start_time", "duration", "timezone"}
-)
 
 func decWebinarCreatedSettings(d *jsonscan.Decoder, v *payload.WebinarCreatedSettings) {
-	for d.Member() {
-		k := d.Key()
-	again:
-		switch k {
-		case "use_pmi":
-			d.Bool(&v.UsePMI, "use_pmi")
-		case "alternative_hosts":
-			d.String(&v.AlternativeHosts, "alternative_hosts", "string")
-		default:
-			if k = d.Fold(foldWebinarCreatedSettings[:], namesWebinarCreatedSettings[:]); k != "" {
-				goto again
-			}
-			d.Skip()
+	for h := 0; ; {
+		f := d.Next(namesWebinarCreatedSettings[:], h)
+		if f == jsonscan.Unlisted {
+			f = fieldWebinarCreatedSettings(d)
 		}
+		switch f {
+		case 0:
+			d.Bool(&v.UsePMI, "use_pmi")
+		case 1:
+			d.String(&v.AlternativeHosts, "alternative_hosts", "string")
+		case jsonscan.EndOfObject:
+			return
+		default:
+			d.Skip()
+			continue
+		}
+		h = f + 1
 	}
 }
 
-var (
-	foldWebinarCreatedSettings  = [...]string{"USE_PMI", "ALTERNATIVE_HOSTS"}
-	namesWebinarCreatedSettings = [...]string{"use_pmi", "alternative_hosts"}
-)
-
 func decWebinarCreatedObject(d *jsonscan.Decoder, v *payload.WebinarCreatedObject) {
-	for d.Member() {
-		k := d.Key()
-	again:
-		switch k {
-		case "uuid":
+	for h := 0; ; {
+		f := d.Next(namesWebinarCreatedObject[:], h)
+		if f == jsonscan.Unlisted {
+			f = fieldWebinarCreatedObject(d)
+		}
+		switch f {
+		case 0:
 			d.String(&v.UUID, "uuid", "string")
-		case "id":
+		case 1:
 			d.ID((*string)(&v.ID))
-		case "host_id":
+		case 2:
 			d.String(&v.HostID, "host_id", "string")
-		case "topic":
+		case 3:
 			d.String(&v.Topic, "topic", "string")
-		case "type":
+		case 4:
 			d.Int(&v.Type, "type")
-		case "start_time":
+		case 5:
 			d.String((*string)(&v.StartTime), "start_time", "payload.DateTime")
-		case "duration":
+		case 6:
 			d.Int(&v.Duration, "duration")
-		case "timezone":
+		case 7:
 			d.String(&v.Timezone, "timezone", "string")
-		case "join_url":
+		case 8:
 			d.String(&v.JoinURL, "join_url", "string")
-		case "password":
+		case 9:
 			d.String(&v.Password, "password", "string")
-		case "creation_source":
+		case 10:
 			d.Enum((*string)(&v.CreationSource), "creation_source", "payload.CreatedCreationSource", enumCreatedCreationSource[:])
-		case "occurrences":
+		case 11:
 			decSliceObjectOccurrence(d, &v.Occurrences, "occurrences")
-		case "settings":
+		case 12:
 			if d.Open("settings", "payload.WebinarCreatedSettings") {
 				decWebinarCreatedSettings(d, &v.Settings)
 			}
-		case "recurrence":
+		case 13:
 			if d.Open("recurrence", "payload.Recurrence") {
 				decRecurrence(d, &v.Recurrence)
 			}
+		case jsonscan.EndOfObject:
+			return
 		default:
-			if k = d.Fold(foldWebinarCreatedObject[:], namesWebinarCreatedObject[:]); k != "" {
-				goto again
-			}
 			d.Skip()
+			continue
 		}
+		h = f + 1
 	}
 }
-
-var (
-	foldWebinarCreatedObject  = [...]string{"UUID", "ID", "HOST_ID", "TOPIC", "TYPE", "START_TIME", "DURATION", "TIMEZONE", "JOIN_URL", "PASSWORD", "CREATION_SOURCE", "OCCURRENCES", "SETTINGS", "RECURRENCE"}
-	namesWebinarCreatedObject = [...]string{"uuid", "id", "host_id", "topic", "type", "start_time", "duration", "timezone", "join_url", "password", "creation_source", "occurrences", "settings", "recurrence"}
-)
 
 func decWebinarDeletedObject(d *jsonscan.Decoder, v *payload.WebinarDeletedObject) {
-	for d.Member() {
-		k := d.Key()
-	again:
-		switch k {
-		case "uuid":
-			d.String(&v.UUID, "uuid", "string")
-		case "id":
-			d.ID((*string)(&v.ID))
-		case "host_id":
-			d.String(&v.HostID, "host_id", "string")
-		case "topic":
-			d.String(&v.Topic, "topic", "string")
-		case "type":
-			d.Int(&v.Type, "type")
-		case "start_time":
-			d.String((*string)(&v.StartTime), "start_time", "payload.DateTime")
-		case "duration":
-			d.Int(&v.Duration, "duration")
-		case "timezone":
-			d.String(&v.Timezone, "timezone", "string")
-		case "occurrences":
-			decSliceOccurrence(d, &v.Occurrences, "occurrences")
-		default:
-			if k = d.Fold(foldWebinarDeletedObject[:], namesWebinarDeletedObject[:]); k != "" {
-				goto again
-			}
-			d.Skip()
+	for h := 0; ; {
+		f := d.Next(namesMeetingObject[:], h)
+		if f == jsonscan.Unlisted {
+			f = fieldMeetingObject(d)
 		}
+		switch f {
+		case 0:
+			d.String(&v.UUID, "uuid", "string")
+		case 1:
+			d.ID((*string)(&v.ID))
+		case 2:
+			d.String(&v.HostID, "host_id", "string")
+		case 3:
+			d.String(&v.Topic, "topic", "string")
+		case 4:
+			d.Int(&v.Type, "type")
+		case 5:
+			d.String((*string)(&v.StartTime), "start_time", "payload.DateTime")
+		case 6:
+			d.Int(&v.Duration, "duration")
+		case 7:
+			d.String(&v.Timezone, "timezone", "string")
+		case 8:
+			decSliceOccurrence(d, &v.Occurrences, "occurrences")
+		case jsonscan.EndOfObject:
+			return
+		default:
+			d.Skip()
+			continue
+		}
+		h = f + 1
 	}
 }
-
-var (
-	foldWebinarDeletedObject  = [...]string{"UUID", "ID", "HOST_ID", "TOPIC", "TYPE", "START_TIME", "DURATION", "TIMEZONE", "OCCURRENCES"}
-	namesWebinarDeletedObject = [...]string{"uuid", "id", "host_id", "topic", "type", "start_time", "duration", "timezone", "occurrences"}
-)
 
 func decWebinarEndedObject(d *jsonscan.Decoder, v *payload.WebinarEndedObject) {
-	for d.Member() {
-		k := d.Key()
-	again:
-		switch k {
-		case "id":
-			d.ID((*string)(&v.ID))
-		case "uuid":
-			d.String(&v.UUID, "uuid", "string")
-		case "host_id":
-			d.String(&v.HostID, "host_id", "string")
-		case "host_email":
-			d.String(&v.HostEmail, "host_email", "string")
-		case "topic":
-			d.String(&v.Topic, "topic", "string")
-		case "type":
-			d.Int(&v.Type, "type")
-		case "start_time":
-			d.String((*string)(&v.StartTime), "start_time", "payload.DateTime")
-		case "timezone":
-			d.String(&v.Timezone, "timezone", "string")
-		case "end_time":
-			d.String((*string)(&v.EndTime), "end_time", "payload.DateTime")
-		case "duration":
-			d.Int(&v.Duration, "duration")
-		case "practice_session":
-			d.Bool(&v.PracticeSession, "practice_session")
-		default:
-			if k = d.Fold(foldWebinarEndedObject[:], namesWebinarEndedObject[:]); k != "" {
-				goto again
-			}
-			d.Skip()
+	for h := 0; ; {
+		f := d.Next(namesWebinarEndedObject[:], h)
+		if f == jsonscan.Unlisted {
+			f = fieldWebinarEndedObject(d)
 		}
+		switch f {
+		case 0:
+			d.ID((*string)(&v.ID))
+		case 1:
+			d.String(&v.UUID, "uuid", "string")
+		case 2:
+			d.String(&v.HostID, "host_id", "string")
+		case 3:
+			d.String(&v.HostEmail, "host_email", "string")
+		case 4:
+			d.String(&v.Topic, "topic", "string")
+		case 5:
+			d.Int(&v.Type, "type")
+		case 6:
+			d.String((*string)(&v.StartTime), "start_time", "payload.DateTime")
+		case 7:
+			d.String(&v.Timezone, "timezone", "string")
+		case 8:
+			d.String((*string)(&v.EndTime), "end_time", "payload.DateTime")
+		case 9:
+			d.Int(&v.Duration, "duration")
+		case 10:
+			d.Bool(&v.PracticeSession, "practice_session")
+		case jsonscan.EndOfObject:
+			return
+		default:
+			d.Skip()
+			continue
+		}
+		h = f + 1
 	}
 }
-
-var (
-	foldWebinarEndedObject  = [...]string{"ID", "UUID", "HOST_ID", "HOST_EMAIL", "TOPIC", "TYPE", "START_TIME", "TIMEZONE", "END_TIME", "DURATION", "PRACTICE_SESSION"}
-	namesWebinarEndedObject = [...]string{"id", "uuid", "host_id", "host_email", "topic", "type", "start_time", "timezone", "end_time", "duration", "practice_session"}
-)
 
 func decWebinarBindParticipant(d *jsonscan.Decoder, v *payload.WebinarBindParticipant) {
-	for d.Member() {
-		k := d.Key()
-	again:
-		switch k {
-		case "user_id":
-			d.String(&v.UserID, "user_id", "string")
-		case "bind_user_id":
-			d.String(&v.BindUserID, "bind_user_id", "string")
-		case "user_name":
-			d.String(&v.UserName, "user_name", "string")
-		case "id":
-			d.ID((*string)(&v.ID))
-		case "participant_uuid":
-			d.String(&v.ParticipantUUID, "participant_uuid", "string")
-		case "bind_participant_uuid":
-			d.String(&v.BindParticipantUUID, "bind_participant_uuid", "string")
-		case "join_time":
-			d.String((*string)(&v.JoinTime), "join_time", "payload.DateTime")
-		case "registrant_id":
-			d.String(&v.RegistrantID, "registrant_id", "string")
-		case "phone_number":
-			d.ID((*string)(&v.PhoneNumber))
-		default:
-			if k = d.Fold(foldWebinarBindParticipant[:], namesWebinarBindParticipant[:]); k != "" {
-				goto again
-			}
-			d.Skip()
+	for h := 0; ; {
+		f := d.Next(namesWebinarBindParticipant[:], h)
+		if f == jsonscan.Unlisted {
+			f = fieldWebinarBindParticipant(d)
 		}
+		switch f {
+		case 0:
+			d.String(&v.UserID, "user_id", "string")
+		case 1:
+			d.String(&v.BindUserID, "bind_user_id", "string")
+		case 2:
+			d.String(&v.UserName, "user_name", "string")
+		case 3:
+			d.ID((*string)(&v.ID))
+		case 4:
+			d.String(&v.ParticipantUUID, "participant_uuid", "string")
+		case 5:
+			d.String(&v.BindParticipantUUID, "bind_participant_uuid", "string")
+		case 6:
+			d.String((*string)(&v.JoinTime), "join_time", "payload.DateTime")
+		case 7:
+			d.String(&v.RegistrantID, "registrant_id", "string")
+		case 8:
+			d.ID((*string)(&v.PhoneNumber))
+		case jsonscan.EndOfObject:
+			return
+		default:
+			d.Skip()
+			continue
+		}
+		h = f + 1
 	}
 }
 
-var (
-	foldWebinarBindParticipant  = [...]string{"USER_ID", "BIND_USER_ID", "USER_NAME", "ID", "PARTICIPANT_UUID", "BIND_PARTICIPANT_UUID", "JOIN_TIME", "REGISTRANT_ID", "PHONE_NUMBER"}
-	namesWebinarBindParticipant = [...]string{"user_id", "bind_user_id", "user_name", "id", "participant_uuid", "bind_participant_uuid", "join_time", "registrant_id", "phone_number"}
-)
-
 func decWebinarParticipantBindObject(d *jsonscan.Decoder, v *payload.WebinarParticipantBindObject) {
-	for d.Member() {
-		k := d.Key()
-	again:
-		switch k {
-		case "id":
+	for h := 0; ; {
+		f := d.Next(namesMeetingParticipantAdmittedObject[:], h)
+		if f == jsonscan.Unlisted {
+			f = fieldMeetingParticipantAdmittedObject(d)
+		}
+		switch f {
+		case 0:
 			d.ID((*string)(&v.ID))
-		case "uuid":
+		case 1:
 			d.String(&v.UUID, "uuid", "string")
-		case "host_id":
+		case 2:
 			d.String(&v.HostID, "host_id", "string")
-		case "topic":
+		case 3:
 			d.String(&v.Topic, "topic", "string")
-		case "type":
+		case 4:
 			d.Int(&v.Type, "type")
-		case "start_time":
+		case 5:
 			d.String((*string)(&v.StartTime), "start_time", "payload.DateTime")
-		case "timezone":
+		case 6:
 			d.String(&v.Timezone, "timezone", "string")
-		case "duration":
+		case 7:
 			d.Int(&v.Duration, "duration")
-		case "participant":
+		case 8:
 			if d.Open("participant", "payload.WebinarBindParticipant") {
 				decWebinarBindParticipant(d, &v.Participant)
 			}
+		case jsonscan.EndOfObject:
+			return
 		default:
-			if k = d.Fold(foldWebinarParticipantBindObject[:], namesWebinarParticipantBindObject[:]); k != "" {
-				goto again
-			}
 			d.Skip()
+			continue
 		}
+		h = f + 1
 	}
 }
-
-var (
-	foldWebinarParticipantBindObject  = [...]string{"ID", "UUID", "HOST_ID", "TOPIC", "TYPE", "START_TIME", "TIMEZONE", "DURATION", "PARTICIPANT"}
-	namesWebinarParticipantBindObject = [...]string{"id", "uuid", "host_id", "topic", "type", "start_time", "timezone", "duration", "participant"}
-)
 
 func decWebinarObjectParticipantFeedback(d *jsonscan.Decoder, v *payload.WebinarObjectParticipantFeedback) {
-	for d.Member() {
-		k := d.Key()
-	again:
-		switch k {
-		case "satisfied":
-			d.Bool(&v.Satisfied, "satisfied")
-		case "feedback_details":
-			decSliceObject(d, &v.FeedbackDetails, "feedback_details")
-		case "comments":
-			d.String(&v.Comments, "comments", "string")
-		default:
-			if k = d.Fold(foldWebinarObjectParticipantFeedback[:], namesWebinarObjectParticipantFeedback[:]); k != "" {
-				goto again
-			}
-			d.Skip()
+	for h := 0; ; {
+		f := d.Next(namesWebinarObjectParticipantFeedback[:], h)
+		if f == jsonscan.Unlisted {
+			f = fieldWebinarObjectParticipantFeedback(d)
 		}
+		switch f {
+		case 0:
+			d.Bool(&v.Satisfied, "satisfied")
+		case 1:
+			decSliceObject(d, &v.FeedbackDetails, "feedback_details")
+		case 2:
+			d.String(&v.Comments, "comments", "string")
+		case jsonscan.EndOfObject:
+			return
+		default:
+			d.Skip()
+			continue
+		}
+		h = f + 1
 	}
 }
 
-var (
-	foldWebinarObjectParticipantFeedback  = [...]string{"SATISFIED", "FEEDBACK_DETAILS", "COMMENTS"}
-	namesWebinarObjectParticipantFeedback = [...]string{"satisfied", "feedback_details", "comments"}
-)
-
 func decWebinarFeedbackParticipant(d *jsonscan.Decoder, v *payload.WebinarFeedbackParticipant) {
-	for d.Member() {
-		k := d.Key()
-	again:
-		switch k {
-		case "participant_uuid":
+	for h := 0; ; {
+		f := d.Next(namesWebinarFeedbackParticipant[:], h)
+		if f == jsonscan.Unlisted {
+			f = fieldWebinarFeedbackParticipant(d)
+		}
+		switch f {
+		case 0:
 			d.String(&v.ParticipantUUID, "participant_uuid", "string")
-		case "participant_user_id":
+		case 1:
 			d.String(&v.ParticipantUserID, "participant_user_id", "string")
-		case "user_name":
+		case 2:
 			d.String(&v.UserName, "user_name", "string")
-		case "feedback":
+		case 3:
 			if d.Open("feedback", "payload.WebinarObjectParticipantFeedback") {
 				decWebinarObjectParticipantFeedback(d, &v.Feedback)
 			}
+		case jsonscan.EndOfObject:
+			return
 		default:
-			if k = d.Fold(foldWebinarFeedbackParticipant[:], namesWebinarFeedbackParticipant[:]); k != "" {
-				goto again
-			}
 			d.Skip()
+			continue
 		}
+		h = f + 1
 	}
 }
 
-var (
-	foldWebinarFeedbackParticipant  = [...]string{"PARTICIPANT_UUID", "PARTICIPANT_USER_ID", "USER_NAME", "FEEDBACK"}
-	namesWebinarFeedbackParticipant = [...]string{"participant_uuid", "participant_user_id", "user_name", "feedback"}
-)
-
 func decWebinarParticipantFeedbackObject(d *jsonscan.Decoder, v *payload.WebinarParticipantFeedbackObject) {
-	for d.Member() {
-		k := d.Key()
-	again:
-		switch k {
-		case "id":
+	for h := 0; ; {
+		f := d.Next(namesMeetingParticipantFeedbackObject[:], h)
+		if f == jsonscan.Unlisted {
+			f = fieldMeetingParticipantFeedbackObject(d)
+		}
+		switch f {
+		case 0:
 			d.ID((*string)(&v.ID))
-		case "uuid":
+		case 1:
 			d.String(&v.UUID, "uuid", "string")
-		case "participant":
+		case 2:
 			if d.Open("participant", "payload.WebinarFeedbackParticipant") {
 				decWebinarFeedbackParticipant(d, &v.Participant)
 			}
+		case jsonscan.EndOfObject:
+			return
 		default:
-			if k = d.Fold(foldWebinarParticipantFeedbackObject[:], namesWebinarParticipantFeedbackObject[:]); k != "" {
-				goto again
-			}
 			d.Skip()
+			continue
 		}
+		h = f + 1
 	}
 }
-
-var (
-	foldWebinarParticipantFeedbackObject  = [...]string{"ID", "UUID", "PARTICIPANT"}
-	namesWebinarParticipantFeedbackObject = [...]string{"id", "uuid", "participant"}
-)
 
 func decWebinarJoinedParticipant(d *jsonscan.Decoder, v *payload.WebinarJoinedParticipant) {
-	for d.Member() {
-		k := d.Key()
-	again:
-		switch k {
-		case "user_id":
-			d.String(&v.UserID, "user_id", "string")
-		case "user_name":
-			d.String(&v.UserName, "user_name", "string")
-		case "id":
-			d.ID((*string)(&v.ID))
-		case "join_time":
-			d.String((*string)(&v.JoinTime), "join_time", "payload.DateTime")
-		case "email":
-			d.String(&v.Email, "email", "string")
-		case "registrant_id":
-			d.String(&v.RegistrantID, "registrant_id", "string")
-		case "participant_user_id":
-			d.String(&v.ParticipantUserID, "participant_user_id", "string")
-		case "participant_uuid":
-			d.String(&v.ParticipantUUID, "participant_uuid", "string")
-		case "customer_key":
-			d.String(&v.CustomerKey, "customer_key", "string")
-		case "phone_number":
-			d.ID((*string)(&v.PhoneNumber))
-		default:
-			if k = d.Fold(foldWebinarJoinedParticipant[:], namesWebinarJoinedParticipant[:]); k != "" {
-				goto again
-			}
-			d.Skip()
+	for h := 0; ; {
+		f := d.Next(namesWebinarJoinedParticipant[:], h)
+		if f == jsonscan.Unlisted {
+			f = fieldWebinarJoinedParticipant(d)
 		}
+		switch f {
+		case 0:
+			d.String(&v.UserID, "user_id", "string")
+		case 1:
+			d.String(&v.UserName, "user_name", "string")
+		case 2:
+			d.ID((*string)(&v.ID))
+		case 3:
+			d.String((*string)(&v.JoinTime), "join_time", "payload.DateTime")
+		case 4:
+			d.String(&v.Email, "email", "string")
+		case 5:
+			d.String(&v.RegistrantID, "registrant_id", "string")
+		case 6:
+			d.String(&v.ParticipantUserID, "participant_user_id", "string")
+		case 7:
+			d.String(&v.ParticipantUUID, "participant_uuid", "string")
+		case 8:
+			d.String(&v.CustomerKey, "customer_key", "string")
+		case 9:
+			d.ID((*string)(&v.PhoneNumber))
+		case jsonscan.EndOfObject:
+			return
+		default:
+			d.Skip()
+			continue
+		}
+		h = f + 1
 	}
 }
 
-var (
-	foldWebinarJoinedParticipant  = [...]string{"USER_ID", "USER_NAME", "ID", "JOIN_TIME", "EMAIL", "REGISTRANT_ID", "PARTICIPANT_USER_ID", "PARTICIPANT_UUID", "CUSTOMER_KEY", "PHONE_NUMBER"}
-	namesWebinarJoinedParticipant = [...]string{"user_id", "user_name", "id", "join_time", "email", "registrant_id", "participant_user_id", "participant_uuid", "customer_key", "phone_number"}
-)
-
 func decWebinarParticipantJoinedObject(d *jsonscan.Decoder, v *payload.WebinarParticipantJoinedObject) {
-	for d.Member() {
-		k := d.Key()
-	again:
-		switch k {
-		case "id":
+	for h := 0; ; {
+		f := d.Next(namesMeetingParticipantAdmittedObject[:], h)
+		if f == jsonscan.Unlisted {
+			f = fieldMeetingParticipantAdmittedObject(d)
+		}
+		switch f {
+		case 0:
 			d.ID((*string)(&v.ID))
-		case "uuid":
+		case 1:
 			d.String(&v.UUID, "uuid", "string")
-		case "host_id":
+		case 2:
 			d.String(&v.HostID, "host_id", "string")
-		case "topic":
+		case 3:
 			d.String(&v.Topic, "topic", "string")
-		case "type":
+		case 4:
 			d.Int(&v.Type, "type")
-		case "start_time":
+		case 5:
 			d.String((*string)(&v.StartTime), "start_time", "payload.DateTime")
-		case "timezone":
+		case 6:
 			d.String(&v.Timezone, "timezone", "string")
-		case "duration":
+		case 7:
 			d.Int(&v.Duration, "duration")
-		case "participant":
+		case 8:
 			if d.Open("participant", "payload.WebinarJoinedParticipant") {
 				decWebinarJoinedParticipant(d, &v.Participant)
 			}
+		case jsonscan.EndOfObject:
+			return
 		default:
-			if k = d.Fold(foldWebinarParticipantJoinedObject[:], namesWebinarParticipantJoinedObject[:]); k != "" {
-				goto again
-			}
 			d.Skip()
+			continue
 		}
+		h = f + 1
 	}
 }
-
-var (
-	foldWebinarParticipantJoinedObject  = [...]string{"ID", "UUID", "HOST_ID", "TOPIC", "TYPE", "START_TIME", "TIMEZONE", "DURATION", "PARTICIPANT"}
-	namesWebinarParticipantJoinedObject = [...]string{"id", "uuid", "host_id", "topic", "type", "start_time", "timezone", "duration", "participant"}
-)
 
 func decWebinarLeftParticipant(d *jsonscan.Decoder, v *payload.WebinarLeftParticipant) {
-	for d.Member() {
-		k := d.Key()
-	again:
-		switch k {
-		case "user_id":
-			d.String(&v.UserID, "user_id", "string")
-		case "user_name":
-			d.String(&v.UserName, "user_name", "string")
-		case "id":
-			d.ID((*string)(&v.ID))
-		case "leave_time":
-			d.String((*string)(&v.LeaveTime), "leave_time", "payload.DateTime")
-		case "leave_reason":
-			d.String(&v.LeaveReason, "leave_reason", "string")
-		case "email":
-			d.String(&v.Email, "email", "string")
-		case "registrant_id":
-			d.String(&v.RegistrantID, "registrant_id", "string")
-		case "participant_user_id":
-			d.String(&v.ParticipantUserID, "participant_user_id", "string")
-		case "participant_uuid":
-			d.String(&v.ParticipantUUID, "participant_uuid", "string")
-		case "customer_key":
-			d.String(&v.CustomerKey, "customer_key", "string")
-		case "phone_number":
-			d.ID((*string)(&v.PhoneNumber))
-		default:
-			if k = d.Fold(foldWebinarLeftParticipant[:], namesWebinarLeftParticipant[:]); k != "" {
-				goto again
-			}
-			d.Skip()
+	for h := 0; ; {
+		f := d.Next(namesWebinarLeftParticipant[:], h)
+		if f == jsonscan.Unlisted {
+			f = fieldWebinarLeftParticipant(d)
 		}
+		switch f {
+		case 0:
+			d.String(&v.UserID, "user_id", "string")
+		case 1:
+			d.String(&v.UserName, "user_name", "string")
+		case 2:
+			d.ID((*string)(&v.ID))
+		case 3:
+			d.String((*string)(&v.LeaveTime), "leave_time", "payload.DateTime")
+		case 4:
+			d.String(&v.LeaveReason, "leave_reason", "string")
+		case 5:
+			d.String(&v.Email, "email", "string")
+		case 6:
+			d.String(&v.RegistrantID, "registrant_id", "string")
+		case 7:
+			d.String(&v.ParticipantUserID, "participant_user_id", "string")
+		case 8:
+			d.String(&v.ParticipantUUID, "participant_uuid", "string")
+		case 9:
+			d.String(&v.CustomerKey, "customer_key", "string")
+		case 10:
+			d.ID((*string)(&v.PhoneNumber))
+		case jsonscan.EndOfObject:
+			return
+		default:
+			d.Skip()
+			continue
+		}
+		h = f + 1
 	}
 }
 
-var (
-	foldWebinarLeftParticipant  = [...]string{"USER_ID", "USER_NAME", "ID", "LEAVE_TIME", "LEAVE_REASON", "EMAIL", "REGISTRANT_ID", "PARTICIPANT_USER_ID", "PARTICIPANT_UUID", "CUSTOMER_KEY", "PHONE_NUMBER"}
-	namesWebinarLeftParticipant = [...]string{"user_id", "user_name", "id", "leave_time", "leave_reason", "email", "registrant_id", "participant_user_id", "participant_uuid", "customer_key", "phone_number"}
-)
-
 func decWebinarParticipantLeftObject(d *jsonscan.Decoder, v *payload.WebinarParticipantLeftObject) {
-	for d.Member() {
-		k := d.Key()
-	again:
-		switch k {
-		case "id":
+	for h := 0; ; {
+		f := d.Next(namesMeetingParticipantAdmittedObject[:], h)
+		if f == jsonscan.Unlisted {
+			f = fieldMeetingParticipantAdmittedObject(d)
+		}
+		switch f {
+		case 0:
 			d.ID((*string)(&v.ID))
-		case "uuid":
+		case 1:
 			d.String(&v.UUID, "uuid", "string")
-		case "host_id":
+		case 2:
 			d.String(&v.HostID, "host_id", "string")
-		case "topic":
+		case 3:
 			d.String(&v.Topic, "topic", "string")
-		case "type":
+		case 4:
 			d.Int(&v.Type, "type")
-		case "start_time":
+		case 5:
 			d.String((*string)(&v.StartTime), "start_time", "payload.DateTime")
-		case "timezone":
+		case 6:
 			d.String(&v.Timezone, "timezone", "string")
-		case "duration":
+		case 7:
 			d.Int(&v.Duration, "duration")
-		case "participant":
+		case 8:
 			if d.Open("participant", "payload.WebinarLeftParticipant") {
 				decWebinarLeftParticipant(d, &v.Participant)
 			}
+		case jsonscan.EndOfObject:
+			return
 		default:
-			if k = d.Fold(foldWebinarParticipantLeftObject[:], namesWebinarParticipantLeftObject[:]); k != "" {
-				goto again
-			}
 			d.Skip()
+			continue
 		}
+		h = f + 1
 	}
 }
 
-var (
-	foldWebinarParticipantLeftObject  = [...]string{"ID", "UUID", "HOST_ID", "TOPIC", "TYPE", "START_TIME", "TIMEZONE", "DURATION", "PARTICIPANT"}
-	namesWebinarParticipantLeftObject = [...]string{"id", "uuid", "host_id", "topic", "type", "start_time", "timezone", "duration", "participant"}
-)
-
 func decWebinarParticipantRoleChangedObject(d *jsonscan.Decoder, v *payload.WebinarParticipantRoleChangedObject) {
-	for d.Member() {
-		k := d.Key()
-	again:
-		switch k {
-		case "id":
+	for h := 0; ; {
+		f := d.Next(namesMeetingParticipantAdmittedObject[:], h)
+		if f == jsonscan.Unlisted {
+			f = fieldMeetingParticipantAdmittedObject(d)
+		}
+		switch f {
+		case 0:
 			d.ID((*string)(&v.ID))
-		case "uuid":
+		case 1:
 			d.String(&v.UUID, "uuid", "string")
-		case "host_id":
+		case 2:
 			d.String(&v.HostID, "host_id", "string")
-		case "topic":
+		case 3:
 			d.String(&v.Topic, "topic", "string")
-		case "type":
+		case 4:
 			d.Int(&v.Type, "type")
-		case "start_time":
+		case 5:
 			d.String((*string)(&v.StartTime), "start_time", "payload.DateTime")
-		case "timezone":
+		case 6:
 			d.String(&v.Timezone, "timezone", "string")
-		case "duration":
+		case 7:
 			d.Int(&v.Duration, "duration")
-		case "participant":
+		case 8:
 			if d.Open("participant", "payload.RoleChangedParticipant") {
 				decRoleChangedParticipant(d, &v.Participant)
 			}
+		case jsonscan.EndOfObject:
+			return
 		default:
-			if k = d.Fold(foldWebinarParticipantRoleChangedObject[:], namesWebinarParticipantRoleChangedObject[:]); k != "" {
-				goto again
-			}
 			d.Skip()
+			continue
 		}
+		h = f + 1
 	}
 }
-
-var (
-	foldWebinarParticipantRoleChangedObject  = [...]string{"ID", "UUID", "HOST_ID", "TOPIC", "TYPE", "START_TIME", "TIMEZONE", "DURATION", "PARTICIPANT"}
-	namesWebinarParticipantRoleChangedObject = [...]string{"id", "uuid", "host_id", "topic", "type", "start_time", "timezone", "duration", "participant"}
-)
 
 func decWebinarObject(d *jsonscan.Decoder, v *payload.WebinarObject) {
-	for d.Member() {
-		k := d.Key()
-	again:
-		switch k {
-		case "uuid":
-			d.String(&v.UUID, "uuid", "string")
-		case "id":
-			d.ID((*string)(&v.ID))
-		case "host_id":
-			d.String(&v.HostID, "host_id", "string")
-		case "topic":
-			d.String(&v.Topic, "topic", "string")
-		case "type":
-			d.Int(&v.Type, "type")
-		case "start_time":
-			d.String((*string)(&v.StartTime), "start_time", "payload.DateTime")
-		case "duration":
-			d.Int(&v.Duration, "duration")
-		case "timezone":
-			d.String(&v.Timezone, "timezone", "string")
-		case "occurrences":
-			decSliceOccurrence(d, &v.Occurrences, "occurrences")
-		default:
-			if k = d.Fold(foldWebinarObject[:], namesWebinarObject[:]); k != "" {
-				goto again
-			}
-			d.Skip()
+	for h := 0; ; {
+		f := d.Next(namesMeetingObject[:], h)
+		if f == jsonscan.Unlisted {
+			f = fieldMeetingObject(d)
 		}
+		switch f {
+		case 0:
+			d.String(&v.UUID, "uuid", "string")
+		case 1:
+			d.ID((*string)(&v.ID))
+		case 2:
+			d.String(&v.HostID, "host_id", "string")
+		case 3:
+			d.String(&v.Topic, "topic", "string")
+		case 4:
+			d.Int(&v.Type, "type")
+		case 5:
+			d.String((*string)(&v.StartTime), "start_time", "payload.DateTime")
+		case 6:
+			d.Int(&v.Duration, "duration")
+		case 7:
+			d.String(&v.Timezone, "timezone", "string")
+		case 8:
+			decSliceOccurrence(d, &v.Occurrences, "occurrences")
+		case jsonscan.EndOfObject:
+			return
+		default:
+			d.Skip()
+			continue
+		}
+		h = f + 1
 	}
 }
-
-var (
-	foldWebinarObject  = [...]string{"UUID", "ID", "HOST_ID", "TOPIC", "TYPE", "START_TIME", "DURATION", "TIMEZONE", "OCCURRENCES"}
-	namesWebinarObject = [...]string{"uuid", "id", "host_id", "topic", "type", "start_time", "duration", "timezone", "occurrences"}
-)
 
 func decWebinarRegistrationTrackingSource(d *jsonscan.Decoder, v *payload.WebinarRegistrationTrackingSource) {
-	for d.Member() {
-		k := d.Key()
-	again:
-		switch k {
-		case "id":
-			d.ID((*string)(&v.ID))
-		case "source_name":
-			d.String(&v.SourceName, "source_name", "string")
-		case "tracking_url":
-			d.String(&v.TrackingURL, "tracking_url", "string")
-		default:
-			if k = d.Fold(foldWebinarRegistrationTrackingSource[:], namesWebinarRegistrationTrackingSource[:]); k != "" {
-				goto again
-			}
-			d.Skip()
+	for h := 0; ; {
+		f := d.Next(namesWebinarRegistrationTrackingSource[:], h)
+		if f == jsonscan.Unlisted {
+			f = fieldWebinarRegistrationTrackingSource(d)
 		}
+		switch f {
+		case 0:
+			d.ID((*string)(&v.ID))
+		case 1:
+			d.String(&v.SourceName, "source_name", "string")
+		case 2:
+			d.String(&v.TrackingURL, "tracking_url", "string")
+		case jsonscan.EndOfObject:
+			return
+		default:
+			d.Skip()
+			continue
+		}
+		h = f + 1
 	}
 }
 
-var (
-	foldWebinarRegistrationTrackingSource  = [...]string{"ID", "SOURCE_NAME", "TRACKING_URL"}
-	namesWebinarRegistrationTrackingSource = [...]string{"id", "source_name", "tracking_url"}
-)
-
 func decWebinarRegistrationApprovedRegistrant(d *jsonscan.Decoder, v *payload.WebinarRegistrationApprovedRegistrant) {
-	for d.Member() {
-		k := d.Key()
-	again:
-		switch k {
-		case "id":
+	for h := 0; ; {
+		f := d.Next(namesWebinarRegistrationApprovedRegistrant[:], h)
+		if f == jsonscan.Unlisted {
+			f = fieldWebinarRegistrationApprovedRegistrant(d)
+		}
+		switch f {
+		case 0:
 			d.ID((*string)(&v.ID))
-		case "first_name":
+		case 1:
 			d.String(&v.FirstName, "first_name", "string")
-		case "last_name":
+		case 2:
 			d.String(&v.LastName, "last_name", "string")
-		case "email":
+		case 3:
 			d.String(&v.Email, "email", "string")
-		case "join_url":
+		case 4:
 			d.String(&v.JoinURL, "join_url", "string")
-		case "tracking_source":
+		case 5:
 			if d.Open("tracking_source", "payload.WebinarRegistrationTrackingSource") {
 				decWebinarRegistrationTrackingSource(d, &v.TrackingSource)
 			}
+		case jsonscan.EndOfObject:
+			return
 		default:
-			if k = d.Fold(foldWebinarRegistrationApprovedRegistrant[:], namesWebinarRegistrationApprovedRegistrant[:]); k != "" {
-				goto again
-			}
 			d.Skip()
+			continue
 		}
+		h = f + 1
 	}
 }
 
-var (
-	foldWebinarRegistrationApprovedRegistrant  = [...]string{"ID", "FIRST_NAME", "LAST_NAME", "EMAIL", "JOIN_URL", "TRACKING_SOURCE"}
-	namesWebinarRegistrationApprovedRegistrant = [...]string{"id", "first_name", "last_name", "email", "join_url", "tracking_source"}
-)
-
 func decWebinarRegistrationApprovedObject(d *jsonscan.Decoder, v *payload.WebinarRegistrationApprovedObject) {
-	for d.Member() {
-		k := d.Key()
-	again:
-		switch k {
-		case "uuid":
+	for h := 0; ; {
+		f := d.Next(namesMeetingRegistrationApprovedObject[:], h)
+		if f == jsonscan.Unlisted {
+			f = fieldMeetingRegistrationApprovedObject(d)
+		}
+		switch f {
+		case 0:
 			d.String(&v.UUID, "uuid", "string")
-		case "id":
+		case 1:
 			d.ID((*string)(&v.ID))
-		case "host_id":
+		case 2:
 			d.String(&v.HostID, "host_id", "string")
-		case "topic":
+		case 3:
 			d.String(&v.Topic, "topic", "string")
-		case "type":
+		case 4:
 			d.Int(&v.Type, "type")
-		case "start_time":
+		case 5:
 			d.String((*string)(&v.StartTime), "start_time", "payload.DateTime")
-		case "duration":
+		case 6:
 			d.Int(&v.Duration, "duration")
-		case "timezone":
+		case 7:
 			d.String(&v.Timezone, "timezone", "string")
-		case "occurrences":
+		case 8:
 			decSliceOccurrence(d, &v.Occurrences, "occurrences")
-		case "registrant":
+		case 9:
 			if d.Open("registrant", "payload.WebinarRegistrationApprovedRegistrant") {
 				decWebinarRegistrationApprovedRegistrant(d, &v.Registrant)
 			}
+		case jsonscan.EndOfObject:
+			return
 		default:
-			if k = d.Fold(foldWebinarRegistrationApprovedObject[:], namesWebinarRegistrationApprovedObject[:]); k != "" {
-				goto again
-			}
 			d.Skip()
+			continue
 		}
+		h = f + 1
 	}
 }
 
-var (
-	foldWebinarRegistrationApprovedObject  = [...]string{"UUID", "ID", "HOST_ID", "TOPIC", "TYPE", "START_TIME", "DURATION", "TIMEZONE", "OCCURRENCES", "REGISTRANT"}
-	namesWebinarRegistrationApprovedObject = [...]string{"uuid", "id", "host_id", "topic", "type", "start_time", "duration", "timezone", "occurrences", "registrant"}
-)
-
 func decWebinarRegistrationRegistrant(d *jsonscan.Decoder, v *payload.WebinarRegistrationRegistrant) {
-	for d.Member() {
-		k := d.Key()
-	again:
-		switch k {
-		case "id":
+	for h := 0; ; {
+		f := d.Next(namesWebinarRegistrationRegistrant[:], h)
+		if f == jsonscan.Unlisted {
+			f = fieldWebinarRegistrationRegistrant(d)
+		}
+		switch f {
+		case 0:
 			d.ID((*string)(&v.ID))
-		case "first_name":
+		case 1:
 			d.String(&v.FirstName, "first_name", "string")
-		case "last_name":
+		case 2:
 			d.String(&v.LastName, "last_name", "string")
-		case "email":
+		case 3:
 			d.String(&v.Email, "email", "string")
-		case "tracking_source":
+		case 4:
 			if d.Open("tracking_source", "payload.WebinarRegistrationTrackingSource") {
 				decWebinarRegistrationTrackingSource(d, &v.TrackingSource)
 			}
+		case jsonscan.EndOfObject:
+			return
 		default:
-			if k = d.Fold(foldWebinarRegistrationRegistrant[:], namesWebinarRegistrationRegistrant[:]); k != "" {
-				goto again
-			}
 			d.Skip()
+			continue
 		}
+		h = f + 1
 	}
 }
 
-var (
-	foldWebinarRegistrationRegistrant  = [...]string{"ID", "FIRST_NAME", "LAST_NAME", "EMAIL", "TRACKING_SOURCE"}
-	namesWebinarRegistrationRegistrant = [...]string{"id", "first_name", "last_name", "email", "tracking_source"}
-)
-
 func decWebinarRegistrationObject(d *jsonscan.Decoder, v *payload.WebinarRegistrationObject) {
-	for d.Member() {
-		k := d.Key()
-	again:
-		switch k {
-		case "uuid":
+	for h := 0; ; {
+		f := d.Next(namesMeetingRegistrationApprovedObject[:], h)
+		if f == jsonscan.Unlisted {
+			f = fieldMeetingRegistrationApprovedObject(d)
+		}
+		switch f {
+		case 0:
 			d.String(&v.UUID, "uuid", "string")
-		case "id":
+		case 1:
 			d.ID((*string)(&v.ID))
-		case "host_id":
+		case 2:
 			d.String(&v.HostID, "host_id", "string")
-		case "topic":
+		case 3:
 			d.String(&v.Topic, "topic", "string")
-		case "type":
+		case 4:
 			d.Int(&v.Type, "type")
-		case "start_time":
+		case 5:
 			d.String((*string)(&v.StartTime), "start_time", "payload.DateTime")
-		case "duration":
+		case 6:
 			d.Int(&v.Duration, "duration")
-		case "timezone":
+		case 7:
 			d.String(&v.Timezone, "timezone", "string")
-		case "occurrences":
+		case 8:
 			decSliceOccurrence(d, &v.Occurrences, "occurrences")
-		case "registrant":
+		case 9:
 			if d.Open("registrant", "payload.WebinarRegistrationRegistrant") {
 				decWebinarRegistrationRegistrant(d, &v.Registrant)
 			}
+		case jsonscan.EndOfObject:
+			return
 		default:
-			if k = d.Fold(foldWebinarRegistrationObject[:], namesWebinarRegistrationObject[:]); k != "" {
-				goto again
-			}
 			d.Skip()
+			continue
 		}
+		h = f + 1
 	}
 }
 
-var (
-	foldWebinarRegistrationObject  = [...]string{"UUID", "ID", "HOST_ID", "TOPIC", "TYPE", "START_TIME", "DURATION", "TIMEZONE", "OCCURRENCES", "REGISTRANT"}
-	namesWebinarRegistrationObject = [...]string{"uuid", "id", "host_id", "topic", "type", "start_time", "duration", "timezone", "occurrences", "registrant"}
-)
-
 func decWebinarRegistrationCreatedRegistrant(d *jsonscan.Decoder, v *payload.WebinarRegistrationCreatedRegistrant) {
-	for d.Member() {
-		k := d.Key()
-	again:
-		switch k {
-		case "id":
+	for h := 0; ; {
+		f := d.Next(namesWebinarRegistrationCreatedRegistrant[:], h)
+		if f == jsonscan.Unlisted {
+			f = fieldWebinarRegistrationCreatedRegistrant(d)
+		}
+		switch f {
+		case 0:
 			d.ID((*string)(&v.ID))
-		case "first_name":
+		case 1:
 			d.String(&v.FirstName, "first_name", "string")
-		case "last_name":
+		case 2:
 			d.String(&v.LastName, "last_name", "string")
-		case "email":
+		case 3:
 			d.String(&v.Email, "email", "string")
-		case "address":
+		case 4:
 			d.String(&v.Address, "address", "string")
-		case "city":
+		case 5:
 			d.String(&v.City, "city", "string")
-		case "country":
+		case 6:
 			d.String(&v.Country, "country", "string")
-		case "zip":
+		case 7:
 			d.String(&v.Zip, "zip", "string")
-		case "state":
+		case 8:
 			d.String(&v.State, "state", "string")
-		case "phone":
+		case 9:
 			d.String(&v.Phone, "phone", "string")
-		case "industry":
+		case 10:
 			d.String(&v.Industry, "industry", "string")
-		case "org":
+		case 11:
 			d.String(&v.Org, "org", "string")
-		case "job_title":
+		case 12:
 			d.String(&v.JobTitle, "job_title", "string")
-		case "purchasing_time_frame":
+		case 13:
 			d.String(&v.PurchasingTimeFrame, "purchasing_time_frame", "string")
-		case "role_in_purchase_process":
+		case 14:
 			d.String(&v.RoleInPurchaseProcess, "role_in_purchase_process", "string")
-		case "no_of_employees":
+		case 15:
 			d.String(&v.NoOfEmployees, "no_of_employees", "string")
-		case "comments":
+		case 16:
 			d.String(&v.Comments, "comments", "string")
-		case "custom_questions":
+		case 17:
 			decSliceRegistrationCreatedCustomQuestion(d, &v.CustomQuestions, "custom_questions")
-		case "status":
+		case 18:
 			d.Enum((*string)(&v.Status), "status", "payload.RegistrationCreatedStatus", enumRegistrationCreatedStatus[:])
-		case "join_url":
+		case 19:
 			d.String(&v.JoinURL, "join_url", "string")
-		case "tracking_source":
+		case 20:
 			if d.Open("tracking_source", "payload.WebinarRegistrationTrackingSource") {
 				decWebinarRegistrationTrackingSource(d, &v.TrackingSource)
 			}
+		case jsonscan.EndOfObject:
+			return
 		default:
-			if k = d.Fold(foldWebinarRegistrationCreatedRegistrant[:], namesWebinarRegistrationCreatedRegistrant[:]); k != "" {
-				goto again
-			}
 			d.Skip()
+			continue
 		}
+		h = f + 1
 	}
 }
 
-var (
-	foldWebinarRegistrationCreatedRegistrant  = [...]string{"ID", "FIRST_NAME", "LAST_NAME", "EMAIL", "ADDRESS", "CITY", "COUNTRY", "ZIP", "STATE", "PHONE", "INDUSTRY", "ORG", "JOB_TITLE", "PURCHASING_TIME_FRAME", "ROLE_IN_PURCHASE_PROCESS", "NO_OF_EMPLOYEES", "COMMENTS", "CUSTOM_QUESTIONS", "STATUS", "JOIN_URL", "TRACKING_SOURCE"}
-	namesWebinarRegistrationCreatedRegistrant = [...]string{"id", "first_name", "last_name", "email", "address", "city", "country", "zip", "state", "phone", "industry", "org", "job_title", "purchasing_time_frame", "role_in_purchase_process", "no_of_employees", "comments", "custom_questions", "status", "join_url", "tracking_source"}
-)
-
 func decWebinarRegistrationCreatedObject(d *jsonscan.Decoder, v *payload.WebinarRegistrationCreatedObject) {
-	for d.Member() {
-		k := d.Key()
-	again:
-		switch k {
-		case "uuid":
+	for h := 0; ; {
+		f := d.Next(namesMeetingRegistrationApprovedObject[:], h)
+		if f == jsonscan.Unlisted {
+			f = fieldMeetingRegistrationApprovedObject(d)
+		}
+		switch f {
+		case 0:
 			d.String(&v.UUID, "uuid", "string")
-		case "id":
+		case 1:
 			d.ID((*string)(&v.ID))
-		case "host_id":
+		case 2:
 			d.String(&v.HostID, "host_id", "string")
-		case "topic":
+		case 3:
 			d.String(&v.Topic, "topic", "string")
-		case "type":
+		case 4:
 			d.Int(&v.Type, "type")
-		case "start_time":
+		case 5:
 			d.String((*string)(&v.StartTime), "start_time", "payload.DateTime")
-		case "duration":
+		case 6:
 			d.Int(&v.Duration, "duration")
-		case "timezone":
+		case 7:
 			d.String(&v.Timezone, "timezone", "string")
-		case "occurrences":
+		case 8:
 			decSliceOccurrence(d, &v.Occurrences, "occurrences")
-		case "registrant":
+		case 9:
 			if d.Open("registrant", "payload.WebinarRegistrationCreatedRegistrant") {
 				decWebinarRegistrationCreatedRegistrant(d, &v.Registrant)
 			}
+		case jsonscan.EndOfObject:
+			return
 		default:
-			if k = d.Fold(foldWebinarRegistrationCreatedObject[:], namesWebinarRegistrationCreatedObject[:]); k != "" {
-				goto again
-			}
 			d.Skip()
+			continue
 		}
+		h = f + 1
 	}
 }
 
-var (
-	foldWebinarRegistrationCreatedObject  = [...]string{"UUID", "ID", "HOST_ID", "TOPIC", "TYPE", "START_TIME", "DURATION", "TIMEZONE", "OCCURRENCES", "REGISTRANT"}
-	namesWebinarRegistrationCreatedObject = [...]string{"uuid", "id", "host_id", "topic", "type", "start_time", "duration", "timezone", "occurrences", "registrant"}
-)
-
 func decWebinarSharingObject(d *jsonscan.Decoder, v *payload.WebinarSharingObject) {
-	for d.Member() {
-		k := d.Key()
-	again:
-		switch k {
-		case "id":
+	for h := 0; ; {
+		f := d.Next(namesMeetingParticipantAdmittedObject[:], h)
+		if f == jsonscan.Unlisted {
+			f = fieldMeetingParticipantAdmittedObject(d)
+		}
+		switch f {
+		case 0:
 			d.ID((*string)(&v.ID))
-		case "uuid":
+		case 1:
 			d.String(&v.UUID, "uuid", "string")
-		case "host_id":
+		case 2:
 			d.String(&v.HostID, "host_id", "string")
-		case "topic":
+		case 3:
 			d.String(&v.Topic, "topic", "string")
-		case "type":
+		case 4:
 			d.Int(&v.Type, "type")
-		case "start_time":
+		case 5:
 			d.String((*string)(&v.StartTime), "start_time", "payload.DateTime")
-		case "timezone":
+		case 6:
 			d.String(&v.Timezone, "timezone", "string")
-		case "duration":
+		case 7:
 			d.Int(&v.Duration, "duration")
-		case "participant":
+		case 8:
 			if d.Open("participant", "payload.SharingParticipant") {
 				decSharingParticipant(d, &v.Participant)
 			}
+		case jsonscan.EndOfObject:
+			return
 		default:
-			if k = d.Fold(foldWebinarSharingObject[:], namesWebinarSharingObject[:]); k != "" {
-				goto again
-			}
 			d.Skip()
+			continue
 		}
+		h = f + 1
 	}
 }
-
-var (
-	foldWebinarSharingObject  = [...]string{"ID", "UUID", "HOST_ID", "TOPIC", "TYPE", "START_TIME", "TIMEZONE", "DURATION", "PARTICIPANT"}
-	namesWebinarSharingObject = [...]string{"id", "uuid", "host_id", "topic", "type", "start_time", "timezone", "duration", "participant"}
-)
 
 func decWebinarStartedObject(d *jsonscan.Decoder, v *payload.WebinarStartedObject) {
-	for d.Member() {
-		k := d.Key()
-	again:
-		switch k {
-		case "id":
-			d.ID((*string)(&v.ID))
-		case "uuid":
-			d.String(&v.UUID, "uuid", "string")
-		case "host_id":
-			d.String(&v.HostID, "host_id", "string")
-		case "host_email":
-			d.String(&v.HostEmail, "host_email", "string")
-		case "topic":
-			d.String(&v.Topic, "topic", "string")
-		case "type":
-			d.Int(&v.Type, "type")
-		case "start_time":
-			d.String((*string)(&v.StartTime), "start_time", "payload.DateTime")
-		case "timezone":
-			d.String(&v.Timezone, "timezone", "string")
-		case "duration":
-			d.Int(&v.Duration, "duration")
-		default:
-			if k = d.Fold(foldWebinarStartedObject[:], namesWebinarStartedObject[:]); k != "" {
-				goto again
-			}
-			d.Skip()
+	for h := 0; ; {
+		f := d.Next(namesMeetingStartedObject[:], h)
+		if f == jsonscan.Unlisted {
+			f = fieldMeetingStartedObject(d)
 		}
+		switch f {
+		case 0:
+			d.ID((*string)(&v.ID))
+		case 1:
+			d.String(&v.UUID, "uuid", "string")
+		case 2:
+			d.String(&v.HostID, "host_id", "string")
+		case 3:
+			d.String(&v.HostEmail, "host_email", "string")
+		case 4:
+			d.String(&v.Topic, "topic", "string")
+		case 5:
+			d.Int(&v.Type, "type")
+		case 6:
+			d.String((*string)(&v.StartTime), "start_time", "payload.DateTime")
+		case 7:
+			d.String(&v.Timezone, "timezone", "string")
+		case 8:
+			d.Int(&v.Duration, "duration")
+		case jsonscan.EndOfObject:
+			return
+		default:
+			d.Skip()
+			continue
+		}
+		h = f + 1
 	}
 }
-
-var (
-	foldWebinarStartedObject  = [...]string{"ID", "UUID", "HOST_ID", "HOST_EMAIL", "TOPIC", "TYPE", "START_TIME", "TIMEZONE", "DURATION"}
-	namesWebinarStartedObject = [...]string{"id", "uuid", "host_id", "host_email", "topic", "type", "start_time", "timezone", "duration"}
-)
 
 func decWebinarUpdatedInterpreter(d *jsonscan.Decoder, v *payload.WebinarUpdatedInterpreter) {
-	for d.Member() {
-		k := d.Key()
-	again:
-		switch k {
-		case "email":
-			d.String(&v.Email, "email", "string")
-		case "interpreter_languages":
-			d.String(&v.InterpreterLanguages, "interpreter_languages", "string")
-		default:
-			if k = d.Fold(foldWebinarUpdatedInterpreter[:], namesWebinarUpdatedInterpreter[:]); k != "" {
-				goto again
-			}
-			d.Skip()
+	for h := 0; ; {
+		f := d.Next(namesWebinarUpdatedInterpreter[:], h)
+		if f == jsonscan.Unlisted {
+			f = fieldWebinarUpdatedInterpreter(d)
 		}
+		switch f {
+		case 0:
+			d.String(&v.Email, "email", "string")
+		case 1:
+			d.String(&v.InterpreterLanguages, "interpreter_languages", "string")
+		case jsonscan.EndOfObject:
+			return
+		default:
+			d.Skip()
+			continue
+		}
+		h = f + 1
 	}
 }
-
-var (
-	foldWebinarUpdatedInterpreter  = [...]string{"EMAIL", "INTERPRETER_LANGUAGES"}
-	namesWebinarUpdatedInterpreter = [...]string{"email", "interpreter_languages"}
-)
 
 func decWebinarUpdatedLanguageInterpretation(d *jsonscan.Decoder, v *payload.WebinarUpdatedLanguageInterpretation) {
-	for d.Member() {
-		k := d.Key()
-	again:
-		switch k {
-		case "enable":
-			d.Bool(&v.Enable, "enable")
-		case "interpreters":
-			decSliceWebinarUpdatedInterpreter(d, &v.Interpreters, "interpreters")
-		default:
-			if k = d.Fold(foldWebinarUpdatedLanguageInterpretation[:], namesWebinarUpdatedLanguageInterpretation[:]); k != "" {
-				goto again
-			}
-			d.Skip()
+	for h := 0; ; {
+		f := d.Next(namesMeetingUpdatedLanguageInterpretation[:], h)
+		if f == jsonscan.Unlisted {
+			f = fieldMeetingUpdatedLanguageInterpretation(d)
 		}
+		switch f {
+		case 0:
+			d.Bool(&v.Enable, "enable")
+		case 1:
+			decSliceWebinarUpdatedInterpreter(d, &v.Interpreters, "interpreters")
+		case jsonscan.EndOfObject:
+			return
+		default:
+			d.Skip()
+			continue
+		}
+		h = f + 1
 	}
 }
-
-var (
-	foldWebinarUpdatedLanguageInterpretation  = [...]string{"ENABLE", "INTERPRETERS"}
-	namesWebinarUpdatedLanguageInterpretation = [...]string{"enable", "interpreters"}
-)
 
 func decWebinarUpdatedSignLanguageInterpretation(d *jsonscan.Decoder, v *payload.WebinarUpdatedSignLanguageInterpretation) {
-	for d.Member() {
-		k := d.Key()
-	again:
-		switch k {
-		case "enable":
-			d.Bool(&v.Enable, "enable")
-		case "interpreters":
-			decSliceUpdatedInterpreter(d, &v.Interpreters, "interpreters")
-		default:
-			if k = d.Fold(foldWebinarUpdatedSignLanguageInterpretation[:], namesWebinarUpdatedSignLanguageInterpretation[:]); k != "" {
-				goto again
-			}
-			d.Skip()
+	for h := 0; ; {
+		f := d.Next(namesMeetingUpdatedLanguageInterpretation[:], h)
+		if f == jsonscan.Unlisted {
+			f = fieldMeetingUpdatedLanguageInterpretation(d)
 		}
+		switch f {
+		case 0:
+			d.Bool(&v.Enable, "enable")
+		case 1:
+			decSliceUpdatedInterpreter(d, &v.Interpreters, "interpreters")
+		case jsonscan.EndOfObject:
+			return
+		default:
+			d.Skip()
+			continue
+		}
+		h = f + 1
 	}
 }
 
-var (
-	foldWebinarUpdatedSignLanguageInterpretation  = [...]string{"ENABLE", "INTERPRETERS"}
-	namesWebinarUpdatedSignLanguageInterpretation = [...]string{"enable", "interpreters"}
-)
-
 func decWebinarUpdatedSettings(d *jsonscan.Decoder, v *payload.WebinarUpdatedSettings) {
-	for d.Member() {
-		k := d.Key()
-	again:
-		switch k {
-		case "host_video":
+	for h := 0; ; {
+		f := d.Next(namesWebinarUpdatedSettings[:], h)
+		if f == jsonscan.Unlisted {
+			f = fieldWebinarUpdatedSettings(d)
+		}
+		switch f {
+		case 0:
 			d.Bool(&v.HostVideo, "host_video")
-		case "panelists_video":
+		case 1:
 			d.Bool(&v.PanelistsVideo, "panelists_video")
-		case "practice_session":
+		case 2:
 			d.Bool(&v.PracticeSession, "practice_session")
-		case "approval_type":
+		case 3:
 			d.Int(&v.ApprovalType, "approval_type")
-		case "registration_type":
+		case 4:
 			d.Int(&v.RegistrationType, "registration_type")
-		case "audio":
+		case 5:
 			d.Enum((*string)(&v.Audio), "audio", "payload.UpdatedAudio", enumUpdatedAudio[:])
-		case "auto_recording":
+		case 6:
 			d.Enum((*string)(&v.AutoRecording), "auto_recording", "payload.UpdatedAutoRecording", enumUpdatedAutoRecording[:])
-		case "enforce_login":
+		case 7:
 			d.Bool(&v.EnforceLogin, "enforce_login")
-		case "meeting_authentication":
+		case 8:
 			d.Bool(&v.MeetingAuthentication, "meeting_authentication")
-		case "authentication_option":
+		case 9:
 			d.String(&v.AuthenticationOption, "authentication_option", "string")
-		case "authentication_name":
+		case 10:
 			d.String(&v.AuthenticationName, "authentication_name", "string")
-		case "authentication_domains":
+		case 11:
 			d.String(&v.AuthenticationDomains, "authentication_domains", "string")
-		case "language_interpretation":
+		case 12:
 			if d.Open("language_interpretation", "payload.WebinarUpdatedLanguageInterpretation") {
 				decWebinarUpdatedLanguageInterpretation(d, &v.LanguageInterpretation)
 			}
-		case "sign_language_interpretation":
+		case 13:
 			if d.Open("sign_language_interpretation", "payload.WebinarUpdatedSignLanguageInterpretation") {
 				decWebinarUpdatedSignLanguageInterpretation(d, &v.SignLanguageInterpretation)
 			}
-		case "allow_host_control_participant_mute_state":
+		case 14:
 			d.Bool(&v.AllowHostControlParticipantMuteState, "allow_host_control_participant_mute_state")
-		case "email_in_attendee_report":
+		case 15:
 			d.Bool(&v.EmailInAttendeeReport, "email_in_attendee_report")
+		case jsonscan.EndOfObject:
+			return
 		default:
-			if k = d.Fold(foldWebinarUpdatedSettings[:], namesWebinarUpdatedSettings[:]); k != "" {
-				goto again
-			}
 			d.Skip()
+			continue
 		}
+		h = f + 1
 	}
 }
 
-var (
-	foldWebinarUpdatedSettings  = [...]string{"HOST_VIDEO", "PANELISTS_VIDEO", "PRACTICE_SESSION", "APPROVAL_TYPE", "REGISTRATION_TYPE", "AUDIO", "AUTO_RECORDING", "ENFORCE_LOGIN", "MEETING_AUTHENTICATION", "AUTHENTICATION_OPTION", "AUTHENTICATION_NAME", "AUTHENTICATION_DOMAINS", "LANGUAGE_INTERPRETATION", "SIGN_LANGUAGE_INTERPRETATION", "ALLOW_HOST_CONTROL_PARTICIPANT_MUTE_STATE", "EMAIL_IN_ATTENDEE_REPORT"}
-	namesWebinarUpdatedSettings = [...]string{"host_video", "panelists_video", "practice_session", "approval_type", "registration_type", "audio", "auto_recording", "enforce_login", "meeting_authentication", "authentication_option", "authentication_name", "authentication_domains", "language_interpretation", "sign_language_interpretation", "allow_host_control_participant_mute_state", "email_in_attendee_report"}
-)
-
 func decWebinarUpdatedObject(d *jsonscan.Decoder, v *payload.WebinarUpdatedObject) {
-	for d.Member() {
-		k := d.Key()
-	again:
-		switch k {
-		case "id":
+	for h := 0; ; {
+		f := d.Next(namesWebinarUpdatedObject[:], h)
+		if f == jsonscan.Unlisted {
+			f = fieldWebinarUpdatedObject(d)
+		}
+		switch f {
+		case 0:
 			d.ID((*string)(&v.ID))
-		case "uuid":
+		case 1:
 			d.String(&v.UUID, "uuid", "string")
-		case "host_id":
+		case 2:
 			d.String(&v.HostID, "host_id", "string")
-		case "topic":
+		case 3:
 			d.String(&v.Topic, "topic", "string")
-		case "type":
+		case 4:
 			d.Int(&v.Type, "type")
-		case "start_time":
+		case 5:
 			d.String((*string)(&v.StartTime), "start_time", "payload.DateTime")
-		case "duration":
+		case 6:
 			d.Int(&v.Duration, "duration")
-		case "timezone":
+		case 7:
 			d.String(&v.Timezone, "timezone", "string")
-		case "password":
+		case 8:
 			d.String(&v.Password, "password", "string")
-		case "agenda":
+		case 9:
 			d.String(&v.Agenda, "agenda", "string")
-		case "registration_url":
+		case 10:
 			d.String(&v.RegistrationURL, "registration_url", "string")
-		case "occurrences":
+		case 11:
 			decSliceObjectOccurrence(d, &v.Occurrences, "occurrences")
-		case "settings":
+		case 12:
 			if d.Open("settings", "payload.WebinarUpdatedSettings") {
 				decWebinarUpdatedSettings(d, &v.Settings)
 			}
-		case "recurrence":
+		case 13:
 			if d.Open("recurrence", "payload.Recurrence") {
 				decRecurrence(d, &v.Recurrence)
 			}
+		case jsonscan.EndOfObject:
+			return
 		default:
-			if k = d.Fold(foldWebinarUpdatedObject[:], namesWebinarUpdatedObject[:]); k != "" {
-				goto again
-			}
 			d.Skip()
+			continue
 		}
+		h = f + 1
 	}
 }
-
-var (
-	foldWebinarUpdatedObject  = [...]string{"ID", "UUID", "HOST_ID", "TOPIC", "TYPE", "START_TIME", "DURATION", "TIMEZONE", "PASSWORD", "AGENDA", "REGISTRATION_URL", "OCCURRENCES", "SETTINGS", "RECURRENCE"}
-	namesWebinarUpdatedObject = [...]string{"id", "uuid", "host_id", "topic", "type", "start_time", "duration", "timezone", "password", "agenda", "registration_url", "occurrences", "settings", "recurrence"}
-)

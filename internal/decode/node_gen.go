@@ -8,2490 +8,2324 @@ import (
 )
 
 func decNodeMcStat(d *jsonscan.Decoder, v *payload.NodeMcStat) {
-	for d.Member() {
-		k := d.Key()
-	again:
-		switch k {
-		case "account_id":
+	for h := 0; ; {
+		f := d.Next(namesAccountCreated[:], h)
+		if f == jsonscan.Unlisted {
+			f = fieldAccountCreated(d)
+		}
+		switch f {
+		case 0:
 			d.String(&v.AccountID, "Common.account_id", "string")
-		case "operator":
+		case 1:
 			d.String(&v.Operator, "Common.operator", "string")
-		case "operator_id":
+		case 2:
 			d.String(&v.OperatorID, "Common.operator_id", "string")
-		case "object":
+		case 3:
 			if d.Open("object", "payload.NodeMcStatObject") {
 				decNodeMcStatObject(d, &v.Object)
 			}
+		case jsonscan.EndOfObject:
+			return
 		default:
-			if k = d.Fold(foldNodeMcStat[:], namesNodeMcStat[:]); k != "" {
-				goto again
-			}
 			d.Skip()
+			continue
 		}
+		h = f + 1
 	}
 }
 
-var (
-	foldNodeMcStat  = [...]string{"ACCOUNT_ID", "OPERATOR", "OPERATOR_ID", "OBJECT"}
-	namesNodeMcStat = [...]string{"account_id", "operator", "operator_id", "object"}
-)
-
 func decNodeMcStatAlert(d *jsonscan.Decoder, v *payload.NodeMcStatAlert) {
-	for d.Member() {
-		k := d.Key()
-	again:
-		switch k {
-		case "account_id":
+	for h := 0; ; {
+		f := d.Next(namesAccountCreated[:], h)
+		if f == jsonscan.Unlisted {
+			f = fieldAccountCreated(d)
+		}
+		switch f {
+		case 0:
 			d.String(&v.AccountID, "Common.account_id", "string")
-		case "operator":
+		case 1:
 			d.String(&v.Operator, "Common.operator", "string")
-		case "operator_id":
+		case 2:
 			d.String(&v.OperatorID, "Common.operator_id", "string")
-		case "object":
+		case 3:
 			if d.Open("object", "payload.NodeMcStatAlertObject") {
 				decNodeMcStatAlertObject(d, &v.Object)
 			}
+		case jsonscan.EndOfObject:
+			return
 		default:
-			if k = d.Fold(foldNodeMcStatAlert[:], namesNodeMcStatAlert[:]); k != "" {
-				goto again
-			}
 			d.Skip()
+			continue
 		}
+		h = f + 1
 	}
 }
 
-var (
-	foldNodeMcStatAlert  = [...]string{"ACCOUNT_ID", "OPERATOR", "OPERATOR_ID", "OBJECT"}
-	namesNodeMcStatAlert = [...]string{"account_id", "operator", "operator_id", "object"}
-)
-
 func decNodeMcZoneStatAlert(d *jsonscan.Decoder, v *payload.NodeMcZoneStatAlert) {
-	for d.Member() {
-		k := d.Key()
-	again:
-		switch k {
-		case "account_id":
+	for h := 0; ; {
+		f := d.Next(namesAccountCreated[:], h)
+		if f == jsonscan.Unlisted {
+			f = fieldAccountCreated(d)
+		}
+		switch f {
+		case 0:
 			d.String(&v.AccountID, "Common.account_id", "string")
-		case "operator":
+		case 1:
 			d.String(&v.Operator, "Common.operator", "string")
-		case "operator_id":
+		case 2:
 			d.String(&v.OperatorID, "Common.operator_id", "string")
-		case "object":
+		case 3:
 			if d.Open("object", "payload.NodeMcZoneStatAlertObject") {
 				decNodeMcZoneStatAlertObject(d, &v.Object)
 			}
+		case jsonscan.EndOfObject:
+			return
 		default:
-			if k = d.Fold(foldNodeMcZoneStatAlert[:], namesNodeMcZoneStatAlert[:]); k != "" {
-				goto again
-			}
 			d.Skip()
+			continue
 		}
+		h = f + 1
 	}
 }
 
-var (
-	foldNodeMcZoneStatAlert  = [...]string{"ACCOUNT_ID", "OPERATOR", "OPERATOR_ID", "OBJECT"}
-	namesNodeMcZoneStatAlert = [...]string{"account_id", "operator", "operator_id", "object"}
-)
-
 func decNodeNfsAlert(d *jsonscan.Decoder, v *payload.NodeNfsAlert) {
-	for d.Member() {
-		k := d.Key()
-	again:
-		switch k {
-		case "account_id":
+	for h := 0; ; {
+		f := d.Next(namesAccountCreated[:], h)
+		if f == jsonscan.Unlisted {
+			f = fieldAccountCreated(d)
+		}
+		switch f {
+		case 0:
 			d.String(&v.AccountID, "Common.account_id", "string")
-		case "operator":
+		case 1:
 			d.String(&v.Operator, "Common.operator", "string")
-		case "operator_id":
+		case 2:
 			d.String(&v.OperatorID, "Common.operator_id", "string")
-		case "object":
+		case 3:
 			if d.Open("object", "payload.NodeNfsAlertObject") {
 				decNodeNfsAlertObject(d, &v.Object)
 			}
+		case jsonscan.EndOfObject:
+			return
 		default:
-			if k = d.Fold(foldNodeNfsAlert[:], namesNodeNfsAlert[:]); k != "" {
-				goto again
-			}
 			d.Skip()
+			continue
 		}
+		h = f + 1
 	}
 }
 
-var (
-	foldNodeNfsAlert  = [...]string{"ACCOUNT_ID", "OPERATOR", "OPERATOR_ID", "OBJECT"}
-	namesNodeNfsAlert = [...]string{"account_id", "operator", "operator_id", "object"}
-)
-
 func decNodeRCStat(d *jsonscan.Decoder, v *payload.NodeRCStat) {
-	for d.Member() {
-		k := d.Key()
-	again:
-		switch k {
-		case "account_id":
+	for h := 0; ; {
+		f := d.Next(namesAccountCreated[:], h)
+		if f == jsonscan.Unlisted {
+			f = fieldAccountCreated(d)
+		}
+		switch f {
+		case 0:
 			d.String(&v.AccountID, "Common.account_id", "string")
-		case "operator":
+		case 1:
 			d.String(&v.Operator, "Common.operator", "string")
-		case "operator_id":
+		case 2:
 			d.String(&v.OperatorID, "Common.operator_id", "string")
-		case "object":
+		case 3:
 			if d.Open("object", "payload.NodeRCStatObject") {
 				decNodeRCStatObject(d, &v.Object)
 			}
+		case jsonscan.EndOfObject:
+			return
 		default:
-			if k = d.Fold(foldNodeRCStat[:], namesNodeRCStat[:]); k != "" {
-				goto again
-			}
 			d.Skip()
+			continue
 		}
+		h = f + 1
 	}
 }
 
-var (
-	foldNodeRCStat  = [...]string{"ACCOUNT_ID", "OPERATOR", "OPERATOR_ID", "OBJECT"}
-	namesNodeRCStat = [...]string{"account_id", "operator", "operator_id", "object"}
-)
-
 func decNodeRCStatAlert(d *jsonscan.Decoder, v *payload.NodeRCStatAlert) {
-	for d.Member() {
-		k := d.Key()
-	again:
-		switch k {
-		case "account_id":
+	for h := 0; ; {
+		f := d.Next(namesAccountCreated[:], h)
+		if f == jsonscan.Unlisted {
+			f = fieldAccountCreated(d)
+		}
+		switch f {
+		case 0:
 			d.String(&v.AccountID, "Common.account_id", "string")
-		case "operator":
+		case 1:
 			d.String(&v.Operator, "Common.operator", "string")
-		case "operator_id":
+		case 2:
 			d.String(&v.OperatorID, "Common.operator_id", "string")
-		case "object":
+		case 3:
 			if d.Open("object", "payload.NodeRCStatAlertObject") {
 				decNodeRCStatAlertObject(d, &v.Object)
 			}
+		case jsonscan.EndOfObject:
+			return
 		default:
-			if k = d.Fold(foldNodeRCStatAlert[:], namesNodeRCStatAlert[:]); k != "" {
-				goto again
-			}
 			d.Skip()
+			continue
 		}
+		h = f + 1
 	}
 }
 
-var (
-	foldNodeRCStatAlert  = [...]string{"ACCOUNT_ID", "OPERATOR", "OPERATOR_ID", "OBJECT"}
-	namesNodeRCStatAlert = [...]string{"account_id", "operator", "operator_id", "object"}
-)
-
 func decNodeServerBandwidthAlert(d *jsonscan.Decoder, v *payload.NodeServerBandwidthAlert) {
-	for d.Member() {
-		k := d.Key()
-	again:
-		switch k {
-		case "account_id":
+	for h := 0; ; {
+		f := d.Next(namesAccountCreated[:], h)
+		if f == jsonscan.Unlisted {
+			f = fieldAccountCreated(d)
+		}
+		switch f {
+		case 0:
 			d.String(&v.AccountID, "Common.account_id", "string")
-		case "operator":
+		case 1:
 			d.String(&v.Operator, "Common.operator", "string")
-		case "operator_id":
+		case 2:
 			d.String(&v.OperatorID, "Common.operator_id", "string")
-		case "object":
+		case 3:
 			if d.Open("object", "payload.NodeServerBandwidthAlertObject") {
 				decNodeServerBandwidthAlertObject(d, &v.Object)
 			}
+		case jsonscan.EndOfObject:
+			return
 		default:
-			if k = d.Fold(foldNodeServerBandwidthAlert[:], namesNodeServerBandwidthAlert[:]); k != "" {
-				goto again
-			}
 			d.Skip()
+			continue
 		}
+		h = f + 1
 	}
 }
 
-var (
-	foldNodeServerBandwidthAlert  = [...]string{"ACCOUNT_ID", "OPERATOR", "OPERATOR_ID", "OBJECT"}
-	namesNodeServerBandwidthAlert = [...]string{"account_id", "operator", "operator_id", "object"}
-)
-
 func decNodeServerConfirmed(d *jsonscan.Decoder, v *payload.NodeServerConfirmed) {
-	for d.Member() {
-		k := d.Key()
-	again:
-		switch k {
-		case "account_id":
+	for h := 0; ; {
+		f := d.Next(namesAccountCreated[:], h)
+		if f == jsonscan.Unlisted {
+			f = fieldAccountCreated(d)
+		}
+		switch f {
+		case 0:
 			d.String(&v.AccountID, "Common.account_id", "string")
-		case "operator":
+		case 1:
 			d.String(&v.Operator, "Common.operator", "string")
-		case "operator_id":
+		case 2:
 			d.String(&v.OperatorID, "Common.operator_id", "string")
-		case "object":
+		case 3:
 			if d.Open("object", "payload.NodeServerConfirmedObject") {
 				decNodeServerConfirmedObject(d, &v.Object)
 			}
+		case jsonscan.EndOfObject:
+			return
 		default:
-			if k = d.Fold(foldNodeServerConfirmed[:], namesNodeServerConfirmed[:]); k != "" {
-				goto again
-			}
 			d.Skip()
+			continue
 		}
+		h = f + 1
 	}
 }
 
-var (
-	foldNodeServerConfirmed  = [...]string{"ACCOUNT_ID", "OPERATOR", "OPERATOR_ID", "OBJECT"}
-	namesNodeServerConfirmed = [...]string{"account_id", "operator", "operator_id", "object"}
-)
-
 func decNodeServerCPUAlert(d *jsonscan.Decoder, v *payload.NodeServerCPUAlert) {
-	for d.Member() {
-		k := d.Key()
-	again:
-		switch k {
-		case "account_id":
+	for h := 0; ; {
+		f := d.Next(namesAccountCreated[:], h)
+		if f == jsonscan.Unlisted {
+			f = fieldAccountCreated(d)
+		}
+		switch f {
+		case 0:
 			d.String(&v.AccountID, "Common.account_id", "string")
-		case "operator":
+		case 1:
 			d.String(&v.Operator, "Common.operator", "string")
-		case "operator_id":
+		case 2:
 			d.String(&v.OperatorID, "Common.operator_id", "string")
-		case "object":
+		case 3:
 			if d.Open("object", "payload.NodeServerCPUAlertObject") {
 				decNodeServerCPUAlertObject(d, &v.Object)
 			}
+		case jsonscan.EndOfObject:
+			return
 		default:
-			if k = d.Fold(foldNodeServerCPUAlert[:], namesNodeServerCPUAlert[:]); k != "" {
-				goto again
-			}
 			d.Skip()
+			continue
 		}
+		h = f + 1
 	}
 }
 
-var (
-	foldNodeServerCPUAlert  = [...]string{"ACCOUNT_ID", "OPERATOR", "OPERATOR_ID", "OBJECT"}
-	namesNodeServerCPUAlert = [...]string{"account_id", "operator", "operator_id", "object"}
-)
-
 func decNodeServerDeleted(d *jsonscan.Decoder, v *payload.NodeServerDeleted) {
-	for d.Member() {
-		k := d.Key()
-	again:
-		switch k {
-		case "account_id":
+	for h := 0; ; {
+		f := d.Next(namesAccountCreated[:], h)
+		if f == jsonscan.Unlisted {
+			f = fieldAccountCreated(d)
+		}
+		switch f {
+		case 0:
 			d.String(&v.AccountID, "Common.account_id", "string")
-		case "operator":
+		case 1:
 			d.String(&v.Operator, "Common.operator", "string")
-		case "operator_id":
+		case 2:
 			d.String(&v.OperatorID, "Common.operator_id", "string")
-		case "object":
+		case 3:
 			if d.Open("object", "payload.NodeServerObject") {
 				decNodeServerObject(d, &v.Object)
 			}
+		case jsonscan.EndOfObject:
+			return
 		default:
-			if k = d.Fold(foldNodeServerDeleted[:], namesNodeServerDeleted[:]); k != "" {
-				goto again
-			}
 			d.Skip()
+			continue
 		}
+		h = f + 1
 	}
 }
 
-var (
-	foldNodeServerDeleted  = [...]string{"ACCOUNT_ID", "OPERATOR", "OPERATOR_ID", "OBJECT"}
-	namesNodeServerDeleted = [...]string{"account_id", "operator", "operator_id", "object"}
-)
-
 func decNodeServerDiskAlert(d *jsonscan.Decoder, v *payload.NodeServerDiskAlert) {
-	for d.Member() {
-		k := d.Key()
-	again:
-		switch k {
-		case "account_id":
+	for h := 0; ; {
+		f := d.Next(namesAccountCreated[:], h)
+		if f == jsonscan.Unlisted {
+			f = fieldAccountCreated(d)
+		}
+		switch f {
+		case 0:
 			d.String(&v.AccountID, "Common.account_id", "string")
-		case "operator":
+		case 1:
 			d.String(&v.Operator, "Common.operator", "string")
-		case "operator_id":
+		case 2:
 			d.String(&v.OperatorID, "Common.operator_id", "string")
-		case "object":
+		case 3:
 			if d.Open("object", "payload.NodeServerDiskAlertObject") {
 				decNodeServerDiskAlertObject(d, &v.Object)
 			}
+		case jsonscan.EndOfObject:
+			return
 		default:
-			if k = d.Fold(foldNodeServerDiskAlert[:], namesNodeServerDiskAlert[:]); k != "" {
-				goto again
-			}
 			d.Skip()
+			continue
 		}
+		h = f + 1
 	}
 }
 
-var (
-	foldNodeServerDiskAlert  = [...]string{"ACCOUNT_ID", "OPERATOR", "OPERATOR_ID", "OBJECT"}
-	namesNodeServerDiskAlert = [...]string{"account_id", "operator", "operator_id", "object"}
-)
-
 func decNodeServerMemoryAlert(d *jsonscan.Decoder, v *payload.NodeServerMemoryAlert) {
-	for d.Member() {
-		k := d.Key()
-	again:
-		switch k {
-		case "account_id":
+	for h := 0; ; {
+		f := d.Next(namesAccountCreated[:], h)
+		if f == jsonscan.Unlisted {
+			f = fieldAccountCreated(d)
+		}
+		switch f {
+		case 0:
 			d.String(&v.AccountID, "Common.account_id", "string")
-		case "operator":
+		case 1:
 			d.String(&v.Operator, "Common.operator", "string")
-		case "operator_id":
+		case 2:
 			d.String(&v.OperatorID, "Common.operator_id", "string")
-		case "object":
+		case 3:
 			if d.Open("object", "payload.NodeServerMemoryAlertObject") {
 				decNodeServerMemoryAlertObject(d, &v.Object)
 			}
+		case jsonscan.EndOfObject:
+			return
 		default:
-			if k = d.Fold(foldNodeServerMemoryAlert[:], namesNodeServerMemoryAlert[:]); k != "" {
-				goto again
-			}
 			d.Skip()
+			continue
 		}
+		h = f + 1
 	}
 }
 
-var (
-	foldNodeServerMemoryAlert  = [...]string{"ACCOUNT_ID", "OPERATOR", "OPERATOR_ID", "OBJECT"}
-	namesNodeServerMemoryAlert = [...]string{"account_id", "operator", "operator_id", "object"}
-)
-
 func decNodeServerOffline(d *jsonscan.Decoder, v *payload.NodeServerOffline) {
-	for d.Member() {
-		k := d.Key()
-	again:
-		switch k {
-		case "account_id":
+	for h := 0; ; {
+		f := d.Next(namesAccountCreated[:], h)
+		if f == jsonscan.Unlisted {
+			f = fieldAccountCreated(d)
+		}
+		switch f {
+		case 0:
 			d.String(&v.AccountID, "Common.account_id", "string")
-		case "operator":
+		case 1:
 			d.String(&v.Operator, "Common.operator", "string")
-		case "operator_id":
+		case 2:
 			d.String(&v.OperatorID, "Common.operator_id", "string")
-		case "object":
+		case 3:
 			if d.Open("object", "payload.NodeServerOfflineObject") {
 				decNodeServerOfflineObject(d, &v.Object)
 			}
+		case jsonscan.EndOfObject:
+			return
 		default:
-			if k = d.Fold(foldNodeServerOffline[:], namesNodeServerOffline[:]); k != "" {
-				goto again
-			}
 			d.Skip()
+			continue
 		}
+		h = f + 1
 	}
 }
 
-var (
-	foldNodeServerOffline  = [...]string{"ACCOUNT_ID", "OPERATOR", "OPERATOR_ID", "OBJECT"}
-	namesNodeServerOffline = [...]string{"account_id", "operator", "operator_id", "object"}
-)
-
 func decNodeServerOnline(d *jsonscan.Decoder, v *payload.NodeServerOnline) {
-	for d.Member() {
-		k := d.Key()
-	again:
-		switch k {
-		case "account_id":
+	for h := 0; ; {
+		f := d.Next(namesAccountCreated[:], h)
+		if f == jsonscan.Unlisted {
+			f = fieldAccountCreated(d)
+		}
+		switch f {
+		case 0:
 			d.String(&v.AccountID, "Common.account_id", "string")
-		case "operator":
+		case 1:
 			d.String(&v.Operator, "Common.operator", "string")
-		case "operator_id":
+		case 2:
 			d.String(&v.OperatorID, "Common.operator_id", "string")
-		case "object":
+		case 3:
 			if d.Open("object", "payload.NodeServerOnlineObject") {
 				decNodeServerOnlineObject(d, &v.Object)
 			}
+		case jsonscan.EndOfObject:
+			return
 		default:
-			if k = d.Fold(foldNodeServerOnline[:], namesNodeServerOnline[:]); k != "" {
-				goto again
-			}
 			d.Skip()
+			continue
 		}
+		h = f + 1
 	}
 }
 
-var (
-	foldNodeServerOnline  = [...]string{"ACCOUNT_ID", "OPERATOR", "OPERATOR_ID", "OBJECT"}
-	namesNodeServerOnline = [...]string{"account_id", "operator", "operator_id", "object"}
-)
-
 func decNodeServerRebooted(d *jsonscan.Decoder, v *payload.NodeServerRebooted) {
-	for d.Member() {
-		k := d.Key()
-	again:
-		switch k {
-		case "account_id":
+	for h := 0; ; {
+		f := d.Next(namesAccountCreated[:], h)
+		if f == jsonscan.Unlisted {
+			f = fieldAccountCreated(d)
+		}
+		switch f {
+		case 0:
 			d.String(&v.AccountID, "Common.account_id", "string")
-		case "operator":
+		case 1:
 			d.String(&v.Operator, "Common.operator", "string")
-		case "operator_id":
+		case 2:
 			d.String(&v.OperatorID, "Common.operator_id", "string")
-		case "object":
+		case 3:
 			if d.Open("object", "payload.NodeServerObject") {
 				decNodeServerObject(d, &v.Object)
 			}
+		case jsonscan.EndOfObject:
+			return
 		default:
-			if k = d.Fold(foldNodeServerRebooted[:], namesNodeServerRebooted[:]); k != "" {
-				goto again
-			}
 			d.Skip()
+			continue
 		}
+		h = f + 1
 	}
 }
 
-var (
-	foldNodeServerRebooted  = [...]string{"ACCOUNT_ID", "OPERATOR", "OPERATOR_ID", "OBJECT"}
-	namesNodeServerRebooted = [...]string{"account_id", "operator", "operator_id", "object"}
-)
-
 func decNodeServerRegistered(d *jsonscan.Decoder, v *payload.NodeServerRegistered) {
-	for d.Member() {
-		k := d.Key()
-	again:
-		switch k {
-		case "account_id":
+	for h := 0; ; {
+		f := d.Next(namesAccountCreated[:], h)
+		if f == jsonscan.Unlisted {
+			f = fieldAccountCreated(d)
+		}
+		switch f {
+		case 0:
 			d.String(&v.AccountID, "Common.account_id", "string")
-		case "operator":
+		case 1:
 			d.String(&v.Operator, "Common.operator", "string")
-		case "operator_id":
+		case 2:
 			d.String(&v.OperatorID, "Common.operator_id", "string")
-		case "object":
+		case 3:
 			if d.Open("object", "payload.NodeServerRegisteredObject") {
 				decNodeServerRegisteredObject(d, &v.Object)
 			}
+		case jsonscan.EndOfObject:
+			return
 		default:
-			if k = d.Fold(foldNodeServerRegistered[:], namesNodeServerRegistered[:]); k != "" {
-				goto again
-			}
 			d.Skip()
+			continue
 		}
+		h = f + 1
 	}
 }
 
-var (
-	foldNodeServerRegistered  = [...]string{"ACCOUNT_ID", "OPERATOR", "OPERATOR_ID", "OBJECT"}
-	namesNodeServerRegistered = [...]string{"account_id", "operator", "operator_id", "object"}
-)
-
 func decNodeServerShutdown(d *jsonscan.Decoder, v *payload.NodeServerShutdown) {
-	for d.Member() {
-		k := d.Key()
-	again:
-		switch k {
-		case "account_id":
+	for h := 0; ; {
+		f := d.Next(namesAccountCreated[:], h)
+		if f == jsonscan.Unlisted {
+			f = fieldAccountCreated(d)
+		}
+		switch f {
+		case 0:
 			d.String(&v.AccountID, "Common.account_id", "string")
-		case "operator":
+		case 1:
 			d.String(&v.Operator, "Common.operator", "string")
-		case "operator_id":
+		case 2:
 			d.String(&v.OperatorID, "Common.operator_id", "string")
-		case "object":
+		case 3:
 			if d.Open("object", "payload.NodeServerObject") {
 				decNodeServerObject(d, &v.Object)
 			}
+		case jsonscan.EndOfObject:
+			return
 		default:
-			if k = d.Fold(foldNodeServerShutdown[:], namesNodeServerShutdown[:]); k != "" {
-				goto again
-			}
 			d.Skip()
+			continue
 		}
+		h = f + 1
 	}
 }
 
-var (
-	foldNodeServerShutdown  = [...]string{"ACCOUNT_ID", "OPERATOR", "OPERATOR_ID", "OBJECT"}
-	namesNodeServerShutdown = [...]string{"account_id", "operator", "operator_id", "object"}
-)
-
 func decNodeServerStat(d *jsonscan.Decoder, v *payload.NodeServerStat) {
-	for d.Member() {
-		k := d.Key()
-	again:
-		switch k {
-		case "account_id":
+	for h := 0; ; {
+		f := d.Next(namesAccountCreated[:], h)
+		if f == jsonscan.Unlisted {
+			f = fieldAccountCreated(d)
+		}
+		switch f {
+		case 0:
 			d.String(&v.AccountID, "Common.account_id", "string")
-		case "operator":
+		case 1:
 			d.String(&v.Operator, "Common.operator", "string")
-		case "operator_id":
+		case 2:
 			d.String(&v.OperatorID, "Common.operator_id", "string")
-		case "object":
+		case 3:
 			if d.Open("object", "payload.NodeServerStatObject") {
 				decNodeServerStatObject(d, &v.Object)
 			}
+		case jsonscan.EndOfObject:
+			return
 		default:
-			if k = d.Fold(foldNodeServerStat[:], namesNodeServerStat[:]); k != "" {
-				goto again
-			}
 			d.Skip()
+			continue
 		}
+		h = f + 1
 	}
 }
 
-var (
-	foldNodeServerStat  = [...]string{"ACCOUNT_ID", "OPERATOR", "OPERATOR_ID", "OBJECT"}
-	namesNodeServerStat = [...]string{"account_id", "operator", "operator_id", "object"}
-)
-
 func decNodeServerUpdateAvailable(d *jsonscan.Decoder, v *payload.NodeServerUpdateAvailable) {
-	for d.Member() {
-		k := d.Key()
-	again:
-		switch k {
-		case "account_id":
+	for h := 0; ; {
+		f := d.Next(namesAccountCreated[:], h)
+		if f == jsonscan.Unlisted {
+			f = fieldAccountCreated(d)
+		}
+		switch f {
+		case 0:
 			d.String(&v.AccountID, "Common.account_id", "string")
-		case "operator":
+		case 1:
 			d.String(&v.Operator, "Common.operator", "string")
-		case "operator_id":
+		case 2:
 			d.String(&v.OperatorID, "Common.operator_id", "string")
-		case "object":
+		case 3:
 			if d.Open("object", "payload.NodeServerUpdateAvailableObject") {
 				decNodeServerUpdateAvailableObject(d, &v.Object)
 			}
+		case jsonscan.EndOfObject:
+			return
 		default:
-			if k = d.Fold(foldNodeServerUpdateAvailable[:], namesNodeServerUpdateAvailable[:]); k != "" {
-				goto again
-			}
 			d.Skip()
+			continue
 		}
+		h = f + 1
 	}
 }
-
-var (
-	foldNodeServerUpdateAvailable  = [...]string{"ACCOUNT_ID", "OPERATOR", "OPERATOR_ID", "OBJECT"}
-	namesNodeServerUpdateAvailable = [...]string{"account_id", "operator", "operator_id", "object"}
-)
 
 func decNodeServerUpdateFailed(d *jsonscan.Decoder, v *payload.NodeServerUpdateFailed) {
-	for d.Member() {
-		k := d.Key()
-	again:
-		switch k {
-		case "account_id":
+	for h := 0; ; {
+		f := d.Next(namesAccountCreated[:], h)
+		if f == jsonscan.Unlisted {
+			f = fieldAccountCreated(d)
+		}
+		switch f {
+		case 0:
 			d.String(&v.AccountID, "Common.account_id", "string")
-		case "operator":
+		case 1:
 			d.String(&v.Operator, "Common.operator", "string")
-		case "operator_id":
+		case 2:
 			d.String(&v.OperatorID, "Common.operator_id", "string")
-		case "object":
+		case 3:
 			if d.Open("object", "payload.NodeServerObject") {
 				decNodeServerObject(d, &v.Object)
 			}
+		case jsonscan.EndOfObject:
+			return
 		default:
-			if k = d.Fold(foldNodeServerUpdateFailed[:], namesNodeServerUpdateFailed[:]); k != "" {
-				goto again
-			}
 			d.Skip()
+			continue
 		}
+		h = f + 1
 	}
 }
-
-var (
-	foldNodeServerUpdateFailed  = [...]string{"ACCOUNT_ID", "OPERATOR", "OPERATOR_ID", "OBJECT"}
-	namesNodeServerUpdateFailed = [...]string{"account_id", "operator", "operator_id", "object"}
-)
 
 func decNodeServerUpdateStarted(d *jsonscan.Decoder, v *payload.NodeServerUpdateStarted) {
-	for d.Member() {
-		k := d.Key()
-	again:
-		switch k {
-		case "account_id":
+	for h := 0; ; {
+		f := d.Next(namesAccountCreated[:], h)
+		if f == jsonscan.Unlisted {
+			f = fieldAccountCreated(d)
+		}
+		switch f {
+		case 0:
 			d.String(&v.AccountID, "Common.account_id", "string")
-		case "operator":
+		case 1:
 			d.String(&v.Operator, "Common.operator", "string")
-		case "operator_id":
+		case 2:
 			d.String(&v.OperatorID, "Common.operator_id", "string")
-		case "object":
+		case 3:
 			if d.Open("object", "payload.NodeServerObject") {
 				decNodeServerObject(d, &v.Object)
 			}
+		case jsonscan.EndOfObject:
+			return
 		default:
-			if k = d.Fold(foldNodeServerUpdateStarted[:], namesNodeServerUpdateStarted[:]); k != "" {
-				goto again
-			}
 			d.Skip()
+			continue
 		}
+		h = f + 1
 	}
 }
-
-var (
-	foldNodeServerUpdateStarted  = [...]string{"ACCOUNT_ID", "OPERATOR", "OPERATOR_ID", "OBJECT"}
-	namesNodeServerUpdateStarted = [...]string{"account_id", "operator", "operator_id", "object"}
-)
 
 func decNodeServerUpdateSuccess(d *jsonscan.Decoder, v *payload.NodeServerUpdateSuccess) {
-	for d.Member() {
-		k := d.Key()
-	again:
-		switch k {
-		case "account_id":
+	for h := 0; ; {
+		f := d.Next(namesAccountCreated[:], h)
+		if f == jsonscan.Unlisted {
+			f = fieldAccountCreated(d)
+		}
+		switch f {
+		case 0:
 			d.String(&v.AccountID, "Common.account_id", "string")
-		case "operator":
+		case 1:
 			d.String(&v.Operator, "Common.operator", "string")
-		case "operator_id":
+		case 2:
 			d.String(&v.OperatorID, "Common.operator_id", "string")
-		case "object":
+		case 3:
 			if d.Open("object", "payload.NodeServerObject") {
 				decNodeServerObject(d, &v.Object)
 			}
+		case jsonscan.EndOfObject:
+			return
 		default:
-			if k = d.Fold(foldNodeServerUpdateSuccess[:], namesNodeServerUpdateSuccess[:]); k != "" {
-				goto again
-			}
 			d.Skip()
+			continue
 		}
+		h = f + 1
 	}
 }
 
-var (
-	foldNodeServerUpdateSuccess  = [...]string{"ACCOUNT_ID", "OPERATOR", "OPERATOR_ID", "OBJECT"}
-	namesNodeServerUpdateSuccess = [...]string{"account_id", "operator", "operator_id", "object"}
-)
-
 func decNodeServiceAbnormalStatus(d *jsonscan.Decoder, v *payload.NodeServiceAbnormalStatus) {
-	for d.Member() {
-		k := d.Key()
-	again:
-		switch k {
-		case "account_id":
+	for h := 0; ; {
+		f := d.Next(namesAccountCreated[:], h)
+		if f == jsonscan.Unlisted {
+			f = fieldAccountCreated(d)
+		}
+		switch f {
+		case 0:
 			d.String(&v.AccountID, "Common.account_id", "string")
-		case "operator":
+		case 1:
 			d.String(&v.Operator, "Common.operator", "string")
-		case "operator_id":
+		case 2:
 			d.String(&v.OperatorID, "Common.operator_id", "string")
-		case "object":
+		case 3:
 			if d.Open("object", "payload.NodeServiceAbnormalStatusObject") {
 				decNodeServiceAbnormalStatusObject(d, &v.Object)
 			}
+		case jsonscan.EndOfObject:
+			return
 		default:
-			if k = d.Fold(foldNodeServiceAbnormalStatus[:], namesNodeServiceAbnormalStatus[:]); k != "" {
-				goto again
-			}
 			d.Skip()
+			continue
 		}
+		h = f + 1
 	}
 }
 
-var (
-	foldNodeServiceAbnormalStatus  = [...]string{"ACCOUNT_ID", "OPERATOR", "OPERATOR_ID", "OBJECT"}
-	namesNodeServiceAbnormalStatus = [...]string{"account_id", "operator", "operator_id", "object"}
-)
-
 func decNodeServiceCPUAlert(d *jsonscan.Decoder, v *payload.NodeServiceCPUAlert) {
-	for d.Member() {
-		k := d.Key()
-	again:
-		switch k {
-		case "account_id":
+	for h := 0; ; {
+		f := d.Next(namesAccountCreated[:], h)
+		if f == jsonscan.Unlisted {
+			f = fieldAccountCreated(d)
+		}
+		switch f {
+		case 0:
 			d.String(&v.AccountID, "Common.account_id", "string")
-		case "operator":
+		case 1:
 			d.String(&v.Operator, "Common.operator", "string")
-		case "operator_id":
+		case 2:
 			d.String(&v.OperatorID, "Common.operator_id", "string")
-		case "object":
+		case 3:
 			if d.Open("object", "payload.NodeServiceCPUAlertObject") {
 				decNodeServiceCPUAlertObject(d, &v.Object)
 			}
+		case jsonscan.EndOfObject:
+			return
 		default:
-			if k = d.Fold(foldNodeServiceCPUAlert[:], namesNodeServiceCPUAlert[:]); k != "" {
-				goto again
-			}
 			d.Skip()
+			continue
 		}
+		h = f + 1
 	}
 }
 
-var (
-	foldNodeServiceCPUAlert  = [...]string{"ACCOUNT_ID", "OPERATOR", "OPERATOR_ID", "OBJECT"}
-	namesNodeServiceCPUAlert = [...]string{"account_id", "operator", "operator_id", "object"}
-)
-
 func decNodeServiceDeleted(d *jsonscan.Decoder, v *payload.NodeServiceDeleted) {
-	for d.Member() {
-		k := d.Key()
-	again:
-		switch k {
-		case "account_id":
+	for h := 0; ; {
+		f := d.Next(namesAccountCreated[:], h)
+		if f == jsonscan.Unlisted {
+			f = fieldAccountCreated(d)
+		}
+		switch f {
+		case 0:
 			d.String(&v.AccountID, "Common.account_id", "string")
-		case "operator":
+		case 1:
 			d.String(&v.Operator, "Common.operator", "string")
-		case "operator_id":
+		case 2:
 			d.String(&v.OperatorID, "Common.operator_id", "string")
-		case "object":
+		case 3:
 			if d.Open("object", "payload.NodeServiceObject") {
 				decNodeServiceObject(d, &v.Object)
 			}
+		case jsonscan.EndOfObject:
+			return
 		default:
-			if k = d.Fold(foldNodeServiceDeleted[:], namesNodeServiceDeleted[:]); k != "" {
-				goto again
-			}
 			d.Skip()
+			continue
 		}
+		h = f + 1
 	}
 }
 
-var (
-	foldNodeServiceDeleted  = [...]string{"ACCOUNT_ID", "OPERATOR", "OPERATOR_ID", "OBJECT"}
-	namesNodeServiceDeleted = [...]string{"account_id", "operator", "operator_id", "object"}
-)
-
 func decNodeServiceMemoryAlert(d *jsonscan.Decoder, v *payload.NodeServiceMemoryAlert) {
-	for d.Member() {
-		k := d.Key()
-	again:
-		switch k {
-		case "account_id":
+	for h := 0; ; {
+		f := d.Next(namesAccountCreated[:], h)
+		if f == jsonscan.Unlisted {
+			f = fieldAccountCreated(d)
+		}
+		switch f {
+		case 0:
 			d.String(&v.AccountID, "Common.account_id", "string")
-		case "operator":
+		case 1:
 			d.String(&v.Operator, "Common.operator", "string")
-		case "operator_id":
+		case 2:
 			d.String(&v.OperatorID, "Common.operator_id", "string")
-		case "object":
+		case 3:
 			if d.Open("object", "payload.NodeServiceMemoryAlertObject") {
 				decNodeServiceMemoryAlertObject(d, &v.Object)
 			}
+		case jsonscan.EndOfObject:
+			return
 		default:
-			if k = d.Fold(foldNodeServiceMemoryAlert[:], namesNodeServiceMemoryAlert[:]); k != "" {
-				goto again
-			}
 			d.Skip()
+			continue
 		}
+		h = f + 1
 	}
 }
 
-var (
-	foldNodeServiceMemoryAlert  = [...]string{"ACCOUNT_ID", "OPERATOR", "OPERATOR_ID", "OBJECT"}
-	namesNodeServiceMemoryAlert = [...]string{"account_id", "operator", "operator_id", "object"}
-)
-
 func decNodeServiceStarted(d *jsonscan.Decoder, v *payload.NodeServiceStarted) {
-	for d.Member() {
-		k := d.Key()
-	again:
-		switch k {
-		case "account_id":
+	for h := 0; ; {
+		f := d.Next(namesAccountCreated[:], h)
+		if f == jsonscan.Unlisted {
+			f = fieldAccountCreated(d)
+		}
+		switch f {
+		case 0:
 			d.String(&v.AccountID, "Common.account_id", "string")
-		case "operator":
+		case 1:
 			d.String(&v.Operator, "Common.operator", "string")
-		case "operator_id":
+		case 2:
 			d.String(&v.OperatorID, "Common.operator_id", "string")
-		case "object":
+		case 3:
 			if d.Open("object", "payload.NodeServiceObject") {
 				decNodeServiceObject(d, &v.Object)
 			}
+		case jsonscan.EndOfObject:
+			return
 		default:
-			if k = d.Fold(foldNodeServiceStarted[:], namesNodeServiceStarted[:]); k != "" {
-				goto again
-			}
 			d.Skip()
+			continue
 		}
+		h = f + 1
 	}
 }
 
-var (
-	foldNodeServiceStarted  = [...]string{"ACCOUNT_ID", "OPERATOR", "OPERATOR_ID", "OBJECT"}
-	namesNodeServiceStarted = [...]string{"account_id", "operator", "operator_id", "object"}
-)
-
 func decNodeServiceStat(d *jsonscan.Decoder, v *payload.NodeServiceStat) {
-	for d.Member() {
-		k := d.Key()
-	again:
-		switch k {
-		case "account_id":
+	for h := 0; ; {
+		f := d.Next(namesAccountCreated[:], h)
+		if f == jsonscan.Unlisted {
+			f = fieldAccountCreated(d)
+		}
+		switch f {
+		case 0:
 			d.String(&v.AccountID, "Common.account_id", "string")
-		case "operator":
+		case 1:
 			d.String(&v.Operator, "Common.operator", "string")
-		case "operator_id":
+		case 2:
 			d.String(&v.OperatorID, "Common.operator_id", "string")
-		case "object":
+		case 3:
 			if d.Open("object", "payload.NodeServiceStatObject") {
 				decNodeServiceStatObject(d, &v.Object)
 			}
+		case jsonscan.EndOfObject:
+			return
 		default:
-			if k = d.Fold(foldNodeServiceStat[:], namesNodeServiceStat[:]); k != "" {
-				goto again
-			}
 			d.Skip()
+			continue
 		}
+		h = f + 1
 	}
 }
 
-var (
-	foldNodeServiceStat  = [...]string{"ACCOUNT_ID", "OPERATOR", "OPERATOR_ID", "OBJECT"}
-	namesNodeServiceStat = [...]string{"account_id", "operator", "operator_id", "object"}
-)
-
 func decNodeServiceStopped(d *jsonscan.Decoder, v *payload.NodeServiceStopped) {
-	for d.Member() {
-		k := d.Key()
-	again:
-		switch k {
-		case "account_id":
+	for h := 0; ; {
+		f := d.Next(namesAccountCreated[:], h)
+		if f == jsonscan.Unlisted {
+			f = fieldAccountCreated(d)
+		}
+		switch f {
+		case 0:
 			d.String(&v.AccountID, "Common.account_id", "string")
-		case "operator":
+		case 1:
 			d.String(&v.Operator, "Common.operator", "string")
-		case "operator_id":
+		case 2:
 			d.String(&v.OperatorID, "Common.operator_id", "string")
-		case "object":
+		case 3:
 			if d.Open("object", "payload.NodeServiceObject") {
 				decNodeServiceObject(d, &v.Object)
 			}
+		case jsonscan.EndOfObject:
+			return
 		default:
-			if k = d.Fold(foldNodeServiceStopped[:], namesNodeServiceStopped[:]); k != "" {
-				goto again
-			}
 			d.Skip()
+			continue
 		}
+		h = f + 1
 	}
 }
 
-var (
-	foldNodeServiceStopped  = [...]string{"ACCOUNT_ID", "OPERATOR", "OPERATOR_ID", "OBJECT"}
-	namesNodeServiceStopped = [...]string{"account_id", "operator", "operator_id", "object"}
-)
-
 func decNodeServiceUpdateAvailable(d *jsonscan.Decoder, v *payload.NodeServiceUpdateAvailable) {
-	for d.Member() {
-		k := d.Key()
-	again:
-		switch k {
-		case "account_id":
+	for h := 0; ; {
+		f := d.Next(namesAccountCreated[:], h)
+		if f == jsonscan.Unlisted {
+			f = fieldAccountCreated(d)
+		}
+		switch f {
+		case 0:
 			d.String(&v.AccountID, "Common.account_id", "string")
-		case "operator":
+		case 1:
 			d.String(&v.Operator, "Common.operator", "string")
-		case "operator_id":
+		case 2:
 			d.String(&v.OperatorID, "Common.operator_id", "string")
-		case "object":
+		case 3:
 			if d.Open("object", "payload.NodeServiceUpdateAvailableObject") {
 				decNodeServiceUpdateAvailableObject(d, &v.Object)
 			}
+		case jsonscan.EndOfObject:
+			return
 		default:
-			if k = d.Fold(foldNodeServiceUpdateAvailable[:], namesNodeServiceUpdateAvailable[:]); k != "" {
-				goto again
-			}
 			d.Skip()
+			continue
 		}
+		h = f + 1
 	}
 }
 
-var (
-	foldNodeServiceUpdateAvailable  = [...]string{"ACCOUNT_ID", "OPERATOR", "OPERATOR_ID", "OBJECT"}
-	namesNodeServiceUpdateAvailable = [...]string{"account_id", "operator", "operator_id", "object"}
-)
-
 func decNodeServiceUpdateFailed(d *jsonscan.Decoder, v *payload.NodeServiceUpdateFailed) {
-	for d.Member() {
-		k := d.Key()
-	again:
-		switch k {
-		case "account_id":
+	for h := 0; ; {
+		f := d.Next(namesAccountCreated[:], h)
+		if f == jsonscan.Unlisted {
+			f = fieldAccountCreated(d)
+		}
+		switch f {
+		case 0:
 			d.String(&v.AccountID, "Common.account_id", "string")
-		case "operator":
+		case 1:
 			d.String(&v.Operator, "Common.operator", "string")
-		case "operator_id":
+		case 2:
 			d.String(&v.OperatorID, "Common.operator_id", "string")
-		case "object":
+		case 3:
 			if d.Open("object", "payload.NodeServiceUpdateFailedObject") {
 				decNodeServiceUpdateFailedObject(d, &v.Object)
 			}
+		case jsonscan.EndOfObject:
+			return
 		default:
-			if k = d.Fold(foldNodeServiceUpdateFailed[:], namesNodeServiceUpdateFailed[:]); k != "" {
-				goto again
-			}
 			d.Skip()
+			continue
 		}
+		h = f + 1
 	}
 }
-
-var (
-	foldNodeServiceUpdateFailed  = [...]string{"ACCOUNT_ID", "OPERATOR", "OPERATOR_ID", "OBJECT"}
-	namesNodeServiceUpdateFailed = [...]string{"account_id", "operator", "operator_id", "object"}
-)
 
 func decNodeServiceUpdateStarted(d *jsonscan.Decoder, v *payload.NodeServiceUpdateStarted) {
-	for d.Member() {
-		k := d.Key()
-	again:
-		switch k {
-		case "account_id":
+	for h := 0; ; {
+		f := d.Next(namesAccountCreated[:], h)
+		if f == jsonscan.Unlisted {
+			f = fieldAccountCreated(d)
+		}
+		switch f {
+		case 0:
 			d.String(&v.AccountID, "Common.account_id", "string")
-		case "operator":
+		case 1:
 			d.String(&v.Operator, "Common.operator", "string")
-		case "operator_id":
+		case 2:
 			d.String(&v.OperatorID, "Common.operator_id", "string")
-		case "object":
+		case 3:
 			if d.Open("object", "payload.NodeServiceUpdateObject") {
 				decNodeServiceUpdateObject(d, &v.Object)
 			}
+		case jsonscan.EndOfObject:
+			return
 		default:
-			if k = d.Fold(foldNodeServiceUpdateStarted[:], namesNodeServiceUpdateStarted[:]); k != "" {
-				goto again
-			}
 			d.Skip()
+			continue
 		}
+		h = f + 1
 	}
 }
-
-var (
-	foldNodeServiceUpdateStarted  = [...]string{"ACCOUNT_ID", "OPERATOR", "OPERATOR_ID", "OBJECT"}
-	namesNodeServiceUpdateStarted = [...]string{"account_id", "operator", "operator_id", "object"}
-)
 
 func decNodeServiceUpdateSuccess(d *jsonscan.Decoder, v *payload.NodeServiceUpdateSuccess) {
-	for d.Member() {
-		k := d.Key()
-	again:
-		switch k {
-		case "account_id":
+	for h := 0; ; {
+		f := d.Next(namesAccountCreated[:], h)
+		if f == jsonscan.Unlisted {
+			f = fieldAccountCreated(d)
+		}
+		switch f {
+		case 0:
 			d.String(&v.AccountID, "Common.account_id", "string")
-		case "operator":
+		case 1:
 			d.String(&v.Operator, "Common.operator", "string")
-		case "operator_id":
+		case 2:
 			d.String(&v.OperatorID, "Common.operator_id", "string")
-		case "object":
+		case 3:
 			if d.Open("object", "payload.NodeServiceUpdateObject") {
 				decNodeServiceUpdateObject(d, &v.Object)
 			}
+		case jsonscan.EndOfObject:
+			return
 		default:
-			if k = d.Fold(foldNodeServiceUpdateSuccess[:], namesNodeServiceUpdateSuccess[:]); k != "" {
-				goto again
-			}
 			d.Skip()
+			continue
 		}
+		h = f + 1
 	}
 }
 
-var (
-	foldNodeServiceUpdateSuccess  = [...]string{"ACCOUNT_ID", "OPERATOR", "OPERATOR_ID", "OBJECT"}
-	namesNodeServiceUpdateSuccess = [...]string{"account_id", "operator", "operator_id", "object"}
-)
-
 func decNodeZhmStat(d *jsonscan.Decoder, v *payload.NodeZhmStat) {
-	for d.Member() {
-		k := d.Key()
-	again:
-		switch k {
-		case "account_id":
+	for h := 0; ; {
+		f := d.Next(namesAccountCreated[:], h)
+		if f == jsonscan.Unlisted {
+			f = fieldAccountCreated(d)
+		}
+		switch f {
+		case 0:
 			d.String(&v.AccountID, "Common.account_id", "string")
-		case "operator":
+		case 1:
 			d.String(&v.Operator, "Common.operator", "string")
-		case "operator_id":
+		case 2:
 			d.String(&v.OperatorID, "Common.operator_id", "string")
-		case "object":
+		case 3:
 			if d.Open("object", "payload.NodeZhmStatObject") {
 				decNodeZhmStatObject(d, &v.Object)
 			}
+		case jsonscan.EndOfObject:
+			return
 		default:
-			if k = d.Fold(foldNodeZhmStat[:], namesNodeZhmStat[:]); k != "" {
-				goto again
-			}
 			d.Skip()
+			continue
 		}
+		h = f + 1
 	}
 }
 
-var (
-	foldNodeZhmStat  = [...]string{"ACCOUNT_ID", "OPERATOR", "OPERATOR_ID", "OBJECT"}
-	namesNodeZhmStat = [...]string{"account_id", "operator", "operator_id", "object"}
-)
-
 func decNodeZhmStatAlert(d *jsonscan.Decoder, v *payload.NodeZhmStatAlert) {
-	for d.Member() {
-		k := d.Key()
-	again:
-		switch k {
-		case "account_id":
+	for h := 0; ; {
+		f := d.Next(namesAccountCreated[:], h)
+		if f == jsonscan.Unlisted {
+			f = fieldAccountCreated(d)
+		}
+		switch f {
+		case 0:
 			d.String(&v.AccountID, "Common.account_id", "string")
-		case "operator":
+		case 1:
 			d.String(&v.Operator, "Common.operator", "string")
-		case "operator_id":
+		case 2:
 			d.String(&v.OperatorID, "Common.operator_id", "string")
-		case "object":
+		case 3:
 			if d.Open("object", "payload.NodeZhmStatAlertObject") {
 				decNodeZhmStatAlertObject(d, &v.Object)
 			}
+		case jsonscan.EndOfObject:
+			return
 		default:
-			if k = d.Fold(foldNodeZhmStatAlert[:], namesNodeZhmStatAlert[:]); k != "" {
-				goto again
-			}
 			d.Skip()
+			continue
 		}
+		h = f + 1
 	}
 }
 
-var (
-	foldNodeZhmStatAlert  = [...]string{"ACCOUNT_ID", "OPERATOR", "OPERATOR_ID", "OBJECT"}
-	namesNodeZhmStatAlert = [...]string{"account_id", "operator", "operator_id", "object"}
-)
-
 func decNodeZhmZoneStatAlert(d *jsonscan.Decoder, v *payload.NodeZhmZoneStatAlert) {
-	for d.Member() {
-		k := d.Key()
-	again:
-		switch k {
-		case "account_id":
+	for h := 0; ; {
+		f := d.Next(namesAccountCreated[:], h)
+		if f == jsonscan.Unlisted {
+			f = fieldAccountCreated(d)
+		}
+		switch f {
+		case 0:
 			d.String(&v.AccountID, "Common.account_id", "string")
-		case "operator":
+		case 1:
 			d.String(&v.Operator, "Common.operator", "string")
-		case "operator_id":
+		case 2:
 			d.String(&v.OperatorID, "Common.operator_id", "string")
-		case "object":
+		case 3:
 			if d.Open("object", "payload.NodeZhmZoneStatAlertObject") {
 				decNodeZhmZoneStatAlertObject(d, &v.Object)
 			}
+		case jsonscan.EndOfObject:
+			return
 		default:
-			if k = d.Fold(foldNodeZhmZoneStatAlert[:], namesNodeZhmZoneStatAlert[:]); k != "" {
-				goto again
-			}
 			d.Skip()
+			continue
 		}
+		h = f + 1
 	}
 }
-
-var (
-	foldNodeZhmZoneStatAlert  = [...]string{"ACCOUNT_ID", "OPERATOR", "OPERATOR_ID", "OBJECT"}
-	namesNodeZhmZoneStatAlert = [...]string{"account_id", "operator", "operator_id", "object"}
-)
 
 func decNodeZoneAdded(d *jsonscan.Decoder, v *payload.NodeZoneAdded) {
-	for d.Member() {
-		k := d.Key()
-	again:
-		switch k {
-		case "account_id":
+	for h := 0; ; {
+		f := d.Next(namesAccountCreated[:], h)
+		if f == jsonscan.Unlisted {
+			f = fieldAccountCreated(d)
+		}
+		switch f {
+		case 0:
 			d.String(&v.AccountID, "Common.account_id", "string")
-		case "operator":
+		case 1:
 			d.String(&v.Operator, "Common.operator", "string")
-		case "operator_id":
+		case 2:
 			d.String(&v.OperatorID, "Common.operator_id", "string")
-		case "object":
+		case 3:
 			if d.Open("object", "payload.NodeZoneObject") {
 				decNodeZoneObject(d, &v.Object)
 			}
+		case jsonscan.EndOfObject:
+			return
 		default:
-			if k = d.Fold(foldNodeZoneAdded[:], namesNodeZoneAdded[:]); k != "" {
-				goto again
-			}
 			d.Skip()
+			continue
 		}
+		h = f + 1
 	}
 }
-
-var (
-	foldNodeZoneAdded  = [...]string{"ACCOUNT_ID", "OPERATOR", "OPERATOR_ID", "OBJECT"}
-	namesNodeZoneAdded = [...]string{"account_id", "operator", "operator_id", "object"}
-)
 
 func decNodeZoneDeleted(d *jsonscan.Decoder, v *payload.NodeZoneDeleted) {
-	for d.Member() {
-		k := d.Key()
-	again:
-		switch k {
-		case "account_id":
+	for h := 0; ; {
+		f := d.Next(namesAccountCreated[:], h)
+		if f == jsonscan.Unlisted {
+			f = fieldAccountCreated(d)
+		}
+		switch f {
+		case 0:
 			d.String(&v.AccountID, "Common.account_id", "string")
-		case "operator":
+		case 1:
 			d.String(&v.Operator, "Common.operator", "string")
-		case "operator_id":
+		case 2:
 			d.String(&v.OperatorID, "Common.operator_id", "string")
-		case "object":
+		case 3:
 			if d.Open("object", "payload.NodeZoneObject") {
 				decNodeZoneObject(d, &v.Object)
 			}
+		case jsonscan.EndOfObject:
+			return
 		default:
-			if k = d.Fold(foldNodeZoneDeleted[:], namesNodeZoneDeleted[:]); k != "" {
-				goto again
-			}
 			d.Skip()
+			continue
 		}
+		h = f + 1
 	}
 }
-
-var (
-	foldNodeZoneDeleted  = [...]string{"ACCOUNT_ID", "OPERATOR", "OPERATOR_ID", "OBJECT"}
-	namesNodeZoneDeleted = [...]string{"account_id", "operator", "operator_id", "object"}
-)
 
 func decNodeMcMMRStat(d *jsonscan.Decoder, v *payload.NodeMcMMRStat) {
-	for d.Member() {
-		k := d.Key()
-	again:
-		switch k {
-		case "mmr_service_id":
-			d.String(&v.MMRServiceID, "mmr_service_id", "string")
-		case "mmr_service_name":
-			d.String(&v.MMRServiceName, "mmr_service_name", "string")
-		case "meeting_zone":
-			d.String(&v.MeetingZone, "meeting_zone", "string")
-		case "total_participant_count":
-			d.Int(&v.TotalParticipantCount, "total_participant_count")
-		case "total_meeting_count":
-			d.Int(&v.TotalMeetingCount, "total_meeting_count")
-		case "timestamp":
-			d.String(&v.Timestamp, "timestamp", "string")
-		default:
-			if k = d.Fold(foldNodeMcMMRStat[:], namesNodeMcMMRStat[:]); k != "" {
-				goto again
-			}
-			d.Skip()
+	for h := 0; ; {
+		f := d.Next(namesNodeMcMMRStat[:], h)
+		if f == jsonscan.Unlisted {
+			f = fieldNodeMcMMRStat(d)
 		}
+		switch f {
+		case 0:
+			d.String(&v.MMRServiceID, "mmr_service_id", "string")
+		case 1:
+			d.String(&v.MMRServiceName, "mmr_service_name", "string")
+		case 2:
+			d.String(&v.MeetingZone, "meeting_zone", "string")
+		case 3:
+			d.Int(&v.TotalParticipantCount, "total_participant_count")
+		case 4:
+			d.Int(&v.TotalMeetingCount, "total_meeting_count")
+		case 5:
+			d.String(&v.Timestamp, "timestamp", "string")
+		case jsonscan.EndOfObject:
+			return
+		default:
+			d.Skip()
+			continue
+		}
+		h = f + 1
 	}
 }
-
-var (
-	foldNodeMcMMRStat  = [...]string{"MMR_SERVICE_ID", "MMR_SERVICE_NAME", "MEETING_ZONE", "TOTAL_PARTICIPANT_COUNT", "TOTAL_MEETING_COUNT", "TIMESTAMP"}
-	namesNodeMcMMRStat = [...]string{"mmr_service_id", "mmr_service_name", "meeting_zone", "total_participant_count", "total_meeting_count", "timestamp"}
-)
 
 func decNodeZCStat(d *jsonscan.Decoder, v *payload.NodeZCStat) {
-	for d.Member() {
-		k := d.Key()
-	again:
-		switch k {
-		case "zc_service_id":
-			d.String(&v.ZCServiceID, "zc_service_id", "string")
-		case "zc_service_name":
-			d.String(&v.ZCServiceName, "zc_service_name", "string")
-		case "meeting_zone":
-			d.String(&v.MeetingZone, "meeting_zone", "string")
-		default:
-			if k = d.Fold(foldNodeZCStat[:], namesNodeZCStat[:]); k != "" {
-				goto again
-			}
-			d.Skip()
+	for h := 0; ; {
+		f := d.Next(namesNodeZCStat[:], h)
+		if f == jsonscan.Unlisted {
+			f = fieldNodeZCStat(d)
 		}
+		switch f {
+		case 0:
+			d.String(&v.ZCServiceID, "zc_service_id", "string")
+		case 1:
+			d.String(&v.ZCServiceName, "zc_service_name", "string")
+		case 2:
+			d.String(&v.MeetingZone, "meeting_zone", "string")
+		case jsonscan.EndOfObject:
+			return
+		default:
+			d.Skip()
+			continue
+		}
+		h = f + 1
 	}
 }
-
-var (
-	foldNodeZCStat  = [...]string{"ZC_SERVICE_ID", "ZC_SERVICE_NAME", "MEETING_ZONE"}
-	namesNodeZCStat = [...]string{"zc_service_id", "zc_service_name", "meeting_zone"}
-)
 
 func decNodeMcStatObject(d *jsonscan.Decoder, v *payload.NodeMcStatObject) {
-	for d.Member() {
-		k := d.Key()
-	again:
-		switch k {
-		case "mmr_stats":
-			decSliceNodeMcMMRStat(d, &v.MMRStats, "mmr_stats")
-		case "zc_stats":
-			decSliceNodeZCStat(d, &v.ZCStats, "zc_stats")
-		default:
-			if k = d.Fold(foldNodeMcStatObject[:], namesNodeMcStatObject[:]); k != "" {
-				goto again
-			}
-			d.Skip()
+	for h := 0; ; {
+		f := d.Next(namesNodeMcStatObject[:], h)
+		if f == jsonscan.Unlisted {
+			f = fieldNodeMcStatObject(d)
 		}
+		switch f {
+		case 0:
+			decSliceNodeMcMMRStat(d, &v.MMRStats, "mmr_stats")
+		case 1:
+			decSliceNodeZCStat(d, &v.ZCStats, "zc_stats")
+		case jsonscan.EndOfObject:
+			return
+		default:
+			d.Skip()
+			continue
+		}
+		h = f + 1
 	}
 }
-
-var (
-	foldNodeMcStatObject  = [...]string{"MMR_STATS", "ZC_STATS"}
-	namesNodeMcStatObject = [...]string{"mmr_stats", "zc_stats"}
-)
 
 func decNodeServer(d *jsonscan.Decoder, v *payload.NodeServer) {
-	for d.Member() {
-		k := d.Key()
-	again:
-		switch k {
-		case "id":
-			d.ID((*string)(&v.ID))
-		case "udid":
-			d.String(&v.UDID, "udid", "string")
-		case "name":
-			d.String(&v.Name, "name", "string")
-		case "location":
-			d.String(&v.Location, "location", "string")
-		case "group":
-			d.String(&v.Group, "group", "string")
-		case "os_image":
-			d.String(&v.OSImage, "os_image", "string")
-		case "status":
-			d.Enum((*string)(&v.Status), "status", "payload.NodeStatus", enumNodeStatus[:])
-		case "module":
-			d.Enum((*string)(&v.Module), "module", "payload.NodeModule", enumNodeModule[:])
-		default:
-			if k = d.Fold(foldNodeServer[:], namesNodeServer[:]); k != "" {
-				goto again
-			}
-			d.Skip()
+	for h := 0; ; {
+		f := d.Next(namesNodeServer[:], h)
+		if f == jsonscan.Unlisted {
+			f = fieldNodeServer(d)
 		}
+		switch f {
+		case 0:
+			d.ID((*string)(&v.ID))
+		case 1:
+			d.String(&v.UDID, "udid", "string")
+		case 2:
+			d.String(&v.Name, "name", "string")
+		case 3:
+			d.String(&v.Location, "location", "string")
+		case 4:
+			d.String(&v.Group, "group", "string")
+		case 5:
+			d.String(&v.OSImage, "os_image", "string")
+		case 6:
+			d.Enum((*string)(&v.Status), "status", "payload.NodeStatus", enumNodeStatus[:])
+		case 7:
+			d.Enum((*string)(&v.Module), "module", "payload.NodeModule", enumNodeModule[:])
+		case jsonscan.EndOfObject:
+			return
+		default:
+			d.Skip()
+			continue
+		}
+		h = f + 1
 	}
 }
-
-var (
-	foldNodeServer  = [...]string{"ID", "UDID", "NAME", "LOCATION", "GROUP", "OS_IMAGE", "STATUS", "MODULE"}
-	namesNodeServer = [...]string{"id", "udid", "name", "location", "group", "os_image", "status", "module"}
-)
 
 func decNodeService(d *jsonscan.Decoder, v *payload.NodeService) {
-	for d.Member() {
-		k := d.Key()
-	again:
-		switch k {
-		case "id":
-			d.ID((*string)(&v.ID))
-		case "name":
-			d.String(&v.Name, "name", "string")
-		case "version":
-			d.String(&v.Version, "version", "string")
-		case "type":
-			d.Enum((*string)(&v.Type), "type", "payload.NodeType", enumNodeType[:])
-		case "zone":
-			d.String(&v.Zone, "zone", "string")
-		case "status":
-			d.Enum((*string)(&v.Status), "status", "payload.NodeServiceStatus", enumNodeServiceStatus[:])
-		default:
-			if k = d.Fold(foldNodeService[:], namesNodeService[:]); k != "" {
-				goto again
-			}
-			d.Skip()
+	for h := 0; ; {
+		f := d.Next(namesNodeService[:], h)
+		if f == jsonscan.Unlisted {
+			f = fieldNodeService(d)
 		}
+		switch f {
+		case 0:
+			d.ID((*string)(&v.ID))
+		case 1:
+			d.String(&v.Name, "name", "string")
+		case 2:
+			d.String(&v.Version, "version", "string")
+		case 3:
+			d.Enum((*string)(&v.Type), "type", "payload.NodeType", enumNodeType[:])
+		case 4:
+			d.String(&v.Zone, "zone", "string")
+		case 5:
+			d.Enum((*string)(&v.Status), "status", "payload.NodeServiceStatus", enumNodeServiceStatus[:])
+		case jsonscan.EndOfObject:
+			return
+		default:
+			d.Skip()
+			continue
+		}
+		h = f + 1
 	}
 }
 
-var (
-	foldNodeService  = [...]string{"ID", "NAME", "VERSION", "TYPE", "ZONE", "STATUS"}
-	namesNodeService = [...]string{"id", "name", "version", "type", "zone", "status"}
-)
-
 func decNodeMcStatAlertObject(d *jsonscan.Decoder, v *payload.NodeMcStatAlertObject) {
-	for d.Member() {
-		k := d.Key()
-	again:
-		switch k {
-		case "server":
+	for h := 0; ; {
+		f := d.Next(namesNodeMcStatAlertObject[:], h)
+		if f == jsonscan.Unlisted {
+			f = fieldNodeMcStatAlertObject(d)
+		}
+		switch f {
+		case 0:
 			if d.Open("server", "payload.NodeServer") {
 				decNodeServer(d, &v.Server)
 			}
-		case "service":
+		case 1:
 			if d.Open("service", "payload.NodeService") {
 				decNodeService(d, &v.Service)
 			}
-		case "metric":
+		case 2:
 			d.String(&v.Metric, "metric", "string")
-		case "field":
+		case 3:
 			d.Enum((*string)(&v.Field), "field", "payload.NodeMcStatAlertField", enumNodeMcStatAlertField[:])
-		case "value":
+		case 4:
 			d.Float64(&v.Value, "value")
-		case "threshold":
+		case 5:
 			d.Float64(&v.Threshold, "threshold")
-		case "operator":
+		case 6:
 			d.String(&v.Operator, "operator", "string")
-		case "level":
+		case 7:
 			d.Enum((*string)(&v.Level), "level", "payload.NodeAlertLevel", enumNodeAlertLevel[:])
+		case jsonscan.EndOfObject:
+			return
 		default:
-			if k = d.Fold(foldNodeMcStatAlertObject[:], namesNodeMcStatAlertObject[:]); k != "" {
-				goto again
-			}
 			d.Skip()
+			continue
 		}
+		h = f + 1
 	}
 }
-
-var (
-	foldNodeMcStatAlertObject  = [...]string{"SERVER", "SERVICE", "METRIC", "FIELD", "VALUE", "THRESHOLD", "OPERATOR", "LEVEL"}
-	namesNodeMcStatAlertObject = [...]string{"server", "service", "metric", "field", "value", "threshold", "operator", "level"}
-)
 
 func decNodeMcZoneStatAlertObject(d *jsonscan.Decoder, v *payload.NodeMcZoneStatAlertObject) {
-	for d.Member() {
-		k := d.Key()
-	again:
-		switch k {
-		case "metric":
-			d.String(&v.Metric, "metric", "string")
-		case "field":
-			d.Enum((*string)(&v.Field), "field", "payload.NodeMcZoneStatAlertField", enumNodeMcZoneStatAlertField[:])
-		case "value":
-			d.Float64(&v.Value, "value")
-		case "threshold":
-			d.Float64(&v.Threshold, "threshold")
-		case "operator":
-			d.String(&v.Operator, "operator", "string")
-		case "level":
-			d.Enum((*string)(&v.Level), "level", "payload.NodeAlertLevel", enumNodeAlertLevel[:])
-		case "zone":
-			d.String(&v.Zone, "zone", "string")
-		default:
-			if k = d.Fold(foldNodeMcZoneStatAlertObject[:], namesNodeMcZoneStatAlertObject[:]); k != "" {
-				goto again
-			}
-			d.Skip()
+	for h := 0; ; {
+		f := d.Next(namesNodeMcZoneStatAlertObject[:], h)
+		if f == jsonscan.Unlisted {
+			f = fieldNodeMcZoneStatAlertObject(d)
 		}
+		switch f {
+		case 0:
+			d.String(&v.Metric, "metric", "string")
+		case 1:
+			d.Enum((*string)(&v.Field), "field", "payload.NodeMcZoneStatAlertField", enumNodeMcZoneStatAlertField[:])
+		case 2:
+			d.Float64(&v.Value, "value")
+		case 3:
+			d.Float64(&v.Threshold, "threshold")
+		case 4:
+			d.String(&v.Operator, "operator", "string")
+		case 5:
+			d.Enum((*string)(&v.Level), "level", "payload.NodeAlertLevel", enumNodeAlertLevel[:])
+		case 6:
+			d.String(&v.Zone, "zone", "string")
+		case jsonscan.EndOfObject:
+			return
+		default:
+			d.Skip()
+			continue
+		}
+		h = f + 1
 	}
 }
-
-var (
-	foldNodeMcZoneStatAlertObject  = [...]string{"METRIC", "FIELD", "VALUE", "THRESHOLD", "OPERATOR", "LEVEL", "ZONE"}
-	namesNodeMcZoneStatAlertObject = [...]string{"metric", "field", "value", "threshold", "operator", "level", "zone"}
-)
 
 func decNodeAlertNfs(d *jsonscan.Decoder, v *payload.NodeAlertNfs) {
-	for d.Member() {
-		k := d.Key()
-	again:
-		switch k {
-		case "host":
-			d.String(&v.Host, "host", "string")
-		case "path":
-			d.String(&v.Path, "path", "string")
-		case "status":
-			d.Enum((*string)(&v.Status), "status", "payload.NodeNfsAlertStatus", enumNodeNfsAlertStatus[:])
-		default:
-			if k = d.Fold(foldNodeAlertNfs[:], namesNodeAlertNfs[:]); k != "" {
-				goto again
-			}
-			d.Skip()
+	for h := 0; ; {
+		f := d.Next(namesNodeAlertNfs[:], h)
+		if f == jsonscan.Unlisted {
+			f = fieldNodeAlertNfs(d)
 		}
+		switch f {
+		case 0:
+			d.String(&v.Host, "host", "string")
+		case 1:
+			d.String(&v.Path, "path", "string")
+		case 2:
+			d.Enum((*string)(&v.Status), "status", "payload.NodeNfsAlertStatus", enumNodeNfsAlertStatus[:])
+		case jsonscan.EndOfObject:
+			return
+		default:
+			d.Skip()
+			continue
+		}
+		h = f + 1
 	}
 }
 
-var (
-	foldNodeAlertNfs  = [...]string{"HOST", "PATH", "STATUS"}
-	namesNodeAlertNfs = [...]string{"host", "path", "status"}
-)
-
 func decNodeNfsAlertObject(d *jsonscan.Decoder, v *payload.NodeNfsAlertObject) {
-	for d.Member() {
-		k := d.Key()
-	again:
-		switch k {
-		case "server":
+	for h := 0; ; {
+		f := d.Next(namesNodeNfsAlertObject[:], h)
+		if f == jsonscan.Unlisted {
+			f = fieldNodeNfsAlertObject(d)
+		}
+		switch f {
+		case 0:
 			if d.Open("server", "payload.NodeServer") {
 				decNodeServer(d, &v.Server)
 			}
-		case "nfs":
+		case 1:
 			if d.Open("nfs", "payload.NodeAlertNfs") {
 				decNodeAlertNfs(d, &v.Nfs)
 			}
-		case "metric":
+		case 2:
 			d.String(&v.Metric, "metric", "string")
-		case "field":
+		case 3:
 			d.Enum((*string)(&v.Field), "field", "payload.NodeNfsAlertField", enumNodeNfsAlertField[:])
-		case "value":
+		case 4:
 			d.Float64(&v.Value, "value")
-		case "threshold":
+		case 5:
 			d.Float64(&v.Threshold, "threshold")
-		case "operator":
+		case 6:
 			d.String(&v.Operator, "operator", "string")
-		case "level":
+		case 7:
 			d.Enum((*string)(&v.Level), "level", "payload.NodeAlertLevel", enumNodeAlertLevel[:])
+		case jsonscan.EndOfObject:
+			return
 		default:
-			if k = d.Fold(foldNodeNfsAlertObject[:], namesNodeNfsAlertObject[:]); k != "" {
-				goto again
-			}
 			d.Skip()
+			continue
 		}
+		h = f + 1
 	}
 }
-
-var (
-	foldNodeNfsAlertObject  = [...]string{"SERVER", "NFS", "METRIC", "FIELD", "VALUE", "THRESHOLD", "OPERATOR", "LEVEL"}
-	namesNodeNfsAlertObject = [...]string{"server", "nfs", "metric", "field", "value", "threshold", "operator", "level"}
-)
 
 func decNodeObjectRCStat(d *jsonscan.Decoder, v *payload.NodeObjectRCStat) {
-	for d.Member() {
-		k := d.Key()
-	again:
-		switch k {
-		case "rc_service_id":
-			d.String(&v.RCServiceID, "rc_service_id", "string")
-		case "rc_service_name":
-			d.String(&v.RCServiceName, "rc_service_name", "string")
-		case "recording_zone":
-			d.String(&v.RecordingZone, "recording_zone", "string")
-		case "current_recording_count":
-			d.Float64(&v.CurrentRecordingCount, "current_recording_count")
-		case "current_transcoding_count":
-			d.Float64(&v.CurrentTranscodingCount, "current_transcoding_count")
-		case "transcoding_queue_depth":
-			d.Float64(&v.TranscodingQueueDepth, "transcoding_queue_depth")
-		case "timestamp":
-			d.String(&v.Timestamp, "timestamp", "string")
-		default:
-			if k = d.Fold(foldNodeObjectRCStat[:], namesNodeObjectRCStat[:]); k != "" {
-				goto again
-			}
-			d.Skip()
+	for h := 0; ; {
+		f := d.Next(namesNodeObjectRCStat[:], h)
+		if f == jsonscan.Unlisted {
+			f = fieldNodeObjectRCStat(d)
 		}
+		switch f {
+		case 0:
+			d.String(&v.RCServiceID, "rc_service_id", "string")
+		case 1:
+			d.String(&v.RCServiceName, "rc_service_name", "string")
+		case 2:
+			d.String(&v.RecordingZone, "recording_zone", "string")
+		case 3:
+			d.Float64(&v.CurrentRecordingCount, "current_recording_count")
+		case 4:
+			d.Float64(&v.CurrentTranscodingCount, "current_transcoding_count")
+		case 5:
+			d.Float64(&v.TranscodingQueueDepth, "transcoding_queue_depth")
+		case 6:
+			d.String(&v.Timestamp, "timestamp", "string")
+		case jsonscan.EndOfObject:
+			return
+		default:
+			d.Skip()
+			continue
+		}
+		h = f + 1
 	}
 }
-
-var (
-	foldNodeObjectRCStat  = [...]string{"RC_SERVICE_ID", "RC_SERVICE_NAME", "RECORDING_ZONE", "CURRENT_RECORDING_COUNT", "CURRENT_TRANSCODING_COUNT", "TRANSCODING_QUEUE_DEPTH", "TIMESTAMP"}
-	namesNodeObjectRCStat = [...]string{"rc_service_id", "rc_service_name", "recording_zone", "current_recording_count", "current_transcoding_count", "transcoding_queue_depth", "timestamp"}
-)
 
 func decNodeRCStatObject(d *jsonscan.Decoder, v *payload.NodeRCStatObject) {
-	for d.Member() {
-		k := d.Key()
-	again:
-		switch k {
-		case "rc_stats":
-			decSliceNodeObjectRCStat(d, &v.RCStats, "rc_stats")
-		default:
-			if k = d.Fold(foldNodeRCStatObject[:], namesNodeRCStatObject[:]); k != "" {
-				goto again
-			}
-			d.Skip()
+	for h := 0; ; {
+		f := d.Next(namesNodeRCStatObject[:], h)
+		if f == jsonscan.Unlisted {
+			f = fieldNodeRCStatObject(d)
 		}
+		switch f {
+		case 0:
+			decSliceNodeObjectRCStat(d, &v.RCStats, "rc_stats")
+		case jsonscan.EndOfObject:
+			return
+		default:
+			d.Skip()
+			continue
+		}
+		h = f + 1
 	}
 }
 
-var (
-	foldNodeRCStatObject  = [...]string{"RC_STATS"}
-	namesNodeRCStatObject = [...]string{"rc_stats"}
-)
-
 func decNodeRCStatAlertObject(d *jsonscan.Decoder, v *payload.NodeRCStatAlertObject) {
-	for d.Member() {
-		k := d.Key()
-	again:
-		switch k {
-		case "server":
+	for h := 0; ; {
+		f := d.Next(namesNodeMcStatAlertObject[:], h)
+		if f == jsonscan.Unlisted {
+			f = fieldNodeMcStatAlertObject(d)
+		}
+		switch f {
+		case 0:
 			if d.Open("server", "payload.NodeServer") {
 				decNodeServer(d, &v.Server)
 			}
-		case "service":
+		case 1:
 			if d.Open("service", "payload.NodeService") {
 				decNodeService(d, &v.Service)
 			}
-		case "metric":
+		case 2:
 			d.Enum((*string)(&v.Metric), "metric", "payload.NodeRCStatAlertMetric", enumNodeRCStatAlertMetric[:])
-		case "field":
+		case 3:
 			d.Enum((*string)(&v.Field), "field", "payload.NodeRCStatAlertField", enumNodeRCStatAlertField[:])
-		case "value":
+		case 4:
 			d.Float64(&v.Value, "value")
-		case "threshold":
+		case 5:
 			d.Float64(&v.Threshold, "threshold")
-		case "operator":
+		case 6:
 			d.String(&v.Operator, "operator", "string")
-		case "level":
+		case 7:
 			d.Enum((*string)(&v.Level), "level", "payload.NodeAlertLevel", enumNodeAlertLevel[:])
+		case jsonscan.EndOfObject:
+			return
 		default:
-			if k = d.Fold(foldNodeRCStatAlertObject[:], namesNodeRCStatAlertObject[:]); k != "" {
-				goto again
-			}
 			d.Skip()
+			continue
 		}
+		h = f + 1
 	}
 }
 
-var (
-	foldNodeRCStatAlertObject  = [...]string{"SERVER", "SERVICE", "METRIC", "FIELD", "VALUE", "THRESHOLD", "OPERATOR", "LEVEL"}
-	namesNodeRCStatAlertObject = [...]string{"server", "service", "metric", "field", "value", "threshold", "operator", "level"}
-)
-
 func decNodeServerBandwidthAlertObject(d *jsonscan.Decoder, v *payload.NodeServerBandwidthAlertObject) {
-	for d.Member() {
-		k := d.Key()
-	again:
-		switch k {
-		case "server":
+	for h := 0; ; {
+		f := d.Next(namesNodeServerBandwidthAlertObject[:], h)
+		if f == jsonscan.Unlisted {
+			f = fieldNodeServerBandwidthAlertObject(d)
+		}
+		switch f {
+		case 0:
 			if d.Open("server", "payload.NodeServer") {
 				decNodeServer(d, &v.Server)
 			}
-		case "metric":
+		case 1:
 			d.String(&v.Metric, "metric", "string")
-		case "field":
+		case 2:
 			d.Enum((*string)(&v.Field), "field", "payload.NodeServerBandwidthAlertField", enumNodeServerBandwidthAlertField[:])
-		case "value":
+		case 3:
 			d.Float64(&v.Value, "value")
-		case "threshold":
+		case 4:
 			d.Float64(&v.Threshold, "threshold")
-		case "operator":
+		case 5:
 			d.String(&v.Operator, "operator", "string")
-		case "level":
+		case 6:
 			d.Enum((*string)(&v.Level), "level", "payload.NodeAlertLevel", enumNodeAlertLevel[:])
+		case jsonscan.EndOfObject:
+			return
 		default:
-			if k = d.Fold(foldNodeServerBandwidthAlertObject[:], namesNodeServerBandwidthAlertObject[:]); k != "" {
-				goto again
-			}
 			d.Skip()
+			continue
 		}
+		h = f + 1
 	}
 }
-
-var (
-	foldNodeServerBandwidthAlertObject  = [...]string{"SERVER", "METRIC", "FIELD", "VALUE", "THRESHOLD", "OPERATOR", "LEVEL"}
-	namesNodeServerBandwidthAlertObject = [...]string{"server", "metric", "field", "value", "threshold", "operator", "level"}
-)
 
 func decNodeConfirmedServer(d *jsonscan.Decoder, v *payload.NodeConfirmedServer) {
-	for d.Member() {
-		k := d.Key()
-	again:
-		switch k {
-		case "id":
-			d.ID((*string)(&v.ID))
-		case "udid":
-			d.String(&v.UDID, "udid", "string")
-		case "name":
-			d.String(&v.Name, "name", "string")
-		case "location":
-			d.String(&v.Location, "location", "string")
-		case "os_image":
-			d.String(&v.OSImage, "os_image", "string")
-		case "status":
-			d.String(&v.Status, "status", "string")
-		case "module":
-			d.Enum((*string)(&v.Module), "module", "payload.NodeModule", enumNodeModule[:])
-		default:
-			if k = d.Fold(foldNodeConfirmedServer[:], namesNodeConfirmedServer[:]); k != "" {
-				goto again
-			}
-			d.Skip()
+	for h := 0; ; {
+		f := d.Next(namesNodeConfirmedServer[:], h)
+		if f == jsonscan.Unlisted {
+			f = fieldNodeConfirmedServer(d)
 		}
+		switch f {
+		case 0:
+			d.ID((*string)(&v.ID))
+		case 1:
+			d.String(&v.UDID, "udid", "string")
+		case 2:
+			d.String(&v.Name, "name", "string")
+		case 3:
+			d.String(&v.Location, "location", "string")
+		case 4:
+			d.String(&v.OSImage, "os_image", "string")
+		case 5:
+			d.String(&v.Status, "status", "string")
+		case 6:
+			d.Enum((*string)(&v.Module), "module", "payload.NodeModule", enumNodeModule[:])
+		case jsonscan.EndOfObject:
+			return
+		default:
+			d.Skip()
+			continue
+		}
+		h = f + 1
 	}
 }
 
-var (
-	foldNodeConfirmedServer  = [...]string{"ID", "UDID", "NAME", "LOCATION", "OS_IMAGE", "STATUS", "MODULE"}
-	namesNodeConfirmedServer = [...]string{"id", "udid", "name", "location", "os_image", "status", "module"}
-)
-
 func decNodeServerConfirmedObject(d *jsonscan.Decoder, v *payload.NodeServerConfirmedObject) {
-	for d.Member() {
-		k := d.Key()
-	again:
-		switch k {
-		case "server":
+	for h := 0; ; {
+		f := d.Next(namesNodeServerConfirmedObject[:], h)
+		if f == jsonscan.Unlisted {
+			f = fieldNodeServerConfirmedObject(d)
+		}
+		switch f {
+		case 0:
 			if d.Open("server", "payload.NodeConfirmedServer") {
 				decNodeConfirmedServer(d, &v.Server)
 			}
+		case jsonscan.EndOfObject:
+			return
 		default:
-			if k = d.Fold(foldNodeServerConfirmedObject[:], namesNodeServerConfirmedObject[:]); k != "" {
-				goto again
-			}
 			d.Skip()
+			continue
 		}
+		h = f + 1
 	}
 }
-
-var (
-	foldNodeServerConfirmedObject  = [...]string{"SERVER"}
-	namesNodeServerConfirmedObject = [...]string{"server"}
-)
 
 func decNodeServerCPUAlertObject(d *jsonscan.Decoder, v *payload.NodeServerCPUAlertObject) {
-	for d.Member() {
-		k := d.Key()
-	again:
-		switch k {
-		case "server":
+	for h := 0; ; {
+		f := d.Next(namesNodeServerBandwidthAlertObject[:], h)
+		if f == jsonscan.Unlisted {
+			f = fieldNodeServerBandwidthAlertObject(d)
+		}
+		switch f {
+		case 0:
 			if d.Open("server", "payload.NodeServer") {
 				decNodeServer(d, &v.Server)
 			}
-		case "metric":
+		case 1:
 			d.String(&v.Metric, "metric", "string")
-		case "field":
+		case 2:
 			d.String(&v.Field, "field", "string")
-		case "value":
+		case 3:
 			d.Float64(&v.Value, "value")
-		case "threshold":
+		case 4:
 			d.Float64(&v.Threshold, "threshold")
-		case "operator":
+		case 5:
 			d.String(&v.Operator, "operator", "string")
-		case "level":
+		case 6:
 			d.Enum((*string)(&v.Level), "level", "payload.NodeAlertLevel", enumNodeAlertLevel[:])
+		case jsonscan.EndOfObject:
+			return
 		default:
-			if k = d.Fold(foldNodeServerCPUAlertObject[:], namesNodeServerCPUAlertObject[:]); k != "" {
-				goto again
-			}
 			d.Skip()
+			continue
 		}
+		h = f + 1
 	}
 }
-
-var (
-	foldNodeServerCPUAlertObject  = [...]string{"SERVER", "METRIC", "FIELD", "VALUE", "THRESHOLD", "OPERATOR", "LEVEL"}
-	namesNodeServerCPUAlertObject = [...]string{"server", "metric", "field", "value", "threshold", "operator", "level"}
-)
 
 func decNodeServerObject(d *jsonscan.Decoder, v *payload.NodeServerObject) {
-	for d.Member() {
-		k := d.Key()
-	again:
-		switch k {
-		case "server":
+	for h := 0; ; {
+		f := d.Next(namesNodeServerConfirmedObject[:], h)
+		if f == jsonscan.Unlisted {
+			f = fieldNodeServerConfirmedObject(d)
+		}
+		switch f {
+		case 0:
 			if d.Open("server", "payload.NodeServer") {
 				decNodeServer(d, &v.Server)
 			}
+		case jsonscan.EndOfObject:
+			return
 		default:
-			if k = d.Fold(foldNodeServerObject[:], namesNodeServerObject[:]); k != "" {
-				goto again
-			}
 			d.Skip()
+			continue
 		}
+		h = f + 1
 	}
 }
-
-var (
-	foldNodeServerObject  = [...]string{"SERVER"}
-	namesNodeServerObject = [...]string{"server"}
-)
 
 func decNodeServerDiskAlertObject(d *jsonscan.Decoder, v *payload.NodeServerDiskAlertObject) {
-	for d.Member() {
-		k := d.Key()
-	again:
-		switch k {
-		case "server":
+	for h := 0; ; {
+		f := d.Next(namesNodeServerBandwidthAlertObject[:], h)
+		if f == jsonscan.Unlisted {
+			f = fieldNodeServerBandwidthAlertObject(d)
+		}
+		switch f {
+		case 0:
 			if d.Open("server", "payload.NodeServer") {
 				decNodeServer(d, &v.Server)
 			}
-		case "metric":
+		case 1:
 			d.String(&v.Metric, "metric", "string")
-		case "field":
+		case 2:
 			d.String(&v.Field, "field", "string")
-		case "value":
+		case 3:
 			d.Float64(&v.Value, "value")
-		case "threshold":
+		case 4:
 			d.Float64(&v.Threshold, "threshold")
-		case "operator":
+		case 5:
 			d.String(&v.Operator, "operator", "string")
-		case "level":
+		case 6:
 			d.Enum((*string)(&v.Level), "level", "payload.NodeAlertLevel", enumNodeAlertLevel[:])
+		case jsonscan.EndOfObject:
+			return
 		default:
-			if k = d.Fold(foldNodeServerDiskAlertObject[:], namesNodeServerDiskAlertObject[:]); k != "" {
-				goto again
-			}
 			d.Skip()
+			continue
 		}
+		h = f + 1
 	}
 }
-
-var (
-	foldNodeServerDiskAlertObject  = [...]string{"SERVER", "METRIC", "FIELD", "VALUE", "THRESHOLD", "OPERATOR", "LEVEL"}
-	namesNodeServerDiskAlertObject = [...]string{"server", "metric", "field", "value", "threshold", "operator", "level"}
-)
 
 func decNodeServerMemoryAlertObject(d *jsonscan.Decoder, v *payload.NodeServerMemoryAlertObject) {
-	for d.Member() {
-		k := d.Key()
-	again:
-		switch k {
-		case "server":
+	for h := 0; ; {
+		f := d.Next(namesNodeServerBandwidthAlertObject[:], h)
+		if f == jsonscan.Unlisted {
+			f = fieldNodeServerBandwidthAlertObject(d)
+		}
+		switch f {
+		case 0:
 			if d.Open("server", "payload.NodeServer") {
 				decNodeServer(d, &v.Server)
 			}
-		case "metric":
+		case 1:
 			d.String(&v.Metric, "metric", "string")
-		case "field":
+		case 2:
 			d.String(&v.Field, "field", "string")
-		case "value":
+		case 3:
 			d.Float64(&v.Value, "value")
-		case "threshold":
+		case 4:
 			d.Float64(&v.Threshold, "threshold")
-		case "operator":
+		case 5:
 			d.String(&v.Operator, "operator", "string")
-		case "level":
+		case 6:
 			d.Enum((*string)(&v.Level), "level", "payload.NodeAlertLevel", enumNodeAlertLevel[:])
+		case jsonscan.EndOfObject:
+			return
 		default:
-			if k = d.Fold(foldNodeServerMemoryAlertObject[:], namesNodeServerMemoryAlertObject[:]); k != "" {
-				goto again
-			}
 			d.Skip()
+			continue
 		}
+		h = f + 1
 	}
 }
-
-var (
-	foldNodeServerMemoryAlertObject  = [...]string{"SERVER", "METRIC", "FIELD", "VALUE", "THRESHOLD", "OPERATOR", "LEVEL"}
-	namesNodeServerMemoryAlertObject = [...]string{"server", "metric", "field", "value", "threshold", "operator", "level"}
-)
 
 func decNodeOfflineServer(d *jsonscan.Decoder, v *payload.NodeOfflineServer) {
-	for d.Member() {
-		k := d.Key()
-	again:
-		switch k {
-		case "id":
-			d.ID((*string)(&v.ID))
-		case "udid":
-			d.String(&v.UDID, "udid", "string")
-		case "name":
-			d.String(&v.Name, "name", "string")
-		case "location":
-			d.String(&v.Location, "location", "string")
-		case "group":
-			d.String(&v.Group, "group", "string")
-		case "os_image":
-			d.String(&v.OSImage, "os_image", "string")
-		case "status":
-			d.String(&v.Status, "status", "string")
-		case "module":
-			d.Enum((*string)(&v.Module), "module", "payload.NodeModule", enumNodeModule[:])
-		default:
-			if k = d.Fold(foldNodeOfflineServer[:], namesNodeOfflineServer[:]); k != "" {
-				goto again
-			}
-			d.Skip()
+	for h := 0; ; {
+		f := d.Next(namesNodeServer[:], h)
+		if f == jsonscan.Unlisted {
+			f = fieldNodeServer(d)
 		}
+		switch f {
+		case 0:
+			d.ID((*string)(&v.ID))
+		case 1:
+			d.String(&v.UDID, "udid", "string")
+		case 2:
+			d.String(&v.Name, "name", "string")
+		case 3:
+			d.String(&v.Location, "location", "string")
+		case 4:
+			d.String(&v.Group, "group", "string")
+		case 5:
+			d.String(&v.OSImage, "os_image", "string")
+		case 6:
+			d.String(&v.Status, "status", "string")
+		case 7:
+			d.Enum((*string)(&v.Module), "module", "payload.NodeModule", enumNodeModule[:])
+		case jsonscan.EndOfObject:
+			return
+		default:
+			d.Skip()
+			continue
+		}
+		h = f + 1
 	}
 }
 
-var (
-	foldNodeOfflineServer  = [...]string{"ID", "UDID", "NAME", "LOCATION", "GROUP", "OS_IMAGE", "STATUS", "MODULE"}
-	namesNodeOfflineServer = [...]string{"id", "udid", "name", "location", "group", "os_image", "status", "module"}
-)
-
 func decNodeServerOfflineObject(d *jsonscan.Decoder, v *payload.NodeServerOfflineObject) {
-	for d.Member() {
-		k := d.Key()
-	again:
-		switch k {
-		case "server":
+	for h := 0; ; {
+		f := d.Next(namesNodeServerConfirmedObject[:], h)
+		if f == jsonscan.Unlisted {
+			f = fieldNodeServerConfirmedObject(d)
+		}
+		switch f {
+		case 0:
 			if d.Open("server", "payload.NodeOfflineServer") {
 				decNodeOfflineServer(d, &v.Server)
 			}
+		case jsonscan.EndOfObject:
+			return
 		default:
-			if k = d.Fold(foldNodeServerOfflineObject[:], namesNodeServerOfflineObject[:]); k != "" {
-				goto again
-			}
 			d.Skip()
+			continue
 		}
+		h = f + 1
 	}
 }
-
-var (
-	foldNodeServerOfflineObject  = [...]string{"SERVER"}
-	namesNodeServerOfflineObject = [...]string{"server"}
-)
 
 func decNodeOnlineServer(d *jsonscan.Decoder, v *payload.NodeOnlineServer) {
-	for d.Member() {
-		k := d.Key()
-	again:
-		switch k {
-		case "id":
-			d.ID((*string)(&v.ID))
-		case "udid":
-			d.String(&v.UDID, "udid", "string")
-		case "name":
-			d.String(&v.Name, "name", "string")
-		case "location":
-			d.String(&v.Location, "location", "string")
-		case "group":
-			d.String(&v.Group, "group", "string")
-		case "os_image":
-			d.String(&v.OSImage, "os_image", "string")
-		case "status":
-			d.String(&v.Status, "status", "string")
-		case "module":
-			d.Enum((*string)(&v.Module), "module", "payload.NodeModule", enumNodeModule[:])
-		default:
-			if k = d.Fold(foldNodeOnlineServer[:], namesNodeOnlineServer[:]); k != "" {
-				goto again
-			}
-			d.Skip()
+	for h := 0; ; {
+		f := d.Next(namesNodeServer[:], h)
+		if f == jsonscan.Unlisted {
+			f = fieldNodeServer(d)
 		}
+		switch f {
+		case 0:
+			d.ID((*string)(&v.ID))
+		case 1:
+			d.String(&v.UDID, "udid", "string")
+		case 2:
+			d.String(&v.Name, "name", "string")
+		case 3:
+			d.String(&v.Location, "location", "string")
+		case 4:
+			d.String(&v.Group, "group", "string")
+		case 5:
+			d.String(&v.OSImage, "os_image", "string")
+		case 6:
+			d.String(&v.Status, "status", "string")
+		case 7:
+			d.Enum((*string)(&v.Module), "module", "payload.NodeModule", enumNodeModule[:])
+		case jsonscan.EndOfObject:
+			return
+		default:
+			d.Skip()
+			continue
+		}
+		h = f + 1
 	}
 }
 
-var (
-	foldNodeOnlineServer  = [...]string{"ID", "UDID", "NAME", "LOCATION", "GROUP", "OS_IMAGE", "STATUS", "MODULE"}
-	namesNodeOnlineServer = [...]string{"id", "udid", "name", "location", "group", "os_image", "status", "module"}
-)
-
 func decNodeServerOnlineObject(d *jsonscan.Decoder, v *payload.NodeServerOnlineObject) {
-	for d.Member() {
-		k := d.Key()
-	again:
-		switch k {
-		case "server":
+	for h := 0; ; {
+		f := d.Next(namesNodeServerConfirmedObject[:], h)
+		if f == jsonscan.Unlisted {
+			f = fieldNodeServerConfirmedObject(d)
+		}
+		switch f {
+		case 0:
 			if d.Open("server", "payload.NodeOnlineServer") {
 				decNodeOnlineServer(d, &v.Server)
 			}
+		case jsonscan.EndOfObject:
+			return
 		default:
-			if k = d.Fold(foldNodeServerOnlineObject[:], namesNodeServerOnlineObject[:]); k != "" {
-				goto again
-			}
 			d.Skip()
+			continue
 		}
+		h = f + 1
 	}
 }
-
-var (
-	foldNodeServerOnlineObject  = [...]string{"SERVER"}
-	namesNodeServerOnlineObject = [...]string{"server"}
-)
 
 func decNodeRegisteredServer(d *jsonscan.Decoder, v *payload.NodeRegisteredServer) {
-	for d.Member() {
-		k := d.Key()
-	again:
-		switch k {
-		case "id":
-			d.ID((*string)(&v.ID))
-		case "udid":
-			d.String(&v.UDID, "udid", "string")
-		case "name":
-			d.String(&v.Name, "name", "string")
-		case "os_image":
-			d.String(&v.OSImage, "os_image", "string")
-		case "status":
-			d.String(&v.Status, "status", "string")
-		case "module":
-			d.Enum((*string)(&v.Module), "module", "payload.NodeModule", enumNodeModule[:])
-		default:
-			if k = d.Fold(foldNodeRegisteredServer[:], namesNodeRegisteredServer[:]); k != "" {
-				goto again
-			}
-			d.Skip()
+	for h := 0; ; {
+		f := d.Next(namesNodeRegisteredServer[:], h)
+		if f == jsonscan.Unlisted {
+			f = fieldNodeRegisteredServer(d)
 		}
+		switch f {
+		case 0:
+			d.ID((*string)(&v.ID))
+		case 1:
+			d.String(&v.UDID, "udid", "string")
+		case 2:
+			d.String(&v.Name, "name", "string")
+		case 3:
+			d.String(&v.OSImage, "os_image", "string")
+		case 4:
+			d.String(&v.Status, "status", "string")
+		case 5:
+			d.Enum((*string)(&v.Module), "module", "payload.NodeModule", enumNodeModule[:])
+		case jsonscan.EndOfObject:
+			return
+		default:
+			d.Skip()
+			continue
+		}
+		h = f + 1
 	}
 }
 
-var (
-	foldNodeRegisteredServer  = [...]string{"ID", "UDID", "NAME", "OS_IMAGE", "STATUS", "MODULE"}
-	namesNodeRegisteredServer = [...]string{"id", "udid", "name", "os_image", "status", "module"}
-)
-
 func decNodeServerRegisteredObject(d *jsonscan.Decoder, v *payload.NodeServerRegisteredObject) {
-	for d.Member() {
-		k := d.Key()
-	again:
-		switch k {
-		case "server":
+	for h := 0; ; {
+		f := d.Next(namesNodeServerConfirmedObject[:], h)
+		if f == jsonscan.Unlisted {
+			f = fieldNodeServerConfirmedObject(d)
+		}
+		switch f {
+		case 0:
 			if d.Open("server", "payload.NodeRegisteredServer") {
 				decNodeRegisteredServer(d, &v.Server)
 			}
+		case jsonscan.EndOfObject:
+			return
 		default:
-			if k = d.Fold(foldNodeServerRegisteredObject[:], namesNodeServerRegisteredObject[:]); k != "" {
-				goto again
-			}
 			d.Skip()
+			continue
 		}
+		h = f + 1
 	}
 }
-
-var (
-	foldNodeServerRegisteredObject  = [...]string{"SERVER"}
-	namesNodeServerRegisteredObject = [...]string{"server"}
-)
 
 func decNodeStatServer(d *jsonscan.Decoder, v *payload.NodeStatServer) {
-	for d.Member() {
-		k := d.Key()
-	again:
-		switch k {
-		case "id":
-			d.ID((*string)(&v.ID))
-		case "udid":
-			d.String(&v.UDID, "udid", "string")
-		case "name":
-			d.String(&v.Name, "name", "string")
-		case "location":
-			d.String(&v.Location, "location", "string")
-		case "group":
-			d.String(&v.Group, "group", "string")
-		case "os_image":
-			d.String(&v.OSImage, "os_image", "string")
-		case "status":
-			d.Enum((*string)(&v.Status), "status", "payload.NodeStatus", enumNodeStatus[:])
-		case "module":
-			d.Enum((*string)(&v.Module), "module", "payload.NodeModule", enumNodeModule[:])
-		default:
-			if k = d.Fold(foldNodeStatServer[:], namesNodeStatServer[:]); k != "" {
-				goto again
-			}
-			d.Skip()
+	for h := 0; ; {
+		f := d.Next(namesNodeServer[:], h)
+		if f == jsonscan.Unlisted {
+			f = fieldNodeServer(d)
 		}
+		switch f {
+		case 0:
+			d.ID((*string)(&v.ID))
+		case 1:
+			d.String(&v.UDID, "udid", "string")
+		case 2:
+			d.String(&v.Name, "name", "string")
+		case 3:
+			d.String(&v.Location, "location", "string")
+		case 4:
+			d.String(&v.Group, "group", "string")
+		case 5:
+			d.String(&v.OSImage, "os_image", "string")
+		case 6:
+			d.Enum((*string)(&v.Status), "status", "payload.NodeStatus", enumNodeStatus[:])
+		case 7:
+			d.Enum((*string)(&v.Module), "module", "payload.NodeModule", enumNodeModule[:])
+		case jsonscan.EndOfObject:
+			return
+		default:
+			d.Skip()
+			continue
+		}
+		h = f + 1
 	}
 }
 
-var (
-	foldNodeStatServer  = [...]string{"ID", "UDID", "NAME", "LOCATION", "GROUP", "OS_IMAGE", "STATUS", "MODULE"}
-	namesNodeStatServer = [...]string{"id", "udid", "name", "location", "group", "os_image", "status", "module"}
-)
-
 func decNodeServerObjectStat(d *jsonscan.Decoder, v *payload.NodeServerObjectStat) {
-	for d.Member() {
-		k := d.Key()
-	again:
-		switch k {
-		case "server":
+	for h := 0; ; {
+		f := d.Next(namesNodeServerObjectStat[:], h)
+		if f == jsonscan.Unlisted {
+			f = fieldNodeServerObjectStat(d)
+		}
+		switch f {
+		case 0:
 			if d.Open("server", "payload.NodeStatServer") {
 				decNodeStatServer(d, &v.Server)
 			}
-		case "cpu_used_percent":
+		case 1:
 			d.Float64(&v.CPUUsedPercent, "cpu_used_percent")
-		case "memory_used":
+		case 2:
 			d.Float64(&v.MemoryUsed, "memory_used")
-		case "disk_used":
+		case 3:
 			d.Float64(&v.DiskUsed, "disk_used")
-		case "disk_total":
+		case 4:
 			d.Float64(&v.DiskTotal, "disk_total")
-		case "cpu_used_percent_ts":
+		case 5:
 			d.String(&v.CPUUsedPercentTS, "cpu_used_percent_ts", "string")
-		case "memory_used_ts":
+		case 6:
 			d.String(&v.MemoryUsedTS, "memory_used_ts", "string")
-		case "disk_used_ts":
+		case 7:
 			d.String(&v.DiskUsedTS, "disk_used_ts", "string")
-		case "disk_total_ts":
+		case 8:
 			d.String(&v.DiskTotalTS, "disk_total_ts", "string")
+		case jsonscan.EndOfObject:
+			return
 		default:
-			if k = d.Fold(foldNodeServerObjectStat[:], namesNodeServerObjectStat[:]); k != "" {
-				goto again
-			}
 			d.Skip()
+			continue
 		}
+		h = f + 1
 	}
 }
-
-var (
-	foldNodeServerObjectStat  = [...]string{"SERVER", "CPU_USED_PERCENT", "MEMORY_USED", "DISK_USED", "DISK_TOTAL", "CPU_USED_PERCENT_TS", "MEMORY_USED_TS", "DISK_USED_TS", "DISK_TOTAL_TS"}
-	namesNodeServerObjectStat = [...]string{"server", "cpu_used_percent", "memory_used", "disk_used", "disk_total", "cpu_used_percent_ts", "memory_used_ts", "disk_used_ts", "disk_total_ts"}
-)
 
 func decNodeServerStatObject(d *jsonscan.Decoder, v *payload.NodeServerStatObject) {
-	for d.Member() {
-		k := d.Key()
-	again:
-		switch k {
-		case "stats":
-			decSliceNodeServerObjectStat(d, &v.Stats, "stats")
-		default:
-			if k = d.Fold(foldNodeServerStatObject[:], namesNodeServerStatObject[:]); k != "" {
-				goto again
-			}
-			d.Skip()
+	for h := 0; ; {
+		f := d.Next(namesNodeServerStatObject[:], h)
+		if f == jsonscan.Unlisted {
+			f = fieldNodeServerStatObject(d)
 		}
+		switch f {
+		case 0:
+			decSliceNodeServerObjectStat(d, &v.Stats, "stats")
+		case jsonscan.EndOfObject:
+			return
+		default:
+			d.Skip()
+			continue
+		}
+		h = f + 1
 	}
 }
-
-var (
-	foldNodeServerStatObject  = [...]string{"STATS"}
-	namesNodeServerStatObject = [...]string{"stats"}
-)
 
 func decNodeServerUpdateAvailableObject(d *jsonscan.Decoder, v *payload.NodeServerUpdateAvailableObject) {
-	for d.Member() {
-		k := d.Key()
-	again:
-		switch k {
-		case "server":
+	for h := 0; ; {
+		f := d.Next(namesNodeServerUpdateAvailableObject[:], h)
+		if f == jsonscan.Unlisted {
+			f = fieldNodeServerUpdateAvailableObject(d)
+		}
+		switch f {
+		case 0:
 			if d.Open("server", "payload.NodeServer") {
 				decNodeServer(d, &v.Server)
 			}
-		case "severity":
+		case 1:
 			d.Enum((*string)(&v.Severity), "severity", "payload.NodeUpdateAvailableSeverity", enumNodeUpdateAvailableSeverity[:])
+		case jsonscan.EndOfObject:
+			return
 		default:
-			if k = d.Fold(foldNodeServerUpdateAvailableObject[:], namesNodeServerUpdateAvailableObject[:]); k != "" {
-				goto again
-			}
 			d.Skip()
+			continue
 		}
+		h = f + 1
 	}
 }
-
-var (
-	foldNodeServerUpdateAvailableObject  = [...]string{"SERVER", "SEVERITY"}
-	namesNodeServerUpdateAvailableObject = [...]string{"server", "severity"}
-)
 
 func decNodeServiceObjectAbnormalStatus(d *jsonscan.Decoder, v *payload.NodeServiceObjectAbnormalStatus) {
-	for d.Member() {
-		k := d.Key()
-	again:
-		switch k {
-		case "code":
-			d.String(&v.Code, "code", "string")
-		case "message":
-			d.String(&v.Message, "message", "string")
-		case "level":
-			d.Enum((*string)(&v.Level), "level", "payload.NodeServiceAbnormalStatusLevel", enumNodeServiceAbnormalStatusLevel[:])
-		default:
-			if k = d.Fold(foldNodeServiceObjectAbnormalStatus[:], namesNodeServiceObjectAbnormalStatus[:]); k != "" {
-				goto again
-			}
-			d.Skip()
+	for h := 0; ; {
+		f := d.Next(namesNodeServiceObjectAbnormalStatus[:], h)
+		if f == jsonscan.Unlisted {
+			f = fieldNodeServiceObjectAbnormalStatus(d)
 		}
+		switch f {
+		case 0:
+			d.String(&v.Code, "code", "string")
+		case 1:
+			d.String(&v.Message, "message", "string")
+		case 2:
+			d.Enum((*string)(&v.Level), "level", "payload.NodeServiceAbnormalStatusLevel", enumNodeServiceAbnormalStatusLevel[:])
+		case jsonscan.EndOfObject:
+			return
+		default:
+			d.Skip()
+			continue
+		}
+		h = f + 1
 	}
 }
-
-var (
-	foldNodeServiceObjectAbnormalStatus  = [...]string{"CODE", "MESSAGE", "LEVEL"}
-	namesNodeServiceObjectAbnormalStatus = [...]string{"code", "message", "level"}
-)
 
 func decNodeServiceAbnormalStatusObject(d *jsonscan.Decoder, v *payload.NodeServiceAbnormalStatusObject) {
-	for d.Member() {
-		k := d.Key()
-	again:
-		switch k {
-		case "server":
+	for h := 0; ; {
+		f := d.Next(namesNodeServiceAbnormalStatusObject[:], h)
+		if f == jsonscan.Unlisted {
+			f = fieldNodeServiceAbnormalStatusObject(d)
+		}
+		switch f {
+		case 0:
 			if d.Open("server", "payload.NodeServer") {
 				decNodeServer(d, &v.Server)
 			}
-		case "service":
+		case 1:
 			if d.Open("service", "payload.NodeService") {
 				decNodeService(d, &v.Service)
 			}
-		case "abnormal_statuses":
+		case 2:
 			decSliceNodeServiceObjectAbnormalStatus(d, &v.AbnormalStatuses, "abnormal_statuses")
+		case jsonscan.EndOfObject:
+			return
 		default:
-			if k = d.Fold(foldNodeServiceAbnormalStatusObject[:], namesNodeServiceAbnormalStatusObject[:]); k != "" {
-				goto again
-			}
 			d.Skip()
+			continue
 		}
+		h = f + 1
 	}
 }
-
-var (
-	foldNodeServiceAbnormalStatusObject  = [...]string{"SERVER", "SERVICE", "ABNORMAL_STATUSES"}
-	namesNodeServiceAbnormalStatusObject = [...]string{"server", "service", "abnormal_statuses"}
-)
 
 func decNodeServiceCPUAlertObject(d *jsonscan.Decoder, v *payload.NodeServiceCPUAlertObject) {
-	for d.Member() {
-		k := d.Key()
-	again:
-		switch k {
-		case "server":
+	for h := 0; ; {
+		f := d.Next(namesNodeMcStatAlertObject[:], h)
+		if f == jsonscan.Unlisted {
+			f = fieldNodeMcStatAlertObject(d)
+		}
+		switch f {
+		case 0:
 			if d.Open("server", "payload.NodeServer") {
 				decNodeServer(d, &v.Server)
 			}
-		case "service":
+		case 1:
 			if d.Open("service", "payload.NodeService") {
 				decNodeService(d, &v.Service)
 			}
-		case "metric":
+		case 2:
 			d.Enum((*string)(&v.Metric), "metric", "payload.NodeServiceCPUAlertMetric", enumNodeServiceCPUAlertMetric[:])
-		case "field":
+		case 3:
 			d.String(&v.Field, "field", "string")
-		case "value":
+		case 4:
 			d.Float64(&v.Value, "value")
-		case "threshold":
+		case 5:
 			d.Float64(&v.Threshold, "threshold")
-		case "operator":
+		case 6:
 			d.String(&v.Operator, "operator", "string")
-		case "level":
+		case 7:
 			d.Enum((*string)(&v.Level), "level", "payload.NodeAlertLevel", enumNodeAlertLevel[:])
+		case jsonscan.EndOfObject:
+			return
 		default:
-			if k = d.Fold(foldNodeServiceCPUAlertObject[:], namesNodeServiceCPUAlertObject[:]); k != "" {
-				goto again
-			}
 			d.Skip()
+			continue
 		}
+		h = f + 1
 	}
 }
-
-var (
-	foldNodeServiceCPUAlertObject  = [...]string{"SERVER", "SERVICE", "METRIC", "FIELD", "VALUE", "THRESHOLD", "OPERATOR", "LEVEL"}
-	namesNodeServiceCPUAlertObject = [...]string{"server", "service", "metric", "field", "value", "threshold", "operator", "level"}
-)
 
 func decNodeServiceObject(d *jsonscan.Decoder, v *payload.NodeServiceObject) {
-	for d.Member() {
-		k := d.Key()
-	again:
-		switch k {
-		case "server":
+	for h := 0; ; {
+		f := d.Next(namesNodeServiceObject[:], h)
+		if f == jsonscan.Unlisted {
+			f = fieldNodeServiceObject(d)
+		}
+		switch f {
+		case 0:
 			if d.Open("server", "payload.NodeServer") {
 				decNodeServer(d, &v.Server)
 			}
-		case "service":
+		case 1:
 			if d.Open("service", "payload.NodeService") {
 				decNodeService(d, &v.Service)
 			}
+		case jsonscan.EndOfObject:
+			return
 		default:
-			if k = d.Fold(foldNodeServiceObject[:], namesNodeServiceObject[:]); k != "" {
-				goto again
-			}
 			d.Skip()
+			continue
 		}
+		h = f + 1
 	}
 }
-
-var (
-	foldNodeServiceObject  = [...]string{"SERVER", "SERVICE"}
-	namesNodeServiceObject = [...]string{"server", "service"}
-)
 
 func decNodeServiceMemoryAlertObject(d *jsonscan.Decoder, v *payload.NodeServiceMemoryAlertObject) {
-	for d.Member() {
-		k := d.Key()
-	again:
-		switch k {
-		case "server":
+	for h := 0; ; {
+		f := d.Next(namesNodeServiceMemoryAlertObject[:], h)
+		if f == jsonscan.Unlisted {
+			f = fieldNodeServiceMemoryAlertObject(d)
+		}
+		switch f {
+		case 0:
 			if d.Open("server", "payload.NodeServer") {
 				decNodeServer(d, &v.Server)
 			}
-		case "service":
+		case 1:
 			if d.Open("service", "payload.NodeService") {
 				decNodeService(d, &v.Service)
 			}
-		case "metric":
+		case 2:
 			d.Enum((*string)(&v.Metric), "metric", "payload.NodeServiceMemoryAlertMetric", enumNodeServiceMemoryAlertMetric[:])
-		case "field":
+		case 3:
 			d.String(&v.Field, "field", "string")
-		case "value":
+		case 4:
 			d.Float64(&v.Value, "value")
-		case "threshold":
+		case 5:
 			d.Float64(&v.Threshold, "threshold")
-		case "operator":
+		case 6:
 			d.String(&v.Operator, "operator", "string")
-		case "level":
+		case 7:
 			d.Enum((*string)(&v.Level), "level", "payload.NodeAlertLevel", enumNodeAlertLevel[:])
-		case "container":
+		case 8:
 			d.String(&v.Container, "container", "string")
+		case jsonscan.EndOfObject:
+			return
 		default:
-			if k = d.Fold(foldNodeServiceMemoryAlertObject[:], namesNodeServiceMemoryAlertObject[:]); k != "" {
-				goto again
-			}
 			d.Skip()
+			continue
 		}
+		h = f + 1
 	}
 }
-
-var (
-	foldNodeServiceMemoryAlertObject  = [...]string{"SERVER", "SERVICE", "METRIC", "FIELD", "VALUE", "THRESHOLD", "OPERATOR", "LEVEL", "CONTAINER"}
-	namesNodeServiceMemoryAlertObject = [...]string{"server", "service", "metric", "field", "value", "threshold", "operator", "level", "container"}
-)
 
 func decNodeServiceStatServer(d *jsonscan.Decoder, v *payload.NodeServiceStatServer) {
-	for d.Member() {
-		k := d.Key()
-	again:
-		switch k {
-		case "id":
-			d.ID((*string)(&v.ID))
-		case "udid":
-			d.String(&v.UDID, "udid", "string")
-		case "name":
-			d.String(&v.Name, "name", "string")
-		case "location":
-			d.String(&v.Location, "location", "string")
-		case "os_image":
-			d.String(&v.OSImage, "os_image", "string")
-		case "module":
-			d.Enum((*string)(&v.Module), "module", "payload.NodeModule", enumNodeModule[:])
-		case "status":
-			d.Enum((*string)(&v.Status), "status", "payload.NodeServiceStatStatus", enumNodeServiceStatStatus[:])
-		case "group":
-			d.String(&v.Group, "group", "string")
-		default:
-			if k = d.Fold(foldNodeServiceStatServer[:], namesNodeServiceStatServer[:]); k != "" {
-				goto again
-			}
-			d.Skip()
+	for h := 0; ; {
+		f := d.Next(namesNodeServiceStatServer[:], h)
+		if f == jsonscan.Unlisted {
+			f = fieldNodeServiceStatServer(d)
 		}
+		switch f {
+		case 0:
+			d.ID((*string)(&v.ID))
+		case 1:
+			d.String(&v.UDID, "udid", "string")
+		case 2:
+			d.String(&v.Name, "name", "string")
+		case 3:
+			d.String(&v.Location, "location", "string")
+		case 4:
+			d.String(&v.OSImage, "os_image", "string")
+		case 5:
+			d.Enum((*string)(&v.Module), "module", "payload.NodeModule", enumNodeModule[:])
+		case 6:
+			d.Enum((*string)(&v.Status), "status", "payload.NodeServiceStatStatus", enumNodeServiceStatStatus[:])
+		case 7:
+			d.String(&v.Group, "group", "string")
+		case jsonscan.EndOfObject:
+			return
+		default:
+			d.Skip()
+			continue
+		}
+		h = f + 1
 	}
 }
 
-var (
-	foldNodeServiceStatServer  = [...]string{"ID", "UDID", "NAME", "LOCATION", "OS_IMAGE", "MODULE", "STATUS", "GROUP"}
-	namesNodeServiceStatServer = [...]string{"id", "udid", "name", "location", "os_image", "module", "status", "group"}
-)
-
 func decNodeServiceObjectStat(d *jsonscan.Decoder, v *payload.NodeServiceObjectStat) {
-	for d.Member() {
-		k := d.Key()
-	again:
-		switch k {
-		case "server":
+	for h := 0; ; {
+		f := d.Next(namesNodeServiceObjectStat[:], h)
+		if f == jsonscan.Unlisted {
+			f = fieldNodeServiceObjectStat(d)
+		}
+		switch f {
+		case 0:
 			if d.Open("server", "payload.NodeServiceStatServer") {
 				decNodeServiceStatServer(d, &v.Server)
 			}
-		case "service":
+		case 1:
 			if d.Open("service", "payload.NodeService") {
 				decNodeService(d, &v.Service)
 			}
-		case "cpu_used_percent":
+		case 2:
 			d.Float64(&v.CPUUsedPercent, "cpu_used_percent")
-		case "memory_used":
+		case 3:
 			d.Float64(&v.MemoryUsed, "memory_used")
+		case jsonscan.EndOfObject:
+			return
 		default:
-			if k = d.Fold(foldNodeServiceObjectStat[:], namesNodeServiceObjectStat[:]); k != "" {
-				goto again
-			}
 			d.Skip()
+			continue
 		}
+		h = f + 1
 	}
 }
-
-var (
-	foldNodeServiceObjectStat  = [...]string{"SERVER", "SERVICE", "CPU_USED_PERCENT", "MEMORY_USED"}
-	namesNodeServiceObjectStat = [...]string{"server", "service", "cpu_used_percent", "memory_used"}
-)
 
 func decNodeServiceStatObject(d *jsonscan.Decoder, v *payload.NodeServiceStatObject) {
-	for d.Member() {
-		k := d.Key()
-	again:
-		switch k {
-		case "stats":
-			decSliceNodeServiceObjectStat(d, &v.Stats, "stats")
-		default:
-			if k = d.Fold(foldNodeServiceStatObject[:], namesNodeServiceStatObject[:]); k != "" {
-				goto again
-			}
-			d.Skip()
+	for h := 0; ; {
+		f := d.Next(namesNodeServerStatObject[:], h)
+		if f == jsonscan.Unlisted {
+			f = fieldNodeServerStatObject(d)
 		}
+		switch f {
+		case 0:
+			decSliceNodeServiceObjectStat(d, &v.Stats, "stats")
+		case jsonscan.EndOfObject:
+			return
+		default:
+			d.Skip()
+			continue
+		}
+		h = f + 1
 	}
 }
-
-var (
-	foldNodeServiceStatObject  = [...]string{"STATS"}
-	namesNodeServiceStatObject = [...]string{"stats"}
-)
 
 func decNodeServiceUpdateAvailableObject(d *jsonscan.Decoder, v *payload.NodeServiceUpdateAvailableObject) {
-	for d.Member() {
-		k := d.Key()
-	again:
-		switch k {
-		case "server":
+	for h := 0; ; {
+		f := d.Next(namesNodeServiceUpdateAvailableObject[:], h)
+		if f == jsonscan.Unlisted {
+			f = fieldNodeServiceUpdateAvailableObject(d)
+		}
+		switch f {
+		case 0:
 			if d.Open("server", "payload.NodeServer") {
 				decNodeServer(d, &v.Server)
 			}
-		case "service":
+		case 1:
 			if d.Open("service", "payload.NodeService") {
 				decNodeService(d, &v.Service)
 			}
-		case "available_version":
+		case 2:
 			d.String(&v.AvailableVersion, "available_version", "string")
-		case "severity":
+		case 3:
 			d.Enum((*string)(&v.Severity), "severity", "payload.NodeUpdateAvailableSeverity", enumNodeUpdateAvailableSeverity[:])
-		case "deadline":
+		case 4:
 			d.String(&v.Deadline, "deadline", "string")
-		case "publish_time":
+		case 5:
 			d.String((*string)(&v.PublishTime), "publish_time", "payload.DateTime")
-		case "release_note":
+		case 6:
 			d.String(&v.ReleaseNote, "release_note", "string")
+		case jsonscan.EndOfObject:
+			return
 		default:
-			if k = d.Fold(foldNodeServiceUpdateAvailableObject[:], namesNodeServiceUpdateAvailableObject[:]); k != "" {
-				goto again
-			}
 			d.Skip()
+			continue
 		}
+		h = f + 1
 	}
 }
-
-var (
-	foldNodeServiceUpdateAvailableObject  = [...]string{"SERVER", "SERVICE", "AVAILABLE_VERSION", "SEVERITY", "DEADLINE", "PUBLISH_TIME", "RELEASE_NOTE"}
-	namesNodeServiceUpdateAvailableObject = [...]string{"server", "service", "available_version", "severity", "deadline", "publish_time", "release_note"}
-)
 
 func decNodeServiceUpdateFailedObject(d *jsonscan.Decoder, v *payload.NodeServiceUpdateFailedObject) {
-	for d.Member() {
-		k := d.Key()
-	again:
-		switch k {
-		case "server":
+	for h := 0; ; {
+		f := d.Next(namesNodeServiceUpdateFailedObject[:], h)
+		if f == jsonscan.Unlisted {
+			f = fieldNodeServiceUpdateFailedObject(d)
+		}
+		switch f {
+		case 0:
 			if d.Open("server", "payload.NodeServer") {
 				decNodeServer(d, &v.Server)
 			}
-		case "service":
+		case 1:
 			if d.Open("service", "payload.NodeService") {
 				decNodeService(d, &v.Service)
 			}
-		case "target_version":
+		case 2:
 			d.String(&v.TargetVersion, "target_version", "string")
-		case "error":
+		case 3:
 			d.String(&v.Error, "error", "string")
+		case jsonscan.EndOfObject:
+			return
 		default:
-			if k = d.Fold(foldNodeServiceUpdateFailedObject[:], namesNodeServiceUpdateFailedObject[:]); k != "" {
-				goto again
-			}
 			d.Skip()
+			continue
 		}
+		h = f + 1
 	}
 }
-
-var (
-	foldNodeServiceUpdateFailedObject  = [...]string{"SERVER", "SERVICE", "TARGET_VERSION", "ERROR"}
-	namesNodeServiceUpdateFailedObject = [...]string{"server", "service", "target_version", "error"}
-)
 
 func decNodeServiceUpdateObject(d *jsonscan.Decoder, v *payload.NodeServiceUpdateObject) {
-	for d.Member() {
-		k := d.Key()
-	again:
-		switch k {
-		case "server":
+	for h := 0; ; {
+		f := d.Next(namesNodeServiceUpdateObject[:], h)
+		if f == jsonscan.Unlisted {
+			f = fieldNodeServiceUpdateObject(d)
+		}
+		switch f {
+		case 0:
 			if d.Open("server", "payload.NodeServer") {
 				decNodeServer(d, &v.Server)
 			}
-		case "service":
+		case 1:
 			if d.Open("service", "payload.NodeService") {
 				decNodeService(d, &v.Service)
 			}
-		case "target_version":
+		case 2:
 			d.String(&v.TargetVersion, "target_version", "string")
+		case jsonscan.EndOfObject:
+			return
 		default:
-			if k = d.Fold(foldNodeServiceUpdateObject[:], namesNodeServiceUpdateObject[:]); k != "" {
-				goto again
-			}
 			d.Skip()
+			continue
 		}
+		h = f + 1
 	}
 }
-
-var (
-	foldNodeServiceUpdateObject  = [...]string{"SERVER", "SERVICE", "TARGET_VERSION"}
-	namesNodeServiceUpdateObject = [...]string{"server", "service", "target_version"}
-)
 
 func decNodeZhmMMRStat(d *jsonscan.Decoder, v *payload.NodeZhmMMRStat) {
-	for d.Member() {
-		k := d.Key()
-	again:
-		switch k {
-		case "mmr_service_id":
-			d.String(&v.MMRServiceID, "mmr_service_id", "string")
-		case "mmr_service_name":
-			d.String(&v.MMRServiceName, "mmr_service_name", "string")
-		case "meeting_zone":
-			d.String(&v.MeetingZone, "meeting_zone", "string")
-		case "sfu_mode_participant_count":
-			d.Int(&v.SFUModeParticipantCount, "sfu_mode_participant_count")
-		case "private_mode_participant_count":
-			d.Int(&v.PrivateModeParticipantCount, "private_mode_participant_count")
-		case "total_participant_count":
-			d.Int(&v.TotalParticipantCount, "total_participant_count")
-		case "sfu_mode_meeting_count":
-			d.Int(&v.SFUModeMeetingCount, "sfu_mode_meeting_count")
-		case "private_mode_meeting_count":
-			d.Int(&v.PrivateModeMeetingCount, "private_mode_meeting_count")
-		case "total_meeting_count":
-			d.Int(&v.TotalMeetingCount, "total_meeting_count")
-		case "timestamp":
-			d.String(&v.Timestamp, "timestamp", "string")
-		default:
-			if k = d.Fold(foldNodeZhmMMRStat[:], namesNodeZhmMMRStat[:]); k != "" {
-				goto again
-			}
-			d.Skip()
+	for h := 0; ; {
+		f := d.Next(namesNodeZhmMMRStat[:], h)
+		if f == jsonscan.Unlisted {
+			f = fieldNodeZhmMMRStat(d)
 		}
+		switch f {
+		case 0:
+			d.String(&v.MMRServiceID, "mmr_service_id", "string")
+		case 1:
+			d.String(&v.MMRServiceName, "mmr_service_name", "string")
+		case 2:
+			d.String(&v.MeetingZone, "meeting_zone", "string")
+		case 3:
+			d.Int(&v.SFUModeParticipantCount, "sfu_mode_participant_count")
+		case 4:
+			d.Int(&v.PrivateModeParticipantCount, "private_mode_participant_count")
+		case 5:
+			d.Int(&v.TotalParticipantCount, "total_participant_count")
+		case 6:
+			d.Int(&v.SFUModeMeetingCount, "sfu_mode_meeting_count")
+		case 7:
+			d.Int(&v.PrivateModeMeetingCount, "private_mode_meeting_count")
+		case 8:
+			d.Int(&v.TotalMeetingCount, "total_meeting_count")
+		case 9:
+			d.String(&v.Timestamp, "timestamp", "string")
+		case jsonscan.EndOfObject:
+			return
+		default:
+			d.Skip()
+			continue
+		}
+		h = f + 1
 	}
 }
-
-var (
-	foldNodeZhmMMRStat  = [...]string{"MMR_SERVICE_ID", "MMR_SERVICE_NAME", "MEETING_ZONE", "SFU_MODE_PARTICIPANT_COUNT", "PRIVATE_MODE_PARTICIPANT_COUNT", "TOTAL_PARTICIPANT_COUNT", "SFU_MODE_MEETING_COUNT", "PRIVATE_MODE_MEETING_COUNT", "TOTAL_MEETING_COUNT", "TIMESTAMP"}
-	namesNodeZhmMMRStat = [...]string{"mmr_service_id", "mmr_service_name", "meeting_zone", "sfu_mode_participant_count", "private_mode_participant_count", "total_participant_count", "sfu_mode_meeting_count", "private_mode_meeting_count", "total_meeting_count", "timestamp"}
-)
 
 func decNodeZhmStatObject(d *jsonscan.Decoder, v *payload.NodeZhmStatObject) {
-	for d.Member() {
-		k := d.Key()
-	again:
-		switch k {
-		case "mmr_stats":
-			decSliceNodeZhmMMRStat(d, &v.MMRStats, "mmr_stats")
-		case "zc_stats":
-			decSliceNodeZCStat(d, &v.ZCStats, "zc_stats")
-		default:
-			if k = d.Fold(foldNodeZhmStatObject[:], namesNodeZhmStatObject[:]); k != "" {
-				goto again
-			}
-			d.Skip()
+	for h := 0; ; {
+		f := d.Next(namesNodeMcStatObject[:], h)
+		if f == jsonscan.Unlisted {
+			f = fieldNodeMcStatObject(d)
 		}
+		switch f {
+		case 0:
+			decSliceNodeZhmMMRStat(d, &v.MMRStats, "mmr_stats")
+		case 1:
+			decSliceNodeZCStat(d, &v.ZCStats, "zc_stats")
+		case jsonscan.EndOfObject:
+			return
+		default:
+			d.Skip()
+			continue
+		}
+		h = f + 1
 	}
 }
 
-var (
-	foldNodeZhmStatObject  = [...]string{"MMR_STATS", "ZC_STATS"}
-	namesNodeZhmStatObject = [...]string{"mmr_stats", "zc_stats"}
-)
-
 func decNodeZhmStatAlertObject(d *jsonscan.Decoder, v *payload.NodeZhmStatAlertObject) {
-	for d.Member() {
-		k := d.Key()
-	again:
-		switch k {
-		case "server":
+	for h := 0; ; {
+		f := d.Next(namesNodeMcStatAlertObject[:], h)
+		if f == jsonscan.Unlisted {
+			f = fieldNodeMcStatAlertObject(d)
+		}
+		switch f {
+		case 0:
 			if d.Open("server", "payload.NodeServer") {
 				decNodeServer(d, &v.Server)
 			}
-		case "service":
+		case 1:
 			if d.Open("service", "payload.NodeService") {
 				decNodeService(d, &v.Service)
 			}
-		case "metric":
+		case 2:
 			d.String(&v.Metric, "metric", "string")
-		case "field":
+		case 3:
 			d.Enum((*string)(&v.Field), "field", "payload.NodeZhmStatAlertField", enumNodeZhmStatAlertField[:])
-		case "value":
+		case 4:
 			d.Float64(&v.Value, "value")
-		case "threshold":
+		case 5:
 			d.Float64(&v.Threshold, "threshold")
-		case "operator":
+		case 6:
 			d.String(&v.Operator, "operator", "string")
-		case "level":
+		case 7:
 			d.Enum((*string)(&v.Level), "level", "payload.NodeAlertLevel", enumNodeAlertLevel[:])
+		case jsonscan.EndOfObject:
+			return
 		default:
-			if k = d.Fold(foldNodeZhmStatAlertObject[:], namesNodeZhmStatAlertObject[:]); k != "" {
-				goto again
-			}
 			d.Skip()
+			continue
 		}
+		h = f + 1
 	}
 }
-
-var (
-	foldNodeZhmStatAlertObject  = [...]string{"SERVER", "SERVICE", "METRIC", "FIELD", "VALUE", "THRESHOLD", "OPERATOR", "LEVEL"}
-	namesNodeZhmStatAlertObject = [...]string{"server", "service", "metric", "field", "value", "threshold", "operator", "level"}
-)
 
 func decNodeZhmZoneStatAlertObject(d *jsonscan.Decoder, v *payload.NodeZhmZoneStatAlertObject) {
-	for d.Member() {
-		k := d.Key()
-	again:
-		switch k {
-		case "metric":
-			d.String(&v.Metric, "metric", "string")
-		case "field":
-			d.Enum((*string)(&v.Field), "field", "payload.NodeZhmStatAlertField", enumNodeZhmStatAlertField[:])
-		case "value":
-			d.Float64(&v.Value, "value")
-		case "threshold":
-			d.Float64(&v.Threshold, "threshold")
-		case "operator":
-			d.String(&v.Operator, "operator", "string")
-		case "level":
-			d.Enum((*string)(&v.Level), "level", "payload.NodeAlertLevel", enumNodeAlertLevel[:])
-		case "zone":
-			d.String(&v.Zone, "zone", "string")
-		default:
-			if k = d.Fold(foldNodeZhmZoneStatAlertObject[:], namesNodeZhmZoneStatAlertObject[:]); k != "" {
-				goto again
-			}
-			d.Skip()
+	for h := 0; ; {
+		f := d.Next(namesNodeMcZoneStatAlertObject[:], h)
+		if f == jsonscan.Unlisted {
+			f = fieldNodeMcZoneStatAlertObject(d)
 		}
+		switch f {
+		case 0:
+			d.String(&v.Metric, "metric", "string")
+		case 1:
+			d.Enum((*string)(&v.Field), "field", "payload.NodeZhmStatAlertField", enumNodeZhmStatAlertField[:])
+		case 2:
+			d.Float64(&v.Value, "value")
+		case 3:
+			d.Float64(&v.Threshold, "threshold")
+		case 4:
+			d.String(&v.Operator, "operator", "string")
+		case 5:
+			d.Enum((*string)(&v.Level), "level", "payload.NodeAlertLevel", enumNodeAlertLevel[:])
+		case 6:
+			d.String(&v.Zone, "zone", "string")
+		case jsonscan.EndOfObject:
+			return
+		default:
+			d.Skip()
+			continue
+		}
+		h = f + 1
 	}
 }
-
-var (
-	foldNodeZhmZoneStatAlertObject  = [...]string{"METRIC", "FIELD", "VALUE", "THRESHOLD", "OPERATOR", "LEVEL", "ZONE"}
-	namesNodeZhmZoneStatAlertObject = [...]string{"metric", "field", "value", "threshold", "operator", "level", "zone"}
-)
 
 func decNodeZoneObject(d *jsonscan.Decoder, v *payload.NodeZoneObject) {
-	for d.Member() {
-		k := d.Key()
-	again:
-		switch k {
-		case "zone":
-			d.String(&v.Zone, "zone", "string")
-		case "module":
-			d.Enum((*string)(&v.Module), "module", "payload.NodeModule", enumNodeModule[:])
-		case "type":
-			d.Enum((*string)(&v.Type), "type", "payload.NodeZoneType", enumNodeZoneType[:])
-		default:
-			if k = d.Fold(foldNodeZoneObject[:], namesNodeZoneObject[:]); k != "" {
-				goto again
-			}
-			d.Skip()
+	for h := 0; ; {
+		f := d.Next(namesNodeZoneObject[:], h)
+		if f == jsonscan.Unlisted {
+			f = fieldNodeZoneObject(d)
 		}
+		switch f {
+		case 0:
+			d.String(&v.Zone, "zone", "string")
+		case 1:
+			d.Enum((*string)(&v.Module), "module", "payload.NodeModule", enumNodeModule[:])
+		case 2:
+			d.Enum((*string)(&v.Type), "type", "payload.NodeZoneType", enumNodeZoneType[:])
+		case jsonscan.EndOfObject:
+			return
+		default:
+			d.Skip()
+			continue
+		}
+		h = f + 1
 	}
 }
-
-var (
-	foldNodeZoneObject  = [...]string{"ZONE", "MODULE", "TYPE"}
-	namesNodeZoneObject = [...]string{"zone", "module", "type"}
-)

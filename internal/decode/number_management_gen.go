@@ -8,59 +8,55 @@ import (
 )
 
 func decNumberManagementPeeringNumberCNAMUpdated(d *jsonscan.Decoder, v *payload.NumberManagementPeeringNumberCNAMUpdated) {
-	for d.Member() {
-		k := d.Key()
-	again:
-		switch k {
-		case "account_id":
+	for h := 0; ; {
+		f := d.Next(namesAccountCreated[:], h)
+		if f == jsonscan.Unlisted {
+			f = fieldAccountCreated(d)
+		}
+		switch f {
+		case 0:
 			d.String(&v.AccountID, "Common.account_id", "string")
-		case "operator":
+		case 1:
 			d.String(&v.Operator, "Common.operator", "string")
-		case "operator_id":
+		case 2:
 			d.String(&v.OperatorID, "Common.operator_id", "string")
-		case "object":
+		case 3:
 			if d.Open("object", "payload.PeeringNumberCNAMUpdatedObject") {
 				decPeeringNumberCNAMUpdatedObject(d, &v.Object)
 			}
+		case jsonscan.EndOfObject:
+			return
 		default:
-			if k = d.Fold(foldNumberManagementPeeringNumberCNAMUpdated[:], namesNumberManagementPeeringNumberCNAMUpdated[:]); k != "" {
-				goto again
-			}
 			d.Skip()
+			continue
 		}
+		h = f + 1
 	}
 }
 
-var (
-	foldNumberManagementPeeringNumberCNAMUpdated  = [...]string{"ACCOUNT_ID", "OPERATOR", "OPERATOR_ID", "OBJECT"}
-	namesNumberManagementPeeringNumberCNAMUpdated = [...]string{"account_id", "operator", "operator_id", "object"}
-)
-
 func decNumberManagementPeeringNumberEmergencyAddressUpdated(d *jsonscan.Decoder, v *payload.NumberManagementPeeringNumberEmergencyAddressUpdated) {
-	for d.Member() {
-		k := d.Key()
-	again:
-		switch k {
-		case "account_id":
+	for h := 0; ; {
+		f := d.Next(namesAccountCreated[:], h)
+		if f == jsonscan.Unlisted {
+			f = fieldAccountCreated(d)
+		}
+		switch f {
+		case 0:
 			d.String(&v.AccountID, "Common.account_id", "string")
-		case "operator":
+		case 1:
 			d.String(&v.Operator, "Common.operator", "string")
-		case "operator_id":
+		case 2:
 			d.String(&v.OperatorID, "Common.operator_id", "string")
-		case "object":
+		case 3:
 			if d.Open("object", "payload.PeeringNumberEmergencyAddressUpdatedObject") {
 				decPeeringNumberEmergencyAddressUpdatedObject(d, &v.Object)
 			}
+		case jsonscan.EndOfObject:
+			return
 		default:
-			if k = d.Fold(foldNumberManagementPeeringNumberEmergencyAddressUpdated[:], namesNumberManagementPeeringNumberEmergencyAddressUpdated[:]); k != "" {
-				goto again
-			}
 			d.Skip()
+			continue
 		}
+		h = f + 1
 	}
 }
-
-var (
-	foldNumberManagementPeeringNumberEmergencyAddressUpdated  = [...]string{"ACCOUNT_ID", "OPERATOR", "OPERATOR_ID", "OBJECT"}
-	namesNumberManagementPeeringNumberEmergencyAddressUpdated = [...]string{"account_id", "operator", "operator_id", "object"}
-)

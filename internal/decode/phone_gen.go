@@ -8,9028 +8,8498 @@ import (
 )
 
 func decPhoneAccountSettingsUpdated(d *jsonscan.Decoder, v *payload.PhoneAccountSettingsUpdated) {
-	for d.Member() {
-		k := d.Key()
-	again:
-		switch k {
-		case "account_id":
+	for h := 0; ; {
+		f := d.Next(namesPhoneAccountSettingsUpdated[:], h)
+		if f == jsonscan.Unlisted {
+			f = fieldPhoneAccountSettingsUpdated(d)
+		}
+		switch f {
+		case 0:
 			d.String(&v.AccountID, "Common.account_id", "string")
-		case "operator":
+		case 1:
 			d.String(&v.Operator, "Common.operator", "string")
-		case "operator_id":
+		case 2:
 			d.String(&v.OperatorID, "Common.operator_id", "string")
-		case "object":
+		case 3:
 			if d.Open("object", "payload.PhoneAccountSettingsUpdatedObject") {
 				decPhoneAccountSettingsUpdatedObject(d, &v.Object)
 			}
-		case "old_object":
+		case 4:
 			if d.Open("old_object", "payload.PhoneAccountSettingsUpdatedObject") {
 				decPhoneAccountSettingsUpdatedObject(d, &v.OldObject)
 			}
+		case jsonscan.EndOfObject:
+			return
 		default:
-			if k = d.Fold(foldPhoneAccountSettingsUpdated[:], namesPhoneAccountSettingsUpdated[:]); k != "" {
-				goto again
-			}
 			d.Skip()
+			continue
 		}
+		h = f + 1
 	}
 }
 
-var (
-	foldPhoneAccountSettingsUpdated  = [...]string{"ACCOUNT_ID", "OPERATOR", "OPERATOR_ID", "OBJECT", "OLD_OBJECT"}
-	namesPhoneAccountSettingsUpdated = [...]string{"account_id", "operator", "operator_id", "object", "old_object"}
-)
-
 func decPhoneAICallSummaryChanged(d *jsonscan.Decoder, v *payload.PhoneAICallSummaryChanged) {
-	for d.Member() {
-		k := d.Key()
-	again:
-		switch k {
-		case "account_id":
+	for h := 0; ; {
+		f := d.Next(namesAccountCreated[:], h)
+		if f == jsonscan.Unlisted {
+			f = fieldAccountCreated(d)
+		}
+		switch f {
+		case 0:
 			d.String(&v.AccountID, "Common.account_id", "string")
-		case "operator":
+		case 1:
 			d.String(&v.Operator, "Common.operator", "string")
-		case "operator_id":
+		case 2:
 			d.String(&v.OperatorID, "Common.operator_id", "string")
-		case "object":
+		case 3:
 			if d.Open("object", "payload.PhoneAICallSummaryChangedObject") {
 				decPhoneAICallSummaryChangedObject(d, &v.Object)
 			}
+		case jsonscan.EndOfObject:
+			return
 		default:
-			if k = d.Fold(foldPhoneAICallSummaryChanged[:], namesPhoneAICallSummaryChanged[:]); k != "" {
-				goto again
-			}
 			d.Skip()
+			continue
 		}
+		h = f + 1
 	}
 }
 
-var (
-	foldPhoneAICallSummaryChanged  = [...]string{"ACCOUNT_ID", "OPERATOR", "OPERATOR_ID", "OBJECT"}
-	namesPhoneAICallSummaryChanged = [...]string{"account_id", "operator", "operator_id", "object"}
-)
-
 func decPhoneBlindTransferInitiated(d *jsonscan.Decoder, v *payload.PhoneBlindTransferInitiated) {
-	for d.Member() {
-		k := d.Key()
-	again:
-		switch k {
-		case "account_id":
+	for h := 0; ; {
+		f := d.Next(namesAccountCreated[:], h)
+		if f == jsonscan.Unlisted {
+			f = fieldAccountCreated(d)
+		}
+		switch f {
+		case 0:
 			d.String(&v.AccountID, "Common.account_id", "string")
-		case "operator":
+		case 1:
 			d.String(&v.Operator, "Common.operator", "string")
-		case "operator_id":
+		case 2:
 			d.String(&v.OperatorID, "Common.operator_id", "string")
-		case "object":
+		case 3:
 			if d.Open("object", "payload.PhoneBlindTransferInitiatedObject") {
 				decPhoneBlindTransferInitiatedObject(d, &v.Object)
 			}
+		case jsonscan.EndOfObject:
+			return
 		default:
-			if k = d.Fold(foldPhoneBlindTransferInitiated[:], namesPhoneBlindTransferInitiated[:]); k != "" {
-				goto again
-			}
 			d.Skip()
+			continue
 		}
+		h = f + 1
 	}
 }
 
-var (
-	foldPhoneBlindTransferInitiated  = [...]string{"ACCOUNT_ID", "OPERATOR", "OPERATOR_ID", "OBJECT"}
-	namesPhoneBlindTransferInitiated = [...]string{"account_id", "operator", "operator_id", "object"}
-)
-
 func decPhoneCallElementDeleted(d *jsonscan.Decoder, v *payload.PhoneCallElementDeleted) {
-	for d.Member() {
-		k := d.Key()
-	again:
-		switch k {
-		case "account_id":
+	for h := 0; ; {
+		f := d.Next(namesAccountCreated[:], h)
+		if f == jsonscan.Unlisted {
+			f = fieldAccountCreated(d)
+		}
+		switch f {
+		case 0:
 			d.String(&v.AccountID, "Common.account_id", "string")
-		case "operator":
+		case 1:
 			d.String(&v.Operator, "Common.operator", "string")
-		case "operator_id":
+		case 2:
 			d.String(&v.OperatorID, "Common.operator_id", "string")
-		case "object":
+		case 3:
 			if d.Open("object", "payload.PhoneCallElementDeletedObject") {
 				decPhoneCallElementDeletedObject(d, &v.Object)
 			}
+		case jsonscan.EndOfObject:
+			return
 		default:
-			if k = d.Fold(foldPhoneCallElementDeleted[:], namesPhoneCallElementDeleted[:]); k != "" {
-				goto again
-			}
 			d.Skip()
+			continue
 		}
+		h = f + 1
 	}
 }
 
-var (
-	foldPhoneCallElementDeleted  = [...]string{"ACCOUNT_ID", "OPERATOR", "OPERATOR_ID", "OBJECT"}
-	namesPhoneCallElementDeleted = [...]string{"account_id", "operator", "operator_id", "object"}
-)
-
 func decPhoneCallHistoryDeleted(d *jsonscan.Decoder, v *payload.PhoneCallHistoryDeleted) {
-	for d.Member() {
-		k := d.Key()
-	again:
-		switch k {
-		case "account_id":
+	for h := 0; ; {
+		f := d.Next(namesAccountCreated[:], h)
+		if f == jsonscan.Unlisted {
+			f = fieldAccountCreated(d)
+		}
+		switch f {
+		case 0:
 			d.String(&v.AccountID, "Common.account_id", "string")
-		case "operator":
+		case 1:
 			d.String(&v.Operator, "Common.operator", "string")
-		case "operator_id":
+		case 2:
 			d.String(&v.OperatorID, "Common.operator_id", "string")
-		case "object":
+		case 3:
 			if d.Open("object", "payload.PhoneCallHistoryDeletedObject") {
 				decPhoneCallHistoryDeletedObject(d, &v.Object)
 			}
+		case jsonscan.EndOfObject:
+			return
 		default:
-			if k = d.Fold(foldPhoneCallHistoryDeleted[:], namesPhoneCallHistoryDeleted[:]); k != "" {
-				goto again
-			}
 			d.Skip()
+			continue
 		}
+		h = f + 1
 	}
 }
-
-var (
-	foldPhoneCallHistoryDeleted  = [...]string{"ACCOUNT_ID", "OPERATOR", "OPERATOR_ID", "OBJECT"}
-	namesPhoneCallHistoryDeleted = [...]string{"account_id", "operator", "operator_id", "object"}
-)
 
 func decPhoneCallLogDeleted(d *jsonscan.Decoder, v *payload.PhoneCallLogDeleted) {
-	for d.Member() {
-		k := d.Key()
-	again:
-		switch k {
-		case "account_id":
+	for h := 0; ; {
+		f := d.Next(namesAccountCreated[:], h)
+		if f == jsonscan.Unlisted {
+			f = fieldAccountCreated(d)
+		}
+		switch f {
+		case 0:
 			d.String(&v.AccountID, "Common.account_id", "string")
-		case "operator":
+		case 1:
 			d.String(&v.Operator, "Common.operator", "string")
-		case "operator_id":
+		case 2:
 			d.String(&v.OperatorID, "Common.operator_id", "string")
-		case "object":
+		case 3:
 			if d.Open("object", "payload.PhoneCallLogDeletedObject") {
 				decPhoneCallLogDeletedObject(d, &v.Object)
 			}
+		case jsonscan.EndOfObject:
+			return
 		default:
-			if k = d.Fold(foldPhoneCallLogDeleted[:], namesPhoneCallLogDeleted[:]); k != "" {
-				goto again
-			}
 			d.Skip()
+			continue
 		}
+		h = f + 1
 	}
 }
-
-var (
-	foldPhoneCallLogDeleted  = [...]string{"ACCOUNT_ID", "OPERATOR", "OPERATOR_ID", "OBJECT"}
-	namesPhoneCallLogDeleted = [...]string{"account_id", "operator", "operator_id", "object"}
-)
 
 func decPhoneCallLogPermanentlyDeleted(d *jsonscan.Decoder, v *payload.PhoneCallLogPermanentlyDeleted) {
-	for d.Member() {
-		k := d.Key()
-	again:
-		switch k {
-		case "account_id":
+	for h := 0; ; {
+		f := d.Next(namesAccountCreated[:], h)
+		if f == jsonscan.Unlisted {
+			f = fieldAccountCreated(d)
+		}
+		switch f {
+		case 0:
 			d.String(&v.AccountID, "Common.account_id", "string")
-		case "operator":
+		case 1:
 			d.String(&v.Operator, "Common.operator", "string")
-		case "operator_id":
+		case 2:
 			d.String(&v.OperatorID, "Common.operator_id", "string")
-		case "object":
+		case 3:
 			if d.Open("object", "payload.PhoneCallLogDeletedObject") {
 				decPhoneCallLogDeletedObject(d, &v.Object)
 			}
+		case jsonscan.EndOfObject:
+			return
 		default:
-			if k = d.Fold(foldPhoneCallLogPermanentlyDeleted[:], namesPhoneCallLogPermanentlyDeleted[:]); k != "" {
-				goto again
-			}
 			d.Skip()
+			continue
 		}
+		h = f + 1
 	}
 }
 
-var (
-	foldPhoneCallLogPermanentlyDeleted  = [...]string{"ACCOUNT_ID", "OPERATOR", "OPERATOR_ID", "OBJECT"}
-	namesPhoneCallLogPermanentlyDeleted = [...]string{"account_id", "operator", "operator_id", "object"}
-)
-
 func decPhoneCalleeAnswered(d *jsonscan.Decoder, v *payload.PhoneCalleeAnswered) {
-	for d.Member() {
-		k := d.Key()
-	again:
-		switch k {
-		case "account_id":
+	for h := 0; ; {
+		f := d.Next(namesAccountCreated[:], h)
+		if f == jsonscan.Unlisted {
+			f = fieldAccountCreated(d)
+		}
+		switch f {
+		case 0:
 			d.String(&v.AccountID, "Common.account_id", "string")
-		case "operator":
+		case 1:
 			d.String(&v.Operator, "Common.operator", "string")
-		case "operator_id":
+		case 2:
 			d.String(&v.OperatorID, "Common.operator_id", "string")
-		case "object":
+		case 3:
 			if d.Open("object", "payload.PhoneCalleeAnsweredObject") {
 				decPhoneCalleeAnsweredObject(d, &v.Object)
 			}
+		case jsonscan.EndOfObject:
+			return
 		default:
-			if k = d.Fold(foldPhoneCalleeAnswered[:], namesPhoneCalleeAnswered[:]); k != "" {
-				goto again
-			}
 			d.Skip()
+			continue
 		}
+		h = f + 1
 	}
 }
 
-var (
-	foldPhoneCalleeAnswered  = [...]string{"ACCOUNT_ID", "OPERATOR", "OPERATOR_ID", "OBJECT"}
-	namesPhoneCalleeAnswered = [...]string{"account_id", "operator", "operator_id", "object"}
-)
-
 func decPhoneCalleeCallElementCompleted(d *jsonscan.Decoder, v *payload.PhoneCalleeCallElementCompleted) {
-	for d.Member() {
-		k := d.Key()
-	again:
-		switch k {
-		case "account_id":
+	for h := 0; ; {
+		f := d.Next(namesAccountCreated[:], h)
+		if f == jsonscan.Unlisted {
+			f = fieldAccountCreated(d)
+		}
+		switch f {
+		case 0:
 			d.String(&v.AccountID, "Common.account_id", "string")
-		case "operator":
+		case 1:
 			d.String(&v.Operator, "Common.operator", "string")
-		case "operator_id":
+		case 2:
 			d.String(&v.OperatorID, "Common.operator_id", "string")
-		case "object":
+		case 3:
 			if d.Open("object", "payload.PhoneCallElementCompletedObject") {
 				decPhoneCallElementCompletedObject(d, &v.Object)
 			}
+		case jsonscan.EndOfObject:
+			return
 		default:
-			if k = d.Fold(foldPhoneCalleeCallElementCompleted[:], namesPhoneCalleeCallElementCompleted[:]); k != "" {
-				goto again
-			}
 			d.Skip()
+			continue
 		}
+		h = f + 1
 	}
 }
 
-var (
-	foldPhoneCalleeCallElementCompleted  = [...]string{"ACCOUNT_ID", "OPERATOR", "OPERATOR_ID", "OBJECT"}
-	namesPhoneCalleeCallElementCompleted = [...]string{"account_id", "operator", "operator_id", "object"}
-)
-
 func decPhoneCalleeCallHistoryCompleted(d *jsonscan.Decoder, v *payload.PhoneCalleeCallHistoryCompleted) {
-	for d.Member() {
-		k := d.Key()
-	again:
-		switch k {
-		case "account_id":
+	for h := 0; ; {
+		f := d.Next(namesAccountCreated[:], h)
+		if f == jsonscan.Unlisted {
+			f = fieldAccountCreated(d)
+		}
+		switch f {
+		case 0:
 			d.String(&v.AccountID, "Common.account_id", "string")
-		case "operator":
+		case 1:
 			d.String(&v.Operator, "Common.operator", "string")
-		case "operator_id":
+		case 2:
 			d.String(&v.OperatorID, "Common.operator_id", "string")
-		case "object":
+		case 3:
 			if d.Open("object", "payload.PhoneCallHistoryCompletedObject") {
 				decPhoneCallHistoryCompletedObject(d, &v.Object)
 			}
+		case jsonscan.EndOfObject:
+			return
 		default:
-			if k = d.Fold(foldPhoneCalleeCallHistoryCompleted[:], namesPhoneCalleeCallHistoryCompleted[:]); k != "" {
-				goto again
-			}
 			d.Skip()
+			continue
 		}
+		h = f + 1
 	}
 }
 
-var (
-	foldPhoneCalleeCallHistoryCompleted  = [...]string{"ACCOUNT_ID", "OPERATOR", "OPERATOR_ID", "OBJECT"}
-	namesPhoneCalleeCallHistoryCompleted = [...]string{"account_id", "operator", "operator_id", "object"}
-)
-
 func decPhoneCalleeCallLogCompleted(d *jsonscan.Decoder, v *payload.PhoneCalleeCallLogCompleted) {
-	for d.Member() {
-		k := d.Key()
-	again:
-		switch k {
-		case "account_id":
+	for h := 0; ; {
+		f := d.Next(namesAccountCreated[:], h)
+		if f == jsonscan.Unlisted {
+			f = fieldAccountCreated(d)
+		}
+		switch f {
+		case 0:
 			d.String(&v.AccountID, "Common.account_id", "string")
-		case "operator":
+		case 1:
 			d.String(&v.Operator, "Common.operator", "string")
-		case "operator_id":
+		case 2:
 			d.String(&v.OperatorID, "Common.operator_id", "string")
-		case "object":
+		case 3:
 			if d.Open("object", "payload.PhoneCalleeCallLogCompletedObject") {
 				decPhoneCalleeCallLogCompletedObject(d, &v.Object)
 			}
+		case jsonscan.EndOfObject:
+			return
 		default:
-			if k = d.Fold(foldPhoneCalleeCallLogCompleted[:], namesPhoneCalleeCallLogCompleted[:]); k != "" {
-				goto again
-			}
 			d.Skip()
+			continue
 		}
+		h = f + 1
 	}
 }
 
-var (
-	foldPhoneCalleeCallLogCompleted  = [...]string{"ACCOUNT_ID", "OPERATOR", "OPERATOR_ID", "OBJECT"}
-	namesPhoneCalleeCallLogCompleted = [...]string{"account_id", "operator", "operator_id", "object"}
-)
-
 func decPhoneCalleeEnded(d *jsonscan.Decoder, v *payload.PhoneCalleeEnded) {
-	for d.Member() {
-		k := d.Key()
-	again:
-		switch k {
-		case "account_id":
+	for h := 0; ; {
+		f := d.Next(namesAccountCreated[:], h)
+		if f == jsonscan.Unlisted {
+			f = fieldAccountCreated(d)
+		}
+		switch f {
+		case 0:
 			d.String(&v.AccountID, "Common.account_id", "string")
-		case "operator":
+		case 1:
 			d.String(&v.Operator, "Common.operator", "string")
-		case "operator_id":
+		case 2:
 			d.String(&v.OperatorID, "Common.operator_id", "string")
-		case "object":
+		case 3:
 			if d.Open("object", "payload.PhoneCalleeEndedObject") {
 				decPhoneCalleeEndedObject(d, &v.Object)
 			}
+		case jsonscan.EndOfObject:
+			return
 		default:
-			if k = d.Fold(foldPhoneCalleeEnded[:], namesPhoneCalleeEnded[:]); k != "" {
-				goto again
-			}
 			d.Skip()
+			continue
 		}
+		h = f + 1
 	}
 }
 
-var (
-	foldPhoneCalleeEnded  = [...]string{"ACCOUNT_ID", "OPERATOR", "OPERATOR_ID", "OBJECT"}
-	namesPhoneCalleeEnded = [...]string{"account_id", "operator", "operator_id", "object"}
-)
-
 func decPhoneCalleeHold(d *jsonscan.Decoder, v *payload.PhoneCalleeHold) {
-	for d.Member() {
-		k := d.Key()
-	again:
-		switch k {
-		case "account_id":
+	for h := 0; ; {
+		f := d.Next(namesAccountCreated[:], h)
+		if f == jsonscan.Unlisted {
+			f = fieldAccountCreated(d)
+		}
+		switch f {
+		case 0:
 			d.String(&v.AccountID, "Common.account_id", "string")
-		case "operator":
+		case 1:
 			d.String(&v.Operator, "Common.operator", "string")
-		case "operator_id":
+		case 2:
 			d.String(&v.OperatorID, "Common.operator_id", "string")
-		case "object":
+		case 3:
 			if d.Open("object", "payload.PhoneCalleeObject") {
 				decPhoneCalleeObject(d, &v.Object)
 			}
+		case jsonscan.EndOfObject:
+			return
 		default:
-			if k = d.Fold(foldPhoneCalleeHold[:], namesPhoneCalleeHold[:]); k != "" {
-				goto again
-			}
 			d.Skip()
+			continue
 		}
+		h = f + 1
 	}
 }
 
-var (
-	foldPhoneCalleeHold  = [...]string{"ACCOUNT_ID", "OPERATOR", "OPERATOR_ID", "OBJECT"}
-	namesPhoneCalleeHold = [...]string{"account_id", "operator", "operator_id", "object"}
-)
-
 func decPhoneCalleeMeetingInviting(d *jsonscan.Decoder, v *payload.PhoneCalleeMeetingInviting) {
-	for d.Member() {
-		k := d.Key()
-	again:
-		switch k {
-		case "account_id":
+	for h := 0; ; {
+		f := d.Next(namesAccountCreated[:], h)
+		if f == jsonscan.Unlisted {
+			f = fieldAccountCreated(d)
+		}
+		switch f {
+		case 0:
 			d.String(&v.AccountID, "Common.account_id", "string")
-		case "operator":
+		case 1:
 			d.String(&v.Operator, "Common.operator", "string")
-		case "operator_id":
+		case 2:
 			d.String(&v.OperatorID, "Common.operator_id", "string")
-		case "object":
+		case 3:
 			if d.Open("object", "payload.PhoneCalleeMeetingInvitingObject") {
 				decPhoneCalleeMeetingInvitingObject(d, &v.Object)
 			}
+		case jsonscan.EndOfObject:
+			return
 		default:
-			if k = d.Fold(foldPhoneCalleeMeetingInviting[:], namesPhoneCalleeMeetingInviting[:]); k != "" {
-				goto again
-			}
 			d.Skip()
+			continue
 		}
+		h = f + 1
 	}
 }
 
-var (
-	foldPhoneCalleeMeetingInviting  = [...]string{"ACCOUNT_ID", "OPERATOR", "OPERATOR_ID", "OBJECT"}
-	namesPhoneCalleeMeetingInviting = [...]string{"account_id", "operator", "operator_id", "object"}
-)
-
 func decPhoneCalleeMissed(d *jsonscan.Decoder, v *payload.PhoneCalleeMissed) {
-	for d.Member() {
-		k := d.Key()
-	again:
-		switch k {
-		case "account_id":
+	for h := 0; ; {
+		f := d.Next(namesAccountCreated[:], h)
+		if f == jsonscan.Unlisted {
+			f = fieldAccountCreated(d)
+		}
+		switch f {
+		case 0:
 			d.String(&v.AccountID, "Common.account_id", "string")
-		case "operator":
+		case 1:
 			d.String(&v.Operator, "Common.operator", "string")
-		case "operator_id":
+		case 2:
 			d.String(&v.OperatorID, "Common.operator_id", "string")
-		case "object":
+		case 3:
 			if d.Open("object", "payload.PhoneCalleeMissedObject") {
 				decPhoneCalleeMissedObject(d, &v.Object)
 			}
+		case jsonscan.EndOfObject:
+			return
 		default:
-			if k = d.Fold(foldPhoneCalleeMissed[:], namesPhoneCalleeMissed[:]); k != "" {
-				goto again
-			}
 			d.Skip()
+			continue
 		}
+		h = f + 1
 	}
 }
 
-var (
-	foldPhoneCalleeMissed  = [...]string{"ACCOUNT_ID", "OPERATOR", "OPERATOR_ID", "OBJECT"}
-	namesPhoneCalleeMissed = [...]string{"account_id", "operator", "operator_id", "object"}
-)
-
 func decPhoneCalleeMute(d *jsonscan.Decoder, v *payload.PhoneCalleeMute) {
-	for d.Member() {
-		k := d.Key()
-	again:
-		switch k {
-		case "account_id":
+	for h := 0; ; {
+		f := d.Next(namesAccountCreated[:], h)
+		if f == jsonscan.Unlisted {
+			f = fieldAccountCreated(d)
+		}
+		switch f {
+		case 0:
 			d.String(&v.AccountID, "Common.account_id", "string")
-		case "operator":
+		case 1:
 			d.String(&v.Operator, "Common.operator", "string")
-		case "operator_id":
+		case 2:
 			d.String(&v.OperatorID, "Common.operator_id", "string")
-		case "object":
+		case 3:
 			if d.Open("object", "payload.PhoneCalleeMuteObject") {
 				decPhoneCalleeMuteObject(d, &v.Object)
 			}
+		case jsonscan.EndOfObject:
+			return
 		default:
-			if k = d.Fold(foldPhoneCalleeMute[:], namesPhoneCalleeMute[:]); k != "" {
-				goto again
-			}
 			d.Skip()
+			continue
 		}
+		h = f + 1
 	}
 }
 
-var (
-	foldPhoneCalleeMute  = [...]string{"ACCOUNT_ID", "OPERATOR", "OPERATOR_ID", "OBJECT"}
-	namesPhoneCalleeMute = [...]string{"account_id", "operator", "operator_id", "object"}
-)
-
 func decPhoneCalleeParked(d *jsonscan.Decoder, v *payload.PhoneCalleeParked) {
-	for d.Member() {
-		k := d.Key()
-	again:
-		switch k {
-		case "account_id":
+	for h := 0; ; {
+		f := d.Next(namesAccountCreated[:], h)
+		if f == jsonscan.Unlisted {
+			f = fieldAccountCreated(d)
+		}
+		switch f {
+		case 0:
 			d.String(&v.AccountID, "Common.account_id", "string")
-		case "operator":
+		case 1:
 			d.String(&v.Operator, "Common.operator", "string")
-		case "operator_id":
+		case 2:
 			d.String(&v.OperatorID, "Common.operator_id", "string")
-		case "object":
+		case 3:
 			if d.Open("object", "payload.PhoneCalleeParkedObject") {
 				decPhoneCalleeParkedObject(d, &v.Object)
 			}
+		case jsonscan.EndOfObject:
+			return
 		default:
-			if k = d.Fold(foldPhoneCalleeParked[:], namesPhoneCalleeParked[:]); k != "" {
-				goto again
-			}
 			d.Skip()
+			continue
 		}
+		h = f + 1
 	}
 }
 
-var (
-	foldPhoneCalleeParked  = [...]string{"ACCOUNT_ID", "OPERATOR", "OPERATOR_ID", "OBJECT"}
-	namesPhoneCalleeParked = [...]string{"account_id", "operator", "operator_id", "object"}
-)
-
 func decPhoneCalleeRejected(d *jsonscan.Decoder, v *payload.PhoneCalleeRejected) {
-	for d.Member() {
-		k := d.Key()
-	again:
-		switch k {
-		case "account_id":
+	for h := 0; ; {
+		f := d.Next(namesAccountCreated[:], h)
+		if f == jsonscan.Unlisted {
+			f = fieldAccountCreated(d)
+		}
+		switch f {
+		case 0:
 			d.String(&v.AccountID, "Common.account_id", "string")
-		case "operator":
+		case 1:
 			d.String(&v.Operator, "Common.operator", "string")
-		case "operator_id":
+		case 2:
 			d.String(&v.OperatorID, "Common.operator_id", "string")
-		case "object":
+		case 3:
 			if d.Open("object", "payload.PhoneCalleeRejectedObject") {
 				decPhoneCalleeRejectedObject(d, &v.Object)
 			}
+		case jsonscan.EndOfObject:
+			return
 		default:
-			if k = d.Fold(foldPhoneCalleeRejected[:], namesPhoneCalleeRejected[:]); k != "" {
-				goto again
-			}
 			d.Skip()
+			continue
 		}
+		h = f + 1
 	}
 }
 
-var (
-	foldPhoneCalleeRejected  = [...]string{"ACCOUNT_ID", "OPERATOR", "OPERATOR_ID", "OBJECT"}
-	namesPhoneCalleeRejected = [...]string{"account_id", "operator", "operator_id", "object"}
-)
-
 func decPhoneCalleeRinging(d *jsonscan.Decoder, v *payload.PhoneCalleeRinging) {
-	for d.Member() {
-		k := d.Key()
-	again:
-		switch k {
-		case "account_id":
+	for h := 0; ; {
+		f := d.Next(namesAccountCreated[:], h)
+		if f == jsonscan.Unlisted {
+			f = fieldAccountCreated(d)
+		}
+		switch f {
+		case 0:
 			d.String(&v.AccountID, "Common.account_id", "string")
-		case "operator":
+		case 1:
 			d.String(&v.Operator, "Common.operator", "string")
-		case "operator_id":
+		case 2:
 			d.String(&v.OperatorID, "Common.operator_id", "string")
-		case "object":
+		case 3:
 			if d.Open("object", "payload.PhoneCalleeRingingObject") {
 				decPhoneCalleeRingingObject(d, &v.Object)
 			}
+		case jsonscan.EndOfObject:
+			return
 		default:
-			if k = d.Fold(foldPhoneCalleeRinging[:], namesPhoneCalleeRinging[:]); k != "" {
-				goto again
-			}
 			d.Skip()
+			continue
 		}
+		h = f + 1
 	}
 }
 
-var (
-	foldPhoneCalleeRinging  = [...]string{"ACCOUNT_ID", "OPERATOR", "OPERATOR_ID", "OBJECT"}
-	namesPhoneCalleeRinging = [...]string{"account_id", "operator", "operator_id", "object"}
-)
-
 func decPhoneCalleeUnhold(d *jsonscan.Decoder, v *payload.PhoneCalleeUnhold) {
-	for d.Member() {
-		k := d.Key()
-	again:
-		switch k {
-		case "account_id":
+	for h := 0; ; {
+		f := d.Next(namesAccountCreated[:], h)
+		if f == jsonscan.Unlisted {
+			f = fieldAccountCreated(d)
+		}
+		switch f {
+		case 0:
 			d.String(&v.AccountID, "Common.account_id", "string")
-		case "operator":
+		case 1:
 			d.String(&v.Operator, "Common.operator", "string")
-		case "operator_id":
+		case 2:
 			d.String(&v.OperatorID, "Common.operator_id", "string")
-		case "object":
+		case 3:
 			if d.Open("object", "payload.PhoneCalleeUnholdObject") {
 				decPhoneCalleeUnholdObject(d, &v.Object)
 			}
+		case jsonscan.EndOfObject:
+			return
 		default:
-			if k = d.Fold(foldPhoneCalleeUnhold[:], namesPhoneCalleeUnhold[:]); k != "" {
-				goto again
-			}
 			d.Skip()
+			continue
 		}
+		h = f + 1
 	}
 }
 
-var (
-	foldPhoneCalleeUnhold  = [...]string{"ACCOUNT_ID", "OPERATOR", "OPERATOR_ID", "OBJECT"}
-	namesPhoneCalleeUnhold = [...]string{"account_id", "operator", "operator_id", "object"}
-)
-
 func decPhoneCalleeUnmute(d *jsonscan.Decoder, v *payload.PhoneCalleeUnmute) {
-	for d.Member() {
-		k := d.Key()
-	again:
-		switch k {
-		case "account_id":
+	for h := 0; ; {
+		f := d.Next(namesAccountCreated[:], h)
+		if f == jsonscan.Unlisted {
+			f = fieldAccountCreated(d)
+		}
+		switch f {
+		case 0:
 			d.String(&v.AccountID, "Common.account_id", "string")
-		case "operator":
+		case 1:
 			d.String(&v.Operator, "Common.operator", "string")
-		case "operator_id":
+		case 2:
 			d.String(&v.OperatorID, "Common.operator_id", "string")
-		case "object":
+		case 3:
 			if d.Open("object", "payload.PhoneCalleeObject") {
 				decPhoneCalleeObject(d, &v.Object)
 			}
+		case jsonscan.EndOfObject:
+			return
 		default:
-			if k = d.Fold(foldPhoneCalleeUnmute[:], namesPhoneCalleeUnmute[:]); k != "" {
-				goto again
-			}
 			d.Skip()
+			continue
 		}
+		h = f + 1
 	}
 }
 
-var (
-	foldPhoneCalleeUnmute  = [...]string{"ACCOUNT_ID", "OPERATOR", "OPERATOR_ID", "OBJECT"}
-	namesPhoneCalleeUnmute = [...]string{"account_id", "operator", "operator_id", "object"}
-)
-
 func decPhoneCallerCallElementCompleted(d *jsonscan.Decoder, v *payload.PhoneCallerCallElementCompleted) {
-	for d.Member() {
-		k := d.Key()
-	again:
-		switch k {
-		case "account_id":
+	for h := 0; ; {
+		f := d.Next(namesAccountCreated[:], h)
+		if f == jsonscan.Unlisted {
+			f = fieldAccountCreated(d)
+		}
+		switch f {
+		case 0:
 			d.String(&v.AccountID, "Common.account_id", "string")
-		case "operator":
+		case 1:
 			d.String(&v.Operator, "Common.operator", "string")
-		case "operator_id":
+		case 2:
 			d.String(&v.OperatorID, "Common.operator_id", "string")
-		case "object":
+		case 3:
 			if d.Open("object", "payload.PhoneCallElementCompletedObject") {
 				decPhoneCallElementCompletedObject(d, &v.Object)
 			}
+		case jsonscan.EndOfObject:
+			return
 		default:
-			if k = d.Fold(foldPhoneCallerCallElementCompleted[:], namesPhoneCallerCallElementCompleted[:]); k != "" {
-				goto again
-			}
 			d.Skip()
+			continue
 		}
+		h = f + 1
 	}
 }
 
-var (
-	foldPhoneCallerCallElementCompleted  = [...]string{"ACCOUNT_ID", "OPERATOR", "OPERATOR_ID", "OBJECT"}
-	namesPhoneCallerCallElementCompleted = [...]string{"account_id", "operator", "operator_id", "object"}
-)
-
 func decPhoneCallerCallHistoryCompleted(d *jsonscan.Decoder, v *payload.PhoneCallerCallHistoryCompleted) {
-	for d.Member() {
-		k := d.Key()
-	again:
-		switch k {
-		case "account_id":
+	for h := 0; ; {
+		f := d.Next(namesAccountCreated[:], h)
+		if f == jsonscan.Unlisted {
+			f = fieldAccountCreated(d)
+		}
+		switch f {
+		case 0:
 			d.String(&v.AccountID, "Common.account_id", "string")
-		case "operator":
+		case 1:
 			d.String(&v.Operator, "Common.operator", "string")
-		case "operator_id":
+		case 2:
 			d.String(&v.OperatorID, "Common.operator_id", "string")
-		case "object":
+		case 3:
 			if d.Open("object", "payload.PhoneCallHistoryCompletedObject") {
 				decPhoneCallHistoryCompletedObject(d, &v.Object)
 			}
+		case jsonscan.EndOfObject:
+			return
 		default:
-			if k = d.Fold(foldPhoneCallerCallHistoryCompleted[:], namesPhoneCallerCallHistoryCompleted[:]); k != "" {
-				goto again
-			}
 			d.Skip()
+			continue
 		}
+		h = f + 1
 	}
 }
 
-var (
-	foldPhoneCallerCallHistoryCompleted  = [...]string{"ACCOUNT_ID", "OPERATOR", "OPERATOR_ID", "OBJECT"}
-	namesPhoneCallerCallHistoryCompleted = [...]string{"account_id", "operator", "operator_id", "object"}
-)
-
 func decPhoneCallerCallLogCompleted(d *jsonscan.Decoder, v *payload.PhoneCallerCallLogCompleted) {
-	for d.Member() {
-		k := d.Key()
-	again:
-		switch k {
-		case "account_id":
+	for h := 0; ; {
+		f := d.Next(namesAccountCreated[:], h)
+		if f == jsonscan.Unlisted {
+			f = fieldAccountCreated(d)
+		}
+		switch f {
+		case 0:
 			d.String(&v.AccountID, "Common.account_id", "string")
-		case "operator":
+		case 1:
 			d.String(&v.Operator, "Common.operator", "string")
-		case "operator_id":
+		case 2:
 			d.String(&v.OperatorID, "Common.operator_id", "string")
-		case "object":
+		case 3:
 			if d.Open("object", "payload.PhoneCallerCallLogCompletedObject") {
 				decPhoneCallerCallLogCompletedObject(d, &v.Object)
 			}
+		case jsonscan.EndOfObject:
+			return
 		default:
-			if k = d.Fold(foldPhoneCallerCallLogCompleted[:], namesPhoneCallerCallLogCompleted[:]); k != "" {
-				goto again
-			}
 			d.Skip()
+			continue
 		}
+		h = f + 1
 	}
 }
 
-var (
-	foldPhoneCallerCallLogCompleted  = [...]string{"ACCOUNT_ID", "OPERATOR", "OPERATOR_ID", "OBJECT"}
-	namesPhoneCallerCallLogCompleted = [...]string{"account_id", "operator", "operator_id", "object"}
-)
-
 func decPhoneCallerConnected(d *jsonscan.Decoder, v *payload.PhoneCallerConnected) {
-	for d.Member() {
-		k := d.Key()
-	again:
-		switch k {
-		case "account_id":
+	for h := 0; ; {
+		f := d.Next(namesAccountCreated[:], h)
+		if f == jsonscan.Unlisted {
+			f = fieldAccountCreated(d)
+		}
+		switch f {
+		case 0:
 			d.String(&v.AccountID, "Common.account_id", "string")
-		case "operator":
+		case 1:
 			d.String(&v.Operator, "Common.operator", "string")
-		case "operator_id":
+		case 2:
 			d.String(&v.OperatorID, "Common.operator_id", "string")
-		case "object":
+		case 3:
 			if d.Open("object", "payload.PhoneCallerConnectedObject") {
 				decPhoneCallerConnectedObject(d, &v.Object)
 			}
+		case jsonscan.EndOfObject:
+			return
 		default:
-			if k = d.Fold(foldPhoneCallerConnected[:], namesPhoneCallerConnected[:]); k != "" {
-				goto again
-			}
 			d.Skip()
+			continue
 		}
+		h = f + 1
 	}
 }
 
-var (
-	foldPhoneCallerConnected  = [...]string{"ACCOUNT_ID", "OPERATOR", "OPERATOR_ID", "OBJECT"}
-	namesPhoneCallerConnected = [...]string{"account_id", "operator", "operator_id", "object"}
-)
-
 func decPhoneCallerEnded(d *jsonscan.Decoder, v *payload.PhoneCallerEnded) {
-	for d.Member() {
-		k := d.Key()
-	again:
-		switch k {
-		case "account_id":
+	for h := 0; ; {
+		f := d.Next(namesAccountCreated[:], h)
+		if f == jsonscan.Unlisted {
+			f = fieldAccountCreated(d)
+		}
+		switch f {
+		case 0:
 			d.String(&v.AccountID, "Common.account_id", "string")
-		case "operator":
+		case 1:
 			d.String(&v.Operator, "Common.operator", "string")
-		case "operator_id":
+		case 2:
 			d.String(&v.OperatorID, "Common.operator_id", "string")
-		case "object":
+		case 3:
 			if d.Open("object", "payload.PhoneCallerEndedObject") {
 				decPhoneCallerEndedObject(d, &v.Object)
 			}
+		case jsonscan.EndOfObject:
+			return
 		default:
-			if k = d.Fold(foldPhoneCallerEnded[:], namesPhoneCallerEnded[:]); k != "" {
-				goto again
-			}
 			d.Skip()
+			continue
 		}
+		h = f + 1
 	}
 }
 
-var (
-	foldPhoneCallerEnded  = [...]string{"ACCOUNT_ID", "OPERATOR", "OPERATOR_ID", "OBJECT"}
-	namesPhoneCallerEnded = [...]string{"account_id", "operator", "operator_id", "object"}
-)
-
 func decPhoneCallerHold(d *jsonscan.Decoder, v *payload.PhoneCallerHold) {
-	for d.Member() {
-		k := d.Key()
-	again:
-		switch k {
-		case "account_id":
+	for h := 0; ; {
+		f := d.Next(namesAccountCreated[:], h)
+		if f == jsonscan.Unlisted {
+			f = fieldAccountCreated(d)
+		}
+		switch f {
+		case 0:
 			d.String(&v.AccountID, "Common.account_id", "string")
-		case "operator":
+		case 1:
 			d.String(&v.Operator, "Common.operator", "string")
-		case "operator_id":
+		case 2:
 			d.String(&v.OperatorID, "Common.operator_id", "string")
-		case "object":
+		case 3:
 			if d.Open("object", "payload.PhoneCallerObject") {
 				decPhoneCallerObject(d, &v.Object)
 			}
+		case jsonscan.EndOfObject:
+			return
 		default:
-			if k = d.Fold(foldPhoneCallerHold[:], namesPhoneCallerHold[:]); k != "" {
-				goto again
-			}
 			d.Skip()
+			continue
 		}
+		h = f + 1
 	}
 }
 
-var (
-	foldPhoneCallerHold  = [...]string{"ACCOUNT_ID", "OPERATOR", "OPERATOR_ID", "OBJECT"}
-	namesPhoneCallerHold = [...]string{"account_id", "operator", "operator_id", "object"}
-)
-
 func decPhoneCallerMeetingInviting(d *jsonscan.Decoder, v *payload.PhoneCallerMeetingInviting) {
-	for d.Member() {
-		k := d.Key()
-	again:
-		switch k {
-		case "account_id":
+	for h := 0; ; {
+		f := d.Next(namesAccountCreated[:], h)
+		if f == jsonscan.Unlisted {
+			f = fieldAccountCreated(d)
+		}
+		switch f {
+		case 0:
 			d.String(&v.AccountID, "Common.account_id", "string")
-		case "operator":
+		case 1:
 			d.String(&v.Operator, "Common.operator", "string")
-		case "operator_id":
+		case 2:
 			d.String(&v.OperatorID, "Common.operator_id", "string")
-		case "object":
+		case 3:
 			if d.Open("object", "payload.PhoneCallerMeetingInvitingObject") {
 				decPhoneCallerMeetingInvitingObject(d, &v.Object)
 			}
+		case jsonscan.EndOfObject:
+			return
 		default:
-			if k = d.Fold(foldPhoneCallerMeetingInviting[:], namesPhoneCallerMeetingInviting[:]); k != "" {
-				goto again
-			}
 			d.Skip()
+			continue
 		}
+		h = f + 1
 	}
 }
 
-var (
-	foldPhoneCallerMeetingInviting  = [...]string{"ACCOUNT_ID", "OPERATOR", "OPERATOR_ID", "OBJECT"}
-	namesPhoneCallerMeetingInviting = [...]string{"account_id", "operator", "operator_id", "object"}
-)
-
 func decPhoneCallerMute(d *jsonscan.Decoder, v *payload.PhoneCallerMute) {
-	for d.Member() {
-		k := d.Key()
-	again:
-		switch k {
-		case "account_id":
+	for h := 0; ; {
+		f := d.Next(namesAccountCreated[:], h)
+		if f == jsonscan.Unlisted {
+			f = fieldAccountCreated(d)
+		}
+		switch f {
+		case 0:
 			d.String(&v.AccountID, "Common.account_id", "string")
-		case "operator":
+		case 1:
 			d.String(&v.Operator, "Common.operator", "string")
-		case "operator_id":
+		case 2:
 			d.String(&v.OperatorID, "Common.operator_id", "string")
-		case "object":
+		case 3:
 			if d.Open("object", "payload.PhoneCallerMuteObject") {
 				decPhoneCallerMuteObject(d, &v.Object)
 			}
+		case jsonscan.EndOfObject:
+			return
 		default:
-			if k = d.Fold(foldPhoneCallerMute[:], namesPhoneCallerMute[:]); k != "" {
-				goto again
-			}
 			d.Skip()
+			continue
 		}
+		h = f + 1
 	}
 }
 
-var (
-	foldPhoneCallerMute  = [...]string{"ACCOUNT_ID", "OPERATOR", "OPERATOR_ID", "OBJECT"}
-	namesPhoneCallerMute = [...]string{"account_id", "operator", "operator_id", "object"}
-)
-
 func decPhoneCallerRinging(d *jsonscan.Decoder, v *payload.PhoneCallerRinging) {
-	for d.Member() {
-		k := d.Key()
-	again:
-		switch k {
-		case "account_id":
+	for h := 0; ; {
+		f := d.Next(namesAccountCreated[:], h)
+		if f == jsonscan.Unlisted {
+			f = fieldAccountCreated(d)
+		}
+		switch f {
+		case 0:
 			d.String(&v.AccountID, "Common.account_id", "string")
-		case "operator":
+		case 1:
 			d.String(&v.Operator, "Common.operator", "string")
-		case "operator_id":
+		case 2:
 			d.String(&v.OperatorID, "Common.operator_id", "string")
-		case "object":
+		case 3:
 			if d.Open("object", "payload.PhoneCallerRingingObject") {
 				decPhoneCallerRingingObject(d, &v.Object)
 			}
+		case jsonscan.EndOfObject:
+			return
 		default:
-			if k = d.Fold(foldPhoneCallerRinging[:], namesPhoneCallerRinging[:]); k != "" {
-				goto again
-			}
 			d.Skip()
+			continue
 		}
+		h = f + 1
 	}
 }
 
-var (
-	foldPhoneCallerRinging  = [...]string{"ACCOUNT_ID", "OPERATOR", "OPERATOR_ID", "OBJECT"}
-	namesPhoneCallerRinging = [...]string{"account_id", "operator", "operator_id", "object"}
-)
-
 func decPhoneCallerUnhold(d *jsonscan.Decoder, v *payload.PhoneCallerUnhold) {
-	for d.Member() {
-		k := d.Key()
-	again:
-		switch k {
-		case "account_id":
+	for h := 0; ; {
+		f := d.Next(namesAccountCreated[:], h)
+		if f == jsonscan.Unlisted {
+			f = fieldAccountCreated(d)
+		}
+		switch f {
+		case 0:
 			d.String(&v.AccountID, "Common.account_id", "string")
-		case "operator":
+		case 1:
 			d.String(&v.Operator, "Common.operator", "string")
-		case "operator_id":
+		case 2:
 			d.String(&v.OperatorID, "Common.operator_id", "string")
-		case "object":
+		case 3:
 			if d.Open("object", "payload.PhoneCallerObject") {
 				decPhoneCallerObject(d, &v.Object)
 			}
+		case jsonscan.EndOfObject:
+			return
 		default:
-			if k = d.Fold(foldPhoneCallerUnhold[:], namesPhoneCallerUnhold[:]); k != "" {
-				goto again
-			}
 			d.Skip()
+			continue
 		}
+		h = f + 1
 	}
 }
 
-var (
-	foldPhoneCallerUnhold  = [...]string{"ACCOUNT_ID", "OPERATOR", "OPERATOR_ID", "OBJECT"}
-	namesPhoneCallerUnhold = [...]string{"account_id", "operator", "operator_id", "object"}
-)
-
 func decPhoneCallerUnmute(d *jsonscan.Decoder, v *payload.PhoneCallerUnmute) {
-	for d.Member() {
-		k := d.Key()
-	again:
-		switch k {
-		case "account_id":
+	for h := 0; ; {
+		f := d.Next(namesAccountCreated[:], h)
+		if f == jsonscan.Unlisted {
+			f = fieldAccountCreated(d)
+		}
+		switch f {
+		case 0:
 			d.String(&v.AccountID, "Common.account_id", "string")
-		case "operator":
+		case 1:
 			d.String(&v.Operator, "Common.operator", "string")
-		case "operator_id":
+		case 2:
 			d.String(&v.OperatorID, "Common.operator_id", "string")
-		case "object":
+		case 3:
 			if d.Open("object", "payload.PhoneCallerMuteObject") {
 				decPhoneCallerMuteObject(d, &v.Object)
 			}
+		case jsonscan.EndOfObject:
+			return
 		default:
-			if k = d.Fold(foldPhoneCallerUnmute[:], namesPhoneCallerUnmute[:]); k != "" {
-				goto again
-			}
 			d.Skip()
+			continue
 		}
+		h = f + 1
 	}
 }
 
-var (
-	foldPhoneCallerUnmute  = [...]string{"ACCOUNT_ID", "OPERATOR", "OPERATOR_ID", "OBJECT"}
-	namesPhoneCallerUnmute = [...]string{"account_id", "operator", "operator_id", "object"}
-)
-
 func decPhoneConferenceStarted(d *jsonscan.Decoder, v *payload.PhoneConferenceStarted) {
-	for d.Member() {
-		k := d.Key()
-	again:
-		switch k {
-		case "account_id":
+	for h := 0; ; {
+		f := d.Next(namesAccountCreated[:], h)
+		if f == jsonscan.Unlisted {
+			f = fieldAccountCreated(d)
+		}
+		switch f {
+		case 0:
 			d.String(&v.AccountID, "Common.account_id", "string")
-		case "operator":
+		case 1:
 			d.String(&v.Operator, "Common.operator", "string")
-		case "operator_id":
+		case 2:
 			d.String(&v.OperatorID, "Common.operator_id", "string")
-		case "object":
+		case 3:
 			if d.Open("object", "payload.PhoneConferenceStartedObject") {
 				decPhoneConferenceStartedObject(d, &v.Object)
 			}
+		case jsonscan.EndOfObject:
+			return
 		default:
-			if k = d.Fold(foldPhoneConferenceStarted[:], namesPhoneConferenceStarted[:]); k != "" {
-				goto again
-			}
 			d.Skip()
+			continue
 		}
+		h = f + 1
 	}
 }
 
-var (
-	foldPhoneConferenceStarted  = [...]string{"ACCOUNT_ID", "OPERATOR", "OPERATOR_ID", "OBJECT"}
-	namesPhoneConferenceStarted = [...]string{"account_id", "operator", "operator_id", "object"}
-)
-
 func decPhoneDeviceRegistration(d *jsonscan.Decoder, v *payload.PhoneDeviceRegistration) {
-	for d.Member() {
-		k := d.Key()
-	again:
-		switch k {
-		case "account_id":
+	for h := 0; ; {
+		f := d.Next(namesAccountCreated[:], h)
+		if f == jsonscan.Unlisted {
+			f = fieldAccountCreated(d)
+		}
+		switch f {
+		case 0:
 			d.String(&v.AccountID, "Common.account_id", "string")
-		case "operator":
+		case 1:
 			d.String(&v.Operator, "Common.operator", "string")
-		case "operator_id":
+		case 2:
 			d.String(&v.OperatorID, "Common.operator_id", "string")
-		case "object":
+		case 3:
 			if d.Open("object", "payload.PhoneDeviceRegistrationObject") {
 				decPhoneDeviceRegistrationObject(d, &v.Object)
 			}
+		case jsonscan.EndOfObject:
+			return
 		default:
-			if k = d.Fold(foldPhoneDeviceRegistration[:], namesPhoneDeviceRegistration[:]); k != "" {
-				goto again
-			}
 			d.Skip()
+			continue
 		}
+		h = f + 1
 	}
 }
 
-var (
-	foldPhoneDeviceRegistration  = [...]string{"ACCOUNT_ID", "OPERATOR", "OPERATOR_ID", "OBJECT"}
-	namesPhoneDeviceRegistration = [...]string{"account_id", "operator", "operator_id", "object"}
-)
-
 func decPhoneEmergencyAlert(d *jsonscan.Decoder, v *payload.PhoneEmergencyAlert) {
-	for d.Member() {
-		k := d.Key()
-	again:
-		switch k {
-		case "account_id":
+	for h := 0; ; {
+		f := d.Next(namesAccountCreated[:], h)
+		if f == jsonscan.Unlisted {
+			f = fieldAccountCreated(d)
+		}
+		switch f {
+		case 0:
 			d.String(&v.AccountID, "Common.account_id", "string")
-		case "operator":
+		case 1:
 			d.String(&v.Operator, "Common.operator", "string")
-		case "operator_id":
+		case 2:
 			d.String(&v.OperatorID, "Common.operator_id", "string")
-		case "object":
+		case 3:
 			if d.Open("object", "payload.PhoneEmergencyAlertObject") {
 				decPhoneEmergencyAlertObject(d, &v.Object)
 			}
+		case jsonscan.EndOfObject:
+			return
 		default:
-			if k = d.Fold(foldPhoneEmergencyAlert[:], namesPhoneEmergencyAlert[:]); k != "" {
-				goto again
-			}
 			d.Skip()
+			continue
 		}
+		h = f + 1
 	}
 }
-
-var (
-	foldPhoneEmergencyAlert  = [...]string{"ACCOUNT_ID", "OPERATOR", "OPERATOR_ID", "OBJECT"}
-	namesPhoneEmergencyAlert = [...]string{"account_id", "operator", "operator_id", "object"}
-)
 
 func decPhoneFaxLogDeleted(d *jsonscan.Decoder, v *payload.PhoneFaxLogDeleted) {
-	for d.Member() {
-		k := d.Key()
-	again:
-		switch k {
-		case "account_id":
+	for h := 0; ; {
+		f := d.Next(namesAccountCreated[:], h)
+		if f == jsonscan.Unlisted {
+			f = fieldAccountCreated(d)
+		}
+		switch f {
+		case 0:
 			d.String(&v.AccountID, "Common.account_id", "string")
-		case "operator":
+		case 1:
 			d.String(&v.Operator, "Common.operator", "string")
-		case "operator_id":
+		case 2:
 			d.String(&v.OperatorID, "Common.operator_id", "string")
-		case "object":
+		case 3:
 			if d.Open("object", "payload.PhoneFaxLogDeletedObject") {
 				decPhoneFaxLogDeletedObject(d, &v.Object)
 			}
+		case jsonscan.EndOfObject:
+			return
 		default:
-			if k = d.Fold(foldPhoneFaxLogDeleted[:], namesPhoneFaxLogDeleted[:]); k != "" {
-				goto again
-			}
 			d.Skip()
+			continue
 		}
+		h = f + 1
 	}
 }
-
-var (
-	foldPhoneFaxLogDeleted  = [...]string{"ACCOUNT_ID", "OPERATOR", "OPERATOR_ID", "OBJECT"}
-	namesPhoneFaxLogDeleted = [...]string{"account_id", "operator", "operator_id", "object"}
-)
 
 func decPhoneFaxLogPermanentlyDeleted(d *jsonscan.Decoder, v *payload.PhoneFaxLogPermanentlyDeleted) {
-	for d.Member() {
-		k := d.Key()
-	again:
-		switch k {
-		case "account_id":
+	for h := 0; ; {
+		f := d.Next(namesAccountCreated[:], h)
+		if f == jsonscan.Unlisted {
+			f = fieldAccountCreated(d)
+		}
+		switch f {
+		case 0:
 			d.String(&v.AccountID, "Common.account_id", "string")
-		case "operator":
+		case 1:
 			d.String(&v.Operator, "Common.operator", "string")
-		case "operator_id":
+		case 2:
 			d.String(&v.OperatorID, "Common.operator_id", "string")
-		case "object":
+		case 3:
 			if d.Open("object", "payload.PhoneFaxLogDeletedObject") {
 				decPhoneFaxLogDeletedObject(d, &v.Object)
 			}
+		case jsonscan.EndOfObject:
+			return
 		default:
-			if k = d.Fold(foldPhoneFaxLogPermanentlyDeleted[:], namesPhoneFaxLogPermanentlyDeleted[:]); k != "" {
-				goto again
-			}
 			d.Skip()
+			continue
 		}
+		h = f + 1
 	}
 }
-
-var (
-	foldPhoneFaxLogPermanentlyDeleted  = [...]string{"ACCOUNT_ID", "OPERATOR", "OPERATOR_ID", "OBJECT"}
-	namesPhoneFaxLogPermanentlyDeleted = [...]string{"account_id", "operator", "operator_id", "object"}
-)
 
 func decPhoneFaxReceived(d *jsonscan.Decoder, v *payload.PhoneFaxReceived) {
-	for d.Member() {
-		k := d.Key()
-	again:
-		switch k {
-		case "account_id":
+	for h := 0; ; {
+		f := d.Next(namesAccountCreated[:], h)
+		if f == jsonscan.Unlisted {
+			f = fieldAccountCreated(d)
+		}
+		switch f {
+		case 0:
 			d.String(&v.AccountID, "Common.account_id", "string")
-		case "operator":
+		case 1:
 			d.String(&v.Operator, "Common.operator", "string")
-		case "operator_id":
+		case 2:
 			d.String(&v.OperatorID, "Common.operator_id", "string")
-		case "object":
+		case 3:
 			if d.Open("object", "payload.PhoneFaxObject") {
 				decPhoneFaxObject(d, &v.Object)
 			}
+		case jsonscan.EndOfObject:
+			return
 		default:
-			if k = d.Fold(foldPhoneFaxReceived[:], namesPhoneFaxReceived[:]); k != "" {
-				goto again
-			}
 			d.Skip()
+			continue
 		}
+		h = f + 1
 	}
 }
-
-var (
-	foldPhoneFaxReceived  = [...]string{"ACCOUNT_ID", "OPERATOR", "OPERATOR_ID", "OBJECT"}
-	namesPhoneFaxReceived = [...]string{"account_id", "operator", "operator_id", "object"}
-)
 
 func decPhoneFaxSent(d *jsonscan.Decoder, v *payload.PhoneFaxSent) {
-	for d.Member() {
-		k := d.Key()
-	again:
-		switch k {
-		case "account_id":
+	for h := 0; ; {
+		f := d.Next(namesAccountCreated[:], h)
+		if f == jsonscan.Unlisted {
+			f = fieldAccountCreated(d)
+		}
+		switch f {
+		case 0:
 			d.String(&v.AccountID, "Common.account_id", "string")
-		case "operator":
+		case 1:
 			d.String(&v.Operator, "Common.operator", "string")
-		case "operator_id":
+		case 2:
 			d.String(&v.OperatorID, "Common.operator_id", "string")
-		case "object":
+		case 3:
 			if d.Open("object", "payload.PhoneFaxObject") {
 				decPhoneFaxObject(d, &v.Object)
 			}
+		case jsonscan.EndOfObject:
+			return
 		default:
-			if k = d.Fold(foldPhoneFaxSent[:], namesPhoneFaxSent[:]); k != "" {
-				goto again
-			}
 			d.Skip()
+			continue
 		}
+		h = f + 1
 	}
 }
 
-var (
-	foldPhoneFaxSent  = [...]string{"ACCOUNT_ID", "OPERATOR", "OPERATOR_ID", "OBJECT"}
-	namesPhoneFaxSent = [...]string{"account_id", "operator", "operator_id", "object"}
-)
-
 func decPhoneGenericDeviceProvision(d *jsonscan.Decoder, v *payload.PhoneGenericDeviceProvision) {
-	for d.Member() {
-		k := d.Key()
-	again:
-		switch k {
-		case "account_id":
+	for h := 0; ; {
+		f := d.Next(namesAccountCreated[:], h)
+		if f == jsonscan.Unlisted {
+			f = fieldAccountCreated(d)
+		}
+		switch f {
+		case 0:
 			d.String(&v.AccountID, "Common.account_id", "string")
-		case "operator":
+		case 1:
 			d.String(&v.Operator, "Common.operator", "string")
-		case "operator_id":
+		case 2:
 			d.String(&v.OperatorID, "Common.operator_id", "string")
-		case "object":
+		case 3:
 			if d.Open("object", "payload.PhoneGenericDeviceProvisionObject") {
 				decPhoneGenericDeviceProvisionObject(d, &v.Object)
 			}
+		case jsonscan.EndOfObject:
+			return
 		default:
-			if k = d.Fold(foldPhoneGenericDeviceProvision[:], namesPhoneGenericDeviceProvision[:]); k != "" {
-				goto again
-			}
 			d.Skip()
+			continue
 		}
+		h = f + 1
 	}
 }
 
-var (
-	foldPhoneGenericDeviceProvision  = [...]string{"ACCOUNT_ID", "OPERATOR", "OPERATOR_ID", "OBJECT"}
-	namesPhoneGenericDeviceProvision = [...]string{"account_id", "operator", "operator_id", "object"}
-)
-
 func decPhoneGroupSettingsUpdated(d *jsonscan.Decoder, v *payload.PhoneGroupSettingsUpdated) {
-	for d.Member() {
-		k := d.Key()
-	again:
-		switch k {
-		case "account_id":
+	for h := 0; ; {
+		f := d.Next(namesPhoneAccountSettingsUpdated[:], h)
+		if f == jsonscan.Unlisted {
+			f = fieldPhoneAccountSettingsUpdated(d)
+		}
+		switch f {
+		case 0:
 			d.String(&v.AccountID, "Common.account_id", "string")
-		case "operator":
+		case 1:
 			d.String(&v.Operator, "Common.operator", "string")
-		case "operator_id":
+		case 2:
 			d.String(&v.OperatorID, "Common.operator_id", "string")
-		case "object":
+		case 3:
 			if d.Open("object", "payload.PhoneGroupSettingsUpdatedObject") {
 				decPhoneGroupSettingsUpdatedObject(d, &v.Object)
 			}
-		case "old_object":
+		case 4:
 			if d.Open("old_object", "payload.PhoneGroupSettingsUpdatedObject") {
 				decPhoneGroupSettingsUpdatedObject(d, &v.OldObject)
 			}
+		case jsonscan.EndOfObject:
+			return
 		default:
-			if k = d.Fold(foldPhoneGroupSettingsUpdated[:], namesPhoneGroupSettingsUpdated[:]); k != "" {
-				goto again
-			}
 			d.Skip()
+			continue
 		}
+		h = f + 1
 	}
 }
 
-var (
-	foldPhoneGroupSettingsUpdated  = [...]string{"ACCOUNT_ID", "OPERATOR", "OPERATOR_ID", "OBJECT", "OLD_OBJECT"}
-	namesPhoneGroupSettingsUpdated = [...]string{"account_id", "operator", "operator_id", "object", "old_object"}
-)
-
 func decPhonePeeringNumberCNAMUpdated(d *jsonscan.Decoder, v *payload.PhonePeeringNumberCNAMUpdated) {
-	for d.Member() {
-		k := d.Key()
-	again:
-		switch k {
-		case "account_id":
+	for h := 0; ; {
+		f := d.Next(namesAccountCreated[:], h)
+		if f == jsonscan.Unlisted {
+			f = fieldAccountCreated(d)
+		}
+		switch f {
+		case 0:
 			d.String(&v.AccountID, "Common.account_id", "string")
-		case "operator":
+		case 1:
 			d.String(&v.Operator, "Common.operator", "string")
-		case "operator_id":
+		case 2:
 			d.String(&v.OperatorID, "Common.operator_id", "string")
-		case "object":
+		case 3:
 			if d.Open("object", "payload.PeeringNumberCNAMUpdatedObject") {
 				decPeeringNumberCNAMUpdatedObject(d, &v.Object)
 			}
+		case jsonscan.EndOfObject:
+			return
 		default:
-			if k = d.Fold(foldPhonePeeringNumberCNAMUpdated[:], namesPhonePeeringNumberCNAMUpdated[:]); k != "" {
-				goto again
-			}
 			d.Skip()
+			continue
 		}
+		h = f + 1
 	}
 }
 
-var (
-	foldPhonePeeringNumberCNAMUpdated  = [...]string{"ACCOUNT_ID", "OPERATOR", "OPERATOR_ID", "OBJECT"}
-	namesPhonePeeringNumberCNAMUpdated = [...]string{"account_id", "operator", "operator_id", "object"}
-)
-
 func decPhonePeeringNumberEmergencyAddressUpdated(d *jsonscan.Decoder, v *payload.PhonePeeringNumberEmergencyAddressUpdated) {
-	for d.Member() {
-		k := d.Key()
-	again:
-		switch k {
-		case "account_id":
+	for h := 0; ; {
+		f := d.Next(namesAccountCreated[:], h)
+		if f == jsonscan.Unlisted {
+			f = fieldAccountCreated(d)
+		}
+		switch f {
+		case 0:
 			d.String(&v.AccountID, "Common.account_id", "string")
-		case "operator":
+		case 1:
 			d.String(&v.Operator, "Common.operator", "string")
-		case "operator_id":
+		case 2:
 			d.String(&v.OperatorID, "Common.operator_id", "string")
-		case "object":
+		case 3:
 			if d.Open("object", "payload.PeeringNumberEmergencyAddressUpdatedObject") {
 				decPeeringNumberEmergencyAddressUpdatedObject(d, &v.Object)
 			}
+		case jsonscan.EndOfObject:
+			return
 		default:
-			if k = d.Fold(foldPhonePeeringNumberEmergencyAddressUpdated[:], namesPhonePeeringNumberEmergencyAddressUpdated[:]); k != "" {
-				goto again
-			}
 			d.Skip()
+			continue
 		}
+		h = f + 1
 	}
 }
-
-var (
-	foldPhonePeeringNumberEmergencyAddressUpdated  = [...]string{"ACCOUNT_ID", "OPERATOR", "OPERATOR_ID", "OBJECT"}
-	namesPhonePeeringNumberEmergencyAddressUpdated = [...]string{"account_id", "operator", "operator_id", "object"}
-)
 
 func decPhoneRecordingCompleted(d *jsonscan.Decoder, v *payload.PhoneRecordingCompleted) {
-	for d.Member() {
-		k := d.Key()
-	again:
-		switch k {
-		case "account_id":
+	for h := 0; ; {
+		f := d.Next(namesAccountCreated[:], h)
+		if f == jsonscan.Unlisted {
+			f = fieldAccountCreated(d)
+		}
+		switch f {
+		case 0:
 			d.String(&v.AccountID, "Common.account_id", "string")
-		case "operator":
+		case 1:
 			d.String(&v.Operator, "Common.operator", "string")
-		case "operator_id":
+		case 2:
 			d.String(&v.OperatorID, "Common.operator_id", "string")
-		case "object":
+		case 3:
 			if d.Open("object", "payload.PhoneRecordingCompletedObject") {
 				decPhoneRecordingCompletedObject(d, &v.Object)
 			}
+		case jsonscan.EndOfObject:
+			return
 		default:
-			if k = d.Fold(foldPhoneRecordingCompleted[:], namesPhoneRecordingCompleted[:]); k != "" {
-				goto again
-			}
 			d.Skip()
+			continue
 		}
+		h = f + 1
 	}
 }
-
-var (
-	foldPhoneRecordingCompleted  = [...]string{"ACCOUNT_ID", "OPERATOR", "OPERATOR_ID", "OBJECT"}
-	namesPhoneRecordingCompleted = [...]string{"account_id", "operator", "operator_id", "object"}
-)
 
 func decPhoneRecordingCompletedForAccessMember(d *jsonscan.Decoder, v *payload.PhoneRecordingCompletedForAccessMember) {
-	for d.Member() {
-		k := d.Key()
-	again:
-		switch k {
-		case "account_id":
+	for h := 0; ; {
+		f := d.Next(namesAccountCreated[:], h)
+		if f == jsonscan.Unlisted {
+			f = fieldAccountCreated(d)
+		}
+		switch f {
+		case 0:
 			d.String(&v.AccountID, "Common.account_id", "string")
-		case "operator":
+		case 1:
 			d.String(&v.Operator, "Common.operator", "string")
-		case "operator_id":
+		case 2:
 			d.String(&v.OperatorID, "Common.operator_id", "string")
-		case "object":
+		case 3:
 			if d.Open("object", "payload.PhoneRecordingCompletedObject") {
 				decPhoneRecordingCompletedObject(d, &v.Object)
 			}
+		case jsonscan.EndOfObject:
+			return
 		default:
-			if k = d.Fold(foldPhoneRecordingCompletedForAccessMember[:], namesPhoneRecordingCompletedForAccessMember[:]); k != "" {
-				goto again
-			}
 			d.Skip()
+			continue
 		}
+		h = f + 1
 	}
 }
 
-var (
-	foldPhoneRecordingCompletedForAccessMember  = [...]string{"ACCOUNT_ID", "OPERATOR", "OPERATOR_ID", "OBJECT"}
-	namesPhoneRecordingCompletedForAccessMember = [...]string{"account_id", "operator", "operator_id", "object"}
-)
-
 func decPhoneRecordingDeleted(d *jsonscan.Decoder, v *payload.PhoneRecordingDeleted) {
-	for d.Member() {
-		k := d.Key()
-	again:
-		switch k {
-		case "account_id":
+	for h := 0; ; {
+		f := d.Next(namesAccountCreated[:], h)
+		if f == jsonscan.Unlisted {
+			f = fieldAccountCreated(d)
+		}
+		switch f {
+		case 0:
 			d.String(&v.AccountID, "Common.account_id", "string")
-		case "operator":
+		case 1:
 			d.String(&v.Operator, "Common.operator", "string")
-		case "operator_id":
+		case 2:
 			d.String(&v.OperatorID, "Common.operator_id", "string")
-		case "object":
+		case 3:
 			if d.Open("object", "payload.PhoneRecordingDeletedObject") {
 				decPhoneRecordingDeletedObject(d, &v.Object)
 			}
+		case jsonscan.EndOfObject:
+			return
 		default:
-			if k = d.Fold(foldPhoneRecordingDeleted[:], namesPhoneRecordingDeleted[:]); k != "" {
-				goto again
-			}
 			d.Skip()
+			continue
 		}
+		h = f + 1
 	}
 }
 
-var (
-	foldPhoneRecordingDeleted  = [...]string{"ACCOUNT_ID", "OPERATOR", "OPERATOR_ID", "OBJECT"}
-	namesPhoneRecordingDeleted = [...]string{"account_id", "operator", "operator_id", "object"}
-)
-
 func decPhoneRecordingFailed(d *jsonscan.Decoder, v *payload.PhoneRecordingFailed) {
-	for d.Member() {
-		k := d.Key()
-	again:
-		switch k {
-		case "account_id":
+	for h := 0; ; {
+		f := d.Next(namesAccountCreated[:], h)
+		if f == jsonscan.Unlisted {
+			f = fieldAccountCreated(d)
+		}
+		switch f {
+		case 0:
 			d.String(&v.AccountID, "Common.account_id", "string")
-		case "operator":
+		case 1:
 			d.String(&v.Operator, "Common.operator", "string")
-		case "operator_id":
+		case 2:
 			d.String(&v.OperatorID, "Common.operator_id", "string")
-		case "object":
+		case 3:
 			if d.Open("object", "payload.PhoneRecordingObject") {
 				decPhoneRecordingObject(d, &v.Object)
 			}
+		case jsonscan.EndOfObject:
+			return
 		default:
-			if k = d.Fold(foldPhoneRecordingFailed[:], namesPhoneRecordingFailed[:]); k != "" {
-				goto again
-			}
 			d.Skip()
+			continue
 		}
+		h = f + 1
 	}
 }
 
-var (
-	foldPhoneRecordingFailed  = [...]string{"ACCOUNT_ID", "OPERATOR", "OPERATOR_ID", "OBJECT"}
-	namesPhoneRecordingFailed = [...]string{"account_id", "operator", "operator_id", "object"}
-)
-
 func decPhoneRecordingPaused(d *jsonscan.Decoder, v *payload.PhoneRecordingPaused) {
-	for d.Member() {
-		k := d.Key()
-	again:
-		switch k {
-		case "account_id":
+	for h := 0; ; {
+		f := d.Next(namesAccountCreated[:], h)
+		if f == jsonscan.Unlisted {
+			f = fieldAccountCreated(d)
+		}
+		switch f {
+		case 0:
 			d.String(&v.AccountID, "Common.account_id", "string")
-		case "operator":
+		case 1:
 			d.String(&v.Operator, "Common.operator", "string")
-		case "operator_id":
+		case 2:
 			d.String(&v.OperatorID, "Common.operator_id", "string")
-		case "object":
+		case 3:
 			if d.Open("object", "payload.PhoneRecordingPausedObject") {
 				decPhoneRecordingPausedObject(d, &v.Object)
 			}
+		case jsonscan.EndOfObject:
+			return
 		default:
-			if k = d.Fold(foldPhoneRecordingPaused[:], namesPhoneRecordingPaused[:]); k != "" {
-				goto again
-			}
 			d.Skip()
+			continue
 		}
+		h = f + 1
 	}
 }
 
-var (
-	foldPhoneRecordingPaused  = [...]string{"ACCOUNT_ID", "OPERATOR", "OPERATOR_ID", "OBJECT"}
-	namesPhoneRecordingPaused = [...]string{"account_id", "operator", "operator_id", "object"}
-)
-
 func decPhoneRecordingPermanentlyDeleted(d *jsonscan.Decoder, v *payload.PhoneRecordingPermanentlyDeleted) {
-	for d.Member() {
-		k := d.Key()
-	again:
-		switch k {
-		case "account_id":
+	for h := 0; ; {
+		f := d.Next(namesAccountCreated[:], h)
+		if f == jsonscan.Unlisted {
+			f = fieldAccountCreated(d)
+		}
+		switch f {
+		case 0:
 			d.String(&v.AccountID, "Common.account_id", "string")
-		case "operator":
+		case 1:
 			d.String(&v.Operator, "Common.operator", "string")
-		case "operator_id":
+		case 2:
 			d.String(&v.OperatorID, "Common.operator_id", "string")
-		case "object":
+		case 3:
 			if d.Open("object", "payload.PhoneRecordingDeletedObject") {
 				decPhoneRecordingDeletedObject(d, &v.Object)
 			}
+		case jsonscan.EndOfObject:
+			return
 		default:
-			if k = d.Fold(foldPhoneRecordingPermanentlyDeleted[:], namesPhoneRecordingPermanentlyDeleted[:]); k != "" {
-				goto again
-			}
 			d.Skip()
+			continue
 		}
+		h = f + 1
 	}
 }
 
-var (
-	foldPhoneRecordingPermanentlyDeleted  = [...]string{"ACCOUNT_ID", "OPERATOR", "OPERATOR_ID", "OBJECT"}
-	namesPhoneRecordingPermanentlyDeleted = [...]string{"account_id", "operator", "operator_id", "object"}
-)
-
 func decPhoneRecordingResumed(d *jsonscan.Decoder, v *payload.PhoneRecordingResumed) {
-	for d.Member() {
-		k := d.Key()
-	again:
-		switch k {
-		case "account_id":
+	for h := 0; ; {
+		f := d.Next(namesAccountCreated[:], h)
+		if f == jsonscan.Unlisted {
+			f = fieldAccountCreated(d)
+		}
+		switch f {
+		case 0:
 			d.String(&v.AccountID, "Common.account_id", "string")
-		case "operator":
+		case 1:
 			d.String(&v.Operator, "Common.operator", "string")
-		case "operator_id":
+		case 2:
 			d.String(&v.OperatorID, "Common.operator_id", "string")
-		case "object":
+		case 3:
 			if d.Open("object", "payload.PhoneRecordingResumedObject") {
 				decPhoneRecordingResumedObject(d, &v.Object)
 			}
+		case jsonscan.EndOfObject:
+			return
 		default:
-			if k = d.Fold(foldPhoneRecordingResumed[:], namesPhoneRecordingResumed[:]); k != "" {
-				goto again
-			}
 			d.Skip()
+			continue
 		}
+		h = f + 1
 	}
 }
-
-var (
-	foldPhoneRecordingResumed  = [...]string{"ACCOUNT_ID", "OPERATOR", "OPERATOR_ID", "OBJECT"}
-	namesPhoneRecordingResumed = [...]string{"account_id", "operator", "operator_id", "object"}
-)
 
 func decPhoneRecordingStarted(d *jsonscan.Decoder, v *payload.PhoneRecordingStarted) {
-	for d.Member() {
-		k := d.Key()
-	again:
-		switch k {
-		case "account_id":
+	for h := 0; ; {
+		f := d.Next(namesAccountCreated[:], h)
+		if f == jsonscan.Unlisted {
+			f = fieldAccountCreated(d)
+		}
+		switch f {
+		case 0:
 			d.String(&v.AccountID, "Common.account_id", "string")
-		case "operator":
+		case 1:
 			d.String(&v.Operator, "Common.operator", "string")
-		case "operator_id":
+		case 2:
 			d.String(&v.OperatorID, "Common.operator_id", "string")
-		case "object":
+		case 3:
 			if d.Open("object", "payload.PhoneRecordingObject") {
 				decPhoneRecordingObject(d, &v.Object)
 			}
+		case jsonscan.EndOfObject:
+			return
 		default:
-			if k = d.Fold(foldPhoneRecordingStarted[:], namesPhoneRecordingStarted[:]); k != "" {
-				goto again
-			}
 			d.Skip()
+			continue
 		}
+		h = f + 1
 	}
 }
-
-var (
-	foldPhoneRecordingStarted  = [...]string{"ACCOUNT_ID", "OPERATOR", "OPERATOR_ID", "OBJECT"}
-	namesPhoneRecordingStarted = [...]string{"account_id", "operator", "operator_id", "object"}
-)
 
 func decPhoneRecordingStopped(d *jsonscan.Decoder, v *payload.PhoneRecordingStopped) {
-	for d.Member() {
-		k := d.Key()
-	again:
-		switch k {
-		case "account_id":
+	for h := 0; ; {
+		f := d.Next(namesAccountCreated[:], h)
+		if f == jsonscan.Unlisted {
+			f = fieldAccountCreated(d)
+		}
+		switch f {
+		case 0:
 			d.String(&v.AccountID, "Common.account_id", "string")
-		case "operator":
+		case 1:
 			d.String(&v.Operator, "Common.operator", "string")
-		case "operator_id":
+		case 2:
 			d.String(&v.OperatorID, "Common.operator_id", "string")
-		case "object":
+		case 3:
 			if d.Open("object", "payload.PhoneRecordingObject") {
 				decPhoneRecordingObject(d, &v.Object)
 			}
+		case jsonscan.EndOfObject:
+			return
 		default:
-			if k = d.Fold(foldPhoneRecordingStopped[:], namesPhoneRecordingStopped[:]); k != "" {
-				goto again
-			}
 			d.Skip()
+			continue
 		}
+		h = f + 1
 	}
 }
 
-var (
-	foldPhoneRecordingStopped  = [...]string{"ACCOUNT_ID", "OPERATOR", "OPERATOR_ID", "OBJECT"}
-	namesPhoneRecordingStopped = [...]string{"account_id", "operator", "operator_id", "object"}
-)
-
 func decPhoneRecordingTranscriptCompleted(d *jsonscan.Decoder, v *payload.PhoneRecordingTranscriptCompleted) {
-	for d.Member() {
-		k := d.Key()
-	again:
-		switch k {
-		case "account_id":
+	for h := 0; ; {
+		f := d.Next(namesAccountCreated[:], h)
+		if f == jsonscan.Unlisted {
+			f = fieldAccountCreated(d)
+		}
+		switch f {
+		case 0:
 			d.String(&v.AccountID, "Common.account_id", "string")
-		case "operator":
+		case 1:
 			d.String(&v.Operator, "Common.operator", "string")
-		case "operator_id":
+		case 2:
 			d.String(&v.OperatorID, "Common.operator_id", "string")
-		case "object":
+		case 3:
 			if d.Open("object", "payload.PhoneRecordingTranscriptCompletedObject") {
 				decPhoneRecordingTranscriptCompletedObject(d, &v.Object)
 			}
+		case jsonscan.EndOfObject:
+			return
 		default:
-			if k = d.Fold(foldPhoneRecordingTranscriptCompleted[:], namesPhoneRecordingTranscriptCompleted[:]); k != "" {
-				goto again
-			}
 			d.Skip()
+			continue
 		}
+		h = f + 1
 	}
 }
 
-var (
-	foldPhoneRecordingTranscriptCompleted  = [...]string{"ACCOUNT_ID", "OPERATOR", "OPERATOR_ID", "OBJECT"}
-	namesPhoneRecordingTranscriptCompleted = [...]string{"account_id", "operator", "operator_id", "object"}
-)
-
 func decPhoneRouteGroupStatusChanged(d *jsonscan.Decoder, v *payload.PhoneRouteGroupStatusChanged) {
-	for d.Member() {
-		k := d.Key()
-	again:
-		switch k {
-		case "account_id":
+	for h := 0; ; {
+		f := d.Next(namesAccountCreated[:], h)
+		if f == jsonscan.Unlisted {
+			f = fieldAccountCreated(d)
+		}
+		switch f {
+		case 0:
 			d.String(&v.AccountID, "Common.account_id", "string")
-		case "operator":
+		case 1:
 			d.String(&v.Operator, "Common.operator", "string")
-		case "operator_id":
+		case 2:
 			d.String(&v.OperatorID, "Common.operator_id", "string")
-		case "object":
+		case 3:
 			if d.Open("object", "payload.PhoneRouteGroupStatusChangedObject") {
 				decPhoneRouteGroupStatusChangedObject(d, &v.Object)
 			}
+		case jsonscan.EndOfObject:
+			return
 		default:
-			if k = d.Fold(foldPhoneRouteGroupStatusChanged[:], namesPhoneRouteGroupStatusChanged[:]); k != "" {
-				goto again
-			}
 			d.Skip()
+			continue
 		}
+		h = f + 1
 	}
 }
-
-var (
-	foldPhoneRouteGroupStatusChanged  = [...]string{"ACCOUNT_ID", "OPERATOR", "OPERATOR_ID", "OBJECT"}
-	namesPhoneRouteGroupStatusChanged = [...]string{"account_id", "operator", "operator_id", "object"}
-)
 
 func decPhoneSMSCampaignNumberOptIn(d *jsonscan.Decoder, v *payload.PhoneSMSCampaignNumberOptIn) {
-	for d.Member() {
-		k := d.Key()
-	again:
-		switch k {
-		case "account_id":
+	for h := 0; ; {
+		f := d.Next(namesAccountCreated[:], h)
+		if f == jsonscan.Unlisted {
+			f = fieldAccountCreated(d)
+		}
+		switch f {
+		case 0:
 			d.String(&v.AccountID, "Common.account_id", "string")
-		case "operator":
+		case 1:
 			d.String(&v.Operator, "Common.operator", "string")
-		case "operator_id":
+		case 2:
 			d.String(&v.OperatorID, "Common.operator_id", "string")
-		case "object":
+		case 3:
 			if d.Open("object", "payload.PhoneSMSCampaignNumberOptObject") {
 				decPhoneSMSCampaignNumberOptObject(d, &v.Object)
 			}
+		case jsonscan.EndOfObject:
+			return
 		default:
-			if k = d.Fold(foldPhoneSMSCampaignNumberOptIn[:], namesPhoneSMSCampaignNumberOptIn[:]); k != "" {
-				goto again
-			}
 			d.Skip()
+			continue
 		}
+		h = f + 1
 	}
 }
-
-var (
-	foldPhoneSMSCampaignNumberOptIn  = [...]string{"ACCOUNT_ID", "OPERATOR", "OPERATOR_ID", "OBJECT"}
-	namesPhoneSMSCampaignNumberOptIn = [...]string{"account_id", "operator", "operator_id", "object"}
-)
 
 func decPhoneSMSCampaignNumberOptOut(d *jsonscan.Decoder, v *payload.PhoneSMSCampaignNumberOptOut) {
-	for d.Member() {
-		k := d.Key()
-	again:
-		switch k {
-		case "account_id":
+	for h := 0; ; {
+		f := d.Next(namesAccountCreated[:], h)
+		if f == jsonscan.Unlisted {
+			f = fieldAccountCreated(d)
+		}
+		switch f {
+		case 0:
 			d.String(&v.AccountID, "Common.account_id", "string")
-		case "operator":
+		case 1:
 			d.String(&v.Operator, "Common.operator", "string")
-		case "operator_id":
+		case 2:
 			d.String(&v.OperatorID, "Common.operator_id", "string")
-		case "object":
+		case 3:
 			if d.Open("object", "payload.PhoneSMSCampaignNumberOptObject") {
 				decPhoneSMSCampaignNumberOptObject(d, &v.Object)
 			}
+		case jsonscan.EndOfObject:
+			return
 		default:
-			if k = d.Fold(foldPhoneSMSCampaignNumberOptOut[:], namesPhoneSMSCampaignNumberOptOut[:]); k != "" {
-				goto again
-			}
 			d.Skip()
+			continue
 		}
+		h = f + 1
 	}
 }
-
-var (
-	foldPhoneSMSCampaignNumberOptOut  = [...]string{"ACCOUNT_ID", "OPERATOR", "OPERATOR_ID", "OBJECT"}
-	namesPhoneSMSCampaignNumberOptOut = [...]string{"account_id", "operator", "operator_id", "object"}
-)
 
 func decPhoneSMSEtiquetteBlock(d *jsonscan.Decoder, v *payload.PhoneSMSEtiquetteBlock) {
-	for d.Member() {
-		k := d.Key()
-	again:
-		switch k {
-		case "account_id":
+	for h := 0; ; {
+		f := d.Next(namesAccountCreated[:], h)
+		if f == jsonscan.Unlisted {
+			f = fieldAccountCreated(d)
+		}
+		switch f {
+		case 0:
 			d.String(&v.AccountID, "Common.account_id", "string")
-		case "operator":
+		case 1:
 			d.String(&v.Operator, "Common.operator", "string")
-		case "operator_id":
+		case 2:
 			d.String(&v.OperatorID, "Common.operator_id", "string")
-		case "object":
+		case 3:
 			if d.Open("object", "payload.PhoneSMSEtiquetteObject") {
 				decPhoneSMSEtiquetteObject(d, &v.Object)
 			}
+		case jsonscan.EndOfObject:
+			return
 		default:
-			if k = d.Fold(foldPhoneSMSEtiquetteBlock[:], namesPhoneSMSEtiquetteBlock[:]); k != "" {
-				goto again
-			}
 			d.Skip()
+			continue
 		}
+		h = f + 1
 	}
 }
-
-var (
-	foldPhoneSMSEtiquetteBlock  = [...]string{"ACCOUNT_ID", "OPERATOR", "OPERATOR_ID", "OBJECT"}
-	namesPhoneSMSEtiquetteBlock = [...]string{"account_id", "operator", "operator_id", "object"}
-)
 
 func decPhoneSMSEtiquetteWarn(d *jsonscan.Decoder, v *payload.PhoneSMSEtiquetteWarn) {
-	for d.Member() {
-		k := d.Key()
-	again:
-		switch k {
-		case "account_id":
+	for h := 0; ; {
+		f := d.Next(namesAccountCreated[:], h)
+		if f == jsonscan.Unlisted {
+			f = fieldAccountCreated(d)
+		}
+		switch f {
+		case 0:
 			d.String(&v.AccountID, "Common.account_id", "string")
-		case "operator":
+		case 1:
 			d.String(&v.Operator, "Common.operator", "string")
-		case "operator_id":
+		case 2:
 			d.String(&v.OperatorID, "Common.operator_id", "string")
-		case "object":
+		case 3:
 			if d.Open("object", "payload.PhoneSMSEtiquetteObject") {
 				decPhoneSMSEtiquetteObject(d, &v.Object)
 			}
+		case jsonscan.EndOfObject:
+			return
 		default:
-			if k = d.Fold(foldPhoneSMSEtiquetteWarn[:], namesPhoneSMSEtiquetteWarn[:]); k != "" {
-				goto again
-			}
 			d.Skip()
+			continue
 		}
+		h = f + 1
 	}
 }
 
-var (
-	foldPhoneSMSEtiquetteWarn  = [...]string{"ACCOUNT_ID", "OPERATOR", "OPERATOR_ID", "OBJECT"}
-	namesPhoneSMSEtiquetteWarn = [...]string{"account_id", "operator", "operator_id", "object"}
-)
-
 func decPhoneSMSReceived(d *jsonscan.Decoder, v *payload.PhoneSMSReceived) {
-	for d.Member() {
-		k := d.Key()
-	again:
-		switch k {
-		case "account_id":
+	for h := 0; ; {
+		f := d.Next(namesAccountCreated[:], h)
+		if f == jsonscan.Unlisted {
+			f = fieldAccountCreated(d)
+		}
+		switch f {
+		case 0:
 			d.String(&v.AccountID, "Common.account_id", "string")
-		case "operator":
+		case 1:
 			d.String(&v.Operator, "Common.operator", "string")
-		case "operator_id":
+		case 2:
 			d.String(&v.OperatorID, "Common.operator_id", "string")
-		case "object":
+		case 3:
 			if d.Open("object", "payload.PhoneSMSReceivedObject") {
 				decPhoneSMSReceivedObject(d, &v.Object)
 			}
+		case jsonscan.EndOfObject:
+			return
 		default:
-			if k = d.Fold(foldPhoneSMSReceived[:], namesPhoneSMSReceived[:]); k != "" {
-				goto again
-			}
 			d.Skip()
+			continue
 		}
+		h = f + 1
 	}
 }
 
-var (
-	foldPhoneSMSReceived  = [...]string{"ACCOUNT_ID", "OPERATOR", "OPERATOR_ID", "OBJECT"}
-	namesPhoneSMSReceived = [...]string{"account_id", "operator", "operator_id", "object"}
-)
-
 func decPhoneSMSSent(d *jsonscan.Decoder, v *payload.PhoneSMSSent) {
-	for d.Member() {
-		k := d.Key()
-	again:
-		switch k {
-		case "account_id":
+	for h := 0; ; {
+		f := d.Next(namesAccountCreated[:], h)
+		if f == jsonscan.Unlisted {
+			f = fieldAccountCreated(d)
+		}
+		switch f {
+		case 0:
 			d.String(&v.AccountID, "Common.account_id", "string")
-		case "operator":
+		case 1:
 			d.String(&v.Operator, "Common.operator", "string")
-		case "operator_id":
+		case 2:
 			d.String(&v.OperatorID, "Common.operator_id", "string")
-		case "object":
+		case 3:
 			if d.Open("object", "payload.PhoneSMSSentObject") {
 				decPhoneSMSSentObject(d, &v.Object)
 			}
+		case jsonscan.EndOfObject:
+			return
 		default:
-			if k = d.Fold(foldPhoneSMSSent[:], namesPhoneSMSSent[:]); k != "" {
-				goto again
-			}
 			d.Skip()
+			continue
 		}
+		h = f + 1
 	}
 }
 
-var (
-	foldPhoneSMSSent  = [...]string{"ACCOUNT_ID", "OPERATOR", "OPERATOR_ID", "OBJECT"}
-	namesPhoneSMSSent = [...]string{"account_id", "operator", "operator_id", "object"}
-)
-
 func decPhoneSMSSentFailed(d *jsonscan.Decoder, v *payload.PhoneSMSSentFailed) {
-	for d.Member() {
-		k := d.Key()
-	again:
-		switch k {
-		case "account_id":
+	for h := 0; ; {
+		f := d.Next(namesAccountCreated[:], h)
+		if f == jsonscan.Unlisted {
+			f = fieldAccountCreated(d)
+		}
+		switch f {
+		case 0:
 			d.String(&v.AccountID, "Common.account_id", "string")
-		case "operator":
+		case 1:
 			d.String(&v.Operator, "Common.operator", "string")
-		case "operator_id":
+		case 2:
 			d.String(&v.OperatorID, "Common.operator_id", "string")
-		case "object":
+		case 3:
 			if d.Open("object", "payload.PhoneSMSSentFailedObject") {
 				decPhoneSMSSentFailedObject(d, &v.Object)
 			}
+		case jsonscan.EndOfObject:
+			return
 		default:
-			if k = d.Fold(foldPhoneSMSSentFailed[:], namesPhoneSMSSentFailed[:]); k != "" {
-				goto again
-			}
 			d.Skip()
+			continue
 		}
+		h = f + 1
 	}
 }
 
-var (
-	foldPhoneSMSSentFailed  = [...]string{"ACCOUNT_ID", "OPERATOR", "OPERATOR_ID", "OBJECT"}
-	namesPhoneSMSSentFailed = [...]string{"account_id", "operator", "operator_id", "object"}
-)
-
 func decPhoneTransferCallToVoicemailInitiated(d *jsonscan.Decoder, v *payload.PhoneTransferCallToVoicemailInitiated) {
-	for d.Member() {
-		k := d.Key()
-	again:
-		switch k {
-		case "account_id":
+	for h := 0; ; {
+		f := d.Next(namesAccountCreated[:], h)
+		if f == jsonscan.Unlisted {
+			f = fieldAccountCreated(d)
+		}
+		switch f {
+		case 0:
 			d.String(&v.AccountID, "Common.account_id", "string")
-		case "operator":
+		case 1:
 			d.String(&v.Operator, "Common.operator", "string")
-		case "operator_id":
+		case 2:
 			d.String(&v.OperatorID, "Common.operator_id", "string")
-		case "object":
+		case 3:
 			if d.Open("object", "payload.PhoneTransferCallToVoicemailInitiatedObject") {
 				decPhoneTransferCallToVoicemailInitiatedObject(d, &v.Object)
 			}
+		case jsonscan.EndOfObject:
+			return
 		default:
-			if k = d.Fold(foldPhoneTransferCallToVoicemailInitiated[:], namesPhoneTransferCallToVoicemailInitiated[:]); k != "" {
-				goto again
-			}
 			d.Skip()
+			continue
 		}
+		h = f + 1
 	}
 }
 
-var (
-	foldPhoneTransferCallToVoicemailInitiated  = [...]string{"ACCOUNT_ID", "OPERATOR", "OPERATOR_ID", "OBJECT"}
-	namesPhoneTransferCallToVoicemailInitiated = [...]string{"account_id", "operator", "operator_id", "object"}
-)
-
 func decPhoneTransferRecipientUpdated(d *jsonscan.Decoder, v *payload.PhoneTransferRecipientUpdated) {
-	for d.Member() {
-		k := d.Key()
-	again:
-		switch k {
-		case "account_id":
+	for h := 0; ; {
+		f := d.Next(namesAccountCreated[:], h)
+		if f == jsonscan.Unlisted {
+			f = fieldAccountCreated(d)
+		}
+		switch f {
+		case 0:
 			d.String(&v.AccountID, "Common.account_id", "string")
-		case "operator":
+		case 1:
 			d.String(&v.Operator, "Common.operator", "string")
-		case "operator_id":
+		case 2:
 			d.String(&v.OperatorID, "Common.operator_id", "string")
-		case "object":
+		case 3:
 			if d.Open("object", "payload.PhoneTransferRecipientUpdatedObject") {
 				decPhoneTransferRecipientUpdatedObject(d, &v.Object)
 			}
+		case jsonscan.EndOfObject:
+			return
 		default:
-			if k = d.Fold(foldPhoneTransferRecipientUpdated[:], namesPhoneTransferRecipientUpdated[:]); k != "" {
-				goto again
-			}
 			d.Skip()
+			continue
 		}
+		h = f + 1
 	}
 }
-
-var (
-	foldPhoneTransferRecipientUpdated  = [...]string{"ACCOUNT_ID", "OPERATOR", "OPERATOR_ID", "OBJECT"}
-	namesPhoneTransferRecipientUpdated = [...]string{"account_id", "operator", "operator_id", "object"}
-)
 
 func decPhoneVoicemailDeleted(d *jsonscan.Decoder, v *payload.PhoneVoicemailDeleted) {
-	for d.Member() {
-		k := d.Key()
-	again:
-		switch k {
-		case "account_id":
+	for h := 0; ; {
+		f := d.Next(namesAccountCreated[:], h)
+		if f == jsonscan.Unlisted {
+			f = fieldAccountCreated(d)
+		}
+		switch f {
+		case 0:
 			d.String(&v.AccountID, "Common.account_id", "string")
-		case "operator":
+		case 1:
 			d.String(&v.Operator, "Common.operator", "string")
-		case "operator_id":
+		case 2:
 			d.String(&v.OperatorID, "Common.operator_id", "string")
-		case "object":
+		case 3:
 			if d.Open("object", "payload.PhoneVoicemailDeletedObject") {
 				decPhoneVoicemailDeletedObject(d, &v.Object)
 			}
+		case jsonscan.EndOfObject:
+			return
 		default:
-			if k = d.Fold(foldPhoneVoicemailDeleted[:], namesPhoneVoicemailDeleted[:]); k != "" {
-				goto again
-			}
 			d.Skip()
+			continue
 		}
+		h = f + 1
 	}
 }
-
-var (
-	foldPhoneVoicemailDeleted  = [...]string{"ACCOUNT_ID", "OPERATOR", "OPERATOR_ID", "OBJECT"}
-	namesPhoneVoicemailDeleted = [...]string{"account_id", "operator", "operator_id", "object"}
-)
 
 func decPhoneVoicemailPermanentlyDeleted(d *jsonscan.Decoder, v *payload.PhoneVoicemailPermanentlyDeleted) {
-	for d.Member() {
-		k := d.Key()
-	again:
-		switch k {
-		case "account_id":
+	for h := 0; ; {
+		f := d.Next(namesAccountCreated[:], h)
+		if f == jsonscan.Unlisted {
+			f = fieldAccountCreated(d)
+		}
+		switch f {
+		case 0:
 			d.String(&v.AccountID, "Common.account_id", "string")
-		case "operator":
+		case 1:
 			d.String(&v.Operator, "Common.operator", "string")
-		case "operator_id":
+		case 2:
 			d.String(&v.OperatorID, "Common.operator_id", "string")
-		case "object":
+		case 3:
 			if d.Open("object", "payload.PhoneVoicemailDeletedObject") {
 				decPhoneVoicemailDeletedObject(d, &v.Object)
 			}
+		case jsonscan.EndOfObject:
+			return
 		default:
-			if k = d.Fold(foldPhoneVoicemailPermanentlyDeleted[:], namesPhoneVoicemailPermanentlyDeleted[:]); k != "" {
-				goto again
-			}
 			d.Skip()
+			continue
 		}
+		h = f + 1
 	}
 }
 
-var (
-	foldPhoneVoicemailPermanentlyDeleted  = [...]string{"ACCOUNT_ID", "OPERATOR", "OPERATOR_ID", "OBJECT"}
-	namesPhoneVoicemailPermanentlyDeleted = [...]string{"account_id", "operator", "operator_id", "object"}
-)
-
 func decPhoneVoicemailReceived(d *jsonscan.Decoder, v *payload.PhoneVoicemailReceived) {
-	for d.Member() {
-		k := d.Key()
-	again:
-		switch k {
-		case "account_id":
+	for h := 0; ; {
+		f := d.Next(namesAccountCreated[:], h)
+		if f == jsonscan.Unlisted {
+			f = fieldAccountCreated(d)
+		}
+		switch f {
+		case 0:
 			d.String(&v.AccountID, "Common.account_id", "string")
-		case "operator":
+		case 1:
 			d.String(&v.Operator, "Common.operator", "string")
-		case "operator_id":
+		case 2:
 			d.String(&v.OperatorID, "Common.operator_id", "string")
-		case "object":
+		case 3:
 			if d.Open("object", "payload.PhoneVoicemailReceivedObject") {
 				decPhoneVoicemailReceivedObject(d, &v.Object)
 			}
+		case jsonscan.EndOfObject:
+			return
 		default:
-			if k = d.Fold(foldPhoneVoicemailReceived[:], namesPhoneVoicemailReceived[:]); k != "" {
-				goto again
-			}
 			d.Skip()
+			continue
 		}
+		h = f + 1
 	}
 }
 
-var (
-	foldPhoneVoicemailReceived  = [...]string{"ACCOUNT_ID", "OPERATOR", "OPERATOR_ID", "OBJECT"}
-	namesPhoneVoicemailReceived = [...]string{"account_id", "operator", "operator_id", "object"}
-)
-
 func decPhoneVoicemailReceivedForAccessMember(d *jsonscan.Decoder, v *payload.PhoneVoicemailReceivedForAccessMember) {
-	for d.Member() {
-		k := d.Key()
-	again:
-		switch k {
-		case "account_id":
+	for h := 0; ; {
+		f := d.Next(namesAccountCreated[:], h)
+		if f == jsonscan.Unlisted {
+			f = fieldAccountCreated(d)
+		}
+		switch f {
+		case 0:
 			d.String(&v.AccountID, "Common.account_id", "string")
-		case "operator":
+		case 1:
 			d.String(&v.Operator, "Common.operator", "string")
-		case "operator_id":
+		case 2:
 			d.String(&v.OperatorID, "Common.operator_id", "string")
-		case "object":
+		case 3:
 			if d.Open("object", "payload.PhoneVoicemailReceivedForAccessMemberObject") {
 				decPhoneVoicemailReceivedForAccessMemberObject(d, &v.Object)
 			}
+		case jsonscan.EndOfObject:
+			return
 		default:
-			if k = d.Fold(foldPhoneVoicemailReceivedForAccessMember[:], namesPhoneVoicemailReceivedForAccessMember[:]); k != "" {
-				goto again
-			}
 			d.Skip()
+			continue
 		}
+		h = f + 1
 	}
 }
 
-var (
-	foldPhoneVoicemailReceivedForAccessMember  = [...]string{"ACCOUNT_ID", "OPERATOR", "OPERATOR_ID", "OBJECT"}
-	namesPhoneVoicemailReceivedForAccessMember = [...]string{"account_id", "operator", "operator_id", "object"}
-)
-
 func decPhoneVoicemailTranscriptCompleted(d *jsonscan.Decoder, v *payload.PhoneVoicemailTranscriptCompleted) {
-	for d.Member() {
-		k := d.Key()
-	again:
-		switch k {
-		case "account_id":
+	for h := 0; ; {
+		f := d.Next(namesAccountCreated[:], h)
+		if f == jsonscan.Unlisted {
+			f = fieldAccountCreated(d)
+		}
+		switch f {
+		case 0:
 			d.String(&v.AccountID, "Common.account_id", "string")
-		case "operator":
+		case 1:
 			d.String(&v.Operator, "Common.operator", "string")
-		case "operator_id":
+		case 2:
 			d.String(&v.OperatorID, "Common.operator_id", "string")
-		case "object":
+		case 3:
 			if d.Open("object", "payload.PhoneVoicemailTranscriptCompletedObject") {
 				decPhoneVoicemailTranscriptCompletedObject(d, &v.Object)
 			}
+		case jsonscan.EndOfObject:
+			return
 		default:
-			if k = d.Fold(foldPhoneVoicemailTranscriptCompleted[:], namesPhoneVoicemailTranscriptCompleted[:]); k != "" {
-				goto again
-			}
 			d.Skip()
+			continue
 		}
+		h = f + 1
 	}
 }
 
-var (
-	foldPhoneVoicemailTranscriptCompleted  = [...]string{"ACCOUNT_ID", "OPERATOR", "OPERATOR_ID", "OBJECT"}
-	namesPhoneVoicemailTranscriptCompleted = [...]string{"account_id", "operator", "operator_id", "object"}
-)
-
 func decPhoneWarmTransferCancelled(d *jsonscan.Decoder, v *payload.PhoneWarmTransferCancelled) {
-	for d.Member() {
-		k := d.Key()
-	again:
-		switch k {
-		case "account_id":
+	for h := 0; ; {
+		f := d.Next(namesAccountCreated[:], h)
+		if f == jsonscan.Unlisted {
+			f = fieldAccountCreated(d)
+		}
+		switch f {
+		case 0:
 			d.String(&v.AccountID, "Common.account_id", "string")
-		case "operator":
+		case 1:
 			d.String(&v.Operator, "Common.operator", "string")
-		case "operator_id":
+		case 2:
 			d.String(&v.OperatorID, "Common.operator_id", "string")
-		case "object":
+		case 3:
 			if d.Open("object", "payload.PhoneWarmTransferCancelledObject") {
 				decPhoneWarmTransferCancelledObject(d, &v.Object)
 			}
+		case jsonscan.EndOfObject:
+			return
 		default:
-			if k = d.Fold(foldPhoneWarmTransferCancelled[:], namesPhoneWarmTransferCancelled[:]); k != "" {
-				goto again
-			}
 			d.Skip()
+			continue
 		}
+		h = f + 1
 	}
 }
 
-var (
-	foldPhoneWarmTransferCancelled  = [...]string{"ACCOUNT_ID", "OPERATOR", "OPERATOR_ID", "OBJECT"}
-	namesPhoneWarmTransferCancelled = [...]string{"account_id", "operator", "operator_id", "object"}
-)
-
 func decPhoneWarmTransferCompleted(d *jsonscan.Decoder, v *payload.PhoneWarmTransferCompleted) {
-	for d.Member() {
-		k := d.Key()
-	again:
-		switch k {
-		case "account_id":
+	for h := 0; ; {
+		f := d.Next(namesAccountCreated[:], h)
+		if f == jsonscan.Unlisted {
+			f = fieldAccountCreated(d)
+		}
+		switch f {
+		case 0:
 			d.String(&v.AccountID, "Common.account_id", "string")
-		case "operator":
+		case 1:
 			d.String(&v.Operator, "Common.operator", "string")
-		case "operator_id":
+		case 2:
 			d.String(&v.OperatorID, "Common.operator_id", "string")
-		case "object":
+		case 3:
 			if d.Open("object", "payload.PhoneWarmTransferCompletedObject") {
 				decPhoneWarmTransferCompletedObject(d, &v.Object)
 			}
+		case jsonscan.EndOfObject:
+			return
 		default:
-			if k = d.Fold(foldPhoneWarmTransferCompleted[:], namesPhoneWarmTransferCompleted[:]); k != "" {
-				goto again
-			}
 			d.Skip()
+			continue
 		}
+		h = f + 1
 	}
 }
 
-var (
-	foldPhoneWarmTransferCompleted  = [...]string{"ACCOUNT_ID", "OPERATOR", "OPERATOR_ID", "OBJECT"}
-	namesPhoneWarmTransferCompleted = [...]string{"account_id", "operator", "operator_id", "object"}
-)
-
 func decPhoneWarmTransferInitiated(d *jsonscan.Decoder, v *payload.PhoneWarmTransferInitiated) {
-	for d.Member() {
-		k := d.Key()
-	again:
-		switch k {
-		case "account_id":
+	for h := 0; ; {
+		f := d.Next(namesAccountCreated[:], h)
+		if f == jsonscan.Unlisted {
+			f = fieldAccountCreated(d)
+		}
+		switch f {
+		case 0:
 			d.String(&v.AccountID, "Common.account_id", "string")
-		case "operator":
+		case 1:
 			d.String(&v.Operator, "Common.operator", "string")
-		case "operator_id":
+		case 2:
 			d.String(&v.OperatorID, "Common.operator_id", "string")
-		case "object":
+		case 3:
 			if d.Open("object", "payload.PhoneWarmTransferInitiatedObject") {
 				decPhoneWarmTransferInitiatedObject(d, &v.Object)
 			}
+		case jsonscan.EndOfObject:
+			return
 		default:
-			if k = d.Fold(foldPhoneWarmTransferInitiated[:], namesPhoneWarmTransferInitiated[:]); k != "" {
-				goto again
-			}
 			d.Skip()
+			continue
 		}
+		h = f + 1
 	}
 }
-
-var (
-	foldPhoneWarmTransferInitiated  = [...]string{"ACCOUNT_ID", "OPERATOR", "OPERATOR_ID", "OBJECT"}
-	namesPhoneWarmTransferInitiated = [...]string{"account_id", "operator", "operator_id", "object"}
-)
 
 func decPhoneSettingsUpdatedTranscriptionStartPrompt(d *jsonscan.Decoder, v *payload.PhoneSettingsUpdatedTranscriptionStartPrompt) {
-	for d.Member() {
-		k := d.Key()
-	again:
-		switch k {
-		case "enable":
-			d.Bool(&v.Enable, "enable")
-		case "audio_id":
-			d.String(&v.AudioID, "audio_id", "string")
-		case "audio_name":
-			d.String(&v.AudioName, "audio_name", "string")
-		default:
-			if k = d.Fold(foldPhoneSettingsUpdatedTranscriptionStartPrompt[:], namesPhoneSettingsUpdatedTranscriptionStartPrompt[:]); k != "" {
-				goto again
-			}
-			d.Skip()
+	for h := 0; ; {
+		f := d.Next(namesPhoneSettingsUpdatedTranscriptionStartPrompt[:], h)
+		if f == jsonscan.Unlisted {
+			f = fieldPhoneSettingsUpdatedTranscriptionStartPrompt(d)
 		}
+		switch f {
+		case 0:
+			d.Bool(&v.Enable, "enable")
+		case 1:
+			d.String(&v.AudioID, "audio_id", "string")
+		case 2:
+			d.String(&v.AudioName, "audio_name", "string")
+		case jsonscan.EndOfObject:
+			return
+		default:
+			d.Skip()
+			continue
+		}
+		h = f + 1
 	}
 }
 
-var (
-	foldPhoneSettingsUpdatedTranscriptionStartPrompt  = [...]string{"ENABLE", "AUDIO_ID", "AUDIO_NAME"}
-	namesPhoneSettingsUpdatedTranscriptionStartPrompt = [...]string{"enable", "audio_id", "audio_name"}
-)
-
 func decPhoneAccountSettingsUpdatedCallLiveTranscription(d *jsonscan.Decoder, v *payload.PhoneAccountSettingsUpdatedCallLiveTranscription) {
-	for d.Member() {
-		k := d.Key()
-	again:
-		switch k {
-		case "enable":
+	for h := 0; ; {
+		f := d.Next(namesPhoneAccountSettingsUpdatedCallLiveTranscription[:], h)
+		if f == jsonscan.Unlisted {
+			f = fieldPhoneAccountSettingsUpdatedCallLiveTranscription(d)
+		}
+		switch f {
+		case 0:
 			d.Bool(&v.Enable, "enable")
-		case "locked":
+		case 1:
 			d.Bool(&v.Locked, "locked")
-		case "locked_by":
+		case 2:
 			d.Enum((*string)(&v.LockedBy), "locked_by", "payload.PhoneAccountSettingsUpdatedLockedBy", enumPhoneAccountSettingsUpdatedLockedBy[:])
-		case "transcription_start_prompt":
+		case 3:
 			if d.Open("transcription_start_prompt", "payload.PhoneSettingsUpdatedTranscriptionStartPrompt") {
 				decPhoneSettingsUpdatedTranscriptionStartPrompt(d, &v.TranscriptionStartPrompt)
 			}
+		case jsonscan.EndOfObject:
+			return
 		default:
-			if k = d.Fold(foldPhoneAccountSettingsUpdatedCallLiveTranscription[:], namesPhoneAccountSettingsUpdatedCallLiveTranscription[:]); k != "" {
-				goto again
-			}
 			d.Skip()
+			continue
 		}
+		h = f + 1
 	}
 }
-
-var (
-	foldPhoneAccountSettingsUpdatedCallLiveTranscription  = [...]string{"ENABLE", "LOCKED", "LOCKED_BY", "TRANSCRIPTION_START_PROMPT"}
-	namesPhoneAccountSettingsUpdatedCallLiveTranscription = [...]string{"enable", "locked", "locked_by", "transcription_start_prompt"}
-)
 
 func decPhoneAccountSettingsUpdatedAllowEndUserEditCallHandling(d *jsonscan.Decoder, v *payload.PhoneAccountSettingsUpdatedAllowEndUserEditCallHandling) {
-	for d.Member() {
-		k := d.Key()
-	again:
-		switch k {
-		case "enable":
-			d.Bool(&v.Enable, "enable")
-		case "locked":
-			d.Bool(&v.Locked, "locked")
-		case "locked_by":
-			d.Enum((*string)(&v.LockedBy), "locked_by", "payload.PhoneAccountSettingsUpdatedLockedBy", enumPhoneAccountSettingsUpdatedLockedBy[:])
-		default:
-			if k = d.Fold(foldPhoneAccountSettingsUpdatedAllowEndUserEditCallHandling[:], namesPhoneAccountSettingsUpdatedAllowEndUserEditCallHandling[:]); k != "" {
-				goto again
-			}
-			d.Skip()
+	for h := 0; ; {
+		f := d.Next(namesPhoneAccountSettingsUpdatedAllowEndUserEditCallHandling[:], h)
+		if f == jsonscan.Unlisted {
+			f = fieldPhoneAccountSettingsUpdatedAllowEndUserEditCallHandling(d)
 		}
+		switch f {
+		case 0:
+			d.Bool(&v.Enable, "enable")
+		case 1:
+			d.Bool(&v.Locked, "locked")
+		case 2:
+			d.Enum((*string)(&v.LockedBy), "locked_by", "payload.PhoneAccountSettingsUpdatedLockedBy", enumPhoneAccountSettingsUpdatedLockedBy[:])
+		case jsonscan.EndOfObject:
+			return
+		default:
+			d.Skip()
+			continue
+		}
+		h = f + 1
 	}
 }
-
-var (
-	foldPhoneAccountSettingsUpdatedAllowEndUserEditCallHandling  = [...]string{"ENABLE", "LOCKED", "LOCKED_BY"}
-	namesPhoneAccountSettingsUpdatedAllowEndUserEditCallHandling = [...]string{"enable", "locked", "locked_by"}
-)
 
 func decPhoneAccountSettingsUpdatedSelectOutboundCallerID(d *jsonscan.Decoder, v *payload.PhoneAccountSettingsUpdatedSelectOutboundCallerID) {
-	for d.Member() {
-		k := d.Key()
-	again:
-		switch k {
-		case "enable":
-			d.Bool(&v.Enable, "enable")
-		case "locked":
-			d.Bool(&v.Locked, "locked")
-		case "locked_by":
-			d.Enum((*string)(&v.LockedBy), "locked_by", "payload.PhoneAccountSettingsUpdatedLockedBy", enumPhoneAccountSettingsUpdatedLockedBy[:])
-		case "allow_hide_outbound_caller_id":
-			d.Bool(&v.AllowHideOutboundCallerID, "allow_hide_outbound_caller_id")
-		default:
-			if k = d.Fold(foldPhoneAccountSettingsUpdatedSelectOutboundCallerID[:], namesPhoneAccountSettingsUpdatedSelectOutboundCallerID[:]); k != "" {
-				goto again
-			}
-			d.Skip()
+	for h := 0; ; {
+		f := d.Next(namesPhoneAccountSettingsUpdatedSelectOutboundCallerID[:], h)
+		if f == jsonscan.Unlisted {
+			f = fieldPhoneAccountSettingsUpdatedSelectOutboundCallerID(d)
 		}
+		switch f {
+		case 0:
+			d.Bool(&v.Enable, "enable")
+		case 1:
+			d.Bool(&v.Locked, "locked")
+		case 2:
+			d.Enum((*string)(&v.LockedBy), "locked_by", "payload.PhoneAccountSettingsUpdatedLockedBy", enumPhoneAccountSettingsUpdatedLockedBy[:])
+		case 3:
+			d.Bool(&v.AllowHideOutboundCallerID, "allow_hide_outbound_caller_id")
+		case jsonscan.EndOfObject:
+			return
+		default:
+			d.Skip()
+			continue
+		}
+		h = f + 1
 	}
 }
-
-var (
-	foldPhoneAccountSettingsUpdatedSelectOutboundCallerID  = [...]string{"ENABLE", "LOCKED", "LOCKED_BY", "ALLOW_HIDE_OUTBOUND_CALLER_ID"}
-	namesPhoneAccountSettingsUpdatedSelectOutboundCallerID = [...]string{"enable", "locked", "locked_by", "allow_hide_outbound_caller_id"}
-)
 
 func decPhoneAccountSettingsUpdatedPersonalAudioLibrary(d *jsonscan.Decoder, v *payload.PhoneAccountSettingsUpdatedPersonalAudioLibrary) {
-	for d.Member() {
-		k := d.Key()
-	again:
-		switch k {
-		case "enable":
-			d.Bool(&v.Enable, "enable")
-		case "locked":
-			d.Bool(&v.Locked, "locked")
-		case "locked_by":
-			d.Enum((*string)(&v.LockedBy), "locked_by", "payload.PhoneAccountSettingsUpdatedLockedBy", enumPhoneAccountSettingsUpdatedLockedBy[:])
-		case "allow_music_on_hold_customization":
-			d.Bool(&v.AllowMusicOnHoldCustomization, "allow_music_on_hold_customization")
-		case "allow_voicemail_and_message_greeting_customization":
-			d.Bool(&v.AllowVoicemailAndMessageGreetingCustomization, "allow_voicemail_and_message_greeting_customization")
-		default:
-			if k = d.Fold(foldPhoneAccountSettingsUpdatedPersonalAudioLibrary[:], namesPhoneAccountSettingsUpdatedPersonalAudioLibrary[:]); k != "" {
-				goto again
-			}
-			d.Skip()
+	for h := 0; ; {
+		f := d.Next(namesPhoneAccountSettingsUpdatedPersonalAudioLibrary[:], h)
+		if f == jsonscan.Unlisted {
+			f = fieldPhoneAccountSettingsUpdatedPersonalAudioLibrary(d)
 		}
+		switch f {
+		case 0:
+			d.Bool(&v.Enable, "enable")
+		case 1:
+			d.Bool(&v.Locked, "locked")
+		case 2:
+			d.Enum((*string)(&v.LockedBy), "locked_by", "payload.PhoneAccountSettingsUpdatedLockedBy", enumPhoneAccountSettingsUpdatedLockedBy[:])
+		case 3:
+			d.Bool(&v.AllowMusicOnHoldCustomization, "allow_music_on_hold_customization")
+		case 4:
+			d.Bool(&v.AllowVoicemailAndMessageGreetingCustomization, "allow_voicemail_and_message_greeting_customization")
+		case jsonscan.EndOfObject:
+			return
+		default:
+			d.Skip()
+			continue
+		}
+		h = f + 1
 	}
 }
-
-var (
-	foldPhoneAccountSettingsUpdatedPersonalAudioLibrary  = [...]string{"ENABLE", "LOCKED", "LOCKED_BY", "ALLOW_MUSIC_ON_HOLD_CUSTOMIZATION", "ALLOW_VOICEMAIL_AND_MESSAGE_GREETING_CUSTOMIZATION"}
-	namesPhoneAccountSettingsUpdatedPersonalAudioLibrary = [...]string{"enable", "locked", "locked_by", "allow_music_on_hold_customization", "allow_voicemail_and_message_greeting_customization"}
-)
 
 func decPhoneAccountSettingsUpdatedVoicemail(d *jsonscan.Decoder, v *payload.PhoneAccountSettingsUpdatedVoicemail) {
-	for d.Member() {
-		k := d.Key()
-	again:
-		switch k {
-		case "enable":
-			d.Bool(&v.Enable, "enable")
-		case "locked":
-			d.Bool(&v.Locked, "locked")
-		case "locked_by":
-			d.Enum((*string)(&v.LockedBy), "locked_by", "payload.PhoneAccountSettingsUpdatedLockedBy", enumPhoneAccountSettingsUpdatedLockedBy[:])
-		case "allow_videomail":
-			d.Bool(&v.AllowVideomail, "allow_videomail")
-		case "allow_download":
-			d.Bool(&v.AllowDownload, "allow_download")
-		case "allow_delete":
-			d.Bool(&v.AllowDelete, "allow_delete")
-		case "allow_share":
-			d.Bool(&v.AllowShare, "allow_share")
-		case "allow_virtual_background":
-			d.Bool(&v.AllowVirtualBackground, "allow_virtual_background")
-		default:
-			if k = d.Fold(foldPhoneAccountSettingsUpdatedVoicemail[:], namesPhoneAccountSettingsUpdatedVoicemail[:]); k != "" {
-				goto again
-			}
-			d.Skip()
+	for h := 0; ; {
+		f := d.Next(namesPhoneAccountSettingsUpdatedVoicemail[:], h)
+		if f == jsonscan.Unlisted {
+			f = fieldPhoneAccountSettingsUpdatedVoicemail(d)
 		}
+		switch f {
+		case 0:
+			d.Bool(&v.Enable, "enable")
+		case 1:
+			d.Bool(&v.Locked, "locked")
+		case 2:
+			d.Enum((*string)(&v.LockedBy), "locked_by", "payload.PhoneAccountSettingsUpdatedLockedBy", enumPhoneAccountSettingsUpdatedLockedBy[:])
+		case 3:
+			d.Bool(&v.AllowVideomail, "allow_videomail")
+		case 4:
+			d.Bool(&v.AllowDownload, "allow_download")
+		case 5:
+			d.Bool(&v.AllowDelete, "allow_delete")
+		case 6:
+			d.Bool(&v.AllowShare, "allow_share")
+		case 7:
+			d.Bool(&v.AllowVirtualBackground, "allow_virtual_background")
+		case jsonscan.EndOfObject:
+			return
+		default:
+			d.Skip()
+			continue
+		}
+		h = f + 1
 	}
 }
-
-var (
-	foldPhoneAccountSettingsUpdatedVoicemail  = [...]string{"ENABLE", "LOCKED", "LOCKED_BY", "ALLOW_VIDEOMAIL", "ALLOW_DOWNLOAD", "ALLOW_DELETE", "ALLOW_SHARE", "ALLOW_VIRTUAL_BACKGROUND"}
-	namesPhoneAccountSettingsUpdatedVoicemail = [...]string{"enable", "locked", "locked_by", "allow_videomail", "allow_download", "allow_delete", "allow_share", "allow_virtual_background"}
-)
 
 func decPhoneAccountSettingsUpdatedVoicemailNotificationByEmail(d *jsonscan.Decoder, v *payload.PhoneAccountSettingsUpdatedVoicemailNotificationByEmail) {
-	for d.Member() {
-		k := d.Key()
-	again:
-		switch k {
-		case "enable":
-			d.Bool(&v.Enable, "enable")
-		case "locked":
-			d.Bool(&v.Locked, "locked")
-		case "locked_by":
-			d.Enum((*string)(&v.LockedBy), "locked_by", "payload.PhoneAccountSettingsUpdatedLockedBy", enumPhoneAccountSettingsUpdatedLockedBy[:])
-		case "include_voicemail_file":
-			d.Bool(&v.IncludeVoicemailFile, "include_voicemail_file")
-		case "include_voicemail_transcription":
-			d.Bool(&v.IncludeVoicemailTranscription, "include_voicemail_transcription")
-		case "forward_voicemail_to_email":
-			d.Bool(&v.ForwardVoicemailToEmail, "forward_voicemail_to_email")
-		default:
-			if k = d.Fold(foldPhoneAccountSettingsUpdatedVoicemailNotificationByEmail[:], namesPhoneAccountSettingsUpdatedVoicemailNotificationByEmail[:]); k != "" {
-				goto again
-			}
-			d.Skip()
+	for h := 0; ; {
+		f := d.Next(namesPhoneAccountSettingsUpdatedVoicemailNotificationByEmail[:], h)
+		if f == jsonscan.Unlisted {
+			f = fieldPhoneAccountSettingsUpdatedVoicemailNotificationByEmail(d)
 		}
+		switch f {
+		case 0:
+			d.Bool(&v.Enable, "enable")
+		case 1:
+			d.Bool(&v.Locked, "locked")
+		case 2:
+			d.Enum((*string)(&v.LockedBy), "locked_by", "payload.PhoneAccountSettingsUpdatedLockedBy", enumPhoneAccountSettingsUpdatedLockedBy[:])
+		case 3:
+			d.Bool(&v.IncludeVoicemailFile, "include_voicemail_file")
+		case 4:
+			d.Bool(&v.IncludeVoicemailTranscription, "include_voicemail_transcription")
+		case 5:
+			d.Bool(&v.ForwardVoicemailToEmail, "forward_voicemail_to_email")
+		case jsonscan.EndOfObject:
+			return
+		default:
+			d.Skip()
+			continue
+		}
+		h = f + 1
 	}
 }
-
-var (
-	foldPhoneAccountSettingsUpdatedVoicemailNotificationByEmail  = [...]string{"ENABLE", "LOCKED", "LOCKED_BY", "INCLUDE_VOICEMAIL_FILE", "INCLUDE_VOICEMAIL_TRANSCRIPTION", "FORWARD_VOICEMAIL_TO_EMAIL"}
-	namesPhoneAccountSettingsUpdatedVoicemailNotificationByEmail = [...]string{"enable", "locked", "locked_by", "include_voicemail_file", "include_voicemail_transcription", "forward_voicemail_to_email"}
-)
 
 func decPhoneSettingsUpdatedTimeZone(d *jsonscan.Decoder, v *payload.PhoneSettingsUpdatedTimeZone) {
-	for d.Member() {
-		k := d.Key()
-	again:
-		switch k {
-		case "id":
-			d.ID((*string)(&v.ID))
-		case "name":
-			d.String(&v.Name, "name", "string")
-		default:
-			if k = d.Fold(foldPhoneSettingsUpdatedTimeZone[:], namesPhoneSettingsUpdatedTimeZone[:]); k != "" {
-				goto again
-			}
-			d.Skip()
+	for h := 0; ; {
+		f := d.Next(namesObject[:], h)
+		if f == jsonscan.Unlisted {
+			f = fieldObject(d)
 		}
+		switch f {
+		case 0:
+			d.ID((*string)(&v.ID))
+		case 1:
+			d.String(&v.Name, "name", "string")
+		case jsonscan.EndOfObject:
+			return
+		default:
+			d.Skip()
+			continue
+		}
+		h = f + 1
 	}
 }
 
-var (
-	foldPhoneSettingsUpdatedTimeZone  = [...]string{"ID", "NAME"}
-	namesPhoneSettingsUpdatedTimeZone = [...]string{"id", "name"}
-)
-
 func decPhoneAccountSettingsUpdatedRestrictedCallHours(d *jsonscan.Decoder, v *payload.PhoneAccountSettingsUpdatedRestrictedCallHours) {
-	for d.Member() {
-		k := d.Key()
-	again:
-		switch k {
-		case "enable":
+	for h := 0; ; {
+		f := d.Next(namesPhoneAccountSettingsUpdatedRestrictedCallHours[:], h)
+		if f == jsonscan.Unlisted {
+			f = fieldPhoneAccountSettingsUpdatedRestrictedCallHours(d)
+		}
+		switch f {
+		case 0:
 			d.Bool(&v.Enable, "enable")
-		case "locked":
+		case 1:
 			d.Bool(&v.Locked, "locked")
-		case "locked_by":
+		case 2:
 			d.Enum((*string)(&v.LockedBy), "locked_by", "payload.PhoneAccountSettingsUpdatedLockedBy", enumPhoneAccountSettingsUpdatedLockedBy[:])
-		case "time_zone":
+		case 3:
 			if d.Open("time_zone", "payload.PhoneSettingsUpdatedTimeZone") {
 				decPhoneSettingsUpdatedTimeZone(d, &v.TimeZone)
 			}
-		case "restricted_hours_applied":
+		case 4:
 			d.Bool(&v.RestrictedHoursApplied, "restricted_hours_applied")
-		case "restricted_holiday_hours_applied":
+		case 5:
 			d.Bool(&v.RestrictedHolidayHoursApplied, "restricted_holiday_hours_applied")
-		case "allow_internal_calls":
+		case 6:
 			d.Bool(&v.AllowInternalCalls, "allow_internal_calls")
+		case jsonscan.EndOfObject:
+			return
 		default:
-			if k = d.Fold(foldPhoneAccountSettingsUpdatedRestrictedCallHours[:], namesPhoneAccountSettingsUpdatedRestrictedCallHours[:]); k != "" {
-				goto again
-			}
 			d.Skip()
+			continue
 		}
+		h = f + 1
 	}
 }
-
-var (
-	foldPhoneAccountSettingsUpdatedRestrictedCallHours  = [...]string{"ENABLE", "LOCKED", "LOCKED_BY", "TIME_ZONE", "RESTRICTED_HOURS_APPLIED", "RESTRICTED_HOLIDAY_HOURS_APPLIED", "ALLOW_INTERNAL_CALLS"}
-	namesPhoneAccountSettingsUpdatedRestrictedCallHours = [...]string{"enable", "locked", "locked_by", "time_zone", "restricted_hours_applied", "restricted_holiday_hours_applied", "allow_internal_calls"}
-)
 
 func decPhoneAccountSettingsUpdatedAllowedCallLocations(d *jsonscan.Decoder, v *payload.PhoneAccountSettingsUpdatedAllowedCallLocations) {
-	for d.Member() {
-		k := d.Key()
-	again:
-		switch k {
-		case "enable":
-			d.Bool(&v.Enable, "enable")
-		case "locked":
-			d.Bool(&v.Locked, "locked")
-		case "locked_by":
-			d.Enum((*string)(&v.LockedBy), "locked_by", "payload.PhoneAccountSettingsUpdatedLockedBy", enumPhoneAccountSettingsUpdatedLockedBy[:])
-		case "locations_applied":
-			d.Bool(&v.LocationsApplied, "locations_applied")
-		case "allow_internal_calls":
-			d.Bool(&v.AllowInternalCalls, "allow_internal_calls")
-		default:
-			if k = d.Fold(foldPhoneAccountSettingsUpdatedAllowedCallLocations[:], namesPhoneAccountSettingsUpdatedAllowedCallLocations[:]); k != "" {
-				goto again
-			}
-			d.Skip()
+	for h := 0; ; {
+		f := d.Next(namesPhoneAccountSettingsUpdatedAllowedCallLocations[:], h)
+		if f == jsonscan.Unlisted {
+			f = fieldPhoneAccountSettingsUpdatedAllowedCallLocations(d)
 		}
+		switch f {
+		case 0:
+			d.Bool(&v.Enable, "enable")
+		case 1:
+			d.Bool(&v.Locked, "locked")
+		case 2:
+			d.Enum((*string)(&v.LockedBy), "locked_by", "payload.PhoneAccountSettingsUpdatedLockedBy", enumPhoneAccountSettingsUpdatedLockedBy[:])
+		case 3:
+			d.Bool(&v.LocationsApplied, "locations_applied")
+		case 4:
+			d.Bool(&v.AllowInternalCalls, "allow_internal_calls")
+		case jsonscan.EndOfObject:
+			return
+		default:
+			d.Skip()
+			continue
+		}
+		h = f + 1
 	}
 }
-
-var (
-	foldPhoneAccountSettingsUpdatedAllowedCallLocations  = [...]string{"ENABLE", "LOCKED", "LOCKED_BY", "LOCATIONS_APPLIED", "ALLOW_INTERNAL_CALLS"}
-	namesPhoneAccountSettingsUpdatedAllowedCallLocations = [...]string{"enable", "locked", "locked_by", "locations_applied", "allow_internal_calls"}
-)
 
 func decPhoneAccountSettingsUpdatedPlayRecordingBeepTone(d *jsonscan.Decoder, v *payload.PhoneAccountSettingsUpdatedPlayRecordingBeepTone) {
-	for d.Member() {
-		k := d.Key()
-	again:
-		switch k {
-		case "enable":
-			d.Bool(&v.Enable, "enable")
-		case "play_beep_member":
-			d.Enum((*string)(&v.PlayBeepMember), "play_beep_member", "payload.PhoneAccountSettingsUpdatedPlayBeepMember", enumPhoneAccountSettingsUpdatedPlayBeepMember[:])
-		case "play_beep_volume":
-			d.Int(&v.PlayBeepVolume, "play_beep_volume")
-		case "play_beep_time_interval":
-			d.Int(&v.PlayBeepTimeInterval, "play_beep_time_interval")
-		default:
-			if k = d.Fold(foldPhoneAccountSettingsUpdatedPlayRecordingBeepTone[:], namesPhoneAccountSettingsUpdatedPlayRecordingBeepTone[:]); k != "" {
-				goto again
-			}
-			d.Skip()
+	for h := 0; ; {
+		f := d.Next(namesPhoneAccountSettingsUpdatedPlayRecordingBeepTone[:], h)
+		if f == jsonscan.Unlisted {
+			f = fieldPhoneAccountSettingsUpdatedPlayRecordingBeepTone(d)
 		}
+		switch f {
+		case 0:
+			d.Bool(&v.Enable, "enable")
+		case 1:
+			d.Enum((*string)(&v.PlayBeepMember), "play_beep_member", "payload.PhoneAccountSettingsUpdatedPlayBeepMember", enumPhoneAccountSettingsUpdatedPlayBeepMember[:])
+		case 2:
+			d.Int(&v.PlayBeepVolume, "play_beep_volume")
+		case 3:
+			d.Int(&v.PlayBeepTimeInterval, "play_beep_time_interval")
+		case jsonscan.EndOfObject:
+			return
+		default:
+			d.Skip()
+			continue
+		}
+		h = f + 1
 	}
 }
-
-var (
-	foldPhoneAccountSettingsUpdatedPlayRecordingBeepTone  = [...]string{"ENABLE", "PLAY_BEEP_MEMBER", "PLAY_BEEP_VOLUME", "PLAY_BEEP_TIME_INTERVAL"}
-	namesPhoneAccountSettingsUpdatedPlayRecordingBeepTone = [...]string{"enable", "play_beep_member", "play_beep_volume", "play_beep_time_interval"}
-)
 
 func decPhoneAccountSettingsUpdatedAutoCallRecording(d *jsonscan.Decoder, v *payload.PhoneAccountSettingsUpdatedAutoCallRecording) {
-	for d.Member() {
-		k := d.Key()
-	again:
-		switch k {
-		case "enable":
+	for h := 0; ; {
+		f := d.Next(namesPhoneAccountSettingsUpdatedAutoCallRecording[:], h)
+		if f == jsonscan.Unlisted {
+			f = fieldPhoneAccountSettingsUpdatedAutoCallRecording(d)
+		}
+		switch f {
+		case 0:
 			d.Bool(&v.Enable, "enable")
-		case "locked":
+		case 1:
 			d.Bool(&v.Locked, "locked")
-		case "locked_by":
+		case 2:
 			d.Enum((*string)(&v.LockedBy), "locked_by", "payload.PhoneAccountSettingsUpdatedLockedBy", enumPhoneAccountSettingsUpdatedLockedBy[:])
-		case "recording_calls":
+		case 3:
 			d.Enum((*string)(&v.RecordingCalls), "recording_calls", "payload.PhoneSettingsUpdatedRecordingCalls", enumPhoneSettingsUpdatedRecordingCalls[:])
-		case "recording_transcription":
+		case 4:
 			d.Bool(&v.RecordingTranscription, "recording_transcription")
-		case "recording_start_prompt":
+		case 5:
 			d.Bool(&v.RecordingStartPrompt, "recording_start_prompt")
-		case "recording_start_prompt_audio_id":
+		case 6:
 			d.String(&v.RecordingStartPromptAudioID, "recording_start_prompt_audio_id", "string")
-		case "recording_explicit_consent":
+		case 7:
 			d.Bool(&v.RecordingExplicitConsent, "recording_explicit_consent")
-		case "allow_stop_resume_recording":
+		case 8:
 			d.Bool(&v.AllowStopResumeRecording, "allow_stop_resume_recording")
-		case "disconnect_on_recording_failure":
+		case 9:
 			d.Bool(&v.DisconnectOnRecordingFailure, "disconnect_on_recording_failure")
-		case "play_recording_beep_tone":
+		case 10:
 			if d.Open("play_recording_beep_tone", "payload.PhoneAccountSettingsUpdatedPlayRecordingBeepTone") {
 				decPhoneAccountSettingsUpdatedPlayRecordingBeepTone(d, &v.PlayRecordingBeepTone)
 			}
+		case jsonscan.EndOfObject:
+			return
 		default:
-			if k = d.Fold(foldPhoneAccountSettingsUpdatedAutoCallRecording[:], namesPhoneAccountSettingsUpdatedAutoCallRecording[:]); k != "" {
-				goto again
-			}
 			d.Skip()
+			continue
 		}
+		h = f + 1
 	}
 }
-
-var (
-	foldPhoneAccountSettingsUpdatedAutoCallRecording  = [...]string{"ENABLE", "LOCKED", "LOCKED_BY", "RECORDING_CALLS", "RECORDING_TRANSCRIPTION", "RECORDING_START_PROMPT", "RECORDING_START_PROMPT_AUDIO_ID", "RECORDING_EXPLICIT_CONSENT", "ALLOW_STOP_RESUME_RECORDING", "DISCONNECT_ON_RECORDING_FAILURE", "PLAY_RECORDING_BEEP_TONE"}
-	namesPhoneAccountSettingsUpdatedAutoCallRecording = [...]string{"enable", "locked", "locked_by", "recording_calls", "recording_transcription", "recording_start_prompt", "recording_start_prompt_audio_id", "recording_explicit_consent", "allow_stop_resume_recording", "disconnect_on_recording_failure", "play_recording_beep_tone"}
-)
 
 func decPhoneAccountSettingsUpdatedAdHocCallRecording(d *jsonscan.Decoder, v *payload.PhoneAccountSettingsUpdatedAdHocCallRecording) {
-	for d.Member() {
-		k := d.Key()
-	again:
-		switch k {
-		case "enable":
+	for h := 0; ; {
+		f := d.Next(namesPhoneAccountSettingsUpdatedAdHocCallRecording[:], h)
+		if f == jsonscan.Unlisted {
+			f = fieldPhoneAccountSettingsUpdatedAdHocCallRecording(d)
+		}
+		switch f {
+		case 0:
 			d.Bool(&v.Enable, "enable")
-		case "locked":
+		case 1:
 			d.Bool(&v.Locked, "locked")
-		case "locked_by":
+		case 2:
 			d.Enum((*string)(&v.LockedBy), "locked_by", "payload.PhoneAccountSettingsUpdatedLockedBy", enumPhoneAccountSettingsUpdatedLockedBy[:])
-		case "recording_transcription":
+		case 3:
 			d.Bool(&v.RecordingTranscription, "recording_transcription")
-		case "allow_download":
+		case 4:
 			d.Bool(&v.AllowDownload, "allow_download")
-		case "allow_delete":
+		case 5:
 			d.Bool(&v.AllowDelete, "allow_delete")
-		case "recording_start_prompt":
+		case 6:
 			d.Bool(&v.RecordingStartPrompt, "recording_start_prompt")
-		case "recording_explicit_consent":
+		case 7:
 			d.Bool(&v.RecordingExplicitConsent, "recording_explicit_consent")
-		case "play_recording_beep_tone":
+		case 8:
 			if d.Open("play_recording_beep_tone", "payload.PhoneAccountSettingsUpdatedPlayRecordingBeepTone") {
 				decPhoneAccountSettingsUpdatedPlayRecordingBeepTone(d, &v.PlayRecordingBeepTone)
 			}
+		case jsonscan.EndOfObject:
+			return
 		default:
-			if k = d.Fold(foldPhoneAccountSettingsUpdatedAdHocCallRecording[:], namesPhoneAccountSettingsUpdatedAdHocCallRecording[:]); k != "" {
-				goto again
-			}
 			d.Skip()
+			continue
 		}
+		h = f + 1
 	}
 }
-
-var (
-	foldPhoneAccountSettingsUpdatedAdHocCallRecording  = [...]string{"ENABLE", "LOCKED", "LOCKED_BY", "RECORDING_TRANSCRIPTION", "ALLOW_DOWNLOAD", "ALLOW_DELETE", "RECORDING_START_PROMPT", "RECORDING_EXPLICIT_CONSENT", "PLAY_RECORDING_BEEP_TONE"}
-	namesPhoneAccountSettingsUpdatedAdHocCallRecording = [...]string{"enable", "locked", "locked_by", "recording_transcription", "allow_download", "allow_delete", "recording_start_prompt", "recording_explicit_consent", "play_recording_beep_tone"}
-)
 
 func decPhoneAccountSettingsUpdatedSMS(d *jsonscan.Decoder, v *payload.PhoneAccountSettingsUpdatedSMS) {
-	for d.Member() {
-		k := d.Key()
-	again:
-		switch k {
-		case "enable":
-			d.Bool(&v.Enable, "enable")
-		case "locked":
-			d.Bool(&v.Locked, "locked")
-		case "locked_by":
-			d.Enum((*string)(&v.LockedBy), "locked_by", "payload.PhoneAccountSettingsUpdatedLockedBy", enumPhoneAccountSettingsUpdatedLockedBy[:])
-		case "international_sms":
-			d.Bool(&v.InternationalSMS, "international_sms")
-		default:
-			if k = d.Fold(foldPhoneAccountSettingsUpdatedSMS[:], namesPhoneAccountSettingsUpdatedSMS[:]); k != "" {
-				goto again
-			}
-			d.Skip()
+	for h := 0; ; {
+		f := d.Next(namesPhoneAccountSettingsUpdatedSMS[:], h)
+		if f == jsonscan.Unlisted {
+			f = fieldPhoneAccountSettingsUpdatedSMS(d)
 		}
+		switch f {
+		case 0:
+			d.Bool(&v.Enable, "enable")
+		case 1:
+			d.Bool(&v.Locked, "locked")
+		case 2:
+			d.Enum((*string)(&v.LockedBy), "locked_by", "payload.PhoneAccountSettingsUpdatedLockedBy", enumPhoneAccountSettingsUpdatedLockedBy[:])
+		case 3:
+			d.Bool(&v.InternationalSMS, "international_sms")
+		case jsonscan.EndOfObject:
+			return
+		default:
+			d.Skip()
+			continue
+		}
+		h = f + 1
 	}
 }
-
-var (
-	foldPhoneAccountSettingsUpdatedSMS  = [...]string{"ENABLE", "LOCKED", "LOCKED_BY", "INTERNATIONAL_SMS"}
-	namesPhoneAccountSettingsUpdatedSMS = [...]string{"enable", "locked", "locked_by", "international_sms"}
-)
 
 func decPhoneSettingsUpdatedSMSEtiquettePolicy(d *jsonscan.Decoder, v *payload.PhoneSettingsUpdatedSMSEtiquettePolicy) {
-	for d.Member() {
-		k := d.Key()
-	again:
-		switch k {
-		case "id":
-			d.ID((*string)(&v.ID))
-		case "name":
-			d.String(&v.Name, "name", "string")
-		case "description":
-			d.String(&v.Description, "description", "string")
-		case "rule":
-			d.Int(&v.Rule, "rule")
-		case "content":
-			d.String(&v.Content, "content", "string")
-		case "action":
-			d.Int(&v.Action, "action")
-		case "active":
-			d.Bool(&v.Active, "active")
-		default:
-			if k = d.Fold(foldPhoneSettingsUpdatedSMSEtiquettePolicy[:], namesPhoneSettingsUpdatedSMSEtiquettePolicy[:]); k != "" {
-				goto again
-			}
-			d.Skip()
+	for h := 0; ; {
+		f := d.Next(namesPhoneSettingsUpdatedSMSEtiquettePolicy[:], h)
+		if f == jsonscan.Unlisted {
+			f = fieldPhoneSettingsUpdatedSMSEtiquettePolicy(d)
 		}
+		switch f {
+		case 0:
+			d.ID((*string)(&v.ID))
+		case 1:
+			d.String(&v.Name, "name", "string")
+		case 2:
+			d.String(&v.Description, "description", "string")
+		case 3:
+			d.Int(&v.Rule, "rule")
+		case 4:
+			d.String(&v.Content, "content", "string")
+		case 5:
+			d.Int(&v.Action, "action")
+		case 6:
+			d.Bool(&v.Active, "active")
+		case jsonscan.EndOfObject:
+			return
+		default:
+			d.Skip()
+			continue
+		}
+		h = f + 1
 	}
 }
-
-var (
-	foldPhoneSettingsUpdatedSMSEtiquettePolicy  = [...]string{"ID", "NAME", "DESCRIPTION", "RULE", "CONTENT", "ACTION", "ACTIVE"}
-	namesPhoneSettingsUpdatedSMSEtiquettePolicy = [...]string{"id", "name", "description", "rule", "content", "action", "active"}
-)
 
 func decPhoneAccountSettingsUpdatedSMSEtiquetteTool(d *jsonscan.Decoder, v *payload.PhoneAccountSettingsUpdatedSMSEtiquetteTool) {
-	for d.Member() {
-		k := d.Key()
-	again:
-		switch k {
-		case "enable":
-			d.Bool(&v.Enable, "enable")
-		case "locked":
-			d.Bool(&v.Locked, "locked")
-		case "locked_by":
-			d.Enum((*string)(&v.LockedBy), "locked_by", "payload.PhoneAccountSettingsUpdatedLockedBy", enumPhoneAccountSettingsUpdatedLockedBy[:])
-		case "sms_etiquette_policy":
-			decSlicePhoneSettingsUpdatedSMSEtiquettePolicy(d, &v.SMSEtiquettePolicy, "sms_etiquette_policy")
-		default:
-			if k = d.Fold(foldPhoneAccountSettingsUpdatedSMSEtiquetteTool[:], namesPhoneAccountSettingsUpdatedSMSEtiquetteTool[:]); k != "" {
-				goto again
-			}
-			d.Skip()
+	for h := 0; ; {
+		f := d.Next(namesPhoneAccountSettingsUpdatedSMSEtiquetteTool[:], h)
+		if f == jsonscan.Unlisted {
+			f = fieldPhoneAccountSettingsUpdatedSMSEtiquetteTool(d)
 		}
+		switch f {
+		case 0:
+			d.Bool(&v.Enable, "enable")
+		case 1:
+			d.Bool(&v.Locked, "locked")
+		case 2:
+			d.Enum((*string)(&v.LockedBy), "locked_by", "payload.PhoneAccountSettingsUpdatedLockedBy", enumPhoneAccountSettingsUpdatedLockedBy[:])
+		case 3:
+			decSlicePhoneSettingsUpdatedSMSEtiquettePolicy(d, &v.SMSEtiquettePolicy, "sms_etiquette_policy")
+		case jsonscan.EndOfObject:
+			return
+		default:
+			d.Skip()
+			continue
+		}
+		h = f + 1
 	}
 }
-
-var (
-	foldPhoneAccountSettingsUpdatedSMSEtiquetteTool  = [...]string{"ENABLE", "LOCKED", "LOCKED_BY", "SMS_ETIQUETTE_POLICY"}
-	namesPhoneAccountSettingsUpdatedSMSEtiquetteTool = [...]string{"enable", "locked", "locked_by", "sms_etiquette_policy"}
-)
 
 func decAccountSettingsUpdatedZoomPhoneOnMobile(d *jsonscan.Decoder, v *payload.AccountSettingsUpdatedZoomPhoneOnMobile) {
-	for d.Member() {
-		k := d.Key()
-	again:
-		switch k {
-		case "enable":
-			d.Bool(&v.Enable, "enable")
-		case "locked":
-			d.Bool(&v.Locked, "locked")
-		case "locked_by":
-			d.Enum((*string)(&v.LockedBy), "locked_by", "payload.PhoneAccountSettingsUpdatedLockedBy", enumPhoneAccountSettingsUpdatedLockedBy[:])
-		case "allow_calling_sms_mms":
-			d.Bool(&v.AllowCallingSMSMMS, "allow_calling_sms_mms")
-		case "allow_calling_clients":
-			decSlicestring(d, &v.AllowCallingClients, "allow_calling_clients")
-		case "allow_sms_mms_clients":
-			decSlicestring(d, &v.AllowSMSMMSClients, "allow_sms_mms_clients")
-		default:
-			if k = d.Fold(foldAccountSettingsUpdatedZoomPhoneOnMobile[:], namesAccountSettingsUpdatedZoomPhoneOnMobile[:]); k != "" {
-				goto again
-			}
-			d.Skip()
+	for h := 0; ; {
+		f := d.Next(namesAccountSettingsUpdatedZoomPhoneOnMobile[:], h)
+		if f == jsonscan.Unlisted {
+			f = fieldAccountSettingsUpdatedZoomPhoneOnMobile(d)
 		}
+		switch f {
+		case 0:
+			d.Bool(&v.Enable, "enable")
+		case 1:
+			d.Bool(&v.Locked, "locked")
+		case 2:
+			d.Enum((*string)(&v.LockedBy), "locked_by", "payload.PhoneAccountSettingsUpdatedLockedBy", enumPhoneAccountSettingsUpdatedLockedBy[:])
+		case 3:
+			d.Bool(&v.AllowCallingSMSMMS, "allow_calling_sms_mms")
+		case 4:
+			decSlicestring(d, &v.AllowCallingClients, "allow_calling_clients")
+		case 5:
+			decSlicestring(d, &v.AllowSMSMMSClients, "allow_sms_mms_clients")
+		case jsonscan.EndOfObject:
+			return
+		default:
+			d.Skip()
+			continue
+		}
+		h = f + 1
 	}
 }
-
-var (
-	foldAccountSettingsUpdatedZoomPhoneOnMobile  = [...]string{"ENABLE", "LOCKED", "LOCKED_BY", "ALLOW_CALLING_SMS_MMS", "ALLOW_CALLING_CLIENTS", "ALLOW_SMS_MMS_CLIENTS"}
-	namesAccountSettingsUpdatedZoomPhoneOnMobile = [...]string{"enable", "locked", "locked_by", "allow_calling_sms_mms", "allow_calling_clients", "allow_sms_mms_clients"}
-)
 
 func decPhoneAccountSettingsUpdatedCallHandlingForwardingToOtherUsers(d *jsonscan.Decoder, v *payload.PhoneAccountSettingsUpdatedCallHandlingForwardingToOtherUsers) {
-	for d.Member() {
-		k := d.Key()
-	again:
-		switch k {
-		case "enable":
-			d.Bool(&v.Enable, "enable")
-		case "locked":
-			d.Bool(&v.Locked, "locked")
-		case "locked_by":
-			d.Enum((*string)(&v.LockedBy), "locked_by", "payload.PhoneAccountSettingsUpdatedLockedBy", enumPhoneAccountSettingsUpdatedLockedBy[:])
-		case "call_forwarding_type":
-			d.Int(&v.CallForwardingType, "call_forwarding_type")
-		default:
-			if k = d.Fold(foldPhoneAccountSettingsUpdatedCallHandlingForwardingToOtherUsers[:], namesPhoneAccountSettingsUpdatedCallHandlingForwardingToOtherUsers[:]); k != "" {
-				goto again
-			}
-			d.Skip()
+	for h := 0; ; {
+		f := d.Next(namesPhoneAccountSettingsUpdatedCallHandlingForwardingToOtherUsers[:], h)
+		if f == jsonscan.Unlisted {
+			f = fieldPhoneAccountSettingsUpdatedCallHandlingForwardingToOtherUsers(d)
 		}
+		switch f {
+		case 0:
+			d.Bool(&v.Enable, "enable")
+		case 1:
+			d.Bool(&v.Locked, "locked")
+		case 2:
+			d.Enum((*string)(&v.LockedBy), "locked_by", "payload.PhoneAccountSettingsUpdatedLockedBy", enumPhoneAccountSettingsUpdatedLockedBy[:])
+		case 3:
+			d.Int(&v.CallForwardingType, "call_forwarding_type")
+		case jsonscan.EndOfObject:
+			return
+		default:
+			d.Skip()
+			continue
+		}
+		h = f + 1
 	}
 }
-
-var (
-	foldPhoneAccountSettingsUpdatedCallHandlingForwardingToOtherUsers  = [...]string{"ENABLE", "LOCKED", "LOCKED_BY", "CALL_FORWARDING_TYPE"}
-	namesPhoneAccountSettingsUpdatedCallHandlingForwardingToOtherUsers = [...]string{"enable", "locked", "locked_by", "call_forwarding_type"}
-)
 
 func decPhoneAccountSettingsUpdatedCallOverflow(d *jsonscan.Decoder, v *payload.PhoneAccountSettingsUpdatedCallOverflow) {
-	for d.Member() {
-		k := d.Key()
-	again:
-		switch k {
-		case "enable":
-			d.Bool(&v.Enable, "enable")
-		case "locked":
-			d.Bool(&v.Locked, "locked")
-		case "locked_by":
-			d.Enum((*string)(&v.LockedBy), "locked_by", "payload.PhoneAccountSettingsUpdatedLockedBy", enumPhoneAccountSettingsUpdatedLockedBy[:])
-		case "call_overflow_type":
-			d.Int(&v.CallOverflowType, "call_overflow_type")
-		default:
-			if k = d.Fold(foldPhoneAccountSettingsUpdatedCallOverflow[:], namesPhoneAccountSettingsUpdatedCallOverflow[:]); k != "" {
-				goto again
-			}
-			d.Skip()
+	for h := 0; ; {
+		f := d.Next(namesPhoneAccountSettingsUpdatedCallOverflow[:], h)
+		if f == jsonscan.Unlisted {
+			f = fieldPhoneAccountSettingsUpdatedCallOverflow(d)
 		}
+		switch f {
+		case 0:
+			d.Bool(&v.Enable, "enable")
+		case 1:
+			d.Bool(&v.Locked, "locked")
+		case 2:
+			d.Enum((*string)(&v.LockedBy), "locked_by", "payload.PhoneAccountSettingsUpdatedLockedBy", enumPhoneAccountSettingsUpdatedLockedBy[:])
+		case 3:
+			d.Int(&v.CallOverflowType, "call_overflow_type")
+		case jsonscan.EndOfObject:
+			return
+		default:
+			d.Skip()
+			continue
+		}
+		h = f + 1
 	}
 }
-
-var (
-	foldPhoneAccountSettingsUpdatedCallOverflow  = [...]string{"ENABLE", "LOCKED", "LOCKED_BY", "CALL_OVERFLOW_TYPE"}
-	namesPhoneAccountSettingsUpdatedCallOverflow = [...]string{"enable", "locked", "locked_by", "call_overflow_type"}
-)
 
 func decPhoneAccountSettingsUpdatedCallTransferring(d *jsonscan.Decoder, v *payload.PhoneAccountSettingsUpdatedCallTransferring) {
-	for d.Member() {
-		k := d.Key()
-	again:
-		switch k {
-		case "enable":
-			d.Bool(&v.Enable, "enable")
-		case "locked":
-			d.Bool(&v.Locked, "locked")
-		case "locked_by":
-			d.Enum((*string)(&v.LockedBy), "locked_by", "payload.PhoneAccountSettingsUpdatedLockedBy", enumPhoneAccountSettingsUpdatedLockedBy[:])
-		case "call_transferring_type":
-			d.Int(&v.CallTransferringType, "call_transferring_type")
-		default:
-			if k = d.Fold(foldPhoneAccountSettingsUpdatedCallTransferring[:], namesPhoneAccountSettingsUpdatedCallTransferring[:]); k != "" {
-				goto again
-			}
-			d.Skip()
+	for h := 0; ; {
+		f := d.Next(namesPhoneAccountSettingsUpdatedCallTransferring[:], h)
+		if f == jsonscan.Unlisted {
+			f = fieldPhoneAccountSettingsUpdatedCallTransferring(d)
 		}
+		switch f {
+		case 0:
+			d.Bool(&v.Enable, "enable")
+		case 1:
+			d.Bool(&v.Locked, "locked")
+		case 2:
+			d.Enum((*string)(&v.LockedBy), "locked_by", "payload.PhoneAccountSettingsUpdatedLockedBy", enumPhoneAccountSettingsUpdatedLockedBy[:])
+		case 3:
+			d.Int(&v.CallTransferringType, "call_transferring_type")
+		case jsonscan.EndOfObject:
+			return
+		default:
+			d.Skip()
+			continue
+		}
+		h = f + 1
 	}
 }
-
-var (
-	foldPhoneAccountSettingsUpdatedCallTransferring  = [...]string{"ENABLE", "LOCKED", "LOCKED_BY", "CALL_TRANSFERRING_TYPE"}
-	namesPhoneAccountSettingsUpdatedCallTransferring = [...]string{"enable", "locked", "locked_by", "call_transferring_type"}
-)
 
 func decPhoneSettingsUpdatedForwardTo(d *jsonscan.Decoder, v *payload.PhoneSettingsUpdatedForwardTo) {
-	for d.Member() {
-		k := d.Key()
-	again:
-		switch k {
-		case "display_name":
-			d.String(&v.DisplayName, "display_name", "string")
-		case "extension_id":
-			d.String(&v.ExtensionID, "extension_id", "string")
-		case "extension_number":
-			d.ID((*string)(&v.ExtensionNumber))
-		case "extension_type":
-			d.Enum((*string)(&v.ExtensionType), "extension_type", "payload.PhoneSettingsUpdatedExtensionType", enumPhoneSettingsUpdatedExtensionType[:])
-		case "id":
-			d.ID((*string)(&v.ID))
-		default:
-			if k = d.Fold(foldPhoneSettingsUpdatedForwardTo[:], namesPhoneSettingsUpdatedForwardTo[:]); k != "" {
-				goto again
-			}
-			d.Skip()
+	for h := 0; ; {
+		f := d.Next(namesPhoneSettingsUpdatedForwardTo[:], h)
+		if f == jsonscan.Unlisted {
+			f = fieldPhoneSettingsUpdatedForwardTo(d)
 		}
+		switch f {
+		case 0:
+			d.String(&v.DisplayName, "display_name", "string")
+		case 1:
+			d.String(&v.ExtensionID, "extension_id", "string")
+		case 2:
+			d.ID((*string)(&v.ExtensionNumber))
+		case 3:
+			d.Enum((*string)(&v.ExtensionType), "extension_type", "payload.PhoneSettingsUpdatedExtensionType", enumPhoneSettingsUpdatedExtensionType[:])
+		case 4:
+			d.ID((*string)(&v.ID))
+		case jsonscan.EndOfObject:
+			return
+		default:
+			d.Skip()
+			continue
+		}
+		h = f + 1
 	}
 }
-
-var (
-	foldPhoneSettingsUpdatedForwardTo  = [...]string{"DISPLAY_NAME", "EXTENSION_ID", "EXTENSION_NUMBER", "EXTENSION_TYPE", "ID"}
-	namesPhoneSettingsUpdatedForwardTo = [...]string{"display_name", "extension_id", "extension_number", "extension_type", "id"}
-)
 
 func decPhoneSettingsUpdatedMusicOnPark(d *jsonscan.Decoder, v *payload.PhoneSettingsUpdatedMusicOnPark) {
-	for d.Member() {
-		k := d.Key()
-	again:
-		switch k {
-		case "audio_id":
-			d.String(&v.AudioID, "audio_id", "string")
-		case "audio_name":
-			d.String(&v.AudioName, "audio_name", "string")
-		default:
-			if k = d.Fold(foldPhoneSettingsUpdatedMusicOnPark[:], namesPhoneSettingsUpdatedMusicOnPark[:]); k != "" {
-				goto again
-			}
-			d.Skip()
+	for h := 0; ; {
+		f := d.Next(namesPhoneSettingsUpdatedMusicOnPark[:], h)
+		if f == jsonscan.Unlisted {
+			f = fieldPhoneSettingsUpdatedMusicOnPark(d)
 		}
+		switch f {
+		case 0:
+			d.String(&v.AudioID, "audio_id", "string")
+		case 1:
+			d.String(&v.AudioName, "audio_name", "string")
+		case jsonscan.EndOfObject:
+			return
+		default:
+			d.Skip()
+			continue
+		}
+		h = f + 1
 	}
 }
 
-var (
-	foldPhoneSettingsUpdatedMusicOnPark  = [...]string{"AUDIO_ID", "AUDIO_NAME"}
-	namesPhoneSettingsUpdatedMusicOnPark = [...]string{"audio_id", "audio_name"}
-)
-
 func decPhoneAccountSettingsUpdatedCallPark(d *jsonscan.Decoder, v *payload.PhoneAccountSettingsUpdatedCallPark) {
-	for d.Member() {
-		k := d.Key()
-	again:
-		switch k {
-		case "enable":
+	for h := 0; ; {
+		f := d.Next(namesPhoneAccountSettingsUpdatedCallPark[:], h)
+		if f == jsonscan.Unlisted {
+			f = fieldPhoneAccountSettingsUpdatedCallPark(d)
+		}
+		switch f {
+		case 0:
 			d.Bool(&v.Enable, "enable")
-		case "locked":
+		case 1:
 			d.Bool(&v.Locked, "locked")
-		case "locked_by":
+		case 2:
 			d.Enum((*string)(&v.LockedBy), "locked_by", "payload.PhoneAccountSettingsUpdatedLockedBy", enumPhoneAccountSettingsUpdatedLockedBy[:])
-		case "expiration_period":
+		case 3:
 			d.Int(&v.ExpirationPeriod, "expiration_period")
-		case "call_not_picked_up_action":
+		case 4:
 			d.Int(&v.CallNotPickedUpAction, "call_not_picked_up_action")
-		case "forward_to":
+		case 5:
 			if d.Open("forward_to", "payload.PhoneSettingsUpdatedForwardTo") {
 				decPhoneSettingsUpdatedForwardTo(d, &v.ForwardTo)
 			}
-		case "sequence":
+		case 6:
 			d.Int(&v.Sequence, "sequence")
-		case "music_on_park":
+		case 7:
 			if d.Open("music_on_park", "payload.PhoneSettingsUpdatedMusicOnPark") {
 				decPhoneSettingsUpdatedMusicOnPark(d, &v.MusicOnPark)
 			}
+		case jsonscan.EndOfObject:
+			return
 		default:
-			if k = d.Fold(foldPhoneAccountSettingsUpdatedCallPark[:], namesPhoneAccountSettingsUpdatedCallPark[:]); k != "" {
-				goto again
-			}
 			d.Skip()
+			continue
 		}
+		h = f + 1
 	}
 }
-
-var (
-	foldPhoneAccountSettingsUpdatedCallPark  = [...]string{"ENABLE", "LOCKED", "LOCKED_BY", "EXPIRATION_PERIOD", "CALL_NOT_PICKED_UP_ACTION", "FORWARD_TO", "SEQUENCE", "MUSIC_ON_PARK"}
-	namesPhoneAccountSettingsUpdatedCallPark = [...]string{"enable", "locked", "locked_by", "expiration_period", "call_not_picked_up_action", "forward_to", "sequence", "music_on_park"}
-)
 
 func decPhoneAccountSettingsUpdatedBlockExternalCalls(d *jsonscan.Decoder, v *payload.PhoneAccountSettingsUpdatedBlockExternalCalls) {
-	for d.Member() {
-		k := d.Key()
-	again:
-		switch k {
-		case "enable":
-			d.Bool(&v.Enable, "enable")
-		case "locked":
-			d.Bool(&v.Locked, "locked")
-		case "locked_by":
-			d.Enum((*string)(&v.LockedBy), "locked_by", "payload.PhoneAccountSettingsUpdatedLockedBy", enumPhoneAccountSettingsUpdatedLockedBy[:])
-		case "block_business_hours":
-			d.Bool(&v.BlockBusinessHours, "block_business_hours")
-		case "block_closed_hours":
-			d.Bool(&v.BlockClosedHours, "block_closed_hours")
-		case "block_holiday_hours":
-			d.Bool(&v.BlockHolidayHours, "block_holiday_hours")
-		case "block_call_action":
-			d.Int(&v.BlockCallAction, "block_call_action")
-		default:
-			if k = d.Fold(foldPhoneAccountSettingsUpdatedBlockExternalCalls[:], namesPhoneAccountSettingsUpdatedBlockExternalCalls[:]); k != "" {
-				goto again
-			}
-			d.Skip()
+	for h := 0; ; {
+		f := d.Next(namesPhoneAccountSettingsUpdatedBlockExternalCalls[:], h)
+		if f == jsonscan.Unlisted {
+			f = fieldPhoneAccountSettingsUpdatedBlockExternalCalls(d)
 		}
+		switch f {
+		case 0:
+			d.Bool(&v.Enable, "enable")
+		case 1:
+			d.Bool(&v.Locked, "locked")
+		case 2:
+			d.Enum((*string)(&v.LockedBy), "locked_by", "payload.PhoneAccountSettingsUpdatedLockedBy", enumPhoneAccountSettingsUpdatedLockedBy[:])
+		case 3:
+			d.Bool(&v.BlockBusinessHours, "block_business_hours")
+		case 4:
+			d.Bool(&v.BlockClosedHours, "block_closed_hours")
+		case 5:
+			d.Bool(&v.BlockHolidayHours, "block_holiday_hours")
+		case 6:
+			d.Int(&v.BlockCallAction, "block_call_action")
+		case jsonscan.EndOfObject:
+			return
+		default:
+			d.Skip()
+			continue
+		}
+		h = f + 1
 	}
 }
-
-var (
-	foldPhoneAccountSettingsUpdatedBlockExternalCalls  = [...]string{"ENABLE", "LOCKED", "LOCKED_BY", "BLOCK_BUSINESS_HOURS", "BLOCK_CLOSED_HOURS", "BLOCK_HOLIDAY_HOURS", "BLOCK_CALL_ACTION"}
-	namesPhoneAccountSettingsUpdatedBlockExternalCalls = [...]string{"enable", "locked", "locked_by", "block_business_hours", "block_closed_hours", "block_holiday_hours", "block_call_action"}
-)
 
 func decPhoneAccountSettingsUpdatedCallQueueOptOutReasonsList(d *jsonscan.Decoder, v *payload.PhoneAccountSettingsUpdatedCallQueueOptOutReasonsList) {
-	for d.Member() {
-		k := d.Key()
-	again:
-		switch k {
-		case "code":
-			d.String(&v.Code, "code", "string")
-		case "system":
-			d.Bool(&v.System, "system")
-		case "enable":
-			d.Bool(&v.Enable, "enable")
-		default:
-			if k = d.Fold(foldPhoneAccountSettingsUpdatedCallQueueOptOutReasonsList[:], namesPhoneAccountSettingsUpdatedCallQueueOptOutReasonsList[:]); k != "" {
-				goto again
-			}
-			d.Skip()
+	for h := 0; ; {
+		f := d.Next(namesPhoneAccountSettingsUpdatedCallQueueOptOutReasonsList[:], h)
+		if f == jsonscan.Unlisted {
+			f = fieldPhoneAccountSettingsUpdatedCallQueueOptOutReasonsList(d)
 		}
+		switch f {
+		case 0:
+			d.String(&v.Code, "code", "string")
+		case 1:
+			d.Bool(&v.System, "system")
+		case 2:
+			d.Bool(&v.Enable, "enable")
+		case jsonscan.EndOfObject:
+			return
+		default:
+			d.Skip()
+			continue
+		}
+		h = f + 1
 	}
 }
-
-var (
-	foldPhoneAccountSettingsUpdatedCallQueueOptOutReasonsList  = [...]string{"CODE", "SYSTEM", "ENABLE"}
-	namesPhoneAccountSettingsUpdatedCallQueueOptOutReasonsList = [...]string{"code", "system", "enable"}
-)
 
 func decPhoneAccountSettingsUpdatedCallQueueOptOutReason(d *jsonscan.Decoder, v *payload.PhoneAccountSettingsUpdatedCallQueueOptOutReason) {
-	for d.Member() {
-		k := d.Key()
-	again:
-		switch k {
-		case "enable":
-			d.Bool(&v.Enable, "enable")
-		case "locked":
-			d.Bool(&v.Locked, "locked")
-		case "locked_by":
-			d.Enum((*string)(&v.LockedBy), "locked_by", "payload.PhoneAccountSettingsUpdatedLockedBy", enumPhoneAccountSettingsUpdatedLockedBy[:])
-		case "call_queue_opt_out_reasons_list":
-			decSlicePhoneAccountSettingsUpdatedCallQueueOptOutReasonsList(d, &v.CallQueueOptOutReasonsList, "call_queue_opt_out_reasons_list")
-		default:
-			if k = d.Fold(foldPhoneAccountSettingsUpdatedCallQueueOptOutReason[:], namesPhoneAccountSettingsUpdatedCallQueueOptOutReason[:]); k != "" {
-				goto again
-			}
-			d.Skip()
+	for h := 0; ; {
+		f := d.Next(namesPhoneAccountSettingsUpdatedCallQueueOptOutReason[:], h)
+		if f == jsonscan.Unlisted {
+			f = fieldPhoneAccountSettingsUpdatedCallQueueOptOutReason(d)
 		}
+		switch f {
+		case 0:
+			d.Bool(&v.Enable, "enable")
+		case 1:
+			d.Bool(&v.Locked, "locked")
+		case 2:
+			d.Enum((*string)(&v.LockedBy), "locked_by", "payload.PhoneAccountSettingsUpdatedLockedBy", enumPhoneAccountSettingsUpdatedLockedBy[:])
+		case 3:
+			decSlicePhoneAccountSettingsUpdatedCallQueueOptOutReasonsList(d, &v.CallQueueOptOutReasonsList, "call_queue_opt_out_reasons_list")
+		case jsonscan.EndOfObject:
+			return
+		default:
+			d.Skip()
+			continue
+		}
+		h = f + 1
 	}
 }
-
-var (
-	foldPhoneAccountSettingsUpdatedCallQueueOptOutReason  = [...]string{"ENABLE", "LOCKED", "LOCKED_BY", "CALL_QUEUE_OPT_OUT_REASONS_LIST"}
-	namesPhoneAccountSettingsUpdatedCallQueueOptOutReason = [...]string{"enable", "locked", "locked_by", "call_queue_opt_out_reasons_list"}
-)
 
 func decPhoneSettingsUpdatedItem(d *jsonscan.Decoder, v *payload.PhoneSettingsUpdatedItem) {
-	for d.Member() {
-		k := d.Key()
-	again:
-		switch k {
-		case "type":
-			d.Enum((*string)(&v.Type), "type", "payload.PhoneSettingsUpdatedType", enumPhoneSettingsUpdatedType[:])
-		case "duration":
-			d.Int(&v.Duration, "duration")
-		case "time_unit":
-			d.Enum((*string)(&v.TimeUnit), "time_unit", "payload.PhoneSettingsUpdatedTimeUnit", enumPhoneSettingsUpdatedTimeUnit[:])
-		default:
-			if k = d.Fold(foldPhoneSettingsUpdatedItem[:], namesPhoneSettingsUpdatedItem[:]); k != "" {
-				goto again
-			}
-			d.Skip()
+	for h := 0; ; {
+		f := d.Next(namesPhoneSettingsUpdatedItem[:], h)
+		if f == jsonscan.Unlisted {
+			f = fieldPhoneSettingsUpdatedItem(d)
 		}
+		switch f {
+		case 0:
+			d.Enum((*string)(&v.Type), "type", "payload.PhoneSettingsUpdatedType", enumPhoneSettingsUpdatedType[:])
+		case 1:
+			d.Int(&v.Duration, "duration")
+		case 2:
+			d.Enum((*string)(&v.TimeUnit), "time_unit", "payload.PhoneSettingsUpdatedTimeUnit", enumPhoneSettingsUpdatedTimeUnit[:])
+		case jsonscan.EndOfObject:
+			return
+		default:
+			d.Skip()
+			continue
+		}
+		h = f + 1
 	}
 }
-
-var (
-	foldPhoneSettingsUpdatedItem  = [...]string{"TYPE", "DURATION", "TIME_UNIT"}
-	namesPhoneSettingsUpdatedItem = [...]string{"type", "duration", "time_unit"}
-)
 
 func decPhoneAccountSettingsUpdatedAutoDeleteDataAfterRetentionDuration(d *jsonscan.Decoder, v *payload.PhoneAccountSettingsUpdatedAutoDeleteDataAfterRetentionDuration) {
-	for d.Member() {
-		k := d.Key()
-	again:
-		switch k {
-		case "enable":
-			d.Bool(&v.Enable, "enable")
-		case "locked":
-			d.Bool(&v.Locked, "locked")
-		case "locked_by":
-			d.Enum((*string)(&v.LockedBy), "locked_by", "payload.PhoneAccountSettingsUpdatedLockedBy", enumPhoneAccountSettingsUpdatedLockedBy[:])
-		case "items":
-			decSlicePhoneSettingsUpdatedItem(d, &v.Items, "items")
-		case "delete_type":
-			d.Int(&v.DeleteType, "delete_type")
-		case "permanently_delete_after_days":
-			d.Int(&v.PermanentlyDeleteAfterDays, "permanently_delete_after_days")
-		default:
-			if k = d.Fold(foldPhoneAccountSettingsUpdatedAutoDeleteDataAfterRetentionDuration[:], namesPhoneAccountSettingsUpdatedAutoDeleteDataAfterRetentionDuration[:]); k != "" {
-				goto again
-			}
-			d.Skip()
+	for h := 0; ; {
+		f := d.Next(namesPhoneAccountSettingsUpdatedAutoDeleteDataAfterRetentionDuration[:], h)
+		if f == jsonscan.Unlisted {
+			f = fieldPhoneAccountSettingsUpdatedAutoDeleteDataAfterRetentionDuration(d)
 		}
+		switch f {
+		case 0:
+			d.Bool(&v.Enable, "enable")
+		case 1:
+			d.Bool(&v.Locked, "locked")
+		case 2:
+			d.Enum((*string)(&v.LockedBy), "locked_by", "payload.PhoneAccountSettingsUpdatedLockedBy", enumPhoneAccountSettingsUpdatedLockedBy[:])
+		case 3:
+			decSlicePhoneSettingsUpdatedItem(d, &v.Items, "items")
+		case 4:
+			d.Int(&v.DeleteType, "delete_type")
+		case 5:
+			d.Int(&v.PermanentlyDeleteAfterDays, "permanently_delete_after_days")
+		case jsonscan.EndOfObject:
+			return
+		default:
+			d.Skip()
+			continue
+		}
+		h = f + 1
 	}
 }
-
-var (
-	foldPhoneAccountSettingsUpdatedAutoDeleteDataAfterRetentionDuration  = [...]string{"ENABLE", "LOCKED", "LOCKED_BY", "ITEMS", "DELETE_TYPE", "PERMANENTLY_DELETE_AFTER_DAYS"}
-	namesPhoneAccountSettingsUpdatedAutoDeleteDataAfterRetentionDuration = [...]string{"enable", "locked", "locked_by", "items", "delete_type", "permanently_delete_after_days"}
-)
 
 func decPhoneAccountSettingsUpdatedOverrideDefaultPort(d *jsonscan.Decoder, v *payload.PhoneAccountSettingsUpdatedOverrideDefaultPort) {
-	for d.Member() {
-		k := d.Key()
-	again:
-		switch k {
-		case "enable":
-			d.Bool(&v.Enable, "enable")
-		case "locked":
-			d.Bool(&v.Locked, "locked")
-		case "locked_by":
-			d.Enum((*string)(&v.LockedBy), "locked_by", "payload.PhoneAccountSettingsUpdatedLockedBy", enumPhoneAccountSettingsUpdatedLockedBy[:])
-		case "min_port":
-			d.Int(&v.MinPort, "min_port")
-		case "max_port":
-			d.Int(&v.MaxPort, "max_port")
-		default:
-			if k = d.Fold(foldPhoneAccountSettingsUpdatedOverrideDefaultPort[:], namesPhoneAccountSettingsUpdatedOverrideDefaultPort[:]); k != "" {
-				goto again
-			}
-			d.Skip()
+	for h := 0; ; {
+		f := d.Next(namesPhoneAccountSettingsUpdatedOverrideDefaultPort[:], h)
+		if f == jsonscan.Unlisted {
+			f = fieldPhoneAccountSettingsUpdatedOverrideDefaultPort(d)
 		}
+		switch f {
+		case 0:
+			d.Bool(&v.Enable, "enable")
+		case 1:
+			d.Bool(&v.Locked, "locked")
+		case 2:
+			d.Enum((*string)(&v.LockedBy), "locked_by", "payload.PhoneAccountSettingsUpdatedLockedBy", enumPhoneAccountSettingsUpdatedLockedBy[:])
+		case 3:
+			d.Int(&v.MinPort, "min_port")
+		case 4:
+			d.Int(&v.MaxPort, "max_port")
+		case jsonscan.EndOfObject:
+			return
+		default:
+			d.Skip()
+			continue
+		}
+		h = f + 1
 	}
 }
-
-var (
-	foldPhoneAccountSettingsUpdatedOverrideDefaultPort  = [...]string{"ENABLE", "LOCKED", "LOCKED_BY", "MIN_PORT", "MAX_PORT"}
-	namesPhoneAccountSettingsUpdatedOverrideDefaultPort = [...]string{"enable", "locked", "locked_by", "min_port", "max_port"}
-)
 
 func decPhoneAccountSettingsUpdatedAdvancedEncryption(d *jsonscan.Decoder, v *payload.PhoneAccountSettingsUpdatedAdvancedEncryption) {
-	for d.Member() {
-		k := d.Key()
-	again:
-		switch k {
-		case "enable":
-			d.Bool(&v.Enable, "enable")
-		case "locked":
-			d.Bool(&v.Locked, "locked")
-		case "locked_by":
-			d.Enum((*string)(&v.LockedBy), "locked_by", "payload.PhoneAccountSettingsUpdatedLockedBy", enumPhoneAccountSettingsUpdatedLockedBy[:])
-		case "disable_incoming_unencrypted_voicemail":
-			d.Bool(&v.DisableIncomingUnencryptedVoicemail, "disable_incoming_unencrypted_voicemail")
-		default:
-			if k = d.Fold(foldPhoneAccountSettingsUpdatedAdvancedEncryption[:], namesPhoneAccountSettingsUpdatedAdvancedEncryption[:]); k != "" {
-				goto again
-			}
-			d.Skip()
+	for h := 0; ; {
+		f := d.Next(namesPhoneAccountSettingsUpdatedAdvancedEncryption[:], h)
+		if f == jsonscan.Unlisted {
+			f = fieldPhoneAccountSettingsUpdatedAdvancedEncryption(d)
 		}
+		switch f {
+		case 0:
+			d.Bool(&v.Enable, "enable")
+		case 1:
+			d.Bool(&v.Locked, "locked")
+		case 2:
+			d.Enum((*string)(&v.LockedBy), "locked_by", "payload.PhoneAccountSettingsUpdatedLockedBy", enumPhoneAccountSettingsUpdatedLockedBy[:])
+		case 3:
+			d.Bool(&v.DisableIncomingUnencryptedVoicemail, "disable_incoming_unencrypted_voicemail")
+		case jsonscan.EndOfObject:
+			return
+		default:
+			d.Skip()
+			continue
+		}
+		h = f + 1
 	}
 }
-
-var (
-	foldPhoneAccountSettingsUpdatedAdvancedEncryption  = [...]string{"ENABLE", "LOCKED", "LOCKED_BY", "DISABLE_INCOMING_UNENCRYPTED_VOICEMAIL"}
-	namesPhoneAccountSettingsUpdatedAdvancedEncryption = [...]string{"enable", "locked", "locked_by", "disable_incoming_unencrypted_voicemail"}
-)
 
 func decPhoneSettingsUpdatedFeedbackMOS(d *jsonscan.Decoder, v *payload.PhoneSettingsUpdatedFeedbackMOS) {
-	for d.Member() {
-		k := d.Key()
-	again:
-		switch k {
-		case "enable":
-			d.Bool(&v.Enable, "enable")
-		case "min":
-			d.String(&v.Min, "min", "string")
-		case "max":
-			d.String(&v.Max, "max", "string")
-		default:
-			if k = d.Fold(foldPhoneSettingsUpdatedFeedbackMOS[:], namesPhoneSettingsUpdatedFeedbackMOS[:]); k != "" {
-				goto again
-			}
-			d.Skip()
+	for h := 0; ; {
+		f := d.Next(namesPhoneSettingsUpdatedFeedbackMOS[:], h)
+		if f == jsonscan.Unlisted {
+			f = fieldPhoneSettingsUpdatedFeedbackMOS(d)
 		}
+		switch f {
+		case 0:
+			d.Bool(&v.Enable, "enable")
+		case 1:
+			d.String(&v.Min, "min", "string")
+		case 2:
+			d.String(&v.Max, "max", "string")
+		case jsonscan.EndOfObject:
+			return
+		default:
+			d.Skip()
+			continue
+		}
+		h = f + 1
 	}
 }
-
-var (
-	foldPhoneSettingsUpdatedFeedbackMOS  = [...]string{"ENABLE", "MIN", "MAX"}
-	namesPhoneSettingsUpdatedFeedbackMOS = [...]string{"enable", "min", "max"}
-)
 
 func decPhoneSettingsUpdatedFeedbackDuration(d *jsonscan.Decoder, v *payload.PhoneSettingsUpdatedFeedbackDuration) {
-	for d.Member() {
-		k := d.Key()
-	again:
-		switch k {
-		case "enable":
-			d.Bool(&v.Enable, "enable")
-		case "min":
-			d.Int(&v.Min, "min")
-		case "max":
-			d.Int(&v.Max, "max")
-		default:
-			if k = d.Fold(foldPhoneSettingsUpdatedFeedbackDuration[:], namesPhoneSettingsUpdatedFeedbackDuration[:]); k != "" {
-				goto again
-			}
-			d.Skip()
+	for h := 0; ; {
+		f := d.Next(namesPhoneSettingsUpdatedFeedbackMOS[:], h)
+		if f == jsonscan.Unlisted {
+			f = fieldPhoneSettingsUpdatedFeedbackMOS(d)
 		}
+		switch f {
+		case 0:
+			d.Bool(&v.Enable, "enable")
+		case 1:
+			d.Int(&v.Min, "min")
+		case 2:
+			d.Int(&v.Max, "max")
+		case jsonscan.EndOfObject:
+			return
+		default:
+			d.Skip()
+			continue
+		}
+		h = f + 1
 	}
 }
 
-var (
-	foldPhoneSettingsUpdatedFeedbackDuration  = [...]string{"ENABLE", "MIN", "MAX"}
-	namesPhoneSettingsUpdatedFeedbackDuration = [...]string{"enable", "min", "max"}
-)
-
 func decPhoneAccountSettingsUpdatedDisplayCallFeedbackSurvey(d *jsonscan.Decoder, v *payload.PhoneAccountSettingsUpdatedDisplayCallFeedbackSurvey) {
-	for d.Member() {
-		k := d.Key()
-	again:
-		switch k {
-		case "enable":
+	for h := 0; ; {
+		f := d.Next(namesPhoneAccountSettingsUpdatedDisplayCallFeedbackSurvey[:], h)
+		if f == jsonscan.Unlisted {
+			f = fieldPhoneAccountSettingsUpdatedDisplayCallFeedbackSurvey(d)
+		}
+		switch f {
+		case 0:
 			d.Bool(&v.Enable, "enable")
-		case "locked":
+		case 1:
 			d.Bool(&v.Locked, "locked")
-		case "locked_by":
+		case 2:
 			d.Enum((*string)(&v.LockedBy), "locked_by", "payload.PhoneAccountSettingsUpdatedLockedBy", enumPhoneAccountSettingsUpdatedLockedBy[:])
-		case "feedback_type":
+		case 3:
 			d.Int(&v.FeedbackType, "feedback_type")
-		case "feedback_mos":
+		case 4:
 			if d.Open("feedback_mos", "payload.PhoneSettingsUpdatedFeedbackMOS") {
 				decPhoneSettingsUpdatedFeedbackMOS(d, &v.FeedbackMOS)
 			}
-		case "feedback_duration":
+		case 5:
 			if d.Open("feedback_duration", "payload.PhoneSettingsUpdatedFeedbackDuration") {
 				decPhoneSettingsUpdatedFeedbackDuration(d, &v.FeedbackDuration)
 			}
+		case jsonscan.EndOfObject:
+			return
 		default:
-			if k = d.Fold(foldPhoneAccountSettingsUpdatedDisplayCallFeedbackSurvey[:], namesPhoneAccountSettingsUpdatedDisplayCallFeedbackSurvey[:]); k != "" {
-				goto again
-			}
 			d.Skip()
+			continue
 		}
+		h = f + 1
 	}
 }
-
-var (
-	foldPhoneAccountSettingsUpdatedDisplayCallFeedbackSurvey  = [...]string{"ENABLE", "LOCKED", "LOCKED_BY", "FEEDBACK_TYPE", "FEEDBACK_MOS", "FEEDBACK_DURATION"}
-	namesPhoneAccountSettingsUpdatedDisplayCallFeedbackSurvey = [...]string{"enable", "locked", "locked_by", "feedback_type", "feedback_mos", "feedback_duration"}
-)
 
 func decAccountSettingsUpdatedZoomPhoneOnDesktop(d *jsonscan.Decoder, v *payload.AccountSettingsUpdatedZoomPhoneOnDesktop) {
-	for d.Member() {
-		k := d.Key()
-	again:
-		switch k {
-		case "enable":
-			d.Bool(&v.Enable, "enable")
-		case "locked":
-			d.Bool(&v.Locked, "locked")
-		case "locked_by":
-			d.Enum((*string)(&v.LockedBy), "locked_by", "payload.PhoneAccountSettingsUpdatedLockedBy", enumPhoneAccountSettingsUpdatedLockedBy[:])
-		case "allow_calling_clients":
-			decSlicestring(d, &v.AllowCallingClients, "allow_calling_clients")
-		case "allow_sms_mms_clients":
-			decSlicestring(d, &v.AllowSMSMMSClients, "allow_sms_mms_clients")
-		default:
-			if k = d.Fold(foldAccountSettingsUpdatedZoomPhoneOnDesktop[:], namesAccountSettingsUpdatedZoomPhoneOnDesktop[:]); k != "" {
-				goto again
-			}
-			d.Skip()
+	for h := 0; ; {
+		f := d.Next(namesAccountSettingsUpdatedZoomPhoneOnDesktop[:], h)
+		if f == jsonscan.Unlisted {
+			f = fieldAccountSettingsUpdatedZoomPhoneOnDesktop(d)
 		}
+		switch f {
+		case 0:
+			d.Bool(&v.Enable, "enable")
+		case 1:
+			d.Bool(&v.Locked, "locked")
+		case 2:
+			d.Enum((*string)(&v.LockedBy), "locked_by", "payload.PhoneAccountSettingsUpdatedLockedBy", enumPhoneAccountSettingsUpdatedLockedBy[:])
+		case 3:
+			decSlicestring(d, &v.AllowCallingClients, "allow_calling_clients")
+		case 4:
+			decSlicestring(d, &v.AllowSMSMMSClients, "allow_sms_mms_clients")
+		case jsonscan.EndOfObject:
+			return
+		default:
+			d.Skip()
+			continue
+		}
+		h = f + 1
 	}
 }
-
-var (
-	foldAccountSettingsUpdatedZoomPhoneOnDesktop  = [...]string{"ENABLE", "LOCKED", "LOCKED_BY", "ALLOW_CALLING_CLIENTS", "ALLOW_SMS_MMS_CLIENTS"}
-	namesAccountSettingsUpdatedZoomPhoneOnDesktop = [...]string{"enable", "locked", "locked_by", "allow_calling_clients", "allow_sms_mms_clients"}
-)
 
 func decPhoneAccountSettingsUpdatedAllowedDeviceLocations(d *jsonscan.Decoder, v *payload.PhoneAccountSettingsUpdatedAllowedDeviceLocations) {
-	for d.Member() {
-		k := d.Key()
-	again:
-		switch k {
-		case "enable":
-			d.Bool(&v.Enable, "enable")
-		case "locked":
-			d.Bool(&v.Locked, "locked")
-		case "locked_by":
-			d.Enum((*string)(&v.LockedBy), "locked_by", "payload.PhoneAccountSettingsUpdatedLockedBy", enumPhoneAccountSettingsUpdatedLockedBy[:])
-		case "block_devices_type":
-			d.Enum((*string)(&v.BlockDevicesType), "block_devices_type", "payload.PhoneSettingsUpdatedBlockDevicesType", enumPhoneSettingsUpdatedBlockDevicesType[:])
-		default:
-			if k = d.Fold(foldPhoneAccountSettingsUpdatedAllowedDeviceLocations[:], namesPhoneAccountSettingsUpdatedAllowedDeviceLocations[:]); k != "" {
-				goto again
-			}
-			d.Skip()
+	for h := 0; ; {
+		f := d.Next(namesPhoneAccountSettingsUpdatedAllowedDeviceLocations[:], h)
+		if f == jsonscan.Unlisted {
+			f = fieldPhoneAccountSettingsUpdatedAllowedDeviceLocations(d)
 		}
+		switch f {
+		case 0:
+			d.Bool(&v.Enable, "enable")
+		case 1:
+			d.Bool(&v.Locked, "locked")
+		case 2:
+			d.Enum((*string)(&v.LockedBy), "locked_by", "payload.PhoneAccountSettingsUpdatedLockedBy", enumPhoneAccountSettingsUpdatedLockedBy[:])
+		case 3:
+			d.Enum((*string)(&v.BlockDevicesType), "block_devices_type", "payload.PhoneSettingsUpdatedBlockDevicesType", enumPhoneSettingsUpdatedBlockDevicesType[:])
+		case jsonscan.EndOfObject:
+			return
+		default:
+			d.Skip()
+			continue
+		}
+		h = f + 1
 	}
 }
-
-var (
-	foldPhoneAccountSettingsUpdatedAllowedDeviceLocations  = [...]string{"ENABLE", "LOCKED", "LOCKED_BY", "BLOCK_DEVICES_TYPE"}
-	namesPhoneAccountSettingsUpdatedAllowedDeviceLocations = [...]string{"enable", "locked", "locked_by", "block_devices_type"}
-)
 
 func decPhoneAccountSettingsUpdatedAllowEmergencyCalls(d *jsonscan.Decoder, v *payload.PhoneAccountSettingsUpdatedAllowEmergencyCalls) {
-	for d.Member() {
-		k := d.Key()
-	again:
-		switch k {
-		case "enable":
-			d.Bool(&v.Enable, "enable")
-		case "locked":
-			d.Bool(&v.Locked, "locked")
-		case "locked_by":
-			d.Enum((*string)(&v.LockedBy), "locked_by", "payload.PhoneAccountSettingsUpdatedLockedBy", enumPhoneAccountSettingsUpdatedLockedBy[:])
-		case "allow_emergency_calls_from_clients":
-			d.Bool(&v.AllowEmergencyCallsFromClients, "allow_emergency_calls_from_clients")
-		case "allow_emergency_calls_from_deskphones":
-			d.Bool(&v.AllowEmergencyCallsFromDeskphones, "allow_emergency_calls_from_deskphones")
-		default:
-			if k = d.Fold(foldPhoneAccountSettingsUpdatedAllowEmergencyCalls[:], namesPhoneAccountSettingsUpdatedAllowEmergencyCalls[:]); k != "" {
-				goto again
-			}
-			d.Skip()
+	for h := 0; ; {
+		f := d.Next(namesPhoneAccountSettingsUpdatedAllowEmergencyCalls[:], h)
+		if f == jsonscan.Unlisted {
+			f = fieldPhoneAccountSettingsUpdatedAllowEmergencyCalls(d)
 		}
+		switch f {
+		case 0:
+			d.Bool(&v.Enable, "enable")
+		case 1:
+			d.Bool(&v.Locked, "locked")
+		case 2:
+			d.Enum((*string)(&v.LockedBy), "locked_by", "payload.PhoneAccountSettingsUpdatedLockedBy", enumPhoneAccountSettingsUpdatedLockedBy[:])
+		case 3:
+			d.Bool(&v.AllowEmergencyCallsFromClients, "allow_emergency_calls_from_clients")
+		case 4:
+			d.Bool(&v.AllowEmergencyCallsFromDeskphones, "allow_emergency_calls_from_deskphones")
+		case jsonscan.EndOfObject:
+			return
+		default:
+			d.Skip()
+			continue
+		}
+		h = f + 1
 	}
 }
-
-var (
-	foldPhoneAccountSettingsUpdatedAllowEmergencyCalls  = [...]string{"ENABLE", "LOCKED", "LOCKED_BY", "ALLOW_EMERGENCY_CALLS_FROM_CLIENTS", "ALLOW_EMERGENCY_CALLS_FROM_DESKPHONES"}
-	namesPhoneAccountSettingsUpdatedAllowEmergencyCalls = [...]string{"enable", "locked", "locked_by", "allow_emergency_calls_from_clients", "allow_emergency_calls_from_deskphones"}
-)
 
 func decPhoneAccountSettingsUpdatedOnlineFax(d *jsonscan.Decoder, v *payload.PhoneAccountSettingsUpdatedOnlineFax) {
-	for d.Member() {
-		k := d.Key()
-	again:
-		switch k {
-		case "enable":
-			d.Bool(&v.Enable, "enable")
-		case "locked":
-			d.Bool(&v.Locked, "locked")
-		case "locked_by":
-			d.Enum((*string)(&v.LockedBy), "locked_by", "payload.PhoneAccountSettingsUpdatedLockedBy", enumPhoneAccountSettingsUpdatedLockedBy[:])
-		case "enable_new_fax_email_notifications":
-			d.Bool(&v.EnableNewFaxEmailNotifications, "enable_new_fax_email_notifications")
-		case "include_fax_as_attachment":
-			d.Bool(&v.IncludeFaxAsAttachment, "include_fax_as_attachment")
-		default:
-			if k = d.Fold(foldPhoneAccountSettingsUpdatedOnlineFax[:], namesPhoneAccountSettingsUpdatedOnlineFax[:]); k != "" {
-				goto again
-			}
-			d.Skip()
+	for h := 0; ; {
+		f := d.Next(namesPhoneAccountSettingsUpdatedOnlineFax[:], h)
+		if f == jsonscan.Unlisted {
+			f = fieldPhoneAccountSettingsUpdatedOnlineFax(d)
 		}
+		switch f {
+		case 0:
+			d.Bool(&v.Enable, "enable")
+		case 1:
+			d.Bool(&v.Locked, "locked")
+		case 2:
+			d.Enum((*string)(&v.LockedBy), "locked_by", "payload.PhoneAccountSettingsUpdatedLockedBy", enumPhoneAccountSettingsUpdatedLockedBy[:])
+		case 3:
+			d.Bool(&v.EnableNewFaxEmailNotifications, "enable_new_fax_email_notifications")
+		case 4:
+			d.Bool(&v.IncludeFaxAsAttachment, "include_fax_as_attachment")
+		case jsonscan.EndOfObject:
+			return
+		default:
+			d.Skip()
+			continue
+		}
+		h = f + 1
 	}
 }
-
-var (
-	foldPhoneAccountSettingsUpdatedOnlineFax  = [...]string{"ENABLE", "LOCKED", "LOCKED_BY", "ENABLE_NEW_FAX_EMAIL_NOTIFICATIONS", "INCLUDE_FAX_AS_ATTACHMENT"}
-	namesPhoneAccountSettingsUpdatedOnlineFax = [...]string{"enable", "locked", "locked_by", "enable_new_fax_email_notifications", "include_fax_as_attachment"}
-)
 
 func decPhoneSettingsUpdatedSMSTemplateList(d *jsonscan.Decoder, v *payload.PhoneSettingsUpdatedSMSTemplateList) {
-	for d.Member() {
-		k := d.Key()
-	again:
-		switch k {
-		case "sms_template_id":
-			d.String(&v.SMSTemplateID, "sms_template_id", "string")
-		case "name":
-			d.String(&v.Name, "name", "string")
-		case "description":
-			d.String(&v.Description, "description", "string")
-		case "content":
-			d.String(&v.Content, "content", "string")
-		case "active":
-			d.Bool(&v.Active, "active")
-		default:
-			if k = d.Fold(foldPhoneSettingsUpdatedSMSTemplateList[:], namesPhoneSettingsUpdatedSMSTemplateList[:]); k != "" {
-				goto again
-			}
-			d.Skip()
+	for h := 0; ; {
+		f := d.Next(namesPhoneSettingsUpdatedSMSTemplateList[:], h)
+		if f == jsonscan.Unlisted {
+			f = fieldPhoneSettingsUpdatedSMSTemplateList(d)
 		}
+		switch f {
+		case 0:
+			d.String(&v.SMSTemplateID, "sms_template_id", "string")
+		case 1:
+			d.String(&v.Name, "name", "string")
+		case 2:
+			d.String(&v.Description, "description", "string")
+		case 3:
+			d.String(&v.Content, "content", "string")
+		case 4:
+			d.Bool(&v.Active, "active")
+		case jsonscan.EndOfObject:
+			return
+		default:
+			d.Skip()
+			continue
+		}
+		h = f + 1
 	}
 }
-
-var (
-	foldPhoneSettingsUpdatedSMSTemplateList  = [...]string{"SMS_TEMPLATE_ID", "NAME", "DESCRIPTION", "CONTENT", "ACTIVE"}
-	namesPhoneSettingsUpdatedSMSTemplateList = [...]string{"sms_template_id", "name", "description", "content", "active"}
-)
 
 func decPhoneAccountSettingsUpdatedSMSTemplate(d *jsonscan.Decoder, v *payload.PhoneAccountSettingsUpdatedSMSTemplate) {
-	for d.Member() {
-		k := d.Key()
-	again:
-		switch k {
-		case "enable":
-			d.Bool(&v.Enable, "enable")
-		case "locked":
-			d.Bool(&v.Locked, "locked")
-		case "locked_by":
-			d.Enum((*string)(&v.LockedBy), "locked_by", "payload.PhoneAccountSettingsUpdatedLockedBy", enumPhoneAccountSettingsUpdatedLockedBy[:])
-		case "sms_template_list":
-			decSlicePhoneSettingsUpdatedSMSTemplateList(d, &v.SMSTemplateList, "sms_template_list")
-		default:
-			if k = d.Fold(foldPhoneAccountSettingsUpdatedSMSTemplate[:], namesPhoneAccountSettingsUpdatedSMSTemplate[:]); k != "" {
-				goto again
-			}
-			d.Skip()
+	for h := 0; ; {
+		f := d.Next(namesPhoneAccountSettingsUpdatedSMSTemplate[:], h)
+		if f == jsonscan.Unlisted {
+			f = fieldPhoneAccountSettingsUpdatedSMSTemplate(d)
 		}
+		switch f {
+		case 0:
+			d.Bool(&v.Enable, "enable")
+		case 1:
+			d.Bool(&v.Locked, "locked")
+		case 2:
+			d.Enum((*string)(&v.LockedBy), "locked_by", "payload.PhoneAccountSettingsUpdatedLockedBy", enumPhoneAccountSettingsUpdatedLockedBy[:])
+		case 3:
+			decSlicePhoneSettingsUpdatedSMSTemplateList(d, &v.SMSTemplateList, "sms_template_list")
+		case jsonscan.EndOfObject:
+			return
+		default:
+			d.Skip()
+			continue
+		}
+		h = f + 1
 	}
 }
-
-var (
-	foldPhoneAccountSettingsUpdatedSMSTemplate  = [...]string{"ENABLE", "LOCKED", "LOCKED_BY", "SMS_TEMPLATE_LIST"}
-	namesPhoneAccountSettingsUpdatedSMSTemplate = [...]string{"enable", "locked", "locked_by", "sms_template_list"}
-)
 
 func decPhoneAccountSettingsUpdatedCallScreening(d *jsonscan.Decoder, v *payload.PhoneAccountSettingsUpdatedCallScreening) {
-	for d.Member() {
-		k := d.Key()
-	again:
-		switch k {
-		case "enable":
-			d.Bool(&v.Enable, "enable")
-		case "locked":
-			d.Bool(&v.Locked, "locked")
-		case "locked_by":
-			d.Enum((*string)(&v.LockedBy), "locked_by", "payload.PhoneAccountSettingsUpdatedLockedBy", enumPhoneAccountSettingsUpdatedLockedBy[:])
-		case "exclude_user_company_contacts":
-			d.Bool(&v.ExcludeUserCompanyContacts, "exclude_user_company_contacts")
-		default:
-			if k = d.Fold(foldPhoneAccountSettingsUpdatedCallScreening[:], namesPhoneAccountSettingsUpdatedCallScreening[:]); k != "" {
-				goto again
-			}
-			d.Skip()
+	for h := 0; ; {
+		f := d.Next(namesPhoneAccountSettingsUpdatedCallScreening[:], h)
+		if f == jsonscan.Unlisted {
+			f = fieldPhoneAccountSettingsUpdatedCallScreening(d)
 		}
+		switch f {
+		case 0:
+			d.Bool(&v.Enable, "enable")
+		case 1:
+			d.Bool(&v.Locked, "locked")
+		case 2:
+			d.Enum((*string)(&v.LockedBy), "locked_by", "payload.PhoneAccountSettingsUpdatedLockedBy", enumPhoneAccountSettingsUpdatedLockedBy[:])
+		case 3:
+			d.Bool(&v.ExcludeUserCompanyContacts, "exclude_user_company_contacts")
+		case jsonscan.EndOfObject:
+			return
+		default:
+			d.Skip()
+			continue
+		}
+		h = f + 1
 	}
 }
-
-var (
-	foldPhoneAccountSettingsUpdatedCallScreening  = [...]string{"ENABLE", "LOCKED", "LOCKED_BY", "EXCLUDE_USER_COMPANY_CONTACTS"}
-	namesPhoneAccountSettingsUpdatedCallScreening = [...]string{"enable", "locked", "locked_by", "exclude_user_company_contacts"}
-)
 
 func decPhoneAccountSettingsUpdatedAutoOptOutInCallQueue(d *jsonscan.Decoder, v *payload.PhoneAccountSettingsUpdatedAutoOptOutInCallQueue) {
-	for d.Member() {
-		k := d.Key()
-	again:
-		switch k {
-		case "enable":
-			d.Bool(&v.Enable, "enable")
-		case "locked":
-			d.Bool(&v.Locked, "locked")
-		case "locked_by":
-			d.Enum((*string)(&v.LockedBy), "locked_by", "payload.PhoneAccountSettingsUpdatedLockedBy", enumPhoneAccountSettingsUpdatedLockedBy[:])
-		case "prompt_before_opt_out_call_queue":
-			d.Bool(&v.PromptBeforeOptOutCallQueue, "prompt_before_opt_out_call_queue")
-		default:
-			if k = d.Fold(foldPhoneAccountSettingsUpdatedAutoOptOutInCallQueue[:], namesPhoneAccountSettingsUpdatedAutoOptOutInCallQueue[:]); k != "" {
-				goto again
-			}
-			d.Skip()
+	for h := 0; ; {
+		f := d.Next(namesPhoneAccountSettingsUpdatedAutoOptOutInCallQueue[:], h)
+		if f == jsonscan.Unlisted {
+			f = fieldPhoneAccountSettingsUpdatedAutoOptOutInCallQueue(d)
 		}
+		switch f {
+		case 0:
+			d.Bool(&v.Enable, "enable")
+		case 1:
+			d.Bool(&v.Locked, "locked")
+		case 2:
+			d.Enum((*string)(&v.LockedBy), "locked_by", "payload.PhoneAccountSettingsUpdatedLockedBy", enumPhoneAccountSettingsUpdatedLockedBy[:])
+		case 3:
+			d.Bool(&v.PromptBeforeOptOutCallQueue, "prompt_before_opt_out_call_queue")
+		case jsonscan.EndOfObject:
+			return
+		default:
+			d.Skip()
+			continue
+		}
+		h = f + 1
 	}
 }
-
-var (
-	foldPhoneAccountSettingsUpdatedAutoOptOutInCallQueue  = [...]string{"ENABLE", "LOCKED", "LOCKED_BY", "PROMPT_BEFORE_OPT_OUT_CALL_QUEUE"}
-	namesPhoneAccountSettingsUpdatedAutoOptOutInCallQueue = [...]string{"enable", "locked", "locked_by", "prompt_before_opt_out_call_queue"}
-)
 
 func decPhoneAccountSettingsUpdatedCustomizeLineName(d *jsonscan.Decoder, v *payload.PhoneAccountSettingsUpdatedCustomizeLineName) {
-	for d.Member() {
-		k := d.Key()
-	again:
-		switch k {
-		case "enable":
-			d.Bool(&v.Enable, "enable")
-		case "locked":
-			d.Bool(&v.Locked, "locked")
-		case "locked_by":
-			d.Enum((*string)(&v.LockedBy), "locked_by", "payload.PhoneAccountSettingsUpdatedLockedBy", enumPhoneAccountSettingsUpdatedLockedBy[:])
-		case "user_line_name":
-			d.Enum((*string)(&v.UserLineName), "user_line_name", "payload.PhoneAccountSettingsUpdatedUserLineName", enumPhoneAccountSettingsUpdatedUserLineName[:])
-		case "common_area_line_name":
-			d.Enum((*string)(&v.CommonAreaLineName), "common_area_line_name", "payload.PhoneAccountSettingsUpdatedCommonAreaLineName", enumPhoneAccountSettingsUpdatedCommonAreaLineName[:])
-		default:
-			if k = d.Fold(foldPhoneAccountSettingsUpdatedCustomizeLineName[:], namesPhoneAccountSettingsUpdatedCustomizeLineName[:]); k != "" {
-				goto again
-			}
-			d.Skip()
+	for h := 0; ; {
+		f := d.Next(namesPhoneAccountSettingsUpdatedCustomizeLineName[:], h)
+		if f == jsonscan.Unlisted {
+			f = fieldPhoneAccountSettingsUpdatedCustomizeLineName(d)
 		}
+		switch f {
+		case 0:
+			d.Bool(&v.Enable, "enable")
+		case 1:
+			d.Bool(&v.Locked, "locked")
+		case 2:
+			d.Enum((*string)(&v.LockedBy), "locked_by", "payload.PhoneAccountSettingsUpdatedLockedBy", enumPhoneAccountSettingsUpdatedLockedBy[:])
+		case 3:
+			d.Enum((*string)(&v.UserLineName), "user_line_name", "payload.PhoneAccountSettingsUpdatedUserLineName", enumPhoneAccountSettingsUpdatedUserLineName[:])
+		case 4:
+			d.Enum((*string)(&v.CommonAreaLineName), "common_area_line_name", "payload.PhoneAccountSettingsUpdatedCommonAreaLineName", enumPhoneAccountSettingsUpdatedCommonAreaLineName[:])
+		case jsonscan.EndOfObject:
+			return
+		default:
+			d.Skip()
+			continue
+		}
+		h = f + 1
 	}
 }
-
-var (
-	foldPhoneAccountSettingsUpdatedCustomizeLineName  = [...]string{"ENABLE", "LOCKED", "LOCKED_BY", "USER_LINE_NAME", "COMMON_AREA_LINE_NAME"}
-	namesPhoneAccountSettingsUpdatedCustomizeLineName = [...]string{"enable", "locked", "locked_by", "user_line_name", "common_area_line_name"}
-)
 
 func decPhoneSettingsUpdatedCustomDisclaimerList(d *jsonscan.Decoder, v *payload.PhoneSettingsUpdatedCustomDisclaimerList) {
-	for d.Member() {
-		k := d.Key()
-	again:
-		switch k {
-		case "language":
-			d.String(&v.Language, "language", "string")
-		case "title":
-			d.String(&v.Title, "title", "string")
-		case "body":
-			d.String(&v.Body, "body", "string")
-		default:
-			if k = d.Fold(foldPhoneSettingsUpdatedCustomDisclaimerList[:], namesPhoneSettingsUpdatedCustomDisclaimerList[:]); k != "" {
-				goto again
-			}
-			d.Skip()
+	for h := 0; ; {
+		f := d.Next(namesPhoneSettingsUpdatedCustomDisclaimerList[:], h)
+		if f == jsonscan.Unlisted {
+			f = fieldPhoneSettingsUpdatedCustomDisclaimerList(d)
 		}
+		switch f {
+		case 0:
+			d.String(&v.Language, "language", "string")
+		case 1:
+			d.String(&v.Title, "title", "string")
+		case 2:
+			d.String(&v.Body, "body", "string")
+		case jsonscan.EndOfObject:
+			return
+		default:
+			d.Skip()
+			continue
+		}
+		h = f + 1
 	}
 }
-
-var (
-	foldPhoneSettingsUpdatedCustomDisclaimerList  = [...]string{"LANGUAGE", "TITLE", "BODY"}
-	namesPhoneSettingsUpdatedCustomDisclaimerList = [...]string{"language", "title", "body"}
-)
 
 func decAccountSettingsUpdatedShowCustomDisclaimerWhenUsingZoomPhone(d *jsonscan.Decoder, v *payload.AccountSettingsUpdatedShowCustomDisclaimerWhenUsingZoomPhone) {
-	for d.Member() {
-		k := d.Key()
-	again:
-		switch k {
-		case "enable":
-			d.Bool(&v.Enable, "enable")
-		case "locked":
-			d.Bool(&v.Locked, "locked")
-		case "locked_by":
-			d.Enum((*string)(&v.LockedBy), "locked_by", "payload.PhoneAccountSettingsUpdatedLockedBy", enumPhoneAccountSettingsUpdatedLockedBy[:])
-		case "display_frequency":
-			d.Enum((*string)(&v.DisplayFrequency), "display_frequency", "payload.PhoneSettingsUpdatedDisplayFrequency", enumPhoneSettingsUpdatedDisplayFrequency[:])
-		case "custom_disclaimer_list":
-			decSlicePhoneSettingsUpdatedCustomDisclaimerList(d, &v.CustomDisclaimerList, "custom_disclaimer_list")
-		default:
-			if k = d.Fold(foldAccountSettingsUpdatedShowCustomDisclaimerWhenUsingZoomPhone[:], namesAccountSettingsUpdatedShowCustomDisclaimerWhenUsingZoomPhone[:]); k != "" {
-				goto again
-			}
-			d.Skip()
+	for h := 0; ; {
+		f := d.Next(namesAccountSettingsUpdatedShowCustomDisclaimerWhenUsingZoomPhone[:], h)
+		if f == jsonscan.Unlisted {
+			f = fieldAccountSettingsUpdatedShowCustomDisclaimerWhenUsingZoomPhone(d)
 		}
+		switch f {
+		case 0:
+			d.Bool(&v.Enable, "enable")
+		case 1:
+			d.Bool(&v.Locked, "locked")
+		case 2:
+			d.Enum((*string)(&v.LockedBy), "locked_by", "payload.PhoneAccountSettingsUpdatedLockedBy", enumPhoneAccountSettingsUpdatedLockedBy[:])
+		case 3:
+			d.Enum((*string)(&v.DisplayFrequency), "display_frequency", "payload.PhoneSettingsUpdatedDisplayFrequency", enumPhoneSettingsUpdatedDisplayFrequency[:])
+		case 4:
+			decSlicePhoneSettingsUpdatedCustomDisclaimerList(d, &v.CustomDisclaimerList, "custom_disclaimer_list")
+		case jsonscan.EndOfObject:
+			return
+		default:
+			d.Skip()
+			continue
+		}
+		h = f + 1
 	}
 }
 
-var (
-	foldAccountSettingsUpdatedShowCustomDisclaimerWhenUsingZoomPhone  = [...]string{"ENABLE", "LOCKED", "LOCKED_BY", "DISPLAY_FREQUENCY", "CUSTOM_DISCLAIMER_LIST"}
-	namesAccountSettingsUpdatedShowCustomDisclaimerWhenUsingZoomPhone = [...]string{"enable", "locked", "locked_by", "display_frequency", "custom_disclaimer_list"}
-)
-
 func decPhoneAccountUpdatedSettings(d *jsonscan.Decoder, v *payload.PhoneAccountUpdatedSettings) {
-	for d.Member() {
-		k := d.Key()
-	again:
-		switch k {
-		case "call_live_transcription":
+	for h := 0; ; {
+		f := d.Next(namesPhoneAccountUpdatedSettings[:], h)
+		if f == jsonscan.Unlisted {
+			f = fieldPhoneAccountUpdatedSettings(d)
+		}
+		switch f {
+		case 0:
 			if d.Open("call_live_transcription", "payload.PhoneAccountSettingsUpdatedCallLiveTranscription") {
 				decPhoneAccountSettingsUpdatedCallLiveTranscription(d, &v.CallLiveTranscription)
 			}
-		case "local_survivability_mode":
+		case 1:
 			if d.Open("local_survivability_mode", "payload.PhoneAccountSettingsUpdatedAllowEndUserEditCallHandling") {
 				decPhoneAccountSettingsUpdatedAllowEndUserEditCallHandling(d, &v.LocalSurvivabilityMode)
 			}
-		case "external_calling_on_zoom_room_common_area":
+		case 2:
 			if d.Open("external_calling_on_zoom_room_common_area", "payload.PhoneAccountSettingsUpdatedAllowEndUserEditCallHandling") {
 				decPhoneAccountSettingsUpdatedAllowEndUserEditCallHandling(d, &v.ExternalCallingOnZoomRoomCommonArea)
 			}
-		case "select_outbound_caller_id":
+		case 3:
 			if d.Open("select_outbound_caller_id", "payload.PhoneAccountSettingsUpdatedSelectOutboundCallerID") {
 				decPhoneAccountSettingsUpdatedSelectOutboundCallerID(d, &v.SelectOutboundCallerID)
 			}
-		case "personal_audio_library":
+		case 4:
 			if d.Open("personal_audio_library", "payload.PhoneAccountSettingsUpdatedPersonalAudioLibrary") {
 				decPhoneAccountSettingsUpdatedPersonalAudioLibrary(d, &v.PersonalAudioLibrary)
 			}
-		case "voicemail":
+		case 5:
 			if d.Open("voicemail", "payload.PhoneAccountSettingsUpdatedVoicemail") {
 				decPhoneAccountSettingsUpdatedVoicemail(d, &v.Voicemail)
 			}
-		case "voicemail_transcription":
+		case 6:
 			if d.Open("voicemail_transcription", "payload.PhoneAccountSettingsUpdatedAllowEndUserEditCallHandling") {
 				decPhoneAccountSettingsUpdatedAllowEndUserEditCallHandling(d, &v.VoicemailTranscription)
 			}
-		case "voicemail_notification_by_email":
+		case 7:
 			if d.Open("voicemail_notification_by_email", "payload.PhoneAccountSettingsUpdatedVoicemailNotificationByEmail") {
 				decPhoneAccountSettingsUpdatedVoicemailNotificationByEmail(d, &v.VoicemailNotificationByEmail)
 			}
-		case "shared_voicemail_notification_by_email":
+		case 8:
 			if d.Open("shared_voicemail_notification_by_email", "payload.PhoneAccountSettingsUpdatedAllowEndUserEditCallHandling") {
 				decPhoneAccountSettingsUpdatedAllowEndUserEditCallHandling(d, &v.SharedVoicemailNotificationByEmail)
 			}
-		case "restricted_call_hours":
+		case 9:
 			if d.Open("restricted_call_hours", "payload.PhoneAccountSettingsUpdatedRestrictedCallHours") {
 				decPhoneAccountSettingsUpdatedRestrictedCallHours(d, &v.RestrictedCallHours)
 			}
-		case "allowed_call_locations":
+		case 10:
 			if d.Open("allowed_call_locations", "payload.PhoneAccountSettingsUpdatedAllowedCallLocations") {
 				decPhoneAccountSettingsUpdatedAllowedCallLocations(d, &v.AllowedCallLocations)
 			}
-		case "check_voicemails_over_phone":
+		case 11:
 			if d.Open("check_voicemails_over_phone", "payload.PhoneAccountSettingsUpdatedAllowEndUserEditCallHandling") {
 				decPhoneAccountSettingsUpdatedAllowEndUserEditCallHandling(d, &v.CheckVoicemailsOverPhone)
 			}
-		case "auto_call_recording":
+		case 12:
 			if d.Open("auto_call_recording", "payload.PhoneAccountSettingsUpdatedAutoCallRecording") {
 				decPhoneAccountSettingsUpdatedAutoCallRecording(d, &v.AutoCallRecording)
 			}
-		case "ad_hoc_call_recording":
+		case 13:
 			if d.Open("ad_hoc_call_recording", "payload.PhoneAccountSettingsUpdatedAdHocCallRecording") {
 				decPhoneAccountSettingsUpdatedAdHocCallRecording(d, &v.AdHocCallRecording)
 			}
-		case "international_calling":
+		case 14:
 			if d.Open("international_calling", "payload.PhoneAccountSettingsUpdatedAllowEndUserEditCallHandling") {
 				decPhoneAccountSettingsUpdatedAllowEndUserEditCallHandling(d, &v.InternationalCalling)
 			}
-		case "outbound_calling":
+		case 15:
 			if d.Open("outbound_calling", "payload.PhoneAccountSettingsUpdatedAllowEndUserEditCallHandling") {
 				decPhoneAccountSettingsUpdatedAllowEndUserEditCallHandling(d, &v.OutboundCalling)
 			}
-		case "outbound_sms":
+		case 16:
 			if d.Open("outbound_sms", "payload.PhoneAccountSettingsUpdatedAllowEndUserEditCallHandling") {
 				decPhoneAccountSettingsUpdatedAllowEndUserEditCallHandling(d, &v.OutboundSMS)
 			}
-		case "sms":
+		case 17:
 			if d.Open("sms", "payload.PhoneAccountSettingsUpdatedSMS") {
 				decPhoneAccountSettingsUpdatedSMS(d, &v.SMS)
 			}
-		case "sms_etiquette_tool":
+		case 18:
 			if d.Open("sms_etiquette_tool", "payload.PhoneAccountSettingsUpdatedSMSEtiquetteTool") {
 				decPhoneAccountSettingsUpdatedSMSEtiquetteTool(d, &v.SMSEtiquetteTool)
 			}
-		case "zoom_phone_on_mobile":
+		case 19:
 			if d.Open("zoom_phone_on_mobile", "payload.AccountSettingsUpdatedZoomPhoneOnMobile") {
 				decAccountSettingsUpdatedZoomPhoneOnMobile(d, &v.ZoomPhoneOnMobile)
 			}
-		case "zoom_phone_on_pwa":
+		case 20:
 			if d.Open("zoom_phone_on_pwa", "payload.PhoneAccountSettingsUpdatedAllowEndUserEditCallHandling") {
 				decPhoneAccountSettingsUpdatedAllowEndUserEditCallHandling(d, &v.ZoomPhoneOnPWA)
 			}
-		case "e2e_encryption":
+		case 21:
 			if d.Open("e2e_encryption", "payload.PhoneAccountSettingsUpdatedAllowEndUserEditCallHandling") {
 				decPhoneAccountSettingsUpdatedAllowEndUserEditCallHandling(d, &v.E2EEncryption)
 			}
-		case "call_handling_forwarding_to_other_users":
+		case 22:
 			if d.Open("call_handling_forwarding_to_other_users", "payload.PhoneAccountSettingsUpdatedCallHandlingForwardingToOtherUsers") {
 				decPhoneAccountSettingsUpdatedCallHandlingForwardingToOtherUsers(d, &v.CallHandlingForwardingToOtherUsers)
 			}
-		case "call_overflow":
+		case 23:
 			if d.Open("call_overflow", "payload.PhoneAccountSettingsUpdatedCallOverflow") {
 				decPhoneAccountSettingsUpdatedCallOverflow(d, &v.CallOverflow)
 			}
-		case "call_transferring":
+		case 24:
 			if d.Open("call_transferring", "payload.PhoneAccountSettingsUpdatedCallTransferring") {
 				decPhoneAccountSettingsUpdatedCallTransferring(d, &v.CallTransferring)
 			}
-		case "elevate_to_meeting":
+		case 25:
 			if d.Open("elevate_to_meeting", "payload.PhoneAccountSettingsUpdatedAllowEndUserEditCallHandling") {
 				decPhoneAccountSettingsUpdatedAllowEndUserEditCallHandling(d, &v.ElevateToMeeting)
 			}
-		case "call_park":
+		case 26:
 			if d.Open("call_park", "payload.PhoneAccountSettingsUpdatedCallPark") {
 				decPhoneAccountSettingsUpdatedCallPark(d, &v.CallPark)
 			}
-		case "hand_off_to_room":
+		case 27:
 			if d.Open("hand_off_to_room", "payload.PhoneAccountSettingsUpdatedAllowEndUserEditCallHandling") {
 				decPhoneAccountSettingsUpdatedAllowEndUserEditCallHandling(d, &v.HandOffToRoom)
 			}
-		case "mobile_switch_to_carrier":
+		case 28:
 			if d.Open("mobile_switch_to_carrier", "payload.PhoneAccountSettingsUpdatedAllowEndUserEditCallHandling") {
 				decPhoneAccountSettingsUpdatedAllowEndUserEditCallHandling(d, &v.MobileSwitchToCarrier)
 			}
-		case "delegation":
+		case 29:
 			if d.Open("delegation", "payload.PhoneAccountSettingsUpdatedAllowEndUserEditCallHandling") {
 				decPhoneAccountSettingsUpdatedAllowEndUserEditCallHandling(d, &v.Delegation)
 			}
-		case "audio_intercom":
+		case 30:
 			if d.Open("audio_intercom", "payload.PhoneAccountSettingsUpdatedAllowEndUserEditCallHandling") {
 				decPhoneAccountSettingsUpdatedAllowEndUserEditCallHandling(d, &v.AudioIntercom)
 			}
-		case "block_calls_without_caller_id":
+		case 31:
 			if d.Open("block_calls_without_caller_id", "payload.PhoneAccountSettingsUpdatedAllowEndUserEditCallHandling") {
 				decPhoneAccountSettingsUpdatedAllowEndUserEditCallHandling(d, &v.BlockCallsWithoutCallerID)
 			}
-		case "block_external_calls":
+		case 32:
 			if d.Open("block_external_calls", "payload.PhoneAccountSettingsUpdatedBlockExternalCalls") {
 				decPhoneAccountSettingsUpdatedBlockExternalCalls(d, &v.BlockExternalCalls)
 			}
-		case "call_queue_opt_out_reason":
+		case 33:
 			if d.Open("call_queue_opt_out_reason", "payload.PhoneAccountSettingsUpdatedCallQueueOptOutReason") {
 				decPhoneAccountSettingsUpdatedCallQueueOptOutReason(d, &v.CallQueueOptOutReason)
 			}
-		case "auto_delete_data_after_retention_duration":
+		case 34:
 			if d.Open("auto_delete_data_after_retention_duration", "payload.PhoneAccountSettingsUpdatedAutoDeleteDataAfterRetentionDuration") {
 				decPhoneAccountSettingsUpdatedAutoDeleteDataAfterRetentionDuration(d, &v.AutoDeleteDataAfterRetentionDuration)
 			}
-		case "auto_call_from_third_party_apps":
+		case 35:
 			if d.Open("auto_call_from_third_party_apps", "payload.PhoneAccountSettingsUpdatedAllowEndUserEditCallHandling") {
 				decPhoneAccountSettingsUpdatedAllowEndUserEditCallHandling(d, &v.AutoCallFromThirdPartyApps)
 			}
-		case "override_default_port":
+		case 36:
 			if d.Open("override_default_port", "payload.PhoneAccountSettingsUpdatedOverrideDefaultPort") {
 				decPhoneAccountSettingsUpdatedOverrideDefaultPort(d, &v.OverrideDefaultPort)
 			}
-		case "peer_to_peer_media":
+		case 37:
 			if d.Open("peer_to_peer_media", "payload.PhoneAccountSettingsUpdatedAllowEndUserEditCallHandling") {
 				decPhoneAccountSettingsUpdatedAllowEndUserEditCallHandling(d, &v.PeerToPeerMedia)
 			}
-		case "advanced_encryption":
+		case 38:
 			if d.Open("advanced_encryption", "payload.PhoneAccountSettingsUpdatedAdvancedEncryption") {
 				decPhoneAccountSettingsUpdatedAdvancedEncryption(d, &v.AdvancedEncryption)
 			}
-		case "display_call_feedback_survey":
+		case 39:
 			if d.Open("display_call_feedback_survey", "payload.PhoneAccountSettingsUpdatedDisplayCallFeedbackSurvey") {
 				decPhoneAccountSettingsUpdatedDisplayCallFeedbackSurvey(d, &v.DisplayCallFeedbackSurvey)
 			}
-		case "zoom_phone_on_desktop":
+		case 40:
 			if d.Open("zoom_phone_on_desktop", "payload.AccountSettingsUpdatedZoomPhoneOnDesktop") {
 				decAccountSettingsUpdatedZoomPhoneOnDesktop(d, &v.ZoomPhoneOnDesktop)
 			}
-		case "allowed_device_locations":
+		case 41:
 			if d.Open("allowed_device_locations", "payload.PhoneAccountSettingsUpdatedAllowedDeviceLocations") {
 				decPhoneAccountSettingsUpdatedAllowedDeviceLocations(d, &v.AllowedDeviceLocations)
 			}
-		case "allow_emergency_calls":
+		case 42:
 			if d.Open("allow_emergency_calls", "payload.PhoneAccountSettingsUpdatedAllowEmergencyCalls") {
 				decPhoneAccountSettingsUpdatedAllowEmergencyCalls(d, &v.AllowEmergencyCalls)
 			}
-		case "online_fax":
+		case 43:
 			if d.Open("online_fax", "payload.PhoneAccountSettingsUpdatedOnlineFax") {
 				decPhoneAccountSettingsUpdatedOnlineFax(d, &v.OnlineFax)
 			}
-		case "private_call_park":
+		case 44:
 			if d.Open("private_call_park", "payload.PhoneAccountSettingsUpdatedCallPark") {
 				decPhoneAccountSettingsUpdatedCallPark(d, &v.PrivateCallPark)
 			}
-		case "sms_template":
+		case 45:
 			if d.Open("sms_template", "payload.PhoneAccountSettingsUpdatedSMSTemplate") {
 				decPhoneAccountSettingsUpdatedSMSTemplate(d, &v.SMSTemplate)
 			}
-		case "call_screening":
+		case 46:
 			if d.Open("call_screening", "payload.PhoneAccountSettingsUpdatedCallScreening") {
 				decPhoneAccountSettingsUpdatedCallScreening(d, &v.CallScreening)
 			}
-		case "sms_auto_reply":
+		case 47:
 			if d.Open("sms_auto_reply", "payload.PhoneAccountSettingsUpdatedAllowEndUserEditCallHandling") {
 				decPhoneAccountSettingsUpdatedAllowEndUserEditCallHandling(d, &v.SMSAutoReply)
 			}
-		case "allow_end_user_edit_call_handling":
+		case 48:
 			if d.Open("allow_end_user_edit_call_handling", "payload.PhoneAccountSettingsUpdatedAllowEndUserEditCallHandling") {
 				decPhoneAccountSettingsUpdatedAllowEndUserEditCallHandling(d, &v.AllowEndUserEditCallHandling)
 			}
-		case "connect_to_operator":
+		case 49:
 			if d.Open("connect_to_operator", "payload.PhoneAccountSettingsUpdatedAllowEndUserEditCallHandling") {
 				decPhoneAccountSettingsUpdatedAllowEndUserEditCallHandling(d, &v.ConnectToOperator)
 			}
-		case "no_hold_conference":
+		case 50:
 			if d.Open("no_hold_conference", "payload.PhoneAccountSettingsUpdatedAllowEndUserEditCallHandling") {
 				decPhoneAccountSettingsUpdatedAllowEndUserEditCallHandling(d, &v.NoHoldConference)
 			}
-		case "conference_dtmf":
+		case 51:
 			if d.Open("conference_dtmf", "payload.PhoneAccountSettingsUpdatedAllowEndUserEditCallHandling") {
 				decPhoneAccountSettingsUpdatedAllowEndUserEditCallHandling(d, &v.ConferenceDTMF)
 			}
-		case "end_conference_call_when_originator_drops":
+		case 52:
 			if d.Open("end_conference_call_when_originator_drops", "payload.PhoneAccountSettingsUpdatedAllowEndUserEditCallHandling") {
 				decPhoneAccountSettingsUpdatedAllowEndUserEditCallHandling(d, &v.EndConferenceCallWhenOriginatorDrops)
 			}
-		case "chat_channel":
+		case 53:
 			if d.Open("chat_channel", "payload.PhoneAccountSettingsUpdatedAllowEndUserEditCallHandling") {
 				decPhoneAccountSettingsUpdatedAllowEndUserEditCallHandling(d, &v.ChatChannel)
 			}
-		case "desk_phone_smart_key_positions_layout":
+		case 54:
 			if d.Open("desk_phone_smart_key_positions_layout", "payload.PhoneAccountSettingsUpdatedAllowEndUserEditCallHandling") {
 				decPhoneAccountSettingsUpdatedAllowEndUserEditCallHandling(d, &v.DeskPhoneSmartKeyPositionsLayout)
 			}
-		case "auto_opt_out_in_call_queue":
+		case 55:
 			if d.Open("auto_opt_out_in_call_queue", "payload.PhoneAccountSettingsUpdatedAutoOptOutInCallQueue") {
 				decPhoneAccountSettingsUpdatedAutoOptOutInCallQueue(d, &v.AutoOptOutInCallQueue)
 			}
-		case "allow_mobile_home_phone_callout":
+		case 56:
 			if d.Open("allow_mobile_home_phone_callout", "payload.PhoneAccountSettingsUpdatedAllowEndUserEditCallHandling") {
 				decPhoneAccountSettingsUpdatedAllowEndUserEditCallHandling(d, &v.AllowMobileHomePhoneCallout)
 			}
-		case "use_callkit_for_incoming_call_notifications_in_ios":
+		case 57:
 			if d.Open("use_callkit_for_incoming_call_notifications_in_ios", "payload.PhoneAccountSettingsUpdatedAllowEndUserEditCallHandling") {
 				decPhoneAccountSettingsUpdatedAllowEndUserEditCallHandling(d, &v.UseCallkitForIncomingCallNotificationsInIOS)
 			}
-		case "hide_phone_call_history_in_ios":
+		case 58:
 			if d.Open("hide_phone_call_history_in_ios", "payload.PhoneAccountSettingsUpdatedAllowEndUserEditCallHandling") {
 				decPhoneAccountSettingsUpdatedAllowEndUserEditCallHandling(d, &v.HidePhoneCallHistoryInIOS)
 			}
-		case "obfuscate_sensitive_data_during_call":
+		case 59:
 			if d.Open("obfuscate_sensitive_data_during_call", "payload.PhoneAccountSettingsUpdatedAllowEndUserEditCallHandling") {
 				decPhoneAccountSettingsUpdatedAllowEndUserEditCallHandling(d, &v.ObfuscateSensitiveDataDuringCall)
 			}
-		case "prevent_users_upload_audio_files":
+		case 60:
 			if d.Open("prevent_users_upload_audio_files", "payload.PhoneAccountSettingsUpdatedAllowEndUserEditCallHandling") {
 				decPhoneAccountSettingsUpdatedAllowEndUserEditCallHandling(d, &v.PreventUsersUploadAudioFiles)
 			}
-		case "voicemail_tasks":
+		case 61:
 			if d.Open("voicemail_tasks", "payload.PhoneAccountSettingsUpdatedAllowEndUserEditCallHandling") {
 				decPhoneAccountSettingsUpdatedAllowEndUserEditCallHandling(d, &v.VoicemailTasks)
 			}
-		case "voicemail_intent_based_prioritization":
+		case 62:
 			if d.Open("voicemail_intent_based_prioritization", "payload.PhoneAccountSettingsUpdatedAllowEndUserEditCallHandling") {
 				decPhoneAccountSettingsUpdatedAllowEndUserEditCallHandling(d, &v.VoicemailIntentBasedPrioritization)
 			}
-		case "team_sms_thread_summary":
+		case 63:
 			if d.Open("team_sms_thread_summary", "payload.PhoneAccountSettingsUpdatedAllowEndUserEditCallHandling") {
 				decPhoneAccountSettingsUpdatedAllowEndUserEditCallHandling(d, &v.TeamSMSThreadSummary)
 			}
-		case "customize_line_name":
+		case 64:
 			if d.Open("customize_line_name", "payload.PhoneAccountSettingsUpdatedCustomizeLineName") {
 				decPhoneAccountSettingsUpdatedCustomizeLineName(d, &v.CustomizeLineName)
 			}
-		case "show_custom_disclaimer_when_using_zoom_phone":
+		case 65:
 			if d.Open("show_custom_disclaimer_when_using_zoom_phone", "payload.AccountSettingsUpdatedShowCustomDisclaimerWhenUsingZoomPhone") {
 				decAccountSettingsUpdatedShowCustomDisclaimerWhenUsingZoomPhone(d, &v.ShowCustomDisclaimerWhenUsingZoomPhone)
 			}
+		case jsonscan.EndOfObject:
+			return
 		default:
-			if k = d.Fold(foldPhoneAccountUpdatedSettings[:], namesPhoneAccountUpdatedSettings[:]); k != "" {
-				goto again
-			}
 			d.Skip()
+			continue
 		}
+		h = f + 1
 	}
 }
 
-var (
-	foldPhoneAccountUpdatedSettings  = [...]string{"CALL_LIVE_TRANSCRIPTION", "LOCAL_SURVIVABILITY_MODE", "EXTERNAL_CALLING_ON_ZOOM_ROOM_COMMON_AREA", "SELECT_OUTBOUND_CALLER_ID", "PERSONAL_AUDIO_LIBRARY", "VOICEMAIL", "VOICEMAIL_TRANSCRIPTION", "VOICEMAIL_NOTIFICATION_BY_EMAIL", "SHARED_VOICEMAIL_NOTIFICATION_BY_EMAIL", "RESTRICTED_CALL_HOURS", "ALLOWED_CALL_LOCATIONS", "CHECK_VOICEMAILS_OVER_PHONE", "AUTO_CALL_RECORDING", "AD_HOC_CALL_RECORDING", "INTERNATIONAL_CALLING", "OUTBOUND_CALLING", "OUTBOUND_SMS", "SMS", "SMS_ETIQUETTE_TOOL", "ZOOM_PHONE_ON_MOBILE", "ZOOM_PHONE_ON_PWA", "E2E_ENCRYPTION", "CALL_HANDLING_FORWARDING_TO_OTHER_USERS", "CALL_OVERFLOW", "CALL_TRANSFERRING", "ELEVATE_TO_MEETING", "CALL_PARK", "HAND_OFF_TO_ROOM", "MOBILE_SWITCH_TO_CARRIER", "DELEGATION", "AUDIO_INTERCOM", "BLOCK_CALLS_WITHOUT_CALLER_ID", "BLOCK_EXTERNAL_CALLS", "CALL_QUEUE_OPT_OUT_REASON", "AUTO_DELETE_DATA_AFTER_RETENTION_DURATION", "AUTO_CALL_FROM_THIRD_PARTY_APPS", "OVERRIDE_DEFAULT_PORT", "PEER_TO_PEER_MEDIA", "ADVANCED_ENCRYPTION", "DISPLAY_CALL_FEEDBACK_SURVEY", "ZOOM_PHONE_ON_DESKTOP", "ALLOWED_DEVICE_LOCATIONS", "ALLOW_EMERGENCY_CALLS", "ONLINE_FAX", "PRIVATE_CALL_PARK", "SMS_TEMPLATE", "CALL_SCREENING", "SMS_AUTO_REPLY", "ALLOW_END_USER_EDIT_CALL_HANDLING", "CONNECT_TO_OPERATOR", "NO_HOLD_CONFERENCE", "CONFERENCE_DTMF", "END_CONFERENCE_CALL_WHEN_ORIGINATOR_DROPS", "CHAT_CHANNEL", "DESK_PHONE_SMART_KEY_POSITIONS_LAYOUT", "AUTO_OPT_OUT_IN_CALL_QUEUE", "ALLOW_MOBILE_HOME_PHONE_CALLOUT", "USE_CALLKIT_FOR_INCOMING_CALL_NOTIFICATIONS_IN_IOS", "HIDE_PHONE_CALL_HISTORY_IN_IOS", "OBFUSCATE_SENSITIVE_DATA_DURING_CALL", "PREVENT_USERS_UPLOAD_AUDIO_FILES", "VOICEMAIL_TASKS", "VOICEMAIL_INTENT_BASED_PRIORITIZATION", "TEAM_SMS_THREAD_SUMMARY", "CUSTOMIZE_LINE_NAME", "SHOW_CUSTOM_DISCLAIMER_WHEN_USING_ZOOM_PHONE"}
-	namesPhoneAccountUpdatedSettings = [...]string{"call_live_transcription", "local_survivability_mode", "external_calling_on_zoom_room_common_area", "select_outbound_caller_id", "personal_audio_library", "voicemail", "voicemail_transcription", "voicemail_notification_by_email", "shared_voicemail_notification_by_email", "restricted_call_hours", "allowed_call_locations", "check_voicemails_over_phone", "auto_call_recording", "ad_hoc_call_recording", "international_calling", "outbound_calling", "outbound_sms", "sms", "sms_etiquette_tool", "zoom_phone_on_mobile", "zoom_phone_on_pwa", "e2e_encryption", "call_handling_forwarding_to_other_users", "call_overflow", "call_transferring", "elevate_to_meeting", "call_park", "hand_off_to_room", "mobile_switch_to_carrier", "delegation", "audio_intercom", "block_calls_without_caller_id", "block_external_calls", "call_queue_opt_out_reason", "auto_delete_data_after_retention_duration", "auto_call_from_third_party_apps", "override_default_port", "peer_to_peer_media", "advanced_encryption", "display_call_feedback_survey", "zoom_phone_on_desktop", "allowed_device_locations", "allow_emergency_calls", "online_fax", "private_call_park", "sms_template", "call_screening", "sms_auto_reply", "allow_end_user_edit_call_handling", "connect_to_operator", "no_hold_conference", "conference_dtmf", "end_conference_call_when_originator_drops", "chat_channel", "desk_phone_smart_key_positions_layout", "auto_opt_out_in_call_queue", "allow_mobile_home_phone_callout", "use_callkit_for_incoming_call_notifications_in_ios", "hide_phone_call_history_in_ios", "obfuscate_sensitive_data_during_call", "prevent_users_upload_audio_files", "voicemail_tasks", "voicemail_intent_based_prioritization", "team_sms_thread_summary", "customize_line_name", "show_custom_disclaimer_when_using_zoom_phone"}
-)
-
 func decPhoneAccountSettingsUpdatedObject(d *jsonscan.Decoder, v *payload.PhoneAccountSettingsUpdatedObject) {
-	for d.Member() {
-		k := d.Key()
-	again:
-		switch k {
-		case "id":
+	for h := 0; ; {
+		f := d.Next(namesAccountLockSettingsUpdatedObject[:], h)
+		if f == jsonscan.Unlisted {
+			f = fieldAccountLockSettingsUpdatedObject(d)
+		}
+		switch f {
+		case 0:
 			d.ID((*string)(&v.ID))
-		case "settings":
+		case 1:
 			if d.Open("settings", "payload.PhoneAccountUpdatedSettings") {
 				decPhoneAccountUpdatedSettings(d, &v.Settings)
 			}
+		case jsonscan.EndOfObject:
+			return
 		default:
-			if k = d.Fold(foldPhoneAccountSettingsUpdatedObject[:], namesPhoneAccountSettingsUpdatedObject[:]); k != "" {
-				goto again
-			}
 			d.Skip()
+			continue
 		}
+		h = f + 1
 	}
 }
-
-var (
-	foldPhoneAccountSettingsUpdatedObject  = [...]string{"ID", "SETTINGS"}
-	namesPhoneAccountSettingsUpdatedObject = [...]string{"id", "settings"}
-)
 
 func decPhoneAICallSummaryChangedObject(d *jsonscan.Decoder, v *payload.PhoneAICallSummaryChangedObject) {
-	for d.Member() {
-		k := d.Key()
-	again:
-		switch k {
-		case "edited":
-			d.Bool(&v.Edited, "edited")
-		case "deleted":
-			d.Bool(&v.Deleted, "deleted")
-		case "ai_call_summary_id":
-			d.String(&v.AICallSummaryID, "ai_call_summary_id", "string")
-		case "user_id":
-			d.String(&v.UserID, "user_id", "string")
-		case "call_id":
-			d.String(&v.CallID, "call_id", "string")
-		case "call_log_ids":
-			decSlicestring(d, &v.CallLogIDs, "call_log_ids")
-		case "created_time":
-			d.String((*string)(&v.CreatedTime), "created_time", "payload.DateTime")
-		case "modified_time":
-			d.String((*string)(&v.ModifiedTime), "modified_time", "payload.DateTime")
-		default:
-			if k = d.Fold(foldPhoneAICallSummaryChangedObject[:], namesPhoneAICallSummaryChangedObject[:]); k != "" {
-				goto again
-			}
-			d.Skip()
+	for h := 0; ; {
+		f := d.Next(namesPhoneAICallSummaryChangedObject[:], h)
+		if f == jsonscan.Unlisted {
+			f = fieldPhoneAICallSummaryChangedObject(d)
 		}
+		switch f {
+		case 0:
+			d.Bool(&v.Edited, "edited")
+		case 1:
+			d.Bool(&v.Deleted, "deleted")
+		case 2:
+			d.String(&v.AICallSummaryID, "ai_call_summary_id", "string")
+		case 3:
+			d.String(&v.UserID, "user_id", "string")
+		case 4:
+			d.String(&v.CallID, "call_id", "string")
+		case 5:
+			decSlicestring(d, &v.CallLogIDs, "call_log_ids")
+		case 6:
+			d.String((*string)(&v.CreatedTime), "created_time", "payload.DateTime")
+		case 7:
+			d.String((*string)(&v.ModifiedTime), "modified_time", "payload.DateTime")
+		case jsonscan.EndOfObject:
+			return
+		default:
+			d.Skip()
+			continue
+		}
+		h = f + 1
 	}
 }
-
-var (
-	foldPhoneAICallSummaryChangedObject  = [...]string{"EDITED", "DELETED", "AI_CALL_SUMMARY_ID", "USER_ID", "CALL_ID", "CALL_LOG_IDS", "CREATED_TIME", "MODIFIED_TIME"}
-	namesPhoneAICallSummaryChangedObject = [...]string{"edited", "deleted", "ai_call_summary_id", "user_id", "call_id", "call_log_ids", "created_time", "modified_time"}
-)
 
 func decPhoneOwner(d *jsonscan.Decoder, v *payload.PhoneOwner) {
-	for d.Member() {
-		k := d.Key()
-	again:
-		switch k {
-		case "extension_number":
-			d.ID((*string)(&v.ExtensionNumber))
-		case "id":
-			d.ID((*string)(&v.ID))
-		case "name":
-			d.String(&v.Name, "name", "string")
-		case "type":
-			d.Enum((*string)(&v.Type), "type", "payload.PhoneType", enumPhoneType[:])
-		default:
-			if k = d.Fold(foldPhoneOwner[:], namesPhoneOwner[:]); k != "" {
-				goto again
-			}
-			d.Skip()
+	for h := 0; ; {
+		f := d.Next(namesPhoneOwner[:], h)
+		if f == jsonscan.Unlisted {
+			f = fieldPhoneOwner(d)
 		}
+		switch f {
+		case 0:
+			d.ID((*string)(&v.ExtensionNumber))
+		case 1:
+			d.ID((*string)(&v.ID))
+		case 2:
+			d.String(&v.Name, "name", "string")
+		case 3:
+			d.Enum((*string)(&v.Type), "type", "payload.PhoneType", enumPhoneType[:])
+		case jsonscan.EndOfObject:
+			return
+		default:
+			d.Skip()
+			continue
+		}
+		h = f + 1
 	}
 }
 
-var (
-	foldPhoneOwner  = [...]string{"EXTENSION_NUMBER", "ID", "NAME", "TYPE"}
-	namesPhoneOwner = [...]string{"extension_number", "id", "name", "type"}
-)
-
 func decPhoneBlindTransferInitiatedObject(d *jsonscan.Decoder, v *payload.PhoneBlindTransferInitiatedObject) {
-	for d.Member() {
-		k := d.Key()
-	again:
-		switch k {
-		case "failure_reason":
+	for h := 0; ; {
+		f := d.Next(namesPhoneBlindTransferInitiatedObject[:], h)
+		if f == jsonscan.Unlisted {
+			f = fieldPhoneBlindTransferInitiatedObject(d)
+		}
+		switch f {
+		case 0:
 			d.String(&v.FailureReason, "failure_reason", "string")
-		case "call_id":
+		case 1:
 			d.String(&v.CallID, "call_id", "string")
-		case "transfer_phone_number":
+		case 2:
 			d.ID((*string)(&v.TransferPhoneNumber))
-		case "transfer_account_code":
+		case 3:
 			d.String(&v.TransferAccountCode, "transfer_account_code", "string")
-		case "owner":
+		case 4:
 			if d.Open("owner", "payload.PhoneOwner") {
 				decPhoneOwner(d, &v.Owner)
 			}
-		case "date_time":
+		case 5:
 			d.String((*string)(&v.DateTime), "date_time", "payload.DateTime")
+		case jsonscan.EndOfObject:
+			return
 		default:
-			if k = d.Fold(foldPhoneBlindTransferInitiatedObject[:], namesPhoneBlindTransferInitiatedObject[:]); k != "" {
-				goto again
-			}
 			d.Skip()
+			continue
 		}
+		h = f + 1
 	}
 }
-
-var (
-	foldPhoneBlindTransferInitiatedObject  = [...]string{"FAILURE_REASON", "CALL_ID", "TRANSFER_PHONE_NUMBER", "TRANSFER_ACCOUNT_CODE", "OWNER", "DATE_TIME"}
-	namesPhoneBlindTransferInitiatedObject = [...]string{"failure_reason", "call_id", "transfer_phone_number", "transfer_account_code", "owner", "date_time"}
-)
 
 func decPhoneCallElementDeletedObject(d *jsonscan.Decoder, v *payload.PhoneCallElementDeletedObject) {
-	for d.Member() {
-		k := d.Key()
-	again:
-		switch k {
-		case "user_id":
-			d.String(&v.UserID, "user_id", "string")
-		case "move_to_trash":
-			d.Bool(&v.MoveToTrash, "move_to_trash")
-		case "execute_time":
-			d.String((*string)(&v.ExecuteTime), "execute_time", "payload.DateTime")
-		case "delete_all":
-			d.Bool(&v.DeleteAll, "delete_all")
-		case "call_element_ids":
-			decSlicestring(d, &v.CallElementIDs, "call_element_ids")
-		default:
-			if k = d.Fold(foldPhoneCallElementDeletedObject[:], namesPhoneCallElementDeletedObject[:]); k != "" {
-				goto again
-			}
-			d.Skip()
+	for h := 0; ; {
+		f := d.Next(namesPhoneCallElementDeletedObject[:], h)
+		if f == jsonscan.Unlisted {
+			f = fieldPhoneCallElementDeletedObject(d)
 		}
+		switch f {
+		case 0:
+			d.String(&v.UserID, "user_id", "string")
+		case 1:
+			d.Bool(&v.MoveToTrash, "move_to_trash")
+		case 2:
+			d.String((*string)(&v.ExecuteTime), "execute_time", "payload.DateTime")
+		case 3:
+			d.Bool(&v.DeleteAll, "delete_all")
+		case 4:
+			decSlicestring(d, &v.CallElementIDs, "call_element_ids")
+		case jsonscan.EndOfObject:
+			return
+		default:
+			d.Skip()
+			continue
+		}
+		h = f + 1
 	}
 }
-
-var (
-	foldPhoneCallElementDeletedObject  = [...]string{"USER_ID", "MOVE_TO_TRASH", "EXECUTE_TIME", "DELETE_ALL", "CALL_ELEMENT_IDS"}
-	namesPhoneCallElementDeletedObject = [...]string{"user_id", "move_to_trash", "execute_time", "delete_all", "call_element_ids"}
-)
 
 func decPhoneCallHistoryDeletedObject(d *jsonscan.Decoder, v *payload.PhoneCallHistoryDeletedObject) {
-	for d.Member() {
-		k := d.Key()
-	again:
-		switch k {
-		case "user_id":
-			d.String(&v.UserID, "user_id", "string")
-		case "move_to_trash":
-			d.Bool(&v.MoveToTrash, "move_to_trash")
-		case "execute_time":
-			d.String((*string)(&v.ExecuteTime), "execute_time", "payload.DateTime")
-		case "delete_all":
-			d.Bool(&v.DeleteAll, "delete_all")
-		case "call_log_ids":
-			decSlicestring(d, &v.CallLogIDs, "call_log_ids")
-		default:
-			if k = d.Fold(foldPhoneCallHistoryDeletedObject[:], namesPhoneCallHistoryDeletedObject[:]); k != "" {
-				goto again
-			}
-			d.Skip()
+	for h := 0; ; {
+		f := d.Next(namesPhoneCallHistoryDeletedObject[:], h)
+		if f == jsonscan.Unlisted {
+			f = fieldPhoneCallHistoryDeletedObject(d)
 		}
+		switch f {
+		case 0:
+			d.String(&v.UserID, "user_id", "string")
+		case 1:
+			d.Bool(&v.MoveToTrash, "move_to_trash")
+		case 2:
+			d.String((*string)(&v.ExecuteTime), "execute_time", "payload.DateTime")
+		case 3:
+			d.Bool(&v.DeleteAll, "delete_all")
+		case 4:
+			decSlicestring(d, &v.CallLogIDs, "call_log_ids")
+		case jsonscan.EndOfObject:
+			return
+		default:
+			d.Skip()
+			continue
+		}
+		h = f + 1
 	}
 }
-
-var (
-	foldPhoneCallHistoryDeletedObject  = [...]string{"USER_ID", "MOVE_TO_TRASH", "EXECUTE_TIME", "DELETE_ALL", "CALL_LOG_IDS"}
-	namesPhoneCallHistoryDeletedObject = [...]string{"user_id", "move_to_trash", "execute_time", "delete_all", "call_log_ids"}
-)
 
 func decPhoneDeletedCallLog(d *jsonscan.Decoder, v *payload.PhoneDeletedCallLog) {
-	for d.Member() {
-		k := d.Key()
-	again:
-		switch k {
-		case "id":
-			d.ID((*string)(&v.ID))
-		case "call_id":
-			d.String(&v.CallID, "call_id", "string")
-		default:
-			if k = d.Fold(foldPhoneDeletedCallLog[:], namesPhoneDeletedCallLog[:]); k != "" {
-				goto again
-			}
-			d.Skip()
+	for h := 0; ; {
+		f := d.Next(namesPhoneDeletedCallLog[:], h)
+		if f == jsonscan.Unlisted {
+			f = fieldPhoneDeletedCallLog(d)
 		}
+		switch f {
+		case 0:
+			d.ID((*string)(&v.ID))
+		case 1:
+			d.String(&v.CallID, "call_id", "string")
+		case jsonscan.EndOfObject:
+			return
+		default:
+			d.Skip()
+			continue
+		}
+		h = f + 1
 	}
 }
-
-var (
-	foldPhoneDeletedCallLog  = [...]string{"ID", "CALL_ID"}
-	namesPhoneDeletedCallLog = [...]string{"id", "call_id"}
-)
 
 func decPhoneCallLogDeletedObject(d *jsonscan.Decoder, v *payload.PhoneCallLogDeletedObject) {
-	for d.Member() {
-		k := d.Key()
-	again:
-		switch k {
-		case "user_id":
-			d.String(&v.UserID, "user_id", "string")
-		case "call_logs":
-			decSlicePhoneDeletedCallLog(d, &v.CallLogs, "call_logs")
-		default:
-			if k = d.Fold(foldPhoneCallLogDeletedObject[:], namesPhoneCallLogDeletedObject[:]); k != "" {
-				goto again
-			}
-			d.Skip()
+	for h := 0; ; {
+		f := d.Next(namesPhoneCallLogDeletedObject[:], h)
+		if f == jsonscan.Unlisted {
+			f = fieldPhoneCallLogDeletedObject(d)
 		}
+		switch f {
+		case 0:
+			d.String(&v.UserID, "user_id", "string")
+		case 1:
+			decSlicePhoneDeletedCallLog(d, &v.CallLogs, "call_logs")
+		case jsonscan.EndOfObject:
+			return
+		default:
+			d.Skip()
+			continue
+		}
+		h = f + 1
 	}
 }
-
-var (
-	foldPhoneCallLogDeletedObject  = [...]string{"USER_ID", "CALL_LOGS"}
-	namesPhoneCallLogDeletedObject = [...]string{"user_id", "call_logs"}
-)
 
 func decPhoneAnsweredCallee(d *jsonscan.Decoder, v *payload.PhoneAnsweredCallee) {
-	for d.Member() {
-		k := d.Key()
-	again:
-		switch k {
-		case "extension_id":
-			d.String(&v.ExtensionID, "extension_id", "string")
-		case "extension_type":
-			d.Enum((*string)(&v.ExtensionType), "extension_type", "payload.PhoneExtensionType", enumPhoneExtensionType[:])
-		case "user_id":
-			d.String(&v.UserID, "user_id", "string")
-		case "name":
-			d.String(&v.Name, "name", "string")
-		case "phone_number":
-			d.ID((*string)(&v.PhoneNumber))
-		case "extension_number":
-			d.ID((*string)(&v.ExtensionNumber))
-		case "timezone":
-			d.String(&v.Timezone, "timezone", "string")
-		case "device_type":
-			d.String(&v.DeviceType, "device_type", "string")
-		case "device_name":
-			d.String(&v.DeviceName, "device_name", "string")
-		case "device_id":
-			d.String(&v.DeviceID, "device_id", "string")
-		case "connection_type":
-			d.Enum((*string)(&v.ConnectionType), "connection_type", "payload.PhoneConnectionType", enumPhoneConnectionType[:])
-		default:
-			if k = d.Fold(foldPhoneAnsweredCallee[:], namesPhoneAnsweredCallee[:]); k != "" {
-				goto again
-			}
-			d.Skip()
+	for h := 0; ; {
+		f := d.Next(namesPhoneAnsweredCallee[:], h)
+		if f == jsonscan.Unlisted {
+			f = fieldPhoneAnsweredCallee(d)
 		}
+		switch f {
+		case 0:
+			d.String(&v.ExtensionID, "extension_id", "string")
+		case 1:
+			d.Enum((*string)(&v.ExtensionType), "extension_type", "payload.PhoneExtensionType", enumPhoneExtensionType[:])
+		case 2:
+			d.String(&v.UserID, "user_id", "string")
+		case 3:
+			d.String(&v.Name, "name", "string")
+		case 4:
+			d.ID((*string)(&v.PhoneNumber))
+		case 5:
+			d.ID((*string)(&v.ExtensionNumber))
+		case 6:
+			d.String(&v.Timezone, "timezone", "string")
+		case 7:
+			d.String(&v.DeviceType, "device_type", "string")
+		case 8:
+			d.String(&v.DeviceName, "device_name", "string")
+		case 9:
+			d.String(&v.DeviceID, "device_id", "string")
+		case 10:
+			d.Enum((*string)(&v.ConnectionType), "connection_type", "payload.PhoneConnectionType", enumPhoneConnectionType[:])
+		case jsonscan.EndOfObject:
+			return
+		default:
+			d.Skip()
+			continue
+		}
+		h = f + 1
 	}
 }
-
-var (
-	foldPhoneAnsweredCallee  = [...]string{"EXTENSION_ID", "EXTENSION_TYPE", "USER_ID", "NAME", "PHONE_NUMBER", "EXTENSION_NUMBER", "TIMEZONE", "DEVICE_TYPE", "DEVICE_NAME", "DEVICE_ID", "CONNECTION_TYPE"}
-	namesPhoneAnsweredCallee = [...]string{"extension_id", "extension_type", "user_id", "name", "phone_number", "extension_number", "timezone", "device_type", "device_name", "device_id", "connection_type"}
-)
 
 func decPhoneCalleeAnsweredCaller(d *jsonscan.Decoder, v *payload.PhoneCalleeAnsweredCaller) {
-	for d.Member() {
-		k := d.Key()
-	again:
-		switch k {
-		case "extension_id":
-			d.String(&v.ExtensionID, "extension_id", "string")
-		case "extension_type":
-			d.Enum((*string)(&v.ExtensionType), "extension_type", "payload.PhoneExtensionType", enumPhoneExtensionType[:])
-		case "name":
-			d.String(&v.Name, "name", "string")
-		case "phone_number":
-			d.ID((*string)(&v.PhoneNumber))
-		case "extension_number":
-			d.ID((*string)(&v.ExtensionNumber))
-		case "connection_type":
-			d.Enum((*string)(&v.ConnectionType), "connection_type", "payload.PhoneConnectionType", enumPhoneConnectionType[:])
-		default:
-			if k = d.Fold(foldPhoneCalleeAnsweredCaller[:], namesPhoneCalleeAnsweredCaller[:]); k != "" {
-				goto again
-			}
-			d.Skip()
+	for h := 0; ; {
+		f := d.Next(namesPhoneCalleeAnsweredCaller[:], h)
+		if f == jsonscan.Unlisted {
+			f = fieldPhoneCalleeAnsweredCaller(d)
 		}
+		switch f {
+		case 0:
+			d.String(&v.ExtensionID, "extension_id", "string")
+		case 1:
+			d.Enum((*string)(&v.ExtensionType), "extension_type", "payload.PhoneExtensionType", enumPhoneExtensionType[:])
+		case 2:
+			d.String(&v.Name, "name", "string")
+		case 3:
+			d.ID((*string)(&v.PhoneNumber))
+		case 4:
+			d.ID((*string)(&v.ExtensionNumber))
+		case 5:
+			d.Enum((*string)(&v.ConnectionType), "connection_type", "payload.PhoneConnectionType", enumPhoneConnectionType[:])
+		case jsonscan.EndOfObject:
+			return
+		default:
+			d.Skip()
+			continue
+		}
+		h = f + 1
 	}
 }
-
-var (
-	foldPhoneCalleeAnsweredCaller  = [...]string{"EXTENSION_ID", "EXTENSION_TYPE", "NAME", "PHONE_NUMBER", "EXTENSION_NUMBER", "CONNECTION_TYPE"}
-	namesPhoneCalleeAnsweredCaller = [...]string{"extension_id", "extension_type", "name", "phone_number", "extension_number", "connection_type"}
-)
 
 func decPhoneCalleeForwardedBy(d *jsonscan.Decoder, v *payload.PhoneCalleeForwardedBy) {
-	for d.Member() {
-		k := d.Key()
-	again:
-		switch k {
-		case "name":
-			d.String(&v.Name, "name", "string")
-		case "extension_number":
-			d.ID((*string)(&v.ExtensionNumber))
-		case "extension_type":
-			d.String(&v.ExtensionType, "extension_type", "string")
-		default:
-			if k = d.Fold(foldPhoneCalleeForwardedBy[:], namesPhoneCalleeForwardedBy[:]); k != "" {
-				goto again
-			}
-			d.Skip()
+	for h := 0; ; {
+		f := d.Next(namesPhoneCalleeForwardedBy[:], h)
+		if f == jsonscan.Unlisted {
+			f = fieldPhoneCalleeForwardedBy(d)
 		}
+		switch f {
+		case 0:
+			d.String(&v.Name, "name", "string")
+		case 1:
+			d.ID((*string)(&v.ExtensionNumber))
+		case 2:
+			d.String(&v.ExtensionType, "extension_type", "string")
+		case jsonscan.EndOfObject:
+			return
+		default:
+			d.Skip()
+			continue
+		}
+		h = f + 1
 	}
 }
-
-var (
-	foldPhoneCalleeForwardedBy  = [...]string{"NAME", "EXTENSION_NUMBER", "EXTENSION_TYPE"}
-	namesPhoneCalleeForwardedBy = [...]string{"name", "extension_number", "extension_type"}
-)
 
 func decPhoneCalleeRedirectForwardedBy(d *jsonscan.Decoder, v *payload.PhoneCalleeRedirectForwardedBy) {
-	for d.Member() {
-		k := d.Key()
-	again:
-		switch k {
-		case "name":
-			d.String(&v.Name, "name", "string")
-		case "extension_number":
-			d.ID((*string)(&v.ExtensionNumber))
-		case "phone_number":
-			d.ID((*string)(&v.PhoneNumber))
-		case "extension_type":
-			d.String(&v.ExtensionType, "extension_type", "string")
-		default:
-			if k = d.Fold(foldPhoneCalleeRedirectForwardedBy[:], namesPhoneCalleeRedirectForwardedBy[:]); k != "" {
-				goto again
-			}
-			d.Skip()
+	for h := 0; ; {
+		f := d.Next(namesPhoneCalleeRedirectForwardedBy[:], h)
+		if f == jsonscan.Unlisted {
+			f = fieldPhoneCalleeRedirectForwardedBy(d)
 		}
+		switch f {
+		case 0:
+			d.String(&v.Name, "name", "string")
+		case 1:
+			d.ID((*string)(&v.ExtensionNumber))
+		case 2:
+			d.ID((*string)(&v.PhoneNumber))
+		case 3:
+			d.String(&v.ExtensionType, "extension_type", "string")
+		case jsonscan.EndOfObject:
+			return
+		default:
+			d.Skip()
+			continue
+		}
+		h = f + 1
 	}
 }
 
-var (
-	foldPhoneCalleeRedirectForwardedBy  = [...]string{"NAME", "EXTENSION_NUMBER", "PHONE_NUMBER", "EXTENSION_TYPE"}
-	namesPhoneCalleeRedirectForwardedBy = [...]string{"name", "extension_number", "phone_number", "extension_type"}
-)
-
 func decPhoneCalleeAnsweredObject(d *jsonscan.Decoder, v *payload.PhoneCalleeAnsweredObject) {
-	for d.Member() {
-		k := d.Key()
-	again:
-		switch k {
-		case "call_id":
+	for h := 0; ; {
+		f := d.Next(namesPhoneCalleeAnsweredObject[:], h)
+		if f == jsonscan.Unlisted {
+			f = fieldPhoneCalleeAnsweredObject(d)
+		}
+		switch f {
+		case 0:
 			d.String(&v.CallID, "call_id", "string")
-		case "callee":
+		case 1:
 			if d.Open("callee", "payload.PhoneAnsweredCallee") {
 				decPhoneAnsweredCallee(d, &v.Callee)
 			}
-		case "caller":
+		case 2:
 			if d.Open("caller", "payload.PhoneCalleeAnsweredCaller") {
 				decPhoneCalleeAnsweredCaller(d, &v.Caller)
 			}
-		case "ringing_start_time":
+		case 3:
 			d.String((*string)(&v.RingingStartTime), "ringing_start_time", "payload.DateTime")
-		case "answer_start_time":
+		case 4:
 			d.String((*string)(&v.AnswerStartTime), "answer_start_time", "payload.DateTime")
-		case "forwarded_by":
+		case 5:
 			if d.Open("forwarded_by", "payload.PhoneCalleeForwardedBy") {
 				decPhoneCalleeForwardedBy(d, &v.ForwardedBy)
 			}
-		case "redirect_forwarded_by":
+		case 6:
 			if d.Open("redirect_forwarded_by", "payload.PhoneCalleeRedirectForwardedBy") {
 				decPhoneCalleeRedirectForwardedBy(d, &v.RedirectForwardedBy)
 			}
+		case jsonscan.EndOfObject:
+			return
 		default:
-			if k = d.Fold(foldPhoneCalleeAnsweredObject[:], namesPhoneCalleeAnsweredObject[:]); k != "" {
-				goto again
-			}
 			d.Skip()
+			continue
 		}
+		h = f + 1
 	}
 }
-
-var (
-	foldPhoneCalleeAnsweredObject  = [...]string{"CALL_ID", "CALLEE", "CALLER", "RINGING_START_TIME", "ANSWER_START_TIME", "FORWARDED_BY", "REDIRECT_FORWARDED_BY"}
-	namesPhoneCalleeAnsweredObject = [...]string{"call_id", "callee", "caller", "ringing_start_time", "answer_start_time", "forwarded_by", "redirect_forwarded_by"}
-)
 
 func decPhoneCompletedCallElement(d *jsonscan.Decoder, v *payload.PhoneCompletedCallElement) {
-	for d.Member() {
-		k := d.Key()
-	again:
-		switch k {
-		case "call_element_id":
-			d.String(&v.CallElementID, "call_element_id", "string")
-		case "call_history_uuid":
-			d.String(&v.CallHistoryUUID, "call_history_uuid", "string")
-		case "call_id":
-			d.String(&v.CallID, "call_id", "string")
-		case "group_id":
-			d.String(&v.GroupID, "group_id", "string")
-		case "connect_type":
-			d.Enum((*string)(&v.ConnectType), "connect_type", "payload.PhoneCallCompletedConnectType", enumPhoneCallCompletedConnectType[:])
-		case "call_type":
-			d.Enum((*string)(&v.CallType), "call_type", "payload.PhoneCompletedCallType", enumPhoneCompletedCallType[:])
-		case "direction":
-			d.Enum((*string)(&v.Direction), "direction", "payload.PhoneDirection", enumPhoneDirection[:])
-		case "hide_caller_id":
-			d.Bool(&v.HideCallerID, "hide_caller_id")
-		case "end_to_end":
-			d.Bool(&v.EndToEnd, "end_to_end")
-		case "caller_ext_id":
-			d.String(&v.CallerExtID, "caller_ext_id", "string")
-		case "caller_name":
-			d.String(&v.CallerName, "caller_name", "string")
-		case "caller_email":
-			d.String(&v.CallerEmail, "caller_email", "string")
-		case "caller_employee_id":
-			d.String(&v.CallerEmployeeID, "caller_employee_id", "string")
-		case "caller_did_number":
-			d.ID((*string)(&v.CallerDIDNumber))
-		case "caller_ext_number":
-			d.ID((*string)(&v.CallerExtNumber))
-		case "caller_ext_type":
-			d.Enum((*string)(&v.CallerExtType), "caller_ext_type", "payload.PhoneCallCompletedCallerExtType", enumPhoneCallCompletedCallerExtType[:])
-		case "caller_number_type":
-			d.String(&v.CallerNumberType, "caller_number_type", "string")
-		case "caller_device_private_ip":
-			d.String(&v.CallerDevicePrivateIP, "caller_device_private_ip", "string")
-		case "caller_device_public_ip":
-			d.String(&v.CallerDevicePublicIP, "caller_device_public_ip", "string")
-		case "caller_device_type":
-			d.String(&v.CallerDeviceType, "caller_device_type", "string")
-		case "caller_country_iso_code":
-			d.String(&v.CallerCountryIsoCode, "caller_country_iso_code", "string")
-		case "caller_country_code":
-			d.String(&v.CallerCountryCode, "caller_country_code", "string")
-		case "caller_site_id":
-			d.String(&v.CallerSiteID, "caller_site_id", "string")
-		case "caller_department":
-			d.String(&v.CallerDepartment, "caller_department", "string")
-		case "caller_cost_center":
-			d.String(&v.CallerCostCenter, "caller_cost_center", "string")
-		case "callee_ext_id":
-			d.String(&v.CalleeExtID, "callee_ext_id", "string")
-		case "callee_name":
-			d.String(&v.CalleeName, "callee_name", "string")
-		case "callee_did_number":
-			d.ID((*string)(&v.CalleeDIDNumber))
-		case "callee_ext_number":
-			d.ID((*string)(&v.CalleeExtNumber))
-		case "callee_email":
-			d.String(&v.CalleeEmail, "callee_email", "string")
-		case "callee_employee_id":
-			d.String(&v.CalleeEmployeeID, "callee_employee_id", "string")
-		case "callee_ext_type":
-			d.Enum((*string)(&v.CalleeExtType), "callee_ext_type", "payload.PhoneCallCompletedCalleeExtType", enumPhoneCallCompletedCalleeExtType[:])
-		case "callee_number_type":
-			d.String(&v.CalleeNumberType, "callee_number_type", "string")
-		case "callee_device_private_ip":
-			d.String(&v.CalleeDevicePrivateIP, "callee_device_private_ip", "string")
-		case "callee_device_public_ip":
-			d.String(&v.CalleeDevicePublicIP, "callee_device_public_ip", "string")
-		case "callee_device_type":
-			d.String(&v.CalleeDeviceType, "callee_device_type", "string")
-		case "callee_country_iso_code":
-			d.String(&v.CalleeCountryIsoCode, "callee_country_iso_code", "string")
-		case "callee_country_code":
-			d.String(&v.CalleeCountryCode, "callee_country_code", "string")
-		case "callee_site_id":
-			d.String(&v.CalleeSiteID, "callee_site_id", "string")
-		case "callee_department":
-			d.String(&v.CalleeDepartment, "callee_department", "string")
-		case "callee_cost_center":
-			d.String(&v.CalleeCostCenter, "callee_cost_center", "string")
-		case "start_time":
-			d.String((*string)(&v.StartTime), "start_time", "payload.DateTime")
-		case "answer_time":
-			d.String((*string)(&v.AnswerTime), "answer_time", "payload.DateTime")
-		case "end_time":
-			d.String((*string)(&v.EndTime), "end_time", "payload.DateTime")
-		case "event":
-			d.Enum((*string)(&v.Event), "event", "payload.PhoneCallCompletedEvent", enumPhoneCallCompletedEvent[:])
-		case "result":
-			d.Enum((*string)(&v.Result), "result", "payload.PhoneCallCompletedResult", enumPhoneCallCompletedResult[:])
-		case "result_reason":
-			d.Enum((*string)(&v.ResultReason), "result_reason", "payload.PhoneCallCompletedResultReason", enumPhoneCallCompletedResultReason[:])
-		case "operator_ext_number":
-			d.ID((*string)(&v.OperatorExtNumber))
-		case "operator_ext_id":
-			d.String(&v.OperatorExtID, "operator_ext_id", "string")
-		case "operator_ext_type":
-			d.Enum((*string)(&v.OperatorExtType), "operator_ext_type", "payload.PhoneCallCompletedOperatorExtType", enumPhoneCallCompletedOperatorExtType[:])
-		case "operator_name":
-			d.String(&v.OperatorName, "operator_name", "string")
-		case "recording_id":
-			d.String(&v.RecordingID, "recording_id", "string")
-		case "recording_type":
-			d.Enum((*string)(&v.RecordingType), "recording_type", "payload.PhoneCallCompletedRecordingType", enumPhoneCallCompletedRecordingType[:])
-		case "voicemail_id":
-			d.String(&v.VoicemailID, "voicemail_id", "string")
-		case "talk_time":
-			d.Int(&v.TalkTime, "talk_time")
-		case "hold_time":
-			d.Int(&v.HoldTime, "hold_time")
-		case "wait_time":
-			d.Int(&v.WaitTime, "wait_time")
-		default:
-			if k = d.Fold(foldPhoneCompletedCallElement[:], namesPhoneCompletedCallElement[:]); k != "" {
-				goto again
-			}
-			d.Skip()
+	for h := 0; ; {
+		f := d.Next(namesPhoneCompletedCallElement[:], h)
+		if f == jsonscan.Unlisted {
+			f = fieldPhoneCompletedCallElement(d)
 		}
+		switch f {
+		case 0:
+			d.String(&v.CallElementID, "call_element_id", "string")
+		case 1:
+			d.String(&v.CallHistoryUUID, "call_history_uuid", "string")
+		case 2:
+			d.String(&v.CallID, "call_id", "string")
+		case 3:
+			d.String(&v.GroupID, "group_id", "string")
+		case 4:
+			d.Enum((*string)(&v.ConnectType), "connect_type", "payload.PhoneCallCompletedConnectType", enumPhoneCallCompletedConnectType[:])
+		case 5:
+			d.Enum((*string)(&v.CallType), "call_type", "payload.PhoneCompletedCallType", enumPhoneCompletedCallType[:])
+		case 6:
+			d.Enum((*string)(&v.Direction), "direction", "payload.PhoneDirection", enumPhoneDirection[:])
+		case 7:
+			d.Bool(&v.HideCallerID, "hide_caller_id")
+		case 8:
+			d.Bool(&v.EndToEnd, "end_to_end")
+		case 9:
+			d.String(&v.CallerExtID, "caller_ext_id", "string")
+		case 10:
+			d.String(&v.CallerName, "caller_name", "string")
+		case 11:
+			d.String(&v.CallerEmail, "caller_email", "string")
+		case 12:
+			d.String(&v.CallerEmployeeID, "caller_employee_id", "string")
+		case 13:
+			d.ID((*string)(&v.CallerDIDNumber))
+		case 14:
+			d.ID((*string)(&v.CallerExtNumber))
+		case 15:
+			d.Enum((*string)(&v.CallerExtType), "caller_ext_type", "payload.PhoneCallCompletedCallerExtType", enumPhoneCallCompletedCallerExtType[:])
+		case 16:
+			d.String(&v.CallerNumberType, "caller_number_type", "string")
+		case 17:
+			d.String(&v.CallerDevicePrivateIP, "caller_device_private_ip", "string")
+		case 18:
+			d.String(&v.CallerDevicePublicIP, "caller_device_public_ip", "string")
+		case 19:
+			d.String(&v.CallerDeviceType, "caller_device_type", "string")
+		case 20:
+			d.String(&v.CallerCountryIsoCode, "caller_country_iso_code", "string")
+		case 21:
+			d.String(&v.CallerCountryCode, "caller_country_code", "string")
+		case 22:
+			d.String(&v.CallerSiteID, "caller_site_id", "string")
+		case 23:
+			d.String(&v.CallerDepartment, "caller_department", "string")
+		case 24:
+			d.String(&v.CallerCostCenter, "caller_cost_center", "string")
+		case 25:
+			d.String(&v.CalleeExtID, "callee_ext_id", "string")
+		case 26:
+			d.String(&v.CalleeName, "callee_name", "string")
+		case 27:
+			d.ID((*string)(&v.CalleeDIDNumber))
+		case 28:
+			d.ID((*string)(&v.CalleeExtNumber))
+		case 29:
+			d.String(&v.CalleeEmail, "callee_email", "string")
+		case 30:
+			d.String(&v.CalleeEmployeeID, "callee_employee_id", "string")
+		case 31:
+			d.Enum((*string)(&v.CalleeExtType), "callee_ext_type", "payload.PhoneCallCompletedCalleeExtType", enumPhoneCallCompletedCalleeExtType[:])
+		case 32:
+			d.String(&v.CalleeNumberType, "callee_number_type", "string")
+		case 33:
+			d.String(&v.CalleeDevicePrivateIP, "callee_device_private_ip", "string")
+		case 34:
+			d.String(&v.CalleeDevicePublicIP, "callee_device_public_ip", "string")
+		case 35:
+			d.String(&v.CalleeDeviceType, "callee_device_type", "string")
+		case 36:
+			d.String(&v.CalleeCountryIsoCode, "callee_country_iso_code", "string")
+		case 37:
+			d.String(&v.CalleeCountryCode, "callee_country_code", "string")
+		case 38:
+			d.String(&v.CalleeSiteID, "callee_site_id", "string")
+		case 39:
+			d.String(&v.CalleeDepartment, "callee_department", "string")
+		case 40:
+			d.String(&v.CalleeCostCenter, "callee_cost_center", "string")
+		case 41:
+			d.String((*string)(&v.StartTime), "start_time", "payload.DateTime")
+		case 42:
+			d.String((*string)(&v.AnswerTime), "answer_time", "payload.DateTime")
+		case 43:
+			d.String((*string)(&v.EndTime), "end_time", "payload.DateTime")
+		case 44:
+			d.Enum((*string)(&v.Event), "event", "payload.PhoneCallCompletedEvent", enumPhoneCallCompletedEvent[:])
+		case 45:
+			d.Enum((*string)(&v.Result), "result", "payload.PhoneCallCompletedResult", enumPhoneCallCompletedResult[:])
+		case 46:
+			d.Enum((*string)(&v.ResultReason), "result_reason", "payload.PhoneCallCompletedResultReason", enumPhoneCallCompletedResultReason[:])
+		case 47:
+			d.ID((*string)(&v.OperatorExtNumber))
+		case 48:
+			d.String(&v.OperatorExtID, "operator_ext_id", "string")
+		case 49:
+			d.Enum((*string)(&v.OperatorExtType), "operator_ext_type", "payload.PhoneCallCompletedOperatorExtType", enumPhoneCallCompletedOperatorExtType[:])
+		case 50:
+			d.String(&v.OperatorName, "operator_name", "string")
+		case 51:
+			d.String(&v.RecordingID, "recording_id", "string")
+		case 52:
+			d.Enum((*string)(&v.RecordingType), "recording_type", "payload.PhoneCallCompletedRecordingType", enumPhoneCallCompletedRecordingType[:])
+		case 53:
+			d.String(&v.VoicemailID, "voicemail_id", "string")
+		case 54:
+			d.Int(&v.TalkTime, "talk_time")
+		case 55:
+			d.Int(&v.HoldTime, "hold_time")
+		case 56:
+			d.Int(&v.WaitTime, "wait_time")
+		case jsonscan.EndOfObject:
+			return
+		default:
+			d.Skip()
+			continue
+		}
+		h = f + 1
 	}
 }
-
-var (
-	foldPhoneCompletedCallElement  = [...]string{"CALL_ELEMENT_ID", "CALL_HISTORY_UUID", "CALL_ID", "GROUP_ID", "CONNECT_TYPE", "CALL_TYPE", "DIRECTION", "HIDE_CALLER_ID", "END_TO_END", "CALLER_EXT_ID", "CALLER_NAME", "CALLER_EMAIL", "CALLER_EMPLOYEE_ID", "CALLER_DID_NUMBER", "CALLER_EXT_NUMBER", "CALLER_EXT_TYPE", "CALLER_NUMBER_TYPE", "CALLER_DEVICE_PRIVATE_IP", "CALLER_DEVICE_PUBLIC_IP", "CALLER_DEVICE_TYPE", "CALLER_COUNTRY_ISO_CODE", "CALLER_COUNTRY_CODE", "CALLER_SITE_ID", "CALLER_DEPARTMENT", "CALLER_COST_CENTER", "CALLEE_EXT_ID", "CALLEE_NAME", "CALLEE_DID_NUMBER", "CALLEE_EXT_NUMBER", "CALLEE_EMAIL", "CALLEE_EMPLOYEE_ID", "CALLEE_EXT_TYPE", "CALLEE_NUMBER_TYPE", "CALLEE_DEVICE_PRIVATE_IP", "CALLEE_DEVICE_PUBLIC_IP", "CALLEE_DEVICE_TYPE", "CALLEE_COUNTRY_ISO_CODE", "CALLEE_COUNTRY_CODE", "CALLEE_SITE_ID", "CALLEE_DEPARTMENT", "CALLEE_COST_CENTER", "START_TIME", "ANSWER_TIME", "END_TIME", "EVENT", "RESULT", "RESULT_REASON", "OPERATOR_EXT_NUMBER", "OPERATOR_EXT_ID", "OPERATOR_EXT_TYPE", "OPERATOR_NAME", "RECORDING_ID", "RECORDING_TYPE", "VOICEMAIL_ID", "TALK_TIME", "HOLD_TIME", "WAIT_TIME"}
-	namesPhoneCompletedCallElement = [...]string{"call_element_id", "call_history_uuid", "call_id", "group_id", "connect_type", "call_type", "direction", "hide_caller_id", "end_to_end", "caller_ext_id", "caller_name", "caller_email", "caller_employee_id", "caller_did_number", "caller_ext_number", "caller_ext_type", "caller_number_type", "caller_device_private_ip", "caller_device_public_ip", "caller_device_type", "caller_country_iso_code", "caller_country_code", "caller_site_id", "caller_department", "caller_cost_center", "callee_ext_id", "callee_name", "callee_did_number", "callee_ext_number", "callee_email", "callee_employee_id", "callee_ext_type", "callee_number_type", "callee_device_private_ip", "callee_device_public_ip", "callee_device_type", "callee_country_iso_code", "callee_country_code", "callee_site_id", "callee_department", "callee_cost_center", "start_time", "answer_time", "end_time", "event", "result", "result_reason", "operator_ext_number", "operator_ext_id", "operator_ext_type", "operator_name", "recording_id", "recording_type", "voicemail_id", "talk_time", "hold_time", "wait_time"}
-)
 
 func decPhoneCallElementCompletedObject(d *jsonscan.Decoder, v *payload.PhoneCallElementCompletedObject) {
-	for d.Member() {
-		k := d.Key()
-	again:
-		switch k {
-		case "user_id":
-			d.String(&v.UserID, "user_id", "string")
-		case "call_elements":
-			decSlicePhoneCompletedCallElement(d, &v.CallElements, "call_elements")
-		default:
-			if k = d.Fold(foldPhoneCallElementCompletedObject[:], namesPhoneCallElementCompletedObject[:]); k != "" {
-				goto again
-			}
-			d.Skip()
+	for h := 0; ; {
+		f := d.Next(namesPhoneCallElementCompletedObject[:], h)
+		if f == jsonscan.Unlisted {
+			f = fieldPhoneCallElementCompletedObject(d)
 		}
+		switch f {
+		case 0:
+			d.String(&v.UserID, "user_id", "string")
+		case 1:
+			decSlicePhoneCompletedCallElement(d, &v.CallElements, "call_elements")
+		case jsonscan.EndOfObject:
+			return
+		default:
+			d.Skip()
+			continue
+		}
+		h = f + 1
 	}
 }
-
-var (
-	foldPhoneCallElementCompletedObject  = [...]string{"USER_ID", "CALL_ELEMENTS"}
-	namesPhoneCallElementCompletedObject = [...]string{"user_id", "call_elements"}
-)
 
 func decPhoneHistoryCompletedCallLog(d *jsonscan.Decoder, v *payload.PhoneHistoryCompletedCallLog) {
-	for d.Member() {
-		k := d.Key()
-	again:
-		switch k {
-		case "id":
-			d.ID((*string)(&v.ID))
-		case "call_path_id":
-			d.String(&v.CallPathID, "call_path_id", "string")
-		case "call_id":
-			d.String(&v.CallID, "call_id", "string")
-		case "group_id":
-			d.String(&v.GroupID, "group_id", "string")
-		case "connect_type":
-			d.Enum((*string)(&v.ConnectType), "connect_type", "payload.PhoneCallCompletedConnectType", enumPhoneCallCompletedConnectType[:])
-		case "call_type":
-			d.Enum((*string)(&v.CallType), "call_type", "payload.PhoneCompletedCallType", enumPhoneCompletedCallType[:])
-		case "direction":
-			d.Enum((*string)(&v.Direction), "direction", "payload.PhoneDirection", enumPhoneDirection[:])
-		case "hide_caller_id":
-			d.Bool(&v.HideCallerID, "hide_caller_id")
-		case "end_to_end":
-			d.Bool(&v.EndToEnd, "end_to_end")
-		case "caller_ext_id":
-			d.String(&v.CallerExtID, "caller_ext_id", "string")
-		case "caller_name":
-			d.String(&v.CallerName, "caller_name", "string")
-		case "caller_email":
-			d.String(&v.CallerEmail, "caller_email", "string")
-		case "caller_employee_id":
-			d.String(&v.CallerEmployeeID, "caller_employee_id", "string")
-		case "caller_did_number":
-			d.ID((*string)(&v.CallerDIDNumber))
-		case "caller_account_code":
-			d.String(&v.CallerAccountCode, "caller_account_code", "string")
-		case "caller_ext_number":
-			d.ID((*string)(&v.CallerExtNumber))
-		case "caller_ext_type":
-			d.Enum((*string)(&v.CallerExtType), "caller_ext_type", "payload.PhoneCallCompletedCallerExtType", enumPhoneCallCompletedCallerExtType[:])
-		case "caller_number_type":
-			d.String(&v.CallerNumberType, "caller_number_type", "string")
-		case "caller_device_private_ip":
-			d.String(&v.CallerDevicePrivateIP, "caller_device_private_ip", "string")
-		case "caller_device_public_ip":
-			d.String(&v.CallerDevicePublicIP, "caller_device_public_ip", "string")
-		case "caller_device_type":
-			d.String(&v.CallerDeviceType, "caller_device_type", "string")
-		case "caller_country_iso_code":
-			d.String(&v.CallerCountryIsoCode, "caller_country_iso_code", "string")
-		case "caller_country_code":
-			d.String(&v.CallerCountryCode, "caller_country_code", "string")
-		case "caller_site_id":
-			d.String(&v.CallerSiteID, "caller_site_id", "string")
-		case "caller_department":
-			d.String(&v.CallerDepartment, "caller_department", "string")
-		case "caller_cost_center":
-			d.String(&v.CallerCostCenter, "caller_cost_center", "string")
-		case "callee_ext_id":
-			d.String(&v.CalleeExtID, "callee_ext_id", "string")
-		case "callee_name":
-			d.String(&v.CalleeName, "callee_name", "string")
-		case "callee_did_number":
-			d.ID((*string)(&v.CalleeDIDNumber))
-		case "callee_account_code":
-			d.String(&v.CalleeAccountCode, "callee_account_code", "string")
-		case "callee_ext_number":
-			d.ID((*string)(&v.CalleeExtNumber))
-		case "callee_email":
-			d.String(&v.CalleeEmail, "callee_email", "string")
-		case "callee_employee_id":
-			d.String(&v.CalleeEmployeeID, "callee_employee_id", "string")
-		case "callee_ext_type":
-			d.Enum((*string)(&v.CalleeExtType), "callee_ext_type", "payload.PhoneCallCompletedCalleeExtType", enumPhoneCallCompletedCalleeExtType[:])
-		case "callee_number_type":
-			d.String(&v.CalleeNumberType, "callee_number_type", "string")
-		case "callee_device_private_ip":
-			d.String(&v.CalleeDevicePrivateIP, "callee_device_private_ip", "string")
-		case "callee_device_public_ip":
-			d.String(&v.CalleeDevicePublicIP, "callee_device_public_ip", "string")
-		case "callee_device_type":
-			d.String(&v.CalleeDeviceType, "callee_device_type", "string")
-		case "callee_country_iso_code":
-			d.String(&v.CalleeCountryIsoCode, "callee_country_iso_code", "string")
-		case "callee_country_code":
-			d.String(&v.CalleeCountryCode, "callee_country_code", "string")
-		case "callee_site_id":
-			d.String(&v.CalleeSiteID, "callee_site_id", "string")
-		case "callee_department":
-			d.String(&v.CalleeDepartment, "callee_department", "string")
-		case "callee_cost_center":
-			d.String(&v.CalleeCostCenter, "callee_cost_center", "string")
-		case "start_time":
-			d.String((*string)(&v.StartTime), "start_time", "payload.DateTime")
-		case "answer_time":
-			d.String((*string)(&v.AnswerTime), "answer_time", "payload.DateTime")
-		case "end_time":
-			d.String((*string)(&v.EndTime), "end_time", "payload.DateTime")
-		case "event":
-			d.Enum((*string)(&v.Event), "event", "payload.PhoneCallCompletedEvent", enumPhoneCallCompletedEvent[:])
-		case "result":
-			d.Enum((*string)(&v.Result), "result", "payload.PhoneCallCompletedResult", enumPhoneCallCompletedResult[:])
-		case "result_reason":
-			d.Enum((*string)(&v.ResultReason), "result_reason", "payload.PhoneCallCompletedResultReason", enumPhoneCallCompletedResultReason[:])
-		case "operator_ext_number":
-			d.ID((*string)(&v.OperatorExtNumber))
-		case "operator_ext_id":
-			d.String(&v.OperatorExtID, "operator_ext_id", "string")
-		case "operator_ext_type":
-			d.Enum((*string)(&v.OperatorExtType), "operator_ext_type", "payload.PhoneCallCompletedOperatorExtType", enumPhoneCallCompletedOperatorExtType[:])
-		case "operator_name":
-			d.String(&v.OperatorName, "operator_name", "string")
-		case "recording_id":
-			d.String(&v.RecordingID, "recording_id", "string")
-		case "recording_type":
-			d.Enum((*string)(&v.RecordingType), "recording_type", "payload.PhoneCallCompletedRecordingType", enumPhoneCallCompletedRecordingType[:])
-		case "voicemail_id":
-			d.String(&v.VoicemailID, "voicemail_id", "string")
-		case "talk_time":
-			d.Int(&v.TalkTime, "talk_time")
-		case "hold_time":
-			d.Int(&v.HoldTime, "hold_time")
-		case "wait_time":
-			d.Int(&v.WaitTime, "wait_time")
-		default:
-			if k = d.Fold(foldPhoneHistoryCompletedCallLog[:], namesPhoneHistoryCompletedCallLog[:]); k != "" {
-				goto again
-			}
-			d.Skip()
+	for h := 0; ; {
+		f := d.Next(namesPhoneHistoryCompletedCallLog[:], h)
+		if f == jsonscan.Unlisted {
+			f = fieldPhoneHistoryCompletedCallLog(d)
 		}
+		switch f {
+		case 0:
+			d.ID((*string)(&v.ID))
+		case 1:
+			d.String(&v.CallPathID, "call_path_id", "string")
+		case 2:
+			d.String(&v.CallID, "call_id", "string")
+		case 3:
+			d.String(&v.GroupID, "group_id", "string")
+		case 4:
+			d.Enum((*string)(&v.ConnectType), "connect_type", "payload.PhoneCallCompletedConnectType", enumPhoneCallCompletedConnectType[:])
+		case 5:
+			d.Enum((*string)(&v.CallType), "call_type", "payload.PhoneCompletedCallType", enumPhoneCompletedCallType[:])
+		case 6:
+			d.Enum((*string)(&v.Direction), "direction", "payload.PhoneDirection", enumPhoneDirection[:])
+		case 7:
+			d.Bool(&v.HideCallerID, "hide_caller_id")
+		case 8:
+			d.Bool(&v.EndToEnd, "end_to_end")
+		case 9:
+			d.String(&v.CallerExtID, "caller_ext_id", "string")
+		case 10:
+			d.String(&v.CallerName, "caller_name", "string")
+		case 11:
+			d.String(&v.CallerEmail, "caller_email", "string")
+		case 12:
+			d.String(&v.CallerEmployeeID, "caller_employee_id", "string")
+		case 13:
+			d.ID((*string)(&v.CallerDIDNumber))
+		case 14:
+			d.String(&v.CallerAccountCode, "caller_account_code", "string")
+		case 15:
+			d.ID((*string)(&v.CallerExtNumber))
+		case 16:
+			d.Enum((*string)(&v.CallerExtType), "caller_ext_type", "payload.PhoneCallCompletedCallerExtType", enumPhoneCallCompletedCallerExtType[:])
+		case 17:
+			d.String(&v.CallerNumberType, "caller_number_type", "string")
+		case 18:
+			d.String(&v.CallerDevicePrivateIP, "caller_device_private_ip", "string")
+		case 19:
+			d.String(&v.CallerDevicePublicIP, "caller_device_public_ip", "string")
+		case 20:
+			d.String(&v.CallerDeviceType, "caller_device_type", "string")
+		case 21:
+			d.String(&v.CallerCountryIsoCode, "caller_country_iso_code", "string")
+		case 22:
+			d.String(&v.CallerCountryCode, "caller_country_code", "string")
+		case 23:
+			d.String(&v.CallerSiteID, "caller_site_id", "string")
+		case 24:
+			d.String(&v.CallerDepartment, "caller_department", "string")
+		case 25:
+			d.String(&v.CallerCostCenter, "caller_cost_center", "string")
+		case 26:
+			d.String(&v.CalleeExtID, "callee_ext_id", "string")
+		case 27:
+			d.String(&v.CalleeName, "callee_name", "string")
+		case 28:
+			d.ID((*string)(&v.CalleeDIDNumber))
+		case 29:
+			d.String(&v.CalleeAccountCode, "callee_account_code", "string")
+		case 30:
+			d.ID((*string)(&v.CalleeExtNumber))
+		case 31:
+			d.String(&v.CalleeEmail, "callee_email", "string")
+		case 32:
+			d.String(&v.CalleeEmployeeID, "callee_employee_id", "string")
+		case 33:
+			d.Enum((*string)(&v.CalleeExtType), "callee_ext_type", "payload.PhoneCallCompletedCalleeExtType", enumPhoneCallCompletedCalleeExtType[:])
+		case 34:
+			d.String(&v.CalleeNumberType, "callee_number_type", "string")
+		case 35:
+			d.String(&v.CalleeDevicePrivateIP, "callee_device_private_ip", "string")
+		case 36:
+			d.String(&v.CalleeDevicePublicIP, "callee_device_public_ip", "string")
+		case 37:
+			d.String(&v.CalleeDeviceType, "callee_device_type", "string")
+		case 38:
+			d.String(&v.CalleeCountryIsoCode, "callee_country_iso_code", "string")
+		case 39:
+			d.String(&v.CalleeCountryCode, "callee_country_code", "string")
+		case 40:
+			d.String(&v.CalleeSiteID, "callee_site_id", "string")
+		case 41:
+			d.String(&v.CalleeDepartment, "callee_department", "string")
+		case 42:
+			d.String(&v.CalleeCostCenter, "callee_cost_center", "string")
+		case 43:
+			d.String((*string)(&v.StartTime), "start_time", "payload.DateTime")
+		case 44:
+			d.String((*string)(&v.AnswerTime), "answer_time", "payload.DateTime")
+		case 45:
+			d.String((*string)(&v.EndTime), "end_time", "payload.DateTime")
+		case 46:
+			d.Enum((*string)(&v.Event), "event", "payload.PhoneCallCompletedEvent", enumPhoneCallCompletedEvent[:])
+		case 47:
+			d.Enum((*string)(&v.Result), "result", "payload.PhoneCallCompletedResult", enumPhoneCallCompletedResult[:])
+		case 48:
+			d.Enum((*string)(&v.ResultReason), "result_reason", "payload.PhoneCallCompletedResultReason", enumPhoneCallCompletedResultReason[:])
+		case 49:
+			d.ID((*string)(&v.OperatorExtNumber))
+		case 50:
+			d.String(&v.OperatorExtID, "operator_ext_id", "string")
+		case 51:
+			d.Enum((*string)(&v.OperatorExtType), "operator_ext_type", "payload.PhoneCallCompletedOperatorExtType", enumPhoneCallCompletedOperatorExtType[:])
+		case 52:
+			d.String(&v.OperatorName, "operator_name", "string")
+		case 53:
+			d.String(&v.RecordingID, "recording_id", "string")
+		case 54:
+			d.Enum((*string)(&v.RecordingType), "recording_type", "payload.PhoneCallCompletedRecordingType", enumPhoneCallCompletedRecordingType[:])
+		case 55:
+			d.String(&v.VoicemailID, "voicemail_id", "string")
+		case 56:
+			d.Int(&v.TalkTime, "talk_time")
+		case 57:
+			d.Int(&v.HoldTime, "hold_time")
+		case 58:
+			d.Int(&v.WaitTime, "wait_time")
+		case jsonscan.EndOfObject:
+			return
+		default:
+			d.Skip()
+			continue
+		}
+		h = f + 1
 	}
 }
-
-var (
-	foldPhoneHistoryCompletedCallLog  = [...]string{"ID", "CALL_PATH_ID", "CALL_ID", "GROUP_ID", "CONNECT_TYPE", "CALL_TYPE", "DIRECTION", "HIDE_CALLER_ID", "END_TO_END", "CALLER_EXT_ID", "CALLER_NAME", "CALLER_EMAIL", "CALLER_EMPLOYEE_ID", "CALLER_DID_NUMBER", "CALLER_ACCOUNT_CODE", "CALLER_EXT_NUMBER", "CALLER_EXT_TYPE", "CALLER_NUMBER_TYPE", "CALLER_DEVICE_PRIVATE_IP", "CALLER_DEVICE_PUBLIC_IP", "CALLER_DEVICE_TYPE", "CALLER_COUNTRY_ISO_CODE", "CALLER_COUNTRY_CODE", "CALLER_SITE_ID", "CALLER_DEPARTMENT", "CALLER_COST_CENTER", "CALLEE_EXT_ID", "CALLEE_NAME", "CALLEE_DID_NUMBER", "CALLEE_ACCOUNT_CODE", "CALLEE_EXT_NUMBER", "CALLEE_EMAIL", "CALLEE_EMPLOYEE_ID", "CALLEE_EXT_TYPE", "CALLEE_NUMBER_TYPE", "CALLEE_DEVICE_PRIVATE_IP", "CALLEE_DEVICE_PUBLIC_IP", "CALLEE_DEVICE_TYPE", "CALLEE_COUNTRY_ISO_CODE", "CALLEE_COUNTRY_CODE", "CALLEE_SITE_ID", "CALLEE_DEPARTMENT", "CALLEE_COST_CENTER", "START_TIME", "ANSWER_TIME", "END_TIME", "EVENT", "RESULT", "RESULT_REASON", "OPERATOR_EXT_NUMBER", "OPERATOR_EXT_ID", "OPERATOR_EXT_TYPE", "OPERATOR_NAME", "RECORDING_ID", "RECORDING_TYPE", "VOICEMAIL_ID", "TALK_TIME", "HOLD_TIME", "WAIT_TIME"}
-	namesPhoneHistoryCompletedCallLog = [...]string{"id", "call_path_id", "call_id", "group_id", "connect_type", "call_type", "direction", "hide_caller_id", "end_to_end", "caller_ext_id", "caller_name", "caller_email", "caller_employee_id", "caller_did_number", "caller_account_code", "caller_ext_number", "caller_ext_type", "caller_number_type", "caller_device_private_ip", "caller_device_public_ip", "caller_device_type", "caller_country_iso_code", "caller_country_code", "caller_site_id", "caller_department", "caller_cost_center", "callee_ext_id", "callee_name", "callee_did_number", "callee_account_code", "callee_ext_number", "callee_email", "callee_employee_id", "callee_ext_type", "callee_number_type", "callee_device_private_ip", "callee_device_public_ip", "callee_device_type", "callee_country_iso_code", "callee_country_code", "callee_site_id", "callee_department", "callee_cost_center", "start_time", "answer_time", "end_time", "event", "result", "result_reason", "operator_ext_number", "operator_ext_id", "operator_ext_type", "operator_name", "recording_id", "recording_type", "voicemail_id", "talk_time", "hold_time", "wait_time"}
-)
 
 func decPhoneCallHistoryCompletedObject(d *jsonscan.Decoder, v *payload.PhoneCallHistoryCompletedObject) {
-	for d.Member() {
-		k := d.Key()
-	again:
-		switch k {
-		case "user_id":
-			d.String(&v.UserID, "user_id", "string")
-		case "call_logs":
-			decSlicePhoneHistoryCompletedCallLog(d, &v.CallLogs, "call_logs")
-		default:
-			if k = d.Fold(foldPhoneCallHistoryCompletedObject[:], namesPhoneCallHistoryCompletedObject[:]); k != "" {
-				goto again
-			}
-			d.Skip()
+	for h := 0; ; {
+		f := d.Next(namesPhoneCallLogDeletedObject[:], h)
+		if f == jsonscan.Unlisted {
+			f = fieldPhoneCallLogDeletedObject(d)
 		}
+		switch f {
+		case 0:
+			d.String(&v.UserID, "user_id", "string")
+		case 1:
+			decSlicePhoneHistoryCompletedCallLog(d, &v.CallLogs, "call_logs")
+		case jsonscan.EndOfObject:
+			return
+		default:
+			d.Skip()
+			continue
+		}
+		h = f + 1
 	}
 }
-
-var (
-	foldPhoneCallHistoryCompletedObject  = [...]string{"USER_ID", "CALL_LOGS"}
-	namesPhoneCallHistoryCompletedObject = [...]string{"user_id", "call_logs"}
-)
 
 func decPhoneCompletedSite(d *jsonscan.Decoder, v *payload.PhoneCompletedSite) {
-	for d.Member() {
-		k := d.Key()
-	again:
-		switch k {
-		case "id":
-			d.ID((*string)(&v.ID))
-		default:
-			if k = d.Fold(foldPhoneCompletedSite[:], namesPhoneCompletedSite[:]); k != "" {
-				goto again
-			}
-			d.Skip()
+	for h := 0; ; {
+		f := d.Next(namesPhoneCompletedSite[:], h)
+		if f == jsonscan.Unlisted {
+			f = fieldPhoneCompletedSite(d)
 		}
+		switch f {
+		case 0:
+			d.ID((*string)(&v.ID))
+		case jsonscan.EndOfObject:
+			return
+		default:
+			d.Skip()
+			continue
+		}
+		h = f + 1
 	}
 }
-
-var (
-	foldPhoneCompletedSite  = [...]string{"ID"}
-	namesPhoneCompletedSite = [...]string{"id"}
-)
 
 func decPhoneCallLogCompletedForwardedBy(d *jsonscan.Decoder, v *payload.PhoneCallLogCompletedForwardedBy) {
-	for d.Member() {
-		k := d.Key()
-	again:
-		switch k {
-		case "extension_number":
-			d.ID((*string)(&v.ExtensionNumber))
-		case "extension_type":
-			d.Enum((*string)(&v.ExtensionType), "extension_type", "payload.PhoneCallLogCompletedExtensionType", enumPhoneCallLogCompletedExtensionType[:])
-		case "location":
-			d.String(&v.Location, "location", "string")
-		case "name":
-			d.String(&v.Name, "name", "string")
-		case "number_type":
-			d.Int(&v.NumberType, "number_type")
-		case "phone_number":
-			d.ID((*string)(&v.PhoneNumber))
-		default:
-			if k = d.Fold(foldPhoneCallLogCompletedForwardedBy[:], namesPhoneCallLogCompletedForwardedBy[:]); k != "" {
-				goto again
-			}
-			d.Skip()
+	for h := 0; ; {
+		f := d.Next(namesPhoneCallLogCompletedForwardedBy[:], h)
+		if f == jsonscan.Unlisted {
+			f = fieldPhoneCallLogCompletedForwardedBy(d)
 		}
+		switch f {
+		case 0:
+			d.ID((*string)(&v.ExtensionNumber))
+		case 1:
+			d.Enum((*string)(&v.ExtensionType), "extension_type", "payload.PhoneCallLogCompletedExtensionType", enumPhoneCallLogCompletedExtensionType[:])
+		case 2:
+			d.String(&v.Location, "location", "string")
+		case 3:
+			d.String(&v.Name, "name", "string")
+		case 4:
+			d.Int(&v.NumberType, "number_type")
+		case 5:
+			d.ID((*string)(&v.PhoneNumber))
+		case jsonscan.EndOfObject:
+			return
+		default:
+			d.Skip()
+			continue
+		}
+		h = f + 1
 	}
 }
 
-var (
-	foldPhoneCallLogCompletedForwardedBy  = [...]string{"EXTENSION_NUMBER", "EXTENSION_TYPE", "LOCATION", "NAME", "NUMBER_TYPE", "PHONE_NUMBER"}
-	namesPhoneCallLogCompletedForwardedBy = [...]string{"extension_number", "extension_type", "location", "name", "number_type", "phone_number"}
-)
-
 func decPhoneCalleeCompletedCallLog(d *jsonscan.Decoder, v *payload.PhoneCalleeCompletedCallLog) {
-	for d.Member() {
-		k := d.Key()
-	again:
-		switch k {
-		case "id":
+	for h := 0; ; {
+		f := d.Next(namesPhoneCalleeCompletedCallLog[:], h)
+		if f == jsonscan.Unlisted {
+			f = fieldPhoneCalleeCompletedCallLog(d)
+		}
+		switch f {
+		case 0:
 			d.ID((*string)(&v.ID))
-		case "caller_user_id":
+		case 1:
 			d.String(&v.CallerUserID, "caller_user_id", "string")
-		case "caller_number":
+		case 2:
 			d.ID((*string)(&v.CallerNumber))
-		case "caller_number_type":
+		case 3:
 			d.Int(&v.CallerNumberType, "caller_number_type")
-		case "caller_number_source":
+		case 4:
 			d.Enum((*string)(&v.CallerNumberSource), "caller_number_source", "payload.PhoneCallLogCompletedCallerNumberSource", enumPhoneCallLogCompletedCallerNumberSource[:])
-		case "caller_name":
+		case 5:
 			d.String(&v.CallerName, "caller_name", "string")
-		case "caller_location":
+		case 6:
 			d.String(&v.CallerLocation, "caller_location", "string")
-		case "caller_did_number":
+		case 7:
 			d.ID((*string)(&v.CallerDIDNumber))
-		case "caller_country_code":
+		case 8:
 			d.String(&v.CallerCountryCode, "caller_country_code", "string")
-		case "caller_country_iso_code":
+		case 9:
 			d.String(&v.CallerCountryIsoCode, "caller_country_iso_code", "string")
-		case "callee_user_id":
+		case 10:
 			d.String(&v.CalleeUserID, "callee_user_id", "string")
-		case "callee_number":
+		case 11:
 			d.ID((*string)(&v.CalleeNumber))
-		case "callee_number_type":
+		case 12:
 			d.Int(&v.CalleeNumberType, "callee_number_type")
-		case "callee_number_source":
+		case 13:
 			d.Enum((*string)(&v.CalleeNumberSource), "callee_number_source", "payload.PhoneCallLogCompletedCalleeNumberSource", enumPhoneCallLogCompletedCalleeNumberSource[:])
-		case "callee_name":
+		case 14:
 			d.String(&v.CalleeName, "callee_name", "string")
-		case "callee_location":
+		case 15:
 			d.String(&v.CalleeLocation, "callee_location", "string")
-		case "callee_did_number":
+		case 16:
 			d.ID((*string)(&v.CalleeDIDNumber))
-		case "callee_country_code":
+		case 17:
 			d.String(&v.CalleeCountryCode, "callee_country_code", "string")
-		case "callee_country_iso_code":
+		case 18:
 			d.String(&v.CalleeCountryIsoCode, "callee_country_iso_code", "string")
-		case "duration":
+		case 19:
 			d.Int(&v.Duration, "duration")
-		case "result":
+		case 20:
 			d.String(&v.Result, "result", "string")
-		case "date_time":
+		case 21:
 			d.String((*string)(&v.DateTime), "date_time", "payload.DateTime")
-		case "path":
+		case 22:
 			d.String(&v.Path, "path", "string")
-		case "site":
+		case 23:
 			if d.Open("site", "payload.PhoneCompletedSite") {
 				decPhoneCompletedSite(d, &v.Site)
 			}
-		case "has_recording":
+		case 24:
 			d.Bool(&v.HasRecording, "has_recording")
-		case "recording_id":
+		case 25:
 			d.String(&v.RecordingID, "recording_id", "string")
-		case "recording_type":
+		case 26:
 			d.String(&v.RecordingType, "recording_type", "string")
-		case "has_voicemail":
+		case 27:
 			d.Bool(&v.HasVoicemail, "has_voicemail")
-		case "call_id":
+		case 28:
 			d.String(&v.CallID, "call_id", "string")
-		case "client_code":
+		case 29:
 			d.String(&v.ClientCode, "client_code", "string")
-		case "call_type":
+		case 30:
 			d.Enum((*string)(&v.CallType), "call_type", "payload.PhoneLogCompletedCallType", enumPhoneLogCompletedCallType[:])
-		case "call_end_time":
+		case 31:
 			d.String((*string)(&v.CallEndTime), "call_end_time", "payload.DateTime")
-		case "direction":
+		case 32:
 			d.Enum((*string)(&v.Direction), "direction", "payload.PhoneDirection", enumPhoneDirection[:])
-		case "answer_start_time":
+		case 33:
 			d.String((*string)(&v.AnswerStartTime), "answer_start_time", "payload.DateTime")
-		case "waiting_time":
+		case 34:
 			d.Int(&v.WaitingTime, "waiting_time")
-		case "forwarded_to":
+		case 35:
 			if d.Open("forwarded_to", "payload.PhoneCallLogCompletedForwardedBy") {
 				decPhoneCallLogCompletedForwardedBy(d, &v.ForwardedTo)
 			}
-		case "forwarded_by":
+		case 36:
 			if d.Open("forwarded_by", "payload.PhoneCallLogCompletedForwardedBy") {
 				decPhoneCallLogCompletedForwardedBy(d, &v.ForwardedBy)
 			}
-		case "hold_time":
+		case 37:
 			d.Int(&v.HoldTime, "hold_time")
-		case "department":
+		case 38:
 			d.String(&v.Department, "department", "string")
-		case "cost_center":
+		case 39:
 			d.String(&v.CostCenter, "cost_center", "string")
+		case jsonscan.EndOfObject:
+			return
 		default:
-			if k = d.Fold(foldPhoneCalleeCompletedCallLog[:], namesPhoneCalleeCompletedCallLog[:]); k != "" {
-				goto again
-			}
 			d.Skip()
+			continue
 		}
+		h = f + 1
 	}
 }
-
-var (
-	foldPhoneCalleeCompletedCallLog  = [...]string{"ID", "CALLER_USER_ID", "CALLER_NUMBER", "CALLER_NUMBER_TYPE", "CALLER_NUMBER_SOURCE", "CALLER_NAME", "CALLER_LOCATION", "CALLER_DID_NUMBER", "CALLER_COUNTRY_CODE", "CALLER_COUNTRY_ISO_CODE", "CALLEE_USER_ID", "CALLEE_NUMBER", "CALLEE_NUMBER_TYPE", "CALLEE_NUMBER_SOURCE", "CALLEE_NAME", "CALLEE_LOCATION", "CALLEE_DID_NUMBER", "CALLEE_COUNTRY_CODE", "CALLEE_COUNTRY_ISO_CODE", "DURATION", "RESULT", "DATE_TIME", "PATH", "SITE", "HAS_RECORDING", "RECORDING_ID", "RECORDING_TYPE", "HAS_VOICEMAIL", "CALL_ID", "CLIENT_CODE", "CALL_TYPE", "CALL_END_TIME", "DIRECTION", "ANSWER_START_TIME", "WAITING_TIME", "FORWARDED_TO", "FORWARDED_BY", "HOLD_TIME", "DEPARTMENT", "COST_CENTER"}
-	namesPhoneCalleeCompletedCallLog = [...]string{"id", "caller_user_id", "caller_number", "caller_number_type", "caller_number_source", "caller_name", "caller_location", "caller_did_number", "caller_country_code", "caller_country_iso_code", "callee_user_id", "callee_number", "callee_number_type", "callee_number_source", "callee_name", "callee_location", "callee_did_number", "callee_country_code", "callee_country_iso_code", "duration", "result", "date_time", "path", "site", "has_recording", "recording_id", "recording_type", "has_voicemail", "call_id", "client_code", "call_type", "call_end_time", "direction", "answer_start_time", "waiting_time", "forwarded_to", "forwarded_by", "hold_time", "department", "cost_center"}
-)
 
 func decPhoneCalleeCallLogCompletedObject(d *jsonscan.Decoder, v *payload.PhoneCalleeCallLogCompletedObject) {
-	for d.Member() {
-		k := d.Key()
-	again:
-		switch k {
-		case "user_id":
-			d.String(&v.UserID, "user_id", "string")
-		case "call_logs":
-			decSlicePhoneCalleeCompletedCallLog(d, &v.CallLogs, "call_logs")
-		default:
-			if k = d.Fold(foldPhoneCalleeCallLogCompletedObject[:], namesPhoneCalleeCallLogCompletedObject[:]); k != "" {
-				goto again
-			}
-			d.Skip()
+	for h := 0; ; {
+		f := d.Next(namesPhoneCallLogDeletedObject[:], h)
+		if f == jsonscan.Unlisted {
+			f = fieldPhoneCallLogDeletedObject(d)
 		}
+		switch f {
+		case 0:
+			d.String(&v.UserID, "user_id", "string")
+		case 1:
+			decSlicePhoneCalleeCompletedCallLog(d, &v.CallLogs, "call_logs")
+		case jsonscan.EndOfObject:
+			return
+		default:
+			d.Skip()
+			continue
+		}
+		h = f + 1
 	}
 }
-
-var (
-	foldPhoneCalleeCallLogCompletedObject  = [...]string{"USER_ID", "CALL_LOGS"}
-	namesPhoneCalleeCallLogCompletedObject = [...]string{"user_id", "call_logs"}
-)
 
 func decPhoneEndedCallee(d *jsonscan.Decoder, v *payload.PhoneEndedCallee) {
-	for d.Member() {
-		k := d.Key()
-	again:
-		switch k {
-		case "extension_id":
-			d.String(&v.ExtensionID, "extension_id", "string")
-		case "extension_type":
-			d.Enum((*string)(&v.ExtensionType), "extension_type", "payload.PhoneExtensionType", enumPhoneExtensionType[:])
-		case "user_id":
-			d.String(&v.UserID, "user_id", "string")
-		case "name":
-			d.String(&v.Name, "name", "string")
-		case "phone_number":
-			d.ID((*string)(&v.PhoneNumber))
-		case "extension_number":
-			d.ID((*string)(&v.ExtensionNumber))
-		case "timezone":
-			d.String(&v.Timezone, "timezone", "string")
-		case "device_name":
-			d.String(&v.DeviceName, "device_name", "string")
-		case "device_id":
-			d.String(&v.DeviceID, "device_id", "string")
-		case "connection_type":
-			d.Enum((*string)(&v.ConnectionType), "connection_type", "payload.PhoneConnectionType", enumPhoneConnectionType[:])
-		default:
-			if k = d.Fold(foldPhoneEndedCallee[:], namesPhoneEndedCallee[:]); k != "" {
-				goto again
-			}
-			d.Skip()
+	for h := 0; ; {
+		f := d.Next(namesPhoneEndedCallee[:], h)
+		if f == jsonscan.Unlisted {
+			f = fieldPhoneEndedCallee(d)
 		}
+		switch f {
+		case 0:
+			d.String(&v.ExtensionID, "extension_id", "string")
+		case 1:
+			d.Enum((*string)(&v.ExtensionType), "extension_type", "payload.PhoneExtensionType", enumPhoneExtensionType[:])
+		case 2:
+			d.String(&v.UserID, "user_id", "string")
+		case 3:
+			d.String(&v.Name, "name", "string")
+		case 4:
+			d.ID((*string)(&v.PhoneNumber))
+		case 5:
+			d.ID((*string)(&v.ExtensionNumber))
+		case 6:
+			d.String(&v.Timezone, "timezone", "string")
+		case 7:
+			d.String(&v.DeviceName, "device_name", "string")
+		case 8:
+			d.String(&v.DeviceID, "device_id", "string")
+		case 9:
+			d.Enum((*string)(&v.ConnectionType), "connection_type", "payload.PhoneConnectionType", enumPhoneConnectionType[:])
+		case jsonscan.EndOfObject:
+			return
+		default:
+			d.Skip()
+			continue
+		}
+		h = f + 1
 	}
 }
-
-var (
-	foldPhoneEndedCallee  = [...]string{"EXTENSION_ID", "EXTENSION_TYPE", "USER_ID", "NAME", "PHONE_NUMBER", "EXTENSION_NUMBER", "TIMEZONE", "DEVICE_NAME", "DEVICE_ID", "CONNECTION_TYPE"}
-	namesPhoneEndedCallee = [...]string{"extension_id", "extension_type", "user_id", "name", "phone_number", "extension_number", "timezone", "device_name", "device_id", "connection_type"}
-)
 
 func decPhoneCalleeEndedCaller(d *jsonscan.Decoder, v *payload.PhoneCalleeEndedCaller) {
-	for d.Member() {
-		k := d.Key()
-	again:
-		switch k {
-		case "extension_id":
-			d.String(&v.ExtensionID, "extension_id", "string")
-		case "extension_type":
-			d.Enum((*string)(&v.ExtensionType), "extension_type", "payload.PhoneExtensionType", enumPhoneExtensionType[:])
-		case "phone_number":
-			d.ID((*string)(&v.PhoneNumber))
-		case "user_id":
-			d.String(&v.UserID, "user_id", "string")
-		case "extension_number":
-			d.ID((*string)(&v.ExtensionNumber))
-		case "timezone":
-			d.String(&v.Timezone, "timezone", "string")
-		case "connection_type":
-			d.Enum((*string)(&v.ConnectionType), "connection_type", "payload.PhoneConnectionType", enumPhoneConnectionType[:])
-		default:
-			if k = d.Fold(foldPhoneCalleeEndedCaller[:], namesPhoneCalleeEndedCaller[:]); k != "" {
-				goto again
-			}
-			d.Skip()
+	for h := 0; ; {
+		f := d.Next(namesPhoneCalleeEndedCaller[:], h)
+		if f == jsonscan.Unlisted {
+			f = fieldPhoneCalleeEndedCaller(d)
 		}
+		switch f {
+		case 0:
+			d.String(&v.ExtensionID, "extension_id", "string")
+		case 1:
+			d.Enum((*string)(&v.ExtensionType), "extension_type", "payload.PhoneExtensionType", enumPhoneExtensionType[:])
+		case 2:
+			d.ID((*string)(&v.PhoneNumber))
+		case 3:
+			d.String(&v.UserID, "user_id", "string")
+		case 4:
+			d.ID((*string)(&v.ExtensionNumber))
+		case 5:
+			d.String(&v.Timezone, "timezone", "string")
+		case 6:
+			d.Enum((*string)(&v.ConnectionType), "connection_type", "payload.PhoneConnectionType", enumPhoneConnectionType[:])
+		case jsonscan.EndOfObject:
+			return
+		default:
+			d.Skip()
+			continue
+		}
+		h = f + 1
 	}
 }
 
-var (
-	foldPhoneCalleeEndedCaller  = [...]string{"EXTENSION_ID", "EXTENSION_TYPE", "PHONE_NUMBER", "USER_ID", "EXTENSION_NUMBER", "TIMEZONE", "CONNECTION_TYPE"}
-	namesPhoneCalleeEndedCaller = [...]string{"extension_id", "extension_type", "phone_number", "user_id", "extension_number", "timezone", "connection_type"}
-)
-
 func decPhoneCalleeEndedObject(d *jsonscan.Decoder, v *payload.PhoneCalleeEndedObject) {
-	for d.Member() {
-		k := d.Key()
-	again:
-		switch k {
-		case "call_id":
+	for h := 0; ; {
+		f := d.Next(namesPhoneCalleeEndedObject[:], h)
+		if f == jsonscan.Unlisted {
+			f = fieldPhoneCalleeEndedObject(d)
+		}
+		switch f {
+		case 0:
 			d.String(&v.CallID, "call_id", "string")
-		case "callee":
+		case 1:
 			if d.Open("callee", "payload.PhoneEndedCallee") {
 				decPhoneEndedCallee(d, &v.Callee)
 			}
-		case "caller":
+		case 2:
 			if d.Open("caller", "payload.PhoneCalleeEndedCaller") {
 				decPhoneCalleeEndedCaller(d, &v.Caller)
 			}
-		case "ringing_start_time":
+		case 3:
 			d.String((*string)(&v.RingingStartTime), "ringing_start_time", "payload.DateTime")
-		case "answer_start_time":
+		case 4:
 			d.String((*string)(&v.AnswerStartTime), "answer_start_time", "payload.DateTime")
-		case "call_end_time":
+		case 5:
 			d.String((*string)(&v.CallEndTime), "call_end_time", "payload.DateTime")
-		case "forwarded_by":
+		case 6:
 			if d.Open("forwarded_by", "payload.PhoneCalleeForwardedBy") {
 				decPhoneCalleeForwardedBy(d, &v.ForwardedBy)
 			}
-		case "redirect_forwarded_by":
+		case 7:
 			if d.Open("redirect_forwarded_by", "payload.PhoneCalleeRedirectForwardedBy") {
 				decPhoneCalleeRedirectForwardedBy(d, &v.RedirectForwardedBy)
 			}
+		case jsonscan.EndOfObject:
+			return
 		default:
-			if k = d.Fold(foldPhoneCalleeEndedObject[:], namesPhoneCalleeEndedObject[:]); k != "" {
-				goto again
-			}
 			d.Skip()
+			continue
 		}
+		h = f + 1
 	}
 }
-
-var (
-	foldPhoneCalleeEndedObject  = [...]string{"CALL_ID", "CALLEE", "CALLER", "RINGING_START_TIME", "ANSWER_START_TIME", "CALL_END_TIME", "FORWARDED_BY", "REDIRECT_FORWARDED_BY"}
-	namesPhoneCalleeEndedObject = [...]string{"call_id", "callee", "caller", "ringing_start_time", "answer_start_time", "call_end_time", "forwarded_by", "redirect_forwarded_by"}
-)
 
 func decPhoneCallee(d *jsonscan.Decoder, v *payload.PhoneCallee) {
-	for d.Member() {
-		k := d.Key()
-	again:
-		switch k {
-		case "extension_id":
-			d.String(&v.ExtensionID, "extension_id", "string")
-		case "extension_type":
-			d.Enum((*string)(&v.ExtensionType), "extension_type", "payload.PhoneExtensionType", enumPhoneExtensionType[:])
-		case "user_id":
-			d.String(&v.UserID, "user_id", "string")
-		case "phone_number":
-			d.ID((*string)(&v.PhoneNumber))
-		case "account_code":
-			d.String(&v.AccountCode, "account_code", "string")
-		case "extension_number":
-			d.ID((*string)(&v.ExtensionNumber))
-		case "timezone":
-			d.String(&v.Timezone, "timezone", "string")
-		case "device_id":
-			d.String(&v.DeviceID, "device_id", "string")
-		case "connection_type":
-			d.Enum((*string)(&v.ConnectionType), "connection_type", "payload.PhoneConnectionType", enumPhoneConnectionType[:])
-		default:
-			if k = d.Fold(foldPhoneCallee[:], namesPhoneCallee[:]); k != "" {
-				goto again
-			}
-			d.Skip()
+	for h := 0; ; {
+		f := d.Next(namesPhoneCallee[:], h)
+		if f == jsonscan.Unlisted {
+			f = fieldPhoneCallee(d)
 		}
+		switch f {
+		case 0:
+			d.String(&v.ExtensionID, "extension_id", "string")
+		case 1:
+			d.Enum((*string)(&v.ExtensionType), "extension_type", "payload.PhoneExtensionType", enumPhoneExtensionType[:])
+		case 2:
+			d.String(&v.UserID, "user_id", "string")
+		case 3:
+			d.ID((*string)(&v.PhoneNumber))
+		case 4:
+			d.String(&v.AccountCode, "account_code", "string")
+		case 5:
+			d.ID((*string)(&v.ExtensionNumber))
+		case 6:
+			d.String(&v.Timezone, "timezone", "string")
+		case 7:
+			d.String(&v.DeviceID, "device_id", "string")
+		case 8:
+			d.Enum((*string)(&v.ConnectionType), "connection_type", "payload.PhoneConnectionType", enumPhoneConnectionType[:])
+		case jsonscan.EndOfObject:
+			return
+		default:
+			d.Skip()
+			continue
+		}
+		h = f + 1
 	}
 }
-
-var (
-	foldPhoneCallee  = [...]string{"EXTENSION_ID", "EXTENSION_TYPE", "USER_ID", "PHONE_NUMBER", "ACCOUNT_CODE", "EXTENSION_NUMBER", "TIMEZONE", "DEVICE_ID", "CONNECTION_TYPE"}
-	namesPhoneCallee = [...]string{"extension_id", "extension_type", "user_id", "phone_number", "account_code", "extension_number", "timezone", "device_id", "connection_type"}
-)
 
 func decPhoneCalleeCaller(d *jsonscan.Decoder, v *payload.PhoneCalleeCaller) {
-	for d.Member() {
-		k := d.Key()
-	again:
-		switch k {
-		case "extension_id":
-			d.String(&v.ExtensionID, "extension_id", "string")
-		case "extension_type":
-			d.Enum((*string)(&v.ExtensionType), "extension_type", "payload.PhoneExtensionType", enumPhoneExtensionType[:])
-		case "phone_number":
-			d.ID((*string)(&v.PhoneNumber))
-		case "user_id":
-			d.String(&v.UserID, "user_id", "string")
-		case "account_code":
-			d.String(&v.AccountCode, "account_code", "string")
-		case "extension_number":
-			d.ID((*string)(&v.ExtensionNumber))
-		case "timezone":
-			d.String(&v.Timezone, "timezone", "string")
-		case "connection_type":
-			d.Enum((*string)(&v.ConnectionType), "connection_type", "payload.PhoneConnectionType", enumPhoneConnectionType[:])
-		default:
-			if k = d.Fold(foldPhoneCalleeCaller[:], namesPhoneCalleeCaller[:]); k != "" {
-				goto again
-			}
-			d.Skip()
+	for h := 0; ; {
+		f := d.Next(namesPhoneCalleeCaller[:], h)
+		if f == jsonscan.Unlisted {
+			f = fieldPhoneCalleeCaller(d)
 		}
+		switch f {
+		case 0:
+			d.String(&v.ExtensionID, "extension_id", "string")
+		case 1:
+			d.Enum((*string)(&v.ExtensionType), "extension_type", "payload.PhoneExtensionType", enumPhoneExtensionType[:])
+		case 2:
+			d.ID((*string)(&v.PhoneNumber))
+		case 3:
+			d.String(&v.UserID, "user_id", "string")
+		case 4:
+			d.String(&v.AccountCode, "account_code", "string")
+		case 5:
+			d.ID((*string)(&v.ExtensionNumber))
+		case 6:
+			d.String(&v.Timezone, "timezone", "string")
+		case 7:
+			d.Enum((*string)(&v.ConnectionType), "connection_type", "payload.PhoneConnectionType", enumPhoneConnectionType[:])
+		case jsonscan.EndOfObject:
+			return
+		default:
+			d.Skip()
+			continue
+		}
+		h = f + 1
 	}
 }
 
-var (
-	foldPhoneCalleeCaller  = [...]string{"EXTENSION_ID", "EXTENSION_TYPE", "PHONE_NUMBER", "USER_ID", "ACCOUNT_CODE", "EXTENSION_NUMBER", "TIMEZONE", "CONNECTION_TYPE"}
-	namesPhoneCalleeCaller = [...]string{"extension_id", "extension_type", "phone_number", "user_id", "account_code", "extension_number", "timezone", "connection_type"}
-)
-
 func decPhoneCalleeObject(d *jsonscan.Decoder, v *payload.PhoneCalleeObject) {
-	for d.Member() {
-		k := d.Key()
-	again:
-		switch k {
-		case "call_id":
+	for h := 0; ; {
+		f := d.Next(namesPhoneCalleeObject[:], h)
+		if f == jsonscan.Unlisted {
+			f = fieldPhoneCalleeObject(d)
+		}
+		switch f {
+		case 0:
 			d.String(&v.CallID, "call_id", "string")
-		case "callee":
+		case 1:
 			if d.Open("callee", "payload.PhoneCallee") {
 				decPhoneCallee(d, &v.Callee)
 			}
-		case "caller":
+		case 2:
 			if d.Open("caller", "payload.PhoneCalleeCaller") {
 				decPhoneCalleeCaller(d, &v.Caller)
 			}
-		case "date_time":
+		case 3:
 			d.String((*string)(&v.DateTime), "date_time", "payload.DateTime")
+		case jsonscan.EndOfObject:
+			return
 		default:
-			if k = d.Fold(foldPhoneCalleeObject[:], namesPhoneCalleeObject[:]); k != "" {
-				goto again
-			}
 			d.Skip()
+			continue
 		}
+		h = f + 1
 	}
 }
-
-var (
-	foldPhoneCalleeObject  = [...]string{"CALL_ID", "CALLEE", "CALLER", "DATE_TIME"}
-	namesPhoneCalleeObject = [...]string{"call_id", "callee", "caller", "date_time"}
-)
 
 func decPhoneObjectCallee(d *jsonscan.Decoder, v *payload.PhoneObjectCallee) {
-	for d.Member() {
-		k := d.Key()
-	again:
-		switch k {
-		case "extension_id":
-			d.String(&v.ExtensionID, "extension_id", "string")
-		case "extension_type":
-			d.Enum((*string)(&v.ExtensionType), "extension_type", "payload.PhoneExtensionType", enumPhoneExtensionType[:])
-		case "user_id":
-			d.String(&v.UserID, "user_id", "string")
-		case "phone_number":
-			d.ID((*string)(&v.PhoneNumber))
-		case "extension_number":
-			d.ID((*string)(&v.ExtensionNumber))
-		case "timezone":
-			d.String(&v.Timezone, "timezone", "string")
-		case "device_id":
-			d.String(&v.DeviceID, "device_id", "string")
-		case "connection_type":
-			d.Enum((*string)(&v.ConnectionType), "connection_type", "payload.PhoneConnectionType", enumPhoneConnectionType[:])
-		default:
-			if k = d.Fold(foldPhoneObjectCallee[:], namesPhoneObjectCallee[:]); k != "" {
-				goto again
-			}
-			d.Skip()
+	for h := 0; ; {
+		f := d.Next(namesPhoneObjectCallee[:], h)
+		if f == jsonscan.Unlisted {
+			f = fieldPhoneObjectCallee(d)
 		}
+		switch f {
+		case 0:
+			d.String(&v.ExtensionID, "extension_id", "string")
+		case 1:
+			d.Enum((*string)(&v.ExtensionType), "extension_type", "payload.PhoneExtensionType", enumPhoneExtensionType[:])
+		case 2:
+			d.String(&v.UserID, "user_id", "string")
+		case 3:
+			d.ID((*string)(&v.PhoneNumber))
+		case 4:
+			d.ID((*string)(&v.ExtensionNumber))
+		case 5:
+			d.String(&v.Timezone, "timezone", "string")
+		case 6:
+			d.String(&v.DeviceID, "device_id", "string")
+		case 7:
+			d.Enum((*string)(&v.ConnectionType), "connection_type", "payload.PhoneConnectionType", enumPhoneConnectionType[:])
+		case jsonscan.EndOfObject:
+			return
+		default:
+			d.Skip()
+			continue
+		}
+		h = f + 1
 	}
 }
-
-var (
-	foldPhoneObjectCallee  = [...]string{"EXTENSION_ID", "EXTENSION_TYPE", "USER_ID", "PHONE_NUMBER", "EXTENSION_NUMBER", "TIMEZONE", "DEVICE_ID", "CONNECTION_TYPE"}
-	namesPhoneObjectCallee = [...]string{"extension_id", "extension_type", "user_id", "phone_number", "extension_number", "timezone", "device_id", "connection_type"}
-)
 
 func decPhoneCalleeObjectCaller(d *jsonscan.Decoder, v *payload.PhoneCalleeObjectCaller) {
-	for d.Member() {
-		k := d.Key()
-	again:
-		switch k {
-		case "extension_id":
-			d.String(&v.ExtensionID, "extension_id", "string")
-		case "extension_type":
-			d.Enum((*string)(&v.ExtensionType), "extension_type", "payload.PhoneExtensionType", enumPhoneExtensionType[:])
-		case "phone_number":
-			d.ID((*string)(&v.PhoneNumber))
-		case "user_id":
-			d.String(&v.UserID, "user_id", "string")
-		case "extension_number":
-			d.ID((*string)(&v.ExtensionNumber))
-		case "timezone":
-			d.String(&v.Timezone, "timezone", "string")
-		case "connection_type":
-			d.Enum((*string)(&v.ConnectionType), "connection_type", "payload.PhoneConnectionType", enumPhoneConnectionType[:])
-		default:
-			if k = d.Fold(foldPhoneCalleeObjectCaller[:], namesPhoneCalleeObjectCaller[:]); k != "" {
-				goto again
-			}
-			d.Skip()
+	for h := 0; ; {
+		f := d.Next(namesPhoneCalleeEndedCaller[:], h)
+		if f == jsonscan.Unlisted {
+			f = fieldPhoneCalleeEndedCaller(d)
 		}
+		switch f {
+		case 0:
+			d.String(&v.ExtensionID, "extension_id", "string")
+		case 1:
+			d.Enum((*string)(&v.ExtensionType), "extension_type", "payload.PhoneExtensionType", enumPhoneExtensionType[:])
+		case 2:
+			d.ID((*string)(&v.PhoneNumber))
+		case 3:
+			d.String(&v.UserID, "user_id", "string")
+		case 4:
+			d.ID((*string)(&v.ExtensionNumber))
+		case 5:
+			d.String(&v.Timezone, "timezone", "string")
+		case 6:
+			d.Enum((*string)(&v.ConnectionType), "connection_type", "payload.PhoneConnectionType", enumPhoneConnectionType[:])
+		case jsonscan.EndOfObject:
+			return
+		default:
+			d.Skip()
+			continue
+		}
+		h = f + 1
 	}
 }
 
-var (
-	foldPhoneCalleeObjectCaller  = [...]string{"EXTENSION_ID", "EXTENSION_TYPE", "PHONE_NUMBER", "USER_ID", "EXTENSION_NUMBER", "TIMEZONE", "CONNECTION_TYPE"}
-	namesPhoneCalleeObjectCaller = [...]string{"extension_id", "extension_type", "phone_number", "user_id", "extension_number", "timezone", "connection_type"}
-)
-
 func decPhoneCalleeMeetingInvitingObject(d *jsonscan.Decoder, v *payload.PhoneCalleeMeetingInvitingObject) {
-	for d.Member() {
-		k := d.Key()
-	again:
-		switch k {
-		case "call_id":
+	for h := 0; ; {
+		f := d.Next(namesPhoneCalleeMeetingInvitingObject[:], h)
+		if f == jsonscan.Unlisted {
+			f = fieldPhoneCalleeMeetingInvitingObject(d)
+		}
+		switch f {
+		case 0:
 			d.String(&v.CallID, "call_id", "string")
-		case "callee":
+		case 1:
 			if d.Open("callee", "payload.PhoneObjectCallee") {
 				decPhoneObjectCallee(d, &v.Callee)
 			}
-		case "caller":
+		case 2:
 			if d.Open("caller", "payload.PhoneCalleeObjectCaller") {
 				decPhoneCalleeObjectCaller(d, &v.Caller)
 			}
-		case "meeting_id":
+		case 3:
 			d.String(&v.MeetingID, "meeting_id", "string")
-		case "date_time":
+		case 4:
 			d.String((*string)(&v.DateTime), "date_time", "payload.DateTime")
+		case jsonscan.EndOfObject:
+			return
 		default:
-			if k = d.Fold(foldPhoneCalleeMeetingInvitingObject[:], namesPhoneCalleeMeetingInvitingObject[:]); k != "" {
-				goto again
-			}
 			d.Skip()
+			continue
 		}
+		h = f + 1
 	}
 }
 
-var (
-	foldPhoneCalleeMeetingInvitingObject  = [...]string{"CALL_ID", "CALLEE", "CALLER", "MEETING_ID", "DATE_TIME"}
-	namesPhoneCalleeMeetingInvitingObject = [...]string{"call_id", "callee", "caller", "meeting_id", "date_time"}
-)
-
 func decPhoneCalleeMissedObject(d *jsonscan.Decoder, v *payload.PhoneCalleeMissedObject) {
-	for d.Member() {
-		k := d.Key()
-	again:
-		switch k {
-		case "call_id":
+	for h := 0; ; {
+		f := d.Next(namesPhoneCalleeMissedObject[:], h)
+		if f == jsonscan.Unlisted {
+			f = fieldPhoneCalleeMissedObject(d)
+		}
+		switch f {
+		case 0:
 			d.String(&v.CallID, "call_id", "string")
-		case "callee":
+		case 1:
 			if d.Open("callee", "payload.PhoneCallee") {
 				decPhoneCallee(d, &v.Callee)
 			}
-		case "caller":
+		case 2:
 			if d.Open("caller", "payload.PhoneCalleeCaller") {
 				decPhoneCalleeCaller(d, &v.Caller)
 			}
-		case "ringing_start_time":
+		case 3:
 			d.String((*string)(&v.RingingStartTime), "ringing_start_time", "payload.DateTime")
-		case "call_end_time":
+		case 4:
 			d.String((*string)(&v.CallEndTime), "call_end_time", "payload.DateTime")
-		case "forwarded_by":
+		case 5:
 			if d.Open("forwarded_by", "payload.PhoneCalleeForwardedBy") {
 				decPhoneCalleeForwardedBy(d, &v.ForwardedBy)
 			}
-		case "redirect_forwarded_by":
+		case 6:
 			if d.Open("redirect_forwarded_by", "payload.PhoneCalleeRedirectForwardedBy") {
 				decPhoneCalleeRedirectForwardedBy(d, &v.RedirectForwardedBy)
 			}
-		case "handup_result":
+		case 7:
 			d.String(&v.HandupResult, "handup_result", "string")
+		case jsonscan.EndOfObject:
+			return
 		default:
-			if k = d.Fold(foldPhoneCalleeMissedObject[:], namesPhoneCalleeMissedObject[:]); k != "" {
-				goto again
-			}
 			d.Skip()
+			continue
 		}
+		h = f + 1
 	}
 }
-
-var (
-	foldPhoneCalleeMissedObject  = [...]string{"CALL_ID", "CALLEE", "CALLER", "RINGING_START_TIME", "CALL_END_TIME", "FORWARDED_BY", "REDIRECT_FORWARDED_BY", "HANDUP_RESULT"}
-	namesPhoneCalleeMissedObject = [...]string{"call_id", "callee", "caller", "ringing_start_time", "call_end_time", "forwarded_by", "redirect_forwarded_by", "handup_result"}
-)
 
 func decPhoneMuteCallee(d *jsonscan.Decoder, v *payload.PhoneMuteCallee) {
-	for d.Member() {
-		k := d.Key()
-	again:
-		switch k {
-		case "extension_id":
-			d.String(&v.ExtensionID, "extension_id", "string")
-		case "extension_type":
-			d.Enum((*string)(&v.ExtensionType), "extension_type", "payload.PhoneCalleeMuteExtensionType", enumPhoneCalleeMuteExtensionType[:])
-		case "user_id":
-			d.String(&v.UserID, "user_id", "string")
-		case "phone_number":
-			d.ID((*string)(&v.PhoneNumber))
-		case "account_code":
-			d.String(&v.AccountCode, "account_code", "string")
-		case "extension_number":
-			d.ID((*string)(&v.ExtensionNumber))
-		case "timezone":
-			d.String(&v.Timezone, "timezone", "string")
-		case "device_id":
-			d.String(&v.DeviceID, "device_id", "string")
-		case "connection_type":
-			d.Enum((*string)(&v.ConnectionType), "connection_type", "payload.PhoneConnectionType", enumPhoneConnectionType[:])
-		default:
-			if k = d.Fold(foldPhoneMuteCallee[:], namesPhoneMuteCallee[:]); k != "" {
-				goto again
-			}
-			d.Skip()
+	for h := 0; ; {
+		f := d.Next(namesPhoneCallee[:], h)
+		if f == jsonscan.Unlisted {
+			f = fieldPhoneCallee(d)
 		}
+		switch f {
+		case 0:
+			d.String(&v.ExtensionID, "extension_id", "string")
+		case 1:
+			d.Enum((*string)(&v.ExtensionType), "extension_type", "payload.PhoneCalleeMuteExtensionType", enumPhoneCalleeMuteExtensionType[:])
+		case 2:
+			d.String(&v.UserID, "user_id", "string")
+		case 3:
+			d.ID((*string)(&v.PhoneNumber))
+		case 4:
+			d.String(&v.AccountCode, "account_code", "string")
+		case 5:
+			d.ID((*string)(&v.ExtensionNumber))
+		case 6:
+			d.String(&v.Timezone, "timezone", "string")
+		case 7:
+			d.String(&v.DeviceID, "device_id", "string")
+		case 8:
+			d.Enum((*string)(&v.ConnectionType), "connection_type", "payload.PhoneConnectionType", enumPhoneConnectionType[:])
+		case jsonscan.EndOfObject:
+			return
+		default:
+			d.Skip()
+			continue
+		}
+		h = f + 1
 	}
 }
 
-var (
-	foldPhoneMuteCallee  = [...]string{"EXTENSION_ID", "EXTENSION_TYPE", "USER_ID", "PHONE_NUMBER", "ACCOUNT_CODE", "EXTENSION_NUMBER", "TIMEZONE", "DEVICE_ID", "CONNECTION_TYPE"}
-	namesPhoneMuteCallee = [...]string{"extension_id", "extension_type", "user_id", "phone_number", "account_code", "extension_number", "timezone", "device_id", "connection_type"}
-)
-
 func decPhoneCalleeMuteObject(d *jsonscan.Decoder, v *payload.PhoneCalleeMuteObject) {
-	for d.Member() {
-		k := d.Key()
-	again:
-		switch k {
-		case "call_id":
+	for h := 0; ; {
+		f := d.Next(namesPhoneCalleeObject[:], h)
+		if f == jsonscan.Unlisted {
+			f = fieldPhoneCalleeObject(d)
+		}
+		switch f {
+		case 0:
 			d.String(&v.CallID, "call_id", "string")
-		case "callee":
+		case 1:
 			if d.Open("callee", "payload.PhoneMuteCallee") {
 				decPhoneMuteCallee(d, &v.Callee)
 			}
-		case "caller":
+		case 2:
 			if d.Open("caller", "payload.PhoneCalleeCaller") {
 				decPhoneCalleeCaller(d, &v.Caller)
 			}
-		case "date_time":
+		case 3:
 			d.String((*string)(&v.DateTime), "date_time", "payload.DateTime")
+		case jsonscan.EndOfObject:
+			return
 		default:
-			if k = d.Fold(foldPhoneCalleeMuteObject[:], namesPhoneCalleeMuteObject[:]); k != "" {
-				goto again
-			}
 			d.Skip()
+			continue
 		}
+		h = f + 1
 	}
 }
 
-var (
-	foldPhoneCalleeMuteObject  = [...]string{"CALL_ID", "CALLEE", "CALLER", "DATE_TIME"}
-	namesPhoneCalleeMuteObject = [...]string{"call_id", "callee", "caller", "date_time"}
-)
-
 func decPhoneCalleeParkedObject(d *jsonscan.Decoder, v *payload.PhoneCalleeParkedObject) {
-	for d.Member() {
-		k := d.Key()
-	again:
-		switch k {
-		case "call_id":
+	for h := 0; ; {
+		f := d.Next(namesPhoneCalleeParkedObject[:], h)
+		if f == jsonscan.Unlisted {
+			f = fieldPhoneCalleeParkedObject(d)
+		}
+		switch f {
+		case 0:
 			d.String(&v.CallID, "call_id", "string")
-		case "callee":
+		case 1:
 			if d.Open("callee", "payload.PhoneObjectCallee") {
 				decPhoneObjectCallee(d, &v.Callee)
 			}
-		case "caller":
+		case 2:
 			if d.Open("caller", "payload.PhoneCalleeObjectCaller") {
 				decPhoneCalleeObjectCaller(d, &v.Caller)
 			}
-		case "park_code":
+		case 3:
 			d.String(&v.ParkCode, "park_code", "string")
-		case "park_failure_reason":
+		case 4:
 			d.String(&v.ParkFailureReason, "park_failure_reason", "string")
-		case "date_time":
+		case 5:
 			d.String((*string)(&v.DateTime), "date_time", "payload.DateTime")
+		case jsonscan.EndOfObject:
+			return
 		default:
-			if k = d.Fold(foldPhoneCalleeParkedObject[:], namesPhoneCalleeParkedObject[:]); k != "" {
-				goto again
-			}
 			d.Skip()
+			continue
 		}
+		h = f + 1
 	}
 }
 
-var (
-	foldPhoneCalleeParkedObject  = [...]string{"CALL_ID", "CALLEE", "CALLER", "PARK_CODE", "PARK_FAILURE_REASON", "DATE_TIME"}
-	namesPhoneCalleeParkedObject = [...]string{"call_id", "callee", "caller", "park_code", "park_failure_reason", "date_time"}
-)
-
 func decPhoneCalleeRejectedObject(d *jsonscan.Decoder, v *payload.PhoneCalleeRejectedObject) {
-	for d.Member() {
-		k := d.Key()
-	again:
-		switch k {
-		case "call_id":
+	for h := 0; ; {
+		f := d.Next(namesPhoneCalleeRejectedObject[:], h)
+		if f == jsonscan.Unlisted {
+			f = fieldPhoneCalleeRejectedObject(d)
+		}
+		switch f {
+		case 0:
 			d.String(&v.CallID, "call_id", "string")
-		case "callee":
+		case 1:
 			if d.Open("callee", "payload.PhoneCallee") {
 				decPhoneCallee(d, &v.Callee)
 			}
-		case "caller":
+		case 2:
 			if d.Open("caller", "payload.PhoneCalleeCaller") {
 				decPhoneCalleeCaller(d, &v.Caller)
 			}
-		case "ringing_start_time":
+		case 3:
 			d.String((*string)(&v.RingingStartTime), "ringing_start_time", "payload.DateTime")
-		case "call_end_time":
+		case 4:
 			d.String((*string)(&v.CallEndTime), "call_end_time", "payload.DateTime")
-		case "handup_result":
+		case 5:
 			d.String(&v.HandupResult, "handup_result", "string")
+		case jsonscan.EndOfObject:
+			return
 		default:
-			if k = d.Fold(foldPhoneCalleeRejectedObject[:], namesPhoneCalleeRejectedObject[:]); k != "" {
-				goto again
-			}
 			d.Skip()
+			continue
 		}
+		h = f + 1
 	}
 }
-
-var (
-	foldPhoneCalleeRejectedObject  = [...]string{"CALL_ID", "CALLEE", "CALLER", "RINGING_START_TIME", "CALL_END_TIME", "HANDUP_RESULT"}
-	namesPhoneCalleeRejectedObject = [...]string{"call_id", "callee", "caller", "ringing_start_time", "call_end_time", "handup_result"}
-)
 
 func decPhoneRingingCallee(d *jsonscan.Decoder, v *payload.PhoneRingingCallee) {
-	for d.Member() {
-		k := d.Key()
-	again:
-		switch k {
-		case "extension_id":
-			d.String(&v.ExtensionID, "extension_id", "string")
-		case "extension_type":
-			d.Enum((*string)(&v.ExtensionType), "extension_type", "payload.PhoneExtensionType", enumPhoneExtensionType[:])
-		case "user_id":
-			d.String(&v.UserID, "user_id", "string")
-		case "name":
-			d.String(&v.Name, "name", "string")
-		case "phone_number":
-			d.ID((*string)(&v.PhoneNumber))
-		case "account_code":
-			d.String(&v.AccountCode, "account_code", "string")
-		case "extension_number":
-			d.ID((*string)(&v.ExtensionNumber))
-		case "timezone":
-			d.String(&v.Timezone, "timezone", "string")
-		case "device_type":
-			d.String(&v.DeviceType, "device_type", "string")
-		case "device_name":
-			d.String(&v.DeviceName, "device_name", "string")
-		case "device_id":
-			d.String(&v.DeviceID, "device_id", "string")
-		case "connection_type":
-			d.Enum((*string)(&v.ConnectionType), "connection_type", "payload.PhoneConnectionType", enumPhoneConnectionType[:])
-		default:
-			if k = d.Fold(foldPhoneRingingCallee[:], namesPhoneRingingCallee[:]); k != "" {
-				goto again
-			}
-			d.Skip()
+	for h := 0; ; {
+		f := d.Next(namesPhoneRingingCallee[:], h)
+		if f == jsonscan.Unlisted {
+			f = fieldPhoneRingingCallee(d)
 		}
+		switch f {
+		case 0:
+			d.String(&v.ExtensionID, "extension_id", "string")
+		case 1:
+			d.Enum((*string)(&v.ExtensionType), "extension_type", "payload.PhoneExtensionType", enumPhoneExtensionType[:])
+		case 2:
+			d.String(&v.UserID, "user_id", "string")
+		case 3:
+			d.String(&v.Name, "name", "string")
+		case 4:
+			d.ID((*string)(&v.PhoneNumber))
+		case 5:
+			d.String(&v.AccountCode, "account_code", "string")
+		case 6:
+			d.ID((*string)(&v.ExtensionNumber))
+		case 7:
+			d.String(&v.Timezone, "timezone", "string")
+		case 8:
+			d.String(&v.DeviceType, "device_type", "string")
+		case 9:
+			d.String(&v.DeviceName, "device_name", "string")
+		case 10:
+			d.String(&v.DeviceID, "device_id", "string")
+		case 11:
+			d.Enum((*string)(&v.ConnectionType), "connection_type", "payload.PhoneConnectionType", enumPhoneConnectionType[:])
+		case jsonscan.EndOfObject:
+			return
+		default:
+			d.Skip()
+			continue
+		}
+		h = f + 1
 	}
 }
-
-var (
-	foldPhoneRingingCallee  = [...]string{"EXTENSION_ID", "EXTENSION_TYPE", "USER_ID", "NAME", "PHONE_NUMBER", "ACCOUNT_CODE", "EXTENSION_NUMBER", "TIMEZONE", "DEVICE_TYPE", "DEVICE_NAME", "DEVICE_ID", "CONNECTION_TYPE"}
-	namesPhoneRingingCallee = [...]string{"extension_id", "extension_type", "user_id", "name", "phone_number", "account_code", "extension_number", "timezone", "device_type", "device_name", "device_id", "connection_type"}
-)
 
 func decPhoneCaller(d *jsonscan.Decoder, v *payload.PhoneCaller) {
-	for d.Member() {
-		k := d.Key()
-	again:
-		switch k {
-		case "extension_id":
-			d.String(&v.ExtensionID, "extension_id", "string")
-		case "extension_type":
-			d.Enum((*string)(&v.ExtensionType), "extension_type", "payload.PhoneExtensionType", enumPhoneExtensionType[:])
-		case "name":
-			d.String(&v.Name, "name", "string")
-		case "phone_number":
-			d.ID((*string)(&v.PhoneNumber))
-		case "account_code":
-			d.String(&v.AccountCode, "account_code", "string")
-		case "extension_number":
-			d.ID((*string)(&v.ExtensionNumber))
-		case "connection_type":
-			d.Enum((*string)(&v.ConnectionType), "connection_type", "payload.PhoneConnectionType", enumPhoneConnectionType[:])
-		default:
-			if k = d.Fold(foldPhoneCaller[:], namesPhoneCaller[:]); k != "" {
-				goto again
-			}
-			d.Skip()
+	for h := 0; ; {
+		f := d.Next(namesPhoneCaller[:], h)
+		if f == jsonscan.Unlisted {
+			f = fieldPhoneCaller(d)
 		}
+		switch f {
+		case 0:
+			d.String(&v.ExtensionID, "extension_id", "string")
+		case 1:
+			d.Enum((*string)(&v.ExtensionType), "extension_type", "payload.PhoneExtensionType", enumPhoneExtensionType[:])
+		case 2:
+			d.String(&v.Name, "name", "string")
+		case 3:
+			d.ID((*string)(&v.PhoneNumber))
+		case 4:
+			d.String(&v.AccountCode, "account_code", "string")
+		case 5:
+			d.ID((*string)(&v.ExtensionNumber))
+		case 6:
+			d.Enum((*string)(&v.ConnectionType), "connection_type", "payload.PhoneConnectionType", enumPhoneConnectionType[:])
+		case jsonscan.EndOfObject:
+			return
+		default:
+			d.Skip()
+			continue
+		}
+		h = f + 1
 	}
 }
 
-var (
-	foldPhoneCaller  = [...]string{"EXTENSION_ID", "EXTENSION_TYPE", "NAME", "PHONE_NUMBER", "ACCOUNT_CODE", "EXTENSION_NUMBER", "CONNECTION_TYPE"}
-	namesPhoneCaller = [...]string{"extension_id", "extension_type", "name", "phone_number", "account_code", "extension_number", "connection_type"}
-)
-
 func decPhoneCalleeRingingObject(d *jsonscan.Decoder, v *payload.PhoneCalleeRingingObject) {
-	for d.Member() {
-		k := d.Key()
-	again:
-		switch k {
-		case "call_id":
+	for h := 0; ; {
+		f := d.Next(namesPhoneCalleeRingingObject[:], h)
+		if f == jsonscan.Unlisted {
+			f = fieldPhoneCalleeRingingObject(d)
+		}
+		switch f {
+		case 0:
 			d.String(&v.CallID, "call_id", "string")
-		case "callee":
+		case 1:
 			if d.Open("callee", "payload.PhoneRingingCallee") {
 				decPhoneRingingCallee(d, &v.Callee)
 			}
-		case "caller":
+		case 2:
 			if d.Open("caller", "payload.PhoneCaller") {
 				decPhoneCaller(d, &v.Caller)
 			}
-		case "ringing_start_time":
+		case 3:
 			d.String((*string)(&v.RingingStartTime), "ringing_start_time", "payload.DateTime")
-		case "forwarded_by":
+		case 4:
 			if d.Open("forwarded_by", "payload.PhoneCalleeForwardedBy") {
 				decPhoneCalleeForwardedBy(d, &v.ForwardedBy)
 			}
-		case "redirect_forwarded_by":
+		case 5:
 			if d.Open("redirect_forwarded_by", "payload.PhoneCalleeRedirectForwardedBy") {
 				decPhoneCalleeRedirectForwardedBy(d, &v.RedirectForwardedBy)
 			}
+		case jsonscan.EndOfObject:
+			return
 		default:
-			if k = d.Fold(foldPhoneCalleeRingingObject[:], namesPhoneCalleeRingingObject[:]); k != "" {
-				goto again
-			}
 			d.Skip()
+			continue
 		}
+		h = f + 1
 	}
 }
-
-var (
-	foldPhoneCalleeRingingObject  = [...]string{"CALL_ID", "CALLEE", "CALLER", "RINGING_START_TIME", "FORWARDED_BY", "REDIRECT_FORWARDED_BY"}
-	namesPhoneCalleeRingingObject = [...]string{"call_id", "callee", "caller", "ringing_start_time", "forwarded_by", "redirect_forwarded_by"}
-)
 
 func decPhoneUnholdCallee(d *jsonscan.Decoder, v *payload.PhoneUnholdCallee) {
-	for d.Member() {
-		k := d.Key()
-	again:
-		switch k {
-		case "extension_id":
-			d.String(&v.ExtensionID, "extension_id", "string")
-		case "extension_type":
-			d.String(&v.ExtensionType, "extension_type", "string")
-		case "user_id":
-			d.String(&v.UserID, "user_id", "string")
-		case "phone_number":
-			d.ID((*string)(&v.PhoneNumber))
-		case "account_code":
-			d.String(&v.AccountCode, "account_code", "string")
-		case "extension_number":
-			d.ID((*string)(&v.ExtensionNumber))
-		case "timezone":
-			d.String(&v.Timezone, "timezone", "string")
-		case "device_id":
-			d.String(&v.DeviceID, "device_id", "string")
-		case "connection_type":
-			d.Enum((*string)(&v.ConnectionType), "connection_type", "payload.PhoneConnectionType", enumPhoneConnectionType[:])
-		default:
-			if k = d.Fold(foldPhoneUnholdCallee[:], namesPhoneUnholdCallee[:]); k != "" {
-				goto again
-			}
-			d.Skip()
+	for h := 0; ; {
+		f := d.Next(namesPhoneCallee[:], h)
+		if f == jsonscan.Unlisted {
+			f = fieldPhoneCallee(d)
 		}
+		switch f {
+		case 0:
+			d.String(&v.ExtensionID, "extension_id", "string")
+		case 1:
+			d.String(&v.ExtensionType, "extension_type", "string")
+		case 2:
+			d.String(&v.UserID, "user_id", "string")
+		case 3:
+			d.ID((*string)(&v.PhoneNumber))
+		case 4:
+			d.String(&v.AccountCode, "account_code", "string")
+		case 5:
+			d.ID((*string)(&v.ExtensionNumber))
+		case 6:
+			d.String(&v.Timezone, "timezone", "string")
+		case 7:
+			d.String(&v.DeviceID, "device_id", "string")
+		case 8:
+			d.Enum((*string)(&v.ConnectionType), "connection_type", "payload.PhoneConnectionType", enumPhoneConnectionType[:])
+		case jsonscan.EndOfObject:
+			return
+		default:
+			d.Skip()
+			continue
+		}
+		h = f + 1
 	}
 }
-
-var (
-	foldPhoneUnholdCallee  = [...]string{"EXTENSION_ID", "EXTENSION_TYPE", "USER_ID", "PHONE_NUMBER", "ACCOUNT_CODE", "EXTENSION_NUMBER", "TIMEZONE", "DEVICE_ID", "CONNECTION_TYPE"}
-	namesPhoneUnholdCallee = [...]string{"extension_id", "extension_type", "user_id", "phone_number", "account_code", "extension_number", "timezone", "device_id", "connection_type"}
-)
 
 func decPhoneCalleeUnholdCaller(d *jsonscan.Decoder, v *payload.PhoneCalleeUnholdCaller) {
-	for d.Member() {
-		k := d.Key()
-	again:
-		switch k {
-		case "extension_id":
-			d.String(&v.ExtensionID, "extension_id", "string")
-		case "extension_type":
-			d.String(&v.ExtensionType, "extension_type", "string")
-		case "phone_number":
-			d.ID((*string)(&v.PhoneNumber))
-		case "user_id":
-			d.String(&v.UserID, "user_id", "string")
-		case "account_code":
-			d.String(&v.AccountCode, "account_code", "string")
-		case "extension_number":
-			d.ID((*string)(&v.ExtensionNumber))
-		case "timezone":
-			d.String(&v.Timezone, "timezone", "string")
-		case "connection_type":
-			d.Enum((*string)(&v.ConnectionType), "connection_type", "payload.PhoneConnectionType", enumPhoneConnectionType[:])
-		default:
-			if k = d.Fold(foldPhoneCalleeUnholdCaller[:], namesPhoneCalleeUnholdCaller[:]); k != "" {
-				goto again
-			}
-			d.Skip()
+	for h := 0; ; {
+		f := d.Next(namesPhoneCalleeCaller[:], h)
+		if f == jsonscan.Unlisted {
+			f = fieldPhoneCalleeCaller(d)
 		}
+		switch f {
+		case 0:
+			d.String(&v.ExtensionID, "extension_id", "string")
+		case 1:
+			d.String(&v.ExtensionType, "extension_type", "string")
+		case 2:
+			d.ID((*string)(&v.PhoneNumber))
+		case 3:
+			d.String(&v.UserID, "user_id", "string")
+		case 4:
+			d.String(&v.AccountCode, "account_code", "string")
+		case 5:
+			d.ID((*string)(&v.ExtensionNumber))
+		case 6:
+			d.String(&v.Timezone, "timezone", "string")
+		case 7:
+			d.Enum((*string)(&v.ConnectionType), "connection_type", "payload.PhoneConnectionType", enumPhoneConnectionType[:])
+		case jsonscan.EndOfObject:
+			return
+		default:
+			d.Skip()
+			continue
+		}
+		h = f + 1
 	}
 }
 
-var (
-	foldPhoneCalleeUnholdCaller  = [...]string{"EXTENSION_ID", "EXTENSION_TYPE", "PHONE_NUMBER", "USER_ID", "ACCOUNT_CODE", "EXTENSION_NUMBER", "TIMEZONE", "CONNECTION_TYPE"}
-	namesPhoneCalleeUnholdCaller = [...]string{"extension_id", "extension_type", "phone_number", "user_id", "account_code", "extension_number", "timezone", "connection_type"}
-)
-
 func decPhoneCalleeUnholdObject(d *jsonscan.Decoder, v *payload.PhoneCalleeUnholdObject) {
-	for d.Member() {
-		k := d.Key()
-	again:
-		switch k {
-		case "call_id":
+	for h := 0; ; {
+		f := d.Next(namesPhoneCalleeObject[:], h)
+		if f == jsonscan.Unlisted {
+			f = fieldPhoneCalleeObject(d)
+		}
+		switch f {
+		case 0:
 			d.String(&v.CallID, "call_id", "string")
-		case "callee":
+		case 1:
 			if d.Open("callee", "payload.PhoneUnholdCallee") {
 				decPhoneUnholdCallee(d, &v.Callee)
 			}
-		case "caller":
+		case 2:
 			if d.Open("caller", "payload.PhoneCalleeUnholdCaller") {
 				decPhoneCalleeUnholdCaller(d, &v.Caller)
 			}
-		case "date_time":
+		case 3:
 			d.String((*string)(&v.DateTime), "date_time", "payload.DateTime")
+		case jsonscan.EndOfObject:
+			return
 		default:
-			if k = d.Fold(foldPhoneCalleeUnholdObject[:], namesPhoneCalleeUnholdObject[:]); k != "" {
-				goto again
-			}
 			d.Skip()
+			continue
 		}
+		h = f + 1
 	}
 }
-
-var (
-	foldPhoneCalleeUnholdObject  = [...]string{"CALL_ID", "CALLEE", "CALLER", "DATE_TIME"}
-	namesPhoneCalleeUnholdObject = [...]string{"call_id", "callee", "caller", "date_time"}
-)
 
 func decPhoneCallerCallLogCompletedForwardedTo(d *jsonscan.Decoder, v *payload.PhoneCallerCallLogCompletedForwardedTo) {
-	for d.Member() {
-		k := d.Key()
-	again:
-		switch k {
-		case "extension_number":
-			d.ID((*string)(&v.ExtensionNumber))
-		case "extension_type":
-			d.Enum((*string)(&v.ExtensionType), "extension_type", "payload.PhoneCallerCallLogCompletedExtensionType", enumPhoneCallerCallLogCompletedExtensionType[:])
-		case "location":
-			d.String(&v.Location, "location", "string")
-		case "name":
-			d.String(&v.Name, "name", "string")
-		case "number_type":
-			d.Int(&v.NumberType, "number_type")
-		case "phone_number":
-			d.ID((*string)(&v.PhoneNumber))
-		default:
-			if k = d.Fold(foldPhoneCallerCallLogCompletedForwardedTo[:], namesPhoneCallerCallLogCompletedForwardedTo[:]); k != "" {
-				goto again
-			}
-			d.Skip()
+	for h := 0; ; {
+		f := d.Next(namesPhoneCallLogCompletedForwardedBy[:], h)
+		if f == jsonscan.Unlisted {
+			f = fieldPhoneCallLogCompletedForwardedBy(d)
 		}
+		switch f {
+		case 0:
+			d.ID((*string)(&v.ExtensionNumber))
+		case 1:
+			d.Enum((*string)(&v.ExtensionType), "extension_type", "payload.PhoneCallerCallLogCompletedExtensionType", enumPhoneCallerCallLogCompletedExtensionType[:])
+		case 2:
+			d.String(&v.Location, "location", "string")
+		case 3:
+			d.String(&v.Name, "name", "string")
+		case 4:
+			d.Int(&v.NumberType, "number_type")
+		case 5:
+			d.ID((*string)(&v.PhoneNumber))
+		case jsonscan.EndOfObject:
+			return
+		default:
+			d.Skip()
+			continue
+		}
+		h = f + 1
 	}
 }
 
-var (
-	foldPhoneCallerCallLogCompletedForwardedTo  = [...]string{"EXTENSION_NUMBER", "EXTENSION_TYPE", "LOCATION", "NAME", "NUMBER_TYPE", "PHONE_NUMBER"}
-	namesPhoneCallerCallLogCompletedForwardedTo = [...]string{"extension_number", "extension_type", "location", "name", "number_type", "phone_number"}
-)
-
 func decPhoneCallerCompletedCallLog(d *jsonscan.Decoder, v *payload.PhoneCallerCompletedCallLog) {
-	for d.Member() {
-		k := d.Key()
-	again:
-		switch k {
-		case "id":
+	for h := 0; ; {
+		f := d.Next(namesPhoneCallerCompletedCallLog[:], h)
+		if f == jsonscan.Unlisted {
+			f = fieldPhoneCallerCompletedCallLog(d)
+		}
+		switch f {
+		case 0:
 			d.ID((*string)(&v.ID))
-		case "caller_number":
+		case 1:
 			d.ID((*string)(&v.CallerNumber))
-		case "caller_number_type":
+		case 2:
 			d.Int(&v.CallerNumberType, "caller_number_type")
-		case "caller_number_source":
+		case 3:
 			d.Enum((*string)(&v.CallerNumberSource), "caller_number_source", "payload.PhoneCallLogCompletedCallerNumberSource", enumPhoneCallLogCompletedCallerNumberSource[:])
-		case "caller_name":
+		case 4:
 			d.String(&v.CallerName, "caller_name", "string")
-		case "caller_location":
+		case 5:
 			d.String(&v.CallerLocation, "caller_location", "string")
-		case "caller_did_number":
+		case 6:
 			d.ID((*string)(&v.CallerDIDNumber))
-		case "caller_country_code":
+		case 7:
 			d.String(&v.CallerCountryCode, "caller_country_code", "string")
-		case "caller_country_iso_code":
+		case 8:
 			d.String(&v.CallerCountryIsoCode, "caller_country_iso_code", "string")
-		case "callee_number":
+		case 9:
 			d.ID((*string)(&v.CalleeNumber))
-		case "callee_number_type":
+		case 10:
 			d.Int(&v.CalleeNumberType, "callee_number_type")
-		case "callee_number_source":
+		case 11:
 			d.Enum((*string)(&v.CalleeNumberSource), "callee_number_source", "payload.PhoneCallLogCompletedCalleeNumberSource", enumPhoneCallLogCompletedCalleeNumberSource[:])
-		case "callee_name":
+		case 12:
 			d.String(&v.CalleeName, "callee_name", "string")
-		case "callee_location":
+		case 13:
 			d.String(&v.CalleeLocation, "callee_location", "string")
-		case "callee_did_number":
+		case 14:
 			d.ID((*string)(&v.CalleeDIDNumber))
-		case "callee_country_code":
+		case 15:
 			d.String(&v.CalleeCountryCode, "callee_country_code", "string")
-		case "callee_country_iso_code":
+		case 16:
 			d.String(&v.CalleeCountryIsoCode, "callee_country_iso_code", "string")
-		case "duration":
+		case 17:
 			d.Int(&v.Duration, "duration")
-		case "result":
+		case 18:
 			d.String(&v.Result, "result", "string")
-		case "date_time":
+		case 19:
 			d.String((*string)(&v.DateTime), "date_time", "payload.DateTime")
-		case "path":
+		case 20:
 			d.String(&v.Path, "path", "string")
-		case "site":
+		case 21:
 			if d.Open("site", "payload.PhoneCompletedSite") {
 				decPhoneCompletedSite(d, &v.Site)
 			}
-		case "has_recording":
+		case 22:
 			d.Bool(&v.HasRecording, "has_recording")
-		case "recording_id":
+		case 23:
 			d.String(&v.RecordingID, "recording_id", "string")
-		case "recording_type":
+		case 24:
 			d.String(&v.RecordingType, "recording_type", "string")
-		case "has_voicemail":
+		case 25:
 			d.Bool(&v.HasVoicemail, "has_voicemail")
-		case "call_id":
+		case 26:
 			d.String(&v.CallID, "call_id", "string")
-		case "client_code":
+		case 27:
 			d.String(&v.ClientCode, "client_code", "string")
-		case "call_type":
+		case 28:
 			d.Enum((*string)(&v.CallType), "call_type", "payload.PhoneLogCompletedCallType", enumPhoneLogCompletedCallType[:])
-		case "call_end_time":
+		case 29:
 			d.String((*string)(&v.CallEndTime), "call_end_time", "payload.DateTime")
-		case "direction":
+		case 30:
 			d.Enum((*string)(&v.Direction), "direction", "payload.PhoneDirection", enumPhoneDirection[:])
-		case "forwarded_to":
+		case 31:
 			if d.Open("forwarded_to", "payload.PhoneCallerCallLogCompletedForwardedTo") {
 				decPhoneCallerCallLogCompletedForwardedTo(d, &v.ForwardedTo)
 			}
-		case "forwarded_by":
+		case 32:
 			if d.Open("forwarded_by", "payload.PhoneCallLogCompletedForwardedBy") {
 				decPhoneCallLogCompletedForwardedBy(d, &v.ForwardedBy)
 			}
-		case "hold_time":
+		case 33:
 			d.Int(&v.HoldTime, "hold_time")
-		case "department":
+		case 34:
 			d.String(&v.Department, "department", "string")
-		case "cost_center":
+		case 35:
 			d.String(&v.CostCenter, "cost_center", "string")
+		case jsonscan.EndOfObject:
+			return
 		default:
-			if k = d.Fold(foldPhoneCallerCompletedCallLog[:], namesPhoneCallerCompletedCallLog[:]); k != "" {
-				goto again
-			}
 			d.Skip()
+			continue
 		}
+		h = f + 1
 	}
 }
-
-var (
-	foldPhoneCallerCompletedCallLog  = [...]string{"ID", "CALLER_NUMBER", "CALLER_NUMBER_TYPE", "CALLER_NUMBER_SOURCE", "CALLER_NAME", "CALLER_LOCATION", "CALLER_DID_NUMBER", "CALLER_COUNTRY_CODE", "CALLER_COUNTRY_ISO_CODE", "CALLEE_NUMBER", "CALLEE_NUMBER_TYPE", "CALLEE_NUMBER_SOURCE", "CALLEE_NAME", "CALLEE_LOCATION", "CALLEE_DID_NUMBER", "CALLEE_COUNTRY_CODE", "CALLEE_COUNTRY_ISO_CODE", "DURATION", "RESULT", "DATE_TIME", "PATH", "SITE", "HAS_RECORDING", "RECORDING_ID", "RECORDING_TYPE", "HAS_VOICEMAIL", "CALL_ID", "CLIENT_CODE", "CALL_TYPE", "CALL_END_TIME", "DIRECTION", "FORWARDED_TO", "FORWARDED_BY", "HOLD_TIME", "DEPARTMENT", "COST_CENTER"}
-	namesPhoneCallerCompletedCallLog = [...]string{"id", "caller_number", "caller_number_type", "caller_number_source", "caller_name", "caller_location", "caller_did_number", "caller_country_code", "caller_country_iso_code", "callee_number", "callee_number_type", "callee_number_source", "callee_name", "callee_location", "callee_did_number", "callee_country_code", "callee_country_iso_code", "duration", "result", "date_time", "path", "site", "has_recording", "recording_id", "recording_type", "has_voicemail", "call_id", "client_code", "call_type", "call_end_time", "direction", "forwarded_to", "forwarded_by", "hold_time", "department", "cost_center"}
-)
 
 func decPhoneCallerCallLogCompletedObject(d *jsonscan.Decoder, v *payload.PhoneCallerCallLogCompletedObject) {
-	for d.Member() {
-		k := d.Key()
-	again:
-		switch k {
-		case "user_id":
-			d.String(&v.UserID, "user_id", "string")
-		case "call_logs":
-			decSlicePhoneCallerCompletedCallLog(d, &v.CallLogs, "call_logs")
-		default:
-			if k = d.Fold(foldPhoneCallerCallLogCompletedObject[:], namesPhoneCallerCallLogCompletedObject[:]); k != "" {
-				goto again
-			}
-			d.Skip()
+	for h := 0; ; {
+		f := d.Next(namesPhoneCallLogDeletedObject[:], h)
+		if f == jsonscan.Unlisted {
+			f = fieldPhoneCallLogDeletedObject(d)
 		}
+		switch f {
+		case 0:
+			d.String(&v.UserID, "user_id", "string")
+		case 1:
+			decSlicePhoneCallerCompletedCallLog(d, &v.CallLogs, "call_logs")
+		case jsonscan.EndOfObject:
+			return
+		default:
+			d.Skip()
+			continue
+		}
+		h = f + 1
 	}
 }
-
-var (
-	foldPhoneCallerCallLogCompletedObject  = [...]string{"USER_ID", "CALL_LOGS"}
-	namesPhoneCallerCallLogCompletedObject = [...]string{"user_id", "call_logs"}
-)
 
 func decPhoneConnectedCaller(d *jsonscan.Decoder, v *payload.PhoneConnectedCaller) {
-	for d.Member() {
-		k := d.Key()
-	again:
-		switch k {
-		case "extension_id":
-			d.String(&v.ExtensionID, "extension_id", "string")
-		case "extension_type":
-			d.Enum((*string)(&v.ExtensionType), "extension_type", "payload.PhoneExtensionType", enumPhoneExtensionType[:])
-		case "user_id":
-			d.String(&v.UserID, "user_id", "string")
-		case "name":
-			d.String(&v.Name, "name", "string")
-		case "phone_number":
-			d.ID((*string)(&v.PhoneNumber))
-		case "account_code":
-			d.String(&v.AccountCode, "account_code", "string")
-		case "extension_number":
-			d.ID((*string)(&v.ExtensionNumber))
-		case "timezone":
-			d.String(&v.Timezone, "timezone", "string")
-		case "device_type":
-			d.String(&v.DeviceType, "device_type", "string")
-		case "device_id":
-			d.String(&v.DeviceID, "device_id", "string")
-		case "connection_type":
-			d.Enum((*string)(&v.ConnectionType), "connection_type", "payload.PhoneConnectionType", enumPhoneConnectionType[:])
-		default:
-			if k = d.Fold(foldPhoneConnectedCaller[:], namesPhoneConnectedCaller[:]); k != "" {
-				goto again
-			}
-			d.Skip()
+	for h := 0; ; {
+		f := d.Next(namesPhoneConnectedCaller[:], h)
+		if f == jsonscan.Unlisted {
+			f = fieldPhoneConnectedCaller(d)
 		}
+		switch f {
+		case 0:
+			d.String(&v.ExtensionID, "extension_id", "string")
+		case 1:
+			d.Enum((*string)(&v.ExtensionType), "extension_type", "payload.PhoneExtensionType", enumPhoneExtensionType[:])
+		case 2:
+			d.String(&v.UserID, "user_id", "string")
+		case 3:
+			d.String(&v.Name, "name", "string")
+		case 4:
+			d.ID((*string)(&v.PhoneNumber))
+		case 5:
+			d.String(&v.AccountCode, "account_code", "string")
+		case 6:
+			d.ID((*string)(&v.ExtensionNumber))
+		case 7:
+			d.String(&v.Timezone, "timezone", "string")
+		case 8:
+			d.String(&v.DeviceType, "device_type", "string")
+		case 9:
+			d.String(&v.DeviceID, "device_id", "string")
+		case 10:
+			d.Enum((*string)(&v.ConnectionType), "connection_type", "payload.PhoneConnectionType", enumPhoneConnectionType[:])
+		case jsonscan.EndOfObject:
+			return
+		default:
+			d.Skip()
+			continue
+		}
+		h = f + 1
 	}
 }
 
-var (
-	foldPhoneConnectedCaller  = [...]string{"EXTENSION_ID", "EXTENSION_TYPE", "USER_ID", "NAME", "PHONE_NUMBER", "ACCOUNT_CODE", "EXTENSION_NUMBER", "TIMEZONE", "DEVICE_TYPE", "DEVICE_ID", "CONNECTION_TYPE"}
-	namesPhoneConnectedCaller = [...]string{"extension_id", "extension_type", "user_id", "name", "phone_number", "account_code", "extension_number", "timezone", "device_type", "device_id", "connection_type"}
-)
-
 func decPhoneCallerConnectedObject(d *jsonscan.Decoder, v *payload.PhoneCallerConnectedObject) {
-	for d.Member() {
-		k := d.Key()
-	again:
-		switch k {
-		case "call_id":
+	for h := 0; ; {
+		f := d.Next(namesPhoneCallerConnectedObject[:], h)
+		if f == jsonscan.Unlisted {
+			f = fieldPhoneCallerConnectedObject(d)
+		}
+		switch f {
+		case 0:
 			d.String(&v.CallID, "call_id", "string")
-		case "caller":
+		case 1:
 			if d.Open("caller", "payload.PhoneConnectedCaller") {
 				decPhoneConnectedCaller(d, &v.Caller)
 			}
-		case "callee":
+		case 2:
 			if d.Open("callee", "payload.PhoneCaller") {
 				decPhoneCaller(d, &v.Callee)
 			}
-		case "ringing_start_time":
+		case 3:
 			d.String((*string)(&v.RingingStartTime), "ringing_start_time", "payload.DateTime")
-		case "connected_start_time":
+		case 4:
 			d.String((*string)(&v.ConnectedStartTime), "connected_start_time", "payload.DateTime")
+		case jsonscan.EndOfObject:
+			return
 		default:
-			if k = d.Fold(foldPhoneCallerConnectedObject[:], namesPhoneCallerConnectedObject[:]); k != "" {
-				goto again
-			}
 			d.Skip()
+			continue
 		}
+		h = f + 1
 	}
 }
-
-var (
-	foldPhoneCallerConnectedObject  = [...]string{"CALL_ID", "CALLER", "CALLEE", "RINGING_START_TIME", "CONNECTED_START_TIME"}
-	namesPhoneCallerConnectedObject = [...]string{"call_id", "caller", "callee", "ringing_start_time", "connected_start_time"}
-)
 
 func decPhoneCallerCallee(d *jsonscan.Decoder, v *payload.PhoneCallerCallee) {
-	for d.Member() {
-		k := d.Key()
-	again:
-		switch k {
-		case "extension_id":
-			d.String(&v.ExtensionID, "extension_id", "string")
-		case "extension_type":
-			d.Enum((*string)(&v.ExtensionType), "extension_type", "payload.PhoneExtensionType", enumPhoneExtensionType[:])
-		case "user_id":
-			d.String(&v.UserID, "user_id", "string")
-		case "phone_number":
-			d.ID((*string)(&v.PhoneNumber))
-		case "account_code":
-			d.String(&v.AccountCode, "account_code", "string")
-		case "extension_number":
-			d.ID((*string)(&v.ExtensionNumber))
-		case "timezone":
-			d.String(&v.Timezone, "timezone", "string")
-		case "connection_type":
-			d.Enum((*string)(&v.ConnectionType), "connection_type", "payload.PhoneConnectionType", enumPhoneConnectionType[:])
-		default:
-			if k = d.Fold(foldPhoneCallerCallee[:], namesPhoneCallerCallee[:]); k != "" {
-				goto again
-			}
-			d.Skip()
+	for h := 0; ; {
+		f := d.Next(namesPhoneCallerCallee[:], h)
+		if f == jsonscan.Unlisted {
+			f = fieldPhoneCallerCallee(d)
 		}
+		switch f {
+		case 0:
+			d.String(&v.ExtensionID, "extension_id", "string")
+		case 1:
+			d.Enum((*string)(&v.ExtensionType), "extension_type", "payload.PhoneExtensionType", enumPhoneExtensionType[:])
+		case 2:
+			d.String(&v.UserID, "user_id", "string")
+		case 3:
+			d.ID((*string)(&v.PhoneNumber))
+		case 4:
+			d.String(&v.AccountCode, "account_code", "string")
+		case 5:
+			d.ID((*string)(&v.ExtensionNumber))
+		case 6:
+			d.String(&v.Timezone, "timezone", "string")
+		case 7:
+			d.Enum((*string)(&v.ConnectionType), "connection_type", "payload.PhoneConnectionType", enumPhoneConnectionType[:])
+		case jsonscan.EndOfObject:
+			return
+		default:
+			d.Skip()
+			continue
+		}
+		h = f + 1
 	}
 }
-
-var (
-	foldPhoneCallerCallee  = [...]string{"EXTENSION_ID", "EXTENSION_TYPE", "USER_ID", "PHONE_NUMBER", "ACCOUNT_CODE", "EXTENSION_NUMBER", "TIMEZONE", "CONNECTION_TYPE"}
-	namesPhoneCallerCallee = [...]string{"extension_id", "extension_type", "user_id", "phone_number", "account_code", "extension_number", "timezone", "connection_type"}
-)
 
 func decPhoneObjectCaller(d *jsonscan.Decoder, v *payload.PhoneObjectCaller) {
-	for d.Member() {
-		k := d.Key()
-	again:
-		switch k {
-		case "extension_id":
-			d.String(&v.ExtensionID, "extension_id", "string")
-		case "extension_type":
-			d.Enum((*string)(&v.ExtensionType), "extension_type", "payload.PhoneExtensionType", enumPhoneExtensionType[:])
-		case "phone_number":
-			d.ID((*string)(&v.PhoneNumber))
-		case "user_id":
-			d.String(&v.UserID, "user_id", "string")
-		case "account_code":
-			d.String(&v.AccountCode, "account_code", "string")
-		case "extension_number":
-			d.ID((*string)(&v.ExtensionNumber))
-		case "timezone":
-			d.String(&v.Timezone, "timezone", "string")
-		case "device_id":
-			d.String(&v.DeviceID, "device_id", "string")
-		case "connection_type":
-			d.Enum((*string)(&v.ConnectionType), "connection_type", "payload.PhoneConnectionType", enumPhoneConnectionType[:])
-		default:
-			if k = d.Fold(foldPhoneObjectCaller[:], namesPhoneObjectCaller[:]); k != "" {
-				goto again
-			}
-			d.Skip()
+	for h := 0; ; {
+		f := d.Next(namesPhoneObjectCaller[:], h)
+		if f == jsonscan.Unlisted {
+			f = fieldPhoneObjectCaller(d)
 		}
+		switch f {
+		case 0:
+			d.String(&v.ExtensionID, "extension_id", "string")
+		case 1:
+			d.Enum((*string)(&v.ExtensionType), "extension_type", "payload.PhoneExtensionType", enumPhoneExtensionType[:])
+		case 2:
+			d.ID((*string)(&v.PhoneNumber))
+		case 3:
+			d.String(&v.UserID, "user_id", "string")
+		case 4:
+			d.String(&v.AccountCode, "account_code", "string")
+		case 5:
+			d.ID((*string)(&v.ExtensionNumber))
+		case 6:
+			d.String(&v.Timezone, "timezone", "string")
+		case 7:
+			d.String(&v.DeviceID, "device_id", "string")
+		case 8:
+			d.Enum((*string)(&v.ConnectionType), "connection_type", "payload.PhoneConnectionType", enumPhoneConnectionType[:])
+		case jsonscan.EndOfObject:
+			return
+		default:
+			d.Skip()
+			continue
+		}
+		h = f + 1
 	}
 }
 
-var (
-	foldPhoneObjectCaller  = [...]string{"EXTENSION_ID", "EXTENSION_TYPE", "PHONE_NUMBER", "USER_ID", "ACCOUNT_CODE", "EXTENSION_NUMBER", "TIMEZONE", "DEVICE_ID", "CONNECTION_TYPE"}
-	namesPhoneObjectCaller = [...]string{"extension_id", "extension_type", "phone_number", "user_id", "account_code", "extension_number", "timezone", "device_id", "connection_type"}
-)
-
 func decPhoneCallerEndedObject(d *jsonscan.Decoder, v *payload.PhoneCallerEndedObject) {
-	for d.Member() {
-		k := d.Key()
-	again:
-		switch k {
-		case "call_id":
+	for h := 0; ; {
+		f := d.Next(namesPhoneCallerEndedObject[:], h)
+		if f == jsonscan.Unlisted {
+			f = fieldPhoneCallerEndedObject(d)
+		}
+		switch f {
+		case 0:
 			d.String(&v.CallID, "call_id", "string")
-		case "callee":
+		case 1:
 			if d.Open("callee", "payload.PhoneCallerCallee") {
 				decPhoneCallerCallee(d, &v.Callee)
 			}
-		case "caller":
+		case 2:
 			if d.Open("caller", "payload.PhoneObjectCaller") {
 				decPhoneObjectCaller(d, &v.Caller)
 			}
-		case "ringing_start_time":
+		case 3:
 			d.String((*string)(&v.RingingStartTime), "ringing_start_time", "payload.DateTime")
-		case "answer_start_time":
+		case 4:
 			d.String((*string)(&v.AnswerStartTime), "answer_start_time", "payload.DateTime")
-		case "call_end_time":
+		case 5:
 			d.String((*string)(&v.CallEndTime), "call_end_time", "payload.DateTime")
-		case "handup_result":
+		case 6:
 			d.String(&v.HandupResult, "handup_result", "string")
+		case jsonscan.EndOfObject:
+			return
 		default:
-			if k = d.Fold(foldPhoneCallerEndedObject[:], namesPhoneCallerEndedObject[:]); k != "" {
-				goto again
-			}
 			d.Skip()
+			continue
 		}
+		h = f + 1
 	}
 }
-
-var (
-	foldPhoneCallerEndedObject  = [...]string{"CALL_ID", "CALLEE", "CALLER", "RINGING_START_TIME", "ANSWER_START_TIME", "CALL_END_TIME", "HANDUP_RESULT"}
-	namesPhoneCallerEndedObject = [...]string{"call_id", "callee", "caller", "ringing_start_time", "answer_start_time", "call_end_time", "handup_result"}
-)
 
 func decPhoneHoldObjectCaller(d *jsonscan.Decoder, v *payload.PhoneHoldObjectCaller) {
-	for d.Member() {
-		k := d.Key()
-	again:
-		switch k {
-		case "extension_id":
-			d.String(&v.ExtensionID, "extension_id", "string")
-		case "extension_type":
-			d.Enum((*string)(&v.ExtensionType), "extension_type", "payload.PhoneExtensionType", enumPhoneExtensionType[:])
-		case "phone_number":
-			d.ID((*string)(&v.PhoneNumber))
-		case "user_id":
-			d.String(&v.UserID, "user_id", "string")
-		case "account_code":
-			d.String(&v.AccountCode, "account_code", "string")
-		case "extension_number":
-			d.ID((*string)(&v.ExtensionNumber))
-		case "timezone":
-			d.String(&v.Timezone, "timezone", "string")
-		case "device_id":
-			d.String(&v.DeviceID, "device_id", "string")
-		case "connection_type":
-			d.Enum((*string)(&v.ConnectionType), "connection_type", "payload.PhoneConnectionType", enumPhoneConnectionType[:])
-		default:
-			if k = d.Fold(foldPhoneHoldObjectCaller[:], namesPhoneHoldObjectCaller[:]); k != "" {
-				goto again
-			}
-			d.Skip()
+	for h := 0; ; {
+		f := d.Next(namesPhoneObjectCaller[:], h)
+		if f == jsonscan.Unlisted {
+			f = fieldPhoneObjectCaller(d)
 		}
+		switch f {
+		case 0:
+			d.String(&v.ExtensionID, "extension_id", "string")
+		case 1:
+			d.Enum((*string)(&v.ExtensionType), "extension_type", "payload.PhoneExtensionType", enumPhoneExtensionType[:])
+		case 2:
+			d.ID((*string)(&v.PhoneNumber))
+		case 3:
+			d.String(&v.UserID, "user_id", "string")
+		case 4:
+			d.String(&v.AccountCode, "account_code", "string")
+		case 5:
+			d.ID((*string)(&v.ExtensionNumber))
+		case 6:
+			d.String(&v.Timezone, "timezone", "string")
+		case 7:
+			d.String(&v.DeviceID, "device_id", "string")
+		case 8:
+			d.Enum((*string)(&v.ConnectionType), "connection_type", "payload.PhoneConnectionType", enumPhoneConnectionType[:])
+		case jsonscan.EndOfObject:
+			return
+		default:
+			d.Skip()
+			continue
+		}
+		h = f + 1
 	}
 }
 
-var (
-	foldPhoneHoldObjectCaller  = [...]string{"EXTENSION_ID", "EXTENSION_TYPE", "PHONE_NUMBER", "USER_ID", "ACCOUNT_CODE", "EXTENSION_NUMBER", "TIMEZONE", "DEVICE_ID", "CONNECTION_TYPE"}
-	namesPhoneHoldObjectCaller = [...]string{"extension_id", "extension_type", "phone_number", "user_id", "account_code", "extension_number", "timezone", "device_id", "connection_type"}
-)
-
 func decPhoneCallerObject(d *jsonscan.Decoder, v *payload.PhoneCallerObject) {
-	for d.Member() {
-		k := d.Key()
-	again:
-		switch k {
-		case "call_id":
+	for h := 0; ; {
+		f := d.Next(namesPhoneCalleeObject[:], h)
+		if f == jsonscan.Unlisted {
+			f = fieldPhoneCalleeObject(d)
+		}
+		switch f {
+		case 0:
 			d.String(&v.CallID, "call_id", "string")
-		case "callee":
+		case 1:
 			if d.Open("callee", "payload.PhoneCallerCallee") {
 				decPhoneCallerCallee(d, &v.Callee)
 			}
-		case "caller":
+		case 2:
 			if d.Open("caller", "payload.PhoneHoldObjectCaller") {
 				decPhoneHoldObjectCaller(d, &v.Caller)
 			}
-		case "date_time":
+		case 3:
 			d.String((*string)(&v.DateTime), "date_time", "payload.DateTime")
+		case jsonscan.EndOfObject:
+			return
 		default:
-			if k = d.Fold(foldPhoneCallerObject[:], namesPhoneCallerObject[:]); k != "" {
-				goto again
-			}
 			d.Skip()
+			continue
 		}
+		h = f + 1
 	}
 }
-
-var (
-	foldPhoneCallerObject  = [...]string{"CALL_ID", "CALLEE", "CALLER", "DATE_TIME"}
-	namesPhoneCallerObject = [...]string{"call_id", "callee", "caller", "date_time"}
-)
 
 func decPhoneCallerMeetingInvitingCallee(d *jsonscan.Decoder, v *payload.PhoneCallerMeetingInvitingCallee) {
-	for d.Member() {
-		k := d.Key()
-	again:
-		switch k {
-		case "extension_id":
-			d.String(&v.ExtensionID, "extension_id", "string")
-		case "extension_type":
-			d.Enum((*string)(&v.ExtensionType), "extension_type", "payload.PhoneExtensionType", enumPhoneExtensionType[:])
-		case "user_id":
-			d.String(&v.UserID, "user_id", "string")
-		case "phone_number":
-			d.ID((*string)(&v.PhoneNumber))
-		case "extension_number":
-			d.ID((*string)(&v.ExtensionNumber))
-		case "timezone":
-			d.String(&v.Timezone, "timezone", "string")
-		case "connection_type":
-			d.Enum((*string)(&v.ConnectionType), "connection_type", "payload.PhoneConnectionType", enumPhoneConnectionType[:])
-		default:
-			if k = d.Fold(foldPhoneCallerMeetingInvitingCallee[:], namesPhoneCallerMeetingInvitingCallee[:]); k != "" {
-				goto again
-			}
-			d.Skip()
+	for h := 0; ; {
+		f := d.Next(namesPhoneCallerMeetingInvitingCallee[:], h)
+		if f == jsonscan.Unlisted {
+			f = fieldPhoneCallerMeetingInvitingCallee(d)
 		}
+		switch f {
+		case 0:
+			d.String(&v.ExtensionID, "extension_id", "string")
+		case 1:
+			d.Enum((*string)(&v.ExtensionType), "extension_type", "payload.PhoneExtensionType", enumPhoneExtensionType[:])
+		case 2:
+			d.String(&v.UserID, "user_id", "string")
+		case 3:
+			d.ID((*string)(&v.PhoneNumber))
+		case 4:
+			d.ID((*string)(&v.ExtensionNumber))
+		case 5:
+			d.String(&v.Timezone, "timezone", "string")
+		case 6:
+			d.Enum((*string)(&v.ConnectionType), "connection_type", "payload.PhoneConnectionType", enumPhoneConnectionType[:])
+		case jsonscan.EndOfObject:
+			return
+		default:
+			d.Skip()
+			continue
+		}
+		h = f + 1
 	}
 }
-
-var (
-	foldPhoneCallerMeetingInvitingCallee  = [...]string{"EXTENSION_ID", "EXTENSION_TYPE", "USER_ID", "PHONE_NUMBER", "EXTENSION_NUMBER", "TIMEZONE", "CONNECTION_TYPE"}
-	namesPhoneCallerMeetingInvitingCallee = [...]string{"extension_id", "extension_type", "user_id", "phone_number", "extension_number", "timezone", "connection_type"}
-)
 
 func decPhoneMeetingInvitingCaller(d *jsonscan.Decoder, v *payload.PhoneMeetingInvitingCaller) {
-	for d.Member() {
-		k := d.Key()
-	again:
-		switch k {
-		case "extension_id":
-			d.String(&v.ExtensionID, "extension_id", "string")
-		case "extension_type":
-			d.Enum((*string)(&v.ExtensionType), "extension_type", "payload.PhoneExtensionType", enumPhoneExtensionType[:])
-		case "phone_number":
-			d.ID((*string)(&v.PhoneNumber))
-		case "user_id":
-			d.String(&v.UserID, "user_id", "string")
-		case "extension_number":
-			d.ID((*string)(&v.ExtensionNumber))
-		case "timezone":
-			d.String(&v.Timezone, "timezone", "string")
-		case "device_id":
-			d.String(&v.DeviceID, "device_id", "string")
-		case "connection_type":
-			d.Enum((*string)(&v.ConnectionType), "connection_type", "payload.PhoneConnectionType", enumPhoneConnectionType[:])
-		default:
-			if k = d.Fold(foldPhoneMeetingInvitingCaller[:], namesPhoneMeetingInvitingCaller[:]); k != "" {
-				goto again
-			}
-			d.Skip()
+	for h := 0; ; {
+		f := d.Next(namesPhoneMeetingInvitingCaller[:], h)
+		if f == jsonscan.Unlisted {
+			f = fieldPhoneMeetingInvitingCaller(d)
 		}
+		switch f {
+		case 0:
+			d.String(&v.ExtensionID, "extension_id", "string")
+		case 1:
+			d.Enum((*string)(&v.ExtensionType), "extension_type", "payload.PhoneExtensionType", enumPhoneExtensionType[:])
+		case 2:
+			d.ID((*string)(&v.PhoneNumber))
+		case 3:
+			d.String(&v.UserID, "user_id", "string")
+		case 4:
+			d.ID((*string)(&v.ExtensionNumber))
+		case 5:
+			d.String(&v.Timezone, "timezone", "string")
+		case 6:
+			d.String(&v.DeviceID, "device_id", "string")
+		case 7:
+			d.Enum((*string)(&v.ConnectionType), "connection_type", "payload.PhoneConnectionType", enumPhoneConnectionType[:])
+		case jsonscan.EndOfObject:
+			return
+		default:
+			d.Skip()
+			continue
+		}
+		h = f + 1
 	}
 }
 
-var (
-	foldPhoneMeetingInvitingCaller  = [...]string{"EXTENSION_ID", "EXTENSION_TYPE", "PHONE_NUMBER", "USER_ID", "EXTENSION_NUMBER", "TIMEZONE", "DEVICE_ID", "CONNECTION_TYPE"}
-	namesPhoneMeetingInvitingCaller = [...]string{"extension_id", "extension_type", "phone_number", "user_id", "extension_number", "timezone", "device_id", "connection_type"}
-)
-
 func decPhoneCallerMeetingInvitingObject(d *jsonscan.Decoder, v *payload.PhoneCallerMeetingInvitingObject) {
-	for d.Member() {
-		k := d.Key()
-	again:
-		switch k {
-		case "call_id":
+	for h := 0; ; {
+		f := d.Next(namesPhoneCalleeMeetingInvitingObject[:], h)
+		if f == jsonscan.Unlisted {
+			f = fieldPhoneCalleeMeetingInvitingObject(d)
+		}
+		switch f {
+		case 0:
 			d.String(&v.CallID, "call_id", "string")
-		case "callee":
+		case 1:
 			if d.Open("callee", "payload.PhoneCallerMeetingInvitingCallee") {
 				decPhoneCallerMeetingInvitingCallee(d, &v.Callee)
 			}
-		case "caller":
+		case 2:
 			if d.Open("caller", "payload.PhoneMeetingInvitingCaller") {
 				decPhoneMeetingInvitingCaller(d, &v.Caller)
 			}
-		case "meeting_id":
+		case 3:
 			d.String(&v.MeetingID, "meeting_id", "string")
-		case "date_time":
+		case 4:
 			d.String((*string)(&v.DateTime), "date_time", "payload.DateTime")
+		case jsonscan.EndOfObject:
+			return
 		default:
-			if k = d.Fold(foldPhoneCallerMeetingInvitingObject[:], namesPhoneCallerMeetingInvitingObject[:]); k != "" {
-				goto again
-			}
 			d.Skip()
+			continue
 		}
+		h = f + 1
 	}
 }
-
-var (
-	foldPhoneCallerMeetingInvitingObject  = [...]string{"CALL_ID", "CALLEE", "CALLER", "MEETING_ID", "DATE_TIME"}
-	namesPhoneCallerMeetingInvitingObject = [...]string{"call_id", "callee", "caller", "meeting_id", "date_time"}
-)
 
 func decPhoneCallerObjectCallee(d *jsonscan.Decoder, v *payload.PhoneCallerObjectCallee) {
-	for d.Member() {
-		k := d.Key()
-	again:
-		switch k {
-		case "extension_id":
-			d.String(&v.ExtensionID, "extension_id", "string")
-		case "extension_type":
-			d.Enum((*string)(&v.ExtensionType), "extension_type", "payload.PhoneExtensionType", enumPhoneExtensionType[:])
-		case "user_id":
-			d.String(&v.UserID, "user_id", "string")
-		case "phone_number":
-			d.ID((*string)(&v.PhoneNumber))
-		case "account_code":
-			d.String(&v.AccountCode, "account_code", "string")
-		case "extension_number":
-			d.ID((*string)(&v.ExtensionNumber))
-		case "timezone":
-			d.String(&v.Timezone, "timezone", "string")
-		case "connection_type":
-			d.Enum((*string)(&v.ConnectionType), "connection_type", "payload.PhoneConnectionType", enumPhoneConnectionType[:])
-		default:
-			if k = d.Fold(foldPhoneCallerObjectCallee[:], namesPhoneCallerObjectCallee[:]); k != "" {
-				goto again
-			}
-			d.Skip()
+	for h := 0; ; {
+		f := d.Next(namesPhoneCallerCallee[:], h)
+		if f == jsonscan.Unlisted {
+			f = fieldPhoneCallerCallee(d)
 		}
+		switch f {
+		case 0:
+			d.String(&v.ExtensionID, "extension_id", "string")
+		case 1:
+			d.Enum((*string)(&v.ExtensionType), "extension_type", "payload.PhoneExtensionType", enumPhoneExtensionType[:])
+		case 2:
+			d.String(&v.UserID, "user_id", "string")
+		case 3:
+			d.ID((*string)(&v.PhoneNumber))
+		case 4:
+			d.String(&v.AccountCode, "account_code", "string")
+		case 5:
+			d.ID((*string)(&v.ExtensionNumber))
+		case 6:
+			d.String(&v.Timezone, "timezone", "string")
+		case 7:
+			d.Enum((*string)(&v.ConnectionType), "connection_type", "payload.PhoneConnectionType", enumPhoneConnectionType[:])
+		case jsonscan.EndOfObject:
+			return
+		default:
+			d.Skip()
+			continue
+		}
+		h = f + 1
 	}
 }
 
-var (
-	foldPhoneCallerObjectCallee  = [...]string{"EXTENSION_ID", "EXTENSION_TYPE", "USER_ID", "PHONE_NUMBER", "ACCOUNT_CODE", "EXTENSION_NUMBER", "TIMEZONE", "CONNECTION_TYPE"}
-	namesPhoneCallerObjectCallee = [...]string{"extension_id", "extension_type", "user_id", "phone_number", "account_code", "extension_number", "timezone", "connection_type"}
-)
-
 func decPhoneCallerMuteObject(d *jsonscan.Decoder, v *payload.PhoneCallerMuteObject) {
-	for d.Member() {
-		k := d.Key()
-	again:
-		switch k {
-		case "call_id":
+	for h := 0; ; {
+		f := d.Next(namesPhoneCalleeObject[:], h)
+		if f == jsonscan.Unlisted {
+			f = fieldPhoneCalleeObject(d)
+		}
+		switch f {
+		case 0:
 			d.String(&v.CallID, "call_id", "string")
-		case "callee":
+		case 1:
 			if d.Open("callee", "payload.PhoneCallerObjectCallee") {
 				decPhoneCallerObjectCallee(d, &v.Callee)
 			}
-		case "caller":
+		case 2:
 			if d.Open("caller", "payload.PhoneObjectCaller") {
 				decPhoneObjectCaller(d, &v.Caller)
 			}
-		case "date_time":
+		case 3:
 			d.String((*string)(&v.DateTime), "date_time", "payload.DateTime")
+		case jsonscan.EndOfObject:
+			return
 		default:
-			if k = d.Fold(foldPhoneCallerMuteObject[:], namesPhoneCallerMuteObject[:]); k != "" {
-				goto again
-			}
 			d.Skip()
+			continue
 		}
+		h = f + 1
 	}
 }
 
-var (
-	foldPhoneCallerMuteObject  = [...]string{"CALL_ID", "CALLEE", "CALLER", "DATE_TIME"}
-	namesPhoneCallerMuteObject = [...]string{"call_id", "callee", "caller", "date_time"}
-)
-
 func decPhoneCallerRingingObject(d *jsonscan.Decoder, v *payload.PhoneCallerRingingObject) {
-	for d.Member() {
-		k := d.Key()
-	again:
-		switch k {
-		case "call_id":
+	for h := 0; ; {
+		f := d.Next(namesPhoneCallerRingingObject[:], h)
+		if f == jsonscan.Unlisted {
+			f = fieldPhoneCallerRingingObject(d)
+		}
+		switch f {
+		case 0:
 			d.String(&v.CallID, "call_id", "string")
-		case "caller":
+		case 1:
 			if d.Open("caller", "payload.PhoneRingingCallee") {
 				decPhoneRingingCallee(d, &v.Caller)
 			}
-		case "callee":
+		case 2:
 			if d.Open("callee", "payload.PhoneCaller") {
 				decPhoneCaller(d, &v.Callee)
 			}
-		case "ringing_start_time":
+		case 3:
 			d.String((*string)(&v.RingingStartTime), "ringing_start_time", "payload.DateTime")
+		case jsonscan.EndOfObject:
+			return
 		default:
-			if k = d.Fold(foldPhoneCallerRingingObject[:], namesPhoneCallerRingingObject[:]); k != "" {
-				goto again
-			}
 			d.Skip()
+			continue
 		}
+		h = f + 1
 	}
 }
 
-var (
-	foldPhoneCallerRingingObject  = [...]string{"CALL_ID", "CALLER", "CALLEE", "RINGING_START_TIME"}
-	namesPhoneCallerRingingObject = [...]string{"call_id", "caller", "callee", "ringing_start_time"}
-)
-
 func decPhoneConferenceStartedObject(d *jsonscan.Decoder, v *payload.PhoneConferenceStartedObject) {
-	for d.Member() {
-		k := d.Key()
-	again:
-		switch k {
-		case "failure_reason":
+	for h := 0; ; {
+		f := d.Next(namesPhoneConferenceStartedObject[:], h)
+		if f == jsonscan.Unlisted {
+			f = fieldPhoneConferenceStartedObject(d)
+		}
+		switch f {
+		case 0:
 			d.String(&v.FailureReason, "failure_reason", "string")
-		case "enable_multiple_party_conference":
+		case 1:
 			d.Bool(&v.EnableMultiplePartyConference, "enable_multiple_party_conference")
-		case "conference_id":
+		case 2:
 			d.String(&v.ConferenceID, "conference_id", "string")
-		case "call_id":
+		case 3:
 			d.String(&v.CallID, "call_id", "string")
-		case "owner":
+		case 4:
 			if d.Open("owner", "payload.PhoneOwner") {
 				decPhoneOwner(d, &v.Owner)
 			}
-		case "date_time":
+		case 5:
 			d.String((*string)(&v.DateTime), "date_time", "payload.DateTime")
+		case jsonscan.EndOfObject:
+			return
 		default:
-			if k = d.Fold(foldPhoneConferenceStartedObject[:], namesPhoneConferenceStartedObject[:]); k != "" {
-				goto again
-			}
 			d.Skip()
+			continue
 		}
+		h = f + 1
 	}
 }
-
-var (
-	foldPhoneConferenceStartedObject  = [...]string{"FAILURE_REASON", "ENABLE_MULTIPLE_PARTY_CONFERENCE", "CONFERENCE_ID", "CALL_ID", "OWNER", "DATE_TIME"}
-	namesPhoneConferenceStartedObject = [...]string{"failure_reason", "enable_multiple_party_conference", "conference_id", "call_id", "owner", "date_time"}
-)
 
 func decPhoneDeviceRegistrationObject(d *jsonscan.Decoder, v *payload.PhoneDeviceRegistrationObject) {
-	for d.Member() {
-		k := d.Key()
-	again:
-		switch k {
-		case "device_id":
-			d.String(&v.DeviceID, "device_id", "string")
-		case "device_name":
-			d.String(&v.DeviceName, "device_name", "string")
-		case "mac_address":
-			d.String(&v.MACAddress, "mac_address", "string")
-		default:
-			if k = d.Fold(foldPhoneDeviceRegistrationObject[:], namesPhoneDeviceRegistrationObject[:]); k != "" {
-				goto again
-			}
-			d.Skip()
+	for h := 0; ; {
+		f := d.Next(namesPhoneDeviceRegistrationObject[:], h)
+		if f == jsonscan.Unlisted {
+			f = fieldPhoneDeviceRegistrationObject(d)
 		}
+		switch f {
+		case 0:
+			d.String(&v.DeviceID, "device_id", "string")
+		case 1:
+			d.String(&v.DeviceName, "device_name", "string")
+		case 2:
+			d.String(&v.MACAddress, "mac_address", "string")
+		case jsonscan.EndOfObject:
+			return
+		default:
+			d.Skip()
+			continue
+		}
+		h = f + 1
 	}
 }
-
-var (
-	foldPhoneDeviceRegistrationObject  = [...]string{"DEVICE_ID", "DEVICE_NAME", "MAC_ADDRESS"}
-	namesPhoneDeviceRegistrationObject = [...]string{"device_id", "device_name", "mac_address"}
-)
 
 func decPhoneEmergencyAlertCaller(d *jsonscan.Decoder, v *payload.PhoneEmergencyAlertCaller) {
-	for d.Member() {
-		k := d.Key()
-	again:
-		switch k {
-		case "id":
-			d.ID((*string)(&v.ID))
-		case "phone_number":
-			d.ID((*string)(&v.PhoneNumber))
-		case "extension_number":
-			d.ID((*string)(&v.ExtensionNumber))
-		case "timezone":
-			d.String(&v.Timezone, "timezone", "string")
-		case "display_name":
-			d.String(&v.DisplayName, "display_name", "string")
-		case "extension_type":
-			d.Enum((*string)(&v.ExtensionType), "extension_type", "payload.PhoneEmergencyAlertExtensionType", enumPhoneEmergencyAlertExtensionType[:])
-		case "site_id":
-			d.String(&v.SiteID, "site_id", "string")
-		case "site_name":
-			d.String(&v.SiteName, "site_name", "string")
-		default:
-			if k = d.Fold(foldPhoneEmergencyAlertCaller[:], namesPhoneEmergencyAlertCaller[:]); k != "" {
-				goto again
-			}
-			d.Skip()
+	for h := 0; ; {
+		f := d.Next(namesPhoneEmergencyAlertCaller[:], h)
+		if f == jsonscan.Unlisted {
+			f = fieldPhoneEmergencyAlertCaller(d)
 		}
+		switch f {
+		case 0:
+			d.ID((*string)(&v.ID))
+		case 1:
+			d.ID((*string)(&v.PhoneNumber))
+		case 2:
+			d.ID((*string)(&v.ExtensionNumber))
+		case 3:
+			d.String(&v.Timezone, "timezone", "string")
+		case 4:
+			d.String(&v.DisplayName, "display_name", "string")
+		case 5:
+			d.Enum((*string)(&v.ExtensionType), "extension_type", "payload.PhoneEmergencyAlertExtensionType", enumPhoneEmergencyAlertExtensionType[:])
+		case 6:
+			d.String(&v.SiteID, "site_id", "string")
+		case 7:
+			d.String(&v.SiteName, "site_name", "string")
+		case jsonscan.EndOfObject:
+			return
+		default:
+			d.Skip()
+			continue
+		}
+		h = f + 1
 	}
 }
-
-var (
-	foldPhoneEmergencyAlertCaller  = [...]string{"ID", "PHONE_NUMBER", "EXTENSION_NUMBER", "TIMEZONE", "DISPLAY_NAME", "EXTENSION_TYPE", "SITE_ID", "SITE_NAME"}
-	namesPhoneEmergencyAlertCaller = [...]string{"id", "phone_number", "extension_number", "timezone", "display_name", "extension_type", "site_id", "site_name"}
-)
 
 func decPhoneEmergencyAlertCallee(d *jsonscan.Decoder, v *payload.PhoneEmergencyAlertCallee) {
-	for d.Member() {
-		k := d.Key()
-	again:
-		switch k {
-		case "phone_number":
-			d.ID((*string)(&v.PhoneNumber))
-		default:
-			if k = d.Fold(foldPhoneEmergencyAlertCallee[:], namesPhoneEmergencyAlertCallee[:]); k != "" {
-				goto again
-			}
-			d.Skip()
+	for h := 0; ; {
+		f := d.Next(namesPhoneEmergencyAlertCallee[:], h)
+		if f == jsonscan.Unlisted {
+			f = fieldPhoneEmergencyAlertCallee(d)
 		}
+		switch f {
+		case 0:
+			d.ID((*string)(&v.PhoneNumber))
+		case jsonscan.EndOfObject:
+			return
+		default:
+			d.Skip()
+			continue
+		}
+		h = f + 1
 	}
 }
-
-var (
-	foldPhoneEmergencyAlertCallee  = [...]string{"PHONE_NUMBER"}
-	namesPhoneEmergencyAlertCallee = [...]string{"phone_number"}
-)
 
 func decPhoneEmergencyAlertLocation(d *jsonscan.Decoder, v *payload.PhoneEmergencyAlertLocation) {
-	for d.Member() {
-		k := d.Key()
-	again:
-		switch k {
-		case "gps":
-			decSlicestring(d, &v.GPS, "gps")
-		case "ip":
-			decSlicestring(d, &v.IP, "ip")
-		case "bssid":
-			decSlicestring(d, &v.Bssid, "bssid")
-		default:
-			if k = d.Fold(foldPhoneEmergencyAlertLocation[:], namesPhoneEmergencyAlertLocation[:]); k != "" {
-				goto again
-			}
-			d.Skip()
+	for h := 0; ; {
+		f := d.Next(namesPhoneEmergencyAlertLocation[:], h)
+		if f == jsonscan.Unlisted {
+			f = fieldPhoneEmergencyAlertLocation(d)
 		}
+		switch f {
+		case 0:
+			decSlicestring(d, &v.GPS, "gps")
+		case 1:
+			decSlicestring(d, &v.IP, "ip")
+		case 2:
+			decSlicestring(d, &v.Bssid, "bssid")
+		case jsonscan.EndOfObject:
+			return
+		default:
+			d.Skip()
+			continue
+		}
+		h = f + 1
 	}
 }
-
-var (
-	foldPhoneEmergencyAlertLocation  = [...]string{"GPS", "IP", "BSSID"}
-	namesPhoneEmergencyAlertLocation = [...]string{"gps", "ip", "bssid"}
-)
 
 func decPhoneAlertEmergencyAddress(d *jsonscan.Decoder, v *payload.PhoneAlertEmergencyAddress) {
-	for d.Member() {
-		k := d.Key()
-	again:
-		switch k {
-		case "country":
-			d.String(&v.Country, "country", "string")
-		case "address_line1":
-			d.String(&v.AddressLine1, "address_line1", "string")
-		case "address_line2":
-			d.String(&v.AddressLine2, "address_line2", "string")
-		case "city":
-			d.String(&v.City, "city", "string")
-		case "zip":
-			d.String(&v.Zip, "zip", "string")
-		case "state_code":
-			d.String(&v.StateCode, "state_code", "string")
-		default:
-			if k = d.Fold(foldPhoneAlertEmergencyAddress[:], namesPhoneAlertEmergencyAddress[:]); k != "" {
-				goto again
-			}
-			d.Skip()
+	for h := 0; ; {
+		f := d.Next(namesPeeringNumberUpdatedEmergencyAddress[:], h)
+		if f == jsonscan.Unlisted {
+			f = fieldPeeringNumberUpdatedEmergencyAddress(d)
 		}
+		switch f {
+		case 0:
+			d.String(&v.Country, "country", "string")
+		case 1:
+			d.String(&v.AddressLine1, "address_line1", "string")
+		case 2:
+			d.String(&v.AddressLine2, "address_line2", "string")
+		case 3:
+			d.String(&v.City, "city", "string")
+		case 4:
+			d.String(&v.Zip, "zip", "string")
+		case 5:
+			d.String(&v.StateCode, "state_code", "string")
+		case jsonscan.EndOfObject:
+			return
+		default:
+			d.Skip()
+			continue
+		}
+		h = f + 1
 	}
 }
 
-var (
-	foldPhoneAlertEmergencyAddress  = [...]string{"COUNTRY", "ADDRESS_LINE1", "ADDRESS_LINE2", "CITY", "ZIP", "STATE_CODE"}
-	namesPhoneAlertEmergencyAddress = [...]string{"country", "address_line1", "address_line2", "city", "zip", "state_code"}
-)
-
 func decPhoneEmergencyAlertObject(d *jsonscan.Decoder, v *payload.PhoneEmergencyAlertObject) {
-	for d.Member() {
-		k := d.Key()
-	again:
-		switch k {
-		case "call_id":
+	for h := 0; ; {
+		f := d.Next(namesPhoneEmergencyAlertObject[:], h)
+		if f == jsonscan.Unlisted {
+			f = fieldPhoneEmergencyAlertObject(d)
+		}
+		switch f {
+		case 0:
 			d.String(&v.CallID, "call_id", "string")
-		case "caller":
+		case 1:
 			if d.Open("caller", "payload.PhoneEmergencyAlertCaller") {
 				decPhoneEmergencyAlertCaller(d, &v.Caller)
 			}
-		case "callee":
+		case 2:
 			if d.Open("callee", "payload.PhoneEmergencyAlertCallee") {
 				decPhoneEmergencyAlertCallee(d, &v.Callee)
 			}
-		case "location":
+		case 3:
 			if d.Open("location", "payload.PhoneEmergencyAlertLocation") {
 				decPhoneEmergencyAlertLocation(d, &v.Location)
 			}
-		case "router":
+		case 4:
 			d.Enum((*string)(&v.Router), "router", "payload.PhoneEmergencyAlertRouter", enumPhoneEmergencyAlertRouter[:])
-		case "deliver_to":
+		case 5:
 			d.Enum((*string)(&v.DeliverTo), "deliver_to", "payload.PhoneEmergencyAlertDeliverTo", enumPhoneEmergencyAlertDeliverTo[:])
-		case "ringing_start_time":
+		case 6:
 			d.String((*string)(&v.RingingStartTime), "ringing_start_time", "payload.DateTime")
-		case "emergency_address":
+		case 7:
 			if d.Open("emergency_address", "payload.PhoneAlertEmergencyAddress") {
 				decPhoneAlertEmergencyAddress(d, &v.EmergencyAddress)
 			}
+		case jsonscan.EndOfObject:
+			return
 		default:
-			if k = d.Fold(foldPhoneEmergencyAlertObject[:], namesPhoneEmergencyAlertObject[:]); k != "" {
-				goto again
-			}
 			d.Skip()
+			continue
 		}
+		h = f + 1
 	}
 }
-
-var (
-	foldPhoneEmergencyAlertObject  = [...]string{"CALL_ID", "CALLER", "CALLEE", "LOCATION", "ROUTER", "DELIVER_TO", "RINGING_START_TIME", "EMERGENCY_ADDRESS"}
-	namesPhoneEmergencyAlertObject = [...]string{"call_id", "caller", "callee", "location", "router", "deliver_to", "ringing_start_time", "emergency_address"}
-)
 
 func decPhoneDeletedFaxLog(d *jsonscan.Decoder, v *payload.PhoneDeletedFaxLog) {
-	for d.Member() {
-		k := d.Key()
-	again:
-		switch k {
-		case "fax_log_id":
-			d.String(&v.FaxLogID, "fax_log_id", "string")
-		default:
-			if k = d.Fold(foldPhoneDeletedFaxLog[:], namesPhoneDeletedFaxLog[:]); k != "" {
-				goto again
-			}
-			d.Skip()
+	for h := 0; ; {
+		f := d.Next(namesPhoneDeletedFaxLog[:], h)
+		if f == jsonscan.Unlisted {
+			f = fieldPhoneDeletedFaxLog(d)
 		}
+		switch f {
+		case 0:
+			d.String(&v.FaxLogID, "fax_log_id", "string")
+		case jsonscan.EndOfObject:
+			return
+		default:
+			d.Skip()
+			continue
+		}
+		h = f + 1
 	}
 }
-
-var (
-	foldPhoneDeletedFaxLog  = [...]string{"FAX_LOG_ID"}
-	namesPhoneDeletedFaxLog = [...]string{"fax_log_id"}
-)
 
 func decPhoneFaxLogDeletedObject(d *jsonscan.Decoder, v *payload.PhoneFaxLogDeletedObject) {
-	for d.Member() {
-		k := d.Key()
-	again:
-		switch k {
-		case "fax_logs":
-			decSlicePhoneDeletedFaxLog(d, &v.FaxLogs, "fax_logs")
-		default:
-			if k = d.Fold(foldPhoneFaxLogDeletedObject[:], namesPhoneFaxLogDeletedObject[:]); k != "" {
-				goto again
-			}
-			d.Skip()
+	for h := 0; ; {
+		f := d.Next(namesPhoneFaxLogDeletedObject[:], h)
+		if f == jsonscan.Unlisted {
+			f = fieldPhoneFaxLogDeletedObject(d)
 		}
+		switch f {
+		case 0:
+			decSlicePhoneDeletedFaxLog(d, &v.FaxLogs, "fax_logs")
+		case jsonscan.EndOfObject:
+			return
+		default:
+			d.Skip()
+			continue
+		}
+		h = f + 1
 	}
 }
-
-var (
-	foldPhoneFaxLogDeletedObject  = [...]string{"FAX_LOGS"}
-	namesPhoneFaxLogDeletedObject = [...]string{"fax_logs"}
-)
 
 func decPhoneFaxObject(d *jsonscan.Decoder, v *payload.PhoneFaxObject) {
-	for d.Member() {
-		k := d.Key()
-	again:
-		switch k {
-		case "fax_log_id":
-			d.String(&v.FaxLogID, "fax_log_id", "string")
-		case "fax_id":
-			d.String(&v.FaxID, "fax_id", "string")
-		case "site_id":
-			d.String(&v.SiteID, "site_id", "string")
-		case "site_name":
-			d.String(&v.SiteName, "site_name", "string")
-		case "extension_id":
-			d.String(&v.ExtensionID, "extension_id", "string")
-		case "extension_type":
-			d.Enum((*string)(&v.ExtensionType), "extension_type", "payload.PhoneFaxExtensionType", enumPhoneFaxExtensionType[:])
-		case "direction":
-			d.Enum((*string)(&v.Direction), "direction", "payload.PhoneDirection", enumPhoneDirection[:])
-		case "sender_extension_id":
-			d.String(&v.SenderExtensionID, "sender_extension_id", "string")
-		case "sender_extension_type":
-			d.Enum((*string)(&v.SenderExtensionType), "sender_extension_type", "payload.PhoneFaxSenderExtensionType", enumPhoneFaxSenderExtensionType[:])
-		case "sender_extension_number":
-			d.ID((*string)(&v.SenderExtensionNumber))
-		case "sender_name":
-			d.String(&v.SenderName, "sender_name", "string")
-		case "sender_number":
-			d.ID((*string)(&v.SenderNumber))
-		case "sender_type":
-			d.Enum((*string)(&v.SenderType), "sender_type", "payload.PhoneFaxSenderType", enumPhoneFaxSenderType[:])
-		case "sender_location":
-			d.String(&v.SenderLocation, "sender_location", "string")
-		case "receiver_extension_id":
-			d.String(&v.ReceiverExtensionID, "receiver_extension_id", "string")
-		case "receiver_extension_type":
-			d.Enum((*string)(&v.ReceiverExtensionType), "receiver_extension_type", "payload.PhoneFaxReceiverExtensionType", enumPhoneFaxReceiverExtensionType[:])
-		case "receiver_extension_number":
-			d.ID((*string)(&v.ReceiverExtensionNumber))
-		case "receiver_name":
-			d.String(&v.ReceiverName, "receiver_name", "string")
-		case "receiver_number":
-			d.ID((*string)(&v.ReceiverNumber))
-		case "receiver_type":
-			d.Enum((*string)(&v.ReceiverType), "receiver_type", "payload.PhoneFaxReceiverType", enumPhoneFaxReceiverType[:])
-		case "receiver_location":
-			d.String(&v.ReceiverLocation, "receiver_location", "string")
-		case "file_id":
-			d.String(&v.FileID, "file_id", "string")
-		case "file_pages_count":
-			d.Int(&v.FilePagesCount, "file_pages_count")
-		case "status":
-			d.Enum((*string)(&v.Status), "status", "payload.PhoneFaxStatus", enumPhoneFaxStatus[:])
-		case "create_time":
-			d.String((*string)(&v.CreateTime), "create_time", "payload.DateTime")
-		default:
-			if k = d.Fold(foldPhoneFaxObject[:], namesPhoneFaxObject[:]); k != "" {
-				goto again
-			}
-			d.Skip()
+	for h := 0; ; {
+		f := d.Next(namesPhoneFaxObject[:], h)
+		if f == jsonscan.Unlisted {
+			f = fieldPhoneFaxObject(d)
 		}
+		switch f {
+		case 0:
+			d.String(&v.FaxLogID, "fax_log_id", "string")
+		case 1:
+			d.String(&v.FaxID, "fax_id", "string")
+		case 2:
+			d.String(&v.SiteID, "site_id", "string")
+		case 3:
+			d.String(&v.SiteName, "site_name", "string")
+		case 4:
+			d.String(&v.ExtensionID, "extension_id", "string")
+		case 5:
+			d.Enum((*string)(&v.ExtensionType), "extension_type", "payload.PhoneFaxExtensionType", enumPhoneFaxExtensionType[:])
+		case 6:
+			d.Enum((*string)(&v.Direction), "direction", "payload.PhoneDirection", enumPhoneDirection[:])
+		case 7:
+			d.String(&v.SenderExtensionID, "sender_extension_id", "string")
+		case 8:
+			d.Enum((*string)(&v.SenderExtensionType), "sender_extension_type", "payload.PhoneFaxSenderExtensionType", enumPhoneFaxSenderExtensionType[:])
+		case 9:
+			d.ID((*string)(&v.SenderExtensionNumber))
+		case 10:
+			d.String(&v.SenderName, "sender_name", "string")
+		case 11:
+			d.ID((*string)(&v.SenderNumber))
+		case 12:
+			d.Enum((*string)(&v.SenderType), "sender_type", "payload.PhoneFaxSenderType", enumPhoneFaxSenderType[:])
+		case 13:
+			d.String(&v.SenderLocation, "sender_location", "string")
+		case 14:
+			d.String(&v.ReceiverExtensionID, "receiver_extension_id", "string")
+		case 15:
+			d.Enum((*string)(&v.ReceiverExtensionType), "receiver_extension_type", "payload.PhoneFaxReceiverExtensionType", enumPhoneFaxReceiverExtensionType[:])
+		case 16:
+			d.ID((*string)(&v.ReceiverExtensionNumber))
+		case 17:
+			d.String(&v.ReceiverName, "receiver_name", "string")
+		case 18:
+			d.ID((*string)(&v.ReceiverNumber))
+		case 19:
+			d.Enum((*string)(&v.ReceiverType), "receiver_type", "payload.PhoneFaxReceiverType", enumPhoneFaxReceiverType[:])
+		case 20:
+			d.String(&v.ReceiverLocation, "receiver_location", "string")
+		case 21:
+			d.String(&v.FileID, "file_id", "string")
+		case 22:
+			d.Int(&v.FilePagesCount, "file_pages_count")
+		case 23:
+			d.Enum((*string)(&v.Status), "status", "payload.PhoneFaxStatus", enumPhoneFaxStatus[:])
+		case 24:
+			d.String((*string)(&v.CreateTime), "create_time", "payload.DateTime")
+		case jsonscan.EndOfObject:
+			return
+		default:
+			d.Skip()
+			continue
+		}
+		h = f + 1
 	}
 }
-
-var (
-	foldPhoneFaxObject  = [...]string{"FAX_LOG_ID", "FAX_ID", "SITE_ID", "SITE_NAME", "EXTENSION_ID", "EXTENSION_TYPE", "DIRECTION", "SENDER_EXTENSION_ID", "SENDER_EXTENSION_TYPE", "SENDER_EXTENSION_NUMBER", "SENDER_NAME", "SENDER_NUMBER", "SENDER_TYPE", "SENDER_LOCATION", "RECEIVER_EXTENSION_ID", "RECEIVER_EXTENSION_TYPE", "RECEIVER_EXTENSION_NUMBER", "RECEIVER_NAME", "RECEIVER_NUMBER", "RECEIVER_TYPE", "RECEIVER_LOCATION", "FILE_ID", "FILE_PAGES_COUNT", "STATUS", "CREATE_TIME"}
-	namesPhoneFaxObject = [...]string{"fax_log_id", "fax_id", "site_id", "site_name", "extension_id", "extension_type", "direction", "sender_extension_id", "sender_extension_type", "sender_extension_number", "sender_name", "sender_number", "sender_type", "sender_location", "receiver_extension_id", "receiver_extension_type", "receiver_extension_number", "receiver_name", "receiver_number", "receiver_type", "receiver_location", "file_id", "file_pages_count", "status", "create_time"}
-)
 
 func decPhoneGenericDeviceProvisionLineSubscription(d *jsonscan.Decoder, v *payload.PhoneGenericDeviceProvisionLineSubscription) {
-	for d.Member() {
-		k := d.Key()
-	again:
-		switch k {
-		case "phone_number":
-			d.ID((*string)(&v.PhoneNumber))
-		case "extension_number":
-			d.ID((*string)(&v.ExtensionNumber))
-		case "display_name":
-			d.String(&v.DisplayName, "display_name", "string")
-		default:
-			if k = d.Fold(foldPhoneGenericDeviceProvisionLineSubscription[:], namesPhoneGenericDeviceProvisionLineSubscription[:]); k != "" {
-				goto again
-			}
-			d.Skip()
+	for h := 0; ; {
+		f := d.Next(namesPhoneGenericDeviceProvisionLineSubscription[:], h)
+		if f == jsonscan.Unlisted {
+			f = fieldPhoneGenericDeviceProvisionLineSubscription(d)
 		}
+		switch f {
+		case 0:
+			d.ID((*string)(&v.PhoneNumber))
+		case 1:
+			d.ID((*string)(&v.ExtensionNumber))
+		case 2:
+			d.String(&v.DisplayName, "display_name", "string")
+		case jsonscan.EndOfObject:
+			return
+		default:
+			d.Skip()
+			continue
+		}
+		h = f + 1
 	}
 }
 
-var (
-	foldPhoneGenericDeviceProvisionLineSubscription  = [...]string{"PHONE_NUMBER", "EXTENSION_NUMBER", "DISPLAY_NAME"}
-	namesPhoneGenericDeviceProvisionLineSubscription = [...]string{"phone_number", "extension_number", "display_name"}
-)
-
 func decPhoneGenericDeviceProvisionSharedLine(d *jsonscan.Decoder, v *payload.PhoneGenericDeviceProvisionSharedLine) {
-	for d.Member() {
-		k := d.Key()
-	again:
-		switch k {
-		case "line_subscription":
+	for h := 0; ; {
+		f := d.Next(namesPhoneGenericDeviceProvisionSharedLine[:], h)
+		if f == jsonscan.Unlisted {
+			f = fieldPhoneGenericDeviceProvisionSharedLine(d)
+		}
+		switch f {
+		case 0:
 			if d.Open("line_subscription", "payload.PhoneGenericDeviceProvisionLineSubscription") {
 				decPhoneGenericDeviceProvisionLineSubscription(d, &v.LineSubscription)
 			}
-		case "alias":
+		case 1:
 			d.String(&v.Alias, "alias", "string")
-		case "outbound_caller_id":
+		case 2:
 			d.String(&v.OutboundCallerID, "outbound_caller_id", "string")
+		case jsonscan.EndOfObject:
+			return
 		default:
-			if k = d.Fold(foldPhoneGenericDeviceProvisionSharedLine[:], namesPhoneGenericDeviceProvisionSharedLine[:]); k != "" {
-				goto again
-			}
 			d.Skip()
+			continue
 		}
+		h = f + 1
 	}
 }
 
-var (
-	foldPhoneGenericDeviceProvisionSharedLine  = [...]string{"LINE_SUBSCRIPTION", "ALIAS", "OUTBOUND_CALLER_ID"}
-	namesPhoneGenericDeviceProvisionSharedLine = [...]string{"line_subscription", "alias", "outbound_caller_id"}
-)
-
 func decPhoneGenericDeviceProvisionSIPAccount(d *jsonscan.Decoder, v *payload.PhoneGenericDeviceProvisionSIPAccount) {
-	for d.Member() {
-		k := d.Key()
-	again:
-		switch k {
-		case "sip_domain":
+	for h := 0; ; {
+		f := d.Next(namesPhoneGenericDeviceProvisionSIPAccount[:], h)
+		if f == jsonscan.Unlisted {
+			f = fieldPhoneGenericDeviceProvisionSIPAccount(d)
+		}
+		switch f {
+		case 0:
 			d.String(&v.SIPDomain, "sip_domain", "string")
-		case "outbound_proxy":
+		case 1:
 			d.String(&v.OutboundProxy, "outbound_proxy", "string")
-		case "secondary_outbound_proxy":
+		case 2:
 			d.String(&v.SecondaryOutboundProxy, "secondary_outbound_proxy", "string")
-		case "user_name":
+		case 3:
 			d.String(&v.UserName, "user_name", "string")
-		case "authorization_id":
+		case 4:
 			d.String(&v.AuthorizationID, "authorization_id", "string")
-		case "password":
+		case 5:
 			d.String(&v.Password, "password", "string")
-		case "shared_line":
+		case 6:
 			if d.Open("shared_line", "payload.PhoneGenericDeviceProvisionSharedLine") {
 				decPhoneGenericDeviceProvisionSharedLine(d, &v.SharedLine)
 			}
+		case jsonscan.EndOfObject:
+			return
 		default:
-			if k = d.Fold(foldPhoneGenericDeviceProvisionSIPAccount[:], namesPhoneGenericDeviceProvisionSIPAccount[:]); k != "" {
-				goto again
-			}
 			d.Skip()
+			continue
 		}
+		h = f + 1
 	}
 }
-
-var (
-	foldPhoneGenericDeviceProvisionSIPAccount  = [...]string{"SIP_DOMAIN", "OUTBOUND_PROXY", "SECONDARY_OUTBOUND_PROXY", "USER_NAME", "AUTHORIZATION_ID", "PASSWORD", "SHARED_LINE"}
-	namesPhoneGenericDeviceProvisionSIPAccount = [...]string{"sip_domain", "outbound_proxy", "secondary_outbound_proxy", "user_name", "authorization_id", "password", "shared_line"}
-)
 
 func decPhoneGenericDeviceObjectProvision(d *jsonscan.Decoder, v *payload.PhoneGenericDeviceObjectProvision) {
-	for d.Member() {
-		k := d.Key()
-	again:
-		switch k {
-		case "type":
-			d.String(&v.Type, "type", "string")
-		case "sip_accounts":
-			decSlicePhoneGenericDeviceProvisionSIPAccount(d, &v.SIPAccounts, "sip_accounts")
-		default:
-			if k = d.Fold(foldPhoneGenericDeviceObjectProvision[:], namesPhoneGenericDeviceObjectProvision[:]); k != "" {
-				goto again
-			}
-			d.Skip()
+	for h := 0; ; {
+		f := d.Next(namesPhoneGenericDeviceObjectProvision[:], h)
+		if f == jsonscan.Unlisted {
+			f = fieldPhoneGenericDeviceObjectProvision(d)
 		}
+		switch f {
+		case 0:
+			d.String(&v.Type, "type", "string")
+		case 1:
+			decSlicePhoneGenericDeviceProvisionSIPAccount(d, &v.SIPAccounts, "sip_accounts")
+		case jsonscan.EndOfObject:
+			return
+		default:
+			d.Skip()
+			continue
+		}
+		h = f + 1
 	}
 }
 
-var (
-	foldPhoneGenericDeviceObjectProvision  = [...]string{"TYPE", "SIP_ACCOUNTS"}
-	namesPhoneGenericDeviceObjectProvision = [...]string{"type", "sip_accounts"}
-)
-
 func decPhoneGenericDeviceProvisionObject(d *jsonscan.Decoder, v *payload.PhoneGenericDeviceProvisionObject) {
-	for d.Member() {
-		k := d.Key()
-	again:
-		switch k {
-		case "id":
+	for h := 0; ; {
+		f := d.Next(namesPhoneGenericDeviceProvisionObject[:], h)
+		if f == jsonscan.Unlisted {
+			f = fieldPhoneGenericDeviceProvisionObject(d)
+		}
+		switch f {
+		case 0:
 			d.ID((*string)(&v.ID))
-		case "display_name":
+		case 1:
 			d.String(&v.DisplayName, "display_name", "string")
-		case "device_type":
+		case 2:
 			d.String(&v.DeviceType, "device_type", "string")
-		case "mac_address":
+		case 3:
 			d.String(&v.MACAddress, "mac_address", "string")
-		case "site":
+		case 4:
 			if d.Open("site", "payload.Object") {
 				decObject(d, &v.Site)
 			}
-		case "provision":
+		case 5:
 			if d.Open("provision", "payload.PhoneGenericDeviceObjectProvision") {
 				decPhoneGenericDeviceObjectProvision(d, &v.Provision)
 			}
+		case jsonscan.EndOfObject:
+			return
 		default:
-			if k = d.Fold(foldPhoneGenericDeviceProvisionObject[:], namesPhoneGenericDeviceProvisionObject[:]); k != "" {
-				goto again
-			}
 			d.Skip()
+			continue
 		}
+		h = f + 1
 	}
 }
 
-var (
-	foldPhoneGenericDeviceProvisionObject  = [...]string{"ID", "DISPLAY_NAME", "DEVICE_TYPE", "MAC_ADDRESS", "SITE", "PROVISION"}
-	namesPhoneGenericDeviceProvisionObject = [...]string{"id", "display_name", "device_type", "mac_address", "site", "provision"}
-)
-
 func decPhoneGroupSettingsUpdatedCallLiveTranscription(d *jsonscan.Decoder, v *payload.PhoneGroupSettingsUpdatedCallLiveTranscription) {
-	for d.Member() {
-		k := d.Key()
-	again:
-		switch k {
-		case "enable":
+	for h := 0; ; {
+		f := d.Next(namesPhoneGroupSettingsUpdatedCallLiveTranscription[:], h)
+		if f == jsonscan.Unlisted {
+			f = fieldPhoneGroupSettingsUpdatedCallLiveTranscription(d)
+		}
+		switch f {
+		case 0:
 			d.Bool(&v.Enable, "enable")
-		case "locked":
+		case 1:
 			d.Bool(&v.Locked, "locked")
-		case "locked_by":
+		case 2:
 			d.Enum((*string)(&v.LockedBy), "locked_by", "payload.PhoneGroupSettingsUpdatedAdvancedEncryptionLockedBy", enumPhoneGroupSettingsUpdatedAdvancedEncryptionLockedBy[:])
-		case "modified":
+		case 3:
 			d.Bool(&v.Modified, "modified")
-		case "transcription_start_prompt":
+		case 4:
 			if d.Open("transcription_start_prompt", "payload.PhoneSettingsUpdatedTranscriptionStartPrompt") {
 				decPhoneSettingsUpdatedTranscriptionStartPrompt(d, &v.TranscriptionStartPrompt)
 			}
+		case jsonscan.EndOfObject:
+			return
 		default:
-			if k = d.Fold(foldPhoneGroupSettingsUpdatedCallLiveTranscription[:], namesPhoneGroupSettingsUpdatedCallLiveTranscription[:]); k != "" {
-				goto again
-			}
 			d.Skip()
+			continue
 		}
+		h = f + 1
 	}
 }
-
-var (
-	foldPhoneGroupSettingsUpdatedCallLiveTranscription  = [...]string{"ENABLE", "LOCKED", "LOCKED_BY", "MODIFIED", "TRANSCRIPTION_START_PROMPT"}
-	namesPhoneGroupSettingsUpdatedCallLiveTranscription = [...]string{"enable", "locked", "locked_by", "modified", "transcription_start_prompt"}
-)
 
 func decPhoneGroupSettingsUpdatedAllowEndUserEditCallHandling(d *jsonscan.Decoder, v *payload.PhoneGroupSettingsUpdatedAllowEndUserEditCallHandling) {
-	for d.Member() {
-		k := d.Key()
-	again:
-		switch k {
-		case "enable":
-			d.Bool(&v.Enable, "enable")
-		case "locked":
-			d.Bool(&v.Locked, "locked")
-		case "locked_by":
-			d.Enum((*string)(&v.LockedBy), "locked_by", "payload.PhoneGroupSettingsUpdatedAdvancedEncryptionLockedBy", enumPhoneGroupSettingsUpdatedAdvancedEncryptionLockedBy[:])
-		case "modified":
-			d.Bool(&v.Modified, "modified")
-		default:
-			if k = d.Fold(foldPhoneGroupSettingsUpdatedAllowEndUserEditCallHandling[:], namesPhoneGroupSettingsUpdatedAllowEndUserEditCallHandling[:]); k != "" {
-				goto again
-			}
-			d.Skip()
+	for h := 0; ; {
+		f := d.Next(namesPhoneGroupSettingsUpdatedAllowEndUserEditCallHandling[:], h)
+		if f == jsonscan.Unlisted {
+			f = fieldPhoneGroupSettingsUpdatedAllowEndUserEditCallHandling(d)
 		}
+		switch f {
+		case 0:
+			d.Bool(&v.Enable, "enable")
+		case 1:
+			d.Bool(&v.Locked, "locked")
+		case 2:
+			d.Enum((*string)(&v.LockedBy), "locked_by", "payload.PhoneGroupSettingsUpdatedAdvancedEncryptionLockedBy", enumPhoneGroupSettingsUpdatedAdvancedEncryptionLockedBy[:])
+		case 3:
+			d.Bool(&v.Modified, "modified")
+		case jsonscan.EndOfObject:
+			return
+		default:
+			d.Skip()
+			continue
+		}
+		h = f + 1
 	}
 }
-
-var (
-	foldPhoneGroupSettingsUpdatedAllowEndUserEditCallHandling  = [...]string{"ENABLE", "LOCKED", "LOCKED_BY", "MODIFIED"}
-	namesPhoneGroupSettingsUpdatedAllowEndUserEditCallHandling = [...]string{"enable", "locked", "locked_by", "modified"}
-)
 
 func decPhoneGroupSettingsUpdatedSelectOutboundCallerID(d *jsonscan.Decoder, v *payload.PhoneGroupSettingsUpdatedSelectOutboundCallerID) {
-	for d.Member() {
-		k := d.Key()
-	again:
-		switch k {
-		case "enable":
-			d.Bool(&v.Enable, "enable")
-		case "locked":
-			d.Bool(&v.Locked, "locked")
-		case "locked_by":
-			d.Enum((*string)(&v.LockedBy), "locked_by", "payload.PhoneGroupSettingsUpdatedAdvancedEncryptionLockedBy", enumPhoneGroupSettingsUpdatedAdvancedEncryptionLockedBy[:])
-		case "modified":
-			d.Bool(&v.Modified, "modified")
-		case "allow_hide_outbound_caller_id":
-			d.Bool(&v.AllowHideOutboundCallerID, "allow_hide_outbound_caller_id")
-		default:
-			if k = d.Fold(foldPhoneGroupSettingsUpdatedSelectOutboundCallerID[:], namesPhoneGroupSettingsUpdatedSelectOutboundCallerID[:]); k != "" {
-				goto again
-			}
-			d.Skip()
+	for h := 0; ; {
+		f := d.Next(namesPhoneGroupSettingsUpdatedSelectOutboundCallerID[:], h)
+		if f == jsonscan.Unlisted {
+			f = fieldPhoneGroupSettingsUpdatedSelectOutboundCallerID(d)
 		}
+		switch f {
+		case 0:
+			d.Bool(&v.Enable, "enable")
+		case 1:
+			d.Bool(&v.Locked, "locked")
+		case 2:
+			d.Enum((*string)(&v.LockedBy), "locked_by", "payload.PhoneGroupSettingsUpdatedAdvancedEncryptionLockedBy", enumPhoneGroupSettingsUpdatedAdvancedEncryptionLockedBy[:])
+		case 3:
+			d.Bool(&v.Modified, "modified")
+		case 4:
+			d.Bool(&v.AllowHideOutboundCallerID, "allow_hide_outbound_caller_id")
+		case jsonscan.EndOfObject:
+			return
+		default:
+			d.Skip()
+			continue
+		}
+		h = f + 1
 	}
 }
-
-var (
-	foldPhoneGroupSettingsUpdatedSelectOutboundCallerID  = [...]string{"ENABLE", "LOCKED", "LOCKED_BY", "MODIFIED", "ALLOW_HIDE_OUTBOUND_CALLER_ID"}
-	namesPhoneGroupSettingsUpdatedSelectOutboundCallerID = [...]string{"enable", "locked", "locked_by", "modified", "allow_hide_outbound_caller_id"}
-)
 
 func decPhoneGroupSettingsUpdatedPersonalAudioLibrary(d *jsonscan.Decoder, v *payload.PhoneGroupSettingsUpdatedPersonalAudioLibrary) {
-	for d.Member() {
-		k := d.Key()
-	again:
-		switch k {
-		case "enable":
-			d.Bool(&v.Enable, "enable")
-		case "locked":
-			d.Bool(&v.Locked, "locked")
-		case "locked_by":
-			d.Enum((*string)(&v.LockedBy), "locked_by", "payload.PhoneGroupSettingsUpdatedAdvancedEncryptionLockedBy", enumPhoneGroupSettingsUpdatedAdvancedEncryptionLockedBy[:])
-		case "modified":
-			d.Bool(&v.Modified, "modified")
-		case "allow_music_on_hold_customization":
-			d.Bool(&v.AllowMusicOnHoldCustomization, "allow_music_on_hold_customization")
-		case "allow_voicemail_and_message_greeting_customization":
-			d.Bool(&v.AllowVoicemailAndMessageGreetingCustomization, "allow_voicemail_and_message_greeting_customization")
-		default:
-			if k = d.Fold(foldPhoneGroupSettingsUpdatedPersonalAudioLibrary[:], namesPhoneGroupSettingsUpdatedPersonalAudioLibrary[:]); k != "" {
-				goto again
-			}
-			d.Skip()
+	for h := 0; ; {
+		f := d.Next(namesPhoneGroupSettingsUpdatedPersonalAudioLibrary[:], h)
+		if f == jsonscan.Unlisted {
+			f = fieldPhoneGroupSettingsUpdatedPersonalAudioLibrary(d)
 		}
+		switch f {
+		case 0:
+			d.Bool(&v.Enable, "enable")
+		case 1:
+			d.Bool(&v.Locked, "locked")
+		case 2:
+			d.Enum((*string)(&v.LockedBy), "locked_by", "payload.PhoneGroupSettingsUpdatedAdvancedEncryptionLockedBy", enumPhoneGroupSettingsUpdatedAdvancedEncryptionLockedBy[:])
+		case 3:
+			d.Bool(&v.Modified, "modified")
+		case 4:
+			d.Bool(&v.AllowMusicOnHoldCustomization, "allow_music_on_hold_customization")
+		case 5:
+			d.Bool(&v.AllowVoicemailAndMessageGreetingCustomization, "allow_voicemail_and_message_greeting_customization")
+		case jsonscan.EndOfObject:
+			return
+		default:
+			d.Skip()
+			continue
+		}
+		h = f + 1
 	}
 }
-
-var (
-	foldPhoneGroupSettingsUpdatedPersonalAudioLibrary  = [...]string{"ENABLE", "LOCKED", "LOCKED_BY", "MODIFIED", "ALLOW_MUSIC_ON_HOLD_CUSTOMIZATION", "ALLOW_VOICEMAIL_AND_MESSAGE_GREETING_CUSTOMIZATION"}
-	namesPhoneGroupSettingsUpdatedPersonalAudioLibrary = [...]string{"enable", "locked", "locked_by", "modified", "allow_music_on_hold_customization", "allow_voicemail_and_message_greeting_customization"}
-)
 
 func decPhoneGroupSettingsUpdatedVoicemail(d *jsonscan.Decoder, v *payload.PhoneGroupSettingsUpdatedVoicemail) {
-	for d.Member() {
-		k := d.Key()
-	again:
-		switch k {
-		case "enable":
-			d.Bool(&v.Enable, "enable")
-		case "locked":
-			d.Bool(&v.Locked, "locked")
-		case "locked_by":
-			d.Enum((*string)(&v.LockedBy), "locked_by", "payload.PhoneGroupSettingsUpdatedAdvancedEncryptionLockedBy", enumPhoneGroupSettingsUpdatedAdvancedEncryptionLockedBy[:])
-		case "modified":
-			d.Bool(&v.Modified, "modified")
-		case "allow_delete":
-			d.Bool(&v.AllowDelete, "allow_delete")
-		case "allow_download":
-			d.Bool(&v.AllowDownload, "allow_download")
-		case "allow_videomail":
-			d.Bool(&v.AllowVideomail, "allow_videomail")
-		case "allow_share":
-			d.Bool(&v.AllowShare, "allow_share")
-		case "allow_virtual_background":
-			d.Bool(&v.AllowVirtualBackground, "allow_virtual_background")
-		default:
-			if k = d.Fold(foldPhoneGroupSettingsUpdatedVoicemail[:], namesPhoneGroupSettingsUpdatedVoicemail[:]); k != "" {
-				goto again
-			}
-			d.Skip()
+	for h := 0; ; {
+		f := d.Next(namesPhoneGroupSettingsUpdatedVoicemail[:], h)
+		if f == jsonscan.Unlisted {
+			f = fieldPhoneGroupSettingsUpdatedVoicemail(d)
 		}
+		switch f {
+		case 0:
+			d.Bool(&v.Enable, "enable")
+		case 1:
+			d.Bool(&v.Locked, "locked")
+		case 2:
+			d.Enum((*string)(&v.LockedBy), "locked_by", "payload.PhoneGroupSettingsUpdatedAdvancedEncryptionLockedBy", enumPhoneGroupSettingsUpdatedAdvancedEncryptionLockedBy[:])
+		case 3:
+			d.Bool(&v.Modified, "modified")
+		case 4:
+			d.Bool(&v.AllowDelete, "allow_delete")
+		case 5:
+			d.Bool(&v.AllowDownload, "allow_download")
+		case 6:
+			d.Bool(&v.AllowVideomail, "allow_videomail")
+		case 7:
+			d.Bool(&v.AllowShare, "allow_share")
+		case 8:
+			d.Bool(&v.AllowVirtualBackground, "allow_virtual_background")
+		case jsonscan.EndOfObject:
+			return
+		default:
+			d.Skip()
+			continue
+		}
+		h = f + 1
 	}
 }
-
-var (
-	foldPhoneGroupSettingsUpdatedVoicemail  = [...]string{"ENABLE", "LOCKED", "LOCKED_BY", "MODIFIED", "ALLOW_DELETE", "ALLOW_DOWNLOAD", "ALLOW_VIDEOMAIL", "ALLOW_SHARE", "ALLOW_VIRTUAL_BACKGROUND"}
-	namesPhoneGroupSettingsUpdatedVoicemail = [...]string{"enable", "locked", "locked_by", "modified", "allow_delete", "allow_download", "allow_videomail", "allow_share", "allow_virtual_background"}
-)
 
 func decPhoneGroupSettingsUpdatedVoicemailNotificationByEmail(d *jsonscan.Decoder, v *payload.PhoneGroupSettingsUpdatedVoicemailNotificationByEmail) {
-	for d.Member() {
-		k := d.Key()
-	again:
-		switch k {
-		case "include_voicemail_file":
-			d.Bool(&v.IncludeVoicemailFile, "include_voicemail_file")
-		case "include_voicemail_transcription":
-			d.Bool(&v.IncludeVoicemailTranscription, "include_voicemail_transcription")
-		case "forward_voicemail_to_email":
-			d.Bool(&v.ForwardVoicemailToEmail, "forward_voicemail_to_email")
-		case "enable":
-			d.Bool(&v.Enable, "enable")
-		case "locked":
-			d.Bool(&v.Locked, "locked")
-		case "locked_by":
-			d.Enum((*string)(&v.LockedBy), "locked_by", "payload.PhoneGroupSettingsUpdatedAdvancedEncryptionLockedBy", enumPhoneGroupSettingsUpdatedAdvancedEncryptionLockedBy[:])
-		case "modified":
-			d.Bool(&v.Modified, "modified")
-		default:
-			if k = d.Fold(foldPhoneGroupSettingsUpdatedVoicemailNotificationByEmail[:], namesPhoneGroupSettingsUpdatedVoicemailNotificationByEmail[:]); k != "" {
-				goto again
-			}
-			d.Skip()
+	for h := 0; ; {
+		f := d.Next(namesPhoneGroupSettingsUpdatedVoicemailNotificationByEmail[:], h)
+		if f == jsonscan.Unlisted {
+			f = fieldPhoneGroupSettingsUpdatedVoicemailNotificationByEmail(d)
 		}
+		switch f {
+		case 0:
+			d.Bool(&v.IncludeVoicemailFile, "include_voicemail_file")
+		case 1:
+			d.Bool(&v.IncludeVoicemailTranscription, "include_voicemail_transcription")
+		case 2:
+			d.Bool(&v.ForwardVoicemailToEmail, "forward_voicemail_to_email")
+		case 3:
+			d.Bool(&v.Enable, "enable")
+		case 4:
+			d.Bool(&v.Locked, "locked")
+		case 5:
+			d.Enum((*string)(&v.LockedBy), "locked_by", "payload.PhoneGroupSettingsUpdatedAdvancedEncryptionLockedBy", enumPhoneGroupSettingsUpdatedAdvancedEncryptionLockedBy[:])
+		case 6:
+			d.Bool(&v.Modified, "modified")
+		case jsonscan.EndOfObject:
+			return
+		default:
+			d.Skip()
+			continue
+		}
+		h = f + 1
 	}
 }
 
-var (
-	foldPhoneGroupSettingsUpdatedVoicemailNotificationByEmail  = [...]string{"INCLUDE_VOICEMAIL_FILE", "INCLUDE_VOICEMAIL_TRANSCRIPTION", "FORWARD_VOICEMAIL_TO_EMAIL", "ENABLE", "LOCKED", "LOCKED_BY", "MODIFIED"}
-	namesPhoneGroupSettingsUpdatedVoicemailNotificationByEmail = [...]string{"include_voicemail_file", "include_voicemail_transcription", "forward_voicemail_to_email", "enable", "locked", "locked_by", "modified"}
-)
-
 func decPhoneGroupSettingsUpdatedRestrictedCallHours(d *jsonscan.Decoder, v *payload.PhoneGroupSettingsUpdatedRestrictedCallHours) {
-	for d.Member() {
-		k := d.Key()
-	again:
-		switch k {
-		case "enable":
+	for h := 0; ; {
+		f := d.Next(namesPhoneGroupSettingsUpdatedRestrictedCallHours[:], h)
+		if f == jsonscan.Unlisted {
+			f = fieldPhoneGroupSettingsUpdatedRestrictedCallHours(d)
+		}
+		switch f {
+		case 0:
 			d.Bool(&v.Enable, "enable")
-		case "locked":
+		case 1:
 			d.Bool(&v.Locked, "locked")
-		case "locked_by":
+		case 2:
 			d.Enum((*string)(&v.LockedBy), "locked_by", "payload.PhoneGroupSettingsUpdatedAdvancedEncryptionLockedBy", enumPhoneGroupSettingsUpdatedAdvancedEncryptionLockedBy[:])
-		case "modified":
+		case 3:
 			d.Bool(&v.Modified, "modified")
-		case "time_zone":
+		case 4:
 			if d.Open("time_zone", "payload.PhoneSettingsUpdatedTimeZone") {
 				decPhoneSettingsUpdatedTimeZone(d, &v.TimeZone)
 			}
-		case "restricted_hours_applied":
+		case 5:
 			d.Bool(&v.RestrictedHoursApplied, "restricted_hours_applied")
-		case "restricted_holiday_hours_applied":
+		case 6:
 			d.Bool(&v.RestrictedHolidayHoursApplied, "restricted_holiday_hours_applied")
-		case "allow_internal_calls":
+		case 7:
 			d.Bool(&v.AllowInternalCalls, "allow_internal_calls")
+		case jsonscan.EndOfObject:
+			return
 		default:
-			if k = d.Fold(foldPhoneGroupSettingsUpdatedRestrictedCallHours[:], namesPhoneGroupSettingsUpdatedRestrictedCallHours[:]); k != "" {
-				goto again
-			}
 			d.Skip()
+			continue
 		}
+		h = f + 1
 	}
 }
-
-var (
-	foldPhoneGroupSettingsUpdatedRestrictedCallHours  = [...]string{"ENABLE", "LOCKED", "LOCKED_BY", "MODIFIED", "TIME_ZONE", "RESTRICTED_HOURS_APPLIED", "RESTRICTED_HOLIDAY_HOURS_APPLIED", "ALLOW_INTERNAL_CALLS"}
-	namesPhoneGroupSettingsUpdatedRestrictedCallHours = [...]string{"enable", "locked", "locked_by", "modified", "time_zone", "restricted_hours_applied", "restricted_holiday_hours_applied", "allow_internal_calls"}
-)
 
 func decPhoneGroupSettingsUpdatedAllowedCallLocations(d *jsonscan.Decoder, v *payload.PhoneGroupSettingsUpdatedAllowedCallLocations) {
-	for d.Member() {
-		k := d.Key()
-	again:
-		switch k {
-		case "enable":
-			d.Bool(&v.Enable, "enable")
-		case "locked":
-			d.Bool(&v.Locked, "locked")
-		case "locked_by":
-			d.Enum((*string)(&v.LockedBy), "locked_by", "payload.PhoneGroupSettingsUpdatedAdvancedEncryptionLockedBy", enumPhoneGroupSettingsUpdatedAdvancedEncryptionLockedBy[:])
-		case "modified":
-			d.Bool(&v.Modified, "modified")
-		case "locations_applied":
-			d.Bool(&v.LocationsApplied, "locations_applied")
-		case "allow_internal_calls":
-			d.Bool(&v.AllowInternalCalls, "allow_internal_calls")
-		default:
-			if k = d.Fold(foldPhoneGroupSettingsUpdatedAllowedCallLocations[:], namesPhoneGroupSettingsUpdatedAllowedCallLocations[:]); k != "" {
-				goto again
-			}
-			d.Skip()
+	for h := 0; ; {
+		f := d.Next(namesPhoneGroupSettingsUpdatedAllowedCallLocations[:], h)
+		if f == jsonscan.Unlisted {
+			f = fieldPhoneGroupSettingsUpdatedAllowedCallLocations(d)
 		}
+		switch f {
+		case 0:
+			d.Bool(&v.Enable, "enable")
+		case 1:
+			d.Bool(&v.Locked, "locked")
+		case 2:
+			d.Enum((*string)(&v.LockedBy), "locked_by", "payload.PhoneGroupSettingsUpdatedAdvancedEncryptionLockedBy", enumPhoneGroupSettingsUpdatedAdvancedEncryptionLockedBy[:])
+		case 3:
+			d.Bool(&v.Modified, "modified")
+		case 4:
+			d.Bool(&v.LocationsApplied, "locations_applied")
+		case 5:
+			d.Bool(&v.AllowInternalCalls, "allow_internal_calls")
+		case jsonscan.EndOfObject:
+			return
+		default:
+			d.Skip()
+			continue
+		}
+		h = f + 1
 	}
 }
-
-var (
-	foldPhoneGroupSettingsUpdatedAllowedCallLocations  = [...]string{"ENABLE", "LOCKED", "LOCKED_BY", "MODIFIED", "LOCATIONS_APPLIED", "ALLOW_INTERNAL_CALLS"}
-	namesPhoneGroupSettingsUpdatedAllowedCallLocations = [...]string{"enable", "locked", "locked_by", "modified", "locations_applied", "allow_internal_calls"}
-)
 
 func decPhoneGroupSettingsUpdatedPlayRecordingBeepTone(d *jsonscan.Decoder, v *payload.PhoneGroupSettingsUpdatedPlayRecordingBeepTone) {
-	for d.Member() {
-		k := d.Key()
-	again:
-		switch k {
-		case "enable":
-			d.Bool(&v.Enable, "enable")
-		case "play_beep_volume":
-			d.Int(&v.PlayBeepVolume, "play_beep_volume")
-		case "play_beep_time_interval":
-			d.Int(&v.PlayBeepTimeInterval, "play_beep_time_interval")
-		case "play_beep_member":
-			d.Enum((*string)(&v.PlayBeepMember), "play_beep_member", "payload.PhoneGroupSettingsUpdatedPlayBeepMember", enumPhoneGroupSettingsUpdatedPlayBeepMember[:])
-		default:
-			if k = d.Fold(foldPhoneGroupSettingsUpdatedPlayRecordingBeepTone[:], namesPhoneGroupSettingsUpdatedPlayRecordingBeepTone[:]); k != "" {
-				goto again
-			}
-			d.Skip()
+	for h := 0; ; {
+		f := d.Next(namesPhoneGroupSettingsUpdatedPlayRecordingBeepTone[:], h)
+		if f == jsonscan.Unlisted {
+			f = fieldPhoneGroupSettingsUpdatedPlayRecordingBeepTone(d)
 		}
+		switch f {
+		case 0:
+			d.Bool(&v.Enable, "enable")
+		case 1:
+			d.Int(&v.PlayBeepVolume, "play_beep_volume")
+		case 2:
+			d.Int(&v.PlayBeepTimeInterval, "play_beep_time_interval")
+		case 3:
+			d.Enum((*string)(&v.PlayBeepMember), "play_beep_member", "payload.PhoneGroupSettingsUpdatedPlayBeepMember", enumPhoneGroupSettingsUpdatedPlayBeepMember[:])
+		case jsonscan.EndOfObject:
+			return
+		default:
+			d.Skip()
+			continue
+		}
+		h = f + 1
 	}
 }
-
-var (
-	foldPhoneGroupSettingsUpdatedPlayRecordingBeepTone  = [...]string{"ENABLE", "PLAY_BEEP_VOLUME", "PLAY_BEEP_TIME_INTERVAL", "PLAY_BEEP_MEMBER"}
-	namesPhoneGroupSettingsUpdatedPlayRecordingBeepTone = [...]string{"enable", "play_beep_volume", "play_beep_time_interval", "play_beep_member"}
-)
 
 func decPhoneGroupSettingsUpdatedAutoCallRecording(d *jsonscan.Decoder, v *payload.PhoneGroupSettingsUpdatedAutoCallRecording) {
-	for d.Member() {
-		k := d.Key()
-	again:
-		switch k {
-		case "enable":
+	for h := 0; ; {
+		f := d.Next(namesPhoneAccountSettingsUpdatedAutoCallRecording[:], h)
+		if f == jsonscan.Unlisted {
+			f = fieldPhoneAccountSettingsUpdatedAutoCallRecording(d)
+		}
+		switch f {
+		case 0:
 			d.Bool(&v.Enable, "enable")
-		case "locked":
+		case 1:
 			d.Bool(&v.Locked, "locked")
-		case "locked_by":
+		case 2:
 			d.Enum((*string)(&v.LockedBy), "locked_by", "payload.PhoneGroupSettingsUpdatedAdvancedEncryptionLockedBy", enumPhoneGroupSettingsUpdatedAdvancedEncryptionLockedBy[:])
-		case "recording_calls":
+		case 3:
 			d.Enum((*string)(&v.RecordingCalls), "recording_calls", "payload.PhoneSettingsUpdatedRecordingCalls", enumPhoneSettingsUpdatedRecordingCalls[:])
-		case "recording_transcription":
+		case 4:
 			d.Bool(&v.RecordingTranscription, "recording_transcription")
-		case "recording_start_prompt":
+		case 5:
 			d.Bool(&v.RecordingStartPrompt, "recording_start_prompt")
-		case "recording_start_prompt_audio_id":
+		case 6:
 			d.String(&v.RecordingStartPromptAudioID, "recording_start_prompt_audio_id", "string")
-		case "recording_explicit_consent":
+		case 7:
 			d.Bool(&v.RecordingExplicitConsent, "recording_explicit_consent")
-		case "allow_stop_resume_recording":
+		case 8:
 			d.Bool(&v.AllowStopResumeRecording, "allow_stop_resume_recording")
-		case "disconnect_on_recording_failure":
+		case 9:
 			d.Bool(&v.DisconnectOnRecordingFailure, "disconnect_on_recording_failure")
-		case "play_recording_beep_tone":
+		case 10:
 			if d.Open("play_recording_beep_tone", "payload.PhoneGroupSettingsUpdatedPlayRecordingBeepTone") {
 				decPhoneGroupSettingsUpdatedPlayRecordingBeepTone(d, &v.PlayRecordingBeepTone)
 			}
+		case jsonscan.EndOfObject:
+			return
 		default:
-			if k = d.Fold(foldPhoneGroupSettingsUpdatedAutoCallRecording[:], namesPhoneGroupSettingsUpdatedAutoCallRecording[:]); k != "" {
-				goto again
-			}
 			d.Skip()
+			continue
 		}
+		h = f + 1
 	}
 }
-
-var (
-	foldPhoneGroupSettingsUpdatedAutoCallRecording  = [...]string{"ENABLE", "LOCKED", "LOCKED_BY", "RECORDING_CALLS", "RECORDING_TRANSCRIPTION", "RECORDING_START_PROMPT", "RECORDING_START_PROMPT_AUDIO_ID", "RECORDING_EXPLICIT_CONSENT", "ALLOW_STOP_RESUME_RECORDING", "DISCONNECT_ON_RECORDING_FAILURE", "PLAY_RECORDING_BEEP_TONE"}
-	namesPhoneGroupSettingsUpdatedAutoCallRecording = [...]string{"enable", "locked", "locked_by", "recording_calls", "recording_transcription", "recording_start_prompt", "recording_start_prompt_audio_id", "recording_explicit_consent", "allow_stop_resume_recording", "disconnect_on_recording_failure", "play_recording_beep_tone"}
-)
 
 func decPhoneGroupSettingsUpdatedAdHocCallRecording(d *jsonscan.Decoder, v *payload.PhoneGroupSettingsUpdatedAdHocCallRecording) {
-	for d.Member() {
-		k := d.Key()
-	again:
-		switch k {
-		case "enable":
+	for h := 0; ; {
+		f := d.Next(namesPhoneGroupSettingsUpdatedAdHocCallRecording[:], h)
+		if f == jsonscan.Unlisted {
+			f = fieldPhoneGroupSettingsUpdatedAdHocCallRecording(d)
+		}
+		switch f {
+		case 0:
 			d.Bool(&v.Enable, "enable")
-		case "locked":
+		case 1:
 			d.Bool(&v.Locked, "locked")
-		case "locked_by":
+		case 2:
 			d.Enum((*string)(&v.LockedBy), "locked_by", "payload.PhoneGroupSettingsUpdatedLockedBy", enumPhoneGroupSettingsUpdatedLockedBy[:])
-		case "modified":
+		case 3:
 			d.Bool(&v.Modified, "modified")
-		case "recording_transcription":
+		case 4:
 			d.Bool(&v.RecordingTranscription, "recording_transcription")
-		case "allow_download":
+		case 5:
 			d.Bool(&v.AllowDownload, "allow_download")
-		case "allow_delete":
+		case 6:
 			d.Bool(&v.AllowDelete, "allow_delete")
-		case "recording_start_prompt":
+		case 7:
 			d.Bool(&v.RecordingStartPrompt, "recording_start_prompt")
-		case "recording_explicit_consent":
+		case 8:
 			d.Bool(&v.RecordingExplicitConsent, "recording_explicit_consent")
-		case "play_recording_beep_tone":
+		case 9:
 			if d.Open("play_recording_beep_tone", "payload.PhoneGroupSettingsUpdatedPlayRecordingBeepTone") {
 				decPhoneGroupSettingsUpdatedPlayRecordingBeepTone(d, &v.PlayRecordingBeepTone)
 			}
+		case jsonscan.EndOfObject:
+			return
 		default:
-			if k = d.Fold(foldPhoneGroupSettingsUpdatedAdHocCallRecording[:], namesPhoneGroupSettingsUpdatedAdHocCallRecording[:]); k != "" {
-				goto again
-			}
 			d.Skip()
+			continue
 		}
+		h = f + 1
 	}
 }
-
-var (
-	foldPhoneGroupSettingsUpdatedAdHocCallRecording  = [...]string{"ENABLE", "LOCKED", "LOCKED_BY", "MODIFIED", "RECORDING_TRANSCRIPTION", "ALLOW_DOWNLOAD", "ALLOW_DELETE", "RECORDING_START_PROMPT", "RECORDING_EXPLICIT_CONSENT", "PLAY_RECORDING_BEEP_TONE"}
-	namesPhoneGroupSettingsUpdatedAdHocCallRecording = [...]string{"enable", "locked", "locked_by", "modified", "recording_transcription", "allow_download", "allow_delete", "recording_start_prompt", "recording_explicit_consent", "play_recording_beep_tone"}
-)
 
 func decGroupSettingsUpdatedZoomPhoneOnMobile(d *jsonscan.Decoder, v *payload.GroupSettingsUpdatedZoomPhoneOnMobile) {
-	for d.Member() {
-		k := d.Key()
-	again:
-		switch k {
-		case "enable":
-			d.Bool(&v.Enable, "enable")
-		case "locked":
-			d.Bool(&v.Locked, "locked")
-		case "locked_by":
-			d.Enum((*string)(&v.LockedBy), "locked_by", "payload.PhoneGroupSettingsUpdatedAdvancedEncryptionLockedBy", enumPhoneGroupSettingsUpdatedAdvancedEncryptionLockedBy[:])
-		case "modified":
-			d.Bool(&v.Modified, "modified")
-		case "allow_calling_sms_mms":
-			d.Bool(&v.AllowCallingSMSMMS, "allow_calling_sms_mms")
-		default:
-			if k = d.Fold(foldGroupSettingsUpdatedZoomPhoneOnMobile[:], namesGroupSettingsUpdatedZoomPhoneOnMobile[:]); k != "" {
-				goto again
-			}
-			d.Skip()
+	for h := 0; ; {
+		f := d.Next(namesGroupSettingsUpdatedZoomPhoneOnMobile[:], h)
+		if f == jsonscan.Unlisted {
+			f = fieldGroupSettingsUpdatedZoomPhoneOnMobile(d)
 		}
+		switch f {
+		case 0:
+			d.Bool(&v.Enable, "enable")
+		case 1:
+			d.Bool(&v.Locked, "locked")
+		case 2:
+			d.Enum((*string)(&v.LockedBy), "locked_by", "payload.PhoneGroupSettingsUpdatedAdvancedEncryptionLockedBy", enumPhoneGroupSettingsUpdatedAdvancedEncryptionLockedBy[:])
+		case 3:
+			d.Bool(&v.Modified, "modified")
+		case 4:
+			d.Bool(&v.AllowCallingSMSMMS, "allow_calling_sms_mms")
+		case jsonscan.EndOfObject:
+			return
+		default:
+			d.Skip()
+			continue
+		}
+		h = f + 1
 	}
 }
-
-var (
-	foldGroupSettingsUpdatedZoomPhoneOnMobile  = [...]string{"ENABLE", "LOCKED", "LOCKED_BY", "MODIFIED", "ALLOW_CALLING_SMS_MMS"}
-	namesGroupSettingsUpdatedZoomPhoneOnMobile = [...]string{"enable", "locked", "locked_by", "modified", "allow_calling_sms_mms"}
-)
 
 func decPhoneGroupSettingsUpdatedSMSEtiquetteTool(d *jsonscan.Decoder, v *payload.PhoneGroupSettingsUpdatedSMSEtiquetteTool) {
-	for d.Member() {
-		k := d.Key()
-	again:
-		switch k {
-		case "enable":
-			d.Bool(&v.Enable, "enable")
-		case "modified":
-			d.Bool(&v.Modified, "modified")
-		case "sms_etiquette_policy":
-			decSlicePhoneSettingsUpdatedSMSEtiquettePolicy(d, &v.SMSEtiquettePolicy, "sms_etiquette_policy")
-		default:
-			if k = d.Fold(foldPhoneGroupSettingsUpdatedSMSEtiquetteTool[:], namesPhoneGroupSettingsUpdatedSMSEtiquetteTool[:]); k != "" {
-				goto again
-			}
-			d.Skip()
+	for h := 0; ; {
+		f := d.Next(namesPhoneGroupSettingsUpdatedSMSEtiquetteTool[:], h)
+		if f == jsonscan.Unlisted {
+			f = fieldPhoneGroupSettingsUpdatedSMSEtiquetteTool(d)
 		}
+		switch f {
+		case 0:
+			d.Bool(&v.Enable, "enable")
+		case 1:
+			d.Bool(&v.Modified, "modified")
+		case 2:
+			decSlicePhoneSettingsUpdatedSMSEtiquettePolicy(d, &v.SMSEtiquettePolicy, "sms_etiquette_policy")
+		case jsonscan.EndOfObject:
+			return
+		default:
+			d.Skip()
+			continue
+		}
+		h = f + 1
 	}
 }
-
-var (
-	foldPhoneGroupSettingsUpdatedSMSEtiquetteTool  = [...]string{"ENABLE", "MODIFIED", "SMS_ETIQUETTE_POLICY"}
-	namesPhoneGroupSettingsUpdatedSMSEtiquetteTool = [...]string{"enable", "modified", "sms_etiquette_policy"}
-)
 
 func decPhoneGroupSettingsUpdatedSMS(d *jsonscan.Decoder, v *payload.PhoneGroupSettingsUpdatedSMS) {
-	for d.Member() {
-		k := d.Key()
-	again:
-		switch k {
-		case "enable":
-			d.Bool(&v.Enable, "enable")
-		case "international_sms":
-			d.Bool(&v.InternationalSMS, "international_sms")
-		case "locked":
-			d.Bool(&v.Locked, "locked")
-		case "locked_by":
-			d.Enum((*string)(&v.LockedBy), "locked_by", "payload.PhoneGroupSettingsUpdatedAdvancedEncryptionLockedBy", enumPhoneGroupSettingsUpdatedAdvancedEncryptionLockedBy[:])
-		case "modified":
-			d.Bool(&v.Modified, "modified")
-		default:
-			if k = d.Fold(foldPhoneGroupSettingsUpdatedSMS[:], namesPhoneGroupSettingsUpdatedSMS[:]); k != "" {
-				goto again
-			}
-			d.Skip()
+	for h := 0; ; {
+		f := d.Next(namesPhoneGroupSettingsUpdatedSMS[:], h)
+		if f == jsonscan.Unlisted {
+			f = fieldPhoneGroupSettingsUpdatedSMS(d)
 		}
+		switch f {
+		case 0:
+			d.Bool(&v.Enable, "enable")
+		case 1:
+			d.Bool(&v.InternationalSMS, "international_sms")
+		case 2:
+			d.Bool(&v.Locked, "locked")
+		case 3:
+			d.Enum((*string)(&v.LockedBy), "locked_by", "payload.PhoneGroupSettingsUpdatedAdvancedEncryptionLockedBy", enumPhoneGroupSettingsUpdatedAdvancedEncryptionLockedBy[:])
+		case 4:
+			d.Bool(&v.Modified, "modified")
+		case jsonscan.EndOfObject:
+			return
+		default:
+			d.Skip()
+			continue
+		}
+		h = f + 1
 	}
 }
-
-var (
-	foldPhoneGroupSettingsUpdatedSMS  = [...]string{"ENABLE", "INTERNATIONAL_SMS", "LOCKED", "LOCKED_BY", "MODIFIED"}
-	namesPhoneGroupSettingsUpdatedSMS = [...]string{"enable", "international_sms", "locked", "locked_by", "modified"}
-)
 
 func decPhoneGroupSettingsUpdatedCallHandlingForwardingToOtherUsers(d *jsonscan.Decoder, v *payload.PhoneGroupSettingsUpdatedCallHandlingForwardingToOtherUsers) {
-	for d.Member() {
-		k := d.Key()
-	again:
-		switch k {
-		case "enable":
-			d.Bool(&v.Enable, "enable")
-		case "locked":
-			d.Bool(&v.Locked, "locked")
-		case "locked_by":
-			d.Enum((*string)(&v.LockedBy), "locked_by", "payload.PhoneGroupSettingsUpdatedAdvancedEncryptionLockedBy", enumPhoneGroupSettingsUpdatedAdvancedEncryptionLockedBy[:])
-		case "modified":
-			d.Bool(&v.Modified, "modified")
-		case "call_forwarding_type":
-			d.Int(&v.CallForwardingType, "call_forwarding_type")
-		default:
-			if k = d.Fold(foldPhoneGroupSettingsUpdatedCallHandlingForwardingToOtherUsers[:], namesPhoneGroupSettingsUpdatedCallHandlingForwardingToOtherUsers[:]); k != "" {
-				goto again
-			}
-			d.Skip()
+	for h := 0; ; {
+		f := d.Next(namesPhoneGroupSettingsUpdatedCallHandlingForwardingToOtherUsers[:], h)
+		if f == jsonscan.Unlisted {
+			f = fieldPhoneGroupSettingsUpdatedCallHandlingForwardingToOtherUsers(d)
 		}
+		switch f {
+		case 0:
+			d.Bool(&v.Enable, "enable")
+		case 1:
+			d.Bool(&v.Locked, "locked")
+		case 2:
+			d.Enum((*string)(&v.LockedBy), "locked_by", "payload.PhoneGroupSettingsUpdatedAdvancedEncryptionLockedBy", enumPhoneGroupSettingsUpdatedAdvancedEncryptionLockedBy[:])
+		case 3:
+			d.Bool(&v.Modified, "modified")
+		case 4:
+			d.Int(&v.CallForwardingType, "call_forwarding_type")
+		case jsonscan.EndOfObject:
+			return
+		default:
+			d.Skip()
+			continue
+		}
+		h = f + 1
 	}
 }
-
-var (
-	foldPhoneGroupSettingsUpdatedCallHandlingForwardingToOtherUsers  = [...]string{"ENABLE", "LOCKED", "LOCKED_BY", "MODIFIED", "CALL_FORWARDING_TYPE"}
-	namesPhoneGroupSettingsUpdatedCallHandlingForwardingToOtherUsers = [...]string{"enable", "locked", "locked_by", "modified", "call_forwarding_type"}
-)
 
 func decPhoneGroupSettingsUpdatedCallOverflow(d *jsonscan.Decoder, v *payload.PhoneGroupSettingsUpdatedCallOverflow) {
-	for d.Member() {
-		k := d.Key()
-	again:
-		switch k {
-		case "enable":
-			d.Bool(&v.Enable, "enable")
-		case "locked":
-			d.Bool(&v.Locked, "locked")
-		case "locked_by":
-			d.Enum((*string)(&v.LockedBy), "locked_by", "payload.PhoneGroupSettingsUpdatedAdvancedEncryptionLockedBy", enumPhoneGroupSettingsUpdatedAdvancedEncryptionLockedBy[:])
-		case "modified":
-			d.Bool(&v.Modified, "modified")
-		case "call_overflow_type":
-			d.Int(&v.CallOverflowType, "call_overflow_type")
-		default:
-			if k = d.Fold(foldPhoneGroupSettingsUpdatedCallOverflow[:], namesPhoneGroupSettingsUpdatedCallOverflow[:]); k != "" {
-				goto again
-			}
-			d.Skip()
+	for h := 0; ; {
+		f := d.Next(namesPhoneGroupSettingsUpdatedCallOverflow[:], h)
+		if f == jsonscan.Unlisted {
+			f = fieldPhoneGroupSettingsUpdatedCallOverflow(d)
 		}
+		switch f {
+		case 0:
+			d.Bool(&v.Enable, "enable")
+		case 1:
+			d.Bool(&v.Locked, "locked")
+		case 2:
+			d.Enum((*string)(&v.LockedBy), "locked_by", "payload.PhoneGroupSettingsUpdatedAdvancedEncryptionLockedBy", enumPhoneGroupSettingsUpdatedAdvancedEncryptionLockedBy[:])
+		case 3:
+			d.Bool(&v.Modified, "modified")
+		case 4:
+			d.Int(&v.CallOverflowType, "call_overflow_type")
+		case jsonscan.EndOfObject:
+			return
+		default:
+			d.Skip()
+			continue
+		}
+		h = f + 1
 	}
 }
-
-var (
-	foldPhoneGroupSettingsUpdatedCallOverflow  = [...]string{"ENABLE", "LOCKED", "LOCKED_BY", "MODIFIED", "CALL_OVERFLOW_TYPE"}
-	namesPhoneGroupSettingsUpdatedCallOverflow = [...]string{"enable", "locked", "locked_by", "modified", "call_overflow_type"}
-)
 
 func decPhoneGroupSettingsUpdatedCallTransferring(d *jsonscan.Decoder, v *payload.PhoneGroupSettingsUpdatedCallTransferring) {
-	for d.Member() {
-		k := d.Key()
-	again:
-		switch k {
-		case "enable":
-			d.Bool(&v.Enable, "enable")
-		case "locked":
-			d.Bool(&v.Locked, "locked")
-		case "locked_by":
-			d.Enum((*string)(&v.LockedBy), "locked_by", "payload.PhoneGroupSettingsUpdatedAdvancedEncryptionLockedBy", enumPhoneGroupSettingsUpdatedAdvancedEncryptionLockedBy[:])
-		case "modified":
-			d.Bool(&v.Modified, "modified")
-		case "call_transferring_type":
-			d.Int(&v.CallTransferringType, "call_transferring_type")
-		default:
-			if k = d.Fold(foldPhoneGroupSettingsUpdatedCallTransferring[:], namesPhoneGroupSettingsUpdatedCallTransferring[:]); k != "" {
-				goto again
-			}
-			d.Skip()
+	for h := 0; ; {
+		f := d.Next(namesPhoneGroupSettingsUpdatedCallTransferring[:], h)
+		if f == jsonscan.Unlisted {
+			f = fieldPhoneGroupSettingsUpdatedCallTransferring(d)
 		}
+		switch f {
+		case 0:
+			d.Bool(&v.Enable, "enable")
+		case 1:
+			d.Bool(&v.Locked, "locked")
+		case 2:
+			d.Enum((*string)(&v.LockedBy), "locked_by", "payload.PhoneGroupSettingsUpdatedAdvancedEncryptionLockedBy", enumPhoneGroupSettingsUpdatedAdvancedEncryptionLockedBy[:])
+		case 3:
+			d.Bool(&v.Modified, "modified")
+		case 4:
+			d.Int(&v.CallTransferringType, "call_transferring_type")
+		case jsonscan.EndOfObject:
+			return
+		default:
+			d.Skip()
+			continue
+		}
+		h = f + 1
 	}
 }
 
-var (
-	foldPhoneGroupSettingsUpdatedCallTransferring  = [...]string{"ENABLE", "LOCKED", "LOCKED_BY", "MODIFIED", "CALL_TRANSFERRING_TYPE"}
-	namesPhoneGroupSettingsUpdatedCallTransferring = [...]string{"enable", "locked", "locked_by", "modified", "call_transferring_type"}
-)
-
 func decPhoneGroupSettingsUpdatedCallPark(d *jsonscan.Decoder, v *payload.PhoneGroupSettingsUpdatedCallPark) {
-	for d.Member() {
-		k := d.Key()
-	again:
-		switch k {
-		case "enable":
+	for h := 0; ; {
+		f := d.Next(namesPhoneGroupSettingsUpdatedCallPark[:], h)
+		if f == jsonscan.Unlisted {
+			f = fieldPhoneGroupSettingsUpdatedCallPark(d)
+		}
+		switch f {
+		case 0:
 			d.Bool(&v.Enable, "enable")
-		case "expiration_period":
+		case 1:
 			d.Int(&v.ExpirationPeriod, "expiration_period")
-		case "call_not_picked_up_action":
+		case 2:
 			d.Int(&v.CallNotPickedUpAction, "call_not_picked_up_action")
-		case "forward_to":
+		case 3:
 			if d.Open("forward_to", "payload.PhoneSettingsUpdatedForwardTo") {
 				decPhoneSettingsUpdatedForwardTo(d, &v.ForwardTo)
 			}
-		case "sequence":
+		case 4:
 			d.Int(&v.Sequence, "sequence")
-		case "music_on_park":
+		case 5:
 			if d.Open("music_on_park", "payload.PhoneSettingsUpdatedMusicOnPark") {
 				decPhoneSettingsUpdatedMusicOnPark(d, &v.MusicOnPark)
 			}
-		case "locked":
+		case 6:
 			d.Bool(&v.Locked, "locked")
-		case "locked_by":
+		case 7:
 			d.Enum((*string)(&v.LockedBy), "locked_by", "payload.PhoneGroupSettingsUpdatedAdvancedEncryptionLockedBy", enumPhoneGroupSettingsUpdatedAdvancedEncryptionLockedBy[:])
-		case "modified":
+		case 8:
 			d.Bool(&v.Modified, "modified")
+		case jsonscan.EndOfObject:
+			return
 		default:
-			if k = d.Fold(foldPhoneGroupSettingsUpdatedCallPark[:], namesPhoneGroupSettingsUpdatedCallPark[:]); k != "" {
-				goto again
-			}
 			d.Skip()
+			continue
 		}
+		h = f + 1
 	}
 }
-
-var (
-	foldPhoneGroupSettingsUpdatedCallPark  = [...]string{"ENABLE", "EXPIRATION_PERIOD", "CALL_NOT_PICKED_UP_ACTION", "FORWARD_TO", "SEQUENCE", "MUSIC_ON_PARK", "LOCKED", "LOCKED_BY", "MODIFIED"}
-	namesPhoneGroupSettingsUpdatedCallPark = [...]string{"enable", "expiration_period", "call_not_picked_up_action", "forward_to", "sequence", "music_on_park", "locked", "locked_by", "modified"}
-)
 
 func decPhoneGroupSettingsUpdatedBlockExternalCalls(d *jsonscan.Decoder, v *payload.PhoneGroupSettingsUpdatedBlockExternalCalls) {
-	for d.Member() {
-		k := d.Key()
-	again:
-		switch k {
-		case "enable":
-			d.Bool(&v.Enable, "enable")
-		case "locked":
-			d.Bool(&v.Locked, "locked")
-		case "locked_by":
-			d.Enum((*string)(&v.LockedBy), "locked_by", "payload.PhoneGroupSettingsUpdatedAdvancedEncryptionLockedBy", enumPhoneGroupSettingsUpdatedAdvancedEncryptionLockedBy[:])
-		case "modified":
-			d.Bool(&v.Modified, "modified")
-		case "block_business_hours":
-			d.Bool(&v.BlockBusinessHours, "block_business_hours")
-		case "block_closed_hours":
-			d.Bool(&v.BlockClosedHours, "block_closed_hours")
-		case "block_holiday_hours":
-			d.Bool(&v.BlockHolidayHours, "block_holiday_hours")
-		case "block_call_action":
-			d.Int(&v.BlockCallAction, "block_call_action")
-		default:
-			if k = d.Fold(foldPhoneGroupSettingsUpdatedBlockExternalCalls[:], namesPhoneGroupSettingsUpdatedBlockExternalCalls[:]); k != "" {
-				goto again
-			}
-			d.Skip()
+	for h := 0; ; {
+		f := d.Next(namesPhoneGroupSettingsUpdatedBlockExternalCalls[:], h)
+		if f == jsonscan.Unlisted {
+			f = fieldPhoneGroupSettingsUpdatedBlockExternalCalls(d)
 		}
+		switch f {
+		case 0:
+			d.Bool(&v.Enable, "enable")
+		case 1:
+			d.Bool(&v.Locked, "locked")
+		case 2:
+			d.Enum((*string)(&v.LockedBy), "locked_by", "payload.PhoneGroupSettingsUpdatedAdvancedEncryptionLockedBy", enumPhoneGroupSettingsUpdatedAdvancedEncryptionLockedBy[:])
+		case 3:
+			d.Bool(&v.Modified, "modified")
+		case 4:
+			d.Bool(&v.BlockBusinessHours, "block_business_hours")
+		case 5:
+			d.Bool(&v.BlockClosedHours, "block_closed_hours")
+		case 6:
+			d.Bool(&v.BlockHolidayHours, "block_holiday_hours")
+		case 7:
+			d.Int(&v.BlockCallAction, "block_call_action")
+		case jsonscan.EndOfObject:
+			return
+		default:
+			d.Skip()
+			continue
+		}
+		h = f + 1
 	}
 }
-
-var (
-	foldPhoneGroupSettingsUpdatedBlockExternalCalls  = [...]string{"ENABLE", "LOCKED", "LOCKED_BY", "MODIFIED", "BLOCK_BUSINESS_HOURS", "BLOCK_CLOSED_HOURS", "BLOCK_HOLIDAY_HOURS", "BLOCK_CALL_ACTION"}
-	namesPhoneGroupSettingsUpdatedBlockExternalCalls = [...]string{"enable", "locked", "locked_by", "modified", "block_business_hours", "block_closed_hours", "block_holiday_hours", "block_call_action"}
-)
 
 func decPhoneGroupSettingsUpdatedAutoDeleteDataAfterRetentionDuration(d *jsonscan.Decoder, v *payload.PhoneGroupSettingsUpdatedAutoDeleteDataAfterRetentionDuration) {
-	for d.Member() {
-		k := d.Key()
-	again:
-		switch k {
-		case "enable":
-			d.Bool(&v.Enable, "enable")
-		case "locked":
-			d.Bool(&v.Locked, "locked")
-		case "locked_by":
-			d.Enum((*string)(&v.LockedBy), "locked_by", "payload.PhoneGroupSettingsUpdatedAdvancedEncryptionLockedBy", enumPhoneGroupSettingsUpdatedAdvancedEncryptionLockedBy[:])
-		case "modified":
-			d.Bool(&v.Modified, "modified")
-		case "items":
-			decSlicePhoneSettingsUpdatedItem(d, &v.Items, "items")
-		case "delete_type":
-			d.Int(&v.DeleteType, "delete_type")
-		case "permanently_delete_after_days":
-			d.Int(&v.PermanentlyDeleteAfterDays, "permanently_delete_after_days")
-		default:
-			if k = d.Fold(foldPhoneGroupSettingsUpdatedAutoDeleteDataAfterRetentionDuration[:], namesPhoneGroupSettingsUpdatedAutoDeleteDataAfterRetentionDuration[:]); k != "" {
-				goto again
-			}
-			d.Skip()
+	for h := 0; ; {
+		f := d.Next(namesPhoneGroupSettingsUpdatedAutoDeleteDataAfterRetentionDuration[:], h)
+		if f == jsonscan.Unlisted {
+			f = fieldPhoneGroupSettingsUpdatedAutoDeleteDataAfterRetentionDuration(d)
 		}
+		switch f {
+		case 0:
+			d.Bool(&v.Enable, "enable")
+		case 1:
+			d.Bool(&v.Locked, "locked")
+		case 2:
+			d.Enum((*string)(&v.LockedBy), "locked_by", "payload.PhoneGroupSettingsUpdatedAdvancedEncryptionLockedBy", enumPhoneGroupSettingsUpdatedAdvancedEncryptionLockedBy[:])
+		case 3:
+			d.Bool(&v.Modified, "modified")
+		case 4:
+			decSlicePhoneSettingsUpdatedItem(d, &v.Items, "items")
+		case 5:
+			d.Int(&v.DeleteType, "delete_type")
+		case 6:
+			d.Int(&v.PermanentlyDeleteAfterDays, "permanently_delete_after_days")
+		case jsonscan.EndOfObject:
+			return
+		default:
+			d.Skip()
+			continue
+		}
+		h = f + 1
 	}
 }
-
-var (
-	foldPhoneGroupSettingsUpdatedAutoDeleteDataAfterRetentionDuration  = [...]string{"ENABLE", "LOCKED", "LOCKED_BY", "MODIFIED", "ITEMS", "DELETE_TYPE", "PERMANENTLY_DELETE_AFTER_DAYS"}
-	namesPhoneGroupSettingsUpdatedAutoDeleteDataAfterRetentionDuration = [...]string{"enable", "locked", "locked_by", "modified", "items", "delete_type", "permanently_delete_after_days"}
-)
 
 func decPhoneGroupSettingsUpdatedAdvancedEncryption(d *jsonscan.Decoder, v *payload.PhoneGroupSettingsUpdatedAdvancedEncryption) {
-	for d.Member() {
-		k := d.Key()
-	again:
-		switch k {
-		case "enable":
-			d.Bool(&v.Enable, "enable")
-		case "locked":
-			d.Bool(&v.Locked, "locked")
-		case "locked_by":
-			d.Enum((*string)(&v.LockedBy), "locked_by", "payload.PhoneGroupSettingsUpdatedAdvancedEncryptionLockedBy", enumPhoneGroupSettingsUpdatedAdvancedEncryptionLockedBy[:])
-		case "modified":
-			d.Bool(&v.Modified, "modified")
-		case "disable_incoming_unencrypted_voicemail":
-			d.Bool(&v.DisableIncomingUnencryptedVoicemail, "disable_incoming_unencrypted_voicemail")
-		default:
-			if k = d.Fold(foldPhoneGroupSettingsUpdatedAdvancedEncryption[:], namesPhoneGroupSettingsUpdatedAdvancedEncryption[:]); k != "" {
-				goto again
-			}
-			d.Skip()
+	for h := 0; ; {
+		f := d.Next(namesPhoneGroupSettingsUpdatedAdvancedEncryption[:], h)
+		if f == jsonscan.Unlisted {
+			f = fieldPhoneGroupSettingsUpdatedAdvancedEncryption(d)
 		}
+		switch f {
+		case 0:
+			d.Bool(&v.Enable, "enable")
+		case 1:
+			d.Bool(&v.Locked, "locked")
+		case 2:
+			d.Enum((*string)(&v.LockedBy), "locked_by", "payload.PhoneGroupSettingsUpdatedAdvancedEncryptionLockedBy", enumPhoneGroupSettingsUpdatedAdvancedEncryptionLockedBy[:])
+		case 3:
+			d.Bool(&v.Modified, "modified")
+		case 4:
+			d.Bool(&v.DisableIncomingUnencryptedVoicemail, "disable_incoming_unencrypted_voicemail")
+		case jsonscan.EndOfObject:
+			return
+		default:
+			d.Skip()
+			continue
+		}
+		h = f + 1
 	}
 }
 
-var (
-	foldPhoneGroupSettingsUpdatedAdvancedEncryption  = [...]string{"ENABLE", "LOCKED", "LOCKED_BY", "MODIFIED", "DISABLE_INCOMING_UNENCRYPTED_VOICEMAIL"}
-	namesPhoneGroupSettingsUpdatedAdvancedEncryption = [...]string{"enable", "locked", "locked_by", "modified", "disable_incoming_unencrypted_voicemail"}
-)
-
 func decPhoneGroupSettingsUpdatedDisplayCallFeedbackSurvey(d *jsonscan.Decoder, v *payload.PhoneGroupSettingsUpdatedDisplayCallFeedbackSurvey) {
-	for d.Member() {
-		k := d.Key()
-	again:
-		switch k {
-		case "enable":
+	for h := 0; ; {
+		f := d.Next(namesPhoneGroupSettingsUpdatedDisplayCallFeedbackSurvey[:], h)
+		if f == jsonscan.Unlisted {
+			f = fieldPhoneGroupSettingsUpdatedDisplayCallFeedbackSurvey(d)
+		}
+		switch f {
+		case 0:
 			d.Bool(&v.Enable, "enable")
-		case "locked":
+		case 1:
 			d.Bool(&v.Locked, "locked")
-		case "locked_by":
+		case 2:
 			d.Enum((*string)(&v.LockedBy), "locked_by", "payload.PhoneGroupSettingsUpdatedAdvancedEncryptionLockedBy", enumPhoneGroupSettingsUpdatedAdvancedEncryptionLockedBy[:])
-		case "modified":
+		case 3:
 			d.Bool(&v.Modified, "modified")
-		case "feedback_type":
+		case 4:
 			d.Int(&v.FeedbackType, "feedback_type")
-		case "feedback_mos":
+		case 5:
 			if d.Open("feedback_mos", "payload.PhoneSettingsUpdatedFeedbackMOS") {
 				decPhoneSettingsUpdatedFeedbackMOS(d, &v.FeedbackMOS)
 			}
-		case "feedback_duration":
+		case 6:
 			if d.Open("feedback_duration", "payload.PhoneSettingsUpdatedFeedbackDuration") {
 				decPhoneSettingsUpdatedFeedbackDuration(d, &v.FeedbackDuration)
 			}
+		case jsonscan.EndOfObject:
+			return
 		default:
-			if k = d.Fold(foldPhoneGroupSettingsUpdatedDisplayCallFeedbackSurvey[:], namesPhoneGroupSettingsUpdatedDisplayCallFeedbackSurvey[:]); k != "" {
-				goto again
-			}
 			d.Skip()
+			continue
 		}
+		h = f + 1
 	}
 }
-
-var (
-	foldPhoneGroupSettingsUpdatedDisplayCallFeedbackSurvey  = [...]string{"ENABLE", "LOCKED", "LOCKED_BY", "MODIFIED", "FEEDBACK_TYPE", "FEEDBACK_MOS", "FEEDBACK_DURATION"}
-	namesPhoneGroupSettingsUpdatedDisplayCallFeedbackSurvey = [...]string{"enable", "locked", "locked_by", "modified", "feedback_type", "feedback_mos", "feedback_duration"}
-)
 
 func decGroupSettingsUpdatedZoomPhoneOnDesktop(d *jsonscan.Decoder, v *payload.GroupSettingsUpdatedZoomPhoneOnDesktop) {
-	for d.Member() {
-		k := d.Key()
-	again:
-		switch k {
-		case "enable":
-			d.Bool(&v.Enable, "enable")
-		case "locked":
-			d.Bool(&v.Locked, "locked")
-		case "locked_by":
-			d.Enum((*string)(&v.LockedBy), "locked_by", "payload.PhoneGroupSettingsUpdatedAdvancedEncryptionLockedBy", enumPhoneGroupSettingsUpdatedAdvancedEncryptionLockedBy[:])
-		case "allow_calling_clients":
-			decSlicestring(d, &v.AllowCallingClients, "allow_calling_clients")
-		case "allow_sms_mms_clients":
-			decSlicestring(d, &v.AllowSMSMMSClients, "allow_sms_mms_clients")
-		default:
-			if k = d.Fold(foldGroupSettingsUpdatedZoomPhoneOnDesktop[:], namesGroupSettingsUpdatedZoomPhoneOnDesktop[:]); k != "" {
-				goto again
-			}
-			d.Skip()
+	for h := 0; ; {
+		f := d.Next(namesAccountSettingsUpdatedZoomPhoneOnDesktop[:], h)
+		if f == jsonscan.Unlisted {
+			f = fieldAccountSettingsUpdatedZoomPhoneOnDesktop(d)
 		}
+		switch f {
+		case 0:
+			d.Bool(&v.Enable, "enable")
+		case 1:
+			d.Bool(&v.Locked, "locked")
+		case 2:
+			d.Enum((*string)(&v.LockedBy), "locked_by", "payload.PhoneGroupSettingsUpdatedAdvancedEncryptionLockedBy", enumPhoneGroupSettingsUpdatedAdvancedEncryptionLockedBy[:])
+		case 3:
+			decSlicestring(d, &v.AllowCallingClients, "allow_calling_clients")
+		case 4:
+			decSlicestring(d, &v.AllowSMSMMSClients, "allow_sms_mms_clients")
+		case jsonscan.EndOfObject:
+			return
+		default:
+			d.Skip()
+			continue
+		}
+		h = f + 1
 	}
 }
-
-var (
-	foldGroupSettingsUpdatedZoomPhoneOnDesktop  = [...]string{"ENABLE", "LOCKED", "LOCKED_BY", "ALLOW_CALLING_CLIENTS", "ALLOW_SMS_MMS_CLIENTS"}
-	namesGroupSettingsUpdatedZoomPhoneOnDesktop = [...]string{"enable", "locked", "locked_by", "allow_calling_clients", "allow_sms_mms_clients"}
-)
 
 func decPhoneGroupSettingsUpdatedAllowedDeviceLocations(d *jsonscan.Decoder, v *payload.PhoneGroupSettingsUpdatedAllowedDeviceLocations) {
-	for d.Member() {
-		k := d.Key()
-	again:
-		switch k {
-		case "enable":
-			d.Bool(&v.Enable, "enable")
-		case "locked":
-			d.Bool(&v.Locked, "locked")
-		case "locked_by":
-			d.Enum((*string)(&v.LockedBy), "locked_by", "payload.PhoneGroupSettingsUpdatedAdvancedEncryptionLockedBy", enumPhoneGroupSettingsUpdatedAdvancedEncryptionLockedBy[:])
-		case "modified":
-			d.Bool(&v.Modified, "modified")
-		case "block_devices_type":
-			d.Enum((*string)(&v.BlockDevicesType), "block_devices_type", "payload.PhoneSettingsUpdatedBlockDevicesType", enumPhoneSettingsUpdatedBlockDevicesType[:])
-		default:
-			if k = d.Fold(foldPhoneGroupSettingsUpdatedAllowedDeviceLocations[:], namesPhoneGroupSettingsUpdatedAllowedDeviceLocations[:]); k != "" {
-				goto again
-			}
-			d.Skip()
+	for h := 0; ; {
+		f := d.Next(namesPhoneGroupSettingsUpdatedAllowedDeviceLocations[:], h)
+		if f == jsonscan.Unlisted {
+			f = fieldPhoneGroupSettingsUpdatedAllowedDeviceLocations(d)
 		}
+		switch f {
+		case 0:
+			d.Bool(&v.Enable, "enable")
+		case 1:
+			d.Bool(&v.Locked, "locked")
+		case 2:
+			d.Enum((*string)(&v.LockedBy), "locked_by", "payload.PhoneGroupSettingsUpdatedAdvancedEncryptionLockedBy", enumPhoneGroupSettingsUpdatedAdvancedEncryptionLockedBy[:])
+		case 3:
+			d.Bool(&v.Modified, "modified")
+		case 4:
+			d.Enum((*string)(&v.BlockDevicesType), "block_devices_type", "payload.PhoneSettingsUpdatedBlockDevicesType", enumPhoneSettingsUpdatedBlockDevicesType[:])
+		case jsonscan.EndOfObject:
+			return
+		default:
+			d.Skip()
+			continue
+		}
+		h = f + 1
 	}
 }
-
-var (
-	foldPhoneGroupSettingsUpdatedAllowedDeviceLocations  = [...]string{"ENABLE", "LOCKED", "LOCKED_BY", "MODIFIED", "BLOCK_DEVICES_TYPE"}
-	namesPhoneGroupSettingsUpdatedAllowedDeviceLocations = [...]string{"enable", "locked", "locked_by", "modified", "block_devices_type"}
-)
 
 func decPhoneGroupSettingsUpdatedAllowEmergencyCalls(d *jsonscan.Decoder, v *payload.PhoneGroupSettingsUpdatedAllowEmergencyCalls) {
-	for d.Member() {
-		k := d.Key()
-	again:
-		switch k {
-		case "enable":
-			d.Bool(&v.Enable, "enable")
-		case "locked":
-			d.Bool(&v.Locked, "locked")
-		case "locked_by":
-			d.Enum((*string)(&v.LockedBy), "locked_by", "payload.PhoneGroupSettingsUpdatedAdvancedEncryptionLockedBy", enumPhoneGroupSettingsUpdatedAdvancedEncryptionLockedBy[:])
-		case "modified":
-			d.Bool(&v.Modified, "modified")
-		case "allow_emergency_calls_from_clients":
-			d.Bool(&v.AllowEmergencyCallsFromClients, "allow_emergency_calls_from_clients")
-		case "allow_emergency_calls_from_deskphones":
-			d.Bool(&v.AllowEmergencyCallsFromDeskphones, "allow_emergency_calls_from_deskphones")
-		default:
-			if k = d.Fold(foldPhoneGroupSettingsUpdatedAllowEmergencyCalls[:], namesPhoneGroupSettingsUpdatedAllowEmergencyCalls[:]); k != "" {
-				goto again
-			}
-			d.Skip()
+	for h := 0; ; {
+		f := d.Next(namesPhoneGroupSettingsUpdatedAllowEmergencyCalls[:], h)
+		if f == jsonscan.Unlisted {
+			f = fieldPhoneGroupSettingsUpdatedAllowEmergencyCalls(d)
 		}
+		switch f {
+		case 0:
+			d.Bool(&v.Enable, "enable")
+		case 1:
+			d.Bool(&v.Locked, "locked")
+		case 2:
+			d.Enum((*string)(&v.LockedBy), "locked_by", "payload.PhoneGroupSettingsUpdatedAdvancedEncryptionLockedBy", enumPhoneGroupSettingsUpdatedAdvancedEncryptionLockedBy[:])
+		case 3:
+			d.Bool(&v.Modified, "modified")
+		case 4:
+			d.Bool(&v.AllowEmergencyCallsFromClients, "allow_emergency_calls_from_clients")
+		case 5:
+			d.Bool(&v.AllowEmergencyCallsFromDeskphones, "allow_emergency_calls_from_deskphones")
+		case jsonscan.EndOfObject:
+			return
+		default:
+			d.Skip()
+			continue
+		}
+		h = f + 1
 	}
 }
-
-var (
-	foldPhoneGroupSettingsUpdatedAllowEmergencyCalls  = [...]string{"ENABLE", "LOCKED", "LOCKED_BY", "MODIFIED", "ALLOW_EMERGENCY_CALLS_FROM_CLIENTS", "ALLOW_EMERGENCY_CALLS_FROM_DESKPHONES"}
-	namesPhoneGroupSettingsUpdatedAllowEmergencyCalls = [...]string{"enable", "locked", "locked_by", "modified", "allow_emergency_calls_from_clients", "allow_emergency_calls_from_deskphones"}
-)
 
 func decPhoneGroupSettingsUpdatedOnlineFax(d *jsonscan.Decoder, v *payload.PhoneGroupSettingsUpdatedOnlineFax) {
-	for d.Member() {
-		k := d.Key()
-	again:
-		switch k {
-		case "enable":
-			d.Bool(&v.Enable, "enable")
-		case "locked":
-			d.Bool(&v.Locked, "locked")
-		case "locked_by":
-			d.Enum((*string)(&v.LockedBy), "locked_by", "payload.PhoneGroupSettingsUpdatedAdvancedEncryptionLockedBy", enumPhoneGroupSettingsUpdatedAdvancedEncryptionLockedBy[:])
-		case "modified":
-			d.Bool(&v.Modified, "modified")
-		case "enable_new_fax_email_notifications":
-			d.Bool(&v.EnableNewFaxEmailNotifications, "enable_new_fax_email_notifications")
-		case "include_fax_as_attachment":
-			d.Bool(&v.IncludeFaxAsAttachment, "include_fax_as_attachment")
-		default:
-			if k = d.Fold(foldPhoneGroupSettingsUpdatedOnlineFax[:], namesPhoneGroupSettingsUpdatedOnlineFax[:]); k != "" {
-				goto again
-			}
-			d.Skip()
+	for h := 0; ; {
+		f := d.Next(namesPhoneGroupSettingsUpdatedOnlineFax[:], h)
+		if f == jsonscan.Unlisted {
+			f = fieldPhoneGroupSettingsUpdatedOnlineFax(d)
 		}
+		switch f {
+		case 0:
+			d.Bool(&v.Enable, "enable")
+		case 1:
+			d.Bool(&v.Locked, "locked")
+		case 2:
+			d.Enum((*string)(&v.LockedBy), "locked_by", "payload.PhoneGroupSettingsUpdatedAdvancedEncryptionLockedBy", enumPhoneGroupSettingsUpdatedAdvancedEncryptionLockedBy[:])
+		case 3:
+			d.Bool(&v.Modified, "modified")
+		case 4:
+			d.Bool(&v.EnableNewFaxEmailNotifications, "enable_new_fax_email_notifications")
+		case 5:
+			d.Bool(&v.IncludeFaxAsAttachment, "include_fax_as_attachment")
+		case jsonscan.EndOfObject:
+			return
+		default:
+			d.Skip()
+			continue
+		}
+		h = f + 1
 	}
 }
-
-var (
-	foldPhoneGroupSettingsUpdatedOnlineFax  = [...]string{"ENABLE", "LOCKED", "LOCKED_BY", "MODIFIED", "ENABLE_NEW_FAX_EMAIL_NOTIFICATIONS", "INCLUDE_FAX_AS_ATTACHMENT"}
-	namesPhoneGroupSettingsUpdatedOnlineFax = [...]string{"enable", "locked", "locked_by", "modified", "enable_new_fax_email_notifications", "include_fax_as_attachment"}
-)
 
 func decPhoneGroupSettingsUpdatedSMSTemplate(d *jsonscan.Decoder, v *payload.PhoneGroupSettingsUpdatedSMSTemplate) {
-	for d.Member() {
-		k := d.Key()
-	again:
-		switch k {
-		case "enable":
-			d.Bool(&v.Enable, "enable")
-		case "locked":
-			d.Bool(&v.Locked, "locked")
-		case "locked_by":
-			d.Enum((*string)(&v.LockedBy), "locked_by", "payload.PhoneGroupSettingsUpdatedAdvancedEncryptionLockedBy", enumPhoneGroupSettingsUpdatedAdvancedEncryptionLockedBy[:])
-		case "modified":
-			d.Bool(&v.Modified, "modified")
-		case "sms_template_list":
-			decSlicePhoneSettingsUpdatedSMSTemplateList(d, &v.SMSTemplateList, "sms_template_list")
-		default:
-			if k = d.Fold(foldPhoneGroupSettingsUpdatedSMSTemplate[:], namesPhoneGroupSettingsUpdatedSMSTemplate[:]); k != "" {
-				goto again
-			}
-			d.Skip()
+	for h := 0; ; {
+		f := d.Next(namesPhoneGroupSettingsUpdatedSMSTemplate[:], h)
+		if f == jsonscan.Unlisted {
+			f = fieldPhoneGroupSettingsUpdatedSMSTemplate(d)
 		}
+		switch f {
+		case 0:
+			d.Bool(&v.Enable, "enable")
+		case 1:
+			d.Bool(&v.Locked, "locked")
+		case 2:
+			d.Enum((*string)(&v.LockedBy), "locked_by", "payload.PhoneGroupSettingsUpdatedAdvancedEncryptionLockedBy", enumPhoneGroupSettingsUpdatedAdvancedEncryptionLockedBy[:])
+		case 3:
+			d.Bool(&v.Modified, "modified")
+		case 4:
+			decSlicePhoneSettingsUpdatedSMSTemplateList(d, &v.SMSTemplateList, "sms_template_list")
+		case jsonscan.EndOfObject:
+			return
+		default:
+			d.Skip()
+			continue
+		}
+		h = f + 1
 	}
 }
-
-var (
-	foldPhoneGroupSettingsUpdatedSMSTemplate  = [...]string{"ENABLE", "LOCKED", "LOCKED_BY", "MODIFIED", "SMS_TEMPLATE_LIST"}
-	namesPhoneGroupSettingsUpdatedSMSTemplate = [...]string{"enable", "locked", "locked_by", "modified", "sms_template_list"}
-)
 
 func decPhoneGroupSettingsUpdatedCallScreening(d *jsonscan.Decoder, v *payload.PhoneGroupSettingsUpdatedCallScreening) {
-	for d.Member() {
-		k := d.Key()
-	again:
-		switch k {
-		case "enable":
-			d.Bool(&v.Enable, "enable")
-		case "locked":
-			d.Bool(&v.Locked, "locked")
-		case "locked_by":
-			d.Enum((*string)(&v.LockedBy), "locked_by", "payload.PhoneGroupSettingsUpdatedAdvancedEncryptionLockedBy", enumPhoneGroupSettingsUpdatedAdvancedEncryptionLockedBy[:])
-		case "modified":
-			d.Bool(&v.Modified, "modified")
-		case "exclude_user_company_contacts":
-			d.Bool(&v.ExcludeUserCompanyContacts, "exclude_user_company_contacts")
-		default:
-			if k = d.Fold(foldPhoneGroupSettingsUpdatedCallScreening[:], namesPhoneGroupSettingsUpdatedCallScreening[:]); k != "" {
-				goto again
-			}
-			d.Skip()
+	for h := 0; ; {
+		f := d.Next(namesPhoneGroupSettingsUpdatedCallScreening[:], h)
+		if f == jsonscan.Unlisted {
+			f = fieldPhoneGroupSettingsUpdatedCallScreening(d)
 		}
+		switch f {
+		case 0:
+			d.Bool(&v.Enable, "enable")
+		case 1:
+			d.Bool(&v.Locked, "locked")
+		case 2:
+			d.Enum((*string)(&v.LockedBy), "locked_by", "payload.PhoneGroupSettingsUpdatedAdvancedEncryptionLockedBy", enumPhoneGroupSettingsUpdatedAdvancedEncryptionLockedBy[:])
+		case 3:
+			d.Bool(&v.Modified, "modified")
+		case 4:
+			d.Bool(&v.ExcludeUserCompanyContacts, "exclude_user_company_contacts")
+		case jsonscan.EndOfObject:
+			return
+		default:
+			d.Skip()
+			continue
+		}
+		h = f + 1
 	}
 }
-
-var (
-	foldPhoneGroupSettingsUpdatedCallScreening  = [...]string{"ENABLE", "LOCKED", "LOCKED_BY", "MODIFIED", "EXCLUDE_USER_COMPANY_CONTACTS"}
-	namesPhoneGroupSettingsUpdatedCallScreening = [...]string{"enable", "locked", "locked_by", "modified", "exclude_user_company_contacts"}
-)
 
 func decPhoneGroupSettingsUpdatedAutoOptOutInCallQueue(d *jsonscan.Decoder, v *payload.PhoneGroupSettingsUpdatedAutoOptOutInCallQueue) {
-	for d.Member() {
-		k := d.Key()
-	again:
-		switch k {
-		case "enable":
-			d.Bool(&v.Enable, "enable")
-		case "locked":
-			d.Bool(&v.Locked, "locked")
-		case "locked_by":
-			d.Enum((*string)(&v.LockedBy), "locked_by", "payload.PhoneGroupSettingsUpdatedAdvancedEncryptionLockedBy", enumPhoneGroupSettingsUpdatedAdvancedEncryptionLockedBy[:])
-		case "modified":
-			d.Bool(&v.Modified, "modified")
-		case "prompt_before_opt_out_call_queue":
-			d.Bool(&v.PromptBeforeOptOutCallQueue, "prompt_before_opt_out_call_queue")
-		default:
-			if k = d.Fold(foldPhoneGroupSettingsUpdatedAutoOptOutInCallQueue[:], namesPhoneGroupSettingsUpdatedAutoOptOutInCallQueue[:]); k != "" {
-				goto again
-			}
-			d.Skip()
+	for h := 0; ; {
+		f := d.Next(namesPhoneGroupSettingsUpdatedAutoOptOutInCallQueue[:], h)
+		if f == jsonscan.Unlisted {
+			f = fieldPhoneGroupSettingsUpdatedAutoOptOutInCallQueue(d)
 		}
+		switch f {
+		case 0:
+			d.Bool(&v.Enable, "enable")
+		case 1:
+			d.Bool(&v.Locked, "locked")
+		case 2:
+			d.Enum((*string)(&v.LockedBy), "locked_by", "payload.PhoneGroupSettingsUpdatedAdvancedEncryptionLockedBy", enumPhoneGroupSettingsUpdatedAdvancedEncryptionLockedBy[:])
+		case 3:
+			d.Bool(&v.Modified, "modified")
+		case 4:
+			d.Bool(&v.PromptBeforeOptOutCallQueue, "prompt_before_opt_out_call_queue")
+		case jsonscan.EndOfObject:
+			return
+		default:
+			d.Skip()
+			continue
+		}
+		h = f + 1
 	}
 }
-
-var (
-	foldPhoneGroupSettingsUpdatedAutoOptOutInCallQueue  = [...]string{"ENABLE", "LOCKED", "LOCKED_BY", "MODIFIED", "PROMPT_BEFORE_OPT_OUT_CALL_QUEUE"}
-	namesPhoneGroupSettingsUpdatedAutoOptOutInCallQueue = [...]string{"enable", "locked", "locked_by", "modified", "prompt_before_opt_out_call_queue"}
-)
 
 func decGroupSettingsUpdatedShowCustomDisclaimerWhenUsingZoomPhone(d *jsonscan.Decoder, v *payload.GroupSettingsUpdatedShowCustomDisclaimerWhenUsingZoomPhone) {
-	for d.Member() {
-		k := d.Key()
-	again:
-		switch k {
-		case "enable":
-			d.Bool(&v.Enable, "enable")
-		case "locked":
-			d.Bool(&v.Locked, "locked")
-		case "locked_by":
-			d.Enum((*string)(&v.LockedBy), "locked_by", "payload.PhoneGroupSettingsUpdatedAdvancedEncryptionLockedBy", enumPhoneGroupSettingsUpdatedAdvancedEncryptionLockedBy[:])
-		case "modified":
-			d.Bool(&v.Modified, "modified")
-		case "display_frequency":
-			d.Enum((*string)(&v.DisplayFrequency), "display_frequency", "payload.PhoneSettingsUpdatedDisplayFrequency", enumPhoneSettingsUpdatedDisplayFrequency[:])
-		case "custom_disclaimer_list":
-			decSlicePhoneSettingsUpdatedCustomDisclaimerList(d, &v.CustomDisclaimerList, "custom_disclaimer_list")
-		default:
-			if k = d.Fold(foldGroupSettingsUpdatedShowCustomDisclaimerWhenUsingZoomPhone[:], namesGroupSettingsUpdatedShowCustomDisclaimerWhenUsingZoomPhone[:]); k != "" {
-				goto again
-			}
-			d.Skip()
+	for h := 0; ; {
+		f := d.Next(namesGroupSettingsUpdatedShowCustomDisclaimerWhenUsingZoomPhone[:], h)
+		if f == jsonscan.Unlisted {
+			f = fieldGroupSettingsUpdatedShowCustomDisclaimerWhenUsingZoomPhone(d)
 		}
+		switch f {
+		case 0:
+			d.Bool(&v.Enable, "enable")
+		case 1:
+			d.Bool(&v.Locked, "locked")
+		case 2:
+			d.Enum((*string)(&v.LockedBy), "locked_by", "payload.PhoneGroupSettingsUpdatedAdvancedEncryptionLockedBy", enumPhoneGroupSettingsUpdatedAdvancedEncryptionLockedBy[:])
+		case 3:
+			d.Bool(&v.Modified, "modified")
+		case 4:
+			d.Enum((*string)(&v.DisplayFrequency), "display_frequency", "payload.PhoneSettingsUpdatedDisplayFrequency", enumPhoneSettingsUpdatedDisplayFrequency[:])
+		case 5:
+			decSlicePhoneSettingsUpdatedCustomDisclaimerList(d, &v.CustomDisclaimerList, "custom_disclaimer_list")
+		case jsonscan.EndOfObject:
+			return
+		default:
+			d.Skip()
+			continue
+		}
+		h = f + 1
 	}
 }
 
-var (
-	foldGroupSettingsUpdatedShowCustomDisclaimerWhenUsingZoomPhone  = [...]string{"ENABLE", "LOCKED", "LOCKED_BY", "MODIFIED", "DISPLAY_FREQUENCY", "CUSTOM_DISCLAIMER_LIST"}
-	namesGroupSettingsUpdatedShowCustomDisclaimerWhenUsingZoomPhone = [...]string{"enable", "locked", "locked_by", "modified", "display_frequency", "custom_disclaimer_list"}
-)
-
 func decPhoneGroupUpdatedSettings(d *jsonscan.Decoder, v *payload.PhoneGroupUpdatedSettings) {
-	for d.Member() {
-		k := d.Key()
-	again:
-		switch k {
-		case "call_live_transcription":
+	for h := 0; ; {
+		f := d.Next(namesPhoneGroupUpdatedSettings[:], h)
+		if f == jsonscan.Unlisted {
+			f = fieldPhoneGroupUpdatedSettings(d)
+		}
+		switch f {
+		case 0:
 			if d.Open("call_live_transcription", "payload.PhoneGroupSettingsUpdatedCallLiveTranscription") {
 				decPhoneGroupSettingsUpdatedCallLiveTranscription(d, &v.CallLiveTranscription)
 			}
-		case "local_survivability_mode":
+		case 1:
 			if d.Open("local_survivability_mode", "payload.PhoneGroupSettingsUpdatedAllowEndUserEditCallHandling") {
 				decPhoneGroupSettingsUpdatedAllowEndUserEditCallHandling(d, &v.LocalSurvivabilityMode)
 			}
-		case "select_outbound_caller_id":
+		case 2:
 			if d.Open("select_outbound_caller_id", "payload.PhoneGroupSettingsUpdatedSelectOutboundCallerID") {
 				decPhoneGroupSettingsUpdatedSelectOutboundCallerID(d, &v.SelectOutboundCallerID)
 			}
-		case "personal_audio_library":
+		case 3:
 			if d.Open("personal_audio_library", "payload.PhoneGroupSettingsUpdatedPersonalAudioLibrary") {
 				decPhoneGroupSettingsUpdatedPersonalAudioLibrary(d, &v.PersonalAudioLibrary)
 			}
-		case "voicemail":
+		case 4:
 			if d.Open("voicemail", "payload.PhoneGroupSettingsUpdatedVoicemail") {
 				decPhoneGroupSettingsUpdatedVoicemail(d, &v.Voicemail)
 			}
-		case "voicemail_transcription":
+		case 5:
 			if d.Open("voicemail_transcription", "payload.PhoneGroupSettingsUpdatedAllowEndUserEditCallHandling") {
 				decPhoneGroupSettingsUpdatedAllowEndUserEditCallHandling(d, &v.VoicemailTranscription)
 			}
-		case "voicemail_notification_by_email":
+		case 6:
 			if d.Open("voicemail_notification_by_email", "payload.PhoneGroupSettingsUpdatedVoicemailNotificationByEmail") {
 				decPhoneGroupSettingsUpdatedVoicemailNotificationByEmail(d, &v.VoicemailNotificationByEmail)
 			}
-		case "shared_voicemail_notification_by_email":
+		case 7:
 			if d.Open("shared_voicemail_notification_by_email", "payload.PhoneGroupSettingsUpdatedAllowEndUserEditCallHandling") {
 				decPhoneGroupSettingsUpdatedAllowEndUserEditCallHandling(d, &v.SharedVoicemailNotificationByEmail)
 			}
-		case "restricted_call_hours":
+		case 8:
 			if d.Open("restricted_call_hours", "payload.PhoneGroupSettingsUpdatedRestrictedCallHours") {
 				decPhoneGroupSettingsUpdatedRestrictedCallHours(d, &v.RestrictedCallHours)
 			}
-		case "allowed_call_locations":
+		case 9:
 			if d.Open("allowed_call_locations", "payload.PhoneGroupSettingsUpdatedAllowedCallLocations") {
 				decPhoneGroupSettingsUpdatedAllowedCallLocations(d, &v.AllowedCallLocations)
 			}
-		case "check_voicemails_over_phone":
+		case 10:
 			if d.Open("check_voicemails_over_phone", "payload.PhoneGroupSettingsUpdatedAllowEndUserEditCallHandling") {
 				decPhoneGroupSettingsUpdatedAllowEndUserEditCallHandling(d, &v.CheckVoicemailsOverPhone)
 			}
-		case "auto_call_recording":
+		case 11:
 			if d.Open("auto_call_recording", "payload.PhoneGroupSettingsUpdatedAutoCallRecording") {
 				decPhoneGroupSettingsUpdatedAutoCallRecording(d, &v.AutoCallRecording)
 			}
-		case "ad_hoc_call_recording":
+		case 12:
 			if d.Open("ad_hoc_call_recording", "payload.PhoneGroupSettingsUpdatedAdHocCallRecording") {
 				decPhoneGroupSettingsUpdatedAdHocCallRecording(d, &v.AdHocCallRecording)
 			}
-		case "zoom_phone_on_mobile":
+		case 13:
 			if d.Open("zoom_phone_on_mobile", "payload.GroupSettingsUpdatedZoomPhoneOnMobile") {
 				decGroupSettingsUpdatedZoomPhoneOnMobile(d, &v.ZoomPhoneOnMobile)
 			}
-		case "zoom_phone_on_pwa":
+		case 14:
 			if d.Open("zoom_phone_on_pwa", "payload.PhoneGroupSettingsUpdatedAllowEndUserEditCallHandling") {
 				decPhoneGroupSettingsUpdatedAllowEndUserEditCallHandling(d, &v.ZoomPhoneOnPWA)
 			}
-		case "sms_etiquette_tool":
+		case 15:
 			if d.Open("sms_etiquette_tool", "payload.PhoneGroupSettingsUpdatedSMSEtiquetteTool") {
 				decPhoneGroupSettingsUpdatedSMSEtiquetteTool(d, &v.SMSEtiquetteTool)
 			}
-		case "outbound_calling":
+		case 16:
 			if d.Open("outbound_calling", "payload.PhoneGroupSettingsUpdatedAllowEndUserEditCallHandling") {
 				decPhoneGroupSettingsUpdatedAllowEndUserEditCallHandling(d, &v.OutboundCalling)
 			}
-		case "outbound_sms":
+		case 17:
 			if d.Open("outbound_sms", "payload.PhoneGroupSettingsUpdatedAllowEndUserEditCallHandling") {
 				decPhoneGroupSettingsUpdatedAllowEndUserEditCallHandling(d, &v.OutboundSMS)
 			}
-		case "international_calling":
+		case 18:
 			if d.Open("international_calling", "payload.PhoneGroupSettingsUpdatedAllowEndUserEditCallHandling") {
 				decPhoneGroupSettingsUpdatedAllowEndUserEditCallHandling(d, &v.InternationalCalling)
 			}
-		case "sms":
+		case 19:
 			if d.Open("sms", "payload.PhoneGroupSettingsUpdatedSMS") {
 				decPhoneGroupSettingsUpdatedSMS(d, &v.SMS)
 			}
-		case "e2e_encryption":
+		case 20:
 			if d.Open("e2e_encryption", "payload.PhoneGroupSettingsUpdatedAllowEndUserEditCallHandling") {
 				decPhoneGroupSettingsUpdatedAllowEndUserEditCallHandling(d, &v.E2EEncryption)
 			}
-		case "call_handling_forwarding_to_other_users":
+		case 21:
 			if d.Open("call_handling_forwarding_to_other_users", "payload.PhoneGroupSettingsUpdatedCallHandlingForwardingToOtherUsers") {
 				decPhoneGroupSettingsUpdatedCallHandlingForwardingToOtherUsers(d, &v.CallHandlingForwardingToOtherUsers)
 			}
-		case "call_overflow":
+		case 22:
 			if d.Open("call_overflow", "payload.PhoneGroupSettingsUpdatedCallOverflow") {
 				decPhoneGroupSettingsUpdatedCallOverflow(d, &v.CallOverflow)
 			}
-		case "call_transferring":
+		case 23:
 			if d.Open("call_transferring", "payload.PhoneGroupSettingsUpdatedCallTransferring") {
 				decPhoneGroupSettingsUpdatedCallTransferring(d, &v.CallTransferring)
 			}
-		case "elevate_to_meeting":
+		case 24:
 			if d.Open("elevate_to_meeting", "payload.PhoneGroupSettingsUpdatedAllowEndUserEditCallHandling") {
 				decPhoneGroupSettingsUpdatedAllowEndUserEditCallHandling(d, &v.ElevateToMeeting)
 			}
-		case "call_park":
+		case 25:
 			if d.Open("call_park", "payload.PhoneGroupSettingsUpdatedCallPark") {
 				decPhoneGroupSettingsUpdatedCallPark(d, &v.CallPark)
 			}
-		case "hand_off_to_room":
+		case 26:
 			if d.Open("hand_off_to_room", "payload.PhoneGroupSettingsUpdatedAllowEndUserEditCallHandling") {
 				decPhoneGroupSettingsUpdatedAllowEndUserEditCallHandling(d, &v.HandOffToRoom)
 			}
-		case "mobile_switch_to_carrier":
+		case 27:
 			if d.Open("mobile_switch_to_carrier", "payload.PhoneGroupSettingsUpdatedAllowEndUserEditCallHandling") {
 				decPhoneGroupSettingsUpdatedAllowEndUserEditCallHandling(d, &v.MobileSwitchToCarrier)
 			}
-		case "delegation":
+		case 28:
 			if d.Open("delegation", "payload.PhoneGroupSettingsUpdatedAllowEndUserEditCallHandling") {
 				decPhoneGroupSettingsUpdatedAllowEndUserEditCallHandling(d, &v.Delegation)
 			}
-		case "audio_intercom":
+		case 29:
 			if d.Open("audio_intercom", "payload.PhoneGroupSettingsUpdatedAllowEndUserEditCallHandling") {
 				decPhoneGroupSettingsUpdatedAllowEndUserEditCallHandling(d, &v.AudioIntercom)
 			}
-		case "block_calls_without_caller_id":
+		case 30:
 			if d.Open("block_calls_without_caller_id", "payload.PhoneGroupSettingsUpdatedAllowEndUserEditCallHandling") {
 				decPhoneGroupSettingsUpdatedAllowEndUserEditCallHandling(d, &v.BlockCallsWithoutCallerID)
 			}
-		case "block_external_calls":
+		case 31:
 			if d.Open("block_external_calls", "payload.PhoneGroupSettingsUpdatedBlockExternalCalls") {
 				decPhoneGroupSettingsUpdatedBlockExternalCalls(d, &v.BlockExternalCalls)
 			}
-		case "auto_delete_data_after_retention_duration":
+		case 32:
 			if d.Open("auto_delete_data_after_retention_duration", "payload.PhoneGroupSettingsUpdatedAutoDeleteDataAfterRetentionDuration") {
 				decPhoneGroupSettingsUpdatedAutoDeleteDataAfterRetentionDuration(d, &v.AutoDeleteDataAfterRetentionDuration)
 			}
-		case "peer_to_peer_media":
+		case 33:
 			if d.Open("peer_to_peer_media", "payload.PhoneGroupSettingsUpdatedAllowEndUserEditCallHandling") {
 				decPhoneGroupSettingsUpdatedAllowEndUserEditCallHandling(d, &v.PeerToPeerMedia)
 			}
-		case "advanced_encryption":
+		case 34:
 			if d.Open("advanced_encryption", "payload.PhoneGroupSettingsUpdatedAdvancedEncryption") {
 				decPhoneGroupSettingsUpdatedAdvancedEncryption(d, &v.AdvancedEncryption)
 			}
-		case "display_call_feedback_survey":
+		case 35:
 			if d.Open("display_call_feedback_survey", "payload.PhoneGroupSettingsUpdatedDisplayCallFeedbackSurvey") {
 				decPhoneGroupSettingsUpdatedDisplayCallFeedbackSurvey(d, &v.DisplayCallFeedbackSurvey)
 			}
-		case "zoom_phone_on_desktop":
+		case 36:
 			if d.Open("zoom_phone_on_desktop", "payload.GroupSettingsUpdatedZoomPhoneOnDesktop") {
 				decGroupSettingsUpdatedZoomPhoneOnDesktop(d, &v.ZoomPhoneOnDesktop)
 			}
-		case "allowed_device_locations":
+		case 37:
 			if d.Open("allowed_device_locations", "payload.PhoneGroupSettingsUpdatedAllowedDeviceLocations") {
 				decPhoneGroupSettingsUpdatedAllowedDeviceLocations(d, &v.AllowedDeviceLocations)
 			}
-		case "allow_emergency_calls":
+		case 38:
 			if d.Open("allow_emergency_calls", "payload.PhoneGroupSettingsUpdatedAllowEmergencyCalls") {
 				decPhoneGroupSettingsUpdatedAllowEmergencyCalls(d, &v.AllowEmergencyCalls)
 			}
-		case "online_fax":
+		case 39:
 			if d.Open("online_fax", "payload.PhoneGroupSettingsUpdatedOnlineFax") {
 				decPhoneGroupSettingsUpdatedOnlineFax(d, &v.OnlineFax)
 			}
-		case "sms_template":
+		case 40:
 			if d.Open("sms_template", "payload.PhoneGroupSettingsUpdatedSMSTemplate") {
 				decPhoneGroupSettingsUpdatedSMSTemplate(d, &v.SMSTemplate)
 			}
-		case "call_screening":
+		case 41:
 			if d.Open("call_screening", "payload.PhoneGroupSettingsUpdatedCallScreening") {
 				decPhoneGroupSettingsUpdatedCallScreening(d, &v.CallScreening)
 			}
-		case "sms_auto_reply":
+		case 42:
 			if d.Open("sms_auto_reply", "payload.PhoneGroupSettingsUpdatedAllowEndUserEditCallHandling") {
 				decPhoneGroupSettingsUpdatedAllowEndUserEditCallHandling(d, &v.SMSAutoReply)
 			}
-		case "allow_end_user_edit_call_handling":
+		case 43:
 			if d.Open("allow_end_user_edit_call_handling", "payload.PhoneGroupSettingsUpdatedAllowEndUserEditCallHandling") {
 				decPhoneGroupSettingsUpdatedAllowEndUserEditCallHandling(d, &v.AllowEndUserEditCallHandling)
 			}
-		case "connect_to_operator":
+		case 44:
 			if d.Open("connect_to_operator", "payload.PhoneGroupSettingsUpdatedAllowEndUserEditCallHandling") {
 				decPhoneGroupSettingsUpdatedAllowEndUserEditCallHandling(d, &v.ConnectToOperator)
 			}
-		case "no_hold_conference":
+		case 45:
 			if d.Open("no_hold_conference", "payload.PhoneGroupSettingsUpdatedAllowEndUserEditCallHandling") {
 				decPhoneGroupSettingsUpdatedAllowEndUserEditCallHandling(d, &v.NoHoldConference)
 			}
-		case "conference_dtmf":
+		case 46:
 			if d.Open("conference_dtmf", "payload.PhoneGroupSettingsUpdatedAllowEndUserEditCallHandling") {
 				decPhoneGroupSettingsUpdatedAllowEndUserEditCallHandling(d, &v.ConferenceDTMF)
 			}
-		case "desk_phone_smart_key_positions_layout":
+		case 47:
 			if d.Open("desk_phone_smart_key_positions_layout", "payload.PhoneGroupSettingsUpdatedAllowEndUserEditCallHandling") {
 				decPhoneGroupSettingsUpdatedAllowEndUserEditCallHandling(d, &v.DeskPhoneSmartKeyPositionsLayout)
 			}
-		case "auto_opt_out_in_call_queue":
+		case 48:
 			if d.Open("auto_opt_out_in_call_queue", "payload.PhoneGroupSettingsUpdatedAutoOptOutInCallQueue") {
 				decPhoneGroupSettingsUpdatedAutoOptOutInCallQueue(d, &v.AutoOptOutInCallQueue)
 			}
-		case "allow_mobile_home_phone_callout":
+		case 49:
 			if d.Open("allow_mobile_home_phone_callout", "payload.PhoneGroupSettingsUpdatedAllowEndUserEditCallHandling") {
 				decPhoneGroupSettingsUpdatedAllowEndUserEditCallHandling(d, &v.AllowMobileHomePhoneCallout)
 			}
-		case "use_callkit_for_incoming_call_notifications_in_ios":
+		case 50:
 			if d.Open("use_callkit_for_incoming_call_notifications_in_ios", "payload.PhoneGroupSettingsUpdatedAllowEndUserEditCallHandling") {
 				decPhoneGroupSettingsUpdatedAllowEndUserEditCallHandling(d, &v.UseCallkitForIncomingCallNotificationsInIOS)
 			}
-		case "hide_phone_call_history_in_ios":
+		case 51:
 			if d.Open("hide_phone_call_history_in_ios", "payload.PhoneGroupSettingsUpdatedAllowEndUserEditCallHandling") {
 				decPhoneGroupSettingsUpdatedAllowEndUserEditCallHandling(d, &v.HidePhoneCallHistoryInIOS)
 			}
-		case "obfuscate_sensitive_data_during_call":
+		case 52:
 			if d.Open("obfuscate_sensitive_data_during_call", "payload.PhoneGroupSettingsUpdatedAllowEndUserEditCallHandling") {
 				decPhoneGroupSettingsUpdatedAllowEndUserEditCallHandling(d, &v.ObfuscateSensitiveDataDuringCall)
 			}
-		case "prevent_users_upload_audio_files":
+		case 53:
 			if d.Open("prevent_users_upload_audio_files", "payload.PhoneGroupSettingsUpdatedAllowEndUserEditCallHandling") {
 				decPhoneGroupSettingsUpdatedAllowEndUserEditCallHandling(d, &v.PreventUsersUploadAudioFiles)
 			}
-		case "voicemail_tasks":
+		case 54:
 			if d.Open("voicemail_tasks", "payload.PhoneGroupSettingsUpdatedAllowEndUserEditCallHandling") {
 				decPhoneGroupSettingsUpdatedAllowEndUserEditCallHandling(d, &v.VoicemailTasks)
 			}
-		case "voicemail_intent_based_prioritization":
+		case 55:
 			if d.Open("voicemail_intent_based_prioritization", "payload.PhoneGroupSettingsUpdatedAllowEndUserEditCallHandling") {
 				decPhoneGroupSettingsUpdatedAllowEndUserEditCallHandling(d, &v.VoicemailIntentBasedPrioritization)
 			}
-		case "show_custom_disclaimer_when_using_zoom_phone":
+		case 56:
 			if d.Open("show_custom_disclaimer_when_using_zoom_phone", "payload.GroupSettingsUpdatedShowCustomDisclaimerWhenUsingZoomPhone") {
 				decGroupSettingsUpdatedShowCustomDisclaimerWhenUsingZoomPhone(d, &v.ShowCustomDisclaimerWhenUsingZoomPhone)
 			}
+		case jsonscan.EndOfObject:
+			return
 		default:
-			if k = d.Fold(foldPhoneGroupUpdatedSettings[:], namesPhoneGroupUpdatedSettings[:]); k != "" {
-				goto again
-			}
 			d.Skip()
+			continue
 		}
+		h = f + 1
 	}
 }
 
-var (
-	foldPhoneGroupUpdatedSettings  = [...]string{"CALL_LIVE_TRANSCRIPTION", "LOCAL_SURVIVABILITY_MODE", "SELECT_OUTBOUND_CALLER_ID", "PERSONAL_AUDIO_LIBRARY", "VOICEMAIL", "VOICEMAIL_TRANSCRIPTION", "VOICEMAIL_NOTIFICATION_BY_EMAIL", "SHARED_VOICEMAIL_NOTIFICATION_BY_EMAIL", "RESTRICTED_CALL_HOURS", "ALLOWED_CALL_LOCATIONS", "CHECK_VOICEMAILS_OVER_PHONE", "AUTO_CALL_RECORDING", "AD_HOC_CALL_RECORDING", "ZOOM_PHONE_ON_MOBILE", "ZOOM_PHONE_ON_PWA", "SMS_ETIQUETTE_TOOL", "OUTBOUND_CALLING", "OUTBOUND_SMS", "INTERNATIONAL_CALLING", "SMS", "E2E_ENCRYPTION", "CALL_HANDLING_FORWARDING_TO_OTHER_USERS", "CALL_OVERFLOW", "CALL_TRANSFERRING", "ELEVATE_TO_MEETING", "CALL_PARK", "HAND_OFF_TO_ROOM", "MOBILE_SWITCH_TO_CARRIER", "DELEGATION", "AUDIO_INTERCOM", "BLOCK_CALLS_WITHOUT_CALLER_ID", "BLOCK_EXTERNAL_CALLS", "AUTO_DELETE_DATA_AFTER_RETENTION_DURATION", "PEER_TO_PEER_MEDIA", "ADVANCED_ENCRYPTION", "DISPLAY_CALL_FEEDBACK_SURVEY", "ZOOM_PHONE_ON_DESKTOP", "ALLOWED_DEVICE_LOCATIONS", "ALLOW_EMERGENCY_CALLS", "ONLINE_FAX", "SMS_TEMPLATE", "CALL_SCREENING", "SMS_AUTO_REPLY", "ALLOW_END_USER_EDIT_CALL_HANDLING", "CONNECT_TO_OPERATOR", "NO_HOLD_CONFERENCE", "CONFERENCE_DTMF", "DESK_PHONE_SMART_KEY_POSITIONS_LAYOUT", "AUTO_OPT_OUT_IN_CALL_QUEUE", "ALLOW_MOBILE_HOME_PHONE_CALLOUT", "USE_CALLKIT_FOR_INCOMING_CALL_NOTIFICATIONS_IN_IOS", "HIDE_PHONE_CALL_HISTORY_IN_IOS", "OBFUSCATE_SENSITIVE_DATA_DURING_CALL", "PREVENT_USERS_UPLOAD_AUDIO_FILES", "VOICEMAIL_TASKS", "VOICEMAIL_INTENT_BASED_PRIORITIZATION", "SHOW_CUSTOM_DISCLAIMER_WHEN_USING_ZOOM_PHONE"}
-	namesPhoneGroupUpdatedSettings = [...]string{"call_live_transcription", "local_survivability_mode", "select_outbound_caller_id", "personal_audio_library", "voicemail", "voicemail_transcription", "voicemail_notification_by_email", "shared_voicemail_notification_by_email", "restricted_call_hours", "allowed_call_locations", "check_voicemails_over_phone", "auto_call_recording", "ad_hoc_call_recording", "zoom_phone_on_mobile", "zoom_phone_on_pwa", "sms_etiquette_tool", "outbound_calling", "outbound_sms", "international_calling", "sms", "e2e_encryption", "call_handling_forwarding_to_other_users", "call_overflow", "call_transferring", "elevate_to_meeting", "call_park", "hand_off_to_room", "mobile_switch_to_carrier", "delegation", "audio_intercom", "block_calls_without_caller_id", "block_external_calls", "auto_delete_data_after_retention_duration", "peer_to_peer_media", "advanced_encryption", "display_call_feedback_survey", "zoom_phone_on_desktop", "allowed_device_locations", "allow_emergency_calls", "online_fax", "sms_template", "call_screening", "sms_auto_reply", "allow_end_user_edit_call_handling", "connect_to_operator", "no_hold_conference", "conference_dtmf", "desk_phone_smart_key_positions_layout", "auto_opt_out_in_call_queue", "allow_mobile_home_phone_callout", "use_callkit_for_incoming_call_notifications_in_ios", "hide_phone_call_history_in_ios", "obfuscate_sensitive_data_during_call", "prevent_users_upload_audio_files", "voicemail_tasks", "voicemail_intent_based_prioritization", "show_custom_disclaimer_when_using_zoom_phone"}
-)
-
 func decPhoneGroupSettingsUpdatedObject(d *jsonscan.Decoder, v *payload.PhoneGroupSettingsUpdatedObject) {
-	for d.Member() {
-		k := d.Key()
-	again:
-		switch k {
-		case "group_id":
+	for h := 0; ; {
+		f := d.Next(namesPhoneGroupSettingsUpdatedObject[:], h)
+		if f == jsonscan.Unlisted {
+			f = fieldPhoneGroupSettingsUpdatedObject(d)
+		}
+		switch f {
+		case 0:
 			d.String(&v.GroupID, "group_id", "string")
-		case "settings":
+		case 1:
 			if d.Open("settings", "payload.PhoneGroupUpdatedSettings") {
 				decPhoneGroupUpdatedSettings(d, &v.Settings)
 			}
+		case jsonscan.EndOfObject:
+			return
 		default:
-			if k = d.Fold(foldPhoneGroupSettingsUpdatedObject[:], namesPhoneGroupSettingsUpdatedObject[:]); k != "" {
-				goto again
-			}
 			d.Skip()
+			continue
 		}
+		h = f + 1
 	}
 }
-
-var (
-	foldPhoneGroupSettingsUpdatedObject  = [...]string{"GROUP_ID", "SETTINGS"}
-	namesPhoneGroupSettingsUpdatedObject = [...]string{"group_id", "settings"}
-)
 
 func decPhoneRecordingCompletedOwner(d *jsonscan.Decoder, v *payload.PhoneRecordingCompletedOwner) {
-	for d.Member() {
-		k := d.Key()
-	again:
-		switch k {
-		case "type":
-			d.String(&v.Type, "type", "string")
-		case "id":
-			d.ID((*string)(&v.ID))
-		case "name":
-			d.String(&v.Name, "name", "string")
-		case "extension_number":
-			d.ID((*string)(&v.ExtensionNumber))
-		case "has_access_permission":
-			d.Bool(&v.HasAccessPermission, "has_access_permission")
-		default:
-			if k = d.Fold(foldPhoneRecordingCompletedOwner[:], namesPhoneRecordingCompletedOwner[:]); k != "" {
-				goto again
-			}
-			d.Skip()
+	for h := 0; ; {
+		f := d.Next(namesPhoneRecordingCompletedOwner[:], h)
+		if f == jsonscan.Unlisted {
+			f = fieldPhoneRecordingCompletedOwner(d)
 		}
+		switch f {
+		case 0:
+			d.String(&v.Type, "type", "string")
+		case 1:
+			d.ID((*string)(&v.ID))
+		case 2:
+			d.String(&v.Name, "name", "string")
+		case 3:
+			d.ID((*string)(&v.ExtensionNumber))
+		case 4:
+			d.Bool(&v.HasAccessPermission, "has_access_permission")
+		case jsonscan.EndOfObject:
+			return
+		default:
+			d.Skip()
+			continue
+		}
+		h = f + 1
 	}
 }
-
-var (
-	foldPhoneRecordingCompletedOwner  = [...]string{"TYPE", "ID", "NAME", "EXTENSION_NUMBER", "HAS_ACCESS_PERMISSION"}
-	namesPhoneRecordingCompletedOwner = [...]string{"type", "id", "name", "extension_number", "has_access_permission"}
-)
 
 func decPhoneRecordingCompletedAcceptedBy(d *jsonscan.Decoder, v *payload.PhoneRecordingCompletedAcceptedBy) {
-	for d.Member() {
-		k := d.Key()
-	again:
-		switch k {
-		case "name":
-			d.String(&v.Name, "name", "string")
-		case "extension_number":
-			d.ID((*string)(&v.ExtensionNumber))
-		default:
-			if k = d.Fold(foldPhoneRecordingCompletedAcceptedBy[:], namesPhoneRecordingCompletedAcceptedBy[:]); k != "" {
-				goto again
-			}
-			d.Skip()
+	for h := 0; ; {
+		f := d.Next(namesPhoneRecordingCompletedAcceptedBy[:], h)
+		if f == jsonscan.Unlisted {
+			f = fieldPhoneRecordingCompletedAcceptedBy(d)
 		}
+		switch f {
+		case 0:
+			d.String(&v.Name, "name", "string")
+		case 1:
+			d.ID((*string)(&v.ExtensionNumber))
+		case jsonscan.EndOfObject:
+			return
+		default:
+			d.Skip()
+			continue
+		}
+		h = f + 1
 	}
 }
 
-var (
-	foldPhoneRecordingCompletedAcceptedBy  = [...]string{"NAME", "EXTENSION_NUMBER"}
-	namesPhoneRecordingCompletedAcceptedBy = [...]string{"name", "extension_number"}
-)
-
 func decPhoneCompletedRecording(d *jsonscan.Decoder, v *payload.PhoneCompletedRecording) {
-	for d.Member() {
-		k := d.Key()
-	again:
-		switch k {
-		case "id":
+	for h := 0; ; {
+		f := d.Next(namesPhoneCompletedRecording[:], h)
+		if f == jsonscan.Unlisted {
+			f = fieldPhoneCompletedRecording(d)
+		}
+		switch f {
+		case 0:
 			d.ID((*string)(&v.ID))
-		case "caller_account_code":
+		case 1:
 			d.String(&v.CallerAccountCode, "caller_account_code", "string")
-		case "caller_number":
+		case 2:
 			d.ID((*string)(&v.CallerNumber))
-		case "caller_number_type":
+		case 3:
 			d.Int(&v.CallerNumberType, "caller_number_type")
-		case "caller_name":
+		case 4:
 			d.String(&v.CallerName, "caller_name", "string")
-		case "caller_did_number":
+		case 5:
 			d.ID((*string)(&v.CallerDIDNumber))
-		case "callee_account_code":
+		case 6:
 			d.String(&v.CalleeAccountCode, "callee_account_code", "string")
-		case "callee_number":
+		case 7:
 			d.ID((*string)(&v.CalleeNumber))
-		case "callee_number_type":
+		case 8:
 			d.Int(&v.CalleeNumberType, "callee_number_type")
-		case "callee_name":
+		case 9:
 			d.String(&v.CalleeName, "callee_name", "string")
-		case "callee_did_number":
+		case 10:
 			d.ID((*string)(&v.CalleeDIDNumber))
-		case "duration":
+		case 11:
 			d.Int(&v.Duration, "duration")
-		case "download_url":
+		case 12:
 			d.String(&v.DownloadURL, "download_url", "string")
-		case "date_time":
+		case 13:
 			d.String((*string)(&v.DateTime), "date_time", "payload.DateTime")
-		case "user_id":
+		case 14:
 			d.String(&v.UserID, "user_id", "string")
-		case "call_id":
+		case 15:
 			d.String(&v.CallID, "call_id", "string")
-		case "call_log_id":
+		case 16:
 			d.String(&v.CallLogID, "call_log_id", "string")
-		case "call_history_id":
+		case 17:
 			d.String(&v.CallHistoryID, "call_history_id", "string")
-		case "call_element_id":
+		case 18:
 			d.String(&v.CallElementID, "call_element_id", "string")
-		case "end_time":
+		case 19:
 			d.String((*string)(&v.EndTime), "end_time", "payload.DateTime")
-		case "recording_type":
+		case 20:
 			d.String(&v.RecordingType, "recording_type", "string")
-		case "site":
+		case 21:
 			if d.Open("site", "payload.PhoneCompletedSite") {
 				decPhoneCompletedSite(d, &v.Site)
 			}
-		case "owner":
+		case 22:
 			if d.Open("owner", "payload.PhoneRecordingCompletedOwner") {
 				decPhoneRecordingCompletedOwner(d, &v.Owner)
 			}
-		case "direction":
+		case 23:
 			d.Enum((*string)(&v.Direction), "direction", "payload.PhoneDirection", enumPhoneDirection[:])
-		case "outgoing_by":
+		case 24:
 			if d.Open("outgoing_by", "payload.PhoneRecordingCompletedAcceptedBy") {
 				decPhoneRecordingCompletedAcceptedBy(d, &v.OutgoingBy)
 			}
-		case "accepted_by":
+		case 25:
 			if d.Open("accepted_by", "payload.PhoneRecordingCompletedAcceptedBy") {
 				decPhoneRecordingCompletedAcceptedBy(d, &v.AcceptedBy)
 			}
+		case jsonscan.EndOfObject:
+			return
 		default:
-			if k = d.Fold(foldPhoneCompletedRecording[:], namesPhoneCompletedRecording[:]); k != "" {
-				goto again
-			}
 			d.Skip()
+			continue
 		}
+		h = f + 1
 	}
 }
-
-var (
-	foldPhoneCompletedRecording  = [...]string{"ID", "CALLER_ACCOUNT_CODE", "CALLER_NUMBER", "CALLER_NUMBER_TYPE", "CALLER_NAME", "CALLER_DID_NUMBER", "CALLEE_ACCOUNT_CODE", "CALLEE_NUMBER", "CALLEE_NUMBER_TYPE", "CALLEE_NAME", "CALLEE_DID_NUMBER", "DURATION", "DOWNLOAD_URL", "DATE_TIME", "USER_ID", "CALL_ID", "CALL_LOG_ID", "CALL_HISTORY_ID", "CALL_ELEMENT_ID", "END_TIME", "RECORDING_TYPE", "SITE", "OWNER", "DIRECTION", "OUTGOING_BY", "ACCEPTED_BY"}
-	namesPhoneCompletedRecording = [...]string{"id", "caller_account_code", "caller_number", "caller_number_type", "caller_name", "caller_did_number", "callee_account_code", "callee_number", "callee_number_type", "callee_name", "callee_did_number", "duration", "download_url", "date_time", "user_id", "call_id", "call_log_id", "call_history_id", "call_element_id", "end_time", "recording_type", "site", "owner", "direction", "outgoing_by", "accepted_by"}
-)
 
 func decPhoneRecordingCompletedObject(d *jsonscan.Decoder, v *payload.PhoneRecordingCompletedObject) {
-	for d.Member() {
-		k := d.Key()
-	again:
-		switch k {
-		case "recordings":
-			decSlicePhoneCompletedRecording(d, &v.Recordings, "recordings")
-		default:
-			if k = d.Fold(foldPhoneRecordingCompletedObject[:], namesPhoneRecordingCompletedObject[:]); k != "" {
-				goto again
-			}
-			d.Skip()
+	for h := 0; ; {
+		f := d.Next(namesPhoneRecordingCompletedObject[:], h)
+		if f == jsonscan.Unlisted {
+			f = fieldPhoneRecordingCompletedObject(d)
 		}
+		switch f {
+		case 0:
+			decSlicePhoneCompletedRecording(d, &v.Recordings, "recordings")
+		case jsonscan.EndOfObject:
+			return
+		default:
+			d.Skip()
+			continue
+		}
+		h = f + 1
 	}
 }
-
-var (
-	foldPhoneRecordingCompletedObject  = [...]string{"RECORDINGS"}
-	namesPhoneRecordingCompletedObject = [...]string{"recordings"}
-)
 
 func decPhoneRecordingDeletedObject(d *jsonscan.Decoder, v *payload.PhoneRecordingDeletedObject) {
-	for d.Member() {
-		k := d.Key()
-	again:
-		switch k {
-		case "recordings":
-			decSlicePhoneDeletedCallLog(d, &v.Recordings, "recordings")
-		default:
-			if k = d.Fold(foldPhoneRecordingDeletedObject[:], namesPhoneRecordingDeletedObject[:]); k != "" {
-				goto again
-			}
-			d.Skip()
+	for h := 0; ; {
+		f := d.Next(namesPhoneRecordingCompletedObject[:], h)
+		if f == jsonscan.Unlisted {
+			f = fieldPhoneRecordingCompletedObject(d)
 		}
+		switch f {
+		case 0:
+			decSlicePhoneDeletedCallLog(d, &v.Recordings, "recordings")
+		case jsonscan.EndOfObject:
+			return
+		default:
+			d.Skip()
+			continue
+		}
+		h = f + 1
 	}
 }
-
-var (
-	foldPhoneRecordingDeletedObject  = [...]string{"RECORDINGS"}
-	namesPhoneRecordingDeletedObject = [...]string{"recordings"}
-)
 
 func decPhoneRecordingOwner(d *jsonscan.Decoder, v *payload.PhoneRecordingOwner) {
-	for d.Member() {
-		k := d.Key()
-	again:
-		switch k {
-		case "type":
-			d.Enum((*string)(&v.Type), "type", "payload.PhoneRecordingType", enumPhoneRecordingType[:])
-		case "id":
-			d.ID((*string)(&v.ID))
-		case "name":
-			d.String(&v.Name, "name", "string")
-		case "extension_number":
-			d.ID((*string)(&v.ExtensionNumber))
-		default:
-			if k = d.Fold(foldPhoneRecordingOwner[:], namesPhoneRecordingOwner[:]); k != "" {
-				goto again
-			}
-			d.Skip()
+	for h := 0; ; {
+		f := d.Next(namesPhoneRecordingOwner[:], h)
+		if f == jsonscan.Unlisted {
+			f = fieldPhoneRecordingOwner(d)
 		}
+		switch f {
+		case 0:
+			d.Enum((*string)(&v.Type), "type", "payload.PhoneRecordingType", enumPhoneRecordingType[:])
+		case 1:
+			d.ID((*string)(&v.ID))
+		case 2:
+			d.String(&v.Name, "name", "string")
+		case 3:
+			d.ID((*string)(&v.ExtensionNumber))
+		case jsonscan.EndOfObject:
+			return
+		default:
+			d.Skip()
+			continue
+		}
+		h = f + 1
 	}
 }
-
-var (
-	foldPhoneRecordingOwner  = [...]string{"TYPE", "ID", "NAME", "EXTENSION_NUMBER"}
-	namesPhoneRecordingOwner = [...]string{"type", "id", "name", "extension_number"}
-)
 
 func decPhoneRecordingObject(d *jsonscan.Decoder, v *payload.PhoneRecordingObject) {
-	for d.Member() {
-		k := d.Key()
-	again:
-		switch k {
-		case "id":
+	for h := 0; ; {
+		f := d.Next(namesPhoneRecordingObject[:], h)
+		if f == jsonscan.Unlisted {
+			f = fieldPhoneRecordingObject(d)
+		}
+		switch f {
+		case 0:
 			d.ID((*string)(&v.ID))
-		case "user_id":
+		case 1:
 			d.String(&v.UserID, "user_id", "string")
-		case "caller_account_code":
+		case 2:
 			d.String(&v.CallerAccountCode, "caller_account_code", "string")
-		case "caller_number":
+		case 3:
 			d.ID((*string)(&v.CallerNumber))
-		case "callee_account_code":
+		case 4:
 			d.String(&v.CalleeAccountCode, "callee_account_code", "string")
-		case "callee_number":
+		case 5:
 			d.ID((*string)(&v.CalleeNumber))
-		case "direction":
+		case 6:
 			d.Enum((*string)(&v.Direction), "direction", "payload.PhoneDirection", enumPhoneDirection[:])
-		case "date_time":
+		case 7:
 			d.String((*string)(&v.DateTime), "date_time", "payload.DateTime")
-		case "recording_type":
+		case 8:
 			d.Enum((*string)(&v.RecordingType), "recording_type", "payload.PhoneObjectRecordingType", enumPhoneObjectRecordingType[:])
-		case "call_id":
+		case 9:
 			d.String(&v.CallID, "call_id", "string")
-		case "channel_id":
+		case 10:
 			d.String(&v.ChannelID, "channel_id", "string")
-		case "sip_id":
+		case 11:
 			d.String(&v.SIPID, "sip_id", "string")
-		case "owner":
+		case 12:
 			if d.Open("owner", "payload.PhoneRecordingOwner") {
 				decPhoneRecordingOwner(d, &v.Owner)
 			}
+		case jsonscan.EndOfObject:
+			return
 		default:
-			if k = d.Fold(foldPhoneRecordingObject[:], namesPhoneRecordingObject[:]); k != "" {
-				goto again
-			}
 			d.Skip()
+			continue
 		}
+		h = f + 1
 	}
 }
-
-var (
-	foldPhoneRecordingObject  = [...]string{"ID", "USER_ID", "CALLER_ACCOUNT_CODE", "CALLER_NUMBER", "CALLEE_ACCOUNT_CODE", "CALLEE_NUMBER", "DIRECTION", "DATE_TIME", "RECORDING_TYPE", "CALL_ID", "CHANNEL_ID", "SIP_ID", "OWNER"}
-	namesPhoneRecordingObject = [...]string{"id", "user_id", "caller_account_code", "caller_number", "callee_account_code", "callee_number", "direction", "date_time", "recording_type", "call_id", "channel_id", "sip_id", "owner"}
-)
 
 func decPhoneRecordingPausedObject(d *jsonscan.Decoder, v *payload.PhoneRecordingPausedObject) {
-	for d.Member() {
-		k := d.Key()
-	again:
-		switch k {
-		case "id":
+	for h := 0; ; {
+		f := d.Next(namesPhoneRecordingPausedObject[:], h)
+		if f == jsonscan.Unlisted {
+			f = fieldPhoneRecordingPausedObject(d)
+		}
+		switch f {
+		case 0:
 			d.ID((*string)(&v.ID))
-		case "user_id":
+		case 1:
 			d.String(&v.UserID, "user_id", "string")
-		case "caller_account_code":
+		case 2:
 			d.String(&v.CallerAccountCode, "caller_account_code", "string")
-		case "caller_number":
+		case 3:
 			d.ID((*string)(&v.CallerNumber))
-		case "callee_account_code":
+		case 4:
 			d.String(&v.CalleeAccountCode, "callee_account_code", "string")
-		case "callee_number":
+		case 5:
 			d.ID((*string)(&v.CalleeNumber))
-		case "direction":
+		case 6:
 			d.Enum((*string)(&v.Direction), "direction", "payload.PhoneDirection", enumPhoneDirection[:])
-		case "date_time":
+		case 7:
 			d.String((*string)(&v.DateTime), "date_time", "payload.DateTime")
-		case "recording_type":
+		case 8:
 			d.Enum((*string)(&v.RecordingType), "recording_type", "payload.PhoneObjectRecordingType", enumPhoneObjectRecordingType[:])
-		case "call_id":
+		case 9:
 			d.String(&v.CallID, "call_id", "string")
-		case "owner":
+		case 10:
 			if d.Open("owner", "payload.PhoneRecordingOwner") {
 				decPhoneRecordingOwner(d, &v.Owner)
 			}
+		case jsonscan.EndOfObject:
+			return
 		default:
-			if k = d.Fold(foldPhoneRecordingPausedObject[:], namesPhoneRecordingPausedObject[:]); k != "" {
-				goto again
-			}
 			d.Skip()
+			continue
 		}
+		h = f + 1
 	}
 }
-
-var (
-	foldPhoneRecordingPausedObject  = [...]string{"ID", "USER_ID", "CALLER_ACCOUNT_CODE", "CALLER_NUMBER", "CALLEE_ACCOUNT_CODE", "CALLEE_NUMBER", "DIRECTION", "DATE_TIME", "RECORDING_TYPE", "CALL_ID", "OWNER"}
-	namesPhoneRecordingPausedObject = [...]string{"id", "user_id", "caller_account_code", "caller_number", "callee_account_code", "callee_number", "direction", "date_time", "recording_type", "call_id", "owner"}
-)
 
 func decPhoneRecordingResumedOwner(d *jsonscan.Decoder, v *payload.PhoneRecordingResumedOwner) {
-	for d.Member() {
-		k := d.Key()
-	again:
-		switch k {
-		case "type":
-			d.Enum((*string)(&v.Type), "type", "payload.PhoneRecordingType", enumPhoneRecordingType[:])
-		case "id":
-			d.ID((*string)(&v.ID))
-		case "name":
-			d.String(&v.Name, "name", "string")
-		case "extension_number":
-			d.ID((*string)(&v.ExtensionNumber))
-		default:
-			if k = d.Fold(foldPhoneRecordingResumedOwner[:], namesPhoneRecordingResumedOwner[:]); k != "" {
-				goto again
-			}
-			d.Skip()
+	for h := 0; ; {
+		f := d.Next(namesPhoneRecordingOwner[:], h)
+		if f == jsonscan.Unlisted {
+			f = fieldPhoneRecordingOwner(d)
 		}
+		switch f {
+		case 0:
+			d.Enum((*string)(&v.Type), "type", "payload.PhoneRecordingType", enumPhoneRecordingType[:])
+		case 1:
+			d.ID((*string)(&v.ID))
+		case 2:
+			d.String(&v.Name, "name", "string")
+		case 3:
+			d.ID((*string)(&v.ExtensionNumber))
+		case jsonscan.EndOfObject:
+			return
+		default:
+			d.Skip()
+			continue
+		}
+		h = f + 1
 	}
 }
 
-var (
-	foldPhoneRecordingResumedOwner  = [...]string{"TYPE", "ID", "NAME", "EXTENSION_NUMBER"}
-	namesPhoneRecordingResumedOwner = [...]string{"type", "id", "name", "extension_number"}
-)
-
 func decPhoneRecordingResumedObject(d *jsonscan.Decoder, v *payload.PhoneRecordingResumedObject) {
-	for d.Member() {
-		k := d.Key()
-	again:
-		switch k {
-		case "id":
+	for h := 0; ; {
+		f := d.Next(namesPhoneRecordingPausedObject[:], h)
+		if f == jsonscan.Unlisted {
+			f = fieldPhoneRecordingPausedObject(d)
+		}
+		switch f {
+		case 0:
 			d.ID((*string)(&v.ID))
-		case "user_id":
+		case 1:
 			d.String(&v.UserID, "user_id", "string")
-		case "caller_account_code":
+		case 2:
 			d.String(&v.CallerAccountCode, "caller_account_code", "string")
-		case "caller_number":
+		case 3:
 			d.ID((*string)(&v.CallerNumber))
-		case "callee_account_code":
+		case 4:
 			d.String(&v.CalleeAccountCode, "callee_account_code", "string")
-		case "callee_number":
+		case 5:
 			d.ID((*string)(&v.CalleeNumber))
-		case "direction":
+		case 6:
 			d.Enum((*string)(&v.Direction), "direction", "payload.PhoneDirection", enumPhoneDirection[:])
-		case "date_time":
+		case 7:
 			d.String((*string)(&v.DateTime), "date_time", "payload.DateTime")
-		case "recording_type":
+		case 8:
 			d.Enum((*string)(&v.RecordingType), "recording_type", "payload.PhoneObjectRecordingType", enumPhoneObjectRecordingType[:])
-		case "call_id":
+		case 9:
 			d.String(&v.CallID, "call_id", "string")
-		case "owner":
+		case 10:
 			if d.Open("owner", "payload.PhoneRecordingResumedOwner") {
 				decPhoneRecordingResumedOwner(d, &v.Owner)
 			}
+		case jsonscan.EndOfObject:
+			return
 		default:
-			if k = d.Fold(foldPhoneRecordingResumedObject[:], namesPhoneRecordingResumedObject[:]); k != "" {
-				goto again
-			}
 			d.Skip()
+			continue
 		}
+		h = f + 1
 	}
 }
-
-var (
-	foldPhoneRecordingResumedObject  = [...]string{"ID", "USER_ID", "CALLER_ACCOUNT_CODE", "CALLER_NUMBER", "CALLEE_ACCOUNT_CODE", "CALLEE_NUMBER", "DIRECTION", "DATE_TIME", "RECORDING_TYPE", "CALL_ID", "OWNER"}
-	namesPhoneRecordingResumedObject = [...]string{"id", "user_id", "caller_account_code", "caller_number", "callee_account_code", "callee_number", "direction", "date_time", "recording_type", "call_id", "owner"}
-)
 
 func decPhoneSite(d *jsonscan.Decoder, v *payload.PhoneSite) {
-	for d.Member() {
-		k := d.Key()
-	again:
-		switch k {
-		case "id":
-			d.ID((*string)(&v.ID))
-		default:
-			if k = d.Fold(foldPhoneSite[:], namesPhoneSite[:]); k != "" {
-				goto again
-			}
-			d.Skip()
+	for h := 0; ; {
+		f := d.Next(namesPhoneCompletedSite[:], h)
+		if f == jsonscan.Unlisted {
+			f = fieldPhoneCompletedSite(d)
 		}
+		switch f {
+		case 0:
+			d.ID((*string)(&v.ID))
+		case jsonscan.EndOfObject:
+			return
+		default:
+			d.Skip()
+			continue
+		}
+		h = f + 1
 	}
 }
-
-var (
-	foldPhoneSite  = [...]string{"ID"}
-	namesPhoneSite = [...]string{"id"}
-)
 
 func decPhoneRecordingTranscriptCompletedOwner(d *jsonscan.Decoder, v *payload.PhoneRecordingTranscriptCompletedOwner) {
-	for d.Member() {
-		k := d.Key()
-	again:
-		switch k {
-		case "type":
-			d.String(&v.Type, "type", "string")
-		case "id":
-			d.ID((*string)(&v.ID))
-		case "name":
-			d.String(&v.Name, "name", "string")
-		case "extension_number":
-			d.ID((*string)(&v.ExtensionNumber))
-		default:
-			if k = d.Fold(foldPhoneRecordingTranscriptCompletedOwner[:], namesPhoneRecordingTranscriptCompletedOwner[:]); k != "" {
-				goto again
-			}
-			d.Skip()
+	for h := 0; ; {
+		f := d.Next(namesPhoneRecordingOwner[:], h)
+		if f == jsonscan.Unlisted {
+			f = fieldPhoneRecordingOwner(d)
 		}
+		switch f {
+		case 0:
+			d.String(&v.Type, "type", "string")
+		case 1:
+			d.ID((*string)(&v.ID))
+		case 2:
+			d.String(&v.Name, "name", "string")
+		case 3:
+			d.ID((*string)(&v.ExtensionNumber))
+		case jsonscan.EndOfObject:
+			return
+		default:
+			d.Skip()
+			continue
+		}
+		h = f + 1
 	}
 }
 
-var (
-	foldPhoneRecordingTranscriptCompletedOwner  = [...]string{"TYPE", "ID", "NAME", "EXTENSION_NUMBER"}
-	namesPhoneRecordingTranscriptCompletedOwner = [...]string{"type", "id", "name", "extension_number"}
-)
-
 func decPhoneTranscriptCompletedRecording(d *jsonscan.Decoder, v *payload.PhoneTranscriptCompletedRecording) {
-	for d.Member() {
-		k := d.Key()
-	again:
-		switch k {
-		case "id":
+	for h := 0; ; {
+		f := d.Next(namesPhoneTranscriptCompletedRecording[:], h)
+		if f == jsonscan.Unlisted {
+			f = fieldPhoneTranscriptCompletedRecording(d)
+		}
+		switch f {
+		case 0:
 			d.ID((*string)(&v.ID))
-		case "caller_account_code":
+		case 1:
 			d.String(&v.CallerAccountCode, "caller_account_code", "string")
-		case "caller_number":
+		case 2:
 			d.ID((*string)(&v.CallerNumber))
-		case "caller_number_type":
+		case 3:
 			d.Int(&v.CallerNumberType, "caller_number_type")
-		case "caller_name":
+		case 4:
 			d.String(&v.CallerName, "caller_name", "string")
-		case "callee_account_code":
+		case 5:
 			d.String(&v.CalleeAccountCode, "callee_account_code", "string")
-		case "callee_number":
+		case 6:
 			d.ID((*string)(&v.CalleeNumber))
-		case "callee_number_type":
+		case 7:
 			d.Int(&v.CalleeNumberType, "callee_number_type")
-		case "callee_name":
+		case 8:
 			d.String(&v.CalleeName, "callee_name", "string")
-		case "duration":
+		case 9:
 			d.Int(&v.Duration, "duration")
-		case "transcript_download_url":
+		case 10:
 			d.String(&v.TranscriptDownloadURL, "transcript_download_url", "string")
-		case "date_time":
+		case 11:
 			d.String((*string)(&v.DateTime), "date_time", "payload.DateTime")
-		case "user_id":
+		case 12:
 			d.String(&v.UserID, "user_id", "string")
-		case "call_id":
+		case 13:
 			d.String(&v.CallID, "call_id", "string")
-		case "call_log_id":
+		case 14:
 			d.String(&v.CallLogID, "call_log_id", "string")
-		case "end_time":
+		case 15:
 			d.String((*string)(&v.EndTime), "end_time", "payload.DateTime")
-		case "recording_type":
+		case 16:
 			d.String(&v.RecordingType, "recording_type", "string")
-		case "site":
+		case 17:
 			if d.Open("site", "payload.PhoneSite") {
 				decPhoneSite(d, &v.Site)
 			}
-		case "owner":
+		case 18:
 			if d.Open("owner", "payload.PhoneRecordingTranscriptCompletedOwner") {
 				decPhoneRecordingTranscriptCompletedOwner(d, &v.Owner)
 			}
-		case "direction":
+		case 19:
 			d.Enum((*string)(&v.Direction), "direction", "payload.PhoneDirection", enumPhoneDirection[:])
-		case "outgoing_by":
+		case 20:
 			if d.Open("outgoing_by", "payload.PhoneRecordingCompletedAcceptedBy") {
 				decPhoneRecordingCompletedAcceptedBy(d, &v.OutgoingBy)
 			}
-		case "accepted_by":
+		case 21:
 			if d.Open("accepted_by", "payload.PhoneRecordingCompletedAcceptedBy") {
 				decPhoneRecordingCompletedAcceptedBy(d, &v.AcceptedBy)
 			}
+		case jsonscan.EndOfObject:
+			return
 		default:
-			if k = d.Fold(foldPhoneTranscriptCompletedRecording[:], namesPhoneTranscriptCompletedRecording[:]); k != "" {
-				goto again
-			}
 			d.Skip()
+			continue
 		}
+		h = f + 1
 	}
 }
-
-var (
-	foldPhoneTranscriptCompletedRecording  = [...]string{"ID", "CALLER_ACCOUNT_CODE", "CALLER_NUMBER", "CALLER_NUMBER_TYPE", "CALLER_NAME", "CALLEE_ACCOUNT_CODE", "CALLEE_NUMBER", "CALLEE_NUMBER_TYPE", "CALLEE_NAME", "DURATION", "TRANSCRIPT_DOWNLOAD_URL", "DATE_TIME", "USER_ID", "CALL_ID", "CALL_LOG_ID", "END_TIME", "RECORDING_TYPE", "SITE", "OWNER", "DIRECTION", "OUTGOING_BY", "ACCEPTED_BY"}
-	namesPhoneTranscriptCompletedRecording = [...]string{"id", "caller_account_code", "caller_number", "caller_number_type", "caller_name", "callee_account_code", "callee_number", "callee_number_type", "callee_name", "duration", "transcript_download_url", "date_time", "user_id", "call_id", "call_log_id", "end_time", "recording_type", "site", "owner", "direction", "outgoing_by", "accepted_by"}
-)
 
 func decPhoneRecordingTranscriptCompletedObject(d *jsonscan.Decoder, v *payload.PhoneRecordingTranscriptCompletedObject) {
-	for d.Member() {
-		k := d.Key()
-	again:
-		switch k {
-		case "recordings":
-			decSlicePhoneTranscriptCompletedRecording(d, &v.Recordings, "recordings")
-		default:
-			if k = d.Fold(foldPhoneRecordingTranscriptCompletedObject[:], namesPhoneRecordingTranscriptCompletedObject[:]); k != "" {
-				goto again
-			}
-			d.Skip()
+	for h := 0; ; {
+		f := d.Next(namesPhoneRecordingCompletedObject[:], h)
+		if f == jsonscan.Unlisted {
+			f = fieldPhoneRecordingCompletedObject(d)
 		}
+		switch f {
+		case 0:
+			decSlicePhoneTranscriptCompletedRecording(d, &v.Recordings, "recordings")
+		case jsonscan.EndOfObject:
+			return
+		default:
+			d.Skip()
+			continue
+		}
+		h = f + 1
 	}
 }
-
-var (
-	foldPhoneRecordingTranscriptCompletedObject  = [...]string{"RECORDINGS"}
-	namesPhoneRecordingTranscriptCompletedObject = [...]string{"recordings"}
-)
 
 func decPhoneRouteGroupStatusChangedRule(d *jsonscan.Decoder, v *payload.PhoneRouteGroupStatusChangedRule) {
-	for d.Member() {
-		k := d.Key()
-	again:
-		switch k {
-		case "type":
-			d.Int(&v.Type, "type")
-		case "severity":
-			d.String(&v.Severity, "severity", "string")
-		default:
-			if k = d.Fold(foldPhoneRouteGroupStatusChangedRule[:], namesPhoneRouteGroupStatusChangedRule[:]); k != "" {
-				goto again
-			}
-			d.Skip()
+	for h := 0; ; {
+		f := d.Next(namesPhoneRouteGroupStatusChangedRule[:], h)
+		if f == jsonscan.Unlisted {
+			f = fieldPhoneRouteGroupStatusChangedRule(d)
 		}
+		switch f {
+		case 0:
+			d.Int(&v.Type, "type")
+		case 1:
+			d.String(&v.Severity, "severity", "string")
+		case jsonscan.EndOfObject:
+			return
+		default:
+			d.Skip()
+			continue
+		}
+		h = f + 1
 	}
 }
-
-var (
-	foldPhoneRouteGroupStatusChangedRule  = [...]string{"TYPE", "SEVERITY"}
-	namesPhoneRouteGroupStatusChangedRule = [...]string{"type", "severity"}
-)
 
 func decPhoneRouteGroupStatusChangedTarget(d *jsonscan.Decoder, v *payload.PhoneRouteGroupStatusChangedTarget) {
-	for d.Member() {
-		k := d.Key()
-	again:
-		switch k {
-		case "type":
-			d.Int(&v.Type, "type")
-		default:
-			if k = d.Fold(foldPhoneRouteGroupStatusChangedTarget[:], namesPhoneRouteGroupStatusChangedTarget[:]); k != "" {
-				goto again
-			}
-			d.Skip()
+	for h := 0; ; {
+		f := d.Next(namesPhoneRouteGroupStatusChangedTarget[:], h)
+		if f == jsonscan.Unlisted {
+			f = fieldPhoneRouteGroupStatusChangedTarget(d)
 		}
+		switch f {
+		case 0:
+			d.Int(&v.Type, "type")
+		case jsonscan.EndOfObject:
+			return
+		default:
+			d.Skip()
+			continue
+		}
+		h = f + 1
 	}
 }
-
-var (
-	foldPhoneRouteGroupStatusChangedTarget  = [...]string{"TYPE"}
-	namesPhoneRouteGroupStatusChangedTarget = [...]string{"type"}
-)
 
 func decPhoneStatusChangedRouteGroup(d *jsonscan.Decoder, v *payload.PhoneStatusChangedRouteGroup) {
-	for d.Member() {
-		k := d.Key()
-	again:
-		switch k {
-		case "id":
-			d.ID((*string)(&v.ID))
-		case "name":
-			d.String(&v.Name, "name", "string")
-		case "region":
-			d.String(&v.Region, "region", "string")
-		default:
-			if k = d.Fold(foldPhoneStatusChangedRouteGroup[:], namesPhoneStatusChangedRouteGroup[:]); k != "" {
-				goto again
-			}
-			d.Skip()
+	for h := 0; ; {
+		f := d.Next(namesPhoneStatusChangedRouteGroup[:], h)
+		if f == jsonscan.Unlisted {
+			f = fieldPhoneStatusChangedRouteGroup(d)
 		}
+		switch f {
+		case 0:
+			d.ID((*string)(&v.ID))
+		case 1:
+			d.String(&v.Name, "name", "string")
+		case 2:
+			d.String(&v.Region, "region", "string")
+		case jsonscan.EndOfObject:
+			return
+		default:
+			d.Skip()
+			continue
+		}
+		h = f + 1
 	}
 }
 
-var (
-	foldPhoneStatusChangedRouteGroup  = [...]string{"ID", "NAME", "REGION"}
-	namesPhoneStatusChangedRouteGroup = [...]string{"id", "name", "region"}
-)
-
 func decPhoneRouteGroupStatusChangedObject(d *jsonscan.Decoder, v *payload.PhoneRouteGroupStatusChangedObject) {
-	for d.Member() {
-		k := d.Key()
-	again:
-		switch k {
-		case "name":
+	for h := 0; ; {
+		f := d.Next(namesPhoneRouteGroupStatusChangedObject[:], h)
+		if f == jsonscan.Unlisted {
+			f = fieldPhoneRouteGroupStatusChangedObject(d)
+		}
+		switch f {
+		case 0:
 			d.String(&v.Name, "name", "string")
-		case "module":
+		case 1:
 			d.String(&v.Module, "module", "string")
-		case "rule":
+		case 2:
 			if d.Open("rule", "payload.PhoneRouteGroupStatusChangedRule") {
 				decPhoneRouteGroupStatusChangedRule(d, &v.Rule)
 			}
-		case "target":
+		case 3:
 			if d.Open("target", "payload.PhoneRouteGroupStatusChangedTarget") {
 				decPhoneRouteGroupStatusChangedTarget(d, &v.Target)
 			}
-		case "detected_time":
+		case 4:
 			d.String((*string)(&v.DetectedTime), "detected_time", "payload.DateTime")
-		case "sbc":
+		case 5:
 			d.String(&v.SBC, "sbc", "string")
-		case "route_groups":
+		case 6:
 			decSlicePhoneStatusChangedRouteGroup(d, &v.RouteGroups, "route_groups")
+		case jsonscan.EndOfObject:
+			return
 		default:
-			if k = d.Fold(foldPhoneRouteGroupStatusChangedObject[:], namesPhoneRouteGroupStatusChangedObject[:]); k != "" {
-				goto again
-			}
 			d.Skip()
+			continue
 		}
+		h = f + 1
 	}
 }
-
-var (
-	foldPhoneRouteGroupStatusChangedObject  = [...]string{"NAME", "MODULE", "RULE", "TARGET", "DETECTED_TIME", "SBC", "ROUTE_GROUPS"}
-	namesPhoneRouteGroupStatusChangedObject = [...]string{"name", "module", "rule", "target", "detected_time", "sbc", "route_groups"}
-)
 
 func decSMSObjectPhoneNumberCampaignOptStatus(d *jsonscan.Decoder, v *payload.SMSObjectPhoneNumberCampaignOptStatus) {
-	for d.Member() {
-		k := d.Key()
-	again:
-		switch k {
-		case "consumer_phone_number":
-			d.ID((*string)(&v.ConsumerPhoneNumber))
-		case "zoom_phone_user_number":
-			d.ID((*string)(&v.ZoomPhoneUserNumber))
-		default:
-			if k = d.Fold(foldSMSObjectPhoneNumberCampaignOptStatus[:], namesSMSObjectPhoneNumberCampaignOptStatus[:]); k != "" {
-				goto again
-			}
-			d.Skip()
+	for h := 0; ; {
+		f := d.Next(namesSMSObjectPhoneNumberCampaignOptStatus[:], h)
+		if f == jsonscan.Unlisted {
+			f = fieldSMSObjectPhoneNumberCampaignOptStatus(d)
 		}
+		switch f {
+		case 0:
+			d.ID((*string)(&v.ConsumerPhoneNumber))
+		case 1:
+			d.ID((*string)(&v.ZoomPhoneUserNumber))
+		case jsonscan.EndOfObject:
+			return
+		default:
+			d.Skip()
+			continue
+		}
+		h = f + 1
 	}
 }
-
-var (
-	foldSMSObjectPhoneNumberCampaignOptStatus  = [...]string{"CONSUMER_PHONE_NUMBER", "ZOOM_PHONE_USER_NUMBER"}
-	namesSMSObjectPhoneNumberCampaignOptStatus = [...]string{"consumer_phone_number", "zoom_phone_user_number"}
-)
 
 func decPhoneSMSCampaignNumberOptObject(d *jsonscan.Decoder, v *payload.PhoneSMSCampaignNumberOptObject) {
-	for d.Member() {
-		k := d.Key()
-	again:
-		switch k {
-		case "phone_number_campaign_opt_statuses":
-			decSliceSMSObjectPhoneNumberCampaignOptStatus(d, &v.PhoneNumberCampaignOptStatuses, "phone_number_campaign_opt_statuses")
-		case "date_time":
-			d.String((*string)(&v.DateTime), "date_time", "payload.DateTime")
-		default:
-			if k = d.Fold(foldPhoneSMSCampaignNumberOptObject[:], namesPhoneSMSCampaignNumberOptObject[:]); k != "" {
-				goto again
-			}
-			d.Skip()
+	for h := 0; ; {
+		f := d.Next(namesPhoneSMSCampaignNumberOptObject[:], h)
+		if f == jsonscan.Unlisted {
+			f = fieldPhoneSMSCampaignNumberOptObject(d)
 		}
+		switch f {
+		case 0:
+			decSliceSMSObjectPhoneNumberCampaignOptStatus(d, &v.PhoneNumberCampaignOptStatuses, "phone_number_campaign_opt_statuses")
+		case 1:
+			d.String((*string)(&v.DateTime), "date_time", "payload.DateTime")
+		case jsonscan.EndOfObject:
+			return
+		default:
+			d.Skip()
+			continue
+		}
+		h = f + 1
 	}
 }
-
-var (
-	foldPhoneSMSCampaignNumberOptObject  = [...]string{"PHONE_NUMBER_CAMPAIGN_OPT_STATUSES", "DATE_TIME"}
-	namesPhoneSMSCampaignNumberOptObject = [...]string{"phone_number_campaign_opt_statuses", "date_time"}
-)
 
 func decPhoneSMSEtiquetteObject(d *jsonscan.Decoder, v *payload.PhoneSMSEtiquetteObject) {
-	for d.Member() {
-		k := d.Key()
-	again:
-		switch k {
-		case "email":
-			d.String(&v.Email, "email", "string")
-		case "message":
-			d.String(&v.Message, "message", "string")
-		case "policy_name":
-			d.String(&v.PolicyName, "policy_name", "string")
-		case "date_time":
-			d.String((*string)(&v.DateTime), "date_time", "payload.DateTime")
-		default:
-			if k = d.Fold(foldPhoneSMSEtiquetteObject[:], namesPhoneSMSEtiquetteObject[:]); k != "" {
-				goto again
-			}
-			d.Skip()
+	for h := 0; ; {
+		f := d.Next(namesPhoneSMSEtiquetteObject[:], h)
+		if f == jsonscan.Unlisted {
+			f = fieldPhoneSMSEtiquetteObject(d)
 		}
+		switch f {
+		case 0:
+			d.String(&v.Email, "email", "string")
+		case 1:
+			d.String(&v.Message, "message", "string")
+		case 2:
+			d.String(&v.PolicyName, "policy_name", "string")
+		case 3:
+			d.String((*string)(&v.DateTime), "date_time", "payload.DateTime")
+		case jsonscan.EndOfObject:
+			return
+		default:
+			d.Skip()
+			continue
+		}
+		h = f + 1
 	}
 }
-
-var (
-	foldPhoneSMSEtiquetteObject  = [...]string{"EMAIL", "MESSAGE", "POLICY_NAME", "DATE_TIME"}
-	namesPhoneSMSEtiquetteObject = [...]string{"email", "message", "policy_name", "date_time"}
-)
 
 func decPhoneSMSReceivedSender(d *jsonscan.Decoder, v *payload.PhoneSMSReceivedSender) {
-	for d.Member() {
-		k := d.Key()
-	again:
-		switch k {
-		case "phone_number":
-			d.ID((*string)(&v.PhoneNumber))
-		case "id":
-			d.ID((*string)(&v.ID))
-		case "type":
-			d.Enum((*string)(&v.Type), "type", "payload.PhoneSMSType", enumPhoneSMSType[:])
-		case "display_name":
-			d.String(&v.DisplayName, "display_name", "string")
-		default:
-			if k = d.Fold(foldPhoneSMSReceivedSender[:], namesPhoneSMSReceivedSender[:]); k != "" {
-				goto again
-			}
-			d.Skip()
+	for h := 0; ; {
+		f := d.Next(namesPhoneSMSReceivedSender[:], h)
+		if f == jsonscan.Unlisted {
+			f = fieldPhoneSMSReceivedSender(d)
 		}
+		switch f {
+		case 0:
+			d.ID((*string)(&v.PhoneNumber))
+		case 1:
+			d.ID((*string)(&v.ID))
+		case 2:
+			d.Enum((*string)(&v.Type), "type", "payload.PhoneSMSType", enumPhoneSMSType[:])
+		case 3:
+			d.String(&v.DisplayName, "display_name", "string")
+		case jsonscan.EndOfObject:
+			return
+		default:
+			d.Skip()
+			continue
+		}
+		h = f + 1
 	}
 }
-
-var (
-	foldPhoneSMSReceivedSender  = [...]string{"PHONE_NUMBER", "ID", "TYPE", "DISPLAY_NAME"}
-	namesPhoneSMSReceivedSender = [...]string{"phone_number", "id", "type", "display_name"}
-)
 
 func decPhoneSMSReceivedToMember(d *jsonscan.Decoder, v *payload.PhoneSMSReceivedToMember) {
-	for d.Member() {
-		k := d.Key()
-	again:
-		switch k {
-		case "id":
-			d.ID((*string)(&v.ID))
-		case "type":
-			d.String(&v.Type, "type", "string")
-		case "display_name":
-			d.String(&v.DisplayName, "display_name", "string")
-		case "phone_number":
-			d.ID((*string)(&v.PhoneNumber))
-		case "is_message_owner":
-			d.Bool(&v.IsMessageOwner, "is_message_owner")
-		default:
-			if k = d.Fold(foldPhoneSMSReceivedToMember[:], namesPhoneSMSReceivedToMember[:]); k != "" {
-				goto again
-			}
-			d.Skip()
+	for h := 0; ; {
+		f := d.Next(namesPhoneSMSReceivedToMember[:], h)
+		if f == jsonscan.Unlisted {
+			f = fieldPhoneSMSReceivedToMember(d)
 		}
+		switch f {
+		case 0:
+			d.ID((*string)(&v.ID))
+		case 1:
+			d.String(&v.Type, "type", "string")
+		case 2:
+			d.String(&v.DisplayName, "display_name", "string")
+		case 3:
+			d.ID((*string)(&v.PhoneNumber))
+		case 4:
+			d.Bool(&v.IsMessageOwner, "is_message_owner")
+		case jsonscan.EndOfObject:
+			return
+		default:
+			d.Skip()
+			continue
+		}
+		h = f + 1
 	}
 }
-
-var (
-	foldPhoneSMSReceivedToMember  = [...]string{"ID", "TYPE", "DISPLAY_NAME", "PHONE_NUMBER", "IS_MESSAGE_OWNER"}
-	namesPhoneSMSReceivedToMember = [...]string{"id", "type", "display_name", "phone_number", "is_message_owner"}
-)
 
 func decPhoneSMSReceivedOwner(d *jsonscan.Decoder, v *payload.PhoneSMSReceivedOwner) {
-	for d.Member() {
-		k := d.Key()
-	again:
-		switch k {
-		case "type":
-			d.Enum((*string)(&v.Type), "type", "payload.PhoneSMSType", enumPhoneSMSType[:])
-		case "id":
-			d.ID((*string)(&v.ID))
-		case "team_id":
-			d.String(&v.TeamID, "team_id", "string")
-		default:
-			if k = d.Fold(foldPhoneSMSReceivedOwner[:], namesPhoneSMSReceivedOwner[:]); k != "" {
-				goto again
-			}
-			d.Skip()
+	for h := 0; ; {
+		f := d.Next(namesPhoneSMSReceivedOwner[:], h)
+		if f == jsonscan.Unlisted {
+			f = fieldPhoneSMSReceivedOwner(d)
 		}
+		switch f {
+		case 0:
+			d.Enum((*string)(&v.Type), "type", "payload.PhoneSMSType", enumPhoneSMSType[:])
+		case 1:
+			d.ID((*string)(&v.ID))
+		case 2:
+			d.String(&v.TeamID, "team_id", "string")
+		case jsonscan.EndOfObject:
+			return
+		default:
+			d.Skip()
+			continue
+		}
+		h = f + 1
 	}
 }
-
-var (
-	foldPhoneSMSReceivedOwner  = [...]string{"TYPE", "ID", "TEAM_ID"}
-	namesPhoneSMSReceivedOwner = [...]string{"type", "id", "team_id"}
-)
 
 func decPhoneSMSAttachment(d *jsonscan.Decoder, v *payload.PhoneSMSAttachment) {
-	for d.Member() {
-		k := d.Key()
-	again:
-		switch k {
-		case "id":
-			d.ID((*string)(&v.ID))
-		case "size":
-			d.Int64(&v.Size, "size")
-		case "name":
-			d.String(&v.Name, "name", "string")
-		case "type":
-			d.String(&v.Type, "type", "string")
-		case "download_url":
-			d.String(&v.DownloadURL, "download_url", "string")
-		default:
-			if k = d.Fold(foldPhoneSMSAttachment[:], namesPhoneSMSAttachment[:]); k != "" {
-				goto again
-			}
-			d.Skip()
+	for h := 0; ; {
+		f := d.Next(namesPhoneSMSAttachment[:], h)
+		if f == jsonscan.Unlisted {
+			f = fieldPhoneSMSAttachment(d)
 		}
+		switch f {
+		case 0:
+			d.ID((*string)(&v.ID))
+		case 1:
+			d.Int64(&v.Size, "size")
+		case 2:
+			d.String(&v.Name, "name", "string")
+		case 3:
+			d.String(&v.Type, "type", "string")
+		case 4:
+			d.String(&v.DownloadURL, "download_url", "string")
+		case jsonscan.EndOfObject:
+			return
+		default:
+			d.Skip()
+			continue
+		}
+		h = f + 1
 	}
 }
-
-var (
-	foldPhoneSMSAttachment  = [...]string{"ID", "SIZE", "NAME", "TYPE", "DOWNLOAD_URL"}
-	namesPhoneSMSAttachment = [...]string{"id", "size", "name", "type", "download_url"}
-)
 
 func decSMSPhoneNumberCampaignOptStatus(d *jsonscan.Decoder, v *payload.SMSPhoneNumberCampaignOptStatus) {
-	for d.Member() {
-		k := d.Key()
-	again:
-		switch k {
-		case "consumer_phone_number":
-			d.ID((*string)(&v.ConsumerPhoneNumber))
-		case "zoom_phone_user_number":
-			d.ID((*string)(&v.ZoomPhoneUserNumber))
-		case "opt_status":
-			d.Enum((*string)(&v.OptStatus), "opt_status", "payload.PhoneSMSOptStatus", enumPhoneSMSOptStatus[:])
-		case "opt_in_status":
-			d.Int(&v.OptInStatus, "opt_in_status")
-		case "opt_in_message":
-			d.String(&v.OptInMessage, "opt_in_message", "string")
-		default:
-			if k = d.Fold(foldSMSPhoneNumberCampaignOptStatus[:], namesSMSPhoneNumberCampaignOptStatus[:]); k != "" {
-				goto again
-			}
-			d.Skip()
+	for h := 0; ; {
+		f := d.Next(namesSMSPhoneNumberCampaignOptStatus[:], h)
+		if f == jsonscan.Unlisted {
+			f = fieldSMSPhoneNumberCampaignOptStatus(d)
 		}
+		switch f {
+		case 0:
+			d.ID((*string)(&v.ConsumerPhoneNumber))
+		case 1:
+			d.ID((*string)(&v.ZoomPhoneUserNumber))
+		case 2:
+			d.Enum((*string)(&v.OptStatus), "opt_status", "payload.PhoneSMSOptStatus", enumPhoneSMSOptStatus[:])
+		case 3:
+			d.Int(&v.OptInStatus, "opt_in_status")
+		case 4:
+			d.String(&v.OptInMessage, "opt_in_message", "string")
+		case jsonscan.EndOfObject:
+			return
+		default:
+			d.Skip()
+			continue
+		}
+		h = f + 1
 	}
 }
 
-var (
-	foldSMSPhoneNumberCampaignOptStatus  = [...]string{"CONSUMER_PHONE_NUMBER", "ZOOM_PHONE_USER_NUMBER", "OPT_STATUS", "OPT_IN_STATUS", "OPT_IN_MESSAGE"}
-	namesSMSPhoneNumberCampaignOptStatus = [...]string{"consumer_phone_number", "zoom_phone_user_number", "opt_status", "opt_in_status", "opt_in_message"}
-)
-
 func decPhoneSMSReceivedObject(d *jsonscan.Decoder, v *payload.PhoneSMSReceivedObject) {
-	for d.Member() {
-		k := d.Key()
-	again:
-		switch k {
-		case "sender":
+	for h := 0; ; {
+		f := d.Next(namesPhoneSMSReceivedObject[:], h)
+		if f == jsonscan.Unlisted {
+			f = fieldPhoneSMSReceivedObject(d)
+		}
+		switch f {
+		case 0:
 			if d.Open("sender", "payload.PhoneSMSReceivedSender") {
 				decPhoneSMSReceivedSender(d, &v.Sender)
 			}
-		case "to_members":
+		case 1:
 			decSlicePhoneSMSReceivedToMember(d, &v.ToMembers, "to_members")
-		case "owner":
+		case 2:
 			if d.Open("owner", "payload.PhoneSMSReceivedOwner") {
 				decPhoneSMSReceivedOwner(d, &v.Owner)
 			}
-		case "message":
+		case 3:
 			d.String(&v.Message, "message", "string")
-		case "attachments":
+		case 4:
 			decSlicePhoneSMSAttachment(d, &v.Attachments, "attachments")
-		case "session_id":
+		case 5:
 			d.ID((*string)(&v.SessionID))
-		case "message_id":
+		case 6:
 			d.String(&v.MessageID, "message_id", "string")
-		case "message_type":
+		case 7:
 			d.Int(&v.MessageType, "message_type")
-		case "date_time":
+		case 8:
 			d.String((*string)(&v.DateTime), "date_time", "payload.DateTime")
-		case "phone_number_campaign_opt_statuses":
+		case 9:
 			decSliceSMSPhoneNumberCampaignOptStatus(d, &v.PhoneNumberCampaignOptStatuses, "phone_number_campaign_opt_statuses")
+		case jsonscan.EndOfObject:
+			return
 		default:
-			if k = d.Fold(foldPhoneSMSReceivedObject[:], namesPhoneSMSReceivedObject[:]); k != "" {
-				goto again
-			}
 			d.Skip()
+			continue
 		}
+		h = f + 1
 	}
 }
-
-var (
-	foldPhoneSMSReceivedObject  = [...]string{"SENDER", "TO_MEMBERS", "OWNER", "MESSAGE", "ATTACHMENTS", "SESSION_ID", "MESSAGE_ID", "MESSAGE_TYPE", "DATE_TIME", "PHONE_NUMBER_CAMPAIGN_OPT_STATUSES"}
-	namesPhoneSMSReceivedObject = [...]string{"sender", "to_members", "owner", "message", "attachments", "session_id", "message_id", "message_type", "date_time", "phone_number_campaign_opt_statuses"}
-)
 
 func decPhoneSMSSentSender(d *jsonscan.Decoder, v *payload.PhoneSMSSentSender) {
-	for d.Member() {
-		k := d.Key()
-	again:
-		switch k {
-		case "phone_number":
-			d.ID((*string)(&v.PhoneNumber))
-		case "id":
-			d.ID((*string)(&v.ID))
-		case "type":
-			d.String(&v.Type, "type", "string")
-		case "display_name":
-			d.String(&v.DisplayName, "display_name", "string")
-		default:
-			if k = d.Fold(foldPhoneSMSSentSender[:], namesPhoneSMSSentSender[:]); k != "" {
-				goto again
-			}
-			d.Skip()
+	for h := 0; ; {
+		f := d.Next(namesPhoneSMSReceivedSender[:], h)
+		if f == jsonscan.Unlisted {
+			f = fieldPhoneSMSReceivedSender(d)
 		}
+		switch f {
+		case 0:
+			d.ID((*string)(&v.PhoneNumber))
+		case 1:
+			d.ID((*string)(&v.ID))
+		case 2:
+			d.String(&v.Type, "type", "string")
+		case 3:
+			d.String(&v.DisplayName, "display_name", "string")
+		case jsonscan.EndOfObject:
+			return
+		default:
+			d.Skip()
+			continue
+		}
+		h = f + 1
 	}
 }
-
-var (
-	foldPhoneSMSSentSender  = [...]string{"PHONE_NUMBER", "ID", "TYPE", "DISPLAY_NAME"}
-	namesPhoneSMSSentSender = [...]string{"phone_number", "id", "type", "display_name"}
-)
 
 func decPhoneSMSSentToMember(d *jsonscan.Decoder, v *payload.PhoneSMSSentToMember) {
-	for d.Member() {
-		k := d.Key()
-	again:
-		switch k {
-		case "id":
-			d.ID((*string)(&v.ID))
-		case "type":
-			d.Enum((*string)(&v.Type), "type", "payload.PhoneSMSType", enumPhoneSMSType[:])
-		case "display_name":
-			d.String(&v.DisplayName, "display_name", "string")
-		case "phone_number":
-			d.ID((*string)(&v.PhoneNumber))
-		default:
-			if k = d.Fold(foldPhoneSMSSentToMember[:], namesPhoneSMSSentToMember[:]); k != "" {
-				goto again
-			}
-			d.Skip()
+	for h := 0; ; {
+		f := d.Next(namesPhoneSMSSentToMember[:], h)
+		if f == jsonscan.Unlisted {
+			f = fieldPhoneSMSSentToMember(d)
 		}
+		switch f {
+		case 0:
+			d.ID((*string)(&v.ID))
+		case 1:
+			d.Enum((*string)(&v.Type), "type", "payload.PhoneSMSType", enumPhoneSMSType[:])
+		case 2:
+			d.String(&v.DisplayName, "display_name", "string")
+		case 3:
+			d.ID((*string)(&v.PhoneNumber))
+		case jsonscan.EndOfObject:
+			return
+		default:
+			d.Skip()
+			continue
+		}
+		h = f + 1
 	}
 }
-
-var (
-	foldPhoneSMSSentToMember  = [...]string{"ID", "TYPE", "DISPLAY_NAME", "PHONE_NUMBER"}
-	namesPhoneSMSSentToMember = [...]string{"id", "type", "display_name", "phone_number"}
-)
 
 func decPhoneSMSSentOwner(d *jsonscan.Decoder, v *payload.PhoneSMSSentOwner) {
-	for d.Member() {
-		k := d.Key()
-	again:
-		switch k {
-		case "type":
-			d.Enum((*string)(&v.Type), "type", "payload.PhoneSMSType", enumPhoneSMSType[:])
-		case "id":
-			d.ID((*string)(&v.ID))
-		case "sms_sender_user_id":
-			d.String(&v.SMSSenderUserID, "sms_sender_user_id", "string")
-		default:
-			if k = d.Fold(foldPhoneSMSSentOwner[:], namesPhoneSMSSentOwner[:]); k != "" {
-				goto again
-			}
-			d.Skip()
+	for h := 0; ; {
+		f := d.Next(namesPhoneSMSSentOwner[:], h)
+		if f == jsonscan.Unlisted {
+			f = fieldPhoneSMSSentOwner(d)
 		}
+		switch f {
+		case 0:
+			d.Enum((*string)(&v.Type), "type", "payload.PhoneSMSType", enumPhoneSMSType[:])
+		case 1:
+			d.ID((*string)(&v.ID))
+		case 2:
+			d.String(&v.SMSSenderUserID, "sms_sender_user_id", "string")
+		case jsonscan.EndOfObject:
+			return
+		default:
+			d.Skip()
+			continue
+		}
+		h = f + 1
 	}
 }
-
-var (
-	foldPhoneSMSSentOwner  = [...]string{"TYPE", "ID", "SMS_SENDER_USER_ID"}
-	namesPhoneSMSSentOwner = [...]string{"type", "id", "sms_sender_user_id"}
-)
 
 func decPhoneSMSSentObject(d *jsonscan.Decoder, v *payload.PhoneSMSSentObject) {
-	for d.Member() {
-		k := d.Key()
-	again:
-		switch k {
-		case "failure_reason":
+	for h := 0; ; {
+		f := d.Next(namesPhoneSMSSentObject[:], h)
+		if f == jsonscan.Unlisted {
+			f = fieldPhoneSMSSentObject(d)
+		}
+		switch f {
+		case 0:
 			d.String(&v.FailureReason, "failure_reason", "string")
-		case "sender":
+		case 1:
 			if d.Open("sender", "payload.PhoneSMSSentSender") {
 				decPhoneSMSSentSender(d, &v.Sender)
 			}
-		case "to_members":
+		case 2:
 			decSlicePhoneSMSSentToMember(d, &v.ToMembers, "to_members")
-		case "owner":
+		case 3:
 			if d.Open("owner", "payload.PhoneSMSSentOwner") {
 				decPhoneSMSSentOwner(d, &v.Owner)
 			}
-		case "message":
+		case 4:
 			d.String(&v.Message, "message", "string")
-		case "attachments":
+		case 5:
 			decSlicePhoneSMSAttachment(d, &v.Attachments, "attachments")
-		case "session_id":
+		case 6:
 			d.ID((*string)(&v.SessionID))
-		case "message_id":
+		case 7:
 			d.String(&v.MessageID, "message_id", "string")
-		case "message_type":
+		case 8:
 			d.Int(&v.MessageType, "message_type")
-		case "date_time":
+		case 9:
 			d.String((*string)(&v.DateTime), "date_time", "payload.DateTime")
-		case "phone_number_campaign_opt_statuses":
+		case 10:
 			decSliceSMSPhoneNumberCampaignOptStatus(d, &v.PhoneNumberCampaignOptStatuses, "phone_number_campaign_opt_statuses")
+		case jsonscan.EndOfObject:
+			return
 		default:
-			if k = d.Fold(foldPhoneSMSSentObject[:], namesPhoneSMSSentObject[:]); k != "" {
-				goto again
-			}
 			d.Skip()
+			continue
 		}
+		h = f + 1
 	}
 }
-
-var (
-	foldPhoneSMSSentObject  = [...]string{"FAILURE_REASON", "SENDER", "TO_MEMBERS", "OWNER", "MESSAGE", "ATTACHMENTS", "SESSION_ID", "MESSAGE_ID", "MESSAGE_TYPE", "DATE_TIME", "PHONE_NUMBER_CAMPAIGN_OPT_STATUSES"}
-	namesPhoneSMSSentObject = [...]string{"failure_reason", "sender", "to_members", "owner", "message", "attachments", "session_id", "message_id", "message_type", "date_time", "phone_number_campaign_opt_statuses"}
-)
 
 func decPhoneSMSSentFailedToMember(d *jsonscan.Decoder, v *payload.PhoneSMSSentFailedToMember) {
-	for d.Member() {
-		k := d.Key()
-	again:
-		switch k {
-		case "id":
-			d.ID((*string)(&v.ID))
-		case "display_name":
-			d.String(&v.DisplayName, "display_name", "string")
-		case "phone_number":
-			d.ID((*string)(&v.PhoneNumber))
-		case "is_message_owner":
-			d.Bool(&v.IsMessageOwner, "is_message_owner")
-		default:
-			if k = d.Fold(foldPhoneSMSSentFailedToMember[:], namesPhoneSMSSentFailedToMember[:]); k != "" {
-				goto again
-			}
-			d.Skip()
+	for h := 0; ; {
+		f := d.Next(namesPhoneSMSSentFailedToMember[:], h)
+		if f == jsonscan.Unlisted {
+			f = fieldPhoneSMSSentFailedToMember(d)
 		}
+		switch f {
+		case 0:
+			d.ID((*string)(&v.ID))
+		case 1:
+			d.String(&v.DisplayName, "display_name", "string")
+		case 2:
+			d.ID((*string)(&v.PhoneNumber))
+		case 3:
+			d.Bool(&v.IsMessageOwner, "is_message_owner")
+		case jsonscan.EndOfObject:
+			return
+		default:
+			d.Skip()
+			continue
+		}
+		h = f + 1
 	}
 }
 
-var (
-	foldPhoneSMSSentFailedToMember  = [...]string{"ID", "DISPLAY_NAME", "PHONE_NUMBER", "IS_MESSAGE_OWNER"}
-	namesPhoneSMSSentFailedToMember = [...]string{"id", "display_name", "phone_number", "is_message_owner"}
-)
-
 func decPhoneSMSSentFailedObject(d *jsonscan.Decoder, v *payload.PhoneSMSSentFailedObject) {
-	for d.Member() {
-		k := d.Key()
-	again:
-		switch k {
-		case "failure_reason":
+	for h := 0; ; {
+		f := d.Next(namesPhoneSMSSentObject[:], h)
+		if f == jsonscan.Unlisted {
+			f = fieldPhoneSMSSentObject(d)
+		}
+		switch f {
+		case 0:
 			d.String(&v.FailureReason, "failure_reason", "string")
-		case "sender":
+		case 1:
 			if d.Open("sender", "payload.PhoneSMSSentSender") {
 				decPhoneSMSSentSender(d, &v.Sender)
 			}
-		case "to_members":
+		case 2:
 			decSlicePhoneSMSSentFailedToMember(d, &v.ToMembers, "to_members")
-		case "owner":
+		case 3:
 			if d.Open("owner", "payload.PhoneSMSSentOwner") {
 				decPhoneSMSSentOwner(d, &v.Owner)
 			}
-		case "message":
+		case 4:
 			d.String(&v.Message, "message", "string")
-		case "attachments":
+		case 5:
 			decSlicePhoneSMSAttachment(d, &v.Attachments, "attachments")
-		case "session_id":
+		case 6:
 			d.ID((*string)(&v.SessionID))
-		case "message_id":
+		case 7:
 			d.String(&v.MessageID, "message_id", "string")
-		case "message_type":
+		case 8:
 			d.Int(&v.MessageType, "message_type")
-		case "date_time":
+		case 9:
 			d.String((*string)(&v.DateTime), "date_time", "payload.DateTime")
-		case "phone_number_campaign_opt_statuses":
+		case 10:
 			decSliceSMSPhoneNumberCampaignOptStatus(d, &v.PhoneNumberCampaignOptStatuses, "phone_number_campaign_opt_statuses")
+		case jsonscan.EndOfObject:
+			return
 		default:
-			if k = d.Fold(foldPhoneSMSSentFailedObject[:], namesPhoneSMSSentFailedObject[:]); k != "" {
-				goto again
-			}
 			d.Skip()
+			continue
 		}
+		h = f + 1
 	}
 }
 
-var (
-	foldPhoneSMSSentFailedObject  = [...]string{"FAILURE_REASON", "SENDER", "TO_MEMBERS", "OWNER", "MESSAGE", "ATTACHMENTS", "SESSION_ID", "MESSAGE_ID", "MESSAGE_TYPE", "DATE_TIME", "PHONE_NUMBER_CAMPAIGN_OPT_STATUSES"}
-	namesPhoneSMSSentFailedObject = [...]string{"failure_reason", "sender", "to_members", "owner", "message", "attachments", "session_id", "message_id", "message_type", "date_time", "phone_number_campaign_opt_statuses"}
-)
-
 func decPhoneTransferCallToVoicemailInitiatedObject(d *jsonscan.Decoder, v *payload.PhoneTransferCallToVoicemailInitiatedObject) {
-	for d.Member() {
-		k := d.Key()
-	again:
-		switch k {
-		case "failure_reason":
+	for h := 0; ; {
+		f := d.Next(namesPhoneTransferCallToVoicemailInitiatedObject[:], h)
+		if f == jsonscan.Unlisted {
+			f = fieldPhoneTransferCallToVoicemailInitiatedObject(d)
+		}
+		switch f {
+		case 0:
 			d.String(&v.FailureReason, "failure_reason", "string")
-		case "call_id":
+		case 1:
 			d.String(&v.CallID, "call_id", "string")
-		case "transfer_account_code":
+		case 2:
 			d.String(&v.TransferAccountCode, "transfer_account_code", "string")
-		case "transfer_phone_number":
+		case 3:
 			d.ID((*string)(&v.TransferPhoneNumber))
-		case "owner":
+		case 4:
 			if d.Open("owner", "payload.PhoneOwner") {
 				decPhoneOwner(d, &v.Owner)
 			}
-		case "date_time":
+		case 5:
 			d.String((*string)(&v.DateTime), "date_time", "payload.DateTime")
+		case jsonscan.EndOfObject:
+			return
 		default:
-			if k = d.Fold(foldPhoneTransferCallToVoicemailInitiatedObject[:], namesPhoneTransferCallToVoicemailInitiatedObject[:]); k != "" {
-				goto again
-			}
 			d.Skip()
+			continue
 		}
+		h = f + 1
 	}
 }
-
-var (
-	foldPhoneTransferCallToVoicemailInitiatedObject  = [...]string{"FAILURE_REASON", "CALL_ID", "TRANSFER_ACCOUNT_CODE", "TRANSFER_PHONE_NUMBER", "OWNER", "DATE_TIME"}
-	namesPhoneTransferCallToVoicemailInitiatedObject = [...]string{"failure_reason", "call_id", "transfer_account_code", "transfer_phone_number", "owner", "date_time"}
-)
 
 func decPhoneTransferRecipientUpdatedOwner(d *jsonscan.Decoder, v *payload.PhoneTransferRecipientUpdatedOwner) {
-	for d.Member() {
-		k := d.Key()
-	again:
-		switch k {
-		case "extension_number":
-			d.ID((*string)(&v.ExtensionNumber))
-		case "id":
-			d.ID((*string)(&v.ID))
-		case "name":
-			d.String(&v.Name, "name", "string")
-		case "type":
-			d.Enum((*string)(&v.Type), "type", "payload.PhoneTransferRecipientUpdatedType", enumPhoneTransferRecipientUpdatedType[:])
-		default:
-			if k = d.Fold(foldPhoneTransferRecipientUpdatedOwner[:], namesPhoneTransferRecipientUpdatedOwner[:]); k != "" {
-				goto again
-			}
-			d.Skip()
+	for h := 0; ; {
+		f := d.Next(namesPhoneOwner[:], h)
+		if f == jsonscan.Unlisted {
+			f = fieldPhoneOwner(d)
 		}
+		switch f {
+		case 0:
+			d.ID((*string)(&v.ExtensionNumber))
+		case 1:
+			d.ID((*string)(&v.ID))
+		case 2:
+			d.String(&v.Name, "name", "string")
+		case 3:
+			d.Enum((*string)(&v.Type), "type", "payload.PhoneTransferRecipientUpdatedType", enumPhoneTransferRecipientUpdatedType[:])
+		case jsonscan.EndOfObject:
+			return
+		default:
+			d.Skip()
+			continue
+		}
+		h = f + 1
 	}
 }
-
-var (
-	foldPhoneTransferRecipientUpdatedOwner  = [...]string{"EXTENSION_NUMBER", "ID", "NAME", "TYPE"}
-	namesPhoneTransferRecipientUpdatedOwner = [...]string{"extension_number", "id", "name", "type"}
-)
 
 func decPhoneTransferUpdatedRecipient(d *jsonscan.Decoder, v *payload.PhoneTransferUpdatedRecipient) {
-	for d.Member() {
-		k := d.Key()
-	again:
-		switch k {
-		case "extension_number":
-			d.ID((*string)(&v.ExtensionNumber))
-		case "phone_number":
-			d.ID((*string)(&v.PhoneNumber))
-		case "name":
-			d.String(&v.Name, "name", "string")
-		case "connection_type":
-			d.Enum((*string)(&v.ConnectionType), "connection_type", "payload.PhoneConnectionType", enumPhoneConnectionType[:])
-		default:
-			if k = d.Fold(foldPhoneTransferUpdatedRecipient[:], namesPhoneTransferUpdatedRecipient[:]); k != "" {
-				goto again
-			}
-			d.Skip()
+	for h := 0; ; {
+		f := d.Next(namesPhoneTransferUpdatedRecipient[:], h)
+		if f == jsonscan.Unlisted {
+			f = fieldPhoneTransferUpdatedRecipient(d)
 		}
+		switch f {
+		case 0:
+			d.ID((*string)(&v.ExtensionNumber))
+		case 1:
+			d.ID((*string)(&v.PhoneNumber))
+		case 2:
+			d.String(&v.Name, "name", "string")
+		case 3:
+			d.Enum((*string)(&v.ConnectionType), "connection_type", "payload.PhoneConnectionType", enumPhoneConnectionType[:])
+		case jsonscan.EndOfObject:
+			return
+		default:
+			d.Skip()
+			continue
+		}
+		h = f + 1
 	}
 }
 
-var (
-	foldPhoneTransferUpdatedRecipient  = [...]string{"EXTENSION_NUMBER", "PHONE_NUMBER", "NAME", "CONNECTION_TYPE"}
-	namesPhoneTransferUpdatedRecipient = [...]string{"extension_number", "phone_number", "name", "connection_type"}
-)
-
 func decPhoneTransferRecipientUpdatedObject(d *jsonscan.Decoder, v *payload.PhoneTransferRecipientUpdatedObject) {
-	for d.Member() {
-		k := d.Key()
-	again:
-		switch k {
-		case "failure_reason":
+	for h := 0; ; {
+		f := d.Next(namesPhoneTransferRecipientUpdatedObject[:], h)
+		if f == jsonscan.Unlisted {
+			f = fieldPhoneTransferRecipientUpdatedObject(d)
+		}
+		switch f {
+		case 0:
 			d.String(&v.FailureReason, "failure_reason", "string")
-		case "call_id":
+		case 1:
 			d.String(&v.CallID, "call_id", "string")
-		case "owner":
+		case 2:
 			if d.Open("owner", "payload.PhoneTransferRecipientUpdatedOwner") {
 				decPhoneTransferRecipientUpdatedOwner(d, &v.Owner)
 			}
-		case "recipient":
+		case 3:
 			if d.Open("recipient", "payload.PhoneTransferUpdatedRecipient") {
 				decPhoneTransferUpdatedRecipient(d, &v.Recipient)
 			}
-		case "date_time":
+		case 4:
 			d.String((*string)(&v.DateTime), "date_time", "payload.DateTime")
+		case jsonscan.EndOfObject:
+			return
 		default:
-			if k = d.Fold(foldPhoneTransferRecipientUpdatedObject[:], namesPhoneTransferRecipientUpdatedObject[:]); k != "" {
-				goto again
-			}
 			d.Skip()
+			continue
 		}
+		h = f + 1
 	}
 }
-
-var (
-	foldPhoneTransferRecipientUpdatedObject  = [...]string{"FAILURE_REASON", "CALL_ID", "OWNER", "RECIPIENT", "DATE_TIME"}
-	namesPhoneTransferRecipientUpdatedObject = [...]string{"failure_reason", "call_id", "owner", "recipient", "date_time"}
-)
 
 func decPhoneVoicemailDeletedObject(d *jsonscan.Decoder, v *payload.PhoneVoicemailDeletedObject) {
-	for d.Member() {
-		k := d.Key()
-	again:
-		switch k {
-		case "voice_mails":
-			decSlicePhoneSite(d, &v.VoiceMails, "voice_mails")
-		default:
-			if k = d.Fold(foldPhoneVoicemailDeletedObject[:], namesPhoneVoicemailDeletedObject[:]); k != "" {
-				goto again
-			}
-			d.Skip()
+	for h := 0; ; {
+		f := d.Next(namesPhoneVoicemailDeletedObject[:], h)
+		if f == jsonscan.Unlisted {
+			f = fieldPhoneVoicemailDeletedObject(d)
 		}
+		switch f {
+		case 0:
+			decSlicePhoneSite(d, &v.VoiceMails, "voice_mails")
+		case jsonscan.EndOfObject:
+			return
+		default:
+			d.Skip()
+			continue
+		}
+		h = f + 1
 	}
 }
-
-var (
-	foldPhoneVoicemailDeletedObject  = [...]string{"VOICE_MAILS"}
-	namesPhoneVoicemailDeletedObject = [...]string{"voice_mails"}
-)
 
 func decPhoneVoicemailReceivedObject(d *jsonscan.Decoder, v *payload.PhoneVoicemailReceivedObject) {
-	for d.Member() {
-		k := d.Key()
-	again:
-		switch k {
-		case "id":
-			d.ID((*string)(&v.ID))
-		case "date_time":
-			d.String((*string)(&v.DateTime), "date_time", "payload.DateTime")
-		case "download_url":
-			d.String(&v.DownloadURL, "download_url", "string")
-		case "duration":
-			d.Int(&v.Duration, "duration")
-		case "caller_user_id":
-			d.String(&v.CallerUserID, "caller_user_id", "string")
-		case "caller_account_code":
-			d.String(&v.CallerAccountCode, "caller_account_code", "string")
-		case "caller_number":
-			d.ID((*string)(&v.CallerNumber))
-		case "caller_number_type":
-			d.Int(&v.CallerNumberType, "caller_number_type")
-		case "caller_name":
-			d.String(&v.CallerName, "caller_name", "string")
-		case "caller_did_number":
-			d.ID((*string)(&v.CallerDIDNumber))
-		case "callee_user_id":
-			d.String(&v.CalleeUserID, "callee_user_id", "string")
-		case "callee_account_code":
-			d.String(&v.CalleeAccountCode, "callee_account_code", "string")
-		case "callee_number":
-			d.ID((*string)(&v.CalleeNumber))
-		case "callee_number_type":
-			d.Int(&v.CalleeNumberType, "callee_number_type")
-		case "callee_name":
-			d.String(&v.CalleeName, "callee_name", "string")
-		case "callee_did_number":
-			d.ID((*string)(&v.CalleeDIDNumber))
-		case "callee_extension_type":
-			d.Enum((*string)(&v.CalleeExtensionType), "callee_extension_type", "payload.PhoneVoicemailCalleeExtensionType", enumPhoneVoicemailCalleeExtensionType[:])
-		case "callee_id":
-			d.String(&v.CalleeID, "callee_id", "string")
-		case "call_log_id":
-			d.String(&v.CallLogID, "call_log_id", "string")
-		case "call_history_id":
-			d.String(&v.CallHistoryID, "call_history_id", "string")
-		case "call_element_id":
-			d.String(&v.CallElementID, "call_element_id", "string")
-		case "call_id":
-			d.String(&v.CallID, "call_id", "string")
-		default:
-			if k = d.Fold(foldPhoneVoicemailReceivedObject[:], namesPhoneVoicemailReceivedObject[:]); k != "" {
-				goto again
-			}
-			d.Skip()
+	for h := 0; ; {
+		f := d.Next(namesPhoneVoicemailReceivedObject[:], h)
+		if f == jsonscan.Unlisted {
+			f = fieldPhoneVoicemailReceivedObject(d)
 		}
+		switch f {
+		case 0:
+			d.ID((*string)(&v.ID))
+		case 1:
+			d.String((*string)(&v.DateTime), "date_time", "payload.DateTime")
+		case 2:
+			d.String(&v.DownloadURL, "download_url", "string")
+		case 3:
+			d.Int(&v.Duration, "duration")
+		case 4:
+			d.String(&v.CallerUserID, "caller_user_id", "string")
+		case 5:
+			d.String(&v.CallerAccountCode, "caller_account_code", "string")
+		case 6:
+			d.ID((*string)(&v.CallerNumber))
+		case 7:
+			d.Int(&v.CallerNumberType, "caller_number_type")
+		case 8:
+			d.String(&v.CallerName, "caller_name", "string")
+		case 9:
+			d.ID((*string)(&v.CallerDIDNumber))
+		case 10:
+			d.String(&v.CalleeUserID, "callee_user_id", "string")
+		case 11:
+			d.String(&v.CalleeAccountCode, "callee_account_code", "string")
+		case 12:
+			d.ID((*string)(&v.CalleeNumber))
+		case 13:
+			d.Int(&v.CalleeNumberType, "callee_number_type")
+		case 14:
+			d.String(&v.CalleeName, "callee_name", "string")
+		case 15:
+			d.ID((*string)(&v.CalleeDIDNumber))
+		case 16:
+			d.Enum((*string)(&v.CalleeExtensionType), "callee_extension_type", "payload.PhoneVoicemailCalleeExtensionType", enumPhoneVoicemailCalleeExtensionType[:])
+		case 17:
+			d.String(&v.CalleeID, "callee_id", "string")
+		case 18:
+			d.String(&v.CallLogID, "call_log_id", "string")
+		case 19:
+			d.String(&v.CallHistoryID, "call_history_id", "string")
+		case 20:
+			d.String(&v.CallElementID, "call_element_id", "string")
+		case 21:
+			d.String(&v.CallID, "call_id", "string")
+		case jsonscan.EndOfObject:
+			return
+		default:
+			d.Skip()
+			continue
+		}
+		h = f + 1
 	}
 }
-
-var (
-	foldPhoneVoicemailReceivedObject  = [...]string{"ID", "DATE_TIME", "DOWNLOAD_URL", "DURATION", "CALLER_USER_ID", "CALLER_ACCOUNT_CODE", "CALLER_NUMBER", "CALLER_NUMBER_TYPE", "CALLER_NAME", "CALLER_DID_NUMBER", "CALLEE_USER_ID", "CALLEE_ACCOUNT_CODE", "CALLEE_NUMBER", "CALLEE_NUMBER_TYPE", "CALLEE_NAME", "CALLEE_DID_NUMBER", "CALLEE_EXTENSION_TYPE", "CALLEE_ID", "CALL_LOG_ID", "CALL_HISTORY_ID", "CALL_ELEMENT_ID", "CALL_ID"}
-	namesPhoneVoicemailReceivedObject = [...]string{"id", "date_time", "download_url", "duration", "caller_user_id", "caller_account_code", "caller_number", "caller_number_type", "caller_name", "caller_did_number", "callee_user_id", "callee_account_code", "callee_number", "callee_number_type", "callee_name", "callee_did_number", "callee_extension_type", "callee_id", "call_log_id", "call_history_id", "call_element_id", "call_id"}
-)
 
 func decPhoneVoicemailReceivedForAccessMemberObject(d *jsonscan.Decoder, v *payload.PhoneVoicemailReceivedForAccessMemberObject) {
-	for d.Member() {
-		k := d.Key()
-	again:
-		switch k {
-		case "id":
-			d.ID((*string)(&v.ID))
-		case "date_time":
-			d.String((*string)(&v.DateTime), "date_time", "payload.DateTime")
-		case "download_url":
-			d.String(&v.DownloadURL, "download_url", "string")
-		case "duration":
-			d.Int(&v.Duration, "duration")
-		case "caller_account_code":
-			d.String(&v.CallerAccountCode, "caller_account_code", "string")
-		case "caller_number":
-			d.ID((*string)(&v.CallerNumber))
-		case "caller_number_type":
-			d.Int(&v.CallerNumberType, "caller_number_type")
-		case "caller_name":
-			d.String(&v.CallerName, "caller_name", "string")
-		case "caller_did_number":
-			d.ID((*string)(&v.CallerDIDNumber))
-		case "callee_user_id":
-			d.String(&v.CalleeUserID, "callee_user_id", "string")
-		case "callee_account_code":
-			d.String(&v.CalleeAccountCode, "callee_account_code", "string")
-		case "callee_number":
-			d.ID((*string)(&v.CalleeNumber))
-		case "callee_number_type":
-			d.Int(&v.CalleeNumberType, "callee_number_type")
-		case "callee_name":
-			d.String(&v.CalleeName, "callee_name", "string")
-		case "callee_did_number":
-			d.ID((*string)(&v.CalleeDIDNumber))
-		case "callee_extension_type":
-			d.Enum((*string)(&v.CalleeExtensionType), "callee_extension_type", "payload.PhoneVoicemailCalleeExtensionType", enumPhoneVoicemailCalleeExtensionType[:])
-		case "callee_id":
-			d.String(&v.CalleeID, "callee_id", "string")
-		case "call_log_id":
-			d.String(&v.CallLogID, "call_log_id", "string")
-		case "call_history_id":
-			d.String(&v.CallHistoryID, "call_history_id", "string")
-		case "call_element_id":
-			d.String(&v.CallElementID, "call_element_id", "string")
-		case "call_id":
-			d.String(&v.CallID, "call_id", "string")
-		case "access_member_id":
-			d.String(&v.AccessMemberID, "access_member_id", "string")
-		case "access_member_extension_type":
-			d.Enum((*string)(&v.AccessMemberExtensionType), "access_member_extension_type", "payload.PhoneVoicemailReceivedForAccessMemberExtensionType", enumPhoneVoicemailReceivedForAccessMemberExtensionType[:])
-		default:
-			if k = d.Fold(foldPhoneVoicemailReceivedForAccessMemberObject[:], namesPhoneVoicemailReceivedForAccessMemberObject[:]); k != "" {
-				goto again
-			}
-			d.Skip()
+	for h := 0; ; {
+		f := d.Next(namesPhoneVoicemailReceivedForAccessMemberObject[:], h)
+		if f == jsonscan.Unlisted {
+			f = fieldPhoneVoicemailReceivedForAccessMemberObject(d)
 		}
+		switch f {
+		case 0:
+			d.ID((*string)(&v.ID))
+		case 1:
+			d.String((*string)(&v.DateTime), "date_time", "payload.DateTime")
+		case 2:
+			d.String(&v.DownloadURL, "download_url", "string")
+		case 3:
+			d.Int(&v.Duration, "duration")
+		case 4:
+			d.String(&v.CallerAccountCode, "caller_account_code", "string")
+		case 5:
+			d.ID((*string)(&v.CallerNumber))
+		case 6:
+			d.Int(&v.CallerNumberType, "caller_number_type")
+		case 7:
+			d.String(&v.CallerName, "caller_name", "string")
+		case 8:
+			d.ID((*string)(&v.CallerDIDNumber))
+		case 9:
+			d.String(&v.CalleeUserID, "callee_user_id", "string")
+		case 10:
+			d.String(&v.CalleeAccountCode, "callee_account_code", "string")
+		case 11:
+			d.ID((*string)(&v.CalleeNumber))
+		case 12:
+			d.Int(&v.CalleeNumberType, "callee_number_type")
+		case 13:
+			d.String(&v.CalleeName, "callee_name", "string")
+		case 14:
+			d.ID((*string)(&v.CalleeDIDNumber))
+		case 15:
+			d.Enum((*string)(&v.CalleeExtensionType), "callee_extension_type", "payload.PhoneVoicemailCalleeExtensionType", enumPhoneVoicemailCalleeExtensionType[:])
+		case 16:
+			d.String(&v.CalleeID, "callee_id", "string")
+		case 17:
+			d.String(&v.CallLogID, "call_log_id", "string")
+		case 18:
+			d.String(&v.CallHistoryID, "call_history_id", "string")
+		case 19:
+			d.String(&v.CallElementID, "call_element_id", "string")
+		case 20:
+			d.String(&v.CallID, "call_id", "string")
+		case 21:
+			d.String(&v.AccessMemberID, "access_member_id", "string")
+		case 22:
+			d.Enum((*string)(&v.AccessMemberExtensionType), "access_member_extension_type", "payload.PhoneVoicemailReceivedForAccessMemberExtensionType", enumPhoneVoicemailReceivedForAccessMemberExtensionType[:])
+		case jsonscan.EndOfObject:
+			return
+		default:
+			d.Skip()
+			continue
+		}
+		h = f + 1
 	}
 }
-
-var (
-	foldPhoneVoicemailReceivedForAccessMemberObject  = [...]string{"ID", "DATE_TIME", "DOWNLOAD_URL", "DURATION", "CALLER_ACCOUNT_CODE", "CALLER_NUMBER", "CALLER_NUMBER_TYPE", "CALLER_NAME", "CALLER_DID_NUMBER", "CALLEE_USER_ID", "CALLEE_ACCOUNT_CODE", "CALLEE_NUMBER", "CALLEE_NUMBER_TYPE", "CALLEE_NAME", "CALLEE_DID_NUMBER", "CALLEE_EXTENSION_TYPE", "CALLEE_ID", "CALL_LOG_ID", "CALL_HISTORY_ID", "CALL_ELEMENT_ID", "CALL_ID", "ACCESS_MEMBER_ID", "ACCESS_MEMBER_EXTENSION_TYPE"}
-	namesPhoneVoicemailReceivedForAccessMemberObject = [...]string{"id", "date_time", "download_url", "duration", "caller_account_code", "caller_number", "caller_number_type", "caller_name", "caller_did_number", "callee_user_id", "callee_account_code", "callee_number", "callee_number_type", "callee_name", "callee_did_number", "callee_extension_type", "callee_id", "call_log_id", "call_history_id", "call_element_id", "call_id", "access_member_id", "access_member_extension_type"}
-)
 
 func decPhoneVoicemailTranscriptCompletedTranscription(d *jsonscan.Decoder, v *payload.PhoneVoicemailTranscriptCompletedTranscription) {
-	for d.Member() {
-		k := d.Key()
-	again:
-		switch k {
-		case "status":
-			d.Int(&v.Status, "status")
-		case "content":
-			d.String(&v.Content, "content", "string")
-		default:
-			if k = d.Fold(foldPhoneVoicemailTranscriptCompletedTranscription[:], namesPhoneVoicemailTranscriptCompletedTranscription[:]); k != "" {
-				goto again
-			}
-			d.Skip()
+	for h := 0; ; {
+		f := d.Next(namesPhoneVoicemailTranscriptCompletedTranscription[:], h)
+		if f == jsonscan.Unlisted {
+			f = fieldPhoneVoicemailTranscriptCompletedTranscription(d)
 		}
+		switch f {
+		case 0:
+			d.Int(&v.Status, "status")
+		case 1:
+			d.String(&v.Content, "content", "string")
+		case jsonscan.EndOfObject:
+			return
+		default:
+			d.Skip()
+			continue
+		}
+		h = f + 1
 	}
 }
 
-var (
-	foldPhoneVoicemailTranscriptCompletedTranscription  = [...]string{"STATUS", "CONTENT"}
-	namesPhoneVoicemailTranscriptCompletedTranscription = [...]string{"status", "content"}
-)
-
 func decPhoneVoicemailTranscriptCompletedObject(d *jsonscan.Decoder, v *payload.PhoneVoicemailTranscriptCompletedObject) {
-	for d.Member() {
-		k := d.Key()
-	again:
-		switch k {
-		case "id":
+	for h := 0; ; {
+		f := d.Next(namesPhoneVoicemailTranscriptCompletedObject[:], h)
+		if f == jsonscan.Unlisted {
+			f = fieldPhoneVoicemailTranscriptCompletedObject(d)
+		}
+		switch f {
+		case 0:
 			d.ID((*string)(&v.ID))
-		case "date_time":
+		case 1:
 			d.String((*string)(&v.DateTime), "date_time", "payload.DateTime")
-		case "caller_account_code":
+		case 2:
 			d.String(&v.CallerAccountCode, "caller_account_code", "string")
-		case "caller_number":
+		case 3:
 			d.ID((*string)(&v.CallerNumber))
-		case "caller_number_type":
+		case 4:
 			d.Int(&v.CallerNumberType, "caller_number_type")
-		case "caller_name":
+		case 5:
 			d.String(&v.CallerName, "caller_name", "string")
-		case "callee_user_id":
+		case 6:
 			d.String(&v.CalleeUserID, "callee_user_id", "string")
-		case "callee_account_code":
+		case 7:
 			d.String(&v.CalleeAccountCode, "callee_account_code", "string")
-		case "callee_number":
+		case 8:
 			d.ID((*string)(&v.CalleeNumber))
-		case "callee_number_type":
+		case 9:
 			d.Int(&v.CalleeNumberType, "callee_number_type")
-		case "callee_name":
+		case 10:
 			d.String(&v.CalleeName, "callee_name", "string")
-		case "callee_extension_type":
+		case 11:
 			d.Enum((*string)(&v.CalleeExtensionType), "callee_extension_type", "payload.PhoneVoicemailCalleeExtensionType", enumPhoneVoicemailCalleeExtensionType[:])
-		case "callee_id":
+		case 12:
 			d.String(&v.CalleeID, "callee_id", "string")
-		case "call_log_id":
+		case 13:
 			d.String(&v.CallLogID, "call_log_id", "string")
-		case "call_history_id":
+		case 14:
 			d.String(&v.CallHistoryID, "call_history_id", "string")
-		case "call_element_id":
+		case 15:
 			d.String(&v.CallElementID, "call_element_id", "string")
-		case "call_id":
+		case 16:
 			d.String(&v.CallID, "call_id", "string")
-		case "transcription":
+		case 17:
 			if d.Open("transcription", "payload.PhoneVoicemailTranscriptCompletedTranscription") {
 				decPhoneVoicemailTranscriptCompletedTranscription(d, &v.Transcription)
 			}
+		case jsonscan.EndOfObject:
+			return
 		default:
-			if k = d.Fold(foldPhoneVoicemailTranscriptCompletedObject[:], namesPhoneVoicemailTranscriptCompletedObject[:]); k != "" {
-				goto again
-			}
 			d.Skip()
+			continue
 		}
+		h = f + 1
 	}
 }
-
-var (
-	foldPhoneVoicemailTranscriptCompletedObject  = [...]string{"ID", "DATE_TIME", "CALLER_ACCOUNT_CODE", "CALLER_NUMBER", "CALLER_NUMBER_TYPE", "CALLER_NAME", "CALLEE_USER_ID", "CALLEE_ACCOUNT_CODE", "CALLEE_NUMBER", "CALLEE_NUMBER_TYPE", "CALLEE_NAME", "CALLEE_EXTENSION_TYPE", "CALLEE_ID", "CALL_LOG_ID", "CALL_HISTORY_ID", "CALL_ELEMENT_ID", "CALL_ID", "TRANSCRIPTION"}
-	namesPhoneVoicemailTranscriptCompletedObject = [...]string{"id", "date_time", "caller_account_code", "caller_number", "caller_number_type", "caller_name", "callee_user_id", "callee_account_code", "callee_number", "callee_number_type", "callee_name", "callee_extension_type", "callee_id", "call_log_id", "call_history_id", "call_element_id", "call_id", "transcription"}
-)
 
 func decPhoneWarmTransferCancelledObject(d *jsonscan.Decoder, v *payload.PhoneWarmTransferCancelledObject) {
-	for d.Member() {
-		k := d.Key()
-	again:
-		switch k {
-		case "failure_reason":
+	for h := 0; ; {
+		f := d.Next(namesPhoneBlindTransferInitiatedObject[:], h)
+		if f == jsonscan.Unlisted {
+			f = fieldPhoneBlindTransferInitiatedObject(d)
+		}
+		switch f {
+		case 0:
 			d.String(&v.FailureReason, "failure_reason", "string")
-		case "call_id":
+		case 1:
 			d.String(&v.CallID, "call_id", "string")
-		case "transfer_phone_number":
+		case 2:
 			d.ID((*string)(&v.TransferPhoneNumber))
-		case "transfer_account_code":
+		case 3:
 			d.String(&v.TransferAccountCode, "transfer_account_code", "string")
-		case "owner":
+		case 4:
 			if d.Open("owner", "payload.PhoneOwner") {
 				decPhoneOwner(d, &v.Owner)
 			}
-		case "date_time":
+		case 5:
 			d.String((*string)(&v.DateTime), "date_time", "payload.DateTime")
+		case jsonscan.EndOfObject:
+			return
 		default:
-			if k = d.Fold(foldPhoneWarmTransferCancelledObject[:], namesPhoneWarmTransferCancelledObject[:]); k != "" {
-				goto again
-			}
 			d.Skip()
+			continue
 		}
+		h = f + 1
 	}
 }
-
-var (
-	foldPhoneWarmTransferCancelledObject  = [...]string{"FAILURE_REASON", "CALL_ID", "TRANSFER_PHONE_NUMBER", "TRANSFER_ACCOUNT_CODE", "OWNER", "DATE_TIME"}
-	namesPhoneWarmTransferCancelledObject = [...]string{"failure_reason", "call_id", "transfer_phone_number", "transfer_account_code", "owner", "date_time"}
-)
 
 func decPhoneWarmTransferCompletedObject(d *jsonscan.Decoder, v *payload.PhoneWarmTransferCompletedObject) {
-	for d.Member() {
-		k := d.Key()
-	again:
-		switch k {
-		case "failure_reason":
+	for h := 0; ; {
+		f := d.Next(namesPhoneTransferCallToVoicemailInitiatedObject[:], h)
+		if f == jsonscan.Unlisted {
+			f = fieldPhoneTransferCallToVoicemailInitiatedObject(d)
+		}
+		switch f {
+		case 0:
 			d.String(&v.FailureReason, "failure_reason", "string")
-		case "call_id":
+		case 1:
 			d.String(&v.CallID, "call_id", "string")
-		case "transfer_account_code":
+		case 2:
 			d.String(&v.TransferAccountCode, "transfer_account_code", "string")
-		case "transfer_phone_number":
+		case 3:
 			d.ID((*string)(&v.TransferPhoneNumber))
-		case "owner":
+		case 4:
 			if d.Open("owner", "payload.PhoneOwner") {
 				decPhoneOwner(d, &v.Owner)
 			}
-		case "date_time":
+		case 5:
 			d.String((*string)(&v.DateTime), "date_time", "payload.DateTime")
+		case jsonscan.EndOfObject:
+			return
 		default:
-			if k = d.Fold(foldPhoneWarmTransferCompletedObject[:], namesPhoneWarmTransferCompletedObject[:]); k != "" {
-				goto again
-			}
 			d.Skip()
+			continue
 		}
+		h = f + 1
 	}
 }
-
-var (
-	foldPhoneWarmTransferCompletedObject  = [...]string{"FAILURE_REASON", "CALL_ID", "TRANSFER_ACCOUNT_CODE", "TRANSFER_PHONE_NUMBER", "OWNER", "DATE_TIME"}
-	namesPhoneWarmTransferCompletedObject = [...]string{"failure_reason", "call_id", "transfer_account_code", "transfer_phone_number", "owner", "date_time"}
-)
 
 func decPhoneWarmTransferInitiatedObject(d *jsonscan.Decoder, v *payload.PhoneWarmTransferInitiatedObject) {
-	for d.Member() {
-		k := d.Key()
-	again:
-		switch k {
-		case "failure_reason":
+	for h := 0; ; {
+		f := d.Next(namesPhoneWarmTransferInitiatedObject[:], h)
+		if f == jsonscan.Unlisted {
+			f = fieldPhoneWarmTransferInitiatedObject(d)
+		}
+		switch f {
+		case 0:
 			d.String(&v.FailureReason, "failure_reason", "string")
-		case "owner":
+		case 1:
 			if d.Open("owner", "payload.PhoneOwner") {
 				decPhoneOwner(d, &v.Owner)
 			}
-		case "call_id":
+		case 2:
 			d.String(&v.CallID, "call_id", "string")
-		case "transfer_account_code":
+		case 3:
 			d.String(&v.TransferAccountCode, "transfer_account_code", "string")
-		case "transfer_phone_number":
+		case 4:
 			d.ID((*string)(&v.TransferPhoneNumber))
-		case "transfer_call_id":
+		case 5:
 			d.String(&v.TransferCallID, "transfer_call_id", "string")
-		case "date_time":
+		case 6:
 			d.String((*string)(&v.DateTime), "date_time", "payload.DateTime")
+		case jsonscan.EndOfObject:
+			return
 		default:
-			if k = d.Fold(foldPhoneWarmTransferInitiatedObject[:], namesPhoneWarmTransferInitiatedObject[:]); k != "" {
-				goto again
-			}
 			d.Skip()
+			continue
 		}
+		h = f + 1
 	}
 }
-
-var (
-	foldPhoneWarmTransferInitiatedObject  = [...]string{"FAILURE_REASON", "OWNER", "CALL_ID", "TRANSFER_ACCOUNT_CODE", "TRANSFER_PHONE_NUMBER", "TRANSFER_CALL_ID", "DATE_TIME"}
-	namesPhoneWarmTransferInitiatedObject = [...]string{"failure_reason", "owner", "call_id", "transfer_account_code", "transfer_phone_number", "transfer_call_id", "date_time"}
-)

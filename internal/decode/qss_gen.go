@@ -8,1802 +8,1696 @@ import (
 )
 
 func decMeetingParticipantData(d *jsonscan.Decoder, v *payload.MeetingParticipantData) {
-	for d.Member() {
-		k := d.Key()
-	again:
-		switch k {
-		case "account_id":
+	for h := 0; ; {
+		f := d.Next(namesAccountCreated[:], h)
+		if f == jsonscan.Unlisted {
+			f = fieldAccountCreated(d)
+		}
+		switch f {
+		case 0:
 			d.String(&v.AccountID, "Common.account_id", "string")
-		case "operator":
+		case 1:
 			d.String(&v.Operator, "Common.operator", "string")
-		case "operator_id":
+		case 2:
 			d.String(&v.OperatorID, "Common.operator_id", "string")
-		case "object":
+		case 3:
 			if d.Open("object", "payload.MeetingParticipantDataObject") {
 				decMeetingParticipantDataObject(d, &v.Object)
 			}
+		case jsonscan.EndOfObject:
+			return
 		default:
-			if k = d.Fold(foldMeetingParticipantData[:], namesMeetingParticipantData[:]); k != "" {
-				goto again
-			}
 			d.Skip()
+			continue
 		}
+		h = f + 1
 	}
 }
 
-var (
-	foldMeetingParticipantData  = [...]string{"ACCOUNT_ID", "OPERATOR", "OPERATOR_ID", "OBJECT"}
-	namesMeetingParticipantData = [...]string{"account_id", "operator", "operator_id", "object"}
-)
-
 func decMeetingParticipantDataSummary(d *jsonscan.Decoder, v *payload.MeetingParticipantDataSummary) {
-	for d.Member() {
-		k := d.Key()
-	again:
-		switch k {
-		case "account_id":
+	for h := 0; ; {
+		f := d.Next(namesAccountCreated[:], h)
+		if f == jsonscan.Unlisted {
+			f = fieldAccountCreated(d)
+		}
+		switch f {
+		case 0:
 			d.String(&v.AccountID, "Common.account_id", "string")
-		case "operator":
+		case 1:
 			d.String(&v.Operator, "Common.operator", "string")
-		case "operator_id":
+		case 2:
 			d.String(&v.OperatorID, "Common.operator_id", "string")
-		case "object":
+		case 3:
 			if d.Open("object", "payload.MeetingParticipantDataSummaryObject") {
 				decMeetingParticipantDataSummaryObject(d, &v.Object)
 			}
+		case jsonscan.EndOfObject:
+			return
 		default:
-			if k = d.Fold(foldMeetingParticipantDataSummary[:], namesMeetingParticipantDataSummary[:]); k != "" {
-				goto again
-			}
 			d.Skip()
+			continue
 		}
+		h = f + 1
 	}
 }
 
-var (
-	foldMeetingParticipantDataSummary  = [...]string{"ACCOUNT_ID", "OPERATOR", "OPERATOR_ID", "OBJECT"}
-	namesMeetingParticipantDataSummary = [...]string{"account_id", "operator", "operator_id", "object"}
-)
-
 func decMeetingParticipantQoS(d *jsonscan.Decoder, v *payload.MeetingParticipantQoS) {
-	for d.Member() {
-		k := d.Key()
-	again:
-		switch k {
-		case "account_id":
+	for h := 0; ; {
+		f := d.Next(namesAccountCreated[:], h)
+		if f == jsonscan.Unlisted {
+			f = fieldAccountCreated(d)
+		}
+		switch f {
+		case 0:
 			d.String(&v.AccountID, "Common.account_id", "string")
-		case "operator":
+		case 1:
 			d.String(&v.Operator, "Common.operator", "string")
-		case "operator_id":
+		case 2:
 			d.String(&v.OperatorID, "Common.operator_id", "string")
-		case "object":
+		case 3:
 			if d.Open("object", "payload.MeetingParticipantQoSObject") {
 				decMeetingParticipantQoSObject(d, &v.Object)
 			}
+		case jsonscan.EndOfObject:
+			return
 		default:
-			if k = d.Fold(foldMeetingParticipantQoS[:], namesMeetingParticipantQoS[:]); k != "" {
-				goto again
-			}
 			d.Skip()
+			continue
 		}
+		h = f + 1
 	}
 }
 
-var (
-	foldMeetingParticipantQoS  = [...]string{"ACCOUNT_ID", "OPERATOR", "OPERATOR_ID", "OBJECT"}
-	namesMeetingParticipantQoS = [...]string{"account_id", "operator", "operator_id", "object"}
-)
-
 func decMeetingParticipantQoSSummary(d *jsonscan.Decoder, v *payload.MeetingParticipantQoSSummary) {
-	for d.Member() {
-		k := d.Key()
-	again:
-		switch k {
-		case "account_id":
+	for h := 0; ; {
+		f := d.Next(namesAccountCreated[:], h)
+		if f == jsonscan.Unlisted {
+			f = fieldAccountCreated(d)
+		}
+		switch f {
+		case 0:
 			d.String(&v.AccountID, "Common.account_id", "string")
-		case "operator":
+		case 1:
 			d.String(&v.Operator, "Common.operator", "string")
-		case "operator_id":
+		case 2:
 			d.String(&v.OperatorID, "Common.operator_id", "string")
-		case "object":
+		case 3:
 			if d.Open("object", "payload.ParticipantQoSSummaryObject") {
 				decParticipantQoSSummaryObject(d, &v.Object)
 			}
+		case jsonscan.EndOfObject:
+			return
 		default:
-			if k = d.Fold(foldMeetingParticipantQoSSummary[:], namesMeetingParticipantQoSSummary[:]); k != "" {
-				goto again
-			}
 			d.Skip()
+			continue
 		}
+		h = f + 1
 	}
 }
 
-var (
-	foldMeetingParticipantQoSSummary  = [...]string{"ACCOUNT_ID", "OPERATOR", "OPERATOR_ID", "OBJECT"}
-	namesMeetingParticipantQoSSummary = [...]string{"account_id", "operator", "operator_id", "object"}
-)
-
 func decPhoneCallQoS(d *jsonscan.Decoder, v *payload.PhoneCallQoS) {
-	for d.Member() {
-		k := d.Key()
-	again:
-		switch k {
-		case "account_id":
+	for h := 0; ; {
+		f := d.Next(namesAccountCreated[:], h)
+		if f == jsonscan.Unlisted {
+			f = fieldAccountCreated(d)
+		}
+		switch f {
+		case 0:
 			d.String(&v.AccountID, "Common.account_id", "string")
-		case "operator":
+		case 1:
 			d.String(&v.Operator, "Common.operator", "string")
-		case "operator_id":
+		case 2:
 			d.String(&v.OperatorID, "Common.operator_id", "string")
-		case "object":
+		case 3:
 			if d.Open("object", "payload.PhoneCallQoSObject") {
 				decPhoneCallQoSObject(d, &v.Object)
 			}
+		case jsonscan.EndOfObject:
+			return
 		default:
-			if k = d.Fold(foldPhoneCallQoS[:], namesPhoneCallQoS[:]); k != "" {
-				goto again
-			}
 			d.Skip()
+			continue
 		}
+		h = f + 1
 	}
 }
 
-var (
-	foldPhoneCallQoS  = [...]string{"ACCOUNT_ID", "OPERATOR", "OPERATOR_ID", "OBJECT"}
-	namesPhoneCallQoS = [...]string{"account_id", "operator", "operator_id", "object"}
-)
-
 func decPhoneCallQoSSummary(d *jsonscan.Decoder, v *payload.PhoneCallQoSSummary) {
-	for d.Member() {
-		k := d.Key()
-	again:
-		switch k {
-		case "account_id":
+	for h := 0; ; {
+		f := d.Next(namesAccountCreated[:], h)
+		if f == jsonscan.Unlisted {
+			f = fieldAccountCreated(d)
+		}
+		switch f {
+		case 0:
 			d.String(&v.AccountID, "Common.account_id", "string")
-		case "operator":
+		case 1:
 			d.String(&v.Operator, "Common.operator", "string")
-		case "operator_id":
+		case 2:
 			d.String(&v.OperatorID, "Common.operator_id", "string")
-		case "object":
+		case 3:
 			if d.Open("object", "payload.PhoneCallQoSSummaryObject") {
 				decPhoneCallQoSSummaryObject(d, &v.Object)
 			}
+		case jsonscan.EndOfObject:
+			return
 		default:
-			if k = d.Fold(foldPhoneCallQoSSummary[:], namesPhoneCallQoSSummary[:]); k != "" {
-				goto again
-			}
 			d.Skip()
+			continue
 		}
+		h = f + 1
 	}
 }
 
-var (
-	foldPhoneCallQoSSummary  = [...]string{"ACCOUNT_ID", "OPERATOR", "OPERATOR_ID", "OBJECT"}
-	namesPhoneCallQoSSummary = [...]string{"account_id", "operator", "operator_id", "object"}
-)
-
 func decSessionUserData(d *jsonscan.Decoder, v *payload.SessionUserData) {
-	for d.Member() {
-		k := d.Key()
-	again:
-		switch k {
-		case "account_id":
+	for h := 0; ; {
+		f := d.Next(namesAccountCreated[:], h)
+		if f == jsonscan.Unlisted {
+			f = fieldAccountCreated(d)
+		}
+		switch f {
+		case 0:
 			d.String(&v.AccountID, "Common.account_id", "string")
-		case "operator":
+		case 1:
 			d.String(&v.Operator, "Common.operator", "string")
-		case "operator_id":
+		case 2:
 			d.String(&v.OperatorID, "Common.operator_id", "string")
-		case "object":
+		case 3:
 			if d.Open("object", "payload.SessionUserDataObject") {
 				decSessionUserDataObject(d, &v.Object)
 			}
+		case jsonscan.EndOfObject:
+			return
 		default:
-			if k = d.Fold(foldSessionUserData[:], namesSessionUserData[:]); k != "" {
-				goto again
-			}
 			d.Skip()
+			continue
 		}
+		h = f + 1
 	}
 }
 
-var (
-	foldSessionUserData  = [...]string{"ACCOUNT_ID", "OPERATOR", "OPERATOR_ID", "OBJECT"}
-	namesSessionUserData = [...]string{"account_id", "operator", "operator_id", "object"}
-)
-
 func decSessionUserDataSummary(d *jsonscan.Decoder, v *payload.SessionUserDataSummary) {
-	for d.Member() {
-		k := d.Key()
-	again:
-		switch k {
-		case "account_id":
+	for h := 0; ; {
+		f := d.Next(namesAccountCreated[:], h)
+		if f == jsonscan.Unlisted {
+			f = fieldAccountCreated(d)
+		}
+		switch f {
+		case 0:
 			d.String(&v.AccountID, "Common.account_id", "string")
-		case "operator":
+		case 1:
 			d.String(&v.Operator, "Common.operator", "string")
-		case "operator_id":
+		case 2:
 			d.String(&v.OperatorID, "Common.operator_id", "string")
-		case "object":
+		case 3:
 			if d.Open("object", "payload.SessionUserDataSummaryObject") {
 				decSessionUserDataSummaryObject(d, &v.Object)
 			}
+		case jsonscan.EndOfObject:
+			return
 		default:
-			if k = d.Fold(foldSessionUserDataSummary[:], namesSessionUserDataSummary[:]); k != "" {
-				goto again
-			}
 			d.Skip()
+			continue
 		}
+		h = f + 1
 	}
 }
 
-var (
-	foldSessionUserDataSummary  = [...]string{"ACCOUNT_ID", "OPERATOR", "OPERATOR_ID", "OBJECT"}
-	namesSessionUserDataSummary = [...]string{"account_id", "operator", "operator_id", "object"}
-)
-
 func decSessionUserQoS(d *jsonscan.Decoder, v *payload.SessionUserQoS) {
-	for d.Member() {
-		k := d.Key()
-	again:
-		switch k {
-		case "account_id":
+	for h := 0; ; {
+		f := d.Next(namesAccountCreated[:], h)
+		if f == jsonscan.Unlisted {
+			f = fieldAccountCreated(d)
+		}
+		switch f {
+		case 0:
 			d.String(&v.AccountID, "Common.account_id", "string")
-		case "operator":
+		case 1:
 			d.String(&v.Operator, "Common.operator", "string")
-		case "operator_id":
+		case 2:
 			d.String(&v.OperatorID, "Common.operator_id", "string")
-		case "object":
+		case 3:
 			if d.Open("object", "payload.SessionUserQoSObject") {
 				decSessionUserQoSObject(d, &v.Object)
 			}
+		case jsonscan.EndOfObject:
+			return
 		default:
-			if k = d.Fold(foldSessionUserQoS[:], namesSessionUserQoS[:]); k != "" {
-				goto again
-			}
 			d.Skip()
+			continue
 		}
+		h = f + 1
 	}
 }
 
-var (
-	foldSessionUserQoS  = [...]string{"ACCOUNT_ID", "OPERATOR", "OPERATOR_ID", "OBJECT"}
-	namesSessionUserQoS = [...]string{"account_id", "operator", "operator_id", "object"}
-)
-
 func decSessionUserQoSSummary(d *jsonscan.Decoder, v *payload.SessionUserQoSSummary) {
-	for d.Member() {
-		k := d.Key()
-	again:
-		switch k {
-		case "account_id":
+	for h := 0; ; {
+		f := d.Next(namesAccountCreated[:], h)
+		if f == jsonscan.Unlisted {
+			f = fieldAccountCreated(d)
+		}
+		switch f {
+		case 0:
 			d.String(&v.AccountID, "Common.account_id", "string")
-		case "operator":
+		case 1:
 			d.String(&v.Operator, "Common.operator", "string")
-		case "operator_id":
+		case 2:
 			d.String(&v.OperatorID, "Common.operator_id", "string")
-		case "object":
+		case 3:
 			if d.Open("object", "payload.SessionUserQoSSummaryObject") {
 				decSessionUserQoSSummaryObject(d, &v.Object)
 			}
+		case jsonscan.EndOfObject:
+			return
 		default:
-			if k = d.Fold(foldSessionUserQoSSummary[:], namesSessionUserQoSSummary[:]); k != "" {
-				goto again
-			}
 			d.Skip()
+			continue
 		}
+		h = f + 1
 	}
 }
 
-var (
-	foldSessionUserQoSSummary  = [...]string{"ACCOUNT_ID", "OPERATOR", "OPERATOR_ID", "OBJECT"}
-	namesSessionUserQoSSummary = [...]string{"account_id", "operator", "operator_id", "object"}
-)
-
 func decWebinarParticipantData(d *jsonscan.Decoder, v *payload.WebinarParticipantData) {
-	for d.Member() {
-		k := d.Key()
-	again:
-		switch k {
-		case "account_id":
+	for h := 0; ; {
+		f := d.Next(namesAccountCreated[:], h)
+		if f == jsonscan.Unlisted {
+			f = fieldAccountCreated(d)
+		}
+		switch f {
+		case 0:
 			d.String(&v.AccountID, "Common.account_id", "string")
-		case "operator":
+		case 1:
 			d.String(&v.Operator, "Common.operator", "string")
-		case "operator_id":
+		case 2:
 			d.String(&v.OperatorID, "Common.operator_id", "string")
-		case "object":
+		case 3:
 			if d.Open("object", "payload.WebinarParticipantDataObject") {
 				decWebinarParticipantDataObject(d, &v.Object)
 			}
+		case jsonscan.EndOfObject:
+			return
 		default:
-			if k = d.Fold(foldWebinarParticipantData[:], namesWebinarParticipantData[:]); k != "" {
-				goto again
-			}
 			d.Skip()
+			continue
 		}
+		h = f + 1
 	}
 }
 
-var (
-	foldWebinarParticipantData  = [...]string{"ACCOUNT_ID", "OPERATOR", "OPERATOR_ID", "OBJECT"}
-	namesWebinarParticipantData = [...]string{"account_id", "operator", "operator_id", "object"}
-)
-
 func decWebinarParticipantDataSummary(d *jsonscan.Decoder, v *payload.WebinarParticipantDataSummary) {
-	for d.Member() {
-		k := d.Key()
-	again:
-		switch k {
-		case "account_id":
+	for h := 0; ; {
+		f := d.Next(namesAccountCreated[:], h)
+		if f == jsonscan.Unlisted {
+			f = fieldAccountCreated(d)
+		}
+		switch f {
+		case 0:
 			d.String(&v.AccountID, "Common.account_id", "string")
-		case "operator":
+		case 1:
 			d.String(&v.Operator, "Common.operator", "string")
-		case "operator_id":
+		case 2:
 			d.String(&v.OperatorID, "Common.operator_id", "string")
-		case "object":
+		case 3:
 			if d.Open("object", "payload.WebinarParticipantDataSummaryObject") {
 				decWebinarParticipantDataSummaryObject(d, &v.Object)
 			}
+		case jsonscan.EndOfObject:
+			return
 		default:
-			if k = d.Fold(foldWebinarParticipantDataSummary[:], namesWebinarParticipantDataSummary[:]); k != "" {
-				goto again
-			}
 			d.Skip()
+			continue
 		}
+		h = f + 1
 	}
 }
 
-var (
-	foldWebinarParticipantDataSummary  = [...]string{"ACCOUNT_ID", "OPERATOR", "OPERATOR_ID", "OBJECT"}
-	namesWebinarParticipantDataSummary = [...]string{"account_id", "operator", "operator_id", "object"}
-)
-
 func decWebinarParticipantQoS(d *jsonscan.Decoder, v *payload.WebinarParticipantQoS) {
-	for d.Member() {
-		k := d.Key()
-	again:
-		switch k {
-		case "account_id":
+	for h := 0; ; {
+		f := d.Next(namesAccountCreated[:], h)
+		if f == jsonscan.Unlisted {
+			f = fieldAccountCreated(d)
+		}
+		switch f {
+		case 0:
 			d.String(&v.AccountID, "Common.account_id", "string")
-		case "operator":
+		case 1:
 			d.String(&v.Operator, "Common.operator", "string")
-		case "operator_id":
+		case 2:
 			d.String(&v.OperatorID, "Common.operator_id", "string")
-		case "object":
+		case 3:
 			if d.Open("object", "payload.WebinarParticipantQoSObject") {
 				decWebinarParticipantQoSObject(d, &v.Object)
 			}
+		case jsonscan.EndOfObject:
+			return
 		default:
-			if k = d.Fold(foldWebinarParticipantQoS[:], namesWebinarParticipantQoS[:]); k != "" {
-				goto again
-			}
 			d.Skip()
+			continue
 		}
+		h = f + 1
 	}
 }
 
-var (
-	foldWebinarParticipantQoS  = [...]string{"ACCOUNT_ID", "OPERATOR", "OPERATOR_ID", "OBJECT"}
-	namesWebinarParticipantQoS = [...]string{"account_id", "operator", "operator_id", "object"}
-)
-
 func decWebinarParticipantQoSSummary(d *jsonscan.Decoder, v *payload.WebinarParticipantQoSSummary) {
-	for d.Member() {
-		k := d.Key()
-	again:
-		switch k {
-		case "account_id":
+	for h := 0; ; {
+		f := d.Next(namesAccountCreated[:], h)
+		if f == jsonscan.Unlisted {
+			f = fieldAccountCreated(d)
+		}
+		switch f {
+		case 0:
 			d.String(&v.AccountID, "Common.account_id", "string")
-		case "operator":
+		case 1:
 			d.String(&v.Operator, "Common.operator", "string")
-		case "operator_id":
+		case 2:
 			d.String(&v.OperatorID, "Common.operator_id", "string")
-		case "object":
+		case 3:
 			if d.Open("object", "payload.ParticipantQoSSummaryObject") {
 				decParticipantQoSSummaryObject(d, &v.Object)
 			}
+		case jsonscan.EndOfObject:
+			return
 		default:
-			if k = d.Fold(foldWebinarParticipantQoSSummary[:], namesWebinarParticipantQoSSummary[:]); k != "" {
-				goto again
-			}
 			d.Skip()
+			continue
 		}
+		h = f + 1
 	}
 }
-
-var (
-	foldWebinarParticipantQoSSummary  = [...]string{"ACCOUNT_ID", "OPERATOR", "OPERATOR_ID", "OBJECT"}
-	namesWebinarParticipantQoSSummary = [...]string{"account_id", "operator", "operator_id", "object"}
-)
 
 func decMeetingObjectParticipantData(d *jsonscan.Decoder, v *payload.MeetingObjectParticipantData) {
-	for d.Member() {
-		k := d.Key()
-	again:
-		switch k {
-		case "device":
-			d.Enum((*string)(&v.Device), "device", "payload.DataDevice", enumDataDevice[:])
-		case "location":
-			d.String(&v.Location, "location", "string")
-		case "Location":
-			d.String(&v.Location2, "Location", "string")
-		case "network_type":
-			d.Enum((*string)(&v.NetworkType), "network_type", "payload.DataNetworkType", enumDataNetworkType[:])
-		case "microphone":
-			d.String(&v.Microphone, "microphone", "string")
-		case "speaker":
-			d.String(&v.Speaker, "speaker", "string")
-		case "camera":
-			d.String(&v.Camera, "camera", "string")
-		case "data_center":
-			d.String(&v.DataCenter, "data_center", "string")
-		case "connection_type":
-			d.String(&v.ConnectionType, "connection_type", "string")
-		case "pc_name":
-			d.String(&v.PCName, "pc_name", "string")
-		case "domain":
-			d.String(&v.Domain, "domain", "string")
-		case "mac_addr":
-			d.String(&v.MACAddr, "mac_addr", "string")
-		case "harddisk_id":
-			d.String(&v.HarddiskID, "harddisk_id", "string")
-		case "version":
-			d.String(&v.Version, "version", "string")
-		case "signaling_ip_address":
-			d.String(&v.SignalingIPAddress, "signaling_ip_address", "string")
-		case "signaling_internal_ip_address":
-			d.String(&v.SignalingInternalIPAddress, "signaling_internal_ip_address", "string")
-		case "signaling_internal_ip_port":
-			d.String(&v.SignalingInternalIPPort, "signaling_internal_ip_port", "string")
-		case "audio_internal_ip_address":
-			d.String(&v.AudioInternalIPAddress, "audio_internal_ip_address", "string")
-		case "audio_internal_ip_port":
-			d.String(&v.AudioInternalIPPort, "audio_internal_ip_port", "string")
-		case "video_internal_ip_address":
-			d.String(&v.VideoInternalIPAddress, "video_internal_ip_address", "string")
-		case "video_internal_ip_port":
-			d.String(&v.VideoInternalIPPort, "video_internal_ip_port", "string")
-		case "as_internal_ip_address":
-			d.String(&v.AsInternalIPAddress, "as_internal_ip_address", "string")
-		case "as_internal_ip_port":
-			d.String(&v.AsInternalIPPort, "as_internal_ip_port", "string")
-		case "destination_ip_domain":
-			d.String(&v.DestinationIPDomain, "destination_ip_domain", "string")
-		case "destination_ip_port":
-			d.String(&v.DestinationIPPort, "destination_ip_port", "string")
-		default:
-			if k = d.Fold(foldMeetingObjectParticipantData[:], namesMeetingObjectParticipantData[:]); k != "" {
-				goto again
-			}
-			d.Skip()
+	for h := 0; ; {
+		f := d.Next(namesMeetingObjectParticipantData[:], h)
+		if f == jsonscan.Unlisted {
+			f = fieldMeetingObjectParticipantData(d)
 		}
+		switch f {
+		case 0:
+			d.Enum((*string)(&v.Device), "device", "payload.DataDevice", enumDataDevice[:])
+		case 1:
+			d.String(&v.Location, "location", "string")
+		case 2:
+			d.String(&v.Location2, "Location", "string")
+		case 3:
+			d.Enum((*string)(&v.NetworkType), "network_type", "payload.DataNetworkType", enumDataNetworkType[:])
+		case 4:
+			d.String(&v.Microphone, "microphone", "string")
+		case 5:
+			d.String(&v.Speaker, "speaker", "string")
+		case 6:
+			d.String(&v.Camera, "camera", "string")
+		case 7:
+			d.String(&v.DataCenter, "data_center", "string")
+		case 8:
+			d.String(&v.ConnectionType, "connection_type", "string")
+		case 9:
+			d.String(&v.PCName, "pc_name", "string")
+		case 10:
+			d.String(&v.Domain, "domain", "string")
+		case 11:
+			d.String(&v.MACAddr, "mac_addr", "string")
+		case 12:
+			d.String(&v.HarddiskID, "harddisk_id", "string")
+		case 13:
+			d.String(&v.Version, "version", "string")
+		case 14:
+			d.String(&v.SignalingIPAddress, "signaling_ip_address", "string")
+		case 15:
+			d.String(&v.SignalingInternalIPAddress, "signaling_internal_ip_address", "string")
+		case 16:
+			d.String(&v.SignalingInternalIPPort, "signaling_internal_ip_port", "string")
+		case 17:
+			d.String(&v.AudioInternalIPAddress, "audio_internal_ip_address", "string")
+		case 18:
+			d.String(&v.AudioInternalIPPort, "audio_internal_ip_port", "string")
+		case 19:
+			d.String(&v.VideoInternalIPAddress, "video_internal_ip_address", "string")
+		case 20:
+			d.String(&v.VideoInternalIPPort, "video_internal_ip_port", "string")
+		case 21:
+			d.String(&v.AsInternalIPAddress, "as_internal_ip_address", "string")
+		case 22:
+			d.String(&v.AsInternalIPPort, "as_internal_ip_port", "string")
+		case 23:
+			d.String(&v.DestinationIPDomain, "destination_ip_domain", "string")
+		case 24:
+			d.String(&v.DestinationIPPort, "destination_ip_port", "string")
+		case jsonscan.EndOfObject:
+			return
+		default:
+			d.Skip()
+			continue
+		}
+		h = f + 1
 	}
 }
-
-var (
-	foldMeetingObjectParticipantData  = [...]string{"DEVICE", "LOCATION", "LOCATION", "NETWORK_TYPE", "MICROPHONE", "SPEAKER", "CAMERA", "DATA_CENTER", "CONNECTION_TYPE", "PC_NAME", "DOMAIN", "MAC_ADDR", "HARDDISK_ID", "VERSION", "SIGNALING_IP_ADDRESS", "SIGNALING_INTERNAL_IP_ADDRESS", "SIGNALING_INTERNAL_IP_PORT", "AUDIO_INTERNAL_IP_ADDRESS", "AUDIO_INTERNAL_IP_PORT", "VIDEO_INTERNAL_IP_ADDRESS", "VIDEO_INTERNAL_IP_PORT", "AS_INTERNAL_IP_ADDRESS", "AS_INTERNAL_IP_PORT", "DESTINATION_IP_DOMAIN", "DESTINATION_IP_PORT"}
-	namesMeetingObjectParticipantData = [...]string{"device", "location", "Location", "network_type", "microphone", "speaker", "camera", "data_center", "connection_type", "pc_name", "domain", "mac_addr", "harddisk_id", "version", "signaling_ip_address", "signaling_internal_ip_address", "signaling_internal_ip_port", "audio_internal_ip_address", "audio_internal_ip_port", "video_internal_ip_address", "video_internal_ip_port", "as_internal_ip_address", "as_internal_ip_port", "destination_ip_domain", "destination_ip_port"}
-)
 
 func decMeetingDataParticipant(d *jsonscan.Decoder, v *payload.MeetingDataParticipant) {
-	for d.Member() {
-		k := d.Key()
-	again:
-		switch k {
-		case "participant_id":
-			d.String(&v.ParticipantID, "participant_id", "string")
-		case "participant_user_id":
-			d.String(&v.ParticipantUserID, "participant_user_id", "string")
-		case "email":
-			d.String(&v.Email, "email", "string")
-		case "data":
-			decSliceMeetingObjectParticipantData(d, &v.Data, "data")
-		default:
-			if k = d.Fold(foldMeetingDataParticipant[:], namesMeetingDataParticipant[:]); k != "" {
-				goto again
-			}
-			d.Skip()
+	for h := 0; ; {
+		f := d.Next(namesMeetingDataParticipant[:], h)
+		if f == jsonscan.Unlisted {
+			f = fieldMeetingDataParticipant(d)
 		}
+		switch f {
+		case 0:
+			d.String(&v.ParticipantID, "participant_id", "string")
+		case 1:
+			d.String(&v.ParticipantUserID, "participant_user_id", "string")
+		case 2:
+			d.String(&v.Email, "email", "string")
+		case 3:
+			decSliceMeetingObjectParticipantData(d, &v.Data, "data")
+		case jsonscan.EndOfObject:
+			return
+		default:
+			d.Skip()
+			continue
+		}
+		h = f + 1
 	}
 }
 
-var (
-	foldMeetingDataParticipant  = [...]string{"PARTICIPANT_ID", "PARTICIPANT_USER_ID", "EMAIL", "DATA"}
-	namesMeetingDataParticipant = [...]string{"participant_id", "participant_user_id", "email", "data"}
-)
-
 func decMeetingParticipantDataObject(d *jsonscan.Decoder, v *payload.MeetingParticipantDataObject) {
-	for d.Member() {
-		k := d.Key()
-	again:
-		switch k {
-		case "uuid":
+	for h := 0; ; {
+		f := d.Next(namesMeetingParticipantDataObject[:], h)
+		if f == jsonscan.Unlisted {
+			f = fieldMeetingParticipantDataObject(d)
+		}
+		switch f {
+		case 0:
 			d.String(&v.UUID, "uuid", "string")
-		case "participant":
+		case 1:
 			if d.Open("participant", "payload.MeetingDataParticipant") {
 				decMeetingDataParticipant(d, &v.Participant)
 			}
+		case jsonscan.EndOfObject:
+			return
 		default:
-			if k = d.Fold(foldMeetingParticipantDataObject[:], namesMeetingParticipantDataObject[:]); k != "" {
-				goto again
-			}
 			d.Skip()
+			continue
 		}
+		h = f + 1
 	}
 }
-
-var (
-	foldMeetingParticipantDataObject  = [...]string{"UUID", "PARTICIPANT"}
-	namesMeetingParticipantDataObject = [...]string{"uuid", "participant"}
-)
 
 func decSummaryData(d *jsonscan.Decoder, v *payload.SummaryData) {
-	for d.Member() {
-		k := d.Key()
-	again:
-		switch k {
-		case "device":
-			d.Enum((*string)(&v.Device), "device", "payload.DataDevice", enumDataDevice[:])
-		case "location":
-			d.String(&v.Location, "location", "string")
-		case "network_type":
-			d.Enum((*string)(&v.NetworkType), "network_type", "payload.DataNetworkType", enumDataNetworkType[:])
-		case "microphone":
-			d.String(&v.Microphone, "microphone", "string")
-		case "speaker":
-			d.String(&v.Speaker, "speaker", "string")
-		case "camera":
-			d.String(&v.Camera, "camera", "string")
-		case "data_center":
-			d.String(&v.DataCenter, "data_center", "string")
-		case "connection_type":
-			d.String(&v.ConnectionType, "connection_type", "string")
-		case "pc_name":
-			d.String(&v.PCName, "pc_name", "string")
-		case "domain":
-			d.String(&v.Domain, "domain", "string")
-		case "mac_addr":
-			d.String(&v.MACAddr, "mac_addr", "string")
-		case "harddisk_id":
-			d.String(&v.HarddiskID, "harddisk_id", "string")
-		case "version":
-			d.String(&v.Version, "version", "string")
-		case "signaling_ip_address":
-			d.String(&v.SignalingIPAddress, "signaling_ip_address", "string")
-		case "signaling_internal_ip_address":
-			d.String(&v.SignalingInternalIPAddress, "signaling_internal_ip_address", "string")
-		case "signaling_internal_ip_port":
-			d.String(&v.SignalingInternalIPPort, "signaling_internal_ip_port", "string")
-		case "audio_internal_ip_address":
-			d.String(&v.AudioInternalIPAddress, "audio_internal_ip_address", "string")
-		case "audio_internal_ip_port":
-			d.String(&v.AudioInternalIPPort, "audio_internal_ip_port", "string")
-		case "video_internal_ip_address":
-			d.String(&v.VideoInternalIPAddress, "video_internal_ip_address", "string")
-		case "video_internal_ip_port":
-			d.String(&v.VideoInternalIPPort, "video_internal_ip_port", "string")
-		case "as_internal_ip_address":
-			d.String(&v.AsInternalIPAddress, "as_internal_ip_address", "string")
-		case "as_internal_ip_port":
-			d.String(&v.AsInternalIPPort, "as_internal_ip_port", "string")
-		case "destination_ip_domain":
-			d.String(&v.DestinationIPDomain, "destination_ip_domain", "string")
-		case "destination_ip_port":
-			d.String(&v.DestinationIPPort, "destination_ip_port", "string")
-		case "device_detail":
-			d.String(&v.DeviceDetail, "device_detail", "string")
-		case "client":
-			d.String(&v.Client, "client", "string")
-		default:
-			if k = d.Fold(foldSummaryData[:], namesSummaryData[:]); k != "" {
-				goto again
-			}
-			d.Skip()
+	for h := 0; ; {
+		f := d.Next(namesSummaryData[:], h)
+		if f == jsonscan.Unlisted {
+			f = fieldSummaryData(d)
 		}
+		switch f {
+		case 0:
+			d.Enum((*string)(&v.Device), "device", "payload.DataDevice", enumDataDevice[:])
+		case 1:
+			d.String(&v.Location, "location", "string")
+		case 2:
+			d.Enum((*string)(&v.NetworkType), "network_type", "payload.DataNetworkType", enumDataNetworkType[:])
+		case 3:
+			d.String(&v.Microphone, "microphone", "string")
+		case 4:
+			d.String(&v.Speaker, "speaker", "string")
+		case 5:
+			d.String(&v.Camera, "camera", "string")
+		case 6:
+			d.String(&v.DataCenter, "data_center", "string")
+		case 7:
+			d.String(&v.ConnectionType, "connection_type", "string")
+		case 8:
+			d.String(&v.PCName, "pc_name", "string")
+		case 9:
+			d.String(&v.Domain, "domain", "string")
+		case 10:
+			d.String(&v.MACAddr, "mac_addr", "string")
+		case 11:
+			d.String(&v.HarddiskID, "harddisk_id", "string")
+		case 12:
+			d.String(&v.Version, "version", "string")
+		case 13:
+			d.String(&v.SignalingIPAddress, "signaling_ip_address", "string")
+		case 14:
+			d.String(&v.SignalingInternalIPAddress, "signaling_internal_ip_address", "string")
+		case 15:
+			d.String(&v.SignalingInternalIPPort, "signaling_internal_ip_port", "string")
+		case 16:
+			d.String(&v.AudioInternalIPAddress, "audio_internal_ip_address", "string")
+		case 17:
+			d.String(&v.AudioInternalIPPort, "audio_internal_ip_port", "string")
+		case 18:
+			d.String(&v.VideoInternalIPAddress, "video_internal_ip_address", "string")
+		case 19:
+			d.String(&v.VideoInternalIPPort, "video_internal_ip_port", "string")
+		case 20:
+			d.String(&v.AsInternalIPAddress, "as_internal_ip_address", "string")
+		case 21:
+			d.String(&v.AsInternalIPPort, "as_internal_ip_port", "string")
+		case 22:
+			d.String(&v.DestinationIPDomain, "destination_ip_domain", "string")
+		case 23:
+			d.String(&v.DestinationIPPort, "destination_ip_port", "string")
+		case 24:
+			d.String(&v.DeviceDetail, "device_detail", "string")
+		case 25:
+			d.String(&v.Client, "client", "string")
+		case jsonscan.EndOfObject:
+			return
+		default:
+			d.Skip()
+			continue
+		}
+		h = f + 1
 	}
 }
-
-var (
-	foldSummaryData  = [...]string{"DEVICE", "LOCATION", "NETWORK_TYPE", "MICROPHONE", "SPEAKER", "CAMERA", "DATA_CENTER", "CONNECTION_TYPE", "PC_NAME", "DOMAIN", "MAC_ADDR", "HARDDISK_ID", "VERSION", "SIGNALING_IP_ADDRESS", "SIGNALING_INTERNAL_IP_ADDRESS", "SIGNALING_INTERNAL_IP_PORT", "AUDIO_INTERNAL_IP_ADDRESS", "AUDIO_INTERNAL_IP_PORT", "VIDEO_INTERNAL_IP_ADDRESS", "VIDEO_INTERNAL_IP_PORT", "AS_INTERNAL_IP_ADDRESS", "AS_INTERNAL_IP_PORT", "DESTINATION_IP_DOMAIN", "DESTINATION_IP_PORT", "DEVICE_DETAIL", "CLIENT"}
-	namesSummaryData = [...]string{"device", "location", "network_type", "microphone", "speaker", "camera", "data_center", "connection_type", "pc_name", "domain", "mac_addr", "harddisk_id", "version", "signaling_ip_address", "signaling_internal_ip_address", "signaling_internal_ip_port", "audio_internal_ip_address", "audio_internal_ip_port", "video_internal_ip_address", "video_internal_ip_port", "as_internal_ip_address", "as_internal_ip_port", "destination_ip_domain", "destination_ip_port", "device_detail", "client"}
-)
 
 func decMeetingDataSummaryParticipant(d *jsonscan.Decoder, v *payload.MeetingDataSummaryParticipant) {
-	for d.Member() {
-		k := d.Key()
-	again:
-		switch k {
-		case "participant_id":
-			d.String(&v.ParticipantID, "participant_id", "string")
-		case "participant_user_id":
-			d.String(&v.ParticipantUserID, "participant_user_id", "string")
-		case "email":
-			d.String(&v.Email, "email", "string")
-		case "data":
-			decSliceSummaryData(d, &v.Data, "data")
-		default:
-			if k = d.Fold(foldMeetingDataSummaryParticipant[:], namesMeetingDataSummaryParticipant[:]); k != "" {
-				goto again
-			}
-			d.Skip()
+	for h := 0; ; {
+		f := d.Next(namesMeetingDataParticipant[:], h)
+		if f == jsonscan.Unlisted {
+			f = fieldMeetingDataParticipant(d)
 		}
+		switch f {
+		case 0:
+			d.String(&v.ParticipantID, "participant_id", "string")
+		case 1:
+			d.String(&v.ParticipantUserID, "participant_user_id", "string")
+		case 2:
+			d.String(&v.Email, "email", "string")
+		case 3:
+			decSliceSummaryData(d, &v.Data, "data")
+		case jsonscan.EndOfObject:
+			return
+		default:
+			d.Skip()
+			continue
+		}
+		h = f + 1
 	}
 }
 
-var (
-	foldMeetingDataSummaryParticipant  = [...]string{"PARTICIPANT_ID", "PARTICIPANT_USER_ID", "EMAIL", "DATA"}
-	namesMeetingDataSummaryParticipant = [...]string{"participant_id", "participant_user_id", "email", "data"}
-)
-
 func decMeetingParticipantDataSummaryObject(d *jsonscan.Decoder, v *payload.MeetingParticipantDataSummaryObject) {
-	for d.Member() {
-		k := d.Key()
-	again:
-		switch k {
-		case "uuid":
+	for h := 0; ; {
+		f := d.Next(namesMeetingParticipantDataSummaryObject[:], h)
+		if f == jsonscan.Unlisted {
+			f = fieldMeetingParticipantDataSummaryObject(d)
+		}
+		switch f {
+		case 0:
 			d.String(&v.UUID, "uuid", "string")
-		case "id":
+		case 1:
 			d.ID((*string)(&v.ID))
-		case "participant":
+		case 2:
 			if d.Open("participant", "payload.MeetingDataSummaryParticipant") {
 				decMeetingDataSummaryParticipant(d, &v.Participant)
 			}
+		case jsonscan.EndOfObject:
+			return
 		default:
-			if k = d.Fold(foldMeetingParticipantDataSummaryObject[:], namesMeetingParticipantDataSummaryObject[:]); k != "" {
-				goto again
-			}
 			d.Skip()
+			continue
 		}
+		h = f + 1
 	}
 }
-
-var (
-	foldMeetingParticipantDataSummaryObject  = [...]string{"UUID", "ID", "PARTICIPANT"}
-	namesMeetingParticipantDataSummaryObject = [...]string{"uuid", "id", "participant"}
-)
 
 func decQoSDetails(d *jsonscan.Decoder, v *payload.QoSDetails) {
-	for d.Member() {
-		k := d.Key()
-	again:
-		switch k {
-		case "bitrate":
-			d.String(&v.Bitrate, "bitrate", "string")
-		case "latency":
-			d.String(&v.Latency, "latency", "string")
-		case "jitter":
-			d.String(&v.Jitter, "jitter", "string")
-		case "avg_loss":
-			d.String(&v.AvgLoss, "avg_loss", "string")
-		case "max_loss":
-			d.String(&v.MaxLoss, "max_loss", "string")
-		case "resolution":
-			d.String(&v.Resolution, "resolution", "string")
-		case "frame_rate":
-			d.String(&v.FrameRate, "frame_rate", "string")
-		case "zoom_min_cpu_usage":
-			d.String(&v.ZoomMinCPUUsage, "zoom_min_cpu_usage", "string")
-		case "zoom_avg_cpu_usage":
-			d.String(&v.ZoomAvgCPUUsage, "zoom_avg_cpu_usage", "string")
-		case "zoom_max_cpu_usage":
-			d.String(&v.ZoomMaxCPUUsage, "zoom_max_cpu_usage", "string")
-		case "system_max_cpu_usage":
-			d.String(&v.SystemMaxCPUUsage, "system_max_cpu_usage", "string")
-		case "system_min_cpu_pressure_level":
-			d.Enum((*string)(&v.SystemMinCPUPressureLevel), "system_min_cpu_pressure_level", "payload.QoSSystemMinCPUPressureLevel", enumQoSSystemMinCPUPressureLevel[:])
-		case "system_avg_cpu_pressure_level":
-			d.Enum((*string)(&v.SystemAvgCPUPressureLevel), "system_avg_cpu_pressure_level", "payload.QoSSystemAvgCPUPressureLevel", enumQoSSystemAvgCPUPressureLevel[:])
-		case "system_max_cpu_pressure_level":
-			d.Enum((*string)(&v.SystemMaxCPUPressureLevel), "system_max_cpu_pressure_level", "payload.QoSSystemMaxCPUPressureLevel", enumQoSSystemMaxCPUPressureLevel[:])
-		case "quality":
-			d.Enum((*string)(&v.Quality), "quality", "payload.QoSQuality", enumQoSQuality[:])
-		case "quality_score":
-			d.String(&v.QualityScore, "quality_score", "string")
-		case "max_rssi":
-			d.String(&v.MaxRSSI, "max_rssi", "string")
-		case "avg_rssi":
-			d.String(&v.AvgRSSI, "avg_rssi", "string")
-		case "min_rssi":
-			d.String(&v.MinRSSI, "min_rssi", "string")
-		case "rssi_unit":
-			d.String(&v.RSSIUnit, "rssi_unit", "string")
-		case "network_notification":
-			d.Enum((*string)(&v.NetworkNotification), "network_notification", "payload.QoSNetworkNotification", enumQoSNetworkNotification[:])
-		default:
-			if k = d.Fold(foldQoSDetails[:], namesQoSDetails[:]); k != "" {
-				goto again
-			}
-			d.Skip()
+	for h := 0; ; {
+		f := d.Next(namesQoSDetails[:], h)
+		if f == jsonscan.Unlisted {
+			f = fieldQoSDetails(d)
 		}
+		switch f {
+		case 0:
+			d.String(&v.Bitrate, "bitrate", "string")
+		case 1:
+			d.String(&v.Latency, "latency", "string")
+		case 2:
+			d.String(&v.Jitter, "jitter", "string")
+		case 3:
+			d.String(&v.AvgLoss, "avg_loss", "string")
+		case 4:
+			d.String(&v.MaxLoss, "max_loss", "string")
+		case 5:
+			d.String(&v.Resolution, "resolution", "string")
+		case 6:
+			d.String(&v.FrameRate, "frame_rate", "string")
+		case 7:
+			d.String(&v.ZoomMinCPUUsage, "zoom_min_cpu_usage", "string")
+		case 8:
+			d.String(&v.ZoomAvgCPUUsage, "zoom_avg_cpu_usage", "string")
+		case 9:
+			d.String(&v.ZoomMaxCPUUsage, "zoom_max_cpu_usage", "string")
+		case 10:
+			d.String(&v.SystemMaxCPUUsage, "system_max_cpu_usage", "string")
+		case 11:
+			d.Enum((*string)(&v.SystemMinCPUPressureLevel), "system_min_cpu_pressure_level", "payload.QoSSystemMinCPUPressureLevel", enumQoSSystemMinCPUPressureLevel[:])
+		case 12:
+			d.Enum((*string)(&v.SystemAvgCPUPressureLevel), "system_avg_cpu_pressure_level", "payload.QoSSystemAvgCPUPressureLevel", enumQoSSystemAvgCPUPressureLevel[:])
+		case 13:
+			d.Enum((*string)(&v.SystemMaxCPUPressureLevel), "system_max_cpu_pressure_level", "payload.QoSSystemMaxCPUPressureLevel", enumQoSSystemMaxCPUPressureLevel[:])
+		case 14:
+			d.Enum((*string)(&v.Quality), "quality", "payload.QoSQuality", enumQoSQuality[:])
+		case 15:
+			d.String(&v.QualityScore, "quality_score", "string")
+		case 16:
+			d.String(&v.MaxRSSI, "max_rssi", "string")
+		case 17:
+			d.String(&v.AvgRSSI, "avg_rssi", "string")
+		case 18:
+			d.String(&v.MinRSSI, "min_rssi", "string")
+		case 19:
+			d.String(&v.RSSIUnit, "rssi_unit", "string")
+		case 20:
+			d.Enum((*string)(&v.NetworkNotification), "network_notification", "payload.QoSNetworkNotification", enumQoSNetworkNotification[:])
+		case jsonscan.EndOfObject:
+			return
+		default:
+			d.Skip()
+			continue
+		}
+		h = f + 1
 	}
 }
 
-var (
-	foldQoSDetails  = [...]string{"BITRATE", "LATENCY", "JITTER", "AVG_LOSS", "MAX_LOSS", "RESOLUTION", "FRAME_RATE", "ZOOM_MIN_CPU_USAGE", "ZOOM_AVG_CPU_USAGE", "ZOOM_MAX_CPU_USAGE", "SYSTEM_MAX_CPU_USAGE", "SYSTEM_MIN_CPU_PRESSURE_LEVEL", "SYSTEM_AVG_CPU_PRESSURE_LEVEL", "SYSTEM_MAX_CPU_PRESSURE_LEVEL", "QUALITY", "QUALITY_SCORE", "MAX_RSSI", "AVG_RSSI", "MIN_RSSI", "RSSI_UNIT", "NETWORK_NOTIFICATION"}
-	namesQoSDetails = [...]string{"bitrate", "latency", "jitter", "avg_loss", "max_loss", "resolution", "frame_rate", "zoom_min_cpu_usage", "zoom_avg_cpu_usage", "zoom_max_cpu_usage", "system_max_cpu_usage", "system_min_cpu_pressure_level", "system_avg_cpu_pressure_level", "system_max_cpu_pressure_level", "quality", "quality_score", "max_rssi", "avg_rssi", "min_rssi", "rssi_unit", "network_notification"}
-)
-
 func decQoSQo(d *jsonscan.Decoder, v *payload.QoSQo) {
-	for d.Member() {
-		k := d.Key()
-	again:
-		switch k {
-		case "date_time":
+	for h := 0; ; {
+		f := d.Next(namesQoSQo[:], h)
+		if f == jsonscan.Unlisted {
+			f = fieldQoSQo(d)
+		}
+		switch f {
+		case 0:
 			d.String((*string)(&v.DateTime), "date_time", "payload.DateTime")
-		case "type":
+		case 1:
 			d.Enum((*string)(&v.Type), "type", "payload.QoSType", enumQoSType[:])
-		case "details":
+		case 2:
 			if d.Open("details", "payload.QoSDetails") {
 				decQoSDetails(d, &v.Details)
 			}
+		case jsonscan.EndOfObject:
+			return
 		default:
-			if k = d.Fold(foldQoSQo[:], namesQoSQo[:]); k != "" {
-				goto again
-			}
 			d.Skip()
+			continue
 		}
+		h = f + 1
 	}
 }
-
-var (
-	foldQoSQo  = [...]string{"DATE_TIME", "TYPE", "DETAILS"}
-	namesQoSQo = [...]string{"date_time", "type", "details"}
-)
 
 func decMeetingQoSParticipant(d *jsonscan.Decoder, v *payload.MeetingQoSParticipant) {
-	for d.Member() {
-		k := d.Key()
-	again:
-		switch k {
-		case "user_id":
-			d.String(&v.UserID, "user_id", "string")
-		case "participant_user_id":
-			d.String(&v.ParticipantUserID, "participant_user_id", "string")
-		case "email":
-			d.String(&v.Email, "email", "string")
-		case "qos":
-			decSliceQoSQo(d, &v.QoS, "qos")
-		default:
-			if k = d.Fold(foldMeetingQoSParticipant[:], namesMeetingQoSParticipant[:]); k != "" {
-				goto again
-			}
-			d.Skip()
+	for h := 0; ; {
+		f := d.Next(namesMeetingQoSParticipant[:], h)
+		if f == jsonscan.Unlisted {
+			f = fieldMeetingQoSParticipant(d)
 		}
+		switch f {
+		case 0:
+			d.String(&v.UserID, "user_id", "string")
+		case 1:
+			d.String(&v.ParticipantUserID, "participant_user_id", "string")
+		case 2:
+			d.String(&v.Email, "email", "string")
+		case 3:
+			decSliceQoSQo(d, &v.QoS, "qos")
+		case jsonscan.EndOfObject:
+			return
+		default:
+			d.Skip()
+			continue
+		}
+		h = f + 1
 	}
 }
 
-var (
-	foldMeetingQoSParticipant  = [...]string{"USER_ID", "PARTICIPANT_USER_ID", "EMAIL", "QOS"}
-	namesMeetingQoSParticipant = [...]string{"user_id", "participant_user_id", "email", "qos"}
-)
-
 func decMeetingParticipantQoSObject(d *jsonscan.Decoder, v *payload.MeetingParticipantQoSObject) {
-	for d.Member() {
-		k := d.Key()
-	again:
-		switch k {
-		case "uuid":
+	for h := 0; ; {
+		f := d.Next(namesMeetingParticipantDataObject[:], h)
+		if f == jsonscan.Unlisted {
+			f = fieldMeetingParticipantDataObject(d)
+		}
+		switch f {
+		case 0:
 			d.String(&v.UUID, "uuid", "string")
-		case "participant":
+		case 1:
 			if d.Open("participant", "payload.MeetingQoSParticipant") {
 				decMeetingQoSParticipant(d, &v.Participant)
 			}
+		case jsonscan.EndOfObject:
+			return
 		default:
-			if k = d.Fold(foldMeetingParticipantQoSObject[:], namesMeetingParticipantQoSObject[:]); k != "" {
-				goto again
-			}
 			d.Skip()
+			continue
 		}
+		h = f + 1
 	}
 }
-
-var (
-	foldMeetingParticipantQoSObject  = [...]string{"UUID", "PARTICIPANT"}
-	namesMeetingParticipantQoSObject = [...]string{"uuid", "participant"}
-)
 
 func decQoSSummaryDetails(d *jsonscan.Decoder, v *payload.QoSSummaryDetails) {
-	for d.Member() {
-		k := d.Key()
-	again:
-		switch k {
-		case "min_bitrate":
-			d.String(&v.MinBitrate, "min_bitrate", "string")
-		case "avg_bitrate":
-			d.String(&v.AvgBitrate, "avg_bitrate", "string")
-		case "max_bitrate":
-			d.String(&v.MaxBitrate, "max_bitrate", "string")
-		case "min_latency":
-			d.String(&v.MinLatency, "min_latency", "string")
-		case "avg_latency":
-			d.String(&v.AvgLatency, "avg_latency", "string")
-		case "max_latency":
-			d.String(&v.MaxLatency, "max_latency", "string")
-		case "min_jitter":
-			d.String(&v.MinJitter, "min_jitter", "string")
-		case "avg_jitter":
-			d.String(&v.AvgJitter, "avg_jitter", "string")
-		case "max_jitter":
-			d.String(&v.MaxJitter, "max_jitter", "string")
-		case "min_loss":
-			d.String(&v.MinLoss, "min_loss", "string")
-		case "avg_loss":
-			d.String(&v.AvgLoss, "avg_loss", "string")
-		case "max_loss":
-			d.String(&v.MaxLoss, "max_loss", "string")
-		case "resolution":
-			d.String(&v.Resolution, "resolution", "string")
-		case "min_frame_rate":
-			d.String(&v.MinFrameRate, "min_frame_rate", "string")
-		case "avg_frame_rate":
-			d.String(&v.AvgFrameRate, "avg_frame_rate", "string")
-		case "max_frame_rate":
-			d.String(&v.MaxFrameRate, "max_frame_rate", "string")
-		case "zoom_min_cpu_usage":
-			d.String(&v.ZoomMinCPUUsage, "zoom_min_cpu_usage", "string")
-		case "zoom_avg_cpu_usage":
-			d.String(&v.ZoomAvgCPUUsage, "zoom_avg_cpu_usage", "string")
-		case "zoom_max_cpu_usage":
-			d.String(&v.ZoomMaxCPUUsage, "zoom_max_cpu_usage", "string")
-		case "system_max_cpu_usage":
-			d.String(&v.SystemMaxCPUUsage, "system_max_cpu_usage", "string")
-		case "system_min_cpu_pressure_level":
-			d.Enum((*string)(&v.SystemMinCPUPressureLevel), "system_min_cpu_pressure_level", "payload.QoSSystemMinCPUPressureLevel", enumQoSSystemMinCPUPressureLevel[:])
-		case "system_avg_cpu_pressure_level":
-			d.Enum((*string)(&v.SystemAvgCPUPressureLevel), "system_avg_cpu_pressure_level", "payload.QoSSystemAvgCPUPressureLevel", enumQoSSystemAvgCPUPressureLevel[:])
-		case "system_max_cpu_pressure_level":
-			d.Enum((*string)(&v.SystemMaxCPUPressureLevel), "system_max_cpu_pressure_level", "payload.QoSSystemMaxCPUPressureLevel", enumQoSSystemMaxCPUPressureLevel[:])
-		case "quality":
-			d.Enum((*string)(&v.Quality), "quality", "payload.QoSQuality", enumQoSQuality[:])
-		case "quality_score":
-			d.String(&v.QualityScore, "quality_score", "string")
-		case "max_rssi":
-			d.Int(&v.MaxRSSI, "max_rssi")
-		case "avg_rssi":
-			d.Int(&v.AvgRSSI, "avg_rssi")
-		case "min_rssi":
-			d.Int(&v.MinRSSI, "min_rssi")
-		case "rssi_unit":
-			d.String(&v.RSSIUnit, "rssi_unit", "string")
-		default:
-			if k = d.Fold(foldQoSSummaryDetails[:], namesQoSSummaryDetails[:]); k != "" {
-				goto again
-			}
-			d.Skip()
+	for h := 0; ; {
+		f := d.Next(namesQoSSummaryDetails[:], h)
+		if f == jsonscan.Unlisted {
+			f = fieldQoSSummaryDetails(d)
 		}
+		switch f {
+		case 0:
+			d.String(&v.MinBitrate, "min_bitrate", "string")
+		case 1:
+			d.String(&v.AvgBitrate, "avg_bitrate", "string")
+		case 2:
+			d.String(&v.MaxBitrate, "max_bitrate", "string")
+		case 3:
+			d.String(&v.MinLatency, "min_latency", "string")
+		case 4:
+			d.String(&v.AvgLatency, "avg_latency", "string")
+		case 5:
+			d.String(&v.MaxLatency, "max_latency", "string")
+		case 6:
+			d.String(&v.MinJitter, "min_jitter", "string")
+		case 7:
+			d.String(&v.AvgJitter, "avg_jitter", "string")
+		case 8:
+			d.String(&v.MaxJitter, "max_jitter", "string")
+		case 9:
+			d.String(&v.MinLoss, "min_loss", "string")
+		case 10:
+			d.String(&v.AvgLoss, "avg_loss", "string")
+		case 11:
+			d.String(&v.MaxLoss, "max_loss", "string")
+		case 12:
+			d.String(&v.Resolution, "resolution", "string")
+		case 13:
+			d.String(&v.MinFrameRate, "min_frame_rate", "string")
+		case 14:
+			d.String(&v.AvgFrameRate, "avg_frame_rate", "string")
+		case 15:
+			d.String(&v.MaxFrameRate, "max_frame_rate", "string")
+		case 16:
+			d.String(&v.ZoomMinCPUUsage, "zoom_min_cpu_usage", "string")
+		case 17:
+			d.String(&v.ZoomAvgCPUUsage, "zoom_avg_cpu_usage", "string")
+		case 18:
+			d.String(&v.ZoomMaxCPUUsage, "zoom_max_cpu_usage", "string")
+		case 19:
+			d.String(&v.SystemMaxCPUUsage, "system_max_cpu_usage", "string")
+		case 20:
+			d.Enum((*string)(&v.SystemMinCPUPressureLevel), "system_min_cpu_pressure_level", "payload.QoSSystemMinCPUPressureLevel", enumQoSSystemMinCPUPressureLevel[:])
+		case 21:
+			d.Enum((*string)(&v.SystemAvgCPUPressureLevel), "system_avg_cpu_pressure_level", "payload.QoSSystemAvgCPUPressureLevel", enumQoSSystemAvgCPUPressureLevel[:])
+		case 22:
+			d.Enum((*string)(&v.SystemMaxCPUPressureLevel), "system_max_cpu_pressure_level", "payload.QoSSystemMaxCPUPressureLevel", enumQoSSystemMaxCPUPressureLevel[:])
+		case 23:
+			d.Enum((*string)(&v.Quality), "quality", "payload.QoSQuality", enumQoSQuality[:])
+		case 24:
+			d.String(&v.QualityScore, "quality_score", "string")
+		case 25:
+			d.Int(&v.MaxRSSI, "max_rssi")
+		case 26:
+			d.Int(&v.AvgRSSI, "avg_rssi")
+		case 27:
+			d.Int(&v.MinRSSI, "min_rssi")
+		case 28:
+			d.String(&v.RSSIUnit, "rssi_unit", "string")
+		case jsonscan.EndOfObject:
+			return
+		default:
+			d.Skip()
+			continue
+		}
+		h = f + 1
 	}
 }
 
-var (
-	foldQoSSummaryDetails  = [...]string{"MIN_BITRATE", "AVG_BITRATE", "MAX_BITRATE", "MIN_LATENCY", "AVG_LATENCY", "MAX_LATENCY", "MIN_JITTER", "AVG_JITTER", "MAX_JITTER", "MIN_LOSS", "AVG_LOSS", "MAX_LOSS", "RESOLUTION", "MIN_FRAME_RATE", "AVG_FRAME_RATE", "MAX_FRAME_RATE", "ZOOM_MIN_CPU_USAGE", "ZOOM_AVG_CPU_USAGE", "ZOOM_MAX_CPU_USAGE", "SYSTEM_MAX_CPU_USAGE", "SYSTEM_MIN_CPU_PRESSURE_LEVEL", "SYSTEM_AVG_CPU_PRESSURE_LEVEL", "SYSTEM_MAX_CPU_PRESSURE_LEVEL", "QUALITY", "QUALITY_SCORE", "MAX_RSSI", "AVG_RSSI", "MIN_RSSI", "RSSI_UNIT"}
-	namesQoSSummaryDetails = [...]string{"min_bitrate", "avg_bitrate", "max_bitrate", "min_latency", "avg_latency", "max_latency", "min_jitter", "avg_jitter", "max_jitter", "min_loss", "avg_loss", "max_loss", "resolution", "min_frame_rate", "avg_frame_rate", "max_frame_rate", "zoom_min_cpu_usage", "zoom_avg_cpu_usage", "zoom_max_cpu_usage", "system_max_cpu_usage", "system_min_cpu_pressure_level", "system_avg_cpu_pressure_level", "system_max_cpu_pressure_level", "quality", "quality_score", "max_rssi", "avg_rssi", "min_rssi", "rssi_unit"}
-)
-
 func decQoSSummaryQo(d *jsonscan.Decoder, v *payload.QoSSummaryQo) {
-	for d.Member() {
-		k := d.Key()
-	again:
-		switch k {
-		case "type":
+	for h := 0; ; {
+		f := d.Next(namesQoSSummaryQo[:], h)
+		if f == jsonscan.Unlisted {
+			f = fieldQoSSummaryQo(d)
+		}
+		switch f {
+		case 0:
 			d.Enum((*string)(&v.Type), "type", "payload.QoSSummaryType", enumQoSSummaryType[:])
-		case "details":
+		case 1:
 			if d.Open("details", "payload.QoSSummaryDetails") {
 				decQoSSummaryDetails(d, &v.Details)
 			}
+		case jsonscan.EndOfObject:
+			return
 		default:
-			if k = d.Fold(foldQoSSummaryQo[:], namesQoSSummaryQo[:]); k != "" {
-				goto again
-			}
 			d.Skip()
+			continue
 		}
+		h = f + 1
 	}
 }
-
-var (
-	foldQoSSummaryQo  = [...]string{"TYPE", "DETAILS"}
-	namesQoSSummaryQo = [...]string{"type", "details"}
-)
 
 func decQoSSummaryParticipant(d *jsonscan.Decoder, v *payload.QoSSummaryParticipant) {
-	for d.Member() {
-		k := d.Key()
-	again:
-		switch k {
-		case "participant_id":
-			d.String(&v.ParticipantID, "participant_id", "string")
-		case "user_name":
-			d.String(&v.UserName, "user_name", "string")
-		case "id":
-			d.ID((*string)(&v.ID))
-		case "email":
-			d.String(&v.Email, "email", "string")
-		case "qos":
-			decSliceQoSSummaryQo(d, &v.QoS, "qos")
-		default:
-			if k = d.Fold(foldQoSSummaryParticipant[:], namesQoSSummaryParticipant[:]); k != "" {
-				goto again
-			}
-			d.Skip()
+	for h := 0; ; {
+		f := d.Next(namesQoSSummaryParticipant[:], h)
+		if f == jsonscan.Unlisted {
+			f = fieldQoSSummaryParticipant(d)
 		}
+		switch f {
+		case 0:
+			d.String(&v.ParticipantID, "participant_id", "string")
+		case 1:
+			d.String(&v.UserName, "user_name", "string")
+		case 2:
+			d.ID((*string)(&v.ID))
+		case 3:
+			d.String(&v.Email, "email", "string")
+		case 4:
+			decSliceQoSSummaryQo(d, &v.QoS, "qos")
+		case jsonscan.EndOfObject:
+			return
+		default:
+			d.Skip()
+			continue
+		}
+		h = f + 1
 	}
 }
 
-var (
-	foldQoSSummaryParticipant  = [...]string{"PARTICIPANT_ID", "USER_NAME", "ID", "EMAIL", "QOS"}
-	namesQoSSummaryParticipant = [...]string{"participant_id", "user_name", "id", "email", "qos"}
-)
-
 func decParticipantQoSSummaryObject(d *jsonscan.Decoder, v *payload.ParticipantQoSSummaryObject) {
-	for d.Member() {
-		k := d.Key()
-	again:
-		switch k {
-		case "uuid":
+	for h := 0; ; {
+		f := d.Next(namesMeetingParticipantDataSummaryObject[:], h)
+		if f == jsonscan.Unlisted {
+			f = fieldMeetingParticipantDataSummaryObject(d)
+		}
+		switch f {
+		case 0:
 			d.String(&v.UUID, "uuid", "string")
-		case "id":
+		case 1:
 			d.ID((*string)(&v.ID))
-		case "participant":
+		case 2:
 			if d.Open("participant", "payload.QoSSummaryParticipant") {
 				decQoSSummaryParticipant(d, &v.Participant)
 			}
+		case jsonscan.EndOfObject:
+			return
 		default:
-			if k = d.Fold(foldParticipantQoSSummaryObject[:], namesParticipantQoSSummaryObject[:]); k != "" {
-				goto again
-			}
 			d.Skip()
+			continue
 		}
+		h = f + 1
 	}
 }
-
-var (
-	foldParticipantQoSSummaryObject  = [...]string{"UUID", "ID", "PARTICIPANT"}
-	namesParticipantQoSSummaryObject = [...]string{"uuid", "id", "participant"}
-)
 
 func decPhoneCallQoSDetails(d *jsonscan.Decoder, v *payload.PhoneCallQoSDetails) {
-	for d.Member() {
-		k := d.Key()
-	again:
-		switch k {
-		case "bitrate":
-			d.String(&v.Bitrate, "bitrate", "string")
-		case "avg_loss":
-			d.String(&v.AvgLoss, "avg_loss", "string")
-		case "max_loss":
-			d.String(&v.MaxLoss, "max_loss", "string")
-		case "jitter":
-			d.String(&v.Jitter, "jitter", "string")
-		case "network_delay":
-			d.String(&v.NetworkDelay, "network_delay", "string")
-		case "mos":
-			d.String(&v.MOS, "mos", "string")
-		case "network":
-			d.String(&v.Network, "network", "string")
-		default:
-			if k = d.Fold(foldPhoneCallQoSDetails[:], namesPhoneCallQoSDetails[:]); k != "" {
-				goto again
-			}
-			d.Skip()
+	for h := 0; ; {
+		f := d.Next(namesPhoneCallQoSDetails[:], h)
+		if f == jsonscan.Unlisted {
+			f = fieldPhoneCallQoSDetails(d)
 		}
+		switch f {
+		case 0:
+			d.String(&v.Bitrate, "bitrate", "string")
+		case 1:
+			d.String(&v.AvgLoss, "avg_loss", "string")
+		case 2:
+			d.String(&v.MaxLoss, "max_loss", "string")
+		case 3:
+			d.String(&v.Jitter, "jitter", "string")
+		case 4:
+			d.String(&v.NetworkDelay, "network_delay", "string")
+		case 5:
+			d.String(&v.MOS, "mos", "string")
+		case 6:
+			d.String(&v.Network, "network", "string")
+		case jsonscan.EndOfObject:
+			return
+		default:
+			d.Skip()
+			continue
+		}
+		h = f + 1
 	}
 }
 
-var (
-	foldPhoneCallQoSDetails  = [...]string{"BITRATE", "AVG_LOSS", "MAX_LOSS", "JITTER", "NETWORK_DELAY", "MOS", "NETWORK"}
-	namesPhoneCallQoSDetails = [...]string{"bitrate", "avg_loss", "max_loss", "jitter", "network_delay", "mos", "network"}
-)
-
 func decPhoneCallQoSQoS(d *jsonscan.Decoder, v *payload.PhoneCallQoSQoS) {
-	for d.Member() {
-		k := d.Key()
-	again:
-		switch k {
-		case "date_time":
+	for h := 0; ; {
+		f := d.Next(namesQoSQo[:], h)
+		if f == jsonscan.Unlisted {
+			f = fieldQoSQo(d)
+		}
+		switch f {
+		case 0:
 			d.String((*string)(&v.DateTime), "date_time", "payload.DateTime")
-		case "type":
+		case 1:
 			d.String(&v.Type, "type", "string")
-		case "details":
+		case 2:
 			if d.Open("details", "payload.PhoneCallQoSDetails") {
 				decPhoneCallQoSDetails(d, &v.Details)
 			}
+		case jsonscan.EndOfObject:
+			return
 		default:
-			if k = d.Fold(foldPhoneCallQoSQoS[:], namesPhoneCallQoSQoS[:]); k != "" {
-				goto again
-			}
 			d.Skip()
+			continue
 		}
+		h = f + 1
 	}
 }
 
-var (
-	foldPhoneCallQoSQoS  = [...]string{"DATE_TIME", "TYPE", "DETAILS"}
-	namesPhoneCallQoSQoS = [...]string{"date_time", "type", "details"}
-)
-
 func decPhoneObjectCallQoS(d *jsonscan.Decoder, v *payload.PhoneObjectCallQoS) {
-	for d.Member() {
-		k := d.Key()
-	again:
-		switch k {
-		case "type":
+	for h := 0; ; {
+		f := d.Next(namesPhoneObjectCallQoS[:], h)
+		if f == jsonscan.Unlisted {
+			f = fieldPhoneObjectCallQoS(d)
+		}
+		switch f {
+		case 0:
 			d.String(&v.Type, "type", "string")
-		case "id":
+		case 1:
 			d.ID((*string)(&v.ID))
-		case "user_email":
+		case 2:
 			d.String(&v.UserEmail, "user_email", "string")
-		case "qos":
+		case 3:
 			if d.Open("qos", "payload.PhoneCallQoSQoS") {
 				decPhoneCallQoSQoS(d, &v.QoS)
 			}
+		case jsonscan.EndOfObject:
+			return
 		default:
-			if k = d.Fold(foldPhoneObjectCallQoS[:], namesPhoneObjectCallQoS[:]); k != "" {
-				goto again
-			}
 			d.Skip()
+			continue
 		}
+		h = f + 1
 	}
 }
 
-var (
-	foldPhoneObjectCallQoS  = [...]string{"TYPE", "ID", "USER_EMAIL", "QOS"}
-	namesPhoneObjectCallQoS = [...]string{"type", "id", "user_email", "qos"}
-)
-
 func decPhoneCallQoSObject(d *jsonscan.Decoder, v *payload.PhoneCallQoSObject) {
-	for d.Member() {
-		k := d.Key()
-	again:
-		switch k {
-		case "call_id":
+	for h := 0; ; {
+		f := d.Next(namesPhoneCallQoSObject[:], h)
+		if f == jsonscan.Unlisted {
+			f = fieldPhoneCallQoSObject(d)
+		}
+		switch f {
+		case 0:
 			d.String(&v.CallID, "call_id", "string")
-		case "call_start_time":
+		case 1:
 			d.String((*string)(&v.CallStartTime), "call_start_time", "payload.DateTime")
-		case "call_end_time":
+		case 2:
 			d.String((*string)(&v.CallEndTime), "call_end_time", "payload.DateTime")
-		case "call_qos":
+		case 3:
 			if d.Open("call_qos", "payload.PhoneObjectCallQoS") {
 				decPhoneObjectCallQoS(d, &v.CallQoS)
 			}
+		case jsonscan.EndOfObject:
+			return
 		default:
-			if k = d.Fold(foldPhoneCallQoSObject[:], namesPhoneCallQoSObject[:]); k != "" {
-				goto again
-			}
 			d.Skip()
+			continue
 		}
+		h = f + 1
 	}
 }
-
-var (
-	foldPhoneCallQoSObject  = [...]string{"CALL_ID", "CALL_START_TIME", "CALL_END_TIME", "CALL_QOS"}
-	namesPhoneCallQoSObject = [...]string{"call_id", "call_start_time", "call_end_time", "call_qos"}
-)
 
 func decPhoneQoSSummaryCallQo(d *jsonscan.Decoder, v *payload.PhoneQoSSummaryCallQo) {
-	for d.Member() {
-		k := d.Key()
-	again:
-		switch k {
-		case "type":
-			d.String(&v.Type, "type", "string")
-		case "user_id":
-			d.String(&v.UserID, "user_id", "string")
-		case "user_email":
-			d.String(&v.UserEmail, "user_email", "string")
-		case "qos":
-			decSlicePhoneCallQoSQoS(d, &v.QoS, "qos")
-		default:
-			if k = d.Fold(foldPhoneQoSSummaryCallQo[:], namesPhoneQoSSummaryCallQo[:]); k != "" {
-				goto again
-			}
-			d.Skip()
+	for h := 0; ; {
+		f := d.Next(namesPhoneQoSSummaryCallQo[:], h)
+		if f == jsonscan.Unlisted {
+			f = fieldPhoneQoSSummaryCallQo(d)
 		}
+		switch f {
+		case 0:
+			d.String(&v.Type, "type", "string")
+		case 1:
+			d.String(&v.UserID, "user_id", "string")
+		case 2:
+			d.String(&v.UserEmail, "user_email", "string")
+		case 3:
+			decSlicePhoneCallQoSQoS(d, &v.QoS, "qos")
+		case jsonscan.EndOfObject:
+			return
+		default:
+			d.Skip()
+			continue
+		}
+		h = f + 1
 	}
 }
-
-var (
-	foldPhoneQoSSummaryCallQo  = [...]string{"TYPE", "USER_ID", "USER_EMAIL", "QOS"}
-	namesPhoneQoSSummaryCallQo = [...]string{"type", "user_id", "user_email", "qos"}
-)
 
 func decPhoneCallQoSSummaryObject(d *jsonscan.Decoder, v *payload.PhoneCallQoSSummaryObject) {
-	for d.Member() {
-		k := d.Key()
-	again:
-		switch k {
-		case "call_id":
-			d.String(&v.CallID, "call_id", "string")
-		case "call_start_time":
-			d.String((*string)(&v.CallStartTime), "call_start_time", "payload.DateTime")
-		case "call_end_time":
-			d.String((*string)(&v.CallEndTime), "call_end_time", "payload.DateTime")
-		case "call_qos":
-			decSlicePhoneQoSSummaryCallQo(d, &v.CallQoS, "call_qos")
-		default:
-			if k = d.Fold(foldPhoneCallQoSSummaryObject[:], namesPhoneCallQoSSummaryObject[:]); k != "" {
-				goto again
-			}
-			d.Skip()
+	for h := 0; ; {
+		f := d.Next(namesPhoneCallQoSObject[:], h)
+		if f == jsonscan.Unlisted {
+			f = fieldPhoneCallQoSObject(d)
 		}
+		switch f {
+		case 0:
+			d.String(&v.CallID, "call_id", "string")
+		case 1:
+			d.String((*string)(&v.CallStartTime), "call_start_time", "payload.DateTime")
+		case 2:
+			d.String((*string)(&v.CallEndTime), "call_end_time", "payload.DateTime")
+		case 3:
+			decSlicePhoneQoSSummaryCallQo(d, &v.CallQoS, "call_qos")
+		case jsonscan.EndOfObject:
+			return
+		default:
+			d.Skip()
+			continue
+		}
+		h = f + 1
 	}
 }
-
-var (
-	foldPhoneCallQoSSummaryObject  = [...]string{"CALL_ID", "CALL_START_TIME", "CALL_END_TIME", "CALL_QOS"}
-	namesPhoneCallQoSSummaryObject = [...]string{"call_id", "call_start_time", "call_end_time", "call_qos"}
-)
 
 func decSessionObjectUserData(d *jsonscan.Decoder, v *payload.SessionObjectUserData) {
-	for d.Member() {
-		k := d.Key()
-	again:
-		switch k {
-		case "device":
-			d.Enum((*string)(&v.Device), "device", "payload.DataDevice", enumDataDevice[:])
-		case "location":
-			d.String(&v.Location, "location", "string")
-		case "network_type":
-			d.Enum((*string)(&v.NetworkType), "network_type", "payload.DataNetworkType", enumDataNetworkType[:])
-		case "microphone":
-			d.String(&v.Microphone, "microphone", "string")
-		case "speaker":
-			d.String(&v.Speaker, "speaker", "string")
-		case "camera":
-			d.String(&v.Camera, "camera", "string")
-		case "data_center":
-			d.String(&v.DataCenter, "data_center", "string")
-		case "connection_type":
-			d.String(&v.ConnectionType, "connection_type", "string")
-		case "pc_name":
-			d.String(&v.PCName, "pc_name", "string")
-		case "domain":
-			d.String(&v.Domain, "domain", "string")
-		case "mac_addr":
-			d.String(&v.MACAddr, "mac_addr", "string")
-		case "harddisk_id":
-			d.String(&v.HarddiskID, "harddisk_id", "string")
-		case "version":
-			d.String(&v.Version, "version", "string")
-		case "signaling_ip_address":
-			d.String(&v.SignalingIPAddress, "signaling_ip_address", "string")
-		case "signaling_internal_ip_address":
-			d.String(&v.SignalingInternalIPAddress, "signaling_internal_ip_address", "string")
-		case "signaling_internal_ip_port":
-			d.String(&v.SignalingInternalIPPort, "signaling_internal_ip_port", "string")
-		case "audio_internal_ip_address":
-			d.String(&v.AudioInternalIPAddress, "audio_internal_ip_address", "string")
-		case "audio_internal_ip_port":
-			d.String(&v.AudioInternalIPPort, "audio_internal_ip_port", "string")
-		case "video_internal_ip_address":
-			d.String(&v.VideoInternalIPAddress, "video_internal_ip_address", "string")
-		case "video_internal_ip_port":
-			d.String(&v.VideoInternalIPPort, "video_internal_ip_port", "string")
-		case "as_internal_ip_address":
-			d.String(&v.AsInternalIPAddress, "as_internal_ip_address", "string")
-		case "as_internal_ip_port":
-			d.String(&v.AsInternalIPPort, "as_internal_ip_port", "string")
-		case "destination_ip_domain":
-			d.String(&v.DestinationIPDomain, "destination_ip_domain", "string")
-		case "destination_ip_port":
-			d.String(&v.DestinationIPPort, "destination_ip_port", "string")
-		default:
-			if k = d.Fold(foldSessionObjectUserData[:], namesSessionObjectUserData[:]); k != "" {
-				goto again
-			}
-			d.Skip()
+	for h := 0; ; {
+		f := d.Next(namesSessionObjectUserData[:], h)
+		if f == jsonscan.Unlisted {
+			f = fieldSessionObjectUserData(d)
 		}
+		switch f {
+		case 0:
+			d.Enum((*string)(&v.Device), "device", "payload.DataDevice", enumDataDevice[:])
+		case 1:
+			d.String(&v.Location, "location", "string")
+		case 2:
+			d.Enum((*string)(&v.NetworkType), "network_type", "payload.DataNetworkType", enumDataNetworkType[:])
+		case 3:
+			d.String(&v.Microphone, "microphone", "string")
+		case 4:
+			d.String(&v.Speaker, "speaker", "string")
+		case 5:
+			d.String(&v.Camera, "camera", "string")
+		case 6:
+			d.String(&v.DataCenter, "data_center", "string")
+		case 7:
+			d.String(&v.ConnectionType, "connection_type", "string")
+		case 8:
+			d.String(&v.PCName, "pc_name", "string")
+		case 9:
+			d.String(&v.Domain, "domain", "string")
+		case 10:
+			d.String(&v.MACAddr, "mac_addr", "string")
+		case 11:
+			d.String(&v.HarddiskID, "harddisk_id", "string")
+		case 12:
+			d.String(&v.Version, "version", "string")
+		case 13:
+			d.String(&v.SignalingIPAddress, "signaling_ip_address", "string")
+		case 14:
+			d.String(&v.SignalingInternalIPAddress, "signaling_internal_ip_address", "string")
+		case 15:
+			d.String(&v.SignalingInternalIPPort, "signaling_internal_ip_port", "string")
+		case 16:
+			d.String(&v.AudioInternalIPAddress, "audio_internal_ip_address", "string")
+		case 17:
+			d.String(&v.AudioInternalIPPort, "audio_internal_ip_port", "string")
+		case 18:
+			d.String(&v.VideoInternalIPAddress, "video_internal_ip_address", "string")
+		case 19:
+			d.String(&v.VideoInternalIPPort, "video_internal_ip_port", "string")
+		case 20:
+			d.String(&v.AsInternalIPAddress, "as_internal_ip_address", "string")
+		case 21:
+			d.String(&v.AsInternalIPPort, "as_internal_ip_port", "string")
+		case 22:
+			d.String(&v.DestinationIPDomain, "destination_ip_domain", "string")
+		case 23:
+			d.String(&v.DestinationIPPort, "destination_ip_port", "string")
+		case jsonscan.EndOfObject:
+			return
+		default:
+			d.Skip()
+			continue
+		}
+		h = f + 1
 	}
 }
-
-var (
-	foldSessionObjectUserData  = [...]string{"DEVICE", "LOCATION", "NETWORK_TYPE", "MICROPHONE", "SPEAKER", "CAMERA", "DATA_CENTER", "CONNECTION_TYPE", "PC_NAME", "DOMAIN", "MAC_ADDR", "HARDDISK_ID", "VERSION", "SIGNALING_IP_ADDRESS", "SIGNALING_INTERNAL_IP_ADDRESS", "SIGNALING_INTERNAL_IP_PORT", "AUDIO_INTERNAL_IP_ADDRESS", "AUDIO_INTERNAL_IP_PORT", "VIDEO_INTERNAL_IP_ADDRESS", "VIDEO_INTERNAL_IP_PORT", "AS_INTERNAL_IP_ADDRESS", "AS_INTERNAL_IP_PORT", "DESTINATION_IP_DOMAIN", "DESTINATION_IP_PORT"}
-	namesSessionObjectUserData = [...]string{"device", "location", "network_type", "microphone", "speaker", "camera", "data_center", "connection_type", "pc_name", "domain", "mac_addr", "harddisk_id", "version", "signaling_ip_address", "signaling_internal_ip_address", "signaling_internal_ip_port", "audio_internal_ip_address", "audio_internal_ip_port", "video_internal_ip_address", "video_internal_ip_port", "as_internal_ip_address", "as_internal_ip_port", "destination_ip_domain", "destination_ip_port"}
-)
 
 func decSessionDataUser(d *jsonscan.Decoder, v *payload.SessionDataUser) {
-	for d.Member() {
-		k := d.Key()
-	again:
-		switch k {
-		case "id":
-			d.ID((*string)(&v.ID))
-		case "name":
-			d.String(&v.Name, "name", "string")
-		case "user_key":
-			d.String(&v.UserKey, "user_key", "string")
-		case "is_original_host":
-			d.Bool(&v.IsOriginalHost, "is_original_host")
-		case "data":
-			decSliceSessionObjectUserData(d, &v.Data, "data")
-		default:
-			if k = d.Fold(foldSessionDataUser[:], namesSessionDataUser[:]); k != "" {
-				goto again
-			}
-			d.Skip()
+	for h := 0; ; {
+		f := d.Next(namesSessionDataUser[:], h)
+		if f == jsonscan.Unlisted {
+			f = fieldSessionDataUser(d)
 		}
+		switch f {
+		case 0:
+			d.ID((*string)(&v.ID))
+		case 1:
+			d.String(&v.Name, "name", "string")
+		case 2:
+			d.String(&v.UserKey, "user_key", "string")
+		case 3:
+			d.Bool(&v.IsOriginalHost, "is_original_host")
+		case 4:
+			decSliceSessionObjectUserData(d, &v.Data, "data")
+		case jsonscan.EndOfObject:
+			return
+		default:
+			d.Skip()
+			continue
+		}
+		h = f + 1
 	}
 }
 
-var (
-	foldSessionDataUser  = [...]string{"ID", "NAME", "USER_KEY", "IS_ORIGINAL_HOST", "DATA"}
-	namesSessionDataUser = [...]string{"id", "name", "user_key", "is_original_host", "data"}
-)
-
 func decSessionUserDataObject(d *jsonscan.Decoder, v *payload.SessionUserDataObject) {
-	for d.Member() {
-		k := d.Key()
-	again:
-		switch k {
-		case "session_id":
+	for h := 0; ; {
+		f := d.Next(namesSessionUserDataObject[:], h)
+		if f == jsonscan.Unlisted {
+			f = fieldSessionUserDataObject(d)
+		}
+		switch f {
+		case 0:
 			d.ID((*string)(&v.SessionID))
-		case "session_name":
+		case 1:
 			d.String(&v.SessionName, "session_name", "string")
-		case "session_key":
+		case 2:
 			d.String(&v.SessionKey, "session_key", "string")
-		case "user":
+		case 3:
 			if d.Open("user", "payload.SessionDataUser") {
 				decSessionDataUser(d, &v.User)
 			}
+		case jsonscan.EndOfObject:
+			return
 		default:
-			if k = d.Fold(foldSessionUserDataObject[:], namesSessionUserDataObject[:]); k != "" {
-				goto again
-			}
 			d.Skip()
+			continue
 		}
+		h = f + 1
 	}
 }
-
-var (
-	foldSessionUserDataObject  = [...]string{"SESSION_ID", "SESSION_NAME", "SESSION_KEY", "USER"}
-	namesSessionUserDataObject = [...]string{"session_id", "session_name", "session_key", "user"}
-)
 
 func decSessionDataSummaryUser(d *jsonscan.Decoder, v *payload.SessionDataSummaryUser) {
-	for d.Member() {
-		k := d.Key()
-	again:
-		switch k {
-		case "id":
-			d.ID((*string)(&v.ID))
-		case "name":
-			d.String(&v.Name, "name", "string")
-		case "user_key":
-			d.String(&v.UserKey, "user_key", "string")
-		case "is_original_host":
-			d.Bool(&v.IsOriginalHost, "is_original_host")
-		case "data":
-			decSliceSummaryData(d, &v.Data, "data")
-		default:
-			if k = d.Fold(foldSessionDataSummaryUser[:], namesSessionDataSummaryUser[:]); k != "" {
-				goto again
-			}
-			d.Skip()
+	for h := 0; ; {
+		f := d.Next(namesSessionDataUser[:], h)
+		if f == jsonscan.Unlisted {
+			f = fieldSessionDataUser(d)
 		}
+		switch f {
+		case 0:
+			d.ID((*string)(&v.ID))
+		case 1:
+			d.String(&v.Name, "name", "string")
+		case 2:
+			d.String(&v.UserKey, "user_key", "string")
+		case 3:
+			d.Bool(&v.IsOriginalHost, "is_original_host")
+		case 4:
+			decSliceSummaryData(d, &v.Data, "data")
+		case jsonscan.EndOfObject:
+			return
+		default:
+			d.Skip()
+			continue
+		}
+		h = f + 1
 	}
 }
 
-var (
-	foldSessionDataSummaryUser  = [...]string{"ID", "NAME", "USER_KEY", "IS_ORIGINAL_HOST", "DATA"}
-	namesSessionDataSummaryUser = [...]string{"id", "name", "user_key", "is_original_host", "data"}
-)
-
 func decSessionUserDataSummaryObject(d *jsonscan.Decoder, v *payload.SessionUserDataSummaryObject) {
-	for d.Member() {
-		k := d.Key()
-	again:
-		switch k {
-		case "session_id":
+	for h := 0; ; {
+		f := d.Next(namesSessionUserDataObject[:], h)
+		if f == jsonscan.Unlisted {
+			f = fieldSessionUserDataObject(d)
+		}
+		switch f {
+		case 0:
 			d.ID((*string)(&v.SessionID))
-		case "session_name":
+		case 1:
 			d.String(&v.SessionName, "session_name", "string")
-		case "session_key":
+		case 2:
 			d.String(&v.SessionKey, "session_key", "string")
-		case "user":
+		case 3:
 			if d.Open("user", "payload.SessionDataSummaryUser") {
 				decSessionDataSummaryUser(d, &v.User)
 			}
+		case jsonscan.EndOfObject:
+			return
 		default:
-			if k = d.Fold(foldSessionUserDataSummaryObject[:], namesSessionUserDataSummaryObject[:]); k != "" {
-				goto again
-			}
 			d.Skip()
+			continue
 		}
+		h = f + 1
 	}
 }
-
-var (
-	foldSessionUserDataSummaryObject  = [...]string{"SESSION_ID", "SESSION_NAME", "SESSION_KEY", "USER"}
-	namesSessionUserDataSummaryObject = [...]string{"session_id", "session_name", "session_key", "user"}
-)
 
 func decSessionQoSUser(d *jsonscan.Decoder, v *payload.SessionQoSUser) {
-	for d.Member() {
-		k := d.Key()
-	again:
-		switch k {
-		case "id":
-			d.ID((*string)(&v.ID))
-		case "name":
-			d.String(&v.Name, "name", "string")
-		case "user_key":
-			d.String(&v.UserKey, "user_key", "string")
-		case "is_original_host":
-			d.Bool(&v.IsOriginalHost, "is_original_host")
-		case "qos":
-			decSliceQoSQo(d, &v.QoS, "qos")
-		default:
-			if k = d.Fold(foldSessionQoSUser[:], namesSessionQoSUser[:]); k != "" {
-				goto again
-			}
-			d.Skip()
+	for h := 0; ; {
+		f := d.Next(namesSessionQoSUser[:], h)
+		if f == jsonscan.Unlisted {
+			f = fieldSessionQoSUser(d)
 		}
+		switch f {
+		case 0:
+			d.ID((*string)(&v.ID))
+		case 1:
+			d.String(&v.Name, "name", "string")
+		case 2:
+			d.String(&v.UserKey, "user_key", "string")
+		case 3:
+			d.Bool(&v.IsOriginalHost, "is_original_host")
+		case 4:
+			decSliceQoSQo(d, &v.QoS, "qos")
+		case jsonscan.EndOfObject:
+			return
+		default:
+			d.Skip()
+			continue
+		}
+		h = f + 1
 	}
 }
 
-var (
-	foldSessionQoSUser  = [...]string{"ID", "NAME", "USER_KEY", "IS_ORIGINAL_HOST", "QOS"}
-	namesSessionQoSUser = [...]string{"id", "name", "user_key", "is_original_host", "qos"}
-)
-
 func decSessionUserQoSObject(d *jsonscan.Decoder, v *payload.SessionUserQoSObject) {
-	for d.Member() {
-		k := d.Key()
-	again:
-		switch k {
-		case "session_id":
+	for h := 0; ; {
+		f := d.Next(namesSessionUserDataObject[:], h)
+		if f == jsonscan.Unlisted {
+			f = fieldSessionUserDataObject(d)
+		}
+		switch f {
+		case 0:
 			d.ID((*string)(&v.SessionID))
-		case "session_name":
+		case 1:
 			d.String(&v.SessionName, "session_name", "string")
-		case "session_key":
+		case 2:
 			d.String(&v.SessionKey, "session_key", "string")
-		case "user":
+		case 3:
 			if d.Open("user", "payload.SessionQoSUser") {
 				decSessionQoSUser(d, &v.User)
 			}
+		case jsonscan.EndOfObject:
+			return
 		default:
-			if k = d.Fold(foldSessionUserQoSObject[:], namesSessionUserQoSObject[:]); k != "" {
-				goto again
-			}
 			d.Skip()
+			continue
 		}
+		h = f + 1
 	}
 }
-
-var (
-	foldSessionUserQoSObject  = [...]string{"SESSION_ID", "SESSION_NAME", "SESSION_KEY", "USER"}
-	namesSessionUserQoSObject = [...]string{"session_id", "session_name", "session_key", "user"}
-)
 
 func decSessionQoSSummaryUser(d *jsonscan.Decoder, v *payload.SessionQoSSummaryUser) {
-	for d.Member() {
-		k := d.Key()
-	again:
-		switch k {
-		case "id":
-			d.ID((*string)(&v.ID))
-		case "name":
-			d.String(&v.Name, "name", "string")
-		case "user_key":
-			d.String(&v.UserKey, "user_key", "string")
-		case "is_original_host":
-			d.Bool(&v.IsOriginalHost, "is_original_host")
-		case "qos":
-			decSliceQoSSummaryQo(d, &v.QoS, "qos")
-		default:
-			if k = d.Fold(foldSessionQoSSummaryUser[:], namesSessionQoSSummaryUser[:]); k != "" {
-				goto again
-			}
-			d.Skip()
+	for h := 0; ; {
+		f := d.Next(namesSessionQoSUser[:], h)
+		if f == jsonscan.Unlisted {
+			f = fieldSessionQoSUser(d)
 		}
+		switch f {
+		case 0:
+			d.ID((*string)(&v.ID))
+		case 1:
+			d.String(&v.Name, "name", "string")
+		case 2:
+			d.String(&v.UserKey, "user_key", "string")
+		case 3:
+			d.Bool(&v.IsOriginalHost, "is_original_host")
+		case 4:
+			decSliceQoSSummaryQo(d, &v.QoS, "qos")
+		case jsonscan.EndOfObject:
+			return
+		default:
+			d.Skip()
+			continue
+		}
+		h = f + 1
 	}
 }
 
-var (
-	foldSessionQoSSummaryUser  = [...]string{"ID", "NAME", "USER_KEY", "IS_ORIGINAL_HOST", "QOS"}
-	namesSessionQoSSummaryUser = [...]string{"id", "name", "user_key", "is_original_host", "qos"}
-)
-
 func decSessionUserQoSSummaryObject(d *jsonscan.Decoder, v *payload.SessionUserQoSSummaryObject) {
-	for d.Member() {
-		k := d.Key()
-	again:
-		switch k {
-		case "session_id":
+	for h := 0; ; {
+		f := d.Next(namesSessionUserDataObject[:], h)
+		if f == jsonscan.Unlisted {
+			f = fieldSessionUserDataObject(d)
+		}
+		switch f {
+		case 0:
 			d.ID((*string)(&v.SessionID))
-		case "session_name":
+		case 1:
 			d.String(&v.SessionName, "session_name", "string")
-		case "session_key":
+		case 2:
 			d.String(&v.SessionKey, "session_key", "string")
-		case "user":
+		case 3:
 			if d.Open("user", "payload.SessionQoSSummaryUser") {
 				decSessionQoSSummaryUser(d, &v.User)
 			}
+		case jsonscan.EndOfObject:
+			return
 		default:
-			if k = d.Fold(foldSessionUserQoSSummaryObject[:], namesSessionUserQoSSummaryObject[:]); k != "" {
-				goto again
-			}
 			d.Skip()
+			continue
 		}
+		h = f + 1
 	}
 }
-
-var (
-	foldSessionUserQoSSummaryObject  = [...]string{"SESSION_ID", "SESSION_NAME", "SESSION_KEY", "USER"}
-	namesSessionUserQoSSummaryObject = [...]string{"session_id", "session_name", "session_key", "user"}
-)
 
 func decWebinarObjectParticipantData(d *jsonscan.Decoder, v *payload.WebinarObjectParticipantData) {
-	for d.Member() {
-		k := d.Key()
-	again:
-		switch k {
-		case "device":
-			d.String(&v.Device, "device", "string")
-		case "location":
-			d.String(&v.Location, "location", "string")
-		case "network_type":
-			d.String(&v.NetworkType, "network_type", "string")
-		case "microphone":
-			d.String(&v.Microphone, "microphone", "string")
-		case "speaker":
-			d.String(&v.Speaker, "speaker", "string")
-		case "camera":
-			d.String(&v.Camera, "camera", "string")
-		case "data_center":
-			d.String(&v.DataCenter, "data_center", "string")
-		case "connection_type":
-			d.String(&v.ConnectionType, "connection_type", "string")
-		case "pc_name":
-			d.String(&v.PCName, "pc_name", "string")
-		case "domain":
-			d.String(&v.Domain, "domain", "string")
-		case "mac_addr":
-			d.String(&v.MACAddr, "mac_addr", "string")
-		case "harddisk_id":
-			d.String(&v.HarddiskID, "harddisk_id", "string")
-		case "version":
-			d.String(&v.Version, "version", "string")
-		case "signaling_ip_address":
-			d.String(&v.SignalingIPAddress, "signaling_ip_address", "string")
-		case "signaling_internal_ip_address":
-			d.String(&v.SignalingInternalIPAddress, "signaling_internal_ip_address", "string")
-		case "signaling_internal_ip_port":
-			d.String(&v.SignalingInternalIPPort, "signaling_internal_ip_port", "string")
-		case "audio_internal_ip_address":
-			d.String(&v.AudioInternalIPAddress, "audio_internal_ip_address", "string")
-		case "audio_internal_ip_port":
-			d.String(&v.AudioInternalIPPort, "audio_internal_ip_port", "string")
-		case "video_internal_ip_address":
-			d.String(&v.VideoInternalIPAddress, "video_internal_ip_address", "string")
-		case "video_internal_ip_port":
-			d.String(&v.VideoInternalIPPort, "video_internal_ip_port", "string")
-		case "as_internal_ip_address":
-			d.String(&v.AsInternalIPAddress, "as_internal_ip_address", "string")
-		case "as_internal_ip_port":
-			d.String(&v.AsInternalIPPort, "as_internal_ip_port", "string")
-		case "destination_ip_domain":
-			d.String(&v.DestinationIPDomain, "destination_ip_domain", "string")
-		case "destination_ip_port":
-			d.String(&v.DestinationIPPort, "destination_ip_port", "string")
-		default:
-			if k = d.Fold(foldWebinarObjectParticipantData[:], namesWebinarObjectParticipantData[:]); k != "" {
-				goto again
-			}
-			d.Skip()
+	for h := 0; ; {
+		f := d.Next(namesSessionObjectUserData[:], h)
+		if f == jsonscan.Unlisted {
+			f = fieldSessionObjectUserData(d)
 		}
+		switch f {
+		case 0:
+			d.String(&v.Device, "device", "string")
+		case 1:
+			d.String(&v.Location, "location", "string")
+		case 2:
+			d.String(&v.NetworkType, "network_type", "string")
+		case 3:
+			d.String(&v.Microphone, "microphone", "string")
+		case 4:
+			d.String(&v.Speaker, "speaker", "string")
+		case 5:
+			d.String(&v.Camera, "camera", "string")
+		case 6:
+			d.String(&v.DataCenter, "data_center", "string")
+		case 7:
+			d.String(&v.ConnectionType, "connection_type", "string")
+		case 8:
+			d.String(&v.PCName, "pc_name", "string")
+		case 9:
+			d.String(&v.Domain, "domain", "string")
+		case 10:
+			d.String(&v.MACAddr, "mac_addr", "string")
+		case 11:
+			d.String(&v.HarddiskID, "harddisk_id", "string")
+		case 12:
+			d.String(&v.Version, "version", "string")
+		case 13:
+			d.String(&v.SignalingIPAddress, "signaling_ip_address", "string")
+		case 14:
+			d.String(&v.SignalingInternalIPAddress, "signaling_internal_ip_address", "string")
+		case 15:
+			d.String(&v.SignalingInternalIPPort, "signaling_internal_ip_port", "string")
+		case 16:
+			d.String(&v.AudioInternalIPAddress, "audio_internal_ip_address", "string")
+		case 17:
+			d.String(&v.AudioInternalIPPort, "audio_internal_ip_port", "string")
+		case 18:
+			d.String(&v.VideoInternalIPAddress, "video_internal_ip_address", "string")
+		case 19:
+			d.String(&v.VideoInternalIPPort, "video_internal_ip_port", "string")
+		case 20:
+			d.String(&v.AsInternalIPAddress, "as_internal_ip_address", "string")
+		case 21:
+			d.String(&v.AsInternalIPPort, "as_internal_ip_port", "string")
+		case 22:
+			d.String(&v.DestinationIPDomain, "destination_ip_domain", "string")
+		case 23:
+			d.String(&v.DestinationIPPort, "destination_ip_port", "string")
+		case jsonscan.EndOfObject:
+			return
+		default:
+			d.Skip()
+			continue
+		}
+		h = f + 1
 	}
 }
-
-var (
-	foldWebinarObjectParticipantData  = [...]string{"DEVICE", "LOCATION", "NETWORK_TYPE", "MICROPHONE", "SPEAKER", "CAMERA", "DATA_CENTER", "CONNECTION_TYPE", "PC_NAME", "DOMAIN", "MAC_ADDR", "HARDDISK_ID", "VERSION", "SIGNALING_IP_ADDRESS", "SIGNALING_INTERNAL_IP_ADDRESS", "SIGNALING_INTERNAL_IP_PORT", "AUDIO_INTERNAL_IP_ADDRESS", "AUDIO_INTERNAL_IP_PORT", "VIDEO_INTERNAL_IP_ADDRESS", "VIDEO_INTERNAL_IP_PORT", "AS_INTERNAL_IP_ADDRESS", "AS_INTERNAL_IP_PORT", "DESTINATION_IP_DOMAIN", "DESTINATION_IP_PORT"}
-	namesWebinarObjectParticipantData = [...]string{"device", "location", "network_type", "microphone", "speaker", "camera", "data_center", "connection_type", "pc_name", "domain", "mac_addr", "harddisk_id", "version", "signaling_ip_address", "signaling_internal_ip_address", "signaling_internal_ip_port", "audio_internal_ip_address", "audio_internal_ip_port", "video_internal_ip_address", "video_internal_ip_port", "as_internal_ip_address", "as_internal_ip_port", "destination_ip_domain", "destination_ip_port"}
-)
 
 func decWebinarDataParticipant(d *jsonscan.Decoder, v *payload.WebinarDataParticipant) {
-	for d.Member() {
-		k := d.Key()
-	again:
-		switch k {
-		case "participant_id":
-			d.String(&v.ParticipantID, "participant_id", "string")
-		case "participant_user_id":
-			d.String(&v.ParticipantUserID, "participant_user_id", "string")
-		case "email":
-			d.String(&v.Email, "email", "string")
-		case "data":
-			decSliceWebinarObjectParticipantData(d, &v.Data, "data")
-		default:
-			if k = d.Fold(foldWebinarDataParticipant[:], namesWebinarDataParticipant[:]); k != "" {
-				goto again
-			}
-			d.Skip()
+	for h := 0; ; {
+		f := d.Next(namesMeetingDataParticipant[:], h)
+		if f == jsonscan.Unlisted {
+			f = fieldMeetingDataParticipant(d)
 		}
+		switch f {
+		case 0:
+			d.String(&v.ParticipantID, "participant_id", "string")
+		case 1:
+			d.String(&v.ParticipantUserID, "participant_user_id", "string")
+		case 2:
+			d.String(&v.Email, "email", "string")
+		case 3:
+			decSliceWebinarObjectParticipantData(d, &v.Data, "data")
+		case jsonscan.EndOfObject:
+			return
+		default:
+			d.Skip()
+			continue
+		}
+		h = f + 1
 	}
 }
 
-var (
-	foldWebinarDataParticipant  = [...]string{"PARTICIPANT_ID", "PARTICIPANT_USER_ID", "EMAIL", "DATA"}
-	namesWebinarDataParticipant = [...]string{"participant_id", "participant_user_id", "email", "data"}
-)
-
 func decWebinarParticipantDataObject(d *jsonscan.Decoder, v *payload.WebinarParticipantDataObject) {
-	for d.Member() {
-		k := d.Key()
-	again:
-		switch k {
-		case "uuid":
+	for h := 0; ; {
+		f := d.Next(namesMeetingParticipantDataObject[:], h)
+		if f == jsonscan.Unlisted {
+			f = fieldMeetingParticipantDataObject(d)
+		}
+		switch f {
+		case 0:
 			d.String(&v.UUID, "uuid", "string")
-		case "participant":
+		case 1:
 			if d.Open("participant", "payload.WebinarDataParticipant") {
 				decWebinarDataParticipant(d, &v.Participant)
 			}
+		case jsonscan.EndOfObject:
+			return
 		default:
-			if k = d.Fold(foldWebinarParticipantDataObject[:], namesWebinarParticipantDataObject[:]); k != "" {
-				goto again
-			}
 			d.Skip()
+			continue
 		}
+		h = f + 1
 	}
 }
-
-var (
-	foldWebinarParticipantDataObject  = [...]string{"UUID", "PARTICIPANT"}
-	namesWebinarParticipantDataObject = [...]string{"uuid", "participant"}
-)
 
 func decWebinarParticipantSummaryData(d *jsonscan.Decoder, v *payload.WebinarParticipantSummaryData) {
-	for d.Member() {
-		k := d.Key()
-	again:
-		switch k {
-		case "device":
-			d.Enum((*string)(&v.Device), "device", "payload.WebinarParticipantDataSummaryDevice", enumWebinarParticipantDataSummaryDevice[:])
-		case "location":
-			d.String(&v.Location, "location", "string")
-		case "network_type":
-			d.String(&v.NetworkType, "network_type", "string")
-		case "microphone":
-			d.String(&v.Microphone, "microphone", "string")
-		case "speaker":
-			d.String(&v.Speaker, "speaker", "string")
-		case "camera":
-			d.String(&v.Camera, "camera", "string")
-		case "data_center":
-			d.String(&v.DataCenter, "data_center", "string")
-		case "connection_type":
-			d.String(&v.ConnectionType, "connection_type", "string")
-		case "pc_name":
-			d.String(&v.PCName, "pc_name", "string")
-		case "domain":
-			d.String(&v.Domain, "domain", "string")
-		case "mac_addr":
-			d.String(&v.MACAddr, "mac_addr", "string")
-		case "harddisk_id":
-			d.String(&v.HarddiskID, "harddisk_id", "string")
-		case "version":
-			d.String(&v.Version, "version", "string")
-		case "signaling_ip_address":
-			d.String(&v.SignalingIPAddress, "signaling_ip_address", "string")
-		case "signaling_internal_ip_address":
-			d.String(&v.SignalingInternalIPAddress, "signaling_internal_ip_address", "string")
-		case "signaling_internal_ip_port":
-			d.String(&v.SignalingInternalIPPort, "signaling_internal_ip_port", "string")
-		case "audio_internal_ip_address":
-			d.String(&v.AudioInternalIPAddress, "audio_internal_ip_address", "string")
-		case "audio_internal_ip_port":
-			d.String(&v.AudioInternalIPPort, "audio_internal_ip_port", "string")
-		case "video_internal_ip_address":
-			d.String(&v.VideoInternalIPAddress, "video_internal_ip_address", "string")
-		case "video_internal_ip_port":
-			d.String(&v.VideoInternalIPPort, "video_internal_ip_port", "string")
-		case "as_internal_ip_address":
-			d.String(&v.AsInternalIPAddress, "as_internal_ip_address", "string")
-		case "as_internal_ip_port":
-			d.String(&v.AsInternalIPPort, "as_internal_ip_port", "string")
-		case "destination_ip_domain":
-			d.String(&v.DestinationIPDomain, "destination_ip_domain", "string")
-		case "destination_ip_port":
-			d.String(&v.DestinationIPPort, "destination_ip_port", "string")
-		default:
-			if k = d.Fold(foldWebinarParticipantSummaryData[:], namesWebinarParticipantSummaryData[:]); k != "" {
-				goto again
-			}
-			d.Skip()
+	for h := 0; ; {
+		f := d.Next(namesSessionObjectUserData[:], h)
+		if f == jsonscan.Unlisted {
+			f = fieldSessionObjectUserData(d)
 		}
+		switch f {
+		case 0:
+			d.Enum((*string)(&v.Device), "device", "payload.WebinarParticipantDataSummaryDevice", enumWebinarParticipantDataSummaryDevice[:])
+		case 1:
+			d.String(&v.Location, "location", "string")
+		case 2:
+			d.String(&v.NetworkType, "network_type", "string")
+		case 3:
+			d.String(&v.Microphone, "microphone", "string")
+		case 4:
+			d.String(&v.Speaker, "speaker", "string")
+		case 5:
+			d.String(&v.Camera, "camera", "string")
+		case 6:
+			d.String(&v.DataCenter, "data_center", "string")
+		case 7:
+			d.String(&v.ConnectionType, "connection_type", "string")
+		case 8:
+			d.String(&v.PCName, "pc_name", "string")
+		case 9:
+			d.String(&v.Domain, "domain", "string")
+		case 10:
+			d.String(&v.MACAddr, "mac_addr", "string")
+		case 11:
+			d.String(&v.HarddiskID, "harddisk_id", "string")
+		case 12:
+			d.String(&v.Version, "version", "string")
+		case 13:
+			d.String(&v.SignalingIPAddress, "signaling_ip_address", "string")
+		case 14:
+			d.String(&v.SignalingInternalIPAddress, "signaling_internal_ip_address", "string")
+		case 15:
+			d.String(&v.SignalingInternalIPPort, "signaling_internal_ip_port", "string")
+		case 16:
+			d.String(&v.AudioInternalIPAddress, "audio_internal_ip_address", "string")
+		case 17:
+			d.String(&v.AudioInternalIPPort, "audio_internal_ip_port", "string")
+		case 18:
+			d.String(&v.VideoInternalIPAddress, "video_internal_ip_address", "string")
+		case 19:
+			d.String(&v.VideoInternalIPPort, "video_internal_ip_port", "string")
+		case 20:
+			d.String(&v.AsInternalIPAddress, "as_internal_ip_address", "string")
+		case 21:
+			d.String(&v.AsInternalIPPort, "as_internal_ip_port", "string")
+		case 22:
+			d.String(&v.DestinationIPDomain, "destination_ip_domain", "string")
+		case 23:
+			d.String(&v.DestinationIPPort, "destination_ip_port", "string")
+		case jsonscan.EndOfObject:
+			return
+		default:
+			d.Skip()
+			continue
+		}
+		h = f + 1
 	}
 }
-
-var (
-	foldWebinarParticipantSummaryData  = [...]string{"DEVICE", "LOCATION", "NETWORK_TYPE", "MICROPHONE", "SPEAKER", "CAMERA", "DATA_CENTER", "CONNECTION_TYPE", "PC_NAME", "DOMAIN", "MAC_ADDR", "HARDDISK_ID", "VERSION", "SIGNALING_IP_ADDRESS", "SIGNALING_INTERNAL_IP_ADDRESS", "SIGNALING_INTERNAL_IP_PORT", "AUDIO_INTERNAL_IP_ADDRESS", "AUDIO_INTERNAL_IP_PORT", "VIDEO_INTERNAL_IP_ADDRESS", "VIDEO_INTERNAL_IP_PORT", "AS_INTERNAL_IP_ADDRESS", "AS_INTERNAL_IP_PORT", "DESTINATION_IP_DOMAIN", "DESTINATION_IP_PORT"}
-	namesWebinarParticipantSummaryData = [...]string{"device", "location", "network_type", "microphone", "speaker", "camera", "data_center", "connection_type", "pc_name", "domain", "mac_addr", "harddisk_id", "version", "signaling_ip_address", "signaling_internal_ip_address", "signaling_internal_ip_port", "audio_internal_ip_address", "audio_internal_ip_port", "video_internal_ip_address", "video_internal_ip_port", "as_internal_ip_address", "as_internal_ip_port", "destination_ip_domain", "destination_ip_port"}
-)
 
 func decWebinarDataSummaryParticipant(d *jsonscan.Decoder, v *payload.WebinarDataSummaryParticipant) {
-	for d.Member() {
-		k := d.Key()
-	again:
-		switch k {
-		case "participant_id":
-			d.String(&v.ParticipantID, "participant_id", "string")
-		case "participant_user_id":
-			d.String(&v.ParticipantUserID, "participant_user_id", "string")
-		case "email":
-			d.String(&v.Email, "email", "string")
-		case "data":
-			decSliceWebinarParticipantSummaryData(d, &v.Data, "data")
-		default:
-			if k = d.Fold(foldWebinarDataSummaryParticipant[:], namesWebinarDataSummaryParticipant[:]); k != "" {
-				goto again
-			}
-			d.Skip()
+	for h := 0; ; {
+		f := d.Next(namesMeetingDataParticipant[:], h)
+		if f == jsonscan.Unlisted {
+			f = fieldMeetingDataParticipant(d)
 		}
+		switch f {
+		case 0:
+			d.String(&v.ParticipantID, "participant_id", "string")
+		case 1:
+			d.String(&v.ParticipantUserID, "participant_user_id", "string")
+		case 2:
+			d.String(&v.Email, "email", "string")
+		case 3:
+			decSliceWebinarParticipantSummaryData(d, &v.Data, "data")
+		case jsonscan.EndOfObject:
+			return
+		default:
+			d.Skip()
+			continue
+		}
+		h = f + 1
 	}
 }
 
-var (
-	foldWebinarDataSummaryParticipant  = [...]string{"PARTICIPANT_ID", "PARTICIPANT_USER_ID", "EMAIL", "DATA"}
-	namesWebinarDataSummaryParticipant = [...]string{"participant_id", "participant_user_id", "email", "data"}
-)
-
 func decWebinarParticipantDataSummaryObject(d *jsonscan.Decoder, v *payload.WebinarParticipantDataSummaryObject) {
-	for d.Member() {
-		k := d.Key()
-	again:
-		switch k {
-		case "uuid":
+	for h := 0; ; {
+		f := d.Next(namesMeetingParticipantDataObject[:], h)
+		if f == jsonscan.Unlisted {
+			f = fieldMeetingParticipantDataObject(d)
+		}
+		switch f {
+		case 0:
 			d.String(&v.UUID, "uuid", "string")
-		case "participant":
+		case 1:
 			if d.Open("participant", "payload.WebinarDataSummaryParticipant") {
 				decWebinarDataSummaryParticipant(d, &v.Participant)
 			}
+		case jsonscan.EndOfObject:
+			return
 		default:
-			if k = d.Fold(foldWebinarParticipantDataSummaryObject[:], namesWebinarParticipantDataSummaryObject[:]); k != "" {
-				goto again
-			}
 			d.Skip()
+			continue
 		}
+		h = f + 1
 	}
 }
 
-var (
-	foldWebinarParticipantDataSummaryObject  = [...]string{"UUID", "PARTICIPANT"}
-	namesWebinarParticipantDataSummaryObject = [...]string{"uuid", "participant"}
-)
-
 func decWebinarParticipantQoSDetails(d *jsonscan.Decoder, v *payload.WebinarParticipantQoSDetails) {
-	for d.Member() {
-		k := d.Key()
-	again:
-		switch k {
-		case "bitrate":
+	for h := 0; ; {
+		f := d.Next(namesQoSDetails[:], h)
+		if f == jsonscan.Unlisted {
+			f = fieldQoSDetails(d)
+		}
+		switch f {
+		case 0:
 			d.String(&v.Bitrate, "bitrate", "string")
-		case "latency":
+		case 1:
 			d.String(&v.Latency, "latency", "string")
-		case "jitter":
+		case 2:
 			d.String(&v.Jitter, "jitter", "string")
-		case "avg_loss":
+		case 3:
 			d.String(&v.AvgLoss, "avg_loss", "string")
-		case "max_loss":
+		case 4:
 			d.String(&v.MaxLoss, "max_loss", "string")
-		case "resolution":
+		case 5:
 			d.String(&v.Resolution, "resolution", "string")
-		case "frame_rate":
+		case 6:
 			d.String(&v.FrameRate, "frame_rate", "string")
-		case "zoom_min_cpu_usage":
+		case 7:
 			d.String(&v.ZoomMinCPUUsage, "zoom_min_cpu_usage", "string")
-		case "zoom_avg_cpu_usage":
+		case 8:
 			d.String(&v.ZoomAvgCPUUsage, "zoom_avg_cpu_usage", "string")
-		case "zoom_max_cpu_usage":
+		case 9:
 			d.String(&v.ZoomMaxCPUUsage, "zoom_max_cpu_usage", "string")
-		case "system_max_cpu_usage":
+		case 10:
 			d.String(&v.SystemMaxCPUUsage, "system_max_cpu_usage", "string")
-		case "system_min_cpu_pressure_level":
+		case 11:
 			d.Enum((*string)(&v.SystemMinCPUPressureLevel), "system_min_cpu_pressure_level", "payload.QoSSystemMinCPUPressureLevel", enumQoSSystemMinCPUPressureLevel[:])
-		case "system_avg_cpu_pressure_level":
+		case 12:
 			d.Enum((*string)(&v.SystemAvgCPUPressureLevel), "system_avg_cpu_pressure_level", "payload.QoSSystemAvgCPUPressureLevel", enumQoSSystemAvgCPUPressureLevel[:])
-		case "system_max_cpu_pressure_level":
+		case 13:
 			d.Enum((*string)(&v.SystemMaxCPUPressureLevel), "system_max_cpu_pressure_level", "payload.QoSSystemMaxCPUPressureLevel", enumQoSSystemMaxCPUPressureLevel[:])
-		case "quality":
+		case 14:
 			if raw := d.Raw(); raw != nil {
 				_ = v.Quality.UnmarshalJSON(raw) // copies raw; never fails
 			}
-		case "quality_score":
+		case 15:
 			d.String(&v.QualityScore, "quality_score", "string")
-		case "max_rssi":
+		case 16:
 			d.String(&v.MaxRSSI, "max_rssi", "string")
-		case "avg_rssi":
+		case 17:
 			d.String(&v.AvgRSSI, "avg_rssi", "string")
-		case "min_rssi":
+		case 18:
 			d.String(&v.MinRSSI, "min_rssi", "string")
-		case "rssi_unit":
+		case 19:
 			d.String(&v.RSSIUnit, "rssi_unit", "string")
-		case "network_notification":
+		case 20:
 			d.Enum((*string)(&v.NetworkNotification), "network_notification", "payload.QoSNetworkNotification", enumQoSNetworkNotification[:])
+		case jsonscan.EndOfObject:
+			return
 		default:
-			if k = d.Fold(foldWebinarParticipantQoSDetails[:], namesWebinarParticipantQoSDetails[:]); k != "" {
-				goto again
-			}
 			d.Skip()
+			continue
 		}
+		h = f + 1
 	}
 }
 
-var (
-	foldWebinarParticipantQoSDetails  = [...]string{"BITRATE", "LATENCY", "JITTER", "AVG_LOSS", "MAX_LOSS", "RESOLUTION", "FRAME_RATE", "ZOOM_MIN_CPU_USAGE", "ZOOM_AVG_CPU_USAGE", "ZOOM_MAX_CPU_USAGE", "SYSTEM_MAX_CPU_USAGE", "SYSTEM_MIN_CPU_PRESSURE_LEVEL", "SYSTEM_AVG_CPU_PRESSURE_LEVEL", "SYSTEM_MAX_CPU_PRESSURE_LEVEL", "QUALITY", "QUALITY_SCORE", "MAX_RSSI", "AVG_RSSI", "MIN_RSSI", "RSSI_UNIT", "NETWORK_NOTIFICATION"}
-	namesWebinarParticipantQoSDetails = [...]string{"bitrate", "latency", "jitter", "avg_loss", "max_loss", "resolution", "frame_rate", "zoom_min_cpu_usage", "zoom_avg_cpu_usage", "zoom_max_cpu_usage", "system_max_cpu_usage", "system_min_cpu_pressure_level", "system_avg_cpu_pressure_level", "system_max_cpu_pressure_level", "quality", "quality_score", "max_rssi", "avg_rssi", "min_rssi", "rssi_unit", "network_notification"}
-)
-
 func decWebinarParticipantQoSQo(d *jsonscan.Decoder, v *payload.WebinarParticipantQoSQo) {
-	for d.Member() {
-		k := d.Key()
-	again:
-		switch k {
-		case "date_time":
+	for h := 0; ; {
+		f := d.Next(namesQoSQo[:], h)
+		if f == jsonscan.Unlisted {
+			f = fieldQoSQo(d)
+		}
+		switch f {
+		case 0:
 			d.String((*string)(&v.DateTime), "date_time", "payload.DateTime")
-		case "type":
+		case 1:
 			d.Enum((*string)(&v.Type), "type", "payload.QoSType", enumQoSType[:])
-		case "details":
+		case 2:
 			if d.Open("details", "payload.WebinarParticipantQoSDetails") {
 				decWebinarParticipantQoSDetails(d, &v.Details)
 			}
+		case jsonscan.EndOfObject:
+			return
 		default:
-			if k = d.Fold(foldWebinarParticipantQoSQo[:], namesWebinarParticipantQoSQo[:]); k != "" {
-				goto again
-			}
 			d.Skip()
+			continue
 		}
+		h = f + 1
 	}
 }
-
-var (
-	foldWebinarParticipantQoSQo  = [...]string{"DATE_TIME", "TYPE", "DETAILS"}
-	namesWebinarParticipantQoSQo = [...]string{"date_time", "type", "details"}
-)
 
 func decWebinarQoSParticipant(d *jsonscan.Decoder, v *payload.WebinarQoSParticipant) {
-	for d.Member() {
-		k := d.Key()
-	again:
-		switch k {
-		case "user_id":
-			d.String(&v.UserID, "user_id", "string")
-		case "participant_user_id":
-			d.String(&v.ParticipantUserID, "participant_user_id", "string")
-		case "email":
-			d.String(&v.Email, "email", "string")
-		case "qos":
-			decSliceWebinarParticipantQoSQo(d, &v.QoS, "qos")
-		default:
-			if k = d.Fold(foldWebinarQoSParticipant[:], namesWebinarQoSParticipant[:]); k != "" {
-				goto again
-			}
-			d.Skip()
+	for h := 0; ; {
+		f := d.Next(namesMeetingQoSParticipant[:], h)
+		if f == jsonscan.Unlisted {
+			f = fieldMeetingQoSParticipant(d)
 		}
+		switch f {
+		case 0:
+			d.String(&v.UserID, "user_id", "string")
+		case 1:
+			d.String(&v.ParticipantUserID, "participant_user_id", "string")
+		case 2:
+			d.String(&v.Email, "email", "string")
+		case 3:
+			decSliceWebinarParticipantQoSQo(d, &v.QoS, "qos")
+		case jsonscan.EndOfObject:
+			return
+		default:
+			d.Skip()
+			continue
+		}
+		h = f + 1
 	}
 }
 
-var (
-	foldWebinarQoSParticipant  = [...]string{"USER_ID", "PARTICIPANT_USER_ID", "EMAIL", "QOS"}
-	namesWebinarQoSParticipant = [...]string{"user_id", "participant_user_id", "email", "qos"}
-)
-
 func decWebinarParticipantQoSObject(d *jsonscan.Decoder, v *payload.WebinarParticipantQoSObject) {
-	for d.Member() {
-		k := d.Key()
-	again:
-		switch k {
-		case "uuid":
+	for h := 0; ; {
+		f := d.Next(namesMeetingParticipantDataObject[:], h)
+		if f == jsonscan.Unlisted {
+			f = fieldMeetingParticipantDataObject(d)
+		}
+		switch f {
+		case 0:
 			d.String(&v.UUID, "uuid", "string")
-		case "participant":
+		case 1:
 			if d.Open("participant", "payload.WebinarQoSParticipant") {
 				decWebinarQoSParticipant(d, &v.Participant)
 			}
+		case jsonscan.EndOfObject:
+			return
 		default:
-			if k = d.Fold(foldWebinarParticipantQoSObject[:], namesWebinarParticipantQoSObject[:]); k != "" {
-				goto again
-			}
 			d.Skip()
+			continue
 		}
+		h = f + 1
 	}
 }
-
-var (
-	foldWebinarParticipantQoSObject  = [...]string{"UUID", "PARTICIPANT"}
-	namesWebinarParticipantQoSObject = [...]string{"uuid", "participant"}
-)

@@ -8,257 +8,241 @@ import (
 )
 
 func decQualityManagementEvaluationCompleted(d *jsonscan.Decoder, v *payload.QualityManagementEvaluationCompleted) {
-	for d.Member() {
-		k := d.Key()
-	again:
-		switch k {
-		case "account_id":
+	for h := 0; ; {
+		f := d.Next(namesAccountCreated[:], h)
+		if f == jsonscan.Unlisted {
+			f = fieldAccountCreated(d)
+		}
+		switch f {
+		case 0:
 			d.String(&v.AccountID, "Common.account_id", "string")
-		case "operator":
+		case 1:
 			d.String(&v.Operator, "Common.operator", "string")
-		case "operator_id":
+		case 2:
 			d.String(&v.OperatorID, "Common.operator_id", "string")
-		case "object":
+		case 3:
 			if d.Open("object", "payload.QualityManagementEvaluationCompletedObject") {
 				decQualityManagementEvaluationCompletedObject(d, &v.Object)
 			}
+		case jsonscan.EndOfObject:
+			return
 		default:
-			if k = d.Fold(foldQualityManagementEvaluationCompleted[:], namesQualityManagementEvaluationCompleted[:]); k != "" {
-				goto again
-			}
 			d.Skip()
+			continue
 		}
+		h = f + 1
 	}
 }
 
-var (
-	foldQualityManagementEvaluationCompleted  = [...]string{"ACCOUNT_ID", "OPERATOR", "OPERATOR_ID", "OBJECT"}
-	namesQualityManagementEvaluationCompleted = [...]string{"account_id", "operator", "operator_id", "object"}
-)
-
 func decQualityManagementInteractionAnalysisCompleted(d *jsonscan.Decoder, v *payload.QualityManagementInteractionAnalysisCompleted) {
-	for d.Member() {
-		k := d.Key()
-	again:
-		switch k {
-		case "account_id":
+	for h := 0; ; {
+		f := d.Next(namesAccountCreated[:], h)
+		if f == jsonscan.Unlisted {
+			f = fieldAccountCreated(d)
+		}
+		switch f {
+		case 0:
 			d.String(&v.AccountID, "Common.account_id", "string")
-		case "operator":
+		case 1:
 			d.String(&v.Operator, "Common.operator", "string")
-		case "operator_id":
+		case 2:
 			d.String(&v.OperatorID, "Common.operator_id", "string")
-		case "object":
+		case 3:
 			if d.Open("object", "payload.QualityManagementInteractionAnalysisCompletedObject") {
 				decQualityManagementInteractionAnalysisCompletedObject(d, &v.Object)
 			}
+		case jsonscan.EndOfObject:
+			return
 		default:
-			if k = d.Fold(foldQualityManagementInteractionAnalysisCompleted[:], namesQualityManagementInteractionAnalysisCompleted[:]); k != "" {
-				goto again
-			}
 			d.Skip()
+			continue
 		}
+		h = f + 1
 	}
 }
-
-var (
-	foldQualityManagementInteractionAnalysisCompleted  = [...]string{"ACCOUNT_ID", "OPERATOR", "OPERATOR_ID", "OBJECT"}
-	namesQualityManagementInteractionAnalysisCompleted = [...]string{"account_id", "operator", "operator_id", "object"}
-)
 
 func decQualityManagementEvaluationCompletedAgentInfo(d *jsonscan.Decoder, v *payload.QualityManagementEvaluationCompletedAgentInfo) {
-	for d.Member() {
-		k := d.Key()
-	again:
-		switch k {
-		case "agent_user_id":
-			d.String(&v.AgentUserID, "agent_user_id", "string")
-		case "display_name":
-			d.String(&v.DisplayName, "display_name", "string")
-		default:
-			if k = d.Fold(foldQualityManagementEvaluationCompletedAgentInfo[:], namesQualityManagementEvaluationCompletedAgentInfo[:]); k != "" {
-				goto again
-			}
-			d.Skip()
+	for h := 0; ; {
+		f := d.Next(namesQualityManagementEvaluationCompletedAgentInfo[:], h)
+		if f == jsonscan.Unlisted {
+			f = fieldQualityManagementEvaluationCompletedAgentInfo(d)
 		}
+		switch f {
+		case 0:
+			d.String(&v.AgentUserID, "agent_user_id", "string")
+		case 1:
+			d.String(&v.DisplayName, "display_name", "string")
+		case jsonscan.EndOfObject:
+			return
+		default:
+			d.Skip()
+			continue
+		}
+		h = f + 1
 	}
 }
-
-var (
-	foldQualityManagementEvaluationCompletedAgentInfo  = [...]string{"AGENT_USER_ID", "DISPLAY_NAME"}
-	namesQualityManagementEvaluationCompletedAgentInfo = [...]string{"agent_user_id", "display_name"}
-)
 
 func decQualityManagementEvaluationCompletedEvaluatorsInfo(d *jsonscan.Decoder, v *payload.QualityManagementEvaluationCompletedEvaluatorsInfo) {
-	for d.Member() {
-		k := d.Key()
-	again:
-		switch k {
-		case "evaluator_user_id":
-			d.String(&v.EvaluatorUserID, "evaluator_user_id", "string")
-		case "display_name":
-			d.String(&v.DisplayName, "display_name", "string")
-		default:
-			if k = d.Fold(foldQualityManagementEvaluationCompletedEvaluatorsInfo[:], namesQualityManagementEvaluationCompletedEvaluatorsInfo[:]); k != "" {
-				goto again
-			}
-			d.Skip()
+	for h := 0; ; {
+		f := d.Next(namesQualityManagementEvaluationCompletedEvaluatorsInfo[:], h)
+		if f == jsonscan.Unlisted {
+			f = fieldQualityManagementEvaluationCompletedEvaluatorsInfo(d)
 		}
+		switch f {
+		case 0:
+			d.String(&v.EvaluatorUserID, "evaluator_user_id", "string")
+		case 1:
+			d.String(&v.DisplayName, "display_name", "string")
+		case jsonscan.EndOfObject:
+			return
+		default:
+			d.Skip()
+			continue
+		}
+		h = f + 1
 	}
 }
 
-var (
-	foldQualityManagementEvaluationCompletedEvaluatorsInfo  = [...]string{"EVALUATOR_USER_ID", "DISPLAY_NAME"}
-	namesQualityManagementEvaluationCompletedEvaluatorsInfo = [...]string{"evaluator_user_id", "display_name"}
-)
-
 func decQualityManagementEvaluationCompletedObject(d *jsonscan.Decoder, v *payload.QualityManagementEvaluationCompletedObject) {
-	for d.Member() {
-		k := d.Key()
-	again:
-		switch k {
-		case "interaction_id":
+	for h := 0; ; {
+		f := d.Next(namesQualityManagementEvaluationCompletedObject[:], h)
+		if f == jsonscan.Unlisted {
+			f = fieldQualityManagementEvaluationCompletedObject(d)
+		}
+		switch f {
+		case 0:
 			d.String(&v.InteractionID, "interaction_id", "string")
-		case "agent_user_id":
+		case 1:
 			d.String(&v.AgentUserID, "agent_user_id", "string")
-		case "evaluator_user_id":
+		case 2:
 			d.String(&v.EvaluatorUserID, "evaluator_user_id", "string")
-		case "evaluation_id":
+		case 3:
 			d.String(&v.EvaluationID, "evaluation_id", "string")
-		case "agent_info":
+		case 4:
 			if d.Open("agent_info", "payload.QualityManagementEvaluationCompletedAgentInfo") {
 				decQualityManagementEvaluationCompletedAgentInfo(d, &v.AgentInfo)
 			}
-		case "evaluators_info":
+		case 5:
 			decSliceQualityManagementEvaluationCompletedEvaluatorsInfo(d, &v.EvaluatorsInfo, "evaluators_info")
-		case "scorecard_name":
+		case 6:
 			d.String(&v.ScorecardName, "scorecard_name", "string")
-		case "scoring_format":
+		case 7:
 			d.String(&v.ScoringFormat, "scoring_format", "string")
-		case "total_possible_score":
+		case 8:
 			d.Float64(&v.TotalPossibleScore, "total_possible_score")
-		case "evaluation_score":
+		case 9:
 			d.Float64(&v.EvaluationScore, "evaluation_score")
-		case "evaluation_score_ratio":
+		case 10:
 			d.Float64(&v.EvaluationScoreRatio, "evaluation_score_ratio")
-		case "evaluation_type":
+		case 11:
 			d.Enum((*string)(&v.EvaluationType), "evaluation_type", "payload.QualityManagementCompletedEvaluationType", enumQualityManagementCompletedEvaluationType[:])
+		case jsonscan.EndOfObject:
+			return
 		default:
-			if k = d.Fold(foldQualityManagementEvaluationCompletedObject[:], namesQualityManagementEvaluationCompletedObject[:]); k != "" {
-				goto again
-			}
 			d.Skip()
+			continue
 		}
+		h = f + 1
 	}
 }
-
-var (
-	foldQualityManagementEvaluationCompletedObject  = [...]string{"INTERACTION_ID", "AGENT_USER_ID", "EVALUATOR_USER_ID", "EVALUATION_ID", "AGENT_INFO", "EVALUATORS_INFO", "SCORECARD_NAME", "SCORING_FORMAT", "TOTAL_POSSIBLE_SCORE", "EVALUATION_SCORE", "EVALUATION_SCORE_RATIO", "EVALUATION_TYPE"}
-	namesQualityManagementEvaluationCompletedObject = [...]string{"interaction_id", "agent_user_id", "evaluator_user_id", "evaluation_id", "agent_info", "evaluators_info", "scorecard_name", "scoring_format", "total_possible_score", "evaluation_score", "evaluation_score_ratio", "evaluation_type"}
-)
 
 func decQualityManagementAnalysisCompletedInteractionInfo(d *jsonscan.Decoder, v *payload.QualityManagementAnalysisCompletedInteractionInfo) {
-	for d.Member() {
-		k := d.Key()
-	again:
-		switch k {
-		case "from":
-			d.String(&v.From, "from", "string")
-		case "to":
-			d.String(&v.To, "to", "string")
-		case "interaction_id":
-			d.String(&v.InteractionID, "interaction_id", "string")
-		case "agent_name":
-			d.String(&v.AgentName, "agent_name", "string")
-		case "consumer_name":
-			d.String(&v.ConsumerName, "consumer_name", "string")
-		case "channel_type":
-			d.Enum((*string)(&v.ChannelType), "channel_type", "payload.QualityManagementInteractionAnalysisCompletedChannelType", enumQualityManagementInteractionAnalysisCompletedChannelType[:])
-		case "associated_ids":
-			decSlicestring(d, &v.AssociatedIDs, "associated_ids")
-		default:
-			if k = d.Fold(foldQualityManagementAnalysisCompletedInteractionInfo[:], namesQualityManagementAnalysisCompletedInteractionInfo[:]); k != "" {
-				goto again
-			}
-			d.Skip()
+	for h := 0; ; {
+		f := d.Next(namesQualityManagementAnalysisCompletedInteractionInfo[:], h)
+		if f == jsonscan.Unlisted {
+			f = fieldQualityManagementAnalysisCompletedInteractionInfo(d)
 		}
+		switch f {
+		case 0:
+			d.String(&v.From, "from", "string")
+		case 1:
+			d.String(&v.To, "to", "string")
+		case 2:
+			d.String(&v.InteractionID, "interaction_id", "string")
+		case 3:
+			d.String(&v.AgentName, "agent_name", "string")
+		case 4:
+			d.String(&v.ConsumerName, "consumer_name", "string")
+		case 5:
+			d.Enum((*string)(&v.ChannelType), "channel_type", "payload.QualityManagementInteractionAnalysisCompletedChannelType", enumQualityManagementInteractionAnalysisCompletedChannelType[:])
+		case 6:
+			decSlicestring(d, &v.AssociatedIDs, "associated_ids")
+		case jsonscan.EndOfObject:
+			return
+		default:
+			d.Skip()
+			continue
+		}
+		h = f + 1
 	}
 }
-
-var (
-	foldQualityManagementAnalysisCompletedInteractionInfo  = [...]string{"FROM", "TO", "INTERACTION_ID", "AGENT_NAME", "CONSUMER_NAME", "CHANNEL_TYPE", "ASSOCIATED_IDS"}
-	namesQualityManagementAnalysisCompletedInteractionInfo = [...]string{"from", "to", "interaction_id", "agent_name", "consumer_name", "channel_type", "associated_ids"}
-)
 
 func decQualityManagementInteractionAnalysisCompletedSummary(d *jsonscan.Decoder, v *payload.QualityManagementInteractionAnalysisCompletedSummary) {
-	for d.Member() {
-		k := d.Key()
-	again:
-		switch k {
-		case "evaluation_score":
-			d.Float64(&v.EvaluationScore, "evaluation_score")
-		case "sentiment_score":
-			d.Float64(&v.SentimentScore, "sentiment_score")
-		case "engagement_score":
-			d.Float64(&v.EngagementScore, "engagement_score")
-		default:
-			if k = d.Fold(foldQualityManagementInteractionAnalysisCompletedSummary[:], namesQualityManagementInteractionAnalysisCompletedSummary[:]); k != "" {
-				goto again
-			}
-			d.Skip()
+	for h := 0; ; {
+		f := d.Next(namesQualityManagementInteractionAnalysisCompletedSummary[:], h)
+		if f == jsonscan.Unlisted {
+			f = fieldQualityManagementInteractionAnalysisCompletedSummary(d)
 		}
+		switch f {
+		case 0:
+			d.Float64(&v.EvaluationScore, "evaluation_score")
+		case 1:
+			d.Float64(&v.SentimentScore, "sentiment_score")
+		case 2:
+			d.Float64(&v.EngagementScore, "engagement_score")
+		case jsonscan.EndOfObject:
+			return
+		default:
+			d.Skip()
+			continue
+		}
+		h = f + 1
 	}
 }
 
-var (
-	foldQualityManagementInteractionAnalysisCompletedSummary  = [...]string{"EVALUATION_SCORE", "SENTIMENT_SCORE", "ENGAGEMENT_SCORE"}
-	namesQualityManagementInteractionAnalysisCompletedSummary = [...]string{"evaluation_score", "sentiment_score", "engagement_score"}
-)
-
 func decQualityManagementInteractionAnalysisCompletedObject(d *jsonscan.Decoder, v *payload.QualityManagementInteractionAnalysisCompletedObject) {
-	for d.Member() {
-		k := d.Key()
-	again:
-		switch k {
-		case "start_time":
+	for h := 0; ; {
+		f := d.Next(namesQualityManagementInteractionAnalysisCompletedObject[:], h)
+		if f == jsonscan.Unlisted {
+			f = fieldQualityManagementInteractionAnalysisCompletedObject(d)
+		}
+		switch f {
+		case 0:
 			d.String((*string)(&v.StartTime), "start_time", "payload.DateTime")
-		case "duration":
+		case 1:
 			d.Int(&v.Duration, "duration")
-		case "queue_id":
+		case 2:
 			d.String(&v.QueueID, "queue_id", "string")
-		case "queue_name":
+		case 3:
 			d.String(&v.QueueName, "queue_name", "string")
-		case "engagement_id":
+		case 4:
 			d.String(&v.EngagementID, "engagement_id", "string")
-		case "direction":
+		case 5:
 			d.String(&v.Direction, "direction", "string")
-		case "disposition":
+		case 6:
 			d.String(&v.Disposition, "disposition", "string")
-		case "silence_event_count":
+		case 7:
 			d.Int(&v.SilenceEventCount, "silence_event_count")
-		case "crosstalk_event_count":
+		case 8:
 			d.Int(&v.CrosstalkEventCount, "crosstalk_event_count")
-		case "hold_event_count":
+		case 9:
 			d.Int(&v.HoldEventCount, "hold_event_count")
-		case "primary_language":
+		case 10:
 			d.String(&v.PrimaryLanguage, "primary_language", "string")
-		case "interaction_info":
+		case 11:
 			if d.Open("interaction_info", "payload.QualityManagementAnalysisCompletedInteractionInfo") {
 				decQualityManagementAnalysisCompletedInteractionInfo(d, &v.InteractionInfo)
 			}
-		case "summary":
+		case 12:
 			if d.Open("summary", "payload.QualityManagementInteractionAnalysisCompletedSummary") {
 				decQualityManagementInteractionAnalysisCompletedSummary(d, &v.Summary)
 			}
+		case jsonscan.EndOfObject:
+			return
 		default:
-			if k = d.Fold(foldQualityManagementInteractionAnalysisCompletedObject[:], namesQualityManagementInteractionAnalysisCompletedObject[:]); k != "" {
-				goto again
-			}
 			d.Skip()
+			continue
 		}
+		h = f + 1
 	}
 }
-
-var (
-	foldQualityManagementInteractionAnalysisCompletedObject  = [...]string{"START_TIME", "DURATION", "QUEUE_ID", "QUEUE_NAME", "ENGAGEMENT_ID", "DIRECTION", "DISPOSITION", "SILENCE_EVENT_COUNT", "CROSSTALK_EVENT_COUNT", "HOLD_EVENT_COUNT", "PRIMARY_LANGUAGE", "INTERACTION_INFO", "SUMMARY"}
-	namesQualityManagementInteractionAnalysisCompletedObject = [...]string{"start_time", "duration", "queue_id", "queue_name", "engagement_id", "direction", "disposition", "silence_event_count", "crosstalk_event_count", "hold_event_count", "primary_language", "interaction_info", "summary"}
-)

@@ -8,1558 +8,1452 @@ import (
 )
 
 func decVisitorManagementCheckedIn(d *jsonscan.Decoder, v *payload.VisitorManagementCheckedIn) {
-	for d.Member() {
-		k := d.Key()
-	again:
-		switch k {
-		case "account_id":
+	for h := 0; ; {
+		f := d.Next(namesAccountCreated[:], h)
+		if f == jsonscan.Unlisted {
+			f = fieldAccountCreated(d)
+		}
+		switch f {
+		case 0:
 			d.String(&v.AccountID, "Common.account_id", "string")
-		case "operator":
+		case 1:
 			d.String(&v.Operator, "Common.operator", "string")
-		case "operator_id":
+		case 2:
 			d.String(&v.OperatorID, "Common.operator_id", "string")
-		case "object":
+		case 3:
 			if d.Open("object", "payload.VisitorManagementCheckedObject") {
 				decVisitorManagementCheckedObject(d, &v.Object)
 			}
+		case jsonscan.EndOfObject:
+			return
 		default:
-			if k = d.Fold(foldVisitorManagementCheckedIn[:], namesVisitorManagementCheckedIn[:]); k != "" {
-				goto again
-			}
 			d.Skip()
+			continue
 		}
+		h = f + 1
 	}
 }
-
-var (
-	foldVisitorManagementCheckedIn  = [...]string{"ACCOUNT_ID", "OPERATOR", "OPERATOR_ID", "OBJECT"}
-	namesVisitorManagementCheckedIn = [...]string{"account_id", "operator", "operator_id", "object"}
-)
 
 func decVisitorManagementCheckedOut(d *jsonscan.Decoder, v *payload.VisitorManagementCheckedOut) {
-	for d.Member() {
-		k := d.Key()
-	again:
-		switch k {
-		case "account_id":
+	for h := 0; ; {
+		f := d.Next(namesAccountCreated[:], h)
+		if f == jsonscan.Unlisted {
+			f = fieldAccountCreated(d)
+		}
+		switch f {
+		case 0:
 			d.String(&v.AccountID, "Common.account_id", "string")
-		case "operator":
+		case 1:
 			d.String(&v.Operator, "Common.operator", "string")
-		case "operator_id":
+		case 2:
 			d.String(&v.OperatorID, "Common.operator_id", "string")
-		case "object":
+		case 3:
 			if d.Open("object", "payload.VisitorManagementCheckedObject") {
 				decVisitorManagementCheckedObject(d, &v.Object)
 			}
+		case jsonscan.EndOfObject:
+			return
 		default:
-			if k = d.Fold(foldVisitorManagementCheckedOut[:], namesVisitorManagementCheckedOut[:]); k != "" {
-				goto again
-			}
 			d.Skip()
+			continue
 		}
+		h = f + 1
 	}
 }
 
-var (
-	foldVisitorManagementCheckedOut  = [...]string{"ACCOUNT_ID", "OPERATOR", "OPERATOR_ID", "OBJECT"}
-	namesVisitorManagementCheckedOut = [...]string{"account_id", "operator", "operator_id", "object"}
-)
-
 func decVisitorManagementInvitationCreated(d *jsonscan.Decoder, v *payload.VisitorManagementInvitationCreated) {
-	for d.Member() {
-		k := d.Key()
-	again:
-		switch k {
-		case "account_id":
+	for h := 0; ; {
+		f := d.Next(namesAccountCreated[:], h)
+		if f == jsonscan.Unlisted {
+			f = fieldAccountCreated(d)
+		}
+		switch f {
+		case 0:
 			d.String(&v.AccountID, "Common.account_id", "string")
-		case "operator":
+		case 1:
 			d.String(&v.Operator, "Common.operator", "string")
-		case "operator_id":
+		case 2:
 			d.String(&v.OperatorID, "Common.operator_id", "string")
-		case "object":
+		case 3:
 			if d.Open("object", "payload.VisitorManagementInvitationObject") {
 				decVisitorManagementInvitationObject(d, &v.Object)
 			}
+		case jsonscan.EndOfObject:
+			return
 		default:
-			if k = d.Fold(foldVisitorManagementInvitationCreated[:], namesVisitorManagementInvitationCreated[:]); k != "" {
-				goto again
-			}
 			d.Skip()
+			continue
 		}
+		h = f + 1
 	}
 }
 
-var (
-	foldVisitorManagementInvitationCreated  = [...]string{"ACCOUNT_ID", "OPERATOR", "OPERATOR_ID", "OBJECT"}
-	namesVisitorManagementInvitationCreated = [...]string{"account_id", "operator", "operator_id", "object"}
-)
-
 func decVisitorManagementInvitationDeleted(d *jsonscan.Decoder, v *payload.VisitorManagementInvitationDeleted) {
-	for d.Member() {
-		k := d.Key()
-	again:
-		switch k {
-		case "account_id":
+	for h := 0; ; {
+		f := d.Next(namesAccountCreated[:], h)
+		if f == jsonscan.Unlisted {
+			f = fieldAccountCreated(d)
+		}
+		switch f {
+		case 0:
 			d.String(&v.AccountID, "Common.account_id", "string")
-		case "operator":
+		case 1:
 			d.String(&v.Operator, "Common.operator", "string")
-		case "operator_id":
+		case 2:
 			d.String(&v.OperatorID, "Common.operator_id", "string")
-		case "object":
+		case 3:
 			if d.Open("object", "payload.VisitorManagementInvitationDeletedObject") {
 				decVisitorManagementInvitationDeletedObject(d, &v.Object)
 			}
+		case jsonscan.EndOfObject:
+			return
 		default:
-			if k = d.Fold(foldVisitorManagementInvitationDeleted[:], namesVisitorManagementInvitationDeleted[:]); k != "" {
-				goto again
-			}
 			d.Skip()
+			continue
 		}
+		h = f + 1
 	}
 }
 
-var (
-	foldVisitorManagementInvitationDeleted  = [...]string{"ACCOUNT_ID", "OPERATOR", "OPERATOR_ID", "OBJECT"}
-	namesVisitorManagementInvitationDeleted = [...]string{"account_id", "operator", "operator_id", "object"}
-)
-
 func decVisitorManagementInvitationUpdated(d *jsonscan.Decoder, v *payload.VisitorManagementInvitationUpdated) {
-	for d.Member() {
-		k := d.Key()
-	again:
-		switch k {
-		case "account_id":
+	for h := 0; ; {
+		f := d.Next(namesAccountCreated[:], h)
+		if f == jsonscan.Unlisted {
+			f = fieldAccountCreated(d)
+		}
+		switch f {
+		case 0:
 			d.String(&v.AccountID, "Common.account_id", "string")
-		case "operator":
+		case 1:
 			d.String(&v.Operator, "Common.operator", "string")
-		case "operator_id":
+		case 2:
 			d.String(&v.OperatorID, "Common.operator_id", "string")
-		case "object":
+		case 3:
 			if d.Open("object", "payload.VisitorManagementInvitationObject") {
 				decVisitorManagementInvitationObject(d, &v.Object)
 			}
+		case jsonscan.EndOfObject:
+			return
 		default:
-			if k = d.Fold(foldVisitorManagementInvitationUpdated[:], namesVisitorManagementInvitationUpdated[:]); k != "" {
-				goto again
-			}
 			d.Skip()
+			continue
 		}
+		h = f + 1
 	}
 }
-
-var (
-	foldVisitorManagementInvitationUpdated  = [...]string{"ACCOUNT_ID", "OPERATOR", "OPERATOR_ID", "OBJECT"}
-	namesVisitorManagementInvitationUpdated = [...]string{"account_id", "operator", "operator_id", "object"}
-)
 
 func decWorkspaceCreated(d *jsonscan.Decoder, v *payload.WorkspaceCreated) {
-	for d.Member() {
-		k := d.Key()
-	again:
-		switch k {
-		case "account_id":
+	for h := 0; ; {
+		f := d.Next(namesAccountCreated[:], h)
+		if f == jsonscan.Unlisted {
+			f = fieldAccountCreated(d)
+		}
+		switch f {
+		case 0:
 			d.String(&v.AccountID, "Common.account_id", "string")
-		case "operator":
+		case 1:
 			d.String(&v.Operator, "Common.operator", "string")
-		case "operator_id":
+		case 2:
 			d.String(&v.OperatorID, "Common.operator_id", "string")
-		case "object":
+		case 3:
 			if d.Open("object", "payload.WorkspaceObject") {
 				decWorkspaceObject(d, &v.Object)
 			}
+		case jsonscan.EndOfObject:
+			return
 		default:
-			if k = d.Fold(foldWorkspaceCreated[:], namesWorkspaceCreated[:]); k != "" {
-				goto again
-			}
 			d.Skip()
+			continue
 		}
+		h = f + 1
 	}
 }
-
-var (
-	foldWorkspaceCreated  = [...]string{"ACCOUNT_ID", "OPERATOR", "OPERATOR_ID", "OBJECT"}
-	namesWorkspaceCreated = [...]string{"account_id", "operator", "operator_id", "object"}
-)
 
 func decWorkspaceDeleted(d *jsonscan.Decoder, v *payload.WorkspaceDeleted) {
-	for d.Member() {
-		k := d.Key()
-	again:
-		switch k {
-		case "account_id":
+	for h := 0; ; {
+		f := d.Next(namesAccountCreated[:], h)
+		if f == jsonscan.Unlisted {
+			f = fieldAccountCreated(d)
+		}
+		switch f {
+		case 0:
 			d.String(&v.AccountID, "Common.account_id", "string")
-		case "operator":
+		case 1:
 			d.String(&v.Operator, "Common.operator", "string")
-		case "operator_id":
+		case 2:
 			d.String(&v.OperatorID, "Common.operator_id", "string")
-		case "object":
+		case 3:
 			if d.Open("object", "payload.WorkspaceObject") {
 				decWorkspaceObject(d, &v.Object)
 			}
+		case jsonscan.EndOfObject:
+			return
 		default:
-			if k = d.Fold(foldWorkspaceDeleted[:], namesWorkspaceDeleted[:]); k != "" {
-				goto again
-			}
 			d.Skip()
+			continue
 		}
+		h = f + 1
 	}
 }
 
-var (
-	foldWorkspaceDeleted  = [...]string{"ACCOUNT_ID", "OPERATOR", "OPERATOR_ID", "OBJECT"}
-	namesWorkspaceDeleted = [...]string{"account_id", "operator", "operator_id", "object"}
-)
-
 func decWorkspacePreCheckInQuestionnaireResponseCreated(d *jsonscan.Decoder, v *payload.WorkspacePreCheckInQuestionnaireResponseCreated) {
-	for d.Member() {
-		k := d.Key()
-	again:
-		switch k {
-		case "account_id":
+	for h := 0; ; {
+		f := d.Next(namesAccountCreated[:], h)
+		if f == jsonscan.Unlisted {
+			f = fieldAccountCreated(d)
+		}
+		switch f {
+		case 0:
 			d.String(&v.AccountID, "Common.account_id", "string")
-		case "operator":
+		case 1:
 			d.String(&v.Operator, "Common.operator", "string")
-		case "operator_id":
+		case 2:
 			d.String(&v.OperatorID, "Common.operator_id", "string")
-		case "object":
+		case 3:
 			if d.Open("object", "payload.WorkspaceQuestionnaireResponseObject") {
 				decWorkspaceQuestionnaireResponseObject(d, &v.Object)
 			}
+		case jsonscan.EndOfObject:
+			return
 		default:
-			if k = d.Fold(foldWorkspacePreCheckInQuestionnaireResponseCreated[:], namesWorkspacePreCheckInQuestionnaireResponseCreated[:]); k != "" {
-				goto again
-			}
 			d.Skip()
+			continue
 		}
+		h = f + 1
 	}
 }
-
-var (
-	foldWorkspacePreCheckInQuestionnaireResponseCreated  = [...]string{"ACCOUNT_ID", "OPERATOR", "OPERATOR_ID", "OBJECT"}
-	namesWorkspacePreCheckInQuestionnaireResponseCreated = [...]string{"account_id", "operator", "operator_id", "object"}
-)
 
 func decWorkspaceReservationCheckedIn(d *jsonscan.Decoder, v *payload.WorkspaceReservationCheckedIn) {
-	for d.Member() {
-		k := d.Key()
-	again:
-		switch k {
-		case "account_id":
+	for h := 0; ; {
+		f := d.Next(namesAccountCreated[:], h)
+		if f == jsonscan.Unlisted {
+			f = fieldAccountCreated(d)
+		}
+		switch f {
+		case 0:
 			d.String(&v.AccountID, "Common.account_id", "string")
-		case "operator":
+		case 1:
 			d.String(&v.Operator, "Common.operator", "string")
-		case "operator_id":
+		case 2:
 			d.String(&v.OperatorID, "Common.operator_id", "string")
-		case "object":
+		case 3:
 			if d.Open("object", "payload.WorkspaceReservationObject") {
 				decWorkspaceReservationObject(d, &v.Object)
 			}
+		case jsonscan.EndOfObject:
+			return
 		default:
-			if k = d.Fold(foldWorkspaceReservationCheckedIn[:], namesWorkspaceReservationCheckedIn[:]); k != "" {
-				goto again
-			}
 			d.Skip()
+			continue
 		}
+		h = f + 1
 	}
 }
-
-var (
-	foldWorkspaceReservationCheckedIn  = [...]string{"ACCOUNT_ID", "OPERATOR", "OPERATOR_ID", "OBJECT"}
-	namesWorkspaceReservationCheckedIn = [...]string{"account_id", "operator", "operator_id", "object"}
-)
 
 func decWorkspaceReservationCheckedOut(d *jsonscan.Decoder, v *payload.WorkspaceReservationCheckedOut) {
-	for d.Member() {
-		k := d.Key()
-	again:
-		switch k {
-		case "account_id":
+	for h := 0; ; {
+		f := d.Next(namesAccountCreated[:], h)
+		if f == jsonscan.Unlisted {
+			f = fieldAccountCreated(d)
+		}
+		switch f {
+		case 0:
 			d.String(&v.AccountID, "Common.account_id", "string")
-		case "operator":
+		case 1:
 			d.String(&v.Operator, "Common.operator", "string")
-		case "operator_id":
+		case 2:
 			d.String(&v.OperatorID, "Common.operator_id", "string")
-		case "object":
+		case 3:
 			if d.Open("object", "payload.WorkspaceReservationObject") {
 				decWorkspaceReservationObject(d, &v.Object)
 			}
+		case jsonscan.EndOfObject:
+			return
 		default:
-			if k = d.Fold(foldWorkspaceReservationCheckedOut[:], namesWorkspaceReservationCheckedOut[:]); k != "" {
-				goto again
-			}
 			d.Skip()
+			continue
 		}
+		h = f + 1
 	}
 }
 
-var (
-	foldWorkspaceReservationCheckedOut  = [...]string{"ACCOUNT_ID", "OPERATOR", "OPERATOR_ID", "OBJECT"}
-	namesWorkspaceReservationCheckedOut = [...]string{"account_id", "operator", "operator_id", "object"}
-)
-
 func decWorkspaceReservationCreated(d *jsonscan.Decoder, v *payload.WorkspaceReservationCreated) {
-	for d.Member() {
-		k := d.Key()
-	again:
-		switch k {
-		case "account_id":
+	for h := 0; ; {
+		f := d.Next(namesAccountCreated[:], h)
+		if f == jsonscan.Unlisted {
+			f = fieldAccountCreated(d)
+		}
+		switch f {
+		case 0:
 			d.String(&v.AccountID, "Common.account_id", "string")
-		case "operator":
+		case 1:
 			d.String(&v.Operator, "Common.operator", "string")
-		case "operator_id":
+		case 2:
 			d.String(&v.OperatorID, "Common.operator_id", "string")
-		case "object":
+		case 3:
 			if d.Open("object", "payload.WorkspaceReservationCreatedObject") {
 				decWorkspaceReservationCreatedObject(d, &v.Object)
 			}
+		case jsonscan.EndOfObject:
+			return
 		default:
-			if k = d.Fold(foldWorkspaceReservationCreated[:], namesWorkspaceReservationCreated[:]); k != "" {
-				goto again
-			}
 			d.Skip()
+			continue
 		}
+		h = f + 1
 	}
 }
-
-var (
-	foldWorkspaceReservationCreated  = [...]string{"ACCOUNT_ID", "OPERATOR", "OPERATOR_ID", "OBJECT"}
-	namesWorkspaceReservationCreated = [...]string{"account_id", "operator", "operator_id", "object"}
-)
 
 func decWorkspaceReservationDeleted(d *jsonscan.Decoder, v *payload.WorkspaceReservationDeleted) {
-	for d.Member() {
-		k := d.Key()
-	again:
-		switch k {
-		case "account_id":
+	for h := 0; ; {
+		f := d.Next(namesAccountCreated[:], h)
+		if f == jsonscan.Unlisted {
+			f = fieldAccountCreated(d)
+		}
+		switch f {
+		case 0:
 			d.String(&v.AccountID, "Common.account_id", "string")
-		case "operator":
+		case 1:
 			d.String(&v.Operator, "Common.operator", "string")
-		case "operator_id":
+		case 2:
 			d.String(&v.OperatorID, "Common.operator_id", "string")
-		case "object":
+		case 3:
 			if d.Open("object", "payload.WorkspaceReservationObject") {
 				decWorkspaceReservationObject(d, &v.Object)
 			}
+		case jsonscan.EndOfObject:
+			return
 		default:
-			if k = d.Fold(foldWorkspaceReservationDeleted[:], namesWorkspaceReservationDeleted[:]); k != "" {
-				goto again
-			}
 			d.Skip()
+			continue
 		}
+		h = f + 1
 	}
 }
-
-var (
-	foldWorkspaceReservationDeleted  = [...]string{"ACCOUNT_ID", "OPERATOR", "OPERATOR_ID", "OBJECT"}
-	namesWorkspaceReservationDeleted = [...]string{"account_id", "operator", "operator_id", "object"}
-)
 
 func decWorkspaceReservationQuestionnaireResponseCreated(d *jsonscan.Decoder, v *payload.WorkspaceReservationQuestionnaireResponseCreated) {
-	for d.Member() {
-		k := d.Key()
-	again:
-		switch k {
-		case "account_id":
+	for h := 0; ; {
+		f := d.Next(namesAccountCreated[:], h)
+		if f == jsonscan.Unlisted {
+			f = fieldAccountCreated(d)
+		}
+		switch f {
+		case 0:
 			d.String(&v.AccountID, "Common.account_id", "string")
-		case "operator":
+		case 1:
 			d.String(&v.Operator, "Common.operator", "string")
-		case "operator_id":
+		case 2:
 			d.String(&v.OperatorID, "Common.operator_id", "string")
-		case "object":
+		case 3:
 			if d.Open("object", "payload.WorkspaceQuestionnaireResponseObject") {
 				decWorkspaceQuestionnaireResponseObject(d, &v.Object)
 			}
+		case jsonscan.EndOfObject:
+			return
 		default:
-			if k = d.Fold(foldWorkspaceReservationQuestionnaireResponseCreated[:], namesWorkspaceReservationQuestionnaireResponseCreated[:]); k != "" {
-				goto again
-			}
 			d.Skip()
+			continue
 		}
+		h = f + 1
 	}
 }
-
-var (
-	foldWorkspaceReservationQuestionnaireResponseCreated  = [...]string{"ACCOUNT_ID", "OPERATOR", "OPERATOR_ID", "OBJECT"}
-	namesWorkspaceReservationQuestionnaireResponseCreated = [...]string{"account_id", "operator", "operator_id", "object"}
-)
 
 func decWorkspaceReservationQuestionnaireResponseUpdated(d *jsonscan.Decoder, v *payload.WorkspaceReservationQuestionnaireResponseUpdated) {
-	for d.Member() {
-		k := d.Key()
-	again:
-		switch k {
-		case "account_id":
+	for h := 0; ; {
+		f := d.Next(namesAccountCreated[:], h)
+		if f == jsonscan.Unlisted {
+			f = fieldAccountCreated(d)
+		}
+		switch f {
+		case 0:
 			d.String(&v.AccountID, "Common.account_id", "string")
-		case "operator":
+		case 1:
 			d.String(&v.Operator, "Common.operator", "string")
-		case "operator_id":
+		case 2:
 			d.String(&v.OperatorID, "Common.operator_id", "string")
-		case "object":
+		case 3:
 			if d.Open("object", "payload.WorkspaceQuestionnaireResponseObject") {
 				decWorkspaceQuestionnaireResponseObject(d, &v.Object)
 			}
+		case jsonscan.EndOfObject:
+			return
 		default:
-			if k = d.Fold(foldWorkspaceReservationQuestionnaireResponseUpdated[:], namesWorkspaceReservationQuestionnaireResponseUpdated[:]); k != "" {
-				goto again
-			}
 			d.Skip()
+			continue
 		}
+		h = f + 1
 	}
 }
 
-var (
-	foldWorkspaceReservationQuestionnaireResponseUpdated  = [...]string{"ACCOUNT_ID", "OPERATOR", "OPERATOR_ID", "OBJECT"}
-	namesWorkspaceReservationQuestionnaireResponseUpdated = [...]string{"account_id", "operator", "operator_id", "object"}
-)
-
 func decWorkspaceReservationUpdate(d *jsonscan.Decoder, v *payload.WorkspaceReservationUpdate) {
-	for d.Member() {
-		k := d.Key()
-	again:
-		switch k {
-		case "account_id":
+	for h := 0; ; {
+		f := d.Next(namesAccountCreated[:], h)
+		if f == jsonscan.Unlisted {
+			f = fieldAccountCreated(d)
+		}
+		switch f {
+		case 0:
 			d.String(&v.AccountID, "Common.account_id", "string")
-		case "operator":
+		case 1:
 			d.String(&v.Operator, "Common.operator", "string")
-		case "operator_id":
+		case 2:
 			d.String(&v.OperatorID, "Common.operator_id", "string")
-		case "object":
+		case 3:
 			if d.Open("object", "payload.WorkspaceReservationObject") {
 				decWorkspaceReservationObject(d, &v.Object)
 			}
+		case jsonscan.EndOfObject:
+			return
 		default:
-			if k = d.Fold(foldWorkspaceReservationUpdate[:], namesWorkspaceReservationUpdate[:]); k != "" {
-				goto again
-			}
 			d.Skip()
+			continue
 		}
+		h = f + 1
 	}
 }
 
-var (
-	foldWorkspaceReservationUpdate  = [...]string{"ACCOUNT_ID", "OPERATOR", "OPERATOR_ID", "OBJECT"}
-	namesWorkspaceReservationUpdate = [...]string{"account_id", "operator", "operator_id", "object"}
-)
-
 func decWorkspaceUpdated(d *jsonscan.Decoder, v *payload.WorkspaceUpdated) {
-	for d.Member() {
-		k := d.Key()
-	again:
-		switch k {
-		case "account_id":
+	for h := 0; ; {
+		f := d.Next(namesAccountCreated[:], h)
+		if f == jsonscan.Unlisted {
+			f = fieldAccountCreated(d)
+		}
+		switch f {
+		case 0:
 			d.String(&v.AccountID, "Common.account_id", "string")
-		case "operator":
+		case 1:
 			d.String(&v.Operator, "Common.operator", "string")
-		case "operator_id":
+		case 2:
 			d.String(&v.OperatorID, "Common.operator_id", "string")
-		case "object":
+		case 3:
 			if d.Open("object", "payload.WorkspaceObject") {
 				decWorkspaceObject(d, &v.Object)
 			}
+		case jsonscan.EndOfObject:
+			return
 		default:
-			if k = d.Fold(foldWorkspaceUpdated[:], namesWorkspaceUpdated[:]); k != "" {
-				goto again
-			}
 			d.Skip()
+			continue
 		}
+		h = f + 1
 	}
 }
 
-var (
-	foldWorkspaceUpdated  = [...]string{"ACCOUNT_ID", "OPERATOR", "OPERATOR_ID", "OBJECT"}
-	namesWorkspaceUpdated = [...]string{"account_id", "operator", "operator_id", "object"}
-)
-
 func decWorkspaceUserAssigned(d *jsonscan.Decoder, v *payload.WorkspaceUserAssigned) {
-	for d.Member() {
-		k := d.Key()
-	again:
-		switch k {
-		case "account_id":
+	for h := 0; ; {
+		f := d.Next(namesAccountCreated[:], h)
+		if f == jsonscan.Unlisted {
+			f = fieldAccountCreated(d)
+		}
+		switch f {
+		case 0:
 			d.String(&v.AccountID, "Common.account_id", "string")
-		case "operator":
+		case 1:
 			d.String(&v.Operator, "Common.operator", "string")
-		case "operator_id":
+		case 2:
 			d.String(&v.OperatorID, "Common.operator_id", "string")
-		case "object":
+		case 3:
 			if d.Open("object", "payload.WorkspaceUserAssignedObject") {
 				decWorkspaceUserAssignedObject(d, &v.Object)
 			}
+		case jsonscan.EndOfObject:
+			return
 		default:
-			if k = d.Fold(foldWorkspaceUserAssigned[:], namesWorkspaceUserAssigned[:]); k != "" {
-				goto again
-			}
 			d.Skip()
+			continue
 		}
+		h = f + 1
 	}
 }
 
-var (
-	foldWorkspaceUserAssigned  = [...]string{"ACCOUNT_ID", "OPERATOR", "OPERATOR_ID", "OBJECT"}
-	namesWorkspaceUserAssigned = [...]string{"account_id", "operator", "operator_id", "object"}
-)
-
 func decWorkspaceUserUnassigned(d *jsonscan.Decoder, v *payload.WorkspaceUserUnassigned) {
-	for d.Member() {
-		k := d.Key()
-	again:
-		switch k {
-		case "account_id":
+	for h := 0; ; {
+		f := d.Next(namesAccountCreated[:], h)
+		if f == jsonscan.Unlisted {
+			f = fieldAccountCreated(d)
+		}
+		switch f {
+		case 0:
 			d.String(&v.AccountID, "Common.account_id", "string")
-		case "operator":
+		case 1:
 			d.String(&v.Operator, "Common.operator", "string")
-		case "operator_id":
+		case 2:
 			d.String(&v.OperatorID, "Common.operator_id", "string")
-		case "object":
+		case 3:
 			if d.Open("object", "payload.WorkspaceUserUnassignedObject") {
 				decWorkspaceUserUnassignedObject(d, &v.Object)
 			}
+		case jsonscan.EndOfObject:
+			return
 		default:
-			if k = d.Fold(foldWorkspaceUserUnassigned[:], namesWorkspaceUserUnassigned[:]); k != "" {
-				goto again
-			}
 			d.Skip()
+			continue
 		}
+		h = f + 1
 	}
 }
-
-var (
-	foldWorkspaceUserUnassigned  = [...]string{"ACCOUNT_ID", "OPERATOR", "OPERATOR_ID", "OBJECT"}
-	namesWorkspaceUserUnassigned = [...]string{"account_id", "operator", "operator_id", "object"}
-)
 
 func decZoomroomAlert(d *jsonscan.Decoder, v *payload.ZoomroomAlert) {
-	for d.Member() {
-		k := d.Key()
-	again:
-		switch k {
-		case "account_id":
+	for h := 0; ; {
+		f := d.Next(namesAccountCreated[:], h)
+		if f == jsonscan.Unlisted {
+			f = fieldAccountCreated(d)
+		}
+		switch f {
+		case 0:
 			d.String(&v.AccountID, "Common.account_id", "string")
-		case "operator":
+		case 1:
 			d.String(&v.Operator, "Common.operator", "string")
-		case "operator_id":
+		case 2:
 			d.String(&v.OperatorID, "Common.operator_id", "string")
-		case "object":
+		case 3:
 			if d.Open("object", "payload.ZoomroomAlertObject") {
 				decZoomroomAlertObject(d, &v.Object)
 			}
+		case jsonscan.EndOfObject:
+			return
 		default:
-			if k = d.Fold(foldZoomroomAlert[:], namesZoomroomAlert[:]); k != "" {
-				goto again
-			}
 			d.Skip()
+			continue
 		}
+		h = f + 1
 	}
 }
-
-var (
-	foldZoomroomAlert  = [...]string{"ACCOUNT_ID", "OPERATOR", "OPERATOR_ID", "OBJECT"}
-	namesZoomroomAlert = [...]string{"account_id", "operator", "operator_id", "object"}
-)
 
 func decZoomroomCheckedIn(d *jsonscan.Decoder, v *payload.ZoomroomCheckedIn) {
-	for d.Member() {
-		k := d.Key()
-	again:
-		switch k {
-		case "account_id":
+	for h := 0; ; {
+		f := d.Next(namesAccountCreated[:], h)
+		if f == jsonscan.Unlisted {
+			f = fieldAccountCreated(d)
+		}
+		switch f {
+		case 0:
 			d.String(&v.AccountID, "Common.account_id", "string")
-		case "operator":
+		case 1:
 			d.String(&v.Operator, "Common.operator", "string")
-		case "operator_id":
+		case 2:
 			d.String(&v.OperatorID, "Common.operator_id", "string")
-		case "object":
+		case 3:
 			if d.Open("object", "payload.ZoomroomCheckedObject") {
 				decZoomroomCheckedObject(d, &v.Object)
 			}
+		case jsonscan.EndOfObject:
+			return
 		default:
-			if k = d.Fold(foldZoomroomCheckedIn[:], namesZoomroomCheckedIn[:]); k != "" {
-				goto again
-			}
 			d.Skip()
+			continue
 		}
+		h = f + 1
 	}
 }
-
-var (
-	foldZoomroomCheckedIn  = [...]string{"ACCOUNT_ID", "OPERATOR", "OPERATOR_ID", "OBJECT"}
-	namesZoomroomCheckedIn = [...]string{"account_id", "operator", "operator_id", "object"}
-)
 
 func decZoomroomCheckedOut(d *jsonscan.Decoder, v *payload.ZoomroomCheckedOut) {
-	for d.Member() {
-		k := d.Key()
-	again:
-		switch k {
-		case "account_id":
+	for h := 0; ; {
+		f := d.Next(namesAccountCreated[:], h)
+		if f == jsonscan.Unlisted {
+			f = fieldAccountCreated(d)
+		}
+		switch f {
+		case 0:
 			d.String(&v.AccountID, "Common.account_id", "string")
-		case "operator":
+		case 1:
 			d.String(&v.Operator, "Common.operator", "string")
-		case "operator_id":
+		case 2:
 			d.String(&v.OperatorID, "Common.operator_id", "string")
-		case "object":
+		case 3:
 			if d.Open("object", "payload.ZoomroomCheckedObject") {
 				decZoomroomCheckedObject(d, &v.Object)
 			}
+		case jsonscan.EndOfObject:
+			return
 		default:
-			if k = d.Fold(foldZoomroomCheckedOut[:], namesZoomroomCheckedOut[:]); k != "" {
-				goto again
-			}
 			d.Skip()
+			continue
 		}
+		h = f + 1
 	}
 }
 
-var (
-	foldZoomroomCheckedOut  = [...]string{"ACCOUNT_ID", "OPERATOR", "OPERATOR_ID", "OBJECT"}
-	namesZoomroomCheckedOut = [...]string{"account_id", "operator", "operator_id", "object"}
-)
-
 func decZoomroomCreated(d *jsonscan.Decoder, v *payload.ZoomroomCreated) {
-	for d.Member() {
-		k := d.Key()
-	again:
-		switch k {
-		case "account_id":
+	for h := 0; ; {
+		f := d.Next(namesAccountCreated[:], h)
+		if f == jsonscan.Unlisted {
+			f = fieldAccountCreated(d)
+		}
+		switch f {
+		case 0:
 			d.String(&v.AccountID, "Common.account_id", "string")
-		case "operator":
+		case 1:
 			d.String(&v.Operator, "Common.operator", "string")
-		case "operator_id":
+		case 2:
 			d.String(&v.OperatorID, "Common.operator_id", "string")
-		case "object":
+		case 3:
 			if d.Open("object", "payload.ZoomroomObject") {
 				decZoomroomObject(d, &v.Object)
 			}
+		case jsonscan.EndOfObject:
+			return
 		default:
-			if k = d.Fold(foldZoomroomCreated[:], namesZoomroomCreated[:]); k != "" {
-				goto again
-			}
 			d.Skip()
+			continue
 		}
+		h = f + 1
 	}
 }
 
-var (
-	foldZoomroomCreated  = [...]string{"ACCOUNT_ID", "OPERATOR", "OPERATOR_ID", "OBJECT"}
-	namesZoomroomCreated = [...]string{"account_id", "operator", "operator_id", "object"}
-)
-
 func decZoomroomDelayedAlert(d *jsonscan.Decoder, v *payload.ZoomroomDelayedAlert) {
-	for d.Member() {
-		k := d.Key()
-	again:
-		switch k {
-		case "account_id":
+	for h := 0; ; {
+		f := d.Next(namesAccountCreated[:], h)
+		if f == jsonscan.Unlisted {
+			f = fieldAccountCreated(d)
+		}
+		switch f {
+		case 0:
 			d.String(&v.AccountID, "Common.account_id", "string")
-		case "operator":
+		case 1:
 			d.String(&v.Operator, "Common.operator", "string")
-		case "operator_id":
+		case 2:
 			d.String(&v.OperatorID, "Common.operator_id", "string")
-		case "object":
+		case 3:
 			if d.Open("object", "payload.ZoomroomAlertObject") {
 				decZoomroomAlertObject(d, &v.Object)
 			}
+		case jsonscan.EndOfObject:
+			return
 		default:
-			if k = d.Fold(foldZoomroomDelayedAlert[:], namesZoomroomDelayedAlert[:]); k != "" {
-				goto again
-			}
 			d.Skip()
+			continue
 		}
+		h = f + 1
 	}
 }
 
-var (
-	foldZoomroomDelayedAlert  = [...]string{"ACCOUNT_ID", "OPERATOR", "OPERATOR_ID", "OBJECT"}
-	namesZoomroomDelayedAlert = [...]string{"account_id", "operator", "operator_id", "object"}
-)
-
 func decZoomroomDeleted(d *jsonscan.Decoder, v *payload.ZoomroomDeleted) {
-	for d.Member() {
-		k := d.Key()
-	again:
-		switch k {
-		case "account_id":
+	for h := 0; ; {
+		f := d.Next(namesAccountCreated[:], h)
+		if f == jsonscan.Unlisted {
+			f = fieldAccountCreated(d)
+		}
+		switch f {
+		case 0:
 			d.String(&v.AccountID, "Common.account_id", "string")
-		case "operator":
+		case 1:
 			d.String(&v.Operator, "Common.operator", "string")
-		case "operator_id":
+		case 2:
 			d.String(&v.OperatorID, "Common.operator_id", "string")
-		case "object":
+		case 3:
 			if d.Open("object", "payload.ZoomroomObject") {
 				decZoomroomObject(d, &v.Object)
 			}
+		case jsonscan.EndOfObject:
+			return
 		default:
-			if k = d.Fold(foldZoomroomDeleted[:], namesZoomroomDeleted[:]); k != "" {
-				goto again
-			}
 			d.Skip()
+			continue
 		}
+		h = f + 1
 	}
 }
 
-var (
-	foldZoomroomDeleted  = [...]string{"ACCOUNT_ID", "OPERATOR", "OPERATOR_ID", "OBJECT"}
-	namesZoomroomDeleted = [...]string{"account_id", "operator", "operator_id", "object"}
-)
-
 func decZoomroomDigitalSignageAppEnded(d *jsonscan.Decoder, v *payload.ZoomroomDigitalSignageAppEnded) {
-	for d.Member() {
-		k := d.Key()
-	again:
-		switch k {
-		case "account_id":
+	for h := 0; ; {
+		f := d.Next(namesAccountCreated[:], h)
+		if f == jsonscan.Unlisted {
+			f = fieldAccountCreated(d)
+		}
+		switch f {
+		case 0:
 			d.String(&v.AccountID, "Common.account_id", "string")
-		case "operator":
+		case 1:
 			d.String(&v.Operator, "Common.operator", "string")
-		case "operator_id":
+		case 2:
 			d.String(&v.OperatorID, "Common.operator_id", "string")
-		case "object":
+		case 3:
 			if d.Open("object", "payload.ZoomroomDigitalSignageAppEndedObject") {
 				decZoomroomDigitalSignageAppEndedObject(d, &v.Object)
 			}
+		case jsonscan.EndOfObject:
+			return
 		default:
-			if k = d.Fold(foldZoomroomDigitalSignageAppEnded[:], namesZoomroomDigitalSignageAppEnded[:]); k != "" {
-				goto again
-			}
 			d.Skip()
+			continue
 		}
+		h = f + 1
 	}
 }
 
-var (
-	foldZoomroomDigitalSignageAppEnded  = [...]string{"ACCOUNT_ID", "OPERATOR", "OPERATOR_ID", "OBJECT"}
-	namesZoomroomDigitalSignageAppEnded = [...]string{"account_id", "operator", "operator_id", "object"}
-)
-
 func decZoomroomDigitalSignageAppStarted(d *jsonscan.Decoder, v *payload.ZoomroomDigitalSignageAppStarted) {
-	for d.Member() {
-		k := d.Key()
-	again:
-		switch k {
-		case "account_id":
+	for h := 0; ; {
+		f := d.Next(namesAccountCreated[:], h)
+		if f == jsonscan.Unlisted {
+			f = fieldAccountCreated(d)
+		}
+		switch f {
+		case 0:
 			d.String(&v.AccountID, "Common.account_id", "string")
-		case "operator":
+		case 1:
 			d.String(&v.Operator, "Common.operator", "string")
-		case "operator_id":
+		case 2:
 			d.String(&v.OperatorID, "Common.operator_id", "string")
-		case "object":
+		case 3:
 			if d.Open("object", "payload.ZoomroomDigitalSignageAppStartedObject") {
 				decZoomroomDigitalSignageAppStartedObject(d, &v.Object)
 			}
+		case jsonscan.EndOfObject:
+			return
 		default:
-			if k = d.Fold(foldZoomroomDigitalSignageAppStarted[:], namesZoomroomDigitalSignageAppStarted[:]); k != "" {
-				goto again
-			}
 			d.Skip()
+			continue
 		}
+		h = f + 1
 	}
 }
-
-var (
-	foldZoomroomDigitalSignageAppStarted  = [...]string{"ACCOUNT_ID", "OPERATOR", "OPERATOR_ID", "OBJECT"}
-	namesZoomroomDigitalSignageAppStarted = [...]string{"account_id", "operator", "operator_id", "object"}
-)
 
 func decZoomroomLocationCreated(d *jsonscan.Decoder, v *payload.ZoomroomLocationCreated) {
-	for d.Member() {
-		k := d.Key()
-	again:
-		switch k {
-		case "account_id":
+	for h := 0; ; {
+		f := d.Next(namesAccountCreated[:], h)
+		if f == jsonscan.Unlisted {
+			f = fieldAccountCreated(d)
+		}
+		switch f {
+		case 0:
 			d.String(&v.AccountID, "Common.account_id", "string")
-		case "operator":
+		case 1:
 			d.String(&v.Operator, "Common.operator", "string")
-		case "operator_id":
+		case 2:
 			d.String(&v.OperatorID, "Common.operator_id", "string")
-		case "object":
+		case 3:
 			if d.Open("object", "payload.ZoomroomLocationObject") {
 				decZoomroomLocationObject(d, &v.Object)
 			}
+		case jsonscan.EndOfObject:
+			return
 		default:
-			if k = d.Fold(foldZoomroomLocationCreated[:], namesZoomroomLocationCreated[:]); k != "" {
-				goto again
-			}
 			d.Skip()
+			continue
 		}
+		h = f + 1
 	}
 }
-
-var (
-	foldZoomroomLocationCreated  = [...]string{"ACCOUNT_ID", "OPERATOR", "OPERATOR_ID", "OBJECT"}
-	namesZoomroomLocationCreated = [...]string{"account_id", "operator", "operator_id", "object"}
-)
 
 func decZoomroomLocationDeleted(d *jsonscan.Decoder, v *payload.ZoomroomLocationDeleted) {
-	for d.Member() {
-		k := d.Key()
-	again:
-		switch k {
-		case "account_id":
+	for h := 0; ; {
+		f := d.Next(namesAccountCreated[:], h)
+		if f == jsonscan.Unlisted {
+			f = fieldAccountCreated(d)
+		}
+		switch f {
+		case 0:
 			d.String(&v.AccountID, "Common.account_id", "string")
-		case "operator":
+		case 1:
 			d.String(&v.Operator, "Common.operator", "string")
-		case "operator_id":
+		case 2:
 			d.String(&v.OperatorID, "Common.operator_id", "string")
-		case "object":
+		case 3:
 			if d.Open("object", "payload.ZoomroomLocationObject") {
 				decZoomroomLocationObject(d, &v.Object)
 			}
+		case jsonscan.EndOfObject:
+			return
 		default:
-			if k = d.Fold(foldZoomroomLocationDeleted[:], namesZoomroomLocationDeleted[:]); k != "" {
-				goto again
-			}
 			d.Skip()
+			continue
 		}
+		h = f + 1
 	}
 }
-
-var (
-	foldZoomroomLocationDeleted  = [...]string{"ACCOUNT_ID", "OPERATOR", "OPERATOR_ID", "OBJECT"}
-	namesZoomroomLocationDeleted = [...]string{"account_id", "operator", "operator_id", "object"}
-)
 
 func decZoomroomLocationUpdated(d *jsonscan.Decoder, v *payload.ZoomroomLocationUpdated) {
-	for d.Member() {
-		k := d.Key()
-	again:
-		switch k {
-		case "account_id":
+	for h := 0; ; {
+		f := d.Next(namesAccountCreated[:], h)
+		if f == jsonscan.Unlisted {
+			f = fieldAccountCreated(d)
+		}
+		switch f {
+		case 0:
 			d.String(&v.AccountID, "Common.account_id", "string")
-		case "operator":
+		case 1:
 			d.String(&v.Operator, "Common.operator", "string")
-		case "operator_id":
+		case 2:
 			d.String(&v.OperatorID, "Common.operator_id", "string")
-		case "object":
+		case 3:
 			if d.Open("object", "payload.ZoomroomLocationObject") {
 				decZoomroomLocationObject(d, &v.Object)
 			}
+		case jsonscan.EndOfObject:
+			return
 		default:
-			if k = d.Fold(foldZoomroomLocationUpdated[:], namesZoomroomLocationUpdated[:]); k != "" {
-				goto again
-			}
 			d.Skip()
+			continue
 		}
+		h = f + 1
 	}
 }
 
-var (
-	foldZoomroomLocationUpdated  = [...]string{"ACCOUNT_ID", "OPERATOR", "OPERATOR_ID", "OBJECT"}
-	namesZoomroomLocationUpdated = [...]string{"account_id", "operator", "operator_id", "object"}
-)
-
 func decZoomroomSensorData(d *jsonscan.Decoder, v *payload.ZoomroomSensorData) {
-	for d.Member() {
-		k := d.Key()
-	again:
-		switch k {
-		case "account_id":
+	for h := 0; ; {
+		f := d.Next(namesAccountCreated[:], h)
+		if f == jsonscan.Unlisted {
+			f = fieldAccountCreated(d)
+		}
+		switch f {
+		case 0:
 			d.String(&v.AccountID, "Common.account_id", "string")
-		case "operator":
+		case 1:
 			d.String(&v.Operator, "Common.operator", "string")
-		case "operator_id":
+		case 2:
 			d.String(&v.OperatorID, "Common.operator_id", "string")
-		case "object":
+		case 3:
 			if d.Open("object", "payload.ZoomroomSensorDataObject") {
 				decZoomroomSensorDataObject(d, &v.Object)
 			}
+		case jsonscan.EndOfObject:
+			return
 		default:
-			if k = d.Fold(foldZoomroomSensorData[:], namesZoomroomSensorData[:]); k != "" {
-				goto again
-			}
 			d.Skip()
+			continue
 		}
+		h = f + 1
 	}
 }
 
-var (
-	foldZoomroomSensorData  = [...]string{"ACCOUNT_ID", "OPERATOR", "OPERATOR_ID", "OBJECT"}
-	namesZoomroomSensorData = [...]string{"account_id", "operator", "operator_id", "object"}
-)
-
 func decZoomroomThirdpartyMeetingAttempted(d *jsonscan.Decoder, v *payload.ZoomroomThirdpartyMeetingAttempted) {
-	for d.Member() {
-		k := d.Key()
-	again:
-		switch k {
-		case "account_id":
+	for h := 0; ; {
+		f := d.Next(namesAccountCreated[:], h)
+		if f == jsonscan.Unlisted {
+			f = fieldAccountCreated(d)
+		}
+		switch f {
+		case 0:
 			d.String(&v.AccountID, "Common.account_id", "string")
-		case "operator":
+		case 1:
 			d.String(&v.Operator, "Common.operator", "string")
-		case "operator_id":
+		case 2:
 			d.String(&v.OperatorID, "Common.operator_id", "string")
-		case "object":
+		case 3:
 			if d.Open("object", "payload.ZoomroomThirdpartyMeetingAttemptedObject") {
 				decZoomroomThirdpartyMeetingAttemptedObject(d, &v.Object)
 			}
+		case jsonscan.EndOfObject:
+			return
 		default:
-			if k = d.Fold(foldZoomroomThirdpartyMeetingAttempted[:], namesZoomroomThirdpartyMeetingAttempted[:]); k != "" {
-				goto again
-			}
 			d.Skip()
+			continue
 		}
+		h = f + 1
 	}
 }
 
-var (
-	foldZoomroomThirdpartyMeetingAttempted  = [...]string{"ACCOUNT_ID", "OPERATOR", "OPERATOR_ID", "OBJECT"}
-	namesZoomroomThirdpartyMeetingAttempted = [...]string{"account_id", "operator", "operator_id", "object"}
-)
-
 func decZoomroomUpdated(d *jsonscan.Decoder, v *payload.ZoomroomUpdated) {
-	for d.Member() {
-		k := d.Key()
-	again:
-		switch k {
-		case "account_id":
+	for h := 0; ; {
+		f := d.Next(namesAccountCreated[:], h)
+		if f == jsonscan.Unlisted {
+			f = fieldAccountCreated(d)
+		}
+		switch f {
+		case 0:
 			d.String(&v.AccountID, "Common.account_id", "string")
-		case "operator":
+		case 1:
 			d.String(&v.Operator, "Common.operator", "string")
-		case "operator_id":
+		case 2:
 			d.String(&v.OperatorID, "Common.operator_id", "string")
-		case "object":
+		case 3:
 			if d.Open("object", "payload.ZoomroomObject") {
 				decZoomroomObject(d, &v.Object)
 			}
+		case jsonscan.EndOfObject:
+			return
 		default:
-			if k = d.Fold(foldZoomroomUpdated[:], namesZoomroomUpdated[:]); k != "" {
-				goto again
-			}
 			d.Skip()
+			continue
 		}
+		h = f + 1
 	}
 }
-
-var (
-	foldZoomroomUpdated  = [...]string{"ACCOUNT_ID", "OPERATOR", "OPERATOR_ID", "OBJECT"}
-	namesZoomroomUpdated = [...]string{"account_id", "operator", "operator_id", "object"}
-)
 
 func decVisitorManagementCheckedObject(d *jsonscan.Decoder, v *payload.VisitorManagementCheckedObject) {
-	for d.Member() {
-		k := d.Key()
-	again:
-		switch k {
-		case "visitor_email":
-			d.String(&v.VisitorEmail, "visitor_email", "string")
-		case "visitor_name":
-			d.String(&v.VisitorName, "visitor_name", "string")
-		case "start_time":
-			d.Int64(&v.StartTime, "start_time")
-		case "end_time":
-			d.Int64(&v.EndTime, "end_time")
-		case "invite_location_id":
-			d.String(&v.InviteLocationID, "invite_location_id", "string")
-		case "host_id":
-			d.String(&v.HostID, "host_id", "string")
-		case "host_name":
-			d.String(&v.HostName, "host_name", "string")
-		case "host_email":
-			d.String(&v.HostEmail, "host_email", "string")
-		default:
-			if k = d.Fold(foldVisitorManagementCheckedObject[:], namesVisitorManagementCheckedObject[:]); k != "" {
-				goto again
-			}
-			d.Skip()
+	for h := 0; ; {
+		f := d.Next(namesVisitorManagementCheckedObject[:], h)
+		if f == jsonscan.Unlisted {
+			f = fieldVisitorManagementCheckedObject(d)
 		}
+		switch f {
+		case 0:
+			d.String(&v.VisitorEmail, "visitor_email", "string")
+		case 1:
+			d.String(&v.VisitorName, "visitor_name", "string")
+		case 2:
+			d.Int64(&v.StartTime, "start_time")
+		case 3:
+			d.Int64(&v.EndTime, "end_time")
+		case 4:
+			d.String(&v.InviteLocationID, "invite_location_id", "string")
+		case 5:
+			d.String(&v.HostID, "host_id", "string")
+		case 6:
+			d.String(&v.HostName, "host_name", "string")
+		case 7:
+			d.String(&v.HostEmail, "host_email", "string")
+		case jsonscan.EndOfObject:
+			return
+		default:
+			d.Skip()
+			continue
+		}
+		h = f + 1
 	}
 }
-
-var (
-	foldVisitorManagementCheckedObject  = [...]string{"VISITOR_EMAIL", "VISITOR_NAME", "START_TIME", "END_TIME", "INVITE_LOCATION_ID", "HOST_ID", "HOST_NAME", "HOST_EMAIL"}
-	namesVisitorManagementCheckedObject = [...]string{"visitor_email", "visitor_name", "start_time", "end_time", "invite_location_id", "host_id", "host_name", "host_email"}
-)
 
 func decVisitorManagementInvitationObject(d *jsonscan.Decoder, v *payload.VisitorManagementInvitationObject) {
-	for d.Member() {
-		k := d.Key()
-	again:
-		switch k {
-		case "invitation_id":
-			d.String(&v.InvitationID, "invitation_id", "string")
-		case "visitor_email":
-			d.String(&v.VisitorEmail, "visitor_email", "string")
-		case "visitor_name":
-			d.String(&v.VisitorName, "visitor_name", "string")
-		case "start_time":
-			d.Int64(&v.StartTime, "start_time")
-		case "end_time":
-			d.Int64(&v.EndTime, "end_time")
-		case "invite_location_id":
-			d.String(&v.InviteLocationID, "invite_location_id", "string")
-		case "host_id":
-			d.String(&v.HostID, "host_id", "string")
-		case "host_name":
-			d.String(&v.HostName, "host_name", "string")
-		case "host_email":
-			d.String(&v.HostEmail, "host_email", "string")
-		default:
-			if k = d.Fold(foldVisitorManagementInvitationObject[:], namesVisitorManagementInvitationObject[:]); k != "" {
-				goto again
-			}
-			d.Skip()
+	for h := 0; ; {
+		f := d.Next(namesVisitorManagementInvitationObject[:], h)
+		if f == jsonscan.Unlisted {
+			f = fieldVisitorManagementInvitationObject(d)
 		}
+		switch f {
+		case 0:
+			d.String(&v.InvitationID, "invitation_id", "string")
+		case 1:
+			d.String(&v.VisitorEmail, "visitor_email", "string")
+		case 2:
+			d.String(&v.VisitorName, "visitor_name", "string")
+		case 3:
+			d.Int64(&v.StartTime, "start_time")
+		case 4:
+			d.Int64(&v.EndTime, "end_time")
+		case 5:
+			d.String(&v.InviteLocationID, "invite_location_id", "string")
+		case 6:
+			d.String(&v.HostID, "host_id", "string")
+		case 7:
+			d.String(&v.HostName, "host_name", "string")
+		case 8:
+			d.String(&v.HostEmail, "host_email", "string")
+		case jsonscan.EndOfObject:
+			return
+		default:
+			d.Skip()
+			continue
+		}
+		h = f + 1
 	}
 }
-
-var (
-	foldVisitorManagementInvitationObject  = [...]string{"INVITATION_ID", "VISITOR_EMAIL", "VISITOR_NAME", "START_TIME", "END_TIME", "INVITE_LOCATION_ID", "HOST_ID", "HOST_NAME", "HOST_EMAIL"}
-	namesVisitorManagementInvitationObject = [...]string{"invitation_id", "visitor_email", "visitor_name", "start_time", "end_time", "invite_location_id", "host_id", "host_name", "host_email"}
-)
 
 func decVisitorManagementInvitationDeletedObject(d *jsonscan.Decoder, v *payload.VisitorManagementInvitationDeletedObject) {
-	for d.Member() {
-		k := d.Key()
-	again:
-		switch k {
-		case "visitor_email":
-			d.String(&v.VisitorEmail, "visitor_email", "string")
-		case "visitor_name":
-			d.String(&v.VisitorName, "visitor_name", "string")
-		case "invite_location_id":
-			d.String(&v.InviteLocationID, "invite_location_id", "string")
-		case "host_id":
-			d.String(&v.HostID, "host_id", "string")
-		case "host_name":
-			d.String(&v.HostName, "host_name", "string")
-		case "host_email":
-			d.String(&v.HostEmail, "host_email", "string")
-		default:
-			if k = d.Fold(foldVisitorManagementInvitationDeletedObject[:], namesVisitorManagementInvitationDeletedObject[:]); k != "" {
-				goto again
-			}
-			d.Skip()
+	for h := 0; ; {
+		f := d.Next(namesVisitorManagementInvitationDeletedObject[:], h)
+		if f == jsonscan.Unlisted {
+			f = fieldVisitorManagementInvitationDeletedObject(d)
 		}
+		switch f {
+		case 0:
+			d.String(&v.VisitorEmail, "visitor_email", "string")
+		case 1:
+			d.String(&v.VisitorName, "visitor_name", "string")
+		case 2:
+			d.String(&v.InviteLocationID, "invite_location_id", "string")
+		case 3:
+			d.String(&v.HostID, "host_id", "string")
+		case 4:
+			d.String(&v.HostName, "host_name", "string")
+		case 5:
+			d.String(&v.HostEmail, "host_email", "string")
+		case jsonscan.EndOfObject:
+			return
+		default:
+			d.Skip()
+			continue
+		}
+		h = f + 1
 	}
 }
-
-var (
-	foldVisitorManagementInvitationDeletedObject  = [...]string{"VISITOR_EMAIL", "VISITOR_NAME", "INVITE_LOCATION_ID", "HOST_ID", "HOST_NAME", "HOST_EMAIL"}
-	namesVisitorManagementInvitationDeletedObject = [...]string{"visitor_email", "visitor_name", "invite_location_id", "host_id", "host_name", "host_email"}
-)
 
 func decWorkspaceObject(d *jsonscan.Decoder, v *payload.WorkspaceObject) {
-	for d.Member() {
-		k := d.Key()
-	again:
-		switch k {
-		case "id":
-			d.ID((*string)(&v.ID))
-		case "workspace_name":
-			d.String(&v.WorkspaceName, "workspace_name", "string")
-		default:
-			if k = d.Fold(foldWorkspaceObject[:], namesWorkspaceObject[:]); k != "" {
-				goto again
-			}
-			d.Skip()
+	for h := 0; ; {
+		f := d.Next(namesWorkspaceObject[:], h)
+		if f == jsonscan.Unlisted {
+			f = fieldWorkspaceObject(d)
 		}
+		switch f {
+		case 0:
+			d.ID((*string)(&v.ID))
+		case 1:
+			d.String(&v.WorkspaceName, "workspace_name", "string")
+		case jsonscan.EndOfObject:
+			return
+		default:
+			d.Skip()
+			continue
+		}
+		h = f + 1
 	}
 }
-
-var (
-	foldWorkspaceObject  = [...]string{"ID", "WORKSPACE_NAME"}
-	namesWorkspaceObject = [...]string{"id", "workspace_name"}
-)
 
 func decWorkspaceQuestionnaireResponseOption(d *jsonscan.Decoder, v *payload.WorkspaceQuestionnaireResponseOption) {
-	for d.Member() {
-		k := d.Key()
-	again:
-		switch k {
-		case "option_id":
-			d.String(&v.OptionID, "option_id", "string")
-		case "text":
-			d.String(&v.Text, "text", "string")
-		default:
-			if k = d.Fold(foldWorkspaceQuestionnaireResponseOption[:], namesWorkspaceQuestionnaireResponseOption[:]); k != "" {
-				goto again
-			}
-			d.Skip()
+	for h := 0; ; {
+		f := d.Next(namesWorkspaceQuestionnaireResponseOption[:], h)
+		if f == jsonscan.Unlisted {
+			f = fieldWorkspaceQuestionnaireResponseOption(d)
 		}
+		switch f {
+		case 0:
+			d.String(&v.OptionID, "option_id", "string")
+		case 1:
+			d.String(&v.Text, "text", "string")
+		case jsonscan.EndOfObject:
+			return
+		default:
+			d.Skip()
+			continue
+		}
+		h = f + 1
 	}
 }
-
-var (
-	foldWorkspaceQuestionnaireResponseOption  = [...]string{"OPTION_ID", "TEXT"}
-	namesWorkspaceQuestionnaireResponseOption = [...]string{"option_id", "text"}
-)
 
 func decWorkspaceQuestionnaireResponseList(d *jsonscan.Decoder, v *payload.WorkspaceQuestionnaireResponseList) {
-	for d.Member() {
-		k := d.Key()
-	again:
-		switch k {
-		case "question_id":
-			d.String(&v.QuestionID, "question_id", "string")
-		case "title":
-			d.String(&v.Title, "title", "string")
-		case "type":
-			d.String(&v.Type, "type", "string")
-		case "reply_id":
-			d.String(&v.ReplyID, "reply_id", "string")
-		case "options":
-			decSliceWorkspaceQuestionnaireResponseOption(d, &v.Options, "options")
-		default:
-			if k = d.Fold(foldWorkspaceQuestionnaireResponseList[:], namesWorkspaceQuestionnaireResponseList[:]); k != "" {
-				goto again
-			}
-			d.Skip()
+	for h := 0; ; {
+		f := d.Next(namesWorkspaceQuestionnaireResponseList[:], h)
+		if f == jsonscan.Unlisted {
+			f = fieldWorkspaceQuestionnaireResponseList(d)
 		}
+		switch f {
+		case 0:
+			d.String(&v.QuestionID, "question_id", "string")
+		case 1:
+			d.String(&v.Title, "title", "string")
+		case 2:
+			d.String(&v.Type, "type", "string")
+		case 3:
+			d.String(&v.ReplyID, "reply_id", "string")
+		case 4:
+			decSliceWorkspaceQuestionnaireResponseOption(d, &v.Options, "options")
+		case jsonscan.EndOfObject:
+			return
+		default:
+			d.Skip()
+			continue
+		}
+		h = f + 1
 	}
 }
-
-var (
-	foldWorkspaceQuestionnaireResponseList  = [...]string{"QUESTION_ID", "TITLE", "TYPE", "REPLY_ID", "OPTIONS"}
-	namesWorkspaceQuestionnaireResponseList = [...]string{"question_id", "title", "type", "reply_id", "options"}
-)
 
 func decWorkspaceQuestionnaireResponse(d *jsonscan.Decoder, v *payload.WorkspaceQuestionnaireResponse) {
-	for d.Member() {
-		k := d.Key()
-	again:
-		switch k {
-		case "id":
-			d.ID((*string)(&v.ID))
-		case "title":
-			d.String(&v.Title, "title", "string")
-		case "subject":
-			d.String(&v.Subject, "subject", "string")
-		case "list":
-			decSliceWorkspaceQuestionnaireResponseList(d, &v.List, "list")
-		default:
-			if k = d.Fold(foldWorkspaceQuestionnaireResponse[:], namesWorkspaceQuestionnaireResponse[:]); k != "" {
-				goto again
-			}
-			d.Skip()
+	for h := 0; ; {
+		f := d.Next(namesWorkspaceQuestionnaireResponse[:], h)
+		if f == jsonscan.Unlisted {
+			f = fieldWorkspaceQuestionnaireResponse(d)
 		}
+		switch f {
+		case 0:
+			d.ID((*string)(&v.ID))
+		case 1:
+			d.String(&v.Title, "title", "string")
+		case 2:
+			d.String(&v.Subject, "subject", "string")
+		case 3:
+			decSliceWorkspaceQuestionnaireResponseList(d, &v.List, "list")
+		case jsonscan.EndOfObject:
+			return
+		default:
+			d.Skip()
+			continue
+		}
+		h = f + 1
 	}
 }
-
-var (
-	foldWorkspaceQuestionnaireResponse  = [...]string{"ID", "TITLE", "SUBJECT", "LIST"}
-	namesWorkspaceQuestionnaireResponse = [...]string{"id", "title", "subject", "list"}
-)
 
 func decWorkspaceQuestionnaireResponseObject(d *jsonscan.Decoder, v *payload.WorkspaceQuestionnaireResponseObject) {
-	for d.Member() {
-		k := d.Key()
-	again:
-		switch k {
-		case "start_time":
-			d.String((*string)(&v.StartTime), "start_time", "payload.DateTime")
-		case "event_id":
-			d.String(&v.EventID, "event_id", "string")
-		case "user_name":
-			d.String(&v.UserName, "user_name", "string")
-		case "desk_id":
-			d.String(&v.DeskID, "desk_id", "string")
-		case "workspace_name":
-			d.String(&v.WorkspaceName, "workspace_name", "string")
-		case "location_id":
-			d.String(&v.LocationID, "location_id", "string")
-		case "questionnaire_response":
-			decSliceWorkspaceQuestionnaireResponse(d, &v.QuestionnaireResponse, "questionnaire_response")
-		default:
-			if k = d.Fold(foldWorkspaceQuestionnaireResponseObject[:], namesWorkspaceQuestionnaireResponseObject[:]); k != "" {
-				goto again
-			}
-			d.Skip()
+	for h := 0; ; {
+		f := d.Next(namesWorkspaceQuestionnaireResponseObject[:], h)
+		if f == jsonscan.Unlisted {
+			f = fieldWorkspaceQuestionnaireResponseObject(d)
 		}
+		switch f {
+		case 0:
+			d.String((*string)(&v.StartTime), "start_time", "payload.DateTime")
+		case 1:
+			d.String(&v.EventID, "event_id", "string")
+		case 2:
+			d.String(&v.UserName, "user_name", "string")
+		case 3:
+			d.String(&v.DeskID, "desk_id", "string")
+		case 4:
+			d.String(&v.WorkspaceName, "workspace_name", "string")
+		case 5:
+			d.String(&v.LocationID, "location_id", "string")
+		case 6:
+			decSliceWorkspaceQuestionnaireResponse(d, &v.QuestionnaireResponse, "questionnaire_response")
+		case jsonscan.EndOfObject:
+			return
+		default:
+			d.Skip()
+			continue
+		}
+		h = f + 1
 	}
 }
-
-var (
-	foldWorkspaceQuestionnaireResponseObject  = [...]string{"START_TIME", "EVENT_ID", "USER_NAME", "DESK_ID", "WORKSPACE_NAME", "LOCATION_ID", "QUESTIONNAIRE_RESPONSE"}
-	namesWorkspaceQuestionnaireResponseObject = [...]string{"start_time", "event_id", "user_name", "desk_id", "workspace_name", "location_id", "questionnaire_response"}
-)
 
 func decWorkspaceReservationObject(d *jsonscan.Decoder, v *payload.WorkspaceReservationObject) {
-	for d.Member() {
-		k := d.Key()
-	again:
-		switch k {
-		case "id":
-			d.ID((*string)(&v.ID))
-		case "workspace_id":
-			d.String(&v.WorkspaceID, "workspace_id", "string")
-		case "end_time":
-			d.String((*string)(&v.EndTime), "end_time", "payload.DateTime")
-		case "start_time":
-			d.String((*string)(&v.StartTime), "start_time", "payload.DateTime")
-		case "topic":
-			d.String(&v.Topic, "topic", "string")
-		case "reserve_for":
-			d.String(&v.ReserveFor, "reserve_for", "string")
-		default:
-			if k = d.Fold(foldWorkspaceReservationObject[:], namesWorkspaceReservationObject[:]); k != "" {
-				goto again
-			}
-			d.Skip()
+	for h := 0; ; {
+		f := d.Next(namesWorkspaceReservationObject[:], h)
+		if f == jsonscan.Unlisted {
+			f = fieldWorkspaceReservationObject(d)
 		}
+		switch f {
+		case 0:
+			d.ID((*string)(&v.ID))
+		case 1:
+			d.String(&v.WorkspaceID, "workspace_id", "string")
+		case 2:
+			d.String((*string)(&v.EndTime), "end_time", "payload.DateTime")
+		case 3:
+			d.String((*string)(&v.StartTime), "start_time", "payload.DateTime")
+		case 4:
+			d.String(&v.Topic, "topic", "string")
+		case 5:
+			d.String(&v.ReserveFor, "reserve_for", "string")
+		case jsonscan.EndOfObject:
+			return
+		default:
+			d.Skip()
+			continue
+		}
+		h = f + 1
 	}
 }
-
-var (
-	foldWorkspaceReservationObject  = [...]string{"ID", "WORKSPACE_ID", "END_TIME", "START_TIME", "TOPIC", "RESERVE_FOR"}
-	namesWorkspaceReservationObject = [...]string{"id", "workspace_id", "end_time", "start_time", "topic", "reserve_for"}
-)
 
 func decWorkspaceReservationCreatedObject(d *jsonscan.Decoder, v *payload.WorkspaceReservationCreatedObject) {
-	for d.Member() {
-		k := d.Key()
-	again:
-		switch k {
-		case "id":
-			d.ID((*string)(&v.ID))
-		case "workspace_id":
-			d.String(&v.WorkspaceID, "workspace_id", "string")
-		case "end_time":
-			d.String((*string)(&v.EndTime), "end_time", "payload.DateTime")
-		case "start_time":
-			d.String((*string)(&v.StartTime), "start_time", "payload.DateTime")
-		case "topic":
-			d.String(&v.Topic, "topic", "string")
-		case "reserve_for":
-			d.String(&v.ReserveFor, "reserve_for", "string")
-		case "assignment_checkin":
-			d.Bool(&v.AssignmentCheckin, "assignment_checkin")
-		default:
-			if k = d.Fold(foldWorkspaceReservationCreatedObject[:], namesWorkspaceReservationCreatedObject[:]); k != "" {
-				goto again
-			}
-			d.Skip()
+	for h := 0; ; {
+		f := d.Next(namesWorkspaceReservationCreatedObject[:], h)
+		if f == jsonscan.Unlisted {
+			f = fieldWorkspaceReservationCreatedObject(d)
 		}
+		switch f {
+		case 0:
+			d.ID((*string)(&v.ID))
+		case 1:
+			d.String(&v.WorkspaceID, "workspace_id", "string")
+		case 2:
+			d.String((*string)(&v.EndTime), "end_time", "payload.DateTime")
+		case 3:
+			d.String((*string)(&v.StartTime), "start_time", "payload.DateTime")
+		case 4:
+			d.String(&v.Topic, "topic", "string")
+		case 5:
+			d.String(&v.ReserveFor, "reserve_for", "string")
+		case 6:
+			d.Bool(&v.AssignmentCheckin, "assignment_checkin")
+		case jsonscan.EndOfObject:
+			return
+		default:
+			d.Skip()
+			continue
+		}
+		h = f + 1
 	}
 }
-
-var (
-	foldWorkspaceReservationCreatedObject  = [...]string{"ID", "WORKSPACE_ID", "END_TIME", "START_TIME", "TOPIC", "RESERVE_FOR", "ASSIGNMENT_CHECKIN"}
-	namesWorkspaceReservationCreatedObject = [...]string{"id", "workspace_id", "end_time", "start_time", "topic", "reserve_for", "assignment_checkin"}
-)
 
 func decWorkspaceUserAssignedObject(d *jsonscan.Decoder, v *payload.WorkspaceUserAssignedObject) {
-	for d.Member() {
-		k := d.Key()
-	again:
-		switch k {
-		case "workspace_id":
-			d.String(&v.WorkspaceID, "workspace_id", "string")
-		case "workspace_name":
-			d.String(&v.WorkspaceName, "workspace_name", "string")
-		case "assign_type":
-			d.String(&v.AssignType, "assign_type", "string")
-		case "account_id":
-			d.String(&v.AccountID, "account_id", "string")
-		case "user_id":
-			d.String(&v.UserID, "user_id", "string")
-		case "user_email":
-			d.String(&v.UserEmail, "user_email", "string")
-		default:
-			if k = d.Fold(foldWorkspaceUserAssignedObject[:], namesWorkspaceUserAssignedObject[:]); k != "" {
-				goto again
-			}
-			d.Skip()
+	for h := 0; ; {
+		f := d.Next(namesWorkspaceUserAssignedObject[:], h)
+		if f == jsonscan.Unlisted {
+			f = fieldWorkspaceUserAssignedObject(d)
 		}
+		switch f {
+		case 0:
+			d.String(&v.WorkspaceID, "workspace_id", "string")
+		case 1:
+			d.String(&v.WorkspaceName, "workspace_name", "string")
+		case 2:
+			d.String(&v.AssignType, "assign_type", "string")
+		case 3:
+			d.String(&v.AccountID, "account_id", "string")
+		case 4:
+			d.String(&v.UserID, "user_id", "string")
+		case 5:
+			d.String(&v.UserEmail, "user_email", "string")
+		case jsonscan.EndOfObject:
+			return
+		default:
+			d.Skip()
+			continue
+		}
+		h = f + 1
 	}
 }
-
-var (
-	foldWorkspaceUserAssignedObject  = [...]string{"WORKSPACE_ID", "WORKSPACE_NAME", "ASSIGN_TYPE", "ACCOUNT_ID", "USER_ID", "USER_EMAIL"}
-	namesWorkspaceUserAssignedObject = [...]string{"workspace_id", "workspace_name", "assign_type", "account_id", "user_id", "user_email"}
-)
 
 func decWorkspaceUserUnassignedObject(d *jsonscan.Decoder, v *payload.WorkspaceUserUnassignedObject) {
-	for d.Member() {
-		k := d.Key()
-	again:
-		switch k {
-		case "workspace_id":
-			d.String(&v.WorkspaceID, "workspace_id", "string")
-		case "workspace_name":
-			d.String(&v.WorkspaceName, "workspace_name", "string")
-		case "account_id":
-			d.String(&v.AccountID, "account_id", "string")
-		case "user_id":
-			d.String(&v.UserID, "user_id", "string")
-		case "assign_type":
-			d.String(&v.AssignType, "assign_type", "string")
-		default:
-			if k = d.Fold(foldWorkspaceUserUnassignedObject[:], namesWorkspaceUserUnassignedObject[:]); k != "" {
-				goto again
-			}
-			d.Skip()
+	for h := 0; ; {
+		f := d.Next(namesWorkspaceUserUnassignedObject[:], h)
+		if f == jsonscan.Unlisted {
+			f = fieldWorkspaceUserUnassignedObject(d)
 		}
+		switch f {
+		case 0:
+			d.String(&v.WorkspaceID, "workspace_id", "string")
+		case 1:
+			d.String(&v.WorkspaceName, "workspace_name", "string")
+		case 2:
+			d.String(&v.AccountID, "account_id", "string")
+		case 3:
+			d.String(&v.UserID, "user_id", "string")
+		case 4:
+			d.String(&v.AssignType, "assign_type", "string")
+		case jsonscan.EndOfObject:
+			return
+		default:
+			d.Skip()
+			continue
+		}
+		h = f + 1
 	}
 }
-
-var (
-	foldWorkspaceUserUnassignedObject  = [...]string{"WORKSPACE_ID", "WORKSPACE_NAME", "ACCOUNT_ID", "USER_ID", "ASSIGN_TYPE"}
-	namesWorkspaceUserUnassignedObject = [...]string{"workspace_id", "workspace_name", "account_id", "user_id", "assign_type"}
-)
 
 func decZoomroomAlertObject(d *jsonscan.Decoder, v *payload.ZoomroomAlertObject) {
-	for d.Member() {
-		k := d.Key()
-	again:
-		switch k {
-		case "id":
-			d.ID((*string)(&v.ID))
-		case "room_name":
-			d.String(&v.RoomName, "room_name", "string")
-		case "calendar_name":
-			d.String(&v.CalendarName, "calendar_name", "string")
-		case "email":
-			d.String(&v.Email, "email", "string")
-		case "issue":
-			d.String(&v.Issue, "issue", "string")
-		case "alert_type":
-			d.Int(&v.AlertType, "alert_type")
-		case "component":
-			d.Int(&v.Component, "component")
-		case "alert_time":
-			d.Int64(&v.AlertTime, "alert_time")
-		case "alert_kind":
-			d.Int(&v.AlertKind, "alert_kind")
-		default:
-			if k = d.Fold(foldZoomroomAlertObject[:], namesZoomroomAlertObject[:]); k != "" {
-				goto again
-			}
-			d.Skip()
+	for h := 0; ; {
+		f := d.Next(namesZoomroomAlertObject[:], h)
+		if f == jsonscan.Unlisted {
+			f = fieldZoomroomAlertObject(d)
 		}
+		switch f {
+		case 0:
+			d.ID((*string)(&v.ID))
+		case 1:
+			d.String(&v.RoomName, "room_name", "string")
+		case 2:
+			d.String(&v.CalendarName, "calendar_name", "string")
+		case 3:
+			d.String(&v.Email, "email", "string")
+		case 4:
+			d.String(&v.Issue, "issue", "string")
+		case 5:
+			d.Int(&v.AlertType, "alert_type")
+		case 6:
+			d.Int(&v.Component, "component")
+		case 7:
+			d.Int64(&v.AlertTime, "alert_time")
+		case 8:
+			d.Int(&v.AlertKind, "alert_kind")
+		case jsonscan.EndOfObject:
+			return
+		default:
+			d.Skip()
+			continue
+		}
+		h = f + 1
 	}
 }
-
-var (
-	foldZoomroomAlertObject  = [...]string{"ID", "ROOM_NAME", "CALENDAR_NAME", "EMAIL", "ISSUE", "ALERT_TYPE", "COMPONENT", "ALERT_TIME", "ALERT_KIND"}
-	namesZoomroomAlertObject = [...]string{"id", "room_name", "calendar_name", "email", "issue", "alert_type", "component", "alert_time", "alert_kind"}
-)
 
 func decZoomroomCheckedObject(d *jsonscan.Decoder, v *payload.ZoomroomCheckedObject) {
-	for d.Member() {
-		k := d.Key()
-	again:
-		switch k {
-		case "id":
-			d.ID((*string)(&v.ID))
-		case "room_name":
-			d.String(&v.RoomName, "room_name", "string")
-		case "calendar_name":
-			d.String(&v.CalendarName, "calendar_name", "string")
-		case "email":
-			d.String(&v.Email, "email", "string")
-		case "event_id":
-			d.String(&v.EventID, "event_id", "string")
-		case "change_key":
-			d.String(&v.ChangeKey, "change_key", "string")
-		case "resource_email":
-			d.String(&v.ResourceEmail, "resource_email", "string")
-		case "calendar_id":
-			d.String(&v.CalendarID, "calendar_id", "string")
-		case "calendar_type":
-			d.String(&v.CalendarType, "calendar_type", "string")
-		case "api_type":
-			d.String(&v.APIType, "api_type", "string")
-		default:
-			if k = d.Fold(foldZoomroomCheckedObject[:], namesZoomroomCheckedObject[:]); k != "" {
-				goto again
-			}
-			d.Skip()
+	for h := 0; ; {
+		f := d.Next(namesZoomroomCheckedObject[:], h)
+		if f == jsonscan.Unlisted {
+			f = fieldZoomroomCheckedObject(d)
 		}
+		switch f {
+		case 0:
+			d.ID((*string)(&v.ID))
+		case 1:
+			d.String(&v.RoomName, "room_name", "string")
+		case 2:
+			d.String(&v.CalendarName, "calendar_name", "string")
+		case 3:
+			d.String(&v.Email, "email", "string")
+		case 4:
+			d.String(&v.EventID, "event_id", "string")
+		case 5:
+			d.String(&v.ChangeKey, "change_key", "string")
+		case 6:
+			d.String(&v.ResourceEmail, "resource_email", "string")
+		case 7:
+			d.String(&v.CalendarID, "calendar_id", "string")
+		case 8:
+			d.String(&v.CalendarType, "calendar_type", "string")
+		case 9:
+			d.String(&v.APIType, "api_type", "string")
+		case jsonscan.EndOfObject:
+			return
+		default:
+			d.Skip()
+			continue
+		}
+		h = f + 1
 	}
 }
-
-var (
-	foldZoomroomCheckedObject  = [...]string{"ID", "ROOM_NAME", "CALENDAR_NAME", "EMAIL", "EVENT_ID", "CHANGE_KEY", "RESOURCE_EMAIL", "CALENDAR_ID", "CALENDAR_TYPE", "API_TYPE"}
-	namesZoomroomCheckedObject = [...]string{"id", "room_name", "calendar_name", "email", "event_id", "change_key", "resource_email", "calendar_id", "calendar_type", "api_type"}
-)
 
 func decZoomroomObject(d *jsonscan.Decoder, v *payload.ZoomroomObject) {
-	for d.Member() {
-		k := d.Key()
-	again:
-		switch k {
-		case "id":
-			d.ID((*string)(&v.ID))
-		case "room_name":
-			d.String(&v.RoomName, "room_name", "string")
-		default:
-			if k = d.Fold(foldZoomroomObject[:], namesZoomroomObject[:]); k != "" {
-				goto again
-			}
-			d.Skip()
+	for h := 0; ; {
+		f := d.Next(namesZoomroomObject[:], h)
+		if f == jsonscan.Unlisted {
+			f = fieldZoomroomObject(d)
 		}
+		switch f {
+		case 0:
+			d.ID((*string)(&v.ID))
+		case 1:
+			d.String(&v.RoomName, "room_name", "string")
+		case jsonscan.EndOfObject:
+			return
+		default:
+			d.Skip()
+			continue
+		}
+		h = f + 1
 	}
 }
-
-var (
-	foldZoomroomObject  = [...]string{"ID", "ROOM_NAME"}
-	namesZoomroomObject = [...]string{"id", "room_name"}
-)
 
 func decZoomroomDigitalSignageAppEndedObject(d *jsonscan.Decoder, v *payload.ZoomroomDigitalSignageAppEndedObject) {
-	for d.Member() {
-		k := d.Key()
-	again:
-		switch k {
-		case "room_id":
-			d.String(&v.RoomID, "room_id", "string")
-		case "app_name":
-			d.String(&v.AppName, "app_name", "string")
-		case "app_id":
-			d.String(&v.AppID, "app_id", "string")
-		case "start_time":
-			d.String((*string)(&v.StartTime), "start_time", "payload.DateTime")
-		case "end_time":
-			d.String((*string)(&v.EndTime), "end_time", "payload.DateTime")
-		default:
-			if k = d.Fold(foldZoomroomDigitalSignageAppEndedObject[:], namesZoomroomDigitalSignageAppEndedObject[:]); k != "" {
-				goto again
-			}
-			d.Skip()
+	for h := 0; ; {
+		f := d.Next(namesZoomroomDigitalSignageAppEndedObject[:], h)
+		if f == jsonscan.Unlisted {
+			f = fieldZoomroomDigitalSignageAppEndedObject(d)
 		}
+		switch f {
+		case 0:
+			d.String(&v.RoomID, "room_id", "string")
+		case 1:
+			d.String(&v.AppName, "app_name", "string")
+		case 2:
+			d.String(&v.AppID, "app_id", "string")
+		case 3:
+			d.String((*string)(&v.StartTime), "start_time", "payload.DateTime")
+		case 4:
+			d.String((*string)(&v.EndTime), "end_time", "payload.DateTime")
+		case jsonscan.EndOfObject:
+			return
+		default:
+			d.Skip()
+			continue
+		}
+		h = f + 1
 	}
 }
-
-var (
-	foldZoomroomDigitalSignageAppEndedObject  = [...]string{"ROOM_ID", "APP_NAME", "APP_ID", "START_TIME", "END_TIME"}
-	namesZoomroomDigitalSignageAppEndedObject = [...]string{"room_id", "app_name", "app_id", "start_time", "end_time"}
-)
 
 func decZoomroomDigitalSignageAppStartedObject(d *jsonscan.Decoder, v *payload.ZoomroomDigitalSignageAppStartedObject) {
-	for d.Member() {
-		k := d.Key()
-	again:
-		switch k {
-		case "room_id":
-			d.String(&v.RoomID, "room_id", "string")
-		case "app_name":
-			d.String(&v.AppName, "app_name", "string")
-		case "app_id":
-			d.String(&v.AppID, "app_id", "string")
-		case "start_time":
-			d.String((*string)(&v.StartTime), "start_time", "payload.DateTime")
-		default:
-			if k = d.Fold(foldZoomroomDigitalSignageAppStartedObject[:], namesZoomroomDigitalSignageAppStartedObject[:]); k != "" {
-				goto again
-			}
-			d.Skip()
+	for h := 0; ; {
+		f := d.Next(namesZoomroomDigitalSignageAppStartedObject[:], h)
+		if f == jsonscan.Unlisted {
+			f = fieldZoomroomDigitalSignageAppStartedObject(d)
 		}
+		switch f {
+		case 0:
+			d.String(&v.RoomID, "room_id", "string")
+		case 1:
+			d.String(&v.AppName, "app_name", "string")
+		case 2:
+			d.String(&v.AppID, "app_id", "string")
+		case 3:
+			d.String((*string)(&v.StartTime), "start_time", "payload.DateTime")
+		case jsonscan.EndOfObject:
+			return
+		default:
+			d.Skip()
+			continue
+		}
+		h = f + 1
 	}
 }
-
-var (
-	foldZoomroomDigitalSignageAppStartedObject  = [...]string{"ROOM_ID", "APP_NAME", "APP_ID", "START_TIME"}
-	namesZoomroomDigitalSignageAppStartedObject = [...]string{"room_id", "app_name", "app_id", "start_time"}
-)
 
 func decZoomroomLocationObject(d *jsonscan.Decoder, v *payload.ZoomroomLocationObject) {
-	for d.Member() {
-		k := d.Key()
-	again:
-		switch k {
-		case "id":
-			d.ID((*string)(&v.ID))
-		case "name":
-			d.String(&v.Name, "name", "string")
-		case "parent_location_id":
-			d.String(&v.ParentLocationID, "parent_location_id", "string")
-		case "type":
-			d.String(&v.Type, "type", "string")
-		default:
-			if k = d.Fold(foldZoomroomLocationObject[:], namesZoomroomLocationObject[:]); k != "" {
-				goto again
-			}
-			d.Skip()
+	for h := 0; ; {
+		f := d.Next(namesZoomroomLocationObject[:], h)
+		if f == jsonscan.Unlisted {
+			f = fieldZoomroomLocationObject(d)
 		}
+		switch f {
+		case 0:
+			d.ID((*string)(&v.ID))
+		case 1:
+			d.String(&v.Name, "name", "string")
+		case 2:
+			d.String(&v.ParentLocationID, "parent_location_id", "string")
+		case 3:
+			d.String(&v.Type, "type", "string")
+		case jsonscan.EndOfObject:
+			return
+		default:
+			d.Skip()
+			continue
+		}
+		h = f + 1
 	}
 }
-
-var (
-	foldZoomroomLocationObject  = [...]string{"ID", "NAME", "PARENT_LOCATION_ID", "TYPE"}
-	namesZoomroomLocationObject = [...]string{"id", "name", "parent_location_id", "type"}
-)
 
 func decZoomroomObjectSensorData(d *jsonscan.Decoder, v *payload.ZoomroomObjectSensorData) {
-	for d.Member() {
-		k := d.Key()
-	again:
-		switch k {
-		case "date_time":
-			d.String((*string)(&v.DateTime), "date_time", "payload.DateTime")
-		case "sensor_type":
-			d.Enum((*string)(&v.SensorType), "sensor_type", "payload.ZoomroomDataSensorType", enumZoomroomDataSensorType[:])
-		case "sensor_value":
-			d.String(&v.SensorValue, "sensor_value", "string")
-		default:
-			if k = d.Fold(foldZoomroomObjectSensorData[:], namesZoomroomObjectSensorData[:]); k != "" {
-				goto again
-			}
-			d.Skip()
+	for h := 0; ; {
+		f := d.Next(namesZoomroomObjectSensorData[:], h)
+		if f == jsonscan.Unlisted {
+			f = fieldZoomroomObjectSensorData(d)
 		}
+		switch f {
+		case 0:
+			d.String((*string)(&v.DateTime), "date_time", "payload.DateTime")
+		case 1:
+			d.Enum((*string)(&v.SensorType), "sensor_type", "payload.ZoomroomDataSensorType", enumZoomroomDataSensorType[:])
+		case 2:
+			d.String(&v.SensorValue, "sensor_value", "string")
+		case jsonscan.EndOfObject:
+			return
+		default:
+			d.Skip()
+			continue
+		}
+		h = f + 1
 	}
 }
-
-var (
-	foldZoomroomObjectSensorData  = [...]string{"DATE_TIME", "SENSOR_TYPE", "SENSOR_VALUE"}
-	namesZoomroomObjectSensorData = [...]string{"date_time", "sensor_type", "sensor_value"}
-)
 
 func decZoomroomSensorDataObject(d *jsonscan.Decoder, v *payload.ZoomroomSensorDataObject) {
-	for d.Member() {
-		k := d.Key()
-	again:
-		switch k {
-		case "id":
-			d.ID((*string)(&v.ID))
-		case "room_name":
-			d.String(&v.RoomName, "room_name", "string")
-		case "device_id":
-			d.String(&v.DeviceID, "device_id", "string")
-		case "sensor_data":
-			decSliceZoomroomObjectSensorData(d, &v.SensorData, "sensor_data")
-		default:
-			if k = d.Fold(foldZoomroomSensorDataObject[:], namesZoomroomSensorDataObject[:]); k != "" {
-				goto again
-			}
-			d.Skip()
+	for h := 0; ; {
+		f := d.Next(namesZoomroomSensorDataObject[:], h)
+		if f == jsonscan.Unlisted {
+			f = fieldZoomroomSensorDataObject(d)
 		}
+		switch f {
+		case 0:
+			d.ID((*string)(&v.ID))
+		case 1:
+			d.String(&v.RoomName, "room_name", "string")
+		case 2:
+			d.String(&v.DeviceID, "device_id", "string")
+		case 3:
+			decSliceZoomroomObjectSensorData(d, &v.SensorData, "sensor_data")
+		case jsonscan.EndOfObject:
+			return
+		default:
+			d.Skip()
+			continue
+		}
+		h = f + 1
 	}
 }
-
-var (
-	foldZoomroomSensorDataObject  = [...]string{"ID", "ROOM_NAME", "DEVICE_ID", "SENSOR_DATA"}
-	namesZoomroomSensorDataObject = [...]string{"id", "room_name", "device_id", "sensor_data"}
-)
 
 func decZoomroomThirdpartyMeetingAttemptedObject(d *jsonscan.Decoder, v *payload.ZoomroomThirdpartyMeetingAttemptedObject) {
-	for d.Member() {
-		k := d.Key()
-	again:
-		switch k {
-		case "room_id":
-			d.String(&v.RoomID, "room_id", "string")
-		case "join_url":
-			d.String(&v.JoinURL, "join_url", "string")
-		case "meeting_source_type":
-			d.Enum((*string)(&v.MeetingSourceType), "meeting_source_type", "payload.ZoomroomThirdpartyAttemptedMeetingSourceType", enumZoomroomThirdpartyAttemptedMeetingSourceType[:])
-		case "join_time":
-			d.String((*string)(&v.JoinTime), "join_time", "payload.DateTime")
-		case "sip_address":
-			d.String(&v.SIPAddress, "sip_address", "string")
-		case "third_party_meeting_id":
-			d.String(&v.ThirdPartyMeetingID, "third_party_meeting_id", "string")
-		case "passcode":
-			d.String(&v.Passcode, "passcode", "string")
-		default:
-			if k = d.Fold(foldZoomroomThirdpartyMeetingAttemptedObject[:], namesZoomroomThirdpartyMeetingAttemptedObject[:]); k != "" {
-				goto again
-			}
-			d.Skip()
+	for h := 0; ; {
+		f := d.Next(namesZoomroomThirdpartyMeetingAttemptedObject[:], h)
+		if f == jsonscan.Unlisted {
+			f = fieldZoomroomThirdpartyMeetingAttemptedObject(d)
 		}
+		switch f {
+		case 0:
+			d.String(&v.RoomID, "room_id", "string")
+		case 1:
+			d.String(&v.JoinURL, "join_url", "string")
+		case 2:
+			d.Enum((*string)(&v.MeetingSourceType), "meeting_source_type", "payload.ZoomroomThirdpartyAttemptedMeetingSourceType", enumZoomroomThirdpartyAttemptedMeetingSourceType[:])
+		case 3:
+			d.String((*string)(&v.JoinTime), "join_time", "payload.DateTime")
+		case 4:
+			d.String(&v.SIPAddress, "sip_address", "string")
+		case 5:
+			d.String(&v.ThirdPartyMeetingID, "third_party_meeting_id", "string")
+		case 6:
+			d.String(&v.Passcode, "passcode", "string")
+		case jsonscan.EndOfObject:
+			return
+		default:
+			d.Skip()
+			continue
+		}
+		h = f + 1
 	}
 }
-
-var (
-	foldZoomroomThirdpartyMeetingAttemptedObject  = [...]string{"ROOM_ID", "JOIN_URL", "MEETING_SOURCE_TYPE", "JOIN_TIME", "SIP_ADDRESS", "THIRD_PARTY_MEETING_ID", "PASSCODE"}
-	namesZoomroomThirdpartyMeetingAttemptedObject = [...]string{"room_id", "join_url", "meeting_source_type", "join_time", "sip_address", "third_party_meeting_id", "passcode"}
-)

@@ -8,367 +8,343 @@ import (
 )
 
 func decMeetingRTMSInterrupted(d *jsonscan.Decoder, v *payload.MeetingRTMSInterrupted) {
-	for d.Member() {
-		k := d.Key()
-	again:
-		switch k {
-		case "account_id":
-			d.String(&v.AccountID, "Common.account_id", "string")
-		case "operator":
-			d.String(&v.Operator, "Common.operator", "string")
-		case "operator_id":
-			d.String(&v.OperatorID, "Common.operator_id", "string")
-		case "meeting_uuid":
-			d.String(&v.MeetingUUID, "meeting_uuid", "string")
-		case "rtms_stream_id":
-			d.String(&v.RTMSStreamID, "rtms_stream_id", "string")
-		default:
-			if k = d.Fold(foldMeetingRTMSInterrupted[:], namesMeetingRTMSInterrupted[:]); k != "" {
-				goto again
-			}
-			d.Skip()
+	for h := 0; ; {
+		f := d.Next(namesMeetingRTMSInterrupted[:], h)
+		if f == jsonscan.Unlisted {
+			f = fieldMeetingRTMSInterrupted(d)
 		}
+		switch f {
+		case 0:
+			d.String(&v.AccountID, "Common.account_id", "string")
+		case 1:
+			d.String(&v.Operator, "Common.operator", "string")
+		case 2:
+			d.String(&v.OperatorID, "Common.operator_id", "string")
+		case 3:
+			d.String(&v.MeetingUUID, "meeting_uuid", "string")
+		case 4:
+			d.String(&v.RTMSStreamID, "rtms_stream_id", "string")
+		case jsonscan.EndOfObject:
+			return
+		default:
+			d.Skip()
+			continue
+		}
+		h = f + 1
 	}
 }
-
-var (
-	foldMeetingRTMSInterrupted  = [...]string{"ACCOUNT_ID", "OPERATOR", "OPERATOR_ID", "MEETING_UUID", "RTMS_STREAM_ID"}
-	namesMeetingRTMSInterrupted = [...]string{"account_id", "operator", "operator_id", "meeting_uuid", "rtms_stream_id"}
-)
 
 func decMeetingRTMSStarted(d *jsonscan.Decoder, v *payload.MeetingRTMSStarted) {
-	for d.Member() {
-		k := d.Key()
-	again:
-		switch k {
-		case "account_id":
-			d.String(&v.AccountID, "Common.account_id", "string")
-		case "operator":
-			d.String(&v.Operator, "Common.operator", "string")
-		case "operator_id":
-			d.String(&v.OperatorID, "Common.operator_id", "string")
-		case "meeting_uuid":
-			d.String(&v.MeetingUUID, "meeting_uuid", "string")
-		case "rtms_stream_id":
-			d.String(&v.RTMSStreamID, "rtms_stream_id", "string")
-		case "server_urls":
-			d.String(&v.ServerURLs, "server_urls", "string")
-		default:
-			if k = d.Fold(foldMeetingRTMSStarted[:], namesMeetingRTMSStarted[:]); k != "" {
-				goto again
-			}
-			d.Skip()
+	for h := 0; ; {
+		f := d.Next(namesMeetingRTMSStarted[:], h)
+		if f == jsonscan.Unlisted {
+			f = fieldMeetingRTMSStarted(d)
 		}
+		switch f {
+		case 0:
+			d.String(&v.AccountID, "Common.account_id", "string")
+		case 1:
+			d.String(&v.Operator, "Common.operator", "string")
+		case 2:
+			d.String(&v.OperatorID, "Common.operator_id", "string")
+		case 3:
+			d.String(&v.MeetingUUID, "meeting_uuid", "string")
+		case 4:
+			d.String(&v.RTMSStreamID, "rtms_stream_id", "string")
+		case 5:
+			d.String(&v.ServerURLs, "server_urls", "string")
+		case jsonscan.EndOfObject:
+			return
+		default:
+			d.Skip()
+			continue
+		}
+		h = f + 1
 	}
 }
-
-var (
-	foldMeetingRTMSStarted  = [...]string{"ACCOUNT_ID", "OPERATOR", "OPERATOR_ID", "MEETING_UUID", "RTMS_STREAM_ID", "SERVER_URLS"}
-	namesMeetingRTMSStarted = [...]string{"account_id", "operator", "operator_id", "meeting_uuid", "rtms_stream_id", "server_urls"}
-)
 
 func decMeetingRTMSStopped(d *jsonscan.Decoder, v *payload.MeetingRTMSStopped) {
-	for d.Member() {
-		k := d.Key()
-	again:
-		switch k {
-		case "account_id":
-			d.String(&v.AccountID, "Common.account_id", "string")
-		case "operator":
-			d.String(&v.Operator, "Common.operator", "string")
-		case "operator_id":
-			d.String(&v.OperatorID, "Common.operator_id", "string")
-		case "meeting_uuid":
-			d.String(&v.MeetingUUID, "meeting_uuid", "string")
-		case "rtms_stream_id":
-			d.String(&v.RTMSStreamID, "rtms_stream_id", "string")
-		case "stop_reason":
-			d.Int(&v.StopReason, "stop_reason")
-		default:
-			if k = d.Fold(foldMeetingRTMSStopped[:], namesMeetingRTMSStopped[:]); k != "" {
-				goto again
-			}
-			d.Skip()
+	for h := 0; ; {
+		f := d.Next(namesMeetingRTMSStopped[:], h)
+		if f == jsonscan.Unlisted {
+			f = fieldMeetingRTMSStopped(d)
 		}
+		switch f {
+		case 0:
+			d.String(&v.AccountID, "Common.account_id", "string")
+		case 1:
+			d.String(&v.Operator, "Common.operator", "string")
+		case 2:
+			d.String(&v.OperatorID, "Common.operator_id", "string")
+		case 3:
+			d.String(&v.MeetingUUID, "meeting_uuid", "string")
+		case 4:
+			d.String(&v.RTMSStreamID, "rtms_stream_id", "string")
+		case 5:
+			d.Int(&v.StopReason, "stop_reason")
+		case jsonscan.EndOfObject:
+			return
+		default:
+			d.Skip()
+			continue
+		}
+		h = f + 1
 	}
 }
 
-var (
-	foldMeetingRTMSStopped  = [...]string{"ACCOUNT_ID", "OPERATOR", "OPERATOR_ID", "MEETING_UUID", "RTMS_STREAM_ID", "STOP_REASON"}
-	namesMeetingRTMSStopped = [...]string{"account_id", "operator", "operator_id", "meeting_uuid", "rtms_stream_id", "stop_reason"}
-)
-
 func decRTMSConcurrencyLimited(d *jsonscan.Decoder, v *payload.RTMSConcurrencyLimited) {
-	for d.Member() {
-		k := d.Key()
-	again:
-		switch k {
-		case "account_id":
+	for h := 0; ; {
+		f := d.Next(namesRTMSConcurrencyLimited[:], h)
+		if f == jsonscan.Unlisted {
+			f = fieldRTMSConcurrencyLimited(d)
+		}
+		switch f {
+		case 0:
 			d.String(&v.AccountID, "Common.account_id", "string")
-		case "operator":
+		case 1:
 			d.String(&v.Operator, "Common.operator", "string")
-		case "operator_id":
+		case 2:
 			d.String(&v.OperatorID, "Common.operator_id", "string")
-		case "concurrency_number":
+		case 3:
 			d.Int(&v.ConcurrencyNumber, "concurrency_number")
-		case "id_field":
+		case 4:
 			if d.Open("id_field", "payload.RTMSConcurrencyLimitedIDField") {
 				decRTMSConcurrencyLimitedIDField(d, &v.IDField)
 			}
+		case jsonscan.EndOfObject:
+			return
 		default:
-			if k = d.Fold(foldRTMSConcurrencyLimited[:], namesRTMSConcurrencyLimited[:]); k != "" {
-				goto again
-			}
 			d.Skip()
+			continue
 		}
+		h = f + 1
 	}
 }
-
-var (
-	foldRTMSConcurrencyLimited  = [...]string{"ACCOUNT_ID", "OPERATOR", "OPERATOR_ID", "CONCURRENCY_NUMBER", "ID_FIELD"}
-	namesRTMSConcurrencyLimited = [...]string{"account_id", "operator", "operator_id", "concurrency_number", "id_field"}
-)
 
 func decRTMSConcurrencyNearLimit(d *jsonscan.Decoder, v *payload.RTMSConcurrencyNearLimit) {
-	for d.Member() {
-		k := d.Key()
-	again:
-		switch k {
-		case "account_id":
-			d.String(&v.AccountID, "Common.account_id", "string")
-		case "operator":
-			d.String(&v.Operator, "Common.operator", "string")
-		case "operator_id":
-			d.String(&v.OperatorID, "Common.operator_id", "string")
-		case "concurrency_limit":
-			d.Int(&v.ConcurrencyLimit, "concurrency_limit")
-		case "concurrency_number":
-			d.Int(&v.ConcurrencyNumber, "concurrency_number")
-		case "percentage":
-			d.Int(&v.Percentage, "percentage")
-		default:
-			if k = d.Fold(foldRTMSConcurrencyNearLimit[:], namesRTMSConcurrencyNearLimit[:]); k != "" {
-				goto again
-			}
-			d.Skip()
+	for h := 0; ; {
+		f := d.Next(namesRTMSConcurrencyNearLimit[:], h)
+		if f == jsonscan.Unlisted {
+			f = fieldRTMSConcurrencyNearLimit(d)
 		}
+		switch f {
+		case 0:
+			d.String(&v.AccountID, "Common.account_id", "string")
+		case 1:
+			d.String(&v.Operator, "Common.operator", "string")
+		case 2:
+			d.String(&v.OperatorID, "Common.operator_id", "string")
+		case 3:
+			d.Int(&v.ConcurrencyLimit, "concurrency_limit")
+		case 4:
+			d.Int(&v.ConcurrencyNumber, "concurrency_number")
+		case 5:
+			d.Int(&v.Percentage, "percentage")
+		case jsonscan.EndOfObject:
+			return
+		default:
+			d.Skip()
+			continue
+		}
+		h = f + 1
 	}
 }
-
-var (
-	foldRTMSConcurrencyNearLimit  = [...]string{"ACCOUNT_ID", "OPERATOR", "OPERATOR_ID", "CONCURRENCY_LIMIT", "CONCURRENCY_NUMBER", "PERCENTAGE"}
-	namesRTMSConcurrencyNearLimit = [...]string{"account_id", "operator", "operator_id", "concurrency_limit", "concurrency_number", "percentage"}
-)
 
 func decSessionRTMSInterrupted(d *jsonscan.Decoder, v *payload.SessionRTMSInterrupted) {
-	for d.Member() {
-		k := d.Key()
-	again:
-		switch k {
-		case "account_id":
-			d.String(&v.AccountID, "Common.account_id", "string")
-		case "operator":
-			d.String(&v.Operator, "Common.operator", "string")
-		case "operator_id":
-			d.String(&v.OperatorID, "Common.operator_id", "string")
-		case "session_id":
-			d.ID((*string)(&v.SessionID))
-		case "session_key":
-			d.String(&v.SessionKey, "session_key", "string")
-		case "rtms_stream_id":
-			d.String(&v.RTMSStreamID, "rtms_stream_id", "string")
-		default:
-			if k = d.Fold(foldSessionRTMSInterrupted[:], namesSessionRTMSInterrupted[:]); k != "" {
-				goto again
-			}
-			d.Skip()
+	for h := 0; ; {
+		f := d.Next(namesSessionRTMSInterrupted[:], h)
+		if f == jsonscan.Unlisted {
+			f = fieldSessionRTMSInterrupted(d)
 		}
+		switch f {
+		case 0:
+			d.String(&v.AccountID, "Common.account_id", "string")
+		case 1:
+			d.String(&v.Operator, "Common.operator", "string")
+		case 2:
+			d.String(&v.OperatorID, "Common.operator_id", "string")
+		case 3:
+			d.ID((*string)(&v.SessionID))
+		case 4:
+			d.String(&v.SessionKey, "session_key", "string")
+		case 5:
+			d.String(&v.RTMSStreamID, "rtms_stream_id", "string")
+		case jsonscan.EndOfObject:
+			return
+		default:
+			d.Skip()
+			continue
+		}
+		h = f + 1
 	}
 }
-
-var (
-	foldSessionRTMSInterrupted  = [...]string{"ACCOUNT_ID", "OPERATOR", "OPERATOR_ID", "SESSION_ID", "SESSION_KEY", "RTMS_STREAM_ID"}
-	namesSessionRTMSInterrupted = [...]string{"account_id", "operator", "operator_id", "session_id", "session_key", "rtms_stream_id"}
-)
 
 func decSessionRTMSStarted(d *jsonscan.Decoder, v *payload.SessionRTMSStarted) {
-	for d.Member() {
-		k := d.Key()
-	again:
-		switch k {
-		case "account_id":
-			d.String(&v.AccountID, "Common.account_id", "string")
-		case "operator":
-			d.String(&v.Operator, "Common.operator", "string")
-		case "operator_id":
-			d.String(&v.OperatorID, "Common.operator_id", "string")
-		case "session_id":
-			d.ID((*string)(&v.SessionID))
-		case "session_key":
-			d.String(&v.SessionKey, "session_key", "string")
-		case "rtms_stream_id":
-			d.String(&v.RTMSStreamID, "rtms_stream_id", "string")
-		case "server_urls":
-			d.String(&v.ServerURLs, "server_urls", "string")
-		default:
-			if k = d.Fold(foldSessionRTMSStarted[:], namesSessionRTMSStarted[:]); k != "" {
-				goto again
-			}
-			d.Skip()
+	for h := 0; ; {
+		f := d.Next(namesSessionRTMSStarted[:], h)
+		if f == jsonscan.Unlisted {
+			f = fieldSessionRTMSStarted(d)
 		}
+		switch f {
+		case 0:
+			d.String(&v.AccountID, "Common.account_id", "string")
+		case 1:
+			d.String(&v.Operator, "Common.operator", "string")
+		case 2:
+			d.String(&v.OperatorID, "Common.operator_id", "string")
+		case 3:
+			d.ID((*string)(&v.SessionID))
+		case 4:
+			d.String(&v.SessionKey, "session_key", "string")
+		case 5:
+			d.String(&v.RTMSStreamID, "rtms_stream_id", "string")
+		case 6:
+			d.String(&v.ServerURLs, "server_urls", "string")
+		case jsonscan.EndOfObject:
+			return
+		default:
+			d.Skip()
+			continue
+		}
+		h = f + 1
 	}
 }
-
-var (
-	foldSessionRTMSStarted  = [...]string{"ACCOUNT_ID", "OPERATOR", "OPERATOR_ID", "SESSION_ID", "SESSION_KEY", "RTMS_STREAM_ID", "SERVER_URLS"}
-	namesSessionRTMSStarted = [...]string{"account_id", "operator", "operator_id", "session_id", "session_key", "rtms_stream_id", "server_urls"}
-)
 
 func decSessionRTMSStopped(d *jsonscan.Decoder, v *payload.SessionRTMSStopped) {
-	for d.Member() {
-		k := d.Key()
-	again:
-		switch k {
-		case "account_id":
-			d.String(&v.AccountID, "Common.account_id", "string")
-		case "operator":
-			d.String(&v.Operator, "Common.operator", "string")
-		case "operator_id":
-			d.String(&v.OperatorID, "Common.operator_id", "string")
-		case "session_id":
-			d.ID((*string)(&v.SessionID))
-		case "session_key":
-			d.String(&v.SessionKey, "session_key", "string")
-		case "rtms_stream_id":
-			d.String(&v.RTMSStreamID, "rtms_stream_id", "string")
-		case "stop_reason":
-			d.Int(&v.StopReason, "stop_reason")
-		default:
-			if k = d.Fold(foldSessionRTMSStopped[:], namesSessionRTMSStopped[:]); k != "" {
-				goto again
-			}
-			d.Skip()
+	for h := 0; ; {
+		f := d.Next(namesSessionRTMSStopped[:], h)
+		if f == jsonscan.Unlisted {
+			f = fieldSessionRTMSStopped(d)
 		}
+		switch f {
+		case 0:
+			d.String(&v.AccountID, "Common.account_id", "string")
+		case 1:
+			d.String(&v.Operator, "Common.operator", "string")
+		case 2:
+			d.String(&v.OperatorID, "Common.operator_id", "string")
+		case 3:
+			d.ID((*string)(&v.SessionID))
+		case 4:
+			d.String(&v.SessionKey, "session_key", "string")
+		case 5:
+			d.String(&v.RTMSStreamID, "rtms_stream_id", "string")
+		case 6:
+			d.Int(&v.StopReason, "stop_reason")
+		case jsonscan.EndOfObject:
+			return
+		default:
+			d.Skip()
+			continue
+		}
+		h = f + 1
 	}
 }
-
-var (
-	foldSessionRTMSStopped  = [...]string{"ACCOUNT_ID", "OPERATOR", "OPERATOR_ID", "SESSION_ID", "SESSION_KEY", "RTMS_STREAM_ID", "STOP_REASON"}
-	namesSessionRTMSStopped = [...]string{"account_id", "operator", "operator_id", "session_id", "session_key", "rtms_stream_id", "stop_reason"}
-)
 
 func decWebinarRTMSInterrupted(d *jsonscan.Decoder, v *payload.WebinarRTMSInterrupted) {
-	for d.Member() {
-		k := d.Key()
-	again:
-		switch k {
-		case "account_id":
-			d.String(&v.AccountID, "Common.account_id", "string")
-		case "operator":
-			d.String(&v.Operator, "Common.operator", "string")
-		case "operator_id":
-			d.String(&v.OperatorID, "Common.operator_id", "string")
-		case "webinar_uuid":
-			d.String(&v.WebinarUUID, "webinar_uuid", "string")
-		case "rtms_stream_id":
-			d.String(&v.RTMSStreamID, "rtms_stream_id", "string")
-		default:
-			if k = d.Fold(foldWebinarRTMSInterrupted[:], namesWebinarRTMSInterrupted[:]); k != "" {
-				goto again
-			}
-			d.Skip()
+	for h := 0; ; {
+		f := d.Next(namesWebinarRTMSInterrupted[:], h)
+		if f == jsonscan.Unlisted {
+			f = fieldWebinarRTMSInterrupted(d)
 		}
+		switch f {
+		case 0:
+			d.String(&v.AccountID, "Common.account_id", "string")
+		case 1:
+			d.String(&v.Operator, "Common.operator", "string")
+		case 2:
+			d.String(&v.OperatorID, "Common.operator_id", "string")
+		case 3:
+			d.String(&v.WebinarUUID, "webinar_uuid", "string")
+		case 4:
+			d.String(&v.RTMSStreamID, "rtms_stream_id", "string")
+		case jsonscan.EndOfObject:
+			return
+		default:
+			d.Skip()
+			continue
+		}
+		h = f + 1
 	}
 }
-
-var (
-	foldWebinarRTMSInterrupted  = [...]string{"ACCOUNT_ID", "OPERATOR", "OPERATOR_ID", "WEBINAR_UUID", "RTMS_STREAM_ID"}
-	namesWebinarRTMSInterrupted = [...]string{"account_id", "operator", "operator_id", "webinar_uuid", "rtms_stream_id"}
-)
 
 func decWebinarRTMSStarted(d *jsonscan.Decoder, v *payload.WebinarRTMSStarted) {
-	for d.Member() {
-		k := d.Key()
-	again:
-		switch k {
-		case "account_id":
-			d.String(&v.AccountID, "Common.account_id", "string")
-		case "operator":
-			d.String(&v.Operator, "Common.operator", "string")
-		case "operator_id":
-			d.String(&v.OperatorID, "Common.operator_id", "string")
-		case "webinar_uuid":
-			d.String(&v.WebinarUUID, "webinar_uuid", "string")
-		case "rtms_stream_id":
-			d.String(&v.RTMSStreamID, "rtms_stream_id", "string")
-		case "server_urls":
-			d.String(&v.ServerURLs, "server_urls", "string")
-		default:
-			if k = d.Fold(foldWebinarRTMSStarted[:], namesWebinarRTMSStarted[:]); k != "" {
-				goto again
-			}
-			d.Skip()
+	for h := 0; ; {
+		f := d.Next(namesWebinarRTMSStarted[:], h)
+		if f == jsonscan.Unlisted {
+			f = fieldWebinarRTMSStarted(d)
 		}
+		switch f {
+		case 0:
+			d.String(&v.AccountID, "Common.account_id", "string")
+		case 1:
+			d.String(&v.Operator, "Common.operator", "string")
+		case 2:
+			d.String(&v.OperatorID, "Common.operator_id", "string")
+		case 3:
+			d.String(&v.WebinarUUID, "webinar_uuid", "string")
+		case 4:
+			d.String(&v.RTMSStreamID, "rtms_stream_id", "string")
+		case 5:
+			d.String(&v.ServerURLs, "server_urls", "string")
+		case jsonscan.EndOfObject:
+			return
+		default:
+			d.Skip()
+			continue
+		}
+		h = f + 1
 	}
 }
-
-var (
-	foldWebinarRTMSStarted  = [...]string{"ACCOUNT_ID", "OPERATOR", "OPERATOR_ID", "WEBINAR_UUID", "RTMS_STREAM_ID", "SERVER_URLS"}
-	namesWebinarRTMSStarted = [...]string{"account_id", "operator", "operator_id", "webinar_uuid", "rtms_stream_id", "server_urls"}
-)
 
 func decWebinarRTMSStopped(d *jsonscan.Decoder, v *payload.WebinarRTMSStopped) {
-	for d.Member() {
-		k := d.Key()
-	again:
-		switch k {
-		case "account_id":
-			d.String(&v.AccountID, "Common.account_id", "string")
-		case "operator":
-			d.String(&v.Operator, "Common.operator", "string")
-		case "operator_id":
-			d.String(&v.OperatorID, "Common.operator_id", "string")
-		case "webinar_uuid":
-			d.String(&v.WebinarUUID, "webinar_uuid", "string")
-		case "rtms_stream_id":
-			d.String(&v.RTMSStreamID, "rtms_stream_id", "string")
-		case "stop_reason":
-			d.Int(&v.StopReason, "stop_reason")
-		default:
-			if k = d.Fold(foldWebinarRTMSStopped[:], namesWebinarRTMSStopped[:]); k != "" {
-				goto again
-			}
-			d.Skip()
+	for h := 0; ; {
+		f := d.Next(namesWebinarRTMSStopped[:], h)
+		if f == jsonscan.Unlisted {
+			f = fieldWebinarRTMSStopped(d)
 		}
+		switch f {
+		case 0:
+			d.String(&v.AccountID, "Common.account_id", "string")
+		case 1:
+			d.String(&v.Operator, "Common.operator", "string")
+		case 2:
+			d.String(&v.OperatorID, "Common.operator_id", "string")
+		case 3:
+			d.String(&v.WebinarUUID, "webinar_uuid", "string")
+		case 4:
+			d.String(&v.RTMSStreamID, "rtms_stream_id", "string")
+		case 5:
+			d.Int(&v.StopReason, "stop_reason")
+		case jsonscan.EndOfObject:
+			return
+		default:
+			d.Skip()
+			continue
+		}
+		h = f + 1
 	}
 }
-
-var (
-	foldWebinarRTMSStopped  = [...]string{"ACCOUNT_ID", "OPERATOR", "OPERATOR_ID", "WEBINAR_UUID", "RTMS_STREAM_ID", "STOP_REASON"}
-	namesWebinarRTMSStopped = [...]string{"account_id", "operator", "operator_id", "webinar_uuid", "rtms_stream_id", "stop_reason"}
-)
 
 func decRTMSConcurrencyLimitedIDField(d *jsonscan.Decoder, v *payload.RTMSConcurrencyLimitedIDField) {
-	for d.Member() {
-		k := d.Key()
-	again:
-		switch k {
-		case "meeting_uuid":
-			d.String(&v.MeetingUUID, "meeting_uuid", "string")
-		case "webinar_uuid":
-			d.String(&v.WebinarUUID, "webinar_uuid", "string")
-		case "session_id":
-			d.ID((*string)(&v.SessionID))
-		default:
-			if k = d.Fold(foldRTMSConcurrencyLimitedIDField[:], namesRTMSConcurrencyLimitedIDField[:]); k != "" {
-				goto again
-			}
-			d.Skip()
+	for h := 0; ; {
+		f := d.Next(namesRTMSConcurrencyLimitedIDField[:], h)
+		if f == jsonscan.Unlisted {
+			f = fieldRTMSConcurrencyLimitedIDField(d)
 		}
+		switch f {
+		case 0:
+			d.String(&v.MeetingUUID, "meeting_uuid", "string")
+		case 1:
+			d.String(&v.WebinarUUID, "webinar_uuid", "string")
+		case 2:
+			d.ID((*string)(&v.SessionID))
+		case jsonscan.EndOfObject:
+			return
+		default:
+			d.Skip()
+			continue
+		}
+		h = f + 1
 	}
 }
-
-var (
-	foldRTMSConcurrencyLimitedIDField  = [...]string{"MEETING_UUID", "WEBINAR_UUID", "SESSION_ID"}
-	namesRTMSConcurrencyLimitedIDField = [...]string{"meeting_uuid", "webinar_uuid", "session_id"}
-)

@@ -8,451 +8,423 @@ import (
 )
 
 func decSchedulerScheduledEventCanceled(d *jsonscan.Decoder, v *payload.SchedulerScheduledEventCanceled) {
-	for d.Member() {
-		k := d.Key()
-	again:
-		switch k {
-		case "account_id":
+	for h := 0; ; {
+		f := d.Next(namesSchedulerScheduledEventCanceled[:], h)
+		if f == jsonscan.Unlisted {
+			f = fieldSchedulerScheduledEventCanceled(d)
+		}
+		switch f {
+		case 0:
 			d.String(&v.AccountID, "Common.account_id", "string")
-		case "operator":
+		case 1:
 			d.String(&v.Operator, "Common.operator", "string")
-		case "operator_id":
+		case 2:
 			d.String(&v.OperatorID, "Common.operator_id", "string")
-		case "user_id":
+		case 3:
 			d.String(&v.UserID, "user_id", "string")
-		case "object":
+		case 4:
 			if d.Open("object", "payload.SchedulerScheduledEventCanceledObject") {
 				decSchedulerScheduledEventCanceledObject(d, &v.Object)
 			}
+		case jsonscan.EndOfObject:
+			return
 		default:
-			if k = d.Fold(foldSchedulerScheduledEventCanceled[:], namesSchedulerScheduledEventCanceled[:]); k != "" {
-				goto again
-			}
 			d.Skip()
+			continue
 		}
+		h = f + 1
 	}
 }
 
-var (
-	foldSchedulerScheduledEventCanceled  = [...]string{"ACCOUNT_ID", "OPERATOR", "OPERATOR_ID", "USER_ID", "OBJECT"}
-	namesSchedulerScheduledEventCanceled = [...]string{"account_id", "operator", "operator_id", "user_id", "object"}
-)
-
 func decSchedulerScheduledEventCreated(d *jsonscan.Decoder, v *payload.SchedulerScheduledEventCreated) {
-	for d.Member() {
-		k := d.Key()
-	again:
-		switch k {
-		case "account_id":
+	for h := 0; ; {
+		f := d.Next(namesSchedulerScheduledEventCanceled[:], h)
+		if f == jsonscan.Unlisted {
+			f = fieldSchedulerScheduledEventCanceled(d)
+		}
+		switch f {
+		case 0:
 			d.String(&v.AccountID, "Common.account_id", "string")
-		case "operator":
+		case 1:
 			d.String(&v.Operator, "Common.operator", "string")
-		case "operator_id":
+		case 2:
 			d.String(&v.OperatorID, "Common.operator_id", "string")
-		case "user_id":
+		case 3:
 			d.String(&v.UserID, "user_id", "string")
-		case "object":
+		case 4:
 			if d.Open("object", "payload.SchedulerScheduledEventCreatedObject") {
 				decSchedulerScheduledEventCreatedObject(d, &v.Object)
 			}
+		case jsonscan.EndOfObject:
+			return
 		default:
-			if k = d.Fold(foldSchedulerScheduledEventCreated[:], namesSchedulerScheduledEventCreated[:]); k != "" {
-				goto again
-			}
 			d.Skip()
+			continue
 		}
+		h = f + 1
 	}
 }
-
-var (
-	foldSchedulerScheduledEventCreated  = [...]string{"ACCOUNT_ID", "OPERATOR", "OPERATOR_ID", "USER_ID", "OBJECT"}
-	namesSchedulerScheduledEventCreated = [...]string{"account_id", "operator", "operator_id", "user_id", "object"}
-)
 
 func decSchedulerScheduledEventCanceledCancellation(d *jsonscan.Decoder, v *payload.SchedulerScheduledEventCanceledCancellation) {
-	for d.Member() {
-		k := d.Key()
-	again:
-		switch k {
-		case "canceled_by":
-			d.String(&v.CanceledBy, "canceled_by", "string")
-		case "canceler_type":
-			d.Enum((*string)(&v.CancelerType), "canceler_type", "payload.SchedulerScheduledEventCanceledCancelerType", enumSchedulerScheduledEventCanceledCancelerType[:])
-		case "cancel_at":
-			d.String(&v.CancelAt, "cancel_at", "string")
-		case "reason":
-			d.String(&v.Reason, "reason", "string")
-		default:
-			if k = d.Fold(foldSchedulerScheduledEventCanceledCancellation[:], namesSchedulerScheduledEventCanceledCancellation[:]); k != "" {
-				goto again
-			}
-			d.Skip()
+	for h := 0; ; {
+		f := d.Next(namesSchedulerScheduledEventCanceledCancellation[:], h)
+		if f == jsonscan.Unlisted {
+			f = fieldSchedulerScheduledEventCanceledCancellation(d)
 		}
+		switch f {
+		case 0:
+			d.String(&v.CanceledBy, "canceled_by", "string")
+		case 1:
+			d.Enum((*string)(&v.CancelerType), "canceler_type", "payload.SchedulerScheduledEventCanceledCancelerType", enumSchedulerScheduledEventCanceledCancelerType[:])
+		case 2:
+			d.String(&v.CancelAt, "cancel_at", "string")
+		case 3:
+			d.String(&v.Reason, "reason", "string")
+		case jsonscan.EndOfObject:
+			return
+		default:
+			d.Skip()
+			continue
+		}
+		h = f + 1
 	}
 }
-
-var (
-	foldSchedulerScheduledEventCanceledCancellation  = [...]string{"CANCELED_BY", "CANCELER_TYPE", "CANCEL_AT", "REASON"}
-	namesSchedulerScheduledEventCanceledCancellation = [...]string{"canceled_by", "canceler_type", "cancel_at", "reason"}
-)
 
 func decSchedulerScheduledEventQuestionsAndAnswer(d *jsonscan.Decoder, v *payload.SchedulerScheduledEventQuestionsAndAnswer) {
-	for d.Member() {
-		k := d.Key()
-	again:
-		switch k {
-		case "question":
-			d.String(&v.Question, "question", "string")
-		case "position":
-			d.Int(&v.Position, "position")
-		case "answer":
-			decSlicestring(d, &v.Answer, "answer")
-		default:
-			if k = d.Fold(foldSchedulerScheduledEventQuestionsAndAnswer[:], namesSchedulerScheduledEventQuestionsAndAnswer[:]); k != "" {
-				goto again
-			}
-			d.Skip()
+	for h := 0; ; {
+		f := d.Next(namesSchedulerScheduledEventQuestionsAndAnswer[:], h)
+		if f == jsonscan.Unlisted {
+			f = fieldSchedulerScheduledEventQuestionsAndAnswer(d)
 		}
+		switch f {
+		case 0:
+			d.String(&v.Question, "question", "string")
+		case 1:
+			d.Int(&v.Position, "position")
+		case 2:
+			decSlicestring(d, &v.Answer, "answer")
+		case jsonscan.EndOfObject:
+			return
+		default:
+			d.Skip()
+			continue
+		}
+		h = f + 1
 	}
 }
-
-var (
-	foldSchedulerScheduledEventQuestionsAndAnswer  = [...]string{"QUESTION", "POSITION", "ANSWER"}
-	namesSchedulerScheduledEventQuestionsAndAnswer = [...]string{"question", "position", "answer"}
-)
 
 func decSchedulerScheduledEventAttendee(d *jsonscan.Decoder, v *payload.SchedulerScheduledEventAttendee) {
-	for d.Member() {
-		k := d.Key()
-	again:
-		switch k {
-		case "display_name":
-			d.String(&v.DisplayName, "display_name", "string")
-		case "email":
-			d.String(&v.Email, "email", "string")
-		default:
-			if k = d.Fold(foldSchedulerScheduledEventAttendee[:], namesSchedulerScheduledEventAttendee[:]); k != "" {
-				goto again
-			}
-			d.Skip()
+	for h := 0; ; {
+		f := d.Next(namesSchedulerScheduledEventAttendee[:], h)
+		if f == jsonscan.Unlisted {
+			f = fieldSchedulerScheduledEventAttendee(d)
 		}
+		switch f {
+		case 0:
+			d.String(&v.DisplayName, "display_name", "string")
+		case 1:
+			d.String(&v.Email, "email", "string")
+		case jsonscan.EndOfObject:
+			return
+		default:
+			d.Skip()
+			continue
+		}
+		h = f + 1
 	}
 }
-
-var (
-	foldSchedulerScheduledEventAttendee  = [...]string{"DISPLAY_NAME", "EMAIL"}
-	namesSchedulerScheduledEventAttendee = [...]string{"display_name", "email"}
-)
 
 func decSchedulerScheduledEventInviteeCounters(d *jsonscan.Decoder, v *payload.SchedulerScheduledEventInviteeCounters) {
-	for d.Member() {
-		k := d.Key()
-	again:
-		switch k {
-		case "total":
-			d.Int64(&v.Total, "total")
-		case "active":
-			d.Int64(&v.Active, "active")
-		case "limit":
-			d.Int64(&v.Limit, "limit")
-		default:
-			if k = d.Fold(foldSchedulerScheduledEventInviteeCounters[:], namesSchedulerScheduledEventInviteeCounters[:]); k != "" {
-				goto again
-			}
-			d.Skip()
+	for h := 0; ; {
+		f := d.Next(namesSchedulerScheduledEventInviteeCounters[:], h)
+		if f == jsonscan.Unlisted {
+			f = fieldSchedulerScheduledEventInviteeCounters(d)
 		}
+		switch f {
+		case 0:
+			d.Int64(&v.Total, "total")
+		case 1:
+			d.Int64(&v.Active, "active")
+		case 2:
+			d.Int64(&v.Limit, "limit")
+		case jsonscan.EndOfObject:
+			return
+		default:
+			d.Skip()
+			continue
+		}
+		h = f + 1
 	}
 }
-
-var (
-	foldSchedulerScheduledEventInviteeCounters  = [...]string{"TOTAL", "ACTIVE", "LIMIT"}
-	namesSchedulerScheduledEventInviteeCounters = [...]string{"total", "active", "limit"}
-)
 
 func decSchedulerScheduledEventZoomMeetingData(d *jsonscan.Decoder, v *payload.SchedulerScheduledEventZoomMeetingData) {
-	for d.Member() {
-		k := d.Key()
-	again:
-		switch k {
-		case "zoom_meeting_id":
-			d.String(&v.ZoomMeetingID, "zoom_meeting_id", "string")
-		case "zoom_meeting_passcode":
-			d.String(&v.ZoomMeetingPasscode, "zoom_meeting_passcode", "string")
-		case "zoom_personal_meeting_id":
-			d.String(&v.ZoomPersonalMeetingID, "zoom_personal_meeting_id", "string")
-		default:
-			if k = d.Fold(foldSchedulerScheduledEventZoomMeetingData[:], namesSchedulerScheduledEventZoomMeetingData[:]); k != "" {
-				goto again
-			}
-			d.Skip()
+	for h := 0; ; {
+		f := d.Next(namesSchedulerScheduledEventZoomMeetingData[:], h)
+		if f == jsonscan.Unlisted {
+			f = fieldSchedulerScheduledEventZoomMeetingData(d)
 		}
+		switch f {
+		case 0:
+			d.String(&v.ZoomMeetingID, "zoom_meeting_id", "string")
+		case 1:
+			d.String(&v.ZoomMeetingPasscode, "zoom_meeting_passcode", "string")
+		case 2:
+			d.String(&v.ZoomPersonalMeetingID, "zoom_personal_meeting_id", "string")
+		case jsonscan.EndOfObject:
+			return
+		default:
+			d.Skip()
+			continue
+		}
+		h = f + 1
 	}
 }
 
-var (
-	foldSchedulerScheduledEventZoomMeetingData  = [...]string{"ZOOM_MEETING_ID", "ZOOM_MEETING_PASSCODE", "ZOOM_PERSONAL_MEETING_ID"}
-	namesSchedulerScheduledEventZoomMeetingData = [...]string{"zoom_meeting_id", "zoom_meeting_passcode", "zoom_personal_meeting_id"}
-)
-
 func decSchedulerScheduledEventLocation(d *jsonscan.Decoder, v *payload.SchedulerScheduledEventLocation) {
-	for d.Member() {
-		k := d.Key()
-	again:
-		switch k {
-		case "zoom_join_url":
+	for h := 0; ; {
+		f := d.Next(namesSchedulerScheduledEventLocation[:], h)
+		if f == jsonscan.Unlisted {
+			f = fieldSchedulerScheduledEventLocation(d)
+		}
+		switch f {
+		case 0:
 			d.String(&v.ZoomJoinURL, "zoom_join_url", "string")
-		case "location_type":
+		case 1:
 			d.String(&v.LocationType, "location_type", "string")
-		case "zoom_meeting_data":
+		case 2:
 			if d.Open("zoom_meeting_data", "payload.SchedulerScheduledEventZoomMeetingData") {
 				decSchedulerScheduledEventZoomMeetingData(d, &v.ZoomMeetingData)
 			}
-		case "zoom_meeting_status":
+		case 3:
 			d.Enum((*string)(&v.ZoomMeetingStatus), "zoom_meeting_status", "payload.SchedulerScheduledEventZoomMeetingStatus", enumSchedulerScheduledEventZoomMeetingStatus[:])
-		case "custom_location":
+		case 4:
 			d.String(&v.CustomLocation, "custom_location", "string")
-		case "additional_info":
+		case 5:
 			d.String(&v.AdditionalInfo, "additional_info", "string")
+		case jsonscan.EndOfObject:
+			return
 		default:
-			if k = d.Fold(foldSchedulerScheduledEventLocation[:], namesSchedulerScheduledEventLocation[:]); k != "" {
-				goto again
-			}
 			d.Skip()
+			continue
 		}
+		h = f + 1
 	}
 }
-
-var (
-	foldSchedulerScheduledEventLocation  = [...]string{"ZOOM_JOIN_URL", "LOCATION_TYPE", "ZOOM_MEETING_DATA", "ZOOM_MEETING_STATUS", "CUSTOM_LOCATION", "ADDITIONAL_INFO"}
-	namesSchedulerScheduledEventLocation = [...]string{"zoom_join_url", "location_type", "zoom_meeting_data", "zoom_meeting_status", "custom_location", "additional_info"}
-)
 
 func decSchedulerScheduledEventExternalLocation(d *jsonscan.Decoder, v *payload.SchedulerScheduledEventExternalLocation) {
-	for d.Member() {
-		k := d.Key()
-	again:
-		switch k {
-		case "kind":
-			d.Enum((*string)(&v.Kind), "kind", "payload.SchedulerScheduledEventKind", enumSchedulerScheduledEventKind[:])
-		case "meeting_id":
-			d.String(&v.MeetingID, "meeting_id", "string")
-		case "personal_meeting_id":
-			d.String(&v.PersonalMeetingID, "personal_meeting_id", "string")
-		case "meeting_passcode":
-			d.String(&v.MeetingPasscode, "meeting_passcode", "string")
-		case "meeting_description":
-			d.String(&v.MeetingDescription, "meeting_description", "string")
-		case "meeting_join_url":
-			d.String(&v.MeetingJoinURL, "meeting_join_url", "string")
-		default:
-			if k = d.Fold(foldSchedulerScheduledEventExternalLocation[:], namesSchedulerScheduledEventExternalLocation[:]); k != "" {
-				goto again
-			}
-			d.Skip()
+	for h := 0; ; {
+		f := d.Next(namesSchedulerScheduledEventExternalLocation[:], h)
+		if f == jsonscan.Unlisted {
+			f = fieldSchedulerScheduledEventExternalLocation(d)
 		}
+		switch f {
+		case 0:
+			d.Enum((*string)(&v.Kind), "kind", "payload.SchedulerScheduledEventKind", enumSchedulerScheduledEventKind[:])
+		case 1:
+			d.String(&v.MeetingID, "meeting_id", "string")
+		case 2:
+			d.String(&v.PersonalMeetingID, "personal_meeting_id", "string")
+		case 3:
+			d.String(&v.MeetingPasscode, "meeting_passcode", "string")
+		case 4:
+			d.String(&v.MeetingDescription, "meeting_description", "string")
+		case 5:
+			d.String(&v.MeetingJoinURL, "meeting_join_url", "string")
+		case jsonscan.EndOfObject:
+			return
+		default:
+			d.Skip()
+			continue
+		}
+		h = f + 1
 	}
 }
 
-var (
-	foldSchedulerScheduledEventExternalLocation  = [...]string{"KIND", "MEETING_ID", "PERSONAL_MEETING_ID", "MEETING_PASSCODE", "MEETING_DESCRIPTION", "MEETING_JOIN_URL"}
-	namesSchedulerScheduledEventExternalLocation = [...]string{"kind", "meeting_id", "personal_meeting_id", "meeting_passcode", "meeting_description", "meeting_join_url"}
-)
-
 func decSchedulerScheduledEvent(d *jsonscan.Decoder, v *payload.SchedulerScheduledEvent) {
-	for d.Member() {
-		k := d.Key()
-	again:
-		switch k {
-		case "event_id":
+	for h := 0; ; {
+		f := d.Next(namesSchedulerScheduledEvent[:], h)
+		if f == jsonscan.Unlisted {
+			f = fieldSchedulerScheduledEvent(d)
+		}
+		switch f {
+		case 0:
 			d.String(&v.EventID, "event_id", "string")
-		case "attendees":
+		case 1:
 			decSliceSchedulerScheduledEventAttendee(d, &v.Attendees, "attendees")
-		case "invitee_counters":
+		case 2:
 			if d.Open("invitee_counters", "payload.SchedulerScheduledEventInviteeCounters") {
 				decSchedulerScheduledEventInviteeCounters(d, &v.InviteeCounters)
 			}
-		case "end_date_time":
+		case 3:
 			d.String((*string)(&v.EndDateTime), "end_date_time", "payload.DateTime")
-		case "guests":
+		case 4:
 			decSlicestring(d, &v.Guests, "guests")
-		case "location_kind":
+		case 5:
 			d.Enum((*string)(&v.LocationKind), "location_kind", "payload.SchedulerScheduledEventLocationKind", enumSchedulerScheduledEventLocationKind[:])
-		case "location":
+		case 6:
 			if d.Open("location", "payload.SchedulerScheduledEventLocation") {
 				decSchedulerScheduledEventLocation(d, &v.Location)
 			}
-		case "external_location":
+		case 7:
 			if d.Open("external_location", "payload.SchedulerScheduledEventExternalLocation") {
 				decSchedulerScheduledEventExternalLocation(d, &v.ExternalLocation)
 			}
-		case "start_date_time":
+		case 8:
 			d.String((*string)(&v.StartDateTime), "start_date_time", "payload.DateTime")
-		case "status":
+		case 9:
 			d.Enum((*string)(&v.Status), "status", "payload.SchedulerScheduledEventStatus", enumSchedulerScheduledEventStatus[:])
-		case "summary":
+		case 10:
 			d.String(&v.Summary, "summary", "string")
-		case "updated":
+		case 11:
 			d.String(&v.Updated, "updated", "string")
-		case "created":
+		case 12:
 			d.String(&v.Created, "created", "string")
-		case "meeting_notes":
+		case 13:
 			d.String(&v.MeetingNotes, "meeting_notes", "string")
+		case jsonscan.EndOfObject:
+			return
 		default:
-			if k = d.Fold(foldSchedulerScheduledEvent[:], namesSchedulerScheduledEvent[:]); k != "" {
-				goto again
-			}
 			d.Skip()
+			continue
 		}
+		h = f + 1
 	}
 }
-
-var (
-	foldSchedulerScheduledEvent  = [...]string{"EVENT_ID", "ATTENDEES", "INVITEE_COUNTERS", "END_DATE_TIME", "GUESTS", "LOCATION_KIND", "LOCATION", "EXTERNAL_LOCATION", "START_DATE_TIME", "STATUS", "SUMMARY", "UPDATED", "CREATED", "MEETING_NOTES"}
-	namesSchedulerScheduledEvent = [...]string{"event_id", "attendees", "invitee_counters", "end_date_time", "guests", "location_kind", "location", "external_location", "start_date_time", "status", "summary", "updated", "created", "meeting_notes"}
-)
 
 func decSchedulerScheduledEventSalesforceID(d *jsonscan.Decoder, v *payload.SchedulerScheduledEventSalesforceID) {
-	for d.Member() {
-		k := d.Key()
-	again:
-		switch k {
-		case "property":
-			d.String(&v.Property, "property", "string")
-		default:
-			if k = d.Fold(foldSchedulerScheduledEventSalesforceID[:], namesSchedulerScheduledEventSalesforceID[:]); k != "" {
-				goto again
-			}
-			d.Skip()
+	for h := 0; ; {
+		f := d.Next(namesSchedulerScheduledEventSalesforceID[:], h)
+		if f == jsonscan.Unlisted {
+			f = fieldSchedulerScheduledEventSalesforceID(d)
 		}
+		switch f {
+		case 0:
+			d.String(&v.Property, "property", "string")
+		case jsonscan.EndOfObject:
+			return
+		default:
+			d.Skip()
+			continue
+		}
+		h = f + 1
 	}
 }
-
-var (
-	foldSchedulerScheduledEventSalesforceID  = [...]string{"PROPERTY"}
-	namesSchedulerScheduledEventSalesforceID = [...]string{"property"}
-)
 
 func decSchedulerScheduledEventTracking(d *jsonscan.Decoder, v *payload.SchedulerScheduledEventTracking) {
-	for d.Member() {
-		k := d.Key()
-	again:
-		switch k {
-		case "utm_source":
-			d.String(&v.UTMSource, "utm_source", "string")
-		case "utm_medium":
-			d.String(&v.UTMMedium, "utm_medium", "string")
-		case "utm_campaign":
-			d.String(&v.UTMCampaign, "utm_campaign", "string")
-		case "utm_content":
-			d.String(&v.UTMContent, "utm_content", "string")
-		case "utm_term":
-			d.String(&v.UTMTerm, "utm_term", "string")
-		case "salesforce_ids":
-			decSliceSchedulerScheduledEventSalesforceID(d, &v.SalesforceIDs, "salesforce_ids")
-		default:
-			if k = d.Fold(foldSchedulerScheduledEventTracking[:], namesSchedulerScheduledEventTracking[:]); k != "" {
-				goto again
-			}
-			d.Skip()
+	for h := 0; ; {
+		f := d.Next(namesSchedulerScheduledEventTracking[:], h)
+		if f == jsonscan.Unlisted {
+			f = fieldSchedulerScheduledEventTracking(d)
 		}
+		switch f {
+		case 0:
+			d.String(&v.UTMSource, "utm_source", "string")
+		case 1:
+			d.String(&v.UTMMedium, "utm_medium", "string")
+		case 2:
+			d.String(&v.UTMCampaign, "utm_campaign", "string")
+		case 3:
+			d.String(&v.UTMContent, "utm_content", "string")
+		case 4:
+			d.String(&v.UTMTerm, "utm_term", "string")
+		case 5:
+			decSliceSchedulerScheduledEventSalesforceID(d, &v.SalesforceIDs, "salesforce_ids")
+		case jsonscan.EndOfObject:
+			return
+		default:
+			d.Skip()
+			continue
+		}
+		h = f + 1
 	}
 }
 
-var (
-	foldSchedulerScheduledEventTracking  = [...]string{"UTM_SOURCE", "UTM_MEDIUM", "UTM_CAMPAIGN", "UTM_CONTENT", "UTM_TERM", "SALESFORCE_IDS"}
-	namesSchedulerScheduledEventTracking = [...]string{"utm_source", "utm_medium", "utm_campaign", "utm_content", "utm_term", "salesforce_ids"}
-)
-
 func decSchedulerScheduledEventCanceledObject(d *jsonscan.Decoder, v *payload.SchedulerScheduledEventCanceledObject) {
-	for d.Member() {
-		k := d.Key()
-	again:
-		switch k {
-		case "invitee_email":
+	for h := 0; ; {
+		f := d.Next(namesSchedulerScheduledEventCanceledObject[:], h)
+		if f == jsonscan.Unlisted {
+			f = fieldSchedulerScheduledEventCanceledObject(d)
+		}
+		switch f {
+		case 0:
 			d.String(&v.InviteeEmail, "invitee_email", "string")
-		case "invitee_first_name":
+		case 1:
 			d.String(&v.InviteeFirstName, "invitee_first_name", "string")
-		case "invitee_last_name":
+		case 2:
 			d.String(&v.InviteeLastName, "invitee_last_name", "string")
-		case "manage_url":
+		case 3:
 			d.String(&v.ManageURL, "manage_url", "string")
-		case "cancellation":
+		case 4:
 			if d.Open("cancellation", "payload.SchedulerScheduledEventCanceledCancellation") {
 				decSchedulerScheduledEventCanceledCancellation(d, &v.Cancellation)
 			}
-		case "time_zone":
+		case 5:
 			d.String(&v.TimeZone, "time_zone", "string")
-		case "questions_and_answers":
+		case 6:
 			decSliceSchedulerScheduledEventQuestionsAndAnswer(d, &v.QuestionsAndAnswers, "questions_and_answers")
-		case "scheduled_event":
+		case 7:
 			if d.Open("scheduled_event", "payload.SchedulerScheduledEvent") {
 				decSchedulerScheduledEvent(d, &v.ScheduledEvent)
 			}
-		case "tracking":
+		case 8:
 			if d.Open("tracking", "payload.SchedulerScheduledEventTracking") {
 				decSchedulerScheduledEventTracking(d, &v.Tracking)
 			}
-		case "rescheduled":
+		case 9:
 			d.Bool(&v.Rescheduled, "rescheduled")
-		case "created":
+		case 10:
 			d.String(&v.Created, "created", "string")
-		case "text_phone_number":
+		case 11:
 			d.ID((*string)(&v.TextPhoneNumber))
+		case jsonscan.EndOfObject:
+			return
 		default:
-			if k = d.Fold(foldSchedulerScheduledEventCanceledObject[:], namesSchedulerScheduledEventCanceledObject[:]); k != "" {
-				goto again
-			}
 			d.Skip()
+			continue
 		}
+		h = f + 1
 	}
 }
-
-var (
-	foldSchedulerScheduledEventCanceledObject  = [...]string{"INVITEE_EMAIL", "INVITEE_FIRST_NAME", "INVITEE_LAST_NAME", "MANAGE_URL", "CANCELLATION", "TIME_ZONE", "QUESTIONS_AND_ANSWERS", "SCHEDULED_EVENT", "TRACKING", "RESCHEDULED", "CREATED", "TEXT_PHONE_NUMBER"}
-	namesSchedulerScheduledEventCanceledObject = [...]string{"invitee_email", "invitee_first_name", "invitee_last_name", "manage_url", "cancellation", "time_zone", "questions_and_answers", "scheduled_event", "tracking", "rescheduled", "created", "text_phone_number"}
-)
 
 func decSchedulerScheduledEventCreatedObject(d *jsonscan.Decoder, v *payload.SchedulerScheduledEventCreatedObject) {
-	for d.Member() {
-		k := d.Key()
-	again:
-		switch k {
-		case "invitee_email":
+	for h := 0; ; {
+		f := d.Next(namesSchedulerScheduledEventCreatedObject[:], h)
+		if f == jsonscan.Unlisted {
+			f = fieldSchedulerScheduledEventCreatedObject(d)
+		}
+		switch f {
+		case 0:
 			d.String(&v.InviteeEmail, "invitee_email", "string")
-		case "invitee_first_name":
+		case 1:
 			d.String(&v.InviteeFirstName, "invitee_first_name", "string")
-		case "invitee_last_name":
+		case 2:
 			d.String(&v.InviteeLastName, "invitee_last_name", "string")
-		case "manage_url":
+		case 3:
 			d.String(&v.ManageURL, "manage_url", "string")
-		case "time_zone":
+		case 4:
 			d.String(&v.TimeZone, "time_zone", "string")
-		case "questions_and_answers":
+		case 5:
 			decSliceSchedulerScheduledEventQuestionsAndAnswer(d, &v.QuestionsAndAnswers, "questions_and_answers")
-		case "scheduled_event":
+		case 6:
 			if d.Open("scheduled_event", "payload.SchedulerScheduledEvent") {
 				decSchedulerScheduledEvent(d, &v.ScheduledEvent)
 			}
-		case "tracking":
+		case 7:
 			if d.Open("tracking", "payload.SchedulerScheduledEventTracking") {
 				decSchedulerScheduledEventTracking(d, &v.Tracking)
 			}
-		case "rescheduled":
+		case 8:
 			d.Bool(&v.Rescheduled, "rescheduled")
-		case "created":
+		case 9:
 			d.String(&v.Created, "created", "string")
-		case "text_phone_number":
+		case 10:
 			d.ID((*string)(&v.TextPhoneNumber))
+		case jsonscan.EndOfObject:
+			return
 		default:
-			if k = d.Fold(foldSchedulerScheduledEventCreatedObject[:], namesSchedulerScheduledEventCreatedObject[:]); k != "" {
-				goto again
-			}
 			d.Skip()
+			continue
 		}
+		h = f + 1
 	}
 }
-
-var (
-	foldSchedulerScheduledEventCreatedObject  = [...]string{"INVITEE_EMAIL", "INVITEE_FIRST_NAME", "INVITEE_LAST_NAME", "MANAGE_URL", "TIME_ZONE", "QUESTIONS_AND_ANSWERS", "SCHEDULED_EVENT", "TRACKING", "RESCHEDULED", "CREATED", "TEXT_PHONE_NUMBER"}
-	namesSchedulerScheduledEventCreatedObject = [...]string{"invitee_email", "invitee_first_name", "invitee_last_name", "manage_url", "time_zone", "questions_and_answers", "scheduled_event", "tracking", "rescheduled", "created", "text_phone_number"}
-)

@@ -8,916 +8,846 @@ import (
 )
 
 func decLockSettingsUpdatedEmailNotification(d *jsonscan.Decoder, v *payload.LockSettingsUpdatedEmailNotification) {
-	for d.Member() {
-		k := d.Key()
-	again:
-		switch k {
-		case "alternative_host_reminder":
-			d.Bool(&v.AlternativeHostReminder, "alternative_host_reminder")
-		case "cancel_meeting_reminder":
-			d.Bool(&v.CancelMeetingReminder, "cancel_meeting_reminder")
-		case "cloud_recording_available_reminder":
-			d.Bool(&v.CloudRecordingAvailableReminder, "cloud_recording_available_reminder")
-		case "jbh_reminder":
-			d.Bool(&v.JBHReminder, "jbh_reminder")
-		case "schedule_for_reminder":
-			d.Bool(&v.ScheduleForReminder, "schedule_for_reminder")
-		default:
-			if k = d.Fold(foldLockSettingsUpdatedEmailNotification[:], namesLockSettingsUpdatedEmailNotification[:]); k != "" {
-				goto again
-			}
-			d.Skip()
+	for h := 0; ; {
+		f := d.Next(namesLockSettingsUpdatedEmailNotification[:], h)
+		if f == jsonscan.Unlisted {
+			f = fieldLockSettingsUpdatedEmailNotification(d)
 		}
+		switch f {
+		case 0:
+			d.Bool(&v.AlternativeHostReminder, "alternative_host_reminder")
+		case 1:
+			d.Bool(&v.CancelMeetingReminder, "cancel_meeting_reminder")
+		case 2:
+			d.Bool(&v.CloudRecordingAvailableReminder, "cloud_recording_available_reminder")
+		case 3:
+			d.Bool(&v.JBHReminder, "jbh_reminder")
+		case 4:
+			d.Bool(&v.ScheduleForReminder, "schedule_for_reminder")
+		case jsonscan.EndOfObject:
+			return
+		default:
+			d.Skip()
+			continue
+		}
+		h = f + 1
 	}
 }
-
-var (
-	foldLockSettingsUpdatedEmailNotification  = [...]string{"ALTERNATIVE_HOST_REMINDER", "CANCEL_MEETING_REMINDER", "CLOUD_RECORDING_AVAILABLE_REMINDER", "JBH_REMINDER", "SCHEDULE_FOR_REMINDER"}
-	namesLockSettingsUpdatedEmailNotification = [...]string{"alternative_host_reminder", "cancel_meeting_reminder", "cloud_recording_available_reminder", "jbh_reminder", "schedule_for_reminder"}
-)
 
 func decLockSettingsUpdatedTelephony(d *jsonscan.Decoder, v *payload.LockSettingsUpdatedTelephony) {
-	for d.Member() {
-		k := d.Key()
-	again:
-		switch k {
-		case "telephony_regions":
-			d.Bool(&v.TelephonyRegions, "telephony_regions")
-		case "third_party_audio":
-			d.Bool(&v.ThirdPartyAudio, "third_party_audio")
-		default:
-			if k = d.Fold(foldLockSettingsUpdatedTelephony[:], namesLockSettingsUpdatedTelephony[:]); k != "" {
-				goto again
-			}
-			d.Skip()
+	for h := 0; ; {
+		f := d.Next(namesLockSettingsUpdatedTelephony[:], h)
+		if f == jsonscan.Unlisted {
+			f = fieldLockSettingsUpdatedTelephony(d)
 		}
+		switch f {
+		case 0:
+			d.Bool(&v.TelephonyRegions, "telephony_regions")
+		case 1:
+			d.Bool(&v.ThirdPartyAudio, "third_party_audio")
+		case jsonscan.EndOfObject:
+			return
+		default:
+			d.Skip()
+			continue
+		}
+		h = f + 1
 	}
 }
-
-var (
-	foldLockSettingsUpdatedTelephony  = [...]string{"TELEPHONY_REGIONS", "THIRD_PARTY_AUDIO"}
-	namesLockSettingsUpdatedTelephony = [...]string{"telephony_regions", "third_party_audio"}
-)
 
 func decLockSettingsUpdatedAudioConferencing(d *jsonscan.Decoder, v *payload.LockSettingsUpdatedAudioConferencing) {
-	for d.Member() {
-		k := d.Key()
-	again:
-		switch k {
-		case "toll_free_and_fee_based_toll_call":
-			d.Bool(&v.TollFreeAndFeeBasedTollCall, "toll_free_and_fee_based_toll_call")
-		case "toll_call":
-			d.Bool(&v.TollCall, "toll_call")
-		case "call_me_and_invite_by_phone":
-			d.Bool(&v.CallMeAndInviteByPhone, "call_me_and_invite_by_phone")
-		case "personal_audio_conference":
-			d.Bool(&v.PersonalAudioConference, "personal_audio_conference")
-		case "participant_phone_masking":
-			d.Bool(&v.ParticipantPhoneMasking, "participant_phone_masking")
-		default:
-			if k = d.Fold(foldLockSettingsUpdatedAudioConferencing[:], namesLockSettingsUpdatedAudioConferencing[:]); k != "" {
-				goto again
-			}
-			d.Skip()
+	for h := 0; ; {
+		f := d.Next(namesLockSettingsUpdatedAudioConferencing[:], h)
+		if f == jsonscan.Unlisted {
+			f = fieldLockSettingsUpdatedAudioConferencing(d)
 		}
+		switch f {
+		case 0:
+			d.Bool(&v.TollFreeAndFeeBasedTollCall, "toll_free_and_fee_based_toll_call")
+		case 1:
+			d.Bool(&v.TollCall, "toll_call")
+		case 2:
+			d.Bool(&v.CallMeAndInviteByPhone, "call_me_and_invite_by_phone")
+		case 3:
+			d.Bool(&v.PersonalAudioConference, "personal_audio_conference")
+		case 4:
+			d.Bool(&v.ParticipantPhoneMasking, "participant_phone_masking")
+		case jsonscan.EndOfObject:
+			return
+		default:
+			d.Skip()
+			continue
+		}
+		h = f + 1
 	}
 }
-
-var (
-	foldLockSettingsUpdatedAudioConferencing  = [...]string{"TOLL_FREE_AND_FEE_BASED_TOLL_CALL", "TOLL_CALL", "CALL_ME_AND_INVITE_BY_PHONE", "PERSONAL_AUDIO_CONFERENCE", "PARTICIPANT_PHONE_MASKING"}
-	namesLockSettingsUpdatedAudioConferencing = [...]string{"toll_free_and_fee_based_toll_call", "toll_call", "call_me_and_invite_by_phone", "personal_audio_conference", "participant_phone_masking"}
-)
 
 func decSettingsUpdatedAlwaysDisplayZoomMeetingAsTopic(d *jsonscan.Decoder, v *payload.SettingsUpdatedAlwaysDisplayZoomMeetingAsTopic) {
-	for d.Member() {
-		k := d.Key()
-	again:
-		switch k {
-		case "enable":
-			d.Bool(&v.Enable, "enable")
-		case "display_topic_for_scheduled_meetings":
-			d.Bool(&v.DisplayTopicForScheduledMeetings, "display_topic_for_scheduled_meetings")
-		default:
-			if k = d.Fold(foldSettingsUpdatedAlwaysDisplayZoomMeetingAsTopic[:], namesSettingsUpdatedAlwaysDisplayZoomMeetingAsTopic[:]); k != "" {
-				goto again
-			}
-			d.Skip()
+	for h := 0; ; {
+		f := d.Next(namesSettingsUpdatedAlwaysDisplayZoomMeetingAsTopic[:], h)
+		if f == jsonscan.Unlisted {
+			f = fieldSettingsUpdatedAlwaysDisplayZoomMeetingAsTopic(d)
 		}
+		switch f {
+		case 0:
+			d.Bool(&v.Enable, "enable")
+		case 1:
+			d.Bool(&v.DisplayTopicForScheduledMeetings, "display_topic_for_scheduled_meetings")
+		case jsonscan.EndOfObject:
+			return
+		default:
+			d.Skip()
+			continue
+		}
+		h = f + 1
 	}
 }
-
-var (
-	foldSettingsUpdatedAlwaysDisplayZoomMeetingAsTopic  = [...]string{"ENABLE", "DISPLAY_TOPIC_FOR_SCHEDULED_MEETINGS"}
-	namesSettingsUpdatedAlwaysDisplayZoomMeetingAsTopic = [...]string{"enable", "display_topic_for_scheduled_meetings"}
-)
 
 func decSettingsUpdatedAlwaysDisplayZoomWebinarAsTopic(d *jsonscan.Decoder, v *payload.SettingsUpdatedAlwaysDisplayZoomWebinarAsTopic) {
-	for d.Member() {
-		k := d.Key()
-	again:
-		switch k {
-		case "enable":
-			d.Bool(&v.Enable, "enable")
-		case "display_topic_for_scheduled_webinars":
-			d.Bool(&v.DisplayTopicForScheduledWebinars, "display_topic_for_scheduled_webinars")
-		default:
-			if k = d.Fold(foldSettingsUpdatedAlwaysDisplayZoomWebinarAsTopic[:], namesSettingsUpdatedAlwaysDisplayZoomWebinarAsTopic[:]); k != "" {
-				goto again
-			}
-			d.Skip()
+	for h := 0; ; {
+		f := d.Next(namesSettingsUpdatedAlwaysDisplayZoomWebinarAsTopic[:], h)
+		if f == jsonscan.Unlisted {
+			f = fieldSettingsUpdatedAlwaysDisplayZoomWebinarAsTopic(d)
 		}
+		switch f {
+		case 0:
+			d.Bool(&v.Enable, "enable")
+		case 1:
+			d.Bool(&v.DisplayTopicForScheduledWebinars, "display_topic_for_scheduled_webinars")
+		case jsonscan.EndOfObject:
+			return
+		default:
+			d.Skip()
+			continue
+		}
+		h = f + 1
 	}
 }
-
-var (
-	foldSettingsUpdatedAlwaysDisplayZoomWebinarAsTopic  = [...]string{"ENABLE", "DISPLAY_TOPIC_FOR_SCHEDULED_WEBINARS"}
-	namesSettingsUpdatedAlwaysDisplayZoomWebinarAsTopic = [...]string{"enable", "display_topic_for_scheduled_webinars"}
-)
 
 func decSettingsUpdatedSignLanguageInterpretation(d *jsonscan.Decoder, v *payload.SettingsUpdatedSignLanguageInterpretation) {
-	for d.Member() {
-		k := d.Key()
-	again:
-		switch k {
-		case "enable":
-			d.Bool(&v.Enable, "enable")
-		case "enable_sign_language_interpretation_by_default":
-			d.Bool(&v.EnableSignLanguageInterpretationByDefault, "enable_sign_language_interpretation_by_default")
-		case "languages":
-			decSlicestring(d, &v.Languages, "languages")
-		case "custom_languages":
-			decSlicestring(d, &v.CustomLanguages, "custom_languages")
-		default:
-			if k = d.Fold(foldSettingsUpdatedSignLanguageInterpretation[:], namesSettingsUpdatedSignLanguageInterpretation[:]); k != "" {
-				goto again
-			}
-			d.Skip()
+	for h := 0; ; {
+		f := d.Next(namesSettingsUpdatedSignLanguageInterpretation[:], h)
+		if f == jsonscan.Unlisted {
+			f = fieldSettingsUpdatedSignLanguageInterpretation(d)
 		}
+		switch f {
+		case 0:
+			d.Bool(&v.Enable, "enable")
+		case 1:
+			d.Bool(&v.EnableSignLanguageInterpretationByDefault, "enable_sign_language_interpretation_by_default")
+		case 2:
+			decSlicestring(d, &v.Languages, "languages")
+		case 3:
+			decSlicestring(d, &v.CustomLanguages, "custom_languages")
+		case jsonscan.EndOfObject:
+			return
+		default:
+			d.Skip()
+			continue
+		}
+		h = f + 1
 	}
 }
-
-var (
-	foldSettingsUpdatedSignLanguageInterpretation  = [...]string{"ENABLE", "ENABLE_SIGN_LANGUAGE_INTERPRETATION_BY_DEFAULT", "LANGUAGES", "CUSTOM_LANGUAGES"}
-	namesSettingsUpdatedSignLanguageInterpretation = [...]string{"enable", "enable_sign_language_interpretation_by_default", "languages", "custom_languages"}
-)
 
 func decSettingsUpdatedWebinarLiveStreaming(d *jsonscan.Decoder, v *payload.SettingsUpdatedWebinarLiveStreaming) {
-	for d.Member() {
-		k := d.Key()
-	again:
-		switch k {
-		case "enable":
-			d.Bool(&v.Enable, "enable")
-		case "live_streaming_service":
-			decSlicestring(d, &v.LiveStreamingService, "live_streaming_service")
-		case "custom_service_instructions":
-			d.String(&v.CustomServiceInstructions, "custom_service_instructions", "string")
-		case "live_streaming_reminder":
-			d.Bool(&v.LiveStreamingReminder, "live_streaming_reminder")
-		default:
-			if k = d.Fold(foldSettingsUpdatedWebinarLiveStreaming[:], namesSettingsUpdatedWebinarLiveStreaming[:]); k != "" {
-				goto again
-			}
-			d.Skip()
+	for h := 0; ; {
+		f := d.Next(namesSettingsUpdatedWebinarLiveStreaming[:], h)
+		if f == jsonscan.Unlisted {
+			f = fieldSettingsUpdatedWebinarLiveStreaming(d)
 		}
+		switch f {
+		case 0:
+			d.Bool(&v.Enable, "enable")
+		case 1:
+			decSlicestring(d, &v.LiveStreamingService, "live_streaming_service")
+		case 2:
+			d.String(&v.CustomServiceInstructions, "custom_service_instructions", "string")
+		case 3:
+			d.Bool(&v.LiveStreamingReminder, "live_streaming_reminder")
+		case jsonscan.EndOfObject:
+			return
+		default:
+			d.Skip()
+			continue
+		}
+		h = f + 1
 	}
 }
-
-var (
-	foldSettingsUpdatedWebinarLiveStreaming  = [...]string{"ENABLE", "LIVE_STREAMING_SERVICE", "CUSTOM_SERVICE_INSTRUCTIONS", "LIVE_STREAMING_REMINDER"}
-	namesSettingsUpdatedWebinarLiveStreaming = [...]string{"enable", "live_streaming_service", "custom_service_instructions", "live_streaming_reminder"}
-)
 
 func decSettingsUpdatedWebinarChat(d *jsonscan.Decoder, v *payload.SettingsUpdatedWebinarChat) {
-	for d.Member() {
-		k := d.Key()
-	again:
-		switch k {
-		case "enable":
-			d.Bool(&v.Enable, "enable")
-		case "allow_panelists_chat_with":
-			d.Int(&v.AllowPanelistsChatWith, "allow_panelists_chat_with")
-		case "allow_attendees_chat_with":
-			d.Int(&v.AllowAttendeesChatWith, "allow_attendees_chat_with")
-		case "default_attendees_chat_with":
-			d.Int(&v.DefaultAttendeesChatWith, "default_attendees_chat_with")
-		case "allow_panelists_send_direct_message":
-			d.Bool(&v.AllowPanelistsSendDirectMessage, "allow_panelists_send_direct_message")
-		case "allow_users_save_chats":
-			d.Int(&v.AllowUsersSaveChats, "allow_users_save_chats")
-		case "allow_auto_save_local_chat_file":
-			d.Bool(&v.AllowAutoSaveLocalChatFile, "allow_auto_save_local_chat_file")
-		default:
-			if k = d.Fold(foldSettingsUpdatedWebinarChat[:], namesSettingsUpdatedWebinarChat[:]); k != "" {
-				goto again
-			}
-			d.Skip()
+	for h := 0; ; {
+		f := d.Next(namesSettingsUpdatedWebinarChat[:], h)
+		if f == jsonscan.Unlisted {
+			f = fieldSettingsUpdatedWebinarChat(d)
 		}
+		switch f {
+		case 0:
+			d.Bool(&v.Enable, "enable")
+		case 1:
+			d.Int(&v.AllowPanelistsChatWith, "allow_panelists_chat_with")
+		case 2:
+			d.Int(&v.AllowAttendeesChatWith, "allow_attendees_chat_with")
+		case 3:
+			d.Int(&v.DefaultAttendeesChatWith, "default_attendees_chat_with")
+		case 4:
+			d.Bool(&v.AllowPanelistsSendDirectMessage, "allow_panelists_send_direct_message")
+		case 5:
+			d.Int(&v.AllowUsersSaveChats, "allow_users_save_chats")
+		case 6:
+			d.Bool(&v.AllowAutoSaveLocalChatFile, "allow_auto_save_local_chat_file")
+		case jsonscan.EndOfObject:
+			return
+		default:
+			d.Skip()
+			continue
+		}
+		h = f + 1
 	}
 }
-
-var (
-	foldSettingsUpdatedWebinarChat  = [...]string{"ENABLE", "ALLOW_PANELISTS_CHAT_WITH", "ALLOW_ATTENDEES_CHAT_WITH", "DEFAULT_ATTENDEES_CHAT_WITH", "ALLOW_PANELISTS_SEND_DIRECT_MESSAGE", "ALLOW_USERS_SAVE_CHATS", "ALLOW_AUTO_SAVE_LOCAL_CHAT_FILE"}
-	namesSettingsUpdatedWebinarChat = [...]string{"enable", "allow_panelists_chat_with", "allow_attendees_chat_with", "default_attendees_chat_with", "allow_panelists_send_direct_message", "allow_users_save_chats", "allow_auto_save_local_chat_file"}
-)
 
 func decSettingsUpdatedClosedCaptioning(d *jsonscan.Decoder, v *payload.SettingsUpdatedClosedCaptioning) {
-	for d.Member() {
-		k := d.Key()
-	again:
-		switch k {
-		case "enable":
-			d.Bool(&v.Enable, "enable")
-		case "third_party_captioning_service":
-			d.Bool(&v.ThirdPartyCaptioningService, "third_party_captioning_service")
-		case "auto_transcribing":
-			d.Bool(&v.AutoTranscribing, "auto_transcribing")
-		case "view_full_transcript":
-			d.Bool(&v.ViewFullTranscript, "view_full_transcript")
-		case "save_caption":
-			d.Bool(&v.SaveCaption, "save_caption")
-		default:
-			if k = d.Fold(foldSettingsUpdatedClosedCaptioning[:], namesSettingsUpdatedClosedCaptioning[:]); k != "" {
-				goto again
-			}
-			d.Skip()
+	for h := 0; ; {
+		f := d.Next(namesSettingsUpdatedClosedCaptioning[:], h)
+		if f == jsonscan.Unlisted {
+			f = fieldSettingsUpdatedClosedCaptioning(d)
 		}
+		switch f {
+		case 0:
+			d.Bool(&v.Enable, "enable")
+		case 1:
+			d.Bool(&v.ThirdPartyCaptioningService, "third_party_captioning_service")
+		case 2:
+			d.Bool(&v.AutoTranscribing, "auto_transcribing")
+		case 3:
+			d.Bool(&v.ViewFullTranscript, "view_full_transcript")
+		case 4:
+			d.Bool(&v.SaveCaption, "save_caption")
+		case jsonscan.EndOfObject:
+			return
+		default:
+			d.Skip()
+			continue
+		}
+		h = f + 1
 	}
 }
-
-var (
-	foldSettingsUpdatedClosedCaptioning  = [...]string{"ENABLE", "THIRD_PARTY_CAPTIONING_SERVICE", "AUTO_TRANSCRIBING", "VIEW_FULL_TRANSCRIPT", "SAVE_CAPTION"}
-	namesSettingsUpdatedClosedCaptioning = [...]string{"enable", "third_party_captioning_service", "auto_transcribing", "view_full_transcript", "save_caption"}
-)
 
 func decSSOBypassUser(d *jsonscan.Decoder, v *payload.SSOBypassUser) {
-	for d.Member() {
-		k := d.Key()
-	again:
-		switch k {
-		case "id":
-			d.ID((*string)(&v.ID))
-		case "email":
-			d.String(&v.Email, "email", "string")
-		default:
-			if k = d.Fold(foldSSOBypassUser[:], namesSSOBypassUser[:]); k != "" {
-				goto again
-			}
-			d.Skip()
+	for h := 0; ; {
+		f := d.Next(namesSSOBypassUser[:], h)
+		if f == jsonscan.Unlisted {
+			f = fieldSSOBypassUser(d)
 		}
+		switch f {
+		case 0:
+			d.ID((*string)(&v.ID))
+		case 1:
+			d.String(&v.Email, "email", "string")
+		case jsonscan.EndOfObject:
+			return
+		default:
+			d.Skip()
+			continue
+		}
+		h = f + 1
 	}
 }
-
-var (
-	foldSSOBypassUser  = [...]string{"ID", "EMAIL"}
-	namesSSOBypassUser = [...]string{"id", "email"}
-)
 
 func decSettingsUpdatedRecordFilesSeparately(d *jsonscan.Decoder, v *payload.SettingsUpdatedRecordFilesSeparately) {
-	for d.Member() {
-		k := d.Key()
-	again:
-		switch k {
-		case "active_speaker":
-			d.Bool(&v.ActiveSpeaker, "active_speaker")
-		case "gallery_view":
-			d.Bool(&v.GalleryView, "gallery_view")
-		case "shared_screen":
-			d.Bool(&v.SharedScreen, "shared_screen")
-		default:
-			if k = d.Fold(foldSettingsUpdatedRecordFilesSeparately[:], namesSettingsUpdatedRecordFilesSeparately[:]); k != "" {
-				goto again
-			}
-			d.Skip()
+	for h := 0; ; {
+		f := d.Next(namesSettingsUpdatedRecordFilesSeparately[:], h)
+		if f == jsonscan.Unlisted {
+			f = fieldSettingsUpdatedRecordFilesSeparately(d)
 		}
+		switch f {
+		case 0:
+			d.Bool(&v.ActiveSpeaker, "active_speaker")
+		case 1:
+			d.Bool(&v.GalleryView, "gallery_view")
+		case 2:
+			d.Bool(&v.SharedScreen, "shared_screen")
+		case jsonscan.EndOfObject:
+			return
+		default:
+			d.Skip()
+			continue
+		}
+		h = f + 1
 	}
 }
-
-var (
-	foldSettingsUpdatedRecordFilesSeparately  = [...]string{"ACTIVE_SPEAKER", "GALLERY_VIEW", "SHARED_SCREEN"}
-	namesSettingsUpdatedRecordFilesSeparately = [...]string{"active_speaker", "gallery_view", "shared_screen"}
-)
 
 func decSettingsUpdatedSmartRecording(d *jsonscan.Decoder, v *payload.SettingsUpdatedSmartRecording) {
-	for d.Member() {
-		k := d.Key()
-	again:
-		switch k {
-		case "create_recording_highlights":
-			d.Bool(&v.CreateRecordingHighlights, "create_recording_highlights")
-		case "create_smart_chapters":
-			d.Bool(&v.CreateSmartChapters, "create_smart_chapters")
-		case "create_next_steps":
-			d.Bool(&v.CreateNextSteps, "create_next_steps")
-		default:
-			if k = d.Fold(foldSettingsUpdatedSmartRecording[:], namesSettingsUpdatedSmartRecording[:]); k != "" {
-				goto again
-			}
-			d.Skip()
+	for h := 0; ; {
+		f := d.Next(namesSettingsUpdatedSmartRecording[:], h)
+		if f == jsonscan.Unlisted {
+			f = fieldSettingsUpdatedSmartRecording(d)
 		}
+		switch f {
+		case 0:
+			d.Bool(&v.CreateRecordingHighlights, "create_recording_highlights")
+		case 1:
+			d.Bool(&v.CreateSmartChapters, "create_smart_chapters")
+		case 2:
+			d.Bool(&v.CreateNextSteps, "create_next_steps")
+		case jsonscan.EndOfObject:
+			return
+		default:
+			d.Skip()
+			continue
+		}
+		h = f + 1
 	}
 }
-
-var (
-	foldSettingsUpdatedSmartRecording  = [...]string{"CREATE_RECORDING_HIGHLIGHTS", "CREATE_SMART_CHAPTERS", "CREATE_NEXT_STEPS"}
-	namesSettingsUpdatedSmartRecording = [...]string{"create_recording_highlights", "create_smart_chapters", "create_next_steps"}
-)
 
 func decSettingsUpdatedRecordingPasswordRequirement(d *jsonscan.Decoder, v *payload.SettingsUpdatedRecordingPasswordRequirement) {
-	for d.Member() {
-		k := d.Key()
-	again:
-		switch k {
-		case "length":
-			d.Int(&v.Length, "length")
-		case "have_letter":
-			d.Bool(&v.HaveLetter, "have_letter")
-		case "have_number":
-			d.Bool(&v.HaveNumber, "have_number")
-		case "have_special_character":
-			d.Bool(&v.HaveSpecialCharacter, "have_special_character")
-		case "only_allow_numeric":
-			d.Bool(&v.OnlyAllowNumeric, "only_allow_numeric")
-		default:
-			if k = d.Fold(foldSettingsUpdatedRecordingPasswordRequirement[:], namesSettingsUpdatedRecordingPasswordRequirement[:]); k != "" {
-				goto again
-			}
-			d.Skip()
+	for h := 0; ; {
+		f := d.Next(namesSettingsUpdatedRecordingPasswordRequirement[:], h)
+		if f == jsonscan.Unlisted {
+			f = fieldSettingsUpdatedRecordingPasswordRequirement(d)
 		}
+		switch f {
+		case 0:
+			d.Int(&v.Length, "length")
+		case 1:
+			d.Bool(&v.HaveLetter, "have_letter")
+		case 2:
+			d.Bool(&v.HaveNumber, "have_number")
+		case 3:
+			d.Bool(&v.HaveSpecialCharacter, "have_special_character")
+		case 4:
+			d.Bool(&v.OnlyAllowNumeric, "only_allow_numeric")
+		case jsonscan.EndOfObject:
+			return
+		default:
+			d.Skip()
+			continue
+		}
+		h = f + 1
 	}
 }
-
-var (
-	foldSettingsUpdatedRecordingPasswordRequirement  = [...]string{"LENGTH", "HAVE_LETTER", "HAVE_NUMBER", "HAVE_SPECIAL_CHARACTER", "ONLY_ALLOW_NUMERIC"}
-	namesSettingsUpdatedRecordingPasswordRequirement = [...]string{"length", "have_letter", "have_number", "have_special_character", "only_allow_numeric"}
-)
 
 func decSettingsUpdatedIPAddressAccessControl(d *jsonscan.Decoder, v *payload.SettingsUpdatedIPAddressAccessControl) {
-	for d.Member() {
-		k := d.Key()
-	again:
-		switch k {
-		case "enable":
-			d.Bool(&v.Enable, "enable")
-		case "ip_addresses_or_ranges":
-			d.String(&v.IPAddressesOrRanges, "ip_addresses_or_ranges", "string")
-		default:
-			if k = d.Fold(foldSettingsUpdatedIPAddressAccessControl[:], namesSettingsUpdatedIPAddressAccessControl[:]); k != "" {
-				goto again
-			}
-			d.Skip()
+	for h := 0; ; {
+		f := d.Next(namesSettingsUpdatedIPAddressAccessControl[:], h)
+		if f == jsonscan.Unlisted {
+			f = fieldSettingsUpdatedIPAddressAccessControl(d)
 		}
+		switch f {
+		case 0:
+			d.Bool(&v.Enable, "enable")
+		case 1:
+			d.String(&v.IPAddressesOrRanges, "ip_addresses_or_ranges", "string")
+		case jsonscan.EndOfObject:
+			return
+		default:
+			d.Skip()
+			continue
+		}
+		h = f + 1
 	}
 }
-
-var (
-	foldSettingsUpdatedIPAddressAccessControl  = [...]string{"ENABLE", "IP_ADDRESSES_OR_RANGES"}
-	namesSettingsUpdatedIPAddressAccessControl = [...]string{"enable", "ip_addresses_or_ranges"}
-)
 
 func decSettingsUpdatedTelephonyRegions(d *jsonscan.Decoder, v *payload.SettingsUpdatedTelephonyRegions) {
-	for d.Member() {
-		k := d.Key()
-	again:
-		switch k {
-		case "allowed_values":
-			decSlicestring(d, &v.AllowedValues, "allowed_values")
-		case "selection_values":
-			d.String(&v.SelectionValues, "selection_values", "string")
-		default:
-			if k = d.Fold(foldSettingsUpdatedTelephonyRegions[:], namesSettingsUpdatedTelephonyRegions[:]); k != "" {
-				goto again
-			}
-			d.Skip()
+	for h := 0; ; {
+		f := d.Next(namesSettingsUpdatedTelephonyRegions[:], h)
+		if f == jsonscan.Unlisted {
+			f = fieldSettingsUpdatedTelephonyRegions(d)
 		}
+		switch f {
+		case 0:
+			decSlicestring(d, &v.AllowedValues, "allowed_values")
+		case 1:
+			d.String(&v.SelectionValues, "selection_values", "string")
+		case jsonscan.EndOfObject:
+			return
+		default:
+			d.Skip()
+			continue
+		}
+		h = f + 1
 	}
 }
-
-var (
-	foldSettingsUpdatedTelephonyRegions  = [...]string{"ALLOWED_VALUES", "SELECTION_VALUES"}
-	namesSettingsUpdatedTelephonyRegions = [...]string{"allowed_values", "selection_values"}
-)
 
 func decSettingsUpdatedSelectedCountry(d *jsonscan.Decoder, v *payload.SettingsUpdatedSelectedCountry) {
-	for d.Member() {
-		k := d.Key()
-	again:
-		switch k {
-		case "code":
-			d.String(&v.Code, "code", "string")
-		case "name":
-			d.String(&v.Name, "name", "string")
-		default:
-			if k = d.Fold(foldSettingsUpdatedSelectedCountry[:], namesSettingsUpdatedSelectedCountry[:]); k != "" {
-				goto again
-			}
-			d.Skip()
+	for h := 0; ; {
+		f := d.Next(namesSettingsUpdatedSelectedCountry[:], h)
+		if f == jsonscan.Unlisted {
+			f = fieldSettingsUpdatedSelectedCountry(d)
 		}
+		switch f {
+		case 0:
+			d.String(&v.Code, "code", "string")
+		case 1:
+			d.String(&v.Name, "name", "string")
+		case jsonscan.EndOfObject:
+			return
+		default:
+			d.Skip()
+			continue
+		}
+		h = f + 1
 	}
 }
-
-var (
-	foldSettingsUpdatedSelectedCountry  = [...]string{"CODE", "NAME"}
-	namesSettingsUpdatedSelectedCountry = [...]string{"code", "name"}
-)
 
 func decSettingsUpdatedCallOutCountries(d *jsonscan.Decoder, v *payload.SettingsUpdatedCallOutCountries) {
-	for d.Member() {
-		k := d.Key()
-	again:
-		switch k {
-		case "selected_countries":
-			decSliceSettingsUpdatedSelectedCountry(d, &v.SelectedCountries, "selected_countries")
-		default:
-			if k = d.Fold(foldSettingsUpdatedCallOutCountries[:], namesSettingsUpdatedCallOutCountries[:]); k != "" {
-				goto again
-			}
-			d.Skip()
+	for h := 0; ; {
+		f := d.Next(namesSettingsUpdatedCallOutCountries[:], h)
+		if f == jsonscan.Unlisted {
+			f = fieldSettingsUpdatedCallOutCountries(d)
 		}
+		switch f {
+		case 0:
+			decSliceSettingsUpdatedSelectedCountry(d, &v.SelectedCountries, "selected_countries")
+		case jsonscan.EndOfObject:
+			return
+		default:
+			d.Skip()
+			continue
+		}
+		h = f + 1
 	}
 }
-
-var (
-	foldSettingsUpdatedCallOutCountries  = [...]string{"SELECTED_COUNTRIES"}
-	namesSettingsUpdatedCallOutCountries = [...]string{"selected_countries"}
-)
 
 func decSettingsUpdatedWebinarRegistrationOptions(d *jsonscan.Decoder, v *payload.SettingsUpdatedWebinarRegistrationOptions) {
-	for d.Member() {
-		k := d.Key()
-	again:
-		switch k {
-		case "allow_host_to_enable_social_share_buttons":
-			d.Bool(&v.AllowHostToEnableSocialShareButtons, "allow_host_to_enable_social_share_buttons")
-		default:
-			if k = d.Fold(foldSettingsUpdatedWebinarRegistrationOptions[:], namesSettingsUpdatedWebinarRegistrationOptions[:]); k != "" {
-				goto again
-			}
-			d.Skip()
+	for h := 0; ; {
+		f := d.Next(namesSettingsUpdatedWebinarRegistrationOptions[:], h)
+		if f == jsonscan.Unlisted {
+			f = fieldSettingsUpdatedWebinarRegistrationOptions(d)
 		}
+		switch f {
+		case 0:
+			d.Bool(&v.AllowHostToEnableSocialShareButtons, "allow_host_to_enable_social_share_buttons")
+		case jsonscan.EndOfObject:
+			return
+		default:
+			d.Skip()
+			continue
+		}
+		h = f + 1
 	}
 }
-
-var (
-	foldSettingsUpdatedWebinarRegistrationOptions  = [...]string{"ALLOW_HOST_TO_ENABLE_SOCIAL_SHARE_BUTTONS"}
-	namesSettingsUpdatedWebinarRegistrationOptions = [...]string{"allow_host_to_enable_social_share_buttons"}
-)
 
 func decSettingsUpdatedNumber(d *jsonscan.Decoder, v *payload.SettingsUpdatedNumber) {
-	for d.Member() {
-		k := d.Key()
-	again:
-		switch k {
-		case "code":
-			d.String(&v.Code, "code", "string")
-		case "country_code":
-			d.String(&v.CountryCode, "country_code", "string")
-		case "country_name":
-			d.String(&v.CountryName, "country_name", "string")
-		case "display_number":
-			d.ID((*string)(&v.DisplayNumber))
-		case "number":
-			d.ID((*string)(&v.Number))
-		default:
-			if k = d.Fold(foldSettingsUpdatedNumber[:], namesSettingsUpdatedNumber[:]); k != "" {
-				goto again
-			}
-			d.Skip()
+	for h := 0; ; {
+		f := d.Next(namesSettingsUpdatedNumber[:], h)
+		if f == jsonscan.Unlisted {
+			f = fieldSettingsUpdatedNumber(d)
 		}
+		switch f {
+		case 0:
+			d.String(&v.Code, "code", "string")
+		case 1:
+			d.String(&v.CountryCode, "country_code", "string")
+		case 2:
+			d.String(&v.CountryName, "country_name", "string")
+		case 3:
+			d.ID((*string)(&v.DisplayNumber))
+		case 4:
+			d.ID((*string)(&v.Number))
+		case jsonscan.EndOfObject:
+			return
+		default:
+			d.Skip()
+			continue
+		}
+		h = f + 1
 	}
 }
-
-var (
-	foldSettingsUpdatedNumber  = [...]string{"CODE", "COUNTRY_CODE", "COUNTRY_NAME", "DISPLAY_NUMBER", "NUMBER"}
-	namesSettingsUpdatedNumber = [...]string{"code", "country_code", "country_name", "display_number", "number"}
-)
 
 func decSettingsUpdatedTollCall(d *jsonscan.Decoder, v *payload.SettingsUpdatedTollCall) {
-	for d.Member() {
-		k := d.Key()
-	again:
-		switch k {
-		case "enable":
-			d.Bool(&v.Enable, "enable")
-		case "numbers":
-			decSliceSettingsUpdatedNumber(d, &v.Numbers, "numbers")
-		default:
-			if k = d.Fold(foldSettingsUpdatedTollCall[:], namesSettingsUpdatedTollCall[:]); k != "" {
-				goto again
-			}
-			d.Skip()
+	for h := 0; ; {
+		f := d.Next(namesSettingsUpdatedTollCall[:], h)
+		if f == jsonscan.Unlisted {
+			f = fieldSettingsUpdatedTollCall(d)
 		}
+		switch f {
+		case 0:
+			d.Bool(&v.Enable, "enable")
+		case 1:
+			decSliceSettingsUpdatedNumber(d, &v.Numbers, "numbers")
+		case jsonscan.EndOfObject:
+			return
+		default:
+			d.Skip()
+			continue
+		}
+		h = f + 1
 	}
 }
 
-var (
-	foldSettingsUpdatedTollCall  = [...]string{"ENABLE", "NUMBERS"}
-	namesSettingsUpdatedTollCall = [...]string{"enable", "numbers"}
-)
-
 func decSettingsUpdatedCallMeAndInviteByPhone(d *jsonscan.Decoder, v *payload.SettingsUpdatedCallMeAndInviteByPhone) {
-	for d.Member() {
-		k := d.Key()
-	again:
-		switch k {
-		case "enable":
+	for h := 0; ; {
+		f := d.Next(namesSettingsUpdatedCallMeAndInviteByPhone[:], h)
+		if f == jsonscan.Unlisted {
+			f = fieldSettingsUpdatedCallMeAndInviteByPhone(d)
+		}
+		switch f {
+		case 0:
 			d.Bool(&v.Enable, "enable")
-		case "require_press_1_for_call_me":
+		case 1:
 			d.Enum((*string)(&v.RequirePress1ForCallMe), "require_press_1_for_call_me", "payload.SettingsUpdatedRequirePress1ForCallMe", enumSettingsUpdatedRequirePress1ForCallMe[:])
-		case "call_out_countries":
+		case 2:
 			if d.Open("call_out_countries", "payload.SettingsUpdatedCallOutCountries") {
 				decSettingsUpdatedCallOutCountries(d, &v.CallOutCountries)
 			}
-		case "allow_webinar_attendees_call_me":
+		case 3:
 			d.Bool(&v.AllowWebinarAttendeesCallMe, "allow_webinar_attendees_call_me")
+		case jsonscan.EndOfObject:
+			return
 		default:
-			if k = d.Fold(foldSettingsUpdatedCallMeAndInviteByPhone[:], namesSettingsUpdatedCallMeAndInviteByPhone[:]); k != "" {
-				goto again
-			}
 			d.Skip()
+			continue
 		}
+		h = f + 1
 	}
 }
-
-var (
-	foldSettingsUpdatedCallMeAndInviteByPhone  = [...]string{"ENABLE", "REQUIRE_PRESS_1_FOR_CALL_ME", "CALL_OUT_COUNTRIES", "ALLOW_WEBINAR_ATTENDEES_CALL_ME"}
-	namesSettingsUpdatedCallMeAndInviteByPhone = [...]string{"enable", "require_press_1_for_call_me", "call_out_countries", "allow_webinar_attendees_call_me"}
-)
 
 func decSettingsUpdatedParticipantPhoneMasking(d *jsonscan.Decoder, v *payload.SettingsUpdatedParticipantPhoneMasking) {
-	for d.Member() {
-		k := d.Key()
-	again:
-		switch k {
-		case "enable":
-			d.Bool(&v.Enable, "enable")
-		case "masking_type":
-			d.Enum((*string)(&v.MaskingType), "masking_type", "payload.SettingsUpdatedMaskingType", enumSettingsUpdatedMaskingType[:])
-		default:
-			if k = d.Fold(foldSettingsUpdatedParticipantPhoneMasking[:], namesSettingsUpdatedParticipantPhoneMasking[:]); k != "" {
-				goto again
-			}
-			d.Skip()
+	for h := 0; ; {
+		f := d.Next(namesSettingsUpdatedParticipantPhoneMasking[:], h)
+		if f == jsonscan.Unlisted {
+			f = fieldSettingsUpdatedParticipantPhoneMasking(d)
 		}
+		switch f {
+		case 0:
+			d.Bool(&v.Enable, "enable")
+		case 1:
+			d.Enum((*string)(&v.MaskingType), "masking_type", "payload.SettingsUpdatedMaskingType", enumSettingsUpdatedMaskingType[:])
+		case jsonscan.EndOfObject:
+			return
+		default:
+			d.Skip()
+			continue
+		}
+		h = f + 1
 	}
 }
-
-var (
-	foldSettingsUpdatedParticipantPhoneMasking  = [...]string{"ENABLE", "MASKING_TYPE"}
-	namesSettingsUpdatedParticipantPhoneMasking = [...]string{"enable", "masking_type"}
-)
 
 func decSettingsUpdatedChatEmojis(d *jsonscan.Decoder, v *payload.SettingsUpdatedChatEmojis) {
-	for d.Member() {
-		k := d.Key()
-	again:
-		switch k {
-		case "enable":
-			d.Bool(&v.Enable, "enable")
-		case "emojis_option":
-			d.Enum((*string)(&v.EmojisOption), "emojis_option", "payload.SettingsUpdatedEmojisOption", enumSettingsUpdatedEmojisOption[:])
-		default:
-			if k = d.Fold(foldSettingsUpdatedChatEmojis[:], namesSettingsUpdatedChatEmojis[:]); k != "" {
-				goto again
-			}
-			d.Skip()
+	for h := 0; ; {
+		f := d.Next(namesSettingsUpdatedChatEmojis[:], h)
+		if f == jsonscan.Unlisted {
+			f = fieldSettingsUpdatedChatEmojis(d)
 		}
+		switch f {
+		case 0:
+			d.Bool(&v.Enable, "enable")
+		case 1:
+			d.Enum((*string)(&v.EmojisOption), "emojis_option", "payload.SettingsUpdatedEmojisOption", enumSettingsUpdatedEmojisOption[:])
+		case jsonscan.EndOfObject:
+			return
+		default:
+			d.Skip()
+			continue
+		}
+		h = f + 1
 	}
 }
-
-var (
-	foldSettingsUpdatedChatEmojis  = [...]string{"ENABLE", "EMOJIS_OPTION"}
-	namesSettingsUpdatedChatEmojis = [...]string{"enable", "emojis_option"}
-)
 
 func decSettingsUpdatedAllowUsersToAddContacts(d *jsonscan.Decoder, v *payload.SettingsUpdatedAllowUsersToAddContacts) {
-	for d.Member() {
-		k := d.Key()
-	again:
-		switch k {
-		case "enable":
-			d.Bool(&v.Enable, "enable")
-		case "selected_option":
-			d.Int(&v.SelectedOption, "selected_option")
-		case "user_email_addresses":
-			d.String(&v.UserEmailAddresses, "user_email_addresses", "string")
-		default:
-			if k = d.Fold(foldSettingsUpdatedAllowUsersToAddContacts[:], namesSettingsUpdatedAllowUsersToAddContacts[:]); k != "" {
-				goto again
-			}
-			d.Skip()
+	for h := 0; ; {
+		f := d.Next(namesSettingsUpdatedAllowUsersToAddContacts[:], h)
+		if f == jsonscan.Unlisted {
+			f = fieldSettingsUpdatedAllowUsersToAddContacts(d)
 		}
+		switch f {
+		case 0:
+			d.Bool(&v.Enable, "enable")
+		case 1:
+			d.Int(&v.SelectedOption, "selected_option")
+		case 2:
+			d.String(&v.UserEmailAddresses, "user_email_addresses", "string")
+		case jsonscan.EndOfObject:
+			return
+		default:
+			d.Skip()
+			continue
+		}
+		h = f + 1
 	}
 }
-
-var (
-	foldSettingsUpdatedAllowUsersToAddContacts  = [...]string{"ENABLE", "SELECTED_OPTION", "USER_EMAIL_ADDRESSES"}
-	namesSettingsUpdatedAllowUsersToAddContacts = [...]string{"enable", "selected_option", "user_email_addresses"}
-)
 
 func decSettingsUpdatedPolicy(d *jsonscan.Decoder, v *payload.SettingsUpdatedPolicy) {
-	for d.Member() {
-		k := d.Key()
-	again:
-		switch k {
-		case "description":
-			d.String(&v.Description, "description", "string")
-		case "id":
-			d.ID((*string)(&v.ID))
-		case "is_locked":
-			d.Bool(&v.IsLocked, "is_locked")
-		case "keywords":
-			decSlicestring(d, &v.Keywords, "keywords")
-		case "name":
-			d.String(&v.Name, "name", "string")
-		case "regular_expression":
-			d.String(&v.RegularExpression, "regular_expression", "string")
-		case "status":
-			d.Enum((*string)(&v.Status), "status", "payload.SettingsUpdatedStatus", enumSettingsUpdatedStatus[:])
-		case "trigger_action":
-			d.Int(&v.TriggerAction, "trigger_action")
-		default:
-			if k = d.Fold(foldSettingsUpdatedPolicy[:], namesSettingsUpdatedPolicy[:]); k != "" {
-				goto again
-			}
-			d.Skip()
+	for h := 0; ; {
+		f := d.Next(namesSettingsUpdatedPolicy[:], h)
+		if f == jsonscan.Unlisted {
+			f = fieldSettingsUpdatedPolicy(d)
 		}
+		switch f {
+		case 0:
+			d.String(&v.Description, "description", "string")
+		case 1:
+			d.ID((*string)(&v.ID))
+		case 2:
+			d.Bool(&v.IsLocked, "is_locked")
+		case 3:
+			decSlicestring(d, &v.Keywords, "keywords")
+		case 4:
+			d.String(&v.Name, "name", "string")
+		case 5:
+			d.String(&v.RegularExpression, "regular_expression", "string")
+		case 6:
+			d.Enum((*string)(&v.Status), "status", "payload.SettingsUpdatedStatus", enumSettingsUpdatedStatus[:])
+		case 7:
+			d.Int(&v.TriggerAction, "trigger_action")
+		case jsonscan.EndOfObject:
+			return
+		default:
+			d.Skip()
+			continue
+		}
+		h = f + 1
 	}
 }
-
-var (
-	foldSettingsUpdatedPolicy  = [...]string{"DESCRIPTION", "ID", "IS_LOCKED", "KEYWORDS", "NAME", "REGULAR_EXPRESSION", "STATUS", "TRIGGER_ACTION"}
-	namesSettingsUpdatedPolicy = [...]string{"description", "id", "is_locked", "keywords", "name", "regular_expression", "status", "trigger_action"}
-)
 
 func decUpdatedWaitingRoomSettings(d *jsonscan.Decoder, v *payload.UpdatedWaitingRoomSettings) {
-	for d.Member() {
-		k := d.Key()
-	again:
-		switch k {
-		case "participants_to_place_in_waiting_room":
-			d.Int(&v.ParticipantsToPlaceInWaitingRoom, "participants_to_place_in_waiting_room")
-		case "whitelisted_domains_for_waiting_room":
-			d.String(&v.WhitelistedDomainsForWaitingRoom, "whitelisted_domains_for_waiting_room", "string")
-		case "users_who_can_admit_participants_from_waiting_room":
-			d.Int(&v.UsersWhoCanAdmitParticipantsFromWaitingRoom, "users_who_can_admit_participants_from_waiting_room")
-		default:
-			if k = d.Fold(foldUpdatedWaitingRoomSettings[:], namesUpdatedWaitingRoomSettings[:]); k != "" {
-				goto again
-			}
-			d.Skip()
+	for h := 0; ; {
+		f := d.Next(namesUpdatedWaitingRoomSettings[:], h)
+		if f == jsonscan.Unlisted {
+			f = fieldUpdatedWaitingRoomSettings(d)
 		}
+		switch f {
+		case 0:
+			d.Int(&v.ParticipantsToPlaceInWaitingRoom, "participants_to_place_in_waiting_room")
+		case 1:
+			d.String(&v.WhitelistedDomainsForWaitingRoom, "whitelisted_domains_for_waiting_room", "string")
+		case 2:
+			d.Int(&v.UsersWhoCanAdmitParticipantsFromWaitingRoom, "users_who_can_admit_participants_from_waiting_room")
+		case jsonscan.EndOfObject:
+			return
+		default:
+			d.Skip()
+			continue
+		}
+		h = f + 1
 	}
 }
-
-var (
-	foldUpdatedWaitingRoomSettings  = [...]string{"PARTICIPANTS_TO_PLACE_IN_WAITING_ROOM", "WHITELISTED_DOMAINS_FOR_WAITING_ROOM", "USERS_WHO_CAN_ADMIT_PARTICIPANTS_FROM_WAITING_ROOM"}
-	namesUpdatedWaitingRoomSettings = [...]string{"participants_to_place_in_waiting_room", "whitelisted_domains_for_waiting_room", "users_who_can_admit_participants_from_waiting_room"}
-)
 
 func decSettingsUpdatedMeetingPasswordRequirement(d *jsonscan.Decoder, v *payload.SettingsUpdatedMeetingPasswordRequirement) {
-	for d.Member() {
-		k := d.Key()
-	again:
-		switch k {
-		case "length":
-			d.Int(&v.Length, "length")
-		case "have_letter":
-			d.Bool(&v.HaveLetter, "have_letter")
-		case "have_number":
-			d.Bool(&v.HaveNumber, "have_number")
-		case "have_special_character":
-			d.Bool(&v.HaveSpecialCharacter, "have_special_character")
-		case "only_allow_numeric":
-			d.Bool(&v.OnlyAllowNumeric, "only_allow_numeric")
-		case "have_upper_and_lower_characters":
-			d.Bool(&v.HaveUpperAndLowerCharacters, "have_upper_and_lower_characters")
-		case "consecutive_characters_length":
-			d.Int(&v.ConsecutiveCharactersLength, "consecutive_characters_length")
-		case "weak_enhance_detection":
-			d.Bool(&v.WeakEnhanceDetection, "weak_enhance_detection")
-		default:
-			if k = d.Fold(foldSettingsUpdatedMeetingPasswordRequirement[:], namesSettingsUpdatedMeetingPasswordRequirement[:]); k != "" {
-				goto again
-			}
-			d.Skip()
+	for h := 0; ; {
+		f := d.Next(namesSettingsUpdatedMeetingPasswordRequirement[:], h)
+		if f == jsonscan.Unlisted {
+			f = fieldSettingsUpdatedMeetingPasswordRequirement(d)
 		}
+		switch f {
+		case 0:
+			d.Int(&v.Length, "length")
+		case 1:
+			d.Bool(&v.HaveLetter, "have_letter")
+		case 2:
+			d.Bool(&v.HaveNumber, "have_number")
+		case 3:
+			d.Bool(&v.HaveSpecialCharacter, "have_special_character")
+		case 4:
+			d.Bool(&v.OnlyAllowNumeric, "only_allow_numeric")
+		case 5:
+			d.Bool(&v.HaveUpperAndLowerCharacters, "have_upper_and_lower_characters")
+		case 6:
+			d.Int(&v.ConsecutiveCharactersLength, "consecutive_characters_length")
+		case 7:
+			d.Bool(&v.WeakEnhanceDetection, "weak_enhance_detection")
+		case jsonscan.EndOfObject:
+			return
+		default:
+			d.Skip()
+			continue
+		}
+		h = f + 1
 	}
 }
-
-var (
-	foldSettingsUpdatedMeetingPasswordRequirement  = [...]string{"LENGTH", "HAVE_LETTER", "HAVE_NUMBER", "HAVE_SPECIAL_CHARACTER", "ONLY_ALLOW_NUMERIC", "HAVE_UPPER_AND_LOWER_CHARACTERS", "CONSECUTIVE_CHARACTERS_LENGTH", "WEAK_ENHANCE_DETECTION"}
-	namesSettingsUpdatedMeetingPasswordRequirement = [...]string{"length", "have_letter", "have_number", "have_special_character", "only_allow_numeric", "have_upper_and_lower_characters", "consecutive_characters_length", "weak_enhance_detection"}
-)
 
 func decTeamChatFile(d *jsonscan.Decoder, v *payload.TeamChatFile) {
-	for d.Member() {
-		k := d.Key()
-	again:
-		switch k {
-		case "OS_file_type":
-			d.String(&v.OSFileType, "OS_file_type", "string")
-		case "file_id":
-			d.String(&v.FileID, "file_id", "string")
-		case "file_message_type":
-			d.Enum((*string)(&v.FileMessageType), "file_message_type", "payload.TeamChatFileMessageType", enumTeamChatFileMessageType[:])
-		case "file_name":
-			d.String(&v.FileName, "file_name", "string")
-		case "file_size":
-			d.Int64(&v.FileSize, "file_size")
-		default:
-			if k = d.Fold(foldTeamChatFile[:], namesTeamChatFile[:]); k != "" {
-				goto again
-			}
-			d.Skip()
+	for h := 0; ; {
+		f := d.Next(namesTeamChatFile[:], h)
+		if f == jsonscan.Unlisted {
+			f = fieldTeamChatFile(d)
 		}
+		switch f {
+		case 0:
+			d.String(&v.OSFileType, "OS_file_type", "string")
+		case 1:
+			d.String(&v.FileID, "file_id", "string")
+		case 2:
+			d.Enum((*string)(&v.FileMessageType), "file_message_type", "payload.TeamChatFileMessageType", enumTeamChatFileMessageType[:])
+		case 3:
+			d.String(&v.FileName, "file_name", "string")
+		case 4:
+			d.Int64(&v.FileSize, "file_size")
+		case jsonscan.EndOfObject:
+			return
+		default:
+			d.Skip()
+			continue
+		}
+		h = f + 1
 	}
 }
-
-var (
-	foldTeamChatFile  = [...]string{"OS_FILE_TYPE", "FILE_ID", "FILE_MESSAGE_TYPE", "FILE_NAME", "FILE_SIZE"}
-	namesTeamChatFile = [...]string{"OS_file_type", "file_id", "file_message_type", "file_name", "file_size"}
-)
 
 func decTeamChatRichText(d *jsonscan.Decoder, v *payload.TeamChatRichText) {
-	for d.Member() {
-		k := d.Key()
-	again:
-		switch k {
-		case "start_position":
-			d.Int(&v.StartPosition, "start_position")
-		case "end_position":
-			d.Int(&v.EndPosition, "end_position")
-		case "format_type":
-			d.Enum((*string)(&v.FormatType), "format_type", "payload.TeamChatFormatType", enumTeamChatFormatType[:])
-		case "format_attr":
-			d.String(&v.FormatAttr, "format_attr", "string")
-		default:
-			if k = d.Fold(foldTeamChatRichText[:], namesTeamChatRichText[:]); k != "" {
-				goto again
-			}
-			d.Skip()
+	for h := 0; ; {
+		f := d.Next(namesTeamChatRichText[:], h)
+		if f == jsonscan.Unlisted {
+			f = fieldTeamChatRichText(d)
 		}
+		switch f {
+		case 0:
+			d.Int(&v.StartPosition, "start_position")
+		case 1:
+			d.Int(&v.EndPosition, "end_position")
+		case 2:
+			d.Enum((*string)(&v.FormatType), "format_type", "payload.TeamChatFormatType", enumTeamChatFormatType[:])
+		case 3:
+			d.String(&v.FormatAttr, "format_attr", "string")
+		case jsonscan.EndOfObject:
+			return
+		default:
+			d.Skip()
+			continue
+		}
+		h = f + 1
 	}
 }
-
-var (
-	foldTeamChatRichText  = [...]string{"START_POSITION", "END_POSITION", "FORMAT_TYPE", "FORMAT_ATTR"}
-	namesTeamChatRichText = [...]string{"start_position", "end_position", "format_type", "format_attr"}
-)
 
 func decCustomLiveStreamingSettings(d *jsonscan.Decoder, v *payload.CustomLiveStreamingSettings) {
-	for d.Member() {
-		k := d.Key()
-	again:
-		switch k {
-		case "stream_url":
-			d.String(&v.StreamURL, "stream_url", "string")
-		case "stream_key":
-			d.String(&v.StreamKey, "stream_key", "string")
-		case "page_url":
-			d.String(&v.PageURL, "page_url", "string")
-		case "resolution":
-			d.String(&v.Resolution, "resolution", "string")
-		default:
-			if k = d.Fold(foldCustomLiveStreamingSettings[:], namesCustomLiveStreamingSettings[:]); k != "" {
-				goto again
-			}
-			d.Skip()
+	for h := 0; ; {
+		f := d.Next(namesCustomLiveStreamingSettings[:], h)
+		if f == jsonscan.Unlisted {
+			f = fieldCustomLiveStreamingSettings(d)
 		}
+		switch f {
+		case 0:
+			d.String(&v.StreamURL, "stream_url", "string")
+		case 1:
+			d.String(&v.StreamKey, "stream_key", "string")
+		case 2:
+			d.String(&v.PageURL, "page_url", "string")
+		case 3:
+			d.String(&v.Resolution, "resolution", "string")
+		case jsonscan.EndOfObject:
+			return
+		default:
+			d.Skip()
+			continue
+		}
+		h = f + 1
 	}
 }
-
-var (
-	foldCustomLiveStreamingSettings  = [...]string{"STREAM_URL", "STREAM_KEY", "PAGE_URL", "RESOLUTION"}
-	namesCustomLiveStreamingSettings = [...]string{"stream_url", "stream_key", "page_url", "resolution"}
-)
 
 func decObject(d *jsonscan.Decoder, v *payload.Object) {
-	for d.Member() {
-		k := d.Key()
-	again:
-		switch k {
-		case "id":
-			d.ID((*string)(&v.ID))
-		case "name":
-			d.String(&v.Name, "name", "string")
-		default:
-			if k = d.Fold(foldObject[:], namesObject[:]); k != "" {
-				goto again
-			}
-			d.Skip()
+	for h := 0; ; {
+		f := d.Next(namesObject[:], h)
+		if f == jsonscan.Unlisted {
+			f = fieldObject(d)
 		}
+		switch f {
+		case 0:
+			d.ID((*string)(&v.ID))
+		case 1:
+			d.String(&v.Name, "name", "string")
+		case jsonscan.EndOfObject:
+			return
+		default:
+			d.Skip()
+			continue
+		}
+		h = f + 1
 	}
 }
-
-var (
-	foldObject  = [...]string{"ID", "NAME"}
-	namesObject = [...]string{"id", "name"}
-)
 
 func decRoomSystemCalloutParticipant(d *jsonscan.Decoder, v *payload.RoomSystemCalloutParticipant) {
-	for d.Member() {
-		k := d.Key()
-	again:
-		switch k {
-		case "call_type":
-			d.String(&v.CallType, "call_type", "string")
-		case "device_ip":
-			d.String(&v.DeviceIP, "device_ip", "string")
-		default:
-			if k = d.Fold(foldRoomSystemCalloutParticipant[:], namesRoomSystemCalloutParticipant[:]); k != "" {
-				goto again
-			}
-			d.Skip()
+	for h := 0; ; {
+		f := d.Next(namesRoomSystemCalloutParticipant[:], h)
+		if f == jsonscan.Unlisted {
+			f = fieldRoomSystemCalloutParticipant(d)
 		}
+		switch f {
+		case 0:
+			d.String(&v.CallType, "call_type", "string")
+		case 1:
+			d.String(&v.DeviceIP, "device_ip", "string")
+		case jsonscan.EndOfObject:
+			return
+		default:
+			d.Skip()
+			continue
+		}
+		h = f + 1
 	}
 }
-
-var (
-	foldRoomSystemCalloutParticipant  = [...]string{"CALL_TYPE", "DEVICE_IP"}
-	namesRoomSystemCalloutParticipant = [...]string{"call_type", "device_ip"}
-)
 
 func decPeeringNumberCNAMUpdatedObject(d *jsonscan.Decoder, v *payload.PeeringNumberCNAMUpdatedObject) {
-	for d.Member() {
-		k := d.Key()
-	again:
-		switch k {
-		case "cnam":
-			d.String(&v.CNAM, "cnam", "string")
-		case "carrier_code":
-			d.Int(&v.CarrierCode, "carrier_code")
-		case "phone_numbers":
-			decSliceRawMessage(d, &v.PhoneNumbers, "phone_numbers")
-		default:
-			if k = d.Fold(foldPeeringNumberCNAMUpdatedObject[:], namesPeeringNumberCNAMUpdatedObject[:]); k != "" {
-				goto again
-			}
-			d.Skip()
+	for h := 0; ; {
+		f := d.Next(namesPeeringNumberCNAMUpdatedObject[:], h)
+		if f == jsonscan.Unlisted {
+			f = fieldPeeringNumberCNAMUpdatedObject(d)
 		}
+		switch f {
+		case 0:
+			d.String(&v.CNAM, "cnam", "string")
+		case 1:
+			d.Int(&v.CarrierCode, "carrier_code")
+		case 2:
+			decSliceRawMessage(d, &v.PhoneNumbers, "phone_numbers")
+		case jsonscan.EndOfObject:
+			return
+		default:
+			d.Skip()
+			continue
+		}
+		h = f + 1
 	}
 }
-
-var (
-	foldPeeringNumberCNAMUpdatedObject  = [...]string{"CNAM", "CARRIER_CODE", "PHONE_NUMBERS"}
-	namesPeeringNumberCNAMUpdatedObject = [...]string{"cnam", "carrier_code", "phone_numbers"}
-)
 
 func decPeeringNumberUpdatedEmergencyAddress(d *jsonscan.Decoder, v *payload.PeeringNumberUpdatedEmergencyAddress) {
-	for d.Member() {
-		k := d.Key()
-	again:
-		switch k {
-		case "country":
-			d.String(&v.Country, "country", "string")
-		case "address_line1":
-			d.String(&v.AddressLine1, "address_line1", "string")
-		case "address_line2":
-			d.String(&v.AddressLine2, "address_line2", "string")
-		case "city":
-			d.String(&v.City, "city", "string")
-		case "zip":
-			d.String(&v.Zip, "zip", "string")
-		case "state_code":
-			d.String(&v.StateCode, "state_code", "string")
-		default:
-			if k = d.Fold(foldPeeringNumberUpdatedEmergencyAddress[:], namesPeeringNumberUpdatedEmergencyAddress[:]); k != "" {
-				goto again
-			}
-			d.Skip()
+	for h := 0; ; {
+		f := d.Next(namesPeeringNumberUpdatedEmergencyAddress[:], h)
+		if f == jsonscan.Unlisted {
+			f = fieldPeeringNumberUpdatedEmergencyAddress(d)
 		}
+		switch f {
+		case 0:
+			d.String(&v.Country, "country", "string")
+		case 1:
+			d.String(&v.AddressLine1, "address_line1", "string")
+		case 2:
+			d.String(&v.AddressLine2, "address_line2", "string")
+		case 3:
+			d.String(&v.City, "city", "string")
+		case 4:
+			d.String(&v.Zip, "zip", "string")
+		case 5:
+			d.String(&v.StateCode, "state_code", "string")
+		case jsonscan.EndOfObject:
+			return
+		default:
+			d.Skip()
+			continue
+		}
+		h = f + 1
 	}
 }
 
-var (
-	foldPeeringNumberUpdatedEmergencyAddress  = [...]string{"COUNTRY", "ADDRESS_LINE1", "ADDRESS_LINE2", "CITY", "ZIP", "STATE_CODE"}
-	namesPeeringNumberUpdatedEmergencyAddress = [...]string{"country", "address_line1", "address_line2", "city", "zip", "state_code"}
-)
-
 func decPeeringNumberEmergencyAddressUpdatedObject(d *jsonscan.Decoder, v *payload.PeeringNumberEmergencyAddressUpdatedObject) {
-	for d.Member() {
-		k := d.Key()
-	again:
-		switch k {
-		case "emergency_address":
+	for h := 0; ; {
+		f := d.Next(namesPeeringNumberEmergencyAddressUpdatedObject[:], h)
+		if f == jsonscan.Unlisted {
+			f = fieldPeeringNumberEmergencyAddressUpdatedObject(d)
+		}
+		switch f {
+		case 0:
 			if d.Open("emergency_address", "payload.PeeringNumberUpdatedEmergencyAddress") {
 				decPeeringNumberUpdatedEmergencyAddress(d, &v.EmergencyAddress)
 			}
-		case "carrier_code":
+		case 1:
 			d.Int(&v.CarrierCode, "carrier_code")
-		case "phone_numbers":
+		case 2:
 			decSliceRawMessage(d, &v.PhoneNumbers, "phone_numbers")
+		case jsonscan.EndOfObject:
+			return
 		default:
-			if k = d.Fold(foldPeeringNumberEmergencyAddressUpdatedObject[:], namesPeeringNumberEmergencyAddressUpdatedObject[:]); k != "" {
-				goto again
-			}
 			d.Skip()
+			continue
 		}
+		h = f + 1
 	}
 }
-
-var (
-	foldPeeringNumberEmergencyAddressUpdatedObject  = [...]string{"EMERGENCY_ADDRESS", "CARRIER_CODE", "PHONE_NUMBERS"}
-	namesPeeringNumberEmergencyAddressUpdatedObject = [...]string{"emergency_address", "carrier_code", "phone_numbers"}
-)

@@ -8,573 +8,533 @@ import (
 )
 
 func decTaskAssigneeUpdated(d *jsonscan.Decoder, v *payload.TaskAssigneeUpdated) {
-	for d.Member() {
-		k := d.Key()
-	again:
-		switch k {
-		case "account_id":
+	for h := 0; ; {
+		f := d.Next(namesTaskAssigneeUpdated[:], h)
+		if f == jsonscan.Unlisted {
+			f = fieldTaskAssigneeUpdated(d)
+		}
+		switch f {
+		case 0:
 			d.String(&v.AccountID, "Common.account_id", "string")
-		case "operator":
+		case 1:
 			d.String(&v.Operator, "Common.operator", "string")
-		case "operator_id":
+		case 2:
 			d.String(&v.OperatorID, "Common.operator_id", "string")
-		case "operation_type":
+		case 3:
 			d.Int(&v.OperationType, "operation_type")
-		case "object":
+		case 4:
 			if d.Open("object", "payload.TaskAssigneeUpdatedObject") {
 				decTaskAssigneeUpdatedObject(d, &v.Object)
 			}
+		case jsonscan.EndOfObject:
+			return
 		default:
-			if k = d.Fold(foldTaskAssigneeUpdated[:], namesTaskAssigneeUpdated[:]); k != "" {
-				goto again
-			}
 			d.Skip()
+			continue
 		}
+		h = f + 1
 	}
 }
 
-var (
-	foldTaskAssigneeUpdated  = [...]string{"ACCOUNT_ID", "OPERATOR", "OPERATOR_ID", "OPERATION_TYPE", "OBJECT"}
-	namesTaskAssigneeUpdated = [...]string{"account_id", "operator", "operator_id", "operation_type", "object"}
-)
-
 func decTaskCollaboratorUpdated(d *jsonscan.Decoder, v *payload.TaskCollaboratorUpdated) {
-	for d.Member() {
-		k := d.Key()
-	again:
-		switch k {
-		case "account_id":
+	for h := 0; ; {
+		f := d.Next(namesTaskAssigneeUpdated[:], h)
+		if f == jsonscan.Unlisted {
+			f = fieldTaskAssigneeUpdated(d)
+		}
+		switch f {
+		case 0:
 			d.String(&v.AccountID, "Common.account_id", "string")
-		case "operator":
+		case 1:
 			d.String(&v.Operator, "Common.operator", "string")
-		case "operator_id":
+		case 2:
 			d.String(&v.OperatorID, "Common.operator_id", "string")
-		case "operation_type":
+		case 3:
 			d.Int(&v.OperationType, "operation_type")
-		case "object":
+		case 4:
 			if d.Open("object", "payload.TaskCollaboratorUpdatedObject") {
 				decTaskCollaboratorUpdatedObject(d, &v.Object)
 			}
+		case jsonscan.EndOfObject:
+			return
 		default:
-			if k = d.Fold(foldTaskCollaboratorUpdated[:], namesTaskCollaboratorUpdated[:]); k != "" {
-				goto again
-			}
 			d.Skip()
+			continue
 		}
+		h = f + 1
 	}
 }
 
-var (
-	foldTaskCollaboratorUpdated  = [...]string{"ACCOUNT_ID", "OPERATOR", "OPERATOR_ID", "OPERATION_TYPE", "OBJECT"}
-	namesTaskCollaboratorUpdated = [...]string{"account_id", "operator", "operator_id", "operation_type", "object"}
-)
-
 func decTaskCommentUpdated(d *jsonscan.Decoder, v *payload.TaskCommentUpdated) {
-	for d.Member() {
-		k := d.Key()
-	again:
-		switch k {
-		case "account_id":
+	for h := 0; ; {
+		f := d.Next(namesTaskAssigneeUpdated[:], h)
+		if f == jsonscan.Unlisted {
+			f = fieldTaskAssigneeUpdated(d)
+		}
+		switch f {
+		case 0:
 			d.String(&v.AccountID, "Common.account_id", "string")
-		case "operator":
+		case 1:
 			d.String(&v.Operator, "Common.operator", "string")
-		case "operator_id":
+		case 2:
 			d.String(&v.OperatorID, "Common.operator_id", "string")
-		case "operation_type":
+		case 3:
 			d.Int(&v.OperationType, "operation_type")
-		case "object":
+		case 4:
 			if d.Open("object", "payload.TaskCommentUpdatedObject") {
 				decTaskCommentUpdatedObject(d, &v.Object)
 			}
+		case jsonscan.EndOfObject:
+			return
 		default:
-			if k = d.Fold(foldTaskCommentUpdated[:], namesTaskCommentUpdated[:]); k != "" {
-				goto again
-			}
 			d.Skip()
+			continue
 		}
+		h = f + 1
 	}
 }
 
-var (
-	foldTaskCommentUpdated  = [...]string{"ACCOUNT_ID", "OPERATOR", "OPERATOR_ID", "OPERATION_TYPE", "OBJECT"}
-	namesTaskCommentUpdated = [...]string{"account_id", "operator", "operator_id", "operation_type", "object"}
-)
-
 func decTaskCompleted(d *jsonscan.Decoder, v *payload.TaskCompleted) {
-	for d.Member() {
-		k := d.Key()
-	again:
-		switch k {
-		case "account_id":
+	for h := 0; ; {
+		f := d.Next(namesAccountCreated[:], h)
+		if f == jsonscan.Unlisted {
+			f = fieldAccountCreated(d)
+		}
+		switch f {
+		case 0:
 			d.String(&v.AccountID, "Common.account_id", "string")
-		case "operator":
+		case 1:
 			d.String(&v.Operator, "Common.operator", "string")
-		case "operator_id":
+		case 2:
 			d.String(&v.OperatorID, "Common.operator_id", "string")
-		case "object":
+		case 3:
 			if d.Open("object", "payload.TaskCompletedObject") {
 				decTaskCompletedObject(d, &v.Object)
 			}
+		case jsonscan.EndOfObject:
+			return
 		default:
-			if k = d.Fold(foldTaskCompleted[:], namesTaskCompleted[:]); k != "" {
-				goto again
-			}
 			d.Skip()
+			continue
 		}
+		h = f + 1
 	}
 }
 
-var (
-	foldTaskCompleted  = [...]string{"ACCOUNT_ID", "OPERATOR", "OPERATOR_ID", "OBJECT"}
-	namesTaskCompleted = [...]string{"account_id", "operator", "operator_id", "object"}
-)
-
 func decTaskCreated(d *jsonscan.Decoder, v *payload.TaskCreated) {
-	for d.Member() {
-		k := d.Key()
-	again:
-		switch k {
-		case "account_id":
+	for h := 0; ; {
+		f := d.Next(namesAccountCreated[:], h)
+		if f == jsonscan.Unlisted {
+			f = fieldAccountCreated(d)
+		}
+		switch f {
+		case 0:
 			d.String(&v.AccountID, "Common.account_id", "string")
-		case "operator":
+		case 1:
 			d.String(&v.Operator, "Common.operator", "string")
-		case "operator_id":
+		case 2:
 			d.String(&v.OperatorID, "Common.operator_id", "string")
-		case "object":
+		case 3:
 			if d.Open("object", "payload.TaskCreatedObject") {
 				decTaskCreatedObject(d, &v.Object)
 			}
+		case jsonscan.EndOfObject:
+			return
 		default:
-			if k = d.Fold(foldTaskCreated[:], namesTaskCreated[:]); k != "" {
-				goto again
-			}
 			d.Skip()
+			continue
 		}
+		h = f + 1
 	}
 }
 
-var (
-	foldTaskCreated  = [...]string{"ACCOUNT_ID", "OPERATOR", "OPERATOR_ID", "OBJECT"}
-	namesTaskCreated = [...]string{"account_id", "operator", "operator_id", "object"}
-)
-
 func decTaskDeleted(d *jsonscan.Decoder, v *payload.TaskDeleted) {
-	for d.Member() {
-		k := d.Key()
-	again:
-		switch k {
-		case "account_id":
+	for h := 0; ; {
+		f := d.Next(namesAccountCreated[:], h)
+		if f == jsonscan.Unlisted {
+			f = fieldAccountCreated(d)
+		}
+		switch f {
+		case 0:
 			d.String(&v.AccountID, "Common.account_id", "string")
-		case "operator":
+		case 1:
 			d.String(&v.Operator, "Common.operator", "string")
-		case "operator_id":
+		case 2:
 			d.String(&v.OperatorID, "Common.operator_id", "string")
-		case "object":
+		case 3:
 			if d.Open("object", "payload.TaskDeletedObject") {
 				decTaskDeletedObject(d, &v.Object)
 			}
+		case jsonscan.EndOfObject:
+			return
 		default:
-			if k = d.Fold(foldTaskDeleted[:], namesTaskDeleted[:]); k != "" {
-				goto again
-			}
 			d.Skip()
+			continue
 		}
+		h = f + 1
 	}
 }
 
-var (
-	foldTaskDeleted  = [...]string{"ACCOUNT_ID", "OPERATOR", "OPERATOR_ID", "OBJECT"}
-	namesTaskDeleted = [...]string{"account_id", "operator", "operator_id", "object"}
-)
-
 func decTaskReopened(d *jsonscan.Decoder, v *payload.TaskReopened) {
-	for d.Member() {
-		k := d.Key()
-	again:
-		switch k {
-		case "account_id":
+	for h := 0; ; {
+		f := d.Next(namesAccountCreated[:], h)
+		if f == jsonscan.Unlisted {
+			f = fieldAccountCreated(d)
+		}
+		switch f {
+		case 0:
 			d.String(&v.AccountID, "Common.account_id", "string")
-		case "operator":
+		case 1:
 			d.String(&v.Operator, "Common.operator", "string")
-		case "operator_id":
+		case 2:
 			d.String(&v.OperatorID, "Common.operator_id", "string")
-		case "object":
+		case 3:
 			if d.Open("object", "payload.TaskReopenedObject") {
 				decTaskReopenedObject(d, &v.Object)
 			}
+		case jsonscan.EndOfObject:
+			return
 		default:
-			if k = d.Fold(foldTaskReopened[:], namesTaskReopened[:]); k != "" {
-				goto again
-			}
 			d.Skip()
+			continue
 		}
+		h = f + 1
 	}
 }
-
-var (
-	foldTaskReopened  = [...]string{"ACCOUNT_ID", "OPERATOR", "OPERATOR_ID", "OBJECT"}
-	namesTaskReopened = [...]string{"account_id", "operator", "operator_id", "object"}
-)
 
 func decTaskUpdated(d *jsonscan.Decoder, v *payload.TaskUpdated) {
-	for d.Member() {
-		k := d.Key()
-	again:
-		switch k {
-		case "account_id":
-			d.String(&v.AccountID, "Common.account_id", "string")
-		case "operator":
-			d.String(&v.Operator, "Common.operator", "string")
-		case "operator_id":
-			d.String(&v.OperatorID, "Common.operator_id", "string")
-		case "task_id":
-			d.String(&v.TaskID, "task_id", "string")
-		case "field_changes":
-			decSliceTaskUpdatedFieldChange(d, &v.FieldChanges, "field_changes")
-		case "file_changes":
-			decSliceTaskUpdatedFileChange(d, &v.FileChanges, "file_changes")
-		default:
-			if k = d.Fold(foldTaskUpdated[:], namesTaskUpdated[:]); k != "" {
-				goto again
-			}
-			d.Skip()
+	for h := 0; ; {
+		f := d.Next(namesTaskUpdated[:], h)
+		if f == jsonscan.Unlisted {
+			f = fieldTaskUpdated(d)
 		}
+		switch f {
+		case 0:
+			d.String(&v.AccountID, "Common.account_id", "string")
+		case 1:
+			d.String(&v.Operator, "Common.operator", "string")
+		case 2:
+			d.String(&v.OperatorID, "Common.operator_id", "string")
+		case 3:
+			d.String(&v.TaskID, "task_id", "string")
+		case 4:
+			decSliceTaskUpdatedFieldChange(d, &v.FieldChanges, "field_changes")
+		case 5:
+			decSliceTaskUpdatedFileChange(d, &v.FileChanges, "file_changes")
+		case jsonscan.EndOfObject:
+			return
+		default:
+			d.Skip()
+			continue
+		}
+		h = f + 1
 	}
 }
-
-var (
-	foldTaskUpdated  = [...]string{"ACCOUNT_ID", "OPERATOR", "OPERATOR_ID", "TASK_ID", "FIELD_CHANGES", "FILE_CHANGES"}
-	namesTaskUpdated = [...]string{"account_id", "operator", "operator_id", "task_id", "field_changes", "file_changes"}
-)
 
 func decTaskUpdatedAssignee(d *jsonscan.Decoder, v *payload.TaskUpdatedAssignee) {
-	for d.Member() {
-		k := d.Key()
-	again:
-		switch k {
-		case "user_id":
-			d.String(&v.UserID, "user_id", "string")
-		case "display_name":
-			d.String(&v.DisplayName, "display_name", "string")
-		case "email":
-			d.String(&v.Email, "email", "string")
-		case "avatar":
-			d.String(&v.Avatar, "avatar", "string")
-		default:
-			if k = d.Fold(foldTaskUpdatedAssignee[:], namesTaskUpdatedAssignee[:]); k != "" {
-				goto again
-			}
-			d.Skip()
+	for h := 0; ; {
+		f := d.Next(namesTaskUpdatedAssignee[:], h)
+		if f == jsonscan.Unlisted {
+			f = fieldTaskUpdatedAssignee(d)
 		}
+		switch f {
+		case 0:
+			d.String(&v.UserID, "user_id", "string")
+		case 1:
+			d.String(&v.DisplayName, "display_name", "string")
+		case 2:
+			d.String(&v.Email, "email", "string")
+		case 3:
+			d.String(&v.Avatar, "avatar", "string")
+		case jsonscan.EndOfObject:
+			return
+		default:
+			d.Skip()
+			continue
+		}
+		h = f + 1
 	}
 }
-
-var (
-	foldTaskUpdatedAssignee  = [...]string{"USER_ID", "DISPLAY_NAME", "EMAIL", "AVATAR"}
-	namesTaskUpdatedAssignee = [...]string{"user_id", "display_name", "email", "avatar"}
-)
 
 func decTaskAssigneeUpdatedObject(d *jsonscan.Decoder, v *payload.TaskAssigneeUpdatedObject) {
-	for d.Member() {
-		k := d.Key()
-	again:
-		switch k {
-		case "task_id":
-			d.String(&v.TaskID, "task_id", "string")
-		case "assignees":
-			decSliceTaskUpdatedAssignee(d, &v.Assignees, "assignees")
-		default:
-			if k = d.Fold(foldTaskAssigneeUpdatedObject[:], namesTaskAssigneeUpdatedObject[:]); k != "" {
-				goto again
-			}
-			d.Skip()
+	for h := 0; ; {
+		f := d.Next(namesTaskAssigneeUpdatedObject[:], h)
+		if f == jsonscan.Unlisted {
+			f = fieldTaskAssigneeUpdatedObject(d)
 		}
+		switch f {
+		case 0:
+			d.String(&v.TaskID, "task_id", "string")
+		case 1:
+			decSliceTaskUpdatedAssignee(d, &v.Assignees, "assignees")
+		case jsonscan.EndOfObject:
+			return
+		default:
+			d.Skip()
+			continue
+		}
+		h = f + 1
 	}
 }
-
-var (
-	foldTaskAssigneeUpdatedObject  = [...]string{"TASK_ID", "ASSIGNEES"}
-	namesTaskAssigneeUpdatedObject = [...]string{"task_id", "assignees"}
-)
 
 func decTaskCollaboratorUpdatedObject(d *jsonscan.Decoder, v *payload.TaskCollaboratorUpdatedObject) {
-	for d.Member() {
-		k := d.Key()
-	again:
-		switch k {
-		case "task_id":
-			d.String(&v.TaskID, "task_id", "string")
-		case "collaborators":
-			decSliceTaskUpdatedAssignee(d, &v.Collaborators, "collaborators")
-		default:
-			if k = d.Fold(foldTaskCollaboratorUpdatedObject[:], namesTaskCollaboratorUpdatedObject[:]); k != "" {
-				goto again
-			}
-			d.Skip()
+	for h := 0; ; {
+		f := d.Next(namesTaskCollaboratorUpdatedObject[:], h)
+		if f == jsonscan.Unlisted {
+			f = fieldTaskCollaboratorUpdatedObject(d)
 		}
+		switch f {
+		case 0:
+			d.String(&v.TaskID, "task_id", "string")
+		case 1:
+			decSliceTaskUpdatedAssignee(d, &v.Collaborators, "collaborators")
+		case jsonscan.EndOfObject:
+			return
+		default:
+			d.Skip()
+			continue
+		}
+		h = f + 1
 	}
 }
-
-var (
-	foldTaskCollaboratorUpdatedObject  = [...]string{"TASK_ID", "COLLABORATORS"}
-	namesTaskCollaboratorUpdatedObject = [...]string{"task_id", "collaborators"}
-)
 
 func decTaskUpdatedComment(d *jsonscan.Decoder, v *payload.TaskUpdatedComment) {
-	for d.Member() {
-		k := d.Key()
-	again:
-		switch k {
-		case "content_text":
-			d.String(&v.ContentText, "content_text", "string")
-		case "comment_id":
-			d.String(&v.CommentID, "comment_id", "string")
-		default:
-			if k = d.Fold(foldTaskUpdatedComment[:], namesTaskUpdatedComment[:]); k != "" {
-				goto again
-			}
-			d.Skip()
+	for h := 0; ; {
+		f := d.Next(namesTaskUpdatedComment[:], h)
+		if f == jsonscan.Unlisted {
+			f = fieldTaskUpdatedComment(d)
 		}
+		switch f {
+		case 0:
+			d.String(&v.ContentText, "content_text", "string")
+		case 1:
+			d.String(&v.CommentID, "comment_id", "string")
+		case jsonscan.EndOfObject:
+			return
+		default:
+			d.Skip()
+			continue
+		}
+		h = f + 1
 	}
 }
 
-var (
-	foldTaskUpdatedComment  = [...]string{"CONTENT_TEXT", "COMMENT_ID"}
-	namesTaskUpdatedComment = [...]string{"content_text", "comment_id"}
-)
-
 func decTaskCommentUpdatedObject(d *jsonscan.Decoder, v *payload.TaskCommentUpdatedObject) {
-	for d.Member() {
-		k := d.Key()
-	again:
-		switch k {
-		case "task_id":
+	for h := 0; ; {
+		f := d.Next(namesTaskCommentUpdatedObject[:], h)
+		if f == jsonscan.Unlisted {
+			f = fieldTaskCommentUpdatedObject(d)
+		}
+		switch f {
+		case 0:
 			d.String(&v.TaskID, "task_id", "string")
-		case "comment":
+		case 1:
 			if d.Open("comment", "payload.TaskUpdatedComment") {
 				decTaskUpdatedComment(d, &v.Comment)
 			}
+		case jsonscan.EndOfObject:
+			return
 		default:
-			if k = d.Fold(foldTaskCommentUpdatedObject[:], namesTaskCommentUpdatedObject[:]); k != "" {
-				goto again
-			}
 			d.Skip()
+			continue
 		}
+		h = f + 1
 	}
 }
-
-var (
-	foldTaskCommentUpdatedObject  = [...]string{"TASK_ID", "COMMENT"}
-	namesTaskCommentUpdatedObject = [...]string{"task_id", "comment"}
-)
 
 func decTaskCompletedObject(d *jsonscan.Decoder, v *payload.TaskCompletedObject) {
-	for d.Member() {
-		k := d.Key()
-	again:
-		switch k {
-		case "task_id":
-			d.String(&v.TaskID, "task_id", "string")
-		case "status":
-			d.Enum((*string)(&v.Status), "status", "payload.TaskStatus", enumTaskStatus[:])
-		default:
-			if k = d.Fold(foldTaskCompletedObject[:], namesTaskCompletedObject[:]); k != "" {
-				goto again
-			}
-			d.Skip()
+	for h := 0; ; {
+		f := d.Next(namesTaskCompletedObject[:], h)
+		if f == jsonscan.Unlisted {
+			f = fieldTaskCompletedObject(d)
 		}
+		switch f {
+		case 0:
+			d.String(&v.TaskID, "task_id", "string")
+		case 1:
+			d.Enum((*string)(&v.Status), "status", "payload.TaskStatus", enumTaskStatus[:])
+		case jsonscan.EndOfObject:
+			return
+		default:
+			d.Skip()
+			continue
+		}
+		h = f + 1
 	}
 }
-
-var (
-	foldTaskCompletedObject  = [...]string{"TASK_ID", "STATUS"}
-	namesTaskCompletedObject = [...]string{"task_id", "status"}
-)
 
 func decTaskCreatedAssignee(d *jsonscan.Decoder, v *payload.TaskCreatedAssignee) {
-	for d.Member() {
-		k := d.Key()
-	again:
-		switch k {
-		case "user_id":
-			d.String(&v.UserID, "user_id", "string")
-		case "email":
-			d.String(&v.Email, "email", "string")
-		default:
-			if k = d.Fold(foldTaskCreatedAssignee[:], namesTaskCreatedAssignee[:]); k != "" {
-				goto again
-			}
-			d.Skip()
+	for h := 0; ; {
+		f := d.Next(namesTaskCreatedAssignee[:], h)
+		if f == jsonscan.Unlisted {
+			f = fieldTaskCreatedAssignee(d)
 		}
+		switch f {
+		case 0:
+			d.String(&v.UserID, "user_id", "string")
+		case 1:
+			d.String(&v.Email, "email", "string")
+		case jsonscan.EndOfObject:
+			return
+		default:
+			d.Skip()
+			continue
+		}
+		h = f + 1
 	}
 }
-
-var (
-	foldTaskCreatedAssignee  = [...]string{"USER_ID", "EMAIL"}
-	namesTaskCreatedAssignee = [...]string{"user_id", "email"}
-)
 
 func decTaskCreatedObject(d *jsonscan.Decoder, v *payload.TaskCreatedObject) {
-	for d.Member() {
-		k := d.Key()
-	again:
-		switch k {
-		case "task_id":
-			d.String(&v.TaskID, "task_id", "string")
-		case "description":
-			d.String(&v.Description, "description", "string")
-		case "title":
-			d.String(&v.Title, "title", "string")
-		case "priority":
-			d.Enum((*string)(&v.Priority), "priority", "payload.TaskPriority", enumTaskPriority[:])
-		case "status":
-			d.Enum((*string)(&v.Status), "status", "payload.TaskStatus", enumTaskStatus[:])
-		case "is_public":
-			d.Bool(&v.IsPublic, "is_public")
-		case "due_date":
-			d.String(&v.DueDate, "due_date", "string")
-		case "source_type":
-			d.Enum((*string)(&v.SourceType), "source_type", "payload.TaskCreatedSourceType", enumTaskCreatedSourceType[:])
-		case "starred":
-			d.Bool(&v.Starred, "starred")
-		case "collaborators":
-			decSliceTaskCreatedAssignee(d, &v.Collaborators, "collaborators")
-		case "create_time":
-			d.String((*string)(&v.CreateTime), "create_time", "payload.DateTime")
-		case "friendly_task_id":
-			d.String(&v.FriendlyTaskID, "friendly_task_id", "string")
-		case "link":
-			d.String(&v.Link, "link", "string")
-		case "assignees":
-			decSliceTaskCreatedAssignee(d, &v.Assignees, "assignees")
-		default:
-			if k = d.Fold(foldTaskCreatedObject[:], namesTaskCreatedObject[:]); k != "" {
-				goto again
-			}
-			d.Skip()
+	for h := 0; ; {
+		f := d.Next(namesTaskCreatedObject[:], h)
+		if f == jsonscan.Unlisted {
+			f = fieldTaskCreatedObject(d)
 		}
+		switch f {
+		case 0:
+			d.String(&v.TaskID, "task_id", "string")
+		case 1:
+			d.String(&v.Description, "description", "string")
+		case 2:
+			d.String(&v.Title, "title", "string")
+		case 3:
+			d.Enum((*string)(&v.Priority), "priority", "payload.TaskPriority", enumTaskPriority[:])
+		case 4:
+			d.Enum((*string)(&v.Status), "status", "payload.TaskStatus", enumTaskStatus[:])
+		case 5:
+			d.Bool(&v.IsPublic, "is_public")
+		case 6:
+			d.String(&v.DueDate, "due_date", "string")
+		case 7:
+			d.Enum((*string)(&v.SourceType), "source_type", "payload.TaskCreatedSourceType", enumTaskCreatedSourceType[:])
+		case 8:
+			d.Bool(&v.Starred, "starred")
+		case 9:
+			decSliceTaskCreatedAssignee(d, &v.Collaborators, "collaborators")
+		case 10:
+			d.String((*string)(&v.CreateTime), "create_time", "payload.DateTime")
+		case 11:
+			d.String(&v.FriendlyTaskID, "friendly_task_id", "string")
+		case 12:
+			d.String(&v.Link, "link", "string")
+		case 13:
+			decSliceTaskCreatedAssignee(d, &v.Assignees, "assignees")
+		case jsonscan.EndOfObject:
+			return
+		default:
+			d.Skip()
+			continue
+		}
+		h = f + 1
 	}
 }
-
-var (
-	foldTaskCreatedObject  = [...]string{"TASK_ID", "DESCRIPTION", "TITLE", "PRIORITY", "STATUS", "IS_PUBLIC", "DUE_DATE", "SOURCE_TYPE", "STARRED", "COLLABORATORS", "CREATE_TIME", "FRIENDLY_TASK_ID", "LINK", "ASSIGNEES"}
-	namesTaskCreatedObject = [...]string{"task_id", "description", "title", "priority", "status", "is_public", "due_date", "source_type", "starred", "collaborators", "create_time", "friendly_task_id", "link", "assignees"}
-)
 
 func decTaskDeletedObject(d *jsonscan.Decoder, v *payload.TaskDeletedObject) {
-	for d.Member() {
-		k := d.Key()
-	again:
-		switch k {
-		case "task_id":
-			d.String(&v.TaskID, "task_id", "string")
-		case "description":
-			d.String(&v.Description, "description", "string")
-		case "title":
-			d.String(&v.Title, "title", "string")
-		case "priority":
-			d.Enum((*string)(&v.Priority), "priority", "payload.TaskPriority", enumTaskPriority[:])
-		case "status":
-			d.Enum((*string)(&v.Status), "status", "payload.TaskStatus", enumTaskStatus[:])
-		case "is_public":
-			d.Bool(&v.IsPublic, "is_public")
-		case "due_date":
-			d.String(&v.DueDate, "due_date", "string")
-		default:
-			if k = d.Fold(foldTaskDeletedObject[:], namesTaskDeletedObject[:]); k != "" {
-				goto again
-			}
-			d.Skip()
+	for h := 0; ; {
+		f := d.Next(namesTaskDeletedObject[:], h)
+		if f == jsonscan.Unlisted {
+			f = fieldTaskDeletedObject(d)
 		}
+		switch f {
+		case 0:
+			d.String(&v.TaskID, "task_id", "string")
+		case 1:
+			d.String(&v.Description, "description", "string")
+		case 2:
+			d.String(&v.Title, "title", "string")
+		case 3:
+			d.Enum((*string)(&v.Priority), "priority", "payload.TaskPriority", enumTaskPriority[:])
+		case 4:
+			d.Enum((*string)(&v.Status), "status", "payload.TaskStatus", enumTaskStatus[:])
+		case 5:
+			d.Bool(&v.IsPublic, "is_public")
+		case 6:
+			d.String(&v.DueDate, "due_date", "string")
+		case jsonscan.EndOfObject:
+			return
+		default:
+			d.Skip()
+			continue
+		}
+		h = f + 1
 	}
 }
-
-var (
-	foldTaskDeletedObject  = [...]string{"TASK_ID", "DESCRIPTION", "TITLE", "PRIORITY", "STATUS", "IS_PUBLIC", "DUE_DATE"}
-	namesTaskDeletedObject = [...]string{"task_id", "description", "title", "priority", "status", "is_public", "due_date"}
-)
 
 func decTaskReopenedObject(d *jsonscan.Decoder, v *payload.TaskReopenedObject) {
-	for d.Member() {
-		k := d.Key()
-	again:
-		switch k {
-		case "task_id":
-			d.String(&v.TaskID, "task_id", "string")
-		default:
-			if k = d.Fold(foldTaskReopenedObject[:], namesTaskReopenedObject[:]); k != "" {
-				goto again
-			}
-			d.Skip()
+	for h := 0; ; {
+		f := d.Next(namesTaskReopenedObject[:], h)
+		if f == jsonscan.Unlisted {
+			f = fieldTaskReopenedObject(d)
 		}
+		switch f {
+		case 0:
+			d.String(&v.TaskID, "task_id", "string")
+		case jsonscan.EndOfObject:
+			return
+		default:
+			d.Skip()
+			continue
+		}
+		h = f + 1
 	}
 }
-
-var (
-	foldTaskReopenedObject  = [...]string{"TASK_ID"}
-	namesTaskReopenedObject = [...]string{"task_id"}
-)
 
 func decTaskUpdatedFieldChange(d *jsonscan.Decoder, v *payload.TaskUpdatedFieldChange) {
-	for d.Member() {
-		k := d.Key()
-	again:
-		switch k {
-		case "field_name":
-			d.Enum((*string)(&v.FieldName), "field_name", "payload.TaskUpdatedFieldName", enumTaskUpdatedFieldName[:])
-		case "old_value":
-			d.String(&v.OldValue, "old_value", "string")
-		case "new_value":
-			d.String(&v.NewValue, "new_value", "string")
-		case "operation_type":
-			d.Enum((*string)(&v.OperationType), "operation_type", "payload.TaskUpdatedOperationType", enumTaskUpdatedOperationType[:])
-		case "changed_at":
-			d.Int(&v.ChangedAt, "changed_at")
-		default:
-			if k = d.Fold(foldTaskUpdatedFieldChange[:], namesTaskUpdatedFieldChange[:]); k != "" {
-				goto again
-			}
-			d.Skip()
+	for h := 0; ; {
+		f := d.Next(namesTaskUpdatedFieldChange[:], h)
+		if f == jsonscan.Unlisted {
+			f = fieldTaskUpdatedFieldChange(d)
 		}
+		switch f {
+		case 0:
+			d.Enum((*string)(&v.FieldName), "field_name", "payload.TaskUpdatedFieldName", enumTaskUpdatedFieldName[:])
+		case 1:
+			d.String(&v.OldValue, "old_value", "string")
+		case 2:
+			d.String(&v.NewValue, "new_value", "string")
+		case 3:
+			d.Enum((*string)(&v.OperationType), "operation_type", "payload.TaskUpdatedOperationType", enumTaskUpdatedOperationType[:])
+		case 4:
+			d.Int(&v.ChangedAt, "changed_at")
+		case jsonscan.EndOfObject:
+			return
+		default:
+			d.Skip()
+			continue
+		}
+		h = f + 1
 	}
 }
-
-var (
-	foldTaskUpdatedFieldChange  = [...]string{"FIELD_NAME", "OLD_VALUE", "NEW_VALUE", "OPERATION_TYPE", "CHANGED_AT"}
-	namesTaskUpdatedFieldChange = [...]string{"field_name", "old_value", "new_value", "operation_type", "changed_at"}
-)
 
 func decTaskUpdatedFileChange(d *jsonscan.Decoder, v *payload.TaskUpdatedFileChange) {
-	for d.Member() {
-		k := d.Key()
-	again:
-		switch k {
-		case "file_id":
-			d.String(&v.FileID, "file_id", "string")
-		case "file_name":
-			d.String(&v.FileName, "file_name", "string")
-		case "file_type":
-			d.String(&v.FileType, "file_type", "string")
-		case "file_size":
-			d.Int64(&v.FileSize, "file_size")
-		case "file_download_link":
-			d.String(&v.FileDownloadLink, "file_download_link", "string")
-		case "download_link_expire_time":
-			d.Int(&v.DownloadLinkExpireTime, "download_link_expire_time")
-		case "operation_type":
-			d.Enum((*string)(&v.OperationType), "operation_type", "payload.TaskUpdatedFileChangeOperationType", enumTaskUpdatedFileChangeOperationType[:])
-		case "changed_at":
-			d.Int(&v.ChangedAt, "changed_at")
-		default:
-			if k = d.Fold(foldTaskUpdatedFileChange[:], namesTaskUpdatedFileChange[:]); k != "" {
-				goto again
-			}
-			d.Skip()
+	for h := 0; ; {
+		f := d.Next(namesTaskUpdatedFileChange[:], h)
+		if f == jsonscan.Unlisted {
+			f = fieldTaskUpdatedFileChange(d)
 		}
+		switch f {
+		case 0:
+			d.String(&v.FileID, "file_id", "string")
+		case 1:
+			d.String(&v.FileName, "file_name", "string")
+		case 2:
+			d.String(&v.FileType, "file_type", "string")
+		case 3:
+			d.Int64(&v.FileSize, "file_size")
+		case 4:
+			d.String(&v.FileDownloadLink, "file_download_link", "string")
+		case 5:
+			d.Int(&v.DownloadLinkExpireTime, "download_link_expire_time")
+		case 6:
+			d.Enum((*string)(&v.OperationType), "operation_type", "payload.TaskUpdatedFileChangeOperationType", enumTaskUpdatedFileChangeOperationType[:])
+		case 7:
+			d.Int(&v.ChangedAt, "changed_at")
+		case jsonscan.EndOfObject:
+			return
+		default:
+			d.Skip()
+			continue
+		}
+		h = f + 1
 	}
 }
-
-var (
-	foldTaskUpdatedFileChange  = [...]string{"FILE_ID", "FILE_NAME", "FILE_TYPE", "FILE_SIZE", "FILE_DOWNLOAD_LINK", "DOWNLOAD_LINK_EXPIRE_TIME", "OPERATION_TYPE", "CHANGED_AT"}
-	namesTaskUpdatedFileChange = [...]string{"file_id", "file_name", "file_type", "file_size", "file_download_link", "download_link_expire_time", "operation_type", "changed_at"}
-)

@@ -8,3248 +8,3042 @@ import (
 )
 
 func decChatChannelCreated(d *jsonscan.Decoder, v *payload.ChatChannelCreated) {
-	for d.Member() {
-		k := d.Key()
-	again:
-		switch k {
-		case "account_id":
+	for h := 0; ; {
+		f := d.Next(namesAccountCreated[:], h)
+		if f == jsonscan.Unlisted {
+			f = fieldAccountCreated(d)
+		}
+		switch f {
+		case 0:
 			d.String(&v.AccountID, "Common.account_id", "string")
-		case "operator":
+		case 1:
 			d.String(&v.Operator, "Common.operator", "string")
-		case "operator_id":
+		case 2:
 			d.String(&v.OperatorID, "Common.operator_id", "string")
-		case "object":
+		case 3:
 			if d.Open("object", "payload.ChatChannelCreatedObject") {
 				decChatChannelCreatedObject(d, &v.Object)
 			}
+		case jsonscan.EndOfObject:
+			return
 		default:
-			if k = d.Fold(foldChatChannelCreated[:], namesChatChannelCreated[:]); k != "" {
-				goto again
-			}
 			d.Skip()
+			continue
 		}
+		h = f + 1
 	}
 }
-
-var (
-	foldChatChannelCreated  = [...]string{"ACCOUNT_ID", "OPERATOR", "OPERATOR_ID", "OBJECT"}
-	namesChatChannelCreated = [...]string{"account_id", "operator", "operator_id", "object"}
-)
 
 func decChatChannelDeleted(d *jsonscan.Decoder, v *payload.ChatChannelDeleted) {
-	for d.Member() {
-		k := d.Key()
-	again:
-		switch k {
-		case "account_id":
+	for h := 0; ; {
+		f := d.Next(namesAccountCreated[:], h)
+		if f == jsonscan.Unlisted {
+			f = fieldAccountCreated(d)
+		}
+		switch f {
+		case 0:
 			d.String(&v.AccountID, "Common.account_id", "string")
-		case "operator":
+		case 1:
 			d.String(&v.Operator, "Common.operator", "string")
-		case "operator_id":
+		case 2:
 			d.String(&v.OperatorID, "Common.operator_id", "string")
-		case "object":
+		case 3:
 			if d.Open("object", "payload.ChatChannelObject") {
 				decChatChannelObject(d, &v.Object)
 			}
+		case jsonscan.EndOfObject:
+			return
 		default:
-			if k = d.Fold(foldChatChannelDeleted[:], namesChatChannelDeleted[:]); k != "" {
-				goto again
-			}
 			d.Skip()
+			continue
 		}
+		h = f + 1
 	}
 }
 
-var (
-	foldChatChannelDeleted  = [...]string{"ACCOUNT_ID", "OPERATOR", "OPERATOR_ID", "OBJECT"}
-	namesChatChannelDeleted = [...]string{"account_id", "operator", "operator_id", "object"}
-)
-
 func decChatChannelMemberInvited(d *jsonscan.Decoder, v *payload.ChatChannelMemberInvited) {
-	for d.Member() {
-		k := d.Key()
-	again:
-		switch k {
-		case "account_id":
+	for h := 0; ; {
+		f := d.Next(namesAccountCreated[:], h)
+		if f == jsonscan.Unlisted {
+			f = fieldAccountCreated(d)
+		}
+		switch f {
+		case 0:
 			d.String(&v.AccountID, "Common.account_id", "string")
-		case "operator":
+		case 1:
 			d.String(&v.Operator, "Common.operator", "string")
-		case "operator_id":
+		case 2:
 			d.String(&v.OperatorID, "Common.operator_id", "string")
-		case "object":
+		case 3:
 			if d.Open("object", "payload.ChatChannelCreatedObject") {
 				decChatChannelCreatedObject(d, &v.Object)
 			}
+		case jsonscan.EndOfObject:
+			return
 		default:
-			if k = d.Fold(foldChatChannelMemberInvited[:], namesChatChannelMemberInvited[:]); k != "" {
-				goto again
-			}
 			d.Skip()
+			continue
 		}
+		h = f + 1
 	}
 }
-
-var (
-	foldChatChannelMemberInvited  = [...]string{"ACCOUNT_ID", "OPERATOR", "OPERATOR_ID", "OBJECT"}
-	namesChatChannelMemberInvited = [...]string{"account_id", "operator", "operator_id", "object"}
-)
 
 func decChatChannelMemberJoined(d *jsonscan.Decoder, v *payload.ChatChannelMemberJoined) {
-	for d.Member() {
-		k := d.Key()
-	again:
-		switch k {
-		case "account_id":
+	for h := 0; ; {
+		f := d.Next(namesAccountCreated[:], h)
+		if f == jsonscan.Unlisted {
+			f = fieldAccountCreated(d)
+		}
+		switch f {
+		case 0:
 			d.String(&v.AccountID, "Common.account_id", "string")
-		case "operator":
+		case 1:
 			d.String(&v.Operator, "Common.operator", "string")
-		case "operator_id":
+		case 2:
 			d.String(&v.OperatorID, "Common.operator_id", "string")
-		case "object":
+		case 3:
 			if d.Open("object", "payload.ChatChannelObject") {
 				decChatChannelObject(d, &v.Object)
 			}
+		case jsonscan.EndOfObject:
+			return
 		default:
-			if k = d.Fold(foldChatChannelMemberJoined[:], namesChatChannelMemberJoined[:]); k != "" {
-				goto again
-			}
 			d.Skip()
+			continue
 		}
+		h = f + 1
 	}
 }
-
-var (
-	foldChatChannelMemberJoined  = [...]string{"ACCOUNT_ID", "OPERATOR", "OPERATOR_ID", "OBJECT"}
-	namesChatChannelMemberJoined = [...]string{"account_id", "operator", "operator_id", "object"}
-)
 
 func decChatChannelMemberLeft(d *jsonscan.Decoder, v *payload.ChatChannelMemberLeft) {
-	for d.Member() {
-		k := d.Key()
-	again:
-		switch k {
-		case "account_id":
+	for h := 0; ; {
+		f := d.Next(namesAccountCreated[:], h)
+		if f == jsonscan.Unlisted {
+			f = fieldAccountCreated(d)
+		}
+		switch f {
+		case 0:
 			d.String(&v.AccountID, "Common.account_id", "string")
-		case "operator":
+		case 1:
 			d.String(&v.Operator, "Common.operator", "string")
-		case "operator_id":
+		case 2:
 			d.String(&v.OperatorID, "Common.operator_id", "string")
-		case "object":
+		case 3:
 			if d.Open("object", "payload.ChatChannelObject") {
 				decChatChannelObject(d, &v.Object)
 			}
+		case jsonscan.EndOfObject:
+			return
 		default:
-			if k = d.Fold(foldChatChannelMemberLeft[:], namesChatChannelMemberLeft[:]); k != "" {
-				goto again
-			}
 			d.Skip()
+			continue
 		}
+		h = f + 1
 	}
 }
 
-var (
-	foldChatChannelMemberLeft  = [...]string{"ACCOUNT_ID", "OPERATOR", "OPERATOR_ID", "OBJECT"}
-	namesChatChannelMemberLeft = [...]string{"account_id", "operator", "operator_id", "object"}
-)
-
 func decChatChannelMemberRemoved(d *jsonscan.Decoder, v *payload.ChatChannelMemberRemoved) {
-	for d.Member() {
-		k := d.Key()
-	again:
-		switch k {
-		case "account_id":
+	for h := 0; ; {
+		f := d.Next(namesAccountCreated[:], h)
+		if f == jsonscan.Unlisted {
+			f = fieldAccountCreated(d)
+		}
+		switch f {
+		case 0:
 			d.String(&v.AccountID, "Common.account_id", "string")
-		case "operator":
+		case 1:
 			d.String(&v.Operator, "Common.operator", "string")
-		case "operator_id":
+		case 2:
 			d.String(&v.OperatorID, "Common.operator_id", "string")
-		case "object":
+		case 3:
 			if d.Open("object", "payload.ChatChannelMemberRemovedObject") {
 				decChatChannelMemberRemovedObject(d, &v.Object)
 			}
+		case jsonscan.EndOfObject:
+			return
 		default:
-			if k = d.Fold(foldChatChannelMemberRemoved[:], namesChatChannelMemberRemoved[:]); k != "" {
-				goto again
-			}
 			d.Skip()
+			continue
 		}
+		h = f + 1
 	}
 }
 
-var (
-	foldChatChannelMemberRemoved  = [...]string{"ACCOUNT_ID", "OPERATOR", "OPERATOR_ID", "OBJECT"}
-	namesChatChannelMemberRemoved = [...]string{"account_id", "operator", "operator_id", "object"}
-)
-
 func decChatChannelUpdated(d *jsonscan.Decoder, v *payload.ChatChannelUpdated) {
-	for d.Member() {
-		k := d.Key()
-	again:
-		switch k {
-		case "account_id":
+	for h := 0; ; {
+		f := d.Next(namesAccountCreated[:], h)
+		if f == jsonscan.Unlisted {
+			f = fieldAccountCreated(d)
+		}
+		switch f {
+		case 0:
 			d.String(&v.AccountID, "Common.account_id", "string")
-		case "operator":
+		case 1:
 			d.String(&v.Operator, "Common.operator", "string")
-		case "operator_id":
+		case 2:
 			d.String(&v.OperatorID, "Common.operator_id", "string")
-		case "object":
+		case 3:
 			if d.Open("object", "payload.ChatChannelObject") {
 				decChatChannelObject(d, &v.Object)
 			}
+		case jsonscan.EndOfObject:
+			return
 		default:
-			if k = d.Fold(foldChatChannelUpdated[:], namesChatChannelUpdated[:]); k != "" {
-				goto again
-			}
 			d.Skip()
+			continue
 		}
+		h = f + 1
 	}
 }
 
-var (
-	foldChatChannelUpdated  = [...]string{"ACCOUNT_ID", "OPERATOR", "OPERATOR_ID", "OBJECT"}
-	namesChatChannelUpdated = [...]string{"account_id", "operator", "operator_id", "object"}
-)
-
 func decChatMessageDeleted(d *jsonscan.Decoder, v *payload.ChatMessageDeleted) {
-	for d.Member() {
-		k := d.Key()
-	again:
-		switch k {
-		case "account_id":
+	for h := 0; ; {
+		f := d.Next(namesAccountCreated[:], h)
+		if f == jsonscan.Unlisted {
+			f = fieldAccountCreated(d)
+		}
+		switch f {
+		case 0:
 			d.String(&v.AccountID, "Common.account_id", "string")
-		case "operator":
+		case 1:
 			d.String(&v.Operator, "Common.operator", "string")
-		case "operator_id":
+		case 2:
 			d.String(&v.OperatorID, "Common.operator_id", "string")
-		case "object":
+		case 3:
 			if d.Open("object", "payload.ChatMessageObject") {
 				decChatMessageObject(d, &v.Object)
 			}
+		case jsonscan.EndOfObject:
+			return
 		default:
-			if k = d.Fold(foldChatMessageDeleted[:], namesChatMessageDeleted[:]); k != "" {
-				goto again
-			}
 			d.Skip()
+			continue
 		}
+		h = f + 1
 	}
 }
 
-var (
-	foldChatMessageDeleted  = [...]string{"ACCOUNT_ID", "OPERATOR", "OPERATOR_ID", "OBJECT"}
-	namesChatMessageDeleted = [...]string{"account_id", "operator", "operator_id", "object"}
-)
-
 func decChatMessageReplied(d *jsonscan.Decoder, v *payload.ChatMessageReplied) {
-	for d.Member() {
-		k := d.Key()
-	again:
-		switch k {
-		case "account_id":
+	for h := 0; ; {
+		f := d.Next(namesAccountCreated[:], h)
+		if f == jsonscan.Unlisted {
+			f = fieldAccountCreated(d)
+		}
+		switch f {
+		case 0:
 			d.String(&v.AccountID, "Common.account_id", "string")
-		case "operator":
+		case 1:
 			d.String(&v.Operator, "Common.operator", "string")
-		case "operator_id":
+		case 2:
 			d.String(&v.OperatorID, "Common.operator_id", "string")
-		case "object":
+		case 3:
 			if d.Open("object", "payload.ChatMessageRepliedObject") {
 				decChatMessageRepliedObject(d, &v.Object)
 			}
+		case jsonscan.EndOfObject:
+			return
 		default:
-			if k = d.Fold(foldChatMessageReplied[:], namesChatMessageReplied[:]); k != "" {
-				goto again
-			}
 			d.Skip()
+			continue
 		}
+		h = f + 1
 	}
 }
-
-var (
-	foldChatMessageReplied  = [...]string{"ACCOUNT_ID", "OPERATOR", "OPERATOR_ID", "OBJECT"}
-	namesChatMessageReplied = [...]string{"account_id", "operator", "operator_id", "object"}
-)
 
 func decChatMessageSent(d *jsonscan.Decoder, v *payload.ChatMessageSent) {
-	for d.Member() {
-		k := d.Key()
-	again:
-		switch k {
-		case "account_id":
+	for h := 0; ; {
+		f := d.Next(namesAccountCreated[:], h)
+		if f == jsonscan.Unlisted {
+			f = fieldAccountCreated(d)
+		}
+		switch f {
+		case 0:
 			d.String(&v.AccountID, "Common.account_id", "string")
-		case "operator":
+		case 1:
 			d.String(&v.Operator, "Common.operator", "string")
-		case "operator_id":
+		case 2:
 			d.String(&v.OperatorID, "Common.operator_id", "string")
-		case "object":
+		case 3:
 			if d.Open("object", "payload.ChatMessageObject") {
 				decChatMessageObject(d, &v.Object)
 			}
+		case jsonscan.EndOfObject:
+			return
 		default:
-			if k = d.Fold(foldChatMessageSent[:], namesChatMessageSent[:]); k != "" {
-				goto again
-			}
 			d.Skip()
+			continue
 		}
+		h = f + 1
 	}
 }
-
-var (
-	foldChatMessageSent  = [...]string{"ACCOUNT_ID", "OPERATOR", "OPERATOR_ID", "OBJECT"}
-	namesChatMessageSent = [...]string{"account_id", "operator", "operator_id", "object"}
-)
 
 func decChatMessageUpdated(d *jsonscan.Decoder, v *payload.ChatMessageUpdated) {
-	for d.Member() {
-		k := d.Key()
-	again:
-		switch k {
-		case "account_id":
+	for h := 0; ; {
+		f := d.Next(namesAccountCreated[:], h)
+		if f == jsonscan.Unlisted {
+			f = fieldAccountCreated(d)
+		}
+		switch f {
+		case 0:
 			d.String(&v.AccountID, "Common.account_id", "string")
-		case "operator":
+		case 1:
 			d.String(&v.Operator, "Common.operator", "string")
-		case "operator_id":
+		case 2:
 			d.String(&v.OperatorID, "Common.operator_id", "string")
-		case "object":
+		case 3:
 			if d.Open("object", "payload.ChatMessageObject") {
 				decChatMessageObject(d, &v.Object)
 			}
+		case jsonscan.EndOfObject:
+			return
 		default:
-			if k = d.Fold(foldChatMessageUpdated[:], namesChatMessageUpdated[:]); k != "" {
-				goto again
-			}
 			d.Skip()
+			continue
 		}
+		h = f + 1
 	}
 }
-
-var (
-	foldChatMessageUpdated  = [...]string{"ACCOUNT_ID", "OPERATOR", "OPERATOR_ID", "OBJECT"}
-	namesChatMessageUpdated = [...]string{"account_id", "operator", "operator_id", "object"}
-)
 
 func decTeamChatBookmarkAdded(d *jsonscan.Decoder, v *payload.TeamChatBookmarkAdded) {
-	for d.Member() {
-		k := d.Key()
-	again:
-		switch k {
-		case "account_id":
+	for h := 0; ; {
+		f := d.Next(namesTeamChatBookmarkAdded[:], h)
+		if f == jsonscan.Unlisted {
+			f = fieldTeamChatBookmarkAdded(d)
+		}
+		switch f {
+		case 0:
 			d.String(&v.AccountID, "Common.account_id", "string")
-		case "operator":
+		case 1:
 			d.String(&v.Operator, "Common.operator", "string")
-		case "operator_id":
+		case 2:
 			d.String(&v.OperatorID, "Common.operator_id", "string")
-		case "operator_member_id":
+		case 3:
 			d.String(&v.OperatorMemberID, "operator_member_id", "string")
-		case "object":
+		case 4:
 			if d.Open("object", "payload.TeamChatBookmarkObject") {
 				decTeamChatBookmarkObject(d, &v.Object)
 			}
+		case jsonscan.EndOfObject:
+			return
 		default:
-			if k = d.Fold(foldTeamChatBookmarkAdded[:], namesTeamChatBookmarkAdded[:]); k != "" {
-				goto again
-			}
 			d.Skip()
+			continue
 		}
+		h = f + 1
 	}
 }
-
-var (
-	foldTeamChatBookmarkAdded  = [...]string{"ACCOUNT_ID", "OPERATOR", "OPERATOR_ID", "OPERATOR_MEMBER_ID", "OBJECT"}
-	namesTeamChatBookmarkAdded = [...]string{"account_id", "operator", "operator_id", "operator_member_id", "object"}
-)
 
 func decTeamChatBookmarkRemoved(d *jsonscan.Decoder, v *payload.TeamChatBookmarkRemoved) {
-	for d.Member() {
-		k := d.Key()
-	again:
-		switch k {
-		case "account_id":
+	for h := 0; ; {
+		f := d.Next(namesTeamChatBookmarkAdded[:], h)
+		if f == jsonscan.Unlisted {
+			f = fieldTeamChatBookmarkAdded(d)
+		}
+		switch f {
+		case 0:
 			d.String(&v.AccountID, "Common.account_id", "string")
-		case "operator":
+		case 1:
 			d.String(&v.Operator, "Common.operator", "string")
-		case "operator_id":
+		case 2:
 			d.String(&v.OperatorID, "Common.operator_id", "string")
-		case "operator_member_id":
+		case 3:
 			d.String(&v.OperatorMemberID, "operator_member_id", "string")
-		case "object":
+		case 4:
 			if d.Open("object", "payload.TeamChatBookmarkObject") {
 				decTeamChatBookmarkObject(d, &v.Object)
 			}
+		case jsonscan.EndOfObject:
+			return
 		default:
-			if k = d.Fold(foldTeamChatBookmarkRemoved[:], namesTeamChatBookmarkRemoved[:]); k != "" {
-				goto again
-			}
 			d.Skip()
+			continue
 		}
+		h = f + 1
 	}
 }
-
-var (
-	foldTeamChatBookmarkRemoved  = [...]string{"ACCOUNT_ID", "OPERATOR", "OPERATOR_ID", "OPERATOR_MEMBER_ID", "OBJECT"}
-	namesTeamChatBookmarkRemoved = [...]string{"account_id", "operator", "operator_id", "operator_member_id", "object"}
-)
 
 func decTeamChatChannelAppAdded(d *jsonscan.Decoder, v *payload.TeamChatChannelAppAdded) {
-	for d.Member() {
-		k := d.Key()
-	again:
-		switch k {
-		case "account_id":
+	for h := 0; ; {
+		f := d.Next(namesTeamChatAppMention[:], h)
+		if f == jsonscan.Unlisted {
+			f = fieldTeamChatAppMention(d)
+		}
+		switch f {
+		case 0:
 			d.String(&v.AccountID, "Common.account_id", "string")
-		case "operator":
+		case 1:
 			d.String(&v.Operator, "Common.operator", "string")
-		case "operator_id":
+		case 2:
 			d.String(&v.OperatorID, "Common.operator_id", "string")
-		case "operator_member_id":
+		case 3:
 			d.String(&v.OperatorMemberID, "operator_member_id", "string")
-		case "by_external_user":
+		case 4:
 			d.Bool(&v.ByExternalUser, "by_external_user")
-		case "object":
+		case 5:
 			if d.Open("object", "payload.TeamChatChannelAppObject") {
 				decTeamChatChannelAppObject(d, &v.Object)
 			}
+		case jsonscan.EndOfObject:
+			return
 		default:
-			if k = d.Fold(foldTeamChatChannelAppAdded[:], namesTeamChatChannelAppAdded[:]); k != "" {
-				goto again
-			}
 			d.Skip()
+			continue
 		}
+		h = f + 1
 	}
 }
-
-var (
-	foldTeamChatChannelAppAdded  = [...]string{"ACCOUNT_ID", "OPERATOR", "OPERATOR_ID", "OPERATOR_MEMBER_ID", "BY_EXTERNAL_USER", "OBJECT"}
-	namesTeamChatChannelAppAdded = [...]string{"account_id", "operator", "operator_id", "operator_member_id", "by_external_user", "object"}
-)
 
 func decTeamChatChannelAppRemoved(d *jsonscan.Decoder, v *payload.TeamChatChannelAppRemoved) {
-	for d.Member() {
-		k := d.Key()
-	again:
-		switch k {
-		case "account_id":
+	for h := 0; ; {
+		f := d.Next(namesTeamChatAppMention[:], h)
+		if f == jsonscan.Unlisted {
+			f = fieldTeamChatAppMention(d)
+		}
+		switch f {
+		case 0:
 			d.String(&v.AccountID, "Common.account_id", "string")
-		case "operator":
+		case 1:
 			d.String(&v.Operator, "Common.operator", "string")
-		case "operator_id":
+		case 2:
 			d.String(&v.OperatorID, "Common.operator_id", "string")
-		case "operator_member_id":
+		case 3:
 			d.String(&v.OperatorMemberID, "operator_member_id", "string")
-		case "by_external_user":
+		case 4:
 			d.Bool(&v.ByExternalUser, "by_external_user")
-		case "object":
+		case 5:
 			if d.Open("object", "payload.TeamChatChannelAppObject") {
 				decTeamChatChannelAppObject(d, &v.Object)
 			}
+		case jsonscan.EndOfObject:
+			return
 		default:
-			if k = d.Fold(foldTeamChatChannelAppRemoved[:], namesTeamChatChannelAppRemoved[:]); k != "" {
-				goto again
-			}
 			d.Skip()
+			continue
 		}
+		h = f + 1
 	}
 }
 
-var (
-	foldTeamChatChannelAppRemoved  = [...]string{"ACCOUNT_ID", "OPERATOR", "OPERATOR_ID", "OPERATOR_MEMBER_ID", "BY_EXTERNAL_USER", "OBJECT"}
-	namesTeamChatChannelAppRemoved = [...]string{"account_id", "operator", "operator_id", "operator_member_id", "by_external_user", "object"}
-)
-
 func decTeamChatChannelArchived(d *jsonscan.Decoder, v *payload.TeamChatChannelArchived) {
-	for d.Member() {
-		k := d.Key()
-	again:
-		switch k {
-		case "account_id":
+	for h := 0; ; {
+		f := d.Next(namesTeamChatAppMention[:], h)
+		if f == jsonscan.Unlisted {
+			f = fieldTeamChatAppMention(d)
+		}
+		switch f {
+		case 0:
 			d.String(&v.AccountID, "Common.account_id", "string")
-		case "operator":
+		case 1:
 			d.String(&v.Operator, "Common.operator", "string")
-		case "operator_id":
+		case 2:
 			d.String(&v.OperatorID, "Common.operator_id", "string")
-		case "operator_member_id":
+		case 3:
 			d.String(&v.OperatorMemberID, "operator_member_id", "string")
-		case "by_external_user":
+		case 4:
 			d.Bool(&v.ByExternalUser, "by_external_user")
-		case "object":
+		case 5:
 			if d.Open("object", "payload.ChatChannelObject") {
 				decChatChannelObject(d, &v.Object)
 			}
+		case jsonscan.EndOfObject:
+			return
 		default:
-			if k = d.Fold(foldTeamChatChannelArchived[:], namesTeamChatChannelArchived[:]); k != "" {
-				goto again
-			}
 			d.Skip()
+			continue
 		}
+		h = f + 1
 	}
 }
 
-var (
-	foldTeamChatChannelArchived  = [...]string{"ACCOUNT_ID", "OPERATOR", "OPERATOR_ID", "OPERATOR_MEMBER_ID", "BY_EXTERNAL_USER", "OBJECT"}
-	namesTeamChatChannelArchived = [...]string{"account_id", "operator", "operator_id", "operator_member_id", "by_external_user", "object"}
-)
-
 func decTeamChatChannelInvitationAccepted(d *jsonscan.Decoder, v *payload.TeamChatChannelInvitationAccepted) {
-	for d.Member() {
-		k := d.Key()
-	again:
-		switch k {
-		case "account_id":
+	for h := 0; ; {
+		f := d.Next(namesTeamChatBookmarkAdded[:], h)
+		if f == jsonscan.Unlisted {
+			f = fieldTeamChatBookmarkAdded(d)
+		}
+		switch f {
+		case 0:
 			d.String(&v.AccountID, "Common.account_id", "string")
-		case "operator":
+		case 1:
 			d.String(&v.Operator, "Common.operator", "string")
-		case "operator_id":
+		case 2:
 			d.String(&v.OperatorID, "Common.operator_id", "string")
-		case "operator_member_id":
+		case 3:
 			d.String(&v.OperatorMemberID, "operator_member_id", "string")
-		case "object":
+		case 4:
 			if d.Open("object", "payload.TeamChatChannelInvitationObject") {
 				decTeamChatChannelInvitationObject(d, &v.Object)
 			}
+		case jsonscan.EndOfObject:
+			return
 		default:
-			if k = d.Fold(foldTeamChatChannelInvitationAccepted[:], namesTeamChatChannelInvitationAccepted[:]); k != "" {
-				goto again
-			}
 			d.Skip()
+			continue
 		}
+		h = f + 1
 	}
 }
 
-var (
-	foldTeamChatChannelInvitationAccepted  = [...]string{"ACCOUNT_ID", "OPERATOR", "OPERATOR_ID", "OPERATOR_MEMBER_ID", "OBJECT"}
-	namesTeamChatChannelInvitationAccepted = [...]string{"account_id", "operator", "operator_id", "operator_member_id", "object"}
-)
-
 func decTeamChatChannelInvitationApprovalRequested(d *jsonscan.Decoder, v *payload.TeamChatChannelInvitationApprovalRequested) {
-	for d.Member() {
-		k := d.Key()
-	again:
-		switch k {
-		case "account_id":
+	for h := 0; ; {
+		f := d.Next(namesAccountCreated[:], h)
+		if f == jsonscan.Unlisted {
+			f = fieldAccountCreated(d)
+		}
+		switch f {
+		case 0:
 			d.String(&v.AccountID, "Common.account_id", "string")
-		case "operator":
+		case 1:
 			d.String(&v.Operator, "Common.operator", "string")
-		case "operator_id":
+		case 2:
 			d.String(&v.OperatorID, "Common.operator_id", "string")
-		case "object":
+		case 3:
 			if d.Open("object", "payload.TeamChatChannelInvitationApprovalRequestedObject") {
 				decTeamChatChannelInvitationApprovalRequestedObject(d, &v.Object)
 			}
+		case jsonscan.EndOfObject:
+			return
 		default:
-			if k = d.Fold(foldTeamChatChannelInvitationApprovalRequested[:], namesTeamChatChannelInvitationApprovalRequested[:]); k != "" {
-				goto again
-			}
 			d.Skip()
+			continue
 		}
+		h = f + 1
 	}
 }
 
-var (
-	foldTeamChatChannelInvitationApprovalRequested  = [...]string{"ACCOUNT_ID", "OPERATOR", "OPERATOR_ID", "OBJECT"}
-	namesTeamChatChannelInvitationApprovalRequested = [...]string{"account_id", "operator", "operator_id", "object"}
-)
-
 func decTeamChatChannelInvitationApproved(d *jsonscan.Decoder, v *payload.TeamChatChannelInvitationApproved) {
-	for d.Member() {
-		k := d.Key()
-	again:
-		switch k {
-		case "account_id":
+	for h := 0; ; {
+		f := d.Next(namesTeamChatAppMention[:], h)
+		if f == jsonscan.Unlisted {
+			f = fieldTeamChatAppMention(d)
+		}
+		switch f {
+		case 0:
 			d.String(&v.AccountID, "Common.account_id", "string")
-		case "operator":
+		case 1:
 			d.String(&v.Operator, "Common.operator", "string")
-		case "operator_id":
+		case 2:
 			d.String(&v.OperatorID, "Common.operator_id", "string")
-		case "operator_member_id":
+		case 3:
 			d.String(&v.OperatorMemberID, "operator_member_id", "string")
-		case "by_external_user":
+		case 4:
 			d.Bool(&v.ByExternalUser, "by_external_user")
-		case "object":
+		case 5:
 			if d.Open("object", "payload.TeamChatChannelInvitationApprovedObject") {
 				decTeamChatChannelInvitationApprovedObject(d, &v.Object)
 			}
+		case jsonscan.EndOfObject:
+			return
 		default:
-			if k = d.Fold(foldTeamChatChannelInvitationApproved[:], namesTeamChatChannelInvitationApproved[:]); k != "" {
-				goto again
-			}
 			d.Skip()
+			continue
 		}
+		h = f + 1
 	}
 }
 
-var (
-	foldTeamChatChannelInvitationApproved  = [...]string{"ACCOUNT_ID", "OPERATOR", "OPERATOR_ID", "OPERATOR_MEMBER_ID", "BY_EXTERNAL_USER", "OBJECT"}
-	namesTeamChatChannelInvitationApproved = [...]string{"account_id", "operator", "operator_id", "operator_member_id", "by_external_user", "object"}
-)
-
 func decTeamChatChannelInvitationCreated(d *jsonscan.Decoder, v *payload.TeamChatChannelInvitationCreated) {
-	for d.Member() {
-		k := d.Key()
-	again:
-		switch k {
-		case "account_id":
+	for h := 0; ; {
+		f := d.Next(namesTeamChatAppMention[:], h)
+		if f == jsonscan.Unlisted {
+			f = fieldTeamChatAppMention(d)
+		}
+		switch f {
+		case 0:
 			d.String(&v.AccountID, "Common.account_id", "string")
-		case "operator":
+		case 1:
 			d.String(&v.Operator, "Common.operator", "string")
-		case "operator_id":
+		case 2:
 			d.String(&v.OperatorID, "Common.operator_id", "string")
-		case "operator_member_id":
+		case 3:
 			d.String(&v.OperatorMemberID, "operator_member_id", "string")
-		case "by_external_user":
+		case 4:
 			d.Bool(&v.ByExternalUser, "by_external_user")
-		case "object":
+		case 5:
 			if d.Open("object", "payload.TeamChatChannelInvitationCreatedObject") {
 				decTeamChatChannelInvitationCreatedObject(d, &v.Object)
 			}
+		case jsonscan.EndOfObject:
+			return
 		default:
-			if k = d.Fold(foldTeamChatChannelInvitationCreated[:], namesTeamChatChannelInvitationCreated[:]); k != "" {
-				goto again
-			}
 			d.Skip()
+			continue
 		}
+		h = f + 1
 	}
 }
 
-var (
-	foldTeamChatChannelInvitationCreated  = [...]string{"ACCOUNT_ID", "OPERATOR", "OPERATOR_ID", "OPERATOR_MEMBER_ID", "BY_EXTERNAL_USER", "OBJECT"}
-	namesTeamChatChannelInvitationCreated = [...]string{"account_id", "operator", "operator_id", "operator_member_id", "by_external_user", "object"}
-)
-
 func decTeamChatChannelInvitationDeclined(d *jsonscan.Decoder, v *payload.TeamChatChannelInvitationDeclined) {
-	for d.Member() {
-		k := d.Key()
-	again:
-		switch k {
-		case "account_id":
+	for h := 0; ; {
+		f := d.Next(namesTeamChatBookmarkAdded[:], h)
+		if f == jsonscan.Unlisted {
+			f = fieldTeamChatBookmarkAdded(d)
+		}
+		switch f {
+		case 0:
 			d.String(&v.AccountID, "Common.account_id", "string")
-		case "operator":
+		case 1:
 			d.String(&v.Operator, "Common.operator", "string")
-		case "operator_id":
+		case 2:
 			d.String(&v.OperatorID, "Common.operator_id", "string")
-		case "operator_member_id":
+		case 3:
 			d.String(&v.OperatorMemberID, "operator_member_id", "string")
-		case "object":
+		case 4:
 			if d.Open("object", "payload.TeamChatChannelInvitationDeclinedObject") {
 				decTeamChatChannelInvitationDeclinedObject(d, &v.Object)
 			}
+		case jsonscan.EndOfObject:
+			return
 		default:
-			if k = d.Fold(foldTeamChatChannelInvitationDeclined[:], namesTeamChatChannelInvitationDeclined[:]); k != "" {
-				goto again
-			}
 			d.Skip()
+			continue
 		}
+		h = f + 1
 	}
 }
 
-var (
-	foldTeamChatChannelInvitationDeclined  = [...]string{"ACCOUNT_ID", "OPERATOR", "OPERATOR_ID", "OPERATOR_MEMBER_ID", "OBJECT"}
-	namesTeamChatChannelInvitationDeclined = [...]string{"account_id", "operator", "operator_id", "operator_member_id", "object"}
-)
-
 func decTeamChatChannelInvitationRejected(d *jsonscan.Decoder, v *payload.TeamChatChannelInvitationRejected) {
-	for d.Member() {
-		k := d.Key()
-	again:
-		switch k {
-		case "account_id":
+	for h := 0; ; {
+		f := d.Next(namesTeamChatAppMention[:], h)
+		if f == jsonscan.Unlisted {
+			f = fieldTeamChatAppMention(d)
+		}
+		switch f {
+		case 0:
 			d.String(&v.AccountID, "Common.account_id", "string")
-		case "operator":
+		case 1:
 			d.String(&v.Operator, "Common.operator", "string")
-		case "operator_id":
+		case 2:
 			d.String(&v.OperatorID, "Common.operator_id", "string")
-		case "operator_member_id":
+		case 3:
 			d.String(&v.OperatorMemberID, "operator_member_id", "string")
-		case "by_external_user":
+		case 4:
 			d.Bool(&v.ByExternalUser, "by_external_user")
-		case "object":
+		case 5:
 			if d.Open("object", "payload.TeamChatChannelInvitationRejectedObject") {
 				decTeamChatChannelInvitationRejectedObject(d, &v.Object)
 			}
+		case jsonscan.EndOfObject:
+			return
 		default:
-			if k = d.Fold(foldTeamChatChannelInvitationRejected[:], namesTeamChatChannelInvitationRejected[:]); k != "" {
-				goto again
-			}
 			d.Skip()
+			continue
 		}
+		h = f + 1
 	}
 }
 
-var (
-	foldTeamChatChannelInvitationRejected  = [...]string{"ACCOUNT_ID", "OPERATOR", "OPERATOR_ID", "OPERATOR_MEMBER_ID", "BY_EXTERNAL_USER", "OBJECT"}
-	namesTeamChatChannelInvitationRejected = [...]string{"account_id", "operator", "operator_id", "operator_member_id", "by_external_user", "object"}
-)
-
 func decTeamChatChannelInvitationRemoved(d *jsonscan.Decoder, v *payload.TeamChatChannelInvitationRemoved) {
-	for d.Member() {
-		k := d.Key()
-	again:
-		switch k {
-		case "account_id":
+	for h := 0; ; {
+		f := d.Next(namesTeamChatBookmarkAdded[:], h)
+		if f == jsonscan.Unlisted {
+			f = fieldTeamChatBookmarkAdded(d)
+		}
+		switch f {
+		case 0:
 			d.String(&v.AccountID, "Common.account_id", "string")
-		case "operator":
+		case 1:
 			d.String(&v.Operator, "Common.operator", "string")
-		case "operator_id":
+		case 2:
 			d.String(&v.OperatorID, "Common.operator_id", "string")
-		case "operator_member_id":
+		case 3:
 			d.String(&v.OperatorMemberID, "operator_member_id", "string")
-		case "object":
+		case 4:
 			if d.Open("object", "payload.TeamChatChannelInvitationObject") {
 				decTeamChatChannelInvitationObject(d, &v.Object)
 			}
+		case jsonscan.EndOfObject:
+			return
 		default:
-			if k = d.Fold(foldTeamChatChannelInvitationRemoved[:], namesTeamChatChannelInvitationRemoved[:]); k != "" {
-				goto again
-			}
 			d.Skip()
+			continue
 		}
+		h = f + 1
 	}
 }
 
-var (
-	foldTeamChatChannelInvitationRemoved  = [...]string{"ACCOUNT_ID", "OPERATOR", "OPERATOR_ID", "OPERATOR_MEMBER_ID", "OBJECT"}
-	namesTeamChatChannelInvitationRemoved = [...]string{"account_id", "operator", "operator_id", "operator_member_id", "object"}
-)
-
 func decTeamChatChannelJoinApprovalRequested(d *jsonscan.Decoder, v *payload.TeamChatChannelJoinApprovalRequested) {
-	for d.Member() {
-		k := d.Key()
-	again:
-		switch k {
-		case "account_id":
+	for h := 0; ; {
+		f := d.Next(namesAccountCreated[:], h)
+		if f == jsonscan.Unlisted {
+			f = fieldAccountCreated(d)
+		}
+		switch f {
+		case 0:
 			d.String(&v.AccountID, "Common.account_id", "string")
-		case "operator":
+		case 1:
 			d.String(&v.Operator, "Common.operator", "string")
-		case "operator_id":
+		case 2:
 			d.String(&v.OperatorID, "Common.operator_id", "string")
-		case "object":
+		case 3:
 			if d.Open("object", "payload.TeamChatChannelJoinApprovalRequestedObject") {
 				decTeamChatChannelJoinApprovalRequestedObject(d, &v.Object)
 			}
+		case jsonscan.EndOfObject:
+			return
 		default:
-			if k = d.Fold(foldTeamChatChannelJoinApprovalRequested[:], namesTeamChatChannelJoinApprovalRequested[:]); k != "" {
-				goto again
-			}
 			d.Skip()
+			continue
 		}
+		h = f + 1
 	}
 }
-
-var (
-	foldTeamChatChannelJoinApprovalRequested  = [...]string{"ACCOUNT_ID", "OPERATOR", "OPERATOR_ID", "OBJECT"}
-	namesTeamChatChannelJoinApprovalRequested = [...]string{"account_id", "operator", "operator_id", "object"}
-)
 
 func decTeamChatChannelJoinApproved(d *jsonscan.Decoder, v *payload.TeamChatChannelJoinApproved) {
-	for d.Member() {
-		k := d.Key()
-	again:
-		switch k {
-		case "account_id":
+	for h := 0; ; {
+		f := d.Next(namesTeamChatBookmarkAdded[:], h)
+		if f == jsonscan.Unlisted {
+			f = fieldTeamChatBookmarkAdded(d)
+		}
+		switch f {
+		case 0:
 			d.String(&v.AccountID, "Common.account_id", "string")
-		case "operator":
+		case 1:
 			d.String(&v.Operator, "Common.operator", "string")
-		case "operator_id":
+		case 2:
 			d.String(&v.OperatorID, "Common.operator_id", "string")
-		case "operator_member_id":
+		case 3:
 			d.String(&v.OperatorMemberID, "operator_member_id", "string")
-		case "object":
+		case 4:
 			if d.Open("object", "payload.TeamChatChannelJoinObject") {
 				decTeamChatChannelJoinObject(d, &v.Object)
 			}
+		case jsonscan.EndOfObject:
+			return
 		default:
-			if k = d.Fold(foldTeamChatChannelJoinApproved[:], namesTeamChatChannelJoinApproved[:]); k != "" {
-				goto again
-			}
 			d.Skip()
+			continue
 		}
+		h = f + 1
 	}
 }
-
-var (
-	foldTeamChatChannelJoinApproved  = [...]string{"ACCOUNT_ID", "OPERATOR", "OPERATOR_ID", "OPERATOR_MEMBER_ID", "OBJECT"}
-	namesTeamChatChannelJoinApproved = [...]string{"account_id", "operator", "operator_id", "operator_member_id", "object"}
-)
 
 func decTeamChatChannelJoinDeclined(d *jsonscan.Decoder, v *payload.TeamChatChannelJoinDeclined) {
-	for d.Member() {
-		k := d.Key()
-	again:
-		switch k {
-		case "account_id":
+	for h := 0; ; {
+		f := d.Next(namesTeamChatBookmarkAdded[:], h)
+		if f == jsonscan.Unlisted {
+			f = fieldTeamChatBookmarkAdded(d)
+		}
+		switch f {
+		case 0:
 			d.String(&v.AccountID, "Common.account_id", "string")
-		case "operator":
+		case 1:
 			d.String(&v.Operator, "Common.operator", "string")
-		case "operator_id":
+		case 2:
 			d.String(&v.OperatorID, "Common.operator_id", "string")
-		case "operator_member_id":
+		case 3:
 			d.String(&v.OperatorMemberID, "operator_member_id", "string")
-		case "object":
+		case 4:
 			if d.Open("object", "payload.TeamChatChannelJoinObject") {
 				decTeamChatChannelJoinObject(d, &v.Object)
 			}
+		case jsonscan.EndOfObject:
+			return
 		default:
-			if k = d.Fold(foldTeamChatChannelJoinDeclined[:], namesTeamChatChannelJoinDeclined[:]); k != "" {
-				goto again
-			}
 			d.Skip()
+			continue
 		}
+		h = f + 1
 	}
 }
 
-var (
-	foldTeamChatChannelJoinDeclined  = [...]string{"ACCOUNT_ID", "OPERATOR", "OPERATOR_ID", "OPERATOR_MEMBER_ID", "OBJECT"}
-	namesTeamChatChannelJoinDeclined = [...]string{"account_id", "operator", "operator_id", "operator_member_id", "object"}
-)
-
 func decTeamChatChannelJoinRequested(d *jsonscan.Decoder, v *payload.TeamChatChannelJoinRequested) {
-	for d.Member() {
-		k := d.Key()
-	again:
-		switch k {
-		case "account_id":
+	for h := 0; ; {
+		f := d.Next(namesTeamChatAppMention[:], h)
+		if f == jsonscan.Unlisted {
+			f = fieldTeamChatAppMention(d)
+		}
+		switch f {
+		case 0:
 			d.String(&v.AccountID, "Common.account_id", "string")
-		case "operator":
+		case 1:
 			d.String(&v.Operator, "Common.operator", "string")
-		case "operator_id":
+		case 2:
 			d.String(&v.OperatorID, "Common.operator_id", "string")
-		case "operator_member_id":
+		case 3:
 			d.String(&v.OperatorMemberID, "operator_member_id", "string")
-		case "by_external_user":
+		case 4:
 			d.Bool(&v.ByExternalUser, "by_external_user")
-		case "object":
+		case 5:
 			if d.Open("object", "payload.TeamChatChannelJoinRequestedObject") {
 				decTeamChatChannelJoinRequestedObject(d, &v.Object)
 			}
+		case jsonscan.EndOfObject:
+			return
 		default:
-			if k = d.Fold(foldTeamChatChannelJoinRequested[:], namesTeamChatChannelJoinRequested[:]); k != "" {
-				goto again
-			}
 			d.Skip()
+			continue
 		}
+		h = f + 1
 	}
 }
 
-var (
-	foldTeamChatChannelJoinRequested  = [...]string{"ACCOUNT_ID", "OPERATOR", "OPERATOR_ID", "OPERATOR_MEMBER_ID", "BY_EXTERNAL_USER", "OBJECT"}
-	namesTeamChatChannelJoinRequested = [...]string{"account_id", "operator", "operator_id", "operator_member_id", "by_external_user", "object"}
-)
-
 func decTeamChatChannelMessageDeleted(d *jsonscan.Decoder, v *payload.TeamChatChannelMessageDeleted) {
-	for d.Member() {
-		k := d.Key()
-	again:
-		switch k {
-		case "account_id":
+	for h := 0; ; {
+		f := d.Next(namesTeamChatAppMention[:], h)
+		if f == jsonscan.Unlisted {
+			f = fieldTeamChatAppMention(d)
+		}
+		switch f {
+		case 0:
 			d.String(&v.AccountID, "Common.account_id", "string")
-		case "operator":
+		case 1:
 			d.String(&v.Operator, "Common.operator", "string")
-		case "operator_id":
+		case 2:
 			d.String(&v.OperatorID, "Common.operator_id", "string")
-		case "operator_member_id":
+		case 3:
 			d.String(&v.OperatorMemberID, "operator_member_id", "string")
-		case "by_external_user":
+		case 4:
 			d.Bool(&v.ByExternalUser, "by_external_user")
-		case "object":
+		case 5:
 			if d.Open("object", "payload.TeamChatChannelMessageDeletedObject") {
 				decTeamChatChannelMessageDeletedObject(d, &v.Object)
 			}
+		case jsonscan.EndOfObject:
+			return
 		default:
-			if k = d.Fold(foldTeamChatChannelMessageDeleted[:], namesTeamChatChannelMessageDeleted[:]); k != "" {
-				goto again
-			}
 			d.Skip()
+			continue
 		}
+		h = f + 1
 	}
 }
-
-var (
-	foldTeamChatChannelMessageDeleted  = [...]string{"ACCOUNT_ID", "OPERATOR", "OPERATOR_ID", "OPERATOR_MEMBER_ID", "BY_EXTERNAL_USER", "OBJECT"}
-	namesTeamChatChannelMessageDeleted = [...]string{"account_id", "operator", "operator_id", "operator_member_id", "by_external_user", "object"}
-)
 
 func decTeamChatChannelMessagePosted(d *jsonscan.Decoder, v *payload.TeamChatChannelMessagePosted) {
-	for d.Member() {
-		k := d.Key()
-	again:
-		switch k {
-		case "account_id":
+	for h := 0; ; {
+		f := d.Next(namesTeamChatAppMention[:], h)
+		if f == jsonscan.Unlisted {
+			f = fieldTeamChatAppMention(d)
+		}
+		switch f {
+		case 0:
 			d.String(&v.AccountID, "Common.account_id", "string")
-		case "operator":
+		case 1:
 			d.String(&v.Operator, "Common.operator", "string")
-		case "operator_id":
+		case 2:
 			d.String(&v.OperatorID, "Common.operator_id", "string")
-		case "operator_member_id":
+		case 3:
 			d.String(&v.OperatorMemberID, "operator_member_id", "string")
-		case "by_external_user":
+		case 4:
 			d.Bool(&v.ByExternalUser, "by_external_user")
-		case "object":
+		case 5:
 			if d.Open("object", "payload.TeamChatChannelMessageObject") {
 				decTeamChatChannelMessageObject(d, &v.Object)
 			}
+		case jsonscan.EndOfObject:
+			return
 		default:
-			if k = d.Fold(foldTeamChatChannelMessagePosted[:], namesTeamChatChannelMessagePosted[:]); k != "" {
-				goto again
-			}
 			d.Skip()
+			continue
 		}
+		h = f + 1
 	}
 }
-
-var (
-	foldTeamChatChannelMessagePosted  = [...]string{"ACCOUNT_ID", "OPERATOR", "OPERATOR_ID", "OPERATOR_MEMBER_ID", "BY_EXTERNAL_USER", "OBJECT"}
-	namesTeamChatChannelMessagePosted = [...]string{"account_id", "operator", "operator_id", "operator_member_id", "by_external_user", "object"}
-)
 
 func decTeamChatChannelMessageUpdated(d *jsonscan.Decoder, v *payload.TeamChatChannelMessageUpdated) {
-	for d.Member() {
-		k := d.Key()
-	again:
-		switch k {
-		case "account_id":
+	for h := 0; ; {
+		f := d.Next(namesTeamChatAppMention[:], h)
+		if f == jsonscan.Unlisted {
+			f = fieldTeamChatAppMention(d)
+		}
+		switch f {
+		case 0:
 			d.String(&v.AccountID, "Common.account_id", "string")
-		case "operator":
+		case 1:
 			d.String(&v.Operator, "Common.operator", "string")
-		case "operator_id":
+		case 2:
 			d.String(&v.OperatorID, "Common.operator_id", "string")
-		case "operator_member_id":
+		case 3:
 			d.String(&v.OperatorMemberID, "operator_member_id", "string")
-		case "by_external_user":
+		case 4:
 			d.Bool(&v.ByExternalUser, "by_external_user")
-		case "object":
+		case 5:
 			if d.Open("object", "payload.TeamChatChannelMessageObject") {
 				decTeamChatChannelMessageObject(d, &v.Object)
 			}
+		case jsonscan.EndOfObject:
+			return
 		default:
-			if k = d.Fold(foldTeamChatChannelMessageUpdated[:], namesTeamChatChannelMessageUpdated[:]); k != "" {
-				goto again
-			}
 			d.Skip()
+			continue
 		}
+		h = f + 1
 	}
 }
-
-var (
-	foldTeamChatChannelMessageUpdated  = [...]string{"ACCOUNT_ID", "OPERATOR", "OPERATOR_ID", "OPERATOR_MEMBER_ID", "BY_EXTERNAL_USER", "OBJECT"}
-	namesTeamChatChannelMessageUpdated = [...]string{"account_id", "operator", "operator_id", "operator_member_id", "by_external_user", "object"}
-)
 
 func decTeamChatChannelPinAdded(d *jsonscan.Decoder, v *payload.TeamChatChannelPinAdded) {
-	for d.Member() {
-		k := d.Key()
-	again:
-		switch k {
-		case "account_id":
+	for h := 0; ; {
+		f := d.Next(namesTeamChatAppMention[:], h)
+		if f == jsonscan.Unlisted {
+			f = fieldTeamChatAppMention(d)
+		}
+		switch f {
+		case 0:
 			d.String(&v.AccountID, "Common.account_id", "string")
-		case "operator":
+		case 1:
 			d.String(&v.Operator, "Common.operator", "string")
-		case "operator_id":
+		case 2:
 			d.String(&v.OperatorID, "Common.operator_id", "string")
-		case "operator_member_id":
+		case 3:
 			d.String(&v.OperatorMemberID, "operator_member_id", "string")
-		case "by_external_user":
+		case 4:
 			d.Bool(&v.ByExternalUser, "by_external_user")
-		case "object":
+		case 5:
 			if d.Open("object", "payload.TeamChatChannelPinObject") {
 				decTeamChatChannelPinObject(d, &v.Object)
 			}
+		case jsonscan.EndOfObject:
+			return
 		default:
-			if k = d.Fold(foldTeamChatChannelPinAdded[:], namesTeamChatChannelPinAdded[:]); k != "" {
-				goto again
-			}
 			d.Skip()
+			continue
 		}
+		h = f + 1
 	}
 }
-
-var (
-	foldTeamChatChannelPinAdded  = [...]string{"ACCOUNT_ID", "OPERATOR", "OPERATOR_ID", "OPERATOR_MEMBER_ID", "BY_EXTERNAL_USER", "OBJECT"}
-	namesTeamChatChannelPinAdded = [...]string{"account_id", "operator", "operator_id", "operator_member_id", "by_external_user", "object"}
-)
 
 func decTeamChatChannelPinRemoved(d *jsonscan.Decoder, v *payload.TeamChatChannelPinRemoved) {
-	for d.Member() {
-		k := d.Key()
-	again:
-		switch k {
-		case "account_id":
+	for h := 0; ; {
+		f := d.Next(namesTeamChatAppMention[:], h)
+		if f == jsonscan.Unlisted {
+			f = fieldTeamChatAppMention(d)
+		}
+		switch f {
+		case 0:
 			d.String(&v.AccountID, "Common.account_id", "string")
-		case "operator":
+		case 1:
 			d.String(&v.Operator, "Common.operator", "string")
-		case "operator_id":
+		case 2:
 			d.String(&v.OperatorID, "Common.operator_id", "string")
-		case "operator_member_id":
+		case 3:
 			d.String(&v.OperatorMemberID, "operator_member_id", "string")
-		case "by_external_user":
+		case 4:
 			d.Bool(&v.ByExternalUser, "by_external_user")
-		case "object":
+		case 5:
 			if d.Open("object", "payload.TeamChatChannelPinObject") {
 				decTeamChatChannelPinObject(d, &v.Object)
 			}
+		case jsonscan.EndOfObject:
+			return
 		default:
-			if k = d.Fold(foldTeamChatChannelPinRemoved[:], namesTeamChatChannelPinRemoved[:]); k != "" {
-				goto again
-			}
 			d.Skip()
+			continue
 		}
+		h = f + 1
 	}
 }
-
-var (
-	foldTeamChatChannelPinRemoved  = [...]string{"ACCOUNT_ID", "OPERATOR", "OPERATOR_ID", "OPERATOR_MEMBER_ID", "BY_EXTERNAL_USER", "OBJECT"}
-	namesTeamChatChannelPinRemoved = [...]string{"account_id", "operator", "operator_id", "operator_member_id", "by_external_user", "object"}
-)
 
 func decTeamChatChannelReactionAdded(d *jsonscan.Decoder, v *payload.TeamChatChannelReactionAdded) {
-	for d.Member() {
-		k := d.Key()
-	again:
-		switch k {
-		case "account_id":
+	for h := 0; ; {
+		f := d.Next(namesTeamChatAppMention[:], h)
+		if f == jsonscan.Unlisted {
+			f = fieldTeamChatAppMention(d)
+		}
+		switch f {
+		case 0:
 			d.String(&v.AccountID, "Common.account_id", "string")
-		case "operator":
+		case 1:
 			d.String(&v.Operator, "Common.operator", "string")
-		case "operator_id":
+		case 2:
 			d.String(&v.OperatorID, "Common.operator_id", "string")
-		case "operator_member_id":
+		case 3:
 			d.String(&v.OperatorMemberID, "operator_member_id", "string")
-		case "by_external_user":
+		case 4:
 			d.Bool(&v.ByExternalUser, "by_external_user")
-		case "object":
+		case 5:
 			if d.Open("object", "payload.TeamChatChannelReactionObject") {
 				decTeamChatChannelReactionObject(d, &v.Object)
 			}
+		case jsonscan.EndOfObject:
+			return
 		default:
-			if k = d.Fold(foldTeamChatChannelReactionAdded[:], namesTeamChatChannelReactionAdded[:]); k != "" {
-				goto again
-			}
 			d.Skip()
+			continue
 		}
+		h = f + 1
 	}
 }
-
-var (
-	foldTeamChatChannelReactionAdded  = [...]string{"ACCOUNT_ID", "OPERATOR", "OPERATOR_ID", "OPERATOR_MEMBER_ID", "BY_EXTERNAL_USER", "OBJECT"}
-	namesTeamChatChannelReactionAdded = [...]string{"account_id", "operator", "operator_id", "operator_member_id", "by_external_user", "object"}
-)
 
 func decTeamChatChannelReactionRemoved(d *jsonscan.Decoder, v *payload.TeamChatChannelReactionRemoved) {
-	for d.Member() {
-		k := d.Key()
-	again:
-		switch k {
-		case "account_id":
+	for h := 0; ; {
+		f := d.Next(namesTeamChatAppMention[:], h)
+		if f == jsonscan.Unlisted {
+			f = fieldTeamChatAppMention(d)
+		}
+		switch f {
+		case 0:
 			d.String(&v.AccountID, "Common.account_id", "string")
-		case "operator":
+		case 1:
 			d.String(&v.Operator, "Common.operator", "string")
-		case "operator_id":
+		case 2:
 			d.String(&v.OperatorID, "Common.operator_id", "string")
-		case "operator_member_id":
+		case 3:
 			d.String(&v.OperatorMemberID, "operator_member_id", "string")
-		case "by_external_user":
+		case 4:
 			d.Bool(&v.ByExternalUser, "by_external_user")
-		case "object":
+		case 5:
 			if d.Open("object", "payload.TeamChatChannelReactionObject") {
 				decTeamChatChannelReactionObject(d, &v.Object)
 			}
+		case jsonscan.EndOfObject:
+			return
 		default:
-			if k = d.Fold(foldTeamChatChannelReactionRemoved[:], namesTeamChatChannelReactionRemoved[:]); k != "" {
-				goto again
-			}
 			d.Skip()
+			continue
 		}
+		h = f + 1
 	}
 }
 
-var (
-	foldTeamChatChannelReactionRemoved  = [...]string{"ACCOUNT_ID", "OPERATOR", "OPERATOR_ID", "OPERATOR_MEMBER_ID", "BY_EXTERNAL_USER", "OBJECT"}
-	namesTeamChatChannelReactionRemoved = [...]string{"account_id", "operator", "operator_id", "operator_member_id", "by_external_user", "object"}
-)
-
 func decTeamChatChannelUnarchived(d *jsonscan.Decoder, v *payload.TeamChatChannelUnarchived) {
-	for d.Member() {
-		k := d.Key()
-	again:
-		switch k {
-		case "account_id":
+	for h := 0; ; {
+		f := d.Next(namesTeamChatAppMention[:], h)
+		if f == jsonscan.Unlisted {
+			f = fieldTeamChatAppMention(d)
+		}
+		switch f {
+		case 0:
 			d.String(&v.AccountID, "Common.account_id", "string")
-		case "operator":
+		case 1:
 			d.String(&v.Operator, "Common.operator", "string")
-		case "operator_id":
+		case 2:
 			d.String(&v.OperatorID, "Common.operator_id", "string")
-		case "operator_member_id":
+		case 3:
 			d.String(&v.OperatorMemberID, "operator_member_id", "string")
-		case "by_external_user":
+		case 4:
 			d.Bool(&v.ByExternalUser, "by_external_user")
-		case "object":
+		case 5:
 			if d.Open("object", "payload.ChatChannelObject") {
 				decChatChannelObject(d, &v.Object)
 			}
+		case jsonscan.EndOfObject:
+			return
 		default:
-			if k = d.Fold(foldTeamChatChannelUnarchived[:], namesTeamChatChannelUnarchived[:]); k != "" {
-				goto again
-			}
 			d.Skip()
+			continue
 		}
+		h = f + 1
 	}
 }
 
-var (
-	foldTeamChatChannelUnarchived  = [...]string{"ACCOUNT_ID", "OPERATOR", "OPERATOR_ID", "OPERATOR_MEMBER_ID", "BY_EXTERNAL_USER", "OBJECT"}
-	namesTeamChatChannelUnarchived = [...]string{"account_id", "operator", "operator_id", "operator_member_id", "by_external_user", "object"}
-)
-
 func decTeamChatDMMessageDeleted(d *jsonscan.Decoder, v *payload.TeamChatDMMessageDeleted) {
-	for d.Member() {
-		k := d.Key()
-	again:
-		switch k {
-		case "account_id":
+	for h := 0; ; {
+		f := d.Next(namesTeamChatAppMention[:], h)
+		if f == jsonscan.Unlisted {
+			f = fieldTeamChatAppMention(d)
+		}
+		switch f {
+		case 0:
 			d.String(&v.AccountID, "Common.account_id", "string")
-		case "operator":
+		case 1:
 			d.String(&v.Operator, "Common.operator", "string")
-		case "operator_id":
+		case 2:
 			d.String(&v.OperatorID, "Common.operator_id", "string")
-		case "operator_member_id":
+		case 3:
 			d.String(&v.OperatorMemberID, "operator_member_id", "string")
-		case "by_external_user":
+		case 4:
 			d.Bool(&v.ByExternalUser, "by_external_user")
-		case "object":
+		case 5:
 			if d.Open("object", "payload.TeamChatDMMessageDeletedObject") {
 				decTeamChatDMMessageDeletedObject(d, &v.Object)
 			}
+		case jsonscan.EndOfObject:
+			return
 		default:
-			if k = d.Fold(foldTeamChatDMMessageDeleted[:], namesTeamChatDMMessageDeleted[:]); k != "" {
-				goto again
-			}
 			d.Skip()
+			continue
 		}
+		h = f + 1
 	}
 }
-
-var (
-	foldTeamChatDMMessageDeleted  = [...]string{"ACCOUNT_ID", "OPERATOR", "OPERATOR_ID", "OPERATOR_MEMBER_ID", "BY_EXTERNAL_USER", "OBJECT"}
-	namesTeamChatDMMessageDeleted = [...]string{"account_id", "operator", "operator_id", "operator_member_id", "by_external_user", "object"}
-)
 
 func decTeamChatDMMessagePosted(d *jsonscan.Decoder, v *payload.TeamChatDMMessagePosted) {
-	for d.Member() {
-		k := d.Key()
-	again:
-		switch k {
-		case "account_id":
+	for h := 0; ; {
+		f := d.Next(namesTeamChatAppMention[:], h)
+		if f == jsonscan.Unlisted {
+			f = fieldTeamChatAppMention(d)
+		}
+		switch f {
+		case 0:
 			d.String(&v.AccountID, "Common.account_id", "string")
-		case "operator":
+		case 1:
 			d.String(&v.Operator, "Common.operator", "string")
-		case "operator_id":
+		case 2:
 			d.String(&v.OperatorID, "Common.operator_id", "string")
-		case "operator_member_id":
+		case 3:
 			d.String(&v.OperatorMemberID, "operator_member_id", "string")
-		case "by_external_user":
+		case 4:
 			d.Bool(&v.ByExternalUser, "by_external_user")
-		case "object":
+		case 5:
 			if d.Open("object", "payload.TeamChatDMMessageObject") {
 				decTeamChatDMMessageObject(d, &v.Object)
 			}
+		case jsonscan.EndOfObject:
+			return
 		default:
-			if k = d.Fold(foldTeamChatDMMessagePosted[:], namesTeamChatDMMessagePosted[:]); k != "" {
-				goto again
-			}
 			d.Skip()
+			continue
 		}
+		h = f + 1
 	}
 }
-
-var (
-	foldTeamChatDMMessagePosted  = [...]string{"ACCOUNT_ID", "OPERATOR", "OPERATOR_ID", "OPERATOR_MEMBER_ID", "BY_EXTERNAL_USER", "OBJECT"}
-	namesTeamChatDMMessagePosted = [...]string{"account_id", "operator", "operator_id", "operator_member_id", "by_external_user", "object"}
-)
 
 func decTeamChatDMMessageUpdated(d *jsonscan.Decoder, v *payload.TeamChatDMMessageUpdated) {
-	for d.Member() {
-		k := d.Key()
-	again:
-		switch k {
-		case "account_id":
+	for h := 0; ; {
+		f := d.Next(namesTeamChatAppMention[:], h)
+		if f == jsonscan.Unlisted {
+			f = fieldTeamChatAppMention(d)
+		}
+		switch f {
+		case 0:
 			d.String(&v.AccountID, "Common.account_id", "string")
-		case "operator":
+		case 1:
 			d.String(&v.Operator, "Common.operator", "string")
-		case "operator_id":
+		case 2:
 			d.String(&v.OperatorID, "Common.operator_id", "string")
-		case "operator_member_id":
+		case 3:
 			d.String(&v.OperatorMemberID, "operator_member_id", "string")
-		case "by_external_user":
+		case 4:
 			d.Bool(&v.ByExternalUser, "by_external_user")
-		case "object":
+		case 5:
 			if d.Open("object", "payload.TeamChatDMMessageObject") {
 				decTeamChatDMMessageObject(d, &v.Object)
 			}
+		case jsonscan.EndOfObject:
+			return
 		default:
-			if k = d.Fold(foldTeamChatDMMessageUpdated[:], namesTeamChatDMMessageUpdated[:]); k != "" {
-				goto again
-			}
 			d.Skip()
+			continue
 		}
+		h = f + 1
 	}
 }
-
-var (
-	foldTeamChatDMMessageUpdated  = [...]string{"ACCOUNT_ID", "OPERATOR", "OPERATOR_ID", "OPERATOR_MEMBER_ID", "BY_EXTERNAL_USER", "OBJECT"}
-	namesTeamChatDMMessageUpdated = [...]string{"account_id", "operator", "operator_id", "operator_member_id", "by_external_user", "object"}
-)
 
 func decTeamChatDMReactionAdded(d *jsonscan.Decoder, v *payload.TeamChatDMReactionAdded) {
-	for d.Member() {
-		k := d.Key()
-	again:
-		switch k {
-		case "account_id":
+	for h := 0; ; {
+		f := d.Next(namesTeamChatAppMention[:], h)
+		if f == jsonscan.Unlisted {
+			f = fieldTeamChatAppMention(d)
+		}
+		switch f {
+		case 0:
 			d.String(&v.AccountID, "Common.account_id", "string")
-		case "operator":
+		case 1:
 			d.String(&v.Operator, "Common.operator", "string")
-		case "operator_id":
+		case 2:
 			d.String(&v.OperatorID, "Common.operator_id", "string")
-		case "operator_member_id":
+		case 3:
 			d.String(&v.OperatorMemberID, "operator_member_id", "string")
-		case "by_external_user":
+		case 4:
 			d.Bool(&v.ByExternalUser, "by_external_user")
-		case "object":
+		case 5:
 			if d.Open("object", "payload.TeamChatDMReactionObject") {
 				decTeamChatDMReactionObject(d, &v.Object)
 			}
+		case jsonscan.EndOfObject:
+			return
 		default:
-			if k = d.Fold(foldTeamChatDMReactionAdded[:], namesTeamChatDMReactionAdded[:]); k != "" {
-				goto again
-			}
 			d.Skip()
+			continue
 		}
+		h = f + 1
 	}
 }
-
-var (
-	foldTeamChatDMReactionAdded  = [...]string{"ACCOUNT_ID", "OPERATOR", "OPERATOR_ID", "OPERATOR_MEMBER_ID", "BY_EXTERNAL_USER", "OBJECT"}
-	namesTeamChatDMReactionAdded = [...]string{"account_id", "operator", "operator_id", "operator_member_id", "by_external_user", "object"}
-)
 
 func decTeamChatDMReactionRemoved(d *jsonscan.Decoder, v *payload.TeamChatDMReactionRemoved) {
-	for d.Member() {
-		k := d.Key()
-	again:
-		switch k {
-		case "account_id":
+	for h := 0; ; {
+		f := d.Next(namesTeamChatAppMention[:], h)
+		if f == jsonscan.Unlisted {
+			f = fieldTeamChatAppMention(d)
+		}
+		switch f {
+		case 0:
 			d.String(&v.AccountID, "Common.account_id", "string")
-		case "operator":
+		case 1:
 			d.String(&v.Operator, "Common.operator", "string")
-		case "operator_id":
+		case 2:
 			d.String(&v.OperatorID, "Common.operator_id", "string")
-		case "operator_member_id":
+		case 3:
 			d.String(&v.OperatorMemberID, "operator_member_id", "string")
-		case "by_external_user":
+		case 4:
 			d.Bool(&v.ByExternalUser, "by_external_user")
-		case "object":
+		case 5:
 			if d.Open("object", "payload.TeamChatDMReactionObject") {
 				decTeamChatDMReactionObject(d, &v.Object)
 			}
+		case jsonscan.EndOfObject:
+			return
 		default:
-			if k = d.Fold(foldTeamChatDMReactionRemoved[:], namesTeamChatDMReactionRemoved[:]); k != "" {
-				goto again
-			}
 			d.Skip()
+			continue
 		}
+		h = f + 1
 	}
 }
-
-var (
-	foldTeamChatDMReactionRemoved  = [...]string{"ACCOUNT_ID", "OPERATOR", "OPERATOR_ID", "OPERATOR_MEMBER_ID", "BY_EXTERNAL_USER", "OBJECT"}
-	namesTeamChatDMReactionRemoved = [...]string{"account_id", "operator", "operator_id", "operator_member_id", "by_external_user", "object"}
-)
 
 func decTeamChatEmojiAdded(d *jsonscan.Decoder, v *payload.TeamChatEmojiAdded) {
-	for d.Member() {
-		k := d.Key()
-	again:
-		switch k {
-		case "account_id":
+	for h := 0; ; {
+		f := d.Next(namesTeamChatBookmarkAdded[:], h)
+		if f == jsonscan.Unlisted {
+			f = fieldTeamChatBookmarkAdded(d)
+		}
+		switch f {
+		case 0:
 			d.String(&v.AccountID, "Common.account_id", "string")
-		case "operator":
+		case 1:
 			d.String(&v.Operator, "Common.operator", "string")
-		case "operator_id":
+		case 2:
 			d.String(&v.OperatorID, "Common.operator_id", "string")
-		case "operator_member_id":
+		case 3:
 			d.String(&v.OperatorMemberID, "operator_member_id", "string")
-		case "object":
+		case 4:
 			if d.Open("object", "payload.TeamChatEmojiObject") {
 				decTeamChatEmojiObject(d, &v.Object)
 			}
+		case jsonscan.EndOfObject:
+			return
 		default:
-			if k = d.Fold(foldTeamChatEmojiAdded[:], namesTeamChatEmojiAdded[:]); k != "" {
-				goto again
-			}
 			d.Skip()
+			continue
 		}
+		h = f + 1
 	}
 }
-
-var (
-	foldTeamChatEmojiAdded  = [...]string{"ACCOUNT_ID", "OPERATOR", "OPERATOR_ID", "OPERATOR_MEMBER_ID", "OBJECT"}
-	namesTeamChatEmojiAdded = [...]string{"account_id", "operator", "operator_id", "operator_member_id", "object"}
-)
 
 func decTeamChatEmojiRemoved(d *jsonscan.Decoder, v *payload.TeamChatEmojiRemoved) {
-	for d.Member() {
-		k := d.Key()
-	again:
-		switch k {
-		case "account_id":
+	for h := 0; ; {
+		f := d.Next(namesTeamChatBookmarkAdded[:], h)
+		if f == jsonscan.Unlisted {
+			f = fieldTeamChatBookmarkAdded(d)
+		}
+		switch f {
+		case 0:
 			d.String(&v.AccountID, "Common.account_id", "string")
-		case "operator":
+		case 1:
 			d.String(&v.Operator, "Common.operator", "string")
-		case "operator_id":
+		case 2:
 			d.String(&v.OperatorID, "Common.operator_id", "string")
-		case "operator_member_id":
+		case 3:
 			d.String(&v.OperatorMemberID, "operator_member_id", "string")
-		case "object":
+		case 4:
 			if d.Open("object", "payload.TeamChatEmojiObject") {
 				decTeamChatEmojiObject(d, &v.Object)
 			}
+		case jsonscan.EndOfObject:
+			return
 		default:
-			if k = d.Fold(foldTeamChatEmojiRemoved[:], namesTeamChatEmojiRemoved[:]); k != "" {
-				goto again
-			}
 			d.Skip()
+			continue
 		}
+		h = f + 1
 	}
 }
-
-var (
-	foldTeamChatEmojiRemoved  = [...]string{"ACCOUNT_ID", "OPERATOR", "OPERATOR_ID", "OPERATOR_MEMBER_ID", "OBJECT"}
-	namesTeamChatEmojiRemoved = [...]string{"account_id", "operator", "operator_id", "operator_member_id", "object"}
-)
 
 func decTeamChatFileChanged(d *jsonscan.Decoder, v *payload.TeamChatFileChanged) {
-	for d.Member() {
-		k := d.Key()
-	again:
-		switch k {
-		case "account_id":
+	for h := 0; ; {
+		f := d.Next(namesTeamChatBookmarkAdded[:], h)
+		if f == jsonscan.Unlisted {
+			f = fieldTeamChatBookmarkAdded(d)
+		}
+		switch f {
+		case 0:
 			d.String(&v.AccountID, "Common.account_id", "string")
-		case "operator":
+		case 1:
 			d.String(&v.Operator, "Common.operator", "string")
-		case "operator_id":
+		case 2:
 			d.String(&v.OperatorID, "Common.operator_id", "string")
-		case "operator_member_id":
+		case 3:
 			d.String(&v.OperatorMemberID, "operator_member_id", "string")
-		case "object":
+		case 4:
 			if d.Open("object", "payload.TeamChatFileObject") {
 				decTeamChatFileObject(d, &v.Object)
 			}
+		case jsonscan.EndOfObject:
+			return
 		default:
-			if k = d.Fold(foldTeamChatFileChanged[:], namesTeamChatFileChanged[:]); k != "" {
-				goto again
-			}
 			d.Skip()
+			continue
 		}
+		h = f + 1
 	}
 }
-
-var (
-	foldTeamChatFileChanged  = [...]string{"ACCOUNT_ID", "OPERATOR", "OPERATOR_ID", "OPERATOR_MEMBER_ID", "OBJECT"}
-	namesTeamChatFileChanged = [...]string{"account_id", "operator", "operator_id", "operator_member_id", "object"}
-)
 
 func decTeamChatFileDeleted(d *jsonscan.Decoder, v *payload.TeamChatFileDeleted) {
-	for d.Member() {
-		k := d.Key()
-	again:
-		switch k {
-		case "account_id":
+	for h := 0; ; {
+		f := d.Next(namesTeamChatBookmarkAdded[:], h)
+		if f == jsonscan.Unlisted {
+			f = fieldTeamChatBookmarkAdded(d)
+		}
+		switch f {
+		case 0:
 			d.String(&v.AccountID, "Common.account_id", "string")
-		case "operator":
+		case 1:
 			d.String(&v.Operator, "Common.operator", "string")
-		case "operator_id":
+		case 2:
 			d.String(&v.OperatorID, "Common.operator_id", "string")
-		case "operator_member_id":
+		case 3:
 			d.String(&v.OperatorMemberID, "operator_member_id", "string")
-		case "object":
+		case 4:
 			if d.Open("object", "payload.TeamChatFileObject") {
 				decTeamChatFileObject(d, &v.Object)
 			}
+		case jsonscan.EndOfObject:
+			return
 		default:
-			if k = d.Fold(foldTeamChatFileDeleted[:], namesTeamChatFileDeleted[:]); k != "" {
-				goto again
-			}
 			d.Skip()
+			continue
 		}
+		h = f + 1
 	}
 }
 
-var (
-	foldTeamChatFileDeleted  = [...]string{"ACCOUNT_ID", "OPERATOR", "OPERATOR_ID", "OPERATOR_MEMBER_ID", "OBJECT"}
-	namesTeamChatFileDeleted = [...]string{"account_id", "operator", "operator_id", "operator_member_id", "object"}
-)
-
 func decTeamChatFileDownloaded(d *jsonscan.Decoder, v *payload.TeamChatFileDownloaded) {
-	for d.Member() {
-		k := d.Key()
-	again:
-		switch k {
-		case "account_id":
+	for h := 0; ; {
+		f := d.Next(namesTeamChatBookmarkAdded[:], h)
+		if f == jsonscan.Unlisted {
+			f = fieldTeamChatBookmarkAdded(d)
+		}
+		switch f {
+		case 0:
 			d.String(&v.AccountID, "Common.account_id", "string")
-		case "operator":
+		case 1:
 			d.String(&v.Operator, "Common.operator", "string")
-		case "operator_id":
+		case 2:
 			d.String(&v.OperatorID, "Common.operator_id", "string")
-		case "operator_member_id":
+		case 3:
 			d.String(&v.OperatorMemberID, "operator_member_id", "string")
-		case "object":
+		case 4:
 			if d.Open("object", "payload.TeamChatFileDownloadedObject") {
 				decTeamChatFileDownloadedObject(d, &v.Object)
 			}
+		case jsonscan.EndOfObject:
+			return
 		default:
-			if k = d.Fold(foldTeamChatFileDownloaded[:], namesTeamChatFileDownloaded[:]); k != "" {
-				goto again
-			}
 			d.Skip()
+			continue
 		}
+		h = f + 1
 	}
 }
-
-var (
-	foldTeamChatFileDownloaded  = [...]string{"ACCOUNT_ID", "OPERATOR", "OPERATOR_ID", "OPERATOR_MEMBER_ID", "OBJECT"}
-	namesTeamChatFileDownloaded = [...]string{"account_id", "operator", "operator_id", "operator_member_id", "object"}
-)
 
 func decTeamChatFileShared(d *jsonscan.Decoder, v *payload.TeamChatFileShared) {
-	for d.Member() {
-		k := d.Key()
-	again:
-		switch k {
-		case "account_id":
+	for h := 0; ; {
+		f := d.Next(namesTeamChatAppMention[:], h)
+		if f == jsonscan.Unlisted {
+			f = fieldTeamChatAppMention(d)
+		}
+		switch f {
+		case 0:
 			d.String(&v.AccountID, "Common.account_id", "string")
-		case "operator":
+		case 1:
 			d.String(&v.Operator, "Common.operator", "string")
-		case "operator_id":
+		case 2:
 			d.String(&v.OperatorID, "Common.operator_id", "string")
-		case "operator_member_id":
+		case 3:
 			d.String(&v.OperatorMemberID, "operator_member_id", "string")
-		case "by_external_user":
+		case 4:
 			d.Bool(&v.ByExternalUser, "by_external_user")
-		case "object":
+		case 5:
 			if d.Open("object", "payload.TeamChatFileSharedObject") {
 				decTeamChatFileSharedObject(d, &v.Object)
 			}
+		case jsonscan.EndOfObject:
+			return
 		default:
-			if k = d.Fold(foldTeamChatFileShared[:], namesTeamChatFileShared[:]); k != "" {
-				goto again
-			}
 			d.Skip()
+			continue
 		}
+		h = f + 1
 	}
 }
-
-var (
-	foldTeamChatFileShared  = [...]string{"ACCOUNT_ID", "OPERATOR", "OPERATOR_ID", "OPERATOR_MEMBER_ID", "BY_EXTERNAL_USER", "OBJECT"}
-	namesTeamChatFileShared = [...]string{"account_id", "operator", "operator_id", "operator_member_id", "by_external_user", "object"}
-)
 
 func decTeamChatFileUnshared(d *jsonscan.Decoder, v *payload.TeamChatFileUnshared) {
-	for d.Member() {
-		k := d.Key()
-	again:
-		switch k {
-		case "account_id":
+	for h := 0; ; {
+		f := d.Next(namesTeamChatAppMention[:], h)
+		if f == jsonscan.Unlisted {
+			f = fieldTeamChatAppMention(d)
+		}
+		switch f {
+		case 0:
 			d.String(&v.AccountID, "Common.account_id", "string")
-		case "operator":
+		case 1:
 			d.String(&v.Operator, "Common.operator", "string")
-		case "operator_id":
+		case 2:
 			d.String(&v.OperatorID, "Common.operator_id", "string")
-		case "operator_member_id":
+		case 3:
 			d.String(&v.OperatorMemberID, "operator_member_id", "string")
-		case "by_external_user":
+		case 4:
 			d.Bool(&v.ByExternalUser, "by_external_user")
-		case "object":
+		case 5:
 			if d.Open("object", "payload.TeamChatFileSharedObject") {
 				decTeamChatFileSharedObject(d, &v.Object)
 			}
+		case jsonscan.EndOfObject:
+			return
 		default:
-			if k = d.Fold(foldTeamChatFileUnshared[:], namesTeamChatFileUnshared[:]); k != "" {
-				goto again
-			}
 			d.Skip()
+			continue
 		}
+		h = f + 1
 	}
 }
 
-var (
-	foldTeamChatFileUnshared  = [...]string{"ACCOUNT_ID", "OPERATOR", "OPERATOR_ID", "OPERATOR_MEMBER_ID", "BY_EXTERNAL_USER", "OBJECT"}
-	namesTeamChatFileUnshared = [...]string{"account_id", "operator", "operator_id", "operator_member_id", "by_external_user", "object"}
-)
-
 func decTeamChatFileUploaded(d *jsonscan.Decoder, v *payload.TeamChatFileUploaded) {
-	for d.Member() {
-		k := d.Key()
-	again:
-		switch k {
-		case "account_id":
+	for h := 0; ; {
+		f := d.Next(namesTeamChatBookmarkAdded[:], h)
+		if f == jsonscan.Unlisted {
+			f = fieldTeamChatBookmarkAdded(d)
+		}
+		switch f {
+		case 0:
 			d.String(&v.AccountID, "Common.account_id", "string")
-		case "operator":
+		case 1:
 			d.String(&v.Operator, "Common.operator", "string")
-		case "operator_id":
+		case 2:
 			d.String(&v.OperatorID, "Common.operator_id", "string")
-		case "operator_member_id":
+		case 3:
 			d.String(&v.OperatorMemberID, "operator_member_id", "string")
-		case "object":
+		case 4:
 			if d.Open("object", "payload.TeamChatFileObject") {
 				decTeamChatFileObject(d, &v.Object)
 			}
+		case jsonscan.EndOfObject:
+			return
 		default:
-			if k = d.Fold(foldTeamChatFileUploaded[:], namesTeamChatFileUploaded[:]); k != "" {
-				goto again
-			}
 			d.Skip()
+			continue
 		}
+		h = f + 1
 	}
 }
 
-var (
-	foldTeamChatFileUploaded  = [...]string{"ACCOUNT_ID", "OPERATOR", "OPERATOR_ID", "OPERATOR_MEMBER_ID", "OBJECT"}
-	namesTeamChatFileUploaded = [...]string{"account_id", "operator", "operator_id", "operator_member_id", "object"}
-)
-
 func decTeamChatSharedSpacesEdited(d *jsonscan.Decoder, v *payload.TeamChatSharedSpacesEdited) {
-	for d.Member() {
-		k := d.Key()
-	again:
-		switch k {
-		case "account_id":
+	for h := 0; ; {
+		f := d.Next(namesTeamChatBookmarkAdded[:], h)
+		if f == jsonscan.Unlisted {
+			f = fieldTeamChatBookmarkAdded(d)
+		}
+		switch f {
+		case 0:
 			d.String(&v.AccountID, "Common.account_id", "string")
-		case "operator":
+		case 1:
 			d.String(&v.Operator, "Common.operator", "string")
-		case "operator_id":
+		case 2:
 			d.String(&v.OperatorID, "Common.operator_id", "string")
-		case "operator_member_id":
+		case 3:
 			d.String(&v.OperatorMemberID, "operator_member_id", "string")
-		case "object":
+		case 4:
 			if d.Open("object", "payload.TeamChatSharedSpacesEditedObject") {
 				decTeamChatSharedSpacesEditedObject(d, &v.Object)
 			}
+		case jsonscan.EndOfObject:
+			return
 		default:
-			if k = d.Fold(foldTeamChatSharedSpacesEdited[:], namesTeamChatSharedSpacesEdited[:]); k != "" {
-				goto again
-			}
 			d.Skip()
+			continue
 		}
+		h = f + 1
 	}
 }
 
-var (
-	foldTeamChatSharedSpacesEdited  = [...]string{"ACCOUNT_ID", "OPERATOR", "OPERATOR_ID", "OPERATOR_MEMBER_ID", "OBJECT"}
-	namesTeamChatSharedSpacesEdited = [...]string{"account_id", "operator", "operator_id", "operator_member_id", "object"}
-)
-
 func decTeamChatSharedSpacesMemberInvited(d *jsonscan.Decoder, v *payload.TeamChatSharedSpacesMemberInvited) {
-	for d.Member() {
-		k := d.Key()
-	again:
-		switch k {
-		case "account_id":
+	for h := 0; ; {
+		f := d.Next(namesTeamChatBookmarkAdded[:], h)
+		if f == jsonscan.Unlisted {
+			f = fieldTeamChatBookmarkAdded(d)
+		}
+		switch f {
+		case 0:
 			d.String(&v.AccountID, "Common.account_id", "string")
-		case "operator":
+		case 1:
 			d.String(&v.Operator, "Common.operator", "string")
-		case "operator_id":
+		case 2:
 			d.String(&v.OperatorID, "Common.operator_id", "string")
-		case "operator_member_id":
+		case 3:
 			d.String(&v.OperatorMemberID, "operator_member_id", "string")
-		case "object":
+		case 4:
 			if d.Open("object", "payload.TeamChatSharedSpacesMemberInvitedObject") {
 				decTeamChatSharedSpacesMemberInvitedObject(d, &v.Object)
 			}
+		case jsonscan.EndOfObject:
+			return
 		default:
-			if k = d.Fold(foldTeamChatSharedSpacesMemberInvited[:], namesTeamChatSharedSpacesMemberInvited[:]); k != "" {
-				goto again
-			}
 			d.Skip()
+			continue
 		}
+		h = f + 1
 	}
 }
 
-var (
-	foldTeamChatSharedSpacesMemberInvited  = [...]string{"ACCOUNT_ID", "OPERATOR", "OPERATOR_ID", "OPERATOR_MEMBER_ID", "OBJECT"}
-	namesTeamChatSharedSpacesMemberInvited = [...]string{"account_id", "operator", "operator_id", "operator_member_id", "object"}
-)
-
 func decTeamChatSharedSpacesMemberLeft(d *jsonscan.Decoder, v *payload.TeamChatSharedSpacesMemberLeft) {
-	for d.Member() {
-		k := d.Key()
-	again:
-		switch k {
-		case "account_id":
+	for h := 0; ; {
+		f := d.Next(namesTeamChatBookmarkAdded[:], h)
+		if f == jsonscan.Unlisted {
+			f = fieldTeamChatBookmarkAdded(d)
+		}
+		switch f {
+		case 0:
 			d.String(&v.AccountID, "Common.account_id", "string")
-		case "operator":
+		case 1:
 			d.String(&v.Operator, "Common.operator", "string")
-		case "operator_id":
+		case 2:
 			d.String(&v.OperatorID, "Common.operator_id", "string")
-		case "operator_member_id":
+		case 3:
 			d.String(&v.OperatorMemberID, "operator_member_id", "string")
-		case "object":
+		case 4:
 			if d.Open("object", "payload.TeamChatSharedSpacesMemberLeftObject") {
 				decTeamChatSharedSpacesMemberLeftObject(d, &v.Object)
 			}
+		case jsonscan.EndOfObject:
+			return
 		default:
-			if k = d.Fold(foldTeamChatSharedSpacesMemberLeft[:], namesTeamChatSharedSpacesMemberLeft[:]); k != "" {
-				goto again
-			}
 			d.Skip()
+			continue
 		}
+		h = f + 1
 	}
 }
 
-var (
-	foldTeamChatSharedSpacesMemberLeft  = [...]string{"ACCOUNT_ID", "OPERATOR", "OPERATOR_ID", "OPERATOR_MEMBER_ID", "OBJECT"}
-	namesTeamChatSharedSpacesMemberLeft = [...]string{"account_id", "operator", "operator_id", "operator_member_id", "object"}
-)
-
 func decTeamChatSharedSpacesMemberRemoved(d *jsonscan.Decoder, v *payload.TeamChatSharedSpacesMemberRemoved) {
-	for d.Member() {
-		k := d.Key()
-	again:
-		switch k {
-		case "account_id":
+	for h := 0; ; {
+		f := d.Next(namesTeamChatBookmarkAdded[:], h)
+		if f == jsonscan.Unlisted {
+			f = fieldTeamChatBookmarkAdded(d)
+		}
+		switch f {
+		case 0:
 			d.String(&v.AccountID, "Common.account_id", "string")
-		case "operator":
+		case 1:
 			d.String(&v.Operator, "Common.operator", "string")
-		case "operator_id":
+		case 2:
 			d.String(&v.OperatorID, "Common.operator_id", "string")
-		case "operator_member_id":
+		case 3:
 			d.String(&v.OperatorMemberID, "operator_member_id", "string")
-		case "object":
+		case 4:
 			if d.Open("object", "payload.TeamChatSharedSpacesMemberRemovedObject") {
 				decTeamChatSharedSpacesMemberRemovedObject(d, &v.Object)
 			}
+		case jsonscan.EndOfObject:
+			return
 		default:
-			if k = d.Fold(foldTeamChatSharedSpacesMemberRemoved[:], namesTeamChatSharedSpacesMemberRemoved[:]); k != "" {
-				goto again
-			}
 			d.Skip()
+			continue
 		}
+		h = f + 1
 	}
 }
-
-var (
-	foldTeamChatSharedSpacesMemberRemoved  = [...]string{"ACCOUNT_ID", "OPERATOR", "OPERATOR_ID", "OPERATOR_MEMBER_ID", "OBJECT"}
-	namesTeamChatSharedSpacesMemberRemoved = [...]string{"account_id", "operator", "operator_id", "operator_member_id", "object"}
-)
 
 func decTeamChatStarred(d *jsonscan.Decoder, v *payload.TeamChatStarred) {
-	for d.Member() {
-		k := d.Key()
-	again:
-		switch k {
-		case "account_id":
+	for h := 0; ; {
+		f := d.Next(namesTeamChatBookmarkAdded[:], h)
+		if f == jsonscan.Unlisted {
+			f = fieldTeamChatBookmarkAdded(d)
+		}
+		switch f {
+		case 0:
 			d.String(&v.AccountID, "Common.account_id", "string")
-		case "operator":
+		case 1:
 			d.String(&v.Operator, "Common.operator", "string")
-		case "operator_id":
+		case 2:
 			d.String(&v.OperatorID, "Common.operator_id", "string")
-		case "operator_member_id":
+		case 3:
 			d.String(&v.OperatorMemberID, "operator_member_id", "string")
-		case "object":
+		case 4:
 			if d.Open("object", "payload.TeamChatObject") {
 				decTeamChatObject(d, &v.Object)
 			}
+		case jsonscan.EndOfObject:
+			return
 		default:
-			if k = d.Fold(foldTeamChatStarred[:], namesTeamChatStarred[:]); k != "" {
-				goto again
-			}
 			d.Skip()
+			continue
 		}
+		h = f + 1
 	}
 }
-
-var (
-	foldTeamChatStarred  = [...]string{"ACCOUNT_ID", "OPERATOR", "OPERATOR_ID", "OPERATOR_MEMBER_ID", "OBJECT"}
-	namesTeamChatStarred = [...]string{"account_id", "operator", "operator_id", "operator_member_id", "object"}
-)
 
 func decTeamChatUnstarred(d *jsonscan.Decoder, v *payload.TeamChatUnstarred) {
-	for d.Member() {
-		k := d.Key()
-	again:
-		switch k {
-		case "account_id":
+	for h := 0; ; {
+		f := d.Next(namesTeamChatBookmarkAdded[:], h)
+		if f == jsonscan.Unlisted {
+			f = fieldTeamChatBookmarkAdded(d)
+		}
+		switch f {
+		case 0:
 			d.String(&v.AccountID, "Common.account_id", "string")
-		case "operator":
+		case 1:
 			d.String(&v.Operator, "Common.operator", "string")
-		case "operator_id":
+		case 2:
 			d.String(&v.OperatorID, "Common.operator_id", "string")
-		case "operator_member_id":
+		case 3:
 			d.String(&v.OperatorMemberID, "operator_member_id", "string")
-		case "object":
+		case 4:
 			if d.Open("object", "payload.TeamChatObject") {
 				decTeamChatObject(d, &v.Object)
 			}
+		case jsonscan.EndOfObject:
+			return
 		default:
-			if k = d.Fold(foldTeamChatUnstarred[:], namesTeamChatUnstarred[:]); k != "" {
-				goto again
-			}
 			d.Skip()
+			continue
 		}
+		h = f + 1
 	}
 }
-
-var (
-	foldTeamChatUnstarred  = [...]string{"ACCOUNT_ID", "OPERATOR", "OPERATOR_ID", "OPERATOR_MEMBER_ID", "OBJECT"}
-	namesTeamChatUnstarred = [...]string{"account_id", "operator", "operator_id", "operator_member_id", "object"}
-)
 
 func decChatChannelMember(d *jsonscan.Decoder, v *payload.ChatChannelMember) {
-	for d.Member() {
-		k := d.Key()
-	again:
-		switch k {
-		case "id":
-			d.ID((*string)(&v.ID))
-		case "display_name":
-			d.String(&v.DisplayName, "display_name", "string")
-		default:
-			if k = d.Fold(foldChatChannelMember[:], namesChatChannelMember[:]); k != "" {
-				goto again
-			}
-			d.Skip()
+	for h := 0; ; {
+		f := d.Next(namesChatChannelMember[:], h)
+		if f == jsonscan.Unlisted {
+			f = fieldChatChannelMember(d)
 		}
+		switch f {
+		case 0:
+			d.ID((*string)(&v.ID))
+		case 1:
+			d.String(&v.DisplayName, "display_name", "string")
+		case jsonscan.EndOfObject:
+			return
+		default:
+			d.Skip()
+			continue
+		}
+		h = f + 1
 	}
 }
-
-var (
-	foldChatChannelMember  = [...]string{"ID", "DISPLAY_NAME"}
-	namesChatChannelMember = [...]string{"id", "display_name"}
-)
 
 func decChatChannelCreatedObject(d *jsonscan.Decoder, v *payload.ChatChannelCreatedObject) {
-	for d.Member() {
-		k := d.Key()
-	again:
-		switch k {
-		case "name":
-			d.String(&v.Name, "name", "string")
-		case "id":
-			d.ID((*string)(&v.ID))
-		case "type":
-			d.Int(&v.Type, "type")
-		case "date_time":
-			d.String((*string)(&v.DateTime), "date_time", "payload.DateTime")
-		case "timestamp":
-			_ = v.Timestamp.UnmarshalJSON(d.Raw()) // never fails
-		case "members":
-			decSliceChatChannelMember(d, &v.Members, "members")
-		default:
-			if k = d.Fold(foldChatChannelCreatedObject[:], namesChatChannelCreatedObject[:]); k != "" {
-				goto again
-			}
-			d.Skip()
+	for h := 0; ; {
+		f := d.Next(namesChatChannelCreatedObject[:], h)
+		if f == jsonscan.Unlisted {
+			f = fieldChatChannelCreatedObject(d)
 		}
+		switch f {
+		case 0:
+			d.String(&v.Name, "name", "string")
+		case 1:
+			d.ID((*string)(&v.ID))
+		case 2:
+			d.Int(&v.Type, "type")
+		case 3:
+			d.String((*string)(&v.DateTime), "date_time", "payload.DateTime")
+		case 4:
+			_ = v.Timestamp.UnmarshalJSON(d.Raw()) // never fails
+		case 5:
+			decSliceChatChannelMember(d, &v.Members, "members")
+		case jsonscan.EndOfObject:
+			return
+		default:
+			d.Skip()
+			continue
+		}
+		h = f + 1
 	}
 }
-
-var (
-	foldChatChannelCreatedObject  = [...]string{"NAME", "ID", "TYPE", "DATE_TIME", "TIMESTAMP", "MEMBERS"}
-	namesChatChannelCreatedObject = [...]string{"name", "id", "type", "date_time", "timestamp", "members"}
-)
 
 func decChatChannelObject(d *jsonscan.Decoder, v *payload.ChatChannelObject) {
-	for d.Member() {
-		k := d.Key()
-	again:
-		switch k {
-		case "name":
-			d.String(&v.Name, "name", "string")
-		case "id":
-			d.ID((*string)(&v.ID))
-		case "type":
-			d.Int(&v.Type, "type")
-		case "date_time":
-			d.String((*string)(&v.DateTime), "date_time", "payload.DateTime")
-		case "timestamp":
-			_ = v.Timestamp.UnmarshalJSON(d.Raw()) // never fails
-		default:
-			if k = d.Fold(foldChatChannelObject[:], namesChatChannelObject[:]); k != "" {
-				goto again
-			}
-			d.Skip()
+	for h := 0; ; {
+		f := d.Next(namesChatChannelObject[:], h)
+		if f == jsonscan.Unlisted {
+			f = fieldChatChannelObject(d)
 		}
+		switch f {
+		case 0:
+			d.String(&v.Name, "name", "string")
+		case 1:
+			d.ID((*string)(&v.ID))
+		case 2:
+			d.Int(&v.Type, "type")
+		case 3:
+			d.String((*string)(&v.DateTime), "date_time", "payload.DateTime")
+		case 4:
+			_ = v.Timestamp.UnmarshalJSON(d.Raw()) // never fails
+		case jsonscan.EndOfObject:
+			return
+		default:
+			d.Skip()
+			continue
+		}
+		h = f + 1
 	}
 }
-
-var (
-	foldChatChannelObject  = [...]string{"NAME", "ID", "TYPE", "DATE_TIME", "TIMESTAMP"}
-	namesChatChannelObject = [...]string{"name", "id", "type", "date_time", "timestamp"}
-)
 
 func decChatChannelMemberRemovedObject(d *jsonscan.Decoder, v *payload.ChatChannelMemberRemovedObject) {
-	for d.Member() {
-		k := d.Key()
-	again:
-		switch k {
-		case "id":
-			d.ID((*string)(&v.ID))
-		case "name":
-			d.String(&v.Name, "name", "string")
-		case "type":
-			d.Int(&v.Type, "type")
-		case "timestamp":
-			_ = v.Timestamp.UnmarshalJSON(d.Raw()) // never fails
-		case "date_time":
-			d.String((*string)(&v.DateTime), "date_time", "payload.DateTime")
-		case "members":
-			decSliceChatChannelMember(d, &v.Members, "members")
-		default:
-			if k = d.Fold(foldChatChannelMemberRemovedObject[:], namesChatChannelMemberRemovedObject[:]); k != "" {
-				goto again
-			}
-			d.Skip()
+	for h := 0; ; {
+		f := d.Next(namesChatChannelMemberRemovedObject[:], h)
+		if f == jsonscan.Unlisted {
+			f = fieldChatChannelMemberRemovedObject(d)
 		}
+		switch f {
+		case 0:
+			d.ID((*string)(&v.ID))
+		case 1:
+			d.String(&v.Name, "name", "string")
+		case 2:
+			d.Int(&v.Type, "type")
+		case 3:
+			_ = v.Timestamp.UnmarshalJSON(d.Raw()) // never fails
+		case 4:
+			d.String((*string)(&v.DateTime), "date_time", "payload.DateTime")
+		case 5:
+			decSliceChatChannelMember(d, &v.Members, "members")
+		case jsonscan.EndOfObject:
+			return
+		default:
+			d.Skip()
+			continue
+		}
+		h = f + 1
 	}
 }
-
-var (
-	foldChatChannelMemberRemovedObject  = [...]string{"ID", "NAME", "TYPE", "TIMESTAMP", "DATE_TIME", "MEMBERS"}
-	namesChatChannelMemberRemovedObject = [...]string{"id", "name", "type", "timestamp", "date_time", "members"}
-)
 
 func decChatMessageObject(d *jsonscan.Decoder, v *payload.ChatMessageObject) {
-	for d.Member() {
-		k := d.Key()
-	again:
-		switch k {
-		case "id":
-			d.ID((*string)(&v.ID))
-		case "type":
-			d.Enum((*string)(&v.Type), "type", "payload.ChatType", enumChatType[:])
-		case "date_time":
-			d.String((*string)(&v.DateTime), "date_time", "payload.DateTime")
-		case "timestamp":
-			_ = v.Timestamp.UnmarshalJSON(d.Raw()) // never fails
-		case "session_id":
-			d.ID((*string)(&v.SessionID))
-		case "contact_email":
-			d.String(&v.ContactEmail, "contact_email", "string")
-		case "contact_id":
-			d.String(&v.ContactID, "contact_id", "string")
-		case "channel_id":
-			d.String(&v.ChannelID, "channel_id", "string")
-		case "channel_name":
-			d.String(&v.ChannelName, "channel_name", "string")
-		case "message":
-			d.String(&v.Message, "message", "string")
-		default:
-			if k = d.Fold(foldChatMessageObject[:], namesChatMessageObject[:]); k != "" {
-				goto again
-			}
-			d.Skip()
+	for h := 0; ; {
+		f := d.Next(namesChatMessageObject[:], h)
+		if f == jsonscan.Unlisted {
+			f = fieldChatMessageObject(d)
 		}
+		switch f {
+		case 0:
+			d.ID((*string)(&v.ID))
+		case 1:
+			d.Enum((*string)(&v.Type), "type", "payload.ChatType", enumChatType[:])
+		case 2:
+			d.String((*string)(&v.DateTime), "date_time", "payload.DateTime")
+		case 3:
+			_ = v.Timestamp.UnmarshalJSON(d.Raw()) // never fails
+		case 4:
+			d.ID((*string)(&v.SessionID))
+		case 5:
+			d.String(&v.ContactEmail, "contact_email", "string")
+		case 6:
+			d.String(&v.ContactID, "contact_id", "string")
+		case 7:
+			d.String(&v.ChannelID, "channel_id", "string")
+		case 8:
+			d.String(&v.ChannelName, "channel_name", "string")
+		case 9:
+			d.String(&v.Message, "message", "string")
+		case jsonscan.EndOfObject:
+			return
+		default:
+			d.Skip()
+			continue
+		}
+		h = f + 1
 	}
 }
-
-var (
-	foldChatMessageObject  = [...]string{"ID", "TYPE", "DATE_TIME", "TIMESTAMP", "SESSION_ID", "CONTACT_EMAIL", "CONTACT_ID", "CHANNEL_ID", "CHANNEL_NAME", "MESSAGE"}
-	namesChatMessageObject = [...]string{"id", "type", "date_time", "timestamp", "session_id", "contact_email", "contact_id", "channel_id", "channel_name", "message"}
-)
 
 func decChatMessageRepliedObject(d *jsonscan.Decoder, v *payload.ChatMessageRepliedObject) {
-	for d.Member() {
-		k := d.Key()
-	again:
-		switch k {
-		case "id":
-			d.ID((*string)(&v.ID))
-		case "type":
-			d.Enum((*string)(&v.Type), "type", "payload.ChatType", enumChatType[:])
-		case "date_time":
-			d.String((*string)(&v.DateTime), "date_time", "payload.DateTime")
-		case "timestamp":
-			_ = v.Timestamp.UnmarshalJSON(d.Raw()) // never fails
-		case "session_id":
-			d.ID((*string)(&v.SessionID))
-		case "contact_email":
-			d.String(&v.ContactEmail, "contact_email", "string")
-		case "contact_id":
-			d.String(&v.ContactID, "contact_id", "string")
-		case "channel_id":
-			d.String(&v.ChannelID, "channel_id", "string")
-		case "channel_name":
-			d.String(&v.ChannelName, "channel_name", "string")
-		case "message":
-			d.String(&v.Message, "message", "string")
-		case "parent_msg_id":
-			d.String(&v.ParentMsgID, "parent_msg_id", "string")
-		default:
-			if k = d.Fold(foldChatMessageRepliedObject[:], namesChatMessageRepliedObject[:]); k != "" {
-				goto again
-			}
-			d.Skip()
+	for h := 0; ; {
+		f := d.Next(namesChatMessageRepliedObject[:], h)
+		if f == jsonscan.Unlisted {
+			f = fieldChatMessageRepliedObject(d)
 		}
+		switch f {
+		case 0:
+			d.ID((*string)(&v.ID))
+		case 1:
+			d.Enum((*string)(&v.Type), "type", "payload.ChatType", enumChatType[:])
+		case 2:
+			d.String((*string)(&v.DateTime), "date_time", "payload.DateTime")
+		case 3:
+			_ = v.Timestamp.UnmarshalJSON(d.Raw()) // never fails
+		case 4:
+			d.ID((*string)(&v.SessionID))
+		case 5:
+			d.String(&v.ContactEmail, "contact_email", "string")
+		case 6:
+			d.String(&v.ContactID, "contact_id", "string")
+		case 7:
+			d.String(&v.ChannelID, "channel_id", "string")
+		case 8:
+			d.String(&v.ChannelName, "channel_name", "string")
+		case 9:
+			d.String(&v.Message, "message", "string")
+		case 10:
+			d.String(&v.ParentMsgID, "parent_msg_id", "string")
+		case jsonscan.EndOfObject:
+			return
+		default:
+			d.Skip()
+			continue
+		}
+		h = f + 1
 	}
 }
-
-var (
-	foldChatMessageRepliedObject  = [...]string{"ID", "TYPE", "DATE_TIME", "TIMESTAMP", "SESSION_ID", "CONTACT_EMAIL", "CONTACT_ID", "CHANNEL_ID", "CHANNEL_NAME", "MESSAGE", "PARENT_MSG_ID"}
-	namesChatMessageRepliedObject = [...]string{"id", "type", "date_time", "timestamp", "session_id", "contact_email", "contact_id", "channel_id", "channel_name", "message", "parent_msg_id"}
-)
 
 func decTeamChatBookmarkObject(d *jsonscan.Decoder, v *payload.TeamChatBookmarkObject) {
-	for d.Member() {
-		k := d.Key()
-	again:
-		switch k {
-		case "type":
-			d.Enum((*string)(&v.Type), "type", "payload.ChatType", enumChatType[:])
-		case "channel_id":
-			d.String(&v.ChannelID, "channel_id", "string")
-		case "message_id":
-			d.String(&v.MessageID, "message_id", "string")
-		case "message":
-			d.String(&v.Message, "message", "string")
-		case "message_timestamp":
-			d.Int64(&v.MessageTimestamp, "message_timestamp")
-		case "sender":
-			d.String(&v.Sender, "sender", "string")
-		case "sender_id":
-			d.String(&v.SenderID, "sender_id", "string")
-		case "sender_member_id":
-			d.String(&v.SenderMemberID, "sender_member_id", "string")
-		case "by_external_user":
-			d.Bool(&v.ByExternalUser, "by_external_user")
-		case "date_time":
-			d.String((*string)(&v.DateTime), "date_time", "payload.DateTime")
-		case "timestamp":
-			_ = v.Timestamp.UnmarshalJSON(d.Raw()) // never fails
-		case "files":
-			decSliceTeamChatFile(d, &v.Files, "files")
-		case "rich_text":
-			decSliceTeamChatRichText(d, &v.RichText, "rich_text")
-		default:
-			if k = d.Fold(foldTeamChatBookmarkObject[:], namesTeamChatBookmarkObject[:]); k != "" {
-				goto again
-			}
-			d.Skip()
+	for h := 0; ; {
+		f := d.Next(namesTeamChatBookmarkObject[:], h)
+		if f == jsonscan.Unlisted {
+			f = fieldTeamChatBookmarkObject(d)
 		}
+		switch f {
+		case 0:
+			d.Enum((*string)(&v.Type), "type", "payload.ChatType", enumChatType[:])
+		case 1:
+			d.String(&v.ChannelID, "channel_id", "string")
+		case 2:
+			d.String(&v.MessageID, "message_id", "string")
+		case 3:
+			d.String(&v.Message, "message", "string")
+		case 4:
+			d.Int64(&v.MessageTimestamp, "message_timestamp")
+		case 5:
+			d.String(&v.Sender, "sender", "string")
+		case 6:
+			d.String(&v.SenderID, "sender_id", "string")
+		case 7:
+			d.String(&v.SenderMemberID, "sender_member_id", "string")
+		case 8:
+			d.Bool(&v.ByExternalUser, "by_external_user")
+		case 9:
+			d.String((*string)(&v.DateTime), "date_time", "payload.DateTime")
+		case 10:
+			_ = v.Timestamp.UnmarshalJSON(d.Raw()) // never fails
+		case 11:
+			decSliceTeamChatFile(d, &v.Files, "files")
+		case 12:
+			decSliceTeamChatRichText(d, &v.RichText, "rich_text")
+		case jsonscan.EndOfObject:
+			return
+		default:
+			d.Skip()
+			continue
+		}
+		h = f + 1
 	}
 }
-
-var (
-	foldTeamChatBookmarkObject  = [...]string{"TYPE", "CHANNEL_ID", "MESSAGE_ID", "MESSAGE", "MESSAGE_TIMESTAMP", "SENDER", "SENDER_ID", "SENDER_MEMBER_ID", "BY_EXTERNAL_USER", "DATE_TIME", "TIMESTAMP", "FILES", "RICH_TEXT"}
-	namesTeamChatBookmarkObject = [...]string{"type", "channel_id", "message_id", "message", "message_timestamp", "sender", "sender_id", "sender_member_id", "by_external_user", "date_time", "timestamp", "files", "rich_text"}
-)
 
 func decTeamChatChannelAppObject(d *jsonscan.Decoder, v *payload.TeamChatChannelAppObject) {
-	for d.Member() {
-		k := d.Key()
-	again:
-		switch k {
-		case "channel_name":
-			d.String(&v.ChannelName, "channel_name", "string")
-		case "channel_id":
-			d.String(&v.ChannelID, "channel_id", "string")
-		case "type":
-			d.Int(&v.Type, "type")
-		case "date_time":
-			d.String((*string)(&v.DateTime), "date_time", "payload.DateTime")
-		case "timestamp":
-			_ = v.Timestamp.UnmarshalJSON(d.Raw()) // never fails
-		case "app_members":
-			decSliceChatChannelMember(d, &v.AppMembers, "app_members")
-		default:
-			if k = d.Fold(foldTeamChatChannelAppObject[:], namesTeamChatChannelAppObject[:]); k != "" {
-				goto again
-			}
-			d.Skip()
+	for h := 0; ; {
+		f := d.Next(namesTeamChatChannelAppObject[:], h)
+		if f == jsonscan.Unlisted {
+			f = fieldTeamChatChannelAppObject(d)
 		}
+		switch f {
+		case 0:
+			d.String(&v.ChannelName, "channel_name", "string")
+		case 1:
+			d.String(&v.ChannelID, "channel_id", "string")
+		case 2:
+			d.Int(&v.Type, "type")
+		case 3:
+			d.String((*string)(&v.DateTime), "date_time", "payload.DateTime")
+		case 4:
+			_ = v.Timestamp.UnmarshalJSON(d.Raw()) // never fails
+		case 5:
+			decSliceChatChannelMember(d, &v.AppMembers, "app_members")
+		case jsonscan.EndOfObject:
+			return
+		default:
+			d.Skip()
+			continue
+		}
+		h = f + 1
 	}
 }
-
-var (
-	foldTeamChatChannelAppObject  = [...]string{"CHANNEL_NAME", "CHANNEL_ID", "TYPE", "DATE_TIME", "TIMESTAMP", "APP_MEMBERS"}
-	namesTeamChatChannelAppObject = [...]string{"channel_name", "channel_id", "type", "date_time", "timestamp", "app_members"}
-)
 
 func decTeamChatChannelOrganization(d *jsonscan.Decoder, v *payload.TeamChatChannelOrganization) {
-	for d.Member() {
-		k := d.Key()
-	again:
-		switch k {
-		case "org_id":
-			d.String(&v.OrgID, "org_id", "string")
-		case "org_name":
-			d.String(&v.OrgName, "org_name", "string")
-		default:
-			if k = d.Fold(foldTeamChatChannelOrganization[:], namesTeamChatChannelOrganization[:]); k != "" {
-				goto again
-			}
-			d.Skip()
+	for h := 0; ; {
+		f := d.Next(namesTeamChatChannelOrganization[:], h)
+		if f == jsonscan.Unlisted {
+			f = fieldTeamChatChannelOrganization(d)
 		}
+		switch f {
+		case 0:
+			d.String(&v.OrgID, "org_id", "string")
+		case 1:
+			d.String(&v.OrgName, "org_name", "string")
+		case jsonscan.EndOfObject:
+			return
+		default:
+			d.Skip()
+			continue
+		}
+		h = f + 1
 	}
 }
-
-var (
-	foldTeamChatChannelOrganization  = [...]string{"ORG_ID", "ORG_NAME"}
-	namesTeamChatChannelOrganization = [...]string{"org_id", "org_name"}
-)
 
 func decTeamChatChannel(d *jsonscan.Decoder, v *payload.TeamChatChannel) {
-	for d.Member() {
-		k := d.Key()
-	again:
-		switch k {
-		case "channel_id":
-			d.String(&v.ChannelID, "channel_id", "string")
-		case "channel_name":
-			d.String(&v.ChannelName, "channel_name", "string")
-		case "type":
-			d.Int(&v.Type, "type")
-		default:
-			if k = d.Fold(foldTeamChatChannel[:], namesTeamChatChannel[:]); k != "" {
-				goto again
-			}
-			d.Skip()
+	for h := 0; ; {
+		f := d.Next(namesTeamChatChannel[:], h)
+		if f == jsonscan.Unlisted {
+			f = fieldTeamChatChannel(d)
 		}
+		switch f {
+		case 0:
+			d.String(&v.ChannelID, "channel_id", "string")
+		case 1:
+			d.String(&v.ChannelName, "channel_name", "string")
+		case 2:
+			d.Int(&v.Type, "type")
+		case jsonscan.EndOfObject:
+			return
+		default:
+			d.Skip()
+			continue
+		}
+		h = f + 1
 	}
 }
-
-var (
-	foldTeamChatChannel  = [...]string{"CHANNEL_ID", "CHANNEL_NAME", "TYPE"}
-	namesTeamChatChannel = [...]string{"channel_id", "channel_name", "type"}
-)
 
 func decTeamChatChannelInvitationInvitee(d *jsonscan.Decoder, v *payload.TeamChatChannelInvitationInvitee) {
-	for d.Member() {
-		k := d.Key()
-	again:
-		switch k {
-		case "display_name":
-			d.String(&v.DisplayName, "display_name", "string")
-		case "user_email":
-			d.String(&v.UserEmail, "user_email", "string")
-		case "member_id":
-			d.String(&v.MemberID, "member_id", "string")
-		default:
-			if k = d.Fold(foldTeamChatChannelInvitationInvitee[:], namesTeamChatChannelInvitationInvitee[:]); k != "" {
-				goto again
-			}
-			d.Skip()
+	for h := 0; ; {
+		f := d.Next(namesTeamChatChannelInvitationInvitee[:], h)
+		if f == jsonscan.Unlisted {
+			f = fieldTeamChatChannelInvitationInvitee(d)
 		}
+		switch f {
+		case 0:
+			d.String(&v.DisplayName, "display_name", "string")
+		case 1:
+			d.String(&v.UserEmail, "user_email", "string")
+		case 2:
+			d.String(&v.MemberID, "member_id", "string")
+		case jsonscan.EndOfObject:
+			return
+		default:
+			d.Skip()
+			continue
+		}
+		h = f + 1
 	}
 }
-
-var (
-	foldTeamChatChannelInvitationInvitee  = [...]string{"DISPLAY_NAME", "USER_EMAIL", "MEMBER_ID"}
-	namesTeamChatChannelInvitationInvitee = [...]string{"display_name", "user_email", "member_id"}
-)
 
 func decTeamChatChannelInvitationInviter(d *jsonscan.Decoder, v *payload.TeamChatChannelInvitationInviter) {
-	for d.Member() {
-		k := d.Key()
-	again:
-		switch k {
-		case "user_id":
-			d.String(&v.UserID, "user_id", "string")
-		case "display_name":
-			d.String(&v.DisplayName, "display_name", "string")
-		case "user_email":
-			d.String(&v.UserEmail, "user_email", "string")
-		case "member_id":
-			d.String(&v.MemberID, "member_id", "string")
-		case "date_created":
-			d.String((*string)(&v.DateCreated), "date_created", "payload.DateTime")
-		default:
-			if k = d.Fold(foldTeamChatChannelInvitationInviter[:], namesTeamChatChannelInvitationInviter[:]); k != "" {
-				goto again
-			}
-			d.Skip()
+	for h := 0; ; {
+		f := d.Next(namesTeamChatChannelInvitationInviter[:], h)
+		if f == jsonscan.Unlisted {
+			f = fieldTeamChatChannelInvitationInviter(d)
 		}
+		switch f {
+		case 0:
+			d.String(&v.UserID, "user_id", "string")
+		case 1:
+			d.String(&v.DisplayName, "display_name", "string")
+		case 2:
+			d.String(&v.UserEmail, "user_email", "string")
+		case 3:
+			d.String(&v.MemberID, "member_id", "string")
+		case 4:
+			d.String((*string)(&v.DateCreated), "date_created", "payload.DateTime")
+		case jsonscan.EndOfObject:
+			return
+		default:
+			d.Skip()
+			continue
+		}
+		h = f + 1
 	}
 }
 
-var (
-	foldTeamChatChannelInvitationInviter  = [...]string{"USER_ID", "DISPLAY_NAME", "USER_EMAIL", "MEMBER_ID", "DATE_CREATED"}
-	namesTeamChatChannelInvitationInviter = [...]string{"user_id", "display_name", "user_email", "member_id", "date_created"}
-)
-
 func decTeamChatChannelInvitationObject(d *jsonscan.Decoder, v *payload.TeamChatChannelInvitationObject) {
-	for d.Member() {
-		k := d.Key()
-	again:
-		switch k {
-		case "organization":
+	for h := 0; ; {
+		f := d.Next(namesTeamChatChannelInvitationObject[:], h)
+		if f == jsonscan.Unlisted {
+			f = fieldTeamChatChannelInvitationObject(d)
+		}
+		switch f {
+		case 0:
 			if d.Open("organization", "payload.TeamChatChannelOrganization") {
 				decTeamChatChannelOrganization(d, &v.Organization)
 			}
-		case "channel":
+		case 1:
 			if d.Open("channel", "payload.TeamChatChannel") {
 				decTeamChatChannel(d, &v.Channel)
 			}
-		case "invitee":
+		case 2:
 			if d.Open("invitee", "payload.TeamChatChannelInvitationInvitee") {
 				decTeamChatChannelInvitationInvitee(d, &v.Invitee)
 			}
-		case "inviters":
+		case 3:
 			decSliceTeamChatChannelInvitationInviter(d, &v.Inviters, "inviters")
-		case "date_time":
+		case 4:
 			d.String((*string)(&v.DateTime), "date_time", "payload.DateTime")
-		case "timestamp":
+		case 5:
 			_ = v.Timestamp.UnmarshalJSON(d.Raw()) // never fails
+		case jsonscan.EndOfObject:
+			return
 		default:
-			if k = d.Fold(foldTeamChatChannelInvitationObject[:], namesTeamChatChannelInvitationObject[:]); k != "" {
-				goto again
-			}
 			d.Skip()
+			continue
 		}
+		h = f + 1
 	}
 }
-
-var (
-	foldTeamChatChannelInvitationObject  = [...]string{"ORGANIZATION", "CHANNEL", "INVITEE", "INVITERS", "DATE_TIME", "TIMESTAMP"}
-	namesTeamChatChannelInvitationObject = [...]string{"organization", "channel", "invitee", "inviters", "date_time", "timestamp"}
-)
 
 func decTeamChatChannelInvitationApprovalRequestedInvitee(d *jsonscan.Decoder, v *payload.TeamChatChannelInvitationApprovalRequestedInvitee) {
-	for d.Member() {
-		k := d.Key()
-	again:
-		switch k {
-		case "user_id":
-			d.String(&v.UserID, "user_id", "string")
-		case "display_name":
-			d.String(&v.DisplayName, "display_name", "string")
-		case "user_email":
-			d.String(&v.UserEmail, "user_email", "string")
-		case "member_id":
-			d.String(&v.MemberID, "member_id", "string")
-		default:
-			if k = d.Fold(foldTeamChatChannelInvitationApprovalRequestedInvitee[:], namesTeamChatChannelInvitationApprovalRequestedInvitee[:]); k != "" {
-				goto again
-			}
-			d.Skip()
+	for h := 0; ; {
+		f := d.Next(namesTeamChatChannelInvitationApprovalRequestedInvitee[:], h)
+		if f == jsonscan.Unlisted {
+			f = fieldTeamChatChannelInvitationApprovalRequestedInvitee(d)
 		}
+		switch f {
+		case 0:
+			d.String(&v.UserID, "user_id", "string")
+		case 1:
+			d.String(&v.DisplayName, "display_name", "string")
+		case 2:
+			d.String(&v.UserEmail, "user_email", "string")
+		case 3:
+			d.String(&v.MemberID, "member_id", "string")
+		case jsonscan.EndOfObject:
+			return
+		default:
+			d.Skip()
+			continue
+		}
+		h = f + 1
 	}
 }
 
-var (
-	foldTeamChatChannelInvitationApprovalRequestedInvitee  = [...]string{"USER_ID", "DISPLAY_NAME", "USER_EMAIL", "MEMBER_ID"}
-	namesTeamChatChannelInvitationApprovalRequestedInvitee = [...]string{"user_id", "display_name", "user_email", "member_id"}
-)
-
 func decTeamChatChannelInvitationApprovalRequestedObject(d *jsonscan.Decoder, v *payload.TeamChatChannelInvitationApprovalRequestedObject) {
-	for d.Member() {
-		k := d.Key()
-	again:
-		switch k {
-		case "organization":
+	for h := 0; ; {
+		f := d.Next(namesTeamChatChannelInvitationApprovalRequestedObject[:], h)
+		if f == jsonscan.Unlisted {
+			f = fieldTeamChatChannelInvitationApprovalRequestedObject(d)
+		}
+		switch f {
+		case 0:
 			if d.Open("organization", "payload.TeamChatChannelOrganization") {
 				decTeamChatChannelOrganization(d, &v.Organization)
 			}
-		case "channel":
+		case 1:
 			if d.Open("channel", "payload.TeamChatChannel") {
 				decTeamChatChannel(d, &v.Channel)
 			}
-		case "invitee":
+		case 2:
 			if d.Open("invitee", "payload.TeamChatChannelInvitationApprovalRequestedInvitee") {
 				decTeamChatChannelInvitationApprovalRequestedInvitee(d, &v.Invitee)
 			}
-		case "inviters":
+		case 3:
 			decSliceTeamChatChannelInvitationInviter(d, &v.Inviters, "inviters")
-		case "date_time":
+		case 4:
 			d.String((*string)(&v.DateTime), "date_time", "payload.DateTime")
-		case "timestamp":
+		case 5:
 			_ = v.Timestamp.UnmarshalJSON(d.Raw()) // never fails
-		case "type":
+		case 6:
 			d.Enum((*string)(&v.Type), "type", "payload.TeamChatChannelInvitationApprovalRequestedType", enumTeamChatChannelInvitationApprovalRequestedType[:])
+		case jsonscan.EndOfObject:
+			return
 		default:
-			if k = d.Fold(foldTeamChatChannelInvitationApprovalRequestedObject[:], namesTeamChatChannelInvitationApprovalRequestedObject[:]); k != "" {
-				goto again
-			}
 			d.Skip()
+			continue
 		}
+		h = f + 1
 	}
 }
-
-var (
-	foldTeamChatChannelInvitationApprovalRequestedObject  = [...]string{"ORGANIZATION", "CHANNEL", "INVITEE", "INVITERS", "DATE_TIME", "TIMESTAMP", "TYPE"}
-	namesTeamChatChannelInvitationApprovalRequestedObject = [...]string{"organization", "channel", "invitee", "inviters", "date_time", "timestamp", "type"}
-)
 
 func decTeamChatChannelInvitationApprovedObject(d *jsonscan.Decoder, v *payload.TeamChatChannelInvitationApprovedObject) {
-	for d.Member() {
-		k := d.Key()
-	again:
-		switch k {
-		case "organization":
+	for h := 0; ; {
+		f := d.Next(namesTeamChatChannelInvitationApprovalRequestedObject[:], h)
+		if f == jsonscan.Unlisted {
+			f = fieldTeamChatChannelInvitationApprovalRequestedObject(d)
+		}
+		switch f {
+		case 0:
 			if d.Open("organization", "payload.TeamChatChannelOrganization") {
 				decTeamChatChannelOrganization(d, &v.Organization)
 			}
-		case "channel":
+		case 1:
 			if d.Open("channel", "payload.TeamChatChannel") {
 				decTeamChatChannel(d, &v.Channel)
 			}
-		case "invitee":
+		case 2:
 			if d.Open("invitee", "payload.TeamChatChannelInvitationInvitee") {
 				decTeamChatChannelInvitationInvitee(d, &v.Invitee)
 			}
-		case "inviters":
+		case 3:
 			decSliceTeamChatChannelInvitationInviter(d, &v.Inviters, "inviters")
-		case "date_time":
+		case 4:
 			d.String((*string)(&v.DateTime), "date_time", "payload.DateTime")
-		case "timestamp":
+		case 5:
 			_ = v.Timestamp.UnmarshalJSON(d.Raw()) // never fails
-		case "type":
+		case 6:
 			d.Enum((*string)(&v.Type), "type", "payload.TeamChatChannelInvitationType", enumTeamChatChannelInvitationType[:])
+		case jsonscan.EndOfObject:
+			return
 		default:
-			if k = d.Fold(foldTeamChatChannelInvitationApprovedObject[:], namesTeamChatChannelInvitationApprovedObject[:]); k != "" {
-				goto again
-			}
 			d.Skip()
+			continue
 		}
+		h = f + 1
 	}
 }
-
-var (
-	foldTeamChatChannelInvitationApprovedObject  = [...]string{"ORGANIZATION", "CHANNEL", "INVITEE", "INVITERS", "DATE_TIME", "TIMESTAMP", "TYPE"}
-	namesTeamChatChannelInvitationApprovedObject = [...]string{"organization", "channel", "invitee", "inviters", "date_time", "timestamp", "type"}
-)
 
 func decTeamChatChannelInvitationCreatedInviter(d *jsonscan.Decoder, v *payload.TeamChatChannelInvitationCreatedInviter) {
-	for d.Member() {
-		k := d.Key()
-	again:
-		switch k {
-		case "user_id":
-			d.String(&v.UserID, "user_id", "string")
-		case "display_name":
-			d.String(&v.DisplayName, "display_name", "string")
-		case "user_email":
-			d.String(&v.UserEmail, "user_email", "string")
-		case "member_id":
-			d.String(&v.MemberID, "member_id", "string")
-		case "date_created":
-			d.String((*string)(&v.DateCreated), "date_created", "payload.DateTime")
-		default:
-			if k = d.Fold(foldTeamChatChannelInvitationCreatedInviter[:], namesTeamChatChannelInvitationCreatedInviter[:]); k != "" {
-				goto again
-			}
-			d.Skip()
+	for h := 0; ; {
+		f := d.Next(namesTeamChatChannelInvitationInviter[:], h)
+		if f == jsonscan.Unlisted {
+			f = fieldTeamChatChannelInvitationInviter(d)
 		}
+		switch f {
+		case 0:
+			d.String(&v.UserID, "user_id", "string")
+		case 1:
+			d.String(&v.DisplayName, "display_name", "string")
+		case 2:
+			d.String(&v.UserEmail, "user_email", "string")
+		case 3:
+			d.String(&v.MemberID, "member_id", "string")
+		case 4:
+			d.String((*string)(&v.DateCreated), "date_created", "payload.DateTime")
+		case jsonscan.EndOfObject:
+			return
+		default:
+			d.Skip()
+			continue
+		}
+		h = f + 1
 	}
 }
-
-var (
-	foldTeamChatChannelInvitationCreatedInviter  = [...]string{"USER_ID", "DISPLAY_NAME", "USER_EMAIL", "MEMBER_ID", "DATE_CREATED"}
-	namesTeamChatChannelInvitationCreatedInviter = [...]string{"user_id", "display_name", "user_email", "member_id", "date_created"}
-)
 
 func decTeamChatChannelInvitationCreatedObject(d *jsonscan.Decoder, v *payload.TeamChatChannelInvitationCreatedObject) {
-	for d.Member() {
-		k := d.Key()
-	again:
-		switch k {
-		case "organization":
+	for h := 0; ; {
+		f := d.Next(namesTeamChatChannelInvitationObject[:], h)
+		if f == jsonscan.Unlisted {
+			f = fieldTeamChatChannelInvitationObject(d)
+		}
+		switch f {
+		case 0:
 			if d.Open("organization", "payload.TeamChatChannelOrganization") {
 				decTeamChatChannelOrganization(d, &v.Organization)
 			}
-		case "channel":
+		case 1:
 			if d.Open("channel", "payload.TeamChatChannel") {
 				decTeamChatChannel(d, &v.Channel)
 			}
-		case "invitee":
+		case 2:
 			if d.Open("invitee", "payload.TeamChatChannelInvitationInvitee") {
 				decTeamChatChannelInvitationInvitee(d, &v.Invitee)
 			}
-		case "inviters":
+		case 3:
 			decSliceTeamChatChannelInvitationCreatedInviter(d, &v.Inviters, "inviters")
-		case "date_time":
+		case 4:
 			d.String((*string)(&v.DateTime), "date_time", "payload.DateTime")
-		case "timestamp":
+		case 5:
 			_ = v.Timestamp.UnmarshalJSON(d.Raw()) // never fails
+		case jsonscan.EndOfObject:
+			return
 		default:
-			if k = d.Fold(foldTeamChatChannelInvitationCreatedObject[:], namesTeamChatChannelInvitationCreatedObject[:]); k != "" {
-				goto again
-			}
 			d.Skip()
+			continue
 		}
+		h = f + 1
 	}
 }
-
-var (
-	foldTeamChatChannelInvitationCreatedObject  = [...]string{"ORGANIZATION", "CHANNEL", "INVITEE", "INVITERS", "DATE_TIME", "TIMESTAMP"}
-	namesTeamChatChannelInvitationCreatedObject = [...]string{"organization", "channel", "invitee", "inviters", "date_time", "timestamp"}
-)
 
 func decTeamChatChannelInvitationDeclinedObject(d *jsonscan.Decoder, v *payload.TeamChatChannelInvitationDeclinedObject) {
-	for d.Member() {
-		k := d.Key()
-	again:
-		switch k {
-		case "organization":
+	for h := 0; ; {
+		f := d.Next(namesTeamChatChannelInvitationApprovalRequestedObject[:], h)
+		if f == jsonscan.Unlisted {
+			f = fieldTeamChatChannelInvitationApprovalRequestedObject(d)
+		}
+		switch f {
+		case 0:
 			if d.Open("organization", "payload.TeamChatChannelOrganization") {
 				decTeamChatChannelOrganization(d, &v.Organization)
 			}
-		case "channel":
+		case 1:
 			if d.Open("channel", "payload.TeamChatChannel") {
 				decTeamChatChannel(d, &v.Channel)
 			}
-		case "invitee":
+		case 2:
 			if d.Open("invitee", "payload.TeamChatChannelInvitationInvitee") {
 				decTeamChatChannelInvitationInvitee(d, &v.Invitee)
 			}
-		case "inviters":
+		case 3:
 			decSliceTeamChatChannelInvitationInviter(d, &v.Inviters, "inviters")
-		case "date_time":
+		case 4:
 			d.String((*string)(&v.DateTime), "date_time", "payload.DateTime")
-		case "timestamp":
+		case 5:
 			_ = v.Timestamp.UnmarshalJSON(d.Raw()) // never fails
-		case "type":
+		case 6:
 			d.Enum((*string)(&v.Type), "type", "payload.TeamChatChannelInvitationType", enumTeamChatChannelInvitationType[:])
+		case jsonscan.EndOfObject:
+			return
 		default:
-			if k = d.Fold(foldTeamChatChannelInvitationDeclinedObject[:], namesTeamChatChannelInvitationDeclinedObject[:]); k != "" {
-				goto again
-			}
 			d.Skip()
+			continue
 		}
+		h = f + 1
 	}
 }
-
-var (
-	foldTeamChatChannelInvitationDeclinedObject  = [...]string{"ORGANIZATION", "CHANNEL", "INVITEE", "INVITERS", "DATE_TIME", "TIMESTAMP", "TYPE"}
-	namesTeamChatChannelInvitationDeclinedObject = [...]string{"organization", "channel", "invitee", "inviters", "date_time", "timestamp", "type"}
-)
 
 func decTeamChatChannelInvitationRejectedInviter(d *jsonscan.Decoder, v *payload.TeamChatChannelInvitationRejectedInviter) {
-	for d.Member() {
-		k := d.Key()
-	again:
-		switch k {
-		case "id":
-			d.ID((*string)(&v.ID))
-		case "display_name":
-			d.String(&v.DisplayName, "display_name", "string")
-		case "user_email":
-			d.String(&v.UserEmail, "user_email", "string")
-		case "member_id":
-			d.String(&v.MemberID, "member_id", "string")
-		case "date_created":
-			d.String((*string)(&v.DateCreated), "date_created", "payload.DateTime")
-		default:
-			if k = d.Fold(foldTeamChatChannelInvitationRejectedInviter[:], namesTeamChatChannelInvitationRejectedInviter[:]); k != "" {
-				goto again
-			}
-			d.Skip()
+	for h := 0; ; {
+		f := d.Next(namesTeamChatChannelInvitationRejectedInviter[:], h)
+		if f == jsonscan.Unlisted {
+			f = fieldTeamChatChannelInvitationRejectedInviter(d)
 		}
+		switch f {
+		case 0:
+			d.ID((*string)(&v.ID))
+		case 1:
+			d.String(&v.DisplayName, "display_name", "string")
+		case 2:
+			d.String(&v.UserEmail, "user_email", "string")
+		case 3:
+			d.String(&v.MemberID, "member_id", "string")
+		case 4:
+			d.String((*string)(&v.DateCreated), "date_created", "payload.DateTime")
+		case jsonscan.EndOfObject:
+			return
+		default:
+			d.Skip()
+			continue
+		}
+		h = f + 1
 	}
 }
 
-var (
-	foldTeamChatChannelInvitationRejectedInviter  = [...]string{"ID", "DISPLAY_NAME", "USER_EMAIL", "MEMBER_ID", "DATE_CREATED"}
-	namesTeamChatChannelInvitationRejectedInviter = [...]string{"id", "display_name", "user_email", "member_id", "date_created"}
-)
-
 func decTeamChatChannelInvitationRejectedObject(d *jsonscan.Decoder, v *payload.TeamChatChannelInvitationRejectedObject) {
-	for d.Member() {
-		k := d.Key()
-	again:
-		switch k {
-		case "organization":
+	for h := 0; ; {
+		f := d.Next(namesTeamChatChannelInvitationObject[:], h)
+		if f == jsonscan.Unlisted {
+			f = fieldTeamChatChannelInvitationObject(d)
+		}
+		switch f {
+		case 0:
 			if d.Open("organization", "payload.TeamChatChannelOrganization") {
 				decTeamChatChannelOrganization(d, &v.Organization)
 			}
-		case "channel":
+		case 1:
 			if d.Open("channel", "payload.TeamChatChannel") {
 				decTeamChatChannel(d, &v.Channel)
 			}
-		case "invitee":
+		case 2:
 			if d.Open("invitee", "payload.TeamChatChannelInvitationInvitee") {
 				decTeamChatChannelInvitationInvitee(d, &v.Invitee)
 			}
-		case "inviters":
+		case 3:
 			decSliceTeamChatChannelInvitationRejectedInviter(d, &v.Inviters, "inviters")
-		case "date_time":
+		case 4:
 			d.String((*string)(&v.DateTime), "date_time", "payload.DateTime")
-		case "timestamp":
+		case 5:
 			_ = v.Timestamp.UnmarshalJSON(d.Raw()) // never fails
+		case jsonscan.EndOfObject:
+			return
 		default:
-			if k = d.Fold(foldTeamChatChannelInvitationRejectedObject[:], namesTeamChatChannelInvitationRejectedObject[:]); k != "" {
-				goto again
-			}
 			d.Skip()
+			continue
 		}
+		h = f + 1
 	}
 }
-
-var (
-	foldTeamChatChannelInvitationRejectedObject  = [...]string{"ORGANIZATION", "CHANNEL", "INVITEE", "INVITERS", "DATE_TIME", "TIMESTAMP"}
-	namesTeamChatChannelInvitationRejectedObject = [...]string{"organization", "channel", "invitee", "inviters", "date_time", "timestamp"}
-)
 
 func decTeamChatChannelJoinRequester(d *jsonscan.Decoder, v *payload.TeamChatChannelJoinRequester) {
-	for d.Member() {
-		k := d.Key()
-	again:
-		switch k {
-		case "user_id":
-			d.String(&v.UserID, "user_id", "string")
-		case "display_name":
-			d.String(&v.DisplayName, "display_name", "string")
-		case "user_email":
-			d.String(&v.UserEmail, "user_email", "string")
-		case "member_id":
-			d.String(&v.MemberID, "member_id", "string")
-		default:
-			if k = d.Fold(foldTeamChatChannelJoinRequester[:], namesTeamChatChannelJoinRequester[:]); k != "" {
-				goto again
-			}
-			d.Skip()
+	for h := 0; ; {
+		f := d.Next(namesTeamChatChannelInvitationApprovalRequestedInvitee[:], h)
+		if f == jsonscan.Unlisted {
+			f = fieldTeamChatChannelInvitationApprovalRequestedInvitee(d)
 		}
+		switch f {
+		case 0:
+			d.String(&v.UserID, "user_id", "string")
+		case 1:
+			d.String(&v.DisplayName, "display_name", "string")
+		case 2:
+			d.String(&v.UserEmail, "user_email", "string")
+		case 3:
+			d.String(&v.MemberID, "member_id", "string")
+		case jsonscan.EndOfObject:
+			return
+		default:
+			d.Skip()
+			continue
+		}
+		h = f + 1
 	}
 }
-
-var (
-	foldTeamChatChannelJoinRequester  = [...]string{"USER_ID", "DISPLAY_NAME", "USER_EMAIL", "MEMBER_ID"}
-	namesTeamChatChannelJoinRequester = [...]string{"user_id", "display_name", "user_email", "member_id"}
-)
 
 func decTeamChatChannelJoinApprovalRequestedObject(d *jsonscan.Decoder, v *payload.TeamChatChannelJoinApprovalRequestedObject) {
-	for d.Member() {
-		k := d.Key()
-	again:
-		switch k {
-		case "organization":
+	for h := 0; ; {
+		f := d.Next(namesTeamChatChannelJoinApprovalRequestedObject[:], h)
+		if f == jsonscan.Unlisted {
+			f = fieldTeamChatChannelJoinApprovalRequestedObject(d)
+		}
+		switch f {
+		case 0:
 			if d.Open("organization", "payload.TeamChatChannelOrganization") {
 				decTeamChatChannelOrganization(d, &v.Organization)
 			}
-		case "channel":
+		case 1:
 			if d.Open("channel", "payload.TeamChatChannel") {
 				decTeamChatChannel(d, &v.Channel)
 			}
-		case "requester":
+		case 2:
 			if d.Open("requester", "payload.TeamChatChannelJoinRequester") {
 				decTeamChatChannelJoinRequester(d, &v.Requester)
 			}
-		case "date_time":
+		case 3:
 			d.String((*string)(&v.DateTime), "date_time", "payload.DateTime")
-		case "timestamp":
+		case 4:
 			_ = v.Timestamp.UnmarshalJSON(d.Raw()) // never fails
-		case "type":
+		case 5:
 			d.Enum((*string)(&v.Type), "type", "payload.TeamChatChannelJoinApprovalRequestedType", enumTeamChatChannelJoinApprovalRequestedType[:])
+		case jsonscan.EndOfObject:
+			return
 		default:
-			if k = d.Fold(foldTeamChatChannelJoinApprovalRequestedObject[:], namesTeamChatChannelJoinApprovalRequestedObject[:]); k != "" {
-				goto again
-			}
 			d.Skip()
+			continue
 		}
+		h = f + 1
 	}
 }
-
-var (
-	foldTeamChatChannelJoinApprovalRequestedObject  = [...]string{"ORGANIZATION", "CHANNEL", "REQUESTER", "DATE_TIME", "TIMESTAMP", "TYPE"}
-	namesTeamChatChannelJoinApprovalRequestedObject = [...]string{"organization", "channel", "requester", "date_time", "timestamp", "type"}
-)
 
 func decTeamChatChannelJoinObject(d *jsonscan.Decoder, v *payload.TeamChatChannelJoinObject) {
-	for d.Member() {
-		k := d.Key()
-	again:
-		switch k {
-		case "organization":
+	for h := 0; ; {
+		f := d.Next(namesTeamChatChannelJoinApprovalRequestedObject[:], h)
+		if f == jsonscan.Unlisted {
+			f = fieldTeamChatChannelJoinApprovalRequestedObject(d)
+		}
+		switch f {
+		case 0:
 			if d.Open("organization", "payload.TeamChatChannelOrganization") {
 				decTeamChatChannelOrganization(d, &v.Organization)
 			}
-		case "channel":
+		case 1:
 			if d.Open("channel", "payload.TeamChatChannel") {
 				decTeamChatChannel(d, &v.Channel)
 			}
-		case "requester":
+		case 2:
 			if d.Open("requester", "payload.TeamChatChannelJoinRequester") {
 				decTeamChatChannelJoinRequester(d, &v.Requester)
 			}
-		case "date_time":
+		case 3:
 			d.String((*string)(&v.DateTime), "date_time", "payload.DateTime")
-		case "timestamp":
+		case 4:
 			_ = v.Timestamp.UnmarshalJSON(d.Raw()) // never fails
-		case "type":
+		case 5:
 			d.Enum((*string)(&v.Type), "type", "payload.TeamChatChannelJoinType", enumTeamChatChannelJoinType[:])
+		case jsonscan.EndOfObject:
+			return
 		default:
-			if k = d.Fold(foldTeamChatChannelJoinObject[:], namesTeamChatChannelJoinObject[:]); k != "" {
-				goto again
-			}
 			d.Skip()
+			continue
 		}
+		h = f + 1
 	}
 }
-
-var (
-	foldTeamChatChannelJoinObject  = [...]string{"ORGANIZATION", "CHANNEL", "REQUESTER", "DATE_TIME", "TIMESTAMP", "TYPE"}
-	namesTeamChatChannelJoinObject = [...]string{"organization", "channel", "requester", "date_time", "timestamp", "type"}
-)
 
 func decTeamChatChannelJoinRequestedObject(d *jsonscan.Decoder, v *payload.TeamChatChannelJoinRequestedObject) {
-	for d.Member() {
-		k := d.Key()
-	again:
-		switch k {
-		case "organization":
+	for h := 0; ; {
+		f := d.Next(namesTeamChatChannelJoinRequestedObject[:], h)
+		if f == jsonscan.Unlisted {
+			f = fieldTeamChatChannelJoinRequestedObject(d)
+		}
+		switch f {
+		case 0:
 			if d.Open("organization", "payload.TeamChatChannelOrganization") {
 				decTeamChatChannelOrganization(d, &v.Organization)
 			}
-		case "channel":
+		case 1:
 			if d.Open("channel", "payload.TeamChatChannel") {
 				decTeamChatChannel(d, &v.Channel)
 			}
-		case "requester":
+		case 2:
 			if d.Open("requester", "payload.TeamChatChannelJoinRequester") {
 				decTeamChatChannelJoinRequester(d, &v.Requester)
 			}
-		case "date_time":
+		case 3:
 			d.String((*string)(&v.DateTime), "date_time", "payload.DateTime")
-		case "timestamp":
+		case 4:
 			_ = v.Timestamp.UnmarshalJSON(d.Raw()) // never fails
+		case jsonscan.EndOfObject:
+			return
 		default:
-			if k = d.Fold(foldTeamChatChannelJoinRequestedObject[:], namesTeamChatChannelJoinRequestedObject[:]); k != "" {
-				goto again
-			}
 			d.Skip()
+			continue
 		}
+		h = f + 1
 	}
 }
-
-var (
-	foldTeamChatChannelJoinRequestedObject  = [...]string{"ORGANIZATION", "CHANNEL", "REQUESTER", "DATE_TIME", "TIMESTAMP"}
-	namesTeamChatChannelJoinRequestedObject = [...]string{"organization", "channel", "requester", "date_time", "timestamp"}
-)
 
 func decTeamChatChannelMessageDeletedObject(d *jsonscan.Decoder, v *payload.TeamChatChannelMessageDeletedObject) {
-	for d.Member() {
-		k := d.Key()
-	again:
-		switch k {
-		case "message_id":
-			d.String(&v.MessageID, "message_id", "string")
-		case "date_time":
-			d.String((*string)(&v.DateTime), "date_time", "payload.DateTime")
-		case "timestamp":
-			_ = v.Timestamp.UnmarshalJSON(d.Raw()) // never fails
-		case "channel_id":
-			d.String(&v.ChannelID, "channel_id", "string")
-		case "channel_owner_account_id":
-			d.String(&v.ChannelOwnerAccountID, "channel_owner_account_id", "string")
-		case "channel_name":
-			d.String(&v.ChannelName, "channel_name", "string")
-		case "reply_main_message_id":
-			d.String(&v.ReplyMainMessageID, "reply_main_message_id", "string")
-		default:
-			if k = d.Fold(foldTeamChatChannelMessageDeletedObject[:], namesTeamChatChannelMessageDeletedObject[:]); k != "" {
-				goto again
-			}
-			d.Skip()
+	for h := 0; ; {
+		f := d.Next(namesTeamChatChannelMessageDeletedObject[:], h)
+		if f == jsonscan.Unlisted {
+			f = fieldTeamChatChannelMessageDeletedObject(d)
 		}
+		switch f {
+		case 0:
+			d.String(&v.MessageID, "message_id", "string")
+		case 1:
+			d.String((*string)(&v.DateTime), "date_time", "payload.DateTime")
+		case 2:
+			_ = v.Timestamp.UnmarshalJSON(d.Raw()) // never fails
+		case 3:
+			d.String(&v.ChannelID, "channel_id", "string")
+		case 4:
+			d.String(&v.ChannelOwnerAccountID, "channel_owner_account_id", "string")
+		case 5:
+			d.String(&v.ChannelName, "channel_name", "string")
+		case 6:
+			d.String(&v.ReplyMainMessageID, "reply_main_message_id", "string")
+		case jsonscan.EndOfObject:
+			return
+		default:
+			d.Skip()
+			continue
+		}
+		h = f + 1
 	}
 }
-
-var (
-	foldTeamChatChannelMessageDeletedObject  = [...]string{"MESSAGE_ID", "DATE_TIME", "TIMESTAMP", "CHANNEL_ID", "CHANNEL_OWNER_ACCOUNT_ID", "CHANNEL_NAME", "REPLY_MAIN_MESSAGE_ID"}
-	namesTeamChatChannelMessageDeletedObject = [...]string{"message_id", "date_time", "timestamp", "channel_id", "channel_owner_account_id", "channel_name", "reply_main_message_id"}
-)
 
 func decTeamChatChannelMessageAtItem(d *jsonscan.Decoder, v *payload.TeamChatChannelMessageAtItem) {
-	for d.Member() {
-		k := d.Key()
-	again:
-		switch k {
-		case "at_contact":
-			d.String(&v.AtContact, "at_contact", "string")
-		case "at_contact_user_id":
-			d.String(&v.AtContactUserID, "at_contact_user_id", "string")
-		case "at_contact_member_id":
-			d.String(&v.AtContactMemberID, "at_contact_member_id", "string")
-		case "at_type":
-			d.Int(&v.AtType, "at_type")
-		case "end_position":
-			d.Int(&v.EndPosition, "end_position")
-		case "start_position":
-			d.Int(&v.StartPosition, "start_position")
-		default:
-			if k = d.Fold(foldTeamChatChannelMessageAtItem[:], namesTeamChatChannelMessageAtItem[:]); k != "" {
-				goto again
-			}
-			d.Skip()
+	for h := 0; ; {
+		f := d.Next(namesTeamChatChannelMessageAtItem[:], h)
+		if f == jsonscan.Unlisted {
+			f = fieldTeamChatChannelMessageAtItem(d)
 		}
+		switch f {
+		case 0:
+			d.String(&v.AtContact, "at_contact", "string")
+		case 1:
+			d.String(&v.AtContactUserID, "at_contact_user_id", "string")
+		case 2:
+			d.String(&v.AtContactMemberID, "at_contact_member_id", "string")
+		case 3:
+			d.Int(&v.AtType, "at_type")
+		case 4:
+			d.Int(&v.EndPosition, "end_position")
+		case 5:
+			d.Int(&v.StartPosition, "start_position")
+		case jsonscan.EndOfObject:
+			return
+		default:
+			d.Skip()
+			continue
+		}
+		h = f + 1
 	}
 }
-
-var (
-	foldTeamChatChannelMessageAtItem  = [...]string{"AT_CONTACT", "AT_CONTACT_USER_ID", "AT_CONTACT_MEMBER_ID", "AT_TYPE", "END_POSITION", "START_POSITION"}
-	namesTeamChatChannelMessageAtItem = [...]string{"at_contact", "at_contact_user_id", "at_contact_member_id", "at_type", "end_position", "start_position"}
-)
 
 func decTeamChatChannelMessageObject(d *jsonscan.Decoder, v *payload.TeamChatChannelMessageObject) {
-	for d.Member() {
-		k := d.Key()
-	again:
-		switch k {
-		case "message_id":
-			d.String(&v.MessageID, "message_id", "string")
-		case "reply_main_message_id":
-			d.String(&v.ReplyMainMessageID, "reply_main_message_id", "string")
-		case "session_id":
-			d.ID((*string)(&v.SessionID))
-		case "date_time":
-			d.String((*string)(&v.DateTime), "date_time", "payload.DateTime")
-		case "timestamp":
-			_ = v.Timestamp.UnmarshalJSON(d.Raw()) // never fails
-		case "channel_id":
-			d.String(&v.ChannelID, "channel_id", "string")
-		case "channel_owner_account_id":
-			d.String(&v.ChannelOwnerAccountID, "channel_owner_account_id", "string")
-		case "channel_name":
-			d.String(&v.ChannelName, "channel_name", "string")
-		case "message":
-			d.String(&v.Message, "message", "string")
-		case "files":
-			decSliceTeamChatFile(d, &v.Files, "files")
-		case "rich_text":
-			decSliceTeamChatRichText(d, &v.RichText, "rich_text")
-		case "at_items":
-			decSliceTeamChatChannelMessageAtItem(d, &v.AtItems, "at_items")
-		default:
-			if k = d.Fold(foldTeamChatChannelMessageObject[:], namesTeamChatChannelMessageObject[:]); k != "" {
-				goto again
-			}
-			d.Skip()
+	for h := 0; ; {
+		f := d.Next(namesTeamChatChannelMessageObject[:], h)
+		if f == jsonscan.Unlisted {
+			f = fieldTeamChatChannelMessageObject(d)
 		}
+		switch f {
+		case 0:
+			d.String(&v.MessageID, "message_id", "string")
+		case 1:
+			d.String(&v.ReplyMainMessageID, "reply_main_message_id", "string")
+		case 2:
+			d.ID((*string)(&v.SessionID))
+		case 3:
+			d.String((*string)(&v.DateTime), "date_time", "payload.DateTime")
+		case 4:
+			_ = v.Timestamp.UnmarshalJSON(d.Raw()) // never fails
+		case 5:
+			d.String(&v.ChannelID, "channel_id", "string")
+		case 6:
+			d.String(&v.ChannelOwnerAccountID, "channel_owner_account_id", "string")
+		case 7:
+			d.String(&v.ChannelName, "channel_name", "string")
+		case 8:
+			d.String(&v.Message, "message", "string")
+		case 9:
+			decSliceTeamChatFile(d, &v.Files, "files")
+		case 10:
+			decSliceTeamChatRichText(d, &v.RichText, "rich_text")
+		case 11:
+			decSliceTeamChatChannelMessageAtItem(d, &v.AtItems, "at_items")
+		case jsonscan.EndOfObject:
+			return
+		default:
+			d.Skip()
+			continue
+		}
+		h = f + 1
 	}
 }
-
-var (
-	foldTeamChatChannelMessageObject  = [...]string{"MESSAGE_ID", "REPLY_MAIN_MESSAGE_ID", "SESSION_ID", "DATE_TIME", "TIMESTAMP", "CHANNEL_ID", "CHANNEL_OWNER_ACCOUNT_ID", "CHANNEL_NAME", "MESSAGE", "FILES", "RICH_TEXT", "AT_ITEMS"}
-	namesTeamChatChannelMessageObject = [...]string{"message_id", "reply_main_message_id", "session_id", "date_time", "timestamp", "channel_id", "channel_owner_account_id", "channel_name", "message", "files", "rich_text", "at_items"}
-)
 
 func decTeamChatChannelPinObject(d *jsonscan.Decoder, v *payload.TeamChatChannelPinObject) {
-	for d.Member() {
-		k := d.Key()
-	again:
-		switch k {
-		case "channel_name":
-			d.String(&v.ChannelName, "channel_name", "string")
-		case "channel_id":
-			d.String(&v.ChannelID, "channel_id", "string")
-		case "type":
-			d.Int(&v.Type, "type")
-		case "message_id":
-			d.String(&v.MessageID, "message_id", "string")
-		case "message":
-			d.String(&v.Message, "message", "string")
-		case "message_timestamp":
-			d.Int64(&v.MessageTimestamp, "message_timestamp")
-		case "date_time":
-			d.String((*string)(&v.DateTime), "date_time", "payload.DateTime")
-		case "timestamp":
-			_ = v.Timestamp.UnmarshalJSON(d.Raw()) // never fails
-		case "files":
-			decSliceTeamChatFile(d, &v.Files, "files")
-		case "rich_text":
-			decSliceTeamChatRichText(d, &v.RichText, "rich_text")
-		default:
-			if k = d.Fold(foldTeamChatChannelPinObject[:], namesTeamChatChannelPinObject[:]); k != "" {
-				goto again
-			}
-			d.Skip()
+	for h := 0; ; {
+		f := d.Next(namesTeamChatChannelPinObject[:], h)
+		if f == jsonscan.Unlisted {
+			f = fieldTeamChatChannelPinObject(d)
 		}
+		switch f {
+		case 0:
+			d.String(&v.ChannelName, "channel_name", "string")
+		case 1:
+			d.String(&v.ChannelID, "channel_id", "string")
+		case 2:
+			d.Int(&v.Type, "type")
+		case 3:
+			d.String(&v.MessageID, "message_id", "string")
+		case 4:
+			d.String(&v.Message, "message", "string")
+		case 5:
+			d.Int64(&v.MessageTimestamp, "message_timestamp")
+		case 6:
+			d.String((*string)(&v.DateTime), "date_time", "payload.DateTime")
+		case 7:
+			_ = v.Timestamp.UnmarshalJSON(d.Raw()) // never fails
+		case 8:
+			decSliceTeamChatFile(d, &v.Files, "files")
+		case 9:
+			decSliceTeamChatRichText(d, &v.RichText, "rich_text")
+		case jsonscan.EndOfObject:
+			return
+		default:
+			d.Skip()
+			continue
+		}
+		h = f + 1
 	}
 }
-
-var (
-	foldTeamChatChannelPinObject  = [...]string{"CHANNEL_NAME", "CHANNEL_ID", "TYPE", "MESSAGE_ID", "MESSAGE", "MESSAGE_TIMESTAMP", "DATE_TIME", "TIMESTAMP", "FILES", "RICH_TEXT"}
-	namesTeamChatChannelPinObject = [...]string{"channel_name", "channel_id", "type", "message_id", "message", "message_timestamp", "date_time", "timestamp", "files", "rich_text"}
-)
 
 func decTeamChatChannelReactionObject(d *jsonscan.Decoder, v *payload.TeamChatChannelReactionObject) {
-	for d.Member() {
-		k := d.Key()
-	again:
-		switch k {
-		case "msg_id":
-			d.String(&v.MsgID, "msg_id", "string")
-		case "msg_time":
-			d.String((*string)(&v.MsgTime), "msg_time", "payload.DateTime")
-		case "emoji_time":
-			d.String((*string)(&v.EmojiTime), "emoji_time", "payload.DateTime")
-		case "emoji":
-			d.String(&v.Emoji, "emoji", "string")
-		case "timestamp":
-			_ = v.Timestamp.UnmarshalJSON(d.Raw()) // never fails
-		case "channel_id":
-			d.String(&v.ChannelID, "channel_id", "string")
-		default:
-			if k = d.Fold(foldTeamChatChannelReactionObject[:], namesTeamChatChannelReactionObject[:]); k != "" {
-				goto again
-			}
-			d.Skip()
+	for h := 0; ; {
+		f := d.Next(namesTeamChatChannelReactionObject[:], h)
+		if f == jsonscan.Unlisted {
+			f = fieldTeamChatChannelReactionObject(d)
 		}
+		switch f {
+		case 0:
+			d.String(&v.MsgID, "msg_id", "string")
+		case 1:
+			d.String((*string)(&v.MsgTime), "msg_time", "payload.DateTime")
+		case 2:
+			d.String((*string)(&v.EmojiTime), "emoji_time", "payload.DateTime")
+		case 3:
+			d.String(&v.Emoji, "emoji", "string")
+		case 4:
+			_ = v.Timestamp.UnmarshalJSON(d.Raw()) // never fails
+		case 5:
+			d.String(&v.ChannelID, "channel_id", "string")
+		case jsonscan.EndOfObject:
+			return
+		default:
+			d.Skip()
+			continue
+		}
+		h = f + 1
 	}
 }
-
-var (
-	foldTeamChatChannelReactionObject  = [...]string{"MSG_ID", "MSG_TIME", "EMOJI_TIME", "EMOJI", "TIMESTAMP", "CHANNEL_ID"}
-	namesTeamChatChannelReactionObject = [...]string{"msg_id", "msg_time", "emoji_time", "emoji", "timestamp", "channel_id"}
-)
 
 func decTeamChatDMMessageDeletedObject(d *jsonscan.Decoder, v *payload.TeamChatDMMessageDeletedObject) {
-	for d.Member() {
-		k := d.Key()
-	again:
-		switch k {
-		case "message_id":
-			d.String(&v.MessageID, "message_id", "string")
-		case "date_time":
-			d.String((*string)(&v.DateTime), "date_time", "payload.DateTime")
-		case "contact_account_id":
-			d.String(&v.ContactAccountID, "contact_account_id", "string")
-		case "timestamp":
-			_ = v.Timestamp.UnmarshalJSON(d.Raw()) // never fails
-		case "contact_email":
-			d.String(&v.ContactEmail, "contact_email", "string")
-		case "contact_id":
-			d.String(&v.ContactID, "contact_id", "string")
-		case "contact_member_id":
-			d.String(&v.ContactMemberID, "contact_member_id", "string")
-		case "reply_main_message_id":
-			d.String(&v.ReplyMainMessageID, "reply_main_message_id", "string")
-		default:
-			if k = d.Fold(foldTeamChatDMMessageDeletedObject[:], namesTeamChatDMMessageDeletedObject[:]); k != "" {
-				goto again
-			}
-			d.Skip()
+	for h := 0; ; {
+		f := d.Next(namesTeamChatDMMessageDeletedObject[:], h)
+		if f == jsonscan.Unlisted {
+			f = fieldTeamChatDMMessageDeletedObject(d)
 		}
+		switch f {
+		case 0:
+			d.String(&v.MessageID, "message_id", "string")
+		case 1:
+			d.String((*string)(&v.DateTime), "date_time", "payload.DateTime")
+		case 2:
+			d.String(&v.ContactAccountID, "contact_account_id", "string")
+		case 3:
+			_ = v.Timestamp.UnmarshalJSON(d.Raw()) // never fails
+		case 4:
+			d.String(&v.ContactEmail, "contact_email", "string")
+		case 5:
+			d.String(&v.ContactID, "contact_id", "string")
+		case 6:
+			d.String(&v.ContactMemberID, "contact_member_id", "string")
+		case 7:
+			d.String(&v.ReplyMainMessageID, "reply_main_message_id", "string")
+		case jsonscan.EndOfObject:
+			return
+		default:
+			d.Skip()
+			continue
+		}
+		h = f + 1
 	}
 }
-
-var (
-	foldTeamChatDMMessageDeletedObject  = [...]string{"MESSAGE_ID", "DATE_TIME", "CONTACT_ACCOUNT_ID", "TIMESTAMP", "CONTACT_EMAIL", "CONTACT_ID", "CONTACT_MEMBER_ID", "REPLY_MAIN_MESSAGE_ID"}
-	namesTeamChatDMMessageDeletedObject = [...]string{"message_id", "date_time", "contact_account_id", "timestamp", "contact_email", "contact_id", "contact_member_id", "reply_main_message_id"}
-)
 
 func decTeamChatDMMessageObject(d *jsonscan.Decoder, v *payload.TeamChatDMMessageObject) {
-	for d.Member() {
-		k := d.Key()
-	again:
-		switch k {
-		case "message_id":
-			d.String(&v.MessageID, "message_id", "string")
-		case "reply_main_message_id":
-			d.String(&v.ReplyMainMessageID, "reply_main_message_id", "string")
-		case "session_id":
-			d.ID((*string)(&v.SessionID))
-		case "date_time":
-			d.String((*string)(&v.DateTime), "date_time", "payload.DateTime")
-		case "timestamp":
-			_ = v.Timestamp.UnmarshalJSON(d.Raw()) // never fails
-		case "contact_email":
-			d.String(&v.ContactEmail, "contact_email", "string")
-		case "contact_id":
-			d.String(&v.ContactID, "contact_id", "string")
-		case "contact_account_id":
-			d.String(&v.ContactAccountID, "contact_account_id", "string")
-		case "contact_member_id":
-			d.String(&v.ContactMemberID, "contact_member_id", "string")
-		case "message":
-			d.String(&v.Message, "message", "string")
-		case "files":
-			decSliceTeamChatFile(d, &v.Files, "files")
-		case "rich_text":
-			decSliceTeamChatRichText(d, &v.RichText, "rich_text")
-		default:
-			if k = d.Fold(foldTeamChatDMMessageObject[:], namesTeamChatDMMessageObject[:]); k != "" {
-				goto again
-			}
-			d.Skip()
+	for h := 0; ; {
+		f := d.Next(namesTeamChatDMMessageObject[:], h)
+		if f == jsonscan.Unlisted {
+			f = fieldTeamChatDMMessageObject(d)
 		}
+		switch f {
+		case 0:
+			d.String(&v.MessageID, "message_id", "string")
+		case 1:
+			d.String(&v.ReplyMainMessageID, "reply_main_message_id", "string")
+		case 2:
+			d.ID((*string)(&v.SessionID))
+		case 3:
+			d.String((*string)(&v.DateTime), "date_time", "payload.DateTime")
+		case 4:
+			_ = v.Timestamp.UnmarshalJSON(d.Raw()) // never fails
+		case 5:
+			d.String(&v.ContactEmail, "contact_email", "string")
+		case 6:
+			d.String(&v.ContactID, "contact_id", "string")
+		case 7:
+			d.String(&v.ContactAccountID, "contact_account_id", "string")
+		case 8:
+			d.String(&v.ContactMemberID, "contact_member_id", "string")
+		case 9:
+			d.String(&v.Message, "message", "string")
+		case 10:
+			decSliceTeamChatFile(d, &v.Files, "files")
+		case 11:
+			decSliceTeamChatRichText(d, &v.RichText, "rich_text")
+		case jsonscan.EndOfObject:
+			return
+		default:
+			d.Skip()
+			continue
+		}
+		h = f + 1
 	}
 }
-
-var (
-	foldTeamChatDMMessageObject  = [...]string{"MESSAGE_ID", "REPLY_MAIN_MESSAGE_ID", "SESSION_ID", "DATE_TIME", "TIMESTAMP", "CONTACT_EMAIL", "CONTACT_ID", "CONTACT_ACCOUNT_ID", "CONTACT_MEMBER_ID", "MESSAGE", "FILES", "RICH_TEXT"}
-	namesTeamChatDMMessageObject = [...]string{"message_id", "reply_main_message_id", "session_id", "date_time", "timestamp", "contact_email", "contact_id", "contact_account_id", "contact_member_id", "message", "files", "rich_text"}
-)
 
 func decTeamChatDMReactionObject(d *jsonscan.Decoder, v *payload.TeamChatDMReactionObject) {
-	for d.Member() {
-		k := d.Key()
-	again:
-		switch k {
-		case "msg_id":
-			d.String(&v.MsgID, "msg_id", "string")
-		case "msg_time":
-			d.String((*string)(&v.MsgTime), "msg_time", "payload.DateTime")
-		case "emoji_time":
-			_ = v.EmojiTime.UnmarshalJSON(d.Raw()) // never fails
-		case "emoji":
-			d.String(&v.Emoji, "emoji", "string")
-		case "timestamp":
-			_ = v.Timestamp.UnmarshalJSON(d.Raw()) // never fails
-		case "contact_email":
-			d.String(&v.ContactEmail, "contact_email", "string")
-		case "contact_id":
-			d.String(&v.ContactID, "contact_id", "string")
-		case "contact_member_id":
-			d.String(&v.ContactMemberID, "contact_member_id", "string")
-		default:
-			if k = d.Fold(foldTeamChatDMReactionObject[:], namesTeamChatDMReactionObject[:]); k != "" {
-				goto again
-			}
-			d.Skip()
+	for h := 0; ; {
+		f := d.Next(namesTeamChatDMReactionObject[:], h)
+		if f == jsonscan.Unlisted {
+			f = fieldTeamChatDMReactionObject(d)
 		}
+		switch f {
+		case 0:
+			d.String(&v.MsgID, "msg_id", "string")
+		case 1:
+			d.String((*string)(&v.MsgTime), "msg_time", "payload.DateTime")
+		case 2:
+			_ = v.EmojiTime.UnmarshalJSON(d.Raw()) // never fails
+		case 3:
+			d.String(&v.Emoji, "emoji", "string")
+		case 4:
+			_ = v.Timestamp.UnmarshalJSON(d.Raw()) // never fails
+		case 5:
+			d.String(&v.ContactEmail, "contact_email", "string")
+		case 6:
+			d.String(&v.ContactID, "contact_id", "string")
+		case 7:
+			d.String(&v.ContactMemberID, "contact_member_id", "string")
+		case jsonscan.EndOfObject:
+			return
+		default:
+			d.Skip()
+			continue
+		}
+		h = f + 1
 	}
 }
-
-var (
-	foldTeamChatDMReactionObject  = [...]string{"MSG_ID", "MSG_TIME", "EMOJI_TIME", "EMOJI", "TIMESTAMP", "CONTACT_EMAIL", "CONTACT_ID", "CONTACT_MEMBER_ID"}
-	namesTeamChatDMReactionObject = [...]string{"msg_id", "msg_time", "emoji_time", "emoji", "timestamp", "contact_email", "contact_id", "contact_member_id"}
-)
 
 func decTeamChatEmojiObject(d *jsonscan.Decoder, v *payload.TeamChatEmojiObject) {
-	for d.Member() {
-		k := d.Key()
-	again:
-		switch k {
-		case "name":
-			d.String(&v.Name, "name", "string")
-		case "file_id":
-			d.String(&v.FileID, "file_id", "string")
-		default:
-			if k = d.Fold(foldTeamChatEmojiObject[:], namesTeamChatEmojiObject[:]); k != "" {
-				goto again
-			}
-			d.Skip()
+	for h := 0; ; {
+		f := d.Next(namesTeamChatEmojiObject[:], h)
+		if f == jsonscan.Unlisted {
+			f = fieldTeamChatEmojiObject(d)
 		}
+		switch f {
+		case 0:
+			d.String(&v.Name, "name", "string")
+		case 1:
+			d.String(&v.FileID, "file_id", "string")
+		case jsonscan.EndOfObject:
+			return
+		default:
+			d.Skip()
+			continue
+		}
+		h = f + 1
 	}
 }
-
-var (
-	foldTeamChatEmojiObject  = [...]string{"NAME", "FILE_ID"}
-	namesTeamChatEmojiObject = [...]string{"name", "file_id"}
-)
 
 func decTeamChatObjectFile(d *jsonscan.Decoder, v *payload.TeamChatObjectFile) {
-	for d.Member() {
-		k := d.Key()
-	again:
-		switch k {
-		case "file_id":
-			d.String(&v.FileID, "file_id", "string")
-		case "file_name":
-			d.String(&v.FileName, "file_name", "string")
-		case "file_size":
-			d.Int64(&v.FileSize, "file_size")
-		case "OS_file_type":
-			d.String(&v.OSFileType, "OS_file_type", "string")
-		default:
-			if k = d.Fold(foldTeamChatObjectFile[:], namesTeamChatObjectFile[:]); k != "" {
-				goto again
-			}
-			d.Skip()
+	for h := 0; ; {
+		f := d.Next(namesTeamChatObjectFile[:], h)
+		if f == jsonscan.Unlisted {
+			f = fieldTeamChatObjectFile(d)
 		}
+		switch f {
+		case 0:
+			d.String(&v.FileID, "file_id", "string")
+		case 1:
+			d.String(&v.FileName, "file_name", "string")
+		case 2:
+			d.Int64(&v.FileSize, "file_size")
+		case 3:
+			d.String(&v.OSFileType, "OS_file_type", "string")
+		case jsonscan.EndOfObject:
+			return
+		default:
+			d.Skip()
+			continue
+		}
+		h = f + 1
 	}
 }
-
-var (
-	foldTeamChatObjectFile  = [...]string{"FILE_ID", "FILE_NAME", "FILE_SIZE", "OS_FILE_TYPE"}
-	namesTeamChatObjectFile = [...]string{"file_id", "file_name", "file_size", "OS_file_type"}
-)
 
 func decTeamChatFileObject(d *jsonscan.Decoder, v *payload.TeamChatFileObject) {
-	for d.Member() {
-		k := d.Key()
-	again:
-		switch k {
-		case "files":
-			decSliceTeamChatObjectFile(d, &v.Files, "files")
-		default:
-			if k = d.Fold(foldTeamChatFileObject[:], namesTeamChatFileObject[:]); k != "" {
-				goto again
-			}
-			d.Skip()
+	for h := 0; ; {
+		f := d.Next(namesTeamChatFileObject[:], h)
+		if f == jsonscan.Unlisted {
+			f = fieldTeamChatFileObject(d)
 		}
+		switch f {
+		case 0:
+			decSliceTeamChatObjectFile(d, &v.Files, "files")
+		case jsonscan.EndOfObject:
+			return
+		default:
+			d.Skip()
+			continue
+		}
+		h = f + 1
 	}
 }
-
-var (
-	foldTeamChatFileObject  = [...]string{"FILES"}
-	namesTeamChatFileObject = [...]string{"files"}
-)
 
 func decTeamChatDownloadedFile(d *jsonscan.Decoder, v *payload.TeamChatDownloadedFile) {
-	for d.Member() {
-		k := d.Key()
-	again:
-		switch k {
-		case "file_id":
-			d.String(&v.FileID, "file_id", "string")
-		case "file_name":
-			d.String(&v.FileName, "file_name", "string")
-		case "file_size":
-			d.Int64(&v.FileSize, "file_size")
-		case "file_type":
-			d.String(&v.FileType, "file_type", "string")
-		case "file_owner_id":
-			d.String(&v.FileOwnerID, "file_owner_id", "string")
-		case "file_owner_member_id":
-			d.String(&v.FileOwnerMemberID, "file_owner_member_id", "string")
-		default:
-			if k = d.Fold(foldTeamChatDownloadedFile[:], namesTeamChatDownloadedFile[:]); k != "" {
-				goto again
-			}
-			d.Skip()
+	for h := 0; ; {
+		f := d.Next(namesTeamChatDownloadedFile[:], h)
+		if f == jsonscan.Unlisted {
+			f = fieldTeamChatDownloadedFile(d)
 		}
+		switch f {
+		case 0:
+			d.String(&v.FileID, "file_id", "string")
+		case 1:
+			d.String(&v.FileName, "file_name", "string")
+		case 2:
+			d.Int64(&v.FileSize, "file_size")
+		case 3:
+			d.String(&v.FileType, "file_type", "string")
+		case 4:
+			d.String(&v.FileOwnerID, "file_owner_id", "string")
+		case 5:
+			d.String(&v.FileOwnerMemberID, "file_owner_member_id", "string")
+		case jsonscan.EndOfObject:
+			return
+		default:
+			d.Skip()
+			continue
+		}
+		h = f + 1
 	}
 }
 
-var (
-	foldTeamChatDownloadedFile  = [...]string{"FILE_ID", "FILE_NAME", "FILE_SIZE", "FILE_TYPE", "FILE_OWNER_ID", "FILE_OWNER_MEMBER_ID"}
-	namesTeamChatDownloadedFile = [...]string{"file_id", "file_name", "file_size", "file_type", "file_owner_id", "file_owner_member_id"}
-)
-
 func decTeamChatFileDownloadedObject(d *jsonscan.Decoder, v *payload.TeamChatFileDownloadedObject) {
-	for d.Member() {
-		k := d.Key()
-	again:
-		switch k {
-		case "contact_email":
+	for h := 0; ; {
+		f := d.Next(namesTeamChatFileDownloadedObject[:], h)
+		if f == jsonscan.Unlisted {
+			f = fieldTeamChatFileDownloadedObject(d)
+		}
+		switch f {
+		case 0:
 			d.String(&v.ContactEmail, "contact_email", "string")
-		case "contact_id":
+		case 1:
 			d.String(&v.ContactID, "contact_id", "string")
-		case "contact_member_id":
+		case 2:
 			d.String(&v.ContactMemberID, "contact_member_id", "string")
-		case "channel_id":
+		case 3:
 			d.String(&v.ChannelID, "channel_id", "string")
-		case "timestamp":
+		case 4:
 			_ = v.Timestamp.UnmarshalJSON(d.Raw()) // never fails
-		case "file":
+		case 5:
 			if d.Open("file", "payload.TeamChatDownloadedFile") {
 				decTeamChatDownloadedFile(d, &v.File)
 			}
+		case jsonscan.EndOfObject:
+			return
 		default:
-			if k = d.Fold(foldTeamChatFileDownloadedObject[:], namesTeamChatFileDownloadedObject[:]); k != "" {
-				goto again
-			}
 			d.Skip()
+			continue
 		}
+		h = f + 1
 	}
 }
-
-var (
-	foldTeamChatFileDownloadedObject  = [...]string{"CONTACT_EMAIL", "CONTACT_ID", "CONTACT_MEMBER_ID", "CHANNEL_ID", "TIMESTAMP", "FILE"}
-	namesTeamChatFileDownloadedObject = [...]string{"contact_email", "contact_id", "contact_member_id", "channel_id", "timestamp", "file"}
-)
 
 func decTeamChatFileSharedObject(d *jsonscan.Decoder, v *payload.TeamChatFileSharedObject) {
-	for d.Member() {
-		k := d.Key()
-	again:
-		switch k {
-		case "type":
-			d.Enum((*string)(&v.Type), "type", "payload.ChatType", enumChatType[:])
-		case "channel_id":
-			d.String(&v.ChannelID, "channel_id", "string")
-		case "contact_email":
-			d.String(&v.ContactEmail, "contact_email", "string")
-		case "contact_id":
-			d.String(&v.ContactID, "contact_id", "string")
-		case "contact_member_id":
-			d.String(&v.ContactMemberID, "contact_member_id", "string")
-		case "is_external_user":
-			d.Bool(&v.IsExternalUser, "is_external_user")
-		case "files":
-			decSliceTeamChatObjectFile(d, &v.Files, "files")
-		default:
-			if k = d.Fold(foldTeamChatFileSharedObject[:], namesTeamChatFileSharedObject[:]); k != "" {
-				goto again
-			}
-			d.Skip()
+	for h := 0; ; {
+		f := d.Next(namesTeamChatFileSharedObject[:], h)
+		if f == jsonscan.Unlisted {
+			f = fieldTeamChatFileSharedObject(d)
 		}
+		switch f {
+		case 0:
+			d.Enum((*string)(&v.Type), "type", "payload.ChatType", enumChatType[:])
+		case 1:
+			d.String(&v.ChannelID, "channel_id", "string")
+		case 2:
+			d.String(&v.ContactEmail, "contact_email", "string")
+		case 3:
+			d.String(&v.ContactID, "contact_id", "string")
+		case 4:
+			d.String(&v.ContactMemberID, "contact_member_id", "string")
+		case 5:
+			d.Bool(&v.IsExternalUser, "is_external_user")
+		case 6:
+			decSliceTeamChatObjectFile(d, &v.Files, "files")
+		case jsonscan.EndOfObject:
+			return
+		default:
+			d.Skip()
+			continue
+		}
+		h = f + 1
 	}
 }
-
-var (
-	foldTeamChatFileSharedObject  = [...]string{"TYPE", "CHANNEL_ID", "CONTACT_EMAIL", "CONTACT_ID", "CONTACT_MEMBER_ID", "IS_EXTERNAL_USER", "FILES"}
-	namesTeamChatFileSharedObject = [...]string{"type", "channel_id", "contact_email", "contact_id", "contact_member_id", "is_external_user", "files"}
-)
 
 func decTeamChatSharedSpacesEditedOption(d *jsonscan.Decoder, v *payload.TeamChatSharedSpacesEditedOption) {
-	for d.Member() {
-		k := d.Key()
-	again:
-		switch k {
-		case "is_public":
-			d.Bool(&v.IsPublic, "is_public")
-		case "add_new_members":
-			d.Enum((*string)(&v.AddNewMembers), "add_new_members", "payload.TeamChatSharedSpacesEditedAddNewMembers", enumTeamChatSharedSpacesEditedAddNewMembers[:])
-		case "add_new_channels":
-			d.Enum((*string)(&v.AddNewChannels), "add_new_channels", "payload.TeamChatSharedSpacesEditedAddNewChannels", enumTeamChatSharedSpacesEditedAddNewChannels[:])
-		case "add_external_users":
-			d.Enum((*string)(&v.AddExternalUsers), "add_external_users", "payload.TeamChatSharedSpacesEditedAddExternalUsers", enumTeamChatSharedSpacesEditedAddExternalUsers[:])
-		default:
-			if k = d.Fold(foldTeamChatSharedSpacesEditedOption[:], namesTeamChatSharedSpacesEditedOption[:]); k != "" {
-				goto again
-			}
-			d.Skip()
+	for h := 0; ; {
+		f := d.Next(namesTeamChatSharedSpacesEditedOption[:], h)
+		if f == jsonscan.Unlisted {
+			f = fieldTeamChatSharedSpacesEditedOption(d)
 		}
+		switch f {
+		case 0:
+			d.Bool(&v.IsPublic, "is_public")
+		case 1:
+			d.Enum((*string)(&v.AddNewMembers), "add_new_members", "payload.TeamChatSharedSpacesEditedAddNewMembers", enumTeamChatSharedSpacesEditedAddNewMembers[:])
+		case 2:
+			d.Enum((*string)(&v.AddNewChannels), "add_new_channels", "payload.TeamChatSharedSpacesEditedAddNewChannels", enumTeamChatSharedSpacesEditedAddNewChannels[:])
+		case 3:
+			d.Enum((*string)(&v.AddExternalUsers), "add_external_users", "payload.TeamChatSharedSpacesEditedAddExternalUsers", enumTeamChatSharedSpacesEditedAddExternalUsers[:])
+		case jsonscan.EndOfObject:
+			return
+		default:
+			d.Skip()
+			continue
+		}
+		h = f + 1
 	}
 }
 
-var (
-	foldTeamChatSharedSpacesEditedOption  = [...]string{"IS_PUBLIC", "ADD_NEW_MEMBERS", "ADD_NEW_CHANNELS", "ADD_EXTERNAL_USERS"}
-	namesTeamChatSharedSpacesEditedOption = [...]string{"is_public", "add_new_members", "add_new_channels", "add_external_users"}
-)
-
 func decTeamChatSharedSpacesEditedNewSettings(d *jsonscan.Decoder, v *payload.TeamChatSharedSpacesEditedNewSettings) {
-	for d.Member() {
-		k := d.Key()
-	again:
-		switch k {
-		case "name":
+	for h := 0; ; {
+		f := d.Next(namesTeamChatSharedSpacesEditedNewSettings[:], h)
+		if f == jsonscan.Unlisted {
+			f = fieldTeamChatSharedSpacesEditedNewSettings(d)
+		}
+		switch f {
+		case 0:
 			d.String(&v.Name, "name", "string")
-		case "desc":
+		case 1:
 			d.String(&v.Desc, "desc", "string")
-		case "option":
+		case 2:
 			if d.Open("option", "payload.TeamChatSharedSpacesEditedOption") {
 				decTeamChatSharedSpacesEditedOption(d, &v.Option)
 			}
+		case jsonscan.EndOfObject:
+			return
 		default:
-			if k = d.Fold(foldTeamChatSharedSpacesEditedNewSettings[:], namesTeamChatSharedSpacesEditedNewSettings[:]); k != "" {
-				goto again
-			}
 			d.Skip()
+			continue
 		}
+		h = f + 1
 	}
 }
 
-var (
-	foldTeamChatSharedSpacesEditedNewSettings  = [...]string{"NAME", "DESC", "OPTION"}
-	namesTeamChatSharedSpacesEditedNewSettings = [...]string{"name", "desc", "option"}
-)
-
 func decTeamChatSharedSpacesEditedObject(d *jsonscan.Decoder, v *payload.TeamChatSharedSpacesEditedObject) {
-	for d.Member() {
-		k := d.Key()
-	again:
-		switch k {
-		case "space_id":
+	for h := 0; ; {
+		f := d.Next(namesTeamChatSharedSpacesEditedObject[:], h)
+		if f == jsonscan.Unlisted {
+			f = fieldTeamChatSharedSpacesEditedObject(d)
+		}
+		switch f {
+		case 0:
 			d.String(&v.SpaceID, "space_id", "string")
-		case "new_settings":
+		case 1:
 			if d.Open("new_settings", "payload.TeamChatSharedSpacesEditedNewSettings") {
 				decTeamChatSharedSpacesEditedNewSettings(d, &v.NewSettings)
 			}
-		case "old_settings":
+		case 2:
 			if d.Open("old_settings", "payload.TeamChatSharedSpacesEditedNewSettings") {
 				decTeamChatSharedSpacesEditedNewSettings(d, &v.OldSettings)
 			}
-		case "timestamp":
+		case 3:
 			_ = v.Timestamp.UnmarshalJSON(d.Raw()) // never fails
+		case jsonscan.EndOfObject:
+			return
 		default:
-			if k = d.Fold(foldTeamChatSharedSpacesEditedObject[:], namesTeamChatSharedSpacesEditedObject[:]); k != "" {
-				goto again
-			}
 			d.Skip()
+			continue
 		}
+		h = f + 1
 	}
 }
-
-var (
-	foldTeamChatSharedSpacesEditedObject  = [...]string{"SPACE_ID", "NEW_SETTINGS", "OLD_SETTINGS", "TIMESTAMP"}
-	namesTeamChatSharedSpacesEditedObject = [...]string{"space_id", "new_settings", "old_settings", "timestamp"}
-)
 
 func decTeamChatSharedSpacesInvitedMember(d *jsonscan.Decoder, v *payload.TeamChatSharedSpacesInvitedMember) {
-	for d.Member() {
-		k := d.Key()
-	again:
-		switch k {
-		case "user_id":
-			d.String(&v.UserID, "user_id", "string")
-		case "user_email":
-			d.String(&v.UserEmail, "user_email", "string")
-		case "display_name":
-			d.String(&v.DisplayName, "display_name", "string")
-		case "role":
-			d.Enum((*string)(&v.Role), "role", "payload.TeamChatSharedSpacesMemberInvitedRole", enumTeamChatSharedSpacesMemberInvitedRole[:])
-		case "member_id":
-			d.String(&v.MemberID, "member_id", "string")
-		default:
-			if k = d.Fold(foldTeamChatSharedSpacesInvitedMember[:], namesTeamChatSharedSpacesInvitedMember[:]); k != "" {
-				goto again
-			}
-			d.Skip()
+	for h := 0; ; {
+		f := d.Next(namesTeamChatSharedSpacesInvitedMember[:], h)
+		if f == jsonscan.Unlisted {
+			f = fieldTeamChatSharedSpacesInvitedMember(d)
 		}
+		switch f {
+		case 0:
+			d.String(&v.UserID, "user_id", "string")
+		case 1:
+			d.String(&v.UserEmail, "user_email", "string")
+		case 2:
+			d.String(&v.DisplayName, "display_name", "string")
+		case 3:
+			d.Enum((*string)(&v.Role), "role", "payload.TeamChatSharedSpacesMemberInvitedRole", enumTeamChatSharedSpacesMemberInvitedRole[:])
+		case 4:
+			d.String(&v.MemberID, "member_id", "string")
+		case jsonscan.EndOfObject:
+			return
+		default:
+			d.Skip()
+			continue
+		}
+		h = f + 1
 	}
 }
-
-var (
-	foldTeamChatSharedSpacesInvitedMember  = [...]string{"USER_ID", "USER_EMAIL", "DISPLAY_NAME", "ROLE", "MEMBER_ID"}
-	namesTeamChatSharedSpacesInvitedMember = [...]string{"user_id", "user_email", "display_name", "role", "member_id"}
-)
 
 func decTeamChatSharedSpacesMemberInvitedObject(d *jsonscan.Decoder, v *payload.TeamChatSharedSpacesMemberInvitedObject) {
-	for d.Member() {
-		k := d.Key()
-	again:
-		switch k {
-		case "space_id":
-			d.String(&v.SpaceID, "space_id", "string")
-		case "space_name":
-			d.String(&v.SpaceName, "space_name", "string")
-		case "members":
-			decSliceTeamChatSharedSpacesInvitedMember(d, &v.Members, "members")
-		case "timestamp":
-			_ = v.Timestamp.UnmarshalJSON(d.Raw()) // never fails
-		default:
-			if k = d.Fold(foldTeamChatSharedSpacesMemberInvitedObject[:], namesTeamChatSharedSpacesMemberInvitedObject[:]); k != "" {
-				goto again
-			}
-			d.Skip()
+	for h := 0; ; {
+		f := d.Next(namesTeamChatSharedSpacesMemberInvitedObject[:], h)
+		if f == jsonscan.Unlisted {
+			f = fieldTeamChatSharedSpacesMemberInvitedObject(d)
 		}
+		switch f {
+		case 0:
+			d.String(&v.SpaceID, "space_id", "string")
+		case 1:
+			d.String(&v.SpaceName, "space_name", "string")
+		case 2:
+			decSliceTeamChatSharedSpacesInvitedMember(d, &v.Members, "members")
+		case 3:
+			_ = v.Timestamp.UnmarshalJSON(d.Raw()) // never fails
+		case jsonscan.EndOfObject:
+			return
+		default:
+			d.Skip()
+			continue
+		}
+		h = f + 1
 	}
 }
-
-var (
-	foldTeamChatSharedSpacesMemberInvitedObject  = [...]string{"SPACE_ID", "SPACE_NAME", "MEMBERS", "TIMESTAMP"}
-	namesTeamChatSharedSpacesMemberInvitedObject = [...]string{"space_id", "space_name", "members", "timestamp"}
-)
 
 func decTeamChatSharedSpacesMemberLeftObject(d *jsonscan.Decoder, v *payload.TeamChatSharedSpacesMemberLeftObject) {
-	for d.Member() {
-		k := d.Key()
-	again:
-		switch k {
-		case "space_id":
-			d.String(&v.SpaceID, "space_id", "string")
-		case "space_name":
-			d.String(&v.SpaceName, "space_name", "string")
-		case "timestamp":
-			_ = v.Timestamp.UnmarshalJSON(d.Raw()) // never fails
-		default:
-			if k = d.Fold(foldTeamChatSharedSpacesMemberLeftObject[:], namesTeamChatSharedSpacesMemberLeftObject[:]); k != "" {
-				goto again
-			}
-			d.Skip()
+	for h := 0; ; {
+		f := d.Next(namesTeamChatSharedSpacesMemberLeftObject[:], h)
+		if f == jsonscan.Unlisted {
+			f = fieldTeamChatSharedSpacesMemberLeftObject(d)
 		}
+		switch f {
+		case 0:
+			d.String(&v.SpaceID, "space_id", "string")
+		case 1:
+			d.String(&v.SpaceName, "space_name", "string")
+		case 2:
+			_ = v.Timestamp.UnmarshalJSON(d.Raw()) // never fails
+		case jsonscan.EndOfObject:
+			return
+		default:
+			d.Skip()
+			continue
+		}
+		h = f + 1
 	}
 }
-
-var (
-	foldTeamChatSharedSpacesMemberLeftObject  = [...]string{"SPACE_ID", "SPACE_NAME", "TIMESTAMP"}
-	namesTeamChatSharedSpacesMemberLeftObject = [...]string{"space_id", "space_name", "timestamp"}
-)
 
 func decTeamChatSharedSpacesRemovedMember(d *jsonscan.Decoder, v *payload.TeamChatSharedSpacesRemovedMember) {
-	for d.Member() {
-		k := d.Key()
-	again:
-		switch k {
-		case "user_id":
-			d.String(&v.UserID, "user_id", "string")
-		case "user_email":
-			d.String(&v.UserEmail, "user_email", "string")
-		case "display_name":
-			d.String(&v.DisplayName, "display_name", "string")
-		case "member_id":
-			d.String(&v.MemberID, "member_id", "string")
-		default:
-			if k = d.Fold(foldTeamChatSharedSpacesRemovedMember[:], namesTeamChatSharedSpacesRemovedMember[:]); k != "" {
-				goto again
-			}
-			d.Skip()
+	for h := 0; ; {
+		f := d.Next(namesTeamChatSharedSpacesRemovedMember[:], h)
+		if f == jsonscan.Unlisted {
+			f = fieldTeamChatSharedSpacesRemovedMember(d)
 		}
+		switch f {
+		case 0:
+			d.String(&v.UserID, "user_id", "string")
+		case 1:
+			d.String(&v.UserEmail, "user_email", "string")
+		case 2:
+			d.String(&v.DisplayName, "display_name", "string")
+		case 3:
+			d.String(&v.MemberID, "member_id", "string")
+		case jsonscan.EndOfObject:
+			return
+		default:
+			d.Skip()
+			continue
+		}
+		h = f + 1
 	}
 }
-
-var (
-	foldTeamChatSharedSpacesRemovedMember  = [...]string{"USER_ID", "USER_EMAIL", "DISPLAY_NAME", "MEMBER_ID"}
-	namesTeamChatSharedSpacesRemovedMember = [...]string{"user_id", "user_email", "display_name", "member_id"}
-)
 
 func decTeamChatSharedSpacesMemberRemovedObject(d *jsonscan.Decoder, v *payload.TeamChatSharedSpacesMemberRemovedObject) {
-	for d.Member() {
-		k := d.Key()
-	again:
-		switch k {
-		case "space_id":
-			d.String(&v.SpaceID, "space_id", "string")
-		case "space_name":
-			d.String(&v.SpaceName, "space_name", "string")
-		case "members":
-			decSliceTeamChatSharedSpacesRemovedMember(d, &v.Members, "members")
-		case "timestamp":
-			_ = v.Timestamp.UnmarshalJSON(d.Raw()) // never fails
-		default:
-			if k = d.Fold(foldTeamChatSharedSpacesMemberRemovedObject[:], namesTeamChatSharedSpacesMemberRemovedObject[:]); k != "" {
-				goto again
-			}
-			d.Skip()
+	for h := 0; ; {
+		f := d.Next(namesTeamChatSharedSpacesMemberInvitedObject[:], h)
+		if f == jsonscan.Unlisted {
+			f = fieldTeamChatSharedSpacesMemberInvitedObject(d)
 		}
+		switch f {
+		case 0:
+			d.String(&v.SpaceID, "space_id", "string")
+		case 1:
+			d.String(&v.SpaceName, "space_name", "string")
+		case 2:
+			decSliceTeamChatSharedSpacesRemovedMember(d, &v.Members, "members")
+		case 3:
+			_ = v.Timestamp.UnmarshalJSON(d.Raw()) // never fails
+		case jsonscan.EndOfObject:
+			return
+		default:
+			d.Skip()
+			continue
+		}
+		h = f + 1
 	}
 }
-
-var (
-	foldTeamChatSharedSpacesMemberRemovedObject  = [...]string{"SPACE_ID", "SPACE_NAME", "MEMBERS", "TIMESTAMP"}
-	namesTeamChatSharedSpacesMemberRemovedObject = [...]string{"space_id", "space_name", "members", "timestamp"}
-)
 
 func decTeamChatItem(d *jsonscan.Decoder, v *payload.TeamChatItem) {
-	for d.Member() {
-		k := d.Key()
-	again:
-		switch k {
-		case "type":
-			d.Enum((*string)(&v.Type), "type", "payload.TeamChatType", enumTeamChatType[:])
-		case "channel_id":
-			d.String(&v.ChannelID, "channel_id", "string")
-		case "contact_email":
-			d.String(&v.ContactEmail, "contact_email", "string")
-		case "contact_id":
-			d.String(&v.ContactID, "contact_id", "string")
-		case "contact_member_id":
-			d.String(&v.ContactMemberID, "contact_member_id", "string")
-		case "is_external_user":
-			d.Bool(&v.IsExternalUser, "is_external_user")
-		default:
-			if k = d.Fold(foldTeamChatItem[:], namesTeamChatItem[:]); k != "" {
-				goto again
-			}
-			d.Skip()
+	for h := 0; ; {
+		f := d.Next(namesTeamChatItem[:], h)
+		if f == jsonscan.Unlisted {
+			f = fieldTeamChatItem(d)
 		}
+		switch f {
+		case 0:
+			d.Enum((*string)(&v.Type), "type", "payload.TeamChatType", enumTeamChatType[:])
+		case 1:
+			d.String(&v.ChannelID, "channel_id", "string")
+		case 2:
+			d.String(&v.ContactEmail, "contact_email", "string")
+		case 3:
+			d.String(&v.ContactID, "contact_id", "string")
+		case 4:
+			d.String(&v.ContactMemberID, "contact_member_id", "string")
+		case 5:
+			d.Bool(&v.IsExternalUser, "is_external_user")
+		case jsonscan.EndOfObject:
+			return
+		default:
+			d.Skip()
+			continue
+		}
+		h = f + 1
 	}
 }
-
-var (
-	foldTeamChatItem  = [...]string{"TYPE", "CHANNEL_ID", "CONTACT_EMAIL", "CONTACT_ID", "CONTACT_MEMBER_ID", "IS_EXTERNAL_USER"}
-	namesTeamChatItem = [...]string{"type", "channel_id", "contact_email", "contact_id", "contact_member_id", "is_external_user"}
-)
 
 func decTeamChatObject(d *jsonscan.Decoder, v *payload.TeamChatObject) {
-	for d.Member() {
-		k := d.Key()
-	again:
-		switch k {
-		case "items":
-			decSliceTeamChatItem(d, &v.Items, "items")
-		case "date_time":
-			d.String((*string)(&v.DateTime), "date_time", "payload.DateTime")
-		case "timestamp":
-			_ = v.Timestamp.UnmarshalJSON(d.Raw()) // never fails
-		default:
-			if k = d.Fold(foldTeamChatObject[:], namesTeamChatObject[:]); k != "" {
-				goto again
-			}
-			d.Skip()
+	for h := 0; ; {
+		f := d.Next(namesTeamChatObject[:], h)
+		if f == jsonscan.Unlisted {
+			f = fieldTeamChatObject(d)
 		}
+		switch f {
+		case 0:
+			decSliceTeamChatItem(d, &v.Items, "items")
+		case 1:
+			d.String((*string)(&v.DateTime), "date_time", "payload.DateTime")
+		case 2:
+			_ = v.Timestamp.UnmarshalJSON(d.Raw()) // never fails
+		case jsonscan.EndOfObject:
+			return
+		default:
+			d.Skip()
+			continue
+		}
+		h = f + 1
 	}
 }
-
-var (
-	foldTeamChatObject  = [...]string{"ITEMS", "DATE_TIME", "TIMESTAMP"}
-	namesTeamChatObject = [...]string{"items", "date_time", "timestamp"}
-)

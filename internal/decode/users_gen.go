@@ -8,3376 +8,3194 @@ import (
 )
 
 func decGroupAdminAdded(d *jsonscan.Decoder, v *payload.GroupAdminAdded) {
-	for d.Member() {
-		k := d.Key()
-	again:
-		switch k {
-		case "account_id":
+	for h := 0; ; {
+		f := d.Next(namesGroupAdminAdded[:], h)
+		if f == jsonscan.Unlisted {
+			f = fieldGroupAdminAdded(d)
+		}
+		switch f {
+		case 0:
 			d.String(&v.AccountID, "Common.account_id", "string")
-		case "operator":
+		case 1:
 			d.String(&v.Operator, "Common.operator", "string")
-		case "operator_id":
+		case 2:
 			d.String(&v.OperatorID, "Common.operator_id", "string")
-		case "time_stamp":
+		case 3:
 			_ = v.TimeStamp.UnmarshalJSON(d.Raw()) // never fails
-		case "object":
+		case 4:
 			if d.Open("object", "payload.GroupAdminObject") {
 				decGroupAdminObject(d, &v.Object)
 			}
+		case jsonscan.EndOfObject:
+			return
 		default:
-			if k = d.Fold(foldGroupAdminAdded[:], namesGroupAdminAdded[:]); k != "" {
-				goto again
-			}
 			d.Skip()
+			continue
 		}
+		h = f + 1
 	}
 }
-
-var (
-	foldGroupAdminAdded  = [...]string{"ACCOUNT_ID", "OPERATOR", "OPERATOR_ID", "TIME_STAMP", "OBJECT"}
-	namesGroupAdminAdded = [...]string{"account_id", "operator", "operator_id", "time_stamp", "object"}
-)
 
 func decGroupAdminDeleted(d *jsonscan.Decoder, v *payload.GroupAdminDeleted) {
-	for d.Member() {
-		k := d.Key()
-	again:
-		switch k {
-		case "account_id":
+	for h := 0; ; {
+		f := d.Next(namesGroupAdminAdded[:], h)
+		if f == jsonscan.Unlisted {
+			f = fieldGroupAdminAdded(d)
+		}
+		switch f {
+		case 0:
 			d.String(&v.AccountID, "Common.account_id", "string")
-		case "operator":
+		case 1:
 			d.String(&v.Operator, "Common.operator", "string")
-		case "operator_id":
+		case 2:
 			d.String(&v.OperatorID, "Common.operator_id", "string")
-		case "time_stamp":
+		case 3:
 			_ = v.TimeStamp.UnmarshalJSON(d.Raw()) // never fails
-		case "object":
+		case 4:
 			if d.Open("object", "payload.GroupAdminObject") {
 				decGroupAdminObject(d, &v.Object)
 			}
+		case jsonscan.EndOfObject:
+			return
 		default:
-			if k = d.Fold(foldGroupAdminDeleted[:], namesGroupAdminDeleted[:]); k != "" {
-				goto again
-			}
 			d.Skip()
+			continue
 		}
+		h = f + 1
 	}
 }
-
-var (
-	foldGroupAdminDeleted  = [...]string{"ACCOUNT_ID", "OPERATOR", "OPERATOR_ID", "TIME_STAMP", "OBJECT"}
-	namesGroupAdminDeleted = [...]string{"account_id", "operator", "operator_id", "time_stamp", "object"}
-)
 
 func decGroupCreated(d *jsonscan.Decoder, v *payload.GroupCreated) {
-	for d.Member() {
-		k := d.Key()
-	again:
-		switch k {
-		case "account_id":
+	for h := 0; ; {
+		f := d.Next(namesGroupAdminAdded[:], h)
+		if f == jsonscan.Unlisted {
+			f = fieldGroupAdminAdded(d)
+		}
+		switch f {
+		case 0:
 			d.String(&v.AccountID, "Common.account_id", "string")
-		case "operator":
+		case 1:
 			d.String(&v.Operator, "Common.operator", "string")
-		case "operator_id":
+		case 2:
 			d.String(&v.OperatorID, "Common.operator_id", "string")
-		case "time_stamp":
+		case 3:
 			_ = v.TimeStamp.UnmarshalJSON(d.Raw()) // never fails
-		case "object":
+		case 4:
 			if d.Open("object", "payload.Object") {
 				decObject(d, &v.Object)
 			}
+		case jsonscan.EndOfObject:
+			return
 		default:
-			if k = d.Fold(foldGroupCreated[:], namesGroupCreated[:]); k != "" {
-				goto again
-			}
 			d.Skip()
+			continue
 		}
+		h = f + 1
 	}
 }
-
-var (
-	foldGroupCreated  = [...]string{"ACCOUNT_ID", "OPERATOR", "OPERATOR_ID", "TIME_STAMP", "OBJECT"}
-	namesGroupCreated = [...]string{"account_id", "operator", "operator_id", "time_stamp", "object"}
-)
 
 func decGroupDeleted(d *jsonscan.Decoder, v *payload.GroupDeleted) {
-	for d.Member() {
-		k := d.Key()
-	again:
-		switch k {
-		case "account_id":
+	for h := 0; ; {
+		f := d.Next(namesGroupAdminAdded[:], h)
+		if f == jsonscan.Unlisted {
+			f = fieldGroupAdminAdded(d)
+		}
+		switch f {
+		case 0:
 			d.String(&v.AccountID, "Common.account_id", "string")
-		case "operator":
+		case 1:
 			d.String(&v.Operator, "Common.operator", "string")
-		case "operator_id":
+		case 2:
 			d.String(&v.OperatorID, "Common.operator_id", "string")
-		case "time_stamp":
+		case 3:
 			_ = v.TimeStamp.UnmarshalJSON(d.Raw()) // never fails
-		case "object":
+		case 4:
 			if d.Open("object", "payload.Object") {
 				decObject(d, &v.Object)
 			}
+		case jsonscan.EndOfObject:
+			return
 		default:
-			if k = d.Fold(foldGroupDeleted[:], namesGroupDeleted[:]); k != "" {
-				goto again
-			}
 			d.Skip()
+			continue
 		}
+		h = f + 1
 	}
 }
 
-var (
-	foldGroupDeleted  = [...]string{"ACCOUNT_ID", "OPERATOR", "OPERATOR_ID", "TIME_STAMP", "OBJECT"}
-	namesGroupDeleted = [...]string{"account_id", "operator", "operator_id", "time_stamp", "object"}
-)
-
 func decGroupLockSettingsUpdated(d *jsonscan.Decoder, v *payload.GroupLockSettingsUpdated) {
-	for d.Member() {
-		k := d.Key()
-	again:
-		switch k {
-		case "account_id":
+	for h := 0; ; {
+		f := d.Next(namesAccountLockSettingsUpdated[:], h)
+		if f == jsonscan.Unlisted {
+			f = fieldAccountLockSettingsUpdated(d)
+		}
+		switch f {
+		case 0:
 			d.String(&v.AccountID, "Common.account_id", "string")
-		case "operator":
+		case 1:
 			d.String(&v.Operator, "Common.operator", "string")
-		case "operator_id":
+		case 2:
 			d.String(&v.OperatorID, "Common.operator_id", "string")
-		case "object":
+		case 3:
 			if d.Open("object", "payload.GroupLockSettingsUpdatedObject") {
 				decGroupLockSettingsUpdatedObject(d, &v.Object)
 			}
-		case "time_stamp":
+		case 4:
 			_ = v.TimeStamp.UnmarshalJSON(d.Raw()) // never fails
-		case "old_object":
+		case 5:
 			if d.Open("old_object", "payload.GroupLockSettingsUpdatedObject") {
 				decGroupLockSettingsUpdatedObject(d, &v.OldObject)
 			}
+		case jsonscan.EndOfObject:
+			return
 		default:
-			if k = d.Fold(foldGroupLockSettingsUpdated[:], namesGroupLockSettingsUpdated[:]); k != "" {
-				goto again
-			}
 			d.Skip()
+			continue
 		}
+		h = f + 1
 	}
 }
-
-var (
-	foldGroupLockSettingsUpdated  = [...]string{"ACCOUNT_ID", "OPERATOR", "OPERATOR_ID", "OBJECT", "TIME_STAMP", "OLD_OBJECT"}
-	namesGroupLockSettingsUpdated = [...]string{"account_id", "operator", "operator_id", "object", "time_stamp", "old_object"}
-)
 
 func decGroupMemberAdded(d *jsonscan.Decoder, v *payload.GroupMemberAdded) {
-	for d.Member() {
-		k := d.Key()
-	again:
-		switch k {
-		case "account_id":
+	for h := 0; ; {
+		f := d.Next(namesGroupAdminAdded[:], h)
+		if f == jsonscan.Unlisted {
+			f = fieldGroupAdminAdded(d)
+		}
+		switch f {
+		case 0:
 			d.String(&v.AccountID, "Common.account_id", "string")
-		case "operator":
+		case 1:
 			d.String(&v.Operator, "Common.operator", "string")
-		case "operator_id":
+		case 2:
 			d.String(&v.OperatorID, "Common.operator_id", "string")
-		case "time_stamp":
+		case 3:
 			_ = v.TimeStamp.UnmarshalJSON(d.Raw()) // never fails
-		case "object":
+		case 4:
 			if d.Open("object", "payload.GroupMemberObject") {
 				decGroupMemberObject(d, &v.Object)
 			}
+		case jsonscan.EndOfObject:
+			return
 		default:
-			if k = d.Fold(foldGroupMemberAdded[:], namesGroupMemberAdded[:]); k != "" {
-				goto again
-			}
 			d.Skip()
+			continue
 		}
+		h = f + 1
 	}
 }
-
-var (
-	foldGroupMemberAdded  = [...]string{"ACCOUNT_ID", "OPERATOR", "OPERATOR_ID", "TIME_STAMP", "OBJECT"}
-	namesGroupMemberAdded = [...]string{"account_id", "operator", "operator_id", "time_stamp", "object"}
-)
 
 func decGroupMemberDeleted(d *jsonscan.Decoder, v *payload.GroupMemberDeleted) {
-	for d.Member() {
-		k := d.Key()
-	again:
-		switch k {
-		case "account_id":
+	for h := 0; ; {
+		f := d.Next(namesGroupAdminAdded[:], h)
+		if f == jsonscan.Unlisted {
+			f = fieldGroupAdminAdded(d)
+		}
+		switch f {
+		case 0:
 			d.String(&v.AccountID, "Common.account_id", "string")
-		case "operator":
+		case 1:
 			d.String(&v.Operator, "Common.operator", "string")
-		case "operator_id":
+		case 2:
 			d.String(&v.OperatorID, "Common.operator_id", "string")
-		case "time_stamp":
+		case 3:
 			_ = v.TimeStamp.UnmarshalJSON(d.Raw()) // never fails
-		case "object":
+		case 4:
 			if d.Open("object", "payload.GroupMemberObject") {
 				decGroupMemberObject(d, &v.Object)
 			}
+		case jsonscan.EndOfObject:
+			return
 		default:
-			if k = d.Fold(foldGroupMemberDeleted[:], namesGroupMemberDeleted[:]); k != "" {
-				goto again
-			}
 			d.Skip()
+			continue
 		}
+		h = f + 1
 	}
 }
 
-var (
-	foldGroupMemberDeleted  = [...]string{"ACCOUNT_ID", "OPERATOR", "OPERATOR_ID", "TIME_STAMP", "OBJECT"}
-	namesGroupMemberDeleted = [...]string{"account_id", "operator", "operator_id", "time_stamp", "object"}
-)
-
 func decGroupSettingsUpdated(d *jsonscan.Decoder, v *payload.GroupSettingsUpdated) {
-	for d.Member() {
-		k := d.Key()
-	again:
-		switch k {
-		case "account_id":
+	for h := 0; ; {
+		f := d.Next(namesAccountLockSettingsUpdated[:], h)
+		if f == jsonscan.Unlisted {
+			f = fieldAccountLockSettingsUpdated(d)
+		}
+		switch f {
+		case 0:
 			d.String(&v.AccountID, "Common.account_id", "string")
-		case "operator":
+		case 1:
 			d.String(&v.Operator, "Common.operator", "string")
-		case "operator_id":
+		case 2:
 			d.String(&v.OperatorID, "Common.operator_id", "string")
-		case "object":
+		case 3:
 			if d.Open("object", "payload.GroupSettingsUpdatedObject") {
 				decGroupSettingsUpdatedObject(d, &v.Object)
 			}
-		case "time_stamp":
+		case 4:
 			_ = v.TimeStamp.UnmarshalJSON(d.Raw()) // never fails
-		case "old_object":
+		case 5:
 			if d.Open("old_object", "payload.GroupSettingsUpdatedObject") {
 				decGroupSettingsUpdatedObject(d, &v.OldObject)
 			}
+		case jsonscan.EndOfObject:
+			return
 		default:
-			if k = d.Fold(foldGroupSettingsUpdated[:], namesGroupSettingsUpdated[:]); k != "" {
-				goto again
-			}
 			d.Skip()
+			continue
 		}
+		h = f + 1
 	}
 }
 
-var (
-	foldGroupSettingsUpdated  = [...]string{"ACCOUNT_ID", "OPERATOR", "OPERATOR_ID", "OBJECT", "TIME_STAMP", "OLD_OBJECT"}
-	namesGroupSettingsUpdated = [...]string{"account_id", "operator", "operator_id", "object", "time_stamp", "old_object"}
-)
-
 func decGroupUpdated(d *jsonscan.Decoder, v *payload.GroupUpdated) {
-	for d.Member() {
-		k := d.Key()
-	again:
-		switch k {
-		case "account_id":
+	for h := 0; ; {
+		f := d.Next(namesGroupUpdated[:], h)
+		if f == jsonscan.Unlisted {
+			f = fieldGroupUpdated(d)
+		}
+		switch f {
+		case 0:
 			d.String(&v.AccountID, "Common.account_id", "string")
-		case "operator":
+		case 1:
 			d.String(&v.Operator, "Common.operator", "string")
-		case "operator_id":
+		case 2:
 			d.String(&v.OperatorID, "Common.operator_id", "string")
-		case "time_stamp":
+		case 3:
 			_ = v.TimeStamp.UnmarshalJSON(d.Raw()) // never fails
-		case "object":
+		case 4:
 			if d.Open("object", "payload.Object") {
 				decObject(d, &v.Object)
 			}
-		case "old_object":
+		case 5:
 			if d.Open("old_object", "payload.GroupUpdatedObject") {
 				decGroupUpdatedObject(d, &v.OldObject)
 			}
+		case jsonscan.EndOfObject:
+			return
 		default:
-			if k = d.Fold(foldGroupUpdated[:], namesGroupUpdated[:]); k != "" {
-				goto again
-			}
 			d.Skip()
+			continue
 		}
+		h = f + 1
 	}
 }
 
-var (
-	foldGroupUpdated  = [...]string{"ACCOUNT_ID", "OPERATOR", "OPERATOR_ID", "TIME_STAMP", "OBJECT", "OLD_OBJECT"}
-	namesGroupUpdated = [...]string{"account_id", "operator", "operator_id", "time_stamp", "object", "old_object"}
-)
-
 func decUserActivated(d *jsonscan.Decoder, v *payload.UserActivated) {
-	for d.Member() {
-		k := d.Key()
-	again:
-		switch k {
-		case "account_id":
+	for h := 0; ; {
+		f := d.Next(namesAccountCreated[:], h)
+		if f == jsonscan.Unlisted {
+			f = fieldAccountCreated(d)
+		}
+		switch f {
+		case 0:
 			d.String(&v.AccountID, "Common.account_id", "string")
-		case "operator":
+		case 1:
 			d.String(&v.Operator, "Common.operator", "string")
-		case "operator_id":
+		case 2:
 			d.String(&v.OperatorID, "Common.operator_id", "string")
-		case "object":
+		case 3:
 			if d.Open("object", "payload.UserObject") {
 				decUserObject(d, &v.Object)
 			}
+		case jsonscan.EndOfObject:
+			return
 		default:
-			if k = d.Fold(foldUserActivated[:], namesUserActivated[:]); k != "" {
-				goto again
-			}
 			d.Skip()
+			continue
 		}
+		h = f + 1
 	}
 }
 
-var (
-	foldUserActivated  = [...]string{"ACCOUNT_ID", "OPERATOR", "OPERATOR_ID", "OBJECT"}
-	namesUserActivated = [...]string{"account_id", "operator", "operator_id", "object"}
-)
-
 func decUserCreated(d *jsonscan.Decoder, v *payload.UserCreated) {
-	for d.Member() {
-		k := d.Key()
-	again:
-		switch k {
-		case "account_id":
+	for h := 0; ; {
+		f := d.Next(namesUserCreated[:], h)
+		if f == jsonscan.Unlisted {
+			f = fieldUserCreated(d)
+		}
+		switch f {
+		case 0:
 			d.String(&v.AccountID, "Common.account_id", "string")
-		case "operator":
+		case 1:
 			d.String(&v.Operator, "Common.operator", "string")
-		case "operator_id":
+		case 2:
 			d.String(&v.OperatorID, "Common.operator_id", "string")
-		case "creation_type":
+		case 3:
 			d.Enum((*string)(&v.CreationType), "creation_type", "payload.UserCreatedCreationType", enumUserCreatedCreationType[:])
-		case "object":
+		case 4:
 			if d.Open("object", "payload.UserCreatedObject") {
 				decUserCreatedObject(d, &v.Object)
 			}
+		case jsonscan.EndOfObject:
+			return
 		default:
-			if k = d.Fold(foldUserCreated[:], namesUserCreated[:]); k != "" {
-				goto again
-			}
 			d.Skip()
+			continue
 		}
+		h = f + 1
 	}
 }
-
-var (
-	foldUserCreated  = [...]string{"ACCOUNT_ID", "OPERATOR", "OPERATOR_ID", "CREATION_TYPE", "OBJECT"}
-	namesUserCreated = [...]string{"account_id", "operator", "operator_id", "creation_type", "object"}
-)
 
 func decUserDeactivated(d *jsonscan.Decoder, v *payload.UserDeactivated) {
-	for d.Member() {
-		k := d.Key()
-	again:
-		switch k {
-		case "account_id":
+	for h := 0; ; {
+		f := d.Next(namesAccountCreated[:], h)
+		if f == jsonscan.Unlisted {
+			f = fieldAccountCreated(d)
+		}
+		switch f {
+		case 0:
 			d.String(&v.AccountID, "Common.account_id", "string")
-		case "operator":
+		case 1:
 			d.String(&v.Operator, "Common.operator", "string")
-		case "operator_id":
+		case 2:
 			d.String(&v.OperatorID, "Common.operator_id", "string")
-		case "object":
+		case 3:
 			if d.Open("object", "payload.UserObject") {
 				decUserObject(d, &v.Object)
 			}
+		case jsonscan.EndOfObject:
+			return
 		default:
-			if k = d.Fold(foldUserDeactivated[:], namesUserDeactivated[:]); k != "" {
-				goto again
-			}
 			d.Skip()
+			continue
 		}
+		h = f + 1
 	}
 }
-
-var (
-	foldUserDeactivated  = [...]string{"ACCOUNT_ID", "OPERATOR", "OPERATOR_ID", "OBJECT"}
-	namesUserDeactivated = [...]string{"account_id", "operator", "operator_id", "object"}
-)
 
 func decUserDeleted(d *jsonscan.Decoder, v *payload.UserDeleted) {
-	for d.Member() {
-		k := d.Key()
-	again:
-		switch k {
-		case "account_id":
+	for h := 0; ; {
+		f := d.Next(namesAccountCreated[:], h)
+		if f == jsonscan.Unlisted {
+			f = fieldAccountCreated(d)
+		}
+		switch f {
+		case 0:
 			d.String(&v.AccountID, "Common.account_id", "string")
-		case "operator":
+		case 1:
 			d.String(&v.Operator, "Common.operator", "string")
-		case "operator_id":
+		case 2:
 			d.String(&v.OperatorID, "Common.operator_id", "string")
-		case "object":
+		case 3:
 			if d.Open("object", "payload.UserDeletedObject") {
 				decUserDeletedObject(d, &v.Object)
 			}
+		case jsonscan.EndOfObject:
+			return
 		default:
-			if k = d.Fold(foldUserDeleted[:], namesUserDeleted[:]); k != "" {
-				goto again
-			}
 			d.Skip()
+			continue
 		}
+		h = f + 1
 	}
 }
 
-var (
-	foldUserDeleted  = [...]string{"ACCOUNT_ID", "OPERATOR", "OPERATOR_ID", "OBJECT"}
-	namesUserDeleted = [...]string{"account_id", "operator", "operator_id", "object"}
-)
-
 func decUserDisassociated(d *jsonscan.Decoder, v *payload.UserDisassociated) {
-	for d.Member() {
-		k := d.Key()
-	again:
-		switch k {
-		case "account_id":
+	for h := 0; ; {
+		f := d.Next(namesAccountCreated[:], h)
+		if f == jsonscan.Unlisted {
+			f = fieldAccountCreated(d)
+		}
+		switch f {
+		case 0:
 			d.String(&v.AccountID, "Common.account_id", "string")
-		case "operator":
+		case 1:
 			d.String(&v.Operator, "Common.operator", "string")
-		case "operator_id":
+		case 2:
 			d.String(&v.OperatorID, "Common.operator_id", "string")
-		case "object":
+		case 3:
 			if d.Open("object", "payload.UserObject") {
 				decUserObject(d, &v.Object)
 			}
+		case jsonscan.EndOfObject:
+			return
 		default:
-			if k = d.Fold(foldUserDisassociated[:], namesUserDisassociated[:]); k != "" {
-				goto again
-			}
 			d.Skip()
+			continue
 		}
+		h = f + 1
 	}
 }
 
-var (
-	foldUserDisassociated  = [...]string{"ACCOUNT_ID", "OPERATOR", "OPERATOR_ID", "OBJECT"}
-	namesUserDisassociated = [...]string{"account_id", "operator", "operator_id", "object"}
-)
-
 func decUserInvitationAccepted(d *jsonscan.Decoder, v *payload.UserInvitationAccepted) {
-	for d.Member() {
-		k := d.Key()
-	again:
-		switch k {
-		case "account_id":
+	for h := 0; ; {
+		f := d.Next(namesAccountCreated[:], h)
+		if f == jsonscan.Unlisted {
+			f = fieldAccountCreated(d)
+		}
+		switch f {
+		case 0:
 			d.String(&v.AccountID, "Common.account_id", "string")
-		case "operator":
+		case 1:
 			d.String(&v.Operator, "Common.operator", "string")
-		case "operator_id":
+		case 2:
 			d.String(&v.OperatorID, "Common.operator_id", "string")
-		case "object":
+		case 3:
 			if d.Open("object", "payload.UserDeletedObject") {
 				decUserDeletedObject(d, &v.Object)
 			}
+		case jsonscan.EndOfObject:
+			return
 		default:
-			if k = d.Fold(foldUserInvitationAccepted[:], namesUserInvitationAccepted[:]); k != "" {
-				goto again
-			}
 			d.Skip()
+			continue
 		}
+		h = f + 1
 	}
 }
 
-var (
-	foldUserInvitationAccepted  = [...]string{"ACCOUNT_ID", "OPERATOR", "OPERATOR_ID", "OBJECT"}
-	namesUserInvitationAccepted = [...]string{"account_id", "operator", "operator_id", "object"}
-)
-
 func decUserPersonalNotesUpdated(d *jsonscan.Decoder, v *payload.UserPersonalNotesUpdated) {
-	for d.Member() {
-		k := d.Key()
-	again:
-		switch k {
-		case "account_id":
+	for h := 0; ; {
+		f := d.Next(namesPhoneAccountSettingsUpdated[:], h)
+		if f == jsonscan.Unlisted {
+			f = fieldPhoneAccountSettingsUpdated(d)
+		}
+		switch f {
+		case 0:
 			d.String(&v.AccountID, "Common.account_id", "string")
-		case "operator":
+		case 1:
 			d.String(&v.Operator, "Common.operator", "string")
-		case "operator_id":
+		case 2:
 			d.String(&v.OperatorID, "Common.operator_id", "string")
-		case "object":
+		case 3:
 			if d.Open("object", "payload.UserPersonalNotesUpdatedObject") {
 				decUserPersonalNotesUpdatedObject(d, &v.Object)
 			}
-		case "old_object":
+		case 4:
 			if d.Open("old_object", "payload.UserPersonalNotesUpdatedOldObject") {
 				decUserPersonalNotesUpdatedOldObject(d, &v.OldObject)
 			}
+		case jsonscan.EndOfObject:
+			return
 		default:
-			if k = d.Fold(foldUserPersonalNotesUpdated[:], namesUserPersonalNotesUpdated[:]); k != "" {
-				goto again
-			}
 			d.Skip()
+			continue
 		}
+		h = f + 1
 	}
 }
 
-var (
-	foldUserPersonalNotesUpdated  = [...]string{"ACCOUNT_ID", "OPERATOR", "OPERATOR_ID", "OBJECT", "OLD_OBJECT"}
-	namesUserPersonalNotesUpdated = [...]string{"account_id", "operator", "operator_id", "object", "old_object"}
-)
-
 func decUserPresenceStatusUpdated(d *jsonscan.Decoder, v *payload.UserPresenceStatusUpdated) {
-	for d.Member() {
-		k := d.Key()
-	again:
-		switch k {
-		case "account_id":
+	for h := 0; ; {
+		f := d.Next(namesAccountCreated[:], h)
+		if f == jsonscan.Unlisted {
+			f = fieldAccountCreated(d)
+		}
+		switch f {
+		case 0:
 			d.String(&v.AccountID, "Common.account_id", "string")
-		case "operator":
+		case 1:
 			d.String(&v.Operator, "Common.operator", "string")
-		case "operator_id":
+		case 2:
 			d.String(&v.OperatorID, "Common.operator_id", "string")
-		case "object":
+		case 3:
 			if d.Open("object", "payload.UserPresenceStatusUpdatedObject") {
 				decUserPresenceStatusUpdatedObject(d, &v.Object)
 			}
+		case jsonscan.EndOfObject:
+			return
 		default:
-			if k = d.Fold(foldUserPresenceStatusUpdated[:], namesUserPresenceStatusUpdated[:]); k != "" {
-				goto again
-			}
 			d.Skip()
+			continue
 		}
+		h = f + 1
 	}
 }
 
-var (
-	foldUserPresenceStatusUpdated  = [...]string{"ACCOUNT_ID", "OPERATOR", "OPERATOR_ID", "OBJECT"}
-	namesUserPresenceStatusUpdated = [...]string{"account_id", "operator", "operator_id", "object"}
-)
-
 func decUserSettingsUpdated(d *jsonscan.Decoder, v *payload.UserSettingsUpdated) {
-	for d.Member() {
-		k := d.Key()
-	again:
-		switch k {
-		case "account_id":
+	for h := 0; ; {
+		f := d.Next(namesGroupUpdated[:], h)
+		if f == jsonscan.Unlisted {
+			f = fieldGroupUpdated(d)
+		}
+		switch f {
+		case 0:
 			d.String(&v.AccountID, "Common.account_id", "string")
-		case "operator":
+		case 1:
 			d.String(&v.Operator, "Common.operator", "string")
-		case "operator_id":
+		case 2:
 			d.String(&v.OperatorID, "Common.operator_id", "string")
-		case "time_stamp":
+		case 3:
 			_ = v.TimeStamp.UnmarshalJSON(d.Raw()) // never fails
-		case "object":
+		case 4:
 			if d.Open("object", "payload.UserSettingsUpdatedObject") {
 				decUserSettingsUpdatedObject(d, &v.Object)
 			}
-		case "old_object":
+		case 5:
 			if d.Open("old_object", "payload.UserSettingsUpdatedOldObject") {
 				decUserSettingsUpdatedOldObject(d, &v.OldObject)
 			}
+		case jsonscan.EndOfObject:
+			return
 		default:
-			if k = d.Fold(foldUserSettingsUpdated[:], namesUserSettingsUpdated[:]); k != "" {
-				goto again
-			}
 			d.Skip()
+			continue
 		}
+		h = f + 1
 	}
 }
-
-var (
-	foldUserSettingsUpdated  = [...]string{"ACCOUNT_ID", "OPERATOR", "OPERATOR_ID", "TIME_STAMP", "OBJECT", "OLD_OBJECT"}
-	namesUserSettingsUpdated = [...]string{"account_id", "operator", "operator_id", "time_stamp", "object", "old_object"}
-)
 
 func decUserSignedIn(d *jsonscan.Decoder, v *payload.UserSignedIn) {
-	for d.Member() {
-		k := d.Key()
-	again:
-		switch k {
-		case "account_id":
+	for h := 0; ; {
+		f := d.Next(namesAccountCreated[:], h)
+		if f == jsonscan.Unlisted {
+			f = fieldAccountCreated(d)
+		}
+		switch f {
+		case 0:
 			d.String(&v.AccountID, "Common.account_id", "string")
-		case "operator":
+		case 1:
 			d.String(&v.Operator, "Common.operator", "string")
-		case "operator_id":
+		case 2:
 			d.String(&v.OperatorID, "Common.operator_id", "string")
-		case "object":
+		case 3:
 			if d.Open("object", "payload.UserSignedObject") {
 				decUserSignedObject(d, &v.Object)
 			}
+		case jsonscan.EndOfObject:
+			return
 		default:
-			if k = d.Fold(foldUserSignedIn[:], namesUserSignedIn[:]); k != "" {
-				goto again
-			}
 			d.Skip()
+			continue
 		}
+		h = f + 1
 	}
 }
-
-var (
-	foldUserSignedIn  = [...]string{"ACCOUNT_ID", "OPERATOR", "OPERATOR_ID", "OBJECT"}
-	namesUserSignedIn = [...]string{"account_id", "operator", "operator_id", "object"}
-)
 
 func decUserSignedOut(d *jsonscan.Decoder, v *payload.UserSignedOut) {
-	for d.Member() {
-		k := d.Key()
-	again:
-		switch k {
-		case "account_id":
+	for h := 0; ; {
+		f := d.Next(namesAccountCreated[:], h)
+		if f == jsonscan.Unlisted {
+			f = fieldAccountCreated(d)
+		}
+		switch f {
+		case 0:
 			d.String(&v.AccountID, "Common.account_id", "string")
-		case "operator":
+		case 1:
 			d.String(&v.Operator, "Common.operator", "string")
-		case "operator_id":
+		case 2:
 			d.String(&v.OperatorID, "Common.operator_id", "string")
-		case "object":
+		case 3:
 			if d.Open("object", "payload.UserSignedObject") {
 				decUserSignedObject(d, &v.Object)
 			}
+		case jsonscan.EndOfObject:
+			return
 		default:
-			if k = d.Fold(foldUserSignedOut[:], namesUserSignedOut[:]); k != "" {
-				goto again
-			}
 			d.Skip()
+			continue
 		}
+		h = f + 1
 	}
 }
 
-var (
-	foldUserSignedOut  = [...]string{"ACCOUNT_ID", "OPERATOR", "OPERATOR_ID", "OBJECT"}
-	namesUserSignedOut = [...]string{"account_id", "operator", "operator_id", "object"}
-)
-
 func decUserUpdated(d *jsonscan.Decoder, v *payload.UserUpdated) {
-	for d.Member() {
-		k := d.Key()
-	again:
-		switch k {
-		case "account_id":
+	for h := 0; ; {
+		f := d.Next(namesUserUpdated[:], h)
+		if f == jsonscan.Unlisted {
+			f = fieldUserUpdated(d)
+		}
+		switch f {
+		case 0:
 			d.String(&v.AccountID, "Common.account_id", "string")
-		case "operator":
+		case 1:
 			d.String(&v.Operator, "Common.operator", "string")
-		case "operator_id":
+		case 2:
 			d.String(&v.OperatorID, "Common.operator_id", "string")
-		case "operation":
+		case 3:
 			d.Enum((*string)(&v.Operation), "operation", "payload.UserUpdatedOperation", enumUserUpdatedOperation[:])
-		case "object":
+		case 4:
 			if d.Open("object", "payload.UserUpdatedObject") {
 				decUserUpdatedObject(d, &v.Object)
 			}
-		case "time_stamp":
+		case 5:
 			_ = v.TimeStamp.UnmarshalJSON(d.Raw()) // never fails
-		case "old_object":
+		case 6:
 			if d.Open("old_object", "payload.UserUpdatedObject") {
 				decUserUpdatedObject(d, &v.OldObject)
 			}
+		case jsonscan.EndOfObject:
+			return
 		default:
-			if k = d.Fold(foldUserUpdated[:], namesUserUpdated[:]); k != "" {
-				goto again
-			}
 			d.Skip()
+			continue
 		}
+		h = f + 1
 	}
 }
-
-var (
-	foldUserUpdated  = [...]string{"ACCOUNT_ID", "OPERATOR", "OPERATOR_ID", "OPERATION", "OBJECT", "TIME_STAMP", "OLD_OBJECT"}
-	namesUserUpdated = [...]string{"account_id", "operator", "operator_id", "operation", "object", "time_stamp", "old_object"}
-)
 
 func decGroupAdminObject(d *jsonscan.Decoder, v *payload.GroupAdminObject) {
-	for d.Member() {
-		k := d.Key()
-	again:
-		switch k {
-		case "id":
-			d.ID((*string)(&v.ID))
-		case "admins":
-			decSliceSSOBypassUser(d, &v.Admins, "admins")
-		default:
-			if k = d.Fold(foldGroupAdminObject[:], namesGroupAdminObject[:]); k != "" {
-				goto again
-			}
-			d.Skip()
+	for h := 0; ; {
+		f := d.Next(namesGroupAdminObject[:], h)
+		if f == jsonscan.Unlisted {
+			f = fieldGroupAdminObject(d)
 		}
+		switch f {
+		case 0:
+			d.ID((*string)(&v.ID))
+		case 1:
+			decSliceSSOBypassUser(d, &v.Admins, "admins")
+		case jsonscan.EndOfObject:
+			return
+		default:
+			d.Skip()
+			continue
+		}
+		h = f + 1
 	}
 }
-
-var (
-	foldGroupAdminObject  = [...]string{"ID", "ADMINS"}
-	namesGroupAdminObject = [...]string{"id", "admins"}
-)
 
 func decGroupLockSettingsUpdatedInMeeting(d *jsonscan.Decoder, v *payload.GroupLockSettingsUpdatedInMeeting) {
-	for d.Member() {
-		k := d.Key()
-	again:
-		switch k {
-		case "alert_guest_join":
-			d.Bool(&v.AlertGuestJoin, "alert_guest_join")
-		case "allow_users_to_delete_messages_in_meeting_chat":
-			d.Bool(&v.AllowUsersToDeleteMessagesInMeetingChat, "allow_users_to_delete_messages_in_meeting_chat")
-		case "allow_live_streaming":
-			d.Bool(&v.AllowLiveStreaming, "allow_live_streaming")
-		case "allow_show_zoom_windows":
-			d.Bool(&v.AllowShowZoomWindows, "allow_show_zoom_windows")
-		case "annotation":
-			d.Bool(&v.Annotation, "annotation")
-		case "auto_answer":
-			d.Bool(&v.AutoAnswer, "auto_answer")
-		case "auto_generated_captions":
-			d.Bool(&v.AutoGeneratedCaptions, "auto_generated_captions")
-		case "auto_saving_chat":
-			d.Bool(&v.AutoSavingChat, "auto_saving_chat")
-		case "breakout_room":
-			d.Bool(&v.BreakoutRoom, "breakout_room")
-		case "chat":
-			d.Bool(&v.Chat, "chat")
-		case "closed_caption":
-			d.Bool(&v.ClosedCaption, "closed_caption")
-		case "co_host":
-			d.Bool(&v.CoHost, "co_host")
-		case "custom_data_center_regions":
-			d.Bool(&v.CustomDataCenterRegions, "custom_data_center_regions")
-		case "disable_screen_sharing_for_host_meetings":
-			d.Bool(&v.DisableScreenSharingForHostMeetings, "disable_screen_sharing_for_host_meetings")
-		case "disable_screen_sharing_for_in_meeting_guests":
-			d.Bool(&v.DisableScreenSharingForInMeetingGuests, "disable_screen_sharing_for_in_meeting_guests")
-		case "e2e_encryption":
-			d.Bool(&v.E2EEncryption, "e2e_encryption")
-		case "entry_exit_chime":
-			d.Bool(&v.EntryExitChime, "entry_exit_chime")
-		case "far_end_camera_control":
-			d.Bool(&v.FarEndCameraControl, "far_end_camera_control")
-		case "feedback":
-			d.Bool(&v.Feedback, "feedback")
-		case "file_transfer":
-			d.Bool(&v.FileTransfer, "file_transfer")
-		case "full_transcript":
-			d.Bool(&v.FullTranscript, "full_transcript")
-		case "group_hd":
-			d.Bool(&v.GroupHD, "group_hd")
-		case "language_interpretation":
-			d.Bool(&v.LanguageInterpretation, "language_interpretation")
-		case "sign_language_interpretation":
-			d.Bool(&v.SignLanguageInterpretation, "sign_language_interpretation")
-		case "manual_captions":
-			d.Bool(&v.ManualCaptions, "manual_captions")
-		case "meeting_reactions":
-			d.Bool(&v.MeetingReactions, "meeting_reactions")
-		case "webinar_reactions":
-			d.Bool(&v.WebinarReactions, "webinar_reactions")
-		case "meeting_survey":
-			d.Bool(&v.MeetingSurvey, "meeting_survey")
-		case "non_verbal_feedback":
-			d.Bool(&v.NonVerbalFeedback, "non_verbal_feedback")
-		case "original_audio":
-			d.Bool(&v.OriginalAudio, "original_audio")
-		case "polling":
-			d.Bool(&v.Polling, "polling")
-		case "post_meeting_feedback":
-			d.Bool(&v.PostMeetingFeedback, "post_meeting_feedback")
-		case "private_chat":
-			d.Bool(&v.PrivateChat, "private_chat")
-		case "remote_control":
-			d.Bool(&v.RemoteControl, "remote_control")
-		case "remote_support":
-			d.Bool(&v.RemoteSupport, "remote_support")
-		case "request_permission_to_unmute":
-			d.Bool(&v.RequestPermissionToUnmute, "request_permission_to_unmute")
-		case "save_caption":
-			d.Bool(&v.SaveCaption, "save_caption")
-		case "save_captions":
-			d.Bool(&v.SaveCaptions, "save_captions")
-		case "screen_sharing":
-			d.Bool(&v.ScreenSharing, "screen_sharing")
-		case "sending_default_email_invites":
-			d.Bool(&v.SendingDefaultEmailInvites, "sending_default_email_invites")
-		case "show_a_join_from_your_browser_link":
-			d.Bool(&v.ShowAJoinFromYourBrowserLink, "show_a_join_from_your_browser_link")
-		case "show_browser_join_link":
-			d.Bool(&v.ShowBrowserJoinLink, "show_browser_join_link")
-		case "show_meeting_control_toolbar":
-			d.Bool(&v.ShowMeetingControlToolbar, "show_meeting_control_toolbar")
-		case "slide_control":
-			d.Bool(&v.SlideControl, "slide_control")
-		case "stereo_audio":
-			d.Bool(&v.StereoAudio, "stereo_audio")
-		case "use_html_format_email":
-			d.Bool(&v.UseHTMLFormatEmail, "use_html_format_email")
-		case "virtual_background":
-			d.Bool(&v.VirtualBackground, "virtual_background")
-		case "waiting_room":
-			d.Bool(&v.WaitingRoom, "waiting_room")
-		case "webinar_chat":
-			d.Bool(&v.WebinarChat, "webinar_chat")
-		case "webinar_live_streaming":
-			d.Bool(&v.WebinarLiveStreaming, "webinar_live_streaming")
-		case "webinar_polling":
-			d.Bool(&v.WebinarPolling, "webinar_polling")
-		case "webinar_question_answer":
-			d.Bool(&v.WebinarQuestionAnswer, "webinar_question_answer")
-		case "meeting_question_answer":
-			d.Bool(&v.MeetingQuestionAnswer, "meeting_question_answer")
-		case "webinar_survey":
-			d.Bool(&v.WebinarSurvey, "webinar_survey")
-		case "whiteboard":
-			d.Bool(&v.Whiteboard, "whiteboard")
-		default:
-			if k = d.Fold(foldGroupLockSettingsUpdatedInMeeting[:], namesGroupLockSettingsUpdatedInMeeting[:]); k != "" {
-				goto again
-			}
-			d.Skip()
+	for h := 0; ; {
+		f := d.Next(namesGroupLockSettingsUpdatedInMeeting[:], h)
+		if f == jsonscan.Unlisted {
+			f = fieldGroupLockSettingsUpdatedInMeeting(d)
 		}
+		switch f {
+		case 0:
+			d.Bool(&v.AlertGuestJoin, "alert_guest_join")
+		case 1:
+			d.Bool(&v.AllowUsersToDeleteMessagesInMeetingChat, "allow_users_to_delete_messages_in_meeting_chat")
+		case 2:
+			d.Bool(&v.AllowLiveStreaming, "allow_live_streaming")
+		case 3:
+			d.Bool(&v.AllowShowZoomWindows, "allow_show_zoom_windows")
+		case 4:
+			d.Bool(&v.Annotation, "annotation")
+		case 5:
+			d.Bool(&v.AutoAnswer, "auto_answer")
+		case 6:
+			d.Bool(&v.AutoGeneratedCaptions, "auto_generated_captions")
+		case 7:
+			d.Bool(&v.AutoSavingChat, "auto_saving_chat")
+		case 8:
+			d.Bool(&v.BreakoutRoom, "breakout_room")
+		case 9:
+			d.Bool(&v.Chat, "chat")
+		case 10:
+			d.Bool(&v.ClosedCaption, "closed_caption")
+		case 11:
+			d.Bool(&v.CoHost, "co_host")
+		case 12:
+			d.Bool(&v.CustomDataCenterRegions, "custom_data_center_regions")
+		case 13:
+			d.Bool(&v.DisableScreenSharingForHostMeetings, "disable_screen_sharing_for_host_meetings")
+		case 14:
+			d.Bool(&v.DisableScreenSharingForInMeetingGuests, "disable_screen_sharing_for_in_meeting_guests")
+		case 15:
+			d.Bool(&v.E2EEncryption, "e2e_encryption")
+		case 16:
+			d.Bool(&v.EntryExitChime, "entry_exit_chime")
+		case 17:
+			d.Bool(&v.FarEndCameraControl, "far_end_camera_control")
+		case 18:
+			d.Bool(&v.Feedback, "feedback")
+		case 19:
+			d.Bool(&v.FileTransfer, "file_transfer")
+		case 20:
+			d.Bool(&v.FullTranscript, "full_transcript")
+		case 21:
+			d.Bool(&v.GroupHD, "group_hd")
+		case 22:
+			d.Bool(&v.LanguageInterpretation, "language_interpretation")
+		case 23:
+			d.Bool(&v.SignLanguageInterpretation, "sign_language_interpretation")
+		case 24:
+			d.Bool(&v.ManualCaptions, "manual_captions")
+		case 25:
+			d.Bool(&v.MeetingReactions, "meeting_reactions")
+		case 26:
+			d.Bool(&v.WebinarReactions, "webinar_reactions")
+		case 27:
+			d.Bool(&v.MeetingSurvey, "meeting_survey")
+		case 28:
+			d.Bool(&v.NonVerbalFeedback, "non_verbal_feedback")
+		case 29:
+			d.Bool(&v.OriginalAudio, "original_audio")
+		case 30:
+			d.Bool(&v.Polling, "polling")
+		case 31:
+			d.Bool(&v.PostMeetingFeedback, "post_meeting_feedback")
+		case 32:
+			d.Bool(&v.PrivateChat, "private_chat")
+		case 33:
+			d.Bool(&v.RemoteControl, "remote_control")
+		case 34:
+			d.Bool(&v.RemoteSupport, "remote_support")
+		case 35:
+			d.Bool(&v.RequestPermissionToUnmute, "request_permission_to_unmute")
+		case 36:
+			d.Bool(&v.SaveCaption, "save_caption")
+		case 37:
+			d.Bool(&v.SaveCaptions, "save_captions")
+		case 38:
+			d.Bool(&v.ScreenSharing, "screen_sharing")
+		case 39:
+			d.Bool(&v.SendingDefaultEmailInvites, "sending_default_email_invites")
+		case 40:
+			d.Bool(&v.ShowAJoinFromYourBrowserLink, "show_a_join_from_your_browser_link")
+		case 41:
+			d.Bool(&v.ShowBrowserJoinLink, "show_browser_join_link")
+		case 42:
+			d.Bool(&v.ShowMeetingControlToolbar, "show_meeting_control_toolbar")
+		case 43:
+			d.Bool(&v.SlideControl, "slide_control")
+		case 44:
+			d.Bool(&v.StereoAudio, "stereo_audio")
+		case 45:
+			d.Bool(&v.UseHTMLFormatEmail, "use_html_format_email")
+		case 46:
+			d.Bool(&v.VirtualBackground, "virtual_background")
+		case 47:
+			d.Bool(&v.WaitingRoom, "waiting_room")
+		case 48:
+			d.Bool(&v.WebinarChat, "webinar_chat")
+		case 49:
+			d.Bool(&v.WebinarLiveStreaming, "webinar_live_streaming")
+		case 50:
+			d.Bool(&v.WebinarPolling, "webinar_polling")
+		case 51:
+			d.Bool(&v.WebinarQuestionAnswer, "webinar_question_answer")
+		case 52:
+			d.Bool(&v.MeetingQuestionAnswer, "meeting_question_answer")
+		case 53:
+			d.Bool(&v.WebinarSurvey, "webinar_survey")
+		case 54:
+			d.Bool(&v.Whiteboard, "whiteboard")
+		case jsonscan.EndOfObject:
+			return
+		default:
+			d.Skip()
+			continue
+		}
+		h = f + 1
 	}
 }
-
-var (
-	foldGroupLockSettingsUpdatedInMeeting  = [...]string{"ALERT_GUEST_JOIN", "ALLOW_USERS_TO_DELETE_MESSAGES_IN_MEETING_CHAT", "ALLOW_LIVE_STREAMING", "ALLOW_SHOW_ZOOM_WINDOWS", "ANNOTATION", "AUTO_ANSWER", "AUTO_GENERATED_CAPTIONS", "AUTO_SAVING_CHAT", "BREAKOUT_ROOM", "CHAT", "CLOSED_CAPTION", "CO_HOST", "CUSTOM_DATA_CENTER_REGIONS", "DISABLE_SCREEN_SHARING_FOR_HOST_MEETINGS", "DISABLE_SCREEN_SHARING_FOR_IN_MEETING_GUESTS", "E2E_ENCRYPTION", "ENTRY_EXIT_CHIME", "FAR_END_CAMERA_CONTROL", "FEEDBACK", "FILE_TRANSFER", "FULL_TRANSCRIPT", "GROUP_HD", "LANGUAGE_INTERPRETATION", "SIGN_LANGUAGE_INTERPRETATION", "MANUAL_CAPTIONS", "MEETING_REACTIONS", "WEBINAR_REACTIONS", "MEETING_SURVEY", "NON_VERBAL_FEEDBACK", "ORIGINAL_AUDIO", "POLLING", "POST_MEETING_FEEDBACK", "PRIVATE_CHAT", "REMOTE_CONTROL", "REMOTE_SUPPORT", "REQUEST_PERMISSION_TO_UNMUTE", "SAVE_CAPTION", "SAVE_CAPTIONS", "SCREEN_SHARING", "SENDING_DEFAULT_EMAIL_INVITES", "SHOW_A_JOIN_FROM_YOUR_BROWSER_LINK", "SHOW_BROWSER_JOIN_LINK", "SHOW_MEETING_CONTROL_TOOLBAR", "SLIDE_CONTROL", "STEREO_AUDIO", "USE_HTML_FORMAT_EMAIL", "VIRTUAL_BACKGROUND", "WAITING_ROOM", "WEBINAR_CHAT", "WEBINAR_LIVE_STREAMING", "WEBINAR_POLLING", "WEBINAR_QUESTION_ANSWER", "MEETING_QUESTION_ANSWER", "WEBINAR_SURVEY", "WHITEBOARD"}
-	namesGroupLockSettingsUpdatedInMeeting = [...]string{"alert_guest_join", "allow_users_to_delete_messages_in_meeting_chat", "allow_live_streaming", "allow_show_zoom_windows", "annotation", "auto_answer", "auto_generated_captions", "auto_saving_chat", "breakout_room", "chat", "closed_caption", "co_host", "custom_data_center_regions", "disable_screen_sharing_for_host_meetings", "disable_screen_sharing_for_in_meeting_guests", "e2e_encryption", "entry_exit_chime", "far_end_camera_control", "feedback", "file_transfer", "full_transcript", "group_hd", "language_interpretation", "sign_language_interpretation", "manual_captions", "meeting_reactions", "webinar_reactions", "meeting_survey", "non_verbal_feedback", "original_audio", "polling", "post_meeting_feedback", "private_chat", "remote_control", "remote_support", "request_permission_to_unmute", "save_caption", "save_captions", "screen_sharing", "sending_default_email_invites", "show_a_join_from_your_browser_link", "show_browser_join_link", "show_meeting_control_toolbar", "slide_control", "stereo_audio", "use_html_format_email", "virtual_background", "waiting_room", "webinar_chat", "webinar_live_streaming", "webinar_polling", "webinar_question_answer", "meeting_question_answer", "webinar_survey", "whiteboard"}
-)
 
 func decGroupLockSettingsUpdatedOtherOptions(d *jsonscan.Decoder, v *payload.GroupLockSettingsUpdatedOtherOptions) {
-	for d.Member() {
-		k := d.Key()
-	again:
-		switch k {
-		case "blur_snapshot":
-			d.Bool(&v.BlurSnapshot, "blur_snapshot")
-		default:
-			if k = d.Fold(foldGroupLockSettingsUpdatedOtherOptions[:], namesGroupLockSettingsUpdatedOtherOptions[:]); k != "" {
-				goto again
-			}
-			d.Skip()
+	for h := 0; ; {
+		f := d.Next(namesGroupLockSettingsUpdatedOtherOptions[:], h)
+		if f == jsonscan.Unlisted {
+			f = fieldGroupLockSettingsUpdatedOtherOptions(d)
 		}
+		switch f {
+		case 0:
+			d.Bool(&v.BlurSnapshot, "blur_snapshot")
+		case jsonscan.EndOfObject:
+			return
+		default:
+			d.Skip()
+			continue
+		}
+		h = f + 1
 	}
 }
-
-var (
-	foldGroupLockSettingsUpdatedOtherOptions  = [...]string{"BLUR_SNAPSHOT"}
-	namesGroupLockSettingsUpdatedOtherOptions = [...]string{"blur_snapshot"}
-)
 
 func decGroupLockSettingsUpdatedRecording(d *jsonscan.Decoder, v *payload.GroupLockSettingsUpdatedRecording) {
-	for d.Member() {
-		k := d.Key()
-	again:
-		switch k {
-		case "account_user_access_recording":
-			d.Bool(&v.AccountUserAccessRecording, "account_user_access_recording")
-		case "auto_delete_cmr":
-			d.Bool(&v.AutoDeleteCMR, "auto_delete_cmr")
-		case "auto_recording":
-			d.Bool(&v.AutoRecording, "auto_recording")
-		case "cloud_recording":
-			d.Bool(&v.CloudRecording, "cloud_recording")
-		case "cloud_recording_download":
-			d.Bool(&v.CloudRecordingDownload, "cloud_recording_download")
-		case "host_delete_cloud_recording":
-			d.Bool(&v.HostDeleteCloudRecording, "host_delete_cloud_recording")
-		case "ip_address_access_control":
-			d.Bool(&v.IPAddressAccessControl, "ip_address_access_control")
-		case "local_recording":
-			d.Bool(&v.LocalRecording, "local_recording")
-		case "prevent_host_access_recording":
-			d.Bool(&v.PreventHostAccessRecording, "prevent_host_access_recording")
-		case "recording_authentication":
-			d.Bool(&v.RecordingAuthentication, "recording_authentication")
-		case "archive":
-			d.Bool(&v.Archive, "archive")
-		default:
-			if k = d.Fold(foldGroupLockSettingsUpdatedRecording[:], namesGroupLockSettingsUpdatedRecording[:]); k != "" {
-				goto again
-			}
-			d.Skip()
+	for h := 0; ; {
+		f := d.Next(namesGroupLockSettingsUpdatedRecording[:], h)
+		if f == jsonscan.Unlisted {
+			f = fieldGroupLockSettingsUpdatedRecording(d)
 		}
+		switch f {
+		case 0:
+			d.Bool(&v.AccountUserAccessRecording, "account_user_access_recording")
+		case 1:
+			d.Bool(&v.AutoDeleteCMR, "auto_delete_cmr")
+		case 2:
+			d.Bool(&v.AutoRecording, "auto_recording")
+		case 3:
+			d.Bool(&v.CloudRecording, "cloud_recording")
+		case 4:
+			d.Bool(&v.CloudRecordingDownload, "cloud_recording_download")
+		case 5:
+			d.Bool(&v.HostDeleteCloudRecording, "host_delete_cloud_recording")
+		case 6:
+			d.Bool(&v.IPAddressAccessControl, "ip_address_access_control")
+		case 7:
+			d.Bool(&v.LocalRecording, "local_recording")
+		case 8:
+			d.Bool(&v.PreventHostAccessRecording, "prevent_host_access_recording")
+		case 9:
+			d.Bool(&v.RecordingAuthentication, "recording_authentication")
+		case 10:
+			d.Bool(&v.Archive, "archive")
+		case jsonscan.EndOfObject:
+			return
+		default:
+			d.Skip()
+			continue
+		}
+		h = f + 1
 	}
 }
-
-var (
-	foldGroupLockSettingsUpdatedRecording  = [...]string{"ACCOUNT_USER_ACCESS_RECORDING", "AUTO_DELETE_CMR", "AUTO_RECORDING", "CLOUD_RECORDING", "CLOUD_RECORDING_DOWNLOAD", "HOST_DELETE_CLOUD_RECORDING", "IP_ADDRESS_ACCESS_CONTROL", "LOCAL_RECORDING", "PREVENT_HOST_ACCESS_RECORDING", "RECORDING_AUTHENTICATION", "ARCHIVE"}
-	namesGroupLockSettingsUpdatedRecording = [...]string{"account_user_access_recording", "auto_delete_cmr", "auto_recording", "cloud_recording", "cloud_recording_download", "host_delete_cloud_recording", "ip_address_access_control", "local_recording", "prevent_host_access_recording", "recording_authentication", "archive"}
-)
 
 func decGroupLockSettingsUpdatedScheduleMeeting(d *jsonscan.Decoder, v *payload.GroupLockSettingsUpdatedScheduleMeeting) {
-	for d.Member() {
-		k := d.Key()
-	again:
-		switch k {
-		case "audio_type":
-			d.Bool(&v.AudioType, "audio_type")
-		case "embed_password_in_join_link":
-			d.Bool(&v.EmbedPasswordInJoinLink, "embed_password_in_join_link")
-		case "force_pmi_jbh_password":
-			d.Bool(&v.ForcePMIJBHPassword, "force_pmi_jbh_password")
-		case "host_video":
-			d.Bool(&v.HostVideo, "host_video")
-		case "join_before_host":
-			d.Bool(&v.JoinBeforeHost, "join_before_host")
-		case "meeting_authentication":
-			d.Bool(&v.MeetingAuthentication, "meeting_authentication")
-		case "mute_upon_entry":
-			d.Bool(&v.MuteUponEntry, "mute_upon_entry")
-		case "participant_video":
-			d.Bool(&v.ParticipantVideo, "participant_video")
-		case "pstn_password_protected":
-			d.Bool(&v.PSTNPasswordProtected, "pstn_password_protected")
-		case "require_password_for_instant_meetings":
-			d.Bool(&v.RequirePasswordForInstantMeetings, "require_password_for_instant_meetings")
-		case "require_password_for_pmi_meetings":
-			d.Bool(&v.RequirePasswordForPMIMeetings, "require_password_for_pmi_meetings")
-		case "require_password_for_scheduling_new_meetings":
-			d.Bool(&v.RequirePasswordForSchedulingNewMeetings, "require_password_for_scheduling_new_meetings")
-		case "upcoming_meeting_reminder":
-			d.Bool(&v.UpcomingMeetingReminder, "upcoming_meeting_reminder")
-		default:
-			if k = d.Fold(foldGroupLockSettingsUpdatedScheduleMeeting[:], namesGroupLockSettingsUpdatedScheduleMeeting[:]); k != "" {
-				goto again
-			}
-			d.Skip()
+	for h := 0; ; {
+		f := d.Next(namesGroupLockSettingsUpdatedScheduleMeeting[:], h)
+		if f == jsonscan.Unlisted {
+			f = fieldGroupLockSettingsUpdatedScheduleMeeting(d)
 		}
+		switch f {
+		case 0:
+			d.Bool(&v.AudioType, "audio_type")
+		case 1:
+			d.Bool(&v.EmbedPasswordInJoinLink, "embed_password_in_join_link")
+		case 2:
+			d.Bool(&v.ForcePMIJBHPassword, "force_pmi_jbh_password")
+		case 3:
+			d.Bool(&v.HostVideo, "host_video")
+		case 4:
+			d.Bool(&v.JoinBeforeHost, "join_before_host")
+		case 5:
+			d.Bool(&v.MeetingAuthentication, "meeting_authentication")
+		case 6:
+			d.Bool(&v.MuteUponEntry, "mute_upon_entry")
+		case 7:
+			d.Bool(&v.ParticipantVideo, "participant_video")
+		case 8:
+			d.Bool(&v.PSTNPasswordProtected, "pstn_password_protected")
+		case 9:
+			d.Bool(&v.RequirePasswordForInstantMeetings, "require_password_for_instant_meetings")
+		case 10:
+			d.Bool(&v.RequirePasswordForPMIMeetings, "require_password_for_pmi_meetings")
+		case 11:
+			d.Bool(&v.RequirePasswordForSchedulingNewMeetings, "require_password_for_scheduling_new_meetings")
+		case 12:
+			d.Bool(&v.UpcomingMeetingReminder, "upcoming_meeting_reminder")
+		case jsonscan.EndOfObject:
+			return
+		default:
+			d.Skip()
+			continue
+		}
+		h = f + 1
 	}
 }
-
-var (
-	foldGroupLockSettingsUpdatedScheduleMeeting  = [...]string{"AUDIO_TYPE", "EMBED_PASSWORD_IN_JOIN_LINK", "FORCE_PMI_JBH_PASSWORD", "HOST_VIDEO", "JOIN_BEFORE_HOST", "MEETING_AUTHENTICATION", "MUTE_UPON_ENTRY", "PARTICIPANT_VIDEO", "PSTN_PASSWORD_PROTECTED", "REQUIRE_PASSWORD_FOR_INSTANT_MEETINGS", "REQUIRE_PASSWORD_FOR_PMI_MEETINGS", "REQUIRE_PASSWORD_FOR_SCHEDULING_NEW_MEETINGS", "UPCOMING_MEETING_REMINDER"}
-	namesGroupLockSettingsUpdatedScheduleMeeting = [...]string{"audio_type", "embed_password_in_join_link", "force_pmi_jbh_password", "host_video", "join_before_host", "meeting_authentication", "mute_upon_entry", "participant_video", "pstn_password_protected", "require_password_for_instant_meetings", "require_password_for_pmi_meetings", "require_password_for_scheduling_new_meetings", "upcoming_meeting_reminder"}
-)
 
 func decGroupLockSettingsUpdatedMeetingSecurity(d *jsonscan.Decoder, v *payload.GroupLockSettingsUpdatedMeetingSecurity) {
-	for d.Member() {
-		k := d.Key()
-	again:
-		switch k {
-		case "approved_or_denied_countries_or_regions":
-			d.Bool(&v.ApprovedOrDeniedCountriesOrRegions, "approved_or_denied_countries_or_regions")
-		case "auto_security":
-			d.Bool(&v.AutoSecurity, "auto_security")
-		case "block_user_domain":
-			d.Bool(&v.BlockUserDomain, "block_user_domain")
-		case "embed_password_in_join_link":
-			d.Bool(&v.EmbedPasswordInJoinLink, "embed_password_in_join_link")
-		case "encryption_type":
-			d.Enum((*string)(&v.EncryptionType), "encryption_type", "payload.SettingsUpdatedEncryptionType", enumSettingsUpdatedEncryptionType[:])
-		case "end_to_end_encrypted_meetings":
-			d.Bool(&v.EndToEndEncryptedMeetings, "end_to_end_encrypted_meetings")
-		case "meeting_password":
-			d.Bool(&v.MeetingPassword, "meeting_password")
-		case "only_authenticated_can_join_from_webclient":
-			d.Bool(&v.OnlyAuthenticatedCanJoinFromWebclient, "only_authenticated_can_join_from_webclient")
-		case "phone_password":
-			d.Bool(&v.PhonePassword, "phone_password")
-		case "pmi_password":
-			d.Bool(&v.PMIPassword, "pmi_password")
-		case "waiting_room":
-			d.Bool(&v.WaitingRoom, "waiting_room")
-		case "webinar_password":
-			d.Bool(&v.WebinarPassword, "webinar_password")
-		default:
-			if k = d.Fold(foldGroupLockSettingsUpdatedMeetingSecurity[:], namesGroupLockSettingsUpdatedMeetingSecurity[:]); k != "" {
-				goto again
-			}
-			d.Skip()
+	for h := 0; ; {
+		f := d.Next(namesGroupLockSettingsUpdatedMeetingSecurity[:], h)
+		if f == jsonscan.Unlisted {
+			f = fieldGroupLockSettingsUpdatedMeetingSecurity(d)
 		}
+		switch f {
+		case 0:
+			d.Bool(&v.ApprovedOrDeniedCountriesOrRegions, "approved_or_denied_countries_or_regions")
+		case 1:
+			d.Bool(&v.AutoSecurity, "auto_security")
+		case 2:
+			d.Bool(&v.BlockUserDomain, "block_user_domain")
+		case 3:
+			d.Bool(&v.EmbedPasswordInJoinLink, "embed_password_in_join_link")
+		case 4:
+			d.Enum((*string)(&v.EncryptionType), "encryption_type", "payload.SettingsUpdatedEncryptionType", enumSettingsUpdatedEncryptionType[:])
+		case 5:
+			d.Bool(&v.EndToEndEncryptedMeetings, "end_to_end_encrypted_meetings")
+		case 6:
+			d.Bool(&v.MeetingPassword, "meeting_password")
+		case 7:
+			d.Bool(&v.OnlyAuthenticatedCanJoinFromWebclient, "only_authenticated_can_join_from_webclient")
+		case 8:
+			d.Bool(&v.PhonePassword, "phone_password")
+		case 9:
+			d.Bool(&v.PMIPassword, "pmi_password")
+		case 10:
+			d.Bool(&v.WaitingRoom, "waiting_room")
+		case 11:
+			d.Bool(&v.WebinarPassword, "webinar_password")
+		case jsonscan.EndOfObject:
+			return
+		default:
+			d.Skip()
+			continue
+		}
+		h = f + 1
 	}
 }
 
-var (
-	foldGroupLockSettingsUpdatedMeetingSecurity  = [...]string{"APPROVED_OR_DENIED_COUNTRIES_OR_REGIONS", "AUTO_SECURITY", "BLOCK_USER_DOMAIN", "EMBED_PASSWORD_IN_JOIN_LINK", "ENCRYPTION_TYPE", "END_TO_END_ENCRYPTED_MEETINGS", "MEETING_PASSWORD", "ONLY_AUTHENTICATED_CAN_JOIN_FROM_WEBCLIENT", "PHONE_PASSWORD", "PMI_PASSWORD", "WAITING_ROOM", "WEBINAR_PASSWORD"}
-	namesGroupLockSettingsUpdatedMeetingSecurity = [...]string{"approved_or_denied_countries_or_regions", "auto_security", "block_user_domain", "embed_password_in_join_link", "encryption_type", "end_to_end_encrypted_meetings", "meeting_password", "only_authenticated_can_join_from_webclient", "phone_password", "pmi_password", "waiting_room", "webinar_password"}
-)
-
 func decGroupLockUpdatedSettings(d *jsonscan.Decoder, v *payload.GroupLockUpdatedSettings) {
-	for d.Member() {
-		k := d.Key()
-	again:
-		switch k {
-		case "audio_conferencing":
+	for h := 0; ; {
+		f := d.Next(namesGroupLockUpdatedSettings[:], h)
+		if f == jsonscan.Unlisted {
+			f = fieldGroupLockUpdatedSettings(d)
+		}
+		switch f {
+		case 0:
 			if d.Open("audio_conferencing", "payload.LockSettingsUpdatedAudioConferencing") {
 				decLockSettingsUpdatedAudioConferencing(d, &v.AudioConferencing)
 			}
-		case "email_notification":
+		case 1:
 			if d.Open("email_notification", "payload.LockSettingsUpdatedEmailNotification") {
 				decLockSettingsUpdatedEmailNotification(d, &v.EmailNotification)
 			}
-		case "in_meeting":
+		case 2:
 			if d.Open("in_meeting", "payload.GroupLockSettingsUpdatedInMeeting") {
 				decGroupLockSettingsUpdatedInMeeting(d, &v.InMeeting)
 			}
-		case "other_options":
+		case 3:
 			if d.Open("other_options", "payload.GroupLockSettingsUpdatedOtherOptions") {
 				decGroupLockSettingsUpdatedOtherOptions(d, &v.OtherOptions)
 			}
-		case "recording":
+		case 4:
 			if d.Open("recording", "payload.GroupLockSettingsUpdatedRecording") {
 				decGroupLockSettingsUpdatedRecording(d, &v.Recording)
 			}
-		case "schedule_meeting":
+		case 5:
 			if d.Open("schedule_meeting", "payload.GroupLockSettingsUpdatedScheduleMeeting") {
 				decGroupLockSettingsUpdatedScheduleMeeting(d, &v.ScheduleMeeting)
 			}
-		case "telephony":
+		case 6:
 			if d.Open("telephony", "payload.LockSettingsUpdatedTelephony") {
 				decLockSettingsUpdatedTelephony(d, &v.Telephony)
 			}
-		case "meeting_security":
+		case 7:
 			if d.Open("meeting_security", "payload.GroupLockSettingsUpdatedMeetingSecurity") {
 				decGroupLockSettingsUpdatedMeetingSecurity(d, &v.MeetingSecurity)
 			}
+		case jsonscan.EndOfObject:
+			return
 		default:
-			if k = d.Fold(foldGroupLockUpdatedSettings[:], namesGroupLockUpdatedSettings[:]); k != "" {
-				goto again
-			}
 			d.Skip()
+			continue
 		}
+		h = f + 1
 	}
 }
 
-var (
-	foldGroupLockUpdatedSettings  = [...]string{"AUDIO_CONFERENCING", "EMAIL_NOTIFICATION", "IN_MEETING", "OTHER_OPTIONS", "RECORDING", "SCHEDULE_MEETING", "TELEPHONY", "MEETING_SECURITY"}
-	namesGroupLockUpdatedSettings = [...]string{"audio_conferencing", "email_notification", "in_meeting", "other_options", "recording", "schedule_meeting", "telephony", "meeting_security"}
-)
-
 func decGroupLockSettingsUpdatedObject(d *jsonscan.Decoder, v *payload.GroupLockSettingsUpdatedObject) {
-	for d.Member() {
-		k := d.Key()
-	again:
-		switch k {
-		case "id":
+	for h := 0; ; {
+		f := d.Next(namesAccountLockSettingsUpdatedObject[:], h)
+		if f == jsonscan.Unlisted {
+			f = fieldAccountLockSettingsUpdatedObject(d)
+		}
+		switch f {
+		case 0:
 			d.ID((*string)(&v.ID))
-		case "settings":
+		case 1:
 			if d.Open("settings", "payload.GroupLockUpdatedSettings") {
 				decGroupLockUpdatedSettings(d, &v.Settings)
 			}
+		case jsonscan.EndOfObject:
+			return
 		default:
-			if k = d.Fold(foldGroupLockSettingsUpdatedObject[:], namesGroupLockSettingsUpdatedObject[:]); k != "" {
-				goto again
-			}
 			d.Skip()
+			continue
 		}
+		h = f + 1
 	}
 }
-
-var (
-	foldGroupLockSettingsUpdatedObject  = [...]string{"ID", "SETTINGS"}
-	namesGroupLockSettingsUpdatedObject = [...]string{"id", "settings"}
-)
 
 func decGroupMemberObject(d *jsonscan.Decoder, v *payload.GroupMemberObject) {
-	for d.Member() {
-		k := d.Key()
-	again:
-		switch k {
-		case "id":
-			d.ID((*string)(&v.ID))
-		case "members":
-			decSliceSSOBypassUser(d, &v.Members, "members")
-		default:
-			if k = d.Fold(foldGroupMemberObject[:], namesGroupMemberObject[:]); k != "" {
-				goto again
-			}
-			d.Skip()
+	for h := 0; ; {
+		f := d.Next(namesGroupMemberObject[:], h)
+		if f == jsonscan.Unlisted {
+			f = fieldGroupMemberObject(d)
 		}
+		switch f {
+		case 0:
+			d.ID((*string)(&v.ID))
+		case 1:
+			decSliceSSOBypassUser(d, &v.Members, "members")
+		case jsonscan.EndOfObject:
+			return
+		default:
+			d.Skip()
+			continue
+		}
+		h = f + 1
 	}
 }
-
-var (
-	foldGroupMemberObject  = [...]string{"ID", "MEMBERS"}
-	namesGroupMemberObject = [...]string{"id", "members"}
-)
 
 func decGroupSettingsUpdatedTollFreeAndFeeBasedTollCall(d *jsonscan.Decoder, v *payload.GroupSettingsUpdatedTollFreeAndFeeBasedTollCall) {
-	for d.Member() {
-		k := d.Key()
-	again:
-		switch k {
-		case "allow_webinar_attendees_dial":
-			d.Bool(&v.AllowWebinarAttendeesDial, "allow_webinar_attendees_dial")
-		case "enable":
-			d.Bool(&v.Enable, "enable")
-		case "numbers":
-			decSliceSettingsUpdatedNumber(d, &v.Numbers, "numbers")
-		default:
-			if k = d.Fold(foldGroupSettingsUpdatedTollFreeAndFeeBasedTollCall[:], namesGroupSettingsUpdatedTollFreeAndFeeBasedTollCall[:]); k != "" {
-				goto again
-			}
-			d.Skip()
+	for h := 0; ; {
+		f := d.Next(namesAccountSettingsUpdatedAudioConferencingTollFreeAndFeeBasedTollCall[:], h)
+		if f == jsonscan.Unlisted {
+			f = fieldAccountSettingsUpdatedAudioConferencingTollFreeAndFeeBasedTollCall(d)
 		}
+		switch f {
+		case 0:
+			d.Bool(&v.AllowWebinarAttendeesDial, "allow_webinar_attendees_dial")
+		case 1:
+			d.Bool(&v.Enable, "enable")
+		case 2:
+			decSliceSettingsUpdatedNumber(d, &v.Numbers, "numbers")
+		case jsonscan.EndOfObject:
+			return
+		default:
+			d.Skip()
+			continue
+		}
+		h = f + 1
 	}
 }
 
-var (
-	foldGroupSettingsUpdatedTollFreeAndFeeBasedTollCall  = [...]string{"ALLOW_WEBINAR_ATTENDEES_DIAL", "ENABLE", "NUMBERS"}
-	namesGroupSettingsUpdatedTollFreeAndFeeBasedTollCall = [...]string{"allow_webinar_attendees_dial", "enable", "numbers"}
-)
-
 func decGroupSettingsUpdatedAudioConferencing(d *jsonscan.Decoder, v *payload.GroupSettingsUpdatedAudioConferencing) {
-	for d.Member() {
-		k := d.Key()
-	again:
-		switch k {
-		case "toll_free_and_fee_based_toll_call":
+	for h := 0; ; {
+		f := d.Next(namesLockSettingsUpdatedAudioConferencing[:], h)
+		if f == jsonscan.Unlisted {
+			f = fieldLockSettingsUpdatedAudioConferencing(d)
+		}
+		switch f {
+		case 0:
 			if d.Open("toll_free_and_fee_based_toll_call", "payload.GroupSettingsUpdatedTollFreeAndFeeBasedTollCall") {
 				decGroupSettingsUpdatedTollFreeAndFeeBasedTollCall(d, &v.TollFreeAndFeeBasedTollCall)
 			}
-		case "toll_call":
+		case 1:
 			if d.Open("toll_call", "payload.SettingsUpdatedTollCall") {
 				decSettingsUpdatedTollCall(d, &v.TollCall)
 			}
-		case "call_me_and_invite_by_phone":
+		case 2:
 			if d.Open("call_me_and_invite_by_phone", "payload.SettingsUpdatedCallMeAndInviteByPhone") {
 				decSettingsUpdatedCallMeAndInviteByPhone(d, &v.CallMeAndInviteByPhone)
 			}
-		case "personal_audio_conference":
+		case 3:
 			d.Bool(&v.PersonalAudioConference, "personal_audio_conference")
-		case "participant_phone_masking":
+		case 4:
 			if d.Open("participant_phone_masking", "payload.SettingsUpdatedParticipantPhoneMasking") {
 				decSettingsUpdatedParticipantPhoneMasking(d, &v.ParticipantPhoneMasking)
 			}
+		case jsonscan.EndOfObject:
+			return
 		default:
-			if k = d.Fold(foldGroupSettingsUpdatedAudioConferencing[:], namesGroupSettingsUpdatedAudioConferencing[:]); k != "" {
-				goto again
-			}
 			d.Skip()
+			continue
 		}
+		h = f + 1
 	}
 }
-
-var (
-	foldGroupSettingsUpdatedAudioConferencing  = [...]string{"TOLL_FREE_AND_FEE_BASED_TOLL_CALL", "TOLL_CALL", "CALL_ME_AND_INVITE_BY_PHONE", "PERSONAL_AUDIO_CONFERENCE", "PARTICIPANT_PHONE_MASKING"}
-	namesGroupSettingsUpdatedAudioConferencing = [...]string{"toll_free_and_fee_based_toll_call", "toll_call", "call_me_and_invite_by_phone", "personal_audio_conference", "participant_phone_masking"}
-)
 
 func decGroupSettingsUpdatedEmailNotification(d *jsonscan.Decoder, v *payload.GroupSettingsUpdatedEmailNotification) {
-	for d.Member() {
-		k := d.Key()
-	again:
-		switch k {
-		case "alternative_host_reminder":
-			d.Bool(&v.AlternativeHostReminder, "alternative_host_reminder")
-		case "cancel_meeting_reminder":
-			d.Bool(&v.CancelMeetingReminder, "cancel_meeting_reminder")
-		case "cloud_recording_available_reminder":
-			d.Bool(&v.CloudRecordingAvailableReminder, "cloud_recording_available_reminder")
-		case "jbh_reminder":
-			d.Bool(&v.JBHReminder, "jbh_reminder")
-		case "recording_available_reminder_alternative_hosts":
-			d.Bool(&v.RecordingAvailableReminderAlternativeHosts, "recording_available_reminder_alternative_hosts")
-		case "recording_available_reminder_schedulers":
-			d.Bool(&v.RecordingAvailableReminderSchedulers, "recording_available_reminder_schedulers")
-		case "schedule_for_reminder":
-			d.Bool(&v.ScheduleForReminder, "schedule_for_reminder")
-		default:
-			if k = d.Fold(foldGroupSettingsUpdatedEmailNotification[:], namesGroupSettingsUpdatedEmailNotification[:]); k != "" {
-				goto again
-			}
-			d.Skip()
+	for h := 0; ; {
+		f := d.Next(namesGroupSettingsUpdatedEmailNotification[:], h)
+		if f == jsonscan.Unlisted {
+			f = fieldGroupSettingsUpdatedEmailNotification(d)
 		}
+		switch f {
+		case 0:
+			d.Bool(&v.AlternativeHostReminder, "alternative_host_reminder")
+		case 1:
+			d.Bool(&v.CancelMeetingReminder, "cancel_meeting_reminder")
+		case 2:
+			d.Bool(&v.CloudRecordingAvailableReminder, "cloud_recording_available_reminder")
+		case 3:
+			d.Bool(&v.JBHReminder, "jbh_reminder")
+		case 4:
+			d.Bool(&v.RecordingAvailableReminderAlternativeHosts, "recording_available_reminder_alternative_hosts")
+		case 5:
+			d.Bool(&v.RecordingAvailableReminderSchedulers, "recording_available_reminder_schedulers")
+		case 6:
+			d.Bool(&v.ScheduleForReminder, "schedule_for_reminder")
+		case jsonscan.EndOfObject:
+			return
+		default:
+			d.Skip()
+			continue
+		}
+		h = f + 1
 	}
 }
-
-var (
-	foldGroupSettingsUpdatedEmailNotification  = [...]string{"ALTERNATIVE_HOST_REMINDER", "CANCEL_MEETING_REMINDER", "CLOUD_RECORDING_AVAILABLE_REMINDER", "JBH_REMINDER", "RECORDING_AVAILABLE_REMINDER_ALTERNATIVE_HOSTS", "RECORDING_AVAILABLE_REMINDER_SCHEDULERS", "SCHEDULE_FOR_REMINDER"}
-	namesGroupSettingsUpdatedEmailNotification = [...]string{"alternative_host_reminder", "cancel_meeting_reminder", "cloud_recording_available_reminder", "jbh_reminder", "recording_available_reminder_alternative_hosts", "recording_available_reminder_schedulers", "schedule_for_reminder"}
-)
 
 func decGroupSettingsUpdatedClosedCaptioning(d *jsonscan.Decoder, v *payload.GroupSettingsUpdatedClosedCaptioning) {
-	for d.Member() {
-		k := d.Key()
-	again:
-		switch k {
-		case "auto_transcribing":
-			d.Bool(&v.AutoTranscribing, "auto_transcribing")
-		case "enable":
-			d.Bool(&v.Enable, "enable")
-		case "save_caption":
-			d.Bool(&v.SaveCaption, "save_caption")
-		case "third_party_captioning_service":
-			d.Bool(&v.ThirdPartyCaptioningService, "third_party_captioning_service")
-		case "view_full_transcript":
-			d.Bool(&v.ViewFullTranscript, "view_full_transcript")
-		default:
-			if k = d.Fold(foldGroupSettingsUpdatedClosedCaptioning[:], namesGroupSettingsUpdatedClosedCaptioning[:]); k != "" {
-				goto again
-			}
-			d.Skip()
+	for h := 0; ; {
+		f := d.Next(namesGroupSettingsUpdatedClosedCaptioning[:], h)
+		if f == jsonscan.Unlisted {
+			f = fieldGroupSettingsUpdatedClosedCaptioning(d)
 		}
+		switch f {
+		case 0:
+			d.Bool(&v.AutoTranscribing, "auto_transcribing")
+		case 1:
+			d.Bool(&v.Enable, "enable")
+		case 2:
+			d.Bool(&v.SaveCaption, "save_caption")
+		case 3:
+			d.Bool(&v.ThirdPartyCaptioningService, "third_party_captioning_service")
+		case 4:
+			d.Bool(&v.ViewFullTranscript, "view_full_transcript")
+		case jsonscan.EndOfObject:
+			return
+		default:
+			d.Skip()
+			continue
+		}
+		h = f + 1
 	}
 }
-
-var (
-	foldGroupSettingsUpdatedClosedCaptioning  = [...]string{"AUTO_TRANSCRIBING", "ENABLE", "SAVE_CAPTION", "THIRD_PARTY_CAPTIONING_SERVICE", "VIEW_FULL_TRANSCRIPT"}
-	namesGroupSettingsUpdatedClosedCaptioning = [...]string{"auto_transcribing", "enable", "save_caption", "third_party_captioning_service", "view_full_transcript"}
-)
 
 func decGroupSettingsUpdatedLanguageInterpretation(d *jsonscan.Decoder, v *payload.GroupSettingsUpdatedLanguageInterpretation) {
-	for d.Member() {
-		k := d.Key()
-	again:
-		switch k {
-		case "custom_languages":
-			decSlicestring(d, &v.CustomLanguages, "custom_languages")
-		case "enable_language_interpretation_by_default":
-			d.Bool(&v.EnableLanguageInterpretationByDefault, "enable_language_interpretation_by_default")
-		case "allow_participants_to_speak_in_listening_channel":
-			d.Bool(&v.AllowParticipantsToSpeakInListeningChannel, "allow_participants_to_speak_in_listening_channel")
-		case "allow_up_to_25_custom_languages_when_scheduling_meetings":
-			d.Bool(&v.AllowUpTo25CustomLanguagesWhenSchedulingMeetings, "allow_up_to_25_custom_languages_when_scheduling_meetings")
-		case "enable":
-			d.Bool(&v.Enable, "enable")
-		case "languages":
-			decSlicestring(d, &v.Languages, "languages")
-		default:
-			if k = d.Fold(foldGroupSettingsUpdatedLanguageInterpretation[:], namesGroupSettingsUpdatedLanguageInterpretation[:]); k != "" {
-				goto again
-			}
-			d.Skip()
+	for h := 0; ; {
+		f := d.Next(namesGroupSettingsUpdatedLanguageInterpretation[:], h)
+		if f == jsonscan.Unlisted {
+			f = fieldGroupSettingsUpdatedLanguageInterpretation(d)
 		}
+		switch f {
+		case 0:
+			decSlicestring(d, &v.CustomLanguages, "custom_languages")
+		case 1:
+			d.Bool(&v.EnableLanguageInterpretationByDefault, "enable_language_interpretation_by_default")
+		case 2:
+			d.Bool(&v.AllowParticipantsToSpeakInListeningChannel, "allow_participants_to_speak_in_listening_channel")
+		case 3:
+			d.Bool(&v.AllowUpTo25CustomLanguagesWhenSchedulingMeetings, "allow_up_to_25_custom_languages_when_scheduling_meetings")
+		case 4:
+			d.Bool(&v.Enable, "enable")
+		case 5:
+			decSlicestring(d, &v.Languages, "languages")
+		case jsonscan.EndOfObject:
+			return
+		default:
+			d.Skip()
+			continue
+		}
+		h = f + 1
 	}
 }
-
-var (
-	foldGroupSettingsUpdatedLanguageInterpretation  = [...]string{"CUSTOM_LANGUAGES", "ENABLE_LANGUAGE_INTERPRETATION_BY_DEFAULT", "ALLOW_PARTICIPANTS_TO_SPEAK_IN_LISTENING_CHANNEL", "ALLOW_UP_TO_25_CUSTOM_LANGUAGES_WHEN_SCHEDULING_MEETINGS", "ENABLE", "LANGUAGES"}
-	namesGroupSettingsUpdatedLanguageInterpretation = [...]string{"custom_languages", "enable_language_interpretation_by_default", "allow_participants_to_speak_in_listening_channel", "allow_up_to_25_custom_languages_when_scheduling_meetings", "enable", "languages"}
-)
 
 func decGroupSettingsUpdatedManualCaptioning(d *jsonscan.Decoder, v *payload.GroupSettingsUpdatedManualCaptioning) {
-	for d.Member() {
-		k := d.Key()
-	again:
-		switch k {
-		case "allow_to_type":
-			d.Bool(&v.AllowToType, "allow_to_type")
-		case "auto_generated_captions":
-			d.Bool(&v.AutoGeneratedCaptions, "auto_generated_captions")
-		case "full_transcript":
-			d.Bool(&v.FullTranscript, "full_transcript")
-		case "manual_captions":
-			d.Bool(&v.ManualCaptions, "manual_captions")
-		case "save_captions":
-			d.Bool(&v.SaveCaptions, "save_captions")
-		case "third_party_captioning_service":
-			d.Bool(&v.ThirdPartyCaptioningService, "third_party_captioning_service")
-		default:
-			if k = d.Fold(foldGroupSettingsUpdatedManualCaptioning[:], namesGroupSettingsUpdatedManualCaptioning[:]); k != "" {
-				goto again
-			}
-			d.Skip()
+	for h := 0; ; {
+		f := d.Next(namesGroupSettingsUpdatedManualCaptioning[:], h)
+		if f == jsonscan.Unlisted {
+			f = fieldGroupSettingsUpdatedManualCaptioning(d)
 		}
+		switch f {
+		case 0:
+			d.Bool(&v.AllowToType, "allow_to_type")
+		case 1:
+			d.Bool(&v.AutoGeneratedCaptions, "auto_generated_captions")
+		case 2:
+			d.Bool(&v.FullTranscript, "full_transcript")
+		case 3:
+			d.Bool(&v.ManualCaptions, "manual_captions")
+		case 4:
+			d.Bool(&v.SaveCaptions, "save_captions")
+		case 5:
+			d.Bool(&v.ThirdPartyCaptioningService, "third_party_captioning_service")
+		case jsonscan.EndOfObject:
+			return
+		default:
+			d.Skip()
+			continue
+		}
+		h = f + 1
 	}
 }
-
-var (
-	foldGroupSettingsUpdatedManualCaptioning  = [...]string{"ALLOW_TO_TYPE", "AUTO_GENERATED_CAPTIONS", "FULL_TRANSCRIPT", "MANUAL_CAPTIONS", "SAVE_CAPTIONS", "THIRD_PARTY_CAPTIONING_SERVICE"}
-	namesGroupSettingsUpdatedManualCaptioning = [...]string{"allow_to_type", "auto_generated_captions", "full_transcript", "manual_captions", "save_captions", "third_party_captioning_service"}
-)
 
 func decGroupSettingsUpdatedMeetingPolling(d *jsonscan.Decoder, v *payload.GroupSettingsUpdatedMeetingPolling) {
-	for d.Member() {
-		k := d.Key()
-	again:
-		switch k {
-		case "advanced_polls":
-			d.Bool(&v.AdvancedPolls, "advanced_polls")
-		case "require_answers_to_be_anonymous":
-			d.Bool(&v.RequireAnswersToBeAnonymous, "require_answers_to_be_anonymous")
-		case "allow_alternative_host_to_add_edit":
-			d.Bool(&v.AllowAlternativeHostToAddEdit, "allow_alternative_host_to_add_edit")
-		case "manage_saved_polls_and_quizzes":
-			d.Bool(&v.ManageSavedPollsAndQuizzes, "manage_saved_polls_and_quizzes")
-		case "allow_host_to_upload_image":
-			d.Bool(&v.AllowHostToUploadImage, "allow_host_to_upload_image")
-		case "enable":
-			d.Bool(&v.Enable, "enable")
-		default:
-			if k = d.Fold(foldGroupSettingsUpdatedMeetingPolling[:], namesGroupSettingsUpdatedMeetingPolling[:]); k != "" {
-				goto again
-			}
-			d.Skip()
+	for h := 0; ; {
+		f := d.Next(namesGroupSettingsUpdatedMeetingPolling[:], h)
+		if f == jsonscan.Unlisted {
+			f = fieldGroupSettingsUpdatedMeetingPolling(d)
 		}
+		switch f {
+		case 0:
+			d.Bool(&v.AdvancedPolls, "advanced_polls")
+		case 1:
+			d.Bool(&v.RequireAnswersToBeAnonymous, "require_answers_to_be_anonymous")
+		case 2:
+			d.Bool(&v.AllowAlternativeHostToAddEdit, "allow_alternative_host_to_add_edit")
+		case 3:
+			d.Bool(&v.ManageSavedPollsAndQuizzes, "manage_saved_polls_and_quizzes")
+		case 4:
+			d.Bool(&v.AllowHostToUploadImage, "allow_host_to_upload_image")
+		case 5:
+			d.Bool(&v.Enable, "enable")
+		case jsonscan.EndOfObject:
+			return
+		default:
+			d.Skip()
+			continue
+		}
+		h = f + 1
 	}
 }
-
-var (
-	foldGroupSettingsUpdatedMeetingPolling  = [...]string{"ADVANCED_POLLS", "REQUIRE_ANSWERS_TO_BE_ANONYMOUS", "ALLOW_ALTERNATIVE_HOST_TO_ADD_EDIT", "MANAGE_SAVED_POLLS_AND_QUIZZES", "ALLOW_HOST_TO_UPLOAD_IMAGE", "ENABLE"}
-	namesGroupSettingsUpdatedMeetingPolling = [...]string{"advanced_polls", "require_answers_to_be_anonymous", "allow_alternative_host_to_add_edit", "manage_saved_polls_and_quizzes", "allow_host_to_upload_image", "enable"}
-)
 
 func decGroupSettingsUpdatedFile(d *jsonscan.Decoder, v *payload.GroupSettingsUpdatedFile) {
-	for d.Member() {
-		k := d.Key()
-	again:
-		switch k {
-		case "id":
-			d.ID((*string)(&v.ID))
-		case "is_default":
-			d.Bool(&v.IsDefault, "is_default")
-		case "name":
-			d.String(&v.Name, "name", "string")
-		case "size":
-			d.Int64(&v.Size, "size")
-		case "type":
-			d.String(&v.Type, "type", "string")
-		default:
-			if k = d.Fold(foldGroupSettingsUpdatedFile[:], namesGroupSettingsUpdatedFile[:]); k != "" {
-				goto again
-			}
-			d.Skip()
+	for h := 0; ; {
+		f := d.Next(namesGroupSettingsUpdatedFile[:], h)
+		if f == jsonscan.Unlisted {
+			f = fieldGroupSettingsUpdatedFile(d)
 		}
+		switch f {
+		case 0:
+			d.ID((*string)(&v.ID))
+		case 1:
+			d.Bool(&v.IsDefault, "is_default")
+		case 2:
+			d.String(&v.Name, "name", "string")
+		case 3:
+			d.Int64(&v.Size, "size")
+		case 4:
+			d.String(&v.Type, "type", "string")
+		case jsonscan.EndOfObject:
+			return
+		default:
+			d.Skip()
+			continue
+		}
+		h = f + 1
 	}
 }
-
-var (
-	foldGroupSettingsUpdatedFile  = [...]string{"ID", "IS_DEFAULT", "NAME", "SIZE", "TYPE"}
-	namesGroupSettingsUpdatedFile = [...]string{"id", "is_default", "name", "size", "type"}
-)
 
 func decGroupUpdatedVirtualBackgroundSettings(d *jsonscan.Decoder, v *payload.GroupUpdatedVirtualBackgroundSettings) {
-	for d.Member() {
-		k := d.Key()
-	again:
-		switch k {
-		case "allow_upload_custom":
-			d.Bool(&v.AllowUploadCustom, "allow_upload_custom")
-		case "allow_videos":
-			d.Bool(&v.AllowVideos, "allow_videos")
-		case "enable":
-			d.Bool(&v.Enable, "enable")
-		case "files":
-			decSliceGroupSettingsUpdatedFile(d, &v.Files, "files")
-		default:
-			if k = d.Fold(foldGroupUpdatedVirtualBackgroundSettings[:], namesGroupUpdatedVirtualBackgroundSettings[:]); k != "" {
-				goto again
-			}
-			d.Skip()
+	for h := 0; ; {
+		f := d.Next(namesGroupUpdatedVirtualBackgroundSettings[:], h)
+		if f == jsonscan.Unlisted {
+			f = fieldGroupUpdatedVirtualBackgroundSettings(d)
 		}
+		switch f {
+		case 0:
+			d.Bool(&v.AllowUploadCustom, "allow_upload_custom")
+		case 1:
+			d.Bool(&v.AllowVideos, "allow_videos")
+		case 2:
+			d.Bool(&v.Enable, "enable")
+		case 3:
+			decSliceGroupSettingsUpdatedFile(d, &v.Files, "files")
+		case jsonscan.EndOfObject:
+			return
+		default:
+			d.Skip()
+			continue
+		}
+		h = f + 1
 	}
 }
-
-var (
-	foldGroupUpdatedVirtualBackgroundSettings  = [...]string{"ALLOW_UPLOAD_CUSTOM", "ALLOW_VIDEOS", "ENABLE", "FILES"}
-	namesGroupUpdatedVirtualBackgroundSettings = [...]string{"allow_upload_custom", "allow_videos", "enable", "files"}
-)
 
 func decGroupSettingsUpdatedWebinarChat(d *jsonscan.Decoder, v *payload.GroupSettingsUpdatedWebinarChat) {
-	for d.Member() {
-		k := d.Key()
-	again:
-		switch k {
-		case "allow_attendees_chat_with":
-			d.Int(&v.AllowAttendeesChatWith, "allow_attendees_chat_with")
-		case "allow_auto_save_local_chat_file":
-			d.Bool(&v.AllowAutoSaveLocalChatFile, "allow_auto_save_local_chat_file")
-		case "allow_panelists_chat_with":
-			d.Int(&v.AllowPanelistsChatWith, "allow_panelists_chat_with")
-		case "allow_panelists_send_direct_message":
-			d.Bool(&v.AllowPanelistsSendDirectMessage, "allow_panelists_send_direct_message")
-		case "allow_users_save_chats":
-			d.Int(&v.AllowUsersSaveChats, "allow_users_save_chats")
-		case "default_attendees_chat_with":
-			d.Int(&v.DefaultAttendeesChatWith, "default_attendees_chat_with")
-		case "enable":
-			d.Bool(&v.Enable, "enable")
-		default:
-			if k = d.Fold(foldGroupSettingsUpdatedWebinarChat[:], namesGroupSettingsUpdatedWebinarChat[:]); k != "" {
-				goto again
-			}
-			d.Skip()
+	for h := 0; ; {
+		f := d.Next(namesGroupSettingsUpdatedWebinarChat[:], h)
+		if f == jsonscan.Unlisted {
+			f = fieldGroupSettingsUpdatedWebinarChat(d)
 		}
+		switch f {
+		case 0:
+			d.Int(&v.AllowAttendeesChatWith, "allow_attendees_chat_with")
+		case 1:
+			d.Bool(&v.AllowAutoSaveLocalChatFile, "allow_auto_save_local_chat_file")
+		case 2:
+			d.Int(&v.AllowPanelistsChatWith, "allow_panelists_chat_with")
+		case 3:
+			d.Bool(&v.AllowPanelistsSendDirectMessage, "allow_panelists_send_direct_message")
+		case 4:
+			d.Int(&v.AllowUsersSaveChats, "allow_users_save_chats")
+		case 5:
+			d.Int(&v.DefaultAttendeesChatWith, "default_attendees_chat_with")
+		case 6:
+			d.Bool(&v.Enable, "enable")
+		case jsonscan.EndOfObject:
+			return
+		default:
+			d.Skip()
+			continue
+		}
+		h = f + 1
 	}
 }
-
-var (
-	foldGroupSettingsUpdatedWebinarChat  = [...]string{"ALLOW_ATTENDEES_CHAT_WITH", "ALLOW_AUTO_SAVE_LOCAL_CHAT_FILE", "ALLOW_PANELISTS_CHAT_WITH", "ALLOW_PANELISTS_SEND_DIRECT_MESSAGE", "ALLOW_USERS_SAVE_CHATS", "DEFAULT_ATTENDEES_CHAT_WITH", "ENABLE"}
-	namesGroupSettingsUpdatedWebinarChat = [...]string{"allow_attendees_chat_with", "allow_auto_save_local_chat_file", "allow_panelists_chat_with", "allow_panelists_send_direct_message", "allow_users_save_chats", "default_attendees_chat_with", "enable"}
-)
 
 func decGroupSettingsUpdatedWebinarLiveStreaming(d *jsonscan.Decoder, v *payload.GroupSettingsUpdatedWebinarLiveStreaming) {
-	for d.Member() {
-		k := d.Key()
-	again:
-		switch k {
-		case "custom_service_instructions":
-			d.String(&v.CustomServiceInstructions, "custom_service_instructions", "string")
-		case "enable":
-			d.Bool(&v.Enable, "enable")
-		case "live_streaming_reminder":
-			d.Bool(&v.LiveStreamingReminder, "live_streaming_reminder")
-		case "live_streaming_service":
-			decSlicestring(d, &v.LiveStreamingService, "live_streaming_service")
-		default:
-			if k = d.Fold(foldGroupSettingsUpdatedWebinarLiveStreaming[:], namesGroupSettingsUpdatedWebinarLiveStreaming[:]); k != "" {
-				goto again
-			}
-			d.Skip()
+	for h := 0; ; {
+		f := d.Next(namesGroupSettingsUpdatedWebinarLiveStreaming[:], h)
+		if f == jsonscan.Unlisted {
+			f = fieldGroupSettingsUpdatedWebinarLiveStreaming(d)
 		}
+		switch f {
+		case 0:
+			d.String(&v.CustomServiceInstructions, "custom_service_instructions", "string")
+		case 1:
+			d.Bool(&v.Enable, "enable")
+		case 2:
+			d.Bool(&v.LiveStreamingReminder, "live_streaming_reminder")
+		case 3:
+			decSlicestring(d, &v.LiveStreamingService, "live_streaming_service")
+		case jsonscan.EndOfObject:
+			return
+		default:
+			d.Skip()
+			continue
+		}
+		h = f + 1
 	}
 }
 
-var (
-	foldGroupSettingsUpdatedWebinarLiveStreaming  = [...]string{"CUSTOM_SERVICE_INSTRUCTIONS", "ENABLE", "LIVE_STREAMING_REMINDER", "LIVE_STREAMING_SERVICE"}
-	namesGroupSettingsUpdatedWebinarLiveStreaming = [...]string{"custom_service_instructions", "enable", "live_streaming_reminder", "live_streaming_service"}
-)
-
 func decGroupSettingsUpdatedInMeeting(d *jsonscan.Decoder, v *payload.GroupSettingsUpdatedInMeeting) {
-	for d.Member() {
-		k := d.Key()
-	again:
-		switch k {
-		case "alert_guest_join":
+	for h := 0; ; {
+		f := d.Next(namesGroupSettingsUpdatedInMeeting[:], h)
+		if f == jsonscan.Unlisted {
+			f = fieldGroupSettingsUpdatedInMeeting(d)
+		}
+		switch f {
+		case 0:
 			d.Bool(&v.AlertGuestJoin, "alert_guest_join")
-		case "allow_users_to_delete_messages_in_meeting_chat":
+		case 1:
 			d.Bool(&v.AllowUsersToDeleteMessagesInMeetingChat, "allow_users_to_delete_messages_in_meeting_chat")
-		case "allow_live_streaming":
+		case 2:
 			d.Bool(&v.AllowLiveStreaming, "allow_live_streaming")
-		case "allow_participants_chat_with":
+		case 3:
 			d.Int(&v.AllowParticipantsChatWith, "allow_participants_chat_with")
-		case "allow_show_zoom_windows":
+		case 4:
 			d.Bool(&v.AllowShowZoomWindows, "allow_show_zoom_windows")
-		case "allow_users_save_chats":
+		case 5:
 			d.Int(&v.AllowUsersSaveChats, "allow_users_save_chats")
-		case "annotation":
+		case 6:
 			d.Bool(&v.Annotation, "annotation")
-		case "auto_answer":
+		case 7:
 			d.Bool(&v.AutoAnswer, "auto_answer")
-		case "auto_saving_chat":
+		case 8:
 			d.Bool(&v.AutoSavingChat, "auto_saving_chat")
-		case "breakout_room":
+		case 9:
 			d.Bool(&v.BreakoutRoom, "breakout_room")
-		case "breakout_room_schedule":
+		case 10:
 			d.Bool(&v.BreakoutRoomSchedule, "breakout_room_schedule")
-		case "chat":
+		case 11:
 			d.Bool(&v.Chat, "chat")
-		case "meeting_question_answer":
+		case 12:
 			d.Bool(&v.MeetingQuestionAnswer, "meeting_question_answer")
-		case "closed_caption":
+		case 13:
 			d.Bool(&v.ClosedCaption, "closed_caption")
-		case "closed_captioning":
+		case 14:
 			if d.Open("closed_captioning", "payload.GroupSettingsUpdatedClosedCaptioning") {
 				decGroupSettingsUpdatedClosedCaptioning(d, &v.ClosedCaptioning)
 			}
-		case "co_host":
+		case 15:
 			d.Bool(&v.CoHost, "co_host")
-		case "custom_data_center_regions":
+		case 16:
 			d.Bool(&v.CustomDataCenterRegions, "custom_data_center_regions")
-		case "custom_live_streaming_service":
+		case 17:
 			d.Bool(&v.CustomLiveStreamingService, "custom_live_streaming_service")
-		case "custom_service_instructions":
+		case 18:
 			d.String(&v.CustomServiceInstructions, "custom_service_instructions", "string")
-		case "data_center_regions":
+		case 19:
 			decSlicestring(d, &v.DataCenterRegions, "data_center_regions")
-		case "disable_screen_sharing_for_host_meetings":
+		case 20:
 			d.Bool(&v.DisableScreenSharingForHostMeetings, "disable_screen_sharing_for_host_meetings")
-		case "disable_screen_sharing_for_in_meeting_guests":
+		case 21:
 			d.Bool(&v.DisableScreenSharingForInMeetingGuests, "disable_screen_sharing_for_in_meeting_guests")
-		case "e2e_encryption":
+		case 22:
 			d.Bool(&v.E2EEncryption, "e2e_encryption")
-		case "entry_exit_chime":
+		case 23:
 			d.Bool(&v.EntryExitChime, "entry_exit_chime")
-		case "far_end_camera_control":
+		case 24:
 			d.Bool(&v.FarEndCameraControl, "far_end_camera_control")
-		case "feedback":
+		case 25:
 			d.Bool(&v.Feedback, "feedback")
-		case "file_transfer":
+		case 26:
 			d.Bool(&v.FileTransfer, "file_transfer")
-		case "group_hd":
+		case 27:
 			d.Bool(&v.GroupHD, "group_hd")
-		case "join_from_desktop":
+		case 28:
 			d.Bool(&v.JoinFromDesktop, "join_from_desktop")
-		case "join_from_mobile":
+		case 29:
 			d.Bool(&v.JoinFromMobile, "join_from_mobile")
-		case "language_interpretation":
+		case 30:
 			if d.Open("language_interpretation", "payload.GroupSettingsUpdatedLanguageInterpretation") {
 				decGroupSettingsUpdatedLanguageInterpretation(d, &v.LanguageInterpretation)
 			}
-		case "sign_language_interpretation":
+		case 31:
 			if d.Open("sign_language_interpretation", "payload.SettingsUpdatedSignLanguageInterpretation") {
 				decSettingsUpdatedSignLanguageInterpretation(d, &v.SignLanguageInterpretation)
 			}
-		case "live_streaming_facebook":
+		case 32:
 			d.Bool(&v.LiveStreamingFacebook, "live_streaming_facebook")
-		case "live_streaming_youtube":
+		case 33:
 			d.Bool(&v.LiveStreamingYoutube, "live_streaming_youtube")
-		case "manual_captioning":
+		case 34:
 			if d.Open("manual_captioning", "payload.GroupSettingsUpdatedManualCaptioning") {
 				decGroupSettingsUpdatedManualCaptioning(d, &v.ManualCaptioning)
 			}
-		case "meeting_polling":
+		case 35:
 			if d.Open("meeting_polling", "payload.GroupSettingsUpdatedMeetingPolling") {
 				decGroupSettingsUpdatedMeetingPolling(d, &v.MeetingPolling)
 			}
-		case "meeting_reactions":
+		case 36:
 			d.Bool(&v.MeetingReactions, "meeting_reactions")
-		case "meeting_reactions_emojis":
+		case 37:
 			d.Enum((*string)(&v.MeetingReactionsEmojis), "meeting_reactions_emojis", "payload.SettingsUpdatedMeetingReactionsEmojis", enumSettingsUpdatedMeetingReactionsEmojis[:])
-		case "allow_host_panelists_to_use_audible_clap":
+		case 38:
 			d.Bool(&v.AllowHostPanelistsToUseAudibleClap, "allow_host_panelists_to_use_audible_clap")
-		case "webinar_reactions":
+		case 39:
 			d.Bool(&v.WebinarReactions, "webinar_reactions")
-		case "meeting_survey":
+		case 40:
 			d.Bool(&v.MeetingSurvey, "meeting_survey")
-		case "non_verbal_feedback":
+		case 41:
 			d.Bool(&v.NonVerbalFeedback, "non_verbal_feedback")
-		case "only_host_view_device_list":
+		case 42:
 			d.Bool(&v.OnlyHostViewDeviceList, "only_host_view_device_list")
-		case "original_audio":
+		case 43:
 			d.Bool(&v.OriginalAudio, "original_audio")
-		case "polling":
+		case 44:
 			d.Bool(&v.Polling, "polling")
-		case "post_meeting_feedback":
+		case 45:
 			d.Bool(&v.PostMeetingFeedback, "post_meeting_feedback")
-		case "private_chat":
+		case 46:
 			d.Bool(&v.PrivateChat, "private_chat")
-		case "record_play_own_voice":
+		case 47:
 			d.Bool(&v.RecordPlayOwnVoice, "record_play_own_voice")
-		case "remote_control":
+		case 48:
 			d.Bool(&v.RemoteControl, "remote_control")
-		case "remote_support":
+		case 49:
 			d.Bool(&v.RemoteSupport, "remote_support")
-		case "request_permission_to_unmute":
+		case 50:
 			d.Bool(&v.RequestPermissionToUnmute, "request_permission_to_unmute")
-		case "screen_sharing":
+		case 51:
 			d.Bool(&v.ScreenSharing, "screen_sharing")
-		case "sending_default_email_invites":
+		case 52:
 			d.Bool(&v.SendingDefaultEmailInvites, "sending_default_email_invites")
-		case "show_a_join_from_your_browser_link":
+		case 53:
 			d.Bool(&v.ShowAJoinFromYourBrowserLink, "show_a_join_from_your_browser_link")
-		case "show_device_list":
+		case 54:
 			d.Bool(&v.ShowDeviceList, "show_device_list")
-		case "show_meeting_control_toolbar":
+		case 55:
 			d.Bool(&v.ShowMeetingControlToolbar, "show_meeting_control_toolbar")
-		case "slide_control":
+		case 56:
 			d.Bool(&v.SlideControl, "slide_control")
-		case "stereo_audio":
+		case 57:
 			d.Bool(&v.StereoAudio, "stereo_audio")
-		case "unchecked_data_center_regions":
+		case 58:
 			decSlicestring(d, &v.UncheckedDataCenterRegions, "unchecked_data_center_regions")
-		case "use_html_format_email":
+		case 59:
 			d.Bool(&v.UseHTMLFormatEmail, "use_html_format_email")
-		case "virtual_background":
+		case 60:
 			d.Bool(&v.VirtualBackground, "virtual_background")
-		case "virtual_background_settings":
+		case 61:
 			if d.Open("virtual_background_settings", "payload.GroupUpdatedVirtualBackgroundSettings") {
 				decGroupUpdatedVirtualBackgroundSettings(d, &v.VirtualBackgroundSettings)
 			}
-		case "waiting_room":
+		case 62:
 			d.Bool(&v.WaitingRoom, "waiting_room")
-		case "webinar_chat":
+		case 63:
 			if d.Open("webinar_chat", "payload.GroupSettingsUpdatedWebinarChat") {
 				decGroupSettingsUpdatedWebinarChat(d, &v.WebinarChat)
 			}
-		case "webinar_live_streaming":
+		case 64:
 			if d.Open("webinar_live_streaming", "payload.GroupSettingsUpdatedWebinarLiveStreaming") {
 				decGroupSettingsUpdatedWebinarLiveStreaming(d, &v.WebinarLiveStreaming)
 			}
-		case "webinar_polling":
+		case 65:
 			if d.Open("webinar_polling", "payload.GroupSettingsUpdatedMeetingPolling") {
 				decGroupSettingsUpdatedMeetingPolling(d, &v.WebinarPolling)
 			}
-		case "webinar_question_answer":
+		case 66:
 			d.Bool(&v.WebinarQuestionAnswer, "webinar_question_answer")
-		case "webinar_survey":
+		case 67:
 			d.Bool(&v.WebinarSurvey, "webinar_survey")
-		case "whiteboard":
+		case 68:
 			d.Bool(&v.Whiteboard, "whiteboard")
-		case "who_can_share_screen":
+		case 69:
 			d.Enum((*string)(&v.WhoCanShareScreen), "who_can_share_screen", "payload.SettingsUpdatedWhoCanShareScreen", enumSettingsUpdatedWhoCanShareScreen[:])
-		case "who_can_share_screen_when_someone_is_sharing":
+		case 70:
 			d.Enum((*string)(&v.WhoCanShareScreenWhenSomeoneIsSharing), "who_can_share_screen_when_someone_is_sharing", "payload.SettingsUpdatedWhoCanShareScreenWhenSomeoneIsSharing", enumSettingsUpdatedWhoCanShareScreenWhenSomeoneIsSharing[:])
-		case "participants_share_simultaneously":
+		case 71:
 			d.Enum((*string)(&v.ParticipantsShareSimultaneously), "participants_share_simultaneously", "payload.SettingsUpdatedParticipantsShareSimultaneously", enumSettingsUpdatedParticipantsShareSimultaneously[:])
-		case "workplace_by_facebook":
+		case 72:
 			d.Bool(&v.WorkplaceByFacebook, "workplace_by_facebook")
+		case jsonscan.EndOfObject:
+			return
 		default:
-			if k = d.Fold(foldGroupSettingsUpdatedInMeeting[:], namesGroupSettingsUpdatedInMeeting[:]); k != "" {
-				goto again
-			}
 			d.Skip()
+			continue
 		}
+		h = f + 1
 	}
 }
 
-var (
-	foldGroupSettingsUpdatedInMeeting  = [...]string{"ALERT_GUEST_JOIN", "ALLOW_USERS_TO_DELETE_MESSAGES_IN_MEETING_CHAT", "ALLOW_LIVE_STREAMING", "ALLOW_PARTICIPANTS_CHAT_WITH", "ALLOW_SHOW_ZOOM_WINDOWS", "ALLOW_USERS_SAVE_CHATS", "ANNOTATION", "AUTO_ANSWER", "AUTO_SAVING_CHAT", "BREAKOUT_ROOM", "BREAKOUT_ROOM_SCHEDULE", "CHAT", "MEETING_QUESTION_ANSWER", "CLOSED_CAPTION", "CLOSED_CAPTIONING", "CO_HOST", "CUSTOM_DATA_CENTER_REGIONS", "CUSTOM_LIVE_STREAMING_SERVICE", "CUSTOM_SERVICE_INSTRUCTIONS", "DATA_CENTER_REGIONS", "DISABLE_SCREEN_SHARING_FOR_HOST_MEETINGS", "DISABLE_SCREEN_SHARING_FOR_IN_MEETING_GUESTS", "E2E_ENCRYPTION", "ENTRY_EXIT_CHIME", "FAR_END_CAMERA_CONTROL", "FEEDBACK", "FILE_TRANSFER", "GROUP_HD", "JOIN_FROM_DESKTOP", "JOIN_FROM_MOBILE", "LANGUAGE_INTERPRETATION", "SIGN_LANGUAGE_INTERPRETATION", "LIVE_STREAMING_FACEBOOK", "LIVE_STREAMING_YOUTUBE", "MANUAL_CAPTIONING", "MEETING_POLLING", "MEETING_REACTIONS", "MEETING_REACTIONS_EMOJIS", "ALLOW_HOST_PANELISTS_TO_USE_AUDIBLE_CLAP", "WEBINAR_REACTIONS", "MEETING_SURVEY", "NON_VERBAL_FEEDBACK", "ONLY_HOST_VIEW_DEVICE_LIST", "ORIGINAL_AUDIO", "POLLING", "POST_MEETING_FEEDBACK", "PRIVATE_CHAT", "RECORD_PLAY_OWN_VOICE", "REMOTE_CONTROL", "REMOTE_SUPPORT", "REQUEST_PERMISSION_TO_UNMUTE", "SCREEN_SHARING", "SENDING_DEFAULT_EMAIL_INVITES", "SHOW_A_JOIN_FROM_YOUR_BROWSER_LINK", "SHOW_DEVICE_LIST", "SHOW_MEETING_CONTROL_TOOLBAR", "SLIDE_CONTROL", "STEREO_AUDIO", "UNCHECKED_DATA_CENTER_REGIONS", "USE_HTML_FORMAT_EMAIL", "VIRTUAL_BACKGROUND", "VIRTUAL_BACKGROUND_SETTINGS", "WAITING_ROOM", "WEBINAR_CHAT", "WEBINAR_LIVE_STREAMING", "WEBINAR_POLLING", "WEBINAR_QUESTION_ANSWER", "WEBINAR_SURVEY", "WHITEBOARD", "WHO_CAN_SHARE_SCREEN", "WHO_CAN_SHARE_SCREEN_WHEN_SOMEONE_IS_SHARING", "PARTICIPANTS_SHARE_SIMULTANEOUSLY", "WORKPLACE_BY_FACEBOOK"}
-	namesGroupSettingsUpdatedInMeeting = [...]string{"alert_guest_join", "allow_users_to_delete_messages_in_meeting_chat", "allow_live_streaming", "allow_participants_chat_with", "allow_show_zoom_windows", "allow_users_save_chats", "annotation", "auto_answer", "auto_saving_chat", "breakout_room", "breakout_room_schedule", "chat", "meeting_question_answer", "closed_caption", "closed_captioning", "co_host", "custom_data_center_regions", "custom_live_streaming_service", "custom_service_instructions", "data_center_regions", "disable_screen_sharing_for_host_meetings", "disable_screen_sharing_for_in_meeting_guests", "e2e_encryption", "entry_exit_chime", "far_end_camera_control", "feedback", "file_transfer", "group_hd", "join_from_desktop", "join_from_mobile", "language_interpretation", "sign_language_interpretation", "live_streaming_facebook", "live_streaming_youtube", "manual_captioning", "meeting_polling", "meeting_reactions", "meeting_reactions_emojis", "allow_host_panelists_to_use_audible_clap", "webinar_reactions", "meeting_survey", "non_verbal_feedback", "only_host_view_device_list", "original_audio", "polling", "post_meeting_feedback", "private_chat", "record_play_own_voice", "remote_control", "remote_support", "request_permission_to_unmute", "screen_sharing", "sending_default_email_invites", "show_a_join_from_your_browser_link", "show_device_list", "show_meeting_control_toolbar", "slide_control", "stereo_audio", "unchecked_data_center_regions", "use_html_format_email", "virtual_background", "virtual_background_settings", "waiting_room", "webinar_chat", "webinar_live_streaming", "webinar_polling", "webinar_question_answer", "webinar_survey", "whiteboard", "who_can_share_screen", "who_can_share_screen_when_someone_is_sharing", "participants_share_simultaneously", "workplace_by_facebook"}
-)
-
 func decGroupSettingsUpdatedOtherOptions(d *jsonscan.Decoder, v *payload.GroupSettingsUpdatedOtherOptions) {
-	for d.Member() {
-		k := d.Key()
-	again:
-		switch k {
-		case "allow_users_contact_support_via_chat":
+	for h := 0; ; {
+		f := d.Next(namesGroupSettingsUpdatedOtherOptions[:], h)
+		if f == jsonscan.Unlisted {
+			f = fieldGroupSettingsUpdatedOtherOptions(d)
+		}
+		switch f {
+		case 0:
 			d.Bool(&v.AllowUsersContactSupportViaChat, "allow_users_contact_support_via_chat")
-		case "blur_snapshot":
+		case 1:
 			d.Bool(&v.BlurSnapshot, "blur_snapshot")
-		case "webinar_registration_options":
+		case 2:
 			if d.Open("webinar_registration_options", "payload.SettingsUpdatedWebinarRegistrationOptions") {
 				decSettingsUpdatedWebinarRegistrationOptions(d, &v.WebinarRegistrationOptions)
 			}
+		case jsonscan.EndOfObject:
+			return
 		default:
-			if k = d.Fold(foldGroupSettingsUpdatedOtherOptions[:], namesGroupSettingsUpdatedOtherOptions[:]); k != "" {
-				goto again
-			}
 			d.Skip()
+			continue
 		}
+		h = f + 1
 	}
 }
-
-var (
-	foldGroupSettingsUpdatedOtherOptions  = [...]string{"ALLOW_USERS_CONTACT_SUPPORT_VIA_CHAT", "BLUR_SNAPSHOT", "WEBINAR_REGISTRATION_OPTIONS"}
-	namesGroupSettingsUpdatedOtherOptions = [...]string{"allow_users_contact_support_via_chat", "blur_snapshot", "webinar_registration_options"}
-)
 
 func decGroupSettingsUpdatedRecordingStorageLocation(d *jsonscan.Decoder, v *payload.GroupSettingsUpdatedRecordingStorageLocation) {
-	for d.Member() {
-		k := d.Key()
-	again:
-		switch k {
-		case "allowed_values":
-			decSlicestring(d, &v.AllowedValues, "allowed_values")
-		case "value":
-			d.String(&v.Value, "value", "string")
-		default:
-			if k = d.Fold(foldGroupSettingsUpdatedRecordingStorageLocation[:], namesGroupSettingsUpdatedRecordingStorageLocation[:]); k != "" {
-				goto again
-			}
-			d.Skip()
+	for h := 0; ; {
+		f := d.Next(namesGroupSettingsUpdatedRecordingStorageLocation[:], h)
+		if f == jsonscan.Unlisted {
+			f = fieldGroupSettingsUpdatedRecordingStorageLocation(d)
 		}
+		switch f {
+		case 0:
+			decSlicestring(d, &v.AllowedValues, "allowed_values")
+		case 1:
+			d.String(&v.Value, "value", "string")
+		case jsonscan.EndOfObject:
+			return
+		default:
+			d.Skip()
+			continue
+		}
+		h = f + 1
 	}
 }
 
-var (
-	foldGroupSettingsUpdatedRecordingStorageLocation  = [...]string{"ALLOWED_VALUES", "VALUE"}
-	namesGroupSettingsUpdatedRecordingStorageLocation = [...]string{"allowed_values", "value"}
-)
-
 func decGroupSettingsUpdatedProfile(d *jsonscan.Decoder, v *payload.GroupSettingsUpdatedProfile) {
-	for d.Member() {
-		k := d.Key()
-	again:
-		switch k {
-		case "recording_storage_location":
+	for h := 0; ; {
+		f := d.Next(namesGroupSettingsUpdatedProfile[:], h)
+		if f == jsonscan.Unlisted {
+			f = fieldGroupSettingsUpdatedProfile(d)
+		}
+		switch f {
+		case 0:
 			if d.Open("recording_storage_location", "payload.GroupSettingsUpdatedRecordingStorageLocation") {
 				decGroupSettingsUpdatedRecordingStorageLocation(d, &v.RecordingStorageLocation)
 			}
+		case jsonscan.EndOfObject:
+			return
 		default:
-			if k = d.Fold(foldGroupSettingsUpdatedProfile[:], namesGroupSettingsUpdatedProfile[:]); k != "" {
-				goto again
-			}
 			d.Skip()
+			continue
 		}
+		h = f + 1
 	}
 }
-
-var (
-	foldGroupSettingsUpdatedProfile  = [...]string{"RECORDING_STORAGE_LOCATION"}
-	namesGroupSettingsUpdatedProfile = [...]string{"recording_storage_location"}
-)
 
 func decGroupUpdatedArchiveSettings(d *jsonscan.Decoder, v *payload.GroupUpdatedArchiveSettings) {
-	for d.Member() {
-		k := d.Key()
-	again:
-		switch k {
-		case "audio_file":
-			d.Bool(&v.AudioFile, "audio_file")
-		case "cc_transcript_file":
-			d.Bool(&v.CcTranscriptFile, "cc_transcript_file")
-		case "chat_file":
-			d.Bool(&v.ChatFile, "chat_file")
-		case "chat_with_sender_email":
-			d.Bool(&v.ChatWithSenderEmail, "chat_with_sender_email")
-		case "video_file":
-			d.Bool(&v.VideoFile, "video_file")
-		default:
-			if k = d.Fold(foldGroupUpdatedArchiveSettings[:], namesGroupUpdatedArchiveSettings[:]); k != "" {
-				goto again
-			}
-			d.Skip()
+	for h := 0; ; {
+		f := d.Next(namesGroupUpdatedArchiveSettings[:], h)
+		if f == jsonscan.Unlisted {
+			f = fieldGroupUpdatedArchiveSettings(d)
 		}
+		switch f {
+		case 0:
+			d.Bool(&v.AudioFile, "audio_file")
+		case 1:
+			d.Bool(&v.CcTranscriptFile, "cc_transcript_file")
+		case 2:
+			d.Bool(&v.ChatFile, "chat_file")
+		case 3:
+			d.Bool(&v.ChatWithSenderEmail, "chat_with_sender_email")
+		case 4:
+			d.Bool(&v.VideoFile, "video_file")
+		case jsonscan.EndOfObject:
+			return
+		default:
+			d.Skip()
+			continue
+		}
+		h = f + 1
 	}
 }
 
-var (
-	foldGroupUpdatedArchiveSettings  = [...]string{"AUDIO_FILE", "CC_TRANSCRIPT_FILE", "CHAT_FILE", "CHAT_WITH_SENDER_EMAIL", "VIDEO_FILE"}
-	namesGroupUpdatedArchiveSettings = [...]string{"audio_file", "cc_transcript_file", "chat_file", "chat_with_sender_email", "video_file"}
-)
-
 func decGroupSettingsUpdatedArchive(d *jsonscan.Decoder, v *payload.GroupSettingsUpdatedArchive) {
-	for d.Member() {
-		k := d.Key()
-	again:
-		switch k {
-		case "enable":
+	for h := 0; ; {
+		f := d.Next(namesGroupSettingsUpdatedArchive[:], h)
+		if f == jsonscan.Unlisted {
+			f = fieldGroupSettingsUpdatedArchive(d)
+		}
+		switch f {
+		case 0:
 			d.Bool(&v.Enable, "enable")
-		case "settings":
+		case 1:
 			if d.Open("settings", "payload.GroupUpdatedArchiveSettings") {
 				decGroupUpdatedArchiveSettings(d, &v.Settings)
 			}
-		case "type":
+		case 2:
 			d.Int(&v.Type, "type")
+		case jsonscan.EndOfObject:
+			return
 		default:
-			if k = d.Fold(foldGroupSettingsUpdatedArchive[:], namesGroupSettingsUpdatedArchive[:]); k != "" {
-				goto again
-			}
 			d.Skip()
+			continue
 		}
+		h = f + 1
 	}
 }
 
-var (
-	foldGroupSettingsUpdatedArchive  = [...]string{"ENABLE", "SETTINGS", "TYPE"}
-	namesGroupSettingsUpdatedArchive = [...]string{"enable", "settings", "type"}
-)
-
 func decGroupSettingsUpdatedRecording(d *jsonscan.Decoder, v *payload.GroupSettingsUpdatedRecording) {
-	for d.Member() {
-		k := d.Key()
-	again:
-		switch k {
-		case "account_user_access_recording":
+	for h := 0; ; {
+		f := d.Next(namesGroupSettingsUpdatedRecording[:], h)
+		if f == jsonscan.Unlisted {
+			f = fieldGroupSettingsUpdatedRecording(d)
+		}
+		switch f {
+		case 0:
 			d.Bool(&v.AccountUserAccessRecording, "account_user_access_recording")
-		case "archive":
+		case 1:
 			if d.Open("archive", "payload.GroupSettingsUpdatedArchive") {
 				decGroupSettingsUpdatedArchive(d, &v.Archive)
 			}
-		case "auto_recording":
+		case 2:
 			d.Bool(&v.AutoRecording, "auto_recording")
-		case "cloud_recording":
+		case 3:
 			d.Bool(&v.CloudRecording, "cloud_recording")
-		case "cloud_recording_download":
+		case 4:
 			d.Bool(&v.CloudRecordingDownload, "cloud_recording_download")
-		case "cloud_recording_download_host":
+		case 5:
 			d.Bool(&v.CloudRecordingDownloadHost, "cloud_recording_download_host")
-		case "display_participant_name":
+		case 6:
 			d.Bool(&v.DisplayParticipantName, "display_participant_name")
-		case "host_delete_cloud_recording":
+		case 7:
 			d.Bool(&v.HostDeleteCloudRecording, "host_delete_cloud_recording")
-		case "ip_address_access_control":
+		case 8:
 			if d.Open("ip_address_access_control", "payload.SettingsUpdatedIPAddressAccessControl") {
 				decSettingsUpdatedIPAddressAccessControl(d, &v.IPAddressAccessControl)
 			}
-		case "local_recording":
+		case 9:
 			d.Bool(&v.LocalRecording, "local_recording")
-		case "optimize_recording_for_3rd_party_video_editor":
+		case 10:
 			d.Bool(&v.OptimizeRecordingFor3rdPartyVideoEditor, "optimize_recording_for_3rd_party_video_editor")
-		case "prevent_host_access_recording":
+		case 11:
 			d.Bool(&v.PreventHostAccessRecording, "prevent_host_access_recording")
-		case "record_audio_file":
+		case 12:
 			d.Bool(&v.RecordAudioFile, "record_audio_file")
-		case "record_audio_file_each_participant":
+		case 13:
 			d.Bool(&v.RecordAudioFileEachParticipant, "record_audio_file_each_participant")
-		case "record_files_separately":
+		case 14:
 			if d.Open("record_files_separately", "payload.SettingsUpdatedRecordFilesSeparately") {
 				decSettingsUpdatedRecordFilesSeparately(d, &v.RecordFilesSeparately)
 			}
-		case "record_gallery_view":
+		case 15:
 			d.Bool(&v.RecordGalleryView, "record_gallery_view")
-		case "record_speaker_view":
+		case 16:
 			d.Bool(&v.RecordSpeakerView, "record_speaker_view")
-		case "recording_audio_transcript":
+		case 17:
 			d.Bool(&v.RecordingAudioTranscript, "recording_audio_transcript")
-		case "recording_highlight":
+		case 18:
 			d.Bool(&v.RecordingHighlight, "recording_highlight")
-		case "smart_recording":
+		case 19:
 			if d.Open("smart_recording", "payload.SettingsUpdatedSmartRecording") {
 				decSettingsUpdatedSmartRecording(d, &v.SmartRecording)
 			}
-		case "recording_thumbnails":
+		case 20:
 			d.Bool(&v.RecordingThumbnails, "recording_thumbnails")
-		case "save_chat_text":
+		case 21:
 			d.Bool(&v.SaveChatText, "save_chat_text")
-		case "save_close_caption":
+		case 22:
 			d.Bool(&v.SaveCloseCaption, "save_close_caption")
-		case "save_panelist_chat":
+		case 23:
 			d.Bool(&v.SavePanelistChat, "save_panelist_chat")
-		case "save_poll_results":
+		case 24:
 			d.Bool(&v.SavePollResults, "save_poll_results")
-		case "show_timestamp":
+		case 25:
 			d.Bool(&v.ShowTimestamp, "show_timestamp")
+		case jsonscan.EndOfObject:
+			return
 		default:
-			if k = d.Fold(foldGroupSettingsUpdatedRecording[:], namesGroupSettingsUpdatedRecording[:]); k != "" {
-				goto again
-			}
 			d.Skip()
+			continue
 		}
+		h = f + 1
 	}
 }
 
-var (
-	foldGroupSettingsUpdatedRecording  = [...]string{"ACCOUNT_USER_ACCESS_RECORDING", "ARCHIVE", "AUTO_RECORDING", "CLOUD_RECORDING", "CLOUD_RECORDING_DOWNLOAD", "CLOUD_RECORDING_DOWNLOAD_HOST", "DISPLAY_PARTICIPANT_NAME", "HOST_DELETE_CLOUD_RECORDING", "IP_ADDRESS_ACCESS_CONTROL", "LOCAL_RECORDING", "OPTIMIZE_RECORDING_FOR_3RD_PARTY_VIDEO_EDITOR", "PREVENT_HOST_ACCESS_RECORDING", "RECORD_AUDIO_FILE", "RECORD_AUDIO_FILE_EACH_PARTICIPANT", "RECORD_FILES_SEPARATELY", "RECORD_GALLERY_VIEW", "RECORD_SPEAKER_VIEW", "RECORDING_AUDIO_TRANSCRIPT", "RECORDING_HIGHLIGHT", "SMART_RECORDING", "RECORDING_THUMBNAILS", "SAVE_CHAT_TEXT", "SAVE_CLOSE_CAPTION", "SAVE_PANELIST_CHAT", "SAVE_POLL_RESULTS", "SHOW_TIMESTAMP"}
-	namesGroupSettingsUpdatedRecording = [...]string{"account_user_access_recording", "archive", "auto_recording", "cloud_recording", "cloud_recording_download", "cloud_recording_download_host", "display_participant_name", "host_delete_cloud_recording", "ip_address_access_control", "local_recording", "optimize_recording_for_3rd_party_video_editor", "prevent_host_access_recording", "record_audio_file", "record_audio_file_each_participant", "record_files_separately", "record_gallery_view", "record_speaker_view", "recording_audio_transcript", "recording_highlight", "smart_recording", "recording_thumbnails", "save_chat_text", "save_close_caption", "save_panelist_chat", "save_poll_results", "show_timestamp"}
-)
-
 func decGroupSettingsUpdatedScheduleMeeting(d *jsonscan.Decoder, v *payload.GroupSettingsUpdatedScheduleMeeting) {
-	for d.Member() {
-		k := d.Key()
-	again:
-		switch k {
-		case "audio_type":
+	for h := 0; ; {
+		f := d.Next(namesGroupSettingsUpdatedScheduleMeeting[:], h)
+		if f == jsonscan.Unlisted {
+			f = fieldGroupSettingsUpdatedScheduleMeeting(d)
+		}
+		switch f {
+		case 0:
 			d.Bool(&v.AudioType, "audio_type")
-		case "embed_password_in_join_link":
+		case 1:
 			d.Bool(&v.EmbedPasswordInJoinLink, "embed_password_in_join_link")
-		case "force_pmi_jbh_password":
+		case 2:
 			d.Bool(&v.ForcePMIJBHPassword, "force_pmi_jbh_password")
-		case "host_video":
+		case 3:
 			d.Bool(&v.HostVideo, "host_video")
-		case "join_before_host":
+		case 4:
 			d.Bool(&v.JoinBeforeHost, "join_before_host")
-		case "mute_upon_entry":
+		case 5:
 			d.Bool(&v.MuteUponEntry, "mute_upon_entry")
-		case "participant_video":
+		case 6:
 			d.Bool(&v.ParticipantVideo, "participant_video")
-		case "personal_meeting":
+		case 7:
 			d.Bool(&v.PersonalMeeting, "personal_meeting")
-		case "pstn_password_protected":
+		case 8:
 			d.Bool(&v.PSTNPasswordProtected, "pstn_password_protected")
-		case "require_password_for_instant_meetings":
+		case 9:
 			d.Bool(&v.RequirePasswordForInstantMeetings, "require_password_for_instant_meetings")
-		case "require_password_for_pmi_meetings":
+		case 10:
 			d.Enum((*string)(&v.RequirePasswordForPMIMeetings), "require_password_for_pmi_meetings", "payload.GroupSettingsUpdatedRequirePasswordForPMIMeetings", enumGroupSettingsUpdatedRequirePasswordForPMIMeetings[:])
-		case "require_password_for_scheduled_meetings":
+		case 11:
 			d.Bool(&v.RequirePasswordForScheduledMeetings, "require_password_for_scheduled_meetings")
-		case "require_password_for_scheduling_new_meetings":
+		case 12:
 			d.Bool(&v.RequirePasswordForSchedulingNewMeetings, "require_password_for_scheduling_new_meetings")
-		case "upcoming_meeting_reminder":
+		case 13:
 			d.Bool(&v.UpcomingMeetingReminder, "upcoming_meeting_reminder")
-		case "use_pmi_for_instant_meetings":
+		case 14:
 			d.Bool(&v.UsePMIForInstantMeetings, "use_pmi_for_instant_meetings")
-		case "use_pmi_for_schedule_meetings":
+		case 15:
 			d.Bool(&v.UsePMIForScheduleMeetings, "use_pmi_for_schedule_meetings")
-		case "always_display_zoom_meeting_as_topic":
+		case 16:
 			if d.Open("always_display_zoom_meeting_as_topic", "payload.SettingsUpdatedAlwaysDisplayZoomMeetingAsTopic") {
 				decSettingsUpdatedAlwaysDisplayZoomMeetingAsTopic(d, &v.AlwaysDisplayZoomMeetingAsTopic)
 			}
-		case "always_display_zoom_webinar_as_topic":
+		case 17:
 			if d.Open("always_display_zoom_webinar_as_topic", "payload.SettingsUpdatedAlwaysDisplayZoomWebinarAsTopic") {
 				decSettingsUpdatedAlwaysDisplayZoomWebinarAsTopic(d, &v.AlwaysDisplayZoomWebinarAsTopic)
 			}
+		case jsonscan.EndOfObject:
+			return
 		default:
-			if k = d.Fold(foldGroupSettingsUpdatedScheduleMeeting[:], namesGroupSettingsUpdatedScheduleMeeting[:]); k != "" {
-				goto again
-			}
 			d.Skip()
+			continue
 		}
+		h = f + 1
 	}
 }
-
-var (
-	foldGroupSettingsUpdatedScheduleMeeting  = [...]string{"AUDIO_TYPE", "EMBED_PASSWORD_IN_JOIN_LINK", "FORCE_PMI_JBH_PASSWORD", "HOST_VIDEO", "JOIN_BEFORE_HOST", "MUTE_UPON_ENTRY", "PARTICIPANT_VIDEO", "PERSONAL_MEETING", "PSTN_PASSWORD_PROTECTED", "REQUIRE_PASSWORD_FOR_INSTANT_MEETINGS", "REQUIRE_PASSWORD_FOR_PMI_MEETINGS", "REQUIRE_PASSWORD_FOR_SCHEDULED_MEETINGS", "REQUIRE_PASSWORD_FOR_SCHEDULING_NEW_MEETINGS", "UPCOMING_MEETING_REMINDER", "USE_PMI_FOR_INSTANT_MEETINGS", "USE_PMI_FOR_SCHEDULE_MEETINGS", "ALWAYS_DISPLAY_ZOOM_MEETING_AS_TOPIC", "ALWAYS_DISPLAY_ZOOM_WEBINAR_AS_TOPIC"}
-	namesGroupSettingsUpdatedScheduleMeeting = [...]string{"audio_type", "embed_password_in_join_link", "force_pmi_jbh_password", "host_video", "join_before_host", "mute_upon_entry", "participant_video", "personal_meeting", "pstn_password_protected", "require_password_for_instant_meetings", "require_password_for_pmi_meetings", "require_password_for_scheduled_meetings", "require_password_for_scheduling_new_meetings", "upcoming_meeting_reminder", "use_pmi_for_instant_meetings", "use_pmi_for_schedule_meetings", "always_display_zoom_meeting_as_topic", "always_display_zoom_webinar_as_topic"}
-)
 
 func decGroupSettingsUpdatedTelephonyRegions(d *jsonscan.Decoder, v *payload.GroupSettingsUpdatedTelephonyRegions) {
-	for d.Member() {
-		k := d.Key()
-	again:
-		switch k {
-		case "selection_values":
-			d.String(&v.SelectionValues, "selection_values", "string")
-		default:
-			if k = d.Fold(foldGroupSettingsUpdatedTelephonyRegions[:], namesGroupSettingsUpdatedTelephonyRegions[:]); k != "" {
-				goto again
-			}
-			d.Skip()
+	for h := 0; ; {
+		f := d.Next(namesGroupSettingsUpdatedTelephonyRegions[:], h)
+		if f == jsonscan.Unlisted {
+			f = fieldGroupSettingsUpdatedTelephonyRegions(d)
 		}
+		switch f {
+		case 0:
+			d.String(&v.SelectionValues, "selection_values", "string")
+		case jsonscan.EndOfObject:
+			return
+		default:
+			d.Skip()
+			continue
+		}
+		h = f + 1
 	}
 }
 
-var (
-	foldGroupSettingsUpdatedTelephonyRegions  = [...]string{"SELECTION_VALUES"}
-	namesGroupSettingsUpdatedTelephonyRegions = [...]string{"selection_values"}
-)
-
 func decGroupSettingsUpdatedTelephony(d *jsonscan.Decoder, v *payload.GroupSettingsUpdatedTelephony) {
-	for d.Member() {
-		k := d.Key()
-	again:
-		switch k {
-		case "audio_conference_info":
+	for h := 0; ; {
+		f := d.Next(namesGroupSettingsUpdatedTelephony[:], h)
+		if f == jsonscan.Unlisted {
+			f = fieldGroupSettingsUpdatedTelephony(d)
+		}
+		switch f {
+		case 0:
 			d.String(&v.AudioConferenceInfo, "audio_conference_info", "string")
-		case "telephony_regions":
+		case 1:
 			if d.Open("telephony_regions", "payload.GroupSettingsUpdatedTelephonyRegions") {
 				decGroupSettingsUpdatedTelephonyRegions(d, &v.TelephonyRegions)
 			}
-		case "third_party_audio":
+		case 2:
 			d.Bool(&v.ThirdPartyAudio, "third_party_audio")
+		case jsonscan.EndOfObject:
+			return
 		default:
-			if k = d.Fold(foldGroupSettingsUpdatedTelephony[:], namesGroupSettingsUpdatedTelephony[:]); k != "" {
-				goto again
-			}
 			d.Skip()
+			continue
 		}
+		h = f + 1
 	}
 }
-
-var (
-	foldGroupSettingsUpdatedTelephony  = [...]string{"AUDIO_CONFERENCE_INFO", "TELEPHONY_REGIONS", "THIRD_PARTY_AUDIO"}
-	namesGroupSettingsUpdatedTelephony = [...]string{"audio_conference_info", "telephony_regions", "third_party_audio"}
-)
 
 func decGroupSettingsUpdatedMeetingSecurityChatEtiquetteTool(d *jsonscan.Decoder, v *payload.GroupSettingsUpdatedMeetingSecurityChatEtiquetteTool) {
-	for d.Member() {
-		k := d.Key()
-	again:
-		switch k {
-		case "enable":
-			d.Bool(&v.Enable, "enable")
-		case "policies":
-			decSliceSettingsUpdatedPolicy(d, &v.Policies, "policies")
-		default:
-			if k = d.Fold(foldGroupSettingsUpdatedMeetingSecurityChatEtiquetteTool[:], namesGroupSettingsUpdatedMeetingSecurityChatEtiquetteTool[:]); k != "" {
-				goto again
-			}
-			d.Skip()
+	for h := 0; ; {
+		f := d.Next(namesAccountSettingsUpdatedMeetingSecurityChatEtiquetteTool[:], h)
+		if f == jsonscan.Unlisted {
+			f = fieldAccountSettingsUpdatedMeetingSecurityChatEtiquetteTool(d)
 		}
+		switch f {
+		case 0:
+			d.Bool(&v.Enable, "enable")
+		case 1:
+			decSliceSettingsUpdatedPolicy(d, &v.Policies, "policies")
+		case jsonscan.EndOfObject:
+			return
+		default:
+			d.Skip()
+			continue
+		}
+		h = f + 1
 	}
 }
-
-var (
-	foldGroupSettingsUpdatedMeetingSecurityChatEtiquetteTool  = [...]string{"ENABLE", "POLICIES"}
-	namesGroupSettingsUpdatedMeetingSecurityChatEtiquetteTool = [...]string{"enable", "policies"}
-)
 
 func decGroupSettingsUpdatedMeetingPasswordRequirement(d *jsonscan.Decoder, v *payload.GroupSettingsUpdatedMeetingPasswordRequirement) {
-	for d.Member() {
-		k := d.Key()
-	again:
-		switch k {
-		case "consecutive_characters_length":
-			d.Int(&v.ConsecutiveCharactersLength, "consecutive_characters_length")
-		case "have_letter":
-			d.Bool(&v.HaveLetter, "have_letter")
-		case "have_number":
-			d.Bool(&v.HaveNumber, "have_number")
-		case "have_special_character":
-			d.Bool(&v.HaveSpecialCharacter, "have_special_character")
-		case "have_upper_and_lower_characters":
-			d.Bool(&v.HaveUpperAndLowerCharacters, "have_upper_and_lower_characters")
-		case "length":
-			d.Int(&v.Length, "length")
-		case "only_allow_numeric":
-			d.Bool(&v.OnlyAllowNumeric, "only_allow_numeric")
-		case "weak_enhance_detection":
-			d.Bool(&v.WeakEnhanceDetection, "weak_enhance_detection")
-		default:
-			if k = d.Fold(foldGroupSettingsUpdatedMeetingPasswordRequirement[:], namesGroupSettingsUpdatedMeetingPasswordRequirement[:]); k != "" {
-				goto again
-			}
-			d.Skip()
+	for h := 0; ; {
+		f := d.Next(namesGroupSettingsUpdatedMeetingPasswordRequirement[:], h)
+		if f == jsonscan.Unlisted {
+			f = fieldGroupSettingsUpdatedMeetingPasswordRequirement(d)
 		}
+		switch f {
+		case 0:
+			d.Int(&v.ConsecutiveCharactersLength, "consecutive_characters_length")
+		case 1:
+			d.Bool(&v.HaveLetter, "have_letter")
+		case 2:
+			d.Bool(&v.HaveNumber, "have_number")
+		case 3:
+			d.Bool(&v.HaveSpecialCharacter, "have_special_character")
+		case 4:
+			d.Bool(&v.HaveUpperAndLowerCharacters, "have_upper_and_lower_characters")
+		case 5:
+			d.Int(&v.Length, "length")
+		case 6:
+			d.Bool(&v.OnlyAllowNumeric, "only_allow_numeric")
+		case 7:
+			d.Bool(&v.WeakEnhanceDetection, "weak_enhance_detection")
+		case jsonscan.EndOfObject:
+			return
+		default:
+			d.Skip()
+			continue
+		}
+		h = f + 1
 	}
 }
-
-var (
-	foldGroupSettingsUpdatedMeetingPasswordRequirement  = [...]string{"CONSECUTIVE_CHARACTERS_LENGTH", "HAVE_LETTER", "HAVE_NUMBER", "HAVE_SPECIAL_CHARACTER", "HAVE_UPPER_AND_LOWER_CHARACTERS", "LENGTH", "ONLY_ALLOW_NUMERIC", "WEAK_ENHANCE_DETECTION"}
-	namesGroupSettingsUpdatedMeetingPasswordRequirement = [...]string{"consecutive_characters_length", "have_letter", "have_number", "have_special_character", "have_upper_and_lower_characters", "length", "only_allow_numeric", "weak_enhance_detection"}
-)
 
 func decGroupUpdatedWaitingRoomSettings(d *jsonscan.Decoder, v *payload.GroupUpdatedWaitingRoomSettings) {
-	for d.Member() {
-		k := d.Key()
-	again:
-		switch k {
-		case "participants_to_place_in_waiting_room":
-			d.Int(&v.ParticipantsToPlaceInWaitingRoom, "participants_to_place_in_waiting_room")
-		case "users_who_can_admit_participants_from_waiting_room":
-			d.Int(&v.UsersWhoCanAdmitParticipantsFromWaitingRoom, "users_who_can_admit_participants_from_waiting_room")
-		case "whitelisted_domains_for_waiting_room":
-			d.String(&v.WhitelistedDomainsForWaitingRoom, "whitelisted_domains_for_waiting_room", "string")
-		default:
-			if k = d.Fold(foldGroupUpdatedWaitingRoomSettings[:], namesGroupUpdatedWaitingRoomSettings[:]); k != "" {
-				goto again
-			}
-			d.Skip()
+	for h := 0; ; {
+		f := d.Next(namesGroupUpdatedWaitingRoomSettings[:], h)
+		if f == jsonscan.Unlisted {
+			f = fieldGroupUpdatedWaitingRoomSettings(d)
 		}
+		switch f {
+		case 0:
+			d.Int(&v.ParticipantsToPlaceInWaitingRoom, "participants_to_place_in_waiting_room")
+		case 1:
+			d.Int(&v.UsersWhoCanAdmitParticipantsFromWaitingRoom, "users_who_can_admit_participants_from_waiting_room")
+		case 2:
+			d.String(&v.WhitelistedDomainsForWaitingRoom, "whitelisted_domains_for_waiting_room", "string")
+		case jsonscan.EndOfObject:
+			return
+		default:
+			d.Skip()
+			continue
+		}
+		h = f + 1
 	}
 }
 
-var (
-	foldGroupUpdatedWaitingRoomSettings  = [...]string{"PARTICIPANTS_TO_PLACE_IN_WAITING_ROOM", "USERS_WHO_CAN_ADMIT_PARTICIPANTS_FROM_WAITING_ROOM", "WHITELISTED_DOMAINS_FOR_WAITING_ROOM"}
-	namesGroupUpdatedWaitingRoomSettings = [...]string{"participants_to_place_in_waiting_room", "users_who_can_admit_participants_from_waiting_room", "whitelisted_domains_for_waiting_room"}
-)
-
 func decGroupSettingsUpdatedMeetingSecurity(d *jsonscan.Decoder, v *payload.GroupSettingsUpdatedMeetingSecurity) {
-	for d.Member() {
-		k := d.Key()
-	again:
-		switch k {
-		case "auto_security":
+	for h := 0; ; {
+		f := d.Next(namesGroupSettingsUpdatedMeetingSecurity[:], h)
+		if f == jsonscan.Unlisted {
+			f = fieldGroupSettingsUpdatedMeetingSecurity(d)
+		}
+		switch f {
+		case 0:
 			d.Bool(&v.AutoSecurity, "auto_security")
-		case "block_user_domain":
+		case 1:
 			d.Bool(&v.BlockUserDomain, "block_user_domain")
-		case "block_user_domain_list":
+		case 2:
 			decSlicestring(d, &v.BlockUserDomainList, "block_user_domain_list")
-		case "chat_etiquette_tool":
+		case 3:
 			if d.Open("chat_etiquette_tool", "payload.GroupSettingsUpdatedMeetingSecurityChatEtiquetteTool") {
 				decGroupSettingsUpdatedMeetingSecurityChatEtiquetteTool(d, &v.ChatEtiquetteTool)
 			}
-		case "embed_password_in_join_link":
+		case 4:
 			d.Bool(&v.EmbedPasswordInJoinLink, "embed_password_in_join_link")
-		case "encryption_type":
+		case 5:
 			d.Enum((*string)(&v.EncryptionType), "encryption_type", "payload.SettingsUpdatedEncryptionType", enumSettingsUpdatedEncryptionType[:])
-		case "end_to_end_encrypted_meetings":
+		case 6:
 			d.Bool(&v.EndToEndEncryptedMeetings, "end_to_end_encrypted_meetings")
-		case "meeting_password":
+		case 7:
 			d.Bool(&v.MeetingPassword, "meeting_password")
-		case "meeting_password_requirement":
+		case 8:
 			if d.Open("meeting_password_requirement", "payload.GroupSettingsUpdatedMeetingPasswordRequirement") {
 				decGroupSettingsUpdatedMeetingPasswordRequirement(d, &v.MeetingPasswordRequirement)
 			}
-		case "only_authenticated_can_join_from_webclient":
+		case 9:
 			d.Bool(&v.OnlyAuthenticatedCanJoinFromWebclient, "only_authenticated_can_join_from_webclient")
-		case "phone_password":
+		case 10:
 			d.Bool(&v.PhonePassword, "phone_password")
-		case "pmi_password":
+		case 11:
 			d.Bool(&v.PMIPassword, "pmi_password")
-		case "require_password_for_scheduled_meeting":
+		case 12:
 			d.Bool(&v.RequirePasswordForScheduledMeeting, "require_password_for_scheduled_meeting")
-		case "require_password_for_scheduled_webinar":
+		case 13:
 			d.Bool(&v.RequirePasswordForScheduledWebinar, "require_password_for_scheduled_webinar")
-		case "waiting_room":
+		case 14:
 			d.Bool(&v.WaitingRoom, "waiting_room")
-		case "waiting_room_settings":
+		case 15:
 			if d.Open("waiting_room_settings", "payload.GroupUpdatedWaitingRoomSettings") {
 				decGroupUpdatedWaitingRoomSettings(d, &v.WaitingRoomSettings)
 			}
-		case "webinar_password":
+		case 16:
 			d.Bool(&v.WebinarPassword, "webinar_password")
+		case jsonscan.EndOfObject:
+			return
 		default:
-			if k = d.Fold(foldGroupSettingsUpdatedMeetingSecurity[:], namesGroupSettingsUpdatedMeetingSecurity[:]); k != "" {
-				goto again
-			}
 			d.Skip()
+			continue
 		}
+		h = f + 1
 	}
 }
-
-var (
-	foldGroupSettingsUpdatedMeetingSecurity  = [...]string{"AUTO_SECURITY", "BLOCK_USER_DOMAIN", "BLOCK_USER_DOMAIN_LIST", "CHAT_ETIQUETTE_TOOL", "EMBED_PASSWORD_IN_JOIN_LINK", "ENCRYPTION_TYPE", "END_TO_END_ENCRYPTED_MEETINGS", "MEETING_PASSWORD", "MEETING_PASSWORD_REQUIREMENT", "ONLY_AUTHENTICATED_CAN_JOIN_FROM_WEBCLIENT", "PHONE_PASSWORD", "PMI_PASSWORD", "REQUIRE_PASSWORD_FOR_SCHEDULED_MEETING", "REQUIRE_PASSWORD_FOR_SCHEDULED_WEBINAR", "WAITING_ROOM", "WAITING_ROOM_SETTINGS", "WEBINAR_PASSWORD"}
-	namesGroupSettingsUpdatedMeetingSecurity = [...]string{"auto_security", "block_user_domain", "block_user_domain_list", "chat_etiquette_tool", "embed_password_in_join_link", "encryption_type", "end_to_end_encrypted_meetings", "meeting_password", "meeting_password_requirement", "only_authenticated_can_join_from_webclient", "phone_password", "pmi_password", "require_password_for_scheduled_meeting", "require_password_for_scheduled_webinar", "waiting_room", "waiting_room_settings", "webinar_password"}
-)
 
 func decGroupSettingsUpdatedShareFiles(d *jsonscan.Decoder, v *payload.GroupSettingsUpdatedShareFiles) {
-	for d.Member() {
-		k := d.Key()
-	again:
-		switch k {
-		case "enable":
-			d.Bool(&v.Enable, "enable")
-		case "share_option":
-			d.Enum((*string)(&v.ShareOption), "share_option", "payload.GroupSettingsUpdatedShareOption", enumGroupSettingsUpdatedShareOption[:])
-		default:
-			if k = d.Fold(foldGroupSettingsUpdatedShareFiles[:], namesGroupSettingsUpdatedShareFiles[:]); k != "" {
-				goto again
-			}
-			d.Skip()
+	for h := 0; ; {
+		f := d.Next(namesGroupSettingsUpdatedShareFiles[:], h)
+		if f == jsonscan.Unlisted {
+			f = fieldGroupSettingsUpdatedShareFiles(d)
 		}
+		switch f {
+		case 0:
+			d.Bool(&v.Enable, "enable")
+		case 1:
+			d.Enum((*string)(&v.ShareOption), "share_option", "payload.GroupSettingsUpdatedShareOption", enumGroupSettingsUpdatedShareOption[:])
+		case jsonscan.EndOfObject:
+			return
+		default:
+			d.Skip()
+			continue
+		}
+		h = f + 1
 	}
 }
-
-var (
-	foldGroupSettingsUpdatedShareFiles  = [...]string{"ENABLE", "SHARE_OPTION"}
-	namesGroupSettingsUpdatedShareFiles = [...]string{"enable", "share_option"}
-)
 
 func decGroupSettingsUpdatedPolicy(d *jsonscan.Decoder, v *payload.GroupSettingsUpdatedPolicy) {
-	for d.Member() {
-		k := d.Key()
-	again:
-		switch k {
-		case "id":
-			d.ID((*string)(&v.ID))
-		case "status":
-			d.Enum((*string)(&v.Status), "status", "payload.SettingsUpdatedStatus", enumSettingsUpdatedStatus[:])
-		default:
-			if k = d.Fold(foldGroupSettingsUpdatedPolicy[:], namesGroupSettingsUpdatedPolicy[:]); k != "" {
-				goto again
-			}
-			d.Skip()
+	for h := 0; ; {
+		f := d.Next(namesGroupSettingsUpdatedPolicy[:], h)
+		if f == jsonscan.Unlisted {
+			f = fieldGroupSettingsUpdatedPolicy(d)
 		}
+		switch f {
+		case 0:
+			d.ID((*string)(&v.ID))
+		case 1:
+			d.Enum((*string)(&v.Status), "status", "payload.SettingsUpdatedStatus", enumSettingsUpdatedStatus[:])
+		case jsonscan.EndOfObject:
+			return
+		default:
+			d.Skip()
+			continue
+		}
+		h = f + 1
 	}
 }
-
-var (
-	foldGroupSettingsUpdatedPolicy  = [...]string{"ID", "STATUS"}
-	namesGroupSettingsUpdatedPolicy = [...]string{"id", "status"}
-)
 
 func decGroupSettingsUpdatedChatEtiquetteTool(d *jsonscan.Decoder, v *payload.GroupSettingsUpdatedChatEtiquetteTool) {
-	for d.Member() {
-		k := d.Key()
-	again:
-		switch k {
-		case "enable":
-			d.Bool(&v.Enable, "enable")
-		case "policies":
-			decSliceGroupSettingsUpdatedPolicy(d, &v.Policies, "policies")
-		default:
-			if k = d.Fold(foldGroupSettingsUpdatedChatEtiquetteTool[:], namesGroupSettingsUpdatedChatEtiquetteTool[:]); k != "" {
-				goto again
-			}
-			d.Skip()
+	for h := 0; ; {
+		f := d.Next(namesAccountSettingsUpdatedMeetingSecurityChatEtiquetteTool[:], h)
+		if f == jsonscan.Unlisted {
+			f = fieldAccountSettingsUpdatedMeetingSecurityChatEtiquetteTool(d)
 		}
+		switch f {
+		case 0:
+			d.Bool(&v.Enable, "enable")
+		case 1:
+			decSliceGroupSettingsUpdatedPolicy(d, &v.Policies, "policies")
+		case jsonscan.EndOfObject:
+			return
+		default:
+			d.Skip()
+			continue
+		}
+		h = f + 1
 	}
 }
-
-var (
-	foldGroupSettingsUpdatedChatEtiquetteTool  = [...]string{"ENABLE", "POLICIES"}
-	namesGroupSettingsUpdatedChatEtiquetteTool = [...]string{"enable", "policies"}
-)
 
 func decGroupSettingsUpdatedSendDataToThirdPartyArchivingService(d *jsonscan.Decoder, v *payload.GroupSettingsUpdatedSendDataToThirdPartyArchivingService) {
-	for d.Member() {
-		k := d.Key()
-	again:
-		switch k {
-		case "enable":
-			d.Bool(&v.Enable, "enable")
-		default:
-			if k = d.Fold(foldGroupSettingsUpdatedSendDataToThirdPartyArchivingService[:], namesGroupSettingsUpdatedSendDataToThirdPartyArchivingService[:]); k != "" {
-				goto again
-			}
-			d.Skip()
+	for h := 0; ; {
+		f := d.Next(namesGroupSettingsUpdatedSendDataToThirdPartyArchivingService[:], h)
+		if f == jsonscan.Unlisted {
+			f = fieldGroupSettingsUpdatedSendDataToThirdPartyArchivingService(d)
 		}
+		switch f {
+		case 0:
+			d.Bool(&v.Enable, "enable")
+		case jsonscan.EndOfObject:
+			return
+		default:
+			d.Skip()
+			continue
+		}
+		h = f + 1
 	}
 }
 
-var (
-	foldGroupSettingsUpdatedSendDataToThirdPartyArchivingService  = [...]string{"ENABLE"}
-	namesGroupSettingsUpdatedSendDataToThirdPartyArchivingService = [...]string{"enable"}
-)
-
 func decGroupSettingsUpdatedChat(d *jsonscan.Decoder, v *payload.GroupSettingsUpdatedChat) {
-	for d.Member() {
-		k := d.Key()
-	again:
-		switch k {
-		case "share_files":
+	for h := 0; ; {
+		f := d.Next(namesGroupSettingsUpdatedChat[:], h)
+		if f == jsonscan.Unlisted {
+			f = fieldGroupSettingsUpdatedChat(d)
+		}
+		switch f {
+		case 0:
 			if d.Open("share_files", "payload.GroupSettingsUpdatedShareFiles") {
 				decGroupSettingsUpdatedShareFiles(d, &v.ShareFiles)
 			}
-		case "chat_emojis":
+		case 1:
 			if d.Open("chat_emojis", "payload.SettingsUpdatedChatEmojis") {
 				decSettingsUpdatedChatEmojis(d, &v.ChatEmojis)
 			}
-		case "record_voice_messages":
+		case 2:
 			d.Bool(&v.RecordVoiceMessages, "record_voice_messages")
-		case "record_video_messages":
+		case 3:
 			d.Bool(&v.RecordVideoMessages, "record_video_messages")
-		case "screen_capture":
+		case 4:
 			d.Bool(&v.ScreenCapture, "screen_capture")
-		case "create_public_channels":
+		case 5:
 			d.Bool(&v.CreatePublicChannels, "create_public_channels")
-		case "create_private_channels":
+		case 6:
 			d.Bool(&v.CreatePrivateChannels, "create_private_channels")
-		case "share_links_in_chat":
+		case 7:
 			d.Bool(&v.ShareLinksInChat, "share_links_in_chat")
-		case "schedule_meetings_in_chat":
+		case 8:
 			d.Bool(&v.ScheduleMeetingsInChat, "schedule_meetings_in_chat")
-		case "allow_users_to_search_others_options":
+		case 9:
 			d.String(&v.AllowUsersToSearchOthersOptions, "allow_users_to_search_others_options", "string")
-		case "allow_users_to_add_contacts":
+		case 10:
 			if d.Open("allow_users_to_add_contacts", "payload.SettingsUpdatedAllowUsersToAddContacts") {
 				decSettingsUpdatedAllowUsersToAddContacts(d, &v.AllowUsersToAddContacts)
 			}
-		case "allow_users_to_chat_with_others":
+		case 11:
 			if d.Open("allow_users_to_chat_with_others", "payload.SettingsUpdatedAllowUsersToAddContacts") {
 				decSettingsUpdatedAllowUsersToAddContacts(d, &v.AllowUsersToChatWithOthers)
 			}
-		case "chat_etiquette_tool":
+		case 12:
 			if d.Open("chat_etiquette_tool", "payload.GroupSettingsUpdatedChatEtiquetteTool") {
 				decGroupSettingsUpdatedChatEtiquetteTool(d, &v.ChatEtiquetteTool)
 			}
-		case "send_data_to_third_party_archiving_service":
+		case 13:
 			if d.Open("send_data_to_third_party_archiving_service", "payload.GroupSettingsUpdatedSendDataToThirdPartyArchivingService") {
 				decGroupSettingsUpdatedSendDataToThirdPartyArchivingService(d, &v.SendDataToThirdPartyArchivingService)
 			}
+		case jsonscan.EndOfObject:
+			return
 		default:
-			if k = d.Fold(foldGroupSettingsUpdatedChat[:], namesGroupSettingsUpdatedChat[:]); k != "" {
-				goto again
-			}
 			d.Skip()
+			continue
 		}
+		h = f + 1
 	}
 }
 
-var (
-	foldGroupSettingsUpdatedChat  = [...]string{"SHARE_FILES", "CHAT_EMOJIS", "RECORD_VOICE_MESSAGES", "RECORD_VIDEO_MESSAGES", "SCREEN_CAPTURE", "CREATE_PUBLIC_CHANNELS", "CREATE_PRIVATE_CHANNELS", "SHARE_LINKS_IN_CHAT", "SCHEDULE_MEETINGS_IN_CHAT", "ALLOW_USERS_TO_SEARCH_OTHERS_OPTIONS", "ALLOW_USERS_TO_ADD_CONTACTS", "ALLOW_USERS_TO_CHAT_WITH_OTHERS", "CHAT_ETIQUETTE_TOOL", "SEND_DATA_TO_THIRD_PARTY_ARCHIVING_SERVICE"}
-	namesGroupSettingsUpdatedChat = [...]string{"share_files", "chat_emojis", "record_voice_messages", "record_video_messages", "screen_capture", "create_public_channels", "create_private_channels", "share_links_in_chat", "schedule_meetings_in_chat", "allow_users_to_search_others_options", "allow_users_to_add_contacts", "allow_users_to_chat_with_others", "chat_etiquette_tool", "send_data_to_third_party_archiving_service"}
-)
-
 func decGroupUpdatedSettings(d *jsonscan.Decoder, v *payload.GroupUpdatedSettings) {
-	for d.Member() {
-		k := d.Key()
-	again:
-		switch k {
-		case "audio_conferencing":
+	for h := 0; ; {
+		f := d.Next(namesGroupUpdatedSettings[:], h)
+		if f == jsonscan.Unlisted {
+			f = fieldGroupUpdatedSettings(d)
+		}
+		switch f {
+		case 0:
 			if d.Open("audio_conferencing", "payload.GroupSettingsUpdatedAudioConferencing") {
 				decGroupSettingsUpdatedAudioConferencing(d, &v.AudioConferencing)
 			}
-		case "email_notification":
+		case 1:
 			if d.Open("email_notification", "payload.GroupSettingsUpdatedEmailNotification") {
 				decGroupSettingsUpdatedEmailNotification(d, &v.EmailNotification)
 			}
-		case "in_meeting":
+		case 2:
 			if d.Open("in_meeting", "payload.GroupSettingsUpdatedInMeeting") {
 				decGroupSettingsUpdatedInMeeting(d, &v.InMeeting)
 			}
-		case "other_options":
+		case 3:
 			if d.Open("other_options", "payload.GroupSettingsUpdatedOtherOptions") {
 				decGroupSettingsUpdatedOtherOptions(d, &v.OtherOptions)
 			}
-		case "profile":
+		case 4:
 			if d.Open("profile", "payload.GroupSettingsUpdatedProfile") {
 				decGroupSettingsUpdatedProfile(d, &v.Profile)
 			}
-		case "recording":
+		case 5:
 			if d.Open("recording", "payload.GroupSettingsUpdatedRecording") {
 				decGroupSettingsUpdatedRecording(d, &v.Recording)
 			}
-		case "schedule_meeting":
+		case 6:
 			if d.Open("schedule_meeting", "payload.GroupSettingsUpdatedScheduleMeeting") {
 				decGroupSettingsUpdatedScheduleMeeting(d, &v.ScheduleMeeting)
 			}
-		case "telephony":
+		case 7:
 			if d.Open("telephony", "payload.GroupSettingsUpdatedTelephony") {
 				decGroupSettingsUpdatedTelephony(d, &v.Telephony)
 			}
-		case "meeting_security":
+		case 8:
 			if d.Open("meeting_security", "payload.GroupSettingsUpdatedMeetingSecurity") {
 				decGroupSettingsUpdatedMeetingSecurity(d, &v.MeetingSecurity)
 			}
-		case "chat":
+		case 9:
 			if d.Open("chat", "payload.GroupSettingsUpdatedChat") {
 				decGroupSettingsUpdatedChat(d, &v.Chat)
 			}
+		case jsonscan.EndOfObject:
+			return
 		default:
-			if k = d.Fold(foldGroupUpdatedSettings[:], namesGroupUpdatedSettings[:]); k != "" {
-				goto again
-			}
 			d.Skip()
+			continue
 		}
+		h = f + 1
 	}
 }
 
-var (
-	foldGroupUpdatedSettings  = [...]string{"AUDIO_CONFERENCING", "EMAIL_NOTIFICATION", "IN_MEETING", "OTHER_OPTIONS", "PROFILE", "RECORDING", "SCHEDULE_MEETING", "TELEPHONY", "MEETING_SECURITY", "CHAT"}
-	namesGroupUpdatedSettings = [...]string{"audio_conferencing", "email_notification", "in_meeting", "other_options", "profile", "recording", "schedule_meeting", "telephony", "meeting_security", "chat"}
-)
-
 func decGroupSettingsUpdatedObject(d *jsonscan.Decoder, v *payload.GroupSettingsUpdatedObject) {
-	for d.Member() {
-		k := d.Key()
-	again:
-		switch k {
-		case "id":
+	for h := 0; ; {
+		f := d.Next(namesAccountLockSettingsUpdatedObject[:], h)
+		if f == jsonscan.Unlisted {
+			f = fieldAccountLockSettingsUpdatedObject(d)
+		}
+		switch f {
+		case 0:
 			d.ID((*string)(&v.ID))
-		case "settings":
+		case 1:
 			if d.Open("settings", "payload.GroupUpdatedSettings") {
 				decGroupUpdatedSettings(d, &v.Settings)
 			}
+		case jsonscan.EndOfObject:
+			return
 		default:
-			if k = d.Fold(foldGroupSettingsUpdatedObject[:], namesGroupSettingsUpdatedObject[:]); k != "" {
-				goto again
-			}
 			d.Skip()
+			continue
 		}
+		h = f + 1
 	}
 }
-
-var (
-	foldGroupSettingsUpdatedObject  = [...]string{"ID", "SETTINGS"}
-	namesGroupSettingsUpdatedObject = [...]string{"id", "settings"}
-)
 
 func decGroupUpdatedObject(d *jsonscan.Decoder, v *payload.GroupUpdatedObject) {
-	for d.Member() {
-		k := d.Key()
-	again:
-		switch k {
-		case "id":
-			d.ID((*string)(&v.ID))
-		case "name":
-			d.String(&v.Name, "name", "string")
-		default:
-			if k = d.Fold(foldGroupUpdatedObject[:], namesGroupUpdatedObject[:]); k != "" {
-				goto again
-			}
-			d.Skip()
+	for h := 0; ; {
+		f := d.Next(namesObject[:], h)
+		if f == jsonscan.Unlisted {
+			f = fieldObject(d)
 		}
+		switch f {
+		case 0:
+			d.ID((*string)(&v.ID))
+		case 1:
+			d.String(&v.Name, "name", "string")
+		case jsonscan.EndOfObject:
+			return
+		default:
+			d.Skip()
+			continue
+		}
+		h = f + 1
 	}
 }
-
-var (
-	foldGroupUpdatedObject  = [...]string{"ID", "NAME"}
-	namesGroupUpdatedObject = [...]string{"id", "name"}
-)
 
 func decUserObject(d *jsonscan.Decoder, v *payload.UserObject) {
-	for d.Member() {
-		k := d.Key()
-	again:
-		switch k {
-		case "id":
-			d.ID((*string)(&v.ID))
-		case "first_name":
-			d.String(&v.FirstName, "first_name", "string")
-		case "last_name":
-			d.String(&v.LastName, "last_name", "string")
-		case "email":
-			d.String(&v.Email, "email", "string")
-		case "type":
-			d.Int(&v.Type, "type")
-		default:
-			if k = d.Fold(foldUserObject[:], namesUserObject[:]); k != "" {
-				goto again
-			}
-			d.Skip()
+	for h := 0; ; {
+		f := d.Next(namesUserObject[:], h)
+		if f == jsonscan.Unlisted {
+			f = fieldUserObject(d)
 		}
+		switch f {
+		case 0:
+			d.ID((*string)(&v.ID))
+		case 1:
+			d.String(&v.FirstName, "first_name", "string")
+		case 2:
+			d.String(&v.LastName, "last_name", "string")
+		case 3:
+			d.String(&v.Email, "email", "string")
+		case 4:
+			d.Int(&v.Type, "type")
+		case jsonscan.EndOfObject:
+			return
+		default:
+			d.Skip()
+			continue
+		}
+		h = f + 1
 	}
 }
-
-var (
-	foldUserObject  = [...]string{"ID", "FIRST_NAME", "LAST_NAME", "EMAIL", "TYPE"}
-	namesUserObject = [...]string{"id", "first_name", "last_name", "email", "type"}
-)
 
 func decUserCreatedObject(d *jsonscan.Decoder, v *payload.UserCreatedObject) {
-	for d.Member() {
-		k := d.Key()
-	again:
-		switch k {
-		case "id":
-			d.ID((*string)(&v.ID))
-		case "first_name":
-			d.String(&v.FirstName, "first_name", "string")
-		case "last_name":
-			d.String(&v.LastName, "last_name", "string")
-		case "display_name":
-			d.String(&v.DisplayName, "display_name", "string")
-		case "email":
-			d.String(&v.Email, "email", "string")
-		case "type":
-			d.Int(&v.Type, "type")
-		default:
-			if k = d.Fold(foldUserCreatedObject[:], namesUserCreatedObject[:]); k != "" {
-				goto again
-			}
-			d.Skip()
+	for h := 0; ; {
+		f := d.Next(namesUserCreatedObject[:], h)
+		if f == jsonscan.Unlisted {
+			f = fieldUserCreatedObject(d)
 		}
+		switch f {
+		case 0:
+			d.ID((*string)(&v.ID))
+		case 1:
+			d.String(&v.FirstName, "first_name", "string")
+		case 2:
+			d.String(&v.LastName, "last_name", "string")
+		case 3:
+			d.String(&v.DisplayName, "display_name", "string")
+		case 4:
+			d.String(&v.Email, "email", "string")
+		case 5:
+			d.Int(&v.Type, "type")
+		case jsonscan.EndOfObject:
+			return
+		default:
+			d.Skip()
+			continue
+		}
+		h = f + 1
 	}
 }
-
-var (
-	foldUserCreatedObject  = [...]string{"ID", "FIRST_NAME", "LAST_NAME", "DISPLAY_NAME", "EMAIL", "TYPE"}
-	namesUserCreatedObject = [...]string{"id", "first_name", "last_name", "display_name", "email", "type"}
-)
 
 func decUserDeletedObject(d *jsonscan.Decoder, v *payload.UserDeletedObject) {
-	for d.Member() {
-		k := d.Key()
-	again:
-		switch k {
-		case "id":
-			d.ID((*string)(&v.ID))
-		case "first_name":
-			d.String(&v.FirstName, "first_name", "string")
-		case "last_name":
-			d.String(&v.LastName, "last_name", "string")
-		case "email":
-			d.String(&v.Email, "email", "string")
-		case "type":
-			d.Int(&v.Type, "type")
-		default:
-			if k = d.Fold(foldUserDeletedObject[:], namesUserDeletedObject[:]); k != "" {
-				goto again
-			}
-			d.Skip()
+	for h := 0; ; {
+		f := d.Next(namesUserObject[:], h)
+		if f == jsonscan.Unlisted {
+			f = fieldUserObject(d)
 		}
+		switch f {
+		case 0:
+			d.ID((*string)(&v.ID))
+		case 1:
+			d.String(&v.FirstName, "first_name", "string")
+		case 2:
+			d.String(&v.LastName, "last_name", "string")
+		case 3:
+			d.String(&v.Email, "email", "string")
+		case 4:
+			d.Int(&v.Type, "type")
+		case jsonscan.EndOfObject:
+			return
+		default:
+			d.Skip()
+			continue
+		}
+		h = f + 1
 	}
 }
-
-var (
-	foldUserDeletedObject  = [...]string{"ID", "FIRST_NAME", "LAST_NAME", "EMAIL", "TYPE"}
-	namesUserDeletedObject = [...]string{"id", "first_name", "last_name", "email", "type"}
-)
 
 func decUserPersonalNotesUpdatedObject(d *jsonscan.Decoder, v *payload.UserPersonalNotesUpdatedObject) {
-	for d.Member() {
-		k := d.Key()
-	again:
-		switch k {
-		case "date_time":
-			d.String((*string)(&v.DateTime), "date_time", "payload.DateTime")
-		case "email":
-			d.String(&v.Email, "email", "string")
-		case "id":
-			d.ID((*string)(&v.ID))
-		case "personal_notes":
-			d.String(&v.PersonalNotes, "personal_notes", "string")
-		default:
-			if k = d.Fold(foldUserPersonalNotesUpdatedObject[:], namesUserPersonalNotesUpdatedObject[:]); k != "" {
-				goto again
-			}
-			d.Skip()
+	for h := 0; ; {
+		f := d.Next(namesUserPersonalNotesUpdatedObject[:], h)
+		if f == jsonscan.Unlisted {
+			f = fieldUserPersonalNotesUpdatedObject(d)
 		}
+		switch f {
+		case 0:
+			d.String((*string)(&v.DateTime), "date_time", "payload.DateTime")
+		case 1:
+			d.String(&v.Email, "email", "string")
+		case 2:
+			d.ID((*string)(&v.ID))
+		case 3:
+			d.String(&v.PersonalNotes, "personal_notes", "string")
+		case jsonscan.EndOfObject:
+			return
+		default:
+			d.Skip()
+			continue
+		}
+		h = f + 1
 	}
 }
-
-var (
-	foldUserPersonalNotesUpdatedObject  = [...]string{"DATE_TIME", "EMAIL", "ID", "PERSONAL_NOTES"}
-	namesUserPersonalNotesUpdatedObject = [...]string{"date_time", "email", "id", "personal_notes"}
-)
 
 func decUserPersonalNotesUpdatedOldObject(d *jsonscan.Decoder, v *payload.UserPersonalNotesUpdatedOldObject) {
-	for d.Member() {
-		k := d.Key()
-	again:
-		switch k {
-		case "personal_notes":
-			d.String(&v.PersonalNotes, "personal_notes", "string")
-		default:
-			if k = d.Fold(foldUserPersonalNotesUpdatedOldObject[:], namesUserPersonalNotesUpdatedOldObject[:]); k != "" {
-				goto again
-			}
-			d.Skip()
+	for h := 0; ; {
+		f := d.Next(namesUserPersonalNotesUpdatedOldObject[:], h)
+		if f == jsonscan.Unlisted {
+			f = fieldUserPersonalNotesUpdatedOldObject(d)
 		}
+		switch f {
+		case 0:
+			d.String(&v.PersonalNotes, "personal_notes", "string")
+		case jsonscan.EndOfObject:
+			return
+		default:
+			d.Skip()
+			continue
+		}
+		h = f + 1
 	}
 }
-
-var (
-	foldUserPersonalNotesUpdatedOldObject  = [...]string{"PERSONAL_NOTES"}
-	namesUserPersonalNotesUpdatedOldObject = [...]string{"personal_notes"}
-)
 
 func decUserPresenceStatusUpdatedApp(d *jsonscan.Decoder, v *payload.UserPresenceStatusUpdatedApp) {
-	for d.Member() {
-		k := d.Key()
-	again:
-		switch k {
-		case "type":
-			d.Enum((*string)(&v.Type), "type", "payload.UserPresenceStatusUpdatedType", enumUserPresenceStatusUpdatedType[:])
-		case "presence_status":
-			d.Enum((*string)(&v.PresenceStatus), "presence_status", "payload.UserUpdatedPresenceStatus", enumUserUpdatedPresenceStatus[:])
-		default:
-			if k = d.Fold(foldUserPresenceStatusUpdatedApp[:], namesUserPresenceStatusUpdatedApp[:]); k != "" {
-				goto again
-			}
-			d.Skip()
+	for h := 0; ; {
+		f := d.Next(namesUserPresenceStatusUpdatedApp[:], h)
+		if f == jsonscan.Unlisted {
+			f = fieldUserPresenceStatusUpdatedApp(d)
 		}
+		switch f {
+		case 0:
+			d.Enum((*string)(&v.Type), "type", "payload.UserPresenceStatusUpdatedType", enumUserPresenceStatusUpdatedType[:])
+		case 1:
+			d.Enum((*string)(&v.PresenceStatus), "presence_status", "payload.UserUpdatedPresenceStatus", enumUserUpdatedPresenceStatus[:])
+		case jsonscan.EndOfObject:
+			return
+		default:
+			d.Skip()
+			continue
+		}
+		h = f + 1
 	}
 }
 
-var (
-	foldUserPresenceStatusUpdatedApp  = [...]string{"TYPE", "PRESENCE_STATUS"}
-	namesUserPresenceStatusUpdatedApp = [...]string{"type", "presence_status"}
-)
-
 func decUserPresenceStatusUpdatedObject(d *jsonscan.Decoder, v *payload.UserPresenceStatusUpdatedObject) {
-	for d.Member() {
-		k := d.Key()
-	again:
-		switch k {
-		case "date_time":
+	for h := 0; ; {
+		f := d.Next(namesUserPresenceStatusUpdatedObject[:], h)
+		if f == jsonscan.Unlisted {
+			f = fieldUserPresenceStatusUpdatedObject(d)
+		}
+		switch f {
+		case 0:
 			d.String((*string)(&v.DateTime), "date_time", "payload.DateTime")
-		case "email":
+		case 1:
 			d.String(&v.Email, "email", "string")
-		case "id":
+		case 2:
 			d.ID((*string)(&v.ID))
-		case "presence_status":
+		case 3:
 			d.Enum((*string)(&v.PresenceStatus), "presence_status", "payload.UserUpdatedObjectPresenceStatus", enumUserUpdatedObjectPresenceStatus[:])
-		case "app":
+		case 4:
 			if d.Open("app", "payload.UserPresenceStatusUpdatedApp") {
 				decUserPresenceStatusUpdatedApp(d, &v.App)
 			}
+		case jsonscan.EndOfObject:
+			return
 		default:
-			if k = d.Fold(foldUserPresenceStatusUpdatedObject[:], namesUserPresenceStatusUpdatedObject[:]); k != "" {
-				goto again
-			}
 			d.Skip()
+			continue
 		}
+		h = f + 1
 	}
 }
 
-var (
-	foldUserPresenceStatusUpdatedObject  = [...]string{"DATE_TIME", "EMAIL", "ID", "PRESENCE_STATUS", "APP"}
-	namesUserPresenceStatusUpdatedObject = [...]string{"date_time", "email", "id", "presence_status", "app"}
-)
-
 func decUserSettingsUpdatedAudioConferencing(d *jsonscan.Decoder, v *payload.UserSettingsUpdatedAudioConferencing) {
-	for d.Member() {
-		k := d.Key()
-	again:
-		switch k {
-		case "participant_phone_masking":
+	for h := 0; ; {
+		f := d.Next(namesUserSettingsUpdatedAudioConferencing[:], h)
+		if f == jsonscan.Unlisted {
+			f = fieldUserSettingsUpdatedAudioConferencing(d)
+		}
+		switch f {
+		case 0:
 			if d.Open("participant_phone_masking", "payload.SettingsUpdatedParticipantPhoneMasking") {
 				decSettingsUpdatedParticipantPhoneMasking(d, &v.ParticipantPhoneMasking)
 			}
+		case jsonscan.EndOfObject:
+			return
 		default:
-			if k = d.Fold(foldUserSettingsUpdatedAudioConferencing[:], namesUserSettingsUpdatedAudioConferencing[:]); k != "" {
-				goto again
-			}
 			d.Skip()
+			continue
 		}
+		h = f + 1
 	}
 }
-
-var (
-	foldUserSettingsUpdatedAudioConferencing  = [...]string{"PARTICIPANT_PHONE_MASKING"}
-	namesUserSettingsUpdatedAudioConferencing = [...]string{"participant_phone_masking"}
-)
 
 func decUserSettingsUpdatedScheduleMeeting(d *jsonscan.Decoder, v *payload.UserSettingsUpdatedScheduleMeeting) {
-	for d.Member() {
-		k := d.Key()
-	again:
-		switch k {
-		case "host_video":
-			d.Bool(&v.HostVideo, "host_video")
-		case "participants_video":
-			d.Bool(&v.ParticipantsVideo, "participants_video")
-		case "audio_type":
-			d.String(&v.AudioType, "audio_type", "string")
-		case "join_before_host":
-			d.Bool(&v.JoinBeforeHost, "join_before_host")
-		case "force_pmi_jbh_password":
-			d.String(&v.ForcePMIJBHPassword, "force_pmi_jbh_password", "string")
-		case "use_pmi_for_scheduled_meetings":
-			d.Bool(&v.UsePMIForScheduledMeetings, "use_pmi_for_scheduled_meetings")
-		case "pstn_password_protected":
-			d.String(&v.PSTNPasswordProtected, "pstn_password_protected", "string")
-		case "jbh_time":
-			d.Int(&v.JBHTime, "jbh_time")
-		case "personal_meeting":
-			d.Bool(&v.PersonalMeeting, "personal_meeting")
-		case "default_password_for_scheduled_meetings":
-			d.Bool(&v.DefaultPasswordForScheduledMeetings, "default_password_for_scheduled_meetings")
-		case "require_password_for_instant_meetings":
-			d.Bool(&v.RequirePasswordForInstantMeetings, "require_password_for_instant_meetings")
-		case "mute_upon_entry":
-			d.Bool(&v.MuteUponEntry, "mute_upon_entry")
-		case "require_password_for_pmi_meetings":
-			d.Enum((*string)(&v.RequirePasswordForPMIMeetings), "require_password_for_pmi_meetings", "payload.SettingsUpdatedRequirePasswordForPMIMeetings", enumSettingsUpdatedRequirePasswordForPMIMeetings[:])
-		case "use_pmi_for_instant_meetings":
-			d.Bool(&v.UsePMIForInstantMeetings, "use_pmi_for_instant_meetings")
-		case "require_password_for_scheduled_meetings":
-			d.Bool(&v.RequirePasswordForScheduledMeetings, "require_password_for_scheduled_meetings")
-		case "require_password_for_scheduling_new_meetings":
-			d.Bool(&v.RequirePasswordForSchedulingNewMeetings, "require_password_for_scheduling_new_meetings")
-		case "pmi_password":
-			d.String(&v.PMIPassword, "pmi_password", "string")
-		case "upcoming_meeting_reminder":
-			d.Bool(&v.UpcomingMeetingReminder, "upcoming_meeting_reminder")
-		default:
-			if k = d.Fold(foldUserSettingsUpdatedScheduleMeeting[:], namesUserSettingsUpdatedScheduleMeeting[:]); k != "" {
-				goto again
-			}
-			d.Skip()
+	for h := 0; ; {
+		f := d.Next(namesUserSettingsUpdatedScheduleMeeting[:], h)
+		if f == jsonscan.Unlisted {
+			f = fieldUserSettingsUpdatedScheduleMeeting(d)
 		}
+		switch f {
+		case 0:
+			d.Bool(&v.HostVideo, "host_video")
+		case 1:
+			d.Bool(&v.ParticipantsVideo, "participants_video")
+		case 2:
+			d.String(&v.AudioType, "audio_type", "string")
+		case 3:
+			d.Bool(&v.JoinBeforeHost, "join_before_host")
+		case 4:
+			d.String(&v.ForcePMIJBHPassword, "force_pmi_jbh_password", "string")
+		case 5:
+			d.Bool(&v.UsePMIForScheduledMeetings, "use_pmi_for_scheduled_meetings")
+		case 6:
+			d.String(&v.PSTNPasswordProtected, "pstn_password_protected", "string")
+		case 7:
+			d.Int(&v.JBHTime, "jbh_time")
+		case 8:
+			d.Bool(&v.PersonalMeeting, "personal_meeting")
+		case 9:
+			d.Bool(&v.DefaultPasswordForScheduledMeetings, "default_password_for_scheduled_meetings")
+		case 10:
+			d.Bool(&v.RequirePasswordForInstantMeetings, "require_password_for_instant_meetings")
+		case 11:
+			d.Bool(&v.MuteUponEntry, "mute_upon_entry")
+		case 12:
+			d.Enum((*string)(&v.RequirePasswordForPMIMeetings), "require_password_for_pmi_meetings", "payload.SettingsUpdatedRequirePasswordForPMIMeetings", enumSettingsUpdatedRequirePasswordForPMIMeetings[:])
+		case 13:
+			d.Bool(&v.UsePMIForInstantMeetings, "use_pmi_for_instant_meetings")
+		case 14:
+			d.Bool(&v.RequirePasswordForScheduledMeetings, "require_password_for_scheduled_meetings")
+		case 15:
+			d.Bool(&v.RequirePasswordForSchedulingNewMeetings, "require_password_for_scheduling_new_meetings")
+		case 16:
+			d.String(&v.PMIPassword, "pmi_password", "string")
+		case 17:
+			d.Bool(&v.UpcomingMeetingReminder, "upcoming_meeting_reminder")
+		case jsonscan.EndOfObject:
+			return
+		default:
+			d.Skip()
+			continue
+		}
+		h = f + 1
 	}
 }
-
-var (
-	foldUserSettingsUpdatedScheduleMeeting  = [...]string{"HOST_VIDEO", "PARTICIPANTS_VIDEO", "AUDIO_TYPE", "JOIN_BEFORE_HOST", "FORCE_PMI_JBH_PASSWORD", "USE_PMI_FOR_SCHEDULED_MEETINGS", "PSTN_PASSWORD_PROTECTED", "JBH_TIME", "PERSONAL_MEETING", "DEFAULT_PASSWORD_FOR_SCHEDULED_MEETINGS", "REQUIRE_PASSWORD_FOR_INSTANT_MEETINGS", "MUTE_UPON_ENTRY", "REQUIRE_PASSWORD_FOR_PMI_MEETINGS", "USE_PMI_FOR_INSTANT_MEETINGS", "REQUIRE_PASSWORD_FOR_SCHEDULED_MEETINGS", "REQUIRE_PASSWORD_FOR_SCHEDULING_NEW_MEETINGS", "PMI_PASSWORD", "UPCOMING_MEETING_REMINDER"}
-	namesUserSettingsUpdatedScheduleMeeting = [...]string{"host_video", "participants_video", "audio_type", "join_before_host", "force_pmi_jbh_password", "use_pmi_for_scheduled_meetings", "pstn_password_protected", "jbh_time", "personal_meeting", "default_password_for_scheduled_meetings", "require_password_for_instant_meetings", "mute_upon_entry", "require_password_for_pmi_meetings", "use_pmi_for_instant_meetings", "require_password_for_scheduled_meetings", "require_password_for_scheduling_new_meetings", "pmi_password", "upcoming_meeting_reminder"}
-)
 
 func decUserSettingsUpdatedMeetingPolling(d *jsonscan.Decoder, v *payload.UserSettingsUpdatedMeetingPolling) {
-	for d.Member() {
-		k := d.Key()
-	again:
-		switch k {
-		case "enable":
-			d.Bool(&v.Enable, "enable")
-		case "advanced_polls":
-			d.Bool(&v.AdvancedPolls, "advanced_polls")
-		case "require_answers_to_be_anonymous":
-			d.Bool(&v.RequireAnswersToBeAnonymous, "require_answers_to_be_anonymous")
-		case "allow_alternative_host_to_add_edit":
-			d.Bool(&v.AllowAlternativeHostToAddEdit, "allow_alternative_host_to_add_edit")
-		case "allow_host_to_upload_image":
-			d.Bool(&v.AllowHostToUploadImage, "allow_host_to_upload_image")
-		default:
-			if k = d.Fold(foldUserSettingsUpdatedMeetingPolling[:], namesUserSettingsUpdatedMeetingPolling[:]); k != "" {
-				goto again
-			}
-			d.Skip()
+	for h := 0; ; {
+		f := d.Next(namesUserSettingsUpdatedMeetingPolling[:], h)
+		if f == jsonscan.Unlisted {
+			f = fieldUserSettingsUpdatedMeetingPolling(d)
 		}
+		switch f {
+		case 0:
+			d.Bool(&v.Enable, "enable")
+		case 1:
+			d.Bool(&v.AdvancedPolls, "advanced_polls")
+		case 2:
+			d.Bool(&v.RequireAnswersToBeAnonymous, "require_answers_to_be_anonymous")
+		case 3:
+			d.Bool(&v.AllowAlternativeHostToAddEdit, "allow_alternative_host_to_add_edit")
+		case 4:
+			d.Bool(&v.AllowHostToUploadImage, "allow_host_to_upload_image")
+		case jsonscan.EndOfObject:
+			return
+		default:
+			d.Skip()
+			continue
+		}
+		h = f + 1
 	}
 }
-
-var (
-	foldUserSettingsUpdatedMeetingPolling  = [...]string{"ENABLE", "ADVANCED_POLLS", "REQUIRE_ANSWERS_TO_BE_ANONYMOUS", "ALLOW_ALTERNATIVE_HOST_TO_ADD_EDIT", "ALLOW_HOST_TO_UPLOAD_IMAGE"}
-	namesUserSettingsUpdatedMeetingPolling = [...]string{"enable", "advanced_polls", "require_answers_to_be_anonymous", "allow_alternative_host_to_add_edit", "allow_host_to_upload_image"}
-)
 
 func decUserSettingsUpdatedFile(d *jsonscan.Decoder, v *payload.UserSettingsUpdatedFile) {
-	for d.Member() {
-		k := d.Key()
-	again:
-		switch k {
-		case "id":
-			d.ID((*string)(&v.ID))
-		case "name":
-			d.String(&v.Name, "name", "string")
-		case "type":
-			d.String(&v.Type, "type", "string")
-		case "is_default":
-			d.Bool(&v.IsDefault, "is_default")
-		case "size":
-			d.Int64(&v.Size, "size")
-		default:
-			if k = d.Fold(foldUserSettingsUpdatedFile[:], namesUserSettingsUpdatedFile[:]); k != "" {
-				goto again
-			}
-			d.Skip()
+	for h := 0; ; {
+		f := d.Next(namesUserSettingsUpdatedFile[:], h)
+		if f == jsonscan.Unlisted {
+			f = fieldUserSettingsUpdatedFile(d)
 		}
+		switch f {
+		case 0:
+			d.ID((*string)(&v.ID))
+		case 1:
+			d.String(&v.Name, "name", "string")
+		case 2:
+			d.String(&v.Type, "type", "string")
+		case 3:
+			d.Bool(&v.IsDefault, "is_default")
+		case 4:
+			d.Int64(&v.Size, "size")
+		case jsonscan.EndOfObject:
+			return
+		default:
+			d.Skip()
+			continue
+		}
+		h = f + 1
 	}
 }
-
-var (
-	foldUserSettingsUpdatedFile  = [...]string{"ID", "NAME", "TYPE", "IS_DEFAULT", "SIZE"}
-	namesUserSettingsUpdatedFile = [...]string{"id", "name", "type", "is_default", "size"}
-)
 
 func decUserUpdatedVirtualBackgroundSettings(d *jsonscan.Decoder, v *payload.UserUpdatedVirtualBackgroundSettings) {
-	for d.Member() {
-		k := d.Key()
-	again:
-		switch k {
-		case "enable":
-			d.Bool(&v.Enable, "enable")
-		case "allow_videos":
-			d.Bool(&v.AllowVideos, "allow_videos")
-		case "allow_upload_custom":
-			d.Bool(&v.AllowUploadCustom, "allow_upload_custom")
-		case "files":
-			decSliceUserSettingsUpdatedFile(d, &v.Files, "files")
-		default:
-			if k = d.Fold(foldUserUpdatedVirtualBackgroundSettings[:], namesUserUpdatedVirtualBackgroundSettings[:]); k != "" {
-				goto again
-			}
-			d.Skip()
+	for h := 0; ; {
+		f := d.Next(namesUserUpdatedVirtualBackgroundSettings[:], h)
+		if f == jsonscan.Unlisted {
+			f = fieldUserUpdatedVirtualBackgroundSettings(d)
 		}
+		switch f {
+		case 0:
+			d.Bool(&v.Enable, "enable")
+		case 1:
+			d.Bool(&v.AllowVideos, "allow_videos")
+		case 2:
+			d.Bool(&v.AllowUploadCustom, "allow_upload_custom")
+		case 3:
+			decSliceUserSettingsUpdatedFile(d, &v.Files, "files")
+		case jsonscan.EndOfObject:
+			return
+		default:
+			d.Skip()
+			continue
+		}
+		h = f + 1
 	}
 }
-
-var (
-	foldUserUpdatedVirtualBackgroundSettings  = [...]string{"ENABLE", "ALLOW_VIDEOS", "ALLOW_UPLOAD_CUSTOM", "FILES"}
-	namesUserUpdatedVirtualBackgroundSettings = [...]string{"enable", "allow_videos", "allow_upload_custom", "files"}
-)
 
 func decUserSettingsUpdatedLanguageInterpretation(d *jsonscan.Decoder, v *payload.UserSettingsUpdatedLanguageInterpretation) {
-	for d.Member() {
-		k := d.Key()
-	again:
-		switch k {
-		case "enable":
-			d.Bool(&v.Enable, "enable")
-		case "languages":
-			decSlicestring(d, &v.Languages, "languages")
-		case "custom_languages":
-			decSlicestring(d, &v.CustomLanguages, "custom_languages")
-		default:
-			if k = d.Fold(foldUserSettingsUpdatedLanguageInterpretation[:], namesUserSettingsUpdatedLanguageInterpretation[:]); k != "" {
-				goto again
-			}
-			d.Skip()
+	for h := 0; ; {
+		f := d.Next(namesUserSettingsUpdatedLanguageInterpretation[:], h)
+		if f == jsonscan.Unlisted {
+			f = fieldUserSettingsUpdatedLanguageInterpretation(d)
 		}
+		switch f {
+		case 0:
+			d.Bool(&v.Enable, "enable")
+		case 1:
+			decSlicestring(d, &v.Languages, "languages")
+		case 2:
+			decSlicestring(d, &v.CustomLanguages, "custom_languages")
+		case jsonscan.EndOfObject:
+			return
+		default:
+			d.Skip()
+			continue
+		}
+		h = f + 1
 	}
 }
 
-var (
-	foldUserSettingsUpdatedLanguageInterpretation  = [...]string{"ENABLE", "LANGUAGES", "CUSTOM_LANGUAGES"}
-	namesUserSettingsUpdatedLanguageInterpretation = [...]string{"enable", "languages", "custom_languages"}
-)
-
 func decUserSettingsUpdatedInMeeting(d *jsonscan.Decoder, v *payload.UserSettingsUpdatedInMeeting) {
-	for d.Member() {
-		k := d.Key()
-	again:
-		switch k {
-		case "e2e_encryption":
+	for h := 0; ; {
+		f := d.Next(namesUserSettingsUpdatedInMeeting[:], h)
+		if f == jsonscan.Unlisted {
+			f = fieldUserSettingsUpdatedInMeeting(d)
+		}
+		switch f {
+		case 0:
 			d.Bool(&v.E2EEncryption, "e2e_encryption")
-		case "chat":
+		case 1:
 			d.Bool(&v.Chat, "chat")
-		case "post_meeting_feedback":
+		case 2:
 			d.Bool(&v.PostMeetingFeedback, "post_meeting_feedback")
-		case "whiteboard":
+		case 3:
 			d.Bool(&v.Whiteboard, "whiteboard")
-		case "allow_users_to_delete_messages_in_meeting_chat":
+		case 4:
 			d.Bool(&v.AllowUsersToDeleteMessagesInMeetingChat, "allow_users_to_delete_messages_in_meeting_chat")
-		case "allow_participants_chat_with":
+		case 5:
 			d.Int(&v.AllowParticipantsChatWith, "allow_participants_chat_with")
-		case "allow_users_save_chats":
+		case 6:
 			d.Int(&v.AllowUsersSaveChats, "allow_users_save_chats")
-		case "private_chat":
+		case 7:
 			d.Bool(&v.PrivateChat, "private_chat")
-		case "attention_mode_focus_mode":
+		case 8:
 			d.Bool(&v.AttentionModeFocusMode, "attention_mode_focus_mode")
-		case "allow_host_to_enable_focus_mode":
+		case 9:
 			d.Bool(&v.AllowHostToEnableFocusMode, "allow_host_to_enable_focus_mode")
-		case "auto_saving_chat":
+		case 10:
 			d.Bool(&v.AutoSavingChat, "auto_saving_chat")
-		case "entry_exit_chime":
+		case 11:
 			d.String(&v.EntryExitChime, "entry_exit_chime", "string")
-		case "record_play_voice":
+		case 12:
 			d.Bool(&v.RecordPlayVoice, "record_play_voice")
-		case "file_transfer":
+		case 13:
 			d.Bool(&v.FileTransfer, "file_transfer")
-		case "feedback":
+		case 14:
 			d.Bool(&v.Feedback, "feedback")
-		case "co_host":
+		case 15:
 			d.Bool(&v.CoHost, "co_host")
-		case "polling":
+		case 16:
 			d.Bool(&v.Polling, "polling")
-		case "meeting_polling":
+		case 17:
 			if d.Open("meeting_polling", "payload.UserSettingsUpdatedMeetingPolling") {
 				decUserSettingsUpdatedMeetingPolling(d, &v.MeetingPolling)
 			}
-		case "attendee_on_hold":
+		case 18:
 			d.Bool(&v.AttendeeOnHold, "attendee_on_hold")
-		case "annotation":
+		case 19:
 			d.Bool(&v.Annotation, "annotation")
-		case "remote_control":
+		case 20:
 			d.Bool(&v.RemoteControl, "remote_control")
-		case "non_verbal_feedback":
+		case 21:
 			d.Bool(&v.NonVerbalFeedback, "non_verbal_feedback")
-		case "breakout_room":
+		case 22:
 			d.Bool(&v.BreakoutRoom, "breakout_room")
-		case "breakout_room_schedule":
+		case 23:
 			d.Bool(&v.BreakoutRoomSchedule, "breakout_room_schedule")
-		case "remote_support":
+		case 24:
 			d.Bool(&v.RemoteSupport, "remote_support")
-		case "screen_sharing":
+		case 25:
 			d.Bool(&v.ScreenSharing, "screen_sharing")
-		case "who_can_share_screen":
+		case 26:
 			d.Enum((*string)(&v.WhoCanShareScreen), "who_can_share_screen", "payload.SettingsUpdatedWhoCanShareScreen", enumSettingsUpdatedWhoCanShareScreen[:])
-		case "who_can_share_screen_when_someone_is_sharing":
+		case 27:
 			d.Enum((*string)(&v.WhoCanShareScreenWhenSomeoneIsSharing), "who_can_share_screen_when_someone_is_sharing", "payload.SettingsUpdatedWhoCanShareScreenWhenSomeoneIsSharing", enumSettingsUpdatedWhoCanShareScreenWhenSomeoneIsSharing[:])
-		case "participants_share_simultaneously":
+		case 28:
 			d.Enum((*string)(&v.ParticipantsShareSimultaneously), "participants_share_simultaneously", "payload.SettingsUpdatedParticipantsShareSimultaneously", enumSettingsUpdatedParticipantsShareSimultaneously[:])
-		case "closed_caption":
+		case 29:
 			d.Bool(&v.ClosedCaption, "closed_caption")
-		case "group_hd":
+		case 30:
 			d.Bool(&v.GroupHD, "group_hd")
-		case "far_end_camera_control":
+		case 31:
 			d.Bool(&v.FarEndCameraControl, "far_end_camera_control")
-		case "share_dual_camera":
+		case 32:
 			d.Bool(&v.ShareDualCamera, "share_dual_camera")
-		case "waiting_room":
+		case 33:
 			d.Bool(&v.WaitingRoom, "waiting_room")
-		case "virtual_background":
+		case 34:
 			d.Bool(&v.VirtualBackground, "virtual_background")
-		case "virtual_background_settings":
+		case 35:
 			if d.Open("virtual_background_settings", "payload.UserUpdatedVirtualBackgroundSettings") {
 				decUserUpdatedVirtualBackgroundSettings(d, &v.VirtualBackgroundSettings)
 			}
-		case "custom_data_center_regions":
+		case 36:
 			d.Bool(&v.CustomDataCenterRegions, "custom_data_center_regions")
-		case "data_center_regions":
+		case 37:
 			decSlicestring(d, &v.DataCenterRegions, "data_center_regions")
-		case "language_interpretation":
+		case 38:
 			if d.Open("language_interpretation", "payload.UserSettingsUpdatedLanguageInterpretation") {
 				decUserSettingsUpdatedLanguageInterpretation(d, &v.LanguageInterpretation)
 			}
-		case "meeting_reactions":
+		case 39:
 			d.Bool(&v.MeetingReactions, "meeting_reactions")
-		case "meeting_reactions_emojis":
+		case 40:
 			d.Enum((*string)(&v.MeetingReactionsEmojis), "meeting_reactions_emojis", "payload.SettingsUpdatedMeetingReactionsEmojis", enumSettingsUpdatedMeetingReactionsEmojis[:])
-		case "allow_host_panelists_to_use_audible_clap":
+		case 41:
 			d.Bool(&v.AllowHostPanelistsToUseAudibleClap, "allow_host_panelists_to_use_audible_clap")
-		case "webinar_reactions":
+		case 42:
 			d.Bool(&v.WebinarReactions, "webinar_reactions")
-		case "show_a_join_from_your_browser_link":
+		case 43:
 			d.Bool(&v.ShowAJoinFromYourBrowserLink, "show_a_join_from_your_browser_link")
-		case "join_from_mobile":
+		case 44:
 			d.Bool(&v.JoinFromMobile, "join_from_mobile")
-		case "join_from_desktop":
+		case 45:
 			d.Bool(&v.JoinFromDesktop, "join_from_desktop")
-		case "allow_live_streaming":
+		case 46:
 			d.Bool(&v.AllowLiveStreaming, "allow_live_streaming")
-		case "live_streaming_facebook":
+		case 47:
 			d.Bool(&v.LiveStreamingFacebook, "live_streaming_facebook")
-		case "workplace_by_facebook":
+		case 48:
 			d.Bool(&v.WorkplaceByFacebook, "workplace_by_facebook")
-		case "live_streaming_youtube":
+		case 49:
 			d.Bool(&v.LiveStreamingYoutube, "live_streaming_youtube")
-		case "custom_live_streaming_service":
+		case 50:
 			d.Bool(&v.CustomLiveStreamingService, "custom_live_streaming_service")
-		case "custom_service_instructions":
+		case 51:
 			d.String(&v.CustomServiceInstructions, "custom_service_instructions", "string")
-		case "webinar_live_streaming":
+		case 52:
 			if d.Open("webinar_live_streaming", "payload.SettingsUpdatedWebinarLiveStreaming") {
 				decSettingsUpdatedWebinarLiveStreaming(d, &v.WebinarLiveStreaming)
 			}
-		case "webinar_chat":
+		case 53:
 			if d.Open("webinar_chat", "payload.SettingsUpdatedWebinarChat") {
 				decSettingsUpdatedWebinarChat(d, &v.WebinarChat)
 			}
-		case "sign_language_interpretation":
+		case 54:
 			if d.Open("sign_language_interpretation", "payload.SettingsUpdatedSignLanguageInterpretation") {
 				decSettingsUpdatedSignLanguageInterpretation(d, &v.SignLanguageInterpretation)
 			}
-		case "meeting_question_answer":
+		case 55:
 			d.Bool(&v.MeetingQuestionAnswer, "meeting_question_answer")
-		case "closed_captioning":
+		case 56:
 			if d.Open("closed_captioning", "payload.SettingsUpdatedClosedCaptioning") {
 				decSettingsUpdatedClosedCaptioning(d, &v.ClosedCaptioning)
 			}
-		case "slide_control":
+		case 57:
 			d.Bool(&v.SlideControl, "slide_control")
-		case "meeting_survey":
+		case 58:
 			d.Bool(&v.MeetingSurvey, "meeting_survey")
-		case "webinar_polling":
+		case 59:
 			if d.Open("webinar_polling", "payload.UserSettingsUpdatedMeetingPolling") {
 				decUserSettingsUpdatedMeetingPolling(d, &v.WebinarPolling)
 			}
-		case "webinar_survey":
+		case 60:
 			d.Bool(&v.WebinarSurvey, "webinar_survey")
-		case "disable_screen_sharing_for_host_meetings":
+		case 61:
 			d.Bool(&v.DisableScreenSharingForHostMeetings, "disable_screen_sharing_for_host_meetings")
-		case "disable_screen_sharing_for_in_meeting_guests":
+		case 62:
 			d.Bool(&v.DisableScreenSharingForInMeetingGuests, "disable_screen_sharing_for_in_meeting_guests")
-		case "auto_answer":
+		case 63:
 			d.Bool(&v.AutoAnswer, "auto_answer")
-		case "allow_show_zoom_windows":
+		case 64:
 			d.Bool(&v.AllowShowZoomWindows, "allow_show_zoom_windows")
+		case jsonscan.EndOfObject:
+			return
 		default:
-			if k = d.Fold(foldUserSettingsUpdatedInMeeting[:], namesUserSettingsUpdatedInMeeting[:]); k != "" {
-				goto again
-			}
 			d.Skip()
+			continue
 		}
+		h = f + 1
 	}
 }
-
-var (
-	foldUserSettingsUpdatedInMeeting  = [...]string{"E2E_ENCRYPTION", "CHAT", "POST_MEETING_FEEDBACK", "WHITEBOARD", "ALLOW_USERS_TO_DELETE_MESSAGES_IN_MEETING_CHAT", "ALLOW_PARTICIPANTS_CHAT_WITH", "ALLOW_USERS_SAVE_CHATS", "PRIVATE_CHAT", "ATTENTION_MODE_FOCUS_MODE", "ALLOW_HOST_TO_ENABLE_FOCUS_MODE", "AUTO_SAVING_CHAT", "ENTRY_EXIT_CHIME", "RECORD_PLAY_VOICE", "FILE_TRANSFER", "FEEDBACK", "CO_HOST", "POLLING", "MEETING_POLLING", "ATTENDEE_ON_HOLD", "ANNOTATION", "REMOTE_CONTROL", "NON_VERBAL_FEEDBACK", "BREAKOUT_ROOM", "BREAKOUT_ROOM_SCHEDULE", "REMOTE_SUPPORT", "SCREEN_SHARING", "WHO_CAN_SHARE_SCREEN", "WHO_CAN_SHARE_SCREEN_WHEN_SOMEONE_IS_SHARING", "PARTICIPANTS_SHARE_SIMULTANEOUSLY", "CLOSED_CAPTION", "GROUP_HD", "FAR_END_CAMERA_CONTROL", "SHARE_DUAL_CAMERA", "WAITING_ROOM", "VIRTUAL_BACKGROUND", "VIRTUAL_BACKGROUND_SETTINGS", "CUSTOM_DATA_CENTER_REGIONS", "DATA_CENTER_REGIONS", "LANGUAGE_INTERPRETATION", "MEETING_REACTIONS", "MEETING_REACTIONS_EMOJIS", "ALLOW_HOST_PANELISTS_TO_USE_AUDIBLE_CLAP", "WEBINAR_REACTIONS", "SHOW_A_JOIN_FROM_YOUR_BROWSER_LINK", "JOIN_FROM_MOBILE", "JOIN_FROM_DESKTOP", "ALLOW_LIVE_STREAMING", "LIVE_STREAMING_FACEBOOK", "WORKPLACE_BY_FACEBOOK", "LIVE_STREAMING_YOUTUBE", "CUSTOM_LIVE_STREAMING_SERVICE", "CUSTOM_SERVICE_INSTRUCTIONS", "WEBINAR_LIVE_STREAMING", "WEBINAR_CHAT", "SIGN_LANGUAGE_INTERPRETATION", "MEETING_QUESTION_ANSWER", "CLOSED_CAPTIONING", "SLIDE_CONTROL", "MEETING_SURVEY", "WEBINAR_POLLING", "WEBINAR_SURVEY", "DISABLE_SCREEN_SHARING_FOR_HOST_MEETINGS", "DISABLE_SCREEN_SHARING_FOR_IN_MEETING_GUESTS", "AUTO_ANSWER", "ALLOW_SHOW_ZOOM_WINDOWS"}
-	namesUserSettingsUpdatedInMeeting = [...]string{"e2e_encryption", "chat", "post_meeting_feedback", "whiteboard", "allow_users_to_delete_messages_in_meeting_chat", "allow_participants_chat_with", "allow_users_save_chats", "private_chat", "attention_mode_focus_mode", "allow_host_to_enable_focus_mode", "auto_saving_chat", "entry_exit_chime", "record_play_voice", "file_transfer", "feedback", "co_host", "polling", "meeting_polling", "attendee_on_hold", "annotation", "remote_control", "non_verbal_feedback", "breakout_room", "breakout_room_schedule", "remote_support", "screen_sharing", "who_can_share_screen", "who_can_share_screen_when_someone_is_sharing", "participants_share_simultaneously", "closed_caption", "group_hd", "far_end_camera_control", "share_dual_camera", "waiting_room", "virtual_background", "virtual_background_settings", "custom_data_center_regions", "data_center_regions", "language_interpretation", "meeting_reactions", "meeting_reactions_emojis", "allow_host_panelists_to_use_audible_clap", "webinar_reactions", "show_a_join_from_your_browser_link", "join_from_mobile", "join_from_desktop", "allow_live_streaming", "live_streaming_facebook", "workplace_by_facebook", "live_streaming_youtube", "custom_live_streaming_service", "custom_service_instructions", "webinar_live_streaming", "webinar_chat", "sign_language_interpretation", "meeting_question_answer", "closed_captioning", "slide_control", "meeting_survey", "webinar_polling", "webinar_survey", "disable_screen_sharing_for_host_meetings", "disable_screen_sharing_for_in_meeting_guests", "auto_answer", "allow_show_zoom_windows"}
-)
 
 func decUserSettingsUpdatedEmailNotification(d *jsonscan.Decoder, v *payload.UserSettingsUpdatedEmailNotification) {
-	for d.Member() {
-		k := d.Key()
-	again:
-		switch k {
-		case "cloud_recording_available_reminder":
-			d.Bool(&v.CloudRecordingAvailableReminder, "cloud_recording_available_reminder")
-		case "recording_available_reminder_schedulers":
-			d.Bool(&v.RecordingAvailableReminderSchedulers, "recording_available_reminder_schedulers")
-		case "recording_available_reminder_alternative_hosts":
-			d.Bool(&v.RecordingAvailableReminderAlternativeHosts, "recording_available_reminder_alternative_hosts")
-		case "jbh_reminder":
-			d.Bool(&v.JBHReminder, "jbh_reminder")
-		case "cancel_meeting_reminder":
-			d.Bool(&v.CancelMeetingReminder, "cancel_meeting_reminder")
-		case "alternative_host_reminder":
-			d.Bool(&v.AlternativeHostReminder, "alternative_host_reminder")
-		case "schedule_for_reminder":
-			d.Bool(&v.ScheduleForReminder, "schedule_for_reminder")
-		default:
-			if k = d.Fold(foldUserSettingsUpdatedEmailNotification[:], namesUserSettingsUpdatedEmailNotification[:]); k != "" {
-				goto again
-			}
-			d.Skip()
+	for h := 0; ; {
+		f := d.Next(namesUserSettingsUpdatedEmailNotification[:], h)
+		if f == jsonscan.Unlisted {
+			f = fieldUserSettingsUpdatedEmailNotification(d)
 		}
+		switch f {
+		case 0:
+			d.Bool(&v.CloudRecordingAvailableReminder, "cloud_recording_available_reminder")
+		case 1:
+			d.Bool(&v.RecordingAvailableReminderSchedulers, "recording_available_reminder_schedulers")
+		case 2:
+			d.Bool(&v.RecordingAvailableReminderAlternativeHosts, "recording_available_reminder_alternative_hosts")
+		case 3:
+			d.Bool(&v.JBHReminder, "jbh_reminder")
+		case 4:
+			d.Bool(&v.CancelMeetingReminder, "cancel_meeting_reminder")
+		case 5:
+			d.Bool(&v.AlternativeHostReminder, "alternative_host_reminder")
+		case 6:
+			d.Bool(&v.ScheduleForReminder, "schedule_for_reminder")
+		case jsonscan.EndOfObject:
+			return
+		default:
+			d.Skip()
+			continue
+		}
+		h = f + 1
 	}
 }
 
-var (
-	foldUserSettingsUpdatedEmailNotification  = [...]string{"CLOUD_RECORDING_AVAILABLE_REMINDER", "RECORDING_AVAILABLE_REMINDER_SCHEDULERS", "RECORDING_AVAILABLE_REMINDER_ALTERNATIVE_HOSTS", "JBH_REMINDER", "CANCEL_MEETING_REMINDER", "ALTERNATIVE_HOST_REMINDER", "SCHEDULE_FOR_REMINDER"}
-	namesUserSettingsUpdatedEmailNotification = [...]string{"cloud_recording_available_reminder", "recording_available_reminder_schedulers", "recording_available_reminder_alternative_hosts", "jbh_reminder", "cancel_meeting_reminder", "alternative_host_reminder", "schedule_for_reminder"}
-)
-
 func decUserSettingsUpdatedRecording(d *jsonscan.Decoder, v *payload.UserSettingsUpdatedRecording) {
-	for d.Member() {
-		k := d.Key()
-	again:
-		switch k {
-		case "local_recording":
+	for h := 0; ; {
+		f := d.Next(namesUserSettingsUpdatedRecording[:], h)
+		if f == jsonscan.Unlisted {
+			f = fieldUserSettingsUpdatedRecording(d)
+		}
+		switch f {
+		case 0:
 			d.Bool(&v.LocalRecording, "local_recording")
-		case "cloud_recording":
+		case 1:
 			d.Bool(&v.CloudRecording, "cloud_recording")
-		case "record_speaker_view":
+		case 2:
 			d.Bool(&v.RecordSpeakerView, "record_speaker_view")
-		case "record_gallery_view":
+		case 3:
 			d.Bool(&v.RecordGalleryView, "record_gallery_view")
-		case "record_audio_file":
+		case 4:
 			d.Bool(&v.RecordAudioFile, "record_audio_file")
-		case "save_chat_text":
+		case 5:
 			d.Bool(&v.SaveChatText, "save_chat_text")
-		case "show_timestamp":
+		case 6:
 			d.Bool(&v.ShowTimestamp, "show_timestamp")
-		case "recording_audio_transcript":
+		case 7:
 			d.Bool(&v.RecordingAudioTranscript, "recording_audio_transcript")
-		case "auto_recording":
+		case 8:
 			d.Enum((*string)(&v.AutoRecording), "auto_recording", "payload.UpdatedAutoRecording", enumUpdatedAutoRecording[:])
-		case "auto_delete_cmr":
+		case 9:
 			d.Bool(&v.AutoDeleteCMR, "auto_delete_cmr")
-		case "auto_delete_cmr_days":
+		case 10:
 			d.Int(&v.AutoDeleteCMRDays, "auto_delete_cmr_days")
-		case "record_files_separately":
+		case 11:
 			if d.Open("record_files_separately", "payload.SettingsUpdatedRecordFilesSeparately") {
 				decSettingsUpdatedRecordFilesSeparately(d, &v.RecordFilesSeparately)
 			}
-		case "display_participant_name":
+		case 12:
 			d.Bool(&v.DisplayParticipantName, "display_participant_name")
-		case "recording_thumbnails":
+		case 13:
 			d.Bool(&v.RecordingThumbnails, "recording_thumbnails")
-		case "optimize_recording_for_3rd_party_video_editor":
+		case 14:
 			d.Bool(&v.OptimizeRecordingFor3rdPartyVideoEditor, "optimize_recording_for_3rd_party_video_editor")
-		case "recording_highlight":
+		case 15:
 			d.Bool(&v.RecordingHighlight, "recording_highlight")
-		case "save_panelist_chat":
+		case 16:
 			d.Bool(&v.SavePanelistChat, "save_panelist_chat")
-		case "save_poll_results":
+		case 17:
 			d.Bool(&v.SavePollResults, "save_poll_results")
-		case "save_close_caption":
+		case 18:
 			d.Bool(&v.SaveCloseCaption, "save_close_caption")
-		case "record_audio_file_each_participant":
+		case 19:
 			d.Bool(&v.RecordAudioFileEachParticipant, "record_audio_file_each_participant")
-		case "host_pause_stop_recording":
+		case 20:
 			d.Bool(&v.HostPauseStopRecording, "host_pause_stop_recording")
-		case "recording_disclaimer":
+		case 21:
 			d.Bool(&v.RecordingDisclaimer, "recording_disclaimer")
-		case "ask_participants_to_consent_disclaimer":
+		case 22:
 			d.Bool(&v.AskParticipantsToConsentDisclaimer, "ask_participants_to_consent_disclaimer")
-		case "ask_host_to_confirm_disclaimer":
+		case 23:
 			d.Bool(&v.AskHostToConfirmDisclaimer, "ask_host_to_confirm_disclaimer")
-		case "recording_password_requirement":
+		case 24:
 			if d.Open("recording_password_requirement", "payload.SettingsUpdatedRecordingPasswordRequirement") {
 				decSettingsUpdatedRecordingPasswordRequirement(d, &v.RecordingPasswordRequirement)
 			}
-		case "ip_address_access_control":
+		case 25:
 			if d.Open("ip_address_access_control", "payload.SettingsUpdatedIPAddressAccessControl") {
 				decSettingsUpdatedIPAddressAccessControl(d, &v.IPAddressAccessControl)
 			}
+		case jsonscan.EndOfObject:
+			return
 		default:
-			if k = d.Fold(foldUserSettingsUpdatedRecording[:], namesUserSettingsUpdatedRecording[:]); k != "" {
-				goto again
-			}
 			d.Skip()
+			continue
 		}
+		h = f + 1
 	}
 }
 
-var (
-	foldUserSettingsUpdatedRecording  = [...]string{"LOCAL_RECORDING", "CLOUD_RECORDING", "RECORD_SPEAKER_VIEW", "RECORD_GALLERY_VIEW", "RECORD_AUDIO_FILE", "SAVE_CHAT_TEXT", "SHOW_TIMESTAMP", "RECORDING_AUDIO_TRANSCRIPT", "AUTO_RECORDING", "AUTO_DELETE_CMR", "AUTO_DELETE_CMR_DAYS", "RECORD_FILES_SEPARATELY", "DISPLAY_PARTICIPANT_NAME", "RECORDING_THUMBNAILS", "OPTIMIZE_RECORDING_FOR_3RD_PARTY_VIDEO_EDITOR", "RECORDING_HIGHLIGHT", "SAVE_PANELIST_CHAT", "SAVE_POLL_RESULTS", "SAVE_CLOSE_CAPTION", "RECORD_AUDIO_FILE_EACH_PARTICIPANT", "HOST_PAUSE_STOP_RECORDING", "RECORDING_DISCLAIMER", "ASK_PARTICIPANTS_TO_CONSENT_DISCLAIMER", "ASK_HOST_TO_CONFIRM_DISCLAIMER", "RECORDING_PASSWORD_REQUIREMENT", "IP_ADDRESS_ACCESS_CONTROL"}
-	namesUserSettingsUpdatedRecording = [...]string{"local_recording", "cloud_recording", "record_speaker_view", "record_gallery_view", "record_audio_file", "save_chat_text", "show_timestamp", "recording_audio_transcript", "auto_recording", "auto_delete_cmr", "auto_delete_cmr_days", "record_files_separately", "display_participant_name", "recording_thumbnails", "optimize_recording_for_3rd_party_video_editor", "recording_highlight", "save_panelist_chat", "save_poll_results", "save_close_caption", "record_audio_file_each_participant", "host_pause_stop_recording", "recording_disclaimer", "ask_participants_to_consent_disclaimer", "ask_host_to_confirm_disclaimer", "recording_password_requirement", "ip_address_access_control"}
-)
-
 func decUserSettingsUpdatedTelephony(d *jsonscan.Decoder, v *payload.UserSettingsUpdatedTelephony) {
-	for d.Member() {
-		k := d.Key()
-	again:
-		switch k {
-		case "third_party_audio":
+	for h := 0; ; {
+		f := d.Next(namesUserSettingsUpdatedTelephony[:], h)
+		if f == jsonscan.Unlisted {
+			f = fieldUserSettingsUpdatedTelephony(d)
+		}
+		switch f {
+		case 0:
 			d.Bool(&v.ThirdPartyAudio, "third_party_audio")
-		case "audio_conference_info":
+		case 1:
 			d.String(&v.AudioConferenceInfo, "audio_conference_info", "string")
-		case "show_international_numbers_link":
+		case 2:
 			d.Bool(&v.ShowInternationalNumbersLink, "show_international_numbers_link")
-		case "telephony_regions":
+		case 3:
 			if d.Open("telephony_regions", "payload.SettingsUpdatedTelephonyRegions") {
 				decSettingsUpdatedTelephonyRegions(d, &v.TelephonyRegions)
 			}
+		case jsonscan.EndOfObject:
+			return
 		default:
-			if k = d.Fold(foldUserSettingsUpdatedTelephony[:], namesUserSettingsUpdatedTelephony[:]); k != "" {
-				goto again
-			}
 			d.Skip()
+			continue
 		}
+		h = f + 1
 	}
 }
-
-var (
-	foldUserSettingsUpdatedTelephony  = [...]string{"THIRD_PARTY_AUDIO", "AUDIO_CONFERENCE_INFO", "SHOW_INTERNATIONAL_NUMBERS_LINK", "TELEPHONY_REGIONS"}
-	namesUserSettingsUpdatedTelephony = [...]string{"third_party_audio", "audio_conference_info", "show_international_numbers_link", "telephony_regions"}
-)
 
 func decUserSettingsUpdatedFeature(d *jsonscan.Decoder, v *payload.UserSettingsUpdatedFeature) {
-	for d.Member() {
-		k := d.Key()
-	again:
-		switch k {
-		case "meeting_capacity":
-			d.Int(&v.MeetingCapacity, "meeting_capacity")
-		case "large_meeting":
-			d.Bool(&v.LargeMeeting, "large_meeting")
-		case "large_meeting_capacity":
-			d.Int(&v.LargeMeetingCapacity, "large_meeting_capacity")
-		case "webinar":
-			d.Bool(&v.Webinar, "webinar")
-		case "webinar_capacity":
-			d.Int(&v.WebinarCapacity, "webinar_capacity")
-		case "zoom_events":
-			d.Bool(&v.ZoomEvents, "zoom_events")
-		case "zoom_events_capacity":
-			d.Int(&v.ZoomEventsCapacity, "zoom_events_capacity")
-		case "cn_meeting":
-			d.Bool(&v.CnMeeting, "cn_meeting")
-		case "in_meeting":
-			d.Bool(&v.InMeeting, "in_meeting")
-		case "zoom_phone":
-			d.Bool(&v.ZoomPhone, "zoom_phone")
-		case "concurrent_meeting":
-			d.Enum((*string)(&v.ConcurrentMeeting), "concurrent_meeting", "payload.UserSettingsUpdatedConcurrentMeeting", enumUserSettingsUpdatedConcurrentMeeting[:])
-		default:
-			if k = d.Fold(foldUserSettingsUpdatedFeature[:], namesUserSettingsUpdatedFeature[:]); k != "" {
-				goto again
-			}
-			d.Skip()
+	for h := 0; ; {
+		f := d.Next(namesUserSettingsUpdatedFeature[:], h)
+		if f == jsonscan.Unlisted {
+			f = fieldUserSettingsUpdatedFeature(d)
 		}
+		switch f {
+		case 0:
+			d.Int(&v.MeetingCapacity, "meeting_capacity")
+		case 1:
+			d.Bool(&v.LargeMeeting, "large_meeting")
+		case 2:
+			d.Int(&v.LargeMeetingCapacity, "large_meeting_capacity")
+		case 3:
+			d.Bool(&v.Webinar, "webinar")
+		case 4:
+			d.Int(&v.WebinarCapacity, "webinar_capacity")
+		case 5:
+			d.Bool(&v.ZoomEvents, "zoom_events")
+		case 6:
+			d.Int(&v.ZoomEventsCapacity, "zoom_events_capacity")
+		case 7:
+			d.Bool(&v.CnMeeting, "cn_meeting")
+		case 8:
+			d.Bool(&v.InMeeting, "in_meeting")
+		case 9:
+			d.Bool(&v.ZoomPhone, "zoom_phone")
+		case 10:
+			d.Enum((*string)(&v.ConcurrentMeeting), "concurrent_meeting", "payload.UserSettingsUpdatedConcurrentMeeting", enumUserSettingsUpdatedConcurrentMeeting[:])
+		case jsonscan.EndOfObject:
+			return
+		default:
+			d.Skip()
+			continue
+		}
+		h = f + 1
 	}
 }
 
-var (
-	foldUserSettingsUpdatedFeature  = [...]string{"MEETING_CAPACITY", "LARGE_MEETING", "LARGE_MEETING_CAPACITY", "WEBINAR", "WEBINAR_CAPACITY", "ZOOM_EVENTS", "ZOOM_EVENTS_CAPACITY", "CN_MEETING", "IN_MEETING", "ZOOM_PHONE", "CONCURRENT_MEETING"}
-	namesUserSettingsUpdatedFeature = [...]string{"meeting_capacity", "large_meeting", "large_meeting_capacity", "webinar", "webinar_capacity", "zoom_events", "zoom_events_capacity", "cn_meeting", "in_meeting", "zoom_phone", "concurrent_meeting"}
-)
-
 func decUserSettingsUpdatedMeetingSecurity(d *jsonscan.Decoder, v *payload.UserSettingsUpdatedMeetingSecurity) {
-	for d.Member() {
-		k := d.Key()
-	again:
-		switch k {
-		case "auto_security":
+	for h := 0; ; {
+		f := d.Next(namesUserSettingsUpdatedMeetingSecurity[:], h)
+		if f == jsonscan.Unlisted {
+			f = fieldUserSettingsUpdatedMeetingSecurity(d)
+		}
+		switch f {
+		case 0:
 			d.Bool(&v.AutoSecurity, "auto_security")
-		case "waiting_room":
+		case 1:
 			d.Bool(&v.WaitingRoom, "waiting_room")
-		case "waiting_room_settings":
+		case 2:
 			if d.Open("waiting_room_settings", "payload.UpdatedWaitingRoomSettings") {
 				decUpdatedWaitingRoomSettings(d, &v.WaitingRoomSettings)
 			}
-		case "meeting_password":
+		case 3:
 			d.Bool(&v.MeetingPassword, "meeting_password")
-		case "require_password_for_scheduled_meeting":
+		case 4:
 			d.Bool(&v.RequirePasswordForScheduledMeeting, "require_password_for_scheduled_meeting")
-		case "pmi_password":
+		case 5:
 			d.Bool(&v.PMIPassword, "pmi_password")
-		case "phone_password":
+		case 6:
 			d.Bool(&v.PhonePassword, "phone_password")
-		case "webinar_password":
+		case 7:
 			d.Bool(&v.WebinarPassword, "webinar_password")
-		case "require_password_for_scheduled_webinar":
+		case 8:
 			d.Bool(&v.RequirePasswordForScheduledWebinar, "require_password_for_scheduled_webinar")
-		case "meeting_password_requirement":
+		case 9:
 			if d.Open("meeting_password_requirement", "payload.SettingsUpdatedMeetingPasswordRequirement") {
 				decSettingsUpdatedMeetingPasswordRequirement(d, &v.MeetingPasswordRequirement)
 			}
-		case "embed_password_in_join_link":
+		case 10:
 			d.Bool(&v.EmbedPasswordInJoinLink, "embed_password_in_join_link")
-		case "end_to_end_encrypted_meetings":
+		case 11:
 			d.Bool(&v.EndToEndEncryptedMeetings, "end_to_end_encrypted_meetings")
-		case "encryption_type":
+		case 12:
 			d.Enum((*string)(&v.EncryptionType), "encryption_type", "payload.SettingsUpdatedEncryptionType", enumSettingsUpdatedEncryptionType[:])
-		case "block_user_domain":
+		case 13:
 			d.Bool(&v.BlockUserDomain, "block_user_domain")
-		case "only_authenticated_can_join_from_webclient":
+		case 14:
 			d.Bool(&v.OnlyAuthenticatedCanJoinFromWebclient, "only_authenticated_can_join_from_webclient")
-		case "block_user_domain_list":
+		case 15:
 			decSlicestring(d, &v.BlockUserDomainList, "block_user_domain_list")
+		case jsonscan.EndOfObject:
+			return
 		default:
-			if k = d.Fold(foldUserSettingsUpdatedMeetingSecurity[:], namesUserSettingsUpdatedMeetingSecurity[:]); k != "" {
-				goto again
-			}
 			d.Skip()
+			continue
 		}
+		h = f + 1
 	}
 }
 
-var (
-	foldUserSettingsUpdatedMeetingSecurity  = [...]string{"AUTO_SECURITY", "WAITING_ROOM", "WAITING_ROOM_SETTINGS", "MEETING_PASSWORD", "REQUIRE_PASSWORD_FOR_SCHEDULED_MEETING", "PMI_PASSWORD", "PHONE_PASSWORD", "WEBINAR_PASSWORD", "REQUIRE_PASSWORD_FOR_SCHEDULED_WEBINAR", "MEETING_PASSWORD_REQUIREMENT", "EMBED_PASSWORD_IN_JOIN_LINK", "END_TO_END_ENCRYPTED_MEETINGS", "ENCRYPTION_TYPE", "BLOCK_USER_DOMAIN", "ONLY_AUTHENTICATED_CAN_JOIN_FROM_WEBCLIENT", "BLOCK_USER_DOMAIN_LIST"}
-	namesUserSettingsUpdatedMeetingSecurity = [...]string{"auto_security", "waiting_room", "waiting_room_settings", "meeting_password", "require_password_for_scheduled_meeting", "pmi_password", "phone_password", "webinar_password", "require_password_for_scheduled_webinar", "meeting_password_requirement", "embed_password_in_join_link", "end_to_end_encrypted_meetings", "encryption_type", "block_user_domain", "only_authenticated_can_join_from_webclient", "block_user_domain_list"}
-)
-
 func decUserSettingsUpdatedTSP(d *jsonscan.Decoder, v *payload.UserSettingsUpdatedTSP) {
-	for d.Member() {
-		k := d.Key()
-	again:
-		switch k {
-		case "call_out":
+	for h := 0; ; {
+		f := d.Next(namesUserSettingsUpdatedTSP[:], h)
+		if f == jsonscan.Unlisted {
+			f = fieldUserSettingsUpdatedTSP(d)
+		}
+		switch f {
+		case 0:
 			d.Bool(&v.CallOut, "call_out")
-		case "call_out_countries":
+		case 1:
 			decSlicestring(d, &v.CallOutCountries, "call_out_countries")
-		case "show_international_numbers_link":
+		case 2:
 			d.Bool(&v.ShowInternationalNumbersLink, "show_international_numbers_link")
-		case "display_toll_free_numbers":
+		case 3:
 			d.Bool(&v.DisplayTollFreeNumbers, "display_toll_free_numbers")
-		case "global_dial_in_countries":
+		case 4:
 			if d.Open("global_dial_in_countries", "payload.SettingsUpdatedCallOutCountries") {
 				decSettingsUpdatedCallOutCountries(d, &v.GlobalDialInCountries)
 			}
+		case jsonscan.EndOfObject:
+			return
 		default:
-			if k = d.Fold(foldUserSettingsUpdatedTSP[:], namesUserSettingsUpdatedTSP[:]); k != "" {
-				goto again
-			}
 			d.Skip()
+			continue
 		}
+		h = f + 1
 	}
 }
 
-var (
-	foldUserSettingsUpdatedTSP  = [...]string{"CALL_OUT", "CALL_OUT_COUNTRIES", "SHOW_INTERNATIONAL_NUMBERS_LINK", "DISPLAY_TOLL_FREE_NUMBERS", "GLOBAL_DIAL_IN_COUNTRIES"}
-	namesUserSettingsUpdatedTSP = [...]string{"call_out", "call_out_countries", "show_international_numbers_link", "display_toll_free_numbers", "global_dial_in_countries"}
-)
-
 func decUserUpdatedSettings(d *jsonscan.Decoder, v *payload.UserUpdatedSettings) {
-	for d.Member() {
-		k := d.Key()
-	again:
-		switch k {
-		case "audio_conferencing":
+	for h := 0; ; {
+		f := d.Next(namesUserUpdatedSettings[:], h)
+		if f == jsonscan.Unlisted {
+			f = fieldUserUpdatedSettings(d)
+		}
+		switch f {
+		case 0:
 			if d.Open("audio_conferencing", "payload.UserSettingsUpdatedAudioConferencing") {
 				decUserSettingsUpdatedAudioConferencing(d, &v.AudioConferencing)
 			}
-		case "schedule_meeting":
+		case 1:
 			if d.Open("schedule_meeting", "payload.UserSettingsUpdatedScheduleMeeting") {
 				decUserSettingsUpdatedScheduleMeeting(d, &v.ScheduleMeeting)
 			}
-		case "in_meeting":
+		case 2:
 			if d.Open("in_meeting", "payload.UserSettingsUpdatedInMeeting") {
 				decUserSettingsUpdatedInMeeting(d, &v.InMeeting)
 			}
-		case "email_notification":
+		case 3:
 			if d.Open("email_notification", "payload.UserSettingsUpdatedEmailNotification") {
 				decUserSettingsUpdatedEmailNotification(d, &v.EmailNotification)
 			}
-		case "recording":
+		case 4:
 			if d.Open("recording", "payload.UserSettingsUpdatedRecording") {
 				decUserSettingsUpdatedRecording(d, &v.Recording)
 			}
-		case "telephony":
+		case 5:
 			if d.Open("telephony", "payload.UserSettingsUpdatedTelephony") {
 				decUserSettingsUpdatedTelephony(d, &v.Telephony)
 			}
-		case "feature":
+		case 6:
 			if d.Open("feature", "payload.UserSettingsUpdatedFeature") {
 				decUserSettingsUpdatedFeature(d, &v.Feature)
 			}
-		case "meeting_security":
+		case 7:
 			if d.Open("meeting_security", "payload.UserSettingsUpdatedMeetingSecurity") {
 				decUserSettingsUpdatedMeetingSecurity(d, &v.MeetingSecurity)
 			}
-		case "tsp":
+		case 8:
 			if d.Open("tsp", "payload.UserSettingsUpdatedTSP") {
 				decUserSettingsUpdatedTSP(d, &v.TSP)
 			}
+		case jsonscan.EndOfObject:
+			return
 		default:
-			if k = d.Fold(foldUserUpdatedSettings[:], namesUserUpdatedSettings[:]); k != "" {
-				goto again
-			}
 			d.Skip()
+			continue
 		}
+		h = f + 1
 	}
 }
-
-var (
-	foldUserUpdatedSettings  = [...]string{"AUDIO_CONFERENCING", "SCHEDULE_MEETING", "IN_MEETING", "EMAIL_NOTIFICATION", "RECORDING", "TELEPHONY", "FEATURE", "MEETING_SECURITY", "TSP"}
-	namesUserUpdatedSettings = [...]string{"audio_conferencing", "schedule_meeting", "in_meeting", "email_notification", "recording", "telephony", "feature", "meeting_security", "tsp"}
-)
 
 func decUserSettingsUpdatedObject(d *jsonscan.Decoder, v *payload.UserSettingsUpdatedObject) {
-	for d.Member() {
-		k := d.Key()
-	again:
-		switch k {
-		case "id":
+	for h := 0; ; {
+		f := d.Next(namesAccountLockSettingsUpdatedObject[:], h)
+		if f == jsonscan.Unlisted {
+			f = fieldAccountLockSettingsUpdatedObject(d)
+		}
+		switch f {
+		case 0:
 			d.ID((*string)(&v.ID))
-		case "settings":
+		case 1:
 			if d.Open("settings", "payload.UserUpdatedSettings") {
 				decUserUpdatedSettings(d, &v.Settings)
 			}
+		case jsonscan.EndOfObject:
+			return
 		default:
-			if k = d.Fold(foldUserSettingsUpdatedObject[:], namesUserSettingsUpdatedObject[:]); k != "" {
-				goto again
-			}
 			d.Skip()
+			continue
 		}
+		h = f + 1
 	}
 }
-
-var (
-	foldUserSettingsUpdatedObject  = [...]string{"ID", "SETTINGS"}
-	namesUserSettingsUpdatedObject = [...]string{"id", "settings"}
-)
 
 func decUserSettingsUpdatedOldObject(d *jsonscan.Decoder, v *payload.UserSettingsUpdatedOldObject) {
-	for d.Member() {
-		k := d.Key()
-	again:
-		switch k {
-		case "id":
+	for h := 0; ; {
+		f := d.Next(namesAccountLockSettingsUpdatedObject[:], h)
+		if f == jsonscan.Unlisted {
+			f = fieldAccountLockSettingsUpdatedObject(d)
+		}
+		switch f {
+		case 0:
 			d.ID((*string)(&v.ID))
-		case "settings":
+		case 1:
 			if d.Open("settings", "payload.UserUpdatedSettings") {
 				decUserUpdatedSettings(d, &v.Settings)
 			}
+		case jsonscan.EndOfObject:
+			return
 		default:
-			if k = d.Fold(foldUserSettingsUpdatedOldObject[:], namesUserSettingsUpdatedOldObject[:]); k != "" {
-				goto again
-			}
 			d.Skip()
+			continue
 		}
+		h = f + 1
 	}
 }
-
-var (
-	foldUserSettingsUpdatedOldObject  = [...]string{"ID", "SETTINGS"}
-	namesUserSettingsUpdatedOldObject = [...]string{"id", "settings"}
-)
 
 func decUserSignedObject(d *jsonscan.Decoder, v *payload.UserSignedObject) {
-	for d.Member() {
-		k := d.Key()
-	again:
-		switch k {
-		case "id":
-			d.ID((*string)(&v.ID))
-		case "client_type":
-			d.Enum((*string)(&v.ClientType), "client_type", "payload.UserSignedClientType", enumUserSignedClientType[:])
-		case "date_time":
-			d.String((*string)(&v.DateTime), "date_time", "payload.DateTime")
-		case "email":
-			d.String(&v.Email, "email", "string")
-		case "version":
-			d.String(&v.Version, "version", "string")
-		case "login_type":
-			_ = v.LoginType.UnmarshalJSON(d.Raw()) // never fails
-		default:
-			if k = d.Fold(foldUserSignedObject[:], namesUserSignedObject[:]); k != "" {
-				goto again
-			}
-			d.Skip()
+	for h := 0; ; {
+		f := d.Next(namesUserSignedObject[:], h)
+		if f == jsonscan.Unlisted {
+			f = fieldUserSignedObject(d)
 		}
+		switch f {
+		case 0:
+			d.ID((*string)(&v.ID))
+		case 1:
+			d.Enum((*string)(&v.ClientType), "client_type", "payload.UserSignedClientType", enumUserSignedClientType[:])
+		case 2:
+			d.String((*string)(&v.DateTime), "date_time", "payload.DateTime")
+		case 3:
+			d.String(&v.Email, "email", "string")
+		case 4:
+			d.String(&v.Version, "version", "string")
+		case 5:
+			_ = v.LoginType.UnmarshalJSON(d.Raw()) // never fails
+		case jsonscan.EndOfObject:
+			return
+		default:
+			d.Skip()
+			continue
+		}
+		h = f + 1
 	}
 }
-
-var (
-	foldUserSignedObject  = [...]string{"ID", "CLIENT_TYPE", "DATE_TIME", "EMAIL", "VERSION", "LOGIN_TYPE"}
-	namesUserSignedObject = [...]string{"id", "client_type", "date_time", "email", "version", "login_type"}
-)
 
 func decUserUpdatedFeature(d *jsonscan.Decoder, v *payload.UserUpdatedFeature) {
-	for d.Member() {
-		k := d.Key()
-	again:
-		switch k {
-		case "large_meeting_capacity":
-			d.Int(&v.LargeMeetingCapacity, "large_meeting_capacity")
-		case "webinar":
-			d.Bool(&v.Webinar, "webinar")
-		case "webinar_capacity":
-			d.Int(&v.WebinarCapacity, "webinar_capacity")
-		default:
-			if k = d.Fold(foldUserUpdatedFeature[:], namesUserUpdatedFeature[:]); k != "" {
-				goto again
-			}
-			d.Skip()
+	for h := 0; ; {
+		f := d.Next(namesUserUpdatedFeature[:], h)
+		if f == jsonscan.Unlisted {
+			f = fieldUserUpdatedFeature(d)
 		}
+		switch f {
+		case 0:
+			d.Int(&v.LargeMeetingCapacity, "large_meeting_capacity")
+		case 1:
+			d.Bool(&v.Webinar, "webinar")
+		case 2:
+			d.Int(&v.WebinarCapacity, "webinar_capacity")
+		case jsonscan.EndOfObject:
+			return
+		default:
+			d.Skip()
+			continue
+		}
+		h = f + 1
 	}
 }
 
-var (
-	foldUserUpdatedFeature  = [...]string{"LARGE_MEETING_CAPACITY", "WEBINAR", "WEBINAR_CAPACITY"}
-	namesUserUpdatedFeature = [...]string{"large_meeting_capacity", "webinar", "webinar_capacity"}
-)
-
 func decUserUpdatedObjectSettings(d *jsonscan.Decoder, v *payload.UserUpdatedObjectSettings) {
-	for d.Member() {
-		k := d.Key()
-	again:
-		switch k {
-		case "feature":
+	for h := 0; ; {
+		f := d.Next(namesUserUpdatedObjectSettings[:], h)
+		if f == jsonscan.Unlisted {
+			f = fieldUserUpdatedObjectSettings(d)
+		}
+		switch f {
+		case 0:
 			if d.Open("feature", "payload.UserUpdatedFeature") {
 				decUserUpdatedFeature(d, &v.Feature)
 			}
-		case "meeting_capacity":
+		case 1:
 			d.Int(&v.MeetingCapacity, "meeting_capacity")
-		case "large_meeting":
+		case 2:
 			d.String(&v.LargeMeeting, "large_meeting", "string")
+		case jsonscan.EndOfObject:
+			return
 		default:
-			if k = d.Fold(foldUserUpdatedObjectSettings[:], namesUserUpdatedObjectSettings[:]); k != "" {
-				goto again
-			}
 			d.Skip()
+			continue
 		}
+		h = f + 1
 	}
 }
-
-var (
-	foldUserUpdatedObjectSettings  = [...]string{"FEATURE", "MEETING_CAPACITY", "LARGE_MEETING"}
-	namesUserUpdatedObjectSettings = [...]string{"feature", "meeting_capacity", "large_meeting"}
-)
 
 func decUserUpdatedCustomAttribute(d *jsonscan.Decoder, v *payload.UserUpdatedCustomAttribute) {
-	for d.Member() {
-		k := d.Key()
-	again:
-		switch k {
-		case "key":
-			d.String(&v.Key, "key", "string")
-		case "name":
-			d.String(&v.Name, "name", "string")
-		case "value":
-			d.Int(&v.Value, "value")
-		default:
-			if k = d.Fold(foldUserUpdatedCustomAttribute[:], namesUserUpdatedCustomAttribute[:]); k != "" {
-				goto again
-			}
-			d.Skip()
+	for h := 0; ; {
+		f := d.Next(namesUserUpdatedCustomAttribute[:], h)
+		if f == jsonscan.Unlisted {
+			f = fieldUserUpdatedCustomAttribute(d)
 		}
+		switch f {
+		case 0:
+			d.String(&v.Key, "key", "string")
+		case 1:
+			d.String(&v.Name, "name", "string")
+		case 2:
+			d.Int(&v.Value, "value")
+		case jsonscan.EndOfObject:
+			return
+		default:
+			d.Skip()
+			continue
+		}
+		h = f + 1
 	}
 }
 
-var (
-	foldUserUpdatedCustomAttribute  = [...]string{"KEY", "NAME", "VALUE"}
-	namesUserUpdatedCustomAttribute = [...]string{"key", "name", "value"}
-)
-
 func decUserUpdatedObject(d *jsonscan.Decoder, v *payload.UserUpdatedObject) {
-	for d.Member() {
-		k := d.Key()
-	again:
-		switch k {
-		case "id":
+	for h := 0; ; {
+		f := d.Next(namesUserUpdatedObject[:], h)
+		if f == jsonscan.Unlisted {
+			f = fieldUserUpdatedObject(d)
+		}
+		switch f {
+		case 0:
 			d.ID((*string)(&v.ID))
-		case "first_name":
+		case 1:
 			d.String(&v.FirstName, "first_name", "string")
-		case "last_name":
+		case 2:
 			d.String(&v.LastName, "last_name", "string")
-		case "display_name":
+		case 3:
 			d.String(&v.DisplayName, "display_name", "string")
-		case "email":
+		case 4:
 			d.String(&v.Email, "email", "string")
-		case "type":
+		case 5:
 			d.Int(&v.Type, "type")
-		case "phone_number":
+		case 6:
 			d.ID((*string)(&v.PhoneNumber))
-		case "phone_country":
+		case 7:
 			d.String(&v.PhoneCountry, "phone_country", "string")
-		case "company":
+		case 8:
 			d.String(&v.Company, "company", "string")
-		case "pmi":
+		case 9:
 			d.Int64(&v.PMI, "pmi")
-		case "use_pmi":
+		case 10:
 			d.Bool(&v.UsePMI, "use_pmi")
-		case "timezone":
+		case 11:
 			d.String(&v.Timezone, "timezone", "string")
-		case "pic_url":
+		case 12:
 			d.String(&v.PicURL, "pic_url", "string")
-		case "vanity_name":
+		case 13:
 			d.String(&v.VanityName, "vanity_name", "string")
-		case "host_key":
+		case 14:
 			d.String(&v.HostKey, "host_key", "string")
-		case "role":
+		case 15:
 			d.String(&v.Role, "role", "string")
-		case "dept":
+		case 16:
 			d.String(&v.Dept, "dept", "string")
-		case "language":
+		case 17:
 			d.String(&v.Language, "language", "string")
-		case "settings":
+		case 18:
 			if d.Open("settings", "payload.UserUpdatedObjectSettings") {
 				decUserUpdatedObjectSettings(d, &v.Settings)
 			}
-		case "custom_attributes":
+		case 19:
 			decSliceUserUpdatedCustomAttribute(d, &v.CustomAttributes, "custom_attributes")
-		case "primary_group_id":
+		case 20:
 			d.String(&v.PrimaryGroupID, "primary_group_id", "string")
+		case jsonscan.EndOfObject:
+			return
 		default:
-			if k = d.Fold(foldUserUpdatedObject[:], namesUserUpdatedObject[:]); k != "" {
-				goto again
-			}
 			d.Skip()
+			continue
 		}
+		h = f + 1
 	}
 }
-
-var (
-	foldUserUpdatedObject  = [...]string{"ID", "FIRST_NAME", "LAST_NAME", "DISPLAY_NAME", "EMAIL", "TYPE", "PHONE_NUMBER", "PHONE_COUNTRY", "COMPANY", "PMI", "USE_PMI", "TIMEZONE", "PIC_URL", "VANITY_NAME", "HOST_KEY", "ROLE", "DEPT", "LANGUAGE", "SETTINGS", "CUSTOM_ATTRIBUTES", "PRIMARY_GROUP_ID"}
-	namesUserUpdatedObject = [...]string{"id", "first_name", "last_name", "display_name", "email", "type", "phone_number", "phone_country", "company", "pmi", "use_pmi", "timezone", "pic_url", "vanity_name", "host_key", "role", "dept", "language", "settings", "custom_attributes", "primary_group_id"}
-)

@@ -8,169 +8,157 @@ import (
 )
 
 func decVideoManagementChannelPublished(d *jsonscan.Decoder, v *payload.VideoManagementChannelPublished) {
-	for d.Member() {
-		k := d.Key()
-	again:
-		switch k {
-		case "account_id":
+	for h := 0; ; {
+		f := d.Next(namesAccountCreated[:], h)
+		if f == jsonscan.Unlisted {
+			f = fieldAccountCreated(d)
+		}
+		switch f {
+		case 0:
 			d.String(&v.AccountID, "Common.account_id", "string")
-		case "operator":
+		case 1:
 			d.String(&v.Operator, "Common.operator", "string")
-		case "operator_id":
+		case 2:
 			d.String(&v.OperatorID, "Common.operator_id", "string")
-		case "object":
+		case 3:
 			if d.Open("object", "payload.VideoManagementChannelObject") {
 				decVideoManagementChannelObject(d, &v.Object)
 			}
+		case jsonscan.EndOfObject:
+			return
 		default:
-			if k = d.Fold(foldVideoManagementChannelPublished[:], namesVideoManagementChannelPublished[:]); k != "" {
-				goto again
-			}
 			d.Skip()
+			continue
 		}
+		h = f + 1
 	}
 }
-
-var (
-	foldVideoManagementChannelPublished  = [...]string{"ACCOUNT_ID", "OPERATOR", "OPERATOR_ID", "OBJECT"}
-	namesVideoManagementChannelPublished = [...]string{"account_id", "operator", "operator_id", "object"}
-)
 
 func decVideoManagementChannelUnpublished(d *jsonscan.Decoder, v *payload.VideoManagementChannelUnpublished) {
-	for d.Member() {
-		k := d.Key()
-	again:
-		switch k {
-		case "account_id":
+	for h := 0; ; {
+		f := d.Next(namesAccountCreated[:], h)
+		if f == jsonscan.Unlisted {
+			f = fieldAccountCreated(d)
+		}
+		switch f {
+		case 0:
 			d.String(&v.AccountID, "Common.account_id", "string")
-		case "operator":
+		case 1:
 			d.String(&v.Operator, "Common.operator", "string")
-		case "operator_id":
+		case 2:
 			d.String(&v.OperatorID, "Common.operator_id", "string")
-		case "object":
+		case 3:
 			if d.Open("object", "payload.VideoManagementChannelObject") {
 				decVideoManagementChannelObject(d, &v.Object)
 			}
+		case jsonscan.EndOfObject:
+			return
 		default:
-			if k = d.Fold(foldVideoManagementChannelUnpublished[:], namesVideoManagementChannelUnpublished[:]); k != "" {
-				goto again
-			}
 			d.Skip()
+			continue
 		}
+		h = f + 1
 	}
 }
-
-var (
-	foldVideoManagementChannelUnpublished  = [...]string{"ACCOUNT_ID", "OPERATOR", "OPERATOR_ID", "OBJECT"}
-	namesVideoManagementChannelUnpublished = [...]string{"account_id", "operator", "operator_id", "object"}
-)
 
 func decVideoManagementChannelVideoAdded(d *jsonscan.Decoder, v *payload.VideoManagementChannelVideoAdded) {
-	for d.Member() {
-		k := d.Key()
-	again:
-		switch k {
-		case "account_id":
+	for h := 0; ; {
+		f := d.Next(namesAccountCreated[:], h)
+		if f == jsonscan.Unlisted {
+			f = fieldAccountCreated(d)
+		}
+		switch f {
+		case 0:
 			d.String(&v.AccountID, "Common.account_id", "string")
-		case "operator":
+		case 1:
 			d.String(&v.Operator, "Common.operator", "string")
-		case "operator_id":
+		case 2:
 			d.String(&v.OperatorID, "Common.operator_id", "string")
-		case "object":
+		case 3:
 			if d.Open("object", "payload.VideoManagementChannelVideoObject") {
 				decVideoManagementChannelVideoObject(d, &v.Object)
 			}
+		case jsonscan.EndOfObject:
+			return
 		default:
-			if k = d.Fold(foldVideoManagementChannelVideoAdded[:], namesVideoManagementChannelVideoAdded[:]); k != "" {
-				goto again
-			}
 			d.Skip()
+			continue
 		}
+		h = f + 1
 	}
 }
-
-var (
-	foldVideoManagementChannelVideoAdded  = [...]string{"ACCOUNT_ID", "OPERATOR", "OPERATOR_ID", "OBJECT"}
-	namesVideoManagementChannelVideoAdded = [...]string{"account_id", "operator", "operator_id", "object"}
-)
 
 func decVideoManagementChannelVideoRemoved(d *jsonscan.Decoder, v *payload.VideoManagementChannelVideoRemoved) {
-	for d.Member() {
-		k := d.Key()
-	again:
-		switch k {
-		case "account_id":
+	for h := 0; ; {
+		f := d.Next(namesAccountCreated[:], h)
+		if f == jsonscan.Unlisted {
+			f = fieldAccountCreated(d)
+		}
+		switch f {
+		case 0:
 			d.String(&v.AccountID, "Common.account_id", "string")
-		case "operator":
+		case 1:
 			d.String(&v.Operator, "Common.operator", "string")
-		case "operator_id":
+		case 2:
 			d.String(&v.OperatorID, "Common.operator_id", "string")
-		case "object":
+		case 3:
 			if d.Open("object", "payload.VideoManagementChannelVideoObject") {
 				decVideoManagementChannelVideoObject(d, &v.Object)
 			}
+		case jsonscan.EndOfObject:
+			return
 		default:
-			if k = d.Fold(foldVideoManagementChannelVideoRemoved[:], namesVideoManagementChannelVideoRemoved[:]); k != "" {
-				goto again
-			}
 			d.Skip()
+			continue
 		}
+		h = f + 1
 	}
 }
-
-var (
-	foldVideoManagementChannelVideoRemoved  = [...]string{"ACCOUNT_ID", "OPERATOR", "OPERATOR_ID", "OBJECT"}
-	namesVideoManagementChannelVideoRemoved = [...]string{"account_id", "operator", "operator_id", "object"}
-)
 
 func decVideoManagementChannelObject(d *jsonscan.Decoder, v *payload.VideoManagementChannelObject) {
-	for d.Member() {
-		k := d.Key()
-	again:
-		switch k {
-		case "channel_id":
-			d.String(&v.ChannelID, "channel_id", "string")
-		case "name":
-			d.String(&v.Name, "name", "string")
-		case "description":
-			d.String(&v.Description, "description", "string")
-		case "owner_id":
-			d.String(&v.OwnerID, "owner_id", "string")
-		default:
-			if k = d.Fold(foldVideoManagementChannelObject[:], namesVideoManagementChannelObject[:]); k != "" {
-				goto again
-			}
-			d.Skip()
+	for h := 0; ; {
+		f := d.Next(namesVideoManagementChannelObject[:], h)
+		if f == jsonscan.Unlisted {
+			f = fieldVideoManagementChannelObject(d)
 		}
+		switch f {
+		case 0:
+			d.String(&v.ChannelID, "channel_id", "string")
+		case 1:
+			d.String(&v.Name, "name", "string")
+		case 2:
+			d.String(&v.Description, "description", "string")
+		case 3:
+			d.String(&v.OwnerID, "owner_id", "string")
+		case jsonscan.EndOfObject:
+			return
+		default:
+			d.Skip()
+			continue
+		}
+		h = f + 1
 	}
 }
-
-var (
-	foldVideoManagementChannelObject  = [...]string{"CHANNEL_ID", "NAME", "DESCRIPTION", "OWNER_ID"}
-	namesVideoManagementChannelObject = [...]string{"channel_id", "name", "description", "owner_id"}
-)
 
 func decVideoManagementChannelVideoObject(d *jsonscan.Decoder, v *payload.VideoManagementChannelVideoObject) {
-	for d.Member() {
-		k := d.Key()
-	again:
-		switch k {
-		case "channel_id":
-			d.String(&v.ChannelID, "channel_id", "string")
-		case "video_id":
-			d.String(&v.VideoID, "video_id", "string")
-		case "meeting_id":
-			d.String(&v.MeetingID, "meeting_id", "string")
-		default:
-			if k = d.Fold(foldVideoManagementChannelVideoObject[:], namesVideoManagementChannelVideoObject[:]); k != "" {
-				goto again
-			}
-			d.Skip()
+	for h := 0; ; {
+		f := d.Next(namesVideoManagementChannelVideoObject[:], h)
+		if f == jsonscan.Unlisted {
+			f = fieldVideoManagementChannelVideoObject(d)
 		}
+		switch f {
+		case 0:
+			d.String(&v.ChannelID, "channel_id", "string")
+		case 1:
+			d.String(&v.VideoID, "video_id", "string")
+		case 2:
+			d.String(&v.MeetingID, "meeting_id", "string")
+		case jsonscan.EndOfObject:
+			return
+		default:
+			d.Skip()
+			continue
+		}
+		h = f + 1
 	}
 }
-
-var (
-	foldVideoManagementChannelVideoObject  = [...]string{"CHANNEL_ID", "VIDEO_ID", "MEETING_ID"}
-	namesVideoManagementChannelVideoObject = [...]string{"channel_id", "video_id", "meeting_id"}
-)

@@ -8,2000 +8,1870 @@ import (
 )
 
 func decSessionAlert(d *jsonscan.Decoder, v *payload.SessionAlert) {
-	for d.Member() {
-		k := d.Key()
-	again:
-		switch k {
-		case "account_id":
+	for h := 0; ; {
+		f := d.Next(namesAccountCreated[:], h)
+		if f == jsonscan.Unlisted {
+			f = fieldAccountCreated(d)
+		}
+		switch f {
+		case 0:
 			d.String(&v.AccountID, "Common.account_id", "string")
-		case "operator":
+		case 1:
 			d.String(&v.Operator, "Common.operator", "string")
-		case "operator_id":
+		case 2:
 			d.String(&v.OperatorID, "Common.operator_id", "string")
-		case "object":
+		case 3:
 			if d.Open("object", "payload.SessionAlertObject") {
 				decSessionAlertObject(d, &v.Object)
 			}
+		case jsonscan.EndOfObject:
+			return
 		default:
-			if k = d.Fold(foldSessionAlert[:], namesSessionAlert[:]); k != "" {
-				goto again
-			}
 			d.Skip()
+			continue
 		}
+		h = f + 1
 	}
 }
 
-var (
-	foldSessionAlert  = [...]string{"ACCOUNT_ID", "OPERATOR", "OPERATOR_ID", "OBJECT"}
-	namesSessionAlert = [...]string{"account_id", "operator", "operator_id", "object"}
-)
-
 func decSessionEnded(d *jsonscan.Decoder, v *payload.SessionEnded) {
-	for d.Member() {
-		k := d.Key()
-	again:
-		switch k {
-		case "account_id":
+	for h := 0; ; {
+		f := d.Next(namesAccountCreated[:], h)
+		if f == jsonscan.Unlisted {
+			f = fieldAccountCreated(d)
+		}
+		switch f {
+		case 0:
 			d.String(&v.AccountID, "Common.account_id", "string")
-		case "operator":
+		case 1:
 			d.String(&v.Operator, "Common.operator", "string")
-		case "operator_id":
+		case 2:
 			d.String(&v.OperatorID, "Common.operator_id", "string")
-		case "object":
+		case 3:
 			if d.Open("object", "payload.SessionEndedObject") {
 				decSessionEndedObject(d, &v.Object)
 			}
+		case jsonscan.EndOfObject:
+			return
 		default:
-			if k = d.Fold(foldSessionEnded[:], namesSessionEnded[:]); k != "" {
-				goto again
-			}
 			d.Skip()
+			continue
 		}
+		h = f + 1
 	}
 }
-
-var (
-	foldSessionEnded  = [...]string{"ACCOUNT_ID", "OPERATOR", "OPERATOR_ID", "OBJECT"}
-	namesSessionEnded = [...]string{"account_id", "operator", "operator_id", "object"}
-)
 
 func decSessionLiveStreamingStarted(d *jsonscan.Decoder, v *payload.SessionLiveStreamingStarted) {
-	for d.Member() {
-		k := d.Key()
-	again:
-		switch k {
-		case "account_id":
+	for h := 0; ; {
+		f := d.Next(namesAccountCreated[:], h)
+		if f == jsonscan.Unlisted {
+			f = fieldAccountCreated(d)
+		}
+		switch f {
+		case 0:
 			d.String(&v.AccountID, "Common.account_id", "string")
-		case "operator":
+		case 1:
 			d.String(&v.Operator, "Common.operator", "string")
-		case "operator_id":
+		case 2:
 			d.String(&v.OperatorID, "Common.operator_id", "string")
-		case "object":
+		case 3:
 			if d.Open("object", "payload.SessionLiveStreamingObject") {
 				decSessionLiveStreamingObject(d, &v.Object)
 			}
+		case jsonscan.EndOfObject:
+			return
 		default:
-			if k = d.Fold(foldSessionLiveStreamingStarted[:], namesSessionLiveStreamingStarted[:]); k != "" {
-				goto again
-			}
 			d.Skip()
+			continue
 		}
+		h = f + 1
 	}
 }
-
-var (
-	foldSessionLiveStreamingStarted  = [...]string{"ACCOUNT_ID", "OPERATOR", "OPERATOR_ID", "OBJECT"}
-	namesSessionLiveStreamingStarted = [...]string{"account_id", "operator", "operator_id", "object"}
-)
 
 func decSessionLiveStreamingStopped(d *jsonscan.Decoder, v *payload.SessionLiveStreamingStopped) {
-	for d.Member() {
-		k := d.Key()
-	again:
-		switch k {
-		case "account_id":
+	for h := 0; ; {
+		f := d.Next(namesAccountCreated[:], h)
+		if f == jsonscan.Unlisted {
+			f = fieldAccountCreated(d)
+		}
+		switch f {
+		case 0:
 			d.String(&v.AccountID, "Common.account_id", "string")
-		case "operator":
+		case 1:
 			d.String(&v.Operator, "Common.operator", "string")
-		case "operator_id":
+		case 2:
 			d.String(&v.OperatorID, "Common.operator_id", "string")
-		case "object":
+		case 3:
 			if d.Open("object", "payload.SessionLiveStreamingObject") {
 				decSessionLiveStreamingObject(d, &v.Object)
 			}
+		case jsonscan.EndOfObject:
+			return
 		default:
-			if k = d.Fold(foldSessionLiveStreamingStopped[:], namesSessionLiveStreamingStopped[:]); k != "" {
-				goto again
-			}
 			d.Skip()
+			continue
 		}
+		h = f + 1
 	}
 }
 
-var (
-	foldSessionLiveStreamingStopped  = [...]string{"ACCOUNT_ID", "OPERATOR", "OPERATOR_ID", "OBJECT"}
-	namesSessionLiveStreamingStopped = [...]string{"account_id", "operator", "operator_id", "object"}
-)
-
 func decSessionRecordingCompleted(d *jsonscan.Decoder, v *payload.SessionRecordingCompleted) {
-	for d.Member() {
-		k := d.Key()
-	again:
-		switch k {
-		case "account_id":
+	for h := 0; ; {
+		f := d.Next(namesAccountCreated[:], h)
+		if f == jsonscan.Unlisted {
+			f = fieldAccountCreated(d)
+		}
+		switch f {
+		case 0:
 			d.String(&v.AccountID, "Common.account_id", "string")
-		case "operator":
+		case 1:
 			d.String(&v.Operator, "Common.operator", "string")
-		case "operator_id":
+		case 2:
 			d.String(&v.OperatorID, "Common.operator_id", "string")
-		case "object":
+		case 3:
 			if d.Open("object", "payload.SessionRecordingCompletedObject") {
 				decSessionRecordingCompletedObject(d, &v.Object)
 			}
+		case jsonscan.EndOfObject:
+			return
 		default:
-			if k = d.Fold(foldSessionRecordingCompleted[:], namesSessionRecordingCompleted[:]); k != "" {
-				goto again
-			}
 			d.Skip()
+			continue
 		}
+		h = f + 1
 	}
 }
-
-var (
-	foldSessionRecordingCompleted  = [...]string{"ACCOUNT_ID", "OPERATOR", "OPERATOR_ID", "OBJECT"}
-	namesSessionRecordingCompleted = [...]string{"account_id", "operator", "operator_id", "object"}
-)
 
 func decSessionRecordingDeleted(d *jsonscan.Decoder, v *payload.SessionRecordingDeleted) {
-	for d.Member() {
-		k := d.Key()
-	again:
-		switch k {
-		case "account_id":
+	for h := 0; ; {
+		f := d.Next(namesAccountCreated[:], h)
+		if f == jsonscan.Unlisted {
+			f = fieldAccountCreated(d)
+		}
+		switch f {
+		case 0:
 			d.String(&v.AccountID, "Common.account_id", "string")
-		case "operator":
+		case 1:
 			d.String(&v.Operator, "Common.operator", "string")
-		case "operator_id":
+		case 2:
 			d.String(&v.OperatorID, "Common.operator_id", "string")
-		case "object":
+		case 3:
 			if d.Open("object", "payload.SessionRecordingObject") {
 				decSessionRecordingObject(d, &v.Object)
 			}
+		case jsonscan.EndOfObject:
+			return
 		default:
-			if k = d.Fold(foldSessionRecordingDeleted[:], namesSessionRecordingDeleted[:]); k != "" {
-				goto again
-			}
 			d.Skip()
+			continue
 		}
+		h = f + 1
 	}
 }
-
-var (
-	foldSessionRecordingDeleted  = [...]string{"ACCOUNT_ID", "OPERATOR", "OPERATOR_ID", "OBJECT"}
-	namesSessionRecordingDeleted = [...]string{"account_id", "operator", "operator_id", "object"}
-)
 
 func decSessionRecordingPaused(d *jsonscan.Decoder, v *payload.SessionRecordingPaused) {
-	for d.Member() {
-		k := d.Key()
-	again:
-		switch k {
-		case "account_id":
+	for h := 0; ; {
+		f := d.Next(namesAccountCreated[:], h)
+		if f == jsonscan.Unlisted {
+			f = fieldAccountCreated(d)
+		}
+		switch f {
+		case 0:
 			d.String(&v.AccountID, "Common.account_id", "string")
-		case "operator":
+		case 1:
 			d.String(&v.Operator, "Common.operator", "string")
-		case "operator_id":
+		case 2:
 			d.String(&v.OperatorID, "Common.operator_id", "string")
-		case "object":
+		case 3:
 			if d.Open("object", "payload.SessionRecordingPausedObject") {
 				decSessionRecordingPausedObject(d, &v.Object)
 			}
+		case jsonscan.EndOfObject:
+			return
 		default:
-			if k = d.Fold(foldSessionRecordingPaused[:], namesSessionRecordingPaused[:]); k != "" {
-				goto again
-			}
 			d.Skip()
+			continue
 		}
+		h = f + 1
 	}
 }
 
-var (
-	foldSessionRecordingPaused  = [...]string{"ACCOUNT_ID", "OPERATOR", "OPERATOR_ID", "OBJECT"}
-	namesSessionRecordingPaused = [...]string{"account_id", "operator", "operator_id", "object"}
-)
-
 func decSessionRecordingRecovered(d *jsonscan.Decoder, v *payload.SessionRecordingRecovered) {
-	for d.Member() {
-		k := d.Key()
-	again:
-		switch k {
-		case "account_id":
+	for h := 0; ; {
+		f := d.Next(namesAccountCreated[:], h)
+		if f == jsonscan.Unlisted {
+			f = fieldAccountCreated(d)
+		}
+		switch f {
+		case 0:
 			d.String(&v.AccountID, "Common.account_id", "string")
-		case "operator":
+		case 1:
 			d.String(&v.Operator, "Common.operator", "string")
-		case "operator_id":
+		case 2:
 			d.String(&v.OperatorID, "Common.operator_id", "string")
-		case "object":
+		case 3:
 			if d.Open("object", "payload.SessionRecordingObject") {
 				decSessionRecordingObject(d, &v.Object)
 			}
+		case jsonscan.EndOfObject:
+			return
 		default:
-			if k = d.Fold(foldSessionRecordingRecovered[:], namesSessionRecordingRecovered[:]); k != "" {
-				goto again
-			}
 			d.Skip()
+			continue
 		}
+		h = f + 1
 	}
 }
-
-var (
-	foldSessionRecordingRecovered  = [...]string{"ACCOUNT_ID", "OPERATOR", "OPERATOR_ID", "OBJECT"}
-	namesSessionRecordingRecovered = [...]string{"account_id", "operator", "operator_id", "object"}
-)
 
 func decSessionRecordingResumed(d *jsonscan.Decoder, v *payload.SessionRecordingResumed) {
-	for d.Member() {
-		k := d.Key()
-	again:
-		switch k {
-		case "account_id":
+	for h := 0; ; {
+		f := d.Next(namesAccountCreated[:], h)
+		if f == jsonscan.Unlisted {
+			f = fieldAccountCreated(d)
+		}
+		switch f {
+		case 0:
 			d.String(&v.AccountID, "Common.account_id", "string")
-		case "operator":
+		case 1:
 			d.String(&v.Operator, "Common.operator", "string")
-		case "operator_id":
+		case 2:
 			d.String(&v.OperatorID, "Common.operator_id", "string")
-		case "object":
+		case 3:
 			if d.Open("object", "payload.SessionRecordingPausedObject") {
 				decSessionRecordingPausedObject(d, &v.Object)
 			}
+		case jsonscan.EndOfObject:
+			return
 		default:
-			if k = d.Fold(foldSessionRecordingResumed[:], namesSessionRecordingResumed[:]); k != "" {
-				goto again
-			}
 			d.Skip()
+			continue
 		}
+		h = f + 1
 	}
 }
-
-var (
-	foldSessionRecordingResumed  = [...]string{"ACCOUNT_ID", "OPERATOR", "OPERATOR_ID", "OBJECT"}
-	namesSessionRecordingResumed = [...]string{"account_id", "operator", "operator_id", "object"}
-)
 
 func decSessionRecordingStarted(d *jsonscan.Decoder, v *payload.SessionRecordingStarted) {
-	for d.Member() {
-		k := d.Key()
-	again:
-		switch k {
-		case "account_id":
+	for h := 0; ; {
+		f := d.Next(namesAccountCreated[:], h)
+		if f == jsonscan.Unlisted {
+			f = fieldAccountCreated(d)
+		}
+		switch f {
+		case 0:
 			d.String(&v.AccountID, "Common.account_id", "string")
-		case "operator":
+		case 1:
 			d.String(&v.Operator, "Common.operator", "string")
-		case "operator_id":
+		case 2:
 			d.String(&v.OperatorID, "Common.operator_id", "string")
-		case "object":
+		case 3:
 			if d.Open("object", "payload.SessionRecordingPausedObject") {
 				decSessionRecordingPausedObject(d, &v.Object)
 			}
+		case jsonscan.EndOfObject:
+			return
 		default:
-			if k = d.Fold(foldSessionRecordingStarted[:], namesSessionRecordingStarted[:]); k != "" {
-				goto again
-			}
 			d.Skip()
+			continue
 		}
+		h = f + 1
 	}
 }
-
-var (
-	foldSessionRecordingStarted  = [...]string{"ACCOUNT_ID", "OPERATOR", "OPERATOR_ID", "OBJECT"}
-	namesSessionRecordingStarted = [...]string{"account_id", "operator", "operator_id", "object"}
-)
 
 func decSessionRecordingStopped(d *jsonscan.Decoder, v *payload.SessionRecordingStopped) {
-	for d.Member() {
-		k := d.Key()
-	again:
-		switch k {
-		case "account_id":
+	for h := 0; ; {
+		f := d.Next(namesAccountCreated[:], h)
+		if f == jsonscan.Unlisted {
+			f = fieldAccountCreated(d)
+		}
+		switch f {
+		case 0:
 			d.String(&v.AccountID, "Common.account_id", "string")
-		case "operator":
+		case 1:
 			d.String(&v.Operator, "Common.operator", "string")
-		case "operator_id":
+		case 2:
 			d.String(&v.OperatorID, "Common.operator_id", "string")
-		case "object":
+		case 3:
 			if d.Open("object", "payload.SessionRecordingPausedObject") {
 				decSessionRecordingPausedObject(d, &v.Object)
 			}
+		case jsonscan.EndOfObject:
+			return
 		default:
-			if k = d.Fold(foldSessionRecordingStopped[:], namesSessionRecordingStopped[:]); k != "" {
-				goto again
-			}
 			d.Skip()
+			continue
 		}
+		h = f + 1
 	}
 }
 
-var (
-	foldSessionRecordingStopped  = [...]string{"ACCOUNT_ID", "OPERATOR", "OPERATOR_ID", "OBJECT"}
-	namesSessionRecordingStopped = [...]string{"account_id", "operator", "operator_id", "object"}
-)
-
 func decSessionRecordingSummaryCompleted(d *jsonscan.Decoder, v *payload.SessionRecordingSummaryCompleted) {
-	for d.Member() {
-		k := d.Key()
-	again:
-		switch k {
-		case "account_id":
+	for h := 0; ; {
+		f := d.Next(namesAccountCreated[:], h)
+		if f == jsonscan.Unlisted {
+			f = fieldAccountCreated(d)
+		}
+		switch f {
+		case 0:
 			d.String(&v.AccountID, "Common.account_id", "string")
-		case "operator":
+		case 1:
 			d.String(&v.Operator, "Common.operator", "string")
-		case "operator_id":
+		case 2:
 			d.String(&v.OperatorID, "Common.operator_id", "string")
-		case "object":
+		case 3:
 			if d.Open("object", "payload.SessionRecordingSummaryCompletedObject") {
 				decSessionRecordingSummaryCompletedObject(d, &v.Object)
 			}
+		case jsonscan.EndOfObject:
+			return
 		default:
-			if k = d.Fold(foldSessionRecordingSummaryCompleted[:], namesSessionRecordingSummaryCompleted[:]); k != "" {
-				goto again
-			}
 			d.Skip()
+			continue
 		}
+		h = f + 1
 	}
 }
 
-var (
-	foldSessionRecordingSummaryCompleted  = [...]string{"ACCOUNT_ID", "OPERATOR", "OPERATOR_ID", "OBJECT"}
-	namesSessionRecordingSummaryCompleted = [...]string{"account_id", "operator", "operator_id", "object"}
-)
-
 func decSessionRecordingTranscriptCompleted(d *jsonscan.Decoder, v *payload.SessionRecordingTranscriptCompleted) {
-	for d.Member() {
-		k := d.Key()
-	again:
-		switch k {
-		case "account_id":
+	for h := 0; ; {
+		f := d.Next(namesAccountCreated[:], h)
+		if f == jsonscan.Unlisted {
+			f = fieldAccountCreated(d)
+		}
+		switch f {
+		case 0:
 			d.String(&v.AccountID, "Common.account_id", "string")
-		case "operator":
+		case 1:
 			d.String(&v.Operator, "Common.operator", "string")
-		case "operator_id":
+		case 2:
 			d.String(&v.OperatorID, "Common.operator_id", "string")
-		case "object":
+		case 3:
 			if d.Open("object", "payload.SessionRecordingTranscriptCompletedObject") {
 				decSessionRecordingTranscriptCompletedObject(d, &v.Object)
 			}
+		case jsonscan.EndOfObject:
+			return
 		default:
-			if k = d.Fold(foldSessionRecordingTranscriptCompleted[:], namesSessionRecordingTranscriptCompleted[:]); k != "" {
-				goto again
-			}
 			d.Skip()
+			continue
 		}
+		h = f + 1
 	}
 }
-
-var (
-	foldSessionRecordingTranscriptCompleted  = [...]string{"ACCOUNT_ID", "OPERATOR", "OPERATOR_ID", "OBJECT"}
-	namesSessionRecordingTranscriptCompleted = [...]string{"account_id", "operator", "operator_id", "object"}
-)
 
 func decSessionRecordingTranscriptFailed(d *jsonscan.Decoder, v *payload.SessionRecordingTranscriptFailed) {
-	for d.Member() {
-		k := d.Key()
-	again:
-		switch k {
-		case "account_id":
+	for h := 0; ; {
+		f := d.Next(namesAccountCreated[:], h)
+		if f == jsonscan.Unlisted {
+			f = fieldAccountCreated(d)
+		}
+		switch f {
+		case 0:
 			d.String(&v.AccountID, "Common.account_id", "string")
-		case "operator":
+		case 1:
 			d.String(&v.Operator, "Common.operator", "string")
-		case "operator_id":
+		case 2:
 			d.String(&v.OperatorID, "Common.operator_id", "string")
-		case "object":
+		case 3:
 			if d.Open("object", "payload.SessionRecordingObject") {
 				decSessionRecordingObject(d, &v.Object)
 			}
+		case jsonscan.EndOfObject:
+			return
 		default:
-			if k = d.Fold(foldSessionRecordingTranscriptFailed[:], namesSessionRecordingTranscriptFailed[:]); k != "" {
-				goto again
-			}
 			d.Skip()
+			continue
 		}
+		h = f + 1
 	}
 }
-
-var (
-	foldSessionRecordingTranscriptFailed  = [...]string{"ACCOUNT_ID", "OPERATOR", "OPERATOR_ID", "OBJECT"}
-	namesSessionRecordingTranscriptFailed = [...]string{"account_id", "operator", "operator_id", "object"}
-)
 
 func decSessionRecordingTrashed(d *jsonscan.Decoder, v *payload.SessionRecordingTrashed) {
-	for d.Member() {
-		k := d.Key()
-	again:
-		switch k {
-		case "account_id":
+	for h := 0; ; {
+		f := d.Next(namesAccountCreated[:], h)
+		if f == jsonscan.Unlisted {
+			f = fieldAccountCreated(d)
+		}
+		switch f {
+		case 0:
 			d.String(&v.AccountID, "Common.account_id", "string")
-		case "operator":
+		case 1:
 			d.String(&v.Operator, "Common.operator", "string")
-		case "operator_id":
+		case 2:
 			d.String(&v.OperatorID, "Common.operator_id", "string")
-		case "object":
+		case 3:
 			if d.Open("object", "payload.SessionRecordingObject") {
 				decSessionRecordingObject(d, &v.Object)
 			}
+		case jsonscan.EndOfObject:
+			return
 		default:
-			if k = d.Fold(foldSessionRecordingTrashed[:], namesSessionRecordingTrashed[:]); k != "" {
-				goto again
-			}
 			d.Skip()
+			continue
 		}
+		h = f + 1
 	}
 }
-
-var (
-	foldSessionRecordingTrashed  = [...]string{"ACCOUNT_ID", "OPERATOR", "OPERATOR_ID", "OBJECT"}
-	namesSessionRecordingTrashed = [...]string{"account_id", "operator", "operator_id", "object"}
-)
 
 func decSessionSharingEnded(d *jsonscan.Decoder, v *payload.SessionSharingEnded) {
-	for d.Member() {
-		k := d.Key()
-	again:
-		switch k {
-		case "account_id":
+	for h := 0; ; {
+		f := d.Next(namesAccountCreated[:], h)
+		if f == jsonscan.Unlisted {
+			f = fieldAccountCreated(d)
+		}
+		switch f {
+		case 0:
 			d.String(&v.AccountID, "Common.account_id", "string")
-		case "operator":
+		case 1:
 			d.String(&v.Operator, "Common.operator", "string")
-		case "operator_id":
+		case 2:
 			d.String(&v.OperatorID, "Common.operator_id", "string")
-		case "object":
+		case 3:
 			if d.Open("object", "payload.SessionSharingObject") {
 				decSessionSharingObject(d, &v.Object)
 			}
+		case jsonscan.EndOfObject:
+			return
 		default:
-			if k = d.Fold(foldSessionSharingEnded[:], namesSessionSharingEnded[:]); k != "" {
-				goto again
-			}
 			d.Skip()
+			continue
 		}
+		h = f + 1
 	}
 }
-
-var (
-	foldSessionSharingEnded  = [...]string{"ACCOUNT_ID", "OPERATOR", "OPERATOR_ID", "OBJECT"}
-	namesSessionSharingEnded = [...]string{"account_id", "operator", "operator_id", "object"}
-)
 
 func decSessionSharingStarted(d *jsonscan.Decoder, v *payload.SessionSharingStarted) {
-	for d.Member() {
-		k := d.Key()
-	again:
-		switch k {
-		case "account_id":
+	for h := 0; ; {
+		f := d.Next(namesAccountCreated[:], h)
+		if f == jsonscan.Unlisted {
+			f = fieldAccountCreated(d)
+		}
+		switch f {
+		case 0:
 			d.String(&v.AccountID, "Common.account_id", "string")
-		case "operator":
+		case 1:
 			d.String(&v.Operator, "Common.operator", "string")
-		case "operator_id":
+		case 2:
 			d.String(&v.OperatorID, "Common.operator_id", "string")
-		case "object":
+		case 3:
 			if d.Open("object", "payload.SessionSharingObject") {
 				decSessionSharingObject(d, &v.Object)
 			}
+		case jsonscan.EndOfObject:
+			return
 		default:
-			if k = d.Fold(foldSessionSharingStarted[:], namesSessionSharingStarted[:]); k != "" {
-				goto again
-			}
 			d.Skip()
+			continue
 		}
+		h = f + 1
 	}
 }
 
-var (
-	foldSessionSharingStarted  = [...]string{"ACCOUNT_ID", "OPERATOR", "OPERATOR_ID", "OBJECT"}
-	namesSessionSharingStarted = [...]string{"account_id", "operator", "operator_id", "object"}
-)
-
 func decSessionStarted(d *jsonscan.Decoder, v *payload.SessionStarted) {
-	for d.Member() {
-		k := d.Key()
-	again:
-		switch k {
-		case "account_id":
+	for h := 0; ; {
+		f := d.Next(namesAccountCreated[:], h)
+		if f == jsonscan.Unlisted {
+			f = fieldAccountCreated(d)
+		}
+		switch f {
+		case 0:
 			d.String(&v.AccountID, "Common.account_id", "string")
-		case "operator":
+		case 1:
 			d.String(&v.Operator, "Common.operator", "string")
-		case "operator_id":
+		case 2:
 			d.String(&v.OperatorID, "Common.operator_id", "string")
-		case "object":
+		case 3:
 			if d.Open("object", "payload.SessionStartedObject") {
 				decSessionStartedObject(d, &v.Object)
 			}
+		case jsonscan.EndOfObject:
+			return
 		default:
-			if k = d.Fold(foldSessionStarted[:], namesSessionStarted[:]); k != "" {
-				goto again
-			}
 			d.Skip()
+			continue
 		}
+		h = f + 1
 	}
 }
-
-var (
-	foldSessionStarted  = [...]string{"ACCOUNT_ID", "OPERATOR", "OPERATOR_ID", "OBJECT"}
-	namesSessionStarted = [...]string{"account_id", "operator", "operator_id", "object"}
-)
 
 func decSessionStreamIngestionConnected(d *jsonscan.Decoder, v *payload.SessionStreamIngestionConnected) {
-	for d.Member() {
-		k := d.Key()
-	again:
-		switch k {
-		case "account_id":
+	for h := 0; ; {
+		f := d.Next(namesAccountCreated[:], h)
+		if f == jsonscan.Unlisted {
+			f = fieldAccountCreated(d)
+		}
+		switch f {
+		case 0:
 			d.String(&v.AccountID, "Common.account_id", "string")
-		case "operator":
+		case 1:
 			d.String(&v.Operator, "Common.operator", "string")
-		case "operator_id":
+		case 2:
 			d.String(&v.OperatorID, "Common.operator_id", "string")
-		case "object":
+		case 3:
 			if d.Open("object", "payload.SessionStreamIngestionObject") {
 				decSessionStreamIngestionObject(d, &v.Object)
 			}
+		case jsonscan.EndOfObject:
+			return
 		default:
-			if k = d.Fold(foldSessionStreamIngestionConnected[:], namesSessionStreamIngestionConnected[:]); k != "" {
-				goto again
-			}
 			d.Skip()
+			continue
 		}
+		h = f + 1
 	}
 }
-
-var (
-	foldSessionStreamIngestionConnected  = [...]string{"ACCOUNT_ID", "OPERATOR", "OPERATOR_ID", "OBJECT"}
-	namesSessionStreamIngestionConnected = [...]string{"account_id", "operator", "operator_id", "object"}
-)
 
 func decSessionStreamIngestionDisconnected(d *jsonscan.Decoder, v *payload.SessionStreamIngestionDisconnected) {
-	for d.Member() {
-		k := d.Key()
-	again:
-		switch k {
-		case "account_id":
+	for h := 0; ; {
+		f := d.Next(namesAccountCreated[:], h)
+		if f == jsonscan.Unlisted {
+			f = fieldAccountCreated(d)
+		}
+		switch f {
+		case 0:
 			d.String(&v.AccountID, "Common.account_id", "string")
-		case "operator":
+		case 1:
 			d.String(&v.Operator, "Common.operator", "string")
-		case "operator_id":
+		case 2:
 			d.String(&v.OperatorID, "Common.operator_id", "string")
-		case "object":
+		case 3:
 			if d.Open("object", "payload.SessionStreamIngestionObject") {
 				decSessionStreamIngestionObject(d, &v.Object)
 			}
+		case jsonscan.EndOfObject:
+			return
 		default:
-			if k = d.Fold(foldSessionStreamIngestionDisconnected[:], namesSessionStreamIngestionDisconnected[:]); k != "" {
-				goto again
-			}
 			d.Skip()
+			continue
 		}
+		h = f + 1
 	}
 }
-
-var (
-	foldSessionStreamIngestionDisconnected  = [...]string{"ACCOUNT_ID", "OPERATOR", "OPERATOR_ID", "OBJECT"}
-	namesSessionStreamIngestionDisconnected = [...]string{"account_id", "operator", "operator_id", "object"}
-)
 
 func decSessionStreamIngestionStarted(d *jsonscan.Decoder, v *payload.SessionStreamIngestionStarted) {
-	for d.Member() {
-		k := d.Key()
-	again:
-		switch k {
-		case "account_id":
+	for h := 0; ; {
+		f := d.Next(namesAccountCreated[:], h)
+		if f == jsonscan.Unlisted {
+			f = fieldAccountCreated(d)
+		}
+		switch f {
+		case 0:
 			d.String(&v.AccountID, "Common.account_id", "string")
-		case "operator":
+		case 1:
 			d.String(&v.Operator, "Common.operator", "string")
-		case "operator_id":
+		case 2:
 			d.String(&v.OperatorID, "Common.operator_id", "string")
-		case "object":
+		case 3:
 			if d.Open("object", "payload.SessionStreamIngestionObject") {
 				decSessionStreamIngestionObject(d, &v.Object)
 			}
+		case jsonscan.EndOfObject:
+			return
 		default:
-			if k = d.Fold(foldSessionStreamIngestionStarted[:], namesSessionStreamIngestionStarted[:]); k != "" {
-				goto again
-			}
 			d.Skip()
+			continue
 		}
+		h = f + 1
 	}
 }
-
-var (
-	foldSessionStreamIngestionStarted  = [...]string{"ACCOUNT_ID", "OPERATOR", "OPERATOR_ID", "OBJECT"}
-	namesSessionStreamIngestionStarted = [...]string{"account_id", "operator", "operator_id", "object"}
-)
 
 func decSessionStreamIngestionStopped(d *jsonscan.Decoder, v *payload.SessionStreamIngestionStopped) {
-	for d.Member() {
-		k := d.Key()
-	again:
-		switch k {
-		case "account_id":
+	for h := 0; ; {
+		f := d.Next(namesAccountCreated[:], h)
+		if f == jsonscan.Unlisted {
+			f = fieldAccountCreated(d)
+		}
+		switch f {
+		case 0:
 			d.String(&v.AccountID, "Common.account_id", "string")
-		case "operator":
+		case 1:
 			d.String(&v.Operator, "Common.operator", "string")
-		case "operator_id":
+		case 2:
 			d.String(&v.OperatorID, "Common.operator_id", "string")
-		case "object":
+		case 3:
 			if d.Open("object", "payload.SessionStreamIngestionObject") {
 				decSessionStreamIngestionObject(d, &v.Object)
 			}
+		case jsonscan.EndOfObject:
+			return
 		default:
-			if k = d.Fold(foldSessionStreamIngestionStopped[:], namesSessionStreamIngestionStopped[:]); k != "" {
-				goto again
-			}
 			d.Skip()
+			continue
 		}
+		h = f + 1
 	}
 }
-
-var (
-	foldSessionStreamIngestionStopped  = [...]string{"ACCOUNT_ID", "OPERATOR", "OPERATOR_ID", "OBJECT"}
-	namesSessionStreamIngestionStopped = [...]string{"account_id", "operator", "operator_id", "object"}
-)
 
 func decSessionStreamIngestionUnbind(d *jsonscan.Decoder, v *payload.SessionStreamIngestionUnbind) {
-	for d.Member() {
-		k := d.Key()
-	again:
-		switch k {
-		case "account_id":
+	for h := 0; ; {
+		f := d.Next(namesAccountCreated[:], h)
+		if f == jsonscan.Unlisted {
+			f = fieldAccountCreated(d)
+		}
+		switch f {
+		case 0:
 			d.String(&v.AccountID, "Common.account_id", "string")
-		case "operator":
+		case 1:
 			d.String(&v.Operator, "Common.operator", "string")
-		case "operator_id":
+		case 2:
 			d.String(&v.OperatorID, "Common.operator_id", "string")
-		case "object":
+		case 3:
 			if d.Open("object", "payload.SessionStreamIngestionObject") {
 				decSessionStreamIngestionObject(d, &v.Object)
 			}
+		case jsonscan.EndOfObject:
+			return
 		default:
-			if k = d.Fold(foldSessionStreamIngestionUnbind[:], namesSessionStreamIngestionUnbind[:]); k != "" {
-				goto again
-			}
 			d.Skip()
+			continue
 		}
+		h = f + 1
 	}
 }
 
-var (
-	foldSessionStreamIngestionUnbind  = [...]string{"ACCOUNT_ID", "OPERATOR", "OPERATOR_ID", "OBJECT"}
-	namesSessionStreamIngestionUnbind = [...]string{"account_id", "operator", "operator_id", "object"}
-)
-
 func decSessionUserJoined(d *jsonscan.Decoder, v *payload.SessionUserJoined) {
-	for d.Member() {
-		k := d.Key()
-	again:
-		switch k {
-		case "account_id":
+	for h := 0; ; {
+		f := d.Next(namesAccountCreated[:], h)
+		if f == jsonscan.Unlisted {
+			f = fieldAccountCreated(d)
+		}
+		switch f {
+		case 0:
 			d.String(&v.AccountID, "Common.account_id", "string")
-		case "operator":
+		case 1:
 			d.String(&v.Operator, "Common.operator", "string")
-		case "operator_id":
+		case 2:
 			d.String(&v.OperatorID, "Common.operator_id", "string")
-		case "object":
+		case 3:
 			if d.Open("object", "payload.SessionUserJoinedObject") {
 				decSessionUserJoinedObject(d, &v.Object)
 			}
+		case jsonscan.EndOfObject:
+			return
 		default:
-			if k = d.Fold(foldSessionUserJoined[:], namesSessionUserJoined[:]); k != "" {
-				goto again
-			}
 			d.Skip()
+			continue
 		}
+		h = f + 1
 	}
 }
 
-var (
-	foldSessionUserJoined  = [...]string{"ACCOUNT_ID", "OPERATOR", "OPERATOR_ID", "OBJECT"}
-	namesSessionUserJoined = [...]string{"account_id", "operator", "operator_id", "object"}
-)
-
 func decSessionUserLeft(d *jsonscan.Decoder, v *payload.SessionUserLeft) {
-	for d.Member() {
-		k := d.Key()
-	again:
-		switch k {
-		case "account_id":
+	for h := 0; ; {
+		f := d.Next(namesAccountCreated[:], h)
+		if f == jsonscan.Unlisted {
+			f = fieldAccountCreated(d)
+		}
+		switch f {
+		case 0:
 			d.String(&v.AccountID, "Common.account_id", "string")
-		case "operator":
+		case 1:
 			d.String(&v.Operator, "Common.operator", "string")
-		case "operator_id":
+		case 2:
 			d.String(&v.OperatorID, "Common.operator_id", "string")
-		case "object":
+		case 3:
 			if d.Open("object", "payload.SessionUserLeftObject") {
 				decSessionUserLeftObject(d, &v.Object)
 			}
+		case jsonscan.EndOfObject:
+			return
 		default:
-			if k = d.Fold(foldSessionUserLeft[:], namesSessionUserLeft[:]); k != "" {
-				goto again
-			}
 			d.Skip()
+			continue
 		}
+		h = f + 1
 	}
 }
 
-var (
-	foldSessionUserLeft  = [...]string{"ACCOUNT_ID", "OPERATOR", "OPERATOR_ID", "OBJECT"}
-	namesSessionUserLeft = [...]string{"account_id", "operator", "operator_id", "object"}
-)
-
 func decSessionUserPhoneCalloutAccepted(d *jsonscan.Decoder, v *payload.SessionUserPhoneCalloutAccepted) {
-	for d.Member() {
-		k := d.Key()
-	again:
-		switch k {
-		case "account_id":
+	for h := 0; ; {
+		f := d.Next(namesAccountCreated[:], h)
+		if f == jsonscan.Unlisted {
+			f = fieldAccountCreated(d)
+		}
+		switch f {
+		case 0:
 			d.String(&v.AccountID, "Common.account_id", "string")
-		case "operator":
+		case 1:
 			d.String(&v.Operator, "Common.operator", "string")
-		case "operator_id":
+		case 2:
 			d.String(&v.OperatorID, "Common.operator_id", "string")
-		case "object":
+		case 3:
 			if d.Open("object", "payload.SessionUserPhoneCalloutObject") {
 				decSessionUserPhoneCalloutObject(d, &v.Object)
 			}
+		case jsonscan.EndOfObject:
+			return
 		default:
-			if k = d.Fold(foldSessionUserPhoneCalloutAccepted[:], namesSessionUserPhoneCalloutAccepted[:]); k != "" {
-				goto again
-			}
 			d.Skip()
+			continue
 		}
+		h = f + 1
 	}
 }
 
-var (
-	foldSessionUserPhoneCalloutAccepted  = [...]string{"ACCOUNT_ID", "OPERATOR", "OPERATOR_ID", "OBJECT"}
-	namesSessionUserPhoneCalloutAccepted = [...]string{"account_id", "operator", "operator_id", "object"}
-)
-
 func decSessionUserPhoneCalloutCanceled(d *jsonscan.Decoder, v *payload.SessionUserPhoneCalloutCanceled) {
-	for d.Member() {
-		k := d.Key()
-	again:
-		switch k {
-		case "account_id":
+	for h := 0; ; {
+		f := d.Next(namesAccountCreated[:], h)
+		if f == jsonscan.Unlisted {
+			f = fieldAccountCreated(d)
+		}
+		switch f {
+		case 0:
 			d.String(&v.AccountID, "Common.account_id", "string")
-		case "operator":
+		case 1:
 			d.String(&v.Operator, "Common.operator", "string")
-		case "operator_id":
+		case 2:
 			d.String(&v.OperatorID, "Common.operator_id", "string")
-		case "object":
+		case 3:
 			if d.Open("object", "payload.SessionUserPhoneCalloutCanceledObject") {
 				decSessionUserPhoneCalloutCanceledObject(d, &v.Object)
 			}
+		case jsonscan.EndOfObject:
+			return
 		default:
-			if k = d.Fold(foldSessionUserPhoneCalloutCanceled[:], namesSessionUserPhoneCalloutCanceled[:]); k != "" {
-				goto again
-			}
 			d.Skip()
+			continue
 		}
+		h = f + 1
 	}
 }
-
-var (
-	foldSessionUserPhoneCalloutCanceled  = [...]string{"ACCOUNT_ID", "OPERATOR", "OPERATOR_ID", "OBJECT"}
-	namesSessionUserPhoneCalloutCanceled = [...]string{"account_id", "operator", "operator_id", "object"}
-)
 
 func decSessionUserPhoneCalloutMissed(d *jsonscan.Decoder, v *payload.SessionUserPhoneCalloutMissed) {
-	for d.Member() {
-		k := d.Key()
-	again:
-		switch k {
-		case "account_id":
+	for h := 0; ; {
+		f := d.Next(namesAccountCreated[:], h)
+		if f == jsonscan.Unlisted {
+			f = fieldAccountCreated(d)
+		}
+		switch f {
+		case 0:
 			d.String(&v.AccountID, "Common.account_id", "string")
-		case "operator":
+		case 1:
 			d.String(&v.Operator, "Common.operator", "string")
-		case "operator_id":
+		case 2:
 			d.String(&v.OperatorID, "Common.operator_id", "string")
-		case "object":
+		case 3:
 			if d.Open("object", "payload.SessionUserPhoneCalloutObject") {
 				decSessionUserPhoneCalloutObject(d, &v.Object)
 			}
+		case jsonscan.EndOfObject:
+			return
 		default:
-			if k = d.Fold(foldSessionUserPhoneCalloutMissed[:], namesSessionUserPhoneCalloutMissed[:]); k != "" {
-				goto again
-			}
 			d.Skip()
+			continue
 		}
+		h = f + 1
 	}
 }
-
-var (
-	foldSessionUserPhoneCalloutMissed  = [...]string{"ACCOUNT_ID", "OPERATOR", "OPERATOR_ID", "OBJECT"}
-	namesSessionUserPhoneCalloutMissed = [...]string{"account_id", "operator", "operator_id", "object"}
-)
 
 func decSessionUserPhoneCalloutRejected(d *jsonscan.Decoder, v *payload.SessionUserPhoneCalloutRejected) {
-	for d.Member() {
-		k := d.Key()
-	again:
-		switch k {
-		case "account_id":
+	for h := 0; ; {
+		f := d.Next(namesAccountCreated[:], h)
+		if f == jsonscan.Unlisted {
+			f = fieldAccountCreated(d)
+		}
+		switch f {
+		case 0:
 			d.String(&v.AccountID, "Common.account_id", "string")
-		case "operator":
+		case 1:
 			d.String(&v.Operator, "Common.operator", "string")
-		case "operator_id":
+		case 2:
 			d.String(&v.OperatorID, "Common.operator_id", "string")
-		case "object":
+		case 3:
 			if d.Open("object", "payload.SessionUserPhoneCalloutObject") {
 				decSessionUserPhoneCalloutObject(d, &v.Object)
 			}
+		case jsonscan.EndOfObject:
+			return
 		default:
-			if k = d.Fold(foldSessionUserPhoneCalloutRejected[:], namesSessionUserPhoneCalloutRejected[:]); k != "" {
-				goto again
-			}
 			d.Skip()
+			continue
 		}
+		h = f + 1
 	}
 }
-
-var (
-	foldSessionUserPhoneCalloutRejected  = [...]string{"ACCOUNT_ID", "OPERATOR", "OPERATOR_ID", "OBJECT"}
-	namesSessionUserPhoneCalloutRejected = [...]string{"account_id", "operator", "operator_id", "object"}
-)
 
 func decSessionUserPhoneCalloutRinging(d *jsonscan.Decoder, v *payload.SessionUserPhoneCalloutRinging) {
-	for d.Member() {
-		k := d.Key()
-	again:
-		switch k {
-		case "account_id":
+	for h := 0; ; {
+		f := d.Next(namesAccountCreated[:], h)
+		if f == jsonscan.Unlisted {
+			f = fieldAccountCreated(d)
+		}
+		switch f {
+		case 0:
 			d.String(&v.AccountID, "Common.account_id", "string")
-		case "operator":
+		case 1:
 			d.String(&v.Operator, "Common.operator", "string")
-		case "operator_id":
+		case 2:
 			d.String(&v.OperatorID, "Common.operator_id", "string")
-		case "object":
+		case 3:
 			if d.Open("object", "payload.SessionUserPhoneCalloutObject") {
 				decSessionUserPhoneCalloutObject(d, &v.Object)
 			}
+		case jsonscan.EndOfObject:
+			return
 		default:
-			if k = d.Fold(foldSessionUserPhoneCalloutRinging[:], namesSessionUserPhoneCalloutRinging[:]); k != "" {
-				goto again
-			}
 			d.Skip()
+			continue
 		}
+		h = f + 1
 	}
 }
 
-var (
-	foldSessionUserPhoneCalloutRinging  = [...]string{"ACCOUNT_ID", "OPERATOR", "OPERATOR_ID", "OBJECT"}
-	namesSessionUserPhoneCalloutRinging = [...]string{"account_id", "operator", "operator_id", "object"}
-)
-
 func decSessionUserRoomSystemCalloutAccepted(d *jsonscan.Decoder, v *payload.SessionUserRoomSystemCalloutAccepted) {
-	for d.Member() {
-		k := d.Key()
-	again:
-		switch k {
-		case "account_id":
+	for h := 0; ; {
+		f := d.Next(namesAccountCreated[:], h)
+		if f == jsonscan.Unlisted {
+			f = fieldAccountCreated(d)
+		}
+		switch f {
+		case 0:
 			d.String(&v.AccountID, "Common.account_id", "string")
-		case "operator":
+		case 1:
 			d.String(&v.Operator, "Common.operator", "string")
-		case "operator_id":
+		case 2:
 			d.String(&v.OperatorID, "Common.operator_id", "string")
-		case "object":
+		case 3:
 			if d.Open("object", "payload.SessionUserRoomSystemCalloutObject") {
 				decSessionUserRoomSystemCalloutObject(d, &v.Object)
 			}
+		case jsonscan.EndOfObject:
+			return
 		default:
-			if k = d.Fold(foldSessionUserRoomSystemCalloutAccepted[:], namesSessionUserRoomSystemCalloutAccepted[:]); k != "" {
-				goto again
-			}
 			d.Skip()
+			continue
 		}
+		h = f + 1
 	}
 }
 
-var (
-	foldSessionUserRoomSystemCalloutAccepted  = [...]string{"ACCOUNT_ID", "OPERATOR", "OPERATOR_ID", "OBJECT"}
-	namesSessionUserRoomSystemCalloutAccepted = [...]string{"account_id", "operator", "operator_id", "object"}
-)
-
 func decSessionUserRoomSystemCalloutFailed(d *jsonscan.Decoder, v *payload.SessionUserRoomSystemCalloutFailed) {
-	for d.Member() {
-		k := d.Key()
-	again:
-		switch k {
-		case "account_id":
+	for h := 0; ; {
+		f := d.Next(namesAccountCreated[:], h)
+		if f == jsonscan.Unlisted {
+			f = fieldAccountCreated(d)
+		}
+		switch f {
+		case 0:
 			d.String(&v.AccountID, "Common.account_id", "string")
-		case "operator":
+		case 1:
 			d.String(&v.Operator, "Common.operator", "string")
-		case "operator_id":
+		case 2:
 			d.String(&v.OperatorID, "Common.operator_id", "string")
-		case "object":
+		case 3:
 			if d.Open("object", "payload.SessionUserRoomSystemCalloutFailedObject") {
 				decSessionUserRoomSystemCalloutFailedObject(d, &v.Object)
 			}
+		case jsonscan.EndOfObject:
+			return
 		default:
-			if k = d.Fold(foldSessionUserRoomSystemCalloutFailed[:], namesSessionUserRoomSystemCalloutFailed[:]); k != "" {
-				goto again
-			}
 			d.Skip()
+			continue
 		}
+		h = f + 1
 	}
 }
-
-var (
-	foldSessionUserRoomSystemCalloutFailed  = [...]string{"ACCOUNT_ID", "OPERATOR", "OPERATOR_ID", "OBJECT"}
-	namesSessionUserRoomSystemCalloutFailed = [...]string{"account_id", "operator", "operator_id", "object"}
-)
 
 func decSessionUserRoomSystemCalloutMissed(d *jsonscan.Decoder, v *payload.SessionUserRoomSystemCalloutMissed) {
-	for d.Member() {
-		k := d.Key()
-	again:
-		switch k {
-		case "account_id":
+	for h := 0; ; {
+		f := d.Next(namesAccountCreated[:], h)
+		if f == jsonscan.Unlisted {
+			f = fieldAccountCreated(d)
+		}
+		switch f {
+		case 0:
 			d.String(&v.AccountID, "Common.account_id", "string")
-		case "operator":
+		case 1:
 			d.String(&v.Operator, "Common.operator", "string")
-		case "operator_id":
+		case 2:
 			d.String(&v.OperatorID, "Common.operator_id", "string")
-		case "object":
+		case 3:
 			if d.Open("object", "payload.SessionUserRoomSystemCalloutObject") {
 				decSessionUserRoomSystemCalloutObject(d, &v.Object)
 			}
+		case jsonscan.EndOfObject:
+			return
 		default:
-			if k = d.Fold(foldSessionUserRoomSystemCalloutMissed[:], namesSessionUserRoomSystemCalloutMissed[:]); k != "" {
-				goto again
-			}
 			d.Skip()
+			continue
 		}
+		h = f + 1
 	}
 }
-
-var (
-	foldSessionUserRoomSystemCalloutMissed  = [...]string{"ACCOUNT_ID", "OPERATOR", "OPERATOR_ID", "OBJECT"}
-	namesSessionUserRoomSystemCalloutMissed = [...]string{"account_id", "operator", "operator_id", "object"}
-)
 
 func decSessionUserRoomSystemCalloutRejected(d *jsonscan.Decoder, v *payload.SessionUserRoomSystemCalloutRejected) {
-	for d.Member() {
-		k := d.Key()
-	again:
-		switch k {
-		case "account_id":
+	for h := 0; ; {
+		f := d.Next(namesAccountCreated[:], h)
+		if f == jsonscan.Unlisted {
+			f = fieldAccountCreated(d)
+		}
+		switch f {
+		case 0:
 			d.String(&v.AccountID, "Common.account_id", "string")
-		case "operator":
+		case 1:
 			d.String(&v.Operator, "Common.operator", "string")
-		case "operator_id":
+		case 2:
 			d.String(&v.OperatorID, "Common.operator_id", "string")
-		case "object":
+		case 3:
 			if d.Open("object", "payload.SessionUserRoomSystemCalloutObject") {
 				decSessionUserRoomSystemCalloutObject(d, &v.Object)
 			}
+		case jsonscan.EndOfObject:
+			return
 		default:
-			if k = d.Fold(foldSessionUserRoomSystemCalloutRejected[:], namesSessionUserRoomSystemCalloutRejected[:]); k != "" {
-				goto again
-			}
 			d.Skip()
+			continue
 		}
+		h = f + 1
 	}
 }
-
-var (
-	foldSessionUserRoomSystemCalloutRejected  = [...]string{"ACCOUNT_ID", "OPERATOR", "OPERATOR_ID", "OBJECT"}
-	namesSessionUserRoomSystemCalloutRejected = [...]string{"account_id", "operator", "operator_id", "object"}
-)
 
 func decSessionUserRoomSystemCalloutRinging(d *jsonscan.Decoder, v *payload.SessionUserRoomSystemCalloutRinging) {
-	for d.Member() {
-		k := d.Key()
-	again:
-		switch k {
-		case "account_id":
+	for h := 0; ; {
+		f := d.Next(namesAccountCreated[:], h)
+		if f == jsonscan.Unlisted {
+			f = fieldAccountCreated(d)
+		}
+		switch f {
+		case 0:
 			d.String(&v.AccountID, "Common.account_id", "string")
-		case "operator":
+		case 1:
 			d.String(&v.Operator, "Common.operator", "string")
-		case "operator_id":
+		case 2:
 			d.String(&v.OperatorID, "Common.operator_id", "string")
-		case "object":
+		case 3:
 			if d.Open("object", "payload.SessionUserRoomSystemCalloutObject") {
 				decSessionUserRoomSystemCalloutObject(d, &v.Object)
 			}
+		case jsonscan.EndOfObject:
+			return
 		default:
-			if k = d.Fold(foldSessionUserRoomSystemCalloutRinging[:], namesSessionUserRoomSystemCalloutRinging[:]); k != "" {
-				goto again
-			}
 			d.Skip()
+			continue
 		}
+		h = f + 1
 	}
 }
 
-var (
-	foldSessionUserRoomSystemCalloutRinging  = [...]string{"ACCOUNT_ID", "OPERATOR", "OPERATOR_ID", "OBJECT"}
-	namesSessionUserRoomSystemCalloutRinging = [...]string{"account_id", "operator", "operator_id", "object"}
-)
-
 func decSessionAlertObject(d *jsonscan.Decoder, v *payload.SessionAlertObject) {
-	for d.Member() {
-		k := d.Key()
-	again:
-		switch k {
-		case "id":
+	for h := 0; ; {
+		f := d.Next(namesSessionAlertObject[:], h)
+		if f == jsonscan.Unlisted {
+			f = fieldSessionAlertObject(d)
+		}
+		switch f {
+		case 0:
 			d.ID((*string)(&v.ID))
-		case "session_id":
+		case 1:
 			d.ID((*string)(&v.SessionID))
-		case "session_name":
+		case 2:
 			d.String(&v.SessionName, "session_name", "string")
-		case "session_key":
+		case 3:
 			d.String(&v.SessionKey, "session_key", "string")
-		case "issues":
+		case 4:
 			if raw := d.Raw(); raw != nil {
 				_ = v.Issues.UnmarshalJSON(raw) // copies raw; never fails
 			}
+		case jsonscan.EndOfObject:
+			return
 		default:
-			if k = d.Fold(foldSessionAlertObject[:], namesSessionAlertObject[:]); k != "" {
-				goto again
-			}
 			d.Skip()
+			continue
 		}
+		h = f + 1
 	}
 }
-
-var (
-	foldSessionAlertObject  = [...]string{"ID", "SESSION_ID", "SESSION_NAME", "SESSION_KEY", "ISSUES"}
-	namesSessionAlertObject = [...]string{"id", "session_id", "session_name", "session_key", "issues"}
-)
 
 func decSessionEndedObject(d *jsonscan.Decoder, v *payload.SessionEndedObject) {
-	for d.Member() {
-		k := d.Key()
-	again:
-		switch k {
-		case "id":
-			d.ID((*string)(&v.ID))
-		case "session_id":
-			d.ID((*string)(&v.SessionID))
-		case "session_name":
-			d.String(&v.SessionName, "session_name", "string")
-		case "session_key":
-			d.String(&v.SessionKey, "session_key", "string")
-		case "start_time":
-			d.String((*string)(&v.StartTime), "start_time", "payload.DateTime")
-		case "end_time":
-			d.String((*string)(&v.EndTime), "end_time", "payload.DateTime")
-		default:
-			if k = d.Fold(foldSessionEndedObject[:], namesSessionEndedObject[:]); k != "" {
-				goto again
-			}
-			d.Skip()
+	for h := 0; ; {
+		f := d.Next(namesSessionEndedObject[:], h)
+		if f == jsonscan.Unlisted {
+			f = fieldSessionEndedObject(d)
 		}
+		switch f {
+		case 0:
+			d.ID((*string)(&v.ID))
+		case 1:
+			d.ID((*string)(&v.SessionID))
+		case 2:
+			d.String(&v.SessionName, "session_name", "string")
+		case 3:
+			d.String(&v.SessionKey, "session_key", "string")
+		case 4:
+			d.String((*string)(&v.StartTime), "start_time", "payload.DateTime")
+		case 5:
+			d.String((*string)(&v.EndTime), "end_time", "payload.DateTime")
+		case jsonscan.EndOfObject:
+			return
+		default:
+			d.Skip()
+			continue
+		}
+		h = f + 1
 	}
 }
 
-var (
-	foldSessionEndedObject  = [...]string{"ID", "SESSION_ID", "SESSION_NAME", "SESSION_KEY", "START_TIME", "END_TIME"}
-	namesSessionEndedObject = [...]string{"id", "session_id", "session_name", "session_key", "start_time", "end_time"}
-)
-
 func decSessionLiveStreaming(d *jsonscan.Decoder, v *payload.SessionLiveStreaming) {
-	for d.Member() {
-		k := d.Key()
-	again:
-		switch k {
-		case "service":
+	for h := 0; ; {
+		f := d.Next(namesMeetingLiveStreaming[:], h)
+		if f == jsonscan.Unlisted {
+			f = fieldMeetingLiveStreaming(d)
+		}
+		switch f {
+		case 0:
 			d.Enum((*string)(&v.Service), "service", "payload.SessionLiveStreamingService", enumSessionLiveStreamingService[:])
-		case "custom_live_streaming_settings":
+		case 1:
 			if d.Open("custom_live_streaming_settings", "payload.CustomLiveStreamingSettings") {
 				decCustomLiveStreamingSettings(d, &v.CustomLiveStreamingSettings)
 			}
-		case "date_time":
+		case 2:
 			d.String((*string)(&v.DateTime), "date_time", "payload.DateTime")
+		case jsonscan.EndOfObject:
+			return
 		default:
-			if k = d.Fold(foldSessionLiveStreaming[:], namesSessionLiveStreaming[:]); k != "" {
-				goto again
-			}
 			d.Skip()
+			continue
 		}
+		h = f + 1
 	}
 }
 
-var (
-	foldSessionLiveStreaming  = [...]string{"SERVICE", "CUSTOM_LIVE_STREAMING_SETTINGS", "DATE_TIME"}
-	namesSessionLiveStreaming = [...]string{"service", "custom_live_streaming_settings", "date_time"}
-)
-
 func decSessionLiveStreamingObject(d *jsonscan.Decoder, v *payload.SessionLiveStreamingObject) {
-	for d.Member() {
-		k := d.Key()
-	again:
-		switch k {
-		case "id":
+	for h := 0; ; {
+		f := d.Next(namesSessionLiveStreamingObject[:], h)
+		if f == jsonscan.Unlisted {
+			f = fieldSessionLiveStreamingObject(d)
+		}
+		switch f {
+		case 0:
 			d.ID((*string)(&v.ID))
-		case "session_id":
+		case 1:
 			d.ID((*string)(&v.SessionID))
-		case "session_name":
+		case 2:
 			d.String(&v.SessionName, "session_name", "string")
-		case "session_key":
+		case 3:
 			d.String(&v.SessionKey, "session_key", "string")
-		case "start_time":
+		case 4:
 			d.String((*string)(&v.StartTime), "start_time", "payload.DateTime")
-		case "live_streaming":
+		case 5:
 			if d.Open("live_streaming", "payload.SessionLiveStreaming") {
 				decSessionLiveStreaming(d, &v.LiveStreaming)
 			}
+		case jsonscan.EndOfObject:
+			return
 		default:
-			if k = d.Fold(foldSessionLiveStreamingObject[:], namesSessionLiveStreamingObject[:]); k != "" {
-				goto again
-			}
 			d.Skip()
+			continue
 		}
+		h = f + 1
 	}
 }
-
-var (
-	foldSessionLiveStreamingObject  = [...]string{"ID", "SESSION_ID", "SESSION_NAME", "SESSION_KEY", "START_TIME", "LIVE_STREAMING"}
-	namesSessionLiveStreamingObject = [...]string{"id", "session_id", "session_name", "session_key", "start_time", "live_streaming"}
-)
 
 func decSessionCompletedRecordingFile(d *jsonscan.Decoder, v *payload.SessionCompletedRecordingFile) {
-	for d.Member() {
-		k := d.Key()
-	again:
-		switch k {
-		case "id":
-			d.ID((*string)(&v.ID))
-		case "recording_start":
-			d.String(&v.RecordingStart, "recording_start", "string")
-		case "recording_end":
-			d.String(&v.RecordingEnd, "recording_end", "string")
-		case "file_name":
-			d.String(&v.FileName, "file_name", "string")
-		case "file_path":
-			d.String(&v.FilePath, "file_path", "string")
-		case "file_type":
-			d.Enum((*string)(&v.FileType), "file_type", "payload.SessionRecordingCompletedFileType", enumSessionRecordingCompletedFileType[:])
-		case "file_size":
-			d.Float64(&v.FileSize, "file_size")
-		case "file_extension":
-			d.Enum((*string)(&v.FileExtension), "file_extension", "payload.RecordingFileExtension", enumRecordingFileExtension[:])
-		case "download_url":
-			d.String(&v.DownloadURL, "download_url", "string")
-		case "status":
-			d.String(&v.Status, "status", "string")
-		case "recording_type":
-			d.Enum((*string)(&v.RecordingType), "recording_type", "payload.SessionCompletedRecordingType", enumSessionCompletedRecordingType[:])
-		default:
-			if k = d.Fold(foldSessionCompletedRecordingFile[:], namesSessionCompletedRecordingFile[:]); k != "" {
-				goto again
-			}
-			d.Skip()
+	for h := 0; ; {
+		f := d.Next(namesSessionCompletedRecordingFile[:], h)
+		if f == jsonscan.Unlisted {
+			f = fieldSessionCompletedRecordingFile(d)
 		}
+		switch f {
+		case 0:
+			d.ID((*string)(&v.ID))
+		case 1:
+			d.String(&v.RecordingStart, "recording_start", "string")
+		case 2:
+			d.String(&v.RecordingEnd, "recording_end", "string")
+		case 3:
+			d.String(&v.FileName, "file_name", "string")
+		case 4:
+			d.String(&v.FilePath, "file_path", "string")
+		case 5:
+			d.Enum((*string)(&v.FileType), "file_type", "payload.SessionRecordingCompletedFileType", enumSessionRecordingCompletedFileType[:])
+		case 6:
+			d.Float64(&v.FileSize, "file_size")
+		case 7:
+			d.Enum((*string)(&v.FileExtension), "file_extension", "payload.RecordingFileExtension", enumRecordingFileExtension[:])
+		case 8:
+			d.String(&v.DownloadURL, "download_url", "string")
+		case 9:
+			d.String(&v.Status, "status", "string")
+		case 10:
+			d.Enum((*string)(&v.RecordingType), "recording_type", "payload.SessionCompletedRecordingType", enumSessionCompletedRecordingType[:])
+		case jsonscan.EndOfObject:
+			return
+		default:
+			d.Skip()
+			continue
+		}
+		h = f + 1
 	}
 }
-
-var (
-	foldSessionCompletedRecordingFile  = [...]string{"ID", "RECORDING_START", "RECORDING_END", "FILE_NAME", "FILE_PATH", "FILE_TYPE", "FILE_SIZE", "FILE_EXTENSION", "DOWNLOAD_URL", "STATUS", "RECORDING_TYPE"}
-	namesSessionCompletedRecordingFile = [...]string{"id", "recording_start", "recording_end", "file_name", "file_path", "file_type", "file_size", "file_extension", "download_url", "status", "recording_type"}
-)
 
 func decSessionRecordingCompletedParticipantAudioFile(d *jsonscan.Decoder, v *payload.SessionRecordingCompletedParticipantAudioFile) {
-	for d.Member() {
-		k := d.Key()
-	again:
-		switch k {
-		case "id":
-			d.ID((*string)(&v.ID))
-		case "recording_start":
-			d.String(&v.RecordingStart, "recording_start", "string")
-		case "recording_end":
-			d.String(&v.RecordingEnd, "recording_end", "string")
-		case "file_name":
-			d.String(&v.FileName, "file_name", "string")
-		case "file_path":
-			d.String(&v.FilePath, "file_path", "string")
-		case "file_type":
-			d.Enum((*string)(&v.FileType), "file_type", "payload.SessionRecordingCompletedFileType", enumSessionRecordingCompletedFileType[:])
-		case "file_size":
-			d.Float64(&v.FileSize, "file_size")
-		case "file_extension":
-			d.Enum((*string)(&v.FileExtension), "file_extension", "payload.RecordingFileExtension", enumRecordingFileExtension[:])
-		case "download_url":
-			d.String(&v.DownloadURL, "download_url", "string")
-		case "status":
-			d.String(&v.Status, "status", "string")
-		case "recording_type":
-			d.Enum((*string)(&v.RecordingType), "recording_type", "payload.SessionCompletedRecordingType", enumSessionCompletedRecordingType[:])
-		case "user_id":
-			d.String(&v.UserID, "user_id", "string")
-		case "user_key":
-			d.String(&v.UserKey, "user_key", "string")
-		default:
-			if k = d.Fold(foldSessionRecordingCompletedParticipantAudioFile[:], namesSessionRecordingCompletedParticipantAudioFile[:]); k != "" {
-				goto again
-			}
-			d.Skip()
+	for h := 0; ; {
+		f := d.Next(namesSessionRecordingCompletedParticipantAudioFile[:], h)
+		if f == jsonscan.Unlisted {
+			f = fieldSessionRecordingCompletedParticipantAudioFile(d)
 		}
+		switch f {
+		case 0:
+			d.ID((*string)(&v.ID))
+		case 1:
+			d.String(&v.RecordingStart, "recording_start", "string")
+		case 2:
+			d.String(&v.RecordingEnd, "recording_end", "string")
+		case 3:
+			d.String(&v.FileName, "file_name", "string")
+		case 4:
+			d.String(&v.FilePath, "file_path", "string")
+		case 5:
+			d.Enum((*string)(&v.FileType), "file_type", "payload.SessionRecordingCompletedFileType", enumSessionRecordingCompletedFileType[:])
+		case 6:
+			d.Float64(&v.FileSize, "file_size")
+		case 7:
+			d.Enum((*string)(&v.FileExtension), "file_extension", "payload.RecordingFileExtension", enumRecordingFileExtension[:])
+		case 8:
+			d.String(&v.DownloadURL, "download_url", "string")
+		case 9:
+			d.String(&v.Status, "status", "string")
+		case 10:
+			d.Enum((*string)(&v.RecordingType), "recording_type", "payload.SessionCompletedRecordingType", enumSessionCompletedRecordingType[:])
+		case 11:
+			d.String(&v.UserID, "user_id", "string")
+		case 12:
+			d.String(&v.UserKey, "user_key", "string")
+		case jsonscan.EndOfObject:
+			return
+		default:
+			d.Skip()
+			continue
+		}
+		h = f + 1
 	}
 }
-
-var (
-	foldSessionRecordingCompletedParticipantAudioFile  = [...]string{"ID", "RECORDING_START", "RECORDING_END", "FILE_NAME", "FILE_PATH", "FILE_TYPE", "FILE_SIZE", "FILE_EXTENSION", "DOWNLOAD_URL", "STATUS", "RECORDING_TYPE", "USER_ID", "USER_KEY"}
-	namesSessionRecordingCompletedParticipantAudioFile = [...]string{"id", "recording_start", "recording_end", "file_name", "file_path", "file_type", "file_size", "file_extension", "download_url", "status", "recording_type", "user_id", "user_key"}
-)
 
 func decSessionRecordingCompletedParticipantVideoFile(d *jsonscan.Decoder, v *payload.SessionRecordingCompletedParticipantVideoFile) {
-	for d.Member() {
-		k := d.Key()
-	again:
-		switch k {
-		case "id":
-			d.ID((*string)(&v.ID))
-		case "recording_start":
-			d.String(&v.RecordingStart, "recording_start", "string")
-		case "recording_end":
-			d.String(&v.RecordingEnd, "recording_end", "string")
-		case "file_name":
-			d.String(&v.FileName, "file_name", "string")
-		case "file_path":
-			d.String(&v.FilePath, "file_path", "string")
-		case "file_type":
-			d.String(&v.FileType, "file_type", "string")
-		case "file_size":
-			d.Float64(&v.FileSize, "file_size")
-		case "file_extension":
-			d.String(&v.FileExtension, "file_extension", "string")
-		case "download_url":
-			d.String(&v.DownloadURL, "download_url", "string")
-		case "status":
-			d.String(&v.Status, "status", "string")
-		case "recording_type":
-			d.Enum((*string)(&v.RecordingType), "recording_type", "payload.SessionCompletedParticipantVideoFileRecordingType", enumSessionCompletedParticipantVideoFileRecordingType[:])
-		case "user_id":
-			d.String(&v.UserID, "user_id", "string")
-		case "user_key":
-			d.String(&v.UserKey, "user_key", "string")
-		default:
-			if k = d.Fold(foldSessionRecordingCompletedParticipantVideoFile[:], namesSessionRecordingCompletedParticipantVideoFile[:]); k != "" {
-				goto again
-			}
-			d.Skip()
+	for h := 0; ; {
+		f := d.Next(namesSessionRecordingCompletedParticipantAudioFile[:], h)
+		if f == jsonscan.Unlisted {
+			f = fieldSessionRecordingCompletedParticipantAudioFile(d)
 		}
+		switch f {
+		case 0:
+			d.ID((*string)(&v.ID))
+		case 1:
+			d.String(&v.RecordingStart, "recording_start", "string")
+		case 2:
+			d.String(&v.RecordingEnd, "recording_end", "string")
+		case 3:
+			d.String(&v.FileName, "file_name", "string")
+		case 4:
+			d.String(&v.FilePath, "file_path", "string")
+		case 5:
+			d.String(&v.FileType, "file_type", "string")
+		case 6:
+			d.Float64(&v.FileSize, "file_size")
+		case 7:
+			d.String(&v.FileExtension, "file_extension", "string")
+		case 8:
+			d.String(&v.DownloadURL, "download_url", "string")
+		case 9:
+			d.String(&v.Status, "status", "string")
+		case 10:
+			d.Enum((*string)(&v.RecordingType), "recording_type", "payload.SessionCompletedParticipantVideoFileRecordingType", enumSessionCompletedParticipantVideoFileRecordingType[:])
+		case 11:
+			d.String(&v.UserID, "user_id", "string")
+		case 12:
+			d.String(&v.UserKey, "user_key", "string")
+		case jsonscan.EndOfObject:
+			return
+		default:
+			d.Skip()
+			continue
+		}
+		h = f + 1
 	}
 }
-
-var (
-	foldSessionRecordingCompletedParticipantVideoFile  = [...]string{"ID", "RECORDING_START", "RECORDING_END", "FILE_NAME", "FILE_PATH", "FILE_TYPE", "FILE_SIZE", "FILE_EXTENSION", "DOWNLOAD_URL", "STATUS", "RECORDING_TYPE", "USER_ID", "USER_KEY"}
-	namesSessionRecordingCompletedParticipantVideoFile = [...]string{"id", "recording_start", "recording_end", "file_name", "file_path", "file_type", "file_size", "file_extension", "download_url", "status", "recording_type", "user_id", "user_key"}
-)
 
 func decSessionRecordingCompletedObject(d *jsonscan.Decoder, v *payload.SessionRecordingCompletedObject) {
-	for d.Member() {
-		k := d.Key()
-	again:
-		switch k {
-		case "session_id":
-			d.ID((*string)(&v.SessionID))
-		case "session_name":
-			d.String(&v.SessionName, "session_name", "string")
-		case "session_key":
-			d.String(&v.SessionKey, "session_key", "string")
-		case "start_time":
-			d.String((*string)(&v.StartTime), "start_time", "payload.DateTime")
-		case "timezone":
-			d.String(&v.Timezone, "timezone", "string")
-		case "recording_files":
-			decSliceSessionCompletedRecordingFile(d, &v.RecordingFiles, "recording_files")
-		case "participant_audio_files":
-			decSliceSessionRecordingCompletedParticipantAudioFile(d, &v.ParticipantAudioFiles, "participant_audio_files")
-		case "participant_video_files":
-			decSliceSessionRecordingCompletedParticipantVideoFile(d, &v.ParticipantVideoFiles, "participant_video_files")
-		default:
-			if k = d.Fold(foldSessionRecordingCompletedObject[:], namesSessionRecordingCompletedObject[:]); k != "" {
-				goto again
-			}
-			d.Skip()
+	for h := 0; ; {
+		f := d.Next(namesSessionRecordingCompletedObject[:], h)
+		if f == jsonscan.Unlisted {
+			f = fieldSessionRecordingCompletedObject(d)
 		}
+		switch f {
+		case 0:
+			d.ID((*string)(&v.SessionID))
+		case 1:
+			d.String(&v.SessionName, "session_name", "string")
+		case 2:
+			d.String(&v.SessionKey, "session_key", "string")
+		case 3:
+			d.String((*string)(&v.StartTime), "start_time", "payload.DateTime")
+		case 4:
+			d.String(&v.Timezone, "timezone", "string")
+		case 5:
+			decSliceSessionCompletedRecordingFile(d, &v.RecordingFiles, "recording_files")
+		case 6:
+			decSliceSessionRecordingCompletedParticipantAudioFile(d, &v.ParticipantAudioFiles, "participant_audio_files")
+		case 7:
+			decSliceSessionRecordingCompletedParticipantVideoFile(d, &v.ParticipantVideoFiles, "participant_video_files")
+		case jsonscan.EndOfObject:
+			return
+		default:
+			d.Skip()
+			continue
+		}
+		h = f + 1
 	}
 }
-
-var (
-	foldSessionRecordingCompletedObject  = [...]string{"SESSION_ID", "SESSION_NAME", "SESSION_KEY", "START_TIME", "TIMEZONE", "RECORDING_FILES", "PARTICIPANT_AUDIO_FILES", "PARTICIPANT_VIDEO_FILES"}
-	namesSessionRecordingCompletedObject = [...]string{"session_id", "session_name", "session_key", "start_time", "timezone", "recording_files", "participant_audio_files", "participant_video_files"}
-)
 
 func decSessionRecordingObject(d *jsonscan.Decoder, v *payload.SessionRecordingObject) {
-	for d.Member() {
-		k := d.Key()
-	again:
-		switch k {
-		case "session_id":
-			d.ID((*string)(&v.SessionID))
-		case "session_name":
-			d.String(&v.SessionName, "session_name", "string")
-		case "session_key":
-			d.String(&v.SessionKey, "session_key", "string")
-		case "start_time":
-			d.String((*string)(&v.StartTime), "start_time", "payload.DateTime")
-		case "timezone":
-			d.String(&v.Timezone, "timezone", "string")
-		default:
-			if k = d.Fold(foldSessionRecordingObject[:], namesSessionRecordingObject[:]); k != "" {
-				goto again
-			}
-			d.Skip()
+	for h := 0; ; {
+		f := d.Next(namesSessionRecordingObject[:], h)
+		if f == jsonscan.Unlisted {
+			f = fieldSessionRecordingObject(d)
 		}
+		switch f {
+		case 0:
+			d.ID((*string)(&v.SessionID))
+		case 1:
+			d.String(&v.SessionName, "session_name", "string")
+		case 2:
+			d.String(&v.SessionKey, "session_key", "string")
+		case 3:
+			d.String((*string)(&v.StartTime), "start_time", "payload.DateTime")
+		case 4:
+			d.String(&v.Timezone, "timezone", "string")
+		case jsonscan.EndOfObject:
+			return
+		default:
+			d.Skip()
+			continue
+		}
+		h = f + 1
 	}
 }
-
-var (
-	foldSessionRecordingObject  = [...]string{"SESSION_ID", "SESSION_NAME", "SESSION_KEY", "START_TIME", "TIMEZONE"}
-	namesSessionRecordingObject = [...]string{"session_id", "session_name", "session_key", "start_time", "timezone"}
-)
 
 func decSessionRecordingFile(d *jsonscan.Decoder, v *payload.SessionRecordingFile) {
-	for d.Member() {
-		k := d.Key()
-	again:
-		switch k {
-		case "recording_start":
-			d.String(&v.RecordingStart, "recording_start", "string")
-		case "recording_end":
-			d.String(&v.RecordingEnd, "recording_end", "string")
-		default:
-			if k = d.Fold(foldSessionRecordingFile[:], namesSessionRecordingFile[:]); k != "" {
-				goto again
-			}
-			d.Skip()
+	for h := 0; ; {
+		f := d.Next(namesRecordingFile[:], h)
+		if f == jsonscan.Unlisted {
+			f = fieldRecordingFile(d)
 		}
+		switch f {
+		case 0:
+			d.String(&v.RecordingStart, "recording_start", "string")
+		case 1:
+			d.String(&v.RecordingEnd, "recording_end", "string")
+		case jsonscan.EndOfObject:
+			return
+		default:
+			d.Skip()
+			continue
+		}
+		h = f + 1
 	}
 }
 
-var (
-	foldSessionRecordingFile  = [...]string{"RECORDING_START", "RECORDING_END"}
-	namesSessionRecordingFile = [...]string{"recording_start", "recording_end"}
-)
-
 func decSessionRecordingPausedObject(d *jsonscan.Decoder, v *payload.SessionRecordingPausedObject) {
-	for d.Member() {
-		k := d.Key()
-	again:
-		switch k {
-		case "session_id":
+	for h := 0; ; {
+		f := d.Next(namesSessionRecordingPausedObject[:], h)
+		if f == jsonscan.Unlisted {
+			f = fieldSessionRecordingPausedObject(d)
+		}
+		switch f {
+		case 0:
 			d.ID((*string)(&v.SessionID))
-		case "session_name":
+		case 1:
 			d.String(&v.SessionName, "session_name", "string")
-		case "session_key":
+		case 2:
 			d.String(&v.SessionKey, "session_key", "string")
-		case "start_time":
+		case 3:
 			d.String((*string)(&v.StartTime), "start_time", "payload.DateTime")
-		case "timezone":
+		case 4:
 			d.String(&v.Timezone, "timezone", "string")
-		case "recording_file":
+		case 5:
 			if d.Open("recording_file", "payload.SessionRecordingFile") {
 				decSessionRecordingFile(d, &v.RecordingFile)
 			}
+		case jsonscan.EndOfObject:
+			return
 		default:
-			if k = d.Fold(foldSessionRecordingPausedObject[:], namesSessionRecordingPausedObject[:]); k != "" {
-				goto again
-			}
 			d.Skip()
+			continue
 		}
+		h = f + 1
 	}
 }
-
-var (
-	foldSessionRecordingPausedObject  = [...]string{"SESSION_ID", "SESSION_NAME", "SESSION_KEY", "START_TIME", "TIMEZONE", "RECORDING_FILE"}
-	namesSessionRecordingPausedObject = [...]string{"session_id", "session_name", "session_key", "start_time", "timezone", "recording_file"}
-)
 
 func decSessionSummaryCompletedRecordingFile(d *jsonscan.Decoder, v *payload.SessionSummaryCompletedRecordingFile) {
-	for d.Member() {
-		k := d.Key()
-	again:
-		switch k {
-		case "id":
-			d.ID((*string)(&v.ID))
-		case "recording_start":
-			d.String(&v.RecordingStart, "recording_start", "string")
-		case "recording_end":
-			d.String(&v.RecordingEnd, "recording_end", "string")
-		case "file_name":
-			d.String(&v.FileName, "file_name", "string")
-		case "file_path":
-			d.String(&v.FilePath, "file_path", "string")
-		case "file_type":
-			d.String(&v.FileType, "file_type", "string")
-		case "file_size":
-			d.Float64(&v.FileSize, "file_size")
-		case "file_extension":
-			d.String(&v.FileExtension, "file_extension", "string")
-		case "download_url":
-			d.String(&v.DownloadURL, "download_url", "string")
-		case "status":
-			d.String(&v.Status, "status", "string")
-		case "recording_type":
-			d.String(&v.RecordingType, "recording_type", "string")
-		default:
-			if k = d.Fold(foldSessionSummaryCompletedRecordingFile[:], namesSessionSummaryCompletedRecordingFile[:]); k != "" {
-				goto again
-			}
-			d.Skip()
+	for h := 0; ; {
+		f := d.Next(namesSessionCompletedRecordingFile[:], h)
+		if f == jsonscan.Unlisted {
+			f = fieldSessionCompletedRecordingFile(d)
 		}
+		switch f {
+		case 0:
+			d.ID((*string)(&v.ID))
+		case 1:
+			d.String(&v.RecordingStart, "recording_start", "string")
+		case 2:
+			d.String(&v.RecordingEnd, "recording_end", "string")
+		case 3:
+			d.String(&v.FileName, "file_name", "string")
+		case 4:
+			d.String(&v.FilePath, "file_path", "string")
+		case 5:
+			d.String(&v.FileType, "file_type", "string")
+		case 6:
+			d.Float64(&v.FileSize, "file_size")
+		case 7:
+			d.String(&v.FileExtension, "file_extension", "string")
+		case 8:
+			d.String(&v.DownloadURL, "download_url", "string")
+		case 9:
+			d.String(&v.Status, "status", "string")
+		case 10:
+			d.String(&v.RecordingType, "recording_type", "string")
+		case jsonscan.EndOfObject:
+			return
+		default:
+			d.Skip()
+			continue
+		}
+		h = f + 1
 	}
 }
-
-var (
-	foldSessionSummaryCompletedRecordingFile  = [...]string{"ID", "RECORDING_START", "RECORDING_END", "FILE_NAME", "FILE_PATH", "FILE_TYPE", "FILE_SIZE", "FILE_EXTENSION", "DOWNLOAD_URL", "STATUS", "RECORDING_TYPE"}
-	namesSessionSummaryCompletedRecordingFile = [...]string{"id", "recording_start", "recording_end", "file_name", "file_path", "file_type", "file_size", "file_extension", "download_url", "status", "recording_type"}
-)
 
 func decSessionRecordingSummaryCompletedObject(d *jsonscan.Decoder, v *payload.SessionRecordingSummaryCompletedObject) {
-	for d.Member() {
-		k := d.Key()
-	again:
-		switch k {
-		case "session_id":
-			d.ID((*string)(&v.SessionID))
-		case "session_name":
-			d.String(&v.SessionName, "session_name", "string")
-		case "session_key":
-			d.String(&v.SessionKey, "session_key", "string")
-		case "start_time":
-			d.String((*string)(&v.StartTime), "start_time", "payload.DateTime")
-		case "timezone":
-			d.String(&v.Timezone, "timezone", "string")
-		case "recording_files":
-			decSliceSessionSummaryCompletedRecordingFile(d, &v.RecordingFiles, "recording_files")
-		default:
-			if k = d.Fold(foldSessionRecordingSummaryCompletedObject[:], namesSessionRecordingSummaryCompletedObject[:]); k != "" {
-				goto again
-			}
-			d.Skip()
+	for h := 0; ; {
+		f := d.Next(namesSessionRecordingSummaryCompletedObject[:], h)
+		if f == jsonscan.Unlisted {
+			f = fieldSessionRecordingSummaryCompletedObject(d)
 		}
+		switch f {
+		case 0:
+			d.ID((*string)(&v.SessionID))
+		case 1:
+			d.String(&v.SessionName, "session_name", "string")
+		case 2:
+			d.String(&v.SessionKey, "session_key", "string")
+		case 3:
+			d.String((*string)(&v.StartTime), "start_time", "payload.DateTime")
+		case 4:
+			d.String(&v.Timezone, "timezone", "string")
+		case 5:
+			decSliceSessionSummaryCompletedRecordingFile(d, &v.RecordingFiles, "recording_files")
+		case jsonscan.EndOfObject:
+			return
+		default:
+			d.Skip()
+			continue
+		}
+		h = f + 1
 	}
 }
-
-var (
-	foldSessionRecordingSummaryCompletedObject  = [...]string{"SESSION_ID", "SESSION_NAME", "SESSION_KEY", "START_TIME", "TIMEZONE", "RECORDING_FILES"}
-	namesSessionRecordingSummaryCompletedObject = [...]string{"session_id", "session_name", "session_key", "start_time", "timezone", "recording_files"}
-)
 
 func decSessionTranscriptCompletedRecordingFile(d *jsonscan.Decoder, v *payload.SessionTranscriptCompletedRecordingFile) {
-	for d.Member() {
-		k := d.Key()
-	again:
-		switch k {
-		case "id":
-			d.ID((*string)(&v.ID))
-		case "recording_start":
-			d.String(&v.RecordingStart, "recording_start", "string")
-		case "recording_end":
-			d.String(&v.RecordingEnd, "recording_end", "string")
-		case "file_name":
-			d.String(&v.FileName, "file_name", "string")
-		case "file_path":
-			d.String(&v.FilePath, "file_path", "string")
-		case "file_type":
-			d.Enum((*string)(&v.FileType), "file_type", "payload.SessionRecordingTranscriptCompletedFileType", enumSessionRecordingTranscriptCompletedFileType[:])
-		case "file_size":
-			d.Float64(&v.FileSize, "file_size")
-		case "file_extension":
-			d.Enum((*string)(&v.FileExtension), "file_extension", "payload.RecordingFileExtension", enumRecordingFileExtension[:])
-		case "download_url":
-			d.String(&v.DownloadURL, "download_url", "string")
-		case "status":
-			d.String(&v.Status, "status", "string")
-		case "recording_type":
-			d.Enum((*string)(&v.RecordingType), "recording_type", "payload.SessionCompletedRecordingType", enumSessionCompletedRecordingType[:])
-		default:
-			if k = d.Fold(foldSessionTranscriptCompletedRecordingFile[:], namesSessionTranscriptCompletedRecordingFile[:]); k != "" {
-				goto again
-			}
-			d.Skip()
+	for h := 0; ; {
+		f := d.Next(namesSessionCompletedRecordingFile[:], h)
+		if f == jsonscan.Unlisted {
+			f = fieldSessionCompletedRecordingFile(d)
 		}
+		switch f {
+		case 0:
+			d.ID((*string)(&v.ID))
+		case 1:
+			d.String(&v.RecordingStart, "recording_start", "string")
+		case 2:
+			d.String(&v.RecordingEnd, "recording_end", "string")
+		case 3:
+			d.String(&v.FileName, "file_name", "string")
+		case 4:
+			d.String(&v.FilePath, "file_path", "string")
+		case 5:
+			d.Enum((*string)(&v.FileType), "file_type", "payload.SessionRecordingTranscriptCompletedFileType", enumSessionRecordingTranscriptCompletedFileType[:])
+		case 6:
+			d.Float64(&v.FileSize, "file_size")
+		case 7:
+			d.Enum((*string)(&v.FileExtension), "file_extension", "payload.RecordingFileExtension", enumRecordingFileExtension[:])
+		case 8:
+			d.String(&v.DownloadURL, "download_url", "string")
+		case 9:
+			d.String(&v.Status, "status", "string")
+		case 10:
+			d.Enum((*string)(&v.RecordingType), "recording_type", "payload.SessionCompletedRecordingType", enumSessionCompletedRecordingType[:])
+		case jsonscan.EndOfObject:
+			return
+		default:
+			d.Skip()
+			continue
+		}
+		h = f + 1
 	}
 }
-
-var (
-	foldSessionTranscriptCompletedRecordingFile  = [...]string{"ID", "RECORDING_START", "RECORDING_END", "FILE_NAME", "FILE_PATH", "FILE_TYPE", "FILE_SIZE", "FILE_EXTENSION", "DOWNLOAD_URL", "STATUS", "RECORDING_TYPE"}
-	namesSessionTranscriptCompletedRecordingFile = [...]string{"id", "recording_start", "recording_end", "file_name", "file_path", "file_type", "file_size", "file_extension", "download_url", "status", "recording_type"}
-)
 
 func decSessionRecordingTranscriptCompletedObject(d *jsonscan.Decoder, v *payload.SessionRecordingTranscriptCompletedObject) {
-	for d.Member() {
-		k := d.Key()
-	again:
-		switch k {
-		case "session_id":
-			d.ID((*string)(&v.SessionID))
-		case "session_name":
-			d.String(&v.SessionName, "session_name", "string")
-		case "session_key":
-			d.String(&v.SessionKey, "session_key", "string")
-		case "start_time":
-			d.String((*string)(&v.StartTime), "start_time", "payload.DateTime")
-		case "timezone":
-			d.String(&v.Timezone, "timezone", "string")
-		case "recording_files":
-			decSliceSessionTranscriptCompletedRecordingFile(d, &v.RecordingFiles, "recording_files")
-		default:
-			if k = d.Fold(foldSessionRecordingTranscriptCompletedObject[:], namesSessionRecordingTranscriptCompletedObject[:]); k != "" {
-				goto again
-			}
-			d.Skip()
+	for h := 0; ; {
+		f := d.Next(namesSessionRecordingSummaryCompletedObject[:], h)
+		if f == jsonscan.Unlisted {
+			f = fieldSessionRecordingSummaryCompletedObject(d)
 		}
+		switch f {
+		case 0:
+			d.ID((*string)(&v.SessionID))
+		case 1:
+			d.String(&v.SessionName, "session_name", "string")
+		case 2:
+			d.String(&v.SessionKey, "session_key", "string")
+		case 3:
+			d.String((*string)(&v.StartTime), "start_time", "payload.DateTime")
+		case 4:
+			d.String(&v.Timezone, "timezone", "string")
+		case 5:
+			decSliceSessionTranscriptCompletedRecordingFile(d, &v.RecordingFiles, "recording_files")
+		case jsonscan.EndOfObject:
+			return
+		default:
+			d.Skip()
+			continue
+		}
+		h = f + 1
 	}
 }
-
-var (
-	foldSessionRecordingTranscriptCompletedObject  = [...]string{"SESSION_ID", "SESSION_NAME", "SESSION_KEY", "START_TIME", "TIMEZONE", "RECORDING_FILES"}
-	namesSessionRecordingTranscriptCompletedObject = [...]string{"session_id", "session_name", "session_key", "start_time", "timezone", "recording_files"}
-)
 
 func decSessionSharingDetails(d *jsonscan.Decoder, v *payload.SessionSharingDetails) {
-	for d.Member() {
-		k := d.Key()
-	again:
-		switch k {
-		case "content":
-			d.Enum((*string)(&v.Content), "content", "payload.SessionSharingContent", enumSessionSharingContent[:])
-		case "date_time":
-			d.String((*string)(&v.DateTime), "date_time", "payload.DateTime")
-		default:
-			if k = d.Fold(foldSessionSharingDetails[:], namesSessionSharingDetails[:]); k != "" {
-				goto again
-			}
-			d.Skip()
+	for h := 0; ; {
+		f := d.Next(namesSessionSharingDetails[:], h)
+		if f == jsonscan.Unlisted {
+			f = fieldSessionSharingDetails(d)
 		}
+		switch f {
+		case 0:
+			d.Enum((*string)(&v.Content), "content", "payload.SessionSharingContent", enumSessionSharingContent[:])
+		case 1:
+			d.String((*string)(&v.DateTime), "date_time", "payload.DateTime")
+		case jsonscan.EndOfObject:
+			return
+		default:
+			d.Skip()
+			continue
+		}
+		h = f + 1
 	}
 }
 
-var (
-	foldSessionSharingDetails  = [...]string{"CONTENT", "DATE_TIME"}
-	namesSessionSharingDetails = [...]string{"content", "date_time"}
-)
-
 func decSessionSharingUser(d *jsonscan.Decoder, v *payload.SessionSharingUser) {
-	for d.Member() {
-		k := d.Key()
-	again:
-		switch k {
-		case "id":
+	for h := 0; ; {
+		f := d.Next(namesSessionSharingUser[:], h)
+		if f == jsonscan.Unlisted {
+			f = fieldSessionSharingUser(d)
+		}
+		switch f {
+		case 0:
 			d.ID((*string)(&v.ID))
-		case "name":
+		case 1:
 			d.String(&v.Name, "name", "string")
-		case "user_key":
+		case 2:
 			d.String(&v.UserKey, "user_key", "string")
-		case "sharing_details":
+		case 3:
 			if d.Open("sharing_details", "payload.SessionSharingDetails") {
 				decSessionSharingDetails(d, &v.SharingDetails)
 			}
+		case jsonscan.EndOfObject:
+			return
 		default:
-			if k = d.Fold(foldSessionSharingUser[:], namesSessionSharingUser[:]); k != "" {
-				goto again
-			}
 			d.Skip()
+			continue
 		}
+		h = f + 1
 	}
 }
 
-var (
-	foldSessionSharingUser  = [...]string{"ID", "NAME", "USER_KEY", "SHARING_DETAILS"}
-	namesSessionSharingUser = [...]string{"id", "name", "user_key", "sharing_details"}
-)
-
 func decSessionSharingObject(d *jsonscan.Decoder, v *payload.SessionSharingObject) {
-	for d.Member() {
-		k := d.Key()
-	again:
-		switch k {
-		case "id":
+	for h := 0; ; {
+		f := d.Next(namesSessionSharingObject[:], h)
+		if f == jsonscan.Unlisted {
+			f = fieldSessionSharingObject(d)
+		}
+		switch f {
+		case 0:
 			d.ID((*string)(&v.ID))
-		case "session_id":
+		case 1:
 			d.ID((*string)(&v.SessionID))
-		case "session_name":
+		case 2:
 			d.String(&v.SessionName, "session_name", "string")
-		case "session_key":
+		case 3:
 			d.String(&v.SessionKey, "session_key", "string")
-		case "user":
+		case 4:
 			if d.Open("user", "payload.SessionSharingUser") {
 				decSessionSharingUser(d, &v.User)
 			}
+		case jsonscan.EndOfObject:
+			return
 		default:
-			if k = d.Fold(foldSessionSharingObject[:], namesSessionSharingObject[:]); k != "" {
-				goto again
-			}
 			d.Skip()
+			continue
 		}
+		h = f + 1
 	}
 }
-
-var (
-	foldSessionSharingObject  = [...]string{"ID", "SESSION_ID", "SESSION_NAME", "SESSION_KEY", "USER"}
-	namesSessionSharingObject = [...]string{"id", "session_id", "session_name", "session_key", "user"}
-)
 
 func decSessionStartedObject(d *jsonscan.Decoder, v *payload.SessionStartedObject) {
-	for d.Member() {
-		k := d.Key()
-	again:
-		switch k {
-		case "id":
-			d.ID((*string)(&v.ID))
-		case "session_id":
-			d.ID((*string)(&v.SessionID))
-		case "session_name":
-			d.String(&v.SessionName, "session_name", "string")
-		case "session_key":
-			d.String(&v.SessionKey, "session_key", "string")
-		case "start_time":
-			d.String((*string)(&v.StartTime), "start_time", "payload.DateTime")
-		default:
-			if k = d.Fold(foldSessionStartedObject[:], namesSessionStartedObject[:]); k != "" {
-				goto again
-			}
-			d.Skip()
+	for h := 0; ; {
+		f := d.Next(namesSessionStartedObject[:], h)
+		if f == jsonscan.Unlisted {
+			f = fieldSessionStartedObject(d)
 		}
+		switch f {
+		case 0:
+			d.ID((*string)(&v.ID))
+		case 1:
+			d.ID((*string)(&v.SessionID))
+		case 2:
+			d.String(&v.SessionName, "session_name", "string")
+		case 3:
+			d.String(&v.SessionKey, "session_key", "string")
+		case 4:
+			d.String((*string)(&v.StartTime), "start_time", "payload.DateTime")
+		case jsonscan.EndOfObject:
+			return
+		default:
+			d.Skip()
+			continue
+		}
+		h = f + 1
 	}
 }
-
-var (
-	foldSessionStartedObject  = [...]string{"ID", "SESSION_ID", "SESSION_NAME", "SESSION_KEY", "START_TIME"}
-	namesSessionStartedObject = [...]string{"id", "session_id", "session_name", "session_key", "start_time"}
-)
 
 func decSessionStreamIngestion(d *jsonscan.Decoder, v *payload.SessionStreamIngestion) {
-	for d.Member() {
-		k := d.Key()
-	again:
-		switch k {
-		case "stream_id":
-			d.String(&v.StreamID, "stream_id", "string")
-		case "stream_name":
-			d.String(&v.StreamName, "stream_name", "string")
-		case "stream_description":
-			d.String(&v.StreamDescription, "stream_description", "string")
-		case "stream_key":
-			d.String(&v.StreamKey, "stream_key", "string")
-		case "stream_url":
-			d.String(&v.StreamURL, "stream_url", "string")
-		case "backup_stream_url":
-			d.String(&v.BackupStreamURL, "backup_stream_url", "string")
-		default:
-			if k = d.Fold(foldSessionStreamIngestion[:], namesSessionStreamIngestion[:]); k != "" {
-				goto again
-			}
-			d.Skip()
+	for h := 0; ; {
+		f := d.Next(namesSessionStreamIngestion[:], h)
+		if f == jsonscan.Unlisted {
+			f = fieldSessionStreamIngestion(d)
 		}
+		switch f {
+		case 0:
+			d.String(&v.StreamID, "stream_id", "string")
+		case 1:
+			d.String(&v.StreamName, "stream_name", "string")
+		case 2:
+			d.String(&v.StreamDescription, "stream_description", "string")
+		case 3:
+			d.String(&v.StreamKey, "stream_key", "string")
+		case 4:
+			d.String(&v.StreamURL, "stream_url", "string")
+		case 5:
+			d.String(&v.BackupStreamURL, "backup_stream_url", "string")
+		case jsonscan.EndOfObject:
+			return
+		default:
+			d.Skip()
+			continue
+		}
+		h = f + 1
 	}
 }
 
-var (
-	foldSessionStreamIngestion  = [...]string{"STREAM_ID", "STREAM_NAME", "STREAM_DESCRIPTION", "STREAM_KEY", "STREAM_URL", "BACKUP_STREAM_URL"}
-	namesSessionStreamIngestion = [...]string{"stream_id", "stream_name", "stream_description", "stream_key", "stream_url", "backup_stream_url"}
-)
-
 func decSessionStreamIngestionObject(d *jsonscan.Decoder, v *payload.SessionStreamIngestionObject) {
-	for d.Member() {
-		k := d.Key()
-	again:
-		switch k {
-		case "session_id":
+	for h := 0; ; {
+		f := d.Next(namesSessionStreamIngestionObject[:], h)
+		if f == jsonscan.Unlisted {
+			f = fieldSessionStreamIngestionObject(d)
+		}
+		switch f {
+		case 0:
 			d.ID((*string)(&v.SessionID))
-		case "session_name":
+		case 1:
 			d.String(&v.SessionName, "session_name", "string")
-		case "session_key":
+		case 2:
 			d.String(&v.SessionKey, "session_key", "string")
-		case "stream_ingestion":
+		case 3:
 			if d.Open("stream_ingestion", "payload.SessionStreamIngestion") {
 				decSessionStreamIngestion(d, &v.StreamIngestion)
 			}
+		case jsonscan.EndOfObject:
+			return
 		default:
-			if k = d.Fold(foldSessionStreamIngestionObject[:], namesSessionStreamIngestionObject[:]); k != "" {
-				goto again
-			}
 			d.Skip()
+			continue
 		}
+		h = f + 1
 	}
 }
-
-var (
-	foldSessionStreamIngestionObject  = [...]string{"SESSION_ID", "SESSION_NAME", "SESSION_KEY", "STREAM_INGESTION"}
-	namesSessionStreamIngestionObject = [...]string{"session_id", "session_name", "session_key", "stream_ingestion"}
-)
 
 func decSessionJoinedUser(d *jsonscan.Decoder, v *payload.SessionJoinedUser) {
-	for d.Member() {
-		k := d.Key()
-	again:
-		switch k {
-		case "id":
-			d.ID((*string)(&v.ID))
-		case "name":
-			d.String(&v.Name, "name", "string")
-		case "join_time":
-			d.String((*string)(&v.JoinTime), "join_time", "payload.DateTime")
-		case "user_key":
-			d.String(&v.UserKey, "user_key", "string")
-		case "phone_number":
-			d.ID((*string)(&v.PhoneNumber))
-		case "participant_uuid":
-			d.String(&v.ParticipantUUID, "participant_uuid", "string")
-		default:
-			if k = d.Fold(foldSessionJoinedUser[:], namesSessionJoinedUser[:]); k != "" {
-				goto again
-			}
-			d.Skip()
+	for h := 0; ; {
+		f := d.Next(namesSessionJoinedUser[:], h)
+		if f == jsonscan.Unlisted {
+			f = fieldSessionJoinedUser(d)
 		}
+		switch f {
+		case 0:
+			d.ID((*string)(&v.ID))
+		case 1:
+			d.String(&v.Name, "name", "string")
+		case 2:
+			d.String((*string)(&v.JoinTime), "join_time", "payload.DateTime")
+		case 3:
+			d.String(&v.UserKey, "user_key", "string")
+		case 4:
+			d.ID((*string)(&v.PhoneNumber))
+		case 5:
+			d.String(&v.ParticipantUUID, "participant_uuid", "string")
+		case jsonscan.EndOfObject:
+			return
+		default:
+			d.Skip()
+			continue
+		}
+		h = f + 1
 	}
 }
 
-var (
-	foldSessionJoinedUser  = [...]string{"ID", "NAME", "JOIN_TIME", "USER_KEY", "PHONE_NUMBER", "PARTICIPANT_UUID"}
-	namesSessionJoinedUser = [...]string{"id", "name", "join_time", "user_key", "phone_number", "participant_uuid"}
-)
-
 func decSessionUserJoinedObject(d *jsonscan.Decoder, v *payload.SessionUserJoinedObject) {
-	for d.Member() {
-		k := d.Key()
-	again:
-		switch k {
-		case "id":
+	for h := 0; ; {
+		f := d.Next(namesSessionSharingObject[:], h)
+		if f == jsonscan.Unlisted {
+			f = fieldSessionSharingObject(d)
+		}
+		switch f {
+		case 0:
 			d.ID((*string)(&v.ID))
-		case "session_id":
+		case 1:
 			d.ID((*string)(&v.SessionID))
-		case "session_name":
+		case 2:
 			d.String(&v.SessionName, "session_name", "string")
-		case "session_key":
+		case 3:
 			d.String(&v.SessionKey, "session_key", "string")
-		case "user":
+		case 4:
 			if d.Open("user", "payload.SessionJoinedUser") {
 				decSessionJoinedUser(d, &v.User)
 			}
+		case jsonscan.EndOfObject:
+			return
 		default:
-			if k = d.Fold(foldSessionUserJoinedObject[:], namesSessionUserJoinedObject[:]); k != "" {
-				goto again
-			}
 			d.Skip()
+			continue
 		}
+		h = f + 1
 	}
 }
-
-var (
-	foldSessionUserJoinedObject  = [...]string{"ID", "SESSION_ID", "SESSION_NAME", "SESSION_KEY", "USER"}
-	namesSessionUserJoinedObject = [...]string{"id", "session_id", "session_name", "session_key", "user"}
-)
 
 func decSessionLeftUser(d *jsonscan.Decoder, v *payload.SessionLeftUser) {
-	for d.Member() {
-		k := d.Key()
-	again:
-		switch k {
-		case "id":
-			d.ID((*string)(&v.ID))
-		case "name":
-			d.String(&v.Name, "name", "string")
-		case "leave_time":
-			d.String((*string)(&v.LeaveTime), "leave_time", "payload.DateTime")
-		case "leave_reason":
-			d.String(&v.LeaveReason, "leave_reason", "string")
-		case "user_key":
-			d.String(&v.UserKey, "user_key", "string")
-		case "phone_number":
-			d.ID((*string)(&v.PhoneNumber))
-		case "participant_uuid":
-			d.String(&v.ParticipantUUID, "participant_uuid", "string")
-		default:
-			if k = d.Fold(foldSessionLeftUser[:], namesSessionLeftUser[:]); k != "" {
-				goto again
-			}
-			d.Skip()
+	for h := 0; ; {
+		f := d.Next(namesSessionLeftUser[:], h)
+		if f == jsonscan.Unlisted {
+			f = fieldSessionLeftUser(d)
 		}
+		switch f {
+		case 0:
+			d.ID((*string)(&v.ID))
+		case 1:
+			d.String(&v.Name, "name", "string")
+		case 2:
+			d.String((*string)(&v.LeaveTime), "leave_time", "payload.DateTime")
+		case 3:
+			d.String(&v.LeaveReason, "leave_reason", "string")
+		case 4:
+			d.String(&v.UserKey, "user_key", "string")
+		case 5:
+			d.ID((*string)(&v.PhoneNumber))
+		case 6:
+			d.String(&v.ParticipantUUID, "participant_uuid", "string")
+		case jsonscan.EndOfObject:
+			return
+		default:
+			d.Skip()
+			continue
+		}
+		h = f + 1
 	}
 }
 
-var (
-	foldSessionLeftUser  = [...]string{"ID", "NAME", "LEAVE_TIME", "LEAVE_REASON", "USER_KEY", "PHONE_NUMBER", "PARTICIPANT_UUID"}
-	namesSessionLeftUser = [...]string{"id", "name", "leave_time", "leave_reason", "user_key", "phone_number", "participant_uuid"}
-)
-
 func decSessionUserLeftObject(d *jsonscan.Decoder, v *payload.SessionUserLeftObject) {
-	for d.Member() {
-		k := d.Key()
-	again:
-		switch k {
-		case "id":
+	for h := 0; ; {
+		f := d.Next(namesSessionSharingObject[:], h)
+		if f == jsonscan.Unlisted {
+			f = fieldSessionSharingObject(d)
+		}
+		switch f {
+		case 0:
 			d.ID((*string)(&v.ID))
-		case "session_id":
+		case 1:
 			d.ID((*string)(&v.SessionID))
-		case "session_name":
+		case 2:
 			d.String(&v.SessionName, "session_name", "string")
-		case "session_key":
+		case 3:
 			d.String(&v.SessionKey, "session_key", "string")
-		case "user":
+		case 4:
 			if d.Open("user", "payload.SessionLeftUser") {
 				decSessionLeftUser(d, &v.User)
 			}
+		case jsonscan.EndOfObject:
+			return
 		default:
-			if k = d.Fold(foldSessionUserLeftObject[:], namesSessionUserLeftObject[:]); k != "" {
-				goto again
-			}
 			d.Skip()
+			continue
 		}
+		h = f + 1
 	}
 }
-
-var (
-	foldSessionUserLeftObject  = [...]string{"ID", "SESSION_ID", "SESSION_NAME", "SESSION_KEY", "USER"}
-	namesSessionUserLeftObject = [...]string{"id", "session_id", "session_name", "session_key", "user"}
-)
 
 func decSessionUserPhoneCalloutParticipant(d *jsonscan.Decoder, v *payload.SessionUserPhoneCalloutParticipant) {
-	for d.Member() {
-		k := d.Key()
-	again:
-		switch k {
-		case "invitee_name":
-			d.String(&v.InviteeName, "invitee_name", "string")
-		case "phone_number":
-			d.ID((*string)(&v.PhoneNumber))
-		case "from_number":
-			d.ID((*string)(&v.FromNumber))
-		default:
-			if k = d.Fold(foldSessionUserPhoneCalloutParticipant[:], namesSessionUserPhoneCalloutParticipant[:]); k != "" {
-				goto again
-			}
-			d.Skip()
+	for h := 0; ; {
+		f := d.Next(namesSessionUserPhoneCalloutParticipant[:], h)
+		if f == jsonscan.Unlisted {
+			f = fieldSessionUserPhoneCalloutParticipant(d)
 		}
+		switch f {
+		case 0:
+			d.String(&v.InviteeName, "invitee_name", "string")
+		case 1:
+			d.ID((*string)(&v.PhoneNumber))
+		case 2:
+			d.ID((*string)(&v.FromNumber))
+		case jsonscan.EndOfObject:
+			return
+		default:
+			d.Skip()
+			continue
+		}
+		h = f + 1
 	}
 }
-
-var (
-	foldSessionUserPhoneCalloutParticipant  = [...]string{"INVITEE_NAME", "PHONE_NUMBER", "FROM_NUMBER"}
-	namesSessionUserPhoneCalloutParticipant = [...]string{"invitee_name", "phone_number", "from_number"}
-)
 
 func decSessionUserPhoneCalloutObject(d *jsonscan.Decoder, v *payload.SessionUserPhoneCalloutObject) {
-	for d.Member() {
-		k := d.Key()
-	again:
-		switch k {
-		case "id":
+	for h := 0; ; {
+		f := d.Next(namesSessionUserPhoneCalloutObject[:], h)
+		if f == jsonscan.Unlisted {
+			f = fieldSessionUserPhoneCalloutObject(d)
+		}
+		switch f {
+		case 0:
 			d.ID((*string)(&v.ID))
-		case "uuid":
+		case 1:
 			d.String(&v.UUID, "uuid", "string")
-		case "session_id":
+		case 2:
 			d.ID((*string)(&v.SessionID))
-		case "session_name":
+		case 3:
 			d.String(&v.SessionName, "session_name", "string")
-		case "session_key":
+		case 4:
 			d.String(&v.SessionKey, "session_key", "string")
-		case "user_key":
+		case 5:
 			d.String(&v.UserKey, "user_key", "string")
-		case "host_id":
+		case 6:
 			d.String(&v.HostID, "host_id", "string")
-		case "participant":
+		case 7:
 			if d.Open("participant", "payload.SessionUserPhoneCalloutParticipant") {
 				decSessionUserPhoneCalloutParticipant(d, &v.Participant)
 			}
+		case jsonscan.EndOfObject:
+			return
 		default:
-			if k = d.Fold(foldSessionUserPhoneCalloutObject[:], namesSessionUserPhoneCalloutObject[:]); k != "" {
-				goto again
-			}
 			d.Skip()
+			continue
 		}
+		h = f + 1
 	}
 }
-
-var (
-	foldSessionUserPhoneCalloutObject  = [...]string{"ID", "UUID", "SESSION_ID", "SESSION_NAME", "SESSION_KEY", "USER_KEY", "HOST_ID", "PARTICIPANT"}
-	namesSessionUserPhoneCalloutObject = [...]string{"id", "uuid", "session_id", "session_name", "session_key", "user_key", "host_id", "participant"}
-)
 
 func decSessionUserPhoneCalloutCanceledObject(d *jsonscan.Decoder, v *payload.SessionUserPhoneCalloutCanceledObject) {
-	for d.Member() {
-		k := d.Key()
-	again:
-		switch k {
-		case "session_id":
+	for h := 0; ; {
+		f := d.Next(namesSessionUserPhoneCalloutCanceledObject[:], h)
+		if f == jsonscan.Unlisted {
+			f = fieldSessionUserPhoneCalloutCanceledObject(d)
+		}
+		switch f {
+		case 0:
 			d.ID((*string)(&v.SessionID))
-		case "session_name":
+		case 1:
 			d.String(&v.SessionName, "session_name", "string")
-		case "session_key":
+		case 2:
 			d.String(&v.SessionKey, "session_key", "string")
-		case "user_key":
+		case 3:
 			d.String(&v.UserKey, "user_key", "string")
-		case "participant":
+		case 4:
 			if d.Open("participant", "payload.SessionUserPhoneCalloutParticipant") {
 				decSessionUserPhoneCalloutParticipant(d, &v.Participant)
 			}
+		case jsonscan.EndOfObject:
+			return
 		default:
-			if k = d.Fold(foldSessionUserPhoneCalloutCanceledObject[:], namesSessionUserPhoneCalloutCanceledObject[:]); k != "" {
-				goto again
-			}
 			d.Skip()
+			continue
 		}
+		h = f + 1
 	}
 }
-
-var (
-	foldSessionUserPhoneCalloutCanceledObject  = [...]string{"SESSION_ID", "SESSION_NAME", "SESSION_KEY", "USER_KEY", "PARTICIPANT"}
-	namesSessionUserPhoneCalloutCanceledObject = [...]string{"session_id", "session_name", "session_key", "user_key", "participant"}
-)
 
 func decSessionUserRoomSystemCalloutObject(d *jsonscan.Decoder, v *payload.SessionUserRoomSystemCalloutObject) {
-	for d.Member() {
-		k := d.Key()
-	again:
-		switch k {
-		case "id":
+	for h := 0; ; {
+		f := d.Next(namesSessionUserRoomSystemCalloutObject[:], h)
+		if f == jsonscan.Unlisted {
+			f = fieldSessionUserRoomSystemCalloutObject(d)
+		}
+		switch f {
+		case 0:
 			d.ID((*string)(&v.ID))
-		case "uuid":
+		case 1:
 			d.String(&v.UUID, "uuid", "string")
-		case "session_id":
+		case 2:
 			d.ID((*string)(&v.SessionID))
-		case "session_name":
+		case 3:
 			d.String(&v.SessionName, "session_name", "string")
-		case "host_id":
+		case 4:
 			d.String(&v.HostID, "host_id", "string")
-		case "message_id":
+		case 5:
 			d.String(&v.MessageID, "message_id", "string")
-		case "inviter_name":
+		case 6:
 			d.String(&v.InviterName, "inviter_name", "string")
-		case "participant":
+		case 7:
 			if d.Open("participant", "payload.RoomSystemCalloutParticipant") {
 				decRoomSystemCalloutParticipant(d, &v.Participant)
 			}
+		case jsonscan.EndOfObject:
+			return
 		default:
-			if k = d.Fold(foldSessionUserRoomSystemCalloutObject[:], namesSessionUserRoomSystemCalloutObject[:]); k != "" {
-				goto again
-			}
 			d.Skip()
+			continue
 		}
+		h = f + 1
 	}
 }
-
-var (
-	foldSessionUserRoomSystemCalloutObject  = [...]string{"ID", "UUID", "SESSION_ID", "SESSION_NAME", "HOST_ID", "MESSAGE_ID", "INVITER_NAME", "PARTICIPANT"}
-	namesSessionUserRoomSystemCalloutObject = [...]string{"id", "uuid", "session_id", "session_name", "host_id", "message_id", "inviter_name", "participant"}
-)
 
 func decSessionUserRoomSystemCalloutFailedObject(d *jsonscan.Decoder, v *payload.SessionUserRoomSystemCalloutFailedObject) {
-	for d.Member() {
-		k := d.Key()
-	again:
-		switch k {
-		case "id":
+	for h := 0; ; {
+		f := d.Next(namesSessionUserRoomSystemCalloutFailedObject[:], h)
+		if f == jsonscan.Unlisted {
+			f = fieldSessionUserRoomSystemCalloutFailedObject(d)
+		}
+		switch f {
+		case 0:
 			d.ID((*string)(&v.ID))
-		case "uuid":
+		case 1:
 			d.String(&v.UUID, "uuid", "string")
-		case "session_id":
+		case 2:
 			d.ID((*string)(&v.SessionID))
-		case "session_name":
+		case 3:
 			d.String(&v.SessionName, "session_name", "string")
-		case "host_id":
+		case 4:
 			d.String(&v.HostID, "host_id", "string")
-		case "message_id":
+		case 5:
 			d.String(&v.MessageID, "message_id", "string")
-		case "inviter_name":
+		case 6:
 			d.String(&v.InviterName, "inviter_name", "string")
-		case "reason_type":
+		case 7:
 			d.Int(&v.ReasonType, "reason_type")
-		case "participant":
+		case 8:
 			if d.Open("participant", "payload.RoomSystemCalloutParticipant") {
 				decRoomSystemCalloutParticipant(d, &v.Participant)
 			}
+		case jsonscan.EndOfObject:
+			return
 		default:
-			if k = d.Fold(foldSessionUserRoomSystemCalloutFailedObject[:], namesSessionUserRoomSystemCalloutFailedObject[:]); k != "" {
-				goto again
-			}
 			d.Skip()
+			continue
 		}
+		h = f + 1
 	}
 }
-
-var (
-	foldSessionUserRoomSystemCalloutFailedObject  = [...]string{"ID", "UUID", "SESSION_ID", "SESSION_NAME", "HOST_ID", "MESSAGE_ID", "INVITER_NAME", "REASON_TYPE", "PARTICIPANT"}
-	namesSessionUserRoomSystemCalloutFailedObject = [...]string{"id", "uuid", "session_id", "session_name", "host_id", "message_id", "inviter_name", "reason_type", "participant"}
-)

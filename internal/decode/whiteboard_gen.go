@@ -8,602 +8,560 @@ import (
 )
 
 func decWhiteboardArchiveAvailable(d *jsonscan.Decoder, v *payload.WhiteboardArchiveAvailable) {
-	for d.Member() {
-		k := d.Key()
-	again:
-		switch k {
-		case "account_id":
+	for h := 0; ; {
+		f := d.Next(namesAccountCreated[:], h)
+		if f == jsonscan.Unlisted {
+			f = fieldAccountCreated(d)
+		}
+		switch f {
+		case 0:
 			d.String(&v.AccountID, "Common.account_id", "string")
-		case "operator":
+		case 1:
 			d.String(&v.Operator, "Common.operator", "string")
-		case "operator_id":
+		case 2:
 			d.String(&v.OperatorID, "Common.operator_id", "string")
-		case "object":
+		case 3:
 			if d.Open("object", "payload.WhiteboardArchiveAvailableObject") {
 				decWhiteboardArchiveAvailableObject(d, &v.Object)
 			}
+		case jsonscan.EndOfObject:
+			return
 		default:
-			if k = d.Fold(foldWhiteboardArchiveAvailable[:], namesWhiteboardArchiveAvailable[:]); k != "" {
-				goto again
-			}
 			d.Skip()
+			continue
 		}
+		h = f + 1
 	}
 }
 
-var (
-	foldWhiteboardArchiveAvailable  = [...]string{"ACCOUNT_ID", "OPERATOR", "OPERATOR_ID", "OBJECT"}
-	namesWhiteboardArchiveAvailable = [...]string{"account_id", "operator", "operator_id", "object"}
-)
-
 func decWhiteboardCreated(d *jsonscan.Decoder, v *payload.WhiteboardCreated) {
-	for d.Member() {
-		k := d.Key()
-	again:
-		switch k {
-		case "account_id":
+	for h := 0; ; {
+		f := d.Next(namesAccountCreated[:], h)
+		if f == jsonscan.Unlisted {
+			f = fieldAccountCreated(d)
+		}
+		switch f {
+		case 0:
 			d.String(&v.AccountID, "Common.account_id", "string")
-		case "operator":
+		case 1:
 			d.String(&v.Operator, "Common.operator", "string")
-		case "operator_id":
+		case 2:
 			d.String(&v.OperatorID, "Common.operator_id", "string")
-		case "object":
+		case 3:
 			if d.Open("object", "payload.WhiteboardCreatedObject") {
 				decWhiteboardCreatedObject(d, &v.Object)
 			}
+		case jsonscan.EndOfObject:
+			return
 		default:
-			if k = d.Fold(foldWhiteboardCreated[:], namesWhiteboardCreated[:]); k != "" {
-				goto again
-			}
 			d.Skip()
+			continue
 		}
+		h = f + 1
 	}
 }
 
-var (
-	foldWhiteboardCreated  = [...]string{"ACCOUNT_ID", "OPERATOR", "OPERATOR_ID", "OBJECT"}
-	namesWhiteboardCreated = [...]string{"account_id", "operator", "operator_id", "object"}
-)
-
 func decWhiteboardDeleted(d *jsonscan.Decoder, v *payload.WhiteboardDeleted) {
-	for d.Member() {
-		k := d.Key()
-	again:
-		switch k {
-		case "account_id":
+	for h := 0; ; {
+		f := d.Next(namesAccountCreated[:], h)
+		if f == jsonscan.Unlisted {
+			f = fieldAccountCreated(d)
+		}
+		switch f {
+		case 0:
 			d.String(&v.AccountID, "Common.account_id", "string")
-		case "operator":
+		case 1:
 			d.String(&v.Operator, "Common.operator", "string")
-		case "operator_id":
+		case 2:
 			d.String(&v.OperatorID, "Common.operator_id", "string")
-		case "object":
+		case 3:
 			if d.Open("object", "payload.WhiteboardDeletedObject") {
 				decWhiteboardDeletedObject(d, &v.Object)
 			}
+		case jsonscan.EndOfObject:
+			return
 		default:
-			if k = d.Fold(foldWhiteboardDeleted[:], namesWhiteboardDeleted[:]); k != "" {
-				goto again
-			}
 			d.Skip()
+			continue
 		}
+		h = f + 1
 	}
 }
 
-var (
-	foldWhiteboardDeleted  = [...]string{"ACCOUNT_ID", "OPERATOR", "OPERATOR_ID", "OBJECT"}
-	namesWhiteboardDeleted = [...]string{"account_id", "operator", "operator_id", "object"}
-)
-
 func decWhiteboardFileAdded(d *jsonscan.Decoder, v *payload.WhiteboardFileAdded) {
-	for d.Member() {
-		k := d.Key()
-	again:
-		switch k {
-		case "account_id":
+	for h := 0; ; {
+		f := d.Next(namesWhiteboardFileAdded[:], h)
+		if f == jsonscan.Unlisted {
+			f = fieldWhiteboardFileAdded(d)
+		}
+		switch f {
+		case 0:
 			d.String(&v.AccountID, "Common.account_id", "string")
-		case "operator":
+		case 1:
 			d.String(&v.Operator, "Common.operator", "string")
-		case "operator_id":
+		case 2:
 			d.String(&v.OperatorID, "Common.operator_id", "string")
-		case "operator_collaborator_id":
+		case 3:
 			d.String(&v.OperatorCollaboratorID, "operator_collaborator_id", "string")
-		case "operator_name":
+		case 4:
 			d.String(&v.OperatorName, "operator_name", "string")
-		case "object":
+		case 5:
 			if d.Open("object", "payload.WhiteboardFileAddedObject") {
 				decWhiteboardFileAddedObject(d, &v.Object)
 			}
+		case jsonscan.EndOfObject:
+			return
 		default:
-			if k = d.Fold(foldWhiteboardFileAdded[:], namesWhiteboardFileAdded[:]); k != "" {
-				goto again
-			}
 			d.Skip()
+			continue
 		}
+		h = f + 1
 	}
 }
 
-var (
-	foldWhiteboardFileAdded  = [...]string{"ACCOUNT_ID", "OPERATOR", "OPERATOR_ID", "OPERATOR_COLLABORATOR_ID", "OPERATOR_NAME", "OBJECT"}
-	namesWhiteboardFileAdded = [...]string{"account_id", "operator", "operator_id", "operator_collaborator_id", "operator_name", "object"}
-)
-
 func decWhiteboardOpened(d *jsonscan.Decoder, v *payload.WhiteboardOpened) {
-	for d.Member() {
-		k := d.Key()
-	again:
-		switch k {
-		case "account_id":
+	for h := 0; ; {
+		f := d.Next(namesWhiteboardOpened[:], h)
+		if f == jsonscan.Unlisted {
+			f = fieldWhiteboardOpened(d)
+		}
+		switch f {
+		case 0:
 			d.String(&v.AccountID, "Common.account_id", "string")
-		case "operator":
+		case 1:
 			d.String(&v.Operator, "Common.operator", "string")
-		case "operator_id":
+		case 2:
 			d.String(&v.OperatorID, "Common.operator_id", "string")
-		case "operator_collaborator_id":
+		case 3:
 			d.String(&v.OperatorCollaboratorID, "operator_collaborator_id", "string")
-		case "object":
+		case 4:
 			if d.Open("object", "payload.WhiteboardOpenedObject") {
 				decWhiteboardOpenedObject(d, &v.Object)
 			}
+		case jsonscan.EndOfObject:
+			return
 		default:
-			if k = d.Fold(foldWhiteboardOpened[:], namesWhiteboardOpened[:]); k != "" {
-				goto again
-			}
 			d.Skip()
+			continue
 		}
+		h = f + 1
 	}
 }
 
-var (
-	foldWhiteboardOpened  = [...]string{"ACCOUNT_ID", "OPERATOR", "OPERATOR_ID", "OPERATOR_COLLABORATOR_ID", "OBJECT"}
-	namesWhiteboardOpened = [...]string{"account_id", "operator", "operator_id", "operator_collaborator_id", "object"}
-)
-
 func decWhiteboardShareSettingsUpdated(d *jsonscan.Decoder, v *payload.WhiteboardShareSettingsUpdated) {
-	for d.Member() {
-		k := d.Key()
-	again:
-		switch k {
-		case "account_id":
+	for h := 0; ; {
+		f := d.Next(namesAccountCreated[:], h)
+		if f == jsonscan.Unlisted {
+			f = fieldAccountCreated(d)
+		}
+		switch f {
+		case 0:
 			d.String(&v.AccountID, "Common.account_id", "string")
-		case "operator":
+		case 1:
 			d.String(&v.Operator, "Common.operator", "string")
-		case "operator_id":
+		case 2:
 			d.String(&v.OperatorID, "Common.operator_id", "string")
-		case "object":
+		case 3:
 			if d.Open("object", "payload.WhiteboardShareSettingsUpdatedObject") {
 				decWhiteboardShareSettingsUpdatedObject(d, &v.Object)
 			}
+		case jsonscan.EndOfObject:
+			return
 		default:
-			if k = d.Fold(foldWhiteboardShareSettingsUpdated[:], namesWhiteboardShareSettingsUpdated[:]); k != "" {
-				goto again
-			}
 			d.Skip()
+			continue
 		}
+		h = f + 1
 	}
 }
 
-var (
-	foldWhiteboardShareSettingsUpdated  = [...]string{"ACCOUNT_ID", "OPERATOR", "OPERATOR_ID", "OBJECT"}
-	namesWhiteboardShareSettingsUpdated = [...]string{"account_id", "operator", "operator_id", "object"}
-)
-
 func decWhiteboardShared(d *jsonscan.Decoder, v *payload.WhiteboardShared) {
-	for d.Member() {
-		k := d.Key()
-	again:
-		switch k {
-		case "account_id":
+	for h := 0; ; {
+		f := d.Next(namesWhiteboardOpened[:], h)
+		if f == jsonscan.Unlisted {
+			f = fieldWhiteboardOpened(d)
+		}
+		switch f {
+		case 0:
 			d.String(&v.AccountID, "Common.account_id", "string")
-		case "operator":
+		case 1:
 			d.String(&v.Operator, "Common.operator", "string")
-		case "operator_id":
+		case 2:
 			d.String(&v.OperatorID, "Common.operator_id", "string")
-		case "operator_collaborator_id":
+		case 3:
 			d.String(&v.OperatorCollaboratorID, "operator_collaborator_id", "string")
-		case "object":
+		case 4:
 			if d.Open("object", "payload.WhiteboardSharedObject") {
 				decWhiteboardSharedObject(d, &v.Object)
 			}
+		case jsonscan.EndOfObject:
+			return
 		default:
-			if k = d.Fold(foldWhiteboardShared[:], namesWhiteboardShared[:]); k != "" {
-				goto again
-			}
 			d.Skip()
+			continue
 		}
+		h = f + 1
 	}
 }
 
-var (
-	foldWhiteboardShared  = [...]string{"ACCOUNT_ID", "OPERATOR", "OPERATOR_ID", "OPERATOR_COLLABORATOR_ID", "OBJECT"}
-	namesWhiteboardShared = [...]string{"account_id", "operator", "operator_id", "operator_collaborator_id", "object"}
-)
-
 func decWhiteboardSharingUpdated(d *jsonscan.Decoder, v *payload.WhiteboardSharingUpdated) {
-	for d.Member() {
-		k := d.Key()
-	again:
-		switch k {
-		case "account_id":
+	for h := 0; ; {
+		f := d.Next(namesWhiteboardSharingUpdated[:], h)
+		if f == jsonscan.Unlisted {
+			f = fieldWhiteboardSharingUpdated(d)
+		}
+		switch f {
+		case 0:
 			d.String(&v.AccountID, "Common.account_id", "string")
-		case "operator":
+		case 1:
 			d.String(&v.Operator, "Common.operator", "string")
-		case "operator_id":
+		case 2:
 			d.String(&v.OperatorID, "Common.operator_id", "string")
-		case "operator_collaborator_id":
+		case 3:
 			d.String(&v.OperatorCollaboratorID, "operator_collaborator_id", "string")
-		case "operation_type":
+		case 4:
 			d.Int(&v.OperationType, "operation_type")
-		case "object":
+		case 5:
 			if d.Open("object", "payload.WhiteboardSharingUpdatedObject") {
 				decWhiteboardSharingUpdatedObject(d, &v.Object)
 			}
+		case jsonscan.EndOfObject:
+			return
 		default:
-			if k = d.Fold(foldWhiteboardSharingUpdated[:], namesWhiteboardSharingUpdated[:]); k != "" {
-				goto again
-			}
 			d.Skip()
+			continue
 		}
+		h = f + 1
 	}
 }
-
-var (
-	foldWhiteboardSharingUpdated  = [...]string{"ACCOUNT_ID", "OPERATOR", "OPERATOR_ID", "OPERATOR_COLLABORATOR_ID", "OPERATION_TYPE", "OBJECT"}
-	namesWhiteboardSharingUpdated = [...]string{"account_id", "operator", "operator_id", "operator_collaborator_id", "operation_type", "object"}
-)
 
 func decWhiteboardArchiveAvailableObject(d *jsonscan.Decoder, v *payload.WhiteboardArchiveAvailableObject) {
-	for d.Member() {
-		k := d.Key()
-	again:
-		switch k {
-		case "session_id":
-			d.ID((*string)(&v.SessionID))
-		case "start_time":
-			d.String((*string)(&v.StartTime), "start_time", "payload.DateTime")
-		case "end_time":
-			d.String((*string)(&v.EndTime), "end_time", "payload.DateTime")
-		case "whiteboard_id":
-			d.String(&v.WhiteboardID, "whiteboard_id", "string")
-		case "whiteboard_name":
-			d.String(&v.WhiteboardName, "whiteboard_name", "string")
-		case "expire_time":
-			d.String((*string)(&v.ExpireTime), "expire_time", "payload.DateTime")
-		default:
-			if k = d.Fold(foldWhiteboardArchiveAvailableObject[:], namesWhiteboardArchiveAvailableObject[:]); k != "" {
-				goto again
-			}
-			d.Skip()
+	for h := 0; ; {
+		f := d.Next(namesWhiteboardArchiveAvailableObject[:], h)
+		if f == jsonscan.Unlisted {
+			f = fieldWhiteboardArchiveAvailableObject(d)
 		}
+		switch f {
+		case 0:
+			d.ID((*string)(&v.SessionID))
+		case 1:
+			d.String((*string)(&v.StartTime), "start_time", "payload.DateTime")
+		case 2:
+			d.String((*string)(&v.EndTime), "end_time", "payload.DateTime")
+		case 3:
+			d.String(&v.WhiteboardID, "whiteboard_id", "string")
+		case 4:
+			d.String(&v.WhiteboardName, "whiteboard_name", "string")
+		case 5:
+			d.String((*string)(&v.ExpireTime), "expire_time", "payload.DateTime")
+		case jsonscan.EndOfObject:
+			return
+		default:
+			d.Skip()
+			continue
+		}
+		h = f + 1
 	}
 }
-
-var (
-	foldWhiteboardArchiveAvailableObject  = [...]string{"SESSION_ID", "START_TIME", "END_TIME", "WHITEBOARD_ID", "WHITEBOARD_NAME", "EXPIRE_TIME"}
-	namesWhiteboardArchiveAvailableObject = [...]string{"session_id", "start_time", "end_time", "whiteboard_id", "whiteboard_name", "expire_time"}
-)
 
 func decWhiteboardCreatedObject(d *jsonscan.Decoder, v *payload.WhiteboardCreatedObject) {
-	for d.Member() {
-		k := d.Key()
-	again:
-		switch k {
-		case "whiteboard_id":
-			d.String(&v.WhiteboardID, "whiteboard_id", "string")
-		case "whiteboard_name":
-			d.String(&v.WhiteboardName, "whiteboard_name", "string")
-		case "whiteboard_type":
-			d.Int(&v.WhiteboardType, "whiteboard_type")
-		case "non_cloud":
-			d.Bool(&v.NonCloud, "non_cloud")
-		case "meeting_id":
-			d.String(&v.MeetingID, "meeting_id", "string")
-		case "meeting_uuid":
-			d.String(&v.MeetingUUID, "meeting_uuid", "string")
-		default:
-			if k = d.Fold(foldWhiteboardCreatedObject[:], namesWhiteboardCreatedObject[:]); k != "" {
-				goto again
-			}
-			d.Skip()
+	for h := 0; ; {
+		f := d.Next(namesWhiteboardCreatedObject[:], h)
+		if f == jsonscan.Unlisted {
+			f = fieldWhiteboardCreatedObject(d)
 		}
+		switch f {
+		case 0:
+			d.String(&v.WhiteboardID, "whiteboard_id", "string")
+		case 1:
+			d.String(&v.WhiteboardName, "whiteboard_name", "string")
+		case 2:
+			d.Int(&v.WhiteboardType, "whiteboard_type")
+		case 3:
+			d.Bool(&v.NonCloud, "non_cloud")
+		case 4:
+			d.String(&v.MeetingID, "meeting_id", "string")
+		case 5:
+			d.String(&v.MeetingUUID, "meeting_uuid", "string")
+		case jsonscan.EndOfObject:
+			return
+		default:
+			d.Skip()
+			continue
+		}
+		h = f + 1
 	}
 }
-
-var (
-	foldWhiteboardCreatedObject  = [...]string{"WHITEBOARD_ID", "WHITEBOARD_NAME", "WHITEBOARD_TYPE", "NON_CLOUD", "MEETING_ID", "MEETING_UUID"}
-	namesWhiteboardCreatedObject = [...]string{"whiteboard_id", "whiteboard_name", "whiteboard_type", "non_cloud", "meeting_id", "meeting_uuid"}
-)
 
 func decWhiteboardDeletedObject(d *jsonscan.Decoder, v *payload.WhiteboardDeletedObject) {
-	for d.Member() {
-		k := d.Key()
-	again:
-		switch k {
-		case "whiteboard_id":
-			d.String(&v.WhiteboardID, "whiteboard_id", "string")
-		case "whiteboard_name":
-			d.String(&v.WhiteboardName, "whiteboard_name", "string")
-		case "whiteboard_type":
-			d.Int(&v.WhiteboardType, "whiteboard_type")
-		case "non_cloud":
-			d.Bool(&v.NonCloud, "non_cloud")
-		default:
-			if k = d.Fold(foldWhiteboardDeletedObject[:], namesWhiteboardDeletedObject[:]); k != "" {
-				goto again
-			}
-			d.Skip()
+	for h := 0; ; {
+		f := d.Next(namesWhiteboardDeletedObject[:], h)
+		if f == jsonscan.Unlisted {
+			f = fieldWhiteboardDeletedObject(d)
 		}
+		switch f {
+		case 0:
+			d.String(&v.WhiteboardID, "whiteboard_id", "string")
+		case 1:
+			d.String(&v.WhiteboardName, "whiteboard_name", "string")
+		case 2:
+			d.Int(&v.WhiteboardType, "whiteboard_type")
+		case 3:
+			d.Bool(&v.NonCloud, "non_cloud")
+		case jsonscan.EndOfObject:
+			return
+		default:
+			d.Skip()
+			continue
+		}
+		h = f + 1
 	}
 }
-
-var (
-	foldWhiteboardDeletedObject  = [...]string{"WHITEBOARD_ID", "WHITEBOARD_NAME", "WHITEBOARD_TYPE", "NON_CLOUD"}
-	namesWhiteboardDeletedObject = [...]string{"whiteboard_id", "whiteboard_name", "whiteboard_type", "non_cloud"}
-)
 
 func decAddedWhiteboardFile(d *jsonscan.Decoder, v *payload.AddedWhiteboardFile) {
-	for d.Member() {
-		k := d.Key()
-	again:
-		switch k {
-		case "file_id":
-			d.String(&v.FileID, "file_id", "string")
-		case "file_name":
-			d.String(&v.FileName, "file_name", "string")
-		case "file_size":
-			d.Int64(&v.FileSize, "file_size")
-		case "file_type":
-			d.String(&v.FileType, "file_type", "string")
-		case "uploaded_ts":
-			d.Int64(&v.UploadedTS, "uploaded_ts")
-		default:
-			if k = d.Fold(foldAddedWhiteboardFile[:], namesAddedWhiteboardFile[:]); k != "" {
-				goto again
-			}
-			d.Skip()
+	for h := 0; ; {
+		f := d.Next(namesAddedWhiteboardFile[:], h)
+		if f == jsonscan.Unlisted {
+			f = fieldAddedWhiteboardFile(d)
 		}
+		switch f {
+		case 0:
+			d.String(&v.FileID, "file_id", "string")
+		case 1:
+			d.String(&v.FileName, "file_name", "string")
+		case 2:
+			d.Int64(&v.FileSize, "file_size")
+		case 3:
+			d.String(&v.FileType, "file_type", "string")
+		case 4:
+			d.Int64(&v.UploadedTS, "uploaded_ts")
+		case jsonscan.EndOfObject:
+			return
+		default:
+			d.Skip()
+			continue
+		}
+		h = f + 1
 	}
 }
 
-var (
-	foldAddedWhiteboardFile  = [...]string{"FILE_ID", "FILE_NAME", "FILE_SIZE", "FILE_TYPE", "UPLOADED_TS"}
-	namesAddedWhiteboardFile = [...]string{"file_id", "file_name", "file_size", "file_type", "uploaded_ts"}
-)
-
 func decWhiteboardFileAddedObject(d *jsonscan.Decoder, v *payload.WhiteboardFileAddedObject) {
-	for d.Member() {
-		k := d.Key()
-	again:
-		switch k {
-		case "whiteboard_id":
+	for h := 0; ; {
+		f := d.Next(namesWhiteboardFileAddedObject[:], h)
+		if f == jsonscan.Unlisted {
+			f = fieldWhiteboardFileAddedObject(d)
+		}
+		switch f {
+		case 0:
 			d.String(&v.WhiteboardID, "whiteboard_id", "string")
-		case "whiteboard_name":
+		case 1:
 			d.String(&v.WhiteboardName, "whiteboard_name", "string")
-		case "whiteboard_owner_name":
+		case 2:
 			d.String(&v.WhiteboardOwnerName, "whiteboard_owner_name", "string")
-		case "whiteboard_file":
+		case 3:
 			if d.Open("whiteboard_file", "payload.AddedWhiteboardFile") {
 				decAddedWhiteboardFile(d, &v.WhiteboardFile)
 			}
+		case jsonscan.EndOfObject:
+			return
 		default:
-			if k = d.Fold(foldWhiteboardFileAddedObject[:], namesWhiteboardFileAddedObject[:]); k != "" {
-				goto again
-			}
 			d.Skip()
+			continue
 		}
+		h = f + 1
 	}
 }
-
-var (
-	foldWhiteboardFileAddedObject  = [...]string{"WHITEBOARD_ID", "WHITEBOARD_NAME", "WHITEBOARD_OWNER_NAME", "WHITEBOARD_FILE"}
-	namesWhiteboardFileAddedObject = [...]string{"whiteboard_id", "whiteboard_name", "whiteboard_owner_name", "whiteboard_file"}
-)
 
 func decWhiteboardOpenedObject(d *jsonscan.Decoder, v *payload.WhiteboardOpenedObject) {
-	for d.Member() {
-		k := d.Key()
-	again:
-		switch k {
-		case "whiteboard_id":
-			d.String(&v.WhiteboardID, "whiteboard_id", "string")
-		case "whiteboard_name":
-			d.String(&v.WhiteboardName, "whiteboard_name", "string")
-		case "meeting_id":
-			d.String(&v.MeetingID, "meeting_id", "string")
-		case "meeting_uuid":
-			d.String(&v.MeetingUUID, "meeting_uuid", "string")
-		default:
-			if k = d.Fold(foldWhiteboardOpenedObject[:], namesWhiteboardOpenedObject[:]); k != "" {
-				goto again
-			}
-			d.Skip()
+	for h := 0; ; {
+		f := d.Next(namesWhiteboardOpenedObject[:], h)
+		if f == jsonscan.Unlisted {
+			f = fieldWhiteboardOpenedObject(d)
 		}
+		switch f {
+		case 0:
+			d.String(&v.WhiteboardID, "whiteboard_id", "string")
+		case 1:
+			d.String(&v.WhiteboardName, "whiteboard_name", "string")
+		case 2:
+			d.String(&v.MeetingID, "meeting_id", "string")
+		case 3:
+			d.String(&v.MeetingUUID, "meeting_uuid", "string")
+		case jsonscan.EndOfObject:
+			return
+		default:
+			d.Skip()
+			continue
+		}
+		h = f + 1
 	}
 }
-
-var (
-	foldWhiteboardOpenedObject  = [...]string{"WHITEBOARD_ID", "WHITEBOARD_NAME", "MEETING_ID", "MEETING_UUID"}
-	namesWhiteboardOpenedObject = [...]string{"whiteboard_id", "whiteboard_name", "meeting_id", "meeting_uuid"}
-)
 
 func decWhiteboardSettingsUpdatedShareLinkSetting(d *jsonscan.Decoder, v *payload.WhiteboardSettingsUpdatedShareLinkSetting) {
-	for d.Member() {
-		k := d.Key()
-	again:
-		switch k {
-		case "share_scope":
-			d.Int(&v.ShareScope, "share_scope")
-		case "share_role":
-			d.Int(&v.ShareRole, "share_role")
-		default:
-			if k = d.Fold(foldWhiteboardSettingsUpdatedShareLinkSetting[:], namesWhiteboardSettingsUpdatedShareLinkSetting[:]); k != "" {
-				goto again
-			}
-			d.Skip()
+	for h := 0; ; {
+		f := d.Next(namesWhiteboardSettingsUpdatedShareLinkSetting[:], h)
+		if f == jsonscan.Unlisted {
+			f = fieldWhiteboardSettingsUpdatedShareLinkSetting(d)
 		}
+		switch f {
+		case 0:
+			d.Int(&v.ShareScope, "share_scope")
+		case 1:
+			d.Int(&v.ShareRole, "share_role")
+		case jsonscan.EndOfObject:
+			return
+		default:
+			d.Skip()
+			continue
+		}
+		h = f + 1
 	}
 }
-
-var (
-	foldWhiteboardSettingsUpdatedShareLinkSetting  = [...]string{"SHARE_SCOPE", "SHARE_ROLE"}
-	namesWhiteboardSettingsUpdatedShareLinkSetting = [...]string{"share_scope", "share_role"}
-)
 
 func decWhiteboardSettingsUpdatedAdvancedShareSetting(d *jsonscan.Decoder, v *payload.WhiteboardSettingsUpdatedAdvancedShareSetting) {
-	for d.Member() {
-		k := d.Key()
-	again:
-		switch k {
-		case "can_share":
-			d.Bool(&v.CanShare, "can_share")
-		case "share_to_external":
-			d.Bool(&v.ShareToExternal, "share_to_external")
-		case "external_can_share":
-			d.Bool(&v.ExternalCanShare, "external_can_share")
-		default:
-			if k = d.Fold(foldWhiteboardSettingsUpdatedAdvancedShareSetting[:], namesWhiteboardSettingsUpdatedAdvancedShareSetting[:]); k != "" {
-				goto again
-			}
-			d.Skip()
+	for h := 0; ; {
+		f := d.Next(namesWhiteboardSettingsUpdatedAdvancedShareSetting[:], h)
+		if f == jsonscan.Unlisted {
+			f = fieldWhiteboardSettingsUpdatedAdvancedShareSetting(d)
 		}
+		switch f {
+		case 0:
+			d.Bool(&v.CanShare, "can_share")
+		case 1:
+			d.Bool(&v.ShareToExternal, "share_to_external")
+		case 2:
+			d.Bool(&v.ExternalCanShare, "external_can_share")
+		case jsonscan.EndOfObject:
+			return
+		default:
+			d.Skip()
+			continue
+		}
+		h = f + 1
 	}
 }
 
-var (
-	foldWhiteboardSettingsUpdatedAdvancedShareSetting  = [...]string{"CAN_SHARE", "SHARE_TO_EXTERNAL", "EXTERNAL_CAN_SHARE"}
-	namesWhiteboardSettingsUpdatedAdvancedShareSetting = [...]string{"can_share", "share_to_external", "external_can_share"}
-)
-
 func decWhiteboardShareUpdatedSettings(d *jsonscan.Decoder, v *payload.WhiteboardShareUpdatedSettings) {
-	for d.Member() {
-		k := d.Key()
-	again:
-		switch k {
-		case "share_link_setting":
+	for h := 0; ; {
+		f := d.Next(namesWhiteboardShareUpdatedSettings[:], h)
+		if f == jsonscan.Unlisted {
+			f = fieldWhiteboardShareUpdatedSettings(d)
+		}
+		switch f {
+		case 0:
 			if d.Open("share_link_setting", "payload.WhiteboardSettingsUpdatedShareLinkSetting") {
 				decWhiteboardSettingsUpdatedShareLinkSetting(d, &v.ShareLinkSetting)
 			}
-		case "advanced_share_setting":
+		case 1:
 			if d.Open("advanced_share_setting", "payload.WhiteboardSettingsUpdatedAdvancedShareSetting") {
 				decWhiteboardSettingsUpdatedAdvancedShareSetting(d, &v.AdvancedShareSetting)
 			}
+		case jsonscan.EndOfObject:
+			return
 		default:
-			if k = d.Fold(foldWhiteboardShareUpdatedSettings[:], namesWhiteboardShareUpdatedSettings[:]); k != "" {
-				goto again
-			}
 			d.Skip()
+			continue
 		}
+		h = f + 1
 	}
 }
 
-var (
-	foldWhiteboardShareUpdatedSettings  = [...]string{"SHARE_LINK_SETTING", "ADVANCED_SHARE_SETTING"}
-	namesWhiteboardShareUpdatedSettings = [...]string{"share_link_setting", "advanced_share_setting"}
-)
-
 func decWhiteboardShareSettingsUpdatedObject(d *jsonscan.Decoder, v *payload.WhiteboardShareSettingsUpdatedObject) {
-	for d.Member() {
-		k := d.Key()
-	again:
-		switch k {
-		case "whiteboard_id":
+	for h := 0; ; {
+		f := d.Next(namesWhiteboardShareSettingsUpdatedObject[:], h)
+		if f == jsonscan.Unlisted {
+			f = fieldWhiteboardShareSettingsUpdatedObject(d)
+		}
+		switch f {
+		case 0:
 			d.String(&v.WhiteboardID, "whiteboard_id", "string")
-		case "settings":
+		case 1:
 			if d.Open("settings", "payload.WhiteboardShareUpdatedSettings") {
 				decWhiteboardShareUpdatedSettings(d, &v.Settings)
 			}
+		case jsonscan.EndOfObject:
+			return
 		default:
-			if k = d.Fold(foldWhiteboardShareSettingsUpdatedObject[:], namesWhiteboardShareSettingsUpdatedObject[:]); k != "" {
-				goto again
-			}
 			d.Skip()
+			continue
 		}
+		h = f + 1
 	}
 }
-
-var (
-	foldWhiteboardShareSettingsUpdatedObject  = [...]string{"WHITEBOARD_ID", "SETTINGS"}
-	namesWhiteboardShareSettingsUpdatedObject = [...]string{"whiteboard_id", "settings"}
-)
 
 func decWhiteboardCollaborator(d *jsonscan.Decoder, v *payload.WhiteboardCollaborator) {
-	for d.Member() {
-		k := d.Key()
-	again:
-		switch k {
-		case "collaborator_id":
-			d.String(&v.CollaboratorID, "collaborator_id", "string")
-		case "collaborator_name":
-			d.String(&v.CollaboratorName, "collaborator_name", "string")
-		case "user_id":
-			d.String(&v.UserID, "user_id", "string")
-		case "email":
-			d.String(&v.Email, "email", "string")
-		case "channel_id":
-			d.String(&v.ChannelID, "channel_id", "string")
-		case "collaborator_type":
-			d.Int(&v.CollaboratorType, "collaborator_type")
-		case "role":
-			d.Int(&v.Role, "role")
-		default:
-			if k = d.Fold(foldWhiteboardCollaborator[:], namesWhiteboardCollaborator[:]); k != "" {
-				goto again
-			}
-			d.Skip()
+	for h := 0; ; {
+		f := d.Next(namesWhiteboardCollaborator[:], h)
+		if f == jsonscan.Unlisted {
+			f = fieldWhiteboardCollaborator(d)
 		}
+		switch f {
+		case 0:
+			d.String(&v.CollaboratorID, "collaborator_id", "string")
+		case 1:
+			d.String(&v.CollaboratorName, "collaborator_name", "string")
+		case 2:
+			d.String(&v.UserID, "user_id", "string")
+		case 3:
+			d.String(&v.Email, "email", "string")
+		case 4:
+			d.String(&v.ChannelID, "channel_id", "string")
+		case 5:
+			d.Int(&v.CollaboratorType, "collaborator_type")
+		case 6:
+			d.Int(&v.Role, "role")
+		case jsonscan.EndOfObject:
+			return
+		default:
+			d.Skip()
+			continue
+		}
+		h = f + 1
 	}
 }
-
-var (
-	foldWhiteboardCollaborator  = [...]string{"COLLABORATOR_ID", "COLLABORATOR_NAME", "USER_ID", "EMAIL", "CHANNEL_ID", "COLLABORATOR_TYPE", "ROLE"}
-	namesWhiteboardCollaborator = [...]string{"collaborator_id", "collaborator_name", "user_id", "email", "channel_id", "collaborator_type", "role"}
-)
 
 func decWhiteboardSharedObject(d *jsonscan.Decoder, v *payload.WhiteboardSharedObject) {
-	for d.Member() {
-		k := d.Key()
-	again:
-		switch k {
-		case "whiteboard_id":
-			d.String(&v.WhiteboardID, "whiteboard_id", "string")
-		case "meeting_id":
-			d.String(&v.MeetingID, "meeting_id", "string")
-		case "meeting_uuid":
-			d.String(&v.MeetingUUID, "meeting_uuid", "string")
-		case "collaborators":
-			decSliceWhiteboardCollaborator(d, &v.Collaborators, "collaborators")
-		default:
-			if k = d.Fold(foldWhiteboardSharedObject[:], namesWhiteboardSharedObject[:]); k != "" {
-				goto again
-			}
-			d.Skip()
+	for h := 0; ; {
+		f := d.Next(namesWhiteboardSharedObject[:], h)
+		if f == jsonscan.Unlisted {
+			f = fieldWhiteboardSharedObject(d)
 		}
+		switch f {
+		case 0:
+			d.String(&v.WhiteboardID, "whiteboard_id", "string")
+		case 1:
+			d.String(&v.MeetingID, "meeting_id", "string")
+		case 2:
+			d.String(&v.MeetingUUID, "meeting_uuid", "string")
+		case 3:
+			decSliceWhiteboardCollaborator(d, &v.Collaborators, "collaborators")
+		case jsonscan.EndOfObject:
+			return
+		default:
+			d.Skip()
+			continue
+		}
+		h = f + 1
 	}
 }
-
-var (
-	foldWhiteboardSharedObject  = [...]string{"WHITEBOARD_ID", "MEETING_ID", "MEETING_UUID", "COLLABORATORS"}
-	namesWhiteboardSharedObject = [...]string{"whiteboard_id", "meeting_id", "meeting_uuid", "collaborators"}
-)
 
 func decWhiteboardSharingUpdatedObject(d *jsonscan.Decoder, v *payload.WhiteboardSharingUpdatedObject) {
-	for d.Member() {
-		k := d.Key()
-	again:
-		switch k {
-		case "whiteboard_id":
-			d.String(&v.WhiteboardID, "whiteboard_id", "string")
-		case "collaborators":
-			decSliceWhiteboardCollaborator(d, &v.Collaborators, "collaborators")
-		default:
-			if k = d.Fold(foldWhiteboardSharingUpdatedObject[:], namesWhiteboardSharingUpdatedObject[:]); k != "" {
-				goto again
-			}
-			d.Skip()
+	for h := 0; ; {
+		f := d.Next(namesWhiteboardSharingUpdatedObject[:], h)
+		if f == jsonscan.Unlisted {
+			f = fieldWhiteboardSharingUpdatedObject(d)
 		}
+		switch f {
+		case 0:
+			d.String(&v.WhiteboardID, "whiteboard_id", "string")
+		case 1:
+			decSliceWhiteboardCollaborator(d, &v.Collaborators, "collaborators")
+		case jsonscan.EndOfObject:
+			return
+		default:
+			d.Skip()
+			continue
+		}
+		h = f + 1
 	}
 }
-
-var (
-	foldWhiteboardSharingUpdatedObject  = [...]string{"WHITEBOARD_ID", "COLLABORATORS"}
-	namesWhiteboardSharingUpdatedObject = [...]string{"whiteboard_id", "collaborators"}
-)

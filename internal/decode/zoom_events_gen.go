@@ -8,1058 +8,992 @@ import (
 )
 
 func decZoomEventsEventCancelled(d *jsonscan.Decoder, v *payload.ZoomEventsEventCancelled) {
-	for d.Member() {
-		k := d.Key()
-	again:
-		switch k {
-		case "account_id":
+	for h := 0; ; {
+		f := d.Next(namesAccountCreated[:], h)
+		if f == jsonscan.Unlisted {
+			f = fieldAccountCreated(d)
+		}
+		switch f {
+		case 0:
 			d.String(&v.AccountID, "Common.account_id", "string")
-		case "operator":
+		case 1:
 			d.String(&v.Operator, "Common.operator", "string")
-		case "operator_id":
+		case 2:
 			d.String(&v.OperatorID, "Common.operator_id", "string")
-		case "object":
+		case 3:
 			if d.Open("object", "payload.ZoomEventsEventObject") {
 				decZoomEventsEventObject(d, &v.Object)
 			}
+		case jsonscan.EndOfObject:
+			return
 		default:
-			if k = d.Fold(foldZoomEventsEventCancelled[:], namesZoomEventsEventCancelled[:]); k != "" {
-				goto again
-			}
 			d.Skip()
+			continue
 		}
+		h = f + 1
 	}
 }
 
-var (
-	foldZoomEventsEventCancelled  = [...]string{"ACCOUNT_ID", "OPERATOR", "OPERATOR_ID", "OBJECT"}
-	namesZoomEventsEventCancelled = [...]string{"account_id", "operator", "operator_id", "object"}
-)
-
 func decZoomEventsEventDuplicated(d *jsonscan.Decoder, v *payload.ZoomEventsEventDuplicated) {
-	for d.Member() {
-		k := d.Key()
-	again:
-		switch k {
-		case "account_id":
+	for h := 0; ; {
+		f := d.Next(namesAccountCreated[:], h)
+		if f == jsonscan.Unlisted {
+			f = fieldAccountCreated(d)
+		}
+		switch f {
+		case 0:
 			d.String(&v.AccountID, "Common.account_id", "string")
-		case "operator":
+		case 1:
 			d.String(&v.Operator, "Common.operator", "string")
-		case "operator_id":
+		case 2:
 			d.String(&v.OperatorID, "Common.operator_id", "string")
-		case "object":
+		case 3:
 			if d.Open("object", "payload.ZoomEventsEventDuplicatedObject") {
 				decZoomEventsEventDuplicatedObject(d, &v.Object)
 			}
+		case jsonscan.EndOfObject:
+			return
 		default:
-			if k = d.Fold(foldZoomEventsEventDuplicated[:], namesZoomEventsEventDuplicated[:]); k != "" {
-				goto again
-			}
 			d.Skip()
+			continue
 		}
+		h = f + 1
 	}
 }
-
-var (
-	foldZoomEventsEventDuplicated  = [...]string{"ACCOUNT_ID", "OPERATOR", "OPERATOR_ID", "OBJECT"}
-	namesZoomEventsEventDuplicated = [...]string{"account_id", "operator", "operator_id", "object"}
-)
 
 func decZoomEventsEventPublished(d *jsonscan.Decoder, v *payload.ZoomEventsEventPublished) {
-	for d.Member() {
-		k := d.Key()
-	again:
-		switch k {
-		case "account_id":
+	for h := 0; ; {
+		f := d.Next(namesAccountCreated[:], h)
+		if f == jsonscan.Unlisted {
+			f = fieldAccountCreated(d)
+		}
+		switch f {
+		case 0:
 			d.String(&v.AccountID, "Common.account_id", "string")
-		case "operator":
+		case 1:
 			d.String(&v.Operator, "Common.operator", "string")
-		case "operator_id":
+		case 2:
 			d.String(&v.OperatorID, "Common.operator_id", "string")
-		case "object":
+		case 3:
 			if d.Open("object", "payload.ZoomEventsEventObject") {
 				decZoomEventsEventObject(d, &v.Object)
 			}
+		case jsonscan.EndOfObject:
+			return
 		default:
-			if k = d.Fold(foldZoomEventsEventPublished[:], namesZoomEventsEventPublished[:]); k != "" {
-				goto again
-			}
 			d.Skip()
+			continue
 		}
+		h = f + 1
 	}
 }
-
-var (
-	foldZoomEventsEventPublished  = [...]string{"ACCOUNT_ID", "OPERATOR", "OPERATOR_ID", "OBJECT"}
-	namesZoomEventsEventPublished = [...]string{"account_id", "operator", "operator_id", "object"}
-)
 
 func decZoomEventsEventUpdated(d *jsonscan.Decoder, v *payload.ZoomEventsEventUpdated) {
-	for d.Member() {
-		k := d.Key()
-	again:
-		switch k {
-		case "account_id":
+	for h := 0; ; {
+		f := d.Next(namesAccountCreated[:], h)
+		if f == jsonscan.Unlisted {
+			f = fieldAccountCreated(d)
+		}
+		switch f {
+		case 0:
 			d.String(&v.AccountID, "Common.account_id", "string")
-		case "operator":
+		case 1:
 			d.String(&v.Operator, "Common.operator", "string")
-		case "operator_id":
+		case 2:
 			d.String(&v.OperatorID, "Common.operator_id", "string")
-		case "object":
+		case 3:
 			if d.Open("object", "payload.ZoomEventsEventObject") {
 				decZoomEventsEventObject(d, &v.Object)
 			}
+		case jsonscan.EndOfObject:
+			return
 		default:
-			if k = d.Fold(foldZoomEventsEventUpdated[:], namesZoomEventsEventUpdated[:]); k != "" {
-				goto again
-			}
 			d.Skip()
+			continue
 		}
+		h = f + 1
 	}
 }
-
-var (
-	foldZoomEventsEventUpdated  = [...]string{"ACCOUNT_ID", "OPERATOR", "OPERATOR_ID", "OBJECT"}
-	namesZoomEventsEventUpdated = [...]string{"account_id", "operator", "operator_id", "object"}
-)
 
 func decZoomEventsExhibitorCreated(d *jsonscan.Decoder, v *payload.ZoomEventsExhibitorCreated) {
-	for d.Member() {
-		k := d.Key()
-	again:
-		switch k {
-		case "account_id":
+	for h := 0; ; {
+		f := d.Next(namesAccountCreated[:], h)
+		if f == jsonscan.Unlisted {
+			f = fieldAccountCreated(d)
+		}
+		switch f {
+		case 0:
 			d.String(&v.AccountID, "Common.account_id", "string")
-		case "operator":
+		case 1:
 			d.String(&v.Operator, "Common.operator", "string")
-		case "operator_id":
+		case 2:
 			d.String(&v.OperatorID, "Common.operator_id", "string")
-		case "object":
+		case 3:
 			if d.Open("object", "payload.ZoomEventsExhibitorObject") {
 				decZoomEventsExhibitorObject(d, &v.Object)
 			}
+		case jsonscan.EndOfObject:
+			return
 		default:
-			if k = d.Fold(foldZoomEventsExhibitorCreated[:], namesZoomEventsExhibitorCreated[:]); k != "" {
-				goto again
-			}
 			d.Skip()
+			continue
 		}
+		h = f + 1
 	}
 }
-
-var (
-	foldZoomEventsExhibitorCreated  = [...]string{"ACCOUNT_ID", "OPERATOR", "OPERATOR_ID", "OBJECT"}
-	namesZoomEventsExhibitorCreated = [...]string{"account_id", "operator", "operator_id", "object"}
-)
 
 func decZoomEventsExhibitorDeleted(d *jsonscan.Decoder, v *payload.ZoomEventsExhibitorDeleted) {
-	for d.Member() {
-		k := d.Key()
-	again:
-		switch k {
-		case "account_id":
+	for h := 0; ; {
+		f := d.Next(namesAccountCreated[:], h)
+		if f == jsonscan.Unlisted {
+			f = fieldAccountCreated(d)
+		}
+		switch f {
+		case 0:
 			d.String(&v.AccountID, "Common.account_id", "string")
-		case "operator":
+		case 1:
 			d.String(&v.Operator, "Common.operator", "string")
-		case "operator_id":
+		case 2:
 			d.String(&v.OperatorID, "Common.operator_id", "string")
-		case "object":
+		case 3:
 			if d.Open("object", "payload.ZoomEventsExhibitorObject") {
 				decZoomEventsExhibitorObject(d, &v.Object)
 			}
+		case jsonscan.EndOfObject:
+			return
 		default:
-			if k = d.Fold(foldZoomEventsExhibitorDeleted[:], namesZoomEventsExhibitorDeleted[:]); k != "" {
-				goto again
-			}
 			d.Skip()
+			continue
 		}
+		h = f + 1
 	}
 }
-
-var (
-	foldZoomEventsExhibitorDeleted  = [...]string{"ACCOUNT_ID", "OPERATOR", "OPERATOR_ID", "OBJECT"}
-	namesZoomEventsExhibitorDeleted = [...]string{"account_id", "operator", "operator_id", "object"}
-)
 
 func decZoomEventsExhibitorUpdated(d *jsonscan.Decoder, v *payload.ZoomEventsExhibitorUpdated) {
-	for d.Member() {
-		k := d.Key()
-	again:
-		switch k {
-		case "account_id":
+	for h := 0; ; {
+		f := d.Next(namesAccountCreated[:], h)
+		if f == jsonscan.Unlisted {
+			f = fieldAccountCreated(d)
+		}
+		switch f {
+		case 0:
 			d.String(&v.AccountID, "Common.account_id", "string")
-		case "operator":
+		case 1:
 			d.String(&v.Operator, "Common.operator", "string")
-		case "operator_id":
+		case 2:
 			d.String(&v.OperatorID, "Common.operator_id", "string")
-		case "object":
+		case 3:
 			if d.Open("object", "payload.ZoomEventsExhibitorObject") {
 				decZoomEventsExhibitorObject(d, &v.Object)
 			}
+		case jsonscan.EndOfObject:
+			return
 		default:
-			if k = d.Fold(foldZoomEventsExhibitorUpdated[:], namesZoomEventsExhibitorUpdated[:]); k != "" {
-				goto again
-			}
 			d.Skip()
+			continue
 		}
+		h = f + 1
 	}
 }
-
-var (
-	foldZoomEventsExhibitorUpdated  = [...]string{"ACCOUNT_ID", "OPERATOR", "OPERATOR_ID", "OBJECT"}
-	namesZoomEventsExhibitorUpdated = [...]string{"account_id", "operator", "operator_id", "object"}
-)
 
 func decZoomEventsSessionCreated(d *jsonscan.Decoder, v *payload.ZoomEventsSessionCreated) {
-	for d.Member() {
-		k := d.Key()
-	again:
-		switch k {
-		case "account_id":
+	for h := 0; ; {
+		f := d.Next(namesAccountCreated[:], h)
+		if f == jsonscan.Unlisted {
+			f = fieldAccountCreated(d)
+		}
+		switch f {
+		case 0:
 			d.String(&v.AccountID, "Common.account_id", "string")
-		case "operator":
+		case 1:
 			d.String(&v.Operator, "Common.operator", "string")
-		case "operator_id":
+		case 2:
 			d.String(&v.OperatorID, "Common.operator_id", "string")
-		case "object":
+		case 3:
 			if d.Open("object", "payload.ZoomEventsSessionObject") {
 				decZoomEventsSessionObject(d, &v.Object)
 			}
+		case jsonscan.EndOfObject:
+			return
 		default:
-			if k = d.Fold(foldZoomEventsSessionCreated[:], namesZoomEventsSessionCreated[:]); k != "" {
-				goto again
-			}
 			d.Skip()
+			continue
 		}
+		h = f + 1
 	}
 }
-
-var (
-	foldZoomEventsSessionCreated  = [...]string{"ACCOUNT_ID", "OPERATOR", "OPERATOR_ID", "OBJECT"}
-	namesZoomEventsSessionCreated = [...]string{"account_id", "operator", "operator_id", "object"}
-)
 
 func decZoomEventsSessionDeleted(d *jsonscan.Decoder, v *payload.ZoomEventsSessionDeleted) {
-	for d.Member() {
-		k := d.Key()
-	again:
-		switch k {
-		case "account_id":
+	for h := 0; ; {
+		f := d.Next(namesAccountCreated[:], h)
+		if f == jsonscan.Unlisted {
+			f = fieldAccountCreated(d)
+		}
+		switch f {
+		case 0:
 			d.String(&v.AccountID, "Common.account_id", "string")
-		case "operator":
+		case 1:
 			d.String(&v.Operator, "Common.operator", "string")
-		case "operator_id":
+		case 2:
 			d.String(&v.OperatorID, "Common.operator_id", "string")
-		case "object":
+		case 3:
 			if d.Open("object", "payload.ZoomEventsSessionObject") {
 				decZoomEventsSessionObject(d, &v.Object)
 			}
+		case jsonscan.EndOfObject:
+			return
 		default:
-			if k = d.Fold(foldZoomEventsSessionDeleted[:], namesZoomEventsSessionDeleted[:]); k != "" {
-				goto again
-			}
 			d.Skip()
+			continue
 		}
+		h = f + 1
 	}
 }
 
-var (
-	foldZoomEventsSessionDeleted  = [...]string{"ACCOUNT_ID", "OPERATOR", "OPERATOR_ID", "OBJECT"}
-	namesZoomEventsSessionDeleted = [...]string{"account_id", "operator", "operator_id", "object"}
-)
-
 func decZoomEventsSessionEnded(d *jsonscan.Decoder, v *payload.ZoomEventsSessionEnded) {
-	for d.Member() {
-		k := d.Key()
-	again:
-		switch k {
-		case "account_id":
+	for h := 0; ; {
+		f := d.Next(namesAccountCreated[:], h)
+		if f == jsonscan.Unlisted {
+			f = fieldAccountCreated(d)
+		}
+		switch f {
+		case 0:
 			d.String(&v.AccountID, "Common.account_id", "string")
-		case "operator":
+		case 1:
 			d.String(&v.Operator, "Common.operator", "string")
-		case "operator_id":
+		case 2:
 			d.String(&v.OperatorID, "Common.operator_id", "string")
-		case "object":
+		case 3:
 			if d.Open("object", "payload.ZoomEventsSessionEndedObject") {
 				decZoomEventsSessionEndedObject(d, &v.Object)
 			}
+		case jsonscan.EndOfObject:
+			return
 		default:
-			if k = d.Fold(foldZoomEventsSessionEnded[:], namesZoomEventsSessionEnded[:]); k != "" {
-				goto again
-			}
 			d.Skip()
+			continue
 		}
+		h = f + 1
 	}
 }
 
-var (
-	foldZoomEventsSessionEnded  = [...]string{"ACCOUNT_ID", "OPERATOR", "OPERATOR_ID", "OBJECT"}
-	namesZoomEventsSessionEnded = [...]string{"account_id", "operator", "operator_id", "object"}
-)
-
 func decZoomEventsSessionUpdated(d *jsonscan.Decoder, v *payload.ZoomEventsSessionUpdated) {
-	for d.Member() {
-		k := d.Key()
-	again:
-		switch k {
-		case "account_id":
+	for h := 0; ; {
+		f := d.Next(namesAccountCreated[:], h)
+		if f == jsonscan.Unlisted {
+			f = fieldAccountCreated(d)
+		}
+		switch f {
+		case 0:
 			d.String(&v.AccountID, "Common.account_id", "string")
-		case "operator":
+		case 1:
 			d.String(&v.Operator, "Common.operator", "string")
-		case "operator_id":
+		case 2:
 			d.String(&v.OperatorID, "Common.operator_id", "string")
-		case "object":
+		case 3:
 			if d.Open("object", "payload.ZoomEventsSessionObject") {
 				decZoomEventsSessionObject(d, &v.Object)
 			}
+		case jsonscan.EndOfObject:
+			return
 		default:
-			if k = d.Fold(foldZoomEventsSessionUpdated[:], namesZoomEventsSessionUpdated[:]); k != "" {
-				goto again
-			}
 			d.Skip()
+			continue
 		}
+		h = f + 1
 	}
 }
-
-var (
-	foldZoomEventsSessionUpdated  = [...]string{"ACCOUNT_ID", "OPERATOR", "OPERATOR_ID", "OBJECT"}
-	namesZoomEventsSessionUpdated = [...]string{"account_id", "operator", "operator_id", "object"}
-)
 
 func decZoomEventsSpeakerCreated(d *jsonscan.Decoder, v *payload.ZoomEventsSpeakerCreated) {
-	for d.Member() {
-		k := d.Key()
-	again:
-		switch k {
-		case "account_id":
+	for h := 0; ; {
+		f := d.Next(namesAccountCreated[:], h)
+		if f == jsonscan.Unlisted {
+			f = fieldAccountCreated(d)
+		}
+		switch f {
+		case 0:
 			d.String(&v.AccountID, "Common.account_id", "string")
-		case "operator":
+		case 1:
 			d.String(&v.Operator, "Common.operator", "string")
-		case "operator_id":
+		case 2:
 			d.String(&v.OperatorID, "Common.operator_id", "string")
-		case "object":
+		case 3:
 			if d.Open("object", "payload.ZoomEventsSpeakerObject") {
 				decZoomEventsSpeakerObject(d, &v.Object)
 			}
+		case jsonscan.EndOfObject:
+			return
 		default:
-			if k = d.Fold(foldZoomEventsSpeakerCreated[:], namesZoomEventsSpeakerCreated[:]); k != "" {
-				goto again
-			}
 			d.Skip()
+			continue
 		}
+		h = f + 1
 	}
 }
-
-var (
-	foldZoomEventsSpeakerCreated  = [...]string{"ACCOUNT_ID", "OPERATOR", "OPERATOR_ID", "OBJECT"}
-	namesZoomEventsSpeakerCreated = [...]string{"account_id", "operator", "operator_id", "object"}
-)
 
 func decZoomEventsSpeakerDeleted(d *jsonscan.Decoder, v *payload.ZoomEventsSpeakerDeleted) {
-	for d.Member() {
-		k := d.Key()
-	again:
-		switch k {
-		case "account_id":
+	for h := 0; ; {
+		f := d.Next(namesAccountCreated[:], h)
+		if f == jsonscan.Unlisted {
+			f = fieldAccountCreated(d)
+		}
+		switch f {
+		case 0:
 			d.String(&v.AccountID, "Common.account_id", "string")
-		case "operator":
+		case 1:
 			d.String(&v.Operator, "Common.operator", "string")
-		case "operator_id":
+		case 2:
 			d.String(&v.OperatorID, "Common.operator_id", "string")
-		case "object":
+		case 3:
 			if d.Open("object", "payload.ZoomEventsSpeakerObject") {
 				decZoomEventsSpeakerObject(d, &v.Object)
 			}
+		case jsonscan.EndOfObject:
+			return
 		default:
-			if k = d.Fold(foldZoomEventsSpeakerDeleted[:], namesZoomEventsSpeakerDeleted[:]); k != "" {
-				goto again
-			}
 			d.Skip()
+			continue
 		}
+		h = f + 1
 	}
 }
-
-var (
-	foldZoomEventsSpeakerDeleted  = [...]string{"ACCOUNT_ID", "OPERATOR", "OPERATOR_ID", "OBJECT"}
-	namesZoomEventsSpeakerDeleted = [...]string{"account_id", "operator", "operator_id", "object"}
-)
 
 func decZoomEventsSpeakerUpdated(d *jsonscan.Decoder, v *payload.ZoomEventsSpeakerUpdated) {
-	for d.Member() {
-		k := d.Key()
-	again:
-		switch k {
-		case "account_id":
+	for h := 0; ; {
+		f := d.Next(namesAccountCreated[:], h)
+		if f == jsonscan.Unlisted {
+			f = fieldAccountCreated(d)
+		}
+		switch f {
+		case 0:
 			d.String(&v.AccountID, "Common.account_id", "string")
-		case "operator":
+		case 1:
 			d.String(&v.Operator, "Common.operator", "string")
-		case "operator_id":
+		case 2:
 			d.String(&v.OperatorID, "Common.operator_id", "string")
-		case "object":
+		case 3:
 			if d.Open("object", "payload.ZoomEventsSpeakerObject") {
 				decZoomEventsSpeakerObject(d, &v.Object)
 			}
+		case jsonscan.EndOfObject:
+			return
 		default:
-			if k = d.Fold(foldZoomEventsSpeakerUpdated[:], namesZoomEventsSpeakerUpdated[:]); k != "" {
-				goto again
-			}
 			d.Skip()
+			continue
 		}
+		h = f + 1
 	}
 }
 
-var (
-	foldZoomEventsSpeakerUpdated  = [...]string{"ACCOUNT_ID", "OPERATOR", "OPERATOR_ID", "OBJECT"}
-	namesZoomEventsSpeakerUpdated = [...]string{"account_id", "operator", "operator_id", "object"}
-)
-
 func decZoomEventsTicketCreated(d *jsonscan.Decoder, v *payload.ZoomEventsTicketCreated) {
-	for d.Member() {
-		k := d.Key()
-	again:
-		switch k {
-		case "account_id":
+	for h := 0; ; {
+		f := d.Next(namesAccountCreated[:], h)
+		if f == jsonscan.Unlisted {
+			f = fieldAccountCreated(d)
+		}
+		switch f {
+		case 0:
 			d.String(&v.AccountID, "Common.account_id", "string")
-		case "operator":
+		case 1:
 			d.String(&v.Operator, "Common.operator", "string")
-		case "operator_id":
+		case 2:
 			d.String(&v.OperatorID, "Common.operator_id", "string")
-		case "object":
+		case 3:
 			if d.Open("object", "payload.ZoomEventsTicketCreatedObject") {
 				decZoomEventsTicketCreatedObject(d, &v.Object)
 			}
+		case jsonscan.EndOfObject:
+			return
 		default:
-			if k = d.Fold(foldZoomEventsTicketCreated[:], namesZoomEventsTicketCreated[:]); k != "" {
-				goto again
-			}
 			d.Skip()
+			continue
 		}
+		h = f + 1
 	}
 }
 
-var (
-	foldZoomEventsTicketCreated  = [...]string{"ACCOUNT_ID", "OPERATOR", "OPERATOR_ID", "OBJECT"}
-	namesZoomEventsTicketCreated = [...]string{"account_id", "operator", "operator_id", "object"}
-)
-
 func decZoomEventsTicketDeleted(d *jsonscan.Decoder, v *payload.ZoomEventsTicketDeleted) {
-	for d.Member() {
-		k := d.Key()
-	again:
-		switch k {
-		case "account_id":
+	for h := 0; ; {
+		f := d.Next(namesAccountCreated[:], h)
+		if f == jsonscan.Unlisted {
+			f = fieldAccountCreated(d)
+		}
+		switch f {
+		case 0:
 			d.String(&v.AccountID, "Common.account_id", "string")
-		case "operator":
+		case 1:
 			d.String(&v.Operator, "Common.operator", "string")
-		case "operator_id":
+		case 2:
 			d.String(&v.OperatorID, "Common.operator_id", "string")
-		case "object":
+		case 3:
 			if d.Open("object", "payload.ZoomEventsTicketDeletedObject") {
 				decZoomEventsTicketDeletedObject(d, &v.Object)
 			}
+		case jsonscan.EndOfObject:
+			return
 		default:
-			if k = d.Fold(foldZoomEventsTicketDeleted[:], namesZoomEventsTicketDeleted[:]); k != "" {
-				goto again
-			}
 			d.Skip()
+			continue
 		}
+		h = f + 1
 	}
 }
-
-var (
-	foldZoomEventsTicketDeleted  = [...]string{"ACCOUNT_ID", "OPERATOR", "OPERATOR_ID", "OBJECT"}
-	namesZoomEventsTicketDeleted = [...]string{"account_id", "operator", "operator_id", "object"}
-)
 
 func decZoomEventsTicketTypeCreated(d *jsonscan.Decoder, v *payload.ZoomEventsTicketTypeCreated) {
-	for d.Member() {
-		k := d.Key()
-	again:
-		switch k {
-		case "account_id":
+	for h := 0; ; {
+		f := d.Next(namesAccountCreated[:], h)
+		if f == jsonscan.Unlisted {
+			f = fieldAccountCreated(d)
+		}
+		switch f {
+		case 0:
 			d.String(&v.AccountID, "Common.account_id", "string")
-		case "operator":
+		case 1:
 			d.String(&v.Operator, "Common.operator", "string")
-		case "operator_id":
+		case 2:
 			d.String(&v.OperatorID, "Common.operator_id", "string")
-		case "object":
+		case 3:
 			if d.Open("object", "payload.ZoomEventsTicketTypeObject") {
 				decZoomEventsTicketTypeObject(d, &v.Object)
 			}
+		case jsonscan.EndOfObject:
+			return
 		default:
-			if k = d.Fold(foldZoomEventsTicketTypeCreated[:], namesZoomEventsTicketTypeCreated[:]); k != "" {
-				goto again
-			}
 			d.Skip()
+			continue
 		}
+		h = f + 1
 	}
 }
-
-var (
-	foldZoomEventsTicketTypeCreated  = [...]string{"ACCOUNT_ID", "OPERATOR", "OPERATOR_ID", "OBJECT"}
-	namesZoomEventsTicketTypeCreated = [...]string{"account_id", "operator", "operator_id", "object"}
-)
 
 func decZoomEventsTicketTypeDeleted(d *jsonscan.Decoder, v *payload.ZoomEventsTicketTypeDeleted) {
-	for d.Member() {
-		k := d.Key()
-	again:
-		switch k {
-		case "account_id":
+	for h := 0; ; {
+		f := d.Next(namesAccountCreated[:], h)
+		if f == jsonscan.Unlisted {
+			f = fieldAccountCreated(d)
+		}
+		switch f {
+		case 0:
 			d.String(&v.AccountID, "Common.account_id", "string")
-		case "operator":
+		case 1:
 			d.String(&v.Operator, "Common.operator", "string")
-		case "operator_id":
+		case 2:
 			d.String(&v.OperatorID, "Common.operator_id", "string")
-		case "object":
+		case 3:
 			if d.Open("object", "payload.ZoomEventsTicketTypeObject") {
 				decZoomEventsTicketTypeObject(d, &v.Object)
 			}
+		case jsonscan.EndOfObject:
+			return
 		default:
-			if k = d.Fold(foldZoomEventsTicketTypeDeleted[:], namesZoomEventsTicketTypeDeleted[:]); k != "" {
-				goto again
-			}
 			d.Skip()
+			continue
 		}
+		h = f + 1
 	}
 }
-
-var (
-	foldZoomEventsTicketTypeDeleted  = [...]string{"ACCOUNT_ID", "OPERATOR", "OPERATOR_ID", "OBJECT"}
-	namesZoomEventsTicketTypeDeleted = [...]string{"account_id", "operator", "operator_id", "object"}
-)
 
 func decZoomEventsTicketTypeUpdated(d *jsonscan.Decoder, v *payload.ZoomEventsTicketTypeUpdated) {
-	for d.Member() {
-		k := d.Key()
-	again:
-		switch k {
-		case "account_id":
+	for h := 0; ; {
+		f := d.Next(namesAccountCreated[:], h)
+		if f == jsonscan.Unlisted {
+			f = fieldAccountCreated(d)
+		}
+		switch f {
+		case 0:
 			d.String(&v.AccountID, "Common.account_id", "string")
-		case "operator":
+		case 1:
 			d.String(&v.Operator, "Common.operator", "string")
-		case "operator_id":
+		case 2:
 			d.String(&v.OperatorID, "Common.operator_id", "string")
-		case "object":
+		case 3:
 			if d.Open("object", "payload.ZoomEventsTicketTypeObject") {
 				decZoomEventsTicketTypeObject(d, &v.Object)
 			}
+		case jsonscan.EndOfObject:
+			return
 		default:
-			if k = d.Fold(foldZoomEventsTicketTypeUpdated[:], namesZoomEventsTicketTypeUpdated[:]); k != "" {
-				goto again
-			}
 			d.Skip()
+			continue
 		}
+		h = f + 1
 	}
 }
 
-var (
-	foldZoomEventsTicketTypeUpdated  = [...]string{"ACCOUNT_ID", "OPERATOR", "OPERATOR_ID", "OBJECT"}
-	namesZoomEventsTicketTypeUpdated = [...]string{"account_id", "operator", "operator_id", "object"}
-)
-
 func decZoomEventsTicketUpdated(d *jsonscan.Decoder, v *payload.ZoomEventsTicketUpdated) {
-	for d.Member() {
-		k := d.Key()
-	again:
-		switch k {
-		case "account_id":
+	for h := 0; ; {
+		f := d.Next(namesAccountCreated[:], h)
+		if f == jsonscan.Unlisted {
+			f = fieldAccountCreated(d)
+		}
+		switch f {
+		case 0:
 			d.String(&v.AccountID, "Common.account_id", "string")
-		case "operator":
+		case 1:
 			d.String(&v.Operator, "Common.operator", "string")
-		case "operator_id":
+		case 2:
 			d.String(&v.OperatorID, "Common.operator_id", "string")
-		case "object":
+		case 3:
 			if d.Open("object", "payload.ZoomEventsTicketUpdatedObject") {
 				decZoomEventsTicketUpdatedObject(d, &v.Object)
 			}
+		case jsonscan.EndOfObject:
+			return
 		default:
-			if k = d.Fold(foldZoomEventsTicketUpdated[:], namesZoomEventsTicketUpdated[:]); k != "" {
-				goto again
-			}
 			d.Skip()
+			continue
 		}
+		h = f + 1
 	}
 }
 
-var (
-	foldZoomEventsTicketUpdated  = [...]string{"ACCOUNT_ID", "OPERATOR", "OPERATOR_ID", "OBJECT"}
-	namesZoomEventsTicketUpdated = [...]string{"account_id", "operator", "operator_id", "object"}
-)
-
 func decZoomEventsVODRegistrationCreated(d *jsonscan.Decoder, v *payload.ZoomEventsVODRegistrationCreated) {
-	for d.Member() {
-		k := d.Key()
-	again:
-		switch k {
-		case "account_id":
+	for h := 0; ; {
+		f := d.Next(namesAccountCreated[:], h)
+		if f == jsonscan.Unlisted {
+			f = fieldAccountCreated(d)
+		}
+		switch f {
+		case 0:
 			d.String(&v.AccountID, "Common.account_id", "string")
-		case "operator":
+		case 1:
 			d.String(&v.Operator, "Common.operator", "string")
-		case "operator_id":
+		case 2:
 			d.String(&v.OperatorID, "Common.operator_id", "string")
-		case "object":
+		case 3:
 			if d.Open("object", "payload.ZoomEventsVODRegistrationCreatedObject") {
 				decZoomEventsVODRegistrationCreatedObject(d, &v.Object)
 			}
+		case jsonscan.EndOfObject:
+			return
 		default:
-			if k = d.Fold(foldZoomEventsVODRegistrationCreated[:], namesZoomEventsVODRegistrationCreated[:]); k != "" {
-				goto again
-			}
 			d.Skip()
+			continue
 		}
+		h = f + 1
 	}
 }
-
-var (
-	foldZoomEventsVODRegistrationCreated  = [...]string{"ACCOUNT_ID", "OPERATOR", "OPERATOR_ID", "OBJECT"}
-	namesZoomEventsVODRegistrationCreated = [...]string{"account_id", "operator", "operator_id", "object"}
-)
 
 func decZoomEventsEventObject(d *jsonscan.Decoder, v *payload.ZoomEventsEventObject) {
-	for d.Member() {
-		k := d.Key()
-	again:
-		switch k {
-		case "hub_id":
-			d.String(&v.HubID, "hub_id", "string")
-		case "event_id":
-			d.String(&v.EventID, "event_id", "string")
-		case "host_id":
-			d.String(&v.HostID, "host_id", "string")
-		case "name":
-			d.String(&v.Name, "name", "string")
-		case "description":
-			d.String(&v.Description, "description", "string")
-		case "event_type":
-			d.Enum((*string)(&v.EventType), "event_type", "payload.ZoomEventsEventType", enumZoomEventsEventType[:])
-		case "status":
-			d.Enum((*string)(&v.Status), "status", "payload.ZoomEventsEventStatus", enumZoomEventsEventStatus[:])
-		case "attendance_type":
-			d.Enum((*string)(&v.AttendanceType), "attendance_type", "payload.ZoomEventsAttendanceType", enumZoomEventsAttendanceType[:])
-		case "start_time":
-			d.String((*string)(&v.StartTime), "start_time", "payload.DateTime")
-		case "end_time":
-			d.String((*string)(&v.EndTime), "end_time", "payload.DateTime")
-		case "timezone":
-			d.String(&v.Timezone, "timezone", "string")
-		default:
-			if k = d.Fold(foldZoomEventsEventObject[:], namesZoomEventsEventObject[:]); k != "" {
-				goto again
-			}
-			d.Skip()
+	for h := 0; ; {
+		f := d.Next(namesZoomEventsEventObject[:], h)
+		if f == jsonscan.Unlisted {
+			f = fieldZoomEventsEventObject(d)
 		}
+		switch f {
+		case 0:
+			d.String(&v.HubID, "hub_id", "string")
+		case 1:
+			d.String(&v.EventID, "event_id", "string")
+		case 2:
+			d.String(&v.HostID, "host_id", "string")
+		case 3:
+			d.String(&v.Name, "name", "string")
+		case 4:
+			d.String(&v.Description, "description", "string")
+		case 5:
+			d.Enum((*string)(&v.EventType), "event_type", "payload.ZoomEventsEventType", enumZoomEventsEventType[:])
+		case 6:
+			d.Enum((*string)(&v.Status), "status", "payload.ZoomEventsEventStatus", enumZoomEventsEventStatus[:])
+		case 7:
+			d.Enum((*string)(&v.AttendanceType), "attendance_type", "payload.ZoomEventsAttendanceType", enumZoomEventsAttendanceType[:])
+		case 8:
+			d.String((*string)(&v.StartTime), "start_time", "payload.DateTime")
+		case 9:
+			d.String((*string)(&v.EndTime), "end_time", "payload.DateTime")
+		case 10:
+			d.String(&v.Timezone, "timezone", "string")
+		case jsonscan.EndOfObject:
+			return
+		default:
+			d.Skip()
+			continue
+		}
+		h = f + 1
 	}
 }
-
-var (
-	foldZoomEventsEventObject  = [...]string{"HUB_ID", "EVENT_ID", "HOST_ID", "NAME", "DESCRIPTION", "EVENT_TYPE", "STATUS", "ATTENDANCE_TYPE", "START_TIME", "END_TIME", "TIMEZONE"}
-	namesZoomEventsEventObject = [...]string{"hub_id", "event_id", "host_id", "name", "description", "event_type", "status", "attendance_type", "start_time", "end_time", "timezone"}
-)
 
 func decZoomEventsEventDuplicatedObject(d *jsonscan.Decoder, v *payload.ZoomEventsEventDuplicatedObject) {
-	for d.Member() {
-		k := d.Key()
-	again:
-		switch k {
-		case "hub_id":
-			d.String(&v.HubID, "hub_id", "string")
-		case "event_id":
-			d.String(&v.EventID, "event_id", "string")
-		case "source_event_id":
-			d.String(&v.SourceEventID, "source_event_id", "string")
-		case "host_id":
-			d.String(&v.HostID, "host_id", "string")
-		case "name":
-			d.String(&v.Name, "name", "string")
-		case "description":
-			d.String(&v.Description, "description", "string")
-		case "event_type":
-			d.Enum((*string)(&v.EventType), "event_type", "payload.ZoomEventsEventType", enumZoomEventsEventType[:])
-		case "status":
-			d.Enum((*string)(&v.Status), "status", "payload.ZoomEventsEventStatus", enumZoomEventsEventStatus[:])
-		case "attendance_type":
-			d.Enum((*string)(&v.AttendanceType), "attendance_type", "payload.ZoomEventsAttendanceType", enumZoomEventsAttendanceType[:])
-		case "start_time":
-			d.String((*string)(&v.StartTime), "start_time", "payload.DateTime")
-		case "end_time":
-			d.String((*string)(&v.EndTime), "end_time", "payload.DateTime")
-		case "timezone":
-			d.String(&v.Timezone, "timezone", "string")
-		default:
-			if k = d.Fold(foldZoomEventsEventDuplicatedObject[:], namesZoomEventsEventDuplicatedObject[:]); k != "" {
-				goto again
-			}
-			d.Skip()
+	for h := 0; ; {
+		f := d.Next(namesZoomEventsEventDuplicatedObject[:], h)
+		if f == jsonscan.Unlisted {
+			f = fieldZoomEventsEventDuplicatedObject(d)
 		}
+		switch f {
+		case 0:
+			d.String(&v.HubID, "hub_id", "string")
+		case 1:
+			d.String(&v.EventID, "event_id", "string")
+		case 2:
+			d.String(&v.SourceEventID, "source_event_id", "string")
+		case 3:
+			d.String(&v.HostID, "host_id", "string")
+		case 4:
+			d.String(&v.Name, "name", "string")
+		case 5:
+			d.String(&v.Description, "description", "string")
+		case 6:
+			d.Enum((*string)(&v.EventType), "event_type", "payload.ZoomEventsEventType", enumZoomEventsEventType[:])
+		case 7:
+			d.Enum((*string)(&v.Status), "status", "payload.ZoomEventsEventStatus", enumZoomEventsEventStatus[:])
+		case 8:
+			d.Enum((*string)(&v.AttendanceType), "attendance_type", "payload.ZoomEventsAttendanceType", enumZoomEventsAttendanceType[:])
+		case 9:
+			d.String((*string)(&v.StartTime), "start_time", "payload.DateTime")
+		case 10:
+			d.String((*string)(&v.EndTime), "end_time", "payload.DateTime")
+		case 11:
+			d.String(&v.Timezone, "timezone", "string")
+		case jsonscan.EndOfObject:
+			return
+		default:
+			d.Skip()
+			continue
+		}
+		h = f + 1
 	}
 }
-
-var (
-	foldZoomEventsEventDuplicatedObject  = [...]string{"HUB_ID", "EVENT_ID", "SOURCE_EVENT_ID", "HOST_ID", "NAME", "DESCRIPTION", "EVENT_TYPE", "STATUS", "ATTENDANCE_TYPE", "START_TIME", "END_TIME", "TIMEZONE"}
-	namesZoomEventsEventDuplicatedObject = [...]string{"hub_id", "event_id", "source_event_id", "host_id", "name", "description", "event_type", "status", "attendance_type", "start_time", "end_time", "timezone"}
-)
 
 func decZoomEventsExhibitorObject(d *jsonscan.Decoder, v *payload.ZoomEventsExhibitorObject) {
-	for d.Member() {
-		k := d.Key()
-	again:
-		switch k {
-		case "event_id":
-			d.String(&v.EventID, "event_id", "string")
-		case "host_id":
-			d.String(&v.HostID, "host_id", "string")
-		case "exhibitor_id":
-			d.String(&v.ExhibitorID, "exhibitor_id", "string")
-		case "name":
-			d.String(&v.Name, "name", "string")
-		case "description":
-			d.String(&v.Description, "description", "string")
-		case "is_sponsor":
-			d.Bool(&v.IsSponsor, "is_sponsor")
-		case "tier_id":
-			d.String(&v.TierID, "tier_id", "string")
-		case "contact_name":
-			d.String(&v.ContactName, "contact_name", "string")
-		case "contact_email":
-			d.String(&v.ContactEmail, "contact_email", "string")
-		default:
-			if k = d.Fold(foldZoomEventsExhibitorObject[:], namesZoomEventsExhibitorObject[:]); k != "" {
-				goto again
-			}
-			d.Skip()
+	for h := 0; ; {
+		f := d.Next(namesZoomEventsExhibitorObject[:], h)
+		if f == jsonscan.Unlisted {
+			f = fieldZoomEventsExhibitorObject(d)
 		}
+		switch f {
+		case 0:
+			d.String(&v.EventID, "event_id", "string")
+		case 1:
+			d.String(&v.HostID, "host_id", "string")
+		case 2:
+			d.String(&v.ExhibitorID, "exhibitor_id", "string")
+		case 3:
+			d.String(&v.Name, "name", "string")
+		case 4:
+			d.String(&v.Description, "description", "string")
+		case 5:
+			d.Bool(&v.IsSponsor, "is_sponsor")
+		case 6:
+			d.String(&v.TierID, "tier_id", "string")
+		case 7:
+			d.String(&v.ContactName, "contact_name", "string")
+		case 8:
+			d.String(&v.ContactEmail, "contact_email", "string")
+		case jsonscan.EndOfObject:
+			return
+		default:
+			d.Skip()
+			continue
+		}
+		h = f + 1
 	}
 }
-
-var (
-	foldZoomEventsExhibitorObject  = [...]string{"EVENT_ID", "HOST_ID", "EXHIBITOR_ID", "NAME", "DESCRIPTION", "IS_SPONSOR", "TIER_ID", "CONTACT_NAME", "CONTACT_EMAIL"}
-	namesZoomEventsExhibitorObject = [...]string{"event_id", "host_id", "exhibitor_id", "name", "description", "is_sponsor", "tier_id", "contact_name", "contact_email"}
-)
 
 func decZoomEventsSessionObject(d *jsonscan.Decoder, v *payload.ZoomEventsSessionObject) {
-	for d.Member() {
-		k := d.Key()
-	again:
-		switch k {
-		case "event_id":
-			d.String(&v.EventID, "event_id", "string")
-		case "host_id":
-			d.String(&v.HostID, "host_id", "string")
-		case "session_id":
-			d.ID((*string)(&v.SessionID))
-		case "name":
-			d.String(&v.Name, "name", "string")
-		case "type":
-			d.Int(&v.Type, "type")
-		case "attendance_type":
-			d.Enum((*string)(&v.AttendanceType), "attendance_type", "payload.ZoomEventsAttendanceType", enumZoomEventsAttendanceType[:])
-		case "start_time":
-			d.String((*string)(&v.StartTime), "start_time", "payload.DateTime")
-		case "end_time":
-			d.String((*string)(&v.EndTime), "end_time", "payload.DateTime")
-		case "timezone":
-			d.String(&v.Timezone, "timezone", "string")
-		default:
-			if k = d.Fold(foldZoomEventsSessionObject[:], namesZoomEventsSessionObject[:]); k != "" {
-				goto again
-			}
-			d.Skip()
+	for h := 0; ; {
+		f := d.Next(namesZoomEventsSessionObject[:], h)
+		if f == jsonscan.Unlisted {
+			f = fieldZoomEventsSessionObject(d)
 		}
+		switch f {
+		case 0:
+			d.String(&v.EventID, "event_id", "string")
+		case 1:
+			d.String(&v.HostID, "host_id", "string")
+		case 2:
+			d.ID((*string)(&v.SessionID))
+		case 3:
+			d.String(&v.Name, "name", "string")
+		case 4:
+			d.Int(&v.Type, "type")
+		case 5:
+			d.Enum((*string)(&v.AttendanceType), "attendance_type", "payload.ZoomEventsAttendanceType", enumZoomEventsAttendanceType[:])
+		case 6:
+			d.String((*string)(&v.StartTime), "start_time", "payload.DateTime")
+		case 7:
+			d.String((*string)(&v.EndTime), "end_time", "payload.DateTime")
+		case 8:
+			d.String(&v.Timezone, "timezone", "string")
+		case jsonscan.EndOfObject:
+			return
+		default:
+			d.Skip()
+			continue
+		}
+		h = f + 1
 	}
 }
-
-var (
-	foldZoomEventsSessionObject  = [...]string{"EVENT_ID", "HOST_ID", "SESSION_ID", "NAME", "TYPE", "ATTENDANCE_TYPE", "START_TIME", "END_TIME", "TIMEZONE"}
-	namesZoomEventsSessionObject = [...]string{"event_id", "host_id", "session_id", "name", "type", "attendance_type", "start_time", "end_time", "timezone"}
-)
 
 func decZoomEventsSessionEndedObject(d *jsonscan.Decoder, v *payload.ZoomEventsSessionEndedObject) {
-	for d.Member() {
-		k := d.Key()
-	again:
-		switch k {
-		case "event_id":
-			d.String(&v.EventID, "event_id", "string")
-		case "host_id":
-			d.String(&v.HostID, "host_id", "string")
-		case "session_id":
-			d.ID((*string)(&v.SessionID))
-		case "name":
-			d.String(&v.Name, "name", "string")
-		case "type":
-			d.Int(&v.Type, "type")
-		case "start_time":
-			d.String((*string)(&v.StartTime), "start_time", "payload.DateTime")
-		case "end_time":
-			d.String((*string)(&v.EndTime), "end_time", "payload.DateTime")
-		case "timezone":
-			d.String(&v.Timezone, "timezone", "string")
-		default:
-			if k = d.Fold(foldZoomEventsSessionEndedObject[:], namesZoomEventsSessionEndedObject[:]); k != "" {
-				goto again
-			}
-			d.Skip()
+	for h := 0; ; {
+		f := d.Next(namesZoomEventsSessionEndedObject[:], h)
+		if f == jsonscan.Unlisted {
+			f = fieldZoomEventsSessionEndedObject(d)
 		}
+		switch f {
+		case 0:
+			d.String(&v.EventID, "event_id", "string")
+		case 1:
+			d.String(&v.HostID, "host_id", "string")
+		case 2:
+			d.ID((*string)(&v.SessionID))
+		case 3:
+			d.String(&v.Name, "name", "string")
+		case 4:
+			d.Int(&v.Type, "type")
+		case 5:
+			d.String((*string)(&v.StartTime), "start_time", "payload.DateTime")
+		case 6:
+			d.String((*string)(&v.EndTime), "end_time", "payload.DateTime")
+		case 7:
+			d.String(&v.Timezone, "timezone", "string")
+		case jsonscan.EndOfObject:
+			return
+		default:
+			d.Skip()
+			continue
+		}
+		h = f + 1
 	}
 }
-
-var (
-	foldZoomEventsSessionEndedObject  = [...]string{"EVENT_ID", "HOST_ID", "SESSION_ID", "NAME", "TYPE", "START_TIME", "END_TIME", "TIMEZONE"}
-	namesZoomEventsSessionEndedObject = [...]string{"event_id", "host_id", "session_id", "name", "type", "start_time", "end_time", "timezone"}
-)
 
 func decZoomEventsSpeakerObject(d *jsonscan.Decoder, v *payload.ZoomEventsSpeakerObject) {
-	for d.Member() {
-		k := d.Key()
-	again:
-		switch k {
-		case "event_id":
-			d.String(&v.EventID, "event_id", "string")
-		case "host_id":
-			d.String(&v.HostID, "host_id", "string")
-		case "speaker_id":
-			d.String(&v.SpeakerID, "speaker_id", "string")
-		case "name":
-			d.String(&v.Name, "name", "string")
-		case "email":
-			d.String(&v.Email, "email", "string")
-		default:
-			if k = d.Fold(foldZoomEventsSpeakerObject[:], namesZoomEventsSpeakerObject[:]); k != "" {
-				goto again
-			}
-			d.Skip()
+	for h := 0; ; {
+		f := d.Next(namesZoomEventsSpeakerObject[:], h)
+		if f == jsonscan.Unlisted {
+			f = fieldZoomEventsSpeakerObject(d)
 		}
+		switch f {
+		case 0:
+			d.String(&v.EventID, "event_id", "string")
+		case 1:
+			d.String(&v.HostID, "host_id", "string")
+		case 2:
+			d.String(&v.SpeakerID, "speaker_id", "string")
+		case 3:
+			d.String(&v.Name, "name", "string")
+		case 4:
+			d.String(&v.Email, "email", "string")
+		case jsonscan.EndOfObject:
+			return
+		default:
+			d.Skip()
+			continue
+		}
+		h = f + 1
 	}
 }
-
-var (
-	foldZoomEventsSpeakerObject  = [...]string{"EVENT_ID", "HOST_ID", "SPEAKER_ID", "NAME", "EMAIL"}
-	namesZoomEventsSpeakerObject = [...]string{"event_id", "host_id", "speaker_id", "name", "email"}
-)
 
 func decZoomEventsTicketCreatedObject(d *jsonscan.Decoder, v *payload.ZoomEventsTicketCreatedObject) {
-	for d.Member() {
-		k := d.Key()
-	again:
-		switch k {
-		case "event_id":
-			d.String(&v.EventID, "event_id", "string")
-		case "ticket_id":
-			d.String(&v.TicketID, "ticket_id", "string")
-		case "host_id":
-			d.String(&v.HostID, "host_id", "string")
-		case "ticket_type_id":
-			d.String(&v.TicketTypeID, "ticket_type_id", "string")
-		case "external_ticket_id":
-			d.String(&v.ExternalTicketID, "external_ticket_id", "string")
-		case "email":
-			d.String(&v.Email, "email", "string")
-		case "ticket_role_type":
-			d.Enum((*string)(&v.TicketRoleType), "ticket_role_type", "payload.ZoomEventsTicketRoleType", enumZoomEventsTicketRoleType[:])
-		case "authentication_method":
-			d.Enum((*string)(&v.AuthenticationMethod), "authentication_method", "payload.ZoomEventsTicketAuthenticationMethod", enumZoomEventsTicketAuthenticationMethod[:])
-		default:
-			if k = d.Fold(foldZoomEventsTicketCreatedObject[:], namesZoomEventsTicketCreatedObject[:]); k != "" {
-				goto again
-			}
-			d.Skip()
+	for h := 0; ; {
+		f := d.Next(namesZoomEventsTicketCreatedObject[:], h)
+		if f == jsonscan.Unlisted {
+			f = fieldZoomEventsTicketCreatedObject(d)
 		}
+		switch f {
+		case 0:
+			d.String(&v.EventID, "event_id", "string")
+		case 1:
+			d.String(&v.TicketID, "ticket_id", "string")
+		case 2:
+			d.String(&v.HostID, "host_id", "string")
+		case 3:
+			d.String(&v.TicketTypeID, "ticket_type_id", "string")
+		case 4:
+			d.String(&v.ExternalTicketID, "external_ticket_id", "string")
+		case 5:
+			d.String(&v.Email, "email", "string")
+		case 6:
+			d.Enum((*string)(&v.TicketRoleType), "ticket_role_type", "payload.ZoomEventsTicketRoleType", enumZoomEventsTicketRoleType[:])
+		case 7:
+			d.Enum((*string)(&v.AuthenticationMethod), "authentication_method", "payload.ZoomEventsTicketAuthenticationMethod", enumZoomEventsTicketAuthenticationMethod[:])
+		case jsonscan.EndOfObject:
+			return
+		default:
+			d.Skip()
+			continue
+		}
+		h = f + 1
 	}
 }
-
-var (
-	foldZoomEventsTicketCreatedObject  = [...]string{"EVENT_ID", "TICKET_ID", "HOST_ID", "TICKET_TYPE_ID", "EXTERNAL_TICKET_ID", "EMAIL", "TICKET_ROLE_TYPE", "AUTHENTICATION_METHOD"}
-	namesZoomEventsTicketCreatedObject = [...]string{"event_id", "ticket_id", "host_id", "ticket_type_id", "external_ticket_id", "email", "ticket_role_type", "authentication_method"}
-)
 
 func decZoomEventsTicketDeletedObject(d *jsonscan.Decoder, v *payload.ZoomEventsTicketDeletedObject) {
-	for d.Member() {
-		k := d.Key()
-	again:
-		switch k {
-		case "event_id":
-			d.String(&v.EventID, "event_id", "string")
-		case "host_id":
-			d.String(&v.HostID, "host_id", "string")
-		case "ticket_id":
-			d.String(&v.TicketID, "ticket_id", "string")
-		case "ticket_type_id":
-			d.String(&v.TicketTypeID, "ticket_type_id", "string")
-		case "external_ticket_id":
-			d.String(&v.ExternalTicketID, "external_ticket_id", "string")
-		case "email":
-			d.String(&v.Email, "email", "string")
-		case "ticket_role_type":
-			d.Enum((*string)(&v.TicketRoleType), "ticket_role_type", "payload.ZoomEventsTicketRoleType", enumZoomEventsTicketRoleType[:])
-		case "authentication_method":
-			d.Enum((*string)(&v.AuthenticationMethod), "authentication_method", "payload.ZoomEventsTicketAuthenticationMethod", enumZoomEventsTicketAuthenticationMethod[:])
-		default:
-			if k = d.Fold(foldZoomEventsTicketDeletedObject[:], namesZoomEventsTicketDeletedObject[:]); k != "" {
-				goto again
-			}
-			d.Skip()
+	for h := 0; ; {
+		f := d.Next(namesZoomEventsTicketDeletedObject[:], h)
+		if f == jsonscan.Unlisted {
+			f = fieldZoomEventsTicketDeletedObject(d)
 		}
+		switch f {
+		case 0:
+			d.String(&v.EventID, "event_id", "string")
+		case 1:
+			d.String(&v.HostID, "host_id", "string")
+		case 2:
+			d.String(&v.TicketID, "ticket_id", "string")
+		case 3:
+			d.String(&v.TicketTypeID, "ticket_type_id", "string")
+		case 4:
+			d.String(&v.ExternalTicketID, "external_ticket_id", "string")
+		case 5:
+			d.String(&v.Email, "email", "string")
+		case 6:
+			d.Enum((*string)(&v.TicketRoleType), "ticket_role_type", "payload.ZoomEventsTicketRoleType", enumZoomEventsTicketRoleType[:])
+		case 7:
+			d.Enum((*string)(&v.AuthenticationMethod), "authentication_method", "payload.ZoomEventsTicketAuthenticationMethod", enumZoomEventsTicketAuthenticationMethod[:])
+		case jsonscan.EndOfObject:
+			return
+		default:
+			d.Skip()
+			continue
+		}
+		h = f + 1
 	}
 }
-
-var (
-	foldZoomEventsTicketDeletedObject  = [...]string{"EVENT_ID", "HOST_ID", "TICKET_ID", "TICKET_TYPE_ID", "EXTERNAL_TICKET_ID", "EMAIL", "TICKET_ROLE_TYPE", "AUTHENTICATION_METHOD"}
-	namesZoomEventsTicketDeletedObject = [...]string{"event_id", "host_id", "ticket_id", "ticket_type_id", "external_ticket_id", "email", "ticket_role_type", "authentication_method"}
-)
 
 func decZoomEventsTicketTypeObject(d *jsonscan.Decoder, v *payload.ZoomEventsTicketTypeObject) {
-	for d.Member() {
-		k := d.Key()
-	again:
-		switch k {
-		case "event_id":
-			d.String(&v.EventID, "event_id", "string")
-		case "host_id":
-			d.String(&v.HostID, "host_id", "string")
-		case "ticket_type_id":
-			d.String(&v.TicketTypeID, "ticket_type_id", "string")
-		case "name":
-			d.String(&v.Name, "name", "string")
-		case "description":
-			d.String(&v.Description, "description", "string")
-		case "attendance_type":
-			d.Enum((*string)(&v.AttendanceType), "attendance_type", "payload.ZoomEventsAttendanceType", enumZoomEventsAttendanceType[:])
-		case "start_time":
-			d.String((*string)(&v.StartTime), "start_time", "payload.DateTime")
-		case "end_time":
-			d.String((*string)(&v.EndTime), "end_time", "payload.DateTime")
-		default:
-			if k = d.Fold(foldZoomEventsTicketTypeObject[:], namesZoomEventsTicketTypeObject[:]); k != "" {
-				goto again
-			}
-			d.Skip()
+	for h := 0; ; {
+		f := d.Next(namesZoomEventsTicketTypeObject[:], h)
+		if f == jsonscan.Unlisted {
+			f = fieldZoomEventsTicketTypeObject(d)
 		}
+		switch f {
+		case 0:
+			d.String(&v.EventID, "event_id", "string")
+		case 1:
+			d.String(&v.HostID, "host_id", "string")
+		case 2:
+			d.String(&v.TicketTypeID, "ticket_type_id", "string")
+		case 3:
+			d.String(&v.Name, "name", "string")
+		case 4:
+			d.String(&v.Description, "description", "string")
+		case 5:
+			d.Enum((*string)(&v.AttendanceType), "attendance_type", "payload.ZoomEventsAttendanceType", enumZoomEventsAttendanceType[:])
+		case 6:
+			d.String((*string)(&v.StartTime), "start_time", "payload.DateTime")
+		case 7:
+			d.String((*string)(&v.EndTime), "end_time", "payload.DateTime")
+		case jsonscan.EndOfObject:
+			return
+		default:
+			d.Skip()
+			continue
+		}
+		h = f + 1
 	}
 }
-
-var (
-	foldZoomEventsTicketTypeObject  = [...]string{"EVENT_ID", "HOST_ID", "TICKET_TYPE_ID", "NAME", "DESCRIPTION", "ATTENDANCE_TYPE", "START_TIME", "END_TIME"}
-	namesZoomEventsTicketTypeObject = [...]string{"event_id", "host_id", "ticket_type_id", "name", "description", "attendance_type", "start_time", "end_time"}
-)
 
 func decZoomEventsTicketUpdatedObject(d *jsonscan.Decoder, v *payload.ZoomEventsTicketUpdatedObject) {
-	for d.Member() {
-		k := d.Key()
-	again:
-		switch k {
-		case "event_id":
-			d.String(&v.EventID, "event_id", "string")
-		case "host_id":
-			d.String(&v.HostID, "host_id", "string")
-		case "ticket_id":
-			d.String(&v.TicketID, "ticket_id", "string")
-		case "ticket_type_id":
-			d.String(&v.TicketTypeID, "ticket_type_id", "string")
-		case "external_ticket_id":
-			d.String(&v.ExternalTicketID, "external_ticket_id", "string")
-		case "email":
-			d.String(&v.Email, "email", "string")
-		case "ticket_role_type":
-			d.Enum((*string)(&v.TicketRoleType), "ticket_role_type", "payload.ZoomEventsUpdatedTicketRoleType", enumZoomEventsUpdatedTicketRoleType[:])
-		case "authentication_method":
-			d.Enum((*string)(&v.AuthenticationMethod), "authentication_method", "payload.ZoomEventsTicketAuthenticationMethod", enumZoomEventsTicketAuthenticationMethod[:])
-		default:
-			if k = d.Fold(foldZoomEventsTicketUpdatedObject[:], namesZoomEventsTicketUpdatedObject[:]); k != "" {
-				goto again
-			}
-			d.Skip()
+	for h := 0; ; {
+		f := d.Next(namesZoomEventsTicketDeletedObject[:], h)
+		if f == jsonscan.Unlisted {
+			f = fieldZoomEventsTicketDeletedObject(d)
 		}
+		switch f {
+		case 0:
+			d.String(&v.EventID, "event_id", "string")
+		case 1:
+			d.String(&v.HostID, "host_id", "string")
+		case 2:
+			d.String(&v.TicketID, "ticket_id", "string")
+		case 3:
+			d.String(&v.TicketTypeID, "ticket_type_id", "string")
+		case 4:
+			d.String(&v.ExternalTicketID, "external_ticket_id", "string")
+		case 5:
+			d.String(&v.Email, "email", "string")
+		case 6:
+			d.Enum((*string)(&v.TicketRoleType), "ticket_role_type", "payload.ZoomEventsUpdatedTicketRoleType", enumZoomEventsUpdatedTicketRoleType[:])
+		case 7:
+			d.Enum((*string)(&v.AuthenticationMethod), "authentication_method", "payload.ZoomEventsTicketAuthenticationMethod", enumZoomEventsTicketAuthenticationMethod[:])
+		case jsonscan.EndOfObject:
+			return
+		default:
+			d.Skip()
+			continue
+		}
+		h = f + 1
 	}
 }
-
-var (
-	foldZoomEventsTicketUpdatedObject  = [...]string{"EVENT_ID", "HOST_ID", "TICKET_ID", "TICKET_TYPE_ID", "EXTERNAL_TICKET_ID", "EMAIL", "TICKET_ROLE_TYPE", "AUTHENTICATION_METHOD"}
-	namesZoomEventsTicketUpdatedObject = [...]string{"event_id", "host_id", "ticket_id", "ticket_type_id", "external_ticket_id", "email", "ticket_role_type", "authentication_method"}
-)
 
 func decZoomEventsVODRegistrationCreatedCustomQuestion(d *jsonscan.Decoder, v *payload.ZoomEventsVODRegistrationCreatedCustomQuestion) {
-	for d.Member() {
-		k := d.Key()
-	again:
-		switch k {
-		case "title":
-			d.String(&v.Title, "title", "string")
-		case "answer":
-			d.String(&v.Answer, "answer", "string")
-		default:
-			if k = d.Fold(foldZoomEventsVODRegistrationCreatedCustomQuestion[:], namesZoomEventsVODRegistrationCreatedCustomQuestion[:]); k != "" {
-				goto again
-			}
-			d.Skip()
+	for h := 0; ; {
+		f := d.Next(namesZoomEventsVODRegistrationCreatedCustomQuestion[:], h)
+		if f == jsonscan.Unlisted {
+			f = fieldZoomEventsVODRegistrationCreatedCustomQuestion(d)
 		}
+		switch f {
+		case 0:
+			d.String(&v.Title, "title", "string")
+		case 1:
+			d.String(&v.Answer, "answer", "string")
+		case jsonscan.EndOfObject:
+			return
+		default:
+			d.Skip()
+			continue
+		}
+		h = f + 1
 	}
 }
-
-var (
-	foldZoomEventsVODRegistrationCreatedCustomQuestion  = [...]string{"TITLE", "ANSWER"}
-	namesZoomEventsVODRegistrationCreatedCustomQuestion = [...]string{"title", "answer"}
-)
 
 func decZoomEventsVODRegistrationCreatedObject(d *jsonscan.Decoder, v *payload.ZoomEventsVODRegistrationCreatedObject) {
-	for d.Member() {
-		k := d.Key()
-	again:
-		switch k {
-		case "channel_id":
-			d.String(&v.ChannelID, "channel_id", "string")
-		case "hub_id":
-			d.String(&v.HubID, "hub_id", "string")
-		case "host_id":
-			d.String(&v.HostID, "host_id", "string")
-		case "registration_id":
-			d.String(&v.RegistrationID, "registration_id", "string")
-		case "email":
-			d.String(&v.Email, "email", "string")
-		case "registration_date":
-			d.String((*string)(&v.RegistrationDate), "registration_date", "payload.DateTime")
-		case "authentication_method":
-			d.Enum((*string)(&v.AuthenticationMethod), "authentication_method", "payload.ZoomEventsVODRegistrationCreatedAuthenticationMethod", enumZoomEventsVODRegistrationCreatedAuthenticationMethod[:])
-		case "join_link":
-			d.String(&v.JoinLink, "join_link", "string")
-		case "first_name":
-			d.String(&v.FirstName, "first_name", "string")
-		case "last_name":
-			d.String(&v.LastName, "last_name", "string")
-		case "address":
-			d.String(&v.Address, "address", "string")
-		case "city":
-			d.String(&v.City, "city", "string")
-		case "state":
-			d.String(&v.State, "state", "string")
-		case "zip":
-			d.String(&v.Zip, "zip", "string")
-		case "country":
-			d.String(&v.Country, "country", "string")
-		case "phone":
-			d.String(&v.Phone, "phone", "string")
-		case "industry":
-			d.String(&v.Industry, "industry", "string")
-		case "job_title":
-			d.String(&v.JobTitle, "job_title", "string")
-		case "organization":
-			d.String(&v.Organization, "organization", "string")
-		case "organization_size":
-			d.String(&v.OrganizationSize, "organization_size", "string")
-		case "comments":
-			d.String(&v.Comments, "comments", "string")
-		case "custom_questions":
-			decSliceZoomEventsVODRegistrationCreatedCustomQuestion(d, &v.CustomQuestions, "custom_questions")
-		default:
-			if k = d.Fold(foldZoomEventsVODRegistrationCreatedObject[:], namesZoomEventsVODRegistrationCreatedObject[:]); k != "" {
-				goto again
-			}
-			d.Skip()
+	for h := 0; ; {
+		f := d.Next(namesZoomEventsVODRegistrationCreatedObject[:], h)
+		if f == jsonscan.Unlisted {
+			f = fieldZoomEventsVODRegistrationCreatedObject(d)
 		}
+		switch f {
+		case 0:
+			d.String(&v.ChannelID, "channel_id", "string")
+		case 1:
+			d.String(&v.HubID, "hub_id", "string")
+		case 2:
+			d.String(&v.HostID, "host_id", "string")
+		case 3:
+			d.String(&v.RegistrationID, "registration_id", "string")
+		case 4:
+			d.String(&v.Email, "email", "string")
+		case 5:
+			d.String((*string)(&v.RegistrationDate), "registration_date", "payload.DateTime")
+		case 6:
+			d.Enum((*string)(&v.AuthenticationMethod), "authentication_method", "payload.ZoomEventsVODRegistrationCreatedAuthenticationMethod", enumZoomEventsVODRegistrationCreatedAuthenticationMethod[:])
+		case 7:
+			d.String(&v.JoinLink, "join_link", "string")
+		case 8:
+			d.String(&v.FirstName, "first_name", "string")
+		case 9:
+			d.String(&v.LastName, "last_name", "string")
+		case 10:
+			d.String(&v.Address, "address", "string")
+		case 11:
+			d.String(&v.City, "city", "string")
+		case 12:
+			d.String(&v.State, "state", "string")
+		case 13:
+			d.String(&v.Zip, "zip", "string")
+		case 14:
+			d.String(&v.Country, "country", "string")
+		case 15:
+			d.String(&v.Phone, "phone", "string")
+		case 16:
+			d.String(&v.Industry, "industry", "string")
+		case 17:
+			d.String(&v.JobTitle, "job_title", "string")
+		case 18:
+			d.String(&v.Organization, "organization", "string")
+		case 19:
+			d.String(&v.OrganizationSize, "organization_size", "string")
+		case 20:
+			d.String(&v.Comments, "comments", "string")
+		case 21:
+			decSliceZoomEventsVODRegistrationCreatedCustomQuestion(d, &v.CustomQuestions, "custom_questions")
+		case jsonscan.EndOfObject:
+			return
+		default:
+			d.Skip()
+			continue
+		}
+		h = f + 1
 	}
 }
-
-var (
-	foldZoomEventsVODRegistrationCreatedObject  = [...]string{"CHANNEL_ID", "HUB_ID", "HOST_ID", "REGISTRATION_ID", "EMAIL", "REGISTRATION_DATE", "AUTHENTICATION_METHOD", "JOIN_LINK", "FIRST_NAME", "LAST_NAME", "ADDRESS", "CITY", "STATE", "ZIP", "COUNTRY", "PHONE", "INDUSTRY", "JOB_TITLE", "ORGANIZATION", "ORGANIZATION_SIZE", "COMMENTS", "CUSTOM_QUESTIONS"}
-	namesZoomEventsVODRegistrationCreatedObject = [...]string{"channel_id", "hub_id", "host_id", "registration_id", "email", "registration_date", "authentication_method", "join_link", "first_name", "last_name", "address", "city", "state", "zip", "country", "phone", "industry", "job_title", "organization", "organization_size", "comments", "custom_questions"}
-)

@@ -56,6 +56,7 @@ func (g *gen) renderDecoders() (map[string][]byte, error) {
 		return b
 	}
 	slices := map[string]*gtype{}
+	ft := &fieldTables{byNames: map[string]string{}, lists: map[string][]string{}}
 
 	var b strings.Builder
 	b.WriteString("\n// Payload decodes the payload member at d into p, when p is a pointer to\n")
@@ -78,14 +79,14 @@ func (g *gen) renderDecoders() (map[string][]byte, error) {
 		for _, f := range e.fields {
 			fs = append(fs, decField{f.json, "v." + f.goName, f.json, f})
 		}
-		writeStructDecoder(out(fileName(e.product)), e.typeName, fs, slices)
+		writeStructDecoder(out(fileName(e.product)), e.typeName, fs, slices, ft)
 	}
 	for _, sh := range g.order {
 		var fs []decField
 		for _, f := range sh.fields {
 			fs = append(fs, decField{f.json, "v." + f.goName, f.json, f})
 		}
-		writeStructDecoder(out(fileOf(sh.uses)), sh.name, fs, slices)
+		writeStructDecoder(out(fileOf(sh.uses)), sh.name, fs, slices, ft)
 	}
 	// Slice decoders, including those of the element types of slices.
 	for changed := true; changed; {
@@ -103,6 +104,7 @@ func (g *gen) renderDecoders() (map[string][]byte, error) {
 	}
 	sort.Strings(keys)
 	g.writeEnumTables(out("enums_gen.go"))
+	ft.write(out("fields_gen.go"))
 	sb := out("slices_gen.go")
 	sb.WriteString("\n// Decoders of the slices found in payloads.\n\n")
 	for _, k := range keys {
@@ -146,25 +148,75 @@ func decFuncName(goType string) string {
 	return "dec" + strings.ReplaceAll(strings.ReplaceAll(goType, "json.", ""), "[]", "Slice")
 }
 
-// writeStructDecoder writes the decoder of struct type name with fields.
-func writeStructDecoder(b *strings.Builder, name string, fs []decField, slices map[string]*gtype) {
+// fieldTables collects the member-name tables of the struct decoders,
+// one per distinct list of names, with the function that maps a key to
+// its index in the list.
+type fieldTables struct {
+	byNames map[string]string // names joined by "\x00" -> table name
+	order   []string
+	lists   map[string][]string
+}
+
+// table returns the name of the table of names, adding it when new.
+func (ft *fieldTables) table(owner string, names []string) string {
+	k := strings.Join(names, "\x00")
+	if t, ok := ft.byNames[k]; ok {
+		return t
+	}
+	ft.byNames[k] = owner
+	ft.order = append(ft.order, owner)
+	ft.lists[owner] = names
+	return owner
+}
+
+// write writes every table: the names, folded for Decoder.FoldIndex, and
+// a function that returns a key's index (exact, else folded), or -1.
+func (ft *fieldTables) write(b *strings.Builder) {
+	b.WriteString("\n// The member names of the struct decoders, in field order: for\n")
+	b.WriteString("// Decoder.Next's hint, and for the key lookups below.\n")
+	for _, t := range ft.order {
+		names := ft.lists[t]
+		var quoted, folded []string
+		for _, n := range names {
+			quoted = append(quoted, fmt.Sprintf("%q", n))
+			folded = append(folded, fmt.Sprintf("%q", jsonscan.FoldName(n)))
+		}
+		fmt.Fprintf(b, "\nvar (\n\tnames%s  = [...]string{%s}\n\tfolded%s = [...]string{%s}\n)\n\n", t, strings.Join(quoted, ", "), t, strings.Join(folded, ", "))
+		fmt.Fprintf(b, "func field%s(d *jsonscan.Decoder) int {\n\tswitch d.Key() {\n", t)
+		for i, n := range names {
+			fmt.Fprintf(b, "\tcase %q:\n\t\treturn %d\n", n, i)
+		}
+		fmt.Fprintf(b, "\t}\n\treturn d.FoldIndex(folded%s[:])\n}\n", t)
+	}
+}
+
+// writeStructDecoder writes the decoder of struct type name with fields:
+// a loop over the members that guesses each key is the next field's
+// (Zoom sends them in schema order), else looks it up, and switches on
+// the field's index.
+func writeStructDecoder(b *strings.Builder, name string, fs []decField, slices map[string]*gtype, ft *fieldTables) {
 	fmt.Fprintf(b, "\nfunc %s(d *jsonscan.Decoder, v *payload.%s) {\n", decFuncName(name), name)
 	if len(fs) == 0 {
 		b.WriteString("\tfor d.Member() {\n\t\td.Skip()\n\t}\n}\n")
 		return
 	}
-	b.WriteString("\tfor d.Member() {\n\t\tk := d.Key()\n\tagain:\n\t\tswitch k {\n")
+	var names []string
 	for _, f := range fs {
-		fmt.Fprintf(b, "\t\tcase %q:\n", f.json)
+		// Decoder.Next compares a hinted name with the raw key: a name
+		// with a quote, a backslash or a control byte would need escapes.
+		if strings.ContainsAny(f.json, "\"\\") || strings.IndexFunc(f.json, func(r rune) bool { return r < 0x20 }) >= 0 {
+			panic(fmt.Sprintf("eventgen: member name %q of %s needs escapes in JSON", f.json, name))
+		}
+		names = append(names, f.json)
+	}
+	t := ft.table(name, names)
+	fmt.Fprintf(b, "\tfor h := 0; ; {\n\t\tf := d.Next(names%s[:], h)\n\t\tif f == jsonscan.Unlisted {\n\t\t\tf = field%s(d)\n\t\t}\n\t\tswitch f {\n", t, t)
+	for i, f := range fs {
+		fmt.Fprintf(b, "\t\tcase %d:\n", i)
 		writeFieldDecode(b, "\t\t\t", f.goExpr, f.path, f.f, slices)
 	}
-	fmt.Fprintf(b, "\t\tdefault:\n\t\t\tif k = d.Fold(fold%s[:], names%s[:]); k != \"\" {\n\t\t\t\tgoto again\n\t\t\t}\n\t\t\td.Skip()\n\t\t}\n\t}\n}\n\n", name, name)
-	var folded, names []string
-	for _, f := range fs {
-		folded = append(folded, fmt.Sprintf("%q", jsonscan.FoldName(f.json)))
-		names = append(names, fmt.Sprintf("%q", f.json))
-	}
-	fmt.Fprintf(b, "var (\n\tfold%s  = [...]string{%s}\n\tnames%s = [...]string{%s}\n)\n", name, strings.Join(folded, ", "), name, strings.Join(names, ", "))
+	b.WriteString("\t\tcase jsonscan.EndOfObject:\n\t\t\treturn\n")
+	b.WriteString("\t\tdefault:\n\t\t\td.Skip()\n\t\t\tcontinue\n\t\t}\n\t\th = f + 1\n\t}\n}\n")
 }
 
 // writeFieldDecode writes the statement that decodes the value at hand

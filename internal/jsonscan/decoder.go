@@ -241,6 +241,54 @@ func (d *Decoder) Member() bool {
 	return true
 }
 
+// The results of [Decoder.Next] that are not an index.
+const (
+	// Unlisted: the key is not the one hinted; [Decoder.Key] has it.
+	Unlisted = -1
+	// EndOfObject: the object ended.
+	EndOfObject = -2
+)
+
+// Next is [Decoder.Member] for a struct whose member names are names,
+// in field order, when the caller expects names[hint] next (the field
+// after the last one found, as Zoom sends members in schema order): it
+// returns hint when the key is exactly that name, after comparing it in
+// place, [EndOfObject] at the end of the object, and [Unlisted] for any
+// other key, which [Decoder.Key] then returns.
+func (d *Decoder) Next(names []string, hint int) int {
+	if hint < len(names) {
+		data := d.data
+		i := d.i
+		for i < len(data) && (data[i] == ' ' || data[i] == '\t' || data[i] == '\n' || data[i] == '\r') {
+			i++
+		}
+		if i < len(data) && data[i] == ',' && !d.first {
+			i++
+			for i < len(data) && (data[i] == ' ' || data[i] == '\t' || data[i] == '\n' || data[i] == '\r') {
+				i++
+			}
+		} else if !d.first {
+			i = -1 // not a next member: Member decides
+		}
+		if n := names[hint]; i >= 0 && len(data)-i > len(n)+1 && data[i] == '"' &&
+			data[i+1+len(n)] == '"' && string(data[i+1:i+1+len(n)]) == n {
+			d.first = false
+			d.keyStart, d.keyEnd, d.key = i+1, i+1+len(n), ""
+			d.i = i + 2 + len(n)
+			if d.ws() != ':' {
+				d.fail()
+				return EndOfObject
+			}
+			d.i++
+			return hint
+		}
+	}
+	if !d.Member() {
+		return EndOfObject
+	}
+	return Unlisted
+}
+
 // Key returns the key read by the last [Decoder.Member]. After
 // [Decoder.ResetNoCopy] it allocates: use [Decoder.KeyBytes] there.
 func (d *Decoder) Key() string {
@@ -274,6 +322,19 @@ func (d *Decoder) Fold(folded, names []string) string {
 		}
 	}
 	return ""
+}
+
+// FoldIndex is [Decoder.Fold] returning the index of the match in
+// folded, or -1.
+func (d *Decoder) FoldIndex(folded []string) int {
+	var buf [64]byte
+	k := appendFolded(buf[:0], d.KeyBytes())
+	for j, f := range folded {
+		if string(k) == f {
+			return j
+		}
+	}
+	return -1
 }
 
 // appendFolded is encoding/json's appendFoldedName.
