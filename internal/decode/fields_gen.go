@@ -15,7 +15,7 @@ var (
 )
 
 func fieldAccountCreated(d *jsonscan.Decoder) int {
-	switch d.Key() {
+	switch string(d.KeyBytes()) {
 	case "account_id":
 		return 0
 	case "operator":
@@ -34,7 +34,7 @@ var (
 )
 
 func fieldAccountLockSettingsUpdated(d *jsonscan.Decoder) int {
-	switch d.Key() {
+	switch string(d.KeyBytes()) {
 	case "account_id":
 		return 0
 	case "operator":
@@ -57,7 +57,7 @@ var (
 )
 
 func fieldAccountUpdated(d *jsonscan.Decoder) int {
-	switch d.Key() {
+	switch string(d.KeyBytes()) {
 	case "account_id":
 		return 0
 	case "operator":
@@ -80,7 +80,7 @@ var (
 )
 
 func fieldAppAuthorizationRequestCreated(d *jsonscan.Decoder) int {
-	switch d.Key() {
+	switch string(d.KeyBytes()) {
 	case "account_id":
 		return 0
 	case "operator":
@@ -107,7 +107,7 @@ var (
 )
 
 func fieldAppDeauthorized(d *jsonscan.Decoder) int {
-	switch d.Key() {
+	switch string(d.KeyBytes()) {
 	case "account_id":
 		return 0
 	case "operator":
@@ -134,7 +134,7 @@ var (
 )
 
 func fieldBotInstalled(d *jsonscan.Decoder) int {
-	switch d.Key() {
+	switch string(d.KeyBytes()) {
 	case "accountId":
 		return 0
 	case "robotJid":
@@ -157,7 +157,7 @@ var (
 )
 
 func fieldBotNotification(d *jsonscan.Decoder) int {
-	switch d.Key() {
+	switch string(d.KeyBytes()) {
 	case "accountId":
 		return 0
 	case "channelName":
@@ -188,7 +188,7 @@ var (
 )
 
 func fieldGroupAdminAdded(d *jsonscan.Decoder) int {
-	switch d.Key() {
+	switch string(d.KeyBytes()) {
 	case "account_id":
 		return 0
 	case "operator":
@@ -209,7 +209,7 @@ var (
 )
 
 func fieldGroupUpdated(d *jsonscan.Decoder) int {
-	switch d.Key() {
+	switch string(d.KeyBytes()) {
 	case "account_id":
 		return 0
 	case "operator":
@@ -232,7 +232,7 @@ var (
 )
 
 func fieldInteractiveMessageActions(d *jsonscan.Decoder) int {
-	switch d.Key() {
+	switch string(d.KeyBytes()) {
 	case "accountId":
 		return 0
 	case "actionItem":
@@ -265,7 +265,7 @@ var (
 )
 
 func fieldInteractiveMessageEditable(d *jsonscan.Decoder) int {
-	switch d.Key() {
+	switch string(d.KeyBytes()) {
 	case "accountId":
 		return 0
 	case "channelName":
@@ -298,7 +298,7 @@ var (
 )
 
 func fieldInteractiveMessageFieldsEditable(d *jsonscan.Decoder) int {
-	switch d.Key() {
+	switch string(d.KeyBytes()) {
 	case "accountId":
 		return 0
 	case "channelName":
@@ -331,7 +331,7 @@ var (
 )
 
 func fieldInteractiveMessageSelect(d *jsonscan.Decoder) int {
-	switch d.Key() {
+	switch string(d.KeyBytes()) {
 	case "accountId":
 		return 0
 	case "channelName":
@@ -364,7 +364,7 @@ var (
 )
 
 func fieldMeetingCreated(d *jsonscan.Decoder) int {
-	switch d.Key() {
+	switch string(d.KeyBytes()) {
 	case "account_id":
 		return 0
 	case "operator":
@@ -385,7 +385,7 @@ var (
 )
 
 func fieldMeetingRTMSInterrupted(d *jsonscan.Decoder) int {
-	switch d.Key() {
+	switch string(d.KeyBytes()) {
 	case "account_id":
 		return 0
 	case "operator":
@@ -406,7 +406,7 @@ var (
 )
 
 func fieldMeetingRTMSStarted(d *jsonscan.Decoder) int {
-	switch d.Key() {
+	switch string(d.KeyBytes()) {
 	case "account_id":
 		return 0
 	case "operator":
@@ -429,7 +429,7 @@ var (
 )
 
 func fieldMeetingRTMSStopped(d *jsonscan.Decoder) int {
-	switch d.Key() {
+	switch string(d.KeyBytes()) {
 	case "account_id":
 		return 0
 	case "operator":
@@ -452,7 +452,7 @@ var (
 )
 
 func fieldMeetingUpdated(d *jsonscan.Decoder) int {
-	switch d.Key() {
+	switch string(d.KeyBytes()) {
 	case "account_id":
 		return 0
 	case "operator":
@@ -477,7 +477,7 @@ var (
 )
 
 func fieldPhoneAccountSettingsUpdated(d *jsonscan.Decoder) int {
-	switch d.Key() {
+	switch string(d.KeyBytes()) {
 	case "account_id":
 		return 0
 	case "operator":
@@ -498,7 +498,7 @@ var (
 )
 
 func fieldRTMSConcurrencyLimited(d *jsonscan.Decoder) int {
-	switch d.Key() {
+	switch string(d.KeyBytes()) {
 	case "account_id":
 		return 0
 	case "operator":
@@ -519,7 +519,7 @@ var (
 )
 
 func fieldRTMSConcurrencyNearLimit(d *jsonscan.Decoder) int {
-	switch d.Key() {
+	switch string(d.KeyBytes()) {
 	case "account_id":
 		return 0
 	case "operator":
@@ -542,7 +542,7 @@ var (
 )
 
 func fieldSchedulerScheduledEventCanceled(d *jsonscan.Decoder) int {
-	switch d.Key() {
+	switch string(d.KeyBytes()) {
 	case "account_id":
 		return 0
 	case "operator":
@@ -563,7 +563,7 @@ var (
 )
 
 func fieldSessionRTMSInterrupted(d *jsonscan.Decoder) int {
-	switch d.Key() {
+	switch string(d.KeyBytes()) {
 	case "account_id":
 		return 0
 	case "operator":
@@ -586,7 +586,7 @@ var (
 )
 
 func fieldSessionRTMSStarted(d *jsonscan.Decoder) int {
-	switch d.Key() {
+	switch string(d.KeyBytes()) {
 	case "account_id":
 		return 0
 	case "operator":
@@ -611,7 +611,7 @@ var (
 )
 
 func fieldSessionRTMSStopped(d *jsonscan.Decoder) int {
-	switch d.Key() {
+	switch string(d.KeyBytes()) {
 	case "account_id":
 		return 0
 	case "operator":
@@ -636,7 +636,7 @@ var (
 )
 
 func fieldTaskAssigneeUpdated(d *jsonscan.Decoder) int {
-	switch d.Key() {
+	switch string(d.KeyBytes()) {
 	case "account_id":
 		return 0
 	case "operator":
@@ -657,7 +657,7 @@ var (
 )
 
 func fieldTaskUpdated(d *jsonscan.Decoder) int {
-	switch d.Key() {
+	switch string(d.KeyBytes()) {
 	case "account_id":
 		return 0
 	case "operator":
@@ -680,7 +680,7 @@ var (
 )
 
 func fieldTeamChatAppMention(d *jsonscan.Decoder) int {
-	switch d.Key() {
+	switch string(d.KeyBytes()) {
 	case "account_id":
 		return 0
 	case "operator":
@@ -703,7 +703,7 @@ var (
 )
 
 func fieldTeamChatBookmarkAdded(d *jsonscan.Decoder) int {
-	switch d.Key() {
+	switch string(d.KeyBytes()) {
 	case "account_id":
 		return 0
 	case "operator":
@@ -724,7 +724,7 @@ var (
 )
 
 func fieldUserCreated(d *jsonscan.Decoder) int {
-	switch d.Key() {
+	switch string(d.KeyBytes()) {
 	case "account_id":
 		return 0
 	case "operator":
@@ -745,7 +745,7 @@ var (
 )
 
 func fieldUserUpdated(d *jsonscan.Decoder) int {
-	switch d.Key() {
+	switch string(d.KeyBytes()) {
 	case "account_id":
 		return 0
 	case "operator":
@@ -770,7 +770,7 @@ var (
 )
 
 func fieldWebinarRTMSInterrupted(d *jsonscan.Decoder) int {
-	switch d.Key() {
+	switch string(d.KeyBytes()) {
 	case "account_id":
 		return 0
 	case "operator":
@@ -791,7 +791,7 @@ var (
 )
 
 func fieldWebinarRTMSStarted(d *jsonscan.Decoder) int {
-	switch d.Key() {
+	switch string(d.KeyBytes()) {
 	case "account_id":
 		return 0
 	case "operator":
@@ -814,7 +814,7 @@ var (
 )
 
 func fieldWebinarRTMSStopped(d *jsonscan.Decoder) int {
-	switch d.Key() {
+	switch string(d.KeyBytes()) {
 	case "account_id":
 		return 0
 	case "operator":
@@ -837,7 +837,7 @@ var (
 )
 
 func fieldWhiteboardFileAdded(d *jsonscan.Decoder) int {
-	switch d.Key() {
+	switch string(d.KeyBytes()) {
 	case "account_id":
 		return 0
 	case "operator":
@@ -860,7 +860,7 @@ var (
 )
 
 func fieldWhiteboardOpened(d *jsonscan.Decoder) int {
-	switch d.Key() {
+	switch string(d.KeyBytes()) {
 	case "account_id":
 		return 0
 	case "operator":
@@ -881,7 +881,7 @@ var (
 )
 
 func fieldWhiteboardSharingUpdated(d *jsonscan.Decoder) int {
-	switch d.Key() {
+	switch string(d.KeyBytes()) {
 	case "account_id":
 		return 0
 	case "operator":
@@ -904,7 +904,7 @@ var (
 )
 
 func fieldAccountCreatedObject(d *jsonscan.Decoder) int {
-	switch d.Key() {
+	switch string(d.KeyBytes()) {
 	case "id":
 		return 0
 	case "owner_id":
@@ -921,7 +921,7 @@ var (
 )
 
 func fieldAccountDisassociatedObject(d *jsonscan.Decoder) int {
-	switch d.Key() {
+	switch string(d.KeyBytes()) {
 	case "id":
 		return 0
 	case "owner_id":
@@ -938,7 +938,7 @@ var (
 )
 
 func fieldAccountLockSettingsUpdatedScheduleMeeting(d *jsonscan.Decoder) int {
-	switch d.Key() {
+	switch string(d.KeyBytes()) {
 	case "audio_type":
 		return 0
 	case "embed_password_in_join_link":
@@ -981,7 +981,7 @@ var (
 )
 
 func fieldAccountLockSettingsUpdatedInMeeting(d *jsonscan.Decoder) int {
-	switch d.Key() {
+	switch string(d.KeyBytes()) {
 	case "alert_guest_join":
 		return 0
 	case "allow_users_to_delete_messages_in_meeting_chat":
@@ -1102,7 +1102,7 @@ var (
 )
 
 func fieldLockSettingsUpdatedEmailNotification(d *jsonscan.Decoder) int {
-	switch d.Key() {
+	switch string(d.KeyBytes()) {
 	case "alternative_host_reminder":
 		return 0
 	case "cancel_meeting_reminder":
@@ -1123,7 +1123,7 @@ var (
 )
 
 func fieldAccountLockSettingsUpdatedRecording(d *jsonscan.Decoder) int {
-	switch d.Key() {
+	switch string(d.KeyBytes()) {
 	case "account_user_access_recording":
 		return 0
 	case "auto_delete_cmr":
@@ -1154,7 +1154,7 @@ var (
 )
 
 func fieldLockSettingsUpdatedTelephony(d *jsonscan.Decoder) int {
-	switch d.Key() {
+	switch string(d.KeyBytes()) {
 	case "telephony_regions":
 		return 0
 	case "third_party_audio":
@@ -1169,7 +1169,7 @@ var (
 )
 
 func fieldLockSettingsUpdatedAudioConferencing(d *jsonscan.Decoder) int {
-	switch d.Key() {
+	switch string(d.KeyBytes()) {
 	case "toll_free_and_fee_based_toll_call":
 		return 0
 	case "toll_call":
@@ -1190,7 +1190,7 @@ var (
 )
 
 func fieldAccountLockSettingsUpdatedChat(d *jsonscan.Decoder) int {
-	switch d.Key() {
+	switch string(d.KeyBytes()) {
 	case "share_files":
 		return 0
 	case "chat_emojis":
@@ -1267,7 +1267,7 @@ var (
 )
 
 func fieldAccountLockSettingsUpdatedOtherOptions(d *jsonscan.Decoder) int {
-	switch d.Key() {
+	switch string(d.KeyBytes()) {
 	case "blur_snapshot":
 		return 0
 	case "webinar_registration_options":
@@ -1282,7 +1282,7 @@ var (
 )
 
 func fieldAccountLockSettingsUpdatedTSP(d *jsonscan.Decoder) int {
-	switch d.Key() {
+	switch string(d.KeyBytes()) {
 	case "call_out":
 		return 0
 	case "show_international_numbers_link":
@@ -1297,7 +1297,7 @@ var (
 )
 
 func fieldAccountLockSettingsUpdatedMeetingSecurity(d *jsonscan.Decoder) int {
-	switch d.Key() {
+	switch string(d.KeyBytes()) {
 	case "approved_or_denied_countries_or_regions":
 		return 0
 	case "auto_security":
@@ -1334,7 +1334,7 @@ var (
 )
 
 func fieldAccountLockUpdatedSettings(d *jsonscan.Decoder) int {
-	switch d.Key() {
+	switch string(d.KeyBytes()) {
 	case "schedule_meeting":
 		return 0
 	case "in_meeting":
@@ -1365,7 +1365,7 @@ var (
 )
 
 func fieldAccountLockSettingsUpdatedObject(d *jsonscan.Decoder) int {
-	switch d.Key() {
+	switch string(d.KeyBytes()) {
 	case "id":
 		return 0
 	case "settings":
@@ -1380,7 +1380,7 @@ var (
 )
 
 func fieldAccountLockUpdatedObjectSettings(d *jsonscan.Decoder) int {
-	switch d.Key() {
+	switch string(d.KeyBytes()) {
 	case "schedule_meeting":
 		return 0
 	case "in_meeting":
@@ -1411,7 +1411,7 @@ var (
 )
 
 func fieldSettingsUpdatedAlwaysDisplayZoomMeetingAsTopic(d *jsonscan.Decoder) int {
-	switch d.Key() {
+	switch string(d.KeyBytes()) {
 	case "enable":
 		return 0
 	case "display_topic_for_scheduled_meetings":
@@ -1426,7 +1426,7 @@ var (
 )
 
 func fieldAccountSettingsUpdatedHideMeetingDescription(d *jsonscan.Decoder) int {
-	switch d.Key() {
+	switch string(d.KeyBytes()) {
 	case "enable":
 		return 0
 	case "hide_description_for_scheduled_meetings":
@@ -1441,7 +1441,7 @@ var (
 )
 
 func fieldSettingsUpdatedAlwaysDisplayZoomWebinarAsTopic(d *jsonscan.Decoder) int {
-	switch d.Key() {
+	switch string(d.KeyBytes()) {
 	case "enable":
 		return 0
 	case "display_topic_for_scheduled_webinars":
@@ -1456,7 +1456,7 @@ var (
 )
 
 func fieldAccountSettingsUpdatedHideWebinarDescription(d *jsonscan.Decoder) int {
-	switch d.Key() {
+	switch string(d.KeyBytes()) {
 	case "enable":
 		return 0
 	case "hide_description_for_scheduled_webinars":
@@ -1471,7 +1471,7 @@ var (
 )
 
 func fieldAccountSettingsUpdatedScheduleMeeting(d *jsonscan.Decoder) int {
-	switch d.Key() {
+	switch string(d.KeyBytes()) {
 	case "host_video":
 		return 0
 	case "participant_video":
@@ -1530,7 +1530,7 @@ var (
 )
 
 func fieldAccountSettingsUpdatedMeetingPolling(d *jsonscan.Decoder) int {
-	switch d.Key() {
+	switch string(d.KeyBytes()) {
 	case "enable":
 		return 0
 	case "advanced_polls":
@@ -1553,7 +1553,7 @@ var (
 )
 
 func fieldAccountSettingsUpdatedLanguageInterpretation(d *jsonscan.Decoder) int {
-	switch d.Key() {
+	switch string(d.KeyBytes()) {
 	case "enable":
 		return 0
 	case "enable_language_interpretation_by_default":
@@ -1576,7 +1576,7 @@ var (
 )
 
 func fieldSettingsUpdatedSignLanguageInterpretation(d *jsonscan.Decoder) int {
-	switch d.Key() {
+	switch string(d.KeyBytes()) {
 	case "enable":
 		return 0
 	case "enable_sign_language_interpretation_by_default":
@@ -1595,7 +1595,7 @@ var (
 )
 
 func fieldSettingsUpdatedWebinarLiveStreaming(d *jsonscan.Decoder) int {
-	switch d.Key() {
+	switch string(d.KeyBytes()) {
 	case "enable":
 		return 0
 	case "live_streaming_service":
@@ -1614,7 +1614,7 @@ var (
 )
 
 func fieldSettingsUpdatedWebinarChat(d *jsonscan.Decoder) int {
-	switch d.Key() {
+	switch string(d.KeyBytes()) {
 	case "enable":
 		return 0
 	case "allow_panelists_chat_with":
@@ -1639,7 +1639,7 @@ var (
 )
 
 func fieldSettingsUpdatedClosedCaptioning(d *jsonscan.Decoder) int {
-	switch d.Key() {
+	switch string(d.KeyBytes()) {
 	case "enable":
 		return 0
 	case "third_party_captioning_service":
@@ -1660,7 +1660,7 @@ var (
 )
 
 func fieldAccountSettingsUpdatedInMeeting(d *jsonscan.Decoder) int {
-	switch d.Key() {
+	switch string(d.KeyBytes()) {
 	case "e2e_encryption":
 		return 0
 	case "chat":
@@ -1825,7 +1825,7 @@ var (
 )
 
 func fieldAccountSettingsUpdatedEmailNotification(d *jsonscan.Decoder) int {
-	switch d.Key() {
+	switch string(d.KeyBytes()) {
 	case "cloud_recording_available_reminder":
 		return 0
 	case "recording_available_reminder_schedulers":
@@ -1852,7 +1852,7 @@ var (
 )
 
 func fieldAccountSettingsUpdatedZoomRooms(d *jsonscan.Decoder) int {
-	switch d.Key() {
+	switch string(d.KeyBytes()) {
 	case "upcoming_meeting_alert":
 		return 0
 	case "start_airplay_manually":
@@ -1883,7 +1883,7 @@ var (
 )
 
 func fieldAccountSettingsUpdatedPasswordRequirement(d *jsonscan.Decoder) int {
-	switch d.Key() {
+	switch string(d.KeyBytes()) {
 	case "minimum_password_length":
 		return 0
 	case "have_special_character":
@@ -1902,7 +1902,7 @@ var (
 )
 
 func fieldSSOBypassUser(d *jsonscan.Decoder) int {
-	switch d.Key() {
+	switch string(d.KeyBytes()) {
 	case "id":
 		return 0
 	case "email":
@@ -1917,7 +1917,7 @@ var (
 )
 
 func fieldAccountSettingsUpdatedSigninWithSSO(d *jsonscan.Decoder) int {
-	switch d.Key() {
+	switch string(d.KeyBytes()) {
 	case "enable":
 		return 0
 	case "require_sso_for_domains":
@@ -1936,7 +1936,7 @@ var (
 )
 
 func fieldAccountSettingsUpdatedSecurity(d *jsonscan.Decoder) int {
-	switch d.Key() {
+	switch string(d.KeyBytes()) {
 	case "admin_change_name_pic":
 		return 0
 	case "import_photos_from_devices":
@@ -1957,7 +1957,7 @@ var (
 )
 
 func fieldSettingsUpdatedRecordFilesSeparately(d *jsonscan.Decoder) int {
-	switch d.Key() {
+	switch string(d.KeyBytes()) {
 	case "active_speaker":
 		return 0
 	case "gallery_view":
@@ -1974,7 +1974,7 @@ var (
 )
 
 func fieldSettingsUpdatedSmartRecording(d *jsonscan.Decoder) int {
-	switch d.Key() {
+	switch string(d.KeyBytes()) {
 	case "create_recording_highlights":
 		return 0
 	case "create_smart_chapters":
@@ -1991,7 +1991,7 @@ var (
 )
 
 func fieldSettingsUpdatedRecordingPasswordRequirement(d *jsonscan.Decoder) int {
-	switch d.Key() {
+	switch string(d.KeyBytes()) {
 	case "length":
 		return 0
 	case "have_letter":
@@ -2012,7 +2012,7 @@ var (
 )
 
 func fieldSettingsUpdatedIPAddressAccessControl(d *jsonscan.Decoder) int {
-	switch d.Key() {
+	switch string(d.KeyBytes()) {
 	case "enable":
 		return 0
 	case "ip_addresses_or_ranges":
@@ -2027,7 +2027,7 @@ var (
 )
 
 func fieldAccountUpdatedArchiveSettings(d *jsonscan.Decoder) int {
-	switch d.Key() {
+	switch string(d.KeyBytes()) {
 	case "chat_file":
 		return 0
 	case "chat_with_sender_email":
@@ -2058,7 +2058,7 @@ var (
 )
 
 func fieldAccountSettingsUpdatedArchive(d *jsonscan.Decoder) int {
-	switch d.Key() {
+	switch string(d.KeyBytes()) {
 	case "enable":
 		return 0
 	case "type":
@@ -2075,7 +2075,7 @@ var (
 )
 
 func fieldAccountSettingsUpdatedRecording(d *jsonscan.Decoder) int {
-	switch d.Key() {
+	switch string(d.KeyBytes()) {
 	case "local_recording":
 		return 0
 	case "cloud_recording":
@@ -2154,7 +2154,7 @@ var (
 )
 
 func fieldSettingsUpdatedTelephonyRegions(d *jsonscan.Decoder) int {
-	switch d.Key() {
+	switch string(d.KeyBytes()) {
 	case "allowed_values":
 		return 0
 	case "selection_values":
@@ -2169,7 +2169,7 @@ var (
 )
 
 func fieldAccountSettingsUpdatedTelephony(d *jsonscan.Decoder) int {
-	switch d.Key() {
+	switch string(d.KeyBytes()) {
 	case "third_party_audio":
 		return 0
 	case "audio_conference_info":
@@ -2186,7 +2186,7 @@ var (
 )
 
 func fieldSettingsUpdatedSelectedCountry(d *jsonscan.Decoder) int {
-	switch d.Key() {
+	switch string(d.KeyBytes()) {
 	case "code":
 		return 0
 	case "name":
@@ -2201,7 +2201,7 @@ var (
 )
 
 func fieldSettingsUpdatedCallOutCountries(d *jsonscan.Decoder) int {
-	switch d.Key() {
+	switch string(d.KeyBytes()) {
 	case "selected_countries":
 		return 0
 	}
@@ -2214,7 +2214,7 @@ var (
 )
 
 func fieldAccountSettingsUpdatedTSP(d *jsonscan.Decoder) int {
-	switch d.Key() {
+	switch string(d.KeyBytes()) {
 	case "call_out":
 		return 0
 	case "call_out_countries":
@@ -2239,7 +2239,7 @@ var (
 )
 
 func fieldAccountSettingsUpdatedIntegration(d *jsonscan.Decoder) int {
-	switch d.Key() {
+	switch string(d.KeyBytes()) {
 	case "google_calendar":
 		return 0
 	case "google_drive":
@@ -2262,7 +2262,7 @@ var (
 )
 
 func fieldAccountSettingsUpdatedFeature(d *jsonscan.Decoder) int {
-	switch d.Key() {
+	switch string(d.KeyBytes()) {
 	case "meeting_capacity":
 		return 0
 	}
@@ -2275,7 +2275,7 @@ var (
 )
 
 func fieldSettingsUpdatedWebinarRegistrationOptions(d *jsonscan.Decoder) int {
-	switch d.Key() {
+	switch string(d.KeyBytes()) {
 	case "allow_host_to_enable_social_share_buttons":
 		return 0
 	}
@@ -2288,7 +2288,7 @@ var (
 )
 
 func fieldAccountSettingsUpdatedOtherOptions(d *jsonscan.Decoder) int {
-	switch d.Key() {
+	switch string(d.KeyBytes()) {
 	case "allow_auto_active_users":
 		return 0
 	case "blur_snapshot":
@@ -2317,7 +2317,7 @@ var (
 )
 
 func fieldAccountSettingsUpdatedNumber(d *jsonscan.Decoder) int {
-	switch d.Key() {
+	switch string(d.KeyBytes()) {
 	case "code":
 		return 0
 	case "country_code":
@@ -2338,7 +2338,7 @@ var (
 )
 
 func fieldAccountSettingsUpdatedTollFreeAndFeeBasedTollCall(d *jsonscan.Decoder) int {
-	switch d.Key() {
+	switch string(d.KeyBytes()) {
 	case "enable":
 		return 0
 	case "numbers":
@@ -2355,7 +2355,7 @@ var (
 )
 
 func fieldSettingsUpdatedNumber(d *jsonscan.Decoder) int {
-	switch d.Key() {
+	switch string(d.KeyBytes()) {
 	case "code":
 		return 0
 	case "country_code":
@@ -2376,7 +2376,7 @@ var (
 )
 
 func fieldSettingsUpdatedTollCall(d *jsonscan.Decoder) int {
-	switch d.Key() {
+	switch string(d.KeyBytes()) {
 	case "enable":
 		return 0
 	case "numbers":
@@ -2391,7 +2391,7 @@ var (
 )
 
 func fieldSettingsUpdatedCallMeAndInviteByPhone(d *jsonscan.Decoder) int {
-	switch d.Key() {
+	switch string(d.KeyBytes()) {
 	case "enable":
 		return 0
 	case "require_press_1_for_call_me":
@@ -2410,7 +2410,7 @@ var (
 )
 
 func fieldSettingsUpdatedParticipantPhoneMasking(d *jsonscan.Decoder) int {
-	switch d.Key() {
+	switch string(d.KeyBytes()) {
 	case "enable":
 		return 0
 	case "masking_type":
@@ -2425,7 +2425,7 @@ var (
 )
 
 func fieldAccountSettingsUpdatedGlobalDialInCountries(d *jsonscan.Decoder) int {
-	switch d.Key() {
+	switch string(d.KeyBytes()) {
 	case "selected_countries":
 		return 0
 	case "include_toll_free":
@@ -2440,7 +2440,7 @@ var (
 )
 
 func fieldAccountSettingsUpdatedAudioConferencing(d *jsonscan.Decoder) int {
-	switch d.Key() {
+	switch string(d.KeyBytes()) {
 	case "toll_free_and_fee_based_toll_call":
 		return 0
 	case "toll_call":
@@ -2463,7 +2463,7 @@ var (
 )
 
 func fieldAccountSettingsUpdatedRestrictions(d *jsonscan.Decoder) int {
-	switch d.Key() {
+	switch string(d.KeyBytes()) {
 	case "only_allow_specific_file_types":
 		return 0
 	case "file_type_restrictions":
@@ -2488,7 +2488,7 @@ var (
 )
 
 func fieldAccountSettingsUpdatedShareFiles(d *jsonscan.Decoder) int {
-	switch d.Key() {
+	switch string(d.KeyBytes()) {
 	case "enable":
 		return 0
 	case "share_option":
@@ -2507,7 +2507,7 @@ var (
 )
 
 func fieldSettingsUpdatedChatEmojis(d *jsonscan.Decoder) int {
-	switch d.Key() {
+	switch string(d.KeyBytes()) {
 	case "enable":
 		return 0
 	case "emojis_option":
@@ -2522,7 +2522,7 @@ var (
 )
 
 func fieldAccountSettingsUpdatedSetRetentionPeriodInCloud(d *jsonscan.Decoder) int {
-	switch d.Key() {
+	switch string(d.KeyBytes()) {
 	case "enable":
 		return 0
 	case "retention_period_of_direct_messages_and_group_conversation":
@@ -2539,7 +2539,7 @@ var (
 )
 
 func fieldSettingsUpdatedAllowUsersToAddContacts(d *jsonscan.Decoder) int {
-	switch d.Key() {
+	switch string(d.KeyBytes()) {
 	case "enable":
 		return 0
 	case "selected_option":
@@ -2556,7 +2556,7 @@ var (
 )
 
 func fieldSettingsUpdatedPolicy(d *jsonscan.Decoder) int {
-	switch d.Key() {
+	switch string(d.KeyBytes()) {
 	case "description":
 		return 0
 	case "id":
@@ -2583,7 +2583,7 @@ var (
 )
 
 func fieldAccountSettingsUpdatedChatEtiquetteTool(d *jsonscan.Decoder) int {
-	switch d.Key() {
+	switch string(d.KeyBytes()) {
 	case "enable":
 		return 0
 	case "policies":
@@ -2600,7 +2600,7 @@ var (
 )
 
 func fieldAccountSettingsUpdatedSendDataToThirdPartyArchivingService(d *jsonscan.Decoder) int {
-	switch d.Key() {
+	switch string(d.KeyBytes()) {
 	case "enable":
 		return 0
 	case "type":
@@ -2623,7 +2623,7 @@ var (
 )
 
 func fieldAccountSettingsUpdatedApplyLocalStorageToPersonalChannel(d *jsonscan.Decoder) int {
-	switch d.Key() {
+	switch string(d.KeyBytes()) {
 	case "enable":
 		return 0
 	case "retention_period":
@@ -2638,7 +2638,7 @@ var (
 )
 
 func fieldAccountSettingsUpdatedSearchAndSendAnimatedGIFImages(d *jsonscan.Decoder) int {
-	switch d.Key() {
+	switch string(d.KeyBytes()) {
 	case "enable":
 		return 0
 	case "giphy_content_rating":
@@ -2653,7 +2653,7 @@ var (
 )
 
 func fieldAccountSettingsUpdatedExternalCollabRestrict(d *jsonscan.Decoder) int {
-	switch d.Key() {
+	switch string(d.KeyBytes()) {
 	case "enable":
 		return 0
 	case "external_chat":
@@ -2670,7 +2670,7 @@ var (
 )
 
 func fieldAccountSettingsUpdatedExternalUserControl(d *jsonscan.Decoder) int {
-	switch d.Key() {
+	switch string(d.KeyBytes()) {
 	case "enable":
 		return 0
 	case "selected_option":
@@ -2687,7 +2687,7 @@ var (
 )
 
 func fieldAccountSettingsUpdatedExternalInviteApprove(d *jsonscan.Decoder) int {
-	switch d.Key() {
+	switch string(d.KeyBytes()) {
 	case "enable":
 		return 0
 	case "selected_option":
@@ -2706,7 +2706,7 @@ var (
 )
 
 func fieldAccountSettingsUpdatedExternalMemberJoin(d *jsonscan.Decoder) int {
-	switch d.Key() {
+	switch string(d.KeyBytes()) {
 	case "enable":
 		return 0
 	case "external_account":
@@ -2721,7 +2721,7 @@ var (
 )
 
 func fieldAccountSettingsUpdatedChatEmailAddress(d *jsonscan.Decoder) int {
-	switch d.Key() {
+	switch string(d.KeyBytes()) {
 	case "enable":
 		return 0
 	case "only_allow_specific_domains":
@@ -2738,7 +2738,7 @@ var (
 )
 
 func fieldAccountSettingsUpdatedReadReceipts(d *jsonscan.Decoder) int {
-	switch d.Key() {
+	switch string(d.KeyBytes()) {
 	case "enable":
 		return 0
 	case "allow_users_opt_out":
@@ -2753,7 +2753,7 @@ var (
 )
 
 func fieldAccountSettingsUpdatedAllowDeleteMessage(d *jsonscan.Decoder) int {
-	switch d.Key() {
+	switch string(d.KeyBytes()) {
 	case "enable":
 		return 0
 	case "time":
@@ -2768,7 +2768,7 @@ var (
 )
 
 func fieldAccountSettingsUpdatedAICompose(d *jsonscan.Decoder) int {
-	switch d.Key() {
+	switch string(d.KeyBytes()) {
 	case "enable":
 		return 0
 	case "shown_in_team_chat":
@@ -2783,7 +2783,7 @@ var (
 )
 
 func fieldAccountSettingsUpdatedChat(d *jsonscan.Decoder) int {
-	switch d.Key() {
+	switch string(d.KeyBytes()) {
 	case "allow_bots_chat":
 		return 0
 	case "share_files":
@@ -2898,7 +2898,7 @@ var (
 )
 
 func fieldUpdatedWaitingRoomSettings(d *jsonscan.Decoder) int {
-	switch d.Key() {
+	switch string(d.KeyBytes()) {
 	case "participants_to_place_in_waiting_room":
 		return 0
 	case "whitelisted_domains_for_waiting_room":
@@ -2915,7 +2915,7 @@ var (
 )
 
 func fieldSettingsUpdatedMeetingPasswordRequirement(d *jsonscan.Decoder) int {
-	switch d.Key() {
+	switch string(d.KeyBytes()) {
 	case "length":
 		return 0
 	case "have_letter":
@@ -2942,7 +2942,7 @@ var (
 )
 
 func fieldAccountSettingsUpdatedPolicy(d *jsonscan.Decoder) int {
-	switch d.Key() {
+	switch string(d.KeyBytes()) {
 	case "id":
 		return 0
 	case "name":
@@ -2969,7 +2969,7 @@ var (
 )
 
 func fieldAccountSettingsUpdatedMeetingSecurityChatEtiquetteTool(d *jsonscan.Decoder) int {
-	switch d.Key() {
+	switch string(d.KeyBytes()) {
 	case "enable":
 		return 0
 	case "policies":
@@ -2984,7 +2984,7 @@ var (
 )
 
 func fieldAccountSettingsUpdatedMeetingSecurity(d *jsonscan.Decoder) int {
-	switch d.Key() {
+	switch string(d.KeyBytes()) {
 	case "auto_security":
 		return 0
 	case "waiting_room":
@@ -3029,7 +3029,7 @@ var (
 )
 
 func fieldAccountSettingsUpdatedInSession(d *jsonscan.Decoder) int {
-	switch d.Key() {
+	switch string(d.KeyBytes()) {
 	case "custom_data_center_regions":
 		return 0
 	case "data_center_regions":
@@ -3060,7 +3060,7 @@ var (
 )
 
 func fieldAccountSettingsUpdatedApprovedOrDeniedCountriesOrRegions(d *jsonscan.Decoder) int {
-	switch d.Key() {
+	switch string(d.KeyBytes()) {
 	case "approved_list":
 		return 0
 	case "denied_list":
@@ -3079,7 +3079,7 @@ var (
 )
 
 func fieldAccountSettingsUpdatedSessionSecurity(d *jsonscan.Decoder) int {
-	switch d.Key() {
+	switch string(d.KeyBytes()) {
 	case "approved_or_denied_countries_or_regions":
 		return 0
 	}
@@ -3092,7 +3092,7 @@ var (
 )
 
 func fieldAccountSettingsUpdatedMailCalendar(d *jsonscan.Decoder) int {
-	switch d.Key() {
+	switch string(d.KeyBytes()) {
 	case "email_calendar_management":
 		return 0
 	case "email_management":
@@ -3109,7 +3109,7 @@ var (
 )
 
 func fieldAccountSettingsUpdatedGeneralSetting(d *jsonscan.Decoder) int {
-	switch d.Key() {
+	switch string(d.KeyBytes()) {
 	case "auto_zoom_room_proximity_connect":
 		return 0
 	case "show_zoom_room_feature":
@@ -3124,7 +3124,7 @@ var (
 )
 
 func fieldAccountUpdatedSettings(d *jsonscan.Decoder) int {
-	switch d.Key() {
+	switch string(d.KeyBytes()) {
 	case "schedule_meeting":
 		return 0
 	case "in_meeting":
@@ -3171,7 +3171,7 @@ var (
 )
 
 func fieldAccountSettingsUpdatedAudioConferencingTollFreeAndFeeBasedTollCall(d *jsonscan.Decoder) int {
-	switch d.Key() {
+	switch string(d.KeyBytes()) {
 	case "allow_webinar_attendees_dial":
 		return 0
 	case "enable":
@@ -3188,7 +3188,7 @@ var (
 )
 
 func fieldAccountUpdatedObject(d *jsonscan.Decoder) int {
-	switch d.Key() {
+	switch string(d.KeyBytes()) {
 	case "id":
 		return 0
 	case "account_name":
@@ -3211,7 +3211,7 @@ var (
 )
 
 func fieldAccountUpdatedOldObject(d *jsonscan.Decoder) int {
-	switch d.Key() {
+	switch string(d.KeyBytes()) {
 	case "$changed_field_name":
 		return 0
 	}
@@ -3224,7 +3224,7 @@ var (
 )
 
 func fieldAccountVanityURLObject(d *jsonscan.Decoder) int {
-	switch d.Key() {
+	switch string(d.KeyBytes()) {
 	case "id":
 		return 0
 	case "vanity_url":
@@ -3239,7 +3239,7 @@ var (
 )
 
 func fieldInformationBarriersPolicySettings(d *jsonscan.Decoder) int {
-	switch d.Key() {
+	switch string(d.KeyBytes()) {
 	case "complete_phone_calls":
 		return 0
 	case "file_transfer":
@@ -3266,7 +3266,7 @@ var (
 )
 
 func fieldInformationBarriersPolicyObject(d *jsonscan.Decoder) int {
-	switch d.Key() {
+	switch string(d.KeyBytes()) {
 	case "assigned_group_id":
 		return 0
 	case "id":
@@ -3291,7 +3291,7 @@ var (
 )
 
 func fieldInformationBarriersPolicyUpdatedObject(d *jsonscan.Decoder) int {
-	switch d.Key() {
+	switch string(d.KeyBytes()) {
 	case "assigned_group_id":
 		return 0
 	case "policy_name":
@@ -3314,7 +3314,7 @@ var (
 )
 
 func fieldCalendarACLObject(d *jsonscan.Decoder) int {
-	switch d.Key() {
+	switch string(d.KeyBytes()) {
 	case "resource_id":
 		return 0
 	case "acl_id":
@@ -3329,7 +3329,7 @@ var (
 )
 
 func fieldCalendarCalendarlistObject(d *jsonscan.Decoder) int {
-	switch d.Key() {
+	switch string(d.KeyBytes()) {
 	case "resource_id":
 		return 0
 	case "subscribed_calendar_id":
@@ -3344,7 +3344,7 @@ var (
 )
 
 func fieldCalendarEventObject(d *jsonscan.Decoder) int {
-	switch d.Key() {
+	switch string(d.KeyBytes()) {
 	case "resource_id":
 		return 0
 	case "event_id":
@@ -3359,7 +3359,7 @@ var (
 )
 
 func fieldCalendarSettingObject(d *jsonscan.Decoder) int {
-	switch d.Key() {
+	switch string(d.KeyBytes()) {
 	case "resource_id":
 		return 0
 	case "setting_id":
@@ -3374,7 +3374,7 @@ var (
 )
 
 func fieldInteractiveMessageActionItem(d *jsonscan.Decoder) int {
-	switch d.Key() {
+	switch string(d.KeyBytes()) {
 	case "text":
 		return 0
 	case "value":
@@ -3389,7 +3389,7 @@ var (
 )
 
 func fieldInteractiveMessageSubHead(d *jsonscan.Decoder) int {
-	switch d.Key() {
+	switch string(d.KeyBytes()) {
 	case "text":
 		return 0
 	}
@@ -3402,7 +3402,7 @@ var (
 )
 
 func fieldInteractiveMessageHead(d *jsonscan.Decoder) int {
-	switch d.Key() {
+	switch string(d.KeyBytes()) {
 	case "sub_head":
 		return 0
 	case "text":
@@ -3417,7 +3417,7 @@ var (
 )
 
 func fieldInteractiveMessageActionsItem(d *jsonscan.Decoder) int {
-	switch d.Key() {
+	switch string(d.KeyBytes()) {
 	case "style":
 		return 0
 	case "text":
@@ -3434,7 +3434,7 @@ var (
 )
 
 func fieldInteractiveMessageActionsBody(d *jsonscan.Decoder) int {
-	switch d.Key() {
+	switch string(d.KeyBytes()) {
 	case "type":
 		return 0
 	case "items":
@@ -3449,7 +3449,7 @@ var (
 )
 
 func fieldInteractiveMessageActionsOriginal(d *jsonscan.Decoder) int {
-	switch d.Key() {
+	switch string(d.KeyBytes()) {
 	case "head":
 		return 0
 	case "body":
@@ -3464,7 +3464,7 @@ var (
 )
 
 func fieldInteractiveMessageEditableEditItem(d *jsonscan.Decoder) int {
-	switch d.Key() {
+	switch string(d.KeyBytes()) {
 	case "origin":
 		return 0
 	case "target":
@@ -3479,7 +3479,7 @@ var (
 )
 
 func fieldInteractiveMessageFieldsEditableFieldEditItem(d *jsonscan.Decoder) int {
-	switch d.Key() {
+	switch string(d.KeyBytes()) {
 	case "currentValue":
 		return 0
 	case "key":
@@ -3496,7 +3496,7 @@ var (
 )
 
 func fieldInteractiveMessageFieldsEditableItem(d *jsonscan.Decoder) int {
-	switch d.Key() {
+	switch string(d.KeyBytes()) {
 	case "editable":
 		return 0
 	case "value":
@@ -3513,7 +3513,7 @@ var (
 )
 
 func fieldInteractiveMessageSelectBody(d *jsonscan.Decoder) int {
-	switch d.Key() {
+	switch string(d.KeyBytes()) {
 	case "select_items":
 		return 0
 	case "text":
@@ -3530,7 +3530,7 @@ var (
 )
 
 func fieldInteractiveMessageSelectSelectedItem(d *jsonscan.Decoder) int {
-	switch d.Key() {
+	switch string(d.KeyBytes()) {
 	case "value":
 		return 0
 	}
@@ -3543,7 +3543,7 @@ var (
 )
 
 func fieldTeamChatFile(d *jsonscan.Decoder) int {
-	switch d.Key() {
+	switch string(d.KeyBytes()) {
 	case "OS_file_type":
 		return 0
 	case "file_id":
@@ -3564,7 +3564,7 @@ var (
 )
 
 func fieldTeamChatRichText(d *jsonscan.Decoder) int {
-	switch d.Key() {
+	switch string(d.KeyBytes()) {
 	case "start_position":
 		return 0
 	case "end_position":
@@ -3583,7 +3583,7 @@ var (
 )
 
 func fieldTeamChatAppMentionObject(d *jsonscan.Decoder) int {
-	switch d.Key() {
+	switch string(d.KeyBytes()) {
 	case "message_id":
 		return 0
 	case "type":
@@ -3608,7 +3608,7 @@ var (
 )
 
 func fieldTeamChatLinkSharedObject(d *jsonscan.Decoder) int {
-	switch d.Key() {
+	switch string(d.KeyBytes()) {
 	case "message_id":
 		return 0
 	case "type":
@@ -3641,7 +3641,7 @@ var (
 )
 
 func fieldCobrowseSessionEndedObject(d *jsonscan.Decoder) int {
-	switch d.Key() {
+	switch string(d.KeyBytes()) {
 	case "session_id":
 		return 0
 	case "session_pin":
@@ -3668,7 +3668,7 @@ var (
 )
 
 func fieldCobrowseSessionStartedObject(d *jsonscan.Decoder) int {
-	switch d.Key() {
+	switch string(d.KeyBytes()) {
 	case "session_id":
 		return 0
 	case "start_url":
@@ -3691,7 +3691,7 @@ var (
 )
 
 func fieldCobrowseSessionUserJoinedObject(d *jsonscan.Decoder) int {
-	switch d.Key() {
+	switch string(d.KeyBytes()) {
 	case "session_id":
 		return 0
 	case "user_connection_id":
@@ -3714,7 +3714,7 @@ var (
 )
 
 func fieldCobrowseSessionUserLeftObject(d *jsonscan.Decoder) int {
-	switch d.Key() {
+	switch string(d.KeyBytes()) {
 	case "session_id":
 		return 0
 	case "user_connection_id":
@@ -3739,7 +3739,7 @@ var (
 )
 
 func fieldClinicalNotesNoteCreatedObject(d *jsonscan.Decoder) int {
-	switch d.Key() {
+	switch string(d.KeyBytes()) {
 	case "meeting_id":
 		return 0
 	case "meeting_number":
@@ -3772,7 +3772,7 @@ var (
 )
 
 func fieldRevenueAcceleratorConversationAnalysisCompletedObject(d *jsonscan.Decoder) int {
-	switch d.Key() {
+	switch string(d.KeyBytes()) {
 	case "conversation_id":
 		return 0
 	case "source":
@@ -3791,7 +3791,7 @@ var (
 )
 
 func fieldRevenueAcceleratorPlaylistMomentObject(d *jsonscan.Decoder) int {
-	switch d.Key() {
+	switch string(d.KeyBytes()) {
 	case "playlist_id":
 		return 0
 	case "playlist_name":
@@ -3814,7 +3814,7 @@ var (
 )
 
 func fieldRevenueAcceleratorPlaylistCreateObject(d *jsonscan.Decoder) int {
-	switch d.Key() {
+	switch string(d.KeyBytes()) {
 	case "playlist_id":
 		return 0
 	case "playlist_type":
@@ -3833,7 +3833,7 @@ var (
 )
 
 func fieldRevenueAcceleratorPlaylistDeleteObject(d *jsonscan.Decoder) int {
-	switch d.Key() {
+	switch string(d.KeyBytes()) {
 	case "playlist_id":
 		return 0
 	case "playlist_name":
@@ -3850,7 +3850,7 @@ var (
 )
 
 func fieldRevenueAcceleratorPostCommentCompletedObject(d *jsonscan.Decoder) int {
-	switch d.Key() {
+	switch string(d.KeyBytes()) {
 	case "comment_id":
 		return 0
 	case "conversation_id":
@@ -3867,7 +3867,7 @@ var (
 )
 
 func fieldMailHistoryEventObject(d *jsonscan.Decoder) int {
-	switch d.Key() {
+	switch string(d.KeyBytes()) {
 	case "email":
 		return 0
 	case "history_id":
@@ -3882,7 +3882,7 @@ var (
 )
 
 func fieldAuthorizationRequestCreatedAppLink(d *jsonscan.Decoder) int {
-	switch d.Key() {
+	switch string(d.KeyBytes()) {
 	case "developer_documentation":
 		return 0
 	case "developer_privacy_policy":
@@ -3901,7 +3901,7 @@ var (
 )
 
 func fieldMeetingAssetsDeletedAICompanion(d *jsonscan.Decoder) int {
-	switch d.Key() {
+	switch string(d.KeyBytes()) {
 	case "deleted_assets":
 		return 0
 	}
@@ -3914,7 +3914,7 @@ var (
 )
 
 func fieldMeetingAICompanionAssetsDeletedObject(d *jsonscan.Decoder) int {
-	switch d.Key() {
+	switch string(d.KeyBytes()) {
 	case "meeting_number":
 		return 0
 	case "meeting_uuid":
@@ -3933,7 +3933,7 @@ var (
 )
 
 func fieldMeetingAICompanion(d *jsonscan.Decoder) int {
-	switch d.Key() {
+	switch string(d.KeyBytes()) {
 	case "questions":
 		return 0
 	case "summary":
@@ -3948,7 +3948,7 @@ var (
 )
 
 func fieldMeetingAICTranscriptCompletedObject(d *jsonscan.Decoder) int {
-	switch d.Key() {
+	switch string(d.KeyBytes()) {
 	case "host_id":
 		return 0
 	case "meeting_uuid":
@@ -3973,7 +3973,7 @@ var (
 )
 
 func fieldMeetingAlertObject(d *jsonscan.Decoder) int {
-	switch d.Key() {
+	switch string(d.KeyBytes()) {
 	case "id":
 		return 0
 	case "uuid":
@@ -4002,7 +4002,7 @@ var (
 )
 
 func fieldSharingDetails(d *jsonscan.Decoder) int {
-	switch d.Key() {
+	switch string(d.KeyBytes()) {
 	case "content":
 		return 0
 	case "link_source":
@@ -4023,7 +4023,7 @@ var (
 )
 
 func fieldMeetingBreakoutRoomSharingParticipant(d *jsonscan.Decoder) int {
-	switch d.Key() {
+	switch string(d.KeyBytes()) {
 	case "user_id":
 		return 0
 	case "parent_user_id":
@@ -4044,7 +4044,7 @@ var (
 )
 
 func fieldMeetingBreakoutRoomSharingObject(d *jsonscan.Decoder) int {
-	switch d.Key() {
+	switch string(d.KeyBytes()) {
 	case "id":
 		return 0
 	case "uuid":
@@ -4075,7 +4075,7 @@ var (
 )
 
 func fieldDownloadedChatMessageFile(d *jsonscan.Decoder) int {
-	switch d.Key() {
+	switch string(d.KeyBytes()) {
 	case "file_id":
 		return 0
 	case "file_name":
@@ -4096,7 +4096,7 @@ var (
 )
 
 func fieldChatMessageFileDownloadedObject(d *jsonscan.Decoder) int {
-	switch d.Key() {
+	switch string(d.KeyBytes()) {
 	case "id":
 		return 0
 	case "uuid":
@@ -4115,7 +4115,7 @@ var (
 )
 
 func fieldMeetingSentChatMessageFile(d *jsonscan.Decoder) int {
-	switch d.Key() {
+	switch string(d.KeyBytes()) {
 	case "date_time":
 		return 0
 	case "sender_session_id":
@@ -4160,7 +4160,7 @@ var (
 )
 
 func fieldMeetingChatMessageFileSentObject(d *jsonscan.Decoder) int {
-	switch d.Key() {
+	switch string(d.KeyBytes()) {
 	case "meeting_id":
 		return 0
 	case "meeting_uuid":
@@ -4179,7 +4179,7 @@ var (
 )
 
 func fieldMeetingSentChatMessage(d *jsonscan.Decoder) int {
-	switch d.Key() {
+	switch string(d.KeyBytes()) {
 	case "date_time":
 		return 0
 	case "sender_session_id":
@@ -4218,7 +4218,7 @@ var (
 )
 
 func fieldMeetingChatMessageSentObject(d *jsonscan.Decoder) int {
-	switch d.Key() {
+	switch string(d.KeyBytes()) {
 	case "id":
 		return 0
 	case "uuid":
@@ -4237,7 +4237,7 @@ var (
 )
 
 func fieldMeetingConvertedToWebinarObject(d *jsonscan.Decoder) int {
-	switch d.Key() {
+	switch string(d.KeyBytes()) {
 	case "uuid":
 		return 0
 	case "id":
@@ -4264,7 +4264,7 @@ var (
 )
 
 func fieldObjectOccurrence(d *jsonscan.Decoder) int {
-	switch d.Key() {
+	switch string(d.KeyBytes()) {
 	case "occurrence_id":
 		return 0
 	case "start_time":
@@ -4283,7 +4283,7 @@ var (
 )
 
 func fieldMeetingInvitee(d *jsonscan.Decoder) int {
-	switch d.Key() {
+	switch string(d.KeyBytes()) {
 	case "email":
 		return 0
 	}
@@ -4296,7 +4296,7 @@ var (
 )
 
 func fieldMeetingCreatedSettings(d *jsonscan.Decoder) int {
-	switch d.Key() {
+	switch string(d.KeyBytes()) {
 	case "use_pmi":
 		return 0
 	case "alternative_hosts":
@@ -4317,7 +4317,7 @@ var (
 )
 
 func fieldRecurrence(d *jsonscan.Decoder) int {
-	switch d.Key() {
+	switch string(d.KeyBytes()) {
 	case "type":
 		return 0
 	case "repeat_interval":
@@ -4344,7 +4344,7 @@ var (
 )
 
 func fieldMeetingCreatedTrackingField(d *jsonscan.Decoder) int {
-	switch d.Key() {
+	switch string(d.KeyBytes()) {
 	case "field":
 		return 0
 	case "value":
@@ -4361,7 +4361,7 @@ var (
 )
 
 func fieldMeetingCreatedObject(d *jsonscan.Decoder) int {
-	switch d.Key() {
+	switch string(d.KeyBytes()) {
 	case "uuid":
 		return 0
 	case "id":
@@ -4406,7 +4406,7 @@ var (
 )
 
 func fieldOccurrence(d *jsonscan.Decoder) int {
-	switch d.Key() {
+	switch string(d.KeyBytes()) {
 	case "occurrence_id":
 		return 0
 	case "start_time":
@@ -4421,7 +4421,7 @@ var (
 )
 
 func fieldMeetingDeletedObject(d *jsonscan.Decoder) int {
-	switch d.Key() {
+	switch string(d.KeyBytes()) {
 	case "uuid":
 		return 0
 	case "id":
@@ -4452,7 +4452,7 @@ var (
 )
 
 func fieldMeetingDeviceTestedTestResult(d *jsonscan.Decoder) int {
-	switch d.Key() {
+	switch string(d.KeyBytes()) {
 	case "user_id":
 		return 0
 	case "user_name":
@@ -4475,7 +4475,7 @@ var (
 )
 
 func fieldMeetingDeviceTestedObject(d *jsonscan.Decoder) int {
-	switch d.Key() {
+	switch string(d.KeyBytes()) {
 	case "id":
 		return 0
 	case "uuid":
@@ -4492,7 +4492,7 @@ var (
 )
 
 func fieldMeetingEndedObject(d *jsonscan.Decoder) int {
-	switch d.Key() {
+	switch string(d.KeyBytes()) {
 	case "id":
 		return 0
 	case "uuid":
@@ -4523,7 +4523,7 @@ var (
 )
 
 func fieldMeetingInvitationParticipant(d *jsonscan.Decoder) int {
-	switch d.Key() {
+	switch string(d.KeyBytes()) {
 	case "participant_user_id":
 		return 0
 	case "email":
@@ -4538,7 +4538,7 @@ var (
 )
 
 func fieldMeetingInvitationObject(d *jsonscan.Decoder) int {
-	switch d.Key() {
+	switch string(d.KeyBytes()) {
 	case "id":
 		return 0
 	case "uuid":
@@ -4559,7 +4559,7 @@ var (
 )
 
 func fieldCustomLiveStreamingSettings(d *jsonscan.Decoder) int {
-	switch d.Key() {
+	switch string(d.KeyBytes()) {
 	case "stream_url":
 		return 0
 	case "stream_key":
@@ -4578,7 +4578,7 @@ var (
 )
 
 func fieldMeetingLiveStreaming(d *jsonscan.Decoder) int {
-	switch d.Key() {
+	switch string(d.KeyBytes()) {
 	case "service":
 		return 0
 	case "custom_live_streaming_settings":
@@ -4595,7 +4595,7 @@ var (
 )
 
 func fieldMeetingLiveStreamingObject(d *jsonscan.Decoder) int {
-	switch d.Key() {
+	switch string(d.KeyBytes()) {
 	case "id":
 		return 0
 	case "uuid":
@@ -4624,7 +4624,7 @@ var (
 )
 
 func fieldMeetingAdmittedParticipant(d *jsonscan.Decoder) int {
-	switch d.Key() {
+	switch string(d.KeyBytes()) {
 	case "user_id":
 		return 0
 	case "user_name":
@@ -4655,7 +4655,7 @@ var (
 )
 
 func fieldMeetingParticipantAdmittedObject(d *jsonscan.Decoder) int {
-	switch d.Key() {
+	switch string(d.KeyBytes()) {
 	case "id":
 		return 0
 	case "uuid":
@@ -4684,7 +4684,7 @@ var (
 )
 
 func fieldMeetingBindParticipant(d *jsonscan.Decoder) int {
-	switch d.Key() {
+	switch string(d.KeyBytes()) {
 	case "user_id":
 		return 0
 	case "bind_user_id":
@@ -4717,7 +4717,7 @@ var (
 )
 
 func fieldMeetingParticipantFeedbackRatingQuality(d *jsonscan.Decoder) int {
-	switch d.Key() {
+	switch string(d.KeyBytes()) {
 	case "type":
 		return 0
 	case "quality":
@@ -4732,7 +4732,7 @@ var (
 )
 
 func fieldObject(d *jsonscan.Decoder) int {
-	switch d.Key() {
+	switch string(d.KeyBytes()) {
 	case "id":
 		return 0
 	case "name":
@@ -4747,7 +4747,7 @@ var (
 )
 
 func fieldMeetingObjectParticipantFeedback(d *jsonscan.Decoder) int {
-	switch d.Key() {
+	switch string(d.KeyBytes()) {
 	case "satisfied":
 		return 0
 	case "rating_quality":
@@ -4766,7 +4766,7 @@ var (
 )
 
 func fieldMeetingFeedbackParticipant(d *jsonscan.Decoder) int {
-	switch d.Key() {
+	switch string(d.KeyBytes()) {
 	case "participant_uuid":
 		return 0
 	case "participant_user_id":
@@ -4791,7 +4791,7 @@ var (
 )
 
 func fieldMeetingParticipantFeedbackObject(d *jsonscan.Decoder) int {
-	switch d.Key() {
+	switch string(d.KeyBytes()) {
 	case "id":
 		return 0
 	case "uuid":
@@ -4808,7 +4808,7 @@ var (
 )
 
 func fieldMeetingJBHJoinedParticipant(d *jsonscan.Decoder) int {
-	switch d.Key() {
+	switch string(d.KeyBytes()) {
 	case "id":
 		return 0
 	case "user_name":
@@ -4827,7 +4827,7 @@ var (
 )
 
 func fieldMeetingJBHWaitingParticipant(d *jsonscan.Decoder) int {
-	switch d.Key() {
+	switch string(d.KeyBytes()) {
 	case "id":
 		return 0
 	case "user_name":
@@ -4844,7 +4844,7 @@ var (
 )
 
 func fieldMeetingJoinedParticipant(d *jsonscan.Decoder) int {
-	switch d.Key() {
+	switch string(d.KeyBytes()) {
 	case "user_id":
 		return 0
 	case "user_name":
@@ -4875,7 +4875,7 @@ var (
 )
 
 func fieldMeetingJoinedBreakoutRoomParticipant(d *jsonscan.Decoder) int {
-	switch d.Key() {
+	switch string(d.KeyBytes()) {
 	case "user_id":
 		return 0
 	case "parent_user_id":
@@ -4908,7 +4908,7 @@ var (
 )
 
 func fieldMeetingWaitingRoomParticipant(d *jsonscan.Decoder) int {
-	switch d.Key() {
+	switch string(d.KeyBytes()) {
 	case "user_id":
 		return 0
 	case "user_name":
@@ -4939,7 +4939,7 @@ var (
 )
 
 func fieldMeetingLeftParticipant(d *jsonscan.Decoder) int {
-	switch d.Key() {
+	switch string(d.KeyBytes()) {
 	case "user_id":
 		return 0
 	case "user_name":
@@ -4972,7 +4972,7 @@ var (
 )
 
 func fieldMeetingLeftBreakoutRoomParticipant(d *jsonscan.Decoder) int {
-	switch d.Key() {
+	switch string(d.KeyBytes()) {
 	case "user_id":
 		return 0
 	case "parent_user_id":
@@ -5007,7 +5007,7 @@ var (
 )
 
 func fieldMeetingPhoneCalloutParticipant(d *jsonscan.Decoder) int {
-	switch d.Key() {
+	switch string(d.KeyBytes()) {
 	case "invitee_name":
 		return 0
 	case "phone_number":
@@ -5022,7 +5022,7 @@ var (
 )
 
 func fieldMeetingParticipantPhoneCalloutObject(d *jsonscan.Decoder) int {
-	switch d.Key() {
+	switch string(d.KeyBytes()) {
 	case "id":
 		return 0
 	case "uuid":
@@ -5041,7 +5041,7 @@ var (
 )
 
 func fieldRoleChangedParticipant(d *jsonscan.Decoder) int {
-	switch d.Key() {
+	switch string(d.KeyBytes()) {
 	case "user_id":
 		return 0
 	case "user_name":
@@ -5070,7 +5070,7 @@ var (
 )
 
 func fieldRoomSystemCalloutParticipant(d *jsonscan.Decoder) int {
-	switch d.Key() {
+	switch string(d.KeyBytes()) {
 	case "call_type":
 		return 0
 	case "device_ip":
@@ -5085,7 +5085,7 @@ var (
 )
 
 func fieldMeetingParticipantRoomSystemCalloutObject(d *jsonscan.Decoder) int {
-	switch d.Key() {
+	switch string(d.KeyBytes()) {
 	case "id":
 		return 0
 	case "uuid":
@@ -5108,7 +5108,7 @@ var (
 )
 
 func fieldMeetingParticipantRoomSystemCalloutFailedObject(d *jsonscan.Decoder) int {
-	switch d.Key() {
+	switch string(d.KeyBytes()) {
 	case "id":
 		return 0
 	case "uuid":
@@ -5133,7 +5133,7 @@ var (
 )
 
 func fieldMeetingObject(d *jsonscan.Decoder) int {
-	switch d.Key() {
+	switch string(d.KeyBytes()) {
 	case "uuid":
 		return 0
 	case "id":
@@ -5162,7 +5162,7 @@ var (
 )
 
 func fieldMeetingRegistrationApprovedRegistrant(d *jsonscan.Decoder) int {
-	switch d.Key() {
+	switch string(d.KeyBytes()) {
 	case "id":
 		return 0
 	case "first_name":
@@ -5185,7 +5185,7 @@ var (
 )
 
 func fieldMeetingRegistrationApprovedObject(d *jsonscan.Decoder) int {
-	switch d.Key() {
+	switch string(d.KeyBytes()) {
 	case "uuid":
 		return 0
 	case "id":
@@ -5216,7 +5216,7 @@ var (
 )
 
 func fieldMeetingRegistrationRegistrant(d *jsonscan.Decoder) int {
-	switch d.Key() {
+	switch string(d.KeyBytes()) {
 	case "id":
 		return 0
 	case "first_name":
@@ -5235,7 +5235,7 @@ var (
 )
 
 func fieldRegistrationCreatedCustomQuestion(d *jsonscan.Decoder) int {
-	switch d.Key() {
+	switch string(d.KeyBytes()) {
 	case "title":
 		return 0
 	case "value":
@@ -5250,7 +5250,7 @@ var (
 )
 
 func fieldMeetingRegistrationCreatedRegistrant(d *jsonscan.Decoder) int {
-	switch d.Key() {
+	switch string(d.KeyBytes()) {
 	case "id":
 		return 0
 	case "first_name":
@@ -5303,7 +5303,7 @@ var (
 )
 
 func fieldMeetingRiskAlertArmnDetails(d *jsonscan.Decoder) int {
-	switch d.Key() {
+	switch string(d.KeyBytes()) {
 	case "post_platform":
 		return 0
 	case "social_link":
@@ -5328,7 +5328,7 @@ var (
 )
 
 func fieldMeetingRiskAlertObject(d *jsonscan.Decoder) int {
-	switch d.Key() {
+	switch string(d.KeyBytes()) {
 	case "id":
 		return 0
 	case "uuid":
@@ -5357,7 +5357,7 @@ var (
 )
 
 func fieldSharingParticipant(d *jsonscan.Decoder) int {
-	switch d.Key() {
+	switch string(d.KeyBytes()) {
 	case "user_id":
 		return 0
 	case "user_name":
@@ -5376,7 +5376,7 @@ var (
 )
 
 func fieldMeetingStartedObject(d *jsonscan.Decoder) int {
-	switch d.Key() {
+	switch string(d.KeyBytes()) {
 	case "id":
 		return 0
 	case "uuid":
@@ -5405,7 +5405,7 @@ var (
 )
 
 func fieldMeetingSummaryDetail(d *jsonscan.Decoder) int {
-	switch d.Key() {
+	switch string(d.KeyBytes()) {
 	case "label":
 		return 0
 	case "summary":
@@ -5420,7 +5420,7 @@ var (
 )
 
 func fieldMeetingSummaryCompletedObject(d *jsonscan.Decoder) int {
-	switch d.Key() {
+	switch string(d.KeyBytes()) {
 	case "meeting_host_id":
 		return 0
 	case "meeting_host_email":
@@ -5465,7 +5465,7 @@ var (
 )
 
 func fieldMeetingSummaryObject(d *jsonscan.Decoder) int {
-	switch d.Key() {
+	switch string(d.KeyBytes()) {
 	case "meeting_host_id":
 		return 0
 	case "meeting_host_email":
@@ -5500,7 +5500,7 @@ var (
 )
 
 func fieldMeetingSummarySharedShareWithUser(d *jsonscan.Decoder) int {
-	switch d.Key() {
+	switch string(d.KeyBytes()) {
 	case "user_email":
 		return 0
 	}
@@ -5513,7 +5513,7 @@ var (
 )
 
 func fieldMeetingSummarySharedObject(d *jsonscan.Decoder) int {
-	switch d.Key() {
+	switch string(d.KeyBytes()) {
 	case "meeting_host_id":
 		return 0
 	case "meeting_host_email":
@@ -5550,7 +5550,7 @@ var (
 )
 
 func fieldMeetingUpdatedEditedSummary(d *jsonscan.Decoder) int {
-	switch d.Key() {
+	switch string(d.KeyBytes()) {
 	case "summary_overview":
 		return 0
 	case "summary_details":
@@ -5567,7 +5567,7 @@ var (
 )
 
 func fieldMeetingSummaryUpdatedObject(d *jsonscan.Decoder) int {
-	switch d.Key() {
+	switch string(d.KeyBytes()) {
 	case "meeting_host_id":
 		return 0
 	case "meeting_host_email":
@@ -5618,7 +5618,7 @@ var (
 )
 
 func fieldMeetingUpdatedInterpreter(d *jsonscan.Decoder) int {
-	switch d.Key() {
+	switch string(d.KeyBytes()) {
 	case "email":
 		return 0
 	case "languages":
@@ -5635,7 +5635,7 @@ var (
 )
 
 func fieldMeetingUpdatedLanguageInterpretation(d *jsonscan.Decoder) int {
-	switch d.Key() {
+	switch string(d.KeyBytes()) {
 	case "enable":
 		return 0
 	case "interpreters":
@@ -5650,7 +5650,7 @@ var (
 )
 
 func fieldUpdatedInterpreter(d *jsonscan.Decoder) int {
-	switch d.Key() {
+	switch string(d.KeyBytes()) {
 	case "email":
 		return 0
 	case "sign_language":
@@ -5665,7 +5665,7 @@ var (
 )
 
 func fieldUpdatedContinuousMeetingChat(d *jsonscan.Decoder) int {
-	switch d.Key() {
+	switch string(d.KeyBytes()) {
 	case "enable":
 		return 0
 	case "auto_add_invited_external_users":
@@ -5684,7 +5684,7 @@ var (
 )
 
 func fieldMeetingUpdatedSettings(d *jsonscan.Decoder) int {
-	switch d.Key() {
+	switch string(d.KeyBytes()) {
 	case "host_video":
 		return 0
 	case "participant_video":
@@ -5755,7 +5755,7 @@ var (
 )
 
 func fieldMeetingUpdatedTrackingField(d *jsonscan.Decoder) int {
-	switch d.Key() {
+	switch string(d.KeyBytes()) {
 	case "field":
 		return 0
 	case "value":
@@ -5770,7 +5770,7 @@ var (
 )
 
 func fieldMeetingUpdatedObject(d *jsonscan.Decoder) int {
-	switch d.Key() {
+	switch string(d.KeyBytes()) {
 	case "id":
 		return 0
 	case "uuid":
@@ -5815,7 +5815,7 @@ var (
 )
 
 func fieldRecordingFilesCompletedArchiveFile(d *jsonscan.Decoder) int {
-	switch d.Key() {
+	switch string(d.KeyBytes()) {
 	case "id":
 		return 0
 	case "file_type":
@@ -5856,7 +5856,7 @@ var (
 )
 
 func fieldRecordingArchiveFilesCompletedObject(d *jsonscan.Decoder) int {
-	switch d.Key() {
+	switch string(d.KeyBytes()) {
 	case "uuid":
 		return 0
 	case "id":
@@ -5905,7 +5905,7 @@ var (
 )
 
 func fieldRecordingBatchMeeting(d *jsonscan.Decoder) int {
-	switch d.Key() {
+	switch string(d.KeyBytes()) {
 	case "meeting_uuid":
 		return 0
 	case "recording_file_ids":
@@ -5920,7 +5920,7 @@ var (
 )
 
 func fieldRecordingBatchObject(d *jsonscan.Decoder) int {
-	switch d.Key() {
+	switch string(d.KeyBytes()) {
 	case "meetings":
 		return 0
 	}
@@ -5933,7 +5933,7 @@ var (
 )
 
 func fieldRecordingBatchTrashedObject(d *jsonscan.Decoder) int {
-	switch d.Key() {
+	switch string(d.KeyBytes()) {
 	case "meeting_uuids":
 		return 0
 	}
@@ -5946,7 +5946,7 @@ var (
 )
 
 func fieldRecordingCloudStorageUsageUpdatedObject(d *jsonscan.Decoder) int {
-	switch d.Key() {
+	switch string(d.KeyBytes()) {
 	case "free_storage":
 		return 0
 	case "plan_storage":
@@ -5971,7 +5971,7 @@ var (
 )
 
 func fieldCompletedRecordingFile(d *jsonscan.Decoder) int {
-	switch d.Key() {
+	switch string(d.KeyBytes()) {
 	case "id":
 		return 0
 	case "meeting_id":
@@ -6008,7 +6008,7 @@ var (
 )
 
 func fieldRecordingParticipantAudioFile(d *jsonscan.Decoder) int {
-	switch d.Key() {
+	switch string(d.KeyBytes()) {
 	case "id":
 		return 0
 	case "recording_start":
@@ -6041,7 +6041,7 @@ var (
 )
 
 func fieldRecordingCompletedObject(d *jsonscan.Decoder) int {
-	switch d.Key() {
+	switch string(d.KeyBytes()) {
 	case "id":
 		return 0
 	case "uuid":
@@ -6092,7 +6092,7 @@ var (
 )
 
 func fieldObjectRecordingFile(d *jsonscan.Decoder) int {
-	switch d.Key() {
+	switch string(d.KeyBytes()) {
 	case "id":
 		return 0
 	case "meeting_id":
@@ -6127,7 +6127,7 @@ var (
 )
 
 func fieldRecordingDeletedObject(d *jsonscan.Decoder) int {
-	switch d.Key() {
+	switch string(d.KeyBytes()) {
 	case "id":
 		return 0
 	case "uuid":
@@ -6166,7 +6166,7 @@ var (
 )
 
 func fieldRecordingFile(d *jsonscan.Decoder) int {
-	switch d.Key() {
+	switch string(d.KeyBytes()) {
 	case "recording_start":
 		return 0
 	case "recording_end":
@@ -6181,7 +6181,7 @@ var (
 )
 
 func fieldRecordingObject(d *jsonscan.Decoder) int {
-	switch d.Key() {
+	switch string(d.KeyBytes()) {
 	case "id":
 		return 0
 	case "uuid":
@@ -6210,7 +6210,7 @@ var (
 )
 
 func fieldRecordingRecoveredObject(d *jsonscan.Decoder) int {
-	switch d.Key() {
+	switch string(d.KeyBytes()) {
 	case "id":
 		return 0
 	case "uuid":
@@ -6249,7 +6249,7 @@ var (
 )
 
 func fieldRecordingRegistrationRegistrant(d *jsonscan.Decoder) int {
-	switch d.Key() {
+	switch string(d.KeyBytes()) {
 	case "id":
 		return 0
 	case "email":
@@ -6268,7 +6268,7 @@ var (
 )
 
 func fieldRecordingRegistrationObject(d *jsonscan.Decoder) int {
-	switch d.Key() {
+	switch string(d.KeyBytes()) {
 	case "id":
 		return 0
 	case "uuid":
@@ -6297,7 +6297,7 @@ var (
 )
 
 func fieldRecordingRegistrationCreatedRegistrant(d *jsonscan.Decoder) int {
-	switch d.Key() {
+	switch string(d.KeyBytes()) {
 	case "id":
 		return 0
 	case "email":
@@ -6346,7 +6346,7 @@ var (
 )
 
 func fieldRecordingRenamedObject(d *jsonscan.Decoder) int {
-	switch d.Key() {
+	switch string(d.KeyBytes()) {
 	case "uuid":
 		return 0
 	case "id":
@@ -6367,7 +6367,7 @@ var (
 )
 
 func fieldRecordingTranscriptCompletedObject(d *jsonscan.Decoder) int {
-	switch d.Key() {
+	switch string(d.KeyBytes()) {
 	case "id":
 		return 0
 	case "uuid":
@@ -6408,7 +6408,7 @@ var (
 )
 
 func fieldTrashedRecordingFile(d *jsonscan.Decoder) int {
-	switch d.Key() {
+	switch string(d.KeyBytes()) {
 	case "id":
 		return 0
 	case "meeting_id":
@@ -6443,7 +6443,7 @@ var (
 )
 
 func fieldRecordingTrashedObject(d *jsonscan.Decoder) int {
-	switch d.Key() {
+	switch string(d.KeyBytes()) {
 	case "id":
 		return 0
 	case "uuid":
@@ -6482,7 +6482,7 @@ var (
 )
 
 func fieldUserTSPDialInNumber(d *jsonscan.Decoder) int {
-	switch d.Key() {
+	switch string(d.KeyBytes()) {
 	case "code":
 		return 0
 	case "number":
@@ -6501,7 +6501,7 @@ var (
 )
 
 func fieldUserTSPCredentials(d *jsonscan.Decoder) int {
-	switch d.Key() {
+	switch string(d.KeyBytes()) {
 	case "conference_code":
 		return 0
 	case "leader_pin":
@@ -6520,7 +6520,7 @@ var (
 )
 
 func fieldUserTSPObject(d *jsonscan.Decoder) int {
-	switch d.Key() {
+	switch string(d.KeyBytes()) {
 	case "id":
 		return 0
 	case "email":
@@ -6537,7 +6537,7 @@ var (
 )
 
 func fieldWebinarChatMessageFileSentObject(d *jsonscan.Decoder) int {
-	switch d.Key() {
+	switch string(d.KeyBytes()) {
 	case "webinar_id":
 		return 0
 	case "webinar_uuid":
@@ -6556,7 +6556,7 @@ var (
 )
 
 func fieldWebinarCreatedSettings(d *jsonscan.Decoder) int {
-	switch d.Key() {
+	switch string(d.KeyBytes()) {
 	case "use_pmi":
 		return 0
 	case "alternative_hosts":
@@ -6571,7 +6571,7 @@ var (
 )
 
 func fieldWebinarCreatedObject(d *jsonscan.Decoder) int {
-	switch d.Key() {
+	switch string(d.KeyBytes()) {
 	case "uuid":
 		return 0
 	case "id":
@@ -6610,7 +6610,7 @@ var (
 )
 
 func fieldWebinarEndedObject(d *jsonscan.Decoder) int {
-	switch d.Key() {
+	switch string(d.KeyBytes()) {
 	case "id":
 		return 0
 	case "uuid":
@@ -6643,7 +6643,7 @@ var (
 )
 
 func fieldWebinarBindParticipant(d *jsonscan.Decoder) int {
-	switch d.Key() {
+	switch string(d.KeyBytes()) {
 	case "user_id":
 		return 0
 	case "bind_user_id":
@@ -6672,7 +6672,7 @@ var (
 )
 
 func fieldWebinarObjectParticipantFeedback(d *jsonscan.Decoder) int {
-	switch d.Key() {
+	switch string(d.KeyBytes()) {
 	case "satisfied":
 		return 0
 	case "feedback_details":
@@ -6689,7 +6689,7 @@ var (
 )
 
 func fieldWebinarFeedbackParticipant(d *jsonscan.Decoder) int {
-	switch d.Key() {
+	switch string(d.KeyBytes()) {
 	case "participant_uuid":
 		return 0
 	case "participant_user_id":
@@ -6708,7 +6708,7 @@ var (
 )
 
 func fieldWebinarJoinedParticipant(d *jsonscan.Decoder) int {
-	switch d.Key() {
+	switch string(d.KeyBytes()) {
 	case "user_id":
 		return 0
 	case "user_name":
@@ -6739,7 +6739,7 @@ var (
 )
 
 func fieldWebinarLeftParticipant(d *jsonscan.Decoder) int {
-	switch d.Key() {
+	switch string(d.KeyBytes()) {
 	case "user_id":
 		return 0
 	case "user_name":
@@ -6772,7 +6772,7 @@ var (
 )
 
 func fieldWebinarRegistrationTrackingSource(d *jsonscan.Decoder) int {
-	switch d.Key() {
+	switch string(d.KeyBytes()) {
 	case "id":
 		return 0
 	case "source_name":
@@ -6789,7 +6789,7 @@ var (
 )
 
 func fieldWebinarRegistrationApprovedRegistrant(d *jsonscan.Decoder) int {
-	switch d.Key() {
+	switch string(d.KeyBytes()) {
 	case "id":
 		return 0
 	case "first_name":
@@ -6812,7 +6812,7 @@ var (
 )
 
 func fieldWebinarRegistrationRegistrant(d *jsonscan.Decoder) int {
-	switch d.Key() {
+	switch string(d.KeyBytes()) {
 	case "id":
 		return 0
 	case "first_name":
@@ -6833,7 +6833,7 @@ var (
 )
 
 func fieldWebinarRegistrationCreatedRegistrant(d *jsonscan.Decoder) int {
-	switch d.Key() {
+	switch string(d.KeyBytes()) {
 	case "id":
 		return 0
 	case "first_name":
@@ -6886,7 +6886,7 @@ var (
 )
 
 func fieldWebinarUpdatedInterpreter(d *jsonscan.Decoder) int {
-	switch d.Key() {
+	switch string(d.KeyBytes()) {
 	case "email":
 		return 0
 	case "interpreter_languages":
@@ -6901,7 +6901,7 @@ var (
 )
 
 func fieldWebinarUpdatedSettings(d *jsonscan.Decoder) int {
-	switch d.Key() {
+	switch string(d.KeyBytes()) {
 	case "host_video":
 		return 0
 	case "panelists_video":
@@ -6944,7 +6944,7 @@ var (
 )
 
 func fieldWebinarUpdatedObject(d *jsonscan.Decoder) int {
-	switch d.Key() {
+	switch string(d.KeyBytes()) {
 	case "id":
 		return 0
 	case "uuid":
@@ -6983,7 +6983,7 @@ var (
 )
 
 func fieldNodeMcMMRStat(d *jsonscan.Decoder) int {
-	switch d.Key() {
+	switch string(d.KeyBytes()) {
 	case "mmr_service_id":
 		return 0
 	case "mmr_service_name":
@@ -7006,7 +7006,7 @@ var (
 )
 
 func fieldNodeZCStat(d *jsonscan.Decoder) int {
-	switch d.Key() {
+	switch string(d.KeyBytes()) {
 	case "zc_service_id":
 		return 0
 	case "zc_service_name":
@@ -7023,7 +7023,7 @@ var (
 )
 
 func fieldNodeMcStatObject(d *jsonscan.Decoder) int {
-	switch d.Key() {
+	switch string(d.KeyBytes()) {
 	case "mmr_stats":
 		return 0
 	case "zc_stats":
@@ -7038,7 +7038,7 @@ var (
 )
 
 func fieldNodeServer(d *jsonscan.Decoder) int {
-	switch d.Key() {
+	switch string(d.KeyBytes()) {
 	case "id":
 		return 0
 	case "udid":
@@ -7065,7 +7065,7 @@ var (
 )
 
 func fieldNodeService(d *jsonscan.Decoder) int {
-	switch d.Key() {
+	switch string(d.KeyBytes()) {
 	case "id":
 		return 0
 	case "name":
@@ -7088,7 +7088,7 @@ var (
 )
 
 func fieldNodeMcStatAlertObject(d *jsonscan.Decoder) int {
-	switch d.Key() {
+	switch string(d.KeyBytes()) {
 	case "server":
 		return 0
 	case "service":
@@ -7115,7 +7115,7 @@ var (
 )
 
 func fieldNodeMcZoneStatAlertObject(d *jsonscan.Decoder) int {
-	switch d.Key() {
+	switch string(d.KeyBytes()) {
 	case "metric":
 		return 0
 	case "field":
@@ -7140,7 +7140,7 @@ var (
 )
 
 func fieldNodeAlertNfs(d *jsonscan.Decoder) int {
-	switch d.Key() {
+	switch string(d.KeyBytes()) {
 	case "host":
 		return 0
 	case "path":
@@ -7157,7 +7157,7 @@ var (
 )
 
 func fieldNodeNfsAlertObject(d *jsonscan.Decoder) int {
-	switch d.Key() {
+	switch string(d.KeyBytes()) {
 	case "server":
 		return 0
 	case "nfs":
@@ -7184,7 +7184,7 @@ var (
 )
 
 func fieldNodeObjectRCStat(d *jsonscan.Decoder) int {
-	switch d.Key() {
+	switch string(d.KeyBytes()) {
 	case "rc_service_id":
 		return 0
 	case "rc_service_name":
@@ -7209,7 +7209,7 @@ var (
 )
 
 func fieldNodeRCStatObject(d *jsonscan.Decoder) int {
-	switch d.Key() {
+	switch string(d.KeyBytes()) {
 	case "rc_stats":
 		return 0
 	}
@@ -7222,7 +7222,7 @@ var (
 )
 
 func fieldNodeServerBandwidthAlertObject(d *jsonscan.Decoder) int {
-	switch d.Key() {
+	switch string(d.KeyBytes()) {
 	case "server":
 		return 0
 	case "metric":
@@ -7247,7 +7247,7 @@ var (
 )
 
 func fieldNodeConfirmedServer(d *jsonscan.Decoder) int {
-	switch d.Key() {
+	switch string(d.KeyBytes()) {
 	case "id":
 		return 0
 	case "udid":
@@ -7272,7 +7272,7 @@ var (
 )
 
 func fieldNodeServerConfirmedObject(d *jsonscan.Decoder) int {
-	switch d.Key() {
+	switch string(d.KeyBytes()) {
 	case "server":
 		return 0
 	}
@@ -7285,7 +7285,7 @@ var (
 )
 
 func fieldNodeRegisteredServer(d *jsonscan.Decoder) int {
-	switch d.Key() {
+	switch string(d.KeyBytes()) {
 	case "id":
 		return 0
 	case "udid":
@@ -7308,7 +7308,7 @@ var (
 )
 
 func fieldNodeServerObjectStat(d *jsonscan.Decoder) int {
-	switch d.Key() {
+	switch string(d.KeyBytes()) {
 	case "server":
 		return 0
 	case "cpu_used_percent":
@@ -7337,7 +7337,7 @@ var (
 )
 
 func fieldNodeServerStatObject(d *jsonscan.Decoder) int {
-	switch d.Key() {
+	switch string(d.KeyBytes()) {
 	case "stats":
 		return 0
 	}
@@ -7350,7 +7350,7 @@ var (
 )
 
 func fieldNodeServerUpdateAvailableObject(d *jsonscan.Decoder) int {
-	switch d.Key() {
+	switch string(d.KeyBytes()) {
 	case "server":
 		return 0
 	case "severity":
@@ -7365,7 +7365,7 @@ var (
 )
 
 func fieldNodeServiceObjectAbnormalStatus(d *jsonscan.Decoder) int {
-	switch d.Key() {
+	switch string(d.KeyBytes()) {
 	case "code":
 		return 0
 	case "message":
@@ -7382,7 +7382,7 @@ var (
 )
 
 func fieldNodeServiceAbnormalStatusObject(d *jsonscan.Decoder) int {
-	switch d.Key() {
+	switch string(d.KeyBytes()) {
 	case "server":
 		return 0
 	case "service":
@@ -7399,7 +7399,7 @@ var (
 )
 
 func fieldNodeServiceObject(d *jsonscan.Decoder) int {
-	switch d.Key() {
+	switch string(d.KeyBytes()) {
 	case "server":
 		return 0
 	case "service":
@@ -7414,7 +7414,7 @@ var (
 )
 
 func fieldNodeServiceMemoryAlertObject(d *jsonscan.Decoder) int {
-	switch d.Key() {
+	switch string(d.KeyBytes()) {
 	case "server":
 		return 0
 	case "service":
@@ -7443,7 +7443,7 @@ var (
 )
 
 func fieldNodeServiceStatServer(d *jsonscan.Decoder) int {
-	switch d.Key() {
+	switch string(d.KeyBytes()) {
 	case "id":
 		return 0
 	case "udid":
@@ -7470,7 +7470,7 @@ var (
 )
 
 func fieldNodeServiceObjectStat(d *jsonscan.Decoder) int {
-	switch d.Key() {
+	switch string(d.KeyBytes()) {
 	case "server":
 		return 0
 	case "service":
@@ -7489,7 +7489,7 @@ var (
 )
 
 func fieldNodeServiceUpdateAvailableObject(d *jsonscan.Decoder) int {
-	switch d.Key() {
+	switch string(d.KeyBytes()) {
 	case "server":
 		return 0
 	case "service":
@@ -7514,7 +7514,7 @@ var (
 )
 
 func fieldNodeServiceUpdateFailedObject(d *jsonscan.Decoder) int {
-	switch d.Key() {
+	switch string(d.KeyBytes()) {
 	case "server":
 		return 0
 	case "service":
@@ -7533,7 +7533,7 @@ var (
 )
 
 func fieldNodeServiceUpdateObject(d *jsonscan.Decoder) int {
-	switch d.Key() {
+	switch string(d.KeyBytes()) {
 	case "server":
 		return 0
 	case "service":
@@ -7550,7 +7550,7 @@ var (
 )
 
 func fieldNodeZhmMMRStat(d *jsonscan.Decoder) int {
-	switch d.Key() {
+	switch string(d.KeyBytes()) {
 	case "mmr_service_id":
 		return 0
 	case "mmr_service_name":
@@ -7581,7 +7581,7 @@ var (
 )
 
 func fieldNodeZoneObject(d *jsonscan.Decoder) int {
-	switch d.Key() {
+	switch string(d.KeyBytes()) {
 	case "zone":
 		return 0
 	case "module":
@@ -7598,7 +7598,7 @@ var (
 )
 
 func fieldPeeringNumberCNAMUpdatedObject(d *jsonscan.Decoder) int {
-	switch d.Key() {
+	switch string(d.KeyBytes()) {
 	case "cnam":
 		return 0
 	case "carrier_code":
@@ -7615,7 +7615,7 @@ var (
 )
 
 func fieldPeeringNumberUpdatedEmergencyAddress(d *jsonscan.Decoder) int {
-	switch d.Key() {
+	switch string(d.KeyBytes()) {
 	case "country":
 		return 0
 	case "address_line1":
@@ -7638,7 +7638,7 @@ var (
 )
 
 func fieldPeeringNumberEmergencyAddressUpdatedObject(d *jsonscan.Decoder) int {
-	switch d.Key() {
+	switch string(d.KeyBytes()) {
 	case "emergency_address":
 		return 0
 	case "carrier_code":
@@ -7655,7 +7655,7 @@ var (
 )
 
 func fieldPhoneSettingsUpdatedTranscriptionStartPrompt(d *jsonscan.Decoder) int {
-	switch d.Key() {
+	switch string(d.KeyBytes()) {
 	case "enable":
 		return 0
 	case "audio_id":
@@ -7672,7 +7672,7 @@ var (
 )
 
 func fieldPhoneAccountSettingsUpdatedCallLiveTranscription(d *jsonscan.Decoder) int {
-	switch d.Key() {
+	switch string(d.KeyBytes()) {
 	case "enable":
 		return 0
 	case "locked":
@@ -7691,7 +7691,7 @@ var (
 )
 
 func fieldPhoneAccountSettingsUpdatedAllowEndUserEditCallHandling(d *jsonscan.Decoder) int {
-	switch d.Key() {
+	switch string(d.KeyBytes()) {
 	case "enable":
 		return 0
 	case "locked":
@@ -7708,7 +7708,7 @@ var (
 )
 
 func fieldPhoneAccountSettingsUpdatedSelectOutboundCallerID(d *jsonscan.Decoder) int {
-	switch d.Key() {
+	switch string(d.KeyBytes()) {
 	case "enable":
 		return 0
 	case "locked":
@@ -7727,7 +7727,7 @@ var (
 )
 
 func fieldPhoneAccountSettingsUpdatedPersonalAudioLibrary(d *jsonscan.Decoder) int {
-	switch d.Key() {
+	switch string(d.KeyBytes()) {
 	case "enable":
 		return 0
 	case "locked":
@@ -7748,7 +7748,7 @@ var (
 )
 
 func fieldPhoneAccountSettingsUpdatedVoicemail(d *jsonscan.Decoder) int {
-	switch d.Key() {
+	switch string(d.KeyBytes()) {
 	case "enable":
 		return 0
 	case "locked":
@@ -7775,7 +7775,7 @@ var (
 )
 
 func fieldPhoneAccountSettingsUpdatedVoicemailNotificationByEmail(d *jsonscan.Decoder) int {
-	switch d.Key() {
+	switch string(d.KeyBytes()) {
 	case "enable":
 		return 0
 	case "locked":
@@ -7798,7 +7798,7 @@ var (
 )
 
 func fieldPhoneAccountSettingsUpdatedRestrictedCallHours(d *jsonscan.Decoder) int {
-	switch d.Key() {
+	switch string(d.KeyBytes()) {
 	case "enable":
 		return 0
 	case "locked":
@@ -7823,7 +7823,7 @@ var (
 )
 
 func fieldPhoneAccountSettingsUpdatedAllowedCallLocations(d *jsonscan.Decoder) int {
-	switch d.Key() {
+	switch string(d.KeyBytes()) {
 	case "enable":
 		return 0
 	case "locked":
@@ -7844,7 +7844,7 @@ var (
 )
 
 func fieldPhoneAccountSettingsUpdatedPlayRecordingBeepTone(d *jsonscan.Decoder) int {
-	switch d.Key() {
+	switch string(d.KeyBytes()) {
 	case "enable":
 		return 0
 	case "play_beep_member":
@@ -7863,7 +7863,7 @@ var (
 )
 
 func fieldPhoneAccountSettingsUpdatedAutoCallRecording(d *jsonscan.Decoder) int {
-	switch d.Key() {
+	switch string(d.KeyBytes()) {
 	case "enable":
 		return 0
 	case "locked":
@@ -7896,7 +7896,7 @@ var (
 )
 
 func fieldPhoneAccountSettingsUpdatedAdHocCallRecording(d *jsonscan.Decoder) int {
-	switch d.Key() {
+	switch string(d.KeyBytes()) {
 	case "enable":
 		return 0
 	case "locked":
@@ -7925,7 +7925,7 @@ var (
 )
 
 func fieldPhoneAccountSettingsUpdatedSMS(d *jsonscan.Decoder) int {
-	switch d.Key() {
+	switch string(d.KeyBytes()) {
 	case "enable":
 		return 0
 	case "locked":
@@ -7944,7 +7944,7 @@ var (
 )
 
 func fieldPhoneSettingsUpdatedSMSEtiquettePolicy(d *jsonscan.Decoder) int {
-	switch d.Key() {
+	switch string(d.KeyBytes()) {
 	case "id":
 		return 0
 	case "name":
@@ -7969,7 +7969,7 @@ var (
 )
 
 func fieldPhoneAccountSettingsUpdatedSMSEtiquetteTool(d *jsonscan.Decoder) int {
-	switch d.Key() {
+	switch string(d.KeyBytes()) {
 	case "enable":
 		return 0
 	case "locked":
@@ -7988,7 +7988,7 @@ var (
 )
 
 func fieldAccountSettingsUpdatedZoomPhoneOnMobile(d *jsonscan.Decoder) int {
-	switch d.Key() {
+	switch string(d.KeyBytes()) {
 	case "enable":
 		return 0
 	case "locked":
@@ -8011,7 +8011,7 @@ var (
 )
 
 func fieldPhoneAccountSettingsUpdatedCallHandlingForwardingToOtherUsers(d *jsonscan.Decoder) int {
-	switch d.Key() {
+	switch string(d.KeyBytes()) {
 	case "enable":
 		return 0
 	case "locked":
@@ -8030,7 +8030,7 @@ var (
 )
 
 func fieldPhoneAccountSettingsUpdatedCallOverflow(d *jsonscan.Decoder) int {
-	switch d.Key() {
+	switch string(d.KeyBytes()) {
 	case "enable":
 		return 0
 	case "locked":
@@ -8049,7 +8049,7 @@ var (
 )
 
 func fieldPhoneAccountSettingsUpdatedCallTransferring(d *jsonscan.Decoder) int {
-	switch d.Key() {
+	switch string(d.KeyBytes()) {
 	case "enable":
 		return 0
 	case "locked":
@@ -8068,7 +8068,7 @@ var (
 )
 
 func fieldPhoneSettingsUpdatedForwardTo(d *jsonscan.Decoder) int {
-	switch d.Key() {
+	switch string(d.KeyBytes()) {
 	case "display_name":
 		return 0
 	case "extension_id":
@@ -8089,7 +8089,7 @@ var (
 )
 
 func fieldPhoneSettingsUpdatedMusicOnPark(d *jsonscan.Decoder) int {
-	switch d.Key() {
+	switch string(d.KeyBytes()) {
 	case "audio_id":
 		return 0
 	case "audio_name":
@@ -8104,7 +8104,7 @@ var (
 )
 
 func fieldPhoneAccountSettingsUpdatedCallPark(d *jsonscan.Decoder) int {
-	switch d.Key() {
+	switch string(d.KeyBytes()) {
 	case "enable":
 		return 0
 	case "locked":
@@ -8131,7 +8131,7 @@ var (
 )
 
 func fieldPhoneAccountSettingsUpdatedBlockExternalCalls(d *jsonscan.Decoder) int {
-	switch d.Key() {
+	switch string(d.KeyBytes()) {
 	case "enable":
 		return 0
 	case "locked":
@@ -8156,7 +8156,7 @@ var (
 )
 
 func fieldPhoneAccountSettingsUpdatedCallQueueOptOutReasonsList(d *jsonscan.Decoder) int {
-	switch d.Key() {
+	switch string(d.KeyBytes()) {
 	case "code":
 		return 0
 	case "system":
@@ -8173,7 +8173,7 @@ var (
 )
 
 func fieldPhoneAccountSettingsUpdatedCallQueueOptOutReason(d *jsonscan.Decoder) int {
-	switch d.Key() {
+	switch string(d.KeyBytes()) {
 	case "enable":
 		return 0
 	case "locked":
@@ -8192,7 +8192,7 @@ var (
 )
 
 func fieldPhoneSettingsUpdatedItem(d *jsonscan.Decoder) int {
-	switch d.Key() {
+	switch string(d.KeyBytes()) {
 	case "type":
 		return 0
 	case "duration":
@@ -8209,7 +8209,7 @@ var (
 )
 
 func fieldPhoneAccountSettingsUpdatedAutoDeleteDataAfterRetentionDuration(d *jsonscan.Decoder) int {
-	switch d.Key() {
+	switch string(d.KeyBytes()) {
 	case "enable":
 		return 0
 	case "locked":
@@ -8232,7 +8232,7 @@ var (
 )
 
 func fieldPhoneAccountSettingsUpdatedOverrideDefaultPort(d *jsonscan.Decoder) int {
-	switch d.Key() {
+	switch string(d.KeyBytes()) {
 	case "enable":
 		return 0
 	case "locked":
@@ -8253,7 +8253,7 @@ var (
 )
 
 func fieldPhoneAccountSettingsUpdatedAdvancedEncryption(d *jsonscan.Decoder) int {
-	switch d.Key() {
+	switch string(d.KeyBytes()) {
 	case "enable":
 		return 0
 	case "locked":
@@ -8272,7 +8272,7 @@ var (
 )
 
 func fieldPhoneSettingsUpdatedFeedbackMOS(d *jsonscan.Decoder) int {
-	switch d.Key() {
+	switch string(d.KeyBytes()) {
 	case "enable":
 		return 0
 	case "min":
@@ -8289,7 +8289,7 @@ var (
 )
 
 func fieldPhoneAccountSettingsUpdatedDisplayCallFeedbackSurvey(d *jsonscan.Decoder) int {
-	switch d.Key() {
+	switch string(d.KeyBytes()) {
 	case "enable":
 		return 0
 	case "locked":
@@ -8312,7 +8312,7 @@ var (
 )
 
 func fieldAccountSettingsUpdatedZoomPhoneOnDesktop(d *jsonscan.Decoder) int {
-	switch d.Key() {
+	switch string(d.KeyBytes()) {
 	case "enable":
 		return 0
 	case "locked":
@@ -8333,7 +8333,7 @@ var (
 )
 
 func fieldPhoneAccountSettingsUpdatedAllowedDeviceLocations(d *jsonscan.Decoder) int {
-	switch d.Key() {
+	switch string(d.KeyBytes()) {
 	case "enable":
 		return 0
 	case "locked":
@@ -8352,7 +8352,7 @@ var (
 )
 
 func fieldPhoneAccountSettingsUpdatedAllowEmergencyCalls(d *jsonscan.Decoder) int {
-	switch d.Key() {
+	switch string(d.KeyBytes()) {
 	case "enable":
 		return 0
 	case "locked":
@@ -8373,7 +8373,7 @@ var (
 )
 
 func fieldPhoneAccountSettingsUpdatedOnlineFax(d *jsonscan.Decoder) int {
-	switch d.Key() {
+	switch string(d.KeyBytes()) {
 	case "enable":
 		return 0
 	case "locked":
@@ -8394,7 +8394,7 @@ var (
 )
 
 func fieldPhoneSettingsUpdatedSMSTemplateList(d *jsonscan.Decoder) int {
-	switch d.Key() {
+	switch string(d.KeyBytes()) {
 	case "sms_template_id":
 		return 0
 	case "name":
@@ -8415,7 +8415,7 @@ var (
 )
 
 func fieldPhoneAccountSettingsUpdatedSMSTemplate(d *jsonscan.Decoder) int {
-	switch d.Key() {
+	switch string(d.KeyBytes()) {
 	case "enable":
 		return 0
 	case "locked":
@@ -8434,7 +8434,7 @@ var (
 )
 
 func fieldPhoneAccountSettingsUpdatedCallScreening(d *jsonscan.Decoder) int {
-	switch d.Key() {
+	switch string(d.KeyBytes()) {
 	case "enable":
 		return 0
 	case "locked":
@@ -8453,7 +8453,7 @@ var (
 )
 
 func fieldPhoneAccountSettingsUpdatedAutoOptOutInCallQueue(d *jsonscan.Decoder) int {
-	switch d.Key() {
+	switch string(d.KeyBytes()) {
 	case "enable":
 		return 0
 	case "locked":
@@ -8472,7 +8472,7 @@ var (
 )
 
 func fieldPhoneAccountSettingsUpdatedCustomizeLineName(d *jsonscan.Decoder) int {
-	switch d.Key() {
+	switch string(d.KeyBytes()) {
 	case "enable":
 		return 0
 	case "locked":
@@ -8493,7 +8493,7 @@ var (
 )
 
 func fieldPhoneSettingsUpdatedCustomDisclaimerList(d *jsonscan.Decoder) int {
-	switch d.Key() {
+	switch string(d.KeyBytes()) {
 	case "language":
 		return 0
 	case "title":
@@ -8510,7 +8510,7 @@ var (
 )
 
 func fieldAccountSettingsUpdatedShowCustomDisclaimerWhenUsingZoomPhone(d *jsonscan.Decoder) int {
-	switch d.Key() {
+	switch string(d.KeyBytes()) {
 	case "enable":
 		return 0
 	case "locked":
@@ -8531,7 +8531,7 @@ var (
 )
 
 func fieldPhoneAccountUpdatedSettings(d *jsonscan.Decoder) int {
-	switch d.Key() {
+	switch string(d.KeyBytes()) {
 	case "call_live_transcription":
 		return 0
 	case "local_survivability_mode":
@@ -8674,7 +8674,7 @@ var (
 )
 
 func fieldPhoneAICallSummaryChangedObject(d *jsonscan.Decoder) int {
-	switch d.Key() {
+	switch string(d.KeyBytes()) {
 	case "edited":
 		return 0
 	case "deleted":
@@ -8701,7 +8701,7 @@ var (
 )
 
 func fieldPhoneOwner(d *jsonscan.Decoder) int {
-	switch d.Key() {
+	switch string(d.KeyBytes()) {
 	case "extension_number":
 		return 0
 	case "id":
@@ -8720,7 +8720,7 @@ var (
 )
 
 func fieldPhoneBlindTransferInitiatedObject(d *jsonscan.Decoder) int {
-	switch d.Key() {
+	switch string(d.KeyBytes()) {
 	case "failure_reason":
 		return 0
 	case "call_id":
@@ -8743,7 +8743,7 @@ var (
 )
 
 func fieldPhoneCallElementDeletedObject(d *jsonscan.Decoder) int {
-	switch d.Key() {
+	switch string(d.KeyBytes()) {
 	case "user_id":
 		return 0
 	case "move_to_trash":
@@ -8764,7 +8764,7 @@ var (
 )
 
 func fieldPhoneCallHistoryDeletedObject(d *jsonscan.Decoder) int {
-	switch d.Key() {
+	switch string(d.KeyBytes()) {
 	case "user_id":
 		return 0
 	case "move_to_trash":
@@ -8785,7 +8785,7 @@ var (
 )
 
 func fieldPhoneDeletedCallLog(d *jsonscan.Decoder) int {
-	switch d.Key() {
+	switch string(d.KeyBytes()) {
 	case "id":
 		return 0
 	case "call_id":
@@ -8800,7 +8800,7 @@ var (
 )
 
 func fieldPhoneCallLogDeletedObject(d *jsonscan.Decoder) int {
-	switch d.Key() {
+	switch string(d.KeyBytes()) {
 	case "user_id":
 		return 0
 	case "call_logs":
@@ -8815,7 +8815,7 @@ var (
 )
 
 func fieldPhoneAnsweredCallee(d *jsonscan.Decoder) int {
-	switch d.Key() {
+	switch string(d.KeyBytes()) {
 	case "extension_id":
 		return 0
 	case "extension_type":
@@ -8848,7 +8848,7 @@ var (
 )
 
 func fieldPhoneCalleeAnsweredCaller(d *jsonscan.Decoder) int {
-	switch d.Key() {
+	switch string(d.KeyBytes()) {
 	case "extension_id":
 		return 0
 	case "extension_type":
@@ -8871,7 +8871,7 @@ var (
 )
 
 func fieldPhoneCalleeForwardedBy(d *jsonscan.Decoder) int {
-	switch d.Key() {
+	switch string(d.KeyBytes()) {
 	case "name":
 		return 0
 	case "extension_number":
@@ -8888,7 +8888,7 @@ var (
 )
 
 func fieldPhoneCalleeRedirectForwardedBy(d *jsonscan.Decoder) int {
-	switch d.Key() {
+	switch string(d.KeyBytes()) {
 	case "name":
 		return 0
 	case "extension_number":
@@ -8907,7 +8907,7 @@ var (
 )
 
 func fieldPhoneCalleeAnsweredObject(d *jsonscan.Decoder) int {
-	switch d.Key() {
+	switch string(d.KeyBytes()) {
 	case "call_id":
 		return 0
 	case "callee":
@@ -8932,7 +8932,7 @@ var (
 )
 
 func fieldPhoneCompletedCallElement(d *jsonscan.Decoder) int {
-	switch d.Key() {
+	switch string(d.KeyBytes()) {
 	case "call_element_id":
 		return 0
 	case "call_history_uuid":
@@ -9057,7 +9057,7 @@ var (
 )
 
 func fieldPhoneCallElementCompletedObject(d *jsonscan.Decoder) int {
-	switch d.Key() {
+	switch string(d.KeyBytes()) {
 	case "user_id":
 		return 0
 	case "call_elements":
@@ -9072,7 +9072,7 @@ var (
 )
 
 func fieldPhoneHistoryCompletedCallLog(d *jsonscan.Decoder) int {
-	switch d.Key() {
+	switch string(d.KeyBytes()) {
 	case "id":
 		return 0
 	case "call_path_id":
@@ -9201,7 +9201,7 @@ var (
 )
 
 func fieldPhoneCompletedSite(d *jsonscan.Decoder) int {
-	switch d.Key() {
+	switch string(d.KeyBytes()) {
 	case "id":
 		return 0
 	}
@@ -9214,7 +9214,7 @@ var (
 )
 
 func fieldPhoneCallLogCompletedForwardedBy(d *jsonscan.Decoder) int {
-	switch d.Key() {
+	switch string(d.KeyBytes()) {
 	case "extension_number":
 		return 0
 	case "extension_type":
@@ -9237,7 +9237,7 @@ var (
 )
 
 func fieldPhoneCalleeCompletedCallLog(d *jsonscan.Decoder) int {
-	switch d.Key() {
+	switch string(d.KeyBytes()) {
 	case "id":
 		return 0
 	case "caller_user_id":
@@ -9328,7 +9328,7 @@ var (
 )
 
 func fieldPhoneEndedCallee(d *jsonscan.Decoder) int {
-	switch d.Key() {
+	switch string(d.KeyBytes()) {
 	case "extension_id":
 		return 0
 	case "extension_type":
@@ -9359,7 +9359,7 @@ var (
 )
 
 func fieldPhoneCalleeEndedCaller(d *jsonscan.Decoder) int {
-	switch d.Key() {
+	switch string(d.KeyBytes()) {
 	case "extension_id":
 		return 0
 	case "extension_type":
@@ -9384,7 +9384,7 @@ var (
 )
 
 func fieldPhoneCalleeEndedObject(d *jsonscan.Decoder) int {
-	switch d.Key() {
+	switch string(d.KeyBytes()) {
 	case "call_id":
 		return 0
 	case "callee":
@@ -9411,7 +9411,7 @@ var (
 )
 
 func fieldPhoneCallee(d *jsonscan.Decoder) int {
-	switch d.Key() {
+	switch string(d.KeyBytes()) {
 	case "extension_id":
 		return 0
 	case "extension_type":
@@ -9440,7 +9440,7 @@ var (
 )
 
 func fieldPhoneCalleeCaller(d *jsonscan.Decoder) int {
-	switch d.Key() {
+	switch string(d.KeyBytes()) {
 	case "extension_id":
 		return 0
 	case "extension_type":
@@ -9467,7 +9467,7 @@ var (
 )
 
 func fieldPhoneCalleeObject(d *jsonscan.Decoder) int {
-	switch d.Key() {
+	switch string(d.KeyBytes()) {
 	case "call_id":
 		return 0
 	case "callee":
@@ -9486,7 +9486,7 @@ var (
 )
 
 func fieldPhoneObjectCallee(d *jsonscan.Decoder) int {
-	switch d.Key() {
+	switch string(d.KeyBytes()) {
 	case "extension_id":
 		return 0
 	case "extension_type":
@@ -9513,7 +9513,7 @@ var (
 )
 
 func fieldPhoneCalleeMeetingInvitingObject(d *jsonscan.Decoder) int {
-	switch d.Key() {
+	switch string(d.KeyBytes()) {
 	case "call_id":
 		return 0
 	case "callee":
@@ -9534,7 +9534,7 @@ var (
 )
 
 func fieldPhoneCalleeMissedObject(d *jsonscan.Decoder) int {
-	switch d.Key() {
+	switch string(d.KeyBytes()) {
 	case "call_id":
 		return 0
 	case "callee":
@@ -9561,7 +9561,7 @@ var (
 )
 
 func fieldPhoneCalleeParkedObject(d *jsonscan.Decoder) int {
-	switch d.Key() {
+	switch string(d.KeyBytes()) {
 	case "call_id":
 		return 0
 	case "callee":
@@ -9584,7 +9584,7 @@ var (
 )
 
 func fieldPhoneCalleeRejectedObject(d *jsonscan.Decoder) int {
-	switch d.Key() {
+	switch string(d.KeyBytes()) {
 	case "call_id":
 		return 0
 	case "callee":
@@ -9607,7 +9607,7 @@ var (
 )
 
 func fieldPhoneRingingCallee(d *jsonscan.Decoder) int {
-	switch d.Key() {
+	switch string(d.KeyBytes()) {
 	case "extension_id":
 		return 0
 	case "extension_type":
@@ -9642,7 +9642,7 @@ var (
 )
 
 func fieldPhoneCaller(d *jsonscan.Decoder) int {
-	switch d.Key() {
+	switch string(d.KeyBytes()) {
 	case "extension_id":
 		return 0
 	case "extension_type":
@@ -9667,7 +9667,7 @@ var (
 )
 
 func fieldPhoneCalleeRingingObject(d *jsonscan.Decoder) int {
-	switch d.Key() {
+	switch string(d.KeyBytes()) {
 	case "call_id":
 		return 0
 	case "callee":
@@ -9690,7 +9690,7 @@ var (
 )
 
 func fieldPhoneCallerCompletedCallLog(d *jsonscan.Decoder) int {
-	switch d.Key() {
+	switch string(d.KeyBytes()) {
 	case "id":
 		return 0
 	case "caller_number":
@@ -9773,7 +9773,7 @@ var (
 )
 
 func fieldPhoneConnectedCaller(d *jsonscan.Decoder) int {
-	switch d.Key() {
+	switch string(d.KeyBytes()) {
 	case "extension_id":
 		return 0
 	case "extension_type":
@@ -9806,7 +9806,7 @@ var (
 )
 
 func fieldPhoneCallerConnectedObject(d *jsonscan.Decoder) int {
-	switch d.Key() {
+	switch string(d.KeyBytes()) {
 	case "call_id":
 		return 0
 	case "caller":
@@ -9827,7 +9827,7 @@ var (
 )
 
 func fieldPhoneCallerCallee(d *jsonscan.Decoder) int {
-	switch d.Key() {
+	switch string(d.KeyBytes()) {
 	case "extension_id":
 		return 0
 	case "extension_type":
@@ -9854,7 +9854,7 @@ var (
 )
 
 func fieldPhoneObjectCaller(d *jsonscan.Decoder) int {
-	switch d.Key() {
+	switch string(d.KeyBytes()) {
 	case "extension_id":
 		return 0
 	case "extension_type":
@@ -9883,7 +9883,7 @@ var (
 )
 
 func fieldPhoneCallerEndedObject(d *jsonscan.Decoder) int {
-	switch d.Key() {
+	switch string(d.KeyBytes()) {
 	case "call_id":
 		return 0
 	case "callee":
@@ -9908,7 +9908,7 @@ var (
 )
 
 func fieldPhoneCallerMeetingInvitingCallee(d *jsonscan.Decoder) int {
-	switch d.Key() {
+	switch string(d.KeyBytes()) {
 	case "extension_id":
 		return 0
 	case "extension_type":
@@ -9933,7 +9933,7 @@ var (
 )
 
 func fieldPhoneMeetingInvitingCaller(d *jsonscan.Decoder) int {
-	switch d.Key() {
+	switch string(d.KeyBytes()) {
 	case "extension_id":
 		return 0
 	case "extension_type":
@@ -9960,7 +9960,7 @@ var (
 )
 
 func fieldPhoneCallerRingingObject(d *jsonscan.Decoder) int {
-	switch d.Key() {
+	switch string(d.KeyBytes()) {
 	case "call_id":
 		return 0
 	case "caller":
@@ -9979,7 +9979,7 @@ var (
 )
 
 func fieldPhoneConferenceStartedObject(d *jsonscan.Decoder) int {
-	switch d.Key() {
+	switch string(d.KeyBytes()) {
 	case "failure_reason":
 		return 0
 	case "enable_multiple_party_conference":
@@ -10002,7 +10002,7 @@ var (
 )
 
 func fieldPhoneDeviceRegistrationObject(d *jsonscan.Decoder) int {
-	switch d.Key() {
+	switch string(d.KeyBytes()) {
 	case "device_id":
 		return 0
 	case "device_name":
@@ -10019,7 +10019,7 @@ var (
 )
 
 func fieldPhoneEmergencyAlertCaller(d *jsonscan.Decoder) int {
-	switch d.Key() {
+	switch string(d.KeyBytes()) {
 	case "id":
 		return 0
 	case "phone_number":
@@ -10046,7 +10046,7 @@ var (
 )
 
 func fieldPhoneEmergencyAlertCallee(d *jsonscan.Decoder) int {
-	switch d.Key() {
+	switch string(d.KeyBytes()) {
 	case "phone_number":
 		return 0
 	}
@@ -10059,7 +10059,7 @@ var (
 )
 
 func fieldPhoneEmergencyAlertLocation(d *jsonscan.Decoder) int {
-	switch d.Key() {
+	switch string(d.KeyBytes()) {
 	case "gps":
 		return 0
 	case "ip":
@@ -10076,7 +10076,7 @@ var (
 )
 
 func fieldPhoneEmergencyAlertObject(d *jsonscan.Decoder) int {
-	switch d.Key() {
+	switch string(d.KeyBytes()) {
 	case "call_id":
 		return 0
 	case "caller":
@@ -10103,7 +10103,7 @@ var (
 )
 
 func fieldPhoneDeletedFaxLog(d *jsonscan.Decoder) int {
-	switch d.Key() {
+	switch string(d.KeyBytes()) {
 	case "fax_log_id":
 		return 0
 	}
@@ -10116,7 +10116,7 @@ var (
 )
 
 func fieldPhoneFaxLogDeletedObject(d *jsonscan.Decoder) int {
-	switch d.Key() {
+	switch string(d.KeyBytes()) {
 	case "fax_logs":
 		return 0
 	}
@@ -10129,7 +10129,7 @@ var (
 )
 
 func fieldPhoneFaxObject(d *jsonscan.Decoder) int {
-	switch d.Key() {
+	switch string(d.KeyBytes()) {
 	case "fax_log_id":
 		return 0
 	case "fax_id":
@@ -10190,7 +10190,7 @@ var (
 )
 
 func fieldPhoneGenericDeviceProvisionLineSubscription(d *jsonscan.Decoder) int {
-	switch d.Key() {
+	switch string(d.KeyBytes()) {
 	case "phone_number":
 		return 0
 	case "extension_number":
@@ -10207,7 +10207,7 @@ var (
 )
 
 func fieldPhoneGenericDeviceProvisionSharedLine(d *jsonscan.Decoder) int {
-	switch d.Key() {
+	switch string(d.KeyBytes()) {
 	case "line_subscription":
 		return 0
 	case "alias":
@@ -10224,7 +10224,7 @@ var (
 )
 
 func fieldPhoneGenericDeviceProvisionSIPAccount(d *jsonscan.Decoder) int {
-	switch d.Key() {
+	switch string(d.KeyBytes()) {
 	case "sip_domain":
 		return 0
 	case "outbound_proxy":
@@ -10249,7 +10249,7 @@ var (
 )
 
 func fieldPhoneGenericDeviceObjectProvision(d *jsonscan.Decoder) int {
-	switch d.Key() {
+	switch string(d.KeyBytes()) {
 	case "type":
 		return 0
 	case "sip_accounts":
@@ -10264,7 +10264,7 @@ var (
 )
 
 func fieldPhoneGenericDeviceProvisionObject(d *jsonscan.Decoder) int {
-	switch d.Key() {
+	switch string(d.KeyBytes()) {
 	case "id":
 		return 0
 	case "display_name":
@@ -10287,7 +10287,7 @@ var (
 )
 
 func fieldPhoneGroupSettingsUpdatedCallLiveTranscription(d *jsonscan.Decoder) int {
-	switch d.Key() {
+	switch string(d.KeyBytes()) {
 	case "enable":
 		return 0
 	case "locked":
@@ -10308,7 +10308,7 @@ var (
 )
 
 func fieldPhoneGroupSettingsUpdatedAllowEndUserEditCallHandling(d *jsonscan.Decoder) int {
-	switch d.Key() {
+	switch string(d.KeyBytes()) {
 	case "enable":
 		return 0
 	case "locked":
@@ -10327,7 +10327,7 @@ var (
 )
 
 func fieldPhoneGroupSettingsUpdatedSelectOutboundCallerID(d *jsonscan.Decoder) int {
-	switch d.Key() {
+	switch string(d.KeyBytes()) {
 	case "enable":
 		return 0
 	case "locked":
@@ -10348,7 +10348,7 @@ var (
 )
 
 func fieldPhoneGroupSettingsUpdatedPersonalAudioLibrary(d *jsonscan.Decoder) int {
-	switch d.Key() {
+	switch string(d.KeyBytes()) {
 	case "enable":
 		return 0
 	case "locked":
@@ -10371,7 +10371,7 @@ var (
 )
 
 func fieldPhoneGroupSettingsUpdatedVoicemail(d *jsonscan.Decoder) int {
-	switch d.Key() {
+	switch string(d.KeyBytes()) {
 	case "enable":
 		return 0
 	case "locked":
@@ -10400,7 +10400,7 @@ var (
 )
 
 func fieldPhoneGroupSettingsUpdatedVoicemailNotificationByEmail(d *jsonscan.Decoder) int {
-	switch d.Key() {
+	switch string(d.KeyBytes()) {
 	case "include_voicemail_file":
 		return 0
 	case "include_voicemail_transcription":
@@ -10425,7 +10425,7 @@ var (
 )
 
 func fieldPhoneGroupSettingsUpdatedRestrictedCallHours(d *jsonscan.Decoder) int {
-	switch d.Key() {
+	switch string(d.KeyBytes()) {
 	case "enable":
 		return 0
 	case "locked":
@@ -10452,7 +10452,7 @@ var (
 )
 
 func fieldPhoneGroupSettingsUpdatedAllowedCallLocations(d *jsonscan.Decoder) int {
-	switch d.Key() {
+	switch string(d.KeyBytes()) {
 	case "enable":
 		return 0
 	case "locked":
@@ -10475,7 +10475,7 @@ var (
 )
 
 func fieldPhoneGroupSettingsUpdatedPlayRecordingBeepTone(d *jsonscan.Decoder) int {
-	switch d.Key() {
+	switch string(d.KeyBytes()) {
 	case "enable":
 		return 0
 	case "play_beep_volume":
@@ -10494,7 +10494,7 @@ var (
 )
 
 func fieldPhoneGroupSettingsUpdatedAdHocCallRecording(d *jsonscan.Decoder) int {
-	switch d.Key() {
+	switch string(d.KeyBytes()) {
 	case "enable":
 		return 0
 	case "locked":
@@ -10525,7 +10525,7 @@ var (
 )
 
 func fieldGroupSettingsUpdatedZoomPhoneOnMobile(d *jsonscan.Decoder) int {
-	switch d.Key() {
+	switch string(d.KeyBytes()) {
 	case "enable":
 		return 0
 	case "locked":
@@ -10546,7 +10546,7 @@ var (
 )
 
 func fieldPhoneGroupSettingsUpdatedSMSEtiquetteTool(d *jsonscan.Decoder) int {
-	switch d.Key() {
+	switch string(d.KeyBytes()) {
 	case "enable":
 		return 0
 	case "modified":
@@ -10563,7 +10563,7 @@ var (
 )
 
 func fieldPhoneGroupSettingsUpdatedSMS(d *jsonscan.Decoder) int {
-	switch d.Key() {
+	switch string(d.KeyBytes()) {
 	case "enable":
 		return 0
 	case "international_sms":
@@ -10584,7 +10584,7 @@ var (
 )
 
 func fieldPhoneGroupSettingsUpdatedCallHandlingForwardingToOtherUsers(d *jsonscan.Decoder) int {
-	switch d.Key() {
+	switch string(d.KeyBytes()) {
 	case "enable":
 		return 0
 	case "locked":
@@ -10605,7 +10605,7 @@ var (
 )
 
 func fieldPhoneGroupSettingsUpdatedCallOverflow(d *jsonscan.Decoder) int {
-	switch d.Key() {
+	switch string(d.KeyBytes()) {
 	case "enable":
 		return 0
 	case "locked":
@@ -10626,7 +10626,7 @@ var (
 )
 
 func fieldPhoneGroupSettingsUpdatedCallTransferring(d *jsonscan.Decoder) int {
-	switch d.Key() {
+	switch string(d.KeyBytes()) {
 	case "enable":
 		return 0
 	case "locked":
@@ -10647,7 +10647,7 @@ var (
 )
 
 func fieldPhoneGroupSettingsUpdatedCallPark(d *jsonscan.Decoder) int {
-	switch d.Key() {
+	switch string(d.KeyBytes()) {
 	case "enable":
 		return 0
 	case "expiration_period":
@@ -10676,7 +10676,7 @@ var (
 )
 
 func fieldPhoneGroupSettingsUpdatedBlockExternalCalls(d *jsonscan.Decoder) int {
-	switch d.Key() {
+	switch string(d.KeyBytes()) {
 	case "enable":
 		return 0
 	case "locked":
@@ -10703,7 +10703,7 @@ var (
 )
 
 func fieldPhoneGroupSettingsUpdatedAutoDeleteDataAfterRetentionDuration(d *jsonscan.Decoder) int {
-	switch d.Key() {
+	switch string(d.KeyBytes()) {
 	case "enable":
 		return 0
 	case "locked":
@@ -10728,7 +10728,7 @@ var (
 )
 
 func fieldPhoneGroupSettingsUpdatedAdvancedEncryption(d *jsonscan.Decoder) int {
-	switch d.Key() {
+	switch string(d.KeyBytes()) {
 	case "enable":
 		return 0
 	case "locked":
@@ -10749,7 +10749,7 @@ var (
 )
 
 func fieldPhoneGroupSettingsUpdatedDisplayCallFeedbackSurvey(d *jsonscan.Decoder) int {
-	switch d.Key() {
+	switch string(d.KeyBytes()) {
 	case "enable":
 		return 0
 	case "locked":
@@ -10774,7 +10774,7 @@ var (
 )
 
 func fieldPhoneGroupSettingsUpdatedAllowedDeviceLocations(d *jsonscan.Decoder) int {
-	switch d.Key() {
+	switch string(d.KeyBytes()) {
 	case "enable":
 		return 0
 	case "locked":
@@ -10795,7 +10795,7 @@ var (
 )
 
 func fieldPhoneGroupSettingsUpdatedAllowEmergencyCalls(d *jsonscan.Decoder) int {
-	switch d.Key() {
+	switch string(d.KeyBytes()) {
 	case "enable":
 		return 0
 	case "locked":
@@ -10818,7 +10818,7 @@ var (
 )
 
 func fieldPhoneGroupSettingsUpdatedOnlineFax(d *jsonscan.Decoder) int {
-	switch d.Key() {
+	switch string(d.KeyBytes()) {
 	case "enable":
 		return 0
 	case "locked":
@@ -10841,7 +10841,7 @@ var (
 )
 
 func fieldPhoneGroupSettingsUpdatedSMSTemplate(d *jsonscan.Decoder) int {
-	switch d.Key() {
+	switch string(d.KeyBytes()) {
 	case "enable":
 		return 0
 	case "locked":
@@ -10862,7 +10862,7 @@ var (
 )
 
 func fieldPhoneGroupSettingsUpdatedCallScreening(d *jsonscan.Decoder) int {
-	switch d.Key() {
+	switch string(d.KeyBytes()) {
 	case "enable":
 		return 0
 	case "locked":
@@ -10883,7 +10883,7 @@ var (
 )
 
 func fieldPhoneGroupSettingsUpdatedAutoOptOutInCallQueue(d *jsonscan.Decoder) int {
-	switch d.Key() {
+	switch string(d.KeyBytes()) {
 	case "enable":
 		return 0
 	case "locked":
@@ -10904,7 +10904,7 @@ var (
 )
 
 func fieldGroupSettingsUpdatedShowCustomDisclaimerWhenUsingZoomPhone(d *jsonscan.Decoder) int {
-	switch d.Key() {
+	switch string(d.KeyBytes()) {
 	case "enable":
 		return 0
 	case "locked":
@@ -10927,7 +10927,7 @@ var (
 )
 
 func fieldPhoneGroupUpdatedSettings(d *jsonscan.Decoder) int {
-	switch d.Key() {
+	switch string(d.KeyBytes()) {
 	case "call_live_transcription":
 		return 0
 	case "local_survivability_mode":
@@ -11052,7 +11052,7 @@ var (
 )
 
 func fieldPhoneGroupSettingsUpdatedObject(d *jsonscan.Decoder) int {
-	switch d.Key() {
+	switch string(d.KeyBytes()) {
 	case "group_id":
 		return 0
 	case "settings":
@@ -11067,7 +11067,7 @@ var (
 )
 
 func fieldPhoneRecordingCompletedOwner(d *jsonscan.Decoder) int {
-	switch d.Key() {
+	switch string(d.KeyBytes()) {
 	case "type":
 		return 0
 	case "id":
@@ -11088,7 +11088,7 @@ var (
 )
 
 func fieldPhoneRecordingCompletedAcceptedBy(d *jsonscan.Decoder) int {
-	switch d.Key() {
+	switch string(d.KeyBytes()) {
 	case "name":
 		return 0
 	case "extension_number":
@@ -11103,7 +11103,7 @@ var (
 )
 
 func fieldPhoneCompletedRecording(d *jsonscan.Decoder) int {
-	switch d.Key() {
+	switch string(d.KeyBytes()) {
 	case "id":
 		return 0
 	case "caller_account_code":
@@ -11166,7 +11166,7 @@ var (
 )
 
 func fieldPhoneRecordingCompletedObject(d *jsonscan.Decoder) int {
-	switch d.Key() {
+	switch string(d.KeyBytes()) {
 	case "recordings":
 		return 0
 	}
@@ -11179,7 +11179,7 @@ var (
 )
 
 func fieldPhoneRecordingOwner(d *jsonscan.Decoder) int {
-	switch d.Key() {
+	switch string(d.KeyBytes()) {
 	case "type":
 		return 0
 	case "id":
@@ -11198,7 +11198,7 @@ var (
 )
 
 func fieldPhoneRecordingObject(d *jsonscan.Decoder) int {
-	switch d.Key() {
+	switch string(d.KeyBytes()) {
 	case "id":
 		return 0
 	case "user_id":
@@ -11235,7 +11235,7 @@ var (
 )
 
 func fieldPhoneRecordingPausedObject(d *jsonscan.Decoder) int {
-	switch d.Key() {
+	switch string(d.KeyBytes()) {
 	case "id":
 		return 0
 	case "user_id":
@@ -11268,7 +11268,7 @@ var (
 )
 
 func fieldPhoneTranscriptCompletedRecording(d *jsonscan.Decoder) int {
-	switch d.Key() {
+	switch string(d.KeyBytes()) {
 	case "id":
 		return 0
 	case "caller_account_code":
@@ -11323,7 +11323,7 @@ var (
 )
 
 func fieldPhoneRouteGroupStatusChangedRule(d *jsonscan.Decoder) int {
-	switch d.Key() {
+	switch string(d.KeyBytes()) {
 	case "type":
 		return 0
 	case "severity":
@@ -11338,7 +11338,7 @@ var (
 )
 
 func fieldPhoneRouteGroupStatusChangedTarget(d *jsonscan.Decoder) int {
-	switch d.Key() {
+	switch string(d.KeyBytes()) {
 	case "type":
 		return 0
 	}
@@ -11351,7 +11351,7 @@ var (
 )
 
 func fieldPhoneStatusChangedRouteGroup(d *jsonscan.Decoder) int {
-	switch d.Key() {
+	switch string(d.KeyBytes()) {
 	case "id":
 		return 0
 	case "name":
@@ -11368,7 +11368,7 @@ var (
 )
 
 func fieldPhoneRouteGroupStatusChangedObject(d *jsonscan.Decoder) int {
-	switch d.Key() {
+	switch string(d.KeyBytes()) {
 	case "name":
 		return 0
 	case "module":
@@ -11393,7 +11393,7 @@ var (
 )
 
 func fieldSMSObjectPhoneNumberCampaignOptStatus(d *jsonscan.Decoder) int {
-	switch d.Key() {
+	switch string(d.KeyBytes()) {
 	case "consumer_phone_number":
 		return 0
 	case "zoom_phone_user_number":
@@ -11408,7 +11408,7 @@ var (
 )
 
 func fieldPhoneSMSCampaignNumberOptObject(d *jsonscan.Decoder) int {
-	switch d.Key() {
+	switch string(d.KeyBytes()) {
 	case "phone_number_campaign_opt_statuses":
 		return 0
 	case "date_time":
@@ -11423,7 +11423,7 @@ var (
 )
 
 func fieldPhoneSMSEtiquetteObject(d *jsonscan.Decoder) int {
-	switch d.Key() {
+	switch string(d.KeyBytes()) {
 	case "email":
 		return 0
 	case "message":
@@ -11442,7 +11442,7 @@ var (
 )
 
 func fieldPhoneSMSReceivedSender(d *jsonscan.Decoder) int {
-	switch d.Key() {
+	switch string(d.KeyBytes()) {
 	case "phone_number":
 		return 0
 	case "id":
@@ -11461,7 +11461,7 @@ var (
 )
 
 func fieldPhoneSMSReceivedToMember(d *jsonscan.Decoder) int {
-	switch d.Key() {
+	switch string(d.KeyBytes()) {
 	case "id":
 		return 0
 	case "type":
@@ -11482,7 +11482,7 @@ var (
 )
 
 func fieldPhoneSMSReceivedOwner(d *jsonscan.Decoder) int {
-	switch d.Key() {
+	switch string(d.KeyBytes()) {
 	case "type":
 		return 0
 	case "id":
@@ -11499,7 +11499,7 @@ var (
 )
 
 func fieldPhoneSMSAttachment(d *jsonscan.Decoder) int {
-	switch d.Key() {
+	switch string(d.KeyBytes()) {
 	case "id":
 		return 0
 	case "size":
@@ -11520,7 +11520,7 @@ var (
 )
 
 func fieldSMSPhoneNumberCampaignOptStatus(d *jsonscan.Decoder) int {
-	switch d.Key() {
+	switch string(d.KeyBytes()) {
 	case "consumer_phone_number":
 		return 0
 	case "zoom_phone_user_number":
@@ -11541,7 +11541,7 @@ var (
 )
 
 func fieldPhoneSMSReceivedObject(d *jsonscan.Decoder) int {
-	switch d.Key() {
+	switch string(d.KeyBytes()) {
 	case "sender":
 		return 0
 	case "to_members":
@@ -11572,7 +11572,7 @@ var (
 )
 
 func fieldPhoneSMSSentToMember(d *jsonscan.Decoder) int {
-	switch d.Key() {
+	switch string(d.KeyBytes()) {
 	case "id":
 		return 0
 	case "type":
@@ -11591,7 +11591,7 @@ var (
 )
 
 func fieldPhoneSMSSentOwner(d *jsonscan.Decoder) int {
-	switch d.Key() {
+	switch string(d.KeyBytes()) {
 	case "type":
 		return 0
 	case "id":
@@ -11608,7 +11608,7 @@ var (
 )
 
 func fieldPhoneSMSSentObject(d *jsonscan.Decoder) int {
-	switch d.Key() {
+	switch string(d.KeyBytes()) {
 	case "failure_reason":
 		return 0
 	case "sender":
@@ -11641,7 +11641,7 @@ var (
 )
 
 func fieldPhoneSMSSentFailedToMember(d *jsonscan.Decoder) int {
-	switch d.Key() {
+	switch string(d.KeyBytes()) {
 	case "id":
 		return 0
 	case "display_name":
@@ -11660,7 +11660,7 @@ var (
 )
 
 func fieldPhoneTransferCallToVoicemailInitiatedObject(d *jsonscan.Decoder) int {
-	switch d.Key() {
+	switch string(d.KeyBytes()) {
 	case "failure_reason":
 		return 0
 	case "call_id":
@@ -11683,7 +11683,7 @@ var (
 )
 
 func fieldPhoneTransferUpdatedRecipient(d *jsonscan.Decoder) int {
-	switch d.Key() {
+	switch string(d.KeyBytes()) {
 	case "extension_number":
 		return 0
 	case "phone_number":
@@ -11702,7 +11702,7 @@ var (
 )
 
 func fieldPhoneTransferRecipientUpdatedObject(d *jsonscan.Decoder) int {
-	switch d.Key() {
+	switch string(d.KeyBytes()) {
 	case "failure_reason":
 		return 0
 	case "call_id":
@@ -11723,7 +11723,7 @@ var (
 )
 
 func fieldPhoneVoicemailDeletedObject(d *jsonscan.Decoder) int {
-	switch d.Key() {
+	switch string(d.KeyBytes()) {
 	case "voice_mails":
 		return 0
 	}
@@ -11736,7 +11736,7 @@ var (
 )
 
 func fieldPhoneVoicemailReceivedObject(d *jsonscan.Decoder) int {
-	switch d.Key() {
+	switch string(d.KeyBytes()) {
 	case "id":
 		return 0
 	case "date_time":
@@ -11791,7 +11791,7 @@ var (
 )
 
 func fieldPhoneVoicemailReceivedForAccessMemberObject(d *jsonscan.Decoder) int {
-	switch d.Key() {
+	switch string(d.KeyBytes()) {
 	case "id":
 		return 0
 	case "date_time":
@@ -11848,7 +11848,7 @@ var (
 )
 
 func fieldPhoneVoicemailTranscriptCompletedTranscription(d *jsonscan.Decoder) int {
-	switch d.Key() {
+	switch string(d.KeyBytes()) {
 	case "status":
 		return 0
 	case "content":
@@ -11863,7 +11863,7 @@ var (
 )
 
 func fieldPhoneVoicemailTranscriptCompletedObject(d *jsonscan.Decoder) int {
-	switch d.Key() {
+	switch string(d.KeyBytes()) {
 	case "id":
 		return 0
 	case "date_time":
@@ -11910,7 +11910,7 @@ var (
 )
 
 func fieldPhoneWarmTransferInitiatedObject(d *jsonscan.Decoder) int {
-	switch d.Key() {
+	switch string(d.KeyBytes()) {
 	case "failure_reason":
 		return 0
 	case "owner":
@@ -11935,7 +11935,7 @@ var (
 )
 
 func fieldMeetingObjectParticipantData(d *jsonscan.Decoder) int {
-	switch d.Key() {
+	switch string(d.KeyBytes()) {
 	case "device":
 		return 0
 	case "location":
@@ -11996,7 +11996,7 @@ var (
 )
 
 func fieldMeetingDataParticipant(d *jsonscan.Decoder) int {
-	switch d.Key() {
+	switch string(d.KeyBytes()) {
 	case "participant_id":
 		return 0
 	case "participant_user_id":
@@ -12015,7 +12015,7 @@ var (
 )
 
 func fieldMeetingParticipantDataObject(d *jsonscan.Decoder) int {
-	switch d.Key() {
+	switch string(d.KeyBytes()) {
 	case "uuid":
 		return 0
 	case "participant":
@@ -12030,7 +12030,7 @@ var (
 )
 
 func fieldSummaryData(d *jsonscan.Decoder) int {
-	switch d.Key() {
+	switch string(d.KeyBytes()) {
 	case "device":
 		return 0
 	case "location":
@@ -12093,7 +12093,7 @@ var (
 )
 
 func fieldMeetingParticipantDataSummaryObject(d *jsonscan.Decoder) int {
-	switch d.Key() {
+	switch string(d.KeyBytes()) {
 	case "uuid":
 		return 0
 	case "id":
@@ -12110,7 +12110,7 @@ var (
 )
 
 func fieldQoSDetails(d *jsonscan.Decoder) int {
-	switch d.Key() {
+	switch string(d.KeyBytes()) {
 	case "bitrate":
 		return 0
 	case "latency":
@@ -12163,7 +12163,7 @@ var (
 )
 
 func fieldQoSQo(d *jsonscan.Decoder) int {
-	switch d.Key() {
+	switch string(d.KeyBytes()) {
 	case "date_time":
 		return 0
 	case "type":
@@ -12180,7 +12180,7 @@ var (
 )
 
 func fieldMeetingQoSParticipant(d *jsonscan.Decoder) int {
-	switch d.Key() {
+	switch string(d.KeyBytes()) {
 	case "user_id":
 		return 0
 	case "participant_user_id":
@@ -12199,7 +12199,7 @@ var (
 )
 
 func fieldQoSSummaryDetails(d *jsonscan.Decoder) int {
-	switch d.Key() {
+	switch string(d.KeyBytes()) {
 	case "min_bitrate":
 		return 0
 	case "avg_bitrate":
@@ -12268,7 +12268,7 @@ var (
 )
 
 func fieldQoSSummaryQo(d *jsonscan.Decoder) int {
-	switch d.Key() {
+	switch string(d.KeyBytes()) {
 	case "type":
 		return 0
 	case "details":
@@ -12283,7 +12283,7 @@ var (
 )
 
 func fieldQoSSummaryParticipant(d *jsonscan.Decoder) int {
-	switch d.Key() {
+	switch string(d.KeyBytes()) {
 	case "participant_id":
 		return 0
 	case "user_name":
@@ -12304,7 +12304,7 @@ var (
 )
 
 func fieldPhoneCallQoSDetails(d *jsonscan.Decoder) int {
-	switch d.Key() {
+	switch string(d.KeyBytes()) {
 	case "bitrate":
 		return 0
 	case "avg_loss":
@@ -12329,7 +12329,7 @@ var (
 )
 
 func fieldPhoneObjectCallQoS(d *jsonscan.Decoder) int {
-	switch d.Key() {
+	switch string(d.KeyBytes()) {
 	case "type":
 		return 0
 	case "id":
@@ -12348,7 +12348,7 @@ var (
 )
 
 func fieldPhoneCallQoSObject(d *jsonscan.Decoder) int {
-	switch d.Key() {
+	switch string(d.KeyBytes()) {
 	case "call_id":
 		return 0
 	case "call_start_time":
@@ -12367,7 +12367,7 @@ var (
 )
 
 func fieldPhoneQoSSummaryCallQo(d *jsonscan.Decoder) int {
-	switch d.Key() {
+	switch string(d.KeyBytes()) {
 	case "type":
 		return 0
 	case "user_id":
@@ -12386,7 +12386,7 @@ var (
 )
 
 func fieldSessionObjectUserData(d *jsonscan.Decoder) int {
-	switch d.Key() {
+	switch string(d.KeyBytes()) {
 	case "device":
 		return 0
 	case "location":
@@ -12445,7 +12445,7 @@ var (
 )
 
 func fieldSessionDataUser(d *jsonscan.Decoder) int {
-	switch d.Key() {
+	switch string(d.KeyBytes()) {
 	case "id":
 		return 0
 	case "name":
@@ -12466,7 +12466,7 @@ var (
 )
 
 func fieldSessionUserDataObject(d *jsonscan.Decoder) int {
-	switch d.Key() {
+	switch string(d.KeyBytes()) {
 	case "session_id":
 		return 0
 	case "session_name":
@@ -12485,7 +12485,7 @@ var (
 )
 
 func fieldSessionQoSUser(d *jsonscan.Decoder) int {
-	switch d.Key() {
+	switch string(d.KeyBytes()) {
 	case "id":
 		return 0
 	case "name":
@@ -12506,7 +12506,7 @@ var (
 )
 
 func fieldQualityManagementEvaluationCompletedAgentInfo(d *jsonscan.Decoder) int {
-	switch d.Key() {
+	switch string(d.KeyBytes()) {
 	case "agent_user_id":
 		return 0
 	case "display_name":
@@ -12521,7 +12521,7 @@ var (
 )
 
 func fieldQualityManagementEvaluationCompletedEvaluatorsInfo(d *jsonscan.Decoder) int {
-	switch d.Key() {
+	switch string(d.KeyBytes()) {
 	case "evaluator_user_id":
 		return 0
 	case "display_name":
@@ -12536,7 +12536,7 @@ var (
 )
 
 func fieldQualityManagementEvaluationCompletedObject(d *jsonscan.Decoder) int {
-	switch d.Key() {
+	switch string(d.KeyBytes()) {
 	case "interaction_id":
 		return 0
 	case "agent_user_id":
@@ -12571,7 +12571,7 @@ var (
 )
 
 func fieldQualityManagementAnalysisCompletedInteractionInfo(d *jsonscan.Decoder) int {
-	switch d.Key() {
+	switch string(d.KeyBytes()) {
 	case "from":
 		return 0
 	case "to":
@@ -12596,7 +12596,7 @@ var (
 )
 
 func fieldQualityManagementInteractionAnalysisCompletedSummary(d *jsonscan.Decoder) int {
-	switch d.Key() {
+	switch string(d.KeyBytes()) {
 	case "evaluation_score":
 		return 0
 	case "sentiment_score":
@@ -12613,7 +12613,7 @@ var (
 )
 
 func fieldQualityManagementInteractionAnalysisCompletedObject(d *jsonscan.Decoder) int {
-	switch d.Key() {
+	switch string(d.KeyBytes()) {
 	case "start_time":
 		return 0
 	case "duration":
@@ -12650,7 +12650,7 @@ var (
 )
 
 func fieldVisitorManagementCheckedObject(d *jsonscan.Decoder) int {
-	switch d.Key() {
+	switch string(d.KeyBytes()) {
 	case "visitor_email":
 		return 0
 	case "visitor_name":
@@ -12677,7 +12677,7 @@ var (
 )
 
 func fieldVisitorManagementInvitationObject(d *jsonscan.Decoder) int {
-	switch d.Key() {
+	switch string(d.KeyBytes()) {
 	case "invitation_id":
 		return 0
 	case "visitor_email":
@@ -12706,7 +12706,7 @@ var (
 )
 
 func fieldVisitorManagementInvitationDeletedObject(d *jsonscan.Decoder) int {
-	switch d.Key() {
+	switch string(d.KeyBytes()) {
 	case "visitor_email":
 		return 0
 	case "visitor_name":
@@ -12729,7 +12729,7 @@ var (
 )
 
 func fieldWorkspaceObject(d *jsonscan.Decoder) int {
-	switch d.Key() {
+	switch string(d.KeyBytes()) {
 	case "id":
 		return 0
 	case "workspace_name":
@@ -12744,7 +12744,7 @@ var (
 )
 
 func fieldWorkspaceQuestionnaireResponseOption(d *jsonscan.Decoder) int {
-	switch d.Key() {
+	switch string(d.KeyBytes()) {
 	case "option_id":
 		return 0
 	case "text":
@@ -12759,7 +12759,7 @@ var (
 )
 
 func fieldWorkspaceQuestionnaireResponseList(d *jsonscan.Decoder) int {
-	switch d.Key() {
+	switch string(d.KeyBytes()) {
 	case "question_id":
 		return 0
 	case "title":
@@ -12780,7 +12780,7 @@ var (
 )
 
 func fieldWorkspaceQuestionnaireResponse(d *jsonscan.Decoder) int {
-	switch d.Key() {
+	switch string(d.KeyBytes()) {
 	case "id":
 		return 0
 	case "title":
@@ -12799,7 +12799,7 @@ var (
 )
 
 func fieldWorkspaceQuestionnaireResponseObject(d *jsonscan.Decoder) int {
-	switch d.Key() {
+	switch string(d.KeyBytes()) {
 	case "start_time":
 		return 0
 	case "event_id":
@@ -12824,7 +12824,7 @@ var (
 )
 
 func fieldWorkspaceReservationObject(d *jsonscan.Decoder) int {
-	switch d.Key() {
+	switch string(d.KeyBytes()) {
 	case "id":
 		return 0
 	case "workspace_id":
@@ -12847,7 +12847,7 @@ var (
 )
 
 func fieldWorkspaceReservationCreatedObject(d *jsonscan.Decoder) int {
-	switch d.Key() {
+	switch string(d.KeyBytes()) {
 	case "id":
 		return 0
 	case "workspace_id":
@@ -12872,7 +12872,7 @@ var (
 )
 
 func fieldWorkspaceUserAssignedObject(d *jsonscan.Decoder) int {
-	switch d.Key() {
+	switch string(d.KeyBytes()) {
 	case "workspace_id":
 		return 0
 	case "workspace_name":
@@ -12895,7 +12895,7 @@ var (
 )
 
 func fieldWorkspaceUserUnassignedObject(d *jsonscan.Decoder) int {
-	switch d.Key() {
+	switch string(d.KeyBytes()) {
 	case "workspace_id":
 		return 0
 	case "workspace_name":
@@ -12916,7 +12916,7 @@ var (
 )
 
 func fieldZoomroomAlertObject(d *jsonscan.Decoder) int {
-	switch d.Key() {
+	switch string(d.KeyBytes()) {
 	case "id":
 		return 0
 	case "room_name":
@@ -12945,7 +12945,7 @@ var (
 )
 
 func fieldZoomroomCheckedObject(d *jsonscan.Decoder) int {
-	switch d.Key() {
+	switch string(d.KeyBytes()) {
 	case "id":
 		return 0
 	case "room_name":
@@ -12976,7 +12976,7 @@ var (
 )
 
 func fieldZoomroomObject(d *jsonscan.Decoder) int {
-	switch d.Key() {
+	switch string(d.KeyBytes()) {
 	case "id":
 		return 0
 	case "room_name":
@@ -12991,7 +12991,7 @@ var (
 )
 
 func fieldZoomroomDigitalSignageAppEndedObject(d *jsonscan.Decoder) int {
-	switch d.Key() {
+	switch string(d.KeyBytes()) {
 	case "room_id":
 		return 0
 	case "app_name":
@@ -13012,7 +13012,7 @@ var (
 )
 
 func fieldZoomroomDigitalSignageAppStartedObject(d *jsonscan.Decoder) int {
-	switch d.Key() {
+	switch string(d.KeyBytes()) {
 	case "room_id":
 		return 0
 	case "app_name":
@@ -13031,7 +13031,7 @@ var (
 )
 
 func fieldZoomroomLocationObject(d *jsonscan.Decoder) int {
-	switch d.Key() {
+	switch string(d.KeyBytes()) {
 	case "id":
 		return 0
 	case "name":
@@ -13050,7 +13050,7 @@ var (
 )
 
 func fieldZoomroomObjectSensorData(d *jsonscan.Decoder) int {
-	switch d.Key() {
+	switch string(d.KeyBytes()) {
 	case "date_time":
 		return 0
 	case "sensor_type":
@@ -13067,7 +13067,7 @@ var (
 )
 
 func fieldZoomroomSensorDataObject(d *jsonscan.Decoder) int {
-	switch d.Key() {
+	switch string(d.KeyBytes()) {
 	case "id":
 		return 0
 	case "room_name":
@@ -13086,7 +13086,7 @@ var (
 )
 
 func fieldZoomroomThirdpartyMeetingAttemptedObject(d *jsonscan.Decoder) int {
-	switch d.Key() {
+	switch string(d.KeyBytes()) {
 	case "room_id":
 		return 0
 	case "join_url":
@@ -13111,7 +13111,7 @@ var (
 )
 
 func fieldRTMSConcurrencyLimitedIDField(d *jsonscan.Decoder) int {
-	switch d.Key() {
+	switch string(d.KeyBytes()) {
 	case "meeting_uuid":
 		return 0
 	case "webinar_uuid":
@@ -13128,7 +13128,7 @@ var (
 )
 
 func fieldSchedulerScheduledEventCanceledCancellation(d *jsonscan.Decoder) int {
-	switch d.Key() {
+	switch string(d.KeyBytes()) {
 	case "canceled_by":
 		return 0
 	case "canceler_type":
@@ -13147,7 +13147,7 @@ var (
 )
 
 func fieldSchedulerScheduledEventQuestionsAndAnswer(d *jsonscan.Decoder) int {
-	switch d.Key() {
+	switch string(d.KeyBytes()) {
 	case "question":
 		return 0
 	case "position":
@@ -13164,7 +13164,7 @@ var (
 )
 
 func fieldSchedulerScheduledEventAttendee(d *jsonscan.Decoder) int {
-	switch d.Key() {
+	switch string(d.KeyBytes()) {
 	case "display_name":
 		return 0
 	case "email":
@@ -13179,7 +13179,7 @@ var (
 )
 
 func fieldSchedulerScheduledEventInviteeCounters(d *jsonscan.Decoder) int {
-	switch d.Key() {
+	switch string(d.KeyBytes()) {
 	case "total":
 		return 0
 	case "active":
@@ -13196,7 +13196,7 @@ var (
 )
 
 func fieldSchedulerScheduledEventZoomMeetingData(d *jsonscan.Decoder) int {
-	switch d.Key() {
+	switch string(d.KeyBytes()) {
 	case "zoom_meeting_id":
 		return 0
 	case "zoom_meeting_passcode":
@@ -13213,7 +13213,7 @@ var (
 )
 
 func fieldSchedulerScheduledEventLocation(d *jsonscan.Decoder) int {
-	switch d.Key() {
+	switch string(d.KeyBytes()) {
 	case "zoom_join_url":
 		return 0
 	case "location_type":
@@ -13236,7 +13236,7 @@ var (
 )
 
 func fieldSchedulerScheduledEventExternalLocation(d *jsonscan.Decoder) int {
-	switch d.Key() {
+	switch string(d.KeyBytes()) {
 	case "kind":
 		return 0
 	case "meeting_id":
@@ -13259,7 +13259,7 @@ var (
 )
 
 func fieldSchedulerScheduledEvent(d *jsonscan.Decoder) int {
-	switch d.Key() {
+	switch string(d.KeyBytes()) {
 	case "event_id":
 		return 0
 	case "attendees":
@@ -13298,7 +13298,7 @@ var (
 )
 
 func fieldSchedulerScheduledEventSalesforceID(d *jsonscan.Decoder) int {
-	switch d.Key() {
+	switch string(d.KeyBytes()) {
 	case "property":
 		return 0
 	}
@@ -13311,7 +13311,7 @@ var (
 )
 
 func fieldSchedulerScheduledEventTracking(d *jsonscan.Decoder) int {
-	switch d.Key() {
+	switch string(d.KeyBytes()) {
 	case "utm_source":
 		return 0
 	case "utm_medium":
@@ -13334,7 +13334,7 @@ var (
 )
 
 func fieldSchedulerScheduledEventCanceledObject(d *jsonscan.Decoder) int {
-	switch d.Key() {
+	switch string(d.KeyBytes()) {
 	case "invitee_email":
 		return 0
 	case "invitee_first_name":
@@ -13369,7 +13369,7 @@ var (
 )
 
 func fieldSchedulerScheduledEventCreatedObject(d *jsonscan.Decoder) int {
-	switch d.Key() {
+	switch string(d.KeyBytes()) {
 	case "invitee_email":
 		return 0
 	case "invitee_first_name":
@@ -13402,7 +13402,7 @@ var (
 )
 
 func fieldTaskUpdatedAssignee(d *jsonscan.Decoder) int {
-	switch d.Key() {
+	switch string(d.KeyBytes()) {
 	case "user_id":
 		return 0
 	case "display_name":
@@ -13421,7 +13421,7 @@ var (
 )
 
 func fieldTaskAssigneeUpdatedObject(d *jsonscan.Decoder) int {
-	switch d.Key() {
+	switch string(d.KeyBytes()) {
 	case "task_id":
 		return 0
 	case "assignees":
@@ -13436,7 +13436,7 @@ var (
 )
 
 func fieldTaskCollaboratorUpdatedObject(d *jsonscan.Decoder) int {
-	switch d.Key() {
+	switch string(d.KeyBytes()) {
 	case "task_id":
 		return 0
 	case "collaborators":
@@ -13451,7 +13451,7 @@ var (
 )
 
 func fieldTaskUpdatedComment(d *jsonscan.Decoder) int {
-	switch d.Key() {
+	switch string(d.KeyBytes()) {
 	case "content_text":
 		return 0
 	case "comment_id":
@@ -13466,7 +13466,7 @@ var (
 )
 
 func fieldTaskCommentUpdatedObject(d *jsonscan.Decoder) int {
-	switch d.Key() {
+	switch string(d.KeyBytes()) {
 	case "task_id":
 		return 0
 	case "comment":
@@ -13481,7 +13481,7 @@ var (
 )
 
 func fieldTaskCompletedObject(d *jsonscan.Decoder) int {
-	switch d.Key() {
+	switch string(d.KeyBytes()) {
 	case "task_id":
 		return 0
 	case "status":
@@ -13496,7 +13496,7 @@ var (
 )
 
 func fieldTaskCreatedAssignee(d *jsonscan.Decoder) int {
-	switch d.Key() {
+	switch string(d.KeyBytes()) {
 	case "user_id":
 		return 0
 	case "email":
@@ -13511,7 +13511,7 @@ var (
 )
 
 func fieldTaskCreatedObject(d *jsonscan.Decoder) int {
-	switch d.Key() {
+	switch string(d.KeyBytes()) {
 	case "task_id":
 		return 0
 	case "description":
@@ -13550,7 +13550,7 @@ var (
 )
 
 func fieldTaskDeletedObject(d *jsonscan.Decoder) int {
-	switch d.Key() {
+	switch string(d.KeyBytes()) {
 	case "task_id":
 		return 0
 	case "description":
@@ -13575,7 +13575,7 @@ var (
 )
 
 func fieldTaskReopenedObject(d *jsonscan.Decoder) int {
-	switch d.Key() {
+	switch string(d.KeyBytes()) {
 	case "task_id":
 		return 0
 	}
@@ -13588,7 +13588,7 @@ var (
 )
 
 func fieldTaskUpdatedFieldChange(d *jsonscan.Decoder) int {
-	switch d.Key() {
+	switch string(d.KeyBytes()) {
 	case "field_name":
 		return 0
 	case "old_value":
@@ -13609,7 +13609,7 @@ var (
 )
 
 func fieldTaskUpdatedFileChange(d *jsonscan.Decoder) int {
-	switch d.Key() {
+	switch string(d.KeyBytes()) {
 	case "file_id":
 		return 0
 	case "file_name":
@@ -13636,7 +13636,7 @@ var (
 )
 
 func fieldChatChannelMember(d *jsonscan.Decoder) int {
-	switch d.Key() {
+	switch string(d.KeyBytes()) {
 	case "id":
 		return 0
 	case "display_name":
@@ -13651,7 +13651,7 @@ var (
 )
 
 func fieldChatChannelCreatedObject(d *jsonscan.Decoder) int {
-	switch d.Key() {
+	switch string(d.KeyBytes()) {
 	case "name":
 		return 0
 	case "id":
@@ -13674,7 +13674,7 @@ var (
 )
 
 func fieldChatChannelObject(d *jsonscan.Decoder) int {
-	switch d.Key() {
+	switch string(d.KeyBytes()) {
 	case "name":
 		return 0
 	case "id":
@@ -13695,7 +13695,7 @@ var (
 )
 
 func fieldChatChannelMemberRemovedObject(d *jsonscan.Decoder) int {
-	switch d.Key() {
+	switch string(d.KeyBytes()) {
 	case "id":
 		return 0
 	case "name":
@@ -13718,7 +13718,7 @@ var (
 )
 
 func fieldChatMessageObject(d *jsonscan.Decoder) int {
-	switch d.Key() {
+	switch string(d.KeyBytes()) {
 	case "id":
 		return 0
 	case "type":
@@ -13749,7 +13749,7 @@ var (
 )
 
 func fieldChatMessageRepliedObject(d *jsonscan.Decoder) int {
-	switch d.Key() {
+	switch string(d.KeyBytes()) {
 	case "id":
 		return 0
 	case "type":
@@ -13782,7 +13782,7 @@ var (
 )
 
 func fieldTeamChatBookmarkObject(d *jsonscan.Decoder) int {
-	switch d.Key() {
+	switch string(d.KeyBytes()) {
 	case "type":
 		return 0
 	case "channel_id":
@@ -13819,7 +13819,7 @@ var (
 )
 
 func fieldTeamChatChannelAppObject(d *jsonscan.Decoder) int {
-	switch d.Key() {
+	switch string(d.KeyBytes()) {
 	case "channel_name":
 		return 0
 	case "channel_id":
@@ -13842,7 +13842,7 @@ var (
 )
 
 func fieldTeamChatChannelOrganization(d *jsonscan.Decoder) int {
-	switch d.Key() {
+	switch string(d.KeyBytes()) {
 	case "org_id":
 		return 0
 	case "org_name":
@@ -13857,7 +13857,7 @@ var (
 )
 
 func fieldTeamChatChannel(d *jsonscan.Decoder) int {
-	switch d.Key() {
+	switch string(d.KeyBytes()) {
 	case "channel_id":
 		return 0
 	case "channel_name":
@@ -13874,7 +13874,7 @@ var (
 )
 
 func fieldTeamChatChannelInvitationInvitee(d *jsonscan.Decoder) int {
-	switch d.Key() {
+	switch string(d.KeyBytes()) {
 	case "display_name":
 		return 0
 	case "user_email":
@@ -13891,7 +13891,7 @@ var (
 )
 
 func fieldTeamChatChannelInvitationInviter(d *jsonscan.Decoder) int {
-	switch d.Key() {
+	switch string(d.KeyBytes()) {
 	case "user_id":
 		return 0
 	case "display_name":
@@ -13912,7 +13912,7 @@ var (
 )
 
 func fieldTeamChatChannelInvitationObject(d *jsonscan.Decoder) int {
-	switch d.Key() {
+	switch string(d.KeyBytes()) {
 	case "organization":
 		return 0
 	case "channel":
@@ -13935,7 +13935,7 @@ var (
 )
 
 func fieldTeamChatChannelInvitationApprovalRequestedInvitee(d *jsonscan.Decoder) int {
-	switch d.Key() {
+	switch string(d.KeyBytes()) {
 	case "user_id":
 		return 0
 	case "display_name":
@@ -13954,7 +13954,7 @@ var (
 )
 
 func fieldTeamChatChannelInvitationApprovalRequestedObject(d *jsonscan.Decoder) int {
-	switch d.Key() {
+	switch string(d.KeyBytes()) {
 	case "organization":
 		return 0
 	case "channel":
@@ -13979,7 +13979,7 @@ var (
 )
 
 func fieldTeamChatChannelInvitationRejectedInviter(d *jsonscan.Decoder) int {
-	switch d.Key() {
+	switch string(d.KeyBytes()) {
 	case "id":
 		return 0
 	case "display_name":
@@ -14000,7 +14000,7 @@ var (
 )
 
 func fieldTeamChatChannelJoinApprovalRequestedObject(d *jsonscan.Decoder) int {
-	switch d.Key() {
+	switch string(d.KeyBytes()) {
 	case "organization":
 		return 0
 	case "channel":
@@ -14023,7 +14023,7 @@ var (
 )
 
 func fieldTeamChatChannelJoinRequestedObject(d *jsonscan.Decoder) int {
-	switch d.Key() {
+	switch string(d.KeyBytes()) {
 	case "organization":
 		return 0
 	case "channel":
@@ -14044,7 +14044,7 @@ var (
 )
 
 func fieldTeamChatChannelMessageDeletedObject(d *jsonscan.Decoder) int {
-	switch d.Key() {
+	switch string(d.KeyBytes()) {
 	case "message_id":
 		return 0
 	case "date_time":
@@ -14069,7 +14069,7 @@ var (
 )
 
 func fieldTeamChatChannelMessageAtItem(d *jsonscan.Decoder) int {
-	switch d.Key() {
+	switch string(d.KeyBytes()) {
 	case "at_contact":
 		return 0
 	case "at_contact_user_id":
@@ -14092,7 +14092,7 @@ var (
 )
 
 func fieldTeamChatChannelMessageObject(d *jsonscan.Decoder) int {
-	switch d.Key() {
+	switch string(d.KeyBytes()) {
 	case "message_id":
 		return 0
 	case "reply_main_message_id":
@@ -14127,7 +14127,7 @@ var (
 )
 
 func fieldTeamChatChannelPinObject(d *jsonscan.Decoder) int {
-	switch d.Key() {
+	switch string(d.KeyBytes()) {
 	case "channel_name":
 		return 0
 	case "channel_id":
@@ -14158,7 +14158,7 @@ var (
 )
 
 func fieldTeamChatChannelReactionObject(d *jsonscan.Decoder) int {
-	switch d.Key() {
+	switch string(d.KeyBytes()) {
 	case "msg_id":
 		return 0
 	case "msg_time":
@@ -14181,7 +14181,7 @@ var (
 )
 
 func fieldTeamChatDMMessageDeletedObject(d *jsonscan.Decoder) int {
-	switch d.Key() {
+	switch string(d.KeyBytes()) {
 	case "message_id":
 		return 0
 	case "date_time":
@@ -14208,7 +14208,7 @@ var (
 )
 
 func fieldTeamChatDMMessageObject(d *jsonscan.Decoder) int {
-	switch d.Key() {
+	switch string(d.KeyBytes()) {
 	case "message_id":
 		return 0
 	case "reply_main_message_id":
@@ -14243,7 +14243,7 @@ var (
 )
 
 func fieldTeamChatDMReactionObject(d *jsonscan.Decoder) int {
-	switch d.Key() {
+	switch string(d.KeyBytes()) {
 	case "msg_id":
 		return 0
 	case "msg_time":
@@ -14270,7 +14270,7 @@ var (
 )
 
 func fieldTeamChatEmojiObject(d *jsonscan.Decoder) int {
-	switch d.Key() {
+	switch string(d.KeyBytes()) {
 	case "name":
 		return 0
 	case "file_id":
@@ -14285,7 +14285,7 @@ var (
 )
 
 func fieldTeamChatObjectFile(d *jsonscan.Decoder) int {
-	switch d.Key() {
+	switch string(d.KeyBytes()) {
 	case "file_id":
 		return 0
 	case "file_name":
@@ -14304,7 +14304,7 @@ var (
 )
 
 func fieldTeamChatFileObject(d *jsonscan.Decoder) int {
-	switch d.Key() {
+	switch string(d.KeyBytes()) {
 	case "files":
 		return 0
 	}
@@ -14317,7 +14317,7 @@ var (
 )
 
 func fieldTeamChatDownloadedFile(d *jsonscan.Decoder) int {
-	switch d.Key() {
+	switch string(d.KeyBytes()) {
 	case "file_id":
 		return 0
 	case "file_name":
@@ -14340,7 +14340,7 @@ var (
 )
 
 func fieldTeamChatFileDownloadedObject(d *jsonscan.Decoder) int {
-	switch d.Key() {
+	switch string(d.KeyBytes()) {
 	case "contact_email":
 		return 0
 	case "contact_id":
@@ -14363,7 +14363,7 @@ var (
 )
 
 func fieldTeamChatFileSharedObject(d *jsonscan.Decoder) int {
-	switch d.Key() {
+	switch string(d.KeyBytes()) {
 	case "type":
 		return 0
 	case "channel_id":
@@ -14388,7 +14388,7 @@ var (
 )
 
 func fieldTeamChatSharedSpacesEditedOption(d *jsonscan.Decoder) int {
-	switch d.Key() {
+	switch string(d.KeyBytes()) {
 	case "is_public":
 		return 0
 	case "add_new_members":
@@ -14407,7 +14407,7 @@ var (
 )
 
 func fieldTeamChatSharedSpacesEditedNewSettings(d *jsonscan.Decoder) int {
-	switch d.Key() {
+	switch string(d.KeyBytes()) {
 	case "name":
 		return 0
 	case "desc":
@@ -14424,7 +14424,7 @@ var (
 )
 
 func fieldTeamChatSharedSpacesEditedObject(d *jsonscan.Decoder) int {
-	switch d.Key() {
+	switch string(d.KeyBytes()) {
 	case "space_id":
 		return 0
 	case "new_settings":
@@ -14443,7 +14443,7 @@ var (
 )
 
 func fieldTeamChatSharedSpacesInvitedMember(d *jsonscan.Decoder) int {
-	switch d.Key() {
+	switch string(d.KeyBytes()) {
 	case "user_id":
 		return 0
 	case "user_email":
@@ -14464,7 +14464,7 @@ var (
 )
 
 func fieldTeamChatSharedSpacesMemberInvitedObject(d *jsonscan.Decoder) int {
-	switch d.Key() {
+	switch string(d.KeyBytes()) {
 	case "space_id":
 		return 0
 	case "space_name":
@@ -14483,7 +14483,7 @@ var (
 )
 
 func fieldTeamChatSharedSpacesMemberLeftObject(d *jsonscan.Decoder) int {
-	switch d.Key() {
+	switch string(d.KeyBytes()) {
 	case "space_id":
 		return 0
 	case "space_name":
@@ -14500,7 +14500,7 @@ var (
 )
 
 func fieldTeamChatSharedSpacesRemovedMember(d *jsonscan.Decoder) int {
-	switch d.Key() {
+	switch string(d.KeyBytes()) {
 	case "user_id":
 		return 0
 	case "user_email":
@@ -14519,7 +14519,7 @@ var (
 )
 
 func fieldTeamChatItem(d *jsonscan.Decoder) int {
-	switch d.Key() {
+	switch string(d.KeyBytes()) {
 	case "type":
 		return 0
 	case "channel_id":
@@ -14542,7 +14542,7 @@ var (
 )
 
 func fieldTeamChatObject(d *jsonscan.Decoder) int {
-	switch d.Key() {
+	switch string(d.KeyBytes()) {
 	case "items":
 		return 0
 	case "date_time":
@@ -14559,7 +14559,7 @@ var (
 )
 
 func fieldGroupAdminObject(d *jsonscan.Decoder) int {
-	switch d.Key() {
+	switch string(d.KeyBytes()) {
 	case "id":
 		return 0
 	case "admins":
@@ -14574,7 +14574,7 @@ var (
 )
 
 func fieldGroupLockSettingsUpdatedInMeeting(d *jsonscan.Decoder) int {
-	switch d.Key() {
+	switch string(d.KeyBytes()) {
 	case "alert_guest_join":
 		return 0
 	case "allow_users_to_delete_messages_in_meeting_chat":
@@ -14695,7 +14695,7 @@ var (
 )
 
 func fieldGroupLockSettingsUpdatedOtherOptions(d *jsonscan.Decoder) int {
-	switch d.Key() {
+	switch string(d.KeyBytes()) {
 	case "blur_snapshot":
 		return 0
 	}
@@ -14708,7 +14708,7 @@ var (
 )
 
 func fieldGroupLockSettingsUpdatedRecording(d *jsonscan.Decoder) int {
-	switch d.Key() {
+	switch string(d.KeyBytes()) {
 	case "account_user_access_recording":
 		return 0
 	case "auto_delete_cmr":
@@ -14741,7 +14741,7 @@ var (
 )
 
 func fieldGroupLockSettingsUpdatedScheduleMeeting(d *jsonscan.Decoder) int {
-	switch d.Key() {
+	switch string(d.KeyBytes()) {
 	case "audio_type":
 		return 0
 	case "embed_password_in_join_link":
@@ -14778,7 +14778,7 @@ var (
 )
 
 func fieldGroupLockSettingsUpdatedMeetingSecurity(d *jsonscan.Decoder) int {
-	switch d.Key() {
+	switch string(d.KeyBytes()) {
 	case "approved_or_denied_countries_or_regions":
 		return 0
 	case "auto_security":
@@ -14813,7 +14813,7 @@ var (
 )
 
 func fieldGroupLockUpdatedSettings(d *jsonscan.Decoder) int {
-	switch d.Key() {
+	switch string(d.KeyBytes()) {
 	case "audio_conferencing":
 		return 0
 	case "email_notification":
@@ -14840,7 +14840,7 @@ var (
 )
 
 func fieldGroupMemberObject(d *jsonscan.Decoder) int {
-	switch d.Key() {
+	switch string(d.KeyBytes()) {
 	case "id":
 		return 0
 	case "members":
@@ -14855,7 +14855,7 @@ var (
 )
 
 func fieldGroupSettingsUpdatedEmailNotification(d *jsonscan.Decoder) int {
-	switch d.Key() {
+	switch string(d.KeyBytes()) {
 	case "alternative_host_reminder":
 		return 0
 	case "cancel_meeting_reminder":
@@ -14880,7 +14880,7 @@ var (
 )
 
 func fieldGroupSettingsUpdatedClosedCaptioning(d *jsonscan.Decoder) int {
-	switch d.Key() {
+	switch string(d.KeyBytes()) {
 	case "auto_transcribing":
 		return 0
 	case "enable":
@@ -14901,7 +14901,7 @@ var (
 )
 
 func fieldGroupSettingsUpdatedLanguageInterpretation(d *jsonscan.Decoder) int {
-	switch d.Key() {
+	switch string(d.KeyBytes()) {
 	case "custom_languages":
 		return 0
 	case "enable_language_interpretation_by_default":
@@ -14924,7 +14924,7 @@ var (
 )
 
 func fieldGroupSettingsUpdatedManualCaptioning(d *jsonscan.Decoder) int {
-	switch d.Key() {
+	switch string(d.KeyBytes()) {
 	case "allow_to_type":
 		return 0
 	case "auto_generated_captions":
@@ -14947,7 +14947,7 @@ var (
 )
 
 func fieldGroupSettingsUpdatedMeetingPolling(d *jsonscan.Decoder) int {
-	switch d.Key() {
+	switch string(d.KeyBytes()) {
 	case "advanced_polls":
 		return 0
 	case "require_answers_to_be_anonymous":
@@ -14970,7 +14970,7 @@ var (
 )
 
 func fieldGroupSettingsUpdatedFile(d *jsonscan.Decoder) int {
-	switch d.Key() {
+	switch string(d.KeyBytes()) {
 	case "id":
 		return 0
 	case "is_default":
@@ -14991,7 +14991,7 @@ var (
 )
 
 func fieldGroupUpdatedVirtualBackgroundSettings(d *jsonscan.Decoder) int {
-	switch d.Key() {
+	switch string(d.KeyBytes()) {
 	case "allow_upload_custom":
 		return 0
 	case "allow_videos":
@@ -15010,7 +15010,7 @@ var (
 )
 
 func fieldGroupSettingsUpdatedWebinarChat(d *jsonscan.Decoder) int {
-	switch d.Key() {
+	switch string(d.KeyBytes()) {
 	case "allow_attendees_chat_with":
 		return 0
 	case "allow_auto_save_local_chat_file":
@@ -15035,7 +15035,7 @@ var (
 )
 
 func fieldGroupSettingsUpdatedWebinarLiveStreaming(d *jsonscan.Decoder) int {
-	switch d.Key() {
+	switch string(d.KeyBytes()) {
 	case "custom_service_instructions":
 		return 0
 	case "enable":
@@ -15054,7 +15054,7 @@ var (
 )
 
 func fieldGroupSettingsUpdatedInMeeting(d *jsonscan.Decoder) int {
-	switch d.Key() {
+	switch string(d.KeyBytes()) {
 	case "alert_guest_join":
 		return 0
 	case "allow_users_to_delete_messages_in_meeting_chat":
@@ -15211,7 +15211,7 @@ var (
 )
 
 func fieldGroupSettingsUpdatedOtherOptions(d *jsonscan.Decoder) int {
-	switch d.Key() {
+	switch string(d.KeyBytes()) {
 	case "allow_users_contact_support_via_chat":
 		return 0
 	case "blur_snapshot":
@@ -15228,7 +15228,7 @@ var (
 )
 
 func fieldGroupSettingsUpdatedRecordingStorageLocation(d *jsonscan.Decoder) int {
-	switch d.Key() {
+	switch string(d.KeyBytes()) {
 	case "allowed_values":
 		return 0
 	case "value":
@@ -15243,7 +15243,7 @@ var (
 )
 
 func fieldGroupSettingsUpdatedProfile(d *jsonscan.Decoder) int {
-	switch d.Key() {
+	switch string(d.KeyBytes()) {
 	case "recording_storage_location":
 		return 0
 	}
@@ -15256,7 +15256,7 @@ var (
 )
 
 func fieldGroupUpdatedArchiveSettings(d *jsonscan.Decoder) int {
-	switch d.Key() {
+	switch string(d.KeyBytes()) {
 	case "audio_file":
 		return 0
 	case "cc_transcript_file":
@@ -15277,7 +15277,7 @@ var (
 )
 
 func fieldGroupSettingsUpdatedArchive(d *jsonscan.Decoder) int {
-	switch d.Key() {
+	switch string(d.KeyBytes()) {
 	case "enable":
 		return 0
 	case "settings":
@@ -15294,7 +15294,7 @@ var (
 )
 
 func fieldGroupSettingsUpdatedRecording(d *jsonscan.Decoder) int {
-	switch d.Key() {
+	switch string(d.KeyBytes()) {
 	case "account_user_access_recording":
 		return 0
 	case "archive":
@@ -15357,7 +15357,7 @@ var (
 )
 
 func fieldGroupSettingsUpdatedScheduleMeeting(d *jsonscan.Decoder) int {
-	switch d.Key() {
+	switch string(d.KeyBytes()) {
 	case "audio_type":
 		return 0
 	case "embed_password_in_join_link":
@@ -15404,7 +15404,7 @@ var (
 )
 
 func fieldGroupSettingsUpdatedTelephonyRegions(d *jsonscan.Decoder) int {
-	switch d.Key() {
+	switch string(d.KeyBytes()) {
 	case "selection_values":
 		return 0
 	}
@@ -15417,7 +15417,7 @@ var (
 )
 
 func fieldGroupSettingsUpdatedTelephony(d *jsonscan.Decoder) int {
-	switch d.Key() {
+	switch string(d.KeyBytes()) {
 	case "audio_conference_info":
 		return 0
 	case "telephony_regions":
@@ -15434,7 +15434,7 @@ var (
 )
 
 func fieldGroupSettingsUpdatedMeetingPasswordRequirement(d *jsonscan.Decoder) int {
-	switch d.Key() {
+	switch string(d.KeyBytes()) {
 	case "consecutive_characters_length":
 		return 0
 	case "have_letter":
@@ -15461,7 +15461,7 @@ var (
 )
 
 func fieldGroupUpdatedWaitingRoomSettings(d *jsonscan.Decoder) int {
-	switch d.Key() {
+	switch string(d.KeyBytes()) {
 	case "participants_to_place_in_waiting_room":
 		return 0
 	case "users_who_can_admit_participants_from_waiting_room":
@@ -15478,7 +15478,7 @@ var (
 )
 
 func fieldGroupSettingsUpdatedMeetingSecurity(d *jsonscan.Decoder) int {
-	switch d.Key() {
+	switch string(d.KeyBytes()) {
 	case "auto_security":
 		return 0
 	case "block_user_domain":
@@ -15523,7 +15523,7 @@ var (
 )
 
 func fieldGroupSettingsUpdatedShareFiles(d *jsonscan.Decoder) int {
-	switch d.Key() {
+	switch string(d.KeyBytes()) {
 	case "enable":
 		return 0
 	case "share_option":
@@ -15538,7 +15538,7 @@ var (
 )
 
 func fieldGroupSettingsUpdatedPolicy(d *jsonscan.Decoder) int {
-	switch d.Key() {
+	switch string(d.KeyBytes()) {
 	case "id":
 		return 0
 	case "status":
@@ -15553,7 +15553,7 @@ var (
 )
 
 func fieldGroupSettingsUpdatedSendDataToThirdPartyArchivingService(d *jsonscan.Decoder) int {
-	switch d.Key() {
+	switch string(d.KeyBytes()) {
 	case "enable":
 		return 0
 	}
@@ -15566,7 +15566,7 @@ var (
 )
 
 func fieldGroupSettingsUpdatedChat(d *jsonscan.Decoder) int {
-	switch d.Key() {
+	switch string(d.KeyBytes()) {
 	case "share_files":
 		return 0
 	case "chat_emojis":
@@ -15605,7 +15605,7 @@ var (
 )
 
 func fieldGroupUpdatedSettings(d *jsonscan.Decoder) int {
-	switch d.Key() {
+	switch string(d.KeyBytes()) {
 	case "audio_conferencing":
 		return 0
 	case "email_notification":
@@ -15636,7 +15636,7 @@ var (
 )
 
 func fieldUserObject(d *jsonscan.Decoder) int {
-	switch d.Key() {
+	switch string(d.KeyBytes()) {
 	case "id":
 		return 0
 	case "first_name":
@@ -15657,7 +15657,7 @@ var (
 )
 
 func fieldUserCreatedObject(d *jsonscan.Decoder) int {
-	switch d.Key() {
+	switch string(d.KeyBytes()) {
 	case "id":
 		return 0
 	case "first_name":
@@ -15680,7 +15680,7 @@ var (
 )
 
 func fieldUserPersonalNotesUpdatedObject(d *jsonscan.Decoder) int {
-	switch d.Key() {
+	switch string(d.KeyBytes()) {
 	case "date_time":
 		return 0
 	case "email":
@@ -15699,7 +15699,7 @@ var (
 )
 
 func fieldUserPersonalNotesUpdatedOldObject(d *jsonscan.Decoder) int {
-	switch d.Key() {
+	switch string(d.KeyBytes()) {
 	case "personal_notes":
 		return 0
 	}
@@ -15712,7 +15712,7 @@ var (
 )
 
 func fieldUserPresenceStatusUpdatedApp(d *jsonscan.Decoder) int {
-	switch d.Key() {
+	switch string(d.KeyBytes()) {
 	case "type":
 		return 0
 	case "presence_status":
@@ -15727,7 +15727,7 @@ var (
 )
 
 func fieldUserPresenceStatusUpdatedObject(d *jsonscan.Decoder) int {
-	switch d.Key() {
+	switch string(d.KeyBytes()) {
 	case "date_time":
 		return 0
 	case "email":
@@ -15748,7 +15748,7 @@ var (
 )
 
 func fieldUserSettingsUpdatedAudioConferencing(d *jsonscan.Decoder) int {
-	switch d.Key() {
+	switch string(d.KeyBytes()) {
 	case "participant_phone_masking":
 		return 0
 	}
@@ -15761,7 +15761,7 @@ var (
 )
 
 func fieldUserSettingsUpdatedScheduleMeeting(d *jsonscan.Decoder) int {
-	switch d.Key() {
+	switch string(d.KeyBytes()) {
 	case "host_video":
 		return 0
 	case "participants_video":
@@ -15808,7 +15808,7 @@ var (
 )
 
 func fieldUserSettingsUpdatedMeetingPolling(d *jsonscan.Decoder) int {
-	switch d.Key() {
+	switch string(d.KeyBytes()) {
 	case "enable":
 		return 0
 	case "advanced_polls":
@@ -15829,7 +15829,7 @@ var (
 )
 
 func fieldUserSettingsUpdatedFile(d *jsonscan.Decoder) int {
-	switch d.Key() {
+	switch string(d.KeyBytes()) {
 	case "id":
 		return 0
 	case "name":
@@ -15850,7 +15850,7 @@ var (
 )
 
 func fieldUserUpdatedVirtualBackgroundSettings(d *jsonscan.Decoder) int {
-	switch d.Key() {
+	switch string(d.KeyBytes()) {
 	case "enable":
 		return 0
 	case "allow_videos":
@@ -15869,7 +15869,7 @@ var (
 )
 
 func fieldUserSettingsUpdatedLanguageInterpretation(d *jsonscan.Decoder) int {
-	switch d.Key() {
+	switch string(d.KeyBytes()) {
 	case "enable":
 		return 0
 	case "languages":
@@ -15886,7 +15886,7 @@ var (
 )
 
 func fieldUserSettingsUpdatedInMeeting(d *jsonscan.Decoder) int {
-	switch d.Key() {
+	switch string(d.KeyBytes()) {
 	case "e2e_encryption":
 		return 0
 	case "chat":
@@ -16027,7 +16027,7 @@ var (
 )
 
 func fieldUserSettingsUpdatedEmailNotification(d *jsonscan.Decoder) int {
-	switch d.Key() {
+	switch string(d.KeyBytes()) {
 	case "cloud_recording_available_reminder":
 		return 0
 	case "recording_available_reminder_schedulers":
@@ -16052,7 +16052,7 @@ var (
 )
 
 func fieldUserSettingsUpdatedRecording(d *jsonscan.Decoder) int {
-	switch d.Key() {
+	switch string(d.KeyBytes()) {
 	case "local_recording":
 		return 0
 	case "cloud_recording":
@@ -16115,7 +16115,7 @@ var (
 )
 
 func fieldUserSettingsUpdatedTelephony(d *jsonscan.Decoder) int {
-	switch d.Key() {
+	switch string(d.KeyBytes()) {
 	case "third_party_audio":
 		return 0
 	case "audio_conference_info":
@@ -16134,7 +16134,7 @@ var (
 )
 
 func fieldUserSettingsUpdatedFeature(d *jsonscan.Decoder) int {
-	switch d.Key() {
+	switch string(d.KeyBytes()) {
 	case "meeting_capacity":
 		return 0
 	case "large_meeting":
@@ -16167,7 +16167,7 @@ var (
 )
 
 func fieldUserSettingsUpdatedMeetingSecurity(d *jsonscan.Decoder) int {
-	switch d.Key() {
+	switch string(d.KeyBytes()) {
 	case "auto_security":
 		return 0
 	case "waiting_room":
@@ -16210,7 +16210,7 @@ var (
 )
 
 func fieldUserSettingsUpdatedTSP(d *jsonscan.Decoder) int {
-	switch d.Key() {
+	switch string(d.KeyBytes()) {
 	case "call_out":
 		return 0
 	case "call_out_countries":
@@ -16231,7 +16231,7 @@ var (
 )
 
 func fieldUserUpdatedSettings(d *jsonscan.Decoder) int {
-	switch d.Key() {
+	switch string(d.KeyBytes()) {
 	case "audio_conferencing":
 		return 0
 	case "schedule_meeting":
@@ -16260,7 +16260,7 @@ var (
 )
 
 func fieldUserSignedObject(d *jsonscan.Decoder) int {
-	switch d.Key() {
+	switch string(d.KeyBytes()) {
 	case "id":
 		return 0
 	case "client_type":
@@ -16283,7 +16283,7 @@ var (
 )
 
 func fieldUserUpdatedFeature(d *jsonscan.Decoder) int {
-	switch d.Key() {
+	switch string(d.KeyBytes()) {
 	case "large_meeting_capacity":
 		return 0
 	case "webinar":
@@ -16300,7 +16300,7 @@ var (
 )
 
 func fieldUserUpdatedObjectSettings(d *jsonscan.Decoder) int {
-	switch d.Key() {
+	switch string(d.KeyBytes()) {
 	case "feature":
 		return 0
 	case "meeting_capacity":
@@ -16317,7 +16317,7 @@ var (
 )
 
 func fieldUserUpdatedCustomAttribute(d *jsonscan.Decoder) int {
-	switch d.Key() {
+	switch string(d.KeyBytes()) {
 	case "key":
 		return 0
 	case "name":
@@ -16334,7 +16334,7 @@ var (
 )
 
 func fieldUserUpdatedObject(d *jsonscan.Decoder) int {
-	switch d.Key() {
+	switch string(d.KeyBytes()) {
 	case "id":
 		return 0
 	case "first_name":
@@ -16387,7 +16387,7 @@ var (
 )
 
 func fieldVideoManagementChannelObject(d *jsonscan.Decoder) int {
-	switch d.Key() {
+	switch string(d.KeyBytes()) {
 	case "channel_id":
 		return 0
 	case "name":
@@ -16406,7 +16406,7 @@ var (
 )
 
 func fieldVideoManagementChannelVideoObject(d *jsonscan.Decoder) int {
-	switch d.Key() {
+	switch string(d.KeyBytes()) {
 	case "channel_id":
 		return 0
 	case "video_id":
@@ -16423,7 +16423,7 @@ var (
 )
 
 func fieldSessionAlertObject(d *jsonscan.Decoder) int {
-	switch d.Key() {
+	switch string(d.KeyBytes()) {
 	case "id":
 		return 0
 	case "session_id":
@@ -16444,7 +16444,7 @@ var (
 )
 
 func fieldSessionEndedObject(d *jsonscan.Decoder) int {
-	switch d.Key() {
+	switch string(d.KeyBytes()) {
 	case "id":
 		return 0
 	case "session_id":
@@ -16467,7 +16467,7 @@ var (
 )
 
 func fieldSessionLiveStreamingObject(d *jsonscan.Decoder) int {
-	switch d.Key() {
+	switch string(d.KeyBytes()) {
 	case "id":
 		return 0
 	case "session_id":
@@ -16490,7 +16490,7 @@ var (
 )
 
 func fieldSessionCompletedRecordingFile(d *jsonscan.Decoder) int {
-	switch d.Key() {
+	switch string(d.KeyBytes()) {
 	case "id":
 		return 0
 	case "recording_start":
@@ -16523,7 +16523,7 @@ var (
 )
 
 func fieldSessionRecordingCompletedParticipantAudioFile(d *jsonscan.Decoder) int {
-	switch d.Key() {
+	switch string(d.KeyBytes()) {
 	case "id":
 		return 0
 	case "recording_start":
@@ -16560,7 +16560,7 @@ var (
 )
 
 func fieldSessionRecordingCompletedObject(d *jsonscan.Decoder) int {
-	switch d.Key() {
+	switch string(d.KeyBytes()) {
 	case "session_id":
 		return 0
 	case "session_name":
@@ -16587,7 +16587,7 @@ var (
 )
 
 func fieldSessionRecordingObject(d *jsonscan.Decoder) int {
-	switch d.Key() {
+	switch string(d.KeyBytes()) {
 	case "session_id":
 		return 0
 	case "session_name":
@@ -16608,7 +16608,7 @@ var (
 )
 
 func fieldSessionRecordingPausedObject(d *jsonscan.Decoder) int {
-	switch d.Key() {
+	switch string(d.KeyBytes()) {
 	case "session_id":
 		return 0
 	case "session_name":
@@ -16631,7 +16631,7 @@ var (
 )
 
 func fieldSessionRecordingSummaryCompletedObject(d *jsonscan.Decoder) int {
-	switch d.Key() {
+	switch string(d.KeyBytes()) {
 	case "session_id":
 		return 0
 	case "session_name":
@@ -16654,7 +16654,7 @@ var (
 )
 
 func fieldSessionSharingDetails(d *jsonscan.Decoder) int {
-	switch d.Key() {
+	switch string(d.KeyBytes()) {
 	case "content":
 		return 0
 	case "date_time":
@@ -16669,7 +16669,7 @@ var (
 )
 
 func fieldSessionSharingUser(d *jsonscan.Decoder) int {
-	switch d.Key() {
+	switch string(d.KeyBytes()) {
 	case "id":
 		return 0
 	case "name":
@@ -16688,7 +16688,7 @@ var (
 )
 
 func fieldSessionSharingObject(d *jsonscan.Decoder) int {
-	switch d.Key() {
+	switch string(d.KeyBytes()) {
 	case "id":
 		return 0
 	case "session_id":
@@ -16709,7 +16709,7 @@ var (
 )
 
 func fieldSessionStartedObject(d *jsonscan.Decoder) int {
-	switch d.Key() {
+	switch string(d.KeyBytes()) {
 	case "id":
 		return 0
 	case "session_id":
@@ -16730,7 +16730,7 @@ var (
 )
 
 func fieldSessionStreamIngestion(d *jsonscan.Decoder) int {
-	switch d.Key() {
+	switch string(d.KeyBytes()) {
 	case "stream_id":
 		return 0
 	case "stream_name":
@@ -16753,7 +16753,7 @@ var (
 )
 
 func fieldSessionStreamIngestionObject(d *jsonscan.Decoder) int {
-	switch d.Key() {
+	switch string(d.KeyBytes()) {
 	case "session_id":
 		return 0
 	case "session_name":
@@ -16772,7 +16772,7 @@ var (
 )
 
 func fieldSessionJoinedUser(d *jsonscan.Decoder) int {
-	switch d.Key() {
+	switch string(d.KeyBytes()) {
 	case "id":
 		return 0
 	case "name":
@@ -16795,7 +16795,7 @@ var (
 )
 
 func fieldSessionLeftUser(d *jsonscan.Decoder) int {
-	switch d.Key() {
+	switch string(d.KeyBytes()) {
 	case "id":
 		return 0
 	case "name":
@@ -16820,7 +16820,7 @@ var (
 )
 
 func fieldSessionUserPhoneCalloutParticipant(d *jsonscan.Decoder) int {
-	switch d.Key() {
+	switch string(d.KeyBytes()) {
 	case "invitee_name":
 		return 0
 	case "phone_number":
@@ -16837,7 +16837,7 @@ var (
 )
 
 func fieldSessionUserPhoneCalloutObject(d *jsonscan.Decoder) int {
-	switch d.Key() {
+	switch string(d.KeyBytes()) {
 	case "id":
 		return 0
 	case "uuid":
@@ -16864,7 +16864,7 @@ var (
 )
 
 func fieldSessionUserPhoneCalloutCanceledObject(d *jsonscan.Decoder) int {
-	switch d.Key() {
+	switch string(d.KeyBytes()) {
 	case "session_id":
 		return 0
 	case "session_name":
@@ -16885,7 +16885,7 @@ var (
 )
 
 func fieldSessionUserRoomSystemCalloutObject(d *jsonscan.Decoder) int {
-	switch d.Key() {
+	switch string(d.KeyBytes()) {
 	case "id":
 		return 0
 	case "uuid":
@@ -16912,7 +16912,7 @@ var (
 )
 
 func fieldSessionUserRoomSystemCalloutFailedObject(d *jsonscan.Decoder) int {
-	switch d.Key() {
+	switch string(d.KeyBytes()) {
 	case "id":
 		return 0
 	case "uuid":
@@ -16941,7 +16941,7 @@ var (
 )
 
 func fieldWhiteboardArchiveAvailableObject(d *jsonscan.Decoder) int {
-	switch d.Key() {
+	switch string(d.KeyBytes()) {
 	case "session_id":
 		return 0
 	case "start_time":
@@ -16964,7 +16964,7 @@ var (
 )
 
 func fieldWhiteboardCreatedObject(d *jsonscan.Decoder) int {
-	switch d.Key() {
+	switch string(d.KeyBytes()) {
 	case "whiteboard_id":
 		return 0
 	case "whiteboard_name":
@@ -16987,7 +16987,7 @@ var (
 )
 
 func fieldWhiteboardDeletedObject(d *jsonscan.Decoder) int {
-	switch d.Key() {
+	switch string(d.KeyBytes()) {
 	case "whiteboard_id":
 		return 0
 	case "whiteboard_name":
@@ -17006,7 +17006,7 @@ var (
 )
 
 func fieldAddedWhiteboardFile(d *jsonscan.Decoder) int {
-	switch d.Key() {
+	switch string(d.KeyBytes()) {
 	case "file_id":
 		return 0
 	case "file_name":
@@ -17027,7 +17027,7 @@ var (
 )
 
 func fieldWhiteboardFileAddedObject(d *jsonscan.Decoder) int {
-	switch d.Key() {
+	switch string(d.KeyBytes()) {
 	case "whiteboard_id":
 		return 0
 	case "whiteboard_name":
@@ -17046,7 +17046,7 @@ var (
 )
 
 func fieldWhiteboardOpenedObject(d *jsonscan.Decoder) int {
-	switch d.Key() {
+	switch string(d.KeyBytes()) {
 	case "whiteboard_id":
 		return 0
 	case "whiteboard_name":
@@ -17065,7 +17065,7 @@ var (
 )
 
 func fieldWhiteboardSettingsUpdatedShareLinkSetting(d *jsonscan.Decoder) int {
-	switch d.Key() {
+	switch string(d.KeyBytes()) {
 	case "share_scope":
 		return 0
 	case "share_role":
@@ -17080,7 +17080,7 @@ var (
 )
 
 func fieldWhiteboardSettingsUpdatedAdvancedShareSetting(d *jsonscan.Decoder) int {
-	switch d.Key() {
+	switch string(d.KeyBytes()) {
 	case "can_share":
 		return 0
 	case "share_to_external":
@@ -17097,7 +17097,7 @@ var (
 )
 
 func fieldWhiteboardShareUpdatedSettings(d *jsonscan.Decoder) int {
-	switch d.Key() {
+	switch string(d.KeyBytes()) {
 	case "share_link_setting":
 		return 0
 	case "advanced_share_setting":
@@ -17112,7 +17112,7 @@ var (
 )
 
 func fieldWhiteboardShareSettingsUpdatedObject(d *jsonscan.Decoder) int {
-	switch d.Key() {
+	switch string(d.KeyBytes()) {
 	case "whiteboard_id":
 		return 0
 	case "settings":
@@ -17127,7 +17127,7 @@ var (
 )
 
 func fieldWhiteboardCollaborator(d *jsonscan.Decoder) int {
-	switch d.Key() {
+	switch string(d.KeyBytes()) {
 	case "collaborator_id":
 		return 0
 	case "collaborator_name":
@@ -17152,7 +17152,7 @@ var (
 )
 
 func fieldWhiteboardSharedObject(d *jsonscan.Decoder) int {
-	switch d.Key() {
+	switch string(d.KeyBytes()) {
 	case "whiteboard_id":
 		return 0
 	case "meeting_id":
@@ -17171,7 +17171,7 @@ var (
 )
 
 func fieldWhiteboardSharingUpdatedObject(d *jsonscan.Decoder) int {
-	switch d.Key() {
+	switch string(d.KeyBytes()) {
 	case "whiteboard_id":
 		return 0
 	case "collaborators":
@@ -17186,7 +17186,7 @@ var (
 )
 
 func fieldZoomEventsEventObject(d *jsonscan.Decoder) int {
-	switch d.Key() {
+	switch string(d.KeyBytes()) {
 	case "hub_id":
 		return 0
 	case "event_id":
@@ -17219,7 +17219,7 @@ var (
 )
 
 func fieldZoomEventsEventDuplicatedObject(d *jsonscan.Decoder) int {
-	switch d.Key() {
+	switch string(d.KeyBytes()) {
 	case "hub_id":
 		return 0
 	case "event_id":
@@ -17254,7 +17254,7 @@ var (
 )
 
 func fieldZoomEventsExhibitorObject(d *jsonscan.Decoder) int {
-	switch d.Key() {
+	switch string(d.KeyBytes()) {
 	case "event_id":
 		return 0
 	case "host_id":
@@ -17283,7 +17283,7 @@ var (
 )
 
 func fieldZoomEventsSessionObject(d *jsonscan.Decoder) int {
-	switch d.Key() {
+	switch string(d.KeyBytes()) {
 	case "event_id":
 		return 0
 	case "host_id":
@@ -17312,7 +17312,7 @@ var (
 )
 
 func fieldZoomEventsSessionEndedObject(d *jsonscan.Decoder) int {
-	switch d.Key() {
+	switch string(d.KeyBytes()) {
 	case "event_id":
 		return 0
 	case "host_id":
@@ -17339,7 +17339,7 @@ var (
 )
 
 func fieldZoomEventsSpeakerObject(d *jsonscan.Decoder) int {
-	switch d.Key() {
+	switch string(d.KeyBytes()) {
 	case "event_id":
 		return 0
 	case "host_id":
@@ -17360,7 +17360,7 @@ var (
 )
 
 func fieldZoomEventsTicketCreatedObject(d *jsonscan.Decoder) int {
-	switch d.Key() {
+	switch string(d.KeyBytes()) {
 	case "event_id":
 		return 0
 	case "ticket_id":
@@ -17387,7 +17387,7 @@ var (
 )
 
 func fieldZoomEventsTicketDeletedObject(d *jsonscan.Decoder) int {
-	switch d.Key() {
+	switch string(d.KeyBytes()) {
 	case "event_id":
 		return 0
 	case "host_id":
@@ -17414,7 +17414,7 @@ var (
 )
 
 func fieldZoomEventsTicketTypeObject(d *jsonscan.Decoder) int {
-	switch d.Key() {
+	switch string(d.KeyBytes()) {
 	case "event_id":
 		return 0
 	case "host_id":
@@ -17441,7 +17441,7 @@ var (
 )
 
 func fieldZoomEventsVODRegistrationCreatedCustomQuestion(d *jsonscan.Decoder) int {
-	switch d.Key() {
+	switch string(d.KeyBytes()) {
 	case "title":
 		return 0
 	case "answer":
@@ -17456,7 +17456,7 @@ var (
 )
 
 func fieldZoomEventsVODRegistrationCreatedObject(d *jsonscan.Decoder) int {
-	switch d.Key() {
+	switch string(d.KeyBytes()) {
 	case "channel_id":
 		return 0
 	case "hub_id":

@@ -182,7 +182,7 @@ func (ft *fieldTables) write(b *strings.Builder) {
 			folded = append(folded, fmt.Sprintf("%q", jsonscan.FoldName(n)))
 		}
 		fmt.Fprintf(b, "\nvar (\n\tnames%s  = [...]string{%s}\n\tfolded%s = [...]string{%s}\n)\n\n", t, strings.Join(quoted, ", "), t, strings.Join(folded, ", "))
-		fmt.Fprintf(b, "func field%s(d *jsonscan.Decoder) int {\n\tswitch d.Key() {\n", t)
+		fmt.Fprintf(b, "func field%s(d *jsonscan.Decoder) int {\n\tswitch string(d.KeyBytes()) {\n", t)
 		for i, n := range names {
 			fmt.Fprintf(b, "\tcase %q:\n\t\treturn %d\n", n, i)
 		}

@@ -34,15 +34,19 @@ type TypeError struct {
 // alone and is recorded as the first [TypeError] (see [Decoder.Problem]),
 // and decoding goes on.
 //
-// Strings are substrings of one copy of the document made by
-// [Decoder.Reset], except those that had escapes or invalid UTF-8 (each
-// its own allocation) and enum values (the constants).
+// Strings are substrings of one copy of the document (from the first
+// string decoded to the end) after [Decoder.Reset], except those that
+// had escapes or invalid UTF-8 (each its own allocation) and enum values
+// (the constants). Keys are not decoded strings: a caller that switches
+// on string(KeyBytes()) copies nothing for them.
 //
 // After a syntax error every method returns at once, as at the end of the
 // input; [Decoder.Err] reports it.
 type Decoder struct {
 	data  []byte
-	str   string // string(data): the strings decoded share it
+	str   string // string(data[base:]), made for the first string decoded: the strings decoded share it
+	base  int
+	share bool // Reset (not ResetNoCopy): strings share str
 	i     int
 	depth int    // open objects and arrays
 	first bool   // the object just opened has had no member yet
@@ -57,10 +61,11 @@ type Decoder struct {
 	more             []string
 }
 
-// Reset makes d read data from its start; it copies data once, into the
-// string the decoded strings share.
+// Reset makes d read data from its start. The strings it decodes share
+// one copy of data, from the first of them to the end, made when the
+// first is decoded.
 func (d *Decoder) Reset(data []byte) {
-	*d = Decoder{data: data, str: string(data)}
+	*d = Decoder{data: data, share: true}
 }
 
 // ResetNoCopy is Reset without the copy: each decoded string is its own
@@ -70,12 +75,16 @@ func (d *Decoder) ResetNoCopy(data []byte) {
 }
 
 // sub returns data[start:end] as a string: a substring of the copy, or
-// a new string without one.
+// a new string without one. Decoding only goes forward, so a start is
+// never before the first one, where the copy begins.
 func (d *Decoder) sub(start, end int) string {
-	if d.str != "" {
-		return d.str[start:end]
+	if !d.share {
+		return string(d.data[start:end])
 	}
-	return string(d.data[start:end])
+	if d.str == "" {
+		d.str, d.base = string(d.data[start:]), start
+	}
+	return d.str[start-d.base : end-d.base]
 }
 
 // Err reports whether the document had a syntax error (so far).
