@@ -317,7 +317,7 @@ func parseGenerated(data []byte, name string, p Payload) (*Event, string, bool) 
 	nulled := false // a "payload": null emptied wire.Payload
 	if d.Open("", "event.wire") {
 		for d.Member() {
-			k := exactKey(d.KeyBytes(), wireNames[:])
+			k := d.KeyIn(wireNames[:])
 		again:
 			switch k {
 			case "event":
@@ -363,17 +363,6 @@ func parseGenerated(data []byte, name string, p Payload) (*Event, string, bool) 
 	return ev, w.Name.got, true
 }
 
-// exactKey returns the name in names that key is, or "" (then Fold
-// decides), without allocating or copying the body.
-func exactKey(key []byte, names []string) string {
-	for _, n := range names {
-		if string(key) == n {
-			return n
-		}
-	}
-	return ""
-}
-
 // The members of wire, in field order, and folded for Decoder.Fold.
 var (
 	wireNames  = [...]string{"event", "event_ts", "payload", "download_token", "operator", "operator_id"}
@@ -384,7 +373,7 @@ var (
 // encoding/json decodes it into rawPayload (which embeds payload.Common).
 func decodeCommon(d *jsonscan.Decoder, c *payload.Common) {
 	for d.Member() {
-		k := exactKey(d.KeyBytes(), commonNames[:])
+		k := d.KeyIn(commonNames[:])
 	again:
 		switch k {
 		case "account_id":

@@ -29,7 +29,7 @@ func decodeFrame(data []byte, f *frame) error {
 	d.ResetNoCopy(data)
 	if d.Open("", "wsclient.frame") {
 		for d.Member() {
-			k := exactKey(d.KeyBytes(), frameNames[:])
+			k := d.KeyIn(frameNames[:])
 		again:
 			switch k {
 			case "module":
@@ -78,7 +78,7 @@ func decodeFrame(data []byte, f *frame) error {
 // [jsonscan.Decoder.Open] has opened, into f.Header.
 func decodeHeader(d *jsonscan.Decoder, f *frame) {
 	for d.Member() {
-		k := exactKey(d.KeyBytes(), headerNames[:])
+		k := d.KeyIn(headerNames[:])
 	again:
 		switch k {
 		case "x-zm-request-id":
@@ -104,14 +104,3 @@ var (
 	headerFolded = [...]string{"X-ZM-REQUEST-ID", "X-ZM-TRACKINGID"}
 	modules      = [...]string{"message", "heartbeat", "build_connection"}
 )
-
-// exactKey returns the name in names that key is exactly, or "" (then
-// Fold decides), without allocating.
-func exactKey(key []byte, names []string) string {
-	for _, n := range names {
-		if string(key) == n {
-			return n
-		}
-	}
-	return ""
-}

@@ -7,7 +7,6 @@ import (
 	"strconv"
 	"strings"
 	"unicode"
-	"unicode/utf16"
 	"unicode/utf8"
 )
 
@@ -41,7 +40,7 @@ type TypeError struct {
 // on string(KeyBytes()) copies nothing for them.
 //
 // After a syntax error every method returns at once, as at the end of the
-// input; [Decoder.Err] reports it.
+// input; [Decoder.End] reports it.
 type Decoder struct {
 	data  []byte
 	str   string // string(data[base:]), made for the first string decoded: the strings decoded share it
@@ -86,9 +85,6 @@ func (d *Decoder) sub(start, end int) string {
 	}
 	return d.str[start-d.base : end-d.base]
 }
-
-// Err reports whether the document had a syntax error (so far).
-func (d *Decoder) Err() bool { return d.bad }
 
 // Problem returns the first value of an unexpected type, or nil.
 func (d *Decoder) Problem() *TypeError { return d.prob }
@@ -323,11 +319,19 @@ func (d *Decoder) KeyBytes() []byte {
 // rune. folded holds names folded that way, in field order; the first
 // match wins. It returns "" when none matches.
 func (d *Decoder) Fold(folded, names []string) string {
-	var buf [64]byte
-	k := appendFolded(buf[:0], d.KeyBytes())
-	for j, f := range folded {
-		if string(k) == f {
-			return names[j]
+	if j := d.FoldIndex(folded); j >= 0 {
+		return names[j]
+	}
+	return ""
+}
+
+// KeyIn returns the name in names that the last key is exactly, or ""
+// (then [Decoder.Fold] decides), without allocating for a plain key.
+func (d *Decoder) KeyIn(names []string) string {
+	key := d.KeyBytes()
+	for _, n := range names {
+		if string(key) == n {
+			return n
 		}
 	}
 	return ""
@@ -804,65 +808,49 @@ const (
 // reports that its text is its bytes: no escape, valid UTF-8. It returns
 // the index past the closing quote.
 func (d *Decoder) scanString() (end int, plain bool) {
-	if q := plainEnd(d.data, d.i+1); q >= 0 {
-		d.i = q + 1
-		return q + 1, true
+	i := asciiRun(d.data, d.i+1)
+	if i < len(d.data) && d.data[i] == '"' {
+		d.i = i + 1
+		return i + 1, true
 	}
-	return d.scanStringSlow()
+	return d.scanStringSlow(i)
 }
 
-// plainEnd returns the index of the quote that ends the string whose text
-// starts at data[i], when that text is printable ASCII without escapes
-// (nearly every key and value Zoom sends), or -1 for any other text.
-func plainEnd(data []byte, i int) int {
+// asciiRun returns the index of the first byte at or after i that ends a
+// run of printable ASCII other than a quote or a backslash (nearly every
+// key and value Zoom sends is one such run), or len(data). It reads
+// eight bytes at a time: the lowest byte flagged is exact, as no borrow
+// reaches it from below (x-0x20 borrows only at a control byte, x^q-1 at
+// a quote, x^b-1 at a backslash; x itself flags a byte above 0x7F).
+func asciiRun(data []byte, i int) int {
 	for i+8 <= len(data) {
 		x := binary.LittleEndian.Uint64(data[i:])
 		if m := ((x - 0x20*lsb) | (x ^ '"'*lsb - lsb) | (x ^ '\\'*lsb - lsb) | x) & msb; m != 0 {
-			i += bits.TrailingZeros64(m) >> 3
-			if data[i] == '"' {
-				return i
-			}
-			return -1
+			return i + bits.TrailingZeros64(m)>>3
 		}
 		i += 8
 	}
 	for ; i < len(data); i++ {
-		switch c := data[i]; {
-		case c == '"':
+		if c := data[i]; c < 0x20 || c == '"' || c == '\\' || c >= 0x80 {
 			return i
-		case c < 0x20 || c == '\\' || c >= 0x80:
-			return -1
 		}
 	}
-	return -1
+	return i
 }
 
-// scanStringSlow is scanString for any text.
-func (d *Decoder) scanStringSlow() (end int, plain bool) {
+// scanStringSlow is scanString for any text, from data[i], the first byte
+// of the string that asciiRun stopped at.
+func (d *Decoder) scanStringSlow(i int) (end int, plain bool) {
 	data := d.data
 	open := d.i
-	i := open + 1
 	high := false
 	escaped := false
 	for {
-		// Eight bytes at a time, to the next byte that needs a look: the
-		// lowest byte flagged is exact (no borrow reaches it from below).
-		// Until a byte above 0x7F is seen, those bytes are flagged too,
-		// as they mean the text must be checked for UTF-8 at the end.
 		if !high {
-			for i+8 <= len(data) {
-				x := binary.LittleEndian.Uint64(data[i:])
-				// The lowest byte flagged is exact: x-0x20 borrows only
-				// at a control byte, x^q-1 at a quote, x^b-1 at a
-				// backslash; x itself flags a byte above 0x7F.
-				m := ((x - 0x20*lsb) | (x ^ '"'*lsb - lsb) | (x ^ '\\'*lsb - lsb) | x) & msb
-				if m != 0 {
-					i += bits.TrailingZeros64(m) >> 3
-					break
-				}
-				i += 8
-			}
+			i = asciiRun(data, i)
 		} else {
+			// Past a byte above 0x7F (the text is checked for UTF-8 at
+			// the end), only quotes, backslashes and control bytes stop.
 			for i+8 <= len(data) {
 				x := binary.LittleEndian.Uint64(data[i:])
 				q := x ^ '"'*lsb
@@ -912,61 +900,9 @@ func (d *Decoder) scanStringSlow() (end int, plain bool) {
 	}
 }
 
-// unquote decodes the text of a string literal (without its quotes) that
-// scanString checked, as encoding/json does: escapes decoded, a lone
-// surrogate and every byte of invalid UTF-8 replaced by U+FFFD.
+// unquote is [Unquote] as a string. Text of up to 64 bytes is decoded on
+// the stack, so that the string is its one copy.
 func unquote(s []byte) string {
-	var b strings.Builder
-	b.Grow(len(s) + 2*utf8.UTFMax)
-	for r := 0; r < len(s); {
-		c := s[r]
-		switch {
-		case c == '\\':
-			r++
-			switch e := s[r]; e {
-			case 'b':
-				b.WriteByte('\b')
-			case 'f':
-				b.WriteByte('\f')
-			case 'n':
-				b.WriteByte('\n')
-			case 'r':
-				b.WriteByte('\r')
-			case 't':
-				b.WriteByte('\t')
-			case 'u':
-				rr, _ := hex4(s, r+1)
-				r += 5
-				if utf16.IsSurrogate(rr) {
-					if r+1 < len(s) && s[r] == '\\' && s[r+1] == 'u' {
-						if rr1, ok := hex4(s, r+2); ok {
-							if dec := utf16.DecodeRune(rr, rr1); dec != unicode.ReplacementChar {
-								b.WriteRune(dec)
-								r += 6
-								continue
-							}
-						}
-					}
-					rr = unicode.ReplacementChar
-				}
-				b.WriteRune(rr)
-				continue
-			default: // " \ /
-				b.WriteByte(e)
-			}
-			r++
-		case c < utf8.RuneSelf:
-			j := r + 1
-			for j < len(s) && s[j] != '\\' && s[j] < utf8.RuneSelf {
-				j++
-			}
-			b.Write(s[r:j])
-			r = j
-		default:
-			rr, size := utf8.DecodeRune(s[r:])
-			b.WriteRune(rr) // RuneError for invalid UTF-8, one byte at a time
-			r += size
-		}
-	}
-	return b.String()
+	var buf [64]byte
+	return string(appendUnquoted(buf[:0], s))
 }

@@ -11,7 +11,6 @@
 package jsonscan
 
 import (
-	"bytes"
 	"errors"
 	"unicode/utf16"
 	"unicode/utf8"
@@ -215,66 +214,67 @@ func keyMatches(raw []byte, escaped, valid bool, key string) bool {
 }
 
 // Unquote returns the decoded text of body, the bytes between the quotes
-// of a string literal that [SkipString] found valid, in a new slice. Its
-// result equals encoding/json's for every such literal.
+// of a string literal that [SkipString] or [Decoder] found well formed,
+// in a new slice: what encoding/json decodes it to, escapes decoded and
+// invalid UTF-8 and lone surrogates replaced by U+FFFD.
 func Unquote(body []byte) []byte {
-	i := bytes.IndexByte(body, '\\')
-	if i < 0 {
-		return append([]byte(nil), body...)
-	}
-	out := make([]byte, i, len(body))
-	copy(out, body)
-	for i < len(body) {
-		c := body[i]
-		if c != '\\' {
-			j := bytes.IndexByte(body[i:], '\\')
-			if j < 0 {
-				j = len(body) - i
-			}
-			out = append(out, body[i:i+j]...)
-			i += j
-			continue
-		}
-		if i+1 >= len(body) {
-			break
-		}
-		switch e := body[i+1]; e {
-		case '"', '\\', '/':
-			out = append(out, e)
-		case 'b':
-			out = append(out, '\b')
-		case 'f':
-			out = append(out, '\f')
-		case 'n':
-			out = append(out, '\n')
-		case 'r':
-			out = append(out, '\r')
-		case 't':
-			out = append(out, '\t')
-		case 'u':
-			r, ok := hex4(body, i+2)
-			if !ok {
-				out = append(out, string(utf8.RuneError)...)
-				i += 2
-				continue
-			}
-			i += 6
-			if utf16.IsSurrogate(r) {
-				if r2, ok := hex4(body, i+2); ok && i+1 < len(body) && body[i] == '\\' && body[i+1] == 'u' {
-					if dec := utf16.DecodeRune(r, r2); dec != utf8.RuneError {
-						out = utf8.AppendRune(out, dec)
-						i += 6
-						continue
-					}
+	return appendUnquoted(make([]byte, 0, len(body)), body)
+}
+
+// appendUnquoted appends the decoded text of body (see [Unquote]) to
+// out. A malformed escape, which a checked literal never has, decodes to
+// U+FFFD rather than failing.
+func appendUnquoted(out, body []byte) []byte {
+	for i := 0; i < len(body); {
+		switch c := body[i]; {
+		case c == '\\' && i+1 < len(body):
+			switch e := body[i+1]; e {
+			case 'b':
+				out = append(out, '\b')
+			case 'f':
+				out = append(out, '\f')
+			case 'n':
+				out = append(out, '\n')
+			case 'r':
+				out = append(out, '\r')
+			case 't':
+				out = append(out, '\t')
+			case 'u':
+				r, ok := hex4(body, i+2)
+				if !ok {
+					out = utf8.AppendRune(out, utf8.RuneError)
+					i += 2
+					continue
 				}
-				r = utf8.RuneError
+				i += 6
+				if utf16.IsSurrogate(r) {
+					if r2, ok := hex4(body, i+2); ok && i+1 < len(body) && body[i] == '\\' && body[i+1] == 'u' {
+						if dec := utf16.DecodeRune(r, r2); dec != utf8.RuneError {
+							out = utf8.AppendRune(out, dec)
+							i += 6
+							continue
+						}
+					}
+					r = utf8.RuneError
+				}
+				out = utf8.AppendRune(out, r)
+				continue
+			default: // " \ / (and, in a malformed literal, anything)
+				out = append(out, e)
 			}
-			out = utf8.AppendRune(out, r)
-			continue
+			i += 2
+		case c < utf8.RuneSelf:
+			j := i + 1
+			for j < len(body) && body[j] != '\\' && body[j] < utf8.RuneSelf {
+				j++
+			}
+			out = append(out, body[i:j]...)
+			i = j
 		default:
-			out = append(out, '\\', e)
+			r, size := utf8.DecodeRune(body[i:])
+			out = utf8.AppendRune(out, r) // RuneError for invalid UTF-8, one byte at a time
+			i += size
 		}
-		i += 2
 	}
 	return out
 }
